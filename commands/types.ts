@@ -1,0 +1,69 @@
+/**
+ * What a command is: its options (typed for Discord's slash commands, positional for text platforms) and a
+ * handler that returns a platform-neutral Reply. No command knows which platform it serves.
+ */
+import type { Reply } from '../src/core/reply.js';
+import type { Services } from '../src/service.js';
+
+export type Platform = 'telegram' | 'discord' | 'terminal';
+
+export type OptionKind = 'asset' | 'window' | 'text' | 'number' | 'level' | 'channel';
+
+export interface OptionSpec {
+  name: string;
+  description: string;
+  kind: OptionKind;
+  required?: boolean;
+  /** Fixed choices (shown as choices on Discord). */
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** On text platforms, take every remaining word (a label). */
+  rest?: boolean;
+}
+
+export interface SubcommandSpec {
+  name: string;
+  description: string;
+  options: readonly OptionSpec[];
+  /** Changes chat settings: only chat admins may run it. */
+  admin?: boolean;
+}
+
+export interface ChatInfo {
+  /** `${platform}:${id}`: the chat (Telegram) or server (Discord) settings belong to. */
+  key: string;
+  platform: Platform;
+  kind: 'private' | 'group' | 'channel' | 'guild' | 'terminal';
+  title?: string;
+  /** Where this conversation happens: a Telegram topic thread, a Discord channel. */
+  target?: string;
+}
+
+export interface CommandContext {
+  chat: ChatInfo;
+  user: { id: string; name?: string };
+  /** Whether the caller administers this chat (the adapter asks its platform). */
+  isAdmin: boolean;
+  now: number;
+  services: Services;
+}
+
+/** Raw option values as the user gave them, by option name; commands validate them with core/parse. */
+export interface Args {
+  sub?: string;
+  values: Record<string, string | undefined>;
+}
+
+export interface CommandDef {
+  name: string;
+  description: string;
+  /** Options of a command without subcommands. */
+  options?: readonly OptionSpec[];
+  subcommands?: readonly SubcommandSpec[];
+  /** The whole command changes settings (admins only). Subcommands may say so individually. */
+  admin?: boolean;
+  /** Usage lines for /help, without the slash: `liqs [asset] [window]`. */
+  usage: readonly string[];
+  run(ctx: CommandContext, args: Args): Reply | Promise<Reply>;
+}

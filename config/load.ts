@@ -1,0 +1,77 @@
+/**
+ * Reads config/default.yaml, merges a user's override file over it, validates once and freezes.
+ * Nothing else in the project parses config files.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yaml', import.meta.url));
+
+/** A config problem a person can fix: the message names the file, the key and what was expected. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function readYaml(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  try {
+    return parse(text) ?? {};
+  } catch (err) {
+    throw new ConfigError(`config ${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; arrays and scalars in the override replace the default. */
+function merge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : v;
+  return out;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const inner of Object.values(v)) deepFreeze(inner);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** Validate a plain object as a full config (defaults merged in first). */
+export function buildConfig(override: unknown = {}, source = 'config'): Config {
+  const merged = merge(readYaml(DEFAULT_CONFIG_PATH), override);
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join('.') || '(top level)';
+    const msg = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+    throw new ConfigError(`${source}: ${key}: ${msg}`);
+  }
+  if (!result.data.windows.includes(result.data.defaultWindow)) {
+    throw new ConfigError(`${source}: defaultWindow: "${result.data.defaultWindow}" must be one of windows (${result.data.windows.join(', ')})`);
+  }
+  return deepFreeze(result.data);
+}
+
+/** Load the defaults, with the file at `path` (if any) merged over them. */
+export function loadConfig(path?: string): Config {
+  if (!path) return buildConfig({}, 'config/default.yaml');
+  const override = readYaml(path);
+  if (!isPlainObject(override)) throw new ConfigError(`config ${path}: expected a mapping of keys at the top level`);
+  return buildConfig(override, path);
+}
+
+export type { Config };
+export { z };

@@ -1,0 +1,27 @@
+/**
+ * The contract every chat adapter implements (terminal/, telegram/, discord/ mirror each other). The alert
+ * router and outbox talk to adapters only through it; nothing outside src/adapters imports an adapter's files
+ * except main.ts, which wires them.
+ */
+import type { Reply } from '../core/reply.js';
+import type { Platform } from '../../commands/types.js';
+
+export type DeliveryResult =
+  | { ok: true; messageRef: string }
+  /** `permanent`: the chat blocked/removed the bot or the channel is gone: unsubscribe, do not retry. */
+  | { ok: false; permanent: boolean; retryAfterMs?: number; error: string };
+
+export interface DeliveryTarget {
+  /** The subscription's chat key (`telegram:-100…`, `discord:<guild>`). */
+  chat: string;
+  /** The concrete destination when it differs (Discord channel id, Telegram topic thread id). */
+  target?: string;
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Send a reply to a chat, or edit an earlier message when `editRef` is given. Never throws. */
+  deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult>;
+}

@@ -1,0 +1,51 @@
+/**
+ * What a chart is drawn from: plain data the core computes. The renderer (render.ts) owns every pixel.
+ */
+import type { LevelValue } from '../core/alerts.js';
+
+export interface PricePoint {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+export interface ChartLevel {
+  level: LevelValue;
+  label?: string;
+  role: 'support' | 'resistance' | 'inside';
+  state: string;
+  distancePct: number;
+}
+
+export interface LiqsChartInput {
+  asset: string;
+  window: string;
+  from: number;
+  to: number;
+  /** Width of each liquidation bar. */
+  bucketMs: number;
+  buckets: { ts: number; longUsd: number; shortUsd: number }[];
+  /** Price per bucket (OHLC); may be empty when no prices are known. */
+  prices: PricePoint[];
+  levels: ChartLevel[];
+  cascades: { from: number; to: number; side: 'long' | 'short'; usd: number }[];
+  totals: { longUsd: number; shortUsd: number; totalUsd: number };
+  coverage: { exchanges: string[]; sampled: string[]; synthetic: boolean };
+  /** Open interest across venues (USD), when known. */
+  oi?: { ts: number; usd: number }[];
+  /** Estimated liquidation clusters by price, when known (an estimate: label it so). */
+  liqMap?: { low: number; high: number; side: 'long' | 'short'; usd: number }[];
+}
+
+export interface LevelsChartInput {
+  asset: string;
+  price: number;
+  from: number;
+  to: number;
+  prices: PricePoint[];
+  levels: ChartLevel[];
+  synthetic: boolean;
+  liqMap?: { low: number; high: number; side: 'long' | 'short'; usd: number }[];
+}

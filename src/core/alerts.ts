@@ -1,0 +1,88 @@
+/**
+ * Alerts the core raises: a typed union, so every adapter renders each kind exhaustively
+ * (a `Record<Alert['kind'], …>`), checked by the compiler.
+ */
+import type { PositionSide } from './events.js';
+
+export type LevelValue = number | [number, number];
+
+interface AlertBase {
+  /** Event time the alert was raised at (ms). */
+  ts: number;
+  asset: string;
+  /** Deterministic identity: the same alert raised twice (a replay, a restart) has the same key. */
+  key: string;
+}
+
+export interface CascadeFigures {
+  cascadeId: string;
+  side: PositionSide;
+  startedAt: number;
+  /** The cascade's total so far (USD). */
+  usd: number;
+  byExchange: Record<string, number>;
+  /** Price when the cascade started and now, and the extreme (low for longs, high for shorts). */
+  priceStart?: number;
+  priceNow?: number;
+  extreme?: number;
+  /** Exchanges that fed it and those whose streams are sampled (their amounts are lower bounds). */
+  exchanges: string[];
+  sampled: string[];
+}
+
+export interface CascadeStart extends AlertBase, CascadeFigures {
+  kind: 'cascade';
+  /** Liquidations in the detection window, the window length, and what is normal for it. */
+  windowUsd: number;
+  windowMs: number;
+  normalUsd: number;
+}
+export interface CascadeUpdate extends AlertBase, CascadeFigures {
+  kind: 'cascade_update';
+}
+export interface CascadeEnd extends AlertBase, CascadeFigures {
+  kind: 'cascade_end';
+  endedAt: number;
+  durationMs: number;
+  /** Where this cascade ranks against the asset's daily totals for the same side (1 = larger than any day). */
+  ranking?: Ranking;
+  /** Leverage removed, when open interest is known. */
+  oi?: { beforeUsd: number; afterUsd: number; venues: number };
+}
+export interface LevelBreak extends AlertBase {
+  kind: 'level_break';
+  levelId: string;
+  level: LevelValue;
+  label?: string;
+  /** `down`: price lost the level from above; `up`: it broke one from below. */
+  direction: 'down' | 'up';
+  /** True when the break undoes an earlier break (a reclaim or a lost reclaim). */
+  reclaim: boolean;
+  price: number;
+  /** The candle close that confirmed it and its timeframe. */
+  timeframe: string;
+  /** Undefined for global levels; a chat key for a chat's own level. */
+  chat?: string;
+  /** Liquidations on the side the break hurts over the last hour, when notable. */
+  liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean };
+}
+
+export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak;
+export type AlertKind = Alert['kind'];
+/** What a chat subscribes to: the cascade family or the level family. */
+export type AlertFamily = 'cascade' | 'level';
+
+export function familyOf(kind: AlertKind): AlertFamily {
+  return kind === 'level_break' ? 'level' : 'cascade';
+}
+
+export interface Ranking {
+  side: PositionSide;
+  usd: number;
+  /** 1-based rank among the compared days, counting this one. */
+  rank: number;
+  /** How many days were compared (including this one). */
+  days: number;
+  /** The most recent earlier day that was larger, if any ("largest since Oct 10"). */
+  since?: { day: number; usd: number };
+}

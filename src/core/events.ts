@@ -1,0 +1,251 @@
+/**
+ * Normalized market events, exactly as shared/spec/events.md defines them, and their validation.
+ * External data is checked here once; everything downstream works on these trusted, typed values.
+ */
+
+export type PositionSide = 'long' | 'short';
+export const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
+
+export interface Liquidation {
+  type: 'liquidation';
+  ts: number;
+  exchange: string;
+  symbol: string;
+  side: PositionSide;
+  price: number;
+  amount: number;
+  /** USD value: the event's `usd` when given, else price × amount. Always filled after parsing. */
+  usd: number;
+}
+export interface Candle {
+  type: 'candle';
+  ts: number;
+  exchange: string;
+  symbol: string;
+  timeframe: Timeframe;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume?: number;
+}
+export interface PriceTick {
+  type: 'price';
+  ts: number;
+  exchange: string;
+  symbol: string;
+  price: number;
+}
+export interface LiquidationTotal {
+  type: 'liquidation_total';
+  ts: number;
+  period: '1h' | '1d';
+  asset: string;
+  side: PositionSide;
+  usd: number;
+  exchange?: string;
+}
+export interface LevelEvent {
+  type: 'level';
+  ts: number;
+  asset: string;
+  /** A single price, or a zone [low, high]. */
+  level: number | [number, number];
+  label?: string;
+  chat?: string;
+}
+export interface OpenInterest {
+  type: 'open_interest';
+  ts: number;
+  exchange: string;
+  symbol: string;
+  usd: number;
+  contracts?: number;
+}
+export interface Funding {
+  type: 'funding';
+  ts: number;
+  exchange: string;
+  symbol: string;
+  rate: number;
+  intervalHours: number;
+}
+
+export type MarketEvent =
+  | Liquidation
+  | Candle
+  | PriceTick
+  | LiquidationTotal
+  | LevelEvent
+  | OpenInterest
+  | Funding;
+export type EventType = MarketEvent['type'];
+
+export const TIMEFRAME_MS: Record<Timeframe, number> = {
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
+};
+
+/** The asset of a ccxt unified symbol is its base currency: `ETH/USDT:USDT` → `ETH`. */
+export function assetOf(symbol: string): string {
+  const slash = symbol.indexOf('/');
+  return (slash === -1 ? symbol : symbol.slice(0, slash)).toUpperCase();
+}
+
+/** Largest accepted line, in characters; anything longer is refused before JSON.parse. */
+export const MAX_LINE_CHARS = 16_384;
+
+export type ParseResult =
+  | { ok: true; event: MarketEvent }
+  | { ok: false; skip: 'unknown_type'; reason: string }
+  | { ok: false; skip: 'invalid'; reason: string };
+
+const ASSET_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/;
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}$/;
+const SYMBOL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/;
+
+class Invalid extends Error {}
+
+type Raw = Record<string, unknown>;
+
+function fail(reason: string): never {
+  throw new Invalid(reason);
+}
+function time(o: Raw): number {
+  const v = o.ts;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 9e15) fail('`ts` must be epoch milliseconds');
+  return Math.floor(v);
+}
+function positive(o: Raw, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1e15) fail(`\`${key}\` must be a positive finite number`);
+  return v;
+}
+function nonNegative(o: Raw, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) fail(`\`${key}\` must be a non-negative finite number`);
+  return v;
+}
+function text(o: Raw, key: string, re: RegExp, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || !re.test(v)) fail(`\`${key}\` must be ${what}`);
+  return v;
+}
+function exchangeOf(o: Raw): string {
+  return text(o, 'exchange', NAME_RE, 'an exchange id').toLowerCase();
+}
+function symbolOf(o: Raw): string {
+  return text(o, 'symbol', SYMBOL_RE, 'a ccxt unified symbol such as ETH/USDT:USDT');
+}
+function sideOf(o: Raw): PositionSide {
+  const v = o.side;
+  if (v !== 'long' && v !== 'short') fail('`side` must be "long" or "short"');
+  return v;
+}
+
+/** Validate one decoded JSON value as a market event. Never throws. */
+export function toEvent(value: unknown): ParseResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, skip: 'invalid', reason: 'not a JSON object' };
+  }
+  const o = value as Raw;
+  try {
+    switch (o.type) {
+      case 'liquidation': {
+        const price = positive(o, 'price');
+        const amount = positive(o, 'amount');
+        const usd = o.usd === undefined ? price * amount : positive(o, 'usd');
+        return {
+          ok: true,
+          event: { type: 'liquidation', ts: time(o), exchange: exchangeOf(o), symbol: symbolOf(o), side: sideOf(o), price, amount, usd },
+        };
+      }
+      case 'candle': {
+        const tf = o.timeframe;
+        if (typeof tf !== 'string' || !(tf in TIMEFRAME_MS)) fail(`\`timeframe\` must be one of ${TIMEFRAMES.join(', ')}`);
+        const open = positive(o, 'open'), high = positive(o, 'high'), low = positive(o, 'low'), close = positive(o, 'close');
+        if (high < low || high < Math.max(open, close) || low > Math.min(open, close)) fail('candle `high`/`low` do not contain `open`/`close`');
+        const candle: Candle = { type: 'candle', ts: time(o), exchange: exchangeOf(o), symbol: symbolOf(o), timeframe: tf as Timeframe, open, high, low, close };
+        if (o.volume !== undefined) candle.volume = nonNegative(o, 'volume');
+        return { ok: true, event: candle };
+      }
+      case 'price':
+        return { ok: true, event: { type: 'price', ts: time(o), exchange: exchangeOf(o), symbol: symbolOf(o), price: positive(o, 'price') } };
+      case 'liquidation_total': {
+        const period = o.period;
+        if (period !== '1h' && period !== '1d') fail('`period` must be "1h" or "1d"');
+        const total: LiquidationTotal = {
+          type: 'liquidation_total', ts: time(o), period, asset: text(o, 'asset', ASSET_RE, 'an asset such as ETH').toUpperCase(),
+          side: sideOf(o), usd: nonNegative(o, 'usd'),
+        };
+        if (o.exchange !== undefined) total.exchange = exchangeOf(o);
+        return { ok: true, event: total };
+      }
+      case 'level': {
+        let level: number | [number, number];
+        if (o.price !== undefined) {
+          if (o.low !== undefined || o.high !== undefined) fail('a level has either `price` or `low`+`high`, not both');
+          level = positive(o, 'price');
+        } else {
+          const low = positive(o, 'low'), high = positive(o, 'high');
+          if (low >= high) fail('zone `low` must be below `high`');
+          level = [low, high];
+        }
+        const ev: LevelEvent = { type: 'level', ts: time(o), asset: text(o, 'asset', ASSET_RE, 'an asset such as ETH').toUpperCase(), level };
+        if (o.label !== undefined) {
+          if (typeof o.label !== 'string' || o.label.length > 100) fail('`label` must be a string of at most 100 characters');
+          ev.label = o.label;
+        }
+        if (o.chat !== undefined) {
+          if ((typeof o.chat !== 'string' && typeof o.chat !== 'number') || String(o.chat).length > 100) fail('`chat` must be a chat id');
+          ev.chat = String(o.chat);
+        }
+        return { ok: true, event: ev };
+      }
+      case 'open_interest': {
+        const ev: OpenInterest = { type: 'open_interest', ts: time(o), exchange: exchangeOf(o), symbol: symbolOf(o), usd: nonNegative(o, 'usd') };
+        if (o.contracts !== undefined) ev.contracts = nonNegative(o, 'contracts');
+        return { ok: true, event: ev };
+      }
+      case 'funding': {
+        const rate = o.rate;
+        if (typeof rate !== 'number' || !Number.isFinite(rate) || Math.abs(rate) > 1) fail('`rate` must be a finite number per interval (0.0001 = 0.01%)');
+        return {
+          ok: true,
+          event: { type: 'funding', ts: time(o), exchange: exchangeOf(o), symbol: symbolOf(o), rate, intervalHours: positive(o, 'intervalHours') },
+        };
+      }
+      default:
+        if (typeof o.type !== 'string') return { ok: false, skip: 'invalid', reason: '`type` is missing' };
+        return { ok: false, skip: 'unknown_type', reason: `unknown type ${JSON.stringify(o.type.slice(0, 40))}` };
+    }
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, skip: 'invalid', reason: `${String(o.type)}: ${err.message}` };
+    throw err;
+  }
+}
+
+/** Parse one line of an event file. Blank lines are the caller's business (they are ignored, not errors). */
+export function parseEventLine(line: string): ParseResult {
+  if (line.length > MAX_LINE_CHARS) return { ok: false, skip: 'invalid', reason: `line longer than ${MAX_LINE_CHARS} characters` };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, skip: 'invalid', reason: 'not valid JSON' };
+  }
+  return toEvent(value);
+}
+
+/** The asset an event is about. */
+export function eventAsset(e: MarketEvent): string {
+  return 'symbol' in e ? assetOf(e.symbol) : e.asset;
+}

@@ -1,0 +1,35 @@
+/**
+ * Structured, namespaced logs (pino). Tokens and secrets are redacted by key and by value, so a token
+ * that slips into an error message is never written out.
+ */
+import pino, { type Logger } from 'pino';
+
+const SECRET_KEYS = ['token', 'secret', 'password', 'authorization', 'apiKey', 'botToken'];
+const secrets = new Set<string>();
+
+/** Register secret values (tokens from the environment) to scrub from every log line. */
+export function registerSecrets(...values: (string | undefined)[]): void {
+  for (const v of values) if (v && v.length >= 8) secrets.add(v);
+}
+
+export function scrub(text: string): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+const root: Logger = pino({
+  level: process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
+  base: undefined,
+  redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
+  hooks: {
+    streamWrite: (s) => (secrets.size ? scrub(s) : s),
+  },
+});
+
+/** A logger for one part of the bot, e.g. `logger('feeds:bybit')`. */
+export function logger(ns: string): Logger {
+  return root.child({ ns });
+}
+
+export type { Logger };
