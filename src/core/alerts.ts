@@ -79,6 +79,8 @@ export function familyOf(kind: AlertKind): AlertFamily {
 export interface Ranking {
   side: PositionSide;
   usd: number;
+  /** The day (UTC midnight ms) being ranked. */
+  day: number;
   /** 1-based rank among the compared days, counting this one. */
   rank: number;
   /** How many days were compared (including this one). */

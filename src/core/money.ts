@@ -27,7 +27,7 @@ export function usd(value: number): string {
 export function price(value: number): string {
   const v = Math.abs(value);
   let digits: number;
-  if (v >= 1000) digits = v % 1 === 0 ? 0 : v >= 10_000 ? 0 : 1;
+  if (v >= 1000) digits = 0;
   else if (v >= 100) digits = 2;
   else if (v >= 1) digits = 3;
   else digits = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v || 1)) + 1));

@@ -1,0 +1,134 @@
+/** `/alerts …`: turn a chat's alerts on or off and choose assets, kinds, minimum size and channel (admins). */
+import type { AlertFamily } from '../src/core/alerts.js';
+import { usd } from '../src/core/money.js';
+import { parseAsset, parsePrice, quote } from '../src/core/parse.js';
+import { b, errorReply, type Reply } from '../src/core/reply.js';
+import type { Subscription } from '../src/store/store.js';
+import type { CommandContext, CommandDef } from './types.js';
+
+function current(ctx: CommandContext): Subscription {
+  const { store, config } = ctx.services;
+  return (
+    store.getSubscription(ctx.chat.key) ?? {
+      chat: ctx.chat.key,
+      enabled: false,
+      assets: [],
+      families: [...config.alerts.families],
+      minUsd: config.alerts.minUsd,
+      updatedAt: ctx.now,
+      ...(ctx.chat.target ? { target: ctx.chat.target } : {}),
+    }
+  );
+}
+
+function statusReply(sub: Subscription, changed?: string): Reply {
+  const lines = [
+    [b(sub.enabled ? 'Alerts are ON' : 'Alerts are OFF'), changed ? ` · ${changed}` : ''],
+    [`Assets: ${sub.assets.length ? sub.assets.join(', ') : 'all tracked'}`],
+    [`Kinds: ${sub.families.map((f) => (f === 'cascade' ? 'liquidation cascades' : 'level breaks')).join(', ') || 'none'}`],
+    [`Smallest cascade posted: ${sub.minUsd > 0 ? usd(sub.minUsd) : 'any'}`],
+  ];
+  if (sub.target) lines.push([`Posting to: ${sub.target.startsWith('channel:') ? `<#${sub.target.slice(8)}>` : 'this topic'}`]);
+  return { title: ['Alerts'], blocks: [lines], tone: 'info', ephemeral: changed !== undefined };
+}
+
+export const alerts: CommandDef = {
+  name: 'alerts',
+  description: "Show or change this chat's alerts",
+  usage: ['alerts', 'alerts on', 'alerts off', 'alerts assets eth,btc', 'alerts kinds cascade', 'alerts min 5m', 'alerts channel #liquidations'],
+  subcommands: [
+    { name: 'status', description: "Show this chat's alert settings", options: [] },
+    { name: 'on', description: 'Post cascade and level alerts here', admin: true, options: [] },
+    { name: 'off', description: 'Stop posting alerts here', admin: true, options: [] },
+    {
+      name: 'assets',
+      description: 'Which assets to alert on',
+      admin: true,
+      options: [{ name: 'assets', description: 'Comma-separated assets, or all', kind: 'text', required: true, rest: true }],
+    },
+    {
+      name: 'kinds',
+      description: 'Which alerts: cascade, level or all',
+      admin: true,
+      options: [{ name: 'kinds', description: 'cascade, level or all', kind: 'text', required: true, choices: ['all', 'cascade', 'level'] }],
+    },
+    {
+      name: 'min',
+      description: 'Smallest cascade (USD) worth a post',
+      admin: true,
+      options: [{ name: 'usd', description: 'e.g. 5m, 500k, 0 for any', kind: 'text', required: true }],
+    },
+    {
+      name: 'channel',
+      description: 'Post alerts to this channel',
+      admin: true,
+      options: [{ name: 'channel', description: 'The alerts channel', kind: 'channel', required: true }],
+    },
+  ],
+  run(ctx, args): Reply {
+    const { store, market } = ctx.services;
+    const sub = current(ctx);
+    const save = (changed: string) => {
+      sub.updatedAt = ctx.now;
+      store.putSubscription(sub);
+      return statusReply(sub, changed);
+    };
+    switch (args.sub ?? 'status') {
+      case 'status':
+        return statusReply(sub);
+      case 'on':
+        sub.enabled = true;
+        if (ctx.chat.target && !sub.target) sub.target = ctx.chat.target;
+        return save('turned on');
+      case 'off':
+        sub.enabled = false;
+        return save('turned off');
+      case 'assets': {
+        const raw = (args.values.assets ?? '').trim();
+        if (raw.toLowerCase() === 'all') {
+          sub.assets = [];
+          return save('all assets');
+        }
+        const list: string[] = [];
+        for (const word of raw.split(/[\s,]+/).filter(Boolean).slice(0, 50)) {
+          const a = parseAsset(word, market.knownAssets());
+          if (!a.ok) return errorReply(a.message);
+          if (!list.includes(a.value)) list.push(a.value);
+        }
+        if (list.length === 0) return errorReply('Which assets? For example: /alerts assets eth,btc (or all)');
+        sub.assets = list;
+        return save(`assets ${list.join(', ')}`);
+      }
+      case 'kinds': {
+        const raw = (args.values.kinds ?? '').trim().toLowerCase();
+        const map: Record<string, AlertFamily[]> = { all: ['cascade', 'level'], cascade: ['cascade'], cascades: ['cascade'], level: ['level'], levels: ['level'] };
+        const families = map[raw];
+        if (!families) return errorReply(`Unknown kind ${quote(raw)}. Use cascade, level or all.`);
+        sub.families = families;
+        return save(`kinds ${raw}`);
+      }
+      case 'min': {
+        const raw = (args.values.usd ?? '').trim();
+        if (raw === '0' || raw.toLowerCase() === 'any') {
+          sub.minUsd = 0;
+          return save('any size');
+        }
+        const v = parsePrice(raw);
+        if (!v.ok) return errorReply(v.message.replace('price', 'USD amount'));
+        sub.minUsd = v.value;
+        return save(`cascades from ${usd(v.value)}`);
+      }
+      case 'channel': {
+        const raw = (args.values.channel ?? '').trim();
+        const id = /^<#(\d{5,25})>$/.exec(raw)?.[1] ?? (/^\d{5,25}$/.test(raw) ? raw : undefined);
+        if (ctx.chat.platform !== 'discord') return errorReply('Alerts go to the chat where /alerts on is sent. To use a channel, add the bot to it as an admin and send /alerts on there.');
+        if (!id) return errorReply(`${quote(raw)} is not a channel. Pick one like #liquidations.`);
+        sub.target = `channel:${id}`;
+        sub.enabled = true;
+        return save('channel set, alerts on');
+      }
+      default:
+        return errorReply(`Unknown option ${quote(args.sub ?? '')}.`, `Try: ${alerts.usage.map((u) => `/${u}`).join(' · ')}`);
+    }
+  },
+};

@@ -1,0 +1,76 @@
+/** `/level add|remove|list`: a chat's own levels (admins change them; anyone may list). */
+import { levelKey, type Level } from '../src/core/levels.js';
+import { levelText } from '../src/core/money.js';
+import { parseAsset, parseLabel, parseLevel } from '../src/core/parse.js';
+import { b, errorReply, type Reply } from '../src/core/reply.js';
+import type { CommandDef } from './types.js';
+
+export const level: CommandDef = {
+  name: 'level',
+  description: "Add, remove or list this chat's levels",
+  usage: ['level add eth 2350', 'level add eth 2750-2800 "prior support"', 'level remove eth 2350', 'level list eth'],
+  subcommands: [
+    {
+      name: 'add',
+      description: 'Watch a price or a zone',
+      admin: true,
+      options: [
+        { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
+        { name: 'level', description: 'A price (2350, 2.35k) or a zone (2750-2800)', kind: 'level', required: true },
+        { name: 'label', description: 'A short label, e.g. "prior support"', kind: 'text', rest: true },
+      ],
+    },
+    {
+      name: 'remove',
+      description: 'Stop watching a level',
+      admin: true,
+      options: [
+        { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
+        { name: 'level', description: 'The price or zone to remove', kind: 'level', required: true },
+      ],
+    },
+    { name: 'list', description: "This chat's levels", options: [{ name: 'asset', description: 'Asset (optional)', kind: 'asset' }] },
+  ],
+  run(ctx, args): Reply {
+    const { market, store, config } = ctx.services;
+    const chat = ctx.chat.key;
+    if (args.sub === 'list' || args.sub === undefined) {
+      const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
+      if (asset && !asset.ok) return errorReply(asset.message);
+      const own = market.levels.all().filter((l) => l.chat === chat && (!asset || l.asset === asset.value));
+      if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"']]], tone: 'info' };
+      return {
+        title: ['Levels in this chat'],
+        blocks: [own.map((l) => [b(`${l.asset} ${levelText(l.level)}`), l.label ? ` ${l.label}` : ''])],
+        tone: 'info',
+      };
+    }
+    const asset = parseAsset(args.values.asset, market.knownAssets());
+    if (!asset.ok) return errorReply(asset.message);
+    const value = parseLevel(args.values.level);
+    if (!value.ok) return errorReply(value.message);
+    const id = `${chat}:${levelKey(asset.value, value.value)}`;
+    if (args.sub === 'remove') {
+      if (!market.removeLevel(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
+      store.removeLevel(id);
+      return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info', ephemeral: true };
+    }
+    const label = parseLabel(args.values.label, config.limits.labelMaxChars);
+    if (!label.ok) return errorReply(label.message);
+    const count = market.levels.all().filter((l) => l.chat === chat).length;
+    if (count >= config.levels.maxPerChat && !market.levels.get(id)) {
+      return errorReply(`This chat already has ${count} levels, the most it can keep. Remove one first.`);
+    }
+    const def: Level = { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: ctx.now };
+    if (label.value) def.label = label.value;
+    market.addLevel(def);
+    store.putLevel(def);
+    const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === id);
+    const where = st && market.prices.last(asset.value) ? ` It is ${st.role === 'inside' ? 'around price' : `${st.role}, ${Math.abs(st.distancePct).toFixed(1)}% away`}.` : '';
+    return {
+      blocks: [[[`Watching ${asset.value} `, b(levelText(value.value)), label.value ? ` ${label.value}` : '', `.${where}`], ['Breaks and reclaims are posted to this chat when /alerts is on.']]],
+      tone: 'info',
+    };
+  },
+};
+

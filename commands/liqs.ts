@@ -1,0 +1,37 @@
+/** `/liqs [asset|all] [window]`: how much got liquidated, long vs short, where, and how it ranks. */
+import { WINDOW_MS, type WindowName } from '../config/schema.js';
+import { parseAsset, parseWindow } from '../src/core/parse.js';
+import { marketReply, summaryReply } from '../src/core/replies.js';
+import { errorReply } from '../src/core/reply.js';
+import type { CommandDef } from './types.js';
+
+export const liqs: CommandDef = {
+  name: 'liqs',
+  description: 'Liquidations for an asset (or the whole market) over a window',
+  usage: ['liqs eth', 'liqs eth 4h', 'liqs all 24h'],
+  options: [
+    { name: 'asset', description: 'Asset, e.g. eth (or all)', kind: 'asset' },
+    { name: 'window', description: 'Time window', kind: 'window', choices: ['1h', '4h', '12h', '24h', '7d'] },
+  ],
+  run(ctx, args) {
+    const { config, market, charts } = ctx.services;
+    let rawAsset = args.values.asset;
+    let rawWindow = args.values.window;
+    // `/liqs 4h` and `/liqs 4h eth` read naturally too.
+    if (rawAsset && parseWindow(rawAsset, config.windows, config.defaultWindow).ok && !/^[a-z]+$/i.test(rawAsset)) {
+      [rawAsset, rawWindow] = [rawWindow, rawAsset];
+    }
+    const window = parseWindow<WindowName>(rawWindow, config.windows, config.defaultWindow);
+    if (!window.ok) return errorReply(window.message);
+    const windowMs = WINDOW_MS[window.value];
+    if (!rawAsset || rawAsset.toLowerCase() === 'all') {
+      return marketReply(market.marketSummary(window.value, windowMs), config.windows);
+    }
+    const asset = parseAsset(rawAsset, market.knownAssets());
+    if (!asset.ok) return errorReply(asset.message);
+    const reply = summaryReply(market.summary(asset.value, window.value, windowMs), config.windows);
+    const image = charts?.liqs(asset.value, window.value, windowMs, ctx.chat.key);
+    if (image) reply.image = image;
+    return reply;
+  },
+};

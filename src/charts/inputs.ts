@@ -1,0 +1,57 @@
+/**
+ * Turns the market engine's state into chart inputs (plain data). The renderer never sees the engine.
+ */
+import type { Market } from '../core/market.js';
+import type { LevelView } from '../core/levels.js';
+import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
+
+const MINUTE = 60_000;
+
+/** About 48–96 bars whatever the window: 1h → 1m bars, 24h → 15m, 7d → 2h. */
+export function barMs(windowMs: number): number {
+  const steps = [1, 5, 15, 30, 60, 120, 240].map((m) => m * MINUTE);
+  return steps.find((s) => windowMs / s <= 100) ?? 240 * MINUTE;
+}
+
+function chartLevel(v: LevelView): ChartLevel {
+  const l: ChartLevel = { level: v.level.level, role: v.role, state: v.state, distancePct: v.distancePct };
+  if (v.level.label !== undefined) l.label = v.level.label;
+  return l;
+}
+
+export function liqsChartInput(m: Market, asset: string, window: string, windowMs: number, to = m.clock, chat?: string): LiqsChartInput {
+  const from = to - windowMs;
+  const step = barMs(windowMs);
+  const start = Math.floor(from / step) * step;
+  const s = m.summary(asset, window, windowMs, to);
+  const input: LiqsChartInput = {
+    asset,
+    window,
+    from,
+    to,
+    bucketMs: step,
+    buckets: m.buckets.series(asset, start, to, step),
+    prices: m.prices.bars(asset, start, to, step),
+    levels: m.levelStatus(asset, chat, to).levels.map(chartLevel),
+    cascades: s.cascades.map((c) => ({ from: c.startedAt, to: c.endedAt ?? to, side: c.side, usd: c.usd })),
+    totals: { longUsd: s.longUsd, shortUsd: s.shortUsd, totalUsd: s.totalUsd },
+    coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic },
+  };
+  const oi = m.leverage.series(asset, start, to, step);
+  if (oi.length) input.oi = oi;
+  return input;
+}
+
+export function levelsChartInput(m: Market, asset: string, chat?: string, to = m.clock): LevelsChartInput {
+  const st = m.levelStatus(asset, chat, to);
+  const from = to - 86_400_000;
+  return {
+    asset,
+    price: st.price ?? 0,
+    from,
+    to,
+    prices: m.prices.bars(asset, from, to, 15 * MINUTE),
+    levels: st.levels.map(chartLevel),
+    synthetic: m.synthetic,
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The `liqbot` command line: wiring only. Offline commands (replay, liqs, levels, demo) follow
+ * shared/spec/events.md exactly; `start` runs the bot; `import` and `record` move data in and out.
+ */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { ALL_WINDOWS, WINDOW_MS, type Config, type WindowName } from '../config/schema.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { renderTerminal } from './adapters/terminal/render.js';
+import type { Alert } from './core/alerts.js';
+import { parseAsset } from './core/parse.js';
+import { alertReply, levelsReply, marketReply, summaryReply } from './core/replies.js';
+import { lineText } from './core/reply.js';
+import { stamp } from './core/money.js';
+import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
+import { alertJson, levelsJson, summaryJson } from './io/json.js';
+import { runFile } from './offline.js';
+
+export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
+
+const USAGE = `liqbot: liquidation summaries, level status and cascade alerts for trader chats
+
+Usage:
+  liqbot start [--replay FILE] [--speed N]   run the bot (live feeds; chat adapters whose tokens are in .env)
+  liqbot demo                                replay the bundled synthetic market day and show the replies
+  liqbot replay FILE [--json] [--config FILE]
+  liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
+  liqbot levels ASSET --data FILE [--at ISO-8601|ms] [--json] [--chart out.png]
+  liqbot import FILE                         load an event file into the store (idempotent)
+  liqbot record [--out FILE]                 write the live normalized stream as an event file
+  liqbot register                            register Discord slash commands
+
+ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view.`;
+
+/** A mistake on the command line: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+function color(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+function parseAt(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = /^\d{10,16}$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) throw new UsageError(`--at: "${raw}" is not an ISO-8601 time or epoch milliseconds`);
+  return ms;
+}
+
+function reportSkipped(path: string, r: ReadReport): void {
+  for (const line of describeSkipped(path, r)) console.error(line);
+}
+
+/** Known assets for a file: configured ones plus every asset the file mentions. */
+function knownAssets(config: Config, seen: Iterable<string>): string[] {
+  return [...new Set([...config.assets, ...seen])];
+}
+
+/** First pass over a file: its last event time and the assets it mentions. */
+async function scan(path: string): Promise<{ lastTs: number; assets: Set<string> }> {
+  let lastTs = -Infinity;
+  const assets = new Set<string>();
+  for await (const e of readEventFile(path, newReport())) {
+    if (e.ts > lastTs) lastTs = e.ts;
+    assets.add('symbol' in e ? e.symbol.slice(0, e.symbol.indexOf('/') >>> 0).toUpperCase() : e.asset);
+  }
+  return { lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets };
+}
+
+function alertLine(a: Alert): string {
+  const r = alertReply(a);
+  const body = r.blocks.flat().map(lineText).filter(Boolean);
+  return `${stamp(a.ts)}  ${r.title ? lineText(r.title) : a.kind} | ${body.join(' | ')}`;
+}
+
+async function writeChart(out: string, render: () => Promise<{ png: Uint8Array }>): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  const chart = await render();
+  await writeFile(out, chart.png);
+  console.error(`chart written to ${out}`);
+}
+
+async function cmdReplay(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
+  const config = loadConfig(values.config);
+  const run = await runFile(file, config, {
+    onAlert: (a) => console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a)),
+  });
+  reportSkipped(file, run.report);
+  if (!values.json) console.error(`${run.alerts.length} alerts from ${run.report.events} events`);
+  return 0;
+}
+
+async function cmdLiqs(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
+  });
+  const rawAsset = positionals[0];
+  if (!rawAsset) throw new UsageError('liqs needs an asset: liqbot liqs eth --data FILE');
+  if (!values.data) throw new UsageError('liqs needs --data FILE (an event file)');
+  const window = (values.window ?? '24h') as WindowName;
+  if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
+  const config = loadConfig(values.config);
+  const at = parseAt(values.at);
+  const first = await scan(values.data);
+  const all = rawAsset.toLowerCase() === 'all';
+  let asset = 'ALL';
+  if (!all) {
+    const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
+    if (!parsed.ok) throw new UsageError(parsed.message);
+    asset = parsed.value;
+  }
+  const to = at ?? first.lastTs;
+  const windowMs = WINDOW_MS[window];
+  const run = await runFile(values.data, config, { until: to, bucketFrom: to - windowMs });
+  reportSkipped(values.data, run.report);
+  if (all) {
+    const m = run.market.marketSummary(window, windowMs, to);
+    console.log(values.json ? JSON.stringify(summaryJson(m)) : renderTerminal(marketReply(m, ALL_WINDOWS), color()));
+    return 0;
+  }
+  const s = run.market.summary(asset, window, windowMs, to);
+  console.log(values.json ? JSON.stringify(summaryJson(s)) : renderTerminal(summaryReply(s, ALL_WINDOWS), color()));
+  if (values.chart) {
+    const { liqsChartInput } = await import('./charts/inputs.js');
+    const { renderLiqsChart } = await import('./charts/render.js');
+    await writeChart(values.chart, () => renderLiqsChart(liqsChartInput(run.market, asset, window, windowMs, to)));
+  }
+  return 0;
+}
+
+async function cmdLevels(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
+  });
+  const rawAsset = positionals[0];
+  if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
+  if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
+  const config = loadConfig(values.config);
+  const at = parseAt(values.at);
+  const first = await scan(values.data);
+  const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  const to = at ?? first.lastTs;
+  const run = await runFile(values.data, config, at === undefined ? {} : { until: at });
+  reportSkipped(values.data, run.report);
+  const st = run.market.levelStatus(parsed.value, undefined, to);
+  if (values.json) console.log(JSON.stringify(levelsJson(st)));
+  else console.log(renderTerminal(levelsReply(st, run.market.summary(parsed.value, '24h', 86_400_000, to).coverage), color()));
+  if (values.chart) {
+    const { levelsChartInput } = await import('./charts/inputs.js');
+    const { renderLevelsChart } = await import('./charts/render.js');
+    await writeChart(values.chart, () => renderLevelsChart(levelsChartInput(run.market, parsed.value, undefined, to)));
+  }
+  return 0;
+}
+
+async function cmdDemo(): Promise<number> {
+  const config = loadConfig(process.env.LIQBOT_CONFIG || undefined);
+  const c = color();
+  const rule = (t: string) => console.log(`\n${c ? '\x1b[1;7m' : '== '}${t}${c ? '\x1b[0m' : ' =='}\n`);
+  rule('Replaying the bundled SYNTHETIC market day (modelled on the Jan 31 ETH flush): what the bot would have posted');
+  const run = await runFile(BUNDLED_DAY, config, {
+    onAlert: (a) => {
+      if (a.kind === 'cascade_update') return;
+      console.log(renderTerminal(alertReply(a), c).split('\n').map((l) => `  ${l}`).join('\n'));
+      console.log('');
+    },
+  });
+  reportSkipped(BUNDLED_DAY, run.report);
+  const updates = run.alerts.filter((a) => a.kind === 'cascade_update').length;
+  if (updates) console.log(`  (${updates} cascade updates edited the running cascade messages in place)`);
+  rule('/liqs');
+  console.log(renderTerminal(marketReply(run.market.marketSummary('24h', WINDOW_MS['24h']), ALL_WINDOWS), c));
+  rule('/liqs eth');
+  console.log(renderTerminal(summaryReply(run.market.summary('ETH', '24h', WINDOW_MS['24h']), ALL_WINDOWS), c));
+  rule('/levels eth');
+  const st = run.market.levelStatus('ETH');
+  console.log(renderTerminal(levelsReply(st, run.market.summary('ETH', '24h', WINDOW_MS['24h']).coverage), c));
+  return 0;
+}
+
+async function cmdImport(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const file = positionals[0];
+  if (!file) throw new UsageError('import needs an event file: liqbot import FILE');
+  const { env } = await import('./env.js');
+  const { openSqliteStore } = await import('./store/sqlite.js');
+  const store = openSqliteStore(env().dbPath);
+  try {
+    const report = newReport();
+    let batch = [];
+    let added = 0;
+    let seen = 0;
+    for await (const e of readEventFile(file, report)) {
+      batch.push(e);
+      seen++;
+      if (batch.length >= 5000) {
+        added += store.insertEvents(batch);
+        batch = [];
+      }
+    }
+    added += store.insertEvents(batch);
+    reportSkipped(file, report);
+    console.log(`imported ${added} new events of ${seen} (${seen - added} already stored) into ${env().dbPath}`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'replay':
+        return await cmdReplay(rest);
+      case 'liqs':
+        return await cmdLiqs(rest);
+      case 'levels':
+        return await cmdLevels(rest);
+      case 'demo':
+        return await cmdDemo();
+      case 'import':
+        return await cmdImport(rest);
+      case 'start':
+      case 'record':
+      case 'register': {
+        const { runService } = await import('./main.js');
+        return await runService(cmd, rest);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        console.error(`liqbot: unknown command "${cmd}". Run liqbot --help.`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof EventFileError) {
+      console.error(`liqbot: ${err.message}`);
+      return err instanceof UsageError ? 2 : 1;
+    }
+    if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`liqbot: ${err.message}`);
+      return 2;
+    }
+    if ((err as Error).name === 'StoreError') {
+      console.error(`liqbot: ${(err as Error).message}`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Daily liquidation totals per asset and side, fed by single liquidations and by vendor history
+ * (`liquidation_total`), and the rankings traders quote: "largest ETH long-liquidation day since Oct 10",
+ * "2nd largest in 90 days".
+ */
+import type { Ranking } from './alerts.js';
+import type { LiquidationTotal, PositionSide } from './events.js';
+
+export const DAY = 86_400_000;
+
+interface DayRecord {
+  /** From single liquidations, per exchange. */
+  live: Map<string, number>;
+  /** Vendor totals per exchange; '' = all exchanges. Hourly periods are kept by start time to stay idempotent. */
+  vendor: Map<string, Map<number, number>>;
+}
+
+export class LiquidationHistory {
+  private readonly days = new Map<string, Map<number, DayRecord>>();
+
+  private record(asset: string, side: PositionSide, day: number): DayRecord {
+    const key = `${asset}|${side}`;
+    let byDay = this.days.get(key);
+    if (!byDay) {
+      byDay = new Map();
+      this.days.set(key, byDay);
+    }
+    let r = byDay.get(day);
+    if (!r) {
+      r = { live: new Map(), vendor: new Map() };
+      byDay.set(day, r);
+    }
+    return r;
+  }
+
+  addLiquidation(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): void {
+    const r = this.record(asset, side, Math.floor(ts / DAY) * DAY);
+    r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
+  }
+
+  /** A stored daily total (from the store, on start-up). */
+  addDaily(asset: string, side: PositionSide, exchange: string, day: number, usd: number): void {
+    const r = this.record(asset, side, day);
+    r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
+  }
+
+  addVendor(t: LiquidationTotal): void {
+    const day = Math.floor(t.ts / DAY) * DAY;
+    const r = this.record(t.asset, t.side, day);
+    const ex = t.exchange ?? '';
+    let periods = r.vendor.get(ex);
+    if (!periods) {
+      periods = new Map();
+      r.vendor.set(ex, periods);
+    }
+    if (t.period === '1d') periods.clear();
+    else if (periods.has(-1)) return; // a daily figure already covers this day
+    periods.set(t.period === '1d' ? -1 : t.ts, t.usd);
+  }
+
+  /**
+   * A day's total for one side: the vendor's all-exchange figure when there is one, else per exchange the
+   * larger of the vendor figure and our own sum (sampled streams undercount, vendors may miss a venue).
+   */
+  dayTotal(asset: string, side: PositionSide, day: number): number {
+    const r = this.days.get(`${asset}|${side}`)?.get(day);
+    if (!r) return 0;
+    const sum = (m: Map<number, number>) => {
+      let s = 0;
+      for (const v of m.values()) s += v;
+      return s;
+    };
+    const all = r.vendor.get('');
+    const exchanges = new Set([...r.live.keys(), ...[...r.vendor.keys()].filter((k) => k !== '')]);
+    let perExchange = 0;
+    for (const ex of exchanges) {
+      const v = r.vendor.get(ex);
+      perExchange += Math.max(v ? sum(v) : 0, r.live.get(ex) ?? 0);
+    }
+    return all ? Math.max(sum(all), perExchange) : perExchange;
+  }
+
+  /** Days (UTC midnight ms) with any record for the asset and side, ascending. */
+  daysWithData(asset: string, side: PositionSide): number[] {
+    return [...(this.days.get(`${asset}|${side}`)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /** Full days strictly before `beforeDay` and within `lookbackDays`, with their totals. */
+  priorDays(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number): { day: number; usd: number }[] {
+    const first = beforeDay - lookbackDays * DAY;
+    return this.daysWithData(asset, side)
+      .filter((d) => d < beforeDay && d >= first)
+      .map((day) => ({ day, usd: this.dayTotal(asset, side, day) }))
+      .filter((d) => d.usd > 0);
+  }
+
+  /** Median of the prior days' totals (0 with fewer than `minDays` days of history). */
+  normalDaily(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number, minDays: number): number {
+    const totals = this.priorDays(asset, side, beforeDay, lookbackDays).map((d) => d.usd);
+    if (totals.length < Math.max(1, minDays)) return 0;
+    totals.sort((a, b) => a - b);
+    const mid = totals.length >> 1;
+    return totals.length % 2 ? totals[mid]! : (totals[mid - 1]! + totals[mid]!) / 2;
+  }
+
+  /**
+   * How `usd` (a window's or a cascade's total) ranks against full days before `beforeDay`.
+   * Undefined without at least 7 days of history to compare with.
+   */
+  rank(asset: string, side: PositionSide, usd: number, beforeDay: number, lookbackDays: number): Ranking | undefined {
+    const prior = this.priorDays(asset, side, beforeDay, lookbackDays);
+    if (prior.length < 7 || usd <= 0) return undefined;
+    const larger = prior.filter((d) => d.usd > usd);
+    const ranking: Ranking = { side, usd, day: beforeDay, rank: larger.length + 1, days: prior.length + 1 };
+    // "Largest since …" looks back through all history, not just the ranking's lookback.
+    const all = this.priorDays(asset, side, beforeDay, 100_000);
+    for (let i = all.length - 1; i >= 0; i--) {
+      if (all[i]!.usd > usd) {
+        ranking.since = { day: all[i]!.day, usd: all[i]!.usd };
+        break;
+      }
+    }
+    return ranking;
+  }
+}

@@ -1,0 +1,543 @@
+/**
+ * The market engine: normalized events in, alerts out, and the queries commands ask (summaries, level
+ * status). One instance serves every chat. Time is event time: the clock only moves when events (or the
+ * caller's `advance`) say so, which makes live runs, replays and tests behave the same.
+ */
+import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, Ranking } from './alerts.js';
+import { LiquidationBuckets, type LargestLiquidation } from './buckets.js';
+import { CascadeDetector, type Cascade, type CascadeEvent } from './cascades.js';
+import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
+import { DAY, LiquidationHistory } from './history.js';
+import { LevelBook, bounds, levelKey, type Level, type LevelTrack, type LevelView } from './levels.js';
+import { PriceBook, type ClosedCandle } from './prices.js';
+import { Leverage } from './leverage.js';
+import { isSampled } from './venues.js';
+
+const HOUR = 3_600_000;
+
+/** The settings the engine needs (a structural subset of the validated config). */
+export interface MarketSettings {
+  assets: readonly string[];
+  summary: { largest: number; rankDays: number };
+  levels: { timeframe: keyof typeof TIMEFRAME_MS; breakBufferPct: number; testingPct: number; cascadeLevelDays: number };
+  cascades: {
+    windowMinutes: number;
+    multiplier: number;
+    historyDays: number;
+    minHistoryDays: number;
+    absoluteFloorUsd: number;
+    floorsUsd: Readonly<Record<string, number>>;
+    endFraction: number;
+    quietMinutes: number;
+    updateGrowth: number;
+    updateMinMinutes: number;
+  };
+}
+
+export interface Gap {
+  exchange: string;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+export interface ExchangeShare {
+  longUsd: number;
+  shortUsd: number;
+  totalUsd: number;
+  /** Share of the asset's total, 0..1. */
+  share: number;
+  sampled: boolean;
+}
+
+export interface Coverage {
+  /** Exchanges whose single liquidations fed this. */
+  exchanges: string[];
+  /** Those of them whose streams are sampled (amounts are lower bounds). */
+  sampled: string[];
+  gaps: Gap[];
+  synthetic: boolean;
+}
+
+export interface CascadeRecord {
+  id: string;
+  asset: string;
+  side: PositionSide;
+  startedAt: number;
+  endedAt?: number;
+  usd: number;
+  priceStart?: number;
+  extreme?: number;
+}
+
+export interface LiquidationSummary {
+  asset: string;
+  window: string;
+  windowMs: number;
+  from: number;
+  to: number;
+  longUsd: number;
+  shortUsd: number;
+  totalUsd: number;
+  count: number;
+  byExchange: Record<string, ExchangeShare>;
+  largest: LargestLiquidation[];
+  price?: { open: number; close: number; high: number; low: number; changePct: number };
+  /** How the window's dominant side ranks against full days before it. */
+  ranking?: Ranking;
+  cascades: CascadeRecord[];
+  coverage: Coverage;
+}
+
+export interface MarketSummary {
+  asset: 'ALL';
+  window: string;
+  windowMs: number;
+  from: number;
+  to: number;
+  longUsd: number;
+  shortUsd: number;
+  totalUsd: number;
+  count: number;
+  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number }>;
+  byExchange: Record<string, ExchangeShare>;
+  largest: (LargestLiquidation & { asset: string })[];
+  coverage: Coverage;
+}
+
+export interface LevelStatus {
+  asset: string;
+  ts: number;
+  price?: number;
+  levels: LevelView[];
+  /** The most recent finished cascade within a day, and a running one. */
+  lastCascade?: CascadeRecord;
+  runningCascade?: CascadeRecord;
+  change24hPct?: number;
+}
+
+/** What the store should persist after a batch: changed level tracks and auto levels added or expired. */
+export interface MarketChanges {
+  tracks: LevelTrack[];
+  added: Level[];
+  removed: string[];
+}
+
+function byExchangeObject(m: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
+}
+
+export class Market {
+  readonly buckets: LiquidationBuckets;
+  readonly history = new LiquidationHistory();
+  readonly prices: PriceBook;
+  readonly levels: LevelBook;
+  readonly cascades: CascadeDetector;
+  readonly leverage = new Leverage();
+  /** Event time: the latest moment the engine has seen. */
+  clock = -Infinity;
+  synthetic = false;
+  /** Liquidations are only bucketed from here on (the offline CLI sets it to make a window exact to the ms). */
+  bucketFrom = -Infinity;
+
+  private readonly pendingCandles: Candle[] = [];
+  private readonly seenExchanges = new Map<string, Set<string>>();
+  private readonly gapList: Gap[] = [];
+  private readonly finished: CascadeRecord[] = [];
+  private readonly thresholdCache = new Map<string, number>();
+  private changedTracks = new Set<string>();
+  private addedLevels: Level[] = [];
+  private removedLevels: string[] = [];
+  private out: Alert[] = [];
+  private lastPrune = -Infinity;
+
+  constructor(readonly settings: MarketSettings) {
+    const s = settings;
+    this.buckets = new LiquidationBuckets(Math.max(10, s.summary.largest));
+    const tfMs = TIMEFRAME_MS[s.levels.timeframe];
+    this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c));
+    this.levels = new LevelBook({ breakBufferPct: s.levels.breakBufferPct, testingPct: s.levels.testingPct, cooldownMs: 2 * tfMs });
+    this.cascades = new CascadeDetector(
+      {
+        windowMs: s.cascades.windowMinutes * 60_000,
+        endFraction: s.cascades.endFraction,
+        quietMs: s.cascades.quietMinutes * 60_000,
+        updateGrowth: s.cascades.updateGrowth,
+        updateMinMs: s.cascades.updateMinMinutes * 60_000,
+      },
+      (asset, side, now) => this.threshold(asset, side, now),
+    );
+  }
+
+  /** The start threshold for a cascade: floors, or a multiple of the asset's normal for the window. */
+  threshold(asset: string, side: PositionSide, now: number): number {
+    const day = Math.floor(now / DAY) * DAY;
+    const key = `${asset}|${side}|${day}`;
+    const cached = this.thresholdCache.get(key);
+    if (cached !== undefined) return cached;
+    const c = this.settings.cascades;
+    const floor = Math.max(c.absoluteFloorUsd, c.floorsUsd[asset] ?? c.floorsUsd.default ?? 0);
+    const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
+    const t = Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * 60_000) / DAY);
+    this.thresholdCache.set(key, t);
+    return t;
+  }
+
+  /** Feed one event; returns the alerts it (and the time it moved to) raised. */
+  ingest(e: MarketEvent): Alert[] {
+    this.out = [];
+    if (e.ts > this.clock) this.tick(e.ts);
+    switch (e.type) {
+      case 'liquidation': {
+        const asset = assetOf(e.symbol);
+        let seen = this.seenExchanges.get(asset);
+        if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
+        seen.add(e.exchange);
+        if (e.ts >= this.bucketFrom) this.buckets.add(e, asset);
+        this.history.addLiquidation(asset, e.side, e.exchange, e.ts, e.usd);
+        const ev = this.cascades.add(asset, e.side, e.exchange, e.ts, e.usd, this.prices.last(asset)?.price ?? e.price);
+        if (ev) this.onCascade(ev, e.ts);
+        break;
+      }
+      case 'candle':
+        if (e.ts + TIMEFRAME_MS[e.timeframe] <= this.clock) this.applyCandle(e);
+        else this.holdCandle(e);
+        break;
+      case 'price': {
+        const asset = assetOf(e.symbol);
+        this.prices.tick(asset, e.exchange, e.ts, e.price);
+        this.cascades.price(asset, e.price, e.price);
+        break;
+      }
+      case 'liquidation_total':
+        this.history.addVendor(e);
+        this.thresholdCache.clear();
+        break;
+      case 'level':
+        this.addLevel({
+          id: `${e.chat ? `${e.chat}:` : ''}${levelKey(e.asset, e.level)}`,
+          asset: e.asset,
+          level: e.level,
+          ...(e.label !== undefined ? { label: e.label } : {}),
+          ...(e.chat !== undefined ? { chat: e.chat } : {}),
+          source: 'event',
+          createdAt: e.ts,
+        });
+        break;
+      case 'open_interest':
+        this.leverage.openInterest(assetOf(e.symbol), e.exchange, e.ts, e.usd);
+        break;
+      case 'funding':
+        this.leverage.funding(assetOf(e.symbol), e.exchange, e.ts, e.rate, e.intervalHours);
+        break;
+    }
+    return this.out;
+  }
+
+  /** Move the clock forward without an event (live: once a second). */
+  advance(now: number): Alert[] {
+    this.out = [];
+    if (now > this.clock) this.tick(now);
+    return this.out;
+  }
+
+  /** End of input: apply candles still held back (they had closed, the file just ended). */
+  flush(): Alert[] {
+    this.out = [];
+    this.pendingCandles.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
+    for (const c of this.pendingCandles.splice(0)) {
+      const end = c.ts + TIMEFRAME_MS[c.timeframe];
+      if (end > this.clock) this.clock = end;
+      this.applyCandle(c);
+    }
+    return this.out;
+  }
+
+  private tick(now: number): void {
+    this.clock = now;
+    if (this.pendingCandles.length) this.releaseCandles(now);
+    this.prices.advance(now);
+    if (this.cascades.running().length) for (const ev of this.cascades.advance(now)) this.onCascade(ev, now);
+    if (now - this.lastPrune > HOUR) {
+      this.lastPrune = now;
+      for (const l of this.levels.expire(now)) this.removedLevels.push(l.id);
+      this.buckets.prune(now);
+      this.prices.prune(now - 8 * DAY);
+    }
+  }
+
+  private holdCandle(c: Candle): void {
+    this.pendingCandles.push(c);
+  }
+
+  private releaseCandles(now: number): void {
+    const due = this.pendingCandles.filter((c) => c.ts + TIMEFRAME_MS[c.timeframe] <= now);
+    if (due.length === 0) return;
+    const keep = this.pendingCandles.filter((c) => c.ts + TIMEFRAME_MS[c.timeframe] > now);
+    this.pendingCandles.length = 0;
+    this.pendingCandles.push(...keep);
+    due.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
+    for (const c of due) this.applyCandle(c);
+  }
+
+  private applyCandle(c: Candle): void {
+    const asset = assetOf(c.symbol);
+    this.prices.candle(asset, c);
+    this.cascades.price(asset, c.low, c.high);
+  }
+
+  private onCandleClose(asset: string, c: ClosedCandle): void {
+    for (const br of this.levels.onClose(asset, c)) {
+      this.changedTracks.add(br.level.id);
+      const side: PositionSide = br.direction === 'down' ? 'long' : 'short';
+      const ts = Math.max(this.clock, br.ts);
+      const alert: LevelBreak = {
+        kind: 'level_break',
+        ts,
+        asset,
+        key: `level:${br.level.id}:${br.ts}`,
+        levelId: br.level.id,
+        level: br.level.level,
+        direction: br.direction,
+        reclaim: br.reclaim,
+        price: br.price,
+        timeframe: this.settings.levels.timeframe,
+      };
+      if (br.level.label !== undefined) alert.label = br.level.label;
+      if (br.level.chat !== undefined) alert.chat = br.level.chat;
+      const lastHour = this.buckets.totals(asset, ts - HOUR + 1, ts);
+      const usd = side === 'long' ? lastHour.longUsd : lastHour.shortUsd;
+      const running = this.cascades.runningFor(asset, side);
+      if (usd > 0) alert.liquidations = { side, usd, windowMs: HOUR, cascade: running !== undefined };
+      this.out.push(alert);
+    }
+  }
+
+  private figures(c: Cascade, asset: string): CascadeFigures {
+    const exchanges = [...c.byExchange.keys()];
+    const f: CascadeFigures = {
+      cascadeId: c.id,
+      side: c.side,
+      startedAt: c.startedAt,
+      usd: c.usd,
+      byExchange: byExchangeObject(c.byExchange),
+      exchanges,
+      sampled: exchanges.filter(isSampled),
+    };
+    if (c.priceStart !== undefined) f.priceStart = c.priceStart;
+    const now = this.prices.last(asset)?.price;
+    if (now !== undefined) f.priceNow = now;
+    if (c.extreme !== undefined) f.extreme = c.extreme;
+    return f;
+  }
+
+  private onCascade(ev: CascadeEvent, now: number): void {
+    const c = ev.cascade;
+    const base = { ts: now, asset: c.asset, ...this.figures(c, c.asset) };
+    if (ev.type === 'start') {
+      this.out.push({
+        kind: 'cascade',
+        key: `cascade:${c.id}:start`,
+        ...base,
+        windowUsd: ev.windowUsd,
+        windowMs: this.settings.cascades.windowMinutes * 60_000,
+        normalUsd: c.threshold,
+      });
+    } else if (ev.type === 'update') {
+      this.out.push({ kind: 'cascade_update', key: `cascade:${c.id}:update:${Math.round(c.usd)}`, ...base });
+    } else {
+      const record: CascadeRecord = { id: c.id, asset: c.asset, side: c.side, startedAt: c.startedAt, endedAt: ev.endedAt, usd: c.usd };
+      if (c.priceStart !== undefined) record.priceStart = c.priceStart;
+      if (c.extreme !== undefined) record.extreme = c.extreme;
+      this.finished.push(record);
+      if (this.finished.length > 500) this.finished.splice(0, this.finished.length - 500);
+      const end: CascadeEnd = {
+        kind: 'cascade_end',
+        key: `cascade:${c.id}:end`,
+        ...base,
+        endedAt: ev.endedAt,
+        durationMs: ev.endedAt - c.startedAt,
+      };
+      const ranking = this.history.rank(c.asset, c.side, c.usd, Math.floor(c.startedAt / DAY) * DAY, this.settings.summary.rankDays);
+      if (ranking) end.ranking = ranking;
+      const oi = this.leverage.change(c.asset, c.startedAt - HOUR, ev.endedAt);
+      if (oi) end.oi = { beforeUsd: oi.beforeUsd, afterUsd: oi.afterUsd, venues: oi.venues };
+      this.out.push(end);
+      this.offerCascadeLevel(c, ev.endedAt);
+    }
+  }
+
+  /** A cascade's extreme becomes a level ("cascade low $2,350") unless one already sits there. */
+  private offerCascadeLevel(c: Cascade, at: number): void {
+    const days = this.settings.levels.cascadeLevelDays;
+    // Only a major flush leaves a level worth watching: ten times what it took to call it a cascade.
+    if (c.extreme === undefined || days <= 0 || c.usd < 10 * c.threshold) return;
+    const price = Number(c.extreme.toPrecision(4));
+    const near = this.levels.all().some((l) => {
+      if (l.asset !== c.asset || l.chat !== undefined) return false;
+      const [lo, hi] = bounds(l.level);
+      return Math.abs((price < lo ? lo : price > hi ? hi : price) - price) / price <= this.settings.levels.testingPct / 100;
+    });
+    if (near) return;
+    const level: Level = {
+      id: `cascade:${c.id}`,
+      asset: c.asset,
+      level: price,
+      label: c.side === 'long' ? 'cascade low' : 'cascade high',
+      source: 'cascade',
+      createdAt: at,
+      expiresAt: at + days * DAY,
+    };
+    this.addLevel(level);
+    this.addedLevels.push(level);
+  }
+
+  addLevel(level: Level, restored?: LevelTrack): void {
+    this.levels.add(level, this.prices.last(level.asset)?.price, restored);
+    if (!restored) this.changedTracks.add(level.id);
+  }
+
+  removeLevel(id: string): boolean {
+    return this.levels.remove(id);
+  }
+
+  /** Record a feed gap (an exchange's stream was down). */
+  gap(g: Gap): void {
+    this.gapList.push(g);
+    if (this.gapList.length > 1000) this.gapList.splice(0, this.gapList.length - 1000);
+  }
+
+  /** What changed since the last call, for the store to persist. */
+  drainChanges(): MarketChanges {
+    const tracks = [...this.changedTracks].map((id) => this.levels.track(id)).filter((t): t is LevelTrack => t !== undefined);
+    const changes = { tracks, added: this.addedLevels, removed: this.removedLevels };
+    this.changedTracks = new Set();
+    this.addedLevels = [];
+    this.removedLevels = [];
+    return changes;
+  }
+
+  /** Assets the engine knows: configured ones and any that sent data. */
+  knownAssets(): string[] {
+    return [...new Set([...this.settings.assets, ...this.buckets.assetNames(), ...this.seenExchanges.keys()])];
+  }
+
+  private coverage(assets: string[], from: number, to: number, fed: Iterable<string>): Coverage {
+    const exchanges = [...new Set(fed)].sort();
+    const all = new Set(assets.flatMap((a) => [...(this.seenExchanges.get(a) ?? [])]));
+    return {
+      exchanges,
+      sampled: exchanges.filter(isSampled),
+      gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
+      synthetic: this.synthetic,
+    };
+  }
+
+  /** `/liqs ASSET WINDOW` as of `to` (default: the engine's clock). */
+  summary(asset: string, window: string, windowMs: number, to = this.clock): LiquidationSummary {
+    const from = to - windowMs;
+    const t = this.buckets.totals(asset, from, to);
+    const total = t.longUsd + t.shortUsd;
+    const byExchange: Record<string, ExchangeShare> = {};
+    for (const [ex, v] of [...t.byExchange].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
+      const sum = v.longUsd + v.shortUsd;
+      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
+    }
+    const s: LiquidationSummary = {
+      asset,
+      window,
+      windowMs,
+      from,
+      to,
+      longUsd: t.longUsd,
+      shortUsd: t.shortUsd,
+      totalUsd: total,
+      count: t.count,
+      byExchange,
+      largest: this.buckets.largest(asset, from, to, this.settings.summary.largest),
+      cascades: this.cascadesBetween(asset, from, to),
+      coverage: this.coverage([asset], from, to, t.byExchange.keys()),
+    };
+    const r = this.prices.range(asset, from, to);
+    if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
+    if (total > 0 && windowMs <= DAY) {
+      const side: PositionSide = t.longUsd >= t.shortUsd ? 'long' : 'short';
+      const ranking = this.history.rank(asset, side, side === 'long' ? t.longUsd : t.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);
+      if (ranking) s.ranking = ranking;
+    }
+    return s;
+  }
+
+  /** `/liqs` with no asset: the market-wide view over every known asset. */
+  marketSummary(window: string, windowMs: number, to = this.clock): MarketSummary {
+    const from = to - windowMs;
+    const assets = this.knownAssets();
+    const out: MarketSummary = {
+      asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [],
+      coverage: this.coverage(assets, from, to, []),
+    };
+    const exTotals = new Map<string, { longUsd: number; shortUsd: number }>();
+    const rows: [string, MarketSummary['byAsset'][string]][] = [];
+    for (const asset of assets) {
+      const t = this.buckets.totals(asset, from, to);
+      out.count += t.count;
+      for (const [ex, v] of t.byExchange) {
+        const cur = exTotals.get(ex) ?? { longUsd: 0, shortUsd: 0 };
+        cur.longUsd += v.longUsd;
+        cur.shortUsd += v.shortUsd;
+        exTotals.set(ex, cur);
+      }
+      if (t.longUsd + t.shortUsd === 0) continue;
+      const row: MarketSummary['byAsset'][string] = { longUsd: t.longUsd, shortUsd: t.shortUsd, totalUsd: t.longUsd + t.shortUsd };
+      const r = this.prices.range(asset, from, to);
+      if (r) row.changePct = ((r.close - r.open) / r.open) * 100;
+      rows.push([asset, row]);
+      out.longUsd += t.longUsd;
+      out.shortUsd += t.shortUsd;
+      for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
+    }
+    out.totalUsd = out.longUsd + out.shortUsd;
+    rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
+    out.byAsset = Object.fromEntries(rows);
+    for (const [ex, v] of [...exTotals].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
+      const sum = v.longUsd + v.shortUsd;
+      out.byExchange[ex] = { ...v, totalUsd: sum, share: out.totalUsd > 0 ? sum / out.totalUsd : 0, sampled: isSampled(ex) };
+    }
+    out.largest.sort((a, b) => b.usd - a.usd);
+    out.largest.length = Math.min(out.largest.length, this.settings.summary.largest);
+    out.coverage = this.coverage(assets, from, to, exTotals.keys());
+    return out;
+  }
+
+  cascadesBetween(asset: string, from: number, to: number): CascadeRecord[] {
+    const done = this.finished.filter((c) => c.asset === asset && (c.endedAt ?? to) >= from && c.startedAt <= to);
+    const running = this.cascades
+      .running()
+      .filter((c) => c.asset === asset)
+      .map((c): CascadeRecord => ({ id: c.id, asset, side: c.side, startedAt: c.startedAt, usd: c.usd, ...(c.priceStart !== undefined ? { priceStart: c.priceStart } : {}), ...(c.extreme !== undefined ? { extreme: c.extreme } : {}) }));
+    return [...done, ...running];
+  }
+
+  /** `/levels ASSET` for a chat (global levels and the chat's own). */
+  levelStatus(asset: string, chat?: string, at = this.clock): LevelStatus {
+    const last = this.prices.last(asset);
+    const status: LevelStatus = { asset, ts: at, levels: [] };
+    if (!last) {
+      status.levels = this.levels
+        .all()
+        .filter((l) => l.asset === asset && (l.chat === undefined || l.chat === chat))
+        .map((level) => ({ level, role: 'inside', distancePct: 0, state: this.levels.track(level.id)?.state ?? 'holding', baseState: this.levels.track(level.id)?.state ?? 'holding' }));
+      return status;
+    }
+    status.price = last.price;
+    status.levels = this.levels.view(asset, last.price, chat);
+    const recent = this.cascadesBetween(asset, at - DAY, at);
+    const lastDone = recent.filter((c) => c.endedAt !== undefined).pop();
+    if (lastDone) status.lastCascade = lastDone;
+    const running = recent.find((c) => c.endedAt === undefined);
+    if (running) status.runningCascade = running;
+    const day = this.prices.range(asset, at - DAY, at);
+    if (day) status.change24hPct = ((last.price - day.open) / day.open) * 100;
+    return status;
+  }
+}

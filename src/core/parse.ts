@@ -1,0 +1,128 @@
+/**
+ * Parsers for what people type: assets (`eth`), windows (`4h`), prices (`2350`, `2,350`, `2.35k`, `$2350`),
+ * levels and zones (`2750-2800`, `2750–2800`) and labels. Each returns a value or a named error with a
+ * sentence that tells the user how to fix it; none throws.
+ */
+
+export type ParseError =
+  | 'empty'
+  | 'unknown_asset'
+  | 'bad_window'
+  | 'bad_number'
+  | 'ambiguous_number'
+  | 'out_of_range'
+  | 'bad_zone'
+  | 'label_too_long'
+  | 'label_control_chars';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const err = (error: ParseError, message: string): Parsed<never> => ({ ok: false, error, message });
+
+/** Cut and clean a user's token before echoing it in an error (the adapter escapes it too). */
+export function quote(raw: string, max = 24): string {
+  const clean = raw.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`;
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Close matches for a mistyped asset, best first. */
+export function closeMatches(input: string, known: readonly string[], max = 3): string[] {
+  const s = input.toUpperCase();
+  return known
+    .map((k) => ({ k, d: k.startsWith(s) || s.startsWith(k) ? 0.5 : editDistance(s, k) }))
+    .filter((x) => x.d <= Math.max(1, Math.floor(s.length / 2)))
+    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
+    .slice(0, max)
+    .map((x) => x.k);
+}
+
+/** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
+export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
+  if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
+  const s = raw.trim().replace(/^\$/, '').toUpperCase();
+  if (/^[A-Z0-9]{1,20}$/.test(s) && known.includes(s)) return ok(s);
+  const near = /^[A-Z0-9]{1,20}$/.test(s) ? closeMatches(s, known) : [];
+  const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;
+  return err('unknown_asset', `Unknown asset ${quote(raw)}.${hint}`);
+}
+
+export function parseWindow<W extends string>(raw: string | undefined, windows: readonly W[], fallback: W): Parsed<W> {
+  if (!raw) return ok(fallback);
+  const s = raw.trim().toLowerCase().replace(/^(\d+)\s*(hours?|hrs?)$/, '$1h').replace(/^(\d+)\s*(days?)$/, '$1d');
+  const alias: Record<string, string> = { '1d': '24h', '168h': '7d', '1w': '7d' };
+  const w = (alias[s] ?? s) as W;
+  if (windows.includes(w)) return ok(w);
+  return err('bad_window', `Unknown window ${quote(raw)}. Use one of ${windows.join(', ')}.`);
+}
+
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
+export const MAX_PRICE = 1e9;
+
+/** A positive price as traders type it: 2350, 2,350, 2.35k, $2350, 0.000012. */
+export function parsePrice(raw: string | undefined): Parsed<number> {
+  if (!raw || !raw.trim()) return err('empty', 'Which price? For example: 2350 or 2.35k');
+  const s = raw.trim().replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
+  if (s.length > 32) return err('bad_number', `${quote(raw)} is not a price. Try 2350 or 2.35k.`);
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?\s*([kmb])?$/i.exec(s);
+  if (!m || (m[1] === undefined && m[2] === undefined)) {
+    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+/.test(s)) {
+      const guess = s.replace(',', '.');
+      return err('ambiguous_number', `${quote(raw)} is ambiguous: write ${guess} (decimal point) or a whole number like 2350.`);
+    }
+    return err('bad_number', `${quote(raw)} is not a price. Try 2350, 2,350 or 2.35k.`);
+  }
+  const value = Number(`${(m[1] ?? '0').replace(/,/g, '')}.${m[2] ?? '0'}`) * (m[3] ? SUFFIX[m[3].toLowerCase()]! : 1);
+  if (!Number.isFinite(value) || value <= 0) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
+  if (value > MAX_PRICE) return err('out_of_range', `${quote(raw)} is too large for a price.`);
+  return ok(value);
+}
+
+/** A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. */
+export function parseLevel(raw: string | undefined): Parsed<number | [number, number]> {
+  if (!raw || !raw.trim()) return err('empty', 'Which level? For example: 2350 or 2750-2800');
+  const parts = raw.trim().split(/\s*(?:[-–—]|\.\.|\bto\b)\s*/i).filter((p) => p.length > 0);
+  if (parts.length === 1) return parsePrice(parts[0]);
+  if (parts.length !== 2) return err('bad_zone', `${quote(raw)} is not a level or zone. Try 2350 or 2750-2800.`);
+  const a = parsePrice(parts[0]);
+  if (!a.ok) return a;
+  const b = parsePrice(parts[1]);
+  if (!b.ok) return b;
+  if (a.value === b.value) return ok(a.value);
+  const low = Math.min(a.value, b.value), high = Math.max(a.value, b.value);
+  if (high / low > 2) return err('bad_zone', `A zone from ${parts[0]} to ${parts[1]} is wider than price doubling; set two levels instead.`);
+  return ok([low, high]);
+}
+
+/** A level's label: trimmed, quotes removed, no control characters, bounded length. */
+export function parseLabel(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
+  if (raw === undefined) return ok(undefined);
+  let s = raw.trim();
+  const q = /^["“”'‘’](.*)["“”'‘’]$/s.exec(s);
+  if (q) s = q[1]!.trim();
+  if (s.length === 0) return ok(undefined);
+  if (/[\p{Cc}\p{Cf}]/u.test(s)) return err('label_control_chars', 'A label cannot contain control or invisible characters.');
+  if ([...s].length > maxChars) return err('label_too_long', `A label can be at most ${maxChars} characters (this one has ${[...s].length}).`);
+  return ok(s);
+}
+
+/** Split a command line into words, keeping "quoted phrases" together. */
+export function splitWords(text: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m[1] !== undefined || m[2] !== undefined || m[3] !== undefined ? `"${m[1] ?? m[2] ?? m[3]}"` : m[4]!);
+  }
+  return out;
+}

@@ -1,0 +1,215 @@
+/**
+ * Prices per asset: the last price, minute OHLC for charts and "price change over the window", and the
+ * closed candles on the levels' timeframe that level breaks are judged on. One reference exchange per asset
+ * feeds it, so venues' small price differences never look like moves.
+ */
+import { TIMEFRAME_MS, type Candle } from './events.js';
+
+const MINUTE = 60_000;
+
+export interface Ohlc {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+/** A closed candle on the levels' timeframe: [ts, end). */
+export interface ClosedCandle extends Ohlc {
+  end: number;
+}
+
+interface AssetPrices {
+  ref?: string;
+  refSeenAt: number;
+  last?: { ts: number; price: number };
+  minutes: Map<number, Ohlc>;
+  firstMinute: number;
+  /** The candle being built on the levels' timeframe. */
+  open?: Ohlc;
+  /** Which source builds candles: 0 candles of the timeframe, 1 smaller candles, 2 ticks, 3 larger candles. */
+  srcRank: number;
+  srcSeenAt: number;
+}
+
+export class PriceBook {
+  private readonly assets = new Map<string, AssetPrices>();
+  private nextDeadline = Infinity;
+
+  /**
+   * @param tfMs the levels' timeframe
+   * @param onClose receives every closed candle on that timeframe, in time order per asset
+   * @param graceMs how long after a candle's end a missing last update is waited for
+   */
+  constructor(
+    private readonly tfMs: number,
+    private readonly onClose: (asset: string, candle: ClosedCandle) => void,
+    private readonly graceMs = 15_000,
+    private readonly switchAfterMs = 5 * MINUTE,
+  ) {}
+
+  private state(asset: string): AssetPrices {
+    let a = this.assets.get(asset);
+    if (!a) {
+      a = { refSeenAt: 0, minutes: new Map(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
+      this.assets.set(asset, a);
+    }
+    return a;
+  }
+
+  /** Only the reference exchange's prices count; another takes over when it has been silent for a while. */
+  private accept(a: AssetPrices, exchange: string, ts: number): boolean {
+    if (a.ref === exchange || a.ref === undefined || ts - a.refSeenAt > this.switchAfterMs) {
+      a.ref = exchange;
+      a.refSeenAt = Math.max(a.refSeenAt, ts);
+      return true;
+    }
+    return false;
+  }
+
+  private recordMinute(a: AssetPrices, ts: number, o: number, h: number, l: number, c: number): void {
+    const m = Math.floor(ts / MINUTE);
+    const bar = a.minutes.get(m);
+    if (!bar) {
+      a.minutes.set(m, { ts: m * MINUTE, open: o, high: h, low: l, close: c });
+      if (m < a.firstMinute) a.firstMinute = m;
+    } else {
+      bar.high = Math.max(bar.high, h);
+      bar.low = Math.min(bar.low, l);
+      bar.close = c;
+    }
+    if (!a.last || ts >= a.last.ts) a.last = { ts, price: c };
+  }
+
+  private useSource(a: AssetPrices, rank: number, ts: number): boolean {
+    if (rank <= a.srcRank || ts - a.srcSeenAt > 2 * this.tfMs) {
+      a.srcRank = rank;
+      a.srcSeenAt = Math.max(a.srcSeenAt, ts);
+      return true;
+    }
+    return false;
+  }
+
+  private emit(asset: string, a: AssetPrices, c: Ohlc, end: number): void {
+    a.open = undefined;
+    this.onClose(asset, { ...c, end });
+  }
+
+  /** Feed a point into the candle being built; close it when the point belongs to a later candle. */
+  private build(asset: string, a: AssetPrices, t: number, o: number, h: number, l: number, c: number, closesAt?: number): void {
+    const start = Math.floor(t / this.tfMs) * this.tfMs;
+    if (a.open && start > a.open.ts) this.emit(asset, a, a.open, a.open.ts + this.tfMs);
+    if (a.open && start < a.open.ts) return; // late point for a candle already closed
+    if (!a.open) a.open = { ts: start, open: o, high: h, low: l, close: c };
+    else {
+      a.open.high = Math.max(a.open.high, h);
+      a.open.low = Math.min(a.open.low, l);
+      a.open.close = c;
+    }
+    if (closesAt !== undefined && closesAt >= start + this.tfMs) this.emit(asset, a, a.open, start + this.tfMs);
+    else this.nextDeadline = Math.min(this.nextDeadline, start + this.tfMs + this.graceMs);
+  }
+
+  tick(asset: string, exchange: string, ts: number, price: number): void {
+    const a = this.state(asset);
+    if (!this.accept(a, exchange, ts)) return;
+    this.recordMinute(a, ts, price, price, price, price);
+    if (this.useSource(a, 2, ts)) this.build(asset, a, ts, price, price, price, price);
+  }
+
+  /** A candle that has closed (the caller holds candles back until their close time). */
+  candle(asset: string, c: Candle): void {
+    const a = this.state(asset);
+    const tf = TIMEFRAME_MS[c.timeframe];
+    const end = c.ts + tf;
+    if (!this.accept(a, c.exchange, end - 1)) return;
+    if (tf <= MINUTE) this.recordMinute(a, c.ts, c.open, c.high, c.low, c.close);
+    else {
+      // Spread a larger candle over its first and last minute so charts see its range and its close.
+      this.recordMinute(a, c.ts, c.open, c.open, c.open, c.open);
+      this.recordMinute(a, end - 1, c.open, c.high, c.low, c.close);
+    }
+    const rank = tf === this.tfMs ? 0 : tf < this.tfMs ? 1 : 3;
+    if (!this.useSource(a, rank, end - 1)) return;
+    if (tf >= this.tfMs) {
+      if (a.open && a.open.ts < c.ts) this.emit(asset, a, a.open, a.open.ts + this.tfMs);
+      a.open = undefined;
+      this.onClose(asset, { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, end });
+    } else {
+      this.build(asset, a, end - 1, c.open, c.high, c.low, c.close, end);
+    }
+  }
+
+  /** Close candles whose time is over (no later update arrived within the grace period). */
+  advance(now: number): void {
+    if (now < this.nextDeadline) return;
+    this.nextDeadline = Infinity;
+    for (const [asset, a] of this.assets) {
+      if (!a.open) continue;
+      const end = a.open.ts + this.tfMs;
+      if (now >= end + this.graceMs) this.emit(asset, a, a.open, end);
+      else this.nextDeadline = Math.min(this.nextDeadline, end + this.graceMs);
+    }
+  }
+
+  last(asset: string): { ts: number; price: number } | undefined {
+    return this.assets.get(asset)?.last;
+  }
+
+  /** The last price at or before `t` (looking back at most `maxLookbackMs`). */
+  priceAt(asset: string, t: number, maxLookbackMs = 6 * 3_600_000): number | undefined {
+    const a = this.assets.get(asset);
+    if (!a) return undefined;
+    const lo = Math.max(a.firstMinute, Math.floor((t - maxLookbackMs) / MINUTE));
+    for (let m = Math.floor(t / MINUTE); m >= lo; m--) {
+      const bar = a.minutes.get(m);
+      if (bar) return bar.close;
+    }
+    return undefined;
+  }
+
+  /** Open (price at `from`), close, high and low over [from, to]. */
+  range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number } | undefined {
+    const bars = this.bars(asset, from, to, MINUTE);
+    if (bars.length === 0) return undefined;
+    const open = this.priceAt(asset, from) ?? bars[0]!.open;
+    let high = -Infinity, low = Infinity;
+    for (const b of bars) {
+      high = Math.max(high, b.high);
+      low = Math.min(low, b.low);
+    }
+    return { open, close: bars[bars.length - 1]!.close, high, low };
+  }
+
+  /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */
+  bars(asset: string, from: number, to: number, stepMs: number): Ohlc[] {
+    const a = this.assets.get(asset);
+    if (!a) return [];
+    const out: Ohlc[] = [];
+    let cur: Ohlc | undefined;
+    const first = Math.max(a.firstMinute, Math.floor(from / MINUTE));
+    for (let m = first; m <= Math.floor(to / MINUTE); m++) {
+      const bar = a.minutes.get(m);
+      if (!bar) continue;
+      const start = from + Math.floor((bar.ts - from) / stepMs) * stepMs;
+      if (!cur || cur.ts !== start) {
+        cur = { ts: start, open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+        out.push(cur);
+      } else {
+        cur.high = Math.max(cur.high, bar.high);
+        cur.low = Math.min(cur.low, bar.low);
+        cur.close = bar.close;
+      }
+    }
+    return out;
+  }
+
+  prune(beforeMs: number): void {
+    const min = Math.floor(beforeMs / MINUTE);
+    for (const a of this.assets.values()) {
+      for (const m of a.minutes.keys()) if (m < min) a.minutes.delete(m);
+      a.firstMinute = Math.max(a.firstMinute, min);
+    }
+  }
+}

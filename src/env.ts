@@ -1,0 +1,82 @@
+/**
+ * The environment (secrets, paths, ports), read once through dotenv and validated. Nothing else reads
+ * process.env. Tokens are registered with the logger so they never appear in a log line.
+ */
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+import { ConfigError } from '../config/load.js';
+import { registerSecrets } from './log.js';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() ? s.trim() : undefined));
+const url = optional.refine((s) => s === undefined || /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL');
+const port = optional.refine((s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) > 0 && Number(s) < 65536), 'a port number 1–65535');
+
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_API_ROOT: url,
+  TELEGRAM_WEBHOOK_URL: url,
+  TELEGRAM_WEBHOOK_SECRET: optional,
+  TELEGRAM_WEBHOOK_PORT: port,
+  DISCORD_TOKEN: optional,
+  DISCORD_APPLICATION_ID: optional,
+  DISCORD_GUILD_ID: optional,
+  DISCORD_API_BASE: url,
+  DISCORD_SHARDS: optional.refine((s) => s === undefined || s === 'auto' || /^\d{1,3}$/.test(s), '"auto" or a number'),
+  LIQBOT_DB: optional,
+  LIQBOT_CONFIG: optional,
+  LIQBOT_HTTP_PORT: port,
+  LIQBOT_DATA_DIR: optional,
+});
+
+export interface Env {
+  telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret?: string; port: number } };
+  discord?: { token: string; applicationId?: string; guildId?: string; apiBase?: string; shards?: number | 'auto' };
+  dbPath: string;
+  dataDir: string;
+  configPath?: string;
+  httpPort?: number;
+}
+
+let cached: Env | undefined;
+
+/** Parse an environment (default: process.env after loading .env). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const r = schema.safeParse(source);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ConfigError(`.env: ${i.path.join('.')}: expected ${i.message}`);
+  }
+  const e = r.data;
+  const dataDir = e.LIQBOT_DATA_DIR ?? './data';
+  const out: Env = { dbPath: e.LIQBOT_DB ?? `${dataDir}/liqbot.db`, dataDir };
+  if (e.LIQBOT_CONFIG) out.configPath = e.LIQBOT_CONFIG;
+  if (e.LIQBOT_HTTP_PORT) out.httpPort = Number(e.LIQBOT_HTTP_PORT);
+  if (e.TELEGRAM_BOT_TOKEN) {
+    out.telegram = { token: e.TELEGRAM_BOT_TOKEN };
+    if (e.TELEGRAM_API_ROOT) out.telegram.apiRoot = e.TELEGRAM_API_ROOT;
+    if (e.TELEGRAM_WEBHOOK_URL) {
+      out.telegram.webhook = { url: e.TELEGRAM_WEBHOOK_URL, port: Number(e.TELEGRAM_WEBHOOK_PORT ?? 8443) };
+      if (e.TELEGRAM_WEBHOOK_SECRET) out.telegram.webhook.secret = e.TELEGRAM_WEBHOOK_SECRET;
+    }
+  }
+  if (e.DISCORD_TOKEN) {
+    out.discord = { token: e.DISCORD_TOKEN };
+    if (e.DISCORD_APPLICATION_ID) out.discord.applicationId = e.DISCORD_APPLICATION_ID;
+    if (e.DISCORD_GUILD_ID) out.discord.guildId = e.DISCORD_GUILD_ID;
+    if (e.DISCORD_API_BASE) out.discord.apiBase = e.DISCORD_API_BASE;
+    if (e.DISCORD_SHARDS) out.discord.shards = e.DISCORD_SHARDS === 'auto' ? 'auto' : Number(e.DISCORD_SHARDS);
+  }
+  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET);
+  return Object.freeze(out);
+}
+
+export function env(): Env {
+  if (!cached) {
+    loadDotenv({ quiet: true });
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}

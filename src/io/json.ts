@@ -1,0 +1,82 @@
+/**
+ * The JSON objects the offline CLI prints with --json (shared/spec/events.md): alerts, summaries and level
+ * status, money in USD as plain numbers rounded to the cent, names in camelCase.
+ */
+import type { Alert } from '../core/alerts.js';
+import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/market.js';
+import { alertReply } from '../core/replies.js';
+import { replyText } from '../core/reply.js';
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+const centsMap = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, cents(v)]));
+
+export function alertJson(a: Alert): Record<string, unknown> {
+  const text = replyText(alertReply(a));
+  const base = { ts: a.ts, kind: a.kind, asset: a.asset, text, key: a.key };
+  switch (a.kind) {
+    case 'cascade':
+    case 'cascade_update':
+    case 'cascade_end': {
+      const o: Record<string, unknown> = {
+        ...base, side: a.side, usd: cents(a.usd), byExchange: centsMap(a.byExchange), cascadeId: a.cascadeId, startedAt: a.startedAt,
+        exchanges: a.exchanges, sampled: a.sampled,
+      };
+      if (a.priceStart !== undefined) o.priceStart = a.priceStart;
+      if (a.priceNow !== undefined) o.price = a.priceNow;
+      if (a.extreme !== undefined) o.extreme = a.extreme;
+      if (a.kind === 'cascade') Object.assign(o, { windowUsd: cents(a.windowUsd), windowMs: a.windowMs, thresholdUsd: cents(a.normalUsd) });
+      if (a.kind === 'cascade_end') {
+        Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
+        if (a.ranking) o.ranking = { ...a.ranking, usd: cents(a.ranking.usd) };
+        if (a.oi) o.oi = { beforeUsd: cents(a.oi.beforeUsd), afterUsd: cents(a.oi.afterUsd), venues: a.oi.venues };
+      }
+      return o;
+    }
+    case 'level_break': {
+      const o: Record<string, unknown> = { ...base, level: a.level, direction: a.direction, price: a.price, reclaim: a.reclaim, timeframe: a.timeframe };
+      if (a.label !== undefined) o.label = a.label;
+      if (a.chat !== undefined) o.chat = a.chat;
+      if (a.liquidations) o.liquidations = { ...a.liquidations, usd: cents(a.liquidations.usd) };
+      return o;
+    }
+  }
+}
+
+export function summaryJson(s: LiquidationSummary | MarketSummary): Record<string, unknown> {
+  const byExchange = Object.fromEntries(
+    Object.entries(s.byExchange).map(([ex, v]) => [ex, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd), share: v.share, sampled: v.sampled }]),
+  );
+  const o: Record<string, unknown> = {
+    asset: s.asset, window: s.window, from: s.from, to: s.to,
+    longUsd: cents(s.longUsd), shortUsd: cents(s.shortUsd), totalUsd: cents(s.totalUsd), count: s.count,
+    byExchange,
+    largest: s.largest.map((l) => ({ ts: l.ts, exchange: l.exchange, side: l.side, usd: cents(l.usd), price: l.price, symbol: l.symbol, ...('asset' in l ? { asset: l.asset } : {}) })),
+    coverage: s.coverage,
+  };
+  if ('byAsset' in s) {
+    o.byAsset = Object.fromEntries(Object.entries(s.byAsset).map(([a, v]) => [a, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd) }]));
+  } else {
+    if (s.price) o.price = s.price;
+    if (s.ranking) o.ranking = { ...s.ranking, usd: cents(s.ranking.usd) };
+    o.cascades = s.cascades;
+  }
+  return o;
+}
+
+export function levelsJson(st: LevelStatus): Record<string, unknown> {
+  return {
+    asset: st.asset,
+    price: st.price ?? null,
+    ts: st.ts,
+    levels: st.levels.map((v) => ({
+      level: v.level.level,
+      ...(v.level.label !== undefined ? { label: v.level.label } : {}),
+      role: v.role,
+      distancePct: Math.round(v.distancePct * 100) / 100,
+      state: v.state,
+      baseState: v.baseState,
+      source: v.level.source,
+      ...(v.lastBreak ? { lastBreak: v.lastBreak } : {}),
+    })),
+  };
+}
