@@ -18,4 +18,6 @@ export interface Services {
   readonly market: Market;
   readonly store: Store;
   readonly charts?: ChartService;
+  /** The bot's clock: wall time live, the recording's time in rehearsal (`--replay`). */
+  now(): number;
 }
