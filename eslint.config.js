@@ -40,5 +40,5 @@ export default tseslint.config(
       ]),
     },
   },
-  { files: ['src/cli.ts', 'src/main.ts', 'src/log.ts', 'bench/**', 'scripts/**', 'src/adapters/terminal/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli.ts', 'src/main.ts', 'src/log.ts', 'bench/**', 'scripts/**', 'src/adapters/terminal/**', 'test/**'], rules: { 'no-console': 'off' } },
 );

@@ -1,6 +1,7 @@
 /**
  * Persistence behind one small interface: SQLite now (sqlite.ts), memory for tests and the offline CLI
  * (memory.ts), a server database later. The core never sees it; main.ts wires it.
+ * Every method throws a StoreError (errors.ts) when it fails; a failed write stores nothing of itself.
  */
 import type { Alert, AlertFamily, LevelValue } from '../core/alerts.js';
 import type { MarketEvent, LiquidationTotal } from '../core/events.js';
@@ -71,19 +72,34 @@ export interface Gap {
 }
 
 export interface Store {
-  /** Persist market events; idempotent: returns how many were new (an identical event is stored once). */
+  /**
+   * Persist market events in one transaction; idempotent: returns how many were new (an identical event, same
+   * type and fields, is stored once). A `liquidation_total` replaces the one with the same (period, ts, asset,
+   * side, exchange) and counts when it is new or changed. `level` events are ignored (levels go through putLevel).
+   * Daily totals grow by the liquidations that were new.
+   */
   insertEvents(events: readonly MarketEvent[]): number;
-  /** Liquidation/candle/price/OI/funding events with ts >= fromMs, in time order (to rebuild in-memory state). */
+  /**
+   * Liquidation/candle/price/OI/funding events with ts >= fromMs, in time order (to rebuild in-memory state),
+   * read lazily; each iteration runs afresh. SQLite: no writes or close() until the loop ends or is left.
+   */
   eventsSince(fromMs: number): Iterable<MarketEvent>;
-  /** Daily liquidation totals per asset/side/exchange from stored single events, for days before `beforeDay` (ms, UTC midnight). */
+  /**
+   * Daily liquidation totals per asset/side/exchange from stored single events, for days before `beforeDay`
+   * (ms, UTC midnight), ordered by asset, day, side, exchange. They outlive pruned raw events.
+   */
   dailyTotals(beforeDayMs: number): Iterable<{ asset: string; day: number; side: 'long' | 'short'; exchange: string; usd: number }>;
   /** Vendor history (`liquidation_total` events). */
   liquidationTotals(): Iterable<LiquidationTotal>;
 
+  /** Ordered by createdAt, then id. */
   listLevels(): LevelDef[];
+  /** Insert, or replace the level with the same id. */
   putLevel(level: LevelDef): void;
+  /** Remove a level and its state; false when there was none. */
   removeLevel(id: string): boolean;
   loadLevelStates(): LevelState[];
+  /** Insert or replace each given state by id (states not given are kept). */
   saveLevelStates(states: readonly LevelState[]): void;
 
   getSubscription(chat: ChatKey): Subscription | undefined;
@@ -93,21 +109,31 @@ export interface Store {
 
   /** Insert entries (ignoring ones whose (chat, alertKey) exists); returns the ids of the new ones. */
   enqueue(entries: readonly Omit<OutboxEntry, 'id' | 'status' | 'attempts' | 'messageRef' | 'lastError'>[]): number[];
-  /** Pending entries whose nextAttemptAt <= now, oldest first per chat. */
+  /** Pending entries whose nextAttemptAt <= now, in id order (so oldest first per chat), at most `limit`. */
   duePending(now: number, limit: number): OutboxEntry[];
   pendingCount(): number;
+  /**
+   * The outcome of one delivery attempt; each counts in `attempts`. They apply to pending entries only:
+   * sent and dropped are final, and an unknown id is ignored.
+   */
   markSent(id: number, messageRef: string): void;
   markRetry(id: number, nextAttemptAt: number, error: string): void;
   markDropped(id: number, error: string): void;
-  /** The message a chat got for the first entry with this editKey, if sent. */
+  /** The message a chat got for the first (lowest id) sent entry with this editKey, if any. */
   sentMessageRef(chat: ChatKey, editKey: string): string | undefined;
-  /** Delete sent/dropped entries older than `beforeMs`; returns how many. */
+  /** Delete sent/dropped entries created before `beforeMs`; returns how many. Their alertKeys may then be queued again. */
   pruneOutbox(beforeMs: number): number;
 
+  /** Recording the same (exchange, from, to) again replaces its reason. */
   recordGap(gap: Gap): void;
+  /** Gaps overlapping [fromMs, toMs], touching included, ordered by start. */
   gaps(fromMs: number, toMs: number): Gap[];
 
-  /** Delete raw events older than `beforeMs` (daily totals survive). */
+  /**
+   * Delete raw events older than `beforeMs` (daily and vendor totals survive). Duplicates are recognised only
+   * among kept events: an event pruned and imported again is new again, so keep raw events longer than any re-import.
+   */
   pruneEvents(beforeMs: number): number;
+  /** Release the store (and the SQLite lock file); later calls throw a StoreError. Closing twice is harmless. */
   close(): void;
 }

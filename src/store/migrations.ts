@@ -1,0 +1,143 @@
+/**
+ * The SQLite schema as an ordered list of migrations. The file's `user_version` is how many have been
+ * applied; opening a file applies the rest, each in its own transaction, so an older file is upgraded
+ * in place and a failed step leaves the file at the previous version. Append new steps; never edit old ones.
+ */
+import type Database from 'better-sqlite3';
+import { StoreError, reasonOf } from './errors.js';
+
+export interface Migration {
+  readonly description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'market events, daily liquidation totals, vendor totals, levels, subscriptions, outbox, gaps',
+    up(db) {
+      db.exec(`
+        -- One row per distinct raw event, keyed by its time and identity hash (see hash.ts), clustered by time.
+        -- Columns a type does not have are NULL (a NULL costs one header byte).
+        CREATE TABLE events (
+          ts INTEGER NOT NULL,
+          hash INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          exchange TEXT NOT NULL,
+          symbol TEXT NOT NULL,
+          side TEXT,
+          timeframe TEXT,
+          price REAL,
+          amount REAL,
+          usd REAL,
+          open REAL,
+          high REAL,
+          low REAL,
+          close REAL,
+          volume REAL,
+          contracts REAL,
+          rate REAL,
+          interval_hours REAL,
+          PRIMARY KEY (ts, hash)
+        ) WITHOUT ROWID;
+
+        -- Sums of newly stored liquidation events; they outlive the raw events (pruneEvents).
+        CREATE TABLE daily_liquidations (
+          asset TEXT NOT NULL,
+          day INTEGER NOT NULL,
+          side TEXT NOT NULL,
+          exchange TEXT NOT NULL,
+          usd REAL NOT NULL,
+          PRIMARY KEY (asset, day, side, exchange)
+        ) WITHOUT ROWID;
+
+        -- Vendor history (liquidation_total events); exchange '' means all exchanges.
+        CREATE TABLE liquidation_totals (
+          ts INTEGER NOT NULL,
+          period TEXT NOT NULL,
+          asset TEXT NOT NULL,
+          side TEXT NOT NULL,
+          exchange TEXT NOT NULL,
+          usd REAL NOT NULL,
+          PRIMARY KEY (ts, period, asset, side, exchange)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE levels (
+          id TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          def TEXT NOT NULL -- LevelDef as JSON
+        );
+        CREATE TABLE level_states (
+          id TEXT PRIMARY KEY,
+          state TEXT NOT NULL -- LevelState as JSON
+        );
+        CREATE TABLE subscriptions (
+          chat TEXT PRIMARY KEY,
+          sub TEXT NOT NULL -- Subscription as JSON
+        );
+
+        -- AUTOINCREMENT: ids are never reused after pruning, so a late mark* cannot hit a newer entry.
+        CREATE TABLE outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          chat TEXT NOT NULL,
+          target TEXT,
+          alert_key TEXT NOT NULL,
+          edit_key TEXT,
+          alert TEXT NOT NULL, -- Alert as JSON
+          status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dropped')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          message_ref TEXT,
+          last_error TEXT,
+          UNIQUE (chat, alert_key)
+        );
+        CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
+        CREATE INDEX outbox_sent_edits ON outbox (chat, edit_key) WHERE status = 'sent';
+
+        CREATE TABLE gaps (
+          exchange TEXT NOT NULL,
+          from_ms INTEGER NOT NULL,
+          to_ms INTEGER NOT NULL,
+          reason TEXT NOT NULL,
+          PRIMARY KEY (exchange, from_ms, to_ms)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+];
+
+/** The schema version of the file: how many migrations it has applied. */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Bring `db` up to date with `migrations`; returns the resulting version. Each step and its version bump
+ * commit together. Refuses a file whose version is newer than this code knows.
+ */
+export function migrate(db: Database.Database, label: string, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): number {
+  const from = schemaVersion(db);
+  if (from > migrations.length) {
+    throw new StoreError(
+      `${label} was written by a newer liqbot (schema ${from}; this one knows up to ${migrations.length}); upgrade liqbot or set LIQBOT_DB to another file`,
+      'open',
+    );
+  }
+  if (from === migrations.length) return from;
+  // The log is bookkeeping for people reading the file; the version itself is user_version.
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const log = db.prepare('INSERT OR REPLACE INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
+  for (let version = from + 1; version <= migrations.length; version++) {
+    const step = migrations[version - 1]!;
+    try {
+      db.transaction(() => {
+        step.up(db);
+        log.run(version, step.description, now());
+        db.pragma(`user_version = ${version}`);
+      })();
+    } catch (err) {
+      throw new StoreError(`could not upgrade ${label} to schema ${version} (${step.description}): ${reasonOf(err)}`, 'open', { cause: err });
+    }
+  }
+  return migrations.length;
+}

@@ -1,0 +1,550 @@
+/**
+ * The SQLite store (better-sqlite3): one file in WAL mode, owned by one liqbot process at a time through a
+ * `<db>.lock` file. Every write is one transaction; a failed one is rolled back and thrown as a StoreError.
+ *
+ * @example
+ *   const store = openSqliteStore('./data/liqbot.db');
+ *   store.insertEvents(events); // → how many were new
+ *   for (const e of store.eventsSince(Date.now() - 86_400_000)) buckets.add(e);
+ *   store.close();
+ */
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Alert } from '../core/alerts.js';
+import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide, type Timeframe } from '../core/events.js';
+import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
+import { eventHash, utcDay, type RawEvent } from './hash.js';
+import { migrate } from './migrations.js';
+import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, OutboxStatus, Store, Subscription } from './store.js';
+
+export interface SqliteStoreOptions {
+  /** The clock stamped on schema upgrades (the `schema_migrations` log). */
+  now?: () => number;
+}
+
+export interface SqliteStore extends Store {
+  /** The database file as given (`:memory:` for a private in-memory database). */
+  readonly path: string;
+  /** How many migrations the file has applied. */
+  readonly schemaVersion: number;
+}
+
+/**
+ * Open (creating the file and its folder if missing) and upgrade the database at `path`.
+ * Refuses with a StoreError (code `locked`) when another live process, or this one, has it open.
+ *
+ * While an iteration from `eventsSince`, `dailyTotals` or `liquidationTotals` is running, the connection is
+ * busy: reads work, but writes and close() throw until it is finished (or broken out of).
+ */
+export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) {
+    try {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+    } catch (err) {
+      throw new StoreError(`could not create the folder for ${path}: ${reasonOf(err)}`, 'open', { cause: err });
+    }
+  }
+  const lock = inMemory ? undefined : acquireLock(path);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -32000'); // 32 MB
+    const version = migrate(db, path, undefined, opts.now);
+    return new SqliteStoreImpl(db, path, version, lock);
+  } catch (err) {
+    db?.close();
+    lock?.release();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(`could not open ${path} as a liqbot database: ${reasonOf(err)}`, 'open', { cause: err });
+  }
+}
+
+/** A row of `events` as read by eventsSince: an array (raw mode), which reads faster than an object. */
+type EventRow = [
+  ts: number,
+  type: RawEvent['type'],
+  exchange: string,
+  symbol: string,
+  side: PositionSide | null,
+  timeframe: Timeframe | null,
+  price: number | null,
+  amount: number | null,
+  usd: number | null,
+  open: number | null,
+  high: number | null,
+  low: number | null,
+  close: number | null,
+  volume: number | null,
+  contracts: number | null,
+  rate: number | null,
+  intervalHours: number | null,
+];
+
+interface OutboxRow {
+  id: number;
+  chat: string;
+  target: string | null;
+  alert_key: string;
+  edit_key: string | null;
+  alert: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  message_ref: string | null;
+  last_error: string | null;
+}
+
+interface DailyRow {
+  asset: string;
+  day: number;
+  side: PositionSide;
+  exchange: string;
+  usd: number;
+}
+
+type NewEntry = Parameters<Store['enqueue']>[0][number];
+
+/** Every statement the store runs, prepared once. */
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    liquidation: p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
+      VALUES (?, ?, 'liquidation', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    candle: p(`INSERT INTO events (ts, hash, type, exchange, symbol, timeframe, open, high, low, close, volume)
+      VALUES (?, ?, 'candle', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    price: p(`INSERT INTO events (ts, hash, type, exchange, symbol, price) VALUES (?, ?, 'price', ?, ?, ?) ON CONFLICT DO NOTHING`),
+    openInterest: p(`INSERT INTO events (ts, hash, type, exchange, symbol, usd, contracts)
+      VALUES (?, ?, 'open_interest', ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    funding: p(`INSERT INTO events (ts, hash, type, exchange, symbol, rate, interval_hours)
+      VALUES (?, ?, 'funding', ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    addDaily: p(`INSERT INTO daily_liquidations (asset, day, side, exchange, usd) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET usd = usd + excluded.usd`),
+    // Changes nothing (and counts 0) when the same total is imported again.
+    putTotal: p(`INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET usd = excluded.usd WHERE usd IS NOT excluded.usd`),
+    eventsSince: p(`SELECT ts, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume,
+      contracts, rate, interval_hours FROM events WHERE ts >= ? ORDER BY ts, hash`).raw(),
+    dailyTotals: p('SELECT asset, day, side, exchange, usd FROM daily_liquidations WHERE day < ? ORDER BY asset, day, side, exchange'),
+    totals: p('SELECT ts, period, asset, side, exchange, usd FROM liquidation_totals ORDER BY ts, period, asset, side, exchange'),
+    pruneEvents: p('DELETE FROM events WHERE ts < ?'),
+
+    listLevels: p('SELECT def FROM levels ORDER BY created_at, id').pluck(),
+    putLevel: p('INSERT INTO levels (id, created_at, def) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created_at = excluded.created_at, def = excluded.def'),
+    removeLevel: p('DELETE FROM levels WHERE id = ?'),
+    removeState: p('DELETE FROM level_states WHERE id = ?'),
+    loadStates: p('SELECT state FROM level_states ORDER BY id').pluck(),
+    putState: p('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
+
+    getSub: p('SELECT sub FROM subscriptions WHERE chat = ?').pluck(),
+    putSub: p('INSERT INTO subscriptions (chat, sub) VALUES (?, ?) ON CONFLICT DO UPDATE SET sub = excluded.sub'),
+    deleteSub: p('DELETE FROM subscriptions WHERE chat = ?'),
+    listSubs: p('SELECT sub FROM subscriptions ORDER BY chat').pluck(),
+
+    enqueue: p(`INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    due: p("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
+    pendingCount: p("SELECT count(*) FROM outbox WHERE status = 'pending'").pluck(),
+    markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, message_ref = ? WHERE id = ? AND status = 'pending'"),
+    markRetry: p("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
+    markDropped: p("UPDATE outbox SET status = 'dropped', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'"),
+    sentRef: p("SELECT message_ref FROM outbox WHERE chat = ? AND edit_key = ? AND status = 'sent' ORDER BY id LIMIT 1").pluck(),
+    pruneOutbox: p("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < ?"),
+
+    recordGap: p('INSERT INTO gaps (exchange, from_ms, to_ms, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET reason = excluded.reason'),
+    gaps: p('SELECT exchange, from_ms, to_ms, reason FROM gaps WHERE from_ms <= ? AND to_ms >= ? ORDER BY from_ms, exchange, to_ms'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+class SqliteStoreImpl implements SqliteStore {
+  private readonly assets = new Map<string, string>();
+  private readonly s: Statements;
+  private readonly insertTx: (events: readonly MarketEvent[]) => number;
+  private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
+  private readonly removeLevelTx: (id: string) => boolean;
+  private readonly saveStatesTx: (states: readonly LevelState[]) => void;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+    readonly schemaVersion: number,
+    private readonly lock: Lock | undefined,
+  ) {
+    this.s = prepareStatements(db);
+
+    this.insertTx = db.transaction((events: readonly MarketEvent[]) => this.insertAll(events));
+    this.enqueueTx = db.transaction((entries: readonly NewEntry[]) => {
+      const ids: number[] = [];
+      for (const e of entries) {
+        const r = this.s.enqueue.run(e.chat, e.target ?? null, e.alertKey, e.editKey ?? null, JSON.stringify(e.alert), e.nextAttemptAt, e.createdAt);
+        if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+      }
+      return ids;
+    });
+    this.removeLevelTx = db.transaction((id: string) => {
+      this.s.removeState.run(id);
+      return this.s.removeLevel.run(id).changes > 0;
+    });
+    this.saveStatesTx = db.transaction((states: readonly LevelState[]) => {
+      for (const st of states) this.s.putState.run(st.id, JSON.stringify(st));
+    });
+  }
+
+  // ---- market events ----
+
+  insertEvents(events: readonly MarketEvent[]): number {
+    return this.run('write', `insert ${events.length} events into`, () => (events.length === 0 ? 0 : this.insertTx(events)));
+  }
+
+  /** The body of the insert transaction: raw events, then the day sums of the liquidations that were new. */
+  private insertAll(events: readonly MarketEvent[]): number {
+    const s = this.s;
+    const daily = new Map<string, DailyRow>();
+    let added = 0;
+    for (const e of events) {
+      switch (e.type) {
+        case 'liquidation': {
+          if (s.liquidation.run(e.ts, eventHash(e), e.exchange, e.symbol, e.side, e.price, e.amount, e.usd).changes === 0) break;
+          added++;
+          const asset = this.assetOf(e.symbol);
+          const day = utcDay(e.ts);
+          const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
+          const sum = daily.get(key);
+          if (sum) sum.usd += e.usd;
+          else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
+          break;
+        }
+        case 'candle':
+          added += s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
+          break;
+        case 'price':
+          added += s.price.run(e.ts, eventHash(e), e.exchange, e.symbol, e.price).changes;
+          break;
+        case 'open_interest':
+          added += s.openInterest.run(e.ts, eventHash(e), e.exchange, e.symbol, e.usd, e.contracts ?? null).changes;
+          break;
+        case 'funding':
+          added += s.funding.run(e.ts, eventHash(e), e.exchange, e.symbol, e.rate, e.intervalHours).changes;
+          break;
+        case 'liquidation_total':
+          added += s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
+          break;
+        case 'level':
+          break; // levels are kept with putLevel, not as events
+        default:
+          throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
+      }
+    }
+    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
+    return added;
+  }
+
+  private assetOf(symbol: string): string {
+    let asset = this.assets.get(symbol);
+    if (asset === undefined) this.assets.set(symbol, (asset = assetOf(symbol)));
+    return asset;
+  }
+
+  eventsSince(fromMs: number): Iterable<MarketEvent> {
+    return this.rows(`read events since ${fromMs} from`, () => this.s.eventsSince.iterate(fromMs) as IterableIterator<EventRow>, eventOf);
+  }
+
+  dailyTotals(beforeDayMs: number): Iterable<{ asset: string; day: number; side: PositionSide; exchange: string; usd: number }> {
+    return this.rows('read daily totals from', () => this.s.dailyTotals.iterate(beforeDayMs) as IterableIterator<DailyRow>, (r) => r);
+  }
+
+  liquidationTotals(): Iterable<LiquidationTotal> {
+    type Row = Omit<LiquidationTotal, 'type' | 'exchange'> & { exchange: string };
+    return this.rows('read liquidation totals from', () => this.s.totals.iterate() as IterableIterator<Row>, (r) => {
+      const t: LiquidationTotal = { type: 'liquidation_total', ts: r.ts, period: r.period, asset: r.asset, side: r.side, usd: r.usd };
+      if (r.exchange !== '') t.exchange = r.exchange;
+      return t;
+    });
+  }
+
+  pruneEvents(beforeMs: number): number {
+    return this.run('write', `prune events before ${beforeMs} from`, () => this.s.pruneEvents.run(beforeMs).changes);
+  }
+
+  // ---- levels ----
+
+  listLevels(): LevelDef[] {
+    return this.run('read', 'list levels from', () => (this.s.listLevels.all() as string[]).map((j) => JSON.parse(j) as LevelDef));
+  }
+
+  putLevel(level: LevelDef): void {
+    this.run('write', `save level ${level.id} to`, () => this.s.putLevel.run(level.id, level.createdAt, JSON.stringify(level)));
+  }
+
+  removeLevel(id: string): boolean {
+    return this.run('write', `remove level ${id} from`, () => this.removeLevelTx(id));
+  }
+
+  loadLevelStates(): LevelState[] {
+    return this.run('read', 'load level states from', () => (this.s.loadStates.all() as string[]).map((j) => JSON.parse(j) as LevelState));
+  }
+
+  saveLevelStates(states: readonly LevelState[]): void {
+    this.run('write', `save ${states.length} level states to`, () => this.saveStatesTx(states));
+  }
+
+  // ---- subscriptions ----
+
+  getSubscription(chat: ChatKey): Subscription | undefined {
+    return this.run('read', `read the subscription of ${chat} from`, () => {
+      const j = this.s.getSub.get(chat) as string | undefined;
+      return j === undefined ? undefined : (JSON.parse(j) as Subscription);
+    });
+  }
+
+  putSubscription(sub: Subscription): void {
+    this.run('write', `save the subscription of ${sub.chat} to`, () => this.s.putSub.run(sub.chat, JSON.stringify(sub)));
+  }
+
+  deleteSubscription(chat: ChatKey): void {
+    this.run('write', `delete the subscription of ${chat} from`, () => this.s.deleteSub.run(chat));
+  }
+
+  listSubscriptions(): Subscription[] {
+    return this.run('read', 'list subscriptions from', () => (this.s.listSubs.all() as string[]).map((j) => JSON.parse(j) as Subscription));
+  }
+
+  // ---- outbox ----
+
+  enqueue(entries: readonly NewEntry[]): number[] {
+    return this.run('write', `queue ${entries.length} alerts in`, () => this.enqueueTx(entries));
+  }
+
+  duePending(now: number, limit: number): OutboxEntry[] {
+    return this.run('read', 'read due alerts from', () => (this.s.due.all(now, limit) as OutboxRow[]).map(entryOf));
+  }
+
+  pendingCount(): number {
+    return this.run('read', 'count pending alerts in', () => this.s.pendingCount.get() as number);
+  }
+
+  markSent(id: number, messageRef: string): void {
+    this.run('write', `mark alert ${id} sent in`, () => this.s.markSent.run(messageRef, id));
+  }
+
+  markRetry(id: number, nextAttemptAt: number, error: string): void {
+    this.run('write', `reschedule alert ${id} in`, () => this.s.markRetry.run(nextAttemptAt, error, id));
+  }
+
+  markDropped(id: number, error: string): void {
+    this.run('write', `mark alert ${id} dropped in`, () => this.s.markDropped.run(error, id));
+  }
+
+  sentMessageRef(chat: ChatKey, editKey: string): string | undefined {
+    return this.run('read', `read a sent message of ${chat} from`, () => (this.s.sentRef.get(chat, editKey) as string | null | undefined) ?? undefined);
+  }
+
+  pruneOutbox(beforeMs: number): number {
+    return this.run('write', `prune the outbox before ${beforeMs} in`, () => this.s.pruneOutbox.run(beforeMs).changes);
+  }
+
+  // ---- gaps ----
+
+  recordGap(gap: Gap): void {
+    this.run('write', `record a ${gap.exchange} gap in`, () => this.s.recordGap.run(gap.exchange, gap.from, gap.to, gap.reason));
+  }
+
+  gaps(fromMs: number, toMs: number): Gap[] {
+    type Row = { exchange: string; from_ms: number; to_ms: number; reason: string };
+    return this.run('read', 'read gaps from', () =>
+      (this.s.gaps.all(toMs, fromMs) as Row[]).map((r) => ({ exchange: r.exchange, from: r.from_ms, to: r.to_ms, reason: r.reason })),
+    );
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('optimize'); // refreshes the planner's statistics, as SQLite advises before closing
+    } catch {
+      // Only an optimisation: closing matters more.
+    }
+    try {
+      this.db.close();
+    } catch (err) {
+      // Still open (an unfinished iteration keeps the connection busy), so the lock stays too.
+      throw new StoreError(`could not close ${this.path}: ${reasonOf(err)}; finish or break out of reading events first`, 'write', { cause: err });
+    }
+    this.lock?.release();
+  }
+
+  // ---- error boundary ----
+
+  /** Run one store operation; anything that goes wrong leaves as a StoreError naming the operation and the file. */
+  private run<T>(code: StoreErrorCode, action: string, op: () => T): T {
+    this.assertOpen(action);
+    try {
+      return op();
+    } catch (err) {
+      throw this.failure(code, action, err);
+    }
+  }
+
+  /** A re-iterable view of a query; each iteration runs it afresh, lazily, row by row. */
+  private rows<R, T>(action: string, query: () => IterableIterator<R>, map: (row: R) => T): Iterable<T> {
+    this.assertOpen(action);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const store = this;
+    return {
+      *[Symbol.iterator]() {
+        store.assertOpen(action);
+        try {
+          // A consumer that breaks out returns this generator, and for-of then ends the statement.
+          for (const row of query()) yield map(row);
+        } catch (err) {
+          throw store.failure('read', action, err);
+        }
+      },
+    };
+  }
+
+  private assertOpen(action: string): void {
+    if (!this.db.open) throw new StoreError(`cannot ${action} ${this.path}: the store is closed`, 'closed');
+  }
+
+  private failure(code: StoreErrorCode, action: string, err: unknown): StoreError {
+    if (err instanceof StoreError) return err;
+    return new StoreError(`could not ${action} ${this.path}: ${reasonOf(err)}`, code, { cause: err });
+  }
+}
+
+function eventOf(r: EventRow): RawEvent {
+  const [ts, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume, contracts, rate, intervalHours] = r;
+  switch (type) {
+    case 'liquidation':
+      return { type, ts, exchange, symbol, side: side!, price: price!, amount: amount!, usd: usd! };
+    case 'candle': {
+      const c: Candle = { type, ts, exchange, symbol, timeframe: timeframe!, open: open!, high: high!, low: low!, close: close! };
+      if (volume !== null) c.volume = volume;
+      return c;
+    }
+    case 'price':
+      return { type, ts, exchange, symbol, price: price! };
+    case 'open_interest': {
+      const o: OpenInterest = { type, ts, exchange, symbol, usd: usd! };
+      if (contracts !== null) o.contracts = contracts;
+      return o;
+    }
+    case 'funding':
+      return { type, ts, exchange, symbol, rate: rate!, intervalHours: intervalHours! };
+    default:
+      throw new TypeError(`unknown event type ${JSON.stringify(type)} in the events table`);
+  }
+}
+
+function entryOf(r: OutboxRow): OutboxEntry {
+  const e: OutboxEntry = {
+    id: r.id, chat: r.chat, alertKey: r.alert_key, alert: JSON.parse(r.alert) as Alert, status: r.status,
+    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
+  };
+  if (r.target !== null) e.target = r.target;
+  if (r.edit_key !== null) e.editKey = r.edit_key;
+  if (r.message_ref !== null) e.messageRef = r.message_ref;
+  if (r.last_error !== null) e.lastError = r.last_error;
+  return e;
+}
+
+// ---- single instance: the lock file ----
+
+interface Lock {
+  release(): void;
+}
+
+/** Lock files this process holds (absolute path → the pid written), released on exit if not before. */
+const heldLocks = new Set<string>();
+let exitHookInstalled = false;
+
+/** A lock file that is empty or garbled and younger than this may be a liqbot that is still writing it. */
+const FRESH_LOCK_MS = 5_000;
+
+function acquireLock(dbPath: string): Lock {
+  const lockPath = `${resolve(dbPath)}.lock`;
+  if (heldLocks.has(lockPath)) {
+    throw new StoreError(`${dbPath} is already open in this process (pid ${process.pid}); close that store before opening it again`, 'locked');
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      heldLocks.add(lockPath);
+      installExitHook();
+      return { release: () => releaseLock(lockPath) };
+    } catch (err) {
+      if (errnoOf(err) !== 'EEXIST') {
+        throw new StoreError(`could not create the lock file ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+      }
+    }
+    const holder = lockHolder(lockPath);
+    if (holder === 'gone') continue;
+    if (holder === 'starting') {
+      throw new StoreError(`another liqbot is starting on ${dbPath} (${lockPath} is being written); stop it or set LIQBOT_DB to another file`, 'locked');
+    }
+    // Our own pid in a lock we do not hold is a previous life of this pid (a container restarting as pid 1).
+    if (holder !== 'garbled' && holder !== process.pid && isAlive(holder)) {
+      throw new StoreError(`another liqbot is already running on ${dbPath} (pid ${holder}); stop it or set LIQBOT_DB to another file`, 'locked');
+    }
+    // Stale: its process is gone. Remove it and race for a fresh one (wx lets exactly one process win).
+    try {
+      unlinkSync(lockPath);
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw new StoreError(`could not remove the stale lock file ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+    }
+  }
+  throw new StoreError(`could not take the lock ${lockPath}: it keeps changing; is another liqbot starting?`, 'locked');
+}
+
+function lockHolder(lockPath: string): number | 'gone' | 'garbled' | 'starting' {
+  let text: string;
+  let ageMs: number;
+  try {
+    text = readFileSync(lockPath, 'utf8');
+    ageMs = Date.now() - statSync(lockPath).mtimeMs;
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return 'gone';
+    throw new StoreError(`could not read the lock file ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+  }
+  const pid = Number(text.trim());
+  if (Number.isSafeInteger(pid) && pid > 0) return pid;
+  return ageMs < FRESH_LOCK_MS ? 'starting' : 'garbled';
+}
+
+function releaseLock(lockPath: string): void {
+  if (!heldLocks.delete(lockPath)) return;
+  try {
+    // Only remove it if it is still ours (a stale-lock takeover by someone else must not be undone).
+    if (readFileSync(lockPath, 'utf8').trim() === String(process.pid)) unlinkSync(lockPath);
+  } catch {
+    // Already gone, or unreadable: nothing left to release.
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const lockPath of [...heldLocks]) releaseLock(lockPath);
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoOf(err) === 'EPERM'; // alive, owned by another user
+  }
+}
+
+function errnoOf(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}

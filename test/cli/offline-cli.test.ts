@@ -1,0 +1,187 @@
+/**
+ * The offline CLI against shared/spec/events.md: `liqs --json` fields and exact totals (to the cent, against a
+ * brute-force sum of the file), `levels --json`, `replay --json`, and bad input that never crashes or passes
+ * silently.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { AssetDay } from '../../scripts/market-day.js';
+import { BUNDLED, DAY0, H, cli, writeDay, writeEvents } from '../helpers.js';
+
+interface Liq { ts: number; exchange: string; symbol: string; side: 'long' | 'short'; price: number; amount: number; usd?: number }
+
+function bruteForce(path: string, asset: string, from: number, to: number) {
+  const liqs = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === 'liquidation') as Liq[];
+  const inWindow = liqs.filter((l) => l.ts >= from && l.ts <= to && (asset === 'ALL' || l.symbol.split('/')[0]!.toUpperCase() === asset));
+  const usd = (l: Liq) => l.usd ?? l.price * l.amount;
+  const sum = (f: (l: Liq) => boolean) => inWindow.filter(f).reduce((s, l) => s + usd(l), 0);
+  const byExchange: Record<string, { longUsd: number; shortUsd: number }> = {};
+  for (const l of inWindow) {
+    const e = (byExchange[l.exchange] ??= { longUsd: 0, shortUsd: 0 });
+    if (l.side === 'long') e.longUsd += usd(l);
+    else e.shortUsd += usd(l);
+  }
+  return { longUsd: sum((l) => l.side === 'long'), shortUsd: sum((l) => l.side === 'short'), byExchange, largest: inWindow.map(usd).sort((a, b) => b - a).slice(0, 5) };
+}
+
+async function liqsJson(...args: string[]) {
+  const r = await cli('liqs', ...args, '--json');
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out) as Record<string, any>;
+}
+
+function expectExact(s: Record<string, any>, path: string) {
+  const b = bruteForce(path, s.asset, s.from, s.to);
+  expect(s.longUsd).toBeCloseTo(b.longUsd, 2);
+  expect(s.shortUsd).toBeCloseTo(b.shortUsd, 2);
+  expect(s.totalUsd).toBeCloseTo(b.longUsd + b.shortUsd, 2);
+  expect(Object.keys(s.byExchange).sort()).toEqual(Object.keys(b.byExchange).sort());
+  for (const [ex, v] of Object.entries(b.byExchange)) {
+    expect(s.byExchange[ex].longUsd).toBeCloseTo(v.longUsd, 2);
+    expect(s.byExchange[ex].shortUsd).toBeCloseTo(v.shortUsd, 2);
+    expect(s.byExchange[ex].share).toBeCloseTo((v.longUsd + v.shortUsd) / (b.longUsd + b.shortUsd), 9);
+  }
+  expect(s.largest.map((l: { usd: number }) => l.usd)).toEqual(b.largest.map((x) => Math.round(x * 100) / 100));
+}
+
+const venues = { bybit: 50, okx: 30, binanceusdm: 20 };
+
+describe('liqbot liqs --json', () => {
+  it('on the bundled day: every spec field, exact totals, Binance under 10% of ETH', async () => {
+    const s = await liqsJson('eth', '--data', BUNDLED);
+    expect(s).toMatchObject({ asset: 'ETH', window: '24h' });
+    expect(s.to - s.from).toBe(24 * H);
+    for (const l of s.largest) expect(Object.keys(l)).toEqual(expect.arrayContaining(['ts', 'exchange', 'side', 'usd', 'price']));
+    expectExact(s, BUNDLED);
+    expect(s.longUsd).toBeGreaterThan(470e6);
+    expect(s.longUsd).toBeLessThan(500e6);
+    expect(s.byExchange.binanceusdm.share).toBeLessThan(0.1);
+    expect(s.coverage.synthetic).toBe(true);
+  });
+
+  it.each(['1h', '4h', '12h', '7d'])('windows are exact to the millisecond (%s, at an arbitrary --at)', async (w) => {
+    const at = String(Date.parse('2026-01-31T15:47:13.517Z'));
+    const s = await liqsJson('ETH', '--data', BUNDLED, '--window', w, '--at', at);
+    expect(s.to).toBe(Number(at));
+    expectExact(s, BUNDLED);
+  });
+
+  it('a short squeeze: shorts dominate and totals are exact', async () => {
+    const sol: AssetDay = { asset: 'SOL', path: [[0, 100], [10, 101], [13, 125], [24, 122]], longUsd: 3e6, shortUsd: 90e6, exchanges: venues, avgOrderUsd: 15_000 };
+    const path = writeDay({ day: DAY0, assets: [sol], seed: 2 });
+    const s = await liqsJson('sol', '--data', path);
+    expect(s.shortUsd).toBeGreaterThan(s.longUsd * 10);
+    expectExact(s, path);
+  });
+
+  it('several assets in one file: each asset exact, and `all` sums them with byAsset', async () => {
+    const mk = (asset: string, p: number, long: number): AssetDay => ({ asset, path: [[0, p], [12, p * 0.9], [24, p * 0.92]], longUsd: long, shortUsd: long / 10, exchanges: venues });
+    const path = writeDay({ day: DAY0, assets: [mk('BTC', 90000, 300e6), mk('ETH', 3000, 120e6), mk('AVAX', 30, 9e6)], seed: 4 });
+    for (const a of ['BTC', 'ETH', 'AVAX']) expectExact(await liqsJson(a, '--data', path), path);
+    const all = await liqsJson('all', '--data', path);
+    expect(all.asset).toBe('ALL');
+    expect(Object.keys(all.byAsset)).toEqual(['BTC', 'ETH', 'AVAX']);
+    expectExact(all, path);
+  });
+
+  it('an exchange with no events is absent, not zero-filled; a window with no events is all zeros', async () => {
+    const path = writeEvents([
+      { type: 'liquidation', ts: DAY0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 2 },
+      { type: 'liquidation', ts: DAY0 + 1000, exchange: 'okx', symbol: 'ETH/USD:ETH', side: 'short', price: 3001.5, amount: 0.5, usd: 1500.75 },
+      { type: 'price', ts: DAY0 + 3 * H, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 3010 },
+    ]);
+    const s = await liqsJson('eth', '--data', path);
+    expect(s.byExchange).toEqual({
+      bybit: expect.objectContaining({ longUsd: 6000, shortUsd: 0, share: 6000 / 7500.75 }),
+      okx: expect.objectContaining({ longUsd: 0, shortUsd: 1500.75 }),
+    });
+    const empty = await liqsJson('eth', '--data', path, '--window', '1h');
+    expect(empty).toMatchObject({ longUsd: 0, shortUsd: 0, totalUsd: 0, byExchange: {}, largest: [] });
+    const text = await cli('liqs', 'eth', '--data', path, '--window', '1h');
+    expect(text.out).toContain('No ETH liquidations in the last 1h.');
+  });
+});
+
+describe('liqbot levels and replay --json', () => {
+  it('levels: price, and each level with role, distance and state', async () => {
+    const r = await cli('levels', 'eth', '--data', BUNDLED, '--json');
+    expect(r.code).toBe(0);
+    const st = JSON.parse(r.out);
+    expect(st.asset).toBe('ETH');
+    expect(st.price).toBeGreaterThan(2000);
+    const byLevel = new Map(st.levels.map((l: { level: unknown }) => [JSON.stringify(l.level), l]));
+    expect(byLevel.get('3000')).toMatchObject({ role: 'resistance', state: 'broken' });
+    expect(byLevel.get('[2750,2800]')).toMatchObject({ role: 'resistance' });
+    for (const l of st.levels) {
+      expect(['support', 'resistance', 'inside']).toContain(l.role);
+      expect(typeof l.distancePct).toBe('number');
+    }
+  });
+
+  it('replay: one JSON alert per line, in time order, with the spec fields per kind', async () => {
+    const r = await cli('replay', BUNDLED, '--json');
+    expect(r.code).toBe(0);
+    const alerts = r.out.split('\n').map((l) => JSON.parse(l));
+    expect(alerts.length).toBeGreaterThan(5);
+    for (let i = 1; i < alerts.length; i++) expect(alerts[i].ts).toBeGreaterThanOrEqual(alerts[i - 1].ts);
+    for (const a of alerts) {
+      expect(typeof a.text).toBe('string');
+      if (a.kind === 'level_break') expect(a).toEqual(expect.objectContaining({ level: expect.anything(), direction: expect.stringMatching(/^(up|down)$/), price: expect.any(Number) }));
+      else expect(a).toEqual(expect.objectContaining({ side: expect.any(String), usd: expect.any(Number), byExchange: expect.any(Object) }));
+    }
+    expect(alerts.find((a) => a.kind === 'level_break' && a.level === 3000)?.text).toContain('ETH lost $3,000');
+  });
+});
+
+describe('bad input', () => {
+  const good = { type: 'liquidation', ts: DAY0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 1 };
+  it('skips every kind of malformed line with its line number, counts the rest exactly', async () => {
+    const path = writeEvents([
+      good,
+      '{"type":"liquidation","ts":',
+      { ...good, price: '3000' },
+      { ...good, amount: -1 },
+      '{"type":"liquidation","ts":1772409600000,"exchange":"bybit","symbol":"ETH/USDT:USDT","side":"long","price":1e999,"amount":1}',
+      { ...good, side: 'buy' },
+      { type: 'rumour', ts: DAY0 },
+      `{"type":"liquidation","pad":"${'x'.repeat(20_000)}"}`,
+      '',
+      { ...good, ts: DAY0 + 5, amount: 2 },
+      '[1,2,3]',
+    ]);
+    const r = await cli('liqs', 'eth', '--data', path, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).longUsd).toBe(9000);
+    for (const n of [2, 3, 4, 5, 6, 8, 11]) expect(r.err).toMatch(new RegExp(`:${n}: skipped`));
+    expect(r.err).not.toMatch(/:7: skipped/);
+    expect(r.err).toContain('skipped 7 malformed and 1 of unknown type of 11 lines; 2 events read');
+  });
+
+  it('a slightly out-of-order file gives the same answer as the sorted one', async () => {
+    const lines = [0, 3, 1, 2, 5, 4].map((i) => ({ ...good, ts: DAY0 + i * 1000, amount: i + 1 }));
+    const s = await liqsJson('eth', '--data', writeEvents(lines));
+    expect(s.longUsd).toBe(3000 * 21);
+    expect(s.to).toBe(DAY0 + 5000);
+  });
+
+  it('a missing file is one line and a non-zero exit', async () => {
+    const r = await cli('liqs', 'eth', '--data', '/nonexistent/day.jsonl');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toBe('liqbot: no such file: /nonexistent/day.jsonl');
+  });
+
+  it('an unknown asset is one line with close matches and a non-zero exit', async () => {
+    const r = await cli('liqs', 'etj', '--data', BUNDLED);
+    expect(r.code).not.toBe(0);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toContain('Unknown asset "etj"');
+    expect(r.err).toContain('ETH');
+    expect((await cli('levels', '<script>', '--data', BUNDLED)).code).not.toBe(0);
+  });
+
+  it('a wrong window or time is one clear line', async () => {
+    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '3h')).err).toBe('liqbot: --window must be one of 1h, 4h, 12h, 24h, 7d');
+    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--at', 'yesterday')).err).toContain('--at: "yesterday" is not');
+    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--bogus')).code).toBe(2);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Alert behaviour on generated days of different shapes: which alerts fire, when, and that no others do.
+ * Default settings from config/ throughout (no tuning per day).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Alert, LevelBreak } from '../../src/core/alerts.js';
+import { runFile } from '../../src/offline.js';
+import { loadConfig } from '../../config/load.js';
+import type { AssetDay } from '../../scripts/market-day.js';
+import { BUNDLED, DAY0, H, replayDay } from '../helpers.js';
+
+const breaks = (alerts: Alert[]) => alerts.filter((a): a is LevelBreak => a.kind === 'level_break');
+const kinds = (alerts: Alert[], asset: string) => alerts.filter((a) => a.asset === asset).map((a) => a.kind).filter((k) => k !== 'cascade_update');
+const venues = { bybit: 40, okx: 30, binanceusdm: 30 };
+const history = { days: 40, longMedian: 30e6, shortMedian: 25e6 };
+
+describe('the bundled January-31-style day', async () => {
+  const run = await runFile(BUNDLED, loadConfig());
+  const eth = run.alerts.filter((a) => a.asset === 'ETH');
+
+  it('reports the loss of $3,000 before the flush ran its course, with the last hour of long liquidations', () => {
+    const lost = breaks(eth).find((a) => a.level === 3000)!;
+    expect(lost).toMatchObject({ direction: 'down', reclaim: false });
+    expect(lost.liquidations?.side).toBe('long');
+    const end = eth.find((a) => a.kind === 'cascade_end')!;
+    expect(lost.ts).toBeLessThan(end.ts);
+  });
+
+  it('calls one ETH long cascade of roughly $400M+ that ends near the $2,350 low, ranked since Oct 10', () => {
+    const starts = eth.filter((a) => a.kind === 'cascade');
+    const ends = eth.filter((a) => a.kind === 'cascade_end');
+    expect(starts).toHaveLength(1);
+    expect(ends).toHaveLength(1);
+    const end = ends[0]!;
+    if (end.kind !== 'cascade_end') throw new Error('unreachable');
+    expect(end.side).toBe('long');
+    expect(end.usd).toBeGreaterThan(400e6);
+    expect(end.extreme).toBeGreaterThan(2330);
+    expect(end.extreme).toBeLessThan(2370);
+    expect(end.ranking?.since?.day).toBe(Date.parse('2025-10-10T00:00:00Z'));
+    expect(end.byExchange.binanceusdm! / end.usd).toBeLessThan(0.1);
+  });
+
+  it('loses the $2,750–2,800 zone, which then reads as resistance on /levels', () => {
+    const zone = breaks(eth).filter((a) => Array.isArray(a.level));
+    expect(zone).toHaveLength(1);
+    expect(zone[0]).toMatchObject({ level: [2750, 2800], direction: 'down' });
+    const st = run.market.levelStatus('ETH');
+    const z = st.levels.find((v) => Array.isArray(v.level.level))!;
+    expect(z.role).toBe('resistance');
+    expect(z.baseState).toBe('broken');
+    const low = st.levels.find((v) => v.level.source === 'cascade')!;
+    expect(low.level.label).toBe('cascade low');
+    expect(low.role).toBe('support');
+  });
+
+  it('posts no cascade update more often than the configured spacing', () => {
+    const ups = eth.filter((a) => a.kind === 'cascade_update');
+    for (let i = 1; i < ups.length; i++) expect(ups[i]!.ts - ups[i - 1]!.ts).toBeGreaterThanOrEqual(5 * 60_000);
+  });
+});
+
+describe('generated days', () => {
+  it('a short squeeze up through resistance: one short cascade and the breaks up, nothing on the long side', async () => {
+    const sol: AssetDay = {
+      asset: 'SOL',
+      path: [[0, 100], [9, 101], [10, 104], [12, 118], [13, 124], [24, 121]],
+      longUsd: 4e6, shortUsd: 160e6, exchanges: venues, avgOrderUsd: 20_000, background: 0.05,
+      levels: [{ price: 110, label: 'range high' }, { low: 115, high: 117, label: 'supply' }],
+      history: { days: 40, longMedian: 15e6, shortMedian: 12e6 },
+    };
+    const run = await replayDay({ day: DAY0, assets: [sol], seed: 7 });
+    expect(kinds(run.alerts, 'SOL')).toEqual(['cascade', 'level_break', 'level_break', 'cascade_end']);
+    expect(run.alerts.filter((a) => a.kind === 'cascade').every((a) => a.kind === 'cascade' && a.side === 'short')).toBe(true);
+    expect(breaks(run.alerts).map((b) => [b.level, b.direction])).toEqual([[110, 'up'], [[115, 117], 'up']]);
+    const st = run.market.levelStatus('SOL');
+    expect(st.levels.filter((v) => v.level.source === 'event').map((v) => v.role)).toEqual(['support', 'support']);
+    expect(st.levels.find((v) => v.level.source === 'cascade')?.level.label).toBe('cascade high');
+  });
+
+  it('a quiet, choppy day with wicks through levels: no cascade, no break', async () => {
+    const eth: AssetDay = {
+      asset: 'ETH',
+      path: [[0, 3040], [3, 3060], [6, 3025], [9, 3055], [12, 3030], [15, 3062], [18, 3028], [21, 3050], [24, 3035]],
+      noisePct: 0.05,
+      wicks: [[4.2, 2990], [11.1, 2994], [17.7, 2992], [20.5, 3101]],
+      longUsd: 30e6, shortUsd: 25e6, exchanges: venues, history,
+      levels: [{ price: 3000, label: 'pivot' }, { price: 3100 }],
+    };
+    const run = await replayDay({ day: DAY0, assets: [eth], seed: 11 });
+    expect(run.alerts).toEqual([]);
+    const st = run.market.levelStatus('ETH');
+    expect(st.levels.every((v) => v.baseState === 'holding')).toBe(true);
+  });
+
+  const pausing = (pauseHours: number): AssetDay => ({
+    asset: 'ETH',
+    path: [[0, 3000], [10, 3000], [10.5, 2850], [10.5 + pauseHours, 2850], [11 + pauseHours, 2700], [24, 2720]],
+    noisePct: 0.04, longUsd: 160e6, shortUsd: 8e6, exchanges: venues, history, background: 0.04,
+  });
+
+  it('a cascade that pauses for a few minutes and resumes stays one cascade', async () => {
+    const run = await replayDay({ day: DAY0, assets: [pausing(0.1)], seed: 3 });
+    expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end']);
+  });
+
+  it('a pause longer than the quiet period ends the first cascade; the resumption is a new one', async () => {
+    const run = await replayDay({ day: DAY0, assets: [pausing(1.5)], seed: 3 });
+    // The second wave also loses the first wave's low, which the first cascade left as a level.
+    expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end', 'cascade', 'level_break', 'cascade_end']);
+    expect(breaks(run.alerts)[0]).toMatchObject({ direction: 'down', label: 'cascade low' });
+  });
+
+  it('a level broken, re-tested from below and reclaimed: exactly one break and one reclaim, in order', async () => {
+    const eth: AssetDay = {
+      asset: 'ETH',
+      path: [[0, 3080], [6, 3060], [7, 2950], [9, 2955], [10, 2996], [10.5, 2997], [12, 2955], [16, 2960], [18, 3090], [24, 3100]],
+      noisePct: 0.03, longUsd: 20e6, shortUsd: 15e6, exchanges: venues, history,
+      levels: [{ price: 3000 }],
+    };
+    const run = await replayDay({ day: DAY0, assets: [eth], seed: 5 });
+    const b = breaks(run.alerts);
+    expect(b.map((x) => [x.direction, x.reclaim])).toEqual([['down', false], ['up', true]]);
+    expect(b[0]!.ts).toBeGreaterThan(DAY0 + 6 * H);
+    expect(b[0]!.ts).toBeLessThan(DAY0 + 7.5 * H);
+    expect(b[1]!.ts).toBeGreaterThan(DAY0 + 16 * H);
+    expect(run.market.levelStatus('ETH').levels[0]!.baseState).toBe('reclaimed');
+    expect(run.alerts.filter((a) => a.kind !== 'level_break')).toEqual([]);
+  });
+
+  it('a quiet asset with a small spike stays quiet (the absolute floor)', async () => {
+    const doge: AssetDay = {
+      asset: 'DOGE', path: [[0, 0.2], [12, 0.2], [12.2, 0.19], [24, 0.195]],
+      longUsd: 1.2e6, shortUsd: 0.3e6, exchanges: venues, avgOrderUsd: 3000, background: 0.2,
+      history: { days: 40, longMedian: 0.3e6, shortMedian: 0.3e6 },
+    };
+    const run = await replayDay({ day: DAY0, assets: [doge], seed: 9 });
+    expect(run.alerts).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+/** Shared test helpers: temp files, generated days through the real offline path, captured CLI output. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { buildConfig } from '../config/load.js';
+import { runFile, type OfflineRun } from '../src/offline.js';
+import { main } from '../src/cli.js';
+import { generateDay, toJsonl, type DayOptions } from '../scripts/market-day.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'liqbot-test-'));
+  dirs.push(d);
+  return d;
+}
+
+export function writeEvents(lines: (string | object)[], name = 'events.jsonl'): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  return path;
+}
+
+export function writeDay(opts: DayOptions): string {
+  const path = join(tempDir(), 'day.jsonl');
+  writeFileSync(path, toJsonl(generateDay(opts)));
+  return path;
+}
+
+export async function replayDay(opts: DayOptions, override: object = {}): Promise<OfflineRun> {
+  return runFile(writeDay(opts), buildConfig(override));
+}
+
+export const BUNDLED = 'fixtures/eth-2026-01-31.synthetic.jsonl';
+export const DAY0 = Date.parse('2026-03-02T00:00:00Z');
+export const H = 3_600_000;
+
+/** Run the CLI in-process, capturing stdout, stderr and the exit code. */
+export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [], err: string[] = [];
+  const log = console.log, error = console.error;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}

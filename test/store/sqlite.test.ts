@@ -1,0 +1,311 @@
+/**
+ * The SQLite store: the Store contract on a real file, and what only a file has: surviving a restart,
+ * schema upgrades, one liqbot per file, and writes that fail without leaving half of themselves behind.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/store/errors.js';
+import { MIGRATIONS, migrate, schemaVersion, type Migration } from '../../src/store/migrations.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+import { storeContract } from './contract.js';
+import { DAY, T0, candle, entry, funding, liq, oi, tick, vendorTotal } from './fixtures.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+let dir: string;
+let files = 0;
+const dbPath = (): string => join(dir, `store-${++files}.db`);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'liqbot-store-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+storeContract('sqlite', () => openSqliteStore(dbPath()));
+
+/** The StoreError `fn` throws (failing the test if it throws nothing or something else). */
+function storeErrorOf(fn: () => unknown): StoreError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StoreError);
+    return err as StoreError;
+  }
+  throw new Error('expected a StoreError, nothing was thrown');
+}
+
+describe('SQLite store', () => {
+  const opened: Store[] = [];
+  const open = (path: string, opts?: { now?: () => number }): SqliteStore => {
+    const store = openSqliteStore(path, opts);
+    opened.push(store);
+    return store;
+  };
+  afterEach(() => {
+    for (const store of opened.splice(0)) store.close();
+  });
+
+  /** Everything a store can read back, to compare a file before and after something happened to it. */
+  function snapshot(store: Store) {
+    return {
+      events: [...store.eventsSince(0)],
+      daily: [...store.dailyTotals(Infinity)],
+      totals: [...store.liquidationTotals()],
+      levels: store.listLevels(),
+      states: store.loadLevelStates(),
+      subs: store.listSubscriptions(),
+      due: store.duePending(Infinity, 100),
+      pending: store.pendingCount(),
+      ref: store.sentMessageRef('telegram:-1', 'c1'),
+      gaps: store.gaps(0, Infinity),
+    };
+  }
+
+  it('keeps everything across a restart: close, reopen, same data, and duplicates are still recognised', () => {
+    const path = dbPath();
+    const events = [liq(), liq({ ts: T0 + DAY, side: 'short' }), candle(), tick(), oi(), funding(), vendorTotal()];
+    const first = open(path);
+    first.insertEvents(events);
+    first.putLevel({ id: 'eth-3000', asset: 'ETH', level: 3_000, source: 'config', createdAt: T0 });
+    first.saveLevelStates([{ id: 'eth-3000', position: 'above', state: 'holding', changedAt: T0 }]);
+    first.putSubscription({ chat: 'telegram:-1', enabled: true, assets: ['ETH'], families: ['cascade'], minUsd: 1e6, updatedAt: T0 });
+    const [sent, , retried] = first.enqueue([entry('telegram:-1', 'c1:start', { editKey: 'c1' }), entry('telegram:-1', 'b'), entry('discord:9', 'c')]);
+    first.markSent(sent!, 'tg-1');
+    first.markRetry(retried!, T0 + 5_000, 'timeout');
+    first.recordGap({ exchange: 'bybit', from: T0, to: T0 + 60_000, reason: 'websocket closed' });
+    const before = snapshot(first);
+    first.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+
+    const second = open(path);
+    expect(snapshot(second)).toStrictEqual(before);
+    expect(second.insertEvents(events)).toBe(0);
+    expect(second.enqueue([entry('telegram:-1', 'b'), entry('telegram:-1', 'new')])[0]).toBeGreaterThan(retried!);
+  });
+
+  it('creates the missing folders of the database file', () => {
+    const path = join(dir, 'nested', 'data', 'liqbot.db');
+    open(path).insertEvents([liq()]);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('opens :memory: without a lock file, as often as asked', () => {
+    const a = open(':memory:');
+    const b = open(':memory:');
+    expect(a.insertEvents([liq()])).toBe(1);
+    expect([...b.eventsSince(0)]).toEqual([]);
+    expect(a.schemaVersion).toBe(MIGRATIONS.length);
+  });
+
+  it('will not close during an unfinished read, keeping the file locked, and closes once the read is left', () => {
+    const path = dbPath();
+    const store = open(path);
+    store.insertEvents([liq({ ts: T0 }), liq({ ts: T0 + 1 })]);
+    const reading = store.eventsSince(0)[Symbol.iterator]();
+    reading.next();
+    expect(() => store.insertEvents([liq({ ts: T0 + 2 })])).toThrow(/busy executing a query/);
+    expect(storeErrorOf(() => store.close()).message).toMatch(/^could not close .*; finish or break out of reading events first$/);
+    expect(existsSync(`${path}.lock`)).toBe(true);
+    reading.return?.();
+    store.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  describe('schema', () => {
+    it('upgrades an empty file to the current schema, logging each step with the injected clock', () => {
+      const path = dbPath();
+      writeFileSync(path, '');
+      const store = open(path, { now: () => 42 });
+      expect(store.schemaVersion).toBe(MIGRATIONS.length);
+      expect(store.insertEvents([liq()])).toBe(1);
+      const raw = new Database(path, { readonly: true });
+      expect(raw.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all()).toEqual(
+        MIGRATIONS.map((_, i) => ({ version: i + 1, applied_at: 42 })),
+      );
+      raw.close();
+    });
+
+    const countColumn: Migration = {
+      description: 'test: count liquidations per day',
+      up: (db) => db.exec('ALTER TABLE daily_liquidations ADD COLUMN count INTEGER NOT NULL DEFAULT 0'),
+    };
+
+    it('upgrades an older file in place, keeping its data', () => {
+      const path = dbPath();
+      const store = open(path);
+      store.insertEvents([liq()]);
+      store.close();
+      const db = new Database(path);
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+      expect(migrate(db, path, [...MIGRATIONS, countColumn])).toBe(MIGRATIONS.length + 1);
+      expect(db.prepare('SELECT asset, usd, count FROM daily_liquidations').all()).toEqual([{ asset: 'ETH', usd: liq().usd, count: 0 }]);
+      expect(migrate(db, path, [...MIGRATIONS, countColumn])).toBe(MIGRATIONS.length + 1); // nothing left to do
+      db.close();
+    });
+
+    it('leaves the file at its previous version when an upgrade step fails', () => {
+      const path = dbPath();
+      const db = new Database(path);
+      migrate(db, path);
+      const broken: Migration = {
+        description: 'test: a step that fails halfway',
+        up: (d) => {
+          d.exec('CREATE TABLE half_done (x)');
+          throw new Error('boom');
+        },
+      };
+      const error = storeErrorOf(() => migrate(db, path, [...MIGRATIONS, broken]));
+      expect(error.code).toBe('open');
+      expect(error.message).toBe(`could not upgrade ${path} to schema ${MIGRATIONS.length + 1} (test: a step that fails halfway): boom`);
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
+      db.close();
+    });
+
+    it('refuses a file written by a newer liqbot, and leaves no lock behind', () => {
+      const path = dbPath();
+      const db = new Database(path);
+      db.pragma('user_version = 99');
+      db.close();
+      const error = storeErrorOf(() => open(path));
+      expect(error.code).toBe('open');
+      expect(error.message).toBe(
+        `${path} was written by a newer liqbot (schema 99; this one knows up to ${MIGRATIONS.length}); upgrade liqbot or set LIQBOT_DB to another file`,
+      );
+      expect(existsSync(`${path}.lock`)).toBe(false);
+    });
+
+    it('refuses a file that is not a database with a one-line StoreError', () => {
+      const path = dbPath();
+      writeFileSync(path, 'timestamp,exchange,usd\n'.repeat(200));
+      const error = storeErrorOf(() => open(path));
+      expect(error.code).toBe('open');
+      expect(error.message).toBe(`could not open ${path} as a liqbot database: file is not a database`);
+      expect(error.cause).toBeInstanceOf(Error);
+      expect(existsSync(`${path}.lock`)).toBe(false);
+    });
+  });
+
+  describe('one liqbot per file', () => {
+    it('refuses to open a file twice in one process, and allows it again after close()', () => {
+      const path = dbPath();
+      const first = open(path);
+      const error = storeErrorOf(() => open(path));
+      expect(error.code).toBe('locked');
+      expect(error.message).toBe(`${path} is already open in this process (pid ${process.pid}); close that store before opening it again`);
+      first.close();
+      expect(open(path).insertEvents([liq()])).toBe(1);
+    });
+
+    it('refuses while another live liqbot has the file, naming its pid; takes the file over once that process is killed', async () => {
+      const path = dbPath();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'hold'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+          child.on('exit', (code) => reject(new Error(`the holding process exited early (${code})`)));
+        });
+        const error = storeErrorOf(() => open(path));
+        expect(error.code).toBe('locked');
+        expect(error.message).toBe(`another liqbot is already running on ${path} (pid ${child.pid}); stop it or set LIQBOT_DB to another file`);
+        expect(error.message).not.toContain('\n');
+      } finally {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      // SIGKILL leaves its lock file behind: stale now, so it is taken over.
+      expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(child.pid));
+      const store = open(path);
+      expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(process.pid));
+      expect(store.insertEvents([liq()])).toBe(1);
+    });
+
+    it('releases the lock when a process exits without calling close()', () => {
+      const path = dbPath();
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'exit'], { cwd: REPO, encoding: 'utf8' });
+      expect(run.stdout).toContain('ready');
+      expect(existsSync(`${path}.lock`)).toBe(false);
+    });
+
+    it('takes over a stale lock whose process is gone', () => {
+      const path = dbPath();
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited by the time spawnSync returns
+      writeFileSync(`${path}.lock`, `${dead}\n`);
+      const store = open(path);
+      expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+      store.close();
+      expect(existsSync(`${path}.lock`)).toBe(false);
+    });
+
+    it('takes over a lock holding its own pid that it does not hold (a container restarted with the same pid)', () => {
+      const path = dbPath();
+      writeFileSync(`${path}.lock`, `${process.pid}\n`);
+      expect(open(path).insertEvents([liq()])).toBe(1);
+    });
+
+    it('takes over an old lock file with no pid in it, but not one that is still being written', () => {
+      const garbled = dbPath();
+      writeFileSync(`${garbled}.lock`, '');
+      const oldEnough = new Date(Date.now() - 60_000);
+      utimesSync(`${garbled}.lock`, oldEnough, oldEnough);
+      expect(open(garbled).insertEvents([liq()])).toBe(1);
+
+      const starting = dbPath();
+      writeFileSync(`${starting}.lock`, '');
+      const error = storeErrorOf(() => open(starting));
+      expect(error.code).toBe('locked');
+      expect(error.message).toMatch(/^another liqbot is starting on /);
+    });
+  });
+
+  describe('failed writes', () => {
+    /** Installs, from a second connection, a trigger that aborts inserting rows matching `when`. */
+    function failInserts(path: string, table: string, when: string): void {
+      const raw = new Database(path);
+      raw.exec(`CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'forced failure'); END`);
+      raw.close();
+    }
+
+    it('rolls back a batch whose event fails mid-way: nothing stored, totals unchanged, a StoreError that says what failed', () => {
+      const path = dbPath();
+      const store = open(path);
+      store.insertEvents([liq({ ts: T0 - 1 })]);
+      const before = snapshot(store);
+      failInserts(path, 'events', "NEW.exchange = 'doomed'");
+      const batch = [liq({ ts: T0 }), candle(), liq({ ts: T0 + 1, exchange: 'doomed' }), liq({ ts: T0 + 2 })];
+      const error = storeErrorOf(() => store.insertEvents(batch));
+      expect(error.code).toBe('write');
+      expect(error.message).toBe(`could not insert 4 events into ${path}: forced failure`);
+      expect((error.cause as Error).message).toBe('forced failure');
+      expect(snapshot(store)).toStrictEqual(before);
+      expect(store.insertEvents([liq({ ts: T0 })])).toBe(1); // the store is still usable
+    });
+
+    it('rolls back the events too when updating the daily totals fails at the end of the batch', () => {
+      const path = dbPath();
+      const store = open(path);
+      failInserts(path, 'daily_liquidations', "NEW.asset = 'DOOM'");
+      const error = storeErrorOf(() => store.insertEvents([liq({ ts: T0 }), liq({ ts: T0 + 1, symbol: 'DOOM/USDT:USDT' })]));
+      expect(error.message).toBe(`could not insert 2 events into ${path}: forced failure`);
+      expect([...store.eventsSince(0)]).toEqual([]);
+      expect([...store.dailyTotals(Infinity)]).toEqual([]);
+    });
+
+    it('rolls back an outbox batch whose entry fails: no ids handed out, nothing pending', () => {
+      const path = dbPath();
+      const store = open(path);
+      failInserts(path, 'outbox', "NEW.chat = 'discord:doomed'");
+      const error = storeErrorOf(() => store.enqueue([entry('telegram:-1', 'a'), entry('discord:doomed', 'a')]));
+      expect(error.message).toBe(`could not queue 2 alerts in ${path}: forced failure`);
+      expect(store.pendingCount()).toBe(0);
+    });
+  });
+});
