@@ -16,6 +16,7 @@ export interface ChartLevel {
   label?: string;
   role: 'support' | 'resistance' | 'inside';
   state: string;
+  /** Distance from the current price to the level, in percent (+24.0 = 24% above, −2.9 = 2.9% below). */
   distancePct: number;
 }
 

@@ -163,6 +163,7 @@ export function toEvent(value: unknown): ParseResult {
         const price = positive(o, 'price');
         const amount = positive(o, 'amount');
         const usd = o.usd === undefined ? price * amount : positive(o, 'usd');
+        if (!(usd > 0 && usd < 1e15)) fail('`price` × `amount` must be a positive USD value');
         return {
           ok: true,
           event: { type: 'liquidation', ts: time(o), exchange: exchangeOf(o), symbol: symbolOf(o), side: sideOf(o), price, amount, usd },

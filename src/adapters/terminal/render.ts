@@ -6,9 +6,12 @@ import type { Line, Reply, Span, Tone } from '../../core/reply.js';
 
 const CODES: Record<Tone, string> = { long: '31', short: '32', up: '32', down: '31', muted: '2', warn: '33' };
 
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
 /** The terminal's one escaper: drop C0/C1 control characters (ESC included) except newlines. */
 export function escapeTerminal(text: string): string {
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+  return text.replace(CONTROL, '');
 }
 
 function span(s: Span, color: boolean): string {

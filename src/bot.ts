@@ -1,0 +1,154 @@
+/**
+ * The running bot without its I/O edges: the market engine fed by normalized events, the store that keeps
+ * history and settings across restarts, and the outbox that delivers alerts. main.ts attaches feeds and
+ * chat adapters; tests, the soak run and benchmarks drive it directly.
+ */
+import type { Config } from '../config/schema.js';
+import type { Alert } from './core/alerts.js';
+import type { MarketEvent } from './core/events.js';
+import { DAY } from './core/history.js';
+import { Market, type Gap } from './core/market.js';
+import { configLevels } from './offline.js';
+import { Outbox, type OutboxOptions } from './alerts/outbox.js';
+import type { ChartService, Services } from './service.js';
+import type { Store } from './store/store.js';
+import { logger } from './log.js';
+
+const log = logger('bot');
+
+export interface BotOptions {
+  config: Config;
+  store: Store;
+  now?: () => number;
+  charts?: ChartService;
+  adapters?: OutboxOptions['adapters'];
+  /** Events are written to the store in batches of this many (or on `flush`). */
+  batchSize?: number;
+  outbox?: Partial<OutboxOptions>;
+}
+
+export class LiqBot implements Services {
+  readonly config: Config;
+  readonly store: Store;
+  readonly market: Market;
+  readonly outbox: Outbox;
+  readonly charts?: ChartService;
+  readonly now: () => number;
+  /** Counters for metrics. */
+  readonly stats = { events: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>() };
+  private batch: MarketEvent[] = [];
+  private readonly batchSize: number;
+
+  constructor(opts: BotOptions) {
+    this.config = opts.config;
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+    if (opts.charts) this.charts = opts.charts;
+    this.batchSize = opts.batchSize ?? 500;
+    this.market = new Market(opts.config);
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, now: this.now, ...opts.outbox });
+  }
+
+  /**
+   * Rebuild in-memory state from the store: daily history, the last days of events (their alerts were sent
+   * before the restart, so they are not raised again), then levels with their saved states.
+   */
+  restore(): void {
+    const now = this.now();
+    const from = Math.floor((now - 8 * DAY) / DAY) * DAY;
+    for (const t of this.store.liquidationTotals()) this.market.history.addVendor(t);
+    for (const d of this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
+    let n = 0;
+    for (const e of this.store.eventsSince(from)) {
+      this.market.ingest(e);
+      n++;
+    }
+    this.market.advance(now);
+    const states = new Map(this.store.loadLevelStates().map((s) => [s.id, s]));
+    const stored = this.store.listLevels();
+    const ids = new Set(stored.map((l) => l.id));
+    for (const l of configLevels(this.config, now)) if (!ids.has(l.id)) this.market.addLevel(l, states.get(l.id));
+    for (const l of stored) {
+      if (l.expiresAt !== undefined && l.expiresAt <= now) continue;
+      this.market.addLevel(l, states.get(l.id));
+    }
+    this.market.drainChanges();
+    log.info({ events: n, levels: stored.length }, 'state restored from the store');
+  }
+
+  /** One normalized event in: alerts out to the outbox, the event into the next store batch. */
+  ingest(e: MarketEvent): Alert[] {
+    this.stats.events++;
+    if ('exchange' in e && e.exchange) this.stats.lastEventAt.set(e.exchange, this.now());
+    const alerts = this.market.ingest(e);
+    if (e.type !== 'level') this.batch.push(e);
+    if (this.batch.length >= this.batchSize) this.flush();
+    if (alerts.length) this.publish(alerts);
+    return alerts;
+  }
+
+  /** Move the clock (live: once a second) so cascades can end and candles close without new events. */
+  tick(): Alert[] {
+    const alerts = this.market.advance(this.now());
+    if (alerts.length) this.publish(alerts);
+    return alerts;
+  }
+
+  gap(g: Gap): void {
+    this.market.gap(g);
+    try {
+      this.store.recordGap(g);
+    } catch (err) {
+      this.storeFailed(err);
+    }
+  }
+
+  private publish(alerts: Alert[]): void {
+    this.stats.alerts += alerts.length;
+    this.persistChanges();
+    this.flush();
+    this.outbox.publish(alerts);
+  }
+
+  private persistChanges(): void {
+    const c = this.market.drainChanges();
+    try {
+      for (const l of c.added) this.store.putLevel(l);
+      for (const id of c.removed) this.store.removeLevel(id);
+      if (c.tracks.length) this.store.saveLevelStates(c.tracks);
+    } catch (err) {
+      this.storeFailed(err);
+    }
+  }
+
+  /** Write the pending event batch (and level changes) to the store. */
+  flush(): void {
+    this.persistChanges();
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    try {
+      this.store.insertEvents(batch);
+    } catch (err) {
+      this.storeFailed(err);
+      // Keep the batch for the next try, bounded so a dead disk cannot eat memory.
+      if (this.batch.length < 100_000) this.batch = batch.concat(this.batch);
+    }
+  }
+
+  private storeFailed(err: unknown): void {
+    this.stats.storeErrors++;
+    log.error({ err }, 'store write failed; data kept in memory and retried');
+  }
+
+  /** Housekeeping: retention of raw events and delivered alerts. */
+  prune(): void {
+    const now = this.now();
+    try {
+      this.store.pruneEvents(now - this.config.retention.eventDays * DAY);
+      this.store.pruneOutbox(now - this.config.retention.outboxDays * DAY);
+    } catch (err) {
+      this.storeFailed(err);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The `/liqs` chart: price over the window with levels and cascades, open interest when known, and
+ * liquidations per interval — shorts above the zero line, longs below — totals in the title.
+ */
+import type { EChartsOption } from 'echarts';
+import { duration, pct, usd } from '../core/money.js';
+import { venueName } from '../core/venues.js';
+import type { Measure } from './engine.js';
+import { niceStep, type Scale } from './layout.js';
+import {
+  drawCascades,
+  drawLevels,
+  drawLiqMap,
+  drawPrice,
+  drawTimeAxis,
+  emptyNote,
+  footer,
+  header,
+  line,
+  priceRange,
+  priceTick,
+  rect,
+  Scene,
+  windowText,
+  type Rect,
+} from './scene.js';
+import { COLORS } from './theme.js';
+import type { LiqsChartInput } from './types.js';
+
+type Bucket = LiqsChartInput['buckets'][number];
+
+/** Sums buckets `factor` at a time (aligned to the window start), so each bar keeps a visible width. */
+export function mergeBuckets(buckets: Bucket[], from: number, bucketMs: number, factor: number): Bucket[] {
+  if (factor <= 1) return buckets;
+  const size = bucketMs * factor;
+  const out = new Map<number, Bucket>();
+  for (const b of buckets) {
+    const ts = from + Math.floor((b.ts - from) / size) * size;
+    const m = out.get(ts) ?? { ts, longUsd: 0, shortUsd: 0 };
+    m.longUsd += b.longUsd;
+    m.shortUsd += b.shortUsd;
+    out.set(ts, m);
+  }
+  return [...out.values()].sort((a, b) => a.ts - b.ts);
+}
+
+/** "Binance*, Bybit, OKX* · *sampled streams: amounts are lower bounds". */
+export function coverageText(coverage: LiqsChartInput['coverage']): string {
+  const sampled = new Set(coverage.sampled);
+  const names = new Map<string, boolean>();
+  for (const ex of coverage.exchanges) {
+    const name = venueName(ex);
+    names.set(name, (names.get(name) ?? false) || sampled.has(ex));
+  }
+  if (!names.size) return 'Exchanges: none reporting';
+  const list = [...names].map(([name, s]) => (s ? `${name}*` : name)).join(', ');
+  const note = [...names.values()].some(Boolean) ? ' · *sampled streams: amounts are lower bounds' : '';
+  return `Exchanges: ${list}${note}`;
+}
+
+export function buildLiqsOption(input: LiqsChartInput, width: number, height: number, measure: Measure): EChartsOption {
+  const scene = new Scene(width, height, measure);
+  const { f } = scene;
+  const px = (v: number): number => scene.px(v);
+  const { totals, prices } = input;
+  const first = prices[0];
+  const lastPoint = prices[prices.length - 1];
+
+  header(
+    scene,
+    [
+      { text: `${input.asset} liquidations · ${input.window} · ${usd(totals.totalUsd)} `, color: COLORS.text },
+      { text: '(', color: COLORS.label },
+      { text: `longs ${usd(totals.longUsd)}`, color: COLORS.long },
+      { text: ' / ', color: COLORS.label },
+      { text: `shorts ${usd(totals.shortUsd)}`, color: COLORS.short },
+      { text: ')', color: COLORS.label },
+    ],
+    [
+      windowText(input.from, input.to),
+      `${duration(input.bucketMs)} bars`,
+      input.cascades.length ? `${input.cascades.length} cascade${input.cascades.length > 1 ? 's' : ''}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    lastPoint && first ? { price: lastPoint.close, change: lastPoint.close / first.open - 1 } : undefined,
+  );
+
+  // Horizontal layout: axis labels | panels | (liquidation map) | gutter | tag column.
+  const yAxis = priceRange(prices, input.levels, input.liqMap?.map((c) => (c.low + c.high) / 2) ?? [], 5);
+  const axisLabelW = Math.max(
+    measure(priceTick(yAxis.min), f.axis),
+    measure(priceTick(yAxis.max), f.axis),
+    measure('$888.8M', f.axis),
+  );
+  const plotLeft = px(24) + axisLabelW + px(10);
+  const tagWidth = px(272);
+  const tagLeft = width - px(16) - tagWidth;
+  const mapWidth = input.liqMap?.length ? px(120) : 0;
+  const lineEnd = tagLeft - px(22);
+  const plotRight = lineEnd - (mapWidth ? mapWidth + px(8) : 0);
+  const plotWidth = plotRight - plotLeft;
+
+  // Vertical layout: header | cascade labels | price | (open interest) | liquidations | time labels | footer.
+  const top = px(118);
+  const bottom = height - px(72);
+  const gap = px(18);
+  const hasOi = (input.oi?.length ?? 0) > 1;
+  const avail = bottom - top - gap * (hasOi ? 2 : 1);
+  const priceH = Math.round(avail * (hasOi ? 0.56 : 0.6));
+  const oiH = hasOi ? Math.round(avail * 0.13) : 0;
+  const liqH = avail - priceH - oiH;
+  const priceRect: Rect = { left: plotLeft, top, width: plotWidth, height: priceH };
+  const oiRect: Rect = { left: plotLeft, top: top + priceH + gap, width: plotWidth, height: oiH };
+  const liqRect: Rect = { left: plotLeft, top: bottom - liqH, width: plotWidth, height: liqH };
+
+  const x = { min: input.from, max: input.to };
+  const xScale: Scale = { min: input.from, max: input.to, from: plotLeft, to: plotRight };
+  const yScale: Scale = { min: yAxis.min, max: yAxis.max, from: top + priceH, to: top };
+
+  drawCascades(scene, input.cascades, xScale, top, bottom, top - px(16), usd);
+  drawTimeAxis(scene, xScale, top, bottom, input.from, input.to);
+
+  // With no prices, no levels and no map there is nothing to put a price scale on.
+  const priceKnown = prices.length > 0 || input.levels.length > 0 || (input.liqMap?.length ?? 0) > 0;
+  const pricePanel = scene.panel(priceRect, x, { ...yAxis, interval: yAxis.step, label: priceKnown ? priceTick : undefined, gridLines: priceKnown });
+  if (prices.length) drawPrice(scene, pricePanel, prices, input.bucketMs, xScale);
+  else emptyNote(scene, priceRect, 'No price data in this window');
+
+  if (mapWidth && input.liqMap) {
+    drawLiqMap(scene, input.liqMap, { left: plotRight + px(8), top, width: mapWidth, height: priceH }, yScale);
+  }
+  drawLevels(scene, input.levels, {
+    plot: priceRect,
+    tagLeft,
+    tagWidth,
+    yScale,
+    lineEnd,
+    note: (l) => `${l.role} · ${l.state}`,
+    last: lastPoint?.close,
+  });
+
+  if (hasOi && input.oi) drawOpenInterest(scene, input.oi, oiRect, x, tagLeft, tagWidth);
+  drawLiquidations(scene, input, liqRect, x, xScale, tagLeft, tagWidth);
+
+  footer(scene, coverageText(input.coverage), input.coverage.synthetic);
+  return scene.option();
+}
+
+function drawOpenInterest(scene: Scene, oi: { ts: number; usd: number }[], area: Rect, x: { min: number; max: number }, tagLeft: number, tagWidth: number): void {
+  const values = oi.map((p) => p.usd);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const step = niceStep(Math.max(hi - lo, hi * 0.01), 2);
+  const min = Math.floor(lo / step) * step;
+  const max = Math.ceil(hi / step) * step + (Math.ceil(hi / step) * step === hi ? step : 0);
+  // No axis labels: a third stack of numbers on the left would crowd the price and liquidation scales;
+  // the column beside the panel gives the level and the change instead.
+  const i = scene.panel(area, x, { min, max: Math.max(max, min + step), interval: step });
+  scene.add({
+    type: 'line',
+    xAxisIndex: i,
+    yAxisIndex: i,
+    silent: true,
+    symbol: 'none',
+    z: 3,
+    lineStyle: { color: COLORS.oi, width: Math.max(1.5, scene.k * 2) },
+    areaStyle: { color: 'rgba(183,156,255,0.10)', origin: 'start' },
+    data: oi.map((p) => [p.ts, p.usd]),
+  });
+  const first = oi[0]!.usd;
+  const last = oi[oi.length - 1]!.usd;
+  const change = first > 0 ? last / first - 1 : 0;
+  const cy = area.top + area.height / 2;
+  const { f } = scene;
+  scene.text(tagLeft, cy - f.tagNote * 0.7, 'Open interest', { size: f.tagNote, color: COLORS.label });
+  const head = `${usd(last)} `;
+  scene.text(tagLeft, cy + f.tag * 0.6, head, { size: f.tag, bold: true, color: COLORS.oi });
+  const changeText = pct(change);
+  const hw = scene.measure(head, f.tag, true);
+  scene.text(tagLeft + hw, cy + f.tag * 0.6, scene.fit(changeText, f.tagNote, false, tagWidth - hw), { size: f.tagNote, color: COLORS.label });
+}
+
+function drawLiquidations(scene: Scene, input: LiqsChartInput, area: Rect, x: { min: number; max: number }, xScale: Scale, tagLeft: number, tagWidth: number): void {
+  const { f } = scene;
+  const pxPerMs = (xScale.to - xScale.from) / (input.to - input.from);
+  const factor = Math.max(1, Math.ceil(3 / Math.max(1e-9, input.bucketMs * pxPerMs)));
+  const bucketMs = input.bucketMs * factor;
+  const buckets = mergeBuckets(input.buckets, input.from, input.bucketMs, factor);
+  const maxLong = Math.max(0, ...buckets.map((b) => b.longUsd));
+  const maxShort = Math.max(0, ...buckets.map((b) => b.shortUsd));
+  const big = Math.max(maxLong, maxShort);
+  const empty = !(big > 0);
+
+  // One scale for both sides; each side keeps at least a third of the biggest bar's room for its label.
+  const step = empty ? 1 : niceStep(big, 2);
+  const down = Math.max(maxLong, big * 0.3) * 1.04;
+  const up = Math.max(maxShort, big * 0.3) * 1.04;
+  const min = empty ? -1 : -Math.ceil(down / step) * step;
+  const max = empty ? 1 : Math.ceil(up / step) * step;
+  const i = scene.panel(area, x, { min, max, interval: step, label: empty ? undefined : (v) => usd(Math.abs(v)), gridLines: !empty });
+
+  const barWidth = Math.max(1, Math.floor(bucketMs * pxPerMs * 0.78));
+  const mid = bucketMs / 2;
+  const bars = (name: string, color: string, data: [number, number][]): void =>
+    scene.add({ type: 'bar', name, xAxisIndex: i, yAxisIndex: i, silent: true, stack: 'liq', z: 3, barWidth, itemStyle: { color }, data });
+  bars('Shorts liquidated', COLORS.short, buckets.filter((b) => b.shortUsd > 0).map((b) => [b.ts + mid, b.shortUsd]));
+  bars('Longs liquidated', COLORS.long, buckets.filter((b) => b.longUsd > 0).map((b) => [b.ts + mid, -b.longUsd]));
+
+  if (empty) {
+    emptyNote(scene, area, 'No liquidations in this window');
+    return;
+  }
+  // The zero line the two sides grow from.
+  const zeroY = area.top + (max / (max - min)) * area.height;
+  scene.draw(line(area.left, zeroY, area.left + area.width, zeroY, COLORS.axis, Math.max(1, scene.k * 1.5), undefined, 4));
+
+  // The legend sits in the tag column beside the panel: side, direction and total, so colour is never needed.
+  const shortsY = Math.min(zeroY - f.tag * 1.4, area.top + f.tag);
+  const longsY = Math.max(zeroY + f.tag * 0.9, area.top + area.height - f.tag * 1.6);
+  const legend = (y: number, arrow: string, name: string, total: number, color: string): void => {
+    scene.draw(rect({ left: tagLeft, top: y - f.tag * 0.45, width: f.tag * 0.9, height: f.tag * 0.9 }, color, 9, 2));
+    const head = `${arrow} ${name} `;
+    scene.text(tagLeft + f.tag * 1.3, y, head, { size: f.tag, bold: true, color });
+    const hw = scene.measure(head, f.tag, true);
+    scene.text(tagLeft + f.tag * 1.3 + hw, y, scene.fit(usd(total), f.tag, false, tagWidth - f.tag * 1.3 - hw), { size: f.tag, color: COLORS.text });
+  };
+  legend(Math.max(area.top + f.tag * 0.6, shortsY), '▲', 'Shorts', input.totals.shortUsd, COLORS.short);
+  legend(Math.min(area.top + area.height - f.tag * 0.6, longsY), '▼', 'Longs', input.totals.longUsd, COLORS.long);
+}

@@ -1,0 +1,464 @@
+/**
+ * The pieces both charts are made of — header, price panel, level lines and tags, the estimated liquidation
+ * map, time axis, footer — drawn into one ECharts option. Positions are computed here in pixels (axes have
+ * fixed ranges), so labels can be placed exactly and kept from overlapping.
+ */
+import type { EChartsOption } from 'echarts';
+import { clock, day, levelText, pct, price } from '../core/money.js';
+import type { Measure } from './engine.js';
+import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
+import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
+import type { ChartLevel, PricePoint } from './types.js';
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** A graphic element as ECharts takes it (rect, line, polyline, text, polygon). */
+export type Shape = Record<string, unknown> & { type: string };
+
+export type LiqMap = { low: number; high: number; side: 'long' | 'short'; usd: number }[];
+
+/** Collects grids, axes, series and free shapes, and hands them to ECharts as one option. */
+export class Scene {
+  readonly f: FontSizes;
+  /** Scale factor against the 1200×675 design size. */
+  readonly k: number;
+  private grids: Record<string, unknown>[] = [];
+  private xAxes: Record<string, unknown>[] = [];
+  private yAxes: Record<string, unknown>[] = [];
+  private series: Record<string, unknown>[] = [];
+  private shapes: Shape[] = [];
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly measure: Measure,
+  ) {
+    this.k = Math.max(0.6, Math.min(width / 1200, height / 675, 2.5));
+    this.f = fonts(this.k);
+  }
+
+  /** Pixels scaled from the design size. */
+  px(designPx: number): number {
+    return Math.round(designPx * this.k);
+  }
+
+  /** A panel with fixed x (time) and y ranges; returns its index for series. */
+  panel(rect: Rect, x: { min: number; max: number }, y: { min: number; max: number; interval: number; label?: (v: number) => string; gridLines?: boolean }): number {
+    const i = this.grids.length;
+    this.grids.push({ ...rect, outerBoundsMode: 'none', show: true, backgroundColor: COLORS.panel, borderWidth: 0 });
+    this.xAxes.push({ type: 'value', gridIndex: i, min: x.min, max: x.max, show: false, splitLine: { show: false } });
+    this.yAxes.push({
+      type: 'value',
+      gridIndex: i,
+      min: y.min,
+      max: y.max,
+      interval: y.interval,
+      position: 'left',
+      axisLine: { show: false },
+      axisTick: { show: false },
+      splitLine: { show: y.gridLines ?? true, lineStyle: { color: COLORS.grid, width: 1 } },
+      axisLabel: {
+        show: y.label !== undefined,
+        color: COLORS.label,
+        fontFamily: 'Inter',
+        fontSize: this.f.axis,
+        margin: this.px(8),
+        formatter: y.label,
+        showMinLabel: true,
+        showMaxLabel: true,
+        // Edge labels lean inwards, so stacked panels never print two labels on one line.
+        verticalAlignMinLabel: 'bottom',
+        verticalAlignMaxLabel: 'top',
+      },
+    });
+    return i;
+  }
+
+  add(series: Record<string, unknown>): void {
+    this.series.push(series);
+  }
+
+  draw(...shapes: Shape[]): void {
+    this.shapes.push(...shapes);
+  }
+
+  text(x: number, y: number, text: string, opts: { size: number; bold?: boolean; color?: string; align?: 'left' | 'center' | 'right'; valign?: 'top' | 'middle' | 'bottom'; z?: number }): void {
+    this.draw({
+      type: 'text',
+      z: opts.z ?? 20,
+      silent: true,
+      style: {
+        x,
+        y,
+        text,
+        fill: opts.color ?? COLORS.text,
+        // Separate properties, not the `font` shorthand: resvg reads font-size/-weight/-family only.
+        fontFamily: FONT_FAMILY,
+        fontSize: opts.size,
+        fontWeight: opts.bold ? 600 : 400,
+        textAlign: opts.align ?? 'left',
+        textVerticalAlign: opts.valign ?? 'middle',
+      },
+    });
+  }
+
+  /** `text` cut with an ellipsis to fit `maxWidth`. */
+  fit(text: string, size: number, bold: boolean, maxWidth: number): string {
+    if (this.measure(text, size, bold) <= maxWidth) return text;
+    let s = text;
+    while (s.length > 1 && this.measure(`${s}…`, size, bold) > maxWidth) s = s.slice(0, -1);
+    return `${s.trimEnd()}…`;
+  }
+
+  /** The largest size (down to 70% of `size`) at which `text` fits `maxWidth`. */
+  shrink(text: string, size: number, bold: boolean, maxWidth: number): number {
+    let s = size;
+    while (s > size * 0.7 && this.measure(text, s, bold) > maxWidth) s -= 1;
+    return s;
+  }
+
+  option(): EChartsOption {
+    return {
+      animation: false,
+      backgroundColor: COLORS.background,
+      textStyle: { fontFamily: 'Inter' },
+      grid: this.grids,
+      xAxis: this.xAxes,
+      yAxis: this.yAxes,
+      series: this.series,
+      graphic: { elements: this.shapes },
+    } as EChartsOption;
+  }
+}
+
+/** A straight line shape. */
+export const line = (x1: number, y1: number, x2: number, y2: number, stroke: string, width: number, dash?: number[], z = 5): Shape => ({
+  type: 'line',
+  z,
+  silent: true,
+  shape: { x1, y1, x2, y2 },
+  style: { stroke, lineWidth: width, ...(dash ? { lineDash: dash } : {}) },
+});
+
+/** A filled rectangle shape, optionally rounded. */
+export const rect = (r: Rect, fill: string, z = 1, radius = 0): Shape => ({
+  type: 'rect',
+  z,
+  silent: true,
+  shape: { x: r.left, y: r.top, width: r.width, height: r.height, r: radius },
+  style: { fill },
+});
+
+/** The headline: a rich title on the left, the last price and the window's change on the right. */
+export function header(scene: Scene, title: { text: string; color: string }[], subtitle: string, last?: { price: number; change?: number }): void {
+  const { f } = scene;
+  const x = scene.px(24);
+  let right = scene.width - scene.px(24);
+  if (last) {
+    const changeText = last.change === undefined ? '' : pct(last.change);
+    const changeW = changeText ? scene.measure(changeText, f.subtitle, true) : 0;
+    scene.text(right, scene.px(30), price(last.price), { size: f.headline, bold: true, align: 'right' });
+    if (changeText) {
+      const color = last.change! < 0 ? COLORS.long : last.change! > 0 ? COLORS.short : COLORS.label;
+      scene.text(right, scene.px(62), changeText, { size: f.subtitle, bold: true, color, align: 'right' });
+    }
+    right -= Math.max(scene.measure(price(last.price), f.headline, true), changeW) + scene.px(28);
+  }
+  const full = title.map((t) => t.text).join('');
+  const size = scene.shrink(full, f.title, true, right - x);
+  let cx = x;
+  for (const part of title) {
+    const t = scene.fit(part.text, size, true, right - cx);
+    scene.text(cx, scene.px(30), t, { size, bold: true, color: part.color });
+    cx += scene.measure(t, size, true);
+    if (cx >= right) break;
+  }
+  scene.text(x, scene.px(62), scene.fit(subtitle, f.subtitle, false, right - x), { size: f.subtitle, color: COLORS.label });
+}
+
+/** "Jan 31, 00:00 – Feb 1, 00:00 UTC", or "Jan 31, 03:00–04:00 UTC" within one day. */
+export function windowText(from: number, to: number): string {
+  const sameDay = Math.floor(from / 86_400_000) === Math.floor(to / 86_400_000);
+  return sameDay ? `${day(from)}, ${clock(from)}–${clock(to)} UTC` : `${day(from)}, ${clock(from)} – ${day(to, from)}, ${clock(to)} UTC`;
+}
+
+/** The price panel's axis: prices and the levels near them; `fallback` prices (the last price, say) when none are known. */
+export function priceRange(prices: PricePoint[], levels: ChartLevel[], fallback: number[], ticks: number): PriceAxis {
+  const values = prices.flatMap((p) => [p.high, p.low]);
+  const levelValues = levels.flatMap((l) => (typeof l.level === 'number' ? [l.level] : [l.level[0], l.level[1]]));
+  return priceAxis(values.length ? values : fallback, levelValues, ticks);
+}
+
+/** Axis label for a price tick: $2,400; $212.5. */
+export function priceTick(v: number): string {
+  return price(Math.round(v * 1e8) / 1e8);
+}
+
+/** Candles when each has room (≥ 4 px), else a close line. */
+export function drawPrice(scene: Scene, gridIndex: number, prices: PricePoint[], bucketMs: number, xScale: Scale): void {
+  if (!prices.length) return;
+  const pxPerBucket = Math.abs(toPx(xScale, xScale.min + bucketMs) - toPx(xScale, xScale.min));
+  const mid = bucketMs / 2;
+  if (pxPerBucket >= 4 && prices.length <= 200) {
+    scene.add({
+      type: 'candlestick',
+      xAxisIndex: gridIndex,
+      yAxisIndex: gridIndex,
+      silent: true,
+      z: 3,
+      barWidth: Math.max(2, Math.floor(pxPerBucket * 0.72)),
+      itemStyle: { color: COLORS.short, color0: COLORS.long, borderColor: COLORS.short, borderColor0: COLORS.long, borderWidth: 1 },
+      data: prices.map((p) => [p.ts + mid, p.open, p.close, p.low, p.high]),
+      encode: { x: 0, y: [1, 2, 3, 4] },
+    });
+  } else {
+    scene.add({
+      type: 'line',
+      xAxisIndex: gridIndex,
+      yAxisIndex: gridIndex,
+      silent: true,
+      z: 3,
+      symbol: 'none',
+      lineStyle: { color: COLORS.price, width: Math.max(1.5, scene.k * 2) },
+      data: prices.map((p) => [p.ts + mid, p.close]),
+    });
+  }
+}
+
+interface LevelTag {
+  head: string;
+  name?: string;
+  note?: string;
+  color: string;
+  /** Where the tag points (px), and whether the level lies beyond the axis. */
+  y: number;
+  off?: 'above' | 'below';
+  current?: boolean;
+  /** The "+N more" row: points at nothing. */
+  summary?: boolean;
+}
+
+export interface LevelOptions {
+  /** The price panel and the x where the tag column starts. */
+  plot: Rect;
+  tagLeft: number;
+  tagWidth: number;
+  yScale: Scale;
+  /** Note under a level's price: e.g. "resistance · broken". */
+  note: (l: ChartLevel) => string;
+  /** The last price, shown as a "now" tag in the same column. */
+  last?: number;
+  /** Lines run on through the liquidation map to the tags. */
+  lineEnd: number;
+}
+
+/** Zones as bands, levels as lines, and a column of tags that never overlap (nudged apart or merged). */
+export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions): void {
+  const { f } = scene;
+  const top = o.plot.top;
+  const bottom = o.plot.top + o.plot.height;
+  const clampY = (y: number): number => Math.min(bottom, Math.max(top, y));
+  const tags: LevelTag[] = [];
+
+  for (const l of levels) {
+    const color = roleColor(l.role);
+    const broken = l.state === 'broken';
+    const dash = broken ? [scene.px(8), scene.px(6)] : undefined;
+    const lw = Math.max(1, scene.k * (l.state === 'testing' ? 2.5 : 1.75));
+    let anchor: number;
+    let off: LevelTag['off'];
+    if (typeof l.level === 'number') {
+      const y = toPx(o.yScale, l.level);
+      anchor = y;
+      if (y < top) off = 'above';
+      else if (y > bottom) off = 'below';
+      else scene.draw(line(o.plot.left, y, o.lineEnd, y, color, lw, dash, 6));
+    } else {
+      const [lo, hi] = l.level[0] <= l.level[1] ? l.level : [l.level[1], l.level[0]];
+      const yHi = toPx(o.yScale, hi);
+      const yLo = toPx(o.yScale, lo);
+      anchor = (yHi + yLo) / 2;
+      if (yLo < top) off = 'above';
+      else if (yHi > bottom) off = 'below';
+      else {
+        const y1 = clampY(yHi);
+        const y2 = clampY(yLo);
+        scene.draw(rect({ left: o.plot.left, top: y1, width: o.lineEnd - o.plot.left, height: Math.max(1, y2 - y1) }, alpha(color, 0.16), 1));
+        scene.draw(line(o.plot.left, y1, o.lineEnd, y1, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
+        scene.draw(line(o.plot.left, y2, o.lineEnd, y2, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
+      }
+    }
+    const head = `${off === 'above' ? '▲ ' : off === 'below' ? '▼ ' : ''}${levelText(l.level)}`;
+    tags.push({ head, name: l.label, note: o.note(l), color, y: clampY(anchor), off });
+  }
+  if (o.last !== undefined) {
+    const y = toPx(o.yScale, o.last);
+    scene.draw(line(o.plot.left, y, o.lineEnd, y, alpha(COLORS.text, 0.35), 1, [2, 4], 4));
+    tags.push({ head: price(o.last), name: 'now', color: COLORS.text, y: clampY(y), current: true });
+  }
+
+  const pad = scene.px(6);
+  const lh1 = Math.round(f.tag * 1.25);
+  const lh2 = Math.round(f.tagNote * 1.3);
+  const heightOf = (items: LevelTag[]): number =>
+    items.length === 1 ? pad * 2 + lh1 + (items[0]!.note ? lh2 : 0) : pad * 2 + lh1 * items.length;
+  // More levels than rows even when all are merged: keep those nearest the price, say how many are left out.
+  const room = bottom - top + scene.px(8);
+  const rows = Math.floor((room - pad * 2) / lh1);
+  const nowY = o.last !== undefined ? clampY(toPx(o.yScale, o.last)) : (top + bottom) / 2;
+  if (tags.length > rows) {
+    // Levels beyond the axis go first (their lines are not on the chart), then the farthest from the price.
+    const byNearness = [...tags].sort((a, b) => Number(!!a.off) - Number(!!b.off) || Math.abs(a.y - nowY) - Math.abs(b.y - nowY) || a.y - b.y);
+    const kept = byNearness.slice(0, Math.max(0, rows - 1));
+    const left = byNearness.slice(kept.length);
+    const above = left.filter((t) => t.y < nowY).length;
+    tags.splice(0, tags.length, ...kept, {
+      head: `+${left.length} more`,
+      name: 'levels',
+      color: COLORS.muted,
+      y: above > left.length - above ? top : bottom,
+      summary: true,
+    });
+  }
+  // Short of room, tags lose their note line first (farthest from the price first), before any merge.
+  const gap = scene.px(5);
+  const need = (): number => tags.reduce((sum, t) => sum + heightOf([t]) + gap, -gap);
+  const byDistance = [...tags].sort((a, b) => Math.abs(b.y - nowY) - Math.abs(a.y - nowY));
+  for (const t of byDistance) {
+    if (need() <= room) break;
+    delete t.note;
+  }
+  const placed = spreadTags(
+    tags.map((t) => ({ item: t, y: t.y })),
+    heightOf,
+    top - scene.px(4),
+    bottom + scene.px(4),
+    gap,
+  );
+
+  const x = o.tagLeft;
+  const w = o.tagWidth;
+  for (const p of placed) {
+    const tTop = p.y - p.height / 2;
+    const current = p.items.length === 1 && p.items[0]!.current;
+    scene.draw(rect({ left: x, top: tTop, width: w, height: p.height }, current ? '#2a3040' : '#1b202b', 8, scene.px(5)));
+    p.items.forEach((t, i) => {
+      const rowY = tTop + pad + lh1 * i + lh1 / 2;
+      // Leader from where the level is to its row in the tag.
+      if (!t.summary) scene.draw(line(o.lineEnd, t.y, x, rowY, t.current ? alpha(COLORS.text, 0.5) : t.color, Math.max(1, scene.k * 1.25), undefined, 7));
+      scene.draw(rect({ left: x, top: p.items.length === 1 ? tTop : rowY - lh1 / 2, width: scene.px(4), height: p.items.length === 1 ? p.height : lh1 }, t.color, 9));
+      const tx = x + scene.px(12);
+      const headText = scene.fit(t.head, f.tag, true, w - scene.px(18));
+      scene.text(tx, rowY, headText, { size: f.tag, bold: true, color: t.color, z: 10 });
+      const used = scene.measure(`${headText} `, f.tag, true);
+      if (t.name) {
+        const space = w - scene.px(18) - used;
+        if (space > scene.px(30)) scene.text(tx + used, rowY, scene.fit(t.name, f.tag, false, space), { size: f.tag, color: COLORS.text, z: 10 });
+      }
+      if (p.items.length === 1 && t.note) {
+        scene.text(tx, rowY + lh1 / 2 + lh2 / 2, scene.fit(t.note, f.tagNote, false, w - scene.px(18)), { size: f.tagNote, color: COLORS.label, z: 10 });
+      }
+    });
+  }
+}
+
+/** Estimated liquidation clusters as horizontal bars beside the price panel, clearly marked as an estimate. */
+export function drawLiqMap(scene: Scene, map: LiqMap, area: Rect, yScale: Scale): void {
+  const { f } = scene;
+  scene.draw(rect(area, COLORS.panel, 0));
+  // Two short lines above the panel, so the word "estimate" is never cut off.
+  const cx = area.left + area.width / 2;
+  scene.text(cx, area.top - scene.px(30), scene.fit('Liq map', f.tagNote, true, area.width), { size: f.tagNote, bold: true, color: COLORS.label, align: 'center' });
+  scene.text(cx, area.top - scene.px(12), scene.fit('estimate', f.tagNote, false, area.width), { size: f.tagNote, color: COLORS.muted, align: 'center' });
+  const max = Math.max(...map.map((c) => c.usd), 0);
+  if (!(max > 0)) return;
+  const top = area.top;
+  const bottom = area.top + area.height;
+  for (const c of map) {
+    const y1 = Math.max(top, toPx(yScale, Math.max(c.low, c.high)));
+    const y2 = Math.min(bottom, toPx(yScale, Math.min(c.low, c.high)));
+    if (y2 <= y1) continue;
+    const w = (c.usd / max) * (area.width - scene.px(6));
+    const color = c.side === 'long' ? COLORS.long : COLORS.short;
+    scene.draw(rect({ left: area.left, top: y1 + 0.5, width: w, height: Math.max(1, y2 - y1 - 1) }, alpha(color, 0.55), 2));
+  }
+}
+
+/** Vertical time grid across the panels and UTC labels under the lowest one. */
+export function drawTimeAxis(scene: Scene, xScale: Scale, top: number, bottom: number, from: number, to: number): void {
+  const width = Math.abs(xScale.to - xScale.from);
+  const ticks = timeTicks(from, to, Math.max(2, Math.floor(width / scene.px(110))));
+  for (const t of ticks) {
+    const x = Math.round(toPx(xScale, t.ts)) + 0.5;
+    scene.draw(line(x, top, x, bottom, COLORS.grid, 1, undefined, 0.5));
+    const label = t.label;
+    const w = scene.measure(label, scene.f.axis);
+    const align = x - w / 2 < xScale.from - scene.px(4) ? 'left' : x + w / 2 > xScale.to + scene.px(4) ? 'right' : 'center';
+    scene.text(x, bottom + scene.px(16), label, { size: scene.f.axis, color: COLORS.label, align });
+  }
+}
+
+/** Bands over the panels for each cascade, with labels above the price panel that never overlap. */
+export function drawCascades(
+  scene: Scene,
+  cascades: { from: number; to: number; side: 'long' | 'short'; usd: number }[],
+  xScale: Scale,
+  top: number,
+  bottom: number,
+  labelY: number,
+  usdText: (usd: number) => string,
+): void {
+  const lo = Math.min(xScale.min, xScale.max);
+  const hi = Math.max(xScale.min, xScale.max);
+  const visible = cascades.filter((c) => c.to > lo && c.from < hi);
+  for (const c of visible) {
+    const x1 = toPx(xScale, Math.max(lo, c.from));
+    const x2 = toPx(xScale, Math.min(hi, c.to));
+    scene.draw(rect({ left: x1, top, width: Math.max(2, x2 - x1), height: bottom - top }, c.side === 'long' ? COLORS.longBand : COLORS.shortBand, 0.8));
+    scene.draw(rect({ left: x1, top: top - scene.px(3), width: Math.max(2, x2 - x1), height: scene.px(3) }, c.side === 'long' ? COLORS.long : COLORS.short, 2));
+  }
+  const size = scene.f.tagNote;
+  const label = (cs: typeof visible): string =>
+    cs.length === 1 ? `Cascade ${usdText(cs[0]!.usd)}` : `${cs.length} cascades ${usdText(cs.reduce((s, c) => s + c.usd, 0))}`;
+  const placed = spreadTags(
+    visible.map((c) => ({ item: c, y: toPx(xScale, (Math.max(lo, c.from) + Math.min(hi, c.to)) / 2) })),
+    (cs) => scene.measure(label(cs), size, true),
+    xScale.from,
+    xScale.to,
+    scene.px(14),
+    scene.px(60),
+  );
+  for (const p of placed) {
+    const side = p.items[0]!.side;
+    scene.text(p.y, labelY, label(p.items), { size, bold: true, color: side === 'long' ? COLORS.long : COLORS.short, align: 'center' });
+  }
+}
+
+/** The footer: where the data comes from, and a warning when it is synthetic. */
+export function footer(scene: Scene, left: string, synthetic: boolean): void {
+  const y = scene.height - scene.px(20);
+  const x = scene.px(24);
+  let right = scene.width - scene.px(24);
+  if (synthetic) {
+    const warn = 'synthetic data — not real market activity';
+    scene.text(right, y, warn, { size: scene.f.footer, bold: true, color: COLORS.warn, align: 'right' });
+    right -= scene.measure(warn, scene.f.footer, true) + scene.px(24);
+  }
+  scene.text(x, y, scene.fit(left, scene.f.footer, false, right - x), { size: scene.f.footer, color: COLORS.muted });
+}
+
+/** A message centred in an empty panel, on a plate so lines and bands behind it never cross the words. */
+export function emptyNote(scene: Scene, area: Rect, text: string): void {
+  const size = scene.f.empty;
+  const w = scene.measure(text, size) + scene.px(36);
+  const h = size * 2;
+  const cx = area.left + area.width / 2;
+  const cy = area.top + area.height / 2;
+  scene.draw(rect({ left: cx - w / 2, top: cy - h / 2, width: w, height: h }, COLORS.background, 14, scene.px(8)));
+  scene.text(cx, cy, text, { size, color: COLORS.label, align: 'center', z: 15 });
+}

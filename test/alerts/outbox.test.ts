@@ -1,0 +1,180 @@
+/**
+ * The outbox: stored before sent, per chat in order, retried with backoff (honouring retry-after), edited in
+ * place for a running cascade, unsubscribed when a chat is gone, and complete after a restart.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
+import type { Alert } from '../../src/core/alerts.js';
+import { Outbox } from '../../src/alerts/outbox.js';
+import { route } from '../../src/alerts/router.js';
+import { replyText, type Reply } from '../../src/core/reply.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import type { Store, Subscription } from '../../src/store/store.js';
+
+const T0 = Date.parse('2026-01-31T12:00:00Z');
+
+function sub(chat: string, over: Partial<Subscription> = {}): Subscription {
+  return { chat, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: T0, ...over };
+}
+
+function cascade(kind: 'cascade' | 'cascade_update' | 'cascade_end', usd: number, id = 'ETH-long-1', asset = 'ETH'): Alert {
+  const base = { ts: T0, asset, cascadeId: id, side: 'long' as const, startedAt: T0, usd, byExchange: { bybit: usd }, exchanges: ['bybit'], sampled: [] };
+  if (kind === 'cascade') return { kind, key: `c:${id}:s`, ...base, windowUsd: usd, windowMs: 300_000, normalUsd: 1 };
+  if (kind === 'cascade_update') return { kind, key: `c:${id}:u:${usd}`, ...base };
+  return { kind, key: `c:${id}:e`, ...base, endedAt: T0 + 1, durationMs: 1 };
+}
+
+function levelBreak(level: number, ts: number, asset = 'ETH', chat?: string): Alert {
+  return { kind: 'level_break', key: `l:${level}:${ts}:${chat ?? ''}`, ts, asset, levelId: `${asset}@${level}`, level, direction: 'down', reclaim: false, price: level * 0.99, timeframe: '15m', ...(chat ? { chat } : {}) };
+}
+
+/** A fake platform that records what each chat received, and can be told to fail. */
+class FakeChat implements ChatAdapter {
+  readonly platform = 'telegram' as const;
+  received = new Map<string, { text: string; editRef?: string }[]>();
+  calls = 0;
+  failNext: ((to: DeliveryTarget) => DeliveryResult | undefined) | undefined;
+  async start() {}
+  async stop() {}
+  async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
+    this.calls++;
+    const f = this.failNext?.(to);
+    if (f) return f;
+    const list = this.received.get(to.chat) ?? [];
+    list.push({ text: replyText(reply), ...(editRef ? { editRef } : {}) });
+    this.received.set(to.chat, list);
+    return { ok: true, messageRef: `${to.chat}#${list.length}` };
+  }
+}
+
+let store: Store;
+let chat: FakeChat;
+let now: number;
+beforeEach(() => {
+  store = createMemoryStore();
+  chat = new FakeChat();
+  now = T0;
+});
+afterEach(() => vi.useRealTimers());
+
+const outbox = () => new Outbox({ store, adapters: { telegram: chat }, now: () => now, backoff: { baseMs: 1000, maxMs: 60_000 } });
+
+describe('routing', () => {
+  it('each chat gets only its families, assets and minimum', () => {
+    const subs = [sub('telegram:1'), sub('telegram:2', { assets: ['BTC'] }), sub('telegram:3', { families: ['level'] }), sub('telegram:4', { minUsd: 50e6 }), sub('telegram:5', { enabled: false })];
+    const entries = route([cascade('cascade', 10e6), cascade('cascade_update', 60e6), levelBreak(3000, T0)], subs, T0);
+    const by = (c: string) => entries.filter((e) => e.chat === c).map((e) => e.alert.kind);
+    expect(by('telegram:1')).toEqual(['cascade', 'cascade_update', 'level_break']);
+    expect(by('telegram:2')).toEqual([]);
+    expect(by('telegram:3')).toEqual(['level_break']);
+    expect(by('telegram:4')).toEqual(['cascade_update', 'level_break']);
+    expect(by('telegram:5')).toEqual([]);
+  });
+
+  it("a chat's own level goes only to that chat, and equals a global one at the same price once", () => {
+    const subs = [sub('telegram:1'), sub('telegram:2')];
+    const entries = route([levelBreak(3000, T0), levelBreak(3000, T0, 'ETH', 'telegram:2'), levelBreak(2900, T0, 'ETH', 'telegram:2')], subs, T0);
+    const ob = store.enqueue(entries);
+    expect(ob).toHaveLength(3); // chat 1: 3000; chat 2: 3000 (once) and 2900
+  });
+});
+
+describe('delivery', () => {
+  it('fans one alert out to many chats, each once, and publishing it again adds nothing', async () => {
+    for (let i = 0; i < 300; i++) store.putSubscription(sub(`telegram:${i}`));
+    const ob = outbox();
+    ob.start();
+    expect(ob.publish([levelBreak(3000, T0)])).toBe(300);
+    expect(ob.publish([levelBreak(3000, T0)])).toBe(0);
+    await ob.idle();
+    expect(chat.received.size).toBe(300);
+    expect([...chat.received.values()].every((l) => l.length === 1)).toBe(true);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('keeps each chat in order through a rate limit, honouring retry-after and dropping nothing', async () => {
+    vi.useFakeTimers({ now: T0 });
+    now = T0;
+    for (let i = 0; i < 20; i++) store.putSubscription(sub(`telegram:${i}`));
+    const ob = new Outbox({ store, adapters: { telegram: chat }, now: () => Date.now() });
+    let limited = 0;
+    chat.failNext = () => (limited++ < 25 ? { ok: false, permanent: false, retryAfterMs: 3000, error: '429' } : undefined);
+    ob.start();
+    ob.publish([levelBreak(3000, T0), levelBreak(2900, T0 + 1), levelBreak(2800, T0 + 2)]);
+    for (let i = 0; i < 20 && store.pendingCount() > 0; i++) await vi.advanceTimersByTimeAsync(3000);
+    await ob.idle();
+    expect(store.pendingCount()).toBe(0);
+    for (const list of chat.received.values()) expect(list.map((m) => m.text.match(/\$(\d,\d{3})/)![1])).toEqual(['3,000', '2,900', '2,800']);
+    expect(chat.received.size).toBe(20);
+    expect(ob.counters.rateLimited).toBe(25);
+  });
+
+  it('edits the running cascade message, posts the end as a new one, and skips superseded updates', async () => {
+    store.putSubscription(sub('telegram:1'));
+    const ob = outbox();
+    ob.start();
+    ob.publish([cascade('cascade', 5e6)]);
+    await ob.idle();
+    // While the chat is busy elsewhere, two updates queue up: only the later one is worth sending.
+    ob.publish([cascade('cascade_update', 10e6), cascade('cascade_update', 20e6), cascade('cascade_end', 25e6)]);
+    await ob.idle();
+    const got = chat.received.get('telegram:1')!;
+    expect(got.map((m) => m.editRef)).toEqual([undefined, 'telegram:1#1', undefined]);
+    expect(got[1]!.text).toContain('$20M');
+    expect(got[2]!.text).toContain('cascade over');
+  });
+
+  it('a chat that removed the bot is unsubscribed and not retried; others are unaffected', async () => {
+    store.putSubscription(sub('telegram:gone'));
+    store.putSubscription(sub('telegram:ok'));
+    const ob = outbox();
+    chat.failNext = (to) => (to.chat === 'telegram:gone' ? { ok: false, permanent: true, error: '403 bot was kicked' } : undefined);
+    ob.start();
+    ob.publish([levelBreak(3000, T0), levelBreak(2900, T0 + 1)]);
+    await ob.idle();
+    expect(store.getSubscription('telegram:gone')).toBeUndefined();
+    expect(chat.received.get('telegram:ok')).toHaveLength(2);
+    expect(chat.calls).toBe(3);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('backs off exponentially on errors without retry-after, then delivers', async () => {
+    vi.useFakeTimers({ now: T0 });
+    store.putSubscription(sub('telegram:1'));
+    const ob = new Outbox({ store, adapters: { telegram: chat }, now: () => Date.now(), backoff: { baseMs: 1000, maxMs: 60_000 } });
+    let fails = 3;
+    chat.failNext = () => (fails-- > 0 ? { ok: false, permanent: false, error: '502' } : undefined);
+    ob.start();
+    ob.publish([levelBreak(3000, T0)]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(chat.calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await ob.idle();
+    expect(chat.calls).toBe(4);
+    expect(chat.received.get('telegram:1')).toHaveLength(1);
+  });
+
+  it('after a restart, everything still pending is delivered in order; only the send the crash hit may repeat', async () => {
+    for (let i = 0; i < 5; i++) store.putSubscription(sub(`telegram:${i}`));
+    const first = outbox();
+    // The "crash": the platform never answers chat 0's first send, and the process dies with it in flight.
+    let hang = true;
+    chat.failNext = (to) => (hang && to.chat === 'telegram:0' ? (undefined as never) : undefined);
+    const deliver = chat.deliver.bind(chat);
+    chat.deliver = (to, reply, ref) => (hang && to.chat === 'telegram:0' ? new Promise(() => {}) : deliver(to, reply, ref));
+    first.start();
+    first.publish([levelBreak(3000, T0), levelBreak(2900, T0 + 1)]);
+    await new Promise((r) => setImmediate(r));
+    hang = false;
+    chat.deliver = deliver;
+    // A new process on the same store.
+    const second = outbox();
+    second.start();
+    await second.idle();
+    for (let i = 0; i < 5; i++) {
+      const texts = chat.received.get(`telegram:${i}`)!.map((m) => (m.text.includes('3,000') ? 3000 : 2900));
+      expect(texts).toEqual([3000, 2900]);
+    }
+    expect(store.pendingCount()).toBe(0);
+  });
+});

@@ -1,0 +1,56 @@
+/** Config is validated once at start: a typo is one line naming the key and what was expected. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, buildConfig, loadConfig } from '../config/load.js';
+import { parseEnv } from '../src/env.js';
+import { tempDir } from './helpers.js';
+
+describe('config', () => {
+  it('the defaults load, frozen', () => {
+    const c = loadConfig();
+    expect(c.assets).toContain('ETH');
+    expect(Object.isFrozen(c.cascades)).toBe(true);
+  });
+  it('an override file merges over the defaults', () => {
+    const path = join(tempDir(), 'my.yaml');
+    writeFileSync(path, 'assets: [eth, btc]\ncascades:\n  multiplier: 20\n');
+    const c = loadConfig(path);
+    expect(c.assets).toEqual(['ETH', 'BTC']);
+    expect(c.cascades.multiplier).toBe(20);
+    expect(c.cascades.quietMinutes).toBe(10);
+  });
+  it.each([
+    [{ cascades: { multipler: 3 } }, 'cascades: unknown key "multipler"'],
+    [{ levels: { breakBufferPct: 'wide' } }, 'levels.breakBufferPct:'],
+    [{ defaultWindow: '2h' }, 'defaultWindow:'],
+    [{ windows: ['1h'], defaultWindow: '24h' }, 'defaultWindow: "24h" must be one of windows (1h)'],
+    [{ levels: { defaults: [{ asset: 'ETH', low: 3, high: 2 }] } }, 'levels.defaults.0'],
+  ])('%j is refused with one clear line', (override, message) => {
+    expect(() => buildConfig(override, 'my.yaml')).toThrow(ConfigError);
+    try {
+      buildConfig(override, 'my.yaml');
+    } catch (err) {
+      expect((err as Error).message).toContain(message);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+  it('bad YAML names the file', () => {
+    const path = join(tempDir(), 'bad.yaml');
+    writeFileSync(path, 'assets: [eth\n');
+    expect(() => loadConfig(path)).toThrow(/bad\.yaml: not valid YAML/);
+  });
+});
+
+describe('environment', () => {
+  it('reads tokens and paths; empty values mean unset', () => {
+    const e = parseEnv({ TELEGRAM_BOT_TOKEN: '123:abc', DISCORD_TOKEN: '', LIQBOT_DB: '/tmp/x.db', LIQBOT_HTTP_PORT: '9100' });
+    expect(e.telegram?.token).toBe('123:abc');
+    expect(e.discord).toBeUndefined();
+    expect(e.dbPath).toBe('/tmp/x.db');
+    expect(e.httpPort).toBe(9100);
+  });
+  it('a bad port is one line naming the key', () => {
+    expect(() => parseEnv({ LIQBOT_HTTP_PORT: 'eighty' })).toThrow('.env: LIQBOT_HTTP_PORT: expected a port number 1–65535');
+  });
+});

@@ -1,0 +1,67 @@
+/** Event validation: exactly the spec's shapes get through, typed; anything else is refused with a reason. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assetOf, parseEventLine, toEvent } from '../../src/core/events.js';
+
+const liq = { type: 'liquidation', ts: 1769864400000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 2 };
+
+describe('toEvent', () => {
+  it('fills usd as price × amount when absent, and keeps a given usd', () => {
+    expect(toEvent(liq)).toMatchObject({ ok: true, event: { usd: 6000 } });
+    expect(toEvent({ ...liq, usd: 5999.5 })).toMatchObject({ ok: true, event: { usd: 5999.5 } });
+  });
+  it('ignores unknown fields and lower-cases exchange ids', () => {
+    const r = toEvent({ ...liq, exchange: 'Bybit', extra: { deep: 1 } });
+    expect(r).toMatchObject({ ok: true, event: { exchange: 'bybit' } });
+    if (r.ok) expect('extra' in r.event).toBe(false);
+  });
+  it.each([
+    [{ ...liq, side: 'buy' }, 'side'],
+    [{ ...liq, price: -1 }, 'price'],
+    [{ ...liq, amount: '2' }, 'amount'],
+    [{ ...liq, ts: 'yesterday' }, 'ts'],
+    [{ ...liq, symbol: 'ETHUSDT' }, 'symbol'],
+    [{ ...liq, usd: Number.NaN }, 'usd'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 2, high: 1, low: 1, close: 2 }, 'high'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '7m', open: 1, high: 1, low: 1, close: 1 }, 'timeframe'],
+    [{ type: 'level', ts: 1, asset: 'ETH', low: 2800, high: 2750 }, 'low'],
+    [{ type: 'level', ts: 1, asset: 'ETH', price: 1, low: 1, high: 2 }, 'either'],
+    [{ type: 'liquidation_total', ts: 1, period: '1w', asset: 'ETH', side: 'long', usd: 1 }, 'period'],
+    [{ type: 'funding', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', rate: 5, intervalHours: 8 }, 'rate'],
+  ])('refuses %j naming %s', (value, word) => {
+    const r = toEvent(value);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain(word);
+  });
+  it('an unknown type is a skip of its own kind, not an error', () => {
+    expect(toEvent({ type: 'rumour', ts: 1 })).toMatchObject({ ok: false, skip: 'unknown_type' });
+  });
+  it('never throws on any JSON value, and what it accepts is well-formed (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const r = toEvent(v);
+        if (r.ok) expect(Number.isFinite(r.event.ts)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.record({ price: fc.double(), amount: fc.double(), side: fc.constantFrom('long', 'short', 'x') }), (o) => {
+        const r = toEvent({ ...liq, ...o });
+        if (r.ok && r.event.type === 'liquidation') expect(r.event.usd > 0 && Number.isFinite(r.event.usd)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('parseEventLine', () => {
+  it('refuses broken JSON and huge lines without parsing them', () => {
+    expect(parseEventLine('{"type":')).toMatchObject({ ok: false, reason: 'not valid JSON' });
+    expect(parseEventLine(`"${'x'.repeat(20_000)}"`)).toMatchObject({ ok: false });
+  });
+  it('the asset of a symbol is its base currency', () => {
+    expect(assetOf('ETH/USDT:USDT')).toBe('ETH');
+    expect(assetOf('eth/usd:eth')).toBe('ETH');
+    expect(assetOf('1000PEPE/USDT:USDT')).toBe('1000PEPE');
+  });
+});

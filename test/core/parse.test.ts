@@ -1,0 +1,109 @@
+/** What people type: prices, zones, assets, windows and labels; every parser answers, none throws. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../src/core/parse.js';
+
+describe('parsePrice', () => {
+  it.each([
+    ['2350', 2350], ['2,350', 2350], ['2.35k', 2350], ['$2350', 2350], ['$ 2,350.5', 2350.5], ['0.000012', 0.000012],
+    ['1.2M', 1_200_000], ['95k', 95_000], ['2350usdt', 2350], ['100_000', 100_000],
+  ])('reads %s as %d', (raw, value) => expect(parsePrice(raw)).toEqual({ ok: true, value }));
+
+  it.each([['2,35k'], ['2,35']])('calls %s ambiguous and suggests the decimal point', (raw) => {
+    const r = parsePrice(raw);
+    expect(r).toMatchObject({ ok: false, error: 'ambiguous_number' });
+    if (!r.ok) expect(r.message).toMatch(/2\.35/);
+  });
+
+  it.each([['abc'], ['-5'], ['0'], ['1e400'], ['9'.repeat(40)], ['NaN'], ['Infinity'], ['2..3'], ['1,2,3'], ['']])('refuses %j with a sentence', (raw) => {
+    const r = parsePrice(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message.length).toBeGreaterThan(10);
+  });
+
+  it('never throws and only ever returns finite positive prices (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        const r = parsePrice(s);
+        if (r.ok) expect(Number.isFinite(r.value) && r.value > 0 && r.value <= 1e9).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips any price written with thousands separators (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999 }), (n) => {
+        expect(parsePrice(n.toLocaleString('en-US'))).toEqual({ ok: true, value: n });
+        expect(parsePrice(`$${n}`)).toEqual({ ok: true, value: n });
+      }),
+    );
+  });
+});
+
+describe('parseLevel', () => {
+  it.each([
+    ['2750-2800', [2750, 2800]], ['2750–2800', [2750, 2800]], ['2750 — 2800', [2750, 2800]], ['2.75k-2.8k', [2750, 2800]],
+    ['2800-2750', [2750, 2800]], ['2750 to 2800', [2750, 2800]], ['3000', 3000], ['3000-3000', 3000],
+  ])('reads %s', (raw, value) => expect(parseLevel(raw)).toEqual({ ok: true, value }));
+
+  it('refuses a zone wider than price doubling, and garbage', () => {
+    expect(parseLevel('100-300').ok).toBe(false);
+    expect(parseLevel('1-2-3').ok).toBe(false);
+    expect(parseLevel('-').ok).toBe(false);
+  });
+
+  it('any two prices make an ordered zone or a clear refusal (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('-', '–', ' - '), (a, b, sep) => {
+        const r = parseLevel(`${a}${sep}${b}`);
+        if (a === b) expect(r).toEqual({ ok: true, value: a });
+        else if (Math.max(a, b) / Math.min(a, b) > 2) expect(r.ok).toBe(false);
+        else expect(r).toEqual({ ok: true, value: [Math.min(a, b), Math.max(a, b)] });
+      }),
+    );
+  });
+});
+
+describe('assets and windows', () => {
+  const known = ['BTC', 'ETH', 'SOL', 'XRP', 'DOGE'];
+  it('assets are case-insensitive in, upper-case out', () => {
+    expect(parseAsset('eth', known)).toEqual({ ok: true, value: 'ETH' });
+    expect(parseAsset('$Sol', known)).toEqual({ ok: true, value: 'SOL' });
+  });
+  it('an unknown asset lists close matches', () => {
+    const r = parseAsset('etj', known);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toBe('Unknown asset "etj". Did you mean ETH?');
+    expect(closeMatches('do', known)).toEqual(['DOGE']);
+  });
+  it('hostile input is quoted clean and cut short in the answer', () => {
+    const r = parseAsset(`<b>${'x'.repeat(500)}\u0007</b>`, known);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message.length).toBeLessThan(120);
+      expect(r.message).not.toContain('\u0007');
+    }
+  });
+  it('windows accept the choices and common spellings', () => {
+    const w = ['1h', '4h', '12h', '24h', '7d'] as const;
+    expect(parseWindow('4H', w, '24h')).toEqual({ ok: true, value: '4h' });
+    expect(parseWindow('1d', w, '24h')).toEqual({ ok: true, value: '24h' });
+    expect(parseWindow('4 hours', w, '24h')).toEqual({ ok: true, value: '4h' });
+    expect(parseWindow(undefined, w, '24h')).toEqual({ ok: true, value: '24h' });
+    expect(parseWindow('3h', w, '24h').ok).toBe(false);
+  });
+});
+
+describe('labels and words', () => {
+  it('labels lose their quotes, keep markup verbatim, refuse control characters and 10 KB', () => {
+    expect(parseLabel('"prior support"', 60)).toEqual({ ok: true, value: 'prior support' });
+    expect(parseLabel('<b>a_b*c</b>', 60)).toEqual({ ok: true, value: '<b>a_b*c</b>' });
+    expect(parseLabel('bad\u0000label', 60).ok).toBe(false);
+    expect(parseLabel('x'.repeat(10_000), 60)).toMatchObject({ ok: false, error: 'label_too_long' });
+  });
+  it('splitWords keeps quoted phrases together', () => {
+    expect(splitWords('add eth 2750-2800 "prior support"')).toEqual(['add', 'eth', '2750-2800', '"prior support"']);
+    expect(splitWords('add eth 2350 “cascade low”')).toEqual(['add', 'eth', '2350', '"cascade low"']);
+  });
+});
