@@ -17,7 +17,7 @@ import type { Platform } from '../commands/types.js';
 const log = logger('main');
 
 // TEMPORARY until the adapters land: module paths kept out of the type checker.
-const ADAPTERS: Record<string, string> = { telegram: './adapters/telegram/adapter.js', discord: './adapters/discord/adapter.js', register: './adapters/discord/register.js' };
+const ADAPTERS = { telegram: './adapters/telegram/adapter.js', discord: './adapters/discord/adapter.js', register: './adapters/discord/register.js' } as Record<'telegram' | 'discord' | 'register', string>;
 
 /** A stop signal as a promise, so the run can await it. */
 function untilSignal(): { promise: Promise<string>; abort: AbortController } {

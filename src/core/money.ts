@@ -16,7 +16,7 @@ export function usd(value: number): string {
   for (const [size, suffix] of SUFFIXES) {
     if (v >= size * 0.9995) {
       const n = v / size;
-      const digits = n >= 100 ? 0 : 1;
+      const digits = suffix === 'K' && n >= 100 ? 0 : 1;
       return `${sign}$${n.toFixed(digits).replace(/\.0$/, '')}${suffix}`;
     }
   }
