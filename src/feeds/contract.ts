@@ -1,0 +1,69 @@
+/**
+ * What the live feeds promise the rest of the bot: a sink receives every normalized event exactly once,
+ * every coverage hole as a gap, and every connection state change. The types only; startFeeds is in index.ts.
+ */
+import type { Config } from '../../config/schema.js';
+import type { MarketEvent } from '../core/events.js';
+import type { Gap } from '../store/store.js';
+
+export type FeedStream = 'liquidations' | 'prices';
+export type FeedState = 'connecting' | 'live' | 'down';
+
+export interface FeedSink {
+  /** Every normalized event, exactly once. */
+  event(e: MarketEvent): void;
+  /** A stream came back after being down: `from` = disconnect (or last data) time, `to` = reconnect time. */
+  gap(g: Gap): void;
+  /** Connection state changes, one per (exchange, stream). */
+  status(s: FeedStatus): void;
+}
+
+export interface FeedStatus {
+  exchange: string;
+  stream: FeedStream;
+  state: FeedState;
+  /** When the stream entered `state` (ms). */
+  since: number;
+  /** When the stream last produced a normalized event (ms). */
+  lastEventAt?: number;
+  /** Why the stream is down (or what failed last while connecting). */
+  error?: string;
+  /** The exchange pushes a sample of its liquidations (at most one per symbol per second), not all of them. */
+  sampled: boolean;
+  /** Frames or entries skipped because they could not be read, since start. */
+  malformed?: number;
+}
+
+/** Per-exchange settings for tests and special setups. */
+export interface ExchangeOverride {
+  /** Base address of a stand-in websocket server, e.g. `ws://127.0.0.1:PORT`; each venue appends its own paths. */
+  ws?: string;
+  /** Markets to use as they are (ccxt market objects, by symbol or as a list): no REST call, no disk cache. */
+  markets?: Record<string, unknown> | unknown[];
+  /** `false`: never call the exchange's REST API (markets must then be preset). */
+  rest?: boolean;
+  /** Reconnect pacing; defaults: 1 s doubling up to 60 s. */
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** Prices by REST polling instead of websockets (the fallback for exchanges without candle streams). */
+  prices?: 'watch' | 'poll';
+  /** Polling interval for `prices: 'poll'` (default 15 s). */
+  pollMs?: number;
+  /** Extra ccxt constructor settings, merged over the venue's. */
+  ccxt?: Record<string, unknown>;
+}
+
+export interface FeedOptions {
+  config: Config;
+  sink: FeedSink;
+  /** Where market lists are cached (`markets-<exchange>.json`). */
+  dataDir: string;
+  /** Per-exchange overrides for tests: ws URLs, preset markets, no REST. */
+  overrides?: Record<string, ExchangeOverride>;
+  now?: () => number;
+}
+
+export interface Feeds {
+  /** Close every socket and timer; resolves when nothing is left open. */
+  stop(): Promise<void>;
+  statuses(): FeedStatus[];
+}

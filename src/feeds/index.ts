@@ -1,0 +1,45 @@
+/**
+ * Live market feeds: every configured exchange's liquidations, candles and prices, normalized into
+ * MarketEvents for a sink, with reconnects, backoff and gaps handled. ccxt is loaded here, lazily, so the
+ * offline CLI never pays for it; nothing outside src/feeds imports it.
+ *
+ *   const feeds = await startFeeds({ config, dataDir: 'data', sink: { event: store, gap: recordGap, status: log } });
+ *   …
+ *   await feeds.stop();
+ */
+import { logger } from '../log.js';
+import type { FeedOptions, Feeds } from './contract.js';
+import { ExchangeFeed } from './exchange.js';
+import { VENUES } from './venues/registry.js';
+
+export type { ExchangeOverride, FeedOptions, Feeds, FeedSink, FeedState, FeedStatus, FeedStream } from './contract.js';
+export { perpetualSymbols, perpetualSymbolsByExchange, priceSymbol } from './symbols.js';
+
+/** The exchanges with a live feed module. */
+export const SUPPORTED_EXCHANGES: readonly string[] = Object.keys(VENUES);
+
+/**
+ * Start watching every exchange in `config.exchanges` for the assets in `config.assets`. Resolves once the
+ * feeds are started (not connected); never rejects because an exchange is unreachable.
+ */
+export async function startFeeds(opts: FeedOptions): Promise<Feeds> {
+  const log = logger('feeds');
+  const now = opts.now ?? Date.now;
+  const ccxt = await import('ccxt');
+  const feeds: ExchangeFeed[] = [];
+  for (const id of new Set(opts.config.exchanges)) {
+    const venue = VENUES[id];
+    if (!venue) {
+      log.warn({ exchange: id, supported: SUPPORTED_EXCHANGES }, `no live feed for "${id}"; it is skipped (supported: ${SUPPORTED_EXCHANGES.join(', ')})`);
+      continue;
+    }
+    const feed = new ExchangeFeed({ venue, ccxt, assets: opts.config.assets, sink: opts.sink, dataDir: opts.dataDir, override: opts.overrides?.[id] ?? {}, now });
+    feeds.push(feed);
+    feed.start();
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () => (stopping ??= Promise.all(feeds.map((f) => f.stop())).then(() => undefined)),
+    statuses: () => feeds.flatMap((f) => f.statuses()),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Exchange-neutral normalization: one liquidation entry, already read by its venue module, becomes a
+ * `Liquidation` sized in dollars from the market; one OHLCV row becomes a `Candle`. ccxt leaves
+ * contractSize/baseValue/quoteValue empty on liquidations, so the sizing is done here, from the market:
+ * linear: base = contracts × contractSize, usd = base × price;
+ * inverse: a contract is worth contractSize USD, usd = contracts × contractSize, base = usd / price.
+ */
+import type { Candle, Liquidation, PositionSide, Timeframe } from '../core/events.js';
+import type { MarketLike } from './symbols.js';
+
+/** One liquidation as a venue module reads it from the exchange's message, before sizing. */
+export interface RawLiquidation {
+  /** The exchange's own market id (`BTCUSDT`, `BTC-USDT-SWAP`). */
+  marketId: string;
+  /** Exchange time of the liquidation, ms. */
+  ts: number;
+  price: number;
+  /** Size as the exchange states it: in contracts (for USDT-margined Binance/Bybit a contract is one coin). */
+  contracts: number;
+  /** The position that was liquidated; undefined when the message says something else. */
+  side: PositionSide | undefined;
+  /** What one unit of `contracts` is, when the exchange defines it and ccxt's market.contractSize does not match. */
+  contractSize?: number;
+}
+
+export type Normalized<T> = { ok: true; event: T } | { ok: false; reason: string };
+
+/** A number from an exchange field (they send strings); NaN when it is not one. */
+export function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') return Number(v);
+  return NaN;
+}
+
+const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
+
+export function toLiquidation(exchange: string, market: MarketLike, raw: RawLiquidation): Normalized<Liquidation> {
+  if (!raw.side) return { ok: false, reason: 'no position side' };
+  if (!positive(raw.price)) return { ok: false, reason: 'no valid price' };
+  if (!positive(raw.contracts)) return { ok: false, reason: 'no valid size' };
+  if (!Number.isFinite(raw.ts) || raw.ts <= 0) return { ok: false, reason: 'no valid time' };
+  const contractSize = raw.contractSize ?? market.contractSize ?? NaN;
+  if (!positive(contractSize)) return { ok: false, reason: `market ${market.symbol} has no contract size` };
+  let amount: number;
+  let usd: number;
+  if (market.inverse) {
+    usd = raw.contracts * contractSize;
+    amount = usd / raw.price;
+  } else {
+    amount = raw.contracts * contractSize;
+    usd = amount * raw.price;
+  }
+  return {
+    ok: true,
+    event: { type: 'liquidation', ts: Math.floor(raw.ts), exchange, symbol: market.symbol, side: raw.side, price: raw.price, amount, usd },
+  };
+}
+
+/** A ccxt OHLCV row `[ts, open, high, low, close, volume]` as a closed candle. Volume is kept only where it is in base coin (linear). */
+export function toCandle(exchange: string, market: MarketLike, timeframe: Timeframe, row: readonly unknown[]): Normalized<Candle> {
+  const [ts, open, high, low, close, volume] = row.map(num) as [number, number, number, number, number, number];
+  if (!Number.isFinite(ts) || ts <= 0) return { ok: false, reason: 'no valid time' };
+  if (![open, high, low, close].every(positive)) return { ok: false, reason: 'no valid prices' };
+  if (high < Math.max(open, close, low) || low > Math.min(open, close)) return { ok: false, reason: 'high/low do not contain open/close' };
+  const candle: Candle = { type: 'candle', ts, exchange, symbol: market.symbol, timeframe, open, high, low, close };
+  if (market.linear && Number.isFinite(volume) && volume >= 0) candle.volume = volume;
+  return { ok: true, event: candle };
+}

@@ -1,0 +1,82 @@
+/**
+ * `liqbot record`: the live normalized stream written as an event file (JSON Lines, one MarketEvent per
+ * line, the format `liqbot replay` reads) until the signal aborts. Gaps and connection changes go to the
+ * log: the event file format has no line type for them.
+ *
+ *   const ac = new AbortController();
+ *   process.once('SIGINT', () => ac.abort());
+ *   await record({ config, out: 'day.jsonl', dataDir: 'data', signal: ac.signal });
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Config } from '../../config/schema.js';
+import { logger } from '../log.js';
+import type { ExchangeOverride } from './contract.js';
+import { describe } from './errors.js';
+import { startFeeds } from './index.js';
+
+export interface RecordOptions {
+  config: Config;
+  /** A file path (appended to) or an open stream such as stdout (left open). */
+  out: string | NodeJS.WritableStream;
+  dataDir: string;
+  signal: AbortSignal;
+  overrides?: Record<string, ExchangeOverride>;
+  now?: () => number;
+}
+
+export interface RecordSummary {
+  /** Lines written. */
+  events: number;
+  gaps: number;
+}
+
+/** Record until `signal` aborts; resolves after every socket is closed and the output is flushed. */
+export async function record(opts: RecordOptions): Promise<RecordSummary> {
+  const log = logger('feeds:record');
+  const ownsOut = typeof opts.out === 'string';
+  const out: NodeJS.WritableStream = typeof opts.out === 'string' ? createWriteStream(opts.out, { flags: 'a' }) : opts.out;
+  const summary: RecordSummary = { events: 0, gaps: 0 };
+  let writeError: unknown;
+  const stopped = new Promise<void>((resolve) => {
+    if (opts.signal.aborted) resolve();
+    else opts.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  let failed!: (err: unknown) => void;
+  const failure = new Promise<void>((resolve) => {
+    failed = (err) => {
+      writeError ??= err;
+      resolve();
+    };
+  });
+  out.on('error', failed);
+
+  const feeds = await startFeeds({
+    config: opts.config,
+    dataDir: opts.dataDir,
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    sink: {
+      event: (e) => {
+        if (writeError) return;
+        out.write(`${JSON.stringify(e)}\n`);
+        summary.events++;
+      },
+      gap: (g) => {
+        summary.gaps++;
+        log.info({ ...g, fromIso: new Date(g.from).toISOString(), toIso: new Date(g.to).toISOString() }, `${g.exchange}: no data for ${Math.round((g.to - g.from) / 1000)} s`);
+      },
+      status: (s) => log.debug(s, `${s.exchange} ${s.stream}: ${s.state}`),
+    },
+  });
+  await Promise.race([stopped, failure]);
+  await feeds.stop();
+  // A stream we were given stays open and is the caller's again; our own file keeps the listener to its end.
+  if (!ownsOut) out.removeListener('error', failed);
+  if (ownsOut && !writeError) {
+    out.end();
+    await once(out, 'finish');
+  }
+  if (writeError) throw new Error(`recording stopped: cannot write the event file: ${describe(writeError)}`, { cause: writeError });
+  return summary;
+}

@@ -1,0 +1,63 @@
+/**
+ * The state of one (exchange, stream) as the sink sees it, folded from its parts: the market loading step
+ * and each socket group. Down if any part is down, connecting if any part is still connecting, else live.
+ * The sink hears only real changes.
+ */
+import type { FeedSink, FeedState, FeedStatus, FeedStream } from './contract.js';
+
+interface Part {
+  state: FeedState;
+  error?: string;
+}
+
+export class StatusBoard {
+  private readonly parts = new Map<string, Part>();
+  private current: FeedStatus;
+
+  constructor(
+    exchange: string,
+    stream: FeedStream,
+    sampled: boolean,
+    private readonly sink: FeedSink,
+    private readonly now: () => number,
+  ) {
+    this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0 };
+  }
+
+  set(part: string, state: FeedState, error?: string): void {
+    this.parts.set(part, error === undefined ? { state } : { state, error });
+    this.refresh();
+  }
+
+  remove(part: string): void {
+    this.parts.delete(part);
+    this.refresh();
+  }
+
+  /** A normalized event left this stream. */
+  eventAt(ts: number): void {
+    this.current.lastEventAt = ts;
+  }
+
+  malformed(): void {
+    this.current.malformed = (this.current.malformed ?? 0) + 1;
+  }
+
+  snapshot(): FeedStatus {
+    return { ...this.current };
+  }
+
+  private refresh(): void {
+    const parts = [...this.parts.values()];
+    const down = parts.find((p) => p.state === 'down');
+    const state: FeedState = down ? 'down' : parts.some((p) => p.state === 'connecting') || parts.length === 0 ? 'connecting' : 'live';
+    const error = down?.error ?? parts.find((p) => p.error)?.error;
+    if (state === this.current.state && error === this.current.error) return;
+    const next: FeedStatus = { ...this.current, state };
+    if (state !== this.current.state) next.since = this.now();
+    if (error === undefined || state === 'live') delete next.error;
+    else next.error = error;
+    this.current = next;
+    this.sink.status(this.snapshot());
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * What one exchange module provides, so that adding an exchange is one small file in venues/ plus its
+ * tests: which ccxt class to extend, how to point it at a stand-in server, how its liquidation
+ * messages read (which side means a long was liquidated, what size unit) and which symbols share a socket.
+ * Everything else (reconnects, gaps, sizing in dollars, candles) is shared.
+ */
+import type { RawLiquidation } from './normalize.js';
+import type { Markets } from './symbols.js';
+
+/** The ccxt module, loaded lazily by startFeeds (a type here, never a runtime import). */
+export type Ccxt = typeof import('ccxt');
+
+/** The part of a ccxt websocket client the feeds touch. */
+export interface WsClientLike {
+  url: string;
+  connection?: { terminate?: () => void };
+}
+
+/** The part of a ccxt pro exchange the feeds use (ccxt's own declarations are looser than this). */
+export interface ProExchange {
+  id: string;
+  has: Record<string, unknown>;
+  urls: any;
+  options: Record<string, any>;
+  ohlcvs: Record<string, Record<string, unknown[][] | undefined> | undefined>;
+  clients: Record<string, WsClientLike>;
+  fetchDispatcher?: { destroy?: () => Promise<void> };
+  loadHttpProxyAgent(): Promise<unknown>;
+  watchLiquidations(symbol: string): Promise<unknown>;
+  watchLiquidationsForSymbols(symbols: string[]): Promise<unknown>;
+  watchOHLCVForSymbols(pairs: string[][]): Promise<unknown>;
+  fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number): Promise<unknown[][]>;
+  fetchMarkets(): Promise<unknown[]>;
+  close(): Promise<unknown>;
+}
+
+export type ProExchangeClass = new (config: Record<string, unknown>) => ProExchange;
+
+/** Symbols that travel on one websocket (Bybit: linear and inverse live on different endpoints). */
+export interface SocketGroup {
+  name: string;
+  symbols: string[];
+}
+
+export interface Venue {
+  /** The ccxt exchange id, also the `exchange` of every event it produces. */
+  id: string;
+  /** The ccxt pro class the feed subclasses. */
+  proClass(ccxt: Ccxt): ProExchangeClass;
+  /** ccxt constructor settings, e.g. load only swap markets. */
+  ccxtConfig: Record<string, unknown>;
+  /** Point the websockets at a stand-in server (`ws://127.0.0.1:PORT`); the venue appends its paths. */
+  pointAt(urls: any, base: string): void;
+  /** REST requests per second we allow ourselves, well inside the exchange's published limit. */
+  restPerSecond: number;
+  /** Split symbols by the socket they use. */
+  socketGroups(symbols: readonly string[], markets: Markets): SocketGroup[];
+  /** Subscribe to the liquidations of `symbols`; settles only when the connection fails or is closed. */
+  watchLiquidations(ex: ProExchange, symbols: string[]): Promise<unknown>;
+  /** How candles arrive: 'watch' (ccxt's watchOHLCVForSymbols, the default) or 'poll' (REST, for exchanges without a candle stream). */
+  prices?: 'watch' | 'poll';
+  /** Every liquidation one message carries (the message ccxt hands to handleLiquidation). Throw if it is not readable at all. */
+  liquidationsIn(message: unknown): RawLiquidation[];
+}
+
+/** One group for everything: venues whose swaps all share one public socket. */
+export function oneSocket(symbols: readonly string[]): SocketGroup[] {
+  return symbols.length ? [{ name: 'all', symbols: [...symbols] }] : [];
+}
+
+/** Linear and inverse swaps apart (they use different endpoints). */
+export function linearAndInverse(symbols: readonly string[], markets: Markets): SocketGroup[] {
+  const linear = symbols.filter((s) => !markets[s]?.inverse);
+  const inverse = symbols.filter((s) => markets[s]?.inverse);
+  const groups: SocketGroup[] = [];
+  if (linear.length) groups.push({ name: 'linear', symbols: linear });
+  if (inverse.length) groups.push({ name: 'inverse', symbols: inverse });
+  return groups;
+}
+
+/** A plain object from an untrusted message, or undefined. */
+export function asObject(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** ccxt constructor settings merged key by key (later parts win), so a venue's `options` and a test's survive together. */
+export function mergeConfig(...parts: (Record<string, unknown> | undefined)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [k, v] of Object.entries(part ?? {})) out[k] = isPlain(v) && isPlain(out[k]) ? mergeConfig(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}

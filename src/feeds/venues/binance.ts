@@ -1,0 +1,54 @@
+/**
+ * Binance futures: USDⓈ-M (binanceusdm, linear) and COIN-M (binancecoinm, inverse). The public
+ * `<symbol>@forceOrder` streams carry one liquidation order per message, and Binance pushes at most one per
+ * symbol per second, so these totals are a sample. `S` is the liquidation ORDER's side: the engine SELLs to
+ * close a long, so SELL → long. Sizes are in contracts: one coin on USDⓈ-M, 100 or 10 USD on COIN-M.
+ */
+import type { PositionSide } from '../../core/events.js';
+import { num, type RawLiquidation } from '../normalize.js';
+import { asObject, oneSocket, type ProExchangeClass, type Venue } from '../venue.js';
+
+function positionSide(orderSide: unknown): PositionSide | undefined {
+  if (orderSide === 'SELL') return 'long';
+  if (orderSide === 'BUY') return 'short';
+  return undefined;
+}
+
+/** `{"e":"forceOrder","E":…,"o":{"s","S","q","p","ap","X","l","z","T"}}` → one liquidation. */
+export function binanceLiquidations(message: unknown): RawLiquidation[] {
+  const order = asObject(asObject(message)?.o);
+  if (!order || typeof order.s !== 'string') throw new Error('forceOrder without an order');
+  // z = filled so far (the whole liquidated size once FILLED); l = last fill; q = ordered.
+  const filled = num(order.z);
+  const contracts = filled > 0 ? filled : num(order.l) > 0 ? num(order.l) : num(order.q);
+  const avg = num(order.ap);
+  return [
+    {
+      marketId: order.s,
+      ts: num(order.T ?? asObject(message)?.E),
+      price: avg > 0 ? avg : num(order.p),
+      contracts,
+      side: positionSide(order.S),
+    },
+  ];
+}
+
+function binanceVenue(id: 'binanceusdm' | 'binancecoinm', wsKey: 'future' | 'delivery'): Venue {
+  return {
+    id,
+    proClass: (ccxt) => ccxt.pro[id] as unknown as ProExchangeClass,
+    ccxtConfig: {},
+    // ccxt turns …/ws into …/market/ws/<n> for USDⓈ-M and appends /<n> for COIN-M.
+    pointAt: (urls, base) => {
+      urls.api.ws[wsKey] = `${base}/ws`;
+    },
+    // Published: 2,400 request weight per minute per IP; loading markets costs 1, a candle request 1–10.
+    restPerSecond: 10,
+    socketGroups: oneSocket,
+    watchLiquidations: (ex, symbols) => ex.watchLiquidationsForSymbols(symbols),
+    liquidationsIn: binanceLiquidations,
+  };
+}
+
+export const binanceusdm = binanceVenue('binanceusdm', 'future');
+export const binancecoinm = binanceVenue('binancecoinm', 'delivery');

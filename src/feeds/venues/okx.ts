@@ -1,0 +1,47 @@
+/**
+ * OKX perpetual swaps. One `liquidation-orders` subscription (instType SWAP) carries every swap's
+ * liquidations; a message holds several instruments, each with several `details`. OKX pushes at most one per
+ * contract per second, so totals are a sample. `side` is the liquidation ORDER's side (sell closes a long),
+ * `sz` is in contracts (ctVal: 0.01 BTC for BTC-USDT-SWAP, 100 USD for BTC-USD-SWAP), `bkPx` the bankruptcy price.
+ */
+import type { PositionSide } from '../../core/events.js';
+import { num, type RawLiquidation } from '../normalize.js';
+import { asObject, oneSocket, type ProExchangeClass, type Venue } from '../venue.js';
+
+function positionSide(orderSide: unknown): PositionSide | undefined {
+  if (orderSide === 'sell') return 'long';
+  if (orderSide === 'buy') return 'short';
+  return undefined;
+}
+
+/** `{"arg":{…},"data":[{"instId","details":[{"side","sz","bkPx","ts"},…]},…]}` → every detail of every instrument. */
+export function okxLiquidations(message: unknown): RawLiquidation[] {
+  const data = asObject(message)?.data;
+  if (!Array.isArray(data)) throw new Error('liquidation-orders without a data list');
+  const out: RawLiquidation[] = [];
+  for (const item of data) {
+    const inst = asObject(item) ?? {};
+    const marketId = typeof inst.instId === 'string' ? inst.instId : '';
+    const details = Array.isArray(inst.details) ? inst.details : [undefined];
+    for (const d of details) {
+      const e = asObject(d) ?? {};
+      out.push({ marketId, ts: num(e.ts), price: num(e.bkPx), contracts: num(e.sz), side: positionSide(e.side) });
+    }
+  }
+  return out;
+}
+
+export const okx: Venue = {
+  id: 'okx',
+  proClass: (ccxt) => ccxt.pro.okx as unknown as ProExchangeClass,
+  ccxtConfig: { options: { fetchMarkets: { types: ['swap'] } } },
+  // ccxt appends /public (liquidations) and /business (candles).
+  pointAt: (urls, base) => {
+    urls.api.ws = `${base}/ws/v5`;
+  },
+  // Published: 20 requests per 2 s for instruments and candles.
+  restPerSecond: 5,
+  socketGroups: oneSocket,
+  watchLiquidations: (ex, symbols) => ex.watchLiquidationsForSymbols(symbols),
+  liquidationsIn: okxLiquidations,
+};

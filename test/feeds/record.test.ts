@@ -1,0 +1,78 @@
+/** `liqbot record`: the live stream written as an event file that the offline tools can read back. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseEventLine } from '../../src/core/events.js';
+import { record } from '../../src/feeds/record.js';
+import { allLiquidation, bybitKline, klineTopic, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
+import { BYBIT_MARKETS } from '../fakes/exchanges/markets.js';
+import type { FakeExchangeServer } from '../fakes/exchanges/server.js';
+import { FAST_BACKOFF, testConfig, waitFor } from './helpers.js';
+
+const T = Date.UTC(2026, 10, 2, 14, 0);
+
+describe('record', () => {
+  let fake: FakeExchangeServer;
+  let dir: string;
+  beforeEach(async () => {
+    fake = await startBybit();
+    dir = await mkdtemp(join(tmpdir(), 'liqbot-record-'));
+  });
+  afterEach(async () => {
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const overrides = () => ({ bybit: { ws: fake.url, markets: BYBIT_MARKETS, rest: false, backoff: FAST_BACKOFF } });
+
+  it('writes every normalized event as one JSON line that parses back as the same event', async () => {
+    const out = join(dir, 'day.jsonl');
+    const ac = new AbortController();
+    const done = record({ config: testConfig(['bybit']), out, dataDir: dir, signal: ac.signal, overrides: overrides() });
+    const liq = await fake.subscribed(liquidationTopic('BTCUSDT'));
+    liq.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: T }, { side: 'Sell', size: 2, price: 60_100, time: T + 1 }]));
+    const candles = await fake.subscribed(klineTopic('BTCUSDT'));
+    candles.send(bybitKline('BTCUSDT', { start: T, open: 1, high: 2, low: 1, close: 2, volume: 3, confirm: true }));
+    candles.send(bybitKline('BTCUSDT', { start: T + 60_000, open: 2, high: 2, low: 2, close: 2, volume: 0, confirm: false }));
+    const lines = async (): Promise<string[]> => (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    let written: string[] = [];
+    await waitFor(() => {
+      void lines().then((l) => (written = l));
+      return written.length >= 4;
+    }, 'two liquidations, a candle and a price in the file');
+    ac.abort();
+    const summary = await done;
+    const parsed = (await lines()).map(parseEventLine);
+    expect(parsed.every((p) => p.ok)).toBe(true);
+    const events = parsed.map((p) => (p.ok ? p.event : undefined));
+    expect(events.filter((e) => e?.type === 'liquidation')).toEqual([
+      { type: 'liquidation', ts: T, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 60_000, amount: 1, usd: 60_000 },
+      { type: 'liquidation', ts: T + 1, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'short', price: 60_100, amount: 2, usd: 120_200 },
+    ]);
+    expect(events.filter((e) => e?.type === 'candle')).toHaveLength(1);
+    expect(summary.events).toBe(parsed.length);
+  });
+
+  it('writes to a stream it was given and leaves it open', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const ac = new AbortController();
+    const done = record({ config: testConfig(['bybit'], ['ETH']), out, dataDir: dir, signal: ac.signal, overrides: overrides() });
+    const liq = await fake.subscribed(liquidationTopic('ETHUSD'));
+    liq.send(allLiquidation('ETHUSD', [{ side: 'Sell', size: 3_000, price: 3_000, time: T }]));
+    await waitFor(() => text.includes('"liquidation"'), 'the liquidation line');
+    ac.abort();
+    await done;
+    expect(out.writableEnded).toBe(false);
+    expect(JSON.parse(text.trim().split('\n').find((l) => l.includes('"liquidation"'))!)).toMatchObject({ symbol: 'ETH/USD:ETH', side: 'short', usd: 3_000, amount: 1 });
+  });
+
+  it('stops with a clear error when the event file cannot be written', async () => {
+    const ac = new AbortController();
+    const out = join(dir, 'no-such-dir', 'day.jsonl');
+    await expect(record({ config: testConfig(['bybit']), out, dataDir: dir, signal: ac.signal, overrides: overrides() })).rejects.toThrow(/cannot write the event file: .*ENOENT/);
+  });
+});
