@@ -11,6 +11,7 @@ import { helpCommand, startCommand } from './help.js';
 import { level } from './level.js';
 import { levels } from './levels.js';
 import { liqs } from './liqs.js';
+import { CommandLimiter } from './limits.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from './types.js';
 
 const log = logger('commands');
@@ -66,6 +67,10 @@ export async function runCommand(name: string, args: Args, ctx: CommandContext):
   if (cmd.subcommands && args.sub !== undefined && !cmd.subcommands.some((s) => s.name === args.sub)) {
     return errorReply(`Unknown option ${quote(args.sub)} for /${cmd.name}.`, `Try: ${cmd.usage.map((u) => `/${u}`).join(' · ')}`);
   }
+  const wait = limiterFor(ctx).check(`${ctx.chat.platform}:${ctx.user.id}`, ctx.chat.key, ctx.now);
+  if (wait > 0) {
+    return errorReply(`Easy there: too many commands in the last minute. Try again in ${Math.ceil(wait / 1000)} s.`);
+  }
   if (needsAdmin(cmd, args) && !ctx.isAdmin) {
     return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list.');
   }
@@ -79,6 +84,16 @@ export async function runCommand(name: string, args: Args, ctx: CommandContext):
     commandTimings.push(performance.now() - started);
     if (commandTimings.length > 1000) commandTimings.shift();
   }
+}
+
+const limiters = new WeakMap<object, CommandLimiter>();
+function limiterFor(ctx: CommandContext): CommandLimiter {
+  let l = limiters.get(ctx.services);
+  if (!l) {
+    const { commandsPerUserPerMinute, commandsPerChatPerMinute } = ctx.services.config.limits;
+    limiters.set(ctx.services, (l = new CommandLimiter(commandsPerUserPerMinute, commandsPerChatPerMinute)));
+  }
+  return l;
 }
 
 /** Recent command durations (ms), for metrics. */
