@@ -33,19 +33,22 @@ function untilSignal(): { promise: Promise<string>; abort: AbortController } {
   return { promise, abort };
 }
 
-/** Feed a recorded day through the bot at `speed`× its own clock (rehearsal mode). */
-async function rehearse(bot: LiqBot, file: string, speed: number, clock: { offset: number; speed: number; t0: number; wall0: number }, signal: AbortSignal): Promise<void> {
+/**
+ * Feed a recorded day through the bot at `speed`× its own clock (rehearsal mode). Quiet stretches longer
+ * than 15 minutes of the recording (and history before the day) are skipped rather than waited out.
+ */
+async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed: number; t0: number; wall0: number }, signal: AbortSignal): Promise<void> {
   const report = newReport();
-  let started = false;
+  const SKIP_MS = 15 * 60_000;
+  clock.speed = speed;
   for await (const e of readEventFile(file, report)) {
     if (signal.aborted) break;
-    if (!started) {
-      started = true;
-      Object.assign(clock, { t0: e.ts, wall0: Date.now(), speed });
+    const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
+    if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
+    else {
+      const wait = (e.ts - nowTs) / speed;
+      if (wait > 5) await new Promise((r) => setTimeout(r, Math.min(wait, 1000)));
     }
-    const due = clock.t0 + (e.ts - clock.t0) / speed;
-    const wait = due - clock.t0 - (Date.now() - clock.wall0);
-    if (wait > 5) await new Promise((r) => setTimeout(r, Math.min(wait, 1000)));
     bot.market.synthetic = report.synthetic;
     bot.ingest(e);
   }
@@ -64,7 +67,7 @@ async function start(argv: string[]): Promise<number> {
   const { openSqliteStore } = await import('./store/sqlite.js');
   const store = openSqliteStore(env.dbPath);
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
-  const clock = { offset: 0, speed: 1, t0: 0, wall0: 0 };
+  const clock = { speed: 1, t0: 0, wall0: 0 };
   const now = values.replay ? () => (clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * clock.speed : 0) : Date.now;
   const adapters: Partial<Record<Platform, ChatAdapter>> = {};
   let charts;
