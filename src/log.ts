@@ -18,14 +18,27 @@ export function scrub(text: string): string {
   return out;
 }
 
-const root: Logger = pino({
+const root: Logger = pino(
+  {
   level: process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
   base: undefined,
   redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
   hooks: {
     streamWrite: (s) => (secrets.size ? scrub(s) : s),
   },
-});
+  },
+  // Logs go to stderr, so stdout stays for replies, alerts and the CLI's output.
+  pino.destination(2),
+);
+
+/** Change the level at run time (the terminal prompt keeps only warnings unless LOG_LEVEL says otherwise). */
+export function setLogLevel(level: string): void {
+  root.level = level;
+}
+
+export function logLevelFromEnv(): boolean {
+  return process.env.LOG_LEVEL !== undefined;
+}
 
 /** A logger for one part of the bot, e.g. `logger('feeds:bybit')`. */
 export function logger(ns: string): Logger {

@@ -11,7 +11,7 @@ import { createTerminalAdapter, TERMINAL_CHAT } from './adapters/terminal/adapte
 import { LiqBot } from './bot.js';
 import { env as readEnv } from './env.js';
 import { readEventFile, newReport, describeSkipped } from './io/event-file.js';
-import { logger } from './log.js';
+import { logger, logLevelFromEnv, setLogLevel } from './log.js';
 import type { Platform } from '../commands/types.js';
 
 const log = logger('main');
@@ -64,6 +64,8 @@ async function start(argv: string[]): Promise<number> {
   const speed = values.speed === undefined ? 60 : Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0) throw new Error(`--speed must be a positive number, got "${values.speed}"`);
   mkdirSync(env.dataDir, { recursive: true });
+  // At the terminal prompt, info lines would drown the replies: keep warnings and errors unless asked otherwise.
+  if (!env.telegram && !env.discord && !logLevelFromEnv()) setLogLevel('warn');
   const { openSqliteStore } = await import('./store/sqlite.js');
   const store = openSqliteStore(env.dbPath);
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
