@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { parseAsset } from './core/parse.js';
+import { levelKey } from './core/levels.js';
 import { alertReply, levelsReply, marketReply, summaryReply } from './core/replies.js';
 import { lineText } from './core/reply.js';
 import { stamp } from './core/money.js';
@@ -197,9 +198,20 @@ async function cmdImport(argv: string[]): Promise<number> {
     let batch = [];
     let added = 0;
     let seen = 0;
+    const levels = new Set(store.listLevels().map((l) => l.id));
     for await (const e of readEventFile(file, report)) {
-      batch.push(e);
       seen++;
+      if (e.type === 'level') {
+        // Levels become the store's levels (global, or the chat's own), like ones set with /level add.
+        const id = `${e.chat ? `${e.chat}:` : ''}${levelKey(e.asset, e.level)}`;
+        if (!levels.has(id)) {
+          levels.add(id);
+          added++;
+          store.putLevel({ id, asset: e.asset, level: e.level, source: 'event', createdAt: e.ts, ...(e.label !== undefined ? { label: e.label } : {}), ...(e.chat !== undefined ? { chat: e.chat } : {}) });
+        }
+        continue;
+      }
+      batch.push(e);
       if (batch.length >= 5000) {
         added += store.insertEvents(batch);
         batch = [];

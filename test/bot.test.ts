@@ -1,0 +1,103 @@
+/**
+ * The running bot across a restart: history, levels and their states survive in SQLite; alerts raised before
+ * the restart are not raised again; `liqbot import` counts nothing twice.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.js';
+import type { ChatAdapter, DeliveryResult } from '../src/adapters/contract.js';
+import { LiqBot } from '../src/bot.js';
+import type { MarketEvent } from '../src/core/events.js';
+import { replyText, type Reply } from '../src/core/reply.js';
+import { newReport, readEventFile } from '../src/io/event-file.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { BUNDLED, cli, tempDir } from './helpers.js';
+
+async function bundledEvents(): Promise<MarketEvent[]> {
+  const out: MarketEvent[] = [];
+  for await (const e of readEventFile(BUNDLED, newReport())) out.push(e);
+  return out;
+}
+
+function recorder(): ChatAdapter & { texts: string[] } {
+  const texts: string[] = [];
+  return {
+    platform: 'telegram', texts,
+    async start() {}, async stop() {},
+    async deliver(_to, reply: Reply): Promise<DeliveryResult> {
+      texts.push(replyText(reply));
+      return { ok: true, messageRef: String(texts.length) };
+    },
+  };
+}
+
+describe('a restart', () => {
+  it('keeps levels, their states and history; does not repeat alerts; delivers what comes next', async () => {
+    const db = join(tempDir(), 'liqbot.db');
+    const events = await bundledEvents();
+    const cut = Date.parse('2026-01-31T14:00:00Z');
+    let clock = 0;
+    const config = loadConfig();
+
+    const store1 = openSqliteStore(db);
+    const chat1 = recorder();
+    const bot1 = new LiqBot({ config, store: store1, now: () => clock, adapters: { telegram: chat1 } });
+    store1.putSubscription({ chat: 'telegram:-1', enabled: true, assets: ['ETH'], families: ['level'], minUsd: 0, updatedAt: 0 });
+    bot1.outbox.start();
+    for (const e of events) {
+      if (e.ts > cut) break;
+      clock = Math.max(clock, e.ts);
+      if (e.type === 'level') {
+        // A chat's admin had added the community's levels.
+        bot1.market.addLevel({ id: `${e.asset}@${JSON.stringify(e.level)}`, asset: e.asset, level: e.level, ...(e.label ? { label: e.label } : {}), source: 'chat', createdAt: e.ts });
+        store1.putLevel({ id: `${e.asset}@${JSON.stringify(e.level)}`, asset: e.asset, level: e.level, ...(e.label ? { label: e.label } : {}), source: 'chat', createdAt: e.ts });
+        continue;
+      }
+      bot1.ingest(e);
+    }
+    bot1.flush();
+    await bot1.outbox.idle();
+    await bot1.outbox.stop();
+    expect(chat1.texts).toHaveLength(1);
+    expect(chat1.texts[0]).toMatch(/^⬇️ ETH lost \$3,000/);
+    store1.close();
+
+    const store2 = openSqliteStore(db);
+    const chat2 = recorder();
+    const bot2 = new LiqBot({ config, store: store2, now: () => clock, adapters: { telegram: chat2 } });
+    bot2.restore();
+    bot2.outbox.start();
+    const st = bot2.market.levelStatus('ETH');
+    expect(st.levels.find((v) => v.level.level === 3000)).toMatchObject({ baseState: 'broken', role: 'resistance' });
+    expect(bot2.market.history.priorDays('ETH', 'long', Date.parse('2026-01-31T00:00:00Z'), 200).length).toBeGreaterThan(100);
+    for (const e of events) {
+      if (e.ts <= cut || e.type === 'level') continue;
+      clock = Math.max(clock, e.ts);
+      bot2.ingest(e);
+    }
+    bot2.flush();
+    await bot2.outbox.idle();
+    const heads = chat2.texts.map((t) => t.split('\n')[0]);
+    expect(heads.some((h) => h.startsWith('⬇️ ETH lost $3,000'))).toBe(false);
+    expect(heads[0]).toMatch(/^⬇️ ETH lost \$2,750–2,800/);
+    expect(bot2.market.summary('ETH', '24h', 86_400_000).longUsd).toBeGreaterThan(470e6);
+    await bot2.outbox.stop();
+    store2.close();
+  });
+});
+
+describe('liqbot import', () => {
+  it('loads a file into the store, and a second import counts nothing twice', async () => {
+    process.env.LIQBOT_DB = join(tempDir(), 'import.db');
+    const first = await cli('import', BUNDLED);
+    expect(first.code).toBe(0);
+    const n = Number(/imported (\d+) new events/.exec(first.out)![1]);
+    expect(n).toBeGreaterThan(50_000);
+    const second = await cli('import', BUNDLED);
+    expect(second.out).toContain(`imported 0 new events of ${n}`);
+    const store = openSqliteStore(process.env.LIQBOT_DB);
+    const eth = [...store.dailyTotals(Date.parse('2026-02-01T00:00:00Z'))].filter((d) => d.asset === 'ETH' && d.side === 'long');
+    expect(eth.reduce((s, d) => s + d.usd, 0)).toBeCloseTo(485e6, -4);
+    store.close();
+  });
+});
