@@ -77,7 +77,7 @@ describe('a restart', () => {
     }
     bot2.flush();
     await bot2.outbox.idle();
-    const heads = chat2.texts.map((t) => t.split('\n')[0]);
+    const heads = chat2.texts.map((t) => t.split('\n')[0] ?? '');
     expect(heads.some((h) => h.startsWith('⬇️ ETH lost $3,000'))).toBe(false);
     expect(heads[0]).toMatch(/^⬇️ ETH lost \$2,750–2,800/);
     expect(bot2.market.summary('ETH', '24h', 86_400_000).longUsd).toBeGreaterThan(470e6);

@@ -15,7 +15,7 @@ describe('a failing store', () => {
     let failing = true;
     const store = Object.create(inner) as typeof inner;
     store.insertEvents = (events) => {
-      if (failing) throw new StoreError('write', 'cannot write events to data/liqbot.db: disk full');
+      if (failing) throw new StoreError('cannot write events to data/liqbot.db: disk full', 'write');
       return inner.insertEvents(events);
     };
     const T = Date.parse('2026-01-31T12:00:00Z');
