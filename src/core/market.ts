@@ -195,6 +195,7 @@ export class Market {
         seen.add(e.exchange);
         if (e.ts >= this.bucketFrom) this.buckets.add(e, asset);
         this.history.addLiquidation(asset, e.side, e.exchange, e.ts, e.usd);
+        this.prices.liquidationPrice(asset, e.ts, e.price);
         const ev = this.cascades.add(asset, e.side, e.exchange, e.ts, e.usd, this.prices.last(asset)?.price ?? e.price);
         if (ev) this.onCascade(ev, e.ts);
         break;

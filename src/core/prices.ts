@@ -31,6 +31,8 @@ interface AssetPrices {
   /** Which source builds candles: 0 candles of the timeframe, 1 smaller candles, 2 ticks, 3 larger candles. */
   srcRank: number;
   srcSeenAt: number;
+  /** Only liquidation prices seen so far (a file without candles or ticks). */
+  liqOnly?: boolean;
 }
 
 export class PriceBook {
@@ -58,8 +60,26 @@ export class PriceBook {
     return a;
   }
 
+  /**
+   * With no candles or ticks at all, liquidation prices stand in for display (price now, the window's
+   * range); they never judge a level break, and the first real price replaces them.
+   */
+  liquidationPrice(asset: string, ts: number, price: number): void {
+    const a = this.state(asset);
+    if (a.ref !== undefined && !a.liqOnly) return;
+    a.liqOnly = true;
+    this.recordMinute(a, ts, price, price, price, price);
+  }
+
   /** Only the reference exchange's prices count; another takes over when it has been silent for a while. */
   private accept(a: AssetPrices, exchange: string, ts: number): boolean {
+    if (a.liqOnly) {
+      a.liqOnly = false;
+      a.minutes.clear();
+      a.firstMinute = Infinity;
+      a.last = undefined;
+      a.ref = undefined;
+    }
     if (a.ref === exchange || a.ref === undefined || ts - a.refSeenAt > this.switchAfterMs) {
       a.ref = exchange;
       a.refSeenAt = Math.max(a.refSeenAt, ts);

@@ -157,6 +157,17 @@ describe('bad input', () => {
     expect(r.err).toContain('skipped 7 malformed and 1 of unknown type of 11 lines; 2 events read');
   });
 
+  it('a file with liquidations only still shows a price (from the liquidations), never a level break', async () => {
+    const lines = [
+      { type: 'level', ts: DAY0, asset: 'ETH', price: 2900 },
+      ...[0, 1, 2, 3].map((i) => ({ ...good, ts: DAY0 + i * 20 * 60_000, price: 3000 - i * 50 })),
+    ];
+    const path = writeEvents(lines);
+    const st = JSON.parse((await cli('levels', 'eth', '--data', path, '--json')).out);
+    expect(st.price).toBe(2850);
+    expect((await cli('replay', path, '--json')).out).toBe('');
+  });
+
   it('a slightly out-of-order file gives the same answer as the sorted one', async () => {
     const lines = [0, 3, 1, 2, 5, 4].map((i) => ({ ...good, ts: DAY0 + i * 1000, amount: i + 1 }));
     const s = await liqsJson('eth', '--data', writeEvents(lines));
