@@ -32,10 +32,14 @@ export interface CascadeFigures {
 
 export interface CascadeStart extends AlertBase, CascadeFigures {
   kind: 'cascade';
-  /** Liquidations in the detection window, the window length, and what is normal for it. */
+  /** Liquidations in the detection window, the window length, the start threshold, and what is normal for it. */
   windowUsd: number;
   windowMs: number;
-  normalUsd: number;
+  thresholdUsd: number;
+  /** The asset's normal for such a window (its median day scaled to the window); absent with little history. */
+  normalUsd?: number;
+  /** Price change over the hour before the start, in percent. */
+  change1hPct?: number;
 }
 export interface CascadeUpdate extends AlertBase, CascadeFigures {
   kind: 'cascade_update';

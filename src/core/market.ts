@@ -183,6 +183,18 @@ export class Market {
     return t;
   }
 
+  private normalFor(asset: string, side: PositionSide, now: number): { normalUsd?: number } {
+    const c = this.settings.cascades;
+    const daily = this.history.normalDaily(asset, side, Math.floor(now / DAY) * DAY, c.historyDays, c.minHistoryDays);
+    return daily > 0 ? { normalUsd: (daily * c.windowMinutes * 60_000) / DAY } : {};
+  }
+
+  private change1h(asset: string, now: number): { change1hPct?: number } {
+    const before = this.prices.priceAt(asset, now - HOUR, HOUR);
+    const last = this.prices.last(asset)?.price;
+    return before !== undefined && last !== undefined ? { change1hPct: ((last - before) / before) * 100 } : {};
+  }
+
   /** Feed one event; returns the alerts it (and the time it moved to) raised. */
   ingest(e: MarketEvent): Alert[] {
     this.out = [];
@@ -342,7 +354,9 @@ export class Market {
         ...base,
         windowUsd: ev.windowUsd,
         windowMs: this.settings.cascades.windowMinutes * 60_000,
-        normalUsd: c.threshold,
+        thresholdUsd: c.threshold,
+        ...this.normalFor(c.asset, c.side, now),
+        ...this.change1h(c.asset, now),
       });
     } else if (ev.type === 'update') {
       this.out.push({ kind: 'cascade_update', key: `cascade:${c.id}:update:${Math.round(c.usd)}`, ...base });

@@ -260,9 +260,15 @@ function sampledNote(sampled: string[]): Line[] {
 function cascadeStart(a: CascadeStart): Reply {
   const lines: Line[] = [
     [toned(`${usd(a.windowUsd)} of ${a.asset} ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / 60_000)} min`, tone(a.side), true)],
-    [`Abnormal for ${a.asset}: the alert threshold for this window is ${usd(a.normalUsd)}.`],
+    [
+      a.normalUsd && a.windowUsd / a.normalUsd >= 2
+        ? `About ${Math.round(a.windowUsd / a.normalUsd)}× a normal ${Math.round(a.windowMs / 60_000)} minutes for ${a.asset} (alert threshold ${usd(a.thresholdUsd)}).`
+        : `Above ${a.asset}'s alert threshold of ${usd(a.thresholdUsd)} for ${Math.round(a.windowMs / 60_000)} minutes.`,
+    ],
   ];
-  if (a.priceNow !== undefined) lines.push([`Price ${price(a.priceNow)}`]);
+  if (a.priceNow !== undefined) {
+    lines.push([`Price ${price(a.priceNow)}`, ...(a.change1hPct !== undefined ? [' ', toned(`(${pct(a.change1hPct / 100)} in 1h)`, a.change1hPct >= 0 ? 'up' : 'down')] : [])]);
+  }
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} liquidation cascade`],

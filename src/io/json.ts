@@ -24,7 +24,7 @@ export function alertJson(a: Alert): Record<string, unknown> {
       if (a.priceStart !== undefined) o.priceStart = a.priceStart;
       if (a.priceNow !== undefined) o.price = a.priceNow;
       if (a.extreme !== undefined) o.extreme = a.extreme;
-      if (a.kind === 'cascade') Object.assign(o, { windowUsd: cents(a.windowUsd), windowMs: a.windowMs, thresholdUsd: cents(a.normalUsd) });
+      if (a.kind === 'cascade') Object.assign(o, { windowUsd: cents(a.windowUsd), windowMs: a.windowMs, thresholdUsd: cents(a.thresholdUsd), ...(a.normalUsd !== undefined ? { normalUsd: cents(a.normalUsd) } : {}) });
       if (a.kind === 'cascade_end') {
         Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
         if (a.ranking) o.ranking = { ...a.ranking, usd: cents(a.ranking.usd) };

@@ -19,7 +19,7 @@ function sub(chat: string, over: Partial<Subscription> = {}): Subscription {
 
 function cascade(kind: 'cascade' | 'cascade_update' | 'cascade_end', usd: number, id = 'ETH-long-1', asset = 'ETH'): Alert {
   const base = { ts: T0, asset, cascadeId: id, side: 'long' as const, startedAt: T0, usd, byExchange: { bybit: usd }, exchanges: ['bybit'], sampled: [] };
-  if (kind === 'cascade') return { kind, key: `c:${id}:s`, ...base, windowUsd: usd, windowMs: 300_000, normalUsd: 1 };
+  if (kind === 'cascade') return { kind, key: `c:${id}:s`, ...base, windowUsd: usd, windowMs: 300_000, thresholdUsd: 1 };
   if (kind === 'cascade_update') return { kind, key: `c:${id}:u:${usd}`, ...base };
   return { kind, key: `c:${id}:e`, ...base, endedAt: T0 + 1, durationMs: 1 };
 }

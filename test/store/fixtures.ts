@@ -118,7 +118,7 @@ export const eventKey = (e: MarketEvent): string => JSON.stringify(e);
 export function cascadeAlert(key: string, usd = 5e6): Alert {
   return {
     kind: 'cascade', ts: T0, asset: 'ETH', key, cascadeId: 'c1', side: 'long', startedAt: T0, usd, byExchange: { binance: usd },
-    exchanges: ['binance'], sampled: ['binance'], windowUsd: usd, windowMs: 300_000, normalUsd: 1e6, priceStart: 3_000, priceNow: 2_900,
+    exchanges: ['binance'], sampled: ['binance'], windowUsd: usd, windowMs: 300_000, thresholdUsd: 1e6, priceStart: 3_000, priceNow: 2_900,
   };
 }
 
