@@ -148,7 +148,13 @@ async function start(argv: string[]): Promise<number> {
   await http?.close();
   store.close();
   clearTimeout(force);
-  log.info('stopped');
+  const mem = process.memoryUsage();
+  const handles: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1;
+  log.warn(
+    { events: bot.stats.events, alerts: bot.stats.alerts, outbox: bot.outbox.counters, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles },
+    'stopped',
+  );
   return 0;
 }
 
