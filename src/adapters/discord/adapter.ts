@@ -1,0 +1,190 @@
+/**
+ * The Discord ChatAdapter: a discord.js client (Guilds intent only, nothing privileged) that answers slash
+ * commands, buttons and autocomplete (interactions.ts), and delivers alerts to each server's alerts channel over
+ * REST (sender.ts), paced by one global budget (pacer.ts). Sharded, a process delivers only to its own servers.
+ *
+ * @example
+ *   const discord = createDiscordAdapter({ token: env.discord.token, apiBase: env.discord.apiBase, services });
+ *   await discord.start(); // resolves on READY
+ *   await discord.deliver({ chat: 'discord:1234…', target: 'channel:5678…' }, reply); // → { ok: true, messageRef }
+ *   await discord.stop();
+ */
+import { Client, Events, GatewayIntentBits, RESTEvents, type RateLimitData } from 'discord.js';
+import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
+import type { Reply } from '../../core/reply.js';
+import { logger } from '../../log.js';
+import type { Services } from '../../service.js';
+import { channelOf, guildOf } from './context.js';
+import { DiscordApiError, deliveryFailure, translateError } from './errors.js';
+import { interactionHandler } from './interactions.js';
+import { Pacer } from './pacer.js';
+import { renderImage, toDiscordMessage } from './render.js';
+import { DiscordSender, formatRef, parseRef, type MessageRef } from './sender.js';
+import { ownsGuild, shardOf, shareOf, type ShardSet } from './shards.js';
+
+const log = logger('discord');
+
+/** Discord's global limit is 50 requests/s per bot; alerts keep under it with room for command replies. */
+export const DEFAULT_GLOBAL_PER_SECOND = 40;
+const DISCORD_GLOBAL_PER_SECOND = 50;
+
+export interface DiscordAdapterOptions {
+  token: string;
+  /** DISCORD_API_BASE (a rate-limit proxy, or a test fake): `http://host:port/api`. Default: Discord's. */
+  apiBase?: string;
+  services: Services;
+  /** Alert requests per second for the whole bot, every server together (a shard process takes its share). Default 40. */
+  globalPerSecond?: number;
+  /**
+   * DISCORD_SHARDS for one process running every shard (a number, or 'auto'). Shard processes spawned by
+   * `startShardManager` get their shard ids from discord.js and need nothing here.
+   */
+  shards?: number | 'auto';
+  /** A channel rate limit longer than this is not waited out: deliver() returns it as `retryAfterMs`. Default 10 s. */
+  maxRateLimitWaitMs?: number;
+  /** How long start() waits for READY. Default 60 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface DiscordAdapter extends ChatAdapter {
+  readonly platform: 'discord';
+  /** Whether this process delivers to the target's server (its guild is on one of this process's shards). */
+  owns(to: DeliveryTarget): boolean;
+  /** The shards this process runs, once known. */
+  shards(): ShardSet | undefined;
+  /** The discord.js client, for wiring (e.g. a shard process's `client.shard`). */
+  readonly client: Client;
+}
+
+const isMessageRoute = (route: string) => /^\/channels\/[^/]+\/messages/.test(route);
+
+export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
+  const perSecond = opts.globalPerSecond ?? DEFAULT_GLOBAL_PER_SECOND;
+  const maxWait = opts.maxRateLimitWaitMs ?? 10_000;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(opts.shards === 'auto' ? { shards: 'auto' as const } : typeof opts.shards === 'number' ? { shardCount: opts.shards } : {}),
+    rest: {
+      ...(opts.apiBase ? { api: opts.apiBase } : {}),
+      // Warn well before Discord's 10,000 invalid requests per 10 minutes (an IP ban).
+      invalidRequestWarningInterval: 500,
+      // A long channel limit goes back to the outbox (retryAfterMs) instead of holding the send here.
+      rejectOnRateLimit: (data: RateLimitData) => !data.global && isMessageRoute(data.route) && data.timeToReset > maxWait,
+    },
+  });
+  const pacer = new Pacer(perSecond);
+  const sender = new DiscordSender(client.rest, pacer);
+  let state: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
+
+  client.on(Events.InteractionCreate, interactionHandler(client, opts.services));
+  client.on(Events.Error, (err) => log.error({ err }, 'discord: client error'));
+  client.on(Events.ShardError, (err, shard) => log.warn({ err, shard }, 'discord: gateway connection error; discord.js reconnects'));
+  client.rest.on(RESTEvents.RateLimited, (d) => log.debug({ route: d.route, global: d.global, waitMs: d.timeToReset }, 'discord: rate limited; waiting'));
+  client.rest.on(RESTEvents.InvalidRequestWarning, (d) =>
+    log.warn({ count: d.count, resetMs: d.remainingTime }, 'discord: many invalid requests (401/403/429); Discord bans an IP at 10,000 in 10 minutes'),
+  );
+
+  function shardSet(): ShardSet | undefined {
+    const { shards, shardCount } = client.options;
+    if (Array.isArray(shards)) return { ids: shards, count: shardCount ?? shards.length };
+    if (typeof shards === 'number') return { ids: [shards], count: shardCount ?? 1 };
+    return undefined; // 'auto' before login
+  }
+
+  /** A shard process paces at its share of the bot-wide budget, and tells discord.js's own global counter the same. */
+  function takeShare(set: ShardSet | undefined): void {
+    if (!set || set.ids.length >= set.count) return;
+    pacer.setRate(shareOf(set, perSecond));
+    client.rest.options.globalRequestsPerSecond = shareOf(set, DISCORD_GLOBAL_PER_SECOND);
+    log.info({ shards: set.ids, of: set.count, perSecond: pacer.perSecond }, "discord: sharded; delivering to this process's servers only");
+  }
+
+  async function send(to: DeliveryTarget, reply: Reply, editRef: string | undefined): Promise<MessageRef> {
+    const edit = parseRef(editRef);
+    const channelId = edit?.channelId ?? channelOf(to.target);
+    if (!channelId) {
+      throw new DiscordApiError(`Discord: ${to.chat} has no alerts channel (target ${to.target ?? 'none'}); an admin can set one with /alerts channel`, 'channel_gone', {
+        doing: 'delivering',
+      });
+    }
+    const msg = toDiscordMessage({ ...reply, ephemeral: false }, await renderImage(reply.image));
+    if (edit) {
+      try {
+        return await sender.edit(edit, msg);
+      } catch (err) {
+        if (!(err instanceof DiscordApiError && err.kind === 'edit_target_gone')) throw err;
+        log.info({ chat: to.chat, channel: edit.channelId }, 'discord: the alert to update was deleted; posting a new one');
+      }
+    }
+    return sender.post(channelId, msg);
+  }
+
+  const adapter: DiscordAdapter = {
+    platform: 'discord',
+    client,
+
+    async start() {
+      if (state !== 'idle') throw new DiscordApiError(`Discord: start() called when ${state}`, 'stopped', { doing: 'starting' });
+      state = 'starting';
+      const timeoutMs = opts.readyTimeoutMs ?? 60_000;
+      let timer: NodeJS.Timeout | undefined;
+      const ready = new Promise<void>((resolve, reject) => {
+        client.once(Events.ClientReady, () => resolve());
+        timer = setTimeout(() => reject(new Error(`no READY from the gateway within ${timeoutMs / 1000} s`)), timeoutMs);
+      });
+      try {
+        await client.login(opts.token);
+        await ready;
+      } catch (err) {
+        state = 'stopped';
+        await client.destroy().catch(() => undefined);
+        throw translateError(err, 'logging in');
+      } finally {
+        clearTimeout(timer);
+      }
+      takeShare(shardSet());
+      state = 'ready';
+      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards: shardSet()?.ids }, 'discord: connected');
+    },
+
+    async stop() {
+      if (state === 'stopped') return;
+      state = 'stopped';
+      pacer.stop();
+      await client.destroy();
+      client.rest.clearHashSweeper();
+      client.rest.clearHandlerSweeper();
+      client.removeAllListeners();
+      client.rest.removeAllListeners();
+      log.info('discord: stopped');
+    },
+
+    shards: shardSet,
+
+    owns(to) {
+      const set = shardSet();
+      return set ? ownsGuild(set, guildOf(to.chat)) : true;
+    },
+
+    async deliver(to, reply, editRef): Promise<DeliveryResult> {
+      if (state !== 'ready') return { ok: false, permanent: false, retryAfterMs: 5_000, error: `Discord: not connected (${state})` };
+      if (!adapter.owns(to)) {
+        // The outbox should ask owns() first. Retrying (on the right process) is the safe answer; never unsubscribe.
+        const set = shardSet()!;
+        const shard = shardOf(guildOf(to.chat), set.count);
+        log.warn({ chat: to.chat, shard, mine: set.ids }, "discord: asked to deliver to another shard's server; filter with owns()");
+        return { ok: false, permanent: false, retryAfterMs: 60_000, error: `Discord: ${to.chat} is on shard ${shard}, not this process's (${set.ids.join(', ')})` };
+      }
+      try {
+        return { ok: true, messageRef: formatRef(await send(to, reply, editRef)) };
+      } catch (err) {
+        const e = translateError(err, 'delivering');
+        if (e.permanent) log.warn({ chat: to.chat, target: to.target, error: e.message }, 'discord: alerts channel gone or access lost; alerts to it stop (an admin can run /alerts channel again)');
+        else log.info({ chat: to.chat, target: to.target, kind: e.kind, error: e.message }, 'discord: alert not delivered; will retry');
+        return deliveryFailure(e);
+      }
+    },
+  };
+  return adapter;
+}

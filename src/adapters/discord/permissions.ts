@@ -1,0 +1,81 @@
+/**
+ * Who may change a server's settings (Manage Server), what the bot needs in an alerts channel, and the invite's
+ * permission integer. Discord has no per-subcommand permissions, so commands that mix public and admin
+ * subcommands (`/level list` vs `/level add`) are visible to everyone and checked here at run time; only
+ * commands whose every part changes settings are registered with `default_member_permissions`.
+ */
+import { DiscordAPIError, PermissionFlagsBits, type Client, type GuildBasedChannel, type PermissionsBitField } from 'discord.js';
+import type { CommandDef } from '../../../commands/types.js';
+import { logger } from '../../log.js';
+
+const log = logger('discord');
+
+/** What "admin of this chat" means on Discord: the Manage Server permission. */
+export const ADMIN_PERMISSION = PermissionFlagsBits.ManageGuild;
+
+/** What the bot needs in a channel it posts alerts to, with the names Discord's settings show. */
+export const ALERT_CHANNEL_PERMISSIONS: readonly { flag: bigint; name: string }[] = [
+  { flag: PermissionFlagsBits.ViewChannel, name: 'View Channel' },
+  { flag: PermissionFlagsBits.SendMessages, name: 'Send Messages' },
+  { flag: PermissionFlagsBits.EmbedLinks, name: 'Embed Links' },
+  { flag: PermissionFlagsBits.AttachFiles, name: 'Attach Files' },
+];
+
+/** The invite's permissions: View Channels, Send Messages, Embed Links, Attach Files, Read Message History (117760). */
+export const INVITE_PERMISSIONS: bigint =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.ReadMessageHistory;
+
+/** The OAuth2 URL a server admin opens to add the bot with slash commands and the permissions above. */
+export function inviteUrl(applicationId: string): string {
+  return `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(applicationId)}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
+}
+
+/** Whether every part of a command changes settings (then Discord itself hides it from non-admins). */
+export function isAdminOnly(cmd: CommandDef): boolean {
+  if (cmd.admin) return true;
+  return (cmd.subcommands?.length ?? 0) > 0 && cmd.subcommands!.every((s) => s.admin);
+}
+
+/** Whether any part of a command changes settings (such commands make sense only in a server). */
+export function hasAdminParts(cmd: CommandDef): boolean {
+  return cmd.admin === true || (cmd.subcommands ?? []).some((s) => s.admin);
+}
+
+/** `default_member_permissions` for a command: Manage Server for all-admin commands, open otherwise. */
+export function defaultMemberPermissions(cmd: CommandDef): string | null {
+  return isAdminOnly(cmd) ? ADMIN_PERMISSION.toString() : null;
+}
+
+/** In a server: Manage Server (Discord computes it, including Administrator and ownership). In DMs: yes. */
+export function isServerAdmin(inGuild: boolean, memberPermissions: Readonly<PermissionsBitField> | null): boolean {
+  if (!inGuild) return true;
+  return memberPermissions?.has(ADMIN_PERMISSION) ?? false;
+}
+
+/** Names of the permissions in `ALERT_CHANNEL_PERMISSIONS` that `perms` lacks. */
+export function missingNames(perms: Readonly<PermissionsBitField>): string[] {
+  return ALERT_CHANNEL_PERMISSIONS.filter((p) => !perms.has(p.flag)).map((p) => p.name);
+}
+
+/**
+ * The alert permissions the bot lacks in a channel, by name (`[]`: it may post). A channel the bot cannot even
+ * see answers as missing View Channel. `undefined` when Discord could not be asked (the caller goes ahead).
+ */
+export async function missingAlertPermissions(client: Client, guildId: string, channelId: string): Promise<string[] | undefined> {
+  try {
+    const guild = client.guilds.cache.get(guildId) ?? (await client.guilds.fetch(guildId));
+    let channel: GuildBasedChannel | null | undefined = guild.channels.cache.get(channelId);
+    if (!channel) {
+      const fetched = await client.channels.fetch(channelId);
+      channel = fetched && 'guildId' in fetched && fetched.guildId === guildId ? (fetched as GuildBasedChannel) : null;
+    }
+    if (!channel) return ['View Channel'];
+    const me = guild.members.me ?? (await guild.members.fetchMe());
+    const perms = channel.permissionsFor(me);
+    return missingNames(perms);
+  } catch (err) {
+    if (err instanceof DiscordAPIError && (err.code === 50001 || err.code === 10003)) return ['View Channel'];
+    log.warn({ err, guild: guildId, channel: channelId }, 'discord: could not check the alerts channel permissions; going ahead');
+    return undefined;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The one place alerts go out to Discord: posts and edits of channel messages over REST (no gateway or cache
+ * needed, so a channel the client has not cached works too), each through the pacer, failures translated
+ * (errors.ts). Command answers go through the interaction itself (interactions.ts): Discord does not count
+ * interaction responses against the bot's global limit.
+ */
+import { Routes, type REST } from 'discord.js';
+import { translateError } from './errors.js';
+import type { Pacer } from './pacer.js';
+import type { DiscordMessage } from './render.js';
+
+/** Where an alert went, enough to edit it later. Serialized (`formatRef`) as `<channel id>:<message id>`. */
+export interface MessageRef {
+  channelId: string;
+  messageId: string;
+}
+
+export function formatRef(r: MessageRef): string {
+  return `${r.channelId}:${r.messageId}`;
+}
+
+/** Read a ref we made. */
+export function parseRef(ref: string | undefined): MessageRef | undefined {
+  const m = /^(\d{5,25}):(\d{5,25})$/.exec((ref ?? '').trim());
+  return m ? { channelId: m[1]!, messageId: m[2]! } : undefined;
+}
+
+/** The REST body (and files) for a rendered message. Mentions are never parsed. */
+export function restPayload(msg: DiscordMessage) {
+  const image = msg.image;
+  const body = {
+    embeds: msg.embeds,
+    components: msg.components,
+    allowed_mentions: { parse: [] },
+    // On an edit this list is what stays: the old chart goes, the new one (if any) comes.
+    attachments: image ? [{ id: 0, filename: image.name, description: image.description }] : [],
+  };
+  const files = image ? [{ name: image.name, data: image.data, contentType: 'image/png' }] : undefined;
+  return { body, files };
+}
+
+export class DiscordSender {
+  constructor(
+    private readonly rest: REST,
+    readonly pacer: Pacer,
+  ) {}
+
+  /** Post a message to a channel. */
+  async post(channelId: string, msg: DiscordMessage): Promise<MessageRef> {
+    try {
+      const posted = (await this.pacer.run(() => this.rest.post(Routes.channelMessages(channelId), restPayload(msg)))) as { id: string };
+      return { channelId, messageId: posted.id };
+    } catch (err) {
+      throw translateError(err, `posting in channel ${channelId}`);
+    }
+  }
+
+  /** Replace an earlier message's embed, buttons and chart. */
+  async edit(ref: MessageRef, msg: DiscordMessage): Promise<MessageRef> {
+    try {
+      await this.pacer.run(() => this.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), restPayload(msg)));
+      return ref;
+    } catch (err) {
+      throw translateError(err, `editing message ${ref.messageId} in channel ${ref.channelId}`);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The real discord.js client against the local fake Discord: it identifies with the Guilds intent only, and
+ * answers slash commands, buttons and autocomplete through the interaction callback with native-looking embeds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiscordAdapter } from '../../../src/adapters/discord/adapter.js';
+import type { ReplyImage } from '../../../src/core/reply.js';
+import type { Services } from '../../../src/service.js';
+import {
+  PERM,
+  admin,
+  autocomplete,
+  buttonClick,
+  chan,
+  guild,
+  member,
+  slashCommand,
+  str,
+  sub,
+  user,
+  type FakeChannel,
+  type OptionJson,
+} from '../../fakes/discord/payloads.js';
+import { FakeDiscord } from '../../fakes/discord/server.js';
+import { dayServices, startAdapter } from './helpers.js';
+
+const EPHEMERAL = 1 << 6;
+const RED = 0xe5484d;
+
+let fake: FakeDiscord;
+let bot: DiscordAdapter;
+let services: Services;
+/** The chart service draws only while a test turns it on. */
+let chartsOn = false;
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+const server = guild('Trading Floor', ['general', 'liquidations']);
+const [general, liquidations] = server.channels as [FakeChannel, FakeChannel];
+const locked: FakeChannel = {
+  id: `${BigInt(liquidations.id) + 7n}`,
+  guildId: server.id,
+  name: 'locked',
+  type: 0,
+  overwrites: [{ id: server.botRoleId, type: 0, allow: '0', deny: String(PERM.SendMessages | PERM.AttachFiles) }],
+};
+server.channels.push(locked);
+
+function command(name: string, options: OptionJson[] = [], who = member(), resolvedChannels?: FakeChannel[]) {
+  return slashCommand({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: who, name, options, ...(resolvedChannels ? { resolvedChannels } : {}) });
+}
+
+beforeAll(async () => {
+  const day = await dayServices();
+  const image = (asset: string, window: string): ReplyImage => ({
+    render: async () => PNG,
+    width: 1200,
+    height: 675,
+    alt: `${asset} liquidations, ${window}`,
+    filename: `liqs-${asset.toLowerCase()}-${window}.png`,
+  });
+  services = { ...day, charts: { liqs: (asset, window) => (chartsOn ? image(asset, window) : undefined), levels: () => undefined } };
+  fake = await FakeDiscord.start({ guilds: [server] });
+  bot = await startAdapter(fake, services);
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+describe('connecting', () => {
+  it('identifies once with the Guilds intent only (no privileged intents) and caches the server', () => {
+    expect(fake.identifies).toHaveLength(1);
+    expect(fake.identifies[0]!.intents).toBe(1);
+    expect(bot.client.guilds.cache.get(server.id)?.name).toBe('Trading Floor');
+  });
+});
+
+describe('/liqs', () => {
+  it('answers /liqs eth with an embed: title, figures, exchange fields, red for a long flush, window buttons', async () => {
+    const cb = await fake.interact(command('liqs', [str('asset', 'eth')]));
+    expect(cb.type).toBe(4);
+    const embed = cb.data.embeds[0];
+    expect(embed.title).toBe('ETH liquidations · 24h');
+    expect(embed.color).toBe(RED);
+    expect(embed.description).toContain('**$506M** liquidated in 24h');
+    expect(embed.fields.map((f: { name: string }) => f.name)).toEqual(['By exchange', 'Largest']);
+    // "OKX*" marks a sampled venue: the star is escaped, not read as italics.
+    expect(embed.fields[0].value).toContain('**OKX\\***');
+    expect(embed.footer.text).toContain('SYNTHETIC demo data');
+    expect(cb.data.flags ?? 0).toBe(0);
+    expect(cb.data.allowed_mentions).toEqual({ parse: [] });
+    const buttons = cb.data.components[0].components;
+    expect(buttons.map((b: { custom_id: string }) => b.custom_id)).toEqual(['liqs ETH 1h', 'liqs ETH 4h', 'liqs ETH 24h', 'liqs ETH 7d']);
+    expect(buttons.find((b: { label: string }) => b.label === '24h').style).toBe(1); // the current window: primary
+    expect(buttons.find((b: { label: string }) => b.label === '4h').style).toBe(2);
+  });
+
+  it('a window button updates the message it sits on (callback type 7), not a new message', async () => {
+    const first = await fake.interact(command('liqs', [str('asset', 'eth')]));
+    const message = fake.messageJson({ id: '1474453241771589642', channel_id: general.id, embeds: first.data.embeds, components: first.data.components, attachments: [], flags: 0, edits: 0 });
+    const click = buttonClick({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: member(), customId: 'liqs ETH 4h', message });
+    const cb = await fake.interact(click);
+    expect(cb.type).toBe(7);
+    expect(cb.data.embeds[0].title).toBe('ETH liquidations · 4h');
+    expect(cb.data.components[0].components.find((b: { label: string }) => b.label === '4h').style).toBe(1);
+    expect(cb.data.attachments).toEqual([]); // an old chart would be dropped
+  });
+
+  it('attaches the chart as the embed image when the reply has one, deferring first (callback type 5)', async () => {
+    chartsOn = true;
+    try {
+      const it = command('liqs', [str('asset', 'btc'), str('window', '4h')]);
+      const cb = await fake.interact(it);
+      expect(cb.type).toBe(5);
+      const rec = fake.interaction(it.id);
+      const original = await fake.until(() => (rec.original?.edits ? rec.original : undefined), 10_000, 'the deferred reply to be edited');
+      expect(original.embeds[0].title).toBe('BTC liquidations · 4h');
+      expect(original.embeds[0].image).toEqual({ url: 'attachment://liqs-btc-4h.png' });
+      expect(original.attachments).toMatchObject([{ filename: 'liqs-btc-4h.png', size: PNG.length, description: 'BTC liquidations, 4h' }]);
+      const patch = fake.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/${it.token}/messages/@original`))!;
+      expect(patch.authorized).toBe(false); // interaction webhooks carry no bot token
+      expect(patch.files.map((f) => f.name)).toEqual(['liqs-btc-4h.png']);
+    } finally {
+      chartsOn = false;
+    }
+  });
+
+  it('autocompletes assets from the market as they are typed', async () => {
+    const cb = await fake.interact(autocomplete({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: member(), name: 'liqs', options: [{ name: 'asset', type: 3, value: 'b', focused: true }] }));
+    expect(cb.type).toBe(8);
+    expect(cb.data.choices).toEqual([
+      { name: 'BTC', value: 'BTC' },
+      { name: 'BNB', value: 'BNB' },
+    ]);
+  });
+
+  it('answers an unknown asset with an ephemeral sentence', async () => {
+    const cb = await fake.interact(command('liqs', [str('asset', 'notacoin')]));
+    expect(cb.type).toBe(4);
+    expect(cb.data.flags).toBe(EPHEMERAL);
+    expect(cb.data.embeds[0].description).toMatch(/NOTACOIN|notacoin/);
+  });
+});
+
+describe('admin commands', () => {
+  it('refuses /level add to a member without Manage Server, privately', async () => {
+    const cb = await fake.interact(command('level', [sub('add', [str('asset', 'eth'), str('level', '2500')])]));
+    expect(cb.type).toBe(4);
+    expect(cb.data.flags).toBe(EPHEMERAL);
+    expect(cb.data.embeds[0].description).toContain('Only admins');
+    expect(services.market.levels.all().some((l) => l.chat === `discord:${server.id}`)).toBe(false);
+  });
+
+  it('lets a Manage Server admin add a level whose label is shown escaped, never as markdown or a mention', async () => {
+    const label = '**@everyone** [free](https://x.io) <@1234567890>';
+    const cb = await fake.interact(command('level', [sub('add', [str('asset', 'eth'), str('level', '2750-2800'), str('label', label)])], admin()));
+    expect(cb.data.flags ?? 0).toBe(0);
+    expect(cb.data.embeds[0].description).toContain('Watching ETH');
+    const list = await fake.interact(command('level', [sub('list')])); // anyone may list
+    const text: string = list.data.embeds[0].description;
+    expect(text).toContain('\\*\\*\\@everyone\\*\\* \\[free\\]\\(https\\://x.io\\) \\<\\@1234567890\\>');
+    expect(list.data.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('sets the alerts channel when the bot may post there, and stores it as channel:<id>', async () => {
+    const cb = await fake.interact(command('alerts', [sub('channel', [chan('channel', liquidations.id)])], admin(), [liquidations]));
+    expect(cb.data.flags).toBe(EPHEMERAL); // a settings change
+    expect(cb.data.embeds[0].description).toContain('Alerts are ON');
+    expect(services.store.getSubscription(`discord:${server.id}`)).toMatchObject({ target: `channel:${liquidations.id}`, enabled: true });
+  });
+
+  it('names the missing permissions when the bot may not post in the chosen channel, and changes nothing', async () => {
+    const before = services.store.getSubscription(`discord:${server.id}`);
+    const cb = await fake.interact(command('alerts', [sub('channel', [chan('channel', locked.id)])], admin(), [locked]));
+    expect(cb.data.flags).toBe(EPHEMERAL);
+    expect(cb.data.embeds[0].description).toContain("I can't post in \\#locked: missing Send Messages, Attach Files.");
+    expect(services.store.getSubscription(`discord:${server.id}`)).toEqual(before);
+  });
+
+  it('defers (privately) when an answer takes longer than Discord waits, then edits it in', async () => {
+    // A server the gateway has not delivered (an outage): checking the bot's permissions there asks REST, slowly.
+    const dark = guild('Dark Pool', ['alerts']);
+    dark.offline = true;
+    fake.addGuild(dark);
+    fake.delays.push({ path: new RegExp(`^/guilds/${dark.id}$`), ms: 1800 });
+    const alertsChannel = dark.channels[0]!;
+    const it = slashCommand({ applicationId: fake.applicationId, guild: dark, channelId: alertsChannel.id, invoker: admin(), name: 'alerts', options: [sub('channel', [chan('channel', alertsChannel.id)])], resolvedChannels: [alertsChannel] });
+    const cb = await fake.interact(it);
+    expect(cb).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
+    const rec = fake.interaction(it.id);
+    const original = await fake.until(() => (rec.original?.edits ? rec.original : undefined), 10_000, 'the deferred answer');
+    expect(original.embeds[0].description).toContain('Alerts are ON');
+    expect(services.store.getSubscription(`discord:${dark.id}`)?.target).toBe(`channel:${alertsChannel.id}`);
+    // The permission check went to REST: the server, the channel (or its resolved copy) and the bot's member.
+    expect(fake.requests.some((r) => r.path === `/guilds/${dark.id}/members/${fake.applicationId}`)).toBe(true);
+  });
+
+  it('treats the caller of a DM as the admin of their own settings (chat discord:dm:<user>)', async () => {
+    const me = user();
+    const dm = slashCommand({ applicationId: fake.applicationId, channelId: '1374453241771589642', invoker: member(me, 0n), name: 'alerts', options: [sub('status')] });
+    const cb = await fake.interact(dm);
+    expect(cb.type).toBe(4);
+    expect(cb.data.embeds[0].title).toBe('Alerts');
+  });
+});

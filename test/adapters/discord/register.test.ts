@@ -1,0 +1,132 @@
+/**
+ * Slash commands are generated from the same `commands/` modules as every platform, and registered (globally or
+ * to one test server) with one bulk overwrite through DISCORD_API_BASE.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALL_COMMANDS } from '../../../commands/index.js';
+import type { CommandDef } from '../../../commands/types.js';
+import { DiscordApiError } from '../../../src/adapters/discord/errors.js';
+import { INVITE_PERMISSIONS, inviteUrl } from '../../../src/adapters/discord/permissions.js';
+import { registerCommands, slashCommand, slashCommandData } from '../../../src/adapters/discord/register.js';
+import { errorReply } from '../../../src/core/reply.js';
+import { guild } from '../../fakes/discord/payloads.js';
+import { FAKE_TOKEN, FakeDiscord } from '../../fakes/discord/server.js';
+
+const byName = (name: string) => slashCommandData().find((c) => c.name === name)!;
+const optionsOf = (c: { options?: unknown[] }) => (c.options ?? []) as any[];
+
+describe('slashCommandData', () => {
+  it('offers every command but Telegram\'s /start', () => {
+    expect(slashCommandData().map((c) => c.name)).toEqual(ALL_COMMANDS.map((c) => c.name).filter((n) => n !== 'start'));
+  });
+
+  it('/liqs: an asset that autocompletes and a window with fixed choices', () => {
+    const [asset, window] = optionsOf(byName('liqs'));
+    expect(asset).toEqual({ type: 3, name: 'asset', description: expect.any(String), required: false, autocomplete: true });
+    expect(window).toMatchObject({ type: 3, name: 'window', required: false });
+    expect(window.choices.map((c: { value: string }) => c.value)).toEqual(['1h', '4h', '12h', '24h', '7d']);
+  });
+
+  it('subcommands become Discord subcommands, required options first', () => {
+    const level = byName('level');
+    expect(optionsOf(level).map((o) => [o.type, o.name])).toEqual([
+      [1, 'add'],
+      [1, 'remove'],
+      [1, 'list'],
+    ]);
+    const add = optionsOf(level)[0];
+    expect(add.options.map((o: { name: string; required: boolean }) => [o.name, o.required])).toEqual([
+      ['asset', true],
+      ['level', true],
+      ['label', false],
+    ]);
+  });
+
+  it('a channel option accepts text and announcement channels only', () => {
+    const channel = optionsOf(byName('alerts')).find((o) => o.name === 'channel');
+    expect(channel.options).toEqual([{ type: 7, name: 'channel', description: 'The alerts channel', required: true, channel_types: [0, 5] }]);
+  });
+
+  it('mixed public/admin commands stay visible to everyone (checked at run time) and are server-only; all-admin ones need Manage Server', () => {
+    expect(byName('level').default_member_permissions).toBeNull();
+    expect(byName('alerts').default_member_permissions).toBeNull();
+    expect(byName('level').contexts).toEqual([0]);
+    expect(byName('liqs').contexts).toEqual([0, 1]);
+    const settings: CommandDef = {
+      name: 'settings',
+      description: 'Server settings',
+      usage: ['settings'],
+      subcommands: [{ name: 'reset', description: 'Reset', admin: true, options: [] }],
+      run: () => errorReply('no'),
+    };
+    expect(slashCommand(settings).default_member_permissions).toBe('32');
+  });
+
+  it('a number option carries its min and max', () => {
+    const def: CommandDef = {
+      name: 'top',
+      description: 'Largest liquidations',
+      usage: ['top 10'],
+      options: [{ name: 'count', description: 'How many', kind: 'number', min: 1, max: 25 }],
+      run: () => errorReply('no'),
+    };
+    expect(optionsOf(slashCommand(def))[0]).toEqual({ type: 10, name: 'count', description: 'How many', required: false, min_value: 1, max_value: 25 });
+  });
+
+  it("keeps to Discord's name and description rules", () => {
+    const walk = (o: { name: string; description: string; options?: unknown[] }): void => {
+      expect(o.name).toMatch(/^[-_\p{Ll}\p{N}]{1,32}$/u);
+      expect(o.description.length).toBeGreaterThan(0);
+      expect(o.description.length).toBeLessThanOrEqual(100);
+      for (const child of (o.options ?? []) as typeof o[]) walk(child);
+    };
+    for (const c of slashCommandData()) walk(c);
+  });
+});
+
+describe('invite', () => {
+  it('asks for View Channels, Send Messages, Embed Links, Attach Files and Read Message History (117760)', () => {
+    expect(INVITE_PERMISSIONS).toBe(117760n);
+    expect(inviteUrl('1474453241771589642')).toBe('https://discord.com/oauth2/authorize?client_id=1474453241771589642&scope=bot+applications.commands&permissions=117760');
+  });
+});
+
+describe('registerCommands', () => {
+  it('registers to one test server (instant), then globally, asking Discord for the application id when not given', async () => {
+    const server = guild();
+    const fake = await FakeDiscord.start({ guilds: [server] });
+    try {
+      const toGuild = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: server.id, apiBase: fake.apiBase });
+      expect(toGuild).toEqual({ scope: 'guild', applicationId: fake.applicationId, guildId: server.id, commands: ['liqs', 'levels', 'level', 'alerts', 'help'] });
+      const put = fake.requests.find((r) => r.method === 'PUT')!;
+      expect(put.path).toBe(`/applications/${fake.applicationId}/guilds/${server.id}/commands`);
+      expect(put.json).toEqual(JSON.parse(JSON.stringify(slashCommandData())));
+
+      const global = await registerCommands({ token: FAKE_TOKEN, apiBase: fake.apiBase });
+      expect(global).toMatchObject({ scope: 'global', applicationId: fake.applicationId });
+      expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/applications/@me')).toBe(true);
+      expect(fake.commands.get('global')).toHaveLength(5);
+
+      // Once global, the test server's copies are removed so they do not show twice there.
+      const cleared = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: server.id, apiBase: fake.apiBase, clear: true });
+      expect(cleared.commands).toEqual([]);
+      expect(fake.commands.get(server.id)).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('explains a refused token and a server the bot is not in', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      const badToken = registerCommands({ token: 'not-the-token', applicationId: fake.applicationId, apiBase: fake.apiBase });
+      await expect(badToken).rejects.toThrow(/DISCORD_TOKEN/);
+      const notIn = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: '1474453241771589642', apiBase: fake.apiBase }).catch((e: unknown) => e);
+      expect(notIn).toBeInstanceOf(DiscordApiError);
+      expect((notIn as Error).message).toMatch(/Invite the bot to that server first/);
+      expect((notIn as Error).cause).toBeDefined();
+    } finally {
+      await fake.close();
+    }
+  });
+});
