@@ -22,6 +22,11 @@ export interface ChatAdapter {
   readonly platform: Platform;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Whether this process delivers to that destination (a Discord shard process owns only its guilds).
+   * Absent means yes. Entries it does not own stay pending for the process that does.
+   */
+  owns?(to: DeliveryTarget): boolean;
   /** Send a reply to a chat, or edit an earlier message when `editRef` is given. Never throws. */
   deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult>;
 }

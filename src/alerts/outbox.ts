@@ -153,6 +153,8 @@ export class Outbox {
     for (const [chat, q] of this.queues) {
       if (this.lanes.size >= this.concurrency) break;
       if (this.lanes.has(chat) || q.length === 0) continue;
+      const first = q[0]!;
+      if (this.adapterFor(chat)?.owns?.({ chat, ...(first.target !== undefined ? { target: first.target } : {}) }) === false) continue;
       if (q[0]!.nextAttemptAt > now) {
         this.schedule(q[0]!.nextAttemptAt);
         continue;
