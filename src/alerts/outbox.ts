@@ -103,7 +103,9 @@ export class Outbox {
   private isIdle(): boolean {
     if (this.lanes.size) return false;
     const now = this.now();
-    for (const q of this.queues.values()) if (q.length && q[0]!.nextAttemptAt <= now) return false;
+    for (const [chat, q] of this.queues) {
+      if (q.length && q[0]!.nextAttemptAt <= now && this.adapterFor(chat)?.owns?.({ chat, ...(q[0]!.target !== undefined ? { target: q[0]!.target } : {}) }) !== false) return false;
+    }
     return true;
   }
 
