@@ -29,7 +29,7 @@ Usage:
   liqbot levels ASSET --data FILE [--at ISO-8601|ms] [--json] [--chart out.png]
   liqbot import FILE                         load an event file into the store (idempotent)
   liqbot record [--out FILE]                 write the live normalized stream as an event file
-  liqbot register                            register Discord slash commands
+  liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
 
 ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view.`;
 

@@ -17,7 +17,7 @@ import type { Platform } from '../commands/types.js';
 const log = logger('main');
 
 // TEMPORARY until the adapters land: module paths kept out of the type checker.
-const ADAPTERS = { telegram: './adapters/telegram/adapter.js', discord: './adapters/discord/adapter.js', register: './adapters/discord/register.js' } as Record<'telegram' | 'discord' | 'register', string>;
+const ADAPTERS = { telegram: './adapters/telegram/adapter.js' } as Record<'telegram', string>;
 
 /** A stop signal as a promise, so the run can await it. */
 function untilSignal(): { promise: Promise<string>; abort: AbortController } {
@@ -87,7 +87,7 @@ async function start(argv: string[]): Promise<number> {
     adapters.telegram = createTelegramAdapter({ ...env.telegram, services: bot });
   }
   if (env.discord) {
-    const { createDiscordAdapter } = await import(ADAPTERS.discord);
+    const { createDiscordAdapter } = await import('./adapters/discord/adapter.js');
     adapters.discord = createDiscordAdapter({ ...env.discord, services: bot });
   }
   if (!env.telegram && !env.discord) {
@@ -170,14 +170,15 @@ async function recordCmd(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function register(): Promise<number> {
+async function register(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { clear: { type: 'boolean' } } });
   const env = readEnv();
   if (!env.discord) {
     console.error('liqbot register: set DISCORD_TOKEN (and DISCORD_APPLICATION_ID) in .env first');
     return 1;
   }
-  const { registerCommands } = await import(ADAPTERS.register);
-  await registerCommands(env.discord);
+  const { registerCommands } = await import('./adapters/discord/register.js');
+  await registerCommands({ ...env.discord, ...(values.clear ? { clear: true } : {}) });
   return 0;
 }
 
@@ -188,7 +189,7 @@ export async function runService(cmd: string, argv: string[]): Promise<number> {
     case 'record':
       return recordCmd(argv);
     case 'register':
-      return register();
+      return register(argv);
     default:
       throw new Error(`unknown service command ${cmd}`);
   }
