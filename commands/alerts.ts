@@ -28,7 +28,10 @@ function statusReply(sub: Subscription, changed?: string): Reply {
     [`Kinds: ${sub.families.map((f) => (f === 'cascade' ? 'liquidation cascades' : 'level breaks')).join(', ') || 'none'}`],
     [`Smallest cascade posted: ${sub.minUsd > 0 ? usd(sub.minUsd) : 'any'}`],
   ];
-  if (sub.target) lines.push([`Posting to: ${sub.target.startsWith('channel:') ? `<#${sub.target.slice(8)}>` : 'this topic'}`]);
+  if (sub.target) {
+    const channel = sub.target.startsWith('channel:') ? sub.target.slice(8) : undefined;
+    lines.push(['Posting to: ', channel ? { text: `channel ${channel}`, channel } : 'this topic']);
+  }
   return { title: ['Alerts'], blocks: [lines], tone: 'info', ephemeral: changed !== undefined };
 }
 

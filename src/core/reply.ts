@@ -4,7 +4,8 @@
  */
 
 /** A run of text. Plain strings are the common case; flags mark emphasis an adapter may show. */
-export type Span = string | { text: string; bold?: boolean; code?: boolean; tone?: Tone };
+export type Span = string | { text: string; bold?: boolean; code?: boolean; tone?: Tone; channel?: string };
+/** `channel`: a channel id the platform may show as a link (Discord's <#id>); `text` is the fallback. */
 /** One line of text made of spans. */
 export type Line = Span[];
 export type Tone = 'long' | 'short' | 'up' | 'down' | 'muted' | 'warn';

@@ -59,6 +59,7 @@ function inlineCode(text: string): string {
 
 function span(s: Span): string {
   if (typeof s === 'string') return escapeMarkdown(s);
+  if (s.channel && /^\d{5,25}$/.test(s.channel)) return `<#${s.channel}>`;
   if (s.code) return inlineCode(s.text);
   const text = escapeMarkdown(s.text);
   // `** text**` does not render as bold: keep the spaces outside the markers.
