@@ -1,0 +1,203 @@
+/**
+ * The Telegram ChatAdapter: a telegraf bot that answers every command of `commands/` in private chats, groups
+ * (`/liqs@thisbot` too), forum topics and channels, re-runs a command when one of its buttons is pressed
+ * (editing the message in place), and delivers alerts for the outbox. Everything it sends goes through one
+ * sender (sender.ts) and one pacer (pacer.ts), so replies and alerts share Telegram's limits.
+ *
+ * @example
+ *   const telegram = createTelegramAdapter({ token, services });
+ *   await telegram.start(); // long polling; pass `webhook` to receive updates over HTTPS instead
+ *   await telegram.deliver({ chat: 'telegram:-1001234' }, reply);
+ *   await telegram.stop();
+ */
+import http from 'node:http';
+import { once } from 'node:events';
+import { Telegraf } from 'telegraf';
+import type { Reply } from '../../core/reply.js';
+import { logger } from '../../log.js';
+import type { Services } from '../../service.js';
+import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
+import { chatIdOf, threadIdOf } from './context.js';
+import { deliveryFailure, TelegramApiError, translateError } from './errors.js';
+import { followMigration, Interactions } from './interactions.js';
+import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
+import { ChatAdmins } from './permissions.js';
+import { registerCommands } from './register.js';
+import { formatRef, parseRef, TelegramSender, type Destination } from './sender.js';
+
+const log = logger('telegram');
+
+export interface TelegramAdapterOptions {
+  token: string;
+  /** A self-hosted Bot API server (TELEGRAM_API_ROOT), e.g. `http://127.0.0.1:8081`. */
+  apiRoot?: string;
+  /** Receive updates on `port` at the path of `url` (behind a reverse proxy) instead of long polling. */
+  webhook?: { url: string; secret?: string; port: number };
+  services: Services;
+  /** Telegram's rate limits (defaults: TELEGRAM_LIMITS); tests scale them with `scaleLimits`. */
+  limits?: Partial<TelegramLimits>;
+  /** The clock for the admin cache (default Date.now). */
+  now?: () => number;
+  /** How long a chat's admin list is trusted (default 60 s). */
+  adminTtlMs?: number;
+}
+
+export type TelegramAdapter = ChatAdapter & {
+  /** The bot's @username, once started. */
+  readonly username?: string;
+};
+
+/** Updates the bot asks Telegram for. */
+const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
+
+export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAdapter {
+  return new TelegramBot(opts);
+}
+
+class TelegramBot implements TelegramAdapter {
+  readonly platform = 'telegram' as const;
+  username?: string;
+  private readonly bot: Telegraf;
+  private readonly sender: TelegramSender;
+  private readonly interactions: Interactions;
+  private readonly services: Services;
+  /** Work started by updates, chained per chat so a chat's commands are answered in the order they came. */
+  private readonly chains = new Map<number, Promise<void>>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+  private polling?: Promise<void>;
+  private server?: http.Server;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+
+  constructor(private readonly opts: TelegramAdapterOptions) {
+    this.services = opts.services;
+    // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
+    this.bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
+    this.sender = new TelegramSender(this.bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }));
+    const admins = new ChatAdmins({
+      lookup: (chatId) => this.sender.call('getChatAdministrators', (tg) => tg.getChatAdministrators(chatId)).then((list) => list.map((m) => m.user.id)),
+      ...(opts.adminTtlMs !== undefined ? { ttlMs: opts.adminTtlMs } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    this.interactions = new Interactions({ sender: this.sender, admins, services: this.services, me: () => this.bot.botInfo, stopping: this.stopping.signal });
+    this.bot.on('message', (ctx) => this.track(ctx.message.chat.id, () => this.interactions.onMessage(ctx.message)));
+    this.bot.on('channel_post', (ctx) => this.track(ctx.channelPost.chat.id, () => this.interactions.onMessage(ctx.channelPost)));
+    this.bot.on('callback_query', (ctx) => {
+      const q = ctx.callbackQuery;
+      this.track(q.message?.chat.id ?? 0, () => this.interactions.onButton(q));
+    });
+    this.bot.catch((err) => log.error({ err }, 'update handling failed'));
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error('The Telegram adapter starts once; create a new one to start again.');
+    this.state = 'running';
+    let me;
+    try {
+      me = await this.sender.call('getMe', (tg) => tg.getMe());
+    } catch (err) {
+      const e = translateError(err, 'getMe');
+      const hint = e.details.code === 401 || e.details.code === 404 ? 'check TELEGRAM_BOT_TOKEN (BotFather /token)' : 'check the network or TELEGRAM_API_ROOT';
+      throw new Error(`Telegram: could not reach the bot (${e.message}); ${hint}`, { cause: e });
+    }
+    this.bot.botInfo = me;
+    this.username = me.username;
+    await registerCommands(this.sender);
+    if (this.opts.webhook) await this.listen(this.opts.webhook);
+    else {
+      // launch() resolves only when polling stops: keep it to await in stop(), never here.
+      this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
+        const e = translateError(err, 'getUpdates');
+        const hint = e.details.code === 409 ? 'another process polls with this token, or a webhook is set: run one liqbot per bot' : 'restart liqbot';
+        log.error({ err: e }, `Telegram stopped receiving updates; ${hint}`);
+      });
+    }
+    log.info({ bot: me.username, mode: this.opts.webhook ? 'webhook' : 'polling' }, 'Telegram bot started');
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopped';
+    this.stopping.abort();
+    if (wasRunning && this.polling) await this.stopPolling(this.polling);
+    if (this.server) {
+      const server = this.server;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
+    await this.sender.pacer.stop();
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
+    const chatId = chatIdOf(to.chat);
+    if (chatId === undefined) return { ok: false, permanent: true, error: `${to.chat} is not a Telegram chat key (telegram:<chat id>)` };
+    const dest: Destination = { chatId };
+    const thread = threadIdOf(to.target);
+    if (thread !== undefined) dest.threadId = thread;
+    try {
+      const ref = editRef !== undefined ? parseRef(editRef, chatId) : undefined;
+      if (ref) {
+        try {
+          return { ok: true, messageRef: formatRef(await this.sender.edit(ref, reply, 'alert')) };
+        } catch (err) {
+          if (!(err instanceof TelegramApiError && err.kind === 'edit_target_gone')) throw err;
+          log.info({ chat: to.chat }, 'the message to update is gone; posting a new one');
+        }
+      } else if (editRef !== undefined) log.warn({ chat: to.chat, editRef }, 'not a message of this chat; posting a new one');
+      return { ok: true, messageRef: formatRef(await this.sender.send(dest, reply, 'alert')) };
+    } catch (err) {
+      const e = translateError(err, 'deliver');
+      if (e.details.migrateToChatId !== undefined) followMigration(this.services, chatId, e.details.migrateToChatId);
+      return deliveryFailure(e);
+    }
+  }
+
+  private async listen(webhook: NonNullable<TelegramAdapterOptions['webhook']>): Promise<void> {
+    const path = new URL(webhook.url).pathname || '/';
+    const callback = this.bot.webhookCallback(path, webhook.secret ? { secretToken: webhook.secret } : {});
+    const server = http.createServer((req, res) => void callback(req, res));
+    this.server = server;
+    server.listen(webhook.port);
+    try {
+      await once(server, 'listening');
+    } catch (err) {
+      throw new Error(`Telegram webhook: cannot listen on port ${webhook.port} (${(err as Error).message}); check TELEGRAM_WEBHOOK_PORT`, { cause: err });
+    }
+    await this.sender.call('setWebhook', (tg) =>
+      tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], ...(webhook.secret ? { secret_token: webhook.secret } : {}) }),
+    );
+  }
+
+  /** bot.stop() throws until launch() has started polling (it calls deleteWebhook first): try until it takes. */
+  private async stopPolling(polling: Promise<void>): Promise<void> {
+    let settled = false;
+    void polling.finally(() => (settled = true));
+    while (!settled) {
+      try {
+        this.bot.stop('liqbot stopping');
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    await polling;
+  }
+
+  /** Run an update's work in the background (the update loop moves on), after the same chat's earlier work. */
+  private track(chatId: number, work: () => Promise<void>): void {
+    if (this.state === 'stopped') return;
+    const prev = this.chains.get(chatId) ?? Promise.resolve();
+    const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: chatId }, 'update handling failed'));
+    this.chains.set(chatId, p);
+    this.inflight.add(p);
+    void p.finally(() => {
+      this.inflight.delete(p);
+      if (this.chains.get(chatId) === p) this.chains.delete(chatId);
+    });
+  }
+}
+
+export { scaleLimits, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';

@@ -1,0 +1,101 @@
+/**
+ * From a Telegram update to what every command takes, as pure functions: which command line a message carries
+ * (and whether it is addressed to this bot), the chat it belongs to (`telegram:<chat id>`, with the forum topic
+ * as `target`), who is asking, and where the answer goes.
+ */
+import type { CallbackQuery, Chat, Message, User } from 'telegraf/types';
+import { findCommand, parseCommandLine } from '../../../commands/index.js';
+import type { ChatInfo, CommandContext } from '../../../commands/types.js';
+import type { Services } from '../../service.js';
+import type { Asker } from './permissions.js';
+import type { Destination } from './sender.js';
+
+export const CHAT_PREFIX = 'telegram:';
+
+/** `telegram:-1001234` → -1001234 (a number when it is one, e.g. not `@channelname`). */
+export function chatIdOf(key: string): number | string | undefined {
+  if (!key.startsWith(CHAT_PREFIX)) return undefined;
+  const id = key.slice(CHAT_PREFIX.length);
+  if (/^-?\d{1,20}$/.test(id)) return Number(id);
+  return /^@\w{4,64}$/.test(id) ? id : undefined;
+}
+
+/** A topic thread id carried in `DeliveryTarget.target` / `ChatInfo.target`. */
+export function threadIdOf(target: string | undefined): number | undefined {
+  return target !== undefined && /^\d{1,12}$/.test(target) ? Number(target) : undefined;
+}
+
+/** Messages in a forum topic carry its thread id; other threads (reply chains) are not places to post. */
+export function topicOf(msg: Message | undefined): number | undefined {
+  return msg?.is_topic_message && msg.message_thread_id !== undefined ? msg.message_thread_id : undefined;
+}
+
+export function chatInfo(chat: Chat, threadId?: number): ChatInfo {
+  const info: ChatInfo = {
+    key: `${CHAT_PREFIX}${chat.id}`,
+    platform: 'telegram',
+    kind: chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group',
+  };
+  const title = 'title' in chat ? chat.title : [chat.first_name, chat.last_name].filter(Boolean).join(' ') || undefined;
+  if (title) info.title = title;
+  if (threadId !== undefined) info.target = String(threadId);
+  return info;
+}
+
+export function userInfo(from: User | undefined, senderChat: Chat | undefined): { id: string; name?: string } {
+  if (from && !senderChat) {
+    const name = from.username ? `@${from.username}` : [from.first_name, from.last_name].filter(Boolean).join(' ');
+    return name ? { id: String(from.id), name } : { id: String(from.id) };
+  }
+  const chat = senderChat ?? undefined;
+  if (!chat) return { id: 'unknown' };
+  const title = 'title' in chat ? chat.title : undefined;
+  return title ? { id: `chat:${chat.id}`, name: title } : { id: `chat:${chat.id}` };
+}
+
+export function askerOf(chat: Chat, from: User | undefined, senderChat: Chat | undefined): Asker {
+  const a: Asker = { chatId: chat.id, chatType: chat.type };
+  if (from && !senderChat) a.userId = from.id;
+  if (senderChat) a.senderChatId = senderChat.id;
+  return a;
+}
+
+export type CommandVerdict =
+  /** Run it. */
+  | { run: true; line: string }
+  /** Not for us: no command, another bot's, or an unknown command in a group (other bots may know it). */
+  | { run: false; why: 'no_command' | 'other_bot' | 'not_ours' };
+
+/**
+ * The command line of a message (`/liqs@bot eth 4h`), if it starts with a bot command addressed to this bot.
+ * An unknown command is answered in private chats, or when addressed to us by name; ignored elsewhere.
+ */
+export function commandIn(msg: Message, username: string | undefined): CommandVerdict {
+  if (!('text' in msg)) return { run: false, why: 'no_command' };
+  const first = msg.entities?.[0];
+  if (!first || first.type !== 'bot_command' || first.offset !== 0) return { run: false, why: 'no_command' };
+  const parsed = parseCommandLine(msg.text);
+  if (!parsed) return { run: false, why: 'no_command' };
+  if (parsed.botName !== undefined && parsed.botName.toLowerCase() !== username?.toLowerCase()) return { run: false, why: 'other_bot' };
+  if (!findCommand(parsed.name) && msg.chat.type !== 'private' && parsed.botName === undefined) return { run: false, why: 'not_ours' };
+  return { run: true, line: msg.text };
+}
+
+/** Where the answer to a message goes: the same chat and topic, replying to it. */
+export function answerTo(msg: Message): Destination {
+  const d: Destination = { chatId: msg.chat.id, replyTo: msg.message_id };
+  const topic = topicOf(msg);
+  if (topic !== undefined) d.threadId = topic;
+  return d;
+}
+
+/** The pressed button's message, when it can still be edited (Telegram sends date 0 for inaccessible ones). */
+export function pressedMessage(q: CallbackQuery): Message | undefined {
+  const m = q.message;
+  return m && m.date !== 0 ? (m as Message) : undefined;
+}
+
+/** The command context for a message (or the bot's message under a pressed button) and whoever acted on it. */
+export function toContext(msg: Message, from: User | undefined, senderChat: Chat | undefined, isAdmin: boolean, services: Services): CommandContext {
+  return { chat: chatInfo(msg.chat, topicOf(msg)), user: userInfo(from, senderChat), isAdmin, now: services.now(), services };
+}

@@ -1,0 +1,213 @@
+/**
+ * Renders neutral replies as Telegram messages: HTML parse mode (bold title, bold/code/italic spans, fields
+ * as bold headings), an inline keyboard whose buttons carry their command line as callback_data, and the
+ * splitting that keeps every message within Telegram's limits (4096 characters of text, 1024 of caption,
+ * counted after entity parsing). Every piece of user or exchange text goes through `escapeHtml`, the
+ * adapter's one escaper, so a label like `<b>` or `a_b*c` arrives verbatim and never breaks a message.
+ */
+import type { Button, Line, Reply, Span } from '../../core/reply.js';
+
+/** Telegram's limits on one message, in characters (UTF-16 code units) of visible text. */
+export const MESSAGE_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+/** callback_data is at most 64 bytes (UTF-8). */
+export const CALLBACK_DATA_MAX_BYTES = 64;
+/** Buttons per keyboard row: four fit a phone screen. */
+const BUTTONS_PER_ROW = 4;
+
+/** The one escaper: in HTML parse mode only `<`, `>` and `&` are special. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** A run of text with its markup; `text` is raw (unescaped) so its length is what Telegram counts. */
+interface Piece {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+  code?: boolean;
+}
+type RLine = Piece[];
+/** A title, a block, a field or the footer: splitting prefers these boundaries. */
+type Section = RLine[];
+
+function piece(s: Span, bold = false): Piece {
+  if (typeof s === 'string') return bold ? { text: s, bold } : { text: s };
+  const p: Piece = { text: s.text };
+  if (s.bold || bold) p.bold = true;
+  if (s.code) p.code = true;
+  if (s.tone === 'muted') p.italic = true;
+  return p;
+}
+
+const rline = (l: Line, bold = false): RLine => l.map((s) => piece(s, bold));
+
+function sections(r: Reply): Section[] {
+  const out: Section[] = [];
+  if (r.title) out.push([rline(r.title, true)]);
+  for (const block of r.blocks) out.push(block.map((l) => rline(l)));
+  for (const f of r.fields ?? []) out.push([[{ text: f.name, bold: true }], ...f.value.map((l) => rline(l))]);
+  if (r.footer) out.push([rline(r.footer)]);
+  return out.filter((s) => s.length > 0);
+}
+
+function pieceHtml(p: Piece, plain = false): string {
+  if (p.text === '' || plain) return p.text;
+  let h = escapeHtml(p.text);
+  if (p.code) h = `<code>${h}</code>`;
+  if (p.italic) h = `<i>${h}</i>`;
+  if (p.bold) h = `<b>${h}</b>`;
+  return h;
+}
+
+const lineLength = (l: RLine) => l.reduce((n, p) => n + p.text.length, 0);
+const lineHtml = (l: RLine, plain = false) => l.map((p) => pieceHtml(p, plain)).join('');
+
+/** Cut `text` to at most `max` UTF-16 units without splitting a surrogate pair. */
+function cut(text: string, max: number): [string, string] {
+  let at = Math.min(max, text.length);
+  const c = text.charCodeAt(at - 1);
+  if (at < text.length && c >= 0xd800 && c <= 0xdbff) at--;
+  return [text.slice(0, at), text.slice(at)];
+}
+
+/** Break one over-long line into lines of at most `limit` characters (a 10,000-character label, say). */
+function breakLine(l: RLine, limit: number): RLine[] {
+  const out: RLine[] = [];
+  let cur: RLine = [];
+  let room = limit;
+  for (const p of l) {
+    let rest = p.text;
+    while (rest.length > 0) {
+      if (room === 0) {
+        out.push(cur);
+        cur = [];
+        room = limit;
+      }
+      const [head, tail] = cut(rest, room);
+      if (head.length === 0) {
+        if (cur.length === 0) {
+          // A limit of one character cannot hold a surrogate pair: let the pair through whole.
+          cur.push({ ...p, text: rest.slice(0, 2) });
+          rest = rest.slice(2);
+          room = 0;
+        } else room = 0; // only the first half of a pair fits here: start a new line
+        continue;
+      }
+      cur.push({ ...p, text: head });
+      room -= head.length;
+      rest = tail;
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** A message being filled: its HTML and how many visible characters it has. */
+class Message {
+  html = '';
+  length = 0;
+  add(sep: string, html: string, length: number): void {
+    if (this.length > 0 || this.html !== '') {
+      this.html += sep;
+      this.length += sep.length;
+    }
+    this.html += html;
+    this.length += length;
+  }
+}
+
+/**
+ * The reply as HTML messages of at most `limit` visible characters each: whole sections where they fit, then
+ * whole lines, and only a single line longer than a message is cut inside. Never returns an empty list.
+ * `plain`: the same messages as plain text with no markup (for a send without parse mode).
+ */
+export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): string[] {
+  const html = (lines: RLine[]) => lines.map((l) => lineHtml(l, plain)).join('\n');
+  const parts: Message[] = [];
+  let cur = new Message();
+  const flush = () => {
+    if (cur.length > 0) parts.push(cur);
+    cur = new Message();
+  };
+  for (const section of sections(r)) {
+    const lengths = section.map(lineLength);
+    const total = lengths.reduce((a, b) => a + b, 0) + section.length - 1;
+    const sep = cur.length > 0 ? 2 : 0;
+    if (cur.length + sep + total <= limit) {
+      cur.add('\n\n', html(section), total);
+      continue;
+    }
+    if (total <= limit) {
+      flush();
+      cur.add('', html(section), total);
+      continue;
+    }
+    // A section longer than a message: fill line by line, starting on a fresh message.
+    flush();
+    section.forEach((line, i) => {
+      for (const l of lengths[i]! <= limit ? [line] : breakLine(line, limit)) {
+        const n = lineLength(l);
+        if (cur.length > 0 && cur.length + 1 + n > limit) flush();
+        cur.add('\n', lineHtml(l, plain), n);
+      }
+    });
+  }
+  flush();
+  const out = parts.filter((m) => m.html.trim() !== '').map((m) => m.html);
+  // Telegram refuses an empty message; a reply with nothing to say still says something.
+  return out.length ? out : ['…'];
+}
+
+/** The reply as one HTML message of at most `limit` characters, ending in "…" when something was left out. */
+export function renderSingle(r: Reply, limit = MESSAGE_LIMIT): string {
+  const whole = renderMessages(r, limit);
+  if (whole.length === 1) return whole[0]!;
+  return `${renderMessages(r, limit - 2)[0]!}\n…`;
+}
+
+/** Whether the whole reply fits in one message (or caption) of `limit` characters. */
+export function fitsIn(r: Reply, limit: number): boolean {
+  return renderMessages(r, limit).length === 1;
+}
+
+/** The caption of a chart sent apart from a long text: the title, or the chart's own description. */
+export function chartCaption(r: Reply): string {
+  const title: Reply = { blocks: [], title: r.title ?? [r.image?.alt ?? ''] };
+  return renderSingle(title, CAPTION_LIMIT);
+}
+
+export interface InlineButton {
+  text: string;
+  callback_data: string;
+}
+export interface InlineKeyboard {
+  inline_keyboard: InlineButton[][];
+}
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** Whether a button's command line fits in callback_data. */
+export function fitsCallbackData(command: string): boolean {
+  return command.length > 0 && utf8Bytes(command) <= CALLBACK_DATA_MAX_BYTES;
+}
+
+/**
+ * The reply's buttons as an inline keyboard (button labels are plain text: no escaping). A button whose command
+ * does not fit in callback_data could never work and is left out; `dropped` names those for a log line.
+ */
+export function keyboard(buttons: readonly Button[] | undefined): { markup?: InlineKeyboard; dropped: string[] } {
+  const dropped: string[] = [];
+  const row: InlineButton[] = [];
+  for (const b of buttons ?? []) {
+    if (!fitsCallbackData(b.command)) {
+      dropped.push(b.command);
+      continue;
+    }
+    row.push({ text: b.active ? `• ${b.label} •` : b.label, callback_data: b.command });
+  }
+  if (row.length === 0) return { dropped };
+  const rows: InlineButton[][] = [];
+  for (let i = 0; i < row.length; i += BUTTONS_PER_ROW) rows.push(row.slice(i, i + BUTTONS_PER_ROW));
+  return { markup: { inline_keyboard: rows }, dropped };
+}

@@ -1,0 +1,165 @@
+/**
+ * `deliver()`, the outbox's way into Telegram: posts and edits, topics, charts, and what each Bot API failure
+ * becomes (wait and retry, give the chat up, or retry later); it never throws and never drops.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { b, type Reply, type ReplyImage } from '../../../src/core/reply.js';
+import { alice, pressButton, sendCommand } from '../../fakes/telegram/updates.js';
+import { startHarness, type Harness } from './harness.js';
+
+/** A PNG signature and a few bytes: the fake checks that a photo arrived, not what it shows. */
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+let renders = 0;
+const image = (name = 'chart.png'): ReplyImage => ({
+  render: async () => {
+    renders++;
+    return PNG;
+  },
+  width: 1200,
+  height: 675,
+  alt: 'ETH chart',
+  filename: name,
+});
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ services: { charts: { liqs: () => image('liqs.png'), levels: () => undefined } } });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const short = (title: string): Reply => ({ title: [title], blocks: [[['Longs ', b('$1.2M')]]] });
+
+describe('posting', () => {
+  it('posts a reply and returns a ref it can edit later', async () => {
+    const r = await h.adapter.deliver({ chat: 'telegram:-300' }, short('first'));
+    expect(r).toEqual({ ok: true, messageRef: expect.stringMatching(/^-300:\d+$/) });
+    const [m] = h.fake.sentTo(-300);
+    expect(m!.text).toBe('first\n\nLongs $1.2M');
+    expect(r.ok && r.messageRef).toBe(`-300:${m!.messageId}`);
+  });
+
+  it('posts into the topic named by the target', async () => {
+    await h.adapter.deliver({ chat: 'telegram:-1000000000301', target: '12' }, short('topic'));
+    expect(h.fake.sentTo(-1_000_000_000_301)[0]!.threadId).toBe(12);
+  });
+
+  it('edits the running message when given its ref; an unchanged edit is success; a deleted one is posted anew', async () => {
+    const first = await h.adapter.deliver({ chat: 'telegram:-302' }, short('cascade $1M'));
+    if (!first.ok) throw new Error(first.error);
+    const edited = await h.adapter.deliver({ chat: 'telegram:-302' }, short('cascade $5M'), first.messageRef);
+    expect(edited).toEqual({ ok: true, messageRef: first.messageRef });
+    expect(h.fake.sentTo(-302)).toHaveLength(1);
+    expect(h.fake.sentTo(-302)[0]!.text).toContain('cascade $5M');
+    expect(h.fake.sentTo(-302)[0]!.history).toEqual(['cascade $1M\n\nLongs $1.2M']);
+
+    expect(await h.adapter.deliver({ chat: 'telegram:-302' }, short('cascade $5M'), first.messageRef)).toEqual({ ok: true, messageRef: first.messageRef });
+
+    h.fake.messages.delete(first.messageRef);
+    const again = await h.adapter.deliver({ chat: 'telegram:-302' }, short('cascade $9M'), first.messageRef);
+    expect(again.ok && again.messageRef).not.toBe(first.messageRef);
+    expect(h.fake.sentTo(-302).at(-1)!.text).toContain('cascade $9M');
+  });
+
+  it('splits a very long hostile reply into messages Telegram accepts, the label arriving verbatim', async () => {
+    const label = '<b>a_b*c &amp; </b>'.repeat(600);
+    const r = await h.adapter.deliver({ chat: 'telegram:-303' }, { title: ['Level'], blocks: [[['Label: ', b(label)]], [['next block']]] });
+    expect(r.ok).toBe(true);
+    const sent = h.fake.sentTo(-303);
+    expect(sent.length).toBeGreaterThan(2);
+    for (const m of sent) expect(m.text.length).toBeLessThanOrEqual(4096);
+    expect(sent.map((m) => m.text).join('')).toContain(`Label: ${label}`);
+    expect(sent.at(-1)!.text.endsWith(`${label.slice(-20)}\n\nnext block`)).toBe(true);
+  });
+});
+
+describe('failures', () => {
+  it('turns a 429 into retryAfterMs from retry_after, holds the chat that long, then delivers', async () => {
+    const clear = h.fake.fail({ chatId: -310, times: 1, error: { code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 } });
+    expect(await h.adapter.deliver({ chat: 'telegram:-310' }, short('storm'))).toEqual({ ok: false, permanent: false, retryAfterMs: 1000, error: expect.stringContaining('429') });
+    const refusedAt = h.fake.calls.filter((c) => c.status === 429).at(-1)!.at;
+    clear();
+    expect((await h.adapter.deliver({ chat: 'telegram:-310' }, short('storm'))).ok).toBe(true);
+    const [m] = h.fake.events(-310);
+    expect(m!.at - refusedAt).toBeGreaterThanOrEqual(1000);
+  });
+
+  it.each([
+    [403, 'Forbidden: bot was blocked by the user'],
+    [403, 'Forbidden: bot was kicked from the supergroup chat'],
+    [403, 'Forbidden: bot is not a member of the channel chat'],
+    [400, 'Bad Request: chat not found'],
+    [400, 'Bad Request: message thread not found'],
+  ])('gives the chat up on %i %s', async (code, description) => {
+    const chat = -320 - Math.floor(Math.random() * 1000);
+    h.fake.fail({ chatId: chat, error: { code, description } });
+    expect(await h.adapter.deliver({ chat: `telegram:${chat}` }, short('x'))).toEqual({ ok: false, permanent: true, error: expect.stringContaining(description) });
+  });
+
+  it('retries later on 5xx and network trouble (not permanent, no retry-after)', async () => {
+    const clear = h.fake.fail({ chatId: -330, error: 'http502' });
+    const r = await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'));
+    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringContaining('502') });
+    clear();
+    expect((await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'))).ok).toBe(true);
+  });
+
+  it('refuses a chat key of another platform without throwing', async () => {
+    expect(await h.adapter.deliver({ chat: 'discord:123' }, short('x'))).toMatchObject({ ok: false, permanent: true });
+  });
+
+  it('moves the alerts of a group upgraded to a supergroup to its new id', async () => {
+    h.store.putSubscription({ chat: 'telegram:-340', enabled: true, assets: ['ETH'], families: ['cascade'], minUsd: 0, updatedAt: 0 });
+    h.fake.fail({ chatId: -340, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: -1_000_000_000_340 } });
+    expect(await h.adapter.deliver({ chat: 'telegram:-340' }, short('x'))).toMatchObject({ ok: false, permanent: true });
+    expect(h.store.getSubscription('telegram:-1000000000340')).toMatchObject({ enabled: true, assets: ['ETH'] });
+  });
+});
+
+describe('charts', () => {
+  it('sends a chart as a photo captioned with the reply when it fits 1024 characters', async () => {
+    const r = await h.adapter.deliver({ chat: 'telegram:-350' }, { ...short('ETH'), image: image(), buttons: [{ label: '4h', command: 'liqs ETH 4h' }] });
+    const [m] = h.fake.sentTo(-350);
+    expect(m).toMatchObject({ kind: 'photo', text: 'ETH\n\nLongs $1.2M', photoName: 'chart.png', photoBytes: PNG.length });
+    expect(m!.keyboard?.flat()[0]?.callback_data).toBe('liqs ETH 4h');
+    expect(r.ok && r.messageRef).toBe(`-350:${m!.messageId}:photo`);
+  });
+
+  it('sends a long reply as the chart (captioned with the title) then the text answering it, buttons under the text', async () => {
+    const long: Reply = { title: ['<ETH> long'], blocks: [[['x'.repeat(1500)]]], image: image(), buttons: [{ label: '4h', command: 'liqs ETH 4h' }] };
+    const r = await h.adapter.deliver({ chat: 'telegram:-351' }, long);
+    const [chart, text] = h.fake.sentTo(-351);
+    expect(chart).toMatchObject({ kind: 'photo', text: '<ETH> long' });
+    expect(chart!.keyboard).toBeUndefined();
+    expect(text).toMatchObject({ kind: 'text', replyTo: chart!.messageId });
+    expect(text!.keyboard).toBeDefined();
+    expect(r.ok && r.messageRef).toBe(`-351:${text!.messageId}:chart${chart!.messageId}`);
+  });
+
+  it('answers /liqs with the chart and its caption; a button swaps both in place', async () => {
+    const chat = -352;
+    sendCommand(h.fake, chat, '/liqs eth', { from: alice });
+    await h.fake.waitFor(() => h.fake.sentTo(chat).length === 1, 'the /liqs photo');
+    const [m] = h.fake.sentTo(chat);
+    expect(m).toMatchObject({ kind: 'photo', photoName: 'liqs.png' });
+    expect(m!.text).toContain('ETH liquidations · 24h');
+    const rendered = renders;
+    pressButton(h.fake, chat, m!.messageId, '4h');
+    await h.fake.waitFor(() => h.fake.message(chat, m!.messageId)!.history.length === 1, 'the photo edited');
+    expect(h.fake.callsOf('editMessageMedia').some((c) => Number(c.params.chat_id) === chat)).toBe(true);
+    expect(h.fake.message(chat, m!.messageId)!.text).toContain('ETH liquidations · 4h');
+    expect(renders).toBe(rendered + 1);
+    expect(h.fake.sentTo(chat)).toHaveLength(1);
+  });
+
+  it('edits both the text and the chart above it when a button under a long reply is pressed', async () => {
+    const long = (w: string): Reply => ({ title: [`ETH ${w}`], blocks: [[['y'.repeat(1500)]]], image: image(`${w}.png`), buttons: [{ label: '4h', command: 'liqs ETH 4h' }] });
+    await h.adapter.deliver({ chat: 'telegram:-353' }, long('24h'));
+    const [chart, text] = h.fake.sentTo(-353);
+    pressButton(h.fake, -353, text!.messageId, '4h');
+    await h.fake.waitFor(() => h.fake.message(-353, chart!.messageId)!.history.length === 1, 'the chart replaced');
+    expect(h.fake.message(-353, chart!.messageId)).toMatchObject({ photoName: 'liqs.png' });
+    expect(h.fake.message(-353, text!.messageId)!.text).toContain('ETH liquidations · 4h');
+  });
+});
