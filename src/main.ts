@@ -16,8 +16,6 @@ import type { Platform } from '../commands/types.js';
 
 const log = logger('main');
 
-// TEMPORARY until the adapters land: module paths kept out of the type checker.
-const ADAPTERS = { telegram: './adapters/telegram/adapter.js' } as Record<'telegram', string>;
 
 /** A stop signal as a promise, so the run can await it. */
 function untilSignal(): { promise: Promise<string>; abort: AbortController } {
@@ -83,7 +81,7 @@ async function start(argv: string[]): Promise<number> {
   if (!values.replay) bot.restore();
 
   if (env.telegram) {
-    const { createTelegramAdapter } = await import(ADAPTERS.telegram);
+    const { createTelegramAdapter } = await import('./adapters/telegram/adapter.js');
     adapters.telegram = createTelegramAdapter({ ...env.telegram, services: bot });
   }
   if (env.discord) {

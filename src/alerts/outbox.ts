@@ -216,7 +216,7 @@ export class Outbox {
         this.inflight.delete(e.id);
       }
       if (result.ok) {
-        this.store.markSent(e.id, editRef ?? result.messageRef);
+        this.store.markSent(e.id, result.messageRef);
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
         q.shift();

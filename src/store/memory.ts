@@ -243,10 +243,12 @@ class MemoryStore implements Store {
 
   sentMessageRef(chat: ChatKey, editKey: string): string | undefined {
     this.assertOpen(`read a sent message of ${chat} from`);
+    // The latest: an edit whose message was gone re-posted it, and later edits belong on the new one.
+    let ref: string | undefined;
     for (const e of this.outbox.values()) {
-      if (e.chat === chat && e.editKey === editKey && e.status === 'sent') return e.messageRef;
+      if (e.chat === chat && e.editKey === editKey && e.status === 'sent') ref = e.messageRef;
     }
-    return undefined;
+    return ref;
   }
 
   pruneOutbox(beforeMs: number): number {

@@ -153,7 +153,7 @@ function prepareStatements(db: Database.Database) {
     markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, message_ref = ? WHERE id = ? AND status = 'pending'"),
     markRetry: p("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
     markDropped: p("UPDATE outbox SET status = 'dropped', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'"),
-    sentRef: p("SELECT message_ref FROM outbox WHERE chat = ? AND edit_key = ? AND status = 'sent' ORDER BY id LIMIT 1").pluck(),
+    sentRef: p("SELECT message_ref FROM outbox WHERE chat = ? AND edit_key = ? AND status = 'sent' ORDER BY id DESC LIMIT 1").pluck(),
     pruneOutbox: p("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < ?"),
 
     recordGap: p('INSERT INTO gaps (exchange, from_ms, to_ms, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET reason = excluded.reason'),

@@ -119,7 +119,7 @@ export interface Store {
   markSent(id: number, messageRef: string): void;
   markRetry(id: number, nextAttemptAt: number, error: string): void;
   markDropped(id: number, error: string): void;
-  /** The message a chat got for the first (lowest id) sent entry with this editKey, if any. */
+  /** The message the latest sent entry with this editKey lives in (an edit may have had to re-post it). */
   sentMessageRef(chat: ChatKey, editKey: string): string | undefined;
   /** Delete sent/dropped entries created before `beforeMs`; returns how many. Their alertKeys may then be queued again. */
   pruneOutbox(beforeMs: number): number;

@@ -308,7 +308,7 @@ export function storeContract(name: string, open: () => Store): void {
         expect(store.sentMessageRef('telegram:-1', 'x')).toBeUndefined();
       });
 
-      it('finds the message of the earliest sent entry of a chat with an edit key', () => {
+      it('finds the message of the latest sent entry of a chat with an edit key', () => {
         const store = fresh();
         const [start, update, other, unsent] = store.enqueue([
           entry('telegram:-1', 'c1:start', { editKey: 'c1' }),
@@ -317,10 +317,11 @@ export function storeContract(name: string, open: () => Store): void {
           entry('telegram:-1', 'c2:start', { editKey: 'c2' }),
         ]);
         expect(store.sentMessageRef('telegram:-1', 'c1')).toBeUndefined();
-        store.markSent(update!, 'tg-2'); // sent first, but queued after the start
         store.markSent(start!, 'tg-1');
-        store.markSent(other!, 'dc-1');
         expect(store.sentMessageRef('telegram:-1', 'c1')).toBe('tg-1');
+        store.markSent(update!, 'tg-2'); // the edit had to re-post: later edits go to the new message
+        store.markSent(other!, 'dc-1');
+        expect(store.sentMessageRef('telegram:-1', 'c1')).toBe('tg-2');
         expect(store.sentMessageRef('discord:9', 'c1')).toBe('dc-1');
         store.markDropped(unsent!, 'forbidden');
         expect(store.sentMessageRef('telegram:-1', 'c2')).toBeUndefined();
