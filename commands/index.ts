@@ -11,12 +11,13 @@ import { helpCommand, startCommand } from './help.js';
 import { level } from './level.js';
 import { levels } from './levels.js';
 import { liqs } from './liqs.js';
+import { oi } from './oi.js';
 import { CommandLimiter } from './limits.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from './types.js';
 
 const log = logger('commands');
 
-export const COMMANDS: readonly CommandDef[] = [liqs, levels, level, alerts];
+export const COMMANDS: readonly CommandDef[] = [liqs, levels, oi, level, alerts];
 export const ALL_COMMANDS: readonly CommandDef[] = [...COMMANDS, helpCommand(() => ALL_COMMANDS), startCommand(() => ALL_COMMANDS)];
 
 export function findCommand(name: string): CommandDef | undefined {

@@ -1,6 +1,7 @@
 /** `/levels <asset>`: price, every level with role, distance and state, and how the structure reads. */
 import { parseAsset } from '../src/core/parse.js';
 import { levelsReply } from '../src/core/replies.js';
+import { estimateLiqMap } from '../src/core/liqmap.js';
 import { errorReply } from '../src/core/reply.js';
 import type { CommandDef } from './types.js';
 
@@ -15,7 +16,7 @@ export const levels: CommandDef = {
     if (!asset.ok) return errorReply(asset.message);
     const status = market.levelStatus(asset.value, ctx.chat.key);
     const summary = market.summary(asset.value, '24h', 86_400_000);
-    const reply = levelsReply(status, summary.coverage);
+    const reply = levelsReply(status, summary.coverage, estimateLiqMap(market, asset.value, market.clock));
     const image = status.levels.length && status.price !== undefined ? charts?.levels(asset.value, ctx.chat.key) : undefined;
     if (image) reply.image = image;
     return reply;

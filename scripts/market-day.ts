@@ -203,6 +203,13 @@ function leverageEvents(a: AssetDay, day: number, candles: ReturnType<typeof pri
     total += Math.max(0, -r) ** 2;
     cum.push(total);
   }
+  // Hourly candles for the days the open interest was built, so the estimated map knows the entry prices.
+  const p0 = a.path[0]![1];
+  for (let h = 72; h >= 1; h--) {
+    const mid = p0 * (1 + 0.012 * Math.sin(h / 5));
+    const d = priceDigits(mid);
+    out.push({ type: 'candle', ts: day - h * HOUR, exchange: 'bybit', symbol, timeframe: '1h', open: round(mid * 0.998, d), high: round(mid * 1.004, d), low: round(mid * 0.996, d), close: round(mid * 1.001, d) });
+  }
   for (const [ex, oi] of Object.entries(lv.oiUsd)) {
     for (let d = 3; d >= 1; d--) {
       for (let hr = 0; hr < 24; hr += 1) {

@@ -46,7 +46,8 @@ export class LiqBot implements Services {
     if (opts.charts) this.charts = opts.charts;
     this.batchSize = opts.batchSize ?? 500;
     this.market = new Market(opts.config);
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, now: this.now, ...opts.outbox });
+    // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, ...opts.outbox });
   }
 
   /**

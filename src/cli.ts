@@ -10,6 +10,8 @@ import { renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { parseAsset } from './core/parse.js';
 import { levelKey } from './core/levels.js';
+import { leverageSnapshot, oiReply } from './core/leverage-view.js';
+import { estimateLiqMap, liqmapComparison } from './core/liqmap.js';
 import { alertReply, levelsReply, marketReply, summaryReply } from './core/replies.js';
 import { lineText } from './core/reply.js';
 import { stamp } from './core/money.js';
@@ -182,7 +184,13 @@ async function cmdDemo(): Promise<number> {
   console.log(renderTerminal(summaryReply(run.market.summary('ETH', '24h', WINDOW_MS['24h']), ALL_WINDOWS), c));
   rule('/levels eth');
   const st = run.market.levelStatus('ETH');
-  console.log(renderTerminal(levelsReply(st, run.market.summary('ETH', '24h', WINDOW_MS['24h']).coverage), c));
+  const map = estimateLiqMap(run.market, 'ETH', run.market.clock);
+  console.log(renderTerminal(levelsReply(st, run.market.summary('ETH', '24h', WINDOW_MS['24h']).coverage, map), c));
+  rule('/oi eth');
+  const lev = leverageSnapshot(run.market.leverage, 'ETH', run.market.clock - WINDOW_MS['24h'], run.market.clock);
+  if (lev) console.log(renderTerminal(oiReply(lev, { window: '24h', windows: ALL_WINDOWS, synthetic: true, ...(map ? { map } : {}) }), c));
+  rule('The estimated liquidation map against what happened (an ESTIMATE, checked on the replayed day)');
+  for (const line of liqmapComparison(run.market, ['ETH'])) console.log(line);
   return 0;
 }
 

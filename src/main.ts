@@ -113,6 +113,7 @@ async function start(argv: string[]): Promise<number> {
   const stop = untilSignal();
   let feeds: { stop(): Promise<void>; statuses(): import('./feeds/contract.js').FeedStatus[] } | undefined;
   let replayDone: Promise<void> | undefined;
+  let leverage: { stop(): Promise<void> } | undefined;
   if (values.replay) {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
@@ -122,6 +123,8 @@ async function start(argv: string[]): Promise<number> {
       dataDir: env.dataDir,
       sink: { event: (e) => bot.ingest(e), gap: (g) => bot.gap(g), status: (s) => log.debug(s, 'feed status') },
     });
+    const { startLeveragePolling } = await import('./feeds/leverage.js');
+    leverage = await startLeveragePolling({ config, intervalMs: 300_000, sink: { event: (e) => bot.ingest(e) } });
   }
   const ticker = setInterval(() => bot.tick(), 1000);
   const flusher = setInterval(() => bot.flush(), 2000);
@@ -139,6 +142,7 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(flusher);
   clearInterval(pruner);
   await feeds?.stop();
+  await leverage?.stop();
   await replayDone;
   bot.flush();
   await bot.outbox.stop();

@@ -35,11 +35,13 @@ export interface OutboxCounters {
   retried: number;
   rateLimited: number;
   dropped: number;
+  /** Cascade updates skipped because a later one was already queued for the chat. */
+  superseded: number;
   unsubscribed: number;
 }
 
 export class Outbox {
-  readonly counters: OutboxCounters = { queued: 0, sent: 0, edited: 0, retried: 0, rateLimited: 0, dropped: 0, unsubscribed: 0 };
+  readonly counters: OutboxCounters = { queued: 0, sent: 0, edited: 0, retried: 0, rateLimited: 0, dropped: 0, superseded: 0, unsubscribed: 0 };
   private readonly queues = new Map<string, OutboxEntry[]>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inflight = new Set<number>();
@@ -187,6 +189,7 @@ export class Outbox {
       // A later update of the same running cascade makes this one moot.
       if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
         this.store.markDropped(e.id, 'superseded by a later update');
+        this.counters.superseded++;
         q.shift();
         continue;
       }

@@ -3,6 +3,7 @@
  */
 import type { Market } from '../core/market.js';
 import type { LevelView } from '../core/levels.js';
+import { estimateLiqMap, liqMapChart } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 
 const MINUTE = 60_000;
@@ -39,13 +40,16 @@ export function liqsChartInput(m: Market, asset: string, window: string, windowM
   };
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;
+  const map = estimateLiqMap(m, asset, to);
+  const lm = map ? liqMapChart(map) : [];
+  if (lm.length) input.liqMap = lm;
   return input;
 }
 
 export function levelsChartInput(m: Market, asset: string, chat?: string, to = m.clock): LevelsChartInput {
   const st = m.levelStatus(asset, chat, to);
   const from = to - 86_400_000;
-  return {
+  const input: LevelsChartInput = {
     asset,
     price: st.price ?? 0,
     from,
@@ -54,4 +58,8 @@ export function levelsChartInput(m: Market, asset: string, chat?: string, to = m
     levels: st.levels.map(chartLevel),
     synthetic: m.synthetic,
   };
+  const map = estimateLiqMap(m, asset, to);
+  const lm = map ? liqMapChart(map) : [];
+  if (lm.length) input.liqMap = lm;
+  return input;
 }

@@ -3,6 +3,7 @@
  * (a `Record<Alert['kind'], …>`), checked by the compiler.
  */
 import type { PositionSide } from './events.js';
+import type { FlushLeverage } from './leverage-view.js';
 
 export type LevelValue = number | [number, number];
 
@@ -52,6 +53,8 @@ export interface CascadeEnd extends AlertBase, CascadeFigures {
   ranking?: Ranking;
   /** Leverage removed, when open interest is known. */
   oi?: { beforeUsd: number; afterUsd: number; venues: number };
+  /** Open interest and funding around the flush: what it removed and where leverage remains. */
+  leverage?: FlushLeverage;
 }
 export interface LevelBreak extends AlertBase {
   kind: 'level_break';

@@ -62,9 +62,18 @@ const KEEP = 8 * 86_400_000;
 
 export class Leverage {
   private readonly oi = new Map<string, Map<string, Series>>();
+  /** Latest OI per contract of a venue, so a venue's total sums its USDT, USDC and inverse contracts. */
+  private readonly contracts = new Map<string, Map<string, number>>();
   private readonly fund = new Map<string, Map<string, { series: Series; intervalHours: number; ts: number; rate: number }>>();
 
-  openInterest(asset: string, exchange: string, ts: number, usd: number): void {
+  openInterest(asset: string, exchange: string, ts: number, usd: number, symbol = ''): void {
+    const key = `${asset}|${exchange}`;
+    let bySymbol = this.contracts.get(key);
+    if (!bySymbol) this.contracts.set(key, (bySymbol = new Map()));
+    bySymbol.set(symbol, usd);
+    let total = 0;
+    for (const v of bySymbol.values()) total += v;
+    usd = total;
     let venues = this.oi.get(asset);
     if (!venues) this.oi.set(asset, (venues = new Map()));
     let s = venues.get(exchange);

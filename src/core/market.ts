@@ -11,6 +11,7 @@ import { DAY, LiquidationHistory } from './history.js';
 import { LevelBook, bounds, levelKey, type Level, type LevelTrack, type LevelView } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
+import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
 import { isSampled } from './venues.js';
 
 const HOUR = 3_600_000;
@@ -87,6 +88,8 @@ export interface LiquidationSummary {
   ranking?: Ranking;
   cascades: CascadeRecord[];
   coverage: Coverage;
+  /** Open interest and funding now and over the window, when known. */
+  leverage?: LeverageSnapshot;
 }
 
 export interface MarketSummary {
@@ -238,7 +241,7 @@ export class Market {
         });
         break;
       case 'open_interest':
-        this.leverage.openInterest(assetOf(e.symbol), e.exchange, e.ts, e.usd);
+        this.leverage.openInterest(assetOf(e.symbol), e.exchange, e.ts, e.usd, e.symbol);
         break;
       case 'funding':
         this.leverage.funding(assetOf(e.symbol), e.exchange, e.ts, e.rate, e.intervalHours);
@@ -377,6 +380,8 @@ export class Market {
       if (ranking) end.ranking = ranking;
       const oi = this.leverage.change(c.asset, c.startedAt - HOUR, ev.endedAt);
       if (oi) end.oi = { beforeUsd: oi.beforeUsd, afterUsd: oi.afterUsd, venues: oi.venues };
+      const lev = flushLeverage(this.leverage, c.asset, c.startedAt, ev.endedAt, byExchangeObject(c.byExchange));
+      if (lev) end.leverage = lev;
       this.out.push(end);
       this.offerCascadeLevel(c, ev.endedAt);
     }
@@ -475,6 +480,8 @@ export class Market {
     };
     const r = this.prices.range(asset, from, to);
     if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
+    const lev = leverageSnapshot(this.leverage, asset, from, to);
+    if (lev) s.leverage = lev;
     if (total > 0 && windowMs <= DAY) {
       const side: PositionSide = t.longUsd >= t.shortUsd ? 'long' : 'short';
       const ranking = this.history.rank(asset, side, side === 'long' ? t.longUsd : t.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);

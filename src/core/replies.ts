@@ -8,6 +8,8 @@ import type { LevelView } from './levels.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { clock, day, duration, levelText, ordinal, pct, price, share, stamp, usd } from './money.js';
 import { venueName } from './venues.js';
+import { flushLines, leverageFields } from './leverage-view.js';
+import { levelClusterLines, type LiqMap } from './liqmap.js';
 
 const sideWord = (side: 'long' | 'short', n = 2) => (side === 'long' ? (n === 1 ? 'long' : 'longs') : n === 1 ? 'short' : 'shorts');
 const tone = (side: 'long' | 'short') => (side === 'long' ? 'long' : 'short');
@@ -103,6 +105,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
   }
   fields.push({ name: 'By exchange', value: exLines });
+  if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
   if (s.largest.length) {
     fields.push({
       name: 'Largest',
@@ -206,7 +209,7 @@ export function structureReading(st: LevelStatus): Line[] {
 }
 
 /** `/levels ASSET`. */
-export function levelsReply(st: LevelStatus, coverage: Coverage): Reply {
+export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): Reply {
   const title: Line = [`${st.asset} levels${st.price !== undefined ? ` · ${price(st.price)}` : ''}`];
   if (st.levels.length === 0) {
     return {
@@ -237,9 +240,10 @@ export function levelsReply(st: LevelStatus, coverage: Coverage): Reply {
     ];
   });
   const reading = structureReading(st);
+  const onMap = map ? levelClusterLines(map, st.levels.map((v) => v.level)) : [];
   return {
     title,
-    blocks: [head, rows, ...(reading.length ? [reading] : [])],
+    blocks: [head, rows, ...(reading.length ? [reading] : []), ...(onMap.length ? [onMap] : [])],
     buttons: [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }],
     footer: coverageLine(coverage, st.ts),
     tone: 'info',
@@ -302,7 +306,8 @@ function cascadeEnd(a: CascadeEnd): Reply {
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   const rank = a.ranking && rankingText(a.asset, a.ranking, 'flush');
   if (rank) lines.push([b(rank)]);
-  if (a.oi) {
+  if (a.leverage) lines.push(...flushLines(a.leverage));
+  else if (a.oi) {
     const d = a.oi.afterUsd - a.oi.beforeUsd;
     lines.push([`Open interest ${d <= 0 ? '−' : '+'}${usd(Math.abs(d))} (${pct(d / a.oi.beforeUsd)}) across ${a.oi.venues} venue${a.oi.venues === 1 ? '' : 's'}`]);
   }

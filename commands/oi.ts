@@ -1,0 +1,35 @@
+/** `/oi <asset> [window]`: open interest per venue and its change, funding annualized, and the estimated liquidation map. */
+import { WINDOW_MS, type WindowName } from '../config/schema.js';
+import { leverageSnapshot, oiReply } from '../src/core/leverage-view.js';
+import { estimateLiqMap } from '../src/core/liqmap.js';
+import { parseAsset, parseWindow } from '../src/core/parse.js';
+import { errorReply } from '../src/core/reply.js';
+import type { CommandDef } from './types.js';
+
+export const oi: CommandDef = {
+  name: 'oi',
+  description: 'Open interest and funding for an asset, with the estimated liquidation map',
+  usage: ['oi eth', 'oi eth 4h'],
+  options: [
+    { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
+    { name: 'window', description: 'Window for the change', kind: 'window', choices: ['1h', '4h', '12h', '24h', '7d'] },
+  ],
+  run(ctx, args) {
+    const { config, market } = ctx.services;
+    const asset = parseAsset(args.values.asset, market.knownAssets());
+    if (!asset.ok) return errorReply(asset.message);
+    const window = parseWindow<WindowName>(args.values.window, config.windows, config.defaultWindow);
+    if (!window.ok) return errorReply(window.message);
+    const to = market.clock;
+    const snapshot = leverageSnapshot(market.leverage, asset.value, to - WINDOW_MS[window.value], to);
+    if (!snapshot) {
+      return {
+        title: [`${asset.value} open interest`],
+        blocks: [[[`No open interest or funding for ${asset.value} yet.`], ['They are polled from the exchanges every minute once the bot is live.']]],
+        tone: 'info',
+      };
+    }
+    const map = estimateLiqMap(market, asset.value, to);
+    return oiReply(snapshot, { window: window.value, windows: config.windows, synthetic: market.synthetic, ...(map ? { map } : {}) });
+  },
+};

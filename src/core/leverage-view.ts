@@ -1,0 +1,310 @@
+/**
+ * Leverage context in trader's terms: open interest now and its change, funding annualized as traders quote
+ * it, how much leverage a flush removed and where it is still concentrated. Pure functions from the engine's
+ * `Leverage` state to data (JSON-safe, for alerts and `--json`) and to neutral Reply lines.
+ *
+ *   const lev = leverageSnapshot(market.leverage, 'ETH', to - 86_400_000, to);
+ *   if (lev) reply.fields.push(...leverageFields(lev, '24h'));
+ */
+import type { Leverage } from './leverage.js';
+import { clusterLines, type LiqMap } from './liqmap.js';
+import { pct, share, stamp, usd } from './money.js';
+import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
+import { venueName } from './venues.js';
+
+const HOUR = 3_600_000;
+
+export type LeverageSource = Pick<Leverage, 'change' | 'fundingNow'>;
+
+/** How funding reads: base rate 0.01% per 8 h is about +11% a year, which exchanges treat as neutral. */
+export type FundingState = 'negative' | 'neutral' | 'elevated' | 'hot';
+
+export function fundingState(annualized: number): FundingState {
+  if (annualized < -0.05) return 'negative';
+  if (annualized <= 0.12) return 'neutral';
+  if (annualized <= 0.25) return 'elevated';
+  return 'hot';
+}
+
+const STATE_WORDS: Record<FundingState, string> = {
+  negative: 'negative: shorts pay',
+  neutral: 'neutral',
+  elevated: 'elevated: longs pay up',
+  hot: 'hot: crowded longs',
+};
+
+export interface VenueLeverage {
+  exchange: string;
+  oiUsd?: number;
+  /** At the window's start, when the venue was known then. */
+  oiBeforeUsd?: number;
+  /** Share of the asset's open interest now, 0..1. */
+  oiShare?: number;
+  funding?: { rate: number; intervalHours: number; annualized: number; beforeAnnualized?: number };
+}
+
+export interface LeverageSnapshot {
+  asset: string;
+  from: number;
+  to: number;
+  oi?: {
+    usd: number;
+    venues: number;
+    /** Over the venues known at both ends of the window. */
+    change?: { beforeUsd: number; afterUsd: number; usd: number; pct: number; venues: number };
+  };
+  /** Open-interest-weighted average across venues. */
+  funding?: { annualized: number; state: FundingState; beforeAnnualized?: number; beforeState?: FundingState; venues: number };
+  /** Largest open interest first. */
+  venues: VenueLeverage[];
+}
+
+const annualize = (rate: number, intervalHours: number): number => rate * (8760 / intervalHours);
+
+/** Funding per venue as of `at` (the engine's latest is used only for the interval). */
+function fundingAt(lev: LeverageSource, asset: string, at: number): Map<string, { rate: number; intervalHours: number }> {
+  const out = new Map<string, { rate: number; intervalHours: number }>();
+  for (const f of lev.fundingNow(asset, at)) {
+    const rate = f.ts <= at ? f.rate : f.before;
+    if (rate !== undefined) out.set(f.exchange, { rate, intervalHours: f.intervalHours });
+  }
+  return out;
+}
+
+function weightedAnnualized(rates: Map<string, { rate: number; intervalHours: number }>, weights: Map<string, number>): number | undefined {
+  let sum = 0, total = 0;
+  for (const [ex, f] of rates) {
+    const w = weights.size ? (weights.get(ex) ?? 0) : 1;
+    sum += annualize(f.rate, f.intervalHours) * w;
+    total += w;
+  }
+  if (total > 0) return sum / total;
+  if (rates.size === 0) return undefined;
+  return [...rates.values()].reduce((a, f) => a + annualize(f.rate, f.intervalHours), 0) / rates.size;
+}
+
+/** Open interest and funding of `asset` over [from, to]; undefined when neither is known. */
+export function leverageSnapshot(lev: LeverageSource, asset: string, from: number, to: number): LeverageSnapshot | undefined {
+  const now = lev.change(asset, to, to);
+  const window = lev.change(asset, from, to);
+  const fundNow = fundingAt(lev, asset, to);
+  const fundBefore = fundingAt(lev, asset, from);
+  if (!now && fundNow.size === 0) return undefined;
+  const snap: LeverageSnapshot = { asset, from, to, venues: [] };
+  const weights = new Map<string, number>();
+  const venues = new Map<string, VenueLeverage>();
+  const venue = (ex: string): VenueLeverage => {
+    let v = venues.get(ex);
+    if (!v) venues.set(ex, (v = { exchange: ex }));
+    return v;
+  };
+  if (now) {
+    snap.oi = { usd: now.afterUsd, venues: now.venues };
+    if (window) {
+      const d = window.afterUsd - window.beforeUsd;
+      snap.oi.change = { beforeUsd: window.beforeUsd, afterUsd: window.afterUsd, usd: d, pct: window.beforeUsd > 0 ? d / window.beforeUsd : 0, venues: window.venues };
+    }
+    for (const [ex, v] of Object.entries(now.byExchange)) {
+      const row = venue(ex);
+      row.oiUsd = v.afterUsd;
+      row.oiShare = now.afterUsd > 0 ? v.afterUsd / now.afterUsd : 0;
+      const before = window?.byExchange[ex]?.beforeUsd;
+      if (before !== undefined) row.oiBeforeUsd = before;
+      weights.set(ex, v.afterUsd);
+    }
+  }
+  for (const [ex, f] of fundNow) {
+    const row = venue(ex);
+    row.funding = { rate: f.rate, intervalHours: f.intervalHours, annualized: annualize(f.rate, f.intervalHours) };
+    const before = fundBefore.get(ex);
+    if (before) row.funding.beforeAnnualized = annualize(before.rate, before.intervalHours);
+  }
+  const avg = weightedAnnualized(fundNow, weights);
+  if (avg !== undefined) {
+    snap.funding = { annualized: avg, state: fundingState(avg), venues: fundNow.size };
+    const before = weightedAnnualized(fundBefore, weights);
+    if (before !== undefined) Object.assign(snap.funding, { beforeAnnualized: before, beforeState: fundingState(before) });
+  }
+  snap.venues = [...venues.values()].sort((a, z) => (z.oiUsd ?? -1) - (a.oiUsd ?? -1) || a.exchange.localeCompare(z.exchange));
+  return snap;
+}
+
+// ---- lines ----
+
+const signedUsd = (v: number): string => `${v < 0 ? '−' : '+'}${usd(Math.abs(v))}`;
+const apr = (annualized: number): string => `${pct(annualized)} APR`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "Open interest $21.9B across 4 venues · −11.0% (−$2.7B) in 24h". */
+export function oiLine(s: LeverageSnapshot, window: string): Line | undefined {
+  if (!s.oi) return undefined;
+  const line: Line = [`Open interest `, b(usd(s.oi.usd)), ` across ${plural(s.oi.venues, 'venue')}`];
+  const c = s.oi.change;
+  if (c) line.push(' · ', toned(`${pct(c.pct)} (${signedUsd(c.usd)}) in ${window}`, c.usd >= 0 ? 'up' : 'down'));
+  return line;
+}
+
+/** "Funding +6.2% APR, neutral (was +30.7%, hot)". */
+export function fundingLine(s: LeverageSnapshot): Line | undefined {
+  const f = s.funding;
+  if (!f) return undefined;
+  const line: Line = [`Funding `, b(apr(f.annualized)), `, ${STATE_WORDS[f.state]}`];
+  if (f.beforeAnnualized !== undefined && f.beforeState !== undefined && Math.abs(f.beforeAnnualized - f.annualized) >= 0.005) {
+    line.push(toned(` (was ${pct(f.beforeAnnualized)}, ${f.beforeState})`, 'muted'));
+  }
+  return line;
+}
+
+function venueLine(v: VenueLeverage): Line {
+  const line: Line = [b(venueName(v.exchange))];
+  if (v.oiUsd !== undefined) {
+    line.push(` ${usd(v.oiUsd)} · ${share(v.oiShare ?? 0)}`);
+    if (v.oiBeforeUsd !== undefined && v.oiBeforeUsd > 0) {
+      const c = (v.oiUsd - v.oiBeforeUsd) / v.oiBeforeUsd;
+      line.push(' · ', toned(pct(c), c >= 0 ? 'up' : 'down'));
+    }
+  }
+  if (v.funding) {
+    const f = v.funding;
+    line.push(toned(`  funding ${pct(f.rate, 4)}/${f.intervalHours}h (${pct(f.annualized)} APR)`, 'muted'));
+  }
+  return line;
+}
+
+/** For `/liqs ASSET WINDOW`: one field with total OI and its change, funding, and each venue. */
+export function leverageFields(s: LeverageSnapshot, window: string): Field[] {
+  const value: Line[] = [];
+  const oi = oiLine(s, window);
+  if (oi) value.push(oi);
+  const f = fundingLine(s);
+  if (f) value.push(f);
+  value.push(...s.venues.map(venueLine));
+  return value.length ? [{ name: 'Open interest & funding', value }] : [];
+}
+
+// ---- a flush ----
+
+export interface FlushLeverage {
+  beforeUsd: number;
+  afterUsd: number;
+  /** Open interest removed (positive when it fell). */
+  removedUsd: number;
+  /** Change as a fraction of `beforeUsd` (−0.09 = −9%). */
+  changePct: number;
+  venues: number;
+  /** Largest remaining open interest first; `share` is of what remains, `liquidationShare` of the cascade. */
+  byExchange: { exchange: string; beforeUsd: number; afterUsd: number; share: number; liquidationShare?: number }[];
+  /** The venue with the largest remaining share. */
+  concentrated?: { exchange: string; share: number; usd: number };
+  funding?: { beforeAnnualized: number; afterAnnualized: number; beforeState: FundingState; afterState: FundingState; reset: boolean };
+  /** A large venue whose share of the liquidations was far from its share of open interest. */
+  uneven?: { exchange: string; oiShare: number; liquidationShare: number };
+}
+
+/**
+ * What a flush did to leverage: open interest from an hour before `startedAt` to `endedAt` (as the cascade-end
+ * alert measures it), funding then and now, where open interest is still concentrated and, given the cascade's
+ * liquidations by exchange, whether leverage sat unevenly across venues.
+ */
+export function flushLeverage(lev: LeverageSource, asset: string, startedAt: number, endedAt: number, liquidationsByExchange?: Readonly<Record<string, number>>): FlushLeverage | undefined {
+  const from = startedAt - HOUR;
+  const ch = lev.change(asset, from, endedAt);
+  if (!ch) return undefined;
+  // Shares of the whole cascade, as the alert shows them (venues without open interest data included).
+  const liqTotal = Object.values(liquidationsByExchange ?? {}).reduce((a, v) => a + v, 0);
+  const byExchange = Object.entries(ch.byExchange)
+    .map(([exchange, v]) => {
+      const row: FlushLeverage['byExchange'][number] = { exchange, beforeUsd: v.beforeUsd, afterUsd: v.afterUsd, share: ch.afterUsd > 0 ? v.afterUsd / ch.afterUsd : 0 };
+      if (liqTotal > 0) row.liquidationShare = (liquidationsByExchange?.[exchange] ?? 0) / liqTotal;
+      return row;
+    })
+    .sort((a, z) => z.afterUsd - a.afterUsd);
+  const out: FlushLeverage = {
+    beforeUsd: ch.beforeUsd,
+    afterUsd: ch.afterUsd,
+    removedUsd: ch.beforeUsd - ch.afterUsd,
+    changePct: ch.beforeUsd > 0 ? (ch.afterUsd - ch.beforeUsd) / ch.beforeUsd : 0,
+    venues: ch.venues,
+    byExchange,
+  };
+  const top = byExchange[0];
+  if (top && byExchange.length > 1) out.concentrated = { exchange: top.exchange, share: top.share, usd: top.afterUsd };
+  const weights = new Map(byExchange.map((v) => [v.exchange, v.beforeUsd]));
+  const before = weightedAnnualized(fundingAt(lev, asset, from), weights);
+  const after = weightedAnnualized(fundingAt(lev, asset, endedAt), weights);
+  if (before !== undefined && after !== undefined) {
+    const beforeState = fundingState(before), afterState = fundingState(after);
+    const rank = { negative: 0, neutral: 1, elevated: 2, hot: 3 } as const;
+    out.funding = { beforeAnnualized: before, afterAnnualized: after, beforeState, afterState, reset: rank[beforeState] >= 2 && rank[afterState] <= 1 };
+  }
+  if (liqTotal > 0) {
+    // The big venue that took far less than its share, else one that took far more.
+    const low = byExchange.find((v) => v.share >= 0.2 && (v.liquidationShare ?? 0) < v.share * 0.5);
+    const high = byExchange.filter((v) => (v.liquidationShare ?? 0) >= 0.2 && (v.liquidationShare ?? 0) > v.share * 1.5).sort((a, z) => (z.liquidationShare ?? 0) - (a.liquidationShare ?? 0))[0];
+    const pick = low ?? high;
+    if (pick) out.uneven = { exchange: pick.exchange, oiShare: pick.share, liquidationShare: pick.liquidationShare ?? 0 };
+  }
+  return out;
+}
+
+/** "OI −$1.2B (−9%) across 4 venues; funding back to neutral", then where leverage is still concentrated. */
+export function flushLines(f: FlushLeverage): Line[] {
+  const d = f.afterUsd - f.beforeUsd;
+  let head = `OI ${signedUsd(d)} (${pct(f.changePct)}) across ${plural(f.venues, 'venue')}`;
+  const fu = f.funding;
+  if (fu) {
+    const move = `${pct(fu.beforeAnnualized)} → ${pct(fu.afterAnnualized)} APR`;
+    if (fu.reset) head += `; funding back to ${fu.afterState} (${move})`;
+    else if (fu.afterState === 'hot' || fu.afterState === 'elevated') head += `; funding still ${fu.afterState} (${move})`;
+    else head += `; funding ${fu.afterState} (${move})`;
+  }
+  const lines: Line[] = [[head]];
+  if (f.concentrated) {
+    lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI (${usd(f.concentrated.usd)})`]);
+  }
+  if (f.uneven) {
+    const u = f.uneven;
+    const tail = u.liquidationShare < u.oiShare ? ': the leverage sat elsewhere.' : ': the leverage was stacked there.';
+    lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI but took ${share(u.liquidationShare)} of the liquidations${tail}`, 'warn')]);
+  }
+  return lines;
+}
+
+// ---- /oi ----
+
+export interface OiReplyOptions {
+  window: string;
+  /** Windows to offer as buttons. */
+  windows?: readonly string[];
+  synthetic?: boolean;
+  /** The estimated liquidation map, shown as clusters (labelled an estimate). */
+  map?: LiqMap;
+}
+
+/** `/oi ASSET [WINDOW]`: open interest, funding, each venue, and the estimated liquidation clusters. */
+export function oiReply(s: LeverageSnapshot, o: OiReplyOptions): Reply {
+  const head: Line[] = [];
+  const oi = oiLine(s, o.window);
+  if (oi) head.push(oi);
+  else head.push([`No open interest known for ${s.asset} yet.`]);
+  const f = fundingLine(s);
+  if (f) head.push(f);
+  const top = s.venues[0];
+  if (top?.oiShare !== undefined && s.venues.length > 1) head.push([`Most open interest on ${venueName(top.exchange)} (${share(top.oiShare)})`]);
+  const fields: Field[] = [{ name: 'By exchange', value: s.venues.map(venueLine) }];
+  const clusters = o.map ? clusterLines(o.map) : [];
+  if (clusters.length) fields.push({ name: 'Liquidation map (estimate)', value: clusters });
+  const buttons: Button[] = ['1h', '4h', '24h', '7d']
+    .filter((w) => (o.windows ?? ['1h', '4h', '24h', '7d']).includes(w))
+    .map((w) => ({ label: w, command: `oi ${s.asset} ${w}`, active: w === o.window }));
+  const sources = s.venues.map((v) => venueName(v.exchange)).join(', ');
+  const footer = [`Open interest and funding: ${sources || 'none yet'}`, ...(o.synthetic ? ['SYNTHETIC demo data'] : []), stamp(s.to)].join(' · ');
+  return {
+    title: [`${s.asset} open interest · ${o.window}`],
+    blocks: [head],
+    fields,
+    buttons,
+    footer: [toned(footer, 'muted')],
+    tone: 'info',
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * `/oi <asset> [window]` on the bundled day: open interest and its change, funding annualized, each venue,
+ * and the estimated liquidation map, always labelled an estimate. Mistakes get a sentence.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { oi } from '../../commands/oi.js';
+import type { CommandContext } from '../../commands/types.js';
+import { loadConfig } from '../../config/load.js';
+import { replyText, type Reply } from '../../src/core/reply.js';
+import { runFile } from '../../src/offline.js';
+import type { Services } from '../../src/service.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import { BUNDLED } from '../helpers.js';
+
+let services: Services;
+beforeAll(async () => {
+  const run = await runFile(BUNDLED, loadConfig());
+  services = { config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => run.market.clock };
+});
+
+const ctx = (): CommandContext => ({ chat: { key: 'terminal:local', platform: 'terminal', kind: 'terminal' }, user: { id: 'u1' }, isAdmin: false, now: services.now(), services });
+const say = async (asset?: string, window?: string): Promise<Reply> => oi.run(ctx(), { values: { asset, window } });
+
+describe('/oi', () => {
+  it('shows open interest, its change, funding and every venue for an asset', async () => {
+    const r = await say('eth');
+    const t = replyText(r);
+    console.log(`\n/oi eth on the bundled day:\n${t}`);
+    expect(t).toContain('ETH open interest · 24h');
+    expect(t).toContain('Open interest $21.9B across 4 venues · −11% (−$2.7B) in 24h');
+    expect(t).toContain('Funding +6.2% APR, neutral (was +31%, hot)');
+    expect(t).toContain('Most open interest on Binance (40%)');
+    expect(t).toMatch(/By exchange\nBinance \$8\.7B · 40%/);
+    expect(t).toMatch(/Liquidation map \(estimate\)\n≈ \$\d+(\.\d)?M of short liquidations estimated between \$3,\d{3} and \$3,\d{3}/);
+    expect(t).toContain('Estimate from open interest and common leverage, not exchange data');
+    expect(t).toContain('SYNTHETIC demo data');
+    expect(r.buttons?.find((b) => b.active)).toMatchObject({ label: '24h', command: 'oi ETH 24h' });
+  });
+
+  it('takes a window', async () => {
+    const r = await say('ETH', '4h');
+    expect(replyText(r)).toContain('ETH open interest · 4h');
+    expect(r.buttons?.find((b) => b.active)?.label).toBe('4h');
+  });
+
+  it('says so when an asset has no open interest yet, and corrects a typo', async () => {
+    expect(replyText(await say('btc'))).toContain('No open interest or funding for BTC yet.');
+    const typo = await say('etj');
+    expect(typo).toMatchObject({ tone: 'error', ephemeral: true });
+    expect(replyText(typo)).toContain('Did you mean ETH?');
+    expect(replyText(await say('eth', '3h'))).toContain('Use one of 1h, 4h, 12h, 24h, 7d');
+  });
+});
