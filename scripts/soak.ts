@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     const guilds = Array.from({ length: Math.max(1, Math.round(CHATS / 5)) }, (_, i) => guild(`Desk ${i}`));
     const discord = await FakeDiscord.start({ guilds });
     const db = join(dir, 'liqbot.db');
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
     const store = openSqliteStore(db);
     const sub = { enabled: true, assets: [], families: ['cascade', 'level'] as ('cascade' | 'level')[], minUsd: 0, updatedAt: 0 };
     for (let i = 0; i < CHATS; i++) store.putSubscription({ chat: `telegram:-100${1000 + i}`, ...sub });
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
 
     const child = spawn(process.execPath, ['bin/liqbot.js', 'start', '--replay', file, '--speed', String(SPEED)], {
       env: {
-        PATH: process.env.PATH, LIQBOT_DB: db, LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'info',
+        PATH: process.env.PATH, LIQBOT_DB: db, LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'info', LIQBOT_HTTP_PORT: String(port),
         TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: discord.apiBase,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -89,14 +90,13 @@ async function main(): Promise<void> {
       }
     };
     await until(() => log.includes('rehearsal finished'), 'the replay to finish', 30 * 60_000);
-    // Let the outbox drain: deliveries stop changing for a few seconds.
-    const delivered = () => telegram.calls.filter((c) => /^(sendMessage|editMessageText|sendPhoto)$/.test(c.method)).length + discord.requests.filter((r) => r.method !== 'GET').length;
-    let last = -1, stableSince = Date.now();
-    await until(() => {
-      const n = delivered();
-      if (n !== last) [last, stableSince] = [n, Date.now()];
-      return Date.now() - stableSince > 5000;
-    }, 'deliveries to settle', 10 * 60_000);
+    // Let the outbox drain (the bot's own /healthz says how many alerts are still waiting).
+    let pending = -1;
+    const poll = setInterval(() => {
+      fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<{ outboxPending: number }>).then((h) => (pending = h.outboxPending), () => undefined);
+    }, 500);
+    await until(() => pending === 0, 'the outbox to drain', 15 * 60_000);
+    clearInterval(poll);
     child.kill('SIGTERM');
     const code = await exited;
     const stopped = log.split('\n').filter((l) => l.includes('"msg":"stopped"')).map((l) => JSON.parse(l) as Record<string, any>)[0];

@@ -145,11 +145,15 @@ async function start(argv: string[]): Promise<number> {
   await leverage?.stop();
   await replayDone;
   bot.flush();
-  await bot.outbox.stop();
+  // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their
+  // alerts stay pending in the store for the next start); then wait for the lanes to record that.
+  const lanes = bot.outbox.stop();
   await Promise.allSettled(Object.values(adapters).map((a) => a.stop()));
+  await lanes;
   await http?.close();
   store.close();
   clearTimeout(force);
+  await new Promise((resolve) => setImmediate(resolve)); // closed handles leave the list on the next turn
   const mem = process.memoryUsage();
   const handles: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1;
