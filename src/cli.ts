@@ -154,7 +154,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   reportSkipped(values.data, run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
-  else console.log(renderTerminal(levelsReply(st, run.market.summary(parsed.value, '24h', 86_400_000, to).coverage), color()));
+  else console.log(renderTerminal(levelsReply(st, run.market.summary(parsed.value, '24h', 86_400_000, to).coverage, estimateLiqMap(run.market, parsed.value, to)), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
