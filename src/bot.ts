@@ -12,6 +12,9 @@ import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
+import { alertReply } from './core/replies.js';
+import type { Reply } from './core/reply.js';
+import { WINDOW_MS } from '../config/schema.js';
 import { logger } from './log.js';
 
 const log = logger('bot');
@@ -37,6 +40,7 @@ export class LiqBot implements Services {
   /** Counters for metrics. */
   readonly stats = { events: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>() };
   private batch: MarketEvent[] = [];
+  private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
 
   constructor(opts: BotOptions) {
@@ -47,7 +51,7 @@ export class LiqBot implements Services {
     this.batchSize = opts.batchSize ?? 500;
     this.market = new Market(opts.config);
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, ...opts.outbox });
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox });
   }
 
   /**
@@ -140,6 +144,25 @@ export class LiqBot implements Services {
   private storeFailed(err: unknown): void {
     this.stats.storeErrors++;
     log.error({ err }, 'store write failed; data kept in memory and retried');
+  }
+
+  /**
+   * The reply every chat gets for an alert, built once per alert; a cascade's end carries the chart of the
+   * window that shows the whole cascade.
+   */
+  alertReply(a: Alert): Reply {
+    const cached = this.replies.get(a.key);
+    if (cached) return cached;
+    const reply = alertReply(a);
+    if (a.kind === 'cascade_end' && this.charts) {
+      const span = (a.endedAt - a.startedAt) * 1.5 + 3_600_000;
+      const window = (['1h', '4h', '12h', '24h'] as const).find((w) => WINDOW_MS[w] >= span) ?? '24h';
+      const image = this.charts.liqs(a.asset, window, WINDOW_MS[window]);
+      if (image) reply.image = image;
+    }
+    this.replies.set(a.key, reply);
+    if (this.replies.size > 200) this.replies.delete(this.replies.keys().next().value!);
+    return reply;
   }
 
   /** Housekeeping: retention of raw events and delivered alerts. */

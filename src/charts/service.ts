@@ -8,6 +8,12 @@ import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
 import { DEFAULT_SIZE, renderLevelsChart, renderLiqsChart } from './render.js';
 
+/** Render once, however many chats the image goes to. */
+function once(render: () => Promise<Uint8Array>): () => Promise<Uint8Array> {
+  let png: Promise<Uint8Array> | undefined;
+  return () => (png ??= render());
+}
+
 export function createChartService(market: () => Market): ChartService {
   return {
     liqs(asset, window, windowMs, chat): ReplyImage | undefined {
@@ -15,7 +21,7 @@ export function createChartService(market: () => Market): ChartService {
       const input = liqsChartInput(m, asset, window, windowMs, m.clock, chat);
       if (input.buckets.every((b) => b.longUsd + b.shortUsd === 0) && input.prices.length === 0) return undefined;
       return {
-        render: async () => (await renderLiqsChart(input)).png,
+        render: once(async () => (await renderLiqsChart(input)).png),
         ...DEFAULT_SIZE,
         alt: `${asset} liquidations and price over ${window}`,
         filename: `liqs-${asset.toLowerCase()}-${window}.png`,
@@ -26,7 +32,7 @@ export function createChartService(market: () => Market): ChartService {
       const input = levelsChartInput(m, asset, chat);
       if (input.prices.length === 0) return undefined;
       return {
-        render: async () => (await renderLevelsChart(input)).png,
+        render: once(async () => (await renderLevelsChart(input)).png),
         ...DEFAULT_SIZE,
         alt: `${asset} price and levels`,
         filename: `levels-${asset.toLowerCase()}.png`,
