@@ -171,14 +171,16 @@ function venueLine(v: VenueLeverage): Line {
   return line;
 }
 
-/** For `/liqs ASSET WINDOW`: one field with total OI and its change, funding, and each venue. */
+/**
+ * For `/liqs ASSET WINDOW`: one field with total OI and its change and funding (each venue is on `/oi`, which
+ * keeps `/liqs` short enough to travel as a chart's caption).
+ */
 export function leverageFields(s: LeverageSnapshot, window: string): Field[] {
   const value: Line[] = [];
   const oi = oiLine(s, window);
   if (oi) value.push(oi);
   const f = fundingLine(s);
   if (f) value.push(f);
-  value.push(...s.venues.map(venueLine));
   return value.length ? [{ name: 'Open interest & funding', value }] : [];
 }
 

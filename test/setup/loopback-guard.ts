@@ -28,3 +28,8 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
   }
   return (original as (...a: unknown[]) => net.Socket).apply(this, args);
 } as typeof net.Socket.prototype.connect;
+
+// Property tests run the same cases on every machine (set FC_SEED to explore others).
+import fc from 'fast-check';
+
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20260131) });
