@@ -71,8 +71,8 @@ export interface CascadeRecord {
   extreme?: number;
 }
 
-export interface LiquidationSummary {
-  asset: string;
+/** What every summary has: the window, the totals, each venue's share, the coverage. */
+interface WindowSummary {
   window: string;
   windowMs: number;
   from: number;
@@ -82,30 +82,24 @@ export interface LiquidationSummary {
   totalUsd: number;
   count: number;
   byExchange: Record<string, ExchangeShare>;
+  coverage: Coverage;
+}
+
+export interface LiquidationSummary extends WindowSummary {
+  asset: string;
   largest: LargestLiquidation[];
   price?: { open: number; close: number; high: number; low: number; changePct: number };
   /** How the window's dominant side ranks against full days before it. */
   ranking?: Ranking;
   cascades: CascadeRecord[];
-  coverage: Coverage;
   /** Open interest and funding now and over the window, when known. */
   leverage?: LeverageSnapshot;
 }
 
-export interface MarketSummary {
+export interface MarketSummary extends WindowSummary {
   asset: 'ALL';
-  window: string;
-  windowMs: number;
-  from: number;
-  to: number;
-  longUsd: number;
-  shortUsd: number;
-  totalUsd: number;
-  count: number;
   byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number }>;
-  byExchange: Record<string, ExchangeShare>;
   largest: (LargestLiquidation & { asset: string })[];
-  coverage: Coverage;
 }
 
 export interface LevelStatus {

@@ -4,23 +4,15 @@
  * squeeze on synthetic data. Deterministic: a seeded PRNG, no clock.
  */
 import type { ChartLevel, LevelsChartInput, LiqsChartInput, PricePoint } from '../../src/charts/types.js';
+import { mulberry32 } from '../../scripts/market-day.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** 2026-01-31 00:00 UTC. */
 export const JAN31 = Date.UTC(2026, 0, 31);
 
-/** A small deterministic PRNG (mulberry32), so fixtures never change between runs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's deterministic PRNG, so fixtures never change between runs. */
+const rng = mulberry32;
 
 /** Candles following a path of (hour, price) anchors with some noise. */
 function candles(from: number, bucketMs: number, count: number, anchors: [number, number][], seed: number, noise: number): PricePoint[] {
