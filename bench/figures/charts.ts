@@ -1,0 +1,67 @@
+/**
+ * Figure 4, charts: milliseconds per `/liqs` chart (chart input from the engine, ECharts SVG, resvg PNG) on
+ * 8 days of 20 assets, against the toolchain's floor: the same engine drawing a bare chart of the same size
+ * and the same number of bars with default styling.
+ */
+import type { EChartsOption } from 'echarts';
+import { renderOption } from '../../src/charts/engine.js';
+import { liqsChartInput } from '../../src/charts/inputs.js';
+import { renderLiqsChart, DEFAULT_SIZE } from '../../src/charts/render.js';
+import { buildLiqsWorld } from './liqs.js';
+import { figure, median, settle, type BenchOptions, type Figure } from '../util.js';
+
+const DAY = 86_400_000;
+
+/** A plain stacked bar chart with a price line: what any bot pays to draw N bars with this toolchain. */
+function bareOption(bars: number): EChartsOption {
+  const x = Array.from({ length: bars }, (_, i) => String(i));
+  const y = (k: number) => Array.from({ length: bars }, (_, i) => Math.abs(Math.sin(i * k)) * 1e6);
+  return {
+    xAxis: { type: 'category', data: x },
+    yAxis: [{ type: 'value' }, { type: 'value' }],
+    series: [
+      { type: 'bar', stack: 'liqs', data: y(0.3) },
+      { type: 'bar', stack: 'liqs', data: y(0.7) },
+      { type: 'line', yAxisIndex: 1, data: y(0.05), showSymbol: false },
+    ],
+  };
+}
+
+export async function chartFigures(opts: BenchOptions): Promise<Figure[]> {
+  opts.progress('charts: building 8 days × 20 assets of engine state…');
+  const world = buildLiqsWorld(opts, undefined, 8);
+  const market = world.market;
+  const assets = ['ETH', 'BTC', 'SOL', 'XRP'];
+  const ours = async (asset: string) => {
+    const t = performance.now();
+    const chart = await renderLiqsChart(liqsChartInput(market, asset, '24h', DAY));
+    if (chart.png.length < 1000) throw new Error('chart came out empty');
+    return { ms: performance.now() - t };
+  };
+  const bars = liqsChartInput(market, 'ETH', '24h', DAY).buckets.length;
+  const bare = async () => {
+    const t = performance.now();
+    await renderOption(bareOption(bars), DEFAULT_SIZE.width, DEFAULT_SIZE.height);
+    return performance.now() - t;
+  };
+  // The first chart loads echarts, resvg and the fonts: warm up, then interleave.
+  const first = await ours('ETH');
+  await bare();
+  await ours('BTC');
+  const runs = opts.quick ? 4 : 20;
+  const a: number[] = [], b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await settle(10);
+    a.push((await ours(assets[i % assets.length]!)).ms);
+    b.push(await bare());
+  }
+  opts.progress(`charts: /liqs chart median ${median(a).toFixed(1)} ms, bare chart ${median(b).toFixed(1)} ms (first chart, loading the engine: ${first.ms.toFixed(0)} ms)`);
+  world.close();
+  return [
+    figure({
+      figure: 'charts.liqs', label: '/liqs chart (24h, 1200×675 PNG), median', value: median(a), unit: 'ms', better: 'lower',
+      baseline: median(b), baselineLabel: `bare ECharts+resvg chart, ${bars} bars`, aim: [{ on: 'value', op: '<=', target: 150 }], aimText: '< 150 ms',
+      note: `median of ${runs} (ETH, BTC, SOL, XRP in turn) after warm-up; the first chart of a process also loads the engine (${first.ms.toFixed(0)} ms this run)`,
+    }),
+  ];
+}
