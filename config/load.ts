@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yaml', import.meta.url));
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/default.yaml', import.meta.url));
 
 /** A config problem a person can fix: the message names the file, the key and what was expected. */
 export class ConfigError extends Error {

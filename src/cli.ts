@@ -17,7 +17,7 @@ import { lineText } from './core/reply.js';
 import { stamp } from './core/money.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
-import { runFile } from './offline.js';
+import { loadFile, runFile } from './offline.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
 
@@ -56,17 +56,6 @@ function reportSkipped(path: string, r: ReadReport): void {
 /** Known assets for a file: configured ones plus every asset the file mentions. */
 function knownAssets(config: Config, seen: Iterable<string>): string[] {
   return [...new Set([...config.assets, ...seen])];
-}
-
-/** First pass over a file: its last event time and the assets it mentions. */
-async function scan(path: string): Promise<{ lastTs: number; assets: Set<string> }> {
-  let lastTs = -Infinity;
-  const assets = new Set<string>();
-  for await (const e of readEventFile(path, newReport())) {
-    if (e.ts > lastTs) lastTs = e.ts;
-    assets.add('symbol' in e ? e.symbol.slice(0, e.symbol.indexOf('/') >>> 0).toUpperCase() : e.asset);
-  }
-  return { lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets };
 }
 
 function alertLine(a: Alert): string {
@@ -108,7 +97,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
-  const first = await scan(values.data);
+  const first = await loadFile(values.data);
   const all = rawAsset.toLowerCase() === 'all';
   let asset = 'ALL';
   if (!all) {
@@ -118,7 +107,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   }
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];
-  const run = await runFile(values.data, config, { until: to, bucketFrom: to - windowMs });
+  const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs });
   reportSkipped(values.data, run.report);
   if (all) {
     const m = run.market.marketSummary(window, windowMs, to);
@@ -146,11 +135,11 @@ async function cmdLevels(argv: string[]): Promise<number> {
   if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
-  const first = await scan(values.data);
+  const first = await loadFile(values.data);
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
-  const run = await runFile(values.data, config, at === undefined ? {} : { until: at });
+  const run = await runFile(first, config, at === undefined ? {} : { until: at });
   reportSkipped(values.data, run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));

@@ -6,7 +6,8 @@ import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
 import { levelKey, type Level } from './core/levels.js';
 import { Market } from './core/market.js';
-import { readEventFile, newReport, type ReadReport } from './io/event-file.js';
+import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
+import { eventAsset, type MarketEvent } from './core/events.js';
 
 export interface OfflineRun {
   market: Market;
@@ -35,10 +36,34 @@ export function configLevels(config: Config, now: number): Level[] {
   });
 }
 
-export async function runFile(path: string, config: Config, opts: OfflineOptions = {}): Promise<OfflineRun> {
+/** A file read into memory once (for commands that must know its last time before they can start). */
+export interface LoadedFile {
+  batches: MarketEvent[][];
+  report: ReadReport;
+  lastTs: number;
+  assets: Set<string>;
+}
+
+export async function loadFile(path: string): Promise<LoadedFile> {
+  const report = newReport();
+  const batches: MarketEvent[][] = [];
+  const assets = new Set<string>();
+  let lastTs = -Infinity;
+  for await (const batch of readEventBatches(path, report)) {
+    batches.push(batch);
+    for (const e of batch) {
+      if (e.ts > lastTs) lastTs = e.ts;
+      assets.add(eventAsset(e));
+    }
+  }
+  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets };
+}
+
+/** Stream a file through the engine (replay), or run a file already loaded (liqs, levels). */
+export async function runFile(source: string | LoadedFile, config: Config, opts: OfflineOptions = {}): Promise<OfflineRun> {
   const market = new Market(config);
   if (opts.bucketFrom !== undefined) market.bucketFrom = opts.bucketFrom;
-  const report = newReport();
+  const report = typeof source === 'string' ? newReport() : source.report;
   const alerts: Alert[] = [];
   const emit = (list: Alert[]) => {
     for (const a of list) {
@@ -50,15 +75,19 @@ export async function runFile(path: string, config: Config, opts: OfflineOptions
   let lastTs = -Infinity;
   let levelsAdded = false;
   const until = opts.until ?? Infinity;
-  for await (const e of readEventFile(path, report)) {
-    if (e.ts > until) continue;
-    if (!levelsAdded) {
-      levelsAdded = true;
-      for (const l of configLevels(config, e.ts)) market.addLevel(l);
-    }
+  const batches: AsyncIterable<MarketEvent[]> | Iterable<MarketEvent[]> = typeof source === 'string' ? readEventBatches(source, report) : source.batches;
+  for await (const batch of batches) {
     market.synthetic = report.synthetic;
-    if (e.ts > lastTs) lastTs = e.ts;
-    emit(market.ingest(e));
+    for (const e of batch) {
+      if (e.ts > until) continue;
+      if (!levelsAdded) {
+        levelsAdded = true;
+        for (const l of configLevels(config, e.ts)) market.addLevel(l);
+      }
+      if (e.ts > lastTs) lastTs = e.ts;
+      const raised = market.ingest(e);
+      if (raised.length) emit(raised);
+    }
   }
   market.synthetic = report.synthetic;
   if (opts.until === undefined) emit(market.flush());

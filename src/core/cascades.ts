@@ -94,6 +94,15 @@ export class CascadeDetector {
     private readonly threshold: (asset: string, side: PositionSide, now: number) => number,
   ) {}
 
+  private readonly keys = new Map<string, { long: string; short: string }>();
+
+  /** `${asset}|${side}`, built once per asset rather than per liquidation. */
+  private key(asset: string, side: PositionSide): string {
+    let k = this.keys.get(asset);
+    if (!k) this.keys.set(asset, (k = { long: `${asset}|long`, short: `${asset}|short` }));
+    return k[side];
+  }
+
   private window(key: string): RollingWindow {
     let w = this.windows.get(key);
     if (!w) {
@@ -107,6 +116,10 @@ export class CascadeDetector {
     return [...this.active.values()];
   }
 
+  get activeCount(): number {
+    return this.active.size;
+  }
+
   runningFor(asset: string, side: PositionSide): Cascade | undefined {
     return this.active.get(`${asset}|${side}`);
   }
@@ -117,7 +130,7 @@ export class CascadeDetector {
 
   /** Count one liquidation; returns a start or update when it triggers one. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
-    const key = `${asset}|${side}`;
+    const key = this.key(asset, side);
     const w = this.window(key);
     w.expire(ts);
     w.add(ts, exchange, usd);

@@ -138,10 +138,11 @@ export class Market {
   bucketFrom = -Infinity;
 
   private readonly pendingCandles: Candle[] = [];
+  private nextCandleDue = Infinity;
   private readonly seenExchanges = new Map<string, Set<string>>();
   private readonly gapList: Gap[] = [];
   private readonly finished: CascadeRecord[] = [];
-  private readonly thresholdCache = new Map<string, number>();
+  private readonly thresholdCache = new Map<string, { day: number; usd: number }>();
   private changedTracks = new Set<string>();
   private addedLevels: Level[] = [];
   private removedLevels: string[] = [];
@@ -169,14 +170,14 @@ export class Market {
   /** The start threshold for a cascade: floors, or a multiple of the asset's normal for the window. */
   threshold(asset: string, side: PositionSide, now: number): number {
     const day = Math.floor(now / DAY) * DAY;
-    const key = `${asset}|${side}|${day}`;
+    const key = `${asset}|${side}`;
     const cached = this.thresholdCache.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && cached.day === day) return cached.usd;
     const c = this.settings.cascades;
     const floor = Math.max(c.absoluteFloorUsd, c.floorsUsd[asset] ?? c.floorsUsd.default ?? 0);
     const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
     const t = Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * 60_000) / DAY);
-    this.thresholdCache.set(key, t);
+    this.thresholdCache.set(key, { day, usd: t });
     return t;
   }
 
@@ -255,6 +256,7 @@ export class Market {
   flush(): Alert[] {
     this.out = [];
     this.pendingCandles.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
+    this.nextCandleDue = Infinity;
     for (const c of this.pendingCandles.splice(0)) {
       const end = c.ts + TIMEFRAME_MS[c.timeframe];
       if (end > this.clock) this.clock = end;
@@ -265,9 +267,9 @@ export class Market {
 
   private tick(now: number): void {
     this.clock = now;
-    if (this.pendingCandles.length) this.releaseCandles(now);
+    if (now >= this.nextCandleDue) this.releaseCandles(now);
     this.prices.advance(now);
-    if (this.cascades.running().length) for (const ev of this.cascades.advance(now)) this.onCascade(ev, now);
+    if (this.cascades.activeCount) for (const ev of this.cascades.advance(now)) this.onCascade(ev, now);
     if (now - this.lastPrune > HOUR) {
       this.lastPrune = now;
       for (const l of this.levels.expire(now)) this.removedLevels.push(l.id);
@@ -278,14 +280,15 @@ export class Market {
 
   private holdCandle(c: Candle): void {
     this.pendingCandles.push(c);
+    this.nextCandleDue = Math.min(this.nextCandleDue, c.ts + TIMEFRAME_MS[c.timeframe]);
   }
 
   private releaseCandles(now: number): void {
     const due = this.pendingCandles.filter((c) => c.ts + TIMEFRAME_MS[c.timeframe] <= now);
-    if (due.length === 0) return;
     const keep = this.pendingCandles.filter((c) => c.ts + TIMEFRAME_MS[c.timeframe] > now);
     this.pendingCandles.length = 0;
     this.pendingCandles.push(...keep);
+    this.nextCandleDue = keep.reduce((m, c) => Math.min(m, c.ts + TIMEFRAME_MS[c.timeframe]), Infinity);
     due.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
     for (const c of due) this.applyCandle(c);
   }

@@ -23,6 +23,14 @@ export function usd(value: number): string {
   return `${sign}$${Math.round(v)}`;
 }
 
+const formatters = new Map<number, Intl.NumberFormat>();
+/** Building an Intl.NumberFormat costs more than formatting with one: keep one per precision. */
+function formatter(digits: number): Intl.NumberFormat {
+  let f = formatters.get(digits);
+  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits })));
+  return f;
+}
+
 /** A price: $2,350 · $2,351.5 · $0.5123 · $0.00001234. */
 export function price(value: number): string {
   const v = Math.abs(value);
@@ -31,7 +39,7 @@ export function price(value: number): string {
   else if (v >= 100) digits = 2;
   else if (v >= 1) digits = 3;
   else digits = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v || 1)) + 1));
-  const s = v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+  const s = formatter(digits).format(v);
   return `${value < 0 ? '-' : ''}$${s}`;
 }
 

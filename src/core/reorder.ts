@@ -1,62 +1,49 @@
 /**
  * Event files may be out of order "by a little": a reorder buffer holds events for a short span of event
- * time and releases them sorted, so nothing is dropped and the core sees time move forward.
+ * time and releases them sorted, so nothing is dropped and the core sees time move forward. Files are nearly
+ * sorted, so the buffer is a sorted array: an in-order event is an append, a late one a binary insert.
  */
 import type { MarketEvent } from './events.js';
 
-/** A binary min-heap on (ts, arrival order), so equal timestamps keep file order. */
 export class ReorderBuffer {
-  private readonly heap: { e: MarketEvent; n: number }[] = [];
-  private seq = 0;
+  private buf: MarketEvent[] = [];
+  private head = 0;
   private maxTs = -Infinity;
-  /** Events that arrived after events later than them had already been released. */
-  late = 0;
   private releasedTs = -Infinity;
+  /** Events that arrived after events later than them had already been released. They are applied anyway. */
+  late = 0;
 
   constructor(private readonly holdMs = 5 * 60_000) {}
 
-  private less(a: { e: MarketEvent; n: number }, b: { e: MarketEvent; n: number }): boolean {
-    return a.e.ts < b.e.ts || (a.e.ts === b.e.ts && a.n < b.n);
-  }
-
   push(e: MarketEvent, out: MarketEvent[]): void {
     if (e.ts < this.releasedTs) this.late++;
-    const h = this.heap;
-    h.push({ e, n: this.seq++ });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
+    const buf = this.buf;
+    if (buf.length === this.head || e.ts >= buf[buf.length - 1]!.ts) buf.push(e);
+    else {
+      // Insert after every held event with ts <= e.ts, so equal timestamps keep file order.
+      let lo = this.head, hi = buf.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (buf[mid]!.ts <= e.ts) lo = mid + 1;
+        else hi = mid;
+      }
+      buf.splice(lo, 0, e);
     }
     if (e.ts > this.maxTs) this.maxTs = e.ts;
-    while (h.length && h[0]!.e.ts <= this.maxTs - this.holdMs) out.push(this.pop());
-  }
-
-  private pop(): MarketEvent {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
+    const cutoff = this.maxTs - this.holdMs;
+    while (this.head < buf.length && buf[this.head]!.ts <= cutoff) out.push(buf[this.head++]!);
+    if (this.head > 4096 && this.head * 2 > buf.length) {
+      this.buf = buf.slice(this.head);
+      this.head = 0;
     }
-    if (top.e.ts > this.releasedTs) this.releasedTs = top.e.ts;
-    return top.e;
+    if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
   }
 
   /** Release everything still held, in order. */
   drain(out: MarketEvent[]): void {
-    while (this.heap.length) out.push(this.pop());
+    for (let i = this.head; i < this.buf.length; i++) out.push(this.buf[i]!);
+    if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
+    this.buf = [];
+    this.head = 0;
   }
 }

@@ -6,7 +6,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { MAX_LINE_CHARS, toEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
@@ -35,11 +34,12 @@ export class EventFileError extends Error {
 
 const KEEP_SKIPPED = 1000;
 
-/**
- * Stream a file's events in time order (a reorder buffer absorbs small disorder). `report` is filled as it
- * goes and complete when the iteration ends.
- */
-export async function* readEventFile(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent, ReadReport> {
+function skip(report: ReadReport, line: number, reason: string): void {
+  report.invalidCount++;
+  if (report.invalid.length < KEEP_SKIPPED) report.invalid.push({ line, reason });
+}
+
+async function openChecked(path: string): Promise<void> {
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new EventFileError(`${path} is not a file`);
@@ -48,49 +48,79 @@ export async function* readEventFile(path: string, report: ReadReport = newRepor
     const code = (err as NodeJS.ErrnoException).code;
     throw new EventFileError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code ?? 'error'})`, { cause: err });
   }
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
+}
+
+/**
+ * Stream a file's events in time order, in batches (a reorder buffer absorbs small disorder). `report` is
+ * filled as it goes and complete when the iteration ends.
+ */
+export async function* readEventBatches(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent[], ReadReport> {
+  await openChecked(path);
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const buffer = new ReorderBuffer();
-  const ready: MarketEvent[] = [];
-  for await (const raw of lines) {
+  let ready: MarketEvent[] = [];
+  let rest = '';
+  const take = (raw: string) => {
     const n = ++report.lines;
     const line = raw.trim();
-    if (line.length === 0) continue;
-    const skip = (reason: string) => {
-      report.invalidCount++;
-      if (report.invalid.length < KEEP_SKIPPED) report.invalid.push({ line: n, reason });
-    };
-    if (line.length > MAX_LINE_CHARS) {
-      skip(`line longer than ${MAX_LINE_CHARS} characters`);
-      continue;
-    }
+    if (line.length === 0) return;
+    if (line.length > MAX_LINE_CHARS) return skip(report, n, `line longer than ${MAX_LINE_CHARS} characters`);
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      skip('not valid JSON');
-      continue;
+      return skip(report, n, 'not valid JSON');
     }
     if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'meta') {
       if ((value as { synthetic?: unknown }).synthetic === true) report.synthetic = true;
-      continue;
+      return;
     }
     const r = toEvent(value);
     if (!r.ok) {
       if (r.skip === 'unknown_type') report.unknownTypes++;
-      else skip(r.reason);
-      continue;
+      else skip(report, n, r.reason);
+      return;
     }
     report.events++;
     buffer.push(r.event, ready);
+  };
+  // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
+  let dropping = false;
+  for await (const chunk of input as AsyncIterable<string>) {
+    let text = rest + chunk;
+    let from = 0;
+    if (dropping) {
+      const nl = text.indexOf('\n');
+      if (nl === -1) continue;
+      dropping = false;
+      from = nl + 1;
+    }
+    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
+      take(text.slice(from, nl));
+      from = nl + 1;
+    }
+    rest = text.slice(from);
+    if (rest.length > MAX_LINE_CHARS * 4) {
+      take(rest);
+      rest = '';
+      dropping = true;
+    }
+    text = '';
     if (ready.length) {
-      for (const e of ready) yield e;
-      ready.length = 0;
+      yield ready;
+      ready = [];
     }
   }
+  if (rest.length) take(rest);
   buffer.drain(ready);
-  for (const e of ready) yield e;
+  if (ready.length) yield ready;
   report.late = buffer.late;
+  return report;
+}
+
+/** The same, one event at a time. */
+export async function* readEventFile(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent, ReadReport> {
+  for await (const batch of readEventBatches(path, report)) for (const e of batch) yield e;
   return report;
 }
 
