@@ -48,7 +48,7 @@ export class LiqBot implements Services {
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
     if (opts.charts) this.charts = opts.charts;
-    this.batchSize = opts.batchSize ?? 500;
+    this.batchSize = opts.batchSize ?? 5000;
     this.market = new Market(opts.config);
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
     this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox });

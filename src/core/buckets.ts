@@ -24,10 +24,12 @@ export interface WindowTotals {
   byExchange: Map<string, { longUsd: number; shortUsd: number }>;
 }
 
-/** Sums per exchange and side: index = exchangeIndex * 2 + (short ? 1 : 0). Counts ride in a parallel array. */
+/**
+ * Sums per exchange and side at index = exchangeIndex * 2 + (short ? 1 : 0); the counts ride in the upper
+ * half of the same array (one allocation per bucket keeps a week of minutes small).
+ */
 interface Bucket {
   usd: Float64Array;
-  count: Uint32Array;
   top: LargestLiquidation[];
 }
 
@@ -35,7 +37,7 @@ class AssetBuckets {
   readonly exchanges: string[] = [];
   readonly minutes = new Map<number, Bucket>();
   readonly hours = new Map<number, Bucket>();
-  private width = 8; // slots per bucket (4 exchanges × 2 sides), grown when a new exchange appears
+  width = 8; // slots per bucket (4 exchanges × 2 sides), grown when a new exchange appears
 
   constructor(private readonly topK: number) {}
 
@@ -51,15 +53,14 @@ class AssetBuckets {
   private bucket(map: Map<number, Bucket>, key: number): Bucket {
     let b = map.get(key);
     if (!b) {
-      b = { usd: new Float64Array(this.width), count: new Uint32Array(this.width), top: [] };
+      b = { usd: new Float64Array(this.width * 2), top: [] };
       map.set(key, b);
-    } else if (b.usd.length < this.width) {
-      const usd = new Float64Array(this.width);
-      usd.set(b.usd);
-      const count = new Uint32Array(this.width);
-      count.set(b.count);
+    } else if (b.usd.length < this.width * 2) {
+      const old = b.usd, half = old.length / 2;
+      const usd = new Float64Array(this.width * 2);
+      usd.set(old.subarray(0, half));
+      usd.set(old.subarray(half), this.width);
       b.usd = usd;
-      b.count = count;
     }
     return b;
   }
@@ -69,9 +70,9 @@ class AssetBuckets {
     const m = this.bucket(this.minutes, Math.floor(l.ts / MINUTE));
     const h = this.bucket(this.hours, Math.floor(l.ts / HOUR));
     m.usd[s]! += l.usd;
-    m.count[s]! += 1;
+    m.usd[this.width + s]! += 1;
     h.usd[s]! += l.usd;
-    h.count[s]! += 1;
+    h.usd[this.width + s]! += 1;
     if (m.top.length < this.topK || l.usd > m.top[m.top.length - 1]!.usd) {
       const entry: LargestLiquidation = { ts: l.ts, exchange: l.exchange, symbol: l.symbol, side: l.side, usd: l.usd, price: l.price };
       insertTop(m.top, entry, this.topK);
@@ -138,10 +139,11 @@ export class LiquidationBuckets {
     if (!a) return out;
     const sums = new Float64Array(a.exchanges.length * 2);
     for (const b of this.cover(a, from, to)) {
-      const n = Math.min(b.usd.length, sums.length);
+      const half = b.usd.length / 2;
+      const n = Math.min(half, sums.length);
       for (let i = 0; i < n; i++) {
         sums[i]! += b.usd[i]!;
-        out.count += b.count[i]!;
+        out.count += b.usd[half + i]!;
       }
     }
     a.exchanges.forEach((ex, i) => {

@@ -17,6 +17,9 @@ interface DayRecord {
 
 export class LiquidationHistory {
   private readonly days = new Map<string, Map<number, DayRecord>>();
+  /** Full days' totals per asset and side, cached until a day before the latest one changes. */
+  private readonly totalsCache = new Map<string, { upTo: number; days: { day: number; usd: number }[] }>();
+  private latestDay = -Infinity;
 
   private record(asset: string, side: PositionSide, day: number): DayRecord {
     const key = `${asset}|${side}`;
@@ -34,17 +37,22 @@ export class LiquidationHistory {
   }
 
   addLiquidation(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): void {
-    const r = this.record(asset, side, Math.floor(ts / DAY) * DAY);
+    const day = Math.floor(ts / DAY) * DAY;
+    if (day > this.latestDay) this.latestDay = day;
+    else if (day < this.latestDay) this.totalsCache.clear(); // a late event changed a past day
+    const r = this.record(asset, side, day);
     r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
   }
 
   /** A stored daily total (from the store, on start-up). */
   addDaily(asset: string, side: PositionSide, exchange: string, day: number, usd: number): void {
+    this.totalsCache.clear();
     const r = this.record(asset, side, day);
     r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
   }
 
   addVendor(t: LiquidationTotal): void {
+    this.totalsCache.clear();
     const day = Math.floor(t.ts / DAY) * DAY;
     const r = this.record(t.asset, t.side, day);
     const ex = t.exchange ?? '';
@@ -88,10 +96,19 @@ export class LiquidationHistory {
   /** Full days strictly before `beforeDay` and within `lookbackDays`, with their totals. */
   priorDays(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number): { day: number; usd: number }[] {
     const first = beforeDay - lookbackDays * DAY;
-    return this.daysWithData(asset, side)
-      .filter((d) => d < beforeDay && d >= first)
-      .map((day) => ({ day, usd: this.dayTotal(asset, side, day) }))
-      .filter((d) => d.usd > 0);
+    const key = `${asset}|${side}`;
+    let cached = this.totalsCache.get(key);
+    if (!cached || cached.upTo < beforeDay) {
+      // Days before the latest one no longer change (unless history is loaded or a late event arrives).
+      const upTo = Math.min(beforeDay, this.latestDay === -Infinity ? beforeDay : Math.max(beforeDay, this.latestDay));
+      const days = this.daysWithData(asset, side)
+        .filter((d) => d < upTo)
+        .map((day) => ({ day, usd: this.dayTotal(asset, side, day) }))
+        .filter((d) => d.usd > 0);
+      cached = { upTo, days };
+      this.totalsCache.set(key, cached);
+    }
+    return cached.days.filter((d) => d.day < beforeDay && d.day >= first);
   }
 
   /** Median of the prior days' totals (0 with fewer than `minDays` days of history). */

@@ -151,7 +151,7 @@ export class Market {
 
   constructor(readonly settings: MarketSettings) {
     const s = settings;
-    this.buckets = new LiquidationBuckets(Math.max(10, s.summary.largest));
+    this.buckets = new LiquidationBuckets(s.summary.largest);
     const tfMs = TIMEFRAME_MS[s.levels.timeframe];
     this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c));
     this.levels = new LevelBook({ breakBufferPct: s.levels.breakBufferPct, testingPct: s.levels.testingPct, cooldownMs: 2 * tfMs });

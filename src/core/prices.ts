@@ -25,6 +25,8 @@ interface AssetPrices {
   refSeenAt: number;
   last?: { ts: number; price: number };
   minutes: Map<number, Ohlc>;
+  /** High and low per hour, so a day's range reads 24 entries instead of 1,440. */
+  hours: Map<number, { high: number; low: number }>;
   firstMinute: number;
   /** The candle being built on the levels' timeframe. */
   open?: Ohlc;
@@ -54,7 +56,7 @@ export class PriceBook {
   private state(asset: string): AssetPrices {
     let a = this.assets.get(asset);
     if (!a) {
-      a = { refSeenAt: 0, minutes: new Map(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
+      a = { refSeenAt: 0, minutes: new Map(), hours: new Map(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
       this.assets.set(asset, a);
     }
     return a;
@@ -76,6 +78,7 @@ export class PriceBook {
     if (a.liqOnly) {
       a.liqOnly = false;
       a.minutes.clear();
+      a.hours.clear();
       a.firstMinute = Infinity;
       a.last = undefined;
       a.ref = undefined;
@@ -100,6 +103,13 @@ export class PriceBook {
       bar.close = c;
     }
     if (!a.last || ts >= a.last.ts) a.last = { ts, price: c };
+    const hk = Math.floor(m / 60);
+    const hr = a.hours.get(hk);
+    if (!hr) a.hours.set(hk, { high: h, low: l });
+    else {
+      if (h > hr.high) hr.high = h;
+      if (l < hr.low) hr.low = l;
+    }
   }
 
   private useSource(a: AssetPrices, rank: number, ts: number): boolean {
@@ -191,15 +201,41 @@ export class PriceBook {
 
   /** Open (price at `from`), close, high and low over [from, to]. */
   range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number } | undefined {
-    const bars = this.bars(asset, from, to, MINUTE);
-    if (bars.length === 0) return undefined;
-    const open = this.priceAt(asset, from) ?? bars[0]!.open;
+    const a = this.assets.get(asset);
+    if (!a) return undefined;
     let high = -Infinity, low = Infinity;
-    for (const b of bars) {
-      high = Math.max(high, b.high);
-      low = Math.min(low, b.low);
+    let first: Ohlc | undefined, last: Ohlc | undefined;
+    const lastMinute = Math.floor(to / MINUTE);
+    // Ragged minutes at both ends, whole hours in between (as the liquidation buckets do).
+    for (let m = Math.max(a.firstMinute, Math.floor(from / MINUTE)); m <= lastMinute; ) {
+      if (m % 60 === 0 && m + 59 <= lastMinute) {
+        const hr = a.hours.get(m / 60);
+        if (hr) {
+          if (hr.high > high) high = hr.high;
+          if (hr.low < low) low = hr.low;
+          if (!first) for (let k = m; k < m + 60 && !first; k++) first = a.minutes.get(k);
+          for (let k = m + 59; k >= m; k--) {
+            const bar = a.minutes.get(k);
+            if (bar) {
+              last = bar;
+              break;
+            }
+          }
+        }
+        m += 60;
+        continue;
+      }
+      const bar = a.minutes.get(m);
+      if (bar) {
+        if (bar.high > high) high = bar.high;
+        if (bar.low < low) low = bar.low;
+        first ??= bar;
+        last = bar;
+      }
+      m++;
     }
-    return { open, close: bars[bars.length - 1]!.close, high, low };
+    if (!first || !last) return undefined;
+    return { open: this.priceAt(asset, from) ?? first.open, close: last.close, high, low };
   }
 
   /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */
@@ -229,6 +265,7 @@ export class PriceBook {
     const min = Math.floor(beforeMs / MINUTE);
     for (const a of this.assets.values()) {
       for (const m of a.minutes.keys()) if (m < min) a.minutes.delete(m);
+      for (const h of a.hours.keys()) if (h < Math.floor(min / 60)) a.hours.delete(h);
       a.firstMinute = Math.max(a.firstMinute, min);
     }
   }
