@@ -14,6 +14,7 @@ describe('terminal rendering', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
         const out = escapeTerminal(s);
+        // eslint-disable-next-line no-control-regex -- looking for control characters is the point
         expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(out)).toBe(false);
         expect(out.split('\n').length).toBe(s.split('\n').length);
       }),
