@@ -38,7 +38,7 @@ export class LiqBot implements Services {
   readonly charts?: ChartService;
   readonly now: () => number;
   /** Counters for metrics. */
-  readonly stats = { events: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>() };
+  readonly stats = { events: 0, duplicates: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>() };
   private batch: MarketEvent[] = [];
   private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
@@ -81,8 +81,31 @@ export class LiqBot implements Services {
     log.info({ events: n, levels: stored.length }, 'state restored from the store');
   }
 
+  /**
+   * Liquidations seen in the last minutes of event time, by identity: a frame an exchange sends twice (after
+   * a reconnect, or two sockets carrying one symbol) is counted once. Event files keep every line (the spec).
+   */
+  private readonly recent = new Map<string, number>();
+  private recentSweep = 0;
+
+  private duplicate(e: MarketEvent): boolean {
+    if (e.type !== 'liquidation') return false;
+    const key = `${e.exchange}|${e.symbol}|${e.side}|${e.ts}|${e.price}|${e.amount}`;
+    if (this.recent.has(key)) return true;
+    this.recent.set(key, e.ts);
+    if (this.recent.size > 50_000 || e.ts - this.recentSweep > 60_000) {
+      this.recentSweep = e.ts;
+      for (const [k, ts] of this.recent) if (ts < e.ts - 10 * 60_000) this.recent.delete(k);
+    }
+    return false;
+  }
+
   /** One normalized event in: alerts out to the outbox, the event into the next store batch. */
   ingest(e: MarketEvent): Alert[] {
+    if (this.duplicate(e)) {
+      this.stats.duplicates++;
+      return [];
+    }
     this.stats.events++;
     if ('exchange' in e && e.exchange) this.stats.lastEventAt.set(e.exchange, this.now());
     const alerts = this.market.ingest(e);
