@@ -30,13 +30,17 @@ export interface WindowTotals {
  */
 interface Bucket {
   usd: Float64Array;
-  top: LargestLiquidation[];
+  /** Absent on minute buckets older than a day: their hour's list stands in (see `largest`). */
+  top?: LargestLiquidation[];
 }
 
 class AssetBuckets {
   readonly exchanges: string[] = [];
   readonly minutes = new Map<number, Bucket>();
   readonly hours = new Map<number, Bucket>();
+  /** Minutes before this have dropped their top lists (prune); the hour's list stands in. */
+  topsFrom = -Infinity;
+  firstMinute = Infinity;
   width = 8; // slots per bucket (4 exchanges × 2 sides), grown when a new exchange appears
 
   constructor(private readonly topK: number) {}
@@ -67,16 +71,19 @@ class AssetBuckets {
 
   add(l: Liquidation): void {
     const s = this.slot(l.exchange) + (l.side === 'short' ? 1 : 0);
-    const m = this.bucket(this.minutes, Math.floor(l.ts / MINUTE));
+    const minute = Math.floor(l.ts / MINUTE);
+    if (minute < this.firstMinute) this.firstMinute = minute;
+    const m = this.bucket(this.minutes, minute);
     const h = this.bucket(this.hours, Math.floor(l.ts / HOUR));
     m.usd[s]! += l.usd;
     m.usd[this.width + s]! += 1;
     h.usd[s]! += l.usd;
     h.usd[this.width + s]! += 1;
-    if (m.top.length < this.topK || l.usd > m.top[m.top.length - 1]!.usd) {
+    const mt = (m.top ??= []), ht = (h.top ??= []);
+    if (mt.length < this.topK || l.usd > mt[mt.length - 1]!.usd) {
       const entry: LargestLiquidation = { ts: l.ts, exchange: l.exchange, symbol: l.symbol, side: l.side, usd: l.usd, price: l.price };
-      insertTop(m.top, entry, this.topK);
-      insertTop(h.top, entry, this.topK);
+      insertTop(mt, entry, this.topK);
+      insertTop(ht, entry, this.topK);
     }
   }
 }
@@ -160,8 +167,21 @@ export class LiquidationBuckets {
     const a = this.assets.get(asset);
     if (!a) return [];
     const top: LargestLiquidation[] = [];
-    for (const b of this.cover(a, from, to)) {
-      for (const e of b.top) if (e.ts >= from && e.ts <= to) insertTop(top, e, k);
+    const take = (list: LargestLiquidation[] | undefined) => {
+      for (const e of list ?? []) if (e.ts >= from && e.ts <= to) insertTop(top, e, k);
+    };
+    let m = Math.floor(from / MINUTE);
+    const last = Math.floor(to / MINUTE);
+    while (m <= last) {
+      const whole = m % 60 === 0 && m + 59 <= last;
+      // Minutes older than a day keep only their sums: their hour's list answers for them (within the window).
+      if (whole || m < a.topsFrom) {
+        take(a.hours.get(Math.floor(m / 60))?.top);
+        m = Math.floor(m / 60) * 60 + 60;
+      } else {
+        take(a.minutes.get(m)?.top);
+        m++;
+      }
     }
     return top;
   }
@@ -180,9 +200,18 @@ export class LiquidationBuckets {
   prune(now: number): void {
     const minMinute = Math.floor((now - this.minuteRetentionMs) / MINUTE);
     const minHour = Math.floor((now - this.hourRetentionMs) / HOUR);
+    // Minute top lists are kept for a day (whole hours), then only their hour's list.
+    const topsFrom = Math.floor((now - 25 * HOUR) / HOUR) * 60;
     for (const a of this.assets.values()) {
       for (const k of a.minutes.keys()) if (k < minMinute) a.minutes.delete(k);
       for (const k of a.hours.keys()) if (k < minHour) a.hours.delete(k);
+      if (topsFrom > a.topsFrom) {
+        for (let m = Math.max(a.topsFrom, a.firstMinute); m < topsFrom; m++) {
+          const b = a.minutes.get(m);
+          if (b) b.top = undefined;
+        }
+        a.topsFrom = topsFrom;
+      }
     }
   }
 }
