@@ -58,7 +58,8 @@ export async function latencyFigures(opts: BenchOptions): Promise<Figure[]> {
     const started = { trigger: new Map<string, number>(), baseline: new Map<string, number>() };
     const baselineSends: Promise<unknown>[] = [];
     const liq = (asset: string, side: PositionSide, usd: number): Liquidation => ({
-      type: 'liquidation', ts: Date.now(), exchange: EXCHANGES[Math.floor(rand() * EXCHANGES.length)]!, symbol: `${asset}/USDT:USDT`, side, price: 100, amount: usd / 100, usd,
+      // Distinct prints (an identical print in the same millisecond is taken for a duplicate frame and counted once).
+      type: 'liquidation', ts: Date.now(), exchange: EXCHANGES[Math.floor(rand() * EXCHANGES.length)]!, symbol: `${asset}/USDT:USDT`, side, price: 100 + rand(), amount: usd / 100, usd,
     });
     const b = bot;
     /** A flush on one asset: large liquidations until the engine calls a cascade (the alert's trigger). */
