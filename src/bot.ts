@@ -93,10 +93,13 @@ export class LiqBot implements Services {
     const key = `${e.exchange}|${e.symbol}|${e.side}|${e.ts}|${e.price}|${e.amount}`;
     if (this.recent.has(key)) return true;
     this.recent.set(key, e.ts);
-    if (this.recent.size > 50_000 || e.ts - this.recentSweep > 60_000) {
+    // Once a minute of event time, forget prints older than ten minutes; and never hold more than 200,000
+    // (the oldest go first: a Map iterates in insertion order).
+    if (e.ts - this.recentSweep > 60_000) {
       this.recentSweep = e.ts;
       for (const [k, ts] of this.recent) if (ts < e.ts - 10 * 60_000) this.recent.delete(k);
     }
+    if (this.recent.size > 200_000) this.recent.delete(this.recent.keys().next().value!);
     return false;
   }
 
