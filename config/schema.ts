@@ -52,6 +52,8 @@ export const configSchema = z.strictObject({
     quietMinutes: z.number().min(1).max(240),
     updateGrowth: z.number().gt(0),
     updateMinMinutes: z.number().min(0),
+    minLiquidations: z.number().int().min(1),
+    maxSingleShare: z.number().gt(0).max(1),
   }),
   alerts: z.strictObject({
     minUsd: z.number().min(0),

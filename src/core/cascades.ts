@@ -14,6 +14,10 @@ export interface CascadeRules {
   quietMs: number;
   updateGrowth: number;
   updateMinMs: number;
+  /** A cascade is many positions going at once: at least this many liquidations in the window... */
+  minLiquidations: number;
+  /** ...and no single one above this share of the window's sum (one whale's print is not a flush). */
+  maxSingleShare: number;
 }
 
 export interface Cascade {
@@ -36,6 +40,8 @@ export interface Cascade {
 interface Slice {
   idx: number;
   usd: number;
+  count: number;
+  largest: number;
   byExchange: Map<string, number>;
 }
 
@@ -43,28 +49,42 @@ interface Slice {
 class RollingWindow {
   private readonly slices: Slice[] = [];
   sum = 0;
+  count = 0;
 
   constructor(private readonly windowMs: number) {}
 
   expire(now: number): void {
     const oldest = Math.floor((now - this.windowMs) / SLICE_MS);
-    while (this.slices.length && this.slices[0]!.idx <= oldest) this.sum -= this.slices.shift()!.usd;
-    if (this.slices.length === 0) this.sum = 0; // no float residue once empty
+    while (this.slices.length && this.slices[0]!.idx <= oldest) {
+      const s = this.slices.shift()!;
+      this.sum -= s.usd;
+      this.count -= s.count;
+    }
+    if (this.slices.length === 0) this.sum = this.count = 0; // no float residue once empty
   }
 
   add(ts: number, exchange: string, usd: number): void {
     const idx = Math.floor(ts / SLICE_MS);
     let s = this.slices[this.slices.length - 1];
     if (!s || s.idx < idx) {
-      s = { idx, usd: 0, byExchange: new Map() };
+      s = { idx, usd: 0, count: 0, largest: 0, byExchange: new Map() };
       this.slices.push(s);
     } else if (s.idx > idx) {
       // slightly late event: find its slice (or the oldest one still in the window)
       s = this.slices.find((x) => x.idx >= idx) ?? s;
     }
     s.usd += usd;
+    s.count++;
+    if (usd > s.largest) s.largest = usd;
     s.byExchange.set(exchange, (s.byExchange.get(exchange) ?? 0) + usd);
     this.sum += usd;
+    this.count++;
+  }
+
+  largest(): number {
+    let max = 0;
+    for (const s of this.slices) if (s.largest > max) max = s.largest;
+    return max;
   }
 
   firstTs(): number | undefined {
@@ -148,7 +168,7 @@ export class CascadeDetector {
       return undefined;
     }
     const threshold = this.threshold(asset, side, ts);
-    if (w.sum < threshold) return undefined;
+    if (w.sum < threshold || w.count < this.rules.minLiquidations || w.largest() > w.sum * this.rules.maxSingleShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
     c = {
       id: `${asset}-${side}-${startedAt}`,

@@ -28,6 +28,9 @@ export interface LevelTrack {
   state: BaseState;
   changedAt: number;
   lastBreak?: { ts: number; direction: 'up' | 'down'; price: number };
+  /** The side of the last close beyond the base buffer, and when closes crossed sides within the chop window. */
+  seen?: 'above' | 'below';
+  crossings?: number[];
 }
 
 export interface LevelBreakEvent {
@@ -72,6 +75,9 @@ export interface LevelRules {
   testingPct: number;
   /** After a break, the opposite break waits at least this long (chop around a level is not news twice). */
   cooldownMs: number;
+  /** A level price crossed twice within this window is chopping: the next break needs `chopBufferFactor`× the buffer. */
+  chopWindowMs: number;
+  chopBufferFactor: number;
 }
 
 export class LevelBook {
@@ -137,7 +143,17 @@ export class LevelBook {
       if (level.asset !== asset) continue;
       const track = this.tracks.get(level.id)!;
       const [lo, hi] = bounds(level.level);
-      const buffer = ((lo + hi) / 2) * (this.rules.breakBufferPct / 100);
+      const mid = (lo + hi) / 2;
+      const base = mid * (this.rules.breakBufferPct / 100);
+      const seen = c.close < lo - base ? 'below' : c.close > hi + base ? 'above' : undefined;
+      if (!seen) continue;
+      // Crossings: closes beyond the base buffer on the other side from the last one, told or not. A level
+      // that price crossed twice within the chop window is chopping: the next break needs a wider close.
+      const crossings = track.crossings?.filter((ts) => c.end - ts < this.rules.chopWindowMs) ?? [];
+      const chopping = crossings.length >= 2;
+      if (track.seen !== undefined && seen !== track.seen) track.crossings = [...crossings, c.end];
+      track.seen = seen;
+      const buffer = chopping ? base * this.rules.chopBufferFactor : base;
       const pos = c.close < lo - buffer ? 'below' : c.close > hi + buffer ? 'above' : undefined;
       if (!pos || pos === track.position) continue;
       if (!track.position) {

@@ -32,6 +32,8 @@ export interface MarketSettings {
     quietMinutes: number;
     updateGrowth: number;
     updateMinMinutes: number;
+    minLiquidations: number;
+    maxSingleShare: number;
   };
 }
 
@@ -154,7 +156,10 @@ export class Market {
     this.buckets = new LiquidationBuckets(s.summary.largest);
     const tfMs = TIMEFRAME_MS[s.levels.timeframe];
     this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c));
-    this.levels = new LevelBook({ breakBufferPct: s.levels.breakBufferPct, testingPct: s.levels.testingPct, cooldownMs: 2 * tfMs });
+    this.levels = new LevelBook({ breakBufferPct: s.levels.breakBufferPct, testingPct: s.levels.testingPct, cooldownMs: 2 * tfMs,
+      chopWindowMs: 6 * HOUR,
+      chopBufferFactor: 3,
+    });
     this.cascades = new CascadeDetector(
       {
         windowMs: s.cascades.windowMinutes * 60_000,
@@ -162,6 +167,8 @@ export class Market {
         quietMs: s.cascades.quietMinutes * 60_000,
         updateGrowth: s.cascades.updateGrowth,
         updateMinMs: s.cascades.updateMinMinutes * 60_000,
+        minLiquidations: s.cascades.minLiquidations,
+        maxSingleShare: s.cascades.maxSingleShare,
       },
       (asset, side, now) => this.threshold(asset, side, now),
     );

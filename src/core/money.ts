@@ -23,23 +23,26 @@ export function usd(value: number): string {
   return `${sign}$${Math.round(v)}`;
 }
 
-const formatters = new Map<number, Intl.NumberFormat>();
+const formatters = new Map<string, Intl.NumberFormat>();
 /** Building an Intl.NumberFormat costs more than formatting with one: keep one per precision. */
-function formatter(digits: number): Intl.NumberFormat {
-  let f = formatters.get(digits);
-  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits })));
+function formatter(min: number, max: number): Intl.NumberFormat {
+  const key = `${min}-${max}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: min, maximumFractionDigits: max })));
   return f;
 }
 
-/** A price: $2,350 · $2,351.5 · $0.5123 · $0.00001234. */
+/** A price: $2,350 · $136 · $137.50 · $12.345 · $0.5123 · $0.00001234 (cents shown in full once there are any). */
 export function price(value: number): string {
   const v = Math.abs(value);
-  let digits: number;
-  if (v >= 1000) digits = 0;
-  else if (v >= 100) digits = 2;
-  else if (v >= 1) digits = 3;
-  else digits = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v || 1)) + 1));
-  const s = formatter(digits).format(v);
+  let min = 0;
+  let max: number;
+  if (v >= 1000) max = 0;
+  else if (v >= 1) {
+    max = v >= 100 ? 2 : 3;
+    if (Math.abs(v - Math.round(v)) >= 0.005) min = 2;
+  } else max = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v || 1)) + 1));
+  const s = formatter(min, max).format(v);
   return `${value < 0 ? '-' : ''}$${s}`;
 }
 

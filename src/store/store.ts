@@ -30,6 +30,8 @@ export interface LevelState {
   state: LevelStateName;
   changedAt: number;
   lastBreak?: { ts: number; direction: 'up' | 'down'; price: number };
+  seen?: 'above' | 'below';
+  crossings?: number[];
 }
 
 export interface Subscription {

@@ -7,7 +7,9 @@ import type { Alert, LevelBreak } from '../../src/core/alerts.js';
 import { runFile } from '../../src/offline.js';
 import { loadConfig } from '../../config/load.js';
 import type { AssetDay } from '../../scripts/market-day.js';
-import { BUNDLED, DAY0, H, replayDay } from '../helpers.js';
+import { generateDay } from '../../scripts/market-day.js';
+import { buildConfig } from '../../config/load.js';
+import { BUNDLED, DAY0, H, replayDay, writeEvents } from '../helpers.js';
 
 const breaks = (alerts: Alert[]) => alerts.filter((a): a is LevelBreak => a.kind === 'level_break');
 const kinds = (alerts: Alert[], asset: string) => alerts.filter((a) => a.asset === asset).map((a) => a.kind).filter((k) => k !== 'cascade_update');
@@ -136,5 +138,38 @@ describe('generated days', () => {
     };
     const run = await replayDay({ day: DAY0, assets: [doge], seed: 9 });
     expect(run.alerts).toEqual([]);
+  });
+
+  const quietEth = (): AssetDay => ({
+    asset: 'ETH',
+    path: [[0, 3040], [6, 3055], [12, 3030], [18, 3050], [24, 3035]],
+    noisePct: 0.04, longUsd: 30e6, shortUsd: 25e6, exchanges: venues, history,
+  });
+  const withPrints = (usds: number[], at: number) => {
+    const events: object[] = generateDay({ day: DAY0, assets: [quietEth()], seed: 13 });
+    usds.forEach((usd, i) => events.push({ type: 'liquidation', ts: at + i * 2000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3030, amount: usd / 3030 }));
+    events.sort((a, b) => (a as { ts: number }).ts - (b as { ts: number }).ts);
+    return runFile(writeEvents(events), buildConfig({}));
+  };
+
+  it("one whale's $12M print is not a cascade; the same $12M in 30 prints within a minute is one", async () => {
+    const whale = await withPrints([12e6], DAY0 + 12 * H);
+    expect(whale.alerts).toEqual([]);
+    const flush = await withPrints(Array.from({ length: 30 }, () => 0.4e6), DAY0 + 12 * H);
+    expect(kinds(flush.alerts, 'ETH')).toEqual(['cascade', 'cascade_end']);
+  });
+
+  it('a level price keeps crossing: the break and the reclaim are told, the chop after them needs a decisive close', async () => {
+    // 15m closes about 0.45% either side of $3,000 every 90 minutes, then a real breakdown to $2,900.
+    const path: [number, number][] = [[0, 3060], [3, 3040]];
+    for (let h = 4.5, below = true; h < 15; h += 1.5, below = !below) path.push([h, below ? 2986.5 : 3013.5], [h + 1.25, below ? 2986.5 : 3013.5]);
+    path.push([17, 2900], [24, 2905]);
+    const eth: AssetDay = { asset: 'ETH', path, noisePct: 0.01, longUsd: 20e6, shortUsd: 15e6, exchanges: venues, history, levels: [{ price: 3000 }] };
+    const run = await replayDay({ day: DAY0, assets: [eth], seed: 5 });
+    const b = breaks(run.alerts);
+    expect(b.map((x) => [x.direction, x.reclaim])).toEqual([['down', false], ['up', true], ['down', false]]);
+    expect(b[1]!.ts).toBeLessThan(DAY0 + 7 * H);
+    expect(b[2]!.price).toBeLessThan(3000 * (1 - 0.009));
+    expect(b[2]!.ts).toBeGreaterThan(DAY0 + 15 * H);
   });
 });
