@@ -54,6 +54,7 @@ export const configSchema = z.strictObject({
     updateMinMinutes: z.number().min(0),
     minLiquidations: z.number().int().min(1),
     maxSingleShare: z.number().gt(0).max(1),
+    minSideShare: z.number().min(0).max(1),
   }),
   alerts: z.strictObject({
     minUsd: z.number().min(0),

@@ -18,6 +18,9 @@ export interface CascadeRules {
   minLiquidations: number;
   /** ...and no single one above this share of the window's sum (one whale's print is not a flush). */
   maxSingleShare: number;
+  /** ...and the side holds at least this share of both sides' liquidations in the window (the shorts caught
+   *  in a long flush's wicks are not a short cascade). */
+  minSideShare: number;
 }
 
 export interface Cascade {
@@ -169,6 +172,9 @@ export class CascadeDetector {
     }
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || w.count < this.rules.minLiquidations || w.largest() > w.sum * this.rules.maxSingleShare) return undefined;
+    const other = this.windows.get(this.key(asset, side === 'long' ? 'short' : 'long'));
+    if (other) other.expire(ts);
+    if (other && w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
     c = {
       id: `${asset}-${side}-${startedAt}`,

@@ -34,6 +34,7 @@ export interface MarketSettings {
     updateMinMinutes: number;
     minLiquidations: number;
     maxSingleShare: number;
+    minSideShare: number;
   };
 }
 
@@ -169,6 +170,7 @@ export class Market {
         updateMinMs: s.cascades.updateMinMinutes * 60_000,
         minLiquidations: s.cascades.minLiquidations,
         maxSingleShare: s.cascades.maxSingleShare,
+        minSideShare: s.cascades.minSideShare,
       },
       (asset, side, now) => this.threshold(asset, side, now),
     );
@@ -309,6 +311,9 @@ export class Market {
   private onCandleClose(asset: string, c: ClosedCandle): void {
     for (const br of this.levels.onClose(asset, c)) {
       this.changedTracks.add(br.level.id);
+      // A cascade's extreme is offered on /levels (its state follows price there), not alerted on: a flush
+      // that resumes through it is told by its own cascade alert, and a chat that wants the level adds it.
+      if (br.level.source === 'cascade') continue;
       const side: PositionSide = br.direction === 'down' ? 'long' : 'short';
       const ts = Math.max(this.clock, br.ts);
       const alert: LevelBreak = {
@@ -321,7 +326,8 @@ export class Market {
         direction: br.direction,
         reclaim: br.reclaim,
         price: br.price,
-        timeframe: this.settings.levels.timeframe,
+        // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
+        timeframe: (Object.keys(TIMEFRAME_MS) as (keyof typeof TIMEFRAME_MS)[]).find((k) => TIMEFRAME_MS[k] === c.end - c.ts) ?? this.settings.levels.timeframe,
       };
       if (br.level.label !== undefined) alert.label = br.level.label;
       if (br.level.chat !== undefined) alert.chat = br.level.chat;

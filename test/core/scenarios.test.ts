@@ -108,9 +108,11 @@ describe('generated days', () => {
 
   it('a pause longer than the quiet period ends the first cascade; the resumption is a new one', async () => {
     const run = await replayDay({ day: DAY0, assets: [pausing(1.5)], seed: 3 });
-    // The second wave also loses the first wave's low, which the first cascade left as a level.
-    expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end', 'cascade', 'level_break', 'cascade_end']);
-    expect(breaks(run.alerts)[0]).toMatchObject({ direction: 'down', label: 'cascade low' });
+    expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end', 'cascade', 'cascade_end']);
+    // The second wave lost the first wave's low, which the first cascade offered as a level: /levels shows it
+    // broken; the second cascade's own alert told the chat, so the offered level posts nothing.
+    const first = run.market.levelStatus('ETH').levels.find((v) => v.level.source === 'cascade' && (v.level.level as number) > 2800)!;
+    expect(first).toMatchObject({ role: 'resistance', baseState: 'broken' });
   });
 
   it('a level broken, re-tested from below and reclaimed: exactly one break and one reclaim, in order', async () => {
@@ -145,9 +147,12 @@ describe('generated days', () => {
     path: [[0, 3040], [6, 3055], [12, 3030], [18, 3050], [24, 3035]],
     noisePct: 0.04, longUsd: 30e6, shortUsd: 25e6, exchanges: venues, history,
   });
-  const withPrints = (usds: number[], at: number) => {
+  const withPrints = (usds: number[], at: number, shorts: number[] = []) => {
     const events: object[] = generateDay({ day: DAY0, assets: [quietEth()], seed: 13 });
-    usds.forEach((usd, i) => events.push({ type: 'liquidation', ts: at + i * 2000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3030, amount: usd / 3030 }));
+    const print = (side: string) => (usd: number, i: number) =>
+      events.push({ type: 'liquidation', ts: at + i * 2000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side, price: 3030, amount: usd / 3030 });
+    usds.forEach(print('long'));
+    shorts.forEach(print('short'));
     events.sort((a, b) => (a as { ts: number }).ts - (b as { ts: number }).ts);
     return runFile(writeEvents(events), buildConfig({}));
   };
@@ -157,6 +162,12 @@ describe('generated days', () => {
     expect(whale.alerts).toEqual([]);
     const flush = await withPrints(Array.from({ length: 30 }, () => 0.4e6), DAY0 + 12 * H);
     expect(kinds(flush.alerts, 'ETH')).toEqual(['cascade', 'cascade_end']);
+  });
+
+  it('the shorts caught in a long flush are not a short cascade, even above their floor', async () => {
+    // $24M of longs and $6M of shorts (over ETH's $5M floor, 20% of the window) within two minutes.
+    const run = await withPrints(Array.from({ length: 60 }, () => 0.4e6), DAY0 + 12 * H, Array.from({ length: 40 }, () => 0.15e6));
+    expect(run.alerts.filter((a) => a.kind === 'cascade').map((a) => a.kind === 'cascade' && a.side)).toEqual(['long']);
   });
 
   it('a level price keeps crossing: the break and the reclaim are told, the chop after them needs a decisive close', async () => {
