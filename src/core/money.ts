@@ -32,7 +32,7 @@ function formatter(min: number, max: number): Intl.NumberFormat {
   return f;
 }
 
-/** A price: $2,350 · $136 · $137.50 · $12.345 · $0.5123 · $0.00001234 (cents shown in full once there are any). */
+/** A price: $2,350 · $136 · $137.50 · $12.345 · $0.5120 · $0.00001234 (cents shown in full once there are any). */
 export function price(value: number): string {
   const v = Math.abs(value);
   let min = 0;
@@ -41,7 +41,7 @@ export function price(value: number): string {
   else if (v >= 1) {
     max = v >= 100 ? 2 : 3;
     if (Math.abs(v - Math.round(v)) >= 0.005) min = 2;
-  } else max = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v || 1)) + 1));
+  } else min = max = v === 0 ? 4 : Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v)))); // four significant digits
   const s = formatter(min, max).format(v);
   return `${value < 0 ? '-' : ''}$${s}`;
 }

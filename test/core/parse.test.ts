@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../src/core/parse.js';
+import { price } from '../../src/core/money.js';
 
 describe('parsePrice', () => {
   it.each([
@@ -105,5 +106,13 @@ describe('labels and words', () => {
   it('splitWords keeps quoted phrases together', () => {
     expect(splitWords('add eth 2750-2800 "prior support"')).toEqual(['add', 'eth', '2750-2800', '"prior support"']);
     expect(splitWords('add eth 2350 “cascade low”')).toEqual(['add', 'eth', '2350', '"cascade low"']);
+  });
+});
+
+describe('prices as traders write them', () => {
+  it('whole dollars above $1,000, cents in full once there are any, four significant digits below $1', () => {
+    expect([2350, 2351.5, 83172.4].map(price)).toEqual(['$2,350', '$2,352', '$83,172']);
+    expect([136, 137.5, 12.345, 1.89, 1.1].map(price)).toEqual(['$136', '$137.50', '$12.345', '$1.89', '$1.10']);
+    expect([0.1962, 0.18827, 0.5, 0.00001234].map(price)).toEqual(['$0.1962', '$0.1883', '$0.5000', '$0.00001234']);
   });
 });
