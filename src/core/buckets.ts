@@ -25,65 +25,181 @@ export interface WindowTotals {
 }
 
 /**
- * Sums per exchange and side at index = exchangeIndex * 2 + (short ? 1 : 0); the counts ride in the upper
- * half of the same array (one allocation per bucket keeps a week of minutes small).
+ * Sums per exchange and side, columnar: one Float64Array per chunk of consecutive buckets (a day of minutes,
+ * a month of hours), `stride` numbers per bucket: USD at exchangeIndex * 2 + (short ? 1 : 0), the counts in
+ * the upper half. A week of minutes for 20 assets is 140 arrays, not 200,000 objects.
  */
-interface Bucket {
-  usd: Float64Array;
-  /** Absent on minute buckets older than a day: their hour's list stands in (see `largest`). */
-  top?: LargestLiquidation[];
+class Grid {
+  readonly chunks = new Map<number, Float64Array>();
+  stride: number;
+
+  constructor(
+    private readonly chunkLen: number,
+    private width: number,
+  ) {
+    this.stride = width * 2;
+  }
+
+  /** The bucket's offset in its chunk, creating the chunk when asked to. */
+  private at(idx: number, create: true): [Float64Array, number];
+  private at(idx: number, create: false): [Float64Array, number] | undefined;
+  private at(idx: number, create: boolean): [Float64Array, number] | undefined {
+    const c = Math.floor(idx / this.chunkLen);
+    let chunk = this.chunks.get(c);
+    if (!chunk) {
+      if (!create) return undefined;
+      chunk = new Float64Array(this.chunkLen * this.stride);
+      this.chunks.set(c, chunk);
+    }
+    return [chunk, (idx - c * this.chunkLen) * this.stride];
+  }
+
+  add(idx: number, slot: number, usd: number): void {
+    const [chunk, o] = this.at(idx, true);
+    chunk[o + slot]! += usd;
+    chunk[o + this.width + slot]! += 1;
+  }
+
+  /** Add bucket `idx` into `sums` (USD per slot); returns its count of liquidations. */
+  accumulate(idx: number, sums: Float64Array): number {
+    const hit = this.at(idx, false);
+    if (!hit) return 0;
+    const [chunk, o] = hit;
+    let count = 0;
+    const n = Math.min(this.width, sums.length);
+    for (let i = 0; i < n; i++) {
+      sums[i]! += chunk[o + i]!;
+      count += chunk[o + this.width + i]!;
+    }
+    return count;
+  }
+
+  /** Re-lay every chunk for more slots (a new exchange): rare, so a copy is fine. */
+  grow(width: number): void {
+    const stride = width * 2;
+    for (const [c, old] of this.chunks) {
+      const chunk = new Float64Array(this.chunkLen * stride);
+      for (let b = 0; b < this.chunkLen; b++) {
+        chunk.set(old.subarray(b * this.stride, b * this.stride + this.width), b * stride);
+        chunk.set(old.subarray(b * this.stride + this.width, (b + 1) * this.stride), b * stride + width);
+      }
+      this.chunks.set(c, chunk);
+    }
+    this.width = width;
+    this.stride = stride;
+  }
+
+  /** Drop chunks that end before bucket `idx`. */
+  dropBefore(idx: number): void {
+    for (const c of this.chunks.keys()) if ((c + 1) * this.chunkLen <= idx) this.chunks.delete(c);
+  }
+}
+
+/**
+ * The largest liquidations of each minute, columnar like the sums: per day a Float64Array of 1,440 × k
+ * entries of (ts, usd, price, exchange × 2 + side, symbol); usd 0 marks an empty entry. Entries kept for a
+ * day as objects would all outlive the young generation and end up as old-space garbage.
+ */
+class MinuteTops {
+  private static readonly F = 5;
+  private readonly days = new Map<number, Float64Array>();
+  readonly symbols: string[] = [];
+
+  constructor(private readonly k: number) {}
+
+  private symbol(s: string): number {
+    const i = this.symbols.indexOf(s);
+    return i === -1 ? this.symbols.push(s) - 1 : i;
+  }
+
+  insert(m: number, l: Liquidation, code: number): void {
+    const F = MinuteTops.F, k = this.k;
+    const d = Math.floor(m / 1440);
+    let day = this.days.get(d);
+    if (!day) this.days.set(d, (day = new Float64Array(1440 * k * F)));
+    const base = (m - d * 1440) * k * F;
+    // Sorted by usd, largest first: find the place, shift the smaller ones down, drop the last.
+    let i = 0;
+    while (i < k && day[base + i * F + 1]! >= l.usd) i++;
+    if (i === k) return;
+    day.copyWithin(base + (i + 1) * F, base + i * F, base + (k - 1) * F);
+    const o = base + i * F;
+    day[o] = l.ts;
+    day[o + 1] = l.usd;
+    day[o + 2] = l.price;
+    day[o + 3] = code;
+    day[o + 4] = this.symbol(l.symbol);
+  }
+
+  /** The minute's list as objects, or undefined when the minute has none. */
+  list(m: number, exchanges: readonly string[]): LargestLiquidation[] | undefined {
+    const F = MinuteTops.F, k = this.k;
+    const d = Math.floor(m / 1440);
+    const day = this.days.get(d);
+    if (!day) return undefined;
+    const base = (m - d * 1440) * k * F;
+    const out: LargestLiquidation[] = [];
+    for (let i = 0; i < k; i++) {
+      const o = base + i * F;
+      if (day[o + 1] === 0) break;
+      const code = day[o + 3]!;
+      out.push({
+        ts: day[o]!, exchange: exchanges[code >> 1]!, symbol: this.symbols[day[o + 4]!]!,
+        side: code & 1 ? 'short' : 'long', usd: day[o + 1]!, price: day[o + 2]!,
+      });
+    }
+    return out.length ? out : undefined;
+  }
+
+  /** Drop the days that end before minute `m`. */
+  dropBefore(m: number): void {
+    for (const d of this.days.keys()) if ((d + 1) * 1440 <= m) this.days.delete(d);
+  }
 }
 
 class AssetBuckets {
   readonly exchanges: string[] = [];
-  readonly minutes = new Map<number, Bucket>();
-  readonly hours = new Map<number, Bucket>();
+  readonly minutes: Grid;
+  readonly hours: Grid;
+  /** The largest liquidations per minute (the last day only) and per hour. */
+  readonly minuteTops: MinuteTops;
+  readonly hourTops = new Map<number, LargestLiquidation[]>();
   /** Minutes before this have dropped their top lists (prune); the hour's list stands in. */
   topsFrom = -Infinity;
   firstMinute = Infinity;
-  width = 8; // slots per bucket (4 exchanges × 2 sides), grown when a new exchange appears
+  width = 4; // exchanges per bucket, doubled when a new exchange needs room
 
-  constructor(private readonly topK: number) {}
+  constructor(private readonly topK: number) {
+    this.minuteTops = new MinuteTops(topK);
+    this.minutes = new Grid(1440, this.width);
+    this.hours = new Grid(720, this.width);
+  }
 
   slot(exchange: string): number {
     let i = this.exchanges.indexOf(exchange);
     if (i === -1) {
       i = this.exchanges.push(exchange) - 1;
-      if (i * 2 + 2 > this.width) this.width *= 2;
+      if (i * 2 + 2 > this.width) {
+        this.width *= 2;
+        this.minutes.grow(this.width);
+        this.hours.grow(this.width);
+      }
     }
     return i * 2;
-  }
-
-  private bucket(map: Map<number, Bucket>, key: number): Bucket {
-    let b = map.get(key);
-    if (!b) {
-      b = { usd: new Float64Array(this.width * 2), top: [] };
-      map.set(key, b);
-    } else if (b.usd.length < this.width * 2) {
-      const old = b.usd, half = old.length / 2;
-      const usd = new Float64Array(this.width * 2);
-      usd.set(old.subarray(0, half));
-      usd.set(old.subarray(half), this.width);
-      b.usd = usd;
-    }
-    return b;
   }
 
   add(l: Liquidation): void {
     const s = this.slot(l.exchange) + (l.side === 'short' ? 1 : 0);
     const minute = Math.floor(l.ts / MINUTE);
     if (minute < this.firstMinute) this.firstMinute = minute;
-    const m = this.bucket(this.minutes, minute);
-    const h = this.bucket(this.hours, Math.floor(l.ts / HOUR));
-    m.usd[s]! += l.usd;
-    m.usd[this.width + s]! += 1;
-    h.usd[s]! += l.usd;
-    h.usd[this.width + s]! += 1;
-    const mt = (m.top ??= []), ht = (h.top ??= []);
-    if (mt.length < this.topK || l.usd > mt[mt.length - 1]!.usd) {
-      const entry: LargestLiquidation = { ts: l.ts, exchange: l.exchange, symbol: l.symbol, side: l.side, usd: l.usd, price: l.price };
-      insertTop(mt, entry, this.topK);
-      insertTop(ht, entry, this.topK);
+    const hour = Math.floor(l.ts / HOUR);
+    this.minutes.add(minute, s, l.usd);
+    this.hours.add(hour, s, l.usd);
+    if (minute >= this.topsFrom) this.minuteTops.insert(minute, l, s);
+    let ht = this.hourTops.get(hour);
+    if (!ht) this.hourTops.set(hour, (ht = []));
+    if (ht.length < this.topK || l.usd > ht[ht.length - 1]!.usd) {
+      insertTop(ht, { ts: l.ts, exchange: l.exchange, symbol: l.symbol, side: l.side, usd: l.usd, price: l.price }, this.topK);
     }
   }
 }
@@ -122,35 +238,22 @@ export class LiquidationBuckets {
     return [...this.assets.keys()];
   }
 
-  /** Iterate the buckets covering [from, to]: minute buckets at the ragged ends, hour buckets in between. */
-  private *cover(a: AssetBuckets, from: number, to: number): Generator<Bucket> {
-    let m = Math.floor(from / MINUTE);
-    const last = Math.floor(to / MINUTE);
-    while (m <= last) {
-      if (m % 60 === 0 && m + 59 <= last) {
-        const h = a.hours.get(m / 60);
-        if (h) yield h;
-        m += 60;
-      } else {
-        const b = a.minutes.get(m);
-        if (b) yield b;
-        m++;
-      }
-    }
-  }
-
   /** Totals for events with minute(ts) in [minute(from), minute(to)]. Exact when nothing before `from` shares its minute. */
   totals(asset: string, from: number, to: number): WindowTotals {
     const out: WindowTotals = { longUsd: 0, shortUsd: 0, count: 0, byExchange: new Map() };
     const a = this.assets.get(asset);
     if (!a) return out;
     const sums = new Float64Array(a.exchanges.length * 2);
-    for (const b of this.cover(a, from, to)) {
-      const half = b.usd.length / 2;
-      const n = Math.min(half, sums.length);
-      for (let i = 0; i < n; i++) {
-        sums[i]! += b.usd[i]!;
-        out.count += b.usd[half + i]!;
+    // Minute buckets at the ragged ends, hour buckets in between.
+    let m = Math.floor(from / MINUTE);
+    const last = Math.floor(to / MINUTE);
+    while (m <= last) {
+      if (m % 60 === 0 && m + 59 <= last) {
+        out.count += a.hours.accumulate(m / 60, sums);
+        m += 60;
+      } else {
+        out.count += a.minutes.accumulate(m, sums);
+        m++;
       }
     }
     a.exchanges.forEach((ex, i) => {
@@ -176,10 +279,10 @@ export class LiquidationBuckets {
       const whole = m % 60 === 0 && m + 59 <= last;
       // Minutes older than a day keep only their sums: their hour's list answers for them (within the window).
       if (whole || m < a.topsFrom) {
-        take(a.hours.get(Math.floor(m / 60))?.top);
+        take(a.hourTops.get(Math.floor(m / 60)));
         m = Math.floor(m / 60) * 60 + 60;
       } else {
-        take(a.minutes.get(m)?.top);
+        take(a.minuteTops.list(m, a.exchanges));
         m++;
       }
     }
@@ -203,13 +306,11 @@ export class LiquidationBuckets {
     // Minute top lists are kept for a day (whole hours), then only their hour's list.
     const topsFrom = Math.floor((now - 25 * HOUR) / HOUR) * 60;
     for (const a of this.assets.values()) {
-      for (const k of a.minutes.keys()) if (k < minMinute) a.minutes.delete(k);
-      for (const k of a.hours.keys()) if (k < minHour) a.hours.delete(k);
+      a.minutes.dropBefore(minMinute);
+      a.hours.dropBefore(minHour);
+      for (const k of a.hourTops.keys()) if (k < minHour) a.hourTops.delete(k);
       if (topsFrom > a.topsFrom) {
-        for (let m = Math.max(a.topsFrom, a.firstMinute); m < topsFrom; m++) {
-          const b = a.minutes.get(m);
-          if (b) b.top = undefined;
-        }
+        a.minuteTops.dropBefore(topsFrom);
         a.topsFrom = topsFrom;
       }
     }

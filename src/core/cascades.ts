@@ -48,34 +48,58 @@ interface Slice {
   byExchange: Map<string, number>;
 }
 
-/** The rolling window for one asset and side, in 10-second slices. */
+/**
+ * The rolling window for one asset and side, in 10-second slices held in a ring that is allocated once:
+ * a cascade detector runs for weeks, and slices that lived five minutes would all end up as old-space garbage.
+ */
 class RollingWindow {
-  private readonly slices: Slice[] = [];
+  private readonly ring: Slice[];
+  /** Slice indexes [lo, hi] may hold data. */
+  private lo = 0;
+  private hi = -1;
   sum = 0;
   count = 0;
 
-  constructor(private readonly windowMs: number) {}
+  constructor(windowMs: number) {
+    const n = Math.ceil(windowMs / SLICE_MS) + 1;
+    this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, largest: 0, byExchange: new Map() }));
+  }
 
-  expire(now: number): void {
-    const oldest = Math.floor((now - this.windowMs) / SLICE_MS);
-    while (this.slices.length && this.slices[0]!.idx <= oldest) {
-      const s = this.slices.shift()!;
-      this.sum -= s.usd;
-      this.count -= s.count;
+  private at(idx: number): Slice {
+    return this.ring[idx % this.ring.length]!;
+  }
+
+  private drop(s: Slice): void {
+    this.sum -= s.usd;
+    this.count -= s.count;
+    s.idx = -1;
+    s.usd = s.count = s.largest = 0;
+    s.byExchange.clear();
+  }
+
+  expire(now: number, windowMs: number): void {
+    const oldest = Math.floor((now - windowMs) / SLICE_MS);
+    for (; this.lo <= Math.min(oldest, this.hi); this.lo++) {
+      const s = this.at(this.lo);
+      if (s.idx === this.lo) this.drop(s);
     }
-    if (this.slices.length === 0) this.sum = this.count = 0; // no float residue once empty
+    if (this.lo > this.hi) this.sum = this.count = 0; // no float residue once empty
   }
 
   add(ts: number, exchange: string, usd: number): void {
-    const idx = Math.floor(ts / SLICE_MS);
-    let s = this.slices[this.slices.length - 1];
-    if (!s || s.idx < idx) {
-      s = { idx, usd: 0, count: 0, largest: 0, byExchange: new Map() };
-      this.slices.push(s);
-    } else if (s.idx > idx) {
-      // slightly late event: find its slice (or the oldest one still in the window)
-      s = this.slices.find((x) => x.idx >= idx) ?? s;
-    }
+    let idx = Math.floor(ts / SLICE_MS);
+    if (this.hi < this.lo) this.lo = this.hi = idx;
+    else if (idx > this.hi) {
+      // Slices the ring is about to reuse fall out of the window.
+      for (let i = Math.max(this.lo, this.hi + 1 - this.ring.length); i <= idx - this.ring.length; i++) {
+        const s = this.at(i);
+        if (s.idx === i) this.drop(s);
+      }
+      this.hi = idx;
+      this.lo = Math.max(this.lo, idx - this.ring.length + 1);
+    } else if (idx < this.lo) idx = this.lo; // a late event: counted in the oldest slice still held
+    const s = this.at(idx);
+    if (s.idx !== idx) s.idx = idx;
     s.usd += usd;
     s.count++;
     if (usd > s.largest) s.largest = usd;
@@ -84,20 +108,27 @@ class RollingWindow {
     this.count++;
   }
 
+  private *held(): Generator<Slice> {
+    for (let i = this.lo; i <= this.hi; i++) {
+      const s = this.at(i);
+      if (s.idx === i) yield s;
+    }
+  }
+
   largest(): number {
     let max = 0;
-    for (const s of this.slices) if (s.largest > max) max = s.largest;
+    for (const s of this.held()) if (s.largest > max) max = s.largest;
     return max;
   }
 
   firstTs(): number | undefined {
-    const s = this.slices.find((x) => x.usd > 0);
-    return s ? s.idx * SLICE_MS : undefined;
+    for (const s of this.held()) if (s.usd > 0) return s.idx * SLICE_MS;
+    return undefined;
   }
 
   byExchange(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const s of this.slices) for (const [ex, v] of s.byExchange) out.set(ex, (out.get(ex) ?? 0) + v);
+    for (const s of this.held()) for (const [ex, v] of s.byExchange) out.set(ex, (out.get(ex) ?? 0) + v);
     return out;
   }
 }
@@ -155,7 +186,7 @@ export class CascadeDetector {
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
     const key = this.key(asset, side);
     const w = this.window(key);
-    w.expire(ts);
+    w.expire(ts, this.rules.windowMs);
     w.add(ts, exchange, usd);
     let c = this.active.get(key);
     if (c) {
@@ -173,7 +204,7 @@ export class CascadeDetector {
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || w.count < this.rules.minLiquidations || w.largest() > w.sum * this.rules.maxSingleShare) return undefined;
     const other = this.windows.get(this.key(asset, side === 'long' ? 'short' : 'long'));
-    if (other) other.expire(ts);
+    if (other) other.expire(ts, this.rules.windowMs);
     if (other && w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
     c = {
@@ -209,7 +240,7 @@ export class CascadeDetector {
     const ended: CascadeEvent[] = [];
     for (const [key, c] of this.active) {
       const w = this.windows.get(key)!;
-      w.expire(now);
+      w.expire(now, this.rules.windowMs);
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
         continue;

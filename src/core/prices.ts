@@ -20,11 +20,68 @@ export interface ClosedCandle extends Ohlc {
   end: number;
 }
 
+/**
+ * One OHLC bar per minute, columnar: a Float64Array of 1,440 × 4 per day (NaN where no bar), so a week of
+ * minutes for 20 assets is 140 arrays rather than 200,000 objects. `get` builds a bar object on demand.
+ */
+class MinuteBars {
+  private readonly days = new Map<number, Float64Array>();
+
+  private slot(m: number, create: boolean): [Float64Array, number] | undefined {
+    const d = Math.floor(m / 1440);
+    let day = this.days.get(d);
+    if (!day) {
+      if (!create) return undefined;
+      day = new Float64Array(1440 * 4).fill(NaN);
+      this.days.set(d, day);
+    }
+    return [day, (m - d * 1440) * 4];
+  }
+
+  /** Record a price range in minute `m`; returns whether the minute is new. */
+  record(m: number, o: number, h: number, l: number, c: number): boolean {
+    const [day, i] = this.slot(m, true)!;
+    const fresh = Number.isNaN(day[i]!);
+    if (fresh) {
+      day[i] = o;
+      day[i + 1] = h;
+      day[i + 2] = l;
+    } else {
+      if (h > day[i + 1]!) day[i + 1] = h;
+      if (l < day[i + 2]!) day[i + 2] = l;
+    }
+    day[i + 3] = c;
+    return fresh;
+  }
+
+  get(m: number): Ohlc | undefined {
+    const hit = this.slot(m, false);
+    if (!hit || Number.isNaN(hit[0][hit[1]]!)) return undefined;
+    const [day, i] = hit;
+    return { ts: m * MINUTE, open: day[i]!, high: day[i + 1]!, low: day[i + 2]!, close: day[i + 3]! };
+  }
+
+  close(m: number): number | undefined {
+    const hit = this.slot(m, false);
+    const c = hit ? hit[0][hit[1] + 3]! : NaN;
+    return Number.isNaN(c) ? undefined : c;
+  }
+
+  clear(): void {
+    this.days.clear();
+  }
+
+  /** Drop the days that end before minute `m` (reads below `firstMinute` are clamped anyway). */
+  dropBefore(m: number): void {
+    for (const d of this.days.keys()) if ((d + 1) * 1440 <= m) this.days.delete(d);
+  }
+}
+
 interface AssetPrices {
   ref?: string;
   refSeenAt: number;
   last?: { ts: number; price: number };
-  minutes: Map<number, Ohlc>;
+  minutes: MinuteBars;
   /** High and low per hour, so a day's range reads 24 entries instead of 1,440. */
   hours: Map<number, { high: number; low: number }>;
   firstMinute: number;
@@ -56,7 +113,7 @@ export class PriceBook {
   private state(asset: string): AssetPrices {
     let a = this.assets.get(asset);
     if (!a) {
-      a = { refSeenAt: 0, minutes: new Map(), hours: new Map(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
+      a = { refSeenAt: 0, minutes: new MinuteBars(), hours: new Map(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
       this.assets.set(asset, a);
     }
     return a;
@@ -93,15 +150,7 @@ export class PriceBook {
 
   private recordMinute(a: AssetPrices, ts: number, o: number, h: number, l: number, c: number): void {
     const m = Math.floor(ts / MINUTE);
-    const bar = a.minutes.get(m);
-    if (!bar) {
-      a.minutes.set(m, { ts: m * MINUTE, open: o, high: h, low: l, close: c });
-      if (m < a.firstMinute) a.firstMinute = m;
-    } else {
-      bar.high = Math.max(bar.high, h);
-      bar.low = Math.min(bar.low, l);
-      bar.close = c;
-    }
+    if (a.minutes.record(m, o, h, l, c) && m < a.firstMinute) a.firstMinute = m;
     if (!a.last || ts >= a.last.ts) a.last = { ts, price: c };
     const hk = Math.floor(m / 60);
     const hr = a.hours.get(hk);
@@ -193,8 +242,8 @@ export class PriceBook {
     if (!a) return undefined;
     const lo = Math.max(a.firstMinute, Math.floor((t - maxLookbackMs) / MINUTE));
     for (let m = Math.floor(t / MINUTE); m >= lo; m--) {
-      const bar = a.minutes.get(m);
-      if (bar) return bar.close;
+      const close = a.minutes.close(m);
+      if (close !== undefined) return close;
     }
     return undefined;
   }
@@ -264,7 +313,7 @@ export class PriceBook {
   prune(beforeMs: number): void {
     const min = Math.floor(beforeMs / MINUTE);
     for (const a of this.assets.values()) {
-      for (const m of a.minutes.keys()) if (m < min) a.minutes.delete(m);
+      a.minutes.dropBefore(min);
       for (const h of a.hours.keys()) if (h < Math.floor(min / 60)) a.hours.delete(h);
       a.firstMinute = Math.max(a.firstMinute, min);
     }
