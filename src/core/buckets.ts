@@ -40,31 +40,21 @@ class Grid {
     this.stride = width * 2;
   }
 
-  /** The bucket's offset in its chunk, creating the chunk when asked to. */
-  private at(idx: number, create: true): [Float64Array, number];
-  private at(idx: number, create: false): [Float64Array, number] | undefined;
-  private at(idx: number, create: boolean): [Float64Array, number] | undefined {
+  add(idx: number, slot: number, usd: number): void {
     const c = Math.floor(idx / this.chunkLen);
     let chunk = this.chunks.get(c);
-    if (!chunk) {
-      if (!create) return undefined;
-      chunk = new Float64Array(this.chunkLen * this.stride);
-      this.chunks.set(c, chunk);
-    }
-    return [chunk, (idx - c * this.chunkLen) * this.stride];
-  }
-
-  add(idx: number, slot: number, usd: number): void {
-    const [chunk, o] = this.at(idx, true);
+    if (!chunk) this.chunks.set(c, (chunk = new Float64Array(this.chunkLen * this.stride)));
+    const o = (idx - c * this.chunkLen) * this.stride;
     chunk[o + slot]! += usd;
     chunk[o + this.width + slot]! += 1;
   }
 
   /** Add bucket `idx` into `sums` (USD per slot); returns its count of liquidations. */
   accumulate(idx: number, sums: Float64Array): number {
-    const hit = this.at(idx, false);
-    if (!hit) return 0;
-    const [chunk, o] = hit;
+    const c = Math.floor(idx / this.chunkLen);
+    const chunk = this.chunks.get(c);
+    if (!chunk) return 0;
+    const o = (idx - c * this.chunkLen) * this.stride;
     let count = 0;
     const n = Math.min(this.width, sums.length);
     for (let i = 0; i < n; i++) {
@@ -96,16 +86,20 @@ class Grid {
 }
 
 /**
- * The largest liquidations of each minute, columnar like the sums: per day a Float64Array of 1,440 × k
- * entries of (ts, usd, price, exchange × 2 + side, symbol); usd 0 marks an empty entry. Entries kept for a
- * day as objects would all outlive the young generation and end up as old-space garbage.
+ * The largest liquidations of each bucket (minute or hour), columnar like the sums: per chunk a Float64Array
+ * of chunkLen × k entries of (ts, usd, price, exchange × 2 + side, symbol); usd 0 marks an empty entry.
+ * Entries kept as objects would outlive the young generation (old-space garbage) and scatter over the heap
+ * (a week's window would chase a thousand pointers).
  */
-class MinuteTops {
+class Tops {
   private static readonly F = 5;
   private readonly days = new Map<number, Float64Array>();
   readonly symbols: string[] = [];
 
-  constructor(private readonly k: number) {}
+  constructor(
+    private readonly k: number,
+    private readonly chunkLen: number,
+  ) {}
 
   private symbol(s: string): number {
     const i = this.symbols.indexOf(s);
@@ -113,12 +107,13 @@ class MinuteTops {
   }
 
   insert(m: number, l: Liquidation, code: number): void {
-    const F = MinuteTops.F, k = this.k;
-    const d = Math.floor(m / 1440);
+    const F = Tops.F, k = this.k;
+    const d = Math.floor(m / this.chunkLen);
     let day = this.days.get(d);
-    if (!day) this.days.set(d, (day = new Float64Array(1440 * k * F)));
-    const base = (m - d * 1440) * k * F;
+    if (!day) this.days.set(d, (day = new Float64Array(this.chunkLen * k * F)));
+    const base = (m - d * this.chunkLen) * k * F;
     // Sorted by usd, largest first: find the place, shift the smaller ones down, drop the last.
+    if (day[base + (k - 1) * F + 1]! >= l.usd) return; // full, and this one is no bigger than the smallest
     let i = 0;
     while (i < k && day[base + i * F + 1]! >= l.usd) i++;
     if (i === k) return;
@@ -131,29 +126,27 @@ class MinuteTops {
     day[o + 4] = this.symbol(l.symbol);
   }
 
-  /** The minute's list as objects, or undefined when the minute has none. */
-  list(m: number, exchanges: readonly string[]): LargestLiquidation[] | undefined {
-    const F = MinuteTops.F, k = this.k;
-    const d = Math.floor(m / 1440);
+  /** Offer the minute's entries with ts in [from, to] to `top`, building objects only for those that make it. */
+  offer(m: number, from: number, to: number, top: LargestLiquidation[], k: number, exchanges: readonly string[]): void {
+    const F = Tops.F;
+    const d = Math.floor(m / this.chunkLen);
     const day = this.days.get(d);
-    if (!day) return undefined;
-    const base = (m - d * 1440) * k * F;
-    const out: LargestLiquidation[] = [];
-    for (let i = 0; i < k; i++) {
+    if (!day) return;
+    const base = (m - d * this.chunkLen) * this.k * F;
+    for (let i = 0; i < this.k; i++) {
       const o = base + i * F;
-      if (day[o + 1] === 0) break;
+      const usd = day[o + 1]!;
+      if (usd === 0 || (top.length >= k && usd <= top[top.length - 1]!.usd)) break; // sorted: the rest are smaller
+      const ts = day[o]!;
+      if (ts < from || ts > to) continue;
       const code = day[o + 3]!;
-      out.push({
-        ts: day[o]!, exchange: exchanges[code >> 1]!, symbol: this.symbols[day[o + 4]!]!,
-        side: code & 1 ? 'short' : 'long', usd: day[o + 1]!, price: day[o + 2]!,
-      });
+      insertTop(top, { ts, exchange: exchanges[code >> 1]!, symbol: this.symbols[day[o + 4]!]!, side: code & 1 ? 'short' : 'long', usd, price: day[o + 2]! }, k);
     }
-    return out.length ? out : undefined;
   }
 
-  /** Drop the days that end before minute `m`. */
+  /** Drop the chunks that end before bucket `m`. */
   dropBefore(m: number): void {
-    for (const d of this.days.keys()) if ((d + 1) * 1440 <= m) this.days.delete(d);
+    for (const d of this.days.keys()) if ((d + 1) * this.chunkLen <= m) this.days.delete(d);
   }
 }
 
@@ -162,15 +155,16 @@ class AssetBuckets {
   readonly minutes: Grid;
   readonly hours: Grid;
   /** The largest liquidations per minute (the last day only) and per hour. */
-  readonly minuteTops: MinuteTops;
-  readonly hourTops = new Map<number, LargestLiquidation[]>();
+  readonly minuteTops: Tops;
+  readonly hourTops: Tops;
   /** Minutes before this have dropped their top lists (prune); the hour's list stands in. */
   topsFrom = -Infinity;
   firstMinute = Infinity;
   width = 4; // exchanges per bucket, doubled when a new exchange needs room
 
   constructor(private readonly topK: number) {
-    this.minuteTops = new MinuteTops(topK);
+    this.minuteTops = new Tops(topK, 1440);
+    this.hourTops = new Tops(topK, 720);
     this.minutes = new Grid(1440, this.width);
     this.hours = new Grid(720, this.width);
   }
@@ -196,11 +190,7 @@ class AssetBuckets {
     this.minutes.add(minute, s, l.usd);
     this.hours.add(hour, s, l.usd);
     if (minute >= this.topsFrom) this.minuteTops.insert(minute, l, s);
-    let ht = this.hourTops.get(hour);
-    if (!ht) this.hourTops.set(hour, (ht = []));
-    if (ht.length < this.topK || l.usd > ht[ht.length - 1]!.usd) {
-      insertTop(ht, { ts: l.ts, exchange: l.exchange, symbol: l.symbol, side: l.side, usd: l.usd, price: l.price }, this.topK);
-    }
+    this.hourTops.insert(hour, l, s);
   }
 }
 
@@ -270,19 +260,16 @@ export class LiquidationBuckets {
     const a = this.assets.get(asset);
     if (!a) return [];
     const top: LargestLiquidation[] = [];
-    const take = (list: LargestLiquidation[] | undefined) => {
-      for (const e of list ?? []) if (e.ts >= from && e.ts <= to) insertTop(top, e, k);
-    };
     let m = Math.floor(from / MINUTE);
     const last = Math.floor(to / MINUTE);
     while (m <= last) {
       const whole = m % 60 === 0 && m + 59 <= last;
       // Minutes older than a day keep only their sums: their hour's list answers for them (within the window).
       if (whole || m < a.topsFrom) {
-        take(a.hourTops.get(Math.floor(m / 60)));
+        a.hourTops.offer(Math.floor(m / 60), from, to, top, k, a.exchanges);
         m = Math.floor(m / 60) * 60 + 60;
       } else {
-        take(a.minuteTops.list(m, a.exchanges));
+        a.minuteTops.offer(m, from, to, top, k, a.exchanges);
         m++;
       }
     }
@@ -308,7 +295,7 @@ export class LiquidationBuckets {
     for (const a of this.assets.values()) {
       a.minutes.dropBefore(minMinute);
       a.hours.dropBefore(minHour);
-      for (const k of a.hourTops.keys()) if (k < minHour) a.hourTops.delete(k);
+      a.hourTops.dropBefore(minHour);
       if (topsFrom > a.topsFrom) {
         a.minuteTops.dropBefore(topsFrom);
         a.topsFrom = topsFrom;

@@ -46,6 +46,11 @@ export function price(value: number): string {
   return `${value < 0 ? '-' : ''}$${s}`;
 }
 
+/** A count with thousands separators: 12,345 (toLocaleString would build a formatter per call). */
+export function count(n: number): string {
+  return formatter(0, 0).format(n);
+}
+
 /** A price level or zone: $3,000 or $2,750–2,800. */
 export function levelText(level: number | readonly [number, number]): string {
   if (typeof level === 'number') return price(level);

@@ -61,9 +61,15 @@ class MinuteBars {
     return { ts: m * MINUTE, open: day[i]!, high: day[i + 1]!, low: day[i + 2]!, close: day[i + 3]! };
   }
 
+  /** Field `f` (0 open, 1 high, 2 low, 3 close) of minute `m`, NaN when there is no bar. */
+  field(m: number, f: number): number {
+    const d = Math.floor(m / 1440);
+    const day = this.days.get(d);
+    return day ? day[(m - d * 1440) * 4 + f]! : NaN;
+  }
+
   close(m: number): number | undefined {
-    const hit = this.slot(m, false);
-    const c = hit ? hit[0][hit[1] + 3]! : NaN;
+    const c = this.field(m, 3);
     return Number.isNaN(c) ? undefined : c;
   }
 
@@ -77,13 +83,42 @@ class MinuteBars {
   }
 }
 
+/** High and low per hour, columnar (a Float64Array of 720 × 2 per month; NaN where no price). */
+class HourRanges {
+  private readonly chunks = new Map<number, Float64Array>();
+
+  record(h: number, high: number, low: number): void {
+    const c = Math.floor(h / 720);
+    let chunk = this.chunks.get(c);
+    if (!chunk) this.chunks.set(c, (chunk = new Float64Array(720 * 2).fill(NaN)));
+    const o = (h - c * 720) * 2;
+    if (!(chunk[o]! >= high)) chunk[o] = high; // NaN compares false: the first price sets both
+    if (!(chunk[o + 1]! <= low)) chunk[o + 1] = low;
+  }
+
+  /** 0 for the high, 1 for the low; NaN when the hour has no price. */
+  field(h: number, f: number): number {
+    const c = Math.floor(h / 720);
+    const chunk = this.chunks.get(c);
+    return chunk ? chunk[(h - c * 720) * 2 + f]! : NaN;
+  }
+
+  clear(): void {
+    this.chunks.clear();
+  }
+
+  dropBefore(h: number): void {
+    for (const c of this.chunks.keys()) if ((c + 1) * 720 <= h) this.chunks.delete(c);
+  }
+}
+
 interface AssetPrices {
   ref?: string;
   refSeenAt: number;
   last?: { ts: number; price: number };
   minutes: MinuteBars;
   /** High and low per hour, so a day's range reads 24 entries instead of 1,440. */
-  hours: Map<number, { high: number; low: number }>;
+  hours: HourRanges;
   firstMinute: number;
   /** The candle being built on the levels' timeframe. */
   open?: Ohlc;
@@ -113,7 +148,7 @@ export class PriceBook {
   private state(asset: string): AssetPrices {
     let a = this.assets.get(asset);
     if (!a) {
-      a = { refSeenAt: 0, minutes: new MinuteBars(), hours: new Map(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
+      a = { refSeenAt: 0, minutes: new MinuteBars(), hours: new HourRanges(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
       this.assets.set(asset, a);
     }
     return a;
@@ -153,12 +188,7 @@ export class PriceBook {
     if (a.minutes.record(m, o, h, l, c) && m < a.firstMinute) a.firstMinute = m;
     if (!a.last || ts >= a.last.ts) a.last = { ts, price: c };
     const hk = Math.floor(m / 60);
-    const hr = a.hours.get(hk);
-    if (!hr) a.hours.set(hk, { high: h, low: l });
-    else {
-      if (h > hr.high) hr.high = h;
-      if (l < hr.low) hr.low = l;
-    }
+    a.hours.record(hk, h, l);
   }
 
   private useSource(a: AssetPrices, rank: number, ts: number): boolean {
@@ -253,38 +283,41 @@ export class PriceBook {
     const a = this.assets.get(asset);
     if (!a) return undefined;
     let high = -Infinity, low = Infinity;
-    let first: Ohlc | undefined, last: Ohlc | undefined;
+    let firstOpen = NaN, lastClose = NaN;
+    /** The last whole hour with prices, and the last ragged minute: the later one's close is the window's. */
+    let lastHour = -1, lastRagged = -1;
+    const bars = a.minutes;
     const lastMinute = Math.floor(to / MINUTE);
     // Ragged minutes at both ends, whole hours in between (as the liquidation buckets do).
     for (let m = Math.max(a.firstMinute, Math.floor(from / MINUTE)); m <= lastMinute; ) {
       if (m % 60 === 0 && m + 59 <= lastMinute) {
-        const hr = a.hours.get(m / 60);
-        if (hr) {
-          if (hr.high > high) high = hr.high;
-          if (hr.low < low) low = hr.low;
-          if (!first) for (let k = m; k < m + 60 && !first; k++) first = a.minutes.get(k);
-          for (let k = m + 59; k >= m; k--) {
-            const bar = a.minutes.get(k);
-            if (bar) {
-              last = bar;
-              break;
-            }
-          }
+        const hh = a.hours.field(m / 60, 0);
+        if (!Number.isNaN(hh)) {
+          const hl = a.hours.field(m / 60, 1);
+          if (hh > high) high = hh;
+          if (hl < low) low = hl;
+          for (let k = m; k < m + 60 && Number.isNaN(firstOpen); k++) firstOpen = bars.field(k, 0);
+          lastHour = m;
         }
         m += 60;
         continue;
       }
-      const bar = a.minutes.get(m);
-      if (bar) {
-        if (bar.high > high) high = bar.high;
-        if (bar.low < low) low = bar.low;
-        first ??= bar;
-        last = bar;
+      const h = bars.field(m, 1);
+      if (!Number.isNaN(h)) {
+        const l = bars.field(m, 2);
+        if (h > high) high = h;
+        if (l < low) low = l;
+        if (Number.isNaN(firstOpen)) firstOpen = bars.field(m, 0);
+        lastRagged = m;
       }
       m++;
     }
-    if (!first || !last) return undefined;
-    return { open: this.priceAt(asset, from) ?? first.open, close: last.close, high, low };
+    if (lastRagged > lastHour) lastClose = bars.field(lastRagged, 3);
+    else if (lastHour >= 0) {
+      for (let k = lastHour + 59; k >= lastHour && Number.isNaN(lastClose); k--) lastClose = bars.field(k, 3);
+    }
+    if (Number.isNaN(firstOpen) || Number.isNaN(lastClose)) return undefined;
+    return { open: this.priceAt(asset, from) ?? firstOpen, close: lastClose, high, low };
   }
 
   /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */
@@ -314,7 +347,7 @@ export class PriceBook {
     const min = Math.floor(beforeMs / MINUTE);
     for (const a of this.assets.values()) {
       a.minutes.dropBefore(min);
-      for (const h of a.hours.keys()) if (h < Math.floor(min / 60)) a.hours.delete(h);
+      a.hours.dropBefore(Math.floor(min / 60));
       a.firstMinute = Math.max(a.firstMinute, min);
     }
   }

@@ -6,7 +6,7 @@ import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBr
 import type { Coverage, LevelStatus, LiquidationSummary, MarketSummary, CascadeRecord } from './market.js';
 import type { LevelView } from './levels.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
-import { clock, day, duration, levelText, ordinal, pct, price, share, stamp, usd } from './money.js';
+import { clock, count, day, duration, levelText, ordinal, pct, price, share, stamp, usd } from './money.js';
 import { venueName } from './venues.js';
 import { flushLines, leverageFields } from './leverage-view.js';
 import { levelClusterLines, type LiqMap } from './liqmap.js';
@@ -87,7 +87,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       tone: 'neutral',
     };
   }
-  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${s.count.toLocaleString('en-US')} orders)`], splitLine(s.longUsd, s.shortUsd)];
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} orders)`], splitLine(s.longUsd, s.shortUsd)];
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
@@ -109,7 +109,11 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   if (s.largest.length) {
     fields.push({
       name: 'Largest',
-      value: s.largest.map((l) => [toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, tone(l.side), true), ` · ${venueName(l.exchange)} · ${price(l.price)} · ${clock(l.ts)}`]),
+      // Over a day, a time alone is ambiguous: the date goes with it.
+      value: s.largest.map((l) => [
+        toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, tone(l.side), true),
+        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > 86_400_000 ? `${day(l.ts)} ` : ''}${clock(l.ts)}`,
+      ]),
     });
   }
   return {
