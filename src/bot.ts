@@ -12,6 +12,7 @@ import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
+import { eventHash } from './store/hash.js';
 import { alertReply } from './core/replies.js';
 import type { Reply } from './core/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
@@ -85,12 +86,13 @@ export class LiqBot implements Services {
    * Liquidations seen in the last minutes of event time, by identity: a frame an exchange sends twice (after
    * a reconnect, or two sockets carrying one symbol) is counted once. Event files keep every line (the spec).
    */
-  private readonly recent = new Map<string, number>();
+  private readonly recent = new Map<number, number>();
   private recentSweep = 0;
 
   private duplicate(e: MarketEvent): boolean {
     if (e.type !== 'liquidation') return false;
-    const key = `${e.exchange}|${e.symbol}|${e.side}|${e.ts}|${e.price}|${e.amount}`;
+    // The store's identity hash (53 bits of every field): no text built per print.
+    const key = eventHash(e);
     if (this.recent.has(key)) return true;
     this.recent.set(key, e.ts);
     // Once a minute of event time, forget prints older than ten minutes; and never hold more than 200,000

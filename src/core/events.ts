@@ -94,10 +94,19 @@ export const TIMEFRAME_MS: Record<Timeframe, number> = {
   '1d': 86_400_000,
 };
 
+/** A feed or file repeats a few hundred symbols and exchange ids: each is checked (and mapped) once. */
+const CACHE_MAX = 10_000;
+const assets = new Map<string, string>();
+
 /** The asset of a ccxt unified symbol is its base currency: `ETH/USDT:USDT` → `ETH`. */
 export function assetOf(symbol: string): string {
-  const slash = symbol.indexOf('/');
-  return (slash === -1 ? symbol : symbol.slice(0, slash)).toUpperCase();
+  let asset = assets.get(symbol);
+  if (asset === undefined) {
+    const slash = symbol.indexOf('/');
+    asset = (slash === -1 ? symbol : symbol.slice(0, slash)).toUpperCase();
+    if (assets.size < CACHE_MAX) assets.set(symbol, asset);
+  }
+  return asset;
 }
 
 /** Largest accepted line, in characters; anything longer is refused before JSON.parse. */
@@ -139,11 +148,21 @@ function text(o: Raw, key: string, re: RegExp, what: string): string {
   if (typeof v !== 'string' || !re.test(v)) fail(`\`${key}\` must be ${what}`);
   return v;
 }
+const exchanges = new Map<unknown, string>();
 function exchangeOf(o: Raw): string {
-  return text(o, 'exchange', NAME_RE, 'an exchange id').toLowerCase();
+  let ex = exchanges.get(o.exchange);
+  if (ex === undefined) {
+    ex = text(o, 'exchange', NAME_RE, 'an exchange id').toLowerCase();
+    if (exchanges.size < CACHE_MAX) exchanges.set(o.exchange, ex);
+  }
+  return ex;
 }
+const symbols = new Set<unknown>();
 function symbolOf(o: Raw): string {
-  return text(o, 'symbol', SYMBOL_RE, 'a ccxt unified symbol such as ETH/USDT:USDT');
+  if (symbols.has(o.symbol)) return o.symbol as string;
+  const v = text(o, 'symbol', SYMBOL_RE, 'a ccxt unified symbol such as ETH/USDT:USDT');
+  if (symbols.size < CACHE_MAX) symbols.add(v);
+  return v;
 }
 function sideOf(o: Raw): PositionSide {
   const v = o.side;
