@@ -100,7 +100,9 @@ describe('failures', () => {
   it('retries later on 5xx and network trouble (not permanent, no retry-after)', async () => {
     const clear = h.fake.fail({ chatId: -330, error: 'http502' });
     const r = await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'));
-    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringContaining('502') });
+    // Retry later, on our own backoff: not permanent, no retry-after. (The error text names the 502, or the
+    // reset socket when a loaded machine lets keep-alive race the fake's close; both are worth a retry.)
+    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringMatching(/502|socket|ECONNRESET/) });
     clear();
     expect((await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'))).ok).toBe(true);
   });
