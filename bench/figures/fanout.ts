@@ -112,11 +112,11 @@ export async function fanoutFigures(opts: BenchOptions): Promise<Figure[]> {
       skipped({ figure: 'fanout.429', label: 'Fan-out: 429 responses', unit: 'count', better: 'lower', baselineLabel: 'naive unpaced sends', aimText: '0', reason }),
     ];
   }
-  // Scaled 2×: 5,000 messages take ~85 s instead of ~3 minutes. The pacer's jitter margin scales with the
-  // windows (same shape), so scaling further leaves too little margin for timer lag on a shared machine: at 5×
-  // (10 ms) a lag spike gave a 429 now and then. The cross-check below runs at Telegram's real speed.
+  // The full run keeps Telegram's real limits (5,000 messages take about 3 minutes): scaled runs shrink the
+  // pacer's jitter margin with the windows, and a timer-lag spike on a shared machine then drew a 429 now and
+  // then. `--quick` (CI, to keep it working) scales 10×.
   const chats = opts.quick ? 300 : 5_000;
-  const scale = opts.quick ? 10 : 2;
+  const scale = opts.quick ? 10 : 1;
   const run = await runFile(FIXTURE, loadConfig());
   const alert = run.alerts.find((a) => a.kind === 'cascade');
   if (!alert) throw new Error('the bundled day raised no cascade alert');
@@ -130,28 +130,18 @@ export async function fanoutFigures(opts: BenchOptions): Promise<Figure[]> {
   const text = renderSingle(alertReply(alert));
   const base = await naive(kit, text, chats, scale);
   opts.progress(`fanout baseline: naive sequential sends: ${fmtInt(base.delivered)} delivered, ${fmtInt(base.limited)} × 429 in ${(base.ms / 1000).toFixed(1)} s`);
-  const figures: Figure[] = [
+  return [
     figure({
       figure: 'fanout.rate', label: `Fan-out: one alert to ${fmtInt(chats)} chats, achieved rate`, value: main.rate, ...common, baseline: main.allowed,
       aim: [{ on: 'ratio', op: '>=', target: 0.9 }], aimText: '≥ 0.9× allowed',
-      note: `real Outbox + Telegram adapter (telegraf) → local fake Bot API; Telegram's limits ${scale}× faster on both sides (pacer margin scaled too), rates shown at Telegram's speed; half private chats, half groups; ${fmtInt(main.delivered)} of ${fmtInt(chats)} delivered`,
+      note:
+        `real Outbox + Telegram adapter (telegraf) → local fake Bot API; ` +
+        (scale === 1 ? "Telegram's real limits" : `Telegram's limits ${scale}× faster on both sides (pacer margin scaled too), rates shown at Telegram's speed`) +
+        `; half private chats, half groups; ${fmtInt(main.delivered)} of ${fmtInt(chats)} delivered in ${(main.totalMs / 1000).toFixed(0)} s`,
     }),
     figure({
       figure: 'fanout.429', label: `Fan-out: 429 responses (${fmtInt(chats)} chats)`, value: main.limited, unit: 'count', better: 'lower', baseline: base.limited,
       baselineLabel: 'naive sequential sends, no pacing', aim: [{ on: 'value', op: '<=', target: 0 }], aimText: '0',
     }),
   ];
-  if (!opts.quick) {
-    // The same shape at Telegram's real speed, on fewer chats: the scaled figure is not an artefact of scaling.
-    const real = await fanout(kit, alert, run.market, 300, 1);
-    opts.progress(`fanout at Telegram's real limits: 300 chats, ${real.rate.toFixed(1)} of ${real.allowed} messages/s, ${real.limited} × 429`);
-    figures.push(
-      figure({
-        figure: 'fanout.real', label: "Fan-out: 300 chats at Telegram's real limits, rate", value: real.rate, ...common, baseline: real.allowed,
-        aim: [{ on: 'ratio', op: '>=', target: 0.9 }], aimText: '≥ 0.9× allowed',
-        note: `unscaled cross-check: ${real.limited} × 429, ${(real.totalMs / 1000).toFixed(1)} s for 300 messages`,
-      }),
-    );
-  }
-  return figures;
 }
