@@ -160,7 +160,11 @@ describe('charts', () => {
     await h.adapter.deliver({ chat: 'telegram:-353' }, long('24h'));
     const [chart, text] = h.fake.sentTo(-353);
     pressButton(h.fake, -353, text!.messageId, '4h');
-    await h.fake.waitFor(() => h.fake.message(-353, chart!.messageId)!.history.length === 1, 'the chart replaced');
+    // Two edits: the chart, then the text under it; wait for both (a loaded machine may land them apart).
+    await h.fake.waitFor(
+      () => h.fake.message(-353, chart!.messageId)!.history.length === 1 && h.fake.message(-353, text!.messageId)!.history.length === 1,
+      'the chart and the text replaced',
+    );
     expect(h.fake.message(-353, chart!.messageId)).toMatchObject({ photoName: 'liqs.png' });
     expect(h.fake.message(-353, text!.messageId)!.text).toContain('ETH liquidations · 4h');
   });
