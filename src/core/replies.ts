@@ -184,8 +184,14 @@ export function structureReading(st: LevelStatus): Line[] {
   const brokeBelow = supports.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'up');
   const c = st.lastCascade ?? st.runningCascade;
   if (c && c.extreme !== undefined) {
-    const ran = c.endedAt ? 'stabilized' : 'is still moving';
-    lines.push([`After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, price ${ran} near the cascade ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}.`]);
+    const what = `the cascade ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}`;
+    // How far price now sits from the extreme, in the direction away from the flush (negative: beyond it).
+    const away = ((c.side === 'long' ? st.price - c.extreme : c.extreme - st.price) / c.extreme) * 100;
+    const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
+    if (!c.endedAt) lines.push([`${after}price is still moving; ${what} so far.`]);
+    else if (away < -0.3) lines.push([`${after}price has since gone ${c.side === 'long' ? 'below' : 'above'} ${what}: no ${c.side === 'long' ? 'floor' : 'top'} yet.`]);
+    else if (away <= 3) lines.push([`${after}price stabilized near ${what}.`]);
+    else lines.push([`${after}price stabilized above ${what}, which held, and has come back ${pct(away / 100).replace(/^[+−]/, '')} from it.`]);
   }
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
   const s1 = supports[0];

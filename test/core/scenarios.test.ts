@@ -8,6 +8,8 @@ import { runFile } from '../../src/offline.js';
 import { loadConfig } from '../../config/load.js';
 import type { AssetDay } from '../../scripts/market-day.js';
 import { generateDay } from '../../scripts/market-day.js';
+import { structureReading } from '../../src/core/replies.js';
+import { lineText } from '../../src/core/reply.js';
 import { buildConfig } from '../../config/load.js';
 import { BUNDLED, DAY0, H, replayDay, writeEvents } from '../helpers.js';
 
@@ -54,6 +56,11 @@ describe('the bundled January-31-style day', async () => {
     const low = st.levels.find((v) => v.level.source === 'cascade')!;
     expect(low.level.label).toBe('cascade low');
     expect(low.role).toBe('support');
+  });
+
+  it('reads where the flush stabilized on /levels: above the cascade low, which held', () => {
+    const reading = structureReading(run.market.levelStatus('ETH')).map(lineText).join('\n');
+    expect(reading).toMatch(/price stabilized above the cascade low \$2,3[45]\d, which held, and has come back \d+% from it/);
   });
 
   it('posts no cascade update more often than the configured spacing', () => {
@@ -113,6 +120,17 @@ describe('generated days', () => {
     // broken; the second cascade's own alert told the chat, so the offered level posts nothing.
     const first = run.market.levelStatus('ETH').levels.find((v) => v.level.source === 'cascade' && (v.level.level as number) > 2800)!;
     expect(first).toMatchObject({ role: 'resistance', baseState: 'broken' });
+  });
+
+  it('after a flush, price drifting below the cascade low reads as no floor yet on /levels, without a new alert', async () => {
+    const eth: AssetDay = {
+      asset: 'ETH', path: [[0, 3000], [10, 3000], [10.5, 2850], [11, 2860], [24, 2790]],
+      noisePct: 0.03, longUsd: 160e6, shortUsd: 8e6, exchanges: venues, history, background: 0.04,
+    };
+    const run = await replayDay({ day: DAY0, assets: [eth], seed: 3 });
+    expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end']);
+    const reading = structureReading(run.market.levelStatus('ETH')).map(lineText).join('\n');
+    expect(reading).toMatch(/price has since gone below the cascade low \$2,8\d\d: no floor yet/);
   });
 
   it('a level broken, re-tested from below and reclaimed: exactly one break and one reclaim, in order', async () => {
