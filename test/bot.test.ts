@@ -11,7 +11,7 @@ import type { MarketEvent } from '../src/core/events.js';
 import { replyText, type Reply } from '../src/core/reply.js';
 import { newReport, readEventFile } from '../src/io/event-file.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
-import { BUNDLED, cli, tempDir } from './helpers.js';
+import { BUNDLED, cli, DAY0, H, tempDir, writeDay } from './helpers.js';
 
 async function bundledEvents(): Promise<MarketEvent[]> {
   const out: MarketEvent[] = [];
@@ -83,6 +83,54 @@ describe('a restart', () => {
     expect(bot2.market.summary('ETH', '24h', 86_400_000).longUsd).toBeGreaterThan(470e6);
     await bot2.outbox.stop();
     store2.close();
+  });
+});
+
+describe('a restart in the middle of chop around a level', () => {
+  it('remembers the crossings: the chop after the restart stays quiet until a decisive break', async () => {
+    // The chopping level of test/core/scenarios.test.ts: closes ±0.45% around $3,000 every 90 minutes, then
+    // a real breakdown. Uninterrupted, the bot tells the break, the reclaim and the breakdown: so must two runs.
+    const path: [number, number][] = [[0, 3060], [3, 3040]];
+    for (let h = 4.5, below = true; h < 15; h += 1.5, below = !below) path.push([h, below ? 2986.5 : 3013.5], [h + 1.25, below ? 2986.5 : 3013.5]);
+    path.push([17, 2900], [24, 2905]);
+    const file = writeDay({
+      day: DAY0, seed: 5,
+      assets: [{ asset: 'ETH', path, noisePct: 0.01, longUsd: 20e6, shortUsd: 15e6, exchanges: { bybit: 40, okx: 30, binanceusdm: 30 }, levels: [{ price: 3000 }] }],
+    });
+    const events: MarketEvent[] = [];
+    for await (const e of readEventFile(file, newReport())) events.push(e);
+    const db = join(tempDir(), 'liqbot.db');
+    const config = loadConfig();
+    const cut = DAY0 + 10 * H; // after the break, the reclaim and two quiet crossings
+    let clock = 0;
+    const texts: string[] = [];
+    const run = async (part: (e: MarketEvent) => boolean, restore: boolean) => {
+      const store = openSqliteStore(db);
+      const chat = recorder();
+      const bot = new LiqBot({ config, store, now: () => clock, adapters: { telegram: chat } });
+      if (restore) bot.restore();
+      else store.putSubscription({ chat: 'telegram:-1', enabled: true, assets: ['ETH'], families: ['level'], minUsd: 0, updatedAt: 0 });
+      bot.outbox.start();
+      for (const e of events) {
+        if (!part(e)) continue;
+        clock = Math.max(clock, e.ts);
+        if (e.type === 'level') {
+          const level = { id: 'ETH@3000', asset: e.asset, level: e.level, source: 'chat' as const, createdAt: e.ts };
+          bot.market.addLevel(level);
+          store.putLevel(level);
+          continue;
+        }
+        bot.ingest(e);
+      }
+      bot.flush();
+      await bot.outbox.idle();
+      await bot.outbox.stop();
+      store.close();
+      texts.push(...chat.texts.map((t) => t.split('\n')[0] ?? ''));
+    };
+    await run((e) => e.ts <= cut, false);
+    await run((e) => e.ts > cut && e.type !== 'level', true);
+    expect(texts.map((t) => t.split(';')[0])).toEqual(['⬇️ ETH lost $3,000', '⬆️ ETH reclaimed $3,000', '⬇️ ETH lost $3,000']);
   });
 });
 

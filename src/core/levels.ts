@@ -84,6 +84,9 @@ export class LevelBook {
   private readonly levels = new Map<string, Level>();
   private readonly tracks = new Map<string, LevelTrack>();
 
+  /** Levels whose track changed without a break (a crossing): the store keeps them too, so chop survives a restart. */
+  readonly touched = new Set<string>();
+
   constructor(private readonly rules: LevelRules) {}
 
   all(): Level[] {
@@ -151,8 +154,11 @@ export class LevelBook {
       // that price crossed twice within the chop window is chopping: the next break needs a wider close.
       const crossings = track.crossings?.filter((ts) => c.end - ts < this.rules.chopWindowMs) ?? [];
       const chopping = crossings.length >= 2;
-      if (track.seen !== undefined && seen !== track.seen) track.crossings = [...crossings, c.end];
-      track.seen = seen;
+      if (seen !== track.seen) {
+        if (track.seen !== undefined) track.crossings = [...crossings, c.end];
+        track.seen = seen;
+        this.touched.add(level.id);
+      }
       const buffer = chopping ? base * this.rules.chopBufferFactor : base;
       const pos = c.close < lo - buffer ? 'below' : c.close > hi + buffer ? 'above' : undefined;
       if (!pos || pos === track.position) continue;

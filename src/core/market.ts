@@ -309,7 +309,10 @@ export class Market {
   }
 
   private onCandleClose(asset: string, c: ClosedCandle): void {
-    for (const br of this.levels.onClose(asset, c)) {
+    const breaks = this.levels.onClose(asset, c);
+    for (const id of this.levels.touched) this.changedTracks.add(id);
+    this.levels.touched.clear();
+    for (const br of breaks) {
       this.changedTracks.add(br.level.id);
       // A cascade's extreme is offered on /levels (its state follows price there), not alerted on: a flush
       // that resumes through it is told by its own cascade alert, and a chat that wants the level adds it.
