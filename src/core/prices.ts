@@ -21,94 +21,54 @@ export interface ClosedCandle extends Ohlc {
 }
 
 /**
- * One OHLC bar per minute, columnar: a Float64Array of 1,440 × 4 per day (NaN where no bar), so a week of
- * minutes for 20 assets is 140 arrays rather than 200,000 objects. `get` builds a bar object on demand.
+ * One OHLC bar per minute or per hour, columnar: a Float64Array of `len` bars × 4 per chunk (a day of minutes,
+ * a month of hours; NaN where no price), so a week of minutes for 20 assets is 140 arrays rather than 200,000
+ * objects. `get` builds a bar object on demand.
  */
-class MinuteBars {
-  private readonly days = new Map<number, Float64Array>();
+class Bars {
+  private readonly chunks = new Map<number, Float64Array>();
 
-  private slot(m: number, create: boolean): [Float64Array, number] | undefined {
-    const d = Math.floor(m / 1440);
-    let day = this.days.get(d);
-    if (!day) {
-      if (!create) return undefined;
-      day = new Float64Array(1440 * 4).fill(NaN);
-      this.days.set(d, day);
-    }
-    return [day, (m - d * 1440) * 4];
-  }
+  constructor(private readonly len: number) {}
 
-  /** Record a price range in minute `m`; returns whether the minute is new. */
-  record(m: number, o: number, h: number, l: number, c: number): boolean {
-    const [day, i] = this.slot(m, true)!;
-    const fresh = Number.isNaN(day[i]!);
+  /** Widen bar `i` by a price range (its first open and last close stand); returns whether the bar is new. */
+  record(i: number, o: number, h: number, l: number, c: number): boolean {
+    const k = Math.floor(i / this.len);
+    let chunk = this.chunks.get(k);
+    if (!chunk) this.chunks.set(k, (chunk = new Float64Array(this.len * 4).fill(NaN)));
+    const at = (i - k * this.len) * 4;
+    const fresh = Number.isNaN(chunk[at]!);
     if (fresh) {
-      day[i] = o;
-      day[i + 1] = h;
-      day[i + 2] = l;
+      chunk[at] = o;
+      chunk[at + 1] = h;
+      chunk[at + 2] = l;
     } else {
-      if (h > day[i + 1]!) day[i + 1] = h;
-      if (l < day[i + 2]!) day[i + 2] = l;
+      if (h > chunk[at + 1]!) chunk[at + 1] = h;
+      if (l < chunk[at + 2]!) chunk[at + 2] = l;
     }
-    day[i + 3] = c;
+    chunk[at + 3] = c;
     return fresh;
   }
 
-  get(m: number): Ohlc | undefined {
-    const hit = this.slot(m, false);
-    if (!hit || Number.isNaN(hit[0][hit[1]]!)) return undefined;
-    const [day, i] = hit;
-    return { ts: m * MINUTE, open: day[i]!, high: day[i + 1]!, low: day[i + 2]!, close: day[i + 3]! };
+  /** Field `f` (0 open, 1 high, 2 low, 3 close) of bar `i`, NaN when there is no bar. */
+  field(i: number, f: number): number {
+    const k = Math.floor(i / this.len);
+    const chunk = this.chunks.get(k);
+    return chunk ? chunk[(i - k * this.len) * 4 + f]! : NaN;
   }
 
-  /** Field `f` (0 open, 1 high, 2 low, 3 close) of minute `m`, NaN when there is no bar. */
-  field(m: number, f: number): number {
-    const d = Math.floor(m / 1440);
-    const day = this.days.get(d);
-    return day ? day[(m - d * 1440) * 4 + f]! : NaN;
-  }
-
-  close(m: number): number | undefined {
-    const c = this.field(m, 3);
-    return Number.isNaN(c) ? undefined : c;
-  }
-
-  clear(): void {
-    this.days.clear();
-  }
-
-  /** Drop the days that end before minute `m` (reads below `firstMinute` are clamped anyway). */
-  dropBefore(m: number): void {
-    for (const d of this.days.keys()) if ((d + 1) * 1440 <= m) this.days.delete(d);
-  }
-}
-
-/** High and low per hour, columnar (a Float64Array of 720 × 2 per month; NaN where no price). */
-class HourRanges {
-  private readonly chunks = new Map<number, Float64Array>();
-
-  record(h: number, high: number, low: number): void {
-    const c = Math.floor(h / 720);
-    let chunk = this.chunks.get(c);
-    if (!chunk) this.chunks.set(c, (chunk = new Float64Array(720 * 2).fill(NaN)));
-    const o = (h - c * 720) * 2;
-    if (!(chunk[o]! >= high)) chunk[o] = high; // NaN compares false: the first price sets both
-    if (!(chunk[o + 1]! <= low)) chunk[o + 1] = low;
-  }
-
-  /** 0 for the high, 1 for the low; NaN when the hour has no price. */
-  field(h: number, f: number): number {
-    const c = Math.floor(h / 720);
-    const chunk = this.chunks.get(c);
-    return chunk ? chunk[(h - c * 720) * 2 + f]! : NaN;
+  get(i: number, ts: number): Ohlc | undefined {
+    const open = this.field(i, 0);
+    if (Number.isNaN(open)) return undefined;
+    return { ts, open, high: this.field(i, 1), low: this.field(i, 2), close: this.field(i, 3) };
   }
 
   clear(): void {
     this.chunks.clear();
   }
 
-  dropBefore(h: number): void {
-    for (const c of this.chunks.keys()) if ((c + 1) * 720 <= h) this.chunks.delete(c);
+  /** Drop the chunks that end before bar `i` (reads below `firstMinute` are clamped anyway). */
+  dropBefore(i: number): void {
+    for (const k of this.chunks.keys()) if ((k + 1) * this.len <= i) this.chunks.delete(k);
   }
 }
 
@@ -116,9 +76,9 @@ interface AssetPrices {
   ref?: string;
   refSeenAt: number;
   last?: { ts: number; price: number };
-  minutes: MinuteBars;
+  minutes: Bars;
   /** High and low per hour, so a day's range reads 24 entries instead of 1,440. */
-  hours: HourRanges;
+  hours: Bars;
   firstMinute: number;
   /** The candle being built on the levels' timeframe. */
   open?: Ohlc;
@@ -148,7 +108,7 @@ export class PriceBook {
   private state(asset: string): AssetPrices {
     let a = this.assets.get(asset);
     if (!a) {
-      a = { refSeenAt: 0, minutes: new MinuteBars(), hours: new HourRanges(), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
+      a = { refSeenAt: 0, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
       this.assets.set(asset, a);
     }
     return a;
@@ -188,7 +148,7 @@ export class PriceBook {
     if (a.minutes.record(m, o, h, l, c) && m < a.firstMinute) a.firstMinute = m;
     if (!a.last || ts >= a.last.ts) a.last = { ts, price: c };
     const hk = Math.floor(m / 60);
-    a.hours.record(hk, h, l);
+    a.hours.record(hk, o, h, l, c);
   }
 
   private useSource(a: AssetPrices, rank: number, ts: number): boolean {
@@ -272,8 +232,8 @@ export class PriceBook {
     if (!a) return undefined;
     const lo = Math.max(a.firstMinute, Math.floor((t - maxLookbackMs) / MINUTE));
     for (let m = Math.floor(t / MINUTE); m >= lo; m--) {
-      const close = a.minutes.close(m);
-      if (close !== undefined) return close;
+      const close = a.minutes.field(m, 3);
+      if (!Number.isNaN(close)) return close;
     }
     return undefined;
   }
@@ -284,39 +244,22 @@ export class PriceBook {
     if (!a) return undefined;
     let high = -Infinity, low = Infinity;
     let firstOpen = NaN, lastClose = NaN;
-    /** The last whole hour with prices, and the last ragged minute: the later one's close is the window's. */
-    let lastHour = -1, lastRagged = -1;
-    const bars = a.minutes;
     const lastMinute = Math.floor(to / MINUTE);
     // Ragged minutes at both ends, whole hours in between (as the liquidation buckets do).
     for (let m = Math.max(a.firstMinute, Math.floor(from / MINUTE)); m <= lastMinute; ) {
-      if (m % 60 === 0 && m + 59 <= lastMinute) {
-        const hh = a.hours.field(m / 60, 0);
-        if (!Number.isNaN(hh)) {
-          const hl = a.hours.field(m / 60, 1);
-          if (hh > high) high = hh;
-          if (hl < low) low = hl;
-          for (let k = m; k < m + 60 && Number.isNaN(firstOpen); k++) firstOpen = bars.field(k, 0);
-          lastHour = m;
-        }
-        m += 60;
-        continue;
-      }
-      const h = bars.field(m, 1);
-      if (!Number.isNaN(h)) {
-        const l = bars.field(m, 2);
-        if (h > high) high = h;
-        if (l < low) low = l;
-        if (Number.isNaN(firstOpen)) firstOpen = bars.field(m, 0);
-        lastRagged = m;
-      }
-      m++;
+      const whole = m % 60 === 0 && m + 59 <= lastMinute;
+      const bars = whole ? a.hours : a.minutes;
+      const i = whole ? m / 60 : m;
+      m += whole ? 60 : 1;
+      const h = bars.field(i, 1);
+      if (Number.isNaN(h)) continue;
+      const l = bars.field(i, 2);
+      if (h > high) high = h;
+      if (l < low) low = l;
+      if (Number.isNaN(firstOpen)) firstOpen = bars.field(i, 0);
+      lastClose = bars.field(i, 3);
     }
-    if (lastRagged > lastHour) lastClose = bars.field(lastRagged, 3);
-    else if (lastHour >= 0) {
-      for (let k = lastHour + 59; k >= lastHour && Number.isNaN(lastClose); k--) lastClose = bars.field(k, 3);
-    }
-    if (Number.isNaN(firstOpen) || Number.isNaN(lastClose)) return undefined;
+    if (Number.isNaN(firstOpen)) return undefined;
     return { open: this.priceAt(asset, from) ?? firstOpen, close: lastClose, high, low };
   }
 
@@ -328,7 +271,7 @@ export class PriceBook {
     let cur: Ohlc | undefined;
     const first = Math.max(a.firstMinute, Math.floor(from / MINUTE));
     for (let m = first; m <= Math.floor(to / MINUTE); m++) {
-      const bar = a.minutes.get(m);
+      const bar = a.minutes.get(m, m * MINUTE);
       if (!bar) continue;
       const start = from + Math.floor((bar.ts - from) / stepMs) * stepMs;
       if (!cur || cur.ts !== start) {
