@@ -93,7 +93,7 @@ class Grid {
  */
 class Tops {
   private static readonly F = 5;
-  private readonly days = new Map<number, Float64Array>();
+  private readonly chunks = new Map<number, Float64Array>();
   readonly symbols: string[] = [];
 
   constructor(
@@ -108,45 +108,44 @@ class Tops {
 
   insert(m: number, l: Liquidation, code: number): void {
     const F = Tops.F, k = this.k;
-    const d = Math.floor(m / this.chunkLen);
-    let day = this.days.get(d);
-    if (!day) this.days.set(d, (day = new Float64Array(this.chunkLen * k * F)));
-    const base = (m - d * this.chunkLen) * k * F;
+    const c = Math.floor(m / this.chunkLen);
+    let chunk = this.chunks.get(c);
+    if (!chunk) this.chunks.set(c, (chunk = new Float64Array(this.chunkLen * k * F)));
+    const base = (m - c * this.chunkLen) * k * F;
     // Sorted by usd, largest first: find the place, shift the smaller ones down, drop the last.
-    if (day[base + (k - 1) * F + 1]! >= l.usd) return; // full, and this one is no bigger than the smallest
+    if (chunk[base + (k - 1) * F + 1]! >= l.usd) return; // full, and this one is no bigger than the smallest
     let i = 0;
-    while (i < k && day[base + i * F + 1]! >= l.usd) i++;
-    if (i === k) return;
-    day.copyWithin(base + (i + 1) * F, base + i * F, base + (k - 1) * F);
+    while (chunk[base + i * F + 1]! >= l.usd) i++; // stops by k - 1: the last one is smaller (above)
+    chunk.copyWithin(base + (i + 1) * F, base + i * F, base + (k - 1) * F);
     const o = base + i * F;
-    day[o] = l.ts;
-    day[o + 1] = l.usd;
-    day[o + 2] = l.price;
-    day[o + 3] = code;
-    day[o + 4] = this.symbol(l.symbol);
+    chunk[o] = l.ts;
+    chunk[o + 1] = l.usd;
+    chunk[o + 2] = l.price;
+    chunk[o + 3] = code;
+    chunk[o + 4] = this.symbol(l.symbol);
   }
 
   /** Offer the minute's entries with ts in [from, to] to `top`, building objects only for those that make it. */
   offer(m: number, from: number, to: number, top: LargestLiquidation[], k: number, exchanges: readonly string[]): void {
     const F = Tops.F;
-    const d = Math.floor(m / this.chunkLen);
-    const day = this.days.get(d);
-    if (!day) return;
-    const base = (m - d * this.chunkLen) * this.k * F;
+    const c = Math.floor(m / this.chunkLen);
+    const chunk = this.chunks.get(c);
+    if (!chunk) return;
+    const base = (m - c * this.chunkLen) * this.k * F;
     for (let i = 0; i < this.k; i++) {
       const o = base + i * F;
-      const usd = day[o + 1]!;
+      const usd = chunk[o + 1]!;
       if (usd === 0 || (top.length >= k && usd <= top[top.length - 1]!.usd)) break; // sorted: the rest are smaller
-      const ts = day[o]!;
+      const ts = chunk[o]!;
       if (ts < from || ts > to) continue;
-      const code = day[o + 3]!;
-      insertTop(top, { ts, exchange: exchanges[code >> 1]!, symbol: this.symbols[day[o + 4]!]!, side: code & 1 ? 'short' : 'long', usd, price: day[o + 2]! }, k);
+      const code = chunk[o + 3]!;
+      insertTop(top, { ts, exchange: exchanges[code >> 1]!, symbol: this.symbols[chunk[o + 4]!]!, side: code & 1 ? 'short' : 'long', usd, price: chunk[o + 2]! }, k);
     }
   }
 
   /** Drop the chunks that end before bucket `m`. */
   dropBefore(m: number): void {
-    for (const d of this.days.keys()) if ((d + 1) * this.chunkLen <= m) this.days.delete(d);
+    for (const c of this.chunks.keys()) if ((c + 1) * this.chunkLen <= m) this.chunks.delete(c);
   }
 }
 
@@ -160,7 +159,7 @@ class AssetBuckets {
   /** Minutes before this have dropped their top lists (prune); the hour's list stands in. */
   topsFrom = -Infinity;
   firstMinute = Infinity;
-  width = 4; // exchanges per bucket, doubled when a new exchange needs room
+  width = 4; // slots per bucket (exchange × side), doubled when a new exchange needs room
 
   constructor(private readonly topK: number) {
     this.minuteTops = new Tops(topK, 1440);

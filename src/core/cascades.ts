@@ -60,7 +60,7 @@ class RollingWindow {
   sum = 0;
   count = 0;
 
-  constructor(windowMs: number) {
+  constructor(private readonly windowMs: number) {
     const n = Math.ceil(windowMs / SLICE_MS) + 1;
     this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, largest: 0, byExchange: new Map() }));
   }
@@ -77,8 +77,8 @@ class RollingWindow {
     s.byExchange.clear();
   }
 
-  expire(now: number, windowMs: number): void {
-    const oldest = Math.floor((now - windowMs) / SLICE_MS);
+  expire(now: number): void {
+    const oldest = Math.floor((now - this.windowMs) / SLICE_MS);
     for (; this.lo <= Math.min(oldest, this.hi); this.lo++) {
       const s = this.at(this.lo);
       if (s.idx === this.lo) this.drop(s);
@@ -186,7 +186,7 @@ export class CascadeDetector {
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
     const key = this.key(asset, side);
     const w = this.window(key);
-    w.expire(ts, this.rules.windowMs);
+    w.expire(ts);
     w.add(ts, exchange, usd);
     let c = this.active.get(key);
     if (c) {
@@ -204,7 +204,7 @@ export class CascadeDetector {
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || w.count < this.rules.minLiquidations || w.largest() > w.sum * this.rules.maxSingleShare) return undefined;
     const other = this.windows.get(this.key(asset, side === 'long' ? 'short' : 'long'));
-    if (other) other.expire(ts, this.rules.windowMs);
+    if (other) other.expire(ts);
     if (other && w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
     c = {
@@ -240,7 +240,7 @@ export class CascadeDetector {
     const ended: CascadeEvent[] = [];
     for (const [key, c] of this.active) {
       const w = this.windows.get(key)!;
-      w.expire(now, this.rules.windowMs);
+      w.expire(now);
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
         continue;

@@ -191,7 +191,7 @@ export function structureReading(st: LevelStatus): Line[] {
     if (!c.endedAt) lines.push([`${after}price is still moving; ${what} so far.`]);
     else if (away < -0.3) lines.push([`${after}price has since gone ${c.side === 'long' ? 'below' : 'above'} ${what}: no ${c.side === 'long' ? 'floor' : 'top'} yet.`]);
     else if (away <= 3) lines.push([`${after}price stabilized near ${what}.`]);
-    else lines.push([`${after}price stabilized above ${what}, which held, and has come back ${pct(away / 100).replace(/^[+−]/, '')} from it.`]);
+    else lines.push([`${after}price stabilized above ${what}, which held, and has come back ${share(away / 100)} from it.`]);
   }
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
   const s1 = supports[0];
