@@ -6,7 +6,7 @@ import type { EChartsOption } from 'echarts';
 import { pct } from '../core/money.js';
 import type { Measure } from './engine.js';
 import type { Scale } from './layout.js';
-import { drawLevels, drawLiqMap, drawPrice, drawTimeAxis, emptyNote, footer, header, priceRange, priceTick, Scene, windowText, type Rect } from './scene.js';
+import { columns, drawLevels, drawLiqMap, drawPrice, drawTimeAxis, emptyNote, footer, header, priceRange, priceTick, Scene, windowText, type Rect } from './scene.js';
 import { COLORS } from './theme.js';
 import type { ChartLevel, LevelsChartInput } from './types.js';
 
@@ -43,12 +43,7 @@ export function buildLevelsOption(input: LevelsChartInput, width: number, height
 
   const yAxis = priceRange(prices, input.levels, last === undefined ? [] : [last], 6);
   const axisLabelW = Math.max(measure(priceTick(yAxis.min), f.axis), measure(priceTick(yAxis.max), f.axis));
-  const plotLeft = px(24) + axisLabelW + px(10);
-  const tagWidth = px(300);
-  const tagLeft = width - px(16) - tagWidth;
-  const mapWidth = input.liqMap?.length ? px(120) : 0;
-  const lineEnd = tagLeft - px(22);
-  const plotRight = lineEnd - (mapWidth ? mapWidth + px(8) : 0);
+  const { plotLeft, plotRight, lineEnd, tagLeft, tagWidth, mapWidth } = columns(scene, axisLabelW, 300, !!input.liqMap?.length);
   const top = px(104);
   const bottom = height - px(72);
   const priceRect: Rect = { left: plotLeft, top, width: plotRight - plotLeft, height: bottom - top };

@@ -8,6 +8,7 @@ import { venueName } from '../core/venues.js';
 import type { Measure } from './engine.js';
 import { niceStep, type Scale } from './layout.js';
 import {
+  columns,
   drawCascades,
   drawLevels,
   drawLiqMap,
@@ -93,12 +94,7 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
     measure(priceTick(yAxis.max), f.axis),
     measure('$888.8M', f.axis),
   );
-  const plotLeft = px(24) + axisLabelW + px(10);
-  const tagWidth = px(272);
-  const tagLeft = width - px(16) - tagWidth;
-  const mapWidth = input.liqMap?.length ? px(120) : 0;
-  const lineEnd = tagLeft - px(22);
-  const plotRight = lineEnd - (mapWidth ? mapWidth + px(8) : 0);
+  const { plotLeft, plotRight, lineEnd, tagLeft, tagWidth, mapWidth } = columns(scene, axisLabelW, 272, !!input.liqMap?.length);
   const plotWidth = plotRight - plotLeft;
 
   // Vertical layout: header | cascade labels | price | (open interest) | liquidations | time labels | footer.

@@ -195,6 +195,27 @@ export function priceRange(prices: PricePoint[], levels: ChartLevel[], fallback:
 }
 
 /** Axis label for a price tick: $2,400; $212.5. */
+/** The horizontal layout both charts share: axis labels | plot | (liquidation map) | gutter | tag column. */
+export interface Columns {
+  plotLeft: number;
+  plotRight: number;
+  /** Where level lines end, before the gutter to the tags. */
+  lineEnd: number;
+  tagLeft: number;
+  tagWidth: number;
+  /** 0 without a liquidation map. */
+  mapWidth: number;
+}
+
+export function columns(scene: Scene, axisLabelWidth: number, tagWidth: number, withMap: boolean): Columns {
+  const px = (v: number): number => scene.px(v);
+  const tw = px(tagWidth);
+  const tagLeft = scene.width - px(16) - tw;
+  const mapWidth = withMap ? px(120) : 0;
+  const lineEnd = tagLeft - px(22);
+  return { plotLeft: px(24) + axisLabelWidth + px(10), plotRight: lineEnd - (mapWidth ? mapWidth + px(8) : 0), lineEnd, tagLeft, tagWidth: tw, mapWidth };
+}
+
 export function priceTick(v: number): string {
   return price(Math.round(v * 1e8) / 1e8);
 }
