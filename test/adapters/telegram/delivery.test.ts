@@ -100,9 +100,7 @@ describe('failures', () => {
   it('retries later on 5xx and network trouble (not permanent, no retry-after)', async () => {
     const clear = h.fake.fail({ chatId: -330, error: 'http502' });
     const r = await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'));
-    // Retry later, on our own backoff: not permanent, no retry-after. (The error text names the 502, or the
-    // reset socket when a loaded machine lets keep-alive race the fake's close; both are worth a retry.)
-    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringMatching(/502|socket|ECONNRESET/) });
+    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringContaining('502') });
     clear();
     expect((await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'))).ok).toBe(true);
   });
