@@ -111,12 +111,18 @@ class MemoryStore implements Store {
       .map(totalCopy);
   }
 
-  pruneEvents(beforeMs: number): number {
+  pruneEvents(beforeMs: number, futureAfterMs = Infinity): number {
     this.assertOpen(`prune events before ${beforeMs} from`);
     let removed = 0;
     for (const [key, s] of this.events) {
-      if (s.event.ts < beforeMs) {
+      if (s.event.ts < beforeMs || s.event.ts > futureAfterMs) {
         this.events.delete(key);
+        removed++;
+      }
+    }
+    for (const [key, t] of this.totals) {
+      if (t.ts > futureAfterMs) {
+        this.totals.delete(key);
         removed++;
       }
     }
@@ -216,6 +222,12 @@ class MemoryStore implements Store {
     e.status = 'sent';
     e.attempts++;
     e.messageRef = messageRef;
+  }
+
+  claim(id: number, untilMs: number): void {
+    this.assertOpen(`claim alert ${id} in`);
+    const e = this.pending(id);
+    if (e) e.nextAttemptAt = untilMs;
   }
 
   markRetry(id: number, nextAttemptAt: number, error: string): void {
