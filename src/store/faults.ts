@@ -8,10 +8,10 @@
  *   try { store.markSent(id, ref); faults.ok(); } catch (err) { faults.failed('outbox.markSent', err); }
  *   faults.health(); // → { ok: false, failing: ['outbox.markSent: SQLITE_FULL'], ... }
  */
-import { logger } from '../log.js';
+import { logger, type Logger } from '../log.js';
 import { reasonOf } from './errors.js';
 
-const log = logger('store');
+type FaultLog = Pick<Logger, 'error' | 'warn'>;
 
 export interface StoreHealth {
   /** False while writes fail or the database file is gone or replaced. */
@@ -46,13 +46,16 @@ export class StoreFaults {
   /** When each kind (and each recovery) was last logged: a kind that flaps is logged at most once an hour. */
   private readonly logged = new Map<string, number>();
   private readonly now: () => number;
+  private readonly log: FaultLog;
   private fileProblem: string | undefined;
   /** Filled in by the bot and the outbox: what they hold in memory and what they had to give up. */
   held = { events: 0, alerts: 0 };
   readonly lost = { events: 0, alerts: 0 };
 
-  constructor(opts: { now?: () => number } = {}) {
+  /** `now` and `log` for tests: the clock that spaces repeated logs of a kind (hourly), and where they go. */
+  constructor(opts: { now?: () => number; log?: FaultLog } = {}) {
     this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? logger('store');
   }
 
   /** Record one failed operation; logs the first of its kind (then at most hourly). Returns the kind. */
@@ -63,7 +66,7 @@ export class StoreFaults {
     this.counts.set(kind, count);
     this.active.add(kind);
     if (this.shouldLog(kind)) {
-      log.error({ op, code, reason: reasonOf(err), count }, `store ${op} failed (${code}); held in memory and retried; more of this kind are counted on /metrics, not logged`);
+      this.log.error({ op, code, reason: reasonOf(err), count }, `store ${op} failed (${code}); held in memory and retried; more of this kind are counted on /metrics, not logged`);
     }
     return kind;
   }
@@ -78,7 +81,7 @@ export class StoreFaults {
         cleared++;
       }
     }
-    if (cleared && this.shouldLog(`${op}: recovered`)) log.warn({ op }, `store ${op} works again`);
+    if (cleared && this.shouldLog(`${op}: recovered`)) this.log.warn({ op }, `store ${op} works again`);
   }
 
   private shouldLog(key: string): boolean {
@@ -99,8 +102,8 @@ export class StoreFaults {
   /** The database file check: undefined when it is still the file that was opened. */
   setFileProblem(problem: string | undefined): void {
     if (problem === this.fileProblem) return;
-    if (problem) log.error({ problem }, `store file problem: ${problem}; settings written from now on are lost at restart: restore the file or restart liqbot`);
-    else log.warn('store file problem cleared');
+    if (problem) this.log.error({ problem }, `store file problem: ${problem}; settings written from now on are lost at restart: restore the file or restart liqbot`);
+    else this.log.warn('store file problem cleared');
     this.fileProblem = problem;
   }
 
