@@ -120,13 +120,8 @@ export class Outbox {
     }
     this.faults.held.alerts = this.held.length;
     if (this.held.length === 0) return 0;
-    let subs;
-    try {
-      subs = this.store.listSubscriptions();
-    } catch (err) {
-      this.faults.failed('outbox.listSubscriptions', err);
-      return 0;
-    }
+    let subs: ReturnType<Store['listSubscriptions']> = [];
+    if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) return 0;
     const entries = route(this.held, subs, this.now());
     let ids: number[] = [];
     if (entries.length && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)))) return 0;
@@ -251,6 +246,15 @@ export class Outbox {
       if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
         this.counters.superseded++;
+        q.shift();
+        continue;
+      }
+      // Two sends already may have reached the chat (each interrupted before its outcome was recorded): a
+      // third could only be a duplicate too many.
+      if ((e.unconfirmed ?? 0) >= 2) {
+        log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'interrupted twice'))) return this.storeStall(e);
+        this.counters.dropped++;
         q.shift();
         continue;
       }

@@ -41,8 +41,11 @@ export function faultCode(err: unknown): string {
 export class StoreFaults {
   /** Failures per kind since start (for /metrics). */
   readonly counts = new Map<string, number>();
-  /** Kinds failing now (their operation has not succeeded since); cleared when it does. */
-  private readonly active = new Set<string>();
+  /**
+   * Kinds failing now, with when they last failed: cleared when their operation succeeds, and no longer shown
+   * as failing ten minutes after their last failure (an operation that is rarely run may not run again soon).
+   */
+  private readonly active = new Map<string, number>();
   /** When each kind (and each recovery) was last logged: a kind that flaps is logged at most once an hour. */
   private readonly logged = new Map<string, number>();
   private readonly now: () => number;
@@ -64,7 +67,7 @@ export class StoreFaults {
     const kind = `${op}: ${code}`;
     const count = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, count);
-    this.active.add(kind);
+    this.active.set(kind, this.now());
     if (this.shouldLog(kind)) {
       this.log.error({ op, code, reason: reasonOf(err), count }, `store ${op} failed (${code}); held in memory and retried; more of this kind are counted on /metrics, not logged`);
     }
@@ -75,7 +78,7 @@ export class StoreFaults {
   ok(op: string): void {
     if (this.active.size === 0) return;
     let cleared = 0;
-    for (const kind of this.active) {
+    for (const kind of this.active.keys()) {
       if (kind.startsWith(`${op}: `)) {
         this.active.delete(kind);
         cleared++;
@@ -108,13 +111,18 @@ export class StoreFaults {
   }
 
   get failing(): boolean {
-    return this.active.size > 0 || this.fileProblem !== undefined;
+    return this.failingKinds().length > 0 || this.fileProblem !== undefined;
+  }
+
+  private failingKinds(): string[] {
+    const since = this.now() - 10 * 60_000;
+    return [...this.active].filter(([, at]) => at >= since).map(([kind]) => kind);
   }
 
   health(): StoreHealth {
     const h: StoreHealth = {
       ok: !this.failing,
-      failing: [...this.active],
+      failing: this.failingKinds(),
       counts: Object.fromEntries(this.counts),
       heldEvents: this.held.events,
       heldAlerts: this.held.alerts,

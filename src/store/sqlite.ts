@@ -103,6 +103,8 @@ interface OutboxRow {
   created_at: number;
   message_ref: string | null;
   last_error: string | null;
+  claimed: number;
+  interrupted: number;
 }
 
 interface DailyRow {
@@ -156,10 +158,10 @@ function prepareStatements(db: Database.Database) {
       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     due: p("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
     pendingCount: p("SELECT count(*) FROM outbox WHERE status = 'pending'").pluck(),
-    markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, message_ref = ? WHERE id = ? AND status = 'pending'"),
-    claim: p("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'"),
-    markRetry: p("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
-    markDropped: p("UPDATE outbox SET status = 'dropped', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'"),
+    markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, claimed = 0, message_ref = ? WHERE id = ? AND status = 'pending'"),
+    claim: p("UPDATE outbox SET next_attempt_at = ?, interrupted = interrupted + claimed, claimed = 1 WHERE id = ? AND status = 'pending'"),
+    markRetry: p("UPDATE outbox SET attempts = attempts + 1, claimed = 0, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
+    markDropped: p("UPDATE outbox SET status = 'dropped', attempts = attempts + 1, claimed = 0, last_error = ? WHERE id = ? AND status = 'pending'"),
     sentRef: p("SELECT message_ref FROM outbox WHERE chat = ? AND edit_key = ? AND status = 'sent' ORDER BY id DESC LIMIT 1").pluck(),
     pruneOutbox: p("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < ?"),
 
@@ -478,6 +480,7 @@ function entryOf(r: OutboxRow): OutboxEntry {
   if (r.edit_key !== null) e.editKey = r.edit_key;
   if (r.message_ref !== null) e.messageRef = r.message_ref;
   if (r.last_error !== null) e.lastError = r.last_error;
+  if (r.claimed + r.interrupted > 0) e.unconfirmed = r.claimed + r.interrupted;
   return e;
 }
 

@@ -63,6 +63,11 @@ export interface OutboxEntry {
   createdAt: number;
   /** The platform message id once sent. */
   messageRef?: string;
+  /**
+   * Sends of this entry that were started (claimed) but whose outcome was never recorded, when there are any: a
+   * crash (or a store that refused the outcome) interrupted them, so each may have reached the chat.
+   */
+  unconfirmed?: number;
   lastError?: string;
 }
 
@@ -122,7 +127,7 @@ export interface Store {
   /**
    * Hold a pending entry for one delivery attempt: its nextAttemptAt becomes `untilMs` (not an attempt). Written
    * before sending, so a store that cannot record the outcome refuses the send instead of repeating it after
-   * every restart; a crash mid-send retries the entry only from `untilMs`.
+   * every restart. A claim not followed by markSent/markRetry/markDropped counts in `unconfirmed` from then on.
    */
   claim(id: number, untilMs: number): void;
   markRetry(id: number, nextAttemptAt: number, error: string): void;

@@ -17,6 +17,7 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers.js';
 import { faultyStore, WRITES } from '../store/faulty.js';
+import { entry } from '../store/fixtures.js';
 
 const T = Date.parse('2026-01-31T12:00:00Z');
 const CHAT = 'telegram:-100';
@@ -127,6 +128,24 @@ describe('a full disk', () => {
     await bot.outbox.idle();
     expect(tg.sent).toHaveLength(1); // the send the crash interrupted: the alert's second and last copy
     expect(inner.pendingCount()).toBe(0);
+    await bot.outbox.stop();
+  });
+
+  it('an alert whose two sends were both interrupted is not sent a third time', async () => {
+    const inner = createMemoryStore();
+    subscribe(inner);
+    const clock = { now: T };
+    // Two earlier lives each claimed the entry, sent it, and died before recording the outcome.
+    const [id] = inner.enqueue([entry(CHAT, 'cascade:probe', { nextAttemptAt: T, createdAt: T })]);
+    inner.claim(id!, T);
+    inner.claim(id!, T);
+    const tg = chat();
+    const bot = botOn(inner, tg, clock);
+    bot.outbox.start();
+    await bot.outbox.idle();
+    expect(tg.sent).toEqual([]);
+    expect(inner.pendingCount()).toBe(0);
+    expect(bot.outbox.counters.dropped).toBe(1);
     await bot.outbox.stop();
   });
 

@@ -315,6 +315,20 @@ export function storeContract(name: string, open: () => Store): void {
         expect(store.pendingCount()).toBe(1);
       });
 
+      it('counts claimed sends whose outcome was never recorded as unconfirmed; a recorded outcome settles its claim', () => {
+        const store = fresh();
+        const [a, b] = store.enqueue([entry('telegram:-1', 'a'), entry('telegram:-1', 'b')]);
+        store.claim(a!, T0);
+        store.claim(b!, T0);
+        store.markRetry(b!, T0, 'timeout'); // b's send failed, and that was recorded
+        expect(store.duePending(T0, 10).map((e) => [e.id, e.unconfirmed])).toEqual([[a, 1], [b, undefined]]);
+        store.claim(a!, T0); // a crash interrupted the first send; a second one starts
+        store.claim(b!, T0);
+        expect(store.duePending(T0, 10).map((e) => [e.id, e.unconfirmed])).toEqual([[a, 2], [b, 1]]);
+        store.markSent(b!, 'msg-1');
+        expect(store.duePending(T0, 10).map((e) => e.id)).toEqual([a]);
+      });
+
       it('marks entries sent or dropped: no longer pending, and final', () => {
         const store = fresh();
         const [a, b] = store.enqueue([entry('telegram:-1', 'a'), entry('telegram:-1', 'b')]);

@@ -21,8 +21,8 @@ export function sqliteFailure(op: string, code: SqliteCode): StoreError {
   return new StoreError(`could not ${op} data/liqbot.db: ${MESSAGES[code]}`, 'write', { cause });
 }
 
-export function faultyStore(inner: Store): { store: Store; fail: FaultPlan; calls: Partial<Record<keyof Store, number>> } {
-  const fail: FaultPlan = {};
+/** `fail` may be shared between wrappers, so a fault outlives a restart (a disk stays full). */
+export function faultyStore(inner: Store, fail: FaultPlan = {}): { store: Store; fail: FaultPlan; calls: Partial<Record<keyof Store, number>> } {
   const calls: Partial<Record<keyof Store, number>> = {};
   const store = new Proxy(inner, {
     get(target, prop, receiver) {
