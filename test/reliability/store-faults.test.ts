@@ -15,6 +15,7 @@ import { StoreFaults } from '../../src/store/faults.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { metricsRegistry } from '../../src/ops/http.js';
 import { tempDir } from '../helpers.js';
 import { faultyStore, WRITES } from '../store/faulty.js';
 import { entry } from '../store/fixtures.js';
@@ -245,5 +246,23 @@ describe('the database file', () => {
     expect(h.ok).toBe(false);
     expect(h.fileProblem).toMatch(/^the database file .*liqbot\.db was deleted$/);
     store.close();
+  });
+});
+
+describe('/metrics', () => {
+  it('shows store failures by kind, held data, the store state and implausible events by reason', async () => {
+    const { store, fail } = faultyStore(createMemoryStore());
+    const bot = new LiqBot({ config: loadConfig(), store, now: () => T });
+    fail.insertEvents = 'SQLITE_FULL';
+    bot.ingest(flush()[0]!);
+    bot.ingest({ ...flush()[1]!, ts: T + 3_650 * 86_400_000 });
+    bot.flush();
+    bot.flush();
+    const text = await metricsRegistry(bot, () => []).metrics();
+    expect(text).toContain('liqbot_store_ok 0');
+    expect(text).toContain('liqbot_store_failures_total{kind="insertEvents: SQLITE_FULL"} 2');
+    expect(text).toContain('liqbot_store_held{what="events"} 1');
+    expect(text).toContain('liqbot_events_rejected_total{reason="future"} 1');
+    expect(text).toContain('liqbot_store_errors_total 2');
   });
 });
