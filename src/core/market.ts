@@ -3,12 +3,12 @@
  * status). One instance serves every chat. Time is event time: the clock only moves when events (or the
  * caller's `advance`) say so, which makes live runs, replays and tests behave the same.
  */
-import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, Ranking } from './alerts.js';
+import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop, Ranking } from './alerts.js';
 import { LiquidationBuckets, type LargestLiquidation } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent } from './cascades.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
 import { DAY, LiquidationHistory } from './history.js';
-import { LevelBook, bounds, levelKey, type Level, type LevelTrack, type LevelView } from './levels.js';
+import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack, type LevelView } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
 import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
@@ -20,7 +20,19 @@ const HOUR = 3_600_000;
 export interface MarketSettings {
   assets: readonly string[];
   summary: { largest: number; rankDays: number };
-  levels: { timeframe: keyof typeof TIMEFRAME_MS; breakBufferPct: number; testingPct: number; cascadeLevelDays: number };
+  levels: {
+    timeframe: keyof typeof TIMEFRAME_MS;
+    breakBufferPct: number;
+    atrMultiple: number;
+    atrPeriods: number;
+    testingPct: number;
+    cascadeLevelDays: number;
+    chopHours: number;
+    chopCrosses: number;
+    decisiveFactor: number;
+    decisiveHours: number;
+    acceptHours: number;
+  };
   cascades: {
     windowMinutes: number;
     multiplier: number;
@@ -157,9 +169,18 @@ export class Market {
     this.buckets = new LiquidationBuckets(s.summary.largest);
     const tfMs = TIMEFRAME_MS[s.levels.timeframe];
     this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c));
-    this.levels = new LevelBook({ breakBufferPct: s.levels.breakBufferPct, testingPct: s.levels.testingPct, cooldownMs: 2 * tfMs,
-      chopWindowMs: 6 * HOUR,
-      chopBufferFactor: 3,
+    const lv = s.levels;
+    this.levels = new LevelBook({
+      breakBufferPct: lv.breakBufferPct,
+      atrMultiple: lv.atrMultiple,
+      atrPeriods: lv.atrPeriods,
+      testingPct: lv.testingPct,
+      cooldownMs: 2 * tfMs,
+      chopWindowMs: lv.chopHours * HOUR,
+      chopCrosses: lv.chopCrosses,
+      decisiveFactor: lv.decisiveFactor,
+      decisiveMs: lv.decisiveHours * HOUR,
+      acceptMs: lv.acceptHours * HOUR,
     });
     this.cascades = new CascadeDetector(
       {
@@ -309,16 +330,39 @@ export class Market {
   }
 
   private onCandleClose(asset: string, c: ClosedCandle): void {
-    const breaks = this.levels.onClose(asset, c);
+    const outcomes = this.levels.judge(asset, c);
     for (const id of this.levels.touched) this.changedTracks.add(id);
     this.levels.touched.clear();
-    for (const br of breaks) {
-      this.changedTracks.add(br.level.id);
+    const ts = Math.max(this.clock, c.end);
+    // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
+    const timeframe = (Object.keys(TIMEFRAME_MS) as (keyof typeof TIMEFRAME_MS)[]).find((k) => TIMEFRAME_MS[k] === c.end - c.ts) ?? this.settings.levels.timeframe;
+    // Levels one close broke the same way (for the same audience) are one message, led by the level nearest price.
+    const groups = new Map<string, LevelBreakEvent[]>();
+    for (const o of outcomes) {
+      this.changedTracks.add(o.event.level.id);
       // A cascade's extreme is offered on /levels (its state follows price there), not alerted on: a flush
       // that resumes through it is told by its own cascade alert, and a chat that wants the level adds it.
-      if (br.level.source === 'cascade') continue;
+      if (o.event.level.source === 'cascade') continue;
+      if (o.kind === 'chop') {
+        const e = o.event;
+        const chop: LevelChop = {
+          kind: 'level_chop', ts, asset, key: `chop:${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
+          crosses: e.crosses, since: e.since, price: e.price, timeframe,
+        };
+        if (e.level.label !== undefined) chop.label = e.level.label;
+        if (e.level.chat !== undefined) chop.chat = e.level.chat;
+        this.out.push(chop);
+        continue;
+      }
+      const key = `${o.event.level.chat ?? ''}|${o.event.direction}`;
+      const g = groups.get(key);
+      if (g) g.push(o.event);
+      else groups.set(key, [o.event]);
+    }
+    for (const group of groups.values()) {
+      group.sort((a, b) => Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close));
+      const br = group[0]!;
       const side: PositionSide = br.direction === 'down' ? 'long' : 'short';
-      const ts = Math.max(this.clock, br.ts);
       const alert: LevelBreak = {
         kind: 'level_break',
         ts,
@@ -329,11 +373,14 @@ export class Market {
         direction: br.direction,
         reclaim: br.reclaim,
         price: br.price,
-        // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
-        timeframe: (Object.keys(TIMEFRAME_MS) as (keyof typeof TIMEFRAME_MS)[]).find((k) => TIMEFRAME_MS[k] === c.end - c.ts) ?? this.settings.levels.timeframe,
+        timeframe,
       };
       if (br.level.label !== undefined) alert.label = br.level.label;
       if (br.level.chat !== undefined) alert.chat = br.level.chat;
+      if (br.fromChop) alert.fromChop = br.fromChop;
+      if (group.length > 1) {
+        alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}) }));
+      }
       const lastHour = this.buckets.totals(asset, ts - HOUR + 1, ts);
       const usd = side === 'long' ? lastHour.longUsd : lastHour.shortUsd;
       const running = this.cascades.runningFor(asset, side);
