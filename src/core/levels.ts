@@ -9,8 +9,8 @@ import type { ClosedCandle } from './prices.js';
 
 export type Role = 'support' | 'resistance' | 'inside';
 export type BaseState = 'holding' | 'broken' | 'reclaimed';
-/** What `/levels` shows: `testing` near a level, inside a zone, or across it before a close confirms it; `chopping` while price keeps crossing it. */
-export type ShownState = BaseState | 'testing' | 'chopping';
+/** What `/levels` shows (`unknown` without a price): `testing` near a level, inside a zone, or across it before a close confirms it; `chopping` while price keeps crossing it. */
+export type ShownState = BaseState | 'testing' | 'chopping' | 'unknown';
 
 export interface Level {
   id: string;
@@ -34,6 +34,8 @@ export interface LevelTrack {
   crossings?: number[];
   /** Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range since. */
   chop?: { since: number; crosses: number; low: number; high: number };
+  /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
+  real?: boolean;
   /** Consecutive closes beyond the level itself (no buffer): on which side, since the first one's open. */
   beyond?: { side: 'above' | 'below'; since: number };
 }
@@ -275,16 +277,23 @@ export class LevelBook {
       track.position = seen; // first close beyond the buffer: now we know which side price accepted
       return undefined;
     }
-    // `position` is the side the chat last heard of; closes on that side are nothing new.
-    if (seen === track.position) return undefined;
     const far = c.close < lo - r.decisiveFactor * buffer || c.close > hi + r.decisiveFactor * buffer;
+    // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
+    // makes the last break real: its undoing is told at once, chop or not.
+    if (seen === track.position) {
+      if (far && track.lastBreak && !track.real) {
+        track.real = true;
+        this.touched.add(level.id);
+      }
+      return undefined;
+    }
     // Out of a chop: far beyond the level, accepted beyond it and out of the range the chop closed in, or
     // accepted beyond it for `decisiveMs`.
     const outOfRange = track.chop !== undefined && (c.close < track.chop.low || c.close > track.chop.high) && acceptedFor >= r.acceptMs;
     const decisive = far || outOfRange || acceptedFor >= r.decisiveMs;
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
     const crosses = track.crossings?.length ?? 0;
-    if (!decisive && (track.chop || crosses >= r.chopCrosses)) {
+    if (!decisive && (track.chop || (crosses >= r.chopCrosses && !track.real))) {
       // Chopping: said once, then nothing until a decisive close.
       if (track.chop) return undefined;
       const since = track.crossings![0]!;
@@ -304,15 +313,16 @@ export class LevelBook {
     const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
     const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
     if (track.chop) event.fromChop = { crosses, since: track.chop.since };
-    this.tell(track, event);
+    this.tell(track, event, far);
     return { kind: 'break', event };
   }
 
-  private tell(track: LevelTrack, e: LevelBreakEvent): void {
+  private tell(track: LevelTrack, e: LevelBreakEvent, far: boolean): void {
     track.position = e.direction === 'down' ? 'below' : 'above';
     track.state = e.reclaim ? 'reclaimed' : 'broken';
     track.changedAt = e.ts;
     track.lastBreak = { ts: e.ts, direction: e.direction, price: e.price };
+    track.real = far;
     this.touched.add(track.id);
   }
 

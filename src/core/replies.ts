@@ -200,7 +200,8 @@ export function structureReading(st: LevelStatus): Line[] {
     lines.push([
       `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
-      lostAbove.length ? ' (forced selling not exhausted).' : '.',
+      // A claim about forced selling needs the liquidation data behind it: a cascade seen in the last day.
+      lostAbove.length && c ? ' (forced selling not exhausted).' : '.',
     ]);
   }
   if (lostAbove.length) {
@@ -240,7 +241,11 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): 
     const role = v.role === 'inside' ? 'price inside' : v.role;
     const flipped = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? ' (was support)' : ' (was resistance)') : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
-    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v)}` : ''}` : stateWords(v);
+    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v)}` : ''}`
+      : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
+      : stateWords(v);
+    // No price, no state: only the level itself.
+    if (v.state === 'unknown') return [b(levelName(v))];
     return [
       b(levelName(v)),
       ` · `,
@@ -329,8 +334,9 @@ function cascadeEnd(a: CascadeEnd): Reply {
   };
 }
 
-/** "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
+/** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
 function sinceWord(ts: number, now: number): string {
+  if (Math.floor(ts / 86_400_000) === Math.floor(now / 86_400_000)) return clock(ts);
   return now - ts < 6 * 86_400_000 ? new Date(ts).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }) : day(ts);
 }
 
