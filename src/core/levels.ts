@@ -289,7 +289,7 @@ export class LevelBook {
     }
     // Out of a chop: far beyond the level, accepted beyond it and out of the range the chop closed in, or
     // accepted beyond it for `decisiveMs`.
-    const outOfRange = track.chop !== undefined && (c.close < track.chop.low || c.close > track.chop.high) && acceptedFor >= r.acceptMs;
+    const outOfRange = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer) && acceptedFor >= r.acceptMs;
     const decisive = far || outOfRange || acceptedFor >= r.decisiveMs;
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
     const crosses = track.crossings?.length ?? 0;
