@@ -57,8 +57,9 @@ describe('LevelBook', () => {
     const saved = JSON.parse(JSON.stringify(book.track(level.id)));
     expect(saved.chop).toMatchObject({ crosses: 3 });
     const after = new LevelBook(rules);
-    after.add(level, 2970, saved);
-    expect(feed(after, [2970, 3030, 3030, 2970], 6).filter(Boolean)).toEqual([]);
+    after.add(level, 2985, saved);
+    // A fresh process has no volatility history yet (the floor buffer, 0.3%): closes 0.5% either side cross it.
+    expect(feed(after, [2985, 3015, 3015, 2985], 6).filter(Boolean)).toEqual([]);
   });
 
   it('reads testing, not holding, when price is across the level before a close confirms it', () => {
