@@ -117,9 +117,10 @@ export type ParseResult =
   | { ok: false; skip: 'unknown_type'; reason: string }
   | { ok: false; skip: 'invalid'; reason: string };
 
-const ASSET_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/;
+// Any base asset a venue lists is valid, Unicode included (Binance lists perpetuals with Chinese bases).
+const ASSET_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}$/u;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}$/;
-const SYMBOL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/;
+const SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/u;
 
 class Invalid extends Error {}
 
