@@ -211,11 +211,11 @@ export class LevelBook {
   /**
    * Judge a closed candle: breaks and chop notices. A close beyond the buffer on the other side from the last
    * one is a crossing; a level crossed `chopCrosses` times within the chop window chops: one notice, then
-   * quiet until a decisive close (beyond by `decisiveFactor` buffers, or closes beyond the level for
-   * `decisiveMs`), which is told as a break. Outside a chop, a break and its reclaim are told at once.
+   * quiet until a decisive close (beyond by `decisiveFactor` buffers, out of the range the chop closed in, or
+   * beyond the level for `decisiveMs`), which is told as a break. Outside a chop, a break is told at once, and
+   * so is the undoing of a real one (a break that went `decisiveFactor` buffers beyond).
    */
   judge(asset: string, c: ClosedCandle): Outcome[] {
-    const r = this.rules;
     const out: Outcome[] = [];
     this.judgeLevels(asset, c, out);
     // The candle that is judged does not widen its own buffer: a flush candle is judged on the range before it.
