@@ -1,8 +1,9 @@
 /**
  * Levels a community watches and what price is doing at them. A level is a price or a zone; its role
  * follows price (support below, resistance above, "inside" a zone), so support that breaks becomes
- * resistance by itself. A break is a candle close beyond the level by a buffer, never a wick; after a break
- * the level re-arms only once price closes back past it (a reclaim).
+ * resistance by itself. A break is a candle close beyond the level by a buffer that follows the asset's own
+ * volatility (a multiple of its ATR, a percentage as the floor), never a wick; a level price keeps crossing
+ * chops: it is said once, then quiet until a decisive close.
  */
 import type { LevelValue } from './alerts.js';
 import type { ClosedCandle } from './prices.js';
