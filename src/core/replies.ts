@@ -162,7 +162,7 @@ function stateWords(v: LevelView): string {
   const br = v.lastBreak;
   switch (v.baseState) {
     case 'broken':
-      return br ? `${br.direction === 'down' ? 'lost' : 'broken'} ${clock(br.ts)}` : 'broken';
+      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
     case 'reclaimed':
       return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
     case 'holding':
