@@ -1,8 +1,9 @@
 /**
  * Levels a community watches and what price is doing at them. A level is a price or a zone; its role
  * follows price (support below, resistance above, "inside" a zone), so support that breaks becomes
- * resistance by itself. A break is a candle close beyond the level by a buffer, never a wick; after a break
- * the level re-arms only once price closes back past it (a reclaim).
+ * resistance by itself. A break is a candle close beyond the level by a buffer that follows the asset's own
+ * volatility (a multiple of its ATR, a percentage as the floor), never a wick; a level price keeps crossing
+ * chops: it is said once, then quiet until a decisive close.
  */
 import type { LevelValue } from './alerts.js';
 import type { ClosedCandle } from './prices.js';
@@ -211,11 +212,11 @@ export class LevelBook {
   /**
    * Judge a closed candle: breaks and chop notices. A close beyond the buffer on the other side from the last
    * one is a crossing; a level crossed `chopCrosses` times within the chop window chops: one notice, then
-   * quiet until a decisive close (beyond by `decisiveFactor` buffers, or closes beyond the level for
-   * `decisiveMs`), which is told as a break. Outside a chop, a break and its reclaim are told at once.
+   * quiet until a decisive close (beyond by `decisiveFactor` buffers, out of the range the chop closed in, or
+   * beyond the level for `decisiveMs`), which is told as a break. Outside a chop, a break is told at once, and
+   * so is the undoing of a real one (a break that went `decisiveFactor` buffers beyond).
    */
   judge(asset: string, c: ClosedCandle): Outcome[] {
-    const r = this.rules;
     const out: Outcome[] = [];
     this.judgeLevels(asset, c, out);
     // The candle that is judged does not widen its own buffer: a flush candle is judged on the range before it.
