@@ -264,9 +264,11 @@ export function drawPrice(scene: Scene, gridIndex: number, prices: PricePoint[],
 
 /**
  * What happened at a level, in the words the replies use: "lost 12:30", "broke up 11:30", "reclaimed 19:00",
- * "failed breakout 15:10", "holding"; "testing" in front when price is at it.
+ * "failed breakout 15:10", "holding", "chopping"; "testing" in front when price is at it.
  */
 export function stateWords(l: ChartLevel): string {
+  if (l.state === 'chopping') return 'chopping';
+  if (l.state === 'unknown') return 'no price yet';
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
   const br = l.lastBreak;
   let words: string;

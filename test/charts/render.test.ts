@@ -75,6 +75,12 @@ describe('renderLiqsChart', () => {
     expect(texts(chart).some((t) => t.includes('support · broken'))).toBe(false);
   });
 
+  it('a chopping level says "chopping", never "holding"', async () => {
+    const input = jan31Liqs();
+    const chart = await renderLiqsChart({ ...input, levels: [{ level: 2400, role: 'support', state: 'chopping', baseState: 'broken', distancePct: -1 }] });
+    expect(texts(chart)).toContain('support · chopping');
+  });
+
   it('shortens a long label at a word, not mid-word', async () => {
     const input = jan31Liqs();
     const chart = await renderLiqsChart({
