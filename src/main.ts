@@ -95,7 +95,6 @@ async function start(argv: string[]): Promise<number> {
     log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
   }
   const health = new Health();
-  health.set('store', 'ok');
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
   const clock = { speed: 1, t0: 0, wall0: 0 };
   const now = values.replay ? () => (clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * clock.speed : 0) : Date.now;
@@ -109,6 +108,19 @@ async function start(argv: string[]): Promise<number> {
   }
   const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}) });
   if (!rehearsal) bot.restore();
+  // The store is failing while its writes fail (the bot keeps the data in memory and retries), and for a
+  // minute after the last failure.
+  let storeErrorsSeen = 0;
+  let storeFailedAt = 0;
+  health.probe('store', () => {
+    if (bot.stats.storeErrors > storeErrorsSeen) {
+      storeErrorsSeen = bot.stats.storeErrors;
+      storeFailedAt = Date.now();
+    }
+    return Date.now() - storeFailedAt < 60_000
+      ? { state: 'failing', reason: `writes to ${dbPath} failed (${storeErrorsSeen} since start); data kept in memory and retried` }
+      : { state: 'ok' };
+  });
   const stop = stopper();
 
   // Every alert a rehearsal posts says so, on every platform.
