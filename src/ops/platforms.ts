@@ -21,6 +21,8 @@ export interface PlatformsOptions {
   giveUpMs: number;
   onGiveUp(reason: string): void;
   backoff?: BackoffOptions;
+  /** A start that has not finished after this long counts as failed and is retried (default 60 s). */
+  startTimeoutMs?: number;
 }
 
 export class Platforms {
@@ -63,7 +65,7 @@ export class Platforms {
     while (!signal.aborted) {
       const adapter = create();
       try {
-        await adapter.start();
+        await this.startWithin(adapter, this.o.startTimeoutMs ?? 60_000);
       } catch (err) {
         await adapter.stop().catch(() => undefined);
         if (signal.aborted) return;
@@ -86,6 +88,19 @@ export class Platforms {
       log.info({ platform: name, attempts: backoff.failures + 1 }, `${name} started`);
       this.failures.delete(name);
       return;
+    }
+  }
+
+  /** A login that hangs (a gateway that never says ready) must not stop the retries. */
+  private async startWithin(adapter: ChatAdapter, ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
+    });
+    try {
+      await Promise.race([adapter.start(), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

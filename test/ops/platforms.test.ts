@@ -109,3 +109,38 @@ describe('chat platforms', () => {
     await p.stop();
   });
 });
+
+describe('a start that hangs', () => {
+  it('counts as failed after startTimeoutMs, is stopped, and the next attempt can succeed', async () => {
+    const made: { stopped: boolean }[] = [];
+    const factory = (): ChatAdapter => {
+      const attempt = made.length;
+      const state = { stopped: false };
+      made.push(state);
+      return {
+        platform: 'discord',
+        start: () => (attempt === 0 ? new Promise<void>(() => {}) : Promise.resolve()),
+        async stop() {
+          state.stopped = true;
+        },
+        async deliver() {
+          return { ok: true, messageRef: '1' };
+        },
+      };
+    };
+    const adapters: Partial<Record<Platform, ChatAdapter>> = {};
+    const health = new Health();
+    const p = new Platforms({ factories: { discord: factory }, adapters, health, log: quiet, giveUpMs: 600_000, onGiveUp: () => {}, startTimeoutMs: 30_000, backoff: { baseMs: 1_000, random: () => 1 } });
+    p.start();
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(made).toHaveLength(1);
+    expect(health.get('chat:discord')?.reason).toBe('starting');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made[0]).toEqual({ stopped: true });
+    expect(health.get('chat:discord')?.reason).toBe('could not start: no answer within 30 s; retrying in 1 s');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(made).toHaveLength(2);
+    expect(adapters.discord).toBeDefined();
+    await p.stop();
+  });
+});
