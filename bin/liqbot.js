@@ -53,5 +53,6 @@ try {
   console.error(`liqbot: ${err instanceof Error ? err.message : String(err)}`);
   if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
   else console.error('(LOG_LEVEL=debug shows the stack trace)');
-  process.exitCode = 1;
+  // Whatever was already open (a prompt, a store) must not keep a failed start alive.
+  process.exit(1);
 }

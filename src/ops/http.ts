@@ -83,7 +83,12 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), () => res.writeHead(500).end());
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, o.host ?? '127.0.0.1', () => resolve()));
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {
+    unobserve();
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use (another liqbot?)' : err.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err.message;
+    throw new Error(`/healthz and /metrics cannot listen on ${host}:${o.port}: ${why}; set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`, { cause: err });
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

@@ -120,3 +120,17 @@ describe('ops endpoint', () => {
     }
   });
 });
+
+describe('ops endpoint address', () => {
+  it('a port already in use is refused with one sentence naming the settings', async () => {
+    const bot = newBot();
+    const first = await startOpsServer({ port: 0, bot, feeds: () => [], health: new Health() });
+    try {
+      await expect(startOpsServer({ port: first.port, bot, feeds: () => [], health: new Health() })).rejects.toThrow(
+        `/healthz and /metrics cannot listen on 127.0.0.1:${first.port}: the port is in use (another liqbot?); set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+});
