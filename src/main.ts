@@ -106,20 +106,14 @@ async function start(argv: string[]): Promise<number> {
   } catch (err) {
     log.warn({ err }, 'charts unavailable: replies go out without images');
   }
-  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}) });
+  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
   if (!rehearsal) bot.restore();
-  // The store is failing while its writes fail (the bot keeps the data in memory and retries), and for a
-  // minute after the last failure.
-  let storeErrorsSeen = 0;
-  let storeFailedAt = 0;
+  // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
   health.probe('store', () => {
-    if (bot.stats.storeErrors > storeErrorsSeen) {
-      storeErrorsSeen = bot.stats.storeErrors;
-      storeFailedAt = Date.now();
-    }
-    return Date.now() - storeFailedAt < 60_000
-      ? { state: 'failing', reason: `writes to ${dbPath} failed (${storeErrorsSeen} since start); data kept in memory and retried` }
-      : { state: 'ok' };
+    const h = bot.health().store;
+    if (h.ok && !h.fileProblem) return { state: 'ok' };
+    const held = h.heldEvents || h.heldAlerts ? `; holding ${h.heldEvents} events and ${h.heldAlerts} alerts in memory` : '';
+    return { state: 'failing', reason: `${h.fileProblem ?? h.failing.join(', ')}${held}` };
   });
   const stop = stopper();
 

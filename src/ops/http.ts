@@ -12,7 +12,10 @@ import type { LiqBot } from '../bot.js';
 import type { FeedStatus } from '../feeds/contract.js';
 import type { Health } from './health.js';
 
-export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): { registry: Registry; close(): void } {
+/** Each registry's command-latency observer, removed when its server closes. */
+const observers = new WeakMap<Registry, (command: string, ms: number) => void>();
+
+export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
@@ -35,6 +38,14 @@ export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): { regis
   counter('liqbot_events_total', 'Normalized events ingested', [], () => [[{}, bot.stats.events]]);
   counter('liqbot_alerts_raised_total', 'Alerts raised by the detectors', [], () => [[{}, bot.stats.alerts]]);
   counter('liqbot_store_errors_total', 'Failed store writes', [], () => [[{}, bot.stats.storeErrors]]);
+  gauge('liqbot_store_ok', 'Store operations working and the database file the one opened (1), or not (0)', [], (g) => g.set(bot.health().store.ok ? 1 : 0));
+  counter('liqbot_store_failures_total', 'Failed store operations by kind (operation: SQLite code)', ['kind'], () => [...bot.faults.counts].map(([kind, n]) => [{ kind }, n]));
+  gauge('liqbot_store_held', 'Data held in memory because the store refused it', ['what'], (g) => {
+    const h = bot.health().store;
+    g.set({ what: 'events' }, h.heldEvents);
+    g.set({ what: 'alerts' }, h.heldAlerts);
+  });
+  counter('liqbot_events_rejected_total', 'Well-formed events dropped as implausible, by reason', ['reason'], () => Object.entries(bot.stats.rejected).map(([reason, n]) => [{ reason }, n]));
   gauge('liqbot_outbox_pending', 'Alerts waiting to be delivered', [], (g) => g.set(bot.outbox.pending()));
   counter('liqbot_outbox_total', 'Outbox deliveries by result', ['result'], () => Object.entries(bot.outbox.counters).map(([k, v]) => [{ result: k }, v]));
   const latency = new Histogram({
@@ -46,7 +57,13 @@ export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): { regis
   });
   const observe = (command: string, ms: number) => latency.observe({ command }, ms / 1000);
   commandTimings.add(observe);
-  return { registry, close: () => void commandTimings.delete(observe) };
+  observers.set(registry, observe);
+  return registry;
+}
+
+function releaseMetrics(registry: Registry): void {
+  const observe = observers.get(registry);
+  if (observe) commandTimings.delete(observe);
 }
 
 export interface OpsServerOptions {
@@ -65,7 +82,8 @@ export interface OpsServer {
 }
 
 export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
-  const { registry, close: unobserve } = metricsRegistry(o.bot, o.feeds);
+  const registry = metricsRegistry(o.bot, o.feeds);
+  const unobserve = () => releaseMetrics(registry);
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
