@@ -35,7 +35,7 @@ describe('CLI edges', () => {
     const text = await cli('oi', 'eth', '--data', BUNDLED);
     expect(text.code).toBe(0);
     expect(text.out).toContain('ETH open interest · 24h');
-    expect(text.out).toContain('Open interest $21.9B across 4 venues · −11% (−$2.7B) in 24h');
+    expect(text.out).toContain('Open interest $21.9B across 4 venues · −11% (−$2.68B) in 24h');
     expect(text.out).toContain('SYNTHETIC demo data · 2026-01-31 23:59 UTC');
     const json = await cli('oi', 'ETH', '--data', BUNDLED, '--json', '--window', '4h');
     expect(json.code).toBe(0);
@@ -59,7 +59,7 @@ describe('CLI edges', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {2}12:30 {2}\S+ ETH lost \$3,000; \$9M longs liquidated in the last hour$/m);
     expect(r.out).toMatch(/^ {2}16:18 {2}ETH long cascade over$/m);
-    expect(r.out).toMatch(/^ {2}19:00 {2}\S+ ETH reclaimed \$2,500; \$1.8M shorts liquidated in the last hour$/m);
+    expect(r.out).toMatch(/^ {2}19:00 {2}\S+ ETH reclaimed \$2,500; \$1.78M shorts liquidated in the last hour$/m);
   }, 60_000);
 });
 
