@@ -5,7 +5,7 @@
  * boundary for incoming work: nothing thrown here reaches telegraf.
  */
 import type { CallbackQuery, Message } from 'telegraf/types';
-import { dispatchLine, type Caller } from '../../../commands/index.js';
+import { dispatchLine } from '../../../commands/index.js';
 import { replyText, type Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
