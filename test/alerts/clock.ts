@@ -9,7 +9,14 @@ export class ManualClock implements Clock {
   private timers: { at: number; seq: number; fn: () => void }[] = [];
   private seq = 0;
 
-  constructor(start = 0) {
+  /**
+   * `quiet`: resolves when real work (sockets, the event loop) has settled, awaited before each timer runs; with
+   * real I/O in the loop (a local fake server), time must not move while a request is on its way.
+   */
+  constructor(
+    start = 0,
+    private readonly quiet: () => Promise<void> = settle,
+  ) {
     this.t = start;
   }
 
@@ -40,7 +47,7 @@ export class ManualClock implements Clock {
 
   async advanceTo(to: number): Promise<void> {
     for (;;) {
-      await settle();
+      await this.quiet();
       const due = this.timers.filter((x) => x.at <= to).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       this.timers = this.timers.filter((x) => x !== due);
@@ -48,7 +55,7 @@ export class ManualClock implements Clock {
       due.fn();
     }
     this.t = Math.max(this.t, to);
-    await settle();
+    await this.quiet();
   }
 }
 

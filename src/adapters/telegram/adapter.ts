@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { Telegraf } from 'telegraf';
 import type { Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
+import type { Clock } from '../../alerts/pacing.js';
 import type { Services } from '../../service.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { chatIdOf, threadIdOf } from './context.js';
@@ -41,6 +42,8 @@ export interface TelegramAdapterOptions {
   limits?: Partial<TelegramLimits>;
   /** The clock for the admin cache (default Date.now). */
   now?: () => number;
+  /** The pacer's clock (default: the system's); tests drive pacing with a manual one. */
+  clock?: Clock;
   /** How long a chat's admin list is trusted (default 60 s). */
   adminTtlMs?: number;
 }
@@ -48,6 +51,8 @@ export interface TelegramAdapterOptions {
 export type TelegramAdapter = ChatAdapter & {
   /** The bot's @username, once started. */
   readonly username?: string;
+  /** Messages on the wire (sent, not yet answered) and waiting for their turn in the pacer. */
+  pacing(): { onWire: number; waiting: number };
 };
 
 /** Where the webhook listens unless the operator says otherwise: a reverse proxy on the same machine forwards to it. */
@@ -91,7 +96,7 @@ class TelegramBot implements TelegramAdapter {
     this.services = opts.services;
     // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
     this.bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
-    this.sender = new TelegramSender(this.bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }));
+    this.sender = new TelegramSender(this.bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock));
     const admins = new ChatAdmins({
       lookup: (chatId) => this.sender.call('getChatAdministrators', (tg) => tg.getChatAdministrators(chatId)).then((list) => list.map((m) => m.user.id)),
       ...(opts.adminTtlMs !== undefined ? { ttlMs: opts.adminTtlMs } : {}),
@@ -149,6 +154,10 @@ class TelegramBot implements TelegramAdapter {
     // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
     await this.sender.pacer.stop();
     await Promise.allSettled([...this.inflight]);
+  }
+
+  pacing(): { onWire: number; waiting: number } {
+    return { onWire: this.sender.pacer.inflight, waiting: this.sender.pacer.queued() };
   }
 
   async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
