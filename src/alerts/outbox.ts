@@ -11,6 +11,7 @@ import { alertReply } from '../core/replies.js';
 import type { Reply } from '../core/reply.js';
 import { logger } from '../log.js';
 import type { OutboxEntry, Store } from '../store/store.js';
+import { backoffDelay } from '../feeds/backoff.js';
 import { route } from './router.js';
 
 const log = logger('outbox');
@@ -235,8 +236,7 @@ export class Outbox {
       e.attempts++;
       if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
       else this.counters.retried++;
-      const exp = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(e.attempts - 1, 16));
-      const delay = result.retryAfterMs ?? exp * (0.75 + Math.random() * 0.5);
+      const delay = result.retryAfterMs ?? backoffDelay(e.attempts - 1, this.backoff);
       e.nextAttemptAt = this.now() + delay;
       this.store.markRetry(e.id, e.nextAttemptAt, result.error);
       this.schedule(e.nextAttemptAt);
