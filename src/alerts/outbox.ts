@@ -3,6 +3,10 @@
  * with backoff (honouring a platform's retry-after), edited in place for a running cascade, and dropped only
  * when the chat is gone (which unsubscribes it) or the alert is stale. Chats are served concurrently; one
  * slow or failing chat never holds up the others. After a restart, whatever was pending is delivered.
+ *
+ * Routing one alert to tens of thousands of chats is done in bounded slices of subscriptions, yielding to the
+ * event loop between them (commands and feeds keep flowing); publishes are sliced in the order they came, so each
+ * chat still gets its alerts in order.
  */
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
@@ -10,9 +14,9 @@ import type { Alert } from '../core/alerts.js';
 import { alertReply } from '../core/replies.js';
 import type { Reply } from '../core/reply.js';
 import { logger } from '../log.js';
-import type { OutboxEntry, Store } from '../store/store.js';
+import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
-import { route } from './router.js';
+import { route, wants } from './router.js';
 
 const log = logger('outbox');
 
@@ -27,6 +31,16 @@ export interface OutboxOptions {
   staleMs?: number;
   /** Turns an alert into the reply a chat sees (default: the core's alert replies). */
   render?: (a: Alert) => Reply;
+  /** Subscriptions routed and stored per turn of the event loop (default 1,000). */
+  sliceSize?: number;
+}
+
+/** A publish still being routed: its alerts, the subscriptions as they were, and how far it got. */
+interface Routing {
+  alerts: readonly Alert[];
+  subs: readonly Subscription[];
+  next: number;
+  now: number;
 }
 
 export interface OutboxCounters {
@@ -56,6 +70,9 @@ export class Outbox {
   private wakeAt = Infinity;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly sliceSize: number;
+  private readonly routing: Routing[] = [];
+  private routingScheduled = false;
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
@@ -64,6 +81,7 @@ export class Outbox {
     this.backoff = opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
     this.staleMs = opts.staleMs ?? 24 * 3_600_000;
     this.render = opts.render ?? alertReply;
+    this.sliceSize = Math.max(1, opts.sliceSize ?? 1_000);
   }
 
   /** Load what was pending (after a restart) and start delivering. */
@@ -73,16 +91,64 @@ export class Outbox {
     this.fill();
   }
 
-  /** Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued. */
+  /**
+   * Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued
+   * (for a publish longer than one slice, the later slices count what routing found there). The first slice is
+   * stored before this returns; the rest follow, one slice per turn of the event loop.
+   */
   publish(alerts: readonly Alert[]): number {
     if (alerts.length === 0) return 0;
-    const entries = route(alerts, this.store.listSubscriptions(), this.now());
+    const job: Routing = { alerts, subs: this.store.listSubscriptions(), next: 0, now: this.now() };
+    const backlog = this.routing.length > 0;
+    this.routing.push(job);
+    let queued = 0;
+    if (!backlog) queued += this.routeSlice(job);
+    let later = 0;
+    for (let i = job.next; i < job.subs.length; i++) for (const a of alerts) if (wants(job.subs[i]!, a)) later++;
+    if (job.next >= job.subs.length) this.routing.shift();
+    else this.scheduleRouting();
+    return queued + later;
+  }
+
+  /** Route and store the job's next slice of subscriptions, and hand its entries to the chats' queues. */
+  private routeSlice(job: Routing): number {
+    const subs = job.subs.slice(job.next, job.next + this.sliceSize);
+    job.next += subs.length;
+    const entries = route(job.alerts, subs, job.now);
     if (entries.length === 0) return 0;
     const ids = this.store.enqueue(entries);
     this.counters.queued += ids.length;
-    this.refresh();
+    if (ids.length === entries.length) {
+      entries.forEach((e, i) => this.add({ ...e, id: ids[i]!, status: 'pending', attempts: 0 }));
+    } else this.refresh(); // some were already queued (a repeated alert): read back exactly what is pending
     this.fill();
     return ids.length;
+  }
+
+  private scheduleRouting(): void {
+    if (this.routingScheduled) return;
+    this.routingScheduled = true;
+    setImmediate(() => {
+      this.routingScheduled = false;
+      const job = this.routing[0];
+      if (!job) return;
+      try {
+        this.routeSlice(job);
+      } catch (err) {
+        log.error({ err, alerts: job.alerts.map((a) => a.key) }, 'could not queue alerts for some chats; they are skipped');
+        job.next = job.subs.length;
+      }
+      if (job.next >= job.subs.length) this.routing.shift();
+      if (this.routing.length) this.scheduleRouting();
+      else this.notifyIdle();
+    });
+  }
+
+  /** A new entry joins its chat's queue (behind what the chat already has). */
+  private add(e: OutboxEntry): void {
+    const q = this.queues.get(e.chat);
+    if (q) q.push(e);
+    else this.queues.set(e.chat, [e]);
   }
 
   pending(): number {
@@ -104,7 +170,7 @@ export class Outbox {
   }
 
   private isIdle(): boolean {
-    if (this.lanes.size) return false;
+    if (this.lanes.size || this.routing.length) return false;
     const now = this.now();
     for (const [chat, q] of this.queues) {
       if (q.length && q[0]!.nextAttemptAt <= now && this.adapterFor(chat)?.owns?.({ chat, ...(q[0]!.target !== undefined ? { target: q[0]!.target } : {}) }) !== false) return false;
@@ -113,7 +179,7 @@ export class Outbox {
   }
 
   private notifyIdle(): void {
-    if (!this.isIdle()) return;
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
