@@ -11,6 +11,7 @@ import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { answerTo, askerOf, commandIn, pressedMessage, toCaller, topicOf, CHAT_PREFIX } from './context.js';
 import { TelegramApiError, translateError } from './errors.js';
+import { DETAILS_PREFIX } from './render.js';
 import type { ChatAdmins } from './permissions.js';
 import type { Destination, MessageRef, TelegramSender } from './sender.js';
 
@@ -48,7 +49,10 @@ export class Interactions {
     await this.answer({ ...answerTo(msg), member: caller.user.id }, reply);
   }
 
-  /** A pressed button: its callback_data is a command line; the answer replaces the message it sits under. */
+  /**
+   * A pressed button: its callback_data is a command line; the answer replaces the message it sits under. A
+   * compact caption's Details button (`details:<command line>`) instead answers the chart with the whole text.
+   */
   async onButton(q: CallbackQuery): Promise<void> {
     const data = 'data' in q ? q.data : undefined;
     const msg = pressedMessage(q);
@@ -58,7 +62,8 @@ export class Interactions {
     }
     const asker = askerOf(msg.chat, q.from, undefined);
     const caller = toCaller(msg, q.from, undefined, this.deps.services);
-    const reply = await dispatchLine(data, caller, { isAdmin: () => this.deps.admins.isAdmin(asker) });
+    const wantsDetails = data.startsWith(DETAILS_PREFIX);
+    const reply = await dispatchLine(wantsDetails ? data.slice(DETAILS_PREFIX.length) : data, caller, { isAdmin: () => this.deps.admins.isAdmin(asker) });
     if (!reply) {
       await this.answerButton(q.id);
       return;
@@ -69,6 +74,16 @@ export class Interactions {
       return;
     }
     await this.answerButton(q.id);
+    if (wantsDetails) {
+      // The whole text under the chart whose compact caption asked for it; the chart stays as it is.
+      const dest: Destination = { chatId: msg.chat.id, replyTo: msg.message_id, member: caller.user.id };
+      const topic = topicOf(msg);
+      if (topic !== undefined) dest.threadId = topic;
+      const text: Reply = { ...reply };
+      delete text.image;
+      delete text.buttons;
+      return this.answer(dest, text);
+    }
     try {
       await this.retrying(() => this.deps.sender.edit(this.refOf(msg), reply, 'reply', caller.user.id));
     } catch (err) {

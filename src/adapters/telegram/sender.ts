@@ -9,7 +9,7 @@ import type { Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
 import { TelegramApiError, translateError } from './errors.js';
 import type { Pacer, SendPriority } from './pacer.js';
-import { CAPTION_LIMIT, chartCaption, fitsIn, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
+import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
 
 const log = logger('telegram');
 
@@ -99,9 +99,12 @@ export class TelegramSender {
     const png = reply.image ? await this.chart(reply) : undefined;
     if (png && reply.image) {
       const photo = Input.fromBuffer(png, reply.image.filename);
-      if (fitsIn(reply, CAPTION_LIMIT)) {
-        const caption = renderSingle(reply, CAPTION_LIMIT);
-        const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption, ...HTML, ...where(to), ...markupOf(markup) }), to.member);
+      // One message where possible: the chart with the reply (or its compact form and a Details button) as caption.
+      const shown = captionReply(reply);
+      if (shown) {
+        const caption = renderSingle(shown, CAPTION_LIMIT);
+        const extra = { caption, ...HTML, ...where(to), ...markupOf(keyboard(shown.buttons).markup) };
+        const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
         return { chatId: to.chatId, messageId: m.message_id, photo: true };
       }
       // Too long for a caption: the chart first (captioned with the title), then the text answering it.
@@ -114,15 +117,17 @@ export class TelegramSender {
 
   /**
    * Replace an earlier reply with this one, in place: text for text, caption (and the chart itself) for a
-   * photo. A reply too long for one message is cut, ending in "…". "Not modified" is success.
+   * photo, compact with its Details button when it must be. A reply too long for one message is cut, ending in
+   * "…". "Not modified" is success.
    */
   async edit(ref: MessageRef, reply: Reply, priority: SendPriority, member?: string): Promise<MessageRef> {
-    const { markup } = keyboard(reply.buttons);
+    const shown = ref.photo ? (captionReply(reply) ?? reply) : reply;
+    const { markup } = keyboard(shown.buttons);
     const { chatId, messageId } = ref;
     const png = reply.image && (ref.photo || ref.chartId !== undefined) ? await this.chart(reply) : undefined;
     try {
       if (ref.photo) {
-        const caption = renderSingle(reply, CAPTION_LIMIT);
+        const caption = renderSingle(shown, CAPTION_LIMIT);
         if (png && reply.image) {
           const media = { type: 'photo' as const, media: Input.fromBuffer(png, reply.image.filename), caption, ...HTML };
           await this.message(chatId, priority, 'editMessageMedia', (tg) => tg.editMessageMedia(chatId, messageId, undefined, media, markupOf(markup)), member);
