@@ -26,7 +26,10 @@ export interface TelegramLimits {
   chat: RateWindow;
   /** One group, supergroup or channel (Telegram: 20 per minute). */
   group: RateWindow;
-  /** Added to every window before a token returns: jitter between Telegram's clock and ours. Not scaled. */
+  /**
+   * Added to every window before a token returns. Counting from the answer already leaves the request's trip
+   * back as slack; the margin covers timer granularity and clock jitter. Not scaled.
+   */
   marginMs: number;
 }
 
@@ -34,7 +37,7 @@ export const TELEGRAM_LIMITS: Readonly<TelegramLimits> = Object.freeze({
   global: { messages: 30, windowMs: 1_000 },
   chat: { messages: 1, windowMs: 1_000 },
   group: { messages: 20, windowMs: 60_000 },
-  marginMs: 50,
+  marginMs: 20,
 });
 
 /** Telegram's limits `factor` times faster (windows divided by `factor`), the same shape: for tests and benchmarks. */
