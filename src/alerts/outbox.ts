@@ -14,6 +14,7 @@ import type { Alert } from '../core/alerts.js';
 import { alertReply } from '../core/replies.js';
 import type { Reply } from '../core/reply.js';
 import { logger } from '../log.js';
+import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { route, wants } from './router.js';
@@ -31,17 +32,22 @@ export interface OutboxOptions {
   staleMs?: number;
   /** Turns an alert into the reply a chat sees (default: the core's alert replies). */
   render?: (a: Alert) => Reply;
+  /** Where store failures are counted (the bot's); the outbox never throws for them. */
+  faults?: StoreFaults;
   /** Subscriptions routed and stored per turn of the event loop (default 1,000). */
   sliceSize?: number;
 }
 
-/** A publish still being routed: its alerts, the subscriptions as they were, and how far it got. */
+/** A publish being routed: its alerts, the subscriptions as they were, and how far it got. */
 interface Routing {
   alerts: readonly Alert[];
   subs: readonly Subscription[];
   next: number;
   now: number;
 }
+
+/** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
+const MAX_HELD_ALERTS = 10_000;
 
 export interface OutboxCounters {
   queued: number;
@@ -70,7 +76,14 @@ export class Outbox {
   private wakeAt = Infinity;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly faults: StoreFaults;
+  /** Alerts the store did not take yet (routing or queueing failed): retried by retryHeld(). */
+  private held: Alert[] = [];
+  /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
+  private readonly unrecorded = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
+  private lastPending = 0;
   private readonly sliceSize: number;
+  /** Publishes not yet fully routed, oldest first; only the first one advances. */
   private readonly routing: Routing[] = [];
   private routingScheduled = false;
 
@@ -81,7 +94,20 @@ export class Outbox {
     this.backoff = opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
     this.staleMs = opts.staleMs ?? 24 * 3_600_000;
     this.render = opts.render ?? alertReply;
+    this.faults = opts.faults ?? new StoreFaults();
     this.sliceSize = Math.max(1, opts.sliceSize ?? 1_000);
+  }
+
+  /** One store call on the alert path: a failure is counted (once-per-kind logged) and reported as false. */
+  private stored(op: string, call: () => void): boolean {
+    try {
+      call();
+      this.faults.ok(`outbox.${op}`);
+      return true;
+    } catch (err) {
+      this.faults.failed(`outbox.${op}`, err);
+      return false;
+    }
   }
 
   /** Load what was pending (after a restart) and start delivering. */
@@ -98,25 +124,61 @@ export class Outbox {
    */
   publish(alerts: readonly Alert[]): number {
     if (alerts.length === 0) return 0;
-    const job: Routing = { alerts, subs: this.store.listSubscriptions(), next: 0, now: this.now() };
+    this.held.push(...alerts);
+    const over = this.held.length - MAX_HELD_ALERTS;
+    if (over > 0) {
+      this.held.splice(0, over);
+      this.faults.gaveUp('alerts', over);
+    }
+    return this.retryHeld();
+  }
+
+  /**
+   * Write what the store refused before: outcomes of sends (so they are not sent again after a restart), then
+   * alerts not yet queued, and resume a routing the store interrupted. Returns how many entries were queued.
+   * Never throws.
+   */
+  retryHeld(): number {
+    for (const [id, u] of this.unrecorded) {
+      if (!this.stored('markSent', () => this.store.markSent(id, u.messageRef))) break;
+      this.unrecorded.delete(id);
+    }
+    this.countHeld();
+    if (this.held.length === 0) {
+      if (this.routing.length) this.scheduleRouting();
+      return 0;
+    }
+    let subs: Subscription[] = [];
+    if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) return 0;
+    const job: Routing = { alerts: this.held, subs, next: 0, now: this.now() };
+    this.held = [];
     const backlog = this.routing.length > 0;
     this.routing.push(job);
     let queued = 0;
-    if (!backlog) queued += this.routeSlice(job);
+    if (!backlog) {
+      const n = this.routeSlice(job);
+      if (n === undefined) return 0; // the store refused: the job waits for the next retryHeld()
+      queued = n;
+    }
     let later = 0;
-    for (let i = job.next; i < job.subs.length; i++) for (const a of alerts) if (wants(job.subs[i]!, a)) later++;
-    if (job.next >= job.subs.length) this.routing.shift();
+    for (let i = job.next; i < subs.length; i++) for (const a of job.alerts) if (wants(subs[i]!, a)) later++;
+    if (job.next >= subs.length) this.finishRouting();
     else this.scheduleRouting();
     return queued + later;
   }
 
-  /** Route and store the job's next slice of subscriptions, and hand its entries to the chats' queues. */
-  private routeSlice(job: Routing): number {
+  /**
+   * Route and store the next slice of the oldest routing, and hand its entries to the chats' queues. Returns how
+   * many were queued, or undefined when the store refused them (the slice is tried again later).
+   */
+  private routeSlice(job: Routing): number | undefined {
     const subs = job.subs.slice(job.next, job.next + this.sliceSize);
-    job.next += subs.length;
     const entries = route(job.alerts, subs, job.now);
-    if (entries.length === 0) return 0;
-    const ids = this.store.enqueue(entries);
+    let ids: number[] = [];
+    if (entries.length && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)))) return undefined;
+    job.next += subs.length;
+    this.faults.ok('hold.alerts');
+    if (ids.length === 0) return 0;
     this.counters.queued += ids.length;
     if (ids.length === entries.length) {
       entries.forEach((e, i) => this.add({ ...e, id: ids[i]!, status: 'pending', attempts: 0 }));
@@ -125,23 +187,34 @@ export class Outbox {
     return ids.length;
   }
 
+  /** Next turn of the event loop: the next slice. A slice the store refuses stops here until retryHeld(). */
   private scheduleRouting(): void {
-    if (this.routingScheduled) return;
+    if (this.routingScheduled || this.routing.length === 0) return;
     this.routingScheduled = true;
     setImmediate(() => {
       this.routingScheduled = false;
       const job = this.routing[0];
       if (!job) return;
-      try {
-        this.routeSlice(job);
-      } catch (err) {
-        log.error({ err, alerts: job.alerts.map((a) => a.key) }, 'could not queue alerts for some chats; they are skipped');
-        job.next = job.subs.length;
+      if (this.routeSlice(job) === undefined) {
+        this.countHeld();
+        this.notifyIdle();
+        return;
       }
-      if (job.next >= job.subs.length) this.routing.shift();
-      if (this.routing.length) this.scheduleRouting();
-      else this.notifyIdle();
+      if (job.next >= job.subs.length) this.finishRouting();
+      else this.scheduleRouting();
     });
+  }
+
+  private finishRouting(): void {
+    this.routing.shift();
+    this.countHeld();
+    if (this.routing.length) this.scheduleRouting();
+    else this.notifyIdle();
+  }
+
+  /** Alerts the store has not fully taken yet: held ones, and those of routings not finished. */
+  private countHeld(): void {
+    this.faults.held.alerts = this.held.length + this.routing.reduce((n, j) => n + j.alerts.length, 0);
   }
 
   /** A new entry joins its chat's queue (behind what the chat already has). */
@@ -151,8 +224,10 @@ export class Outbox {
     else this.queues.set(e.chat, [e]);
   }
 
+  /** Alerts waiting to be delivered (the last count read when the store cannot be read). */
   pending(): number {
-    return this.store.pendingCount();
+    this.stored('pendingCount', () => (this.lastPending = this.store.pendingCount()));
+    return this.lastPending + this.held.length + this.routing.reduce((n, j) => n + j.alerts.length, 0);
   }
 
   /** Resolves when nothing is in flight and nothing pending is due (tests, shutdown). */
@@ -170,7 +245,7 @@ export class Outbox {
   }
 
   private isIdle(): boolean {
-    if (this.lanes.size || this.routing.length) return false;
+    if (this.lanes.size || this.routingScheduled) return false;
     const now = this.now();
     for (const [chat, q] of this.queues) {
       if (q.length && q[0]!.nextAttemptAt <= now && this.adapterFor(chat)?.owns?.({ chat, ...(q[0]!.target !== undefined ? { target: q[0]!.target } : {}) }) !== false) return false;
@@ -189,8 +264,11 @@ export class Outbox {
    */
   private refresh(): void {
     const fresh = new Map<string, OutboxEntry[]>();
-    for (const e of this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)) {
-      if (this.inflight.has(e.id)) continue;
+    let due: OutboxEntry[] = [];
+    // A store that cannot be read (a corrupted page) leaves the queues as they are until it can.
+    if (!this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)))) return;
+    for (const e of due) {
+      if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
       q.push(e);
@@ -255,14 +333,23 @@ export class Outbox {
       }
       // A later update of the same running cascade makes this one moot.
       if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
-        this.store.markDropped(e.id, 'superseded by a later update');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
         this.counters.superseded++;
+        q.shift();
+        continue;
+      }
+      // Two sends already may have reached the chat (each interrupted before its outcome was recorded): a
+      // third could only be a duplicate too many.
+      if ((e.unconfirmed ?? 0) >= 2) {
+        log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'interrupted twice'))) return this.storeStall(e);
+        this.counters.dropped++;
         q.shift();
         continue;
       }
       if (now - e.createdAt > this.staleMs) {
         log.warn({ chat, alert: e.alertKey }, 'alert dropped: undeliverable for too long');
-        this.store.markDropped(e.id, 'stale');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'stale'))) return this.storeStall(e);
         this.counters.dropped++;
         q.shift();
         continue;
@@ -270,12 +357,23 @@ export class Outbox {
       const adapter = this.adapterFor(chat);
       if (!adapter) {
         // The platform is not running (no token): keep the entry for when it is.
-        this.store.markRetry(e.id, now + this.backoff.maxMs, 'platform not running');
+        this.stored('markRetry', () => this.store.markRetry(e.id, now + this.backoff.maxMs, 'platform not running'));
         e.nextAttemptAt = now + this.backoff.maxMs;
         this.schedule(e.nextAttemptAt);
         return;
       }
-      const editRef = e.editKey ? this.store.sentMessageRef(chat, e.editKey) : undefined;
+      let editRef: string | undefined;
+      if (e.editKey) {
+        const editKey = e.editKey;
+        for (const u of this.unrecorded.values()) if (u.chat === chat && u.editKey === editKey) editRef = u.messageRef;
+        if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, editKey)))) return this.storeStall(e);
+      }
+      // Nothing is sent that the store could not then record: a full disk holds alerts back instead of
+      // re-sending them after every restart.
+      if (!this.stored('claim', () => this.store.claim(e.id, now))) {
+        this.storeStall(e);
+        return;
+      }
       this.inflight.add(e.id);
       let result;
       try {
@@ -286,7 +384,9 @@ export class Outbox {
         this.inflight.delete(e.id);
       }
       if (result.ok) {
-        this.store.markSent(e.id, result.messageRef);
+        if (!this.stored('markSent', () => this.store.markSent(e.id, result.messageRef))) {
+          this.unrecorded.set(e.id, { chat, ...(e.editKey !== undefined ? { editKey: e.editKey } : {}), messageRef: result.messageRef });
+        }
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
         q.shift();
@@ -294,8 +394,8 @@ export class Outbox {
       }
       if (result.permanent) {
         log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
-        for (const x of q.splice(0)) this.store.markDropped(x.id, result.error);
-        this.store.deleteSubscription(chat);
+        for (const x of q.splice(0)) this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
+        this.stored('deleteSubscription', () => this.store.deleteSubscription(chat));
         this.counters.unsubscribed++;
         return;
       }
@@ -304,9 +404,15 @@ export class Outbox {
       else this.counters.retried++;
       const delay = result.retryAfterMs ?? backoffDelay(e.attempts - 1, this.backoff);
       e.nextAttemptAt = this.now() + delay;
-      this.store.markRetry(e.id, e.nextAttemptAt, result.error);
+      this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, result.error));
       this.schedule(e.nextAttemptAt);
       return;
     }
+  }
+
+  /** The store refused a write the lane needs before going on: the chat waits (in memory) and tries again. */
+  private storeStall(e: OutboxEntry): void {
+    e.nextAttemptAt = this.now() + this.backoff.baseMs;
+    this.schedule(e.nextAttemptAt);
   }
 }
