@@ -86,6 +86,8 @@ export class Outbox {
   /** Publishes not yet fully routed, oldest first; only the first one advances. */
   private readonly routing: Routing[] = [];
   private routingScheduled = false;
+  /** The oldest routing's last slice was refused by the store: retryHeld() asks again. */
+  private stuck = false;
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
@@ -143,27 +145,47 @@ export class Outbox {
       if (!this.stored('markSent', () => this.store.markSent(id, u.messageRef))) break;
       this.unrecorded.delete(id);
     }
-    this.countHeld();
-    if (this.held.length === 0) {
-      if (this.routing.length) this.scheduleRouting();
-      return 0;
+    // A routing the store refused goes first; until the store takes it, new alerts stay held (and capped).
+    if (this.stuck && !this.routingScheduled) {
+      const first = this.routing[0]!;
+      if (this.routeSlice(first) === undefined) {
+        this.countHeld();
+        return 0;
+      }
+      if (first.next >= first.subs.length) this.routing.shift();
     }
-    let subs: Subscription[] = [];
-    if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) return 0;
-    const job: Routing = { alerts: this.held, subs, next: 0, now: this.now() };
-    this.held = [];
-    const backlog = this.routing.length > 0;
-    this.routing.push(job);
+    let job: Routing | undefined;
+    if (this.held.length) {
+      let subs: Subscription[] = [];
+      if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) {
+        this.countHeld();
+        return 0;
+      }
+      job = { alerts: this.held, subs, next: 0, now: this.now() };
+      this.held = [];
+      this.routing.push(job);
+    }
     let queued = 0;
-    if (!backlog) {
-      const n = this.routeSlice(job);
-      if (n === undefined) return 0; // the store refused: the job waits for the next retryHeld()
-      queued = n;
+    // In this turn: the oldest routing's next slice (one the store refused before is asked again), and the new
+    // publish's first slice when nothing is ahead of it. Later slices follow on later turns.
+    while (!this.routingScheduled && this.routing.length) {
+      const first = this.routing[0]!;
+      const n = this.routeSlice(first);
+      if (n === undefined) {
+        this.countHeld();
+        return 0;
+      }
+      if (first === job) queued += n;
+      if (first.next < first.subs.length) break;
+      this.routing.shift();
+      if (first === job) break;
     }
+    this.countHeld();
+    if (this.routing.length) this.scheduleRouting();
+    else this.notifyIdle();
+    if (!job) return 0;
     let later = 0;
-    for (let i = job.next; i < subs.length; i++) for (const a of job.alerts) if (wants(subs[i]!, a)) later++;
-    if (job.next >= subs.length) this.finishRouting();
-    else this.scheduleRouting();
+    for (let i = job.next; i < job.subs.length; i++) for (const a of job.alerts) if (wants(job.subs[i]!, a)) later++;
     return queued + later;
   }
 
@@ -175,7 +197,8 @@ export class Outbox {
     const subs = job.subs.slice(job.next, job.next + this.sliceSize);
     const entries = route(job.alerts, subs, job.now);
     let ids: number[] = [];
-    if (entries.length && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)))) return undefined;
+    this.stuck = entries.length > 0 && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)));
+    if (this.stuck) return undefined;
     job.next += subs.length;
     this.faults.ok('hold.alerts');
     if (ids.length === 0) return 0;
