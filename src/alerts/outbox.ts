@@ -88,6 +88,8 @@ export class Outbox {
   private routingScheduled = false;
   /** The oldest routing's last slice was refused by the store: retryHeld() asks again. */
   private stuck = false;
+  /** The last refresh could not read the store: the queues may miss pending entries until one succeeds. */
+  private unread = false;
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
@@ -144,6 +146,10 @@ export class Outbox {
     for (const [id, u] of this.unrecorded) {
       if (!this.stored('markSent', () => this.store.markSent(id, u.messageRef))) break;
       this.unrecorded.delete(id);
+    }
+    if (this.unread) {
+      this.refresh();
+      this.fill();
     }
     // A routing the store refused goes first; until the store takes it, new alerts stay held (and capped).
     if (this.stuck && !this.routingScheduled) {
@@ -289,7 +295,8 @@ export class Outbox {
     const fresh = new Map<string, OutboxEntry[]>();
     let due: OutboxEntry[] = [];
     // A store that cannot be read (a corrupted page) leaves the queues as they are until it can.
-    if (!this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)))) return;
+    this.unread = !this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)));
+    if (this.unread) return;
     for (const e of due) {
       if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);

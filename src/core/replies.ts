@@ -87,7 +87,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       tone: 'neutral',
     };
   }
-  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} orders)`], splitLine(s.longUsd, s.shortUsd)];
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})`], splitLine(s.longUsd, s.shortUsd)];
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
@@ -146,7 +146,8 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
         b(a),
         ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
         toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
-        ...(v.changePct !== undefined ? [toned(`  ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
+        // The column is labelled: a bare −6.6% beside amounts reads as anything.
+        ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
       ]),
     },
     {
@@ -161,7 +162,7 @@ function stateWords(v: LevelView): string {
   const br = v.lastBreak;
   switch (v.baseState) {
     case 'broken':
-      return br ? `${br.direction === 'down' ? 'lost' : 'broken'} ${clock(br.ts)}` : 'broken';
+      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
     case 'reclaimed':
       return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
     case 'holding':
