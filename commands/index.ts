@@ -12,7 +12,7 @@ import { level } from './level.js';
 import { levels } from './levels.js';
 import { liqs } from './liqs.js';
 import { oi } from './oi.js';
-import { CommandLimiter } from './limits.js';
+import { CommandBudget } from './limits.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from './types.js';
 
 const log = logger('commands');
@@ -56,29 +56,76 @@ export function parseCommandLine(text: string): { name: string; args: Args; botN
   return out;
 }
 
-function needsAdmin(cmd: CommandDef, args: Args): boolean {
+/** Whether running `name` with `args` changes chat settings (only admins may). */
+export function needsAdmin(cmd: CommandDef, args: Args): boolean {
   if (cmd.admin) return true;
   return cmd.subcommands?.find((s) => s.name === args.sub)?.admin ?? false;
 }
 
-/** Run a command by name with its args; never throws. */
-export async function runCommand(name: string, args: Args, ctx: CommandContext): Promise<Reply> {
+/** Who is asking where, before the adapter has asked its platform whether they are an admin. */
+export type Caller = Omit<CommandContext, 'isAdmin'>;
+
+export interface DispatchOptions {
+  /** Whether the caller administers the chat; asked only for commands that change settings. */
+  isAdmin: boolean | (() => Promise<boolean>);
+  /** A platform's own check before the command runs (Discord: may the bot post in the channel named?). */
+  check?: (cmd: CommandDef, args: Args, ctx: CommandContext) => Promise<Reply | undefined>;
+}
+
+/** Say nothing: the caller is over budget and was already told so in this window. */
+export type Answer = Reply | undefined;
+
+/**
+ * The budget, checked before anything else is done or answered (unknown, over-long and malformed commands
+ * included). The local terminal's operator is never metered: budgets protect groups from their members.
+ */
+function admit(caller: Caller): 'run' | Answer {
+  if (caller.chat.platform === 'terminal') return 'run';
+  const v = budgetFor(caller).check(`${caller.chat.platform}:${caller.user.id}`, caller.chat.key, caller.now);
+  if (v.run) return 'run';
+  if (!v.tell) return undefined;
+  return errorReply(`Easy there: too many commands in the last minute. Try again in ${Math.ceil(v.waitMs / 1000)} s.`, 'Until then, I will not answer your commands in this chat.');
+}
+
+/**
+ * A chat platform's entry point for a command by name (Discord's slash commands): the budget first, then the
+ * command, admin rights and the platform's own check. Never throws; `undefined` means answer nothing.
+ */
+export async function dispatch(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Answer> {
+  const gate = admit(caller);
+  if (gate !== 'run') return gate;
+  return execute(name, args, caller, opts);
+}
+
+/** A chat platform's entry point for a typed command line (Telegram, Discord's buttons): as `dispatch`. */
+export async function dispatchLine(text: string, caller: Caller, opts: DispatchOptions): Promise<Answer> {
+  const gate = admit(caller);
+  if (gate !== 'run') return gate;
+  if (text.length > MAX_COMMAND_CHARS) return errorReply(`That command is too long (${text.length} characters; at most ${MAX_COMMAND_CHARS}).`);
+  const parsed = parseCommandLine(text);
+  if (!parsed) return errorReply('Commands look like /liqs eth 4h.', 'Type /help for the list.');
+  return execute(parsed.name, parsed.args, caller, opts);
+}
+
+async function execute(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
   const cmd = findCommand(name);
   if (!cmd) return errorReply(`Unknown command ${quote(`/${name}`)}.`, 'Type /help for the list.');
   if (cmd.subcommands && args.sub !== undefined && !cmd.subcommands.some((s) => s.name === args.sub)) {
     return errorReply(`Unknown option ${quote(args.sub)} for /${cmd.name}.`, `Try: ${cmd.usage.map((u) => `/${u}`).join(' · ')}`);
   }
-  // The local terminal's operator is the bot's owner: no per-minute limit there.
-  const wait = ctx.chat.platform === 'terminal' ? 0 : limiterFor(ctx).check(`${ctx.chat.platform}:${ctx.user.id}`, ctx.chat.key, ctx.now);
-  if (wait > 0) {
-    return errorReply(`Easy there: too many commands in the last minute. Try again in ${Math.ceil(wait / 1000)} s.`);
-  }
-  if (needsAdmin(cmd, args) && !ctx.isAdmin) {
-    return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list.');
-  }
+  let isAdmin = false;
+  if (needsAdmin(cmd, args)) {
+    try {
+      isAdmin = typeof opts.isAdmin === 'boolean' ? opts.isAdmin : await opts.isAdmin();
+    } catch (err) {
+      log.warn({ err, chat: caller.chat.key }, 'could not check admin rights; treating the caller as a member');
+    }
+    if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list.');
+  } else if (typeof opts.isAdmin === 'boolean') isAdmin = opts.isAdmin;
+  const ctx: CommandContext = { ...caller, isAdmin };
   const started = performance.now();
   try {
-    return await cmd.run(ctx, args);
+    return (await opts.check?.(cmd, args, ctx)) ?? (await cmd.run(ctx, args));
   } catch (err) {
     log.error({ err, command: name, chat: ctx.chat.key }, 'command failed');
     return errorReply('Something went wrong answering that. It has been logged; please try again in a moment.');
@@ -88,12 +135,17 @@ export async function runCommand(name: string, args: Args, ctx: CommandContext):
   }
 }
 
-const limiters = new WeakMap<object, CommandLimiter>();
-function limiterFor(ctx: CommandContext): CommandLimiter {
-  let l = limiters.get(ctx.services);
+/** Run a command by name with its args, budget included; always a reply (a refusal each time it is over budget). */
+export async function runCommand(name: string, args: Args, ctx: CommandContext): Promise<Reply> {
+  return (await dispatch(name, args, ctx, { isAdmin: ctx.isAdmin })) ?? refusedAgain();
+}
+
+const budgets = new WeakMap<object, CommandBudget>();
+function budgetFor(caller: Caller): CommandBudget {
+  let l = budgets.get(caller.services);
   if (!l) {
-    const { commandsPerUserPerMinute, commandsPerChatPerMinute } = ctx.services.config.limits;
-    limiters.set(ctx.services, (l = new CommandLimiter(commandsPerUserPerMinute, commandsPerChatPerMinute)));
+    const { commandsPerUserPerMinute, commandsPerChatPerMinute } = caller.services.config.limits;
+    budgets.set(caller.services, (l = new CommandBudget({ perUser: commandsPerUserPerMinute, perChat: commandsPerChatPerMinute })));
   }
   return l;
 }
@@ -101,12 +153,14 @@ function limiterFor(ctx: CommandContext): CommandLimiter {
 /** Told every command's duration (ms), for metrics (src/ops/http.ts adds a histogram). */
 export const commandTimings = new Set<(command: string, ms: number) => void>();
 
-/** Run a typed command line; refuses oversized input with a sentence. */
+const refusedAgain = (): Reply => errorReply('Easy there: too many commands in the last minute.');
+
+/**
+ * Run a typed command line; refuses oversized input with a sentence. Always a reply: for the terminal, the CLI
+ * and tests. Chat platforms use `dispatchLine`, which stays silent after the first refusal.
+ */
 export async function runCommandLine(text: string, ctx: CommandContext): Promise<Reply> {
-  if (text.length > MAX_COMMAND_CHARS) return errorReply(`That command is too long (${text.length} characters; at most ${MAX_COMMAND_CHARS}).`);
-  const parsed = parseCommandLine(text);
-  if (!parsed) return errorReply('Commands look like /liqs eth 4h.', 'Type /help for the list.');
-  return runCommand(parsed.name, parsed.args, ctx);
+  return (await dispatchLine(text, ctx, { isAdmin: ctx.isAdmin })) ?? refusedAgain();
 }
 
 export type { CommandDef, CommandContext, Args };

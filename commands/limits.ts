@@ -1,43 +1,82 @@
 /**
- * Per-user and per-chat command budgets, so one user or one chat cannot starve the others. A fixed window
- * per minute on the bot's own clock (no timers, so tests and replays drive it with event time).
+ * Command budgets that protect a group: one member cannot starve the others, a few accounts together cannot lock
+ * a chat out, and an over-budget member is told once, then ignored until the window ends. Fixed one-minute
+ * windows on the bot's own clock (no timers, so tests and replays drive it with event time).
+ *
+ * Per window a command must fit three budgets: the user's own (across every chat), the member's share of the
+ * chat's (`perChat × memberShare`), and the chat's. A member who has run fewer than `floor` commands in the chat
+ * this window is let in even when the chat's budget is spent: four spammers can use up the chat's budget, but
+ * the admin who comes to stop them still gets answered.
  */
 
 interface Window {
   start: number;
   count: number;
+  /** The member was told to wait in this window: from now on, silence. */
+  told?: boolean;
 }
 
-export class CommandLimiter {
+export interface BudgetOptions {
+  perUser: number;
+  perChat: number;
+  /** The largest part of the chat's budget one member may use (default a quarter). */
+  memberShare?: number;
+  /** Commands per window every member gets, however busy the chat (default 2). */
+  floor?: number;
+  windowMs?: number;
+}
+
+export type BudgetVerdict =
+  | { run: true }
+  /** Over budget: `tell` is true the first time in the member's window (answer once), false after (stay silent). */
+  | { run: false; tell: boolean; waitMs: number };
+
+/** Windows kept per map before the expired ones are swept. */
+const SWEEP_AT = 50_000;
+
+export class CommandBudget {
   private readonly users = new Map<string, Window>();
+  private readonly members = new Map<string, Window>();
   private readonly chats = new Map<string, Window>();
+  private readonly perUser: number;
+  private readonly perChat: number;
+  private readonly perMember: number;
+  private readonly floor: number;
+  private readonly windowMs: number;
 
-  constructor(
-    private readonly perUser: number,
-    private readonly perChat: number,
-    private readonly windowMs = 60_000,
-  ) {}
+  constructor(o: BudgetOptions) {
+    this.perUser = o.perUser;
+    this.perChat = o.perChat;
+    this.floor = Math.max(0, o.floor ?? 2);
+    this.perMember = Math.max(1, this.floor, Math.ceil(o.perChat * (o.memberShare ?? 0.25)));
+    this.windowMs = o.windowMs ?? 60_000;
+  }
 
-  private take(map: Map<string, Window>, key: string, limit: number, now: number): number {
+  /** Take one command from `user` in `chat` at `now`, or say why not. */
+  check(user: string, chat: string, now: number): BudgetVerdict {
+    const u = this.window(this.users, user, now);
+    const m = this.window(this.members, `${chat}\u0000${user}`, now);
+    const c = this.window(this.chats, chat, now);
+    const chatFull = c.count >= this.perChat && m.count >= this.floor;
+    if (u.count >= this.perUser || m.count >= this.perMember || chatFull) {
+      const ends = [m.start, ...(u.count >= this.perUser ? [u.start] : []), ...(chatFull ? [c.start] : [])].map((s) => s + this.windowMs - now);
+      const tell = !m.told;
+      m.told = true;
+      return { run: false, tell, waitMs: Math.max(...ends) };
+    }
+    u.count++;
+    m.count++;
+    c.count++;
+    return { run: true };
+  }
+
+  private window(map: Map<string, Window>, key: string, now: number): Window {
     let w = map.get(key);
-    if (!w || now - w.start >= this.windowMs) {
+    if (!w || now - w.start >= this.windowMs || now < w.start) {
       w = { start: now, count: 0 };
       map.set(key, w);
-      if (map.size > 50_000) this.sweep(map, now);
+      if (map.size > SWEEP_AT) for (const [k, x] of map) if (now - x.start >= this.windowMs) map.delete(k);
     }
-    if (w.count >= limit) return w.start + this.windowMs - now;
-    w.count++;
-    return 0;
-  }
-
-  private sweep(map: Map<string, Window>, now: number): void {
-    for (const [k, w] of map) if (now - w.start >= this.windowMs) map.delete(k);
-  }
-
-  /** 0 when the command may run, else how long (ms) until the user or chat may send another. */
-  check(user: string, chat: string, now: number): number {
-    const u = this.take(this.users, user, this.perUser, now);
-    if (u) return u;
-    return this.take(this.chats, chat, this.perChat, now);
+    return w;
   }
 }

@@ -20,6 +20,7 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_URL: url,
   TELEGRAM_WEBHOOK_SECRET: optional,
   TELEGRAM_WEBHOOK_PORT: port,
+  TELEGRAM_WEBHOOK_HOST: optional,
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,
   DISCORD_GUILD_ID: optional,
@@ -34,7 +35,7 @@ const schema = z.object({
 });
 
 export interface Env {
-  telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret?: string; port: number } };
+  telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string; port: number; host?: string } };
   discord?: { token: string; applicationId?: string; guildId?: string; apiBase?: string; shards?: number | 'auto' };
   dbPath: string;
   dataDir: string;
@@ -69,8 +70,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     out.telegram = { token: e.TELEGRAM_BOT_TOKEN };
     if (e.TELEGRAM_API_ROOT) out.telegram.apiRoot = e.TELEGRAM_API_ROOT;
     if (e.TELEGRAM_WEBHOOK_URL) {
-      out.telegram.webhook = { url: e.TELEGRAM_WEBHOOK_URL, port: Number(e.TELEGRAM_WEBHOOK_PORT ?? 8443) };
-      if (e.TELEGRAM_WEBHOOK_SECRET) out.telegram.webhook.secret = e.TELEGRAM_WEBHOOK_SECRET;
+      // A webhook without a secret accepts forged updates: refuse to start (the adapter checks the same).
+      if (!e.TELEGRAM_WEBHOOK_SECRET || !/^[A-Za-z0-9_-]{1,256}$/.test(e.TELEGRAM_WEBHOOK_SECRET)) {
+        throw new ConfigError('.env: TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (1–256 characters: A–Z, a–z, 0–9, _ or -)');
+      }
+      out.telegram.webhook = { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: Number(e.TELEGRAM_WEBHOOK_PORT ?? 8443) };
+      if (e.TELEGRAM_WEBHOOK_HOST) out.telegram.webhook.host = e.TELEGRAM_WEBHOOK_HOST;
     }
   }
   if (e.DISCORD_TOKEN) {

@@ -3,6 +3,10 @@
  * with backoff (honouring a platform's retry-after), edited in place for a running cascade, and dropped only
  * when the chat is gone (which unsubscribes it) or the alert is stale. Chats are served concurrently; one
  * slow or failing chat never holds up the others. After a restart, whatever was pending is delivered.
+ *
+ * Routing one alert to tens of thousands of chats is done in bounded slices of subscriptions, yielding to the
+ * event loop between them (commands and feeds keep flowing); publishes are sliced in the order they came, so each
+ * chat still gets its alerts in order.
  */
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
@@ -11,8 +15,9 @@ import { alertReply } from '../core/replies.js';
 import type { Reply } from '../core/reply.js';
 import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
-import type { OutboxEntry, Store } from '../store/store.js';
-import { route } from './router.js';
+import type { OutboxEntry, Store, Subscription } from '../store/store.js';
+import { backoffDelay } from '../feeds/backoff.js';
+import { route, wants } from './router.js';
 
 const log = logger('outbox');
 
@@ -29,6 +34,16 @@ export interface OutboxOptions {
   render?: (a: Alert) => Reply;
   /** Where store failures are counted (the bot's); the outbox never throws for them. */
   faults?: StoreFaults;
+  /** Subscriptions routed and stored per turn of the event loop (default 1,000). */
+  sliceSize?: number;
+}
+
+/** A publish being routed: its alerts, the subscriptions as they were, and how far it got. */
+interface Routing {
+  alerts: readonly Alert[];
+  subs: readonly Subscription[];
+  next: number;
+  now: number;
 }
 
 /** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
@@ -67,6 +82,12 @@ export class Outbox {
   /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
   private readonly unrecorded = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
   private lastPending = 0;
+  private readonly sliceSize: number;
+  /** Publishes not yet fully routed, oldest first; only the first one advances. */
+  private readonly routing: Routing[] = [];
+  private routingScheduled = false;
+  /** The oldest routing's last slice was refused by the store: retryHeld() asks again. */
+  private stuck = false;
   /** The last refresh could not read the store: the queues may miss pending entries until one succeeds. */
   private unread = false;
 
@@ -78,6 +99,7 @@ export class Outbox {
     this.staleMs = opts.staleMs ?? 24 * 3_600_000;
     this.render = opts.render ?? alertReply;
     this.faults = opts.faults ?? new StoreFaults();
+    this.sliceSize = Math.max(1, opts.sliceSize ?? 1_000);
   }
 
   /** One store call on the alert path: a failure is counted (once-per-kind logged) and reported as false. */
@@ -99,7 +121,11 @@ export class Outbox {
     this.fill();
   }
 
-  /** Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued. */
+  /**
+   * Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued
+   * (for a publish longer than one slice, the later slices count what routing found there). The first slice is
+   * stored before this returns; the rest follow, one slice per turn of the event loop.
+   */
   publish(alerts: readonly Alert[]): number {
     if (alerts.length === 0) return 0;
     this.held.push(...alerts);
@@ -113,38 +139,124 @@ export class Outbox {
 
   /**
    * Write what the store refused before: outcomes of sends (so they are not sent again after a restart), then
-   * alerts not yet queued. Returns how many entries were queued. Never throws.
+   * alerts not yet queued, and resume a routing the store interrupted. Returns how many entries were queued.
+   * Never throws.
    */
   retryHeld(): number {
     for (const [id, u] of this.unrecorded) {
       if (!this.stored('markSent', () => this.store.markSent(id, u.messageRef))) break;
       this.unrecorded.delete(id);
     }
-    this.faults.held.alerts = this.held.length;
     if (this.unread) {
       this.refresh();
       this.fill();
     }
-    if (this.held.length === 0) return 0;
-    let subs: ReturnType<Store['listSubscriptions']> = [];
-    if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) return 0;
-    const entries = route(this.held, subs, this.now());
+    // A routing the store refused goes first; until the store takes it, new alerts stay held (and capped).
+    if (this.stuck && !this.routingScheduled) {
+      const first = this.routing[0]!;
+      if (this.routeSlice(first) === undefined) {
+        this.countHeld();
+        return 0;
+      }
+      if (first.next >= first.subs.length) this.routing.shift();
+    }
+    let job: Routing | undefined;
+    if (this.held.length) {
+      let subs: Subscription[] = [];
+      if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) {
+        this.countHeld();
+        return 0;
+      }
+      job = { alerts: this.held, subs, next: 0, now: this.now() };
+      this.held = [];
+      this.routing.push(job);
+    }
+    let queued = 0;
+    // In this turn: the oldest routing's next slice (one the store refused before is asked again), and the new
+    // publish's first slice when nothing is ahead of it. Later slices follow on later turns.
+    while (!this.routingScheduled && this.routing.length) {
+      const first = this.routing[0]!;
+      const n = this.routeSlice(first);
+      if (n === undefined) {
+        this.countHeld();
+        return 0;
+      }
+      if (first === job) queued += n;
+      if (first.next < first.subs.length) break;
+      this.routing.shift();
+      if (first === job) break;
+    }
+    this.countHeld();
+    if (this.routing.length) this.scheduleRouting();
+    else this.notifyIdle();
+    if (!job) return 0;
+    let later = 0;
+    for (let i = job.next; i < job.subs.length; i++) for (const a of job.alerts) if (wants(job.subs[i]!, a)) later++;
+    return queued + later;
+  }
+
+  /**
+   * Route and store the next slice of the oldest routing, and hand its entries to the chats' queues. Returns how
+   * many were queued, or undefined when the store refused them (the slice is tried again later).
+   */
+  private routeSlice(job: Routing): number | undefined {
+    const subs = job.subs.slice(job.next, job.next + this.sliceSize);
+    const entries = route(job.alerts, subs, job.now);
     let ids: number[] = [];
-    if (entries.length && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)))) return 0;
-    this.held = [];
-    this.faults.held.alerts = 0;
+    this.stuck = entries.length > 0 && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)));
+    if (this.stuck) return undefined;
+    job.next += subs.length;
     this.faults.ok('hold.alerts');
     if (ids.length === 0) return 0;
     this.counters.queued += ids.length;
-    this.refresh();
+    if (ids.length === entries.length) {
+      entries.forEach((e, i) => this.add({ ...e, id: ids[i]!, status: 'pending', attempts: 0 }));
+    } else this.refresh(); // some were already queued (a repeated alert): read back exactly what is pending
     this.fill();
     return ids.length;
+  }
+
+  /** Next turn of the event loop: the next slice. A slice the store refuses stops here until retryHeld(). */
+  private scheduleRouting(): void {
+    if (this.routingScheduled || this.routing.length === 0) return;
+    this.routingScheduled = true;
+    setImmediate(() => {
+      this.routingScheduled = false;
+      const job = this.routing[0];
+      if (!job) return;
+      if (this.routeSlice(job) === undefined) {
+        this.countHeld();
+        this.notifyIdle();
+        return;
+      }
+      if (job.next >= job.subs.length) this.finishRouting();
+      else this.scheduleRouting();
+    });
+  }
+
+  private finishRouting(): void {
+    this.routing.shift();
+    this.countHeld();
+    if (this.routing.length) this.scheduleRouting();
+    else this.notifyIdle();
+  }
+
+  /** Alerts the store has not fully taken yet: held ones, and those of routings not finished. */
+  private countHeld(): void {
+    this.faults.held.alerts = this.held.length + this.routing.reduce((n, j) => n + j.alerts.length, 0);
+  }
+
+  /** A new entry joins its chat's queue (behind what the chat already has). */
+  private add(e: OutboxEntry): void {
+    const q = this.queues.get(e.chat);
+    if (q) q.push(e);
+    else this.queues.set(e.chat, [e]);
   }
 
   /** Alerts waiting to be delivered (the last count read when the store cannot be read). */
   pending(): number {
     this.stored('pendingCount', () => (this.lastPending = this.store.pendingCount()));
-    return this.lastPending + this.held.length;
+    return this.lastPending + this.held.length + this.routing.reduce((n, j) => n + j.alerts.length, 0);
   }
 
   /** Resolves when nothing is in flight and nothing pending is due (tests, shutdown). */
@@ -162,7 +274,7 @@ export class Outbox {
   }
 
   private isIdle(): boolean {
-    if (this.lanes.size) return false;
+    if (this.lanes.size || this.routingScheduled) return false;
     const now = this.now();
     for (const [chat, q] of this.queues) {
       if (q.length && q[0]!.nextAttemptAt <= now && this.adapterFor(chat)?.owns?.({ chat, ...(q[0]!.target !== undefined ? { target: q[0]!.target } : {}) }) !== false) return false;
@@ -171,7 +283,7 @@ export class Outbox {
   }
 
   private notifyIdle(): void {
-    if (!this.isIdle()) return;
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -320,8 +432,7 @@ export class Outbox {
       e.attempts++;
       if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
       else this.counters.retried++;
-      const exp = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(e.attempts - 1, 16));
-      const delay = result.retryAfterMs ?? exp * (0.75 + Math.random() * 0.5);
+      const delay = result.retryAfterMs ?? backoffDelay(e.attempts - 1, this.backoff);
       e.nextAttemptAt = this.now() + delay;
       this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, result.error));
       this.schedule(e.nextAttemptAt);

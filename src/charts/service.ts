@@ -1,27 +1,68 @@
 /**
- * Charts for replies: builds a lazy ReplyImage from the market's current state, so an adapter renders the
- * PNG only when it actually attaches it.
+ * Charts for replies: builds a lazy ReplyImage from the market's current state, so an adapter renders the PNG
+ * only when it actually attaches it. Renders are cached per (chart, asset, window, chat, minute of market time)
+ * and run within a bot-wide budget (a few at a time, a bounded queue): a burst of /liqs in many chats costs a
+ * handful of renders, and a flood beyond the queue gets replies without a chart rather than a stalled bot.
  */
+import Bottleneck from 'bottleneck';
 import type { Market } from '../core/market.js';
 import type { ReplyImage } from '../core/reply.js';
 import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
+import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DEFAULT_SIZE, renderLevelsChart, renderLiqsChart } from './render.js';
 
-/** Render once, however many chats the image goes to. */
-function once(render: () => Promise<Uint8Array>): () => Promise<Uint8Array> {
-  let png: Promise<Uint8Array> | undefined;
-  return () => (png ??= render());
+export interface ChartServiceOptions {
+  /** Charts rendered at the same time, bot-wide (default 2: the machine has other work). */
+  concurrency?: number;
+  /** Renders waiting beyond this many are refused (the reply goes out without its chart). Default 50. */
+  maxQueued?: number;
+  /** Rendered charts kept (default 200). */
+  cacheSize?: number;
+  /** The renderers (tests count and time them). */
+  renderLiqs?: (input: LiqsChartInput) => Promise<{ png: Uint8Array }>;
+  renderLevels?: (input: LevelsChartInput) => Promise<{ png: Uint8Array }>;
 }
 
-export function createChartService(market: () => Market): ChartService {
+const MINUTE = 60_000;
+
+/** The levels a chart shows, as part of its cache key: a level added or broken this minute redraws it. */
+const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(levels.map((l) => [l.level, l.label, l.role, l.state]));
+
+export function createChartService(market: () => Market, opts: ChartServiceOptions = {}): ChartService {
+  const limiter = new Bottleneck({ maxConcurrent: opts.concurrency ?? 2, highWater: opts.maxQueued ?? 50, strategy: Bottleneck.strategy.OVERFLOW, id: 'charts' });
+  const cacheSize = opts.cacheSize ?? 200;
+  const cache = new Map<string, Promise<Uint8Array>>();
+  const renderLiqs = opts.renderLiqs ?? renderLiqsChart;
+  const renderLevels = opts.renderLevels ?? renderLevelsChart;
+
+  /** One render per key, shared by every reply that shows it; a failed render is forgotten so the next one retries. */
+  function cached(key: string, render: () => Promise<{ png: Uint8Array }>): () => Promise<Uint8Array> {
+    return () => {
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const checked = limiter.schedule(render).then(
+        (r) => r.png,
+        (err: unknown) => {
+          // A full queue (OVERFLOW) drops the job: the adapter sends the reply without its chart.
+          if (err instanceof Bottleneck.BottleneckError) throw new Error('chart renderer busy: too many charts waiting', { cause: err });
+          throw err;
+        },
+      );
+      cache.set(key, checked);
+      if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+      checked.catch(() => cache.get(key) === checked && cache.delete(key));
+      return checked;
+    };
+  }
+
   return {
     liqs(asset, window, windowMs, chat): ReplyImage | undefined {
       const m = market();
       const input = liqsChartInput(m, asset, window, windowMs, m.clock, chat);
       if (input.buckets.every((b) => b.longUsd + b.shortUsd === 0) && input.prices.length === 0) return undefined;
       return {
-        render: once(async () => (await renderLiqsChart(input)).png),
+        render: cached(`liqs:${asset}:${window}:${chat ?? ''}:${Math.floor(m.clock / MINUTE)}:${levelsKey(input.levels)}`, () => renderLiqs(input)),
         ...DEFAULT_SIZE,
         alt: `${asset} liquidations and price over ${window}`,
         filename: `liqs-${asset.toLowerCase()}-${window}.png`,
@@ -32,7 +73,7 @@ export function createChartService(market: () => Market): ChartService {
       const input = levelsChartInput(m, asset, chat);
       if (input.prices.length === 0) return undefined;
       return {
-        render: once(async () => (await renderLevelsChart(input)).png),
+        render: cached(`levels:${asset}:${chat ?? ''}:${Math.floor(m.clock / MINUTE)}:${levelsKey(input.levels)}`, () => renderLevels(input)),
         ...DEFAULT_SIZE,
         alt: `${asset} price and levels`,
         filename: `levels-${asset.toLowerCase()}.png`,

@@ -10,6 +10,15 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
+/**
+ * The wait before retry number `failures` (0 for the first retry): base·2ⁿ capped at max, then between half
+ * and all of it ("equal jitter"). Shared by stream reconnects (Backoff) and the alert outbox's retries.
+ */
+export function backoffDelay(failures: number, opts: { baseMs: number; maxMs: number }, random: () => number = Math.random): number {
+  const ceiling = Math.min(Math.max(opts.maxMs, opts.baseMs), opts.baseMs * 2 ** Math.min(Math.max(failures, 0), 30));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
 export class Backoff {
   private attempts = 0;
   private readonly baseMs: number;
@@ -29,10 +38,7 @@ export class Backoff {
 
   /** The wait before the next attempt: base·2ⁿ capped at max, then between half and all of it ("equal jitter"). */
   next(): number {
-    const exp = Math.min(this.attempts, 30);
-    this.attempts++;
-    const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** exp);
-    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+    return backoffDelay(this.attempts++, { baseMs: this.baseMs, maxMs: this.maxMs }, this.random);
   }
 
   /** A connection stayed healthy: start again from the base delay. */

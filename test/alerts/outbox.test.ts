@@ -79,6 +79,29 @@ describe('routing', () => {
   });
 });
 
+describe('routing to many chats in slices', () => {
+  it('stores 2,500 chats 1,000 per turn of the event loop, letting other work run between slices; each chat in order', async () => {
+    for (let i = 0; i < 2_500; i++) store.putSubscription(sub(`telegram:${String(i).padStart(4, '0')}`));
+    const ob = new Outbox({ store, adapters: { telegram: chat }, now: () => now, sliceSize: 1_000 });
+    ob.start();
+    const between: number[] = [];
+    const watch = () => {
+      between.push(ob.counters.queued);
+      if (between.length < 3) setImmediate(watch);
+    };
+    expect(ob.publish([levelBreak(3000, T0)])).toBe(2_500);
+    expect(ob.counters.queued).toBe(1_000); // the first slice only, before publish returns
+    setImmediate(watch);
+    expect(ob.publish([levelBreak(2900, T0 + 1)])).toBe(2_500); // queued behind the first, slice by slice
+    await ob.idle();
+    // Other work (this watcher) ran while the slices were still being stored.
+    expect(between[0]).toBeLessThan(5_000);
+    expect(chat.received.size).toBe(2_500);
+    for (const l of chat.received.values()) expect(l.map((m) => (m.text.includes('3,000') ? 3000 : 2900))).toEqual([3000, 2900]);
+    expect(store.pendingCount()).toBe(0);
+  });
+});
+
 describe('delivery', () => {
   it('fans one alert out to many chats, each once, and publishing it again adds nothing', async () => {
     for (let i = 0; i < 300; i++) store.putSubscription(sub(`telegram:${i}`));

@@ -193,16 +193,4 @@ describe('numbers that agree', () => {
   });
 });
 
-describe('fair use', () => {
-  it('one user flooding gets a friendly wait; another user in the same chat still gets answers until the chat budget', async () => {
-    const svc: Services = { ...services, store: createMemoryStore() };
-    const c = (user: string, chat = 'telegram:-900'): CommandContext => ({ chat: { key: chat, platform: 'telegram', kind: 'group' }, user: { id: user }, isAdmin: false, now: 1_000_000, services: svc });
-    const results = [];
-    for (let i = 0; i < 14; i++) results.push(replyText(await runCommandLine('/help', c('spammer'))));
-    expect(results.slice(0, 12).every((t) => t.includes('Commands'))).toBe(true);
-    expect(results[12]).toBe('Easy there: too many commands in the last minute. Try again in 60 s.');
-    expect(replyText(await runCommandLine('/help', c('other')))).toContain('Commands');
-    // A minute later the spammer is welcome again.
-    expect(replyText(await runCommandLine('/help', { ...c('spammer'), now: 1_060_000 }))).toContain('Commands');
-  });
-});
+// The command budget (fair use) is specified in budget.test.ts.

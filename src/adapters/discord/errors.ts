@@ -1,6 +1,6 @@
 /**
  * Discord failures in our words, translated where they enter (sender.ts, register.ts, adapter start): discord.js's
- * DiscordAPIError / HTTPError / RateLimitError, its network errors and bottleneck's "stopped" error become one
+ * DiscordAPIError / HTTPError / RateLimitError, its network errors and the pacer's "stopped" error become one
  * DiscordApiError whose `kind` says what the caller should do: give up on the channel (`channel_gone`), wait
  * (`rate_limited`), retry later (`unavailable`), fix the setup (`unauthorized`), or post anew (`edit_target_gone`).
  * The library error stays in `cause`.
@@ -91,7 +91,7 @@ export function translateError(err: unknown, doing: string): DiscordApiError {
     return new DiscordApiError(`Discord ${doing}: rate limited for ${Math.ceil(retryAfterMs / 1000)} s on ${err.route}`, 'rate_limited', { doing, status: 429, retryAfterMs }, cause);
   }
   const e = err as { name?: string; code?: unknown; message?: string } | null;
-  if (e?.name === 'BottleneckError') return new DiscordApiError(`Discord ${doing}: not sent, the adapter is stopping`, 'stopped', { doing }, cause);
+  if (e?.name === 'PacerStoppedError') return new DiscordApiError(`Discord ${doing}: not sent, the adapter is stopping`, 'stopped', { doing }, cause);
   if (e?.code === 'TokenInvalid' || e?.code === 'TokenMissing') {
     return new DiscordApiError(`Discord ${doing}: DISCORD_TOKEN is ${e.code === 'TokenMissing' ? 'missing' : 'not a valid bot token'}`, 'unauthorized', { doing, code: e.code }, cause);
   }

@@ -12,14 +12,14 @@ import {
   type Client,
   type Interaction,
 } from 'discord.js';
-import { findCommand, runCommand, runCommandLine } from '../../../commands/index.js';
+import { dispatch, dispatchLine, findCommand } from '../../../commands/index.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { toArgs, toContext } from './context.js';
 import { INTERACTION_EXPIRED, translateError } from './errors.js';
-import { missingAlertPermissions } from './permissions.js';
+import { hasAdminParts, missingAlertPermissions } from './permissions.js';
 import { renderImage, toDiscordMessage, type DiscordMessage } from './render.js';
 
 const log = logger('discord');
@@ -49,7 +49,7 @@ type Answerable = ChatInputCommandInteraction | ButtonInteraction;
  * on (`update` mode). Defers when the reply is slow or has a chart to render; an ephemeral reply (an error, a
  * settings change) is shown only to the caller, and never replaces a public message.
  */
-async function respond(interaction: Answerable, mode: 'reply' | 'update', produce: () => Promise<Reply>, guessEphemeral: boolean): Promise<void> {
+async function respond(interaction: Answerable, mode: 'reply' | 'update', produce: () => Promise<Reply | undefined>, guessEphemeral: boolean): Promise<void> {
   let deferral: Promise<unknown> | undefined;
   let deferredEphemeral = false;
   const defer = (ephemeral: boolean): Promise<unknown> => {
@@ -63,11 +63,19 @@ async function respond(interaction: Answerable, mode: 'reply' | 'update', produc
     return deferral;
   };
   const timer = setTimeout(() => void defer(guessEphemeral), DEFER_AFTER_MS);
-  let reply: Reply;
+  let reply: Reply | undefined;
   try {
     reply = await produce();
   } finally {
     clearTimeout(timer);
+  }
+  if (!reply) {
+    // Over budget and already told: no answer (Discord shows only the caller that nothing came).
+    if (deferral) {
+      await deferral;
+      if (mode === 'reply') await interaction.deleteReply();
+    }
+    return;
   }
   if (reply.image) void defer(reply.ephemeral === true);
   if (deferral) await deferral;
@@ -94,8 +102,8 @@ function specFor(cmd: CommandDef | undefined, sub: string | undefined | null): r
 }
 
 /**
- * Before an admin points alerts at a channel, check the bot may post there; a missing permission is named
- * (checked for every `channel` option, so any command that takes a channel gets it).
+ * Before an admin points alerts at a channel, check it is this server's and the bot may post there; a missing
+ * permission is named (checked for every `channel` option, so any command that takes a channel gets it).
  */
 async function checkChannels(client: Client, interaction: ChatInputCommandInteraction, cmd: CommandDef, args: Args, ctx: CommandContext): Promise<Reply | undefined> {
   const guildId = interaction.guildId;
@@ -104,9 +112,11 @@ async function checkChannels(client: Client, interaction: ChatInputCommandIntera
     const option = interaction.options.get(spec.name);
     const channelId = option?.value !== undefined ? String(option.value) : undefined;
     if (!channelId) continue;
+    const name = option?.channel?.name ? `#${option.channel.name}` : 'that channel';
     const missing = await missingAlertPermissions(client, guildId, channelId);
-    if (missing?.length) {
-      const name = option?.channel?.name ? `#${option.channel.name}` : 'that channel';
+    if (missing === undefined) return errorReply(`I could not check ${name} with Discord just now.`, 'Try again in a moment.');
+    if (missing === 'elsewhere') return errorReply(`${name} is not a channel of this server.`, "Pick one of this server's channels.");
+    if (missing.length) {
       return errorReply(
         `I can't post in ${name}: missing ${missing.join(', ')}.`,
         `Give liqbot ${missing.length > 1 ? 'these permissions' : 'this permission'} in the channel's settings (Permissions) or on its role, then run /${cmd.name}${args.sub ? ` ${args.sub}` : ''} again.`,
@@ -116,25 +126,28 @@ async function checkChannels(client: Client, interaction: ChatInputCommandIntera
   return undefined;
 }
 
+/** Commands with parts that change a server's settings (/level, /alerts) answer only in a server, whatever was registered. */
+function serverOnly(cmd: CommandDef, inGuild: boolean): Reply | undefined {
+  if (inGuild || !hasAdminParts(cmd)) return undefined;
+  return errorReply(`/${cmd.name} works in a server, for that server's channels.`, 'Run it in your server; here you can use /liqs, /levels and /oi.');
+}
+
 async function onCommand(client: Client, services: Services, interaction: ChatInputCommandInteraction): Promise<void> {
   const cmd = findCommand(interaction.commandName);
   const args = toArgs(interaction.options.data);
   const ctx = toContext(interaction, services);
   const adminPart = cmd ? cmd.admin === true || cmd.subcommands?.find((s) => s.name === args.sub)?.admin === true : false;
   log.debug({ command: interaction.commandName, sub: args.sub, chat: ctx.chat.key }, 'discord: command');
-  await respond(
-    interaction,
-    'reply',
-    async () => (cmd ? ((await checkChannels(client, interaction, cmd, args, ctx)) ?? runCommand(interaction.commandName, args, ctx)) : runCommand(interaction.commandName, args, ctx)),
-    adminPart,
-  );
+  const check = async (c: CommandDef, a: Args, full: CommandContext) => serverOnly(c, interaction.inGuild()) ?? (await checkChannels(client, interaction, c, a, full));
+  await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, ctx, { isAdmin: ctx.isAdmin, check }), adminPart);
 }
 
 /** A button's custom_id is the command line it runs (`liqs ETH 4h`); its answer replaces the message. */
 async function onButton(services: Services, interaction: ButtonInteraction): Promise<void> {
   const ctx = toContext(interaction, services);
   log.debug({ line: interaction.customId, chat: ctx.chat.key }, 'discord: button');
-  await respond(interaction, 'update', () => runCommandLine(interaction.customId, ctx), false);
+  const check = async (c: CommandDef) => serverOnly(c, interaction.inGuild());
+  await respond(interaction, 'update', () => dispatchLine(interaction.customId, ctx, { isAdmin: ctx.isAdmin, check }), false);
 }
 
 /** Choices for the option being typed: known assets for asset options, fixed choices otherwise. */

@@ -58,24 +58,24 @@ export function missingNames(perms: Readonly<PermissionsBitField>): string[] {
 }
 
 /**
- * The alert permissions the bot lacks in a channel, by name (`[]`: it may post). A channel the bot cannot even
- * see answers as missing View Channel. `undefined` when Discord could not be asked (the caller goes ahead).
+ * The alert permissions the bot lacks in a channel, by name (`[]`: it may post). The channel is always asked of
+ * Discord itself, never taken from the interaction's resolved data (which can name a channel of any server):
+ * a channel of another server answers `'elsewhere'`, one the bot cannot see answers as missing View Channel.
+ * `undefined` when Discord could not be asked: the caller refuses, since nothing was checked.
  */
-export async function missingAlertPermissions(client: Client, guildId: string, channelId: string): Promise<string[] | undefined> {
+export async function missingAlertPermissions(client: Client, guildId: string, channelId: string): Promise<string[] | 'elsewhere' | undefined> {
   try {
     const guild = client.guilds.cache.get(guildId) ?? (await client.guilds.fetch(guildId));
-    let channel: GuildBasedChannel | null | undefined = guild.channels.cache.get(channelId);
-    if (!channel) {
-      const fetched = await client.channels.fetch(channelId);
-      channel = fetched && 'guildId' in fetched && fetched.guildId === guildId ? (fetched as GuildBasedChannel) : null;
-    }
-    if (!channel) return ['View Channel'];
+    const fetched = await client.channels.fetch(channelId, { force: true });
+    if (!fetched) return ['View Channel'];
+    if (!('guildId' in fetched) || fetched.guildId !== guildId) return 'elsewhere';
+    const channel = fetched as GuildBasedChannel;
     const me = guild.members.me ?? (await guild.members.fetchMe());
     const perms = channel.permissionsFor(me);
     return missingNames(perms);
   } catch (err) {
     if (err instanceof DiscordAPIError && (err.code === 50001 || err.code === 10003)) return ['View Channel'];
-    log.warn({ err, guild: guildId, channel: channelId }, 'discord: could not check the alerts channel permissions; going ahead');
+    log.warn({ err, guild: guildId, channel: channelId }, 'discord: could not check the alerts channel; refusing it for now');
     return undefined;
   }
 }

@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { Telegraf } from 'telegraf';
 import type { Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
+import type { Clock } from '../../alerts/pacing.js';
 import type { Services } from '../../service.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { chatIdOf, threadIdOf } from './context.js';
@@ -31,13 +32,18 @@ export interface TelegramAdapterOptions {
   token: string;
   /** A self-hosted Bot API server (TELEGRAM_API_ROOT), e.g. `http://127.0.0.1:8081`. */
   apiRoot?: string;
-  /** Receive updates on `port` at the path of `url` (behind a reverse proxy) instead of long polling. */
-  webhook?: { url: string; secret?: string; port: number };
+  /**
+   * Receive updates on `host:port` at the path of `url` (behind a reverse proxy) instead of long polling. The
+   * secret is required: Telegram sends it with every update, and a request without it is refused (403).
+   */
+  webhook?: { url: string; secret: string; port: number; host?: string };
   services: Services;
   /** Telegram's rate limits (defaults: TELEGRAM_LIMITS); tests scale them with `scaleLimits`. */
   limits?: Partial<TelegramLimits>;
   /** The clock for the admin cache (default Date.now). */
   now?: () => number;
+  /** The pacer's clock (default: the system's); tests drive pacing with a manual one. */
+  clock?: Clock;
   /** How long a chat's admin list is trusted (default 60 s). */
   adminTtlMs?: number;
 }
@@ -45,7 +51,21 @@ export interface TelegramAdapterOptions {
 export type TelegramAdapter = ChatAdapter & {
   /** The bot's @username, once started. */
   readonly username?: string;
+  /** Messages on the wire (sent, not yet answered) and waiting for their turn in the pacer. */
+  pacing(): { onWire: number; waiting: number };
 };
+
+/** Where the webhook listens unless the operator says otherwise: a reverse proxy on the same machine forwards to it. */
+export const DEFAULT_WEBHOOK_HOST = '127.0.0.1';
+
+/** Telegram's secret_token: 1–256 characters of A–Z, a–z, 0–9, `_` and `-`. */
+const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
+
+/** A webhook without a secret accepts forged updates from anyone who finds the URL: refuse to start, in one line. */
+export function checkWebhook(webhook: { secret?: string; url: string }): void {
+  if (!webhook.secret) throw new Error('Telegram webhook: set TELEGRAM_WEBHOOK_SECRET (1–256 characters: A–Z, a–z, 0–9, _ or -); without it anyone can forge updates');
+  if (!SECRET_TOKEN.test(webhook.secret)) throw new Error('Telegram webhook: TELEGRAM_WEBHOOK_SECRET may hold only A–Z, a–z, 0–9, _ and - (1–256 characters)');
+}
 
 /** Updates the bot asks Telegram for. */
 const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
@@ -61,8 +81,11 @@ class TelegramBot implements TelegramAdapter {
   private readonly sender: TelegramSender;
   private readonly interactions: Interactions;
   private readonly services: Services;
-  /** Work started by updates, chained per chat so a chat's commands are answered in the order they came. */
-  private readonly chains = new Map<number, Promise<void>>();
+  /**
+   * Work started by updates, chained per member of a chat so each member's commands are answered in the order
+   * they came, while other members' commands never wait behind them (the pacer takes members in turn).
+   */
+  private readonly chains = new Map<string, Promise<void>>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private polling?: Promise<void>;
@@ -73,24 +96,26 @@ class TelegramBot implements TelegramAdapter {
     this.services = opts.services;
     // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
     this.bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
-    this.sender = new TelegramSender(this.bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }));
+    this.sender = new TelegramSender(this.bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock));
     const admins = new ChatAdmins({
       lookup: (chatId) => this.sender.call('getChatAdministrators', (tg) => tg.getChatAdministrators(chatId)).then((list) => list.map((m) => m.user.id)),
       ...(opts.adminTtlMs !== undefined ? { ttlMs: opts.adminTtlMs } : {}),
       ...(opts.now ? { now: opts.now } : {}),
     });
     this.interactions = new Interactions({ sender: this.sender, admins, services: this.services, me: () => this.bot.botInfo, stopping: this.stopping.signal });
-    this.bot.on('message', (ctx) => this.track(ctx.message.chat.id, () => this.interactions.onMessage(ctx.message)));
-    this.bot.on('channel_post', (ctx) => this.track(ctx.channelPost.chat.id, () => this.interactions.onMessage(ctx.channelPost)));
+    const who = (m: { chat: { id: number }; from?: { id: number }; sender_chat?: { id: number } }) => `${m.chat.id}:${m.sender_chat?.id ?? m.from?.id ?? ''}`;
+    this.bot.on('message', (ctx) => this.track(who(ctx.message), () => this.interactions.onMessage(ctx.message)));
+    this.bot.on('channel_post', (ctx) => this.track(who(ctx.channelPost), () => this.interactions.onMessage(ctx.channelPost)));
     this.bot.on('callback_query', (ctx) => {
       const q = ctx.callbackQuery;
-      this.track(q.message?.chat.id ?? 0, () => this.interactions.onButton(q));
+      this.track(`${q.message?.chat.id ?? 0}:${q.from.id}`, () => this.interactions.onButton(q));
     });
     this.bot.catch((err) => log.error({ err }, 'update handling failed'));
   }
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('The Telegram adapter starts once; create a new one to start again.');
+    if (this.opts.webhook) checkWebhook(this.opts.webhook);
     this.state = 'running';
     let me;
     try {
@@ -131,6 +156,10 @@ class TelegramBot implements TelegramAdapter {
     await Promise.allSettled([...this.inflight]);
   }
 
+  pacing(): { onWire: number; waiting: number } {
+    return { onWire: this.sender.pacer.inflight, waiting: this.sender.pacer.queued() };
+  }
+
   async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
     const chatId = chatIdOf(to.chat);
     if (chatId === undefined) return { ok: false, permanent: true, error: `${to.chat} is not a Telegram chat key (telegram:<chat id>)` };
@@ -157,18 +186,18 @@ class TelegramBot implements TelegramAdapter {
 
   private async listen(webhook: NonNullable<TelegramAdapterOptions['webhook']>): Promise<void> {
     const path = new URL(webhook.url).pathname || '/';
-    const callback = this.bot.webhookCallback(path, webhook.secret ? { secretToken: webhook.secret } : {});
+    // telegraf answers 403 to any request whose X-Telegram-Bot-Api-Secret-Token is not this secret.
+    const callback = this.bot.webhookCallback(path, { secretToken: webhook.secret });
     const server = http.createServer((req, res) => void callback(req, res));
     this.server = server;
-    server.listen(webhook.port);
+    const host = webhook.host ?? DEFAULT_WEBHOOK_HOST;
+    server.listen(webhook.port, host);
     try {
       await once(server, 'listening');
     } catch (err) {
-      throw new Error(`Telegram webhook: cannot listen on port ${webhook.port} (${(err as Error).message}); check TELEGRAM_WEBHOOK_PORT`, { cause: err });
+      throw new Error(`Telegram webhook: cannot listen on ${host}:${webhook.port} (${(err as Error).message}); check TELEGRAM_WEBHOOK_HOST and TELEGRAM_WEBHOOK_PORT`, { cause: err });
     }
-    await this.sender.call('setWebhook', (tg) =>
-      tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], ...(webhook.secret ? { secret_token: webhook.secret } : {}) }),
-    );
+    await this.sender.call('setWebhook', (tg) => tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: webhook.secret }));
   }
 
   /** bot.stop() throws until launch() has started polling (it calls deleteWebhook first): try until it takes. */
@@ -186,16 +215,16 @@ class TelegramBot implements TelegramAdapter {
     await polling;
   }
 
-  /** Run an update's work in the background (the update loop moves on), after the same chat's earlier work. */
-  private track(chatId: number, work: () => Promise<void>): void {
+  /** Run an update's work in the background (the update loop moves on), after the same member's earlier work in the chat. */
+  private track(key: string, work: () => Promise<void>): void {
     if (this.state === 'stopped') return;
-    const prev = this.chains.get(chatId) ?? Promise.resolve();
-    const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: chatId }, 'update handling failed'));
-    this.chains.set(chatId, p);
+    const prev = this.chains.get(key) ?? Promise.resolve();
+    const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
+    this.chains.set(key, p);
     this.inflight.add(p);
     void p.finally(() => {
       this.inflight.delete(p);
-      if (this.chains.get(chatId) === p) this.chains.delete(chatId);
+      if (this.chains.get(key) === p) this.chains.delete(key);
     });
   }
 }

@@ -4,8 +4,8 @@
  * as `target`), who is asking, and where the answer goes.
  */
 import type { CallbackQuery, Chat, Message, User } from 'telegraf/types';
-import { findCommand, parseCommandLine } from '../../../commands/index.js';
-import type { ChatInfo, CommandContext } from '../../../commands/types.js';
+import { findCommand, parseCommandLine, type Caller } from '../../../commands/index.js';
+import type { ChatInfo } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
 import type { Asker } from './permissions.js';
 import type { Destination } from './sender.js';
@@ -95,7 +95,7 @@ export function pressedMessage(q: CallbackQuery): Message | undefined {
   return m && m.date !== 0 ? (m as Message) : undefined;
 }
 
-/** The command context for a message (or the bot's message under a pressed button) and whoever acted on it. */
-export function toContext(msg: Message, from: User | undefined, senderChat: Chat | undefined, isAdmin: boolean, services: Services): CommandContext {
-  return { chat: chatInfo(msg.chat, topicOf(msg)), user: userInfo(from, senderChat), isAdmin, now: services.now(), services };
+/** Who asks where, for a message (or the bot's message under a pressed button) and whoever acted on it. */
+export function toCaller(msg: Message, from: User | undefined, senderChat: Chat | undefined, services: Services): Caller {
+  return { chat: chatInfo(msg.chat, topicOf(msg)), user: userInfo(from, senderChat), now: services.now(), services };
 }

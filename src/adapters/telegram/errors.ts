@@ -1,6 +1,6 @@
 /**
  * Bot API failures in our words, translated where they enter (sender.ts): telegraf's TelegramError, its
- * node-fetch network errors and bottleneck's "stopped" errors become one TelegramApiError whose `kind` says
+ * node-fetch network errors and the pacer's "stopped" errors become one TelegramApiError whose `kind` says
  * what the caller should do: wait (`rate_limited`), give up on the chat (`chat_gone`), retry later
  * (`unavailable`), or nothing at all (`not_modified`). The library error stays in `cause`.
  */
@@ -102,7 +102,7 @@ export function translateError(err: unknown, method: string): TelegramApiError {
     return new TelegramApiError(message, 'rejected', base, { cause: err });
   }
   const e = err as { name?: string; message?: string } | undefined;
-  if (e?.name === 'BottleneckError') return new TelegramApiError(`Telegram ${method}: not sent, the adapter is stopping`, 'stopped', { method }, { cause: err });
+  if (e?.name === 'PacerStoppedError') return new TelegramApiError(`Telegram ${method}: not sent, the adapter is stopping`, 'stopped', { method }, { cause: err });
   // node-fetch's FetchError, AbortError, ECONNRESET, ECONNREFUSED, timeouts: the network, not the request.
   return new TelegramApiError(`Telegram ${method}: ${e?.message ?? String(err)}`, 'unavailable', { method }, { cause: err });
 }

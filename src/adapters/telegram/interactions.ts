@@ -1,17 +1,18 @@
 /**
  * Answers what people do in Telegram: a command in a message or channel post runs through `commands/` and is
  * answered as a reply to it (in its forum topic); a pressed button runs its command line and edits the message
- * it sits under. Admin rights are asked for only when the command changes settings. This is the adapter's error
+ * it sits under. Every command passes the chat's budget first (commands/limits.ts), and admin rights are asked for only when the command changes settings. This is the adapter's error
  * boundary for incoming work: nothing thrown here reaches telegraf.
  */
 import type { CallbackQuery, Message } from 'telegraf/types';
-import { runCommandLine } from '../../../commands/index.js';
+import { dispatchLine } from '../../../commands/index.js';
 import { replyText, type Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import { answerTo, askerOf, commandIn, pressedMessage, toContext, topicOf, CHAT_PREFIX } from './context.js';
+import { answerTo, askerOf, commandIn, pressedMessage, toCaller, topicOf, CHAT_PREFIX } from './context.js';
 import { TelegramApiError, translateError } from './errors.js';
-import { needsAdmin, type Asker, type ChatAdmins } from './permissions.js';
+import { DETAILS_PREFIX } from './render.js';
+import type { ChatAdmins } from './permissions.js';
 import type { Destination, MessageRef, TelegramSender } from './sender.js';
 
 const log = logger('telegram');
@@ -41,12 +42,17 @@ export class Interactions {
     if ('migrate_to_chat_id' in msg) return followMigration(this.deps.services, msg.chat.id, msg.migrate_to_chat_id);
     const verdict = commandIn(msg, this.deps.me()?.username);
     if (!verdict.run) return;
-    const isAdmin = await this.isAdmin(verdict.line, askerOf(msg.chat, msg.from, msg.sender_chat));
-    const reply = await runCommandLine(verdict.line, toContext(msg, msg.from, msg.sender_chat, isAdmin, this.deps.services));
-    await this.answer(answerTo(msg), reply);
+    const asker = askerOf(msg.chat, msg.from, msg.sender_chat);
+    const caller = toCaller(msg, msg.from, msg.sender_chat, this.deps.services);
+    const reply = await dispatchLine(verdict.line, caller, { isAdmin: () => this.deps.admins.isAdmin(asker) });
+    if (!reply) return; // over budget and already told: silence
+    await this.answer({ ...answerTo(msg), member: caller.user.id }, reply);
   }
 
-  /** A pressed button: its callback_data is a command line; the answer replaces the message it sits under. */
+  /**
+   * A pressed button: its callback_data is a command line; the answer replaces the message it sits under. A
+   * compact caption's Details button (`details:<command line>`) instead answers the chart with the whole text.
+   */
   async onButton(q: CallbackQuery): Promise<void> {
     const data = 'data' in q ? q.data : undefined;
     const msg = pressedMessage(q);
@@ -54,29 +60,40 @@ export class Interactions {
       await this.answerButton(q.id, 'This message is too old to update. Send the command again.');
       return;
     }
-    const isAdmin = await this.isAdmin(data, askerOf(msg.chat, q.from, undefined));
-    const reply = await runCommandLine(data, toContext(msg, q.from, undefined, isAdmin, this.deps.services));
+    const asker = askerOf(msg.chat, q.from, undefined);
+    const caller = toCaller(msg, q.from, undefined, this.deps.services);
+    const wantsDetails = data.startsWith(DETAILS_PREFIX);
+    const reply = await dispatchLine(wantsDetails ? data.slice(DETAILS_PREFIX.length) : data, caller, { isAdmin: () => this.deps.admins.isAdmin(asker) });
+    if (!reply) {
+      await this.answerButton(q.id);
+      return;
+    }
     if (reply.tone === 'error') {
       // Telegram's "only you can see this": an alert to whoever pressed; the message stays as it is.
       await this.answerButton(q.id, replyText(reply));
       return;
     }
     await this.answerButton(q.id);
+    if (wantsDetails) {
+      // The whole text under the chart whose compact caption asked for it; the chart stays as it is.
+      const dest: Destination = { chatId: msg.chat.id, replyTo: msg.message_id, member: caller.user.id };
+      const topic = topicOf(msg);
+      if (topic !== undefined) dest.threadId = topic;
+      const text: Reply = { ...reply };
+      delete text.image;
+      delete text.buttons;
+      return this.answer(dest, text);
+    }
     try {
-      await this.retrying(() => this.deps.sender.edit(this.refOf(msg), reply, 'reply'));
+      await this.retrying(() => this.deps.sender.edit(this.refOf(msg), reply, 'reply', caller.user.id));
     } catch (err) {
       const e = translateError(err, 'editMessageText');
       if (e.kind !== 'edit_target_gone') return this.failed(msg.chat.id, e);
-      const dest: Destination = { chatId: msg.chat.id };
+      const dest: Destination = { chatId: msg.chat.id, member: caller.user.id };
       const topic = topicOf(msg);
       if (topic !== undefined) dest.threadId = topic;
       await this.answer(dest, reply);
     }
-  }
-
-  /** Asked only when the command changes settings: a /liqs costs no getChatAdministrators call. */
-  private isAdmin(line: string, asker: Asker): Promise<boolean> {
-    return needsAdmin(line) ? this.deps.admins.isAdmin(asker) : Promise.resolve(false);
   }
 
   /** What to edit for a button under `msg`: a photo's caption, or a text (and the chart it answers, if it does). */

@@ -1,26 +1,23 @@
 /**
  * Pacing within Telegram's published limits: about 30 messages per second overall, one per second per chat,
- * 20 per minute per group. Every message passes three bottleneck limiters in turn: its chat's (a
- * Bottleneck.Group keyed by chat id, one message at a time, so a chat's messages leave in order), its group's
- * (negative chat ids: groups, supergroups, channels) and the global one.
+ * 20 per minute per group. Every message takes a token from the global budget, its chat's and (negative chat
+ * ids: groups, supergroups, channels) its group's; each token comes back one window (plus a small margin)
+ * after Telegram *answered*, so no window of Telegram's ever holds more than the limit, however slow the
+ * machine or the network (src/alerts/pacing.ts).
  *
- * Each limiter is a sliding window: its reservoir holds `messages` tokens, a message takes one from each
- * limiter it passes, and each token comes back one window (plus a small margin for network jitter) after the
- * message actually went out. So no window of that length ever holds more than `messages` sends, however the
- * limiters' queues interleave: the guarantee Telegram's limits need, with bursts allowed up to the limit.
+ * Who goes first. Within a chat, one message at a time, in this order: the rest of a reply already begun
+ * (`continuation`), then alerts, then members' replies taken round-robin, one per member in turn, so a member
+ * who sends many commands never queues ahead of an alert or of another member's command. Across chats, chats
+ * with a member waiting for an answer come before alert fan-out, each class first come, first served.
  *
  * @example
  *   const pacer = new Pacer(scaleLimits(10)); // 10× Telegram's rates, for tests
  *   await pacer.run(-1001234, 'alert', () => telegram.sendMessage(-1001234, html));
+ *   await pacer.run(-1001234, 'reply', () => telegram.sendMessage(-1001234, answer), 'user:42');
  */
-import Bottleneck from 'bottleneck';
+import { PacerStoppedError, systemClock, WindowBudget, type Clock, type RateWindow } from '../../alerts/pacing.js';
 
-export interface RateWindow {
-  /** At most this many messages… */
-  messages: number;
-  /** …in any window of this many milliseconds. */
-  windowMs: number;
-}
+export type { RateWindow } from '../../alerts/pacing.js';
 
 export interface TelegramLimits {
   /** All chats together (Telegram: ~30 per second). */
@@ -29,7 +26,10 @@ export interface TelegramLimits {
   chat: RateWindow;
   /** One group, supergroup or channel (Telegram: 20 per minute). */
   group: RateWindow;
-  /** Added to every window before a token returns: jitter between our send and Telegram's clock. Not scaled. */
+  /**
+   * Added to every window before a token returns. Counting from the answer already leaves the request's trip
+   * back as slack; the margin covers timer granularity and clock jitter. Not scaled.
+   */
   marginMs: number;
 }
 
@@ -37,7 +37,7 @@ export const TELEGRAM_LIMITS: Readonly<TelegramLimits> = Object.freeze({
   global: { messages: 30, windowMs: 1_000 },
   chat: { messages: 1, windowMs: 1_000 },
   group: { messages: 20, windowMs: 60_000 },
-  marginMs: 50,
+  marginMs: 20,
 });
 
 /** Telegram's limits `factor` times faster (windows divided by `factor`), the same shape: for tests and benchmarks. */
@@ -46,12 +46,8 @@ export function scaleLimits(factor: number, base: TelegramLimits = TELEGRAM_LIMI
   return { global: scale(base.global), chat: scale(base.chat), group: scale(base.group), marginMs: base.marginMs };
 }
 
-/**
- * Who waits for whom: parts of one reply stay together (`continuation`), a user who asked comes before an
- * alert fan-out (`reply`), alerts keep their order among themselves (`alert`). Bottleneck: lower runs first.
- */
-const PRIORITY = { continuation: 0, reply: 2, alert: 5 } as const;
-export type SendPriority = keyof typeof PRIORITY;
+/** The rest of a reply already begun, an alert, or a member's reply (see the module's first lines). */
+export type SendPriority = 'continuation' | 'alert' | 'reply';
 
 /** The longest a 429's retry_after holds a chat's lane here; the outbox is told the full wait anyway. */
 const MAX_HOLD_MS = 10 * 60_000;
@@ -61,75 +57,228 @@ export function isGroupChat(chatId: number | string): boolean {
   return typeof chatId === 'number' ? chatId < 0 : chatId.startsWith('-') || chatId.startsWith('@');
 }
 
-export class Pacer {
-  private readonly global: Bottleneck;
-  private readonly chats: Bottleneck.Group;
-  private readonly groups: Bottleneck.Group;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+interface Job {
+  priority: SendPriority;
+  send: () => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
 
-  constructor(readonly limits: TelegramLimits) {
-    for (const [name, w] of Object.entries({ global: limits.global, chat: limits.chat, group: limits.group })) {
-      if (!(w.messages >= 1 && w.windowMs > 0)) throw new Error(`Telegram limits: ${name} needs messages >= 1 and windowMs > 0`);
-    }
-    this.global = new Bottleneck({ reservoir: limits.global.messages, id: 'telegram-global' });
-    // Idle limiters are dropped after `timeout`; it must outlast any hold, or queued jobs would be orphaned.
-    const timeout = Math.max(30 * 60_000, 2 * (limits.group.windowMs + MAX_HOLD_MS));
-    this.chats = new Bottleneck.Group({ maxConcurrent: 1, reservoir: limits.chat.messages, timeout, id: 'telegram-chat' });
-    this.groups = new Bottleneck.Group({ reservoir: limits.group.messages, timeout, id: 'telegram-group' });
+/** One chat: its budgets, whether a message is on the wire, and what waits, by kind. */
+class Lane {
+  busy = false;
+  heldUntil = 0;
+  /** Which class queue holds this lane now (it is never in both). */
+  queued: 'interactive' | 'bulk' | undefined;
+  readonly continuations: Job[] = [];
+  readonly alerts: Job[] = [];
+  /** Member → their waiting replies; Map order is the round-robin turn. */
+  readonly members = new Map<string, Job[]>();
+  constructor(
+    readonly key: string,
+    readonly chat: WindowBudget,
+    readonly group: WindowBudget | undefined,
+  ) {}
+
+  get waiting(): number {
+    let n = this.continuations.length + this.alerts.length;
+    for (const q of this.members.values()) n += q.length;
+    return n;
   }
 
-  /** Send one message to a chat when every limit allows; resolves or rejects with what `send` does. */
-  run<T>(chatId: number | string, priority: SendPriority, send: () => Promise<T>): Promise<T> {
-    if (this.stopped) return Promise.reject(new Bottleneck.BottleneckError('The Telegram pacer has been stopped.'));
-    const key = String(chatId);
-    const lanes: [Bottleneck, number][] = [[this.chats.key(key), this.limits.chat.windowMs]];
-    if (isGroupChat(chatId)) lanes.push([this.groups.key(key), this.limits.group.windowMs]);
-    lanes.push([this.global, this.limits.global.windowMs]);
-    const options = { priority: PRIORITY[priority] };
-    const step = (i: number): Promise<T> => {
-      if (i === lanes.length) {
-        // Every limiter passed: the message goes out now, and each token returns one window from now.
-        for (const [limiter, windowMs] of lanes) this.later(windowMs + this.limits.marginMs, () => limiter.incrementReservoir(1));
-        return send();
+  /** Chats where someone waits for an answer go before alert fan-out. */
+  get klass(): 'interactive' | 'bulk' {
+    return this.continuations.length || this.members.size ? 'interactive' : 'bulk';
+  }
+
+  next(): Job | undefined {
+    if (this.continuations.length) return this.continuations.shift();
+    if (this.alerts.length) return this.alerts.shift();
+    for (const [member, q] of this.members) {
+      const job = q.shift()!;
+      this.members.delete(member);
+      if (q.length) this.members.set(member, q); // back of the line
+      return job;
+    }
+    return undefined;
+  }
+}
+
+/** A FIFO of lanes that tolerates removal by flag (a lane popped when it is not ready is simply dropped). */
+class LaneQueue {
+  private items: Lane[] = [];
+  private head = 0;
+  push(l: Lane): void {
+    this.items.push(l);
+  }
+  shift(): Lane | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const l = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return l;
+  }
+  get length(): number {
+    return this.items.length - this.head;
+  }
+}
+
+export class Pacer {
+  private readonly global: WindowBudget;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly interactive = new LaneQueue();
+  private readonly bulk = new LaneQueue();
+  private readonly holds = new Set<() => void>();
+  private onWire = 0;
+  private stopped = false;
+
+  constructor(
+    readonly limits: TelegramLimits,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.global = new WindowBudget(limits.global, limits.marginMs, clock, () => this.pump());
+    // Checked here so a bad limit fails at start-up, not on the first group message.
+    new WindowBudget(limits.chat, 0, clock, () => undefined);
+    new WindowBudget(limits.group, 0, clock, () => undefined);
+  }
+
+  /**
+   * Send one message to a chat when every limit allows and its turn comes; resolves or rejects with what `send`
+   * does. `member` (who asked) puts a reply in that member's turn; alerts and continuations need none.
+   */
+  run<T>(chatId: number | string, priority: SendPriority, send: () => Promise<T>, member = ''): Promise<T> {
+    if (this.stopped) return Promise.reject(new PacerStoppedError('The Telegram pacer has been stopped.'));
+    const lane = this.lane(String(chatId), isGroupChat(chatId));
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { priority, send, resolve: resolve as (v: unknown) => void, reject };
+      if (priority === 'continuation') lane.continuations.push(job);
+      else if (priority === 'alert') lane.alerts.push(job);
+      else {
+        const q = lane.members.get(member);
+        if (q) q.push(job);
+        else lane.members.set(member, [job]);
       }
-      return lanes[i]![0].schedule(options, () => step(i + 1));
-    };
-    return step(0);
+      this.enqueue(lane);
+      this.pump();
+    });
   }
 
   /** Telegram answered 429 for this chat: send nothing more to it for `ms`. */
   holdChat(chatId: number | string, ms: number): void {
     if (this.stopped || !(ms > 0)) return;
-    const lane = this.chats.key(String(chatId));
-    lane.incrementReservoir(-1).catch(() => undefined);
-    this.later(Math.min(ms, MAX_HOLD_MS), () => lane.incrementReservoir(1));
+    const lane = this.lane(String(chatId), isGroupChat(chatId));
+    const until = this.clock.now() + Math.min(ms, MAX_HOLD_MS);
+    if (until <= lane.heldUntil) return;
+    lane.heldUntil = until;
+    const cancel = this.clock.after(until - this.clock.now(), () => {
+      this.holds.delete(cancel);
+      this.enqueue(lane);
+      this.forget(lane);
+      this.pump();
+    });
+    this.holds.add(cancel);
   }
 
-  /** Drop what waits (those sends reject with a BottleneckError), let what is on the wire finish, release every timer. */
+  /** Messages waiting for their turn. */
+  queued(): number {
+    let n = 0;
+    for (const l of this.lanes.values()) n += l.waiting;
+    return n;
+  }
+
+  /** Messages sent and not yet answered. */
+  get inflight(): number {
+    return this.onWire;
+  }
+
+  /** Drop what waits (those sends reject with PacerStoppedError), let what is on the wire finish, release every timer. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    const opts = { dropWaitingJobs: true, dropErrorMessage: 'Telegram adapter stopped before this message was sent.' };
-    // Innermost first: dropping a global job ends the group and chat jobs waiting on it.
-    await this.global.stop(opts);
-    for (const group of [this.groups, this.chats]) {
-      await Promise.all(group.limiters().map(({ limiter }) => limiter.stop(opts).then(() => limiter.disconnect())));
-      await group.disconnect();
-      // Bottleneck.Group keeps an (unref'd) cleanup interval with no public way to end it.
-      clearInterval((group as unknown as { interval?: NodeJS.Timeout }).interval);
+    const error = new PacerStoppedError('Telegram adapter stopped before this message was sent.');
+    for (const lane of this.lanes.values()) {
+      for (let job = lane.next(); job; job = lane.next()) job.reject(error);
+      lane.chat.clear();
+      lane.group?.clear();
     }
-    await this.global.disconnect();
+    this.lanes.clear();
+    this.global.clear();
+    for (const cancel of this.holds) cancel();
+    this.holds.clear();
   }
 
-  private later(ms: number, fn: () => Promise<unknown>): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn().catch(() => undefined);
-    }, ms);
-    t.unref();
-    this.timers.add(t);
+  private lane(key: string, group: boolean): Lane {
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      const ready = () => {
+        this.enqueue(lane!);
+        this.forget(lane!);
+        this.pump();
+      };
+      const { chat, group: g, marginMs } = this.limits;
+      lane = new Lane(key, new WindowBudget(chat, marginMs, this.clock, ready), group ? new WindowBudget(g, marginMs, this.clock, ready) : undefined);
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** Whether the lane may start its next message now (the global budget is checked by the pump). */
+  private ready(lane: Lane): boolean {
+    return !lane.busy && lane.waiting > 0 && lane.chat.free > 0 && (lane.group?.free ?? 1) > 0 && lane.heldUntil <= this.clock.now();
+  }
+
+  private enqueue(lane: Lane): void {
+    if (this.stopped || !this.ready(lane)) return;
+    const klass = lane.klass;
+    if (lane.queued === klass) return;
+    // A lane that moves class (a reply arrived behind its alerts) is found in the new queue; the stale entry is skipped.
+    lane.queued = klass;
+    (klass === 'interactive' ? this.interactive : this.bulk).push(lane);
+  }
+
+  /** Start messages while the global budget has tokens: interactive chats first, each class in arrival order. */
+  private pump(): void {
+    while (!this.stopped && this.global.free > 0) {
+      const fromInteractive = this.interactive.length > 0;
+      const lane = fromInteractive ? this.interactive.shift() : this.bulk.shift();
+      if (!lane) return;
+      if (lane.queued !== (fromInteractive ? 'interactive' : 'bulk')) continue; // stale entry
+      lane.queued = undefined;
+      if (!this.ready(lane) || this.lanes.get(lane.key) !== lane) continue;
+      this.start(lane, lane.next()!);
+    }
+  }
+
+  private start(lane: Lane, job: Job): void {
+    lane.busy = true;
+    this.onWire++;
+    const answered = [this.global.take(), lane.chat.take(), ...(lane.group ? [lane.group.take()] : [])];
+    let p: Promise<unknown>;
+    try {
+      p = job.send();
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(job.resolve, job.reject).finally(() => {
+      this.onWire--;
+      for (const done of answered) done();
+      // The lane frees on the next turn of the event loop, so the next part of a reply (sent as soon as this one
+      // is answered) is queued before the lane picks again, and the parts of one reply stay together.
+      setImmediate(() => {
+        lane.busy = false;
+        this.enqueue(lane);
+        this.forget(lane);
+        this.pump();
+      });
+    });
+  }
+
+  /** Drop a lane with nothing waiting, nothing on the wire and every token back. */
+  private forget(lane: Lane): void {
+    if (!lane.busy && lane.waiting === 0 && lane.chat.idle && (lane.group?.idle ?? true) && lane.heldUntil <= this.clock.now()) {
+      if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
+    }
   }
 }

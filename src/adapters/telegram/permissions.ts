@@ -3,21 +3,11 @@
  * channel (only its admins can), an anonymous admin posting as the group, and the administrators of a group
  * (or of a channel, for a button pressed under a post), which we ask Telegram for (`getChatAdministrators`,
  * one call serves every member) and remember briefly.
- * Only commands that change settings ask (`needsAdmin`), so a `/liqs` costs no lookup.
+ * The dispatcher asks only for commands that change settings (commands/index.ts), so a `/liqs` costs no lookup.
  */
-import { findCommand, parseCommandLine } from '../../../commands/index.js';
 import { logger } from '../../log.js';
 
 const log = logger('telegram');
-
-/** Whether running this command line needs the caller to be an admin (mirrors the dispatcher's rule). */
-export function needsAdmin(commandLine: string): boolean {
-  const parsed = parseCommandLine(commandLine);
-  const cmd = parsed && findCommand(parsed.name);
-  if (!parsed || !cmd) return false;
-  if (cmd.admin) return true;
-  return cmd.subcommands?.find((s) => s.name === parsed.args.sub)?.admin ?? false;
-}
 
 /** The one asking, as Telegram describes them. */
 export interface Asker {

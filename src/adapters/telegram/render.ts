@@ -171,6 +171,36 @@ export function fitsIn(r: Reply, limit: number): boolean {
   return renderMessages(r, limit).length === 1;
 }
 
+/** A button's callback_data that asks for the whole text of a chart's compact caption (`details:liqs ETH 24h`). */
+export const DETAILS_PREFIX = 'details:';
+
+/**
+ * The reply as a chart's caption, so a chart and its words arrive as one message on a phone: whole when it fits
+ * 1,024 characters; otherwise compact, its last sections (fields, then the footer) left out until it fits, with a
+ * "Details" button under it that sends the whole text (the command of the reply's active button). `undefined`
+ * when no compact form fits or the reply has no command to ask the details of: the caller sends chart and text apart.
+ */
+export function captionReply(r: Reply): Reply | undefined {
+  if (fitsIn(r, CAPTION_LIMIT)) return r;
+  const active = r.buttons?.find((b) => b.active);
+  if (!active || !fitsCallbackData(`${DETAILS_PREFIX}${active.command}`)) return undefined;
+  const details = { label: 'Details', command: `${DETAILS_PREFIX}${active.command}` };
+  const fields = [...(r.fields ?? [])];
+  const variant = (footer: boolean): Reply => {
+    const v: Reply = { ...r, fields: [...fields], buttons: [...(r.buttons ?? []), details] };
+    if (!footer) delete v.footer;
+    return v;
+  };
+  for (;;) {
+    for (const footer of [true, false]) {
+      const v = variant(footer && r.footer !== undefined);
+      if (fitsIn(v, CAPTION_LIMIT)) return v;
+    }
+    if (fields.length === 0) return undefined;
+    fields.pop();
+  }
+}
+
 /** The caption of a chart sent apart from a long text: the title, or the chart's own description. */
 export function chartCaption(r: Reply): string {
   const title: Reply = { blocks: [], title: r.title ?? [r.image?.alt ?? ''] };

@@ -9,7 +9,7 @@ import type { Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
 import { TelegramApiError, translateError } from './errors.js';
 import type { Pacer, SendPriority } from './pacer.js';
-import { CAPTION_LIMIT, chartCaption, fitsIn, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
+import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
 
 const log = logger('telegram');
 
@@ -50,6 +50,8 @@ export interface Destination {
   threadId?: number;
   /** Answer this message (a command); the reply still goes out if it was deleted. */
   replyTo?: number;
+  /** Who asked (a reply waits for that member's turn in the chat, see pacer.ts). */
+  member?: string;
 }
 
 const HTML = { parse_mode: 'HTML' as const };
@@ -80,9 +82,9 @@ export class TelegramSender {
   }
 
   /** One message to one chat, paced; a 429 holds the chat's lane for retry_after. */
-  async message<T>(chatId: ChatId, priority: SendPriority, method: string, fn: (tg: Telegram) => Promise<T>): Promise<T> {
+  async message<T>(chatId: ChatId, priority: SendPriority, method: string, fn: (tg: Telegram) => Promise<T>, member?: string): Promise<T> {
     try {
-      return await this.pacer.run(chatId, priority, () => fn(this.telegram));
+      return await this.pacer.run(chatId, priority, () => fn(this.telegram), member);
     } catch (err) {
       const e = translateError(err, method);
       if (e.kind === 'rate_limited') this.pacer.holdChat(chatId, e.retryAfterMs ?? 1000);
@@ -97,13 +99,16 @@ export class TelegramSender {
     const png = reply.image ? await this.chart(reply) : undefined;
     if (png && reply.image) {
       const photo = Input.fromBuffer(png, reply.image.filename);
-      if (fitsIn(reply, CAPTION_LIMIT)) {
-        const caption = renderSingle(reply, CAPTION_LIMIT);
-        const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption, ...HTML, ...where(to), ...markupOf(markup) }));
+      // One message where possible: the chart with the reply (or its compact form and a Details button) as caption.
+      const shown = captionReply(reply);
+      if (shown) {
+        const caption = renderSingle(shown, CAPTION_LIMIT);
+        const extra = { caption, ...HTML, ...where(to), ...markupOf(keyboard(shown.buttons).markup) };
+        const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
         return { chatId: to.chatId, messageId: m.message_id, photo: true };
       }
       // Too long for a caption: the chart first (captioned with the title), then the text answering it.
-      const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption: chartCaption(reply), ...HTML, ...where(to) }));
+      const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption: chartCaption(reply), ...HTML, ...where(to) }), to.member);
       const last = await this.sendText({ ...to, replyTo: chart.message_id }, reply, markup, 'continuation');
       return { chatId: to.chatId, messageId: last, chartId: chart.message_id };
     }
@@ -112,25 +117,27 @@ export class TelegramSender {
 
   /**
    * Replace an earlier reply with this one, in place: text for text, caption (and the chart itself) for a
-   * photo. A reply too long for one message is cut, ending in "…". "Not modified" is success.
+   * photo, compact with its Details button when it must be. A reply too long for one message is cut, ending in
+   * "…". "Not modified" is success.
    */
-  async edit(ref: MessageRef, reply: Reply, priority: SendPriority): Promise<MessageRef> {
-    const { markup } = keyboard(reply.buttons);
+  async edit(ref: MessageRef, reply: Reply, priority: SendPriority, member?: string): Promise<MessageRef> {
+    const shown = ref.photo ? (captionReply(reply) ?? reply) : reply;
+    const { markup } = keyboard(shown.buttons);
     const { chatId, messageId } = ref;
     const png = reply.image && (ref.photo || ref.chartId !== undefined) ? await this.chart(reply) : undefined;
     try {
       if (ref.photo) {
-        const caption = renderSingle(reply, CAPTION_LIMIT);
+        const caption = renderSingle(shown, CAPTION_LIMIT);
         if (png && reply.image) {
           const media = { type: 'photo' as const, media: Input.fromBuffer(png, reply.image.filename), caption, ...HTML };
-          await this.message(chatId, priority, 'editMessageMedia', (tg) => tg.editMessageMedia(chatId, messageId, undefined, media, markupOf(markup)));
+          await this.message(chatId, priority, 'editMessageMedia', (tg) => tg.editMessageMedia(chatId, messageId, undefined, media, markupOf(markup)), member);
         } else {
-          await this.message(chatId, priority, 'editMessageCaption', (tg) => tg.editMessageCaption(chatId, messageId, undefined, caption, { ...HTML, ...markupOf(markup) }));
+          await this.message(chatId, priority, 'editMessageCaption', (tg) => tg.editMessageCaption(chatId, messageId, undefined, caption, { ...HTML, ...markupOf(markup) }), member);
         }
         return ref;
       }
       const text = renderSingle(reply);
-      await this.message(chatId, priority, 'editMessageText', (tg) => tg.editMessageText(chatId, messageId, undefined, text, { ...HTML, ...NO_PREVIEW, ...markupOf(markup) }));
+      await this.message(chatId, priority, 'editMessageText', (tg) => tg.editMessageText(chatId, messageId, undefined, text, { ...HTML, ...NO_PREVIEW, ...markupOf(markup) }), member);
     } catch (err) {
       if (!(err instanceof TelegramApiError && err.kind === 'not_modified')) throw err;
     }
@@ -154,7 +161,7 @@ export class TelegramSender {
       const extra = { ...format, ...NO_PREVIEW, ...where(to, i === 0 ? to.replyTo : undefined), ...(i === parts.length - 1 ? markupOf(markup) : {}) };
       const text = parts[i]!;
       try {
-        const m = await this.message(to.chatId, i === 0 ? priority : 'continuation', 'sendMessage', (tg) => tg.sendMessage(to.chatId, text, extra));
+        const m = await this.message(to.chatId, i === 0 ? priority : 'continuation', 'sendMessage', (tg) => tg.sendMessage(to.chatId, text, extra), to.member);
         last = m.message_id;
       } catch (err) {
         // Telegram refusing our HTML would be a bug in render.ts; say so once and send the words without markup.

@@ -196,11 +196,43 @@ describe('admin commands', () => {
     expect(fake.requests.some((r) => r.path === `/guilds/${dark.id}/members/${fake.applicationId}`)).toBe(true);
   });
 
-  it('treats the caller of a DM as the admin of their own settings (chat discord:dm:<user>)', async () => {
+  it('refuses an alerts channel of another server, even when the interaction\'s resolved data names it, and changes nothing', async () => {
+    const elsewhere = guild('Other Floor', ['their-alerts']);
+    fake.addGuild(elsewhere);
+    const theirs = elsewhere.channels[0]!;
+    const before = services.store.getSubscription(`discord:${server.id}`);
+    const cb = await fake.interact(command('alerts', [sub('channel', [chan('channel', theirs.id)])], admin(), [theirs]));
+    expect(cb.data.flags).toBe(EPHEMERAL);
+    expect(cb.data.embeds[0].description).toContain('\\#their\\-alerts is not a channel of this server.');
+    expect(services.store.getSubscription(`discord:${server.id}`)).toEqual(before);
+    // Discord itself was asked which server the channel is in.
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${theirs.id}`)).toBe(true);
+  });
+
+  it('answers /alerts and /level only in a server: in a DM they refuse by themselves, whatever was registered', async () => {
     const me = user();
-    const dm = slashCommand({ applicationId: fake.applicationId, channelId: '1374453241771589642', invoker: member(me, 0n), name: 'alerts', options: [sub('status')] });
-    const cb = await fake.interact(dm);
-    expect(cb.type).toBe(4);
-    expect(cb.data.embeds[0].title).toBe('Alerts');
+    for (const [name, options] of [['alerts', [sub('status')]], ['level', [sub('list')]]] as const) {
+      const dm = slashCommand({ applicationId: fake.applicationId, channelId: '1374453241771589642', invoker: member(me, 0n), name, options: [...options] });
+      const cb = await fake.interact(dm);
+      expect(cb.data.flags).toBe(EPHEMERAL);
+      expect(cb.data.embeds[0].description).toContain(`/${name} works in a server`);
+    }
+    expect(services.store.getSubscription(`discord:dm:${me.id}`)).toBeUndefined();
+  });
+});
+
+describe('budgets', () => {
+  it('answers a member 10 commands in a server, refuses once (privately), then leaves the rest unanswered; others are still answered', async () => {
+    const spammer = member();
+    const answers: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const cb = await fake.interact(command('help', [], spammer));
+      answers.push(cb.data.flags === EPHEMERAL ? cb.data.embeds[0].description : 'answered');
+    }
+    expect(answers.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 'answered'));
+    expect(answers[10]).toMatch(/^Easy there: too many commands in the last minute/);
+    await expect(fake.interact(command('help', [], spammer), 1_000)).rejects.toThrow(/timed out|a callback/);
+    const other = await fake.interact(command('help', [], member()));
+    expect(other.data.flags ?? 0).toBe(0);
   });
 });

@@ -137,6 +137,54 @@ describe('charts', () => {
     expect(r.ok && r.messageRef).toBe(`-351:${text!.messageId}:chart${chart!.messageId}`);
   });
 
+  it('fits a long reply under its chart as one message: a compact caption (last fields left out) and a Details button', async () => {
+    const field = (name: string, n: number) => ({ name, value: Array.from({ length: n }, (_, i) => [`${name} line ${i} `.padEnd(60, '·')]) });
+    const long: Reply = {
+      title: ['ETH liquidations · 24h'],
+      blocks: [[['$506M liquidated in 24h']]],
+      fields: [field('By exchange', 8), field('Open interest', 3), field('Largest', 8)],
+      footer: ['Sources: six venues'],
+      image: image(),
+      buttons: [{ label: '4h', command: 'liqs ETH 4h' }, { label: '24h', command: 'liqs ETH 24h', active: true }],
+    };
+    const r = await h.adapter.deliver({ chat: 'telegram:-354' }, long);
+    const sent = h.fake.sentTo(-354);
+    expect(sent).toHaveLength(1);
+    const [m] = sent;
+    expect(m).toMatchObject({ kind: 'photo' });
+    expect(m!.text.length).toBeLessThanOrEqual(1024);
+    expect(m!.text).toContain('By exchange');
+    expect(m!.text).toContain('Open interest');
+    expect(m!.text).not.toContain('Largest');
+    expect(m!.text.endsWith('Sources: six venues')).toBe(true);
+    expect(m!.keyboard!.flat().map((b) => [b.text, b.callback_data])).toEqual([
+      ['4h', 'liqs ETH 4h'],
+      ['• 24h •', 'liqs ETH 24h'],
+      ['Details', 'details:liqs ETH 24h'],
+    ]);
+    expect(r.ok && r.messageRef).toBe(`-354:${m!.messageId}:photo`);
+  });
+
+  it('sends the whole text as an answer to the chart when Details is pressed; the chart stays', async () => {
+    const chat = -355;
+    const svc = h.services;
+    // A /liqs answer too long for a caption: the bundled day's, with its last field doubled.
+    const { runCommandLine } = await import('../../../commands/index.js');
+    const full = await runCommandLine('/liqs eth', { chat: { key: `telegram:${chat}`, platform: 'telegram', kind: 'group' }, user: { id: 'x' }, isAdmin: false, now: svc.now(), services: svc });
+    const long: Reply = { ...full, fields: [...(full.fields ?? []), ...(full.fields ?? [])], image: image() };
+    await h.adapter.deliver({ chat: `telegram:${chat}` }, long);
+    const [photo] = h.fake.sentTo(chat);
+    expect(photo!.keyboard!.flat().at(-1)).toEqual({ text: 'Details', callback_data: 'details:liqs ETH 24h' });
+    pressButton(h.fake, chat, photo!.messageId, 'Details');
+    await h.fake.waitFor(() => h.fake.sentTo(chat).length === 2, 'the details');
+    const details = h.fake.sentTo(chat)[1]!;
+    expect(details).toMatchObject({ kind: 'text', replyTo: photo!.messageId });
+    expect(details.keyboard).toBeUndefined();
+    expect(details.text).toContain('ETH liquidations · 24h');
+    expect(details.text).toContain('Largest');
+    expect(h.fake.message(chat, photo!.messageId)!.history).toEqual([]);
+  });
+
   it('answers /liqs with the chart and its caption; a button swaps both in place', async () => {
     const chat = -352;
     sendCommand(h.fake, chat, '/liqs eth', { from: alice });

@@ -1,7 +1,8 @@
 /**
- * Alerts fanned out to many chats under the limits the fake enforces (Telegram's, twenty times faster): no 429,
+ * Alerts fanned out to many chats under the limits the fake enforces (Telegram's, twenty times faster): no 429
+ * (the pacer counts each window from Telegram's answer, so this holds however slow the machine or the server),
  * every chat gets its alerts in order, a running cascade is edited rather than re-posted, and a 429 storm
- * delays alerts without losing one.
+ * delays alerts without losing one. The pacer's timing itself is specified on a manual clock (pacer.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatRef } from '../../../src/adapters/telegram/sender.js';
@@ -12,8 +13,7 @@ import { alertReply } from '../../../src/core/replies.js';
 import type { Reply } from '../../../src/core/reply.js';
 import type { Subscription } from '../../../src/store/store.js';
 import { parseTelegramHtml } from '../../fakes/telegram/html.js';
-import { SCALE, startHarness, type Harness } from './harness.js';
-import { scaleLimits } from '../../../src/adapters/telegram/pacer.js';
+import { startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -43,7 +43,6 @@ describe('fan-out', () => {
     const { fake, adapter } = h;
     const replies = [0, 1, 2].map((i): Reply => ({ title: [`Alert ${i}`], blocks: [[[`for everyone, part ${i}`]]] }));
     const targets = chats(200, 800_000);
-    const started = performance.now();
     await Promise.all(
       targets.map(async (chat) => {
         const to = { chat: `telegram:${chat}` };
@@ -54,7 +53,6 @@ describe('fan-out', () => {
         expect([edit.ok, third.ok]).toEqual([true, true]);
       }),
     );
-    const elapsed = performance.now() - started;
     expect(fake.limited).toBe(0);
     expect(fake.calls.filter((c) => c.status === 429)).toHaveLength(0);
     for (const chat of targets) {
@@ -64,9 +62,17 @@ describe('fan-out', () => {
         ['send', 'Alert 2'],
       ]);
     }
-    // 600 messages, at most 30 per global window (+ margin): the pacer, not luck, kept it under the limit.
-    const { global, marginMs } = scaleLimits(SCALE);
-    expect(elapsed).toBeGreaterThan((600 / global.messages - 1) * (global.windowMs + marginMs));
+  });
+
+  it("draws no 429 from a server that stalls (the first 30 requests counted 600 ms late, far beyond the margin), then catches up", async () => {
+    // Telegram's real limits: the stall is long next to the margin, whatever this machine's speed.
+    h = await startHarness({ scale: 1, latencyMs: (n) => (n < 30 ? 600 : 0) });
+    const { fake, adapter } = h;
+    const targets = chats(90, 700_000);
+    const results = await Promise.all(targets.map((chat) => adapter.deliver({ chat: `telegram:${chat}` }, { title: ['Slow'], blocks: [[['server']]] })));
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 200)).toHaveLength(90);
+    expect(fake.limited).toBe(0);
   });
 
   it('runs the outbox against 200 subscribed chats: every alert arrives once, in order, the cascade edited in place', async () => {
@@ -122,5 +128,5 @@ describe('fan-out', () => {
     const expected = [level!, ...others].map((a) => seen(alertReply(a)));
     for (const chat of targets) expect(fake.sentTo(chat).map((m) => m.text)).toEqual(expected);
     expect(store.listSubscriptions()).toHaveLength(20);
-  });
+  }, 60_000); // retry_after is in real seconds here: a loaded machine stretches the whole run
 });

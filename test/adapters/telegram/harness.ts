@@ -11,6 +11,7 @@ import type { Services } from '../../../src/service.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import type { Store } from '../../../src/store/store.js';
 import { FakeTelegram, fakeLimits } from '../../fakes/telegram/server.js';
+import type { ManualClock } from '../../alerts/clock.js';
 
 export const SCALE = 20;
 export const FIXTURE = 'fixtures/eth-2026-01-31.synthetic.jsonl';
@@ -41,6 +42,13 @@ export interface HarnessOptions {
   /** Start the adapter (default true). */
   start?: boolean;
   services?: Partial<Services>;
+  /**
+   * Run the pacer, the fake's limits and the bot's clock on this manual clock (at Telegram's real limits unless
+   * `limits` says otherwise): time then moves only when the test moves it.
+   */
+  clock?: ManualClock;
+  /** The fake answers message requests this slowly (real ms, by request number). */
+  latencyMs?: (n: number) => number;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -49,9 +57,11 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig();
   // The bot's clock stands still at the end of the day here, so the per-user command budget would never refill.
   const roomy = { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
-  const services: Services = { config: roomy, market: run.market, store, now: () => run.lastTs, ...o.services };
-  const scale = o.scale ?? SCALE;
-  const fake = await FakeTelegram.start({ limits: fakeLimits(scale) });
+  const manual = o.clock;
+  const now = manual ? () => run.lastTs + manual.now() : () => run.lastTs;
+  const services: Services = { config: roomy, market: run.market, store, now, ...o.services };
+  const scale = o.scale ?? (manual ? 1 : SCALE);
+  const fake = await FakeTelegram.start({ limits: fakeLimits(scale), ...(manual ? { clock: () => manual.now() } : {}), ...(o.latencyMs ? { latencyMs: o.latencyMs } : {}) });
   const clock = { ms: 1_000_000 };
   const adapter = createTelegramAdapter({
     token: fake.token,
@@ -60,6 +70,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     limits: o.limits ?? scaleLimits(scale),
     now: () => clock.ms,
     ...(o.webhook ? { webhook: o.webhook } : {}),
+    ...(manual ? { clock: manual } : {}),
   });
   if (o.start !== false) await adapter.start();
   return {

@@ -1,13 +1,13 @@
 /**
  * The adapter's pure parts: what each Bot API failure means, who counts as an admin (and how briefly we trust
- * Telegram's answer), message refs, and the pacer's promises (order per chat, holds after a 429, clean stop).
+ * Telegram's answer), message refs and chat keys, and how Telegram's limits scale for tests.
  */
 import { TelegramError } from 'telegraf';
 import { describe, expect, it } from 'vitest';
 import { translateError } from '../../../src/adapters/telegram/errors.js';
 import { chatIdOf, threadIdOf } from '../../../src/adapters/telegram/context.js';
-import { Pacer, TELEGRAM_LIMITS, isGroupChat, scaleLimits } from '../../../src/adapters/telegram/pacer.js';
-import { ChatAdmins, needsAdmin } from '../../../src/adapters/telegram/permissions.js';
+import { TELEGRAM_LIMITS, isGroupChat, scaleLimits } from '../../../src/adapters/telegram/pacer.js';
+import { ChatAdmins } from '../../../src/adapters/telegram/permissions.js';
 import { commandMenu } from '../../../src/adapters/telegram/register.js';
 import { formatRef, parseRef } from '../../../src/adapters/telegram/sender.js';
 import { ALL_COMMANDS } from '../../../commands/index.js';
@@ -47,16 +47,6 @@ describe('translateError', () => {
 });
 
 describe('admins', () => {
-  it('needs an admin only for commands that change settings', () => {
-    expect(needsAdmin('/level add eth 2350')).toBe(true);
-    expect(needsAdmin('/alerts@liqbot on')).toBe(true);
-    expect(needsAdmin('alerts assets eth')).toBe(true);
-    expect(needsAdmin('/alerts')).toBe(false);
-    expect(needsAdmin('/level list')).toBe(false);
-    expect(needsAdmin('/liqs eth 4h')).toBe(false);
-    expect(needsAdmin('/nonsense')).toBe(false);
-  });
-
   it('asks Telegram once per chat per minute, coalescing concurrent questions', async () => {
     let calls = 0;
     const clock = { ms: 0 };
@@ -102,6 +92,12 @@ describe('command menu', () => {
   });
 });
 
+describe('limits', () => {
+  it('scales Telegram limits uniformly, keeping the margin', () => {
+    expect(scaleLimits(10)).toEqual({ global: { messages: 30, windowMs: 100 }, chat: { messages: 1, windowMs: 100 }, group: { messages: 20, windowMs: 6_000 }, marginMs: TELEGRAM_LIMITS.marginMs });
+  });
+});
+
 describe('refs and keys', () => {
   it('round-trips message refs and refuses one of another chat', () => {
     for (const ref of [{ chatId: -100123, messageId: 5 }, { chatId: 42, messageId: 6, photo: true }, { chatId: -1, messageId: 7, chartId: 6 }]) {
@@ -123,44 +119,4 @@ describe('refs and keys', () => {
   });
 });
 
-describe('Pacer', () => {
-  const fast = { global: { messages: 100, windowMs: 50 }, chat: { messages: 1, windowMs: 40 }, group: { messages: 3, windowMs: 400 }, marginMs: 5 };
-
-  it('scales Telegram limits uniformly, keeping the margin', () => {
-    expect(scaleLimits(10)).toEqual({ global: { messages: 30, windowMs: 100 }, chat: { messages: 1, windowMs: 100 }, group: { messages: 20, windowMs: 6_000 }, marginMs: TELEGRAM_LIMITS.marginMs });
-  });
-
-  it('sends a chat its messages in order, one per window; a group at most `messages` per group window', async () => {
-    const pacer = new Pacer(fast);
-    const times: Record<string, number[]> = { p: [], g: [] };
-    const stamp = (k: string) => async () => void times[k]!.push(performance.now());
-    await Promise.all([...Array.from({ length: 4 }, () => pacer.run(7, 'alert', stamp('p'))), ...Array.from({ length: 4 }, () => pacer.run(-7, 'alert', stamp('g')))]);
-    await pacer.stop();
-    const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]!);
-    for (const g of gaps(times.p!)) expect(g).toBeGreaterThanOrEqual(40);
-    // the 4th group message waits for the first token to come back (400 ms + margin)
-    expect(times.g![3]! - times.g![0]!).toBeGreaterThanOrEqual(400);
-  });
-
-  it('holds a chat after a 429 without holding the others', async () => {
-    const pacer = new Pacer(fast);
-    pacer.holdChat(1, 300);
-    const t0 = performance.now();
-    let other = 0;
-    const held = pacer.run(1, 'alert', async () => performance.now() - t0);
-    await pacer.run(2, 'alert', async () => void (other = performance.now() - t0));
-    expect(other).toBeLessThan(250);
-    expect(await held).toBeGreaterThanOrEqual(300);
-    await pacer.stop();
-  });
-
-  it('stop() rejects what still waits and refuses new sends', async () => {
-    const pacer = new Pacer(fast);
-    await pacer.run(3, 'alert', async () => 1);
-    pacer.holdChat(3, 60_000);
-    const waiting = pacer.run(3, 'alert', async () => 2).catch((e: unknown) => e);
-    await pacer.stop();
-    expect(String(await waiting)).toMatch(/stopped/);
-    await expect(pacer.run(3, 'alert', async () => 3)).rejects.toThrow(/stopped/);
-  });
-});
+// The pacer is specified on a manual clock in pacer.test.ts.

@@ -129,6 +129,13 @@ export interface FakeTelegramOptions {
   username?: string;
   /** Limits enforced (default: Telegram's, `fakeLimits(1)`). */
   limits?: FakeLimits;
+  /** The clock requests are stamped and limits measured with (default `performance.now`): tests pass a manual one. */
+  clock?: () => number;
+  /**
+   * A slow server: how long (real ms) a message request waits before Telegram looks at it. Its arrival, for the
+   * limits, is when it is looked at, as on a busy Telegram; the answer follows at once.
+   */
+  latencyMs?: (n: number) => number;
 }
 
 export class FakeTelegram {
@@ -155,6 +162,9 @@ export class FakeTelegram {
   private pollers: { offset: number; limit: number; done: (u: unknown[]) => void; timer: NodeJS.Timeout }[] = [];
   private readonly changed = new Set<() => void>();
   private closed = false;
+  private readonly clock: () => number;
+  private readonly latencyMs: ((n: number) => number) | undefined;
+  private slowed = 0;
 
   private constructor(
     private readonly server: http.Server,
@@ -163,7 +173,9 @@ export class FakeTelegram {
     this.token = opts.token ?? '123456:TEST-token-for-the-fake';
     this.bot = { id: Number(this.token.split(':')[0]) || 123456, is_bot: true, first_name: 'liqbot', username: opts.username ?? 'liqbot_test_bot' };
     this.limits = opts.limits ?? fakeLimits(1);
-    server.on('request', (req, res) => void this.handle(req, res, performance.now()));
+    this.clock = opts.clock ?? (() => performance.now());
+    this.latencyMs = opts.latencyMs;
+    server.on('request', (req, res) => void this.handle(req, res));
   }
 
   static async start(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
@@ -297,11 +309,14 @@ export class FakeTelegram {
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse, at: number): Promise<void> {
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
+    const slow = this.latencyMs && MESSAGE_METHODS.test(m?.[2] ?? '') ? this.latencyMs(this.slowed++) : 0;
+    if (slow > 0) await new Promise((resolve) => setTimeout(resolve, slow));
+    const at = this.clock();
     if (!m || m[1] !== this.token) return this.reply(res, { method: m?.[2] ?? '?', params: {}, at, status: 404 }, new ApiError(404, 'Not Found'));
     const method = m[2]!;
     let params: Params = {};

@@ -1,0 +1,146 @@
+/**
+ * The Telegram pacer on a manual clock: tokens come back one window after Telegram *answered* (so a slow server
+ * or a slow machine can never squeeze two windows together), a chat's own order (the rest of a reply, then alerts,
+ * then members in turn), chats with someone waiting before alert fan-out, holds after a 429, and a clean stop.
+ * Every time below is fake time; nothing depends on the machine's speed.
+ */
+import { describe, expect, it } from 'vitest';
+import { Pacer, type TelegramLimits } from '../../../src/adapters/telegram/pacer.js';
+import { ManualClock, settle } from '../../alerts/clock.js';
+
+const limits = (o: Partial<TelegramLimits> = {}): TelegramLimits => ({
+  global: { messages: 30, windowMs: 1000 },
+  chat: { messages: 1, windowMs: 1000 },
+  group: { messages: 20, windowMs: 60_000 },
+  marginMs: 0,
+  ...o,
+});
+
+/** A send that Telegram answers `latencyMs` of fake time after it started; records when it started. */
+function server(clock: ManualClock, latencyMs = 0) {
+  const started: { name: string; at: number }[] = [];
+  const send = (name: string) => () =>
+    new Promise<string>((resolve) => {
+      started.push({ name, at: clock.now() });
+      if (latencyMs === 0) resolve(name);
+      else clock.after(latencyMs, () => resolve(name));
+    });
+  return { started, send, names: () => started.map((s) => s.name) };
+}
+
+describe('tokens come back after the answer', () => {
+  it('a slow server (800 ms per answer) gets 30 messages, then the next 30 only a full window after the answers', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits(), clock);
+    const tg = server(clock, 800);
+    const done = Array.from({ length: 90 }, (_, i) => pacer.run(1000 + i, 'alert', tg.send(`m${i}`)));
+    await clock.advance(10_000);
+    await Promise.all(done);
+    const at = tg.started.map((s) => s.at);
+    expect(at.filter((t) => t === 0)).toHaveLength(30);
+    expect(at.filter((t) => t === 1800)).toHaveLength(30);
+    expect(at.filter((t) => t === 3600)).toHaveLength(30);
+    // Telegram sees each request no later than it answers it: no 1-second window of arrivals holds more than 30.
+    for (const t of at) expect(at.filter((x) => x >= t && x < t + 1000).length).toBeLessThanOrEqual(30);
+    await pacer.stop();
+  });
+
+  it('counts the window from the answer, not from when the request left', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits({ global: { messages: 2, windowMs: 1000 }, marginMs: 50 }), clock);
+    const tg = server(clock, 500);
+    void pacer.run(1, 'alert', tg.send('a'));
+    void pacer.run(2, 'alert', tg.send('b'));
+    void pacer.run(3, 'alert', tg.send('c'));
+    await clock.advance(1_400);
+    expect(tg.names()).toEqual(['a', 'b']); // 1,000 ms after they left, but only 900 after the answers
+    await clock.advance(150);
+    expect(tg.started.at(-1)).toEqual({ name: 'c', at: 1_550 }); // answered at 500, + 1,000 window + 50 margin
+    await pacer.stop();
+  });
+
+  it('a group gets at most its `messages` per group window, each chat one per chat window', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits({ chat: { messages: 1, windowMs: 40 }, group: { messages: 3, windowMs: 400 }, marginMs: 5 }), clock);
+    const tg = server(clock);
+    const sent = Array.from({ length: 4 }, (_, i) => pacer.run(-7, 'alert', tg.send(`g${i}`)));
+    await clock.advance(1_000);
+    await Promise.all(sent);
+    expect(tg.started.map((s) => s.at)).toEqual([0, 45, 90, 405]);
+    await pacer.stop();
+  });
+});
+
+describe('who goes first', () => {
+  it("in a chat: an alert before members' replies, and members in turn, so a spammer never queues ahead of the admin", async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits(), clock);
+    const tg = server(clock);
+    const all = [pacer.run(-5, 'reply', tg.send('spam1'), 'spammer')];
+    for (let i = 2; i <= 5; i++) all.push(pacer.run(-5, 'reply', tg.send(`spam${i}`), 'spammer'));
+    all.push(pacer.run(-5, 'reply', tg.send('admin'), 'admin'));
+    all.push(pacer.run(-5, 'alert', tg.send('alert')));
+    await clock.advance(10_000);
+    await Promise.all(all);
+    expect(tg.names()).toEqual(['spam1', 'alert', 'spam2', 'admin', 'spam3', 'spam4', 'spam5']);
+    expect(tg.started.find((s) => s.name === 'admin')!.at).toBe(3000);
+    await pacer.stop();
+  });
+
+  it('keeps the parts of one reply together: the next part goes before an alert that came meanwhile', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits(), clock);
+    const tg = server(clock, 100);
+    const reply = pacer.run(8, 'reply', tg.send('part1'), 'u').then(() => pacer.run(8, 'continuation', tg.send('part2'), 'u'));
+    const alert = pacer.run(8, 'alert', tg.send('alert'));
+    await clock.advance(10_000);
+    await Promise.all([reply, alert]);
+    expect(tg.names()).toEqual(['part1', 'part2', 'alert']);
+    await pacer.stop();
+  });
+
+  it('across chats: a chat where someone waits for an answer goes before the alert fan-out', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits({ global: { messages: 1, windowMs: 1000 } }), clock);
+    const tg = server(clock);
+    const all = [1, 2, 3, 4].map((c) => pacer.run(c, 'alert', tg.send(`alert${c}`)));
+    all.push(pacer.run(-9, 'reply', tg.send('reply'), 'admin'));
+    await clock.advance(10_000);
+    await Promise.all(all);
+    expect(tg.names()).toEqual(['alert1', 'reply', 'alert2', 'alert3', 'alert4']);
+    await pacer.stop();
+  });
+});
+
+describe('holds and stopping', () => {
+  it('holds a chat after a 429 without holding the others', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits(), clock);
+    const tg = server(clock);
+    pacer.holdChat(1, 300);
+    const held = pacer.run(1, 'alert', tg.send('held'));
+    const other = pacer.run(2, 'alert', tg.send('other'));
+    await clock.advance(1_000);
+    await Promise.all([held, other]);
+    expect(tg.started).toEqual([
+      { name: 'other', at: 0 },
+      { name: 'held', at: 300 },
+    ]);
+    await pacer.stop();
+  });
+
+  it('stop() rejects what still waits and refuses new sends; what was answered stays answered', async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer(limits(), clock);
+    const tg = server(clock);
+    expect(await pacer.run(3, 'alert', tg.send('first'))).toBe('first');
+    const waiting = pacer.run(3, 'alert', tg.send('second')).catch((e: unknown) => e);
+    await settle();
+    expect(pacer.queued()).toBe(1);
+    await pacer.stop();
+    expect(String(await waiting)).toMatch(/stopped/);
+    await expect(pacer.run(3, 'alert', tg.send('third'))).rejects.toThrow(/stopped/);
+    expect(tg.names()).toEqual(['first']);
+    expect(clock.pending).toBe(0);
+  });
+});
