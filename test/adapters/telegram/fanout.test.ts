@@ -118,7 +118,7 @@ describe('fan-out', () => {
     const [, , level] = threeAlerts(h.run.alerts);
     const others = h.run.alerts.filter((a) => a.kind === 'level_break' && a.key !== level!.key).slice(0, 1);
     outbox.publish([level!, ...others]);
-    await fake.waitFor(() => outbox.pending() === 0, 'the outbox to drain', 20_000);
+    await fake.waitFor(() => outbox.pending() === 0, 'the outbox to drain', 55_000);
     await outbox.idle();
     await outbox.stop();
     clear();
