@@ -20,8 +20,9 @@ export class StatusBoard {
     sampled: boolean,
     private readonly sink: FeedSink,
     private readonly now: () => number,
+    polledEveryMs?: number,
   ) {
-    this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0 };
+    this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0, ...(polledEveryMs ? { polledEveryMs } : {}) };
   }
 
   set(part: string, state: FeedState, error?: string): void {
