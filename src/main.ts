@@ -121,8 +121,17 @@ async function start(argv: string[]): Promise<number> {
     feeds = await startFeeds({
       config,
       dataDir: env.dataDir,
-      sink: { event: (e) => bot.ingest(e), gap: (g) => bot.gap(g), status: (s) => log.debug(s, 'feed status') },
+      sink: {
+        event: (e) => bot.ingest(e),
+        gap: (g) => bot.gap(g),
+        status: (s) => {
+          bot.market.feeds.update(s);
+          log.debug(s, 'feed status');
+        },
+      },
     });
+    // Replies name every venue from the start, including those still connecting.
+    for (const s of feeds.statuses()) bot.market.feeds.update(s);
     const { startLeveragePolling } = await import('./feeds/leverage.js');
     leverage = await startLeveragePolling({ config, intervalMs: 300_000, sink: { event: (e) => bot.ingest(e) } });
   }

@@ -13,6 +13,7 @@ import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
 import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
 import { isSampled } from './venues.js';
+import { FeedBoard, type FeedHealth } from './coverage.js';
 
 const HOUR = 3_600_000;
 
@@ -61,6 +62,8 @@ export interface Coverage {
   sampled: string[];
   gaps: Gap[];
   synthetic: boolean;
+  /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline. */
+  feeds?: FeedHealth[];
 }
 
 export interface CascadeRecord {
@@ -134,6 +137,8 @@ export class Market {
   readonly levels: LevelBook;
   readonly cascades: CascadeDetector;
   readonly leverage = new Leverage();
+  /** The live feeds' states (empty offline), for coverage. */
+  readonly feeds = new FeedBoard();
   /** Event time: the latest moment the engine has seen. */
   clock = -Infinity;
   synthetic = false;
@@ -458,11 +463,13 @@ export class Market {
   private coverage(assets: string[], from: number, to: number, fed: Iterable<string>): Coverage {
     const exchanges = [...new Set(fed)].sort();
     const all = new Set(assets.flatMap((a) => [...(this.seenExchanges.get(a) ?? [])]));
+    const feeds = this.feeds.list();
     return {
       exchanges,
       sampled: exchanges.filter(isSampled),
       gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
       synthetic: this.synthetic,
+      ...(feeds.length ? { feeds } : {}),
     };
   }
 

@@ -62,3 +62,9 @@ export class StatusBoard {
     this.sink.status(this.snapshot());
   }
 }
+
+/**
+ * The feeds as `/healthz` should report them: ok when every exchange's liquidation feed is live, degraded
+ * when some are down or still connecting, failing when none is live. For the ops health registry to read.
+ */
+export { feedsHealth, type FeedsHealth } from '../core/coverage.js';
