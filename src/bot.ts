@@ -62,7 +62,10 @@ export class LiqBot implements Services {
   restore(): void {
     const now = this.now();
     const from = Math.floor((now - 8 * DAY) / DAY) * DAY;
-    for (const t of this.store.liquidationTotals()) this.market.history.addVendor(t);
+    for (const t of this.store.liquidationTotals()) {
+      this.market.history.addVendor(t);
+      this.market.hourly.add(t);
+    }
     for (const d of this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
     let n = 0;
     for (const e of this.store.eventsSince(from)) {

@@ -29,6 +29,8 @@ const schema = z.object({
   LIQBOT_CONFIG: optional,
   LIQBOT_HTTP_PORT: port,
   LIQBOT_DATA_DIR: optional,
+  COINALYZE_API_KEY: optional,
+  COINALYZE_BASE_URL: url,
 });
 
 export interface Env {
@@ -38,6 +40,8 @@ export interface Env {
   dataDir: string;
   configPath?: string;
   httpPort?: number;
+  /** Vendor hourly liquidation totals (optional). */
+  coinalyze?: { apiKey: string; baseUrl?: string };
 }
 
 let cached: Env | undefined;
@@ -69,7 +73,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (e.DISCORD_API_BASE) out.discord.apiBase = e.DISCORD_API_BASE;
     if (e.DISCORD_SHARDS) out.discord.shards = e.DISCORD_SHARDS === 'auto' ? 'auto' : Number(e.DISCORD_SHARDS);
   }
-  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET);
+  if (e.COINALYZE_API_KEY) {
+    out.coinalyze = { apiKey: e.COINALYZE_API_KEY };
+    if (e.COINALYZE_BASE_URL) out.coinalyze.baseUrl = e.COINALYZE_BASE_URL;
+  }
+  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
   return Object.freeze(out);
 }
 

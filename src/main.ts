@@ -114,6 +114,7 @@ async function start(argv: string[]): Promise<number> {
   let feeds: { stop(): Promise<void>; statuses(): import('./feeds/contract.js').FeedStatus[] } | undefined;
   let replayDone: Promise<void> | undefined;
   let leverage: { stop(): Promise<void> } | undefined;
+  let vendor: { stop(): Promise<void> } | undefined;
   if (values.replay) {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
@@ -132,6 +133,10 @@ async function start(argv: string[]): Promise<number> {
     });
     // Replies name every venue from the start, including those still connecting.
     for (const s of feeds.statuses()) bot.market.feeds.update(s);
+    if (env.coinalyze) {
+      const { startVendorPolling } = await import('./feeds/vendor.js');
+      vendor = await startVendorPolling({ ...env.coinalyze, assets: config.assets, sink: { event: (e) => bot.ingest(e) } });
+    }
     const { startLeveragePolling } = await import('./feeds/leverage.js');
     leverage = await startLeveragePolling({ config, intervalMs: 300_000, sink: { event: (e) => bot.ingest(e) } });
   }
@@ -152,6 +157,7 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(pruner);
   await feeds?.stop();
   await leverage?.stop();
+  await vendor?.stop();
   await replayDone;
   bot.flush();
   // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their

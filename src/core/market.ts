@@ -14,6 +14,7 @@ import { Leverage } from './leverage.js';
 import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
 import { isSampled } from './venues.js';
 import { FeedBoard, type FeedHealth } from './coverage.js';
+import { HourlyTotals } from './hourly-totals.js';
 
 const HOUR = 3_600_000;
 
@@ -53,6 +54,8 @@ export interface ExchangeShare {
   /** Share of the asset's total, 0..1. */
   share: number;
   sampled: boolean;
+  /** From a vendor's hourly totals: the venue had no single orders in this window. */
+  hourly?: boolean;
 }
 
 export interface Coverage {
@@ -64,6 +67,8 @@ export interface Coverage {
   synthetic: boolean;
   /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline. */
   feeds?: FeedHealth[];
+  /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
+  hourly?: string[];
 }
 
 export interface CascadeRecord {
@@ -139,6 +144,8 @@ export class Market {
   readonly leverage = new Leverage();
   /** The live feeds' states (empty offline), for coverage. */
   readonly feeds = new FeedBoard();
+  /** Vendor hourly totals per venue, for windows where a venue has no single orders. */
+  readonly hourly = new HourlyTotals();
   /** Event time: the latest moment the engine has seen. */
   clock = -Infinity;
   synthetic = false;
@@ -236,6 +243,7 @@ export class Market {
       }
       case 'liquidation_total':
         this.history.addVendor(e);
+        this.hourly.add(e);
         this.thresholdCache.clear();
         break;
       case 'level':
@@ -483,28 +491,46 @@ export class Market {
       const sum = v.longUsd + v.shortUsd;
       byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
     }
+    // Venues without a single order in the window count with their vendor hourly totals, marked as such.
+    const hourly: string[] = [];
+    let longUsd = t.longUsd, shortUsd = t.shortUsd;
+    for (const [ex, v] of this.hourly.window(asset, from, to)) {
+      if (t.byExchange.has(ex)) continue;
+      hourly.push(ex);
+      longUsd += v.longUsd;
+      shortUsd += v.shortUsd;
+      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: v.longUsd + v.shortUsd, share: 0, sampled: false, hourly: true };
+    }
+    if (hourly.length) {
+      const all = longUsd + shortUsd;
+      for (const v of Object.values(byExchange)) v.share = all > 0 ? v.totalUsd / all : 0;
+      const sorted = Object.entries(byExchange).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
+      for (const k of Object.keys(byExchange)) delete byExchange[k];
+      for (const [k, v] of sorted) byExchange[k] = v;
+    }
     const s: LiquidationSummary = {
       asset,
       window,
       windowMs,
       from,
       to,
-      longUsd: t.longUsd,
-      shortUsd: t.shortUsd,
-      totalUsd: total,
+      longUsd,
+      shortUsd,
+      totalUsd: longUsd + shortUsd,
       count: t.count,
       byExchange,
       largest: this.buckets.largest(asset, from, to, this.settings.summary.largest),
       cascades: this.cascadesBetween(asset, from, to),
       coverage: this.coverage([asset], from, to, t.byExchange.keys()),
     };
+    if (hourly.length) s.coverage.hourly = hourly.sort();
     const r = this.prices.range(asset, from, to);
     if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
     const lev = leverageSnapshot(this.leverage, asset, from, to);
     if (lev) s.leverage = lev;
-    if (total > 0 && windowMs <= DAY) {
-      const side: PositionSide = t.longUsd >= t.shortUsd ? 'long' : 'short';
-      const ranking = this.history.rank(asset, side, side === 'long' ? t.longUsd : t.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);
+    if (s.totalUsd > 0 && windowMs <= DAY) {
+      const side: PositionSide = s.longUsd >= s.shortUsd ? 'long' : 'short';
+      const ranking = this.history.rank(asset, side, side === 'long' ? s.longUsd : s.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);
       if (ranking) s.ranking = ranking;
     }
     return s;

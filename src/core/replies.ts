@@ -25,6 +25,7 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   const source = (e: string) => `${venue(e, c.sampled.includes(e))}${polled.has(e) ? ` (polled ${duration(polled.get(e)!)})` : ''}`;
   if (c.exchanges.length) parts.push(`Sources: ${c.exchanges.map(source).join(', ')}`);
   if (c.sampled.length) parts.push('*sampled stream: a lower bound');
+  if (c.hourly?.length) parts.push(`hourly vendor totals only: ${names(c.hourly)}`);
   const notLive = (c.feeds ?? []).filter((f) => f.state !== 'live');
   if (notLive.length) parts.push(notLive.map((f) => `${venueName(f.exchange)} ${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`).join(', '));
   for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
@@ -64,7 +65,8 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
 function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
   const sampled = exchanges.filter((e) => c.sampled.includes(e));
   const gapped = exchanges.some((e) => c.gaps.some((g) => g.exchange === e));
-  return !gapped && (sampled.length === 0 || sampled.length === exchanges.length);
+  const hourly = exchanges.filter((e) => c.hourly?.includes(e));
+  return !gapped && (sampled.length === 0 || sampled.length === exchanges.length) && (hourly.length === 0 || hourly.length === exchanges.length);
 }
 
 export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): string | undefined {
@@ -134,7 +136,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const venues = Object.entries(s.byExchange);
   const exLines: Line[] = venues.map(([ex, v]) => [
     b(venue(ex, v.sampled)),
-    ` ${usd(v.totalUsd)} · ${share(v.share)}`,
+    ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`,
     toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
   ]);
   const binance = venues.filter(([ex]) => ex.startsWith('binance')).reduce((a, [, v]) => a + v.share, 0);
@@ -142,7 +144,11 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     // A share is a conclusion only when every venue compared was counted the same way.
     if (coveredAlike(venues.map(([ex]) => ex), s.coverage)) exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
     else {
-      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled) ? 'its stream is sampled (a lower bound)' : 'some venues have gaps in this window';
+      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled)
+        ? 'its stream is sampled (a lower bound)'
+        : venues.some(([, v]) => v.hourly)
+          ? 'some venues are counted from hourly vendor totals'
+          : 'some venues have gaps in this window';
       exLines.push([toned(`Binance ${share(binance)} of what the feeds saw; ${why}, so this share alone does not say where the leverage sat.`, 'muted')]);
     }
   }

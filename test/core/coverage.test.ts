@@ -95,3 +95,27 @@ describe('feedsHealth (for /healthz)', () => {
     expect(feedsHealth([live('bybit', T), { ...down('bybit', T), stream: 'prices' }]).state).toBe('ok');
   });
 });
+
+describe('vendor hourly totals in a window', () => {
+  it('count a venue without single orders, labelled, and keep the share conclusion out', () => {
+    const m = market([live('bybit', T - 5 * H), live('gate', T - 5 * H)]);
+    liq(m, 'bybit', T - 30 * 60_000, 14e6);
+    liq(m, 'gate', T - 20 * 60_000, 5e6);
+    liq(m, 'binance-complete', T - 10 * 60_000, 1e6);
+    m.ingest({ type: 'liquidation_total', ts: T - 2 * H, period: '1h', asset: 'ETH', side: 'long', usd: 6e6, exchange: 'bitget' });
+    m.ingest({ type: 'liquidation_total', ts: T - 2 * H, period: '1h', asset: 'ETH', side: 'short', usd: 1e6, exchange: 'bitget' });
+    // An hour outside the window, and a venue with single orders: neither is added.
+    m.ingest({ type: 'liquidation_total', ts: T - 30 * H, period: '1h', asset: 'ETH', side: 'long', usd: 50e6, exchange: 'bitget' });
+    m.ingest({ type: 'liquidation_total', ts: T - 2 * H, period: '1h', asset: 'ETH', side: 'long', usd: 99e6, exchange: 'bybit' });
+    const s = m.summary('ETH', '4h', 4 * H, T);
+    expect(s.totalUsd).toBe(27e6);
+    expect(s.byExchange.bitget).toEqual({ longUsd: 6e6, shortUsd: 1e6, totalUsd: 7e6, share: 7e6 / 27e6, sampled: false, hourly: true });
+    expect(Object.keys(s.byExchange)).toEqual(['bybit', 'bitget', 'gate', 'binance-complete']);
+    expect(s.coverage.hourly).toEqual(['bitget']);
+    const t = replyText(summaryReply(s, ['4h']));
+    expect(t).toContain('Bitget $7M · 26% (hourly totals)');
+    expect(t).toContain('hourly vendor totals only: Bitget');
+    expect(t).not.toContain('the leverage sat elsewhere');
+    expect(t).toContain('some venues are counted from hourly vendor totals');
+  });
+});
