@@ -10,7 +10,6 @@ import { exchangeId, startVendorPolling, type VendorPolling } from '../../src/fe
 import { FakeCoinalyze } from '../fakes/vendors/coinalyze.js';
 import { waitFor } from './helpers.js';
 
-const H = 3_600_000;
 const T = Date.UTC(2026, 0, 31, 16, 20);
 const quiet = { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined };
 

@@ -29,9 +29,9 @@ export class FakeHistoryServer {
   ) {}
 
   static async start(venue: Venue): Promise<FakeHistoryServer> {
-    let self: FakeHistoryServer | undefined;
-    const server = createServer((req, res) => self!.answer(req.url ?? '/', res));
-    self = new FakeHistoryServer(server, venue);
+    const ref: { self?: FakeHistoryServer } = {};
+    const server = createServer((req, res) => ref.self!.answer(req.url ?? '/', res));
+    const self = (ref.self = new FakeHistoryServer(server, venue));
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
     return self;
   }

@@ -23,8 +23,9 @@ export class FakeCoinalyze {
   private constructor(private readonly server: Server, readonly apiKey: string) {}
 
   static async start(apiKey = 'test-key'): Promise<FakeCoinalyze> {
-    let self: FakeCoinalyze | undefined;
+    const ref: { self?: FakeCoinalyze } = {};
     const server = createServer((req, res) => {
+      const self = ref.self;
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const key = req.headers['api_key'];
       self!.requests.push({ path: url.pathname, query: url.searchParams, apiKey: typeof key === 'string' ? key : undefined });
@@ -43,7 +44,7 @@ export class FakeCoinalyze {
       }
       json(404, { message: 'not found' });
     });
-    self = new FakeCoinalyze(server, apiKey);
+    const self = (ref.self = new FakeCoinalyze(server, apiKey));
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
     return self;
   }
