@@ -105,6 +105,11 @@ export interface LiquidationSummary extends WindowSummary {
   cascades: CascadeRecord[];
   /** Open interest and funding now and over the window, when known. */
   leverage?: LeverageSnapshot;
+  /**
+   * Windows longer than a day: full days without single orders counted from stored daily/hourly totals
+   * (vendor history, not split by exchange); `orders` are the days (UTC midnight ms) that had single orders.
+   */
+  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number };
 }
 
 export interface MarketSummary extends WindowSummary {
@@ -524,6 +529,7 @@ export class Market {
       coverage: this.coverage([asset], from, to, t.byExchange.keys()),
     };
     if (hourly.length) s.coverage.hourly = hourly.sort();
+    if (windowMs > DAY) this.addStoredDays(s);
     const r = this.prices.range(asset, from, to);
     if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
     const lev = leverageSnapshot(this.leverage, asset, from, to);
@@ -534,6 +540,31 @@ export class Market {
       if (ranking) s.ranking = ranking;
     }
     return s;
+  }
+
+  /** Full days of a long window that have no single orders take their stored totals (ranking history), said as such. */
+  private addStoredDays(s: LiquidationSummary): void {
+    const orders: number[] = [], totals: number[] = [];
+    let longUsd = 0, shortUsd = 0;
+    for (let day = Math.floor(s.from / DAY) * DAY; day < s.to; day += DAY) {
+      const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
+      if (hasOrders) {
+        orders.push(day);
+        continue;
+      }
+      // Only whole days inside the window: a day's total cannot be cut at the window's edge.
+      if (day < s.from || day + DAY > s.to) continue;
+      const long = this.history.dayTotal(s.asset, 'long', day), short = this.history.dayTotal(s.asset, 'short', day);
+      if (long + short <= 0) continue;
+      totals.push(day);
+      longUsd += long;
+      shortUsd += short;
+    }
+    if (!totals.length) return;
+    s.days = { orders, totals, longUsd, shortUsd };
+    s.longUsd += longUsd;
+    s.shortUsd += shortUsd;
+    s.totalUsd += longUsd + shortUsd;
   }
 
   /** `/liqs` with no asset: the market-wide view over every known asset. */

@@ -104,6 +104,19 @@ function cascadeLine(c: CascadeRecord): Line {
   return [toned(`${c.side === 'long' ? 'Long' : 'Short'} cascade ${when}: ${usd(c.usd)}${where}`, tone(c.side))];
 }
 
+/** Consecutive days as ranges: "Jan 25–30, Feb 2". */
+function dayRanges(days: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < days.length; ) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1]! - days[j]! === 86_400_000) j++;
+    const a = day(days[i]!), z = day(days[j]!);
+    out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
@@ -127,6 +140,11 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     };
   }
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} orders)`], splitLine(s.longUsd, s.shortUsd)];
+  if (s.days) {
+    // Say which days are single orders and which are stored totals: they are not counted the same way.
+    const fromOrders = s.days.orders.length ? `; ${dayRanges(s.days.orders)} from single orders` : '';
+    head.push([toned(`${dayRanges(s.days.totals)} from stored daily totals (${usd(s.days.longUsd + s.days.shortUsd)}, not split by exchange)${fromOrders}`, 'muted')]);
+  }
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
@@ -149,10 +167,10 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
         : venues.some(([, v]) => v.hourly)
           ? 'some venues are counted from hourly vendor totals'
           : 'some venues have gaps in this window';
-      exLines.push([toned(`Binance ${share(binance)} of what the feeds saw; ${why}, so this share alone does not say where the leverage sat.`, 'muted')]);
+      exLines.push([toned(`Binance ${share(binance)} of the liquidations counted; ${why}, so this share alone does not say where the leverage sat.`, 'muted')]);
     }
   }
-  fields.push({ name: 'By exchange', value: exLines });
+  fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });
   if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
   if (s.largest.length) {
     fields.push({

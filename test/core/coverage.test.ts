@@ -62,7 +62,7 @@ describe('shares', () => {
     liq(m, 'gate', T - 10 * 60_000, 5e6);
     const t = replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']));
     expect(t).not.toContain('the leverage sat elsewhere.');
-    expect(t).toContain('Binance 5% of what the feeds saw; its stream is sampled (a lower bound), so this share alone does not say where the leverage sat.');
+    expect(t).toContain('Binance 5% of the liquidations counted; its stream is sampled (a lower bound), so this share alone does not say where the leverage sat.');
     expect(t).toContain('Sources: Binance*, Bybit, Gate (polled 10s)');
   });
 
@@ -117,5 +117,27 @@ describe('vendor hourly totals in a window', () => {
     expect(t).toContain('hourly vendor totals only: Bitget');
     expect(t).not.toContain('the leverage sat elsewhere');
     expect(t).toContain('some venues are counted from hourly vendor totals');
+  });
+});
+
+describe('7d', () => {
+  it('counts full days without single orders from stored daily totals and says which days come from which', () => {
+    const D = 86_400_000;
+    const end = Date.UTC(2026, 0, 31, 23, 59);
+    const m = new Market(buildConfig({ exchanges: ['bybit'], assets: ['ETH'] }));
+    for (let d = 24; d <= 30; d++) {
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2026, 0, d), period: '1d', asset: 'ETH', side: 'long', usd: 10e6 });
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2026, 0, d), period: '1d', asset: 'ETH', side: 'short', usd: 5e6 });
+    }
+    liq(m, 'bybit', Date.UTC(2026, 0, 31, 14), 40e6);
+    const s = m.summary('ETH', '7d', 7 * D, end);
+    // Jan 24 is cut by the window's start (23:59): left out rather than counted whole. Jan 25–30: 6 × $15M.
+    expect(s.days).toEqual({ orders: [Date.UTC(2026, 0, 31)], totals: [25, 26, 27, 28, 29, 30].map((d) => Date.UTC(2026, 0, d)), longUsd: 60e6, shortUsd: 30e6 });
+    expect(s.totalUsd).toBe(130e6);
+    const t = replyText(summaryReply(s, ['7d']));
+    expect(t).toContain('Jan 25–30 from stored daily totals ($90M, not split by exchange); Jan 31 from single orders');
+    expect(t).toContain('By exchange (Jan 31, single orders)');
+    // A day window is unchanged.
+    expect(m.summary('ETH', '24h', D, end).days).toBeUndefined();
   });
 });
