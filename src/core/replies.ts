@@ -162,12 +162,9 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     // A share is a conclusion only when every venue compared was counted the same way.
     if (coveredAlike(venues.map(([ex]) => ex), s.coverage)) exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
     else {
-      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled)
-        ? 'its stream is sampled (a lower bound)'
-        : venues.some(([, v]) => v.hourly)
-          ? 'some venues are counted from hourly vendor totals'
-          : 'some venues have gaps in this window';
-      exLines.push([toned(`Binance ${share(binance)} of the liquidations counted; ${why}, so this share alone does not say where the leverage sat.`, 'muted')]);
+      // Short on purpose: the /liqs reply must still fit a chart's caption.
+      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled) ? 'a lower bound (sampled)' : venues.some(([, v]) => v.hourly) ? 'next to hourly totals' : 'with gaps';
+      exLines.push([toned(`Binance ${share(binance)}: ${why}, no conclusion.`, 'muted')]);
     }
   }
   fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });

@@ -33,7 +33,7 @@ describe('/liqs', () => {
     expect(t).toContain('ETH liquidations · 24h');
     expect(t).toMatch(/Longs \$48\d(\.\d)?M/);
     // Binance's stream is sampled and Bybit's complete: its 8% is reported, not turned into a conclusion.
-    expect(t).toContain('Binance 8% of the liquidations counted; its stream is sampled (a lower bound)');
+    expect(t).toContain('Binance 8%: a lower bound (sampled), no conclusion.');
     expect(t).not.toContain('the leverage sat elsewhere');
     expect(r.buttons?.map((b) => b.command)).toEqual(['liqs ETH 1h', 'liqs ETH 4h', 'liqs ETH 24h', 'liqs ETH 7d']);
     expect(r.buttons?.find((b) => b.active)?.label).toBe('24h');

@@ -62,7 +62,7 @@ describe('shares', () => {
     liq(m, 'gate', T - 10 * 60_000, 5e6);
     const t = replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']));
     expect(t).not.toContain('the leverage sat elsewhere.');
-    expect(t).toContain('Binance 5% of the liquidations counted; its stream is sampled (a lower bound), so this share alone does not say where the leverage sat.');
+    expect(t).toContain('Binance 5%: a lower bound (sampled), no conclusion.');
     expect(t).toContain('Sources: Binance*, Bybit, Gate (polled 10s)');
   });
 
@@ -116,7 +116,7 @@ describe('vendor hourly totals in a window', () => {
     expect(t).toContain('Bitget $7M · 26% (hourly totals)');
     expect(t).toContain('hourly vendor totals only: Bitget');
     expect(t).not.toContain('the leverage sat elsewhere');
-    expect(t).toContain('some venues are counted from hourly vendor totals');
+    expect(t).toContain('Binance 5%: next to hourly totals, no conclusion.');
   });
 });
 
