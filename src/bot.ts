@@ -5,13 +5,14 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
-import type { MarketEvent } from './core/events.js';
+import { implausible, type Implausible, type MarketEvent } from './core/events.js';
 import { DAY } from './core/history.js';
 import { Market, type Gap } from './core/market.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
-import type { Store } from './store/store.js';
+import type { LevelDef, LevelState, Store } from './store/store.js';
+import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
 import { alertReply } from './core/replies.js';
 import type { Reply } from './core/reply.js';
@@ -29,6 +30,21 @@ export interface BotOptions {
   /** Events are written to the store in batches of this many (or on `flush`). */
   batchSize?: number;
   outbox?: Partial<OutboxOptions>;
+  /**
+   * How far an event's time may be from `now` (ms) in live mode: further ones are dropped and counted (a
+   * liquidation stamped years ahead must not move the market clock). `false` for rehearsals, which run on
+   * the recording's time. Default 5 minutes.
+   */
+  clockSkewMs?: number | false;
+}
+
+/** Events kept in memory at most while the store refuses them (the oldest are given up first). */
+export const MAX_HELD_EVENTS = 100_000;
+
+/** What the bot reports about its store: the fault state plus the events it dropped as implausible. */
+export interface BotHealth {
+  store: StoreHealth;
+  rejected: Record<Implausible, number>;
 }
 
 export class LiqBot implements Services {
@@ -39,8 +55,20 @@ export class LiqBot implements Services {
   readonly charts?: ChartService;
   readonly now: () => number;
   /** Counters for metrics. */
-  readonly stats = { events: 0, duplicates: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>() };
+  readonly stats = {
+    events: 0, duplicates: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>(),
+    /** Well-formed events dropped as implausible, by reason. */
+    rejected: { future: 0, stale: 0, absurd_size: 0, absurd_price: 0 } as Record<Implausible, number>,
+  };
+  /** Store failures by kind, logged once per kind; what /healthz and /metrics read. */
+  readonly faults: StoreFaults;
   private batch: MarketEvent[] = [];
+  /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
+  private retryAtLength = 0;
+  /** Level changes the store refused, written with the next batch. */
+  private readonly heldLevels = { added: new Map<string, LevelDef>(), removed: new Set<string>(), tracks: new Map<string, LevelState>() };
+  private readonly skewMs: number | undefined;
+  private readonly rejectLogged = new Set<Implausible>();
   private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
 
@@ -50,9 +78,29 @@ export class LiqBot implements Services {
     this.now = opts.now ?? Date.now;
     if (opts.charts) this.charts = opts.charts;
     this.batchSize = opts.batchSize ?? 5000;
+    this.skewMs = opts.clockSkewMs === false ? undefined : (opts.clockSkewMs ?? 5 * 60_000);
     this.market = new Market(opts.config);
+    this.faults = opts.outbox?.faults ?? new StoreFaults();
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox });
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults });
+  }
+
+  /** The store's state (failing kinds, file problems, held and lost data) and the implausible events dropped. */
+  health(): BotHealth {
+    return { store: this.faults.health(), rejected: { ...this.stats.rejected } };
+  }
+
+  /** Run one store operation; a failure is counted and logged once per kind, and `undefined` comes back. */
+  private attempt<T>(op: string, write: () => T): { ok: true; value: T } | { ok: false } {
+    try {
+      const value = write();
+      this.faults.ok(op);
+      return { ok: true, value };
+    } catch (err) {
+      this.faults.failed(op, err);
+      this.stats.storeErrors++;
+      return { ok: false };
+    }
   }
 
   /**
@@ -62,16 +110,27 @@ export class LiqBot implements Services {
   restore(): void {
     const now = this.now();
     const from = Math.floor((now - 8 * DAY) / DAY) * DAY;
+    // Rows from the future (a clock glitch, a forged print stored before it was screened) are never restored.
+    const until = now + (this.skewMs ?? 0);
+    let future = 0;
     for (const t of this.store.liquidationTotals()) {
-      this.market.history.addVendor(t);
-      this.market.hourly.add(t);
+      if (t.ts > until) future++;
+      else {
+        this.market.history.addVendor(t);
+        this.market.hourly.add(t);
+      }
     }
     for (const d of this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
     let n = 0;
     for (const e of this.store.eventsSince(from)) {
+      if (e.ts > until) {
+        future++;
+        continue;
+      }
       this.market.ingest(e);
       n++;
     }
+    if (future) log.warn({ rows: future }, 'stored rows stamped in the future were not restored (pruned within the hour)');
     this.market.advance(now);
     const states = new Map(this.store.loadLevelStates().map((s) => [s.id, s]));
     const stored = this.store.listLevels();
@@ -110,6 +169,11 @@ export class LiqBot implements Services {
 
   /** One normalized event in: alerts out to the outbox, the event into the next store batch. */
   ingest(e: MarketEvent): Alert[] {
+    const odd = implausible(e, this.skewMs === undefined ? undefined : this.now(), this.skewMs ?? 0);
+    if (odd) {
+      this.rejected(odd, e);
+      return [];
+    }
     if (this.duplicate(e)) {
       this.stats.duplicates++;
       return [];
@@ -118,9 +182,17 @@ export class LiqBot implements Services {
     if ('exchange' in e && e.exchange) this.stats.lastEventAt.set(e.exchange, this.now());
     const alerts = this.market.ingest(e);
     if (e.type !== 'level') this.batch.push(e);
-    if (this.batch.length >= this.batchSize) this.flush();
+    if (this.batch.length >= Math.max(this.batchSize, this.retryAtLength)) this.flush();
     if (alerts.length) this.publish(alerts);
     return alerts;
+  }
+
+  private rejected(reason: Implausible, e: MarketEvent): void {
+    this.stats.rejected[reason]++;
+    if (this.rejectLogged.has(reason)) return;
+    this.rejectLogged.add(reason);
+    const at = Number.isFinite(e.ts) ? new Date(e.ts).toISOString() : String(e.ts);
+    log.warn({ reason, type: e.type, exchange: 'exchange' in e ? e.exchange : undefined, at }, `dropped an implausible ${e.type} (${reason}); more are counted on /metrics, not logged`);
   }
 
   /** Move the clock (live: once a second) so cascades can end and candles close without new events. */
@@ -132,49 +204,69 @@ export class LiqBot implements Services {
 
   gap(g: Gap): void {
     this.market.gap(g);
-    try {
-      this.store.recordGap(g);
-    } catch (err) {
-      this.storeFailed(err);
-    }
+    this.attempt('recordGap', () => this.store.recordGap(g));
   }
 
+  /** Alerts go to the outbox, which holds them in memory when the store refuses them: this never throws. */
   private publish(alerts: Alert[]): void {
     this.stats.alerts += alerts.length;
-    this.persistChanges();
     this.flush();
     this.outbox.publish(alerts);
   }
 
+  /** Level changes since the last call, with any the store refused before, written together. */
   private persistChanges(): void {
     const c = this.market.drainChanges();
-    try {
-      for (const l of c.added) this.store.putLevel(l);
-      for (const id of c.removed) this.store.removeLevel(id);
-      if (c.tracks.length) this.store.saveLevelStates(c.tracks);
-    } catch (err) {
-      this.storeFailed(err);
+    const held = this.heldLevels;
+    for (const l of c.added) {
+      held.added.set(l.id, l);
+      held.removed.delete(l.id);
+    }
+    for (const id of c.removed) {
+      held.added.delete(id);
+      held.tracks.delete(id);
+      held.removed.add(id);
+    }
+    for (const t of c.tracks) held.tracks.set(t.id, t);
+    if (held.added.size === 0 && held.removed.size === 0 && held.tracks.size === 0) return;
+    const done = this.attempt('saveLevels', () => {
+      for (const l of held.added.values()) this.store.putLevel(l);
+      for (const id of held.removed) this.store.removeLevel(id);
+      if (held.tracks.size) this.store.saveLevelStates([...held.tracks.values()]);
+    });
+    // Each write replaces by id, so writing them all again after a partial failure is harmless.
+    if (done.ok) {
+      held.added.clear();
+      held.removed.clear();
+      held.tracks.clear();
     }
   }
 
-  /** Write the pending event batch (and level changes) to the store. */
+  /**
+   * Write the pending event batch and level changes to the store, retry alerts the store refused, and check the
+   * database file is still the one opened. The live bot calls it every 2 s; it never throws.
+   */
   flush(): void {
+    const file = this.attempt('checkFile', () => this.store.fileProblem?.());
+    if (file.ok) this.faults.setFileProblem(file.value);
     this.persistChanges();
+    this.outbox.retryHeld();
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    try {
-      this.store.insertEvents(batch);
-    } catch (err) {
-      this.storeFailed(err);
-      // Keep the batch for the next try, bounded so a dead disk cannot eat memory.
-      if (this.batch.length < 100_000) this.batch = batch.concat(this.batch);
+    if (this.attempt('insertEvents', () => this.store.insertEvents(batch)).ok) {
+      this.retryAtLength = 0;
+      this.faults.held.events = 0;
+      this.faults.ok('hold.events');
+      return;
     }
-  }
-
-  private storeFailed(err: unknown): void {
-    this.stats.storeErrors++;
-    log.error({ err }, 'store write failed; data kept in memory and retried');
+    // Keep the batch for the next try, bounded so a dead disk cannot eat memory; ingest tries again only once
+    // another full batch has arrived (the flush timer meanwhile), so a failing store does not cost per event.
+    const over = batch.length - MAX_HELD_EVENTS;
+    this.batch = over > 0 ? batch.slice(over) : batch;
+    if (over > 0) this.faults.gaveUp('events', over);
+    this.faults.held.events = this.batch.length;
+    this.retryAtLength = this.batch.length + this.batchSize;
   }
 
   /**
@@ -196,14 +288,10 @@ export class LiqBot implements Services {
     return reply;
   }
 
-  /** Housekeeping: retention of raw events and delivered alerts. */
+  /** Housekeeping: retention of raw events and delivered alerts; rows stamped in the future go too. Never throws. */
   prune(): void {
     const now = this.now();
-    try {
-      this.store.pruneEvents(now - this.config.retention.eventDays * DAY);
-      this.store.pruneOutbox(now - this.config.retention.outboxDays * DAY);
-    } catch (err) {
-      this.storeFailed(err);
-    }
+    this.attempt('pruneEvents', () => this.store.pruneEvents(now - this.config.retention.eventDays * DAY, this.skewMs === undefined ? undefined : now + this.skewMs));
+    this.attempt('pruneOutbox', () => this.store.pruneOutbox(now - this.config.retention.outboxDays * DAY));
   }
 }

@@ -18,6 +18,8 @@ import { stamp } from './core/money.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile } from './offline.js';
+import { backtest, levelsOf, statsLines } from './core/backtest.js';
+import type { Candle } from './core/events.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
 
@@ -26,7 +28,7 @@ const USAGE = `liqbot: liquidation summaries, level status and cascade alerts fo
 Usage:
   liqbot start [--replay FILE] [--speed N]   run the bot (live feeds; chat adapters whose tokens are in .env)
   liqbot demo                                replay the bundled synthetic market day and show the replies
-  liqbot replay FILE [--json] [--config FILE]
+  liqbot replay FILE [--json] [--config FILE] [--stats]   (--stats: per level, alerts and whipsaws; cascades)
   liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
   liqbot levels ASSET --data FILE [--at ISO-8601|ms] [--json] [--chart out.png]
   liqbot import FILE                         load an event file into the store (idempotent)
@@ -72,10 +74,20 @@ async function writeChart(out: string, render: () => Promise<{ png: Uint8Array }
 }
 
 async function cmdReplay(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' }, stats: { type: 'boolean' } } });
   const file = positionals[0];
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
   const config = loadConfig(values.config);
+  if (values.stats) {
+    const loaded = await loadFile(file);
+    const events = loaded.batches.flat();
+    const run = await runFile(loaded, config);
+    const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
+    if (values.json) console.log(JSON.stringify(st));
+    else for (const line of statsLines(st)) console.log(line);
+    reportSkipped(file, run.report);
+    return 0;
+  }
   const run = await runFile(file, config, {
     onAlert: (a) => console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a)),
   });

@@ -77,7 +77,7 @@ async function start(argv: string[]): Promise<number> {
   } catch (err) {
     log.warn({ err }, 'charts unavailable: replies go out without images');
   }
-  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}) });
+  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}), ...(values.replay ? { clockSkewMs: false as const } : {}) });
   if (!values.replay) bot.restore();
 
   if (env.telegram) {

@@ -67,7 +67,7 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   const alerts: Alert[] = [];
   const emit = (list: Alert[]) => {
     for (const a of list) {
-      if (a.kind === 'level_break' && a.chat !== undefined) continue;
+      if ((a.kind === 'level_break' || a.kind === 'level_chop') && a.chat !== undefined) continue;
       alerts.push(a);
       opts.onAlert?.(a);
     }

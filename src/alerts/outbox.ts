@@ -10,6 +10,7 @@ import type { Alert } from '../core/alerts.js';
 import { alertReply } from '../core/replies.js';
 import type { Reply } from '../core/reply.js';
 import { logger } from '../log.js';
+import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store } from '../store/store.js';
 import { route } from './router.js';
 
@@ -26,7 +27,12 @@ export interface OutboxOptions {
   staleMs?: number;
   /** Turns an alert into the reply a chat sees (default: the core's alert replies). */
   render?: (a: Alert) => Reply;
+  /** Where store failures are counted (the bot's); the outbox never throws for them. */
+  faults?: StoreFaults;
 }
+
+/** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
+const MAX_HELD_ALERTS = 10_000;
 
 export interface OutboxCounters {
   queued: number;
@@ -55,6 +61,12 @@ export class Outbox {
   private wakeAt = Infinity;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly faults: StoreFaults;
+  /** Alerts the store did not take yet (routing or queueing failed): retried by retryHeld(). */
+  private held: Alert[] = [];
+  /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
+  private readonly unrecorded = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
+  private lastPending = 0;
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
@@ -63,6 +75,19 @@ export class Outbox {
     this.backoff = opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
     this.staleMs = opts.staleMs ?? 24 * 3_600_000;
     this.render = opts.render ?? alertReply;
+    this.faults = opts.faults ?? new StoreFaults();
+  }
+
+  /** One store call on the alert path: a failure is counted (once-per-kind logged) and reported as false. */
+  private stored(op: string, call: () => void): boolean {
+    try {
+      call();
+      this.faults.ok(`outbox.${op}`);
+      return true;
+    } catch (err) {
+      this.faults.failed(`outbox.${op}`, err);
+      return false;
+    }
   }
 
   /** Load what was pending (after a restart) and start delivering. */
@@ -75,17 +100,45 @@ export class Outbox {
   /** Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued. */
   publish(alerts: readonly Alert[]): number {
     if (alerts.length === 0) return 0;
-    const entries = route(alerts, this.store.listSubscriptions(), this.now());
-    if (entries.length === 0) return 0;
-    const ids = this.store.enqueue(entries);
+    this.held.push(...alerts);
+    const over = this.held.length - MAX_HELD_ALERTS;
+    if (over > 0) {
+      this.held.splice(0, over);
+      this.faults.gaveUp('alerts', over);
+    }
+    return this.retryHeld();
+  }
+
+  /**
+   * Write what the store refused before: outcomes of sends (so they are not sent again after a restart), then
+   * alerts not yet queued. Returns how many entries were queued. Never throws.
+   */
+  retryHeld(): number {
+    for (const [id, u] of this.unrecorded) {
+      if (!this.stored('markSent', () => this.store.markSent(id, u.messageRef))) break;
+      this.unrecorded.delete(id);
+    }
+    this.faults.held.alerts = this.held.length;
+    if (this.held.length === 0) return 0;
+    let subs: ReturnType<Store['listSubscriptions']> = [];
+    if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) return 0;
+    const entries = route(this.held, subs, this.now());
+    let ids: number[] = [];
+    if (entries.length && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)))) return 0;
+    this.held = [];
+    this.faults.held.alerts = 0;
+    this.faults.ok('hold.alerts');
+    if (ids.length === 0) return 0;
     this.counters.queued += ids.length;
     this.refresh();
     this.fill();
     return ids.length;
   }
 
+  /** Alerts waiting to be delivered (the last count read when the store cannot be read). */
   pending(): number {
-    return this.store.pendingCount();
+    this.stored('pendingCount', () => (this.lastPending = this.store.pendingCount()));
+    return this.lastPending + this.held.length;
   }
 
   /** Resolves when nothing is in flight and nothing pending is due (tests, shutdown). */
@@ -122,8 +175,11 @@ export class Outbox {
    */
   private refresh(): void {
     const fresh = new Map<string, OutboxEntry[]>();
-    for (const e of this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)) {
-      if (this.inflight.has(e.id)) continue;
+    let due: OutboxEntry[] = [];
+    // A store that cannot be read (a corrupted page) leaves the queues as they are until it can.
+    if (!this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)))) return;
+    for (const e of due) {
+      if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
       q.push(e);
@@ -188,14 +244,23 @@ export class Outbox {
       }
       // A later update of the same running cascade makes this one moot.
       if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
-        this.store.markDropped(e.id, 'superseded by a later update');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
         this.counters.superseded++;
+        q.shift();
+        continue;
+      }
+      // Two sends already may have reached the chat (each interrupted before its outcome was recorded): a
+      // third could only be a duplicate too many.
+      if ((e.unconfirmed ?? 0) >= 2) {
+        log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'interrupted twice'))) return this.storeStall(e);
+        this.counters.dropped++;
         q.shift();
         continue;
       }
       if (now - e.createdAt > this.staleMs) {
         log.warn({ chat, alert: e.alertKey }, 'alert dropped: undeliverable for too long');
-        this.store.markDropped(e.id, 'stale');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'stale'))) return this.storeStall(e);
         this.counters.dropped++;
         q.shift();
         continue;
@@ -203,12 +268,23 @@ export class Outbox {
       const adapter = this.adapterFor(chat);
       if (!adapter) {
         // The platform is not running (no token): keep the entry for when it is.
-        this.store.markRetry(e.id, now + this.backoff.maxMs, 'platform not running');
+        this.stored('markRetry', () => this.store.markRetry(e.id, now + this.backoff.maxMs, 'platform not running'));
         e.nextAttemptAt = now + this.backoff.maxMs;
         this.schedule(e.nextAttemptAt);
         return;
       }
-      const editRef = e.editKey ? this.store.sentMessageRef(chat, e.editKey) : undefined;
+      let editRef: string | undefined;
+      if (e.editKey) {
+        const editKey = e.editKey;
+        for (const u of this.unrecorded.values()) if (u.chat === chat && u.editKey === editKey) editRef = u.messageRef;
+        if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, editKey)))) return this.storeStall(e);
+      }
+      // Nothing is sent that the store could not then record: a full disk holds alerts back instead of
+      // re-sending them after every restart.
+      if (!this.stored('claim', () => this.store.claim(e.id, now))) {
+        this.storeStall(e);
+        return;
+      }
       this.inflight.add(e.id);
       let result;
       try {
@@ -219,7 +295,9 @@ export class Outbox {
         this.inflight.delete(e.id);
       }
       if (result.ok) {
-        this.store.markSent(e.id, result.messageRef);
+        if (!this.stored('markSent', () => this.store.markSent(e.id, result.messageRef))) {
+          this.unrecorded.set(e.id, { chat, ...(e.editKey !== undefined ? { editKey: e.editKey } : {}), messageRef: result.messageRef });
+        }
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
         q.shift();
@@ -227,8 +305,8 @@ export class Outbox {
       }
       if (result.permanent) {
         log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
-        for (const x of q.splice(0)) this.store.markDropped(x.id, result.error);
-        this.store.deleteSubscription(chat);
+        for (const x of q.splice(0)) this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
+        this.stored('deleteSubscription', () => this.store.deleteSubscription(chat));
         this.counters.unsubscribed++;
         return;
       }
@@ -238,9 +316,15 @@ export class Outbox {
       const exp = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(e.attempts - 1, 16));
       const delay = result.retryAfterMs ?? exp * (0.75 + Math.random() * 0.5);
       e.nextAttemptAt = this.now() + delay;
-      this.store.markRetry(e.id, e.nextAttemptAt, result.error);
+      this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, result.error));
       this.schedule(e.nextAttemptAt);
       return;
     }
+  }
+
+  /** The store refused a write the lane needs before going on: the chat waits (in memory) and tries again. */
+  private storeStall(e: OutboxEntry): void {
+    e.nextAttemptAt = this.now() + this.backoff.baseMs;
+    this.schedule(e.nextAttemptAt);
   }
 }

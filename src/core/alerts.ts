@@ -29,6 +29,9 @@ export interface CascadeFigures {
   /** Exchanges that fed it and those whose streams are sampled (their amounts are lower bounds). */
   exchanges: string[];
   sampled: string[];
+  /** Set while a market-wide flush runs: the flush's message carries this cascade, so chats that follow every
+   *  asset hear it there rather than twice. */
+  flushId?: string;
 }
 
 export interface CascadeStart extends AlertBase, CascadeFigures {
@@ -72,15 +75,48 @@ export interface LevelBreak extends AlertBase {
   chat?: string;
   /** Liquidations on the side the break hurts over the last hour, when notable. */
   liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean };
+  /** Other levels the same close broke the same way: one message for all of them. */
+  also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean }[];
+  /** The break that ended a chop: how many crossings it had, since when. */
+  fromChop?: { crosses: number; since: number };
+}
+/** A level price keeps crossing: said once, then quiet until a decisive close beyond it. */
+export interface LevelChop extends AlertBase {
+  kind: 'level_chop';
+  levelId: string;
+  level: LevelValue;
+  label?: string;
+  chat?: string;
+  crosses: number;
+  /** The first crossing counted. */
+  since: number;
+  price: number;
+  timeframe: string;
+}
+/** Many assets liquidating together: one message with the total, the assets that led and each one's share. */
+export interface MarketFlush extends AlertBase {
+  kind: 'market_flush';
+  asset: 'ALL';
+  flushId: string;
+  side: PositionSide;
+  startedAt: number;
+  windowMs: number;
+  /** Liquidations on the side in the window, every asset together. */
+  usd: number;
+  /** How many assets took part, and the leaders with their share of `usd` (0..1). */
+  assetCount: number;
+  leaders: { asset: string; usd: number; share: number }[];
+  exchanges: string[];
+  sampled: string[];
 }
 
-export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak;
+export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak | LevelChop | MarketFlush;
 export type AlertKind = Alert['kind'];
 /** What a chat subscribes to: the cascade family or the level family. */
 export type AlertFamily = 'cascade' | 'level';
 
 export function familyOf(kind: AlertKind): AlertFamily {
-  return kind === 'level_break' ? 'level' : 'cascade';
+  return kind === 'level_break' || kind === 'level_chop' ? 'level' : 'cascade';
 }
 
 export interface Ranking {

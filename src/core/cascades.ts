@@ -5,6 +5,7 @@
  * grown materially, and it ends when the window's sum stays low for a quiet period.
  */
 import type { PositionSide } from './events.js';
+import { isSampled } from './venues.js';
 
 const SLICE_MS = 10_000;
 
@@ -14,9 +15,12 @@ export interface CascadeRules {
   quietMs: number;
   updateGrowth: number;
   updateMinMs: number;
-  /** A cascade is many positions going at once: at least this many liquidations in the window... */
+  /** A cascade is many positions going at once: at least this many liquidations in the window, a print
+   *  of a sampled stream (at most one per symbol and second, the latest) counting as `sampledPrintWeight`... */
   minLiquidations: number;
-  /** ...and no single one above this share of the window's sum (one whale's print is not a flush). */
+  sampledPrintWeight: number;
+  /** ...and no single print of a complete stream above this share of the window's sum (one whale's print is
+   *  not a flush; a sampled print stands for an unknown number of orders, so only a near-total one counts). */
   maxSingleShare: number;
   /** ...and the side holds at least this share of both sides' liquidations in the window (the shorts caught
    *  in a long flush's wicks are not a short cascade). */
@@ -37,6 +41,8 @@ export interface Cascade {
   lastPostedUsd: number;
   lastPostedAt: number;
   lastLiquidationAt: number;
+  /** The last liquidation that kept the window above the end level: where the cascade's window ends. */
+  lastStrongAt?: number;
   quietSince?: number;
 }
 
@@ -44,7 +50,10 @@ interface Slice {
   idx: number;
   usd: number;
   count: number;
+  sampledCount: number;
+  /** The largest print of a complete stream, and of a sampled one. */
   largest: number;
+  largestSampled: number;
   byExchange: Map<string, number>;
 }
 
@@ -59,10 +68,11 @@ class RollingWindow {
   private hi = -1;
   sum = 0;
   count = 0;
+  sampledCount = 0;
 
   constructor(private readonly windowMs: number) {
     const n = Math.ceil(windowMs / SLICE_MS) + 1;
-    this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, largest: 0, byExchange: new Map() }));
+    this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, sampledCount: 0, largest: 0, largestSampled: 0, byExchange: new Map() }));
   }
 
   private at(idx: number): Slice {
@@ -72,8 +82,9 @@ class RollingWindow {
   private drop(s: Slice): void {
     this.sum -= s.usd;
     this.count -= s.count;
+    this.sampledCount -= s.sampledCount;
     s.idx = -1;
-    s.usd = s.count = s.largest = 0;
+    s.usd = s.count = s.sampledCount = s.largest = s.largestSampled = 0;
     s.byExchange.clear();
   }
 
@@ -83,10 +94,10 @@ class RollingWindow {
       const s = this.at(this.lo);
       if (s.idx === this.lo) this.drop(s);
     }
-    if (this.lo > this.hi) this.sum = this.count = 0; // no float residue once empty
+    if (this.lo > this.hi) this.sum = this.count = this.sampledCount = 0; // no float residue once empty
   }
 
-  add(ts: number, exchange: string, usd: number): void {
+  add(ts: number, exchange: string, usd: number, sampled: boolean): void {
     let idx = Math.floor(ts / SLICE_MS);
     if (this.hi < this.lo) this.lo = this.hi = idx;
     else if (idx > this.hi) {
@@ -102,7 +113,11 @@ class RollingWindow {
     if (s.idx !== idx) s.idx = idx;
     s.usd += usd;
     s.count++;
-    if (usd > s.largest) s.largest = usd;
+    if (sampled) {
+      s.sampledCount++;
+      this.sampledCount++;
+      if (usd > s.largestSampled) s.largestSampled = usd;
+    } else if (usd > s.largest) s.largest = usd;
     s.byExchange.set(exchange, (s.byExchange.get(exchange) ?? 0) + usd);
     this.sum += usd;
     this.count++;
@@ -115,9 +130,12 @@ class RollingWindow {
     }
   }
 
-  largest(): number {
+  largest(sampled: boolean): number {
     let max = 0;
-    for (const s of this.held()) if (s.largest > max) max = s.largest;
+    for (const s of this.held()) {
+      const v = sampled ? s.largestSampled : s.largest;
+      if (v > max) max = v;
+    }
     return max;
   }
 
@@ -187,13 +205,16 @@ export class CascadeDetector {
     const key = this.key(asset, side);
     const w = this.window(key);
     w.expire(ts);
-    w.add(ts, exchange, usd);
+    w.add(ts, exchange, usd, isSampled(exchange));
     let c = this.active.get(key);
     if (c) {
       c.usd += usd;
       c.byExchange.set(exchange, (c.byExchange.get(exchange) ?? 0) + usd);
       c.lastLiquidationAt = Math.max(c.lastLiquidationAt, ts);
-      if (w.sum >= c.threshold * this.rules.endFraction) c.quietSince = undefined;
+      if (w.sum >= c.threshold * this.rules.endFraction) {
+        c.quietSince = undefined;
+        c.lastStrongAt = Math.max(c.lastStrongAt ?? ts, ts);
+      }
       if (c.usd >= c.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - c.lastPostedAt >= this.rules.updateMinMs) {
         c.lastPostedUsd = c.usd;
         c.lastPostedAt = ts;
@@ -202,7 +223,7 @@ export class CascadeDetector {
       return undefined;
     }
     const threshold = this.threshold(asset, side, ts);
-    if (w.sum < threshold || w.count < this.rules.minLiquidations || w.largest() > w.sum * this.rules.maxSingleShare) return undefined;
+    if (w.sum < threshold || !this.manyPositions(w)) return undefined;
     const other = this.windows.get(this.key(asset, side === 'long' ? 'short' : 'long'));
     if (other) other.expire(ts);
     if (other && w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
@@ -223,6 +244,15 @@ export class CascadeDetector {
     if (price !== undefined) c.priceStart = price;
     this.active.set(key, c);
     return { type: 'start', cascade: c, windowUsd: w.sum };
+  }
+
+  /** Many positions at once, as far as the streams can show it (sampled prints stand for several orders). */
+  private manyPositions(w: RollingWindow): boolean {
+    const r = this.rules;
+    const weighted = w.count - w.sampledCount + w.sampledCount * r.sampledPrintWeight;
+    if (weighted < r.minLiquidations) return false;
+    if (w.largest(false) > w.sum * r.maxSingleShare) return false;
+    return w.largest(true) <= w.sum * Math.max(r.maxSingleShare, 0.9);
   }
 
   /** Track the extreme price of running cascades (lows for long cascades, highs for short ones). */
@@ -249,7 +279,8 @@ export class CascadeDetector {
       c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
       if (now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(key);
-        ended.push({ type: 'end', cascade: c, endedAt: c.quietSince });
+        // The cascade's window ends at its last liquidation, not when the rolling sum fell.
+        ended.push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
       }
     }
     return ended;

@@ -117,9 +117,10 @@ export type ParseResult =
   | { ok: false; skip: 'unknown_type'; reason: string }
   | { ok: false; skip: 'invalid'; reason: string };
 
-const ASSET_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/;
+// Any base asset a venue lists is valid, Unicode included (Binance lists perpetuals with Chinese bases).
+const ASSET_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}$/u;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}$/;
-const SYMBOL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/;
+const SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/u;
 
 class Invalid extends Error {}
 
@@ -268,4 +269,50 @@ export function parseEventLine(line: string): ParseResult {
 /** The asset an event is about. */
 export function eventAsset(e: MarketEvent): string {
   return 'symbol' in e ? assetOf(e.symbol) : e.asset;
+}
+
+/**
+ * Why a well-formed event is still not believable: stamped far from the receiving clock, or sized or priced
+ * beyond any market (a glitch or a hostile feed). The live bot drops these and counts them by reason.
+ */
+export type Implausible = 'future' | 'stale' | 'absurd_size' | 'absurd_price';
+
+/** Bounds no real market reaches: the largest single liquidation ever was a few hundred million dollars. */
+export const PLAUSIBLE = {
+  minPrice: 1e-12,
+  maxPrice: 1e9,
+  maxLiquidationUsd: 1e10,
+  /** Open interest of one contract, and one period's liquidation total. */
+  maxAggregateUsd: 1e12,
+} as const;
+
+const priceOk = (p: number): boolean => Number.isFinite(p) && p >= PLAUSIBLE.minPrice && p <= PLAUSIBLE.maxPrice;
+
+/**
+ * Check an event against the receiving clock and market sense. `now` undefined skips the clock (files and
+ * rehearsals run on their own time). Single prints (liquidations, price ticks) must be within `skewMs` of
+ * `now` either way; anything else only must not be from the future.
+ */
+export function implausible(e: MarketEvent, now: number | undefined, skewMs: number): Implausible | undefined {
+  if (now !== undefined) {
+    if (!(e.ts <= now + skewMs)) return 'future';
+    if ((e.type === 'liquidation' || e.type === 'price') && e.ts < now - skewMs) return 'stale';
+  }
+  switch (e.type) {
+    case 'liquidation':
+      if (!priceOk(e.price)) return 'absurd_price';
+      if (!(Number.isFinite(e.amount) && e.amount > 0 && Number.isFinite(e.usd) && e.usd > 0 && e.usd <= PLAUSIBLE.maxLiquidationUsd)) return 'absurd_size';
+      return undefined;
+    case 'price':
+      return priceOk(e.price) ? undefined : 'absurd_price';
+    case 'candle':
+      return [e.open, e.high, e.low, e.close].every(priceOk) ? undefined : 'absurd_price';
+    case 'open_interest':
+    case 'liquidation_total':
+      return Number.isFinite(e.usd) && e.usd >= 0 && e.usd <= PLAUSIBLE.maxAggregateUsd ? undefined : 'absurd_size';
+    case 'level':
+      return (typeof e.level === 'number' ? [e.level] : e.level).every(priceOk) ? undefined : 'absurd_price';
+    case 'funding':
+      return undefined;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { Ranking } from './alerts.js';
 import type { LiquidationTotal, PositionSide } from './events.js';
+import { venueKey } from './venues.js';
 
 export const DAY = 86_400_000;
 
@@ -114,6 +115,32 @@ export class LiquidationHistory {
   /** Median of the prior days' totals (0 with fewer than `minDays` days of history). */
   normalDaily(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number, minDays: number): number {
     const totals = this.priorDays(asset, side, beforeDay, lookbackDays).map((d) => d.usd);
+    if (totals.length < Math.max(1, minDays)) return 0;
+    totals.sort((a, b) => a - b);
+    const mid = totals.length >> 1;
+    return totals.length % 2 ? totals[mid]! : (totals[mid - 1]! + totals[mid]!) / 2;
+  }
+
+  /**
+   * The median day as seen through some venues only (their own single liquidations and per-venue vendor
+   * totals; all-market vendor figures left out): the normal a cascade is measured against when the bot sees
+   * part of the market. 0 with fewer than `minDays` such days.
+   */
+  normalDailyOn(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number, minDays: number, venues: ReadonlySet<string>): number {
+    const byDay = this.days.get(`${asset}|${side}`);
+    if (!byDay || venues.size === 0) return 0;
+    const totals: number[] = [];
+    for (const [day, r] of byDay) {
+      if (day >= beforeDay || day < beforeDay - lookbackDays * DAY) continue;
+      let usd = 0;
+      for (const ex of new Set([...r.live.keys(), ...r.vendor.keys()])) {
+        if (ex === '' || !venues.has(venueKey(ex))) continue;
+        let v = 0;
+        for (const x of r.vendor.get(ex)?.values() ?? []) v += x;
+        usd += Math.max(v, r.live.get(ex) ?? 0);
+      }
+      if (usd > 0) totals.push(usd);
+    }
     if (totals.length < Math.max(1, minDays)) return 0;
     totals.sort((a, b) => a - b);
     const mid = totals.length >> 1;

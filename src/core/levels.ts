@@ -9,7 +9,8 @@ import type { ClosedCandle } from './prices.js';
 
 export type Role = 'support' | 'resistance' | 'inside';
 export type BaseState = 'holding' | 'broken' | 'reclaimed';
-export type ShownState = BaseState | 'testing';
+/** What `/levels` shows (`unknown` without a price): `testing` near a level, inside a zone, or across it before a close confirms it; `chopping` while price keeps crossing it. */
+export type ShownState = BaseState | 'testing' | 'chopping' | 'unknown';
 
 export interface Level {
   id: string;
@@ -28,15 +29,32 @@ export interface LevelTrack {
   state: BaseState;
   changedAt: number;
   lastBreak?: { ts: number; direction: 'up' | 'down'; price: number };
-  /** The side of the last close beyond the base buffer, and when closes crossed sides within the chop window. */
+  /** The side of the last close beyond the buffer, and when closes crossed sides within the chop window. */
   seen?: 'above' | 'below';
   crossings?: number[];
+  /** Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range since. */
+  chop?: { since: number; crosses: number; low: number; high: number };
+  /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
+  real?: boolean;
+  /** Consecutive closes beyond the level itself (no buffer): on which side, since the first one's open. */
+  beyond?: { side: 'above' | 'below'; since: number };
 }
 
 export interface LevelBreakEvent {
   level: Level;
   direction: 'up' | 'down';
   reclaim: boolean;
+  price: number;
+  ts: number;
+  /** Set when the break ends a chop: how many crossings it had and since when. */
+  fromChop?: { crosses: number; since: number };
+}
+
+export interface LevelChopEvent {
+  level: Level;
+  crosses: number;
+  /** The first crossing counted. */
+  since: number;
   price: number;
   ts: number;
 }
@@ -49,6 +67,7 @@ export interface LevelView {
   state: ShownState;
   baseState: BaseState;
   lastBreak?: LevelTrack['lastBreak'];
+  chop?: LevelTrack['chop'];
 }
 
 export function bounds(v: LevelValue): [number, number] {
@@ -71,18 +90,40 @@ export function distancePct(v: LevelValue, price: number): number {
 }
 
 export interface LevelRules {
+  /** The smallest break buffer, in percent of the level. */
   breakBufferPct: number;
+  /** The buffer grows with the asset's own volatility: this many average true ranges of the levels' candles. */
+  atrMultiple: number;
+  atrPeriods: number;
   testingPct: number;
-  /** After a break, the opposite break waits at least this long (chop around a level is not news twice). */
+  /** After a break, the opposite break waits at least this long (a candle or two is not a reclaim). */
   cooldownMs: number;
-  /** A level price crossed twice within this window is chopping: the next break needs `chopBufferFactor`× the buffer. */
+  /** Crossings counted over this long... */
   chopWindowMs: number;
-  chopBufferFactor: number;
+  /** ...and a level crossed this many times in it is chopping: said once, then quiet until a decisive close. */
+  chopCrosses: number;
+  /** A decisive close: beyond the level by this many buffers... */
+  decisiveFactor: number;
+  /** ...or closes beyond the level for this long. */
+  decisiveMs: number;
+  /** Closes beyond the level (inside the buffer) for this long are a break too: a slow break is still told. */
+  acceptMs: number;
 }
+
+interface Atr {
+  prevClose?: number;
+  value: number;
+  n: number;
+}
+
+type Outcome = { kind: 'break'; event: LevelBreakEvent } | { kind: 'chop'; event: LevelChopEvent };
 
 export class LevelBook {
   private readonly levels = new Map<string, Level>();
   private readonly tracks = new Map<string, LevelTrack>();
+  private readonly atrs = new Map<string, Atr>();
+  /** Each asset's recent closes (within the chop window): the range a chop closed in. */
+  private readonly closes = new Map<string, { end: number; close: number }[]>();
 
   /** Levels whose track changed without a break (a crossing): the store keeps them too, so chop survives a restart. */
   readonly touched = new Set<string>();
@@ -103,6 +144,20 @@ export class LevelBook {
 
   tracksSnapshot(): LevelTrack[] {
     return [...this.tracks.values()].map((t) => ({ ...t }));
+  }
+
+  /** The asset's average true range on the levels' timeframe (Wilder's), once it has a few candles. */
+  atr(asset: string): number | undefined {
+    const a = this.atrs.get(asset);
+    return a && a.n >= Math.min(3, this.rules.atrPeriods) ? a.value : undefined;
+  }
+
+  /** The break buffer of a level now: the floor percentage, or more when the asset is volatile. */
+  buffer(asset: string, v: LevelValue): number {
+    const [lo, hi] = bounds(v);
+    const floor = ((lo + hi) / 2) * (this.rules.breakBufferPct / 100);
+    const atr = this.atr(asset);
+    return atr === undefined ? floor : Math.max(floor, this.rules.atrMultiple * atr);
   }
 
   /** Add (or replace) a level; its position starts from the current price when one is known. */
@@ -139,43 +194,136 @@ export class LevelBook {
     return gone;
   }
 
+  private updateAtr(asset: string, c: ClosedCandle): void {
+    let a = this.atrs.get(asset);
+    if (!a) this.atrs.set(asset, (a = { value: 0, n: 0 }));
+    const tr = a.prevClose === undefined ? c.high - c.low : Math.max(c.high, a.prevClose) - Math.min(c.low, a.prevClose);
+    a.n = Math.min(a.n + 1, this.rules.atrPeriods);
+    a.value += (tr - a.value) / a.n;
+    a.prevClose = c.close;
+  }
+
   /** Judge a closed candle against every level of its asset; returns the breaks it confirms. */
   onClose(asset: string, c: ClosedCandle): LevelBreakEvent[] {
-    const breaks: LevelBreakEvent[] = [];
+    return this.judge(asset, c).flatMap((o) => (o.kind === 'break' ? [o.event] : []));
+  }
+
+  /**
+   * Judge a closed candle: breaks and chop notices. A close beyond the buffer on the other side from the last
+   * one is a crossing; a level crossed `chopCrosses` times within the chop window chops: one notice, then
+   * quiet until a decisive close (beyond by `decisiveFactor` buffers, or closes beyond the level for
+   * `decisiveMs`), which is told as a break. Outside a chop, a break and its reclaim are told at once.
+   */
+  judge(asset: string, c: ClosedCandle): Outcome[] {
+    const r = this.rules;
+    const out: Outcome[] = [];
+    this.judgeLevels(asset, c, out);
+    // The candle that is judged does not widen its own buffer: a flush candle is judged on the range before it.
+    this.updateAtr(asset, c);
+    let closes = this.closes.get(asset);
+    if (!closes) this.closes.set(asset, (closes = []));
+    closes.push({ end: c.end, close: c.close });
+    let drop = 0;
+    while (drop < closes.length && c.end - closes[drop]!.end > this.rules.chopWindowMs) drop++;
+    if (drop > 64) closes.splice(0, drop); // trimmed in batches: a shift per candle would copy the array each time
+    return out;
+  }
+
+  private judgeLevels(asset: string, c: ClosedCandle, out: Outcome[]): void {
     for (const level of this.levels.values()) {
       if (level.asset !== asset) continue;
       const track = this.tracks.get(level.id)!;
-      const [lo, hi] = bounds(level.level);
-      const mid = (lo + hi) / 2;
-      const base = mid * (this.rules.breakBufferPct / 100);
-      const seen = c.close < lo - base ? 'below' : c.close > hi + base ? 'above' : undefined;
-      if (!seen) continue;
-      // Crossings: closes beyond the base buffer on the other side from the last one, told or not. A level
-      // that price crossed twice within the chop window is chopping: the next break needs a wider close.
-      const crossings = track.crossings?.filter((ts) => c.end - ts < this.rules.chopWindowMs) ?? [];
-      const chopping = crossings.length >= 2;
-      if (seen !== track.seen) {
-        if (track.seen !== undefined) track.crossings = [...crossings, c.end];
-        track.seen = seen;
+      const chop = track.chop;
+      const o = this.judgeLevel(asset, level, track, c);
+      if (o) out.push(o);
+      // A chop's range grows with its closes after each is judged: a close out of it is what ends the chop.
+      if (chop && track.chop === chop && (c.close < chop.low || c.close > chop.high)) {
+        chop.low = Math.min(chop.low, c.close);
+        chop.high = Math.max(chop.high, c.close);
         this.touched.add(level.id);
       }
-      const buffer = chopping ? base * this.rules.chopBufferFactor : base;
-      const pos = c.close < lo - buffer ? 'below' : c.close > hi + buffer ? 'above' : undefined;
-      if (!pos || pos === track.position) continue;
-      if (!track.position) {
-        track.position = pos; // first decisive close: now we know which side price accepted
-        continue;
-      }
-      if (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs) continue;
-      const direction = pos === 'below' ? 'down' : 'up';
-      const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
-      track.position = pos;
-      track.state = reclaim ? 'reclaimed' : 'broken';
-      track.changedAt = c.end;
-      track.lastBreak = { ts: c.end, direction, price: c.close };
-      breaks.push({ level, direction, reclaim, price: c.close, ts: c.end });
     }
-    return breaks;
+  }
+
+  private judgeLevel(asset: string, level: Level, track: LevelTrack, c: ClosedCandle): Outcome | undefined {
+    const r = this.rules;
+    const [lo, hi] = bounds(level.level);
+    const buffer = this.buffer(asset, level.level);
+    // Closes beyond the level itself, however little: held long enough, they are acceptance on that side.
+    const raw = c.close < lo ? 'below' : c.close > hi ? 'above' : undefined;
+    if (raw !== track.beyond?.side) {
+      if (raw) track.beyond = { side: raw, since: c.ts };
+      else delete track.beyond;
+      this.touched.add(level.id);
+    }
+    const acceptedFor = raw ? c.end - track.beyond!.since : 0;
+    const seen = c.close < lo - buffer ? 'below' : c.close > hi + buffer ? 'above' : raw && acceptedFor >= r.acceptMs ? raw : undefined;
+    const crossings = (track.crossings ?? []).filter((ts) => c.end - ts < r.chopWindowMs);
+    if (crossings.length !== (track.crossings?.length ?? 0)) {
+      track.crossings = crossings;
+      this.touched.add(level.id);
+    }
+    if (track.chop && crossings.length === 0) {
+      delete track.chop; // no crossing for a whole chop window: the level is a level again
+      this.touched.add(level.id);
+    }
+    if (!seen) return undefined;
+    if (seen !== track.seen) {
+      if (track.seen !== undefined) track.crossings = [...crossings, c.end];
+      track.seen = seen;
+      this.touched.add(level.id);
+    }
+    if (!track.position) {
+      track.position = seen; // first close beyond the buffer: now we know which side price accepted
+      return undefined;
+    }
+    const far = c.close < lo - r.decisiveFactor * buffer || c.close > hi + r.decisiveFactor * buffer;
+    // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
+    // makes the last break real: its undoing is told at once, chop or not.
+    if (seen === track.position) {
+      if (far && track.lastBreak && !track.real) {
+        track.real = true;
+        this.touched.add(level.id);
+      }
+      return undefined;
+    }
+    // Out of a chop: far beyond the level, accepted beyond it and out of the range the chop closed in, or
+    // accepted beyond it for `decisiveMs`.
+    const outOfRange = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer) && acceptedFor >= r.acceptMs;
+    const decisive = far || outOfRange || acceptedFor >= r.decisiveMs;
+    if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
+    const crosses = track.crossings?.length ?? 0;
+    if (!decisive && (track.chop || (crosses >= r.chopCrosses && !track.real))) {
+      // Chopping: said once, then nothing until a decisive close.
+      if (track.chop) return undefined;
+      const since = track.crossings![0]!;
+      // The chop's range: every close since the first crossing counted (this one included).
+      let low = Math.min(lo - buffer, c.close);
+      let high = Math.max(hi + buffer, c.close);
+      for (const x of this.closes.get(asset) ?? []) {
+        if (x.end < since) continue;
+        if (x.close < low) low = x.close;
+        if (x.close > high) high = x.close;
+      }
+      track.chop = { since, crosses, low, high };
+      this.touched.add(level.id);
+      return { kind: 'chop', event: { level, crosses, since, price: c.close, ts: c.end } };
+    }
+    const direction = seen === 'below' ? 'down' : 'up';
+    const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
+    const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
+    if (track.chop) event.fromChop = { crosses, since: track.chop.since };
+    this.tell(track, event, far);
+    return { kind: 'break', event };
+  }
+
+  private tell(track: LevelTrack, e: LevelBreakEvent, far: boolean): void {
+    track.position = e.direction === 'down' ? 'below' : 'above';
+    track.state = e.reclaim ? 'reclaimed' : 'broken';
+    track.changedAt = e.ts;
+    track.lastBreak = { ts: e.ts, direction: e.direction, price: e.price };
+    track.real = far;
+    this.touched.add(track.id);
   }
 
   /** The levels a chat sees for an asset (global ones and its own), with role, distance and state at `price`. */
@@ -188,8 +336,13 @@ export class LevelBook {
       const role = roleAt(level.level, price);
       const dist = distancePct(level.level, price);
       const near = role === 'inside' || Math.abs(dist) <= this.rules.testingPct;
-      const view: LevelView = { level, role, distancePct: dist, state: near ? 'testing' : track.state, baseState: track.state };
+      // Price across the level from the side the last close accepted, not yet confirmed by a close: testing.
+      const accepted = track.seen ?? track.position;
+      const unconfirmed = accepted !== undefined && (role === 'support' ? 'above' : role === 'resistance' ? 'below' : accepted) !== accepted;
+      const state: ShownState = near || unconfirmed ? 'testing' : track.chop ? 'chopping' : track.state;
+      const view: LevelView = { level, role, distancePct: dist, state, baseState: track.state };
       if (track.lastBreak) view.lastBreak = track.lastBreak;
+      if (track.chop) view.chop = track.chop;
       out.push(view);
     }
     return out.sort((a, b) => bounds(b.level.level)[1] - bounds(a.level.level)[1]);

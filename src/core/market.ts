@@ -3,16 +3,17 @@
  * status). One instance serves every chat. Time is event time: the clock only moves when events (or the
  * caller's `advance`) say so, which makes live runs, replays and tests behave the same.
  */
-import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, Ranking } from './alerts.js';
+import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop, Ranking } from './alerts.js';
 import { LiquidationBuckets, type LargestLiquidation } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent } from './cascades.js';
+import { FlushDetector, type FlushStart } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
 import { DAY, LiquidationHistory } from './history.js';
-import { LevelBook, bounds, levelKey, type Level, type LevelTrack, type LevelView } from './levels.js';
+import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack, type LevelView } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
 import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
-import { isSampled } from './venues.js';
+import { isSampled, venueKey } from './venues.js';
 import { FeedBoard, type FeedHealth } from './coverage.js';
 import { HourlyTotals } from './hourly-totals.js';
 
@@ -21,8 +22,21 @@ const HOUR = 3_600_000;
 /** The settings the engine needs (a structural subset of the validated config). */
 export interface MarketSettings {
   assets: readonly string[];
+  exchanges: readonly string[];
   summary: { largest: number; rankDays: number };
-  levels: { timeframe: keyof typeof TIMEFRAME_MS; breakBufferPct: number; testingPct: number; cascadeLevelDays: number };
+  levels: {
+    timeframe: keyof typeof TIMEFRAME_MS;
+    breakBufferPct: number;
+    atrMultiple: number;
+    atrPeriods: number;
+    testingPct: number;
+    cascadeLevelDays: number;
+    chopHours: number;
+    chopCrosses: number;
+    decisiveFactor: number;
+    decisiveHours: number;
+    acceptHours: number;
+  };
   cascades: {
     windowMinutes: number;
     multiplier: number;
@@ -35,10 +49,16 @@ export interface MarketSettings {
     updateGrowth: number;
     updateMinMinutes: number;
     minLiquidations: number;
+    sampledPrintWeight: number;
     maxSingleShare: number;
     minSideShare: number;
+    venueShares: Readonly<Record<string, number>>;
+    sampledVisibility: number;
   };
+  flush: { windowMinutes: number; minAssets: number; floorUsd: number; maxLeaderShare: number; quietMinutes: number; leaders: number };
 }
+
+
 
 export interface Gap {
   exchange: string;
@@ -146,6 +166,9 @@ export class Market {
   readonly prices: PriceBook;
   readonly levels: LevelBook;
   readonly cascades: CascadeDetector;
+  readonly flushes: FlushDetector;
+  /** Cascades a market-wide flush carries: cascade id → flush id. */
+  private readonly inFlush = new Map<string, string>();
   readonly leverage = new Leverage();
   /** The live feeds' states (empty offline), for coverage. */
   readonly feeds = new FeedBoard();
@@ -174,9 +197,18 @@ export class Market {
     this.buckets = new LiquidationBuckets(s.summary.largest);
     const tfMs = TIMEFRAME_MS[s.levels.timeframe];
     this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c));
-    this.levels = new LevelBook({ breakBufferPct: s.levels.breakBufferPct, testingPct: s.levels.testingPct, cooldownMs: 2 * tfMs,
-      chopWindowMs: 6 * HOUR,
-      chopBufferFactor: 3,
+    const lv = s.levels;
+    this.levels = new LevelBook({
+      breakBufferPct: lv.breakBufferPct,
+      atrMultiple: lv.atrMultiple,
+      atrPeriods: lv.atrPeriods,
+      testingPct: lv.testingPct,
+      cooldownMs: 2 * tfMs,
+      chopWindowMs: lv.chopHours * HOUR,
+      chopCrosses: lv.chopCrosses,
+      decisiveFactor: lv.decisiveFactor,
+      decisiveMs: lv.decisiveHours * HOUR,
+      acceptMs: lv.acceptHours * HOUR,
     });
     this.cascades = new CascadeDetector(
       {
@@ -186,11 +218,32 @@ export class Market {
         updateGrowth: s.cascades.updateGrowth,
         updateMinMs: s.cascades.updateMinMinutes * 60_000,
         minLiquidations: s.cascades.minLiquidations,
+        sampledPrintWeight: s.cascades.sampledPrintWeight,
         maxSingleShare: s.cascades.maxSingleShare,
         minSideShare: s.cascades.minSideShare,
       },
       (asset, side, now) => this.threshold(asset, side, now),
     );
+    const f = s.flush;
+    this.flushes = new FlushDetector(
+      { windowMs: f.windowMinutes * 60_000, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * 60_000, leaders: f.leaders },
+      () => f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))]),
+    );
+  }
+
+  /**
+   * The share of the market's liquidations the bot can see through these venues: each venue's share of the
+   * market, a sampled stream counting for `sampledVisibility` of its venue's. Floors are set for the whole
+   * market and scaled by it, so three venues and six call the same flush.
+   */
+  coverageShare(exchanges: readonly string[]): number {
+    const c = this.settings.cascades;
+    if (exchanges.length === 0) return 1;
+    const venues = new Map<string, boolean>();
+    for (const ex of exchanges) venues.set(venueKey(ex), (venues.get(venueKey(ex)) ?? true) && isSampled(ex));
+    let share = 0;
+    for (const [v, sampled] of venues) share += (c.venueShares[v] ?? c.venueShares.default ?? 0) * (sampled ? c.sampledVisibility : 1);
+    return Math.min(1, share);
   }
 
   /** The start threshold for a cascade: floors, or a multiple of the asset's normal for the window. */
@@ -200,9 +253,20 @@ export class Market {
     const cached = this.thresholdCache.get(key);
     if (cached !== undefined && cached.day === day) return cached.usd;
     const c = this.settings.cascades;
-    const floor = Math.max(c.absoluteFloorUsd, c.floorsUsd[asset] ?? c.floorsUsd.default ?? 0);
-    const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
-    const t = Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * 60_000) / DAY);
+    const seen = [...(this.seenExchanges.get(asset) ?? [])];
+    const seenNormal = this.history.normalDailyOn(asset, side, day, c.historyDays, c.minHistoryDays, new Set(seen.map(venueKey)));
+    let t: number;
+    if (seenNormal > 0) {
+      // A normal measured on the venues the bot sees decides (above the absolute floor, scaled the same way).
+      t = Math.max(c.absoluteFloorUsd * this.coverageShare(seen), (c.multiplier * seenNormal * c.windowMinutes * 60_000) / DAY);
+    } else {
+      // A market-wide normal and the floors are for the configured venues; a bot that sees a different set
+      // (fewer, or sampled ones) scales them by what it sees against what it was configured for.
+      const scale = seen.length ? Math.min(1, this.coverageShare(seen) / this.coverageShare(this.settings.exchanges)) : 1;
+      const floor = Math.max(c.absoluteFloorUsd, c.floorsUsd[asset] ?? c.floorsUsd.default ?? 0);
+      const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
+      t = scale * Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * 60_000) / DAY);
+    }
     this.thresholdCache.set(key, { day, usd: t });
     return t;
   }
@@ -228,11 +292,17 @@ export class Market {
         const asset = assetOf(e.symbol);
         let seen = this.seenExchanges.get(asset);
         if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
-        seen.add(e.exchange);
+        if (!seen.has(e.exchange)) {
+          seen.add(e.exchange);
+          this.thresholdCache.delete(`${asset}|long`);
+          this.thresholdCache.delete(`${asset}|short`);
+        }
         if (e.ts >= this.bucketFrom) this.buckets.add(e, asset);
         this.history.addLiquidation(asset, e.side, e.exchange, e.ts, e.usd);
         this.prices.liquidationPrice(asset, e.ts, e.price);
+        const flush = this.flushes.add(asset, e.side, e.exchange, e.ts, e.usd);
         const ev = this.cascades.add(asset, e.side, e.exchange, e.ts, e.usd, this.prices.last(asset)?.price ?? e.price);
+        if (flush) this.onFlush(flush, e.ts);
         if (ev) this.onCascade(ev, e.ts);
         break;
       }
@@ -297,6 +367,7 @@ export class Market {
     if (now >= this.nextCandleDue) this.releaseCandles(now);
     this.prices.advance(now);
     if (this.cascades.activeCount) for (const ev of this.cascades.advance(now)) this.onCascade(ev, now);
+    this.flushes.advance(now);
     if (now - this.lastPrune > HOUR) {
       this.lastPrune = now;
       for (const l of this.levels.expire(now)) this.removedLevels.push(l.id);
@@ -327,16 +398,39 @@ export class Market {
   }
 
   private onCandleClose(asset: string, c: ClosedCandle): void {
-    const breaks = this.levels.onClose(asset, c);
+    const outcomes = this.levels.judge(asset, c);
     for (const id of this.levels.touched) this.changedTracks.add(id);
     this.levels.touched.clear();
-    for (const br of breaks) {
-      this.changedTracks.add(br.level.id);
+    const ts = Math.max(this.clock, c.end);
+    // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
+    const timeframe = (Object.keys(TIMEFRAME_MS) as (keyof typeof TIMEFRAME_MS)[]).find((k) => TIMEFRAME_MS[k] === c.end - c.ts) ?? this.settings.levels.timeframe;
+    // Levels one close broke the same way (for the same audience) are one message, led by the level nearest price.
+    const groups = new Map<string, LevelBreakEvent[]>();
+    for (const o of outcomes) {
+      this.changedTracks.add(o.event.level.id);
       // A cascade's extreme is offered on /levels (its state follows price there), not alerted on: a flush
       // that resumes through it is told by its own cascade alert, and a chat that wants the level adds it.
-      if (br.level.source === 'cascade') continue;
+      if (o.event.level.source === 'cascade') continue;
+      if (o.kind === 'chop') {
+        const e = o.event;
+        const chop: LevelChop = {
+          kind: 'level_chop', ts, asset, key: `chop:${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
+          crosses: e.crosses, since: e.since, price: e.price, timeframe,
+        };
+        if (e.level.label !== undefined) chop.label = e.level.label;
+        if (e.level.chat !== undefined) chop.chat = e.level.chat;
+        this.out.push(chop);
+        continue;
+      }
+      const key = `${o.event.level.chat ?? ''}|${o.event.direction}`;
+      const g = groups.get(key);
+      if (g) g.push(o.event);
+      else groups.set(key, [o.event]);
+    }
+    for (const group of groups.values()) {
+      group.sort((a, b) => Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close));
+      const br = group[0]!;
       const side: PositionSide = br.direction === 'down' ? 'long' : 'short';
-      const ts = Math.max(this.clock, br.ts);
       const alert: LevelBreak = {
         kind: 'level_break',
         ts,
@@ -347,11 +441,14 @@ export class Market {
         direction: br.direction,
         reclaim: br.reclaim,
         price: br.price,
-        // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
-        timeframe: (Object.keys(TIMEFRAME_MS) as (keyof typeof TIMEFRAME_MS)[]).find((k) => TIMEFRAME_MS[k] === c.end - c.ts) ?? this.settings.levels.timeframe,
+        timeframe,
       };
       if (br.level.label !== undefined) alert.label = br.level.label;
       if (br.level.chat !== undefined) alert.chat = br.level.chat;
+      if (br.fromChop) alert.fromChop = br.fromChop;
+      if (group.length > 1) {
+        alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}) }));
+      }
       const lastHour = this.buckets.totals(asset, ts - HOUR + 1, ts);
       const usd = side === 'long' ? lastHour.longUsd : lastHour.shortUsd;
       const running = this.cascades.runningFor(asset, side);
@@ -378,9 +475,35 @@ export class Market {
     return f;
   }
 
+  private onFlush(f: FlushStart, now: number): void {
+    this.out.push({
+      kind: 'market_flush',
+      ts: now,
+      asset: 'ALL',
+      key: `flush:${f.id}`,
+      flushId: f.id,
+      side: f.side,
+      startedAt: f.startedAt,
+      windowMs: this.settings.flush.windowMinutes * 60_000,
+      usd: f.usd,
+      assetCount: f.assetCount,
+      leaders: f.leaders,
+      exchanges: f.exchanges,
+      sampled: f.exchanges.filter(isSampled),
+    });
+    // Cascades already running on that side are part of the flush from here on.
+    for (const c of this.cascades.running()) if (c.side === f.side) this.inFlush.set(c.id, f.id);
+  }
+
   private onCascade(ev: CascadeEvent, now: number): void {
     const c = ev.cascade;
-    const base = { ts: now, asset: c.asset, ...this.figures(c, c.asset) };
+    if (ev.type === 'start') {
+      const flush = this.flushes.running(c.side);
+      if (flush) this.inFlush.set(c.id, flush);
+    }
+    const flushId = this.inFlush.get(c.id);
+    if (ev.type === 'end') this.inFlush.delete(c.id);
+    const base = { ts: now, asset: c.asset, ...this.figures(c, c.asset), ...(flushId !== undefined ? { flushId } : {}) };
     if (ev.type === 'start') {
       this.out.push({
         kind: 'cascade',
@@ -625,7 +748,7 @@ export class Market {
       status.levels = this.levels
         .all()
         .filter((l) => l.asset === asset && (l.chat === undefined || l.chat === chat))
-        .map((level) => ({ level, role: 'inside', distancePct: 0, state: this.levels.track(level.id)?.state ?? 'holding', baseState: this.levels.track(level.id)?.state ?? 'holding' }));
+        .map((level) => ({ level, role: 'inside', distancePct: 0, state: 'unknown', baseState: this.levels.track(level.id)?.state ?? 'holding' }));
       return status;
     }
     status.price = last.price;

@@ -2,7 +2,7 @@
  * Summaries, level status and alerts as neutral Replies: the words a trader reads. Every adapter renders
  * these; none of them composes sentences of its own. Alerts map through an exhaustive record by kind.
  */
-import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, Ranking } from './alerts.js';
+import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, Ranking } from './alerts.js';
 import type { Coverage, LevelStatus, LiquidationSummary, MarketSummary, CascadeRecord } from './market.js';
 import type { LevelView } from './levels.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
@@ -263,7 +263,8 @@ export function structureReading(st: LevelStatus): Line[] {
     lines.push([
       `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
-      lostAbove.length ? ' (forced selling not exhausted).' : '.',
+      // A claim about forced selling needs the liquidation data behind it: a cascade seen in the last day.
+      lostAbove.length && c ? ' (forced selling not exhausted).' : '.',
     ]);
   }
   if (lostAbove.length) {
@@ -303,7 +304,11 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): 
     const role = v.role === 'inside' ? 'price inside' : v.role;
     const flipped = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? ' (was support)' : ' (was resistance)') : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
-    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v)}` : ''}` : stateWords(v);
+    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v)}` : ''}`
+      : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
+      : stateWords(v);
+    // No price, no state: only the level itself.
+    if (v.state === 'unknown') return [b(levelName(v))];
     return [
       b(levelName(v)),
       ` · `,
@@ -392,8 +397,18 @@ function cascadeEnd(a: CascadeEnd): Reply {
   };
 }
 
+/** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
+function sinceWord(ts: number, now: number): string {
+  if (Math.floor(ts / 86_400_000) === Math.floor(now / 86_400_000)) return clock(ts);
+  return now - ts < 6 * 86_400_000 ? new Date(ts).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }) : day(ts);
+}
+
+function listText(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 export function levelBreakHeadline(a: LevelBreak): string {
-  const lv = levelText(a.level);
+  const lv = listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
   if (a.direction === 'down') return a.reclaim ? `${a.asset} fell back below ${lv}: breakout failed` : `${a.asset} lost ${lv}`;
   return a.reclaim ? `${a.asset} reclaimed ${lv}` : `${a.asset} broke above ${lv}`;
 }
@@ -403,12 +418,38 @@ function levelBreak(a: LevelBreak): Reply {
   const liq = a.liquidations;
   const lines: Line[] = [];
   if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, tone(liq.side), true)]);
-  lines.push([`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`]);
-  lines.push([`It now acts as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
+  const labels = [a.label, ...(a.also ?? []).map((x) => x.label)].filter((x): x is string => x !== undefined);
+  lines.push([`${a.timeframe} close ${price(a.price)}${labels.length ? ` · ${labels.join(' · ')}` : ''}`]);
+  if (a.fromChop) lines.push([`A decisive close after ${a.fromChop.crosses} crosses since ${sinceWord(a.fromChop.since, a.ts)}: the chop is over.`]);
+  lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
   return {
     title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],
     blocks: [lines],
     tone: a.direction === 'down' ? 'long' : 'short',
+  };
+}
+
+function levelChop(a: LevelChop): Reply {
+  return {
+    title: [`↔️ ${a.asset} chopping around ${levelText(a.level)}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
+    blocks: [[
+      [`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`],
+      [`No more alerts on this level until a decisive close beyond it.`],
+    ]],
+    tone: 'neutral',
+  };
+}
+
+function marketFlush(a: MarketFlush): Reply {
+  const leaders = a.leaders.map((l) => `${l.asset} ${usd(l.usd)} (${share(l.share)})`).join(' · ');
+  const others = a.assetCount - a.leaders.length;
+  return {
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / 60_000)} min across ${a.assetCount} assets`],
+    blocks: [
+      [[`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`], [toned(`Since ${clock(a.startedAt)}`, 'muted')]],
+      sampledNote(a.sampled),
+    ].filter((x) => x.length),
+    tone: tone(a.side),
   };
 }
 
@@ -417,6 +458,8 @@ const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Rep
   cascade_update: cascadeUpdate,
   cascade_end: cascadeEnd,
   level_break: levelBreak,
+  level_chop: levelChop,
+  market_flush: marketFlush,
 };
 
 export function alertReply(a: Alert): Reply {

@@ -33,3 +33,8 @@ export function venueName(exchange: string): string {
 export function isSampled(exchange: string): boolean {
   return SAMPLED.has(exchange);
 }
+
+/** One name per venue: Binance's USD-M and COIN-M streams and a vendor's "binance" are one venue. */
+export function venueKey(exchange: string): string {
+  return exchange.startsWith('binance') ? 'binance' : exchange === 'gateio' ? 'gate' : exchange;
+}

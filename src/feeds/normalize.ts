@@ -50,6 +50,8 @@ export function toLiquidation(exchange: string, market: MarketLike, raw: RawLiqu
     amount = raw.contracts * contractSize;
     usd = amount * raw.price;
   }
+  // 1e200 × 1e200 is Infinity: sizes no market has are refused here (the bot screens what is merely implausible).
+  if (!positive(amount) || !positive(usd)) return { ok: false, reason: 'size out of any market\'s range' };
   return {
     ok: true,
     event: { type: 'liquidation', ts: Math.floor(raw.ts), exchange, symbol: market.symbol, side: raw.side, price: raw.price, amount, usd },

@@ -37,8 +37,14 @@ export function alertJson(a: Alert): Record<string, unknown> {
       if (a.label !== undefined) o.label = a.label;
       if (a.chat !== undefined) o.chat = a.chat;
       if (a.liquidations) o.liquidations = { ...a.liquidations, usd: cents(a.liquidations.usd) };
+      if (a.also) o.also = a.also;
+      if (a.fromChop) o.fromChop = a.fromChop;
       return o;
     }
+    case 'level_chop':
+      return { ...base, level: a.level, price: a.price, crosses: a.crosses, since: a.since, timeframe: a.timeframe, ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}) };
+    case 'market_flush':
+      return { ...base, side: a.side, usd: cents(a.usd), startedAt: a.startedAt, windowMs: a.windowMs, assetCount: a.assetCount, leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled };
   }
 }
 

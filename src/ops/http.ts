@@ -22,6 +22,18 @@ export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): Registr
   gauge('liqbot_events_total', 'Normalized events ingested', [], (g) => g.set(bot.stats.events));
   gauge('liqbot_alerts_raised_total', 'Alerts raised by the detectors', [], (g) => g.set(bot.stats.alerts));
   gauge('liqbot_store_errors_total', 'Failed store writes', [], (g) => g.set(bot.stats.storeErrors));
+  gauge('liqbot_store_ok', 'Store operations working and the database file the one opened (1), or not (0)', [], (g) => g.set(bot.health().store.ok ? 1 : 0));
+  gauge('liqbot_store_failures_total', 'Failed store operations by kind (operation: SQLite code)', ['kind'], (g) => {
+    for (const [kind, n] of bot.faults.counts) g.set({ kind }, n);
+  });
+  gauge('liqbot_store_held', 'Data held in memory because the store refused it', ['what'], (g) => {
+    const h = bot.health().store;
+    g.set({ what: 'events' }, h.heldEvents);
+    g.set({ what: 'alerts' }, h.heldAlerts);
+  });
+  gauge('liqbot_events_rejected_total', 'Well-formed events dropped as implausible, by reason', ['reason'], (g) => {
+    for (const [reason, n] of Object.entries(bot.stats.rejected)) g.set({ reason }, n);
+  });
   gauge('liqbot_outbox_pending', 'Alerts waiting to be delivered', [], (g) => g.set(bot.outbox.pending()));
   gauge('liqbot_outbox_total', 'Outbox deliveries by result', ['result'], (g) => {
     for (const [k, v] of Object.entries(bot.outbox.counters)) g.set({ result: k }, v);

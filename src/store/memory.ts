@@ -45,6 +45,8 @@ class MemoryStore implements Store {
   private readonly outbox = new Map<number, OutboxEntry>();
   private readonly outboxKeys = new Set<string>();
   private lastOutboxId = 0;
+  /** Per outbox id: a send claimed and not yet given an outcome, and earlier such sends. */
+  private readonly claims = new Map<number, { claimed: number; interrupted: number }>();
   private readonly gapList = new Map<string, Gap>();
   private closed = false;
 
@@ -111,12 +113,18 @@ class MemoryStore implements Store {
       .map(totalCopy);
   }
 
-  pruneEvents(beforeMs: number): number {
+  pruneEvents(beforeMs: number, futureAfterMs = Infinity): number {
     this.assertOpen(`prune events before ${beforeMs} from`);
     let removed = 0;
     for (const [key, s] of this.events) {
-      if (s.event.ts < beforeMs) {
+      if (s.event.ts < beforeMs || s.event.ts > futureAfterMs) {
         this.events.delete(key);
+        removed++;
+      }
+    }
+    for (const [key, t] of this.totals) {
+      if (t.ts > futureAfterMs) {
+        this.totals.delete(key);
         removed++;
       }
     }
@@ -197,7 +205,12 @@ class MemoryStore implements Store {
     // Map iteration is insertion order, which is id order.
     for (const e of this.outbox.values()) {
       if (due.length >= limit) break;
-      if (e.status === 'pending' && e.nextAttemptAt <= now) due.push(viaJson(e));
+      if (e.status === 'pending' && e.nextAttemptAt <= now) {
+        const copy = viaJson(e);
+        const c = this.claims.get(e.id);
+        if (c && c.claimed + c.interrupted > 0) copy.unconfirmed = c.claimed + c.interrupted;
+        due.push(copy);
+      }
     }
     return due;
   }
@@ -216,6 +229,16 @@ class MemoryStore implements Store {
     e.status = 'sent';
     e.attempts++;
     e.messageRef = messageRef;
+    this.settled(id);
+  }
+
+  claim(id: number, untilMs: number): void {
+    this.assertOpen(`claim alert ${id} in`);
+    const e = this.pending(id);
+    if (!e) return;
+    e.nextAttemptAt = untilMs;
+    const c = this.claims.get(id) ?? { claimed: 0, interrupted: 0 };
+    this.claims.set(id, { claimed: 1, interrupted: c.interrupted + c.claimed });
   }
 
   markRetry(id: number, nextAttemptAt: number, error: string): void {
@@ -225,6 +248,7 @@ class MemoryStore implements Store {
     e.attempts++;
     e.nextAttemptAt = nextAttemptAt;
     e.lastError = error;
+    this.settled(id);
   }
 
   markDropped(id: number, error: string): void {
@@ -234,11 +258,18 @@ class MemoryStore implements Store {
     e.status = 'dropped';
     e.attempts++;
     e.lastError = error;
+    this.settled(id);
   }
 
   private pending(id: number): OutboxEntry | undefined {
     const e = this.outbox.get(id);
     return e?.status === 'pending' ? e : undefined;
+  }
+
+  /** An outcome was recorded: the claimed send is accounted for. */
+  private settled(id: number): void {
+    const c = this.claims.get(id);
+    if (c) c.claimed = 0;
   }
 
   sentMessageRef(chat: ChatKey, editKey: string): string | undefined {

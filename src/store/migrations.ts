@@ -104,6 +104,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'outbox: sends claimed without a recorded outcome, so a crash-interrupted alert is sent at most twice',
+    up(db) {
+      db.exec(`
+        -- claimed: a send was started and its outcome is not recorded yet; interrupted: earlier such sends.
+        ALTER TABLE outbox ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 /** The schema version of the file: how many migrations it has applied. */

@@ -1,6 +1,6 @@
 /**
- * The SQLite store (better-sqlite3): one file in WAL mode, owned by one liqbot process at a time through a
- * `<db>.lock` file. Every write is one transaction; a failed one is rolled back and thrown as a StoreError.
+ * The SQLite store (better-sqlite3): one file in WAL mode, owned by one liqbot process at a time through
+ * SQLite's exclusive locking mode (an OS lock on the file itself, symlinks resolved). Every write is one transaction; a failed one is rolled back and thrown as a StoreError.
  *
  * @example
  *   const store = openSqliteStore('./data/liqbot.db');
@@ -8,8 +8,8 @@
  *   for (const e of store.eventsSince(Date.now() - 86_400_000)) buckets.add(e);
  *   store.close();
  */
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert } from '../core/alerts.js';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide, type Timeframe } from '../core/events.js';
@@ -46,19 +46,24 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
       throw new StoreError(`could not create the folder for ${path}: ${reasonOf(err)}`, 'open', { cause: err });
     }
   }
-  const lock = inMemory ? undefined : acquireLock(path);
+  const file = inMemory ? path : resolveFile(path);
+  if (openFiles.has(file)) {
+    throw new StoreError(`${path} is already open in this process (pid ${process.pid}); close that store before opening it again`, 'locked');
+  }
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
+    db = new Database(file);
+    if (inMemory) db.pragma('journal_mode = WAL');
+    else takeExclusiveLock(db, path, file);
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -32000'); // 32 MB
     const version = migrate(db, path, undefined, opts.now);
-    return new SqliteStoreImpl(db, path, version, lock);
+    const identity = inMemory ? undefined : identityOf(file);
+    if (!inMemory) openFiles.add(file);
+    return new SqliteStoreImpl(db, path, version, inMemory ? undefined : { file, identity });
   } catch (err) {
     db?.close();
-    lock?.release();
     if (err instanceof StoreError) throw err;
     throw new StoreError(`could not open ${path} as a liqbot database: ${reasonOf(err)}`, 'open', { cause: err });
   }
@@ -98,6 +103,8 @@ interface OutboxRow {
   created_at: number;
   message_ref: string | null;
   last_error: string | null;
+  claimed: number;
+  interrupted: number;
 }
 
 interface DailyRow {
@@ -132,7 +139,8 @@ function prepareStatements(db: Database.Database) {
       contracts, rate, interval_hours FROM events WHERE ts >= ? ORDER BY ts, hash`).raw(),
     dailyTotals: p('SELECT asset, day, side, exchange, usd FROM daily_liquidations WHERE day < ? ORDER BY asset, day, side, exchange'),
     totals: p('SELECT ts, period, asset, side, exchange, usd FROM liquidation_totals ORDER BY ts, period, asset, side, exchange'),
-    pruneEvents: p('DELETE FROM events WHERE ts < ?'),
+    pruneEvents: p('DELETE FROM events WHERE ts < ? OR ts > ?'),
+    pruneFutureTotals: p('DELETE FROM liquidation_totals WHERE ts > ?'),
 
     listLevels: p('SELECT def FROM levels ORDER BY created_at, id').pluck(),
     putLevel: p('INSERT INTO levels (id, created_at, def) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created_at = excluded.created_at, def = excluded.def'),
@@ -150,9 +158,10 @@ function prepareStatements(db: Database.Database) {
       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     due: p("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
     pendingCount: p("SELECT count(*) FROM outbox WHERE status = 'pending'").pluck(),
-    markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, message_ref = ? WHERE id = ? AND status = 'pending'"),
-    markRetry: p("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
-    markDropped: p("UPDATE outbox SET status = 'dropped', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'"),
+    markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, claimed = 0, message_ref = ? WHERE id = ? AND status = 'pending'"),
+    claim: p("UPDATE outbox SET next_attempt_at = ?, interrupted = interrupted + claimed, claimed = 1 WHERE id = ? AND status = 'pending'"),
+    markRetry: p("UPDATE outbox SET attempts = attempts + 1, claimed = 0, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
+    markDropped: p("UPDATE outbox SET status = 'dropped', attempts = attempts + 1, claimed = 0, last_error = ? WHERE id = ? AND status = 'pending'"),
     sentRef: p("SELECT message_ref FROM outbox WHERE chat = ? AND edit_key = ? AND status = 'sent' ORDER BY id DESC LIMIT 1").pluck(),
     pruneOutbox: p("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < ?"),
 
@@ -169,13 +178,15 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly insertTx: (events: readonly MarketEvent[]) => number;
   private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
   private readonly removeLevelTx: (id: string) => boolean;
+  private readonly pruneTx: (beforeMs: number, futureAfterMs: number) => number;
   private readonly saveStatesTx: (states: readonly LevelState[]) => void;
 
   constructor(
     private readonly db: Database.Database,
     readonly path: string,
     readonly schemaVersion: number,
-    private readonly lock: Lock | undefined,
+    /** The real file and its identity at open; undefined for `:memory:`. */
+    private readonly file: { file: string; identity: string | undefined } | undefined,
   ) {
     this.s = prepareStatements(db);
 
@@ -187,6 +198,9 @@ class SqliteStoreImpl implements SqliteStore {
         if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
       }
       return ids;
+    });
+    this.pruneTx = db.transaction((beforeMs: number, futureAfterMs: number) => {
+      return this.s.pruneEvents.run(beforeMs, futureAfterMs).changes + this.s.pruneFutureTotals.run(futureAfterMs).changes;
     });
     this.removeLevelTx = db.transaction((id: string) => {
       this.s.removeState.run(id);
@@ -269,8 +283,8 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  pruneEvents(beforeMs: number): number {
-    return this.run('write', `prune events before ${beforeMs} from`, () => this.s.pruneEvents.run(beforeMs).changes);
+  pruneEvents(beforeMs: number, futureAfterMs?: number): number {
+    return this.run('write', `prune events before ${beforeMs} from`, () => this.pruneTx(beforeMs, futureAfterMs ?? Number.MAX_VALUE));
   }
 
   // ---- levels ----
@@ -334,6 +348,10 @@ class SqliteStoreImpl implements SqliteStore {
     this.run('write', `mark alert ${id} sent in`, () => this.s.markSent.run(messageRef, id));
   }
 
+  claim(id: number, untilMs: number): void {
+    this.run('write', `claim alert ${id} in`, () => this.s.claim.run(untilMs, id));
+  }
+
   markRetry(id: number, nextAttemptAt: number, error: string): void {
     this.run('write', `reschedule alert ${id} in`, () => this.s.markRetry.run(nextAttemptAt, error, id));
   }
@@ -363,6 +381,16 @@ class SqliteStoreImpl implements SqliteStore {
     );
   }
 
+  fileProblem(): string | undefined {
+    if (!this.file || !this.db.open) return undefined;
+    const now = identityOf(this.file.file);
+    if (now === undefined) return `the database file ${this.file.file} was deleted`;
+    if (now !== this.file.identity) return `the database file ${this.file.file} was replaced by another file`;
+    const named = identityOf(this.path);
+    if (named !== this.file.identity) return `${this.path} no longer names the open database file ${this.file.file}`;
+    return undefined;
+  }
+
   close(): void {
     if (!this.db.open) return;
     try {
@@ -376,7 +404,7 @@ class SqliteStoreImpl implements SqliteStore {
       // Still open (an unfinished iteration keeps the connection busy), so the lock stays too.
       throw new StoreError(`could not close ${this.path}: ${reasonOf(err)}; finish or break out of reading events first`, 'write', { cause: err });
     }
-    this.lock?.release();
+    if (this.file) openFiles.delete(this.file.file);
   }
 
   // ---- error boundary ----
@@ -452,96 +480,53 @@ function entryOf(r: OutboxRow): OutboxEntry {
   if (r.edit_key !== null) e.editKey = r.edit_key;
   if (r.message_ref !== null) e.messageRef = r.message_ref;
   if (r.last_error !== null) e.lastError = r.last_error;
+  if (r.claimed + r.interrupted > 0) e.unconfirmed = r.claimed + r.interrupted;
   return e;
 }
 
-// ---- single instance: the lock file ----
+// ---- single instance: SQLite's own exclusive lock on the resolved file ----
 
-interface Lock {
-  release(): void;
-}
+/** Database files (real paths) this process has open: a second open gets a sentence naming this process. */
+const openFiles = new Set<string>();
 
-/** Lock files this process holds (absolute path → the pid written), released on exit if not before. */
-const heldLocks = new Set<string>();
-let exitHookInstalled = false;
-
-/** A lock file that is empty or garbled and younger than this may be a liqbot that is still writing it. */
-const FRESH_LOCK_MS = 5_000;
-
-function acquireLock(dbPath: string): Lock {
-  const lockPath = `${resolve(dbPath)}.lock`;
-  if (heldLocks.has(lockPath)) {
-    throw new StoreError(`${dbPath} is already open in this process (pid ${process.pid}); close that store before opening it again`, 'locked');
-  }
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
-      heldLocks.add(lockPath);
-      installExitHook();
-      return { release: () => releaseLock(lockPath) };
-    } catch (err) {
-      if (errnoOf(err) !== 'EEXIST') {
-        throw new StoreError(`could not create the lock file ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
-      }
-    }
-    const holder = lockHolder(lockPath);
-    if (holder === 'gone') continue;
-    if (holder === 'starting') {
-      throw new StoreError(`another liqbot is starting on ${dbPath} (${lockPath} is being written); stop it or set LIQBOT_DB to another file`, 'locked');
-    }
-    // Our own pid in a lock we do not hold is a previous life of this pid (a container restarting as pid 1).
-    if (holder !== 'garbled' && holder !== process.pid && isAlive(holder)) {
-      throw new StoreError(`another liqbot is already running on ${dbPath} (pid ${holder}); stop it or set LIQBOT_DB to another file`, 'locked');
-    }
-    // Stale: its process is gone. Remove it and race for a fresh one (wx lets exactly one process win).
-    try {
-      unlinkSync(lockPath);
-    } catch (err) {
-      if (errnoOf(err) !== 'ENOENT') throw new StoreError(`could not remove the stale lock file ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
-    }
-  }
-  throw new StoreError(`could not take the lock ${lockPath}: it keeps changing; is another liqbot starting?`, 'locked');
-}
-
-function lockHolder(lockPath: string): number | 'gone' | 'garbled' | 'starting' {
-  let text: string;
-  let ageMs: number;
+/** The file a path names, symlinks resolved (the folder's when the file does not exist yet). */
+function resolveFile(path: string): string {
   try {
-    text = readFileSync(lockPath, 'utf8');
-    ageMs = Date.now() - statSync(lockPath).mtimeMs;
+    return realpathSync(path);
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return 'gone';
-    throw new StoreError(`could not read the lock file ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+    if (errnoOf(err) !== 'ENOENT') throw new StoreError(`could not resolve ${path}: ${reasonOf(err)}`, 'open', { cause: err });
+    return join(realpathSync(dirname(resolve(path))), basename(path));
   }
-  const pid = Number(text.trim());
-  if (Number.isSafeInteger(pid) && pid > 0) return pid;
-  return ageMs < FRESH_LOCK_MS ? 'starting' : 'garbled';
 }
 
-function releaseLock(lockPath: string): void {
-  if (!heldLocks.delete(lockPath)) return;
+/**
+ * Take the database for this connection alone: in `locking_mode = EXCLUSIVE` the first write transaction takes
+ * an exclusive lock on the file (an OS lock on its inode, whatever path or pid namespace reached it) and keeps
+ * it until close; the OS drops it when the process dies, so nothing stale is ever left behind.
+ */
+function takeExclusiveLock(db: Database.Database, path: string, file: string): void {
   try {
-    // Only remove it if it is still ours (a stale-lock takeover by someone else must not be undone).
-    if (readFileSync(lockPath, 'utf8').trim() === String(process.pid)) unlinkSync(lockPath);
+    db.pragma('busy_timeout = 0');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      const where = file === resolve(path) ? path : `${path} (${file})`;
+      throw new StoreError(`another liqbot (or another program) has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** The file's identity (device and inode), to notice it being deleted or replaced while open. */
+function identityOf(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}`;
   } catch {
-    // Already gone, or unreadable: nothing left to release.
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const lockPath of [...heldLocks]) releaseLock(lockPath);
-  });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) === 'EPERM'; // alive, owned by another user
+    return undefined;
   }
 }
 

@@ -63,6 +63,11 @@ export interface OutboxEntry {
   createdAt: number;
   /** The platform message id once sent. */
   messageRef?: string;
+  /**
+   * Sends of this entry that were started (claimed) but whose outcome was never recorded, when there are any: a
+   * crash (or a store that refused the outcome) interrupted them, so each may have reached the chat.
+   */
+  unconfirmed?: number;
   lastError?: string;
 }
 
@@ -119,6 +124,12 @@ export interface Store {
    * sent and dropped are final, and an unknown id is ignored.
    */
   markSent(id: number, messageRef: string): void;
+  /**
+   * Hold a pending entry for one delivery attempt: its nextAttemptAt becomes `untilMs` (not an attempt). Written
+   * before sending, so a store that cannot record the outcome refuses the send instead of repeating it after
+   * every restart. A claim not followed by markSent/markRetry/markDropped counts in `unconfirmed` from then on.
+   */
+  claim(id: number, untilMs: number): void;
   markRetry(id: number, nextAttemptAt: number, error: string): void;
   markDropped(id: number, error: string): void;
   /** The message the latest sent entry with this editKey lives in (an edit may have had to re-post it). */
@@ -132,10 +143,16 @@ export interface Store {
   gaps(fromMs: number, toMs: number): Gap[];
 
   /**
-   * Delete raw events older than `beforeMs` (daily and vendor totals survive). Duplicates are recognised only
+   * Delete raw events older than `beforeMs` (daily and vendor totals survive) and, when `futureAfterMs` is given,
+   * raw events and vendor totals stamped after it (a clock glitch or a forged print must not outlive a restart). Duplicates are recognised only
    * among kept events: an event pruned and imported again is new again, so keep raw events longer than any re-import.
    */
-  pruneEvents(beforeMs: number): number;
-  /** Release the store (and the SQLite lock file); later calls throw a StoreError. Closing twice is harmless. */
+  pruneEvents(beforeMs: number, futureAfterMs?: number): number;
+  /**
+   * Undefined while the store's file is the one it opened; otherwise what happened to it (deleted, replaced).
+   * Stores without a file do not implement it.
+   */
+  fileProblem?(): string | undefined;
+  /** Release the store (and its lock); later calls throw a StoreError. Closing twice is harmless. */
   close(): void;
 }

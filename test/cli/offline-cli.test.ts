@@ -148,6 +148,7 @@ describe('liqbot levels and replay --json', () => {
     for (const a of alerts) {
       expect(typeof a.text).toBe('string');
       if (a.kind === 'level_break') expect(a).toEqual(expect.objectContaining({ level: expect.anything(), direction: expect.stringMatching(/^(up|down)$/), price: expect.any(Number) }));
+      else if (a.kind === 'level_chop') expect(a).toEqual(expect.objectContaining({ level: expect.anything(), crosses: expect.any(Number), price: expect.any(Number) }));
       else expect(a).toEqual(expect.objectContaining({ side: expect.any(String), usd: expect.any(Number), byExchange: expect.any(Object) }));
     }
     expect(alerts.find((a) => a.kind === 'level_break' && a.level === 3000)?.text).toContain('ETH lost $3,000');

@@ -197,8 +197,10 @@ describe('generated days', () => {
     const run = await replayDay({ day: DAY0, assets: [eth], seed: 5 });
     const b = breaks(run.alerts);
     expect(b.map((x) => [x.direction, x.reclaim])).toEqual([['down', false], ['up', true], ['down', false]]);
-    expect(b[1]!.ts).toBeLessThan(DAY0 + 7 * H);
-    expect(b[2]!.price).toBeLessThan(3000 * (1 - 0.009));
-    expect(b[2]!.ts).toBeGreaterThan(DAY0 + 15 * H);
+    // The reclaim closes +0.45%, inside this day's volatility buffer: an hour of closes above tells it.
+    expect(b[1]!.ts).toBeLessThanOrEqual(DAY0 + 7 * H);
+    // Decisive: out of the range the chop closed in (its lowest close was $2,986.5), on the way to $2,900.
+    expect(b[2]!.price).toBeLessThan(2986.5);
+    expect(b[2]!.ts).toBeGreaterThanOrEqual(DAY0 + 15 * H);
   });
 });

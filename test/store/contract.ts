@@ -157,6 +157,15 @@ export function storeContract(name: string, open: () => Store): void {
         expect(all(store.liquidationTotals())).toEqual([vendorTotal()]);
       });
 
+      it('prunes raw events and vendor totals stamped after futureAfterMs, keeping daily totals', () => {
+        const store = fresh();
+        store.insertEvents([liq({ ts: T0 }), liq({ ts: T0 + 10 * 365 * DAY }), tick({ ts: T0 + 2 * DAY }), vendorTotal(), vendorTotal({ ts: T0 + 400 * DAY })]);
+        expect(store.pruneEvents(T0 - DAY, T0 + DAY)).toBe(3);
+        expect(all(store.eventsSince(0)).map((e) => e.ts)).toEqual([T0]);
+        expect(all(store.liquidationTotals())).toEqual([vendorTotal()]);
+        expect(store.pruneEvents(T0 - DAY, T0 + DAY)).toBe(0);
+      });
+
       it('recognises a re-import only as far back as raw events are kept: a pruned event imported again counts again', () => {
         // The documented limit of pruning: keep raw events longer than anything is re-imported.
         const store = fresh();
@@ -293,6 +302,31 @@ export function storeContract(name: string, open: () => Store): void {
         const [due] = store.duePending(T0 + 30_000, 10);
         expect(due).toMatchObject({ id, status: 'pending', attempts: 1, nextAttemptAt: T0 + 30_000, lastError: '429 Too Many Requests' });
         expect(store.pendingCount()).toBe(1);
+      });
+
+      it('claims a pending entry until a time without counting an attempt; a final entry cannot be claimed', () => {
+        const store = fresh();
+        const [a, b] = store.enqueue([entry('telegram:-1', 'a'), entry('telegram:-1', 'b')]);
+        store.claim(a!, T0 + 5_000);
+        store.markSent(b!, 'msg-1');
+        store.claim(b!, T0 + 5_000);
+        expect(store.duePending(T0 + 4_999, 10)).toEqual([]);
+        expect(store.duePending(T0 + 5_000, 10)).toMatchObject([{ id: a, attempts: 0, nextAttemptAt: T0 + 5_000, status: 'pending' }]);
+        expect(store.pendingCount()).toBe(1);
+      });
+
+      it('counts claimed sends whose outcome was never recorded as unconfirmed; a recorded outcome settles its claim', () => {
+        const store = fresh();
+        const [a, b] = store.enqueue([entry('telegram:-1', 'a'), entry('telegram:-1', 'b')]);
+        store.claim(a!, T0);
+        store.claim(b!, T0);
+        store.markRetry(b!, T0, 'timeout'); // b's send failed, and that was recorded
+        expect(store.duePending(T0, 10).map((e) => [e.id, e.unconfirmed])).toEqual([[a, 1], [b, undefined]]);
+        store.claim(a!, T0); // a crash interrupted the first send; a second one starts
+        store.claim(b!, T0);
+        expect(store.duePending(T0, 10).map((e) => [e.id, e.unconfirmed])).toEqual([[a, 2], [b, 1]]);
+        store.markSent(b!, 'msg-1');
+        expect(store.duePending(T0, 10).map((e) => e.id)).toEqual([a]);
       });
 
       it('marks entries sent or dropped: no longer pending, and final', () => {

@@ -1,11 +1,22 @@
 /**
- * A second liqbot for the single-instance tests: opens the store at argv[2], prints "ready", then holds it
- * until killed (`hold`) or exits without calling close() (`exit`).
+ * A second liqbot for the single-instance tests: opens the store at argv[2], prints "ready <pid>", then holds
+ * it until killed (`hold`), exits without calling close() (`exit`), or only tries and prints the outcome
+ * (`try`: "opened" or "locked: <message>").
  */
+import { StoreError } from '../../src/store/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const [path, mode] = process.argv.slice(2);
+if (mode === 'try') {
+  try {
+    openSqliteStore(path!).close();
+    process.stdout.write('opened\n');
+  } catch (err) {
+    process.stdout.write(err instanceof StoreError ? `${err.code}: ${err.message}\n` : `crashed: ${String(err)}\n`);
+  }
+  process.exit(0);
+}
 openSqliteStore(path!);
-process.stdout.write('ready\n');
+process.stdout.write(`ready ${process.pid}\n`);
 if (mode === 'hold') setInterval(() => undefined, 60_000);
 else process.exit(0);

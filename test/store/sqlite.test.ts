@@ -3,9 +3,9 @@
  * schema upgrades, one liqbot per file, and writes that fail without leaving half of themselves behind.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,6 @@ describe('SQLite store', () => {
     first.recordGap({ exchange: 'bybit', from: T0, to: T0 + 60_000, reason: 'websocket closed' });
     const before = snapshot(first);
     first.close();
-    expect(existsSync(`${path}.lock`)).toBe(false);
 
     const second = open(path);
     expect(snapshot(second)).toStrictEqual(before);
@@ -96,7 +95,7 @@ describe('SQLite store', () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('opens :memory: without a lock file, as often as asked', () => {
+  it('opens :memory: as often as asked', () => {
     const a = open(':memory:');
     const b = open(':memory:');
     expect(a.insertEvents([liq()])).toBe(1);
@@ -112,10 +111,10 @@ describe('SQLite store', () => {
     reading.next();
     expect(() => store.insertEvents([liq({ ts: T0 + 2 })])).toThrow(/busy executing a query/);
     expect(storeErrorOf(() => store.close()).message).toMatch(/^could not close .*; finish or break out of reading events first$/);
-    expect(existsSync(`${path}.lock`)).toBe(true);
+    expect(() => openSqliteStore(path)).toThrow(/already open in this process/);
     reading.return?.();
     store.close();
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    openSqliteStore(path).close();
   });
 
   describe('schema', () => {
@@ -125,6 +124,7 @@ describe('SQLite store', () => {
       const store = open(path, { now: () => 42 });
       expect(store.schemaVersion).toBe(MIGRATIONS.length);
       expect(store.insertEvents([liq()])).toBe(1);
+      store.close(); // the store holds its file exclusively while open
       const raw = new Database(path, { readonly: true });
       expect(raw.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all()).toEqual(
         MIGRATIONS.map((_, i) => ({ version: i + 1, applied_at: 42 })),
@@ -179,7 +179,7 @@ describe('SQLite store', () => {
       expect(error.message).toBe(
         `${path} was written by a newer liqbot (schema 99; this one knows up to ${MIGRATIONS.length}); upgrade liqbot or set LIQBOT_DB to another file`,
       );
-      expect(existsSync(`${path}.lock`)).toBe(false);
+      expect(storeErrorOf(() => open(path)).code).toBe('open'); // refused again: nothing was left held
     });
 
     it('refuses a file that is not a database with a one-line StoreError', () => {
@@ -189,11 +189,40 @@ describe('SQLite store', () => {
       expect(error.code).toBe('open');
       expect(error.message).toBe(`could not open ${path} as a liqbot database: file is not a database`);
       expect(error.cause).toBeInstanceOf(Error);
-      expect(existsSync(`${path}.lock`)).toBe(false);
+      expect(storeErrorOf(() => open(path)).code).toBe('open'); // refused again: nothing was left held
     });
   });
 
   describe('one liqbot per file', () => {
+    const hold = (path: string, mode: string): string[] => ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, mode];
+
+    /** Start `hold-store.ts` holding `path` (inside `wrap`, e.g. `unshare`, when given), resolved once it holds it. */
+    async function holder(path: string, wrap: string[] = []): Promise<{ pid: number; stop(): Promise<void> }> {
+      const [cmd, ...args] = [...wrap, process.execPath, ...hold(path, 'hold')];
+      const child = spawn(cmd!, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          const m = /ready (\d+)/.exec(chunk.toString());
+          if (m) resolve(Number(m[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`the holding process exited early (${code})`)));
+      });
+      return {
+        pid,
+        stop: async () => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          await exited;
+        },
+      };
+    }
+
+    /** What a second process opening `path` gets: "opened" or "<code>: <message>". */
+    function tryOpen(path: string, wrap: string[] = []): string {
+      const [cmd, ...args] = [...wrap, process.execPath, ...hold(path, 'try')];
+      return spawnSync(cmd!, args, { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+    }
+
     it('refuses to open a file twice in one process, and allows it again after close()', () => {
       const path = dbPath();
       const first = open(path);
@@ -204,82 +233,100 @@ describe('SQLite store', () => {
       expect(open(path).insertEvents([liq()])).toBe(1);
     });
 
-    it('refuses while another live liqbot has the file, naming its pid; takes the file over once that process is killed', async () => {
+    it('refuses while another live liqbot has the file, in one line; opens it once that process is killed (nothing stale left)', async () => {
       const path = dbPath();
-      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'hold'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+      const other = await holder(path);
       try {
-        await new Promise<void>((resolve, reject) => {
-          child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-          child.on('exit', (code) => reject(new Error(`the holding process exited early (${code})`)));
-        });
         const error = storeErrorOf(() => open(path));
         expect(error.code).toBe('locked');
-        expect(error.message).toBe(`another liqbot is already running on ${path} (pid ${child.pid}); stop it or set LIQBOT_DB to another file`);
+        expect(error.message).toBe(`another liqbot (or another program) has ${path} open; stop it or set LIQBOT_DB to another file`);
         expect(error.message).not.toContain('\n');
       } finally {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
+        await other.stop();
       }
-      // SIGKILL leaves its lock file behind: stale now, so it is taken over.
-      expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(child.pid));
-      const store = open(path);
-      expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(process.pid));
-      expect(store.insertEvents([liq()])).toBe(1);
+      expect(open(path).insertEvents([liq()])).toBe(1);
+    });
+
+    it('refuses a second liqbot reaching the same file through a symlink, either way round, naming the real file', async () => {
+      const real = dbPath();
+      const link = join(dir, `link-${files}.db`);
+      symlinkSync(real, link);
+      const other = await holder(link);
+      try {
+        expect(storeErrorOf(() => open(real)).code).toBe('locked');
+        expect(tryOpen(link)).toBe(`locked: another liqbot (or another program) has ${link} (${realpathSync(real)}) open; stop it or set LIQBOT_DB to another file`);
+      } finally {
+        await other.stop();
+      }
+      const viaLink = open(link);
+      expect(tryOpen(real)).toMatch(/^locked: another liqbot \(or another program\) has /);
+      viaLink.close();
+      expect(tryOpen(real)).toBe('opened');
+    });
+
+    const unshare = spawnSync('unshare', ['-Urpf', '--kill-child', 'true']).status === 0;
+    it.skipIf(!unshare)('refuses a second liqbot when both are pid 1 (two containers on one volume)', async () => {
+      const path = dbPath();
+      const asPid1 = ['unshare', '-Urpf', '--kill-child'];
+      const other = await holder(path, asPid1);
+      try {
+        expect(other.pid).toBe(1);
+        expect(tryOpen(path, asPid1)).toBe(`locked: another liqbot (or another program) has ${path} open; stop it or set LIQBOT_DB to another file`);
+      } finally {
+        await other.stop();
+      }
+      expect(tryOpen(path, asPid1)).toBe('opened');
     });
 
     it('releases the lock when a process exits without calling close()', () => {
       const path = dbPath();
-      const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'exit'], { cwd: REPO, encoding: 'utf8' });
-      expect(run.stdout).toContain('ready');
-      expect(existsSync(`${path}.lock`)).toBe(false);
+      const run = spawnSync(process.execPath, hold(path, 'exit'), { cwd: REPO, encoding: 'utf8' });
+      expect(run.stdout).toMatch(/^ready \d+/);
+      expect(open(path).insertEvents([liq()])).toBe(1);
     });
 
-    it('takes over a stale lock whose process is gone', () => {
-      const path = dbPath();
-      const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited by the time spawnSync returns
-      writeFileSync(`${path}.lock`, `${dead}\n`);
-      const store = open(path);
-      expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
-      store.close();
-      expect(existsSync(`${path}.lock`)).toBe(false);
-    });
-
-    it('takes over a lock holding its own pid that it does not hold (a container restarted with the same pid)', () => {
+    it('ignores a pid lock file left by an older liqbot: the lock is on the database itself', () => {
       const path = dbPath();
       writeFileSync(`${path}.lock`, `${process.pid}\n`);
       expect(open(path).insertEvents([liq()])).toBe(1);
     });
+  });
 
-    it('takes over an old lock file with no pid in it, but not one that is still being written', () => {
-      const garbled = dbPath();
-      writeFileSync(`${garbled}.lock`, '');
-      const oldEnough = new Date(Date.now() - 60_000);
-      utimesSync(`${garbled}.lock`, oldEnough, oldEnough);
-      expect(open(garbled).insertEvents([liq()])).toBe(1);
-
-      const starting = dbPath();
-      writeFileSync(`${starting}.lock`, '');
-      const error = storeErrorOf(() => open(starting));
-      expect(error.code).toBe('locked');
-      expect(error.message).toMatch(/^another liqbot is starting on /);
+  describe('the database file while open', () => {
+    it('notices the file being deleted or replaced, and all is well once it is back', () => {
+      const path = dbPath();
+      const store = open(path);
+      const real = join(realpathSync(dir), basename(path));
+      expect(store.fileProblem?.()).toBeUndefined();
+      renameSync(path, `${path}.moved`);
+      expect(store.fileProblem?.()).toBe(`the database file ${real} was deleted`);
+      writeFileSync(path, '');
+      expect(store.fileProblem?.()).toBe(`the database file ${real} was replaced by another file`);
+      rmSync(path);
+      renameSync(`${path}.moved`, path);
+      expect(store.fileProblem?.()).toBeUndefined();
     });
   });
 
   describe('failed writes', () => {
-    /** Installs, from a second connection, a trigger that aborts inserting rows matching `when`. */
-    function failInserts(path: string, table: string, when: string): void {
-      const raw = new Database(path);
+    /**
+     * Closes `store`, installs from another connection a trigger that aborts inserting rows matching `when`, and
+     * opens the file again (the store holds its file exclusively while open).
+     */
+    function failInserts(store: SqliteStore, table: string, when: string): SqliteStore {
+      store.close();
+      const raw = new Database(store.path);
       raw.exec(`CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'forced failure'); END`);
       raw.close();
+      return open(store.path);
     }
 
     it('rolls back a batch whose event fails mid-way: nothing stored, totals unchanged, a StoreError that says what failed', () => {
       const path = dbPath();
-      const store = open(path);
+      let store = open(path);
       store.insertEvents([liq({ ts: T0 - 1 })]);
       const before = snapshot(store);
-      failInserts(path, 'events', "NEW.exchange = 'doomed'");
+      store = failInserts(store, 'events', "NEW.exchange = 'doomed'");
       const batch = [liq({ ts: T0 }), candle(), liq({ ts: T0 + 1, exchange: 'doomed' }), liq({ ts: T0 + 2 })];
       const error = storeErrorOf(() => store.insertEvents(batch));
       expect(error.code).toBe('write');
@@ -291,8 +338,7 @@ describe('SQLite store', () => {
 
     it('rolls back the events too when updating the daily totals fails at the end of the batch', () => {
       const path = dbPath();
-      const store = open(path);
-      failInserts(path, 'daily_liquidations', "NEW.asset = 'DOOM'");
+      const store = failInserts(open(path), 'daily_liquidations', "NEW.asset = 'DOOM'");
       const error = storeErrorOf(() => store.insertEvents([liq({ ts: T0 }), liq({ ts: T0 + 1, symbol: 'DOOM/USDT:USDT' })]));
       expect(error.message).toBe(`could not insert 2 events into ${path}: forced failure`);
       expect([...store.eventsSince(0)]).toEqual([]);
@@ -301,8 +347,7 @@ describe('SQLite store', () => {
 
     it('rolls back an outbox batch whose entry fails: no ids handed out, nothing pending', () => {
       const path = dbPath();
-      const store = open(path);
-      failInserts(path, 'outbox', "NEW.chat = 'discord:doomed'");
+      const store = failInserts(open(path), 'outbox', "NEW.chat = 'discord:doomed'");
       const error = storeErrorOf(() => store.enqueue([entry('telegram:-1', 'a'), entry('discord:doomed', 'a')]));
       expect(error.message).toBe(`could not queue 2 alerts in ${path}: forced failure`);
       expect(store.pendingCount()).toBe(0);

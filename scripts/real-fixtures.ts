@@ -1,0 +1,69 @@
+/**
+ * Cuts the real-market test fixtures from the shared data kit (../shared/data, sources in its README): the
+ * weeks each community level file covers as 15m candles (aggregated from Binance 5m klines, exact OHLC), and
+ * the DeepSeek-day forceOrder prints with that day's candles. `npx tsx scripts/real-fixtures.ts [DATA_DIR]`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DATA = process.argv[2] ?? '/work/shared/data';
+const M15 = 900_000;
+const DAY = 86_400_000;
+
+type Row = Record<string, unknown> & { type: string; ts: number };
+const read = (f: string): Row[] => readFileSync(join(DATA, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+
+function to15m(rows: Row[], from: number, to: number): Row[] {
+  const out = new Map<string, Row>();
+  for (const r of rows) {
+    if (r.type !== 'candle' || r.ts < from || r.ts >= to) continue;
+    const start = Math.floor(r.ts / M15) * M15;
+    const key = `${r.symbol as string}|${start}`;
+    const c = out.get(key);
+    if (!c) out.set(key, { type: 'candle', ts: start, exchange: r.exchange, symbol: r.symbol, timeframe: '15m', open: r.open, high: r.high, low: r.low, close: r.close, _n: 1, _last: r.ts });
+    else {
+      c.high = Math.max(c.high as number, r.high as number);
+      c.low = Math.min(c.low as number, r.low as number);
+      if (r.ts > (c._last as number)) {
+        c.close = r.close;
+        c._last = r.ts;
+      }
+      c._n = (c._n as number) + 1;
+    }
+  }
+  return [...out.values()].filter((c) => c._n === 3).map(({ _n, _last, ...c }) => c as Row);
+}
+
+const sets = [
+  { out: 'binance-2025-04-levels-15m.real.jsonl', candles: 'binance_2025-04-07_tariff_crash_5m.jsonl', levels: 'levels_2025-04-07.jsonl' },
+  { out: 'binance-2024-08-levels-15m.real.jsonl', candles: 'binance_2024-08-05_crash_5m.jsonl', levels: 'levels_2024-08-05.jsonl' },
+  { out: 'binance-2025-02-levels-15m.real.jsonl', candles: 'binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl', levels: 'levels_2025-02-03.jsonl' },
+];
+
+for (const s of sets) {
+  const candles = read(s.candles);
+  const levels = read(s.levels);
+  const meta = candles.find((r) => r.type === 'meta')!;
+  const set = levels.find((r) => r.type === 'level')!.ts;
+  // Two days before the levels were set: the volatility and the crossings the bot would already know.
+  const from = set - 2 * DAY;
+  const rows = [...levels.filter((r) => r.type === 'level'), ...to15m(candles, from, Infinity)].sort((a, b) => a.ts - b.ts);
+  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) from ${new Date(from).toISOString().slice(0, 16)} and the kit's suggested community levels (derived from earlier real candles). source: ${String(meta.note).replace(/^.*source: /, '')}`;
+  const head = { type: 'meta', ts: from, synthetic: false, note };
+  writeFileSync(join('fixtures', s.out), [head, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log(s.out, rows.length);
+}
+
+// The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
+{
+  const rows = read('binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl');
+  const meta = rows.find((r) => r.type === 'meta')!;
+  const from = Date.parse('2025-01-27T12:00:00Z');
+  const to = Date.parse('2025-01-27T21:00:00Z');
+  // Coinglass's Binance daily totals (built from the same sampled stream) for the 40 days before: the normal the bot compares with.
+  const totals = read('coinglass_binance_liquidation_totals_1d.jsonl').filter((r) => r.type === 'liquidation_total' && r.ts >= from - 40 * DAY && r.ts < Date.parse('2025-01-27T00:00:00Z'));
+  const day = [...totals, ...rows.filter((r) => (r.type === 'liquidation' || r.type === 'candle') && r.ts >= from && r.ts < to)];
+  const note = `REAL Binance USD-M forceOrder prints (sampled: at most one per symbol per second) 2025-01-27 16:00-17:59 UTC, every symbol, and 5m klines BTC/ETH/ADA 12:00-21:00; Coinglass Binance daily liquidation totals BTC/ETH/SOL/XRP for the 40 days before (FelipeODonnell/liquidity-report@36dd609d9e21e124aff59eb75c821151e0268e05). source: ${String(meta.note).replace(/^.*source: /, '')}`;
+  writeFileSync(join('fixtures', 'binance-2025-01-27-forceorder.real.jsonl'), [{ type: 'meta', ts: day[0]!.ts, synthetic: false, note }, ...day].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log('forceorder', day.length);
+}

@@ -1,0 +1,202 @@
+/**
+ * What a stretch of history would have posted, measured the way a channel lives with it: per asset and level,
+ * the level messages, how many were undone by the opposite alert within 12 hours (a whipsaw), and whether the
+ * breaks that held were told in time; per asset, the cascades. `liqbot replay FILE --stats` prints it, and the
+ * real-market evaluation test asserts on it.
+ */
+import type { Alert, LevelValue } from './alerts.js';
+import { TIMEFRAME_MS, assetOf, type Candle } from './events.js';
+import { bounds, levelKey } from './levels.js';
+
+const HOUR = 3_600_000;
+const TF15 = TIMEFRAME_MS['15m'];
+/** An alert undone by the opposite one within this long was a whipsaw. */
+export const REVERSAL_MS = 12 * HOUR;
+/** A crossing close counts as a break that held when every 15m close this long after it stays beyond the level. */
+export const HELD_MS = 12 * HOUR;
+/** A break that held counts as told when the level's alert said so within this long of the crossing close. */
+export const TOLD_WITHIN_MS = 2 * HOUR;
+
+export interface LevelRow {
+  asset: string;
+  levelId: string;
+  level: LevelValue;
+  label?: string;
+  /** Level messages posted: breaks, reclaims and chop notices. */
+  messages: number;
+  /** Breaks and reclaims (messages with a direction). */
+  breaks: number;
+  /** Breaks followed by the opposite break of the same level within 12 h. */
+  reversed: number;
+  /** Crossing closes that held for 12 h, and how many of them the alerts told within 2 h. */
+  held: number;
+  heldTold: number;
+  /** The crossing closes that held but were not told in time. */
+  missed: { end: number; direction: 'up' | 'down' }[];
+}
+
+export interface CascadeRow {
+  asset: string;
+  side: string;
+  startedAt: number;
+  endedAt?: number;
+  usd: number;
+  updates: number;
+}
+
+export interface BacktestStats {
+  levels: LevelRow[];
+  cascades: CascadeRow[];
+  flushes: number;
+  totals: { messages: number; breaks: number; reversed: number; held: number; heldTold: number };
+}
+
+interface Close {
+  end: number;
+  close: number;
+}
+
+/** 15m closes per asset from candles of 15m or a divisor of it (a 5m candle ending on a quarter hour closes the 15m). */
+export function closes15m(candles: Iterable<Candle>): Map<string, Close[]> {
+  const out = new Map<string, Map<number, number>>();
+  for (const c of candles) {
+    const tf = TIMEFRAME_MS[c.timeframe];
+    const end = c.ts + tf;
+    if (tf > TF15 || TF15 % tf !== 0 || end % TF15 !== 0) continue;
+    const asset = assetOf(c.symbol);
+    let m = out.get(asset);
+    if (!m) out.set(asset, (m = new Map()));
+    m.set(end, c.close);
+  }
+  return new Map([...out].map(([a, m]) => [a, [...m].sort((x, y) => x[0] - y[0]).map(([end, close]) => ({ end, close }))]));
+}
+
+interface LevelDef {
+  id: string;
+  asset: string;
+  level: LevelValue;
+  label?: string;
+  from: number;
+}
+
+/** Crossing closes (a 15m close on the other side of the level from the one before) that stayed beyond it for 12 h. */
+export function heldCrossings(closes: readonly Close[], level: LevelValue, from: number): { end: number; direction: 'up' | 'down' }[] {
+  const [lo, hi] = bounds(level);
+  const side = (p: number) => (p < lo ? -1 : p > hi ? 1 : 0);
+  const out: { end: number; direction: 'up' | 'down' }[] = [];
+  let prev = 0;
+  for (let i = 0; i < closes.length; i++) {
+    const c = closes[i]!;
+    const s = side(c.close);
+    if (c.end < from || s === 0) {
+      if (s !== 0) prev = s;
+      continue;
+    }
+    if (prev !== 0 && s !== prev) {
+      let held = true;
+      let j = i + 1;
+      for (; j < closes.length && closes[j]!.end <= c.end + HELD_MS; j++) if (side(closes[j]!.close) !== s) held = false;
+      const covered = j < closes.length || closes[closes.length - 1]!.end >= c.end + HELD_MS;
+      if (held && covered) out.push({ end: c.end, direction: s > 0 ? 'up' : 'down' });
+    }
+    prev = s;
+  }
+  return out;
+}
+
+/** Measure a replay: its alerts, the candles it read and the levels it watched (global ones). */
+export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, levels: readonly LevelDef[]): BacktestStats {
+  const closes = closes15m(candles);
+  const rows = new Map<string, LevelRow>();
+  const told = new Map<string, { ts: number; direction?: 'up' | 'down' }[]>();
+  for (const l of levels) {
+    const row: LevelRow = { asset: l.asset, levelId: l.id, level: l.level, messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0, missed: [] };
+    if (l.label !== undefined) row.label = l.label;
+    rows.set(l.id, row);
+    told.set(l.id, []);
+  }
+  const cascades = new Map<string, CascadeRow>();
+  let flushes = 0;
+  for (const a of alerts) {
+    if (a.kind === 'level_break' || a.kind === 'level_chop') {
+      for (const id of a.kind === 'level_break' ? [a.levelId, ...(a.also ?? []).map((x) => x.levelId)] : [a.levelId]) {
+        const row = rows.get(id);
+        if (!row) continue;
+        row.messages += id === a.levelId ? 1 : 0;
+        told.get(id)!.push(a.kind === 'level_break' ? { ts: a.ts, direction: a.direction } : { ts: a.ts });
+      }
+    } else if (a.kind === 'cascade') {
+      cascades.set(a.cascadeId, { asset: a.asset, side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0 });
+    } else if (a.kind === 'cascade_update') {
+      const c = cascades.get(a.cascadeId);
+      if (c) {
+        c.updates++;
+        c.usd = a.usd;
+      }
+    } else if (a.kind === 'cascade_end') {
+      const c = cascades.get(a.cascadeId);
+      if (c) {
+        c.endedAt = a.endedAt;
+        c.usd = a.usd;
+      }
+    } else if (a.kind === 'market_flush') flushes++;
+  }
+  for (const l of levels) {
+    const row = rows.get(l.id)!;
+    const said = told.get(l.id)!;
+    const directed = said.filter((s): s is { ts: number; direction: 'up' | 'down' } => s.direction !== undefined);
+    row.breaks = directed.length;
+    for (let i = 0; i < directed.length; i++) {
+      const next = directed[i + 1];
+      if (next && next.direction !== directed[i]!.direction && next.ts - directed[i]!.ts <= REVERSAL_MS) row.reversed++;
+    }
+    for (const x of heldCrossings(closes.get(l.asset) ?? [], l.level, l.from)) {
+      row.held++;
+      // Told: what the level's alerts last said by 2 h after the crossing close is this direction.
+      const last = directed.filter((s) => s.ts <= x.end + TOLD_WITHIN_MS).pop();
+      if (last?.direction === x.direction && last.ts >= l.from) row.heldTold++;
+      else row.missed.push(x);
+    }
+  }
+  const levelRows = [...rows.values()];
+  const totals = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };
+  for (const r of levelRows) {
+    totals.messages += r.messages;
+    totals.breaks += r.breaks;
+    totals.reversed += r.reversed;
+    totals.held += r.held;
+    totals.heldTold += r.heldTold;
+  }
+  return { levels: levelRows, cascades: [...cascades.values()], flushes, totals };
+}
+
+/** The global levels a file declares (events without a chat), with the time each was set. */
+export function levelsOf(events: Iterable<{ type: string }>): LevelDef[] {
+  const out = new Map<string, LevelDef>();
+  for (const e of events) {
+    if (e.type !== 'level') continue;
+    const l = e as unknown as { ts: number; asset: string; level: LevelValue; label?: string; chat?: string };
+    if (l.chat !== undefined) continue;
+    const id = levelKey(l.asset, l.level);
+    if (!out.has(id)) out.set(id, { id, asset: l.asset, level: l.level, from: l.ts, ...(l.label !== undefined ? { label: l.label } : {}) });
+  }
+  return [...out.values()];
+}
+
+/** `replay --stats` as plain lines: per asset and level, then the cascades and flushes, then the totals. */
+export function statsLines(st: BacktestStats): string[] {
+  const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
+  const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
+  const out: string[] = ['asset  level  messages  breaks  reversed<12h  held  told<2h'];
+  for (const r of [...st.levels].sort((a, b) => a.asset.localeCompare(b.asset) || bounds(b.level)[0] - bounds(a.level)[0])) {
+    out.push(`${r.asset}  ${lv(r.level)}${r.label ? ` (${r.label})` : ''}  ${r.messages}  ${r.breaks}  ${r.reversed} (${pct(r.reversed, r.breaks)})  ${r.held}  ${r.heldTold}`);
+  }
+  const t = st.totals;
+  out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  for (const c of st.cascades) {
+    const when = `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
+    out.push(`cascade ${c.asset} ${c.side} ${when} UTC  $${Math.round(c.usd).toLocaleString('en-US')}  ${c.updates} updates`);
+  }
+  out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
+  return out;
+}

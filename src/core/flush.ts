@@ -1,0 +1,134 @@
+/**
+ * Market-wide flushes: many assets liquidating on one side in the same minutes. One detector per engine, on
+ * event time, with the threshold injected by the caller (it depends on which venues the bot sees). A flush is
+ * one message; the per-asset cascades that start while it runs are carried by it for chats that follow every
+ * asset.
+ */
+import type { PositionSide } from './events.js';
+
+export interface FlushRules {
+  windowMs: number;
+  /** At least this many assets with liquidations on the side in the window. */
+  minAssets: number;
+  /** No single asset above this share of the window (one coin's cascade is that coin's alert). */
+  maxLeaderShare: number;
+  /** The flush is over once the window's sum stays below `endFraction` of the threshold for `quietMs`. */
+  endFraction: number;
+  quietMs: number;
+  /** How many leaders the message names. */
+  leaders: number;
+}
+
+export interface FlushStart {
+  id: string;
+  side: PositionSide;
+  startedAt: number;
+  usd: number;
+  assetCount: number;
+  leaders: { asset: string; usd: number; share: number }[];
+  exchanges: string[];
+}
+
+interface Print {
+  ts: number;
+  asset: string;
+  exchange: string;
+  usd: number;
+}
+
+/** One side's rolling window: the prints in it (a queue with a moving head) and the sums per asset. */
+class SideWindow {
+  private prints: Print[] = [];
+  private head = 0;
+  readonly byAsset = new Map<string, number>();
+  sum = 0;
+  firstTs = Infinity;
+
+  add(p: Print, windowMs: number): void {
+    this.prints.push(p);
+    this.byAsset.set(p.asset, (this.byAsset.get(p.asset) ?? 0) + p.usd);
+    this.sum += p.usd;
+    this.expire(p.ts, windowMs);
+  }
+
+  expire(now: number, windowMs: number): void {
+    while (this.head < this.prints.length && this.prints[this.head]!.ts <= now - windowMs) {
+      const old = this.prints[this.head++]!;
+      const left = (this.byAsset.get(old.asset) ?? 0) - old.usd;
+      if (left <= 1e-9) this.byAsset.delete(old.asset);
+      else this.byAsset.set(old.asset, left);
+      this.sum -= old.usd;
+    }
+    if (this.head > 1024) {
+      this.prints = this.prints.slice(this.head);
+      this.head = 0;
+    }
+    if (this.head >= this.prints.length) this.sum = 0;
+    this.firstTs = this.prints[this.head]?.ts ?? Infinity;
+  }
+
+  exchanges(): string[] {
+    const out = new Set<string>();
+    for (let i = this.head; i < this.prints.length; i++) out.add(this.prints[i]!.exchange);
+    return [...out].sort();
+  }
+}
+
+export class FlushDetector {
+  private readonly windows = { long: new SideWindow(), short: new SideWindow() };
+  private readonly active: Partial<Record<PositionSide, { id: string; threshold: number; quietSince?: number }>> = {};
+
+  constructor(
+    private readonly rules: FlushRules,
+    /** The start threshold (USD, every asset together in the window) at a time. */
+    private readonly threshold: (now: number) => number,
+  ) {}
+
+  /** The running flush on a side, if any. */
+  running(side: PositionSide): string | undefined {
+    return this.active[side]?.id;
+  }
+
+  /** Count one liquidation; returns a flush when this one starts it. */
+  add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushStart | undefined {
+    const w = this.windows[side];
+    w.add({ ts, asset, exchange, usd }, this.rules.windowMs);
+    const a = this.active[side];
+    if (a) {
+      if (w.sum >= a.threshold * this.rules.endFraction) delete a.quietSince;
+      return undefined;
+    }
+    const threshold = this.threshold(ts);
+    if (w.sum < threshold || w.byAsset.size < this.rules.minAssets) return undefined;
+    const ranked = [...w.byAsset].sort((x, y) => y[1] - x[1]);
+    if (ranked[0]![1] > w.sum * this.rules.maxLeaderShare) return undefined;
+    const startedAt = w.firstTs;
+    const id = `flush-${side}-${startedAt}`;
+    this.active[side] = { id, threshold };
+    return {
+      id,
+      side,
+      startedAt,
+      usd: w.sum,
+      assetCount: w.byAsset.size,
+      leaders: ranked.slice(0, this.rules.leaders).map(([asset, v]) => ({ asset, usd: v, share: v / w.sum })),
+      exchanges: w.exchanges(),
+    };
+  }
+
+  /** Advance time: a flush whose window stayed quiet long enough is over (it posts nothing more). */
+  advance(now: number): void {
+    for (const side of ['long', 'short'] as const) {
+      const a = this.active[side];
+      if (!a) continue;
+      const w = this.windows[side];
+      w.expire(now, this.rules.windowMs);
+      if (w.sum >= a.threshold * this.rules.endFraction) {
+        delete a.quietSince;
+        continue;
+      }
+      a.quietSince ??= now;
+      if (now - a.quietSince >= this.rules.quietMs) delete this.active[side];
+    }
+  }
+}

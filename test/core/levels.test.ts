@@ -1,0 +1,73 @@
+/**
+ * Level judging on 15m closes: the volatility buffer, the chop state (said once, quiet until a decisive close,
+ * kept across a restart), and what /levels may say (testing across an unconfirmed level).
+ */
+import { describe, expect, it } from 'vitest';
+import { LevelBook, type Level, type LevelRules } from '../../src/core/levels.js';
+
+const M15 = 900_000;
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+const rules: LevelRules = {
+  breakBufferPct: 0.3, atrMultiple: 0.5, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
+  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000,
+};
+const level: Level = { id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'event', createdAt: T0 };
+
+/** Feed 15m candles closing at `closes` (range ±2 around the close unless given); returns what each close said. */
+function feed(book: LevelBook, closes: (number | [number, number, number])[], from = 0): string[] {
+  return closes.map((x, i) => {
+    const [close, low, high] = typeof x === 'number' ? [x, x - 2, x + 2] : x;
+    const ts = T0 + (from + i) * M15;
+    return book.judge('ETH', { ts, end: ts + M15, open: close, high, low, close }).map((o) => (o.kind === 'chop' ? `chop ${o.event.crosses}` : `${o.event.direction}${o.event.reclaim ? ' reclaim' : ''}`)).join(',');
+  });
+}
+
+describe('LevelBook', () => {
+  it('breaks on a close beyond the 0.3% floor when the asset is calm, and ignores a wick', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3050);
+    expect(feed(book, [3040, 3030, [3020, 2950, 3030], 3005, 2970])).toEqual(['', '', '', '', 'down']);
+  });
+
+  it('widens the buffer with the asset\'s own volatility: a 0.5% close is noise when candles span 2%', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3100);
+    const wild: [number, number, number][] = Array.from({ length: 14 }, (_, i) => [3100 + (i % 2) * 10, 3070, 3130]);
+    feed(book, wild);
+    // ATR ≈ 60, buffer 30 (1%): a close at 2985 (−0.5%) is not a break; 2960 (−1.3%) is.
+    expect(book.buffer('ETH', 3000)).toBeGreaterThan(25);
+    expect(feed(book, [[2985, 2980, 3000]], 14)).toEqual(['']);
+    expect(feed(book, [[2960, 2955, 2990]], 15)).toEqual(['down']);
+  });
+
+  it('says a chopping level once, stays quiet while it chops, and tells the decisive close', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3050);
+    const said = feed(book, [3050, 2970, 2970, 3030, 3030, 2970, 2970, 3030, 3030, 2970, 2970, 3030, 2850]);
+    // The first break went 1% beyond a calm level (real): its reclaim is told; the third crossing is the chop.
+    expect(said.filter(Boolean)).toEqual(['down', 'up reclaim', 'chop 3', 'down']);
+    // The decisive close is the last one (−5%), not any of the crossings before it.
+    expect(said[12]).toBe('down');
+  });
+
+  it('keeps the chop across a restart: a restored track stays quiet', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3050);
+    feed(book, [3050, 2970, 2970, 3030, 3030, 2970]);
+    const saved = JSON.parse(JSON.stringify(book.track(level.id)));
+    expect(saved.chop).toMatchObject({ crosses: 3 });
+    const after = new LevelBook(rules);
+    after.add(level, 2985, saved);
+    // A fresh process has no volatility history yet (the floor buffer, 0.3%): closes 0.5% either side cross it.
+    expect(feed(after, [2985, 3015, 3015, 2985], 6).filter(Boolean)).toEqual([]);
+  });
+
+  it('reads testing, not holding, when price is across the level before a close confirms it', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3100);
+    feed(book, [3100]);
+    expect(book.view('ETH', 3100)[0]).toMatchObject({ role: 'support', state: 'holding' });
+    // 7.7% below, no close yet: the role follows price, the state waits for the close.
+    expect(book.view('ETH', 2769)[0]).toMatchObject({ role: 'resistance', state: 'testing', baseState: 'holding' });
+  });
+});

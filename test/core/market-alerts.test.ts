@@ -1,0 +1,96 @@
+/**
+ * The rules that make alerts honest about what the bot can see: sampled prints, thresholds scaled to the
+ * venues seen, the market-wide flush, no state without a price, no structural claim without liquidation data,
+ * Unicode base assets, and `replay --stats`.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../config/load.js';
+import { Market } from '../../src/core/market.js';
+import { toEvent } from '../../src/core/events.js';
+import { alertReply, levelsReply, structureReading } from '../../src/core/replies.js';
+import { lineText, replyText } from '../../src/core/reply.js';
+import { cli } from '../helpers.js';
+
+const T0 = Date.parse('2026-03-02T12:00:00Z');
+const liq = (ts: number, exchange: string, symbol: string, usd: number, side = 'long') => {
+  const r = toEvent({ type: 'liquidation', ts, exchange, symbol, side, price: 100, amount: usd / 100 });
+  if (!r.ok) throw new Error(r.reason);
+  return r.event;
+};
+
+describe('cascades on sampled streams', () => {
+  it('calls a Binance run of 8 prints whose largest is 50.6% of it (a sampled print stands for several orders)', () => {
+    const m = new Market(buildConfig({ cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000 } }));
+    const usds = [63_000, 12_000, 11_000, 10_000, 9_000, 8_000, 6_000, 5_500];
+    const alerts = usds.flatMap((usd, i) => m.ingest(liq(T0 + i * 1500, 'binanceusdm', 'AVAX/USDT:USDT', usd)));
+    expect(alerts.map((a) => a.kind)).toEqual(['cascade']);
+  });
+
+  it('still refuses one whale on a complete stream (Bybit prints every order)', () => {
+    const m = new Market(buildConfig({ exchanges: ['bybit'], cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000 } }));
+    const usds = [90_000, 5_000, 4_000, 3_000, 2_000, 1_000];
+    expect(usds.flatMap((usd, i) => m.ingest(liq(T0 + i * 1500, 'bybit', 'ETH/USDT:USDT', usd)))).toEqual([]);
+  });
+
+  it('scales the floors to the venues seen: Binance alone (sampled) sees a fifth of what the default venues see', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest(liq(T0, 'binanceusdm', 'BTC/USDT:USDT', 1000));
+    // default venues: Binance (sampled) 0.35 × 0.2 + Bybit 0.25 + OKX (sampled) 0.15 × 0.2 = 0.35; Binance alone 0.07.
+    expect(m.threshold('BTC', 'long', T0)).toBeCloseTo(8_000_000 * (0.07 / 0.35), 0);
+  });
+});
+
+describe('a market-wide flush', () => {
+  it('is one message with the total, the leaders and their shares, once many assets liquidate together', () => {
+    const m = new Market(buildConfig({ flush: { floorUsd: 1_000_000, minAssets: 3 } }));
+    const assets = ['BTC', 'ETH', 'SOL', 'XRP'];
+    const alerts = [60_000, 30_000, 20_000, 10_000].flatMap((usd, i) => [0, 1, 2, 3].flatMap((k) => m.ingest(liq(T0 + i * 1000 + k * 100, 'bybit', `${assets[k]}/USDT:USDT`, usd))));
+    const flush = alerts.filter((a) => a.kind === 'market_flush');
+    expect(flush).toHaveLength(1);
+    const text = replyText(alertReply(flush[0]!));
+    expect(text).toContain('Market-wide long flush');
+    expect(text).toContain('across 4 assets');
+    expect(text).toMatch(/Led by BTC \$[\d.]+K \(\d+%\) · ETH \$[\d.]+K \(\d+%\) · SOL/);
+  });
+});
+
+describe('saying what is known', () => {
+  it('shows no state for levels without a price', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
+    const st = m.levelStatus('ETH');
+    expect(st.levels[0]!.state).toBe('unknown');
+    const text = replyText(levelsReply(st, { exchanges: [], sampled: [], gaps: [], synthetic: false }));
+    expect(text).not.toMatch(/holding|inside/);
+    expect(text).toContain('No price yet');
+  });
+
+  it('makes no claim about forced selling without a cascade behind it', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 2800 });
+    const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
+    [3100, 3050, 2950, 2900, 2900].forEach((c, i) => m.ingest(candle(i, c)));
+    m.advance(T0 + 6 * 900_000);
+    const reading = structureReading(m.levelStatus('ETH')).map(lineText).join('\n');
+    expect(reading).toContain('Holding $2,800 keeps the floor');
+    expect(reading).not.toContain('forced selling');
+  });
+});
+
+describe('symbols', () => {
+  it('takes a base asset with non-ASCII letters, as Binance lists them', () => {
+    const r = toEvent({ type: 'liquidation', ts: T0, exchange: 'binanceusdm', symbol: '币安人生/USDT:USDT', side: 'long', price: 0.2, amount: 1000 });
+    expect(r).toMatchObject({ ok: true, event: { symbol: '币安人生/USDT:USDT' } });
+  });
+});
+
+describe('liqbot replay --stats', () => {
+  it('prints per asset and level the messages, whipsaws and breaks that held, then the cascades', async () => {
+    const r = await cli('replay', 'fixtures/binance-2024-08-levels-15m.real.jsonl', '--stats');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^BTC {2}57500 \(BTC round-number support\) {2}\d+ {2}\d+ {2}\d+ \(\d+%\) {2}\d+ {2}\d+$/m);
+    expect(r.out).toMatch(/^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
+    expect(r.out).toContain('cascades: 0, market-wide flushes: 0');
+  });
+});
