@@ -116,7 +116,7 @@ describe('vendor hourly totals in a window', () => {
     expect(t).toContain('Bitget $7M · 26% (hourly totals)');
     expect(t).toContain('hourly vendor totals only: Bitget');
     expect(t).not.toContain('the leverage sat elsewhere');
-    expect(t).toContain('Binance 5%: next to hourly totals, no conclusion.');
+    expect(t).toContain('Binance 4%: next to hourly totals, no conclusion.');
   });
 });
 
