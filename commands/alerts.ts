@@ -38,7 +38,7 @@ function statusReply(sub: Subscription, changed?: string): Reply {
 export const alerts: CommandDef = {
   name: 'alerts',
   description: "Show or change this chat's alerts",
-  usage: ['alerts', 'alerts on', 'alerts off', 'alerts assets eth,btc', 'alerts kinds cascade', 'alerts min 5m', 'alerts channel #liquidations'],
+  usage: ['alerts', 'alerts on', 'alerts off', 'alerts assets eth,btc', 'alerts kinds cascade', 'alerts min $5M', 'alerts channel #liquidations'],
   subcommands: [
     { name: 'status', description: "Show this chat's alert settings", options: [] },
     { name: 'on', description: 'Post cascade and level alerts here', admin: true, options: [] },
@@ -59,7 +59,7 @@ export const alerts: CommandDef = {
       name: 'min',
       description: 'Smallest cascade (USD) worth a post',
       admin: true,
-      options: [{ name: 'usd', description: 'e.g. 5m, 500k, 0 for any', kind: 'text', required: true }],
+      options: [{ name: 'usd', description: 'A dollar amount, e.g. $5M, $500K, 0 for any', kind: 'text', required: true }],
     },
     {
       name: 'channel',
@@ -116,8 +116,12 @@ export const alerts: CommandDef = {
           sub.minUsd = 0;
           return save('any size');
         }
+        // "5m" is read as $5M (as it always was), but it is written back as $5M so nobody reads five minutes.
+        if (/^\d+(\.\d+)?\s*(mins?|minutes?|h|hours?|s|secs?)$/i.test(raw)) {
+          return errorReply(`/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.`);
+        }
         const v = parsePrice(raw);
-        if (!v.ok) return errorReply(v.message.replace('price', 'USD amount'));
+        if (!v.ok) return errorReply(`${quote(raw)} is not a dollar amount. Try $5M, $500K or 0 for any size.`);
         sub.minUsd = v.value;
         return save(`cascades from ${usd(v.value)}`);
       }

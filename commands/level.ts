@@ -1,9 +1,15 @@
-/** `/level add|remove|list`: a chat's own levels (admins change them; anyone may list). */
-import { levelKey, type Level } from '../src/core/levels.js';
-import { levelText } from '../src/core/money.js';
+/**
+ * `/level add|remove|list`: a chat's own levels (admins change them; anyone may list). A level must sit within
+ * ×0.1–×10 of the asset's last price (LEVEL_RANGE): a typo of three zeros is refused, not watched for years.
+ */
+import { bounds, levelKey, type Level } from '../src/core/levels.js';
+import { levelText, pct, price } from '../src/core/money.js';
 import { parseAsset, parseLabel, parseLevel } from '../src/core/parse.js';
 import { b, errorReply, type Reply } from '../src/core/reply.js';
 import type { CommandDef } from './types.js';
+
+/** How far from the last price a level may sit: ×0.1 to ×10. */
+export const LEVEL_RANGE = [0.1, 10] as const;
 
 export const level: CommandDef = {
   name: 'level',
@@ -57,16 +63,34 @@ export const level: CommandDef = {
     }
     const label = parseLabel(args.values.label, config.limits.labelMaxChars);
     if (!label.ok) return errorReply(label.message);
+    const last = market.prices.last(asset.value)?.price;
+    const [low, high] = bounds(value.value);
+    if (last !== undefined && (low < last * LEVEL_RANGE[0] || high > last * LEVEL_RANGE[1])) {
+      return errorReply(
+        `${levelText(value.value)} is too far from ${asset.value}'s price (${price(last)}).`,
+        `A level must sit between ${price(last * LEVEL_RANGE[0])} and ${price(last * LEVEL_RANGE[1])} (×0.1 to ×10 of price).`,
+      );
+    }
+    const existing = market.levels.get(id);
+    // Adding a level again changes only what was typed: no label keeps the old one.
+    if (existing && (!label.value || label.value === existing.label)) {
+      return {
+        blocks: [[[`${asset.value} `, b(levelText(value.value)), existing.label ? ` ${existing.label}` : '', ' is already watched in this chat.']]],
+        tone: 'info',
+        ephemeral: true,
+      };
+    }
     const count = market.levels.all().filter((l) => l.chat === chat).length;
-    if (count >= config.levels.maxPerChat && !market.levels.get(id)) {
+    if (count >= config.levels.maxPerChat && !existing) {
       return errorReply(`This chat already has ${count} levels, the most it can keep. Remove one first.`);
     }
-    const def: Level = { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: ctx.now };
+    const def: Level = { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: existing?.createdAt ?? ctx.now };
     if (label.value) def.label = label.value;
     market.addLevel(def);
     store.putLevel(def);
     const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === id);
-    const where = st && market.prices.last(asset.value) ? ` It is ${st.role === 'inside' ? 'around price' : `${st.role}, ${Math.abs(st.distancePct).toFixed(1)}% away`}.` : '';
+    const where = st && market.prices.last(asset.value) ? ` It is ${st.role === 'inside' ? 'around price' : `${st.role}, ${pct(st.distancePct / 100)} away`}.` : '';
+    if (existing) return { blocks: [[[`Relabelled ${asset.value} `, b(levelText(value.value)), ` ${label.value}.`]]], tone: 'info', ephemeral: true };
     return {
       blocks: [[[`Watching ${asset.value} `, b(levelText(value.value)), label.value ? ` ${label.value}` : '', `.${where}`], ['Breaks and reclaims are posted to this chat when /alerts is on.']]],
       tone: 'info',

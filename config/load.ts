@@ -33,6 +33,26 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Keys that would reach an object's prototype when merged (`__proto__: {…}` in a YAML file). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first forbidden key in `v`, if any ("cascades.floorsUsd.__proto__"). */
+function forbiddenKey(v: unknown, path: string[] = []): string | undefined {
+  if (Array.isArray(v)) {
+    for (const [i, inner] of v.entries()) {
+      const found = forbiddenKey(inner, [...path, String(i)]);
+      if (found) return found;
+    }
+  } else if (isPlainObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(k)) return [...path, k].join('.');
+      const found = forbiddenKey(v[k], [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** Objects merge key by key; arrays and scalars in the override replace the default. */
 function merge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
@@ -51,6 +71,8 @@ function deepFreeze<T>(v: T): T {
 
 /** Validate a plain object as a full config (defaults merged in first). */
 export function buildConfig(override: unknown = {}, source = 'config'): Config {
+  const bad = forbiddenKey(override);
+  if (bad) throw new ConfigError(`${source}: ${bad}: "${bad.split('.').pop()}" is not a setting (and cannot be one)`);
   const merged = merge(readYaml(DEFAULT_CONFIG_PATH), override);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
@@ -61,6 +83,10 @@ export function buildConfig(override: unknown = {}, source = 'config'): Config {
   }
   if (!result.data.windows.includes(result.data.defaultWindow)) {
     throw new ConfigError(`${source}: defaultWindow: "${result.data.defaultWindow}" must be one of windows (${result.data.windows.join(', ')})`);
+  }
+  const { historyDays, minHistoryDays } = result.data.cascades;
+  if (minHistoryDays > historyDays) {
+    throw new ConfigError(`${source}: cascades.minHistoryDays: ${minHistoryDays} must not exceed cascades.historyDays (${historyDays}): the history it waits for is never kept`);
   }
   return deepFreeze(result.data);
 }

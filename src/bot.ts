@@ -56,7 +56,9 @@ export class LiqBot implements Services {
   readonly now: () => number;
   /** Counters for metrics. */
   readonly stats = {
-    events: 0, duplicates: 0, alerts: 0, storeErrors: 0, lastEventAt: new Map<string, number>(),
+    events: 0, duplicates: 0, alerts: 0, lastEventAt: new Map<string, number>(),
+    /** Failed store operations since start (a live count of `faults`). */
+    storeErrors: 0,
     /** Well-formed events dropped as implausible, by reason. */
     rejected: { future: 0, stale: 0, absurd_size: 0, absurd_price: 0 } as Record<Implausible, number>,
   };
@@ -81,6 +83,8 @@ export class LiqBot implements Services {
     this.skewMs = opts.clockSkewMs === false ? undefined : (opts.clockSkewMs ?? 5 * 60_000);
     this.market = new Market(opts.config);
     this.faults = opts.outbox?.faults ?? new StoreFaults();
+    // Every failed store operation, the outbox's included (what /metrics and /healthz have read so far).
+    Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
     this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults });
   }
@@ -98,7 +102,6 @@ export class LiqBot implements Services {
       return { ok: true, value };
     } catch (err) {
       this.faults.failed(op, err);
-      this.stats.storeErrors++;
       return { ok: false };
     }
   }

@@ -151,7 +151,8 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
-  const run = await runFile(first, config, at === undefined ? {} : { until: at });
+  // The same moment as `liqbot liqs` on the same file, so both show one price.
+  const run = await runFile(first, config, { until: to });
   reportSkipped(values.data, run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));

@@ -42,6 +42,25 @@ describe('config', () => {
   });
 });
 
+describe('config edges', () => {
+  it.each([
+    ['__proto__:\n  polluted: true\n', 'my.yaml: __proto__: "__proto__" is not a setting (and cannot be one)'],
+    ['cascades:\n  floorsUsd:\n    default: 1000000\n    __proto__: 5\n', 'my.yaml: cascades.floorsUsd.__proto__: "__proto__" is not a setting (and cannot be one)'],
+    ['levels:\n  defaults:\n    - asset: eth\n      price: 3000\n      constructor: 1\n', 'my.yaml: levels.defaults.0.constructor: "constructor" is not a setting (and cannot be one)'],
+  ])('a key that reaches a prototype (%j) is refused, naming it', (yaml, message) => {
+    const path = join(tempDir(), 'my.yaml');
+    writeFileSync(path, yaml);
+    expect(() => loadConfig(path)).toThrow(message.replace('my.yaml', path));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('minHistoryDays above historyDays is refused: the history it waits for would never be kept', () => {
+    expect(() => buildConfig({ cascades: { historyDays: 14, minHistoryDays: 30 } }, 'my.yaml')).toThrow(
+      'my.yaml: cascades.minHistoryDays: 30 must not exceed cascades.historyDays (14): the history it waits for is never kept',
+    );
+    expect(buildConfig({ cascades: { historyDays: 14, minHistoryDays: 14 } }, 'my.yaml').cascades.minHistoryDays).toBe(14);
+  });
+});
+
 describe('environment', () => {
   it('reads tokens and paths; empty values mean unset', () => {
     const e = parseEnv({ TELEGRAM_BOT_TOKEN: '123:abc', DISCORD_TOKEN: '', LIQBOT_DB: '/tmp/x.db', LIQBOT_HTTP_PORT: '9100' });

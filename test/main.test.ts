@@ -51,7 +51,7 @@ describe('liqbot start', () => {
 
     const second = startBot(dir);
     expect(await second.exited).not.toBe(0);
-    expect(second.errors()).toMatch(/another liqbot is already running on .*liqbot\.db \(pid \d+\)/);
+    expect(second.errors()).toMatch(/another liqbot already has .*liqbot\.db open; stop it or set LIQBOT_DB to another file/);
 
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);

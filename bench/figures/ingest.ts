@@ -83,7 +83,7 @@ async function sqliteRun(path: string, dbPath: string): Promise<{ ms: number; ev
   const config = loadConfig();
   const t0 = performance.now();
   const store = openSqliteStore(dbPath);
-  const bot = new LiqBot({ config, store });
+  const bot = new LiqBot({ config, store, clockSkewMs: false }); // a recorded day: its own time is the clock
   const report = newReport();
   for await (const e of readEventFile(path, report)) bot.ingest(e);
   bot.flush();

@@ -67,6 +67,8 @@ export class Outbox {
   /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
   private readonly unrecorded = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
   private lastPending = 0;
+  /** The last refresh could not read the store: the queues may miss pending entries until one succeeds. */
+  private unread = false;
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
@@ -119,6 +121,10 @@ export class Outbox {
       this.unrecorded.delete(id);
     }
     this.faults.held.alerts = this.held.length;
+    if (this.unread) {
+      this.refresh();
+      this.fill();
+    }
     if (this.held.length === 0) return 0;
     let subs: ReturnType<Store['listSubscriptions']> = [];
     if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) return 0;
@@ -177,7 +183,8 @@ export class Outbox {
     const fresh = new Map<string, OutboxEntry[]>();
     let due: OutboxEntry[] = [];
     // A store that cannot be read (a corrupted page) leaves the queues as they are until it can.
-    if (!this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)))) return;
+    this.unread = !this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)));
+    if (this.unread) return;
     for (const e of due) {
       if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);

@@ -1,9 +1,10 @@
 /**
  * Turns an ECharts option into SVG and PNG without a browser: ECharts server-side SVG, rasterized by resvg
- * with the bundled Inter TTF. Both libraries load on first use, so commands without a chart never pay for them.
+ * with the Inter TTFs shipped in assets/fonts. Both libraries load on first use, so commands without a chart never pay for them.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { EChartsOption } from 'echarts';
 import { parseFontMetrics, type FontMetrics } from './fontMetrics.js';
 
@@ -21,15 +22,23 @@ interface Engine {
 
 let engine: Engine | undefined;
 
-/** Font files resvg loads: regular for text, semibold for emphasis. resvg ignores system fonts on purpose. */
+let fonts: { regular: string; bold: string } | undefined;
+
+/**
+ * The font files shipped in assets/fonts (Inter, SIL OFL; see the README there): regular for text, semibold
+ * for emphasis. resvg draws with these and ignores system fonts on purpose. Found from the sources
+ * (src/charts/) and from the bundle (dist/) alike.
+ */
 export function fontFiles(): { regular: string; bold: string } {
-  return {
-    regular: require.resolve('@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf'),
-    bold: require.resolve('@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf'),
-  };
+  if (fonts) return fonts;
+  const dir = ['../../assets/fonts/', '../assets/fonts/']
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((d) => existsSync(`${d}Inter-Regular.ttf`));
+  if (!dir) throw new Error('chart fonts not found: assets/fonts/Inter-Regular.ttf is missing from the install');
+  return (fonts = { regular: `${dir}Inter-Regular.ttf`, bold: `${dir}Inter-SemiBold.ttf` });
 }
 
-/** Metrics of the bundled fonts, for layout code that needs widths before anything is drawn. */
+/** Metrics of the bundled fonts, read once, for layout code that needs widths before anything is drawn. */
 export function loadMeasure(): Measure {
   const files = fontFiles();
   const regular: FontMetrics = parseFontMetrics(readFileSync(files.regular));
@@ -57,7 +66,7 @@ function loadEngine(): Engine {
     engine = { echarts, resvg, fontFiles: [files.regular, files.bold], measure };
     return engine;
   } catch (err) {
-    throw new Error('chart engine failed to load (echarts, @resvg/resvg-js, @expo-google-fonts/inter)', { cause: err });
+    throw new Error('chart engine failed to load (echarts, @resvg/resvg-js, assets/fonts)', { cause: err });
   }
 }
 
@@ -105,6 +114,8 @@ export async function renderOption(option: EChartsOption, width: number, height:
     chart.dispose();
   }
   const svg = normalizeSvg(raw);
+  // resvg-js 2.6 (native) takes font paths only (`fontBuffers` exists in its wasm build alone), so it opens the
+  // two files per render; they stay in the page cache, and the metrics above are read once.
   const image = await resvg.renderAsync(svg, {
     font: { loadSystemFonts: false, fontFiles: files, defaultFontFamily: 'Inter', sansSerifFamily: 'Inter' },
     fitTo: { mode: 'width', value: width },

@@ -17,6 +17,8 @@ export function barMs(windowMs: number): number {
 function chartLevel(v: LevelView): ChartLevel {
   const l: ChartLevel = { level: v.level.level, role: v.role, state: v.state, distancePct: v.distancePct };
   if (v.level.label !== undefined) l.label = v.level.label;
+  if (v.baseState !== v.state) l.baseState = v.baseState;
+  if (v.lastBreak) l.lastBreak = { ts: v.lastBreak.ts, direction: v.lastBreak.direction };
   return l;
 }
 

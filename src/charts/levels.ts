@@ -3,16 +3,15 @@
  * resistance above, inside a zone) and how far it is from the price now.
  */
 import type { EChartsOption } from 'echarts';
-import { pct } from '../core/money.js';
 import type { Measure } from './engine.js';
 import type { Scale } from './layout.js';
-import { columns, drawLevels, drawLiqMap, drawPrice, drawTimeAxis, emptyNote, footer, header, priceRange, priceTick, Scene, windowText, type Rect } from './scene.js';
+import { columns, drawLevels, levelNote, drawLiqMap, drawPrice, drawTimeAxis, emptyNote, footer, header, priceRange, priceTick, Scene, windowText, type Rect } from './scene.js';
 import { COLORS } from './theme.js';
 import type { ChartLevel, LevelsChartInput } from './types.js';
 
-/** "resistance · +24% · broken": role, distance from the price (none when price is inside), state. */
-export function levelNote(l: ChartLevel): string {
-  return [l.role, ...(l.role === 'inside' ? [] : [pct(l.distancePct / 100)]), l.state].join(' · ');
+/** "support · +2.9% · holding", "lost 12:30, now resistance · +13%": the shared note, with the distance. */
+export function levelsNote(l: ChartLevel): string {
+  return levelNote(l, true);
 }
 
 export function buildLevelsOption(input: LevelsChartInput, width: number, height: number, measure: Measure): EChartsOption {
@@ -56,7 +55,7 @@ export function buildLevelsOption(input: LevelsChartInput, width: number, height
   if (prices.length) drawPrice(scene, panel, prices, bucketMs, xScale);
   else emptyNote(scene, priceRect, 'No price data in this window');
   if (mapWidth && input.liqMap) drawLiqMap(scene, input.liqMap, { left: plotRight + px(8), top, width: mapWidth, height: bottom - top }, yScale);
-  drawLevels(scene, input.levels, { plot: priceRect, tagLeft, tagWidth, yScale, lineEnd, note: levelNote, last });
+  drawLevels(scene, input.levels, { plot: priceRect, tagLeft, tagWidth, yScale, lineEnd, note: levelsNote, last });
   if (!input.levels.length) emptyNote(scene, { ...priceRect, height: priceRect.height * 0.3 }, 'No levels set for this asset');
 
   footer(scene, 'Roles: resistance above price · support below · inside a zone', input.synthetic);

@@ -11,6 +11,7 @@ import {
   columns,
   drawCascades,
   drawLevels,
+  levelNote,
   drawLiqMap,
   drawPrice,
   drawTimeAxis,
@@ -45,7 +46,7 @@ export function mergeBuckets(buckets: Bucket[], from: number, bucketMs: number, 
   return [...out.values()].sort((a, b) => a.ts - b.ts);
 }
 
-/** "Binance*, Bybit, OKX* · *sampled streams: amounts are lower bounds". */
+/** "Sources: Binance*, Bybit, OKX* · *sampled: lower bounds". */
 export function coverageText(coverage: LiqsChartInput['coverage']): string {
   const sampled = new Set(coverage.sampled);
   const names = new Map<string, boolean>();
@@ -53,10 +54,11 @@ export function coverageText(coverage: LiqsChartInput['coverage']): string {
     const name = venueName(ex);
     names.set(name, (names.get(name) ?? false) || sampled.has(ex));
   }
-  if (!names.size) return 'Exchanges: none reporting';
+  if (!names.size) return 'Sources: none reporting';
   const list = [...names].map(([name, s]) => (s ? `${name}*` : name)).join(', ');
-  const note = [...names.values()].some(Boolean) ? ' · *sampled streams: amounts are lower bounds' : '';
-  return `Exchanges: ${list}${note}`;
+  // Short enough to stay whole at the footer's phone-legible size.
+  const note = [...names.values()].some(Boolean) ? ' · *sampled: lower bounds' : '';
+  return `Sources: ${list}${note}`;
 }
 
 export function buildLiqsOption(input: LiqsChartInput, width: number, height: number, measure: Measure): EChartsOption {
@@ -132,7 +134,7 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
     tagWidth,
     yScale,
     lineEnd,
-    note: (l) => `${l.role} · ${l.state}`,
+    note: (l) => levelNote(l),
     last: lastPoint?.close,
   });
 

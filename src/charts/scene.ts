@@ -4,7 +4,7 @@
  * fixed ranges), so labels can be placed exactly and kept from overlapping.
  */
 import type { EChartsOption } from 'echarts';
-import { clock, day, levelText, pct, price } from '../core/money.js';
+import { clock, day, levelText, pct, price, usd } from '../core/money.js';
 import type { Measure } from './engine.js';
 import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
@@ -113,6 +113,17 @@ export class Scene {
     let s = text;
     while (s.length > 1 && this.measure(`${s}…`, size, bold) > maxWidth) s = s.slice(0, -1);
     return `${s.trimEnd()}…`;
+  }
+
+  /** `text` shortened at a word boundary to fit `maxWidth` ("March range…", never "March ra…"); a single long word is cut. */
+  fitWords(text: string, size: number, bold: boolean, maxWidth: number): string {
+    if (this.measure(text, size, bold) <= maxWidth) return text;
+    const words = text.split(' ');
+    for (let n = words.length - 1; n >= 1; n--) {
+      const s = `${words.slice(0, n).join(' ').replace(/[\s·,;:–—-]+$/, '')}…`;
+      if (this.measure(s, size, bold) <= maxWidth) return s;
+    }
+    return this.fit(text, size, bold, maxWidth);
   }
 
   /** The largest size (down to 70% of `size`) at which `text` fits `maxWidth`. */
@@ -251,10 +262,42 @@ export function drawPrice(scene: Scene, gridIndex: number, prices: PricePoint[],
   }
 }
 
+/**
+ * What happened at a level, in the words the replies use: "lost 12:30", "broke up 11:30", "reclaimed 19:00",
+ * "failed breakout 15:10", "holding", "chopping"; "testing" in front when price is at it.
+ */
+export function stateWords(l: ChartLevel): string {
+  if (l.state === 'chopping') return 'chopping';
+  if (l.state === 'unknown') return 'no price yet';
+  const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
+  const br = l.lastBreak;
+  let words: string;
+  if (base === 'broken') words = br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
+  else if (base === 'reclaimed') words = br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
+  else words = 'holding';
+  if (l.state === 'testing') return base === 'holding' ? 'testing' : `testing, ${words}`;
+  return words;
+}
+
+/**
+ * A level's note line, the same on both charts: a break says what happened and what the level is now
+ * ("broke up 11:30, now support"), anything else its role first ("support · holding"); `distance` adds
+ * how far it is from price.
+ */
+export function levelNote(l: ChartLevel, distance = false): string {
+  const words = stateWords(l);
+  const dist = distance && l.role !== 'inside' ? ` · ${pct(l.distancePct / 100)}` : '';
+  const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
+  if (base === 'broken' && l.lastBreak) return `${words}, now ${l.role}${dist}`;
+  return `${l.role === 'inside' ? 'price inside' : l.role} · ${words}${dist}`;
+}
+
 interface LevelTag {
   head: string;
   name?: string;
   note?: string;
+  /** The state alone, for a tag with room for one row only. */
+  state?: string;
   color: string;
   /** Where the tag points (px), and whether the level lies beyond the axis. */
   y: number;
@@ -307,15 +350,18 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
       if (yLo < top) off = 'above';
       else if (yHi > bottom) off = 'below';
       else {
-        const y1 = clampY(yHi);
-        const y2 = clampY(yLo);
-        scene.draw(rect({ left: o.plot.left, top: y1, width: o.lineEnd - o.plot.left, height: Math.max(1, y2 - y1) }, alpha(color, 0.16), 1));
+        // A zone is a shaded band between its two edges on every chart, thick enough to read as a band.
+        const minH = scene.px(6);
+        const mid = (clampY(yHi) + clampY(yLo)) / 2;
+        const y1 = Math.min(clampY(yHi), mid - minH / 2);
+        const y2 = Math.max(clampY(yLo), mid + minH / 2);
+        scene.draw(rect({ left: o.plot.left, top: y1, width: o.lineEnd - o.plot.left, height: Math.max(1, y2 - y1) }, alpha(color, 0.24), 1));
         scene.draw(line(o.plot.left, y1, o.lineEnd, y1, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
         scene.draw(line(o.plot.left, y2, o.lineEnd, y2, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
       }
     }
     const head = `${off === 'above' ? '▲ ' : off === 'below' ? '▼ ' : ''}${levelText(l.level)}`;
-    tags.push({ head, name: l.label, note: o.note(l), color, y: clampY(anchor), off });
+    tags.push({ head, name: l.label, note: o.note(l), state: stateWords(l), color, y: clampY(anchor), off });
   }
   if (o.last !== undefined) {
     const y = toPx(o.yScale, o.last);
@@ -323,9 +369,14 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
     tags.push({ head: price(o.last), name: 'now', color: COLORS.text, y: clampY(y), current: true });
   }
 
-  const pad = scene.px(6);
-  const lh1 = Math.round(f.tag * 1.25);
-  const lh2 = Math.round(f.tagNote * 1.3);
+  // Short of room, tags first tighten their spacing; every tag keeps its state line.
+  const loose = { pad: scene.px(6), lh1: Math.round(f.tag * 1.25), lh2: Math.round(f.tagNote * 1.3) };
+  const tight = { pad: scene.px(3), lh1: Math.round(f.tag * 1.15), lh2: Math.round(f.tagNote * 1.15) };
+  const gapOf = (sp: typeof loose): number => (sp === loose ? scene.px(5) : scene.px(3));
+  const total = (sp: typeof loose): number =>
+    tags.reduce((sum, t) => sum + sp.pad * 2 + sp.lh1 + (t.note ? sp.lh2 : 0) + gapOf(sp), -gapOf(sp));
+  const spacing = total(loose) <= bottom - top + scene.px(8) ? loose : tight;
+  const { pad, lh1, lh2 } = spacing;
   const heightOf = (items: LevelTag[]): number =>
     items.length === 1 ? pad * 2 + lh1 + (items[0]!.note ? lh2 : 0) : pad * 2 + lh1 * items.length;
   // More levels than rows even when all are merged: keep those nearest the price, say how many are left out.
@@ -346,12 +397,15 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
       summary: true,
     });
   }
-  // Short of room, tags lose their note line first (farthest from the price first), before any merge.
-  const gap = scene.px(5);
+  // Still short of room (many levels), a tag's state moves up into its first row in place of its label
+  // (farthest from the price first), before any merge: the state is what a tag is for.
+  const gap = gapOf(spacing);
   const need = (): number => tags.reduce((sum, t) => sum + heightOf([t]) + gap, -gap);
   const byDistance = [...tags].sort((a, b) => Math.abs(b.y - nowY) - Math.abs(a.y - nowY));
   for (const t of byDistance) {
     if (need() <= room) break;
+    if (!t.note) continue;
+    t.name = t.state;
     delete t.note;
   }
   const placed = spreadTags(
@@ -379,10 +433,10 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
       const used = scene.measure(`${headText} `, f.tag, true);
       if (t.name) {
         const space = w - scene.px(18) - used;
-        if (space > scene.px(30)) scene.text(tx + used, rowY, scene.fit(t.name, f.tag, false, space), { size: f.tag, color: COLORS.text, z: 10 });
+        if (space > scene.px(30)) scene.text(tx + used, rowY, scene.fitWords(t.name, f.tag, false, space), { size: f.tag, color: COLORS.text, z: 10 });
       }
       if (p.items.length === 1 && t.note) {
-        scene.text(tx, rowY + lh1 / 2 + lh2 / 2, scene.fit(t.note, f.tagNote, false, w - scene.px(18)), { size: f.tagNote, color: COLORS.label, z: 10 });
+        scene.text(tx, rowY + lh1 / 2 + lh2 / 2, scene.fitWords(t.note, f.tagNote, false, w - scene.px(18)), { size: f.tagNote, color: COLORS.label, z: 10 });
       }
     });
   }
@@ -400,11 +454,19 @@ export function drawLiqMap(scene: Scene, map: LiqMap, area: Rect, yScale: Scale)
   if (!(max > 0)) return;
   const top = area.top;
   const bottom = area.top + area.height;
+  // A dollar scale under the bars: the full bar width is the largest cluster's estimate.
+  const barMax = area.width - scene.px(6);
+  const scaleY = bottom + scene.px(5);
+  scene.draw(line(area.left, scaleY, area.left + barMax, scaleY, COLORS.label, 1, undefined, 2));
+  scene.draw(line(area.left + 0.5, scaleY - scene.px(3), area.left + 0.5, scaleY + scene.px(3), COLORS.label, 1, undefined, 2));
+  scene.draw(line(area.left + barMax - 0.5, scaleY - scene.px(3), area.left + barMax - 0.5, scaleY + scene.px(3), COLORS.label, 1, undefined, 2));
+  scene.text(area.left, scaleY + scene.px(12), '$0', { size: f.tagNote, color: COLORS.label });
+  scene.text(area.left + barMax, scaleY + scene.px(12), usd(max), { size: f.tagNote, color: COLORS.label, align: 'right' });
   for (const c of map) {
     const y1 = Math.max(top, toPx(yScale, Math.max(c.low, c.high)));
     const y2 = Math.min(bottom, toPx(yScale, Math.min(c.low, c.high)));
     if (y2 <= y1) continue;
-    const w = (c.usd / max) * (area.width - scene.px(6));
+    const w = (c.usd / max) * barMax;
     const color = c.side === 'long' ? COLORS.long : COLORS.short;
     scene.draw(rect({ left: area.left, top: y1 + 0.5, width: w, height: Math.max(1, y2 - y1 - 1) }, alpha(color, 0.55), 2));
   }
@@ -466,7 +528,7 @@ export function footer(scene: Scene, left: string, synthetic: boolean): void {
   const x = scene.px(24);
   let right = scene.width - scene.px(24);
   if (synthetic) {
-    const warn = 'synthetic data — not real market activity';
+    const warn = 'SYNTHETIC data, not real';
     scene.text(right, y, warn, { size: scene.f.footer, bold: true, color: COLORS.warn, align: 'right' });
     right -= scene.measure(warn, scene.f.footer, true) + scene.px(24);
   }

@@ -15,7 +15,12 @@ export interface ChartLevel {
   level: LevelValue;
   label?: string;
   role: 'support' | 'resistance' | 'inside';
+  /** What is shown: holding, testing, broken, reclaimed. */
   state: string;
+  /** The state under "testing" (holding, broken, reclaimed), when different. */
+  baseState?: string;
+  /** The last break: when and which way (a level broken upward reads "broke up 11:30, now support"). */
+  lastBreak?: { ts: number; direction: 'up' | 'down' };
   /** Distance from the current price to the level, in percent (+24.0 = 24% above, −2.9 = 2.9% below). */
   distancePct: number;
 }

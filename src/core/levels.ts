@@ -1,8 +1,9 @@
 /**
  * Levels a community watches and what price is doing at them. A level is a price or a zone; its role
  * follows price (support below, resistance above, "inside" a zone), so support that breaks becomes
- * resistance by itself. A break is a candle close beyond the level by a buffer, never a wick; after a break
- * the level re-arms only once price closes back past it (a reclaim).
+ * resistance by itself. A break is a candle close beyond the level by a buffer that follows the asset's own
+ * volatility (a multiple of its ATR, a percentage as the floor), never a wick; a level price keeps crossing
+ * chops: it is said once, then quiet until a decisive close.
  */
 import type { LevelValue } from './alerts.js';
 import type { ClosedCandle } from './prices.js';
@@ -33,7 +34,7 @@ export interface LevelTrack {
   seen?: 'above' | 'below';
   crossings?: number[];
   /** Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range since. */
-  chop?: { since: number; crosses: number; low: number; high: number };
+  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below' };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
   real?: boolean;
   /** Consecutive closes beyond the level itself (no buffer): on which side, since the first one's open. */
@@ -211,11 +212,11 @@ export class LevelBook {
   /**
    * Judge a closed candle: breaks and chop notices. A close beyond the buffer on the other side from the last
    * one is a crossing; a level crossed `chopCrosses` times within the chop window chops: one notice, then
-   * quiet until a decisive close (beyond by `decisiveFactor` buffers, or closes beyond the level for
-   * `decisiveMs`), which is told as a break. Outside a chop, a break and its reclaim are told at once.
+   * quiet until a decisive close (beyond by `decisiveFactor` buffers, out of the range the chop closed in, or
+   * beyond the level for `decisiveMs`), which is told as a break. Outside a chop, a break is told at once, and
+   * so is the undoing of a real one (a break that went `decisiveFactor` buffers beyond).
    */
   judge(asset: string, c: ClosedCandle): Outcome[] {
-    const r = this.rules;
     const out: Outcome[] = [];
     this.judgeLevels(asset, c, out);
     // The candle that is judged does not widen its own buffer: a flush candle is judged on the range before it.
@@ -280,17 +281,22 @@ export class LevelBook {
     const far = c.close < lo - r.decisiveFactor * buffer || c.close > hi + r.decisiveFactor * buffer;
     // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
     // makes the last break real: its undoing is told at once, chop or not.
+    // Out of a chop: far beyond the level, accepted beyond it and out of the range the chop closed in, or
+    // accepted beyond it for `decisiveMs`.
+    const outOfRange = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer) && acceptedFor >= r.acceptMs;
+    const decisive = far || outOfRange || acceptedFor >= r.decisiveMs;
     if (seen === track.position) {
       if (far && track.lastBreak && !track.real) {
         track.real = true;
         this.touched.add(level.id);
       }
-      return undefined;
+      // A chop resolved on the side the chat last heard of: said once ("the chop is over"), as a break.
+      if (!track.chop || !decisive || track.chop.resolved === seen || !track.lastBreak) return undefined;
+      track.chop.resolved = seen;
+      const event: LevelBreakEvent = { level, direction: track.lastBreak.direction, reclaim: track.state === 'reclaimed', price: c.close, ts: c.end, fromChop: { crosses: track.crossings?.length ?? 0, since: track.chop.since } };
+      this.touched.add(level.id);
+      return { kind: 'break', event };
     }
-    // Out of a chop: far beyond the level, accepted beyond it and out of the range the chop closed in, or
-    // accepted beyond it for `decisiveMs`.
-    const outOfRange = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer) && acceptedFor >= r.acceptMs;
-    const decisive = far || outOfRange || acceptedFor >= r.decisiveMs;
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
     const crosses = track.crossings?.length ?? 0;
     if (!decisive && (track.chop || (crosses >= r.chopCrosses && !track.real))) {
@@ -312,7 +318,10 @@ export class LevelBook {
     const direction = seen === 'below' ? 'down' : 'up';
     const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
     const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
-    if (track.chop) event.fromChop = { crosses, since: track.chop.since };
+    if (track.chop) {
+      event.fromChop = { crosses, since: track.chop.since };
+      track.chop.resolved = seen;
+    }
     this.tell(track, event, far);
     return { kind: 'break', event };
   }

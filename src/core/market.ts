@@ -546,7 +546,8 @@ export class Market {
     const days = this.settings.levels.cascadeLevelDays;
     // Only a major flush leaves a level worth watching: ten times what it took to call it a cascade.
     if (c.extreme === undefined || days <= 0 || c.usd < 10 * c.threshold) return;
-    const price = Number(c.extreme.toPrecision(4));
+    // The extreme itself, not a rounded one: the level, the reading and the alert all print the same price.
+    const price = c.extreme;
     const near = this.levels.all().some((l) => {
       if (l.asset !== c.asset || l.chat !== undefined) return false;
       const [lo, hi] = bounds(l.level);

@@ -1,5 +1,6 @@
 /**
- * The one place numbers become text the way traders write them: $485.2M, $40.1M, $2,350, -21.7%.
+ * The one place numbers become text the way traders write them: $485M, $40.1M, $2,350, −22%. One rule per
+ * kind of number (amounts, prices, percents), used by every reply and chart.
  */
 
 const SUFFIXES: [number, string][] = [
@@ -9,18 +10,30 @@ const SUFFIXES: [number, string][] = [
   [1e3, 'K'],
 ];
 
-/** Compact USD: $485.2M, $2.1B, $950K, $420. */
+/**
+ * Compact USD, three significant digits whatever the size, so a column reads alike: $475M beside $302M,
+ * $39.5M, $5.1M, $950K, $1M (never $1000K), $420. Zeros after the point are dropped ($5M, $40M); under $1K,
+ * whole dollars. Not a finite number: "n/a" (never "$InfinityT").
+ */
 export function usd(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
   const sign = value < 0 ? '-' : '';
   const v = Math.abs(value);
-  for (const [size, suffix] of SUFFIXES) {
-    if (v >= size * 0.9995) {
-      const n = v / size;
-      const digits = suffix === 'K' && n >= 100 ? 0 : 1;
-      return `${sign}$${n.toFixed(digits).replace(/\.0$/, '')}${suffix}`;
-    }
+  for (let i = SUFFIXES.length - 1; i >= 0; i--) {
+    const [size, suffix] = SUFFIXES[i]!;
+    const next = SUFFIXES[i - 1]?.[0];
+    const n = Number((v / size).toPrecision(3));
+    // Rounding can carry into the next unit (999,700 → 1000K): that is $1M.
+    if (n < 1 || (next !== undefined && n * size >= next)) continue;
+    const digits = n >= 1000 ? formatter(0, 0).format(n) : trimZeros(n >= 100 ? n.toFixed(0) : n.toPrecision(3));
+    return `${sign}$${digits}${suffix}`;
   }
-  return `${sign}$${Math.round(v)}`;
+  const r = Math.round(v);
+  return r >= 1000 ? `${sign}$1K` : `${sign}$${r}`;
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -32,17 +45,20 @@ function formatter(min: number, max: number): Intl.NumberFormat {
   return f;
 }
 
-/** A price: $2,350 · $136 · $137.50 · $12.345 · $0.5120 · $0.00001234 (cents shown in full once there are any). */
+/**
+ * A price, to the cent or to four significant digits, whichever is finer, and in whole dollars from $1,000:
+ * $2,350 · $100.67 · $12.35 · $1.890 · $0.5120 · $0.00001234. An exact whole price stays whole ($136, a
+ * level someone typed). The same price prints the same way in every reply and chart.
+ */
 export function price(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
   const v = Math.abs(value);
-  let min = 0;
-  let max: number;
-  if (v >= 1000) max = 0;
-  else if (v >= 1) {
-    max = v >= 100 ? 2 : 3;
-    if (Math.abs(v - Math.round(v)) >= 0.005) min = 2;
-  } else min = max = v === 0 ? 4 : Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v)))); // four significant digits
-  const s = formatter(min, max).format(v);
+  let digits: number;
+  if (v >= 1000 || ((v >= 1 || v === 0) && Number.isInteger(v))) digits = 0;
+  else if (v >= 10) digits = 2;
+  else if (v >= 1) digits = 3;
+  else digits = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v)))); // four significant digits
+  const s = formatter(digits, digits).format(v);
   return `${value < 0 ? '-' : ''}$${s}`;
 }
 
@@ -57,7 +73,7 @@ export function levelText(level: number | readonly [number, number]): string {
   return `${price(level[0])}–${price(level[1]).slice(1)}`;
 }
 
-/** Signed percent: +4.2%, -21.7%. */
+/** Signed percent, two significant digits: +4.2%, −22%, +0.4% (a real minus sign). */
 export function pct(fraction: number, digits = 1): string {
   const p = fraction * 100;
   const s = Math.abs(p).toFixed(Math.abs(p) < 10 ? digits : Math.max(0, digits - 1) || 0);

@@ -13,16 +13,24 @@ export type ParseError =
   | 'out_of_range'
   | 'bad_zone'
   | 'label_too_long'
-  | 'label_control_chars';
+  | 'label_control_chars'
+  | 'label_combining_marks';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError; message: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const err = (error: ParseError, message: string): Parsed<never> => ({ ok: false, error, message });
 
-/** Cut and clean a user's token before echoing it in an error (the adapter escapes it too). */
+/** A link or an @mention: a bot that echoes them back in a public group advertises for whoever typed them. */
+const LINK_LIKE = /https?:|www\.|t\.me\b|telegram\.(?:me|dog)|discord(?:app)?\.(?:gg|com)|[\p{L}\d-]\.[\p{L}]{2,}(?:\/|$)|(?:^|\s)@\w/iu;
+
+/**
+ * Cut and clean a user's token before echoing it in an error (the adapter escapes it too). A link or a
+ * mention is never echoed: the answer says what it was instead.
+ */
 export function quote(raw: string, max = 24): string {
-  const clean = raw.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  if (LINK_LIKE.test(raw)) return /(?:^|\s)@\w/.test(raw) && !/[./:]/.test(raw) ? '(a mention, not repeated)' : '(a link, not repeated)';
+  const clean = raw.replace(/[\p{Cc}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]/gu, '').trim();
   return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`;
 }
 
@@ -69,12 +77,16 @@ export function parseWindow<W extends string>(raw: string | undefined, windows: 
 
 const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
 export const MAX_PRICE = 1e9;
+/** Below this no market quotes (eight decimals is what the price formatter shows). */
+export const MIN_PRICE = 1e-8;
 
 /** A positive price as traders type it: 2350, 2,350, 2.35k, $2350, 0.000012. */
 export function parsePrice(raw: string | undefined): Parsed<number> {
   if (!raw || !raw.trim()) return err('empty', 'Which price? For example: 2350 or 2.35k');
   const s = raw.trim().replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
   if (s.length > 32) return err('bad_number', `${quote(raw)} is not a price. Try 2350 or 2.35k.`);
+  if (/^[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
+  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return err('bad_number', `${quote(raw)}: write the price in digits, like 2350 or 0.000012 (no exponents).`);
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?\s*([kmb])?$/i.exec(s);
   if (!m || (m[1] === undefined && m[2] === undefined)) {
     if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+/.test(s)) {
@@ -86,15 +98,20 @@ export function parsePrice(raw: string | undefined): Parsed<number> {
   const value = Number(`${(m[1] ?? '0').replace(/,/g, '')}.${m[2] ?? '0'}`) * (m[3] ? SUFFIX[m[3].toLowerCase()]! : 1);
   if (!Number.isFinite(value) || value <= 0) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
   if (value > MAX_PRICE) return err('out_of_range', `${quote(raw)} is too large for a price.`);
+  if (value < MIN_PRICE) return err('out_of_range', `${quote(raw)} is too small for a price (the smallest is 0.00000001).`);
   return ok(value);
 }
 
 /** A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. */
 export function parseLevel(raw: string | undefined): Parsed<number | [number, number]> {
   if (!raw || !raw.trim()) return err('empty', 'Which level? For example: 2350 or 2750-2800');
-  const parts = raw.trim().split(/\s*(?:[-–—]|\.\.|\bto\b)\s*/i).filter((p) => p.length > 0);
+  const s = raw.trim();
+  // A leading minus is a sign, not a zone with its low missing: -5 is refused, never read as 5.
+  if (/^\$?\s*[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
+  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return parsePrice(s);
+  const parts = s.split(/\s*(?:[-–—]|\.\.|\bto\b)\s*/i);
   if (parts.length === 1) return parsePrice(parts[0]);
-  if (parts.length !== 2) return err('bad_zone', `${quote(raw)} is not a level or zone. Try 2350 or 2750-2800.`);
+  if (parts.length !== 2 || parts.some((p) => p.length === 0)) return err('bad_zone', `${quote(raw)} is not a level or zone. Try 2350 or 2750-2800.`);
   const a = parsePrice(parts[0]);
   if (!a.ok) return a;
   const b = parsePrice(parts[1]);
@@ -105,6 +122,17 @@ export function parseLevel(raw: string | undefined): Parsed<number | [number, nu
   return ok([low, high]);
 }
 
+/**
+ * Characters that show nothing: controls and format characters (zero-width space and joiners, bidi marks),
+ * and the letters that render blank (Hangul fillers U+3164 and U+115F/U+1160/U+FFA0, the braille blank U+2800,
+ * and variation selectors). Other spaces (no-break, em, ideographic) become plain spaces.
+ */
+// The class lists single code points on purpose (no character is combined with the one before it).
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F]/u;
+/** The joiner and presentation selector inside an emoji (❤️, 👨‍👩‍👧) are part of what shows. */
+const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extended_Pictographic}|\s|$)/gu;
+
 /** A level's label: trimmed, quotes removed, no control characters, bounded length. */
 export function parseLabel(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
   if (raw === undefined) return ok(undefined);
@@ -112,7 +140,12 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
   const q = /^["“”'‘’](.*)["“”'‘’]$/s.exec(s);
   if (q) s = q[1]!.trim();
   if (s.length === 0) return ok(undefined);
-  if (/[\p{Cc}\p{Cf}]/u.test(s)) return err('label_control_chars', 'A label cannot contain control or invisible characters.');
+  s = s.replace(/\p{Zs}+/gu, ' ').trim();
+  if (s.length === 0) return ok(undefined);
+  if (INVISIBLE.test(s.replace(EMOJI_GLUE, ''))) return err('label_control_chars', 'A label cannot contain control or invisible characters.');
+  if (/\p{M}{3,}/u.test(s) || (s.match(/\p{M}/gu)?.length ?? 0) > Math.max(4, [...s].length / 2)) {
+    return err('label_combining_marks', 'A label cannot pile up accents or combining marks.');
+  }
   if ([...s].length > maxChars) return err('label_too_long', `A label can be at most ${maxChars} characters (this one has ${[...s].length}).`);
   return ok(s);
 }

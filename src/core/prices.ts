@@ -260,7 +260,9 @@ export class PriceBook {
       lastClose = bars.field(i, 3);
     }
     if (Number.isNaN(firstOpen)) return undefined;
-    return { open: this.priceAt(asset, from) ?? firstOpen, close: lastClose, high, low };
+    // One price per moment: a window that reaches the last price ends on it, as /levels and the charts do.
+    const last = a.last && a.last.ts >= from && a.last.ts <= to ? a.last.price : lastClose;
+    return { open: this.priceAt(asset, from) ?? firstOpen, close: last, high: Math.max(high, last), low: Math.min(low, last) };
   }
 
   /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */
@@ -282,6 +284,12 @@ export class PriceBook {
         cur.low = Math.min(cur.low, bar.low);
         cur.close = bar.close;
       }
+    }
+    // The last bar ends on the last price (a late point can leave a minute's close behind it).
+    if (cur && a.last && a.last.ts >= cur.ts && a.last.ts <= to) {
+      cur.close = a.last.price;
+      cur.high = Math.max(cur.high, cur.close);
+      cur.low = Math.min(cur.low, cur.close);
     }
     return out;
   }

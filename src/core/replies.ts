@@ -139,7 +139,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       tone: 'neutral',
     };
   }
-  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} orders)`], splitLine(s.longUsd, s.shortUsd)];
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) {
     // Say which days are single orders and which are stored totals: they are not counted the same way.
     const fromOrders = s.days.orders.length ? `; ${dayRanges(s.days.orders)} from single orders` : '';
@@ -209,7 +209,8 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
         b(a),
         ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
         toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
-        ...(v.changePct !== undefined ? [toned(`  ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
+        // The column is labelled: a bare −6.6% beside amounts reads as anything.
+        ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
       ]),
     },
     {
@@ -224,7 +225,7 @@ function stateWords(v: LevelView): string {
   const br = v.lastBreak;
   switch (v.baseState) {
     case 'broken':
-      return br ? `${br.direction === 'down' ? 'lost' : 'broken'} ${clock(br.ts)}` : 'broken';
+      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
     case 'reclaimed':
       return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
     case 'holding':

@@ -102,8 +102,12 @@ export class StoreFaults {
     this.failed(`hold.${what}`, new Error(`more ${what} than the memory cap while the store fails; the oldest are not stored`));
   }
 
-  /** The database file check: undefined when it is still the file that was opened. */
+  /**
+   * The database file check (each flush): undefined when it is still the file that was opened. A problem is
+   * logged when it appears and counted at every check while it lasts (`checkFile: FILE_GONE`).
+   */
   setFileProblem(problem: string | undefined): void {
+    if (problem) this.counts.set('checkFile: FILE_GONE', (this.counts.get('checkFile: FILE_GONE') ?? 0) + 1);
     if (problem === this.fileProblem) return;
     if (problem) this.log.error({ problem }, `store file problem: ${problem}; settings written from now on are lost at restart: restore the file or restart liqbot`);
     else this.log.warn('store file problem cleared');

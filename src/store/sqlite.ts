@@ -1,6 +1,6 @@
 /**
  * The SQLite store (better-sqlite3): one file in WAL mode, owned by one liqbot process at a time through
- * SQLite's exclusive locking mode (an OS lock on the file itself, symlinks resolved). Every write is one transaction; a failed one is rolled back and thrown as a StoreError.
+ * SQLite's exclusive locking mode on a lock database beside the file (symlinks resolved). Every write is one transaction; a failed one is rolled back and thrown as a StoreError.
  *
  * @example
  *   const store = openSqliteStore('./data/liqbot.db');
@@ -8,7 +8,7 @@
  *   for (const e of store.eventsSince(Date.now() - 86_400_000)) buckets.add(e);
  *   store.close();
  */
-import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert } from '../core/alerts.js';
@@ -51,19 +51,19 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     throw new StoreError(`${path} is already open in this process (pid ${process.pid}); close that store before opening it again`, 'locked');
   }
   let db: Database.Database | undefined;
+  const lock = inMemory ? undefined : takeLock(path, file);
   try {
     db = new Database(file);
-    if (inMemory) db.pragma('journal_mode = WAL');
-    else takeExclusiveLock(db, path, file);
+    db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -32000'); // 32 MB
     const version = migrate(db, path, undefined, opts.now);
-    const identity = inMemory ? undefined : identityOf(file);
     if (!inMemory) openFiles.add(file);
-    return new SqliteStoreImpl(db, path, version, inMemory ? undefined : { file, identity });
+    return new SqliteStoreImpl(db, path, version, lock && { file, identity: identityOf(file), lock: lock.db, lockPath: lock.path, lockIdentity: identityOf(lock.path) });
   } catch (err) {
     db?.close();
+    lock?.db.close();
     if (err instanceof StoreError) throw err;
     throw new StoreError(`could not open ${path} as a liqbot database: ${reasonOf(err)}`, 'open', { cause: err });
   }
@@ -185,8 +185,8 @@ class SqliteStoreImpl implements SqliteStore {
     private readonly db: Database.Database,
     readonly path: string,
     readonly schemaVersion: number,
-    /** The real file and its identity at open; undefined for `:memory:`. */
-    private readonly file: { file: string; identity: string | undefined } | undefined,
+    /** The real file, its lock, and their identities at open; undefined for `:memory:`. */
+    private readonly file: { file: string; identity: string | undefined; lock: Database.Database; lockPath: string; lockIdentity: string | undefined } | undefined,
   ) {
     this.s = prepareStatements(db);
 
@@ -388,6 +388,7 @@ class SqliteStoreImpl implements SqliteStore {
     if (now !== this.file.identity) return `the database file ${this.file.file} was replaced by another file`;
     const named = identityOf(this.path);
     if (named !== this.file.identity) return `${this.path} no longer names the open database file ${this.file.file}`;
+    if (identityOf(this.file.lockPath) !== this.file.lockIdentity) return `the lock file ${this.file.lockPath} was deleted or replaced: a second liqbot could open this database`;
     return undefined;
   }
 
@@ -404,7 +405,10 @@ class SqliteStoreImpl implements SqliteStore {
       // Still open (an unfinished iteration keeps the connection busy), so the lock stays too.
       throw new StoreError(`could not close ${this.path}: ${reasonOf(err)}; finish or break out of reading events first`, 'write', { cause: err });
     }
-    if (this.file) openFiles.delete(this.file.file);
+    if (this.file) {
+      this.file.lock.close();
+      openFiles.delete(this.file.file);
+    }
   }
 
   // ---- error boundary ----
@@ -484,39 +488,58 @@ function entryOf(r: OutboxRow): OutboxEntry {
   return e;
 }
 
-// ---- single instance: SQLite's own exclusive lock on the resolved file ----
+// ---- single instance: SQLite's own exclusive lock, beside the resolved file ----
 
 /** Database files (real paths) this process has open: a second open gets a sentence naming this process. */
 const openFiles = new Set<string>();
 
-/** The file a path names, symlinks resolved (the folder's when the file does not exist yet). */
+/** The file a path names, symlinks resolved, also a symlink to a file not created yet. */
 function resolveFile(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw new StoreError(`could not resolve ${path}: ${reasonOf(err)}`, 'open', { cause: err });
-    return join(realpathSync(dirname(resolve(path))), basename(path));
+  let p = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return realpathSync(p);
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw new StoreError(`could not resolve ${path}: ${reasonOf(err)}`, 'open', { cause: err });
+    }
+    let target: string;
+    try {
+      target = readlinkSync(p);
+    } catch {
+      // Not a symlink: the file does not exist yet; its folder does (created above).
+      return join(realpathSync(dirname(p)), basename(p));
+    }
+    p = resolve(dirname(p), target);
   }
+  throw new StoreError(`could not resolve ${path}: too many symlinks`, 'open');
 }
 
 /**
- * Take the database for this connection alone: in `locking_mode = EXCLUSIVE` the first write transaction takes
- * an exclusive lock on the file (an OS lock on its inode, whatever path or pid namespace reached it) and keeps
- * it until close; the OS drops it when the process dies, so nothing stale is ever left behind.
+ * Take the single-instance lock: a small SQLite database beside the file (`<real file>.liqbot-lock`) opened in
+ * `locking_mode = EXCLUSIVE` and written once, so its connection holds SQLite's exclusive lock on it (an OS lock
+ * on its inode, whatever path or pid namespace reached it) until close. The OS drops it when the process dies,
+ * so nothing stale is left behind. The database itself stays readable (backups while the bot runs).
  */
-function takeExclusiveLock(db: Database.Database, path: string, file: string): void {
+function takeLock(path: string, file: string): { db: Database.Database; path: string } {
+  const lockPath = `${file}.liqbot-lock`;
+  let lock: Database.Database | undefined;
   try {
-    db.pragma('busy_timeout = 0');
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('journal_mode = WAL');
-    db.exec('BEGIN IMMEDIATE; COMMIT');
+    lock = new Database(lockPath);
+    lock.pragma('busy_timeout = 0');
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, since INTEGER NOT NULL); DELETE FROM holder');
+    lock.prepare('INSERT INTO holder (pid, since) VALUES (?, ?)').run(process.pid, Date.now());
+    lock.exec('COMMIT');
+    return { db: lock, path: lockPath };
   } catch (err) {
+    lock?.close();
     const code = (err as { code?: unknown }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       const where = file === resolve(path) ? path : `${path} (${file})`;
-      throw new StoreError(`another liqbot (or another program) has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
+      throw new StoreError(`another liqbot already has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
     }
-    throw err;
+    throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
   }
 }
 

@@ -55,8 +55,8 @@ function spread(totalUsd: number, weights: number[]): number[] {
 }
 
 const ETH_LEVELS: ChartLevel[] = [
-  { level: 3000, role: 'resistance', state: 'broken', distancePct: 23.9 },
-  { level: [2750, 2800], label: 'prior support', role: 'resistance', state: 'broken', distancePct: 13.6 },
+  { level: 3000, role: 'resistance', state: 'broken', distancePct: 23.9, lastBreak: { ts: JAN31 + 12.5 * 60 * MIN, direction: 'down' } },
+  { level: [2750, 2800], label: 'prior support', role: 'resistance', state: 'broken', distancePct: 13.6, lastBreak: { ts: JAN31 + (14 * 60 + 15) * MIN, direction: 'down' } },
   { level: 2350, label: 'cascade low', role: 'support', state: 'testing', distancePct: -2.9 },
 ];
 

@@ -91,9 +91,9 @@ describe('liquidation bars', () => {
 
   it('names each venue once in the footer', () => {
     expect(coverageText({ exchanges: ['binanceusdm', 'binance', 'bybit'], sampled: ['binanceusdm'], synthetic: false })).toBe(
-      'Exchanges: Binance*, Bybit · *sampled streams: amounts are lower bounds',
+      'Sources: Binance*, Bybit · *sampled: lower bounds',
     );
-    expect(coverageText({ exchanges: ['bybit'], sampled: [], synthetic: false })).toBe('Exchanges: Bybit');
+    expect(coverageText({ exchanges: ['bybit'], sampled: [], synthetic: false })).toBe('Sources: Bybit');
   });
 });
 

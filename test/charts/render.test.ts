@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { levelText, pct, usd } from '../../src/core/money.js';
 import { renderLevelsChart, renderLiqsChart, type RenderedChart } from '../../src/charts/render.js';
 import { emptyWindow, ETH_LIQ_MAP, jan31Levels, jan31Liqs, shortSqueeze } from './fixtures.js';
 
@@ -37,27 +36,64 @@ describe('renderLiqsChart', () => {
     expect(pngSize(chart.png)).toEqual({ width: 800, height: 450 });
   });
 
-  it('puts the totals in the title with the project formatter', async () => {
-    const input = jan31Liqs();
-    const chart = await renderLiqsChart(input);
-    expect(shows(chart, `ETH liquidations · 24h · ${usd(485_200_000)}`)).toBe(true);
-    expect(shows(chart, `longs ${usd(470_100_000)}`)).toBe(true);
-    expect(shows(chart, `shorts ${usd(15_100_000)}`)).toBe(true);
+  it('puts the totals in the title, three significant digits like every reply', async () => {
+    const chart = await renderLiqsChart(jan31Liqs());
+    expect(shows(chart, 'ETH liquidations · 24h · $485M')).toBe(true);
+    expect(shows(chart, 'longs $470M')).toBe(true);
+    expect(shows(chart, 'shorts $15.1M')).toBe(true);
   });
 
   it('labels every level and zone with its price and name', async () => {
     const chart = await renderLiqsChart(jan31Liqs());
-    for (const text of [levelText(3000), levelText([2750, 2800]), 'prior support', levelText(2350), 'cascade low']) {
+    for (const text of ['$3,000', '$2,750–2,800', 'prior support', '$2,350', 'cascade low']) {
       expect(shows(chart, text), text).toBe(true);
     }
-    expect(shows(chart, 'resistance · broken')).toBe(true);
-    expect(shows(chart, 'support · testing')).toBe(true);
+    expect(texts(chart)).toContain('lost 12:30, now resistance');
+    expect(texts(chart)).toContain('lost 14:15, now resistance');
+    expect(texts(chart)).toContain('support · testing');
+  });
+
+  it('gives every level tag its state line, even when the price panel is short of room', async () => {
+    const input = jan31Liqs();
+    const levels = [...input.levels, { level: 2500, label: 'Dec range low', role: 'support' as const, state: 'reclaimed', distancePct: 6, lastBreak: { ts: input.to - 5 * 3_600_000, direction: 'up' as const } }];
+    const chart = await renderLiqsChart({ ...input, levels });
+    expect(texts(chart).filter((t) => /now resistance|· testing|· reclaimed \d\d:\d\d/.test(t))).toEqual([
+      'lost 12:30, now resistance',
+      'lost 14:15, now resistance',
+      'support · reclaimed 19:00',
+      'support · testing',
+    ]);
+  });
+
+  it('a level broken upward says so ("broke up 11:30, now support"), never "support · broken"', async () => {
+    const input = jan31Liqs();
+    const chart = await renderLiqsChart({
+      ...input,
+      levels: [{ level: 2300, label: 'old resistance', role: 'support', state: 'broken', distancePct: -2, lastBreak: { ts: input.from + 11.5 * 3_600_000, direction: 'up' } }],
+    });
+    expect(texts(chart)).toContain('broke up 11:30, now support');
+    expect(texts(chart).some((t) => t.includes('support · broken'))).toBe(false);
+  });
+
+  it('a chopping level says "chopping", never "holding"', async () => {
+    const input = jan31Liqs();
+    const chart = await renderLiqsChart({ ...input, levels: [{ level: 2400, role: 'support', state: 'chopping', baseState: 'broken', distancePct: -1 }] });
+    expect(texts(chart)).toContain('support · chopping');
+  });
+
+  it('shortens a long label at a word, not mid-word', async () => {
+    const input = jan31Liqs();
+    const chart = await renderLiqsChart({
+      ...input,
+      levels: [{ level: [2950, 3050], label: 'March range high and the level everyone watched', role: 'resistance', state: 'holding', distancePct: 12 }],
+    });
+    expect(texts(chart)).toContain('March range…');
   });
 
   it('marks each cascade with its size', async () => {
     const chart = await renderLiqsChart(jan31Liqs());
-    expect(shows(chart, `Cascade ${usd(341_900_000)}`)).toBe(true);
-    expect(shows(chart, `Cascade ${usd(78_400_000)}`)).toBe(true);
+    expect(texts(chart)).toContain('Cascade $342M');
+    expect(texts(chart)).toContain('Cascade $78.4M');
   });
 
   it('names longs and shorts in words beside the bars, not by colour alone', async () => {
@@ -68,8 +104,7 @@ describe('renderLiqsChart', () => {
 
   it('lists the exchanges behind the data, marking sampled streams as lower bounds', async () => {
     const chart = await renderLiqsChart(jan31Liqs());
-    expect(shows(chart, 'Exchanges: Binance*, Bybit, OKX*, Bitget, Hyperliquid')).toBe(true);
-    expect(shows(chart, 'lower bounds')).toBe(true);
+    expect(texts(chart)).toContain('Sources: Binance*, Bybit, OKX*, Bitget, Hyperliquid · *sampled: lower bounds');
   });
 
   it('gives the same bytes for the same input, whatever was drawn in between', async () => {
@@ -85,7 +120,7 @@ describe('renderLiqsChart', () => {
     const chart = await renderLiqsChart(emptyWindow());
     expect(pngSize(chart.png)).toEqual({ width: 1200, height: 675 });
     expect(shows(chart, 'No liquidations in this window')).toBe(true);
-    expect(shows(chart, `ETH liquidations · 1h · ${usd(0)}`)).toBe(true);
+    expect(shows(chart, 'ETH liquidations · 1h · $0')).toBe(true);
   });
 
   it('says when there is no price data', async () => {
@@ -108,6 +143,18 @@ describe('renderLiqsChart', () => {
     expect(shows(without, 'estimate')).toBe(false);
   });
 
+  it('puts a dollar scale under the liquidation map: $0 to the largest cluster', async () => {
+    const withMap = await renderLiqsChart(jan31Liqs({ liqMap: ETH_LIQ_MAP }));
+    // The fixture's largest cluster is $2,750–2,775 with $240M.
+    expect(texts(withMap)).toEqual(expect.arrayContaining(['$0', '$240M']));
+  });
+
+  it('writes the footer at a size a phone can read (20 px at 1200 wide)', async () => {
+    const chart = await renderLiqsChart(shortSqueeze());
+    const footer = /<text[^>]*font-size:20px[^>]*>Sources: /.test(chart.svg) || /<text[^>]*font-size="20"[^>]*>Sources: /.test(chart.svg);
+    expect(footer).toBe(true);
+  });
+
   it('shows open interest beside its panel when known', async () => {
     const chart = await renderLiqsChart(jan31Liqs());
     expect(shows(chart, 'Open interest')).toBe(true);
@@ -128,10 +175,10 @@ describe('renderLevelsChart', () => {
 
   it('shows each level with its role and distance from the price', async () => {
     const chart = await renderLevelsChart(jan31Levels());
-    expect(shows(chart, `resistance · ${pct(0.239)} · broken`)).toBe(true);
-    expect(shows(chart, `resistance · ${pct(0.136)} · broken`)).toBe(true);
-    expect(shows(chart, `support · ${pct(-0.029)} · testing`)).toBe(true);
-    for (const text of [levelText(3000), levelText([2750, 2800]), 'prior support', levelText(2350), 'cascade low']) {
+    expect(texts(chart)).toContain('lost 12:30, now resistance · +24%');
+    expect(texts(chart)).toContain('lost 14:15, now resistance · +14%');
+    expect(texts(chart)).toContain('support · testing · −2.9%');
+    for (const text of ['$3,000', '$2,750–2,800', 'prior support', '$2,350', 'cascade low']) {
       expect(shows(chart, text), text).toBe(true);
     }
   });
@@ -139,7 +186,7 @@ describe('renderLevelsChart', () => {
   it('pins a level far off the price range to the edge with an arrow instead of squashing the chart', async () => {
     const input = jan31Levels();
     const chart = await renderLevelsChart({ ...input, levels: [...input.levels, { level: 4000, label: 'ATH', role: 'resistance', state: 'holding', distancePct: 65 }] });
-    expect(shows(chart, `▲ ${levelText(4000)}`)).toBe(true);
+    expect(shows(chart, '▲ $4,000')).toBe(true);
   });
 
   it('keeps the levels nearest the price when there are more than the column can hold, and says how many are left out', async () => {
@@ -147,7 +194,7 @@ describe('renderLevelsChart', () => {
     const chart = await renderLevelsChart(jan31Levels({ levels }));
     const more = texts(chart).find((t) => /^\+\d+ more$/.test(t));
     expect(more).toBeDefined();
-    expect(shows(chart, levelText(2425))).toBe(true);
+    expect(shows(chart, '$2,425')).toBe(true);
   });
 
   it('is deterministic and marks synthetic data', async () => {

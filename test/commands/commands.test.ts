@@ -81,6 +81,42 @@ describe('/level and /levels', () => {
   ])('%s gets a specific correction', async (line, message) => {
     expect(await text(line)).toContain(message);
   });
+  it('a level typed with a sign or an exponent is refused, never read without it', async () => {
+    expect(await text('/level add eth -5')).toBe('A price must be above zero; got "-5".');
+    expect(await text('/level add eth -2600')).toBe('A price must be above zero; got "-2600".');
+    expect(await text('/level add eth 1e-25')).toBe('"1e-25": write the price in digits, like 2350 or 0.000012 (no exponents).');
+    expect(await text('/level list', true, 'telegram:-100')).not.toMatch(/\$5\b|\$2,600\b(?!–)/);
+  });
+  it('a level outside ×0.1–×10 of the last price is refused, naming the range', async () => {
+    expect(await text('/level add eth 1000000')).toBe(
+      '$1,000,000 is too far from ETH\'s price ($2,644).\nA level must sit between $264.38 and $26,438 (×0.1 to ×10 of price).',
+    );
+    expect(await text('/level add eth 200-260')).toContain('is too far from ETH');
+    expect(await text('/level add eth 26000')).toContain('Watching ETH $26,000');
+    expect(await text('/level remove eth 26000')).toContain('Removed ETH $26,000');
+  });
+  it('adding a level twice says it is already watched, and re-adding without a label keeps the label', async () => {
+    const chat = 'telegram:-400';
+    expect(await text('/level add eth 2750-2800 "prior support"', true, chat)).toContain('Watching ETH $2,750–2,800 prior support');
+    expect(await text('/level add eth 2750-2800', true, chat)).toBe('ETH $2,750–2,800 prior support is already watched in this chat.');
+    expect(await text('/level add eth 2800-2750 "prior support"', true, chat)).toBe('ETH $2,750–2,800 prior support is already watched in this chat.');
+    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 prior support');
+    expect(await text('/level add eth 2750-2800 "old range high"', true, chat)).toBe('Relabelled ETH $2,750–2,800 old range high.');
+    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 old range high');
+  });
+  it.each([
+    ['\u3164', 'U+3164 Hangul filler'],
+    ['\u2800', 'U+2800 braille blank'],
+    ['zero\u200bwidth', 'a zero-width space'],
+    ['right\u202eleft', 'a bidi override'],
+  ])('a label made of invisible characters (%#: %s) is refused', async (label, _what) => {
+    expect(await text(`/level add eth 2350 "${label}"`)).toBe('A label cannot contain control or invisible characters.');
+  });
+  it('a label piled with combining marks is refused; accents and emoji are kept', async () => {
+    expect(await text(`/level add eth 2350 "Z${'\u0335\u0321\u0322\u0327'.repeat(8)}algo"`)).toBe('A label cannot pile up accents or combining marks.');
+    expect(await text('/level add eth 2351 "café ❤️ zone"')).toContain('Watching ETH $2,351 café ❤️ zone');
+    expect(await text('/level remove eth 2351')).toContain('Removed');
+  });
   it('a chat cannot keep more levels than the limit', async () => {
     const chat = 'telegram:-300';
     for (let i = 0; i < services.config.levels.maxPerChat; i++) await say(`/level add eth ${1000 + i}`, true, chat);
@@ -93,10 +129,17 @@ describe('/alerts', () => {
     expect(await text('/alerts on')).toContain('Alerts are ON');
     expect(await text('/alerts assets eth, btc')).toContain('Assets: ETH, BTC');
     expect(await text('/alerts kinds cascade')).toContain('Kinds: liquidation cascades');
+    expect(await text('/alerts min $5M')).toContain('Alerts are ON · cascades from $5M\n');
     expect(await text('/alerts min 5m')).toContain('Smallest cascade posted: $5M');
     expect(services.store.getSubscription('telegram:-100')).toMatchObject({ enabled: true, assets: ['ETH', 'BTC'], families: ['cascade'], minUsd: 5e6 });
     expect(await text('/alerts', false)).toContain('Alerts are ON');
     expect(await text('/alerts off', false)).toContain('Only admins');
+  });
+  it('the minimum is a dollar amount: written back as $5M, and a time is refused as one', async () => {
+    expect(await text('/alerts min $500K')).toContain('Smallest cascade posted: $500K');
+    expect(await text('/alerts min 5min')).toBe('/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.');
+    expect(await text('/alerts min lots')).toBe('"lots" is not a dollar amount. Try $5M, $500K or 0 for any size.');
+    expect(await text('/alerts min 0')).toContain('Smallest cascade posted: any');
   });
   it('a Discord channel is set by /alerts channel; elsewhere it explains', async () => {
     expect(await text('/alerts channel #x')).toContain('Alerts go to the chat where /alerts on is sent');
@@ -122,6 +165,34 @@ describe('parsing and hostile input', () => {
       expect(replyText(r).length).toBeLessThan(300);
     },
   );
+});
+
+describe('links and mentions are never echoed', () => {
+  it.each(['t.me/+AbCdEf', 'https://evil.example/x', 'discord.gg/free-nitro', '@scam_channel'])('/liqs %s answers without repeating it', async (raw) => {
+    const t = await text(`/liqs ${raw}`);
+    expect(t).toMatch(/^Unknown asset \(a (link|mention), not repeated\)\. Tracked: /);
+    expect(t).not.toContain(raw);
+  });
+});
+
+describe('numbers that agree', () => {
+  it('/liqs and /levels show one price at one moment', async () => {
+    expect(await text('/liqs eth')).toContain('Price $3,061 → $2,644 (−14%)');
+    expect(await text('/levels eth')).toContain('ETH levels · $2,644\n\nPrice $2,644 (−14% 24h)');
+  });
+  it('the cascade low reads the same on its level row and in the reading beneath', async () => {
+    const t = await text('/levels eth');
+    expect(t).toContain('$2,357 cascade low · support · holding');
+    expect(t).toContain('stabilized above the cascade low $2,357, which held');
+  });
+  it('amounts have three significant digits everywhere in a reply: $475M beside $302M', async () => {
+    const t = await text('/liqs all');
+    expect(t).toContain('Bybit $475M · 33%\nOKX* $302M · 21%\nBitget $230M · 16%');
+    expect(t).toContain('$1.45B liquidated in 24h: BTC $702M, ETH $506M, SOL $127M, XRP $71M, …');
+  });
+  it('the price column under "By asset" says what it is', async () => {
+    expect(await text('/liqs all')).toContain('\nBTC $702M · 48%  L $640M / S $62M  price −6.6%\n');
+  });
 });
 
 describe('fair use', () => {

@@ -24,7 +24,7 @@ describe('parsePrice', () => {
 
   it('never throws and only ever returns finite positive prices (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), (s) => {
+      fc.property(fc.string({ maxLength: 60, size: 'max' }), (s) => {
         const r = parsePrice(s);
         if (r.ok) expect(Number.isFinite(r.value) && r.value > 0 && r.value <= 1e9).toBe(true);
       }),
@@ -110,9 +110,57 @@ describe('labels and words', () => {
 });
 
 describe('prices as traders write them', () => {
-  it('whole dollars above $1,000, cents in full once there are any, four significant digits below $1', () => {
+  it('whole dollars from $1,000, else the cent or four significant digits, whichever is finer', () => {
     expect([2350, 2351.5, 83172.4].map(price)).toEqual(['$2,350', '$2,352', '$83,172']);
-    expect([136, 137.5, 12.345, 1.89, 1.1].map(price)).toEqual(['$136', '$137.50', '$12.345', '$1.89', '$1.10']);
+    expect([136, 137.5, 12.345, 1.89, 1.1].map(price)).toEqual(['$136', '$137.50', '$12.35', '$1.890', '$1.100']);
     expect([0.1962, 0.18827, 0.5, 0.00001234].map(price)).toEqual(['$0.1962', '$0.1883', '$0.5000', '$0.00001234']);
+  });
+});
+
+describe('edges people type', () => {
+  it.each([
+    ['-5', 'A price must be above zero; got "-5".'],
+    ['-2600', 'A price must be above zero; got "-2600".'],
+    ['−2600', 'A price must be above zero; got "−2600".'],
+    ['$-5', 'A price must be above zero; got "$-5".'],
+    ['-2750-2800', 'A price must be above zero; got "-2750-2800".'],
+    ['1e-25', '"1e-25": write the price in digits, like 2350 or 0.000012 (no exponents).'],
+    ['2e3', '"2e3": write the price in digits, like 2350 or 0.000012 (no exponents).'],
+    ['0.000000001', '"0.000000001" is too small for a price (the smallest is 0.00000001).'],
+    ['2750--2800', '"2750--2800" is not a level or zone. Try 2350 or 2750-2800.'],
+    ['2750-', '"2750-" is not a level or zone. Try 2350 or 2750-2800.'],
+  ])('a level %j is refused, never read without its sign: %s', (raw, message) => {
+    expect(parseLevel(raw)).toEqual({ ok: false, error: expect.any(String), message });
+  });
+
+  it('a negative price is refused by parsePrice too', () => {
+    expect(parsePrice('-5')).toMatchObject({ ok: false, error: 'out_of_range' });
+    expect(parsePrice('0.00000001')).toEqual({ ok: true, value: 0.00000001 });
+  });
+
+  it.each([
+    ['\u3164', 'Hangul filler U+3164'], ['\u2800', 'braille blank U+2800'], ['a\u200bb', 'zero-width space'], ['a\u200db', 'zero-width joiner between letters'],
+    ['a\u2060b', 'word joiner'], ['\u202eevil', 'bidi override'], ['x\u115f', 'Hangul choseong filler'], ['x\uffa0', 'halfwidth Hangul filler'], ['a\ufe0fb', 'variation selector on a letter'],
+  ])('a label with invisible characters (%j, %s) is refused', (raw) => {
+    expect(parseLabel(raw, 60)).toEqual({ ok: false, error: 'label_control_chars', message: 'A label cannot contain control or invisible characters.' });
+  });
+
+  it('a label piled with combining marks is refused; accents, scripts and emoji are kept', () => {
+    expect(parseLabel(`Z${'\u0335\u0321\u0322'.repeat(10)}`, 60)).toMatchObject({ ok: false, error: 'label_combining_marks' });
+    expect(parseLabel('e\u0301\u0302\u0303', 60)).toMatchObject({ ok: false, error: 'label_combining_marks' });
+    expect(parseLabel('cafe\u0301 ❤️ 👨‍👩‍👧 日本語 Ünïcödé', 60)).toEqual({ ok: true, value: 'cafe\u0301 ❤️ 👨‍👩‍👧 日本語 Ünïcödé' });
+  });
+
+  it('other spaces become plain spaces, and a label of spaces is no label', () => {
+    expect(parseLabel('prior\u00a0support', 60)).toEqual({ ok: true, value: 'prior support' });
+    expect(parseLabel('\u3000\u2003', 60)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('links and mentions are never echoed back, only named', () => {
+    const r = parseAsset('t.me/+AbCdEf', ['ETH']);
+    expect(r).toEqual({ ok: false, error: 'unknown_asset', message: 'Unknown asset (a link, not repeated). Tracked: ETH.' });
+    expect(parseWindow('https://t.me/x', ['24h'], '24h')).toEqual({ ok: false, error: 'bad_window', message: 'Unknown window (a link, not repeated). Use one of 24h.' });
+    expect(parseAsset('@scam', ['ETH'])).toMatchObject({ message: 'Unknown asset (a mention, not repeated). Tracked: ETH.' });
+    expect(parseAsset('2.35k', ['ETH'])).toMatchObject({ message: 'Unknown asset "2.35k". Tracked: ETH.' });
   });
 });

@@ -8,8 +8,8 @@ import { runFile } from '../../src/offline.js';
 import { loadConfig } from '../../config/load.js';
 import type { AssetDay } from '../../scripts/market-day.js';
 import { generateDay } from '../../scripts/market-day.js';
-import { structureReading } from '../../src/core/replies.js';
-import { lineText } from '../../src/core/reply.js';
+import { alertReply, structureReading } from '../../src/core/replies.js';
+import { lineText, replyText } from '../../src/core/reply.js';
 import { buildConfig } from '../../config/load.js';
 import { BUNDLED, DAY0, H, replayDay, writeEvents } from '../helpers.js';
 
@@ -188,19 +188,22 @@ describe('generated days', () => {
     expect(run.alerts.filter((a) => a.kind === 'cascade').map((a) => a.kind === 'cascade' && a.side)).toEqual(['long']);
   });
 
-  it('a level price keeps crossing: the break and the reclaim are told, the chop after them needs a decisive close', async () => {
+  it('a level price keeps crossing: the break is told, the chop is said once, then only the decisive close', async () => {
     // 15m closes about 0.45% either side of $3,000 every 90 minutes, then a real breakdown to $2,900.
     const path: [number, number][] = [[0, 3060], [3, 3040]];
     for (let h = 4.5, below = true; h < 15; h += 1.5, below = !below) path.push([h, below ? 2986.5 : 3013.5], [h + 1.25, below ? 2986.5 : 3013.5]);
     path.push([17, 2900], [24, 2905]);
     const eth: AssetDay = { asset: 'ETH', path, noisePct: 0.01, longUsd: 20e6, shortUsd: 15e6, exchanges: venues, history, levels: [{ price: 3000 }] };
     const run = await replayDay({ day: DAY0, assets: [eth], seed: 5 });
-    const b = breaks(run.alerts);
-    expect(b.map((x) => [x.direction, x.reclaim])).toEqual([['down', false], ['up', true], ['down', false]]);
-    // The reclaim closes +0.45%, inside this day's volatility buffer: an hour of closes above tells it.
-    expect(b[1]!.ts).toBeLessThanOrEqual(DAY0 + 7 * H);
-    // Decisive: out of the range the chop closed in (its lowest close was $2,986.5), on the way to $2,900.
-    expect(b[2]!.price).toBeLessThan(2986.5);
-    expect(b[2]!.ts).toBeGreaterThanOrEqual(DAY0 + 15 * H);
+    const said = run.alerts.filter((a) => a.kind === 'level_break' || a.kind === 'level_chop');
+    // The first crossing back (a 0.45% reclaim of a 0.45% break) is the second crossing: chop, said once.
+    expect(said.map((a) => (a.kind === 'level_chop' ? 'chop' : `${a.direction}${a.fromChop ? ' decisive' : ''}`))).toEqual(['down', 'chop', 'down decisive']);
+    expect(said[1]!.ts).toBeLessThan(DAY0 + 7.5 * H);
+    const last = said[2]!;
+    if (last.kind !== 'level_break') throw new Error('unreachable');
+    // Decisive: out of the range the chop closed in (its lowest close was about $2,986), on the way to $2,900.
+    expect(last.price).toBeLessThan(2986.5);
+    expect(last.ts).toBeGreaterThanOrEqual(DAY0 + 15 * H);
+    expect(replyText(alertReply(last))).toContain('the chop is over');
   });
 });

@@ -49,7 +49,7 @@ describe('the bundled day: leverage before, during and after the flush', () => {
     const text = flushLines(flush).map(lineText);
     console.log(['', 'Cascade end, leverage lines (bundled day):', ...text].join('\n'));
     expect(text[0]).toMatch(/^OI −\$1\.\dB \(−\d\.\d%\) across 4 venues; funding back to neutral \(\+\d\d% → \+6\.2% APR\)$/);
-    expect(text[1]).toBe('Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.9B)');
+    expect(text[1]).toBe('Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.86B)');
     expect(text[2]).toBe('Binance held 40% of the OI and 8% of the liquidations seen; OKX, Binance are sampled (lower bounds), so no conclusion on where the leverage sat.');
     // The same figures the engine already puts on the alert.
     expect(end.oi).toMatchObject({ beforeUsd: flush.beforeUsd, afterUsd: flush.afterUsd, venues: 4 });
@@ -66,7 +66,7 @@ describe('the bundled day: leverage before, during and after the flush', () => {
     expect(text[1]).toBe('Funding +6.2% APR, neutral (was +31%, hot)');
     expect(text).toHaveLength(2);
     const oi = replyText(oiReply(snap, { window: '24h' }));
-    expect(oi).toContain('Binance $8.7B · 40% · −11%  funding +0.0057%/8h (+6.2% APR)');
+    expect(oi).toContain('Binance $8.72B · 40% · −11%  funding +0.0057%/8h (+6.2% APR)');
   });
 
   it('the liquidation map estimated at the flush start sat where the flush liquidated', () => {
@@ -81,7 +81,7 @@ describe('the bundled day: leverage before, during and after the flush', () => {
     expect(cmp.overlap).toBeGreaterThan(0.6);
     expect(cmp.peakToClusterPct).toBeLessThan(0.03);
     expect(Math.abs(cmp.actual.medianPrice! - cmp.predicted.medianPrice!) / cmp.actual.medianPrice!).toBeLessThan(0.05);
-    expect(lines[0]).toMatch(/^ETH long cascade 12:41–16:08: \$434\.6M liquidated, \$2,950 → \$2,357$/);
+    expect(lines[0]).toMatch(/^ETH long cascade 12:41–16:08: \$435M liquidated, \$2,950 → \$2,357$/);
   });
 
   it('after the flush the map shows what is left, for the chart and for /levels, always as an estimate', () => {

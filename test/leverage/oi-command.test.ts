@@ -30,7 +30,7 @@ describe('/oi', () => {
     expect(t).toContain('Open interest $21.9B across 4 venues · −11% (−$2.7B) in 24h');
     expect(t).toContain('Funding +6.2% APR, neutral (was +31%, hot)');
     expect(t).toContain('Most open interest on Binance (40%)');
-    expect(t).toMatch(/By exchange\nBinance \$8\.7B · 40%/);
+    expect(t).toMatch(/By exchange\nBinance \$8\.72B · 40%/);
     expect(t).toMatch(/Liquidation map \(estimate\)\n≈ \$\d+(\.\d)?M of short liquidations estimated between \$3,\d{3} and \$3,\d{3}/);
     expect(t).toContain('Estimate from open interest and common leverage, not exchange data');
     expect(t).toContain('SYNTHETIC demo data');

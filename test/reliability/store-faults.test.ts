@@ -245,6 +245,8 @@ describe('the database file', () => {
     const h = bot.health().store;
     expect(h.ok).toBe(false);
     expect(h.fileProblem).toMatch(/^the database file .*liqbot\.db was deleted$/);
+    bot.flush();
+    expect(bot.stats.storeErrors).toBe(2); // counted at every check while it lasts (what /healthz has read)
     store.close();
   });
 });

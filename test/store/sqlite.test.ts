@@ -239,7 +239,7 @@ describe('SQLite store', () => {
       try {
         const error = storeErrorOf(() => open(path));
         expect(error.code).toBe('locked');
-        expect(error.message).toBe(`another liqbot (or another program) has ${path} open; stop it or set LIQBOT_DB to another file`);
+        expect(error.message).toBe(`another liqbot already has ${path} open; stop it or set LIQBOT_DB to another file`);
         expect(error.message).not.toContain('\n');
       } finally {
         await other.stop();
@@ -254,12 +254,12 @@ describe('SQLite store', () => {
       const other = await holder(link);
       try {
         expect(storeErrorOf(() => open(real)).code).toBe('locked');
-        expect(tryOpen(link)).toBe(`locked: another liqbot (or another program) has ${link} (${realpathSync(real)}) open; stop it or set LIQBOT_DB to another file`);
+        expect(tryOpen(link)).toBe(`locked: another liqbot already has ${link} (${realpathSync(real)}) open; stop it or set LIQBOT_DB to another file`);
       } finally {
         await other.stop();
       }
       const viaLink = open(link);
-      expect(tryOpen(real)).toMatch(/^locked: another liqbot \(or another program\) has /);
+      expect(tryOpen(real)).toMatch(/^locked: another liqbot already has /);
       viaLink.close();
       expect(tryOpen(real)).toBe('opened');
     });
@@ -271,7 +271,7 @@ describe('SQLite store', () => {
       const other = await holder(path, asPid1);
       try {
         expect(other.pid).toBe(1);
-        expect(tryOpen(path, asPid1)).toBe(`locked: another liqbot (or another program) has ${path} open; stop it or set LIQBOT_DB to another file`);
+        expect(tryOpen(path, asPid1)).toBe(`locked: another liqbot already has ${path} open; stop it or set LIQBOT_DB to another file`);
       } finally {
         await other.stop();
       }
@@ -285,7 +285,20 @@ describe('SQLite store', () => {
       expect(open(path).insertEvents([liq()])).toBe(1);
     });
 
-    it('ignores a pid lock file left by an older liqbot: the lock is on the database itself', () => {
+    it('leaves the database readable while it runs: a reader and a backup work beside it', async () => {
+      const path = dbPath();
+      const store = open(path);
+      store.insertEvents([liq()]);
+      const reader = new Database(path, { readonly: true });
+      expect(reader.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
+      await reader.backup(`${path}.backup`);
+      reader.close();
+      const copy = new Database(`${path}.backup`, { readonly: true });
+      expect(copy.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
+      copy.close();
+    });
+
+    it('ignores a pid lock file left by an older liqbot: the lock is SQLite\'s', () => {
       const path = dbPath();
       writeFileSync(`${path}.lock`, `${process.pid}\n`);
       expect(open(path).insertEvents([liq()])).toBe(1);
@@ -305,6 +318,15 @@ describe('SQLite store', () => {
       rmSync(path);
       renameSync(`${path}.moved`, path);
       expect(store.fileProblem?.()).toBeUndefined();
+    });
+
+    it('notices its lock file being deleted (a second liqbot could then open the database)', () => {
+      const path = dbPath();
+      const store = open(path);
+      const lock = `${join(realpathSync(dir), basename(path))}.liqbot-lock`;
+      expect(existsSync(lock)).toBe(true);
+      rmSync(lock);
+      expect(store.fileProblem?.()).toBe(`the lock file ${lock} was deleted or replaced: a second liqbot could open this database`);
     });
   });
 

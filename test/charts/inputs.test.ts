@@ -1,0 +1,35 @@
+/** One price per moment: /liqs, /levels and both charts built at the same time show the same last price. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/load.js';
+import { levelsChartInput, liqsChartInput } from '../../src/charts/inputs.js';
+import { PriceBook } from '../../src/core/prices.js';
+import type { Market } from '../../src/core/market.js';
+import { runFile } from '../../src/offline.js';
+import { BUNDLED } from '../helpers.js';
+
+const DAY = 86_400_000;
+let market: Market;
+beforeAll(async () => {
+  market = (await runFile(BUNDLED, loadConfig())).market;
+});
+
+describe('one price per moment', () => {
+  it('the /liqs summary, the /levels status and both charts end on the same price ($2,643.80 on the bundled day)', () => {
+    expect(market.summary('ETH', '24h', DAY).price?.close).toBe(2643.8);
+    expect(market.levelStatus('ETH').price).toBe(2643.8);
+    expect(liqsChartInput(market, 'ETH', '24h', DAY).prices.at(-1)?.close).toBe(2643.8);
+    expect(levelsChartInput(market, 'ETH').price).toBe(2643.8);
+  });
+
+  it('a point that arrives late for its minute does not make the window end on an older price', () => {
+    const MIN = 60_000;
+    const t0 = Date.parse('2026-01-31T12:00:00Z');
+    const book = new PriceBook(15 * MIN, () => {});
+    book.tick('ETH', 'bybit', t0 + 10_000, 2600);
+    book.tick('ETH', 'bybit', t0 + 50_000, 2650); // the last price
+    book.tick('ETH', 'bybit', t0 + 30_000, 2620); // late: arrives after it, stamped before it
+    expect(book.last('ETH')).toEqual({ ts: t0 + 50_000, price: 2650 });
+    expect(book.range('ETH', t0 - 10 * MIN, t0 + MIN)?.close).toBe(2650);
+    expect(book.bars('ETH', t0, t0 + MIN, MIN).at(-1)?.close).toBe(2650);
+  });
+});

@@ -1,0 +1,75 @@
+/** How numbers read: one rule per kind (amounts, prices, percents), the same in every reply and chart. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { levelText, pct, price, share, usd } from '../../src/core/money.js';
+import { summaryReply } from '../../src/core/replies.js';
+import { replyText } from '../../src/core/reply.js';
+import type { LiquidationSummary } from '../../src/core/market.js';
+
+describe('amounts: three significant digits', () => {
+  it.each([
+    [420, '$420'], [999.4, '$999'], [999.6, '$1K'], [52_480, '$52.5K'], [950_000, '$950K'],
+    [999_700, '$1M'], [999_499, '$999K'], [1_000_000, '$1M'], [5_000_000, '$5M'], [5_100_000, '$5.1M'],
+    [39_460_000, '$39.5M'], [40_000_000, '$40M'], [302_000_000, '$302M'], [474_800_000, '$475M'],
+    [1_452_000_000, '$1.45B'], [999_900_000_000, '$1T'], [-2_700_000_000, '-$2.7B'],
+  ])('usd(%d) is %s', (value, text) => expect(usd(value)).toBe(text));
+
+  it('a value that rounds up to the next unit is written in that unit ($1M, never $1000K)', () => {
+    expect([999_500, 999_999, 999_500_000, 999_500_000_000].map(usd)).toEqual(['$1M', '$1M', '$1B', '$1T']);
+  });
+
+  it('absurd or broken amounts never print "Infinity" or "NaN"', () => {
+    expect([Infinity, -Infinity, NaN].map(usd)).toEqual(['n/a', 'n/a', 'n/a']);
+    expect(usd(3e18)).toBe('$3,000,000T');
+  });
+
+  it('never shows more than three significant digits nor a four-digit number before K, M or B (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1000, max: 9.99e14, noNaN: true }), (v) => {
+        const m = /^\$(\d+(?:\.\d+)?)([KMBT])$/.exec(usd(v));
+        expect(m).not.toBeNull();
+        const digits = m![1]!.replace('.', '').replace(/^0+/, '');
+        expect(digits.length).toBeLessThanOrEqual(3);
+        expect(Number(m![1])).toBeLessThan(1000);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('prices: to the cent or four significant digits, whole dollars from $1,000', () => {
+  it.each([
+    [2350, '$2,350'], [2351.5, '$2,352'], [83_172.4, '$83,172'], [136, '$136'], [137.5, '$137.50'],
+    [100.67, '$100.67'], [111.96, '$111.96'], [12.345, '$12.35'], [1.89, '$1.890'], [1.713, '$1.713'],
+    [1.1, '$1.100'], [0.1962, '$0.1962'], [0.18827, '$0.1883'], [0.5, '$0.5000'], [0.00001234, '$0.00001234'], [0, '$0'],
+  ])('price(%d) is %s', (value, text) => expect(price(value)).toBe(text));
+
+  it('two prices of one asset print with the same decimals ($1.890 → $1.713, not $1.89 → $1.713)', () => {
+    expect(`${price(1.89)} → ${price(1.713)}`).toBe('$1.890 → $1.713');
+  });
+
+  it('levels and zones', () => {
+    expect(levelText(3000)).toBe('$3,000');
+    expect(levelText([2750, 2800])).toBe('$2,750–2,800');
+    expect(levelText([100.5, 104])).toBe('$100.50–104');
+  });
+});
+
+describe('percents', () => {
+  it('two significant digits, a real minus sign', () => {
+    expect([0.042, -0.2174, 0.004, -0.066, 0.13, 0].map((f) => pct(f))).toEqual(['+4.2%', '−22%', '+0.4%', '−6.6%', '+13%', '0.0%']);
+    expect([0.08, 0.42, 0.004, 1].map(share)).toEqual(['8%', '42%', '0.4%', '100%']);
+  });
+});
+
+describe('counts agree with their noun', () => {
+  const summary = (count: number): LiquidationSummary => ({
+    asset: 'ETH', window: '1h', windowMs: 3_600_000, from: 0, to: 3_600_000, longUsd: 52_000, shortUsd: 0, totalUsd: 52_000, count,
+    byExchange: { bybit: { longUsd: 52_000, shortUsd: 0, totalUsd: 52_000, share: 1, sampled: false } },
+    coverage: { exchanges: ['bybit'], sampled: [], gaps: [], synthetic: false }, largest: [], cascades: [],
+  });
+  it('one liquidation is "1 order"; two are "2 orders"', () => {
+    expect(replyText(summaryReply(summary(1), ['1h']))).toContain('$52K liquidated in 1h (1 order)\n');
+    expect(replyText(summaryReply(summary(2), ['1h']))).toContain('$52K liquidated in 1h (2 orders)\n');
+  });
+});
