@@ -187,7 +187,7 @@ describe('numbers that agree', () => {
   });
   it('amounts have three significant digits everywhere in a reply: $475M beside $302M', async () => {
     const t = await text('/liqs all');
-    expect(t).toContain('Bybit $475M · 33%\nOKX* $302M · 21%\nBitget $230M · 16%');
+    expect(t).toContain('Bybit $475M · 33%\nOKX* $302M · 21%\nHTX $230M · 16%');
     expect(t).toContain('$1.45B liquidated in 24h: BTC $702M, ETH $506M, SOL $127M, XRP $71M, …');
   });
   it('the price column under "By asset" says what it is', async () => {
