@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `liqbot` executable. Runs the bundle that `npm install` builds (dist/), or the TypeScript sources through
-// tsx when the bundle is missing or older than a source file (while developing).
+/* eslint-disable no-console -- the executable speaks to the terminal directly */
+// The `liqbot` executable. Runs the bundle that `npm install` / `npm run build` writes to dist/. While
+// developing (sources newer than the bundle, tsx installed as a dev dependency) it runs the TypeScript sources
+// through tsx instead; a production install (`npm ci --omit=dev`) has no tsx and always runs the bundle.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/cli.js`;
 
 function newestSource(dir) {
+  if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = `${dir}/${entry.name}`;
@@ -22,11 +25,34 @@ function bundleIsFresh() {
   return ['src', 'commands', 'config'].every((d) => newestSource(`${root}${d}`) <= built);
 }
 
+async function loadTsx() {
+  try {
+    return await import('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+}
+
 let main;
 if (bundleIsFresh()) ({ main } = await import(bundle));
 else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/cli.ts'));
+  const tsx = await loadTsx();
+  if (tsx) {
+    tsx.register();
+    ({ main } = await import('../src/cli.ts'));
+  } else if (existsSync(bundle)) ({ main } = await import(bundle));
+  else {
+    console.error('liqbot: dist/ is missing. Run `npm run build` after a full `npm ci` (the build needs the development dependencies).');
+    process.exit(1);
+  }
 }
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  // A failure the commands did not turn into a sentence: one line, the stack only when asked for.
+  console.error(`liqbot: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
+  else console.error('(LOG_LEVEL=debug shows the stack trace)');
+  // Whatever was already open (a prompt, a store) must not keep a failed start alive.
+  process.exit(1);
+}

@@ -1,8 +1,21 @@
-// Bundles the CLI into dist/ with esbuild (run by `npm install` through "prepare"), so `liqbot` starts without
-// compiling TypeScript on every run. bin/liqbot.js falls back to the sources when dist/ is missing or older.
-import { build } from 'esbuild';
+// Bundles the CLI into dist/ with esbuild (run by `npm install` / `npm ci` through "prepare", and by CI), so
+// `liqbot` starts without compiling TypeScript. esbuild is a development dependency: a production install
+// (`npm ci --omit=dev`) keeps the dist/ it was given (the Dockerfile's build stage makes it) and builds nothing.
+import { existsSync } from 'node:fs';
 
-await build({
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  if (existsSync('dist/cli.js')) {
+    console.error('build: esbuild is not installed (a production install); keeping the existing dist/');
+    process.exit(0);
+  }
+  console.error('build: esbuild is not installed and there is no dist/: run `npm ci` (with development dependencies), then `npm run build`');
+  process.exit(1);
+}
+
+await esbuild.build({
   entryPoints: ['src/cli.ts'],
   outdir: 'dist',
   bundle: true,

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ALL_WINDOWS, WINDOW_MS, type Config, type WindowName } from '../config/schema.js';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { renderTerminal } from './adapters/terminal/render.js';
+import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { parseAsset } from './core/parse.js';
 import { levelKey } from './core/levels.js';
@@ -26,19 +26,50 @@ export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.syn
 const USAGE = `liqbot: liquidation summaries, level status and cascade alerts for trader chats
 
 Usage:
-  liqbot start [--replay FILE] [--speed N]   run the bot (live feeds; chat adapters whose tokens are in .env)
+  liqbot start [--replay FILE] [--speed N] [--db FILE]
+                                             run the bot (live feeds; chat adapters whose tokens are in .env);
+                                             --replay rehearses a recorded day in its own database (data/rehearsal)
   liqbot demo                                replay the bundled synthetic market day and show the replies
   liqbot replay FILE [--json] [--config FILE] [--stats]   (--stats: per level, alerts and whipsaws; cascades)
   liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
   liqbot levels ASSET --data FILE [--at ISO-8601|ms] [--json] [--chart out.png]
+  liqbot oi ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json]
   liqbot import FILE                         load an event file into the store (idempotent)
   liqbot record [--out FILE]                 write the live normalized stream as an event file
   liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
 
-ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view.`;
+ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
+
+const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'help'];
 
 /** A mistake on the command line: one line on stderr, exit code 2. */
 class UsageError extends Error {}
+
+/** Something that failed for a reason the user can act on (a file not writable): one line, exit code 1. */
+class CliError extends Error {}
+
+/** The closest command name within two edits, for "did you mean". */
+function closest(word: string, names: readonly string[]): string | undefined {
+  const dist = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length]!;
+  };
+  let best: { name: string; d: number } | undefined;
+  for (const name of names) {
+    const d = dist(word.toLowerCase(), name);
+    if (d <= 2 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
 
 function color(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -66,10 +97,26 @@ function alertLine(a: Alert): string {
   return `${stamp(a.ts)}  ${r.title ? lineText(r.title) : a.kind} | ${body.join(' | ')}`;
 }
 
+/** Refuse a chart path that cannot be written before doing any work. */
+async function checkChartPath(out: string | undefined): Promise<void> {
+  if (out === undefined) return;
+  const { existsSync, statSync } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir)) throw new UsageError(`--chart: cannot write ${out}: the folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--chart: cannot write ${out}: ${dir} is not a folder`);
+  if (!/\.png$/i.test(out)) throw new UsageError(`--chart: charts are PNG images; name the file …png (got ${out})`);
+}
+
 async function writeChart(out: string, render: () => Promise<{ png: Uint8Array }>): Promise<void> {
   const { writeFile } = await import('node:fs/promises');
   const chart = await render();
-  await writeFile(out, chart.png);
+  try {
+    await writeFile(out, chart.png);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new CliError(`--chart: cannot write ${out}: ${e.code === 'EACCES' ? 'permission denied' : e.code === 'ENOENT' ? 'the folder does not exist' : e.message}`);
+  }
   console.error(`chart written to ${out}`);
 }
 
@@ -107,10 +154,12 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   if (!values.data) throw new UsageError('liqs needs --data FILE (an event file)');
   const window = (values.window ?? '24h') as WindowName;
   if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
+  const all = rawAsset.toLowerCase() === 'all';
+  if (all && values.chart !== undefined) throw new UsageError('--chart draws one asset (liqbot liqs eth --data FILE --chart out.png); "all" has no chart');
+  await checkChartPath(values.chart);
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
   const first = await loadFile(values.data);
-  const all = rawAsset.toLowerCase() === 'all';
   let asset = 'ALL';
   if (!all) {
     const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
@@ -145,6 +194,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const rawAsset = positionals[0];
   if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
   if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
+  await checkChartPath(values.chart);
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
   const first = await loadFile(values.data);
@@ -165,6 +215,40 @@ async function cmdLevels(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdOi(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+  });
+  const rawAsset = positionals[0];
+  if (!rawAsset) throw new UsageError('oi needs an asset: liqbot oi eth --data FILE');
+  if (!values.data) throw new UsageError('oi needs --data FILE (an event file)');
+  const window = (values.window ?? '24h') as WindowName;
+  if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
+  const config = loadConfig(values.config);
+  const at = parseAt(values.at);
+  const first = await loadFile(values.data);
+  const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  const to = at ?? first.lastTs;
+  const run = await runFile(first, config, at === undefined ? {} : { until: at });
+  reportSkipped(values.data, run.report);
+  const snapshot = leverageSnapshot(run.market.leverage, parsed.value, to - WINDOW_MS[window], to);
+  if (!snapshot) {
+    if (values.json) console.log(JSON.stringify({ asset: parsed.value, window, to, oi: null, funding: null, venues: [] }));
+    else console.error(`liqbot: ${values.data} has no open interest or funding for ${parsed.value} before ${stamp(to)}`);
+    return values.json ? 0 : 1;
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ window, ...snapshot }));
+    return 0;
+  }
+  const map = estimateLiqMap(run.market, parsed.value, to);
+  console.log(renderTerminal(oiReply(snapshot, { window, windows: ALL_WINDOWS, synthetic: run.market.synthetic, ...(map ? { map } : {}) }), color()));
+  return 0;
+}
+
 async function cmdDemo(): Promise<number> {
   const config = loadConfig(process.env.LIQBOT_CONFIG || undefined);
   const c = color();
@@ -173,7 +257,9 @@ async function cmdDemo(): Promise<number> {
   const run = await runFile(BUNDLED_DAY, config, {
     onAlert: (a) => {
       if (a.kind === 'cascade_update') return;
-      console.log(renderTerminal(alertReply(a), c).split('\n').map((l) => `  ${l}`).join('\n'));
+      // Each alert under the time it was raised, like the README's list of that day.
+      const at = new Date(a.ts).toISOString().slice(11, 16);
+      console.log(renderTerminal(alertReply(a), c).split('\n').map((l, i) => (i === 0 ? `  ${at}  ${l}` : l ? `         ${l}` : '')).join('\n'));
       console.log('');
     },
   });
@@ -246,6 +332,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdLiqs(rest);
       case 'levels':
         return await cmdLevels(rest);
+      case 'oi':
+        return await cmdOi(rest);
       case 'demo':
         return await cmdDemo();
       case 'import':
@@ -262,12 +350,14 @@ export async function main(argv: string[]): Promise<number> {
       case '-h':
         console.log(USAGE);
         return cmd === undefined ? 2 : 0;
-      default:
-        console.error(`liqbot: unknown command "${cmd}". Run liqbot --help.`);
+      default: {
+        const guess = closest(cmd, COMMAND_NAMES);
+        console.error(`liqbot: unknown command "${escapeTerminal(cmd)}".${guess ? ` Did you mean ${guess}?` : ''} Run liqbot --help.`);
         return 2;
+      }
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof EventFileError) {
+    if (err instanceof UsageError || err instanceof CliError || err instanceof ConfigError || err instanceof EventFileError) {
       console.error(`liqbot: ${err.message}`);
       return err instanceof UsageError ? 2 : 1;
     }

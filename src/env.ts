@@ -28,7 +28,9 @@ const schema = z.object({
   LIQBOT_DB: optional,
   LIQBOT_CONFIG: optional,
   LIQBOT_HTTP_PORT: port,
+  LIQBOT_HTTP_HOST: optional.refine((s) => s === undefined || /^[A-Za-z0-9.:[\]-]+$/.test(s), 'a host name or IP address (e.g. 0.0.0.0)'),
   LIQBOT_DATA_DIR: optional,
+  LIQBOT_GIVE_UP_S: optional.refine((s) => s === undefined || (/^\d{1,6}$/.test(s) && Number(s) > 0), 'a number of seconds ≥ 1'),
   COINALYZE_API_KEY: optional,
   COINALYZE_BASE_URL: url,
 });
@@ -40,6 +42,10 @@ export interface Env {
   dataDir: string;
   configPath?: string;
   httpPort?: number;
+  /** Address /healthz and /metrics bind to (127.0.0.1 unless set). */
+  httpHost: string;
+  /** With chat tokens set: exit non-zero when no chat platform could start within this time (ms). */
+  giveUpMs: number;
   /** Vendor hourly liquidation totals (optional). */
   coinalyze?: { apiKey: string; baseUrl?: string };
 }
@@ -55,7 +61,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const e = r.data;
   const dataDir = e.LIQBOT_DATA_DIR ?? './data';
-  const out: Env = { dbPath: e.LIQBOT_DB ?? `${dataDir}/liqbot.db`, dataDir };
+  const out: Env = {
+    dbPath: e.LIQBOT_DB ?? `${dataDir}/liqbot.db`,
+    dataDir,
+    httpHost: e.LIQBOT_HTTP_HOST ?? '127.0.0.1',
+    giveUpMs: Number(e.LIQBOT_GIVE_UP_S ?? 300) * 1000,
+  };
   if (e.LIQBOT_CONFIG) out.configPath = e.LIQBOT_CONFIG;
   if (e.LIQBOT_HTTP_PORT) out.httpPort = Number(e.LIQBOT_HTTP_PORT);
   if (e.TELEGRAM_BOT_TOKEN) {

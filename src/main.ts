@@ -5,9 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
-import { createTerminalAdapter, TERMINAL_CHAT } from './adapters/terminal/adapter.js';
+import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './adapters/terminal/adapter.js';
+import { ExchangeStatusLines } from './adapters/terminal/status.js';
+import type { FeedStatus } from './feeds/contract.js';
+import { Health } from './ops/health.js';
+import { Platforms } from './ops/platforms.js';
+import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
 import { env as readEnv } from './env.js';
 import { readEventFile, newReport, describeSkipped } from './io/event-file.js';
@@ -17,19 +23,31 @@ import type { Platform } from '../commands/types.js';
 const log = logger('main');
 
 
-/** A stop signal as a promise, so the run can await it. */
-function untilSignal(): { promise: Promise<string>; abort: AbortController } {
+/**
+ * How the run ends: the first Ctrl-C / SIGTERM (or `/quit`, Ctrl-D at the prompt, or giving up on the chat
+ * platforms) starts a clean shutdown; a second signal exits at once. `code` is the exit code to report.
+ */
+function stopper(): { promise: Promise<{ reason: string; code: number }>; abort: AbortController; request(reason: string, code?: number): void } {
   const abort = new AbortController();
-  const promise = new Promise<string>((resolve) => {
-    const on = (sig: string) => {
-      abort.abort();
-      resolve(sig);
-    };
-    process.once('SIGINT', () => on('SIGINT'));
-    process.once('SIGTERM', () => on('SIGTERM'));
-  });
-  return { promise, abort };
+  let resolveStop!: (v: { reason: string; code: number }) => void;
+  const promise = new Promise<{ reason: string; code: number }>((resolve) => (resolveStop = resolve));
+  const request = (reason: string, code = 0) => {
+    if (abort.signal.aborted) return;
+    abort.abort();
+    resolveStop({ reason, code });
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!abort.signal.aborted) return request(sig);
+    log.warn({ signal: sig }, 'second stop signal: exiting now');
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { promise, abort, request };
 }
+
+/** Seconds a clean shutdown may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 5_000;
 
 /**
  * Feed a recorded day through the bot at `speed`× its own clock (rehearsal mode). Quiet stretches longer
@@ -56,16 +74,27 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
 }
 
 async function start(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' }, db: { type: 'string' } } });
   const env = readEnv();
   const config = loadConfig(env.configPath);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0) throw new Error(`--speed must be a positive number, got "${values.speed}"`);
+  if (values.db !== undefined && !values.replay) throw new Error('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');
   mkdirSync(env.dataDir, { recursive: true });
-  // At the terminal prompt, info lines would drown the replies: keep warnings and errors unless asked otherwise.
-  if (!env.telegram && !env.discord && !logLevelFromEnv()) setLogLevel('warn');
+  const terminal = !env.telegram && !env.discord;
+  // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
+  // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
+  if (terminal && !logLevelFromEnv()) setLogLevel('error');
   const { openSqliteStore } = await import('./store/sqlite.js');
-  const store = openSqliteStore(env.dbPath);
+  const rehearsal = values.replay !== undefined;
+  const dbPath = rehearsal ? (values.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;
+  if (rehearsal && values.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
+  const store = openSqliteStore(dbPath);
+  if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
+    seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
+    log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
+  }
+  const health = new Health();
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
   const clock = { speed: 1, t0: 0, wall0: 0 };
   const now = values.replay ? () => (clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * clock.speed : 0) : Date.now;
@@ -77,47 +106,70 @@ async function start(argv: string[]): Promise<number> {
   } catch (err) {
     log.warn({ err }, 'charts unavailable: replies go out without images');
   }
-  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}), ...(values.replay ? { clockSkewMs: false as const } : {}) });
-  if (!values.replay) bot.restore();
+  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
+  if (!rehearsal) bot.restore();
+  // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
+  health.probe('store', () => {
+    const h = bot.health().store;
+    if (h.ok && !h.fileProblem) return { state: 'ok' };
+    const held = h.heldEvents || h.heldAlerts ? `; holding ${h.heldEvents} events and ${h.heldAlerts} alerts in memory` : '';
+    return { state: 'failing', reason: `${h.fileProblem ?? h.failing.join(', ')}${held}` };
+  });
+  const stop = stopper();
 
+  // Every alert a rehearsal posts says so, on every platform.
+  const label = () => rehearsalLabel(bot.market.synthetic, clock.t0);
+  const wrap = (a: ChatAdapter): ChatAdapter => (rehearsal ? markRehearsal(a, label) : a);
+  const factories: Partial<Record<Platform, () => ChatAdapter>> = {};
   if (env.telegram) {
     const { createTelegramAdapter } = await import('./adapters/telegram/adapter.js');
-    adapters.telegram = createTelegramAdapter({ ...env.telegram, services: bot });
+    const opts = { ...env.telegram, services: bot };
+    factories.telegram = () => wrap(createTelegramAdapter(opts));
   }
   if (env.discord) {
     const { createDiscordAdapter } = await import('./adapters/discord/adapter.js');
-    adapters.discord = createDiscordAdapter({ ...env.discord, services: bot });
+    const opts = { ...env.discord, services: bot };
+    factories.discord = () => wrap(createDiscordAdapter(opts));
   }
-  if (!env.telegram && !env.discord) {
-    adapters.terminal = createTerminalAdapter({ services: bot });
+  let prompt: TerminalAdapter | undefined;
+  if (terminal) {
+    prompt = createTerminalAdapter({ services: bot, onQuit: (how) => stop.request(how) });
+    await prompt.start();
+    adapters.terminal = wrap(prompt);
+    health.set('chat:terminal', 'ok');
     store.putSubscription({ chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() });
   }
-  // One failing platform never stops the others.
-  for (const [name, a] of Object.entries(adapters)) {
-    try {
-      await a.start();
-      log.info({ platform: name }, 'chat adapter started');
-    } catch (err) {
-      log.error({ err, platform: name }, 'chat adapter failed to start; the others keep running');
-      delete adapters[name as Platform];
-    }
-  }
+  // One failing platform never stops the others; one that cannot start is retried, and when none can, the
+  // process exits non-zero so systemd or Docker restarts it.
+  const platforms = new Platforms({
+    factories,
+    adapters,
+    health,
+    log,
+    giveUpMs: env.giveUpMs,
+    onGiveUp: (reason) => {
+      log.error(`${reason}; exiting so the service manager restarts liqbot`);
+      stop.request('no chat platform could start', 1);
+    },
+  });
+  platforms.start();
   bot.outbox.start();
 
+  let feeds: { stop(): Promise<void>; statuses(): FeedStatus[] } | undefined;
   let http: { close(): Promise<void> } | undefined;
   if (env.httpPort) {
     const { startOpsServer } = await import('./ops/http.js');
-    http = await startOpsServer(env.httpPort, bot, () => feeds?.statuses() ?? []);
+    http = await startOpsServer({ port: env.httpPort, host: env.httpHost, bot, health, feeds: () => feeds?.statuses() ?? [] });
+    log.info({ host: env.httpHost, port: env.httpPort }, 'serving /healthz and /metrics');
   }
 
-  const stop = untilSignal();
-  let feeds: { stop(): Promise<void>; statuses(): import('./feeds/contract.js').FeedStatus[] } | undefined;
   let replayDone: Promise<void> | undefined;
   let leverage: { stop(): Promise<void> } | undefined;
   let vendor: { stop(): Promise<void> } | undefined;
   if (values.replay) {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
+    const statusLines = new ExchangeStatusLines();
     const { startFeeds } = await import('./feeds/index.js');
     feeds = await startFeeds({
       config,
@@ -128,9 +180,13 @@ async function start(argv: string[]): Promise<number> {
         status: (s) => {
           bot.market.feeds.update(s);
           log.debug(s, 'feed status');
+          health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
+          const line = prompt && statusLines.update(s);
+          if (line) prompt!.notice(line);
         },
       },
     });
+    for (const s of feeds.statuses()) health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
     // Replies name every venue from the start, including those still connecting.
     for (const s of feeds.statuses()) bot.market.feeds.update(s);
     if (env.coinalyze) {
@@ -145,12 +201,13 @@ async function start(argv: string[]): Promise<number> {
   const pruner = setInterval(() => bot.prune(), 3_600_000);
   pruner.unref();
 
-  const sig = await stop.promise;
-  log.info({ signal: sig }, 'stopping: intake first, then deliveries in flight, then the store');
+  const { reason, code } = await stop.promise;
+  log.info({ reason }, 'stopping: intake first, then deliveries in flight, then the store');
+  if (prompt) process.stdout.write('\nstopping…\n');
   const force = setTimeout(() => {
-    log.error('shutdown took too long; exiting');
-    process.exit(1);
-  }, 8000);
+    log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting`);
+    process.exit(code || 1);
+  }, SHUTDOWN_LIMIT_MS);
   force.unref();
   clearInterval(ticker);
   clearInterval(flusher);
@@ -163,7 +220,7 @@ async function start(argv: string[]): Promise<number> {
   // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their
   // alerts stay pending in the store for the next start); then wait for the lanes to record that.
   const lanes = bot.outbox.stop();
-  await Promise.allSettled(Object.values(adapters).map((a) => a.stop()));
+  await Promise.allSettled([platforms.stop(), ...(prompt ? [prompt.stop()] : [])]);
   await lanes;
   await http?.close();
   store.close();
@@ -176,7 +233,10 @@ async function start(argv: string[]): Promise<number> {
     { events: bot.stats.events, alerts: bot.stats.alerts, outbox: bot.outbox.counters, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles },
     'stopped',
   );
-  return 0;
+  // Everything of ours is closed; a library handle left open (a socket a client never unref'd, stdin) must
+  // not keep a stopped bot alive. Output already written still drains in the meantime.
+  setTimeout(() => process.exit(code), 500).unref();
+  return code;
 }
 
 async function recordCmd(argv: string[]): Promise<number> {
@@ -185,7 +245,7 @@ async function recordCmd(argv: string[]): Promise<number> {
   const config = loadConfig(env.configPath);
   mkdirSync(env.dataDir, { recursive: true });
   const { record } = await import('./feeds/record.js');
-  const stop = untilSignal();
+  const stop = stopper();
   const summary = await record({ config, out: values.out ?? process.stdout, dataDir: env.dataDir, signal: stop.abort.signal });
   log.info(summary, 'recording stopped');
   return 0;
@@ -199,7 +259,15 @@ async function register(argv: string[]): Promise<number> {
     return 1;
   }
   const { registerCommands } = await import('./adapters/discord/register.js');
-  await registerCommands({ ...env.discord, ...(values.clear ? { clear: true } : {}) });
+  try {
+    await registerCommands({ ...env.discord, ...(values.clear ? { clear: true } : {}) });
+  } catch (err) {
+    // No network, a wrong token, a missing permission: one line that says which, not a stack.
+    const cause = (err as Error).cause as { message?: string; code?: string } | undefined;
+    const detail = cause?.code ?? cause?.message;
+    console.error(`liqbot register: could not register the slash commands with Discord: ${(err as Error).message}${detail && !(err as Error).message.includes(detail) ? ` (${detail})` : ''}`);
+    return 1;
+  }
   return 0;
 }
 

@@ -1,12 +1,15 @@
 /**
- * The bot as a process: `liqbot start` with no chat tokens serves the terminal, rehearses a recorded day,
- * refuses a second instance on the same database, and stops cleanly on SIGTERM. Exchanges are configured
- * off so nothing dials out.
+ * The bot as a process: `liqbot start` with no chat tokens serves the terminal, rehearses a recorded day in
+ * its own database, refuses a second instance on the same database, stops cleanly on one SIGINT or SIGTERM
+ * (or /quit, or the end of input), and exits non-zero when no configured chat platform can start. Exchanges
+ * are configured off and chat APIs point at a closed loopback port, so nothing dials out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/store/sqlite.js';
 import { BUNDLED, tempDir } from './helpers.js';
 
 const running: ChildProcess[] = [];
@@ -14,11 +17,11 @@ afterEach(() => {
   for (const p of running.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
 });
 
-function startBot(dir: string, args: string[] = []) {
+function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}) {
   const config = join(dir, 'offline.yaml');
   writeFileSync(config, 'exchanges: []\n');
   const child = spawn(process.execPath, ['bin/liqbot.js', 'start', ...args], {
-    env: { PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1' },
+    env: { PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -55,15 +58,57 @@ describe('liqbot start', () => {
 
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
-  });
+  }, 60_000);
 
-  it('rehearses a recorded day: the alerts print as the day replays, on its own clock', async () => {
-    const bot = startBot(tempDir(), ['--replay', BUNDLED, '--speed', '200000']);
-    await bot.waitFor(/ETH lost \$3,000/);
-    await bot.waitFor(/ETH long cascade over/);
+  it('rehearses a recorded day in its own database, marked as a rehearsal, leaving the live database untouched; one SIGINT stops it', async () => {
+    const dir = tempDir();
+    const live = openSqliteStore(join(dir, 'liqbot.db'));
+    live.putSubscription({ chat: 'telegram:-1001', enabled: true, assets: [], families: ['cascade'], minUsd: 0, updatedAt: 1 });
+    live.close();
+    const hash = () => createHash('sha256').update(readFileSync(join(dir, 'liqbot.db'))).digest('hex');
+    const before = hash();
+    const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '200000']);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH lost \$3,000/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH long cascade over/);
     bot.child.stdin.write('/liqs eth 24h\n');
     await bot.waitFor(/SYNTHETIC demo data/);
-    bot.child.kill('SIGTERM');
+    bot.child.kill('SIGINT');
     expect(await bot.exited).toBe(0);
-  });
+    expect(bot.errors()).not.toMatch(/shutdown took longer/);
+    expect(hash()).toBe(before);
+    const again = openSqliteStore(join(dir, 'liqbot.db'));
+    expect([...again.eventsSince(0)]).toHaveLength(0);
+    again.close();
+    const rehearsal = openSqliteStore(join(dir, 'rehearsal', 'liqbot.db'));
+    expect([...rehearsal.eventsSince(0)].length).toBeGreaterThan(50_000);
+    expect(rehearsal.listSubscriptions().map((x) => x.chat).sort()).toEqual(['telegram:-1001', 'terminal:local']);
+    rehearsal.close();
+  }, 60_000);
+
+  it('one SIGINT stops it (exit 0), and so do /quit and the end of input', async () => {
+    const a = startBot(tempDir());
+    await a.waitFor(/Type a command/);
+    a.child.kill('SIGINT');
+    expect(await a.exited).toBe(0);
+    expect(a.errors()).not.toMatch(/shutdown took longer|second stop signal/);
+
+    const b = startBot(tempDir());
+    await b.waitFor(/Type a command/);
+    b.child.stdin.write('/quit\n');
+    expect(await b.exited).toBe(0);
+
+    const c = startBot(tempDir());
+    await c.waitFor(/Type a command/);
+    c.child.stdin.end();
+    expect(await c.exited).toBe(0);
+  }, 60_000);
+
+  it('exits non-zero, saying why, when no configured chat platform can start within LIQBOT_GIVE_UP_S', async () => {
+    const dir = tempDir();
+    const bot = startBot(dir, [], { TELEGRAM_BOT_TOKEN: '123456:TEST-token-never-valid', TELEGRAM_API_ROOT: 'http://127.0.0.1:1', LIQBOT_GIVE_UP_S: '1' });
+    expect(await bot.exited).toBe(1);
+    expect(bot.errors()).toMatch(/no chat platform could start within 1 s \(telegram: Telegram: could not reach the bot/);
+    expect(bot.errors()).not.toContain('TEST-token-never-valid');
+    expect(existsSync(join(dir, 'liqbot.db'))).toBe(true);
+  }, 60_000);
 });

@@ -58,6 +58,8 @@ export interface CascadeEnd extends AlertBase, CascadeFigures {
   oi?: { beforeUsd: number; afterUsd: number; venues: number };
   /** Open interest and funding around the flush: what it removed and where leverage remains. */
   leverage?: FlushLeverage;
+  /** The cascade's extreme was offered as a level on /levels (only a major flush leaves one). */
+  levelOffered?: boolean;
 }
 export interface LevelBreak extends AlertBase {
   kind: 'level_break';

@@ -536,16 +536,16 @@ export class Market {
       if (oi) end.oi = { beforeUsd: oi.beforeUsd, afterUsd: oi.afterUsd, venues: oi.venues };
       const lev = flushLeverage(this.leverage, c.asset, c.startedAt, ev.endedAt, byExchangeObject(c.byExchange));
       if (lev) end.leverage = lev;
+      if (this.offerCascadeLevel(c, ev.endedAt)) end.levelOffered = true;
       this.out.push(end);
-      this.offerCascadeLevel(c, ev.endedAt);
     }
   }
 
   /** A cascade's extreme becomes a level ("cascade low $2,350") unless one already sits there. */
-  private offerCascadeLevel(c: Cascade, at: number): void {
+  private offerCascadeLevel(c: Cascade, at: number): boolean {
     const days = this.settings.levels.cascadeLevelDays;
     // Only a major flush leaves a level worth watching: ten times what it took to call it a cascade.
-    if (c.extreme === undefined || days <= 0 || c.usd < 10 * c.threshold) return;
+    if (c.extreme === undefined || days <= 0 || c.usd < 10 * c.threshold) return false;
     // The extreme itself, not a rounded one: the level, the reading and the alert all print the same price.
     const price = c.extreme;
     const near = this.levels.all().some((l) => {
@@ -553,7 +553,7 @@ export class Market {
       const [lo, hi] = bounds(l.level);
       return Math.abs((price < lo ? lo : price > hi ? hi : price) - price) / price <= this.settings.levels.testingPct / 100;
     });
-    if (near) return;
+    if (near) return false;
     const level: Level = {
       id: `cascade:${c.id}`,
       asset: c.asset,
@@ -565,6 +565,7 @@ export class Market {
     };
     this.addLevel(level);
     this.addedLevels.push(level);
+    return true;
   }
 
   addLevel(level: Level, restored?: LevelTrack): void {

@@ -390,7 +390,7 @@ function cascadeEnd(a: CascadeEnd): Reply {
     const d = a.oi.afterUsd - a.oi.beforeUsd;
     lines.push([`Open interest ${d <= 0 ? '−' : '+'}${usd(Math.abs(d))} (${pct(d / a.oi.beforeUsd)}) across ${a.oi.venues} venue${a.oi.venues === 1 ? '' : 's'}`]);
   }
-  if (a.extreme !== undefined) lines.push([toned(`Cascade ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)} is now on /levels ${a.asset.toLowerCase()}.`, 'muted')]);
+  if (a.extreme !== undefined && a.levelOffered) lines.push([toned(`Cascade ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)} is now on /levels ${a.asset.toLowerCase()}.`, 'muted')]);
   return {
     title: [`${a.asset} ${sideWord(a.side, 1)} cascade over`],
     blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),

@@ -1,68 +1,117 @@
 /**
- * GET /healthz and GET /metrics (Prometheus, prom-client) on 127.0.0.1: per-exchange connection state and
- * age of the last event, events, gaps, alerts queued/sent/failed, 429s, command latency.
+ * GET /healthz and GET /metrics (Prometheus, prom-client). /healthz answers 200 when every component in the
+ * health registry is ok and 503 when one is degraded or failing, with a JSON body saying which and why;
+ * /metrics has per-exchange connection state and age of the last event, events, alerts, outbox results,
+ * store errors and command latency. Binds to 127.0.0.1 unless LIQBOT_HTTP_HOST says otherwise.
  */
 import { createServer } from 'node:http';
-import { Gauge, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { commandTimings } from '../../commands/index.js';
 import type { LiqBot } from '../bot.js';
 import type { FeedStatus } from '../feeds/contract.js';
+import type { Health } from './health.js';
+
+/** Each registry's command-latency observer, removed when its server closes. */
+const observers = new WeakMap<Registry, (command: string, ms: number) => void>();
 
 export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
+  // Counts the bot keeps itself, exposed as counters: reset then set to the running total at each scrape.
+  const counter = (name: string, help: string, labelNames: string[], values: () => [Record<string, string>, number][]) =>
+    new Counter({
+      name, help, labelNames, registers: [registry],
+      collect() {
+        this.reset();
+        for (const [labels, v] of values()) this.inc(labels, v);
+      },
+    });
   gauge('liqbot_feed_up', 'Feed stream connected (1) or not (0)', ['exchange', 'stream'], (g) => {
     for (const s of feeds()) g.set({ exchange: s.exchange, stream: s.stream }, s.state === 'live' ? 1 : 0);
   });
   gauge('liqbot_feed_last_event_age_seconds', 'Seconds since the stream last produced an event', ['exchange', 'stream'], (g) => {
     for (const s of feeds()) if (s.lastEventAt) g.set({ exchange: s.exchange, stream: s.stream }, (Date.now() - s.lastEventAt) / 1000);
   });
-  gauge('liqbot_events_total', 'Normalized events ingested', [], (g) => g.set(bot.stats.events));
-  gauge('liqbot_alerts_raised_total', 'Alerts raised by the detectors', [], (g) => g.set(bot.stats.alerts));
-  gauge('liqbot_store_errors_total', 'Failed store writes', [], (g) => g.set(bot.stats.storeErrors));
+  counter('liqbot_events_total', 'Normalized events ingested', [], () => [[{}, bot.stats.events]]);
+  counter('liqbot_alerts_raised_total', 'Alerts raised by the detectors', [], () => [[{}, bot.stats.alerts]]);
+  counter('liqbot_store_errors_total', 'Failed store writes', [], () => [[{}, bot.stats.storeErrors]]);
   gauge('liqbot_store_ok', 'Store operations working and the database file the one opened (1), or not (0)', [], (g) => g.set(bot.health().store.ok ? 1 : 0));
-  gauge('liqbot_store_failures_total', 'Failed store operations by kind (operation: SQLite code)', ['kind'], (g) => {
-    for (const [kind, n] of bot.faults.counts) g.set({ kind }, n);
-  });
+  counter('liqbot_store_failures_total', 'Failed store operations by kind (operation: SQLite code)', ['kind'], () => [...bot.faults.counts].map(([kind, n]) => [{ kind }, n]));
   gauge('liqbot_store_held', 'Data held in memory because the store refused it', ['what'], (g) => {
     const h = bot.health().store;
     g.set({ what: 'events' }, h.heldEvents);
     g.set({ what: 'alerts' }, h.heldAlerts);
   });
-  gauge('liqbot_events_rejected_total', 'Well-formed events dropped as implausible, by reason', ['reason'], (g) => {
-    for (const [reason, n] of Object.entries(bot.stats.rejected)) g.set({ reason }, n);
-  });
+  counter('liqbot_events_rejected_total', 'Well-formed events dropped as implausible, by reason', ['reason'], () => Object.entries(bot.stats.rejected).map(([reason, n]) => [{ reason }, n]));
   gauge('liqbot_outbox_pending', 'Alerts waiting to be delivered', [], (g) => g.set(bot.outbox.pending()));
-  gauge('liqbot_outbox_total', 'Outbox deliveries by result', ['result'], (g) => {
-    for (const [k, v] of Object.entries(bot.outbox.counters)) g.set({ result: k }, v);
+  counter('liqbot_outbox_total', 'Outbox deliveries by result', ['result'], () => Object.entries(bot.outbox.counters).map(([k, v]) => [{ result: k }, v]));
+  const latency = new Histogram({
+    name: 'liqbot_command_duration_seconds',
+    help: 'Time to answer a chat command (s)',
+    labelNames: ['command'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
   });
-  new Summary({
-    name: 'liqbot_command_duration_ms', help: 'Command latency (ms)', percentiles: [0.5, 0.9, 0.99], registers: [registry],
-    collect() {
-      this.reset();
-      for (const t of commandTimings) this.observe(t);
-    },
-  });
+  const observe = (command: string, ms: number) => latency.observe({ command }, ms / 1000);
+  commandTimings.add(observe);
+  observers.set(registry, observe);
   return registry;
 }
 
-export async function startOpsServer(port: number, bot: LiqBot, feeds: () => FeedStatus[]): Promise<{ close(): Promise<void> }> {
-  const registry = metricsRegistry(bot, feeds);
+function releaseMetrics(registry: Registry): void {
+  const observe = observers.get(registry);
+  if (observe) commandTimings.delete(observe);
+}
+
+export interface OpsServerOptions {
+  port: number;
+  /** Address to bind (default 127.0.0.1; `0.0.0.0` in a container so probes and Prometheus can reach it). */
+  host?: string;
+  bot: LiqBot;
+  feeds: () => FeedStatus[];
+  health: Health;
+}
+
+export interface OpsServer {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
+  const registry = metricsRegistry(o.bot, o.feeds);
+  const unobserve = () => releaseMetrics(registry);
   const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
-      const statuses = feeds();
-      const body = { ok: true, events: bot.stats.events, outboxPending: bot.outbox.pending(), feeds: statuses.map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state })) };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    } else if (req.method === 'GET' && req.url === '/metrics') {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const report = o.health.report();
+      const body = {
+        status: report.status,
+        ok: report.status === 'ok',
+        components: report.components,
+        events: o.bot.stats.events,
+        outboxPending: o.bot.outbox.pending(),
+        feeds: o.feeds().map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state, ...(s.error ? { error: s.error } : {}) })),
+      };
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    } else if (req.method === 'GET' && path === '/metrics') {
       registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), () => res.writeHead(500).end());
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {
+    unobserve();
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use (another liqbot?)' : err.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err.message;
+    throw new Error(`/healthz and /metrics cannot listen on ${host}:${o.port}: ${why}; set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`, { cause: err });
+  });
   return {
+    port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise((resolve) => {
+        unobserve();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

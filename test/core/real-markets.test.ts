@@ -11,6 +11,8 @@ import { backtest, levelsOf, type BacktestStats } from '../../src/core/backtest.
 import type { Candle } from '../../src/core/events.js';
 import { loadFile, runFile } from '../../src/offline.js';
 import { wants } from '../../src/alerts/router.js';
+import { alertReply } from '../../src/core/replies.js';
+import { replyText } from '../../src/core/reply.js';
 import type { Subscription } from '../../src/store/store.js';
 
 const LEVEL_FIXTURES = [
@@ -88,6 +90,9 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     if (end.kind !== 'cascade_end') throw new Error('unreachable');
     // The last BTC long print of the flush's two minutes, not the moment the rolling sum fell.
     expect(new Date(end.endedAt).toISOString().slice(11, 16)).toBe('16:54');
+    // A flush this size leaves no level (ten times its threshold does): the end says nothing of one.
+    expect(end.levelOffered).toBeUndefined();
+    expect(replyText(alertReply(end))).not.toContain('/levels');
   });
 
   it('a chat following every asset hears the flush, not each cascade inside it again; an ETH chat hears its cascade', () => {

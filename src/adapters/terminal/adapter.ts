@@ -1,30 +1,65 @@
 /**
  * The terminal adapter: with no chat tokens, `npm start` opens a prompt that takes the same commands
- * (`/liqs eth 4h`) and prints alerts as they happen.
+ * (`/liqs eth 4h`) and prints alerts and short status lines as they happen, redrawing the prompt after each.
+ * `/quit`, `exit`, Ctrl-D and Ctrl-C leave (through `onQuit`, so the bot shuts down cleanly).
  */
-import { createInterface, type Interface } from 'node:readline';
+import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import { runCommandLine } from '../../../commands/index.js';
 import type { Services } from '../../service.js';
 import type { ChatAdapter, DeliveryResult } from '../contract.js';
 import type { Reply } from '../../core/reply.js';
-import { renderTerminal } from './render.js';
+import { escapeTerminal, renderTerminal } from './render.js';
 
 export const TERMINAL_CHAT = 'terminal:local';
 
-export function createTerminalAdapter(opts: { services: Services; input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream; color?: boolean }): ChatAdapter {
+/** Words that leave the prompt, with or without the slash. */
+const QUIT = new Set(['quit', 'exit', 'q']);
+
+export interface TerminalAdapter extends ChatAdapter {
+  /** A one-line status message (an exchange unreachable, back again) printed above the prompt. */
+  notice(text: string): void;
+}
+
+export interface TerminalOptions {
+  services: Services;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  color?: boolean;
+  /** The operator asked to leave: `/quit`, `exit`, Ctrl-D (end of input) or Ctrl-C at the prompt. */
+  onQuit?: (how: string) => void;
+}
+
+export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
   const output = opts.output ?? process.stdout;
   const color = opts.color ?? (Boolean((output as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR);
   let rl: Interface | undefined;
+  let tty = false;
   let sent = 0;
-  const print = (text: string) => output.write(`${text}\n`);
+  let quitting = false;
+  const quit = (how: string) => {
+    if (quitting) return;
+    quitting = true;
+    opts.onQuit?.(how);
+  };
+  /** Print above the prompt: clear the half-typed line, write, then redraw the prompt with what was typed. */
+  const printAbove = (text: string) => {
+    if (rl && tty) {
+      clearLine(output as NodeJS.WritableStream, 0);
+      cursorTo(output as NodeJS.WritableStream, 0);
+    }
+    output.write(`${text}\n`);
+    if (rl && !quitting) rl.prompt(true);
+  };
   return {
     platform: 'terminal',
     async start() {
       const input = opts.input ?? process.stdin;
-      rl = createInterface({ input, output, prompt: 'liqbot> ', terminal: Boolean((input as NodeJS.ReadStream).isTTY) });
+      tty = Boolean((input as NodeJS.ReadStream).isTTY);
+      rl = createInterface({ input, output, prompt: 'liqbot> ', terminal: tty });
       rl.on('line', (line) => {
         const text = line.trim();
         if (!text) return void rl?.prompt();
+        if (QUIT.has(text.replace(/^\//, '').toLowerCase())) return quit(text);
         void runCommandLine(text.startsWith('/') ? text : `/${text}`, {
           chat: { key: TERMINAL_CHAT, platform: 'terminal', kind: 'terminal' },
           user: { id: 'local' },
@@ -32,20 +67,27 @@ export function createTerminalAdapter(opts: { services: Services; input?: NodeJS
           now: opts.services.now(),
           services: opts.services,
         }).then((reply) => {
-          print(renderTerminal(reply, color));
-          rl?.prompt();
+          output.write(`${renderTerminal(reply, color)}\n`);
+          if (!quitting) rl?.prompt();
         });
       });
-      print('Type a command (/liqs eth 4h, /levels eth, /help). Alerts print here as they happen.');
+      // Without a listener readline pauses on Ctrl-C and the prompt freezes: one Ctrl-C leaves.
+      rl.on('SIGINT', () => quit('Ctrl-C'));
+      rl.on('close', () => quit('end of input'));
+      output.write('Type a command (/liqs eth 4h, /levels eth, /help). Alerts print here as they happen. /quit or Ctrl-D leaves.\n');
       rl.prompt();
     },
     async stop() {
-      rl?.close();
+      quitting = true;
+      const r = rl;
       rl = undefined;
+      r?.close();
+    },
+    notice(text: string) {
+      printAbove(`· ${escapeTerminal(text)}`);
     },
     async deliver(_to, reply: Reply, editRef?: string): Promise<DeliveryResult> {
-      print(`\n${editRef ? '(update) ' : ''}${renderTerminal(reply, color)}\n`);
-      rl?.prompt(true);
+      printAbove(`\n${editRef ? '(update) ' : ''}${renderTerminal(reply, color)}\n`);
       return { ok: true, messageRef: editRef ?? String(++sent) };
     },
   };

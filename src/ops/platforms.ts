@@ -1,0 +1,106 @@
+/**
+ * Starts the configured chat platforms and keeps trying the ones that fail: each failed start is retried
+ * with backoff and shows as degraded in the health registry. When no configured platform has come up within
+ * `giveUpMs` of boot, `onGiveUp` is called, so the process can exit non-zero and a supervisor (systemd,
+ * Docker) restarts it instead of leaving a bot that is up and dead.
+ */
+import type { ChatAdapter } from '../adapters/contract.js';
+import { Backoff, pause, type BackoffOptions } from '../feeds/backoff.js';
+import type { Logger } from '../log.js';
+import type { Platform } from '../../commands/types.js';
+import type { Health } from './health.js';
+
+export interface PlatformsOptions {
+  /** A fresh adapter per attempt (an adapter starts once). */
+  factories: Partial<Record<Platform, () => ChatAdapter>>;
+  /** The live map the outbox delivers through: a platform appears in it once it has started. */
+  adapters: Partial<Record<Platform, ChatAdapter>>;
+  health: Health;
+  log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** How long to wait for at least one platform before giving up. */
+  giveUpMs: number;
+  onGiveUp(reason: string): void;
+  backoff?: BackoffOptions;
+  /** A start that has not finished after this long counts as failed and is retried (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+export class Platforms {
+  private readonly abort = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly failures = new Map<Platform, string>();
+  private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly o: PlatformsOptions) {}
+
+  /** Begin starting every platform; returns at once (starts and retries run in the background). */
+  start(): void {
+    const names = Object.keys(this.o.factories) as Platform[];
+    if (names.length === 0) return;
+    for (const name of names) this.loops.push(this.keepTrying(name, this.o.factories[name]!));
+    this.giveUpTimer = setTimeout(() => {
+      if (this.running() > 0 || this.abort.signal.aborted) return;
+      const why = names.map((n) => `${n}: ${this.failures.get(n) ?? 'still starting'}`).join('; ');
+      this.o.onGiveUp(`no chat platform could start within ${Math.round(this.o.giveUpMs / 1000)} s (${why})`);
+    }, this.o.giveUpMs);
+  }
+
+  running(): number {
+    return Object.keys(this.o.adapters).length;
+  }
+
+  /** Stop retrying and stop every platform that started. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    clearTimeout(this.giveUpTimer);
+    await Promise.all(this.loops);
+    await Promise.allSettled(Object.values(this.o.adapters).map((a) => a.stop()));
+  }
+
+  private async keepTrying(name: Platform, create: () => ChatAdapter): Promise<void> {
+    const { health, log } = this.o;
+    const signal = this.abort.signal;
+    const backoff = new Backoff({ baseMs: 2_000, maxMs: 60_000, ...this.o.backoff });
+    health.set(`chat:${name}`, 'degraded', 'starting');
+    while (!signal.aborted) {
+      const adapter = create();
+      try {
+        await this.startWithin(adapter, this.o.startTimeoutMs ?? 60_000);
+      } catch (err) {
+        await adapter.stop().catch(() => undefined);
+        if (signal.aborted) return;
+        const reason = (err as Error).message;
+        const delay = backoff.next();
+        const first = !this.failures.has(name);
+        this.failures.set(name, reason);
+        health.set(`chat:${name}`, 'degraded', `could not start: ${reason}; retrying in ${Math.round(delay / 1000)} s`);
+        if (first) log.warn({ platform: name, err, retryInMs: delay }, `${name} could not start; retrying in the background`);
+        else log.debug({ platform: name, error: reason, retryInMs: delay }, `${name} still cannot start`);
+        await pause(delay, signal);
+        continue;
+      }
+      if (signal.aborted) {
+        await adapter.stop().catch(() => undefined);
+        return;
+      }
+      this.o.adapters[name] = adapter;
+      health.set(`chat:${name}`, 'ok');
+      log.info({ platform: name, attempts: backoff.failures + 1 }, `${name} started`);
+      this.failures.delete(name);
+      return;
+    }
+  }
+
+  /** A login that hangs (a gateway that never says ready) must not stop the retries. */
+  private async startWithin(adapter: ChatAdapter, ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
+    });
+    try {
+      await Promise.race([adapter.start(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

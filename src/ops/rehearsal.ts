@@ -1,0 +1,66 @@
+/**
+ * Rehearsal mode (`liqbot start --replay FILE`) kept apart from the live bot: its own database, fresh at
+ * every run and seeded with the live chats' subscriptions and levels, so a recorded day never lands in the
+ * live history; and every alert it posts marked as a rehearsal of a recorded (or synthetic) day.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ChatAdapter } from '../adapters/contract.js';
+import type { Reply } from '../core/reply.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+
+/** Where a rehearsal keeps its data unless `--db` says otherwise: beside the live database, never in it. */
+export function rehearsalDbPath(dataDir: string): string {
+  return join(dataDir, 'rehearsal', 'liqbot.db');
+}
+
+/** Start a rehearsal database afresh (the default path only: a `--db` the operator named is kept). */
+export function freshRehearsalDb(path: string, liveDbPath: string): void {
+  if (resolve(path) === resolve(liveDbPath)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/**
+ * Copy the live chats' subscriptions and levels into the rehearsal store, so the rehearsal posts where the
+ * live bot would. A live bot holding the database (locked) or no live database means nothing is copied.
+ */
+export function seedFromLive(target: Store, open: () => Store, livePath: string, log: Pick<Logger, 'info' | 'warn'>): void {
+  if (!existsSync(livePath)) return;
+  let live: Store;
+  try {
+    live = open();
+  } catch (err) {
+    log.warn({ err }, 'rehearsal: could not read the live database (is the live bot running?); no chat subscriptions copied, alerts print only where this process serves');
+    return;
+  }
+  try {
+    const subs = live.listSubscriptions();
+    for (const s of subs) target.putSubscription(s);
+    const levels = live.listLevels();
+    for (const l of levels) target.putLevel(l);
+    log.info({ subscriptions: subs.length, levels: levels.length }, 'rehearsal: chat settings copied from the live database (which is not written to)');
+  } finally {
+    live.close();
+  }
+}
+
+/** The words every rehearsal alert starts with. */
+export function rehearsalLabel(synthetic: boolean, dayMs: number): string {
+  const day = dayMs > 0 ? ` (${new Date(dayMs).toISOString().slice(0, 10)})` : '';
+  return `REHEARSAL: replay of a ${synthetic ? 'SYNTHETIC' : 'recorded'} day${day}, not live. `;
+}
+
+/** The same adapter, with every delivered reply's title (or first line) starting with the rehearsal label. */
+export function markRehearsal(adapter: ChatAdapter, label: () => string): ChatAdapter {
+  const mark = (r: Reply): Reply =>
+    r.title ? { ...r, title: [{ text: label(), bold: true }, ...r.title] } : { ...r, blocks: [[[{ text: label().trim(), bold: true }]], ...r.blocks] };
+  return new Proxy(adapter, {
+    get(target, prop, receiver) {
+      if (prop === 'deliver') return (to: Parameters<ChatAdapter['deliver']>[0], reply: Reply, editRef?: string) => target.deliver(to, mark(reply), editRef);
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The deployment files say what CI does: the Dockerfile and the systemd unit start the bot with the command
+ * `npm start` runs, install with `npm ci` (the production tree with `npm ci --omit=dev`), the compose file keeps
+ * data on a volume with a restart policy and a /healthz probe, and every dependency's install script is
+ * decided in allowScripts so `npm ci` prints no warning.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/env.js';
+
+const read = (path: string) => readFileSync(path, 'utf8');
+const pkg = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  allowScripts: Record<string, boolean>;
+  license: string;
+  engines: { node: string };
+};
+
+describe('deployment files', () => {
+  it('the Dockerfile and the unit run what `npm start` runs, after the `npm ci` CI runs', () => {
+    expect(pkg.scripts.start).toBe('node bin/liqbot.js start');
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toContain('CMD ["node", "bin/liqbot.js", "start"]');
+    expect(dockerfile).toMatch(/^RUN npm ci --no-audit --no-fund$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev --no-audit --no-fund/m);
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/healthz/m);
+    const unit = read('deploy/liqbot.service');
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/env node bin\/liqbot\.js start$/m);
+    expect(unit).toMatch(/^Restart=on-failure$/m);
+    expect(read('.ci/run')).toMatch(/^npm ci --no-audit --no-fund/m);
+    expect(read('.ci/run')).toContain('systemd-analyze verify deploy/liqbot.service');
+  });
+
+  it('the compose file keeps data on a volume, restarts, and probes /healthz on an address it can reach', () => {
+    const compose = parseYaml(read('compose.yaml')) as { services: { liqbot: Record<string, any> }; volumes: Record<string, unknown> };
+    const s = compose.services.liqbot;
+    expect(s.volumes).toEqual(['liqbot-data:/data']);
+    expect(Object.keys(compose.volumes)).toEqual(['liqbot-data']);
+    expect(s.restart).toBe('unless-stopped');
+    expect(s.environment).toMatchObject({ LIQBOT_DATA_DIR: '/data', LIQBOT_HTTP_HOST: '0.0.0.0', LIQBOT_HTTP_PORT: '9464' });
+    expect(s.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/healthz');
+    expect(s.env_file).toBe('.env');
+  });
+
+  it('tsx is for development only; the licence file is the MIT licence package.json names; .nvmrc matches engines', () => {
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.devDependencies.tsx).toBeDefined();
+    expect(pkg.license).toBe('MIT');
+    expect(read('LICENSE')).toMatch(/^MIT License\n/);
+    expect(read('.nvmrc').trim()).toBe('20');
+    expect(pkg.engines.node).toBe('>=20');
+  });
+
+  it('every installed package with an install script is decided in allowScripts', () => {
+    const withScripts: string[] = [];
+    const visit = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        if (name.startsWith('.')) continue;
+        if (name.startsWith('@')) {
+          visit(join(dir, name));
+          continue;
+        }
+        const manifest = join(dir, name, 'package.json');
+        if (!existsSync(manifest)) continue;
+        const p = JSON.parse(read(manifest)) as { name: string; scripts?: Record<string, string> };
+        if (['preinstall', 'install', 'postinstall'].some((k) => p.scripts?.[k])) withScripts.push(p.name);
+      }
+    };
+    visit('node_modules');
+    expect(withScripts.sort()).toEqual(['better-sqlite3', 'bufferutil', 'ccxt', 'esbuild']);
+    for (const name of withScripts) expect(typeof pkg.allowScripts[name], name).toBe('boolean');
+    expect(pkg.allowScripts).toEqual({ 'better-sqlite3': true, esbuild: true, ccxt: false, bufferutil: false });
+  });
+
+  it('.env.example, copied as it is, is a valid environment for the terminal prompt', () => {
+    const values = parseDotenv(read('.env.example'));
+    expect(Object.keys(values)).toContain('LIQBOT_HTTP_HOST');
+    expect(Object.keys(values)).toContain('LIQBOT_GIVE_UP_S');
+    const env = parseEnv(values);
+    expect(env).toMatchObject({ dbPath: './data/liqbot.db', dataDir: './data', httpHost: '127.0.0.1', giveUpMs: 300_000 });
+    expect(env.telegram).toBeUndefined();
+    expect(env.discord).toBeUndefined();
+    expect(values.LOG_LEVEL).toBeUndefined();
+  });
+
+  it('LIQBOT_HTTP_HOST and LIQBOT_GIVE_UP_S are checked at start-up, naming the setting', () => {
+    expect(parseEnv({ LIQBOT_HTTP_HOST: '0.0.0.0', LIQBOT_GIVE_UP_S: '30' })).toMatchObject({ httpHost: '0.0.0.0', giveUpMs: 30_000 });
+    expect(() => parseEnv({ LIQBOT_HTTP_HOST: 'http://x y' })).toThrow('.env: LIQBOT_HTTP_HOST: expected a host name or IP address (e.g. 0.0.0.0)');
+    expect(() => parseEnv({ LIQBOT_GIVE_UP_S: '0' })).toThrow('.env: LIQBOT_GIVE_UP_S: expected a number of seconds ≥ 1');
+  });
+});
