@@ -1,6 +1,6 @@
 /** `/oi <asset> [window]`: open interest per venue and its change, funding annualized, and the estimated liquidation map. */
 import { WINDOW_MS, type WindowName } from '../config/schema.js';
-import { leverageSnapshot, oiReply } from '../src/core/leverage-view.js';
+import { leverageSnapshot, noLeverageText, oiReply } from '../src/core/leverage-view.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
 import { parseAsset, parseWindow } from '../src/core/parse.js';
 import { errorReply } from '../src/core/reply.js';
@@ -25,7 +25,7 @@ export const oi: CommandDef = {
     if (!snapshot) {
       return {
         title: [`${asset.value} open interest`],
-        blocks: [[[`No open interest or funding for ${asset.value} yet.`], ['They are polled from the exchanges every minute once the bot is live.']]],
+        blocks: [[[`No open interest or funding for ${asset.value} yet.`], [noLeverageText(asset.value, market.feeds.list())]]],
         tone: 'info',
       };
     }

@@ -236,10 +236,15 @@ export function toJsonl(events: Ev[]): string {
   return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 }
 
-/** The bundled day: modelled on the January 31 flush (ETH $3,000 → $2,350, ~$485M of longs, Binance < 10%). */
+/**
+ * The bundled day: modelled on the January 31 flush (ETH $3,000 → $2,350, ~$485M of longs, Binance < 10%).
+ * Its venues are the ones a live deployment covers (config/default.yaml): Binance and OKX through sampled
+ * streams, Bybit and Lighter complete, Gate and HTX polled; Bitget and Hyperliquid, which no public stream
+ * covers, are left out (with a Coinalyze key a live bot counts them from hourly vendor totals).
+ */
 export function january31(): DayOptions {
   const day = Date.parse('2026-01-31T00:00:00Z');
-  const venues = { bybit: 34, okx: 21, bitget: 19, hyperliquid: 12, gate: 6, binanceusdm: 8 };
+  const venues = { bybit: 34, okx: 21, htx: 19, lighter: 12, gate: 6, binanceusdm: 8 };
   return {
     day,
     seed: 20260131,
@@ -261,7 +266,7 @@ export function january31(): DayOptions {
           { price: 2500, label: 'Dec range low' },
         ],
         history: { days: 120, longMedian: 38_000_000, shortMedian: 26_000_000, notable: [{ date: '2025-10-10', long: 1_260_000_000, short: 190_000_000 }] },
-        leverage: { oiUsd: { binanceusdm: 9.8e9, bybit: 7.1e9, okx: 4.2e9, bitget: 3.5e9 }, buildPctPerDay: 2.5, flushDropPct: 11, fundingBefore: 0.00028, fundingAfter: 0.00002 },
+        leverage: { oiUsd: { binanceusdm: 9.8e9, bybit: 7.1e9, okx: 4.2e9, htx: 3.5e9 }, buildPctPerDay: 2.5, flushDropPct: 11, fundingBefore: 0.00028, fundingAfter: 0.00002 },
       },
       {
         asset: 'BTC',
@@ -269,7 +274,7 @@ export function january31(): DayOptions {
         noisePct: 0.05,
         longUsd: 640_000_000,
         shortUsd: 62_000_000,
-        exchanges: { binanceusdm: 17, bybit: 30, okx: 20, bitget: 15, hyperliquid: 12, gate: 6 },
+        exchanges: { binanceusdm: 17, bybit: 30, okx: 20, htx: 15, lighter: 12, gate: 6 },
         avgOrderUsd: 70_000,
         background: 0.08,
         history: { days: 120, longMedian: 90_000_000, shortMedian: 60_000_000, notable: [{ date: '2025-10-10', long: 2_100_000_000, short: 380_000_000 }] },
@@ -279,7 +284,7 @@ export function january31(): DayOptions {
         path: [[0, 118], [11, 117], [13, 112], [16, 101], [24, 104]],
         longUsd: 118_000_000,
         shortUsd: 9_000_000,
-        exchanges: { binanceusdm: 20, bybit: 35, okx: 20, bitget: 15, hyperliquid: 10 },
+        exchanges: { binanceusdm: 20, bybit: 35, okx: 20, htx: 15, lighter: 10 },
         avgOrderUsd: 20_000,
         history: { days: 120, longMedian: 18_000_000, shortMedian: 12_000_000 },
       },
@@ -288,7 +293,7 @@ export function january31(): DayOptions {
         path: [[0, 1.92], [11, 1.9], [14, 1.78], [16, 1.71], [24, 1.74]],
         longUsd: 64_000_000,
         shortUsd: 7_000_000,
-        exchanges: { binanceusdm: 25, bybit: 35, okx: 25, bitget: 15 },
+        exchanges: { binanceusdm: 25, bybit: 35, okx: 25, htx: 15 },
         avgOrderUsd: 15_000,
         history: { days: 120, longMedian: 9_000_000, shortMedian: 7_000_000 },
       },

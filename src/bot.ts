@@ -118,7 +118,10 @@ export class LiqBot implements Services {
     let future = 0;
     for (const t of this.store.liquidationTotals()) {
       if (t.ts > until) future++;
-      else this.market.history.addVendor(t);
+      else {
+        this.market.history.addVendor(t);
+        this.market.hourly.add(t);
+      }
     }
     for (const d of this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
     let n = 0;

@@ -32,6 +32,8 @@ const schema = z.object({
   LIQBOT_HTTP_HOST: optional.refine((s) => s === undefined || /^[A-Za-z0-9.:[\]-]+$/.test(s), 'a host name or IP address (e.g. 0.0.0.0)'),
   LIQBOT_DATA_DIR: optional,
   LIQBOT_GIVE_UP_S: optional.refine((s) => s === undefined || (/^\d{1,6}$/.test(s) && Number(s) > 0), 'a number of seconds ≥ 1'),
+  COINALYZE_API_KEY: optional,
+  COINALYZE_BASE_URL: url,
 });
 
 export interface Env {
@@ -45,6 +47,8 @@ export interface Env {
   httpHost: string;
   /** With chat tokens set: exit non-zero when no chat platform could start within this time (ms). */
   giveUpMs: number;
+  /** Vendor hourly liquidation totals (optional). */
+  coinalyze?: { apiKey: string; baseUrl?: string };
 }
 
 let cached: Env | undefined;
@@ -85,7 +89,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (e.DISCORD_API_BASE) out.discord.apiBase = e.DISCORD_API_BASE;
     if (e.DISCORD_SHARDS) out.discord.shards = e.DISCORD_SHARDS === 'auto' ? 'auto' : Number(e.DISCORD_SHARDS);
   }
-  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET);
+  if (e.COINALYZE_API_KEY) {
+    out.coinalyze = { apiKey: e.COINALYZE_API_KEY };
+    if (e.COINALYZE_BASE_URL) out.coinalyze.baseUrl = e.COINALYZE_BASE_URL;
+  }
+  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
   return Object.freeze(out);
 }
 

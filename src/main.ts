@@ -165,6 +165,7 @@ async function start(argv: string[]): Promise<number> {
 
   let replayDone: Promise<void> | undefined;
   let leverage: { stop(): Promise<void> } | undefined;
+  let vendor: { stop(): Promise<void> } | undefined;
   if (values.replay) {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
@@ -177,6 +178,7 @@ async function start(argv: string[]): Promise<number> {
         event: (e) => bot.ingest(e),
         gap: (g) => bot.gap(g),
         status: (s) => {
+          bot.market.feeds.update(s);
           log.debug(s, 'feed status');
           health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
           const line = prompt && statusLines.update(s);
@@ -185,6 +187,12 @@ async function start(argv: string[]): Promise<number> {
       },
     });
     for (const s of feeds.statuses()) health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
+    // Replies name every venue from the start, including those still connecting.
+    for (const s of feeds.statuses()) bot.market.feeds.update(s);
+    if (env.coinalyze) {
+      const { startVendorPolling } = await import('./feeds/vendor.js');
+      vendor = await startVendorPolling({ ...env.coinalyze, assets: config.assets, sink: { event: (e) => bot.ingest(e) } });
+    }
     const { startLeveragePolling } = await import('./feeds/leverage.js');
     leverage = await startLeveragePolling({ config, intervalMs: 300_000, sink: { event: (e) => bot.ingest(e) } });
   }
@@ -206,6 +214,7 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(pruner);
   await feeds?.stop();
   await leverage?.stop();
+  await vendor?.stop();
   await replayDone;
   bot.flush();
   // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their

@@ -8,9 +8,10 @@
  */
 import type { Leverage } from './leverage.js';
 import { clusterLines, type LiqMap } from './liqmap.js';
-import { pct, share, stamp, usd } from './money.js';
+import { clock, pct, share, stamp, usd } from './money.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
-import { venueName } from './venues.js';
+import { isSampled, venueName } from './venues.js';
+import type { FeedHealth } from './coverage.js';
 
 const HOUR = 3_600_000;
 
@@ -196,11 +197,11 @@ export interface FlushLeverage {
   venues: number;
   /** Largest remaining open interest first; `share` is of what remains, `liquidationShare` of the cascade. */
   byExchange: { exchange: string; beforeUsd: number; afterUsd: number; share: number; liquidationShare?: number }[];
-  /** The venue with the largest remaining share. */
+  /** The venue with the largest remaining share (of the `venues` with open-interest data). */
   concentrated?: { exchange: string; share: number; usd: number };
   funding?: { beforeAnnualized: number; afterAnnualized: number; beforeState: FundingState; afterState: FundingState; reset: boolean };
   /** A large venue whose share of the liquidations was far from its share of open interest. */
-  uneven?: { exchange: string; oiShare: number; liquidationShare: number };
+  uneven?: { exchange: string; oiShare: number; liquidationShare: number; sampled?: string[] };
 }
 
 /**
@@ -244,7 +245,10 @@ export function flushLeverage(lev: LeverageSource, asset: string, startedAt: num
     const low = byExchange.find((v) => v.share >= 0.2 && (v.liquidationShare ?? 0) < v.share * 0.5);
     const high = byExchange.filter((v) => (v.liquidationShare ?? 0) >= 0.2 && (v.liquidationShare ?? 0) > v.share * 1.5).sort((a, z) => (z.liquidationShare ?? 0) - (a.liquidationShare ?? 0))[0];
     const pick = low ?? high;
-    if (pick) out.uneven = { exchange: pick.exchange, oiShare: pick.share, liquidationShare: pick.liquidationShare ?? 0 };
+    // Liquidation shares are only comparable when every venue's liquidations were counted alike.
+    const sampled = Object.keys(liquidationsByExchange ?? {}).filter(isSampled);
+    const alike = sampled.length === 0 || sampled.length === Object.keys(liquidationsByExchange ?? {}).length;
+    if (pick) out.uneven = { exchange: pick.exchange, oiShare: pick.share, liquidationShare: pick.liquidationShare ?? 0, ...(alike ? {} : { sampled }) };
   }
   return out;
 }
@@ -262,17 +266,35 @@ export function flushLines(f: FlushLeverage): Line[] {
   }
   const lines: Line[] = [[head]];
   if (f.concentrated) {
-    lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI (${usd(f.concentrated.usd)})`]);
+    lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with OI data (${usd(f.concentrated.usd)})`]);
   }
   if (f.uneven) {
     const u = f.uneven;
-    const tail = u.liquidationShare < u.oiShare ? ': the leverage sat elsewhere.' : ': the leverage was stacked there.';
-    lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI but took ${share(u.liquidationShare)} of the liquidations${tail}`, 'warn')]);
+    if (u.sampled) {
+      // Sampled streams understate their venues' liquidations: the comparison would be an artefact of coverage.
+      const which = [...new Set(u.sampled.map(venueName))].join(', ');
+      lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI and ${share(u.liquidationShare)} of the liquidations seen; ${which} ${u.sampled.length === 1 ? 'is' : 'are'} sampled (lower bounds), so no conclusion on where the leverage sat.`, 'muted')]);
+    } else {
+      const tail = u.liquidationShare < u.oiShare ? ': the leverage sat elsewhere.' : ': the leverage was stacked there.';
+      lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI but took ${share(u.liquidationShare)} of the liquidations${tail}`, 'warn')]);
+    }
   }
   return lines;
 }
 
 // ---- /oi ----
+
+/**
+ * Why `/oi` has nothing yet, from the feeds' states (the open-interest polls go to the same exchanges): no
+ * feeds (a data file) means the file holds none; all down says so and since when; otherwise the first round is due.
+ */
+export function noLeverageText(asset: string, feeds: readonly FeedHealth[]): string {
+  if (feeds.length === 0) return `The data holds no open interest or funding for ${asset}.`;
+  const down = feeds.filter((f) => f.state === 'down');
+  const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
+  if (down.length === feeds.length) return `${count === 1 ? 'The exchange is' : `All ${count} exchanges are`} unreachable since ${clock(Math.max(...down.map((f) => f.since)))}; open interest and funding resume when they answer again.`;
+  return 'Open interest and funding are polled every 5 minutes; the first answers have not come back yet.';
+}
 
 export interface OiReplyOptions {
   window: string;

@@ -14,6 +14,8 @@ import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
 import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
 import { isSampled, venueKey } from './venues.js';
+import { FeedBoard, type FeedHealth } from './coverage.js';
+import { HourlyTotals } from './hourly-totals.js';
 
 const HOUR = 3_600_000;
 
@@ -72,6 +74,8 @@ export interface ExchangeShare {
   /** Share of the asset's total, 0..1. */
   share: number;
   sampled: boolean;
+  /** From a vendor's hourly totals: the venue had no single orders in this window. */
+  hourly?: boolean;
 }
 
 export interface Coverage {
@@ -81,6 +85,10 @@ export interface Coverage {
   sampled: string[];
   gaps: Gap[];
   synthetic: boolean;
+  /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline. */
+  feeds?: FeedHealth[];
+  /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
+  hourly?: string[];
 }
 
 export interface CascadeRecord {
@@ -117,6 +125,11 @@ export interface LiquidationSummary extends WindowSummary {
   cascades: CascadeRecord[];
   /** Open interest and funding now and over the window, when known. */
   leverage?: LeverageSnapshot;
+  /**
+   * Windows longer than a day: full days without single orders counted from stored daily/hourly totals
+   * (vendor history, not split by exchange); `orders` are the days (UTC midnight ms) that had single orders.
+   */
+  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number };
 }
 
 export interface MarketSummary extends WindowSummary {
@@ -157,6 +170,10 @@ export class Market {
   /** Cascades a market-wide flush carries: cascade id → flush id. */
   private readonly inFlush = new Map<string, string>();
   readonly leverage = new Leverage();
+  /** The live feeds' states (empty offline), for coverage. */
+  readonly feeds = new FeedBoard();
+  /** Vendor hourly totals per venue, for windows where a venue has no single orders. */
+  readonly hourly = new HourlyTotals();
   /** Event time: the latest moment the engine has seen. */
   clock = -Infinity;
   synthetic = false;
@@ -301,6 +318,7 @@ export class Market {
       }
       case 'liquidation_total':
         this.history.addVendor(e);
+        this.hourly.add(e);
         this.thresholdCache.clear();
         break;
       case 'level':
@@ -583,11 +601,13 @@ export class Market {
   private coverage(assets: string[], from: number, to: number, fed: Iterable<string>): Coverage {
     const exchanges = [...new Set(fed)].sort();
     const all = new Set(assets.flatMap((a) => [...(this.seenExchanges.get(a) ?? [])]));
+    const feeds = this.feeds.list();
     return {
       exchanges,
       sampled: exchanges.filter(isSampled),
       gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
       synthetic: this.synthetic,
+      ...(feeds.length ? { feeds } : {}),
     };
   }
 
@@ -601,31 +621,75 @@ export class Market {
       const sum = v.longUsd + v.shortUsd;
       byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
     }
+    // Venues without a single order in the window count with their vendor hourly totals, marked as such.
+    const hourly: string[] = [];
+    let longUsd = t.longUsd, shortUsd = t.shortUsd;
+    for (const [ex, v] of this.hourly.window(asset, from, to)) {
+      if (t.byExchange.has(ex)) continue;
+      hourly.push(ex);
+      longUsd += v.longUsd;
+      shortUsd += v.shortUsd;
+      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: v.longUsd + v.shortUsd, share: 0, sampled: false, hourly: true };
+    }
+    if (hourly.length) {
+      const all = longUsd + shortUsd;
+      for (const v of Object.values(byExchange)) v.share = all > 0 ? v.totalUsd / all : 0;
+      const sorted = Object.entries(byExchange).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
+      for (const k of Object.keys(byExchange)) delete byExchange[k];
+      for (const [k, v] of sorted) byExchange[k] = v;
+    }
     const s: LiquidationSummary = {
       asset,
       window,
       windowMs,
       from,
       to,
-      longUsd: t.longUsd,
-      shortUsd: t.shortUsd,
-      totalUsd: total,
+      longUsd,
+      shortUsd,
+      totalUsd: longUsd + shortUsd,
       count: t.count,
       byExchange,
       largest: this.buckets.largest(asset, from, to, this.settings.summary.largest),
       cascades: this.cascadesBetween(asset, from, to),
       coverage: this.coverage([asset], from, to, t.byExchange.keys()),
     };
+    if (hourly.length) s.coverage.hourly = hourly.sort();
+    if (windowMs > DAY) this.addStoredDays(s);
     const r = this.prices.range(asset, from, to);
     if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
     const lev = leverageSnapshot(this.leverage, asset, from, to);
     if (lev) s.leverage = lev;
-    if (total > 0 && windowMs <= DAY) {
-      const side: PositionSide = t.longUsd >= t.shortUsd ? 'long' : 'short';
-      const ranking = this.history.rank(asset, side, side === 'long' ? t.longUsd : t.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);
+    if (s.totalUsd > 0 && windowMs <= DAY) {
+      const side: PositionSide = s.longUsd >= s.shortUsd ? 'long' : 'short';
+      const ranking = this.history.rank(asset, side, side === 'long' ? s.longUsd : s.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);
       if (ranking) s.ranking = ranking;
     }
     return s;
+  }
+
+  /** Full days of a long window that have no single orders take their stored totals (ranking history), said as such. */
+  private addStoredDays(s: LiquidationSummary): void {
+    const orders: number[] = [], totals: number[] = [];
+    let longUsd = 0, shortUsd = 0;
+    for (let day = Math.floor(s.from / DAY) * DAY; day < s.to; day += DAY) {
+      const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
+      if (hasOrders) {
+        orders.push(day);
+        continue;
+      }
+      // Only whole days inside the window: a day's total cannot be cut at the window's edge.
+      if (day < s.from || day + DAY > s.to) continue;
+      const long = this.history.dayTotal(s.asset, 'long', day), short = this.history.dayTotal(s.asset, 'short', day);
+      if (long + short <= 0) continue;
+      totals.push(day);
+      longUsd += long;
+      shortUsd += short;
+    }
+    if (!totals.length) return;
+    s.days = { orders, totals, longUsd, shortUsd };
+    s.longUsd += longUsd;
+    s.shortUsd += shortUsd;
+    s.totalUsd += longUsd + shortUsd;
   }
 
   /** `/liqs` with no asset: the market-wide view over every known asset. */

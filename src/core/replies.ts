@@ -18,16 +18,55 @@ function venue(ex: string, sampled: boolean): string {
   return `${venueName(ex)}${sampled ? '*' : ''}`;
 }
 
-/** The footer every market reply carries: which venues fed it, which are sampled, gaps, synthetic. */
+/** The footer every market reply carries: which venues fed it (sampled, polled), which feeds are down since when, gaps, synthetic. */
 export function coverageLine(c: Coverage, asOf: number): Line {
   const parts: string[] = [];
-  if (c.exchanges.length) parts.push(`Sources: ${c.exchanges.map((e) => venue(e, c.sampled.includes(e))).join(', ')}`);
+  const polled = new Map((c.feeds ?? []).filter((f) => f.polledEveryMs).map((f) => [f.exchange, f.polledEveryMs!]));
+  const source = (e: string) => `${venue(e, c.sampled.includes(e))}${polled.has(e) ? ` (polled ${duration(polled.get(e)!)})` : ''}`;
+  if (c.exchanges.length) parts.push(`Sources: ${c.exchanges.map(source).join(', ')}`);
   if (c.sampled.length) parts.push('*sampled stream: a lower bound');
+  if (c.hourly?.length) parts.push(`hourly vendor totals only: ${names(c.hourly)}`);
+  const notLive = (c.feeds ?? []).filter((f) => f.state !== 'live');
+  if (notLive.length) parts.push(notLive.map((f) => `${venueName(f.exchange)} ${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`).join(', '));
   for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
   if (c.synthetic) parts.push('SYNTHETIC demo data');
   parts.push(stamp(asOf));
   return [toned(parts.join(' · '), 'muted')];
+}
+
+function names(exchanges: readonly string[]): string {
+  return [...new Set(exchanges.map(venueName))].join(', ');
+}
+
+/**
+ * An empty window, said as what it is: a quiet market only when the feeds were there to see it. Offline (a
+ * data file, no feeds) the file is the whole source.
+ */
+export function emptyWindowText(c: Coverage, what: string, window: string): string {
+  const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${window}.`;
+  const feeds = c.feeds;
+  if (!feeds?.length) return quiet;
+  const live = feeds.filter((f) => f.state === 'live');
+  const down = feeds.filter((f) => f.state === 'down');
+  const waiting = feeds.filter((f) => f.state === 'connecting');
+  const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
+  if (live.length === 0) {
+    if (down.length === 0) return `No liquidation data yet: ${count === 1 ? 'the exchange is' : `all ${count} exchanges are`} still connecting.`;
+    const since = Math.max(...down.map((f) => f.since));
+    return `No liquidation data: ${count === 1 ? 'the exchange' : `all ${count} exchanges`} unreachable since ${clock(since)}.`;
+  }
+  const out = [...down, ...waiting];
+  if (out.length === 0) return quiet;
+  return `${quiet.slice(0, -1)} on ${names(live.map((f) => f.exchange))}; no data from ${names(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${clock(Math.min(...down.map((f) => f.since)))}` : 'connecting'}).`;
+}
+
+/** Venues' shares compare fairly only when each is counted the same way: all complete or all sampled, none with a gap. */
+function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
+  const sampled = exchanges.filter((e) => c.sampled.includes(e));
+  const gapped = exchanges.some((e) => c.gaps.some((g) => g.exchange === e));
+  const hourly = exchanges.filter((e) => c.hourly?.includes(e));
+  return !gapped && (sampled.length === 0 || sampled.length === exchanges.length) && (hourly.length === 0 || hourly.length === exchanges.length);
 }
 
 export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): string | undefined {
@@ -65,6 +104,19 @@ function cascadeLine(c: CascadeRecord): Line {
   return [toned(`${c.side === 'long' ? 'Long' : 'Short'} cascade ${when}: ${usd(c.usd)}${where}`, tone(c.side))];
 }
 
+/** Consecutive days as ranges: "Jan 25–30, Feb 2". */
+function dayRanges(days: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < days.length; ) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1]! - days[j]! === 86_400_000) j++;
+    const a = day(days[i]!), z = day(days[j]!);
+    out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
@@ -81,13 +133,18 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   if (s.totalUsd === 0) {
     return {
       title,
-      blocks: [[[`No ${s.asset} liquidations in the last ${s.window}.`], ...priceLine]],
+      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window)], ...priceLine]],
       buttons,
       footer: coverageLine(s.coverage, s.to),
       tone: 'neutral',
     };
   }
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})`], splitLine(s.longUsd, s.shortUsd)];
+  if (s.days) {
+    // Say which days are single orders and which are stored totals: they are not counted the same way.
+    const fromOrders = s.days.orders.length ? `; ${dayRanges(s.days.orders)} from single orders` : '';
+    head.push([toned(`${dayRanges(s.days.totals)} from stored daily totals (${usd(s.days.longUsd + s.days.shortUsd)}, not split by exchange)${fromOrders}`, 'muted')]);
+  }
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
@@ -97,14 +154,20 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const venues = Object.entries(s.byExchange);
   const exLines: Line[] = venues.map(([ex, v]) => [
     b(venue(ex, v.sampled)),
-    ` ${usd(v.totalUsd)} · ${share(v.share)}`,
+    ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`,
     toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
   ]);
   const binance = venues.filter(([ex]) => ex.startsWith('binance')).reduce((a, [, v]) => a + v.share, 0);
   if (venues.length >= 3 && binance > 0 && binance < 0.15 && s.totalUsd >= 10e6) {
-    exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
+    // A share is a conclusion only when every venue compared was counted the same way.
+    if (coveredAlike(venues.map(([ex]) => ex), s.coverage)) exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
+    else {
+      // Short on purpose: the /liqs reply must still fit a chart's caption.
+      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled) ? 'a lower bound (sampled)' : venues.some(([, v]) => v.hourly) ? 'next to hourly totals' : 'with gaps';
+      exLines.push([toned(`Binance ${share(binance)}: ${why}, no conclusion.`, 'muted')]);
+    }
   }
-  fields.push({ name: 'By exchange', value: exLines });
+  fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });
   if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
   if (s.largest.length) {
     fields.push({
@@ -131,7 +194,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const title: Line = [`Market liquidations · ${m.window}`];
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
-    return { title, blocks: [[[`No liquidations in the last ${m.window}.`]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }
   const assets = Object.entries(m.byAsset);
   const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');

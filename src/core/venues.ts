@@ -1,7 +1,8 @@
 /**
  * What the core knows about venues: display names, and which public liquidation streams are sampled
  * (Binance pushes at most one liquidation per symbol per second, OKX one per contract per second), so
- * their amounts are lower bounds. Bybit's allLiquidation stream pushes every liquidation.
+ * their amounts are lower bounds. Bybit's allLiquidation and Lighter's trade streams push every liquidation;
+ * Gate, HTX and Bitfinex are polled from their complete public histories.
  */
 
 const NAMES: Record<string, string> = {
@@ -17,6 +18,8 @@ const NAMES: Record<string, string> = {
   gate: 'Gate',
   gateio: 'Gate',
   htx: 'HTX',
+  bitfinex: 'Bitfinex',
+  lighter: 'Lighter',
   kucoinfutures: 'KuCoin',
   mexc: 'MEXC',
 };

@@ -30,6 +30,8 @@ export interface FeedStatus {
   error?: string;
   /** The exchange pushes a sample of its liquidations (at most one per symbol per second), not all of them. */
   sampled: boolean;
+  /** Liquidations come from polling the exchange's history every this many ms (absent: a push stream). */
+  polledEveryMs?: number;
   /** Frames or entries skipped because they could not be read, since start. */
   malformed?: number;
 }
@@ -46,8 +48,12 @@ export interface ExchangeOverride {
   backoff?: { baseMs?: number; maxMs?: number };
   /** Prices by REST polling instead of websockets (the fallback for exchanges without candle streams). */
   prices?: 'watch' | 'poll';
-  /** Polling interval for `prices: 'poll'` (default 15 s). */
+  /** Polling interval for `prices: 'poll'` (default 15 s) and for polled liquidation history (default: the venue's). */
   pollMs?: number;
+  /** Least time between two REST requests (default from the venue's published limit). */
+  restMinTimeMs?: number;
+  /** Base address of a stand-in REST server, e.g. `http://127.0.0.1:PORT`; each venue appends its own paths. */
+  restUrl?: string;
   /** Extra ccxt constructor settings, merged over the venue's. */
   ccxt?: Record<string, unknown>;
 }

@@ -13,10 +13,11 @@ import { describe, FeedError } from './errors.js';
 import { liquidationRunner } from './liquidations.js';
 import { loadMarkets, marketsCachePath, type LoadedMarkets } from './markets.js';
 import { OutageNotice } from './notice.js';
+import { LiquidationPoller, type Runner } from './polling.js';
 import { priceGroup, type PriceGroup } from './prices.js';
 import { RestClient } from './rest.js';
 import { StatusBoard } from './status.js';
-import type { Outage, StreamRunner } from './stream.js';
+import type { Outage } from './stream.js';
 import { perpetualSymbols, priceSymbol, swapsOnly, type MarketLike } from './symbols.js';
 import type { Ccxt, Venue } from './venue.js';
 
@@ -37,7 +38,7 @@ export class ExchangeFeed {
   private readonly notice: OutageNotice;
   private readonly sink: FeedSink;
   private readonly rest: RestClient | undefined;
-  private readonly runners: StreamRunner[] = [];
+  private readonly runners: Runner[] = [];
   private readonly priceGroups: PriceGroup[] = [];
   private running: Promise<void> | undefined;
 
@@ -49,10 +50,10 @@ export class ExchangeFeed {
     // No event leaves after stop() began; gaps and statuses still do (shutdown records open gaps).
     this.sink = { event: (e) => signal.aborted || o.sink.event(e), gap: (g) => o.sink.gap(g), status: (s) => o.sink.status(s) };
     this.boards = {
-      liquidations: new StatusBoard(id, 'liquidations', isSampled(id), this.sink, o.now),
+      liquidations: new StatusBoard(id, 'liquidations', isSampled(id), this.sink, o.now, o.venue.poll ? (o.override.pollMs ?? o.venue.poll.everyMs) : undefined),
       prices: new StatusBoard(id, 'prices', false, this.sink, o.now),
     };
-    this.rest = o.override.rest === false ? undefined : new RestClient(o.venue, o.ccxt, o.override.ccxt);
+    this.rest = o.override.rest === false ? undefined : new RestClient(o.venue, o.ccxt, o.override.ccxt, o.override.restUrl, o.override.restMinTimeMs);
   }
 
   start(): void {
@@ -101,7 +102,11 @@ export class ExchangeFeed {
 
     const backoff = (): Backoff => new Backoff(this.o.override.backoff);
     for (const group of venue.socketGroups(liqSymbols, markets)) {
-      this.runners.push(liquidationRunner(ctx, this.boards.liquidations, group, backoff(), loaded.downSince));
+      this.runners.push(
+        venue.poll
+          ? new LiquidationPoller(ctx, this.boards.liquidations, group, backoff(), this.o.dataDir)
+          : liquidationRunner(ctx, this.boards.liquidations, group, backoff(), loaded.downSince),
+      );
     }
     for (const group of venue.socketGroups(priceSymbols, markets)) {
       const g = priceGroup(ctx, this.boards.prices, group, backoff(), loaded.downSince);

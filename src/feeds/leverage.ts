@@ -64,6 +64,10 @@ interface LeverageVenue {
   oiParams?: Record<string, unknown>;
   /** The mark price for linear sizing: from the funding response, or a mark-price request (OKX's funding has none). */
   mark: 'funding' | 'fetchMarkPrice';
+  /** ccxt's `openInterestValue` is already in USD on linear contracts (HTX `value`, Gate `open_interest_usd`): used as it is. */
+  linearValueUsd?: boolean;
+  /** Where open interest comes from: the current figure (default) or the newest point of the 5-minute history (Gate has no other). */
+  oi?: 'current' | 'history';
 }
 
 const LEVERAGE_VENUES: Readonly<Record<string, LeverageVenue>> = {
@@ -75,6 +79,12 @@ const LEVERAGE_VENUES: Readonly<Record<string, LeverageVenue>> = {
   bybit: { pointAt: (u, base) => void (u.api.public = base), linearAmount: 'base', inverseContractUsd: 1, oiParams: { intervalTime: '5min' }, mark: 'funding' },
   // GET /api/v5/public/open-interest (contracts), /public/funding-rate, /public/mark-price.
   okx: { pointAt: (u, base) => void (u.api.rest = base), linearAmount: 'contracts', mark: 'fetchMarkPrice' },
+  // GET /v5/market/open-interest (volume in contracts, value in USDT), /v5/market/funding_rate.
+  htx: { pointAt: (u, base) => void (u.api.contract = base), linearAmount: 'contracts', linearValueUsd: true, mark: 'funding' },
+  // GET /futures/usdt/contract_stats?interval=5m (open_interest in contracts, open_interest_usd), /futures/usdt/contracts/{c} (funding, mark).
+  gate: { pointAt: (u, base) => void (u.api.public.futures = `${base}/api/v4`), linearAmount: 'contracts', linearValueUsd: true, mark: 'funding', oi: 'history' },
+  // GET /v2/status/deriv (open interest in coins, funding, mark price).
+  bitfinex: { pointAt: (u, base) => void (u.api.public = base), linearAmount: 'base', mark: 'funding' },
 };
 
 /** The exchanges whose open interest and funding can be polled. */
@@ -89,6 +99,7 @@ interface RestExchange {
   fetchDispatcher?: { destroy?: () => Promise<void> };
   loadMarkets(): Promise<Record<string, unknown>>;
   fetchOpenInterest(symbol: string, params?: Record<string, unknown>): Promise<{ openInterestAmount?: number; openInterestValue?: number }>;
+  fetchOpenInterestHistory(symbol: string, timeframe: string, since?: number, limit?: number): Promise<{ openInterestAmount?: number; openInterestValue?: number; timestamp?: number }[]>;
   fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; interval?: string; markPrice?: number }>;
   fetchMarkPrice(symbol: string): Promise<{ markPrice?: number }>;
   fetchFundingIntervals(symbols?: string[]): Promise<Record<string, { interval?: string }>>;
@@ -127,6 +138,10 @@ export function sizeOpenInterest(
     return { ok: false, reason: 'no open interest amount' };
   }
   const size = market.contractSize ?? 1;
+  if (venue.linearValueUsd && finite(value) && value >= 0) {
+    const contracts = finite(amount) && amount >= 0 ? (venue.linearAmount === 'base' ? amount / size : amount) : NaN;
+    return { ok: true, contracts: Number.isFinite(contracts) ? contracts : 0, usd: value };
+  }
   if (!finite(amount) || amount < 0) return { ok: false, reason: 'no open interest amount' };
   if (!finite(markPrice) || markPrice <= 0) return { ok: false, reason: 'no mark price' };
   if (!(size > 0)) return { ok: false, reason: `market ${market.symbol} has no contract size` };
@@ -292,7 +307,7 @@ class LeveragePoller {
     const funding = await this.call(() => this.ex.fetchFundingRate(symbol));
     let mark = funding.markPrice;
     if (!market.inverse && this.venue.mark === 'fetchMarkPrice') mark = (await this.call(() => this.ex.fetchMarkPrice(symbol))).markPrice;
-    const oi = await this.call(() => this.ex.fetchOpenInterest(symbol, this.venue.oiParams ?? {}));
+    const oi = this.venue.oi === 'history' ? await this.newestOpenInterest(symbol) : await this.call(() => this.ex.fetchOpenInterest(symbol, this.venue.oiParams ?? {}));
     if (this.stopped) return;
     const ts = this.o.now();
     const sized = sizeOpenInterest(this.o.id, market, oi, mark);
@@ -305,6 +320,12 @@ class LeveragePoller {
       const e: Funding = { type: 'funding', ts, exchange: this.o.id, symbol, rate: funding.fundingRate, intervalHours: hours };
       this.o.sink.event(e);
     } else this.skip(symbol, 'funding: no rate');
+  }
+
+  /** The newest point of the exchange's 5-minute open-interest history (an empty one reads as no amount). */
+  private async newestOpenInterest(symbol: string): Promise<{ openInterestAmount?: number; openInterestValue?: number }> {
+    const points = await this.call(() => this.ex.fetchOpenInterestHistory(symbol, '5m', undefined, 1));
+    return [...points].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)).pop() ?? {};
   }
 
   /** Funding intervals other than 8 h, where the exchange lists them apart (Binance's fundingInfo). */

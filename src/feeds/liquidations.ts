@@ -13,6 +13,9 @@ import type { ProExchange, SocketGroup } from './venue.js';
 
 export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: SocketGroup, backoff: Backoff, downSince?: Outage): StreamRunner {
   const { venue, sink } = ctx;
+  const read = venue.liquidationsIn;
+  const watch = venue.watchLiquidations;
+  if (!read || !watch) throw new Error(`${venue.id} has no liquidation stream (it is polled)`);
   const watched = new Set(group.symbols);
   const skip = skipper(ctx, board);
   let ex: ProExchange | undefined;
@@ -21,7 +24,7 @@ export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: S
     if (ctx.signal.aborted) return;
     let entries: RawLiquidation[];
     try {
-      entries = venue.liquidationsIn(message);
+      entries = read(message);
     } catch (err) {
       skip(`liquidation message: ${err instanceof Error ? err.message : String(err)}`);
       return;
@@ -63,7 +66,7 @@ export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: S
         log: ctx.log,
       });
       // Our hook takes the messages, so ccxt's watch stays pending until the socket fails or is closed.
-      while (!ctx.signal.aborted) await venue.watchLiquidations(ex, group.symbols);
+      while (!ctx.signal.aborted) await watch(ex, group.symbols);
     },
     close: async () => {
       if (ex) await closeExchange(ex);

@@ -1,6 +1,8 @@
 /**
- * The exchange's REST API, used sparingly (loading markets when the disk cache is missing or old, and
- * polling candles where no candle stream exists), paced by bottleneck within the venue's published limit.
+ * The exchange's REST API, used sparingly (loading markets when the disk cache is missing or old, polling
+ * candles where no candle stream exists, polling liquidation history where no liquidation stream exists),
+ * paced by bottleneck within the venue's published limit. Bottleneck is the only pacing: ccxt's own
+ * rate limiter is off, so a request is never delayed twice.
  */
 import Bottleneck from 'bottleneck';
 import { mergeConfig, type Ccxt, type ProExchange, type Venue } from './venue.js';
@@ -9,10 +11,24 @@ export class RestClient {
   private readonly limiter: Bottleneck;
   private readonly ex: ProExchange;
 
-  constructor(venue: Venue, ccxt: Ccxt, extra: Record<string, unknown> = {}) {
-    this.limiter = new Bottleneck({ maxConcurrent: 2, minTime: Math.ceil(1000 / venue.restPerSecond) });
+  constructor(venue: Venue, ccxt: Ccxt, extra: Record<string, unknown> = {}, restUrl?: string, minTimeMs?: number) {
+    this.limiter = new Bottleneck({ maxConcurrent: 2, minTime: minTimeMs ?? Math.ceil(1000 / venue.restPerSecond) });
     const Cls = venue.proClass(ccxt);
-    this.ex = new Cls(mergeConfig({ enableRateLimit: true, timeout: 15_000 }, venue.ccxtConfig, extra));
+    this.ex = new Cls(mergeConfig({ enableRateLimit: false, timeout: 15_000 }, venue.ccxtConfig, extra));
+    if (restUrl) {
+      if (!venue.pointRestAt) throw new Error(`${venue.id} cannot be pointed at a stand-in REST server`);
+      venue.pointRestAt(this.ex.urls, restUrl);
+    }
+  }
+
+  /** Whether ccxt paces requests itself (it must not: bottleneck does). */
+  get ccxtRateLimit(): boolean {
+    return Boolean((this.ex as unknown as { enableRateLimit?: boolean }).enableRateLimit);
+  }
+
+  /** Any request on the paced client (the liquidation history pages). */
+  call<T>(request: (ex: ProExchange) => Promise<T>): Promise<T> {
+    return this.limiter.schedule(() => request(this.ex));
   }
 
   fetchMarkets(): Promise<unknown[]> {

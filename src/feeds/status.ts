@@ -20,8 +20,9 @@ export class StatusBoard {
     sampled: boolean,
     private readonly sink: FeedSink,
     private readonly now: () => number,
+    polledEveryMs?: number,
   ) {
-    this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0 };
+    this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0, ...(polledEveryMs ? { polledEveryMs } : {}) };
   }
 
   set(part: string, state: FeedState, error?: string): void {
@@ -61,3 +62,9 @@ export class StatusBoard {
     this.sink.status(this.snapshot());
   }
 }
+
+/**
+ * The feeds as `/healthz` should report them: ok when every exchange's liquidation feed is live, degraded
+ * when some are down or still connecting, failing when none is live. For the ops health registry to read.
+ */
+export { feedsHealth, type FeedsHealth } from '../core/coverage.js';

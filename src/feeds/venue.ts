@@ -5,7 +5,7 @@
  * Everything else (reconnects, gaps, sizing in dollars, candles) is shared.
  */
 import type { RawLiquidation } from './normalize.js';
-import type { Markets } from './symbols.js';
+import type { MarketLike, Markets } from './symbols.js';
 
 /** The ccxt module, loaded lazily by startFeeds (a type here, never a runtime import). */
 export type Ccxt = typeof import('ccxt');
@@ -55,12 +55,46 @@ export interface Venue {
   restPerSecond: number;
   /** Split symbols by the socket they use. */
   socketGroups(symbols: readonly string[], markets: Markets): SocketGroup[];
-  /** Subscribe to the liquidations of `symbols`; settles only when the connection fails or is closed. */
-  watchLiquidations(ex: ProExchange, symbols: string[]): Promise<unknown>;
+  /** Subscribe to the liquidations of `symbols`; settles only when the connection fails or is closed. Absent on polled venues. */
+  watchLiquidations?(ex: ProExchange, symbols: string[]): Promise<unknown>;
   /** How candles arrive: 'watch' (ccxt's watchOHLCVForSymbols, the default) or 'poll' (REST, for exchanges without a candle stream). */
   prices?: 'watch' | 'poll';
   /** Every liquidation one message carries (the message ccxt hands to handleLiquidation). Throw if it is not readable at all. */
-  liquidationsIn(message: unknown): RawLiquidation[];
+  liquidationsIn?(message: unknown): RawLiquidation[];
+  /** Venues without a public liquidation stream: their public liquidation history, polled (see polling.ts). */
+  poll?: LiquidationPoll;
+  /** Point the REST API at a stand-in server (`http://127.0.0.1:PORT`). */
+  pointRestAt?(urls: any, base: string): void;
+}
+
+/** One liquidation read from a venue's history, with what makes it the same liquidation in the next poll. */
+export interface PolledLiquidation extends RawLiquidation {
+  /** The exchange's id for it, or its fields joined where the exchange gives none. */
+  key: string;
+}
+
+/** What one history request asks for: `[since, until]` in ms, at most `limit` rows, newest first. */
+export interface PageRequest {
+  /** The market, when the venue's history is per market (`scope: 'symbol'`). */
+  market?: MarketLike;
+  since: number;
+  until: number;
+  limit: number;
+}
+
+export interface LiquidationPoll {
+  /** 'symbol': one history per market; 'all': one history for every market (Bitfinex). */
+  scope: 'symbol' | 'all';
+  /** Time between polls: the venue's latency. */
+  everyMs: number;
+  /** Rows per request (the exchange's maximum). */
+  pageLimit: number;
+  /** How far back the public history reaches: an outage longer than this leaves a gap. */
+  historyMs: number;
+  /** One page, newest first, through ccxt's implicit API (the raw rows, so nothing is lost in ccxt's parsing). */
+  fetchPage(ex: any, req: PageRequest): Promise<unknown[]>;
+  /** One row. Throw if it is not readable. */
+  read(row: unknown): PolledLiquidation;
 }
 
 /** One group for everything: venues whose swaps all share one public socket. */

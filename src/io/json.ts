@@ -50,7 +50,7 @@ export function alertJson(a: Alert): Record<string, unknown> {
 
 export function summaryJson(s: LiquidationSummary | MarketSummary): Record<string, unknown> {
   const byExchange = Object.fromEntries(
-    Object.entries(s.byExchange).map(([ex, v]) => [ex, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd), share: v.share, sampled: v.sampled }]),
+    Object.entries(s.byExchange).map(([ex, v]) => [ex, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd), share: v.share, sampled: v.sampled, ...(v.hourly ? { hourly: true } : {}) }]),
   );
   const o: Record<string, unknown> = {
     asset: s.asset, window: s.window, from: s.from, to: s.to,
@@ -64,6 +64,7 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
   } else {
     if (s.price) o.price = s.price;
     if (s.ranking) o.ranking = { ...s.ranking, usd: cents(s.ranking.usd) };
+    if (s.days) o.days = { ...s.days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
     o.cascades = s.cascades;
   }
   return o;

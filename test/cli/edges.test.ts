@@ -42,7 +42,7 @@ describe('CLI edges', () => {
     const o = JSON.parse(json.out);
     expect(o).toMatchObject({ window: '4h', asset: 'ETH', oi: { usd: 21_896_723_331, venues: 4 }, funding: { state: 'neutral', venues: 4 } });
     expect(o.to - o.from).toBe(4 * 3_600_000);
-    expect(o.venues.map((v: { exchange: string }) => v.exchange)).toEqual(['binanceusdm', 'bybit', 'okx', 'bitget']);
+    expect(o.venues.map((v: { exchange: string }) => v.exchange)).toEqual(['binanceusdm', 'bybit', 'okx', 'htx']);
     expect((await cli('oi', 'eth', '--data', BUNDLED, '--window', '2h')).code).toBe(2);
     expect(await cli('oi', '--data', BUNDLED)).toMatchObject({ code: 2, err: 'liqbot: oi needs an asset: liqbot oi eth --data FILE' });
   });

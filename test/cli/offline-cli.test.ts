@@ -30,11 +30,30 @@ async function liqsJson(...args: string[]) {
   return JSON.parse(r.out) as Record<string, any>;
 }
 
+/** The file's stored daily totals (`liquidation_total`, 1d, all exchanges) of `asset` on `days`. */
+function storedDays(path: string, asset: string, days: number[]): { longUsd: number; shortUsd: number } {
+  const out = { longUsd: 0, shortUsd: 0 };
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.includes('"liquidation_total"')) continue;
+    const e = JSON.parse(line) as { ts: number; period: string; asset: string; side: string; usd: number; exchange?: string };
+    if (e.period !== '1d' || e.asset !== asset || e.exchange || !days.includes(e.ts)) continue;
+    if (e.side === 'long') out.longUsd += e.usd;
+    else out.shortUsd += e.usd;
+  }
+  return out;
+}
+
 function expectExact(s: Record<string, any>, path: string) {
   const b = bruteForce(path, s.asset, s.from, s.to);
-  expect(s.longUsd).toBeCloseTo(b.longUsd, 2);
-  expect(s.shortUsd).toBeCloseTo(b.shortUsd, 2);
-  expect(s.totalUsd).toBeCloseTo(b.longUsd + b.shortUsd, 2);
+  // Long windows count full days without single orders from the stored daily totals, reported apart in `days`.
+  const days = s.days ? storedDays(path, s.asset, s.days.totals) : { longUsd: 0, shortUsd: 0 };
+  if (s.days) {
+    expect(s.days.longUsd).toBeCloseTo(days.longUsd, 2);
+    expect(s.days.shortUsd).toBeCloseTo(days.shortUsd, 2);
+  }
+  expect(s.longUsd).toBeCloseTo(b.longUsd + days.longUsd, 2);
+  expect(s.shortUsd).toBeCloseTo(b.shortUsd + days.shortUsd, 2);
+  expect(s.totalUsd).toBeCloseTo(b.longUsd + b.shortUsd + days.longUsd + days.shortUsd, 2);
   expect(Object.keys(s.byExchange).sort()).toEqual(Object.keys(b.byExchange).sort());
   for (const [ex, v] of Object.entries(b.byExchange)) {
     expect(s.byExchange[ex].longUsd).toBeCloseTo(v.longUsd, 2);
@@ -64,6 +83,8 @@ describe('liqbot liqs --json', () => {
     const s = await liqsJson('ETH', '--data', BUNDLED, '--window', w, '--at', at);
     expect(s.to).toBe(Number(at));
     expectExact(s, BUNDLED);
+    // 7d at 15:47 on Jan 31: Jan 25–30 are whole days without single orders, from the stored daily totals.
+    if (w === '7d') expect(s.days.totals).toEqual([25, 26, 27, 28, 29, 30].map((d) => Date.UTC(2026, 0, d)));
   });
 
   it('a short squeeze: shorts dominate and totals are exact', async () => {

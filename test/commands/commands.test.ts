@@ -32,7 +32,9 @@ describe('/liqs', () => {
     const t = replyText(r);
     expect(t).toContain('ETH liquidations · 24h');
     expect(t).toMatch(/Longs \$48\d(\.\d)?M/);
-    expect(t).toContain('Binance only 8%');
+    // Binance's stream is sampled and Bybit's complete: its 8% is reported, not turned into a conclusion.
+    expect(t).toContain('Binance 8%: a lower bound (sampled), no conclusion.');
+    expect(t).not.toContain('the leverage sat elsewhere');
     expect(r.buttons?.map((b) => b.command)).toEqual(['liqs ETH 1h', 'liqs ETH 4h', 'liqs ETH 24h', 'liqs ETH 7d']);
     expect(r.buttons?.find((b) => b.active)?.label).toBe('24h');
   });
@@ -185,7 +187,7 @@ describe('numbers that agree', () => {
   });
   it('amounts have three significant digits everywhere in a reply: $475M beside $302M', async () => {
     const t = await text('/liqs all');
-    expect(t).toContain('Bybit $475M · 33%\nOKX* $302M · 21%\nBitget $230M · 16%');
+    expect(t).toContain('Bybit $475M · 33%\nOKX* $302M · 21%\nHTX $230M · 16%');
     expect(t).toContain('$1.45B liquidated in 24h: BTC $702M, ETH $506M, SOL $127M, XRP $71M, …');
   });
   it('the price column under "By asset" says what it is', async () => {

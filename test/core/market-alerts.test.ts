@@ -32,11 +32,12 @@ describe('cascades on sampled streams', () => {
     expect(usds.flatMap((usd, i) => m.ingest(liq(T0 + i * 1500, 'bybit', 'ETH/USDT:USDT', usd)))).toEqual([]);
   });
 
-  it('scales the floors to the venues seen: Binance alone (sampled) sees a fifth of what the default venues see', () => {
+  it('scales the floors to the venues seen: Binance alone (sampled) sees about a sixth of what the default venues see', () => {
     const m = new Market(buildConfig({}));
     m.ingest(liq(T0, 'binanceusdm', 'BTC/USDT:USDT', 1000));
-    // default venues: Binance (sampled) 0.35 × 0.2 + Bybit 0.25 + OKX (sampled) 0.15 × 0.2 = 0.35; Binance alone 0.07.
-    expect(m.threshold('BTC', 'long', T0)).toBeCloseTo(8_000_000 * (0.07 / 0.35), 0);
+    // default venues: Binance (sampled) 0.35 × 0.2 + Bybit 0.25 + OKX (sampled) 0.15 × 0.2 + Gate 0.04 + HTX and
+    // Lighter 0.03 each (the default share) = 0.45; Binance alone 0.07.
+    expect(m.threshold('BTC', 'long', T0)).toBeCloseTo(8_000_000 * (0.07 / 0.45), 0);
   });
 });
 

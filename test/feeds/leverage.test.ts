@@ -7,10 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log.js';
 import { toEvent, type Funding, type MarketEvent, type OpenInterest } from '../../src/core/events.js';
 import { startLeveragePolling, type LeverageOverride, type LeveragePolling } from '../../src/feeds/leverage.js';
-import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS, BYBIT_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
+import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS, BYBIT_MARKETS, HTX_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
 import { startBinanceCoinm, startBinanceUsdm } from '../fakes/leverage/binance.js';
 import { startBybit } from '../fakes/leverage/bybit.js';
 import { startOkx } from '../fakes/leverage/okx.js';
+import { startHtx } from '../fakes/leverage/htx.js';
 import { closedPort, type FakeRestServer } from '../fakes/leverage/server.js';
 import { testConfig, waitFor } from './helpers.js';
 
@@ -146,6 +147,18 @@ describe('okx', () => {
     expect(sink.fundingOf('ETH/USD:ETH')).toMatchObject({ rate: 0.00002, intervalHours: 4 });
     // The mark price is only needed for the linear swap.
     expect(ex.to('/api/v5/public/mark-price').map((r) => r.query.get('instId'))).toEqual(['ETH-USDT-SWAP']);
+  });
+});
+
+describe('htx', () => {
+  it('takes the open interest in USDT as HTX states it (value), and the funding rate', async () => {
+    const ex = await fake(startHtx);
+    ex.book.set('ETH-USDT', { openInterest: 120_000, markPrice: 2_500, fundingRate: 0.00005 });
+    const sink = await poll('htx', { rest: ex.url, markets: HTX_MARKETS }, ['ETH']);
+    await waitFor(() => sink.oi.length === 1 && sink.funding.length === 1, 'ETH-USDT open interest and funding');
+    // 120,000 ETH × $2,500 = $300M; 12,000,000 contracts of 0.01 ETH.
+    expect(sink.oiOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'htx', usd: 300_000_000, contracts: 12_000_000 });
+    expect(sink.fundingOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'htx', rate: 0.00005, intervalHours: 8 });
   });
 });
 

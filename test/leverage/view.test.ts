@@ -98,11 +98,25 @@ describe('flushLeverage', () => {
     expect(f.removedUsd).toBeCloseTo(1.4e9, 0);
     expect(f.funding).toMatchObject({ beforeState: 'hot', afterState: 'neutral', reset: true });
     expect(f.uneven).toMatchObject({ exchange: 'binanceusdm', liquidationShare: 0.05 });
+    // Binance's and OKX's liquidations come from sampled streams, Bybit's from a complete one: no conclusion.
+    expect(f.uneven!.sampled).toEqual(['okx', 'binanceusdm']);
     expect(flushLines(f).map(lineText)).toEqual([
       'OI −$1.4B (−6.7%) across 3 venues; funding back to neutral (+33% → +5.5% APR)',
-      'Leverage still concentrated on Binance: 50% of the remaining OI ($9.8B)',
-      'Binance held 50% of the OI but took 5% of the liquidations: the leverage sat elsewhere.',
+      'Leverage still concentrated on Binance: 50% of the remaining OI on the 3 venues with OI data ($9.8B)',
+      'Binance held 50% of the OI and 5% of the liquidations seen; OKX, Binance are sampled (lower bounds), so no conclusion on where the leverage sat.',
     ]);
+  });
+
+  it('draws the uneven-leverage conclusion only when every venue compared is counted alike (complete streams)', () => {
+    const lev = new Leverage();
+    const start = T + 10 * H, end = T + 13 * H;
+    for (const [ex, before, after] of [['bybit', 7e9, 6e9], ['htx', 4e9, 3.8e9], ['gate', 10e9, 9.8e9]] as const) {
+      lev.openInterest('ETH', ex, start - H, before);
+      lev.openInterest('ETH', ex, end, after);
+    }
+    const f = flushLeverage(lev, 'ETH', start, end, { bybit: 300e6, htx: 80e6, gate: 20e6 })!;
+    expect(f.uneven).toEqual({ exchange: 'gate', oiShare: 0.5, liquidationShare: 0.05 });
+    expect(flushLines(f).map(lineText)[2]).toBe('Gate held 50% of the OI but took 5% of the liquidations: the leverage sat elsewhere.');
   });
 
   it('says when funding is still hot, and leaves out what it does not know', () => {

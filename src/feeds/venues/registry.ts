@@ -5,6 +5,14 @@
 import type { Venue } from '../venue.js';
 import { binancecoinm, binanceusdm } from './binance.js';
 import { bybit } from './bybit.js';
+import { bitfinex } from './bitfinex.js';
+import { gate } from './gate.js';
+import { htx } from './htx.js';
+import { lighter } from './lighter.js';
 import { okx } from './okx.js';
 
-export const VENUES: Readonly<Record<string, Venue>> = { binanceusdm, binancecoinm, bybit, okx };
+/**
+ * Not here, on purpose: Deribit (ccxt's fetchLiquidations returns its insurance-fund settlements, not
+ * liquidation orders: no side, no price), Bitget and Hyperliquid (ccxt exposes no public liquidations).
+ */
+export const VENUES: Readonly<Record<string, Venue>> = { binanceusdm, binancecoinm, bybit, okx, gate, htx, bitfinex, lighter };

@@ -119,3 +119,30 @@ export const OKX_MARKETS = byList([
   { id: 'ETH-USD-SWAP', base: 'ETH', quote: 'USD', inverse: true, contractSize: 10 },
   { id: 'BTC-USD-261225', base: 'BTC', quote: 'USD', inverse: true, contractSize: 100, type: 'future', expiry: DEC_2026 },
 ]);
+
+/** Gate USDT perpetuals: a contract is `quanto_multiplier` coins (0.0001 BTC, 0.01 ETH). */
+export const GATE_MARKETS = byList([
+  { id: 'BTC_USDT', base: 'BTC', quote: 'USDT', contractSize: 0.0001 },
+  { id: 'ETH_USDT', base: 'ETH', quote: 'USDT', contractSize: 0.01 },
+  { id: 'SOL_USDT', base: 'SOL', quote: 'USDT', contractSize: 1 },
+]);
+
+/** HTX USDT perpetuals: a contract is 0.001 BTC / 0.01 ETH (the history's `amount` is in coins anyway). */
+export const HTX_MARKETS = byList([
+  { id: 'BTC-USDT', base: 'BTC', quote: 'USDT', contractSize: 0.001 },
+  { id: 'ETH-USDT', base: 'ETH', quote: 'USDT', contractSize: 0.01 },
+]);
+
+/** Bitfinex perpetuals: `tBTCF0:USTF0`, one coin per unit. */
+export const BITFINEX_MARKETS = byList([
+  { id: 'tBTCF0:USTF0', base: 'BTC', quote: 'USDT', contractSize: 1 },
+  { id: 'tETHF0:USTF0', base: 'ETH', quote: 'USDT', contractSize: 1 },
+  { id: 'tSOLF0:USTF0', base: 'SOL', quote: 'USDT', contractSize: 1 },
+]);
+
+/** Lighter perpetuals: numeric market ids (ETH is 0, BTC 1), USDC-settled. */
+export const LIGHTER_MARKETS = byList([
+  { id: '0', base: 'ETH', quote: 'USDC', contractSize: 1 },
+  { id: '1', base: 'BTC', quote: 'USDC', contractSize: 1 },
+  { id: '2', base: 'SOL', quote: 'USDC', contractSize: 1 },
+]);

@@ -1,0 +1,143 @@
+/**
+ * Coverage in replies: what a trader reads when feeds are down, connecting or sampled. A quiet market is only
+ * said to be quiet when the feeds were there to see it; a venue's share is a conclusion only when every venue
+ * compared was counted alike; /healthz's feed state follows the same states.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../config/load.js';
+import { feedsHealth, type FeedHealth } from '../../src/core/coverage.js';
+import { noLeverageText } from '../../src/core/leverage-view.js';
+import { Market } from '../../src/core/market.js';
+import { replyText } from '../../src/core/reply.js';
+import { marketReply, summaryReply } from '../../src/core/replies.js';
+
+const T = Date.UTC(2026, 10, 2, 12, 0);
+const H = 3_600_000;
+const down = (exchange: string, since: number): FeedHealth => ({ exchange, stream: 'liquidations', state: 'down', since, sampled: false });
+const live = (exchange: string, since: number, extra: Partial<FeedHealth> = {}): FeedHealth => ({ exchange, stream: 'liquidations', state: 'live', since, sampled: false, ...extra });
+
+function market(feeds: FeedHealth[]): Market {
+  const m = new Market(buildConfig({ exchanges: ['binanceusdm', 'bybit', 'okx', 'gate'], assets: ['ETH'] }));
+  for (const f of feeds) m.feeds.update(f);
+  m.advance(T);
+  return m;
+}
+
+function liq(m: Market, exchange: string, ts: number, usd: number, side: 'long' | 'short' = 'long'): void {
+  m.ingest({ type: 'liquidation', ts, exchange, symbol: 'ETH/USDT:USDT', side, price: 3_000, amount: usd / 3_000, usd });
+}
+
+describe('an empty window', () => {
+  it('with every feed down says there is no data, since when, instead of a quiet market', () => {
+    const m = market([down('binanceusdm', T - 2 * H), down('bybit', T - 3 * H), down('okx', T - H - 13 * 60_000), down('gate', T - 2 * H)]);
+    const t = replyText(summaryReply(m.summary('ETH', '24h', 24 * H, T), ['1h', '24h']));
+    expect(t).toContain('No liquidation data: all 4 exchanges unreachable since 10:47.');
+    expect(t).not.toContain('No ETH liquidations');
+    expect(t).toContain('Binance down since 10:00, Bybit down since 09:00, Gate down since 10:00, OKX down since 10:47');
+    expect(replyText(marketReply(m.marketSummary('24h', 24 * H, T), ['24h']))).toContain('No liquidation data: all 4 exchanges unreachable since 10:47.');
+  });
+
+  it('with some feeds down names who saw nothing and who could not see', () => {
+    const m = market([live('bybit', T - 5 * H), down('okx', T - H)]);
+    const t = replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']));
+    expect(t).toContain('No ETH liquidations in the last 1h on Bybit; no data from OKX (unreachable since 11:00).');
+  });
+
+  it('while every feed is still connecting says so', () => {
+    const m = market([{ ...live('bybit', T), state: 'connecting' }]);
+    expect(replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']))).toContain('No liquidation data yet: the exchange is still connecting.');
+  });
+
+  it('offline (a data file, no feeds) keeps the plain sentence: the file is the whole source', () => {
+    const m = market([]);
+    expect(replyText(summaryReply(m.summary('ETH', '24h', 24 * H, T), ['24h']))).toContain('No ETH liquidations in the last 24h.');
+  });
+});
+
+describe('shares', () => {
+  it('do not conclude where the leverage sat from a sampled Binance stream next to complete ones', () => {
+    const m = market([live('binanceusdm', T - 5 * H, { sampled: true }), live('bybit', T - 5 * H), live('gate', T - 5 * H, { polledEveryMs: 10_000 })]);
+    liq(m, 'binanceusdm', T - 30 * 60_000, 1e6);
+    liq(m, 'bybit', T - 20 * 60_000, 14e6);
+    liq(m, 'gate', T - 10 * 60_000, 5e6);
+    const t = replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']));
+    expect(t).not.toContain('the leverage sat elsewhere.');
+    expect(t).toContain('Binance 5%: a lower bound (sampled), no conclusion.');
+    expect(t).toContain('Sources: Binance*, Bybit, Gate (polled 10s)');
+  });
+
+  it('conclude when every venue compared is complete and without gaps', () => {
+    const m = new Market(buildConfig({ exchanges: ['binanceusdm', 'bybit', 'gate'], assets: ['ETH'] }));
+    // A venue id that reads as Binance but is not sampled stands in for a complete Binance feed.
+    liq(m, 'binance-complete', T - 30 * 60_000, 1e6);
+    liq(m, 'bybit', T - 20 * 60_000, 14e6);
+    liq(m, 'gate', T - 10 * 60_000, 5e6);
+    expect(replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']))).toContain('Binance only 5%: the leverage sat elsewhere.');
+  });
+});
+
+describe('/oi without data', () => {
+  it('says the exchanges are unreachable and since when, never "once the bot is live"', () => {
+    const t = noLeverageText('ETH', [down('bybit', T - H), down('okx', T - 2 * H)]);
+    expect(t).toBe('All 2 exchanges are unreachable since 11:00; open interest and funding resume when they answer again.');
+    expect(noLeverageText('ETH', [])).toBe('The data holds no open interest or funding for ETH.');
+    expect(noLeverageText('ETH', [live('bybit', T)])).toBe('Open interest and funding are polled every 5 minutes; the first answers have not come back yet.');
+  });
+});
+
+describe('feedsHealth (for /healthz)', () => {
+  it('is ok with every venue live, degraded with some down, failing with none live', () => {
+    expect(feedsHealth([live('bybit', T), live('okx', T)]).state).toBe('ok');
+    expect(feedsHealth([live('bybit', T), down('okx', T - H)])).toEqual({ state: 'degraded', live: ['bybit'], down: [{ exchange: 'okx', since: T - H }], connecting: [] });
+    expect(feedsHealth([down('bybit', T), down('okx', T - H)]).state).toBe('failing');
+    expect(feedsHealth([]).state).toBe('failing');
+    // Price streams do not decide it.
+    expect(feedsHealth([live('bybit', T), { ...down('bybit', T), stream: 'prices' }]).state).toBe('ok');
+  });
+});
+
+describe('vendor hourly totals in a window', () => {
+  it('count a venue without single orders, labelled, and keep the share conclusion out', () => {
+    const m = market([live('bybit', T - 5 * H), live('gate', T - 5 * H)]);
+    liq(m, 'bybit', T - 30 * 60_000, 14e6);
+    liq(m, 'gate', T - 20 * 60_000, 5e6);
+    liq(m, 'binance-complete', T - 10 * 60_000, 1e6);
+    m.ingest({ type: 'liquidation_total', ts: T - 2 * H, period: '1h', asset: 'ETH', side: 'long', usd: 6e6, exchange: 'bitget' });
+    m.ingest({ type: 'liquidation_total', ts: T - 2 * H, period: '1h', asset: 'ETH', side: 'short', usd: 1e6, exchange: 'bitget' });
+    // An hour outside the window, and a venue with single orders: neither is added.
+    m.ingest({ type: 'liquidation_total', ts: T - 30 * H, period: '1h', asset: 'ETH', side: 'long', usd: 50e6, exchange: 'bitget' });
+    m.ingest({ type: 'liquidation_total', ts: T - 2 * H, period: '1h', asset: 'ETH', side: 'long', usd: 99e6, exchange: 'bybit' });
+    const s = m.summary('ETH', '4h', 4 * H, T);
+    expect(s.totalUsd).toBe(27e6);
+    expect(s.byExchange.bitget).toEqual({ longUsd: 6e6, shortUsd: 1e6, totalUsd: 7e6, share: 7e6 / 27e6, sampled: false, hourly: true });
+    expect(Object.keys(s.byExchange)).toEqual(['bybit', 'bitget', 'gate', 'binance-complete']);
+    expect(s.coverage.hourly).toEqual(['bitget']);
+    const t = replyText(summaryReply(s, ['4h']));
+    expect(t).toContain('Bitget $7M · 26% (hourly totals)');
+    expect(t).toContain('hourly vendor totals only: Bitget');
+    expect(t).not.toContain('the leverage sat elsewhere');
+    expect(t).toContain('Binance 4%: next to hourly totals, no conclusion.');
+  });
+});
+
+describe('7d', () => {
+  it('counts full days without single orders from stored daily totals and says which days come from which', () => {
+    const D = 86_400_000;
+    const end = Date.UTC(2026, 0, 31, 23, 59);
+    const m = new Market(buildConfig({ exchanges: ['bybit'], assets: ['ETH'] }));
+    for (let d = 24; d <= 30; d++) {
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2026, 0, d), period: '1d', asset: 'ETH', side: 'long', usd: 10e6 });
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2026, 0, d), period: '1d', asset: 'ETH', side: 'short', usd: 5e6 });
+    }
+    liq(m, 'bybit', Date.UTC(2026, 0, 31, 14), 40e6);
+    const s = m.summary('ETH', '7d', 7 * D, end);
+    // Jan 24 is cut by the window's start (23:59): left out rather than counted whole. Jan 25–30: 6 × $15M.
+    expect(s.days).toEqual({ orders: [Date.UTC(2026, 0, 31)], totals: [25, 26, 27, 28, 29, 30].map((d) => Date.UTC(2026, 0, d)), longUsd: 60e6, shortUsd: 30e6 });
+    expect(s.totalUsd).toBe(130e6);
+    const t = replyText(summaryReply(s, ['7d']));
+    expect(t).toContain('Jan 25–30 from stored daily totals ($90M, not split by exchange); Jan 31 from single orders');
+    expect(t).toContain('By exchange (Jan 31, single orders)');
+    // A day window is unchanged.
+    expect(m.summary('ETH', '24h', D, end).days).toBeUndefined();
+  });
+});

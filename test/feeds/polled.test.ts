@@ -1,0 +1,216 @@
+/**
+ * The polled venues (Gate, HTX, Bitfinex) through the real ccxt code against a local stand-in of their
+ * public liquidation history: one contract suite run against each. A liquidation is emitted once whether
+ * it comes back in one poll or five, late or on time, across pages, outages and restarts; what the history
+ * no longer holds is a gap, never a guess. Time is a fake clock: the history only holds rows up to it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bitfinexRow, FakeHistoryServer, gateRow, htxRow, type HistoryRow, type Venue } from '../fakes/exchanges/history.js';
+import { BITFINEX_MARKETS, GATE_MARKETS, HTX_MARKETS } from '../fakes/exchanges/markets.js';
+import { startAgainst, waitFor, type Running } from './helpers.js';
+
+const T0 = Date.UTC(2026, 10, 2, 14, 0);
+
+interface Case {
+  venue: Venue;
+  markets: Record<string, unknown>;
+  /** A long liquidation of `coins` BTC at `price`, identified by `n`. */
+  long(n: number, ts: number, coins: number, price: number): HistoryRow;
+  short(n: number, ts: number, coins: number, price: number): HistoryRow;
+  pageLimit: number;
+  historyMs: number;
+}
+
+const CASES: Case[] = [
+  {
+    venue: 'gate',
+    markets: GATE_MARKETS,
+    // A Gate contract is 0.0001 BTC; rows have no id, so `n` moves the price by a cent to keep them apart.
+    long: (n, ts, coins, price) => gateRow({ market: 'BTC_USDT', ts, size: coins / 0.0001, price: price + n / 100 }),
+    short: (n, ts, coins, price) => gateRow({ market: 'BTC_USDT', ts, size: -coins / 0.0001, price: price + n / 100 }),
+    pageLimit: 1000,
+    historyMs: 86_400_000,
+  },
+  {
+    venue: 'htx',
+    markets: HTX_MARKETS,
+    long: (n, ts, coins, price) => htxRow({ id: n, market: 'BTC-USDT', ts, side: 'long', coins, price: price + n / 100, contractSize: 0.001 }),
+    short: (n, ts, coins, price) => htxRow({ id: n, market: 'BTC-USDT', ts, side: 'short', coins, price: price + n / 100, contractSize: 0.001 }),
+    pageLimit: 100,
+    historyMs: 2 * 86_400_000,
+  },
+  {
+    venue: 'bitfinex',
+    markets: BITFINEX_MARKETS,
+    long: (n, ts, coins, price) => bitfinexRow({ posId: n, market: 'tBTCF0:USTF0', ts, amount: coins, price: price + n / 100 }),
+    short: (n, ts, coins, price) => bitfinexRow({ posId: n, market: 'tBTCF0:USTF0', ts, amount: -coins, price: price + n / 100 }),
+    pageLimit: 500,
+    historyMs: 7 * 86_400_000,
+  },
+];
+
+describe.each(CASES)('$venue liquidations by polling', (c) => {
+  let fake: FakeHistoryServer;
+  let run: Running | undefined;
+  let clock: number;
+  let dataDir: string;
+
+  const start = async (): Promise<Running> => {
+    run = await startAgainst(c.venue, { rest: true, restUrl: fake.url, markets: c.markets, pollMs: 5, restMinTimeMs: 0 }, { now: () => clock, dataDir, assets: ['BTC'] });
+    return run;
+  };
+  /** Resolves after the poller has asked for the history `n` more times (no fixed sleeps). */
+  const polls = async (n = 2): Promise<void> => {
+    const target = fake.historyRequests.length + n;
+    await waitFor(() => fake.historyRequests.length >= target, `${n} more history requests`);
+  };
+
+  beforeEach(async () => {
+    clock = T0;
+    dataDir = mkdtempSync(join(tmpdir(), `liqbot-poll-${c.venue}-`));
+    fake = await FakeHistoryServer.start(c.venue);
+  });
+  afterEach(async () => {
+    await run?.feeds.stop();
+    run = undefined;
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads the documented rows: the position side and a dollar size from the coins', async () => {
+    const r = await start();
+    await polls(1);
+    fake.add(c.long(1, T0 + 1_000, 0.5, 60_000), c.short(2, T0 + 2_000, 0.1, 61_000));
+    clock = T0 + 5_000;
+    await waitFor(() => r.sink.liquidations.length === 2, 'two liquidations');
+    const [a, b] = r.sink.liquidations;
+    expect(a).toMatchObject({ exchange: c.venue, symbol: 'BTC/USDT:USDT', side: 'long', price: 60_000.01 });
+    expect(a!.usd).toBeCloseTo(30_000.005, 6);
+    expect(b).toMatchObject({ side: 'short', price: 61_000.02 });
+    expect(b!.usd).toBeCloseTo(6_100.002, 6);
+    expect(r.status(c.venue, 'liquidations')).toMatchObject({ state: 'live', sampled: false, polledEveryMs: 5 });
+  });
+
+  it('emits a row once however many polls see it again inside the overlap', async () => {
+    const r = await start();
+    fake.add(c.long(1, T0 + 1_000, 1, 60_000));
+    clock = T0 + 2_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the first liquidation');
+    await polls(5);
+    clock = T0 + 60_000;
+    await polls(5);
+    expect(r.sink.liquidations).toHaveLength(1);
+  });
+
+  it('catches a row the exchange publishes late (inside the overlap), once', async () => {
+    const r = await start();
+    clock = T0 + 30_000;
+    await polls(3);
+    // Published now, stamped 25 s ago: the previous polls asked up to T0 + 30 s and saw nothing.
+    fake.add(c.short(7, T0 + 5_000, 2, 59_000));
+    clock = T0 + 31_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the late liquidation');
+    await polls(3);
+    expect(r.sink.liquidations).toHaveLength(1);
+    expect(r.sink.liquidations[0]).toMatchObject({ ts: T0 + 5_000, side: 'short' });
+  });
+
+  it('pages back through a burst larger than one page: every row, none twice', async () => {
+    const r = await start();
+    await polls(1);
+    const n = c.pageLimit * 2 + 7;
+    // Distinct seconds, so Gate's second-resolution times still order them.
+    for (let i = 0; i < n; i++) fake.add(c.long(1_000 + i, T0 + 1_000 + i * 1_000, 0.01, 50_000));
+    clock = T0 + 1_000 + n * 1_000;
+    await waitFor(() => r.sink.liquidations.length >= n, `${n} liquidations`);
+    await polls(3);
+    expect(r.sink.liquidations).toHaveLength(n);
+    expect(new Set(r.sink.liquidations.map((l) => l.price)).size).toBe(n);
+    expect(r.sink.gaps).toEqual([]);
+  });
+
+  it('after an outage, fetches what happened during it: each row once, no gap, down then live', async () => {
+    const r = await start();
+    fake.add(c.long(1, T0 + 1_000, 1, 60_000));
+    clock = T0 + 2_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the first liquidation');
+    fake.failWith = 503;
+    clock = T0 + 600_000;
+    await waitFor(() => r.status(c.venue, 'liquidations').state === 'down', 'the liquidation stream down');
+    fake.add(c.short(2, T0 + 300_000, 1, 58_000), c.short(3, T0 + 400_000, 1, 57_000));
+    fake.failWith = undefined;
+    await waitFor(() => r.sink.liquidations.length === 3, 'the two liquidations of the outage');
+    await polls(3);
+    expect(r.sink.liquidations.map((l) => l.ts)).toEqual([T0 + 1_000, T0 + 300_000, T0 + 400_000]);
+    expect(r.status(c.venue, 'liquidations').state).toBe('live');
+    expect(r.sink.gaps).toEqual([]);
+  });
+
+  it('resumes after a restart where the last run stopped: nothing twice, nothing missed', async () => {
+    let r = await start();
+    fake.add(c.long(1, T0 + 1_000, 1, 60_000), c.long(2, T0 + 2_000, 1, 60_000));
+    clock = T0 + 3_000;
+    await waitFor(() => r.sink.liquidations.length === 2, 'two liquidations before the restart');
+    await r.feeds.stop();
+    // While stopped: one more, within the overlap of the last poll, and one well after it.
+    fake.add(c.short(3, T0 + 2_000, 1, 59_000), c.short(4, T0 + 900_000, 1, 59_500));
+    clock = T0 + 1_000_000;
+    r = await start();
+    await waitFor(() => r.sink.liquidations.length === 2, 'the two liquidations of the stop');
+    await polls(3);
+    expect(r.sink.liquidations.map((l) => l.ts)).toEqual([T0 + 2_000, T0 + 900_000]);
+    expect(r.sink.gaps).toEqual([]);
+  });
+
+  it('records a gap when an outage outlasts what the public history holds', async () => {
+    const r = await start();
+    clock = T0 + 1_000;
+    await polls(2);
+    fake.failWith = 503;
+    await waitFor(() => r.status(c.venue, 'liquidations').state === 'down', 'the liquidation stream down');
+    clock = T0 + c.historyMs + 3_600_000;
+    fake.failWith = undefined;
+    await waitFor(() => r.sink.gaps.length === 1, 'a gap');
+    expect(r.sink.gaps[0]).toMatchObject({ exchange: c.venue, to: T0 + 3_600_000 });
+    expect(r.sink.gaps[0]!.from).toBeLessThanOrEqual(T0 + 1_000);
+    expect(r.sink.gaps[0]!.reason).toMatch(/public history reaches back/);
+  });
+
+  it('skips an unreadable row, counts it, and keeps polling', async () => {
+    const r = await start();
+    await polls(1);
+    fake.add({ ts: T0 + 1_000, market: c.venue === 'bitfinex' ? 'tBTCF0:USTF0' : c.venue === 'gate' ? 'BTC_USDT' : 'BTC-USDT', row: c.venue === 'bitfinex' ? [['funding', 1]] : { nonsense: true } });
+    fake.add(c.long(9, T0 + 2_000, 1, 60_000));
+    clock = T0 + 3_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the readable liquidation');
+    expect(r.status(c.venue, 'liquidations').malformed).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('bitfinex', () => {
+  it('counts a position liquidated once though the history lists its trigger and its match', async () => {
+    const fake = await FakeHistoryServer.start('bitfinex');
+    const dataDir = mkdtempSync(join(tmpdir(), 'liqbot-poll-bfx-'));
+    let clock = T0;
+    const r = await startAgainst('bitfinex', { rest: true, restUrl: fake.url, markets: BITFINEX_MARKETS, pollMs: 5, restMinTimeMs: 0 }, { now: () => clock, dataDir, assets: ['BTC'] });
+    try {
+      fake.add(bitfinexRow({ posId: 42, market: 'tBTCF0:USTF0', ts: T0 + 1_000, amount: 2, price: 60_000, match: 0 }));
+      fake.add(bitfinexRow({ posId: 42, market: 'tBTCF0:USTF0', ts: T0 + 1_200, amount: 2, price: 60_000, match: 1 }));
+      clock = T0 + 5_000;
+      await waitFor(() => r.sink.liquidations.length >= 1, 'the liquidation');
+      const before = fake.historyRequests.length;
+      await waitFor(() => fake.historyRequests.length >= before + 3, 'three more polls');
+      expect(r.sink.liquidations).toHaveLength(1);
+      expect(r.sink.liquidations[0]).toMatchObject({ side: 'long', usd: 120_000 });
+      // One request covers every market.
+      expect(fake.historyRequests.every((u) => !u.searchParams.has('symbol'))).toBe(true);
+    } finally {
+      await r.feeds.stop();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
