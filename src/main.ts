@@ -12,6 +12,7 @@ import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './ad
 import { ExchangeStatusLines } from './adapters/terminal/status.js';
 import type { FeedStatus } from './feeds/contract.js';
 import { Health } from './ops/health.js';
+import { feedsHealth } from './core/coverage.js';
 import { Platforms } from './ops/platforms.js';
 import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
@@ -189,6 +190,15 @@ async function start(argv: string[]): Promise<number> {
     for (const s of feeds.statuses()) health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
     // Replies name every venue from the start, including those still connecting.
     for (const s of feeds.statuses()) bot.market.feeds.update(s);
+    // The liquidation feeds as a whole: degraded while some venues are down, failing when none is live.
+    health.probe('feeds', () => {
+      const f = feedsHealth(bot.market.feeds.list());
+      const parts = [
+        f.down.length ? `down: ${f.down.map((d) => d.exchange).join(', ')}` : '',
+        f.connecting.length ? `connecting: ${f.connecting.join(', ')}` : '',
+      ].filter(Boolean);
+      return f.state === 'ok' ? { state: 'ok' } : { state: f.state, reason: parts.join('; ') || 'no liquidation feed live' };
+    });
     if (env.coinalyze) {
       const { startVendorPolling } = await import('./feeds/vendor.js');
       vendor = await startVendorPolling({ ...env.coinalyze, assets: config.assets, sink: { event: (e) => bot.ingest(e) } });
