@@ -177,7 +177,7 @@ export function storeContract(name: string, open: () => Store): void {
 
       it('property: a random batch inserted twice stores each distinct event once, and daily totals equal the brute-force sum', () => {
         fc.assert(
-          fc.property(fc.array(rawEventArb, { maxLength: 80 }), fc.array(rawEventArb, { maxLength: 20 }), (events, more) => {
+          fc.property(fc.array(rawEventArb, { maxLength: 80, size: 'max' }), fc.array(rawEventArb, { maxLength: 20, size: 'max' }), (events, more) => {
             const store = open();
             try {
               const batch = [...events, ...events.slice(0, 10), ...more];

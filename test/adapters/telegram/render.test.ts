@@ -88,11 +88,11 @@ describe('renderMessages', () => {
     fc.string({ unit: 'binary', maxLength: 300 }),
     fc.record({ text: fc.string({ unit: 'binary', maxLength: 300 }), bold: fc.boolean(), code: fc.boolean(), tone: fc.constantFrom(undefined, 'muted' as const, 'long' as const) }),
   );
-  const line = fc.array(span, { minLength: 1, maxLength: 4 });
+  const line = fc.array(span, { minLength: 1, maxLength: 4, size: 'max' });
   const reply: fc.Arbitrary<Reply> = fc.record({
     title: fc.option(line, { nil: undefined }),
-    blocks: fc.array(fc.array(line, { minLength: 1, maxLength: 20 }), { maxLength: 12 }),
-    fields: fc.array(fc.record({ name: fc.string({ maxLength: 40 }), value: fc.array(line, { maxLength: 8 }) }), { maxLength: 4 }),
+    blocks: fc.array(fc.array(line, { minLength: 1, maxLength: 20, size: 'max' }), { maxLength: 12, size: 'max' }),
+    fields: fc.array(fc.record({ name: fc.string({ maxLength: 40 }), value: fc.array(line, { maxLength: 8, size: 'max' }) }), { maxLength: 4, size: 'max' }),
     footer: fc.option(line, { nil: undefined }),
   });
   const squash = (s: string) => s.replace(/\s+/g, '');
