@@ -31,7 +31,8 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
   if (c.synthetic) parts.push('SYNTHETIC demo data');
-  parts.push(stamp(asOf));
+  // A market that has seen no event and no tick yet has no moment to stamp (a command at the first second).
+  if (Number.isFinite(asOf)) parts.push(stamp(asOf));
   return [toned(parts.join(' · '), 'muted')];
 }
 
