@@ -174,6 +174,10 @@ export class Pacer {
     lane.heldUntil = until;
     const cancel = this.clock.after(until - this.clock.now(), () => {
       this.holds.delete(cancel);
+      // The hold is over when its timer fires, even if the wall clock reads a millisecond short of `until` (timers
+      // and Date.now() round differently): left as it was, the lane would never be ready again and its chat would
+      // wait forever. A later, longer hold has its own timer.
+      if (lane.heldUntil === until) lane.heldUntil = 0;
       this.enqueue(lane);
       this.forget(lane);
       this.pump();

@@ -129,6 +129,24 @@ describe('holds and stopping', () => {
     await pacer.stop();
   });
 
+  it('a hold ends when its timer fires, even on a clock whose timers fire a millisecond early (libuv vs performance.now)', async () => {
+    // Node's timers count from the event loop's cached time, so a timer can run while performance.now() still
+    // reads a little short of its deadline. A chat held by a 429 must not stay held forever because of that.
+    class EarlyClock extends ManualClock {
+      override after(ms: number, fn: () => void): () => void {
+        return super.after(Math.max(0, ms - 1), fn);
+      }
+    }
+    const clock = new EarlyClock();
+    const pacer = new Pacer(limits(), clock);
+    const tg = server(clock);
+    pacer.holdChat(1, 300);
+    void pacer.run(1, 'alert', tg.send('held'));
+    await clock.advance(1_000);
+    expect(tg.started).toEqual([{ name: 'held', at: 299 }]);
+    await pacer.stop();
+  });
+
   it('stop() rejects what still waits and refuses new sends; what was answered stays answered', async () => {
     const clock = new ManualClock();
     const pacer = new Pacer(limits(), clock);
