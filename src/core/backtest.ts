@@ -7,6 +7,7 @@
 import type { Alert, LevelValue } from './alerts.js';
 import { TIMEFRAME_MS, assetOf, type Candle } from './events.js';
 import { bounds, levelKey } from './levels.js';
+import { usd } from './money.js';
 
 const HOUR = 3_600_000;
 const TF15 = TIMEFRAME_MS['15m'];
@@ -195,7 +196,7 @@ export function statsLines(st: BacktestStats): string[] {
   out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   for (const c of st.cascades) {
     const when = `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
-    out.push(`cascade ${c.asset} ${c.side} ${when} UTC  $${Math.round(c.usd).toLocaleString('en-US')}  ${c.updates} updates`);
+    out.push(`cascade ${c.asset} ${c.side} ${when} UTC  ${usd(c.usd)}  ${c.updates} updates`);
   }
   out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
   return out;

@@ -94,4 +94,11 @@ describe('liqbot replay --stats', () => {
     expect(r.out).toMatch(/^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
     expect(r.out).toContain('cascades: 0, market-wide flushes: 0');
   });
+
+  it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {
+    const r = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–16:03 UTC  $57.7M  5 updates');
+    expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:16 UTC  $574M  6 updates');
+  });
 });
