@@ -17,6 +17,12 @@ export interface AssetDay {
   shortUsd: number;
   /** Exchange → weight of its share. */
   exchanges: Record<string, number>;
+  /**
+   * Venues no public stream covers, known only from a data vendor's hourly totals (Coinalyze's): exchange →
+   * weight on the same scale as `exchanges`. Written as hourly `liquidation_total` events with `exchange` set,
+   * on top of `longUsd`/`shortUsd` (which are the single orders').
+   */
+  vendorHourly?: Record<string, number>;
   avgOrderUsd?: number;
   /** Share of each side that is background (spread evenly) rather than following price moves. */
   background?: number;
@@ -119,7 +125,14 @@ function orders(usd: number, avg: number, rand: () => number): number[] {
   return raw.map((x) => (x / sum) * usd);
 }
 
-function liquidationEvents(a: AssetDay, day: number, candles: ReturnType<typeof pricePath>, rand: () => number): Ev[] {
+/** Each minute's share of the day's longs and shorts (`nl`, `ns`, each summing to 1), and the background share. */
+interface Profile {
+  nl: number[];
+  ns: number[];
+  bg: number;
+}
+
+function liquidationEvents(a: AssetDay, day: number, candles: ReturnType<typeof pricePath>, rand: () => number): { events: Ev[]; profile: Profile } {
   const symbol = a.symbol ?? `${a.asset}/USDT:USDT`;
   const bg = a.background ?? 0.12;
   // Liquidations follow the trend (the keyframed path), not minute noise: forced selling comes with moves.
@@ -151,6 +164,27 @@ function liquidationEvents(a: AssetDay, day: number, candles: ReturnType<typeof 
       }
     }
   });
+  return { events: out, profile: { nl, ns, bg } };
+}
+
+/**
+ * Hourly vendor totals for the venues without a public stream: the day's liquidation profile summed per hour,
+ * each venue's weight against the streamed venues' (so Bitget at 10 next to streams weighing 100 carries a
+ * tenth of the streamed amount), stamped at the hour's start as Coinalyze's `liquidation-history` gives them.
+ */
+function vendorHourlyEvents(a: AssetDay, day: number, { nl, ns, bg }: Profile): Ev[] {
+  const streamed = Object.values(a.exchanges).reduce((x, y) => x + y, 0);
+  const out: Ev[] = [];
+  for (const [exchange, weight] of Object.entries(a.vendorHourly ?? {})) {
+    for (let h = 0; h < 24; h++) {
+      for (const [side, total, profile] of [['long', a.longUsd, nl], ['short', a.shortUsd, ns]] as const) {
+        let share = 0;
+        for (let m = h * 60; m < (h + 1) * 60; m++) share += (1 - bg) * profile[m]! + bg / 1440;
+        const usd = round((total * share * weight) / streamed, 2);
+        if (usd > 0) out.push({ type: 'liquidation_total', ts: day + h * HOUR, period: '1h', asset: a.asset, side, usd, exchange });
+      }
+    }
+  }
   return out;
 }
 
@@ -185,7 +219,8 @@ export function generateDay(opts: DayOptions): Ev[] {
         volume: round(1000 + rand() * 5000, 1),
       });
     }
-    events.push(...liquidationEvents(a, day, candles, rand));
+    const liquidations = liquidationEvents(a, day, candles, rand);
+    events.push(...liquidations.events, ...vendorHourlyEvents(a, day, liquidations.profile));
     if (a.leverage) events.push(...leverageEvents(a, day, candles, symbol));
   }
   return events.sort((x, y) => x.ts - y.ts);
@@ -239,8 +274,8 @@ export function toJsonl(events: Ev[]): string {
 /**
  * The bundled day: modelled on the January 31 flush (ETH $3,000 → $2,350, ~$485M of longs, Binance < 10%).
  * Its venues are the ones a live deployment covers (config/default.yaml): Binance and OKX through sampled
- * streams, Bybit and Lighter complete, Gate and HTX polled; Bitget and Hyperliquid, which no public stream
- * covers, are left out (with a Coinalyze key a live bot counts them from hourly vendor totals).
+ * streams, Bybit and Lighter complete, Gate and HTX polled; Bitget and Hyperliquid, which no public
+ * stream covers, only as hourly vendor totals (what a live bot with a Coinalyze key has), labelled as such.
  */
 export function january31(): DayOptions {
   const day = Date.parse('2026-01-31T00:00:00Z');
@@ -258,6 +293,7 @@ export function january31(): DayOptions {
         longUsd: 485_000_000,
         shortUsd: 21_000_000,
         exchanges: venues,
+        vendorHourly: { hyperliquid: 14, bitget: 8 },
         avgOrderUsd: 45_000,
         background: 0.06,
         levels: [
@@ -275,6 +311,7 @@ export function january31(): DayOptions {
         longUsd: 640_000_000,
         shortUsd: 62_000_000,
         exchanges: { binanceusdm: 17, bybit: 30, okx: 20, htx: 15, lighter: 12, gate: 6 },
+        vendorHourly: { hyperliquid: 12, bitget: 8 },
         avgOrderUsd: 70_000,
         background: 0.08,
         history: { days: 120, longMedian: 90_000_000, shortMedian: 60_000_000, notable: [{ date: '2025-10-10', long: 2_100_000_000, short: 380_000_000 }] },

@@ -40,7 +40,7 @@ export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string):
     levels: m.levelStatus(asset, chat, to).levels.map(chartLevel),
     cascades: s.cascades.map((c) => ({ from: c.startedAt, to: c.endedAt ?? to, side: c.side, usd: c.usd })),
     totals: { longUsd: s.longUsd, shortUsd: s.shortUsd, totalUsd: s.totalUsd },
-    coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic },
+    coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic, ...(s.coverage.hourly?.length ? { hourly: s.coverage.hourly } : {}) },
   };
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;

@@ -46,7 +46,7 @@ export function mergeBuckets(buckets: Bucket[], from: number, bucketMs: number, 
   return [...out.values()].sort((a, b) => a.ts - b.ts);
 }
 
-/** "Sources: Binance*, Bybit, OKX* · *sampled: lower bounds". */
+/** "Sources: Binance*, Bybit, OKX* · *sampled: lower bounds"; with vendor-only venues "…, OKX*, Bitget† · *sampled †hourly". */
 export function coverageText(coverage: LiqsChartInput['coverage']): string {
   const sampled = new Set(coverage.sampled);
   const names = new Map<string, boolean>();
@@ -57,8 +57,11 @@ export function coverageText(coverage: LiqsChartInput['coverage']): string {
   if (!names.size) return 'Sources: none reporting';
   const list = [...names].map(([name, s]) => (s ? `${name}*` : name)).join(', ');
   // Short enough to stay whole at the footer's phone-legible size.
-  const note = [...names.values()].some(Boolean) ? ' · *sampled: lower bounds' : '';
-  return `Sources: ${list}${note}`;
+  const hourly = (coverage.hourly ?? []).map((ex) => `${venueName(ex)}†`);
+  if (!hourly.length) return `Sources: ${list}${[...names.values()].some(Boolean) ? ' · *sampled: lower bounds' : ''}`;
+  // Venues only a vendor's hourly totals cover are in the totals, not the bars: marked, in the same few words.
+  const notes = [...([...names.values()].some(Boolean) ? ['*sampled'] : []), '†hourly'].join(' ');
+  return `Sources: ${[list, ...hourly].join(', ')} · ${notes}`;
 }
 
 export function buildLiqsOption(input: LiqsChartInput, width: number, height: number, measure: Measure): EChartsOption {

@@ -38,7 +38,8 @@ export interface LiqsChartInput {
   levels: ChartLevel[];
   cascades: { from: number; to: number; side: 'long' | 'short'; usd: number }[];
   totals: { longUsd: number; shortUsd: number; totalUsd: number };
-  coverage: { exchanges: string[]; sampled: string[]; synthetic: boolean };
+  /** `hourly`: venues counted from a vendor's hourly totals only (in the totals, not in the bars). */
+  coverage: { exchanges: string[]; sampled: string[]; synthetic: boolean; hourly?: string[] };
   /** Open interest across venues (USD), when known. */
   oi?: { ts: number; usd: number }[];
   /** Estimated liquidation clusters by price, when known (an estimate: label it so). */

@@ -134,7 +134,8 @@ export interface LiquidationSummary extends WindowSummary {
 
 export interface MarketSummary extends WindowSummary {
   asset: 'ALL';
-  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number }>;
+  /** `hourlyUsd`: the part of the asset's total that comes from vendor hourly totals (venues without single orders). */
+  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number; hourlyUsd?: number }>;
   largest: (LargestLiquidation & { asset: string })[];
 }
 
@@ -710,36 +711,56 @@ export class Market {
       asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [],
       coverage: this.coverage(assets, from, to, []),
     };
-    const exTotals = new Map<string, { longUsd: number; shortUsd: number }>();
+    // Per venue: single orders, and vendor hourly totals for the assets where the venue had no single order
+    // (the per-asset rule of `summary`), so a venue only a vendor covers is counted, and labelled.
+    const exTotals = new Map<string, { longUsd: number; shortUsd: number; fromTotals: boolean; fromOrders: boolean }>();
+    const add = (ex: string, longUsd: number, shortUsd: number, fromTotals: boolean): void => {
+      const cur = exTotals.get(ex) ?? { longUsd: 0, shortUsd: 0, fromTotals: false, fromOrders: false };
+      cur.longUsd += longUsd;
+      cur.shortUsd += shortUsd;
+      if (fromTotals) cur.fromTotals = true;
+      else cur.fromOrders = true;
+      exTotals.set(ex, cur);
+    };
     const rows: [string, MarketSummary['byAsset'][string]][] = [];
     for (const asset of assets) {
       const t = this.buckets.totals(asset, from, to);
       out.count += t.count;
-      for (const [ex, v] of t.byExchange) {
-        const cur = exTotals.get(ex) ?? { longUsd: 0, shortUsd: 0 };
-        cur.longUsd += v.longUsd;
-        cur.shortUsd += v.shortUsd;
-        exTotals.set(ex, cur);
+      for (const [ex, v] of t.byExchange) add(ex, v.longUsd, v.shortUsd, false);
+      let longUsd = t.longUsd, shortUsd = t.shortUsd;
+      for (const [ex, v] of this.hourly.window(asset, from, to)) {
+        if (t.byExchange.has(ex)) continue;
+        add(ex, v.longUsd, v.shortUsd, true);
+        longUsd += v.longUsd;
+        shortUsd += v.shortUsd;
       }
-      if (t.longUsd + t.shortUsd === 0) continue;
-      const row: MarketSummary['byAsset'][string] = { longUsd: t.longUsd, shortUsd: t.shortUsd, totalUsd: t.longUsd + t.shortUsd };
+      if (longUsd + shortUsd === 0) continue;
+      const row: MarketSummary['byAsset'][string] = { longUsd, shortUsd, totalUsd: longUsd + shortUsd };
+      if (longUsd + shortUsd > t.longUsd + t.shortUsd) row.hourlyUsd = longUsd + shortUsd - t.longUsd - t.shortUsd;
       const r = this.prices.range(asset, from, to);
       if (r) row.changePct = ((r.close - r.open) / r.open) * 100;
       rows.push([asset, row]);
-      out.longUsd += t.longUsd;
-      out.shortUsd += t.shortUsd;
+      out.longUsd += longUsd;
+      out.shortUsd += shortUsd;
       for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
     }
     out.totalUsd = out.longUsd + out.shortUsd;
     rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
     out.byAsset = Object.fromEntries(rows);
+    const hourly: string[] = [];
     for (const [ex, v] of [...exTotals].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
       const sum = v.longUsd + v.shortUsd;
-      out.byExchange[ex] = { ...v, totalUsd: sum, share: out.totalUsd > 0 ? sum / out.totalUsd : 0, sampled: isSampled(ex) };
+      out.byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: out.totalUsd > 0 ? sum / out.totalUsd : 0, sampled: isSampled(ex) };
+      // A venue counted from totals alone is labelled as such; one with single orders for some assets is not.
+      if (v.fromTotals && !v.fromOrders) {
+        out.byExchange[ex]!.hourly = true;
+        hourly.push(ex);
+      }
     }
     out.largest.sort((a, b) => b.usd - a.usd);
     out.largest.length = Math.min(out.largest.length, this.settings.summary.largest);
-    out.coverage = this.coverage(assets, from, to, exTotals.keys());
+    out.coverage = this.coverage(assets, from, to, [...exTotals].filter(([, v]) => v.fromOrders).map(([ex]) => ex));
+    if (hourly.length) out.coverage.hourly = hourly.sort();
     return out;
   }
 

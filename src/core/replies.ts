@@ -209,14 +209,14 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
       value: assets.slice(0, 10).map(([a, v]) => [
         b(a),
         ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
-        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
+        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${v.hourlyUsd ? ` · ${usd(v.hourlyUsd)} from hourly totals` : ''}`, 'muted'),
         // The column is labelled: a bare −6.6% beside amounts reads as anything.
         ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
       ]),
     },
     {
       name: 'By exchange',
-      value: Object.entries(m.byExchange).map(([ex, v]) => [b(venue(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}`]),
+      value: Object.entries(m.byExchange).map(([ex, v]) => [b(venue(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`]),
     },
   ];
   return { title, blocks: [head], fields, buttons, footer: coverageLine(m.coverage, m.to), tone: m.longUsd >= m.shortUsd ? 'long' : 'short' };

@@ -21,7 +21,20 @@ function bruteForce(path: string, asset: string, from: number, to: number) {
     if (l.side === 'long') e.longUsd += usd(l);
     else e.shortUsd += usd(l);
   }
-  return { longUsd: sum((l) => l.side === 'long'), shortUsd: sum((l) => l.side === 'short'), byExchange, largest: inWindow.map(usd).sort((a, b) => b - a).slice(0, 5) };
+  const orders = { longUsd: sum((l) => l.side === 'long'), shortUsd: sum((l) => l.side === 'short') };
+  // A venue without a single order in the window counts with its vendor hourly totals (hours starting inside it).
+  const hourly = { longUsd: 0, shortUsd: 0 };
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.includes('"liquidation_total"')) continue;
+    const t = JSON.parse(line) as { ts: number; period: string; asset: string; side: string; usd: number; exchange?: string };
+    if (t.period !== '1h' || !t.exchange || t.ts < from || t.ts >= to || (asset !== 'ALL' && t.asset !== asset)) continue;
+    if (inWindow.some((l) => l.exchange === t.exchange)) continue;
+    const e = (byExchange[t.exchange] ??= { longUsd: 0, shortUsd: 0 });
+    const side = t.side === 'long' ? 'longUsd' : 'shortUsd';
+    e[side] += t.usd;
+    hourly[side] += t.usd;
+  }
+  return { longUsd: orders.longUsd + hourly.longUsd, shortUsd: orders.shortUsd + hourly.shortUsd, orders, byExchange, largest: inWindow.map(usd).sort((a, b) => b - a).slice(0, 5) };
 }
 
 async function liqsJson(...args: string[]) {
@@ -72,8 +85,13 @@ describe('liqbot liqs --json', () => {
     expect(s.to - s.from).toBe(24 * H);
     for (const l of s.largest) expect(Object.keys(l)).toEqual(expect.arrayContaining(['ts', 'exchange', 'side', 'usd', 'price']));
     expectExact(s, BUNDLED);
-    expect(s.longUsd).toBeGreaterThan(470e6);
-    expect(s.longUsd).toBeLessThan(500e6);
+    // About $485M of single long orders, plus Bitget's and Hyperliquid's hourly vendor totals, labelled.
+    const orders = bruteForce(BUNDLED, 'ETH', s.from, s.to).orders;
+    expect(orders.longUsd).toBeGreaterThan(470e6);
+    expect(orders.longUsd).toBeLessThan(500e6);
+    expect(s.longUsd).toBeGreaterThan(orders.longUsd);
+    expect(s.coverage.hourly).toEqual(['bitget', 'hyperliquid']);
+    expect(s.byExchange.hyperliquid).toMatchObject({ hourly: true });
     expect(s.byExchange.binanceusdm.share).toBeLessThan(0.1);
     expect(s.coverage.synthetic).toBe(true);
   });

@@ -31,9 +31,12 @@ describe('/liqs', () => {
     const r = await say('/liqs eth');
     const t = replyText(r);
     expect(t).toContain('ETH liquidations · 24h');
-    expect(t).toMatch(/Longs \$48\d(\.\d)?M/);
-    // Binance's stream is sampled and Bybit's complete: its 8% is reported, not turned into a conclusion.
-    expect(t).toContain('Binance 8%: a lower bound (sampled), no conclusion.');
+    // $485M of single long orders plus Bitget's and Hyperliquid's hourly vendor totals, which are labelled.
+    expect(t).toContain('Longs $592M (96%)');
+    expect(t).toContain('Hyperliquid $70.8M · 11% (hourly totals)');
+    expect(t).toContain('hourly vendor totals only: Bitget, Hyperliquid');
+    // Binance's stream is sampled and Bybit's complete: its 6% is reported, not turned into a conclusion.
+    expect(t).toContain('Binance 6%: a lower bound (sampled), no conclusion.');
     expect(t).not.toContain('the leverage sat elsewhere');
     expect(r.buttons?.map((b) => b.command)).toEqual(['liqs ETH 1h', 'liqs ETH 4h', 'liqs ETH 24h', 'liqs ETH 7d']);
     expect(r.buttons?.find((b) => b.active)?.label).toBe('24h');
@@ -187,11 +190,17 @@ describe('numbers that agree', () => {
   });
   it('amounts have three significant digits everywhere in a reply: $475M beside $302M', async () => {
     const t = await text('/liqs all');
-    expect(t).toContain('Bybit $475M · 33%\nOKX* $302M · 21%\nHTX $230M · 16%');
-    expect(t).toContain('$1.45B liquidated in 24h: BTC $702M, ETH $506M, SOL $127M, XRP $71M, …');
+    expect(t).toContain('Bybit $475M · 28%\nOKX* $302M · 18%\nHTX $230M · 14%');
+    expect(t).toContain('$1.7B liquidated in 24h: BTC $842M, ETH $617M, SOL $127M, XRP $71M, …');
   });
   it('the price column under "By asset" says what it is', async () => {
-    expect(await text('/liqs all')).toContain('\nBTC $702M · 48%  L $640M / S $62M  price −6.6%\n');
+    expect(await text('/liqs all')).toContain('\nSOL $127M · 7%  L $118M / S $9M  price −12%\n');
+  });
+  it('/liqs all counts a venue only a vendor covers from its hourly totals, and says so', async () => {
+    const t = await text('/liqs all');
+    expect(t).toContain('\nBTC $842M · 50%  L $768M / S $74.4M · $140M from hourly totals  price −6.6%\n');
+    expect(t).toContain('\nHyperliquid $155M · 9% (hourly totals)\nBitget $96.6M · 6% (hourly totals)\n');
+    expect(t).toContain('hourly vendor totals only: Bitget, Hyperliquid');
   });
 });
 
