@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Market } from './core/market.js';
-import type { ReplyImage } from './core/reply.js';
+import type { ReplyImage } from './replies/reply.js';
 import type { Store } from './store/store.js';
 
 export interface ChartService {
