@@ -29,8 +29,9 @@ export const liqs: CommandDef = {
     }
     const asset = parseAsset(rawAsset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
-    const reply = summaryReply(market.summary(asset.value, window.value, windowMs), config.windows);
-    const image = charts?.liqs(asset.value, window.value, windowMs, ctx.chat.key);
+    const summary = market.summary(asset.value, window.value, windowMs);
+    const reply = summaryReply(summary, config.windows);
+    const image = charts?.liqs(summary, ctx.chat.key);
     if (image) reply.image = image;
     return reply;
   },

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { levelsChartInput, liqsChartInput } from '../src/charts/inputs.js';
 import { renderLevelsChart, renderLiqsChart } from '../src/charts/render.js';
+import { estimateLiqMap } from '../src/core/liqmap.js';
 import { BUNDLED_DAY } from '../src/cli.js';
 import { loadFile, runFile } from '../src/offline.js';
 import { february3Squeeze, generateDay, toJsonl } from './market-day.js';
@@ -17,8 +18,9 @@ async function charts(file: string, asset: string, name: string): Promise<void> 
   const loaded = await loadFile(file);
   const to = loaded.lastTs;
   const run = await runFile(loaded, config, { until: to, bucketFrom: to - DAY });
-  writeFileSync(`docs/chart-liqs-${name}.png`, (await renderLiqsChart(liqsChartInput(run.market, asset, '24h', DAY, to))).png);
-  writeFileSync(`docs/chart-levels-${name}.png`, (await renderLevelsChart(levelsChartInput(run.market, asset, undefined, to))).png);
+  const m = run.market;
+  writeFileSync(`docs/chart-liqs-${name}.png`, (await renderLiqsChart(liqsChartInput(m, m.summary(asset, '24h', DAY, to)))).png);
+  writeFileSync(`docs/chart-levels-${name}.png`, (await renderLevelsChart(levelsChartInput(m, m.levelStatus(asset, undefined, to), estimateLiqMap(m, asset, to)))).png);
   console.log(`docs/chart-liqs-${name}.png, docs/chart-levels-${name}.png`);
 }
 

@@ -284,7 +284,7 @@ export class LiqBot implements Services {
     if (a.kind === 'cascade_end' && this.charts) {
       const span = (a.endedAt - a.startedAt) * 1.5 + 3_600_000;
       const window = (['1h', '4h', '12h', '24h'] as const).find((w) => WINDOW_MS[w] >= span) ?? '24h';
-      const image = this.charts.liqs(a.asset, window, WINDOW_MS[window]);
+      const image = this.charts.liqs(this.market.summary(a.asset, window, WINDOW_MS[window]));
       if (image) reply.image = image;
     }
     this.replies.set(a.key, reply);

@@ -185,7 +185,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   if (values.chart) {
     const { liqsChartInput } = await import('./charts/inputs.js');
     const { renderLiqsChart } = await import('./charts/render.js');
-    await writeChart(values.chart, () => renderLiqsChart(liqsChartInput(run.market, asset, window, windowMs, to)));
+    await writeChart(values.chart, () => renderLiqsChart(liqsChartInput(run.market, s)));
   }
   return 0;
 }
@@ -211,11 +211,12 @@ async function cmdLevels(argv: string[]): Promise<number> {
   reportSkipped(values.data, run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
-  else console.log(renderTerminal(levelsReply(st, run.market.summary(parsed.value, '24h', 86_400_000, to).coverage, estimateLiqMap(run.market, parsed.value, to)), color()));
+  const map = estimateLiqMap(run.market, parsed.value, to);
+  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, 86_400_000, to), map), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
-    await writeChart(values.chart, () => renderLevelsChart(levelsChartInput(run.market, parsed.value, undefined, to)));
+    await writeChart(values.chart, () => renderLevelsChart(levelsChartInput(run.market, st, map)));
   }
   return 0;
 }

@@ -520,6 +520,16 @@ export class Market {
     };
   }
 
+  /** What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer. */
+  windowCoverage(asset: string, windowMs: number, to = this.clock): Coverage {
+    const from = to - windowMs;
+    const fed = this.buckets.totals(asset, from, to).byExchange;
+    const c = this.coverage([asset], from, to, fed.keys());
+    const hourly = [...this.hourly.window(asset, from, to).keys()].filter((ex) => !fed.has(ex));
+    if (hourly.length) c.hourly = hourly.sort();
+    return c;
+  }
+
   /** `/liqs ASSET WINDOW` as of `to` (default: the engine's clock). */
   summary(asset: string, window: string, windowMs: number, to = this.clock): LiquidationSummary {
     const from = to - windowMs;
