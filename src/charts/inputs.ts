@@ -8,8 +8,7 @@ import type { Market } from '../core/market.js';
 import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
-
-const MINUTE = 60_000;
+import { DAY, MINUTE } from '../core/time.js';
 
 /** About 48–96 bars whatever the window: 1h → 1m bars, 24h → 15m, 7d → 2h. */
 export function barMs(windowMs: number): number {
@@ -54,7 +53,7 @@ export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string):
 /** The `/levels` chart of a level status and the estimate the reply shows: the last day's prices under them. */
 export function levelsChartInput(m: Market, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
   const to = st.ts;
-  const from = to - 86_400_000;
+  const from = to - DAY;
   const input: LevelsChartInput = {
     asset: st.asset,
     price: st.price ?? 0,

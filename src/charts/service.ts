@@ -11,6 +11,7 @@ import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DEFAULT_SIZE, renderLevelsChart, renderLiqsChart } from './render.js';
+import { MINUTE } from '../core/time.js';
 
 export interface ChartServiceOptions {
   /** Charts rendered at the same time, bot-wide (default 2: the machine has other work). */
@@ -23,8 +24,6 @@ export interface ChartServiceOptions {
   renderLiqs?: (input: LiqsChartInput) => Promise<{ png: Uint8Array }>;
   renderLevels?: (input: LevelsChartInput) => Promise<{ png: Uint8Array }>;
 }
-
-const MINUTE = 60_000;
 
 /** The levels a chart shows, as part of its cache key: a level added or broken this minute redraws it. */
 const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(levels.map((l) => [l.level, l.label, l.role, l.state]));

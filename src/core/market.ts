@@ -17,7 +17,7 @@ import { isSampled, venueKey } from './venues.js';
 import { FeedBoard, type Gap } from './coverage.js';
 import { HourlyTotals } from './hourly-totals.js';
 import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary } from './summary.js';
-import { DAY, dayStart, HOUR } from './time.js';
+import { DAY, dayStart, HOUR, MINUTE } from './time.js';
 
 /** The settings the engine needs (a structural subset of the validated config). */
 export interface MarketSettings {
@@ -121,11 +121,11 @@ export class Market {
     });
     this.cascades = new CascadeDetector(
       {
-        windowMs: s.cascades.windowMinutes * 60_000,
+        windowMs: s.cascades.windowMinutes * MINUTE,
         endFraction: s.cascades.endFraction,
-        quietMs: s.cascades.quietMinutes * 60_000,
+        quietMs: s.cascades.quietMinutes * MINUTE,
         updateGrowth: s.cascades.updateGrowth,
-        updateMinMs: s.cascades.updateMinMinutes * 60_000,
+        updateMinMs: s.cascades.updateMinMinutes * MINUTE,
         minLiquidations: s.cascades.minLiquidations,
         sampledPrintWeight: s.cascades.sampledPrintWeight,
         maxSingleShare: s.cascades.maxSingleShare,
@@ -135,7 +135,7 @@ export class Market {
     );
     const f = s.flush;
     this.flushes = new FlushDetector(
-      { windowMs: f.windowMinutes * 60_000, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * 60_000, leaders: f.leaders },
+      { windowMs: f.windowMinutes * MINUTE, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * MINUTE, leaders: f.leaders },
       () => f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))]),
     );
   }
@@ -167,14 +167,14 @@ export class Market {
     let t: number;
     if (seenNormal > 0) {
       // A normal measured on the venues the bot sees decides (above the absolute floor, scaled the same way).
-      t = Math.max(c.absoluteFloorUsd * this.coverageShare(seen), (c.multiplier * seenNormal * c.windowMinutes * 60_000) / DAY);
+      t = Math.max(c.absoluteFloorUsd * this.coverageShare(seen), (c.multiplier * seenNormal * c.windowMinutes * MINUTE) / DAY);
     } else {
       // A market-wide normal and the floors are for the configured venues; a bot that sees a different set
       // (fewer, or sampled ones) scales them by what it sees against what it was configured for.
       const scale = seen.length ? Math.min(1, this.coverageShare(seen) / this.coverageShare(this.settings.exchanges)) : 1;
       const floor = Math.max(c.absoluteFloorUsd, c.floorsUsd[asset] ?? c.floorsUsd.default ?? 0);
       const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
-      t = scale * Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * 60_000) / DAY);
+      t = scale * Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * MINUTE) / DAY);
     }
     this.thresholdCache.set(key, { day, usd: t });
     return t;
@@ -183,7 +183,7 @@ export class Market {
   private normalFor(asset: string, side: PositionSide, now: number): { normalUsd?: number } {
     const c = this.settings.cascades;
     const daily = this.history.normalDaily(asset, side, dayStart(now), c.historyDays, c.minHistoryDays);
-    return daily > 0 ? { normalUsd: (daily * c.windowMinutes * 60_000) / DAY } : {};
+    return daily > 0 ? { normalUsd: (daily * c.windowMinutes * MINUTE) / DAY } : {};
   }
 
   private change1h(asset: string, now: number): { change1hPct?: number } {
@@ -393,7 +393,7 @@ export class Market {
       flushId: f.id,
       side: f.side,
       startedAt: f.startedAt,
-      windowMs: this.settings.flush.windowMinutes * 60_000,
+      windowMs: this.settings.flush.windowMinutes * MINUTE,
       usd: f.usd,
       assetCount: f.assetCount,
       leaders: f.leaders,
@@ -419,7 +419,7 @@ export class Market {
         key: `cascade:${c.id}:start`,
         ...base,
         windowUsd: ev.windowUsd,
-        windowMs: this.settings.cascades.windowMinutes * 60_000,
+        windowMs: this.settings.cascades.windowMinutes * MINUTE,
         thresholdUsd: c.threshold,
         ...this.normalFor(c.asset, c.side, now),
         ...this.change1h(c.asset, now),
