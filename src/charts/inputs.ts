@@ -4,7 +4,7 @@
  * sees the engine, and a chart never computes a summary or an estimate the reply already has.
  */
 import type { LevelStatus, LiquidationSummary } from '../core/summary.js';
-import type { Market } from '../core/market.js';
+import type { MarketView } from '../core/market-view.js';
 import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
@@ -25,7 +25,7 @@ function chartLevel(v: LevelView): ChartLevel {
 }
 
 /** The `/liqs` chart of a summary: its window, totals, cascades and coverage, with the chat's levels drawn in. */
-export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string): LiqsChartInput {
+export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: string): LiqsChartInput {
   const { asset, window, from, to } = s;
   const step = barMs(s.windowMs);
   const start = Math.floor(from / step) * step;
@@ -51,7 +51,7 @@ export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string):
 }
 
 /** The `/levels` chart of a level status and the estimate the reply shows: the last day's prices under them. */
-export function levelsChartInput(m: Market, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
+export function levelsChartInput(m: MarketView, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
   const to = st.ts;
   const from = to - DAY;
   const input: LevelsChartInput = {
