@@ -9,6 +9,7 @@ import type { Measure } from './engine.js';
 import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
 import type { ChartLevel, PricePoint } from './types.js';
+import type { LiqBin } from '../core/liqmap.js';
 
 export interface Rect {
   left: number;
@@ -19,8 +20,6 @@ export interface Rect {
 
 /** A graphic element as ECharts takes it (rect, line, polyline, text, polygon). */
 export type Shape = Record<string, unknown> & { type: string };
-
-export type LiqMap = { low: number; high: number; side: 'long' | 'short'; usd: number }[];
 
 /** Collects grids, axes, series and free shapes, and hands them to ECharts as one option. */
 export class Scene {
@@ -443,7 +442,7 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
 }
 
 /** Estimated liquidation clusters as horizontal bars beside the price panel, clearly marked as an estimate. */
-export function drawLiqMap(scene: Scene, map: LiqMap, area: Rect, yScale: Scale): void {
+export function drawLiqMap(scene: Scene, map: readonly LiqBin[], area: Rect, yScale: Scale): void {
   const { f } = scene;
   scene.draw(rect(area, COLORS.panel, 0));
   // Two short lines above the panel, so the word "estimate" is never cut off.

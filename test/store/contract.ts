@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../src/core/events.js';
 import { StoreError } from '../../src/store/errors.js';
-import type { LevelDef, LevelState, Store, Subscription } from '../../src/store/store.js';
+import type { Level, LevelTrack } from '../../src/core/levels.js';
+import type { Store, Subscription } from '../../src/store/store.js';
 import {
   DAY, T0, bruteForceDailyTotals, candle, closeTotals, entry, eventKey, funding, liq, oi, rawEventArb, tick, vendorTotal,
 } from './fixtures.js';
@@ -202,7 +203,7 @@ export function storeContract(name: string, open: () => Store): void {
     });
 
     describe('levels', () => {
-      const level = (over: Partial<LevelDef> = {}): LevelDef => ({ id: 'eth-3000', asset: 'ETH', level: 3_000, source: 'config', createdAt: T0, ...over });
+      const level = (over: Partial<Level> = {}): Level => ({ id: 'eth-3000', asset: 'ETH', level: 3_000, source: 'config', createdAt: T0, ...over });
 
       it('puts, lists in creation order, replaces by id and removes levels', () => {
         const store = fresh();
@@ -222,10 +223,10 @@ export function storeContract(name: string, open: () => Store): void {
       it('saves and loads level states, replacing by id; removing a level removes its state', () => {
         const store = fresh();
         store.putLevel(level());
-        const holding: LevelState = { id: 'eth-3000', position: 'above', state: 'holding', changedAt: T0 };
-        const other: LevelState = { id: 'btc-100k', state: 'holding', changedAt: T0 };
+        const holding: LevelTrack = { id: 'eth-3000', position: 'above', state: 'holding', changedAt: T0 };
+        const other: LevelTrack = { id: 'btc-100k', state: 'holding', changedAt: T0 };
         store.saveLevelStates([holding, other]);
-        const broken: LevelState = { id: 'eth-3000', position: 'below', state: 'broken', changedAt: T0 + 60_000, lastBreak: { ts: T0 + 60_000, direction: 'down', price: 2_990 } };
+        const broken: LevelTrack = { id: 'eth-3000', position: 'below', state: 'broken', changedAt: T0 + 60_000, lastBreak: { ts: T0 + 60_000, direction: 'down', price: 2_990 } };
         store.saveLevelStates([broken]);
         expect(store.loadLevelStates()).toStrictEqual([other, broken]);
         store.removeLevel('eth-3000');
