@@ -204,7 +204,6 @@ export function priceRange(prices: PricePoint[], levels: ChartLevel[], fallback:
   return priceAxis(values.length ? values : fallback, levelValues, ticks);
 }
 
-/** Axis label for a price tick: $2,400; $212.5. */
 /** The horizontal layout both charts share: axis labels | plot | (liquidation map) | gutter | tag column. */
 export interface Columns {
   plotLeft: number;
@@ -226,6 +225,7 @@ export function columns(scene: Scene, axisLabelWidth: number, tagWidth: number, 
   return { plotLeft: px(24) + axisLabelWidth + px(10), plotRight: lineEnd - (mapWidth ? mapWidth + px(8) : 0), lineEnd, tagLeft, tagWidth: tw, mapWidth };
 }
 
+/** Axis label for a price tick: $2,400; $212.5. */
 export function priceTick(v: number): string {
   return price(Math.round(v * 1e8) / 1e8);
 }
