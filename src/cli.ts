@@ -43,10 +43,11 @@ Usage:
   liqbot import FILE                         load an event file into the store (idempotent)
   liqbot record [--out FILE]                 write the live normalized stream as an event file
   liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
+  liqbot migrate                             bring the database schema up to date (LIQBOT_DATABASE_URL, else the SQLite file)
 
 ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
 
-const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'help'];
+const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'migrate', 'help'];
 
 /** A mistake on the command line: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -345,6 +346,11 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdDemo();
       case 'import':
         return await cmdImport(rest);
+      case 'migrate': {
+        const [{ env }, { migrateDatabase }] = await Promise.all([import('./env.js'), import('./store/migrate.js')]);
+        console.log(await migrateDatabase(env()));
+        return 0;
+      }
       case 'start':
       case 'record':
       case 'register': {

@@ -275,6 +275,12 @@ export function estimateLiqMap(src: LiqMapSource, asset: string, at: number, opt
       if (entry === undefined) continue;
       firstEntry ??= entry;
       open(books, entry, delta, bands, o.maintenance);
+      // The bar's close came after its (midpoint) entry: a 100× position whose liquidation lies between the
+      // two was liquidated in that same bar, so it is not carried on past a price that already took it.
+      if (bar) {
+        books.long.tradeThrough(bar.close);
+        books.short.tradeThrough(bar.close);
+      }
       addedUsd += delta;
       if (assumed) assumedEntryUsd += delta;
     } else if (delta < 0 && ch.beforeUsd > 0) {
