@@ -25,6 +25,7 @@ import { loadFile, runFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines } from './replies/backtest.js';
 import type { Candle } from './core/events.js';
+import { DAY } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
 
@@ -215,7 +216,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
   const map = estimateLiqMap(run.market, parsed.value, to);
-  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, 86_400_000, to), map), color()));
+  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, DAY, to), map), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
