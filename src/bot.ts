@@ -6,16 +6,18 @@
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
 import { implausible, type Implausible, type MarketEvent } from './core/events.js';
-import { DAY } from './core/history.js';
-import { Market, type Gap } from './core/market.js';
+import { DAY } from './core/time.js';
+import { Market } from './core/market.js';
+import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
-import type { LevelDef, LevelState, Store } from './store/store.js';
+import type { Level, LevelTrack } from './core/levels.js';
+import type { Store } from './store/store.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
-import { alertReply } from './core/replies.js';
-import type { Reply } from './core/reply.js';
+import { alertReply } from './replies/alerts.js';
+import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
 import { logger } from './log.js';
 
@@ -68,7 +70,7 @@ export class LiqBot implements Services {
   /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
   private retryAtLength = 0;
   /** Level changes the store refused, written with the next batch. */
-  private readonly heldLevels = { added: new Map<string, LevelDef>(), removed: new Set<string>(), tracks: new Map<string, LevelState>() };
+  private readonly heldLevels = { added: new Map<string, Level>(), removed: new Set<string>(), tracks: new Map<string, LevelTrack>() };
   private readonly skewMs: number | undefined;
   private readonly rejectLogged = new Set<Implausible>();
   private readonly replies = new Map<string, Reply>();

@@ -10,16 +10,22 @@ import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { parseAsset } from './core/parse.js';
 import { levelKey } from './core/levels.js';
-import { leverageSnapshot, oiReply } from './core/leverage-view.js';
-import { estimateLiqMap, liqmapComparison } from './core/liqmap.js';
-import { alertReply, levelsReply, marketReply, summaryReply } from './core/replies.js';
-import { lineText } from './core/reply.js';
-import { stamp } from './core/money.js';
+import { leverageSnapshot } from './core/leverage-figures.js';
+import { oiReply } from './replies/leverage.js';
+import { estimateLiqMap } from './core/liqmap.js';
+import { liqmapComparison } from './replies/liqmap.js';
+import { alertReply } from './replies/alerts.js';
+import { levelsReply } from './replies/levels.js';
+import { marketReply, summaryReply } from './replies/summary.js';
+import { lineText } from './replies/reply.js';
+import { stamp } from './replies/format.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile } from './offline.js';
-import { backtest, levelsOf, statsLines } from './core/backtest.js';
+import { backtest, levelsOf } from './core/backtest.js';
+import { statsLines } from './replies/backtest.js';
 import type { Candle } from './core/events.js';
+import { DAY } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
 
@@ -29,6 +35,8 @@ Usage:
   liqbot start [--replay FILE] [--speed N] [--db FILE]
                                              run the bot (live feeds; chat adapters whose tokens are in .env);
                                              --replay rehearses a recorded day in its own database (data/rehearsal)
+  liqbot start --role ingest [--replay FILE] [--speed N]
+                                             scale-out: publish live feeds (or a recorded day) to NATS (LIQBOT_NATS_URL)
   liqbot demo                                replay the bundled synthetic market day and show the replies
   liqbot replay FILE [--json] [--config FILE] [--stats]   (--stats: per level, alerts and whipsaws; cascades)
   liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
@@ -37,10 +45,11 @@ Usage:
   liqbot import FILE                         load an event file into the store (idempotent)
   liqbot record [--out FILE]                 write the live normalized stream as an event file
   liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
+  liqbot migrate                             bring the database schema up to date (LIQBOT_DATABASE_URL, else the SQLite file)
 
 ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
 
-const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'help'];
+const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'migrate', 'help'];
 
 /** A mistake on the command line: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -207,7 +216,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
   const map = estimateLiqMap(run.market, parsed.value, to);
-  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, 86_400_000, to), map), color()));
+  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, DAY, to), map), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
@@ -339,6 +348,11 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdDemo();
       case 'import':
         return await cmdImport(rest);
+      case 'migrate': {
+        const [{ env }, { migrateDatabase }] = await Promise.all([import('./env.js'), import('./store/migrate.js')]);
+        console.log(await migrateDatabase(env()));
+        return 0;
+      }
       case 'start':
       case 'record':
       case 'register': {
@@ -366,7 +380,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`liqbot: ${err.message}`);
       return 2;
     }
-    if ((err as Error).name === 'StoreError') {
+    if ((err as Error).name === 'StoreError' || (err as Error).name === 'BusError') {
       console.error(`liqbot: ${(err as Error).message}`);
       return 1;
     }

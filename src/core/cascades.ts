@@ -9,6 +9,18 @@ import { isSampled } from './venues.js';
 
 const SLICE_MS = 10_000;
 
+/** A cascade as replies and the map remember it: finished (with `endedAt`) or still running. */
+export interface CascadeRecord {
+  id: string;
+  asset: string;
+  side: PositionSide;
+  startedAt: number;
+  endedAt?: number;
+  usd: number;
+  priceStart?: number;
+  extreme?: number;
+}
+
 export interface CascadeRules {
   windowMs: number;
   endFraction: number;
@@ -194,10 +206,6 @@ export class CascadeDetector {
 
   runningFor(asset: string, side: PositionSide): Cascade | undefined {
     return this.active.get(`${asset}|${side}`);
-  }
-
-  windowSum(asset: string, side: PositionSide): number {
-    return this.windows.get(`${asset}|${side}`)?.sum ?? 0;
   }
 
   /** Count one liquidation; returns a start or update when it triggers one. */

@@ -5,8 +5,10 @@
  * volatility (a multiple of its ATR, a percentage as the floor), never a wick; a level price keeps crossing
  * chops: it is said once, then quiet until a decisive close.
  */
-import type { LevelValue } from './alerts.js';
 import type { ClosedCandle } from './prices.js';
+
+/** A level: one price, or a zone [low, high]. */
+export type LevelValue = number | [number, number];
 
 export type Role = 'support' | 'resistance' | 'inside';
 export type BaseState = 'holding' | 'broken' | 'reclaimed';
@@ -141,10 +143,6 @@ export class LevelBook {
 
   track(id: string): LevelTrack | undefined {
     return this.tracks.get(id);
-  }
-
-  tracksSnapshot(): LevelTrack[] {
-    return [...this.tracks.values()].map((t) => ({ ...t }));
   }
 
   /** The asset's average true range on the levels' timeframe (Wilder's), once it has a few candles. */

@@ -6,21 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  clusterText,
-  compareWithCascade,
-  comparisonLines,
-  estimateLiqMap,
-  levelClusterLines,
-  levelsOnClusters,
-  liqClusters,
-  liqMapChart,
-  liqmapComparison,
-  niceStep,
-  type LiqMap,
-} from '../../src/core/liqmap.js';
+import { clusterText, comparisonLines, levelClusterLines, liqmapComparison } from '../../src/replies/liqmap.js';
+import { compareWithCascade, estimateLiqMap, levelsOnClusters, liqClusters, liqMapChart, niceStep, type LiqMap } from '../../src/core/liqmap.js';
 import { Market } from '../../src/core/market.js';
-import { lineText } from '../../src/core/reply.js';
+import { lineText } from '../../src/replies/reply.js';
 import { HOUR, replayTruth, truthConfig, truthDay } from './days.js';
 
 const START = Date.UTC(2026, 2, 2);
