@@ -83,7 +83,7 @@ describe('/liqs', () => {
     const embed = cb.data.embeds[0];
     expect(embed.title).toBe('ETH liquidations · 24h');
     expect(embed.color).toBe(RED);
-    expect(embed.description).toContain('**$506M** liquidated in 24h');
+    expect(embed.description).toContain('**$617M** liquidated in 24h');
     expect(embed.fields.map((f: { name: string }) => f.name)).toEqual(['By exchange', 'Open interest & funding', 'Largest']);
     // "OKX*" marks a sampled venue: the star is escaped, not read as italics.
     expect(embed.fields[0].value).toContain('**OKX\\***');
