@@ -69,11 +69,11 @@ export const alerts: CommandDef = {
     },
   ],
   run(ctx, args): Reply {
-    const { store, market } = ctx.services;
+    const { market } = ctx.services;
     const sub = current(ctx);
     const save = (changed: string) => {
       sub.updatedAt = ctx.now;
-      store.putSubscription(sub);
+      ctx.services.apply({ kind: 'subscription.put', subscription: sub });
       return statusReply(sub, changed);
     };
     switch (args.sub ?? 'status') {

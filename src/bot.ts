@@ -11,7 +11,9 @@ import { Market, type Gap } from './core/market.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
-import type { LevelDef, LevelState, Store } from './store/store.js';
+import type { Store } from './store/store.js';
+import type { StateChange } from './state/changes.js';
+import { StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
 import { alertReply } from './core/replies.js';
@@ -67,8 +69,8 @@ export class LiqBot implements Services {
   private batch: MarketEvent[] = [];
   /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
   private retryAtLength = 0;
-  /** Level changes the store refused, written with the next batch. */
-  private readonly heldLevels = { added: new Map<string, LevelDef>(), removed: new Set<string>(), tracks: new Map<string, LevelState>() };
+  /** The one write path for levels and chat settings (held in memory while the store refuses them). */
+  readonly state: StateWriter;
   private readonly skewMs: number | undefined;
   private readonly rejectLogged = new Set<Implausible>();
   private readonly replies = new Map<string, Reply>();
@@ -83,10 +85,11 @@ export class LiqBot implements Services {
     this.skewMs = opts.clockSkewMs === false ? undefined : (opts.clockSkewMs ?? 5 * 60_000);
     this.market = new Market(opts.config);
     this.faults = opts.outbox?.faults ?? new StoreFaults();
+    this.state = new StateWriter({ store: opts.store, market: this.market, faults: this.faults });
     // Every failed store operation, the outbox's included (what /metrics and /healthz have read so far).
     Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults });
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults, state: this.state });
   }
 
   /** The store's state (failing kinds, file problems, held and lost data) and the implausible events dropped. */
@@ -217,42 +220,19 @@ export class LiqBot implements Services {
     this.outbox.publish(alerts);
   }
 
-  /** Level changes since the last call, with any the store refused before, written together. */
-  private persistChanges(): void {
-    const c = this.market.drainChanges();
-    const held = this.heldLevels;
-    for (const l of c.added) {
-      held.added.set(l.id, l);
-      held.removed.delete(l.id);
-    }
-    for (const id of c.removed) {
-      held.added.delete(id);
-      held.tracks.delete(id);
-      held.removed.add(id);
-    }
-    for (const t of c.tracks) held.tracks.set(t.id, t);
-    if (held.added.size === 0 && held.removed.size === 0 && held.tracks.size === 0) return;
-    const done = this.attempt('saveLevels', () => {
-      for (const l of held.added.values()) this.store.putLevel(l);
-      for (const id of held.removed) this.store.removeLevel(id);
-      if (held.tracks.size) this.store.saveLevelStates([...held.tracks.values()]);
-    });
-    // Each write replaces by id, so writing them all again after a partial failure is harmless.
-    if (done.ok) {
-      held.added.clear();
-      held.removed.clear();
-      held.tracks.clear();
-    }
+  /** A change of a level or of a chat's settings (a command's, a chat platform's): see StateWriter. */
+  apply(change: StateChange): void {
+    this.state.apply(change);
   }
 
   /**
-   * Write the pending event batch and level changes to the store, retry alerts the store refused, and check the
+   * Write the pending event batch and changes of state to the store, retry alerts the store refused, and check the
    * database file is still the one opened. The live bot calls it every 2 s; it never throws.
    */
   flush(): void {
     const file = this.attempt('checkFile', () => this.store.fileProblem?.());
     if (file.ok) this.faults.setFileProblem(file.value);
-    this.persistChanges();
+    this.state.flush();
     this.outbox.retryHeld();
     if (this.batch.length === 0) return;
     const batch = this.batch;

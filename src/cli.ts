@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { parseAsset } from './core/parse.js';
-import { levelKey } from './core/levels.js';
+import { levelId } from './core/levels.js';
 import { leverageSnapshot, oiReply } from './core/leverage-view.js';
 import { estimateLiqMap, liqmapComparison } from './core/liqmap.js';
 import { alertReply, levelsReply, marketReply, summaryReply } from './core/replies.js';
@@ -300,7 +300,7 @@ async function cmdImport(argv: string[]): Promise<number> {
       seen++;
       if (e.type === 'level') {
         // Levels become the store's levels (global, or the chat's own), like ones set with /level add.
-        const id = `${e.chat ? `${e.chat}:` : ''}${levelKey(e.asset, e.level)}`;
+        const id = levelId(e.asset, e.level, e.chat);
         if (!levels.has(id)) {
           levels.add(id);
           added++;

@@ -6,6 +6,8 @@ import type { Config } from '../config/schema.js';
 import type { LevelStatus, LiquidationSummary, Market } from './core/market.js';
 import type { LiqMap } from './core/liqmap.js';
 import type { ReplyImage } from './core/reply.js';
+import type { StateChange } from './state/changes.js';
+import { StateWriter } from './state/writer.js';
 import type { Store } from './store/store.js';
 
 /** Charts of what a command already computed (never computed again for the chart), rendered lazily. */
@@ -23,4 +25,12 @@ export interface Services {
   readonly charts?: ChartService;
   /** The bot's clock: wall time live, the recording's time in rehearsal (`--replay`). */
   now(): number;
+  /** Change a level or a chat's settings: the engine and the store, through the one write path (StateWriter). */
+  apply(change: StateChange): void;
+}
+
+/** Services over a market and a store, with their own write path (the offline CLI, tests); the live bot is LiqBot. */
+export function createServices(parts: Omit<Services, 'apply'>): Services {
+  const state = new StateWriter({ store: parts.store, market: parts.market });
+  return { ...parts, apply: (change) => state.apply(change) };
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../src/adapters/contract.js';
 import { LiqBot } from '../src/bot.js';
 import type { MarketEvent } from '../src/core/events.js';
+import { levelId } from '../src/core/levels.js';
 import { replyText, type Reply } from '../src/core/reply.js';
 import { newReport, readEventFile } from '../src/io/event-file.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
@@ -49,8 +50,7 @@ describe('a restart', () => {
       clock = Math.max(clock, e.ts);
       if (e.type === 'level') {
         // A chat's admin had added the community's levels.
-        bot1.market.addLevel({ id: `${e.asset}@${JSON.stringify(e.level)}`, asset: e.asset, level: e.level, ...(e.label ? { label: e.label } : {}), source: 'chat', createdAt: e.ts });
-        store1.putLevel({ id: `${e.asset}@${JSON.stringify(e.level)}`, asset: e.asset, level: e.level, ...(e.label ? { label: e.label } : {}), source: 'chat', createdAt: e.ts });
+        bot1.apply({ kind: 'level.put', level: { id: levelId(e.asset, e.level), asset: e.asset, level: e.level, ...(e.label ? { label: e.label } : {}), source: 'chat', createdAt: e.ts } });
         continue;
       }
       bot1.ingest(e);
@@ -116,8 +116,7 @@ describe('a restart in the middle of chop around a level', () => {
         clock = Math.max(clock, e.ts);
         if (e.type === 'level') {
           const level = { id: 'ETH@3000', asset: e.asset, level: e.level, source: 'chat' as const, createdAt: e.ts };
-          bot.market.addLevel(level);
-          store.putLevel(level);
+          bot.apply({ kind: 'level.put', level });
           continue;
         }
         bot.ingest(e);

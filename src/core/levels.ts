@@ -79,6 +79,11 @@ export function levelKey(asset: string, v: LevelValue): string {
   return typeof v === 'number' ? `${asset}@${v}` : `${asset}@${v[0]}-${v[1]}`;
 }
 
+/** A level's id, spelled one way: its key (`ETH@2350`), prefixed by the chat that owns it (`telegram:-100…:ETH@2350`). */
+export function levelId(asset: string, v: LevelValue, chat?: string): string {
+  return chat === undefined ? levelKey(asset, v) : `${chat}:${levelKey(asset, v)}`;
+}
+
 export function roleAt(v: LevelValue, price: number): Role {
   const [lo, hi] = bounds(v);
   return price > hi ? 'support' : price < lo ? 'resistance' : 'inside';

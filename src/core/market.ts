@@ -9,7 +9,7 @@ import { CascadeDetector, type Cascade, type CascadeEvent } from './cascades.js'
 import { FlushDetector, type FlushStart } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
 import { DAY, LiquidationHistory } from './history.js';
-import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack, type LevelView } from './levels.js';
+import { LevelBook, bounds, levelId, type Level, type LevelBreakEvent, type LevelTrack, type LevelView } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
 import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
@@ -323,7 +323,7 @@ export class Market {
         break;
       case 'level':
         this.addLevel({
-          id: `${e.chat ? `${e.chat}:` : ''}${levelKey(e.asset, e.level)}`,
+          id: levelId(e.asset, e.level, e.chat),
           asset: e.asset,
           level: e.level,
           ...(e.label !== undefined ? { label: e.label } : {}),

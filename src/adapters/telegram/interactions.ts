@@ -143,21 +143,14 @@ export class Interactions {
   }
 }
 
-/**
- * A group became a supergroup and got a new chat id: its alerts follow it. (Its own levels stay under the old
- * key; moving them belongs with the store and market, not here.)
- */
+/** A group became a supergroup and got a new chat id: its alerts and its own levels follow it (one state change). */
 export function followMigration(services: Services, from: number | string, to: number): void {
-  const oldKey = `${CHAT_PREFIX}${from}`;
-  const newKey = `${CHAT_PREFIX}${to}`;
+  const change = { kind: 'chat.move', from: `${CHAT_PREFIX}${from}`, to: `${CHAT_PREFIX}${to}`, at: services.now() } as const;
   try {
-    const sub = services.store.getSubscription(oldKey);
-    if (!sub || services.store.getSubscription(newKey)) return;
-    services.store.putSubscription({ ...sub, chat: newKey, updatedAt: services.now() });
-    services.store.deleteSubscription(oldKey);
-    log.info({ from: oldKey, to: newKey }, 'group upgraded to a supergroup: its alerts moved with it');
+    services.apply(change);
+    log.info({ from: change.from, to: change.to }, 'group upgraded to a supergroup: its alerts and levels moved with it');
   } catch (err) {
-    log.error({ err, from: oldKey, to: newKey }, 'could not move the alerts of an upgraded group');
+    log.error({ err, from: change.from, to: change.to }, 'could not move the alerts and levels of an upgraded group');
   }
 }
 
