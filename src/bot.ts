@@ -69,6 +69,8 @@ export class LiqBot implements Services {
   private batch: MarketEvent[] = [];
   /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
   private retryAtLength = 0;
+  /** Told every command's duration (ms): /metrics' histogram. */
+  readonly commandTimings = new Set<(command: string, ms: number) => void>();
   /** The one write path for levels and chat settings (held in memory while the store refuses them). */
   readonly state: StateWriter;
   private readonly skewMs: number | undefined;

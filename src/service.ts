@@ -27,6 +27,8 @@ export interface Services {
   now(): number;
   /** Change a level or a chat's settings: the engine and the store, through the one write path (StateWriter). */
   apply(change: StateChange): void;
+  /** Told every command's duration (ms), for metrics (the ops server adds a histogram); the bot's own. */
+  readonly commandTimings?: Set<(command: string, ms: number) => void>;
 }
 
 /** Services over a market and a store, with their own write path (the offline CLI, tests); the live bot is LiqBot. */

@@ -30,7 +30,7 @@ const caller = (services: Services, user: string, chat = 'telegram:-900', now = 
   services,
 });
 const say = async (c: Caller, line = '/help') => {
-  const r = await dispatchLine(line, c, { isAdmin: false });
+  const r = await dispatchLine(line, c, { isAdmin: () => false });
   return r === undefined ? 'SILENT' : replyText(r);
 };
 

@@ -22,7 +22,8 @@ import { ALL_COMMANDS } from '../../../commands/index.js';
 import type { CommandDef, OptionSpec } from '../../../commands/types.js';
 import { logger } from '../../log.js';
 import { DiscordApiError, translateError } from './errors.js';
-import { defaultMemberPermissions, hasAdminParts } from './permissions.js';
+import { adminParts } from '../../../commands/index.js';
+import { defaultMemberPermissions } from './permissions.js';
 
 const log = logger('discord');
 
@@ -74,7 +75,8 @@ export function slashCommand(cmd: CommandDef): RESTPostAPIChatInputApplicationCo
     options,
     default_member_permissions: defaultMemberPermissions(cmd),
     // Settings belong to a server: commands that change them are not offered in DMs.
-    contexts: hasAdminParts(cmd) ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM],
+    // Commands that change a server's settings make sense only in a server.
+    contexts: adminParts(cmd) !== 'none' ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM],
     integration_types: [ApplicationIntegrationType.GuildInstall],
   };
 }
