@@ -21,7 +21,7 @@ import {
 import { ALL_COMMANDS } from '../../../commands/index.js';
 import type { CommandDef, OptionSpec } from '../../../commands/types.js';
 import { logger } from '../../log.js';
-import { DiscordApiError, translateError } from './errors.js';
+import { discordError, translateError } from './errors.js';
 import { adminParts } from '../../../commands/index.js';
 import { defaultMemberPermissions } from './permissions.js';
 
@@ -122,7 +122,7 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
   } catch (err) {
     const e = translateError(err, opts.guildId ? `registering commands to server ${opts.guildId}` : 'registering commands');
     if (opts.guildId && e.details.code === 50001) {
-      throw new DiscordApiError(`${e.message}. Invite the bot to that server first (docs/discord.md has the invite URL), or unset DISCORD_GUILD_ID.`, 'unauthorized', e.details, { cause: err });
+      throw discordError(`${e.message}. Invite the bot to that server first (docs/discord.md has the invite URL), or unset DISCORD_GUILD_ID.`, 'unauthorized', e.details, err);
     }
     throw e;
   } finally {

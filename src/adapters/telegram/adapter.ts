@@ -19,7 +19,8 @@ import type { Clock } from '../../alerts/pacing.js';
 import type { Services } from '../../service.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { chatIdOf, threadIdOf } from './context.js';
-import { deliveryFailure, TelegramApiError, translateError } from './errors.js';
+import { ChatApiError, deliveryFailure } from '../errors.js';
+import { translateError } from './errors.js';
 import { followMigration, Interactions } from './interactions.js';
 import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
@@ -172,7 +173,7 @@ class TelegramBot implements TelegramAdapter {
         try {
           return { ok: true, messageRef: formatRef(await this.sender.edit(ref, reply, 'alert')) };
         } catch (err) {
-          if (!(err instanceof TelegramApiError && err.kind === 'edit_target_gone')) throw err;
+          if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
           log.info({ chat: to.chat }, 'the message to update is gone; posting a new one');
         }
       } else if (editRef !== undefined) log.warn({ chat: to.chat, editRef }, 'not a message of this chat; posting a new one');

@@ -10,7 +10,8 @@ import { replyText, type Reply } from '../../core/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { answerTo, askerOf, commandIn, pressedMessage, toCaller, topicOf, CHAT_PREFIX } from './context.js';
-import { TelegramApiError, translateError } from './errors.js';
+import { type ChatApiError } from '../errors.js';
+import { translateError } from './errors.js';
 import { DETAILS_PREFIX } from './render.js';
 import type { ChatAdmins } from './permissions.js';
 import type { Destination, MessageRef, TelegramSender } from './sender.js';
@@ -122,7 +123,7 @@ export class Interactions {
     }
   }
 
-  private failed(chatId: number | string, e: TelegramApiError): void {
+  private failed(chatId: number | string, e: ChatApiError): void {
     if (e.kind === 'stopped') return;
     if (e.permanent) log.info({ chat: chatId, error: e.message }, 'cannot answer in this chat (bot removed, blocked or muted)');
     else log.warn({ err: e, chat: chatId }, 'could not answer a command');
