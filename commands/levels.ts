@@ -1,8 +1,8 @@
 /** `/levels <asset>`: price, every level with role, distance and state, and how the structure reads. */
 import { parseAsset } from '../src/core/parse.js';
-import { levelsReply } from '../src/core/replies.js';
+import { levelsReply } from '../src/replies/levels.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
-import { errorReply } from '../src/core/reply.js';
+import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
 export const levels: CommandDef = {

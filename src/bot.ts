@@ -6,8 +6,9 @@
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
 import { implausible, type Implausible, type MarketEvent } from './core/events.js';
-import { DAY } from './core/history.js';
-import { Market, type Gap } from './core/market.js';
+import { DAY } from './core/time.js';
+import { Market } from './core/market.js';
+import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
@@ -16,8 +17,8 @@ import type { StateChange } from './state/changes.js';
 import { StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
-import { alertReply } from './core/replies.js';
-import type { Reply } from './core/reply.js';
+import { alertReply } from './replies/alerts.js';
+import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
 import { logger } from './log.js';
 

@@ -3,9 +3,10 @@
  * settings, and (optionally) charts. Built once by main.ts or the CLI; commands never build their own.
  */
 import type { Config } from '../config/schema.js';
-import type { LevelStatus, LiquidationSummary, Market } from './core/market.js';
+import type { LevelStatus, LiquidationSummary } from './core/summary.js';
+import type { Market } from './core/market.js';
 import type { LiqMap } from './core/liqmap.js';
-import type { ReplyImage } from './core/reply.js';
+import type { ReplyImage } from './replies/reply.js';
 import type { StateChange } from './state/changes.js';
 import { StateWriter } from './state/writer.js';
 import type { Store } from './store/store.js';

@@ -3,7 +3,8 @@
  * inputs (plain data), adding only the series a chart draws (bars, prices, open interest). The renderer never
  * sees the engine, and a chart never computes a summary or an estimate the reply already has.
  */
-import type { LevelStatus, LiquidationSummary, Market } from '../core/market.js';
+import type { LevelStatus, LiquidationSummary } from '../core/summary.js';
+import type { Market } from '../core/market.js';
 import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';

@@ -6,7 +6,7 @@
  */
 import Bottleneck from 'bottleneck';
 import type { Market } from '../core/market.js';
-import type { ReplyImage } from '../core/reply.js';
+import type { ReplyImage } from '../replies/reply.js';
 import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';

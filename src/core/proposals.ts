@@ -4,7 +4,7 @@
  * the same rules hold in a test, in one process and in several: a proposal is a record, a vote replaces the
  * member's previous vote, and every transition says why it was refused.
  */
-import type { LevelValue } from './alerts.js';
+import type { LevelValue } from './levels.js';
 
 export type Vote = 'up' | 'down';
 export type ProposalStatus = 'open' | 'adopted' | 'rejected' | 'expired';

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminParts, ALL_COMMANDS, dispatchLine, findCommand, internalErrorReply, type Caller } from '../../commands/index.js';
 import { loadConfig } from '../../config/load.js';
-import { replyText } from '../../src/core/reply.js';
+import { replyText } from '../../src/replies/reply.js';
 import type { Market } from '../../src/core/market.js';
 import { runFile } from '../../src/offline.js';
 import { createServices, type Services } from '../../src/service.js';

@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import { adminParts, dispatch, dispatchLine, findCommand, internalErrorReply, needsAdmin } from '../../../commands/index.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from '../../../commands/types.js';
-import { errorReply, type Reply } from '../../core/reply.js';
+import { errorReply, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { toArgs, toCaller } from './context.js';

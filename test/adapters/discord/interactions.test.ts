@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordAdapter } from '../../../src/adapters/discord/adapter.js';
-import type { ReplyImage } from '../../../src/core/reply.js';
+import type { ReplyImage } from '../../../src/replies/reply.js';
 import type { Services } from '../../../src/service.js';
 import {
   PERM,
