@@ -138,7 +138,7 @@ async function start(argv: string[]): Promise<number> {
     await prompt.start();
     adapters.terminal = wrap(prompt);
     health.set('chat:terminal', 'ok');
-    store.putSubscription({ chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() });
+    bot.apply({ kind: 'subscription.put', subscription: { chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() } });
   }
   // One failing platform never stops the others; one that cannot start is retried, and when none can, the
   // process exits non-zero so systemd or Docker restarts it.
