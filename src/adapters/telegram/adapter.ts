@@ -21,7 +21,7 @@ import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js
 import { chatIdOf, threadIdOf } from './context.js';
 import { ChatApiError, deliveryFailure } from '../errors.js';
 import { translateError } from './errors.js';
-import { followMigration, Interactions } from './interactions.js';
+import { followMigration, interactionHandlers } from './interactions.js';
 import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
 import { registerCommands } from './register.js';
@@ -82,7 +82,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     ...(opts.adminTtlMs !== undefined ? { ttlMs: opts.adminTtlMs } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
-  const interactions = new Interactions({ sender, admins, services, me: () => bot.botInfo, stopping: stopping.signal });
+  const interactions = interactionHandlers({ sender, admins, services, me: () => bot.botInfo, stopping: stopping.signal });
   /**
    * Work started by updates, chained per member of a chat so each member's commands are answered in the order
    * they came, while other members' commands never wait behind them (the pacer takes members in turn).
