@@ -35,6 +35,8 @@ Usage:
   liqbot start [--replay FILE] [--speed N] [--db FILE]
                                              run the bot (live feeds; chat adapters whose tokens are in .env);
                                              --replay rehearses a recorded day in its own database (data/rehearsal)
+  liqbot start --role ingest [--replay FILE] [--speed N]
+                                             scale-out: publish live feeds (or a recorded day) to NATS (LIQBOT_NATS_URL)
   liqbot demo                                replay the bundled synthetic market day and show the replies
   liqbot replay FILE [--json] [--config FILE] [--stats]   (--stats: per level, alerts and whipsaws; cascades)
   liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
@@ -378,7 +380,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`liqbot: ${err.message}`);
       return 2;
     }
-    if ((err as Error).name === 'StoreError') {
+    if ((err as Error).name === 'StoreError' || (err as Error).name === 'BusError') {
       console.error(`liqbot: ${(err as Error).message}`);
       return 1;
     }

@@ -16,7 +16,7 @@ export interface ReplayOptions {
 }
 
 /** Publish every event of `file`; resolves with what was read once the stream has stored all of it. */
-export async function replayToBus(file: string, publisher: BusPublisher, opts: ReplayOptions): Promise<{ events: number; skipped: string[] }> {
+export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'add' | 'flush' | 'synthetic'>, opts: ReplayOptions): Promise<{ events: number; skipped: string[] }> {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const SKIP_MS = 15 * 60_000;
