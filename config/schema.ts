@@ -44,6 +44,8 @@ export const configSchema = z.strictObject({
     decisiveFactor: z.number().min(1).max(20),
     decisiveHours: z.number().min(0).max(24 * 7),
     acceptHours: z.number().min(0).max(24 * 7),
+    flipHours: z.number().min(0).max(24 * 7),
+    confirmMinutes: z.number().min(0).max(24 * 60),
     maxPerChat: z.number().int().min(1).max(500),
     cascadeLevelDays: z.number().min(0).max(90),
     defaults: z.array(level),

@@ -36,6 +36,8 @@ export interface MarketSettings {
     decisiveFactor: number;
     decisiveHours: number;
     acceptHours: number;
+    flipHours: number;
+    confirmMinutes: number;
   };
   cascades: {
     windowMinutes: number;
@@ -209,6 +211,8 @@ export class Market {
       decisiveFactor: lv.decisiveFactor,
       decisiveMs: lv.decisiveHours * HOUR,
       acceptMs: lv.acceptHours * HOUR,
+      flipMs: lv.flipHours * HOUR,
+      confirmMs: lv.confirmMinutes * 60_000,
     });
     this.cascades = new CascadeDetector(
       {
