@@ -8,8 +8,8 @@ import { runFile } from '../../src/offline.js';
 import { loadConfig } from '../../config/load.js';
 import type { AssetDay } from '../../scripts/market-day.js';
 import { generateDay } from '../../scripts/market-day.js';
-import { structureReading } from '../../src/core/replies.js';
-import { lineText } from '../../src/core/reply.js';
+import { structureReading } from '../../src/replies/levels.js';
+import { lineText } from '../../src/replies/reply.js';
 import { buildConfig } from '../../config/load.js';
 import { BUNDLED, DAY0, H, replayDay, writeEvents } from '../helpers.js';
 
