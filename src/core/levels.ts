@@ -115,7 +115,7 @@ export interface LevelRules {
   acceptMs: number;
   /** After a break that did not go far, the opposite break within this long needs a decisive close: a channel reads it as a whipsaw. */
   flipMs: number;
-  /** A break is closes beyond the level for this long, the last one beyond the buffer (one close far beyond is enough). */
+  /** Once a level has been told broken, a new break is closes beyond it for this long, the last beyond the buffer (one close far beyond is enough). */
   confirmMs: number;
 }
 
@@ -339,8 +339,9 @@ export class LevelBook {
       return undefined;
     }
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
-    // A break is closes beyond the level for `confirmMs` (the last beyond the buffer), or one close far beyond.
-    if (!far && !track.real && acceptedFor < r.confirmMs) return undefined;
+    // The first break of a level, and the undoing of a real one, are told on their close; any other break needs
+    // closes beyond the level for `confirmMs` (the last beyond the buffer), or one close far beyond.
+    if (!far && !track.real && track.lastBreak && acceptedFor < r.confirmMs) return undefined;
     // Undoing a break that did not go far, soon after it was told, is the whipsaw a channel mutes a bot for:
     // it waits for a decisive close too.
     const recent = track.lastBreak !== undefined && !track.real && c.end - track.lastBreak.ts < r.flipMs;
