@@ -5,6 +5,8 @@
  * its arguments), so the core never sees raw input.
  */
 
+import { ASSET_RE } from './events.js';
+
 export type ParseError =
   | 'empty'
   | 'unknown_asset'
@@ -61,8 +63,8 @@ export function closeMatches(input: string, known: readonly string[], max = 3): 
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
   if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
   const s = raw.trim().replace(/^\$/, '').toUpperCase();
-  if (/^[A-Z0-9]{1,20}$/.test(s) && known.includes(s)) return ok(s);
-  const near = /^[A-Z0-9]{1,20}$/.test(s) ? closeMatches(s, known) : [];
+  if (ASSET_RE.test(s) && known.includes(s)) return ok(s);
+  const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;
   return err('unknown_asset', `Unknown asset ${quote(raw)}.${hint}`);
 }
