@@ -5,7 +5,7 @@
  * its arguments), so the core never sees raw input.
  */
 
-import { ASSET_RE } from './events.js';
+import { ASSET_RE } from '../src/core/events.js';
 
 export type ParseError =
   | 'empty'
