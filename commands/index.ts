@@ -10,7 +10,7 @@
  * error (`internalErrorReply`) are decided here.
  */
 import { logger } from '../src/log.js';
-import { splitWords, quote } from '../src/core/parse.js';
+import { splitWords, quote } from './parse.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';
