@@ -1,7 +1,7 @@
 /** What people type: prices, zones, assets, windows and labels; every parser answers, none throws. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../src/core/parse.js';
+import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../commands/parse.js';
 import { price } from '../../src/replies/format.js';
 
 describe('parsePrice', () => {

@@ -1,10 +1,11 @@
 /**
  * Parsers for what people type: assets (`eth`), windows (`4h`), prices (`2350`, `2,350`, `2.35k`, `$2350`),
  * levels and zones (`2750-2800`, `2750–2800`) and labels. Each returns a value or a named error with a
- * sentence that tells the user how to fix it; none throws.
+ * sentence that tells the user how to fix it; none throws. Commands validate their options with them (the CLI
+ * its arguments), so the core never sees raw input.
  */
 
-import { ASSET_RE } from './events.js';
+import { ASSET_RE } from '../src/core/events.js';
 
 export type ParseError =
   | 'empty'
