@@ -91,6 +91,9 @@ async function start(argv: string[]): Promise<number> {
   const dbPath = rehearsal ? (values.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;
   if (rehearsal && values.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
   const store = openSqliteStore(dbPath);
+  // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
+  const { openEventWriter } = await import('./store/writer.js');
+  const writer = openEventWriter(store);
   if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
     seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
     log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
@@ -107,7 +110,7 @@ async function start(argv: string[]): Promise<number> {
   } catch (err) {
     log.warn({ err }, 'charts unavailable: replies go out without images');
   }
-  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
+  const bot: LiqBot = new LiqBot({ config, store, writer, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
   if (!rehearsal) bot.restore();
   // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
   health.probe('store', () => {
@@ -226,13 +229,14 @@ async function start(argv: string[]): Promise<number> {
   await leverage?.stop();
   await vendor?.stop();
   await replayDone;
-  bot.flush();
+  await bot.drain();
   // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their
   // alerts stay pending in the store for the next start); then wait for the lanes to record that.
   const lanes = bot.outbox.stop();
   await Promise.allSettled([platforms.stop(), ...(prompt ? [prompt.stop()] : [])]);
   await lanes;
   await http?.close();
+  await writer.close();
   store.close();
   clearTimeout(force);
   await new Promise((resolve) => setImmediate(resolve)); // closed handles leave the list on the next turn

@@ -183,6 +183,7 @@ export class Market {
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
   private readonly seenExchanges = new Map<string, Set<string>>();
+  private flushFloorUsd: number | undefined;
   private readonly gapList: Gap[] = [];
   private readonly finished: CascadeRecord[] = [];
   private readonly thresholdCache = new Map<string, { day: number; usd: number }>();
@@ -227,7 +228,8 @@ export class Market {
     const f = s.flush;
     this.flushes = new FlushDetector(
       { windowMs: f.windowMinutes * 60_000, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * 60_000, leaders: f.leaders },
-      () => f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))]),
+      // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
+      () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
     );
   }
 
@@ -294,6 +296,7 @@ export class Market {
         if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
         if (!seen.has(e.exchange)) {
           seen.add(e.exchange);
+          this.flushFloorUsd = undefined;
           this.thresholdCache.delete(`${asset}|long`);
           this.thresholdCache.delete(`${asset}|short`);
         }
