@@ -94,6 +94,7 @@ async function start(argv: string[]): Promise<number> {
   // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
   const { openEventWriter } = await import('./store/writer.js');
   const writer = openEventWriter(store);
+  await writer.ready();
   if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
     seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
     log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');

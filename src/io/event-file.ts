@@ -4,8 +4,8 @@
  * A `{"type":"meta","synthetic":true}` line (our extension; other tools skip it as an unknown type) marks
  * generated data, so everything shown from it is labelled synthetic.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { MAX_LINE_CHARS, toEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
@@ -50,13 +50,37 @@ async function openChecked(path: string): Promise<void> {
   }
 }
 
+/** Events handed on at a time: large enough that the loop per batch costs nothing, small enough to stream. */
+const YIELD_EVENTS = 4096;
+
+/**
+ * The file's text in 64 KiB pieces, read into one reused buffer: a stream's machinery (and larger chunks, which
+ * make every line a slice of a bigger string) cost more than the reads themselves. A character split between
+ * two reads is kept whole by the decoder.
+ */
+async function* chunks(path: string): AsyncGenerator<string> {
+  const file = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    const decoder = new StringDecoder('utf8');
+    for (;;) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      yield decoder.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    }
+    const tail = decoder.end();
+    if (tail) yield tail;
+  } finally {
+    await file.close();
+  }
+}
+
 /**
  * Stream a file's events in time order, in batches (a reorder buffer absorbs small disorder). `report` is
  * filled as it goes and complete when the iteration ends.
  */
 export async function* readEventBatches(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent[], ReadReport> {
   await openChecked(path);
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const buffer = new ReorderBuffer();
   let ready: MarketEvent[] = [];
   let rest = '';
@@ -86,7 +110,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
   };
   // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
   let dropping = false;
-  for await (const chunk of input as AsyncIterable<string>) {
+  for await (const chunk of chunks(path)) {
     let text = rest + chunk;
     let from = 0;
     if (dropping) {
@@ -106,7 +130,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       dropping = true;
     }
     text = '';
-    if (ready.length) {
+    if (ready.length >= YIELD_EVENTS) {
       yield ready;
       ready = [];
     }

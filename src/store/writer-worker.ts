@@ -32,6 +32,7 @@ try {
 }
 
 const unpacker = new EventUnpacker();
+post({ kind: 'ready' });
 port.on('message', (m: ToWriter) => {
   if (m.kind === 'close') {
     try {

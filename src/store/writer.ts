@@ -24,12 +24,15 @@ export type ToWriter = { kind: 'write'; id: number; batch: PackedBatch } | { kin
 export type FromWriter =
   | { kind: 'written'; id: number; added: number }
   | { kind: 'failed'; id: number; reason: string; code?: string }
+  | { kind: 'ready' }
   | { kind: 'open-failed'; reason: string; code?: string }
   | { kind: 'closed' };
 
 export interface EventWriter {
   /** Write one batch in one transaction (after every batch posted before it); resolves with how many were new. */
   write(events: readonly MarketEvent[]): Promise<number>;
+  /** Start the thread now (it starts with the first write otherwise); resolves once its connection is open. */
+  ready(): Promise<void>;
   /** Events posted and not answered yet. */
   readonly pendingEvents: number;
   /** Resolves once every batch posted so far is answered (written or failed). */
@@ -77,6 +80,7 @@ class ThreadWriter implements EventWriter {
   private events = 0;
   private closed = false;
   private drained: (() => void)[] = [];
+  private opened: { resolve: () => void; reject: (err: StoreError) => void }[] = [];
 
   constructor(
     private readonly file: string,
@@ -100,6 +104,12 @@ class ThreadWriter implements EventWriter {
       worker.ref(); // a batch in flight keeps the process alive until it is answered
       worker.postMessage({ kind: 'write', id, batch } satisfies ToWriter, [batch.rows.buffer as ArrayBuffer]);
     });
+  }
+
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreError(`cannot open ${this.path} for the event writer: it is closed`, 'closed'));
+    this.thread().ref();
+    return new Promise((resolve, reject) => this.opened.push({ resolve, reject }));
   }
 
   drain(): Promise<void> {
@@ -145,6 +155,10 @@ class ThreadWriter implements EventWriter {
         p?.reject(new StoreError(`could not insert ${p.count} events into ${this.path}: ${m.reason}`, 'write', { cause: causeOf(m) }));
         break;
       }
+      case 'ready':
+        if (this.pending.size === 0) this.worker?.unref();
+        for (const o of this.opened.splice(0)) o.resolve();
+        break;
       case 'open-failed':
         this.failAll(`could not open ${this.path} for the event writer: ${m.reason}`, causeOf(m));
         break;
@@ -173,6 +187,7 @@ class ThreadWriter implements EventWriter {
   }
 
   private failAll(message: string, cause: unknown): void {
+    for (const o of this.opened.splice(0)) o.reject(new StoreError(message, 'open', { cause }));
     for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new StoreError(message, 'write', { cause }));
   }
 }
