@@ -1,5 +1,5 @@
 /** `/help` and `/start`: what the bot does and every command, generated from the registry. */
-import { b, code, type Reply } from '../src/core/reply.js';
+import { b, code, type Reply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
 export function helpReply(commands: readonly CommandDef[], intro: boolean): Reply {

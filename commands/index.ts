@@ -5,7 +5,7 @@
  */
 import { logger } from '../src/log.js';
 import { splitWords, quote } from '../src/core/parse.js';
-import { errorReply, type Reply } from '../src/core/reply.js';
+import { errorReply, type Reply } from '../src/replies/reply.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';
 import { level } from './level.js';

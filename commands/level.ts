@@ -3,9 +3,9 @@
  * ×0.1–×10 of the asset's last price (LEVEL_RANGE): a typo of three zeros is refused, not watched for years.
  */
 import { bounds, levelKey, type Level } from '../src/core/levels.js';
-import { levelText, pct, price } from '../src/core/money.js';
+import { levelText, pct, price } from '../src/replies/format.js';
 import { parseAsset, parseLabel, parseLevel } from '../src/core/parse.js';
-import { b, errorReply, type Reply } from '../src/core/reply.js';
+import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
 /** How far from the last price a level may sit: ×0.1 to ×10. */

@@ -1,8 +1,8 @@
 /** `/levels <asset>`: price, every level with role, distance and state, and how the structure reads. */
 import { parseAsset } from '../src/core/parse.js';
-import { levelsReply } from '../src/core/replies.js';
+import { levelsReply } from '../src/replies/levels.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
-import { errorReply } from '../src/core/reply.js';
+import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
 export const levels: CommandDef = {
@@ -14,10 +14,11 @@ export const levels: CommandDef = {
     const { market, charts } = ctx.services;
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
+    // Computed once: the reply and its chart show the same status and the same estimate.
     const status = market.levelStatus(asset.value, ctx.chat.key);
-    const summary = market.summary(asset.value, '24h', 86_400_000);
-    const reply = levelsReply(status, summary.coverage, estimateLiqMap(market, asset.value, market.clock));
-    const image = status.levels.length && status.price !== undefined ? charts?.levels(asset.value, ctx.chat.key) : undefined;
+    const map = estimateLiqMap(market, asset.value, status.ts);
+    const reply = levelsReply(status, market.windowCoverage(asset.value, 86_400_000), map);
+    const image = status.levels.length && status.price !== undefined ? charts?.levels(status, map, ctx.chat.key) : undefined;
     if (image) reply.image = image;
     return reply;
   },

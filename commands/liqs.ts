@@ -1,8 +1,8 @@
 /** `/liqs [asset|all] [window]`: how much got liquidated, long vs short, where, and how it ranks. */
 import { WINDOW_MS, type WindowName } from '../config/schema.js';
 import { parseAsset, parseWindow } from '../src/core/parse.js';
-import { marketReply, summaryReply } from '../src/core/replies.js';
-import { errorReply } from '../src/core/reply.js';
+import { marketReply, summaryReply } from '../src/replies/summary.js';
+import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
 export const liqs: CommandDef = {
@@ -29,8 +29,9 @@ export const liqs: CommandDef = {
     }
     const asset = parseAsset(rawAsset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
-    const reply = summaryReply(market.summary(asset.value, window.value, windowMs), config.windows);
-    const image = charts?.liqs(asset.value, window.value, windowMs, ctx.chat.key);
+    const summary = market.summary(asset.value, window.value, windowMs);
+    const reply = summaryReply(summary, config.windows);
+    const image = charts?.liqs(summary, ctx.chat.key);
     if (image) reply.image = image;
     return reply;
   },

@@ -1,9 +1,10 @@
 /** `/oi <asset> [window]`: open interest per venue and its change, funding annualized, and the estimated liquidation map. */
 import { WINDOW_MS, type WindowName } from '../config/schema.js';
-import { leverageSnapshot, noLeverageText, oiReply } from '../src/core/leverage-view.js';
+import { leverageSnapshot } from '../src/core/leverage-figures.js';
+import { noLeverageText, oiReply } from '../src/replies/leverage.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
 import { parseAsset, parseWindow } from '../src/core/parse.js';
-import { errorReply } from '../src/core/reply.js';
+import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
 export const oi: CommandDef = {

@@ -2,7 +2,7 @@
  * What a command is: its options (typed for Discord's slash commands, positional for text platforms) and a
  * handler that returns a platform-neutral Reply. No command knows which platform it serves.
  */
-import type { Reply } from '../src/core/reply.js';
+import type { Reply } from '../src/replies/reply.js';
 import type { Services } from '../src/service.js';
 
 export type Platform = 'telegram' | 'discord' | 'terminal';

@@ -309,3 +309,35 @@ export function january31(): DayOptions {
     ],
   };
 }
+
+/**
+ * A generated SOL short squeeze (2026-02-03): a zone, a level broken upward, a long label, shorts liquidated.
+ * Drawn in docs/ and pinned by the golden outputs.
+ */
+export function february3Squeeze(): DayOptions {
+  return {
+    day: Date.parse('2026-02-03T00:00:00Z'),
+    seed: 7,
+    synthetic: true,
+    assets: [
+      {
+        asset: 'SOL',
+        path: [[0, 181], [6, 183], [9.5, 186], [10, 190], [11, 199], [11.5, 206], [12.5, 214], [14, 209], [18, 205], [24, 207]],
+        noisePct: 0.08,
+        longUsd: 9_000_000,
+        shortUsd: 96_000_000,
+        exchanges: { bybit: 34, okx: 22, binanceusdm: 20, bitget: 14, hyperliquid: 10 },
+        avgOrderUsd: 20_000,
+        background: 0.1,
+        levels: [
+          { price: 200, label: 'round number and the February range high everyone watched' },
+          { low: 186, high: 189, label: 'breakout zone' },
+          { price: 220, label: 'January high' },
+          { price: 175, label: 'weekly open' },
+        ],
+        history: { days: 30, longMedian: 12_000_000, shortMedian: 6_000_000 },
+        leverage: { oiUsd: { bybit: 1.2e9, okx: 0.8e9, binanceusdm: 1.5e9, bitget: 0.5e9 }, buildPctPerDay: 2, flushDropPct: 9, fundingBefore: -0.0002, fundingAfter: 0.0001 },
+      },
+    ],
+  };
+}

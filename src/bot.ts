@@ -6,8 +6,9 @@
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
 import { implausible, type Implausible, type MarketEvent } from './core/events.js';
-import { DAY } from './core/history.js';
-import { Market, type Gap } from './core/market.js';
+import { DAY } from './core/time.js';
+import { Market } from './core/market.js';
+import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
@@ -15,8 +16,8 @@ import type { LevelDef, LevelState, Store } from './store/store.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
 import type { EventWriter } from './store/writer.js';
-import { alertReply } from './core/replies.js';
-import type { Reply } from './core/reply.js';
+import { alertReply } from './replies/alerts.js';
+import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
 import { logger } from './log.js';
 
@@ -335,7 +336,7 @@ export class LiqBot implements Services {
     if (a.kind === 'cascade_end' && this.charts) {
       const span = (a.endedAt - a.startedAt) * 1.5 + 3_600_000;
       const window = (['1h', '4h', '12h', '24h'] as const).find((w) => WINDOW_MS[w] >= span) ?? '24h';
-      const image = this.charts.liqs(a.asset, window, WINDOW_MS[window]);
+      const image = this.charts.liqs(this.market.summary(a.asset, window, WINDOW_MS[window]));
       if (image) reply.image = image;
     }
     this.replies.set(a.key, reply);

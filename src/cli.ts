@@ -10,15 +10,20 @@ import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { parseAsset } from './core/parse.js';
 import { levelKey } from './core/levels.js';
-import { leverageSnapshot, oiReply } from './core/leverage-view.js';
-import { estimateLiqMap, liqmapComparison } from './core/liqmap.js';
-import { alertReply, levelsReply, marketReply, summaryReply } from './core/replies.js';
-import { lineText } from './core/reply.js';
-import { stamp } from './core/money.js';
+import { leverageSnapshot } from './core/leverage-figures.js';
+import { oiReply } from './replies/leverage.js';
+import { estimateLiqMap } from './core/liqmap.js';
+import { liqmapComparison } from './replies/liqmap.js';
+import { alertReply } from './replies/alerts.js';
+import { levelsReply } from './replies/levels.js';
+import { marketReply, summaryReply } from './replies/summary.js';
+import { lineText } from './replies/reply.js';
+import { stamp } from './replies/format.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile } from './offline.js';
-import { backtest, levelsOf, statsLines } from './core/backtest.js';
+import { backtest, levelsOf } from './core/backtest.js';
+import { statsLines } from './replies/backtest.js';
 import type { Candle } from './core/events.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
@@ -37,10 +42,11 @@ Usage:
   liqbot import FILE                         load an event file into the store (idempotent)
   liqbot record [--out FILE]                 write the live normalized stream as an event file
   liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
+  liqbot migrate                             bring the database schema up to date (LIQBOT_DATABASE_URL, else the SQLite file)
 
 ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
 
-const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'help'];
+const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'migrate', 'help'];
 
 /** A mistake on the command line: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -180,7 +186,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   if (values.chart) {
     const { liqsChartInput } = await import('./charts/inputs.js');
     const { renderLiqsChart } = await import('./charts/render.js');
-    await writeChart(values.chart, () => renderLiqsChart(liqsChartInput(run.market, asset, window, windowMs, to)));
+    await writeChart(values.chart, () => renderLiqsChart(liqsChartInput(run.market, s)));
   }
   return 0;
 }
@@ -206,11 +212,12 @@ async function cmdLevels(argv: string[]): Promise<number> {
   reportSkipped(values.data, run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
-  else console.log(renderTerminal(levelsReply(st, run.market.summary(parsed.value, '24h', 86_400_000, to).coverage, estimateLiqMap(run.market, parsed.value, to)), color()));
+  const map = estimateLiqMap(run.market, parsed.value, to);
+  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, 86_400_000, to), map), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
-    await writeChart(values.chart, () => renderLevelsChart(levelsChartInput(run.market, parsed.value, undefined, to)));
+    await writeChart(values.chart, () => renderLevelsChart(levelsChartInput(run.market, st, map)));
   }
   return 0;
 }
@@ -338,6 +345,11 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdDemo();
       case 'import':
         return await cmdImport(rest);
+      case 'migrate': {
+        const [{ env }, { migrateDatabase }] = await Promise.all([import('./env.js'), import('./store/migrate.js')]);
+        console.log(await migrateDatabase(env()));
+        return 0;
+      }
       case 'start':
       case 'record':
       case 'register': {

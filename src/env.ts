@@ -34,6 +34,8 @@ const schema = z.object({
   LIQBOT_GIVE_UP_S: optional.refine((s) => s === undefined || (/^\d{1,6}$/.test(s) && Number(s) > 0), 'a number of seconds ≥ 1'),
   COINALYZE_API_KEY: optional,
   COINALYZE_BASE_URL: url,
+  LIQBOT_DATABASE_URL: optional.refine((s) => s === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(s), 'a postgres:// URL'),
+  LIQBOT_NATS_URL: optional.refine((s) => s === undefined || /^(nats|tls):\/\/[^\s]+$|^[^\s/]+:\d+$/.test(s), 'a nats://host:port URL'),
 });
 
 export interface Env {
@@ -49,9 +51,22 @@ export interface Env {
   giveUpMs: number;
   /** Vendor hourly liquidation totals (optional). */
   coinalyze?: { apiKey: string; baseUrl?: string };
+  /** Scale-out: the shared PostgreSQL store (unset: the embedded SQLite file). */
+  databaseUrl?: string;
+  /** Scale-out: the NATS server whose JetStream carries the market stream between roles. */
+  natsUrl?: string;
 }
 
 let cached: Env | undefined;
+
+/** The password inside a service URL, to keep it out of logs. */
+function passwordOf(url: string | undefined): string | undefined {
+  try {
+    return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Parse an environment (default: process.env after loading .env). */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -93,7 +108,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     out.coinalyze = { apiKey: e.COINALYZE_API_KEY };
     if (e.COINALYZE_BASE_URL) out.coinalyze.baseUrl = e.COINALYZE_BASE_URL;
   }
-  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
+  if (e.LIQBOT_DATABASE_URL) out.databaseUrl = e.LIQBOT_DATABASE_URL;
+  if (e.LIQBOT_NATS_URL) out.natsUrl = e.LIQBOT_NATS_URL;
+  registerSecrets(passwordOf(e.LIQBOT_DATABASE_URL), passwordOf(e.LIQBOT_NATS_URL), e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
   return Object.freeze(out);
 }
 

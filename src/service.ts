@@ -3,14 +3,18 @@
  * settings, and (optionally) charts. Built once by main.ts or the CLI; commands never build their own.
  */
 import type { Config } from '../config/schema.js';
+import type { LevelStatus, LiquidationSummary } from './core/summary.js';
 import type { Market } from './core/market.js';
-import type { ReplyImage } from './core/reply.js';
+import type { LiqMap } from './core/liqmap.js';
+import type { ReplyImage } from './replies/reply.js';
 import type { Store } from './store/store.js';
 
+/** Charts of what a command already computed (never computed again for the chart), rendered lazily. */
 export interface ChartService {
-  /** The `/liqs` chart for an asset and window, rendered lazily. */
-  liqs(asset: string, window: string, windowMs: number, chat?: string): ReplyImage | undefined;
-  levels(asset: string, chat?: string): ReplyImage | undefined;
+  /** The `/liqs` chart of a summary, with `chat`'s levels drawn in. */
+  liqs(summary: LiquidationSummary, chat?: string): ReplyImage | undefined;
+  /** The `/levels` chart of a level status (computed for `chat`) and the liquidation-map estimate the reply shows. */
+  levels(status: LevelStatus, map: LiqMap | undefined, chat?: string): ReplyImage | undefined;
 }
 
 export interface Services {

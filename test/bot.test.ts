@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../src/adapters/contract.js';
 import { LiqBot } from '../src/bot.js';
 import type { MarketEvent } from '../src/core/events.js';
-import { replyText, type Reply } from '../src/core/reply.js';
+import { replyText, type Reply } from '../src/replies/reply.js';
 import { newReport, readEventFile } from '../src/io/event-file.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { BUNDLED, cli, DAY0, H, tempDir, writeDay } from './helpers.js';

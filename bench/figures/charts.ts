@@ -34,11 +34,11 @@ export async function chartFigures(opts: BenchOptions): Promise<Figure[]> {
   const assets = ['ETH', 'BTC', 'SOL', 'XRP'];
   const ours = async (asset: string) => {
     const t = performance.now();
-    const chart = await renderLiqsChart(liqsChartInput(market, asset, '24h', DAY));
+    const chart = await renderLiqsChart(liqsChartInput(market, market.summary(asset, '24h', DAY)));
     if (chart.png.length < 1000) throw new Error('chart came out empty');
     return { ms: performance.now() - t };
   };
-  const bars = liqsChartInput(market, 'ETH', '24h', DAY).buckets.length;
+  const bars = liqsChartInput(market, market.summary('ETH', '24h', DAY)).buckets.length;
   const bare = async () => {
     const t = performance.now();
     await renderOption(bareOption(bars), DEFAULT_SIZE.width, DEFAULT_SIZE.height);

@@ -9,7 +9,7 @@ import { Telegram as TelegrafClient } from 'telegraf';
 import { loadConfig } from '../../config/load.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import type { Alert } from '../../src/core/alerts.js';
-import { alertReply } from '../../src/core/replies.js';
+import { alertReply } from '../../src/replies/alerts.js';
 import { Market } from '../../src/core/market.js';
 import { runFile } from '../../src/offline.js';
 import type { Services } from '../../src/service.js';

@@ -3,7 +3,7 @@
  * router and outbox talk to adapters only through it; nothing outside src/adapters imports an adapter's files
  * except main.ts, which wires them.
  */
-import type { Reply } from '../core/reply.js';
+import type { Reply } from '../replies/reply.js';
 import type { Platform } from '../../commands/types.js';
 
 export type DeliveryResult =

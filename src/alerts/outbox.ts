@@ -11,8 +11,8 @@
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
 import type { Alert } from '../core/alerts.js';
-import { alertReply } from '../core/replies.js';
-import type { Reply } from '../core/reply.js';
+import { alertReply } from '../replies/alerts.js';
+import type { Reply } from '../replies/reply.js';
 import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';

@@ -1,9 +1,12 @@
 /**
- * Turns the market engine's state into chart inputs (plain data). The renderer never sees the engine.
+ * Turns what a command already computed (a summary, a level status, a liquidation-map estimate) into chart
+ * inputs (plain data), adding only the series a chart draws (bars, prices, open interest). The renderer never
+ * sees the engine, and a chart never computes a summary or an estimate the reply already has.
  */
+import type { LevelStatus, LiquidationSummary } from '../core/summary.js';
 import type { Market } from '../core/market.js';
 import type { LevelView } from '../core/levels.js';
-import { estimateLiqMap, liqMapChart } from '../core/liqmap.js';
+import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 
 const MINUTE = 60_000;
@@ -22,11 +25,11 @@ function chartLevel(v: LevelView): ChartLevel {
   return l;
 }
 
-export function liqsChartInput(m: Market, asset: string, window: string, windowMs: number, to = m.clock, chat?: string): LiqsChartInput {
-  const from = to - windowMs;
-  const step = barMs(windowMs);
+/** The `/liqs` chart of a summary: its window, totals, cascades and coverage, with the chat's levels drawn in. */
+export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string): LiqsChartInput {
+  const { asset, window, from, to } = s;
+  const step = barMs(s.windowMs);
   const start = Math.floor(from / step) * step;
-  const s = m.summary(asset, window, windowMs, to);
   const input: LiqsChartInput = {
     asset,
     window,
@@ -48,19 +51,19 @@ export function liqsChartInput(m: Market, asset: string, window: string, windowM
   return input;
 }
 
-export function levelsChartInput(m: Market, asset: string, chat?: string, to = m.clock): LevelsChartInput {
-  const st = m.levelStatus(asset, chat, to);
+/** The `/levels` chart of a level status and the estimate the reply shows: the last day's prices under them. */
+export function levelsChartInput(m: Market, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
+  const to = st.ts;
   const from = to - 86_400_000;
   const input: LevelsChartInput = {
-    asset,
+    asset: st.asset,
     price: st.price ?? 0,
     from,
     to,
-    prices: m.prices.bars(asset, from, to, 15 * MINUTE),
+    prices: m.prices.bars(st.asset, from, to, 15 * MINUTE),
     levels: st.levels.map(chartLevel),
     synthetic: m.synthetic,
   };
-  const map = estimateLiqMap(m, asset, to);
   const lm = map ? liqMapChart(map) : [];
   if (lm.length) input.liqMap = lm;
   return input;

@@ -2,7 +2,7 @@
  * Pure geometry for the charts: nice axis ranges, UTC time ticks, and the label spreader that keeps
  * level tags from overlapping (nudging them apart, merging neighbours when there is no room).
  */
-import { clock, day } from '../core/money.js';
+import { clock, day } from '../replies/format.js';
 
 /** A "nice" step (1, 2, 2.5, 5 × 10^n) that splits `span` into about `count` parts. */
 export function niceStep(span: number, count: number): number {

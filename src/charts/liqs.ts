@@ -3,7 +3,7 @@
  * liquidations per interval — shorts above the zero line, longs below — totals in the title.
  */
 import type { EChartsOption } from 'echarts';
-import { duration, pct, usd } from '../core/money.js';
+import { duration, pct, usd } from '../replies/format.js';
 import { venueName } from '../core/venues.js';
 import type { Measure } from './engine.js';
 import { niceStep, type Scale } from './layout.js';

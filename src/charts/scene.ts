@@ -4,7 +4,7 @@
  * fixed ranges), so labels can be placed exactly and kept from overlapping.
  */
 import type { EChartsOption } from 'echarts';
-import { clock, day, levelText, pct, price, usd } from '../core/money.js';
+import { clock, day, levelText, pct, price, usd } from '../replies/format.js';
 import type { Measure } from './engine.js';
 import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';

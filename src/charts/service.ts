@@ -1,12 +1,12 @@
 /**
- * Charts for replies: builds a lazy ReplyImage from the market's current state, so an adapter renders the PNG
- * only when it actually attaches it. Renders are cached per (chart, asset, window, chat, minute of market time)
+ * Charts for replies: builds a lazy ReplyImage from what the command computed (its summary, its level status and
+ * estimate) and the market's series, so an adapter renders the PNG only when it actually attaches it. Renders are cached per (chart, asset, window, chat, minute of market time)
  * and run within a bot-wide budget (a few at a time, a bounded queue): a burst of /liqs in many chats costs a
  * handful of renders, and a flood beyond the queue gets replies without a chart rather than a stalled bot.
  */
 import Bottleneck from 'bottleneck';
 import type { Market } from '../core/market.js';
-import type { ReplyImage } from '../core/reply.js';
+import type { ReplyImage } from '../replies/reply.js';
 import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
@@ -57,23 +57,23 @@ export function createChartService(market: () => Market, opts: ChartServiceOptio
   }
 
   return {
-    liqs(asset, window, windowMs, chat): ReplyImage | undefined {
-      const m = market();
-      const input = liqsChartInput(m, asset, window, windowMs, m.clock, chat);
+    liqs(summary, chat): ReplyImage | undefined {
+      const { asset, window } = summary;
+      const input = liqsChartInput(market(), summary, chat);
       if (input.buckets.every((b) => b.longUsd + b.shortUsd === 0) && input.prices.length === 0) return undefined;
       return {
-        render: cached(`liqs:${asset}:${window}:${chat ?? ''}:${Math.floor(m.clock / MINUTE)}:${levelsKey(input.levels)}`, () => renderLiqs(input)),
+        render: cached(`liqs:${asset}:${window}:${chat ?? ''}:${Math.floor(summary.to / MINUTE)}:${levelsKey(input.levels)}`, () => renderLiqs(input)),
         ...DEFAULT_SIZE,
         alt: `${asset} liquidations and price over ${window}`,
         filename: `liqs-${asset.toLowerCase()}-${window}.png`,
       };
     },
-    levels(asset, chat): ReplyImage | undefined {
-      const m = market();
-      const input = levelsChartInput(m, asset, chat);
+    levels(status, map, chat): ReplyImage | undefined {
+      const { asset } = status;
+      const input = levelsChartInput(market(), status, map);
       if (input.prices.length === 0) return undefined;
       return {
-        render: cached(`levels:${asset}:${chat ?? ''}:${Math.floor(m.clock / MINUTE)}:${levelsKey(input.levels)}`, () => renderLevels(input)),
+        render: cached(`levels:${asset}:${chat ?? ''}:${Math.floor(status.ts / MINUTE)}:${levelsKey(input.levels)}`, () => renderLevels(input)),
         ...DEFAULT_SIZE,
         alt: `${asset} price and levels`,
         filename: `levels-${asset.toLowerCase()}.png`,

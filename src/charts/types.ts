@@ -1,7 +1,7 @@
 /**
  * What a chart is drawn from: plain data the core computes. The renderer (render.ts) owns every pixel.
  */
-import type { LevelValue } from '../core/alerts.js';
+import type { LevelValue } from '../core/levels.js';
 
 export interface PricePoint {
   ts: number;

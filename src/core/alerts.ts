@@ -3,9 +3,9 @@
  * (a `Record<Alert['kind'], …>`), checked by the compiler.
  */
 import type { PositionSide } from './events.js';
-import type { FlushLeverage } from './leverage-view.js';
-
-export type LevelValue = number | [number, number];
+import type { Ranking } from './history.js';
+import type { FlushLeverage } from './leverage-figures.js';
+import type { LevelValue } from './levels.js';
 
 interface AlertBase {
   /** Event time the alert was raised at (ms). */
@@ -119,17 +119,4 @@ export type AlertFamily = 'cascade' | 'level';
 
 export function familyOf(kind: AlertKind): AlertFamily {
   return kind === 'level_break' || kind === 'level_chop' ? 'level' : 'cascade';
-}
-
-export interface Ranking {
-  side: PositionSide;
-  usd: number;
-  /** The day (UTC midnight ms) being ranked. */
-  day: number;
-  /** 1-based rank among the compared days, counting this one. */
-  rank: number;
-  /** How many days were compared (including this one). */
-  days: number;
-  /** The most recent earlier day that was larger, if any ("largest since Oct 10"). */
-  since?: { day: number; usd: number };
 }

@@ -4,12 +4,11 @@
  * breaks that held were told in time; per asset, the cascades. `liqbot replay FILE --stats` prints it, and the
  * real-market evaluation test asserts on it.
  */
-import type { Alert, LevelValue } from './alerts.js';
+import type { Alert } from './alerts.js';
 import { TIMEFRAME_MS, assetOf, type Candle } from './events.js';
-import { bounds, levelKey } from './levels.js';
-import { usd } from './money.js';
+import { bounds, levelKey, type LevelValue } from './levels.js';
+import { HOUR } from './time.js';
 
-const HOUR = 3_600_000;
 const TF15 = TIMEFRAME_MS['15m'];
 /** An alert undone by the opposite one within this long was a whipsaw. */
 export const REVERSAL_MS = 12 * HOUR;
@@ -182,22 +181,4 @@ export function levelsOf(events: Iterable<{ type: string }>): LevelDef[] {
     if (!out.has(id)) out.set(id, { id, asset: l.asset, level: l.level, from: l.ts, ...(l.label !== undefined ? { label: l.label } : {}) });
   }
   return [...out.values()];
-}
-
-/** `replay --stats` as plain lines: per asset and level, then the cascades and flushes, then the totals. */
-export function statsLines(st: BacktestStats): string[] {
-  const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
-  const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
-  const out: string[] = ['asset  level  messages  breaks  reversed<12h  held  told<2h'];
-  for (const r of [...st.levels].sort((a, b) => a.asset.localeCompare(b.asset) || bounds(b.level)[0] - bounds(a.level)[0])) {
-    out.push(`${r.asset}  ${lv(r.level)}${r.label ? ` (${r.label})` : ''}  ${r.messages}  ${r.breaks}  ${r.reversed} (${pct(r.reversed, r.breaks)})  ${r.held}  ${r.heldTold}`);
-  }
-  const t = st.totals;
-  out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
-  for (const c of st.cascades) {
-    const when = `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
-    out.push(`cascade ${c.asset} ${c.side} ${when} UTC  ${usd(c.usd)}  ${c.updates} updates`);
-  }
-  out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
-  return out;
 }

@@ -9,6 +9,18 @@ import { isSampled } from './venues.js';
 
 const SLICE_MS = 10_000;
 
+/** A cascade as replies and the map remember it: finished (with `endedAt`) or still running. */
+export interface CascadeRecord {
+  id: string;
+  asset: string;
+  side: PositionSide;
+  startedAt: number;
+  endedAt?: number;
+  usd: number;
+  priceStart?: number;
+  extreme?: number;
+}
+
 export interface CascadeRules {
   windowMs: number;
   endFraction: number;

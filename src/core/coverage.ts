@@ -5,6 +5,14 @@
  * feeds: the file is the whole source and nothing here is used.
  */
 
+/** A stretch an exchange's feed was down (or its history did not reach): figures there are incomplete. */
+export interface Gap {
+  exchange: string;
+  from: number;
+  to: number;
+  reason: string;
+}
+
 export type FeedPhase = 'connecting' | 'live' | 'down';
 
 /** One exchange's liquidation feed, as the feeds report it (a structural copy of their FeedStatus). */

@@ -3,11 +3,23 @@
  * (`liquidation_total`), and the rankings traders quote: "largest ETH long-liquidation day since Oct 10",
  * "2nd largest in 90 days".
  */
-import type { Ranking } from './alerts.js';
 import type { LiquidationTotal, PositionSide } from './events.js';
+import { DAY, dayStart } from './time.js';
 import { venueKey } from './venues.js';
 
-export const DAY = 86_400_000;
+/** Where a day's (or a flush's) total ranks against the asset's full days on the same side. */
+export interface Ranking {
+  side: PositionSide;
+  usd: number;
+  /** The day (UTC midnight ms) being ranked. */
+  day: number;
+  /** 1-based rank among the compared days, counting this one. */
+  rank: number;
+  /** How many days were compared (including this one). */
+  days: number;
+  /** The most recent earlier day that was larger, if any ("largest since Oct 10"). */
+  since?: { day: number; usd: number };
+}
 
 interface DayRecord {
   /** From single liquidations, per exchange. */
@@ -38,7 +50,7 @@ export class LiquidationHistory {
   }
 
   addLiquidation(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): void {
-    const day = Math.floor(ts / DAY) * DAY;
+    const day = dayStart(ts);
     if (day > this.latestDay) this.latestDay = day;
     else if (day < this.latestDay) this.totalsCache.clear(); // a late event changed a past day
     const r = this.record(asset, side, day);
@@ -54,7 +66,7 @@ export class LiquidationHistory {
 
   addVendor(t: LiquidationTotal): void {
     this.totalsCache.clear();
-    const day = Math.floor(t.ts / DAY) * DAY;
+    const day = dayStart(t.ts);
     const r = this.record(t.asset, t.side, day);
     const ex = t.exchange ?? '';
     let periods = r.vendor.get(ex);

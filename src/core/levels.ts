@@ -5,8 +5,10 @@
  * volatility (a multiple of its ATR, a percentage as the floor), never a wick; a level price keeps crossing
  * chops: it is said once, then quiet until a decisive close.
  */
-import type { LevelValue } from './alerts.js';
 import type { ClosedCandle } from './prices.js';
+
+/** A level: one price, or a zone [low, high]. */
+export type LevelValue = number | [number, number];
 
 export type Role = 'support' | 'resistance' | 'inside';
 export type BaseState = 'holding' | 'broken' | 'reclaimed';

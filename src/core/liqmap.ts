@@ -4,20 +4,15 @@
  * this is an estimate and every text and chart that shows it says so. The model in plain words: docs/liqmap.md.
  *
  *   const map = estimateLiqMap(market, 'ETH', market.clock);
- *   liqClusters(map).map(clusterText); // ["≈ $310M of long liquidations estimated between $2,300 and $2,350", …]
+ *   liqClusters(map); // [{ side: 'long', low: 2300, high: 2350, usd: 310e6 }, …] (src/replies/liqmap.ts words them)
  */
-import type { LevelValue } from './alerts.js';
 import type { LiquidationBuckets } from './buckets.js';
+import type { CascadeRecord } from './cascades.js';
 import type { PositionSide } from './events.js';
 import type { Leverage } from './leverage.js';
-import { bounds } from './levels.js';
-import type { CascadeRecord } from './market.js';
-import { clock, levelText, price as priceText, share, usd } from './money.js';
+import { bounds, type LevelValue } from './levels.js';
 import type { Ohlc, PriceBook } from './prices.js';
-import { toned, type Line } from './reply.js';
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+import { DAY, minuteStart, MINUTE } from './time.js';
 
 /** One leverage tier and the share of newly opened positions assumed to use it. */
 export interface LeverageTier {
@@ -280,6 +275,12 @@ export function estimateLiqMap(src: LiqMapSource, asset: string, at: number, opt
       if (entry === undefined) continue;
       firstEntry ??= entry;
       open(books, entry, delta, bands, o.maintenance);
+      // The bar's close came after its (midpoint) entry: a 100× position whose liquidation lies between the
+      // two was liquidated in that same bar, so it is not carried on past a price that already took it.
+      if (bar) {
+        books.long.tradeThrough(bar.close);
+        books.short.tradeThrough(bar.close);
+      }
       addedUsd += delta;
       if (assumed) assumedEntryUsd += delta;
     } else if (delta < 0 && ch.beforeUsd > 0) {
@@ -384,25 +385,6 @@ export function liqClusters(map: LiqMap, opts: ClusterOptions = {}): LiqCluster[
   return out.sort((a, b) => b.usd - a.usd);
 }
 
-/** "≈ $310M of long liquidations estimated between $2,300 and $2,350". */
-export function clusterText(c: LiqCluster): string {
-  return `≈ ${usd(c.usd)} of ${c.side} liquidations estimated between ${priceText(c.low)} and ${priceText(c.high)}`;
-}
-
-/** Cluster lines for a reply, labelled as an estimate. */
-export function clusterLines(map: LiqMap, opts: ClusterOptions = {}): Line[] {
-  const clusters = liqClusters(map, { max: 2, ...opts });
-  if (clusters.length === 0) return [];
-  const lines: Line[] = clusters.map((c) => [toned(clusterText(c), c.side)]);
-  lines.push([toned(estimateNote(map), 'muted')]);
-  return lines;
-}
-
-function estimateNote(map: LiqMap): string {
-  const assumed = map.addedUsd > 0 && map.assumedEntryUsd / map.addedUsd >= 0.25 ? `; entry prices partly assumed (${share(map.assumedEntryUsd / map.addedUsd)})` : '';
-  return `Estimate from open interest and common leverage, not exchange data${assumed}.`;
-}
-
 /** A level that sits on an estimated cluster. */
 export interface LevelOnCluster {
   level: LevelValue;
@@ -431,19 +413,6 @@ export function levelsOnClusters(map: LiqMap, levels: readonly { level: LevelVal
 
 function overlapShare(b: { low: number; high: number }, a: number, z: number): number {
   return Math.max(0, Math.min(b.high, z) - Math.max(b.low, a)) / (b.high - b.low);
-}
-
-/** For /levels: "$2,750–2,800 prior support sits on ≈ $420M of estimated long liquidations ($2,700–2,850)". */
-export function levelClusterLines(map: LiqMap, levels: readonly { level: LevelValue; label?: string }[]): Line[] {
-  const hits = levelsOnClusters(map, levels);
-  if (hits.length === 0) return [];
-  const lines: Line[] = hits.map((h) => [
-    `${levelText(h.level)}${h.label ? ` ${h.label}` : ''} sits on `,
-    toned(`≈ ${usd(h.usdAtLevel)} of estimated ${h.cluster.side} liquidations`, h.cluster.side, true),
-    ` (cluster ${levelText([h.cluster.low, h.cluster.high])}, ≈ ${usd(h.cluster.usd)})`,
-  ]);
-  lines.push([toned(estimateNote(map), 'muted')]);
-  return lines;
 }
 
 /** The `liqMap` of a chart input: bins near the price and not negligible, so the price axis is not stretched. */
@@ -521,7 +490,7 @@ export function compareWithCascade(src: ComparisonSource, cascade: CascadeRecord
   }
   // What happened: each minute's liquidations of the side, spread over that minute's price range.
   const actual = new Map<number, number>();
-  const firstMinute = Math.floor(startedAt / MINUTE) * MINUTE;
+  const firstMinute = minuteStart(startedAt);
   const minutes = src.buckets.series(asset, firstMinute, endedAt + 1, MINUTE);
   const bars = new Map(src.prices.bars(asset, firstMinute, endedAt, MINUTE).map((b) => [b.ts, b]));
   let actualUsd = 0;
@@ -560,43 +529,4 @@ export function compareWithCascade(src: ComparisonSource, cascade: CascadeRecord
     if (gaps.length) out.peakToClusterPct = Math.min(...gaps);
   }
   return out;
-}
-
-/** Plain lines describing a comparison, for `npm run demo` and test output. */
-export function comparisonLines(c: LiqMapComparison): string[] {
-  const range = `${priceText(Math.min(c.cascade.priceStart, c.cascade.extreme))}–${priceText(Math.max(c.cascade.priceStart, c.cascade.extreme)).slice(1)}`;
-  const lines = [
-    `${c.asset} ${c.side} cascade ${clock(c.cascade.startedAt)}–${clock(c.cascade.endedAt)}: ${usd(c.cascade.usd)} liquidated, ${priceText(c.cascade.priceStart)} → ${priceText(c.cascade.extreme)}`,
-    `  estimated at ${clock(c.cascade.startedAt)} (liquidation map, an estimate): ${usd(c.predicted.inRangeUsd)} of ${c.side} liquidations inside ${range}, ${share(c.predicted.inRangeShare)} of the ${usd(c.predicted.nearUsd)} estimated within 25% of price`,
-  ];
-  for (const cl of c.predicted.clusters) lines.push(`    ${clusterText(cl)}`);
-  const med = c.predicted.medianPrice !== undefined && c.actual.medianPrice !== undefined
-    ? `; median price ${priceText(c.actual.medianPrice)} happened vs ${priceText(c.predicted.medianPrice)} estimated (${share(Math.abs(c.actual.medianPrice - c.predicted.medianPrice) / c.actual.medianPrice)} apart)`
-    : '';
-  const peak = c.actual.peak ? `heaviest ${levelText([c.actual.peak.low, c.actual.peak.high])} (${usd(c.actual.peak.usd)})` : 'none recorded';
-  const dist = c.peakToClusterPct === undefined ? '' : c.peakToClusterPct === 0 ? ', inside an estimated cluster' : `, ${share(c.peakToClusterPct)} from the nearest estimated cluster`;
-  lines.push(`  happened: ${usd(c.actual.usd)} of ${c.side} liquidations, ${peak}${dist}${med}`);
-  lines.push(`  overlap of estimate and outcome by price: ${share(c.overlap)}`);
-  return lines;
-}
-
-/**
- * For `npm run demo`: every finished cascade of `assets` (default: all the engine knows) since `from`,
- * compared with the map estimated at its start.
- */
-export function liqmapComparison(
-  market: ComparisonSource & { cascadesBetween(asset: string, from: number, to: number): CascadeRecord[]; knownAssets(): string[]; clock: number },
-  assets: readonly string[] = market.knownAssets(),
-  opts: LiqMapOptions & { from?: number; minUsd?: number } = {},
-): string[] {
-  const lines: string[] = [];
-  const from = opts.from ?? market.clock - 7 * DAY;
-  for (const asset of assets) {
-    for (const c of market.cascadesBetween(asset, from, market.clock)) {
-      if (c.endedAt === undefined || c.usd < (opts.minUsd ?? 0)) continue;
-      const cmp = compareWithCascade(market, c, opts);
-      if (cmp) lines.push(...comparisonLines(cmp));
-    }
-  }
-  return lines.length ? lines : ['Liquidation map: no finished cascade with open interest to compare against.'];
 }

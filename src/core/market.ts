@@ -3,21 +3,21 @@
  * status). One instance serves every chat. Time is event time: the clock only moves when events (or the
  * caller's `advance`) say so, which makes live runs, replays and tests behave the same.
  */
-import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop, Ranking } from './alerts.js';
-import { LiquidationBuckets, type LargestLiquidation } from './buckets.js';
-import { CascadeDetector, type Cascade, type CascadeEvent } from './cascades.js';
+import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from './alerts.js';
+import { LiquidationBuckets } from './buckets.js';
+import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushStart } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
-import { DAY, LiquidationHistory } from './history.js';
-import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack, type LevelView } from './levels.js';
+import { LiquidationHistory } from './history.js';
+import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { Leverage } from './leverage.js';
-import { flushLeverage, leverageSnapshot, type LeverageSnapshot } from './leverage-view.js';
+import { flushLeverage, leverageSnapshot } from './leverage-figures.js';
 import { isSampled, venueKey } from './venues.js';
-import { FeedBoard, type FeedHealth } from './coverage.js';
+import { FeedBoard, type Gap } from './coverage.js';
 import { HourlyTotals } from './hourly-totals.js';
-
-const HOUR = 3_600_000;
+import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary } from './summary.js';
+import { DAY, dayStart, HOUR } from './time.js';
 
 /** The settings the engine needs (a structural subset of the validated config). */
 export interface MarketSettings {
@@ -56,97 +56,6 @@ export interface MarketSettings {
     sampledVisibility: number;
   };
   flush: { windowMinutes: number; minAssets: number; floorUsd: number; maxLeaderShare: number; quietMinutes: number; leaders: number };
-}
-
-
-
-export interface Gap {
-  exchange: string;
-  from: number;
-  to: number;
-  reason: string;
-}
-
-export interface ExchangeShare {
-  longUsd: number;
-  shortUsd: number;
-  totalUsd: number;
-  /** Share of the asset's total, 0..1. */
-  share: number;
-  sampled: boolean;
-  /** From a vendor's hourly totals: the venue had no single orders in this window. */
-  hourly?: boolean;
-}
-
-export interface Coverage {
-  /** Exchanges whose single liquidations fed this. */
-  exchanges: string[];
-  /** Those of them whose streams are sampled (amounts are lower bounds). */
-  sampled: string[];
-  gaps: Gap[];
-  synthetic: boolean;
-  /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline. */
-  feeds?: FeedHealth[];
-  /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
-  hourly?: string[];
-}
-
-export interface CascadeRecord {
-  id: string;
-  asset: string;
-  side: PositionSide;
-  startedAt: number;
-  endedAt?: number;
-  usd: number;
-  priceStart?: number;
-  extreme?: number;
-}
-
-/** What every summary has: the window, the totals, each venue's share, the coverage. */
-interface WindowSummary {
-  window: string;
-  windowMs: number;
-  from: number;
-  to: number;
-  longUsd: number;
-  shortUsd: number;
-  totalUsd: number;
-  count: number;
-  byExchange: Record<string, ExchangeShare>;
-  coverage: Coverage;
-}
-
-export interface LiquidationSummary extends WindowSummary {
-  asset: string;
-  largest: LargestLiquidation[];
-  price?: { open: number; close: number; high: number; low: number; changePct: number };
-  /** How the window's dominant side ranks against full days before it. */
-  ranking?: Ranking;
-  cascades: CascadeRecord[];
-  /** Open interest and funding now and over the window, when known. */
-  leverage?: LeverageSnapshot;
-  /**
-   * Windows longer than a day: full days without single orders counted from stored daily/hourly totals
-   * (vendor history, not split by exchange); `orders` are the days (UTC midnight ms) that had single orders.
-   */
-  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number };
-}
-
-export interface MarketSummary extends WindowSummary {
-  asset: 'ALL';
-  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number }>;
-  largest: (LargestLiquidation & { asset: string })[];
-}
-
-export interface LevelStatus {
-  asset: string;
-  ts: number;
-  price?: number;
-  levels: LevelView[];
-  /** The most recent finished cascade within a day, and a running one. */
-  lastCascade?: CascadeRecord;
-  runningCascade?: CascadeRecord;
-  change24hPct?: number;
 }
 
 /** What the store should persist after a batch: changed level tracks and auto levels added or expired. */
@@ -250,7 +159,7 @@ export class Market {
 
   /** The start threshold for a cascade: floors, or a multiple of the asset's normal for the window. */
   threshold(asset: string, side: PositionSide, now: number): number {
-    const day = Math.floor(now / DAY) * DAY;
+    const day = dayStart(now);
     const key = `${asset}|${side}`;
     const cached = this.thresholdCache.get(key);
     if (cached !== undefined && cached.day === day) return cached.usd;
@@ -275,7 +184,7 @@ export class Market {
 
   private normalFor(asset: string, side: PositionSide, now: number): { normalUsd?: number } {
     const c = this.settings.cascades;
-    const daily = this.history.normalDaily(asset, side, Math.floor(now / DAY) * DAY, c.historyDays, c.minHistoryDays);
+    const daily = this.history.normalDaily(asset, side, dayStart(now), c.historyDays, c.minHistoryDays);
     return daily > 0 ? { normalUsd: (daily * c.windowMinutes * 60_000) / DAY } : {};
   }
 
@@ -533,7 +442,7 @@ export class Market {
         endedAt: ev.endedAt,
         durationMs: ev.endedAt - c.startedAt,
       };
-      const ranking = this.history.rank(c.asset, c.side, c.usd, Math.floor(c.startedAt / DAY) * DAY, this.settings.summary.rankDays);
+      const ranking = this.history.rank(c.asset, c.side, c.usd, dayStart(c.startedAt), this.settings.summary.rankDays);
       if (ranking) end.ranking = ranking;
       const oi = this.leverage.change(c.asset, c.startedAt - HOUR, ev.endedAt);
       if (oi) end.oi = { beforeUsd: oi.beforeUsd, afterUsd: oi.afterUsd, venues: oi.venues };
@@ -614,6 +523,16 @@ export class Market {
     };
   }
 
+  /** What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer. */
+  windowCoverage(asset: string, windowMs: number, to = this.clock): Coverage {
+    const from = to - windowMs;
+    const fed = this.buckets.totals(asset, from, to).byExchange;
+    const c = this.coverage([asset], from, to, fed.keys());
+    const hourly = [...this.hourly.window(asset, from, to).keys()].filter((ex) => !fed.has(ex));
+    if (hourly.length) c.hourly = hourly.sort();
+    return c;
+  }
+
   /** `/liqs ASSET WINDOW` as of `to` (default: the engine's clock). */
   summary(asset: string, window: string, windowMs: number, to = this.clock): LiquidationSummary {
     const from = to - windowMs;
@@ -664,7 +583,7 @@ export class Market {
     if (lev) s.leverage = lev;
     if (s.totalUsd > 0 && windowMs <= DAY) {
       const side: PositionSide = s.longUsd >= s.shortUsd ? 'long' : 'short';
-      const ranking = this.history.rank(asset, side, side === 'long' ? s.longUsd : s.shortUsd, Math.floor(from / DAY) * DAY, this.settings.summary.rankDays);
+      const ranking = this.history.rank(asset, side, side === 'long' ? s.longUsd : s.shortUsd, dayStart(from), this.settings.summary.rankDays);
       if (ranking) s.ranking = ranking;
     }
     return s;
@@ -674,7 +593,7 @@ export class Market {
   private addStoredDays(s: LiquidationSummary): void {
     const orders: number[] = [], totals: number[] = [];
     let longUsd = 0, shortUsd = 0;
-    for (let day = Math.floor(s.from / DAY) * DAY; day < s.to; day += DAY) {
+    for (let day = dayStart(s.from); day < s.to; day += DAY) {
       const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
       if (hasOrders) {
         orders.push(day);

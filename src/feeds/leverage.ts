@@ -11,7 +11,8 @@
  * Sizing, per venue (ccxt leaves the dollar value empty or venue-specific):
  * linear `usd = base × mark price`, where base is the exchange's coin amount (Binance USDⓈ-M, Bybit) or
  * contracts × contractSize (OKX); inverse contracts are worth a fixed number of dollars, `usd = contracts ×
- * contractSize` (Binance COIN-M 100 USD for BTC, 10 for others; OKX 100 / 10; Bybit 1 USD per contract).
+ * contractSize` (Binance COIN-M 100 USD for BTC, 10 for others; OKX 100 / 10; Bybit 1 USD per contract;
+ * Deribit 10 USD for BTC-PERPETUAL, 1 for ETH-PERPETUAL, stated in USD).
  */
 import Bottleneck from 'bottleneck';
 import type { Config } from '../../config/schema.js';
@@ -62,8 +63,10 @@ interface LeverageVenue {
   inverseContractUsd?: number;
   /** Extra parameters for fetchOpenInterest. */
   oiParams?: Record<string, unknown>;
-  /** The mark price for linear sizing: from the funding response, or a mark-price request (OKX's funding has none). */
-  mark: 'funding' | 'fetchMarkPrice';
+  /** The mark price for linear sizing: from the funding response, a mark-price request (OKX's funding has none), or the open-interest answer (Deribit's book summary). */
+  mark: 'funding' | 'fetchMarkPrice' | 'openInterest';
+  /** Where ccxt files the venue's figure under another unit than it is (Deribit): the amount in contracts and the mark, from ccxt's structure. */
+  readOpenInterest?(market: MarketLike, oi: CcxtOpenInterest): { openInterestAmount?: number; markPrice?: number };
   /** ccxt's `openInterestValue` is already in USD on linear contracts (HTX `value`, Gate `open_interest_usd`): used as it is. */
   linearValueUsd?: boolean;
   /** Where open interest comes from: the current figure (default) or the newest point of the 5-minute history (Gate has no other). */
@@ -85,10 +88,33 @@ const LEVERAGE_VENUES: Readonly<Record<string, LeverageVenue>> = {
   gate: { pointAt: (u, base) => void (u.api.public.futures = `${base}/api/v4`), linearAmount: 'contracts', linearValueUsd: true, mark: 'funding', oi: 'history' },
   // GET /v2/status/deriv (open interest in coins, funding, mark price).
   bitfinex: { pointAt: (u, base) => void (u.api.public = base), linearAmount: 'base', mark: 'funding' },
+  // GET /api/v2/public/get_book_summary_by_instrument (open_interest: USD on inverse perpetuals, coins on linear
+  // ones, which ccxt files as a value either way; mark_price), /public/get_funding_rate_value (the last 8 h).
+  deribit: {
+    pointAt: (u, base) => void (u.api.rest = base),
+    linearAmount: 'base',
+    mark: 'openInterest',
+    readOpenInterest: (market, oi) => {
+      const figure = oi.openInterestValue ?? NaN;
+      const mark = Number(asRecord(oi.info)?.mark_price);
+      const contractUsd = market.contractSize ?? NaN;
+      return { openInterestAmount: market.inverse ? figure / contractUsd : figure, ...(mark > 0 ? { markPrice: mark } : {}) };
+    },
+  },
 };
 
 /** The exchanges whose open interest and funding can be polled. */
 export const LEVERAGE_EXCHANGES: readonly string[] = Object.keys(LEVERAGE_VENUES);
+
+/** ccxt's open-interest structure, as far as it is read here. */
+interface CcxtOpenInterest {
+  openInterestAmount?: number;
+  openInterestValue?: number;
+  timestamp?: number;
+  info?: unknown;
+}
+
+const asRecord = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined);
 
 /** The part of a ccxt REST exchange used here. */
 interface RestExchange {
@@ -98,8 +124,8 @@ interface RestExchange {
   markets?: Record<string, unknown>;
   fetchDispatcher?: { destroy?: () => Promise<void> };
   loadMarkets(): Promise<Record<string, unknown>>;
-  fetchOpenInterest(symbol: string, params?: Record<string, unknown>): Promise<{ openInterestAmount?: number; openInterestValue?: number }>;
-  fetchOpenInterestHistory(symbol: string, timeframe: string, since?: number, limit?: number): Promise<{ openInterestAmount?: number; openInterestValue?: number; timestamp?: number }[]>;
+  fetchOpenInterest(symbol: string, params?: Record<string, unknown>): Promise<CcxtOpenInterest>;
+  fetchOpenInterestHistory(symbol: string, timeframe: string, since?: number, limit?: number): Promise<CcxtOpenInterest[]>;
   fetchFundingRate(symbol: string): Promise<{ fundingRate?: number; interval?: string; markPrice?: number }>;
   fetchMarkPrice(symbol: string): Promise<{ markPrice?: number }>;
   fetchFundingIntervals(symbols?: string[]): Promise<Record<string, { interval?: string }>>;
@@ -307,8 +333,13 @@ class LeveragePoller {
     const funding = await this.call(() => this.ex.fetchFundingRate(symbol));
     let mark = funding.markPrice;
     if (!market.inverse && this.venue.mark === 'fetchMarkPrice') mark = (await this.call(() => this.ex.fetchMarkPrice(symbol))).markPrice;
-    const oi = this.venue.oi === 'history' ? await this.newestOpenInterest(symbol) : await this.call(() => this.ex.fetchOpenInterest(symbol, this.venue.oiParams ?? {}));
+    let oi = this.venue.oi === 'history' ? await this.newestOpenInterest(symbol) : await this.call(() => this.ex.fetchOpenInterest(symbol, this.venue.oiParams ?? {}));
     if (this.stopped) return;
+    if (this.venue.readOpenInterest) {
+      const read = this.venue.readOpenInterest(market, oi);
+      oi = { openInterestAmount: read.openInterestAmount ?? NaN };
+      if (this.venue.mark === 'openInterest') mark = read.markPrice;
+    }
     const ts = this.o.now();
     const sized = sizeOpenInterest(this.o.id, market, oi, mark);
     if (sized.ok) {
@@ -323,7 +354,7 @@ class LeveragePoller {
   }
 
   /** The newest point of the exchange's 5-minute open-interest history (an empty one reads as no amount). */
-  private async newestOpenInterest(symbol: string): Promise<{ openInterestAmount?: number; openInterestValue?: number }> {
+  private async newestOpenInterest(symbol: string): Promise<CcxtOpenInterest> {
     const points = await this.call(() => this.ex.fetchOpenInterestHistory(symbol, '5m', undefined, 1));
     return [...points].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)).pop() ?? {};
   }

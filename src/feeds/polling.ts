@@ -16,7 +16,7 @@ import { describe } from './errors.js';
 import { toLiquidation } from './normalize.js';
 import type { StatusBoard } from './status.js';
 import type { MarketLike } from './symbols.js';
-import type { LiquidationPoll, PolledLiquidation, SocketGroup } from './venue.js';
+import type { LiquidationPoll, PolledLiquidation, PolledRow, SocketGroup } from './venue.js';
 
 /** Rows published this late are still caught (the exchanges publish within seconds). */
 export const OVERLAP_MS = 120_000;
@@ -139,16 +139,18 @@ export class LiquidationPoller implements Runner {
       if (ctx.signal.aborted) return;
       let oldest = Infinity;
       for (const row of rows) {
-        let liq: PolledLiquidation;
+        let read: PolledRow;
         try {
-          liq = poll.read(row);
+          read = poll.read(row);
         } catch (err) {
           this.skip(`liquidation history row: ${err instanceof Error ? err.message : String(err)}`);
           continue;
         }
-        if (Number.isFinite(liq.ts)) oldest = Math.min(oldest, liq.ts);
-        if (liq.ts < since || liq.ts > until || cursor.keys[liq.key] !== undefined) continue;
-        fresh.set(liq.key, liq);
+        if (Number.isFinite(read.ts)) oldest = Math.min(oldest, read.ts);
+        for (const liq of read.liquidations) {
+          if (liq.ts < since || liq.ts > until || cursor.keys[liq.key] !== undefined) continue;
+          fresh.set(liq.key, liq);
+        }
       }
       if (rows.length < poll.pageLimit || oldest <= since) break;
       if (oldest >= pageUntil || page + 1 >= MAX_PAGES) {

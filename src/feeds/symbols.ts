@@ -23,10 +23,12 @@ export interface MarketLike {
 export type Markets = Readonly<Record<string, MarketLike>>;
 
 const LINEAR_SETTLE = ['USDT', 'USDC'] as const;
+/** Deribit lists its perpetuals as expiring on 3000-01-01: an expiry that far out is none. */
+const NEVER = Date.UTC(2999, 0, 1);
 
 /** 0 = USDT-margined, 1 = USDC-margined, 2 = inverse (coin-margined, USD contracts); undefined = not one we follow. */
 function rank(m: MarketLike): number | undefined {
-  if (!(m.swap ?? m.type === 'swap') || m.expiry) return undefined;
+  if (!(m.swap ?? m.type === 'swap') || (m.expiry && m.expiry < NEVER)) return undefined;
   if (m.linear) {
     const i = (LINEAR_SETTLE as readonly string[]).indexOf(m.settle ?? m.quote);
     return i === -1 ? undefined : i;

@@ -73,6 +73,18 @@ export interface PolledLiquidation extends RawLiquidation {
   key: string;
 }
 
+/** One row of a venue's history: its time (to page back by) and the liquidations it records. */
+export interface PolledRow {
+  ts: number;
+  /** One for a liquidation list; none for a trade that was not a liquidation, two when both sides of a trade were. */
+  liquidations: PolledLiquidation[];
+}
+
+/** A row that is exactly one liquidation (Gate, HTX, Bitfinex). */
+export function single(liq: PolledLiquidation): PolledRow {
+  return { ts: liq.ts, liquidations: [liq] };
+}
+
 /** What one history request asks for: `[since, until]` in ms, at most `limit` rows, newest first. */
 export interface PageRequest {
   /** The market, when the venue's history is per market (`scope: 'symbol'`). */
@@ -94,7 +106,7 @@ export interface LiquidationPoll {
   /** One page, newest first, through ccxt's implicit API (the raw rows, so nothing is lost in ccxt's parsing). */
   fetchPage(ex: any, req: PageRequest): Promise<unknown[]>;
   /** One row. Throw if it is not readable. */
-  read(row: unknown): PolledLiquidation;
+  read(row: unknown): PolledRow;
 }
 
 /** One group for everything: venues whose swaps all share one public socket. */

@@ -3,9 +3,9 @@
  * status, money in USD as plain numbers rounded to the cent, names in camelCase.
  */
 import type { Alert } from '../core/alerts.js';
-import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/market.js';
-import { alertReply } from '../core/replies.js';
-import { replyText } from '../core/reply.js';
+import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/summary.js';
+import { alertReply } from '../replies/alerts.js';
+import { replyText } from '../replies/reply.js';
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 const centsMap = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, cents(v)]));

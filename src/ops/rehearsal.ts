@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatAdapter } from '../adapters/contract.js';
-import type { Reply } from '../core/reply.js';
+import type { Reply } from '../replies/reply.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 

@@ -3,7 +3,8 @@
  * (memory.ts), a server database later. The core never sees it; main.ts wires it.
  * Every method throws a StoreError (errors.ts) when it fails; a failed write stores nothing of itself.
  */
-import type { Alert, AlertFamily, LevelValue } from '../core/alerts.js';
+import type { Alert, AlertFamily } from '../core/alerts.js';
+import type { LevelValue } from '../core/levels.js';
 import type { MarketEvent, LiquidationTotal } from '../core/events.js';
 
 /** A chat's key: `${platform}:${id}`, e.g. `telegram:-1001234`, `discord:<guildId>`, `terminal:local`. */

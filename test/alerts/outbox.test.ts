@@ -7,7 +7,7 @@ import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adap
 import type { Alert } from '../../src/core/alerts.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { route } from '../../src/alerts/router.js';
-import { replyText, type Reply } from '../../src/core/reply.js';
+import { replyText, type Reply } from '../../src/replies/reply.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store, Subscription } from '../../src/store/store.js';
 

@@ -17,8 +17,8 @@ describe('one price per moment', () => {
   it('the /liqs summary, the /levels status and both charts end on the same price ($2,643.80 on the bundled day)', () => {
     expect(market.summary('ETH', '24h', DAY).price?.close).toBe(2643.8);
     expect(market.levelStatus('ETH').price).toBe(2643.8);
-    expect(liqsChartInput(market, 'ETH', '24h', DAY).prices.at(-1)?.close).toBe(2643.8);
-    expect(levelsChartInput(market, 'ETH').price).toBe(2643.8);
+    expect(liqsChartInput(market, market.summary('ETH', '24h', DAY)).prices.at(-1)?.close).toBe(2643.8);
+    expect(levelsChartInput(market, market.levelStatus('ETH'), undefined).price).toBe(2643.8);
   });
 
   it('a point that arrives late for its minute does not make the window end on an older price', () => {

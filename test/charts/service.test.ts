@@ -47,7 +47,7 @@ describe('chart service', () => {
   it('renders a chart once for every reply in the same minute, and again for another window or chat', async () => {
     const { r, render, finishAll } = renderer();
     const charts = createChartService(() => market, { renderLiqs: render });
-    const shown = [charts.liqs('ETH', '24h', 86_400_000)!, charts.liqs('ETH', '24h', 86_400_000)!, charts.liqs('ETH', '4h', 14_400_000)!, charts.liqs('ETH', '24h', 86_400_000, 'telegram:-5')!];
+    const shown = [charts.liqs(market.summary('ETH', '24h', 86_400_000))!, charts.liqs(market.summary('ETH', '24h', 86_400_000))!, charts.liqs(market.summary('ETH', '4h', 14_400_000))!, charts.liqs(market.summary('ETH', '24h', 86_400_000), 'telegram:-5')!];
     const pngs = shown.map((img) => img.render());
     await finishAll();
     const bytes = await Promise.all(pngs);
@@ -60,7 +60,7 @@ describe('chart service', () => {
     const { r, render, finishAll } = renderer();
     const charts = createChartService(() => market, { renderLiqs: render, concurrency: 2, maxQueued: 3 });
     // Six different charts: the same asset in six chats (each chat's own levels may differ).
-    const pngs = [1, 2, 3, 4, 5, 6].map((i) => charts.liqs('ETH', '24h', 86_400_000, `telegram:-${i}`)!.render().then(() => 'png', (e: Error) => e.message));
+    const pngs = [1, 2, 3, 4, 5, 6].map((i) => charts.liqs(market.summary('ETH', '24h', 86_400_000), `telegram:-${i}`)!.render().then(() => 'png', (e: Error) => e.message));
     for (let i = 0; i < 500 && r.running < 2; i++) await new Promise((resolve) => setTimeout(resolve, 1));
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 1)); // a third would start now if it could
     expect(r.running).toBe(2);
@@ -75,11 +75,11 @@ describe('chart service', () => {
     const { r, render, finishAll } = renderer();
     const charts = createChartService(() => market, { renderLiqs: render });
     r.fail = true;
-    const first = charts.liqs('ETH', '24h', 86_400_000)!.render().catch((e: Error) => e.message);
+    const first = charts.liqs(market.summary('ETH', '24h', 86_400_000))!.render().catch((e: Error) => e.message);
     await finishAll();
     expect(await first).toBe('boom');
     r.fail = false;
-    const second = charts.liqs('ETH', '24h', 86_400_000)!.render();
+    const second = charts.liqs(market.summary('ETH', '24h', 86_400_000))!.render();
     await finishAll();
     expect(await second).toEqual(new Uint8Array([2]));
   });

@@ -8,7 +8,7 @@ import { dispatchLine, type Caller } from '../../commands/index.js';
 import { CommandBudget } from '../../commands/limits.js';
 import type { Platform } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
-import { replyText } from '../../src/core/reply.js';
+import { replyText } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
 import type { Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_COMMANDS, parseCommandLine, runCommandLine } from '../../commands/index.js';
 import type { CommandContext } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
-import { replyText, type Reply } from '../../src/core/reply.js';
+import { replyText, type Reply } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
 import type { Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
 import { feedsHealth, type FeedHealth } from '../../src/core/coverage.js';
-import { noLeverageText } from '../../src/core/leverage-view.js';
+import { noLeverageText } from '../../src/replies/leverage.js';
 import { Market } from '../../src/core/market.js';
-import { replyText } from '../../src/core/reply.js';
-import { marketReply, summaryReply } from '../../src/core/replies.js';
+import { replyText } from '../../src/replies/reply.js';
+import { marketReply, summaryReply } from '../../src/replies/summary.js';
 
 const T = Date.UTC(2026, 10, 2, 12, 0);
 const H = 3_600_000;

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { WINDOW_MS } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
 import { Market } from '../../src/core/market.js';
-import { levelsReply, summaryReply } from '../../src/core/replies.js';
-import { replyText } from '../../src/core/reply.js';
+import { levelsReply } from '../../src/replies/levels.js';
+import { summaryReply } from '../../src/replies/summary.js';
+import { replyText } from '../../src/replies/reply.js';
 
 describe('a market with no moment yet', () => {
   it('answers /levels and /liqs without a timestamp instead of throwing', () => {

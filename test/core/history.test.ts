@@ -1,6 +1,7 @@
 /** Rankings at their edges: the lookback includes its oldest day. */
 import { describe, expect, it } from 'vitest';
-import { DAY, LiquidationHistory } from '../../src/core/history.js';
+import { DAY } from '../../src/core/time.js';
+import { LiquidationHistory } from '../../src/core/history.js';
 
 const D0 = Date.parse('2026-01-01T00:00:00Z');
 

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
 import { Market } from '../../src/core/market.js';
 import { toEvent } from '../../src/core/events.js';
-import { alertReply, levelsReply, structureReading } from '../../src/core/replies.js';
-import { lineText, replyText } from '../../src/core/reply.js';
+import { alertReply } from '../../src/replies/alerts.js';
+import { levelsReply, structureReading } from '../../src/replies/levels.js';
+import { lineText, replyText } from '../../src/replies/reply.js';
 import { cli } from '../helpers.js';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../src/core/parse.js';
-import { price } from '../../src/core/money.js';
+import { price } from '../../src/replies/format.js';
 
 describe('parsePrice', () => {
   it.each([

@@ -11,8 +11,8 @@ import { backtest, levelsOf, type BacktestStats } from '../../src/core/backtest.
 import type { Candle } from '../../src/core/events.js';
 import { loadFile, runFile } from '../../src/offline.js';
 import { wants } from '../../src/alerts/router.js';
-import { alertReply } from '../../src/core/replies.js';
-import { replyText } from '../../src/core/reply.js';
+import { alertReply } from '../../src/replies/alerts.js';
+import { replyText } from '../../src/replies/reply.js';
 import type { Subscription } from '../../src/store/store.js';
 
 const LEVEL_FIXTURES = [

@@ -8,8 +8,9 @@ import { runFile } from '../../src/offline.js';
 import { loadConfig } from '../../config/load.js';
 import type { AssetDay } from '../../scripts/market-day.js';
 import { generateDay } from '../../scripts/market-day.js';
-import { alertReply, structureReading } from '../../src/core/replies.js';
-import { lineText, replyText } from '../../src/core/reply.js';
+import { alertReply } from '../../src/replies/alerts.js';
+import { structureReading } from '../../src/replies/levels.js';
+import { lineText, replyText } from '../../src/replies/reply.js';
 import { buildConfig } from '../../config/load.js';
 import { BUNDLED, DAY0, H, replayDay, writeEvents } from '../helpers.js';
 

@@ -7,11 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log.js';
 import { toEvent, type Funding, type MarketEvent, type OpenInterest } from '../../src/core/events.js';
 import { startLeveragePolling, type LeverageOverride, type LeveragePolling } from '../../src/feeds/leverage.js';
-import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS, BYBIT_MARKETS, HTX_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
+import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS, BITFINEX_MARKETS, BYBIT_MARKETS, DERIBIT_MARKETS, GATE_MARKETS, HTX_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
 import { startBinanceCoinm, startBinanceUsdm } from '../fakes/leverage/binance.js';
 import { startBybit } from '../fakes/leverage/bybit.js';
 import { startOkx } from '../fakes/leverage/okx.js';
 import { startHtx } from '../fakes/leverage/htx.js';
+import { startGate } from '../fakes/leverage/gate.js';
+import { startBitfinex } from '../fakes/leverage/bitfinex.js';
+import { startDeribit } from '../fakes/leverage/deribit.js';
 import { closedPort, type FakeRestServer } from '../fakes/leverage/server.js';
 import { testConfig, waitFor } from './helpers.js';
 
@@ -159,6 +162,49 @@ describe('htx', () => {
     // 120,000 ETH × $2,500 = $300M; 12,000,000 contracts of 0.01 ETH.
     expect(sink.oiOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'htx', usd: 300_000_000, contracts: 12_000_000 });
     expect(sink.fundingOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'htx', rate: 0.00005, intervalHours: 8 });
+  });
+});
+
+describe('gate', () => {
+  it('takes the newest 5-minute open interest in USDT as Gate states it, and the funding rate with its interval', async () => {
+    const ex = await fake(startGate);
+    // 5,000,000 contracts of 0.01 ETH = 50,000 ETH × $2,500 = $125M.
+    ex.book.set('ETH_USDT', { openInterest: 5_000_000, markPrice: 2_500, fundingRate: 0.0001, intervalHours: 4 });
+    const sink = await poll('gate', { rest: ex.url, markets: GATE_MARKETS }, ['ETH']);
+    await waitFor(() => sink.oi.length === 1 && sink.funding.length === 1, 'ETH_USDT open interest and funding');
+    expect(sink.oiOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'gate', usd: 125_000_000, contracts: 5_000_000 });
+    expect(sink.fundingOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'gate', rate: 0.0001, intervalHours: 4 });
+    expect(ex.to('/api/v4/futures/usdt/contract_stats').map((r) => [r.query.get('contract'), r.query.get('interval'), r.query.get('limit')])).toEqual([['ETH_USDT', '5m', '1']]);
+  });
+});
+
+describe('bitfinex', () => {
+  it('reads open interest in coins (× the mark price) and the 8-hour funding from the derivatives status', async () => {
+    const ex = await fake(startBitfinex);
+    ex.book.set('tETHF0:USTF0', { openInterest: 40_000, markPrice: 2_500, fundingRate: 0.00002 });
+    const sink = await poll('bitfinex', { rest: ex.url, markets: BITFINEX_MARKETS }, ['ETH']);
+    await waitFor(() => sink.oi.length === 1 && sink.funding.length === 1, 'tETHF0:USTF0 open interest and funding');
+    // 40,000 ETH × $2,500 = $100M.
+    expect(sink.oiOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'bitfinex', usd: 100_000_000, contracts: 40_000 });
+    expect(sink.fundingOf('ETH/USDT:USDT')).toMatchObject({ exchange: 'bitfinex', rate: 0.00002, intervalHours: 8 });
+    expect(ex.to('/v2/status/deriv').every((r) => r.query.get('keys') === 'tETHF0:USTF0')).toBe(true);
+  });
+});
+
+describe('deribit', () => {
+  it('open interest is USD on BTC-PERPETUAL (10 USD contracts) and coins × mark on the USDC perpetual; funding over 8 h', async () => {
+    const ex = await fake(startDeribit);
+    ex.book.set('BTC-PERPETUAL', { openInterest: 1_200_000_000, markPrice: 78_000, fundingRate: 0.00004 });
+    ex.book.set('BTC_USDC-PERPETUAL', { openInterest: 500, markPrice: 78_010, fundingRate: 0.00003 });
+    const sink = await poll('deribit', { rest: ex.url, markets: DERIBIT_MARKETS }, ['BTC']);
+    await waitFor(() => sink.oi.length === 2 && sink.funding.length === 2, 'both BTC perpetuals');
+    expect(sink.oiOf('BTC/USD:BTC')).toMatchObject({ exchange: 'deribit', usd: 1_200_000_000, contracts: 120_000_000 });
+    // 500 BTC × $78,010 = $39,005,000.
+    expect(sink.oiOf('BTC/USDC:USDC')).toMatchObject({ usd: 39_005_000, contracts: 500_000 });
+    expect(sink.fundingOf('BTC/USD:BTC')).toMatchObject({ rate: 0.00004, intervalHours: 8 });
+    expect(sink.fundingOf('BTC/USDC:USDC')).toMatchObject({ rate: 0.00003, intervalHours: 8 });
+    // The dated future is not polled.
+    expect(new Set(ex.requests.map((r) => r.query.get('instrument_name')))).toEqual(new Set(['BTC-PERPETUAL', 'BTC_USDC-PERPETUAL']));
   });
 });
 

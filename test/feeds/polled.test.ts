@@ -1,5 +1,5 @@
 /**
- * The polled venues (Gate, HTX, Bitfinex) through the real ccxt code against a local stand-in of their
+ * The polled venues (Gate, HTX, Bitfinex, Deribit) through the real ccxt code against a local stand-in of their
  * public liquidation history: one contract suite run against each. A liquidation is emitted once whether
  * it comes back in one poll or five, late or on time, across pages, outages and restarts; what the history
  * no longer holds is a gap, never a guess. Time is a fake clock: the history only holds rows up to it.
@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bitfinexRow, FakeHistoryServer, gateRow, htxRow, type HistoryRow, type Venue } from '../fakes/exchanges/history.js';
-import { BITFINEX_MARKETS, GATE_MARKETS, HTX_MARKETS } from '../fakes/exchanges/markets.js';
+import { bitfinexRow, deribitRow, FakeHistoryServer, gateRow, htxRow, type HistoryRow, type Venue } from '../fakes/exchanges/history.js';
+import { BITFINEX_MARKETS, DERIBIT_MARKETS, GATE_MARKETS, HTX_MARKETS } from '../fakes/exchanges/markets.js';
 import { startAgainst, waitFor, type Running } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 2, 14, 0);
@@ -17,6 +17,9 @@ const T0 = Date.UTC(2026, 10, 2, 14, 0);
 interface Case {
   venue: Venue;
   markets: Record<string, unknown>;
+  /** The market the rows are on, and its id. */
+  symbol: string;
+  marketId: string;
   /** A long liquidation of `coins` BTC at `price`, identified by `n`. */
   long(n: number, ts: number, coins: number, price: number): HistoryRow;
   short(n: number, ts: number, coins: number, price: number): HistoryRow;
@@ -27,6 +30,8 @@ interface Case {
 const CASES: Case[] = [
   {
     venue: 'gate',
+    symbol: 'BTC/USDT:USDT',
+    marketId: 'BTC_USDT',
     markets: GATE_MARKETS,
     // A Gate contract is 0.0001 BTC; rows have no id, so `n` moves the price by a cent to keep them apart.
     long: (n, ts, coins, price) => gateRow({ market: 'BTC_USDT', ts, size: coins / 0.0001, price: price + n / 100 }),
@@ -36,6 +41,8 @@ const CASES: Case[] = [
   },
   {
     venue: 'htx',
+    symbol: 'BTC/USDT:USDT',
+    marketId: 'BTC-USDT',
     markets: HTX_MARKETS,
     long: (n, ts, coins, price) => htxRow({ id: n, market: 'BTC-USDT', ts, side: 'long', coins, price: price + n / 100, contractSize: 0.001 }),
     short: (n, ts, coins, price) => htxRow({ id: n, market: 'BTC-USDT', ts, side: 'short', coins, price: price + n / 100, contractSize: 0.001 }),
@@ -44,11 +51,24 @@ const CASES: Case[] = [
   },
   {
     venue: 'bitfinex',
+    symbol: 'BTC/USDT:USDT',
+    marketId: 'tBTCF0:USTF0',
     markets: BITFINEX_MARKETS,
     long: (n, ts, coins, price) => bitfinexRow({ posId: n, market: 'tBTCF0:USTF0', ts, amount: coins, price: price + n / 100 }),
     short: (n, ts, coins, price) => bitfinexRow({ posId: n, market: 'tBTCF0:USTF0', ts, amount: -coins, price: price + n / 100 }),
     pageLimit: 500,
     historyMs: 7 * 86_400_000,
+  },
+  {
+    venue: 'deribit',
+    symbol: 'BTC/USDC:USDC',
+    marketId: 'BTC_USDC-PERPETUAL',
+    markets: DERIBIT_MARKETS,
+    // The linear USDC perpetual: `amount` in coins. The taker was liquidated: a taker who sold closed a long.
+    long: (n, ts, coins, price) => deribitRow({ tradeId: `USDC-${n}`, market: 'BTC_USDC-PERPETUAL', ts, direction: 'sell', amount: coins, price: price + n / 100, liquidation: 'T' }),
+    short: (n, ts, coins, price) => deribitRow({ tradeId: `USDC-${n}`, market: 'BTC_USDC-PERPETUAL', ts, direction: 'buy', amount: coins, price: price + n / 100, liquidation: 'T' }),
+    pageLimit: 1000,
+    historyMs: 86_400_000,
   },
 ];
 
@@ -87,7 +107,7 @@ describe.each(CASES)('$venue liquidations by polling', (c) => {
     clock = T0 + 5_000;
     await waitFor(() => r.sink.liquidations.length === 2, 'two liquidations');
     const [a, b] = r.sink.liquidations;
-    expect(a).toMatchObject({ exchange: c.venue, symbol: 'BTC/USDT:USDT', side: 'long', price: 60_000.01 });
+    expect(a).toMatchObject({ exchange: c.venue, symbol: c.symbol, side: 'long', price: 60_000.01 });
     expect(a!.usd).toBeCloseTo(30_000.005, 6);
     expect(b).toMatchObject({ side: 'short', price: 61_000.02 });
     expect(b!.usd).toBeCloseTo(6_100.002, 6);
@@ -182,7 +202,7 @@ describe.each(CASES)('$venue liquidations by polling', (c) => {
   it('skips an unreadable row, counts it, and keeps polling', async () => {
     const r = await start();
     await polls(1);
-    fake.add({ ts: T0 + 1_000, market: c.venue === 'bitfinex' ? 'tBTCF0:USTF0' : c.venue === 'gate' ? 'BTC_USDT' : 'BTC-USDT', row: c.venue === 'bitfinex' ? [['funding', 1]] : { nonsense: true } });
+    fake.add({ ts: T0 + 1_000, market: c.marketId, row: c.venue === 'bitfinex' ? [['funding', 1]] : { nonsense: true } });
     fake.add(c.long(9, T0 + 2_000, 1, 60_000));
     clock = T0 + 3_000;
     await waitFor(() => r.sink.liquidations.length === 1, 'the readable liquidation');
@@ -214,3 +234,68 @@ describe('bitfinex', () => {
     }
   });
 });
+
+describe('deribit', () => {
+  let fake: FakeHistoryServer;
+  let dataDir: string;
+  let clock: number;
+  let run: Running | undefined;
+  beforeEach(async () => {
+    clock = T0;
+    dataDir = mkdtempSync(join(tmpdir(), 'liqbot-poll-deribit-'));
+    fake = await FakeHistoryServer.start('deribit');
+  });
+  afterEach(async () => {
+    await run?.feeds.stop();
+    run = undefined;
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const start = async (): Promise<Running> =>
+    (run = await startAgainst('deribit', { rest: true, restUrl: fake.url, markets: DERIBIT_MARKETS, pollMs: 5, restMinTimeMs: 0 }, { now: () => clock, dataDir, assets: ['BTC'] }));
+
+  it('counts only the flagged trades, both sides of an "MT" trade, and sizes BTC-PERPETUAL in USD', async () => {
+    const r = await start();
+    fake.add(
+      // An ordinary trade: not a liquidation, not malformed.
+      deribitRow({ tradeId: '100', market: 'BTC-PERPETUAL', ts: T0 + 1_000, direction: 'sell', amount: 50_000, price: 60_000 }),
+      // The maker was liquidated: the taker bought, so the maker sold, closing a long. $20,000 (USD contracts).
+      deribitRow({ tradeId: '101', market: 'BTC-PERPETUAL', ts: T0 + 2_000, direction: 'buy', amount: 20_000, price: 60_100, liquidation: 'M' }),
+      // Both sides liquidated: the taker sold (a long), the maker bought (a short), $30,000 each.
+      deribitRow({ tradeId: '102', market: 'BTC-PERPETUAL', ts: T0 + 3_000, direction: 'sell', amount: 30_000, price: 59_900, liquidation: 'MT' }),
+    );
+    clock = T0 + 5_000;
+    await waitFor(() => r.sink.liquidations.length === 3, 'three liquidations');
+    await waitFor(() => fake.historyRequests.length >= 6, 'more polls');
+    const bySide = [...r.sink.liquidations].sort((a, b) => a.ts - b.ts || a.side.localeCompare(b.side));
+    expect(bySide.map((l) => [l.symbol, l.side, l.usd, l.price])).toEqual([
+      ['BTC/USD:BTC', 'long', 20_000, 60_100],
+      ['BTC/USD:BTC', 'long', 30_000, 59_900],
+      ['BTC/USD:BTC', 'short', 30_000, 59_900],
+    ]);
+    expect(bySide[0]!.amount).toBeCloseTo(20_000 / 60_100, 9);
+    expect(r.status('deribit', 'liquidations').malformed).toBe(0);
+    // One history per perpetual, newest first, never the dated future.
+    const asked = new Set(fake.historyRequests.map((u) => u.searchParams.get('instrument_name')));
+    expect([...asked].sort()).toEqual(['BTC-PERPETUAL', 'BTC_USDC-PERPETUAL']);
+    expect(fake.historyRequests.every((u) => u.searchParams.get('sorting') === 'desc')).toBe(true);
+  });
+
+  it('pages back through a page full of ordinary trades to the liquidation behind them', async () => {
+    const r = await start();
+    await polls(fake, 1);
+    fake.add(deribitRow({ tradeId: '1', market: 'BTC-PERPETUAL', ts: T0 + 1_000, direction: 'sell', amount: 10_000, price: 60_000, liquidation: 'T' }));
+    for (let i = 0; i < 1_500; i++) fake.add(deribitRow({ tradeId: String(10 + i), market: 'BTC-PERPETUAL', ts: T0 + 2_000 + i, direction: 'buy', amount: 10, price: 60_000 }));
+    clock = T0 + 5_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the liquidation behind 1,500 trades');
+    await polls(fake, 3);
+    expect(r.sink.liquidations).toHaveLength(1);
+    expect(r.sink.liquidations[0]).toMatchObject({ side: 'long', usd: 10_000 });
+    expect(r.sink.gaps).toEqual([]);
+  });
+});
+
+async function polls(fake: FakeHistoryServer, n: number): Promise<void> {
+  const target = fake.historyRequests.length + n;
+  await waitFor(() => fake.historyRequests.length >= target, `${n} more history requests`);
+}

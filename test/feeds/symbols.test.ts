@@ -1,7 +1,7 @@
 /** From a trader's asset to each exchange's perpetual swaps. */
 import { describe, expect, it } from 'vitest';
 import { perpetualSymbols, perpetualSymbolsByExchange, priceSymbol } from '../../src/feeds/index.js';
-import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS, BYBIT_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
+import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS, BYBIT_MARKETS, DERIBIT_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
 
 describe('perpetualSymbols', () => {
   it('lists USDT, then USDC, then inverse perpetuals of an asset, case-insensitively', () => {
@@ -15,6 +15,10 @@ describe('perpetualSymbols', () => {
     expect(perpetualSymbols(BINANCE_COINM_MARKETS, 'BTC')).toEqual(['BTC/USD:BTC']);
     expect(perpetualSymbols(BYBIT_MARKETS, 'XRP')).toEqual([]);
     expect(perpetualSymbols(OKX_MARKETS, 'DOGE')).toEqual([]);
+  });
+
+  it("counts Deribit's perpetuals (listed as expiring in the year 3000) but not its dated futures", () => {
+    expect(perpetualSymbols(DERIBIT_MARKETS, 'BTC')).toEqual(['BTC/USDC:USDC', 'BTC/USD:BTC']);
   });
 
   it('maps an asset across exchanges', () => {

@@ -6,9 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import type { CascadeEnd } from '../../src/core/alerts.js';
-import { flushLeverage, flushLines, leverageFields, leverageSnapshot, oiReply } from '../../src/core/leverage-view.js';
-import { compareWithCascade, estimateLiqMap, levelClusterLines, liqClusters, liqMapChart, liqmapComparison } from '../../src/core/liqmap.js';
-import { lineText, replyText } from '../../src/core/reply.js';
+import { flushLeverage, leverageSnapshot } from '../../src/core/leverage-figures.js';
+import { flushLines, leverageFields, oiReply } from '../../src/replies/leverage.js';
+import { compareWithCascade, estimateLiqMap, liqClusters, liqMapChart } from '../../src/core/liqmap.js';
+import { levelClusterLines, liqmapComparison } from '../../src/replies/liqmap.js';
+import { lineText, replyText } from '../../src/replies/reply.js';
 import { runFile, type OfflineRun } from '../../src/offline.js';
 import { BUNDLED } from '../helpers.js';
 

@@ -6,21 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  clusterText,
-  compareWithCascade,
-  comparisonLines,
-  estimateLiqMap,
-  levelClusterLines,
-  levelsOnClusters,
-  liqClusters,
-  liqMapChart,
-  liqmapComparison,
-  niceStep,
-  type LiqMap,
-} from '../../src/core/liqmap.js';
+import { clusterText, comparisonLines, levelClusterLines, liqmapComparison } from '../../src/replies/liqmap.js';
+import { compareWithCascade, estimateLiqMap, levelsOnClusters, liqClusters, liqMapChart, niceStep, type LiqMap } from '../../src/core/liqmap.js';
 import { Market } from '../../src/core/market.js';
-import { lineText } from '../../src/core/reply.js';
+import { lineText } from '../../src/replies/reply.js';
 import { HOUR, replayTruth, truthConfig, truthDay } from './days.js';
 
 const START = Date.UTC(2026, 2, 2);
@@ -125,10 +114,31 @@ describe('estimateLiqMap', () => {
     expect(estimateLiqMap(market, 'ETH', START + 120_000, { ...TEN_X, fillUnknownEntry: false })!.longUsd).toBe(0);
   });
 
+  it('drops positions opened during a bar whose close already passed their liquidation price', () => {
+    // Found by the sized property test below: 100× shorts opened at a bar's midpoint ($2,012.50) liquidate
+    // at ≈ $2,022.56 (× 1.005); the bar closed at $2,025, so they are gone, not a short below price.
+    const market = new Market(truthConfig());
+    const bar = (i: number, open: number, close: number) =>
+      market.ingest({ type: 'candle', ts: START + i * 5 * 60_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '5m', open, high: close, low: open, close });
+    const oi = (i: number, usd: number) => market.ingest({ type: 'open_interest', ts: START + (i + 1) * 5 * 60_000 - 1, exchange: 'bybit', symbol: 'ETH/USDT:USDT', usd });
+    bar(0, 2000, 2000);
+    oi(0, 1e9);
+    bar(1, 2000, 2025);
+    oi(1, 1.1e9);
+    const at = START + 2 * 5 * 60_000;
+    market.advance(at);
+    market.flush();
+    const map = estimateLiqMap(market, 'ETH', at, { tiers: [{ leverage: 100, weight: 1 }], spread: false })!;
+    expect(map.addedUsd).toBeCloseTo(100 * M, -3);
+    expect(map.shortUsd).toBe(0);
+    // The longs (≈ $2,002.44) are below the close and stay.
+    expect(usdIn(map, 'long', 2000, 2025)).toBeCloseTo(100 * M, -3);
+  });
+
   it('never holds more than the open interest added, nor a long above price or a short below it (any path)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ move: fc.double({ min: -0.03, max: 0.03, noNaN: true }), oi: fc.double({ min: -0.05, max: 0.08, noNaN: true }) }), { minLength: 5, maxLength: 60 }),
+        fc.array(fc.record({ move: fc.double({ min: -0.03, max: 0.03, noNaN: true }), oi: fc.double({ min: -0.05, max: 0.08, noNaN: true }) }), { minLength: 5, maxLength: 60, size: 'max' }),
         (steps) => {
           const market = new Market(truthConfig());
           let p = 2000, oi = 1e9;

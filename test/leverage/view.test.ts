@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Leverage } from '../../src/core/leverage.js';
-import { flushLeverage, flushLines, fundingLine, fundingState, leverageFields, leverageSnapshot, oiLine } from '../../src/core/leverage-view.js';
-import { lineText } from '../../src/core/reply.js';
+import { flushLeverage, fundingState, leverageSnapshot } from '../../src/core/leverage-figures.js';
+import { flushLines, fundingLine, leverageFields, oiLine } from '../../src/replies/leverage.js';
+import { lineText } from '../../src/replies/reply.js';
 
 const T = Date.UTC(2026, 0, 31);
 const H = 3_600_000;

@@ -11,7 +11,7 @@ import type { ChatAdapter, DeliveryResult } from '../../src/adapters/contract.js
 import { LiqBot } from '../../src/bot.js';
 import type { Alert } from '../../src/core/alerts.js';
 import type { Liquidation } from '../../src/core/events.js';
-import type { Reply } from '../../src/core/reply.js';
+import type { Reply } from '../../src/replies/reply.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/store.js';
 import { faultyStore, type FaultPlan, type SqliteCode } from '../store/faulty.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createTelegramAdapter, scaleLimits } from '../../src/adapters/telegram/adapter.js';
 import { renderSingle } from '../../src/adapters/telegram/render.js';
 import { Outbox } from '../../src/alerts/outbox.js';
-import { alertReply } from '../../src/core/replies.js';
+import { alertReply } from '../../src/replies/alerts.js';
 import type { Services } from '../../src/service.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { parseTelegramHtml } from '../fakes/telegram/html.js';

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../../src/adapters/contract.js';
 import { LiqBot } from '../../src/bot.js';
 import type { Liquidation, MarketEvent } from '../../src/core/events.js';
-import { replyText } from '../../src/core/reply.js';
+import { replyText } from '../../src/replies/reply.js';
 import { StoreFaults } from '../../src/store/faults.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';

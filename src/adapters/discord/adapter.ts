@@ -11,7 +11,7 @@
  */
 import { Client, Events, GatewayIntentBits, RESTEvents, type RateLimitData } from 'discord.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
-import type { Reply } from '../../core/reply.js';
+import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { channelOf, guildOf } from './context.js';

@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import { dispatch, dispatchLine, findCommand } from '../../../commands/index.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from '../../../commands/types.js';
-import { errorReply, type Reply } from '../../core/reply.js';
+import { errorReply, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { toArgs, toContext } from './context.js';

@@ -5,7 +5,7 @@
  * is never read as markdown, a link or a mention.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
-import type { Button, Field, Line, Reply, ReplyImage, Span } from '../../core/reply.js';
+import type { Button, Field, Line, Reply, ReplyImage, Span } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 
 const log = logger('discord');

@@ -13,7 +13,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { Telegraf } from 'telegraf';
-import type { Reply } from '../../core/reply.js';
+import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Clock } from '../../alerts/pacing.js';
 import type { Services } from '../../service.js';

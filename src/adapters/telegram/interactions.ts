@@ -6,7 +6,7 @@
  */
 import type { CallbackQuery, Message } from 'telegraf/types';
 import { dispatchLine } from '../../../commands/index.js';
-import { replyText, type Reply } from '../../core/reply.js';
+import { replyText, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { answerTo, askerOf, commandIn, pressedMessage, toCaller, topicOf, CHAT_PREFIX } from './context.js';

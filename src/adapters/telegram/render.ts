@@ -5,7 +5,7 @@
  * counted after entity parsing). Every piece of user or exchange text goes through `escapeHtml`, the
  * adapter's one escaper, so a label like `<b>` or `a_b*c` arrives verbatim and never breaks a message.
  */
-import type { Button, Line, Reply, Span } from '../../core/reply.js';
+import type { Button, Line, Reply, Span } from '../../replies/reply.js';
 
 /** Telegram's limits on one message, in characters (UTF-16 code units) of visible text. */
 export const MESSAGE_LIMIT = 4096;

@@ -5,7 +5,7 @@
  * holds the chat's lane for Telegram's retry_after. telegraf's per-update `ctx.telegram` is never used to send.
  */
 import { Input, type Telegram } from 'telegraf';
-import type { Reply } from '../../core/reply.js';
+import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import { TelegramApiError, translateError } from './errors.js';
 import type { Pacer, SendPriority } from './pacer.js';

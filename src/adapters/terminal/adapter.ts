@@ -7,7 +7,7 @@ import { clearLine, createInterface, cursorTo, type Interface } from 'node:readl
 import { runCommandLine } from '../../../commands/index.js';
 import type { Services } from '../../service.js';
 import type { ChatAdapter, DeliveryResult } from '../contract.js';
-import type { Reply } from '../../core/reply.js';
+import type { Reply } from '../../replies/reply.js';
 import { escapeTerminal, renderTerminal } from './render.js';
 
 export const TERMINAL_CHAT = 'terminal:local';

@@ -2,7 +2,7 @@
  * Renders neutral replies for a terminal: ANSI colour when writing to a TTY, plain text otherwise.
  * Text from users and exchanges is stripped of control characters so nothing can inject escape codes.
  */
-import type { Line, Reply, Span, Tone } from '../../core/reply.js';
+import type { Line, Reply, Span, Tone } from '../../replies/reply.js';
 
 const CODES: Record<Tone, string> = { long: '31', short: '32', up: '32', down: '31', muted: '2', warn: '33' };
 

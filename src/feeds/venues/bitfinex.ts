@@ -7,7 +7,7 @@
  * trigger and the match), so the position id identifies the liquidation.
  */
 import { num } from '../normalize.js';
-import { oneSocket, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
+import { oneSocket, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
 
 export function bitfinexLiquidation(row: unknown): PolledLiquidation {
   const entry = Array.isArray(row) && Array.isArray(row[0]) ? (row[0] as unknown[]) : undefined;
@@ -49,6 +49,6 @@ export const bitfinex: Venue = {
       if (!Array.isArray(rows)) throw new Error('liquidations/hist did not answer with a list');
       return rows;
     },
-    read: bitfinexLiquidation,
+    read: (row) => single(bitfinexLiquidation(row)),
   },
 };

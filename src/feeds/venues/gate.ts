@@ -8,7 +8,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num } from '../normalize.js';
-import { asObject, oneSocket, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, oneSocket, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
 
 export function gateLiquidation(row: unknown): PolledLiquidation {
   const r = asObject(row);
@@ -49,6 +49,6 @@ export const gate: Venue = {
     historyMs: 24 * 3_600_000,
     fetchPage: (ex, { market, since, until, limit }) =>
       ex.publicFuturesGetSettleLiqOrders({ settle: (market?.settle ?? 'usdt').toLowerCase(), contract: market?.id, from: Math.floor(since / 1000), to: Math.ceil(until / 1000), limit }),
-    read: gateLiquidation,
+    read: (row) => single(gateLiquidation(row)),
   },
 };

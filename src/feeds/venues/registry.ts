@@ -6,13 +6,14 @@ import type { Venue } from '../venue.js';
 import { binancecoinm, binanceusdm } from './binance.js';
 import { bybit } from './bybit.js';
 import { bitfinex } from './bitfinex.js';
+import { deribit } from './deribit.js';
 import { gate } from './gate.js';
 import { htx } from './htx.js';
 import { lighter } from './lighter.js';
 import { okx } from './okx.js';
 
 /**
- * Not here, on purpose: Deribit (ccxt's fetchLiquidations returns its insurance-fund settlements, not
- * liquidation orders: no side, no price), Bitget and Hyperliquid (ccxt exposes no public liquidations).
+ * Not here, on purpose: Bitget and Hyperliquid (ccxt exposes no public liquidations for them). Deribit is
+ * here, read from its public trades (each liquidation is a flagged trade), not from ccxt's fetchLiquidations.
  */
-export const VENUES: Readonly<Record<string, Venue>> = { binanceusdm, binancecoinm, bybit, okx, gate, htx, bitfinex, lighter };
+export const VENUES: Readonly<Record<string, Venue>> = { binanceusdm, binancecoinm, bybit, okx, gate, htx, bitfinex, deribit, lighter };

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordAdapter } from '../../../src/adapters/discord/adapter.js';
-import type { ReplyImage } from '../../../src/core/reply.js';
+import type { ReplyImage } from '../../../src/replies/reply.js';
 import type { Services } from '../../../src/service.js';
 import {
   PERM,
@@ -58,7 +58,7 @@ beforeAll(async () => {
     alt: `${asset} liquidations, ${window}`,
     filename: `liqs-${asset.toLowerCase()}-${window}.png`,
   });
-  services = { ...day, charts: { liqs: (asset, window) => (chartsOn ? image(asset, window) : undefined), levels: () => undefined } };
+  services = { ...day, charts: { liqs: (s) => (chartsOn ? image(s.asset, s.window) : undefined), levels: () => undefined } };
   fake = await FakeDiscord.start({ guilds: [server] });
   bot = await startAdapter(fake, services);
 });

@@ -8,7 +8,7 @@ import type { CommandDef } from '../../../commands/types.js';
 import { DiscordApiError } from '../../../src/adapters/discord/errors.js';
 import { INVITE_PERMISSIONS, inviteUrl } from '../../../src/adapters/discord/permissions.js';
 import { registerCommands, slashCommand, slashCommandData } from '../../../src/adapters/discord/register.js';
-import { errorReply } from '../../../src/core/reply.js';
+import { errorReply } from '../../../src/replies/reply.js';
 import { guild } from '../../fakes/discord/payloads.js';
 import { FAKE_TOKEN, FakeDiscord } from '../../fakes/discord/server.js';
 

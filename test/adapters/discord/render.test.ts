@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, TONE_COLOURS, clip, escapeMarkdown, renderButtons, renderImage, renderLine, toDiscordMessage } from '../../../src/adapters/discord/render.js';
-import type { Reply } from '../../../src/core/reply.js';
+import type { Reply } from '../../../src/replies/reply.js';
 
 /** What Discord shows for escaped text: a backslash before punctuation is consumed. */
 const shown = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');

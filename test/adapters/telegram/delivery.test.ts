@@ -3,7 +3,7 @@
  * becomes (wait and retry, give the chat up, or retry later); it never throws and never drops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b, type Reply, type ReplyImage } from '../../../src/core/reply.js';
+import { b, type Reply, type ReplyImage } from '../../../src/replies/reply.js';
 import { alice, pressButton, sendCommand } from '../../fakes/telegram/updates.js';
 import { startHarness, type Harness } from './harness.js';
 

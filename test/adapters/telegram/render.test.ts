@@ -15,7 +15,7 @@ import {
   renderMessages,
   renderSingle,
 } from '../../../src/adapters/telegram/render.js';
-import { b, code, replyText, toned, type Line, type Reply, type Span } from '../../../src/core/reply.js';
+import { b, code, replyText, toned, type Line, type Reply, type Span } from '../../../src/replies/reply.js';
 import { parseTelegramHtml } from '../../fakes/telegram/html.js';
 
 const visible = (html: string) => parseTelegramHtml(html).text;

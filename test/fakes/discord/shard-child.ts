@@ -7,7 +7,7 @@
 import { loadConfig } from '../../../config/load.js';
 import { createDiscordAdapter } from '../../../src/adapters/discord/adapter.js';
 import type { DeliveryTarget } from '../../../src/adapters/contract.js';
-import type { Reply } from '../../../src/core/reply.js';
+import type { Reply } from '../../../src/replies/reply.js';
 import type { Services } from '../../../src/service.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 

@@ -2,7 +2,9 @@
  * A local HTTP server standing in for the public liquidation-history endpoints of the polled venues, answering
  * in their documented shapes: Gate `GET /api/v4/futures/{settle}/liq_orders?contract&from&to&limit` (seconds,
  * a bare list), HTX `GET /v5/market/liquidation_orders?contract_code&start_time&end_time&limit`
- * (`{code: 200, data, ts}`), Bitfinex `GET /v2/liquidations/hist?start&end&limit&sort` (a list of `[[ "pos", … ]]`).
+ * (`{code: 200, data, ts}`), Bitfinex `GET /v2/liquidations/hist?start&end&limit&sort` (a list of `[[ "pos", … ]]`),
+ * Deribit `GET /api/v2/public/get_last_trades_by_instrument_and_time?instrument_name&start_timestamp&end_timestamp&count&sorting`
+ * (`{jsonrpc, result: {trades, has_more}}`, every trade, liquidations flagged).
  * Rows are kept with their time in ms; every answer is newest first and cut at `limit`, as the exchanges do.
  * Tests add rows, make the server fail or publish rows late, and read the requests it received.
  */
@@ -16,7 +18,7 @@ export interface HistoryRow {
   row: unknown;
 }
 
-export type Venue = 'gate' | 'htx' | 'bitfinex';
+export type Venue = 'gate' | 'htx' | 'bitfinex' | 'deribit';
 
 export class FakeHistoryServer {
   readonly rows: HistoryRow[] = [];
@@ -48,7 +50,7 @@ export class FakeHistoryServer {
 
   /** Requests to the liquidation history (candles and anything else left out). */
   get historyRequests(): URL[] {
-    return this.requests.filter((u) => /liq_orders|liquidation_orders|liquidations\/hist/.test(u.pathname));
+    return this.requests.filter((u) => /liq_orders|liquidation_orders|liquidations\/hist|get_last_trades_by_instrument_and_time/.test(u.pathname));
   }
 
   close(): Promise<void> {
@@ -79,6 +81,13 @@ export class FakeHistoryServer {
     }
     if (this.venue === 'bitfinex' && url.pathname === '/v2/liquidations/hist') {
       return json(200, pick(undefined, Number(q.get('start') ?? 0), Number(q.get('end') ?? 4e12), Math.min(Number(q.get('limit') ?? 100), 500)));
+    }
+    if (this.venue === 'deribit' && url.pathname === '/api/v2/public/get_last_trades_by_instrument_and_time') {
+      const count = Math.min(Number(q.get('count') ?? 10), 1000);
+      const from = Number(q.get('start_timestamp') ?? 0), to = Number(q.get('end_timestamp') ?? 4e12);
+      const all = pick(q.get('instrument_name') ?? undefined, from, to, Infinity);
+      const trades = q.get('sorting') === 'desc' ? all.slice(0, count) : all.reverse().slice(0, count);
+      return json(200, { jsonrpc: '2.0', result: { trades, has_more: all.length > count }, usIn: 0, usOut: 0, usDiff: 0, testnet: false });
     }
     json(404, { message: `not served by the fake: ${url.pathname}` });
   }
@@ -111,4 +120,25 @@ export function htxRow(r: { id: number; market: string; ts: number; side: 'long'
 /** Bitfinex `liquidations/hist` row: AMOUNT is the position (positive = long); `match` 0 = trigger, 1 = matched. */
 export function bitfinexRow(r: { posId: number; market: string; ts: number; amount: number; price: number; match?: 0 | 1 }): HistoryRow {
   return { ts: r.ts, market: r.market, row: [['pos', r.posId, r.ts, null, r.market, r.amount, r.price * 0.99, null, r.match ?? 1, 1, null, r.price]] };
+}
+
+/**
+ * Deribit trade: `direction` is the taker's; `liquidation` "T" (taker liquidated), "M" (maker) or "MT" (both),
+ * absent on an ordinary trade; `amount` in USD on inverse perpetuals, in coins on linear ones.
+ */
+export function deribitRow(r: { tradeId: string; market: string; ts: number; direction: 'buy' | 'sell'; amount: number; price: number; liquidation?: 'M' | 'T' | 'MT' }): HistoryRow {
+  const trade: Record<string, unknown> = {
+    trade_seq: Number(r.tradeId.replace(/\D/g, '')) || 1,
+    trade_id: r.tradeId,
+    timestamp: r.ts,
+    tick_direction: 0,
+    price: r.price,
+    mark_price: r.price,
+    index_price: r.price,
+    instrument_name: r.market,
+    direction: r.direction,
+    amount: r.amount,
+  };
+  if (r.liquidation) trade.liquidation = r.liquidation;
+  return { ts: r.ts, market: r.market, row: trade };
 }

@@ -120,12 +120,16 @@ export const OKX_MARKETS = byList([
   { id: 'BTC-USD-261225', base: 'BTC', quote: 'USD', inverse: true, contractSize: 100, type: 'future', expiry: DEC_2026 },
 ]);
 
-/** Gate USDT perpetuals: a contract is `quanto_multiplier` coins (0.0001 BTC, 0.01 ETH). */
-export const GATE_MARKETS = byList([
-  { id: 'BTC_USDT', base: 'BTC', quote: 'USDT', contractSize: 0.0001 },
-  { id: 'ETH_USDT', base: 'ETH', quote: 'USDT', contractSize: 0.01 },
-  { id: 'SOL_USDT', base: 'SOL', quote: 'USDT', contractSize: 1 },
-]);
+/** Gate USDT perpetuals: a contract is `quanto_multiplier` coins (0.0001 BTC, 0.01 ETH); ccxt keeps the settle id in lower case (`usdt`, the URL's). */
+export const GATE_MARKETS = Object.fromEntries(
+  Object.entries(
+    byList([
+      { id: 'BTC_USDT', base: 'BTC', quote: 'USDT', contractSize: 0.0001 },
+      { id: 'ETH_USDT', base: 'ETH', quote: 'USDT', contractSize: 0.01 },
+      { id: 'SOL_USDT', base: 'SOL', quote: 'USDT', contractSize: 1 },
+    ]),
+  ).map(([symbol, m]) => [symbol, { ...m, settleId: 'usdt' }]),
+);
 
 /** HTX USDT perpetuals: a contract is 0.001 BTC / 0.01 ETH (the history's `amount` is in coins anyway). */
 export const HTX_MARKETS = byList([
@@ -146,3 +150,21 @@ export const LIGHTER_MARKETS = byList([
   { id: '1', base: 'BTC', quote: 'USDC', contractSize: 1 },
   { id: '2', base: 'SOL', quote: 'USDC', contractSize: 1 },
 ]);
+
+/** Deribit lists a perpetual as expiring on 3000-01-01 (`expiration_timestamp` 32503708800000), as ccxt keeps it. */
+const DERIBIT_PERPETUAL = 32_503_708_800_000;
+const perpetual = (s: Spec): [string, FixtureMarket] => {
+  const m = { ...market(s), expiry: DERIBIT_PERPETUAL, expiryDatetime: new Date(DERIBIT_PERPETUAL).toISOString() };
+  return [m.symbol, m];
+};
+
+/** Deribit: inverse `BTC-PERPETUAL` (10 USD contracts), USDC-margined linear perpetuals, and a dated future. */
+export const DERIBIT_MARKETS = {
+  ...Object.fromEntries([
+    perpetual({ id: 'BTC-PERPETUAL', base: 'BTC', quote: 'USD', inverse: true, contractSize: 10 }),
+    perpetual({ id: 'ETH-PERPETUAL', base: 'ETH', quote: 'USD', inverse: true, contractSize: 1 }),
+    perpetual({ id: 'BTC_USDC-PERPETUAL', base: 'BTC', quote: 'USDC', contractSize: 0.001 }),
+    perpetual({ id: 'ETH_USDC-PERPETUAL', base: 'ETH', quote: 'USDC', contractSize: 0.01 }),
+  ]),
+  ...byList([{ id: 'BTC-25DEC26', base: 'BTC', quote: 'USD', inverse: true, contractSize: 10, type: 'future', expiry: DEC_2026 }]),
+};

@@ -1,7 +1,10 @@
 /**
  * The one place numbers become text the way traders write them: $485M, $40.1M, $2,350, −22%. One rule per
- * kind of number (amounts, prices, percents), used by every reply and chart.
+ * kind of number (amounts, prices, percents), and the words every reply shares (UTC days and times, sides,
+ * venues), used by every reply and chart.
  */
+import { DAY } from '../core/time.js';
+import { venueName } from '../core/venues.js';
 
 const SUFFIXES: [number, string][] = [
   [1e12, 'T'],
@@ -123,4 +126,29 @@ export function duration(ms: number): string {
   if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
   const d = Math.floor(h / 24);
   return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+}
+
+/** "longs"/"shorts" (or one "long"/"short"), and the tone an adapter shows a side in. */
+export const sideWord = (side: 'long' | 'short', n = 2) => (side === 'long' ? (n === 1 ? 'long' : 'longs') : n === 1 ? 'short' : 'shorts');
+export const sideTone = (side: 'long' | 'short') => (side === 'long' ? 'long' : 'short');
+
+/** A venue as a footer names it, starred when its stream is sampled. */
+export function venueLabel(ex: string, sampled: boolean): string {
+  return `${venueName(ex)}${sampled ? '*' : ''}`;
+}
+
+/** Venues by name, each once: "Binance, OKX". */
+export function venueNames(exchanges: readonly string[]): string {
+  return [...new Set(exchanges.map(venueName))].join(', ');
+}
+
+/** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
+export function sinceWord(ts: number, now: number): string {
+  if (Math.floor(ts / DAY) === Math.floor(now / DAY)) return clock(ts);
+  return now - ts < 6 * DAY ? new Date(ts).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }) : day(ts);
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listText(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

@@ -1,10 +1,10 @@
 /** How numbers read: one rule per kind (amounts, prices, percents), the same in every reply and chart. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelText, pct, price, share, usd } from '../../src/core/money.js';
-import { summaryReply } from '../../src/core/replies.js';
-import { replyText } from '../../src/core/reply.js';
-import type { LiquidationSummary } from '../../src/core/market.js';
+import { levelText, pct, price, share, usd } from '../../src/replies/format.js';
+import { summaryReply } from '../../src/replies/summary.js';
+import { replyText } from '../../src/replies/reply.js';
+import type { LiquidationSummary } from '../../src/core/summary.js';
 
 describe('amounts: three significant digits', () => {
   it.each([

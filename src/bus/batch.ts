@@ -1,0 +1,61 @@
+/**
+ * One bus message = one batch: normalized events as JSON lines (the event-file format of
+ * shared/spec/events.md, so a batch reads like a slice of a recorded day), or one gap. Decoding validates
+ * every line at this boundary (toEvent), as a file or a feed message is validated.
+ * The message id is a hash of the payload: a re-published batch (a retry after a lost ack, or a replica that
+ * batched the same events the same way) is dropped by JetStream within its duplicate window.
+ */
+import { toEvent, type MarketEvent } from '../core/events.js';
+import type { Gap } from '../store/store.js';
+import { textHash } from '../store/hash.js';
+
+/** Header marking batches from a generated (synthetic) recording, so every reply built from them says so. */
+export const SYNTHETIC_HEADER = 'Liqbot-Synthetic';
+
+export interface EncodedBatch {
+  subject: string;
+  payload: string;
+  /** Deterministic: the same subject and payload always give the same id. */
+  msgId: string;
+  events: number;
+}
+
+export function encodeEvents(subject: string, events: readonly MarketEvent[]): EncodedBatch {
+  const payload = events.map((e) => JSON.stringify(e)).join('\n');
+  return { subject, payload, msgId: `${subject}:${events.length}:${textHash(payload).toString(36)}`, events: events.length };
+}
+
+export function encodeGap(subject: string, gap: Gap): EncodedBatch {
+  const payload = JSON.stringify({ exchange: gap.exchange, from: gap.from, to: gap.to, reason: gap.reason });
+  return { subject, payload, msgId: `${subject}:gap:${textHash(payload).toString(36)}`, events: 0 };
+}
+
+/** The events of a batch; lines that are not valid events are counted, never applied. */
+export function decodeEvents(payload: string): { events: MarketEvent[]; invalid: number } {
+  const events: MarketEvent[] = [];
+  let invalid = 0;
+  for (const line of payload.split('\n')) {
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      invalid++;
+      continue;
+    }
+    const r = toEvent(value);
+    if (r.ok) events.push(r.event);
+    else invalid++;
+  }
+  return { events, invalid };
+}
+
+export function decodeGap(payload: string): Gap | undefined {
+  try {
+    const g = JSON.parse(payload) as Partial<Gap>;
+    if (typeof g.exchange !== 'string' || typeof g.from !== 'number' || typeof g.to !== 'number' || typeof g.reason !== 'string') return undefined;
+    return { exchange: g.exchange, from: g.from, to: g.to, reason: g.reason };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The reading side of the bus: a durable JetStream consumer with explicit acks, positioned just after an
+ * offset the caller stored (the stream sequence of the last batch it applied), yielding batches in stream
+ * order with their sequence. The stored offset is the truth: on every start the durable is (re)created at it,
+ * and a redelivered batch at or before the last one yielded is acknowledged and skipped.
+ *
+ * @example
+ *   for await (const batch of readBatches(bus, { durable: 'core', after: storedOffset })) {
+ *     await applyAndStoreOffset(batch.events, batch.seq);
+ *     batch.ack();
+ *   }
+ */
+import { AckPolicy, DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { MarketEvent } from '../core/events.js';
+import type { Gap } from '../store/store.js';
+import { decodeEvents, decodeGap, SYNTHETIC_HEADER } from './batch.js';
+import type { Bus } from './stream.js';
+
+export interface BusBatch {
+  /** The stream sequence: the offset to store once this batch is applied. */
+  seq: number;
+  subject: string;
+  events: MarketEvent[];
+  /** A feed gap (subjects ending in `.gap`). */
+  gap?: Gap;
+  /** Lines that were not valid events (counted, not applied). */
+  invalid: number;
+  synthetic: boolean;
+  /** Tell the stream this batch is done with (after storing its offset). */
+  ack(): void;
+}
+
+export interface ReadOptions {
+  /** The consumer's durable name: one per reading process (`core`, `gateway-1`). */
+  durable: string;
+  /** The stream sequence of the last batch already applied (0: from the start of the stream). */
+  after: number;
+  /** Ends the iteration. */
+  signal?: AbortSignal;
+  /** Messages pulled ahead of the caller (default 64). */
+  prefetch?: number;
+}
+
+/** Batches after `after`, in stream order, until the signal aborts or the loop is left. */
+export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'subjects'>, opts: ReadOptions): AsyncGenerator<BusBatch> {
+  try {
+    await bus.jsm.consumers.delete(bus.stream, opts.durable);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError) || err.status !== 404) throw err;
+  }
+  await bus.jsm.consumers.add(bus.stream, {
+    durable_name: opts.durable,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(30_000),
+    filter_subject: bus.subjects,
+    ...(opts.after > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.after + 1 } : { deliver_policy: DeliverPolicy.All }),
+  });
+  const consumer = await bus.js.consumers.get(bus.stream, opts.durable);
+  const messages = await consumer.consume({ max_messages: opts.prefetch ?? 64 });
+  const stop = () => messages.stop();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  let last = opts.after;
+  try {
+    if (opts.signal?.aborted) return;
+    for await (const m of messages) {
+      if (m.seq <= last) {
+        m.ack(); // a redelivery of a batch already handed out
+        continue;
+      }
+      last = m.seq;
+      const payload = m.string();
+      const synthetic = m.headers?.get(SYNTHETIC_HEADER) === '1';
+      if (m.subject.endsWith('.gap')) {
+        const gap = decodeGap(payload);
+        yield { seq: m.seq, subject: m.subject, events: [], invalid: gap ? 0 : 1, synthetic, ack: () => m.ack(), ...(gap ? { gap } : {}) };
+      } else {
+        const { events, invalid } = decodeEvents(payload);
+        yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack() };
+      }
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
+    stop();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The ingest side of the bus: normalized events in, batches out to `mkt.<venue>.<kind>`, one message per batch
+ * with a deterministic `Nats-Msg-Id`, so a publish retried after a lost acknowledgement is stored once.
+ * Batches are cut by size (`maxEvents`) and by event-time span (`maxSpanMs`: all open batches go out together,
+ * oldest first, so the stream stays in event order within that span), and `flush()` (a timer live) sends the rest.
+ * Publishes go out one at a time, in order; a failed one is retried with the same id until it is stored.
+ *
+ * @example
+ *   const pub = new BusPublisher(bus);
+ *   feeds.sink.event = (e) => pub.add(e);
+ *   setInterval(() => void pub.flush(), 250);
+ */
+import { headers } from '@nats-io/transport-node';
+import type { MarketEvent } from '../core/events.js';
+import type { Gap } from '../store/store.js';
+import { encodeEvents, encodeGap, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
+import { subjectOf, type Bus } from './stream.js';
+
+export interface PublisherOptions {
+  /** Events per message (default 1,000). */
+  maxEvents?: number;
+  /** Event time one batch may span before every open batch is sent (default 60 s). */
+  maxSpanMs?: number;
+  /** Wait between retries of a failed publish, doubling up to 5 s (default 250 ms). */
+  retryMs?: number;
+  /** Waits between retries (injected in tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PublisherCounters {
+  /** Messages stored by the stream. */
+  published: number;
+  /** Messages the stream already had (a retry or a replica's identical batch): dropped by JetStream. */
+  duplicates: number;
+  events: number;
+  /** Publish attempts that failed and were retried. */
+  retries: number;
+}
+
+/** Which venue an event belongs to on the bus (vendor totals without an exchange are market-wide). */
+function venueOf(e: MarketEvent): string {
+  return 'exchange' in e && e.exchange ? e.exchange : e.type === 'level' ? 'levels' : 'all';
+}
+
+export class BusPublisher {
+  readonly counters: PublisherCounters = { published: 0, duplicates: 0, events: 0, retries: 0 };
+  /** Batches being filled, by subject, in the order they were opened. */
+  private readonly open = new Map<string, { events: MarketEvent[]; firstTs: number }>();
+  private oldestTs = Infinity;
+  /** The chain of publishes: each waits for the one before, so the stream gets them in order. */
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Set once a recording says it is generated data: every later batch carries the header. */
+  synthetic = false;
+  private readonly maxEvents: number;
+  private readonly maxSpanMs: number;
+  private readonly retryMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly bus: Pick<Bus, 'js' | 'prefix'>,
+    opts: PublisherOptions = {},
+  ) {
+    this.maxEvents = opts.maxEvents ?? 1_000;
+    this.maxSpanMs = opts.maxSpanMs ?? 60_000;
+    this.retryMs = opts.retryMs ?? 250;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Add one event; a batch that is full, or too long in event time, is sent (in the background). */
+  add(e: MarketEvent): void {
+    if (e.ts - this.oldestTs > this.maxSpanMs) this.flushOpen();
+    const subject = subjectOf(this.bus.prefix, venueOf(e), e.type);
+    let batch = this.open.get(subject);
+    if (!batch) this.open.set(subject, (batch = { events: [], firstTs: e.ts }));
+    batch.events.push(e);
+    if (e.ts < this.oldestTs) this.oldestTs = e.ts;
+    if (batch.events.length >= this.maxEvents) {
+      this.open.delete(subject);
+      this.send(encodeEvents(subject, batch.events));
+      this.oldestTs = Math.min(Infinity, ...[...this.open.values()].map((b) => b.firstTs));
+    }
+  }
+
+  /** Publish a feed gap on `<prefix>.<venue>.gap`, after the events added before it. */
+  gap(g: Gap): void {
+    this.flushOpen();
+    this.send(encodeGap(subjectOf(this.bus.prefix, g.exchange, 'gap'), g));
+  }
+
+  /** Send every open batch; resolves once everything added so far is stored by the stream. */
+  flush(): Promise<void> {
+    this.flushOpen();
+    return this.chain;
+  }
+
+  /** Flush, then refuse further publishing (retries in progress end). */
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+  }
+
+  /** Publish an encoded batch now (also what a retry repeats): resolves when stored or found a duplicate. */
+  publish(batch: EncodedBatch): Promise<void> {
+    this.send(batch);
+    return this.chain;
+  }
+
+  private flushOpen(): void {
+    const batches = [...this.open.entries()].sort((a, b) => a[1].firstTs - b[1].firstTs);
+    this.open.clear();
+    this.oldestTs = Infinity;
+    for (const [subject, b] of batches) this.send(encodeEvents(subject, b.events));
+  }
+
+  private send(batch: EncodedBatch): void {
+    this.chain = this.chain.then(() => this.publishWithRetry(batch));
+  }
+
+  private async publishWithRetry(batch: EncodedBatch): Promise<void> {
+    let wait = this.retryMs;
+    for (;;) {
+      if (this.stopped) return;
+      try {
+        const h = this.synthetic ? headers() : undefined;
+        h?.set(SYNTHETIC_HEADER, '1');
+        const ack = await this.bus.js.publish(batch.subject, batch.payload, { msgID: batch.msgId, ...(h ? { headers: h } : {}) });
+        if (ack.duplicate) this.counters.duplicates++;
+        else {
+          this.counters.published++;
+          this.counters.events += batch.events;
+        }
+        return;
+      } catch {
+        // No server, a timeout, a lost ack: the same id again, so the stream keeps one copy whatever happened.
+        this.counters.retries++;
+        await this.sleep(wait);
+        wait = Math.min(wait * 2, 5_000);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Levels the group discusses: a member proposes a price or zone, members vote, and it is adopted by an admin or
+ * by the chat's vote threshold, or rejected, or it expires. Pure transitions on plain data with explicit time, so
+ * the same rules hold in a test, in one process and in several: a proposal is a record, a vote replaces the
+ * member's previous vote, and every transition says why it was refused.
+ */
+import type { LevelValue } from './levels.js';
+
+export type Vote = 'up' | 'down';
+export type ProposalStatus = 'open' | 'adopted' | 'rejected' | 'expired';
+
+export interface Proposal {
+  /** Stable across processes: `${chat}:p${seq}`. */
+  id: string;
+  chat: string;
+  asset: string;
+  level: LevelValue;
+  /** What the proposer wrote as the reason (stored raw; escaped where shown). */
+  reason?: string;
+  proposer: { id: string; name?: string };
+  createdAt: number;
+  expiresAt: number;
+  /** One vote per member (user id → vote); a new vote replaces the old one. */
+  votes: Record<string, Vote>;
+  status: ProposalStatus;
+  /** Who decided and when: an admin's id, or `votes` when the threshold adopted it. */
+  decidedBy?: string;
+  decidedAt?: number;
+  /** Where the proposal was posted (a platform message id), so alerts on the adopted level can reply to it. */
+  messageRef?: string;
+  /** The adopted level's id, once adopted. */
+  levelId?: string;
+}
+
+/** A chat's rule for adopting proposals: admins only, or this many net 👍 votes as well. */
+export interface ProposalRules {
+  /** Net votes (👍 minus 👎) that adopt a proposal; undefined: only an admin adopts. */
+  votesNeeded?: number;
+  /** How long a proposal stays open. */
+  ttlMs: number;
+}
+
+export type Refusal =
+  | { reason: 'closed'; status: Exclude<ProposalStatus, 'open'> }
+  | { reason: 'expired' }
+  | { reason: 'not_admin' };
+
+export type Transition = { ok: true; proposal: Proposal; adopted: boolean } | ({ ok: false } & Refusal);
+
+export function tally(p: Proposal): { up: number; down: number; net: number } {
+  let up = 0;
+  let down = 0;
+  for (const v of Object.values(p.votes)) {
+    if (v === 'up') up++;
+    else down++;
+  }
+  return { up, down, net: up - down };
+}
+
+/** An open proposal past its time is expired (a stored one may not have been swept yet). */
+export function statusAt(p: Proposal, now: number): ProposalStatus {
+  return p.status === 'open' && now >= p.expiresAt ? 'expired' : p.status;
+}
+
+function open(p: Proposal, now: number): Refusal | undefined {
+  const status = statusAt(p, now);
+  if (status === 'expired') return { reason: 'expired' };
+  if (status !== 'open') return { reason: 'closed', status };
+  return undefined;
+}
+
+export function propose(
+  input: Pick<Proposal, 'id' | 'chat' | 'asset' | 'level' | 'reason' | 'proposer'>,
+  now: number,
+  rules: ProposalRules,
+): Proposal {
+  const p: Proposal = { ...input, createdAt: now, expiresAt: now + rules.ttlMs, votes: {}, status: 'open' };
+  if (p.reason === undefined) delete p.reason;
+  return p;
+}
+
+/** A member's vote (replacing their earlier one); adopts the proposal when the chat's threshold is reached. */
+export function vote(p: Proposal, voter: string, choice: Vote, now: number, rules: ProposalRules): Transition {
+  const refused = open(p, now);
+  if (refused) return { ok: false, ...refused };
+  const next: Proposal = { ...p, votes: { ...p.votes, [voter]: choice } };
+  if (rules.votesNeeded !== undefined && tally(next).net >= rules.votesNeeded) {
+    return { ok: true, proposal: { ...next, status: 'adopted', decidedBy: 'votes', decidedAt: now }, adopted: true };
+  }
+  return { ok: true, proposal: next, adopted: false };
+}
+
+/** An admin adopts or rejects an open proposal. */
+export function decide(p: Proposal, admin: { id: string; isAdmin: boolean }, verdict: 'adopt' | 'reject', now: number): Transition {
+  if (!admin.isAdmin) return { ok: false, reason: 'not_admin' };
+  const refused = open(p, now);
+  if (refused) return { ok: false, ...refused };
+  const status = verdict === 'adopt' ? 'adopted' : 'rejected';
+  return { ok: true, proposal: { ...p, status, decidedBy: admin.id, decidedAt: now }, adopted: verdict === 'adopt' };
+}
+
+/** Open proposals whose time has passed, marked expired (to store and to edit their messages). */
+export function expire(proposals: readonly Proposal[], now: number): Proposal[] {
+  return proposals.filter((p) => p.status === 'open' && now >= p.expiresAt).map((p) => ({ ...p, status: 'expired', decidedAt: p.expiresAt }));
+}

@@ -1,0 +1,81 @@
+/**
+ * What the engine answers when asked (`/liqs`, `/levels`): plain data, JSON-safe, that src/replies words and
+ * src/io/json.ts writes. Produced by the market's queries (see market.ts, `MarketView`).
+ */
+import type { LargestLiquidation } from './buckets.js';
+import type { CascadeRecord } from './cascades.js';
+import type { FeedHealth, Gap } from './coverage.js';
+import type { Ranking } from './history.js';
+import type { LevelView } from './levels.js';
+import type { LeverageSnapshot } from './leverage-figures.js';
+
+export interface ExchangeShare {
+  longUsd: number;
+  shortUsd: number;
+  totalUsd: number;
+  /** Share of the asset's total, 0..1. */
+  share: number;
+  sampled: boolean;
+  /** From a vendor's hourly totals: the venue had no single orders in this window. */
+  hourly?: boolean;
+}
+
+export interface Coverage {
+  /** Exchanges whose single liquidations fed this. */
+  exchanges: string[];
+  /** Those of them whose streams are sampled (amounts are lower bounds). */
+  sampled: string[];
+  gaps: Gap[];
+  synthetic: boolean;
+  /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline. */
+  feeds?: FeedHealth[];
+  /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
+  hourly?: string[];
+}
+
+/** What every summary has: the window, the totals, each venue's share, the coverage. */
+interface WindowSummary {
+  window: string;
+  windowMs: number;
+  from: number;
+  to: number;
+  longUsd: number;
+  shortUsd: number;
+  totalUsd: number;
+  count: number;
+  byExchange: Record<string, ExchangeShare>;
+  coverage: Coverage;
+}
+
+export interface LiquidationSummary extends WindowSummary {
+  asset: string;
+  largest: LargestLiquidation[];
+  price?: { open: number; close: number; high: number; low: number; changePct: number };
+  /** How the window's dominant side ranks against full days before it. */
+  ranking?: Ranking;
+  cascades: CascadeRecord[];
+  /** Open interest and funding now and over the window, when known. */
+  leverage?: LeverageSnapshot;
+  /**
+   * Windows longer than a day: full days without single orders counted from stored daily/hourly totals
+   * (vendor history, not split by exchange); `orders` are the days (UTC midnight ms) that had single orders.
+   */
+  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number };
+}
+
+export interface MarketSummary extends WindowSummary {
+  asset: 'ALL';
+  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number }>;
+  largest: (LargestLiquidation & { asset: string })[];
+}
+
+export interface LevelStatus {
+  asset: string;
+  ts: number;
+  price?: number;
+  levels: LevelView[];
+  /** The most recent finished cascade within a day, and a running one. */
+  lastCascade?: CascadeRecord;
+  runningCascade?: CascadeRecord;
+  change24hPct?: number;
+}

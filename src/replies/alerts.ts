@@ -1,0 +1,137 @@
+/**
+ * Alerts as neutral Replies: the words a channel reads when a cascade starts, runs and ends, a level breaks
+ * or chops, the whole market flushes. An exhaustive record by kind, so a new alert kind does not compile
+ * until it has its text.
+ */
+import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush } from '../core/alerts.js';
+import { venueName } from '../core/venues.js';
+import { clock, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel } from './format.js';
+import { flushLines } from './leverage.js';
+import { b, toned, type Line, type Reply } from './reply.js';
+import { rankingText } from './summary.js';
+
+function shares(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
+  const parts = Object.entries(byExchange).map(([ex, v]) => `${venueLabel(ex, sampled.includes(ex))} ${usd(v)} (${share(total ? v / total : 0)})`);
+  return [parts.join(' · ')];
+}
+
+function sampledNote(sampled: string[]): Line[] {
+  return sampled.length ? [[toned(`*${sampled.map(venueName).join(', ')}: sampled streams, lower bounds`, 'muted')]] : [];
+}
+
+function cascadeStart(a: CascadeStart): Reply {
+  const lines: Line[] = [
+    [toned(`${usd(a.windowUsd)} of ${a.asset} ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / 60_000)} min`, sideTone(a.side), true)],
+    [
+      a.normalUsd && a.windowUsd / a.normalUsd >= 2
+        ? `About ${Math.round(a.windowUsd / a.normalUsd)}× a normal ${Math.round(a.windowMs / 60_000)} minutes for ${a.asset} (alert threshold ${usd(a.thresholdUsd)}).`
+        : `Above ${a.asset}'s alert threshold of ${usd(a.thresholdUsd)} for ${Math.round(a.windowMs / 60_000)} minutes.`,
+    ],
+  ];
+  if (a.priceNow !== undefined) {
+    lines.push([`Price ${price(a.priceNow)}`, ...(a.change1hPct !== undefined ? [' ', toned(`(${pct(a.change1hPct / 100)} in 1h)`, a.change1hPct >= 0 ? 'up' : 'down')] : [])]);
+  }
+  lines.push(shares(a.byExchange, a.usd, a.sampled));
+  return {
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} liquidation cascade`],
+    blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),
+    tone: sideTone(a.side),
+  };
+}
+
+function cascadeUpdate(a: CascadeUpdate): Reply {
+  const lines: Line[] = [
+    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${clock(a.startedAt)}, ${duration(a.ts - a.startedAt)})`],
+  ];
+  if (a.priceNow !== undefined) {
+    const move = a.priceStart ? ` (${pct((a.priceNow - a.priceStart) / a.priceStart)})` : '';
+    const ext = a.extreme !== undefined ? ` · ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)}` : '';
+    lines.push([`Price ${price(a.priceNow)}${move}${ext}`]);
+  }
+  lines.push(shares(a.byExchange, a.usd, a.sampled));
+  return {
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} cascade · running`],
+    blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),
+    tone: sideTone(a.side),
+  };
+}
+
+function cascadeEnd(a: CascadeEnd): Reply {
+  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clock(a.startedAt)}–${clock(a.endedAt)})`]];
+  if (a.priceStart !== undefined && a.priceNow !== undefined) {
+    lines.push([`Price ${price(a.priceStart)} → ${price(a.priceNow)} (${pct((a.priceNow - a.priceStart) / a.priceStart)})`, ...(a.extreme !== undefined ? [`; stopped at ${a.side === 'long' ? 'a low of' : 'a high of'} ${price(a.extreme)}`] : [])]);
+  }
+  lines.push(shares(a.byExchange, a.usd, a.sampled));
+  const rank = a.ranking && rankingText(a.asset, a.ranking, 'flush');
+  if (rank) lines.push([b(rank)]);
+  if (a.leverage) lines.push(...flushLines(a.leverage));
+  else if (a.oi) {
+    const d = a.oi.afterUsd - a.oi.beforeUsd;
+    lines.push([`Open interest ${d <= 0 ? '−' : '+'}${usd(Math.abs(d))} (${pct(d / a.oi.beforeUsd)}) across ${a.oi.venues} venue${a.oi.venues === 1 ? '' : 's'}`]);
+  }
+  if (a.extreme !== undefined && a.levelOffered) lines.push([toned(`Cascade ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)} is now on /levels ${a.asset.toLowerCase()}.`, 'muted')]);
+  return {
+    title: [`${a.asset} ${sideWord(a.side, 1)} cascade over`],
+    blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),
+    tone: sideTone(a.side),
+  };
+}
+
+export function levelBreakHeadline(a: LevelBreak): string {
+  const lv = listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
+  if (a.direction === 'down') return a.reclaim ? `${a.asset} fell back below ${lv}: breakout failed` : `${a.asset} lost ${lv}`;
+  return a.reclaim ? `${a.asset} reclaimed ${lv}` : `${a.asset} broke above ${lv}`;
+}
+
+function levelBreak(a: LevelBreak): Reply {
+  const head = levelBreakHeadline(a);
+  const liq = a.liquidations;
+  const lines: Line[] = [];
+  if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, sideTone(liq.side), true)]);
+  const labels = [a.label, ...(a.also ?? []).map((x) => x.label)].filter((x): x is string => x !== undefined);
+  lines.push([`${a.timeframe} close ${price(a.price)}${labels.length ? ` · ${labels.join(' · ')}` : ''}`]);
+  if (a.fromChop) lines.push([`A decisive close after ${a.fromChop.crosses} crosses since ${sinceWord(a.fromChop.since, a.ts)}: the chop is over.`]);
+  lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
+  return {
+    title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],
+    blocks: [lines],
+    tone: a.direction === 'down' ? 'long' : 'short',
+  };
+}
+
+function levelChop(a: LevelChop): Reply {
+  return {
+    title: [`↔️ ${a.asset} chopping around ${levelText(a.level)}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
+    blocks: [[
+      [`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`],
+      [`No more alerts on this level until a decisive close beyond it.`],
+    ]],
+    tone: 'neutral',
+  };
+}
+
+function marketFlush(a: MarketFlush): Reply {
+  const leaders = a.leaders.map((l) => `${l.asset} ${usd(l.usd)} (${share(l.share)})`).join(' · ');
+  const others = a.assetCount - a.leaders.length;
+  return {
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / 60_000)} min across ${a.assetCount} assets`],
+    blocks: [
+      [[`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`], [toned(`Since ${clock(a.startedAt)}`, 'muted')]],
+      sampledNote(a.sampled),
+    ].filter((x) => x.length),
+    tone: sideTone(a.side),
+  };
+}
+
+const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Reply } = {
+  cascade: cascadeStart,
+  cascade_update: cascadeUpdate,
+  cascade_end: cascadeEnd,
+  level_break: levelBreak,
+  level_chop: levelChop,
+  market_flush: marketFlush,
+};
+
+export function alertReply(a: Alert): Reply {
+  return (ALERT_REPLIES[a.kind] as (x: Alert) => Reply)(a);
+}

@@ -1,0 +1,22 @@
+/** `liqbot replay --stats` in plain lines: what a stretch of history would have posted, per level and cascade. */
+import type { BacktestStats } from '../core/backtest.js';
+import { bounds, type LevelValue } from '../core/levels.js';
+import { usd } from './format.js';
+
+/** `replay --stats` as plain lines: per asset and level, then the cascades and flushes, then the totals. */
+export function statsLines(st: BacktestStats): string[] {
+  const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
+  const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
+  const out: string[] = ['asset  level  messages  breaks  reversed<12h  held  told<2h'];
+  for (const r of [...st.levels].sort((a, b) => a.asset.localeCompare(b.asset) || bounds(b.level)[0] - bounds(a.level)[0])) {
+    out.push(`${r.asset}  ${lv(r.level)}${r.label ? ` (${r.label})` : ''}  ${r.messages}  ${r.breaks}  ${r.reversed} (${pct(r.reversed, r.breaks)})  ${r.held}  ${r.heldTold}`);
+  }
+  const t = st.totals;
+  out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  for (const c of st.cascades) {
+    const when = `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
+    out.push(`cascade ${c.asset} ${c.side} ${when} UTC  ${usd(c.usd)}  ${c.updates} updates`);
+  }
+  out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
+  return out;
+}

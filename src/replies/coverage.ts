@@ -1,0 +1,48 @@
+/**
+ * What fed a reply, said in its footer, and an empty window said as what it is (a quiet market, or feeds
+ * that were not there to see it).
+ */
+import type { Coverage } from '../core/summary.js';
+import { venueName } from '../core/venues.js';
+import { clock, duration, stamp, venueLabel, venueNames } from './format.js';
+import { toned, type Line } from './reply.js';
+
+/** The footer every market reply carries: which venues fed it (sampled, polled), which feeds are down since when, gaps, synthetic. */
+export function coverageLine(c: Coverage, asOf: number): Line {
+  const parts: string[] = [];
+  const polled = new Map((c.feeds ?? []).filter((f) => f.polledEveryMs).map((f) => [f.exchange, f.polledEveryMs!]));
+  const source = (e: string) => `${venueLabel(e, c.sampled.includes(e))}${polled.has(e) ? ` (polled ${duration(polled.get(e)!)})` : ''}`;
+  if (c.exchanges.length) parts.push(`Sources: ${c.exchanges.map(source).join(', ')}`);
+  if (c.sampled.length) parts.push('*sampled stream: a lower bound');
+  if (c.hourly?.length) parts.push(`hourly vendor totals only: ${venueNames(c.hourly)}`);
+  const notLive = (c.feeds ?? []).filter((f) => f.state !== 'live');
+  if (notLive.length) parts.push(notLive.map((f) => `${venueName(f.exchange)} ${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`).join(', '));
+  for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
+  if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
+  if (c.synthetic) parts.push('SYNTHETIC demo data');
+  // A market that has seen no event and no tick yet has no moment to stamp (a command at the first second).
+  if (Number.isFinite(asOf)) parts.push(stamp(asOf));
+  return [toned(parts.join(' · '), 'muted')];
+}
+
+/**
+ * An empty window, said as what it is: a quiet market only when the feeds were there to see it. Offline (a
+ * data file, no feeds) the file is the whole source.
+ */
+export function emptyWindowText(c: Coverage, what: string, window: string): string {
+  const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${window}.`;
+  const feeds = c.feeds;
+  if (!feeds?.length) return quiet;
+  const live = feeds.filter((f) => f.state === 'live');
+  const down = feeds.filter((f) => f.state === 'down');
+  const waiting = feeds.filter((f) => f.state === 'connecting');
+  const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
+  if (live.length === 0) {
+    if (down.length === 0) return `No liquidation data yet: ${count === 1 ? 'the exchange is' : `all ${count} exchanges are`} still connecting.`;
+    const since = Math.max(...down.map((f) => f.since));
+    return `No liquidation data: ${count === 1 ? 'the exchange' : `all ${count} exchanges`} unreachable since ${clock(since)}.`;
+  }
+  const out = [...down, ...waiting];
+  if (out.length === 0) return quiet;
+  return `${quiet.slice(0, -1)} on ${venueNames(live.map((f) => f.exchange))}; no data from ${venueNames(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${clock(Math.min(...down.map((f) => f.since)))}` : 'connecting'}).`;
+}

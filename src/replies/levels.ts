@@ -1,0 +1,119 @@
+/**
+ * `/levels` as a neutral Reply: each level's role and state, how the structure reads after a move, and the
+ * levels that sit on an estimated liquidation cluster.
+ */
+import type { LevelView } from '../core/levels.js';
+import type { LiqMap } from '../core/liqmap.js';
+import type { Coverage, LevelStatus } from '../core/summary.js';
+import { coverageLine } from './coverage.js';
+import { clock, levelText, pct, price, share, sideWord, sinceWord, usd } from './format.js';
+import { levelClusterLines } from './liqmap.js';
+import { b, toned, type Line, type Reply } from './reply.js';
+
+function stateWords(v: LevelView): string {
+  const br = v.lastBreak;
+  switch (v.baseState) {
+    case 'broken':
+      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
+    case 'reclaimed':
+      return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
+    case 'holding':
+      return 'holding';
+  }
+}
+
+function levelName(v: LevelView): string {
+  return `${levelText(v.level.level)}${v.level.label ? ` ${v.level.label}` : ''}`;
+}
+
+/** How the structure reads after a move, the way the reports do: what holds, what must be reclaimed. */
+export function structureReading(st: LevelStatus): Line[] {
+  if (st.price === undefined || st.levels.length === 0) return [];
+  const lines: Line[] = [];
+  const supports = st.levels.filter((v) => v.role === 'support').sort((a, b) => b.distancePct - a.distancePct);
+  const resistances = st.levels.filter((v) => v.role === 'resistance').sort((a, b) => a.distancePct - b.distancePct);
+  const inside = st.levels.find((v) => v.role === 'inside');
+  const lostAbove = resistances.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'down');
+  const brokeBelow = supports.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'up');
+  const c = st.lastCascade ?? st.runningCascade;
+  if (c && c.extreme !== undefined) {
+    const what = `the cascade ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}`;
+    // How far price now sits from the extreme, in the direction away from the flush (negative: beyond it).
+    const away = ((c.side === 'long' ? st.price - c.extreme : c.extreme - st.price) / c.extreme) * 100;
+    const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
+    if (!c.endedAt) lines.push([`${after}price is still moving; ${what} so far.`]);
+    else if (away < -0.3) lines.push([`${after}price has since gone ${c.side === 'long' ? 'below' : 'above'} ${what}: no ${c.side === 'long' ? 'floor' : 'top'} yet.`]);
+    else if (away <= 3) lines.push([`${after}price stabilized near ${what}.`]);
+    else lines.push([`${after}price stabilized above ${what}, which held, and has come back ${share(away / 100)} from it.`]);
+  }
+  if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
+  const s1 = supports[0];
+  if (s1) {
+    const next = supports[1];
+    lines.push([
+      `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
+      next ? b(levelText(next.level.level)) : 'deeper downside',
+      // A claim about forced selling needs the liquidation data behind it: a cascade seen in the last day.
+      lostAbove.length && c ? ' (forced selling not exhausted).' : '.',
+    ]);
+  }
+  if (lostAbove.length) {
+    const first = lostAbove[0]!, last = lostAbove[lostAbove.length - 1]!;
+    if (first !== last) lines.push([`Support turned resistance at `, b(levelText(first.level.level)), `: acceptance back above it would improve structure.`]);
+    lines.push([`Reclaiming `, b(levelText(last.level.level)), ` would invalidate the breakdown; until then rebounds are reactive.`]);
+  }
+  if (brokeBelow.length) {
+    const first = brokeBelow[0]!, last = brokeBelow[brokeBelow.length - 1]!;
+    lines.push([`Resistance turned support at `, b(levelText(first.level.level)), `; losing `, b(levelText(last.level.level)), ` would undo the breakout.`]);
+  }
+  if (!lostAbove.length && !brokeBelow.length && !inside && resistances[0]) {
+    lines.push([`Next resistance `, b(levelText(resistances[0].level.level)), ` (${pct(resistances[0].distancePct / 100)}).`]);
+  }
+  return lines;
+}
+
+/** `/levels ASSET`. */
+export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): Reply {
+  const title: Line = [`${st.asset} levels${st.price !== undefined ? ` · ${price(st.price)}` : ''}`];
+  if (st.levels.length === 0) {
+    return {
+      title,
+      blocks: [[[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} 2750-2800 "prior support".`]]],
+      footer: coverageLine(coverage, st.ts),
+      tone: 'info',
+    };
+  }
+  const head: Line[] = [];
+  if (st.price !== undefined) {
+    head.push([
+      `Price ${price(st.price)}`,
+      ...(st.change24hPct !== undefined ? [' ', toned(`(${pct(st.change24hPct / 100)} 24h)`, st.change24hPct >= 0 ? 'up' : 'down')] : []),
+    ]);
+  } else head.push(['No price yet: states update once prices arrive.']);
+  const rows: Line[] = st.levels.map((v) => {
+    const role = v.role === 'inside' ? 'price inside' : v.role;
+    const flipped = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? ' (was support)' : ' (was resistance)') : '';
+    const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
+    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v)}` : ''}`
+      : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
+      : stateWords(v);
+    // No price, no state: only the level itself.
+    if (v.state === 'unknown') return [b(levelName(v))];
+    return [
+      b(levelName(v)),
+      ` · `,
+      toned(`${role}${flipped}`, v.role === 'support' ? 'up' : v.role === 'resistance' ? 'down' : 'warn'),
+      ` · ${state}${dist}`,
+      ...(v.level.source === 'cascade' ? [toned(' · auto', 'muted')] : []),
+    ];
+  });
+  const reading = structureReading(st);
+  const onMap = map ? levelClusterLines(map, st.levels.map((v) => v.level)) : [];
+  return {
+    title,
+    blocks: [head, rows, ...(reading.length ? [reading] : []), ...(onMap.length ? [onMap] : [])],
+    buttons: [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }],
+    footer: coverageLine(coverage, st.ts),
+    tone: 'info',
+  };
+}

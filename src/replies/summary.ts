@@ -1,0 +1,172 @@
+/**
+ * `/liqs` as a neutral Reply: one asset's window (totals, sides, venues, the largest orders, its cascades,
+ * leverage) and the market-wide view.
+ */
+import type { CascadeRecord } from '../core/cascades.js';
+import type { Ranking } from '../core/history.js';
+import type { Coverage, LiquidationSummary, MarketSummary } from '../core/summary.js';
+import { venueName } from '../core/venues.js';
+import { coverageLine, emptyWindowText } from './coverage.js';
+import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, venueLabel } from './format.js';
+import { leverageFields } from './leverage.js';
+import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
+
+/** Venues' shares compare fairly only when each is counted the same way: all complete or all sampled, none with a gap. */
+function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
+  const sampled = exchanges.filter((e) => c.sampled.includes(e));
+  const gapped = exchanges.some((e) => c.gaps.some((g) => g.exchange === e));
+  const hourly = exchanges.filter((e) => c.hourly?.includes(e));
+  return !gapped && (sampled.length === 0 || sampled.length === exchanges.length) && (hourly.length === 0 || hourly.length === exchanges.length);
+}
+
+export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): string | undefined {
+  const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day`;
+  const inSpan = r.rank > 1 && r.rank <= 5 ? ` · ${ordinal(r.rank)}-largest in ${r.days} days` : '';
+  const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
+  // "Largest since Oct 10" is news only when Oct 10 is a while back.
+  if (r.since && r.usd > 0 && r.days >= 7) {
+    const since = `${subject} since ${day(r.since.day)} (${usd(r.since.usd)})${inSpan}`;
+    return r.day - r.since.day >= 14 * 86_400_000 ? since : r.rank <= 5 ? since : undefined;
+  }
+  if (r.rank === 1) return `${subject} in ${r.days} days of history`;
+  return inSpan ? `${ordinal(r.rank)}-largest ${kind} in ${r.days} days` : undefined;
+}
+
+function windowButtons(base: string, windows: readonly string[], current: string): Button[] {
+  return ['1h', '4h', '24h', '7d']
+    .filter((w) => windows.includes(w))
+    .map((w) => ({ label: w, command: `${base} ${w}`, active: w === current }));
+}
+
+function splitLine(long: number, short: number): Line {
+  const total = long + short;
+  return [
+    toned(`Longs ${usd(long)}`, 'long', true),
+    ` (${share(total ? long / total : 0)}) · `,
+    toned(`Shorts ${usd(short)}`, 'short', true),
+    ` (${share(total ? short / total : 0)})`,
+  ];
+}
+
+function cascadeLine(c: CascadeRecord): Line {
+  const when = c.endedAt ? `${clock(c.startedAt)}–${clock(c.endedAt)}` : `since ${clock(c.startedAt)} (running)`;
+  const where = c.extreme !== undefined ? `, ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}` : '';
+  return [toned(`${c.side === 'long' ? 'Long' : 'Short'} cascade ${when}: ${usd(c.usd)}${where}`, sideTone(c.side))];
+}
+
+/** Consecutive days as ranges: "Jan 25–30, Feb 2". */
+function dayRanges(days: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < days.length; ) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1]! - days[j]! === 86_400_000) j++;
+    const a = day(days[i]!), z = day(days[j]!);
+    out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
+/** `/liqs ASSET WINDOW`. */
+export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
+  const title: Line = [`${s.asset} liquidations · ${s.window}`];
+  const buttons = windowButtons(`liqs ${s.asset}`, windows, s.window);
+  const priceLine: Line[] = [];
+  if (s.price) {
+    const p = s.price;
+    priceLine.push([
+      `Price ${price(p.open)} → ${price(p.close)} `,
+      toned(`(${pct(p.changePct / 100)})`, p.changePct >= 0 ? 'up' : 'down'),
+      ` · low ${price(p.low)} · high ${price(p.high)}`,
+    ]);
+  }
+  if (s.totalUsd === 0) {
+    return {
+      title,
+      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window)], ...priceLine]],
+      buttons,
+      footer: coverageLine(s.coverage, s.to),
+      tone: 'neutral',
+    };
+  }
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})`], splitLine(s.longUsd, s.shortUsd)];
+  if (s.days) {
+    // Say which days are single orders and which are stored totals: they are not counted the same way.
+    const fromOrders = s.days.orders.length ? `; ${dayRanges(s.days.orders)} from single orders` : '';
+    head.push([toned(`${dayRanges(s.days.totals)} from stored daily totals (${usd(s.days.longUsd + s.days.shortUsd)}, not split by exchange)${fromOrders}`, 'muted')]);
+  }
+  const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
+  if (rank) head.push([b(rank)]);
+  head.push(...priceLine);
+  for (const c of s.cascades.slice(-2)) head.push(cascadeLine(c));
+
+  const fields: Field[] = [];
+  const venues = Object.entries(s.byExchange);
+  const exLines: Line[] = venues.map(([ex, v]) => [
+    b(venueLabel(ex, v.sampled)),
+    ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`,
+    toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
+  ]);
+  const binance = venues.filter(([ex]) => ex.startsWith('binance')).reduce((a, [, v]) => a + v.share, 0);
+  if (venues.length >= 3 && binance > 0 && binance < 0.15 && s.totalUsd >= 10e6) {
+    // A share is a conclusion only when every venue compared was counted the same way.
+    if (coveredAlike(venues.map(([ex]) => ex), s.coverage)) exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
+    else {
+      // Short on purpose: the /liqs reply must still fit a chart's caption.
+      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled) ? 'a lower bound (sampled)' : venues.some(([, v]) => v.hourly) ? 'next to hourly totals' : 'with gaps';
+      exLines.push([toned(`Binance ${share(binance)}: ${why}, no conclusion.`, 'muted')]);
+    }
+  }
+  fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });
+  if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
+  if (s.largest.length) {
+    fields.push({
+      name: 'Largest',
+      // Over a day, a time alone is ambiguous: the date goes with it.
+      value: s.largest.map((l) => [
+        toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, sideTone(l.side), true),
+        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > 86_400_000 ? `${day(l.ts)} ` : ''}${clock(l.ts)}`,
+      ]),
+    });
+  }
+  return {
+    title,
+    blocks: [head],
+    fields,
+    buttons,
+    footer: coverageLine(s.coverage, s.to),
+    tone: s.longUsd >= s.shortUsd ? 'long' : 'short',
+  };
+}
+
+/** `/liqs` (or `/liqs all`): the market-wide view a flush day starts with. */
+export function marketReply(m: MarketSummary, windows: readonly string[]): Reply {
+  const title: Line = [`Market liquidations · ${m.window}`];
+  const buttons = windowButtons('liqs all', windows, m.window);
+  if (m.totalUsd === 0) {
+    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+  }
+  const assets = Object.entries(m.byAsset);
+  const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');
+  const head: Line[] = [
+    [b(usd(m.totalUsd)), ` liquidated in ${m.window}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
+    splitLine(m.longUsd, m.shortUsd),
+  ];
+  const fields: Field[] = [
+    {
+      name: 'By asset',
+      value: assets.slice(0, 10).map(([a, v]) => [
+        b(a),
+        ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
+        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
+        // The column is labelled: a bare −6.6% beside amounts reads as anything.
+        ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
+      ]),
+    },
+    {
+      name: 'By exchange',
+      value: Object.entries(m.byExchange).map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}`]),
+    },
+  ];
+  return { title, blocks: [head], fields, buttons, footer: coverageLine(m.coverage, m.to), tone: m.longUsd >= m.shortUsd ? 'long' : 'short' };
+}

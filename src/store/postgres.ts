@@ -1,0 +1,542 @@
+/**
+ * The PostgreSQL store (pg): the Store behind promises (async.ts) on a connection pool, for several processes
+ * sharing one database. The same behaviour as the SQLite file (the contract suite in test/store runs against
+ * both): events keyed by (ts, identity hash) and inserted with ON CONFLICT DO NOTHING, daily totals grown by
+ * the liquidations that were new, the outbox unique per (chat, alert_key) and read in id order. Every write is
+ * one transaction; every failure leaves as a StoreError naming the operation and the database (no password).
+ *
+ * @example
+ *   const store = await openPostgresStore({ url: 'postgres://liqbot@db:5432/liqbot' });
+ *   await store.insertEvents(events); // → how many were new
+ *   for await (const e of store.eventsSince(Date.now() - 86_400_000)) market.ingest(e);
+ *   await store.close();
+ */
+import pg from 'pg';
+import type { Alert } from '../core/alerts.js';
+import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide } from '../core/events.js';
+import type { AsyncStore, DailyTotal, NewOutboxEntry } from './async.js';
+import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
+import { eventHash, isRawEvent, utcDay, type RawEvent } from './hash.js';
+import { checkPgSchema, migratePg } from './migrations-pg.js';
+import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, OutboxStatus, Subscription } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user[:password]@host:port/database` (LIQBOT_DATABASE_URL). */
+  url: string;
+  /** A schema to keep the tables in (created when migrating); default: the database's search_path. */
+  schema?: string;
+  /** Apply pending migrations on open (what `liqbot migrate` does); otherwise a stale schema is refused. */
+  migrate?: boolean;
+  /** Connections in the pool (default 4). */
+  poolSize?: number;
+}
+
+export interface PostgresStore extends AsyncStore {
+  /** The database as shown in messages: the URL without its password, and the schema. */
+  readonly label: string;
+  readonly schemaVersion: number;
+  /** The pool, for the few callers that need their own transaction or a dedicated connection (leader lock). */
+  readonly pool: pg.Pool;
+}
+
+/** Rows per INSERT … SELECT FROM unnest(…): big enough to amortise a round trip, small enough for one message. */
+const CHUNK = 2_000;
+/** Rows per page when reading events lazily. */
+const PAGE = 5_000;
+/** Serialises enqueues across processes (any 64-bit constant unique to this use). */
+const OUTBOX_LOCK = 0x6c69_7162_6f75;
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** int8 (counts, ms timestamps, 53-bit hashes) as JS numbers: every value we store fits exactly. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '';
+    return u.toString().replace(/:@/, '@');
+  } catch {
+    return 'the PostgreSQL database (LIQBOT_DATABASE_URL is not a valid URL)';
+  }
+}
+
+/**
+ * Connect, check (or with `migrate`, bring up to date) the schema, and return the store. Refuses with a
+ * StoreError (code `open`) when the server does not answer or the schema does not match this code.
+ */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) {
+    throw new StoreError(`schema "${opts.schema}" must be lower-case letters, digits and _`, 'open');
+  }
+  const label = `${redactUrl(opts.url)}${opts.schema ? ` (schema ${opts.schema})` : ''}`;
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 4,
+    types,
+    connectionTimeoutMillis: 10_000,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // An idle connection that breaks (a server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      if (opts.migrate) {
+        if (opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+        await migratePg(client, label);
+      }
+      const version = await checkPgSchema(client, label);
+      return new PgStore(pool, label, version);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(`could not open ${label}: ${reasonOf(err)}`, 'open', { cause: err });
+  }
+}
+
+interface OutboxRow {
+  id: number;
+  chat: string;
+  target: string | null;
+  alert_key: string;
+  edit_key: string | null;
+  alert: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  message_ref: string | null;
+  last_error: string | null;
+  claimed: number;
+  interrupted: number;
+}
+
+interface EventRow {
+  ts: number;
+  hash: number;
+  type: RawEvent['type'];
+  exchange: string;
+  symbol: string;
+  side: PositionSide | null;
+  timeframe: Candle['timeframe'] | null;
+  price: number | null;
+  amount: number | null;
+  usd: number | null;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number | null;
+  volume: number | null;
+  contracts: number | null;
+  rate: number | null;
+  interval_hours: number | null;
+}
+
+const EVENT_COLUMNS = 'ts, hash, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume, contracts, rate, interval_hours';
+
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})
+  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[],
+    $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::float8[])
+  ON CONFLICT DO NOTHING RETURNING ts, hash`;
+
+/** Milliseconds as a bigint parameter: infinities and fractions clamped the way the comparison means them. */
+const MAX_MS = Number.MAX_SAFE_INTEGER;
+const atLeast = (ms: number): number => (ms >= MAX_MS ? MAX_MS : ms <= -MAX_MS ? -MAX_MS : Math.ceil(ms));
+const atMost = (ms: number): number => (ms >= MAX_MS ? MAX_MS : ms <= -MAX_MS ? -MAX_MS : Math.floor(ms));
+
+class PgStore implements PostgresStore {
+  private closed = false;
+
+  constructor(
+    readonly pool: pg.Pool,
+    readonly label: string,
+    readonly schemaVersion: number,
+  ) {}
+
+  // ---- market events ----
+
+  insertEvents(events: readonly MarketEvent[]): Promise<number> {
+    return this.tx('write', `insert ${events.length} events into`, async (c) => {
+      const raw: RawEvent[] = [];
+      const totals: LiquidationTotal[] = [];
+      for (const e of events) {
+        if (isRawEvent(e)) raw.push(e);
+        else if (e.type === 'liquidation_total') totals.push(e);
+        else if (e.type !== 'level') throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
+      }
+      let added = 0;
+      const daily = new Map<string, DailyTotal>();
+      for (let i = 0; i < raw.length; i += CHUNK) {
+        const chunk = raw.slice(i, i + CHUNK);
+        const hashes = chunk.map(eventHash);
+        const r = await c.query<{ ts: number; hash: number }>(INSERT_EVENTS, eventColumns(chunk, hashes));
+        added += r.rowCount ?? 0;
+        // Only liquidations stored now grow the day sums, each once, in batch order (as SQLite adds them).
+        const fresh = new Set(r.rows.map((row) => `${row.ts}:${row.hash}`));
+        chunk.forEach((e, j) => {
+          if (e.type !== 'liquidation' || !fresh.delete(`${e.ts}:${hashes[j]}`)) return;
+          const asset = assetOf(e.symbol);
+          const day = utcDay(e.ts);
+          const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
+          const sum = daily.get(key);
+          if (sum) sum.usd += e.usd;
+          else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
+        });
+      }
+      if (daily.size > 0) {
+        const d = [...daily.values()];
+        await c.query(
+          `INSERT INTO daily_liquidations (asset, day, side, exchange, usd)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[])
+           ON CONFLICT (asset, day, side, exchange) DO UPDATE SET usd = daily_liquidations.usd + excluded.usd`,
+          [d.map((x) => x.asset), d.map((x) => x.day), d.map((x) => x.side), d.map((x) => x.exchange), d.map((x) => x.usd)],
+        );
+      }
+      // Vendor totals are few (hourly); one statement each keeps "replaced, then replaced again" counting as SQLite does.
+      for (const t of totals) {
+        const r = await c.query(
+          `INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (ts, period, asset, side, exchange) DO UPDATE SET usd = excluded.usd WHERE liquidation_totals.usd IS DISTINCT FROM excluded.usd`,
+          [t.ts, t.period, t.asset, t.side, t.exchange ?? '', t.usd],
+        );
+        added += r.rowCount ?? 0;
+      }
+      return added;
+    });
+  }
+
+  eventsSince(fromMs: number): AsyncIterable<MarketEvent> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const store = this;
+    const action = `read events since ${fromMs} from`;
+    return {
+      async *[Symbol.asyncIterator]() {
+        // Keyset pages on the primary key: each page is a short query, so nothing stays open between steps.
+        let rows = await store.run('read', action, (db) =>
+          db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= $1 ORDER BY ts, hash LIMIT ${PAGE}`, [atLeast(fromMs)]),
+        );
+        for (;;) {
+          for (const row of rows.rows) yield eventOf(row);
+          if (rows.rows.length < PAGE) return;
+          const last = rows.rows[rows.rows.length - 1]!;
+          rows = await store.run('read', action, (db) =>
+            db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE (ts, hash) > ($1, $2) ORDER BY ts, hash LIMIT ${PAGE}`, [last.ts, last.hash]),
+          );
+        }
+      },
+    };
+  }
+
+  dailyTotals(beforeDayMs: number): Promise<DailyTotal[]> {
+    return this.run('read', 'read daily totals from', async (db) => {
+      const r = await db.query<DailyTotal>(
+        'SELECT asset, day, side, exchange, usd FROM daily_liquidations WHERE day < $1 ORDER BY asset COLLATE "C", day, side COLLATE "C", exchange COLLATE "C"',
+        [atLeast(beforeDayMs)],
+      );
+      return r.rows.map((x) => ({ asset: x.asset, day: x.day, side: x.side, exchange: x.exchange, usd: x.usd }));
+    });
+  }
+
+  liquidationTotals(): Promise<LiquidationTotal[]> {
+    return this.run('read', 'read liquidation totals from', async (db) => {
+      type Row = Omit<LiquidationTotal, 'type' | 'exchange'> & { exchange: string };
+      const r = await db.query<Row>(
+        'SELECT ts, period, asset, side, exchange, usd FROM liquidation_totals ORDER BY ts, period COLLATE "C", asset COLLATE "C", side COLLATE "C", exchange COLLATE "C"',
+      );
+      return r.rows.map((x) => {
+        const t: LiquidationTotal = { type: 'liquidation_total', ts: x.ts, period: x.period, asset: x.asset, side: x.side, usd: x.usd };
+        if (x.exchange !== '') t.exchange = x.exchange;
+        return t;
+      });
+    });
+  }
+
+  pruneEvents(beforeMs: number, futureAfterMs?: number): Promise<number> {
+    return this.tx('write', `prune events before ${beforeMs} from`, async (c) => {
+      if (futureAfterMs === undefined) return (await c.query('DELETE FROM events WHERE ts < $1', [atLeast(beforeMs)])).rowCount ?? 0;
+      const after = atMost(futureAfterMs);
+      const events = await c.query('DELETE FROM events WHERE ts < $1 OR ts > $2', [atLeast(beforeMs), after]);
+      const totals = await c.query('DELETE FROM liquidation_totals WHERE ts > $1', [after]);
+      return (events.rowCount ?? 0) + (totals.rowCount ?? 0);
+    });
+  }
+
+  // ---- levels ----
+
+  listLevels(): Promise<LevelDef[]> {
+    return this.json('list levels from', 'SELECT def AS j FROM levels ORDER BY created_at, id COLLATE "C"');
+  }
+
+  putLevel(level: LevelDef): Promise<void> {
+    return this.exec(`save level ${level.id} to`, 'INSERT INTO levels (id, created_at, def) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, def = excluded.def', [
+      level.id, level.createdAt, JSON.stringify(level),
+    ]);
+  }
+
+  removeLevel(id: string): Promise<boolean> {
+    return this.tx('write', `remove level ${id} from`, async (c) => {
+      await c.query('DELETE FROM level_states WHERE id = $1', [id]);
+      return ((await c.query('DELETE FROM levels WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    });
+  }
+
+  loadLevelStates(): Promise<LevelState[]> {
+    return this.json('load level states from', 'SELECT state AS j FROM level_states ORDER BY id COLLATE "C"');
+  }
+
+  saveLevelStates(states: readonly LevelState[]): Promise<void> {
+    return this.exec(
+      `save ${states.length} level states to`,
+      `INSERT INTO level_states (id, state) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
+      // The last state given for an id wins, as one statement may not update a row twice.
+      (() => {
+        const last = new Map(states.map((s) => [s.id, JSON.stringify(s)]));
+        return [[...last.keys()], [...last.values()]];
+      })(),
+    );
+  }
+
+  // ---- subscriptions ----
+
+  async getSubscription(chat: ChatKey): Promise<Subscription | undefined> {
+    const [sub] = await this.json<Subscription>(`read the subscription of ${chat} from`, 'SELECT sub AS j FROM subscriptions WHERE chat = $1', [chat]);
+    return sub;
+  }
+
+  putSubscription(sub: Subscription): Promise<void> {
+    return this.exec(`save the subscription of ${sub.chat} to`, 'INSERT INTO subscriptions (chat, sub) VALUES ($1, $2) ON CONFLICT (chat) DO UPDATE SET sub = excluded.sub', [
+      sub.chat, JSON.stringify(sub),
+    ]);
+  }
+
+  deleteSubscription(chat: ChatKey): Promise<void> {
+    return this.exec(`delete the subscription of ${chat} from`, 'DELETE FROM subscriptions WHERE chat = $1', [chat]);
+  }
+
+  listSubscriptions(): Promise<Subscription[]> {
+    return this.json('list subscriptions from', 'SELECT sub AS j FROM subscriptions ORDER BY chat COLLATE "C"');
+  }
+
+  // ---- outbox ----
+
+  enqueue(entries: readonly NewOutboxEntry[]): Promise<number[]> {
+    return this.tx('write', `queue ${entries.length} alerts in`, async (c) => {
+      const ids: number[] = [];
+      // One enqueuer at a time: two transactions inserting the same keys in different orders would deadlock, and
+      // ids must follow each batch's order. The lock ends with the transaction.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const chunk = entries.slice(i, i + CHUNK);
+        // Rows go in in batch order, so identity ids grow in that order; a (chat, alert_key) already there, or
+        // earlier in the batch, is skipped.
+        const r = await c.query<{ id: number }>(
+          `INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at)
+           SELECT chat, target, alert_key, edit_key, alert, next_attempt_at, created_at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+             WITH ORDINALITY AS t(chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, ord)
+           ORDER BY ord
+           ON CONFLICT (chat, alert_key) DO NOTHING RETURNING id`,
+          [
+            chunk.map((e) => e.chat), chunk.map((e) => e.target ?? null), chunk.map((e) => e.alertKey), chunk.map((e) => e.editKey ?? null),
+            chunk.map((e) => JSON.stringify(e.alert)), chunk.map((e) => e.nextAttemptAt), chunk.map((e) => e.createdAt),
+          ],
+        );
+        ids.push(...r.rows.map((row) => row.id).sort((a, b) => a - b));
+      }
+      return ids;
+    });
+  }
+
+  duePending(now: number, limit: number): Promise<OutboxEntry[]> {
+    return this.run('read', 'read due alerts from', async (db) => {
+      const r = await db.query<OutboxRow>("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2", [atMost(now), limit]);
+      return r.rows.map(entryOf);
+    });
+  }
+
+  pendingCount(): Promise<number> {
+    return this.run('read', 'count pending alerts in', async (db) => {
+      const r = await db.query<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+      return r.rows[0]!.n;
+    });
+  }
+
+  markSent(id: number, messageRef: string): Promise<void> {
+    return this.exec(`mark alert ${id} sent in`, "UPDATE outbox SET status = 'sent', attempts = attempts + 1, claimed = 0, message_ref = $1 WHERE id = $2 AND status = 'pending'", [messageRef, id]);
+  }
+
+  claim(id: number, untilMs: number): Promise<void> {
+    return this.exec(`claim alert ${id} in`, "UPDATE outbox SET next_attempt_at = $1, interrupted = interrupted + claimed, claimed = 1 WHERE id = $2 AND status = 'pending'", [atMost(untilMs), id]);
+  }
+
+  markRetry(id: number, nextAttemptAt: number, error: string): Promise<void> {
+    return this.exec(`reschedule alert ${id} in`, "UPDATE outbox SET attempts = attempts + 1, claimed = 0, next_attempt_at = $1, last_error = $2 WHERE id = $3 AND status = 'pending'", [
+      atMost(nextAttemptAt), error, id,
+    ]);
+  }
+
+  markDropped(id: number, error: string): Promise<void> {
+    return this.exec(`mark alert ${id} dropped in`, "UPDATE outbox SET status = 'dropped', attempts = attempts + 1, claimed = 0, last_error = $1 WHERE id = $2 AND status = 'pending'", [error, id]);
+  }
+
+  sentMessageRef(chat: ChatKey, editKey: string): Promise<string | undefined> {
+    return this.run('read', `read a sent message of ${chat} from`, async (db) => {
+      const r = await db.query<{ message_ref: string | null }>(
+        "SELECT message_ref FROM outbox WHERE chat = $1 AND edit_key = $2 AND status = 'sent' ORDER BY id DESC LIMIT 1",
+        [chat, editKey],
+      );
+      return r.rows[0]?.message_ref ?? undefined;
+    });
+  }
+
+  pruneOutbox(beforeMs: number): Promise<number> {
+    return this.run('write', `prune the outbox before ${beforeMs} in`, async (db) => {
+      return (await db.query("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1", [atLeast(beforeMs)])).rowCount ?? 0;
+    });
+  }
+
+  // ---- gaps ----
+
+  recordGap(gap: Gap): Promise<void> {
+    return this.exec(`record a ${gap.exchange} gap in`, 'INSERT INTO gaps (exchange, from_ms, to_ms, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (exchange, from_ms, to_ms) DO UPDATE SET reason = excluded.reason', [
+      gap.exchange, gap.from, gap.to, gap.reason,
+    ]);
+  }
+
+  gaps(fromMs: number, toMs: number): Promise<Gap[]> {
+    return this.run('read', 'read gaps from', async (db) => {
+      type Row = { exchange: string; from_ms: number; to_ms: number; reason: string };
+      const r = await db.query<Row>('SELECT exchange, from_ms, to_ms, reason FROM gaps WHERE from_ms <= $1 AND to_ms >= $2 ORDER BY from_ms, exchange COLLATE "C", to_ms', [
+        atMost(toMs), atLeast(fromMs),
+      ]);
+      return r.rows.map((x) => ({ exchange: x.exchange, from: x.from_ms, to: x.to_ms, reason: x.reason }));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  // ---- error boundary ----
+
+  /** Run one operation on the pool; anything that goes wrong leaves as a StoreError naming it and the database. */
+  private async run<T>(code: StoreErrorCode, action: string, op: (db: pg.Pool) => Promise<T>): Promise<T> {
+    this.assertOpen(action);
+    try {
+      return await op(this.pool);
+    } catch (err) {
+      throw this.failure(code, action, err);
+    }
+  }
+
+  /** Run `op` in one transaction on one connection: all of it is stored, or (on any throw) none. */
+  private tx<T>(code: StoreErrorCode, action: string, op: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.run(code, action, async (pool) => {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const result = await op(c);
+        await c.query('COMMIT');
+        return result;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    });
+  }
+
+  private async exec(action: string, sql: string, params: unknown[]): Promise<void> {
+    await this.run('write', action, (db) => db.query(sql, params));
+  }
+
+  private json<T>(action: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.run('read', action, async (db) => (await db.query<{ j: string }>(sql, params)).rows.map((r) => JSON.parse(r.j) as T));
+  }
+
+  private assertOpen(action: string): void {
+    if (this.closed) throw new StoreError(`cannot ${action} ${this.label}: the store is closed`, 'closed');
+  }
+
+  private failure(code: StoreErrorCode, action: string, err: unknown): StoreError {
+    if (err instanceof StoreError) return err;
+    return new StoreError(`could not ${action} ${this.label}: ${reasonOf(err)}`, code, { cause: err });
+  }
+}
+
+/** The 18 column arrays of an events insert, in EVENT_COLUMNS order. */
+function eventColumns(events: readonly RawEvent[], hashes: readonly number[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: 18 }, () => new Array<unknown>(events.length).fill(null));
+  events.forEach((e, i) => {
+    cols[0]![i] = e.ts;
+    cols[1]![i] = hashes[i];
+    cols[2]![i] = e.type;
+    cols[3]![i] = e.exchange;
+    cols[4]![i] = e.symbol;
+    switch (e.type) {
+      case 'liquidation':
+        cols[5]![i] = e.side; cols[7]![i] = e.price; cols[8]![i] = e.amount; cols[9]![i] = e.usd;
+        break;
+      case 'candle':
+        cols[6]![i] = e.timeframe; cols[10]![i] = e.open; cols[11]![i] = e.high; cols[12]![i] = e.low; cols[13]![i] = e.close; cols[14]![i] = e.volume ?? null;
+        break;
+      case 'price':
+        cols[7]![i] = e.price;
+        break;
+      case 'open_interest':
+        cols[9]![i] = e.usd; cols[15]![i] = e.contracts ?? null;
+        break;
+      case 'funding':
+        cols[16]![i] = e.rate; cols[17]![i] = e.intervalHours;
+        break;
+    }
+  });
+  return cols;
+}
+
+function eventOf(r: EventRow): RawEvent {
+  const { ts, type, exchange, symbol } = r;
+  switch (type) {
+    case 'liquidation':
+      return { type, ts, exchange, symbol, side: r.side!, price: r.price!, amount: r.amount!, usd: r.usd! };
+    case 'candle': {
+      const c: Candle = { type, ts, exchange, symbol, timeframe: r.timeframe!, open: r.open!, high: r.high!, low: r.low!, close: r.close! };
+      if (r.volume !== null) c.volume = r.volume;
+      return c;
+    }
+    case 'price':
+      return { type, ts, exchange, symbol, price: r.price! };
+    case 'open_interest': {
+      const o: OpenInterest = { type, ts, exchange, symbol, usd: r.usd! };
+      if (r.contracts !== null) o.contracts = r.contracts;
+      return o;
+    }
+    case 'funding':
+      return { type, ts, exchange, symbol, rate: r.rate!, intervalHours: r.interval_hours! };
+    default:
+      throw new TypeError(`unknown event type ${JSON.stringify(type)} in the events table`);
+  }
+}
+
+function entryOf(r: OutboxRow): OutboxEntry {
+  const e: OutboxEntry = {
+    id: r.id, chat: r.chat, alertKey: r.alert_key, alert: JSON.parse(r.alert) as Alert, status: r.status,
+    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
+  };
+  if (r.target !== null) e.target = r.target;
+  if (r.edit_key !== null) e.editKey = r.edit_key;
+  if (r.message_ref !== null) e.messageRef = r.message_ref;
+  if (r.last_error !== null) e.lastError = r.last_error;
+  if (r.claimed + r.interrupted > 0) e.unconfirmed = r.claimed + r.interrupted;
+  return e;
+}
