@@ -14,6 +14,7 @@ import { ingestFigures } from './figures/ingest.js';
 import { latencyFigures } from './figures/latency.js';
 import { liqsFigures } from './figures/liqs.js';
 import { memoryFigures, startFigures } from './figures/process.js';
+import { botMemoryFigures } from './figures/bot-memory.js';
 import { fmt, fmtInt, type BenchOptions, type Figure } from './util.js';
 
 interface Group {
@@ -28,6 +29,7 @@ const GROUPS: Group[] = [
   { name: 'charts', run: chartFigures },
   { name: 'latency', run: latencyFigures },
   { name: 'memory', run: memoryFigures },
+  { name: 'botmemory', run: botMemoryFigures },
   { name: 'start', run: startFigures },
 ];
 

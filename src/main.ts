@@ -54,7 +54,7 @@ const SHUTDOWN_LIMIT_MS = 5_000;
  * Feed a recorded day through the bot at `speed`× its own clock (rehearsal mode). Quiet stretches longer
  * than 15 minutes of the recording (and history before the day) are skipped rather than waited out.
  */
-async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed: number; t0: number; wall0: number }, signal: AbortSignal): Promise<void> {
+async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed: number; t0: number; wall0: number; limit: number }, signal: AbortSignal): Promise<void> {
   const report = newReport();
   const SKIP_MS = 15 * 60_000;
   clock.speed = speed;
@@ -67,8 +67,11 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
       if (wait > 5) await new Promise((r) => setTimeout(r, Math.min(wait, 1000)));
     }
     bot.market.synthetic = report.synthetic;
+    // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
+    clock.limit = e.ts + 60_000;
     bot.ingest(e);
   }
+  clock.limit = Infinity;
   bot.flush();
   for (const line of describeSkipped(file, report)) log.warn(line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over (Ctrl-C to stop)');
@@ -101,8 +104,8 @@ async function start(argv: string[]): Promise<number> {
   }
   const health = new Health();
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
-  const clock = { speed: 1, t0: 0, wall0: 0 };
-  const now = values.replay ? () => (clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * clock.speed : 0) : Date.now;
+  const clock = { speed: 1, t0: 0, wall0: 0, limit: Infinity };
+  const now = values.replay ? () => (clock.wall0 ? Math.min(clock.t0 + (Date.now() - clock.wall0) * clock.speed, clock.limit) : 0) : Date.now;
   const adapters: Partial<Record<Platform, ChatAdapter>> = {};
   let charts;
   try {
