@@ -4,6 +4,7 @@ import { levelsReply } from '../src/replies/levels.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
+import { DAY } from '../src/core/time.js';
 
 export const levels: CommandDef = {
   name: 'levels',
@@ -17,7 +18,7 @@ export const levels: CommandDef = {
     // Computed once: the reply and its chart show the same status and the same estimate.
     const status = market.levelStatus(asset.value, ctx.chat.key);
     const map = estimateLiqMap(market, asset.value, status.ts);
-    const reply = levelsReply(status, market.windowCoverage(asset.value, 86_400_000), map);
+    const reply = levelsReply(status, market.windowCoverage(asset.value, DAY), map);
     const image = status.levels.length && status.price !== undefined ? charts?.levels(status, map, ctx.chat.key) : undefined;
     if (image) reply.image = image;
     return reply;

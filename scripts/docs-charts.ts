@@ -8,11 +8,11 @@ import { levelsChartInput, liqsChartInput } from '../src/charts/inputs.js';
 import { renderLevelsChart, renderLiqsChart } from '../src/charts/render.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
 import { BUNDLED_DAY } from '../src/cli.js';
+import { DAY } from '../src/core/time.js';
 import { loadFile, runFile } from '../src/offline.js';
 import { february3Squeeze, generateDay, toJsonl } from './market-day.js';
 
 const config = loadConfig();
-const DAY = 86_400_000;
 
 async function charts(file: string, asset: string, name: string): Promise<void> {
   const loaded = await loadFile(file);

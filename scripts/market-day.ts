@@ -4,6 +4,7 @@
  * follows keyframes with seeded noise; liquidations follow the path's speed (falling price liquidates longs,
  * rising price shorts) and are scaled to exact daily targets.
  */
+import { DAY, HOUR, MINUTE } from '../src/core/time.js';
 
 export interface AssetDay {
   asset: string;
@@ -39,10 +40,6 @@ export interface DayOptions {
   /** Exchange whose candles are written. */
   candleExchange?: string;
 }
-
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -25,6 +25,7 @@ import { loadFile, runFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines } from './replies/backtest.js';
 import type { Candle } from './core/events.js';
+import { DAY } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
 
@@ -34,6 +35,8 @@ Usage:
   liqbot start [--replay FILE] [--speed N] [--db FILE]
                                              run the bot (live feeds; chat adapters whose tokens are in .env);
                                              --replay rehearses a recorded day in its own database (data/rehearsal)
+  liqbot start --role ingest [--replay FILE] [--speed N]
+                                             scale-out: publish live feeds (or a recorded day) to NATS (LIQBOT_NATS_URL)
   liqbot demo                                replay the bundled synthetic market day and show the replies
   liqbot replay FILE [--json] [--config FILE] [--stats]   (--stats: per level, alerts and whipsaws; cascades)
   liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
@@ -213,7 +216,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
   const map = estimateLiqMap(run.market, parsed.value, to);
-  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, 86_400_000, to), map), color()));
+  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, DAY, to), map), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
@@ -377,7 +380,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`liqbot: ${err.message}`);
       return 2;
     }
-    if ((err as Error).name === 'StoreError') {
+    if ((err as Error).name === 'StoreError' || (err as Error).name === 'BusError') {
       console.error(`liqbot: ${(err as Error).message}`);
       return 1;
     }

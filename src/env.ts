@@ -35,6 +35,7 @@ const schema = z.object({
   COINALYZE_API_KEY: optional,
   COINALYZE_BASE_URL: url,
   LIQBOT_DATABASE_URL: optional.refine((s) => s === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(s), 'a postgres:// URL'),
+  LIQBOT_NATS_STREAM: optional.refine((s) => s === undefined || /^[A-Z][A-Z0-9_]{0,31}$/.test(s), 'a stream name in capitals, e.g. MKT'),
   LIQBOT_NATS_URL: optional.refine((s) => s === undefined || /^(nats|tls):\/\/[^\s]+$|^[^\s/]+:\d+$/.test(s), 'a nats://host:port URL'),
 });
 
@@ -55,6 +56,8 @@ export interface Env {
   databaseUrl?: string;
   /** Scale-out: the NATS server whose JetStream carries the market stream between roles. */
   natsUrl?: string;
+  /** The market stream's name (default MKT); its subjects start with the name in lower case. */
+  natsStream?: string;
 }
 
 let cached: Env | undefined;
@@ -110,6 +113,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (e.LIQBOT_DATABASE_URL) out.databaseUrl = e.LIQBOT_DATABASE_URL;
   if (e.LIQBOT_NATS_URL) out.natsUrl = e.LIQBOT_NATS_URL;
+  if (e.LIQBOT_NATS_STREAM) out.natsStream = e.LIQBOT_NATS_STREAM;
   registerSecrets(passwordOf(e.LIQBOT_DATABASE_URL), passwordOf(e.LIQBOT_NATS_URL), e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
   return Object.freeze(out);
 }

@@ -78,12 +78,17 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
 }
 
 async function start(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' }, db: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' }, db: { type: 'string' }, role: { type: 'string' } } });
   const env = readEnv();
   const config = loadConfig(env.configPath);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0) throw new Error(`--speed must be a positive number, got "${values.speed}"`);
   if (values.db !== undefined && !values.replay) throw new Error('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');
+  if (values.role !== undefined) {
+    // Scale-out (src/bus/roles.ts): this process is one role of several, talking through NATS and PostgreSQL.
+    const { runRole } = await import('./bus/roles.js');
+    return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}) });
+  }
   mkdirSync(env.dataDir, { recursive: true });
   const terminal = !env.telegram && !env.discord;
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines

@@ -6,7 +6,7 @@
  * batched the same events the same way) is dropped by JetStream within its duplicate window.
  */
 import { toEvent, type MarketEvent } from '../core/events.js';
-import type { Gap } from '../store/store.js';
+import type { Gap } from '../core/coverage.js';
 import { textHash } from '../store/hash.js';
 
 /** Header marking batches from a generated (synthetic) recording, so every reply built from them says so. */
@@ -21,8 +21,15 @@ export interface EncodedBatch {
 }
 
 export function encodeEvents(subject: string, events: readonly MarketEvent[]): EncodedBatch {
-  const payload = events.map((e) => JSON.stringify(e)).join('\n');
+  const payload = events.map(lineOf).join('\n');
   return { subject, payload, msgId: `${subject}:${events.length}:${textHash(payload).toString(36)}`, events: events.length };
+}
+
+/** An event as a line of the event-file format: the normalized shape, except a level's price or zone. */
+function lineOf(e: MarketEvent): string {
+  if (e.type !== 'level') return JSON.stringify(e);
+  const { level, ...rest } = e;
+  return JSON.stringify(typeof level === 'number' ? { ...rest, price: level } : { ...rest, low: level[0], high: level[1] });
 }
 
 export function encodeGap(subject: string, gap: Gap): EncodedBatch {

@@ -2,8 +2,10 @@
  * The ingest side of the bus: normalized events in, batches out to `mkt.<venue>.<kind>`, one message per batch
  * with a deterministic `Nats-Msg-Id`, so a publish retried after a lost acknowledgement is stored once.
  * Batches are cut by size (`maxEvents`) and by event-time span (`maxSpanMs`: all open batches go out together,
- * oldest first, so the stream stays in event order within that span), and `flush()` (a timer live) sends the rest.
- * Publishes go out one at a time, in order; a failed one is retried with the same id until it is stored.
+ * oldest first, so the stream stays in event order within that span, less than a follower's reorder hold), and
+ * `flush()` (a timer live) sends the rest. Up to `inFlight` publishes are outstanding at once, issued in order on
+ * one connection (so stored in order); a failed one is retried with the same id until it is stored, which may
+ * put it after later batches: readers put events back in time order over a few minutes (follower.ts).
  *
  * @example
  *   const pub = new BusPublisher(bus);
@@ -12,15 +14,17 @@
  */
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../store/store.js';
+import type { Gap } from '../core/coverage.js';
 import { encodeEvents, encodeGap, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 
 export interface PublisherOptions {
   /** Events per message (default 1,000). */
   maxEvents?: number;
-  /** Event time one batch may span before every open batch is sent (default 60 s). */
+  /** Event time one batch may span before every open batch is sent (default 4 min; keep it under the readers' 5-min hold). */
   maxSpanMs?: number;
+  /** Publishes awaiting their acknowledgement at once (default 32). */
+  inFlight?: number;
   /** Wait between retries of a failed publish, doubling up to 5 s (default 250 ms). */
   retryMs?: number;
   /** Waits between retries (injected in tests). */
@@ -47,14 +51,16 @@ export class BusPublisher {
   /** Batches being filled, by subject, in the order they were opened. */
   private readonly open = new Map<string, { events: MarketEvent[]; firstTs: number }>();
   private oldestTs = Infinity;
-  /** The chain of publishes: each waits for the one before, so the stream gets them in order. */
-  private chain: Promise<void> = Promise.resolve();
+  /** Batches waiting for a publish slot, in order, and the publishes awaiting their acknowledgement. */
+  private readonly queue: EncodedBatch[] = [];
+  private readonly pending = new Set<Promise<void>>();
   private stopped = false;
   /** Set once a recording says it is generated data: every later batch carries the header. */
   synthetic = false;
   private readonly maxEvents: number;
   private readonly maxSpanMs: number;
   private readonly retryMs: number;
+  private readonly inFlight: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -62,7 +68,8 @@ export class BusPublisher {
     opts: PublisherOptions = {},
   ) {
     this.maxEvents = opts.maxEvents ?? 1_000;
-    this.maxSpanMs = opts.maxSpanMs ?? 60_000;
+    this.maxSpanMs = opts.maxSpanMs ?? 240_000;
+    this.inFlight = opts.inFlight ?? 32;
     this.retryMs = opts.retryMs ?? 250;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
@@ -91,7 +98,7 @@ export class BusPublisher {
   /** Send every open batch; resolves once everything added so far is stored by the stream. */
   flush(): Promise<void> {
     this.flushOpen();
-    return this.chain;
+    return this.settled();
   }
 
   /** Flush, then refuse further publishing (retries in progress end). */
@@ -103,7 +110,12 @@ export class BusPublisher {
   /** Publish an encoded batch now (also what a retry repeats): resolves when stored or found a duplicate. */
   publish(batch: EncodedBatch): Promise<void> {
     this.send(batch);
-    return this.chain;
+    return this.settled();
+  }
+
+  /** Resolves once nothing is queued or awaiting an acknowledgement. */
+  private async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.race(this.pending);
   }
 
   private flushOpen(): void {
@@ -114,7 +126,18 @@ export class BusPublisher {
   }
 
   private send(batch: EncodedBatch): void {
-    this.chain = this.chain.then(() => this.publishWithRetry(batch));
+    this.queue.push(batch);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.pending.size < this.inFlight && this.queue.length > 0) {
+      const publishing: Promise<void> = this.publishWithRetry(this.queue.shift()!).finally(() => {
+        this.pending.delete(publishing);
+        this.pump();
+      });
+      this.pending.add(publishing);
+    }
   }
 
   private async publishWithRetry(batch: EncodedBatch): Promise<void> {

@@ -4,12 +4,11 @@
  * sees the engine, and a chart never computes a summary or an estimate the reply already has.
  */
 import type { LevelStatus, LiquidationSummary } from '../core/summary.js';
-import type { Market } from '../core/market.js';
+import type { MarketView } from '../core/market-view.js';
 import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
-
-const MINUTE = 60_000;
+import { DAY, MINUTE } from '../core/time.js';
 
 /** About 48–96 bars whatever the window: 1h → 1m bars, 24h → 15m, 7d → 2h. */
 export function barMs(windowMs: number): number {
@@ -26,7 +25,7 @@ function chartLevel(v: LevelView): ChartLevel {
 }
 
 /** The `/liqs` chart of a summary: its window, totals, cascades and coverage, with the chat's levels drawn in. */
-export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string): LiqsChartInput {
+export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: string): LiqsChartInput {
   const { asset, window, from, to } = s;
   const step = barMs(s.windowMs);
   const start = Math.floor(from / step) * step;
@@ -52,9 +51,9 @@ export function liqsChartInput(m: Market, s: LiquidationSummary, chat?: string):
 }
 
 /** The `/levels` chart of a level status and the estimate the reply shows: the last day's prices under them. */
-export function levelsChartInput(m: Market, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
+export function levelsChartInput(m: MarketView, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
   const to = st.ts;
-  const from = to - 86_400_000;
+  const from = to - DAY;
   const input: LevelsChartInput = {
     asset: st.asset,
     price: st.price ?? 0,

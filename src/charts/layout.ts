@@ -3,6 +3,7 @@
  * level tags from overlapping (nudging them apart, merging neighbours when there is no room).
  */
 import { clock, day } from '../replies/format.js';
+import { DAY, HOUR, MINUTE } from '../core/time.js';
 
 /** A "nice" step (1, 2, 2.5, 5 × 10^n) that splits `span` into about `count` parts. */
 export function niceStep(span: number, count: number): number {
@@ -62,10 +63,7 @@ export function priceAxis(prices: number[], levels: number[], ticks = 5): PriceA
   return { min: Math.floor((lo - pad) / step) * step, max: Math.ceil((hi + pad) / step) * step, step };
 }
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const TIME_STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
+const TIME_STEPS = [MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
 
 export interface TimeTick {
   ts: number;

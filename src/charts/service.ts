@@ -5,12 +5,13 @@
  * handful of renders, and a flood beyond the queue gets replies without a chart rather than a stalled bot.
  */
 import Bottleneck from 'bottleneck';
-import type { Market } from '../core/market.js';
+import type { MarketView } from '../core/market-view.js';
 import type { ReplyImage } from '../replies/reply.js';
 import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DEFAULT_SIZE, renderLevelsChart, renderLiqsChart } from './render.js';
+import { MINUTE } from '../core/time.js';
 
 export interface ChartServiceOptions {
   /** Charts rendered at the same time, bot-wide (default 2: the machine has other work). */
@@ -24,12 +25,10 @@ export interface ChartServiceOptions {
   renderLevels?: (input: LevelsChartInput) => Promise<{ png: Uint8Array }>;
 }
 
-const MINUTE = 60_000;
-
 /** The levels a chart shows, as part of its cache key: a level added or broken this minute redraws it. */
 const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(levels.map((l) => [l.level, l.label, l.role, l.state]));
 
-export function createChartService(market: () => Market, opts: ChartServiceOptions = {}): ChartService {
+export function createChartService(market: () => MarketView, opts: ChartServiceOptions = {}): ChartService {
   const limiter = new Bottleneck({ maxConcurrent: opts.concurrency ?? 2, highWater: opts.maxQueued ?? 50, strategy: Bottleneck.strategy.OVERFLOW, id: 'charts' });
   const cacheSize = opts.cacheSize ?? 200;
   const cache = new Map<string, Promise<Uint8Array>>();

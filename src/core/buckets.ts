@@ -4,9 +4,7 @@
  * bucket per hour, so the cost does not grow with the number of events.
  */
 import type { Liquidation, PositionSide } from './events.js';
-
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+import { DAY, HOUR, MINUTE } from './time.js';
 
 export interface LargestLiquidation {
   ts: number;
@@ -161,7 +159,7 @@ class AssetBuckets {
   firstMinute = Infinity;
   width = 4; // slots per bucket (exchange × side), doubled when a new exchange needs room
 
-  constructor(private readonly topK: number) {
+  constructor(topK: number) {
     this.minuteTops = new Tops(topK, 1440);
     this.hourTops = new Tops(topK, 720);
     this.minutes = new Grid(1440, this.width);
@@ -210,8 +208,8 @@ export class LiquidationBuckets {
    */
   constructor(
     private readonly topK = 10,
-    private readonly minuteRetentionMs = 8 * 86_400_000,
-    private readonly hourRetentionMs = 100 * 86_400_000,
+    private readonly minuteRetentionMs = 8 * DAY,
+    private readonly hourRetentionMs = 100 * DAY,
   ) {}
 
   add(l: Liquidation, asset: string): void {

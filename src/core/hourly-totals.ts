@@ -4,8 +4,7 @@
  * stream that was down) and say that it did. Idempotent per hour: a revised total replaces the old one.
  */
 import type { LiquidationTotal, PositionSide } from './events.js';
-
-const HOUR = 3_600_000;
+import { hourStart } from './time.js';
 
 export interface HourlyWindow {
   longUsd: number;
@@ -23,7 +22,7 @@ export class HourlyTotals {
     const key = `${t.asset}|${t.exchange}`;
     let hours = this.series.get(key);
     if (!hours) this.series.set(key, (hours = new Map()));
-    const hour = Math.floor(t.ts / HOUR) * HOUR;
+    const hour = hourStart(t.ts);
     const cur = hours.get(hour) ?? { long: 0, short: 0 };
     cur[t.side satisfies PositionSide] = t.usd;
     hours.set(hour, cur);

@@ -2,6 +2,7 @@
  * Leverage context: open interest (USD) and funding per asset and venue, with enough history to say how
  * much leverage a flush removed ("OI −$1.2B (−9%) across 4 venues") and whether funding reset.
  */
+import { DAY, MINUTE } from './time.js';
 
 interface Point {
   ts: number;
@@ -57,8 +58,7 @@ export interface FundingView {
   ts: number;
 }
 
-const MINUTE = 60_000;
-const KEEP = 8 * 86_400_000;
+const KEEP = 8 * DAY;
 
 export class Leverage {
   private readonly oi = new Map<string, Map<string, Series>>();
@@ -88,10 +88,6 @@ export class Leverage {
     if (!f) venues.set(exchange, (f = { series: new Series(MINUTE, KEEP), intervalHours, ts, rate }));
     f.series.add(ts, rate);
     if (ts >= f.ts) Object.assign(f, { ts, rate, intervalHours });
-  }
-
-  hasOpenInterest(asset: string): boolean {
-    return (this.oi.get(asset)?.size ?? 0) > 0;
   }
 
   /** Open interest across venues at `from` and at `to` (venues known at both times). */

@@ -1,62 +1,22 @@
 /**
- * The market engine: normalized events in, alerts out, and the queries commands ask (summaries, level
- * status). One instance serves every chat. Time is event time: the clock only moves when events (or the
- * caller's `advance`) say so, which makes live runs, replays and tests behave the same.
+ * The market engine's ingestion: normalized events in, alerts out, and the level and cascade state they move.
+ * The queries commands and charts ask (summaries, level status) are in market-view.ts. One instance serves
+ * every chat. Time is event time: the clock only moves when events (or the caller's `advance`) say so,
+ * which makes live runs, replays and tests behave the same.
  */
 import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from './alerts.js';
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushStart } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
-import { LiquidationHistory } from './history.js';
 import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
-import { Leverage } from './leverage.js';
-import { flushLeverage, leverageSnapshot } from './leverage-figures.js';
+import { flushLeverage } from './leverage-figures.js';
+import { MarketQueries } from './market-view.js';
+import type { MarketSettings } from './settings.js';
 import { isSampled, venueKey } from './venues.js';
-import { FeedBoard, type Gap } from './coverage.js';
-import { HourlyTotals } from './hourly-totals.js';
-import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary } from './summary.js';
-import { DAY, dayStart, HOUR } from './time.js';
-
-/** The settings the engine needs (a structural subset of the validated config). */
-export interface MarketSettings {
-  assets: readonly string[];
-  exchanges: readonly string[];
-  summary: { largest: number; rankDays: number };
-  levels: {
-    timeframe: keyof typeof TIMEFRAME_MS;
-    breakBufferPct: number;
-    atrMultiple: number;
-    atrPeriods: number;
-    testingPct: number;
-    cascadeLevelDays: number;
-    chopHours: number;
-    chopCrosses: number;
-    decisiveFactor: number;
-    decisiveHours: number;
-    acceptHours: number;
-  };
-  cascades: {
-    windowMinutes: number;
-    multiplier: number;
-    historyDays: number;
-    minHistoryDays: number;
-    absoluteFloorUsd: number;
-    floorsUsd: Readonly<Record<string, number>>;
-    endFraction: number;
-    quietMinutes: number;
-    updateGrowth: number;
-    updateMinMinutes: number;
-    minLiquidations: number;
-    sampledPrintWeight: number;
-    maxSingleShare: number;
-    minSideShare: number;
-    venueShares: Readonly<Record<string, number>>;
-    sampledVisibility: number;
-  };
-  flush: { windowMinutes: number; minAssets: number; floorUsd: number; maxLeaderShare: number; quietMinutes: number; leaders: number };
-}
+import type { Gap } from './coverage.js';
+import { DAY, dayStart, HOUR, MINUTE } from './time.js';
 
 /** What the store should persist after a batch: changed level tracks and auto levels added or expired. */
 export interface MarketChanges {
@@ -69,32 +29,20 @@ function byExchangeObject(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
 }
 
-export class Market {
+export class Market extends MarketQueries {
   readonly buckets: LiquidationBuckets;
-  readonly history = new LiquidationHistory();
   readonly prices: PriceBook;
   readonly levels: LevelBook;
   readonly cascades: CascadeDetector;
   readonly flushes: FlushDetector;
   /** Cascades a market-wide flush carries: cascade id → flush id. */
   private readonly inFlush = new Map<string, string>();
-  readonly leverage = new Leverage();
-  /** The live feeds' states (empty offline), for coverage. */
-  readonly feeds = new FeedBoard();
-  /** Vendor hourly totals per venue, for windows where a venue has no single orders. */
-  readonly hourly = new HourlyTotals();
-  /** Event time: the latest moment the engine has seen. */
-  clock = -Infinity;
-  synthetic = false;
   /** Liquidations are only bucketed from here on (the offline CLI sets it to make a window exact to the ms). */
   bucketFrom = -Infinity;
 
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
-  private readonly seenExchanges = new Map<string, Set<string>>();
   private flushFloorUsd: number | undefined;
-  private readonly gapList: Gap[] = [];
-  private readonly finished: CascadeRecord[] = [];
   private readonly thresholdCache = new Map<string, { day: number; usd: number }>();
   private changedTracks = new Set<string>();
   private addedLevels: Level[] = [];
@@ -102,7 +50,8 @@ export class Market {
   private out: Alert[] = [];
   private lastPrune = -Infinity;
 
-  constructor(readonly settings: MarketSettings) {
+  constructor(settings: MarketSettings) {
+    super(settings);
     const s = settings;
     this.buckets = new LiquidationBuckets(s.summary.largest);
     const tfMs = TIMEFRAME_MS[s.levels.timeframe];
@@ -122,11 +71,11 @@ export class Market {
     });
     this.cascades = new CascadeDetector(
       {
-        windowMs: s.cascades.windowMinutes * 60_000,
+        windowMs: s.cascades.windowMinutes * MINUTE,
         endFraction: s.cascades.endFraction,
-        quietMs: s.cascades.quietMinutes * 60_000,
+        quietMs: s.cascades.quietMinutes * MINUTE,
         updateGrowth: s.cascades.updateGrowth,
-        updateMinMs: s.cascades.updateMinMinutes * 60_000,
+        updateMinMs: s.cascades.updateMinMinutes * MINUTE,
         minLiquidations: s.cascades.minLiquidations,
         sampledPrintWeight: s.cascades.sampledPrintWeight,
         maxSingleShare: s.cascades.maxSingleShare,
@@ -136,7 +85,7 @@ export class Market {
     );
     const f = s.flush;
     this.flushes = new FlushDetector(
-      { windowMs: f.windowMinutes * 60_000, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * 60_000, leaders: f.leaders },
+      { windowMs: f.windowMinutes * MINUTE, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * MINUTE, leaders: f.leaders },
       // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
       () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
     );
@@ -169,14 +118,14 @@ export class Market {
     let t: number;
     if (seenNormal > 0) {
       // A normal measured on the venues the bot sees decides (above the absolute floor, scaled the same way).
-      t = Math.max(c.absoluteFloorUsd * this.coverageShare(seen), (c.multiplier * seenNormal * c.windowMinutes * 60_000) / DAY);
+      t = Math.max(c.absoluteFloorUsd * this.coverageShare(seen), (c.multiplier * seenNormal * c.windowMinutes * MINUTE) / DAY);
     } else {
       // A market-wide normal and the floors are for the configured venues; a bot that sees a different set
       // (fewer, or sampled ones) scales them by what it sees against what it was configured for.
       const scale = seen.length ? Math.min(1, this.coverageShare(seen) / this.coverageShare(this.settings.exchanges)) : 1;
       const floor = Math.max(c.absoluteFloorUsd, c.floorsUsd[asset] ?? c.floorsUsd.default ?? 0);
       const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
-      t = scale * Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * 60_000) / DAY);
+      t = scale * Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * MINUTE) / DAY);
     }
     this.thresholdCache.set(key, { day, usd: t });
     return t;
@@ -185,7 +134,7 @@ export class Market {
   private normalFor(asset: string, side: PositionSide, now: number): { normalUsd?: number } {
     const c = this.settings.cascades;
     const daily = this.history.normalDaily(asset, side, dayStart(now), c.historyDays, c.minHistoryDays);
-    return daily > 0 ? { normalUsd: (daily * c.windowMinutes * 60_000) / DAY } : {};
+    return daily > 0 ? { normalUsd: (daily * c.windowMinutes * MINUTE) / DAY } : {};
   }
 
   private change1h(asset: string, now: number): { change1hPct?: number } {
@@ -396,7 +345,7 @@ export class Market {
       flushId: f.id,
       side: f.side,
       startedAt: f.startedAt,
-      windowMs: this.settings.flush.windowMinutes * 60_000,
+      windowMs: this.settings.flush.windowMinutes * MINUTE,
       usd: f.usd,
       assetCount: f.assetCount,
       leaders: f.leaders,
@@ -422,7 +371,7 @@ export class Market {
         key: `cascade:${c.id}:start`,
         ...base,
         windowUsd: ev.windowUsd,
-        windowMs: this.settings.cascades.windowMinutes * 60_000,
+        windowMs: this.settings.cascades.windowMinutes * MINUTE,
         thresholdUsd: c.threshold,
         ...this.normalFor(c.asset, c.side, now),
         ...this.change1h(c.asset, now),
@@ -503,187 +452,5 @@ export class Market {
     this.addedLevels = [];
     this.removedLevels = [];
     return changes;
-  }
-
-  /** Assets the engine knows: configured ones and any that sent data. */
-  knownAssets(): string[] {
-    return [...new Set([...this.settings.assets, ...this.buckets.assetNames(), ...this.seenExchanges.keys()])];
-  }
-
-  private coverage(assets: string[], from: number, to: number, fed: Iterable<string>): Coverage {
-    const exchanges = [...new Set(fed)].sort();
-    const all = new Set(assets.flatMap((a) => [...(this.seenExchanges.get(a) ?? [])]));
-    const feeds = this.feeds.list();
-    return {
-      exchanges,
-      sampled: exchanges.filter(isSampled),
-      gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
-      synthetic: this.synthetic,
-      ...(feeds.length ? { feeds } : {}),
-    };
-  }
-
-  /** What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer. */
-  windowCoverage(asset: string, windowMs: number, to = this.clock): Coverage {
-    const from = to - windowMs;
-    const fed = this.buckets.totals(asset, from, to).byExchange;
-    const c = this.coverage([asset], from, to, fed.keys());
-    const hourly = [...this.hourly.window(asset, from, to).keys()].filter((ex) => !fed.has(ex));
-    if (hourly.length) c.hourly = hourly.sort();
-    return c;
-  }
-
-  /** `/liqs ASSET WINDOW` as of `to` (default: the engine's clock). */
-  summary(asset: string, window: string, windowMs: number, to = this.clock): LiquidationSummary {
-    const from = to - windowMs;
-    const t = this.buckets.totals(asset, from, to);
-    const total = t.longUsd + t.shortUsd;
-    const byExchange: Record<string, ExchangeShare> = {};
-    for (const [ex, v] of [...t.byExchange].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
-      const sum = v.longUsd + v.shortUsd;
-      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
-    }
-    // Venues without a single order in the window count with their vendor hourly totals, marked as such.
-    const hourly: string[] = [];
-    let longUsd = t.longUsd, shortUsd = t.shortUsd;
-    for (const [ex, v] of this.hourly.window(asset, from, to)) {
-      if (t.byExchange.has(ex)) continue;
-      hourly.push(ex);
-      longUsd += v.longUsd;
-      shortUsd += v.shortUsd;
-      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: v.longUsd + v.shortUsd, share: 0, sampled: false, hourly: true };
-    }
-    if (hourly.length) {
-      const all = longUsd + shortUsd;
-      for (const v of Object.values(byExchange)) v.share = all > 0 ? v.totalUsd / all : 0;
-      const sorted = Object.entries(byExchange).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
-      for (const k of Object.keys(byExchange)) delete byExchange[k];
-      for (const [k, v] of sorted) byExchange[k] = v;
-    }
-    const s: LiquidationSummary = {
-      asset,
-      window,
-      windowMs,
-      from,
-      to,
-      longUsd,
-      shortUsd,
-      totalUsd: longUsd + shortUsd,
-      count: t.count,
-      byExchange,
-      largest: this.buckets.largest(asset, from, to, this.settings.summary.largest),
-      cascades: this.cascadesBetween(asset, from, to),
-      coverage: this.coverage([asset], from, to, t.byExchange.keys()),
-    };
-    if (hourly.length) s.coverage.hourly = hourly.sort();
-    if (windowMs > DAY) this.addStoredDays(s);
-    const r = this.prices.range(asset, from, to);
-    if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
-    const lev = leverageSnapshot(this.leverage, asset, from, to);
-    if (lev) s.leverage = lev;
-    if (s.totalUsd > 0 && windowMs <= DAY) {
-      const side: PositionSide = s.longUsd >= s.shortUsd ? 'long' : 'short';
-      const ranking = this.history.rank(asset, side, side === 'long' ? s.longUsd : s.shortUsd, dayStart(from), this.settings.summary.rankDays);
-      if (ranking) s.ranking = ranking;
-    }
-    return s;
-  }
-
-  /** Full days of a long window that have no single orders take their stored totals (ranking history), said as such. */
-  private addStoredDays(s: LiquidationSummary): void {
-    const orders: number[] = [], totals: number[] = [];
-    let longUsd = 0, shortUsd = 0;
-    for (let day = dayStart(s.from); day < s.to; day += DAY) {
-      const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
-      if (hasOrders) {
-        orders.push(day);
-        continue;
-      }
-      // Only whole days inside the window: a day's total cannot be cut at the window's edge.
-      if (day < s.from || day + DAY > s.to) continue;
-      const long = this.history.dayTotal(s.asset, 'long', day), short = this.history.dayTotal(s.asset, 'short', day);
-      if (long + short <= 0) continue;
-      totals.push(day);
-      longUsd += long;
-      shortUsd += short;
-    }
-    if (!totals.length) return;
-    s.days = { orders, totals, longUsd, shortUsd };
-    s.longUsd += longUsd;
-    s.shortUsd += shortUsd;
-    s.totalUsd += longUsd + shortUsd;
-  }
-
-  /** `/liqs` with no asset: the market-wide view over every known asset. */
-  marketSummary(window: string, windowMs: number, to = this.clock): MarketSummary {
-    const from = to - windowMs;
-    const assets = this.knownAssets();
-    const out: MarketSummary = {
-      asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [],
-      coverage: this.coverage(assets, from, to, []),
-    };
-    const exTotals = new Map<string, { longUsd: number; shortUsd: number }>();
-    const rows: [string, MarketSummary['byAsset'][string]][] = [];
-    for (const asset of assets) {
-      const t = this.buckets.totals(asset, from, to);
-      out.count += t.count;
-      for (const [ex, v] of t.byExchange) {
-        const cur = exTotals.get(ex) ?? { longUsd: 0, shortUsd: 0 };
-        cur.longUsd += v.longUsd;
-        cur.shortUsd += v.shortUsd;
-        exTotals.set(ex, cur);
-      }
-      if (t.longUsd + t.shortUsd === 0) continue;
-      const row: MarketSummary['byAsset'][string] = { longUsd: t.longUsd, shortUsd: t.shortUsd, totalUsd: t.longUsd + t.shortUsd };
-      const r = this.prices.range(asset, from, to);
-      if (r) row.changePct = ((r.close - r.open) / r.open) * 100;
-      rows.push([asset, row]);
-      out.longUsd += t.longUsd;
-      out.shortUsd += t.shortUsd;
-      for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
-    }
-    out.totalUsd = out.longUsd + out.shortUsd;
-    rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
-    out.byAsset = Object.fromEntries(rows);
-    for (const [ex, v] of [...exTotals].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
-      const sum = v.longUsd + v.shortUsd;
-      out.byExchange[ex] = { ...v, totalUsd: sum, share: out.totalUsd > 0 ? sum / out.totalUsd : 0, sampled: isSampled(ex) };
-    }
-    out.largest.sort((a, b) => b.usd - a.usd);
-    out.largest.length = Math.min(out.largest.length, this.settings.summary.largest);
-    out.coverage = this.coverage(assets, from, to, exTotals.keys());
-    return out;
-  }
-
-  cascadesBetween(asset: string, from: number, to: number): CascadeRecord[] {
-    const done = this.finished.filter((c) => c.asset === asset && (c.endedAt ?? to) >= from && c.startedAt <= to);
-    const running = this.cascades
-      .running()
-      .filter((c) => c.asset === asset)
-      .map((c): CascadeRecord => ({ id: c.id, asset, side: c.side, startedAt: c.startedAt, usd: c.usd, ...(c.priceStart !== undefined ? { priceStart: c.priceStart } : {}), ...(c.extreme !== undefined ? { extreme: c.extreme } : {}) }));
-    return [...done, ...running];
-  }
-
-  /** `/levels ASSET` for a chat (global levels and the chat's own). */
-  levelStatus(asset: string, chat?: string, at = this.clock): LevelStatus {
-    const last = this.prices.last(asset);
-    const status: LevelStatus = { asset, ts: at, levels: [] };
-    if (!last) {
-      status.levels = this.levels
-        .all()
-        .filter((l) => l.asset === asset && (l.chat === undefined || l.chat === chat))
-        .map((level) => ({ level, role: 'inside', distancePct: 0, state: 'unknown', baseState: this.levels.track(level.id)?.state ?? 'holding' }));
-      return status;
-    }
-    status.price = last.price;
-    status.levels = this.levels.view(asset, last.price, chat);
-    const recent = this.cascadesBetween(asset, at - DAY, at);
-    const lastDone = recent.filter((c) => c.endedAt !== undefined).pop();
-    if (lastDone) status.lastCascade = lastDone;
-    const running = recent.find((c) => c.endedAt === undefined);
-    if (running) status.runningCascade = running;
-    const day = this.prices.range(asset, at - DAY, at);
-    if (day) status.change24hPct = ((last.price - day.open) / day.open) * 100;
-    return status;
   }
 }

@@ -4,8 +4,7 @@
  * feeds it, so venues' small price differences never look like moves.
  */
 import { TIMEFRAME_MS, type Candle } from './events.js';
-
-const MINUTE = 60_000;
+import { HOUR, MINUTE } from './time.js';
 
 export interface Ohlc {
   ts: number;
@@ -227,7 +226,7 @@ export class PriceBook {
   }
 
   /** The last price at or before `t` (looking back at most `maxLookbackMs`). */
-  priceAt(asset: string, t: number, maxLookbackMs = 6 * 3_600_000): number | undefined {
+  priceAt(asset: string, t: number, maxLookbackMs = 6 * HOUR): number | undefined {
     const a = this.assets.get(asset);
     if (!a) return undefined;
     const lo = Math.max(a.firstMinute, Math.floor((t - maxLookbackMs) / MINUTE));

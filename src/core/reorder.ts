@@ -4,6 +4,7 @@
  * sorted, so the buffer is a sorted array: an in-order event is an append, a late one a binary insert.
  */
 import type { MarketEvent } from './events.js';
+import { MINUTE } from './time.js';
 
 export class ReorderBuffer {
   private buf: MarketEvent[] = [];
@@ -13,7 +14,7 @@ export class ReorderBuffer {
   /** Events that arrived after events later than them had already been released. They are applied anyway. */
   late = 0;
 
-  constructor(private readonly holdMs = 5 * 60_000) {}
+  constructor(private readonly holdMs = 5 * MINUTE) {}
 
   push(e: MarketEvent, out: MarketEvent[]): void {
     if (e.ts < this.releasedTs) this.late++;

@@ -16,8 +16,7 @@ import type { LiquidationTotal, PositionSide } from '../core/events.js';
 import { logger, type Logger } from '../log.js';
 import { Backoff, pause } from './backoff.js';
 import { describe } from './errors.js';
-
-const HOUR = 3_600_000;
+import { HOUR, hourStart } from '../core/time.js';
 
 export interface VendorOptions {
   apiKey: string;
@@ -136,7 +135,7 @@ export async function startVendorPolling(o: VendorOptions): Promise<VendorPollin
         markets ??= vendorMarkets(await get('/future-markets'), await get('/exchanges'), o.assets);
         const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
         const to = now();
-        const from = Math.floor(to / HOUR) * HOUR - (o.lookbackHours ?? 3) * HOUR;
+        const from = hourStart(to) - (o.lookbackHours ?? 3) * HOUR;
         const symbols = markets.map((m) => m.symbol);
         for (let i = 0; i < symbols.length && !abort.signal.aborted; i += 20) {
           const chunk = symbols.slice(i, i + 20).join(',');

@@ -9,6 +9,7 @@ import { clock, duration, levelText, listText, pct, price, share, sideTone, side
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';
+import { MINUTE } from '../core/time.js';
 
 function shares(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
   const parts = Object.entries(byExchange).map(([ex, v]) => `${venueLabel(ex, sampled.includes(ex))} ${usd(v)} (${share(total ? v / total : 0)})`);
@@ -21,11 +22,11 @@ function sampledNote(sampled: string[]): Line[] {
 
 function cascadeStart(a: CascadeStart): Reply {
   const lines: Line[] = [
-    [toned(`${usd(a.windowUsd)} of ${a.asset} ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / 60_000)} min`, sideTone(a.side), true)],
+    [toned(`${usd(a.windowUsd)} of ${a.asset} ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min`, sideTone(a.side), true)],
     [
       a.normalUsd && a.windowUsd / a.normalUsd >= 2
-        ? `About ${Math.round(a.windowUsd / a.normalUsd)}× a normal ${Math.round(a.windowMs / 60_000)} minutes for ${a.asset} (alert threshold ${usd(a.thresholdUsd)}).`
-        : `Above ${a.asset}'s alert threshold of ${usd(a.thresholdUsd)} for ${Math.round(a.windowMs / 60_000)} minutes.`,
+        ? `About ${Math.round(a.windowUsd / a.normalUsd)}× a normal ${Math.round(a.windowMs / MINUTE)} minutes for ${a.asset} (alert threshold ${usd(a.thresholdUsd)}).`
+        : `Above ${a.asset}'s alert threshold of ${usd(a.thresholdUsd)} for ${Math.round(a.windowMs / MINUTE)} minutes.`,
     ],
   ];
   if (a.priceNow !== undefined) {
@@ -114,7 +115,7 @@ function marketFlush(a: MarketFlush): Reply {
   const leaders = a.leaders.map((l) => `${l.asset} ${usd(l.usd)} (${share(l.share)})`).join(' · ');
   const others = a.assetCount - a.leaders.length;
   return {
-    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / 60_000)} min across ${a.assetCount} assets`],
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
     blocks: [
       [[`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`], [toned(`Since ${clock(a.startedAt)}`, 'muted')]],
       sampledNote(a.sampled),

@@ -10,6 +10,7 @@ import { coverageLine, emptyWindowText } from './coverage.js';
 import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, venueLabel } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
+import { DAY } from '../core/time.js';
 
 /** Venues' shares compare fairly only when each is counted the same way: all complete or all sampled, none with a gap. */
 function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
@@ -26,7 +27,7 @@ export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): s
   // "Largest since Oct 10" is news only when Oct 10 is a while back.
   if (r.since && r.usd > 0 && r.days >= 7) {
     const since = `${subject} since ${day(r.since.day)} (${usd(r.since.usd)})${inSpan}`;
-    return r.day - r.since.day >= 14 * 86_400_000 ? since : r.rank <= 5 ? since : undefined;
+    return r.day - r.since.day >= 14 * DAY ? since : r.rank <= 5 ? since : undefined;
   }
   if (r.rank === 1) return `${subject} in ${r.days} days of history`;
   return inSpan ? `${ordinal(r.rank)}-largest ${kind} in ${r.days} days` : undefined;
@@ -59,7 +60,7 @@ function dayRanges(days: readonly number[]): string {
   const out: string[] = [];
   for (let i = 0; i < days.length; ) {
     let j = i;
-    while (j + 1 < days.length && days[j + 1]! - days[j]! === 86_400_000) j++;
+    while (j + 1 < days.length && days[j + 1]! - days[j]! === DAY) j++;
     const a = day(days[i]!), z = day(days[j]!);
     out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
     i = j + 1;
@@ -125,7 +126,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       // Over a day, a time alone is ambiguous: the date goes with it.
       value: s.largest.map((l) => [
         toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, sideTone(l.side), true),
-        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > 86_400_000 ? `${day(l.ts)} ` : ''}${clock(l.ts)}`,
+        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > DAY ? `${day(l.ts)} ` : ''}${clock(l.ts)}`,
       ]),
     });
   }

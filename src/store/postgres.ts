@@ -14,11 +14,13 @@
 import pg from 'pg';
 import type { Alert } from '../core/alerts.js';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide } from '../core/events.js';
-import type { AsyncStore, DailyTotal, NewOutboxEntry } from './async.js';
+import type { AsyncStore, DailyTotal } from './async.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { eventHash, isRawEvent, utcDay, type RawEvent } from './hash.js';
 import { checkPgSchema, migratePg } from './migrations-pg.js';
-import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, OutboxStatus, Subscription } from './store.js';
+import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Subscription } from './store.js';
+import type { Gap } from '../core/coverage.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user[:password]@host:port/database` (LIQBOT_DATABASE_URL). */
@@ -270,11 +272,11 @@ class PgStore implements PostgresStore {
 
   // ---- levels ----
 
-  listLevels(): Promise<LevelDef[]> {
+  listLevels(): Promise<Level[]> {
     return this.json('list levels from', 'SELECT def AS j FROM levels ORDER BY created_at, id COLLATE "C"');
   }
 
-  putLevel(level: LevelDef): Promise<void> {
+  putLevel(level: Level): Promise<void> {
     return this.exec(`save level ${level.id} to`, 'INSERT INTO levels (id, created_at, def) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, def = excluded.def', [
       level.id, level.createdAt, JSON.stringify(level),
     ]);
@@ -287,11 +289,11 @@ class PgStore implements PostgresStore {
     });
   }
 
-  loadLevelStates(): Promise<LevelState[]> {
+  loadLevelStates(): Promise<LevelTrack[]> {
     return this.json('load level states from', 'SELECT state AS j FROM level_states ORDER BY id COLLATE "C"');
   }
 
-  saveLevelStates(states: readonly LevelState[]): Promise<void> {
+  saveLevelStates(states: readonly LevelTrack[]): Promise<void> {
     return this.exec(
       `save ${states.length} level states to`,
       `INSERT INTO level_states (id, state) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
@@ -326,7 +328,7 @@ class PgStore implements PostgresStore {
 
   // ---- outbox ----
 
-  enqueue(entries: readonly NewOutboxEntry[]): Promise<number[]> {
+  enqueue(entries: readonly NewEntry[]): Promise<number[]> {
     return this.tx('write', `queue ${entries.length} alerts in`, async (c) => {
       const ids: number[] = [];
       // One enqueuer at a time: two transactions inserting the same keys in different orders would deadlock, and

@@ -1,0 +1,245 @@
+/**
+ * What commands and charts may read of the market engine: a narrow, read-only view (`MarketView`) and the
+ * queries behind it (`MarketQueries`): `/liqs` summaries, `/levels` status, a window's coverage, the cascades
+ * of a window. The engine's ingestion (market.ts) extends it; nothing here moves state.
+ *
+ *   const s = view.summary('ETH', '24h', DAY);   // LiquidationSummary, worded by src/replies/summary.ts
+ */
+import type { LiquidationBuckets } from './buckets.js';
+import type { CascadeDetector, CascadeRecord } from './cascades.js';
+import { FeedBoard, type Gap } from './coverage.js';
+import type { PositionSide } from './events.js';
+import { LiquidationHistory } from './history.js';
+import { HourlyTotals } from './hourly-totals.js';
+import type { LevelBook } from './levels.js';
+import { Leverage } from './leverage.js';
+import { leverageSnapshot } from './leverage-figures.js';
+import type { PriceBook } from './prices.js';
+import type { MarketSettings } from './settings.js';
+import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary } from './summary.js';
+import { DAY, dayStart } from './time.js';
+import { isSampled } from './venues.js';
+
+/** The engine as commands and charts see it: queries and the read side of its books, never ingestion. */
+export interface MarketView {
+  /** Event time: the latest moment the engine has seen. */
+  readonly clock: number;
+  /** The data is a synthetic demo day (replies say so). */
+  readonly synthetic: boolean;
+  readonly prices: Pick<PriceBook, 'last' | 'bars' | 'priceAt' | 'range'>;
+  readonly buckets: Pick<LiquidationBuckets, 'series'>;
+  readonly leverage: Pick<Leverage, 'change' | 'fundingNow' | 'series'>;
+  readonly levels: Pick<LevelBook, 'all' | 'get' | 'track'>;
+  /** The live feeds' states (empty offline). */
+  readonly feeds: Pick<FeedBoard, 'list'>;
+  knownAssets(): string[];
+  summary(asset: string, window: string, windowMs: number, to?: number): LiquidationSummary;
+  marketSummary(window: string, windowMs: number, to?: number): MarketSummary;
+  windowCoverage(asset: string, windowMs: number, to?: number): Coverage;
+  cascadesBetween(asset: string, from: number, to: number): CascadeRecord[];
+  levelStatus(asset: string, chat?: string, at?: number): LevelStatus;
+}
+
+/** The queries over the engine's books; `Market` (market.ts) owns the books and feeds them. */
+export abstract class MarketQueries implements MarketView {
+  abstract readonly buckets: LiquidationBuckets;
+  readonly history = new LiquidationHistory();
+  abstract readonly prices: PriceBook;
+  abstract readonly levels: LevelBook;
+  abstract readonly cascades: CascadeDetector;
+  readonly leverage = new Leverage();
+  /** The live feeds' states (empty offline), for coverage. */
+  readonly feeds = new FeedBoard();
+  /** Vendor hourly totals per venue, for windows where a venue has no single orders. */
+  readonly hourly = new HourlyTotals();
+  /** Event time: the latest moment the engine has seen. */
+  clock = -Infinity;
+  synthetic = false;
+  protected readonly seenExchanges = new Map<string, Set<string>>();
+  protected readonly gapList: Gap[] = [];
+  protected readonly finished: CascadeRecord[] = [];
+
+  constructor(readonly settings: MarketSettings) {}
+
+  /** Assets the engine knows: configured ones and any that sent data. */
+  knownAssets(): string[] {
+    return [...new Set([...this.settings.assets, ...this.buckets.assetNames(), ...this.seenExchanges.keys()])];
+  }
+
+  private coverage(assets: string[], from: number, to: number, fed: Iterable<string>): Coverage {
+    const exchanges = [...new Set(fed)].sort();
+    const all = new Set(assets.flatMap((a) => [...(this.seenExchanges.get(a) ?? [])]));
+    const feeds = this.feeds.list();
+    return {
+      exchanges,
+      sampled: exchanges.filter(isSampled),
+      gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
+      synthetic: this.synthetic,
+      ...(feeds.length ? { feeds } : {}),
+    };
+  }
+
+  /** What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer. */
+  windowCoverage(asset: string, windowMs: number, to = this.clock): Coverage {
+    const from = to - windowMs;
+    const fed = this.buckets.totals(asset, from, to).byExchange;
+    const c = this.coverage([asset], from, to, fed.keys());
+    const hourly = [...this.hourly.window(asset, from, to).keys()].filter((ex) => !fed.has(ex));
+    if (hourly.length) c.hourly = hourly.sort();
+    return c;
+  }
+
+  /** `/liqs ASSET WINDOW` as of `to` (default: the engine's clock). */
+  summary(asset: string, window: string, windowMs: number, to = this.clock): LiquidationSummary {
+    const from = to - windowMs;
+    const t = this.buckets.totals(asset, from, to);
+    const total = t.longUsd + t.shortUsd;
+    const byExchange: Record<string, ExchangeShare> = {};
+    for (const [ex, v] of [...t.byExchange].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
+      const sum = v.longUsd + v.shortUsd;
+      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
+    }
+    // Venues without a single order in the window count with their vendor hourly totals, marked as such.
+    const hourly: string[] = [];
+    let longUsd = t.longUsd, shortUsd = t.shortUsd;
+    for (const [ex, v] of this.hourly.window(asset, from, to)) {
+      if (t.byExchange.has(ex)) continue;
+      hourly.push(ex);
+      longUsd += v.longUsd;
+      shortUsd += v.shortUsd;
+      byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: v.longUsd + v.shortUsd, share: 0, sampled: false, hourly: true };
+    }
+    if (hourly.length) {
+      const all = longUsd + shortUsd;
+      for (const v of Object.values(byExchange)) v.share = all > 0 ? v.totalUsd / all : 0;
+      const sorted = Object.entries(byExchange).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
+      for (const k of Object.keys(byExchange)) delete byExchange[k];
+      for (const [k, v] of sorted) byExchange[k] = v;
+    }
+    const s: LiquidationSummary = {
+      asset,
+      window,
+      windowMs,
+      from,
+      to,
+      longUsd,
+      shortUsd,
+      totalUsd: longUsd + shortUsd,
+      count: t.count,
+      byExchange,
+      largest: this.buckets.largest(asset, from, to, this.settings.summary.largest),
+      cascades: this.cascadesBetween(asset, from, to),
+      coverage: this.coverage([asset], from, to, t.byExchange.keys()),
+    };
+    if (hourly.length) s.coverage.hourly = hourly.sort();
+    if (windowMs > DAY) this.addStoredDays(s);
+    const r = this.prices.range(asset, from, to);
+    if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
+    const lev = leverageSnapshot(this.leverage, asset, from, to);
+    if (lev) s.leverage = lev;
+    if (s.totalUsd > 0 && windowMs <= DAY) {
+      const side: PositionSide = s.longUsd >= s.shortUsd ? 'long' : 'short';
+      const ranking = this.history.rank(asset, side, side === 'long' ? s.longUsd : s.shortUsd, dayStart(from), this.settings.summary.rankDays);
+      if (ranking) s.ranking = ranking;
+    }
+    return s;
+  }
+
+  /** Full days of a long window that have no single orders take their stored totals (ranking history), said as such. */
+  private addStoredDays(s: LiquidationSummary): void {
+    const orders: number[] = [], totals: number[] = [];
+    let longUsd = 0, shortUsd = 0;
+    for (let day = dayStart(s.from); day < s.to; day += DAY) {
+      const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
+      if (hasOrders) {
+        orders.push(day);
+        continue;
+      }
+      // Only whole days inside the window: a day's total cannot be cut at the window's edge.
+      if (day < s.from || day + DAY > s.to) continue;
+      const long = this.history.dayTotal(s.asset, 'long', day), short = this.history.dayTotal(s.asset, 'short', day);
+      if (long + short <= 0) continue;
+      totals.push(day);
+      longUsd += long;
+      shortUsd += short;
+    }
+    if (!totals.length) return;
+    s.days = { orders, totals, longUsd, shortUsd };
+    s.longUsd += longUsd;
+    s.shortUsd += shortUsd;
+    s.totalUsd += longUsd + shortUsd;
+  }
+
+  /** `/liqs` with no asset: the market-wide view over every known asset. */
+  marketSummary(window: string, windowMs: number, to = this.clock): MarketSummary {
+    const from = to - windowMs;
+    const assets = this.knownAssets();
+    const out: MarketSummary = {
+      asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [],
+      coverage: this.coverage(assets, from, to, []),
+    };
+    const exTotals = new Map<string, { longUsd: number; shortUsd: number }>();
+    const rows: [string, MarketSummary['byAsset'][string]][] = [];
+    for (const asset of assets) {
+      const t = this.buckets.totals(asset, from, to);
+      out.count += t.count;
+      for (const [ex, v] of t.byExchange) {
+        const cur = exTotals.get(ex) ?? { longUsd: 0, shortUsd: 0 };
+        cur.longUsd += v.longUsd;
+        cur.shortUsd += v.shortUsd;
+        exTotals.set(ex, cur);
+      }
+      if (t.longUsd + t.shortUsd === 0) continue;
+      const row: MarketSummary['byAsset'][string] = { longUsd: t.longUsd, shortUsd: t.shortUsd, totalUsd: t.longUsd + t.shortUsd };
+      const r = this.prices.range(asset, from, to);
+      if (r) row.changePct = ((r.close - r.open) / r.open) * 100;
+      rows.push([asset, row]);
+      out.longUsd += t.longUsd;
+      out.shortUsd += t.shortUsd;
+      for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
+    }
+    out.totalUsd = out.longUsd + out.shortUsd;
+    rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
+    out.byAsset = Object.fromEntries(rows);
+    for (const [ex, v] of [...exTotals].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
+      const sum = v.longUsd + v.shortUsd;
+      out.byExchange[ex] = { ...v, totalUsd: sum, share: out.totalUsd > 0 ? sum / out.totalUsd : 0, sampled: isSampled(ex) };
+    }
+    out.largest.sort((a, b) => b.usd - a.usd);
+    out.largest.length = Math.min(out.largest.length, this.settings.summary.largest);
+    out.coverage = this.coverage(assets, from, to, exTotals.keys());
+    return out;
+  }
+
+  cascadesBetween(asset: string, from: number, to: number): CascadeRecord[] {
+    const done = this.finished.filter((c) => c.asset === asset && (c.endedAt ?? to) >= from && c.startedAt <= to);
+    const running = this.cascades
+      .running()
+      .filter((c) => c.asset === asset)
+      .map((c): CascadeRecord => ({ id: c.id, asset, side: c.side, startedAt: c.startedAt, usd: c.usd, ...(c.priceStart !== undefined ? { priceStart: c.priceStart } : {}), ...(c.extreme !== undefined ? { extreme: c.extreme } : {}) }));
+    return [...done, ...running];
+  }
+
+  /** `/levels ASSET` for a chat (global levels and the chat's own). */
+  levelStatus(asset: string, chat?: string, at = this.clock): LevelStatus {
+    const last = this.prices.last(asset);
+    const status: LevelStatus = { asset, ts: at, levels: [] };
+    if (!last) {
+      status.levels = this.levels
+        .all()
+        .filter((l) => l.asset === asset && (l.chat === undefined || l.chat === chat))
+        .map((level) => ({ level, role: 'inside', distancePct: 0, state: 'unknown', baseState: this.levels.track(level.id)?.state ?? 'holding' }));
+      return status;
+    }
+    status.price = last.price;
+    status.levels = this.levels.view(asset, last.price, chat);
+    const recent = this.cascadesBetween(asset, at - DAY, at);
+    const lastDone = recent.filter((c) => c.endedAt !== undefined).pop();
+    if (lastDone) status.lastCascade = lastDone;
+    const running = recent.find((c) => c.endedAt === undefined);
+    if (running) status.runningCascade = running;
+    const day = this.prices.range(asset, at - DAY, at);
+    if (day) status.change24hPct = ((last.price - day.open) / day.open) * 100;
+    return status;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `liqbot start --role …`: a role refuses in one line when what it needs is missing, and the ingest role,
+ * run as a process with `--replay`, publishes a recorded day to its stream, every event once. The process test
+ * needs the local nats-server and is skipped, saying why, without it.
+ */
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../config/load.js';
+import { checkRole } from '../../src/bus/roles.js';
+import { connectBus, type Bus } from '../../src/bus/stream.js';
+import { BUNDLED } from '../helpers.js';
+import { NATS_URL, natsUnavailable, take } from '../services/nats.js';
+
+const unavailable = await natsUnavailable();
+if (unavailable) console.warn(unavailable);
+
+describe('roles', () => {
+  it('refuses a role without LIQBOT_NATS_URL, an unknown role, and a role not built yet, each in one sentence', () => {
+    expect(() => checkRole('ingest', {})).toThrow(ConfigError);
+    expect(() => checkRole('ingest', {})).toThrow('--role ingest needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled)');
+    expect(() => checkRole('ingset', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role must be one of ingest, core, deliver, gateway, all (got "ingset")');
+    expect(() => checkRole('core', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role core is not built yet (only ingest is)');
+    expect(checkRole('ingest', { natsUrl: 'nats://127.0.0.1:4222' })).toBe('ingest');
+  });
+
+  describe.skipIf(unavailable !== undefined)('the ingest role as a process', () => {
+    let bus: Bus | undefined;
+    afterEach(async () => {
+      await bus?.jsm.streams.delete(bus.stream).catch(() => undefined);
+      await bus?.close();
+    });
+
+    it('liqbot start --role ingest --replay FILE publishes the recorded day to the stream and exits 0', async () => {
+      const stream = `LBT_ROLE_${process.pid}`;
+      const child = spawn(process.execPath, ['bin/liqbot.js', 'start', '--role', 'ingest', '--replay', BUNDLED, '--speed', '1e12'], {
+        env: { PATH: process.env.PATH, LIQBOT_NATS_URL: NATS_URL, LIQBOT_NATS_STREAM: stream, LOG_LEVEL: 'warn', LIQBOT_DATA_DIR: '/tmp' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      bus = await connectBus({ url: NATS_URL, stream, prefix: stream.toLowerCase() });
+      const messages = (await bus.jsm.streams.info(stream)).state.messages;
+      const batches = await take(bus, messages, 'check');
+      expect(batches.reduce((n, b) => n + b.events.length, 0)).toBe(55_895);
+      expect(batches.every((b) => b.synthetic)).toBe(true);
+    }, 90_000);
+  });
+});
