@@ -46,6 +46,7 @@ function cpuHog(): ChildProcess {
   const hog = spawn(process.execPath, ['-e', 'for (;;) { for (let i = 0; i < 1e7; i++); }'], { stdio: 'ignore' });
   hog.unref();
   process.on('exit', () => hog.kill()); // also when a figure throws
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
   return hog;
 }
 
