@@ -1,7 +1,7 @@
 /** `/alerts …`: turn a chat's alerts on or off and choose assets, kinds, minimum size and channel (admins). */
 import type { AlertFamily } from '../src/core/alerts.js';
 import { usd } from '../src/replies/format.js';
-import { parseAsset, parsePrice, quote } from '../src/core/parse.js';
+import { parseAsset, parsePrice, quote } from './parse.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';

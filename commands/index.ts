@@ -4,7 +4,7 @@
  * boundary live here once, not in each adapter.
  */
 import { logger } from '../src/log.js';
-import { splitWords, quote } from '../src/core/parse.js';
+import { splitWords, quote } from './parse.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';

@@ -4,7 +4,7 @@
  */
 import { bounds, levelKey, type Level } from '../src/core/levels.js';
 import { levelText, pct, price } from '../src/replies/format.js';
-import { parseAsset, parseLabel, parseLevel } from '../src/core/parse.js';
+import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 

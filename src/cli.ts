@@ -8,7 +8,7 @@ import { ALL_WINDOWS, WINDOW_MS, type Config, type WindowName } from '../config/
 import { ConfigError, loadConfig } from '../config/load.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
-import { parseAsset } from './core/parse.js';
+import { parseAsset } from '../commands/parse.js';
 import { levelKey } from './core/levels.js';
 import { leverageSnapshot } from './core/leverage-figures.js';
 import { oiReply } from './replies/leverage.js';

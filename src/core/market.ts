@@ -68,6 +68,8 @@ export class Market extends MarketQueries {
       decisiveFactor: lv.decisiveFactor,
       decisiveMs: lv.decisiveHours * HOUR,
       acceptMs: lv.acceptHours * HOUR,
+      flipMs: lv.flipHours * HOUR,
+      confirmMs: lv.confirmMinutes * MINUTE,
     });
     this.cascades = new CascadeDetector(
       {

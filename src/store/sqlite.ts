@@ -14,7 +14,8 @@ import Database from 'better-sqlite3';
 import type { Alert } from '../core/alerts.js';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide, type Timeframe } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
-import { eventHash, utcDay, type RawEvent } from './hash.js';
+import { dayStart } from '../core/time.js';
+import { eventHash, type RawEvent } from './hash.js';
 import { migrate } from './migrations.js';
 import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
@@ -162,7 +163,7 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
           if (s.liquidation.run(e.ts, eventHash(e), e.exchange, e.symbol, e.side, e.price, e.amount, e.usd).changes === 0) break;
           added++;
           const asset = assetOfSymbol(e.symbol);
-          const day = utcDay(e.ts);
+          const day = dayStart(e.ts);
           const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
           const sum = daily.get(key);
           if (sum) sum.usd += e.usd;
