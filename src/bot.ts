@@ -17,6 +17,7 @@ import type { StateChange } from './state/changes.js';
 import { StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
+import type { EventWriter } from './store/writer.js';
 import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
@@ -32,6 +33,8 @@ export interface BotOptions {
   adapters?: OutboxOptions['adapters'];
   /** Events are written to the store in batches of this many (or on `flush`). */
   batchSize?: number;
+  /** Market events go to this writer thread (store/writer.ts) instead of `store.insertEvents`, off the pipeline's thread. */
+  writer?: EventWriter;
   outbox?: Partial<OutboxOptions>;
   /**
    * How far an event's time may be from `now` (ms) in live mode: further ones are dropped and counted (a
@@ -78,8 +81,10 @@ export class LiqBot implements Services {
   private readonly rejectLogged = new Set<Implausible>();
   private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
+  private readonly writer: EventWriter | undefined;
 
   constructor(opts: BotOptions) {
+    this.writer = opts.writer;
     this.config = opts.config;
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
@@ -238,21 +243,68 @@ export class LiqBot implements Services {
     this.state.flush();
     this.outbox.retryHeld();
     if (this.batch.length === 0) return;
+    if (this.writer) return this.postBatch(this.writer);
     const batch = this.batch;
     this.batch = [];
-    if (this.attempt('insertEvents', () => this.store.insertEvents(batch)).ok) {
-      this.retryAtLength = 0;
-      this.faults.held.events = 0;
-      this.faults.ok('hold.events');
+    if (this.attempt('insertEvents', () => this.store.insertEvents(batch)).ok) this.written();
+    else this.hold(batch);
+  }
+
+  /**
+   * The batch to the writer thread; its answer comes later, with the same bookkeeping as a write in place. While
+   * the thread is a few batches behind, events wait here (counted as held) rather than queue in its mailbox.
+   */
+  private postBatch(writer: EventWriter): void {
+    if (writer.pendingEvents >= 4 * this.batchSize) {
+      this.retryAtLength = this.batch.length + this.batchSize;
       return;
     }
-    // Keep the batch for the next try, bounded so a dead disk cannot eat memory; ingest tries again only once
-    // another full batch has arrived (the flush timer meanwhile), so a failing store does not cost per event.
-    const over = batch.length - MAX_HELD_EVENTS;
-    this.batch = over > 0 ? batch.slice(over) : batch;
+    const batch = this.batch;
+    this.batch = [];
+    this.retryAtLength = 0;
+    writer.write(batch).then(
+      () => {
+        this.faults.ok('insertEvents');
+        if (this.batch.length >= this.batchSize) this.flush();
+        else if (this.faults.held.events) this.written();
+      },
+      (err: unknown) => {
+        this.faults.failed('insertEvents', err);
+        this.hold(batch);
+      },
+    );
+  }
+
+  private written(): void {
+    this.retryAtLength = 0;
+    this.faults.held.events = this.batch.length;
+    this.faults.ok('hold.events');
+  }
+
+  /**
+   * Keep a refused batch (before any events that came since) for the next try, bounded so a dead disk cannot
+   * eat memory; ingest tries again only once another full batch has arrived (the flush timer meanwhile), so a
+   * failing store does not cost per event.
+   */
+  private hold(batch: MarketEvent[]): void {
+    const all = this.batch.length ? batch.concat(this.batch) : batch;
+    const over = all.length - MAX_HELD_EVENTS;
+    this.batch = over > 0 ? all.slice(over) : all;
     if (over > 0) this.faults.gaveUp('events', over);
     this.faults.held.events = this.batch.length;
     this.retryAtLength = this.batch.length + this.batchSize;
+  }
+
+  /** Flush, and wait until the writer thread (if any) has answered every batch: before closing the store. */
+  async drain(): Promise<void> {
+    this.flush();
+    if (!this.writer) return;
+    await this.writer.drain();
+    // Events held while the thread was behind, or refused by it, get one more try.
+    if (this.batch.length) {
+      this.flush();
+      await this.writer.drain();
+    }
   }
 
   /**

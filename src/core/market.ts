@@ -42,6 +42,7 @@ export class Market extends MarketQueries {
 
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
+  private flushFloorUsd: number | undefined;
   private readonly thresholdCache = new Map<string, { day: number; usd: number }>();
   private changedTracks = new Set<string>();
   private addedLevels: Level[] = [];
@@ -87,7 +88,8 @@ export class Market extends MarketQueries {
     const f = s.flush;
     this.flushes = new FlushDetector(
       { windowMs: f.windowMinutes * MINUTE, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * MINUTE, leaders: f.leaders },
-      () => f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))]),
+      // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
+      () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
     );
   }
 
@@ -154,6 +156,7 @@ export class Market extends MarketQueries {
         if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
         if (!seen.has(e.exchange)) {
           seen.add(e.exchange);
+          this.flushFloorUsd = undefined;
           this.thresholdCache.delete(`${asset}|long`);
           this.thresholdCache.delete(`${asset}|short`);
         }
