@@ -1,10 +1,11 @@
 /**
- * What commands and adapters are given: the validated config, the market engine, the store for chat
+ * What commands and adapters are given: the validated config, the market's read-only view, the store for chat
  * settings, and (optionally) charts. Built once by main.ts or the CLI; commands never build their own.
  */
 import type { Config } from '../config/schema.js';
 import type { LevelStatus, LiquidationSummary } from './core/summary.js';
 import type { Market } from './core/market.js';
+import type { MarketView } from './core/market-view.js';
 import type { LiqMap } from './core/liqmap.js';
 import type { ReplyImage } from './replies/reply.js';
 import type { StateChange } from './state/changes.js';
@@ -21,7 +22,8 @@ export interface ChartService {
 
 export interface Services {
   readonly config: Config;
-  readonly market: Market;
+  /** What commands read: the market's queries, never its ingestion (changes go through `apply`). */
+  readonly market: MarketView;
   readonly store: Store;
   readonly charts?: ChartService;
   /** The bot's clock: wall time live, the recording's time in rehearsal (`--replay`). */
@@ -33,7 +35,7 @@ export interface Services {
 }
 
 /** Services over a market and a store, with their own write path (the offline CLI, tests); the live bot is LiqBot. */
-export function createServices(parts: Omit<Services, 'apply'>): Services {
+export function createServices(parts: Omit<Services, 'apply' | 'market'> & { market: Market }): Services {
   const state = new StateWriter({ store: parts.store, market: parts.market });
   return { ...parts, apply: (change) => state.apply(change) };
 }

@@ -41,7 +41,7 @@ export interface HarnessOptions {
   webhook?: TelegramAdapterOptions['webhook'];
   /** Start the adapter (default true). */
   start?: boolean;
-  services?: Partial<Omit<Services, 'apply'>>;
+  services?: Partial<Omit<Services, 'apply' | 'market'>>;
   /**
    * Run the pacer, the fake's limits and the bot's clock on this manual clock (at Telegram's real limits unless
    * `limits` says otherwise): time then moves only when the test moves it.
