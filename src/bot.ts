@@ -12,7 +12,8 @@ import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
-import type { LevelDef, LevelState, Store } from './store/store.js';
+import type { Level, LevelTrack } from './core/levels.js';
+import type { Store } from './store/store.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
 import { alertReply } from './replies/alerts.js';
@@ -69,7 +70,7 @@ export class LiqBot implements Services {
   /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
   private retryAtLength = 0;
   /** Level changes the store refused, written with the next batch. */
-  private readonly heldLevels = { added: new Map<string, LevelDef>(), removed: new Set<string>(), tracks: new Map<string, LevelState>() };
+  private readonly heldLevels = { added: new Map<string, Level>(), removed: new Set<string>(), tracks: new Map<string, LevelTrack>() };
   private readonly skewMs: number | undefined;
   private readonly rejectLogged = new Set<Implausible>();
   private readonly replies = new Map<string, Reply>();

@@ -4,9 +4,7 @@
  */
 import { familyOf, type Alert } from '../core/alerts.js';
 import { levelKey } from '../core/levels.js';
-import type { OutboxEntry, Subscription } from '../store/store.js';
-
-export type NewEntry = Omit<OutboxEntry, 'id' | 'status' | 'attempts' | 'messageRef' | 'lastError'>;
+import type { NewEntry, Subscription } from '../store/store.js';
 
 /** What makes an alert the same alert in one chat: a chat's own level and a global one at the same price break once. */
 export function chatAlertKey(a: Alert): string {

@@ -6,7 +6,7 @@
  * batched the same events the same way) is dropped by JetStream within its duplicate window.
  */
 import { toEvent, type MarketEvent } from '../core/events.js';
-import type { Gap } from '../store/store.js';
+import type { Gap } from '../core/coverage.js';
 import { textHash } from '../store/hash.js';
 
 /** Header marking batches from a generated (synthetic) recording, so every reply built from them says so. */

@@ -13,7 +13,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../store/store.js';
+import type { Gap } from '../core/coverage.js';
 import { decodeEvents, decodeGap, SYNTHETIC_HEADER } from './batch.js';
 import type { Bus } from './stream.js';
 

@@ -14,7 +14,7 @@
  */
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../store/store.js';
+import type { Gap } from '../core/coverage.js';
 import { encodeEvents, encodeGap, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 

@@ -9,6 +9,7 @@ import type { Measure } from './engine.js';
 import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
 import type { ChartLevel, PricePoint } from './types.js';
+import type { LiqBin } from '../core/liqmap.js';
 
 export interface Rect {
   left: number;
@@ -19,8 +20,6 @@ export interface Rect {
 
 /** A graphic element as ECharts takes it (rect, line, polyline, text, polygon). */
 export type Shape = Record<string, unknown> & { type: string };
-
-export type LiqMap = { low: number; high: number; side: 'long' | 'short'; usd: number }[];
 
 /** Collects grids, axes, series and free shapes, and hands them to ECharts as one option. */
 export class Scene {
@@ -205,7 +204,6 @@ export function priceRange(prices: PricePoint[], levels: ChartLevel[], fallback:
   return priceAxis(values.length ? values : fallback, levelValues, ticks);
 }
 
-/** Axis label for a price tick: $2,400; $212.5. */
 /** The horizontal layout both charts share: axis labels | plot | (liquidation map) | gutter | tag column. */
 export interface Columns {
   plotLeft: number;
@@ -227,6 +225,7 @@ export function columns(scene: Scene, axisLabelWidth: number, tagWidth: number, 
   return { plotLeft: px(24) + axisLabelWidth + px(10), plotRight: lineEnd - (mapWidth ? mapWidth + px(8) : 0), lineEnd, tagLeft, tagWidth: tw, mapWidth };
 }
 
+/** Axis label for a price tick: $2,400; $212.5. */
 export function priceTick(v: number): string {
   return price(Math.round(v * 1e8) / 1e8);
 }
@@ -443,7 +442,7 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
 }
 
 /** Estimated liquidation clusters as horizontal bars beside the price panel, clearly marked as an estimate. */
-export function drawLiqMap(scene: Scene, map: LiqMap, area: Rect, yScale: Scale): void {
+export function drawLiqMap(scene: Scene, map: readonly LiqBin[], area: Rect, yScale: Scale): void {
   const { f } = scene;
   scene.draw(rect(area, COLORS.panel, 0));
   // Two short lines above the panel, so the word "estimate" is never cut off.

@@ -2,6 +2,7 @@
  * What a chart is drawn from: plain data the core computes. The renderer (render.ts) owns every pixel.
  */
 import type { LevelValue } from '../core/levels.js';
+import type { LiqBin } from '../core/liqmap.js';
 
 export interface PricePoint {
   ts: number;
@@ -42,7 +43,7 @@ export interface LiqsChartInput {
   /** Open interest across venues (USD), when known. */
   oi?: { ts: number; usd: number }[];
   /** Estimated liquidation clusters by price, when known (an estimate: label it so). */
-  liqMap?: { low: number; high: number; side: 'long' | 'short'; usd: number }[];
+  liqMap?: LiqBin[];
 }
 
 export interface LevelsChartInput {
@@ -53,5 +54,5 @@ export interface LevelsChartInput {
   prices: PricePoint[];
   levels: ChartLevel[];
   synthetic: boolean;
-  liqMap?: { low: number; high: number; side: 'long' | 'short'; usd: number }[];
+  liqMap?: LiqBin[];
 }

@@ -159,7 +159,7 @@ class AssetBuckets {
   firstMinute = Infinity;
   width = 4; // slots per bucket (exchange × side), doubled when a new exchange needs room
 
-  constructor(private readonly topK: number) {
+  constructor(topK: number) {
     this.minuteTops = new Tops(topK, 1440);
     this.hourTops = new Tops(topK, 720);
     this.minutes = new Grid(1440, this.width);

@@ -208,10 +208,6 @@ export class CascadeDetector {
     return this.active.get(`${asset}|${side}`);
   }
 
-  windowSum(asset: string, side: PositionSide): number {
-    return this.windows.get(`${asset}|${side}`)?.sum ?? 0;
-  }
-
   /** Count one liquidation; returns a start or update when it triggers one. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
     const key = this.key(asset, side);

@@ -80,7 +80,6 @@ export type MarketEvent =
   | LevelEvent
   | OpenInterest
   | Funding;
-export type EventType = MarketEvent['type'];
 
 export const TIMEFRAME_MS: Record<Timeframe, number> = {
   '1m': 60_000,

@@ -145,10 +145,6 @@ export class LevelBook {
     return this.tracks.get(id);
   }
 
-  tracksSnapshot(): LevelTrack[] {
-    return [...this.tracks.values()].map((t) => ({ ...t }));
-  }
-
   /** The asset's average true range on the levels' timeframe (Wilder's), once it has a few candles. */
   atr(asset: string): number | undefined {
     const a = this.atrs.get(asset);

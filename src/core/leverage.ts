@@ -90,10 +90,6 @@ export class Leverage {
     if (ts >= f.ts) Object.assign(f, { ts, rate, intervalHours });
   }
 
-  hasOpenInterest(asset: string): boolean {
-    return (this.oi.get(asset)?.size ?? 0) > 0;
-  }
-
   /** Open interest across venues at `from` and at `to` (venues known at both times). */
   change(asset: string, from: number, to: number): OiChange | undefined {
     const venues = this.oi.get(asset);

@@ -416,7 +416,7 @@ function overlapShare(b: { low: number; high: number }, a: number, z: number): n
 }
 
 /** The `liqMap` of a chart input: bins near the price and not negligible, so the price axis is not stretched. */
-export function liqMapChart(map: LiqMap, opts: { within?: number; minShare?: number } = {}): { low: number; high: number; side: PositionSide; usd: number }[] {
+export function liqMapChart(map: LiqMap, opts: { within?: number; minShare?: number } = {}): LiqBin[] {
   const within = opts.within ?? 0.15, minShare = opts.minShare ?? 0.03;
   const near = map.bins.filter((b) => inRange(map, b, within));
   const top = Math.max(0, ...near.map((b) => b.usd));

@@ -3,7 +3,6 @@
  * "day" means the same UTC midnight to every module.
  */
 
-export const SECOND = 1_000;
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../config/schema.js';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../store/store.js';
+import type { Gap } from '../core/coverage.js';
 
 export type FeedStream = 'liquidations' | 'prices';
 export type FeedState = 'connecting' | 'live' | 'down';

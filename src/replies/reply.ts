@@ -3,9 +3,11 @@
  * (HTML for Telegram, embeds for Discord, ANSI for the terminal); nothing here knows about a platform.
  */
 
-/** A run of text. Plain strings are the common case; flags mark emphasis an adapter may show. */
+/**
+ * A run of text. Plain strings are the common case; flags mark emphasis an adapter may show; `channel` is a
+ * channel id the platform may show as a link (Discord's <#id>), with `text` the fallback.
+ */
 export type Span = string | { text: string; bold?: boolean; code?: boolean; tone?: Tone; channel?: string };
-/** `channel`: a channel id the platform may show as a link (Discord's <#id>); `text` is the fallback. */
 /** One line of text made of spans. */
 export type Line = Span[];
 export type Tone = 'long' | 'short' | 'up' | 'down' | 'muted' | 'warn';

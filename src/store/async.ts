@@ -9,9 +9,10 @@
  *   for await (const e of store.eventsSince(from)) market.ingest(e);
  */
 import type { LiquidationTotal, MarketEvent } from '../core/events.js';
-import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, Store, Subscription } from './store.js';
+import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
+import type { Gap } from '../core/coverage.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 
-export type NewOutboxEntry = Parameters<Store['enqueue']>[0][number];
 export type DailyTotal = { asset: string; day: number; side: 'long' | 'short'; exchange: string; usd: number };
 
 /** `Store` with promises; the semantics of each method are the ones documented on `Store`. */
@@ -22,18 +23,18 @@ export interface AsyncStore {
   dailyTotals(beforeDayMs: number): Promise<DailyTotal[]>;
   liquidationTotals(): Promise<LiquidationTotal[]>;
 
-  listLevels(): Promise<LevelDef[]>;
-  putLevel(level: LevelDef): Promise<void>;
+  listLevels(): Promise<Level[]>;
+  putLevel(level: Level): Promise<void>;
   removeLevel(id: string): Promise<boolean>;
-  loadLevelStates(): Promise<LevelState[]>;
-  saveLevelStates(states: readonly LevelState[]): Promise<void>;
+  loadLevelStates(): Promise<LevelTrack[]>;
+  saveLevelStates(states: readonly LevelTrack[]): Promise<void>;
 
   getSubscription(chat: ChatKey): Promise<Subscription | undefined>;
   putSubscription(sub: Subscription): Promise<void>;
   deleteSubscription(chat: ChatKey): Promise<void>;
   listSubscriptions(): Promise<Subscription[]>;
 
-  enqueue(entries: readonly NewOutboxEntry[]): Promise<number[]>;
+  enqueue(entries: readonly NewEntry[]): Promise<number[]>;
   duePending(now: number, limit: number): Promise<OutboxEntry[]>;
   pendingCount(): Promise<number>;
   markSent(id: number, messageRef: string): Promise<void>;

@@ -9,7 +9,9 @@
 import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf } from './errors.js';
 import { copyEvent, eventHash, isRawEvent, utcDay, type RawEvent } from './hash.js';
-import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, Store, Subscription } from './store.js';
+import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
+import type { Gap } from '../core/coverage.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 
 interface DailyTotal {
   asset: string;
@@ -24,8 +26,6 @@ interface StoredEvent {
   hash: number;
 }
 
-type NewEntry = Parameters<Store['enqueue']>[0][number];
-
 const LABEL = 'the memory store';
 
 export function createMemoryStore(): Store {
@@ -39,8 +39,8 @@ class MemoryStore implements Store {
   private ordered: StoredEvent[] | undefined;
   private readonly daily = new Map<string, DailyTotal>();
   private readonly totals = new Map<string, LiquidationTotal>();
-  private readonly levels = new Map<string, LevelDef>();
-  private readonly states = new Map<string, LevelState>();
+  private readonly levels = new Map<string, Level>();
+  private readonly states = new Map<string, LevelTrack>();
   private readonly subs = new Map<ChatKey, Subscription>();
   private readonly outbox = new Map<number, OutboxEntry>();
   private readonly outboxKeys = new Set<string>();
@@ -132,12 +132,12 @@ class MemoryStore implements Store {
     return removed;
   }
 
-  listLevels(): LevelDef[] {
+  listLevels(): Level[] {
     this.assertOpen('list levels from');
     return [...this.levels.values()].sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id)).map(viaJson);
   }
 
-  putLevel(level: LevelDef): void {
+  putLevel(level: Level): void {
     this.assertOpen(`save level ${level.id} to`);
     this.levels.set(level.id, viaJson(level));
   }
@@ -148,12 +148,12 @@ class MemoryStore implements Store {
     return this.levels.delete(id);
   }
 
-  loadLevelStates(): LevelState[] {
+  loadLevelStates(): LevelTrack[] {
     this.assertOpen('load level states from');
     return [...this.states.values()].sort((a, b) => cmp(a.id, b.id)).map(viaJson);
   }
 
-  saveLevelStates(states: readonly LevelState[]): void {
+  saveLevelStates(states: readonly LevelTrack[]): void {
     this.assertOpen(`save ${states.length} level states to`);
     for (const st of states) this.states.set(st.id, viaJson(st));
   }

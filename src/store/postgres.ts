@@ -14,11 +14,13 @@
 import pg from 'pg';
 import type { Alert } from '../core/alerts.js';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide } from '../core/events.js';
-import type { AsyncStore, DailyTotal, NewOutboxEntry } from './async.js';
+import type { AsyncStore, DailyTotal } from './async.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { eventHash, isRawEvent, utcDay, type RawEvent } from './hash.js';
 import { checkPgSchema, migratePg } from './migrations-pg.js';
-import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, OutboxStatus, Subscription } from './store.js';
+import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Subscription } from './store.js';
+import type { Gap } from '../core/coverage.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user[:password]@host:port/database` (LIQBOT_DATABASE_URL). */
@@ -33,7 +35,7 @@ export interface PostgresStoreOptions {
 
 export interface PostgresStore extends AsyncStore {
   /** Events, derived alerts and the stream offset of one bus batch, in one transaction (the core leader). */
-  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewOutboxEntry[] }): Promise<{ added: number; ids: number[] }>;
+  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewEntry[] }): Promise<{ added: number; ids: number[] }>;
   busOffset(consumer: string): Promise<number>;
   /** The database as shown in messages: the URL without its password, and the schema. */
   readonly label: string;
@@ -174,7 +176,7 @@ class PgStore implements PostgresStore {
    * in one transaction, so a standby taking over resumes exactly after what was stored, and re-derived alerts
    * (same keys) are dropped by the outbox's unique key. Returns how many events were new and the new alert ids.
    */
-  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewOutboxEntry[] }): Promise<{ added: number; ids: number[] }> {
+  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewEntry[] }): Promise<{ added: number; ids: number[] }> {
     return this.tx('write', `store bus batch ${batch.seq} (${batch.events.length} events, ${batch.alerts.length} alerts) in`, async (c) => {
       const added = await this.insertWith(c, batch.events);
       const ids = await this.enqueueWith(c, batch.alerts);
@@ -302,11 +304,11 @@ class PgStore implements PostgresStore {
 
   // ---- levels ----
 
-  listLevels(): Promise<LevelDef[]> {
+  listLevels(): Promise<Level[]> {
     return this.json('list levels from', 'SELECT def AS j FROM levels ORDER BY created_at, id COLLATE "C"');
   }
 
-  putLevel(level: LevelDef): Promise<void> {
+  putLevel(level: Level): Promise<void> {
     return this.exec(`save level ${level.id} to`, 'INSERT INTO levels (id, created_at, def) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, def = excluded.def', [
       level.id, level.createdAt, JSON.stringify(level),
     ]);
@@ -319,11 +321,11 @@ class PgStore implements PostgresStore {
     });
   }
 
-  loadLevelStates(): Promise<LevelState[]> {
+  loadLevelStates(): Promise<LevelTrack[]> {
     return this.json('load level states from', 'SELECT state AS j FROM level_states ORDER BY id COLLATE "C"');
   }
 
-  saveLevelStates(states: readonly LevelState[]): Promise<void> {
+  saveLevelStates(states: readonly LevelTrack[]): Promise<void> {
     return this.exec(
       `save ${states.length} level states to`,
       `INSERT INTO level_states (id, state) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
@@ -358,12 +360,12 @@ class PgStore implements PostgresStore {
 
   // ---- outbox ----
 
-  enqueue(entries: readonly NewOutboxEntry[]): Promise<number[]> {
+  enqueue(entries: readonly NewEntry[]): Promise<number[]> {
     return this.tx('write', `queue ${entries.length} alerts in`, (c) => this.enqueueWith(c, entries));
   }
 
   /** The body of an enqueue, inside the caller's transaction. */
-  private async enqueueWith(c: pg.PoolClient, entries: readonly NewOutboxEntry[]): Promise<number[]> {
+  private async enqueueWith(c: pg.PoolClient, entries: readonly NewEntry[]): Promise<number[]> {
     if (entries.length === 0) return [];
     const ids: number[] = [];
     // One enqueuer at a time: two transactions inserting the same keys in different orders would deadlock, and

@@ -16,7 +16,9 @@ import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type Ope
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { eventHash, utcDay, type RawEvent } from './hash.js';
 import { migrate } from './migrations.js';
-import type { ChatKey, Gap, LevelDef, LevelState, OutboxEntry, OutboxStatus, Store, Subscription } from './store.js';
+import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Store, Subscription } from './store.js';
+import type { Gap } from '../core/coverage.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 
 export interface SqliteStoreOptions {
   /** The clock stamped on schema upgrades (the `schema_migrations` log). */
@@ -115,8 +117,6 @@ interface DailyRow {
   usd: number;
 }
 
-type NewEntry = Parameters<Store['enqueue']>[0][number];
-
 /** Every statement the store runs, prepared once. */
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -179,7 +179,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
   private readonly removeLevelTx: (id: string) => boolean;
   private readonly pruneTx: (beforeMs: number, futureAfterMs: number) => number;
-  private readonly saveStatesTx: (states: readonly LevelState[]) => void;
+  private readonly saveStatesTx: (states: readonly LevelTrack[]) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -206,7 +206,7 @@ class SqliteStoreImpl implements SqliteStore {
       this.s.removeState.run(id);
       return this.s.removeLevel.run(id).changes > 0;
     });
-    this.saveStatesTx = db.transaction((states: readonly LevelState[]) => {
+    this.saveStatesTx = db.transaction((states: readonly LevelTrack[]) => {
       for (const st of states) this.s.putState.run(st.id, JSON.stringify(st));
     });
   }
@@ -289,11 +289,11 @@ class SqliteStoreImpl implements SqliteStore {
 
   // ---- levels ----
 
-  listLevels(): LevelDef[] {
-    return this.run('read', 'list levels from', () => (this.s.listLevels.all() as string[]).map((j) => JSON.parse(j) as LevelDef));
+  listLevels(): Level[] {
+    return this.run('read', 'list levels from', () => (this.s.listLevels.all() as string[]).map((j) => JSON.parse(j) as Level));
   }
 
-  putLevel(level: LevelDef): void {
+  putLevel(level: Level): void {
     this.run('write', `save level ${level.id} to`, () => this.s.putLevel.run(level.id, level.createdAt, JSON.stringify(level)));
   }
 
@@ -301,11 +301,11 @@ class SqliteStoreImpl implements SqliteStore {
     return this.run('write', `remove level ${id} from`, () => this.removeLevelTx(id));
   }
 
-  loadLevelStates(): LevelState[] {
-    return this.run('read', 'load level states from', () => (this.s.loadStates.all() as string[]).map((j) => JSON.parse(j) as LevelState));
+  loadLevelStates(): LevelTrack[] {
+    return this.run('read', 'load level states from', () => (this.s.loadStates.all() as string[]).map((j) => JSON.parse(j) as LevelTrack));
   }
 
-  saveLevelStates(states: readonly LevelState[]): void {
+  saveLevelStates(states: readonly LevelTrack[]): void {
     this.run('write', `save ${states.length} level states to`, () => this.saveStatesTx(states));
   }
 

@@ -4,36 +4,12 @@
  * Every method throws a StoreError (errors.ts) when it fails; a failed write stores nothing of itself.
  */
 import type { Alert, AlertFamily } from '../core/alerts.js';
-import type { LevelValue } from '../core/levels.js';
+import type { Gap } from '../core/coverage.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 import type { MarketEvent, LiquidationTotal } from '../core/events.js';
 
 /** A chat's key: `${platform}:${id}`, e.g. `telegram:-1001234`, `discord:<guildId>`, `terminal:local`. */
 export type ChatKey = string;
-
-export interface LevelDef {
-  id: string;
-  asset: string;
-  level: LevelValue;
-  label?: string;
-  /** Undefined: applies to every chat. */
-  chat?: ChatKey;
-  source: 'config' | 'event' | 'chat' | 'cascade';
-  createdAt: number;
-  /** Auto levels (cascade extremes) expire. */
-  expiresAt?: number;
-}
-
-export type LevelStateName = 'holding' | 'broken' | 'reclaimed';
-export interface LevelState {
-  id: string;
-  /** Which side of the level price was last accepted on (a close beyond the buffer). */
-  position?: 'above' | 'below';
-  state: LevelStateName;
-  changedAt: number;
-  lastBreak?: { ts: number; direction: 'up' | 'down'; price: number };
-  seen?: 'above' | 'below';
-  crossings?: number[];
-}
 
 export interface Subscription {
   chat: ChatKey;
@@ -72,12 +48,8 @@ export interface OutboxEntry {
   lastError?: string;
 }
 
-export interface Gap {
-  exchange: string;
-  from: number;
-  to: number;
-  reason: string;
-}
+/** An outbox entry as routing makes it, before the store gives it an id, a status and attempts. */
+export type NewEntry = Omit<OutboxEntry, 'id' | 'status' | 'attempts' | 'messageRef' | 'lastError'>;
 
 export interface Store {
   /**
@@ -101,14 +73,14 @@ export interface Store {
   liquidationTotals(): Iterable<LiquidationTotal>;
 
   /** Ordered by createdAt, then id. */
-  listLevels(): LevelDef[];
+  listLevels(): Level[];
   /** Insert, or replace the level with the same id. */
-  putLevel(level: LevelDef): void;
+  putLevel(level: Level): void;
   /** Remove a level and its state; false when there was none. */
   removeLevel(id: string): boolean;
-  loadLevelStates(): LevelState[];
+  loadLevelStates(): LevelTrack[];
   /** Insert or replace each given state by id (states not given are kept). */
-  saveLevelStates(states: readonly LevelState[]): void;
+  saveLevelStates(states: readonly LevelTrack[]): void;
 
   getSubscription(chat: ChatKey): Subscription | undefined;
   putSubscription(sub: Subscription): void;
@@ -116,7 +88,7 @@ export interface Store {
   listSubscriptions(): Subscription[];
 
   /** Insert entries (ignoring ones whose (chat, alertKey) exists); returns the ids of the new ones. */
-  enqueue(entries: readonly Omit<OutboxEntry, 'id' | 'status' | 'attempts' | 'messageRef' | 'lastError'>[]): number[];
+  enqueue(entries: readonly NewEntry[]): number[];
   /** Pending entries whose nextAttemptAt <= now, in id order (so oldest first per chat), at most `limit`. */
   duePending(now: number, limit: number): OutboxEntry[];
   pendingCount(): number;

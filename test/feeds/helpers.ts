@@ -6,7 +6,7 @@ import { buildConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { Candle, Liquidation, MarketEvent, PriceTick } from '../../src/core/events.js';
 import { startFeeds, type ExchangeOverride, type Feeds, type FeedSink, type FeedStatus } from '../../src/feeds/index.js';
-import type { Gap } from '../../src/store/store.js';
+import type { Gap } from '../../src/core/coverage.js';
 
 export class MemorySink implements FeedSink {
   readonly events: MarketEvent[] = [];

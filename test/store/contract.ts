@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../src/core/events.js';
 import { StoreError } from '../../src/store/errors.js';
 import { toAsync, type AsyncStore } from '../../src/store/async.js';
-import type { LevelDef, LevelState, Store, Subscription } from '../../src/store/store.js';
+import type { Level, LevelTrack } from '../../src/core/levels.js';
+import type { Store, Subscription } from '../../src/store/store.js';
 import {
   DAY, T0, bruteForceDailyTotals, candle, closeTotals, entry, eventKey, funding, liq, oi, rawEventArb, tick, vendorTotal,
 } from './fixtures.js';
@@ -215,7 +216,7 @@ export function asyncStoreContract(name: string, open: () => AsyncStore | Promis
     });
 
     describe('levels', () => {
-      const level = (over: Partial<LevelDef> = {}): LevelDef => ({ id: 'eth-3000', asset: 'ETH', level: 3_000, source: 'config', createdAt: T0, ...over });
+      const level = (over: Partial<Level> = {}): Level => ({ id: 'eth-3000', asset: 'ETH', level: 3_000, source: 'config', createdAt: T0, ...over });
 
       it('puts, lists in creation order, replaces by id and removes levels', async () => {
         const store = await fresh();
@@ -235,10 +236,10 @@ export function asyncStoreContract(name: string, open: () => AsyncStore | Promis
       it('saves and loads level states, replacing by id; removing a level removes its state', async () => {
         const store = await fresh();
         await store.putLevel(level());
-        const holding: LevelState = { id: 'eth-3000', position: 'above', state: 'holding', changedAt: T0 };
-        const other: LevelState = { id: 'btc-100k', state: 'holding', changedAt: T0 };
+        const holding: LevelTrack = { id: 'eth-3000', position: 'above', state: 'holding', changedAt: T0 };
+        const other: LevelTrack = { id: 'btc-100k', state: 'holding', changedAt: T0 };
         await store.saveLevelStates([holding, other]);
-        const broken: LevelState = { id: 'eth-3000', position: 'below', state: 'broken', changedAt: T0 + 60_000, lastBreak: { ts: T0 + 60_000, direction: 'down', price: 2_990 } };
+        const broken: LevelTrack = { id: 'eth-3000', position: 'below', state: 'broken', changedAt: T0 + 60_000, lastBreak: { ts: T0 + 60_000, direction: 'down', price: 2_990 } };
         await store.saveLevelStates([broken]);
         expect(await store.loadLevelStates()).toStrictEqual([other, broken]);
         await store.removeLevel('eth-3000');

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Alert } from '../../src/core/alerts.js';
 import { assetOf, type Candle, type Funding, type Liquidation, type LiquidationTotal, type MarketEvent, type OpenInterest, type PriceTick } from '../../src/core/events.js';
-import type { OutboxEntry } from '../../src/store/store.js';
+import type { NewEntry } from '../../src/store/store.js';
 
 export const DAY = 86_400_000;
 /** 2025-01-31 00:00 UTC. */
@@ -121,8 +121,6 @@ export function cascadeAlert(key: string, usd = 5e6): Alert {
     exchanges: ['binance'], sampled: ['binance'], windowUsd: usd, windowMs: 300_000, thresholdUsd: 1e6, priceStart: 3_000, priceNow: 2_900,
   };
 }
-
-export type NewEntry = Omit<OutboxEntry, 'id' | 'status' | 'attempts' | 'messageRef' | 'lastError'>;
 
 export function entry(chat: string, alertKey: string, over: Partial<NewEntry> = {}): NewEntry {
   return { chat, alertKey, alert: cascadeAlert(alertKey), nextAttemptAt: T0, createdAt: T0, ...over };
