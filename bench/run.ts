@@ -4,9 +4,9 @@
  * `-- --quick` runs a small version (CI); `-- --only ingest,liqs` runs some groups. Progress goes to stderr.
  * Timings never fail the run: the exit code is non-zero only when a figure could not run at all.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { setLogLevel } from '../src/log.js';
 import { chartFigures } from './figures/charts.js';
 import { fanoutFigures } from './figures/fanout.js';
@@ -14,6 +14,7 @@ import { ingestFigures } from './figures/ingest.js';
 import { latencyFigures } from './figures/latency.js';
 import { liqsFigures } from './figures/liqs.js';
 import { memoryFigures, startFigures } from './figures/process.js';
+import { botMemoryFigures } from './figures/bot-memory.js';
 import { fmt, fmtInt, type BenchOptions, type Figure } from './util.js';
 
 interface Group {
@@ -28,10 +29,26 @@ const GROUPS: Group[] = [
   { name: 'charts', run: chartFigures },
   { name: 'latency', run: latencyFigures },
   { name: 'memory', run: memoryFigures },
+  { name: 'botmemory', run: botMemoryFigures },
   { name: 'start', run: startFigures },
 ];
 
-const USAGE = `usage: npm run bench [-- --quick] [-- --json] [-- --only ${GROUPS.map((g) => g.name).join(',')}] [-- --memory-rate EVENTS_PER_S]`;
+const USAGE = `usage: npm run bench [-- --quick] [-- --json] [-- --beside-load] [-- --only ${GROUPS.map((g) => g.name).join(',')}] [-- --memory-rate EVENTS_PER_S] [-- --bot-memory-rate EVENTS_PER_S]`;
+
+/** The machine's load average (1, 5, 15 minutes), to state with the figures. */
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
+
+/**
+ * `--beside-load`: a child process that keeps one core busy for the whole run (a tight loop), so the figures
+ * show what a busy neighbour costs; the same-run ratios should hold.
+ */
+function cpuHog(): ChildProcess {
+  const hog = spawn(process.execPath, ['-e', 'for (;;) { for (let i = 0; i < 1e7; i++); }'], { stdio: 'ignore' });
+  hog.unref();
+  process.on('exit', () => hog.kill()); // also when a figure throws
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+  return hog;
+}
 
 export interface Machine {
   nproc: number;
@@ -91,20 +108,27 @@ async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : undefined;
+  const besideLoad = argv.includes('--beside-load');
   const rateAt = argv.indexOf('--memory-rate');
   const memoryRate = rateAt >= 0 ? Number(argv[rateAt + 1]) : undefined;
-  const values = new Set([onlyAt + 1, rateAt + 1].filter((i) => i > 0));
-  const unknown = argv.filter((a, i) => !values.has(i) && !['--quick', '--json', '--only', '--memory-rate'].includes(a));
-  if (unknown.length || (only && only.some((o) => !GROUPS.some((g) => g.name === o))) || (memoryRate !== undefined && !(memoryRate > 0))) {
+  const botRateAt = argv.indexOf('--bot-memory-rate');
+  const botMemoryRate = botRateAt >= 0 ? Number(argv[botRateAt + 1]) : undefined;
+  const values = new Set([onlyAt + 1, rateAt + 1, botRateAt + 1].filter((i) => i > 0));
+  const unknown = argv.filter((a, i) => !values.has(i) && !['--quick', '--json', '--beside-load', '--only', '--memory-rate', '--bot-memory-rate'].includes(a));
+  const badRate = (r: number | undefined) => r !== undefined && !(r > 0);
+  if (unknown.length || (only && only.some((o) => !GROUPS.some((g) => g.name === o))) || badRate(memoryRate) || badRate(botMemoryRate)) {
     console.error(USAGE);
     return 2;
   }
   setLogLevel(process.env.LOG_LEVEL ?? 'warn');
   const started = performance.now();
   const progress = (line: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-  const opts: BenchOptions = { quick, progress, ...(memoryRate !== undefined ? { memoryRate } : {}) };
+  const opts: BenchOptions = { quick, progress, ...(memoryRate !== undefined ? { memoryRate } : {}), ...(botMemoryRate !== undefined ? { botMemoryRate } : {}) };
   const m = machine();
-  progress(`liqbot bench (${quick ? 'quick' : 'full'}) · ${m.nproc} cores · ${m.cpu} · ${m.memory} · node ${m.node}`);
+  const loadBefore = load();
+  const hog = besideLoad ? cpuHog() : undefined;
+  const setting = `${quick ? 'quick' : 'full'}${besideLoad ? ', beside a CPU-heavy process' : ''}`;
+  progress(`liqbot bench (${setting}) · ${m.nproc} cores · ${m.cpu} · ${m.memory} · node ${m.node} · load average ${loadBefore.join(' ')}`);
   const figures: Figure[] = [];
   let failed = 0;
   for (const g of GROUPS) {
@@ -127,8 +151,15 @@ async function main(argv: string[]): Promise<number> {
     progress(`${g.name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const total = (performance.now() - started) / 1000;
-  if (!json) {
-    console.log(`liqbot benchmarks (${quick ? 'quick' : 'full'} run, ${total.toFixed(0)} s) · ${m.nproc} cores · ${m.cpu} · ${m.memory} · node ${m.node}\n`);
+  const loadAfter = load();
+  hog?.kill();
+  const run = { machine: m, quick, besideLoad, seconds: Math.round(total), loadBefore, loadAfter };
+  if (json) console.log(JSON.stringify({ figure: 'run', ...run }));
+  else {
+    console.log(
+      `liqbot benchmarks (${setting} run, ${total.toFixed(0)} s) · ${m.nproc} cores · ${m.cpu} · ${m.memory} · node ${m.node} · ` +
+        `load average (1, 5, 15 min) ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after\n`,
+    );
     console.log(table(figures));
     const notes = figures.filter((f) => f.note);
     if (notes.length) {

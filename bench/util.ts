@@ -12,6 +12,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Events per second of the week the memory figure ingests (default: 25 full, 2 quick; the brief's case is 100). */
   memoryRate?: number;
+  /** Events per second of the week `liqbot start` is fed for its memory figure (default: 100 full, 1 quick, over one day). */
+  botMemoryRate?: number;
   /** Progress lines go here (stderr), so stdout stays the table or the JSON lines. */
   progress: (line: string) => void;
 }

@@ -1,7 +1,7 @@
 /** `/alerts …`: turn a chat's alerts on or off and choose assets, kinds, minimum size and channel (admins). */
 import type { AlertFamily } from '../src/core/alerts.js';
 import { usd } from '../src/replies/format.js';
-import { parseAsset, parsePrice, quote } from '../src/core/parse.js';
+import { parseAsset, parsePrice, quote } from './parse.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';
@@ -69,11 +69,11 @@ export const alerts: CommandDef = {
     },
   ],
   run(ctx, args): Reply {
-    const { store, market } = ctx.services;
+    const { market } = ctx.services;
     const sub = current(ctx);
     const save = (changed: string) => {
       sub.updatedAt = ctx.now;
-      store.putSubscription(sub);
+      ctx.services.apply({ kind: 'subscription.put', subscription: sub });
       return statusReply(sub, changed);
     };
     switch (args.sub ?? 'status') {

@@ -2,9 +2,15 @@
  * The command registry and dispatcher: every platform hands a command here (as a text line, or as named
  * options from Discord) and gets a neutral Reply back. Admin rights, argument mapping and the error
  * boundary live here once, not in each adapter.
+ *
+ * The inbound contract, all an adapter does: build a `Caller` (chat, user, now, services), call `dispatch` or
+ * `dispatchLine` with `DispatchOptions.isAdmin` answering "is this user an admin of this chat" (asked only when
+ * the command needs it; a platform that cannot answer throws, and the caller is then a member), and show the
+ * Reply it gets back. Which commands need an admin (`needsAdmin`, `adminParts`) and the reply to an internal
+ * error (`internalErrorReply`) are decided here.
  */
 import { logger } from '../src/log.js';
-import { splitWords, quote } from '../src/core/parse.js';
+import { splitWords, quote } from './parse.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';
@@ -62,12 +68,31 @@ export function needsAdmin(cmd: CommandDef, args: Args): boolean {
   return cmd.subcommands?.find((s) => s.name === args.sub)?.admin ?? false;
 }
 
+/**
+ * Which parts of a command change settings: `all` (a platform may hide it from members, as Discord's
+ * default_member_permissions does), `some` (`/level list` is anyone's, `/level add` an admin's) or `none`.
+ */
+export function adminParts(cmd: CommandDef): 'all' | 'some' | 'none' {
+  if (cmd.admin) return 'all';
+  const subs = cmd.subcommands ?? [];
+  if (subs.length > 0 && subs.every((s) => s.admin)) return 'all';
+  return subs.some((s) => s.admin) ? 'some' : 'none';
+}
+
+/** The answer to a command that failed on our side (a bug, a platform that could not be answered): logged, never shown. */
+export function internalErrorReply(): Reply {
+  return errorReply('Something went wrong answering that. It has been logged; please try again in a moment.');
+}
+
 /** Who is asking where, before the adapter has asked its platform whether they are an admin. */
 export type Caller = Omit<CommandContext, 'isAdmin'>;
 
 export interface DispatchOptions {
-  /** Whether the caller administers the chat; asked only for commands that change settings. */
-  isAdmin: boolean | (() => Promise<boolean>);
+  /**
+   * The platform's answer to "is this user an admin of this chat", asked only for commands that change settings.
+   * Throwing (the platform could not be asked) counts as no.
+   */
+  isAdmin: () => boolean | Promise<boolean>;
   /** A platform's own check before the command runs (Discord: may the bot post in the channel named?). */
   check?: (cmd: CommandDef, args: Args, ctx: CommandContext) => Promise<Reply | undefined>;
 }
@@ -116,28 +141,28 @@ async function execute(name: string, args: Args, caller: Caller, opts: DispatchO
   let isAdmin = false;
   if (needsAdmin(cmd, args)) {
     try {
-      isAdmin = typeof opts.isAdmin === 'boolean' ? opts.isAdmin : await opts.isAdmin();
+      isAdmin = await opts.isAdmin();
     } catch (err) {
       log.warn({ err, chat: caller.chat.key }, 'could not check admin rights; treating the caller as a member');
     }
     if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list.');
-  } else if (typeof opts.isAdmin === 'boolean') isAdmin = opts.isAdmin;
+  }
   const ctx: CommandContext = { ...caller, isAdmin };
   const started = performance.now();
   try {
     return (await opts.check?.(cmd, args, ctx)) ?? (await cmd.run(ctx, args));
   } catch (err) {
     log.error({ err, command: name, chat: ctx.chat.key }, 'command failed');
-    return errorReply('Something went wrong answering that. It has been logged; please try again in a moment.');
+    return internalErrorReply();
   } finally {
     const ms = performance.now() - started;
-    for (const observe of commandTimings) observe(cmd.name, ms);
+    for (const observe of caller.services.commandTimings ?? []) observe(cmd.name, ms);
   }
 }
 
 /** Run a command by name with its args, budget included; always a reply (a refusal each time it is over budget). */
 export async function runCommand(name: string, args: Args, ctx: CommandContext): Promise<Reply> {
-  return (await dispatch(name, args, ctx, { isAdmin: ctx.isAdmin })) ?? refusedAgain();
+  return (await dispatch(name, args, ctx, { isAdmin: () => ctx.isAdmin })) ?? refusedAgain();
 }
 
 const budgets = new WeakMap<object, CommandBudget>();
@@ -150,9 +175,6 @@ function budgetFor(caller: Caller): CommandBudget {
   return l;
 }
 
-/** Told every command's duration (ms), for metrics (src/ops/http.ts adds a histogram). */
-export const commandTimings = new Set<(command: string, ms: number) => void>();
-
 const refusedAgain = (): Reply => errorReply('Easy there: too many commands in the last minute.');
 
 /**
@@ -160,7 +182,7 @@ const refusedAgain = (): Reply => errorReply('Easy there: too many commands in t
  * and tests. Chat platforms use `dispatchLine`, which stays silent after the first refusal.
  */
 export async function runCommandLine(text: string, ctx: CommandContext): Promise<Reply> {
-  return (await dispatchLine(text, ctx, { isAdmin: ctx.isAdmin })) ?? refusedAgain();
+  return (await dispatchLine(text, ctx, { isAdmin: () => ctx.isAdmin })) ?? refusedAgain();
 }
 
 export type { CommandDef, CommandContext, Args };

@@ -2,9 +2,9 @@
  * `/level add|remove|list`: a chat's own levels (admins change them; anyone may list). A level must sit within
  * ×0.1–×10 of the asset's last price (LEVEL_RANGE): a typo of three zeros is refused, not watched for years.
  */
-import { bounds, levelKey, type Level } from '../src/core/levels.js';
+import { bounds, levelId, type Level } from '../src/core/levels.js';
 import { levelText, pct, price } from '../src/replies/format.js';
-import { parseAsset, parseLabel, parseLevel } from '../src/core/parse.js';
+import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
@@ -38,7 +38,7 @@ export const level: CommandDef = {
     { name: 'list', description: "This chat's levels", options: [{ name: 'asset', description: 'Asset (optional)', kind: 'asset' }] },
   ],
   run(ctx, args): Reply {
-    const { market, store, config } = ctx.services;
+    const { market, config } = ctx.services;
     const chat = ctx.chat.key;
     if (args.sub === 'list' || args.sub === undefined) {
       const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
@@ -55,10 +55,10 @@ export const level: CommandDef = {
     if (!asset.ok) return errorReply(asset.message);
     const value = parseLevel(args.values.level);
     if (!value.ok) return errorReply(value.message);
-    const id = `${chat}:${levelKey(asset.value, value.value)}`;
+    const id = levelId(asset.value, value.value, chat);
     if (args.sub === 'remove') {
-      if (!market.removeLevel(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
-      store.removeLevel(id);
+      if (!market.levels.get(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
+      ctx.services.apply({ kind: 'level.remove', id });
       return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info', ephemeral: true };
     }
     const label = parseLabel(args.values.label, config.limits.labelMaxChars);
@@ -86,8 +86,7 @@ export const level: CommandDef = {
     }
     const def: Level = { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: existing?.createdAt ?? ctx.now };
     if (label.value) def.label = label.value;
-    market.addLevel(def);
-    store.putLevel(def);
+    ctx.services.apply({ kind: 'level.put', level: def });
     const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === id);
     const where = st && market.prices.last(asset.value) ? ` It is ${st.role === 'inside' ? 'around price' : `${st.role}, ${pct(st.distancePct / 100)} away`}.` : '';
     if (existing) return { blocks: [[[`Relabelled ${asset.value} `, b(levelText(value.value)), ` ${label.value}.`]]], tone: 'info', ephemeral: true };

@@ -1,5 +1,5 @@
 /** `/levels <asset>`: price, every level with role, distance and state, and how the structure reads. */
-import { parseAsset } from '../src/core/parse.js';
+import { parseAsset } from './parse.js';
 import { levelsReply } from '../src/replies/levels.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
 import { errorReply } from '../src/replies/reply.js';

@@ -3,7 +3,7 @@ import { WINDOW_MS, type WindowName } from '../config/schema.js';
 import { leverageSnapshot } from '../src/core/leverage-figures.js';
 import { noLeverageText, oiReply } from '../src/replies/leverage.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
-import { parseAsset, parseWindow } from '../src/core/parse.js';
+import { parseAsset, parseWindow } from './parse.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 

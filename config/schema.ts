@@ -3,6 +3,7 @@
  * with one line naming the key and what was expected.
  */
 import { z } from 'zod';
+import { ASSET_RE } from '../src/core/events.js';
 
 const WINDOWS = ['1h', '4h', '12h', '24h', '7d'] as const;
 export type WindowName = (typeof WINDOWS)[number];
@@ -17,7 +18,7 @@ export const ALL_WINDOWS: readonly WindowName[] = WINDOWS;
 
 const asset = z
   .string()
-  .regex(/^[A-Za-z0-9]{1,20}$/, 'an asset symbol such as ETH')
+  .regex(ASSET_RE, 'an asset as a venue lists it, such as ETH (letters and digits of any script, . _ -, at most 20)')
   .transform((s) => s.toUpperCase());
 const positive = z.number().positive();
 const level = z.union([
@@ -44,6 +45,8 @@ export const configSchema = z.strictObject({
     decisiveFactor: z.number().min(1).max(20),
     decisiveHours: z.number().min(0).max(24 * 7),
     acceptHours: z.number().min(0).max(24 * 7),
+    flipHours: z.number().min(0).max(24 * 7),
+    confirmMinutes: z.number().min(0).max(24 * 60),
     maxPerChat: z.number().int().min(1).max(500),
     cascadeLevelDays: z.number().min(0).max(90),
     defaults: z.array(level),

@@ -16,7 +16,8 @@ try {
 }
 
 await esbuild.build({
-  entryPoints: ['src/cli.ts'],
+  // The event writer's thread (src/store/writer.ts) starts dist/writer-worker.js, so it is an entry of its own.
+  entryPoints: { cli: 'src/cli.ts', 'writer-worker': 'src/store/writer-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

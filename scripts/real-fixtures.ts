@@ -54,6 +54,49 @@ for (const s of sets) {
   console.log(s.out, rows.length);
 }
 
+// Held-out weeks: the week before each kit's levels, with levels derived the same way from the candles before
+// it (prior-week low and high, a round number below price, the demand zone 1.5% above the low). No rule was
+// tuned on these: they check that what was tuned on the three weeks above holds on weeks it never saw.
+function roundBelow(price: number): number {
+  // The largest step of 1, 2.5 or 5 × 10^k within 3% of price, and the multiple of it just below price.
+  let step = 0;
+  for (let k = -6; k <= 6; k++) for (const m of [1, 2.5, 5]) if (m * 10 ** k <= price * 0.03) step = Math.max(step, m * 10 ** k);
+  return Number((Math.floor(price / step) * step).toPrecision(6));
+}
+const heldOut = [
+  { out: 'binance-2025-03-heldout-levels-15m.real.jsonl', candles: 'binance_2025-04-07_tariff_crash_5m.jsonl', set: '2025-03-31T00:00:00Z', until: '2025-04-06T00:00:00Z' },
+  { out: 'binance-2024-07-heldout-levels-15m.real.jsonl', candles: 'binance_2024-08-05_crash_5m.jsonl', set: '2024-07-29T00:00:00Z', until: '2024-08-04T00:00:00Z' },
+  { out: 'binance-2025-01-heldout-levels-15m.real.jsonl', candles: 'binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl', set: '2025-01-27T00:00:00Z', until: '2025-02-02T00:00:00Z' },
+];
+for (const s of heldOut) {
+  const rows = read(s.candles);
+  const meta = rows.find((r) => r.type === 'meta')!;
+  const set = Date.parse(s.set);
+  const until = Date.parse(s.until);
+  const candles = rows.filter((r) => r.type === 'candle');
+  const levels: Row[] = [];
+  for (const symbol of [...new Set(candles.map((r) => r.symbol as string))].sort()) {
+    const asset = symbol.split('/')[0]!;
+    const week = candles.filter((r) => r.symbol === symbol && r.ts >= set - 7 * DAY && r.ts < set);
+    const low = week.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
+    const high = week.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
+    const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const last = week[week.length - 1]!.close as number;
+    const lo = low.low as number;
+    levels.push(
+      { type: 'level', ts: set, asset, price: lo, label: `${asset} prior-week low (${at(low)})` },
+      { type: 'level', ts: set, asset, price: roundBelow(last), label: `${asset} round number below price` },
+      { type: 'level', ts: set, asset, price: high.high as number, label: `${asset} prior-week high / resistance (${at(high)})` },
+      { type: 'level', ts: set, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above prior-week low` },
+    );
+  }
+  const from = set - 2 * DAY;
+  const out = [...levels, ...to15m(rows, from, until)].sort((a, b) => a.ts - b.ts);
+  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) ${new Date(from).toISOString().slice(0, 16)} to ${s.until.slice(0, 16)}; HELD OUT (never tuned on); levels derived by scripts/real-fixtures.ts from the real candles of the week before ${s.set.slice(0, 10)}. source: ${String(meta.note).replace(/^.*source: /, '')}`;
+  writeFileSync(join('fixtures', s.out), [{ type: 'meta', ts: from, synthetic: false, note }, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log(s.out, out.length);
+}
+
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {
   const rows = read('binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl');

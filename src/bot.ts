@@ -12,10 +12,12 @@ import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import type { ChartService, Services } from './service.js';
-import type { Level, LevelTrack } from './core/levels.js';
 import type { Store } from './store/store.js';
+import type { StateChange } from './state/changes.js';
+import { StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
+import type { EventWriter } from './store/writer.js';
 import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
@@ -31,6 +33,8 @@ export interface BotOptions {
   adapters?: OutboxOptions['adapters'];
   /** Events are written to the store in batches of this many (or on `flush`). */
   batchSize?: number;
+  /** Market events go to this writer thread (store/writer.ts) instead of `store.insertEvents`, off the pipeline's thread. */
+  writer?: EventWriter;
   outbox?: Partial<OutboxOptions>;
   /**
    * How far an event's time may be from `now` (ms) in live mode: further ones are dropped and counted (a
@@ -69,14 +73,18 @@ export class LiqBot implements Services {
   private batch: MarketEvent[] = [];
   /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
   private retryAtLength = 0;
-  /** Level changes the store refused, written with the next batch. */
-  private readonly heldLevels = { added: new Map<string, Level>(), removed: new Set<string>(), tracks: new Map<string, LevelTrack>() };
+  /** Told every command's duration (ms): /metrics' histogram. */
+  readonly commandTimings = new Set<(command: string, ms: number) => void>();
+  /** The one write path for levels and chat settings (held in memory while the store refuses them). */
+  readonly state: StateWriter;
   private readonly skewMs: number | undefined;
   private readonly rejectLogged = new Set<Implausible>();
   private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
+  private readonly writer: EventWriter | undefined;
 
   constructor(opts: BotOptions) {
+    this.writer = opts.writer;
     this.config = opts.config;
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
@@ -85,10 +93,11 @@ export class LiqBot implements Services {
     this.skewMs = opts.clockSkewMs === false ? undefined : (opts.clockSkewMs ?? 5 * 60_000);
     this.market = new Market(opts.config);
     this.faults = opts.outbox?.faults ?? new StoreFaults();
+    this.state = new StateWriter({ store: opts.store, market: this.market, faults: this.faults });
     // Every failed store operation, the outbox's included (what /metrics and /healthz have read so far).
     Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults });
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults, state: this.state });
   }
 
   /** The store's state (failing kinds, file problems, held and lost data) and the implausible events dropped. */
@@ -219,59 +228,83 @@ export class LiqBot implements Services {
     this.outbox.publish(alerts);
   }
 
-  /** Level changes since the last call, with any the store refused before, written together. */
-  private persistChanges(): void {
-    const c = this.market.drainChanges();
-    const held = this.heldLevels;
-    for (const l of c.added) {
-      held.added.set(l.id, l);
-      held.removed.delete(l.id);
-    }
-    for (const id of c.removed) {
-      held.added.delete(id);
-      held.tracks.delete(id);
-      held.removed.add(id);
-    }
-    for (const t of c.tracks) held.tracks.set(t.id, t);
-    if (held.added.size === 0 && held.removed.size === 0 && held.tracks.size === 0) return;
-    const done = this.attempt('saveLevels', () => {
-      for (const l of held.added.values()) this.store.putLevel(l);
-      for (const id of held.removed) this.store.removeLevel(id);
-      if (held.tracks.size) this.store.saveLevelStates([...held.tracks.values()]);
-    });
-    // Each write replaces by id, so writing them all again after a partial failure is harmless.
-    if (done.ok) {
-      held.added.clear();
-      held.removed.clear();
-      held.tracks.clear();
-    }
+  /** A change of a level or of a chat's settings (a command's, a chat platform's): see StateWriter. */
+  apply(change: StateChange): void {
+    this.state.apply(change);
   }
 
   /**
-   * Write the pending event batch and level changes to the store, retry alerts the store refused, and check the
+   * Write the pending event batch and changes of state to the store, retry alerts the store refused, and check the
    * database file is still the one opened. The live bot calls it every 2 s; it never throws.
    */
   flush(): void {
     const file = this.attempt('checkFile', () => this.store.fileProblem?.());
     if (file.ok) this.faults.setFileProblem(file.value);
-    this.persistChanges();
+    this.state.flush();
     this.outbox.retryHeld();
     if (this.batch.length === 0) return;
+    if (this.writer) return this.postBatch(this.writer);
     const batch = this.batch;
     this.batch = [];
-    if (this.attempt('insertEvents', () => this.store.insertEvents(batch)).ok) {
-      this.retryAtLength = 0;
-      this.faults.held.events = 0;
-      this.faults.ok('hold.events');
+    if (this.attempt('insertEvents', () => this.store.insertEvents(batch)).ok) this.written();
+    else this.hold(batch);
+  }
+
+  /**
+   * The batch to the writer thread; its answer comes later, with the same bookkeeping as a write in place. While
+   * the thread is a few batches behind, events wait here (counted as held) rather than queue in its mailbox.
+   */
+  private postBatch(writer: EventWriter): void {
+    if (writer.pendingEvents >= 4 * this.batchSize) {
+      this.retryAtLength = this.batch.length + this.batchSize;
       return;
     }
-    // Keep the batch for the next try, bounded so a dead disk cannot eat memory; ingest tries again only once
-    // another full batch has arrived (the flush timer meanwhile), so a failing store does not cost per event.
-    const over = batch.length - MAX_HELD_EVENTS;
-    this.batch = over > 0 ? batch.slice(over) : batch;
+    const batch = this.batch;
+    this.batch = [];
+    this.retryAtLength = 0;
+    writer.write(batch).then(
+      () => {
+        this.faults.ok('insertEvents');
+        if (this.batch.length >= this.batchSize) this.flush();
+        else if (this.faults.held.events) this.written();
+      },
+      (err: unknown) => {
+        this.faults.failed('insertEvents', err);
+        this.hold(batch);
+      },
+    );
+  }
+
+  private written(): void {
+    this.retryAtLength = 0;
+    this.faults.held.events = this.batch.length;
+    this.faults.ok('hold.events');
+  }
+
+  /**
+   * Keep a refused batch (before any events that came since) for the next try, bounded so a dead disk cannot
+   * eat memory; ingest tries again only once another full batch has arrived (the flush timer meanwhile), so a
+   * failing store does not cost per event.
+   */
+  private hold(batch: MarketEvent[]): void {
+    const all = this.batch.length ? batch.concat(this.batch) : batch;
+    const over = all.length - MAX_HELD_EVENTS;
+    this.batch = over > 0 ? all.slice(over) : all;
     if (over > 0) this.faults.gaveUp('events', over);
     this.faults.held.events = this.batch.length;
     this.retryAtLength = this.batch.length + this.batchSize;
+  }
+
+  /** Flush, and wait until the writer thread (if any) has answered every batch: before closing the store. */
+  async drain(): Promise<void> {
+    this.flush();
+    if (!this.writer) return;
+    await this.writer.drain();
+    // Events held while the thread was behind, or refused by it, get one more try.
+    if (this.batch.length) {
+      this.flush();
+      await this.writer.drain();
+    }
   }
 
   /**

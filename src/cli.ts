@@ -8,8 +8,8 @@ import { ALL_WINDOWS, WINDOW_MS, type Config, type WindowName } from '../config/
 import { ConfigError, loadConfig } from '../config/load.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
-import { parseAsset } from './core/parse.js';
-import { levelKey } from './core/levels.js';
+import { parseAsset } from '../commands/parse.js';
+import { levelId } from './core/levels.js';
 import { leverageSnapshot } from './core/leverage-figures.js';
 import { oiReply } from './replies/leverage.js';
 import { estimateLiqMap } from './core/liqmap.js';
@@ -309,7 +309,7 @@ async function cmdImport(argv: string[]): Promise<number> {
       seen++;
       if (e.type === 'level') {
         // Levels become the store's levels (global, or the chat's own), like ones set with /level add.
-        const id = `${e.chat ? `${e.chat}:` : ''}${levelKey(e.asset, e.level)}`;
+        const id = levelId(e.asset, e.level, e.chat);
         if (!levels.has(id)) {
           levels.add(id);
           added++;

@@ -54,7 +54,7 @@ const SHUTDOWN_LIMIT_MS = 5_000;
  * Feed a recorded day through the bot at `speed`× its own clock (rehearsal mode). Quiet stretches longer
  * than 15 minutes of the recording (and history before the day) are skipped rather than waited out.
  */
-async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed: number; t0: number; wall0: number }, signal: AbortSignal): Promise<void> {
+async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed: number; t0: number; wall0: number; limit: number }, signal: AbortSignal): Promise<void> {
   const report = newReport();
   const SKIP_MS = 15 * 60_000;
   clock.speed = speed;
@@ -67,8 +67,11 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
       if (wait > 5) await new Promise((r) => setTimeout(r, Math.min(wait, 1000)));
     }
     bot.market.synthetic = report.synthetic;
+    // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
+    clock.limit = e.ts + 60_000;
     bot.ingest(e);
   }
+  clock.limit = Infinity;
   bot.flush();
   for (const line of describeSkipped(file, report)) log.warn(line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over (Ctrl-C to stop)');
@@ -96,14 +99,18 @@ async function start(argv: string[]): Promise<number> {
   const dbPath = rehearsal ? (values.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;
   if (rehearsal && values.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
   const store = openSqliteStore(dbPath);
+  // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
+  const { openEventWriter } = await import('./store/writer.js');
+  const writer = openEventWriter(store);
+  await writer.ready();
   if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
     seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
     log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
   }
   const health = new Health();
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
-  const clock = { speed: 1, t0: 0, wall0: 0 };
-  const now = values.replay ? () => (clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * clock.speed : 0) : Date.now;
+  const clock = { speed: 1, t0: 0, wall0: 0, limit: Infinity };
+  const now = values.replay ? () => (clock.wall0 ? Math.min(clock.t0 + (Date.now() - clock.wall0) * clock.speed, clock.limit) : 0) : Date.now;
   const adapters: Partial<Record<Platform, ChatAdapter>> = {};
   let charts;
   try {
@@ -112,7 +119,7 @@ async function start(argv: string[]): Promise<number> {
   } catch (err) {
     log.warn({ err }, 'charts unavailable: replies go out without images');
   }
-  const bot: LiqBot = new LiqBot({ config, store, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
+  const bot: LiqBot = new LiqBot({ config, store, writer, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
   if (!rehearsal) bot.restore();
   // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
   health.probe('store', () => {
@@ -143,7 +150,7 @@ async function start(argv: string[]): Promise<number> {
     await prompt.start();
     adapters.terminal = wrap(prompt);
     health.set('chat:terminal', 'ok');
-    store.putSubscription({ chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() });
+    bot.apply({ kind: 'subscription.put', subscription: { chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() } });
   }
   // One failing platform never stops the others; one that cannot start is retried, and when none can, the
   // process exits non-zero so systemd or Docker restarts it.
@@ -231,13 +238,14 @@ async function start(argv: string[]): Promise<number> {
   await leverage?.stop();
   await vendor?.stop();
   await replayDone;
-  bot.flush();
+  await bot.drain();
   // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their
   // alerts stay pending in the store for the next start); then wait for the lanes to record that.
   const lanes = bot.outbox.stop();
   await Promise.allSettled([platforms.stop(), ...(prompt ? [prompt.stop()] : [])]);
   await lanes;
   await http?.close();
+  await writer.close();
   store.close();
   clearTimeout(force);
   await new Promise((resolve) => setImmediate(resolve)); // closed handles leave the list on the next turn

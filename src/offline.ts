@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
-import { levelKey, type Level } from './core/levels.js';
+import { levelId, type Level } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
 import { eventAsset, type MarketEvent } from './core/events.js';
@@ -30,7 +30,7 @@ export interface OfflineOptions {
 export function configLevels(config: Config, now: number): Level[] {
   return config.levels.defaults.map((d) => {
     const level: [number, number] | number = 'price' in d ? d.price : [d.low, d.high];
-    const l: Level = { id: levelKey(d.asset, level), asset: d.asset, level, source: 'config', createdAt: now };
+    const l: Level = { id: levelId(d.asset, level), asset: d.asset, level, source: 'config', createdAt: now };
     if (d.label !== undefined) l.label = d.label;
     return l;
   });

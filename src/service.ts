@@ -7,6 +7,8 @@ import type { LevelStatus, LiquidationSummary } from './core/summary.js';
 import type { Market } from './core/market.js';
 import type { LiqMap } from './core/liqmap.js';
 import type { ReplyImage } from './replies/reply.js';
+import type { StateChange } from './state/changes.js';
+import { StateWriter } from './state/writer.js';
 import type { Store } from './store/store.js';
 
 /** Charts of what a command already computed (never computed again for the chart), rendered lazily. */
@@ -24,4 +26,14 @@ export interface Services {
   readonly charts?: ChartService;
   /** The bot's clock: wall time live, the recording's time in rehearsal (`--replay`). */
   now(): number;
+  /** Change a level or a chat's settings: the engine and the store, through the one write path (StateWriter). */
+  apply(change: StateChange): void;
+  /** Told every command's duration (ms), for metrics (the ops server adds a histogram); the bot's own. */
+  readonly commandTimings?: Set<(command: string, ms: number) => void>;
+}
+
+/** Services over a market and a store, with their own write path (the offline CLI, tests); the live bot is LiqBot. */
+export function createServices(parts: Omit<Services, 'apply'>): Services {
+  const state = new StateWriter({ store: parts.store, market: parts.market });
+  return { ...parts, apply: (change) => state.apply(change) };
 }

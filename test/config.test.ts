@@ -26,6 +26,8 @@ describe('config', () => {
     [{ defaultWindow: '2h' }, 'defaultWindow:'],
     [{ windows: ['1h'], defaultWindow: '24h' }, 'defaultWindow: "24h" must be one of windows (1h)'],
     [{ levels: { defaults: [{ asset: 'ETH', low: 3, high: 2 }] } }, 'levels.defaults.0'],
+    [{ assets: ['ETH\u0007'] }, 'assets.0: an asset as a venue lists it'],
+    [{ assets: ['x'.repeat(21)] }, 'assets.0: an asset as a venue lists it'],
   ])('%j is refused with one clear line', (override, message) => {
     expect(() => buildConfig(override, 'my.yaml')).toThrow(ConfigError);
     try {
@@ -34,6 +36,11 @@ describe('config', () => {
       expect((err as Error).message).toContain(message);
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+  it('takes any base asset a venue lists, Unicode included, upper-cased', () => {
+    const c = buildConfig({ assets: ['eth', '币安人生', '1000pepe'], levels: { defaults: [{ asset: '币安人生', price: 0.2 }] } });
+    expect(c.assets).toEqual(['ETH', '币安人生', '1000PEPE']);
+    expect(c.levels.defaults[0]).toMatchObject({ asset: '币安人生' });
   });
   it('bad YAML names the file', () => {
     const path = join(tempDir(), 'bad.yaml');

@@ -8,15 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildConfig } from '../../config/load.js';
-import type { Candle, Liquidation } from '../../src/core/events.js';
 import { Market } from '../../src/core/market.js';
-import { mulberry32 } from '../../scripts/market-day.js';
-import { ASSETS_20, EXCHANGES } from '../data.js';
+import { ASSETS_20 } from '../data.js';
+import { weekMinutes } from '../week-events.js';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '100' }, days: { type: 'string', default: '7' } } });
 const rate = Number(values.rate);
 const days = Number(values.days);
-const MINUTE = 60_000;
 
 const config = buildConfig({ assets: ASSETS_20 }, 'bench');
 const market = new Market(config);
@@ -25,41 +23,9 @@ const market = new Market(config);
 const t0 = performance.now();
 let events = 0;
 if (rate > 0) {
-  const rand = mulberry32(7);
-  const weights = ASSETS_20.map((_, i) => 1 / (i + 1));
-  const wsum = weights.reduce((s, w) => s + w, 0);
-  const cum = weights.map((_, i) => weights.slice(0, i + 1).reduce((s, w) => s + w, 0) / wsum);
-  const price = ASSETS_20.map((_, i) => 100 * (i + 1));
-  const symbols = ASSETS_20.map((a) => `${a}/USDT:USDT`);
-  const start = Date.parse('2026-01-24T00:00:00Z');
-  const perMinute = Math.round(rate * 60);
-  const liqPerMinute = Math.max(0, perMinute - ASSETS_20.length);
-  for (let m = 0; m < days * 1440; m++) {
-    const minute = start + m * MINUTE;
-    for (let i = 0; i < ASSETS_20.length; i++) {
-      const open = price[i]!;
-      const close = open * (1 + (rand() - 0.5) * 0.004);
-      price[i] = close;
-      const candle: Candle = {
-        type: 'candle', ts: minute, exchange: 'bybit', symbol: symbols[i]!, timeframe: '1m',
-        open, high: Math.max(open, close) * 1.0005, low: Math.min(open, close) * 0.9995, close,
-      };
-      market.ingest(candle);
-      events++;
-    }
-    for (let k = 0; k < liqPerMinute; k++) {
-      const r = rand();
-      let i = 0;
-      while (cum[i]! < r) i++;
-      const p = price[i]! * (1 + (rand() - 0.5) * 0.002);
-      const usd = 100 + rand() * rand() * 200_000;
-      const l: Liquidation = {
-        type: 'liquidation', ts: minute + Math.floor((k * MINUTE) / liqPerMinute), exchange: EXCHANGES[Math.floor(rand() * EXCHANGES.length)]!,
-        symbol: symbols[i]!, side: rand() < 0.6 ? 'long' : 'short', price: p, amount: usd / p, usd,
-      };
-      market.ingest(l);
-      events++;
-    }
+  for (const minute of weekMinutes(rate, days)) {
+    for (const e of minute) market.ingest(e);
+    events += minute.length;
   }
   market.flush();
 }

@@ -12,7 +12,7 @@ import type { Alert } from '../../src/core/alerts.js';
 import { alertReply } from '../../src/replies/alerts.js';
 import { Market } from '../../src/core/market.js';
 import { runFile } from '../../src/offline.js';
-import type { Services } from '../../src/service.js';
+import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Subscription } from '../../src/store/store.js';
 import { allowedPerSecond, loadTelegram, startTelegram, type TelegramKit } from '../telegram.js';
@@ -42,7 +42,7 @@ interface FanoutResult {
 
 export async function fanout(kit: TelegramKit, alert: Alert, market: Market, chats: number, scale: number): Promise<FanoutResult> {
   const store = createMemoryStore();
-  const services: Services = { config: loadConfig(), market, store, now: Date.now };
+  const services: Services = createServices({ config: loadConfig(), market, store, now: Date.now });
   const tg = await startTelegram(kit, services, scale);
   try {
     const ids = chatIds(chats, 5_000_000);

@@ -2,6 +2,12 @@
  * The contract every chat adapter implements (terminal/, telegram/, discord/ mirror each other). The alert
  * router and outbox talk to adapters only through it; nothing outside src/adapters imports an adapter's files
  * except main.ts, which wires them.
+ *
+ * Each platform is built the same way: `<platform>/adapter.ts` exports `create<Platform>Adapter(options)`, whose
+ * options carry the `services`, returning a ChatAdapter (an object over the adapter's own state, no class).
+ * Inbound, an adapter turns what its platform received into a `Caller` and hands it to the dispatcher
+ * (commands/index.ts), answering only "is this user an admin here"; outbound, it renders a Reply and reports
+ * failures as a ChatApiError (errors.ts).
  */
 import type { Reply } from '../replies/reply.js';
 import type { Platform } from '../../commands/types.js';

@@ -17,6 +17,7 @@ import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
+import { StateWriter } from '../state/writer.js';
 import { route, wants } from './router.js';
 
 const log = logger('outbox');
@@ -36,6 +37,8 @@ export interface OutboxOptions {
   faults?: StoreFaults;
   /** Subscriptions routed and stored per turn of the event loop (default 1,000). */
   sliceSize?: number;
+  /** The write path for unsubscribing a chat that is gone (the bot's; default: one over `store` alone). */
+  state?: StateWriter;
 }
 
 /** A publish being routed: its alerts, the subscriptions as they were, and how far it got. */
@@ -77,6 +80,7 @@ export class Outbox {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private readonly faults: StoreFaults;
+  private readonly state: StateWriter;
   /** Alerts the store did not take yet (routing or queueing failed): retried by retryHeld(). */
   private held: Alert[] = [];
   /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
@@ -99,6 +103,7 @@ export class Outbox {
     this.staleMs = opts.staleMs ?? 24 * 3_600_000;
     this.render = opts.render ?? alertReply;
     this.faults = opts.faults ?? new StoreFaults();
+    this.state = opts.state ?? new StateWriter({ store: this.store, faults: this.faults });
     this.sliceSize = Math.max(1, opts.sliceSize ?? 1_000);
   }
 
@@ -425,7 +430,7 @@ export class Outbox {
       if (result.permanent) {
         log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
         for (const x of q.splice(0)) this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
-        this.stored('deleteSubscription', () => this.store.deleteSubscription(chat));
+        this.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
         return;
       }

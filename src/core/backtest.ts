@@ -6,7 +6,7 @@
  */
 import type { Alert } from './alerts.js';
 import { TIMEFRAME_MS, assetOf, type Candle } from './events.js';
-import { bounds, levelKey, type LevelValue } from './levels.js';
+import { bounds, levelId, type LevelValue } from './levels.js';
 import { HOUR } from './time.js';
 
 const TF15 = TIMEFRAME_MS['15m'];
@@ -177,7 +177,7 @@ export function levelsOf(events: Iterable<{ type: string }>): LevelDef[] {
     if (e.type !== 'level') continue;
     const l = e as unknown as { ts: number; asset: string; level: LevelValue; label?: string; chat?: string };
     if (l.chat !== undefined) continue;
-    const id = levelKey(l.asset, l.level);
+    const id = levelId(l.asset, l.level);
     if (!out.has(id)) out.set(id, { id, asset: l.asset, level: l.level, from: l.ts, ...(l.label !== undefined ? { label: l.label } : {}) });
   }
   return [...out.values()];

@@ -117,7 +117,8 @@ export type ParseResult =
   | { ok: false; skip: 'invalid'; reason: string };
 
 // Any base asset a venue lists is valid, Unicode included (Binance lists perpetuals with Chinese bases).
-const ASSET_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}$/u;
+/** A base asset as venues list them: letters and digits of any script (币安人生, 1000PEPE), then . _ -; at most 20. */
+export const ASSET_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}$/u;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}$/;
 const SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/u;
 

@@ -39,6 +39,8 @@ export interface LevelTrack {
   chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below' };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
   real?: boolean;
+  /** A zone set with price inside it: the first close beyond it, either way, is told. */
+  setInside?: boolean;
   /** Consecutive closes beyond the level itself (no buffer): on which side, since the first one's open. */
   beyond?: { side: 'above' | 'below'; since: number };
 }
@@ -81,6 +83,11 @@ export function levelKey(asset: string, v: LevelValue): string {
   return typeof v === 'number' ? `${asset}@${v}` : `${asset}@${v[0]}-${v[1]}`;
 }
 
+/** A level's id, spelled one way: its key (`ETH@2350`), prefixed by the chat that owns it (`telegram:-100…:ETH@2350`). */
+export function levelId(asset: string, v: LevelValue, chat?: string): string {
+  return chat === undefined ? levelKey(asset, v) : `${chat}:${levelKey(asset, v)}`;
+}
+
 export function roleAt(v: LevelValue, price: number): Role {
   const [lo, hi] = bounds(v);
   return price > hi ? 'support' : price < lo ? 'resistance' : 'inside';
@@ -111,6 +118,10 @@ export interface LevelRules {
   decisiveMs: number;
   /** Closes beyond the level (inside the buffer) for this long are a break too: a slow break is still told. */
   acceptMs: number;
+  /** After a break that did not go far, the opposite break within this long needs a decisive close: a channel reads it as a whipsaw. */
+  flipMs: number;
+  /** Once a level has been told broken, a new break is closes beyond it for this long, the last beyond the buffer (one close far beyond is enough). */
+  confirmMs: number;
 }
 
 interface Atr {
@@ -172,6 +183,7 @@ export class LevelBook {
     if (price !== undefined) {
       const role = roleAt(level.level, price);
       if (role !== 'inside') track.position = role === 'support' ? 'above' : 'below';
+      else track.setInside = true;
     }
     this.tracks.set(level.id, track);
   }
@@ -242,6 +254,32 @@ export class LevelBook {
         this.touched.add(level.id);
       }
     }
+    this.joinCrossed(asset, c, out);
+  }
+
+  /**
+   * Levels a close crossed on its way beyond a level it broke (the same way, for the same chat) are told in
+   * that break: "BTC lost $81,601 and $81,172" once, not $81,172 again a candle later. A level that chops, or
+   * was told a moment ago, keeps its own rules.
+   */
+  private joinCrossed(asset: string, c: ClosedCandle, out: Outcome[]): void {
+    const breaks = out.flatMap((o) => (o.kind === 'break' ? [o.event] : []));
+    if (!breaks.length) return;
+    const judged = new Set(out.map((o) => o.event.level.id));
+    for (const level of this.levels.values()) {
+      if (level.asset !== asset || judged.has(level.id)) continue;
+      const track = this.tracks.get(level.id)!;
+      const [lo, hi] = bounds(level.level);
+      const side = c.close < lo ? 'below' : c.close > hi ? 'above' : undefined;
+      if (!side || !track.position || side === track.position || track.chop) continue;
+      if (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs) continue;
+      const direction = side === 'below' ? 'down' : 'up';
+      if (!breaks.some((b) => b.direction === direction && b.level.chat === level.chat)) continue;
+      const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
+      const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
+      this.tell(track, event, false);
+      out.push({ kind: 'break', event });
+    }
   }
 
   private judgeLevel(asset: string, level: Level, track: LevelTrack, c: ClosedCandle): Outcome | undefined {
@@ -270,36 +308,49 @@ export class LevelBook {
     if (seen !== track.seen) {
       if (track.seen !== undefined) track.crossings = [...crossings, c.end];
       track.seen = seen;
+      if (track.chop) delete track.chop.resolved; // crossed again: chopping until the next decisive close
       this.touched.add(level.id);
     }
     if (!track.position) {
-      track.position = seen; // first close beyond the buffer: now we know which side price accepted
-      return undefined;
+      // A zone set with price inside it: leaving it is news either way. Otherwise (no price when it was set)
+      // the first close beyond the buffer only tells which side price accepted.
+      const left = track.setInside;
+      delete track.setInside;
+      track.position = left ? (seen === 'below' ? 'above' : 'below') : seen;
+      if (!left) return undefined;
     }
     const far = c.close < lo - r.decisiveFactor * buffer || c.close > hi + r.decisiveFactor * buffer;
+    // Decisive: far beyond the level, or held beyond it for `decisiveMs` (while chopping, also out of the range
+    // the chop closed in, by a buffer). A chop ends only on a decisive close.
+    const outOfChop = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer);
+    const decisive = far || acceptedFor >= r.decisiveMs;
+    const firm = far || (acceptedFor >= r.decisiveMs && (track.chop === undefined || outOfChop));
     // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
     // makes the last break real: its undoing is told at once, chop or not.
-    // Out of a chop: far beyond the level, accepted beyond it and out of the range the chop closed in, or
-    // accepted beyond it for `decisiveMs`.
-    const outOfRange = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer) && acceptedFor >= r.acceptMs;
-    const decisive = far || outOfRange || acceptedFor >= r.decisiveMs;
     if (seen === track.position) {
       if (far && track.lastBreak && !track.real) {
         track.real = true;
         this.touched.add(level.id);
       }
-      // A chop resolved on the side the chat last heard of: said once ("the chop is over"), as a break.
-      if (!track.chop || !decisive || track.chop.resolved === seen || !track.lastBreak) return undefined;
-      track.chop.resolved = seen;
-      const event: LevelBreakEvent = { level, direction: track.lastBreak.direction, reclaim: track.state === 'reclaimed', price: c.close, ts: c.end, fromChop: { crosses: track.crossings?.length ?? 0, since: track.chop.since } };
-      this.touched.add(level.id);
-      return { kind: 'break', event };
+      // A chop that resolves on the side the chat last heard of changes nothing it was told: kept, not posted.
+      if (track.chop && decisive && track.chop.resolved !== seen) {
+        track.chop.resolved = seen;
+        this.touched.add(level.id);
+      }
+      return undefined;
     }
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
+    // The first break of a level, and the undoing of a real one, are told on their close; any other break needs
+    // closes beyond the level for `confirmMs` (the last beyond the buffer), or one close far beyond.
+    if (!far && !track.real && track.lastBreak && acceptedFor < r.confirmMs) return undefined;
+    // Undoing a break that did not go far, soon after it was told, is the whipsaw a channel mutes a bot for:
+    // it waits for a decisive close too.
+    const recent = track.lastBreak !== undefined && !track.real && c.end - track.lastBreak.ts < r.flipMs;
     const crosses = track.crossings?.length ?? 0;
-    if (!decisive && (track.chop || (crosses >= r.chopCrosses && !track.real))) {
+    const chopping = crosses >= r.chopCrosses && !track.real;
+    if (!(recent ? firm : decisive) && (track.chop || recent || chopping)) {
       // Chopping: said once, then nothing until a decisive close.
-      if (track.chop) return undefined;
+      if (track.chop || !chopping) return undefined;
       const since = track.crossings![0]!;
       // The chop's range: every close since the first crossing counted (this one included).
       let low = Math.min(lo - buffer, c.close);
@@ -346,7 +397,8 @@ export class LevelBook {
       // Price across the level from the side the last close accepted, not yet confirmed by a close: testing.
       const accepted = track.seen ?? track.position;
       const unconfirmed = accepted !== undefined && (role === 'support' ? 'above' : role === 'resistance' ? 'below' : accepted) !== accepted;
-      const state: ShownState = near || unconfirmed ? 'testing' : track.chop ? 'chopping' : track.state;
+      const chopping = track.chop !== undefined && track.chop.resolved === undefined;
+      const state: ShownState = near || unconfirmed ? 'testing' : chopping ? 'chopping' : track.state;
       const view: LevelView = { level, role, distancePct: dist, state, baseState: track.state };
       if (track.lastBreak) view.lastBreak = track.lastBreak;
       if (track.chop) view.chop = track.chop;

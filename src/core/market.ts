@@ -9,7 +9,7 @@ import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushStart } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
-import { LevelBook, bounds, levelKey, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
+import { LevelBook, bounds, levelId, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
@@ -42,6 +42,7 @@ export class Market extends MarketQueries {
 
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
+  private flushFloorUsd: number | undefined;
   private readonly thresholdCache = new Map<string, { day: number; usd: number }>();
   private changedTracks = new Set<string>();
   private addedLevels: Level[] = [];
@@ -67,6 +68,8 @@ export class Market extends MarketQueries {
       decisiveFactor: lv.decisiveFactor,
       decisiveMs: lv.decisiveHours * HOUR,
       acceptMs: lv.acceptHours * HOUR,
+      flipMs: lv.flipHours * HOUR,
+      confirmMs: lv.confirmMinutes * MINUTE,
     });
     this.cascades = new CascadeDetector(
       {
@@ -85,7 +88,8 @@ export class Market extends MarketQueries {
     const f = s.flush;
     this.flushes = new FlushDetector(
       { windowMs: f.windowMinutes * MINUTE, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * MINUTE, leaders: f.leaders },
-      () => f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))]),
+      // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
+      () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
     );
   }
 
@@ -152,6 +156,7 @@ export class Market extends MarketQueries {
         if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
         if (!seen.has(e.exchange)) {
           seen.add(e.exchange);
+          this.flushFloorUsd = undefined;
           this.thresholdCache.delete(`${asset}|long`);
           this.thresholdCache.delete(`${asset}|short`);
         }
@@ -181,7 +186,7 @@ export class Market extends MarketQueries {
         break;
       case 'level':
         this.addLevel({
-          id: `${e.chat ? `${e.chat}:` : ''}${levelKey(e.asset, e.level)}`,
+          id: levelId(e.asset, e.level, e.chat),
           asset: e.asset,
           level: e.level,
           ...(e.label !== undefined ? { label: e.label } : {}),

@@ -17,6 +17,8 @@ export interface MarketSettings {
     decisiveFactor: number;
     decisiveHours: number;
     acceptHours: number;
+    flipHours: number;
+    confirmMinutes: number;
   };
   cascades: {
     windowMinutes: number;

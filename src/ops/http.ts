@@ -7,13 +7,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { commandTimings } from '../../commands/index.js';
 import type { LiqBot } from '../bot.js';
 import type { FeedStatus } from '../feeds/contract.js';
 import type { Health } from './health.js';
 
-/** Each registry's command-latency observer, removed when its server closes. */
-const observers = new WeakMap<Registry, (command: string, ms: number) => void>();
+/** Each registry's command-latency observer and the bot it listens to, removed when its server closes. */
+const observers = new WeakMap<Registry, { bot: LiqBot; observe: (command: string, ms: number) => void }>();
 
 export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): Registry {
   const registry = new Registry();
@@ -56,14 +55,14 @@ export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): Registr
     registers: [registry],
   });
   const observe = (command: string, ms: number) => latency.observe({ command }, ms / 1000);
-  commandTimings.add(observe);
-  observers.set(registry, observe);
+  bot.commandTimings.add(observe);
+  observers.set(registry, { bot, observe });
   return registry;
 }
 
 function releaseMetrics(registry: Registry): void {
-  const observe = observers.get(registry);
-  if (observe) commandTimings.delete(observe);
+  const o = observers.get(registry);
+  if (o) o.bot.commandTimings.delete(o.observe);
 }
 
 export interface OpsServerOptions {

@@ -16,13 +16,6 @@ export function isRawEvent(e: MarketEvent): e is RawEvent {
   return RAW_EVENT_TYPES.has(e.type);
 }
 
-export const DAY_MS = 86_400_000;
-
-/** The UTC midnight (ms) of the day `ts` falls in. */
-export function utcDay(ts: number): number {
-  return Math.floor(ts / DAY_MS) * DAY_MS;
-}
-
 /**
  * The identity hash of an event: 53 bits of its type and every field, in a fixed order (an absent optional
  * field differs from any value). Stores key events by (ts, hash), so two distinct events collide only when

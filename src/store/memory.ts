@@ -8,7 +8,8 @@
  */
 import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf } from './errors.js';
-import { copyEvent, eventHash, isRawEvent, utcDay, type RawEvent } from './hash.js';
+import { dayStart } from '../core/time.js';
+import { copyEvent, eventHash, isRawEvent, type RawEvent } from './hash.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
@@ -84,7 +85,7 @@ class MemoryStore implements Store {
 
   private addToDay(symbol: string, ts: number, side: PositionSide, exchange: string, usd: number): void {
     const asset = assetOf(symbol);
-    const day = utcDay(ts);
+    const day = dayStart(ts);
     const key = `${asset}\u0000${day}\u0000${side}\u0000${exchange}`;
     const total = this.daily.get(key);
     if (total) total.usd += usd;

@@ -16,7 +16,8 @@ import type { Alert } from '../core/alerts.js';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide } from '../core/events.js';
 import type { AsyncStore, DailyTotal } from './async.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
-import { eventHash, isRawEvent, utcDay, type RawEvent } from './hash.js';
+import { dayStart } from '../core/time.js';
+import { eventHash, isRawEvent, type RawEvent } from './hash.js';
 import { checkPgSchema, migratePg } from './migrations-pg.js';
 import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
@@ -218,7 +219,7 @@ class PgStore implements PostgresStore {
       chunk.forEach((e, j) => {
         if (e.type !== 'liquidation' || !fresh.delete(`${e.ts}:${hashes[j]}`)) return;
         const asset = assetOf(e.symbol);
-        const day = utcDay(e.ts);
+        const day = dayStart(e.ts);
         const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
         const sum = daily.get(key);
         if (sum) sum.usd += e.usd;

@@ -14,7 +14,8 @@ import Database from 'better-sqlite3';
 import type { Alert } from '../core/alerts.js';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide, type Timeframe } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
-import { eventHash, utcDay, type RawEvent } from './hash.js';
+import { dayStart } from '../core/time.js';
+import { eventHash, type RawEvent } from './hash.js';
 import { migrate } from './migrations.js';
 import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
@@ -30,6 +31,8 @@ export interface SqliteStore extends Store {
   readonly path: string;
   /** How many migrations the file has applied. */
   readonly schemaVersion: number;
+  /** The real file (symlinks resolved) a second connection opens, e.g. the event writer's; undefined in memory. */
+  readonly realFile: string | undefined;
 }
 
 /**
@@ -56,10 +59,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
   const lock = inMemory ? undefined : takeLock(path, file);
   try {
     db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -32000'); // 32 MB
+    tuneConnection(db);
     const version = migrate(db, path, undefined, opts.now);
     if (!inMemory) openFiles.add(file);
     return new SqliteStoreImpl(db, path, version, lock && { file, identity: identityOf(file), lock: lock.db, lockPath: lock.path, lockIdentity: identityOf(lock.path) });
@@ -69,6 +69,14 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     if (err instanceof StoreError) throw err;
     throw new StoreError(`could not open ${path} as a liqbot database: ${reasonOf(err)}`, 'open', { cause: err });
   }
+}
+
+/** The settings every connection to a store file runs with (the store's own, and the event writer's). */
+export function tuneConnection(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -32000'); // 32 MB
 }
 
 /** A row of `events` as read by eventsSince: an array (raw mode), which reads faster than an object. */
@@ -117,10 +125,14 @@ interface DailyRow {
   usd: number;
 }
 
-/** Every statement the store runs, prepared once. */
-function prepareStatements(db: Database.Database) {
+/**
+ * The one way market events are written to a connection (the store's, or the event writer's thread in
+ * writer.ts): one transaction per batch, raw events first, then the day sums of the liquidations that were
+ * new. Returns how many events were new; throws (rolled back) what SQLite threw.
+ */
+export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {
   const p = (sql: string) => db.prepare(sql);
-  return {
+  const s = {
     liquidation: p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
       VALUES (?, ?, 'liquidation', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     candle: p(`INSERT INTO events (ts, hash, type, exchange, symbol, timeframe, open, high, low, close, volume)
@@ -135,6 +147,59 @@ function prepareStatements(db: Database.Database) {
     // Changes nothing (and counts 0) when the same total is imported again.
     putTotal: p(`INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET usd = excluded.usd WHERE usd IS NOT excluded.usd`),
+  };
+  const assets = new Map<string, string>();
+  const assetOfSymbol = (symbol: string): string => {
+    let asset = assets.get(symbol);
+    if (asset === undefined) assets.set(symbol, (asset = assetOf(symbol)));
+    return asset;
+  };
+  return db.transaction((events: readonly MarketEvent[]): number => {
+    const daily = new Map<string, DailyRow>();
+    let added = 0;
+    for (const e of events) {
+      switch (e.type) {
+        case 'liquidation': {
+          if (s.liquidation.run(e.ts, eventHash(e), e.exchange, e.symbol, e.side, e.price, e.amount, e.usd).changes === 0) break;
+          added++;
+          const asset = assetOfSymbol(e.symbol);
+          const day = dayStart(e.ts);
+          const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
+          const sum = daily.get(key);
+          if (sum) sum.usd += e.usd;
+          else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
+          break;
+        }
+        case 'candle':
+          added += s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
+          break;
+        case 'price':
+          added += s.price.run(e.ts, eventHash(e), e.exchange, e.symbol, e.price).changes;
+          break;
+        case 'open_interest':
+          added += s.openInterest.run(e.ts, eventHash(e), e.exchange, e.symbol, e.usd, e.contracts ?? null).changes;
+          break;
+        case 'funding':
+          added += s.funding.run(e.ts, eventHash(e), e.exchange, e.symbol, e.rate, e.intervalHours).changes;
+          break;
+        case 'liquidation_total':
+          added += s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
+          break;
+        case 'level':
+          break; // levels are kept with putLevel, not as events
+        default:
+          throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
+      }
+    }
+    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
+    return added;
+  });
+}
+
+/** Every statement the store runs, prepared once. */
+function prepareStatements(db: Database.Database) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
     eventsSince: p(`SELECT ts, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume,
       contracts, rate, interval_hours FROM events WHERE ts >= ? ORDER BY ts, hash`).raw(),
     dailyTotals: p('SELECT asset, day, side, exchange, usd FROM daily_liquidations WHERE day < ? ORDER BY asset, day, side, exchange'),
@@ -173,7 +238,7 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 class SqliteStoreImpl implements SqliteStore {
-  private readonly assets = new Map<string, string>();
+  readonly realFile: string | undefined;
   private readonly s: Statements;
   private readonly insertTx: (events: readonly MarketEvent[]) => number;
   private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
@@ -188,9 +253,10 @@ class SqliteStoreImpl implements SqliteStore {
     /** The real file, its lock, and their identities at open; undefined for `:memory:`. */
     private readonly file: { file: string; identity: string | undefined; lock: Database.Database; lockPath: string; lockIdentity: string | undefined } | undefined,
   ) {
+    this.realFile = file?.file;
     this.s = prepareStatements(db);
 
-    this.insertTx = db.transaction((events: readonly MarketEvent[]) => this.insertAll(events));
+    this.insertTx = eventInserter(db);
     this.enqueueTx = db.transaction((entries: readonly NewEntry[]) => {
       const ids: number[] = [];
       for (const e of entries) {
@@ -215,55 +281,6 @@ class SqliteStoreImpl implements SqliteStore {
 
   insertEvents(events: readonly MarketEvent[]): number {
     return this.run('write', `insert ${events.length} events into`, () => (events.length === 0 ? 0 : this.insertTx(events)));
-  }
-
-  /** The body of the insert transaction: raw events, then the day sums of the liquidations that were new. */
-  private insertAll(events: readonly MarketEvent[]): number {
-    const s = this.s;
-    const daily = new Map<string, DailyRow>();
-    let added = 0;
-    for (const e of events) {
-      switch (e.type) {
-        case 'liquidation': {
-          if (s.liquidation.run(e.ts, eventHash(e), e.exchange, e.symbol, e.side, e.price, e.amount, e.usd).changes === 0) break;
-          added++;
-          const asset = this.assetOf(e.symbol);
-          const day = utcDay(e.ts);
-          const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
-          const sum = daily.get(key);
-          if (sum) sum.usd += e.usd;
-          else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
-          break;
-        }
-        case 'candle':
-          added += s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
-          break;
-        case 'price':
-          added += s.price.run(e.ts, eventHash(e), e.exchange, e.symbol, e.price).changes;
-          break;
-        case 'open_interest':
-          added += s.openInterest.run(e.ts, eventHash(e), e.exchange, e.symbol, e.usd, e.contracts ?? null).changes;
-          break;
-        case 'funding':
-          added += s.funding.run(e.ts, eventHash(e), e.exchange, e.symbol, e.rate, e.intervalHours).changes;
-          break;
-        case 'liquidation_total':
-          added += s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
-          break;
-        case 'level':
-          break; // levels are kept with putLevel, not as events
-        default:
-          throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
-      }
-    }
-    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
-    return added;
-  }
-
-  private assetOf(symbol: string): string {
-    let asset = this.assets.get(symbol);
-    if (asset === undefined) this.assets.set(symbol, (asset = assetOf(symbol)));
-    return asset;
   }
 
   eventsSince(fromMs: number): Iterable<MarketEvent> {

@@ -10,7 +10,7 @@ import type { Platform } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
 import { replyText } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
-import type { Services } from '../../src/service.js';
+import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { OfflineRun } from '../../src/offline.js';
 import { BUNDLED } from '../helpers.js';
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 const T = 1_000_000;
 /** Fresh services (a fresh budget) per test: the default limits, 12 per user and 40 per chat a minute. */
-const fresh = (): Services => ({ config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => T });
+const fresh = (): Services => createServices({ config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => T });
 const caller = (services: Services, user: string, chat = 'telegram:-900', now = T, platform: Platform = 'telegram'): Caller => ({
   chat: { key: chat, platform, kind: platform === 'terminal' ? 'terminal' : 'group' },
   user: { id: user },
@@ -30,7 +30,7 @@ const caller = (services: Services, user: string, chat = 'telegram:-900', now = 
   services,
 });
 const say = async (c: Caller, line = '/help') => {
-  const r = await dispatchLine(line, c, { isAdmin: false });
+  const r = await dispatchLine(line, c, { isAdmin: () => false });
   return r === undefined ? 'SILENT' : replyText(r);
 };
 

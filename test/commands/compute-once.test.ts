@@ -11,7 +11,7 @@ import type { LevelsChartInput, LiqsChartInput } from '../../src/charts/types.js
 import * as liqmap from '../../src/core/liqmap.js';
 import type { Market } from '../../src/core/market.js';
 import { runFile } from '../../src/offline.js';
-import type { Services } from '../../src/service.js';
+import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { BUNDLED } from '../helpers.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
     renderLiqs: async (input) => (drawn.liqs.push(input), png),
     renderLevels: async (input) => (drawn.levels.push(input), png),
   });
-  services = { config: loadConfig(), market, store: createMemoryStore(), charts, now: () => market.clock };
+  services = createServices({ config: loadConfig(), market, store: createMemoryStore(), charts, now: () => market.clock });
 });
 
 let queries: { summary: number; levelStatus: number };

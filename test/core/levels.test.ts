@@ -9,7 +9,7 @@ const M15 = 900_000;
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const rules: LevelRules = {
   breakBufferPct: 0.3, atrMultiple: 0.5, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
-  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000,
+  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, confirmMs: 0,
 };
 const level: Level = { id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'event', createdAt: T0 };
 
@@ -69,5 +69,47 @@ describe('LevelBook', () => {
     expect(book.view('ETH', 3100)[0]).toMatchObject({ role: 'support', state: 'holding' });
     // 7.7% below, no close yet: the role follows price, the state waits for the close.
     expect(book.view('ETH', 2769)[0]).toMatchObject({ role: 'resistance', state: 'testing', baseState: 'holding' });
+  });
+});
+
+describe('LevelBook: whipsaws a channel would mute', () => {
+  const H = 3_600_000;
+  // The shipped timing (6 h flip window, 45 min confirmation, decisive after 2 h); crossings never reach a chop here.
+  const strict: LevelRules = { ...rules, chopCrosses: 10, flipMs: 6 * H, confirmMs: 45 * 60_000, decisiveMs: 2 * H };
+
+  it('undoing a break that did not go far, within hours, waits for two hours beyond the level', () => {
+    const book = new LevelBook(strict);
+    book.add(level, 3050);
+    // Down by 0.5% (first break: told on its close), then back 0.5% above: eight closes (2 h) before it is told.
+    const said = feed(book, [3050, 2985, ...Array<number>(8).fill(3015)]);
+    expect(said).toEqual(['', 'down', '', '', '', '', '', '', '', 'up reclaim']);
+  });
+
+  it('a close far beyond (three buffers) undoes it at once', () => {
+    const book = new LevelBook(strict);
+    book.add(level, 3050);
+    expect(feed(book, [3050, 2985, 3030])).toEqual(['', 'down', 'up reclaim']);
+  });
+
+  it('after the first break, a break needs three closes beyond the level, or one far beyond', () => {
+    const book = new LevelBook({ ...strict, flipMs: 0 });
+    book.add(level, 3050);
+    expect(feed(book, [3050, 2985, 3015, 3015, 3015, 2940])).toEqual(['', 'down', '', '', 'up reclaim', 'down']);
+  });
+
+  it('tells a level the close crossed on its way beyond a broken one in the same close', () => {
+    const book = new LevelBook(strict);
+    book.add(level, 3050);
+    book.add({ ...level, id: 'ETH@2992', level: 2992 }, 3050);
+    feed(book, [3050]);
+    // $2,985 is beyond $3,000's buffer ($2,991) but inside $2,992's ($2,983): both in the one break.
+    const events = book.onClose('ETH', { ts: T0 + M15, end: T0 + 2 * M15, open: 2990, high: 2992, low: 2983, close: 2985 });
+    expect(events.map((e) => [e.level.id, e.direction])).toEqual([['ETH@3000', 'down'], ['ETH@2992', 'down']]);
+  });
+
+  it('a zone set with price inside it tells the first close that leaves it', () => {
+    const book = new LevelBook(strict);
+    book.add({ ...level, id: 'ETH@2990-3010', level: [2990, 3010] }, 3000);
+    expect(feed(book, [3000, 2980])).toEqual(['', 'down']);
   });
 });

@@ -8,14 +8,14 @@ import type { CommandContext } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
-import type { Services } from '../../src/service.js';
+import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { BUNDLED } from '../helpers.js';
 
 let services: Services;
 beforeAll(async () => {
   const run = await runFile(BUNDLED, loadConfig());
-  services = { config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => run.market.clock };
+  services = createServices({ config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => run.market.clock });
 });
 
 const ctx = (): CommandContext => ({ chat: { key: 'terminal:local', platform: 'terminal', kind: 'terminal' }, user: { id: 'u1' }, isAdmin: false, now: services.now(), services });

@@ -9,7 +9,7 @@ import { createTelegramAdapter, scaleLimits } from '../../src/adapters/telegram/
 import { renderSingle } from '../../src/adapters/telegram/render.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { alertReply } from '../../src/replies/alerts.js';
-import type { Services } from '../../src/service.js';
+import { createServices, type Services } from '../../src/service.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { parseTelegramHtml } from '../fakes/telegram/html.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
@@ -29,7 +29,7 @@ describe('a restart in the middle of a fan-out', () => {
     const chats = Array.from({ length: 40 }, (_, i) => (i % 2 ? -(700_000 + i) : 700_000 + i));
 
     const life = async (store: ReturnType<typeof openSqliteStore>) => {
-      const services: Services = { config: loadConfig(), market: run.market, store, now: () => run.lastTs };
+      const services: Services = createServices({ config: loadConfig(), market: run.market, store, now: () => run.lastTs });
       const adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, services, limits: scaleLimits(SCALE) });
       await adapter.start();
       const outbox = new Outbox({ store, adapters: { telegram: adapter } });

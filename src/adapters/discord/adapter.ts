@@ -15,7 +15,8 @@ import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { channelOf, guildOf } from './context.js';
-import { DiscordApiError, deliveryFailure, translateError } from './errors.js';
+import { ChatApiError, deliveryFailure } from '../errors.js';
+import { discordError, translateError } from './errors.js';
 import { interactionHandler } from './interactions.js';
 import { Pacer } from './pacer.js';
 import { renderImage, toDiscordMessage } from './render.js';
@@ -104,16 +105,14 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     const edit = parseRef(editRef);
     const channelId = edit?.channelId ?? channelOf(to.target);
     if (!channelId) {
-      throw new DiscordApiError(`Discord: ${to.chat} has no alerts channel (target ${to.target ?? 'none'}); an admin can set one with /alerts channel`, 'channel_gone', {
-        doing: 'delivering',
-      });
+      throw discordError(`Discord: ${to.chat} has no alerts channel (target ${to.target ?? 'none'}); an admin can set one with /alerts channel`, 'chat_gone', { doing: 'delivering' });
     }
     const msg = toDiscordMessage({ ...reply, ephemeral: false }, await renderImage(reply.image));
     if (edit) {
       try {
         return await sender.edit(edit, msg);
       } catch (err) {
-        if (!(err instanceof DiscordApiError && err.kind === 'edit_target_gone')) throw err;
+        if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
         log.info({ chat: to.chat, channel: edit.channelId }, 'discord: the alert to update was deleted; posting a new one');
       }
     }
@@ -125,7 +124,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     client,
 
     async start() {
-      if (state !== 'idle') throw new DiscordApiError(`Discord: start() called when ${state}`, 'stopped', { doing: 'starting' });
+      if (state !== 'idle') throw discordError(`Discord: start() called when ${state}`, 'stopped', { doing: 'starting' });
       state = 'starting';
       const timeoutMs = opts.readyTimeoutMs ?? 60_000;
       let timer: NodeJS.Timeout | undefined;

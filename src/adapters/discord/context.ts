@@ -1,12 +1,12 @@
 /**
  * From a Discord interaction to what every command takes: the chat (a server's settings key `discord:<guild>`,
- * or `discord:dm:<user>` in DMs), the caller, whether they administer the server (Manage Server), and the
- * option values as the strings a text platform would give (a channel option becomes `<#id>`).
+ * or `discord:dm:<user>` in DMs), the caller, and the option values as the strings a text platform would give
+ * (a channel option becomes `<#id>`). Whether the caller is an admin is permissions.ts's answer.
  */
 import { ApplicationCommandOptionType, type CommandInteractionOption, type Interaction } from 'discord.js';
-import type { Args, ChatInfo, CommandContext } from '../../../commands/types.js';
+import type { Caller } from '../../../commands/index.js';
+import type { Args, ChatInfo } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
-import { isServerAdmin } from './permissions.js';
 
 /** The settings key of the chat an interaction comes from. */
 export function chatKey(guildId: string | null, userId: string): string {
@@ -41,8 +41,8 @@ export function toArgs(options: readonly CommandInteractionOption[]): Args {
   return { values };
 }
 
-/** The command context for an interaction. */
-export function toContext(interaction: Interaction, services: Services): CommandContext {
+/** Who asks where, for an interaction. */
+export function toCaller(interaction: Interaction, services: Services): Caller {
   const guildId = interaction.guildId;
   const chat: ChatInfo = {
     key: chatKey(guildId, interaction.user.id),
@@ -56,7 +56,6 @@ export function toContext(interaction: Interaction, services: Services): Command
   return {
     chat,
     user: { id: interaction.user.id, name },
-    isAdmin: isServerAdmin(guildId !== null, interaction.memberPermissions),
     now: services.now(),
     services,
   };

@@ -12,14 +12,14 @@ import {
   type Client,
   type Interaction,
 } from 'discord.js';
-import { dispatch, dispatchLine, findCommand } from '../../../commands/index.js';
+import { adminParts, dispatch, dispatchLine, findCommand, internalErrorReply, needsAdmin } from '../../../commands/index.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from '../../../commands/types.js';
 import { errorReply, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import { toArgs, toContext } from './context.js';
+import { toArgs, toCaller } from './context.js';
 import { INTERACTION_EXPIRED, translateError } from './errors.js';
-import { hasAdminParts, missingAlertPermissions } from './permissions.js';
+import { isServerAdmin, missingAlertPermissions } from './permissions.js';
 import { renderImage, toDiscordMessage, type DiscordMessage } from './render.js';
 
 const log = logger('discord');
@@ -128,26 +128,30 @@ async function checkChannels(client: Client, interaction: ChatInputCommandIntera
 
 /** Commands with parts that change a server's settings (/level, /alerts) answer only in a server, whatever was registered. */
 function serverOnly(cmd: CommandDef, inGuild: boolean): Reply | undefined {
-  if (inGuild || !hasAdminParts(cmd)) return undefined;
+  if (inGuild || adminParts(cmd) === 'none') return undefined;
   return errorReply(`/${cmd.name} works in a server, for that server's channels.`, 'Run it in your server; here you can use /liqs, /levels and /oi.');
 }
 
 async function onCommand(client: Client, services: Services, interaction: ChatInputCommandInteraction): Promise<void> {
   const cmd = findCommand(interaction.commandName);
   const args = toArgs(interaction.options.data);
-  const ctx = toContext(interaction, services);
-  const adminPart = cmd ? cmd.admin === true || cmd.subcommands?.find((s) => s.name === args.sub)?.admin === true : false;
-  log.debug({ command: interaction.commandName, sub: args.sub, chat: ctx.chat.key }, 'discord: command');
+  const caller = toCaller(interaction, services);
+  log.debug({ command: interaction.commandName, sub: args.sub, chat: caller.chat.key }, 'discord: command');
   const check = async (c: CommandDef, a: Args, full: CommandContext) => serverOnly(c, interaction.inGuild()) ?? (await checkChannels(client, interaction, c, a, full));
-  await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, ctx, { isAdmin: ctx.isAdmin, check }), adminPart);
+  // A settings change is answered privately: defer it privately too.
+  const likelyEphemeral = cmd !== undefined && needsAdmin(cmd, args);
+  await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, caller, { isAdmin: () => isAdminHere(interaction), check }), likelyEphemeral);
 }
+
+/** The platform's one answer to the dispatcher: does the caller administer this server (yes in DMs). */
+const isAdminHere = (interaction: Interaction): boolean => isServerAdmin(interaction.inGuild(), interaction.memberPermissions);
 
 /** A button's custom_id is the command line it runs (`liqs ETH 4h`); its answer replaces the message. */
 async function onButton(services: Services, interaction: ButtonInteraction): Promise<void> {
-  const ctx = toContext(interaction, services);
-  log.debug({ line: interaction.customId, chat: ctx.chat.key }, 'discord: button');
+  const caller = toCaller(interaction, services);
+  log.debug({ line: interaction.customId, chat: caller.chat.key }, 'discord: button');
   const check = async (c: CommandDef) => serverOnly(c, interaction.inGuild());
-  await respond(interaction, 'update', () => dispatchLine(interaction.customId, ctx, { isAdmin: ctx.isAdmin, check }), false);
+  await respond(interaction, 'update', () => dispatchLine(interaction.customId, caller, { isAdmin: () => isAdminHere(interaction), check }), false);
 }
 
 /** Choices for the option being typed: known assets for asset options, fixed choices otherwise. */
@@ -185,7 +189,7 @@ export function interactionHandler(client: Client, services: Services): (interac
       }
       log.error({ err: e, id: interaction.id, type: interaction.type }, 'discord: failed to answer an interaction');
       if (interaction.isRepliable() && !interaction.replied) {
-        const msg = toDiscordMessage(errorReply('Something went wrong answering that. It has been logged; please try again in a moment.'));
+        const msg = toDiscordMessage(internalErrorReply());
         const body = { ...payload(msg), ...ephemeralFlag };
         await (interaction.deferred ? interaction.followUp(body) : interaction.reply(body)).catch(() => undefined);
       }

@@ -1,10 +1,12 @@
 /**
- * Who may change a server's settings (Manage Server), what the bot needs in an alerts channel, and the invite's
- * permission integer. Discord has no per-subcommand permissions, so commands that mix public and admin
- * subcommands (`/level list` vs `/level add`) are visible to everyone and checked here at run time; only
- * commands whose every part changes settings are registered with `default_member_permissions`.
+ * Who is an admin of a server (Manage Server), what the bot needs in an alerts channel, and the invite's
+ * permission integer. Which commands need an admin is the command layer's (commands/index.ts `adminParts`):
+ * Discord has no per-subcommand permissions, so commands that mix public and admin subcommands (`/level list`
+ * vs `/level add`) are visible to everyone and checked by the dispatcher; only commands whose every part
+ * changes settings are registered with `default_member_permissions`.
  */
 import { DiscordAPIError, PermissionFlagsBits, type Client, type GuildBasedChannel, type PermissionsBitField } from 'discord.js';
+import { adminParts } from '../../../commands/index.js';
 import type { CommandDef } from '../../../commands/types.js';
 import { logger } from '../../log.js';
 
@@ -30,20 +32,9 @@ export function inviteUrl(applicationId: string): string {
   return `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(applicationId)}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
 }
 
-/** Whether every part of a command changes settings (then Discord itself hides it from non-admins). */
-export function isAdminOnly(cmd: CommandDef): boolean {
-  if (cmd.admin) return true;
-  return (cmd.subcommands?.length ?? 0) > 0 && cmd.subcommands!.every((s) => s.admin);
-}
-
-/** Whether any part of a command changes settings (such commands make sense only in a server). */
-export function hasAdminParts(cmd: CommandDef): boolean {
-  return cmd.admin === true || (cmd.subcommands ?? []).some((s) => s.admin);
-}
-
-/** `default_member_permissions` for a command: Manage Server for all-admin commands, open otherwise. */
+/** `default_member_permissions` for a command: Manage Server for all-admin commands (Discord hides them from members), open otherwise. */
 export function defaultMemberPermissions(cmd: CommandDef): string | null {
-  return isAdminOnly(cmd) ? ADMIN_PERMISSION.toString() : null;
+  return adminParts(cmd) === 'all' ? ADMIN_PERMISSION.toString() : null;
 }
 
 /** In a server: Manage Server (Discord computes it, including Administrator and ownership). In DMs: yes. */

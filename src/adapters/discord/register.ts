@@ -21,8 +21,9 @@ import {
 import { ALL_COMMANDS } from '../../../commands/index.js';
 import type { CommandDef, OptionSpec } from '../../../commands/types.js';
 import { logger } from '../../log.js';
-import { DiscordApiError, translateError } from './errors.js';
-import { defaultMemberPermissions, hasAdminParts } from './permissions.js';
+import { discordError, translateError } from './errors.js';
+import { adminParts } from '../../../commands/index.js';
+import { defaultMemberPermissions } from './permissions.js';
 
 const log = logger('discord');
 
@@ -74,7 +75,8 @@ export function slashCommand(cmd: CommandDef): RESTPostAPIChatInputApplicationCo
     options,
     default_member_permissions: defaultMemberPermissions(cmd),
     // Settings belong to a server: commands that change them are not offered in DMs.
-    contexts: hasAdminParts(cmd) ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM],
+    // Commands that change a server's settings make sense only in a server.
+    contexts: adminParts(cmd) !== 'none' ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM],
     integration_types: [ApplicationIntegrationType.GuildInstall],
   };
 }
@@ -120,7 +122,7 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
   } catch (err) {
     const e = translateError(err, opts.guildId ? `registering commands to server ${opts.guildId}` : 'registering commands');
     if (opts.guildId && e.details.code === 50001) {
-      throw new DiscordApiError(`${e.message}. Invite the bot to that server first (docs/discord.md has the invite URL), or unset DISCORD_GUILD_ID.`, 'unauthorized', e.details, { cause: err });
+      throw discordError(`${e.message}. Invite the bot to that server first (docs/discord.md has the invite URL), or unset DISCORD_GUILD_ID.`, 'unauthorized', e.details, err);
     }
     throw e;
   } finally {

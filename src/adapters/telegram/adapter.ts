@@ -15,12 +15,13 @@ import { once } from 'node:events';
 import { Telegraf } from 'telegraf';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
-import type { Clock } from '../../alerts/pacing.js';
 import type { Services } from '../../service.js';
+import type { Clock } from '../../alerts/pacing.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { chatIdOf, threadIdOf } from './context.js';
-import { deliveryFailure, TelegramApiError, translateError } from './errors.js';
-import { followMigration, Interactions } from './interactions.js';
+import { ChatApiError, deliveryFailure } from '../errors.js';
+import { translateError } from './errors.js';
+import { followMigration, interactionHandlers } from './interactions.js';
 import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
 import { registerCommands } from './register.js';
@@ -71,162 +72,158 @@ export function checkWebhook(webhook: { secret?: string; url: string }): void {
 const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
 
 export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAdapter {
-  return new TelegramBot(opts);
-}
-
-class TelegramBot implements TelegramAdapter {
-  readonly platform = 'telegram' as const;
-  username?: string;
-  private readonly bot: Telegraf;
-  private readonly sender: TelegramSender;
-  private readonly interactions: Interactions;
-  private readonly services: Services;
+  const services = opts.services;
+  // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
+  const bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
+  const sender = new TelegramSender(bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock));
+  const stopping = new AbortController();
+  const admins = new ChatAdmins({
+    lookup: (chatId) => sender.call('getChatAdministrators', (tg) => tg.getChatAdministrators(chatId)).then((list) => list.map((m) => m.user.id)),
+    ...(opts.adminTtlMs !== undefined ? { ttlMs: opts.adminTtlMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const interactions = interactionHandlers({ sender, admins, services, me: () => bot.botInfo, stopping: stopping.signal });
   /**
    * Work started by updates, chained per member of a chat so each member's commands are answered in the order
    * they came, while other members' commands never wait behind them (the pacer takes members in turn).
    */
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly inflight = new Set<Promise<void>>();
-  private readonly stopping = new AbortController();
-  private polling?: Promise<void>;
-  private server?: http.Server;
-  private state: 'new' | 'running' | 'stopped' = 'new';
+  const chains = new Map<string, Promise<void>>();
+  const inflight = new Set<Promise<void>>();
+  let polling: Promise<void> | undefined;
+  let server: http.Server | undefined;
+  let state: 'new' | 'running' | 'stopped' = 'new';
+  let username: string | undefined;
 
-  constructor(private readonly opts: TelegramAdapterOptions) {
-    this.services = opts.services;
-    // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
-    this.bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
-    this.sender = new TelegramSender(this.bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock));
-    const admins = new ChatAdmins({
-      lookup: (chatId) => this.sender.call('getChatAdministrators', (tg) => tg.getChatAdministrators(chatId)).then((list) => list.map((m) => m.user.id)),
-      ...(opts.adminTtlMs !== undefined ? { ttlMs: opts.adminTtlMs } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
+  /** Run an update's work in the background (the update loop moves on), after the same member's earlier work in the chat. */
+  function track(key: string, work: () => Promise<void>): void {
+    if (state === 'stopped') return;
+    const prev = chains.get(key) ?? Promise.resolve();
+    const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
+    chains.set(key, p);
+    inflight.add(p);
+    void p.finally(() => {
+      inflight.delete(p);
+      if (chains.get(key) === p) chains.delete(key);
     });
-    this.interactions = new Interactions({ sender: this.sender, admins, services: this.services, me: () => this.bot.botInfo, stopping: this.stopping.signal });
-    const who = (m: { chat: { id: number }; from?: { id: number }; sender_chat?: { id: number } }) => `${m.chat.id}:${m.sender_chat?.id ?? m.from?.id ?? ''}`;
-    this.bot.on('message', (ctx) => this.track(who(ctx.message), () => this.interactions.onMessage(ctx.message)));
-    this.bot.on('channel_post', (ctx) => this.track(who(ctx.channelPost), () => this.interactions.onMessage(ctx.channelPost)));
-    this.bot.on('callback_query', (ctx) => {
-      const q = ctx.callbackQuery;
-      this.track(`${q.message?.chat.id ?? 0}:${q.from.id}`, () => this.interactions.onButton(q));
-    });
-    this.bot.catch((err) => log.error({ err }, 'update handling failed'));
   }
 
-  async start(): Promise<void> {
-    if (this.state !== 'new') throw new Error('The Telegram adapter starts once; create a new one to start again.');
-    if (this.opts.webhook) checkWebhook(this.opts.webhook);
-    this.state = 'running';
-    let me;
-    try {
-      me = await this.sender.call('getMe', (tg) => tg.getMe());
-    } catch (err) {
-      const e = translateError(err, 'getMe');
-      const hint = e.details.code === 401 || e.details.code === 404 ? 'check TELEGRAM_BOT_TOKEN (BotFather /token)' : 'check the network or TELEGRAM_API_ROOT';
-      throw new Error(`Telegram: could not reach the bot (${e.message}); ${hint}`, { cause: e });
-    }
-    this.bot.botInfo = me;
-    this.username = me.username;
-    await registerCommands(this.sender);
-    if (this.opts.webhook) await this.listen(this.opts.webhook);
-    else {
-      // launch() resolves only when polling stops: keep it to await in stop(), never here.
-      this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
-        const e = translateError(err, 'getUpdates');
-        const hint = e.details.code === 409 ? 'another process polls with this token, or a webhook is set: run one liqbot per bot' : 'restart liqbot';
-        log.error({ err: e }, `Telegram stopped receiving updates; ${hint}`);
-      });
-    }
-    log.info({ bot: me.username, mode: this.opts.webhook ? 'webhook' : 'polling' }, 'Telegram bot started');
-  }
+  const who = (m: { chat: { id: number }; from?: { id: number }; sender_chat?: { id: number } }) => `${m.chat.id}:${m.sender_chat?.id ?? m.from?.id ?? ''}`;
+  bot.on('message', (ctx) => track(who(ctx.message), () => interactions.onMessage(ctx.message)));
+  bot.on('channel_post', (ctx) => track(who(ctx.channelPost), () => interactions.onMessage(ctx.channelPost)));
+  bot.on('callback_query', (ctx) => {
+    const q = ctx.callbackQuery;
+    track(`${q.message?.chat.id ?? 0}:${q.from.id}`, () => interactions.onButton(q));
+  });
+  bot.catch((err) => log.error({ err }, 'update handling failed'));
 
-  async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    const wasRunning = this.state === 'running';
-    this.state = 'stopped';
-    this.stopping.abort();
-    if (wasRunning && this.polling) await this.stopPolling(this.polling);
-    if (this.server) {
-      const server = this.server;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-    // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
-    await this.sender.pacer.stop();
-    await Promise.allSettled([...this.inflight]);
-  }
-
-  pacing(): { onWire: number; waiting: number } {
-    return { onWire: this.sender.pacer.inflight, waiting: this.sender.pacer.queued() };
-  }
-
-  async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
-    const chatId = chatIdOf(to.chat);
-    if (chatId === undefined) return { ok: false, permanent: true, error: `${to.chat} is not a Telegram chat key (telegram:<chat id>)` };
-    const dest: Destination = { chatId };
-    const thread = threadIdOf(to.target);
-    if (thread !== undefined) dest.threadId = thread;
-    try {
-      const ref = editRef !== undefined ? parseRef(editRef, chatId) : undefined;
-      if (ref) {
-        try {
-          return { ok: true, messageRef: formatRef(await this.sender.edit(ref, reply, 'alert')) };
-        } catch (err) {
-          if (!(err instanceof TelegramApiError && err.kind === 'edit_target_gone')) throw err;
-          log.info({ chat: to.chat }, 'the message to update is gone; posting a new one');
-        }
-      } else if (editRef !== undefined) log.warn({ chat: to.chat, editRef }, 'not a message of this chat; posting a new one');
-      return { ok: true, messageRef: formatRef(await this.sender.send(dest, reply, 'alert')) };
-    } catch (err) {
-      const e = translateError(err, 'deliver');
-      if (e.details.migrateToChatId !== undefined) followMigration(this.services, chatId, e.details.migrateToChatId);
-      return deliveryFailure(e);
-    }
-  }
-
-  private async listen(webhook: NonNullable<TelegramAdapterOptions['webhook']>): Promise<void> {
+  async function listen(webhook: NonNullable<TelegramAdapterOptions['webhook']>): Promise<void> {
     const path = new URL(webhook.url).pathname || '/';
     // telegraf answers 403 to any request whose X-Telegram-Bot-Api-Secret-Token is not this secret.
-    const callback = this.bot.webhookCallback(path, { secretToken: webhook.secret });
-    const server = http.createServer((req, res) => void callback(req, res));
-    this.server = server;
+    const callback = bot.webhookCallback(path, { secretToken: webhook.secret });
+    const listening = http.createServer((req, res) => void callback(req, res));
+    server = listening;
     const host = webhook.host ?? DEFAULT_WEBHOOK_HOST;
-    server.listen(webhook.port, host);
+    listening.listen(webhook.port, host);
     try {
-      await once(server, 'listening');
+      await once(listening, 'listening');
     } catch (err) {
       throw new Error(`Telegram webhook: cannot listen on ${host}:${webhook.port} (${(err as Error).message}); check TELEGRAM_WEBHOOK_HOST and TELEGRAM_WEBHOOK_PORT`, { cause: err });
     }
-    await this.sender.call('setWebhook', (tg) => tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: webhook.secret }));
+    await sender.call('setWebhook', (tg) => tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: webhook.secret }));
   }
 
   /** bot.stop() throws until launch() has started polling (it calls deleteWebhook first): try until it takes. */
-  private async stopPolling(polling: Promise<void>): Promise<void> {
+  async function stopPolling(running: Promise<void>): Promise<void> {
     let settled = false;
-    void polling.finally(() => (settled = true));
+    void running.finally(() => (settled = true));
     while (!settled) {
       try {
-        this.bot.stop('liqbot stopping');
+        bot.stop('liqbot stopping');
         break;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     }
-    await polling;
+    await running;
   }
 
-  /** Run an update's work in the background (the update loop moves on), after the same member's earlier work in the chat. */
-  private track(key: string, work: () => Promise<void>): void {
-    if (this.state === 'stopped') return;
-    const prev = this.chains.get(key) ?? Promise.resolve();
-    const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
-    this.chains.set(key, p);
-    this.inflight.add(p);
-    void p.finally(() => {
-      this.inflight.delete(p);
-      if (this.chains.get(key) === p) this.chains.delete(key);
-    });
-  }
+  return {
+    platform: 'telegram',
+    get username() {
+      return username;
+    },
+
+    async start() {
+      if (state !== 'new') throw new Error('The Telegram adapter starts once; create a new one to start again.');
+      if (opts.webhook) checkWebhook(opts.webhook);
+      state = 'running';
+      let me;
+      try {
+        me = await sender.call('getMe', (tg) => tg.getMe());
+      } catch (err) {
+        const e = translateError(err, 'getMe');
+        const hint = e.details.code === 401 || e.details.code === 404 ? 'check TELEGRAM_BOT_TOKEN (BotFather /token)' : 'check the network or TELEGRAM_API_ROOT';
+        throw new Error(`Telegram: could not reach the bot (${e.message}); ${hint}`, { cause: e });
+      }
+      bot.botInfo = me;
+      username = me.username;
+      await registerCommands(sender);
+      if (opts.webhook) await listen(opts.webhook);
+      else {
+        // launch() resolves only when polling stops: keep it to await in stop(), never here.
+        polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
+          const e = translateError(err, 'getUpdates');
+          const hint = e.details.code === 409 ? 'another process polls with this token, or a webhook is set: run one liqbot per bot' : 'restart liqbot';
+          log.error({ err: e }, `Telegram stopped receiving updates; ${hint}`);
+        });
+      }
+      log.info({ bot: me.username, mode: opts.webhook ? 'webhook' : 'polling' }, 'Telegram bot started');
+    },
+
+    async stop() {
+      if (state === 'stopped') return;
+      const wasRunning = state === 'running';
+      state = 'stopped';
+      stopping.abort();
+      if (wasRunning && polling) await stopPolling(polling);
+      if (server) {
+        const closing = server;
+        closing.closeAllConnections();
+        await new Promise<void>((resolve) => closing.close(() => resolve()));
+      }
+      // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
+      await sender.pacer.stop();
+      await Promise.allSettled([...inflight]);
+    },
+
+    pacing() {
+      return { onWire: sender.pacer.inflight, waiting: sender.pacer.queued() };
+    },
+
+    async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
+      const chatId = chatIdOf(to.chat);
+      if (chatId === undefined) return { ok: false, permanent: true, error: `${to.chat} is not a Telegram chat key (telegram:<chat id>)` };
+      const dest: Destination = { chatId };
+      const thread = threadIdOf(to.target);
+      if (thread !== undefined) dest.threadId = thread;
+      try {
+        const ref = editRef !== undefined ? parseRef(editRef, chatId) : undefined;
+        if (ref) {
+          try {
+            return { ok: true, messageRef: formatRef(await sender.edit(ref, reply, 'alert')) };
+          } catch (err) {
+            if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
+            log.info({ chat: to.chat }, 'the message to update is gone; posting a new one');
+          }
+        } else if (editRef !== undefined) log.warn({ chat: to.chat, editRef }, 'not a message of this chat; posting a new one');
+        return { ok: true, messageRef: formatRef(await sender.send(dest, reply, 'alert')) };
+      } catch (err) {
+        const e = translateError(err, 'deliver');
+        if (e.details.migrateToChatId !== undefined) followMigration(services, chatId, e.details.migrateToChatId);
+        return deliveryFailure(e);
+      }
+    },
+  };
 }
 
 export { scaleLimits, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';

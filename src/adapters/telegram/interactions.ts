@@ -10,7 +10,8 @@ import { replyText, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { answerTo, askerOf, commandIn, pressedMessage, toCaller, topicOf, CHAT_PREFIX } from './context.js';
-import { TelegramApiError, translateError } from './errors.js';
+import { type ChatApiError } from '../errors.js';
+import { translateError } from './errors.js';
 import { DETAILS_PREFIX } from './render.js';
 import type { ChatAdmins } from './permissions.js';
 import type { Destination, MessageRef, TelegramSender } from './sender.js';
@@ -34,46 +35,45 @@ export interface InteractionDeps {
   stopping: AbortSignal;
 }
 
-export class Interactions {
-  constructor(private readonly deps: InteractionDeps) {}
-
+/** The handlers of what people do in Telegram (the adapter routes updates to them). */
+export function interactionHandlers(deps: InteractionDeps): { onMessage(msg: Message): Promise<void>; onButton(q: CallbackQuery): Promise<void> } {
   /** A message or channel post: run the command it starts with, if it is addressed to us. */
-  async onMessage(msg: Message): Promise<void> {
-    if ('migrate_to_chat_id' in msg) return followMigration(this.deps.services, msg.chat.id, msg.migrate_to_chat_id);
-    const verdict = commandIn(msg, this.deps.me()?.username);
+  async function onMessage(msg: Message): Promise<void> {
+    if ('migrate_to_chat_id' in msg) return followMigration(deps.services, msg.chat.id, msg.migrate_to_chat_id);
+    const verdict = commandIn(msg, deps.me()?.username);
     if (!verdict.run) return;
     const asker = askerOf(msg.chat, msg.from, msg.sender_chat);
-    const caller = toCaller(msg, msg.from, msg.sender_chat, this.deps.services);
-    const reply = await dispatchLine(verdict.line, caller, { isAdmin: () => this.deps.admins.isAdmin(asker) });
+    const caller = toCaller(msg, msg.from, msg.sender_chat, deps.services);
+    const reply = await dispatchLine(verdict.line, caller, { isAdmin: () => deps.admins.isAdmin(asker) });
     if (!reply) return; // over budget and already told: silence
-    await this.answer({ ...answerTo(msg), member: caller.user.id }, reply);
+    await answer({ ...answerTo(msg), member: caller.user.id }, reply);
   }
 
   /**
    * A pressed button: its callback_data is a command line; the answer replaces the message it sits under. A
    * compact caption's Details button (`details:<command line>`) instead answers the chart with the whole text.
    */
-  async onButton(q: CallbackQuery): Promise<void> {
+  async function onButton(q: CallbackQuery): Promise<void> {
     const data = 'data' in q ? q.data : undefined;
     const msg = pressedMessage(q);
     if (!msg || data === undefined) {
-      await this.answerButton(q.id, 'This message is too old to update. Send the command again.');
+      await answerButton(q.id, 'This message is too old to update. Send the command again.');
       return;
     }
     const asker = askerOf(msg.chat, q.from, undefined);
-    const caller = toCaller(msg, q.from, undefined, this.deps.services);
+    const caller = toCaller(msg, q.from, undefined, deps.services);
     const wantsDetails = data.startsWith(DETAILS_PREFIX);
-    const reply = await dispatchLine(wantsDetails ? data.slice(DETAILS_PREFIX.length) : data, caller, { isAdmin: () => this.deps.admins.isAdmin(asker) });
+    const reply = await dispatchLine(wantsDetails ? data.slice(DETAILS_PREFIX.length) : data, caller, { isAdmin: () => deps.admins.isAdmin(asker) });
     if (!reply) {
-      await this.answerButton(q.id);
+      await answerButton(q.id);
       return;
     }
     if (reply.tone === 'error') {
       // Telegram's "only you can see this": an alert to whoever pressed; the message stays as it is.
-      await this.answerButton(q.id, replyText(reply));
+      await answerButton(q.id, replyText(reply));
       return;
     }
-    await this.answerButton(q.id);
+    await answerButton(q.id);
     if (wantsDetails) {
       // The whole text under the chart whose compact caption asked for it; the chart stays as it is.
       const dest: Destination = { chatId: msg.chat.id, replyTo: msg.message_id, member: caller.user.id };
@@ -82,82 +82,77 @@ export class Interactions {
       const text: Reply = { ...reply };
       delete text.image;
       delete text.buttons;
-      return this.answer(dest, text);
+      return answer(dest, text);
     }
     try {
-      await this.retrying(() => this.deps.sender.edit(this.refOf(msg), reply, 'reply', caller.user.id));
+      await retrying(() => deps.sender.edit(refOf(msg), reply, 'reply', caller.user.id));
     } catch (err) {
       const e = translateError(err, 'editMessageText');
-      if (e.kind !== 'edit_target_gone') return this.failed(msg.chat.id, e);
+      if (e.kind !== 'edit_target_gone') return failed(msg.chat.id, e);
       const dest: Destination = { chatId: msg.chat.id, member: caller.user.id };
       const topic = topicOf(msg);
       if (topic !== undefined) dest.threadId = topic;
-      await this.answer(dest, reply);
+      await answer(dest, reply);
     }
   }
 
   /** What to edit for a button under `msg`: a photo's caption, or a text (and the chart it answers, if it does). */
-  private refOf(msg: Message): MessageRef {
+  function refOf(msg: Message): MessageRef {
     const ref: MessageRef = { chatId: msg.chat.id, messageId: msg.message_id };
     if ('photo' in msg) ref.photo = true;
     const above = 'reply_to_message' in msg ? msg.reply_to_message : undefined;
-    if (above && 'photo' in above && above.from?.id !== undefined && above.from.id === this.deps.me()?.id) ref.chartId = above.message_id;
+    if (above && 'photo' in above && above.from?.id !== undefined && above.from.id === deps.me()?.id) ref.chartId = above.message_id;
     return ref;
   }
 
-  private async answerButton(id: string, text?: string): Promise<void> {
+  async function answerButton(id: string, text?: string): Promise<void> {
     const shown = text && text.length > CALLBACK_TEXT_LIMIT ? `${text.slice(0, CALLBACK_TEXT_LIMIT - 1)}…` : text;
-    await this.deps.sender.call('answerCallbackQuery', (tg) => tg.answerCbQuery(id, shown, text ? { show_alert: true } : undefined)).catch((err: unknown) => {
+    await deps.sender.call('answerCallbackQuery', (tg) => tg.answerCbQuery(id, shown, text ? { show_alert: true } : undefined)).catch((err: unknown) => {
       // A button answered late (after ~15 s) is refused; the edit still happens.
       log.debug({ err }, 'answerCallbackQuery failed');
     });
   }
 
   /** Answer a command. Telegram has no ephemeral messages: errors are ordinary replies to the user's message. */
-  private async answer(to: Destination, reply: Reply): Promise<void> {
+  async function answer(to: Destination, reply: Reply): Promise<void> {
     try {
-      await this.retrying(() => this.deps.sender.send(to, reply, 'reply'));
+      await retrying(() => deps.sender.send(to, reply, 'reply'));
     } catch (err) {
-      this.failed(to.chatId, translateError(err, 'sendMessage'));
+      failed(to.chatId, translateError(err, 'sendMessage'));
     }
   }
 
-  private failed(chatId: number | string, e: TelegramApiError): void {
+  function failed(chatId: number | string, e: ChatApiError): void {
     if (e.kind === 'stopped') return;
     if (e.permanent) log.info({ chat: chatId, error: e.message }, 'cannot answer in this chat (bot removed, blocked or muted)');
     else log.warn({ err: e, chat: chatId }, 'could not answer a command');
   }
 
   /** Retry a command's answer on 429 (after retry_after) and on network trouble, a few times, never past stop. */
-  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+  async function retrying<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
         const e = translateError(err, 'send');
         const waitMs = e.kind === 'rate_limited' ? (e.retryAfterMs ?? 1000) : 500 * 2 ** attempt;
-        if (!e.transient || attempt >= REPLY_ATTEMPTS || waitMs > REPLY_MAX_WAIT_MS || this.deps.stopping.aborted) throw e;
-        await sleep(waitMs, this.deps.stopping);
+        if (!e.transient || attempt >= REPLY_ATTEMPTS || waitMs > REPLY_MAX_WAIT_MS || deps.stopping.aborted) throw e;
+        await sleep(waitMs, deps.stopping);
       }
     }
   }
+
+  return { onMessage, onButton };
 }
 
-/**
- * A group became a supergroup and got a new chat id: its alerts follow it. (Its own levels stay under the old
- * key; moving them belongs with the store and market, not here.)
- */
+/** A group became a supergroup and got a new chat id: its alerts and its own levels follow it (one state change). */
 export function followMigration(services: Services, from: number | string, to: number): void {
-  const oldKey = `${CHAT_PREFIX}${from}`;
-  const newKey = `${CHAT_PREFIX}${to}`;
+  const change = { kind: 'chat.move', from: `${CHAT_PREFIX}${from}`, to: `${CHAT_PREFIX}${to}`, at: services.now() } as const;
   try {
-    const sub = services.store.getSubscription(oldKey);
-    if (!sub || services.store.getSubscription(newKey)) return;
-    services.store.putSubscription({ ...sub, chat: newKey, updatedAt: services.now() });
-    services.store.deleteSubscription(oldKey);
-    log.info({ from: oldKey, to: newKey }, 'group upgraded to a supergroup: its alerts moved with it');
+    services.apply(change);
+    log.info({ from: change.from, to: change.to }, 'group upgraded to a supergroup: its alerts and levels moved with it');
   } catch (err) {
-    log.error({ err, from: oldKey, to: newKey }, 'could not move the alerts of an upgraded group');
+    log.error({ err, from: change.from, to: change.to }, 'could not move the alerts and levels of an upgraded group');
   }
 }
 

@@ -1,13 +1,10 @@
 /**
- * Who may change a chat's levels and alerts on Telegram: the user in their own private chat, whoever posts in a
- * channel (only its admins can), an anonymous admin posting as the group, and the administrators of a group
- * (or of a channel, for a button pressed under a post), which we ask Telegram for (`getChatAdministrators`,
- * one call serves every member) and remember briefly.
- * The dispatcher asks only for commands that change settings (commands/index.ts), so a `/liqs` costs no lookup.
+ * Who is an admin of a Telegram chat: the user in their own private chat, whoever posts in a channel (only its
+ * admins can), an anonymous admin posting as the group, and the administrators of a group (or of a channel, for
+ * a button pressed under a post), which we ask Telegram for (`getChatAdministrators`, one call serves every
+ * member) and remember briefly. Which commands need an admin, and what a failed lookup means, is the
+ * dispatcher's (commands/index.ts): it asks only for commands that change settings, so a `/liqs` costs no lookup.
  */
-import { logger } from '../../log.js';
-
-const log = logger('telegram');
 
 /** The one asking, as Telegram describes them. */
 export interface Asker {
@@ -41,19 +38,14 @@ export class ChatAdmins {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Never throws: when Telegram cannot be asked, the answer is no (and is not remembered). */
+  /** Rejects when Telegram cannot be asked (nothing is remembered then, so the next question asks again). */
   async isAdmin(a: Asker): Promise<boolean> {
     if (a.chatType === 'private') return true;
     // Posting as the chat itself: a channel post (only its admins can) or an anonymous group admin.
     // Posting as another chat (a linked channel's automatic forward) is not an admin of this one.
     if (a.senderChatId !== undefined) return a.senderChatId === a.chatId;
     if (a.userId === undefined) return a.chatType === 'channel';
-    try {
-      return (await this.admins(a.chatId)).has(a.userId);
-    } catch (err) {
-      log.warn({ err, chat: a.chatId }, 'could not ask Telegram for the chat admins; treating the caller as a member');
-      return false;
-    }
+    return (await this.admins(a.chatId)).has(a.userId);
   }
 
   private admins(chatId: number): Promise<Set<number>> {

@@ -7,7 +7,8 @@
 import { Input, type Telegram } from 'telegraf';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
-import { TelegramApiError, translateError } from './errors.js';
+import { ChatApiError } from '../errors.js';
+import { translateError } from './errors.js';
 import type { Pacer, SendPriority } from './pacer.js';
 import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
 
@@ -92,7 +93,7 @@ export class TelegramSender {
     }
   }
 
-  /** Post a reply: one message, or several when it is long; a chart as a photo. Throws TelegramApiError. */
+  /** Post a reply: one message, or several when it is long; a chart as a photo. Throws ChatApiError. */
   async send(to: Destination, reply: Reply, priority: SendPriority): Promise<MessageRef> {
     const { markup, dropped } = keyboard(reply.buttons);
     if (dropped.length) log.warn({ commands: dropped }, 'buttons left out: their command is longer than Telegram allows (64 bytes)');
@@ -139,14 +140,14 @@ export class TelegramSender {
       const text = renderSingle(reply);
       await this.message(chatId, priority, 'editMessageText', (tg) => tg.editMessageText(chatId, messageId, undefined, text, { ...HTML, ...NO_PREVIEW, ...markupOf(markup) }), member);
     } catch (err) {
-      if (!(err instanceof TelegramApiError && err.kind === 'not_modified')) throw err;
+      if (!(err instanceof ChatApiError && err.kind === 'not_modified')) throw err;
     }
     if (png && reply.image && ref.chartId !== undefined) {
       const chartId = ref.chartId;
       const media = { type: 'photo' as const, media: Input.fromBuffer(png, reply.image.filename), caption: chartCaption(reply), ...HTML };
       await this.message(chatId, 'continuation', 'editMessageMedia', (tg) => tg.editMessageMedia(chatId, chartId, undefined, media)).catch((err: unknown) => {
         // The text is what matters; a chart that cannot be swapped stays as it was.
-        if (!(err instanceof TelegramApiError && err.kind === 'not_modified')) log.warn({ err, chat: chatId }, 'could not replace the chart above an edited reply');
+        if (!(err instanceof ChatApiError && err.kind === 'not_modified')) log.warn({ err, chat: chatId }, 'could not replace the chart above an edited reply');
       });
     }
     return ref;
@@ -165,7 +166,7 @@ export class TelegramSender {
         last = m.message_id;
       } catch (err) {
         // Telegram refusing our HTML would be a bug in render.ts; say so once and send the words without markup.
-        if (!(err instanceof TelegramApiError && err.kind === 'bad_markup' && format === HTML && i === 0)) throw err;
+        if (!(err instanceof ChatApiError && err.kind === 'bad_markup' && format === HTML && i === 0)) throw err;
         log.error({ err, chat: to.chatId }, 'Telegram refused the reply HTML; sending it as plain text');
         parts = renderMessages(reply, undefined, true);
         format = {};

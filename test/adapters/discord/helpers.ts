@@ -5,7 +5,7 @@
 import { loadConfig } from '../../../config/load.js';
 import { createDiscordAdapter, type DiscordAdapter, type DiscordAdapterOptions } from '../../../src/adapters/discord/adapter.js';
 import { runFile, type OfflineRun } from '../../../src/offline.js';
-import type { Services } from '../../../src/service.js';
+import { createServices, type Services } from '../../../src/service.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { FAKE_TOKEN, type FakeDiscord } from '../../fakes/discord/server.js';
 
@@ -15,7 +15,7 @@ export const FIXTURE = 'fixtures/eth-2026-01-31.synthetic.jsonl';
 export async function dayRun(): Promise<{ services: Services; run: OfflineRun }> {
   const config = loadConfig();
   const run = await runFile(FIXTURE, config);
-  return { services: { config, market: run.market, store: createMemoryStore(), now: () => run.lastTs }, run };
+  return { services: createServices({ config, market: run.market, store: createMemoryStore(), now: () => run.lastTs }), run };
 }
 
 export async function dayServices(): Promise<Services> {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_COMMANDS } from '../../../commands/index.js';
 import type { CommandDef } from '../../../commands/types.js';
-import { DiscordApiError } from '../../../src/adapters/discord/errors.js';
+import { ChatApiError } from '../../../src/adapters/errors.js';
 import { INVITE_PERMISSIONS, inviteUrl } from '../../../src/adapters/discord/permissions.js';
 import { registerCommands, slashCommand, slashCommandData } from '../../../src/adapters/discord/register.js';
 import { errorReply } from '../../../src/replies/reply.js';
@@ -122,7 +122,7 @@ describe('registerCommands', () => {
       const badToken = registerCommands({ token: 'not-the-token', applicationId: fake.applicationId, apiBase: fake.apiBase });
       await expect(badToken).rejects.toThrow(/DISCORD_TOKEN/);
       const notIn = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: '1474453241771589642', apiBase: fake.apiBase }).catch((e: unknown) => e);
-      expect(notIn).toBeInstanceOf(DiscordApiError);
+      expect(notIn).toBeInstanceOf(ChatApiError);
       expect((notIn as Error).message).toMatch(/Invite the bot to that server first/);
       expect((notIn as Error).cause).toBeDefined();
     } finally {

@@ -109,11 +109,17 @@ describe('failures', () => {
     expect(await h.adapter.deliver({ chat: 'discord:123' }, short('x'))).toMatchObject({ ok: false, permanent: true });
   });
 
-  it('moves the alerts of a group upgraded to a supergroup to its new id', async () => {
+  it('moves the alerts and the levels of a group upgraded to a supergroup to its new id', async () => {
     h.store.putSubscription({ chat: 'telegram:-340', enabled: true, assets: ['ETH'], families: ['cascade'], minUsd: 0, updatedAt: 0 });
+    h.services.apply({ kind: 'level.put', level: { id: 'telegram:-340:ETH@2500', asset: 'ETH', level: 2500, label: 'ours', chat: 'telegram:-340', source: 'chat', createdAt: 0 } });
     h.fake.fail({ chatId: -340, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: -1_000_000_000_340 } });
     expect(await h.adapter.deliver({ chat: 'telegram:-340' }, short('x'))).toMatchObject({ ok: false, permanent: true });
     expect(h.store.getSubscription('telegram:-1000000000340')).toMatchObject({ enabled: true, assets: ['ETH'] });
+    expect(h.store.getSubscription('telegram:-340')).toBeUndefined();
+    const moved = { id: 'telegram:-1000000000340:ETH@2500', chat: 'telegram:-1000000000340', label: 'ours' };
+    expect(h.store.listLevels().filter((l) => l.asset === 'ETH' && l.level === 2500)).toEqual([expect.objectContaining(moved)]);
+    expect(h.services.market.levels.get('telegram:-340:ETH@2500')).toBeUndefined();
+    expect(h.services.market.levels.get(moved.id)).toMatchObject(moved);
   });
 });
 

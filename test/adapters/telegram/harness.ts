@@ -7,7 +7,7 @@ import { loadConfig } from '../../../config/load.js';
 import { createTelegramAdapter, scaleLimits, type TelegramAdapter, type TelegramAdapterOptions } from '../../../src/adapters/telegram/adapter.js';
 import type { TelegramLimits } from '../../../src/adapters/telegram/pacer.js';
 import { runFile, type OfflineRun } from '../../../src/offline.js';
-import type { Services } from '../../../src/service.js';
+import { createServices, type Services } from '../../../src/service.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import type { Store } from '../../../src/store/store.js';
 import { FakeTelegram, fakeLimits } from '../../fakes/telegram/server.js';
@@ -41,7 +41,7 @@ export interface HarnessOptions {
   webhook?: TelegramAdapterOptions['webhook'];
   /** Start the adapter (default true). */
   start?: boolean;
-  services?: Partial<Services>;
+  services?: Partial<Omit<Services, 'apply'>>;
   /**
    * Run the pacer, the fake's limits and the bot's clock on this manual clock (at Telegram's real limits unless
    * `limits` says otherwise): time then moves only when the test moves it.
@@ -59,7 +59,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const roomy = { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
   const manual = o.clock;
   const now = manual ? () => run.lastTs + manual.now() : () => run.lastTs;
-  const services: Services = { config: roomy, market: run.market, store, now, ...o.services };
+  const services: Services = createServices({ config: roomy, market: run.market, store, now, ...o.services });
   const scale = o.scale ?? (manual ? 1 : SCALE);
   const fake = await FakeTelegram.start({ limits: fakeLimits(scale), ...(manual ? { clock: () => manual.now() } : {}), ...(o.latencyMs ? { latencyMs: o.latencyMs } : {}) });
   const clock = { ms: 1_000_000 };

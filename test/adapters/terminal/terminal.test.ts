@@ -9,6 +9,7 @@ import type { FeedStatus } from '../../../src/feeds/contract.js';
 import { escapeTerminal, renderTerminal } from '../../../src/adapters/terminal/render.js';
 import { runFile } from '../../../src/offline.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
+import { createServices } from '../../../src/service.js';
 import { Market } from '../../../src/core/market.js';
 import { BUNDLED, DAY0 } from '../../helpers.js';
 
@@ -38,7 +39,7 @@ describe('terminal adapter', () => {
     const input = new PassThrough(), output = new PassThrough();
     let text = '';
     output.on('data', (d) => (text += d));
-    const services = { config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => run.lastTs };
+    const services = createServices({ config: loadConfig(), market: run.market, store: createMemoryStore(), now: () => run.lastTs });
     const adapter = createTerminalAdapter({ services, input, output, color: false });
     await adapter.start();
     input.write('liqs eth 4h\n');
@@ -60,7 +61,7 @@ async function prompt(onQuit?: (how: string) => void) {
   output.on('data', (d) => (text += d));
   const market = new Market(config);
   market.advance(DAY0);
-  const services = { config, market, store: createMemoryStore(), now: () => DAY0 };
+  const services = createServices({ config, market, store: createMemoryStore(), now: () => DAY0 });
   const adapter = createTerminalAdapter({ services, input, output, color: false, ...(onQuit ? { onQuit } : {}) });
   await adapter.start();
   const until = async (check: () => boolean) => {

@@ -8,13 +8,13 @@ import { loadConfig } from '../../../config/load.js';
 import { createDiscordAdapter } from '../../../src/adapters/discord/adapter.js';
 import type { DeliveryTarget } from '../../../src/adapters/contract.js';
 import type { Reply } from '../../../src/replies/reply.js';
-import type { Services } from '../../../src/service.js';
+import { createServices, type Services } from '../../../src/service.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 
 const [apiBase, targetsJson] = process.argv.slice(2);
 const targets = JSON.parse(targetsJson ?? '[]') as DeliveryTarget[];
 // Delivery needs no market; interactions are not exercised in this process.
-const services = { config: loadConfig(), market: undefined as never, store: createMemoryStore(), now: () => Date.now() } satisfies Services;
+const services: Services = createServices({ config: loadConfig(), market: undefined as never, store: createMemoryStore(), now: () => Date.now() });
 // The ShardingManager passes the token as DISCORD_TOKEN, as it would to `liqbot start --shard`.
 const adapter = createDiscordAdapter({ token: process.env.DISCORD_TOKEN ?? '', apiBase: apiBase!, services });
 const alert: Reply = { title: ['ETH long cascade'], blocks: [[['$120M of longs liquidated in 9 minutes']]], tone: 'long' };

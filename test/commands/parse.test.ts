@@ -1,7 +1,7 @@
 /** What people type: prices, zones, assets, windows and labels; every parser answers, none throws. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../src/core/parse.js';
+import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../commands/parse.js';
 import { price } from '../../src/replies/format.js';
 
 describe('parsePrice', () => {
@@ -78,7 +78,19 @@ describe('assets and windows', () => {
     if (!r.ok) expect(r.message).toBe('Unknown asset "etj". Did you mean ETH?');
     expect(closeMatches('do', known)).toEqual(['DOGE']);
   });
+  it('any base asset a venue lists is an asset, Unicode included (Binance lists 币安人生USDT)', () => {
+    const listed = [...known, '币安人生', '1000PEPE', 'ÄPFEL'];
+    expect(parseAsset('币安人生', listed)).toEqual({ ok: true, value: '币安人生' });
+    expect(parseAsset('äpfel', listed)).toEqual({ ok: true, value: 'ÄPFEL' });
+    expect(parseAsset('1000pepe', listed)).toEqual({ ok: true, value: '1000PEPE' });
+    // Not listed: a clear answer, not a match.
+    const r = parseAsset('币安', listed);
+    expect(r).toMatchObject({ ok: false, error: 'unknown_asset' });
+  });
   it('hostile input is quoted clean and cut short in the answer', () => {
+    const bidi = parseAsset('ETH\u202e\u0000', known);
+    expect(bidi.ok).toBe(false);
+    if (!bidi.ok) expect(bidi.message).toBe('Unknown asset "ETH". Tracked: BTC, ETH, SOL, XRP, DOGE.');
     const r = parseAsset(`<b>${'x'.repeat(500)}\u0007</b>`, known);
     expect(r.ok).toBe(false);
     if (!r.ok) {

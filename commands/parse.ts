@@ -1,8 +1,11 @@
 /**
  * Parsers for what people type: assets (`eth`), windows (`4h`), prices (`2350`, `2,350`, `2.35k`, `$2350`),
  * levels and zones (`2750-2800`, `2750–2800`) and labels. Each returns a value or a named error with a
- * sentence that tells the user how to fix it; none throws.
+ * sentence that tells the user how to fix it; none throws. Commands validate their options with them (the CLI
+ * its arguments), so the core never sees raw input.
  */
+
+import { ASSET_RE } from '../src/core/events.js';
 
 export type ParseError =
   | 'empty'
@@ -60,8 +63,8 @@ export function closeMatches(input: string, known: readonly string[], max = 3): 
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
   if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
   const s = raw.trim().replace(/^\$/, '').toUpperCase();
-  if (/^[A-Z0-9]{1,20}$/.test(s) && known.includes(s)) return ok(s);
-  const near = /^[A-Z0-9]{1,20}$/.test(s) ? closeMatches(s, known) : [];
+  if (ASSET_RE.test(s) && known.includes(s)) return ok(s);
+  const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;
   return err('unknown_asset', `Unknown asset ${quote(raw)}.${hint}`);
 }

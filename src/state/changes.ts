@@ -1,0 +1,23 @@
+/**
+ * Every change of state that outlives a restart, as one typed list: a level added, relabelled or removed, a chat's
+ * alert settings saved or dropped, a chat that got a new key. Commands, chat platforms and the outbox say what
+ * changed here; one writer (writer.ts) applies it to the engine and the store, the path a second process could
+ * also receive from a bus.
+ */
+import type { Level } from '../core/levels.js';
+import type { ChatKey, Subscription } from '../store/store.js';
+
+export type StateChange =
+  /** Watch a level, or replace the one with the same id (a new label). */
+  | { kind: 'level.put'; level: Level }
+  /** Stop watching a level (removed by a chat, or an auto level that expired). */
+  | { kind: 'level.remove'; id: string }
+  /** Save a chat's alert settings. */
+  | { kind: 'subscription.put'; subscription: Subscription }
+  /** Stop alerting a chat (it removed or blocked the bot). */
+  | { kind: 'subscription.remove'; chat: ChatKey }
+  /**
+   * A chat got a new key (a Telegram group became a supergroup): its alert settings and its own levels follow
+   * it, unless the new key already has settings of its own.
+   */
+  | { kind: 'chat.move'; from: ChatKey; to: ChatKey; at: number };

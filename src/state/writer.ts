@@ -1,0 +1,138 @@
+/**
+ * The one write path for changes of state (changes.ts): `apply` updates the engine first (a level is watched from
+ * the next candle), then writes the store; what the engine changed by itself (a cascade's level, an expiry, a
+ * level's state) is drained into the same writes by `flush`. A write the store refuses is held in memory and
+ * written again on the next flush, never lost and never thrown at the chat that asked.
+ *
+ * @example
+ *   const state = new StateWriter({ store, market });
+ *   state.apply({ kind: 'level.put', level });           // watched now, stored now (or on the next flush)
+ *   state.apply({ kind: 'chat.move', from, to, at: now }); // alerts and levels follow a migrated group
+ *   state.flush();                                        // the engine's own changes, and any held writes
+ */
+import { levelId, type Level, type LevelTrack } from '../core/levels.js';
+import type { Market } from '../core/market.js';
+import { StoreFaults } from '../store/faults.js';
+import type { ChatKey, Store, Subscription } from '../store/store.js';
+import type { StateChange } from './changes.js';
+
+/** The part of the engine that holds levels. */
+export type LevelEngine = Pick<Market, 'addLevel' | 'removeLevel' | 'levels' | 'drainChanges'>;
+
+export interface StateWriterOptions {
+  store: Store;
+  /** The engine that watches levels; without one (the outbox alone), changes are only stored. */
+  market?: LevelEngine;
+  /** Where refused writes are counted and logged (the bot's, shared with the outbox). */
+  faults?: StoreFaults;
+}
+
+export class StateWriter {
+  private readonly store: Store;
+  private readonly market: LevelEngine | undefined;
+  private readonly faults: StoreFaults;
+  /** Writes not yet taken by the store: the latest per id or chat (`null`: remove). */
+  private readonly levels = new Map<string, Level | null>();
+  private readonly tracks = new Map<string, LevelTrack>();
+  private readonly subscriptions = new Map<ChatKey, Subscription | null>();
+
+  constructor(opts: StateWriterOptions) {
+    this.store = opts.store;
+    this.market = opts.market;
+    this.faults = opts.faults ?? new StoreFaults();
+  }
+
+  /** Apply a change decided outside the engine (a command, a chat platform, the outbox): engine, then store. */
+  apply(change: StateChange): void {
+    switch (change.kind) {
+      case 'level.put':
+        this.market?.addLevel(change.level);
+        this.levels.set(change.level.id, change.level);
+        break;
+      case 'level.remove':
+        this.market?.removeLevel(change.id);
+        this.dropLevel(change.id);
+        break;
+      case 'subscription.put':
+        this.subscriptions.set(change.subscription.chat, change.subscription);
+        break;
+      case 'subscription.remove':
+        this.subscriptions.set(change.chat, null);
+        break;
+      case 'chat.move':
+        this.move(change.from, change.to, change.at);
+        break;
+    }
+    this.write();
+  }
+
+  /** Store what the engine changed by itself, and every write held since the store last refused. Never throws. */
+  flush(): void {
+    if (this.market) {
+      const c = this.market.drainChanges();
+      for (const l of c.added) this.levels.set(l.id, l);
+      for (const id of c.removed) this.dropLevel(id);
+      for (const t of c.tracks) this.tracks.set(t.id, t);
+    }
+    this.write();
+  }
+
+  private dropLevel(id: string): void {
+    this.levels.set(id, null);
+    this.tracks.delete(id);
+  }
+
+  /** The chat's settings (unless the new key has its own) and its levels, with their states, under the new key. */
+  private move(from: ChatKey, to: ChatKey, at: number): void {
+    const read = (chat: ChatKey) => (this.subscriptions.has(chat) ? (this.subscriptions.get(chat) ?? undefined) : this.store.getSubscription(chat));
+    const sub = read(from);
+    if (sub && !read(to)) {
+      this.subscriptions.set(to, { ...sub, chat: to, updatedAt: at });
+      this.subscriptions.set(from, null);
+    }
+    const market = this.market;
+    if (!market) return;
+    for (const l of market.levels.all().filter((x) => x.chat === from)) {
+      const moved: Level = { ...l, id: levelId(l.asset, l.level, to), chat: to };
+      const track = market.levels.track(l.id);
+      market.removeLevel(l.id);
+      this.dropLevel(l.id);
+      market.addLevel(moved, track);
+      this.levels.set(moved.id, moved);
+      if (track) this.tracks.set(moved.id, { ...track, id: moved.id });
+    }
+  }
+
+  /** Every held write, in one attempt per kind; each replaces by id, so writing them again after a failure is harmless. */
+  private write(): void {
+    if (this.levels.size || this.tracks.size) {
+      this.attempt('saveLevels', () => {
+        for (const [id, l] of this.levels) {
+          if (l) this.store.putLevel(l);
+          else this.store.removeLevel(id);
+        }
+        if (this.tracks.size) this.store.saveLevelStates([...this.tracks.values()]);
+        this.levels.clear();
+        this.tracks.clear();
+      });
+    }
+    if (this.subscriptions.size) {
+      this.attempt('saveSubscriptions', () => {
+        for (const [chat, sub] of this.subscriptions) {
+          if (sub) this.store.putSubscription(sub);
+          else this.store.deleteSubscription(chat);
+        }
+        this.subscriptions.clear();
+      });
+    }
+  }
+
+  private attempt(op: string, write: () => void): void {
+    try {
+      write();
+      this.faults.ok(op);
+    } catch (err) {
+      this.faults.failed(op, err);
+    }
+  }
+}
