@@ -35,6 +35,9 @@ export interface PostgresStoreOptions {
 }
 
 export interface PostgresStore extends AsyncStore {
+  /** Events, derived alerts and the stream offset of one bus batch, in one transaction (the core leader). */
+  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewEntry[] }): Promise<{ added: number; ids: number[] }>;
+  busOffset(consumer: string): Promise<number>;
   /** The database as shown in messages: the URL without its password, and the schema. */
   readonly label: string;
   readonly schemaVersion: number;
@@ -166,53 +169,82 @@ class PgStore implements PostgresStore {
   // ---- market events ----
 
   insertEvents(events: readonly MarketEvent[]): Promise<number> {
-    return this.tx('write', `insert ${events.length} events into`, async (c) => {
-      const raw: RawEvent[] = [];
-      const totals: LiquidationTotal[] = [];
-      for (const e of events) {
-        if (isRawEvent(e)) raw.push(e);
-        else if (e.type === 'liquidation_total') totals.push(e);
-        else if (e.type !== 'level') throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
-      }
-      let added = 0;
-      const daily = new Map<string, DailyTotal>();
-      for (let i = 0; i < raw.length; i += CHUNK) {
-        const chunk = raw.slice(i, i + CHUNK);
-        const hashes = chunk.map(eventHash);
-        const r = await c.query<{ ts: number; hash: number }>(INSERT_EVENTS, eventColumns(chunk, hashes));
-        added += r.rowCount ?? 0;
-        // Only liquidations stored now grow the day sums, each once, in batch order (as SQLite adds them).
-        const fresh = new Set(r.rows.map((row) => `${row.ts}:${row.hash}`));
-        chunk.forEach((e, j) => {
-          if (e.type !== 'liquidation' || !fresh.delete(`${e.ts}:${hashes[j]}`)) return;
-          const asset = assetOf(e.symbol);
-          const day = dayStart(e.ts);
-          const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
-          const sum = daily.get(key);
-          if (sum) sum.usd += e.usd;
-          else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
-        });
-      }
-      if (daily.size > 0) {
-        const d = [...daily.values()];
-        await c.query(
-          `INSERT INTO daily_liquidations (asset, day, side, exchange, usd)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[])
-           ON CONFLICT (asset, day, side, exchange) DO UPDATE SET usd = daily_liquidations.usd + excluded.usd`,
-          [d.map((x) => x.asset), d.map((x) => x.day), d.map((x) => x.side), d.map((x) => x.exchange), d.map((x) => x.usd)],
-        );
-      }
-      // Vendor totals are few (hourly); one statement each keeps "replaced, then replaced again" counting as SQLite does.
-      for (const t of totals) {
-        const r = await c.query(
-          `INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (ts, period, asset, side, exchange) DO UPDATE SET usd = excluded.usd WHERE liquidation_totals.usd IS DISTINCT FROM excluded.usd`,
-          [t.ts, t.period, t.asset, t.side, t.exchange ?? '', t.usd],
-        );
-        added += r.rowCount ?? 0;
-      }
-      return added;
+    return this.tx('write', `insert ${events.length} events into`, (c) => this.insertWith(c, events));
+  }
+
+  /**
+   * The core leader's step (issue 19): a bus batch's events, the alerts derived from them and the stream offset,
+   * in one transaction, so a standby taking over resumes exactly after what was stored, and re-derived alerts
+   * (same keys) are dropped by the outbox's unique key. Returns how many events were new and the new alert ids.
+   */
+  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewEntry[] }): Promise<{ added: number; ids: number[] }> {
+    return this.tx('write', `store bus batch ${batch.seq} (${batch.events.length} events, ${batch.alerts.length} alerts) in`, async (c) => {
+      const added = await this.insertWith(c, batch.events);
+      const ids = await this.enqueueWith(c, batch.alerts);
+      await c.query(
+        `INSERT INTO bus_offsets (consumer, stream_seq) VALUES ($1, $2)
+         ON CONFLICT (consumer) DO UPDATE SET stream_seq = greatest(bus_offsets.stream_seq, excluded.stream_seq)`,
+        [batch.consumer, batch.seq],
+      );
+      return { added, ids };
     });
+  }
+
+  /** The stream sequence of the last batch `consumer` stored (0: none yet). */
+  busOffset(consumer: string): Promise<number> {
+    return this.run('read', `read the bus offset of ${consumer} from`, async (db) => {
+      const r = await db.query<{ stream_seq: number }>('SELECT stream_seq FROM bus_offsets WHERE consumer = $1', [consumer]);
+      return r.rows[0]?.stream_seq ?? 0;
+    });
+  }
+
+  /** The body of an events insert, inside the caller's transaction. */
+  private async insertWith(c: pg.PoolClient, events: readonly MarketEvent[]): Promise<number> {
+    const raw: RawEvent[] = [];
+    const totals: LiquidationTotal[] = [];
+    for (const e of events) {
+      if (isRawEvent(e)) raw.push(e);
+      else if (e.type === 'liquidation_total') totals.push(e);
+      else if (e.type !== 'level') throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
+    }
+    let added = 0;
+    const daily = new Map<string, DailyTotal>();
+    for (let i = 0; i < raw.length; i += CHUNK) {
+      const chunk = raw.slice(i, i + CHUNK);
+      const hashes = chunk.map(eventHash);
+      const r = await c.query<{ ts: number; hash: number }>(INSERT_EVENTS, eventColumns(chunk, hashes));
+      added += r.rowCount ?? 0;
+      // Only liquidations stored now grow the day sums, each once, in batch order (as SQLite adds them).
+      const fresh = new Set(r.rows.map((row) => `${row.ts}:${row.hash}`));
+      chunk.forEach((e, j) => {
+        if (e.type !== 'liquidation' || !fresh.delete(`${e.ts}:${hashes[j]}`)) return;
+        const asset = assetOf(e.symbol);
+        const day = dayStart(e.ts);
+        const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
+        const sum = daily.get(key);
+        if (sum) sum.usd += e.usd;
+        else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
+      });
+    }
+    if (daily.size > 0) {
+      const d = [...daily.values()];
+      await c.query(
+        `INSERT INTO daily_liquidations (asset, day, side, exchange, usd)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[])
+         ON CONFLICT (asset, day, side, exchange) DO UPDATE SET usd = daily_liquidations.usd + excluded.usd`,
+        [d.map((x) => x.asset), d.map((x) => x.day), d.map((x) => x.side), d.map((x) => x.exchange), d.map((x) => x.usd)],
+      );
+    }
+    // Vendor totals are few (hourly); one statement each keeps "replaced, then replaced again" counting as SQLite does.
+    for (const t of totals) {
+      const r = await c.query(
+        `INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (ts, period, asset, side, exchange) DO UPDATE SET usd = excluded.usd WHERE liquidation_totals.usd IS DISTINCT FROM excluded.usd`,
+        [t.ts, t.period, t.asset, t.side, t.exchange ?? '', t.usd],
+      );
+      added += r.rowCount ?? 0;
+    }
+    return added;
   }
 
   eventsSince(fromMs: number): AsyncIterable<MarketEvent> {
@@ -330,31 +362,35 @@ class PgStore implements PostgresStore {
   // ---- outbox ----
 
   enqueue(entries: readonly NewEntry[]): Promise<number[]> {
-    return this.tx('write', `queue ${entries.length} alerts in`, async (c) => {
-      const ids: number[] = [];
-      // One enqueuer at a time: two transactions inserting the same keys in different orders would deadlock, and
-      // ids must follow each batch's order. The lock ends with the transaction.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
-      for (let i = 0; i < entries.length; i += CHUNK) {
-        const chunk = entries.slice(i, i + CHUNK);
-        // Rows go in in batch order, so identity ids grow in that order; a (chat, alert_key) already there, or
-        // earlier in the batch, is skipped.
-        const r = await c.query<{ id: number }>(
-          `INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at)
-           SELECT chat, target, alert_key, edit_key, alert, next_attempt_at, created_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
-             WITH ORDINALITY AS t(chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, ord)
-           ORDER BY ord
-           ON CONFLICT (chat, alert_key) DO NOTHING RETURNING id`,
-          [
-            chunk.map((e) => e.chat), chunk.map((e) => e.target ?? null), chunk.map((e) => e.alertKey), chunk.map((e) => e.editKey ?? null),
-            chunk.map((e) => JSON.stringify(e.alert)), chunk.map((e) => e.nextAttemptAt), chunk.map((e) => e.createdAt),
-          ],
-        );
-        ids.push(...r.rows.map((row) => row.id).sort((a, b) => a - b));
-      }
-      return ids;
-    });
+    return this.tx('write', `queue ${entries.length} alerts in`, (c) => this.enqueueWith(c, entries));
+  }
+
+  /** The body of an enqueue, inside the caller's transaction. */
+  private async enqueueWith(c: pg.PoolClient, entries: readonly NewEntry[]): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const ids: number[] = [];
+    // One enqueuer at a time: two transactions inserting the same keys in different orders would deadlock, and
+    // ids must follow each batch's order. The lock ends with the transaction.
+    await c.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const chunk = entries.slice(i, i + CHUNK);
+      // Rows go in in batch order, so identity ids grow in that order; a (chat, alert_key) already there, or
+      // earlier in the batch, is skipped.
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at)
+         SELECT chat, target, alert_key, edit_key, alert, next_attempt_at, created_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+           WITH ORDINALITY AS t(chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, ord)
+         ORDER BY ord
+         ON CONFLICT (chat, alert_key) DO NOTHING RETURNING id`,
+        [
+          chunk.map((e) => e.chat), chunk.map((e) => e.target ?? null), chunk.map((e) => e.alertKey), chunk.map((e) => e.editKey ?? null),
+          chunk.map((e) => JSON.stringify(e.alert)), chunk.map((e) => e.nextAttemptAt), chunk.map((e) => e.createdAt),
+        ],
+      );
+      ids.push(...r.rows.map((row) => row.id).sort((a, b) => a - b));
+    }
+    return ids;
   }
 
   duePending(now: number, limit: number): Promise<OutboxEntry[]> {

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/load.js';
 import { checkRole } from '../../src/bus/roles.js';
+import { parseEnv } from '../../src/env.js';
+import { scrub } from '../../src/log.js';
 import { connectBus, type Bus } from '../../src/bus/stream.js';
 import { BUNDLED } from '../helpers.js';
 import { NATS_URL, natsUnavailable, take } from '../services/nats.js';
@@ -21,6 +23,15 @@ describe('roles', () => {
     expect(() => checkRole('ingset', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role must be one of ingest, core, deliver, gateway, all (got "ingset")');
     expect(() => checkRole('core', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role core is not built yet (only ingest is)');
     expect(checkRole('ingest', { natsUrl: 'nats://127.0.0.1:4222' })).toBe('ingest');
+  });
+
+  it('reads the services from the environment, refusing a URL of the wrong kind and keeping the password out of logs', () => {
+    const env = parseEnv({ LIQBOT_DATABASE_URL: 'postgres://liqbot:s3cret-pass@db:5432/liqbot', LIQBOT_NATS_URL: 'nats://nats:4222', LIQBOT_NATS_STREAM: 'MKT2' });
+    expect(env).toMatchObject({ databaseUrl: 'postgres://liqbot:s3cret-pass@db:5432/liqbot', natsUrl: 'nats://nats:4222', natsStream: 'MKT2' });
+    expect(scrub('could not open postgres://liqbot:s3cret-pass@db')).not.toContain('s3cret-pass');
+    expect(() => parseEnv({ LIQBOT_DATABASE_URL: 'mysql://db/liqbot' })).toThrow('.env: LIQBOT_DATABASE_URL: expected a postgres:// URL');
+    expect(() => parseEnv({ LIQBOT_NATS_STREAM: 'mkt.x' })).toThrow('LIQBOT_NATS_STREAM: expected a stream name in capitals');
+    expect(parseEnv({})).not.toHaveProperty('natsUrl');
   });
 
   describe.skipIf(unavailable !== undefined)('the ingest role as a process', () => {
