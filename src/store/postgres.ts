@@ -12,14 +12,14 @@
  *   await store.close();
  */
 import pg from 'pg';
-import type { Alert } from '../core/alerts.js';
-import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide } from '../core/events.js';
+import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import type { AsyncStore, DailyTotal } from './async.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { dayStart } from '../core/time.js';
 import { eventHash, isRawEvent, type RawEvent } from './hash.js';
 import { checkPgSchema, migratePg } from './migrations-pg.js';
-import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Subscription } from './store.js';
+import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
+import type { ChatKey, NewEntry, OutboxEntry, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 
@@ -105,23 +105,6 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     if (err instanceof StoreError) throw err;
     throw new StoreError(`could not open ${label}: ${reasonOf(err)}`, 'open', { cause: err });
   }
-}
-
-interface OutboxRow {
-  id: number;
-  chat: string;
-  target: string | null;
-  alert_key: string;
-  edit_key: string | null;
-  alert: string;
-  status: OutboxStatus;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-  message_ref: string | null;
-  last_error: string | null;
-  claimed: number;
-  interrupted: number;
 }
 
 interface EventRow {
@@ -258,7 +241,7 @@ class PgStore implements PostgresStore {
           db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= $1 ORDER BY ts, hash LIMIT ${PAGE}`, [atLeast(fromMs)]),
         );
         for (;;) {
-          for (const row of rows.rows) yield eventOf(row);
+          for (const row of rows.rows) yield eventOf(columnsOf(row));
           if (rows.rows.length < PAGE) return;
           const last = rows.rows[rows.rows.length - 1]!;
           rows = await store.run('read', action, (db) =>
@@ -543,39 +526,7 @@ function eventColumns(events: readonly RawEvent[], hashes: readonly number[]): u
   return cols;
 }
 
-function eventOf(r: EventRow): RawEvent {
-  const { ts, type, exchange, symbol } = r;
-  switch (type) {
-    case 'liquidation':
-      return { type, ts, exchange, symbol, side: r.side!, price: r.price!, amount: r.amount!, usd: r.usd! };
-    case 'candle': {
-      const c: Candle = { type, ts, exchange, symbol, timeframe: r.timeframe!, open: r.open!, high: r.high!, low: r.low!, close: r.close! };
-      if (r.volume !== null) c.volume = r.volume;
-      return c;
-    }
-    case 'price':
-      return { type, ts, exchange, symbol, price: r.price! };
-    case 'open_interest': {
-      const o: OpenInterest = { type, ts, exchange, symbol, usd: r.usd! };
-      if (r.contracts !== null) o.contracts = r.contracts;
-      return o;
-    }
-    case 'funding':
-      return { type, ts, exchange, symbol, rate: r.rate!, intervalHours: r.interval_hours! };
-    default:
-      throw new TypeError(`unknown event type ${JSON.stringify(type)} in the events table`);
-  }
-}
-
-function entryOf(r: OutboxRow): OutboxEntry {
-  const e: OutboxEntry = {
-    id: r.id, chat: r.chat, alertKey: r.alert_key, alert: JSON.parse(r.alert) as Alert, status: r.status,
-    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
-  };
-  if (r.target !== null) e.target = r.target;
-  if (r.edit_key !== null) e.editKey = r.edit_key;
-  if (r.message_ref !== null) e.messageRef = r.message_ref;
-  if (r.last_error !== null) e.lastError = r.last_error;
-  if (r.claimed + r.interrupted > 0) e.unconfirmed = r.claimed + r.interrupted;
-  return e;
+/** A row as the columns the one reader takes (rows.ts). */
+function columnsOf(r: EventRow): EventColumns {
+  return [r.ts, r.type, r.exchange, r.symbol, r.side, r.timeframe, r.price, r.amount, r.usd, r.open, r.high, r.low, r.close, r.volume, r.contracts, r.rate, r.interval_hours];
 }

@@ -11,13 +11,13 @@
 import { mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Alert } from '../core/alerts.js';
-import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type OpenInterest, type PositionSide, type Timeframe } from '../core/events.js';
+import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { dayStart } from '../core/time.js';
-import { eventHash, type RawEvent } from './hash.js';
+import { eventHash } from './hash.js';
 import { migrate } from './migrations.js';
-import type { ChatKey, NewEntry, OutboxEntry, OutboxStatus, Store, Subscription } from './store.js';
+import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
+import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 
@@ -80,43 +80,6 @@ export function tuneConnection(db: Database.Database): void {
 }
 
 /** A row of `events` as read by eventsSince: an array (raw mode), which reads faster than an object. */
-type EventRow = [
-  ts: number,
-  type: RawEvent['type'],
-  exchange: string,
-  symbol: string,
-  side: PositionSide | null,
-  timeframe: Timeframe | null,
-  price: number | null,
-  amount: number | null,
-  usd: number | null,
-  open: number | null,
-  high: number | null,
-  low: number | null,
-  close: number | null,
-  volume: number | null,
-  contracts: number | null,
-  rate: number | null,
-  intervalHours: number | null,
-];
-
-interface OutboxRow {
-  id: number;
-  chat: string;
-  target: string | null;
-  alert_key: string;
-  edit_key: string | null;
-  alert: string;
-  status: OutboxStatus;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-  message_ref: string | null;
-  last_error: string | null;
-  claimed: number;
-  interrupted: number;
-}
-
 interface DailyRow {
   asset: string;
   day: number;
@@ -284,7 +247,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   eventsSince(fromMs: number): Iterable<MarketEvent> {
-    return this.rows(`read events since ${fromMs} from`, () => this.s.eventsSince.iterate(fromMs) as IterableIterator<EventRow>, eventOf);
+    return this.rows(`read events since ${fromMs} from`, () => this.s.eventsSince.iterate(fromMs) as IterableIterator<EventColumns>, eventOf);
   }
 
   dailyTotals(beforeDayMs: number): Iterable<{ asset: string; day: number; side: PositionSide; exchange: string; usd: number }> {
@@ -468,42 +431,6 @@ class SqliteStoreImpl implements SqliteStore {
   }
 }
 
-function eventOf(r: EventRow): RawEvent {
-  const [ts, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume, contracts, rate, intervalHours] = r;
-  switch (type) {
-    case 'liquidation':
-      return { type, ts, exchange, symbol, side: side!, price: price!, amount: amount!, usd: usd! };
-    case 'candle': {
-      const c: Candle = { type, ts, exchange, symbol, timeframe: timeframe!, open: open!, high: high!, low: low!, close: close! };
-      if (volume !== null) c.volume = volume;
-      return c;
-    }
-    case 'price':
-      return { type, ts, exchange, symbol, price: price! };
-    case 'open_interest': {
-      const o: OpenInterest = { type, ts, exchange, symbol, usd: usd! };
-      if (contracts !== null) o.contracts = contracts;
-      return o;
-    }
-    case 'funding':
-      return { type, ts, exchange, symbol, rate: rate!, intervalHours: intervalHours! };
-    default:
-      throw new TypeError(`unknown event type ${JSON.stringify(type)} in the events table`);
-  }
-}
-
-function entryOf(r: OutboxRow): OutboxEntry {
-  const e: OutboxEntry = {
-    id: r.id, chat: r.chat, alertKey: r.alert_key, alert: JSON.parse(r.alert) as Alert, status: r.status,
-    attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
-  };
-  if (r.target !== null) e.target = r.target;
-  if (r.edit_key !== null) e.editKey = r.edit_key;
-  if (r.message_ref !== null) e.messageRef = r.message_ref;
-  if (r.last_error !== null) e.lastError = r.last_error;
-  if (r.claimed + r.interrupted > 0) e.unconfirmed = r.claimed + r.interrupted;
-  return e;
-}
 
 // ---- single instance: SQLite's own exclusive lock, beside the resolved file ----
 
