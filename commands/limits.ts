@@ -8,6 +8,7 @@
  * this window is let in even when the chat's budget is spent: four spammers can use up the chat's budget, but
  * the admin who comes to stop them still gets answered.
  */
+import { MINUTE } from '../src/core/time.js';
 
 interface Window {
   start: number;
@@ -49,7 +50,7 @@ export class CommandBudget {
     this.perChat = o.perChat;
     this.floor = Math.max(0, o.floor ?? 2);
     this.perMember = Math.max(1, this.floor, Math.ceil(o.perChat * (o.memberShare ?? 0.25)));
-    this.windowMs = o.windowMs ?? 60_000;
+    this.windowMs = o.windowMs ?? MINUTE;
   }
 
   /** Take one command from `user` in `chat` at `now`, or say why not. */

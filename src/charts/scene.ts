@@ -10,6 +10,7 @@ import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } fr
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
 import type { ChartLevel, PricePoint } from './types.js';
 import type { LiqBin } from '../core/liqmap.js';
+import { dayStart } from '../core/time.js';
 
 export interface Rect {
   left: number;
@@ -193,7 +194,7 @@ export function header(scene: Scene, title: { text: string; color: string }[], s
 
 /** "Jan 31, 00:00 – Feb 1, 00:00 UTC", or "Jan 31, 03:00–04:00 UTC" within one day. */
 export function windowText(from: number, to: number): string {
-  const sameDay = Math.floor(from / 86_400_000) === Math.floor(to / 86_400_000);
+  const sameDay = dayStart(from) === dayStart(to);
   return sameDay ? `${day(from)}, ${clock(from)}–${clock(to)} UTC` : `${day(from)}, ${clock(from)} – ${day(to, from)}, ${clock(to)} UTC`;
 }
 
