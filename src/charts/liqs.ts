@@ -4,7 +4,7 @@
  */
 import type { EChartsOption } from 'echarts';
 import { duration, pct, usd } from '../replies/format.js';
-import { venueName } from '../core/venues.js';
+import { venueName } from '../replies/format.js';
 import type { Measure } from './engine.js';
 import { niceStep, type Scale } from './layout.js';
 import {

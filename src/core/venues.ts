@@ -1,34 +1,11 @@
 /**
- * What the core knows about venues: display names, and which public liquidation streams are sampled
+ * What the core knows about venues: which public liquidation streams are sampled
  * (Binance pushes at most one liquidation per symbol per second, OKX one per contract per second), so
  * their amounts are lower bounds. Bybit's allLiquidation and Lighter's trade streams push every liquidation;
  * Gate, HTX and Bitfinex are polled from their complete public histories.
  */
 
-const NAMES: Record<string, string> = {
-  binance: 'Binance',
-  binanceusdm: 'Binance',
-  binancecoinm: 'Binance COIN-M',
-  bybit: 'Bybit',
-  okx: 'OKX',
-  bitget: 'Bitget',
-  hyperliquid: 'Hyperliquid',
-  deribit: 'Deribit',
-  bitmex: 'BitMEX',
-  gate: 'Gate',
-  gateio: 'Gate',
-  htx: 'HTX',
-  bitfinex: 'Bitfinex',
-  lighter: 'Lighter',
-  kucoinfutures: 'KuCoin',
-  mexc: 'MEXC',
-};
-
 const SAMPLED = new Set(['binance', 'binanceusdm', 'binancecoinm', 'okx']);
-
-export function venueName(exchange: string): string {
-  return NAMES[exchange] ?? exchange.charAt(0).toUpperCase() + exchange.slice(1);
-}
 
 export function isSampled(exchange: string): boolean {
   return SAMPLED.has(exchange);

@@ -4,8 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush } from '../core/alerts.js';
-import { venueName } from '../core/venues.js';
-import { clock, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel } from './format.js';
+import { clock, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';

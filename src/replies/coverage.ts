@@ -3,8 +3,7 @@
  * that were not there to see it).
  */
 import type { Coverage } from '../core/summary.js';
-import { venueName } from '../core/venues.js';
-import { clock, duration, stamp, venueLabel, venueNames } from './format.js';
+import { clock, duration, stamp, venueLabel, venueName, venueNames } from './format.js';
 import { toned, type Line } from './reply.js';
 
 /** The footer every market reply carries: which venues fed it (sampled, polled), which feeds are down since when, gaps, synthetic. */

@@ -4,7 +4,6 @@
  * venues), used by every reply and chart.
  */
 import { DAY } from '../core/time.js';
-import { venueName } from '../core/venues.js';
 
 const SUFFIXES: [number, string][] = [
   [1e12, 'T'],
@@ -131,6 +130,30 @@ export function duration(ms: number): string {
 /** "longs"/"shorts" (or one "long"/"short"), and the tone an adapter shows a side in. */
 export const sideWord = (side: 'long' | 'short', n = 2) => (side === 'long' ? (n === 1 ? 'long' : 'longs') : n === 1 ? 'short' : 'shorts');
 export const sideTone = (side: 'long' | 'short') => (side === 'long' ? 'long' : 'short');
+
+/** Venues as traders name them (ccxt ids in, display names out). */
+const NAMES: Record<string, string> = {
+  binance: 'Binance',
+  binanceusdm: 'Binance',
+  binancecoinm: 'Binance COIN-M',
+  bybit: 'Bybit',
+  okx: 'OKX',
+  bitget: 'Bitget',
+  hyperliquid: 'Hyperliquid',
+  deribit: 'Deribit',
+  bitmex: 'BitMEX',
+  gate: 'Gate',
+  gateio: 'Gate',
+  htx: 'HTX',
+  bitfinex: 'Bitfinex',
+  lighter: 'Lighter',
+  kucoinfutures: 'KuCoin',
+  mexc: 'MEXC',
+};
+
+export function venueName(exchange: string): string {
+  return NAMES[exchange] ?? exchange.charAt(0).toUpperCase() + exchange.slice(1);
+}
 
 /** A venue as a footer names it, starred when its stream is sampled. */
 export function venueLabel(ex: string, sampled: boolean): string {

@@ -8,8 +8,7 @@
 import type { FeedHealth } from '../core/coverage.js';
 import type { FlushLeverage, FundingState, LeverageSnapshot, VenueLeverage } from '../core/leverage-figures.js';
 import type { LiqMap } from '../core/liqmap.js';
-import { venueName } from '../core/venues.js';
-import { clock, pct, share, stamp, usd } from './format.js';
+import { clock, pct, share, stamp, usd, venueName } from './format.js';
 import { clusterLines } from './liqmap.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 

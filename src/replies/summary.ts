@@ -5,9 +5,8 @@
 import type { CascadeRecord } from '../core/cascades.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary } from '../core/summary.js';
-import { venueName } from '../core/venues.js';
 import { coverageLine, emptyWindowText } from './coverage.js';
-import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, venueLabel } from './format.js';
+import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, venueLabel, venueName } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
