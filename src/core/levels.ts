@@ -24,6 +24,10 @@ export interface Level {
   source: 'config' | 'event' | 'chat' | 'cascade';
   createdAt: number;
   expiresAt?: number;
+  /** A chat's level adopted from a member's proposal (core/proposals.ts): that proposal's id. */
+  proposal?: string;
+  /** The message its alerts answer (where it was proposed or adopted), and that message's topic or channel. */
+  thread?: { ref: string; target?: string };
 }
 
 export interface LevelTrack {
