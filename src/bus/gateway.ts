@@ -6,7 +6,7 @@
  *
  * What it keeps in memory: the follower's market, and a mirror of levels and chat settings (a memory store fed by
  * the stream's changes, seeded from PostgreSQL at start when LIQBOT_DATABASE_URL is set, so state older than the
- * stream's retention is not lost). A chat's own settings change is also put in the mirror at once, so the next
+ * stream's retention is not lost). A chat's own settings change (and a proposal, a vote) is also put in the mirror at once, so the next
  * `/alerts` of that chat reads it before the stream has echoed it back (one chat's commands reach one gateway in
  * order: Telegram waits for each answer, a Discord server lives on one shard).
  *
@@ -91,10 +91,15 @@ export class Gateway {
     };
   }
 
-  /** A command's change: put in the mirror when it is a chat's settings (read-your-writes), and published. */
+  /**
+   * A command's change: put in the mirror at once when it is a chat's settings, a proposal or a vote (the chat's
+   * next command reads it back), and published; levels change only when the stream brings them back.
+   */
   apply(change: StateChange): void {
     if (change.kind === 'subscription.put') this.mirror.putSubscription(change.subscription);
     else if (change.kind === 'subscription.remove') this.mirror.deleteSubscription(change.chat);
+    else if (change.kind === 'proposal.put') this.mirror.putProposal(change.proposal);
+    else if (change.kind === 'proposal.vote') this.mirror.putVote(change.id, change.voter, change.vote);
     this.publisher.apply(change);
   }
 

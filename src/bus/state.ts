@@ -15,7 +15,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ASSET_RE } from '../core/events.js';
+import type { Level } from '../core/levels.js';
+import type { Proposal } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
+import type { Subscription } from '../store/store.js';
 import type { EncodedBatch } from './batch.js';
 import { BusPublisher } from './publisher.js';
 import type { Bus } from './stream.js';
@@ -39,26 +42,61 @@ const time = z.number().finite().min(0).max(9e15);
 const price = z.number().finite().positive().max(1e15);
 const levelValue = z.union([price, z.tuple([price, price]).refine(([low, high]) => low < high, 'zone low must be below high')]);
 
+const text = (max: number) => z.string().max(max);
+const asset = z.string().regex(ASSET_RE);
+const vote = z.enum(['up', 'down']);
+
 const levelSchema = z.object({
   id: key,
-  asset: z.string().regex(ASSET_RE),
+  asset,
   level: levelValue,
-  label: z.string().max(200).optional(),
+  label: text(200).optional(),
   chat: z.string().min(1).max(100).optional(),
   source: z.enum(['config', 'event', 'chat', 'cascade']),
   createdAt: time,
   expiresAt: time.optional(),
+  proposal: key.optional(),
+  thread: z.object({ ref: key, target: key.optional() }).optional(),
 });
 
 const subscriptionSchema = z.object({
   chat: key,
   target: z.string().min(1).max(200).optional(),
   enabled: z.boolean(),
-  assets: z.array(z.string().regex(ASSET_RE)).max(200),
+  assets: z.array(asset).max(200),
   families: z.array(z.enum(['cascade', 'level'])).max(2),
   minUsd: z.number().finite().min(0).max(1e15),
   updatedAt: time,
+  proposals: z.object({ votesNeeded: z.number().int().min(1).max(10_000).optional(), ttlHours: z.number().finite().positive().max(24 * 365).optional() }).optional(),
+  digest: z.boolean().optional(),
 });
+
+const proposalSchema = z.object({
+  id: key,
+  chat: key,
+  asset,
+  level: levelValue,
+  reason: text(1_000).optional(),
+  proposer: z.object({ id: key, name: text(200).optional() }),
+  createdAt: time,
+  expiresAt: time,
+  votes: z.record(key, vote).refine((v) => Object.keys(v).length <= 100_000, 'too many votes'),
+  status: z.enum(['open', 'adopted', 'rejected', 'expired']),
+  decidedBy: key.optional(),
+  deciderName: text(200).optional(),
+  decidedAt: time.optional(),
+  messageRef: key.optional(),
+  thread: key.optional(),
+  levelId: key.optional(),
+});
+
+/**
+ * The schemas say exactly what the types say: a field added to Level, Subscription or Proposal without its line
+ * here would be dropped from every change on the stream, so it fails the type check instead.
+ */
+type Same<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
+const exact: [Same<z.infer<typeof levelSchema>, Level>, Same<z.infer<typeof subscriptionSchema>, Subscription>, Same<z.infer<typeof proposalSchema>, Proposal>] = [true, true, true];
+void exact;
 
 const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('level.put'), level: levelSchema }),
@@ -66,7 +104,11 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscription.put'), subscription: subscriptionSchema }),
   z.object({ kind: z.literal('subscription.remove'), chat: key }),
   z.object({ kind: z.literal('chat.move'), from: key, to: key, at: time }),
+  z.object({ kind: z.literal('proposal.put'), proposal: proposalSchema }),
+  z.object({ kind: z.literal('proposal.vote'), id: key, voter: key, vote }),
 ]);
+const changeCheck: Same<z.infer<typeof changeSchema>, StateChange> = true;
+void changeCheck;
 
 /** One decoded JSON value as a change, or undefined when it is not a well-formed one (unknown keys are dropped). */
 export function toStateChange(value: unknown): StateChange | undefined {

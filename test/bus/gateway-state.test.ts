@@ -33,6 +33,16 @@ const VALID: StateChange[] = [
   { kind: 'subscription.put', subscription: sub },
   { kind: 'subscription.remove', chat: 'discord:42' },
   { kind: 'chat.move', from: 'telegram:-100', to: 'telegram:-1001', at: T0 },
+  { kind: 'level.put', level: { ...level, id: 'telegram:-100:ETH@2900', level: 2_900, proposal: 'telegram:-100:p1', thread: { ref: 'telegram:-100:77', target: 'thread:5' } } },
+  { kind: 'subscription.put', subscription: { ...sub, proposals: { votesNeeded: 3, ttlHours: 48 }, digest: true } },
+  {
+    kind: 'proposal.put',
+    proposal: {
+      id: 'telegram:-100:p1', chat: 'telegram:-100', asset: 'ETH', level: 2_900, reason: 'weekly open', proposer: { id: '42', name: 'ann' }, createdAt: T0, expiresAt: T0 + 48 * 3_600_000,
+      votes: { '42': 'up', '43': 'down' }, status: 'adopted', decidedBy: 'votes', decidedAt: T0 + 1, messageRef: 'telegram:-100:77', levelId: 'telegram:-100:ETH@2900',
+    },
+  },
+  { kind: 'proposal.vote', id: 'telegram:-100:p1', voter: '44', vote: 'up' },
 ];
 
 describe('state changes as stream payloads', () => {
@@ -57,6 +67,9 @@ describe('state changes as stream payloads', () => {
       JSON.stringify({ kind: 'subscription.put', subscription: { ...sub, minUsd: '0' } }),
       JSON.stringify({ kind: 'subscription.remove', chat: '' }),
       JSON.stringify({ kind: 'chat.move', from: 'a', to: 'b' }),
+      JSON.stringify({ kind: 'proposal.vote', id: 'p', voter: '1', vote: 'sideways' }),
+      JSON.stringify({ kind: 'proposal.put', proposal: { id: 'p' } }),
+      JSON.stringify({ kind: 'subscription.put', subscription: { ...sub, proposals: { votesNeeded: -1 } } }),
       '[1,2,3]',
       'null',
     ];

@@ -10,7 +10,11 @@ import { BYBIT_MARKETS } from '../fakes/exchanges/markets.js';
 
 const [ws, natsUrl, natsStream] = process.argv.slice(2);
 const abort = new AbortController();
-process.on('SIGTERM', () => abort.abort());
+process.on('SIGTERM', () => {
+  abort.abort();
+  // A stop that hangs fails the test with a code of its own instead of holding it.
+  setTimeout(() => process.exit(3), 15_000).unref();
+});
 await runIngestRole({
   env: { natsUrl: natsUrl!, natsStream: natsStream!, dataDir: process.env.LIQBOT_DATA_DIR ?? '/tmp' },
   config: buildConfig({ exchanges: ['bybit'], assets: ['ETH'] }),
