@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/adapters/discord/adapter.js';
 import { checkGatewayEnv, parseShardIds } from '../../src/bus/gateway.js';
+import { checkRole } from '../../src/bus/roles.js';
 import { guild, member, slashCommand, snowflakeOnShard, str } from '../fakes/discord/payloads.js';
 import { FAKE_TOKEN, FakeDiscord } from '../fakes/discord/server.js';
 import { natsUnavailable, testBus } from '../services/nats.js';
@@ -25,6 +26,8 @@ describe('--shard', () => {
     expect(() => checkGatewayEnv({ discord: { token: 't' } }, [0])).toThrow("--shard needs DISCORD_SHARDS set to the bot's total number of shards");
     expect(() => checkGatewayEnv({ telegram: { token: 't' } })).toThrow('--role gateway takes Telegram updates by webhook');
     expect(() => checkGatewayEnv({})).toThrow('--role gateway answers chats');
+    expect(checkRole('gateway', { natsUrl: 'nats://127.0.0.1:4222' })).toBe('gateway');
+    expect(() => checkRole('gateway', {})).toThrow('--role gateway needs LIQBOT_NATS_URL');
   });
 });
 
