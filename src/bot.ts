@@ -97,7 +97,9 @@ export class LiqBot implements Services {
     // Every failed store operation, the outbox's included (what /metrics and /healthz have read so far).
     Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults, state: this.state });
+    // A chat's level adopted from a proposal: its alerts answer the proposal's message.
+    const threadOf = (a: Alert) => (a.kind === 'level_break' || a.kind === 'level_chop' ? this.market.levels.get(a.levelId)?.thread : undefined);
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), threadOf, ...opts.outbox, faults: this.faults, state: this.state });
   }
 
   /** The store's state (failing kinds, file problems, held and lost data) and the implausible events dropped. */
