@@ -95,6 +95,9 @@ export class Gateway {
   apply(change: StateChange): void {
     if (change.kind === 'subscription.put') this.mirror.putSubscription(change.subscription);
     else if (change.kind === 'subscription.remove') this.mirror.deleteSubscription(change.chat);
+    // A proposal and its votes too: the card a member just pressed shows their vote before the stream returns it.
+    else if (change.kind === 'proposal.put') this.mirror.putProposal(change.proposal);
+    else if (change.kind === 'proposal.vote') this.mirror.putVote(change.id, change.voter, change.vote);
     this.publisher.apply(change);
   }
 

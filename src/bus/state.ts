@@ -48,6 +48,8 @@ const levelSchema = z.object({
   source: z.enum(['config', 'event', 'chat', 'cascade']),
   createdAt: time,
   expiresAt: time.optional(),
+  proposal: key.optional(),
+  thread: z.object({ ref: key, target: z.string().min(1).max(200).optional() }).optional(),
 });
 
 const subscriptionSchema = z.object({
@@ -58,6 +60,31 @@ const subscriptionSchema = z.object({
   families: z.array(z.enum(['cascade', 'level'])).max(2),
   minUsd: z.number().finite().min(0).max(1e15),
   updatedAt: time,
+  proposals: z.object({ votesNeeded: z.number().int().min(1).max(1000).optional(), ttlHours: z.number().finite().min(0).max(10_000).optional() }).optional(),
+  digest: z.boolean().optional(),
+});
+
+const member = z.object({ id: key, name: z.string().max(200).optional() });
+const vote = z.enum(['up', 'down']);
+
+/** A member's level proposal (core/proposals.ts): what a member typed is bounded here as at the command. */
+const proposalSchema = z.object({
+  id: key,
+  chat: key,
+  asset: z.string().regex(ASSET_RE),
+  level: levelValue,
+  reason: z.string().max(500).optional(),
+  proposer: member,
+  createdAt: time,
+  expiresAt: time,
+  votes: z.record(key, vote),
+  status: z.enum(['open', 'adopted', 'rejected', 'expired']),
+  decidedBy: key.optional(),
+  deciderName: z.string().max(200).optional(),
+  decidedAt: time.optional(),
+  messageRef: key.optional(),
+  thread: z.string().min(1).max(200).optional(),
+  levelId: key.optional(),
 });
 
 const changeSchema = z.discriminatedUnion('kind', [
@@ -66,6 +93,8 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscription.put'), subscription: subscriptionSchema }),
   z.object({ kind: z.literal('subscription.remove'), chat: key }),
   z.object({ kind: z.literal('chat.move'), from: key, to: key, at: time }),
+  z.object({ kind: z.literal('proposal.put'), proposal: proposalSchema }),
+  z.object({ kind: z.literal('proposal.vote'), id: key, voter: key, vote }),
 ]);
 
 /** One decoded JSON value as a change, or undefined when it is not a well-formed one (unknown keys are dropped). */
