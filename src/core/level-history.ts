@@ -73,7 +73,8 @@ export function levelHistory(level: LevelValue, inputs: HistoryInputs): LevelHis
       const direction = now === 'below' ? 'down' : 'up';
       episodes.push(episode(inputs, now === start ? 'reclaim' : 'break', bar.ts + inputs.barMs, direction, bar.close));
       side = now;
-      testing = false;
+      // The bars just after a crossing still sit at the level: they are its run, not a new test.
+      testing = true;
       continue;
     }
     const touched = side === 'above' ? bar.low <= hi + near : bar.high >= lo - near;

@@ -77,6 +77,17 @@ describe('routing', () => {
     const ob = store.enqueue(entries);
     expect(ob).toHaveLength(3); // chat 1: 3000; chat 2: 3000 (once) and 2900
   });
+
+  it("a proposed level's alert answers its thread: as the reply itself where alerts post, else plus a one-line answer there", () => {
+    const own = levelBreak(2900, T0, 'ETH', 'telegram:2');
+    const thread = (target?: string) => () => ({ ref: '2:42', ...(target !== undefined ? { target } : {}) });
+    const same = route([own], [sub('telegram:2', { target: '7' })], T0, thread('7'));
+    expect(same.map((e) => [e.alertKey.endsWith(':thread'), e.target, e.replyTo])).toEqual([[false, '7', '2:42']]);
+    const elsewhere = route([own], [sub('telegram:2', { target: '9' })], T0, thread('7'));
+    expect(elsewhere.map((e) => [e.alertKey.endsWith(':thread'), e.target, e.replyTo])).toEqual([[false, '9', undefined], [true, '7', '2:42']]);
+    // Another chat hearing a global level at that price is never answered in this chat's thread.
+    expect(route([levelBreak(2900, T0)], [sub('telegram:1')], T0, thread()).map((e) => e.replyTo)).toEqual([undefined]);
+  });
 });
 
 describe('routing to many chats in slices', () => {
