@@ -22,6 +22,9 @@ import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
 import { logger } from './log.js';
+import { chatDigest, chatDigestReply, dueDigests, weekStart } from './alerts/digest.js';
+import { digestAsset, digestImage } from './charts/digest.js';
+import type { Platform } from '../commands/types.js';
 
 const log = logger('bot');
 
@@ -83,7 +86,12 @@ export class LiqBot implements Services {
   private readonly batchSize: number;
   private readonly writer: EventWriter | undefined;
 
+  /** The week whose digests were posted (or that was current at the first look): posted once per week turn. */
+  private digestWeek: number | undefined;
+  private readonly adapters: OutboxOptions['adapters'];
+
   constructor(opts: BotOptions) {
+    this.adapters = opts.adapters ?? {};
     this.writer = opts.writer;
     this.config = opts.config;
     this.store = opts.store;
@@ -326,6 +334,43 @@ export class LiqBot implements Services {
     this.replies.set(a.key, reply);
     if (this.replies.size > 200) this.replies.delete(this.replies.keys().next().value!);
     return reply;
+  }
+
+  /**
+   * When the week turns (Monday 00:00 UTC, bot time), post each opted-in chat's digest of the week that ended
+   * (`/alerts digest on`) through its platform, with its chart. The first call only notes the current week, so a
+   * restart never posts twice; a chat with nothing to tell is skipped. Returns how many were posted; never throws.
+   */
+  async postDigests(): Promise<number> {
+    const week = weekStart(this.now());
+    if (this.digestWeek === undefined || week <= this.digestWeek) {
+      this.digestWeek ??= week;
+      return 0;
+    }
+    this.digestWeek = week;
+    const subs = this.attempt('listSubscriptions', () => this.store.listSubscriptions());
+    let posted = 0;
+    for (const sub of subs.ok ? dueDigests(subs.value) : []) {
+      const adapter = this.adapters[sub.chat.slice(0, sub.chat.indexOf(':')) as Platform];
+      if (!adapter) continue;
+      try {
+        const digest = chatDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct);
+        if (digest.levels.length === 0) continue;
+        const reply = chatDigestReply(digest, {
+          synthetic: this.market.synthetic,
+          chart: (d) => {
+            const asset = digestAsset(d);
+            return asset ? digestImage(this.market, d, asset) : undefined;
+          },
+        });
+        const r = await adapter.deliver({ chat: sub.chat, ...(sub.target !== undefined ? { target: sub.target } : {}) }, reply);
+        if (r.ok) posted++;
+        else log.warn({ chat: sub.chat, error: r.error }, 'weekly digest not delivered');
+      } catch (err) {
+        log.error({ err, chat: sub.chat }, 'weekly digest failed');
+      }
+    }
+    return posted;
   }
 
   /** Housekeeping: retention of raw events and delivered alerts; rows stamped in the future go too. Never throws. */
