@@ -113,6 +113,26 @@ describe('routing to many chats in slices', () => {
   });
 });
 
+describe('answering a proposal thread', () => {
+  it('delivers the alert to the alerts topic and a one-line answer replying to the proposal in its own topic', async () => {
+    const targets: DeliveryTarget[] = [];
+    chat.failNext = (to) => {
+      targets.push(to);
+      return undefined;
+    };
+    store.putSubscription(sub('telegram:2', { target: '9' }));
+    const ob = new Outbox({ store, adapters: { telegram: chat }, now: () => now, threadOf: () => ({ ref: '2:42', target: '7' }) });
+    ob.start();
+    ob.publish([levelBreak(2900, T0, 'ETH', 'telegram:2')]);
+    await ob.idle();
+    await ob.stop();
+    expect(targets).toEqual([{ chat: 'telegram:2', target: '9' }, { chat: 'telegram:2', target: '7', replyTo: '2:42' }]);
+    const [alert, answer] = chat.received.get('telegram:2')!;
+    expect(alert!.text).toMatch(/2,900/);
+    expect(answer!.text).toBe('ETH $2,900 lost: 15m close $2,871.\nThe level this thread proposed. Full alert in the alerts channel.');
+  });
+});
+
 describe('delivery', () => {
   it('fans one alert out to many chats, each once, and publishing it again adds nothing', async () => {
     for (let i = 0; i < 300; i++) store.putSubscription(sub(`telegram:${i}`));
