@@ -10,7 +10,7 @@ import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
 import { memberName, shortId } from '../src/replies/proposals.js';
-import { openProposals, runDecide, runInfo, runPropose, runVote, runWhy } from './proposals.js';
+import { openProposals, runDecide, runDigest, runInfo, runPropose, runVote, runWhy } from './proposals.js';
 import type { CommandDef } from './types.js';
 
 
@@ -67,6 +67,7 @@ export const level: CommandDef = {
       ],
     },
     { name: 'why', description: 'Why the group watches these levels', options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }] },
+    { name: 'digest', description: "This week's digest: what held, what broke, who was right", options: [{ name: 'asset', description: 'Asset (optional)', kind: 'asset' }] },
   ],
   run(ctx, args): Reply {
     const { market, config } = ctx.services;
@@ -83,6 +84,8 @@ export const level: CommandDef = {
         return runInfo(ctx, args);
       case 'why':
         return runWhy(ctx, args);
+      case 'digest':
+        return runDigest(ctx, args);
     }
     if (args.sub === 'list' || args.sub === undefined) {
       const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;

@@ -13,6 +13,8 @@ import { levelInfoReply, proposalReply, whyReply } from '../src/replies/proposal
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import { outOfRange } from './level-range.js';
+import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
+import { digestAsset, digestImage } from '../src/charts/digest.js';
 import { parseAsset, parseLevel, parseReason, quote } from './parse.js';
 import type { Args, CommandContext } from './types.js';
 
@@ -165,12 +167,13 @@ export function runInfo(ctx: CommandContext, args: Args): Reply {
   const proposal = (view?.level.proposal !== undefined ? proposals.find((p) => p.id === view.level.proposal) : undefined) ?? proposals[proposals.length - 1];
   if (!view && !proposal) return errorReply(`No ${asset.value} level or proposal at ${levelText(value.value)} here.`, `See them with /levels ${asset.value.toLowerCase()}.`);
   const to = market.clock;
-  const from = to - INFO_SPAN_MS;
+  const from = Math.floor((to - INFO_SPAN_MS) / HOUR) * HOUR; // whole hours: closes read at :00
   const history = levelHistory(value.value, {
     bars: market.prices.bars(asset.value, from, to, HOUR),
     liquidations: market.buckets.series(asset.value, from, to, HOUR),
     testingPct: config.levels.testingPct,
     aroundMs: HOUR,
+    barMs: HOUR,
   });
   const track = view ? market.levels.track(view.level.id) : undefined;
   return levelInfoReply({
@@ -192,6 +195,21 @@ export function runWhy(ctx: CommandContext, args: Args): Reply {
       return p ? [{ name: levelText(l.level), proposal: p }] : [];
     });
   return whyReply(asset.value, stories, ctx.now);
+}
+
+/** `/level digest [ASSET]`: the week so far as the weekly digest tells it (what held, what broke, who was right). */
+export function runDigest(ctx: CommandContext, args: Args): Reply {
+  const { market, store, config } = ctx.services;
+  const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
+  if (asset && !asset.ok) return errorReply(asset.message);
+  const digest = chatDigest(market, store, ctx.chat.key, market.clock, config.levels.testingPct, asset?.value);
+  return chatDigestReply(digest, {
+    synthetic: market.synthetic,
+    chart: (d) => {
+      const shown = asset?.value ?? digestAsset(d);
+      return shown ? digestImage(market, d, shown) : undefined;
+    },
+  });
 }
 
 /** Open proposals of a chat as `/level list` shows them: `p3 ETH 2,350 by ann · 👍 2`. */

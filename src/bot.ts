@@ -22,6 +22,9 @@ import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
 import { logger } from './log.js';
+import { chatDigest, chatDigestReply, dueDigests, weekStart } from './alerts/digest.js';
+import { digestAsset, digestImage } from './charts/digest.js';
+import type { Platform } from '../commands/types.js';
 
 const log = logger('bot');
 
@@ -83,7 +86,12 @@ export class LiqBot implements Services {
   private readonly batchSize: number;
   private readonly writer: EventWriter | undefined;
 
+  /** The week whose digests were posted (or that was current at the first look): posted once per week turn. */
+  private digestWeek: number | undefined;
+  private readonly adapters: OutboxOptions['adapters'];
+
   constructor(opts: BotOptions) {
+    this.adapters = opts.adapters ?? {};
     this.writer = opts.writer;
     this.config = opts.config;
     this.store = opts.store;
@@ -97,7 +105,9 @@ export class LiqBot implements Services {
     // Every failed store operation, the outbox's included (what /metrics and /healthz have read so far).
     Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
-    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), ...opts.outbox, faults: this.faults, state: this.state });
+    // A chat's level adopted from a proposal: its alerts answer the proposal's message.
+    const threadOf = (a: Alert) => (a.kind === 'level_break' || a.kind === 'level_chop' ? this.market.levels.get(a.levelId)?.thread : undefined);
+    this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), threadOf, ...opts.outbox, faults: this.faults, state: this.state });
   }
 
   /** The store's state (failing kinds, file problems, held and lost data) and the implausible events dropped. */
@@ -324,6 +334,43 @@ export class LiqBot implements Services {
     this.replies.set(a.key, reply);
     if (this.replies.size > 200) this.replies.delete(this.replies.keys().next().value!);
     return reply;
+  }
+
+  /**
+   * When the week turns (Monday 00:00 UTC, bot time), post each opted-in chat's digest of the week that ended
+   * (`/alerts digest on`) through its platform, with its chart. The first call only notes the current week, so a
+   * restart never posts twice; a chat with nothing to tell is skipped. Returns how many were posted; never throws.
+   */
+  async postDigests(): Promise<number> {
+    const week = weekStart(this.now());
+    if (this.digestWeek === undefined || week <= this.digestWeek) {
+      this.digestWeek ??= week;
+      return 0;
+    }
+    this.digestWeek = week;
+    const subs = this.attempt('listSubscriptions', () => this.store.listSubscriptions());
+    let posted = 0;
+    for (const sub of subs.ok ? dueDigests(subs.value) : []) {
+      const adapter = this.adapters[sub.chat.slice(0, sub.chat.indexOf(':')) as Platform];
+      if (!adapter) continue;
+      try {
+        const digest = chatDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct);
+        if (digest.levels.length === 0) continue;
+        const reply = chatDigestReply(digest, {
+          synthetic: this.market.synthetic,
+          chart: (d) => {
+            const asset = digestAsset(d);
+            return asset ? digestImage(this.market, d, asset) : undefined;
+          },
+        });
+        const r = await adapter.deliver({ chat: sub.chat, ...(sub.target !== undefined ? { target: sub.target } : {}) }, reply);
+        if (r.ok) posted++;
+        else log.warn({ chat: sub.chat, error: r.error }, 'weekly digest not delivered');
+      } catch (err) {
+        log.error({ err, chat: sub.chat }, 'weekly digest failed');
+      }
+    }
+    return posted;
   }
 
   /** Housekeeping: retention of raw events and delivered alerts; rows stamped in the future go too. Never throws. */

@@ -224,6 +224,10 @@ async function start(argv: string[]): Promise<number> {
   const flusher = setInterval(() => bot.flush(), 2000);
   const pruner = setInterval(() => bot.prune(), 3_600_000);
   pruner.unref();
+  // The weekly digest of each opted-in chat's levels, when the week turns (the first look only notes the week).
+  void bot.postDigests();
+  const digests = setInterval(() => void bot.postDigests(), 60_000);
+  digests.unref();
 
   const { reason, code } = await stop.promise;
   log.info({ reason }, 'stopping: intake first, then deliveries in flight, then the store');
@@ -236,6 +240,7 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(ticker);
   clearInterval(flusher);
   clearInterval(pruner);
+  clearInterval(digests);
   await feeds?.stop();
   await leverage?.stop();
   await vendor?.stop();

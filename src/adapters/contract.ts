@@ -22,6 +22,8 @@ export interface DeliveryTarget {
   chat: string;
   /** The concrete destination when it differs (Discord channel id, Telegram topic thread id). */
   target?: string;
+  /** Post as a reply to this message (a platform message ref); a reply target since deleted still gets the post. */
+  replyTo?: string;
 }
 
 export interface ChatAdapter {

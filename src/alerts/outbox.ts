@@ -18,7 +18,8 @@ import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
-import { route, wants } from './router.js';
+import { route, wants, THREAD_ANSWER, type ThreadOf } from './router.js';
+import { threadAnswer } from '../replies/proposals.js';
 
 const log = logger('outbox');
 
@@ -39,6 +40,10 @@ export interface OutboxOptions {
   sliceSize?: number;
   /** The write path for unsubscribing a chat that is gone (the bot's; default: one over `store` alone). */
   state?: StateWriter;
+  /** The message a level alert answers (its level's proposal), for routing; none by default. */
+  threadOf?: ThreadOf;
+  /** The short answer in a level's thread when the alert itself posts elsewhere (default: replies/proposals.ts). */
+  renderThreadAnswer?: (a: Alert) => Reply;
 }
 
 /** A publish being routed: its alerts, the subscriptions as they were, and how far it got. */
@@ -206,7 +211,7 @@ export class Outbox {
    */
   private routeSlice(job: Routing): number | undefined {
     const subs = job.subs.slice(job.next, job.next + this.sliceSize);
-    const entries = route(job.alerts, subs, job.now);
+    const entries = route(job.alerts, subs, job.now, this.opts.threadOf);
     let ids: number[] = [];
     this.stuck = entries.length > 0 && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)));
     if (this.stuck) return undefined;
@@ -412,7 +417,9 @@ export class Outbox {
       this.inflight.add(e.id);
       let result;
       try {
-        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}) }, this.render(e.alert), editRef);
+        const to = { chat, ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
+        const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : this.render(e.alert);
+        result = await adapter.deliver(to, reply, editRef);
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {

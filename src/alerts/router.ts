@@ -4,7 +4,16 @@
  */
 import { familyOf, type Alert } from '../core/alerts.js';
 import { levelKey } from '../core/levels.js';
-import type { NewEntry, Subscription } from '../store/store.js';
+import type { NewEntry, ReplyTarget, Subscription } from '../store/store.js';
+
+/** The message a level alert answers (where its level was proposed or adopted), if it has one. */
+export type ThreadOf = (a: Alert) => ReplyTarget | undefined;
+
+/**
+ * The alertKey suffix of an alert's short answer in its level's thread, when the thread is not where the chat's
+ * alerts post (another topic or channel): the alert posts as today, and the thread gets one line pointing to it.
+ */
+export const THREAD_ANSWER = ':thread';
 
 /** What makes an alert the same alert in one chat: a chat's own level and a global one at the same price break once. */
 export function chatAlertKey(a: Alert): string {
@@ -27,9 +36,15 @@ export function wants(sub: Subscription, a: Alert): boolean {
   return a.usd >= sub.minUsd;
 }
 
-export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number): NewEntry[] {
+/**
+ * One entry per chat that wants each alert. A chat's own level alert with a thread answers it: as one message that
+ * is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there.
+ */
+export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf): NewEntry[] {
   const out: NewEntry[] = [];
   for (const a of alerts) {
+    const own = a.kind === 'level_break' || a.kind === 'level_chop' ? a.chat : undefined;
+    const thread = own !== undefined ? threadOf?.(a) : undefined;
     for (const sub of subs) {
       if (!wants(sub, a)) continue;
       const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: now, createdAt: now };
@@ -37,6 +52,9 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
       const edit = editKeyOf(a);
       if (edit !== undefined) e.editKey = edit;
       out.push(e);
+      if (!thread || own !== sub.chat) continue;
+      if (thread.target === sub.target) e.replyTo = thread.ref;
+      else out.push({ chat: sub.chat, alertKey: `${e.alertKey}${THREAD_ANSWER}`, alert: a, nextAttemptAt: now, createdAt: now, replyTo: thread.ref, ...(thread.target !== undefined ? { target: thread.target } : {}) });
     }
   }
   return out;

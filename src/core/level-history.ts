@@ -10,7 +10,7 @@ export type EpisodeKind = 'test' | 'break' | 'reclaim';
 
 export interface LevelEpisode {
   kind: EpisodeKind;
-  /** The bar's start. */
+  /** The close that showed it: the end of its bar. */
   ts: number;
   /** `down`: from above to below (a support lost); `up`: from below to above. A test: the side it came from. */
   direction: 'up' | 'down';
@@ -36,6 +36,8 @@ export interface HistoryInputs {
   testingPct: number;
   /** How far either side of an episode its liquidations are summed. */
   aroundMs: number;
+  /** The bars' length: an episode is dated at its bar's close. */
+  barMs: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export function levelHistory(level: LevelValue, inputs: HistoryInputs): LevelHis
     if (now === undefined) {
       // Closing inside a zone: a test of it from the side price was on.
       if (side !== undefined && !testing) {
-        episodes.push(episode(inputs, 'test', bar.ts, side === 'above' ? 'down' : 'up', side === 'above' ? bar.low : bar.high));
+        episodes.push(episode(inputs, 'test', bar.ts + inputs.barMs, side === 'above' ? 'down' : 'up', side === 'above' ? bar.low : bar.high));
         testing = true;
       }
       continue;
@@ -69,16 +71,17 @@ export function levelHistory(level: LevelValue, inputs: HistoryInputs): LevelHis
     }
     if (now !== side) {
       const direction = now === 'below' ? 'down' : 'up';
-      episodes.push(episode(inputs, now === start ? 'reclaim' : 'break', bar.ts, direction, bar.close));
+      episodes.push(episode(inputs, now === start ? 'reclaim' : 'break', bar.ts + inputs.barMs, direction, bar.close));
       side = now;
-      testing = false;
+      // The bars just after a crossing still sit at the level: they are its run, not a new test.
+      testing = true;
       continue;
     }
     const touched = side === 'above' ? bar.low <= hi + near : bar.high >= lo - near;
-    if (touched && !testing) episodes.push(episode(inputs, 'test', bar.ts, side === 'above' ? 'down' : 'up', side === 'above' ? bar.low : bar.high));
+    if (touched && !testing) episodes.push(episode(inputs, 'test', bar.ts + inputs.barMs, side === 'above' ? 'down' : 'up', side === 'above' ? bar.low : bar.high));
     testing = touched;
   }
-  return { from: bars[0]!.ts, to: bars[bars.length - 1]!.ts, episodes };
+  return { from: bars[0]!.ts, to: bars[bars.length - 1]!.ts + inputs.barMs, episodes };
 }
 
 function episode(inputs: HistoryInputs, kind: EpisodeKind, ts: number, direction: 'up' | 'down', price: number): LevelEpisode {

@@ -3,6 +3,7 @@
  * proposed it, why, the vote, who adopted it), `/level info` with the level's history, and the compact marker
  * `/levels` shows. Whatever a member typed (a name, a reason) is a plain span: each adapter escapes it.
  */
+import type { Alert } from '../core/alerts.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
@@ -147,4 +148,17 @@ export function whyReply(asset: string, stories: { name: string; proposal: Propo
     buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }],
     tone: 'info',
   };
+}
+
+/**
+ * The short answer in a level's thread when the chat's alerts post elsewhere (another topic or channel): the verdict
+ * in one line, pointing to the full alert. Never the alert's own text twice.
+ */
+export function threadAnswer(a: Alert): Reply {
+  if (a.kind !== 'level_break' && a.kind !== 'level_chop') return { blocks: [[['An alert went to this chat’s alerts channel.']]], tone: 'info' };
+  const name = `${a.asset} ${levelText(a.level)}`;
+  const verdict: Line = a.kind === 'level_chop'
+    ? [b(name), ` is chopping: ${a.crosses} crosses since ${clock(a.since)} UTC, now ${price(a.price)}.`]
+    : [b(name), ' ', toned(a.reclaim ? (a.direction === 'up' ? 'reclaimed' : 'lost again') : a.direction === 'down' ? 'lost' : 'broken up', a.direction === 'down' ? 'down' : 'up', true), `: ${a.timeframe} close ${price(a.price)}.`];
+  return { blocks: [[verdict, [toned('The level this thread proposed. Full alert in the alerts channel.', 'muted')]]], tone: 'info' };
 }

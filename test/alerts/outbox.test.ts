@@ -77,6 +77,17 @@ describe('routing', () => {
     const ob = store.enqueue(entries);
     expect(ob).toHaveLength(3); // chat 1: 3000; chat 2: 3000 (once) and 2900
   });
+
+  it("a proposed level's alert answers its thread: as the reply itself where alerts post, else plus a one-line answer there", () => {
+    const own = levelBreak(2900, T0, 'ETH', 'telegram:2');
+    const thread = (target?: string) => () => ({ ref: '2:42', ...(target !== undefined ? { target } : {}) });
+    const same = route([own], [sub('telegram:2', { target: '7' })], T0, thread('7'));
+    expect(same.map((e) => [e.alertKey.endsWith(':thread'), e.target, e.replyTo])).toEqual([[false, '7', '2:42']]);
+    const elsewhere = route([own], [sub('telegram:2', { target: '9' })], T0, thread('7'));
+    expect(elsewhere.map((e) => [e.alertKey.endsWith(':thread'), e.target, e.replyTo])).toEqual([[false, '9', undefined], [true, '7', '2:42']]);
+    // Another chat hearing a global level at that price is never answered in this chat's thread.
+    expect(route([levelBreak(2900, T0)], [sub('telegram:1')], T0, thread()).map((e) => e.replyTo)).toEqual([undefined]);
+  });
 });
 
 describe('routing to many chats in slices', () => {
@@ -99,6 +110,26 @@ describe('routing to many chats in slices', () => {
     expect(chat.received.size).toBe(2_500);
     for (const l of chat.received.values()) expect(l.map((m) => (m.text.includes('3,000') ? 3000 : 2900))).toEqual([3000, 2900]);
     expect(store.pendingCount()).toBe(0);
+  });
+});
+
+describe('answering a proposal thread', () => {
+  it('delivers the alert to the alerts topic and a one-line answer replying to the proposal in its own topic', async () => {
+    const targets: DeliveryTarget[] = [];
+    chat.failNext = (to) => {
+      targets.push(to);
+      return undefined;
+    };
+    store.putSubscription(sub('telegram:2', { target: '9' }));
+    const ob = new Outbox({ store, adapters: { telegram: chat }, now: () => now, threadOf: () => ({ ref: '2:42', target: '7' }) });
+    ob.start();
+    ob.publish([levelBreak(2900, T0, 'ETH', 'telegram:2')]);
+    await ob.idle();
+    await ob.stop();
+    expect(targets).toEqual([{ chat: 'telegram:2', target: '9' }, { chat: 'telegram:2', target: '7', replyTo: '2:42' }]);
+    const [alert, answer] = chat.received.get('telegram:2')!;
+    expect(alert!.text).toMatch(/2,900/);
+    expect(answer!.text).toBe('ETH $2,900 lost: 15m close $2,871.\nThe level this thread proposed. Full alert in the alerts channel.');
   });
 });
 

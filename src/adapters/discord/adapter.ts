@@ -122,7 +122,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
         log.info({ chat: to.chat, channel: edit.channelId }, 'discord: the alert to update was deleted; posting a new one');
       }
     }
-    return sender.post(channelId, msg);
+    // A reply only within the same channel (the router posts a thread's answer in the thread's own channel).
+    const answered = parseRef(to.replyTo);
+    return sender.post(channelId, msg, answered?.channelId === channelId ? answered.messageId : undefined);
   }
 
   const adapter: DiscordAdapter = {

@@ -45,10 +45,15 @@ export class DiscordSender {
     readonly pacer: Pacer,
   ) {}
 
-  /** Post a message to a channel. */
-  async post(channelId: string, msg: DiscordMessage): Promise<MessageRef> {
+  /**
+   * Post a message to a channel, as a reply to `replyTo` (a message of that channel) when given: Discord's
+   * message_reference with fail_if_not_exists false, so a deleted message still gets the post.
+   */
+  async post(channelId: string, msg: DiscordMessage, replyTo?: string): Promise<MessageRef> {
+    const payload = restPayload(msg);
+    const body = replyTo !== undefined ? { ...payload.body, message_reference: { message_id: replyTo, fail_if_not_exists: false } } : payload.body;
     try {
-      const posted = (await this.pacer.run(() => this.rest.post(Routes.channelMessages(channelId), restPayload(msg)))) as { id: string };
+      const posted = (await this.pacer.run(() => this.rest.post(Routes.channelMessages(channelId), { ...payload, body }))) as { id: string };
       return { channelId, messageId: posted.id };
     } catch (err) {
       throw translateError(err, `posting in channel ${channelId}`);

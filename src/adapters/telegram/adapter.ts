@@ -207,6 +207,9 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       const dest: Destination = { chatId };
       const thread = threadIdOf(to.target);
       if (thread !== undefined) dest.threadId = thread;
+      // The proposal a level alert answers; sent with allow_sending_without_reply, so a deleted one still gets it.
+      const answered = to.replyTo !== undefined ? parseRef(to.replyTo, chatId) : undefined;
+      if (answered) dest.replyTo = answered.messageId;
       try {
         const ref = editRef !== undefined ? parseRef(editRef, chatId) : undefined;
         if (ref) {

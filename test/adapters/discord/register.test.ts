@@ -39,6 +39,7 @@ describe('slashCommandData', () => {
       [1, 'reject'],
       [1, 'info'],
       [1, 'why'],
+      [1, 'digest'],
     ]);
     const add = optionsOf(level)[0];
     expect(add.options.map((o: { name: string; required: boolean }) => [o.name, o.required])).toEqual([

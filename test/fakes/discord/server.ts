@@ -62,6 +62,8 @@ export interface FakeMessage {
   attachments: { id: string; filename: string; size: number; content_type: string; description?: string }[];
   flags: number;
   edits: number;
+  /** The message this one replies to (`message_reference`), when it still existed. */
+  message_reference?: { message_id: string; channel_id: string };
 }
 
 export interface InteractionRecord {
@@ -495,6 +497,13 @@ export class FakeDiscord {
     this.messages.set(channelId, list);
     if (method === 'POST' && !messageId) {
       const m = this.newMessage(channelId, rec);
+      // A reply: Discord refuses one to a missing message unless fail_if_not_exists is false (then it is a plain post).
+      const ref = rec.json?.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
+      if (ref?.message_id !== undefined) {
+        const known = list.some((x) => x.id === ref.message_id) || [...this.interactions.values()].some((i) => i.original?.id === ref.message_id || i.followups.some((f) => f.id === ref.message_id));
+        if (known) m.message_reference = { message_id: ref.message_id, channel_id: channelId };
+        else if (ref.fail_if_not_exists !== false) return [400, { message: 'Invalid Form Body', code: 50035, errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } }];
+      }
       list.push(m);
       return [200, this.messageJson(m)];
     }

@@ -1,0 +1,60 @@
+/**
+ * The weekly digest of a chat's levels, assembled from what the bot has: the chat's levels (with the proposals they
+ * came from) and the week's proposals that were not adopted, read against the engine's hourly bars and
+ * liquidations (core/digest.ts), as one reply with one chart (charts/digest.ts). `/level digest` shows it on
+ * demand; `dueDigests` says which chats get it posted when the week turns (`/alerts digest on`).
+ */
+import { weeklyDigest, type Digest, type DigestItem } from '../core/digest.js';
+import type { MarketView } from '../core/market-view.js';
+import { statusAt } from '../core/proposals.js';
+import { DAY, HOUR } from '../core/time.js';
+import { digestReply } from '../replies/digest.js';
+import type { Reply } from '../replies/reply.js';
+import type { Store, Subscription } from '../store/store.js';
+
+export const WEEK = 7 * DAY;
+
+/** The week ending at `to`: the chat's levels and the proposals made in it, read on hourly bars. */
+export function chatDigest(market: MarketView, store: Store, chat: string, to: number, testingPct: number, asset?: string): Digest {
+  const from = to - WEEK;
+  const proposals = store.listProposals(chat);
+  const items: DigestItem[] = [];
+  for (const l of market.levels.all()) {
+    if (l.chat !== chat || (asset && l.asset !== asset)) continue;
+    const item: DigestItem = { asset: l.asset, level: l.level, since: l.createdAt, watched: true };
+    if (l.label) item.label = l.label;
+    const p = l.proposal !== undefined ? proposals.find((x) => x.id === l.proposal) : undefined;
+    if (p) item.proposal = p;
+    items.push(item);
+  }
+  for (const p of proposals) {
+    if (p.levelId !== undefined || p.createdAt < from || p.createdAt > to || (asset && p.asset !== asset)) continue;
+    if (statusAt(p, to) === 'adopted') continue;
+    items.push({ asset: p.asset, level: p.level, since: p.createdAt, proposal: p, watched: false });
+  }
+  return weeklyDigest({
+    chat, from, to, items, testingPct,
+    bars: (a, f, t) => market.prices.bars(a, f, t, HOUR),
+    liquidations: (a, f, t) => market.buckets.series(a, f, t, HOUR),
+  });
+}
+
+/** The digest's reply; `chart` attaches its image when a chart renderer is given. */
+export function chatDigestReply(digest: Digest, opts: { synthetic: boolean; chart?: (digest: Digest) => Reply['image'] }): Reply {
+  const reply = digestReply(digest, { synthetic: opts.synthetic });
+  const image = digest.levels.some((l) => l.watched) ? opts.chart?.(digest) : undefined;
+  if (image) reply.image = image;
+  return reply;
+}
+
+/** The week boundary the digest is posted at: Monday 00:00 UTC. */
+export function weekStart(ms: number): number {
+  const d = Math.floor(ms / DAY) * DAY;
+  const weekday = (new Date(d).getUTCDay() + 6) % 7; // Monday 0
+  return d - weekday * DAY;
+}
+
+/** The chats whose digest is due when the week turns: alerts on and the digest switched on. */
+export function dueDigests(subs: readonly Subscription[]): Subscription[] {
+  return subs.filter((s) => s.enabled && s.digest === true);
+}

@@ -1,0 +1,111 @@
+/**
+ * The weekly digest's chart: the week's price with each of the group's levels, tagged with what it did (held,
+ * lost, reclaimed, not tested) instead of its distance from price. Built from the digest itself (core/digest.ts),
+ * on the same scene as the `/levels` chart.
+ */
+import type { EChartsOption } from 'echarts';
+import type { Digest, DigestLevel } from '../core/digest.js';
+import type { MarketView } from '../core/market-view.js';
+import type { ReplyImage } from '../replies/reply.js';
+import { roleAt } from '../core/levels.js';
+import { clock, day, share } from '../replies/format.js';
+import { engineMeasure, renderOption, type Measure } from './engine.js';
+import type { Scale } from './layout.js';
+import type { RenderedChart } from './render.js';
+import { DEFAULT_SIZE } from './render.js';
+import { columns, drawLevels, drawPrice, drawTimeAxis, emptyNote, footer, header, priceRange, priceTick, Scene, type Rect } from './scene.js';
+import { COLORS } from './theme.js';
+import type { ChartLevel, PricePoint } from './types.js';
+
+export interface DigestChartInput {
+  asset: string;
+  digest: Digest;
+  prices: PricePoint[];
+  synthetic: boolean;
+}
+
+/** The tag under a level: what it did this week. */
+function verdictNote(l: DigestLevel): string {
+  switch (l.verdict) {
+    case 'held':
+      return `held ${l.tests} test${l.tests === 1 ? '' : 's'}${l.bouncePct !== undefined ? ` · ${share(Math.abs(l.bouncePct) / 100)} bounce` : ''}`;
+    case 'untested':
+      return 'not tested';
+    case 'broke':
+    case 'reclaimed': {
+      const br = l.firstBreak!;
+      const what = `${br.direction === 'down' ? 'lost' : 'broke up'} ${day(br.ts)} ${clock(br.ts)}`;
+      return l.verdict === 'reclaimed' ? `${what} · reclaimed` : `${what}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
+    }
+  }
+}
+
+export function buildDigestOption(input: DigestChartInput, width: number, height: number, measure: Measure): EChartsOption {
+  const scene = new Scene(width, height, measure);
+  const px = (v: number): number => scene.px(v);
+  const { prices, digest } = input;
+  const last = prices.length ? prices[prices.length - 1]!.close : undefined;
+  const mine = digest.levels.filter((l) => l.asset === input.asset && l.watched);
+  const notes = new Map<ChartLevel, string>();
+  const levels: ChartLevel[] = mine.map((l) => {
+    const c: ChartLevel = { level: l.level, role: last === undefined ? 'inside' : roleAt(l.level, last), state: l.verdict, distancePct: 0 };
+    if (l.label) c.label = l.label;
+    notes.set(c, verdictNote(l));
+    return c;
+  });
+  const count = (v: DigestLevel['verdict']) => mine.filter((l) => l.verdict === v).length;
+  const summary = [['held', count('held')], ['lost', count('broke')], ['reclaimed', count('reclaimed')]]
+    .filter(([, n]) => (n as number) > 0)
+    .map(([w, n]) => `${n} ${w}`)
+    .join(' · ');
+  const from = prices[0]?.ts ?? digest.from;
+  const to = prices.length ? prices[prices.length - 1]!.ts : digest.to;
+  header(
+    scene,
+    [{ text: `${input.asset} · the group’s levels this week`, color: COLORS.text }],
+    [`${day(from, to)} – ${day(to, to)}`, summary || 'no levels'].join(' · '),
+    last === undefined ? undefined : { price: last, change: prices[0] ? last / prices[0].open - 1 : undefined },
+  );
+  const yAxis = priceRange(prices, levels, last === undefined ? [] : [last], 6);
+  const axisLabelW = Math.max(measure(priceTick(yAxis.min), scene.f.axis), measure(priceTick(yAxis.max), scene.f.axis));
+  const { plotLeft, plotRight, lineEnd, tagLeft, tagWidth } = columns(scene, axisLabelW, 300, false);
+  const top = px(104);
+  const bottom = height - px(72);
+  const rect: Rect = { left: plotLeft, top, width: plotRight - plotLeft, height: bottom - top };
+  const xScale: Scale = { min: from, max: to, from: plotLeft, to: plotRight };
+  const yScale: Scale = { min: yAxis.min, max: yAxis.max, from: bottom, to: top };
+  drawTimeAxis(scene, xScale, top, bottom, from, to);
+  const panel = scene.panel(rect, { min: from, max: to }, { ...yAxis, interval: yAxis.step, label: priceTick });
+  const bucketMs = prices.length > 1 ? (to - from) / (prices.length - 1) : 3_600_000;
+  if (prices.length) drawPrice(scene, panel, prices, bucketMs, xScale);
+  else emptyNote(scene, rect, 'No price data this week');
+  drawLevels(scene, levels, { plot: rect, tagLeft, tagWidth, yScale, lineEnd, note: (l) => notes.get(l) ?? l.state, ...(last !== undefined ? { last } : {}) });
+  if (!levels.length) emptyNote(scene, { ...rect, height: rect.height * 0.3 }, 'No levels watched this week');
+  footer(scene, 'Read on hourly closes · held: tested and closed back on its side', input.synthetic);
+  return scene.option();
+}
+
+/** The digest chart as SVG and PNG (1200×675, what chat apps show best). */
+export async function renderDigestChart(input: DigestChartInput): Promise<RenderedChart> {
+  const { width, height } = DEFAULT_SIZE;
+  const option = buildDigestOption(input, width, height, engineMeasure());
+  return { ...(await renderOption(option, width, height)), width, height };
+}
+
+/** The digest's chart for one asset as a lazy reply image: the week's hourly bars under the group's levels. */
+export function digestImage(market: MarketView, digest: Digest, asset: string): ReplyImage {
+  const prices = market.prices.bars(asset, digest.from, digest.to, 3_600_000);
+  return {
+    render: async () => (await renderDigestChart({ asset, digest, prices, synthetic: market.synthetic })).png,
+    ...DEFAULT_SIZE,
+    alt: `${asset} price over the week with the group's levels and what each did`,
+    filename: `digest-${asset.toLowerCase()}.png`,
+  };
+}
+
+/** The asset the chart shows: the one with most of the chat's watched levels. */
+export function digestAsset(digest: Digest): string | undefined {
+  const n = new Map<string, number>();
+  for (const l of digest.levels) if (l.watched) n.set(l.asset, (n.get(l.asset) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}

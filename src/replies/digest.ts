@@ -1,0 +1,66 @@
+/**
+ * The weekly digest as one neutral Reply: the group's levels that held, broke or were reclaimed and how price
+ * behaved after, then the proposals that were right. Names and reasons are members' words: plain spans, escaped by
+ * each adapter.
+ */
+import type { Digest, DigestLevel } from '../core/digest.js';
+import { clock, day, levelText, price, share, usd } from './format.js';
+import { memberName } from './proposals.js';
+import { b, toned, type Line, type Reply } from './reply.js';
+
+const span = (from: number, to: number) => `${day(from, to)} – ${day(to - 1, to)}`;
+
+function who(l: DigestLevel): string {
+  if (!l.proposal) return '';
+  const status = l.watched ? '' : l.proposal.status === 'rejected' ? ', rejected' : l.proposal.status === 'open' ? ', still open' : ', not adopted';
+  return ` · ${memberName(l.proposal.proposer)}’s call${status}`;
+}
+
+/** One level's line: what it did and what price did after. */
+export function digestLine(l: DigestLevel): Line {
+  const name = b(`${l.asset} ${levelText(l.level)}`);
+  const label = l.label ? ` ${l.label}` : '';
+  switch (l.verdict) {
+    case 'held':
+      return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price moved ${share(Math.abs(l.bouncePct) / 100)} away within a day` : '', toned(who(l), 'muted')];
+    case 'untested':
+      return [name, label, toned(' · not tested this week', 'muted'), toned(who(l), 'muted')];
+    case 'broke':
+    case 'reclaimed': {
+      const br = l.firstBreak!;
+      const verb = br.direction === 'down' ? 'lost' : 'broke up';
+      const hurt = br.direction === 'down' ? br.longUsd : br.shortUsd;
+      return [
+        name, label, ' ',
+        toned(`${verb} ${day(br.ts)} ${clock(br.ts)}`, br.direction === 'down' ? 'down' : 'up', true),
+        ` at ${price(br.price)}`,
+        l.followPct !== undefined ? `, then ${share(Math.abs(l.followPct) / 100)} further within a day` : '',
+        hurt > 0 ? toned(` · ${usd(hurt)} ${br.direction === 'down' ? 'longs' : 'shorts'} liquidated ±1h`, 'muted') : '',
+        l.verdict === 'reclaimed' ? toned(' · reclaimed since', 'warn') : '',
+        toned(who(l), 'muted'),
+      ];
+    }
+  }
+}
+
+export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Reply {
+  const title: Line = [`Weekly levels digest · ${span(d.from, d.to)}`];
+  if (d.levels.length === 0) {
+    return { title, blocks: [[['No levels were watched or proposed here this week.'], ['Anyone can propose one: /level propose eth 2350 "why"']]], tone: 'info' };
+  }
+  const order = { broke: 0, reclaimed: 1, held: 2, untested: 3 } as const;
+  const watched = d.levels.filter((l) => l.watched).sort((a, b) => order[a.verdict] - order[b.verdict]);
+  const proposedOnly = d.levels.filter((l) => !l.watched);
+  const counts = (['held', 'broke', 'reclaimed', 'untested'] as const).map((v) => [v, watched.filter((l) => l.verdict === v).length] as const).filter(([, n]) => n > 0);
+  const blocks: Line[][] = [];
+  blocks.push([[counts.map(([v, n]) => `${n} ${v}`).join(' · ') || 'No watched levels.']]);
+  if (watched.length) blocks.push([[b('The group’s levels')], ...watched.map(digestLine)]);
+  if (proposedOnly.length) blocks.push([[b('Proposed, not adopted')], ...proposedOnly.map(digestLine)]);
+  blocks.push(
+    d.right.length
+      ? [[b('Proposals that were right')], ...d.right.map((l) => [`${memberName(l.proposal!.proposer)}: `, b(`${l.asset} ${levelText(l.level)}`), l.proposal!.reason ? ` “${l.proposal!.reason}”` : '', ` held, ${share(Math.abs(l.bouncePct ?? 0) / 100)} bounce`])]
+      : [[toned('No proposal held a test this week.', 'muted')]],
+  );
+  const data = d.dataFrom !== undefined ? `Read on hourly closes, ${day(d.dataFrom, d.to)} ${clock(d.dataFrom)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} UTC (the price data the bot has)` : 'No price data this week';
+  return { title, blocks, footer: [`${data}${opts.synthetic ? ' · SYNTHETIC demo data' : ''}`], tone: 'info' };
+}

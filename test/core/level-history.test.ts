@@ -1,0 +1,84 @@
+/**
+ * A level's history and the weekly digest on hand-made hourly bars: a close through the level is a break (away from
+ * where price started) or a reclaim (back), a touch that closes back is one test, liquidations are summed around
+ * each; the digest judges each level from when it was set, and a proposal was right when its level held.
+ */
+import { describe, expect, it } from 'vitest';
+import { weeklyDigest } from '../../src/core/digest.js';
+import { levelHistory } from '../../src/core/level-history.js';
+import type { Ohlc } from '../../src/core/prices.js';
+import type { Proposal } from '../../src/core/proposals.js';
+
+const H = 3_600_000;
+const T0 = Date.parse('2026-01-29T00:00:00Z');
+/** Hourly bars from closes: each bar opens at the previous close; lows and highs as given or the two ends. */
+function bars(closes: number[], wicks: Record<number, { low?: number; high?: number }> = {}): Ohlc[] {
+  return closes.map((close, i) => {
+    const open = i === 0 ? close : closes[i - 1]!;
+    return { ts: T0 + i * H, open, close, low: wicks[i]?.low ?? Math.min(open, close), high: wicks[i]?.high ?? Math.max(open, close) };
+  });
+}
+const quiet = (n: number) => Array.from({ length: n }, (_, i) => ({ ts: T0 + i * H, longUsd: i === 3 ? 5e6 : 0, shortUsd: 0 }));
+
+describe('level history', () => {
+  it('reads a test, a break and a reclaim, dated at the bar’s close, with the liquidations around each', () => {
+    // Above 2350; a wick to 2352 closes back (test); a close below (break); a close back above (reclaim).
+    const b = bars([2400, 2380, 2370, 2340, 2330, 2360, 2390], { 2: { low: 2352 } });
+    const h = levelHistory(2350, { bars: b, liquidations: quiet(7), testingPct: 0.5, aroundMs: H, barMs: H });
+    expect(h.episodes.map((e) => [e.kind, e.direction, e.ts, e.price])).toEqual([
+      ['test', 'down', T0 + 3 * H, 2352],
+      ['break', 'down', T0 + 4 * H, 2340],
+      ['reclaim', 'up', T0 + 6 * H, 2360],
+    ]);
+    expect(h.episodes[1]!.longUsd).toBe(5e6);
+    expect(h.episodes[2]!.longUsd).toBe(0);
+    expect([h.from, h.to]).toEqual([T0, T0 + 7 * H]);
+  });
+
+  it('counts touching bars in a row as one test, and claims nothing without bars', () => {
+    const b = bars([2400, 2360, 2355, 2400, 2420, 2356]);
+    expect(levelHistory(2350, { bars: b, liquidations: [], testingPct: 0.5, aroundMs: H, barMs: H }).episodes.map((e) => e.kind)).toEqual(['test', 'test']);
+    expect(levelHistory(2350, { bars: [], liquidations: [], testingPct: 0.5, aroundMs: H, barMs: H })).toEqual({ episodes: [] });
+  });
+});
+
+describe('weekly digest', () => {
+  const proposal = (level: number, status: Proposal['status']): Proposal => ({
+    id: `telegram:-1:p${level}`, chat: 'telegram:-1', asset: 'ETH', level, proposer: { id: 'u1', name: 'ann' }, createdAt: T0, expiresAt: T0 + 48 * H, votes: {}, status,
+  });
+  const b = bars([2400, 2360, 2352, 2380, 2420, 2440, 2300, 2250]);
+  const run = () =>
+    weeklyDigest({
+      chat: 'telegram:-1', from: T0 - 6 * 24 * H, to: T0 + 8 * H, testingPct: 0.5,
+      items: [
+        { asset: 'ETH', level: 2350, since: T0, watched: true, proposal: proposal(2350, 'adopted') },
+        { asset: 'ETH', level: 2330, since: T0, watched: false, proposal: proposal(2330, 'rejected') },
+        { asset: 'ETH', level: 3000, since: T0, watched: true },
+      ],
+      bars: (_a, from, to) => b.filter((x) => x.ts >= from && x.ts < to),
+      liquidations: () => [],
+    });
+
+  it('judges each level: broke with its follow-through, held with its bounce, or not tested', () => {
+    const d = run();
+    const [a, c, e] = d.levels;
+    expect(a).toMatchObject({ verdict: 'broke', firstBreak: { ts: T0 + 7 * H, price: 2300 } });
+    expect(a!.followPct).toBeCloseTo(((2300 - 2250) / 2300) * 100, 6);
+    expect(c).toMatchObject({ verdict: 'broke', watched: false });
+    expect(e).toMatchObject({ verdict: 'untested', tests: 0 });
+    expect([d.dataFrom, d.dataTo]).toEqual([T0, T0 + 8 * H]);
+  });
+
+  it('names a proposal right only when its level held a test with a real bounce', () => {
+    const held = weeklyDigest({
+      chat: 'telegram:-1', from: T0, to: T0 + 8 * H, testingPct: 0.5,
+      items: [{ asset: 'ETH', level: 2350, since: T0, watched: true, proposal: proposal(2350, 'adopted') }],
+      bars: () => bars([2400, 2360, 2352, 2380, 2420, 2440]),
+      liquidations: () => [],
+    });
+    expect(held.levels[0]).toMatchObject({ verdict: 'held', tests: 1 });
+    expect(held.levels[0]!.bouncePct).toBeCloseTo(((2440 - 2350) / 2350) * 100, 6);
+    expect(held.right.map((l) => l.proposal?.id)).toEqual(['telegram:-1:p2350']);
+    expect(run().right).toEqual([]);
+  });
+});
