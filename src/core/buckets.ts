@@ -191,7 +191,9 @@ class AssetBuckets {
   width = 4; // slots per bucket (exchange × side), grown by one exchange when a new one needs room
 
   constructor(topK: number) {
-    this.minuteTops = new Tops(topK, 1440);
+    // Minute lists live a day (then their hour's list answers): chunks of an hour, so ~26 hours are held
+    // rather than the two days that day-long chunks straddle.
+    this.minuteTops = new Tops(topK, 60);
     this.hourTops = new Tops(topK, 720);
     this.minutes = new Grid(1440, this.width);
     this.hours = new Grid(720, this.width);
