@@ -190,7 +190,9 @@ class AssetBuckets {
   firstMinute = Infinity;
   width = 4; // slots per bucket (exchange × side), grown by one exchange when a new one needs room
 
-  constructor(topK: number) {
+  /** @param width slots to start with: room for the exchanges other assets already have (growing re-lays chunks) */
+  constructor(topK: number, width: number) {
+    this.width = Math.max(this.width, width);
     // Minute lists live a day (then their hour's list answers): chunks of an hour, so ~26 hours are held
     // rather than the two days that day-long chunks straddle.
     this.minuteTops = new Tops(topK, 60);
@@ -248,7 +250,9 @@ export class LiquidationBuckets {
   add(l: Liquidation, asset: string): void {
     let a = this.assets.get(asset);
     if (!a) {
-      a = new AssetBuckets(this.topK);
+      let widest = 0;
+      for (const other of this.assets.values()) widest = Math.max(widest, other.exchanges.length * 2);
+      a = new AssetBuckets(this.topK, widest);
       this.assets.set(asset, a);
     }
     a.add(l);
