@@ -30,9 +30,9 @@ interface GridChunk {
 
 /**
  * Sums per exchange and side, columnar: per chunk of consecutive buckets (a day of minutes, a month of hours)
- * one Float64Array of USD and one Uint32Array of counts, `width` slots per bucket (exchangeIndex * 2 +
- * (short ? 1 : 0)). A week of minutes for 20 assets is 140 pairs of arrays, not 200,000 objects; the width
- * grows one exchange at a time, so six exchanges take 12 slots.
+ * one Float64Array of USD and one Uint32Array of counts, slot-major (slot = exchangeIndex * 2 + (short ? 1 :
+ * 0); a slot's buckets are consecutive). A week of minutes for 20 assets is 140 pairs of arrays, not 200,000
+ * objects; the width grows one exchange at a time (six exchanges take 12 slots), and growing appends slots.
  */
 class Grid {
   readonly chunks = new Map<number, GridChunk>();
@@ -54,7 +54,7 @@ class Grid {
     }
     this.lastIndex = c;
     this.lastChunk = chunk;
-    const o = (idx - c * this.chunkLen) * this.width + slot;
+    const o = slot * this.chunkLen + idx - c * this.chunkLen;
     chunk.usd[o]! += usd;
     chunk.count[o]! += 1;
   }
@@ -64,28 +64,24 @@ class Grid {
     const c = Math.floor(idx / this.chunkLen);
     const chunk = this.chunks.get(c);
     if (!chunk) return 0;
-    const o = (idx - c * this.chunkLen) * this.width;
+    const len = this.chunkLen;
+    let o = idx - c * len;
     let count = 0;
     const n = Math.min(this.width, sums.length);
     const usd = chunk.usd, counts = chunk.count;
-    for (let i = 0; i < n; i++) {
-      sums[i]! += usd[o + i]!;
-      count += counts[o + i]!;
+    for (let i = 0; i < n; i++, o += len) {
+      sums[i]! += usd[o]!;
+      count += counts[o]!;
     }
     return count;
   }
 
-  /** Re-lay every chunk for more slots (a new exchange): rare, so a copy is fine. */
+  /** Room for more slots (a new exchange): the new slots follow the old ones, so one copy per array. */
   grow(width: number): void {
-    const old = this.width;
     for (const [c, chunk] of this.chunks) {
       const usd = new Float64Array(this.chunkLen * width), count = new Uint32Array(this.chunkLen * width);
-      for (let b = 0; b < this.chunkLen; b++) {
-        for (let i = 0; i < old; i++) {
-          usd[b * width + i] = chunk.usd[b * old + i]!;
-          count[b * width + i] = chunk.count[b * old + i]!;
-        }
-      }
+      usd.set(chunk.usd);
+      count.set(chunk.count);
       this.chunks.set(c, { usd, count });
     }
     this.width = width;
@@ -194,8 +190,12 @@ class AssetBuckets {
   firstMinute = Infinity;
   width = 4; // slots per bucket (exchange × side), grown by one exchange when a new one needs room
 
-  constructor(topK: number) {
-    this.minuteTops = new Tops(topK, 1440);
+  /** @param width slots to start with: room for the exchanges other assets already have (growing re-lays chunks) */
+  constructor(topK: number, width: number) {
+    this.width = Math.max(this.width, width);
+    // Minute lists live a day (then their hour's list answers): chunks of an hour, so ~26 hours are held
+    // rather than the two days that day-long chunks straddle.
+    this.minuteTops = new Tops(topK, 60);
     this.hourTops = new Tops(topK, 720);
     this.minutes = new Grid(1440, this.width);
     this.hours = new Grid(720, this.width);
@@ -250,7 +250,9 @@ export class LiquidationBuckets {
   add(l: Liquidation, asset: string): void {
     let a = this.assets.get(asset);
     if (!a) {
-      a = new AssetBuckets(this.topK);
+      let widest = 0;
+      for (const other of this.assets.values()) widest = Math.max(widest, other.exchanges.length * 2);
+      a = new AssetBuckets(this.topK, widest);
       this.assets.set(asset, a);
     }
     a.add(l);

@@ -162,11 +162,16 @@ function exchangeOf(o: Raw): string {
   }
   return ex;
 }
-const symbols = new Set<unknown>();
+/**
+ * Checked symbols, each mapped to one kept copy: every event of a symbol then holds the same string (the
+ * parsed one dies young instead of living in a batch, and lookups by it hash a string seen before).
+ */
+const symbols = new Map<unknown, string>();
 function symbolOf(o: Raw): string {
-  if (symbols.has(o.symbol)) return o.symbol as string;
+  const known = symbols.get(o.symbol);
+  if (known !== undefined) return known;
   const v = text(o, 'symbol', SYMBOL_RE, 'a ccxt unified symbol such as ETH/USDT:USDT');
-  if (symbols.size < CACHE_MAX) symbols.add(v);
+  if (symbols.size < CACHE_MAX) symbols.set(v, v);
   return v;
 }
 function sideOf(o: Raw): PositionSide {

@@ -25,6 +25,9 @@ let insert: (events: readonly MarketEvent[]) => number;
 try {
   db = new Database((workerData as { file: string }).file, { fileMustExist: true });
   tuneConnection(db);
+  // This connection only appends events (their pages are written, not read back): a small page cache does,
+  // where the store's 32 MB would fill with pages this thread never reads again (RSS the bot carries for good).
+  db.pragma('cache_size = -4000');
   insert = eventInserter(db);
 } catch (err) {
   post({ kind: 'open-failed', ...failureOf(err) });
