@@ -146,24 +146,22 @@ function pairSubtable(view: DataView, sub: number): Subtable {
 /** Coverage index of a glyph (-1: not covered). */
 function coverageOf(view: DataView, at: number): (glyph: number) => number {
   const u16 = (o: number) => view.getUint16(o);
-  const format = u16(at);
   const count = u16(at + 2);
+  if (u16(at) === 2) {
+    return (glyph) => {
+      const range = findRange(view, at + 4, count, glyph);
+      return range < 0 ? -1 : u16(range + 4) + glyph - u16(range);
+    };
+  }
   return (glyph) => {
     let lo = 0;
     let hi = count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (format === 1) {
-        const g = u16(at + 4 + mid * 2);
-        if (g < glyph) lo = mid + 1;
-        else if (g > glyph) hi = mid - 1;
-        else return mid;
-      } else {
-        const range = at + 4 + mid * 6;
-        if (u16(range + 2) < glyph) lo = mid + 1;
-        else if (u16(range) > glyph) hi = mid - 1;
-        else return u16(range + 4) + glyph - u16(range);
-      }
+      const g = u16(at + 4 + mid * 2);
+      if (g < glyph) lo = mid + 1;
+      else if (g > glyph) hi = mid - 1;
+      else return mid;
     }
     return -1;
   };
@@ -172,23 +170,27 @@ function coverageOf(view: DataView, at: number): (glyph: number) => number {
 /** Class of a glyph (0 when the table does not list it). */
 function classDefOf(view: DataView, at: number): (glyph: number) => number {
   const u16 = (o: number) => view.getUint16(o);
-  const format = u16(at);
-  if (format === 1) {
+  if (u16(at) === 1) {
     const start = u16(at + 2);
     const count = u16(at + 4);
     return (glyph) => (glyph >= start && glyph < start + count ? u16(at + 6 + (glyph - start) * 2) : 0);
   }
-  const count = u16(at + 2);
   return (glyph) => {
-    let lo = 0;
-    let hi = count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const range = at + 4 + mid * 6;
-      if (u16(range + 2) < glyph) lo = mid + 1;
-      else if (u16(range) > glyph) hi = mid - 1;
-      else return u16(range + 4);
-    }
-    return 0;
+    const range = findRange(view, at + 4, u16(at + 2), glyph);
+    return range < 0 ? 0 : u16(range + 4);
   };
+}
+
+/** The record holding `glyph` among `count` sorted 6-byte range records (first, last, value) at `at`; -1 if none. */
+function findRange(view: DataView, at: number, count: number, glyph: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const range = at + mid * 6;
+    if (view.getUint16(range + 2) < glyph) lo = mid + 1;
+    else if (view.getUint16(range) > glyph) hi = mid - 1;
+    else return range;
+  }
+  return -1;
 }
