@@ -172,8 +172,10 @@ const CONSUMED = new Set(['x', 'y', 'dx', 'dy', 'style', 'transform', 'text-anch
 
 function unescape(text: string): string {
   return text.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi, (_m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (hex) return String.fromCodePoint(parseInt(hex, 16));
-    if (dec) return String.fromCodePoint(Number(dec));
+    if (hex || dec) {
+      const code = hex ? parseInt(hex, 16) : Number(dec);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd'; // beyond Unicode: a box, not a RangeError
+    }
     return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name!.toLowerCase() as 'amp']!;
   });
 }

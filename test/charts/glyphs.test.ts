@@ -32,6 +32,7 @@ describe('chart text as glyph outlines', () => {
     const svg = outlineText('<svg><text x="10" y="20" style="font-size:16px">😀中a&amp;\u200d\ufe0f</text></svg>', faces);
     expect(glyphIds(svg)).toEqual(['r0', 'r0', 'r507', 'r1423']);
     expect(outlineText('<svg><text>   </text><text x="1"></text></svg>', faces)).toBe('<svg></svg>');
+    expect(glyphIds(outlineText('<svg><text>&#x110000;&#65;</text></svg>', faces))).toEqual(['r0', 'r2']);
   });
 
   it('leaves no <text> in a real chart: every label becomes glyphs', async () => {
