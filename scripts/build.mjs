@@ -19,8 +19,8 @@ try {
 }
 
 await esbuild.build({
-  // The event writer's thread (src/store/writer.ts) starts dist/writer-worker.js, so it is an entry of its own.
-  entryPoints: { cli: 'src/cli.ts', 'writer-worker': 'src/store/writer-worker.ts' },
+  // The event writer's thread (src/store/event-writer.ts) starts dist/event-writer-worker.js, so it is an entry of its own.
+  entryPoints: { cli: 'src/cli.ts', 'event-writer-worker': 'src/store/event-writer-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -17,7 +17,7 @@ import type { StateChange } from './state/changes.js';
 import { StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
-import type { EventWriter } from './store/writer.js';
+import type { EventWriter } from './store/event-writer.js';
 import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/schema.js';
@@ -36,7 +36,7 @@ export interface BotOptions {
   adapters?: OutboxOptions['adapters'];
   /** Events are written to the store in batches of this many (or on `flush`). */
   batchSize?: number;
-  /** Market events go to this writer thread (store/writer.ts) instead of `store.insertEvents`, off the pipeline's thread. */
+  /** Market events go to this writer thread (store/event-writer.ts) instead of `store.insertEvents`, off the pipeline's thread. */
   writer?: EventWriter;
   outbox?: Partial<OutboxOptions>;
   /**

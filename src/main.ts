@@ -102,7 +102,7 @@ async function start(argv: string[]): Promise<number> {
   if (rehearsal && values.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
   const store = openSqliteStore(dbPath);
   // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
-  const { openEventWriter } = await import('./store/writer.js');
+  const { openEventWriter } = await import('./store/event-writer.js');
   const writer = openEventWriter(store);
   await writer.ready();
   if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {

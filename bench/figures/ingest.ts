@@ -13,7 +13,7 @@ import { LiqBot } from '../../src/bot.js';
 import { readEventFile, newReport } from '../../src/io/event-file.js';
 import { runFile } from '../../src/offline.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { openEventWriter } from '../../src/store/writer.js';
+import { openEventWriter } from '../../src/store/event-writer.js';
 import { writeIngestFile } from '../data.js';
 import { figure, fmtInt, median, settle, TempDir, type BenchOptions, type Figure } from '../util.js';
 

@@ -1,12 +1,14 @@
 /**
- * Turns an ECharts option into SVG and PNG without a browser: ECharts server-side SVG, rasterized by resvg
- * with the Inter TTFs shipped in assets/fonts. Both libraries load on first use, so commands without a chart never pay for them.
+ * Turns an ECharts option into SVG and PNG without a browser: ECharts server-side SVG, its text turned into glyph
+ * outlines of the Inter TTFs shipped in assets/fonts (read once per process), rasterized by resvg. The libraries
+ * and fonts load on first use, so commands without a chart never pay for them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { EChartsOption } from 'echarts';
 import { parseFontMetrics, type FontMetrics } from './fontMetrics.js';
+import { isBoldWeight, outlineText, parseGlyphFace, type GlyphFaces } from './glyphs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,7 +18,7 @@ export type Measure = (text: string, sizePx: number, bold?: boolean) => number;
 interface Engine {
   echarts: typeof import('echarts');
   resvg: typeof import('@resvg/resvg-js');
-  fontFiles: string[];
+  glyphs: GlyphFaces;
   measure: Measure;
 }
 
@@ -26,8 +28,8 @@ let fonts: { regular: string; bold: string } | undefined;
 
 /**
  * The font files shipped in assets/fonts (Inter, SIL OFL; see the README there): regular for text, semibold
- * for emphasis. resvg draws with these and ignores system fonts on purpose. Found from the sources
- * (src/charts/) and from the bundle (dist/) alike.
+ * for emphasis. Charts draw with these and never with system fonts, on purpose. Found from the sources
+ * (src/charts/) and from the bundle (dist/) alike, unless `useFontFiles` named others.
  */
 export function fontFiles(): { regular: string; bold: string } {
   if (fonts) return fonts;
@@ -38,12 +40,30 @@ export function fontFiles(): { regular: string; bold: string } {
   return (fonts = { regular: `${dir}Inter-Regular.ttf`, bold: `${dir}Inter-SemiBold.ttf` });
 }
 
-/** Metrics of the bundled fonts, read once, for layout code that needs widths before anything is drawn. */
-export function loadMeasure(): Measure {
+/**
+ * Draws charts with other copies of the two faces (a deployment that keeps fonts elsewhere; tests). Only before
+ * the first chart: the engine reads the files once, when it loads.
+ */
+export function useFontFiles(files: { regular: string; bold: string }): void {
+  if (engine) throw new Error('useFontFiles: the chart engine has already read its fonts');
+  fonts = { ...files };
+}
+
+/** The bytes of the two font files. */
+function readFonts(): { regular: Uint8Array; bold: Uint8Array } {
   const files = fontFiles();
-  const regular: FontMetrics = parseFontMetrics(readFileSync(files.regular));
-  const bold: FontMetrics = parseFontMetrics(readFileSync(files.bold));
+  return { regular: readFileSync(files.regular), bold: readFileSync(files.bold) };
+}
+
+function measureOf(font: { regular: Uint8Array; bold: Uint8Array }): Measure {
+  const regular: FontMetrics = parseFontMetrics(font.regular);
+  const bold: FontMetrics = parseFontMetrics(font.bold);
   return (text, sizePx, isBold = false) => (isBold ? bold : regular).width(text, sizePx);
+}
+
+/** Metrics of the bundled fonts, for layout code that needs widths before anything is drawn. */
+export function loadMeasure(): Measure {
+  return measureOf(readFonts());
 }
 
 function loadEngine(): Engine {
@@ -53,17 +73,20 @@ function loadEngine(): Engine {
     // entry (hundreds of modules) takes ~500 ms, and over a second under tsx's loader.
     const echarts = require('echarts') as typeof import('echarts');
     const resvg = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-    const files = fontFiles();
-    const measure = loadMeasure();
+    // The only time the font files are read: metrics for layout and outlines for drawing come from these bytes.
+    const font = readFonts();
+    const measure = measureOf(font);
+    const glyphs: GlyphFaces = { regular: parseGlyphFace(font.regular), bold: parseGlyphFace(font.bold) };
     // ECharts sizes legends, tags and label boxes with this; its default guess is for a narrower face.
     echarts.setPlatformAPI({
       measureText: (text: string, cssFont?: string) => {
         const size = /(\d+(?:\.\d+)?)px/.exec(cssFont ?? '');
-        const bold = /\b(bold|bolder|[5-9]00)\b/.test(cssFont ?? '');
+        const weight = /\b(bold|bolder|[1-9]00)\b/.exec(cssFont ?? '');
+        const bold = isBoldWeight(weight?.[1]);
         return { width: measure(text, size ? Number(size[1]) : 12, bold) } as TextMetrics;
       },
     });
-    engine = { echarts, resvg, fontFiles: [files.regular, files.bold], measure };
+    engine = { echarts, resvg, glyphs, measure };
     return engine;
   } catch (err) {
     throw new Error('chart engine failed to load (echarts, @resvg/resvg-js, assets/fonts)', { cause: err });
@@ -104,7 +127,7 @@ export interface Rendered {
 
 /** Draws an option at a size: deterministic SVG, then a PNG of exactly width × height. */
 export async function renderOption(option: EChartsOption, width: number, height: number): Promise<Rendered> {
-  const { echarts, resvg, fontFiles: files } = loadEngine();
+  const { echarts } = loadEngine();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   let raw: string;
   try {
@@ -114,13 +137,24 @@ export async function renderOption(option: EChartsOption, width: number, height:
     chart.dispose();
   }
   const svg = normalizeSvg(raw);
-  // resvg-js 2.6 (native) takes font paths only (`fontBuffers` exists in its wasm build alone), so it opens the
-  // two files per render; they stay in the page cache, and the metrics above are read once.
-  const image = await resvg.renderAsync(svg, {
-    font: { loadSystemFonts: false, fontFiles: files, defaultFontFamily: 'Inter', sansSerifFamily: 'Inter' },
-    fitTo: { mode: 'width', value: width },
-    shapeRendering: 2,
-    textRendering: 1,
-  });
-  return { svg, png: new Uint8Array(image.asPng()) };
+  return { svg, png: await rasterize(svg, width) };
+}
+
+/** The resvg options for a chart `width` px wide: no fonts at all, since text arrives as outlines. */
+export function rasterOptions(width: number): import('@resvg/resvg-js').ResvgRenderOptions {
+  return { font: { loadSystemFonts: false }, fitTo: { mode: 'width', value: width }, shapeRendering: 2, textRendering: 1 };
+}
+
+/**
+ * A chart's SVG as a PNG `width` px wide: its text drawn as glyph outlines of the bundled fonts, parsed once,
+ * so resvg opens no font file (resvg-js 2.6's native build takes font paths only and re-read them at every render).
+ */
+export async function rasterize(svg: string, width: number): Promise<Uint8Array> {
+  const image = await loadEngine().resvg.renderAsync(outlinedSvg(svg), rasterOptions(width));
+  return new Uint8Array(image.asPng());
+}
+
+/** A chart's SVG with every `<text>` replaced by glyph outlines of the bundled fonts. */
+export function outlinedSvg(svg: string): string {
+  return outlineText(svg, loadEngine().glyphs);
 }

@@ -282,6 +282,16 @@ export function parseEventLine(line: string): ParseResult {
   return toEvent(value);
 }
 
+/**
+ * One event as a line of an event file (shared/spec/events.md), the inverse of `parseEventLine`: the normalized
+ * shape, except a level, whose file form is `price` or `low`+`high` rather than `level`.
+ */
+export function eventLine(e: MarketEvent): string {
+  if (e.type !== 'level') return JSON.stringify(e);
+  const { level, ...rest } = e;
+  return JSON.stringify(typeof level === 'number' ? { ...rest, price: level } : { ...rest, low: level[0], high: level[1] });
+}
+
 /** The asset an event is about. */
 export function eventAsset(e: MarketEvent): string {
   return 'symbol' in e ? assetOf(e.symbol) : e.asset;

@@ -10,6 +10,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Config } from '../../config/schema.js';
+import { eventLine } from '../core/events.js';
 import { logger } from '../log.js';
 import type { ExchangeOverride } from './contract.js';
 import { describe } from './errors.js';
@@ -59,7 +60,7 @@ export async function record(opts: RecordOptions): Promise<RecordSummary> {
     sink: {
       event: (e) => {
         if (writeError) return;
-        out.write(`${JSON.stringify(e)}\n`);
+        out.write(`${eventLine(e)}\n`);
         summary.events++;
       },
       gap: (g) => {

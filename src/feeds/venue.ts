@@ -4,6 +4,7 @@
  * messages read (which side means a long was liquidated, what size unit) and which symbols share a socket.
  * Everything else (reconnects, gaps, sizing in dollars, candles) is shared.
  */
+import { DAY } from '../core/time.js';
 import type { RawLiquidation } from './normalize.js';
 import type { MarketLike, Markets } from './symbols.js';
 
@@ -107,6 +108,14 @@ export interface LiquidationPoll {
   fetchPage(ex: any, req: PageRequest): Promise<unknown[]>;
   /** One row. Throw if it is not readable. */
   read(row: unknown): PolledRow;
+}
+
+/** What most polled venues share, and `polledHistory` fills in: one history per market, polled every 10 s, 1,000 rows a page, a day of history. */
+export const POLL_DEFAULTS = { scope: 'symbol', everyMs: 10_000, pageLimit: 1000, historyMs: DAY } as const satisfies Omit<LiquidationPoll, 'fetchPage' | 'read'>;
+
+/** A venue's polled liquidation history: how it reads a page and a row, and the settings where it differs from `POLL_DEFAULTS`. */
+export function polledHistory(poll: Pick<LiquidationPoll, 'fetchPage' | 'read'> & Partial<LiquidationPoll>): LiquidationPoll {
+  return { ...POLL_DEFAULTS, ...poll };
 }
 
 /** One group for everything: venues whose swaps all share one public socket. */

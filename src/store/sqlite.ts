@@ -91,7 +91,7 @@ interface DailyRow {
 
 /**
  * The one way market events are written to a connection (the store's, or the event writer's thread in
- * writer.ts): one transaction per batch, raw events first, then the day sums of the liquidations that were
+ * event-writer.ts): one transaction per batch, raw events first, then the day sums of the liquidations that were
  * new. Returns how many events were new; throws (rolled back) what SQLite threw.
  */
 export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {

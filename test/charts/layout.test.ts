@@ -110,11 +110,11 @@ describe('rendering plumbing', () => {
     expect(normalizeSvg(a)).toBe('<svg><clipPath id="chart-c0"/><path clip-path="url(#chart-c0)"/></svg>');
   });
 
-  it('loads echarts and resvg only when a chart is drawn (no static imports)', () => {
+  it('loads echarts, resvg and opentype.js only when a chart is drawn (no static imports)', () => {
     const dir = join(import.meta.dirname, '../../src/charts');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8');
-      const staticImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*from\s+'(echarts|@resvg\/resvg-js)[^']*'/gm)];
+      const staticImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*from\s+'(echarts|@resvg\/resvg-js|opentype\.js)[^']*'/gm)];
       expect(staticImports.map((m) => `${file}: ${m[0]}`)).toEqual([]);
     }
   });

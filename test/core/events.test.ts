@@ -1,7 +1,7 @@
 /** Event validation: exactly the spec's shapes get through, typed; anything else is refused with a reason. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assetOf, parseEventLine, toEvent } from '../../src/core/events.js';
+import { assetOf, eventLine, parseEventLine, toEvent, type MarketEvent } from '../../src/core/events.js';
 
 const liq = { type: 'liquidation', ts: 1769864400000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 2 };
 
@@ -63,5 +63,28 @@ describe('parseEventLine', () => {
     expect(assetOf('ETH/USDT:USDT')).toBe('ETH');
     expect(assetOf('eth/usd:eth')).toBe('ETH');
     expect(assetOf('1000PEPE/USDT:USDT')).toBe('1000PEPE');
+  });
+});
+
+describe('eventLine (what `liqbot record` and the bus write)', () => {
+  const T = Date.UTC(2026, 0, 31, 12);
+  const every: MarketEvent[] = [
+    { type: 'liquidation', ts: T, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 2500, amount: 2, usd: 5000 },
+    { type: 'candle', ts: T, exchange: 'okx', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
+    { type: 'price', ts: T, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', price: 90_000 },
+    { type: 'liquidation_total', ts: T, period: '1h', asset: 'SOL', side: 'short', usd: 1_000_000, exchange: 'bitget' },
+    { type: 'level', ts: T, asset: 'ETH', level: 3000, label: 'round number' },
+    { type: 'level', ts: T, asset: 'ETH', level: [2750, 2800], label: 'prior support', chat: 'telegram:-100' },
+    { type: 'open_interest', ts: T, exchange: 'bybit', symbol: 'ETH/USDT:USDT', usd: 4e9, contracts: 1.6e6 },
+    { type: 'funding', ts: T, exchange: 'okx', symbol: 'ETH/USDT:USDT', rate: 0.0001, intervalHours: 8 },
+  ];
+
+  it('writes lines that parse back as the same events, every type', () => {
+    for (const e of every) expect(parseEventLine(eventLine(e)), e.type).toEqual({ ok: true, event: e });
+  });
+
+  it("writes a level in the file's own words: `price`, or `low` and `high` for a zone, never `level`", () => {
+    expect(eventLine(every[4]!)).toBe('{"type":"level","ts":1769860800000,"asset":"ETH","label":"round number","price":3000}');
+    expect(eventLine(every[5]!)).toBe('{"type":"level","ts":1769860800000,"asset":"ETH","label":"prior support","chat":"telegram:-100","low":2750,"high":2800}');
   });
 });

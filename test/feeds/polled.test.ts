@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bitfinexRow, deribitRow, FakeHistoryServer, gateRow, htxRow, type HistoryRow, type Venue } from '../fakes/exchanges/history.js';
 import { BITFINEX_MARKETS, DERIBIT_MARKETS, GATE_MARKETS, HTX_MARKETS } from '../fakes/exchanges/markets.js';
+import { VENUES } from '../../src/feeds/venues/registry.js';
 import { startAgainst, waitFor, type Running } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 2, 14, 0);
@@ -71,6 +72,19 @@ const CASES: Case[] = [
     historyMs: 86_400_000,
   },
 ];
+
+describe('polled venue settings', () => {
+  it("keeps each venue's scope, interval, page size and history reach (polledHistory fills in the shared ones)", () => {
+    const settings = (venue: string) => {
+      const poll = VENUES[venue]!.poll!;
+      return [poll.scope, poll.everyMs, poll.pageLimit, poll.historyMs];
+    };
+    expect(settings('gate')).toEqual(['symbol', 10_000, 1000, 86_400_000]);
+    expect(settings('htx')).toEqual(['symbol', 10_000, 100, 2 * 86_400_000]);
+    expect(settings('deribit')).toEqual(['symbol', 10_000, 1000, 86_400_000]);
+    expect(settings('bitfinex')).toEqual(['all', 30_000, 500, 7 * 86_400_000]);
+  });
+});
 
 describe.each(CASES)('$venue liquidations by polling', (c) => {
   let fake: FakeHistoryServer;

@@ -7,7 +7,7 @@
  * trigger and the match), so the position id identifies the liquidation.
  */
 import { num } from '../normalize.js';
-import { oneSocket, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
+import { oneSocket, polledHistory, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
 
 export function bitfinexLiquidation(row: unknown): PolledLiquidation {
   const entry = Array.isArray(row) && Array.isArray(row[0]) ? (row[0] as unknown[]) : undefined;
@@ -39,7 +39,7 @@ export const bitfinex: Venue = {
   restPerSecond: 0.5,
   socketGroups: oneSocket,
   prices: 'poll',
-  poll: {
+  poll: polledHistory({
     scope: 'all',
     everyMs: 30_000,
     pageLimit: 500,
@@ -50,5 +50,5 @@ export const bitfinex: Venue = {
       return rows;
     },
     read: (row) => single(bitfinexLiquidation(row)),
-  },
+  }),
 };

@@ -11,7 +11,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num } from '../normalize.js';
-import { asObject, oneSocket, type PolledLiquidation, type PolledRow, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, oneSocket, polledHistory, type PolledLiquidation, type PolledRow, type ProExchangeClass, type Venue } from '../venue.js';
 
 type Role = 'M' | 'T';
 
@@ -67,14 +67,10 @@ export const deribit: Venue = {
   restPerSecond: 5,
   socketGroups: oneSocket,
   prices: 'poll',
-  poll: {
-    scope: 'symbol',
-    everyMs: 10_000,
-    pageLimit: 1000,
-    // The public trade history reaches back further; a day is what we rely on.
-    historyMs: 24 * 3_600_000,
+  // Every market's trades, every 10 s, 1,000 a page; the public trade history reaches back further, a day is what we rely on.
+  poll: polledHistory({
     fetchPage: async (ex, { market, since, until, limit }) =>
       tradesOf(await ex.publicGetGetLastTradesByInstrumentAndTime({ instrument_name: market?.id, start_timestamp: since, end_timestamp: until, count: limit, sorting: 'desc' })),
     read: deribitTrade,
-  },
+  }),
 };

@@ -8,7 +8,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num } from '../normalize.js';
-import { asObject, oneSocket, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, oneSocket, polledHistory, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
 
 export function gateLiquidation(row: unknown): PolledLiquidation {
   const r = asObject(row);
@@ -41,14 +41,11 @@ export const gate: Venue = {
   restPerSecond: 10,
   socketGroups: oneSocket,
   prices: 'poll',
-  poll: {
-    scope: 'symbol',
-    everyMs: 10_000,
-    pageLimit: 1000,
-    // Gate serves about the last day of public liquidations ("from"/"to" windows of up to an hour are safe; older rows thin out).
-    historyMs: 24 * 3_600_000,
+  // Every market's liquidations, every 10 s, 1,000 a page. Gate serves about the last day of them ("from"/"to"
+  // windows of up to an hour are safe; older rows thin out).
+  poll: polledHistory({
     fetchPage: (ex, { market, since, until, limit }) =>
       ex.publicFuturesGetSettleLiqOrders({ settle: (market?.settle ?? 'usdt').toLowerCase(), contract: market?.id, from: Math.floor(since / 1000), to: Math.ceil(until / 1000), limit }),
     read: (row) => single(gateLiquidation(row)),
-  },
+  }),
 };

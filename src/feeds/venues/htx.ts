@@ -7,7 +7,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num } from '../normalize.js';
-import { asObject, oneSocket, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, oneSocket, polledHistory, single, type PolledLiquidation, type ProExchangeClass, type Venue } from '../venue.js';
 
 function positionSide(v: unknown): PositionSide | undefined {
   if (v === 'long') return 'long';
@@ -52,12 +52,10 @@ export const htx: Venue = {
   restPerSecond: 10,
   socketGroups: oneSocket,
   prices: 'poll',
-  poll: {
-    scope: 'symbol',
-    everyMs: 10_000,
+  poll: polledHistory({
     pageLimit: 100,
     historyMs: 2 * 86_400_000,
     fetchPage: async (ex, { market, since, until, limit }) => rowsOf(await ex.contractPublicGetV5MarketLiquidationOrders({ contract_code: market?.id, start_time: since, end_time: until, limit })),
     read: (row) => single(htxLiquidation(row)),
-  },
+  }),
 };

@@ -1,5 +1,5 @@
 /**
- * The event writer's thread (started by writer.ts, never imported): its own better-sqlite3 connection to the
+ * The event writer's thread (started by event-writer.ts, never imported): its own better-sqlite3 connection to the
  * store's file, writing each batch it is posted in one transaction, in the order posted, and answering each.
  * The main thread's store has already opened (and migrated) the file and holds its single-instance lock.
  */
@@ -9,7 +9,7 @@ import type { MarketEvent } from '../core/events.js';
 import { reasonOf } from './errors.js';
 import { EventUnpacker } from './event-pack.js';
 import { eventInserter, tuneConnection } from './sqlite.js';
-import type { FromWriter, ToWriter } from './writer.js';
+import type { FromWriter, ToWriter } from './event-writer.js';
 
 const port = parentPort!;
 const post = (m: FromWriter) => port.postMessage(m);

@@ -1,5 +1,5 @@
 /**
- * Market events written off the pipeline's thread: batches are posted to a worker thread (writer-worker.ts)
+ * Market events written off the pipeline's thread: batches are posted to a worker thread (event-writer-worker.ts)
  * that owns a second better-sqlite3 connection to the store's file (WAL lets it write beside the store's own
  * connection), so SQLite's insert cost overlaps the engine instead of adding to it. Each batch still is one
  * transaction, idempotent like `Store.insertEvents`; a failure comes back as a StoreError naming the file.
@@ -48,16 +48,16 @@ interface Pending {
 }
 
 /**
- * How the thread is started: the bundle's own file in dist/ (scripts/build.mjs makes `writer-worker.js` an
+ * How the thread is started: the bundle's own file in dist/ (scripts/build.mjs makes `event-writer-worker.js` an
  * entry beside the chunks), or, when liqbot runs from its TypeScript sources (tsx, vitest), the source file
  * through tsx, which the development install has.
  */
 function workerEntry(): { script: URL | string; eval: boolean } {
   const here = import.meta.url;
-  if (!/\.ts$/.test(new URL(here).pathname)) return { script: new URL('./writer-worker.js', here), eval: false };
+  if (!/\.ts$/.test(new URL(here).pathname)) return { script: new URL('./event-writer-worker.js', here), eval: false };
   // require.resolve finds tsx's CommonJS build of the API; its ES module build sits beside it.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const source = new URL('./writer-worker.ts', here).href;
+  const source = new URL('./event-writer-worker.ts', here).href;
   // A worker's own execArgv (`--import tsx`) does not reach its entry module on Node 20: register tsx first.
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
   return { script: boot, eval: true };

@@ -14,7 +14,7 @@ import type { MarketEvent } from '../../src/core/events.js';
 import { EventPacker, EventUnpacker } from '../../src/store/event-pack.js';
 import { StoreError } from '../../src/store/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { openEventWriter } from '../../src/store/writer.js';
+import { openEventWriter } from '../../src/store/event-writer.js';
 import { DAY, T0, candle, funding, liq, oi, tick, vendorTotal } from './fixtures.js';
 
 let dir: string;
