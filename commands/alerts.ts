@@ -5,6 +5,7 @@ import { parseAsset, parsePrice, quote } from './parse.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';
+import { DEFAULT_PROPOSAL_TTL_HOURS } from './proposals.js';
 
 function current(ctx: CommandContext): Subscription {
   const { store, config } = ctx.services;
@@ -28,6 +29,9 @@ function statusReply(sub: Subscription, changed?: string): Reply {
     [`Kinds: ${sub.families.map((f) => (f === 'cascade' ? 'liquidation cascades' : 'level breaks')).join(', ') || 'none'}`],
     [`Smallest cascade posted: ${sub.minUsd > 0 ? usd(sub.minUsd) : 'any'}`],
   ];
+  const votes = sub.proposals?.votesNeeded;
+  lines.push([`Level proposals: ${votes !== undefined ? `adopted at ${votes} net 👍 or by an admin` : 'adopted by an admin'}, open ${sub.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS}h`]);
+  lines.push([`Weekly digest: ${sub.digest ? 'on' : 'off'}`]);
   if (sub.target) {
     const channel = sub.target.startsWith('channel:') ? sub.target.slice(8) : undefined;
     lines.push(['Posting to: ', channel ? { text: `channel ${channel}`, channel } : 'this topic']);
@@ -38,7 +42,10 @@ function statusReply(sub: Subscription, changed?: string): Reply {
 export const alerts: CommandDef = {
   name: 'alerts',
   description: "Show or change this chat's alerts",
-  usage: ['alerts', 'alerts on', 'alerts off', 'alerts assets eth,btc', 'alerts kinds cascade', 'alerts min $5M', 'alerts channel #liquidations'],
+  usage: [
+    'alerts', 'alerts on', 'alerts off', 'alerts assets eth,btc', 'alerts kinds cascade', 'alerts min $5M', 'alerts channel #liquidations',
+    'alerts votes 3', 'alerts expiry 48h', 'alerts digest on',
+  ],
   subcommands: [
     { name: 'status', description: "Show this chat's alert settings", options: [] },
     { name: 'on', description: 'Post cascade and level alerts here', admin: true, options: [] },
@@ -66,6 +73,24 @@ export const alerts: CommandDef = {
       description: 'Post alerts to this channel',
       admin: true,
       options: [{ name: 'channel', description: 'The alerts channel', kind: 'channel', required: true }],
+    },
+    {
+      name: 'votes',
+      description: 'Net 👍 votes that adopt a level proposal, or admin',
+      admin: true,
+      options: [{ name: 'votes', description: 'A number of votes (1-100), or admin (only admins adopt)', kind: 'text', required: true }],
+    },
+    {
+      name: 'expiry',
+      description: 'How long a level proposal stays open',
+      admin: true,
+      options: [{ name: 'hours', description: 'Hours, e.g. 48h (1h to 14d)', kind: 'text', required: true }],
+    },
+    {
+      name: 'digest',
+      description: "Post a weekly digest of this chat's levels",
+      admin: true,
+      options: [{ name: 'on', description: 'on or off', kind: 'text', required: true, choices: ['on', 'off'] }],
     },
   ],
   run(ctx, args): Reply {
@@ -133,6 +158,32 @@ export const alerts: CommandDef = {
         sub.target = `channel:${id}`;
         sub.enabled = true;
         return save('channel set, alerts on');
+      }
+      case 'votes': {
+        const raw = (args.values.votes ?? '').trim().toLowerCase();
+        if (raw === 'admin' || raw === 'admins' || raw === 'off') {
+          sub.proposals = { ...sub.proposals };
+          delete sub.proposals.votesNeeded;
+          return save('only admins adopt proposals');
+        }
+        const n = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+        if (!(n >= 1 && n <= 100)) return errorReply(`${quote(raw)}: give a number of votes from 1 to 100, or admin.`);
+        sub.proposals = { ...sub.proposals, votesNeeded: n };
+        return save(`proposals adopted at ${n} net 👍`);
+      }
+      case 'expiry': {
+        const raw = (args.values.hours ?? '').trim().toLowerCase();
+        const m = /^(\d{1,3})\s*(h|hours?|d|days?)?$/.exec(raw);
+        const hours = m ? Number(m[1]) * (m[2]?.startsWith('d') ? 24 : 1) : NaN;
+        if (!(hours >= 1 && hours <= 14 * 24)) return errorReply(`${quote(raw)}: give a time from 1h to 14d, e.g. 48h.`);
+        sub.proposals = { ...sub.proposals, ttlHours: hours };
+        return save(`proposals open ${hours}h`);
+      }
+      case 'digest': {
+        const raw = (args.values.on ?? '').trim().toLowerCase();
+        if (raw !== 'on' && raw !== 'off') return errorReply('Weekly digest: on or off.');
+        sub.digest = raw === 'on';
+        return save(`weekly digest ${raw}`);
       }
       default:
         return errorReply(`Unknown option ${quote(args.sub ?? '')}.`, `Try: ${alerts.usage.map((u) => `/${u}`).join(' · ')}`);

@@ -1,20 +1,23 @@
 /**
- * `/level add|remove|list`: a chat's own levels (admins change them; anyone may list). A level must sit within
- * ×0.1–×10 of the asset's last price (LEVEL_RANGE): a typo of three zeros is refused, not watched for years.
+ * `/level add|remove|list`: a chat's own levels (admins change them; anyone may list); `propose|vote|adopt|reject|
+ * info|why`: levels the group discusses (proposals.ts). A level must sit within
+ * ×0.1–×10 of the asset's last price (level-range.ts): a typo of three zeros is refused, not watched for years.
  */
-import { bounds, levelId, type Level } from '../src/core/levels.js';
-import { levelText, pct, price } from '../src/replies/format.js';
+import { levelId, type Level } from '../src/core/levels.js';
+import { levelText, pct } from '../src/replies/format.js';
+import { outOfRange } from './level-range.js';
 import { parseAsset, parseLabel, parseLevel } from './parse.js';
-import { b, errorReply, type Reply } from '../src/replies/reply.js';
+import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
+import { tally } from '../src/core/proposals.js';
+import { memberName, shortId } from '../src/replies/proposals.js';
+import { openProposals, runDecide, runInfo, runPropose, runVote, runWhy } from './proposals.js';
 import type { CommandDef } from './types.js';
 
-/** How far from the last price a level may sit: ×0.1 to ×10. */
-export const LEVEL_RANGE = [0.1, 10] as const;
 
 export const level: CommandDef = {
   name: 'level',
-  description: "Add, remove or list this chat's levels",
-  usage: ['level add eth 2350', 'level add eth 2750-2800 "prior support"', 'level remove eth 2350', 'level list eth'],
+  description: "Add, remove, list or propose this chat's levels",
+  usage: ['level add eth 2350', 'level add eth 2750-2800 "prior support"', 'level remove eth 2350', 'level list eth', 'level propose eth 2350 "the line"', 'level info eth 2350'],
   subcommands: [
     {
       name: 'add',
@@ -36,18 +39,62 @@ export const level: CommandDef = {
       ],
     },
     { name: 'list', description: "This chat's levels", options: [{ name: 'asset', description: 'Asset (optional)', kind: 'asset' }] },
+    {
+      name: 'propose',
+      description: 'Propose a level for the group to vote on',
+      options: [
+        { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
+        { name: 'level', description: 'A price (2350) or a zone (2750-2800)', kind: 'level', required: true },
+        { name: 'why', description: 'Why it matters, e.g. "the line from January"', kind: 'text', rest: true },
+      ],
+    },
+    {
+      name: 'vote',
+      description: 'Vote on a proposal',
+      options: [
+        { name: 'id', description: 'The proposal, e.g. p3', kind: 'text', required: true },
+        { name: 'vote', description: 'up or down', kind: 'text', required: true, choices: ['up', 'down'] },
+      ],
+    },
+    { name: 'adopt', description: 'Adopt a proposal: watch its level', admin: true, options: [{ name: 'id', description: 'The proposal, e.g. p3', kind: 'text', required: true }] },
+    { name: 'reject', description: 'Reject a proposal', admin: true, options: [{ name: 'id', description: 'The proposal, e.g. p3', kind: 'text', required: true }] },
+    {
+      name: 'info',
+      description: "A level's story and history",
+      options: [
+        { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
+        { name: 'level', description: 'The price or zone', kind: 'level', required: true },
+      ],
+    },
+    { name: 'why', description: 'Why the group watches these levels', options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }] },
   ],
   run(ctx, args): Reply {
     const { market, config } = ctx.services;
     const chat = ctx.chat.key;
+    switch (args.sub) {
+      case 'propose':
+        return runPropose(ctx, args);
+      case 'vote':
+        return runVote(ctx, args);
+      case 'adopt':
+      case 'reject':
+        return runDecide(ctx, args, args.sub);
+      case 'info':
+        return runInfo(ctx, args);
+      case 'why':
+        return runWhy(ctx, args);
+    }
     if (args.sub === 'list' || args.sub === undefined) {
       const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
       if (asset && !asset.ok) return errorReply(asset.message);
       const own = market.levels.all().filter((l) => l.chat === chat && (!asset || l.asset === asset.value));
-      if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"']]], tone: 'info' };
+      const open = openProposals(ctx, asset?.value);
+      const proposed: Line[] = open.map((p) => [`${shortId(p)} `, b(`${p.asset} ${levelText(p.level)}`), ` by ${memberName(p.proposer)} · 👍 ${tally(p).up} · 👎 ${tally(p).down}`]);
+      const proposedBlock: Line[][] = proposed.length ? [[[b('Open proposals'), ' (vote on their cards)'], ...proposed]] : [];
+      if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"'], ['Anyone: /level propose eth 2350 "why"']], ...proposedBlock], tone: 'info' };
       return {
         title: ['Levels in this chat'],
-        blocks: [own.map((l) => [b(`${l.asset} ${levelText(l.level)}`), l.label ? ` ${l.label}` : ''])],
+        blocks: [own.map((l) => [b(`${l.asset} ${levelText(l.level)}`), l.label ? ` ${l.label}` : '']), ...proposedBlock],
         tone: 'info',
       };
     }
@@ -63,14 +110,8 @@ export const level: CommandDef = {
     }
     const label = parseLabel(args.values.label, config.limits.labelMaxChars);
     if (!label.ok) return errorReply(label.message);
-    const last = market.prices.last(asset.value)?.price;
-    const [low, high] = bounds(value.value);
-    if (last !== undefined && (low < last * LEVEL_RANGE[0] || high > last * LEVEL_RANGE[1])) {
-      return errorReply(
-        `${levelText(value.value)} is too far from ${asset.value}'s price (${price(last)}).`,
-        `A level must sit between ${price(last * LEVEL_RANGE[0])} and ${price(last * LEVEL_RANGE[1])} (×0.1 to ×10 of price).`,
-      );
-    }
+    const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);
+    if (far) return far;
     const existing = market.levels.get(id);
     // Adding a level again changes only what was typed: no label keeps the old one.
     if (existing && (!label.value || label.value === existing.label)) {

@@ -5,6 +5,7 @@ import { estimateLiqMap } from '../src/core/liqmap.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 import { DAY } from '../src/core/time.js';
+import type { Proposal } from '../src/core/proposals.js';
 
 export const levels: CommandDef = {
   name: 'levels',
@@ -18,7 +19,12 @@ export const levels: CommandDef = {
     // Computed once: the reply and its chart show the same status and the same estimate.
     const status = market.levelStatus(asset.value, ctx.chat.key);
     const map = estimateLiqMap(market, asset.value, status.ts);
-    const reply = levelsReply(status, market.windowCoverage(asset.value, DAY), map);
+    const stories = new Map<string, Proposal>();
+    for (const v of status.levels) {
+      const p = v.level.proposal !== undefined ? ctx.services.store.getProposal(v.level.proposal) : undefined;
+      if (p) stories.set(v.level.id, p);
+    }
+    const reply = levelsReply(status, market.windowCoverage(asset.value, DAY), map, stories);
     const image = status.levels.length && status.price !== undefined ? charts?.levels(status, map, ctx.chat.key) : undefined;
     if (image) reply.image = image;
     return reply;

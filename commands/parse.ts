@@ -153,6 +153,17 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
   return ok(s);
 }
 
+/**
+ * A member's reason for a proposal ("why"): a label's rules (no invisible characters, bounded), and no links or
+ * mentions: the bot repeats it in a public group, where it must not advertise for whoever typed it.
+ */
+export function parseReason(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
+  const r = parseLabel(raw, maxChars);
+  if (!r.ok || r.value === undefined) return r.ok ? r : { ...r, message: r.message.replace('A label', 'A reason') };
+  if (LINK_LIKE.test(r.value)) return err('label_control_chars', 'A reason cannot hold links or @mentions: say it in words.');
+  return r;
+}
+
 /** Split a command line into words, keeping "quoted phrases" together. */
 export function splitWords(text: string): string[] {
   const out: string[] = [];

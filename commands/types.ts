@@ -47,6 +47,12 @@ export interface CommandContext {
   isAdmin: boolean;
   now: number;
   services: Services;
+  /**
+   * The message the command came in (a typed command) or the one a pressed button sits under (`button`), as the
+   * platform writes a message ref (Telegram `<chat>:<message>`, Discord `<channel>:<message>`); absent when the
+   * platform has none yet (a Discord slash command) or on the terminal.
+   */
+  message?: { ref: string; button?: boolean };
 }
 
 /** Raw option values as the user gave them, by option name; commands validate them with core/parse. */

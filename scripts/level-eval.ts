@@ -1,6 +1,6 @@
 /**
- * The real-market evaluation behind docs/alerts.md: replays the real tuning weeks and the held-out weeks (or
- * the files given) with the default config (plus an optional JSON override) and prints what the level and
+ * The real-market evaluation behind docs/alerts.md: replays the real tuning weeks and the two held-out sets
+ * (or the files given) with the default config (plus an optional JSON override) and prints what the level and
  * cascade alerts would have done, with a total per set. `npx tsx scripts/level-eval.ts [--config '{"levels":{…}}'] [FILE…]`.
  */
 import { buildConfig } from '../config/load.js';
@@ -19,11 +19,20 @@ export const HELD_OUT_LEVEL_FIXTURES = [
   'fixtures/binance-2024-07-heldout-levels-15m.real.jsonl',
   'fixtures/binance-2025-01-heldout-levels-15m.real.jsonl',
 ];
+/**
+ * A second held-out set, looked at once after the rules of issue 15's second pass were settled: the first days of
+ * each kit file, levels derived the same way from the three days before.
+ */
+export const HELD_OUT_2_LEVEL_FIXTURES = [
+  'fixtures/binance-2025-03-early-levels-15m.real.jsonl',
+  'fixtures/binance-2024-07-early-levels-15m.real.jsonl',
+  'fixtures/binance-2025-01-early-levels-15m.real.jsonl',
+];
 
 const args = process.argv.slice(2);
 const ci = args.indexOf('--config');
 const override: unknown = ci >= 0 ? JSON.parse(args.splice(ci, 2)[1]!) : {};
-const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES]];
+const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES]];
 const config = buildConfig(override);
 for (const [name, files] of sets) {
   const sum = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };
@@ -35,7 +44,7 @@ for (const [name, files] of sets) {
     for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += st.totals[k];
     console.log(f, JSON.stringify(st.totals), 'cascades', st.cascades.length);
     if (process.env.VERBOSE) for (const r of st.levels) for (const m of r.missed) console.log('  MISSED', r.asset, r.level, m.direction, new Date(m.end).toISOString().slice(0, 16));
-    if (process.env.VERBOSE) for (const a of run.alerts) if (a.kind === 'level_break' || a.kind === 'level_chop') console.log('  ', new Date(a.ts).toISOString().slice(0, 16), a.asset, a.kind, 'level' in a ? a.level : '', a.kind === 'level_break' ? `${a.direction}${a.reclaim ? ' reclaim' : ''}${a.also ? ` +${a.also.length}` : ''}${a.fromChop ? ' fromChop' : ''}` : '', a.price);
+    if (process.env.VERBOSE) for (const a of run.alerts) if (a.kind === 'level_break' || a.kind === 'level_chop') console.log('  ', new Date(a.ts).toISOString().slice(0, 16), a.asset, a.kind, 'level' in a ? a.level : '', a.kind === 'level_break' ? `${a.direction}${a.reclaim ? ' reclaim' : ''}${a.also ? ` +${a.also.map((x) => JSON.stringify(x.level)).join('+')}` : ''}${a.fromChop ? ' fromChop' : ''}` : '', a.price);
   }
   console.log(`TOTAL ${name}`, JSON.stringify(sum), `reversed ${((100 * sum.reversed) / Math.max(1, sum.breaks)).toFixed(1)}%`, `held told ${((100 * sum.heldTold) / Math.max(1, sum.held)).toFixed(1)}%`);
 }

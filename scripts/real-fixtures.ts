@@ -68,7 +68,15 @@ const heldOut = [
   { out: 'binance-2024-07-heldout-levels-15m.real.jsonl', candles: 'binance_2024-08-05_crash_5m.jsonl', set: '2024-07-29T00:00:00Z', until: '2024-08-04T00:00:00Z' },
   { out: 'binance-2025-01-heldout-levels-15m.real.jsonl', candles: 'binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl', set: '2025-01-27T00:00:00Z', until: '2025-02-02T00:00:00Z' },
 ];
-for (const s of heldOut) {
+// A second held-out set, looked at once after the rules were settled: the first days of each kit file (before
+// the held-out weeks' own levels were set), levels derived the same way from the three days before (the kit
+// has no earlier candles), scored until the held-out weeks' levels take over.
+const heldOut2 = [
+  { out: 'binance-2025-03-early-levels-15m.real.jsonl', candles: 'binance_2025-04-07_tariff_crash_5m.jsonl', set: '2025-03-27T00:00:00Z', until: '2025-03-31T00:00:00Z', lookbackDays: 3 },
+  { out: 'binance-2024-07-early-levels-15m.real.jsonl', candles: 'binance_2024-08-05_crash_5m.jsonl', set: '2024-07-25T00:00:00Z', until: '2024-07-29T00:00:00Z', lookbackDays: 3 },
+  { out: 'binance-2025-01-early-levels-15m.real.jsonl', candles: 'binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl', set: '2025-01-23T00:00:00Z', until: '2025-01-27T00:00:00Z', lookbackDays: 3 },
+];
+for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2]) {
   const rows = read(s.candles);
   const meta = rows.find((r) => r.type === 'meta')!;
   const set = Date.parse(s.set);
@@ -77,22 +85,23 @@ for (const s of heldOut) {
   const levels: Row[] = [];
   for (const symbol of [...new Set(candles.map((r) => r.symbol as string))].sort()) {
     const asset = symbol.split('/')[0]!;
-    const week = candles.filter((r) => r.symbol === symbol && r.ts >= set - 7 * DAY && r.ts < set);
+    const week = candles.filter((r) => r.symbol === symbol && r.ts >= set - s.lookbackDays * DAY && r.ts < set);
     const low = week.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
     const high = week.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
     const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     const last = week[week.length - 1]!.close as number;
     const lo = low.low as number;
+    const span = s.lookbackDays === 7 ? 'prior-week' : `prior ${s.lookbackDays}-day`;
     levels.push(
-      { type: 'level', ts: set, asset, price: lo, label: `${asset} prior-week low (${at(low)})` },
+      { type: 'level', ts: set, asset, price: lo, label: `${asset} ${span} low (${at(low)})` },
       { type: 'level', ts: set, asset, price: roundBelow(last), label: `${asset} round number below price` },
-      { type: 'level', ts: set, asset, price: high.high as number, label: `${asset} prior-week high / resistance (${at(high)})` },
-      { type: 'level', ts: set, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above prior-week low` },
+      { type: 'level', ts: set, asset, price: high.high as number, label: `${asset} ${span} high / resistance (${at(high)})` },
+      { type: 'level', ts: set, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above ${span} low` },
     );
   }
   const from = set - 2 * DAY;
   const out = [...levels, ...to15m(rows, from, until)].sort((a, b) => a.ts - b.ts);
-  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) ${new Date(from).toISOString().slice(0, 16)} to ${s.until.slice(0, 16)}; HELD OUT (never tuned on); levels derived by scripts/real-fixtures.ts from the real candles of the week before ${s.set.slice(0, 10)}. source: ${String(meta.note).replace(/^.*source: /, '')}`;
+  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) ${new Date(from).toISOString().slice(0, 16)} to ${s.until.slice(0, 16)}; HELD OUT (never tuned on); levels derived by scripts/real-fixtures.ts from the real candles of the ${s.lookbackDays === 7 ? 'week' : `${s.lookbackDays} days`} before ${s.set.slice(0, 10)}. source: ${String(meta.note).replace(/^.*source: /, '')}`;
   writeFileSync(join('fixtures', s.out), [{ type: 'meta', ts: from, synthetic: false, note }, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n');
   console.log(s.out, out.length);
 }

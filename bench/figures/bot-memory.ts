@@ -57,6 +57,8 @@ async function botRun(tmp: TempDir, name: string, rate: number, days: number, pr
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, LIQBOT_DB: tmp.file(`${name}-live.db`), LIQBOT_DATA_DIR: tmp.path, LIQBOT_CONFIG: config, LOG_LEVEL: 'info',
+      // Node flags for the bot alone (e.g. --heapsnapshot-signal=SIGUSR2 to see where its memory goes).
+      ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
       TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: discord.apiBase,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -14,7 +14,9 @@ import { AckPolicy, DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { Gap } from '../core/coverage.js';
+import type { StateChange } from '../state/changes.js';
 import { decodeEvents, decodeGap, SYNTHETIC_HEADER } from './batch.js';
+import { decodeStateChanges, isStateSubject } from './state.js';
 import type { Bus } from './stream.js';
 
 export interface BusBatch {
@@ -24,7 +26,12 @@ export interface BusBatch {
   events: MarketEvent[];
   /** A feed gap (subjects ending in `.gap`). */
   gap?: Gap;
-  /** Lines that were not valid events (counted, not applied). */
+  /**
+   * Changes of state (subject `<prefix>._state.change`, see state.ts): levels and chat settings, applied by every
+   * reader at this point of the stream, so all of them apply them in one order. Such a batch has no events.
+   */
+  changes?: StateChange[];
+  /** Lines that were not valid events or changes (counted, not applied). */
   invalid: number;
   synthetic: boolean;
   /** Tell the stream this batch is done with (after storing its offset). */
@@ -74,6 +81,9 @@ export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'sub
       if (m.subject.endsWith('.gap')) {
         const gap = decodeGap(payload);
         yield { seq: m.seq, subject: m.subject, events: [], invalid: gap ? 0 : 1, synthetic, ack: () => m.ack(), ...(gap ? { gap } : {}) };
+      } else if (isStateSubject(m.subject)) {
+        const { changes, invalid } = decodeStateChanges(payload);
+        yield { seq: m.seq, subject: m.subject, events: [], changes, invalid, synthetic, ack: () => m.ack() };
       } else {
         const { events, invalid } = decodeEvents(payload);
         yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack() };

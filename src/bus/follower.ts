@@ -5,12 +5,21 @@
  * events are put back in time order over a short hold (ReorderBuffer, as event files are), and the stream
  * sequence of the last batch applied is the follower's offset. Alerts the market raises are not its business:
  * the core leader derives and stores those.
+ *
+ * Changes of state on the stream (levels, chat settings: state.ts) go to a StateWriter when they arrive, in stream
+ * order: by default one of the follower's own over its market (so `/levels` shows a level added through any
+ * gateway) and a memory store; a core passes its own, which writes its store. They are applied at their place in
+ * the stream, before events still held for ordering, so every follower with the same hold applies them at the
+ * same point of the market's history.
  */
 import type { Config } from '../../config/schema.js';
 import type { MarketEvent } from '../core/events.js';
 import type { Market } from '../core/market.js';
 import { ReorderBuffer } from '../core/reorder.js';
 import { configLevels } from '../offline.js';
+import type { StateChange } from '../state/changes.js';
+import { StateWriter } from '../state/writer.js';
+import { createMemoryStore } from '../store/memory.js';
 import type { BusBatch } from './consumer.js';
 import { Deduper } from './dedup.js';
 
@@ -20,12 +29,21 @@ export interface FollowerCounters {
   duplicates: number;
   invalid: number;
   gaps: number;
+  /** Changes of state applied. */
+  changes: number;
+}
+
+/** Where a follower's changes of state go (a StateWriter fits). */
+export interface ChangeSink {
+  apply(change: StateChange): void;
 }
 
 export class MarketFollower {
   /** The stream sequence of the last batch applied. */
   offset = 0;
-  readonly counters: FollowerCounters = { batches: 0, events: 0, duplicates: 0, invalid: 0, gaps: 0 };
+  readonly counters: FollowerCounters = { batches: 0, events: 0, duplicates: 0, invalid: 0, gaps: 0, changes: 0 };
+  /** Where changes of state go. */
+  readonly state: ChangeSink;
   private readonly dedup: Deduper;
   private readonly reorder: ReorderBuffer;
   private levelsAdded = false;
@@ -34,8 +52,9 @@ export class MarketFollower {
   constructor(
     readonly market: Market,
     private readonly config: Config,
-    opts: { holdMs?: number; dedupCapacity?: number } = {},
+    opts: { holdMs?: number; dedupCapacity?: number; state?: ChangeSink } = {},
   ) {
+    this.state = opts.state ?? new StateWriter({ store: createMemoryStore(), market });
     this.dedup = new Deduper(opts.dedupCapacity);
     this.reorder = new ReorderBuffer(opts.holdMs);
   }
@@ -49,6 +68,10 @@ export class MarketFollower {
     if (batch.gap) {
       this.counters.gaps++;
       this.market.gap(batch.gap);
+    }
+    for (const change of batch.changes ?? []) {
+      this.state.apply(change);
+      this.counters.changes++;
     }
     for (const e of batch.events) {
       if (this.dedup.fresh(e)) this.reorder.push(e, this.ready);

@@ -7,6 +7,7 @@
 import type { Config } from '../../config/schema.js';
 import { implausible, type MarketEvent } from '../core/events.js';
 import type { Env } from '../env.js';
+import type { ExchangeOverride } from '../feeds/contract.js';
 import { logger } from '../log.js';
 import { BusPublisher } from './publisher.js';
 import { replayToBus } from './replay.js';
@@ -22,6 +23,8 @@ export interface IngestRoleOptions {
   config: Config;
   replay?: { file: string; speed: number };
   signal: AbortSignal;
+  /** Where the feeds connect instead of the venues (tests: the fake exchanges), and whether leverage is polled (default yes). */
+  feeds?: { overrides?: Record<string, ExchangeOverride>; leverage?: boolean };
 }
 
 export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
@@ -61,11 +64,14 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
       config: opts.config,
       dataDir: opts.env.dataDir,
       sink: { event: publish, gap: (g) => publisher.gap(g), status: (s) => log.info(s, 'feed status') },
+      ...(opts.feeds?.overrides ? { overrides: opts.feeds.overrides } : {}),
     });
     stops.push(() => feeds.stop());
-    const { startLeveragePolling } = await import('../feeds/leverage.js');
-    const leverage = await startLeveragePolling({ config: opts.config, intervalMs: 300_000, sink: { event: publish } });
-    stops.push(() => leverage.stop());
+    if (opts.feeds?.leverage !== false) {
+      const { startLeveragePolling } = await import('../feeds/leverage.js');
+      const leverage = await startLeveragePolling({ config: opts.config, intervalMs: 300_000, sink: { event: publish } });
+      stops.push(() => leverage.stop());
+    }
     if (opts.env.coinalyze) {
       const { startVendorPolling } = await import('../feeds/vendor.js');
       const vendor = await startVendorPolling({ ...opts.env.coinalyze, assets: opts.config.assets, sink: { event: publish } });

@@ -1,7 +1,8 @@
 /**
  * `liqbot start --role ROLE`: the scaled-out deployment's processes, talking through the market stream (NATS
  * JetStream, LIQBOT_NATS_URL) and the shared store (PostgreSQL, LIQBOT_DATABASE_URL). Without `--role`,
- * `liqbot start` stays the embedded bot: one process, SQLite, no services. Built so far: `ingest`.
+ * `liqbot start` stays the embedded bot: one process, SQLite, no services. Built so far: `ingest`, `gateway`, and
+ * `all` (every built role in one process).
  */
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -17,7 +18,12 @@ export interface RoleOptions {
   /** `--platform` of the deliver role. */
   platform?: string;
   signal: AbortSignal;
+  /** `--shard 0,1`: the Discord shards a gateway runs. */
+  shardIds?: number[];
 }
+
+/** Roles that run; the others say they are not built yet. */
+const BUILT: readonly Role[] = ['ingest', 'core', 'deliver', 'gateway', 'all'];
 
 /** Check the role and what it needs before anything starts: one sentence naming the fix. */
 export function checkRole(role: string, env: Pick<Env, 'natsUrl' | 'databaseUrl'>): Role {
@@ -25,12 +31,21 @@ export function checkRole(role: string, env: Pick<Env, 'natsUrl' | 'databaseUrl'
   if (!env.natsUrl) {
     throw new ConfigError(`--role ${role} needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled); without --role, liqbot start runs everything in one process`);
   }
-  if (role === 'core' || role === 'deliver') {
-    if (!env.databaseUrl) throw new ConfigError(`--role ${role} needs LIQBOT_DATABASE_URL (postgres://…, after \`liqbot migrate\`)`);
-    return role;
+  if ((role === 'core' || role === 'deliver') && !env.databaseUrl) {
+    throw new ConfigError(`--role ${role} needs LIQBOT_DATABASE_URL (postgres://…, after \`liqbot migrate\`)`);
   }
-  if (role !== 'ingest') throw new ConfigError(`--role ${role} is not built yet (ingest, core and deliver are); see docs/scale-out.md`);
-  return role;
+  if (!(BUILT as readonly string[]).includes(role)) throw new ConfigError(`--role ${role} is not built yet (built: ${BUILT.join(', ')}); see docs/scale-out.md`);
+  return role as Role;
+}
+
+async function ingest(opts: RoleOptions): Promise<void> {
+  const { runIngestRole } = await import('./ingest.js');
+  await runIngestRole({ env: opts.env, config: opts.config, signal: opts.signal, ...(opts.replay ? { replay: opts.replay } : {}) });
+}
+
+async function gateway(opts: RoleOptions): Promise<void> {
+  const { runGatewayRole } = await import('./gateway.js');
+  await runGatewayRole({ env: opts.env, config: opts.config, signal: opts.signal, ...(opts.shardIds ? { shardIds: opts.shardIds } : {}) });
 }
 
 export async function runRole(role: string, opts: RoleOptions): Promise<number> {
@@ -43,8 +58,18 @@ export async function runRole(role: string, opts: RoleOptions): Promise<number> 
       const { runDeliverRole } = await import('./deliver.js');
       return runDeliverRole({ env: opts.env, platform: opts.platform, signal: opts.signal });
     }
+    case 'ingest':
+      await ingest(opts);
+      break;
+    case 'gateway':
+      await gateway(opts);
+      break;
+    case 'all':
+      // Every built role side by side in this process, each as it would run alone.
+      await Promise.all([ingest(opts), gateway(opts)]);
+      break;
+    default:
+      throw new ConfigError(`--role ${role} is not built yet`);
   }
-  const { runIngestRole } = await import('./ingest.js');
-  await runIngestRole({ env: opts.env, config: opts.config, signal: opts.signal, ...(opts.replay ? { replay: opts.replay } : {}) });
   return 0;
 }

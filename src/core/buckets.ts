@@ -22,29 +22,41 @@ export interface WindowTotals {
   byExchange: Map<string, { longUsd: number; shortUsd: number }>;
 }
 
+/** One chunk of a grid: USD and the count of liquidations per bucket and slot. */
+interface GridChunk {
+  usd: Float64Array;
+  count: Uint32Array;
+}
+
 /**
- * Sums per exchange and side, columnar: one Float64Array per chunk of consecutive buckets (a day of minutes,
- * a month of hours), `stride` numbers per bucket: USD at exchangeIndex * 2 + (short ? 1 : 0), the counts in
- * the upper half. A week of minutes for 20 assets is 140 arrays, not 200,000 objects.
+ * Sums per exchange and side, columnar: per chunk of consecutive buckets (a day of minutes, a month of hours)
+ * one Float64Array of USD and one Uint32Array of counts, `width` slots per bucket (exchangeIndex * 2 +
+ * (short ? 1 : 0)). A week of minutes for 20 assets is 140 pairs of arrays, not 200,000 objects; the width
+ * grows one exchange at a time, so six exchanges take 12 slots.
  */
 class Grid {
-  readonly chunks = new Map<number, Float64Array>();
-  stride: number;
+  readonly chunks = new Map<number, GridChunk>();
+  /** The chunk the last add went to (events come in time order: nearly always the same one). */
+  private lastIndex = NaN;
+  private lastChunk: GridChunk | undefined;
 
   constructor(
     private readonly chunkLen: number,
     private width: number,
-  ) {
-    this.stride = width * 2;
-  }
+  ) {}
 
   add(idx: number, slot: number, usd: number): void {
     const c = Math.floor(idx / this.chunkLen);
-    let chunk = this.chunks.get(c);
-    if (!chunk) this.chunks.set(c, (chunk = new Float64Array(this.chunkLen * this.stride)));
-    const o = (idx - c * this.chunkLen) * this.stride;
-    chunk[o + slot]! += usd;
-    chunk[o + this.width + slot]! += 1;
+    let chunk = c === this.lastIndex ? this.lastChunk : this.chunks.get(c);
+    if (!chunk) {
+      chunk = { usd: new Float64Array(this.chunkLen * this.width), count: new Uint32Array(this.chunkLen * this.width) };
+      this.chunks.set(c, chunk);
+    }
+    this.lastIndex = c;
+    this.lastChunk = chunk;
+    const o = (idx - c * this.chunkLen) * this.width + slot;
+    chunk.usd[o]! += usd;
+    chunk.count[o]! += 1;
   }
 
   /** Add bucket `idx` into `sums` (USD per slot); returns its count of liquidations. */
@@ -52,47 +64,59 @@ class Grid {
     const c = Math.floor(idx / this.chunkLen);
     const chunk = this.chunks.get(c);
     if (!chunk) return 0;
-    const o = (idx - c * this.chunkLen) * this.stride;
+    const o = (idx - c * this.chunkLen) * this.width;
     let count = 0;
     const n = Math.min(this.width, sums.length);
+    const usd = chunk.usd, counts = chunk.count;
     for (let i = 0; i < n; i++) {
-      sums[i]! += chunk[o + i]!;
-      count += chunk[o + this.width + i]!;
+      sums[i]! += usd[o + i]!;
+      count += counts[o + i]!;
     }
     return count;
   }
 
   /** Re-lay every chunk for more slots (a new exchange): rare, so a copy is fine. */
   grow(width: number): void {
-    const stride = width * 2;
-    for (const [c, old] of this.chunks) {
-      const chunk = new Float64Array(this.chunkLen * stride);
+    const old = this.width;
+    for (const [c, chunk] of this.chunks) {
+      const usd = new Float64Array(this.chunkLen * width), count = new Uint32Array(this.chunkLen * width);
       for (let b = 0; b < this.chunkLen; b++) {
-        chunk.set(old.subarray(b * this.stride, b * this.stride + this.width), b * stride);
-        chunk.set(old.subarray(b * this.stride + this.width, (b + 1) * this.stride), b * stride + width);
+        for (let i = 0; i < old; i++) {
+          usd[b * width + i] = chunk.usd[b * old + i]!;
+          count[b * width + i] = chunk.count[b * old + i]!;
+        }
       }
-      this.chunks.set(c, chunk);
+      this.chunks.set(c, { usd, count });
     }
     this.width = width;
-    this.stride = stride;
+    this.lastIndex = NaN;
+    this.lastChunk = undefined;
   }
 
   /** Drop chunks that end before bucket `idx`. */
   dropBefore(idx: number): void {
     for (const c of this.chunks.keys()) if ((c + 1) * this.chunkLen <= idx) this.chunks.delete(c);
+    this.lastIndex = NaN;
+    this.lastChunk = undefined;
   }
 }
 
 /**
  * The largest liquidations of each bucket (minute or hour), columnar like the sums: per chunk a Float64Array
- * of chunkLen × k entries of (ts, usd, price, exchange × 2 + side, symbol); usd 0 marks an empty entry.
- * Entries kept as objects would outlive the young generation (old-space garbage) and scatter over the heap
- * (a week's window would chase a thousand pointers).
+ * of chunkLen × k entries of (ts, usd, price, exchange × 2 + side + symbol × 65536); usd 0 marks an empty
+ * entry. Entries kept as objects would outlive the young generation (old-space garbage) and scatter over the
+ * heap (a week's window would chase a thousand pointers).
  */
 class Tops {
-  private static readonly F = 5;
+  private static readonly F = 4;
+  /** Where the symbol's index starts in the packed fourth field (exchange × 2 + side stays below it). */
+  private static readonly SYMBOL = 65536;
   private readonly chunks = new Map<number, Float64Array>();
   readonly symbols: string[] = [];
+  private lastIndex = NaN;
+  private lastChunk: Float64Array | undefined;
+  private lastSymbol = '';
+  private lastSymbolIndex = -1;
 
   constructor(
     private readonly k: number,
@@ -100,27 +124,34 @@ class Tops {
   ) {}
 
   private symbol(s: string): number {
-    const i = this.symbols.indexOf(s);
-    return i === -1 ? this.symbols.push(s) - 1 : i;
+    if (s === this.lastSymbol) return this.lastSymbolIndex;
+    let i = this.symbols.indexOf(s);
+    if (i === -1) i = this.symbols.push(s) - 1;
+    this.lastSymbol = s;
+    this.lastSymbolIndex = i;
+    return i;
   }
 
   insert(m: number, l: Liquidation, code: number): void {
     const F = Tops.F, k = this.k;
     const c = Math.floor(m / this.chunkLen);
-    let chunk = this.chunks.get(c);
+    let chunk = c === this.lastIndex ? this.lastChunk : this.chunks.get(c);
     if (!chunk) this.chunks.set(c, (chunk = new Float64Array(this.chunkLen * k * F)));
+    this.lastIndex = c;
+    this.lastChunk = chunk;
     const base = (m - c * this.chunkLen) * k * F;
+    const usd = l.usd;
     // Sorted by usd, largest first: find the place, shift the smaller ones down, drop the last.
-    if (chunk[base + (k - 1) * F + 1]! >= l.usd) return; // full, and this one is no bigger than the smallest
+    if (chunk[base + (k - 1) * F + 1]! >= usd) return; // full, and this one is no bigger than the smallest
     let i = 0;
-    while (chunk[base + i * F + 1]! >= l.usd) i++; // stops by k - 1: the last one is smaller (above)
-    chunk.copyWithin(base + (i + 1) * F, base + i * F, base + (k - 1) * F);
+    while (chunk[base + i * F + 1]! >= usd) i++; // stops by k - 1: the last one is smaller (above)
+    // A short shift by hand: copyWithin's call costs more than moving a few numbers.
+    for (let j = base + (k - 1) * F - 1; j >= base + i * F; j--) chunk[j + F] = chunk[j]!;
     const o = base + i * F;
     chunk[o] = l.ts;
-    chunk[o + 1] = l.usd;
+    chunk[o + 1] = usd;
     chunk[o + 2] = l.price;
-    chunk[o + 3] = code;
-    chunk[o + 4] = this.symbol(l.symbol);
+    chunk[o + 3] = code + this.symbol(l.symbol) * Tops.SYMBOL;
   }
 
   /** Offer the minute's entries with ts in [from, to] to `top`, building objects only for those that make it. */
@@ -136,14 +167,18 @@ class Tops {
       if (usd === 0 || (top.length >= k && usd <= top[top.length - 1]!.usd)) break; // sorted: the rest are smaller
       const ts = chunk[o]!;
       if (ts < from || ts > to) continue;
-      const code = chunk[o + 3]!;
-      insertTop(top, { ts, exchange: exchanges[code >> 1]!, symbol: this.symbols[chunk[o + 4]!]!, side: code & 1 ? 'short' : 'long', usd, price: chunk[o + 2]! }, k);
+      const packed = chunk[o + 3]!;
+      const code = packed % Tops.SYMBOL;
+      const symbol = (packed - code) / Tops.SYMBOL;
+      insertTop(top, { ts, exchange: exchanges[code >> 1]!, symbol: this.symbols[symbol]!, side: code & 1 ? 'short' : 'long', usd, price: chunk[o + 2]! }, k);
     }
   }
 
   /** Drop the chunks that end before bucket `m`. */
   dropBefore(m: number): void {
     for (const c of this.chunks.keys()) if ((c + 1) * this.chunkLen <= m) this.chunks.delete(c);
+    this.lastIndex = NaN;
+    this.lastChunk = undefined;
   }
 }
 
@@ -157,7 +192,7 @@ class AssetBuckets {
   /** Minutes before this have dropped their top lists (prune); the hour's list stands in. */
   topsFrom = -Infinity;
   firstMinute = Infinity;
-  width = 4; // slots per bucket (exchange × side), doubled when a new exchange needs room
+  width = 4; // slots per bucket (exchange × side), grown by one exchange when a new one needs room
 
   constructor(topK: number) {
     this.minuteTops = new Tops(topK, 1440);
@@ -171,7 +206,7 @@ class AssetBuckets {
     if (i === -1) {
       i = this.exchanges.push(exchange) - 1;
       if (i * 2 + 2 > this.width) {
-        this.width *= 2;
+        this.width = i * 2 + 2;
         this.minutes.grow(this.width);
         this.hours.grow(this.width);
       }

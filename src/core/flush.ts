@@ -29,47 +29,54 @@ export interface FlushStart {
   exchanges: string[];
 }
 
-interface Print {
-  ts: number;
-  asset: string;
-  exchange: string;
-  usd: number;
-}
-
-/** One side's rolling window: the prints in it (a queue with a moving head) and the sums per asset. */
+/**
+ * One side's rolling window: the prints in it (a queue with a moving head, one column per field, so a print
+ * is no object that lives for the window's minutes and dies in old space) and the sums per asset.
+ */
 class SideWindow {
-  private prints: Print[] = [];
+  private ts: number[] = [];
+  private usd: number[] = [];
+  private asset: string[] = [];
+  private exchange: string[] = [];
   private head = 0;
   readonly byAsset = new Map<string, number>();
   sum = 0;
   firstTs = Infinity;
 
-  add(p: Print, windowMs: number): void {
-    this.prints.push(p);
-    this.byAsset.set(p.asset, (this.byAsset.get(p.asset) ?? 0) + p.usd);
-    this.sum += p.usd;
-    this.expire(p.ts, windowMs);
+  add(ts: number, asset: string, exchange: string, usd: number, windowMs: number): void {
+    this.ts.push(ts);
+    this.usd.push(usd);
+    this.asset.push(asset);
+    this.exchange.push(exchange);
+    this.byAsset.set(asset, (this.byAsset.get(asset) ?? 0) + usd);
+    this.sum += usd;
+    this.expire(ts, windowMs);
   }
 
   expire(now: number, windowMs: number): void {
-    while (this.head < this.prints.length && this.prints[this.head]!.ts <= now - windowMs) {
-      const old = this.prints[this.head++]!;
-      const left = (this.byAsset.get(old.asset) ?? 0) - old.usd;
-      if (left <= 1e-9) this.byAsset.delete(old.asset);
-      else this.byAsset.set(old.asset, left);
-      this.sum -= old.usd;
+    const n = this.ts.length;
+    while (this.head < n && this.ts[this.head]! <= now - windowMs) {
+      const i = this.head++;
+      const asset = this.asset[i]!, usd = this.usd[i]!;
+      const left = (this.byAsset.get(asset) ?? 0) - usd;
+      if (left <= 1e-9) this.byAsset.delete(asset);
+      else this.byAsset.set(asset, left);
+      this.sum -= usd;
     }
     if (this.head > 1024) {
-      this.prints = this.prints.slice(this.head);
+      this.ts = this.ts.slice(this.head);
+      this.usd = this.usd.slice(this.head);
+      this.asset = this.asset.slice(this.head);
+      this.exchange = this.exchange.slice(this.head);
       this.head = 0;
     }
-    if (this.head >= this.prints.length) this.sum = 0;
-    this.firstTs = this.prints[this.head]?.ts ?? Infinity;
+    if (this.head >= this.ts.length) this.sum = 0;
+    this.firstTs = this.head < this.ts.length ? this.ts[this.head]! : Infinity;
   }
 
   exchanges(): string[] {
     const out = new Set<string>();
-    for (let i = this.head; i < this.prints.length; i++) out.add(this.prints[i]!.exchange);
+    for (let i = this.head; i < this.exchange.length; i++) out.add(this.exchange[i]!);
     return [...out].sort();
   }
 }
@@ -92,7 +99,7 @@ export class FlushDetector {
   /** Count one liquidation; returns a flush when this one starts it. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushStart | undefined {
     const w = this.windows[side];
-    w.add({ ts, asset, exchange, usd }, this.rules.windowMs);
+    w.add(ts, asset, exchange, usd, this.rules.windowMs);
     const a = this.active[side];
     if (a) {
       if (w.sum >= a.threshold * this.rules.endFraction) delete a.quietSince;

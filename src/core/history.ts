@@ -28,19 +28,34 @@ interface DayRecord {
   vendor: Map<string, Map<number, number>>;
 }
 
+type DayTotals = { upTo: number; days: { day: number; usd: number }[] };
+
+/** One asset's records, per side: looked up by the asset alone (no `asset|side` string per liquidation). */
+interface AssetDays {
+  long: Map<number, DayRecord>;
+  short: Map<number, DayRecord>;
+  /** Full days' totals per side, cached until a day before the latest one changes. */
+  totals: { long?: DayTotals; short?: DayTotals };
+}
+
 export class LiquidationHistory {
-  private readonly days = new Map<string, Map<number, DayRecord>>();
-  /** Full days' totals per asset and side, cached until a day before the latest one changes. */
-  private readonly totalsCache = new Map<string, { upTo: number; days: { day: number; usd: number }[] }>();
+  private readonly assets = new Map<string, AssetDays>();
   private latestDay = -Infinity;
+  /** The record the last liquidation went to: the next one is nearly always for the same asset, side and day. */
+  private last: { asset: string; side: PositionSide; day: number; record: DayRecord } | undefined;
+
+  private byDay(asset: string, side: PositionSide): Map<number, DayRecord> | undefined {
+    return this.assets.get(asset)?.[side];
+  }
+
+  private clearTotals(): void {
+    for (const a of this.assets.values()) a.totals = {};
+  }
 
   private record(asset: string, side: PositionSide, day: number): DayRecord {
-    const key = `${asset}|${side}`;
-    let byDay = this.days.get(key);
-    if (!byDay) {
-      byDay = new Map();
-      this.days.set(key, byDay);
-    }
+    let a = this.assets.get(asset);
+    if (!a) this.assets.set(asset, (a = { long: new Map(), short: new Map(), totals: {} }));
+    const byDay = a[side];
     let r = byDay.get(day);
     if (!r) {
       r = { live: new Map(), vendor: new Map() };
@@ -52,22 +67,30 @@ export class LiquidationHistory {
   addLiquidation(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): void {
     const day = dayStart(ts);
     if (day > this.latestDay) this.latestDay = day;
-    else if (day < this.latestDay) this.totalsCache.clear(); // a late event changed a past day
-    const r = this.record(asset, side, day);
+    else if (day < this.latestDay) this.clearTotals(); // a late event changed a past day
+    const last = this.last;
+    let r: DayRecord;
+    if (last !== undefined && last.day === day && last.asset === asset && last.side === side) r = last.record;
+    else {
+      r = this.record(asset, side, day);
+      this.last = { asset, side, day, record: r };
+    }
     r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
   }
 
   /** A stored daily total (from the store, on start-up). */
   addDaily(asset: string, side: PositionSide, exchange: string, day: number, usd: number): void {
-    this.totalsCache.clear();
+    this.clearTotals();
     const r = this.record(asset, side, day);
     r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
   }
 
   addVendor(t: LiquidationTotal): void {
-    this.totalsCache.clear();
     const day = dayStart(t.ts);
     const r = this.record(t.asset, t.side, day);
+    // Only this asset's side changes (its cached totals hold days before `upTo`).
+    const totals = this.assets.get(t.asset)!.totals;
+    if ((totals[t.side]?.upTo ?? -Infinity) > day) delete totals[t.side];
     const ex = t.exchange ?? '';
     let periods = r.vendor.get(ex);
     if (!periods) {
@@ -84,7 +107,7 @@ export class LiquidationHistory {
    * larger of the vendor figure and our own sum (sampled streams undercount, vendors may miss a venue).
    */
   dayTotal(asset: string, side: PositionSide, day: number): number {
-    const r = this.days.get(`${asset}|${side}`)?.get(day);
+    const r = this.byDay(asset, side)?.get(day);
     if (!r) return 0;
     const sum = (m: Map<number, number>) => {
       let s = 0;
@@ -103,14 +126,14 @@ export class LiquidationHistory {
 
   /** Days (UTC midnight ms) with any record for the asset and side, ascending. */
   daysWithData(asset: string, side: PositionSide): number[] {
-    return [...(this.days.get(`${asset}|${side}`)?.keys() ?? [])].sort((a, b) => a - b);
+    return [...(this.byDay(asset, side)?.keys() ?? [])].sort((a, b) => a - b);
   }
 
   /** Full days strictly before `beforeDay` and within `lookbackDays`, with their totals. */
   priorDays(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number): { day: number; usd: number }[] {
     const first = beforeDay - lookbackDays * DAY;
-    const key = `${asset}|${side}`;
-    let cached = this.totalsCache.get(key);
+    const a = this.assets.get(asset);
+    let cached = a?.totals[side];
     if (!cached || cached.upTo < beforeDay) {
       // Days before the latest one no longer change (unless history is loaded or a late event arrives).
       const upTo = Math.min(beforeDay, this.latestDay === -Infinity ? beforeDay : Math.max(beforeDay, this.latestDay));
@@ -119,7 +142,7 @@ export class LiquidationHistory {
         .map((day) => ({ day, usd: this.dayTotal(asset, side, day) }))
         .filter((d) => d.usd > 0);
       cached = { upTo, days };
-      this.totalsCache.set(key, cached);
+      if (a) a.totals[side] = cached;
     }
     return cached.days.filter((d) => d.day < beforeDay && d.day >= first);
   }
@@ -139,7 +162,7 @@ export class LiquidationHistory {
    * part of the market. 0 with fewer than `minDays` such days.
    */
   normalDailyOn(asset: string, side: PositionSide, beforeDay: number, lookbackDays: number, minDays: number, venues: ReadonlySet<string>): number {
-    const byDay = this.days.get(`${asset}|${side}`);
+    const byDay = this.byDay(asset, side);
     if (!byDay || venues.size === 0) return 0;
     const totals: number[] = [];
     for (const [day, r] of byDay) {

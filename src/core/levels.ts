@@ -24,6 +24,10 @@ export interface Level {
   source: 'config' | 'event' | 'chat' | 'cascade';
   createdAt: number;
   expiresAt?: number;
+  /** A chat's level adopted from a member's proposal (core/proposals.ts): that proposal's id. */
+  proposal?: string;
+  /** The message its alerts answer (where it was proposed or adopted), and that message's topic or channel. */
+  thread?: { ref: string; target?: string };
 }
 
 export interface LevelTrack {
@@ -35,8 +39,11 @@ export interface LevelTrack {
   /** The side of the last close beyond the buffer, and when closes crossed sides within the chop window. */
   seen?: 'above' | 'below';
   crossings?: number[];
-  /** Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range since. */
-  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below' };
+  /**
+   * Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range
+   * since. `noticeDue`: the notice is not said yet, and will be at the first close from then on while it still chops.
+   */
+  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
   real?: boolean;
   /** A zone set with price inside it: the first close beyond it, either way, is told. */
@@ -180,12 +187,37 @@ export class LevelBook {
     const existing = this.tracks.get(level.id);
     if (existing) return;
     const track: LevelTrack = { id: level.id, state: 'holding', changedAt: level.createdAt };
+    this.seedCrossings(level, track);
     if (price !== undefined) {
       const role = roleAt(level.level, price);
       if (role !== 'inside') track.position = role === 'support' ? 'above' : 'below';
       else track.setInside = true;
     }
     this.tracks.set(level.id, track);
+  }
+
+  /**
+   * A level set where price has already been crossing it knows those crossings: the asset's closes within the
+   * chop window are read as if the level had been watched (the same buffer, the side of each close beyond it),
+   * so a level price chopped around all day chops from its first cross, not a fresh break and reclaim first.
+   */
+  private seedCrossings(level: Level, track: LevelTrack): void {
+    const closes = this.closes.get(level.asset);
+    if (!closes?.length) return;
+    const [lo, hi] = bounds(level.level);
+    const buffer = this.buffer(level.asset, level.level);
+    const last = closes[closes.length - 1]!.end;
+    const crossings: number[] = [];
+    let seen: 'above' | 'below' | undefined;
+    for (const x of closes) {
+      if (last - x.end >= this.rules.chopWindowMs) continue;
+      const side = x.close < lo - buffer ? 'below' : x.close > hi + buffer ? 'above' : undefined;
+      if (!side || side === seen) continue;
+      if (seen !== undefined) crossings.push(x.end);
+      seen = side;
+    }
+    if (seen !== undefined) track.seen = seen;
+    if (crossings.length) track.crossings = crossings;
   }
 
   remove(id: string): boolean {
@@ -247,6 +279,11 @@ export class LevelBook {
       const chop = track.chop;
       const o = this.judgeLevel(asset, level, track, c);
       if (o) out.push(o);
+      else if (track.chop?.noticeDue !== undefined && track.chop.resolved === undefined && c.end >= track.chop.noticeDue) {
+        delete track.chop.noticeDue;
+        this.touched.add(level.id);
+        out.push({ kind: 'chop', event: { level, crosses: track.crossings?.length ?? 0, since: track.chop.since, price: c.close, ts: c.end } });
+      }
       // A chop's range grows with its closes after each is judged: a close out of it is what ends the chop.
       if (chop && track.chop === chop && (c.close < chop.low || c.close > chop.high)) {
         chop.low = Math.min(chop.low, c.close);
@@ -274,7 +311,13 @@ export class LevelBook {
       if (!side || !track.position || side === track.position || track.chop) continue;
       if (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs) continue;
       const direction = side === 'below' ? 'down' : 'up';
-      if (!breaks.some((b) => b.direction === direction && b.level.chat === level.chat)) continue;
+      const leads = breaks.filter((b) => b.direction === direction && b.level.chat === level.chat);
+      if (!leads.length) continue;
+      // Crossed but not beyond its own buffer: joined only when a break went far (a flush through the levels),
+      // not when price merely hovers at a level it has not broken (the channel would hear it undone at once).
+      const buffer = this.buffer(asset, level.level);
+      const broke = side === 'below' ? c.close < lo - buffer : c.close > hi + buffer;
+      if (!broke && !leads.some((b) => this.isFar(asset, b.level.level, c.close))) continue;
       const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
       const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
       this.tell(track, event, false);
@@ -360,9 +403,11 @@ export class LevelBook {
         if (x.close < low) low = x.close;
         if (x.close > high) high = x.close;
       }
-      track.chop = { since, crosses, low, high };
+      // Said once the chop has lasted as long as a decisive close takes: a chop that a decisive close ends
+      // sooner is told by that break alone.
+      track.chop = { since, crosses, low, high, noticeDue: c.end + r.decisiveMs };
       this.touched.add(level.id);
-      return { kind: 'chop', event: { level, crosses, since, price: c.close, ts: c.end } };
+      return undefined;
     }
     const direction = seen === 'below' ? 'down' : 'up';
     const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
@@ -370,9 +415,17 @@ export class LevelBook {
     if (track.chop) {
       event.fromChop = { crosses, since: track.chop.since };
       track.chop.resolved = seen;
+      delete track.chop.noticeDue; // the break says the chop is over: its notice is not said after it
     }
     this.tell(track, event, far);
     return { kind: 'break', event };
+  }
+
+  /** A close beyond the level by the decisive margin (`decisiveFactor` buffers). */
+  private isFar(asset: string, v: LevelValue, close: number): boolean {
+    const [lo, hi] = bounds(v);
+    const margin = this.rules.decisiveFactor * this.buffer(asset, v);
+    return close < lo - margin || close > hi + margin;
   }
 
   private tell(track: LevelTrack, e: LevelBreakEvent, far: boolean): void {

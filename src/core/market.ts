@@ -25,6 +25,9 @@ export interface MarketChanges {
   removed: string[];
 }
 
+/** What `ingest` returns when an event raised nothing (most events): one shared, frozen empty list. */
+const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
+
 function byExchangeObject(m: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
 }
@@ -43,7 +46,8 @@ export class Market extends MarketQueries {
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
   private flushFloorUsd: number | undefined;
-  private readonly thresholdCache = new Map<string, { day: number; usd: number }>();
+  /** Cascade start thresholds per asset and side, for the day they were computed on (NaN: not computed). */
+  private readonly thresholdCache = new Map<string, { longDay: number; longUsd: number; shortDay: number; shortUsd: number }>();
   private changedTracks = new Set<string>();
   private addedLevels: Level[] = [];
   private removedLevels: string[] = [];
@@ -111,9 +115,10 @@ export class Market extends MarketQueries {
   /** The start threshold for a cascade: floors, or a multiple of the asset's normal for the window. */
   threshold(asset: string, side: PositionSide, now: number): number {
     const day = dayStart(now);
-    const key = `${asset}|${side}`;
-    const cached = this.thresholdCache.get(key);
-    if (cached !== undefined && cached.day === day) return cached.usd;
+    // Asked for every liquidation while no cascade runs: looked up by the asset alone, no key string built.
+    let cached = this.thresholdCache.get(asset);
+    if (cached === undefined) this.thresholdCache.set(asset, (cached = { longDay: NaN, longUsd: 0, shortDay: NaN, shortUsd: 0 }));
+    if (side === 'long' ? cached.longDay === day : cached.shortDay === day) return side === 'long' ? cached.longUsd : cached.shortUsd;
     const c = this.settings.cascades;
     const seen = [...(this.seenExchanges.get(asset) ?? [])];
     const seenNormal = this.history.normalDailyOn(asset, side, day, c.historyDays, c.minHistoryDays, new Set(seen.map(venueKey)));
@@ -129,7 +134,13 @@ export class Market extends MarketQueries {
       const normalDaily = this.history.normalDaily(asset, side, day, c.historyDays, c.minHistoryDays);
       t = scale * Math.max(floor, (c.multiplier * normalDaily * c.windowMinutes * MINUTE) / DAY);
     }
-    this.thresholdCache.set(key, { day, usd: t });
+    if (side === 'long') {
+      cached.longDay = day;
+      cached.longUsd = t;
+    } else {
+      cached.shortDay = day;
+      cached.shortUsd = t;
+    }
     return t;
   }
 
@@ -147,7 +158,7 @@ export class Market extends MarketQueries {
 
   /** Feed one event; returns the alerts it (and the time it moved to) raised. */
   ingest(e: MarketEvent): Alert[] {
-    this.out = [];
+    if (this.out.length) this.out = [];
     if (e.ts > this.clock) this.tick(e.ts);
     switch (e.type) {
       case 'liquidation': {
@@ -157,8 +168,7 @@ export class Market extends MarketQueries {
         if (!seen.has(e.exchange)) {
           seen.add(e.exchange);
           this.flushFloorUsd = undefined;
-          this.thresholdCache.delete(`${asset}|long`);
-          this.thresholdCache.delete(`${asset}|short`);
+          this.thresholdCache.delete(asset);
         }
         if (e.ts >= this.bucketFrom) this.buckets.add(e, asset);
         this.history.addLiquidation(asset, e.side, e.exchange, e.ts, e.usd);
@@ -182,7 +192,8 @@ export class Market extends MarketQueries {
       case 'liquidation_total':
         this.history.addVendor(e);
         this.hourly.add(e);
-        this.thresholdCache.clear();
+        // A threshold reads only its own asset's history.
+        this.thresholdCache.delete(e.asset);
         break;
       case 'level':
         this.addLevel({
@@ -202,19 +213,27 @@ export class Market extends MarketQueries {
         this.leverage.funding(assetOf(e.symbol), e.exchange, e.ts, e.rate, e.intervalHours);
         break;
     }
-    return this.out;
+    return this.raised();
+  }
+
+  /** The alerts raised since the call began; a fresh list for the next call only when this one is handed out. */
+  private raised(): Alert[] {
+    if (this.out.length === 0) return NO_ALERTS;
+    const out = this.out;
+    this.out = [];
+    return out;
   }
 
   /** Move the clock forward without an event (live: once a second). */
   advance(now: number): Alert[] {
-    this.out = [];
+    if (this.out.length) this.out = [];
     if (now > this.clock) this.tick(now);
-    return this.out;
+    return this.raised();
   }
 
   /** End of input: apply candles still held back (they had closed, the file just ended). */
   flush(): Alert[] {
-    this.out = [];
+    if (this.out.length) this.out = [];
     this.pendingCandles.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
     this.nextCandleDue = Infinity;
     for (const c of this.pendingCandles.splice(0)) {
@@ -222,7 +241,7 @@ export class Market extends MarketQueries {
       if (end > this.clock) this.clock = end;
       this.applyCandle(c);
     }
-    return this.out;
+    return this.raised();
   }
 
   private tick(now: number): void {

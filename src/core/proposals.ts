@@ -25,9 +25,13 @@ export interface Proposal {
   status: ProposalStatus;
   /** Who decided and when: an admin's id, or `votes` when the threshold adopted it. */
   decidedBy?: string;
+  /** The deciding admin's display name, when they had one. */
+  deciderName?: string;
   decidedAt?: number;
   /** Where the proposal was posted (a platform message id), so alerts on the adopted level can reply to it. */
   messageRef?: string;
+  /** The topic thread or channel that message is in (as a subscription's target); absent: the chat itself. */
+  thread?: string;
   /** The adopted level's id, once adopted. */
   levelId?: string;
 }
@@ -91,12 +95,14 @@ export function vote(p: Proposal, voter: string, choice: Vote, now: number, rule
 }
 
 /** An admin adopts or rejects an open proposal. */
-export function decide(p: Proposal, admin: { id: string; isAdmin: boolean }, verdict: 'adopt' | 'reject', now: number): Transition {
+export function decide(p: Proposal, admin: { id: string; name?: string; isAdmin: boolean }, verdict: 'adopt' | 'reject', now: number): Transition {
   if (!admin.isAdmin) return { ok: false, reason: 'not_admin' };
   const refused = open(p, now);
   if (refused) return { ok: false, ...refused };
   const status = verdict === 'adopt' ? 'adopted' : 'rejected';
-  return { ok: true, proposal: { ...p, status, decidedBy: admin.id, decidedAt: now }, adopted: verdict === 'adopt' };
+  const next: Proposal = { ...p, status, decidedBy: admin.id, decidedAt: now };
+  if (admin.name !== undefined) next.deciderName = admin.name;
+  return { ok: true, proposal: next, adopted: verdict === 'adopt' };
 }
 
 /** Open proposals whose time has passed, marked expired (to store and to edit their messages). */

@@ -9,6 +9,8 @@ import { coverageLine } from './coverage.js';
 import { clock, levelText, pct, price, share, sideWord, sinceWord, usd } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
+import type { Proposal } from '../core/proposals.js';
+import { storyMarker } from './proposals.js';
 
 function stateWords(v: LevelView): string {
   const br = v.lastBreak;
@@ -72,8 +74,11 @@ export function structureReading(st: LevelStatus): Line[] {
   return lines;
 }
 
-/** `/levels ASSET`. */
-export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): Reply {
+/**
+ * `/levels ASSET`. `stories` holds the proposals the chat's levels were adopted from (by level id): each such row
+ * says who proposed it and its 👍, and a "Why?" button answers with the stories.
+ */
+export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, stories?: ReadonlyMap<string, Proposal>): Reply {
   const title: Line = [`${st.asset} levels${st.price !== undefined ? ` · ${price(st.price)}` : ''}`];
   if (st.levels.length === 0) {
     return {
@@ -91,6 +96,7 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): 
     ]);
   } else head.push(['No price yet: states update once prices arrive.']);
   const rows: Line[] = st.levels.map((v) => {
+    const story = stories?.get(v.level.id);
     const role = v.role === 'inside' ? 'price inside' : v.role;
     const flipped = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? ' (was support)' : ' (was resistance)') : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
@@ -98,21 +104,23 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap): 
       : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
       : stateWords(v);
     // No price, no state: only the level itself.
-    if (v.state === 'unknown') return [b(levelName(v))];
+    if (v.state === 'unknown') return [b(levelName(v)), ...(story ? [storyMarker(story)] : [])];
     return [
       b(levelName(v)),
       ` · `,
       toned(`${role}${flipped}`, v.role === 'support' ? 'up' : v.role === 'resistance' ? 'down' : 'warn'),
       ` · ${state}${dist}`,
       ...(v.level.source === 'cascade' ? [toned(' · auto', 'muted')] : []),
+      ...(story ? [storyMarker(story)] : []),
     ];
   });
+  const told = st.levels.some((v) => stories?.has(v.level.id));
   const reading = structureReading(st);
   const onMap = map ? levelClusterLines(map, st.levels.map((v) => v.level)) : [];
   return {
     title,
     blocks: [head, rows, ...(reading.length ? [reading] : []), ...(onMap.length ? [onMap] : [])],
-    buttons: [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }],
+    buttons: [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }, ...(told ? [{ label: 'Why?', command: `level why ${st.asset}` }] : [])],
     footer: coverageLine(coverage, st.ts),
     tone: 'info',
   };

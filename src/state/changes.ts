@@ -1,10 +1,11 @@
 /**
  * Every change of state that outlives a restart, as one typed list: a level added, relabelled or removed, a chat's
- * alert settings saved or dropped, a chat that got a new key. Commands, chat platforms and the outbox say what
+ * alert settings saved or dropped, a chat that got a new key, a level proposal and the votes on it. Commands, chat platforms and the outbox say what
  * changed here; one writer (writer.ts) applies it to the engine and the store, the path a second process could
  * also receive from a bus.
  */
 import type { Level } from '../core/levels.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 import type { ChatKey, Subscription } from '../store/store.js';
 
 export type StateChange =
@@ -20,4 +21,8 @@ export type StateChange =
    * A chat got a new key (a Telegram group became a supergroup): its alert settings and its own levels follow
    * it, unless the new key already has settings of its own.
    */
-  | { kind: 'chat.move'; from: ChatKey; to: ChatKey; at: number };
+  | { kind: 'chat.move'; from: ChatKey; to: ChatKey; at: number }
+  /** Save a member's level proposal, or its new status (adopted, rejected, expired, its message); votes go apart. */
+  | { kind: 'proposal.put'; proposal: Proposal }
+  /** A member's vote on a proposal, replacing their earlier one. */
+  | { kind: 'proposal.vote'; id: string; voter: string; vote: Vote };

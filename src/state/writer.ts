@@ -14,6 +14,7 @@ import { levelId, type Level, type LevelTrack } from '../core/levels.js';
 import type { Market } from '../core/market.js';
 import { StoreFaults } from '../store/faults.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from './changes.js';
 
 /** The part of the engine that holds levels. */
@@ -35,6 +36,9 @@ export class StateWriter {
   private readonly levels = new Map<string, Level | null>();
   private readonly tracks = new Map<string, LevelTrack>();
   private readonly subscriptions = new Map<ChatKey, Subscription | null>();
+  /** Proposals (the latest per id) and votes (the latest per proposal and member) not yet taken by the store. */
+  private readonly proposals = new Map<string, Proposal>();
+  private readonly votes = new Map<string, { id: string; voter: string; vote: Vote }>();
 
   constructor(opts: StateWriterOptions) {
     this.store = opts.store;
@@ -61,6 +65,12 @@ export class StateWriter {
         break;
       case 'chat.move':
         this.move(change.from, change.to, change.at);
+        break;
+      case 'proposal.put':
+        this.proposals.set(change.proposal.id, change.proposal);
+        break;
+      case 'proposal.vote':
+        this.votes.set(`${change.id}\u0000${change.voter}`, { id: change.id, voter: change.voter, vote: change.vote });
         break;
     }
     this.write();
@@ -123,6 +133,15 @@ export class StateWriter {
           else this.store.deleteSubscription(chat);
         }
         this.subscriptions.clear();
+      });
+    }
+    if (this.proposals.size || this.votes.size) {
+      this.attempt('saveProposals', () => {
+        // The proposal before its votes: a vote is never stored for a proposal the store does not have yet.
+        for (const p of this.proposals.values()) this.store.putProposal(p);
+        this.proposals.clear();
+        for (const v of this.votes.values()) this.store.putVote(v.id, v.voter, v.vote);
+        this.votes.clear();
       });
     }
   }

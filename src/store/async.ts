@@ -12,6 +12,7 @@ import type { LiquidationTotal, MarketEvent } from '../core/events.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 
 export type DailyTotal = { asset: string; day: number; side: 'long' | 'short'; exchange: string; usd: number };
 
@@ -28,6 +29,11 @@ export interface AsyncStore {
   removeLevel(id: string): Promise<boolean>;
   loadLevelStates(): Promise<LevelTrack[]>;
   saveLevelStates(states: readonly LevelTrack[]): Promise<void>;
+
+  listProposals(chat?: ChatKey): Promise<Proposal[]>;
+  getProposal(id: string): Promise<Proposal | undefined>;
+  putProposal(proposal: Proposal): Promise<void>;
+  putVote(proposalId: string, voter: string, vote: Vote): Promise<void>;
 
   getSubscription(chat: ChatKey): Promise<Subscription | undefined>;
   putSubscription(sub: Subscription): Promise<void>;
@@ -74,6 +80,11 @@ export function toAsync(store: Store): AsyncStore {
     removeLevel: async (id) => store.removeLevel(id),
     loadLevelStates: async () => store.loadLevelStates(),
     saveLevelStates: async (states) => store.saveLevelStates(states),
+
+    listProposals: async (chat) => store.listProposals(chat),
+    getProposal: async (id) => store.getProposal(id),
+    putProposal: async (proposal) => store.putProposal(proposal),
+    putVote: async (proposalId, voter, vote) => store.putVote(proposalId, voter, vote),
 
     getSubscription: async (chat) => store.getSubscription(chat),
     putSubscription: async (sub) => store.putSubscription(sub),

@@ -13,6 +13,7 @@ import { copyEvent, eventHash, isRawEvent, type RawEvent } from './hash.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 
 interface DailyTotal {
   asset: string;
@@ -43,6 +44,9 @@ class MemoryStore implements Store {
   private readonly levels = new Map<string, Level>();
   private readonly states = new Map<string, LevelTrack>();
   private readonly subs = new Map<ChatKey, Subscription>();
+  /** Proposals without their votes, in insertion order; votes per proposal id, then voter. */
+  private readonly proposals = new Map<string, Proposal>();
+  private readonly votes = new Map<string, Map<string, Vote>>();
   private readonly outbox = new Map<number, OutboxEntry>();
   private readonly outboxKeys = new Set<string>();
   private lastOutboxId = 0;
@@ -159,6 +163,38 @@ class MemoryStore implements Store {
     for (const st of states) this.states.set(st.id, viaJson(st));
   }
 
+  listProposals(chat?: ChatKey): Proposal[] {
+    this.assertOpen(`list the proposals${chat ? ` of ${chat}` : ''} from`);
+    return [...this.proposals.values()]
+      .filter((p) => chat === undefined || p.chat === chat)
+      .sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id))
+      .map((p) => this.withVotes(p));
+  }
+
+  getProposal(id: string): Proposal | undefined {
+    this.assertOpen(`read proposal ${id} from`);
+    const p = this.proposals.get(id);
+    return p && this.withVotes(p);
+  }
+
+  putProposal(proposal: Proposal): void {
+    this.assertOpen(`save proposal ${proposal.id} to`);
+    this.proposals.set(proposal.id, viaJson({ ...proposal, votes: {} }));
+  }
+
+  putVote(proposalId: string, voter: string, vote: Vote): void {
+    this.assertOpen(`save a vote on ${proposalId} to`);
+    let m = this.votes.get(proposalId);
+    if (!m) this.votes.set(proposalId, (m = new Map()));
+    m.set(voter, vote);
+  }
+
+  private withVotes(p: Proposal): Proposal {
+    const votes: Record<string, Vote> = {};
+    for (const [voter, v] of [...(this.votes.get(p.id) ?? [])].sort((a, b) => cmp(a[0], b[0]))) votes[voter] = v;
+    return { ...viaJson(p), votes };
+  }
+
   getSubscription(chat: ChatKey): Subscription | undefined {
     this.assertOpen(`read the subscription of ${chat} from`);
     const sub = this.subs.get(chat);
@@ -194,6 +230,7 @@ class MemoryStore implements Store {
       };
       if (e.target !== undefined) entry.target = e.target;
       if (e.editKey !== undefined) entry.editKey = e.editKey;
+      if (e.replyTo !== undefined) entry.replyTo = e.replyTo;
       this.outbox.set(id, entry);
       ids.push(id);
     }

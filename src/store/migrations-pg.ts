@@ -103,6 +103,21 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
+    description: "level proposals and members' votes; the outbox's reply target (the proposal an alert answers)",
+    sql: `
+      CREATE TABLE proposals (id TEXT PRIMARY KEY, chat TEXT NOT NULL, created_at BIGINT NOT NULL, def TEXT NOT NULL);
+      CREATE INDEX proposals_chat ON proposals (chat, created_at);
+      -- One row per member and proposal: a new vote replaces the old one.
+      CREATE TABLE proposal_votes (
+        proposal TEXT NOT NULL,
+        voter TEXT NOT NULL,
+        vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+        PRIMARY KEY (proposal, voter)
+      );
+      ALTER TABLE outbox ADD COLUMN reply_to TEXT;
+    `,
+  },
+  {
     description: 'the core leader\'s derivation watermark, and leases that fence deliverers',
     sql: `
       -- The event time up to which the core leader had fed its market when it stored the offset: a standby

@@ -114,6 +114,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: "level proposals and members' votes; the outbox's reply target (the proposal an alert answers)",
+    up(db) {
+      db.exec(`
+        CREATE TABLE proposals (
+          id TEXT PRIMARY KEY,
+          chat TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          def TEXT NOT NULL -- Proposal as JSON, without its votes
+        );
+        CREATE INDEX proposals_chat ON proposals (chat, created_at);
+        -- One row per member and proposal: a new vote replaces the old one.
+        CREATE TABLE proposal_votes (
+          proposal TEXT NOT NULL,
+          voter TEXT NOT NULL,
+          vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+          PRIMARY KEY (proposal, voter)
+        ) WITHOUT ROWID;
+        ALTER TABLE outbox ADD COLUMN reply_to TEXT;
+      `);
+    },
+  },
 ];
 
 /** The schema version of the file: how many migrations it has applied. */

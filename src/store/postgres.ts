@@ -22,6 +22,7 @@ import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
 import type { ChatKey, NewEntry, OutboxEntry, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user[:password]@host:port/database` (LIQBOT_DATABASE_URL). */
@@ -429,6 +430,47 @@ class PgStore implements PostgresStore {
     );
   }
 
+  // ---- proposals ----
+
+  listProposals(chat?: ChatKey): Promise<Proposal[]> {
+    const where = chat === undefined ? '' : 'WHERE p.chat = $1';
+    return this.proposalsWhere(`list the proposals${chat ? ` of ${chat}` : ''} from`, `${where} ORDER BY p.created_at, p.id COLLATE "C"`, chat === undefined ? [] : [chat]);
+  }
+
+  async getProposal(id: string): Promise<Proposal | undefined> {
+    const [p] = await this.proposalsWhere(`read proposal ${id} from`, 'WHERE p.id = $1', [id]);
+    return p;
+  }
+
+  putProposal(proposal: Proposal): Promise<void> {
+    return this.exec(
+      `save proposal ${proposal.id} to`,
+      `INSERT INTO proposals (id, chat, created_at, def) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET chat = excluded.chat, created_at = excluded.created_at, def = excluded.def`,
+      [proposal.id, proposal.chat, proposal.createdAt, JSON.stringify({ ...proposal, votes: {} })],
+    );
+  }
+
+  putVote(proposalId: string, voter: string, vote: Vote): Promise<void> {
+    return this.exec(
+      `save a vote on ${proposalId} to`,
+      'INSERT INTO proposal_votes (proposal, voter, vote) VALUES ($1, $2, $3) ON CONFLICT (proposal, voter) DO UPDATE SET vote = excluded.vote',
+      [proposalId, voter, vote],
+    );
+  }
+
+  /** Proposals with their votes in one query (votes as a JSON object, voters in order). */
+  private proposalsWhere(action: string, tail: string, params: unknown[]): Promise<Proposal[]> {
+    return this.run('read', action, async (db) => {
+      const r = await db.query<{ def: string; votes: Record<string, Vote> | null }>(
+        `SELECT p.def, (SELECT json_object_agg(v.voter, v.vote ORDER BY v.voter COLLATE "C") FROM proposal_votes v WHERE v.proposal = p.id) AS votes
+         FROM proposals p ${tail}`,
+        params,
+      );
+      return r.rows.map((row) => ({ ...(JSON.parse(row.def) as Proposal), votes: row.votes ?? {} }));
+    });
+  }
+
   // ---- subscriptions ----
 
   async getSubscription(chat: ChatKey): Promise<Subscription | undefined> {
@@ -468,15 +510,16 @@ class PgStore implements PostgresStore {
       // Rows go in in batch order, so identity ids grow in that order; a (chat, alert_key) already there, or
       // earlier in the batch, is skipped.
       const r = await c.query<{ id: number }>(
-        `INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at)
-         SELECT chat, target, alert_key, edit_key, alert, next_attempt_at, created_at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
-           WITH ORDINALITY AS t(chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, ord)
+        `INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, reply_to)
+         SELECT chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, reply_to
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
+           WITH ORDINALITY AS t(chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, reply_to, ord)
          ORDER BY ord
          ON CONFLICT (chat, alert_key) DO NOTHING RETURNING id`,
         [
           chunk.map((e) => e.chat), chunk.map((e) => e.target ?? null), chunk.map((e) => e.alertKey), chunk.map((e) => e.editKey ?? null),
           chunk.map((e) => JSON.stringify(e.alert)), chunk.map((e) => e.nextAttemptAt), chunk.map((e) => e.createdAt),
+          chunk.map((e) => e.replyTo ?? null),
         ],
       );
       ids.push(...r.rows.map((row) => row.id).sort((a, b) => a - b));

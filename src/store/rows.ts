@@ -43,6 +43,7 @@ export interface OutboxRow {
   last_error: string | null;
   claimed: number;
   interrupted: number;
+  reply_to: string | null;
 }
 
 export function eventOf(r: EventColumns): RawEvent {
@@ -77,6 +78,7 @@ export function entryOf(r: OutboxRow): OutboxEntry {
   if (r.target !== null) e.target = r.target;
   if (r.edit_key !== null) e.editKey = r.edit_key;
   if (r.message_ref !== null) e.messageRef = r.message_ref;
+  if (r.reply_to != null) e.replyTo = r.reply_to;
   if (r.last_error !== null) e.lastError = r.last_error;
   if (r.claimed + r.interrupted > 0) e.unconfirmed = r.claimed + r.interrupted;
   return e;

@@ -20,6 +20,7 @@ import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 
 export interface SqliteStoreOptions {
   /** The clock stamped on schema upgrades (the `schema_migrations` log). */
@@ -177,13 +178,20 @@ function prepareStatements(db: Database.Database) {
     loadStates: p('SELECT state FROM level_states ORDER BY id').pluck(),
     putState: p('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
 
+    listProposals: p('SELECT def FROM proposals ORDER BY created_at, id').pluck(),
+    listChatProposals: p('SELECT def FROM proposals WHERE chat = ? ORDER BY created_at, id').pluck(),
+    getProposal: p('SELECT def FROM proposals WHERE id = ?').pluck(),
+    putProposal: p('INSERT INTO proposals (id, chat, created_at, def) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET chat = excluded.chat, created_at = excluded.created_at, def = excluded.def'),
+    votesOf: p('SELECT voter, vote FROM proposal_votes WHERE proposal = ? ORDER BY voter'),
+    putVote: p('INSERT INTO proposal_votes (proposal, voter, vote) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET vote = excluded.vote'),
+
     getSub: p('SELECT sub FROM subscriptions WHERE chat = ?').pluck(),
     putSub: p('INSERT INTO subscriptions (chat, sub) VALUES (?, ?) ON CONFLICT DO UPDATE SET sub = excluded.sub'),
     deleteSub: p('DELETE FROM subscriptions WHERE chat = ?'),
     listSubs: p('SELECT sub FROM subscriptions ORDER BY chat').pluck(),
 
-    enqueue: p(`INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    enqueue: p(`INSERT INTO outbox (chat, target, alert_key, edit_key, alert, next_attempt_at, created_at, reply_to)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     due: p("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"),
     pendingCount: p("SELECT count(*) FROM outbox WHERE status = 'pending'").pluck(),
     markSent: p("UPDATE outbox SET status = 'sent', attempts = attempts + 1, claimed = 0, message_ref = ? WHERE id = ? AND status = 'pending'"),
@@ -223,7 +231,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.enqueueTx = db.transaction((entries: readonly NewEntry[]) => {
       const ids: number[] = [];
       for (const e of entries) {
-        const r = this.s.enqueue.run(e.chat, e.target ?? null, e.alertKey, e.editKey ?? null, JSON.stringify(e.alert), e.nextAttemptAt, e.createdAt);
+        const r = this.s.enqueue.run(e.chat, e.target ?? null, e.alertKey, e.editKey ?? null, JSON.stringify(e.alert), e.nextAttemptAt, e.createdAt, e.replyTo ?? null);
         if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
       }
       return ids;
@@ -287,6 +295,38 @@ class SqliteStoreImpl implements SqliteStore {
 
   saveLevelStates(states: readonly LevelTrack[]): void {
     this.run('write', `save ${states.length} level states to`, () => this.saveStatesTx(states));
+  }
+
+  // ---- proposals ----
+
+  listProposals(chat?: ChatKey): Proposal[] {
+    return this.run('read', `list the proposals${chat ? ` of ${chat}` : ''} from`, () =>
+      ((chat === undefined ? this.s.listProposals.all() : this.s.listChatProposals.all(chat)) as string[]).map((j) => this.withVotes(j)),
+    );
+  }
+
+  getProposal(id: string): Proposal | undefined {
+    return this.run('read', `read proposal ${id} from`, () => {
+      const j = this.s.getProposal.get(id) as string | undefined;
+      return j === undefined ? undefined : this.withVotes(j);
+    });
+  }
+
+  putProposal(proposal: Proposal): void {
+    this.run('write', `save proposal ${proposal.id} to`, () =>
+      this.s.putProposal.run(proposal.id, proposal.chat, proposal.createdAt, JSON.stringify({ ...proposal, votes: {} })),
+    );
+  }
+
+  putVote(proposalId: string, voter: string, vote: Vote): void {
+    this.run('write', `save a vote on ${proposalId} to`, () => this.s.putVote.run(proposalId, voter, vote));
+  }
+
+  private withVotes(json: string): Proposal {
+    const p = JSON.parse(json) as Proposal;
+    p.votes = {};
+    for (const r of this.s.votesOf.all(p.id) as { voter: string; vote: Vote }[]) p.votes[r.voter] = r.vote;
+    return p;
   }
 
   // ---- subscriptions ----

@@ -7,6 +7,7 @@ import type { Alert, AlertFamily } from '../core/alerts.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 import type { MarketEvent, LiquidationTotal } from '../core/events.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 
 /** A chat's key: `${platform}:${id}`, e.g. `telegram:-1001234`, `discord:<guildId>`, `terminal:local`. */
 export type ChatKey = string;
@@ -22,6 +23,20 @@ export interface Subscription {
   /** Cascades smaller than this (USD) are not posted to this chat. */
   minUsd: number;
   updatedAt: number;
+  /**
+   * How members' level proposals are adopted here: `votesNeeded` net 👍 adopt one (absent: only an admin adopts);
+   * `ttlHours` how long one stays open (absent: the default). Set with /alerts votes and /alerts expiry.
+   */
+  proposals?: { votesNeeded?: number; ttlHours?: number };
+  /** The weekly digest of the chat's levels is posted here (/alerts digest on). */
+  digest?: boolean;
+}
+
+/** Where an alert answers the conversation that set its level: the message (a platform ref) and its topic or channel. */
+export interface ReplyTarget {
+  ref: string;
+  /** The topic thread or channel the message is in (as `Subscription.target`); absent: the chat itself. */
+  target?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'dropped';
@@ -40,6 +55,8 @@ export interface OutboxEntry {
   createdAt: number;
   /** The platform message id once sent. */
   messageRef?: string;
+  /** Send this alert as a reply to that message (the proposal a level came from); a deleted message still gets the alert. */
+  replyTo?: string;
   /**
    * Sends of this entry that were started (claimed) but whose outcome was never recorded, when there are any: a
    * crash (or a store that refused the outcome) interrupted them, so each may have reached the chat.
@@ -81,6 +98,14 @@ export interface Store {
   loadLevelStates(): LevelTrack[];
   /** Insert or replace each given state by id (states not given are kept). */
   saveLevelStates(states: readonly LevelTrack[]): void;
+
+  /** A chat's level proposals (every chat's when `chat` is undefined), oldest first, each with its votes. */
+  listProposals(chat?: ChatKey): Proposal[];
+  getProposal(id: string): Proposal | undefined;
+  /** Insert, or replace the proposal with the same id; its `votes` are not written here (putVote keeps them). */
+  putProposal(proposal: Proposal): void;
+  /** A member's vote on a proposal, replacing their earlier one. */
+  putVote(proposalId: string, voter: string, vote: Vote): void;
 
   getSubscription(chat: ChatKey): Subscription | undefined;
   putSubscription(sub: Subscription): void;

@@ -40,14 +40,40 @@ describe('LevelBook', () => {
     expect(feed(book, [[2960, 2955, 2990]], 15)).toEqual(['down']);
   });
 
-  it('says a chopping level once, stays quiet while it chops, and tells the decisive close', () => {
+  it('says a chopping level once it has chopped as long as a decisive close takes, stays quiet, and tells the decisive close', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3050);
+    const chop = [2970, 2970, 3030, 3030];
+    const said = feed(book, [3050, 2970, 2970, 3030, 3030, ...chop, ...chop, ...chop, ...chop, ...chop, 2850]);
+    // The first break went 1% beyond a calm level (real): its reclaim is told. The third crossing (close 5) starts
+    // the chop; it is said four hours (decisiveMs) later, with the crossings counted by then, once.
+    expect(said.filter(Boolean)).toEqual(['down', 'up reclaim', 'chop 11', 'down']);
+    expect(said.indexOf('chop 11')).toBe(5 + 16);
+    // The decisive close is the last one (−5%), not any of the crossings before it.
+    expect(said[said.length - 1]).toBe('down');
+  });
+
+  it('a chop a decisive close ends sooner than its notice is due is told by that break alone', () => {
     const book = new LevelBook(rules);
     book.add(level, 3050);
     const said = feed(book, [3050, 2970, 2970, 3030, 3030, 2970, 2970, 3030, 3030, 2970, 2970, 3030, 2850]);
-    // The first break went 1% beyond a calm level (real): its reclaim is told; the third crossing is the chop.
-    expect(said.filter(Boolean)).toEqual(['down', 'up reclaim', 'chop 3', 'down']);
-    // The decisive close is the last one (−5%), not any of the crossings before it.
+    expect(said.filter(Boolean)).toEqual(['down', 'up reclaim', 'down']);
     expect(said[12]).toBe('down');
+    expect(book.view('ETH', 2850)[0]).toMatchObject({ baseState: 'broken', chop: { resolved: 'below' } });
+  });
+
+  it('a level set where price has been crossing it chops from its first cross: no fresh break and reclaim first', () => {
+    const book = new LevelBook(rules);
+    // Price crossed $3,000 four times (beyond the buffer) before anyone set the level.
+    feed(book, [3050, 2970, 2970, 3030, 3030, 2970, 2970, 3030]);
+    book.add(level, 3030);
+    expect(book.track(level.id)).toMatchObject({ position: 'above', seen: 'above', crossings: [T0 + 2 * M15, T0 + 4 * M15, T0 + 6 * M15, T0 + 8 * M15] });
+    expect(feed(book, [2970, 2970, 3030, 3030, 2970], 8)).toEqual(['', '', '', '', '']);
+    // A level set where price has not been crossing it tells its first break at once.
+    const fresh = new LevelBook(rules);
+    feed(fresh, [3050, 3040, 3060, 3050]);
+    fresh.add(level, 3050);
+    expect(feed(fresh, [2970], 4)).toEqual(['down']);
   });
 
   it('keeps the chop across a restart: a restored track stays quiet', () => {
@@ -97,14 +123,25 @@ describe('LevelBook: whipsaws a channel would mute', () => {
     expect(feed(book, [3050, 2985, 3015, 3015, 3015, 2940])).toEqual(['', 'down', '', '', 'up reclaim', 'down']);
   });
 
-  it('tells a level the close crossed on its way beyond a broken one in the same close', () => {
+  it('tells a level the close crossed on its way beyond a far break in the same close', () => {
+    const book = new LevelBook(strict);
+    book.add(level, 3050);
+    book.add({ ...level, id: 'ETH@2972', level: 2972 }, 3050);
+    feed(book, [3050]);
+    // $2,968 is far beyond $3,000 (three buffers: $2,973) and inside $2,972's own buffer ($2,963): both in the one break.
+    const events = book.onClose('ETH', { ts: T0 + M15, end: T0 + 2 * M15, open: 2990, high: 2992, low: 2960, close: 2968 });
+    expect(events.map((e) => [e.level.id, e.direction])).toEqual([['ETH@3000', 'down'], ['ETH@2972', 'down']]);
+  });
+
+  it('does not tell a level a close merely crossed, inside its buffer, when the break that led it did not go far', () => {
     const book = new LevelBook(strict);
     book.add(level, 3050);
     book.add({ ...level, id: 'ETH@2992', level: 2992 }, 3050);
     feed(book, [3050]);
-    // $2,985 is beyond $3,000's buffer ($2,991) but inside $2,992's ($2,983): both in the one break.
+    // $2,985 is beyond $3,000's buffer ($2,991), not far, and inside $2,992's ($2,983): $2,992 is not broken yet.
     const events = book.onClose('ETH', { ts: T0 + M15, end: T0 + 2 * M15, open: 2990, high: 2992, low: 2983, close: 2985 });
-    expect(events.map((e) => [e.level.id, e.direction])).toEqual([['ETH@3000', 'down'], ['ETH@2992', 'down']]);
+    expect(events.map((e) => [e.level.id, e.direction])).toEqual([['ETH@3000', 'down']]);
+    expect(book.track('ETH@2992')).toMatchObject({ state: 'holding', position: 'above' });
   });
 
   it('a zone set with price inside it tells the first close that leaves it', () => {

@@ -4,7 +4,10 @@
  * Before this work (a fixed 0.3% buffer, 3× after two crossings in 6 h), the three tuning weeks gave 119 level
  * messages, 49 of 119 breaks reversed within 12 h (41%), 52 of 53 breaks that held told within 2 h, and no
  * cascade on the DeepSeek-day prints; the three held-out weeks gave 158 messages, 103 of 158 reversed (65%),
- * 36 of 40 held breaks told.
+ * 36 of 40 held breaks told. A second held-out set (the first days of each kit file, levels from the three days
+ * before; looked at once, after the rules were settled) gave 39 messages, 13 of 40 reversed and 20 of 22 told with
+ * the rules before the second pass (a chop said once it has lasted, levels set into a chop know it, and no level
+ * told broken by a close inside its own buffer unless a break went far), 36, 14 of 40 and 20 of 22 after.
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
@@ -28,6 +31,12 @@ const HELD_OUT = [
   'fixtures/binance-2024-07-heldout-levels-15m.real.jsonl',
   'fixtures/binance-2025-01-heldout-levels-15m.real.jsonl',
 ];
+/** The first days of each kit file, levels derived from the three days before: looked at once, never tuned on. */
+const HELD_OUT_2 = [
+  'fixtures/binance-2025-03-early-levels-15m.real.jsonl',
+  'fixtures/binance-2024-07-early-levels-15m.real.jsonl',
+  'fixtures/binance-2025-01-early-levels-15m.real.jsonl',
+];
 const DEEPSEEK = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
 
 async function measure(file: string): Promise<{ stats: BacktestStats; alerts: Alert[] }> {
@@ -47,9 +56,9 @@ async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; 
 describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, ADA)', async () => {
   const { runs, total } = await totals(LEVEL_FIXTURES);
 
-  it('posts 36% fewer level messages than the fixed buffer did (76 of 119)', () => {
-    expect(total).toEqual({ messages: 76, breaks: 86, reversed: 17, held: 53, heldTold: 53 });
-    expect(total.messages).toBeLessThanOrEqual(Math.round(119 * 0.64));
+  it('posts at least 40% fewer level messages than the fixed buffer did (70 of 119)', () => {
+    expect(total).toEqual({ messages: 70, breaks: 84, reversed: 16, held: 53, heldTold: 52 });
+    expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
   it('has at most 20% of its breaks reversed by the opposite alert within 12 h (the fixed buffer: 41%)', () => {
@@ -65,26 +74,34 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(chops.length).toBeGreaterThan(0);
     const ids = chops.map((a) => `${a.kind === 'level_chop' ? a.levelId : ''}:${a.ts}`);
     expect(new Set(ids).size).toBe(ids.length);
-    // BTC $80,000 in April 2025: the chop notice, then nothing on that level until the decisive close below.
+    // BTC $97,680 in February 2025: lost in the Feb 2 slide, crossed back and forth that evening; the chop is said
+    // at 22:15 (two hours after it began), then nothing on that level until the decisive reclaim the next afternoon.
+    const feb = runs[2]!.alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@97680');
+    const notice = feb.findIndex((a) => a.kind === 'level_chop');
+    expect(feb[notice]!.ts).toBe(Date.parse('2025-02-02T22:15:00Z'));
+    expect(feb[notice + 1]).toMatchObject({ kind: 'level_break', direction: 'up', reclaim: true, ts: Date.parse('2025-02-03T17:15:00Z') });
+    // BTC $80,000 in April 2025: it chopped from 06:00, and the decisive close below came at 08:00, before its
+    // notice was due: the break alone is told.
     const apr = runs[0]!.alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@80000');
-    const notice = apr.findIndex((a) => a.kind === 'level_chop');
-    expect(apr[notice]!.ts).toBe(Date.parse('2025-04-08T06:00:00Z'));
-    expect(apr[notice + 1]).toMatchObject({ kind: 'level_break', direction: 'down', ts: Date.parse('2025-04-08T08:00:00Z') });
+    expect(apr.filter((a) => a.ts >= Date.parse('2025-04-08T04:00:00Z') && a.ts <= Date.parse('2025-04-08T10:00:00Z'))).toEqual([
+      expect.objectContaining({ kind: 'level_break', direction: 'down', ts: Date.parse('2025-04-08T08:00:00Z'), fromChop: expect.anything() }),
+    ]);
   });
 
   it('tells levels one candle broke together in one message', () => {
-    const apr = runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.ts === Date.parse('2025-04-09T18:00:00Z') && a.asset === 'BTC');
-    expect(apr).toMatchObject({ level: 81601, direction: 'up', also: [{ level: 81172 }] });
+    const apr = runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.ts === Date.parse('2025-04-09T18:30:00Z') && a.asset === 'BTC');
+    expect(apr).toMatchObject({ level: 81601, direction: 'up', also: [{ level: [81172, 82390] }, { level: 80000 }] });
   });
 
-  it('tells the levels a close crossed on its way beyond a broken one in that message, not a candle later', () => {
-    // 2025-04-06: the first break of the crash is one BTC message at 17:45 ($81,172 by its buffer, and the
-    // levels the close at $81,074 had crossed too); before, $81,601 posted at 17:45 and $81,172 with the zone at 18:00.
+  it('does not tell a level broken by a close that only crossed it, inside its own buffer, when no break went far', () => {
+    // 2025-04-06 17:45: the close at $81,074 broke $81,601 by its buffer and was $98 (0.12%) under $81,172, inside
+    // that level's buffer: $81,601 alone. The next close, $80,766, broke $81,172 and the zone below it: one message.
     const btc = runs[0]!.alerts.filter((a) => a.kind === 'level_break' && a.asset === 'BTC' && a.ts <= Date.parse('2025-04-06T18:15:00Z'));
-    expect(btc).toHaveLength(1);
-    expect(btc[0]).toMatchObject({ ts: Date.parse('2025-04-06T17:45:00Z'), direction: 'down' });
-    const told = btc.flatMap((a) => (a.kind === 'level_break' ? [a.level, ...(a.also ?? []).map((x) => x.level)] : []));
-    expect(told).toEqual(expect.arrayContaining([81601, 81172, [81172, 82390]]));
+    const told = btc.map((a) => (a.kind === 'level_break' ? [a.ts, a.level, ...(a.also ?? []).map((x) => x.level)] : []));
+    expect(told).toEqual([
+      [Date.parse('2025-04-06T17:45:00Z'), 81601],
+      [Date.parse('2025-04-06T18:00:00Z'), 81172, [81172, 82390]],
+    ]);
   });
 
   it('calls no cascade on weeks without liquidation prints', () => {
@@ -95,12 +112,24 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
 describe('levels on three held-out real weeks (never tuned on)', async () => {
   const { total } = await totals(HELD_OUT);
 
-  it('posts 41% fewer messages than the fixed buffer did (93 of 158) and has far fewer whipsaws (65% → 37%)', () => {
-    expect(total).toEqual({ messages: 93, breaks: 101, reversed: 37, held: 40, heldTold: 38 });
+  it('posts 46% fewer messages than the fixed buffer did (85 of 158) and has fewer whipsaws (65% → 32%; the target, 20%, is not met)', () => {
+    expect(total).toEqual({ messages: 85, breaks: 91, reversed: 29, held: 40, heldTold: 38 });
   });
 
   it('still tells at least 95% of the breaks that held within 2 h', () => {
     expect(total.heldTold / total.held).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('levels on a second held-out set (three to four days from each kit file, looked at once)', async () => {
+  const { runs, total } = await totals(HELD_OUT_2);
+
+  it('posts 36 messages with 14 of 40 breaks reversed within 12 h and 20 of 22 held breaks told (targets not met)', () => {
+    expect(total).toEqual({ messages: 36, breaks: 40, reversed: 14, held: 22, heldTold: 20 });
+  });
+
+  it('calls no cascade where there are no liquidation prints', () => {
+    for (const r of runs) expect(r.stats.cascades).toEqual([]);
   });
 });
 

@@ -77,6 +77,19 @@ describe('the one write path', () => {
     expect(inner.getSubscription(CHAT)).toEqual(sub);
   });
 
+  it('a proposal and its votes go through it too; refused, they are held and stored (proposal first) by the next flush', () => {
+    const p = { id: `${CHAT}:p1`, chat: CHAT, asset: 'ETH', level: 2350, proposer: { id: 'u1' }, createdAt: T, expiresAt: T + 1, votes: {}, status: 'open' as const };
+    fail.putProposal = 'SQLITE_FULL';
+    state.apply({ kind: 'proposal.put', proposal: p });
+    state.apply({ kind: 'proposal.vote', id: p.id, voter: 'u2', vote: 'up' });
+    state.apply({ kind: 'proposal.vote', id: p.id, voter: 'u2', vote: 'down' });
+    expect(inner.getProposal(p.id)).toBeUndefined();
+    delete fail.putProposal;
+    state.flush();
+    expect(inner.getProposal(p.id)).toEqual({ ...p, votes: { u2: 'down' } });
+    expect(calls.putVote).toBe(1);
+  });
+
   it('a chat that got a new key takes its settings and its levels, with their states, along', () => {
     inner.putSubscription({ chat: CHAT, enabled: true, assets: ['ETH'], families: ['level'], minUsd: 0, updatedAt: 0 });
     state.apply({ kind: 'level.put', level: level({ label: 'ours' }) });

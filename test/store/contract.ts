@@ -10,6 +10,7 @@ import { StoreError } from '../../src/store/errors.js';
 import { toAsync, type AsyncStore } from '../../src/store/async.js';
 import type { Level, LevelTrack } from '../../src/core/levels.js';
 import type { Store, Subscription } from '../../src/store/store.js';
+import type { Proposal } from '../../src/core/proposals.js';
 import {
   DAY, T0, bruteForceDailyTotals, candle, closeTotals, entry, eventKey, funding, liq, oi, rawEventArb, tick, vendorTotal,
 } from './fixtures.js';
@@ -278,7 +279,52 @@ export function asyncStoreContract(name: string, open: () => AsyncStore | Promis
       });
     });
 
+    describe('level proposals', () => {
+      const proposal = (chat: string, seq: number, over: Partial<Proposal> = {}): Proposal => ({
+        id: `${chat}:p${seq}`, chat, asset: 'ETH', level: [2750, 2800], reason: 'where it turns <b>&', proposer: { id: 'u1', name: 'ann' },
+        createdAt: T0 + seq, expiresAt: T0 + seq + 2 * DAY, votes: {}, status: 'open', ...over,
+      });
+
+      it('puts, gets, replaces by id and lists proposals per chat in creation order, all chats without one', async () => {
+        const store = await fresh();
+        expect(await store.getProposal('telegram:-1:p1')).toBeUndefined();
+        await store.putProposal(proposal('telegram:-1', 2));
+        await store.putProposal(proposal('telegram:-1', 1, { level: 2350 }));
+        await store.putProposal(proposal('discord:9', 3));
+        expect(await store.getProposal('telegram:-1:p1')).toStrictEqual(proposal('telegram:-1', 1, { level: 2350 }));
+        expect((await store.listProposals('telegram:-1')).map((p) => p.id)).toEqual(['telegram:-1:p1', 'telegram:-1:p2']);
+        expect((await store.listProposals()).map((p) => p.id)).toEqual(['telegram:-1:p1', 'telegram:-1:p2', 'discord:9:p3']);
+        const adopted = proposal('telegram:-1', 1, { level: 2350, status: 'adopted', decidedBy: 'boss', decidedAt: T0 + 9, messageRef: '-1:77', levelId: 'telegram:-1:ETH@2350' });
+        await store.putProposal(adopted);
+        expect(await store.getProposal('telegram:-1:p1')).toStrictEqual(adopted);
+        expect(await store.listProposals('telegram:-2')).toEqual([]);
+      });
+
+      it("keeps one vote per member: a second vote replaces the first, and saving the proposal again keeps its votes", async () => {
+        const store = await fresh();
+        await store.putProposal(proposal('telegram:-1', 1));
+        await store.putVote('telegram:-1:p1', 'u2', 'up');
+        await store.putVote('telegram:-1:p1', 'u3', 'up');
+        await store.putVote('telegram:-1:p1', 'u2', 'down');
+        expect((await store.getProposal('telegram:-1:p1'))?.votes).toStrictEqual({ u2: 'down', u3: 'up' });
+        // A proposal saved with other votes in hand (another process's view) does not erase the stored ones.
+        await store.putProposal(proposal('telegram:-1', 1, { status: 'rejected', votes: { u9: 'up' } }));
+        const back = await store.getProposal('telegram:-1:p1');
+        expect(back?.status).toBe('rejected');
+        expect(back?.votes).toStrictEqual({ u2: 'down', u3: 'up' });
+        expect((await store.listProposals('telegram:-1'))[0]?.votes).toStrictEqual({ u2: 'down', u3: 'up' });
+      });
+    });
+
     describe('outbox', () => {
+      it('carries the message an alert replies to, and none when not given', async () => {
+        const store = await fresh();
+        await store.enqueue([entry('telegram:-1', 'a', { replyTo: '-1:42', target: '7' }), entry('telegram:-1', 'b')]);
+        const due = await store.duePending(T0, 10);
+        expect(due.map((e) => e.replyTo)).toEqual(['-1:42', undefined]);
+        expect('replyTo' in due[1]!).toBe(false);
+      });
+
       it('enqueues each (chat, alertKey) once, also within one batch, and returns the new ids in order', async () => {
         const store = await fresh();
         const ids = await store.enqueue([entry('telegram:-1', 'a'), entry('telegram:-1', 'b'), entry('telegram:-1', 'a'), entry('discord:9', 'a')]);

@@ -43,5 +43,5 @@ export function faultyStore(inner: Store, fail: FaultPlan = {}): { store: Store;
 /** Every write of the store interface: a full disk fails all of them. */
 export const WRITES: readonly (keyof Store)[] = [
   'insertEvents', 'putLevel', 'removeLevel', 'saveLevelStates', 'putSubscription', 'deleteSubscription', 'enqueue',
-  'markSent', 'claim', 'markRetry', 'markDropped', 'pruneOutbox', 'recordGap', 'pruneEvents',
+  'markSent', 'claim', 'markRetry', 'markDropped', 'pruneOutbox', 'recordGap', 'pruneEvents', 'putProposal', 'putVote',
 ];

@@ -65,6 +65,7 @@ describe('SQLite store', () => {
       pending: store.pendingCount(),
       ref: store.sentMessageRef('telegram:-1', 'c1'),
       gaps: store.gaps(0, Infinity),
+      proposals: store.listProposals(),
     };
   }
 
@@ -80,7 +81,10 @@ describe('SQLite store', () => {
     first.markSent(sent!, 'tg-1');
     first.markRetry(retried!, T0 + 5_000, 'timeout');
     first.recordGap({ exchange: 'bybit', from: T0, to: T0 + 60_000, reason: 'websocket closed' });
+    first.putProposal({ id: 'telegram:-1:p1', chat: 'telegram:-1', asset: 'ETH', level: 2350, proposer: { id: 'u1' }, createdAt: T0, expiresAt: T0 + DAY, votes: {}, status: 'open', messageRef: '-1:5' });
+    first.putVote('telegram:-1:p1', 'u2', 'up');
     const before = snapshot(first);
+    expect(before.proposals[0]?.votes).toStrictEqual({ u2: 'up' });
     first.close();
 
     const second = open(path);

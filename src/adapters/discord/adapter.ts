@@ -41,6 +41,8 @@ export interface DiscordAdapterOptions {
    * `startShardManager` get their shard ids from discord.js and need nothing here.
    */
   shards?: number | 'auto';
+  /** The shards this process runs out of `shards` (a number): a gateway's `--shard 0,1`. Default: all of them. */
+  shardIds?: readonly number[];
   /** A channel rate limit longer than this is not waited out: deliver() returns it as `retryAfterMs`. Default 10 s. */
   maxRateLimitWaitMs?: number;
   /** How long start() waits for READY. Default 60 s. */
@@ -65,7 +67,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
-    ...(opts.shards === 'auto' ? { shards: 'auto' as const } : typeof opts.shards === 'number' ? { shardCount: opts.shards } : {}),
+    ...(opts.shards === 'auto'
+      ? { shards: 'auto' as const }
+      : typeof opts.shards === 'number'
+        ? { shardCount: opts.shards, ...(opts.shardIds ? { shards: [...opts.shardIds] } : {}) }
+        : {}),
     rest: {
       ...(opts.apiBase ? { api: opts.apiBase } : {}),
       // Warn well before Discord's 10,000 invalid requests per 10 minutes (an IP ban).

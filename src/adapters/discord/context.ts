@@ -53,10 +53,8 @@ export function toCaller(interaction: Interaction, services: Services): Caller {
   if (interaction.channelId) chat.target = channelTarget(interaction.channelId);
   const member = interaction.member;
   const name = member && 'displayName' in member ? member.displayName : interaction.user.displayName;
-  return {
-    chat,
-    user: { id: interaction.user.id, name },
-    now: services.now(),
-    services,
-  };
+  const caller: Caller = { chat, user: { id: interaction.user.id, name }, now: services.now(), services };
+  // A pressed button's message, named as the sender's refs are (`<channel>:<message>`): an alert can answer it later.
+  if (interaction.isButton()) caller.message = { ref: `${interaction.message.channelId}:${interaction.message.id}`, button: true };
+  return caller;
 }

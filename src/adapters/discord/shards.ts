@@ -1,11 +1,14 @@
 /**
  * Sharding: which shard owns a guild (Discord's formula), and a multi-process runner over discord.js's
- * ShardingManager. Each shard process runs the whole bot but delivers alerts only to the guilds its shards own
- * (`DiscordAdapter.owns`), and takes only its share of the global request budget.
+ * ShardingManager. A shard process never runs the whole bot (its own feeds and store): it runs the gateway role
+ * (src/bus/gateway.ts: the Discord adapter and a market following the stream), answers only the guilds its shards
+ * own (`DiscordAdapter.owns`), and takes only its share of the global request budget. The simpler deployment is
+ * no manager at all: `liqbot start --role gateway --shard 0,1` with DISCORD_SHARDS=4 on one machine and
+ * `--shard 2,3` on another (discord.js's internal sharding runs the named shards in the process).
  *
  * @example
- *   // main process, DISCORD_SHARDS=4: spawn 4 shard processes running `liqbot start --shard`
- *   const shards = await startShardManager({ file: 'bin/liqbot.js', args: ['start', '--shard'], token, shards: 4 });
+ *   // DISCORD_SHARDS unset in the children (discord.js hands each its shard ids): one gateway process per shard
+ *   const shards = await startShardManager({ file: 'bin/liqbot.js', token, shards: 4 });
  *   // …later: await shards.stop();
  */
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
@@ -59,7 +62,7 @@ export interface ShardManagerOptions {
   /** DISCORD_SHARDS: a number, or 'auto' for Discord's recommendation. */
   shards: number | 'auto';
   apiBase?: string;
-  /** Arguments for the shard script, e.g. `['start', '--shard']`, so it knows not to spawn shards itself. */
+  /** Arguments for the shard script (default `['start', '--role', 'gateway']`: the gateway alone, never the whole bot). */
   args?: string[];
   /** Node flags for the shard processes (the tests use `--import tsx`). */
   execArgv?: string[];
@@ -87,7 +90,7 @@ export async function startShardManager(opts: ShardManagerOptions): Promise<Shar
     totalShards: count,
     mode: 'process',
     respawn: opts.respawn ?? true,
-    shardArgs: opts.args ?? [],
+    shardArgs: opts.args ?? ['start', '--role', 'gateway'],
     execArgv: opts.execArgv ?? [],
   });
   manager.on('shardCreate', (shard) => {

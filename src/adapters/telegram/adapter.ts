@@ -10,9 +10,10 @@
  *   await telegram.deliver({ chat: 'telegram:-1001234' }, reply);
  *   await telegram.stop();
  */
-import http from 'node:http';
-import { once } from 'node:events';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Agent } from 'node:http';
 import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
@@ -26,6 +27,7 @@ import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
 import { registerCommands } from './register.js';
 import { formatRef, parseRef, TelegramSender, type Destination } from './sender.js';
+import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 const log = logger('telegram');
 
@@ -35,7 +37,8 @@ export interface TelegramAdapterOptions {
   apiRoot?: string;
   /**
    * Receive updates on `host:port` at the path of `url` (behind a reverse proxy) instead of long polling. The
-   * secret is required: Telegram sends it with every update, and a request without it is refused (403).
+   * secret is required: Telegram sends it with every update, and a request without it is refused (401). Each
+   * update is answered once it is handled (webhook.ts), so a chat's updates stay in order across processes.
    */
   webhook?: { url: string; secret: string; port: number; host?: string };
   services: Services;
@@ -46,7 +49,7 @@ export interface TelegramAdapterOptions {
   /** The pacer's clock (default: the system's); tests drive pacing with a manual one. */
   clock?: Clock;
   /** The HTTP agent of every Bot API request (the deliver role's fence refuses requests once its lease may be gone). */
-  agent?: http.Agent;
+  agent?: Agent;
   /** How long a chat's admin list is trusted (default 60 s). */
   adminTtlMs?: number;
 }
@@ -94,7 +97,9 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const chains = new Map<string, Promise<void>>();
   const inflight = new Set<Promise<void>>();
   let polling: Promise<void> | undefined;
-  let server: http.Server | undefined;
+  let server: WebhookServer | undefined;
+  /** The work an update started, collected while telegraf handles a webhook update (answered once it is done). */
+  const started = new AsyncLocalStorage<Promise<void>[]>();
   let state: 'new' | 'running' | 'stopped' = 'new';
   let username: string | undefined;
 
@@ -105,6 +110,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
     chains.set(key, p);
     inflight.add(p);
+    started.getStore()?.push(p);
     void p.finally(() => {
       inflight.delete(p);
       if (chains.get(key) === p) chains.delete(key);
@@ -122,17 +128,17 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
 
   async function listen(webhook: NonNullable<TelegramAdapterOptions['webhook']>): Promise<void> {
     const path = new URL(webhook.url).pathname || '/';
-    // telegraf answers 403 to any request whose X-Telegram-Bot-Api-Secret-Token is not this secret.
-    const callback = bot.webhookCallback(path, { secretToken: webhook.secret });
-    const listening = http.createServer((req, res) => void callback(req, res));
-    server = listening;
-    const host = webhook.host ?? DEFAULT_WEBHOOK_HOST;
-    listening.listen(webhook.port, host);
-    try {
-      await once(listening, 'listening');
-    } catch (err) {
-      throw new Error(`Telegram webhook: cannot listen on ${host}:${webhook.port} (${(err as Error).message}); check TELEGRAM_WEBHOOK_HOST and TELEGRAM_WEBHOOK_PORT`, { cause: err });
-    }
+    server = await startWebhookServer({
+      port: webhook.port,
+      host: webhook.host ?? DEFAULT_WEBHOOK_HOST,
+      path,
+      secret: webhook.secret,
+      handle: async (update) => {
+        const work: Promise<void>[] = [];
+        await started.run(work, () => bot.handleUpdate(update as Update));
+        await Promise.all(work);
+      },
+    });
     await sender.call('setWebhook', (tg) => tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: webhook.secret }));
   }
 
@@ -190,11 +196,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       state = 'stopped';
       stopping.abort();
       if (wasRunning && polling) await stopPolling(polling);
-      if (server) {
-        const closing = server;
-        closing.closeAllConnections();
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
-      }
+      await server?.close();
       // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
       await sender.pacer.stop();
       await Promise.allSettled([...inflight]);

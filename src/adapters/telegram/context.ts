@@ -95,7 +95,11 @@ export function pressedMessage(q: CallbackQuery): Message | undefined {
   return m && m.date !== 0 ? (m as Message) : undefined;
 }
 
-/** Who asks where, for a message (or the bot's message under a pressed button) and whoever acted on it. */
-export function toCaller(msg: Message, from: User | undefined, senderChat: Chat | undefined, services: Services): Caller {
-  return { chat: chatInfo(msg.chat, topicOf(msg)), user: userInfo(from, senderChat), now: services.now(), services };
+/**
+ * Who asks where, for a message (or the bot's message under a pressed button, `button`) and whoever acted on it;
+ * the message is named as the sender's refs are (`<chat>:<message>`), so an alert can answer it later.
+ */
+export function toCaller(msg: Message, from: User | undefined, senderChat: Chat | undefined, services: Services, button = false): Caller {
+  const message = { ref: `${msg.chat.id}:${msg.message_id}`, ...(button ? { button } : {}) };
+  return { chat: chatInfo(msg.chat, topicOf(msg)), user: userInfo(from, senderChat), now: services.now(), services, message };
 }

@@ -61,7 +61,7 @@ export function interactionHandlers(deps: InteractionDeps): { onMessage(msg: Mes
       return;
     }
     const asker = askerOf(msg.chat, q.from, undefined);
-    const caller = toCaller(msg, q.from, undefined, deps.services);
+    const caller = toCaller(msg, q.from, undefined, deps.services, true);
     const wantsDetails = data.startsWith(DETAILS_PREFIX);
     const reply = await dispatchLine(wantsDetails ? data.slice(DETAILS_PREFIX.length) : data, caller, { isAdmin: () => deps.admins.isAdmin(asker) });
     if (!reply) {

@@ -33,6 +33,12 @@ describe('slashCommandData', () => {
       [1, 'add'],
       [1, 'remove'],
       [1, 'list'],
+      [1, 'propose'],
+      [1, 'vote'],
+      [1, 'adopt'],
+      [1, 'reject'],
+      [1, 'info'],
+      [1, 'why'],
     ]);
     const add = optionsOf(level)[0];
     expect(add.options.map((o: { name: string; required: boolean }) => [o.name, o.required])).toEqual([

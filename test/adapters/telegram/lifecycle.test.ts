@@ -71,13 +71,13 @@ describe('lifecycle', () => {
       expect(h.fake.callsOf('getUpdates')).toHaveLength(0);
 
       const forged = commandUpdate(h.fake, -410, '/help');
-      expect(await h.fake.postToWebhook(forged.update, 'wrong')).toBe(403);
-      expect(await h.fake.postToWebhook(forged.update, null)).toBe(403);
+      expect(await h.fake.postToWebhook(forged.update, 'wrong')).toBe(401);
+      expect(await h.fake.postToWebhook(forged.update, null)).toBe(401);
       // The attack seen in the wild: a "private" chat carrying the group's id, turning the group's alerts on.
       const spoof = commandUpdate(h.fake, 77, '/alerts on');
       const message = spoof.update.message as Record<string, unknown>;
       message.chat = { id: -410, type: 'private', first_name: 'mallory' };
-      expect(await h.fake.postToWebhook(spoof.update, null)).toBe(403);
+      expect(await h.fake.postToWebhook(spoof.update, null)).toBe(401);
 
       const real = commandUpdate(h.fake, -410, '/liqs eth');
       expect(await h.fake.postToWebhook(real.update)).toBe(200);

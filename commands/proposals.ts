@@ -1,0 +1,200 @@
+/**
+ * `/level propose|vote|adopt|reject|info|why`: levels the group discusses. Any member proposes a price or zone
+ * with a reason; members vote 👍/👎 (one vote each, changeable); an admin adopts or rejects, or the chat's vote
+ * threshold adopts it; an open proposal expires. The rules are core/proposals.ts; this module reads the store,
+ * says what changed through `apply` (the one write path) and answers with neutral replies (replies/proposals.ts).
+ */
+import { levelHistory } from '../src/core/level-history.js';
+import { levelId, levelKey, type Level, type LevelValue } from '../src/core/levels.js';
+import { decide, propose, statusAt, vote, type Proposal, type ProposalRules, type Transition } from '../src/core/proposals.js';
+import { HOUR, DAY } from '../src/core/time.js';
+import { levelText } from '../src/replies/format.js';
+import { levelInfoReply, proposalReply, whyReply } from '../src/replies/proposals.js';
+import { errorReply, type Reply } from '../src/replies/reply.js';
+import type { Subscription } from '../src/store/store.js';
+import { outOfRange } from './level-range.js';
+import { parseAsset, parseLevel, parseReason, quote } from './parse.js';
+import type { Args, CommandContext } from './types.js';
+
+/** How long a proposal stays open unless the chat's admins chose otherwise (/alerts expiry). */
+export const DEFAULT_PROPOSAL_TTL_HOURS = 48;
+/** The longest reason ("why") a member may give. */
+export const REASON_MAX_CHARS = 140;
+/** Open proposals a chat, and one member, may have at once: a group is not flooded with cards. */
+export const MAX_OPEN_PER_CHAT = 20;
+export const MAX_OPEN_PER_MEMBER = 3;
+/** How far back `/level info` reads the level's history (the engine keeps about a week of bars). */
+const INFO_SPAN_MS = 7 * DAY;
+
+/** A chat's rules for its proposals, from its settings (/alerts votes, /alerts expiry). */
+export function proposalRules(sub: Subscription | undefined): ProposalRules {
+  const rules: ProposalRules = { ttlMs: (sub?.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS) * HOUR };
+  if (sub?.proposals?.votesNeeded !== undefined) rules.votesNeeded = sub.proposals.votesNeeded;
+  return rules;
+}
+
+const rulesFor = (ctx: CommandContext) => proposalRules(ctx.services.store.getSubscription(ctx.chat.key));
+
+function card(ctx: CommandContext, p: Proposal): Reply {
+  const view = ctx.services.market.levelStatus(p.asset, ctx.chat.key).levels.find((v) => levelKey(v.level.asset, v.level.level) === levelKey(p.asset, p.level));
+  return proposalReply(p, { now: ctx.now, rules: rulesFor(ctx), ...(view ? { view } : {}) });
+}
+
+/** The proposal a chat names as `p3` (only its own chat's). */
+function find(ctx: CommandContext, raw: string | undefined): Proposal | Reply {
+  const short = (raw ?? '').trim().toLowerCase();
+  if (!/^p\d{1,6}$/.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3 on their card.`);
+  const p = ctx.services.store.getProposal(`${ctx.chat.key}:${short}`);
+  return p ?? errorReply(`This chat has no proposal ${short}.`, 'Propose one with /level propose eth 2350 "why"');
+}
+
+const isReply = <T extends object>(x: T | Reply): x is Reply => 'blocks' in x;
+
+function refused(t: Extract<Transition, { ok: false }>): Reply {
+  switch (t.reason) {
+    case 'not_admin':
+      return errorReply('Only admins of this chat can adopt or reject a proposal.', 'Members vote with 👍 / 👎.');
+    case 'expired':
+      return errorReply('This proposal has expired: it can no longer be voted on or adopted.', 'Propose it again with /level propose.');
+    case 'closed':
+      return errorReply(`This proposal was already ${t.status}.`);
+  }
+}
+
+/** The message a pressed button sits under becomes the proposal's home: alerts on its level answer it there. */
+function homed(ctx: CommandContext, p: Proposal): Proposal {
+  if (!ctx.message?.button || p.messageRef === ctx.message.ref) return p;
+  const next: Proposal = { ...p, messageRef: ctx.message.ref };
+  if (ctx.chat.target !== undefined) next.thread = ctx.chat.target;
+  else delete next.thread;
+  return next;
+}
+
+/** Watch the adopted proposal's level in its chat, carrying the story and the thread its alerts answer. */
+function adoptLevel(ctx: CommandContext, p: Proposal): { proposal: Proposal } | Reply {
+  const { market, config } = ctx.services;
+  const id = levelId(p.asset, p.level, p.chat);
+  const existing = market.levels.get(id);
+  const count = market.levels.all().filter((l) => l.chat === p.chat).length;
+  if (!existing && count >= config.levels.maxPerChat) {
+    return errorReply(`This chat already has ${count} levels, the most it can keep. An admin removes one first (/level remove).`);
+  }
+  const level: Level = { ...(existing ?? {}), id, asset: p.asset, level: p.level, source: 'chat', chat: p.chat, createdAt: existing?.createdAt ?? ctx.now, proposal: p.id };
+  if (p.messageRef !== undefined) level.thread = { ref: p.messageRef, ...(p.thread !== undefined ? { target: p.thread } : {}) };
+  ctx.services.apply({ kind: 'level.put', level });
+  return { proposal: { ...p, levelId: id } };
+}
+
+export function runPropose(ctx: CommandContext, args: Args): Reply {
+  const { market, store } = ctx.services;
+  const chat = ctx.chat.key;
+  const asset = parseAsset(args.values.asset, market.knownAssets());
+  if (!asset.ok) return errorReply(asset.message);
+  const value = parseLevel(args.values.level);
+  if (!value.ok) return errorReply(value.message);
+  const reason = parseReason(args.values.why, REASON_MAX_CHARS);
+  if (!reason.ok) return errorReply(reason.message);
+  const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);
+  if (far) return far;
+  if (market.levels.get(levelId(asset.value, value.value, chat))) {
+    return errorReply(`${asset.value} ${levelText(value.value)} is already watched in this chat.`, `See its story with /level info ${asset.value.toLowerCase()} ${levelText(value.value).replace(/[,\s]/g, '')}`);
+  }
+  const all = store.listProposals(chat);
+  const open = all.filter((p) => statusAt(p, ctx.now) === 'open');
+  const same = open.find((p) => levelKey(p.asset, p.level) === levelKey(asset.value, value.value));
+  if (same) return card(ctx, same); // the open card again: vote there
+  if (open.length >= MAX_OPEN_PER_CHAT) return errorReply(`This chat already has ${open.length} open proposals. Vote on those first; they close when adopted, rejected or expired.`);
+  if (open.filter((p) => p.proposer.id === ctx.user.id).length >= MAX_OPEN_PER_MEMBER) {
+    return errorReply(`You already have ${MAX_OPEN_PER_MEMBER} open proposals here. Wait for them to be decided.`);
+  }
+  const input: Parameters<typeof propose>[0] = { id: `${chat}:p${all.length + 1}`, chat, asset: asset.value, level: value.value as LevelValue, proposer: { ...ctx.user } };
+  if (reason.value !== undefined) input.reason = reason.value;
+  const p = propose(input, ctx.now, rulesFor(ctx));
+  if (ctx.message) p.messageRef = ctx.message.ref;
+  if (ctx.chat.target !== undefined) p.thread = ctx.chat.target;
+  ctx.services.apply({ kind: 'proposal.put', proposal: p });
+  return card(ctx, p);
+}
+
+export function runVote(ctx: CommandContext, args: Args): Reply {
+  const found = find(ctx, args.values.id);
+  if (isReply(found)) return found;
+  const choice = (args.values.vote ?? '').trim().toLowerCase();
+  const v = choice === 'up' || choice === '👍' || choice === 'yes' ? 'up' : choice === 'down' || choice === '👎' || choice === 'no' ? 'down' : undefined;
+  if (!v) return errorReply('Vote up or down, e.g. /level vote p3 up.');
+  const t = vote(found, ctx.user.id, v, ctx.now, rulesFor(ctx));
+  if (!t.ok) return refused(t);
+  ctx.services.apply({ kind: 'proposal.vote', id: found.id, voter: ctx.user.id, vote: v });
+  let p = homed(ctx, t.proposal);
+  if (t.adopted) {
+    const done = adoptLevel(ctx, p);
+    // A full chat: the vote counts, the proposal stays open for an admin to make room.
+    if (isReply(done)) return done;
+    p = done.proposal;
+  }
+  // The proposal itself changes only when adopted or given its card as home; a vote alone is its own row.
+  if (t.adopted || p.messageRef !== found.messageRef) ctx.services.apply({ kind: 'proposal.put', proposal: p });
+  return card(ctx, p);
+}
+
+export function runDecide(ctx: CommandContext, args: Args, verdict: 'adopt' | 'reject'): Reply {
+  const found = find(ctx, args.values.id);
+  if (isReply(found)) return found;
+  const t = decide(homed(ctx, found), { ...ctx.user, isAdmin: ctx.isAdmin }, verdict, ctx.now);
+  if (!t.ok) return refused(t);
+  let p = t.proposal;
+  if (t.adopted) {
+    const done = adoptLevel(ctx, p);
+    if (isReply(done)) return done;
+    p = done.proposal;
+  }
+  ctx.services.apply({ kind: 'proposal.put', proposal: p });
+  return card(ctx, p);
+}
+
+/** `/level info ASSET PRICE`: the level now, its story, and its history with the liquidations around each episode. */
+export function runInfo(ctx: CommandContext, args: Args): Reply {
+  const { market, store, config } = ctx.services;
+  const asset = parseAsset(args.values.asset, market.knownAssets());
+  if (!asset.ok) return errorReply(asset.message);
+  const value = parseLevel(args.values.level);
+  if (!value.ok) return errorReply(value.message);
+  const key = levelKey(asset.value, value.value);
+  const view = market.levelStatus(asset.value, ctx.chat.key).levels.find((v) => levelKey(v.level.asset, v.level.level) === key);
+  const proposals = store.listProposals(ctx.chat.key).filter((p) => levelKey(p.asset, p.level) === key);
+  const proposal = (view?.level.proposal !== undefined ? proposals.find((p) => p.id === view.level.proposal) : undefined) ?? proposals[proposals.length - 1];
+  if (!view && !proposal) return errorReply(`No ${asset.value} level or proposal at ${levelText(value.value)} here.`, `See them with /levels ${asset.value.toLowerCase()}.`);
+  const to = market.clock;
+  const from = to - INFO_SPAN_MS;
+  const history = levelHistory(value.value, {
+    bars: market.prices.bars(asset.value, from, to, HOUR),
+    liquidations: market.buckets.series(asset.value, from, to, HOUR),
+    testingPct: config.levels.testingPct,
+    aroundMs: HOUR,
+  });
+  const track = view ? market.levels.track(view.level.id) : undefined;
+  return levelInfoReply({
+    asset: asset.value, history, now: ctx.now,
+    ...(view ? { view } : {}), ...(proposal ? { proposal } : {}), ...(track?.lastBreak ? { lastBreak: track.lastBreak } : {}),
+  });
+}
+
+/** `/level why ASSET` (the "Why?" button under /levels): the story of each of the asset's levels the group proposed. */
+export function runWhy(ctx: CommandContext, args: Args): Reply {
+  const { market, store } = ctx.services;
+  const asset = parseAsset(args.values.asset, market.knownAssets());
+  if (!asset.ok) return errorReply(asset.message);
+  const stories = market.levels
+    .all()
+    .filter((l) => l.chat === ctx.chat.key && l.asset === asset.value && l.proposal !== undefined)
+    .flatMap((l) => {
+      const p = store.getProposal(l.proposal!);
+      return p ? [{ name: levelText(l.level), proposal: p }] : [];
+    });
+  return whyReply(asset.value, stories, ctx.now);
+}
+
+/** Open proposals of a chat as `/level list` shows them: `p3 ETH 2,350 by ann · 👍 2`. */
+export function openProposals(ctx: CommandContext, asset?: string): Proposal[] {
+  return ctx.services.store.listProposals(ctx.chat.key).filter((p) => statusAt(p, ctx.now) === 'open' && (!asset || p.asset === asset));
+}

@@ -1,0 +1,167 @@
+/**
+ * Changes of state (state/changes.ts: a level added or removed, a chat's alert settings) on the market stream,
+ * so every process reading it (each core, each gateway's follower) applies them in one order, interleaved with
+ * the market's batches. Subject `<prefix>._state.change` (no venue starts with `_`), payload the changes as JSON
+ * lines, a `Nats-Msg-Id` unique per message (the writer's id, a counter and a random part): a publish retried
+ * after a lost acknowledgement is stored once, two writers never collide. Decoding validates each line as a
+ * feed line is validated: a line that is not a well-formed change (a hostile or broken payload) is counted
+ * invalid and never applied.
+ *
+ * @example
+ *   const writer = new StatePublisher(bus, { source: 'gateway-1' });
+ *   services.apply = (change) => writer.apply(change);   // published in order, retried until stored
+ *   await publishStateChanges(bus, [{ kind: 'level.remove', id: 'ETH@2350' }]); // one message, awaited
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ASSET_RE } from '../core/events.js';
+import type { StateChange } from '../state/changes.js';
+import type { EncodedBatch } from './batch.js';
+import { BusPublisher } from './publisher.js';
+import type { Bus } from './stream.js';
+
+/** The subject's tokens after the prefix: `_state` stands where a venue would, `change` where the kind would. */
+export const STATE_SUBJECT_TAIL = '_state.change';
+
+export function stateSubject(prefix: string): string {
+  return `${prefix}.${STATE_SUBJECT_TAIL}`;
+}
+
+export function isStateSubject(subject: string): boolean {
+  return subject.endsWith(`.${STATE_SUBJECT_TAIL}`);
+}
+
+/** At most this many changes in one message (a chat migration moves a handful; a bulk import would be split). */
+export const MAX_CHANGES_PER_MESSAGE = 500;
+
+const key = z.string().min(1).max(200);
+const time = z.number().finite().min(0).max(9e15);
+const price = z.number().finite().positive().max(1e15);
+const levelValue = z.union([price, z.tuple([price, price]).refine(([low, high]) => low < high, 'zone low must be below high')]);
+
+const levelSchema = z.object({
+  id: key,
+  asset: z.string().regex(ASSET_RE),
+  level: levelValue,
+  label: z.string().max(200).optional(),
+  chat: z.string().min(1).max(100).optional(),
+  source: z.enum(['config', 'event', 'chat', 'cascade']),
+  createdAt: time,
+  expiresAt: time.optional(),
+});
+
+const subscriptionSchema = z.object({
+  chat: key,
+  target: z.string().min(1).max(200).optional(),
+  enabled: z.boolean(),
+  assets: z.array(z.string().regex(ASSET_RE)).max(200),
+  families: z.array(z.enum(['cascade', 'level'])).max(2),
+  minUsd: z.number().finite().min(0).max(1e15),
+  updatedAt: time,
+});
+
+const changeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('level.put'), level: levelSchema }),
+  z.object({ kind: z.literal('level.remove'), id: key }),
+  z.object({ kind: z.literal('subscription.put'), subscription: subscriptionSchema }),
+  z.object({ kind: z.literal('subscription.remove'), chat: key }),
+  z.object({ kind: z.literal('chat.move'), from: key, to: key, at: time }),
+]);
+
+/** One decoded JSON value as a change, or undefined when it is not a well-formed one (unknown keys are dropped). */
+export function toStateChange(value: unknown): StateChange | undefined {
+  const r = changeSchema.safeParse(value);
+  if (!r.success) return undefined;
+  // Optional keys absent from the input stay absent (zod leaves them out), so the change is the shape a command builds.
+  return r.data as StateChange;
+}
+
+/** The changes of a message; lines that are not valid changes are counted, never applied. */
+export function decodeStateChanges(payload: string): { changes: StateChange[]; invalid: number } {
+  const changes: StateChange[] = [];
+  let invalid = 0;
+  for (const line of payload.split('\n')) {
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      invalid++;
+      continue;
+    }
+    const change = toStateChange(value);
+    if (change) changes.push(change);
+    else invalid++;
+  }
+  return { changes, invalid };
+}
+
+let counter = 0;
+
+/** Changes as one message with an id of its own (`<source>:<counter>:<uuid>`): kept for every retry of this message. */
+export function encodeStateChanges(prefix: string, changes: readonly StateChange[], source = `pid${process.pid}`): EncodedBatch {
+  if (changes.length > MAX_CHANGES_PER_MESSAGE) throw new RangeError(`at most ${MAX_CHANGES_PER_MESSAGE} changes per message (got ${changes.length})`);
+  return {
+    subject: stateSubject(prefix),
+    payload: changes.map((c) => JSON.stringify(c)).join('\n'),
+    msgId: `${source}:${++counter}:${randomUUID()}`,
+    events: changes.length,
+  };
+}
+
+export interface PublishStateOptions {
+  /** Who writes (the gateway's id): the first part of every message id. */
+  source?: string;
+  /** Wait between retries of a failed publish (default 250 ms, doubling up to 5 s). */
+  retryMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Publish changes on the stream in messages of at most MAX_CHANGES_PER_MESSAGE; resolves once the stream has
+ * stored them all (a failed publish is retried with the same id until it is).
+ */
+export async function publishStateChanges(bus: Pick<Bus, 'js' | 'prefix'>, changes: readonly StateChange[], opts: PublishStateOptions = {}): Promise<void> {
+  const publisher = new BusPublisher(bus, { inFlight: 1, ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+  for (let i = 0; i < changes.length; i += MAX_CHANGES_PER_MESSAGE) {
+    await publisher.publish(encodeStateChanges(bus.prefix, changes.slice(i, i + MAX_CHANGES_PER_MESSAGE), opts.source));
+  }
+}
+
+/**
+ * The write path of a process that does not own the store (a gateway): `apply` is synchronous, as
+ * `Services.apply` is, and publishes in the background, one message at a time in the order applied (so a chat's
+ * changes keep their order on the stream). `flush()` resolves once everything applied so far is stored.
+ */
+export class StatePublisher {
+  private readonly publisher: BusPublisher;
+  private readonly source: string;
+  /** Changes applied but not yet stored by the stream. */
+  pending = 0;
+  published = 0;
+
+  constructor(
+    private readonly bus: Pick<Bus, 'js' | 'prefix'>,
+    opts: PublishStateOptions = {},
+  ) {
+    this.source = opts.source ?? `pid${process.pid}`;
+    this.publisher = new BusPublisher(bus, { inFlight: 1, ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+  }
+
+  apply(change: StateChange): void {
+    this.pending++;
+    void this.publisher.publish(encodeStateChanges(this.bus.prefix, [change], this.source)).then(() => {
+      this.pending--;
+      this.published++;
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.publisher.flush();
+  }
+
+  /** Flush, then stop retrying. */
+  stop(): Promise<void> {
+    return this.publisher.stop();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Levels the group discusses, as neutral Replies: a proposal's card (with its vote buttons), a level's story (who
+ * proposed it, why, the vote, who adopted it), `/level info` with the level's history, and the compact marker
+ * `/levels` shows. Whatever a member typed (a name, a reason) is a plain span: each adapter escapes it.
+ */
+import type { LevelHistory } from '../core/level-history.js';
+import type { LevelView } from '../core/levels.js';
+import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
+import { clock, day, levelText, pct, price, usd } from './format.js';
+import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
+
+/** A member's display name as shown: bounded, never empty. */
+export function memberName(who: { id: string; name?: string }): string {
+  const n = (who.name ?? '').trim() || 'a member';
+  return n.length > 32 ? `${n.slice(0, 31)}…` : n;
+}
+
+/** The proposal's short id as typed in a chat (`p3`): buttons and commands name it so. */
+export function shortId(p: Proposal): string {
+  return p.id.slice(p.id.lastIndexOf(':') + 1);
+}
+
+const when = (ms: number, now: number) => `${day(ms, now)} ${clock(ms)} UTC`;
+
+function voteLine(p: Proposal, rules: ProposalRules): Line {
+  const t = tally(p);
+  const rule = rules.votesNeeded !== undefined ? `adopted at ${rules.votesNeeded} net 👍 or by an admin` : 'an admin adopts or rejects';
+  return [b(`👍 ${t.up} · 👎 ${t.down}`), toned(` · ${rule}`, 'muted')];
+}
+
+/** Who decided: the group's vote, or the admin by name. */
+function decider(p: Proposal): string {
+  return p.decidedBy === 'votes' ? 'the group’s vote' : p.deciderName ? memberName({ id: p.decidedBy ?? '', name: p.deciderName }) : 'an admin';
+}
+
+function decisionLine(p: Proposal, now: number): Line {
+  const status = statusAt(p, now);
+  const by = decider(p);
+  switch (status) {
+    case 'open':
+      return [toned(`Open until ${when(p.expiresAt, now)}`, 'muted')];
+    case 'adopted':
+      return [toned('✅ Adopted', 'up', true), ` by ${by}, ${when(p.decidedAt ?? now, now)}: alerts on it answer this thread.`];
+    case 'rejected':
+      return [toned('✖ Rejected', 'down', true), ` by ${by}, ${when(p.decidedAt ?? now, now)}.`];
+    case 'expired':
+      return [toned(`⌛ Expired ${when(p.expiresAt, now)}`, 'muted'), ' without being adopted.'];
+  }
+}
+
+/** The card a proposal lives in: what, who, why, the vote, and buttons while it is open. */
+export function proposalReply(p: Proposal, opts: { now: number; rules: ProposalRules; view?: LevelView }): Reply {
+  const where = opts.view && opts.view.state !== 'unknown'
+    ? opts.view.role === 'inside' ? ' · price is inside it' : ` · ${opts.view.role}, ${pct(opts.view.distancePct / 100)} away`
+    : '';
+  const blocks: Line[][] = [
+    [[b(memberName(p.proposer)), ' proposes ', b(`${p.asset} ${levelText(p.level)}`), where]],
+  ];
+  if (p.reason) blocks.push([['“', p.reason, '”']]);
+  blocks.push([voteLine(p, opts.rules), decisionLine(p, opts.now)]);
+  const reply: Reply = { title: [`Level proposal · ${p.asset} ${levelText(p.level)}`], blocks, tone: 'info' };
+  if (statusAt(p, opts.now) === 'open') {
+    const t = tally(p);
+    const id = shortId(p);
+    reply.buttons = [
+      { label: `👍 ${t.up}`, command: `level vote ${id} up` },
+      { label: `👎 ${t.down}`, command: `level vote ${id} down` },
+      { label: 'Adopt (admins)', command: `level adopt ${id}` },
+      { label: 'Reject (admins)', command: `level reject ${id}` },
+    ];
+  }
+  return reply;
+}
+
+/** The story of a level adopted from a proposal, in lines (for /level info and the "Why?" answer). */
+export function storyLines(p: Proposal, now: number): Line[] {
+  const t = tally(p);
+  const lines: Line[] = [[`Proposed by `, b(memberName(p.proposer)), `, ${when(p.createdAt, now)}`]];
+  if (p.reason) lines.push(['“', p.reason, '”']);
+  lines.push([`Vote 👍 ${t.up} · 👎 ${t.down}`, p.status === 'adopted' ? ` · adopted by ${decider(p)}, ${when(p.decidedAt ?? p.createdAt, now)}` : '']);
+  return lines;
+}
+
+/** `/levels`' compact marker for a level with a story: "proposed by ann · 3👍". */
+export function storyMarker(p: Proposal): Span {
+  return toned(` · proposed by ${memberName(p.proposer)} · ${tally(p).up}👍`, 'muted');
+}
+
+const EPISODE_WORDS = {
+  test: (d: 'up' | 'down') => (d === 'down' ? 'tested from above' : 'tested from below'),
+  break: (d: 'up' | 'down') => (d === 'down' ? 'closed below (break)' : 'closed above (break)'),
+  reclaim: (d: 'up' | 'down') => (d === 'up' ? 'closed back above (reclaim)' : 'closed back below (reclaim)'),
+} as const;
+
+/** How many of a level's episodes `/level info` lists (the latest ones). */
+export const INFO_EPISODES = 8;
+
+/** `/level info ASSET PRICE`: the level now, its story, and its history on the engine's hourly closes. */
+export function levelInfoReply(input: { asset: string; view?: LevelView; proposal?: Proposal; history: LevelHistory; now: number; lastBreak?: { ts: number; direction: 'up' | 'down'; price: number } }): Reply {
+  const { view, proposal, history, now } = input;
+  const name = view ? levelText(view.level.level) : proposal ? levelText(proposal.level) : '';
+  const blocks: Line[][] = [];
+  if (view) {
+    const role = view.role === 'inside' ? 'price inside' : `${view.role}, ${pct(view.distancePct / 100)} away`;
+    const state: Line = [b(`${input.asset} ${name}`), view.level.label ? ` ${view.level.label}` : '', view.state === 'unknown' ? ' · no price yet' : ` · ${role} · ${view.state}`];
+    const lines: Line[] = [state];
+    if (input.lastBreak) {
+      const br = input.lastBreak;
+      lines.push([`Last alert: ${br.direction === 'down' ? 'lost' : 'broke up'} at ${price(br.price)}, ${when(br.ts, now)}`]);
+    }
+    blocks.push(lines);
+  }
+  if (proposal) blocks.push(storyLines(proposal, now));
+  else if (view) blocks.push([[toned(view.level.source === 'chat' ? 'Added by an admin.' : view.level.source === 'cascade' ? 'Left by a major liquidation cascade.' : 'A level the bot watches for everyone.', 'muted')]]);
+  if (history.from === undefined) {
+    blocks.push([[toned('No price history yet to read it against.', 'muted')]]);
+  } else {
+    const shown = history.episodes.slice(-INFO_EPISODES);
+    const head: Line = [b('History'), toned(` on hourly closes, ${day(history.from, now)} ${clock(history.from)} – ${day(history.to!, now)} ${clock(history.to!)} UTC`, 'muted')];
+    const rows: Line[] = shown.map((e) => {
+      const liq = e.longUsd + e.shortUsd;
+      const hurt = e.direction === 'down' ? e.longUsd : e.shortUsd;
+      const side = e.direction === 'down' ? 'longs' : 'shorts';
+      return [
+        `${day(e.ts, now)} ${clock(e.ts)} `,
+        e.kind === 'test' ? EPISODE_WORDS.test(e.direction) : toned(EPISODE_WORDS[e.kind](e.direction), e.direction === 'down' ? 'down' : 'up'),
+        ` at ${price(e.price)}`,
+        liq > 0 ? toned(` · ${usd(hurt)} ${side} liquidated ±1h`, 'muted') : '',
+      ];
+    });
+    if (rows.length === 0) rows.push(['No tests, breaks or reclaims in that span.']);
+    else if (history.episodes.length > shown.length) rows.unshift([toned(`The latest ${shown.length} of ${history.episodes.length}:`, 'muted')]);
+    blocks.push([head, ...rows]);
+  }
+  const buttons: Button[] = [{ label: `${input.asset} levels`, command: `levels ${input.asset}` }];
+  return { title: [`${input.asset} ${name} · the level’s story`], blocks, buttons, tone: 'info' };
+}
+
+/** The "Why?" answer under `/levels`: each level the group proposed, with its story. */
+export function whyReply(asset: string, stories: { name: string; proposal: Proposal }[], now: number): Reply {
+  if (stories.length === 0) {
+    return { blocks: [[[`No ${asset} level here came from a proposal yet.`], [`Anyone can propose one: /level propose ${asset.toLowerCase()} 2350 "why"`]]], tone: 'info', buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }] };
+  }
+  return {
+    title: [`Why these ${asset} levels`],
+    blocks: stories.map((s) => [[b(`${asset} ${s.name}`)], ...storyLines(s.proposal, now)]),
+    buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }],
+    tone: 'info',
+  };
+}

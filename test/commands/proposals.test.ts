@@ -1,0 +1,132 @@
+/**
+ * Levels the group discusses, through the neutral commands: any member proposes, members vote (one vote each,
+ * changeable), only an admin adopts (or the chat's threshold), an expired proposal cannot be adopted, and the
+ * adopted level carries its story and the message its alerts answer. On the bundled day, with event time.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../commands/index.js';
+import type { CommandContext } from '../../commands/types.js';
+import { loadConfig } from '../../config/load.js';
+import { replyText, type Reply } from '../../src/replies/reply.js';
+import { runFile } from '../../src/offline.js';
+import { createServices, type Services } from '../../src/service.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import { BUNDLED } from '../helpers.js';
+import type { Market } from '../../src/core/market.js';
+
+const HOUR = 3_600_000;
+let market: Market;
+let base: number;
+beforeAll(async () => {
+  const run = await runFile(BUNDLED, loadConfig());
+  market = run.market;
+  base = run.market.clock;
+});
+
+/** A fresh chat each test (the market is shared): its own store, and members who each speak once a minute (inside the budget). */
+let chats = 0;
+function chat(key = `telegram:-10${chats++}`) {
+  const services: Services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => base });
+  let tick = 0;
+  const as = (user: string, opts: { admin?: boolean; at?: number; message?: CommandContext['message'] } = {}) =>
+    (line: string): Promise<Reply> => {
+      const ctx: CommandContext = {
+        chat: { key, platform: 'telegram', kind: 'group', target: '7' }, user: { id: user, name: user }, isAdmin: opts.admin ?? false,
+        now: opts.at ?? base + ++tick * 61_000, services,
+      };
+      if (opts.message) ctx.message = opts.message;
+      return runCommandLine(line, ctx);
+    };
+  return { services, as, key };
+}
+
+describe('/level propose', () => {
+  it('any member proposes; the card names them, escapes nothing itself, and carries vote and admin buttons', async () => {
+    const { as, services, key } = chat();
+    const r = await as('ann', { message: { ref: '-100:41' } })('/level propose eth 2350 "the line <b>&amp;"');
+    const t = replyText(r);
+    expect(t).toContain('ann proposes ETH $2,350');
+    expect(t).toContain('“the line <b>&amp;”'); // raw here: each adapter escapes it (tested there)
+    expect(r.buttons?.map((b) => b.command)).toEqual(['level vote p1 up', 'level vote p1 down', 'level adopt p1', 'level reject p1']);
+    expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'open', messageRef: '-100:41', thread: '7', proposer: { id: 'ann' } });
+  });
+
+  it('refuses links, over-long reasons and a level far from price; a second proposal of the same level shows the open card', async () => {
+    const { as, services, key } = chat();
+    expect(replyText(await as('ann')('/level propose eth 2350 "join t.me/scam"'))).toContain('cannot hold links');
+    expect(replyText(await as('ann')(`/level propose eth 2350 "${'x'.repeat(141)}"`))).toContain('at most 140');
+    expect(replyText(await as('ann')('/level propose eth 23500000'))).toContain('too far');
+    await as('ann')('/level propose eth 2350');
+    const again = await as('bob')('/level propose eth 2,350 "me too"');
+    expect(again.buttons?.[0]?.command).toBe('level vote p1 up');
+    expect(services.store.listProposals(key)).toHaveLength(1);
+  });
+});
+
+describe('votes and decisions', () => {
+  it('a second vote by the same member replaces the first', async () => {
+    const { as, services, key } = chat();
+    await as('ann')('/level propose eth 2750-2800 "where it turns"');
+    await as('bob')('/level vote p1 up');
+    await as('cat')('/level vote p1 up');
+    const r = await as('bob')('/level vote p1 down');
+    expect(r.buttons?.slice(0, 2).map((b) => b.label)).toEqual(['👍 1', '👎 1']);
+    expect(services.store.getProposal(`${key}:p1`)?.votes).toEqual({ bob: 'down', cat: 'up' });
+  });
+
+  it('a member cannot adopt; an admin adopts from the card, and the level is watched with its story and thread', async () => {
+    const { as, services, key } = chat();
+    await as('ann', { message: { ref: '-100:41' } })('/level propose eth 2350 "the line"');
+    const card = { message: { ref: '-100:42', button: true } };
+    await as('bob', card)('/level vote p1 up');
+    await as('cat', card)('/level vote p1 up');
+    const refused = await as('dan', card)('/level adopt p1');
+    expect(refused.tone).toBe('error');
+    expect(replyText(refused)).toContain('Only admins');
+    expect(services.market.levels.get(`${key}:ETH@2350`)).toBeUndefined();
+    const adopted = await as('boss', { ...card, admin: true })('/level adopt p1');
+    expect(replyText(adopted)).toContain('Adopted by boss');
+    expect(adopted.buttons).toBeUndefined();
+    expect(services.market.levels.get(`${key}:ETH@2350`)).toMatchObject({ proposal: `${key}:p1`, thread: { ref: '-100:42', target: '7' }, chat: key });
+    expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'adopted', decidedBy: 'boss', levelId: `${key}:ETH@2350`, votes: { bob: 'up', cat: 'up' } });
+    // Decided: no more votes, no second decision.
+    expect(replyText(await as('eve')('/level vote p1 down'))).toContain('already adopted');
+  });
+
+  it('an expired proposal cannot be adopted or voted on (event time)', async () => {
+    const { as } = chat();
+    await as('ann', { at: base })('/level propose eth 2350');
+    const later = base + 48 * HOUR;
+    expect(replyText(await as('boss', { admin: true, at: later })('/level adopt p1'))).toContain('expired');
+    expect(replyText(await as('bob', { at: later + 1 })('/level vote p1 up'))).toContain('expired');
+    expect(replyText(await as('bob', { at: later + 61_000 })('/level list eth'))).not.toContain('p1 ETH');
+  });
+
+  it("the chat's threshold adopts by votes; the expiry follows /alerts expiry", async () => {
+    const { as, services, key } = chat();
+    await as('boss', { admin: true })('/alerts votes 2');
+    await as('boss', { admin: true })('/alerts expiry 2h');
+    await as('ann', { at: base })('/level propose eth 2350');
+    expect(services.store.getProposal(`${key}:p1`)?.expiresAt).toBe(base + 2 * HOUR);
+    await as('bob')('/level vote p1 up');
+    const r = await as('cat')('/level vote p1 up');
+    expect(replyText(r)).toContain('Adopted by the group’s vote');
+    expect(services.market.levels.get(`${key}:ETH@2350`)?.proposal).toBe(`${key}:p1`);
+  });
+});
+
+describe('/levels and /level info show the story', () => {
+  it('/levels marks an adopted proposal and offers "Why?"; /level info tells the story and the history it has', async () => {
+    const { as } = chat();
+    await as('ann')('/level propose eth 2350 "the line"');
+    await as('bob')('/level vote p1 up');
+    await as('boss', { admin: true })('/level adopt p1');
+    const levels = await as('bob')('/levels eth');
+    expect(replyText(levels)).toContain('proposed by ann · 1👍');
+    expect(levels.buttons?.map((b) => b.command)).toContain('level why ETH');
+    expect(replyText(await as('bob')('/level why eth'))).toMatch(/Proposed by ann[\s\S]*“the line”[\s\S]*adopted by boss/);
+    const info = replyText(await as('bob')('/level info eth 2350'));
+    expect(info).toContain('Proposed by ann');
+    expect(info).toMatch(/History on hourly closes, \w{3} \d+ \d\d:\d\d – /);
+  });
+});
