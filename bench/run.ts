@@ -15,6 +15,7 @@ import { latencyFigures } from './figures/latency.js';
 import { liqsFigures } from './figures/liqs.js';
 import { memoryFigures, startFigures } from './figures/process.js';
 import { botMemoryFigures } from './figures/bot-memory.js';
+import { failoverFigures } from './failover.js';
 import { fmt, fmtInt, type BenchOptions, type Figure } from './util.js';
 
 interface Group {
@@ -31,6 +32,7 @@ const GROUPS: Group[] = [
   { name: 'memory', run: memoryFigures },
   { name: 'botmemory', run: botMemoryFigures },
   { name: 'start', run: startFigures },
+  { name: 'failover', run: failoverFigures },
 ];
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --json] [-- --beside-load] [-- --only ${GROUPS.map((g) => g.name).join(',')}] [-- --memory-rate EVENTS_PER_S] [-- --bot-memory-rate EVENTS_PER_S]`;

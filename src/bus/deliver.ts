@@ -53,6 +53,9 @@ export interface DeliverRoleOptions {
   holder?: string;
 }
 
+/** The error of a request the fence refused (nothing was written to the socket). */
+export const FENCED = 'not sent: the lease was not renewed in time';
+
 /** The lease as this process holds it, and the local deadline its requests are fenced with. */
 export class Fence {
   /** Monotonic time (performance.now) until which a request may leave. */
@@ -89,7 +92,7 @@ export class FencedAgent extends http.Agent {
   addRequest(req: http.ClientRequest, options: unknown): void {
     if (!this.fence.valid()) {
       this.refused++;
-      process.nextTick(() => req.destroy(new Error('not sent: this deliverer no longer holds the lease')));
+      process.nextTick(() => req.destroy(new Error(FENCED)));
       return;
     }
     (http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void }).addRequest.call(this, req, options);
@@ -104,11 +107,13 @@ export interface DelivererCounters {
   dropped: number;
   superseded: number;
   unsubscribed: number;
+  /** Sends the fence refused before they left (the lease went unrenewed too long), tried again. */
+  fenced: number;
 }
 
 /** Outbox delivery on the async store, every send behind the lease. */
 export class Deliverer {
-  readonly counters: DelivererCounters = { sent: 0, edited: 0, retried: 0, rateLimited: 0, dropped: 0, superseded: 0, unsubscribed: 0 };
+  readonly counters: DelivererCounters = { sent: 0, edited: 0, retried: 0, rateLimited: 0, dropped: 0, superseded: 0, unsubscribed: 0, fenced: 0 };
   private readonly queues = new Map<string, OutboxEntry[]>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inflight = new Set<number>();
@@ -183,7 +188,7 @@ export class Deliverer {
   }
 
   private async refresh(): Promise<void> {
-    const due = await this.opts.store.duePending(Number.MAX_SAFE_INTEGER, 200_000);
+    const due = await this.opts.store.duePending(Date.now(), 50_000);
     const fresh = new Map<string, OutboxEntry[]>();
     for (const e of due) {
       if (this.inflight.has(e.id)) continue;
@@ -287,6 +292,12 @@ export class Deliverer {
         this.inflight.delete(e.id);
       }
       if (this.lostReason && !result.ok) return; // refused by the fence: the new holder sends it
+      if (!result.ok && result.error.includes(FENCED)) {
+        // Refused before it left (the lease went unrenewed too long, e.g. a stalled loop): not an attempt, try again now.
+        await store.markRetryLeased(e.id, e.nextAttemptAt, FENCED, lease);
+        this.counters.fenced++;
+        continue;
+      }
       if (result.ok) {
         await store.markSent(e.id, result.messageRef);
         if (editRef) this.counters.edited++;
@@ -331,8 +342,13 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   const store = await openPostgresStore({ url: opts.env.databaseUrl, poolSize: 6 });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      opts.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const done = () => {
+        clearTimeout(t);
+        opts.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      opts.signal.addEventListener('abort', done, { once: true });
     });
   let listener: pg.Client | undefined;
   let adapter: ChatAdapter | undefined;
@@ -350,7 +366,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     if (tokenNo === undefined) return 0;
     const lease: Lease = { name, holder, token: tokenNo };
     // The margin covers the trip of the renewal and a slow timer; the standby takes over only after the expiry.
-    const fence = new Fence(ttlMs, Math.min(ttlMs / 2, 1_000));
+    const fence = new Fence(ttlMs, Math.min(ttlMs / 4, 1_000));
     fence.renewed(issuedAt);
     log.info({ holder, token: tokenNo }, `deliver (${platform}) holds the lease: sending`);
     if (platform === 'telegram') {
@@ -381,14 +397,19 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     deliverer.poke();
     // The idle holder renews the lease and polls the outbox; a renewal refused means a standby took over.
     const heartbeat = async () => {
+      let polled = performance.now();
       while (!opts.signal.aborted && !deliverer!.lostReason) {
-        await sleep(Math.min(pollMs, ttlMs / 3));
+        await sleep(Math.min(pollMs, ttlMs / 4));
         if (opts.signal.aborted || deliverer!.lostReason) break;
         const at = performance.now();
         const ok = await store.renewLease(lease, ttlMs).catch(() => undefined);
         if (ok === false) deliverer!.lose('the lease was taken or expired');
         else if (ok) fence.renewed(at);
-        deliverer!.poke();
+        // New rows come with a NOTIFY; the poll catches retries come due and a NOTIFY missed (a reconnect).
+        if (performance.now() - polled >= pollMs) {
+          polled = performance.now();
+          deliverer!.poke();
+        }
       }
     };
     const beating = heartbeat();
