@@ -5,8 +5,9 @@
  * holds across processes as it does in one.
  *
  * Fencing, in two layers:
- *  - before EVERY send the lease is renewed and the entry claimed in one statement (`claimLeased`): a holder
- *    whose lease expired or was taken (a new token) claims nothing, stops and exits non-zero;
+ *  - before EVERY send the lease is checked and the entry claimed in one statement (`claimLeased`): a holder
+ *    whose lease expired or was taken (a new token) claims nothing, stops and exits non-zero. A timer renews the
+ *    lease every TTL/4 (renewing per send would serialise every send on the lease row's lock);
  *  - a request already claimed may wait in the pacer for its rate slot. Each Bot API request passes an HTTP
  *    agent that refuses it unless this process's own lease deadline (renewal start + TTL − margin, on the
  *    monotonic clock, which runs on while a process is SIGSTOPped) is still ahead. A standby takes the lease
@@ -120,6 +121,9 @@ export class Deliverer {
   private stopped = false;
   private refreshing: Promise<void> | undefined;
   private again = false;
+  private full = false;
+  /** The highest outbox id read so far. */
+  private maxId = 0;
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   /** Set once the lease is gone: nothing more is claimed or sent. */
@@ -154,14 +158,21 @@ export class Deliverer {
     for (const w of this.lostWaiters.splice(0)) w(reason);
   }
 
-  /** Read what is due (debounced: calls while a read runs ask for one more read after it). */
-  poke(): void {
+  /**
+   * Read what is due (debounced: calls while a read runs ask for one more read after it). `full`: every due entry
+   * (the idle poll: retries come due, entries another holder left); otherwise only entries queued since the last
+   * read (a NOTIFY), so a busy fan-out is not read again and again.
+   */
+  poke(full = false): void {
     if (this.stopped) return;
+    if (full) this.full = true;
     if (this.refreshing) {
       this.again = true;
       return;
     }
-    this.refreshing = this.refresh()
+    const whole = this.full || this.maxId === 0;
+    this.full = false;
+    this.refreshing = this.refresh(whole)
       .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not read the outbox; trying again at the next poll'))
       .finally(() => {
         this.refreshing = undefined;
@@ -187,19 +198,20 @@ export class Deliverer {
     return n;
   }
 
-  private async refresh(): Promise<void> {
-    const due = await this.opts.store.duePending(Date.now(), 50_000);
+  private async refresh(whole: boolean): Promise<void> {
+    const due = whole ? await this.opts.store.duePending(Date.now(), 50_000) : await this.opts.store.duePendingAfter(this.maxId, Date.now(), 50_000);
     const fresh = new Map<string, OutboxEntry[]>();
     for (const e of due) {
+      if (e.id > this.maxId) this.maxId = e.id;
       if (this.inflight.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
       q.push(e);
     }
-    for (const chat of [...this.queues.keys()]) if (!this.lanes.has(chat) && !fresh.has(chat)) this.queues.delete(chat);
+    if (whole) for (const chat of [...this.queues.keys()]) if (!this.lanes.has(chat) && !fresh.has(chat)) this.queues.delete(chat);
     for (const [chat, list] of fresh) {
       const cur = this.queues.get(chat);
-      if (cur && this.lanes.has(chat)) {
+      if (cur && (this.lanes.has(chat) || !whole)) {
         const known = new Set(cur.map((x) => x.id));
         for (const x of list) if (!known.has(x.id)) cur.push(x);
       } else this.queues.set(chat, list);
@@ -274,10 +286,15 @@ export class Deliverer {
       }
       const editRef = e.editKey ? await store.sentMessageRef(chat, e.editKey) : undefined;
       // The lease check and the claim, in one statement, before every send.
-      const issuedAt = performance.now();
-      const claim = await store.claimLeased(e.id, now, lease, this.opts.ttlMs);
+      const claim = await store.claimLeased(e.id, now, lease);
       if (claim === 'lost') return this.lose('the lease was taken or expired');
-      fence.renewed(issuedAt);
+      if (!fence.valid()) {
+        // The lease is still ours in the database but the renewal timer is late: wait for it rather than send unfenced.
+        await store.markRetryLeased(e.id, now, FENCED, lease);
+        this.counters.fenced++;
+        this.schedule(Date.now() + 100);
+        return;
+      }
       if (claim === 'gone') {
         q.shift();
         continue;
@@ -408,7 +425,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
         // New rows come with a NOTIFY; the poll catches retries come due and a NOTIFY missed (a reconnect).
         if (performance.now() - polled >= pollMs) {
           polled = performance.now();
-          deliverer!.poke();
+          deliverer!.poke(deliverer!.busy === 0);
         }
       }
     };
