@@ -96,7 +96,22 @@ export class FencedAgent extends http.Agent {
       process.nextTick(() => req.destroy(new Error(FENCED)));
       return;
     }
+    // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
+    // a new connection, before the data buffered during the connect leaves): a process stopped between the
+    // check above and the write must not send once it resumes.
+    req.once('socket', (socket) => {
+      if (!this.refuse(req)) return;
+      if (socket.connecting) socket.prependOnceListener('connect', () => void this.refuse(req));
+    });
     (http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void }).addRequest.call(this, req, options);
+  }
+
+  /** Destroy the request when the fence's deadline passed; true when it may go on. */
+  private refuse(req: http.ClientRequest): boolean {
+    if (this.fence.valid()) return true;
+    this.refused++;
+    req.destroy(new Error(FENCED));
+    return false;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * `liqbot start --role ROLE`: the scaled-out deployment's processes, talking through the market stream (NATS
  * JetStream, LIQBOT_NATS_URL) and the shared store (PostgreSQL, LIQBOT_DATABASE_URL). Without `--role`,
- * `liqbot start` stays the embedded bot: one process, SQLite, no services. Built so far: `ingest`, `gateway`, and
- * `all` (every built role in one process).
+ * `liqbot start` stays the embedded bot: one process, SQLite, no services. Built: `ingest`, `core` (leader or
+ * standby, core.ts), `deliver --platform telegram|discord` (deliver.ts), `gateway`, and `all` (ingest and gateway
+ * in one process).
  */
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
