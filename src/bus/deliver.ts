@@ -23,6 +23,7 @@ import http from 'node:http';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
@@ -363,10 +364,10 @@ export function leaseName(platform: string, token: string): string {
 /** Run the deliver role until the signal aborts (0) or the lease is lost (1). */
 export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> {
   const platform = opts.platform;
-  if (platform !== 'telegram' && platform !== 'discord') throw new Error('--role deliver needs --platform telegram or --platform discord');
-  if (!opts.env.databaseUrl) throw new Error('--role deliver needs LIQBOT_DATABASE_URL');
+  if (platform !== 'telegram' && platform !== 'discord') throw new ConfigError('--role deliver needs --platform telegram or --platform discord');
+  if (!opts.env.databaseUrl) throw new ConfigError('--role deliver needs LIQBOT_DATABASE_URL');
   const token = platform === 'telegram' ? opts.env.telegram?.token : opts.env.discord?.token;
-  if (!token) throw new Error(`--role deliver --platform ${platform} needs ${platform === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'DISCORD_TOKEN'}`);
+  if (!token) throw new ConfigError(`--role deliver --platform ${platform} needs ${platform === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'DISCORD_TOKEN'}`);
   const ttlMs = opts.ttlMs ?? 10_000;
   const pollMs = opts.pollMs ?? 1_000;
   const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
