@@ -16,6 +16,7 @@ import { liqsFigures } from './figures/liqs.js';
 import { memoryFigures, startFigures } from './figures/process.js';
 import { botMemoryFigures } from './figures/bot-memory.js';
 import { rolesFigures } from './figures/roles.js';
+import { failoverFigures } from './failover.js';
 import { fmt, fmtInt, type BenchOptions, type Figure } from './util.js';
 
 interface Group {
@@ -33,6 +34,7 @@ const GROUPS: Group[] = [
   { name: 'botmemory', run: botMemoryFigures },
   { name: 'start', run: startFigures },
   { name: 'roles', run: rolesFigures },
+  { name: 'failover', run: failoverFigures },
 ];
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --json] [-- --beside-load] [-- --only ${GROUPS.map((g) => g.name).join(',')}] [-- --memory-rate EVENTS_PER_S] [-- --bot-memory-rate EVENTS_PER_S]`;

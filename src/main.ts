@@ -78,7 +78,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
 }
 
 async function start(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' }, db: { type: 'string' }, role: { type: 'string' }, shard: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' }, db: { type: 'string' }, role: { type: 'string' }, shard: { type: 'string' }, platform: { type: 'string' } } });
   const env = readEnv();
   const config = loadConfig(env.configPath);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
@@ -88,7 +88,7 @@ async function start(argv: string[]): Promise<number> {
     // Scale-out (src/bus/roles.ts): this process is one role of several, talking through NATS and PostgreSQL.
     const { runRole } = await import('./bus/roles.js');
     const shardIds = values.shard === undefined ? undefined : (await import('./bus/gateway.js')).parseShardIds(values.shard);
-    return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}) });
+    return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}), ...(values.platform ? { platform: values.platform } : {}) });
   }
   if (values.shard !== undefined) throw new Error('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
   mkdirSync(env.dataDir, { recursive: true });

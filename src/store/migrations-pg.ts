@@ -117,6 +117,23 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE outbox ADD COLUMN reply_to TEXT;
     `,
   },
+  {
+    description: 'the core leader\'s derivation watermark, and leases that fence deliverers',
+    sql: `
+      -- The event time up to which the core leader had fed its market when it stored the offset: a standby
+      -- restores events up to it into the market, and holds later ones for ordering as the leader did.
+      ALTER TABLE bus_offsets ADD COLUMN watermark BIGINT;
+
+      -- One active sender per bot token: the holder renews the row before every send, and a standby takes it
+      -- only once it expired (database time). Every take raises the token, which fences the old holder's writes.
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        token BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any PostgreSQL session: a pool or one client. */

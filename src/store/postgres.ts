@@ -37,14 +37,53 @@ export interface PostgresStoreOptions {
 
 export interface PostgresStore extends AsyncStore {
   /** Events, derived alerts and the stream offset of one bus batch, in one transaction (the core leader). */
-  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewEntry[] }): Promise<{ added: number; ids: number[] }>;
+  applyBatch(batch: BusBatchWrite): Promise<{ added: number; ids: number[] }>;
   busOffset(consumer: string): Promise<number>;
+  /** Events with fromMs <= ts <= toMs, as `eventsSince` reads them. */
+  eventsBetween(fromMs: number, toMs: number): AsyncIterable<MarketEvent>;
+  /** The stored offset and the event time the consumer had fed its market up to (undefined: none stored). */
+  busPosition(consumer: string): Promise<{ seq: number; watermark?: number }>;
+  /** Take the lease `name` for `holder` when it is free or expired (database time); the new fencing token, or undefined. */
+  takeLease(name: string, holder: string, ttlMs: number): Promise<number | undefined>;
+  /** Extend a lease this holder still holds with this token and that has not expired; false: it is lost. */
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean>;
+  /**
+   * Check the lease and claim an outbox entry in one statement: `lost` when the lease is no longer this holder's
+   * or has expired (nothing claimed), `gone` when the entry is no longer pending.
+   */
+  claimLeased(id: number, untilMs: number, lease: Lease): Promise<'claimed' | 'gone' | 'lost'>;
+  /** markRetry, applied only while the lease's token is still the current one. */
+  markRetryLeased(id: number, nextAttemptAt: number, error: string, lease: Lease): Promise<void>;
+  /** `duePending` for entries with an id above `afterId` (what was queued since a deliverer last looked). */
+  duePendingAfter(afterId: number, now: number, limit: number): Promise<OutboxEntry[]>;
+  /** Wake LISTENers of `channel` (the core tells deliverers new alerts are queued). */
+  notify(channel: string): Promise<void>;
   /** The database as shown in messages: the URL without its password, and the schema. */
   readonly label: string;
   readonly schemaVersion: number;
   /** The pool, for the few callers that need their own transaction or a dedicated connection (leader lock). */
   readonly pool: pg.Pool;
 }
+
+/** One bus batch as the core leader stores it: its events, the alerts derived, the offset and the market's watermark. */
+export interface BusBatchWrite {
+  consumer: string;
+  seq: number;
+  events: readonly MarketEvent[];
+  alerts: readonly NewEntry[];
+  /** Event time up to which the consumer's market has applied events (a standby restores up to it). */
+  watermark?: number;
+}
+
+/** A lease as its holder knows it: `token` grows with every take, so an old holder's writes can be refused. */
+export interface Lease {
+  name: string;
+  holder: string;
+  token: number;
+}
+
+/** The database's clock in ms: every lease expiry is judged on it, never on a process's own clock. */
+const DB_NOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
 /** Rows per INSERT … SELECT FROM unnest(…): big enough to amortise a round trip, small enough for one message. */
 const CHUNK = 2_000;
@@ -161,17 +200,84 @@ class PgStore implements PostgresStore {
    * in one transaction, so a standby taking over resumes exactly after what was stored, and re-derived alerts
    * (same keys) are dropped by the outbox's unique key. Returns how many events were new and the new alert ids.
    */
-  applyBatch(batch: { consumer: string; seq: number; events: readonly MarketEvent[]; alerts: readonly NewEntry[] }): Promise<{ added: number; ids: number[] }> {
+  applyBatch(batch: BusBatchWrite): Promise<{ added: number; ids: number[] }> {
     return this.tx('write', `store bus batch ${batch.seq} (${batch.events.length} events, ${batch.alerts.length} alerts) in`, async (c) => {
       const added = await this.insertWith(c, batch.events);
       const ids = await this.enqueueWith(c, batch.alerts);
       await c.query(
-        `INSERT INTO bus_offsets (consumer, stream_seq) VALUES ($1, $2)
-         ON CONFLICT (consumer) DO UPDATE SET stream_seq = greatest(bus_offsets.stream_seq, excluded.stream_seq)`,
-        [batch.consumer, batch.seq],
+        `INSERT INTO bus_offsets (consumer, stream_seq, watermark) VALUES ($1, $2, $3)
+         ON CONFLICT (consumer) DO UPDATE SET stream_seq = greatest(bus_offsets.stream_seq, excluded.stream_seq),
+           watermark = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.watermark ELSE bus_offsets.watermark END`,
+        [batch.consumer, batch.seq, batch.watermark !== undefined && Number.isFinite(batch.watermark) ? Math.floor(batch.watermark) : null],
       );
       return { added, ids };
     });
+  }
+
+  busPosition(consumer: string): Promise<{ seq: number; watermark?: number }> {
+    return this.run('read', `read the bus position of ${consumer} from`, async (db) => {
+      const r = await db.query<{ stream_seq: number; watermark: number | null }>('SELECT stream_seq, watermark FROM bus_offsets WHERE consumer = $1', [consumer]);
+      const row = r.rows[0];
+      if (!row) return { seq: 0 };
+      return row.watermark === null ? { seq: row.stream_seq } : { seq: row.stream_seq, watermark: row.watermark };
+    });
+  }
+
+  // ---- leases (one active deliverer per bot token) ----
+
+  takeLease(name: string, holder: string, ttlMs: number): Promise<number | undefined> {
+    return this.run('write', `take the lease ${name} in`, async (db) => {
+      const r = await db.query<{ token: number }>(
+        `INSERT INTO leases (name, holder, token, expires_at) VALUES ($1, $2, 1, ${DB_NOW} + $3)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = leases.token + 1, expires_at = excluded.expires_at
+         WHERE leases.expires_at < ${DB_NOW}
+         RETURNING token`,
+        [name, holder, Math.ceil(ttlMs)],
+      );
+      return r.rows[0]?.token;
+    });
+  }
+
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    return this.run('write', `renew the lease ${lease.name} in`, async (db) => {
+      const r = await db.query(
+        `UPDATE leases SET expires_at = ${DB_NOW} + $4 WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at >= ${DB_NOW}`,
+        [lease.name, lease.holder, lease.token, Math.ceil(ttlMs)],
+      );
+      return (r.rowCount ?? 0) > 0;
+    });
+  }
+
+  claimLeased(id: number, untilMs: number, lease: Lease): Promise<'claimed' | 'gone' | 'lost'> {
+    return this.run('write', `claim alert ${id} under the lease ${lease.name} in`, async (db) => {
+      // A check, not a renewal: every claim updating the one lease row would serialise all sends on its lock
+      // (and a commit each: ~50 sends/s on a loaded machine). The holder renews it on a timer.
+      const r = await db.query<{ leased: number; claimed: number }>(
+        `WITH l AS (
+           SELECT token FROM leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at >= ${DB_NOW}
+         ), c AS (
+           UPDATE outbox SET next_attempt_at = $4, interrupted = interrupted + claimed, claimed = 1
+           WHERE id = $5 AND status = 'pending' AND EXISTS (SELECT 1 FROM l) RETURNING id
+         )
+         SELECT (SELECT count(*) FROM l)::int AS leased, (SELECT count(*) FROM c)::int AS claimed`,
+        [lease.name, lease.holder, lease.token, atMost(untilMs), id],
+      );
+      const row = r.rows[0]!;
+      return row.leased === 0 ? 'lost' : row.claimed === 0 ? 'gone' : 'claimed';
+    });
+  }
+
+  markRetryLeased(id: number, nextAttemptAt: number, error: string, lease: Lease): Promise<void> {
+    return this.exec(
+      `reschedule alert ${id} in`,
+      `UPDATE outbox SET attempts = attempts + 1, claimed = 0, next_attempt_at = $1, last_error = $2 WHERE id = $3 AND status = 'pending'
+       AND EXISTS (SELECT 1 FROM leases WHERE name = $4 AND holder = $5 AND token = $6)`,
+      [atMost(nextAttemptAt), error, id, lease.name, lease.holder, lease.token],
+    );
+  }
+
+  notify(channel: string): Promise<void> {
+    return this.exec(`notify ${channel} in`, 'SELECT pg_notify($1, $2)', [channel, '']);
   }
 
   /** The stream sequence of the last batch `consumer` stored (0: none yet). */
@@ -232,21 +338,26 @@ class PgStore implements PostgresStore {
   }
 
   eventsSince(fromMs: number): AsyncIterable<MarketEvent> {
+    return this.eventsBetween(fromMs, Infinity);
+  }
+
+  eventsBetween(fromMs: number, toMs: number): AsyncIterable<MarketEvent> {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
     const action = `read events since ${fromMs} from`;
+    const to = atMost(toMs);
     return {
       async *[Symbol.asyncIterator]() {
         // Keyset pages on the primary key: each page is a short query, so nothing stays open between steps.
         let rows = await store.run('read', action, (db) =>
-          db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= $1 ORDER BY ts, hash LIMIT ${PAGE}`, [atLeast(fromMs)]),
+          db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ts >= $1 AND ts <= $2 ORDER BY ts, hash LIMIT ${PAGE}`, [atLeast(fromMs), to]),
         );
         for (;;) {
           for (const row of rows.rows) yield eventOf(columnsOf(row));
           if (rows.rows.length < PAGE) return;
           const last = rows.rows[rows.rows.length - 1]!;
           rows = await store.run('read', action, (db) =>
-            db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE (ts, hash) > ($1, $2) ORDER BY ts, hash LIMIT ${PAGE}`, [last.ts, last.hash]),
+            db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE (ts, hash) > ($1, $2) AND ts <= $3 ORDER BY ts, hash LIMIT ${PAGE}`, [last.ts, last.hash, to]),
           );
         }
       },
@@ -417,6 +528,13 @@ class PgStore implements PostgresStore {
       ids.push(...r.rows.map((row) => row.id).sort((a, b) => a - b));
     }
     return ids;
+  }
+
+  duePendingAfter(afterId: number, now: number, limit: number): Promise<OutboxEntry[]> {
+    return this.run('read', 'read new due alerts from', async (db) => {
+      const r = await db.query<OutboxRow>("SELECT * FROM outbox WHERE status = 'pending' AND id > $1 AND next_attempt_at <= $2 ORDER BY id LIMIT $3", [afterId, atMost(now), limit]);
+      return r.rows.map(entryOf);
+    });
   }
 
   duePending(now: number, limit: number): Promise<OutboxEntry[]> {

@@ -22,7 +22,8 @@ describe('roles', () => {
     expect(() => checkRole('ingest', {})).toThrow(ConfigError);
     expect(() => checkRole('ingest', {})).toThrow('--role ingest needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled)');
     expect(() => checkRole('ingset', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role must be one of ingest, core, deliver, gateway, all (got "ingset")');
-    expect(() => checkRole('core', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role core is not built yet (built: ingest, gateway, all)');
+    expect(() => checkRole('core', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role core needs LIQBOT_DATABASE_URL');
+    expect(checkRole('deliver', { natsUrl: 'nats://127.0.0.1:4222', databaseUrl: 'postgres://db/liqbot' })).toBe('deliver');
     expect(checkRole('ingest', { natsUrl: 'nats://127.0.0.1:4222' })).toBe('ingest');
   });
 

@@ -11,6 +11,7 @@
  *   await telegram.stop();
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Agent } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Reply } from '../../replies/reply.js';
@@ -47,6 +48,8 @@ export interface TelegramAdapterOptions {
   now?: () => number;
   /** The pacer's clock (default: the system's); tests drive pacing with a manual one. */
   clock?: Clock;
+  /** The HTTP agent of every Bot API request (the deliver role's fence refuses requests once its lease may be gone). */
+  agent?: Agent;
   /** How long a chat's admin list is trusted (default 60 s). */
   adminTtlMs?: number;
 }
@@ -77,6 +80,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const services = opts.services;
   // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
   const bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
+  // Set after construction: telegraf drops an agent given for an http:// API root (a self-hosted server).
+  if (opts.agent) bot.telegram.options.agent = opts.agent;
   const sender = new TelegramSender(bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock));
   const stopping = new AbortController();
   const admins = new ChatAdmins({

@@ -66,6 +66,8 @@ export interface Call {
   at: number;
   status: number;
   error?: string;
+  /** Which client sent it, when its API root named one (`<root>/s-<name>/`). */
+  sender?: string;
 }
 
 export type FaultError = { code: number; description: string; retryAfter?: number; migrateTo?: number } | 'http500' | 'http502';
@@ -310,7 +312,10 @@ export class FakeTelegram {
   // ── HTTP ─────────────────────────────────────────────────────────────────────
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    // `/s-<name>/bot…`: a client given the API root `<root>/s-<name>/` is recorded as that sender (tests with several senders).
+    const m = /^(?:\/s-([\w-]+))?\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const sender = m?.[1];
+    if (m) m.splice(1, 1);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
@@ -326,7 +331,7 @@ export class FakeTelegram {
     } catch {
       return this.reply(res, { method, params, at, status: 400 }, bad('invalid request body'));
     }
-    const call: Call = { method, params, at, status: 200 };
+    const call: Call = { method, params, at, status: 200, ...(sender !== undefined ? { sender } : {}) };
     if (method === 'getUpdates') return this.getUpdates(res, call);
     try {
       const injected = this.injected(method, Number(params.chat_id));

@@ -1,0 +1,409 @@
+/**
+ * The core role (`liqbot start --role core`): one leader, any number of standbys. The leader holds the
+ * PostgreSQL leader lock (store/leader.ts), restores its market from PostgreSQL, reads the market stream from
+ * its stored offset, feeds the market in event order (the follower's rules: copies from a second ingest replica
+ * dropped by identity, events put back in time order over a 5-minute hold), derives alerts exactly as the
+ * embedded bot does (Market → route over the subscriptions), and stores each batch's events, its outbox rows and
+ * the offset in one transaction (`applyBatch`), then NOTIFYs the deliverers.
+ *
+ * A standby that takes the lock restores the market as the leader had it at the stored offset: events up to the
+ * stored watermark (the event time up to which the leader's market had applied events) go into the market,
+ * later stored events back into the reorder hold, and the identities of recent events into the deduper; then
+ * it reads the stream after the offset. The alerts it re-derives carry the same keys, so the outbox's unique
+ * (chat, alert_key) drops any the old leader had already stored. A leader that loses the lock stops deriving at
+ * once and exits non-zero (its supervisor restarts it as a standby).
+ *
+ * State changes (levels, chat settings) arrive in the stream (`changes` on a batch) and go through StateWriter,
+ * the embedded bot's one write path, over a store facade that records the writes; they are written after the
+ * batch's transaction.
+ */
+import { hostname } from 'node:os';
+import type { Config } from '../../config/schema.js';
+import type { Alert } from '../core/alerts.js';
+import type { LevelEvent, MarketEvent } from '../core/events.js';
+import type { Gap } from '../core/coverage.js';
+import { Market } from '../core/market.js';
+import { ReorderBuffer } from '../core/reorder.js';
+import { DAY, MINUTE } from '../core/time.js';
+import { levelId, type Level, type LevelTrack } from '../core/levels.js';
+import type { Env } from '../env.js';
+import { logger } from '../log.js';
+import { configLevels } from '../offline.js';
+import { route } from '../alerts/router.js';
+import type { StateChange } from '../state/changes.js';
+import { StateWriter } from '../state/writer.js';
+import { LeaderLock } from '../store/leader.js';
+import { openPostgresStore, type PostgresStore } from '../store/postgres.js';
+import type { ChatKey, Store, Subscription } from '../store/store.js';
+import { readBatches, type BusBatch } from './consumer.js';
+import { Deduper } from './dedup.js';
+import { connectBus } from './stream.js';
+
+const log = logger('bus:core');
+
+/** The channel deliverers LISTEN on: the core notifies it after storing new outbox rows. */
+export const OUTBOX_CHANNEL = 'liqbot_outbox';
+/** The offset's consumer name in bus_offsets, and the durable's. */
+export const CORE_CONSUMER = 'core';
+/** The reorder hold (the event files' and the follower's). */
+const HOLD_MS = 5 * MINUTE;
+
+export interface CoreRoleOptions {
+  env: Pick<Env, 'natsUrl' | 'natsStream' | 'databaseUrl'>;
+  config: Config;
+  signal: AbortSignal;
+  /** How often a standby asks for the lock (default 250 ms: one cheap query). */
+  pollMs?: number;
+}
+
+/** A batch as the stream delivers it; `changes` travel in the stream too (src/bus/state.ts). */
+type Batch = BusBatch & { changes?: StateChange[] };
+
+/** Batches derived and not yet stored: one transaction, the offset of the last one. */
+interface Group {
+  seq: number;
+  events: MarketEvent[];
+  entries: ReturnType<typeof route>;
+  writes: Write[];
+  gaps: Gap[];
+  acks: (() => void)[];
+  watermark: number;
+}
+
+/** One store write StateWriter asked for, applied to PostgreSQL after the batch's transaction. */
+type Write =
+  | { op: 'putLevel'; level: Level }
+  | { op: 'removeLevel'; id: string }
+  | { op: 'saveLevelStates'; states: LevelTrack[] }
+  | { op: 'putSubscription'; sub: Subscription }
+  | { op: 'deleteSubscription'; chat: ChatKey };
+
+/**
+ * The part of `Store` StateWriter uses, recording writes for the async store and answering reads from the
+ * subscriptions the core holds in memory.
+ */
+class RecordingStore {
+  readonly writes: Write[] = [];
+  constructor(readonly subscriptions: Map<ChatKey, Subscription>) {}
+  putLevel(level: Level): void {
+    this.writes.push({ op: 'putLevel', level });
+  }
+  removeLevel(id: string): boolean {
+    this.writes.push({ op: 'removeLevel', id });
+    return true;
+  }
+  saveLevelStates(states: readonly LevelTrack[]): void {
+    this.writes.push({ op: 'saveLevelStates', states: [...states] });
+  }
+  getSubscription(chat: ChatKey): Subscription | undefined {
+    return this.subscriptions.get(chat);
+  }
+  putSubscription(sub: Subscription): void {
+    this.subscriptions.set(sub.chat, sub);
+    this.writes.push({ op: 'putSubscription', sub });
+  }
+  deleteSubscription(chat: ChatKey): void {
+    this.subscriptions.delete(chat);
+    this.writes.push({ op: 'deleteSubscription', chat });
+  }
+}
+
+/** The level a `level` event adds to the market (as Market.ingest builds it). */
+function levelOfEvent(e: LevelEvent): Level {
+  return {
+    id: levelId(e.asset, e.level, e.chat),
+    asset: e.asset,
+    level: e.level,
+    ...(e.label !== undefined ? { label: e.label } : {}),
+    ...(e.chat !== undefined ? { chat: e.chat } : {}),
+    source: 'event',
+    createdAt: e.ts,
+  };
+}
+
+export interface CoreCounters {
+  batches: number;
+  events: number;
+  duplicates: number;
+  alerts: number;
+  queued: number;
+}
+
+/**
+ * The leader's engine without its I/O: restore from the store, then one stream batch at a time into what to
+ * store. Separate from the process loop so a test can drive it directly.
+ */
+export class CoreEngine {
+  readonly market: Market;
+  readonly counters: CoreCounters = { batches: 0, events: 0, duplicates: 0, alerts: 0, queued: 0 };
+  private readonly dedup = new Deduper();
+  private readonly reorder = new ReorderBuffer(HOLD_MS);
+  private readonly subscriptions = new Map<ChatKey, Subscription>();
+  private readonly recording = new RecordingStore(this.subscriptions);
+  private readonly state: StateWriter;
+  private maxTs = -Infinity;
+  private levelsAdded = false;
+  private readonly ready: MarketEvent[] = [];
+
+  constructor(
+    private readonly store: PostgresStore,
+    private readonly config: Config,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.market = new Market(config);
+    this.state = new StateWriter({ store: this.recording as unknown as Store, market: this.market });
+  }
+
+  /** The event time up to which the market has applied events (the reorder hold's cutoff). */
+  get watermark(): number {
+    return this.maxTs - HOLD_MS;
+  }
+
+  /** Event time up to which the market has been warmed from the store (a standby's follow). */
+  private covered: number | undefined;
+
+  /**
+   * A standby keeps its market warm: the first call restores history and the events up to the stored
+   * watermark (their alerts were derived by the leader then, so they are not raised again), later calls add the
+   * events stored since, up to the new watermark. Taking over then costs only the last stretch.
+   */
+  async warm(position: { seq: number; watermark?: number }): Promise<number> {
+    const w = position.watermark;
+    if (w === undefined || (this.covered !== undefined && w <= this.covered)) return 0;
+    let events = 0;
+    const ingest = (e: MarketEvent) => {
+      this.dedup.fresh(e);
+      this.market.ingest(e);
+      events++;
+    };
+    if (this.covered === undefined) {
+      const from = Math.floor((w - 8 * DAY) / DAY) * DAY;
+      for (const t of await this.store.liquidationTotals()) {
+        if (t.ts > w) continue;
+        this.market.history.addVendor(t);
+        this.market.hourly.add(t);
+      }
+      for (const d of await this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
+      for await (const e of this.store.eventsBetween(from, w)) ingest(e);
+    } else {
+      const after = this.covered;
+      for (const t of await this.store.liquidationTotals()) {
+        if (t.ts <= after || t.ts > w) continue;
+        this.market.history.addVendor(t);
+        this.market.hourly.add(t);
+      }
+      for await (const e of this.store.eventsBetween(Math.floor(after) + 1, w)) ingest(e);
+    }
+    this.covered = w;
+    this.market.drainChanges();
+    return events;
+  }
+
+  /**
+   * Rebuild the market as the leader had it when it stored `position`: warmed up to the watermark, later stored
+   * events back into the hold, levels with their saved states, the subscriptions.
+   */
+  async restore(position: { seq: number; watermark?: number }): Promise<{ events: number; held: number }> {
+    for (const s of await this.store.listSubscriptions()) this.subscriptions.set(s.chat, s);
+    const events = await this.warm(position);
+    const w = position.watermark;
+    let held = 0;
+    if (w !== undefined) {
+      for await (const e of this.store.eventsBetween(Math.floor(w) + 1, Infinity)) {
+        this.dedup.fresh(e);
+        this.reorder.push(e, this.ready);
+        if (e.ts > this.maxTs) this.maxTs = e.ts;
+        held++;
+      }
+      // The hold releases nothing the leader had not released: its cutoff is the watermark again.
+      this.ready.length = 0;
+      if (this.maxTs < w + HOLD_MS) this.maxTs = w + HOLD_MS;
+      const states = new Map((await this.store.loadLevelStates()).map((s) => [s.id, s]));
+      const stored = await this.store.listLevels();
+      const ids = new Set(stored.map((l) => l.id));
+      for (const l of configLevels(this.config, w)) if (!ids.has(l.id)) this.market.addLevel(l, states.get(l.id));
+      for (const l of stored) if (l.expiresAt === undefined || l.expiresAt > w) this.market.addLevel(l, states.get(l.id));
+      this.market.drainChanges();
+      this.levelsAdded = true;
+    }
+    return { events, held };
+  }
+
+  /**
+   * One batch: state changes applied, fresh events into the hold, the released ones into the market; returns
+   * what to store with the offset (the fresh events, the outbox rows) and the store writes of state changes.
+   */
+  async derive(batch: Batch): Promise<{ events: MarketEvent[]; alerts: Alert[]; writes: Write[] }> {
+    this.counters.batches++;
+    if (batch.synthetic) this.market.synthetic = true;
+    for (const c of batch.changes ?? []) this.state.apply(c);
+    if (batch.gap) this.market.gap(batch.gap);
+    const fresh: MarketEvent[] = [];
+    for (const e of batch.events) {
+      if (!this.dedup.fresh(e)) {
+        this.counters.duplicates++;
+        continue;
+      }
+      fresh.push(e);
+      if (e.ts > this.maxTs) this.maxTs = e.ts;
+      this.reorder.push(e, this.ready);
+    }
+    const alerts: Alert[] = [];
+    for (const e of this.ready) {
+      // Configured levels apply from the first event on, as in the embedded bot and the follower.
+      if (!this.levelsAdded) {
+        this.levelsAdded = true;
+        for (const l of configLevels(this.config, e.ts)) this.market.addLevel(l);
+      }
+      alerts.push(...this.market.ingest(e));
+      // A level from the stream is watched from now on: stored, so a standby restores it with its state.
+      if (e.type === 'level') this.recording.putLevel(levelOfEvent(e));
+      this.counters.events++;
+    }
+    this.ready.length = 0;
+    this.state.flush();
+    this.counters.alerts += alerts.length;
+    return { events: fresh, alerts, writes: this.recording.writes.splice(0) };
+  }
+
+  /** The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). */
+  route(alerts: readonly Alert[]): ReturnType<typeof route> {
+    return alerts.length ? route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now()) : [];
+  }
+
+  /** Store writes from state changes (levels, their states, chat settings), in order. */
+  async write(writes: readonly Write[]): Promise<void> {
+    for (const w of writes) {
+      switch (w.op) {
+        case 'putLevel':
+          await this.store.putLevel(w.level);
+          break;
+        case 'removeLevel':
+          await this.store.removeLevel(w.id);
+          break;
+        case 'saveLevelStates':
+          await this.store.saveLevelStates(w.states);
+          break;
+        case 'putSubscription':
+          await this.store.putSubscription(w.sub);
+          break;
+        case 'deleteSubscription':
+          await this.store.deleteSubscription(w.chat);
+          break;
+      }
+    }
+  }
+}
+
+/** `first`, then the rest of an iteration (left early: the iteration is ended too). */
+async function* prepend<T>(first: T, rest: AsyncIterable<T>): AsyncGenerator<T> {
+  yield first;
+  yield* rest;
+}
+
+/** Run the core role until the signal aborts (0) or the lock is lost (1). */
+export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
+  if (!opts.env.databaseUrl) throw new Error('--role core needs LIQBOT_DATABASE_URL (postgres://…); run `liqbot migrate` first');
+  const streamName = opts.env.natsStream ?? 'MKT';
+  const url = opts.env.databaseUrl;
+  const store = await openPostgresStore({ url, poolSize: 4 });
+  const lock = new LeaderLock({ url, name: `core:${streamName}`, pollMs: opts.pollMs ?? 250 });
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  let lost: string | undefined;
+  lock.onLost((reason) => {
+    lost = reason;
+    log.error({ reason }, 'lost the core leader lock: stopping at once (the supervisor restarts this process as a standby)');
+    stop.abort();
+    // Whatever is still open must not keep a deposed leader alive.
+    setTimeout(() => process.exit(1), 2_000).unref();
+  });
+  const id = `${hostname()}:${process.pid}`;
+  // Connected while standing by, so taking over costs only the restore.
+  const bus = await connectBus({ url: opts.env.natsUrl!, stream: streamName, prefix: streamName.toLowerCase(), name: `liqbot core ${id}` });
+  try {
+    log.info({ id }, 'core standing by for the leader lock');
+    const engine = new CoreEngine(store, opts.config);
+    // A warm standby: between tries of the lock it follows what the leader stores.
+    for (;;) {
+      if (stop.signal.aborted) return lost ? 1 : 0;
+      if (await lock.tryAcquire().catch(() => false)) break;
+      try {
+        await engine.warm(await store.busPosition(CORE_CONSUMER));
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'standby could not read the store; trying again');
+      }
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+    }
+    const leadingAt = Date.now();
+    log.info({ id }, 'core took the leader lock: restoring');
+    const position = await store.busPosition(CORE_CONSUMER);
+    // The stream's consumer is set up (and the first batch fetched) while the market is restored.
+    const batches = readBatches(bus, { durable: CORE_CONSUMER, after: position.seq, signal: stop.signal });
+    const firstBatch = batches.next();
+    firstBatch.catch(() => undefined);
+    const restored = await engine.restore(position);
+    log.info({ id, offset: position.seq, watermark: position.watermark, restored: restored.events, held: restored.held, ms: Date.now() - leadingAt }, 'core leading: restored from PostgreSQL, reading the stream after the stored offset');
+    // Group commit: batches are derived as they come (the market is in memory, in stream order); their writes
+    // go to PostgreSQL in one transaction per group, the next group filling while the previous one commits.
+    let group: Group | undefined;
+    let writing: Promise<void> | undefined;
+    let failed: unknown;
+    let first = true;
+    const commit = async (): Promise<void> => {
+      while (group && !lost && failed === undefined) {
+        const g = group;
+        group = undefined;
+        try {
+          const { ids } = await store.applyBatch({ consumer: CORE_CONSUMER, seq: g.seq, events: g.events, alerts: g.entries, watermark: g.watermark });
+          for (const gap of g.gaps) await store.recordGap(gap);
+          await engine.write(g.writes);
+          engine.counters.queued += ids.length;
+          if (ids.length) await store.notify(OUTBOX_CHANNEL);
+        } catch (err) {
+          failed = err;
+          stop.abort();
+          return;
+        }
+        for (const ack of g.acks) ack();
+        if (first) {
+          first = false;
+          log.info({ seq: g.seq, ms: Date.now() - leadingAt }, 'core applied its first batch');
+        }
+      }
+    };
+    try {
+      const rest = { [Symbol.asyncIterator]: () => batches };
+      const head = await firstBatch;
+      for await (const batch of head.done ? [] : prepend(head.value, rest)) {
+        if (lost || !lock.leading || failed !== undefined) break;
+        const { events, alerts, writes } = await engine.derive(batch as Batch);
+        const entries = engine.route(alerts);
+        if (alerts.length) log.debug({ seq: batch.seq, alerts: alerts.map((a) => a.key) }, 'alerts derived');
+        group ??= { seq: 0, events: [], entries: [], writes: [], gaps: [], acks: [], watermark: -Infinity };
+        group.seq = batch.seq;
+        group.watermark = engine.watermark;
+        for (const e of events) group.events.push(e);
+        for (const e of entries) group.entries.push(e);
+        group.writes.push(...writes);
+        if (batch.gap) group.gaps.push(batch.gap);
+        group.acks.push(() => batch.ack());
+        writing ??= commit().finally(() => (writing = undefined));
+        // Backpressure: a group never grows past what one transaction should carry.
+        if (group && group.events.length + group.entries.length > 20_000) await writing;
+      }
+      await writing;
+      if (group && !lost && failed === undefined) await commit();
+      if (failed !== undefined) throw failed;
+    } finally {
+      log.info({ ...engine.counters }, 'core stopped reading');
+    }
+    return lost ? 1 : 0;
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+    await bus.close().catch(() => undefined);
+    await lock.release();
+    await store.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,463 @@
+/**
+ * The deliver role (`liqbot start --role deliver --platform telegram|discord`): the outbox's delivery on the
+ * PostgreSQL store, one active sender per bot token and any number of standbys. Only the holder of the lease
+ * (a `leases` row: holder, fencing token, expiry on the database's clock) sends, so the platform's rate limit
+ * holds across processes as it does in one.
+ *
+ * Fencing, in two layers:
+ *  - before EVERY send the lease is checked and the entry claimed in one statement (`claimLeased`): a holder
+ *    whose lease expired or was taken (a new token) claims nothing, stops and exits non-zero. A timer renews the
+ *    lease every TTL/4 (renewing per send would serialise every send on the lease row's lock);
+ *  - a request already claimed may wait in the pacer for its rate slot. Each Bot API request passes an HTTP
+ *    agent that refuses it unless this process's own lease deadline (renewal start + TTL − margin, on the
+ *    monotonic clock, which runs on while a process is SIGSTOPped) is still ahead. A standby takes the lease
+ *    only after it expired in the database, after that deadline, so a paused-then-resumed old holder sends
+ *    nothing once a standby could have taken over.
+ *
+ * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
+ * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
+ * update dropped, an entry whose sends were interrupted twice dropped, a chat gone unsubscribed. It wakes on
+ * NOTIFY from the core and polls as well.
+ */
+import http from 'node:http';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ConfigError } from '../../config/load.js';
+import type { ChatAdapter } from '../adapters/contract.js';
+import type { TelegramLimits } from '../adapters/telegram/pacer.js';
+import type { Env } from '../env.js';
+import { backoffDelay } from '../feeds/backoff.js';
+import { logger } from '../log.js';
+import { alertReply } from '../replies/alerts.js';
+import type { Reply } from '../replies/reply.js';
+import type { Alert } from '../core/alerts.js';
+import { textHash } from '../store/hash.js';
+import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
+import type { OutboxEntry } from '../store/store.js';
+import { OUTBOX_CHANNEL } from './core.js';
+
+const log = logger('bus:deliver');
+
+export interface DeliverRoleOptions {
+  env: Pick<Env, 'databaseUrl' | 'telegram' | 'discord'>;
+  platform?: string | undefined;
+  signal: AbortSignal;
+  /** How long a lease lasts without renewal (default 10 s): a standby takes over at most this long after a crash. */
+  ttlMs?: number;
+  /** How often a standby asks for the lease, and the idle holder polls the outbox (default 1 s). */
+  pollMs?: number;
+  /** Telegram's limits (tests scale them). */
+  limits?: Partial<TelegramLimits>;
+  /** Chats delivered to at once (default 64). */
+  concurrency?: number;
+  /** This process's name in the lease row (default host:pid:random). */
+  holder?: string;
+}
+
+/** The error of a request the fence refused (nothing was written to the socket). */
+export const FENCED = 'not sent: the lease was not renewed in time';
+
+/** The lease as this process holds it, and the local deadline its requests are fenced with. */
+export class Fence {
+  /** Monotonic time (performance.now) until which a request may leave. */
+  private deadline = -Infinity;
+  constructor(
+    private readonly ttlMs: number,
+    private readonly marginMs: number,
+  ) {}
+
+  /** A renewal issued at `issuedAt` (monotonic) succeeded: the database's expiry is at least issuedAt + TTL. */
+  renewed(issuedAt: number): void {
+    this.deadline = Math.max(this.deadline, issuedAt + this.ttlMs - this.marginMs);
+  }
+
+  lost(): void {
+    this.deadline = -Infinity;
+  }
+
+  valid(now = performance.now()): boolean {
+    return now < this.deadline;
+  }
+}
+
+/** An HTTP agent that refuses every request once the fence's deadline passed (the request errors, nothing is written). */
+export class FencedAgent extends http.Agent {
+  refused = 0;
+  constructor(
+    private readonly fence: Fence,
+    opts?: http.AgentOptions,
+  ) {
+    super({ keepAlive: true, ...opts });
+  }
+
+  addRequest(req: http.ClientRequest, options: unknown): void {
+    if (!this.fence.valid()) {
+      this.refused++;
+      process.nextTick(() => req.destroy(new Error(FENCED)));
+      return;
+    }
+    // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
+    // a new connection, before the data buffered during the connect leaves): a process stopped between the
+    // check above and the write must not send once it resumes.
+    req.once('socket', (socket) => {
+      if (!this.refuse(req)) return;
+      if (socket.connecting) socket.prependOnceListener('connect', () => void this.refuse(req));
+    });
+    (http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void }).addRequest.call(this, req, options);
+  }
+
+  /** Destroy the request when the fence's deadline passed; true when it may go on. */
+  private refuse(req: http.ClientRequest): boolean {
+    if (this.fence.valid()) return true;
+    this.refused++;
+    req.destroy(new Error(FENCED));
+    return false;
+  }
+}
+
+export interface DelivererCounters {
+  sent: number;
+  edited: number;
+  retried: number;
+  rateLimited: number;
+  dropped: number;
+  superseded: number;
+  unsubscribed: number;
+  /** Sends the fence refused before they left (the lease went unrenewed too long), tried again. */
+  fenced: number;
+}
+
+/** Outbox delivery on the async store, every send behind the lease. */
+export class Deliverer {
+  readonly counters: DelivererCounters = { sent: 0, edited: 0, retried: 0, rateLimited: 0, dropped: 0, superseded: 0, unsubscribed: 0, fenced: 0 };
+  private readonly queues = new Map<string, OutboxEntry[]>();
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly inflight = new Set<number>();
+  private stopped = false;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  private full = false;
+  /** The highest outbox id read so far. */
+  private maxId = 0;
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  /** Set once the lease is gone: nothing more is claimed or sent. */
+  lostReason: string | undefined;
+  private readonly lostWaiters: ((reason: string) => void)[] = [];
+
+  constructor(
+    private readonly opts: {
+      store: PostgresStore;
+      adapter: ChatAdapter;
+      lease: Lease;
+      fence: Fence;
+      ttlMs: number;
+      concurrency?: number;
+      render?: (a: Alert) => Reply;
+      backoff?: { baseMs: number; maxMs: number };
+      staleMs?: number;
+    },
+  ) {}
+
+  /** Resolves with the reason once the lease is lost. */
+  whenLost(): Promise<string> {
+    if (this.lostReason) return Promise.resolve(this.lostReason);
+    return new Promise((resolve) => this.lostWaiters.push(resolve));
+  }
+
+  lose(reason: string): void {
+    if (this.lostReason) return;
+    this.lostReason = reason;
+    this.opts.fence.lost();
+    this.stopped = true;
+    for (const w of this.lostWaiters.splice(0)) w(reason);
+  }
+
+  /**
+   * Read what is due (debounced: calls while a read runs ask for one more read after it). `full`: every due entry
+   * (the idle poll: retries come due, entries another holder left); otherwise only entries queued since the last
+   * read (a NOTIFY), so a busy fan-out is not read again and again.
+   */
+  poke(full = false): void {
+    if (this.stopped) return;
+    if (full) this.full = true;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    const whole = this.full || this.maxId === 0;
+    this.full = false;
+    this.refreshing = this.refresh(whole)
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not read the outbox; trying again at the next poll'))
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.again) {
+          this.again = false;
+          this.poke();
+        }
+      });
+  }
+
+  /** Stop starting sends; wait for the ones in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.wake) clearTimeout(this.wake);
+    await this.refreshing;
+    await Promise.allSettled([...this.lanes.values()]);
+  }
+
+  /** Entries waiting in memory or on the wire. */
+  get busy(): number {
+    let n = this.lanes.size;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  private async refresh(whole: boolean): Promise<void> {
+    const due = whole ? await this.opts.store.duePending(Date.now(), 50_000) : await this.opts.store.duePendingAfter(this.maxId, Date.now(), 50_000);
+    const fresh = new Map<string, OutboxEntry[]>();
+    for (const e of due) {
+      if (e.id > this.maxId) this.maxId = e.id;
+      if (this.inflight.has(e.id)) continue;
+      let q = fresh.get(e.chat);
+      if (!q) fresh.set(e.chat, (q = []));
+      q.push(e);
+    }
+    if (whole) for (const chat of [...this.queues.keys()]) if (!this.lanes.has(chat) && !fresh.has(chat)) this.queues.delete(chat);
+    for (const [chat, list] of fresh) {
+      const cur = this.queues.get(chat);
+      if (cur && (this.lanes.has(chat) || !whole)) {
+        const known = new Set(cur.map((x) => x.id));
+        for (const x of list) if (!known.has(x.id)) cur.push(x);
+      } else this.queues.set(chat, list);
+    }
+    this.fill();
+  }
+
+  private schedule(at: number): void {
+    if (this.stopped || at >= this.wakeAt) return;
+    if (this.wake) clearTimeout(this.wake);
+    this.wakeAt = at;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.wakeAt = Infinity;
+      this.fill();
+    }, Math.max(0, at - Date.now()));
+    this.wake.unref();
+  }
+
+  private fill(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const limit = this.opts.concurrency ?? 64;
+    for (const [chat, q] of this.queues) {
+      if (this.lanes.size >= limit) break;
+      if (this.lanes.has(chat) || q.length === 0) continue;
+      if (q[0]!.nextAttemptAt > now) {
+        this.schedule(q[0]!.nextAttemptAt);
+        continue;
+      }
+      const lane = this.runLane(chat, q)
+        .catch((err: unknown) => {
+          // The store refused a write the lane needed: the chat waits and its entries are read again.
+          log.warn({ chat, err: (err as Error).message }, 'delivery paused for a chat: the store refused a write');
+          this.queues.delete(chat);
+          this.schedule(Date.now() + 2_000);
+        })
+        .finally(() => {
+          this.lanes.delete(chat);
+          if (q.length === 0 && this.queues.get(chat) === q) this.queues.delete(chat);
+          this.fill();
+        });
+      this.lanes.set(chat, lane);
+    }
+  }
+
+  private async runLane(chat: string, q: OutboxEntry[]): Promise<void> {
+    const { store, adapter, lease, fence } = this.opts;
+    const backoff = this.opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
+    const staleMs = this.opts.staleMs ?? 24 * 3_600_000;
+    const render = this.opts.render ?? alertReply;
+    while (q.length && !this.stopped) {
+      const e = q[0]!;
+      const now = Date.now();
+      if (e.nextAttemptAt > now) {
+        this.schedule(e.nextAttemptAt);
+        return;
+      }
+      if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
+        await store.markDropped(e.id, 'superseded by a later update');
+        this.counters.superseded++;
+        q.shift();
+        continue;
+      }
+      if ((e.unconfirmed ?? 0) >= 2 || now - e.createdAt > staleMs) {
+        const why = (e.unconfirmed ?? 0) >= 2 ? 'interrupted twice' : 'stale';
+        log.warn({ chat, alert: e.alertKey, why }, 'alert dropped');
+        await store.markDropped(e.id, why);
+        this.counters.dropped++;
+        q.shift();
+        continue;
+      }
+      const editRef = e.editKey ? await store.sentMessageRef(chat, e.editKey) : undefined;
+      // The lease check and the claim, in one statement, before every send.
+      const claim = await store.claimLeased(e.id, now, lease);
+      if (claim === 'lost') return this.lose('the lease was taken or expired');
+      if (!fence.valid()) {
+        // The lease is still ours in the database but the renewal timer is late: wait for it rather than send unfenced.
+        await store.markRetryLeased(e.id, now, FENCED, lease);
+        this.counters.fenced++;
+        this.schedule(Date.now() + 100);
+        return;
+      }
+      if (claim === 'gone') {
+        q.shift();
+        continue;
+      }
+      this.inflight.add(e.id);
+      let result;
+      try {
+        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}) }, render(e.alert), editRef);
+      } catch (err) {
+        result = { ok: false as const, permanent: false, error: (err as Error).message };
+      } finally {
+        this.inflight.delete(e.id);
+      }
+      if (this.lostReason && !result.ok) return; // refused by the fence: the new holder sends it
+      if (!result.ok && result.error.includes(FENCED)) {
+        // Refused before it left (the lease went unrenewed too long, e.g. a stalled loop): not an attempt, try again now.
+        await store.markRetryLeased(e.id, e.nextAttemptAt, FENCED, lease);
+        this.counters.fenced++;
+        continue;
+      }
+      if (result.ok) {
+        await store.markSent(e.id, result.messageRef);
+        if (editRef) this.counters.edited++;
+        else this.counters.sent++;
+        q.shift();
+        continue;
+      }
+      if (result.permanent) {
+        log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
+        for (const x of q.splice(0)) await store.markDropped(x.id, result.error);
+        await store.deleteSubscription(chat);
+        this.counters.unsubscribed++;
+        return;
+      }
+      e.attempts++;
+      if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
+      else this.counters.retried++;
+      e.nextAttemptAt = Date.now() + (result.retryAfterMs ?? backoffDelay(e.attempts - 1, backoff));
+      await store.markRetryLeased(e.id, e.nextAttemptAt, result.error, lease);
+      this.schedule(e.nextAttemptAt);
+      return;
+    }
+  }
+}
+
+/** The lease's name: one per platform and bot token (the token itself never leaves the process). */
+export function leaseName(platform: string, token: string): string {
+  return `deliver:${platform}:${textHash(token).toString(36)}`;
+}
+
+/** Run the deliver role until the signal aborts (0) or the lease is lost (1). */
+export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> {
+  const platform = opts.platform;
+  if (platform !== 'telegram' && platform !== 'discord') throw new ConfigError('--role deliver needs --platform telegram or --platform discord');
+  if (!opts.env.databaseUrl) throw new ConfigError('--role deliver needs LIQBOT_DATABASE_URL');
+  const token = platform === 'telegram' ? opts.env.telegram?.token : opts.env.discord?.token;
+  if (!token) throw new ConfigError(`--role deliver --platform ${platform} needs ${platform === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'DISCORD_TOKEN'}`);
+  const ttlMs = opts.ttlMs ?? 10_000;
+  const pollMs = opts.pollMs ?? 1_000;
+  const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const name = leaseName(platform, token);
+  const store = await openPostgresStore({ url: opts.env.databaseUrl, poolSize: 6 });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        opts.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      opts.signal.addEventListener('abort', done, { once: true });
+    });
+  let listener: pg.Client | undefined;
+  let adapter: ChatAdapter | undefined;
+  let deliverer: Deliverer | undefined;
+  try {
+    log.info({ holder, lease: name }, `deliver (${platform}) standing by for the lease`);
+    let tokenNo: number | undefined;
+    let issuedAt = 0;
+    while (!opts.signal.aborted) {
+      issuedAt = performance.now();
+      tokenNo = await store.takeLease(name, holder, ttlMs).catch(() => undefined);
+      if (tokenNo !== undefined) break;
+      await sleep(pollMs);
+    }
+    if (tokenNo === undefined) return 0;
+    const lease: Lease = { name, holder, token: tokenNo };
+    // The margin covers the trip of the renewal and a slow timer; the standby takes over only after the expiry.
+    const fence = new Fence(ttlMs, Math.min(ttlMs / 4, 1_000));
+    fence.renewed(issuedAt);
+    log.info({ holder, token: tokenNo }, `deliver (${platform}) holds the lease: sending`);
+    if (platform === 'telegram') {
+      const { createTelegramAdapter } = await import('../adapters/telegram/adapter.js');
+      const services = {
+        apply: (change: unknown) => log.warn({ change }, 'a delivery reported a change of state (a migrated chat); the gateway applies those'),
+      } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
+      adapter = createTelegramAdapter({
+        token,
+        ...(opts.env.telegram?.apiRoot ? { apiRoot: opts.env.telegram.apiRoot } : {}),
+        services,
+        agent: new FencedAgent(fence),
+        ...(opts.limits ? { limits: opts.limits } : {}),
+      });
+    } else {
+      // Discord's REST client sends only once the client is ready; the claim-time check fences it (no agent hook).
+      const { createDiscordAdapter } = await import('../adapters/discord/adapter.js');
+      const d = opts.env.discord!;
+      adapter = createDiscordAdapter({ ...d, services: {} as never });
+      await adapter.start();
+    }
+    deliverer = new Deliverer({ store, adapter, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+    listener = new pg.Client({ connectionString: opts.env.databaseUrl });
+    listener.on('error', () => undefined);
+    listener.on('notification', () => deliverer!.poke());
+    await listener.connect();
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    deliverer.poke();
+    // The idle holder renews the lease and polls the outbox; a renewal refused means a standby took over.
+    const heartbeat = async () => {
+      let polled = performance.now();
+      while (!opts.signal.aborted && !deliverer!.lostReason) {
+        await sleep(Math.min(pollMs, ttlMs / 4));
+        if (opts.signal.aborted || deliverer!.lostReason) break;
+        const at = performance.now();
+        const ok = await store.renewLease(lease, ttlMs).catch(() => undefined);
+        if (ok === false) deliverer!.lose('the lease was taken or expired');
+        else if (ok) fence.renewed(at);
+        // New rows come with a NOTIFY; the poll catches retries come due and a NOTIFY missed (a reconnect).
+        if (performance.now() - polled >= pollMs) {
+          polled = performance.now();
+          deliverer!.poke(deliverer!.busy === 0);
+        }
+      }
+    };
+    const beating = heartbeat();
+    const reason = await Promise.race([deliverer.whenLost(), new Promise<undefined>((resolve) => opts.signal.addEventListener('abort', () => resolve(undefined), { once: true }))]);
+    if (reason) {
+      log.error({ holder, reason, ...deliverer.counters }, 'deliver lost its lease: sending nothing more (the supervisor restarts this process as a standby)');
+      setTimeout(() => process.exit(1), 2_000).unref();
+    }
+    await deliverer.stop();
+    await beating;
+    return reason ? 1 : 0;
+  } finally {
+    if (deliverer) log.info({ ...deliverer.counters }, 'deliver stopped');
+    await adapter?.stop().catch(() => undefined);
+    await listener?.end().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  }
+}
