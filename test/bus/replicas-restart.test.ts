@@ -1,7 +1,9 @@
 /**
  * nats-server restarted mid-flow: a private server (its own 127.0.0.1 port and temp store dir, so the machine's
- * shared server is never touched) is killed with SIGKILL while an ingest publisher is sending, and started again on
- * the same store. Publishes that failed or lost their acknowledgement are retried with the same message id, so the
+ * shared server is never touched) is stopped (SIGTERM, as a restart does) while an ingest publisher is sending, and
+ * started again on the same store. Not SIGKILL: nats-server 2.9 acknowledges a publish before its file store has
+ * written it (it flushes in the background; `sync_interval: always` only exists from 2.10), so a -9 can lose a batch
+ * the publisher was told is stored — 25 of 2,500 events once, under load; the publisher cannot see that loss. Publishes that failed or lost their acknowledgement are retried with the same message id, so the
  * stream keeps one copy; a follower then counts every event exactly once, and nothing is lost (no gap to record).
  * Skipped when the nats-server binary or the local server is missing.
  */
@@ -85,7 +87,7 @@ describe.skipIf(unavailable !== undefined)('nats-server restarted mid-flow', () 
     // Mid-flow: batches in flight when the server dies, more added while it is down, then it comes back.
     add(500);
     const inFlight = publisher.flush();
-    server.kill('SIGKILL');
+    server.kill('SIGTERM');
     await once(server, 'exit');
     add(500);
     const whileDown = publisher.flush();
