@@ -5,7 +5,7 @@
  * The message id is a hash of the payload: a re-published batch (a retry after a lost ack, or a replica that
  * batched the same events the same way) is dropped by JetStream within its duplicate window.
  */
-import { toEvent, type MarketEvent } from '../core/events.js';
+import { eventLine, toEvent, type MarketEvent } from '../core/events.js';
 import type { Gap } from '../core/coverage.js';
 import { textHash } from '../store/hash.js';
 
@@ -21,40 +21,44 @@ export interface EncodedBatch {
 }
 
 export function encodeEvents(subject: string, events: readonly MarketEvent[]): EncodedBatch {
-  const payload = events.map(lineOf).join('\n');
+  const payload = events.map(eventLine).join('\n');
   return { subject, payload, msgId: `${subject}:${events.length}:${textHash(payload).toString(36)}`, events: events.length };
 }
 
-/** An event as a line of the event-file format: the normalized shape, except a level's price or zone. */
-function lineOf(e: MarketEvent): string {
-  if (e.type !== 'level') return JSON.stringify(e);
-  const { level, ...rest } = e;
-  return JSON.stringify(typeof level === 'number' ? { ...rest, price: level } : { ...rest, low: level[0], high: level[1] });
-}
 
 export function encodeGap(subject: string, gap: Gap): EncodedBatch {
   const payload = JSON.stringify({ exchange: gap.exchange, from: gap.from, to: gap.to, reason: gap.reason });
   return { subject, payload, msgId: `${subject}:gap:${textHash(payload).toString(36)}`, events: 0 };
 }
 
-/** The events of a batch; lines that are not valid events are counted, never applied. */
-export function decodeEvents(payload: string): { events: MarketEvent[]; invalid: number } {
-  const events: MarketEvent[] = [];
+/**
+ * The values of a message of JSON lines, each turned by `convert` (undefined: not a valid one); lines that are not
+ * JSON or not valid are counted, never applied.
+ */
+export function decodeLines<T>(payload: string, convert: (value: unknown) => T | undefined): { values: T[]; invalid: number } {
+  const values: T[] = [];
   let invalid = 0;
   for (const line of payload.split('\n')) {
     if (line === '') continue;
-    let value: unknown;
+    let value: T | undefined;
     try {
-      value = JSON.parse(line);
+      value = convert(JSON.parse(line));
     } catch {
-      invalid++;
-      continue;
+      value = undefined;
     }
-    const r = toEvent(value);
-    if (r.ok) events.push(r.event);
-    else invalid++;
+    if (value === undefined) invalid++;
+    else values.push(value);
   }
-  return { events, invalid };
+  return { values, invalid };
+}
+
+/** The events of a batch; lines that are not valid events are counted, never applied. */
+export function decodeEvents(payload: string): { events: MarketEvent[]; invalid: number } {
+  const { values, invalid } = decodeLines(payload, (value) => {
+    const r = toEvent(value);
+    return r.ok ? r.event : undefined;
+  });
+  return { events: values, invalid };
 }
 
 export function decodeGap(payload: string): Gap | undefined {

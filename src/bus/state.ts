@@ -19,7 +19,7 @@ import type { Level } from '../core/levels.js';
 import type { Proposal } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import type { Subscription } from '../store/store.js';
-import type { EncodedBatch } from './batch.js';
+import { decodeLines, type EncodedBatch } from './batch.js';
 import { BusPublisher } from './publisher.js';
 import type { Bus } from './stream.js';
 
@@ -120,22 +120,8 @@ export function toStateChange(value: unknown): StateChange | undefined {
 
 /** The changes of a message; lines that are not valid changes are counted, never applied. */
 export function decodeStateChanges(payload: string): { changes: StateChange[]; invalid: number } {
-  const changes: StateChange[] = [];
-  let invalid = 0;
-  for (const line of payload.split('\n')) {
-    if (line === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      invalid++;
-      continue;
-    }
-    const change = toStateChange(value);
-    if (change) changes.push(change);
-    else invalid++;
-  }
-  return { changes, invalid };
+  const { values, invalid } = decodeLines(payload, toStateChange);
+  return { changes: values, invalid };
 }
 
 let counter = 0;
