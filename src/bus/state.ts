@@ -76,7 +76,7 @@ const proposalSchema = z.object({
   chat: key,
   asset,
   level: levelValue,
-  reason: text(1_000).optional(),
+  reason: text(500).optional(), // a member types at most 140 characters (commands/proposals.ts); far longer is not a command's
   proposer: z.object({ id: key, name: text(200).optional() }),
   createdAt: time,
   expiresAt: time,
