@@ -20,12 +20,12 @@
 import { hostname } from 'node:os';
 import type { Config } from '../../config/schema.js';
 import type { Alert } from '../core/alerts.js';
-import type { LevelEvent, MarketEvent } from '../core/events.js';
+import type { MarketEvent } from '../core/events.js';
 import type { Gap } from '../core/coverage.js';
 import { Market } from '../core/market.js';
 import { ReorderBuffer } from '../core/reorder.js';
 import { DAY, MINUTE } from '../core/time.js';
-import { levelId, type Level, type LevelTrack } from '../core/levels.js';
+import { levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import { configLevels } from '../offline.js';
@@ -106,19 +106,6 @@ class RecordingStore {
     this.subscriptions.delete(chat);
     this.writes.push({ op: 'deleteSubscription', chat });
   }
-}
-
-/** The level a `level` event adds to the market (as Market.ingest builds it). */
-function levelOfEvent(e: LevelEvent): Level {
-  return {
-    id: levelId(e.asset, e.level, e.chat),
-    asset: e.asset,
-    level: e.level,
-    ...(e.label !== undefined ? { label: e.label } : {}),
-    ...(e.chat !== undefined ? { chat: e.chat } : {}),
-    source: 'event',
-    createdAt: e.ts,
-  };
 }
 
 export interface CoreCounters {

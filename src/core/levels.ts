@@ -6,6 +6,7 @@
  * chops: it is said once, then quiet until a decisive close.
  */
 import type { ClosedCandle } from './prices.js';
+import type { LevelEvent } from './events.js';
 
 /** A level: one price, or a zone [low, high]. */
 export type LevelValue = number | [number, number];
@@ -93,6 +94,19 @@ export function levelKey(asset: string, v: LevelValue): string {
 /** A level's id, spelled one way: its key (`ETH@2350`), prefixed by the chat that owns it (`telegram:-100…:ETH@2350`). */
 export function levelId(asset: string, v: LevelValue, chat?: string): string {
   return chat === undefined ? levelKey(asset, v) : `${chat}:${levelKey(asset, v)}`;
+}
+
+/** The level a `level` event adds to the market. */
+export function levelOfEvent(e: LevelEvent): Level {
+  return {
+    id: levelId(e.asset, e.level, e.chat),
+    asset: e.asset,
+    level: e.level,
+    ...(e.label !== undefined ? { label: e.label } : {}),
+    ...(e.chat !== undefined ? { chat: e.chat } : {}),
+    source: 'event',
+    createdAt: e.ts,
+  };
 }
 
 export function roleAt(v: LevelValue, price: number): Role {

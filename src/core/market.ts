@@ -9,7 +9,7 @@ import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushStart } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
-import { LevelBook, bounds, levelId, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
+import { LevelBook, bounds, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
@@ -196,15 +196,7 @@ export class Market extends MarketQueries {
         this.thresholdCache.delete(e.asset);
         break;
       case 'level':
-        this.addLevel({
-          id: levelId(e.asset, e.level, e.chat),
-          asset: e.asset,
-          level: e.level,
-          ...(e.label !== undefined ? { label: e.label } : {}),
-          ...(e.chat !== undefined ? { chat: e.chat } : {}),
-          source: 'event',
-          createdAt: e.ts,
-        });
+        this.addLevel(levelOfEvent(e));
         break;
       case 'open_interest':
         this.leverage.openInterest(assetOf(e.symbol), e.exchange, e.ts, e.usd, e.symbol);
