@@ -13,7 +13,7 @@
  * (chat, alert_key) drops any the old leader had already stored. A leader that loses the lock stops deriving at
  * once and exits non-zero (its supervisor restarts it as a standby).
  *
- * State changes (levels, chat settings) arrive in the stream (`changes` on a batch) and go through StateWriter,
+ * State changes (levels, chat settings, proposals and votes) arrive in the stream (`changes` on a batch) and go through StateWriter,
  * the embedded bot's one write path, over a store facade that records the writes; they are written after the
  * batch's transaction.
  */
@@ -30,6 +30,7 @@ import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import { configLevels } from '../offline.js';
 import { route } from '../alerts/router.js';
+import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { LeaderLock } from '../store/leader.js';
@@ -76,15 +77,20 @@ type Write =
   | { op: 'removeLevel'; id: string }
   | { op: 'saveLevelStates'; states: LevelTrack[] }
   | { op: 'putSubscription'; sub: Subscription }
-  | { op: 'deleteSubscription'; chat: ChatKey };
+  | { op: 'deleteSubscription'; chat: ChatKey }
+  | { op: 'putProposal'; proposal: Proposal }
+  | { op: 'putVote'; id: string; voter: string; vote: Vote };
 
 /**
  * The part of `Store` StateWriter uses, recording writes for the async store and answering reads from the
- * subscriptions the core holds in memory.
+ * subscriptions and proposals the core holds in memory (a chat.move reads both).
  */
 class RecordingStore {
   readonly writes: Write[] = [];
-  constructor(readonly subscriptions: Map<ChatKey, Subscription>) {}
+  constructor(
+    readonly subscriptions: Map<ChatKey, Subscription>,
+    readonly proposals: Map<string, Proposal>,
+  ) {}
   putLevel(level: Level): void {
     this.writes.push({ op: 'putLevel', level });
   }
@@ -106,6 +112,17 @@ class RecordingStore {
     this.subscriptions.delete(chat);
     this.writes.push({ op: 'deleteSubscription', chat });
   }
+  /** A chat's proposals as stored (votes are the store's; a move carries them by proposal id). */
+  listProposals(chat?: ChatKey): Proposal[] {
+    return [...this.proposals.values()].filter((p) => chat === undefined || p.chat === chat);
+  }
+  putProposal(proposal: Proposal): void {
+    this.proposals.set(proposal.id, proposal);
+    this.writes.push({ op: 'putProposal', proposal });
+  }
+  putVote(id: string, voter: string, vote: Vote): void {
+    this.writes.push({ op: 'putVote', id, voter, vote });
+  }
 }
 
 export interface CoreCounters {
@@ -126,7 +143,8 @@ export class CoreEngine {
   private readonly dedup = new Deduper();
   private readonly reorder = new ReorderBuffer(HOLD_MS);
   private readonly subscriptions = new Map<ChatKey, Subscription>();
-  private readonly recording = new RecordingStore(this.subscriptions);
+  private readonly proposals = new Map<string, Proposal>();
+  private readonly recording = new RecordingStore(this.subscriptions, this.proposals);
   private readonly state: StateWriter;
   private maxTs = -Infinity;
   private levelsAdded = false;
@@ -192,6 +210,7 @@ export class CoreEngine {
    */
   async restore(position: { seq: number; watermark?: number }): Promise<{ events: number; held: number }> {
     for (const s of await this.store.listSubscriptions()) this.subscriptions.set(s.chat, s);
+    for (const p of await this.store.listProposals()) this.proposals.set(p.id, p);
     const events = await this.warm(position);
     const w = position.watermark;
     let held = 0;
@@ -276,6 +295,12 @@ export class CoreEngine {
           break;
         case 'deleteSubscription':
           await this.store.deleteSubscription(w.chat);
+          break;
+        case 'putProposal':
+          await this.store.putProposal(w.proposal);
+          break;
+        case 'putVote':
+          await this.store.putVote(w.id, w.voter, w.vote);
           break;
       }
     }

@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../../config/schema.js';
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Level, LevelTrack } from '../core/levels.js';
+import type { Proposal } from '../core/proposals.js';
 import { Market } from '../core/market.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
@@ -33,11 +34,12 @@ import { connectBus, subjectToken, type Bus } from './stream.js';
 
 const log = logger('bus:gateway');
 
-/** What a gateway starts from, read from the shared store (levels with their states, chat settings). */
+/** What a gateway starts from, read from the shared store (levels with their states, chat settings, proposals with their votes). */
 export interface GatewaySeed {
   levels: Level[];
   tracks: LevelTrack[];
   subscriptions: Subscription[];
+  proposals?: Proposal[];
 }
 
 export interface GatewayOptions {
@@ -70,6 +72,10 @@ export class Gateway {
       const tracks = new Map(opts.seed.tracks.map((t) => [t.id, t]));
       for (const l of opts.seed.levels) this.market.addLevel(l, tracks.get(l.id));
       for (const s of opts.seed.subscriptions) this.mirror.putSubscription(s);
+      for (const p of opts.seed.proposals ?? []) {
+        this.mirror.putProposal(p);
+        for (const [voter, vote] of Object.entries(p.votes)) this.mirror.putVote(p.id, voter, vote);
+      }
       this.market.drainChanges();
     }
     this.follower = new MarketFollower(this.market, opts.config, {
@@ -159,13 +165,13 @@ export function parseShardIds(text: string): number[] {
   return text.split(',').map((s) => (/^\s*\d{1,4}\s*$/.test(s) ? Number(s) : NaN));
 }
 
-/** The levels and chat settings already stored, when there is a shared store. */
-async function seedFrom(databaseUrl: string | undefined): Promise<GatewaySeed | undefined> {
+/** The levels, chat settings and proposals already stored, when there is a shared store. */
+export async function seedFrom(databaseUrl: string | undefined): Promise<GatewaySeed | undefined> {
   if (!databaseUrl) return undefined;
   const { openPostgresStore } = await import('../store/postgres.js');
   const store = await openPostgresStore({ url: databaseUrl, migrate: false });
   try {
-    return { levels: await store.listLevels(), tracks: await store.loadLevelStates(), subscriptions: await store.listSubscriptions() };
+    return { levels: await store.listLevels(), tracks: await store.loadLevelStates(), subscriptions: await store.listSubscriptions(), proposals: await store.listProposals() };
   } finally {
     await store.close();
   }
@@ -200,7 +206,7 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
       adapters.push(createDiscordAdapter({ ...env.discord, services: gateway.services, ...(opts.shardIds ? { shardIds: opts.shardIds } : {}) }));
     }
     for (const a of adapters) await a.start();
-    log.info({ id, stream: bus.stream, consumer: gateway.durable, platforms: adapters.map((a) => a.platform), seeded: seed ? seed.levels.length + seed.subscriptions.length : 0 }, 'gateway answering commands from the market stream');
+    log.info({ id, stream: bus.stream, consumer: gateway.durable, platforms: adapters.map((a) => a.platform), seeded: seed ? seed.levels.length + seed.subscriptions.length + (seed.proposals?.length ?? 0) : 0 }, 'gateway answering commands from the market stream');
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     await following;
     // Changes not yet stored are retried for a few seconds more (a stream that is down would hold the stop forever).

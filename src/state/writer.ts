@@ -92,7 +92,7 @@ export class StateWriter {
     this.tracks.delete(id);
   }
 
-  /** The chat's settings (unless the new key has its own) and its levels, with their states, under the new key. */
+  /** The chat's settings (unless the new key has its own), its proposals and its levels, with their states, under the new key. */
   private move(from: ChatKey, to: ChatKey, at: number): void {
     const read = (chat: ChatKey) => (this.subscriptions.has(chat) ? (this.subscriptions.get(chat) ?? undefined) : this.store.getSubscription(chat));
     const sub = read(from);
@@ -100,6 +100,10 @@ export class StateWriter {
       this.subscriptions.set(to, { ...sub, chat: to, updatedAt: at });
       this.subscriptions.set(from, null);
     }
+    // Its proposals, with their votes (kept by proposal id), and an adopted one's level id under the new key.
+    const moveProposal = (p: Proposal): Proposal => ({ ...p, chat: to, ...(p.levelId !== undefined ? { levelId: levelId(p.asset, p.level, to) } : {}) });
+    for (const p of this.store.listProposals(from)) if (!this.proposals.has(p.id)) this.proposals.set(p.id, moveProposal(p));
+    for (const [id, p] of this.proposals) if (p.chat === from) this.proposals.set(id, moveProposal(p));
     const market = this.market;
     if (!market) return;
     for (const l of market.levels.all().filter((x) => x.chat === from)) {

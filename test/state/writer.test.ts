@@ -106,6 +106,27 @@ describe('the one write path', () => {
     expect(inner.loadLevelStates().find((s) => s.id === moved.id)).toMatchObject({ state: 'holding', position: 'above' });
   });
 
+  it('a chat that got a new key takes its proposals along, with their votes, an adopted one pointing at its moved level', () => {
+    const base = { asset: 'ETH', proposer: { id: 'u1' }, createdAt: T, expiresAt: T + 3_600_000, votes: {} };
+    const open = { ...base, id: `${CHAT}:p1`, chat: CHAT, level: 2600, status: 'open' as const };
+    const adopted = { ...base, id: `${CHAT}:p2`, chat: CHAT, level: 2500, status: 'adopted' as const, levelId: `${CHAT}:ETH@2500` };
+    const other = { ...base, id: 'telegram:-7:p1', chat: 'telegram:-7', level: 2600, status: 'open' as const };
+    inner.putProposal(open);
+    inner.putVote(open.id, 'u2', 'up');
+    inner.putProposal(other);
+    state.apply({ kind: 'proposal.put', proposal: adopted }); // not yet stored when the move comes: moved all the same
+    fail.putProposal = 'SQLITE_FULL'; // held: the pending proposal and vote are moved from memory
+    state.apply({ kind: 'proposal.vote', id: adopted.id, voter: 'u3', vote: 'down' });
+    delete fail.putProposal;
+    state.apply({ kind: 'chat.move', from: CHAT, to: 'telegram:-1009', at: T + 1 });
+    expect(inner.listProposals(CHAT)).toEqual([]);
+    expect(inner.listProposals('telegram:-1009')).toEqual([
+      { ...open, chat: 'telegram:-1009', votes: { u2: 'up' } },
+      { ...adopted, chat: 'telegram:-1009', levelId: 'telegram:-1009:ETH@2500', votes: { u3: 'down' } },
+    ]);
+    expect(inner.listProposals('telegram:-7')).toEqual([other]);
+  });
+
   it('a chat.move leaves settings alone when the new key already has its own', () => {
     inner.putSubscription({ chat: CHAT, enabled: true, assets: ['ETH'], families: ['level'], minUsd: 0, updatedAt: 0 });
     inner.putSubscription({ chat: 'telegram:-1009', enabled: false, assets: [], families: ['cascade'], minUsd: 0, updatedAt: 0 });
