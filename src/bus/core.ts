@@ -14,14 +14,14 @@
  * once and exits non-zero (its supervisor restarts it as a standby).
  *
  * State changes (levels, chat settings, proposals and votes) arrive in the stream (`changes` on a batch) and go through StateWriter,
- * the embedded bot's one write path, over a store facade that records the writes; they are written after the
- * batch's transaction.
+ * the embedded bot's one write path, over a store facade that records the writes; they are written in the
+ * batch's transaction, with the level states the market had after the batch, so a takeover at any point restores
+ * the states that go with the stored offset.
  */
 import { hostname } from 'node:os';
 import type { Config } from '../../config/schema.js';
 import type { Alert } from '../core/alerts.js';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../core/coverage.js';
 import { Market } from '../core/market.js';
 import { ReorderBuffer } from '../core/reorder.js';
 import { DAY, MINUTE } from '../core/time.js';
@@ -34,7 +34,7 @@ import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { LeaderLock } from '../store/leader.js';
-import { openPostgresStore, type PostgresStore } from '../store/postgres.js';
+import { openPostgresStore, type PostgresStore, type StateWrite } from '../store/postgres.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
 import { readBatches, type BusBatch } from './consumer.js';
 import { Deduper } from './dedup.js';
@@ -65,28 +65,17 @@ interface Group {
   seq: number;
   events: MarketEvent[];
   entries: ReturnType<typeof route>;
-  writes: Write[];
-  gaps: Gap[];
+  writes: StateWrite[];
   acks: (() => void)[];
   watermark: number;
 }
-
-/** One store write StateWriter asked for, applied to PostgreSQL after the batch's transaction. */
-type Write =
-  | { op: 'putLevel'; level: Level }
-  | { op: 'removeLevel'; id: string }
-  | { op: 'saveLevelStates'; states: LevelTrack[] }
-  | { op: 'putSubscription'; sub: Subscription }
-  | { op: 'deleteSubscription'; chat: ChatKey }
-  | { op: 'putProposal'; proposal: Proposal }
-  | { op: 'putVote'; id: string; voter: string; vote: Vote };
 
 /**
  * The part of `Store` StateWriter uses, recording writes for the async store and answering reads from the
  * subscriptions and proposals the core holds in memory (a chat.move reads both).
  */
 class RecordingStore {
-  readonly writes: Write[] = [];
+  readonly writes: StateWrite[] = [];
   constructor(
     readonly subscriptions: Map<ChatKey, Subscription>,
     readonly proposals: Map<string, Proposal>,
@@ -239,7 +228,7 @@ export class CoreEngine {
    * One batch: state changes applied, fresh events into the hold, the released ones into the market; returns
    * what to store with the offset (the fresh events, the outbox rows) and the store writes of state changes.
    */
-  async derive(batch: Batch): Promise<{ events: MarketEvent[]; alerts: Alert[]; writes: Write[] }> {
+  async derive(batch: Batch): Promise<{ events: MarketEvent[]; alerts: Alert[]; writes: StateWrite[] }> {
     this.counters.batches++;
     if (batch.synthetic) this.market.synthetic = true;
     for (const c of batch.changes ?? []) this.state.apply(c);
@@ -275,35 +264,6 @@ export class CoreEngine {
   /** The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). */
   route(alerts: readonly Alert[]): ReturnType<typeof route> {
     return alerts.length ? route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now()) : [];
-  }
-
-  /** Store writes from state changes (levels, their states, chat settings), in order. */
-  async write(writes: readonly Write[]): Promise<void> {
-    for (const w of writes) {
-      switch (w.op) {
-        case 'putLevel':
-          await this.store.putLevel(w.level);
-          break;
-        case 'removeLevel':
-          await this.store.removeLevel(w.id);
-          break;
-        case 'saveLevelStates':
-          await this.store.saveLevelStates(w.states);
-          break;
-        case 'putSubscription':
-          await this.store.putSubscription(w.sub);
-          break;
-        case 'deleteSubscription':
-          await this.store.deleteSubscription(w.chat);
-          break;
-        case 'putProposal':
-          await this.store.putProposal(w.proposal);
-          break;
-        case 'putVote':
-          await this.store.putVote(w.id, w.voter, w.vote);
-          break;
-      }
-    }
   }
 }
 
@@ -368,9 +328,7 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
         const g = group;
         group = undefined;
         try {
-          const { ids } = await store.applyBatch({ consumer: CORE_CONSUMER, seq: g.seq, events: g.events, alerts: g.entries, watermark: g.watermark });
-          for (const gap of g.gaps) await store.recordGap(gap);
-          await engine.write(g.writes);
+          const { ids } = await store.applyBatch({ consumer: CORE_CONSUMER, seq: g.seq, events: g.events, alerts: g.entries, watermark: g.watermark, state: g.writes });
           engine.counters.queued += ids.length;
           if (ids.length) await store.notify(OUTBOX_CHANNEL);
         } catch (err) {
@@ -393,13 +351,14 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
         const { events, alerts, writes } = await engine.derive(batch as Batch);
         const entries = engine.route(alerts);
         if (alerts.length) log.debug({ seq: batch.seq, alerts: alerts.map((a) => a.key) }, 'alerts derived');
-        group ??= { seq: 0, events: [], entries: [], writes: [], gaps: [], acks: [], watermark: -Infinity };
+        group ??= { seq: 0, events: [], entries: [], writes: [], acks: [], watermark: -Infinity };
         group.seq = batch.seq;
         group.watermark = engine.watermark;
         for (const e of events) group.events.push(e);
         for (const e of entries) group.entries.push(e);
+        // A gap is stored with the batch's other writes, after its state changes (as derive applied them).
         group.writes.push(...writes);
-        if (batch.gap) group.gaps.push(batch.gap);
+        if (batch.gap) group.writes.push({ op: 'recordGap', gap: batch.gap });
         group.acks.push(() => batch.ack());
         writing ??= commit().finally(() => (writing = undefined));
         // Backpressure: a group never grows past what one transaction should carry.

@@ -73,6 +73,60 @@ export interface BusBatchWrite {
   alerts: readonly NewEntry[];
   /** Event time up to which the consumer's market has applied events (a standby restores up to it). */
   watermark?: number;
+  /** Writes of state that go with the batch (levels and their states, chat settings, proposals, gaps), in order. */
+  state?: readonly StateWrite[];
+}
+
+/** One write of state, as the store's method of the same name makes it; the core leader stores them with a batch. */
+export type StateWrite =
+  | { op: 'putLevel'; level: Level }
+  | { op: 'removeLevel'; id: string }
+  | { op: 'saveLevelStates'; states: readonly LevelTrack[] }
+  | { op: 'putSubscription'; sub: Subscription }
+  | { op: 'deleteSubscription'; chat: ChatKey }
+  | { op: 'putProposal'; proposal: Proposal }
+  | { op: 'putVote'; id: string; voter: string; vote: Vote }
+  | { op: 'recordGap'; gap: Gap };
+
+/**
+ * The statements of one state write, on the pool or inside a caller's transaction; returns the rows it touched.
+ * `removeLevel` is two statements: its callers run it in a transaction.
+ */
+async function writeState(db: pg.Pool | pg.PoolClient, w: StateWrite): Promise<number> {
+  switch (w.op) {
+    case 'putLevel':
+      return (await db.query('INSERT INTO levels (id, created_at, def) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, def = excluded.def', [
+        w.level.id, w.level.createdAt, JSON.stringify(w.level),
+      ])).rowCount ?? 0;
+    case 'removeLevel':
+      await db.query('DELETE FROM level_states WHERE id = $1', [w.id]);
+      return (await db.query('DELETE FROM levels WHERE id = $1', [w.id])).rowCount ?? 0;
+    case 'saveLevelStates': {
+      // The last state given for an id wins, as one statement may not update a row twice.
+      const last = new Map(w.states.map((s) => [s.id, JSON.stringify(s)]));
+      return (await db.query(`INSERT INTO level_states (id, state) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET state = excluded.state`, [
+        [...last.keys()], [...last.values()],
+      ])).rowCount ?? 0;
+    }
+    case 'putSubscription':
+      return (await db.query('INSERT INTO subscriptions (chat, sub) VALUES ($1, $2) ON CONFLICT (chat) DO UPDATE SET sub = excluded.sub', [w.sub.chat, JSON.stringify(w.sub)])).rowCount ?? 0;
+    case 'deleteSubscription':
+      return (await db.query('DELETE FROM subscriptions WHERE chat = $1', [w.chat])).rowCount ?? 0;
+    case 'putProposal':
+      return (await db.query(
+        `INSERT INTO proposals (id, chat, created_at, def) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET chat = excluded.chat, created_at = excluded.created_at, def = excluded.def`,
+        [w.proposal.id, w.proposal.chat, w.proposal.createdAt, JSON.stringify({ ...w.proposal, votes: {} })],
+      )).rowCount ?? 0;
+    case 'putVote':
+      return (await db.query('INSERT INTO proposal_votes (proposal, voter, vote) VALUES ($1, $2, $3) ON CONFLICT (proposal, voter) DO UPDATE SET vote = excluded.vote', [
+        w.id, w.voter, w.vote,
+      ])).rowCount ?? 0;
+    case 'recordGap':
+      return (await db.query('INSERT INTO gaps (exchange, from_ms, to_ms, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (exchange, from_ms, to_ms) DO UPDATE SET reason = excluded.reason', [
+        w.gap.exchange, w.gap.from, w.gap.to, w.gap.reason,
+      ])).rowCount ?? 0;
+  }
 }
 
 /** A lease as its holder knows it: `token` grows with every take, so an old holder's writes can be refused. */
@@ -196,14 +250,17 @@ class PgStore implements PostgresStore {
   }
 
   /**
-   * The core leader's step (issue 19): a bus batch's events, the alerts derived from them and the stream offset,
-   * in one transaction, so a standby taking over resumes exactly after what was stored, and re-derived alerts
-   * (same keys) are dropped by the outbox's unique key. Returns how many events were new and the new alert ids.
+   * The core leader's step (issue 19): a bus batch's events, the alerts derived from them, its state writes
+   * (level states, levels, chat settings, proposals, gaps) and the stream offset, in one transaction, so a standby
+   * taking over resumes exactly after what was stored, with the level states the market had there, and
+   * re-derived alerts (same keys) are dropped by the outbox's unique key. Returns how many events were new and
+   * the new alert ids.
    */
   applyBatch(batch: BusBatchWrite): Promise<{ added: number; ids: number[] }> {
     return this.tx('write', `store bus batch ${batch.seq} (${batch.events.length} events, ${batch.alerts.length} alerts) in`, async (c) => {
       const added = await this.insertWith(c, batch.events);
       const ids = await this.enqueueWith(c, batch.alerts);
+      for (const w of batch.state ?? []) await writeState(c, w);
       await c.query(
         `INSERT INTO bus_offsets (consumer, stream_seq, watermark) VALUES ($1, $2, $3)
          ON CONFLICT (consumer) DO UPDATE SET stream_seq = greatest(bus_offsets.stream_seq, excluded.stream_seq),
@@ -405,16 +462,11 @@ class PgStore implements PostgresStore {
   }
 
   putLevel(level: Level): Promise<void> {
-    return this.exec(`save level ${level.id} to`, 'INSERT INTO levels (id, created_at, def) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, def = excluded.def', [
-      level.id, level.createdAt, JSON.stringify(level),
-    ]);
+    return this.state(`save level ${level.id} to`, { op: 'putLevel', level });
   }
 
   removeLevel(id: string): Promise<boolean> {
-    return this.tx('write', `remove level ${id} from`, async (c) => {
-      await c.query('DELETE FROM level_states WHERE id = $1', [id]);
-      return ((await c.query('DELETE FROM levels WHERE id = $1', [id])).rowCount ?? 0) > 0;
-    });
+    return this.tx('write', `remove level ${id} from`, async (c) => (await writeState(c, { op: 'removeLevel', id })) > 0);
   }
 
   loadLevelStates(): Promise<LevelTrack[]> {
@@ -422,15 +474,7 @@ class PgStore implements PostgresStore {
   }
 
   saveLevelStates(states: readonly LevelTrack[]): Promise<void> {
-    return this.exec(
-      `save ${states.length} level states to`,
-      `INSERT INTO level_states (id, state) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
-      // The last state given for an id wins, as one statement may not update a row twice.
-      (() => {
-        const last = new Map(states.map((s) => [s.id, JSON.stringify(s)]));
-        return [[...last.keys()], [...last.values()]];
-      })(),
-    );
+    return this.state(`save ${states.length} level states to`, { op: 'saveLevelStates', states });
   }
 
   // ---- proposals ----
@@ -446,20 +490,11 @@ class PgStore implements PostgresStore {
   }
 
   putProposal(proposal: Proposal): Promise<void> {
-    return this.exec(
-      `save proposal ${proposal.id} to`,
-      `INSERT INTO proposals (id, chat, created_at, def) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET chat = excluded.chat, created_at = excluded.created_at, def = excluded.def`,
-      [proposal.id, proposal.chat, proposal.createdAt, JSON.stringify({ ...proposal, votes: {} })],
-    );
+    return this.state(`save proposal ${proposal.id} to`, { op: 'putProposal', proposal });
   }
 
   putVote(proposalId: string, voter: string, vote: Vote): Promise<void> {
-    return this.exec(
-      `save a vote on ${proposalId} to`,
-      'INSERT INTO proposal_votes (proposal, voter, vote) VALUES ($1, $2, $3) ON CONFLICT (proposal, voter) DO UPDATE SET vote = excluded.vote',
-      [proposalId, voter, vote],
-    );
+    return this.state(`save a vote on ${proposalId} to`, { op: 'putVote', id: proposalId, voter, vote });
   }
 
   /** Proposals with their votes in one query (votes as a JSON object, voters in order). */
@@ -482,13 +517,11 @@ class PgStore implements PostgresStore {
   }
 
   putSubscription(sub: Subscription): Promise<void> {
-    return this.exec(`save the subscription of ${sub.chat} to`, 'INSERT INTO subscriptions (chat, sub) VALUES ($1, $2) ON CONFLICT (chat) DO UPDATE SET sub = excluded.sub', [
-      sub.chat, JSON.stringify(sub),
-    ]);
+    return this.state(`save the subscription of ${sub.chat} to`, { op: 'putSubscription', sub });
   }
 
   deleteSubscription(chat: ChatKey): Promise<void> {
-    return this.exec(`delete the subscription of ${chat} from`, 'DELETE FROM subscriptions WHERE chat = $1', [chat]);
+    return this.state(`delete the subscription of ${chat} from`, { op: 'deleteSubscription', chat });
   }
 
   listSubscriptions(): Promise<Subscription[]> {
@@ -588,9 +621,7 @@ class PgStore implements PostgresStore {
   // ---- gaps ----
 
   recordGap(gap: Gap): Promise<void> {
-    return this.exec(`record a ${gap.exchange} gap in`, 'INSERT INTO gaps (exchange, from_ms, to_ms, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (exchange, from_ms, to_ms) DO UPDATE SET reason = excluded.reason', [
-      gap.exchange, gap.from, gap.to, gap.reason,
-    ]);
+    return this.state(`record a ${gap.exchange} gap in`, { op: 'recordGap', gap });
   }
 
   gaps(fromMs: number, toMs: number): Promise<Gap[]> {
@@ -637,6 +668,10 @@ class PgStore implements PostgresStore {
         c.release();
       }
     });
+  }
+
+  private async state(action: string, write: StateWrite): Promise<void> {
+    await this.run('write', action, (db) => writeState(db, write));
   }
 
   private async exec(action: string, sql: string, params: unknown[]): Promise<void> {
