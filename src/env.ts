@@ -37,6 +37,7 @@ const schema = z.object({
   LIQBOT_DATABASE_URL: optional.refine((s) => s === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(s), 'a postgres:// URL'),
   LIQBOT_NATS_STREAM: optional.refine((s) => s === undefined || /^[A-Z][A-Z0-9_]{0,31}$/.test(s), 'a stream name in capitals, e.g. MKT'),
   LIQBOT_NATS_URL: optional.refine((s) => s === undefined || /^(nats|tls):\/\/[^\s]+$|^[^\s/]+:\d+$/.test(s), 'a nats://host:port URL'),
+  LIQBOT_LIVE_HOLD_MS: optional.refine((s) => s === undefined || (/^\d{4,6}$/.test(s) && Number(s) >= 1_000 && Number(s) <= 300_000), 'milliseconds from 1000 to 300000 (e.g. 15000)'),
   LIQBOT_GATEWAY_ID: optional.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(s), 'letters, digits, _ or - (e.g. gw-1)'),
 });
 
@@ -59,6 +60,8 @@ export interface Env {
   natsUrl?: string;
   /** The market stream's name (default MKT); its subjects start with the name in lower case. */
   natsStream?: string;
+  /** Scale-out: the reorder hold a live ingest states for its batches (default 15 s; readers keep 5 min for a replay). */
+  liveHoldMs?: number;
   /** Scale-out: this gateway's name (its stream consumer and message ids); default the host name. */
   gatewayId?: string;
 }
@@ -117,6 +120,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (e.LIQBOT_DATABASE_URL) out.databaseUrl = e.LIQBOT_DATABASE_URL;
   if (e.LIQBOT_NATS_URL) out.natsUrl = e.LIQBOT_NATS_URL;
   if (e.LIQBOT_NATS_STREAM) out.natsStream = e.LIQBOT_NATS_STREAM;
+  if (e.LIQBOT_LIVE_HOLD_MS) out.liveHoldMs = Number(e.LIQBOT_LIVE_HOLD_MS);
   if (e.LIQBOT_GATEWAY_ID) out.gatewayId = e.LIQBOT_GATEWAY_ID;
   registerSecrets(passwordOf(e.LIQBOT_DATABASE_URL), passwordOf(e.LIQBOT_NATS_URL), e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
   return Object.freeze(out);

@@ -12,6 +12,20 @@ import { textHash } from '../store/hash.js';
 /** Header marking batches from a generated (synthetic) recording, so every reply built from them says so. */
 export const SYNTHETIC_HEADER = 'Liqbot-Synthetic';
 
+/**
+ * Header stating the reorder hold (ms of event time) a reader needs for the publisher's batches: a live ingest
+ * states a short one (its batches span a quarter of a second), a replayed file none (readers keep 5 minutes).
+ */
+export const HOLD_HEADER = 'Liqbot-Hold-Ms';
+/** The longest hold a reader keeps, and the one it keeps when a batch states none. */
+export const MAX_HOLD_MS = 5 * 60_000;
+
+/** The hold a message's header states, or undefined when it states none or something that is not a hold. */
+export function holdOf(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,9}$/.test(value)) return undefined;
+  return Math.min(Number(value), MAX_HOLD_MS);
+}
+
 export interface EncodedBatch {
   subject: string;
   payload: string;

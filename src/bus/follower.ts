@@ -3,7 +3,10 @@
  * commands (`/liqs`) can be answered by any process reading the stream (a gateway, a standby core) the same way
  * the embedded bot answers them. Copies from a second ingest replica are dropped by event identity (Deduper),
  * events are put back in time order over a short hold (ReorderBuffer, as event files are), and the stream
- * sequence of the last batch applied is the follower's offset. Alerts the market raises are not its business:
+ * sequence of the last batch applied is the follower's offset. The hold is 5 minutes of event time (what a
+ * replayed file's batches need), or what the publisher states on its batches (`Liqbot-Hold-Ms`): a live ingest
+ * states 15 s, so `/liqs` on a gateway counts a live event 15 s after it, not 5 minutes. Every follower switches
+ * at the same batch, so followers at the same stream position still answer alike. Alerts the market raises are not its business:
  * the core leader derives and stores those.
  *
  * Changes of state on the stream (levels, chat settings: state.ts) go to a StateWriter when they arrive, in stream
@@ -21,6 +24,7 @@ import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { BusBatch } from './consumer.js';
+import { MAX_HOLD_MS } from './batch.js';
 import { Deduper } from './dedup.js';
 
 export interface FollowerCounters {
@@ -45,7 +49,10 @@ export class MarketFollower {
   /** Where changes of state go. */
   readonly state: ChangeSink;
   private readonly dedup: Deduper;
-  private readonly reorder: ReorderBuffer;
+  private reorder: ReorderBuffer;
+  /** The hold in force: the default until a batch states another. */
+  holdMs: number;
+  private readonly defaultHoldMs: number;
   private levelsAdded = false;
   private readonly ready: MarketEvent[] = [];
 
@@ -56,7 +63,8 @@ export class MarketFollower {
   ) {
     this.state = opts.state ?? new StateWriter({ store: createMemoryStore(), market });
     this.dedup = new Deduper(opts.dedupCapacity);
-    this.reorder = new ReorderBuffer(opts.holdMs);
+    this.defaultHoldMs = this.holdMs = opts.holdMs ?? MAX_HOLD_MS;
+    this.reorder = new ReorderBuffer(this.holdMs);
   }
 
   /** Apply one batch (a batch at or before the offset is a redelivery and changes nothing). */
@@ -73,12 +81,23 @@ export class MarketFollower {
       this.state.apply(change);
       this.counters.changes++;
     }
+    if (batch.events.length) this.hold(batch.holdMs ?? this.defaultHoldMs);
     for (const e of batch.events) {
       if (this.dedup.fresh(e)) this.reorder.push(e, this.ready);
       else this.counters.duplicates++;
     }
     this.ingestReady();
     this.offset = batch.seq;
+  }
+
+  /** Change the hold: the events held so far go into a buffer with the new hold (a shorter one releases some now, in order). */
+  private hold(ms: number): void {
+    if (ms === this.holdMs) return;
+    const held: MarketEvent[] = [];
+    this.reorder.drain(held);
+    this.holdMs = ms;
+    this.reorder = new ReorderBuffer(ms);
+    for (const e of held) this.reorder.push(e, this.ready);
   }
 
   /** Apply the events still held for ordering (the stream is caught up, or the day is over). */

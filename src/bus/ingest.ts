@@ -19,7 +19,7 @@ const log = logger('bus:ingest');
 const FLUSH_MS = 250;
 
 export interface IngestRoleOptions {
-  env: Pick<Env, 'natsUrl' | 'natsStream' | 'dataDir' | 'coinalyze'>;
+  env: Pick<Env, 'natsUrl' | 'natsStream' | 'dataDir' | 'coinalyze' | 'liveHoldMs'>;
   config: Config;
   replay?: { file: string; speed: number };
   signal: AbortSignal;
@@ -27,10 +27,15 @@ export interface IngestRoleOptions {
   feeds?: { overrides?: Record<string, ExchangeOverride>; leverage?: boolean };
 }
 
+/** The hold a live ingest states for its batches (LIQBOT_LIVE_HOLD_MS). */
+export const LIVE_HOLD_MS = 15_000;
+
 export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
   const stream = opts.env.natsStream ?? 'MKT';
   const bus = await connectBus({ url: opts.env.natsUrl!, stream, prefix: stream.toLowerCase(), name: `liqbot ingest ${process.pid}` });
-  const publisher = new BusPublisher(bus);
+  // Live batches span a quarter of a second, so readers need only a short hold, stated on every message; a
+  // recording's batches span minutes: no statement, readers keep their 5 minutes (and replay stays deterministic).
+  const publisher = new BusPublisher(bus, opts.replay ? {} : { holdMs: opts.env.liveHoldMs ?? LIVE_HOLD_MS });
   const rejected = new Map<string, number>();
   // Live, the receiving clock judges time as the embedded bot does; a recording runs on its own clock.
   const clock = opts.replay ? undefined : Date.now;

@@ -15,14 +15,19 @@
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { Gap } from '../core/coverage.js';
-import { encodeEvents, encodeGap, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
+import { encodeEvents, encodeGap, HOLD_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 
 export interface PublisherOptions {
   /** Events per message (default 1,000). */
   maxEvents?: number;
-  /** Event time one batch may span before every open batch is sent (default 4 min; keep it under the readers' 5-min hold). */
+  /** Event time one batch may span before every open batch is sent (default 4 min, or half of `holdMs`; keep it under the readers' hold). */
   maxSpanMs?: number;
+  /**
+   * The reorder hold readers need for these batches, stated on every message (`Liqbot-Hold-Ms`): a live ingest
+   * states a short one; unset (a replayed file), readers keep their 5 minutes.
+   */
+  holdMs?: number;
   /** Publishes awaiting their acknowledgement at once (default 32). */
   inFlight?: number;
   /** Wait between retries of a failed publish, doubling up to 5 s (default 250 ms). */
@@ -59,6 +64,7 @@ export class BusPublisher {
   synthetic = false;
   private readonly maxEvents: number;
   private readonly maxSpanMs: number;
+  private readonly holdMs: number | undefined;
   private readonly retryMs: number;
   private readonly inFlight: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -68,7 +74,8 @@ export class BusPublisher {
     opts: PublisherOptions = {},
   ) {
     this.maxEvents = opts.maxEvents ?? 1_000;
-    this.maxSpanMs = opts.maxSpanMs ?? 240_000;
+    this.holdMs = opts.holdMs;
+    this.maxSpanMs = opts.maxSpanMs ?? (opts.holdMs !== undefined ? Math.min(240_000, opts.holdMs / 2) : 240_000);
     this.inFlight = opts.inFlight ?? 32;
     this.retryMs = opts.retryMs ?? 250;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -145,8 +152,9 @@ export class BusPublisher {
     for (;;) {
       if (this.stopped) return;
       try {
-        const h = this.synthetic ? headers() : undefined;
-        h?.set(SYNTHETIC_HEADER, '1');
+        const h = this.synthetic || this.holdMs !== undefined ? headers() : undefined;
+        if (this.synthetic) h?.set(SYNTHETIC_HEADER, '1');
+        if (this.holdMs !== undefined) h?.set(HOLD_HEADER, String(Math.round(this.holdMs)));
         const ack = await this.bus.js.publish(batch.subject, batch.payload, { msgID: batch.msgId, ...(h ? { headers: h } : {}) });
         if (ack.duplicate) this.counters.duplicates++;
         else {

@@ -20,9 +20,12 @@ export function roomyConfig(): Config {
   return { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
 }
 
-/** The bundled day published once, as one ingest replica would; resolves with the stream's last sequence. */
-export async function publishDay(bus: Bus): Promise<{ lastSeq: number; events: number }> {
-  const publisher = new BusPublisher(bus, { maxEvents: 2_000 });
+/**
+ * The bundled day published once, as one ingest replica would (with `holdMs`, as a live one states its hold);
+ * resolves with the stream's last sequence.
+ */
+export async function publishDay(bus: Bus, o: { holdMs?: number } = {}): Promise<{ lastSeq: number; events: number }> {
+  const publisher = new BusPublisher(bus, { maxEvents: 2_000, ...o });
   const read = await replayToBus(BUNDLED_DAY, publisher, { speed: Infinity });
   return { lastSeq: (await bus.jsm.streams.info(bus.stream)).state.last_seq, events: read.events };
 }
