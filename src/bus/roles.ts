@@ -2,8 +2,8 @@
  * `liqbot start --role ROLE`: the scaled-out deployment's processes, talking through the market stream (NATS
  * JetStream, LIQBOT_NATS_URL) and the shared store (PostgreSQL, LIQBOT_DATABASE_URL). Without `--role`,
  * `liqbot start` stays the embedded bot: one process, SQLite, no services. Built: `ingest`, `core` (leader or
- * standby, core.ts), `deliver --platform telegram|discord` (deliver.ts), `gateway`, and `all` (ingest and gateway
- * in one process).
+ * standby, core.ts), `deliver --platform telegram|discord` (deliver.ts), `gateway`, and `all` (ingest, core,
+ * deliver for every platform with a token, and gateway in one process: the whole bot on the shared services).
  */
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -32,7 +32,7 @@ export function checkRole(role: string, env: Pick<Env, 'natsUrl' | 'databaseUrl'
   if (!env.natsUrl) {
     throw new ConfigError(`--role ${role} needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled); without --role, liqbot start runs everything in one process`);
   }
-  if ((role === 'core' || role === 'deliver') && !env.databaseUrl) {
+  if ((role === 'core' || role === 'deliver' || role === 'all') && !env.databaseUrl) {
     throw new ConfigError(`--role ${role} needs LIQBOT_DATABASE_URL (postgres://…, after \`liqbot migrate\`)`);
   }
   if (!(BUILT as readonly string[]).includes(role)) throw new ConfigError(`--role ${role} is not built yet (built: ${BUILT.join(', ')}); see docs/scale-out.md`);
@@ -47,6 +47,47 @@ async function ingest(opts: RoleOptions): Promise<void> {
 async function gateway(opts: RoleOptions): Promise<void> {
   const { runGatewayRole } = await import('./gateway.js');
   await runGatewayRole({ env: opts.env, config: opts.config, signal: opts.signal, ...(opts.shardIds ? { shardIds: opts.shardIds } : {}) });
+}
+
+/**
+ * Every role side by side in this process, each as it would run alone: ingest, core, a deliverer per platform
+ * with a token, the gateway. A role that fails or exits non-zero (a core or deliverer that lost its lock) stops
+ * the others, so the supervisor restarts the whole process; an ingest replay that finishes leaves the rest running.
+ */
+async function all(opts: RoleOptions): Promise<number> {
+  const { checkGatewayEnv } = await import('./gateway.js');
+  checkGatewayEnv(opts.env, opts.shardIds);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const inner = { ...opts, signal: stop.signal };
+  const platforms = (['telegram', 'discord'] as const).filter((p) => opts.env[p]);
+  const watch = async (run: Promise<number | void>): Promise<number> => {
+    try {
+      const code = (await run) ?? 0;
+      if (code !== 0) stop.abort();
+      return code;
+    } catch (err) {
+      stop.abort();
+      throw err;
+    }
+  };
+  try {
+    const { runCoreRole } = await import('./core.js');
+    const { runDeliverRole } = await import('./deliver.js');
+    // Settled, not raced: every role has wound down (connections closed) before this returns or throws.
+    const results = await Promise.allSettled([
+      watch(runCoreRole({ env: opts.env, config: opts.config, signal: stop.signal })),
+      ...platforms.map((platform) => watch(runDeliverRole({ env: opts.env, platform, signal: stop.signal }))),
+      watch(ingest(inner)),
+      watch(gateway(inner)),
+    ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return Math.max(0, ...results.map((r) => (r.status === 'fulfilled' ? r.value : 1)));
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+  }
 }
 
 export async function runRole(role: string, opts: RoleOptions): Promise<number> {
@@ -66,9 +107,7 @@ export async function runRole(role: string, opts: RoleOptions): Promise<number> 
       await gateway(opts);
       break;
     case 'all':
-      // Every built role side by side in this process, each as it would run alone.
-      await Promise.all([ingest(opts), gateway(opts)]);
-      break;
+      return all(opts);
     default:
       throw new ConfigError(`--role ${role} is not built yet`);
   }
