@@ -23,6 +23,8 @@ describe('roles', () => {
     expect(() => checkRole('ingest', {})).toThrow('--role ingest needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled)');
     expect(() => checkRole('ingset', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role must be one of ingest, core, deliver, gateway, all (got "ingset")');
     expect(() => checkRole('core', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role core needs LIQBOT_DATABASE_URL');
+    expect(() => checkRole('all', { natsUrl: 'nats://127.0.0.1:4222' })).toThrow('--role all needs LIQBOT_DATABASE_URL');
+    expect(() => checkRole('all', { databaseUrl: 'postgres://db/liqbot' })).toThrow('--role all needs LIQBOT_NATS_URL');
     expect(checkRole('deliver', { natsUrl: 'nats://127.0.0.1:4222', databaseUrl: 'postgres://db/liqbot' })).toBe('deliver');
     expect(checkRole('ingest', { natsUrl: 'nats://127.0.0.1:4222' })).toBe('ingest');
   });
