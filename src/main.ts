@@ -77,8 +77,18 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over (Ctrl-C to stop)');
 }
 
+/** The options `liqbot start` takes (a deployment file's commands are checked against them). */
+export const START_OPTIONS = {
+  replay: { type: 'string' },
+  speed: { type: 'string' },
+  db: { type: 'string' },
+  role: { type: 'string' },
+  shard: { type: 'string' },
+  platform: { type: 'string' },
+} as const;
+
 async function start(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { replay: { type: 'string' }, speed: { type: 'string' }, db: { type: 'string' }, role: { type: 'string' }, shard: { type: 'string' }, platform: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: START_OPTIONS });
   const env = readEnv();
   const config = loadConfig(env.configPath);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
