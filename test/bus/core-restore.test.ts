@@ -3,7 +3,8 @@
  * each batch's level states (and levels, gaps) in the batch's own transaction, so what a standby reads back always
  * goes with the stored offset. The bundled day is driven through a CoreEngine batch by batch on the real
  * PostgreSQL; after batches spread over the day a fresh engine restores from the store and its levels and level
- * states must equal the leader's. Skipped, saying why, without PostgreSQL.
+ * states must equal the leader's; a batch whose last write is refused stores none of it. Skipped, saying why,
+ * without PostgreSQL.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
@@ -58,6 +59,18 @@ describe.skipIf(unavailable !== undefined)('core leader: level states in the bat
       }
       expect(compared).toBe(checks.size);
       expect(tracked).toBeGreaterThan(0); // states were there to restore, not just levels
+
+      // All or nothing: a batch whose last state write is refused stores neither its offset nor its level states.
+      const position = await store.busPosition(CORE_CONSUMER);
+      const states = await store.loadLevelStates();
+      const moved = states.map((t) => ({ ...t, state: 'broken' }));
+      expect(states.length).toBeGreaterThan(0);
+      await expect(store.applyBatch({
+        consumer: CORE_CONSUMER, seq: batches + 1, events: [], alerts: [], watermark: leader.watermark + 1,
+        state: [{ op: 'saveLevelStates', states: moved as never }, { op: 'putVote', id: 'p1', voter: 'u1', vote: 'sideways' as never }],
+      })).rejects.toThrow(/store bus batch/);
+      expect(await store.busPosition(CORE_CONSUMER)).toEqual(position);
+      expect(await store.loadLevelStates()).toEqual(states);
     } finally {
       await store.close();
     }
