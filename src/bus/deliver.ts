@@ -20,6 +20,8 @@
  * NOTIFY from the core and polls as well.
  */
 import http from 'node:http';
+import https from 'node:https';
+import { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -49,6 +51,8 @@ export interface DeliverRoleOptions {
   pollMs?: number;
   /** Telegram's limits (tests scale them). */
   limits?: Partial<TelegramLimits>;
+  /** Discord alert requests per second (default 40; tests scale it). */
+  discordPerSecond?: number;
   /** Chats delivered to at once (default 64). */
   concurrency?: number;
   /** This process's name in the lease row (default host:pid:random). */
@@ -81,40 +85,56 @@ export class Fence {
   }
 }
 
-/** An HTTP agent that refuses every request once the fence's deadline passed (the request errors, nothing is written). */
-export class FencedAgent extends http.Agent {
-  refused = 0;
-  constructor(
-    private readonly fence: Fence,
-    opts?: http.AgentOptions,
-  ) {
-    super({ keepAlive: true, ...opts });
-  }
-
-  addRequest(req: http.ClientRequest, options: unknown): void {
-    if (!this.fence.valid()) {
-      this.refused++;
-      process.nextTick(() => req.destroy(new Error(FENCED)));
-      return;
-    }
-    // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
-    // a new connection, before the data buffered during the connect leaves): a process stopped between the
-    // check above and the write must not send once it resumes.
-    req.once('socket', (socket) => {
-      if (!this.refuse(req)) return;
-      if (socket.connecting) socket.prependOnceListener('connect', () => void this.refuse(req));
-    });
-    (http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void }).addRequest.call(this, req, options);
-  }
-
-  /** Destroy the request when the fence's deadline passed; true when it may go on. */
-  private refuse(req: http.ClientRequest): boolean {
-    if (this.fence.valid()) return true;
-    this.refused++;
-    req.destroy(new Error(FENCED));
-    return false;
-  }
+/** How many requests a fence's agents refused before they left. */
+export interface FenceCount {
+  refused: number;
 }
+
+/**
+ * An agent class (node's http.Agent or https.Agent) whose requests are refused once the fence's deadline passed:
+ * the request errors at once with FENCED and nothing is written. Both kinds, since an API root may be either.
+ */
+function fenced<A extends typeof http.Agent>(Base: A) {
+  const base = Base.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void };
+  return class extends (Base as typeof http.Agent) implements FenceCount {
+    refused = 0;
+    constructor(
+      private readonly fence: Fence,
+      opts?: http.AgentOptions,
+    ) {
+      super({ keepAlive: true, ...opts });
+    }
+
+    addRequest(req: http.ClientRequest, options: unknown): void {
+      if (!this.fence.valid()) {
+        this.refused++;
+        process.nextTick(() => req.destroy(new Error(FENCED)));
+        return;
+      }
+      // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
+      // a new connection, before the data buffered during the connect leaves): a process stopped between the
+      // check above and the write must not send once it resumes.
+      req.once('socket', (socket) => {
+        if (!this.refuse(req)) return;
+        if (socket.connecting) socket.prependOnceListener(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.refuse(req));
+      });
+      base.addRequest.call(this, req, options);
+    }
+
+    /** Destroy the request when the fence's deadline passed; true when it may go on. */
+    private refuse(req: http.ClientRequest): boolean {
+      if (this.fence.valid()) return true;
+      this.refused++;
+      req.destroy(new Error(FENCED));
+      return false;
+    }
+  };
+}
+
+/** An HTTP agent that refuses every request once the fence's deadline passed (the request errors, nothing is written). */
+export const FencedAgent = fenced(http.Agent);
+/** The same for HTTPS (Telegram's and Discord's real API roots). */
+export const FencedHttpsAgent = fenced(https.Agent) as unknown as new (fence: Fence, opts?: https.AgentOptions) => https.Agent & FenceCount;
 
 export interface DelivererCounters {
   sent: number;
@@ -361,6 +381,43 @@ export function leaseName(platform: string, token: string): string {
   return `deliver:${platform}:${textHash(token).toString(36)}`;
 }
 
+/**
+ * Load the platform's chat library and return how to make its adapter ready to send once the lease is held, every
+ * request of it through agents fenced by the lease. Neither receives anything: Telegram's is never started (no
+ * polling), Discord's runs REST only (no gateway session).
+ */
+async function adapterMaker(platform: 'telegram' | 'discord', token: string, opts: DeliverRoleOptions): Promise<(fence: Fence) => Promise<ChatAdapter>> {
+  if (platform === 'telegram') {
+    const { createTelegramAdapter } = await import('../adapters/telegram/adapter.js');
+    // Sending needs only a clock and a way to report a migrated group; everything else answers commands.
+    const services = {
+      now: () => Date.now(),
+      apply: (change: unknown) => log.warn({ change }, 'a delivery reported a change of state (a migrated chat); the gateway applies those'),
+    } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
+    const apiRoot = opts.env.telegram?.apiRoot;
+    return async (fence) =>
+      createTelegramAdapter({
+        token,
+        ...(apiRoot ? { apiRoot } : {}),
+        services,
+        agent: apiRoot?.startsWith('http:') ? new FencedAgent(fence) : new FencedHttpsAgent(fence),
+        ...(opts.limits ? { limits: opts.limits } : {}),
+      });
+  }
+  const { createDiscordRestAdapter } = await import('../adapters/discord/rest.js');
+  const apiBase = opts.env.discord?.apiBase;
+  return async (fence) => {
+    const adapter = createDiscordRestAdapter({
+      token,
+      ...(apiBase ? { apiBase } : {}),
+      agents: { http: new FencedAgent(fence), https: new FencedHttpsAgent(fence) },
+      ...(opts.discordPerSecond ? { globalPerSecond: opts.discordPerSecond } : {}),
+    });
+    await adapter.start();
+    return adapter;
+  };
+}
+
 /** Run the deliver role until the signal aborts (0) or the lease is lost (1). */
 export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> {
   const platform = opts.platform;
@@ -387,6 +444,8 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   let adapter: ChatAdapter | undefined;
   let deliverer: Deliverer | undefined;
   try {
+    // The chat library is loaded before the lease is taken: loading it must not eat into the lease's window.
+    const makeAdapter = await adapterMaker(platform, token, opts);
     log.info({ holder, lease: name }, `deliver (${platform}) standing by for the lease`);
     let tokenNo: number | undefined;
     let issuedAt = 0;
@@ -402,25 +461,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     const fence = new Fence(ttlMs, Math.min(ttlMs / 4, 1_000));
     fence.renewed(issuedAt);
     log.info({ holder, token: tokenNo }, `deliver (${platform}) holds the lease: sending`);
-    if (platform === 'telegram') {
-      const { createTelegramAdapter } = await import('../adapters/telegram/adapter.js');
-      const services = {
-        apply: (change: unknown) => log.warn({ change }, 'a delivery reported a change of state (a migrated chat); the gateway applies those'),
-      } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
-      adapter = createTelegramAdapter({
-        token,
-        ...(opts.env.telegram?.apiRoot ? { apiRoot: opts.env.telegram.apiRoot } : {}),
-        services,
-        agent: new FencedAgent(fence),
-        ...(opts.limits ? { limits: opts.limits } : {}),
-      });
-    } else {
-      // Discord's REST client sends only once the client is ready; the claim-time check fences it (no agent hook).
-      const { createDiscordAdapter } = await import('../adapters/discord/adapter.js');
-      const d = opts.env.discord!;
-      adapter = createDiscordAdapter({ ...d, services: {} as never });
-      await adapter.start();
-    }
+    adapter = await makeAdapter(fence);
     deliverer = new Deliverer({ store, adapter, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
     listener = new pg.Client({ connectionString: opts.env.databaseUrl });
     listener.on('error', () => undefined);
