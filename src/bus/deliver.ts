@@ -37,6 +37,7 @@ import type { Alert } from '../core/alerts.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
 import type { OutboxEntry } from '../store/store.js';
+import { pgChatWindows } from './chat-windows.js';
 import { OUTBOX_CHANNEL } from './core.js';
 
 const log = logger('bus:deliver');
@@ -386,9 +387,13 @@ export function leaseName(platform: string, token: string): string {
  * request of it through agents fenced by the lease. Neither receives anything: Telegram's is never started (no
  * polling), Discord's runs REST only (no gateway session).
  */
-async function adapterMaker(platform: 'telegram' | 'discord', token: string, opts: DeliverRoleOptions): Promise<(fence: Fence) => Promise<ChatAdapter>> {
+async function adapterMaker(platform: 'telegram' | 'discord', token: string, store: PostgresStore, opts: DeliverRoleOptions): Promise<(fence: Fence) => Promise<ChatAdapter>> {
   if (platform === 'telegram') {
-    const { createTelegramAdapter } = await import('../adapters/telegram/adapter.js');
+    const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
+    const limits = { ...TELEGRAM_LIMITS, ...opts.limits };
+    // Each group's window is shared with the gateways' replies and with the next holder of the lease (a takeover
+    // mid-burst never exceeds 20 a minute). A claimed slot counts as in flight for at most a sixth of the group window (10 s).
+    const sharedWindows = pgChatWindows(store, limits, { flightMs: limits.group.windowMs / 6, maxWaitMs: limits.group.windowMs / 60 });
     // Sending needs only a clock and a way to report a migrated group; everything else answers commands.
     const services = {
       now: () => Date.now(),
@@ -401,7 +406,8 @@ async function adapterMaker(platform: 'telegram' | 'discord', token: string, opt
         ...(apiRoot ? { apiRoot } : {}),
         services,
         agent: apiRoot?.startsWith('http:') ? new FencedAgent(fence) : new FencedHttpsAgent(fence),
-        ...(opts.limits ? { limits: opts.limits } : {}),
+        limits,
+        sharedWindows,
       });
   }
   const { createDiscordRestAdapter } = await import('../adapters/discord/rest.js');
@@ -445,7 +451,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   let deliverer: Deliverer | undefined;
   try {
     // The chat library is loaded before the lease is taken: loading it must not eat into the lease's window.
-    const makeAdapter = await adapterMaker(platform, token, opts);
+    const makeAdapter = await adapterMaker(platform, token, store, opts);
     log.info({ holder, lease: name }, `deliver (${platform}) standing by for the lease`);
     let tokenNo: number | undefined;
     let issuedAt = 0;
