@@ -34,16 +34,19 @@ import { logger } from '../log.js';
 import { alertReply } from '../replies/alerts.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
+import type { StateChange } from '../state/changes.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
 import type { OutboxEntry } from '../store/store.js';
 import { pgChatWindows } from './chat-windows.js';
 import { OUTBOX_CHANNEL } from './core.js';
+import { StatePublisher } from './state.js';
+import { connectBus, type Bus } from './stream.js';
 
 const log = logger('bus:deliver');
 
 export interface DeliverRoleOptions {
-  env: Pick<Env, 'databaseUrl' | 'telegram' | 'discord'>;
+  env: Pick<Env, 'databaseUrl' | 'natsUrl' | 'natsStream' | 'telegram' | 'discord'>;
   platform?: string | undefined;
   signal: AbortSignal;
   /** How long a lease lasts without renewal (default 10 s): a standby takes over at most this long after a crash. */
@@ -171,6 +174,8 @@ export class Deliverer {
     private readonly opts: {
       store: PostgresStore;
       adapter: ChatAdapter;
+      /** Where a chat that blocked the bot or was deleted is reported (the state stream: every core applies it). */
+      state: { apply(change: StateChange): void };
       lease: Lease;
       fence: Fence;
       ttlMs: number;
@@ -362,7 +367,7 @@ export class Deliverer {
       if (result.permanent) {
         log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
         for (const x of q.splice(0)) await store.markDropped(x.id, result.error);
-        await store.deleteSubscription(chat);
+        this.opts.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
         return;
       }
@@ -387,18 +392,21 @@ export function leaseName(platform: string, token: string): string {
  * request of it through agents fenced by the lease. Neither receives anything: Telegram's is never started (no
  * polling), Discord's runs REST only (no gateway session).
  */
-async function adapterMaker(platform: 'telegram' | 'discord', token: string, store: PostgresStore, opts: DeliverRoleOptions): Promise<(fence: Fence) => Promise<ChatAdapter>> {
+async function adapterMaker(
+  platform: 'telegram' | 'discord',
+  token: string,
+  store: PostgresStore,
+  state: { apply(change: StateChange): void },
+  opts: DeliverRoleOptions,
+): Promise<(fence: Fence) => Promise<ChatAdapter>> {
   if (platform === 'telegram') {
     const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
     const limits = { ...TELEGRAM_LIMITS, ...opts.limits };
     // Each group's window is shared with the gateways' replies and with the next holder of the lease (a takeover
     // mid-burst never exceeds 20 a minute). A claimed slot counts as in flight for at most a sixth of the group window (10 s).
     const sharedWindows = pgChatWindows(store, limits, { flightMs: limits.group.windowMs / 6, maxWaitMs: limits.group.windowMs / 60 });
-    // Sending needs only a clock and a way to report a migrated group; everything else answers commands.
-    const services = {
-      now: () => Date.now(),
-      apply: (change: unknown) => log.warn({ change }, 'a delivery reported a change of state (a migrated chat); the gateway applies those'),
-    } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
+    // Sending needs only a clock and a way to report a group upgraded to a supergroup (chat.move, published).
+    const services = { now: () => Date.now(), apply: (change: StateChange) => state.apply(change) } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
     const apiRoot = opts.env.telegram?.apiRoot;
     return async (fence) =>
       createTelegramAdapter({
@@ -429,6 +437,9 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   const platform = opts.platform;
   if (platform !== 'telegram' && platform !== 'discord') throw new ConfigError('--role deliver needs --platform telegram or --platform discord');
   if (!opts.env.databaseUrl) throw new ConfigError('--role deliver needs LIQBOT_DATABASE_URL');
+  if (!opts.env.natsUrl) {
+    throw new ConfigError('--role deliver needs LIQBOT_NATS_URL: a chat that moved (a group upgraded) or blocked the bot is published on the state stream for the core to apply');
+  }
   const token = platform === 'telegram' ? opts.env.telegram?.token : opts.env.discord?.token;
   if (!token) throw new ConfigError(`--role deliver --platform ${platform} needs ${platform === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'DISCORD_TOKEN'}`);
   const ttlMs = opts.ttlMs ?? 10_000;
@@ -449,9 +460,15 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   let listener: pg.Client | undefined;
   let adapter: ChatAdapter | undefined;
   let deliverer: Deliverer | undefined;
+  let bus: Bus | undefined;
+  let state: StatePublisher | undefined;
   try {
+    const stream = opts.env.natsStream ?? 'MKT';
+    bus = await connectBus({ url: opts.env.natsUrl, stream, prefix: stream.toLowerCase(), name: `liqbot deliver ${platform}` });
+    // Chat moves and chats gone are changes of state: published in order, applied by every core, never written here.
+    state = new StatePublisher(bus, { source: `deliver-${platform}-${holder}` });
     // The chat library is loaded before the lease is taken: loading it must not eat into the lease's window.
-    const makeAdapter = await adapterMaker(platform, token, store, opts);
+    const makeAdapter = await adapterMaker(platform, token, store, state, opts);
     log.info({ holder, lease: name }, `deliver (${platform}) standing by for the lease`);
     let tokenNo: number | undefined;
     let issuedAt = 0;
@@ -468,7 +485,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     fence.renewed(issuedAt);
     log.info({ holder, token: tokenNo }, `deliver (${platform}) holds the lease: sending`);
     adapter = await makeAdapter(fence);
-    deliverer = new Deliverer({ store, adapter, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+    deliverer = new Deliverer({ store, adapter, state, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
     listener = new pg.Client({ connectionString: opts.env.databaseUrl });
     listener.on('error', () => undefined);
     listener.on('notification', () => deliverer!.poke());
@@ -504,6 +521,9 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   } finally {
     if (deliverer) log.info({ ...deliverer.counters }, 'deliver stopped');
     await adapter?.stop().catch(() => undefined);
+    // Changes not yet stored are retried a few seconds more (a stream that is down would hold the stop forever).
+    if (state) await Promise.race([state.stop(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    await bus?.close().catch(() => undefined);
     await listener?.end().catch(() => undefined);
     await store.close().catch(() => undefined);
   }

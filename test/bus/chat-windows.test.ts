@@ -6,7 +6,7 @@
  *    minute and still never exceeds 20 in any window across both, 0 × 429;
  *  - a gateway answering a burst of commands in a group while a deliverer posts alerts there: 0 × 429, never
  *    more than the limit in any window, and the replies interleaved with the alerts rather than queued behind them.
- * Skipped, saying why, without PostgreSQL.
+ * Skipped, saying why, without PostgreSQL or NATS.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
@@ -20,10 +20,13 @@ import { FakeTelegram, fakeLimits, type Call } from '../fakes/telegram/server.js
 import { alice, bob, sendCommand } from '../fakes/telegram/updates.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
 import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
 import { killChildren, schemaUrl, startChild, until } from './children.js';
 
-const unavailable = await pgUnavailable();
+const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
 if (unavailable) console.warn(unavailable);
+/** The state stream the deliverers publish chat changes on (their own, deleted after). */
+const STREAM = roleStream();
 
 const SCALE = 20;
 const GROUP = -1_001_234_567_890;
@@ -48,6 +51,7 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
   });
   afterAll(async () => {
     await dropRunSchemas();
+    await dropStream(STREAM);
   });
 
   async function setUp(scale = SCALE): Promise<{ fake: FakeTelegram; store: PostgresStore; schema: string }> {
@@ -70,6 +74,8 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
   function deliverer(who: string, fake: FakeTelegram, schema: string, scale = SCALE) {
     return startChild(`deliver ${who}`, ['--import', 'tsx', 'test/bus/deliver-child.ts'], {
       LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
+      LIQBOT_NATS_URL: NATS_URL,
+      LIQBOT_NATS_STREAM: STREAM,
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: `${fake.apiRoot}/s-${who}/`,
       DELIVER_SCALE: String(scale),

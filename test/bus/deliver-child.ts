@@ -12,10 +12,11 @@ process.on('SIGTERM', () => abort.abort());
 const scale = Number(process.env.DELIVER_SCALE ?? 1);
 const limits = { ...scaleLimits(scale), marginMs: 20 / scale };
 const platform = process.env.DELIVER_PLATFORM ?? 'telegram';
+const services = { databaseUrl: process.env.LIQBOT_DATABASE_URL!, natsUrl: process.env.LIQBOT_NATS_URL!, natsStream: process.env.LIQBOT_NATS_STREAM! };
 const env =
   platform === 'discord'
-    ? { databaseUrl: process.env.LIQBOT_DATABASE_URL!, discord: { token: process.env.DISCORD_TOKEN!, apiBase: process.env.DISCORD_API_BASE! } }
-    : { databaseUrl: process.env.LIQBOT_DATABASE_URL!, telegram: { token: process.env.TELEGRAM_BOT_TOKEN!, apiRoot: process.env.TELEGRAM_API_ROOT! } };
+    ? { ...services, discord: { token: process.env.DISCORD_TOKEN!, apiBase: process.env.DISCORD_API_BASE! } }
+    : { ...services, telegram: { token: process.env.TELEGRAM_BOT_TOKEN!, apiRoot: process.env.TELEGRAM_API_ROOT! } };
 const code = await runDeliverRole({
   env,
   platform,

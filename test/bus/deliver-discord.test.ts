@@ -6,7 +6,7 @@
  *  - `kill -9` the active one part way through a fan-out: every channel gets every alert in order, at most one
  *    duplicate per channel (a send the kill interrupted), 0 × 429, the standby's first request after the old one's last;
  *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1.
- * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL.
+ * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { route } from '../../src/alerts/router.js';
@@ -18,10 +18,13 @@ import { FAKE_TOKEN, FakeDiscord } from '../fakes/discord/server.js';
 import { snowflake } from '../fakes/discord/payloads.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
 import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
 import { killChildren, schemaUrl, startChild, until } from './children.js';
 
-const unavailable = await pgUnavailable();
+const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
 if (unavailable) console.warn(unavailable);
+/** The state stream the deliverers publish chat changes on (their own, deleted after). */
+const STREAM = roleStream();
 
 /** The fake's global limit, 8× Discord's 50/s; the deliverers pace at 8 × 40/s. */
 const SCALE = 8;
@@ -38,6 +41,7 @@ describe.skipIf(unavailable !== undefined)('deliver role on Discord (REST only)'
   });
   afterAll(async () => {
     await dropRunSchemas();
+    await dropStream(STREAM);
   });
 
   const headline = (embeds: { title?: string; description?: string }[]) => `${embeds[0]?.title ?? ''}|${embeds[0]?.description ?? ''}`;
@@ -58,6 +62,8 @@ describe.skipIf(unavailable !== undefined)('deliver role on Discord (REST only)'
     await store.enqueue(route(alerts, subs, Date.now()));
     const env = (who: string) => ({
       LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
+      LIQBOT_NATS_URL: NATS_URL,
+      LIQBOT_NATS_STREAM: STREAM,
       DELIVER_PLATFORM: 'discord',
       DISCORD_TOKEN: FAKE_TOKEN,
       DISCORD_API_BASE: fake!.apiBaseFor(who),
