@@ -57,6 +57,10 @@ export interface DeliverRoleOptions {
   limits?: Partial<TelegramLimits>;
   /** Discord alert requests per second (default 40; tests scale it). */
   discordPerSecond?: number;
+  /** Sent and dropped outbox rows older than this are deleted by the lease holder (config retention.outboxDays; default 7 days). */
+  outboxRetentionMs?: number;
+  /** How often the holder prunes the outbox (default hourly, and once on taking the lease). */
+  pruneEveryMs?: number;
   /** Chats delivered to at once (default 64). */
   concurrency?: number;
   /** This process's name in the lease row (default host:pid:random). */
@@ -493,8 +497,19 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     deliverer.poke();
     // The idle holder renews the lease and polls the outbox; a renewal refused means a standby took over.
+    const retentionMs = opts.outboxRetentionMs ?? 7 * 86_400_000;
+    const prune = async () => {
+      const pruned = await store.pruneOutboxLeased(Date.now() - retentionMs, lease).catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'could not prune the outbox; trying again at the next round');
+        return 0;
+      });
+      if (pruned === 'lost') deliverer!.lose('the lease was taken or expired');
+      else if (pruned > 0) log.info({ pruned, retentionDays: Math.round(retentionMs / 86_400_000) }, 'outbox pruned: sent and dropped alerts past retention');
+    };
+    await prune();
     const heartbeat = async () => {
       let polled = performance.now();
+      let pruned = performance.now();
       while (!opts.signal.aborted && !deliverer!.lostReason) {
         await sleep(Math.min(pollMs, ttlMs / 4));
         if (opts.signal.aborted || deliverer!.lostReason) break;
@@ -506,6 +521,10 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
         if (performance.now() - polled >= pollMs) {
           polled = performance.now();
           deliverer!.poke(deliverer!.busy === 0);
+        }
+        if (performance.now() - pruned >= (opts.pruneEveryMs ?? 3_600_000)) {
+          pruned = performance.now();
+          await prune();
         }
       }
     };

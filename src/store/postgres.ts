@@ -52,6 +52,11 @@ export interface PostgresStore extends AsyncStore {
    * or has expired (nothing claimed), `gone` when the entry is no longer pending.
    */
   claimLeased(id: number, untilMs: number, lease: Lease): Promise<'claimed' | 'gone' | 'lost'>;
+  /**
+   * Delete sent and dropped outbox rows created before `beforeMs`, only while the lease is this holder's and
+   * unexpired (one statement): the deliver leader keeps the outbox's retention; `lost` when it is not the leader.
+   */
+  pruneOutboxLeased(beforeMs: number, lease: Lease): Promise<number | 'lost'>;
   /** markRetry, applied only while the lease's token is still the current one. */
   markRetryLeased(id: number, nextAttemptAt: number, error: string, lease: Lease): Promise<void>;
   /** `duePending` for entries with an id above `afterId` (what was queued since a deliverer last looked). */
@@ -628,6 +633,22 @@ class PgStore implements PostgresStore {
   pruneOutbox(beforeMs: number): Promise<number> {
     return this.run('write', `prune the outbox before ${beforeMs} in`, async (db) => {
       return (await db.query("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1", [atLeast(beforeMs)])).rowCount ?? 0;
+    });
+  }
+
+  pruneOutboxLeased(beforeMs: number, lease: Lease): Promise<number | 'lost'> {
+    return this.run('write', `prune the outbox before ${beforeMs} under the lease ${lease.name} in`, async (db) => {
+      const r = await db.query<{ leased: number; pruned: number }>(
+        `WITH l AS (
+           SELECT token FROM leases WHERE name = $2 AND holder = $3 AND token = $4 AND expires_at >= ${DB_NOW}
+         ), d AS (
+           DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1 AND EXISTS (SELECT 1 FROM l) RETURNING id
+         )
+         SELECT (SELECT count(*) FROM l)::int AS leased, (SELECT count(*) FROM d)::int AS pruned`,
+        [atLeast(beforeMs), lease.name, lease.holder, lease.token],
+      );
+      const row = r.rows[0]!;
+      return row.leased === 0 ? 'lost' : row.pruned;
     });
   }
 

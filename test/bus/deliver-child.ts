@@ -1,8 +1,8 @@
 /**
  * A deliver role process for the failover tests, run through tsx: `liqbot start --role deliver --platform
  * telegram|discord` (DELIVER_PLATFORM, default telegram) with the platform's limits scaled (DELIVER_SCALE, as the
- * fake's) and a short lease (DELIVER_TTL_MS), which the CLI does not expose. Exits with the role's code (1: the
- * lease was lost).
+ * fake's), a short lease (DELIVER_TTL_MS) and, when DELIVER_RETENTION_MS is set, that outbox retention pruned every
+ * 300 ms: settings the CLI does not expose. Exits with the role's code (1: the lease was lost).
  */
 import { scaleLimits } from '../../src/adapters/telegram/pacer.js';
 import { runDeliverRole } from '../../src/bus/deliver.js';
@@ -26,5 +26,6 @@ const code = await runDeliverRole({
   limits,
   // Discord's 40 alert requests/s of its 50, scaled like the fake's global limit.
   discordPerSecond: 40 * scale,
+  ...(process.env.DELIVER_RETENTION_MS ? { outboxRetentionMs: Number(process.env.DELIVER_RETENTION_MS), pruneEveryMs: 300 } : {}),
 });
 process.exit(code);

@@ -125,7 +125,10 @@ describe.skipIf(unavailable !== undefined)('deliver role on Discord (REST only)'
     await until(() => posts('A') >= 100, 'A to be sending', 60_000);
     a.kill('SIGSTOP');
     await b.waitLog('holds the lease', 30_000);
-    await until(() => posts('B') >= 50, 'B to be sending', 60_000);
+    await until(() => posts('B') >= 50, 'B to be sending', 60_000).catch((err: unknown) => {
+      console.log(b.lines.slice(-15).map((l) => JSON.stringify(l)).join('\n'), fake!.requests.slice(-5));
+      throw err;
+    });
     const fromA = fake!.requests.filter((r) => r.sender === 'A').length;
     expect(await store!.pendingCount()).toBeGreaterThan(0);
     a.kill('SIGCONT');
