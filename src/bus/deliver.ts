@@ -116,7 +116,9 @@ function fenced<A extends typeof http.Agent>(Base: A) {
     addRequest(req: http.ClientRequest, options: unknown): void {
       if (!this.fence.valid()) {
         this.refused++;
-        process.nextTick(() => req.destroy(new Error(FENCED)));
+        // As node's own agent fails a connection: the request errors (and closes) on the next tick. A bare
+        // req.destroy() here would emit nothing until a socket came, and none will: the send would hang.
+        (req as unknown as { onSocket(s: null, err: Error): void }).onSocket(null, new Error(FENCED));
         return;
       }
       // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
