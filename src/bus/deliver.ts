@@ -16,8 +16,11 @@
  *
  * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
  * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
- * update dropped, an entry whose sends were interrupted twice dropped, a chat gone unsubscribed. It wakes on
- * NOTIFY from the core and polls as well.
+ * update dropped, an entry whose sends were interrupted twice dropped. It wakes on NOTIFY from the core and polls
+ * as well. What it learns about chats (a group upgraded: `chat.move`; a chat gone: `subscription.remove`) goes on
+ * the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
+ * gateways and the next holder (chat-windows.ts); Discord runs REST only (adapters/discord/rest.ts). The holder
+ * also prunes the outbox past its retention.
  */
 import http from 'node:http';
 import https from 'node:https';
