@@ -93,6 +93,18 @@ export class WindowBudget {
   }
 }
 
+/**
+ * A per-chat budget that several processes of one bot share (on the scaled-out store): a gateway's replies and a
+ * deliverer's alerts to one chat count in one window, so together they keep the platform's per-chat limits. A
+ * send takes a slot before it joins the process's own pacer, and reports when the platform answered.
+ */
+export interface SharedChatWindows {
+  /** Whether this chat's sends go through the shared windows (the others keep to the process's own pacer). */
+  covers(chatId: number | string): boolean;
+  /** Wait for a slot in the chat's windows; call the returned function once the platform answered. */
+  acquire(chatId: number | string): Promise<() => void>;
+}
+
 /** What a pacer rejects a waiting request with when it stops; adapters translate it to their "stopped" error. */
 export class PacerStoppedError extends Error {
   override readonly name = 'PacerStoppedError';

@@ -16,10 +16,15 @@
  *
  * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
  * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
- * update dropped, an entry whose sends were interrupted twice dropped, a chat gone unsubscribed. It wakes on
- * NOTIFY from the core and polls as well.
+ * update dropped, an entry whose sends were interrupted twice dropped. It wakes on NOTIFY from the core and polls
+ * as well. What it learns about chats (a group upgraded: `chat.move`; a chat gone: `subscription.remove`) goes on
+ * the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
+ * gateways and the next holder (chat-windows.ts); Discord runs REST only (adapters/discord/rest.ts). The holder
+ * also prunes the outbox past its retention.
  */
 import http from 'node:http';
+import https from 'node:https';
+import { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -32,15 +37,19 @@ import { logger } from '../log.js';
 import { alertReply } from '../replies/alerts.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
+import type { StateChange } from '../state/changes.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
 import type { OutboxEntry } from '../store/store.js';
+import { pgChatWindows } from './chat-windows.js';
 import { OUTBOX_CHANNEL } from './core.js';
+import { StatePublisher } from './state.js';
+import { connectBus, type Bus } from './stream.js';
 
 const log = logger('bus:deliver');
 
 export interface DeliverRoleOptions {
-  env: Pick<Env, 'databaseUrl' | 'telegram' | 'discord'>;
+  env: Pick<Env, 'databaseUrl' | 'natsUrl' | 'natsStream' | 'telegram' | 'discord'>;
   platform?: string | undefined;
   signal: AbortSignal;
   /** How long a lease lasts without renewal (default 10 s): a standby takes over at most this long after a crash. */
@@ -49,6 +58,12 @@ export interface DeliverRoleOptions {
   pollMs?: number;
   /** Telegram's limits (tests scale them). */
   limits?: Partial<TelegramLimits>;
+  /** Discord alert requests per second (default 40; tests scale it). */
+  discordPerSecond?: number;
+  /** Sent and dropped outbox rows older than this are deleted by the lease holder (config retention.outboxDays; default 7 days). */
+  outboxRetentionMs?: number;
+  /** How often the holder prunes the outbox (default hourly, and once on taking the lease). */
+  pruneEveryMs?: number;
   /** Chats delivered to at once (default 64). */
   concurrency?: number;
   /** This process's name in the lease row (default host:pid:random). */
@@ -81,40 +96,58 @@ export class Fence {
   }
 }
 
-/** An HTTP agent that refuses every request once the fence's deadline passed (the request errors, nothing is written). */
-export class FencedAgent extends http.Agent {
-  refused = 0;
-  constructor(
-    private readonly fence: Fence,
-    opts?: http.AgentOptions,
-  ) {
-    super({ keepAlive: true, ...opts });
-  }
-
-  addRequest(req: http.ClientRequest, options: unknown): void {
-    if (!this.fence.valid()) {
-      this.refused++;
-      process.nextTick(() => req.destroy(new Error(FENCED)));
-      return;
-    }
-    // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
-    // a new connection, before the data buffered during the connect leaves): a process stopped between the
-    // check above and the write must not send once it resumes.
-    req.once('socket', (socket) => {
-      if (!this.refuse(req)) return;
-      if (socket.connecting) socket.prependOnceListener('connect', () => void this.refuse(req));
-    });
-    (http.Agent.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void }).addRequest.call(this, req, options);
-  }
-
-  /** Destroy the request when the fence's deadline passed; true when it may go on. */
-  private refuse(req: http.ClientRequest): boolean {
-    if (this.fence.valid()) return true;
-    this.refused++;
-    req.destroy(new Error(FENCED));
-    return false;
-  }
+/** How many requests a fence's agents refused before they left. */
+export interface FenceCount {
+  refused: number;
 }
+
+/**
+ * An agent class (node's http.Agent or https.Agent) whose requests are refused once the fence's deadline passed:
+ * the request errors at once with FENCED and nothing is written. Both kinds, since an API root may be either.
+ */
+function fenced<A extends typeof http.Agent>(Base: A) {
+  const base = Base.prototype as unknown as { addRequest(r: http.ClientRequest, o: unknown): void };
+  return class extends (Base as typeof http.Agent) implements FenceCount {
+    refused = 0;
+    constructor(
+      private readonly fence: Fence,
+      opts?: http.AgentOptions,
+    ) {
+      super({ keepAlive: true, ...opts });
+    }
+
+    addRequest(req: http.ClientRequest, options: unknown): void {
+      if (!this.fence.valid()) {
+        this.refused++;
+        // As node's own agent fails a connection: the request errors (and closes) on the next tick. A bare
+        // req.destroy() here would emit nothing until a socket came, and none will: the send would hang.
+        (req as unknown as { onSocket(s: null, err: Error): void }).onSocket(null, new Error(FENCED));
+        return;
+      }
+      // Checked again when the request gets its socket, in the same synchronous step that writes it out (and, for
+      // a new connection, before the data buffered during the connect leaves): a process stopped between the
+      // check above and the write must not send once it resumes.
+      req.once('socket', (socket) => {
+        if (!this.refuse(req)) return;
+        if (socket.connecting) socket.prependOnceListener(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.refuse(req));
+      });
+      base.addRequest.call(this, req, options);
+    }
+
+    /** Destroy the request when the fence's deadline passed; true when it may go on. */
+    private refuse(req: http.ClientRequest): boolean {
+      if (this.fence.valid()) return true;
+      this.refused++;
+      req.destroy(new Error(FENCED));
+      return false;
+    }
+  };
+}
+
+/** An HTTP agent that refuses every request once the fence's deadline passed (the request errors, nothing is written). */
+export const FencedAgent = fenced(http.Agent);
+/** The same for HTTPS (Telegram's and Discord's real API roots). */
+export const FencedHttpsAgent = fenced(https.Agent) as unknown as new (fence: Fence, opts?: https.AgentOptions) => https.Agent & FenceCount;
 
 export interface DelivererCounters {
   sent: number;
@@ -150,6 +183,8 @@ export class Deliverer {
     private readonly opts: {
       store: PostgresStore;
       adapter: ChatAdapter;
+      /** Where a chat that blocked the bot or was deleted is reported (the state stream: every core applies it). */
+      state: { apply(change: StateChange): void };
       lease: Lease;
       fence: Fence;
       ttlMs: number;
@@ -341,7 +376,7 @@ export class Deliverer {
       if (result.permanent) {
         log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
         for (const x of q.splice(0)) await store.markDropped(x.id, result.error);
-        await store.deleteSubscription(chat);
+        this.opts.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
         return;
       }
@@ -361,11 +396,59 @@ export function leaseName(platform: string, token: string): string {
   return `deliver:${platform}:${textHash(token).toString(36)}`;
 }
 
+/**
+ * Load the platform's chat library and return how to make its adapter ready to send once the lease is held, every
+ * request of it through agents fenced by the lease. Neither receives anything: Telegram's is never started (no
+ * polling), Discord's runs REST only (no gateway session).
+ */
+async function adapterMaker(
+  platform: 'telegram' | 'discord',
+  token: string,
+  store: PostgresStore,
+  state: { apply(change: StateChange): void },
+  opts: DeliverRoleOptions,
+): Promise<(fence: Fence) => Promise<ChatAdapter>> {
+  if (platform === 'telegram') {
+    const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
+    const limits = { ...TELEGRAM_LIMITS, ...opts.limits };
+    // Each group's window is shared with the gateways' replies and with the next holder of the lease (a takeover
+    // mid-burst never exceeds 20 a minute). A claimed slot counts as in flight for at most a sixth of the group window (10 s).
+    const sharedWindows = pgChatWindows(store, limits, { flightMs: limits.group.windowMs / 6, maxWaitMs: limits.group.windowMs / 60 });
+    // Sending needs only a clock and a way to report a group upgraded to a supergroup (chat.move, published).
+    const services = { now: () => Date.now(), apply: (change: StateChange) => state.apply(change) } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
+    const apiRoot = opts.env.telegram?.apiRoot;
+    return async (fence) =>
+      createTelegramAdapter({
+        token,
+        ...(apiRoot ? { apiRoot } : {}),
+        services,
+        agent: apiRoot?.startsWith('http:') ? new FencedAgent(fence) : new FencedHttpsAgent(fence),
+        limits,
+        sharedWindows,
+      });
+  }
+  const { createDiscordRestAdapter } = await import('../adapters/discord/rest.js');
+  const apiBase = opts.env.discord?.apiBase;
+  return async (fence) => {
+    const adapter = createDiscordRestAdapter({
+      token,
+      ...(apiBase ? { apiBase } : {}),
+      agents: { http: new FencedAgent(fence), https: new FencedHttpsAgent(fence) },
+      ...(opts.discordPerSecond ? { globalPerSecond: opts.discordPerSecond } : {}),
+    });
+    await adapter.start();
+    return adapter;
+  };
+}
+
 /** Run the deliver role until the signal aborts (0) or the lease is lost (1). */
 export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> {
   const platform = opts.platform;
   if (platform !== 'telegram' && platform !== 'discord') throw new ConfigError('--role deliver needs --platform telegram or --platform discord');
   if (!opts.env.databaseUrl) throw new ConfigError('--role deliver needs LIQBOT_DATABASE_URL');
+  if (!opts.env.natsUrl) {
+    throw new ConfigError('--role deliver needs LIQBOT_NATS_URL: a chat that moved (a group upgraded) or blocked the bot is published on the state stream for the core to apply');
+  }
   const token = platform === 'telegram' ? opts.env.telegram?.token : opts.env.discord?.token;
   if (!token) throw new ConfigError(`--role deliver --platform ${platform} needs ${platform === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'DISCORD_TOKEN'}`);
   const ttlMs = opts.ttlMs ?? 10_000;
@@ -386,7 +469,15 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   let listener: pg.Client | undefined;
   let adapter: ChatAdapter | undefined;
   let deliverer: Deliverer | undefined;
+  let bus: Bus | undefined;
+  let state: StatePublisher | undefined;
   try {
+    const stream = opts.env.natsStream ?? 'MKT';
+    bus = await connectBus({ url: opts.env.natsUrl, stream, prefix: stream.toLowerCase(), name: `liqbot deliver ${platform}` });
+    // Chat moves and chats gone are changes of state: published in order, applied by every core, never written here.
+    state = new StatePublisher(bus, { source: `deliver-${platform}-${holder}` });
+    // The chat library is loaded before the lease is taken: loading it must not eat into the lease's window.
+    const makeAdapter = await adapterMaker(platform, token, store, state, opts);
     log.info({ holder, lease: name }, `deliver (${platform}) standing by for the lease`);
     let tokenNo: number | undefined;
     let issuedAt = 0;
@@ -402,26 +493,8 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     const fence = new Fence(ttlMs, Math.min(ttlMs / 4, 1_000));
     fence.renewed(issuedAt);
     log.info({ holder, token: tokenNo }, `deliver (${platform}) holds the lease: sending`);
-    if (platform === 'telegram') {
-      const { createTelegramAdapter } = await import('../adapters/telegram/adapter.js');
-      const services = {
-        apply: (change: unknown) => log.warn({ change }, 'a delivery reported a change of state (a migrated chat); the gateway applies those'),
-      } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
-      adapter = createTelegramAdapter({
-        token,
-        ...(opts.env.telegram?.apiRoot ? { apiRoot: opts.env.telegram.apiRoot } : {}),
-        services,
-        agent: new FencedAgent(fence),
-        ...(opts.limits ? { limits: opts.limits } : {}),
-      });
-    } else {
-      // Discord's REST client sends only once the client is ready; the claim-time check fences it (no agent hook).
-      const { createDiscordAdapter } = await import('../adapters/discord/adapter.js');
-      const d = opts.env.discord!;
-      adapter = createDiscordAdapter({ ...d, services: {} as never });
-      await adapter.start();
-    }
-    deliverer = new Deliverer({ store, adapter, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+    adapter = await makeAdapter(fence);
+    deliverer = new Deliverer({ store, adapter, state, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
     listener = new pg.Client({ connectionString: opts.env.databaseUrl });
     listener.on('error', () => undefined);
     listener.on('notification', () => deliverer!.poke());
@@ -429,8 +502,19 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
     deliverer.poke();
     // The idle holder renews the lease and polls the outbox; a renewal refused means a standby took over.
+    const retentionMs = opts.outboxRetentionMs ?? 7 * 86_400_000;
+    const prune = async () => {
+      const pruned = await store.pruneOutboxLeased(Date.now() - retentionMs, lease).catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'could not prune the outbox; trying again at the next round');
+        return 0;
+      });
+      if (pruned === 'lost') deliverer!.lose('the lease was taken or expired');
+      else if (pruned > 0) log.info({ pruned, retentionDays: Math.round(retentionMs / 86_400_000) }, 'outbox pruned: sent and dropped alerts past retention');
+    };
+    await prune();
     const heartbeat = async () => {
       let polled = performance.now();
+      let pruned = performance.now();
       while (!opts.signal.aborted && !deliverer!.lostReason) {
         await sleep(Math.min(pollMs, ttlMs / 4));
         if (opts.signal.aborted || deliverer!.lostReason) break;
@@ -442,6 +526,10 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
         if (performance.now() - polled >= pollMs) {
           polled = performance.now();
           deliverer!.poke(deliverer!.busy === 0);
+        }
+        if (performance.now() - pruned >= (opts.pruneEveryMs ?? 3_600_000)) {
+          pruned = performance.now();
+          await prune();
         }
       }
     };
@@ -457,6 +545,9 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   } finally {
     if (deliverer) log.info({ ...deliverer.counters }, 'deliver stopped');
     await adapter?.stop().catch(() => undefined);
+    // Changes not yet stored are retried a few seconds more (a stream that is down would hold the stop forever).
+    if (state) await Promise.race([state.stop(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    await bus?.close().catch(() => undefined);
     await listener?.end().catch(() => undefined);
     await store.close().catch(() => undefined);
   }

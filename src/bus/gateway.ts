@@ -26,6 +26,7 @@ import type { ChartService, Services } from '../service.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { createMemoryStore } from '../store/memory.js';
+import { pgChatWindows } from './chat-windows.js';
 import type { Store, Subscription } from '../store/store.js';
 import { readBatches } from './consumer.js';
 import { MarketFollower } from './follower.js';
@@ -184,6 +185,7 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
   const id = env.gatewayId ?? hostname();
   const bus = await connectBus({ url: env.natsUrl!, stream, prefix: stream.toLowerCase(), name: `liqbot gateway ${id}` });
   const adapters: ChatAdapter[] = [];
+  let windowsStore: { close(): Promise<void> } | undefined;
   try {
     const seed = await seedFrom(env.databaseUrl);
     const charts = async () => {
@@ -198,8 +200,16 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
     const gateway = new Gateway({ bus, config, id, ...(seed ? { seed } : {}), ...(chartService ? { charts: (m) => chartService(m) } : {}) });
     const following = gateway.follow(signal).catch((err: unknown) => log.error({ err }, 'stopped following the market stream'));
     if (env.telegram) {
-      const { createTelegramAdapter } = await import('../adapters/telegram/adapter.js');
-      adapters.push(createTelegramAdapter({ ...env.telegram, services: gateway.services }));
+      const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
+      // With the shared store, replies count in each group's window together with the deliverer's alerts.
+      let sharedWindows;
+      if (env.databaseUrl) {
+        const { openPostgresStore } = await import('../store/postgres.js');
+        const store = await openPostgresStore({ url: env.databaseUrl, migrate: false, poolSize: 2 });
+        windowsStore = store;
+        sharedWindows = pgChatWindows(store, TELEGRAM_LIMITS);
+      }
+      adapters.push(createTelegramAdapter({ ...env.telegram, services: gateway.services, ...(sharedWindows ? { sharedWindows } : {}) }));
     }
     if (env.discord) {
       const { createDiscordAdapter } = await import('../adapters/discord/adapter.js');
@@ -215,5 +225,6 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
   } finally {
     for (const a of adapters) await a.stop().catch((err: unknown) => log.warn({ err, platform: a.platform }, 'could not stop a chat platform cleanly'));
     await bus.close();
+    await windowsStore?.close();
   }
 }

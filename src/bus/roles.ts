@@ -98,7 +98,7 @@ export async function runRole(role: string, opts: RoleOptions): Promise<number> 
     }
     case 'deliver': {
       const { runDeliverRole } = await import('./deliver.js');
-      return runDeliverRole({ env: opts.env, platform: opts.platform, signal: opts.signal });
+      return runDeliverRole({ env: opts.env, platform: opts.platform, signal: opts.signal, outboxRetentionMs: opts.config.retention.outboxDays * 86_400_000 });
     }
     case 'ingest':
       await ingest(opts);

@@ -134,6 +134,18 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    description: "chats' shared send windows (a gateway's replies and a deliverer's alerts in one budget)",
+    sql: `
+      -- Each chat's recent sends (database ms), by every process of one bot: a send claims a slot here in one
+      -- statement (the row lock serialises claimants), so a gateway and a deliverer, or an old and a new deliverer,
+      -- never together exceed the platform's per-chat and per-group limits. Only the last window's sends are kept.
+      CREATE TABLE chat_windows (
+        chat TEXT PRIMARY KEY,
+        sends BIGINT[] NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any PostgreSQL session: a pool or one client. */

@@ -52,17 +52,35 @@ export interface PostgresStore extends AsyncStore {
    * or has expired (nothing claimed), `gone` when the entry is no longer pending.
    */
   claimLeased(id: number, untilMs: number, lease: Lease): Promise<'claimed' | 'gone' | 'lost'>;
+  /**
+   * Delete sent and dropped outbox rows created before `beforeMs`, only while the lease is this holder's and
+   * unexpired (one statement): the deliver leader keeps the outbox's retention; `lost` when it is not the leader.
+   */
+  pruneOutboxLeased(beforeMs: number, lease: Lease): Promise<number | 'lost'>;
   /** markRetry, applied only while the lease's token is still the current one. */
   markRetryLeased(id: number, nextAttemptAt: number, error: string, lease: Lease): Promise<void>;
   /** `duePending` for entries with an id above `afterId` (what was queued since a deliverer last looked). */
   duePendingAfter(afterId: number, now: number, limit: number): Promise<OutboxEntry[]>;
   /** Wake LISTENers of `channel` (the core tells deliverers new alerts are queued). */
   notify(channel: string): Promise<void>;
+  /**
+   * Claim a send to `chat` in its shared window (chat_windows) when every `windows` limit has room, in one
+   * statement; the slot is stamped `flightMs` ahead until `sendAnswered`. Returns the stamp, or how long to wait.
+   */
+  claimChatSend(chat: string, windows: readonly SendWindow[], flightMs: number): Promise<{ stamp: number } | { waitMs: number }>;
+  /** The send claimed with `stamp` was answered: its slot counts from now (database time). */
+  sendAnswered(chat: string, stamp: number): Promise<void>;
   /** The database as shown in messages: the URL without its password, and the schema. */
   readonly label: string;
   readonly schemaVersion: number;
   /** The pool, for the few callers that need their own transaction or a dedicated connection (leader lock). */
   readonly pool: pg.Pool;
+}
+
+/** A send limit: at most `messages` sends in any `windowMs` (a platform's per-chat or per-group limit). */
+export interface SendWindow {
+  messages: number;
+  windowMs: number;
 }
 
 /** One bus batch as the core leader stores it: its events, the alerts derived, the offset and the market's watermark. */
@@ -331,6 +349,39 @@ class PgStore implements PostgresStore {
        AND EXISTS (SELECT 1 FROM leases WHERE name = $4 AND holder = $5 AND token = $6)`,
       [atMost(nextAttemptAt), error, id, lease.name, lease.holder, lease.token],
     );
+  }
+
+  claimChatSend(chat: string, windows: readonly SendWindow[], flightMs: number): Promise<{ stamp: number } | { waitMs: number }> {
+    return this.run('write', `claim a send to ${chat} in`, async (db) => {
+      const keepMs = Math.max(...windows.map((w) => w.windowMs));
+      const flight = Math.ceil(flightMs);
+      const r = await db.query<{ stamp: number }>(
+        `WITH now AS (SELECT ${DB_NOW} AS t)
+         INSERT INTO chat_windows AS w (chat, sends) SELECT $1, ARRAY[now.t + $4] FROM now
+         ON CONFLICT (chat) DO UPDATE
+           SET sends = ARRAY(SELECT s FROM unnest(w.sends) s WHERE s > (SELECT t FROM now) - $5) || ((SELECT t FROM now) + $4)
+           WHERE NOT EXISTS (
+             SELECT 1 FROM unnest($2::int[], $3::bigint[]) AS lim(m, ms)
+             WHERE (SELECT count(*) FROM unnest(w.sends) s WHERE s > (SELECT t FROM now) - lim.ms) >= lim.m)
+         RETURNING (SELECT t FROM now) + $4 AS stamp`,
+        [chat, windows.map((w) => w.messages), windows.map((w) => Math.ceil(w.windowMs)), flight, Math.ceil(keepMs)],
+      );
+      if (r.rows[0]) return { stamp: Number(r.rows[0].stamp) };
+      // Full: the earliest time every window has room again (the m-th most recent send leaves it).
+      const cur = await db.query<{ sends: string[]; now: string }>(`SELECT sends, ${DB_NOW} AS now FROM chat_windows WHERE chat = $1`, [chat]);
+      const now = Number(cur.rows[0]?.now ?? 0);
+      const sends = (cur.rows[0]?.sends ?? []).map(Number).sort((a, b) => b - a);
+      let freeAt = now;
+      for (const w of windows) {
+        const recent = sends.filter((s) => s > now - w.windowMs);
+        if (recent.length >= w.messages) freeAt = Math.max(freeAt, recent[w.messages - 1]! + w.windowMs);
+      }
+      return { waitMs: Math.max(1, freeAt - now + 1) };
+    });
+  }
+
+  sendAnswered(chat: string, stamp: number): Promise<void> {
+    return this.exec(`record a send to ${chat} in`, `UPDATE chat_windows SET sends = array_replace(sends, $2::bigint, ${DB_NOW}) WHERE chat = $1`, [chat, stamp]);
   }
 
   notify(channel: string): Promise<void> {
@@ -615,6 +666,22 @@ class PgStore implements PostgresStore {
   pruneOutbox(beforeMs: number): Promise<number> {
     return this.run('write', `prune the outbox before ${beforeMs} in`, async (db) => {
       return (await db.query("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1", [atLeast(beforeMs)])).rowCount ?? 0;
+    });
+  }
+
+  pruneOutboxLeased(beforeMs: number, lease: Lease): Promise<number | 'lost'> {
+    return this.run('write', `prune the outbox before ${beforeMs} under the lease ${lease.name} in`, async (db) => {
+      const r = await db.query<{ leased: number; pruned: number }>(
+        `WITH l AS (
+           SELECT token FROM leases WHERE name = $2 AND holder = $3 AND token = $4 AND expires_at >= ${DB_NOW}
+         ), d AS (
+           DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1 AND EXISTS (SELECT 1 FROM l) RETURNING id
+         )
+         SELECT (SELECT count(*) FROM l)::int AS leased, (SELECT count(*) FROM d)::int AS pruned`,
+        [atLeast(beforeMs), lease.name, lease.holder, lease.token],
+      );
+      const row = r.rows[0]!;
+      return row.leased === 0 ? 'lost' : row.pruned;
     });
   }
 

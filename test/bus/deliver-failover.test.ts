@@ -7,7 +7,7 @@
  *    duplicate per chat (a send the kill interrupted), 0 × 429, and the standby's sends start only after the
  *    old one's stopped (so the rate never exceeds one sender's);
  *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1.
- * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL.
+ * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { renderSingle } from '../../src/adapters/telegram/render.js';
@@ -19,10 +19,13 @@ import { parseTelegramHtml } from '../fakes/telegram/html.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
 import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
 import { killChildren, schemaUrl, startChild, until, type Child } from './children.js';
 
-const unavailable = await pgUnavailable();
+const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
 if (unavailable) console.warn(unavailable);
+/** The state stream the deliverers publish chat changes on (their own, deleted after). */
+const STREAM = roleStream();
 
 const SCALE = 20;
 
@@ -38,6 +41,7 @@ describe.skipIf(unavailable !== undefined)('deliver role failover', () => {
   });
   afterAll(async () => {
     await dropRunSchemas();
+    await dropStream(STREAM);
   });
 
   /** A schema with `chats` subscribed chats and `n` level-break alerts queued for each; two deliverers, A active. */
@@ -53,6 +57,8 @@ describe.skipIf(unavailable !== undefined)('deliver role failover', () => {
     await store.enqueue(route(alerts, subs, Date.now()));
     const env = (who: string) => ({
       LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
+      LIQBOT_NATS_URL: NATS_URL,
+      LIQBOT_NATS_STREAM: STREAM,
       TELEGRAM_BOT_TOKEN: fake!.token,
       TELEGRAM_API_ROOT: `${fake!.apiRoot}/s-${who}/`,
       DELIVER_SCALE: String(SCALE),

@@ -58,3 +58,20 @@ export async function take(bus: Bus, n: number, durable: string, after = 0): Pro
   if (out.length < n) throw new Error(`only ${out.length} of ${n} batches came within 10 s`);
   return out;
 }
+
+let roleStreams = 0;
+
+/** A stream name of this run's own for role processes (which use its lower case as their subject prefix). */
+export function roleStream(): string {
+  return `LBR_${RUN}_${++roleStreams}`.toUpperCase();
+}
+
+/** Delete a stream a role process made (after the test). */
+export async function dropStream(name: string): Promise<void> {
+  const nc = await connect({ servers: NATS_URL, timeout: 2_000, reconnect: false });
+  try {
+    await (await jetstreamManager(nc)).streams.delete(name).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
+}

@@ -9,18 +9,16 @@
  *   await discord.deliver({ chat: 'discord:1234…', target: 'channel:5678…' }, reply); // → { ok: true, messageRef }
  *   await discord.stop();
  */
-import { Client, Events, GatewayIntentBits, RESTEvents, type RateLimitData } from 'discord.js';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
-import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import { channelOf, guildOf } from './context.js';
-import { ChatApiError, deliveryFailure } from '../errors.js';
+import { guildOf } from './context.js';
 import { discordError, translateError } from './errors.js';
 import { interactionHandler } from './interactions.js';
 import { Pacer } from './pacer.js';
-import { renderImage, toDiscordMessage } from './render.js';
-import { DiscordSender, formatRef, parseRef, type MessageRef } from './sender.js';
+import { restOptions, watchRest } from './rest.js';
+import { DiscordSender } from './sender.js';
 import { ownsGuild, shardOf, shareOf, type ShardSet } from './shards.js';
 
 const log = logger('discord');
@@ -59,8 +57,6 @@ export interface DiscordAdapter extends ChatAdapter {
   readonly client: Client;
 }
 
-const isMessageRoute = (route: string) => /^\/channels\/[^/]+\/messages/.test(route);
-
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
   const perSecond = opts.globalPerSecond ?? DEFAULT_GLOBAL_PER_SECOND;
   const maxWait = opts.maxRateLimitWaitMs ?? 10_000;
@@ -72,13 +68,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       : typeof opts.shards === 'number'
         ? { shardCount: opts.shards, ...(opts.shardIds ? { shards: [...opts.shardIds] } : {}) }
         : {}),
-    rest: {
-      ...(opts.apiBase ? { api: opts.apiBase } : {}),
-      // Warn well before Discord's 10,000 invalid requests per 10 minutes (an IP ban).
-      invalidRequestWarningInterval: 500,
-      // A long channel limit goes back to the outbox (retryAfterMs) instead of holding the send here.
-      rejectOnRateLimit: (data: RateLimitData) => !data.global && isMessageRoute(data.route) && data.timeToReset > maxWait,
-    },
+    rest: restOptions(opts.apiBase, maxWait),
   });
   const pacer = new Pacer(perSecond);
   const sender = new DiscordSender(client.rest, pacer);
@@ -87,10 +77,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   client.on(Events.InteractionCreate, interactionHandler(client, opts.services));
   client.on(Events.Error, (err) => log.error({ err }, 'discord: client error'));
   client.on(Events.ShardError, (err, shard) => log.warn({ err, shard }, 'discord: gateway connection error; discord.js reconnects'));
-  client.rest.on(RESTEvents.RateLimited, (d) => log.debug({ route: d.route, global: d.global, waitMs: d.timeToReset }, 'discord: rate limited; waiting'));
-  client.rest.on(RESTEvents.InvalidRequestWarning, (d) =>
-    log.warn({ count: d.count, resetMs: d.remainingTime }, 'discord: many invalid requests (401/403/429); Discord bans an IP at 10,000 in 10 minutes'),
-  );
+  watchRest(client.rest);
 
   function shardSet(): ShardSet | undefined {
     const { shards, shardCount } = client.options;
@@ -105,26 +92,6 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     pacer.setRate(shareOf(set, perSecond));
     client.rest.options.globalRequestsPerSecond = shareOf(set, DISCORD_GLOBAL_PER_SECOND);
     log.info({ shards: set.ids, of: set.count, perSecond: pacer.perSecond }, "discord: sharded; delivering to this process's servers only");
-  }
-
-  async function send(to: DeliveryTarget, reply: Reply, editRef: string | undefined): Promise<MessageRef> {
-    const edit = parseRef(editRef);
-    const channelId = edit?.channelId ?? channelOf(to.target);
-    if (!channelId) {
-      throw discordError(`Discord: ${to.chat} has no alerts channel (target ${to.target ?? 'none'}); an admin can set one with /alerts channel`, 'chat_gone', { doing: 'delivering' });
-    }
-    const msg = toDiscordMessage({ ...reply, ephemeral: false }, await renderImage(reply.image));
-    if (edit) {
-      try {
-        return await sender.edit(edit, msg);
-      } catch (err) {
-        if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
-        log.info({ chat: to.chat, channel: edit.channelId }, 'discord: the alert to update was deleted; posting a new one');
-      }
-    }
-    // A reply only within the same channel (the router posts a thread's answer in the thread's own channel).
-    const answered = parseRef(to.replyTo);
-    return sender.post(channelId, msg, answered?.channelId === channelId ? answered.messageId : undefined);
   }
 
   const adapter: DiscordAdapter = {
@@ -183,14 +150,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
         log.warn({ chat: to.chat, shard, mine: set.ids }, "discord: asked to deliver to another shard's server; filter with owns()");
         return { ok: false, permanent: false, retryAfterMs: 60_000, error: `Discord: ${to.chat} is on shard ${shard}, not this process's (${set.ids.join(', ')})` };
       }
-      try {
-        return { ok: true, messageRef: formatRef(await send(to, reply, editRef)) };
-      } catch (err) {
-        const e = translateError(err, 'delivering');
-        if (e.permanent) log.warn({ chat: to.chat, target: to.target, error: e.message }, 'discord: alerts channel gone or access lost; alerts to it stop (an admin can run /alerts channel again)');
-        else log.info({ chat: to.chat, target: to.target, kind: e.kind, error: e.message }, 'discord: alert not delivered; will retry');
-        return deliveryFailure(e);
-      }
+      return sender.deliver(to, reply, editRef);
     },
   };
   return adapter;

@@ -5,9 +5,16 @@
  * interaction responses against the bot's global limit.
  */
 import { Routes, type REST } from 'discord.js';
-import { translateError } from './errors.js';
+import type { DeliveryResult, DeliveryTarget } from '../contract.js';
+import { ChatApiError, deliveryFailure } from '../errors.js';
+import { logger } from '../../log.js';
+import type { Reply } from '../../replies/reply.js';
+import { channelOf } from './context.js';
+import { discordError, translateError } from './errors.js';
 import type { Pacer } from './pacer.js';
-import type { DiscordMessage } from './render.js';
+import { renderImage, toDiscordMessage, type DiscordMessage } from './render.js';
+
+const log = logger('discord');
 
 /** Where an alert went, enough to edit it later. Serialized (`formatRef`) as `<channel id>:<message id>`. */
 export interface MessageRef {
@@ -68,5 +75,40 @@ export class DiscordSender {
     } catch (err) {
       throw translateError(err, `editing message ${ref.messageId} in channel ${ref.channelId}`);
     }
+  }
+
+  /**
+   * An alert to a server's alerts channel (`to.target`), or an edit of an earlier one (`editRef`; a deleted one is
+   * posted anew). Never throws: failures come back translated, `permanent` when the channel is gone for good.
+   */
+  async deliver(to: DeliveryTarget, reply: Reply, editRef: string | undefined): Promise<DeliveryResult> {
+    try {
+      return { ok: true, messageRef: formatRef(await this.alert(to, reply, editRef)) };
+    } catch (err) {
+      const e = translateError(err, 'delivering');
+      if (e.permanent) log.warn({ chat: to.chat, target: to.target, error: e.message }, 'discord: alerts channel gone or access lost; alerts to it stop (an admin can run /alerts channel again)');
+      else log.info({ chat: to.chat, target: to.target, kind: e.kind, error: e.message }, 'discord: alert not delivered; will retry');
+      return deliveryFailure(e);
+    }
+  }
+
+  private async alert(to: DeliveryTarget, reply: Reply, editRef: string | undefined): Promise<MessageRef> {
+    const edit = parseRef(editRef);
+    const channelId = edit?.channelId ?? channelOf(to.target);
+    if (!channelId) {
+      throw discordError(`Discord: ${to.chat} has no alerts channel (target ${to.target ?? 'none'}); an admin can set one with /alerts channel`, 'chat_gone', { doing: 'delivering' });
+    }
+    const msg = toDiscordMessage({ ...reply, ephemeral: false }, await renderImage(reply.image));
+    if (edit) {
+      try {
+        return await this.edit(edit, msg);
+      } catch (err) {
+        if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
+        log.info({ chat: to.chat, channel: edit.channelId }, 'discord: the alert to update was deleted; posting a new one');
+      }
+    }
+    // A reply only within the same channel (the router posts a thread's answer in the thread's own channel).
+    const answered = parseRef(to.replyTo);
+    return this.post(channelId, msg, answered?.channelId === channelId ? answered.messageId : undefined);
   }
 }

@@ -17,7 +17,7 @@ import type { Update } from 'telegraf/types';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import type { Clock } from '../../alerts/pacing.js';
+import type { Clock, SharedChatWindows } from '../../alerts/pacing.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { chatIdOf, threadIdOf } from './context.js';
 import { ChatApiError, deliveryFailure } from '../errors.js';
@@ -48,6 +48,8 @@ export interface TelegramAdapterOptions {
   now?: () => number;
   /** The pacer's clock (default: the system's); tests drive pacing with a manual one. */
   clock?: Clock;
+  /** Per-chat windows shared with the bot's other processes (scaled out: gateways and the deliverer). */
+  sharedWindows?: SharedChatWindows;
   /** The HTTP agent of every Bot API request (the deliver role's fence refuses requests once its lease may be gone). */
   agent?: Agent;
   /** How long a chat's admin list is trusted (default 60 s). */
@@ -82,7 +84,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const bot = new Telegraf(opts.token, { telegram: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), webhookReply: false } });
   // Set after construction: telegraf drops an agent given for an http:// API root (a self-hosted server).
   if (opts.agent) bot.telegram.options.agent = opts.agent;
-  const sender = new TelegramSender(bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock));
+  const sender = new TelegramSender(bot.telegram, new Pacer({ ...TELEGRAM_LIMITS, ...opts.limits }, opts.clock), opts.sharedWindows);
   const stopping = new AbortController();
   const admins = new ChatAdmins({
     lookup: (chatId) => sender.call('getChatAdministrators', (tg) => tg.getChatAdministrators(chatId)).then((list) => list.map((m) => m.user.id)),

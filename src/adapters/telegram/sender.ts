@@ -9,6 +9,7 @@ import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import { ChatApiError } from '../errors.js';
 import { translateError } from './errors.js';
+import type { SharedChatWindows } from '../../alerts/pacing.js';
 import type { Pacer, SendPriority } from './pacer.js';
 import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
 
@@ -71,6 +72,8 @@ export class TelegramSender {
   constructor(
     private readonly telegram: Telegram,
     readonly pacer: Pacer,
+    /** Windows shared with the bot's other processes (scaled out): a slot is taken before the pacer's turn. */
+    private readonly shared?: SharedChatWindows,
   ) {}
 
   /** A Bot API call that is not a message: no pacing, errors translated. */
@@ -84,12 +87,16 @@ export class TelegramSender {
 
   /** One message to one chat, paced; a 429 holds the chat's lane for retry_after. */
   async message<T>(chatId: ChatId, priority: SendPriority, method: string, fn: (tg: Telegram) => Promise<T>, member?: string): Promise<T> {
+    // Taken before the pacer's turn, never while holding one of its global tokens (a full group would stall the rest).
+    const answered = this.shared?.covers(chatId) ? await this.shared.acquire(chatId) : undefined;
     try {
       return await this.pacer.run(chatId, priority, () => fn(this.telegram), member);
     } catch (err) {
       const e = translateError(err, method);
       if (e.kind === 'rate_limited') this.pacer.holdChat(chatId, e.retryAfterMs ?? 1000);
       throw e;
+    } finally {
+      answered?.();
     }
   }
 

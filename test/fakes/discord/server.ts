@@ -51,7 +51,10 @@ export interface RecordedRequest {
   json?: any;
   files: FakeFile[];
   status: number;
+  /** When it arrived (performance.now, comparable across a test's processes only through this fake). */
   at: number;
+  /** Which process sent it, when its apiBase came from `apiBaseFor(sender)`. */
+  sender?: string;
 }
 
 export interface FakeMessage {
@@ -145,6 +148,10 @@ export class FakeDiscord {
   /** What discord.js's `rest.api` option takes. */
   get apiBase(): string {
     return `http://127.0.0.1:${this.port}/api`;
+  }
+  /** An apiBase whose requests are recorded as `sender`'s (several processes on one fake). */
+  apiBaseFor(sender: string): string {
+    return `http://127.0.0.1:${this.port}/s-${sender}/api`;
   }
   get gatewayUrl(): string {
     return `ws://127.0.0.1:${this.port}/gateway`;
@@ -278,9 +285,11 @@ export class FakeDiscord {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ''));
+    // `/s-A/api/v10/…` (an apiBase from `apiBaseFor('A')`): the same API, the request recorded as A's.
+    const tagged = /^\/s-(\w+)(\/.*)$/.exec(url.pathname);
+    const path = decodeURIComponent((tagged?.[2] ?? url.pathname).replace(/^\/api\/v10/, ''));
     const method = req.method ?? 'GET';
-    const rec: RecordedRequest = { method, path, query: url.search, authorized: !!req.headers.authorization, files: [], status: 0, at: Date.now() };
+    const rec: RecordedRequest = { method, path, query: url.search, authorized: !!req.headers.authorization, files: [], status: 0, at: performance.now(), ...(tagged ? { sender: tagged[1]! } : {}) };
     const ct = req.headers['content-type'] ?? '';
     if (ct.startsWith('application/json') && raw.length) rec.json = JSON.parse(raw.toString('utf8'));
     else if (ct.startsWith('multipart/form-data')) {

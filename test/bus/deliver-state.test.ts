@@ -1,0 +1,86 @@
+/**
+ * A deliverer reports chats that changed as state changes on the stream (src/bus/state.ts), never by writing the
+ * store itself, so every core applies them in one order: a Telegram group upgraded to a supergroup (a send answered
+ * with `migrate_to_chat_id`) becomes `chat.move`, a chat that blocked the bot `subscription.remove`. A real
+ * `--role deliver` process (deliver-child.ts) against real PostgreSQL, NATS and the fake Bot API. Skipped, saying
+ * why, without PostgreSQL or NATS.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { route } from '../../src/alerts/router.js';
+import { runDeliverRole } from '../../src/bus/deliver.js';
+import { connectBus, type Bus } from '../../src/bus/stream.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import type { Subscription } from '../../src/store/store.js';
+import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
+import { bundledDay } from '../adapters/telegram/harness.js';
+import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { NATS_URL, dropStream, natsUnavailable, roleStream, take } from '../services/nats.js';
+import { killChildren, schemaUrl, startChild, until } from './children.js';
+
+const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
+if (unavailable) console.warn(unavailable);
+const STREAM = roleStream();
+
+const GROUP = -4_000_111;
+const SUPERGROUP = -1_002_000_111_222;
+const BLOCKED = 7_000_111;
+const FINE = 7_000_222;
+
+it('refuses to start without LIQBOT_NATS_URL, naming it and why', async () => {
+  const run = runDeliverRole({ env: { databaseUrl: 'postgres://liqbot@127.0.0.1:1/none', telegram: { token: '1:x' } }, platform: 'telegram', signal: new AbortController().signal });
+  await expect(run).rejects.toThrow(/--role deliver needs LIQBOT_NATS_URL: a chat that moved .* is published on the state stream/);
+});
+
+describe.skipIf(unavailable !== undefined)('deliver role: chat changes go to the state stream', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await killChildren();
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await dropRunSchemas();
+    await dropStream(STREAM);
+  });
+
+  it('publishes chat.move for a group that became a supergroup and subscription.remove for a chat that blocked the bot, leaving the store to the core', async () => {
+    const fake = await FakeTelegram.start({ limits: fakeLimits(20) });
+    cleanups.push(() => fake.close());
+    fake.fail({ chatId: GROUP, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: SUPERGROUP } });
+    fake.fail({ chatId: BLOCKED, error: { code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    const schema = schemaName();
+    const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema, migrate: true });
+    cleanups.push(() => store.close());
+    const subs: Subscription[] = [GROUP, BLOCKED, FINE].map((id) => ({ chat: `telegram:${id}`, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 }));
+    for (const s of subs) await store.putSubscription(s);
+    const alerts = (await bundledDay()).alerts.filter((a) => a.kind === 'level_break').slice(0, 2);
+    await store.enqueue(route(alerts, subs, Date.now()));
+    // The reader's bus: the stream the deliverer publishes on (its name's lower case is the subject prefix).
+    const bus: Bus = await connectBus({ url: NATS_URL, stream: STREAM, prefix: STREAM.toLowerCase() });
+    cleanups.push(() => bus.close());
+
+    const d = startChild('deliver', ['--import', 'tsx', 'test/bus/deliver-child.ts'], {
+      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
+      LIQBOT_NATS_URL: NATS_URL,
+      LIQBOT_NATS_STREAM: STREAM,
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: `${fake.apiRoot}/`,
+      DELIVER_SCALE: '20',
+      DELIVER_TTL_MS: '2000',
+    });
+    await d.waitLog('holds the lease');
+    await until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 60_000, 100);
+
+    const batches = await take(bus, 3, 'state-reader');
+    const changes = batches.flatMap((b) => b.changes ?? []);
+    expect(changes).toHaveLength(3);
+    const move = changes.find((c) => c.kind === 'chat.move');
+    expect(move).toMatchObject({ kind: 'chat.move', from: `telegram:${GROUP}`, to: `telegram:${SUPERGROUP}` });
+    // The group's own key is dropped after the move (a no-op once its settings moved), and the blocked chat's.
+    const removed = changes.filter((c) => c.kind === 'subscription.remove').map((c) => (c as { chat: string }).chat).sort();
+    expect(removed).toEqual([`telegram:${BLOCKED}`, `telegram:${GROUP}`].sort());
+    expect(changes.indexOf(move!)).toBeLessThan(changes.findIndex((c) => c.kind === 'subscription.remove' && c.chat === `telegram:${GROUP}`));
+    // The deliverer wrote no subscription itself: the core applies what the stream says.
+    expect((await store.listSubscriptions()).map((s) => s.chat).sort()).toEqual(subs.map((s) => s.chat).sort());
+    expect(fake.sentTo(FINE)).toHaveLength(2);
+  }, 120_000);
+});
