@@ -160,6 +160,36 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
   });
 }
 
+/** Levels and their states as a writer hands them over: a level's definition (`null`: remove it), by id. */
+export interface LevelWrites {
+  levels: ReadonlyMap<string, Level | null>;
+  tracks: readonly LevelTrack[];
+}
+
+/**
+ * The one way levels and their states are written to a connection (the store's, or the event writer's thread,
+ * so that one connection writes while the bot runs): one transaction, levels first, then states. Removing a
+ * level removes its state.
+ */
+export function levelWriter(db: Database.Database): (w: LevelWrites) => void {
+  const s = {
+    putLevel: db.prepare('INSERT INTO levels (id, created_at, def) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created_at = excluded.created_at, def = excluded.def'),
+    removeLevel: db.prepare('DELETE FROM levels WHERE id = ?'),
+    removeState: db.prepare('DELETE FROM level_states WHERE id = ?'),
+    putState: db.prepare('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
+  };
+  return db.transaction((w: LevelWrites) => {
+    for (const [id, l] of w.levels) {
+      if (l) s.putLevel.run(l.id, l.createdAt, JSON.stringify(l));
+      else {
+        s.removeState.run(id);
+        s.removeLevel.run(id);
+      }
+    }
+    for (const st of w.tracks) s.putState.run(st.id, JSON.stringify(st));
+  });
+}
+
 /** Every statement the store runs, prepared once. */
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
@@ -172,11 +202,9 @@ function prepareStatements(db: Database.Database) {
     pruneFutureTotals: p('DELETE FROM liquidation_totals WHERE ts > ?'),
 
     listLevels: p('SELECT def FROM levels ORDER BY created_at, id').pluck(),
-    putLevel: p('INSERT INTO levels (id, created_at, def) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created_at = excluded.created_at, def = excluded.def'),
     removeLevel: p('DELETE FROM levels WHERE id = ?'),
     removeState: p('DELETE FROM level_states WHERE id = ?'),
     loadStates: p('SELECT state FROM level_states ORDER BY id').pluck(),
-    putState: p('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
 
     listProposals: p('SELECT def FROM proposals ORDER BY created_at, id').pluck(),
     listChatProposals: p('SELECT def FROM proposals WHERE chat = ? ORDER BY created_at, id').pluck(),
@@ -215,7 +243,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
   private readonly removeLevelTx: (id: string) => boolean;
   private readonly pruneTx: (beforeMs: number, futureAfterMs: number) => number;
-  private readonly saveStatesTx: (states: readonly LevelTrack[]) => void;
+  private readonly saveLevelsTx: (w: LevelWrites) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -243,9 +271,7 @@ class SqliteStoreImpl implements SqliteStore {
       this.s.removeState.run(id);
       return this.s.removeLevel.run(id).changes > 0;
     });
-    this.saveStatesTx = db.transaction((states: readonly LevelTrack[]) => {
-      for (const st of states) this.s.putState.run(st.id, JSON.stringify(st));
-    });
+    this.saveLevelsTx = levelWriter(db);
   }
 
   // ---- market events ----
@@ -282,7 +308,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   putLevel(level: Level): void {
-    this.run('write', `save level ${level.id} to`, () => this.s.putLevel.run(level.id, level.createdAt, JSON.stringify(level)));
+    this.run('write', `save level ${level.id} to`, () => this.saveLevelsTx({ levels: new Map([[level.id, level]]), tracks: [] }));
   }
 
   removeLevel(id: string): boolean {
@@ -294,7 +320,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   saveLevelStates(states: readonly LevelTrack[]): void {
-    this.run('write', `save ${states.length} level states to`, () => this.saveStatesTx(states));
+    this.run('write', `save ${states.length} level states to`, () => this.saveLevelsTx({ levels: new Map(), tracks: states }));
   }
 
   // ---- proposals ----
