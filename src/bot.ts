@@ -101,7 +101,8 @@ export class LiqBot implements Services {
     this.skewMs = opts.clockSkewMs === false ? undefined : (opts.clockSkewMs ?? 5 * 60_000);
     this.market = new Market(opts.config);
     this.faults = opts.outbox?.faults ?? new StoreFaults();
-    this.state = new StateWriter({ store: opts.store, market: this.market, faults: this.faults });
+    const writer = opts.writer;
+    this.state = new StateWriter({ store: opts.store, market: this.market, faults: this.faults, ...(writer ? { saveLevels: (w) => writer.saveLevels(w) } : {}) });
     // Every failed store operation, the outbox's included (what /metrics and /healthz have read so far).
     Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.

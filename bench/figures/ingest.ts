@@ -3,7 +3,9 @@
  * and funding) through validation, the reorder buffer, aggregation and detectors, with and without the
  * SQLite store, against the floor every pipeline pays: reading the same lines and `JSON.parse` of each. The
  * floor is the faster of two plain readers measured in the same run (`readline`, and 64 KiB chunks split by
- * hand), so a slow reader never flatters the pipeline.
+ * hand), so a slow reader never flatters the pipeline. Each run is also timed in CPU time of the whole process
+ * (both threads with the writer thread): on a shared machine the wall clock measures the neighbours too, and
+ * the CPU-time ratios hold where the wall-clock ones swing.
  */
 import { closeSync, createReadStream, openSync, readSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -17,9 +19,22 @@ import { openEventWriter } from '../../src/store/event-writer.js';
 import { writeIngestFile } from '../data.js';
 import { figure, fmtInt, median, settle, TempDir, type BenchOptions, type Figure } from '../util.js';
 
+/** CPU time (user + system) of this process, every thread, in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  events: number;
+}
+
 /** Read the lines with `readline` and parse each: nothing else. */
-async function readlineFloorRun(path: string): Promise<{ ms: number; events: number }> {
+async function readlineFloorRun(path: string): Promise<Timed> {
   const t0 = performance.now();
+  const c0 = cpuMs();
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
   let sink = 0;
@@ -30,12 +45,13 @@ async function readlineFloorRun(path: string): Promise<{ ms: number; events: num
     sink += v.ts;
   }
   if (sink === 42) console.error('');
-  return { ms: performance.now() - t0, events: n };
+  return { ms: performance.now() - t0, cpuMs: cpuMs() - c0, events: n };
 }
 
 /** Read 64 KiB chunks, split lines by hand and parse each: the fastest plain reader we know. */
-function chunkedFloorRun(path: string): { ms: number; events: number } {
+function chunkedFloorRun(path: string): Timed {
   const t0 = performance.now();
+  const c0 = cpuMs();
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(64 * 1024);
   // A decoder keeps a character split between two chunks whole.
@@ -66,17 +82,19 @@ function chunkedFloorRun(path: string): { ms: number; events: number } {
     closeSync(fd);
   }
   if (sink === 42) console.error('');
-  return { ms: performance.now() - t0, events: n };
+  return { ms: performance.now() - t0, cpuMs: cpuMs() - c0, events: n };
 }
 
 /** The offline pipeline (`liqbot replay`): file → validation → reorder → market engine. */
-async function noStoreRun(path: string): Promise<{ ms: number; events: number; alerts: number }> {
+async function noStoreRun(path: string): Promise<Timed & { alerts: number }> {
   const config = loadConfig();
   const t0 = performance.now();
+  const c0 = cpuMs();
   const run = await runFile(path, config);
   const ms = performance.now() - t0;
+  const cpu = cpuMs() - c0;
   if (run.report.invalidCount) throw new Error(`ingest file has ${run.report.invalidCount} invalid lines`);
-  return { ms, events: run.report.events, alerts: run.alerts.length };
+  return { ms, cpuMs: cpu, events: run.report.events, alerts: run.alerts.length };
 }
 
 /**
@@ -84,24 +102,26 @@ async function noStoreRun(path: string): Promise<{ ms: number; events: number; a
  * the writes either on a writer thread (as `liqbot start` runs) or in place on the pipeline's thread (before).
  * Timed until every event is stored; the thread's start (loading its modules) is left out, as at the bot's start.
  */
-async function sqliteRun(path: string, dbPath: string, threaded: boolean): Promise<{ ms: number; events: number; stored: number }> {
+async function sqliteRun(path: string, dbPath: string, threaded: boolean): Promise<Timed & { stored: number }> {
   const config = loadConfig();
   const store = openSqliteStore(dbPath);
   const writer = threaded ? openEventWriter(store) : undefined;
   await writer?.ready();
   const t0 = performance.now();
+  const c0 = cpuMs();
   const bot = new LiqBot({ config, store, ...(writer ? { writer } : {}), clockSkewMs: false }); // a recorded day: its own time is the clock
   const report = newReport();
   for await (const e of readEventFile(path, report)) bot.ingest(e);
   await bot.drain();
   const ms = performance.now() - t0;
+  const cpu = cpuMs() - c0;
   await writer?.close();
   if (bot.stats.storeErrors) throw new Error(`${bot.stats.storeErrors} store writes failed`);
   let stored = 0;
   for (const _ of store.eventsSince(0)) stored++;
   store.close();
   for (const suffix of ['', '-wal', '-shm', '.liqbot-lock']) rmSync(dbPath + suffix, { force: true });
-  return { ms, events: report.events, stored };
+  return { ms, cpuMs: cpu, events: report.events, stored };
 }
 
 export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
@@ -117,6 +137,9 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
         `${(file.bytes / 1e6).toFixed(0)} MB; ${runs} runs of each, interleaved`,
     );
     const readline: number[] = [], chunked: number[] = [], plain: number[] = [], sqlite: number[] = [], inPlace: number[] = [];
+    // The same runs per second of CPU time (the process's, both threads): what a busy machine does not stretch.
+    const chunkedCpu: number[] = [], plainCpu: number[] = [], sqliteCpu: number[] = [];
+    const perCpuS = (t: Timed) => t.events / (t.cpuMs / 1000);
     let alerts = 0;
     for (let r = 0; r < runs; r++) {
       await settle();
@@ -126,21 +149,25 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       const f = chunkedFloorRun(file.path);
       if (f.events !== lr.events) throw new Error(`the chunked reader read ${f.events} events, readline ${lr.events}`);
       chunked.push(f.events / (f.ms / 1000));
+      chunkedCpu.push(perCpuS(f));
       await settle();
       const p = await noStoreRun(file.path);
       if (p.events !== f.events) throw new Error(`pipeline read ${p.events} events, the floor ${f.events}`);
       plain.push(p.events / (p.ms / 1000));
+      plainCpu.push(perCpuS(p));
       alerts = p.alerts;
       await settle();
       const s = await sqliteRun(file.path, tmp.file(`run${r}.db`), true);
       sqlite.push(s.events / (s.ms / 1000));
+      sqliteCpu.push(perCpuS(s));
       await settle();
       const sp = await sqliteRun(file.path, tmp.file(`inplace${r}.db`), false);
       if (sp.stored !== s.stored) throw new Error(`the writer thread stored ${s.stored} events, writes in place ${sp.stored}`);
       inPlace.push(sp.events / (sp.ms / 1000));
       opts.progress(
         `ingest run ${r + 1}/${runs}: readline ${fmtInt(readline[r]!)} ev/s · chunked ${fmtInt(chunked[r]!)} ev/s · no store ${fmtInt(plain[r]!)} ev/s · ` +
-          `SQLite thread ${fmtInt(sqlite[r]!)} ev/s · SQLite in place ${fmtInt(inPlace[r]!)} ev/s (${fmtInt(s.stored)} rows in events)`,
+          `SQLite thread ${fmtInt(sqlite[r]!)} ev/s · SQLite in place ${fmtInt(inPlace[r]!)} ev/s (${fmtInt(s.stored)} rows in events); ` +
+          `per CPU-second: chunked ${fmtInt(chunkedCpu[r]!)} · no store ${fmtInt(plainCpu[r]!)} · SQLite thread ${fmtInt(sqliteCpu[r]!)}`,
       );
     }
     // The floor is whichever plain reader was faster in this run.
@@ -160,6 +187,14 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       figure({
         figure: 'ingest.nostore', label: 'Ingest, whole pipeline, no store', value: median(plain), unit: 'events/s', better: 'higher',
         baseline: base, baselineLabel: `floor: ${floorLabel}`, aim: [{ on: 'ratio', op: '>=', target: 0.5 }], aimText: '≥ 0.5× floor', note,
+      }),
+      figure({
+        figure: 'ingest.nostore.cpu', label: 'Ingest, whole pipeline, no store, per CPU-second', value: median(plainCpu), unit: 'events/CPU-s', better: 'higher',
+        baseline: median(chunkedCpu), baselineLabel: 'floor (64 KiB chunks + JSON.parse) per CPU-second', note,
+      }),
+      figure({
+        figure: 'ingest.sqlite.cpu', label: 'Ingest, SQLite writer thread, per CPU-second (both threads)', value: median(sqliteCpu), unit: 'events/CPU-s', better: 'higher',
+        baseline: median(plainCpu), baselineLabel: 'whole pipeline, no store, per CPU-second', note,
       }),
       figure({
         figure: 'ingest.sqlite.inplace', label: 'Ingest, SQLite written on the pipeline thread (before)', value: median(inPlace), unit: 'events/s', better: 'higher',

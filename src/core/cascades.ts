@@ -66,7 +66,10 @@ interface Slice {
   /** The largest print of a complete stream, and of a sampled one. */
   largest: number;
   largestSampled: number;
-  byExchange: Map<string, number>;
+  /** USD per exchange, in the order the exchanges were first seen in the slice: two short arrays, not a Map (a
+   *  slice sees a handful of exchanges, and a Map per slice cost more to update than the rest of `add`). */
+  exchanges: string[];
+  exchangeUsd: number[];
 }
 
 /**
@@ -84,7 +87,7 @@ class RollingWindow {
 
   constructor(private readonly windowMs: number) {
     const n = Math.ceil(windowMs / SLICE_MS) + 1;
-    this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, sampledCount: 0, largest: 0, largestSampled: 0, byExchange: new Map() }));
+    this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, sampledCount: 0, largest: 0, largestSampled: 0, exchanges: [], exchangeUsd: [] }));
   }
 
   private at(idx: number): Slice {
@@ -97,7 +100,8 @@ class RollingWindow {
     this.sampledCount -= s.sampledCount;
     s.idx = -1;
     s.usd = s.count = s.sampledCount = s.largest = s.largestSampled = 0;
-    s.byExchange.clear();
+    s.exchanges.length = 0;
+    s.exchangeUsd.length = 0;
   }
 
   expire(now: number): void {
@@ -130,7 +134,11 @@ class RollingWindow {
       this.sampledCount++;
       if (usd > s.largestSampled) s.largestSampled = usd;
     } else if (usd > s.largest) s.largest = usd;
-    s.byExchange.set(exchange, (s.byExchange.get(exchange) ?? 0) + usd);
+    const i = s.exchanges.indexOf(exchange);
+    if (i === -1) {
+      s.exchanges.push(exchange);
+      s.exchangeUsd.push(usd);
+    } else s.exchangeUsd[i]! += usd;
     this.sum += usd;
     this.count++;
   }
@@ -158,7 +166,7 @@ class RollingWindow {
 
   byExchange(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const s of this.held()) for (const [ex, v] of s.byExchange) out.set(ex, (out.get(ex) ?? 0) + v);
+    for (const s of this.held()) s.exchanges.forEach((ex, i) => out.set(ex, (out.get(ex) ?? 0) + s.exchangeUsd[i]!));
     return out;
   }
 }
@@ -167,6 +175,9 @@ export type CascadeEvent =
   | { type: 'start'; cascade: Cascade; windowUsd: number }
   | { type: 'update'; cascade: Cascade }
   | { type: 'end'; cascade: Cascade; endedAt: number };
+
+/** What `advance` returns when no cascade ended (nearly every call): one shared, frozen empty list. */
+const NONE_ENDED: readonly CascadeEvent[] = Object.freeze([]);
 
 export class CascadeDetector {
   private readonly windows = new Map<string, RollingWindow>();
@@ -273,9 +284,9 @@ export class CascadeDetector {
     }
   }
 
-  /** Advance time: cascades whose window stayed quiet long enough end. */
-  advance(now: number): CascadeEvent[] {
-    const ended: CascadeEvent[] = [];
+  /** Advance time: cascades whose window stayed quiet long enough end (the shared empty list when none did). */
+  advance(now: number): readonly CascadeEvent[] {
+    let ended: CascadeEvent[] | undefined;
     for (const [key, c] of this.active) {
       const w = this.windows.get(key)!;
       w.expire(now);
@@ -288,10 +299,10 @@ export class CascadeDetector {
       if (now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(key);
         // The cascade's window ends at its last liquidation, not when the rolling sum fell.
-        ended.push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
+        (ended ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
       }
     }
-    return ended;
+    return ended ?? NONE_ENDED;
   }
 
   /** Restore a running cascade after a restart. */

@@ -107,8 +107,11 @@ export class FlushDetector {
     }
     const threshold = this.threshold(ts);
     if (w.sum < threshold || w.byAsset.size < this.rules.minAssets) return undefined;
+    // One asset's share checked before anything is built: while one leads, this fails for every liquidation.
+    let leader = 0;
+    for (const v of w.byAsset.values()) if (v > leader) leader = v;
+    if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
     const ranked = [...w.byAsset].sort((x, y) => y[1] - x[1]);
-    if (ranked[0]![1] > w.sum * this.rules.maxLeaderShare) return undefined;
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     this.active[side] = { id, threshold };

@@ -14,6 +14,7 @@ import { levelId, type Level, type LevelTrack } from '../core/levels.js';
 import type { Market } from '../core/market.js';
 import { StoreFaults } from '../store/faults.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
+import type { LevelWrites } from '../store/sqlite.js';
 import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from './changes.js';
 
@@ -26,12 +27,20 @@ export interface StateWriterOptions {
   market?: LevelEngine;
   /** Where refused writes are counted and logged (the bot's, shared with the outbox). */
   faults?: StoreFaults;
+  /**
+   * Where levels and their states are written instead of the store's own connection: the bot's event writer thread
+   * (store/event-writer.ts), so one connection writes while events stream in. A refused write is held again.
+   */
+  saveLevels?: (writes: LevelWrites) => Promise<unknown>;
 }
 
 export class StateWriter {
   private readonly store: Store;
   private readonly market: LevelEngine | undefined;
   private readonly faults: StoreFaults;
+  private readonly saveLevels: ((writes: LevelWrites) => Promise<unknown>) | undefined;
+  /** A write of levels posted and not answered yet: the next waits for it, so an answer speaks for all before it. */
+  private posting = false;
   /** Writes not yet taken by the store: the latest per id or chat (`null`: remove). */
   private readonly levels = new Map<string, Level | null>();
   private readonly tracks = new Map<string, LevelTrack>();
@@ -44,6 +53,7 @@ export class StateWriter {
     this.store = opts.store;
     this.market = opts.market;
     this.faults = opts.faults ?? new StoreFaults();
+    this.saveLevels = opts.saveLevels;
   }
 
   /** Apply a change decided outside the engine (a command, a chat platform, the outbox): engine, then store. */
@@ -119,7 +129,9 @@ export class StateWriter {
 
   /** Every held write, in one attempt per kind; each replaces by id, so writing them again after a failure is harmless. */
   private write(): void {
-    if (this.levels.size || this.tracks.size) {
+    if (this.saveLevels) {
+      if (this.levels.size || this.tracks.size) this.post(this.saveLevels);
+    } else if (this.levels.size || this.tracks.size) {
       this.attempt('saveLevels', () => {
         for (const [id, l] of this.levels) {
           if (l) this.store.putLevel(l);
@@ -148,6 +160,33 @@ export class StateWriter {
         this.votes.clear();
       });
     }
+  }
+
+  /**
+   * Hand the held levels and states to the writer thread, one write at a time (what is held meanwhile waits for
+   * the answer). Refused, they are held again, unless a newer write of the same level came meanwhile (a level
+   * removed since keeps no state), and wait for the next flush; written, anything held since goes next.
+   */
+  private post(saveLevels: (writes: LevelWrites) => Promise<unknown>): void {
+    if (this.posting) return;
+    this.posting = true;
+    const levels = new Map(this.levels);
+    const tracks = [...this.tracks.values()];
+    this.levels.clear();
+    this.tracks.clear();
+    saveLevels({ levels, tracks }).then(
+      () => {
+        this.posting = false;
+        if (this.levels.size || this.tracks.size) this.post(saveLevels);
+        else this.faults.ok('saveLevels');
+      },
+      (err: unknown) => {
+        this.posting = false;
+        this.faults.failed('saveLevels', err);
+        for (const [id, l] of levels) if (!this.levels.has(id)) this.levels.set(id, l);
+        for (const t of tracks) if (!this.tracks.has(t.id) && this.levels.get(t.id) !== null) this.tracks.set(t.id, t);
+      },
+    );
   }
 
   private attempt(op: string, write: () => void): void {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { MarketEvent } from '../core/events.js';
 import { reasonOf } from './errors.js';
 import { EventUnpacker } from './event-pack.js';
-import { eventInserter, tuneConnection } from './sqlite.js';
+import { eventInserter, levelWriter, tuneConnection, type LevelWrites } from './sqlite.js';
 import type { FromWriter, ToWriter } from './event-writer.js';
 
 const port = parentPort!;
@@ -22,6 +22,7 @@ function failureOf(err: unknown): { reason: string; code?: string } {
 
 let db: Database.Database;
 let insert: (events: readonly MarketEvent[]) => number;
+let saveLevels: (writes: LevelWrites) => void;
 try {
   db = new Database((workerData as { file: string }).file, { fileMustExist: true });
   tuneConnection(db);
@@ -29,6 +30,7 @@ try {
   // where the store's 32 MB would fill with pages this thread never reads again (RSS the bot carries for good).
   db.pragma('cache_size = -4000');
   insert = eventInserter(db);
+  saveLevels = levelWriter(db);
 } catch (err) {
   post({ kind: 'open-failed', ...failureOf(err) });
   process.exit(1);
@@ -43,6 +45,15 @@ port.on('message', (m: ToWriter) => {
     } finally {
       post({ kind: 'closed' });
       port.close();
+    }
+    return;
+  }
+  if (m.kind === 'levels') {
+    try {
+      saveLevels({ levels: new Map(m.levels), tracks: m.tracks });
+      post({ kind: 'written', id: m.id, added: 0 });
+    } catch (err) {
+      post({ kind: 'failed', id: m.id, ...failureOf(err) });
     }
     return;
   }

@@ -14,12 +14,16 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MarketEvent } from '../core/events.js';
+import type { Level, LevelTrack } from '../core/levels.js';
 import { StoreError } from './errors.js';
 import { EventPacker, type PackedBatch } from './event-pack.js';
-import type { SqliteStore } from './sqlite.js';
+import type { LevelWrites, SqliteStore } from './sqlite.js';
 
 /** Main thread → writer thread. */
-export type ToWriter = { kind: 'write'; id: number; batch: PackedBatch } | { kind: 'close' };
+export type ToWriter =
+  | { kind: 'write'; id: number; batch: PackedBatch }
+  | { kind: 'levels'; id: number; levels: [string, Level | null][]; tracks: LevelTrack[] }
+  | { kind: 'close' };
 /** Writer thread → main thread. */
 export type FromWriter =
   | { kind: 'written'; id: number; added: number }
@@ -31,6 +35,11 @@ export type FromWriter =
 export interface EventWriter {
   /** Write one batch in one transaction (after every batch posted before it); resolves with how many were new. */
   write(events: readonly MarketEvent[]): Promise<number>;
+  /**
+   * Write levels and their states in one transaction, in order with the event batches: the bot's one writer while
+   * it runs (a second connection writing beside this thread waits for its lock, or is refused with SQLITE_BUSY).
+   */
+  saveLevels(writes: LevelWrites): Promise<unknown>;
   /** Start the thread now (it starts with the first write otherwise); resolves once its connection is open. */
   ready(): Promise<void>;
   /** Events posted and not answered yet. */
@@ -44,7 +53,10 @@ export interface EventWriter {
 interface Pending {
   resolve: (added: number) => void;
   reject: (err: StoreError) => void;
+  /** Events in the message (0 for levels). */
   count: number;
+  /** The StoreError's message, up to the reason. */
+  failure: string;
 }
 
 /**
@@ -95,15 +107,25 @@ class ThreadWriter implements EventWriter {
   write(events: readonly MarketEvent[]): Promise<number> {
     if (this.closed) return Promise.reject(new StoreError(`cannot insert ${events.length} events into ${this.path}: the event writer is closed`, 'closed'));
     if (events.length === 0) return Promise.resolve(0);
-    const id = this.nextId++;
     const worker = this.thread();
     const batch = this.packer.pack(events);
+    return this.post({ kind: 'write', id: this.nextId++, batch }, events.length, `could not insert ${events.length} events into ${this.path}`, worker, [batch.rows.buffer as ArrayBuffer]);
+  }
+
+  /** Post one message to be answered; `failure` begins the StoreError's message should it fail. */
+  private post(message: ToWriter & { id: number }, count: number, failure: string, worker = this.thread(), transfer: ArrayBuffer[] = []): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, count: events.length });
-      this.events += events.length;
-      worker.ref(); // a batch in flight keeps the process alive until it is answered
-      worker.postMessage({ kind: 'write', id, batch } satisfies ToWriter, [batch.rows.buffer as ArrayBuffer]);
+      this.pending.set(message.id, { resolve, reject, count, failure });
+      this.events += count;
+      worker.ref(); // a message in flight keeps the process alive until it is answered
+      worker.postMessage(message, transfer);
     });
+  }
+
+  saveLevels(writes: LevelWrites): Promise<unknown> {
+    if (this.closed) return Promise.reject(new StoreError(`cannot save ${writes.levels.size + writes.tracks.length} levels and states to ${this.path}: the event writer is closed`, 'closed'));
+    const message = { kind: 'levels', id: this.nextId++, levels: [...writes.levels], tracks: [...writes.tracks] } satisfies ToWriter;
+    return this.post(message, 0, `could not save ${message.levels.length} levels and ${message.tracks.length} level states to ${this.path}`);
   }
 
   ready(): Promise<void> {
@@ -149,10 +171,12 @@ class ThreadWriter implements EventWriter {
     switch (m.kind) {
       case 'written':
         this.settle(m.id)?.resolve(m.added);
+        this.notifyDrained();
         break;
       case 'failed': {
         const p = this.settle(m.id);
-        p?.reject(new StoreError(`could not insert ${p.count} events into ${this.path}: ${m.reason}`, 'write', { cause: causeOf(m) }));
+        p?.reject(new StoreError(`${p.failure}: ${m.reason}`, 'write', { cause: causeOf(m) }));
+        this.notifyDrained();
         break;
       }
       case 'ready':
@@ -172,11 +196,13 @@ class ThreadWriter implements EventWriter {
     if (!p) return undefined;
     this.pending.delete(id);
     this.events -= p.count;
-    if (this.pending.size === 0) {
-      this.worker?.unref();
-      for (const done of this.drained.splice(0)) done();
-    }
+    if (this.pending.size === 0) this.worker?.unref();
     return p;
+  }
+
+  /** Once nothing is pending, after the answers' own callbacks were queued: a drain sees what they did. */
+  private notifyDrained(): void {
+    if (this.pending.size === 0) for (const done of this.drained.splice(0)) done();
   }
 
   /** The thread ended or crashed: whatever it had not answered fails (the caller keeps it and retries). */
@@ -189,6 +215,7 @@ class ThreadWriter implements EventWriter {
   private failAll(message: string, cause: unknown): void {
     for (const o of this.opened.splice(0)) o.reject(new StoreError(message, 'open', { cause }));
     for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new StoreError(message, 'write', { cause }));
+    this.notifyDrained();
   }
 }
 

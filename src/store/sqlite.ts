@@ -11,7 +11,7 @@
 import { mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
+import { assetOf, type Liquidation, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { dayStart } from '../core/time.js';
 import { eventHash } from './hash.js';
@@ -89,16 +89,24 @@ interface DailyRow {
   usd: number;
 }
 
+/** Liquidations per INSERT statement: one call into SQLite for many rows costs less than one call per row. */
+const LIQUIDATIONS_PER_INSERT = 50;
+
 /**
  * The one way market events are written to a connection (the store's, or the event writer's thread in
  * event-writer.ts): one transaction per batch, raw events first, then the day sums of the liquidations that were
- * new. Returns how many events were new; throws (rolled back) what SQLite threw.
+ * new. Liquidations, nearly every event, go in many rows per statement, which hands back the hashes of the rows
+ * that were new. Returns how many events were new; throws (rolled back) what SQLite threw.
  */
 export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {
   const p = (sql: string) => db.prepare(sql);
+  const liquidations = (rows: number) =>
+    p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
+      VALUES ${Array.from({ length: rows }, () => "(?, ?, 'liquidation', ?, ?, ?, ?, ?, ?)").join(', ')}
+      ON CONFLICT DO NOTHING RETURNING hash`).pluck();
   const s = {
-    liquidation: p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
-      VALUES (?, ?, 'liquidation', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    liquidation: liquidations(1),
+    liquidations: liquidations(LIQUIDATIONS_PER_INSERT),
     candle: p(`INSERT INTO events (ts, hash, type, exchange, symbol, timeframe, open, high, low, close, volume)
       VALUES (?, ?, 'candle', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     price: p(`INSERT INTO events (ts, hash, type, exchange, symbol, price) VALUES (?, ?, 'price', ?, ?, ?) ON CONFLICT DO NOTHING`),
@@ -118,22 +126,51 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
     if (asset === undefined) assets.set(symbol, (asset = assetOf(symbol)));
     return asset;
   };
+  /**
+   * Insert liquidations (their hashes in `hashes`), many per statement; the new ones count towards their day, in
+   * the order of the batch. Returns how many were new.
+   */
+  const insertLiquidations = (rows: readonly Liquidation[], hashes: readonly number[], daily: Map<string, DailyRow>): number => {
+    const fresh = new Set<number>();
+    let added = 0;
+    const params: (string | number)[] = [];
+    for (let i = 0; i < rows.length; ) {
+      const n = rows.length - i >= LIQUIDATIONS_PER_INSERT ? LIQUIDATIONS_PER_INSERT : 1;
+      for (let j = i; j < i + n; j++) {
+        const e = rows[j]!;
+        params.push(e.ts, hashes[j]!, e.exchange, e.symbol, e.side, e.price, e.amount, e.usd);
+      }
+      for (const hash of (n === 1 ? s.liquidation : s.liquidations).all(params) as number[]) {
+        fresh.add(hash);
+        added++;
+      }
+      params.length = 0;
+      i += n;
+    }
+    for (let i = 0; i < rows.length; i++) {
+      // A hash counts once: the same event twice in a batch is one new row.
+      if (!fresh.delete(hashes[i]!)) continue;
+      const e = rows[i]!;
+      const asset = assetOfSymbol(e.symbol);
+      const day = dayStart(e.ts);
+      const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
+      const sum = daily.get(key);
+      if (sum) sum.usd += e.usd;
+      else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
+    }
+    return added;
+  };
   return db.transaction((events: readonly MarketEvent[]): number => {
     const daily = new Map<string, DailyRow>();
+    const liquidationRows: Liquidation[] = [];
+    const hashes: number[] = [];
     let added = 0;
     for (const e of events) {
       switch (e.type) {
-        case 'liquidation': {
-          if (s.liquidation.run(e.ts, eventHash(e), e.exchange, e.symbol, e.side, e.price, e.amount, e.usd).changes === 0) break;
-          added++;
-          const asset = assetOfSymbol(e.symbol);
-          const day = dayStart(e.ts);
-          const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
-          const sum = daily.get(key);
-          if (sum) sum.usd += e.usd;
-          else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
+        case 'liquidation':
+          liquidationRows.push(e);
+          hashes.push(eventHash(e));
           break;
-        }
         case 'candle':
           added += s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
           break;
@@ -155,8 +192,39 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
           throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
       }
     }
+    if (liquidationRows.length) added += insertLiquidations(liquidationRows, hashes, daily);
     for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
     return added;
+  });
+}
+
+/** Levels and their states as a writer hands them over: a level's definition (`null`: remove it), by id. */
+export interface LevelWrites {
+  levels: ReadonlyMap<string, Level | null>;
+  tracks: readonly LevelTrack[];
+}
+
+/**
+ * The one way levels and their states are written to a connection (the store's, or the event writer's thread,
+ * so that one connection writes while the bot runs): one transaction, levels first, then states. Removing a
+ * level removes its state.
+ */
+export function levelWriter(db: Database.Database): (w: LevelWrites) => void {
+  const s = {
+    putLevel: db.prepare('INSERT INTO levels (id, created_at, def) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created_at = excluded.created_at, def = excluded.def'),
+    removeLevel: db.prepare('DELETE FROM levels WHERE id = ?'),
+    removeState: db.prepare('DELETE FROM level_states WHERE id = ?'),
+    putState: db.prepare('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
+  };
+  return db.transaction((w: LevelWrites) => {
+    for (const [id, l] of w.levels) {
+      if (l) s.putLevel.run(l.id, l.createdAt, JSON.stringify(l));
+      else {
+        s.removeState.run(id);
+        s.removeLevel.run(id);
+      }
+    }
+    for (const st of w.tracks) s.putState.run(st.id, JSON.stringify(st));
   });
 }
 
@@ -172,11 +240,9 @@ function prepareStatements(db: Database.Database) {
     pruneFutureTotals: p('DELETE FROM liquidation_totals WHERE ts > ?'),
 
     listLevels: p('SELECT def FROM levels ORDER BY created_at, id').pluck(),
-    putLevel: p('INSERT INTO levels (id, created_at, def) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET created_at = excluded.created_at, def = excluded.def'),
     removeLevel: p('DELETE FROM levels WHERE id = ?'),
     removeState: p('DELETE FROM level_states WHERE id = ?'),
     loadStates: p('SELECT state FROM level_states ORDER BY id').pluck(),
-    putState: p('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
 
     listProposals: p('SELECT def FROM proposals ORDER BY created_at, id').pluck(),
     listChatProposals: p('SELECT def FROM proposals WHERE chat = ? ORDER BY created_at, id').pluck(),
@@ -215,7 +281,7 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
   private readonly removeLevelTx: (id: string) => boolean;
   private readonly pruneTx: (beforeMs: number, futureAfterMs: number) => number;
-  private readonly saveStatesTx: (states: readonly LevelTrack[]) => void;
+  private readonly saveLevelsTx: (w: LevelWrites) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -243,9 +309,7 @@ class SqliteStoreImpl implements SqliteStore {
       this.s.removeState.run(id);
       return this.s.removeLevel.run(id).changes > 0;
     });
-    this.saveStatesTx = db.transaction((states: readonly LevelTrack[]) => {
-      for (const st of states) this.s.putState.run(st.id, JSON.stringify(st));
-    });
+    this.saveLevelsTx = levelWriter(db);
   }
 
   // ---- market events ----
@@ -282,7 +346,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   putLevel(level: Level): void {
-    this.run('write', `save level ${level.id} to`, () => this.s.putLevel.run(level.id, level.createdAt, JSON.stringify(level)));
+    this.run('write', `save level ${level.id} to`, () => this.saveLevelsTx({ levels: new Map([[level.id, level]]), tracks: [] }));
   }
 
   removeLevel(id: string): boolean {
@@ -294,7 +358,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   saveLevelStates(states: readonly LevelTrack[]): void {
-    this.run('write', `save ${states.length} level states to`, () => this.saveStatesTx(states));
+    this.run('write', `save ${states.length} level states to`, () => this.saveLevelsTx({ levels: new Map(), tracks: states }));
   }
 
   // ---- proposals ----

@@ -162,4 +162,42 @@ describe('the bot with a writer thread', () => {
     expect([...store.eventsSince(0)]).toHaveLength(300);
     store.close();
   });
+
+  it('writes levels and their states on its thread, none on the store’s connection; refused, they are held and written later', async () => {
+    const path = dbPath();
+    const store = openSqliteStore(path);
+    const writer = openEventWriter(store);
+    const writesHere: string[] = [];
+    const spied = new Proxy(store, {
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        if (key === 'putLevel' || key === 'removeLevel' || key === 'saveLevelStates') writesHere.push(key);
+        return (v as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+    const bot = new LiqBot({ config: loadConfig(), store: spied, writer, clockSkewMs: false });
+    const admin = new Database(path);
+    admin.exec("CREATE TRIGGER refuse BEFORE INSERT ON levels BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    const ours = { id: 'telegram:1:ETH@2500', asset: 'ETH', level: 2500, chat: 'telegram:1', source: 'chat' as const, createdAt: T0 };
+    bot.ingest(tick({ price: 2600 }));
+    bot.apply({ kind: 'level.put', level: ours });
+    await bot.drain();
+    expect(bot.health().store.failing).toEqual([expect.stringMatching(/^saveLevels: SQLITE_CONSTRAINT/)]);
+    expect(store.listLevels()).toEqual([]);
+
+    admin.exec('DROP TRIGGER refuse');
+    admin.close();
+    await bot.drain();
+    expect(bot.health().store.ok).toBe(true);
+    expect(store.listLevels()).toEqual([ours]);
+    expect(store.loadLevelStates()).toMatchObject([{ id: ours.id }]);
+    bot.apply({ kind: 'level.remove', id: ours.id });
+    await bot.drain();
+    expect(store.listLevels()).toEqual([]);
+    expect(store.loadLevelStates()).toEqual([]);
+    expect(writesHere).toEqual([]);
+    await writer.close();
+    store.close();
+  });
 });
