@@ -22,6 +22,14 @@ import { figure, fmtInt, runChild, TempDir, type BenchOptions, type Figure } fro
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHAT = -1001000;
 
+/** The Node flags `npm start` (and the Dockerfile, and the systemd unit) start the bot with: the bench runs the same. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  const at = start.indexOf('bin/liqbot.js');
+  if (start[0] !== 'node' || at < 0) throw new Error(`bot memory: cannot read the node flags of "npm start" (${start.join(' ')})`);
+  return start.slice(1, at);
+}
+
 /** VmHWM of a live process, in MB. */
 function peakRssMb(pid: number): number {
   const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -53,7 +61,7 @@ async function botRun(tmp: TempDir, name: string, rate: number, days: number, pr
   store.close();
   const config = tmp.file(`${name}.yaml`);
   writeFileSync(config, `exchanges: []\nassets: [${ASSETS_20.join(', ')}]\n`);
-  const child = spawn(process.execPath, ['bin/liqbot.js', 'start', '--replay', pipe, '--speed', '1000000000', '--db', db], {
+  const child = spawn(process.execPath, [...startFlags(), 'bin/liqbot.js', 'start', '--replay', pipe, '--speed', '1000000000', '--db', db], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, LIQBOT_DB: tmp.file(`${name}-live.db`), LIQBOT_DATA_DIR: tmp.path, LIQBOT_CONFIG: config, LOG_LEVEL: 'info',
@@ -131,7 +139,7 @@ export async function botMemoryFigures(opts: BenchOptions): Promise<Figure[]> {
     );
     const scaled = rate < 100 || days < 7 ? `; scaled from a week at 100 events/s to ${days} day(s) at ${rate} events/s` : '';
     const note =
-      `liqbot start from dist/ (SQLite + writer thread, Telegram and Discord adapters on the local fakes, 20 assets), fed ${fmtInt(week.events)} events ` +
+      `${['node', ...startFlags()].join(' ')} bin/liqbot.js start (what npm start runs) from dist/ (SQLite + writer thread, Telegram and Discord adapters on the local fakes, 20 assets), fed ${fmtInt(week.events)} events ` +
       `through --replay on a named pipe in ${(week.ms / 1000).toFixed(0)} s; ${week.charts} /liqs asked for in Telegram (one every 5 s), ${week.photos} replies with a chart; the rehearsal path starts no ` +
       `exchange feed, so ccxt is not loaded; node -e 0 peaks at ${nodeMb.toFixed(0)} MB${scaled}`;
     return [
