@@ -16,6 +16,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm ls --omit=dev tsx | grep -q em
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     LIQBOT_DATA_DIR=/data \
     LIQBOT_HTTP_PORT=9464 \
     LIQBOT_HTTP_HOST=0.0.0.0
