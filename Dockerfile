@@ -16,6 +16,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm ls --omit=dev tsx | grep -q em
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     LIQBOT_DATA_DIR=/data \
     LIQBOT_HTTP_PORT=9464 \
     LIQBOT_HTTP_HOST=0.0.0.0
@@ -35,4 +36,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 # One SIGTERM stops it cleanly within a few seconds (pending alerts stay in the database for the next start).
 STOPSIGNAL SIGTERM
-CMD ["node", "bin/liqbot.js", "start"]
+CMD ["node", "--max-semi-space-size=4", "bin/liqbot.js", "start"]

@@ -3,16 +3,19 @@
  * process.env. Tokens are registered with the logger so they never appear in a log line.
  */
 import { config as loadDotenv } from 'dotenv';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from '../config/load.js';
 import { registerSecrets } from './log.js';
 
-const optional = z
-  .string()
-  .optional()
-  .transform((s) => (s && s.trim() ? s.trim() : undefined));
-const url = optional.refine((s) => s === undefined || /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL');
-const port = optional.refine((s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) > 0 && Number(s) < 65536), 'a port number 1–65535');
+// zod's mini build, as in config/schema.ts (which sets its English messages): the bundle keeps only what is used.
+const optional = z.pipe(
+  z.optional(z.string()),
+  z.transform((s: string | undefined) => (s && s.trim() ? s.trim() : undefined)),
+);
+/** A setting that, when set, passes `test` (else the message says what was expected). */
+const checked = (test: (s: string) => boolean, expected: string) => optional.check(z.refine((s) => s === undefined || test(s), expected));
+const url = checked((s) => /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL');
+const port = checked((s) => /^\d{1,5}$/.test(s) && Number(s) > 0 && Number(s) < 65536, 'a port number 1–65535');
 
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: optional,
@@ -25,20 +28,20 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: optional,
   DISCORD_GUILD_ID: optional,
   DISCORD_API_BASE: url,
-  DISCORD_SHARDS: optional.refine((s) => s === undefined || s === 'auto' || /^\d{1,3}$/.test(s), '"auto" or a number'),
+  DISCORD_SHARDS: checked((s) => s === 'auto' || /^\d{1,3}$/.test(s), '"auto" or a number'),
   LIQBOT_DB: optional,
   LIQBOT_CONFIG: optional,
   LIQBOT_HTTP_PORT: port,
-  LIQBOT_HTTP_HOST: optional.refine((s) => s === undefined || /^[A-Za-z0-9.:[\]-]+$/.test(s), 'a host name or IP address (e.g. 0.0.0.0)'),
+  LIQBOT_HTTP_HOST: checked((s) => /^[A-Za-z0-9.:[\]-]+$/.test(s), 'a host name or IP address (e.g. 0.0.0.0)'),
   LIQBOT_DATA_DIR: optional,
-  LIQBOT_GIVE_UP_S: optional.refine((s) => s === undefined || (/^\d{1,6}$/.test(s) && Number(s) > 0), 'a number of seconds ≥ 1'),
+  LIQBOT_GIVE_UP_S: checked((s) => /^\d{1,6}$/.test(s) && Number(s) > 0, 'a number of seconds ≥ 1'),
   COINALYZE_API_KEY: optional,
   COINALYZE_BASE_URL: url,
-  LIQBOT_DATABASE_URL: optional.refine((s) => s === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(s), 'a postgres:// URL'),
-  LIQBOT_NATS_STREAM: optional.refine((s) => s === undefined || /^[A-Z][A-Z0-9_]{0,31}$/.test(s), 'a stream name in capitals, e.g. MKT'),
-  LIQBOT_NATS_URL: optional.refine((s) => s === undefined || /^(nats|tls):\/\/[^\s]+$|^[^\s/]+:\d+$/.test(s), 'a nats://host:port URL'),
-  LIQBOT_LIVE_HOLD_MS: optional.refine((s) => s === undefined || (/^\d{4,6}$/.test(s) && Number(s) >= 1_000 && Number(s) <= 300_000), 'milliseconds from 1000 to 300000 (e.g. 15000)'),
-  LIQBOT_GATEWAY_ID: optional.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(s), 'letters, digits, _ or - (e.g. gw-1)'),
+  LIQBOT_DATABASE_URL: checked((s) => /^postgres(ql)?:\/\/[^\s]+$/.test(s), 'a postgres:// URL'),
+  LIQBOT_NATS_STREAM: checked((s) => /^[A-Z][A-Z0-9_]{0,31}$/.test(s), 'a stream name in capitals, e.g. MKT'),
+  LIQBOT_NATS_URL: checked((s) => /^(nats|tls):\/\/[^\s]+$|^[^\s/]+:\d+$/.test(s), 'a nats://host:port URL'),
+  LIQBOT_LIVE_HOLD_MS: checked((s) => /^\d{4,6}$/.test(s) && Number(s) >= 1_000 && Number(s) <= 300_000, 'milliseconds from 1000 to 300000 (e.g. 15000)'),
+  LIQBOT_GATEWAY_ID: checked((s) => /^[A-Za-z0-9_-]{1,64}$/.test(s), 'letters, digits, _ or - (e.g. gw-1)'),
 });
 
 export interface Env {

@@ -22,6 +22,20 @@ import { figure, fmtInt, runChild, TempDir, type BenchOptions, type Figure } fro
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHAT = -1001000;
 
+/**
+ * The environment settings and Node flags `npm start` (and the Dockerfile, and the systemd unit) start the bot
+ * with (`MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 bin/liqbot.js start`): the bench runs the same.
+ */
+function startCommand(): { env: Record<string, string>; flags: string[]; text: string } {
+  const text = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = text.split(' ');
+  const node = words.indexOf('node');
+  const bin = words.indexOf('bin/liqbot.js');
+  const settings = words.slice(0, Math.max(node, 0)).map((w) => /^([A-Z_]+)=(\S*)$/.exec(w));
+  if (node < 0 || bin < node || settings.some((m) => !m)) throw new Error(`bot memory: cannot read "npm start" (${text})`);
+  return { env: Object.fromEntries(settings.map((m) => [m![1]!, m![2]!])), flags: words.slice(node + 1, bin), text };
+}
+
 /** VmHWM of a live process, in MB. */
 function peakRssMb(pid: number): number {
   const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -53,9 +67,11 @@ async function botRun(tmp: TempDir, name: string, rate: number, days: number, pr
   store.close();
   const config = tmp.file(`${name}.yaml`);
   writeFileSync(config, `exchanges: []\nassets: [${ASSETS_20.join(', ')}]\n`);
-  const child = spawn(process.execPath, ['bin/liqbot.js', 'start', '--replay', pipe, '--speed', '1000000000', '--db', db], {
+  const start = startCommand();
+  const child = spawn(process.execPath, [...start.flags, 'bin/liqbot.js', 'start', '--replay', pipe, '--speed', '1000000000', '--db', db], {
     cwd: ROOT,
     env: {
+      ...start.env,
       PATH: process.env.PATH, LIQBOT_DB: tmp.file(`${name}-live.db`), LIQBOT_DATA_DIR: tmp.path, LIQBOT_CONFIG: config, LOG_LEVEL: 'info',
       // Node flags for the bot alone (e.g. --heapsnapshot-signal=SIGUSR2 to see where its memory goes).
       ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
@@ -131,7 +147,7 @@ export async function botMemoryFigures(opts: BenchOptions): Promise<Figure[]> {
     );
     const scaled = rate < 100 || days < 7 ? `; scaled from a week at 100 events/s to ${days} day(s) at ${rate} events/s` : '';
     const note =
-      `liqbot start from dist/ (SQLite + writer thread, Telegram and Discord adapters on the local fakes, 20 assets), fed ${fmtInt(week.events)} events ` +
+      `${startCommand().text} (npm start) from dist/ (SQLite + writer thread, Telegram and Discord adapters on the local fakes, 20 assets), fed ${fmtInt(week.events)} events ` +
       `through --replay on a named pipe in ${(week.ms / 1000).toFixed(0)} s; ${week.charts} /liqs asked for in Telegram (one every 5 s), ${week.photos} replies with a chart; the rehearsal path starts no ` +
       `exchange feed, so ccxt is not loaded; node -e 0 peaks at ${nodeMb.toFixed(0)} MB${scaled}`;
     return [

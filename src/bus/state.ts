@@ -13,7 +13,8 @@
  *   await publishStateChanges(bus, [{ kind: 'level.remove', id: 'ETH@2350' }]); // one message, awaited
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+// zod's mini build, as in config/schema.ts: the bundle keeps only what is used.
+import * as z from 'zod/mini';
 import { ASSET_RE } from '../core/events.js';
 import type { Level } from '../core/levels.js';
 import type { Proposal } from '../core/proposals.js';
@@ -37,38 +38,43 @@ export function isStateSubject(subject: string): boolean {
 /** At most this many changes in one message (a chat migration moves a handful; a bulk import would be split). */
 export const MAX_CHANGES_PER_MESSAGE = 500;
 
-const key = z.string().min(1).max(200);
-const time = z.number().finite().min(0).max(9e15);
-const price = z.number().finite().positive().max(1e15);
-const levelValue = z.union([price, z.tuple([price, price]).refine(([low, high]) => low < high, 'zone low must be below high')]);
+const key = z.string().check(z.minLength(1), z.maxLength(200));
+const time = z.number().check(z.gte(0), z.lte(9e15));
+const price = z.number().check(z.positive(), z.lte(1e15));
+const levelValue = z.union([price, z.tuple([price, price]).check(z.refine(([low, high]) => low < high, 'zone low must be below high'))]);
 
-const text = (max: number) => z.string().max(max);
-const asset = z.string().regex(ASSET_RE);
+const text = (max: number) => z.string().check(z.maxLength(max));
+const asset = z.string().check(z.regex(ASSET_RE));
 const vote = z.enum(['up', 'down']);
 
 const levelSchema = z.object({
   id: key,
   asset,
   level: levelValue,
-  label: text(200).optional(),
-  chat: z.string().min(1).max(100).optional(),
+  label: z.optional(text(200)),
+  chat: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   source: z.enum(['config', 'event', 'chat', 'cascade']),
   createdAt: time,
-  expiresAt: time.optional(),
-  proposal: key.optional(),
-  thread: z.object({ ref: key, target: key.optional() }).optional(),
+  expiresAt: z.optional(time),
+  proposal: z.optional(key),
+  thread: z.optional(z.object({ ref: key, target: z.optional(key) })),
 });
 
 const subscriptionSchema = z.object({
   chat: key,
-  target: z.string().min(1).max(200).optional(),
+  target: z.optional(key),
   enabled: z.boolean(),
-  assets: z.array(asset).max(200),
-  families: z.array(z.enum(['cascade', 'level'])).max(2),
-  minUsd: z.number().finite().min(0).max(1e15),
+  assets: z.array(asset).check(z.maxLength(200)),
+  families: z.array(z.enum(['cascade', 'level'])).check(z.maxLength(2)),
+  minUsd: z.number().check(z.gte(0), z.lte(1e15)),
   updatedAt: time,
-  proposals: z.object({ votesNeeded: z.number().int().min(1).max(10_000).optional(), ttlHours: z.number().finite().positive().max(24 * 365).optional() }).optional(),
-  digest: z.boolean().optional(),
+  proposals: z.optional(
+    z.object({
+      votesNeeded: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+      ttlHours: z.optional(z.number().check(z.positive(), z.lte(24 * 365))),
+    }),
+  ),
+  digest: z.optional(z.boolean()),
 });
 
 const proposalSchema = z.object({
@@ -76,18 +82,18 @@ const proposalSchema = z.object({
   chat: key,
   asset,
   level: levelValue,
-  reason: text(500).optional(), // a member types at most 140 characters (commands/proposals.ts); far longer is not a command's
-  proposer: z.object({ id: key, name: text(200).optional() }),
+  reason: z.optional(text(500)), // a member types at most 140 characters (commands/proposals.ts); far longer is not a command's
+  proposer: z.object({ id: key, name: z.optional(text(200)) }),
   createdAt: time,
   expiresAt: time,
-  votes: z.record(key, vote).refine((v) => Object.keys(v).length <= 100_000, 'too many votes'),
+  votes: z.record(key, vote).check(z.refine((v) => Object.keys(v).length <= 100_000, 'too many votes')),
   status: z.enum(['open', 'adopted', 'rejected', 'expired']),
-  decidedBy: key.optional(),
-  deciderName: text(200).optional(),
-  decidedAt: time.optional(),
-  messageRef: key.optional(),
-  thread: key.optional(),
-  levelId: key.optional(),
+  decidedBy: z.optional(key),
+  deciderName: z.optional(text(200)),
+  decidedAt: z.optional(time),
+  messageRef: z.optional(key),
+  thread: z.optional(key),
+  levelId: z.optional(key),
 });
 
 /**

@@ -18,7 +18,7 @@ export interface ChartServiceOptions {
   concurrency?: number;
   /** Renders waiting beyond this many are refused (the reply goes out without its chart). Default 50. */
   maxQueued?: number;
-  /** Rendered charts kept (default 200). */
+  /** Rendered charts kept (default 32: a PNG is ~100 KB, and a chart is only reused within its minute). */
   cacheSize?: number;
   /** The renderers (tests count and time them). */
   renderLiqs?: (input: LiqsChartInput) => Promise<{ png: Uint8Array }>;
@@ -30,7 +30,7 @@ const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(leve
 
 export function createChartService(market: () => MarketView, opts: ChartServiceOptions = {}): ChartService {
   const limiter = new Bottleneck({ maxConcurrent: opts.concurrency ?? 2, highWater: opts.maxQueued ?? 50, strategy: Bottleneck.strategy.OVERFLOW, id: 'charts' });
-  const cacheSize = opts.cacheSize ?? 200;
+  const cacheSize = opts.cacheSize ?? 32;
   const cache = new Map<string, Promise<Uint8Array>>();
   const renderLiqs = opts.renderLiqs ?? renderLiqsChart;
   const renderLevels = opts.renderLevels ?? renderLevelsChart;

@@ -9,7 +9,7 @@
  *   await discord.deliver({ chat: 'discord:1234…', target: 'channel:5678…' }, reply); // → { ok: true, messageRef }
  *   await discord.stop();
  */
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
@@ -63,6 +63,26 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    // The bot reads nothing back from discord.js' caches but its own member, the servers, their channels and roles
+    // (alert-channel permissions): an interaction carries its member, and alerts go out through REST. The rest
+    // (200 messages a channel by default, every member and user seen) would grow with the servers for nothing.
+    makeCache: Options.cacheWithLimits({
+      MessageManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      VoiceStateManager: 0,
+      ThreadMemberManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      StageInstanceManager: 0,
+      AutoModerationRuleManager: 0,
+    }),
     ...(opts.shards === 'auto'
       ? { shards: 'auto' as const }
       : typeof opts.shards === 'number'

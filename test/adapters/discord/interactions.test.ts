@@ -74,6 +74,20 @@ describe('connecting', () => {
     expect(fake.identifies[0]!.intents).toBe(1);
     expect(bot.client.guilds.cache.get(server.id)?.name).toBe('Trading Floor');
   });
+
+  it('keeps its own member, the channels and roles, but no member, user or message a command brought', async () => {
+    const someone = member();
+    const cb = await fake.interact(command('liqs', [str('asset', 'eth')], someone));
+    expect(cb.type).toBe(4);
+    const guild = bot.client.guilds.cache.get(server.id)!;
+    expect(guild.members.me?.id).toBe(fake.applicationId);
+    expect(guild.members.cache.has(someone.user.id)).toBe(false);
+    expect(bot.client.users.cache.has(someone.user.id)).toBe(false);
+    expect(guild.channels.cache.size).toBe(server.channels.length);
+    expect(guild.roles.cache.has(server.botRoleId)).toBe(true);
+    const channel = guild.channels.cache.get(general.id)!;
+    expect('messages' in channel && channel.messages.cache.size).toBe(0);
+  });
 });
 
 describe('/liqs', () => {
