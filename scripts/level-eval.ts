@@ -28,11 +28,13 @@ export const HELD_OUT_2_LEVEL_FIXTURES = [
   'fixtures/binance-2024-07-early-levels-15m.real.jsonl',
   'fixtures/binance-2025-01-early-levels-15m.real.jsonl',
 ];
+/** A third held-out set from another source and season (a freqtrade download, fixtures/sources/), never tuned on. */
+export const HELD_OUT_3_LEVEL_FIXTURES = ['fixtures/binance-2025-10-levels-15m.real.jsonl'];
 
 const args = process.argv.slice(2);
 const ci = args.indexOf('--config');
 const override: unknown = ci >= 0 ? JSON.parse(args.splice(ci, 2)[1]!) : {};
-const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES]];
+const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES]];
 const config = buildConfig(override);
 for (const [name, files] of sets) {
   const sum = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };

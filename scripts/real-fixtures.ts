@@ -106,6 +106,37 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
   console.log(s.out, out.length);
 }
 
+// A third held-out set from a different source and season, never tuned on: a freqtrade download of Binance USD-M
+// BTC 15m klines (fixtures/sources/README.md names the repository and path), Oct 16-22 2025 (the week after the
+// Oct 10 crash: a flush on the 17th, a squeeze on the 20th and 21st), levels derived the same way from the two days
+// before.
+{
+  const src = 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json';
+  const klines = JSON.parse(readFileSync(src, 'utf8')) as [number, number, number, number, number, number][];
+  const set = Date.parse('2025-10-16T00:00:00Z');
+  const lookbackDays = 2;
+  const from = set - lookbackDays * DAY;
+  const candles: Row[] = klines
+    .filter((k) => k[0] >= from)
+    .map(([ts, open, high, low, close]) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', timeframe: '15m', open, high, low, close }));
+  const before = candles.filter((r) => r.ts < set);
+  const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
+  const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
+  const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const lo = low.low as number;
+  const span = `prior ${lookbackDays}-day`;
+  const levels: Row[] = [
+    { type: 'level', ts: set, asset: 'BTC', price: lo, label: `BTC ${span} low (${at(low)})` },
+    { type: 'level', ts: set, asset: 'BTC', price: roundBelow(before[before.length - 1]!.close as number), label: 'BTC round number below price' },
+    { type: 'level', ts: set, asset: 'BTC', price: high.high as number, label: `BTC ${span} high / resistance (${at(high)})` },
+    { type: 'level', ts: set, asset: 'BTC', low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `BTC demand zone above ${span} low` },
+  ];
+  const out = [...levels, ...candles].sort((a, b) => a.ts - b.ts);
+  const note = `REAL Binance USD-M BTC 15m klines ${new Date(from).toISOString().slice(0, 16)} to 2025-10-22T03:00; HELD OUT 3 (never tuned on; another source and season); levels derived by scripts/real-fixtures.ts from the real candles of the ${lookbackDays} days before ${new Date(set).toISOString().slice(0, 10)}. source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json (slice in ${src})`;
+  writeFileSync(join('fixtures', 'binance-2025-10-levels-15m.real.jsonl'), [{ type: 'meta', ts: from, synthetic: false, note }, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log('freqtrade 2025-10', out.length);
+}
+
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {
   const rows = read('binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl');

@@ -92,6 +92,8 @@ export interface LevelChop extends AlertBase {
   crosses: number;
   /** The first crossing counted. */
   since: number;
+  /** The range price has chopped in since then, [low, high]: what a decisive close leaves. */
+  range: [number, number];
   price: number;
   timeframe: string;
 }

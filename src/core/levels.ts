@@ -68,6 +68,8 @@ export interface LevelChopEvent {
   crosses: number;
   /** The first crossing counted. */
   since: number;
+  /** The range price has chopped in since then (the closes, and the level's buffer either side): what a decisive close leaves. */
+  range: [number, number];
   price: number;
   ts: number;
 }
@@ -296,7 +298,7 @@ export class LevelBook {
       else if (track.chop?.noticeDue !== undefined && track.chop.resolved === undefined && c.end >= track.chop.noticeDue) {
         delete track.chop.noticeDue;
         this.touched.add(level.id);
-        out.push({ kind: 'chop', event: { level, crosses: track.crossings?.length ?? 0, since: track.chop.since, price: c.close, ts: c.end } });
+        out.push({ kind: 'chop', event: { level, crosses: track.crossings?.length ?? 0, since: track.chop.since, range: [Math.min(track.chop.low, c.close), Math.max(track.chop.high, c.close)], price: c.close, ts: c.end } });
       }
       // A chop's range grows with its closes after each is judged: a close out of it is what ends the chop.
       if (chop && track.chop === chop && (c.close < chop.low || c.close > chop.high)) {

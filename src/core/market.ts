@@ -289,7 +289,7 @@ export class Market extends MarketQueries {
         const e = o.event;
         const chop: LevelChop = {
           kind: 'level_chop', ts, asset, key: `chop:${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
-          crosses: e.crosses, since: e.since, price: e.price, timeframe,
+          crosses: e.crosses, since: e.since, range: e.range, price: e.price, timeframe,
         };
         if (e.level.label !== undefined) chop.label = e.level.label;
         if (e.level.chat !== undefined) chop.chat = e.level.chat;

@@ -42,7 +42,7 @@ export function alertJson(a: Alert): Record<string, unknown> {
       return o;
     }
     case 'level_chop':
-      return { ...base, level: a.level, price: a.price, crosses: a.crosses, since: a.since, timeframe: a.timeframe, ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}) };
+      return { ...base, level: a.level, price: a.price, crosses: a.crosses, since: a.since, range: a.range, timeframe: a.timeframe, ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}) };
     case 'market_flush':
       return { ...base, side: a.side, usd: cents(a.usd), startedAt: a.startedAt, windowMs: a.windowMs, assetCount: a.assetCount, leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled };
   }

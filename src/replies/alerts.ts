@@ -101,7 +101,7 @@ function levelBreak(a: LevelBreak): Reply {
 
 function levelChop(a: LevelChop): Reply {
   return {
-    title: [`↔️ ${a.asset} chopping around ${levelText(a.level)}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
+    title: [`↔️ ${a.asset} chopping around ${levelText(a.level)} between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
     blocks: [[
       [`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`],
       [`No more alerts on this level until a decisive close beyond it.`],

@@ -158,7 +158,7 @@ export function threadAnswer(a: Alert): Reply {
   if (a.kind !== 'level_break' && a.kind !== 'level_chop') return { blocks: [[['An alert went to this chat’s alerts channel.']]], tone: 'info' };
   const name = `${a.asset} ${levelText(a.level)}`;
   const verdict: Line = a.kind === 'level_chop'
-    ? [b(name), ` is chopping: ${a.crosses} crosses since ${clock(a.since)} UTC, now ${price(a.price)}.`]
+    ? [b(name), ` is chopping between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${clock(a.since)} UTC, now ${price(a.price)}.`]
     : [b(name), ' ', toned(a.reclaim ? (a.direction === 'up' ? 'reclaimed' : 'lost again') : a.direction === 'down' ? 'lost' : 'broken up', a.direction === 'down' ? 'down' : 'up', true), `: ${a.timeframe} close ${price(a.price)}.`];
   return { blocks: [[verdict, [toned('The level this thread proposed. Full alert in the alerts channel.', 'muted')]]], tone: 'info' };
 }

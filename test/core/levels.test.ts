@@ -53,6 +53,20 @@ describe('LevelBook', () => {
     expect(said[said.length - 1]).toBe('down');
   });
 
+  it('says the range it chops in: the closes since the chop began, and the level\'s buffer either side', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3050);
+    const chop = [2970, 2975, 3030, 3025];
+    const notices: [number, number][] = [];
+    [3050, 2970, 2970, 3030, 3030, ...chop, ...chop, ...chop, ...chop, ...chop].forEach((close, i) => {
+      const ts = T0 + i * M15;
+      for (const o of book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 2, low: close - 2, close })) if (o.kind === 'chop') notices.push(o.event.range);
+    });
+    // Closes between 2970 and 3030 around a calm $3,000 (buffer 0.3%, $9): the range is those closes, not the
+    // $3,050 before the chop began.
+    expect(notices).toEqual([[2970, 3030]]);
+  });
+
   it('a chop a decisive close ends sooner than its notice is due is told by that break alone', () => {
     const book = new LevelBook(rules);
     book.add(level, 3050);

@@ -37,6 +37,12 @@ const HELD_OUT_2 = [
   'fixtures/binance-2024-07-early-levels-15m.real.jsonl',
   'fixtures/binance-2025-01-early-levels-15m.real.jsonl',
 ];
+/**
+ * A third held-out set from another source and season (a freqtrade download of Binance BTC 15m klines, Oct 16-22
+ * 2025; fixtures/sources/), levels derived from the two days before: never tuned on. The fixed buffer gave 12
+ * messages, 3 of 12 breaks reversed and 6 of 7 held breaks told.
+ */
+const HELD_OUT_3 = ['fixtures/binance-2025-10-levels-15m.real.jsonl'];
 const DEEPSEEK = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
 
 async function measure(file: string): Promise<{ stats: BacktestStats; alerts: Alert[] }> {
@@ -79,6 +85,16 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     const feb = runs[2]!.alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@97680');
     const notice = feb.findIndex((a) => a.kind === 'level_chop');
     expect(feb[notice]!.ts).toBe(Date.parse('2025-02-02T22:15:00Z'));
+    // The notice says the range it chops in: the level, the closes since the chop began and the price now inside it.
+    const said = feb[notice]!;
+    if (said.kind !== 'level_chop') throw new Error('not a chop notice');
+    const [low, high] = said.range;
+    expect(low).toBeLessThan(97680);
+    expect(high).toBeGreaterThan(97680);
+    expect(said.price).toBeGreaterThanOrEqual(low);
+    expect(said.price).toBeLessThanOrEqual(high);
+    expect(high - low).toBeLessThan(97680 * 0.03);
+    expect(replyText(alertReply(said))).toMatch(/^↔️ BTC chopping around \$97,680 between \$9\d,\d{3}(\.\d+)? and \$9\d,\d{3}(\.\d+)?: \d+ crosses since/);
     expect(feb[notice + 1]).toMatchObject({ kind: 'level_break', direction: 'up', reclaim: true, ts: Date.parse('2025-02-03T17:15:00Z') });
     // BTC $80,000 in April 2025: it chopped from 06:00, and the decisive close below came at 08:00, before its
     // notice was due: the break alone is told.
@@ -126,6 +142,18 @@ describe('levels on a second held-out set (three to four days from each kit file
 
   it('posts 36 messages with 14 of 40 breaks reversed within 12 h and 20 of 22 held breaks told (targets not met)', () => {
     expect(total).toEqual({ messages: 36, breaks: 40, reversed: 14, held: 22, heldTold: 20 });
+  });
+
+  it('calls no cascade where there are no liquidation prints', () => {
+    for (const r of runs) expect(r.stats.cascades).toEqual([]);
+  });
+});
+
+describe('levels on a third held-out set (BTC, Oct 16-22 2025, another source; never tuned on)', async () => {
+  const { runs, total } = await totals(HELD_OUT_3);
+
+  it('posts 8 messages (the fixed buffer: 12) with 4 of 14 breaks reversed within 12 h and every held break told', () => {
+    expect(total).toEqual({ messages: 8, breaks: 14, reversed: 4, held: 7, heldTold: 7 });
   });
 
   it('calls no cascade where there are no liquidation prints', () => {
