@@ -41,7 +41,7 @@ import type { StateChange } from '../state/changes.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
 import type { OutboxEntry } from '../store/store.js';
-import { pgChatWindows } from './chat-windows.js';
+import { deliverLimits, pgChatWindows } from './chat-windows.js';
 import { OUTBOX_CHANNEL } from './core.js';
 import { StatePublisher } from './state.js';
 import { connectBus, type Bus } from './stream.js';
@@ -410,7 +410,8 @@ async function adapterMaker(
 ): Promise<(fence: Fence) => Promise<ChatAdapter>> {
   if (platform === 'telegram') {
     const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
-    const limits = { ...TELEGRAM_LIMITS, ...opts.limits };
+    // The gateways' replies keep REPLY_SHARE of the bot's global 30/s; the alerts take the rest.
+    const limits = deliverLimits({ ...TELEGRAM_LIMITS, ...opts.limits });
     // Each group's window is shared with the gateways' replies and with the next holder of the lease (a takeover
     // mid-burst never exceeds 20 a minute). A claimed slot counts as in flight for at most a sixth of the group window (10 s).
     const sharedWindows = pgChatWindows(store, limits, { flightMs: limits.group.windowMs / 6, maxWaitMs: limits.group.windowMs / 60 });

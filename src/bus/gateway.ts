@@ -201,13 +201,14 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
     const following = gateway.follow(signal).catch((err: unknown) => log.error({ err }, 'stopped following the market stream'));
     if (env.telegram) {
       const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
-      // With the shared store, replies count in each group's window together with the deliverer's alerts.
+      // With the shared store, replies count in each group's window together with the deliverer's alerts, and all
+      // gateways' replies together in their share of the bot's global limit (the deliverer keeps to the rest).
       let sharedWindows;
       if (env.databaseUrl) {
         const { openPostgresStore } = await import('../store/postgres.js');
         const store = await openPostgresStore({ url: env.databaseUrl, migrate: false, poolSize: 2 });
         windowsStore = store;
-        sharedWindows = pgChatWindows(store, TELEGRAM_LIMITS);
+        sharedWindows = pgChatWindows(store, TELEGRAM_LIMITS, { replies: true });
       }
       adapters.push(createTelegramAdapter({ ...env.telegram, services: gateway.services, ...(sharedWindows ? { sharedWindows } : {}) }));
     }

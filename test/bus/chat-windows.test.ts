@@ -5,19 +5,21 @@
  *  - a deliverer killed (-9) in the middle of a burst to one group: the standby takes over within the old one's
  *    minute and still never exceeds 20 in any window across both, 0 × 429;
  *  - a gateway answering a burst of commands in a group while a deliverer posts alerts there: 0 × 429, never
- *    more than the limit in any window, and the replies interleaved with the alerts rather than queued behind them.
+ *    more than the limit in any window, and the replies interleaved with the alerts rather than queued behind them;
+ *  - the bot's global limit split: a deliverer's fan-out to private chats at its full rate while a gateway answers
+ *    a burst of private commands: together never more than 30 in any second (scaled), 0 × 429.
  * Skipped, saying why, without PostgreSQL or NATS.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { createTelegramAdapter, scaleLimits, type TelegramAdapter } from '../../src/adapters/telegram/adapter.js';
-import { pgChatWindows } from '../../src/bus/chat-windows.js';
+import { pgChatWindows, REPLY_SHARE } from '../../src/bus/chat-windows.js';
 import { createServices } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
 import type { NewEntry } from '../../src/store/store.js';
 import { FakeTelegram, fakeLimits, type Call } from '../fakes/telegram/server.js';
-import { alice, bob, sendCommand } from '../fakes/telegram/updates.js';
+import { alice, bob, sendCommand, type FakeUser } from '../fakes/telegram/updates.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
 import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
 import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
@@ -171,4 +173,46 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
     expect(replies.filter((c) => c.at < lastAlert).length).toBeGreaterThan(0);
     console.log(`group burst: ${alerts.length} alerts and ${replies.length} replies over ${Math.round((Math.max(lastAlert, ...replies.map((c) => c.at)) - Math.min(...alerts.map((c) => c.at))) / 100) / 10} s, ${replies.filter((c) => c.at < lastAlert).length} replies before the last alert`);
   }, 180_000);
+  it('a deliverer’s fan-out at its full rate beside a gateway’s burst of replies: the global limit kept together, 0 × 429', async () => {
+    // At 5× the global limit is 30 per 200 ms: the deliverer keeps to 30 − REPLY_SHARE of it, the replies to the rest.
+    const scale = 5;
+    const globalMs = 1_000 / scale;
+    const { fake, store, schema } = await setUp(scale);
+    const run = await bundledDay();
+    const config = loadConfig();
+    const roomy = { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
+    const services = createServices({ config: roomy, market: run.market, store: createMemoryStore(), now: () => run.lastTs });
+    const limits = { ...scaleLimits(scale), marginMs: 1 };
+    const gateway: TelegramAdapter = createTelegramAdapter({
+      token: fake.token,
+      apiRoot: `${fake.apiRoot}/s-G/`,
+      services,
+      limits,
+      sharedWindows: pgChatWindows(store, limits, { replies: true, flightMs: 2_000, maxWaitMs: globalMs / 4 }),
+    });
+    await gateway.start();
+    cleanups.push(() => gateway.stop());
+
+    const alert = run.alerts.find((a) => a.kind === 'level_break')!;
+    const now = Date.now();
+    const fanOut = 600;
+    await store.enqueue(Array.from({ length: fanOut }, (_, i) => ({ chat: `telegram:${5_000 + i}`, alertKey: `fan:${i}`, alert, nextAttemptAt: now, createdAt: now })));
+    const d = deliverer('D', fake, schema, scale);
+    await d.waitLog('holds the lease');
+    await until(() => fake.calls.filter((c) => c.sender === 'D' && c.status === 200).length >= 60, 'the fan-out to be under way', 60_000);
+    const members: FakeUser[] = Array.from({ length: 30 }, (_, i) => ({ id: 9_000 + i, first_name: `m${i}` }));
+    for (const m of members) sendCommand(fake, m.id, '/level list', { from: m });
+    const replies = () => fake.calls.filter((c) => c.sender === 'G' && c.method === 'sendMessage' && c.status === 200);
+    await until(() => replies().length >= members.length, 'every command answered', 120_000, 50);
+    await until(async () => (await store.pendingCount()) === 0, 'the fan-out to be delivered', 180_000, 100);
+
+    const sent = fake.calls.filter((c) => c.status === 200 && (c.method === 'sendMessage' || c.method === 'sendPhoto'));
+    expect(replies()).toHaveLength(members.length);
+    expect(fake.limited).toBe(0);
+    expect(mostInWindow(sent, globalMs)).toBeLessThanOrEqual(30);
+    expect(mostInWindow(replies(), globalMs)).toBeLessThanOrEqual(REPLY_SHARE);
+    expect(mostInWindow(sent.filter((c) => c.sender === 'D'), globalMs)).toBeLessThanOrEqual(30 - REPLY_SHARE);
+    const deliveredWhileReplying = sent.filter((c) => c.sender === 'D' && c.at >= Math.min(...replies().map((r) => r.at)) && c.at <= Math.max(...replies().map((r) => r.at)));
+    console.log(`global split: ${sent.length} sends, ${replies().length} replies; the deliverer sent ${deliveredWhileReplying.length} while they went out; most in any ${globalMs} ms: ${mostInWindow(sent, globalMs)}`);
+  }, 240_000);
 });
