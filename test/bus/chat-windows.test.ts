@@ -85,6 +85,19 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
     });
   }
 
+  /** A gateway's Telegram adapter on the bundled day, its windows shared as the gateway role shares them (replies: true). */
+  async function startGateway(fake: FakeTelegram, store: PostgresStore, scale: number, windows: { flightMs: number; maxWaitMs: number }): Promise<TelegramAdapter> {
+    const run = await bundledDay();
+    const config = loadConfig();
+    const roomy = { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
+    const services = createServices({ config: roomy, market: run.market, store: createMemoryStore(), now: () => run.lastTs });
+    const limits = { ...scaleLimits(scale), marginMs: 1 };
+    const gateway = createTelegramAdapter({ token: fake.token, apiRoot: `${fake.apiRoot}/s-G/`, services, limits, sharedWindows: pgChatWindows(store, limits, { replies: true, ...windows }) });
+    await gateway.start();
+    cleanups.push(() => gateway.stop());
+    return gateway;
+  }
+
   const groupSends = (fake: FakeTelegram, who?: string) => fake.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === GROUP && c.status === 200 && (who === undefined || c.sender === who));
 
   it('claims at most the window’s slots and says how long until the next one', async () => {
@@ -137,20 +150,7 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
   it('a gateway answering a burst of commands while the deliverer posts alerts to the same group: 0 × 429, the limit kept, replies interleaved', async () => {
     const { fake, store, schema } = await setUp();
     fake.setAdmins(GROUP, [alice.id]);
-    const run = await bundledDay();
-    const config = loadConfig();
-    const roomy = { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
-    const services = createServices({ config: roomy, market: run.market, store: createMemoryStore(), now: () => run.lastTs });
-    const limits = { ...scaleLimits(SCALE), marginMs: 1 };
-    const gateway: TelegramAdapter = createTelegramAdapter({
-      token: fake.token,
-      apiRoot: `${fake.apiRoot}/s-G/`,
-      services,
-      limits,
-      sharedWindows: pgChatWindows(store, limits, { flightMs: GROUP_WINDOW_MS / 6, maxWaitMs: GROUP_WINDOW_MS / 60 }),
-    });
-    await gateway.start();
-    cleanups.push(() => gateway.stop());
+    await startGateway(fake, store, SCALE, { flightMs: GROUP_WINDOW_MS / 6, maxWaitMs: GROUP_WINDOW_MS / 60 });
 
     await queueBurst(store, 40);
     const d = deliverer('D', fake, schema);
@@ -178,21 +178,9 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
     const scale = 5;
     const globalMs = 1_000 / scale;
     const { fake, store, schema } = await setUp(scale);
-    const run = await bundledDay();
-    const config = loadConfig();
-    const roomy = { ...config, limits: { ...config.limits, commandsPerUserPerMinute: 10_000, commandsPerChatPerMinute: 10_000 } };
-    const services = createServices({ config: roomy, market: run.market, store: createMemoryStore(), now: () => run.lastTs });
-    const limits = { ...scaleLimits(scale), marginMs: 1 };
-    const gateway: TelegramAdapter = createTelegramAdapter({
-      token: fake.token,
-      apiRoot: `${fake.apiRoot}/s-G/`,
-      services,
-      limits,
-      sharedWindows: pgChatWindows(store, limits, { replies: true, flightMs: 2_000, maxWaitMs: globalMs / 4 }),
-    });
-    await gateway.start();
-    cleanups.push(() => gateway.stop());
+    await startGateway(fake, store, scale, { flightMs: 2_000, maxWaitMs: globalMs / 4 });
 
+    const run = await bundledDay();
     const alert = run.alerts.find((a) => a.kind === 'level_break')!;
     const now = Date.now();
     const fanOut = 600;
