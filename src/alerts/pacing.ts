@@ -103,6 +103,8 @@ export interface SharedChatWindows {
   covers(chatId: number | string): boolean;
   /** Wait for a slot in the chat's windows; call the returned function once the platform answered. */
   acquire(chatId: number | string): Promise<() => void>;
+  /** Waiting acquires give up (PacerStoppedError): the adapter is stopping. */
+  stop(): void;
 }
 
 /** What a pacer rejects a waiting request with when it stops; adapters translate it to their "stopped" error. */

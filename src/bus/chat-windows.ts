@@ -15,7 +15,7 @@
  *   const windows = pgChatWindows(store, limits);
  *   createTelegramAdapter({ token, services, sharedWindows: windows });
  */
-import type { SharedChatWindows } from '../alerts/pacing.js';
+import { PacerStoppedError, type SharedChatWindows } from '../alerts/pacing.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import { logger } from '../log.js';
 import type { PostgresStore, SendWindow } from '../store/postgres.js';
@@ -51,8 +51,10 @@ export function pgChatWindows(store: Pick<PostgresStore, 'claimChatSend' | 'send
   const windows = [limits.chat, limits.group].map((w) => ({ messages: w.messages, windowMs: w.windowMs + limits.marginMs }));
   const replyShare = [{ messages: REPLY_SHARE, windowMs: limits.global.windowMs + limits.marginMs }];
   const isGroup = (chatId: number | string) => (typeof chatId === 'number' ? chatId < 0 : chatId.startsWith('-'));
+  let stopped = false;
   const claim = async (chat: string, limit: readonly SendWindow[]): Promise<() => void> => {
     for (;;) {
+      if (stopped) throw new PacerStoppedError('stopped before this message had its turn in the chat window');
       let got;
       try {
         got = await store.claimChatSend(chat, limit, flightMs);
@@ -70,6 +72,10 @@ export function pgChatWindows(store: Pick<PostgresStore, 'claimChatSend' | 'send
   };
   return {
     covers: (chatId) => opts.replies === true || isGroup(chatId),
+    stop() {
+      // A send waiting for a full window (a group's minute) gives up at its next look instead of holding a stop.
+      stopped = true;
+    },
     async acquire(chatId) {
       // The group's window first (it can be a long wait), then the global share (a short one), so a full group never
       // holds one of the gateways' few global slots.

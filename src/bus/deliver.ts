@@ -360,6 +360,11 @@ export class Deliverer {
         this.inflight.delete(e.id);
       }
       if (this.lostReason && !result.ok) return; // refused by the fence: the new holder sends it
+      if (this.stopped && !result.ok) {
+        // Let go by a stop while it waited for its turn: not an attempt; left for the next holder as it was.
+        await store.markRetryLeased(e.id, e.nextAttemptAt, 'not sent: the deliverer stopped', lease);
+        return;
+      }
       if (!result.ok && result.error.includes(FENCED)) {
         // Refused before it left (the lease went unrenewed too long, e.g. a stalled loop): not an attempt, try again now.
         await store.markRetryLeased(e.id, e.nextAttemptAt, FENCED, lease);
@@ -540,7 +545,11 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
       log.error({ holder, reason, ...deliverer.counters }, 'deliver lost its lease: sending nothing more (the supervisor restarts this process as a standby)');
       setTimeout(() => process.exit(1), 2_000).unref();
     }
-    await deliverer.stop();
+    // Sends waiting in the pacer for a rate slot (a group's minute) are let go first: stopping the adapter rejects
+    // them, and the rows stay pending for the next holder, so a stop never waits on a platform that is away.
+    const stopping = deliverer.stop();
+    await adapter.stop().catch(() => undefined);
+    await stopping;
     await beating;
     return reason ? 1 : 0;
   } finally {

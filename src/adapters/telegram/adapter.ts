@@ -200,6 +200,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       if (wasRunning && polling) await stopPolling(polling);
       await server?.close();
       // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
+      opts.sharedWindows?.stop();
       await sender.pacer.stop();
       await Promise.allSettled([...inflight]);
     },
