@@ -1,20 +1,18 @@
 /**
  * The core role (`liqbot start --role core`): one leader, any number of standbys. The leader holds the
  * PostgreSQL leader lock (store/leader.ts), restores its market from PostgreSQL, reads the market stream from
- * its stored offset, feeds the market in event order (the follower's rules, order.ts: copies from a second ingest
- * replica dropped by identity, events put back in time order over the hold the batch states, 15 s live, else 5
- * minutes), derives alerts exactly as the
- * embedded bot does (Market → route over the subscriptions), and stores each batch's events, its outbox rows and
- * the offset in one transaction (`applyBatch`), then NOTIFYs the deliverers. The ordering's position (watermark,
- * hold in force, latest event time) is stored with the offset.
+ * its stored offset, feeds the market in event order (the follower's rules and code, order.ts: copies from a
+ * second ingest replica dropped by identity, events put back in time order over the hold the batch states, 15 s
+ * live, else 5 minutes), derives alerts exactly as the embedded bot does (Market → route over the subscriptions),
+ * and stores each batch's events, its outbox rows, the offset and where its ordering stood (watermark, hold in
+ * force, latest event time) in one transaction (`applyBatch`), then NOTIFYs the deliverers.
  *
  * A standby that takes the lock restores the market as the leader had it at the stored offset: events up to the
  * stored watermark (the event time up to which the leader's market had applied events) go into the market,
- * later stored events back into the reorder hold under the stored hold, and the identities of recent events into
- * the deduper; then
- * it reads the stream after the offset. The alerts it re-derives carry the same keys, so the outbox's unique
- * (chat, alert_key) drops any the old leader had already stored. A leader that loses the lock stops deriving at
- * once and exits non-zero (its supervisor restarts it as a standby).
+ * later stored events back into the reorder hold with the stored hold and latest event time, and the identities
+ * of recent events into the deduper; then it reads the stream after the offset. The alerts it re-derives carry
+ * the same keys, so the outbox's unique (chat, alert_key) drops any the old leader had already stored. A leader
+ * that loses the lock stops deriving at once and exits non-zero (its supervisor restarts it as a standby).
  *
  * State changes (levels, chat settings, proposals and votes) arrive in the stream (`changes` on a batch) and go through StateWriter,
  * the embedded bot's one write path, over a store facade that records the writes; they are written in the
