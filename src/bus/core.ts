@@ -1,17 +1,18 @@
 /**
  * The core role (`liqbot start --role core`): one leader, any number of standbys. The leader holds the
  * PostgreSQL leader lock (store/leader.ts), restores its market from PostgreSQL, reads the market stream from
- * its stored offset, feeds the market in event order (the follower's rules: copies from a second ingest replica
- * dropped by identity, events put back in time order over a 5-minute hold), derives alerts exactly as the
- * embedded bot does (Market → route over the subscriptions), and stores each batch's events, its outbox rows and
- * the offset in one transaction (`applyBatch`), then NOTIFYs the deliverers.
+ * its stored offset, feeds the market in event order (the follower's rules and code, order.ts: copies from a
+ * second ingest replica dropped by identity, events put back in time order over the hold the batch states, 15 s
+ * live, else 5 minutes), derives alerts exactly as the embedded bot does (Market → route over the subscriptions),
+ * and stores each batch's events, its outbox rows, the offset and where its ordering stood (watermark, hold in
+ * force, latest event time) in one transaction (`applyBatch`), then NOTIFYs the deliverers.
  *
  * A standby that takes the lock restores the market as the leader had it at the stored offset: events up to the
  * stored watermark (the event time up to which the leader's market had applied events) go into the market,
- * later stored events back into the reorder hold, and the identities of recent events into the deduper; then
- * it reads the stream after the offset. The alerts it re-derives carry the same keys, so the outbox's unique
- * (chat, alert_key) drops any the old leader had already stored. A leader that loses the lock stops deriving at
- * once and exits non-zero (its supervisor restarts it as a standby).
+ * later stored events back into the reorder hold with the stored hold and latest event time, and the identities
+ * of recent events into the deduper; then it reads the stream after the offset. The alerts it re-derives carry
+ * the same keys, so the outbox's unique (chat, alert_key) drops any the old leader had already stored. A leader
+ * that loses the lock stops deriving at once and exits non-zero (its supervisor restarts it as a standby).
  *
  * State changes (levels, chat settings, proposals and votes) arrive in the stream (`changes` on a batch) and go through StateWriter,
  * the embedded bot's one write path, over a store facade that records the writes; they are written in the
@@ -23,8 +24,7 @@ import type { Config } from '../../config/schema.js';
 import type { Alert } from '../core/alerts.js';
 import type { MarketEvent } from '../core/events.js';
 import { Market } from '../core/market.js';
-import { ReorderBuffer } from '../core/reorder.js';
-import { DAY, MINUTE } from '../core/time.js';
+import { DAY } from '../core/time.js';
 import { levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
@@ -34,10 +34,11 @@ import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { LeaderLock } from '../store/leader.js';
-import { openPostgresStore, type PostgresStore, type StateWrite } from '../store/postgres.js';
+import { openPostgresStore, type BusPosition, type PostgresStore, type StateWrite } from '../store/postgres.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
 import { readBatches, type BusBatch } from './consumer.js';
-import { Deduper } from './dedup.js';
+import { MAX_HOLD_MS } from './batch.js';
+import { StreamOrder, type OrderPosition } from './order.js';
 import { connectBus } from './stream.js';
 
 const log = logger('bus:core');
@@ -46,8 +47,6 @@ const log = logger('bus:core');
 export const OUTBOX_CHANNEL = 'liqbot_outbox';
 /** The offset's consumer name in bus_offsets, and the durable's. */
 export const CORE_CONSUMER = 'core';
-/** The reorder hold (the event files' and the follower's). */
-const HOLD_MS = 5 * MINUTE;
 
 export interface CoreRoleOptions {
   env: Pick<Env, 'natsUrl' | 'natsStream' | 'databaseUrl'>;
@@ -67,7 +66,7 @@ interface Group {
   entries: ReturnType<typeof route>;
   writes: StateWrite[];
   acks: (() => void)[];
-  watermark: number;
+  order: OrderPosition;
 }
 
 /**
@@ -129,13 +128,12 @@ export interface CoreCounters {
 export class CoreEngine {
   readonly market: Market;
   readonly counters: CoreCounters = { batches: 0, events: 0, duplicates: 0, alerts: 0, queued: 0 };
-  private readonly dedup = new Deduper();
-  private readonly reorder = new ReorderBuffer(HOLD_MS);
+  /** Replica copies dropped, the batch's stated hold taken (the follower's rules). */
+  private readonly order = new StreamOrder();
   private readonly subscriptions = new Map<ChatKey, Subscription>();
   private readonly proposals = new Map<string, Proposal>();
   private readonly recording = new RecordingStore(this.subscriptions, this.proposals);
   private readonly state: StateWriter;
-  private maxTs = -Infinity;
   private levelsAdded = false;
   private readonly ready: MarketEvent[] = [];
 
@@ -150,7 +148,17 @@ export class CoreEngine {
 
   /** The event time up to which the market has applied events (the reorder hold's cutoff). */
   get watermark(): number {
-    return this.maxTs - HOLD_MS;
+    return this.order.watermark;
+  }
+
+  /** The hold in force (the last batch with events stated it, or 5 minutes). */
+  get holdMs(): number {
+    return this.order.holdMs;
+  }
+
+  /** What to store with the offset: the watermark, the hold in force and the latest event time. */
+  get position(): OrderPosition {
+    return this.order.position;
   }
 
   /** Event time up to which the market has been warmed from the store (a standby's follow). */
@@ -161,12 +169,12 @@ export class CoreEngine {
    * watermark (their alerts were derived by the leader then, so they are not raised again), later calls add the
    * events stored since, up to the new watermark. Taking over then costs only the last stretch.
    */
-  async warm(position: { seq: number; watermark?: number }): Promise<number> {
+  async warm(position: BusPosition): Promise<number> {
     const w = position.watermark;
     if (w === undefined || (this.covered !== undefined && w <= this.covered)) return 0;
     let events = 0;
     const ingest = (e: MarketEvent) => {
-      this.dedup.fresh(e);
+      this.order.remember(e);
       this.market.ingest(e);
       events++;
     };
@@ -197,22 +205,20 @@ export class CoreEngine {
    * Rebuild the market as the leader had it when it stored `position`: warmed up to the watermark, later stored
    * events back into the hold, levels with their saved states, the subscriptions.
    */
-  async restore(position: { seq: number; watermark?: number }): Promise<{ events: number; held: number }> {
+  async restore(position: BusPosition): Promise<{ events: number; held: number }> {
     for (const s of await this.store.listSubscriptions()) this.subscriptions.set(s.chat, s);
     for (const p of await this.store.listProposals()) this.proposals.set(p.id, p);
     const events = await this.warm(position);
     const w = position.watermark;
     let held = 0;
     if (w !== undefined) {
-      for await (const e of this.store.eventsBetween(Math.floor(w) + 1, Infinity)) {
-        this.dedup.fresh(e);
-        this.reorder.push(e, this.ready);
-        if (e.ts > this.maxTs) this.maxTs = e.ts;
-        held++;
-      }
-      // The hold releases nothing the leader had not released: its cutoff is the watermark again.
-      this.ready.length = 0;
-      if (this.maxTs < w + HOLD_MS) this.maxTs = w + HOLD_MS;
+      const later: MarketEvent[] = [];
+      for await (const e of this.store.eventsBetween(Math.floor(w) + 1, Infinity)) later.push(e);
+      held = later.length;
+      // The leader's buffer as it stood: its cutoff, its hold and latest event time (a row stored before they
+      // were: the fixed 5-minute hold, so the latest time was the watermark + 5 minutes). It releases nothing now.
+      const holdMs = position.holdMs ?? MAX_HOLD_MS;
+      this.order.resume({ watermark: w, holdMs, maxTs: position.maxTs ?? w + holdMs }, later);
       const states = new Map((await this.store.loadLevelStates()).map((s) => [s.id, s]));
       const stored = await this.store.listLevels();
       const ids = new Set(stored.map((l) => l.id));
@@ -233,16 +239,8 @@ export class CoreEngine {
     if (batch.synthetic) this.market.synthetic = true;
     for (const c of batch.changes ?? []) this.state.apply(c);
     if (batch.gap) this.market.gap(batch.gap);
-    const fresh: MarketEvent[] = [];
-    for (const e of batch.events) {
-      if (!this.dedup.fresh(e)) {
-        this.counters.duplicates++;
-        continue;
-      }
-      fresh.push(e);
-      if (e.ts > this.maxTs) this.maxTs = e.ts;
-      this.reorder.push(e, this.ready);
-    }
+    const fresh = this.order.take(batch, this.ready);
+    this.counters.duplicates += batch.events.length - fresh.length;
     const alerts: Alert[] = [];
     for (const e of this.ready) {
       // Configured levels apply from the first event on, as in the embedded bot and the follower.
@@ -316,7 +314,7 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
     const firstBatch = batches.next();
     firstBatch.catch(() => undefined);
     const restored = await engine.restore(position);
-    log.info({ id, offset: position.seq, watermark: position.watermark, restored: restored.events, held: restored.held, ms: Date.now() - leadingAt }, 'core leading: restored from PostgreSQL, reading the stream after the stored offset');
+    log.info({ id, offset: position.seq, watermark: position.watermark, holdMs: engine.holdMs, restored: restored.events, held: restored.held, ms: Date.now() - leadingAt }, 'core leading: restored from PostgreSQL, reading the stream after the stored offset');
     // Group commit: batches are derived as they come (the market is in memory, in stream order); their writes
     // go to PostgreSQL in one transaction per group, the next group filling while the previous one commits.
     let group: Group | undefined;
@@ -328,7 +326,7 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
         const g = group;
         group = undefined;
         try {
-          const { ids } = await store.applyBatch({ consumer: CORE_CONSUMER, seq: g.seq, events: g.events, alerts: g.entries, watermark: g.watermark, state: g.writes });
+          const { ids } = await store.applyBatch({ consumer: CORE_CONSUMER, seq: g.seq, events: g.events, alerts: g.entries, ...g.order, state: g.writes });
           engine.counters.queued += ids.length;
           if (ids.length) await store.notify(OUTBOX_CHANNEL);
         } catch (err) {
@@ -351,9 +349,9 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
         const { events, alerts, writes } = await engine.derive(batch as Batch);
         const entries = engine.route(alerts);
         if (alerts.length) log.debug({ seq: batch.seq, alerts: alerts.map((a) => a.key) }, 'alerts derived');
-        group ??= { seq: 0, events: [], entries: [], writes: [], acks: [], watermark: -Infinity };
+        group ??= { seq: 0, events: [], entries: [], writes: [], acks: [], order: engine.position };
         group.seq = batch.seq;
-        group.watermark = engine.watermark;
+        group.order = engine.position;
         for (const e of events) group.events.push(e);
         for (const e of entries) group.entries.push(e);
         // A gap is stored with the batch's other writes, after its state changes (as derive applied them).

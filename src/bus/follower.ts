@@ -2,7 +2,7 @@
  * A market that follows the stream: bus batches in, applied to a `Market` exactly once and in event order, so
  * commands (`/liqs`) can be answered by any process reading the stream (a gateway, a standby core) the same way
  * the embedded bot answers them. Copies from a second ingest replica are dropped by event identity (Deduper),
- * events are put back in time order over a short hold (ReorderBuffer, as event files are), and the stream
+ * events are put back in time order over a short hold (StreamOrder, the core's rules too), and the stream
  * sequence of the last batch applied is the follower's offset. The hold is 5 minutes of event time (what a
  * replayed file's batches need), or what the publisher states on its batches (`Liqbot-Hold-Ms`): a live ingest
  * states 15 s, so `/liqs` on a gateway counts a live event 15 s after it, not 5 minutes. Every follower switches
@@ -18,14 +18,12 @@
 import type { Config } from '../../config/schema.js';
 import type { MarketEvent } from '../core/events.js';
 import type { Market } from '../core/market.js';
-import { ReorderBuffer } from '../core/reorder.js';
 import { configLevels } from '../offline.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { BusBatch } from './consumer.js';
-import { MAX_HOLD_MS } from './batch.js';
-import { Deduper } from './dedup.js';
+import { StreamOrder } from './order.js';
 
 export interface FollowerCounters {
   batches: number;
@@ -48,11 +46,8 @@ export class MarketFollower {
   readonly counters: FollowerCounters = { batches: 0, events: 0, duplicates: 0, invalid: 0, gaps: 0, changes: 0 };
   /** Where changes of state go. */
   readonly state: ChangeSink;
-  private readonly dedup: Deduper;
-  private reorder: ReorderBuffer;
-  /** The hold in force: the default until a batch states another. */
-  holdMs: number;
-  private readonly defaultHoldMs: number;
+  /** Replica copies dropped, events held over the hold in force (the core's rules: order.ts). */
+  private readonly order: StreamOrder;
   private levelsAdded = false;
   private readonly ready: MarketEvent[] = [];
 
@@ -62,9 +57,12 @@ export class MarketFollower {
     opts: { holdMs?: number; dedupCapacity?: number; state?: ChangeSink } = {},
   ) {
     this.state = opts.state ?? new StateWriter({ store: createMemoryStore(), market });
-    this.dedup = new Deduper(opts.dedupCapacity);
-    this.defaultHoldMs = this.holdMs = opts.holdMs ?? MAX_HOLD_MS;
-    this.reorder = new ReorderBuffer(this.holdMs);
+    this.order = new StreamOrder(opts);
+  }
+
+  /** The hold in force: the default until a batch states another. */
+  get holdMs(): number {
+    return this.order.holdMs;
   }
 
   /** Apply one batch (a batch at or before the offset is a redelivery and changes nothing). */
@@ -81,28 +79,15 @@ export class MarketFollower {
       this.state.apply(change);
       this.counters.changes++;
     }
-    if (batch.events.length) this.hold(batch.holdMs ?? this.defaultHoldMs);
-    for (const e of batch.events) {
-      if (this.dedup.fresh(e)) this.reorder.push(e, this.ready);
-      else this.counters.duplicates++;
-    }
+    const fresh = this.order.take(batch, this.ready);
+    this.counters.duplicates += batch.events.length - fresh.length;
     this.ingestReady();
     this.offset = batch.seq;
   }
 
-  /** Change the hold: the events held so far go into a buffer with the new hold (a shorter one releases some now, in order). */
-  private hold(ms: number): void {
-    if (ms === this.holdMs) return;
-    const held: MarketEvent[] = [];
-    this.reorder.drain(held);
-    this.holdMs = ms;
-    this.reorder = new ReorderBuffer(ms);
-    for (const e of held) this.reorder.push(e, this.ready);
-  }
-
   /** Apply the events still held for ordering (the stream is caught up, or the day is over). */
   drain(): void {
-    this.reorder.drain(this.ready);
+    this.order.drain(this.ready);
     this.ingestReady();
   }
 

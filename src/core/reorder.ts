@@ -2,6 +2,10 @@
  * Event files may be out of order "by a little": a reorder buffer holds events for a short span of event
  * time and releases them sorted, so nothing is dropped and the core sees time move forward. Files are nearly
  * sorted, so the buffer is a sorted array: an in-order event is an append, a late one a binary insert.
+ *
+ * The hold may change (`setHold`: a stream reader takes the hold its publisher states). The cutoff never moves
+ * back, so at every moment the events released are exactly those at or before `cutoff` (a core stores it as its
+ * watermark, and a standby restores the buffer from it with `resume`).
  */
 import type { MarketEvent } from './events.js';
 import { MINUTE } from './time.js';
@@ -9,12 +13,28 @@ import { MINUTE } from './time.js';
 export class ReorderBuffer {
   private buf: MarketEvent[] = [];
   private head = 0;
-  private maxTs = -Infinity;
+  private latest = -Infinity;
+  private released = -Infinity;
   private releasedTs = -Infinity;
   /** Events that arrived after events later than them had already been released. They are applied anyway. */
   late = 0;
 
-  constructor(private readonly holdMs = 5 * MINUTE) {}
+  constructor(private hold = 5 * MINUTE) {}
+
+  /** The hold in force (ms of event time). */
+  get holdMs(): number {
+    return this.hold;
+  }
+
+  /** The latest event time pushed. */
+  get maxTs(): number {
+    return this.latest;
+  }
+
+  /** Event time up to which events have been released (never moves back, whatever the hold does). */
+  get cutoff(): number {
+    return this.released;
+  }
 
   push(e: MarketEvent, out: MarketEvent[]): void {
     if (e.ts < this.releasedTs) this.late++;
@@ -30,17 +50,47 @@ export class ReorderBuffer {
       }
       buf.splice(lo, 0, e);
     }
-    if (e.ts > this.maxTs) this.maxTs = e.ts;
-    const cutoff = this.maxTs - this.holdMs;
+    if (e.ts > this.latest) this.latest = e.ts;
+    this.release(out);
+  }
+
+  /**
+   * Change the hold. A shorter one releases now, in order, what it no longer holds; a longer one holds later
+   * events longer but takes back nothing already released (the cutoff stays where it was until time catches up).
+   */
+  setHold(ms: number, out: MarketEvent[]): void {
+    if (ms === this.hold) return;
+    this.hold = ms;
+    this.release(out);
+  }
+
+  /**
+   * Take up where another buffer stood (a standby core taking over): its cutoff and latest event time, and the
+   * events it still held (every one later than the cutoff). Call on an empty buffer.
+   */
+  resume(at: { cutoff: number; maxTs: number }, held: readonly MarketEvent[]): void {
+    this.released = this.releasedTs = at.cutoff;
+    this.latest = at.maxTs;
+    for (const e of held) {
+      if (e.ts <= at.cutoff) throw new Error(`resume: event at ${e.ts} is not later than the cutoff ${at.cutoff}`);
+      this.push(e, []);
+    }
+  }
+
+  private release(out: MarketEvent[]): void {
+    const cutoff = Math.max(this.released, this.latest - this.hold);
+    this.released = cutoff;
+    const buf = this.buf;
+    const start = out.length;
     while (this.head < buf.length && buf[this.head]!.ts <= cutoff) out.push(buf[this.head++]!);
     if (this.head > 4096 && this.head * 2 > buf.length) {
       this.buf = buf.slice(this.head);
       this.head = 0;
     }
-    if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
+    if (out.length > start) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
   }
 
-  /** Release everything still held, in order. */
+  /** Release everything still held, in order (the cutoff is left where it was: the stream or file has ended). */
   drain(out: MarketEvent[]): void {
     for (let i = this.head; i < this.buf.length; i++) out.push(this.buf[i]!);
     if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);

@@ -146,6 +146,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    description: "the core leader's reorder hold with its offset (a live ingest states 15 s, a replay none)",
+    sql: `
+      -- The hold the core's market was under when it stored the offset, and the latest event time it had taken:
+      -- with the watermark they are where its reorder buffer stood, so a standby resumes it exactly. NULL
+      -- (rows stored before this step): the fixed 5-minute hold, latest event time = watermark + 5 minutes.
+      ALTER TABLE bus_offsets ADD COLUMN hold_ms INTEGER, ADD COLUMN max_ts BIGINT;
+    `,
+  },
 ];
 
 /** Any PostgreSQL session: a pool or one client. */

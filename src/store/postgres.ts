@@ -42,7 +42,7 @@ export interface PostgresStore extends AsyncStore {
   /** Events with fromMs <= ts <= toMs, as `eventsSince` reads them. */
   eventsBetween(fromMs: number, toMs: number): AsyncIterable<MarketEvent>;
   /** The stored offset and the event time the consumer had fed its market up to (undefined: none stored). */
-  busPosition(consumer: string): Promise<{ seq: number; watermark?: number }>;
+  busPosition(consumer: string): Promise<BusPosition>;
   /** Take the lease `name` for `holder` when it is free or expired (database time); the new fencing token, or undefined. */
   takeLease(name: string, holder: string, ttlMs: number): Promise<number | undefined>;
   /** Extend a lease this holder still holds with this token and that has not expired; false: it is lost. */
@@ -83,6 +83,14 @@ export interface SendWindow {
   windowMs: number;
 }
 
+/** Where a consumer stood when it stored its offset (watermark, hold and latest event time: undefined if not stored). */
+export interface BusPosition {
+  seq: number;
+  watermark?: number;
+  holdMs?: number;
+  maxTs?: number;
+}
+
 /** One bus batch as the core leader stores it: its events, the alerts derived, the offset and the market's watermark. */
 export interface BusBatchWrite {
   consumer: string;
@@ -91,6 +99,9 @@ export interface BusBatchWrite {
   alerts: readonly NewEntry[];
   /** Event time up to which the consumer's market has applied events (a standby restores up to it). */
   watermark?: number;
+  /** The reorder hold in force after the batch (ms of event time), and the latest event time taken. */
+  holdMs?: number;
+  maxTs?: number;
   /** Writes of state that go with the batch (levels and their states, chat settings, proposals, gaps), in order. */
   state?: readonly StateWrite[];
 }
@@ -279,22 +290,34 @@ class PgStore implements PostgresStore {
       const added = await this.insertWith(c, batch.events);
       const ids = await this.enqueueWith(c, batch.alerts);
       for (const w of batch.state ?? []) await writeState(c, w);
+      const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? Math.floor(v) : null);
+      // The watermark, hold and latest event time go with the offset they were stored with (a later offset only).
       await c.query(
-        `INSERT INTO bus_offsets (consumer, stream_seq, watermark) VALUES ($1, $2, $3)
+        `INSERT INTO bus_offsets (consumer, stream_seq, watermark, hold_ms, max_ts) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (consumer) DO UPDATE SET stream_seq = greatest(bus_offsets.stream_seq, excluded.stream_seq),
-           watermark = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.watermark ELSE bus_offsets.watermark END`,
-        [batch.consumer, batch.seq, batch.watermark !== undefined && Number.isFinite(batch.watermark) ? Math.floor(batch.watermark) : null],
+           watermark = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.watermark ELSE bus_offsets.watermark END,
+           hold_ms = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.hold_ms ELSE bus_offsets.hold_ms END,
+           max_ts = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.max_ts ELSE bus_offsets.max_ts END`,
+        [batch.consumer, batch.seq, ms(batch.watermark), ms(batch.holdMs), ms(batch.maxTs)],
       );
       return { added, ids };
     });
   }
 
-  busPosition(consumer: string): Promise<{ seq: number; watermark?: number }> {
+  busPosition(consumer: string): Promise<BusPosition> {
     return this.run('read', `read the bus position of ${consumer} from`, async (db) => {
-      const r = await db.query<{ stream_seq: number; watermark: number | null }>('SELECT stream_seq, watermark FROM bus_offsets WHERE consumer = $1', [consumer]);
+      const r = await db.query<{ stream_seq: number; watermark: number | null; hold_ms: number | null; max_ts: number | null }>(
+        'SELECT stream_seq, watermark, hold_ms, max_ts FROM bus_offsets WHERE consumer = $1',
+        [consumer],
+      );
       const row = r.rows[0];
       if (!row) return { seq: 0 };
-      return row.watermark === null ? { seq: row.stream_seq } : { seq: row.stream_seq, watermark: row.watermark };
+      return {
+        seq: row.stream_seq,
+        ...(row.watermark !== null ? { watermark: row.watermark } : {}),
+        ...(row.hold_ms !== null ? { holdMs: row.hold_ms } : {}),
+        ...(row.max_ts !== null ? { maxTs: row.max_ts } : {}),
+      };
     });
   }
 
