@@ -169,6 +169,26 @@ async function start(argv: string[]): Promise<number> {
     factories.discord = () => wrap(createDiscordAdapter(opts));
   }
   let prompt: TerminalAdapter | undefined;
+  // Live feeds start before any chat can ask: startFeeds marks every venue "connecting" in its first lines, so the
+  // first command reads "no data yet", never a quiet market, while the exchange library loads behind it.
+  const statusLines = new ExchangeStatusLines();
+  const feedsModule = values.replay ? undefined : await import('./feeds/index.js');
+  const feedsStarting = feedsModule?.startFeeds({
+    config,
+    dataDir: env.dataDir,
+    sink: {
+      event: (e) => bot.ingest(e),
+      gap: (g) => bot.gap(g),
+      status: (s) => {
+        bot.market.feeds.update(s);
+        log.debug(s, 'feed status');
+        health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
+        const line = prompt && statusLines.update(s);
+        if (line) prompt!.notice(line);
+      },
+    },
+  });
+  feedsStarting?.catch(() => undefined); // awaited below, where a failure stops the start as before
   if (terminal) {
     prompt = createTerminalAdapter({ services: bot, onQuit: (how) => stop.request(how) });
     await prompt.start();
@@ -206,23 +226,7 @@ async function start(argv: string[]): Promise<number> {
   if (values.replay) {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
-    const statusLines = new ExchangeStatusLines();
-    const { startFeeds } = await import('./feeds/index.js');
-    feeds = await startFeeds({
-      config,
-      dataDir: env.dataDir,
-      sink: {
-        event: (e) => bot.ingest(e),
-        gap: (g) => bot.gap(g),
-        status: (s) => {
-          bot.market.feeds.update(s);
-          log.debug(s, 'feed status');
-          health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
-          const line = prompt && statusLines.update(s);
-          if (line) prompt!.notice(line);
-        },
-      },
-    });
+    feeds = await feedsStarting!;
     for (const s of feeds.statuses()) health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
     // Replies name every venue from the start, including those still connecting.
     for (const s of feeds.statuses()) bot.market.feeds.update(s);

@@ -11,6 +11,7 @@ import { logger } from '../log.js';
 import type { FeedOptions, Feeds } from './contract.js';
 import { ExchangeFeed } from './exchange.js';
 import { VENUES } from './venues/registry.js';
+import { isSampled } from '../core/venues.js';
 
 export type { ExchangeOverride, FeedOptions, Feeds, FeedSink, FeedState, FeedStatus, FeedStream } from './contract.js';
 export { perpetualSymbols, perpetualSymbolsByExchange, priceSymbol } from './symbols.js';
@@ -25,6 +26,14 @@ export const SUPPORTED_EXCHANGES: readonly string[] = Object.keys(VENUES);
 export async function startFeeds(opts: FeedOptions): Promise<Feeds> {
   const log = logger('feeds');
   const now = opts.now ?? Date.now;
+  // Every venue is "connecting" before the exchange library loads (a second or so): a command answered meanwhile
+  // says the data is not there yet, never that the market was quiet.
+  for (const id of new Set(opts.config.exchanges)) {
+    const venue = VENUES[id];
+    if (!venue) continue;
+    const polledEveryMs = venue.poll ? (opts.overrides?.[id]?.pollMs ?? venue.poll.everyMs) : undefined;
+    opts.sink.status({ exchange: id, stream: 'liquidations', state: 'connecting', since: now(), sampled: isSampled(id), malformed: 0, ...(polledEveryMs ? { polledEveryMs } : {}) });
+  }
   const ccxt = await import('ccxt');
   const feeds: ExchangeFeed[] = [];
   for (const id of new Set(opts.config.exchanges)) {

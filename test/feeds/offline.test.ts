@@ -32,6 +32,17 @@ describe('offline', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('reports every venue connecting at once, before the exchange library has loaded', async () => {
+    const sink = new MemorySink();
+    const starting = startFeeds({ config: testConfig(['bybit', 'okx']), sink, dataDir: dir, overrides: { bybit: { backoff: FAST_BACKOFF }, okx: { backoff: FAST_BACKOFF } } });
+    // Before startFeeds's first await: a command answered now reads "connecting", not a quiet market.
+    expect(sink.statuses.map((s) => [s.exchange, s.stream, s.state, s.sampled])).toEqual([
+      ['bybit', 'liquidations', 'connecting', false],
+      ['okx', 'liquidations', 'connecting', true],
+    ]);
+    await (await starting).stop();
+  });
+
   it('keeps retrying markets over REST without throwing, and reports each stream down once', async () => {
     const fetchMarkets = vi.spyOn(RestClient.prototype, 'fetchMarkets');
     const sink = new MemorySink();
