@@ -27,7 +27,7 @@ export function usd(value: number): string {
     const n = Number((v / size).toPrecision(3));
     // Rounding can carry into the next unit (999,700 → 1000K): that is $1M.
     if (n < 1 || (next !== undefined && n * size >= next)) continue;
-    const digits = n >= 1000 ? formatter(0, 0).format(n) : trimZeros(n >= 100 ? n.toFixed(0) : n.toPrecision(3));
+    const digits = n >= 1000 ? grouped(n, 0) : trimZeros(n >= 100 ? n.toFixed(0) : n.toPrecision(3));
     return `${sign}$${digits}${suffix}`;
   }
   const r = Math.round(v);
@@ -38,13 +38,19 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-const formatters = new Map<string, Intl.NumberFormat>();
-/** Building an Intl.NumberFormat costs more than formatting with one: keep one per precision. */
-function formatter(min: number, max: number): Intl.NumberFormat {
-  const key = `${min}-${max}`;
-  let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: min, maximumFractionDigits: max })));
-  return f;
+/**
+ * `v` (not negative) with `digits` decimals and a comma every three digits: 12,345.67. By hand, not with
+ * Intl.NumberFormat, whose first use loads ICU's number data (~20 ms of a CLI answer's start).
+ */
+function grouped(v: number, digits: number): string {
+  // Rounded half up on the number as written (13.995 → 14.00), as Intl does, not on its binary value (13.99).
+  const [mantissa, exp] = String(v).split('e');
+  const s = (Math.round(Number(`${mantissa}e${Number(exp ?? 0) + digits}`)) / 10 ** digits).toFixed(digits);
+  const dot = digits > 0 ? s.length - digits - 1 : s.length;
+  if (dot <= 3 || s.includes('e')) return s;
+  let out = s.slice(0, dot % 3 || 3);
+  for (let i = dot % 3 || 3; i < dot; i += 3) out += `,${s.slice(i, i + 3)}`;
+  return out + s.slice(dot);
 }
 
 /**
@@ -60,13 +66,13 @@ export function price(value: number): string {
   else if (v >= 10) digits = 2;
   else if (v >= 1) digits = 3;
   else digits = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v)))); // four significant digits
-  const s = formatter(digits, digits).format(v);
+  const s = grouped(v, digits);
   return `${value < 0 ? '-' : ''}$${s}`;
 }
 
-/** A count with thousands separators: 12,345 (toLocaleString would build a formatter per call). */
+/** A count with thousands separators: 12,345. */
 export function count(n: number): string {
-  return formatter(0, 0).format(n);
+  return n < 0 ? `-${grouped(-n, 0)}` : grouped(n, 0);
 }
 
 /** A price level or zone: $3,000 or $2,750–2,800. */
@@ -165,10 +171,12 @@ export function venueNames(exchanges: readonly string[]): string {
   return [...new Set(exchanges.map(venueName))].join(', ');
 }
 
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 /** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
 export function sinceWord(ts: number, now: number): string {
   if (Math.floor(ts / DAY) === Math.floor(now / DAY)) return clock(ts);
-  return now - ts < 6 * DAY ? new Date(ts).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }) : day(ts);
+  return now - ts < 6 * DAY ? WEEKDAYS[new Date(ts).getUTCDay()]! : day(ts);
 }
 
 /** "a", "a and b", "a, b and c". */
