@@ -173,22 +173,24 @@ export class LiqBot implements Services {
    * Liquidations seen in the last minutes of event time, by identity: a frame an exchange sends twice (after
    * a reconnect, or two sockets carrying one symbol) is counted once. Event files keep every line (the spec).
    */
-  private readonly recent = new Map<number, number>();
-  private recentSweep = 0;
+  private recent = new Set<number>();
+  /** The generation before: a print is recent while its generation or the next is current (10 to 20 minutes). */
+  private older = new Set<number>();
+  private recentFrom = -Infinity;
 
   private duplicate(e: MarketEvent): boolean {
     if (e.type !== 'liquidation') return false;
     // The store's identity hash (53 bits of every field): no text built per print.
     const key = eventHash(e);
-    if (this.recent.has(key)) return true;
-    this.recent.set(key, e.ts);
-    // Once a minute of event time, forget prints older than ten minutes; and never hold more than 200,000
-    // (the oldest go first: a Map iterates in insertion order).
-    if (e.ts - this.recentSweep > 60_000) {
-      this.recentSweep = e.ts;
-      for (const [k, ts] of this.recent) if (ts < e.ts - 10 * 60_000) this.recent.delete(k);
+    if (this.recent.has(key) || this.older.has(key)) return true;
+    // Every ten minutes of event time (or 100,000 prints) a new generation; the one before the last is dropped
+    // whole, so nothing is swept print by print.
+    if (e.ts - this.recentFrom >= 10 * 60_000 || this.recent.size >= 100_000) {
+      this.older = this.recent;
+      this.recent = new Set();
+      this.recentFrom = e.ts;
     }
-    if (this.recent.size > 200_000) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.add(key);
     return false;
   }
 

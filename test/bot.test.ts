@@ -11,6 +11,7 @@ import type { MarketEvent } from '../src/core/events.js';
 import { levelId } from '../src/core/levels.js';
 import { replyText, type Reply } from '../src/replies/reply.js';
 import { newReport, readEventFile } from '../src/io/event-file.js';
+import { createMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { BUNDLED, cli, DAY0, H, tempDir, writeDay } from './helpers.js';
 
@@ -150,5 +151,23 @@ describe('liqbot import', () => {
     const eth = [...store.dailyTotals(Date.parse('2026-02-01T00:00:00Z'))].filter((d) => d.asset === 'ETH' && d.side === 'long');
     expect(eth.reduce((s, d) => s + d.usd, 0)).toBeCloseTo(485e6, -4);
     store.close();
+  });
+});
+
+describe('a print sent twice', () => {
+  it('counts once within ten minutes of event time, and again as new once twenty minutes have passed', () => {
+    const bot = new LiqBot({ config: loadConfig(), store: createMemoryStore(), clockSkewMs: false });
+    const print = (ts: number, price = 3000): MarketEvent => ({ type: 'liquidation', ts, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price, amount: 1, usd: price });
+    const t0 = Date.parse('2026-01-31T12:00:00Z');
+    bot.ingest(print(t0));
+    bot.ingest(print(t0)); // a reconnect's replay
+    // Other prints move event time on, a generation every ten minutes.
+    for (let m = 1; m <= 9; m++) bot.ingest(print(t0 + m * 60_000, 3000 + m));
+    bot.ingest(print(t0));
+    expect(bot.stats.duplicates).toBe(2);
+    for (let m = 10; m <= 25; m++) bot.ingest(print(t0 + m * 60_000, 3000 + m));
+    bot.ingest(print(t0)); // forgotten: a new print
+    expect(bot.stats.duplicates).toBe(2);
+    expect(bot.stats.events).toBe(1 + 9 + 16 + 1);
   });
 });

@@ -155,6 +155,16 @@ export function asyncStoreContract(name: string, open: () => AsyncStore | Promis
         expect(await all(store.dailyTotals(Infinity))).toEqual(before);
       });
 
+      it('counts a large batch right when some of it is stored already or repeated within it (many rows per statement)', async () => {
+        const store = await fresh();
+        const many = Array.from({ length: 130 }, (_, i) => liq({ ts: T0 + i * 1000, usd: 100 + i, side: i % 3 ? 'long' : 'short' }));
+        expect(await store.insertEvents(many.slice(40, 60))).toBe(20);
+        // Rows 40-59 stored already, row 75 twice: 110 new.
+        expect(await store.insertEvents([...many, { ...many[75]! }])).toBe(110);
+        expect(closeTotals(await all(store.dailyTotals(Infinity)), bruteForceDailyTotals(many))).toBe(true);
+        expect(await store.insertEvents(many)).toBe(0);
+      });
+
       it('lists only days before beforeDayMs', async () => {
         const store = await fresh();
         await store.insertEvents(batch);
