@@ -22,7 +22,7 @@ export interface WindowTotals {
   byExchange: Map<string, { longUsd: number; shortUsd: number }>;
 }
 
-/** One chunk of a grid: USD and the count of liquidations per bucket and slot. */
+/** One chunk of a grid: USD per bucket and slot, and the count of liquidations per bucket (every slot's). */
 interface GridChunk {
   usd: Float64Array;
   count: Uint32Array;
@@ -30,9 +30,9 @@ interface GridChunk {
 
 /**
  * Sums per exchange and side, columnar: per chunk of consecutive buckets (a day of minutes, a month of hours)
- * one Float64Array of USD and one Uint32Array of counts, slot-major (slot = exchangeIndex * 2 + (short ? 1 :
- * 0); a slot's buckets are consecutive). A week of minutes for 20 assets is 140 pairs of arrays, not 200,000
- * objects; the width grows one exchange at a time (six exchanges take 12 slots), and growing appends slots.
+ * one Float64Array of USD, slot-major (slot = exchangeIndex * 2 + (short ? 1 : 0); a slot's buckets are
+ * consecutive), and one Uint32Array of counts per bucket (a count is only asked for all slots together). A week
+ * of minutes for 20 assets is 140 pairs of arrays, not 200,000 objects; the width grows one exchange at a time (six exchanges take 12 slots), and growing appends slots.
  */
 class Grid {
   readonly chunks = new Map<number, GridChunk>();
@@ -49,14 +49,14 @@ class Grid {
     const c = Math.floor(idx / this.chunkLen);
     let chunk = c === this.lastIndex ? this.lastChunk : this.chunks.get(c);
     if (!chunk) {
-      chunk = { usd: new Float64Array(this.chunkLen * this.width), count: new Uint32Array(this.chunkLen * this.width) };
+      chunk = { usd: new Float64Array(this.chunkLen * this.width), count: new Uint32Array(this.chunkLen) };
       this.chunks.set(c, chunk);
     }
     this.lastIndex = c;
     this.lastChunk = chunk;
-    const o = slot * this.chunkLen + idx - c * this.chunkLen;
-    chunk.usd[o]! += usd;
-    chunk.count[o]! += 1;
+    const i = idx - c * this.chunkLen;
+    chunk.usd[slot * this.chunkLen + i]! += usd;
+    chunk.count[i]! += 1;
   }
 
   /** Add bucket `idx` into `sums` (USD per slot); returns its count of liquidations. */
@@ -65,24 +65,19 @@ class Grid {
     const chunk = this.chunks.get(c);
     if (!chunk) return 0;
     const len = this.chunkLen;
-    let o = idx - c * len;
-    let count = 0;
+    const at = idx - c * len;
     const n = Math.min(this.width, sums.length);
-    const usd = chunk.usd, counts = chunk.count;
-    for (let i = 0; i < n; i++, o += len) {
-      sums[i]! += usd[o]!;
-      count += counts[o]!;
-    }
-    return count;
+    const usd = chunk.usd;
+    for (let i = 0, o = at; i < n; i++, o += len) sums[i]! += usd[o]!;
+    return chunk.count[at]!;
   }
 
   /** Room for more slots (a new exchange): the new slots follow the old ones, so one copy per array. */
   grow(width: number): void {
     for (const [c, chunk] of this.chunks) {
-      const usd = new Float64Array(this.chunkLen * width), count = new Uint32Array(this.chunkLen * width);
+      const usd = new Float64Array(this.chunkLen * width);
       usd.set(chunk.usd);
-      count.set(chunk.count);
-      this.chunks.set(c, { usd, count });
+      this.chunks.set(c, { usd, count: chunk.count });
     }
     this.width = width;
     this.lastIndex = NaN;
