@@ -5,7 +5,7 @@
  * Every time below is fake time; nothing depends on the machine's speed.
  */
 import { describe, expect, it } from 'vitest';
-import { Pacer, type TelegramLimits } from '../../../src/adapters/telegram/pacer.js';
+import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from '../../../src/adapters/telegram/pacer.js';
 import { ManualClock, settle } from '../../alerts/clock.js';
 
 const limits = (o: Partial<TelegramLimits> = {}): TelegramLimits => ({
@@ -68,6 +68,58 @@ describe('tokens come back after the answer', () => {
     await Promise.all(sent);
     expect(tg.started.map((s) => s.at)).toEqual([0, 45, 90, 405]);
     await pacer.stop();
+  });
+});
+
+/**
+ * Node's timers as they behave: counted in whole milliseconds of the loop's clock with the delay's fraction
+ * dropped, so a timer can fire up to 2 ms before `performance.now()` says it is due (measured: 0.96 ms early for
+ * whole-millisecond delays, 1.92 ms for fractional ones). The worst case, every time.
+ */
+class NodeTimers extends ManualClock {
+  override after(ms: number, fn: () => void): () => void {
+    return super.after(Math.max(0, Math.trunc(ms) - 0.999), fn);
+  }
+  /** An exact timer (the server's, not the pacer's). */
+  exact(ms: number, fn: () => void): () => void {
+    return super.after(ms, fn);
+  }
+}
+
+/** The worst case for the limit: Telegram counts each request at the instant it answers, 1 µs after it left. */
+async function atTelegramsLimit(marginMs: number) {
+  const clock = new NodeTimers();
+  const pacer = new Pacer({ ...TELEGRAM_LIMITS, marginMs }, clock);
+  const started: number[] = [];
+  const arrived: number[] = [];
+  const send = () => () =>
+    new Promise<void>((resolve) => {
+      started.push(clock.now());
+      clock.exact(0.001, () => {
+        arrived.push(clock.now());
+        resolve();
+      });
+    });
+  const done = Array.from({ length: 90 }, (_, i) => pacer.run(2000 + i, 'alert', send()));
+  await clock.advance(10_000);
+  await Promise.all(done);
+  await pacer.stop();
+  const fullest = Math.max(...arrived.map((t) => arrived.filter((x) => x >= t && x < t + TELEGRAM_LIMITS.global.windowMs).length));
+  return { started, arrived, fullest };
+}
+
+describe("the margin: enough for Node's timers, and no more", () => {
+  it("with Telegram's limits, no second of arrivals holds more than 30, and the next 30 leave at most 5 ms after the window", async () => {
+    const { started, arrived, fullest } = await atTelegramsLimit(TELEGRAM_LIMITS.marginMs);
+    expect(fullest).toBe(30);
+    const answered = Math.max(...arrived.slice(0, 30));
+    expect(Math.min(...started.slice(30, 60))).toBeGreaterThanOrEqual(answered + 1_000);
+    // Each millisecond of margin is 0.1% of the rate; the 20 ms before sent the next 30 at +1,019.
+    expect(Math.max(...started.slice(30, 60))).toBeLessThanOrEqual(answered + 1_005);
+  });
+
+  it('without a margin, a timer firing early lets a 31st request into the second', async () => {
+    expect((await atTelegramsLimit(0)).fullest).toBeGreaterThan(30);
   });
 });
 
