@@ -10,25 +10,19 @@
  *    a burst of private commands: together never more than 30 in any second (scaled), 0 × 429.
  * Skipped, saying why, without PostgreSQL or NATS.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { createTelegramAdapter, scaleLimits, type TelegramAdapter } from '../../src/adapters/telegram/adapter.js';
 import { pgChatWindows, REPLY_SHARE } from '../../src/bus/chat-windows.js';
 import { createServices } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
 import type { NewEntry } from '../../src/store/store.js';
 import { FakeTelegram, fakeLimits, type Call } from '../fakes/telegram/server.js';
 import { alice, bob, sendCommand, type FakeUser } from '../fakes/telegram/updates.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
-import { killChildren, schemaUrl, startChild, until } from './children.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
-/** The state stream the deliverers publish chat changes on (their own, deleted after). */
-const STREAM = roleStream();
+import { startChild, until } from './children.js';
+import { pgNatsSuite } from './pg-nats-suite.js';
 
 const SCALE = 20;
 const GROUP = -1_001_234_567_890;
@@ -45,24 +39,11 @@ function mostInWindow(calls: Call[], windowMs: number): number {
   return most;
 }
 
-describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    await killChildren();
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-    await dropStream(STREAM);
-  });
-
+pgNatsSuite('shared per-chat windows', (suite) => {
   async function setUp(scale = SCALE): Promise<{ fake: FakeTelegram; store: PostgresStore; schema: string }> {
     const fake = await FakeTelegram.start({ limits: fakeLimits(scale) });
-    cleanups.push(() => fake.close());
-    const schema = schemaName();
-    const store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
-    cleanups.push(() => store.close());
-    return { fake, store, schema };
+    suite.defer(() => fake.close());
+    return { fake, ...(await suite.openStore()) };
   }
 
   /** `n` alerts queued to the group (one alert under n keys: the order is checked by count, not text). */
@@ -75,9 +56,7 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
 
   function deliverer(who: string, fake: FakeTelegram, schema: string, scale = SCALE) {
     return startChild(`deliver ${who}`, ['--import', 'tsx', 'test/bus/deliver-child.ts'], {
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: STREAM,
+      ...suite.roleEnv(schema),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: `${fake.apiRoot}/s-${who}/`,
       DELIVER_SCALE: String(scale),
@@ -94,7 +73,7 @@ describe.skipIf(unavailable !== undefined)('shared per-chat windows', () => {
     const limits = { ...scaleLimits(scale), marginMs: 1 };
     const gateway = createTelegramAdapter({ token: fake.token, apiRoot: `${fake.apiRoot}/s-G/`, services, limits, sharedWindows: pgChatWindows(store, limits, { replies: true, ...windows }) });
     await gateway.start();
-    cleanups.push(() => gateway.stop());
+    suite.defer(() => gateway.stop());
     return gateway;
   }
 

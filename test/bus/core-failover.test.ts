@@ -8,7 +8,7 @@
  * `Liqbot-Hold-Ms`): the core derives to 15 s of the stream's end, and the standby resumes the leader's hold.
  * Skipped, saying why, without the services.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import pg from 'pg';
 import { loadConfig } from '../../config/load.js';
 import { chatAlertKey, route } from '../../src/alerts/router.js';
@@ -18,35 +18,22 @@ import { readEventFile } from '../../src/io/event-file.js';
 import { configLevels } from '../../src/offline.js';
 import { BusPublisher } from '../../src/bus/publisher.js';
 import { replayToBus } from '../../src/bus/replay.js';
-import { connectBus } from '../../src/bus/stream.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
 import type { Subscription } from '../../src/store/store.js';
 import { BUNDLED } from '../helpers.js';
-import { NATS_URL, natsUnavailable } from '../services/nats.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { killChildren, schemaUrl, startChild, until } from './children.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
+import { PG_URL } from '../services/postgres.js';
+import { schemaUrl, startChild, until } from './children.js';
+import { pgNatsSuite } from './pg-nats-suite.js';
 
 const CHATS = 12;
 const KINDS = new Set(['cascade', 'cascade_end', 'level_break', 'market_flush']);
 
-describe.skipIf(unavailable !== undefined)('core role failover', () => {
-  afterEach(async () => {
-    await killChildren();
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-  });
-
+pgNatsSuite('core role failover', (suite) => {
   it.each([
     ['a replay (no hold stated: 5 minutes)', undefined],
     ['a live ingest stating a 15 s hold', 15_000],
   ] as const)('kill -9 of the leader mid-cascade, %s: the standby leads within 5 s and every chat gets each cascade start and end once', async (_name, holdMs) => {
-    const schema = schemaName();
     const stream = `LBTCORE${process.pid}${holdMs ?? ''}`;
-    const store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
+    const { store, schema } = await suite.openStore();
     const subs: Subscription[] = Array.from({ length: CHATS }, (_, i) => ({
       chat: `telegram:${1000 + i}`, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0,
     }));
@@ -70,67 +57,57 @@ describe.skipIf(unavailable !== undefined)('core role failover', () => {
     expect(starts).toBeGreaterThanOrEqual(3);
     expect(derivable.filter((a) => a.kind === 'cascade_end').length).toBe(starts);
 
-    const env = {
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: stream,
-    };
-    const bus = await connectBus({ url: NATS_URL, stream, prefix: stream.toLowerCase() });
+    const env = suite.roleEnv(schema, stream);
+    const bus = await suite.openBus(stream);
     const db = new pg.Client({ connectionString: schemaUrl(PG_URL, schema) });
     await db.connect();
-    try {
-      const a = startChild('core A', ['bin/liqbot.js', 'start', '--role', 'core'], env);
-      await a.waitLog('core leading');
-      const b = startChild('core B', ['bin/liqbot.js', 'start', '--role', 'core'], env);
-      await b.waitLog('standing by');
-      // A replay is `liqbot start --role ingest --replay`; a live ingest's stated hold is the same day published here.
-      const published = holdMs === undefined
-        ? startChild('ingest', ['bin/liqbot.js', 'start', '--role', 'ingest', '--replay', BUNDLED, '--speed', '2000'], env).exited
-        : replayToBus(BUNDLED, new BusPublisher(bus, { holdMs }), { speed: 2000 }).then(() => 0);
+    suite.defer(() => db.end());
+    const a = startChild('core A', ['bin/liqbot.js', 'start', '--role', 'core'], env);
+    await a.waitLog('core leading');
+    const b = startChild('core B', ['bin/liqbot.js', 'start', '--role', 'core'], env);
+    await b.waitLog('standing by');
+    // A replay is `liqbot start --role ingest --replay`; a live ingest's stated hold is the same day published here.
+    const published = holdMs === undefined
+      ? startChild('ingest', ['bin/liqbot.js', 'start', '--role', 'ingest', '--replay', BUNDLED, '--speed', '2000'], env).exited
+      : replayToBus(BUNDLED, new BusPublisher(bus, { holdMs }), { speed: 2000 }).then(() => 0);
 
-      const count = async (like: string) => Number((await db.query("SELECT count(*) AS n FROM outbox WHERE alert_key LIKE $1", [like])).rows[0].n);
-      await until(async () => (await count('cascade:%:start')) > 0, 'a cascade start in the outbox', 90_000, 20);
-      const endsBefore = await count('cascade:%:end');
-      a.kill('SIGKILL');
-      const killedAt = Date.now();
-      expect(endsBefore).toBe(0); // killed in the middle of a cascade
-      expect(await a.exited).toBeNull();
+    const count = async (like: string) => Number((await db.query("SELECT count(*) AS n FROM outbox WHERE alert_key LIKE $1", [like])).rows[0].n);
+    await until(async () => (await count('cascade:%:start')) > 0, 'a cascade start in the outbox', 90_000, 20);
+    const endsBefore = await count('cascade:%:end');
+    a.kill('SIGKILL');
+    const killedAt = Date.now();
+    expect(endsBefore).toBe(0); // killed in the middle of a cascade
+    expect(await a.exited).toBeNull();
 
-      const first = await b.waitLog('core applied its first batch', 30_000);
-      const leading = b.lines.find((l) => l.msg.includes('core leading'))!;
-      const timeline = `kill → leading ${leading.time - killedAt} ms (restore ${String(leading.ms)} ms), → first batch applied ${first.time - killedAt} ms`;
-      console.log(timeline);
-      expect(leading.time - killedAt).toBeLessThan(5_000);
-      expect(first.time - killedAt).toBeLessThan(5_000);
+    const first = await b.waitLog('core applied its first batch', 30_000);
+    const leading = b.lines.find((l) => l.msg.includes('core leading'))!;
+    const timeline = `kill → leading ${leading.time - killedAt} ms (restore ${String(leading.ms)} ms), → first batch applied ${first.time - killedAt} ms`;
+    console.log(timeline);
+    expect(leading.time - killedAt).toBeLessThan(5_000);
+    expect(first.time - killedAt).toBeLessThan(5_000);
 
-      expect(await published).toBe(0);
-      const lastSeq = (await bus.jsm.streams.info(stream)).state.last_seq;
-      await until(async () => (await store.busOffset('core')) >= lastSeq, 'the standby to apply the whole stream', 60_000).catch(async (err: Error) => {
-        throw new Error(`${err.message}: offset ${await store.busOffset('core')} of ${lastSeq}; B: ${b.lines.slice(-6).map((l) => JSON.stringify(l)).join('\n')} ${b.text.join('\n')}`);
-      });
+    expect(await published).toBe(0);
+    const lastSeq = (await bus.jsm.streams.info(stream)).state.last_seq;
+    await until(async () => (await store.busOffset('core')) >= lastSeq, 'the standby to apply the whole stream', 60_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}: offset ${await store.busOffset('core')} of ${lastSeq}; B: ${b.lines.slice(-6).map((l) => JSON.stringify(l)).join('\n')} ${b.text.join('\n')}`);
+    });
 
-      // The standby stored the hold it resumed and kept: the live one states 15 s, a replay none (5 minutes).
-      expect((await store.busPosition('core')).holdMs).toBe(holdMs ?? 300_000);
-      const rows = (await db.query<{ chat: string; alert_key: string; alert: string }>('SELECT chat, alert_key, alert FROM outbox ORDER BY id')).rows;
-      const inWindow = (a: Alert) => KINDS.has(a.kind) && a.ts < lastTs - tailMs;
-      const got = rows.filter((r) => inWindow(JSON.parse(r.alert) as Alert)).map((r) => `${r.chat} ${r.alert_key}`).sort();
-      // Nothing lost, nothing doubled: the very rows the embedded engine routes, each once.
-      expect(new Set(got).size).toBe(got.length);
-      expect(got).toEqual(expected);
-      for (const s of subs) {
-        const mine = rows.filter((r) => r.chat === s.chat);
-        expect(mine.filter((r) => r.alert_key.endsWith(':start')).length).toBe(starts);
-        expect(mine.filter((r) => r.alert_key.endsWith(':end')).length).toBe(starts);
-      }
-      expect(new Set(rows.map((r) => `${r.chat} ${r.alert_key}`)).size).toBe(rows.length);
-      expect(derivable.every((al) => rows.some((r) => r.alert_key === chatAlertKey(al)))).toBe(true);
-      b.kill('SIGTERM');
-      expect(await b.exited).toBe(0);
-    } finally {
-      await db.end();
-      await bus.jsm.streams.delete(stream).catch(() => undefined);
-      await bus.close();
-      await store.close();
+    // The standby stored the hold it resumed and kept: the live one states 15 s, a replay none (5 minutes).
+    expect((await store.busPosition('core')).holdMs).toBe(holdMs ?? 300_000);
+    const rows = (await db.query<{ chat: string; alert_key: string; alert: string }>('SELECT chat, alert_key, alert FROM outbox ORDER BY id')).rows;
+    const inWindow = (a: Alert) => KINDS.has(a.kind) && a.ts < lastTs - tailMs;
+    const got = rows.filter((r) => inWindow(JSON.parse(r.alert) as Alert)).map((r) => `${r.chat} ${r.alert_key}`).sort();
+    // Nothing lost, nothing doubled: the very rows the embedded engine routes, each once.
+    expect(new Set(got).size).toBe(got.length);
+    expect(got).toEqual(expected);
+    for (const s of subs) {
+      const mine = rows.filter((r) => r.chat === s.chat);
+      expect(mine.filter((r) => r.alert_key.endsWith(':start')).length).toBe(starts);
+      expect(mine.filter((r) => r.alert_key.endsWith(':end')).length).toBe(starts);
     }
+    expect(new Set(rows.map((r) => `${r.chat} ${r.alert_key}`)).size).toBe(rows.length);
+    expect(derivable.every((al) => rows.some((r) => r.alert_key === chatAlertKey(al)))).toBe(true);
+    b.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
   }, 180_000);
 });

@@ -4,21 +4,17 @@
  * store sees them; a chat.move (Telegram group → supergroup) moves the chat's proposals with their votes. The core
  * runs in this process on the real PostgreSQL and NATS; skipped, saying why, without them.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CORE_CONSUMER, runCoreRole } from '../../src/bus/core.js';
 import { Gateway, seedFrom } from '../../src/bus/gateway.js';
-import { connectBus } from '../../src/bus/stream.js';
 import type { Level } from '../../src/core/levels.js';
 import type { Proposal } from '../../src/core/proposals.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
 import type { Subscription } from '../../src/store/store.js';
-import { NATS_URL, natsUnavailable } from '../services/nats.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { NATS_URL } from '../services/nats.js';
+import { PG_URL } from '../services/postgres.js';
 import { schemaUrl, until } from './children.js';
 import { roomyConfig } from './gateway-fixture.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
+import { pgNatsSuite } from './pg-nats-suite.js';
 
 const T = Date.parse('2026-01-31T12:00:00Z');
 const GROUP = 'telegram:-100';
@@ -34,17 +30,12 @@ const adopted: Proposal = {
 const level: Level = { id: `${GROUP}:BTC@70000`, asset: 'BTC', level: 70_000, chat: GROUP, source: 'chat', createdAt: T + 2, proposal: adopted.id };
 const sub: Subscription = { chat: GROUP, enabled: true, assets: ['ETH'], families: ['level'], minUsd: 0, updatedAt: T, proposals: { votesNeeded: 3 } };
 
-describe.skipIf(unavailable !== undefined)('the core stores state changes from the stream', () => {
-  afterAll(async () => {
-    await dropRunSchemas();
-  });
-
+pgNatsSuite('the core stores state changes from the stream', (suite) => {
   it('proposals and votes a gateway publishes reach PostgreSQL through the core, a restarted gateway sees them, and a chat.move moves them', async () => {
-    const schema = schemaName();
-    const url = schemaUrl(PG_URL, schema);
     const stream = `LBTSTATE${process.pid}`;
-    const store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
-    const bus = await connectBus({ url: NATS_URL, stream, prefix: stream.toLowerCase() });
+    const { store, schema } = await suite.openStore();
+    const url = schemaUrl(PG_URL, schema);
+    const bus = await suite.openBus(stream);
     const abort = new AbortController();
     const core = runCoreRole({ env: { natsUrl: NATS_URL, natsStream: stream, databaseUrl: url }, config: roomyConfig(), signal: abort.signal, pollMs: 20 });
     const gateway = new Gateway({ bus, config: roomyConfig(), id: 'gw-state', now: () => T });
@@ -91,9 +82,6 @@ describe.skipIf(unavailable !== undefined)('the core stores state changes from t
       abort.abort();
       expect(await core).toBe(0);
       await gateway.publisher.stop();
-      await bus.jsm.streams.delete(stream).catch(() => undefined);
-      await bus.close();
-      await store.close();
     }
   }, 60_000);
 });

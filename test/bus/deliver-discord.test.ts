@@ -8,41 +8,25 @@
  *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1.
  * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { route } from '../../src/alerts/router.js';
 import { alertReply } from '../../src/replies/alerts.js';
 import { toDiscordMessage } from '../../src/adapters/discord/render.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
 import type { Subscription } from '../../src/store/store.js';
 import { FAKE_TOKEN, FakeDiscord } from '../fakes/discord/server.js';
 import { snowflake } from '../fakes/discord/payloads.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
-import { killChildren, schemaUrl, startChild, until } from './children.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
-/** The state stream the deliverers publish chat changes on (their own, deleted after). */
-const STREAM = roleStream();
+import { startChild, until } from './children.js';
+import { pgNatsSuite } from './pg-nats-suite.js';
 
 /** The fake's global limit, 8× Discord's 50/s; the deliverers pace at 8 × 40/s. */
 const SCALE = 8;
 
-describe.skipIf(unavailable !== undefined)('deliver role on Discord (REST only)', () => {
+pgNatsSuite('deliver role on Discord (REST only)', (suite) => {
+  /** This test's fake and store (set by setUp, closed after the test). */
   let fake: FakeDiscord | undefined;
   let store: PostgresStore | undefined;
-  afterEach(async () => {
-    await killChildren();
-    await fake?.close();
-    await store?.close();
-    fake = undefined;
-    store = undefined;
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-    await dropStream(STREAM);
-  });
 
   const headline = (embeds: { title?: string; description?: string }[]) => `${embeds[0]?.title ?? ''}|${embeds[0]?.description ?? ''}`;
 
@@ -52,18 +36,18 @@ describe.skipIf(unavailable !== undefined)('deliver role on Discord (REST only)'
     const alerts = run.alerts.filter((x) => x.kind === 'level_break').slice(0, n);
     expect(alerts).toHaveLength(n);
     const ids = Array.from({ length: channels }, () => ({ guild: snowflake(), channel: snowflake() }));
-    fake = await FakeDiscord.start({
+    const started = await FakeDiscord.start({
       channels: ids.map((x) => ({ id: x.channel, guildId: x.guild, name: 'liquidations', type: 0 })),
       limits: { globalPerSecond: 50 * SCALE, channelRoute: { limit: 5, windowMs: 5_000 } },
     });
-    const schema = schemaName();
-    store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
+    suite.defer(() => started.close());
+    fake = started;
+    const { store: opened, schema } = await suite.openStore();
+    store = opened;
     const subs: Subscription[] = ids.map((x) => ({ chat: `discord:${x.guild}`, target: `channel:${x.channel}`, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 }));
     await store.enqueue(route(alerts, subs, Date.now()));
     const env = (who: string) => ({
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: STREAM,
+      ...suite.roleEnv(schema),
       DELIVER_PLATFORM: 'discord',
       DISCORD_TOKEN: FAKE_TOKEN,
       DISCORD_API_BASE: fake!.apiBaseFor(who),

@@ -9,56 +9,40 @@
  *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1.
  * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { renderSingle } from '../../src/adapters/telegram/render.js';
 import { route } from '../../src/alerts/router.js';
 import { alertReply } from '../../src/replies/alerts.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
 import type { Subscription } from '../../src/store/store.js';
 import { parseTelegramHtml } from '../fakes/telegram/html.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
-import { killChildren, schemaUrl, startChild, until, type Child } from './children.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
-/** The state stream the deliverers publish chat changes on (their own, deleted after). */
-const STREAM = roleStream();
+import { startChild, until, type Child } from './children.js';
+import { pgNatsSuite } from './pg-nats-suite.js';
 
 const SCALE = 20;
 
-describe.skipIf(unavailable !== undefined)('deliver role failover', () => {
+pgNatsSuite('deliver role failover', (suite) => {
+  /** This test's fake and store (set by setUp, closed after the test). */
   let fake: FakeTelegram | undefined;
   let store: PostgresStore | undefined;
-  afterEach(async () => {
-    await killChildren();
-    await fake?.close();
-    await store?.close();
-    fake = undefined;
-    store = undefined;
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-    await dropStream(STREAM);
-  });
 
   /** A schema with `chats` subscribed chats and `n` level-break alerts queued for each; two deliverers, A active. */
   async function setUp(chats: number, n: number): Promise<{ a: Child; b: Child; expected: string[]; ids: number[]; sends: (who?: string) => number }> {
     const run = await bundledDay();
     const alerts = run.alerts.filter((x) => x.kind === 'level_break').slice(0, n);
     expect(alerts).toHaveLength(n);
-    fake = await FakeTelegram.start({ limits: fakeLimits(SCALE) });
-    const schema = schemaName();
-    store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
+    const started = await FakeTelegram.start({ limits: fakeLimits(SCALE) });
+    suite.defer(() => started.close());
+    fake = started;
+    const { store: opened, schema } = await suite.openStore();
+    store = opened;
     const ids = Array.from({ length: chats }, (_, i) => 5_000_000 + i);
     const subs: Subscription[] = ids.map((id) => ({ chat: `telegram:${id}`, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 }));
     await store.enqueue(route(alerts, subs, Date.now()));
     const env = (who: string) => ({
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: STREAM,
+      ...suite.roleEnv(schema),
       TELEGRAM_BOT_TOKEN: fake!.token,
       TELEGRAM_API_ROOT: `${fake!.apiRoot}/s-${who}/`,
       DELIVER_SCALE: String(SCALE),

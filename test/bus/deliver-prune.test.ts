@@ -4,38 +4,17 @@
  * a leader whose lease was taken, deletes nothing. Pending and recent rows always stay. Real PostgreSQL (and NATS
  * for the role processes); skipped, saying why, without them.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import { expect, it } from 'vitest';
+import type { PostgresStore } from '../../src/store/postgres.js';
 import type { NewEntry } from '../../src/store/store.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { NATS_URL, dropStream, natsUnavailable, roleStream } from '../services/nats.js';
-import { killChildren, schemaUrl, startChild, until } from './children.js';
+import { startChild, until } from './children.js';
+import { pgNatsSuite } from './pg-nats-suite.js';
 
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
-const STREAM = roleStream();
 const DAY = 86_400_000;
 
-describe.skipIf(unavailable !== undefined)('outbox pruning by the deliver leader', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    await killChildren();
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-    await dropStream(STREAM);
-  });
-
-  async function open(): Promise<{ store: PostgresStore; schema: string }> {
-    const schema = schemaName();
-    const store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
-    cleanups.push(() => store.close());
-    return { store, schema };
-  }
-
+pgNatsSuite('outbox pruning by the deliver leader', (suite) => {
   /** Rows created `ageDays` ago for `chats`: the first sent, the second dropped, the third left pending. */
   async function rows(store: PostgresStore, tag: string, ageDays: number): Promise<void> {
     const alert = (await bundledDay()).alerts.find((a) => a.kind === 'level_break')!;
@@ -50,7 +29,7 @@ describe.skipIf(unavailable !== undefined)('outbox pruning by the deliver leader
   const count = async (store: PostgresStore) => (await store.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
 
   it('deletes old sent and dropped rows only under a live lease; pending and recent rows stay', async () => {
-    const { store } = await open();
+    const { store } = await suite.openStore();
     await rows(store, 'old', 10);
     await rows(store, 'new', 1);
     expect(await count(store)).toBe(6);
@@ -67,14 +46,12 @@ describe.skipIf(unavailable !== undefined)('outbox pruning by the deliver leader
   });
 
   it('the leader prunes when it takes the lease and on its rounds; the standby never does', async () => {
-    const { store, schema } = await open();
+    const { store, schema } = await suite.openStore();
     const fake = await FakeTelegram.start({ limits: fakeLimits(20) });
-    cleanups.push(() => fake.close());
+    suite.defer(() => fake.close());
     await rows(store, 'first', 3);
     const env = {
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: STREAM,
+      ...suite.roleEnv(schema),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: `${fake.apiRoot}/`,
       DELIVER_SCALE: '20',

@@ -5,21 +5,16 @@
  * `--role deliver` process (deliver-child.ts) against real PostgreSQL, NATS and the fake Bot API. Skipped, saying
  * why, without PostgreSQL or NATS.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { route } from '../../src/alerts/router.js';
 import { runDeliverRole } from '../../src/bus/deliver.js';
 import { connectBus, type Bus } from '../../src/bus/stream.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
 import type { Subscription } from '../../src/store/store.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { NATS_URL, dropStream, natsUnavailable, roleStream, take } from '../services/nats.js';
-import { killChildren, schemaUrl, startChild, until } from './children.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
-const STREAM = roleStream();
+import { NATS_URL, take } from '../services/nats.js';
+import { startChild, until } from './children.js';
+import { pgNatsSuite } from './pg-nats-suite.js';
 
 const GROUP = -4_000_111;
 const SUPERGROUP = -1_002_000_111_222;
@@ -31,37 +26,23 @@ it('refuses to start without LIQBOT_NATS_URL, naming it and why', async () => {
   await expect(run).rejects.toThrow(/--role deliver needs LIQBOT_NATS_URL: a chat that moved .* is published on the state stream/);
 });
 
-describe.skipIf(unavailable !== undefined)('deliver role: chat changes go to the state stream', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    await killChildren();
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-    await dropStream(STREAM);
-  });
-
+pgNatsSuite('deliver role: chat changes go to the state stream', (suite) => {
   it('publishes chat.move for a group that became a supergroup and subscription.remove for a chat that blocked the bot, leaving the store to the core', async () => {
     const fake = await FakeTelegram.start({ limits: fakeLimits(20) });
-    cleanups.push(() => fake.close());
+    suite.defer(() => fake.close());
     fake.fail({ chatId: GROUP, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: SUPERGROUP } });
     fake.fail({ chatId: BLOCKED, error: { code: 403, description: 'Forbidden: bot was blocked by the user' } });
-    const schema = schemaName();
-    const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema, migrate: true });
-    cleanups.push(() => store.close());
+    const { store, schema } = await suite.openStore();
     const subs: Subscription[] = [GROUP, BLOCKED, FINE].map((id) => ({ chat: `telegram:${id}`, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 }));
     for (const s of subs) await store.putSubscription(s);
     const alerts = (await bundledDay()).alerts.filter((a) => a.kind === 'level_break').slice(0, 2);
     await store.enqueue(route(alerts, subs, Date.now()));
     // The reader's bus: the stream the deliverer publishes on (its name's lower case is the subject prefix).
-    const bus: Bus = await connectBus({ url: NATS_URL, stream: STREAM, prefix: STREAM.toLowerCase() });
-    cleanups.push(() => bus.close());
+    const bus: Bus = await connectBus({ url: NATS_URL, stream: suite.stream, prefix: suite.stream.toLowerCase() });
+    suite.defer(() => bus.close());
 
     const d = startChild('deliver', ['--import', 'tsx', 'test/bus/deliver-child.ts'], {
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: STREAM,
+      ...suite.roleEnv(schema),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: `${fake.apiRoot}/`,
       DELIVER_SCALE: '20',

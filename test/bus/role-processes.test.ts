@@ -9,20 +9,14 @@
  * Skipped, saying why, without the services.
  */
 import net from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SECRET_HEADER } from '../../src/adapters/telegram/webhook.js';
-import { connectBus } from '../../src/bus/stream.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
 import { alice, commandUpdate } from '../fakes/telegram/updates.js';
 import { BUNDLED } from '../helpers.js';
-import { NATS_URL, natsUnavailable } from '../services/nats.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { killChildren, schemaUrl, startChild, until } from './children.js';
+import { startChild, until } from './children.js';
 import { publishDay } from './gateway-fixture.js';
-
-const unavailable = (await pgUnavailable()) ?? (await natsUnavailable());
-if (unavailable) console.warn(unavailable);
+import { pgNatsSuite, type PgNatsSuite } from './pg-nats-suite.js';
 
 const SECRET = 'roles-secret_0123456789';
 const CHAT = -4_200;
@@ -43,15 +37,13 @@ async function post(url: string, update: Record<string, unknown>, updateId: numb
 }
 
 /** What a role process needs: the services, a stream of its own, the fake Bot API by webhook on a free port. */
-async function roleEnv(fake: FakeTelegram, schema: string, stream: string): Promise<{ env: Record<string, string>; hook: string }> {
+async function webhookEnv(suite: PgNatsSuite, fake: FakeTelegram, schema: string, stream: string): Promise<{ env: Record<string, string>; hook: string }> {
   const port = await freePort();
   const hook = `http://127.0.0.1:${port}/telegram/hook`;
   return {
     hook,
     env: {
-      LIQBOT_DATABASE_URL: schemaUrl(PG_URL, schema),
-      LIQBOT_NATS_URL: NATS_URL,
-      LIQBOT_NATS_STREAM: stream,
+      ...suite.roleEnv(schema, stream),
       LIQBOT_GATEWAY_ID: 'gw-proc',
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
@@ -63,30 +55,15 @@ async function roleEnv(fake: FakeTelegram, schema: string, stream: string): Prom
   };
 }
 
-describe.skipIf(unavailable !== undefined)('roles as processes', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    await killChildren();
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  afterAll(async () => {
-    await dropRunSchemas();
-  });
-
+pgNatsSuite('roles as processes', (suite) => {
   it('--role all: an alert reaches the subscribed Telegram chat, and /liqs posted to its webhook is answered', async () => {
-    const schema = schemaName();
     const stream = `LBTALL${process.pid}`;
-    const store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
-    cleanups.push(() => store.close());
+    const { store, schema } = await suite.openStore();
     await store.putSubscription({ chat: `telegram:${CHAT}`, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 });
-    const bus = await connectBus({ url: NATS_URL, stream, prefix: stream.toLowerCase() });
-    cleanups.push(async () => {
-      await bus.jsm.streams.delete(stream).catch(() => undefined);
-      await bus.close();
-    });
+    await suite.openBus(stream);
     const fake = await FakeTelegram.start({ limits: fakeLimits(20) });
-    cleanups.push(() => fake.close());
-    const { env, hook } = await roleEnv(fake, schema, stream);
+    suite.defer(() => fake.close());
+    const { env, hook } = await webhookEnv(suite, fake, schema, stream);
 
     const all = startChild('all', ['bin/liqbot.js', 'start', '--role', 'all', '--replay', BUNDLED, '--speed', '1e12'], env);
     await all.waitLog('gateway answering commands');
@@ -108,20 +85,14 @@ describe.skipIf(unavailable !== undefined)('roles as processes', () => {
   }, 180_000);
 
   it('--role gateway: a command posted to its webhook is answered from the stream, and /alerts on is published for the core', async () => {
-    const schema = schemaName();
     const stream = `LBTGW${process.pid}`;
-    const store = await openPostgresStore({ url: PG_URL, schema, migrate: true });
-    cleanups.push(() => store.close());
-    const bus = await connectBus({ url: NATS_URL, stream, prefix: stream.toLowerCase() });
-    cleanups.push(async () => {
-      await bus.jsm.streams.delete(stream).catch(() => undefined);
-      await bus.close();
-    });
+    const { store, schema } = await suite.openStore();
+    const bus = await suite.openBus(stream);
     const { lastSeq } = await publishDay(bus);
     const fake = await FakeTelegram.start({ limits: fakeLimits(20) });
-    cleanups.push(() => fake.close());
+    suite.defer(() => fake.close());
     fake.setAdmins(CHAT, [alice.id]);
-    const { env, hook } = await roleEnv(fake, schema, stream);
+    const { env, hook } = await webhookEnv(suite, fake, schema, stream);
 
     const gw = startChild('gateway', ['bin/liqbot.js', 'start', '--role', 'gateway'], env);
     await gw.waitLog('gateway answering commands');
