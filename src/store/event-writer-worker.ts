@@ -26,9 +26,6 @@ let saveLevels: (writes: LevelWrites) => void;
 try {
   db = new Database((workerData as { file: string }).file, { fileMustExist: true });
   tuneConnection(db);
-  // This connection only appends events (their pages are written, not read back): a small page cache does (1M
-  // liquidations inserted as fast with 1, 2 or 4 MB), and a full one is RSS the bot carries for good.
-  db.pragma('cache_size = -2000');
   insert = eventInserter(db);
   saveLevels = levelWriter(db);
 } catch (err) {

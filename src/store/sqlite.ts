@@ -80,9 +80,9 @@ export function tuneConnection(db: Database.Database): void {
   // A checkpoint (and its fsyncs) every ~40 MB of log rather than every 4 MB: a tenth as many, a fifth more inserts
   // per second (1M liquidations: 300-340k/s → 360-400k/s, measured side by side); the log is reset after each.
   db.pragma('wal_autocheckpoint = 10000');
-  // 2 MB: the bot answers from the engine, not the file, and this connection reads only small tables while it runs
-  // (outbox, subscriptions, level states; the restore's read of the events is one pass); a page cache fills once
-  // and stays in RSS for good.
+  // 2 MB: the bot answers from the engine, not the file. The store's connection reads only small tables while it
+  // runs (outbox, subscriptions, level states; the restore's read of the events is one pass) and the event writer's
+  // only appends (1M liquidations inserted as fast with 1, 2 or 4 MB); a page cache fills once and stays in RSS.
   db.pragma('cache_size = -2000');
 }
 
