@@ -32,7 +32,8 @@ interface GridChunk {
  * Sums per exchange and side, columnar: per chunk of consecutive buckets (a day of minutes, a month of hours)
  * one Float64Array of USD, slot-major (slot = exchangeIndex * 2 + (short ? 1 : 0); a slot's buckets are
  * consecutive), and one Uint32Array of counts per bucket (a count is only asked for all slots together). A week
- * of minutes for 20 assets is 140 pairs of arrays, not 200,000 objects; the width grows one exchange at a time (six exchanges take 12 slots), and growing appends slots.
+ * of minutes for 20 assets is 140 pairs of arrays, not 200,000 objects; the width grows one exchange at a time
+ * (six exchanges take 12 slots), and growing appends slots.
  */
 class Grid {
   readonly chunks = new Map<number, GridChunk>();

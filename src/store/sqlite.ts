@@ -101,7 +101,8 @@ const LIQUIDATIONS_PER_INSERT = 50;
 /**
  * The one way market events are written to a connection (the store's, or the event writer's thread in
  * event-writer.ts): one transaction per batch, raw events first, then the day sums of the liquidations that were
- * new. Liquidations, nearly every event, go in many rows per statement. Returns how many events were new; throws (rolled back) what SQLite threw.
+ * new. Liquidations, nearly every event, go in many rows per statement. Returns how many events were new; throws
+ * (rolled back) what SQLite threw.
  */
 export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {
   const p = (sql: string) => db.prepare(sql);
