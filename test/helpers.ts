@@ -1,5 +1,6 @@
 /** Shared test helpers: temp files, generated days through the real offline path, captured CLI output. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -52,4 +53,13 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
     console.log = log;
     console.error = error;
   }
+}
+
+/** A TCP port free on 127.0.0.1 a moment ago (for a child process that must be told its port). */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
 }

@@ -5,7 +5,6 @@
  * them would) are answered in the order Telegram sent them; an admin's `/alerts on` on one worker is published and
  * reaches the other. Skipped without NATS.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, scaleLimits, type TelegramAdapter } from '../../src/adapters/telegram/adapter.js';
 import { SECRET_HEADER } from '../../src/adapters/telegram/webhook.js';
@@ -14,17 +13,10 @@ import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
 import { alice, commandUpdate } from '../fakes/telegram/updates.js';
 import { natsUnavailable, testBus } from '../services/nats.js';
 import { roomyConfig, startGateways } from './gateway-fixture.js';
+import { freePort } from '../helpers.js';
 
 const unavailable = await natsUnavailable();
 if (unavailable) console.warn(unavailable);
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 const SECRET = 'gw-secret_0123456789';
 const CHAT = -1_900;

@@ -22,18 +22,11 @@ import type { Liquidation } from '../../src/core/events.js';
 import { Market } from '../../src/core/market.js';
 import { natsUnavailable, take } from '../services/nats.js';
 import { roomyConfig } from './gateway-fixture.js';
+import { freePort } from '../helpers.js';
 
 const NATS_BIN = '/usr/sbin/nats-server';
 const unavailable = existsSync(NATS_BIN) ? await natsUnavailable() : `no ${NATS_BIN}`;
 if (unavailable) console.warn(unavailable);
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** A private nats-server with JetStream; resolves once it accepts connections. */
 async function startServer(port: number, dir: string): Promise<ChildProcess> {

@@ -8,26 +8,17 @@
  *    stream, and a chat's `/alerts on` is published on the stream for the core.
  * Skipped, saying why, without the services.
  */
-import net from 'node:net';
 import { expect, it } from 'vitest';
 import { SECRET_HEADER } from '../../src/adapters/telegram/webhook.js';
 import { FakeTelegram, fakeLimits } from '../fakes/telegram/server.js';
 import { alice, commandUpdate } from '../fakes/telegram/updates.js';
-import { BUNDLED } from '../helpers.js';
+import { BUNDLED, freePort } from '../helpers.js';
 import { startChild, until } from './children.js';
 import { publishDay } from './gateway-fixture.js';
 import { pgNatsSuite, type PgNatsSuite } from './pg-nats-suite.js';
 
 const SECRET = 'roles-secret_0123456789';
 const CHAT = -4_200;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** POST an update as Telegram does; the status once the worker has answered it. */
 async function post(url: string, update: Record<string, unknown>, updateId: number): Promise<number> {

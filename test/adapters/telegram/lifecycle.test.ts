@@ -8,14 +8,7 @@ import { createTelegramAdapter } from '../../../src/adapters/telegram/adapter.js
 import { parseEnv } from '../../../src/env.js';
 import { commandUpdate, sendCommand } from '../../fakes/telegram/updates.js';
 import { startHarness } from './harness.js';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../helpers.js';
 
 /** Handles that keep a process alive, by kind (vitest's own are in the baseline). */
 function resources(): Record<string, number> {
