@@ -177,7 +177,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   }
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];
-  const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs });
+  const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs, ...(all ? {} : { asset }) });
   reportSkipped(values.data, run.report);
   if (all) {
     const m = run.market.marketSummary(window, windowMs, to);
@@ -211,7 +211,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
   // The same moment as `liqbot liqs` on the same file, so both show one price.
-  const run = await runFile(first, config, { until: to });
+  const run = await runFile(first, config, { until: to, asset: parsed.value });
   reportSkipped(values.data, run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
@@ -242,7 +242,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
-  const run = await runFile(first, config, at === undefined ? {} : { until: at });
+  const run = await runFile(first, config, at === undefined ? { asset: parsed.value } : { until: at, asset: parsed.value });
   reportSkipped(values.data, run.report);
   const snapshot = leverageSnapshot(run.market.leverage, parsed.value, to - WINDOW_MS[window], to);
   if (!snapshot) {

@@ -24,6 +24,11 @@ export interface OfflineOptions {
   /** Bucket liquidations only from this time (makes a window exact to the millisecond). */
   bucketFrom?: number;
   onAlert?: (a: Alert) => void;
+  /**
+   * Feed the engine only this asset's events (the file is still read and checked whole): what one asset's answer
+   * reads, since the engine keeps every asset's state apart.
+   */
+  asset?: string;
 }
 
 /** Levels from config apply to every chat. */
@@ -75,11 +80,12 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   let lastTs = -Infinity;
   let levelsAdded = false;
   const until = opts.until ?? Infinity;
+  const only = opts.asset;
   const batches: AsyncIterable<MarketEvent[]> | Iterable<MarketEvent[]> = typeof source === 'string' ? readEventBatches(source, report) : source.batches;
   for await (const batch of batches) {
     market.synthetic = report.synthetic;
     for (const e of batch) {
-      if (e.ts > until) continue;
+      if (e.ts > until || (only !== undefined && eventAsset(e) !== only)) continue;
       if (!levelsAdded) {
         levelsAdded = true;
         for (const l of configLevels(config, e.ts)) market.addLevel(l);

@@ -67,6 +67,19 @@ describe('the bundled January-31-style day', async () => {
     const ups = eth.filter((a) => a.kind === 'cascade_update');
     for (let i = 1; i < ups.length; i++) expect(ups[i]!.ts - ups[i - 1]!.ts).toBeGreaterThanOrEqual(5 * 60_000);
   });
+
+  it('one asset answered from its own events alone (what `liqbot liqs|levels ASSET` feed the engine) reads the same', async () => {
+    const config = loadConfig();
+    for (const asset of ['ETH', 'BTC', 'XRP']) {
+      const alone = await runFile(BUNDLED, config, { asset });
+      expect(alone.market.summary(asset, '24h', 86_400_000, run.lastTs)).toEqual(run.market.summary(asset, '24h', 86_400_000, run.lastTs));
+      expect(alone.market.levelStatus(asset, undefined, run.lastTs)).toEqual(run.market.levelStatus(asset, undefined, run.lastTs));
+      // The same alerts; only when they fire can differ by seconds (the clock moves with this asset's events alone).
+      expect(alone.alerts.map((a) => a.kind)).toEqual(run.alerts.filter((a) => a.asset === asset).map((a) => a.kind));
+      // The other assets were not fed: nothing of BTC when ETH is asked.
+      expect(alone.market.summary(asset === 'BTC' ? 'ETH' : 'BTC', '24h', 86_400_000, run.lastTs).totalUsd).toBe(0);
+    }
+  });
 });
 
 describe('generated days', () => {
