@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assetOf, type Liquidation, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
-import { dayStart } from '../core/time.js';
+import { DAY, dayStart } from '../core/time.js';
 import { eventHash } from './hash.js';
 import { eventAt, LIQUIDATION, LIQUIDATION_HASH, STRIDE } from './event-pack.js';
 import { migrate } from './migrations.js';
@@ -149,8 +149,8 @@ function inserters(db: Database.Database): {
     if (asset === undefined) assets.set(symbol, (asset = assetOf(symbol)));
     return asset;
   };
-  /** The day sums of the liquidations that were new in the running transaction. */
-  const daily = new Map<string, DailyRow>();
+  /** The day sums of the liquidations that were new in the running transaction, by asset, day, side and exchange. */
+  const daily = new Map<string | number, DailyRow>();
   const countNew = (symbol: string, ts: number, side: PositionSide, exchange: string, usd: number) => {
     const asset = assetOfSymbol(symbol);
     const day = dayStart(ts);
@@ -158,6 +158,31 @@ function inserters(db: Database.Database): {
     const sum = daily.get(key);
     if (sum) sum.usd += usd;
     else daily.set(key, { asset, day, side, exchange, usd });
+  };
+  /**
+   * The same for a packed row, keyed by number (no text built per row): the asset's number (assets numbered as first
+   * seen), the row's exchange and side ids, the day. Rows whose numbers do not fit the key take the text key.
+   */
+  const assetIds = new Map<string, number>();
+  const assetIdOfSymbolId: number[] = [];
+  const countNewRow = (rows: Float64Array, o: number, t: readonly string[]) => {
+    const symbolId = rows[o + 3]!, exchangeId = rows[o + 2]!, sideId = rows[o + 4]!, ts = rows[o + 1]!;
+    let assetId = assetIdOfSymbolId[symbolId];
+    if (assetId === undefined) {
+      const asset = assetOfSymbol(t[symbolId]!);
+      assetId = assetIds.get(asset);
+      if (assetId === undefined) assetIds.set(asset, (assetId = assetIds.size));
+      assetIdOfSymbolId[symbolId] = assetId;
+    }
+    const dayNumber = Math.floor(ts / DAY);
+    if (assetId >= 1024 || exchangeId >= 1024 || sideId >= 1024 || !(dayNumber >= 0 && dayNumber < 65536)) {
+      countNew(t[symbolId]!, ts, t[sideId] as PositionSide, t[exchangeId]!, rows[o + 8]!);
+      return;
+    }
+    const key = ((assetId * 1024 + exchangeId) * 1024 + sideId) * 65536 + dayNumber;
+    const sum = daily.get(key);
+    if (sum) sum.usd += rows[o + 8]!;
+    else daily.set(key, { asset: assetOfSymbol(t[symbolId]!), day: dayNumber * DAY, side: t[sideId] as PositionSide, exchange: t[exchangeId]!, usd: rows[o + 8]! });
   };
   const addDaily = () => {
     for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
@@ -269,10 +294,7 @@ function inserters(db: Database.Database): {
           const o = offsets[j]!;
           params.push(rows[o + 1]!, rows[o + LIQUIDATION_HASH]!, t[rows[o + 2]!]!, t[rows[o + 3]!]!, t[rows[o + 4]!]!, rows[o + 6]!, rows[o + 7]!, rows[o + 8]!);
         },
-        (j) => {
-          const o = offsets[j]!;
-          countNew(t[rows[o + 3]!]!, rows[o + 1]!, t[rows[o + 4]!] as PositionSide, t[rows[o + 2]!]!, rows[o + 8]!);
-        },
+        (j) => countNewRow(rows, offsets[j]!, t),
       );
     }
     addDaily();
