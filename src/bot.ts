@@ -185,15 +185,24 @@ export class LiqBot implements Services {
 
   /** Whether the print with this identity hash (the store's: 53 bits of every field) at `ts` was seen recently. */
   private duplicate(key: number, ts: number): boolean {
-    if (this.recent.has(key) || this.older.has(key)) return true;
     // Every ten minutes of event time (or 100,000 prints) a new generation; the one before the last is dropped
     // whole, so nothing is swept print by print.
     if (ts - this.recentFrom >= 10 * 60_000 || this.recent.size >= 100_000) {
+      if (this.recent.has(key) || this.older.has(key)) return true;
       this.older = this.recent;
       this.recent = new Set();
       this.recentFrom = ts;
+      this.recent.add(key);
+      return false;
     }
+    // Added first: one look-up of the current generation instead of two for a new print (nearly every one).
+    const size = this.recent.size;
     this.recent.add(key);
+    if (this.recent.size === size) return true;
+    if (this.older.has(key)) {
+      this.recent.delete(key); // a print seen in the older generation stays there only, as if never added
+      return true;
+    }
     return false;
   }
 
