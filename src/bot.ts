@@ -74,6 +74,11 @@ export class LiqBot implements Services {
   /** Store failures by kind, logged once per kind; what /healthz and /metrics read. */
   readonly faults: StoreFaults;
   private batch: MarketEvent[] = [];
+  /**
+   * The identity hash (`eventHash`) of each liquidation in `batch`, at the same index (NaN for other events): the
+   * duplicate check computed it, so the writer thread does not compute it again.
+   */
+  private batchHashes: number[] = [];
   /** After a failed write, the batch size at which ingest tries again (the flush timer retries meanwhile). */
   private retryAtLength = 0;
   /** Told every command's duration (ms): /metrics' histogram. */
@@ -178,19 +183,26 @@ export class LiqBot implements Services {
   private older = new Set<number>();
   private recentFrom = -Infinity;
 
-  private duplicate(e: MarketEvent): boolean {
-    if (e.type !== 'liquidation') return false;
-    // The store's identity hash (53 bits of every field): no text built per print.
-    const key = eventHash(e);
-    if (this.recent.has(key) || this.older.has(key)) return true;
+  /** Whether the print with this identity hash (the store's: 53 bits of every field) at `ts` was seen recently. */
+  private duplicate(key: number, ts: number): boolean {
     // Every ten minutes of event time (or 100,000 prints) a new generation; the one before the last is dropped
     // whole, so nothing is swept print by print.
-    if (e.ts - this.recentFrom >= 10 * 60_000 || this.recent.size >= 100_000) {
+    if (ts - this.recentFrom >= 10 * 60_000 || this.recent.size >= 100_000) {
+      if (this.recent.has(key) || this.older.has(key)) return true;
       this.older = this.recent;
       this.recent = new Set();
-      this.recentFrom = e.ts;
+      this.recentFrom = ts;
+      this.recent.add(key);
+      return false;
     }
+    // Added first: one look-up of the current generation instead of two for a new print (nearly every one).
+    const size = this.recent.size;
     this.recent.add(key);
+    if (this.recent.size === size) return true;
+    if (this.older.has(key)) {
+      this.recent.delete(key); // a print seen in the older generation stays there only, as if never added
+      return true;
+    }
     return false;
   }
 
@@ -201,14 +213,19 @@ export class LiqBot implements Services {
       this.rejected(odd, e);
       return [];
     }
-    if (this.duplicate(e)) {
+    // Liquidations by identity: no text built per print.
+    const hash = e.type === 'liquidation' ? eventHash(e) : NaN;
+    if (e.type === 'liquidation' && this.duplicate(hash, e.ts)) {
       this.stats.duplicates++;
       return [];
     }
     this.stats.events++;
     if ('exchange' in e && e.exchange) this.stats.lastEventAt.set(e.exchange, this.now());
     const alerts = this.market.ingest(e);
-    if (e.type !== 'level') this.batch.push(e);
+    if (e.type !== 'level') {
+      this.batch.push(e);
+      this.batchHashes.push(hash);
+    }
     if (this.batch.length >= Math.max(this.batchSize, this.retryAtLength)) this.flush();
     if (alerts.length) this.publish(alerts);
     return alerts;
@@ -258,9 +275,11 @@ export class LiqBot implements Services {
     if (this.batch.length === 0) return;
     if (this.writer) return this.postBatch(this.writer);
     const batch = this.batch;
+    const hashes = this.batchHashes;
     this.batch = [];
+    this.batchHashes = [];
     if (this.attempt('insertEvents', () => this.store.insertEvents(batch)).ok) this.written();
-    else this.hold(batch);
+    else this.hold(batch, hashes);
   }
 
   /**
@@ -273,9 +292,11 @@ export class LiqBot implements Services {
       return;
     }
     const batch = this.batch;
+    const hashes = this.batchHashes;
     this.batch = [];
+    this.batchHashes = [];
     this.retryAtLength = 0;
-    writer.write(batch).then(
+    writer.write(batch, hashes).then(
       () => {
         this.faults.ok('insertEvents');
         if (this.batch.length >= this.batchSize) this.flush();
@@ -283,7 +304,7 @@ export class LiqBot implements Services {
       },
       (err: unknown) => {
         this.faults.failed('insertEvents', err);
-        this.hold(batch);
+        this.hold(batch, hashes);
       },
     );
   }
@@ -299,10 +320,12 @@ export class LiqBot implements Services {
    * eat memory; ingest tries again only once another full batch has arrived (the flush timer meanwhile), so a
    * failing store does not cost per event.
    */
-  private hold(batch: MarketEvent[]): void {
+  private hold(batch: MarketEvent[], hashes: number[]): void {
     const all = this.batch.length ? batch.concat(this.batch) : batch;
+    const allHashes = this.batch.length ? hashes.concat(this.batchHashes) : hashes;
     const over = all.length - MAX_HELD_EVENTS;
     this.batch = over > 0 ? all.slice(over) : all;
+    this.batchHashes = over > 0 ? allHashes.slice(over) : allHashes;
     if (over > 0) this.faults.gaveUp('events', over);
     this.faults.held.events = this.batch.length;
     this.retryAtLength = this.batch.length + this.batchSize;

@@ -5,10 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { MarketEvent } from '../core/events.js';
 import { reasonOf } from './errors.js';
 import { EventUnpacker } from './event-pack.js';
-import { eventInserter, levelWriter, tuneConnection, type LevelWrites } from './sqlite.js';
+import { levelWriter, packedInserter, tuneConnection, type LevelWrites } from './sqlite.js';
 import type { FromWriter, ToWriter } from './event-writer.js';
 
 const port = parentPort!;
@@ -21,12 +20,12 @@ function failureOf(err: unknown): { reason: string; code?: string } {
 }
 
 let db: Database.Database;
-let insert: (events: readonly MarketEvent[]) => number;
+let insert: (rows: Float64Array, strings: readonly string[]) => number;
 let saveLevels: (writes: LevelWrites) => void;
 try {
   db = new Database((workerData as { file: string }).file, { fileMustExist: true });
   tuneConnection(db);
-  insert = eventInserter(db);
+  insert = packedInserter(db);
   saveLevels = levelWriter(db);
 } catch (err) {
   post({ kind: 'open-failed', ...failureOf(err) });
@@ -54,10 +53,10 @@ port.on('message', (m: ToWriter) => {
     }
     return;
   }
-  // Unpacked first, failure or not: the batch's new strings join the table that later batches refer to.
-  const events = unpacker.unpack(m.batch);
+  // The batch's new strings join the table first, failure or not: later batches refer to them.
+  const strings = unpacker.strings(m.batch);
   try {
-    post({ kind: 'written', id: m.id, added: insert(events) });
+    post({ kind: 'written', id: m.id, added: insert(m.batch.rows, strings) });
   } catch (err) {
     post({ kind: 'failed', id: m.id, ...failureOf(err) });
   }

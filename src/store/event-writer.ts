@@ -33,8 +33,12 @@ export type FromWriter =
   | { kind: 'closed' };
 
 export interface EventWriter {
-  /** Write one batch in one transaction (after every batch posted before it); resolves with how many were new. */
-  write(events: readonly MarketEvent[]): Promise<number>;
+  /**
+   * Write one batch in one transaction (after every batch posted before it); resolves with how many were new.
+   * `hashes[i]`, when given, is `eventHash(events[i])` for each liquidation, computed already by the caller (the
+   * bot's duplicate check); anything for other events.
+   */
+  write(events: readonly MarketEvent[], hashes?: readonly number[]): Promise<number>;
   /**
    * Write levels and their states in one transaction, in order with the event batches: the bot's one writer while
    * it runs (a second connection writing beside this thread waits for its lock, or is refused with SQLITE_BUSY).
@@ -104,11 +108,11 @@ class ThreadWriter implements EventWriter {
     return this.events;
   }
 
-  write(events: readonly MarketEvent[]): Promise<number> {
+  write(events: readonly MarketEvent[], hashes?: readonly number[]): Promise<number> {
     if (this.closed) return Promise.reject(new StoreError(`cannot insert ${events.length} events into ${this.path}: the event writer is closed`, 'closed'));
     if (events.length === 0) return Promise.resolve(0);
     const worker = this.thread();
-    const batch = this.packer.pack(events);
+    const batch = this.packer.pack(events, hashes);
     return this.post({ kind: 'write', id: this.nextId++, batch }, events.length, `could not insert ${events.length} events into ${this.path}`, worker, [batch.rows.buffer as ArrayBuffer]);
   }
 

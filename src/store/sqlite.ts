@@ -13,8 +13,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assetOf, type Liquidation, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
-import { dayStart } from '../core/time.js';
+import { DAY, dayStart } from '../core/time.js';
 import { eventHash } from './hash.js';
+import { eventAt, LIQUIDATION, LIQUIDATION_HASH, STRIDE } from './event-pack.js';
 import { migrate } from './migrations.js';
 import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
@@ -105,6 +106,22 @@ const LIQUIDATIONS_PER_INSERT = 50;
  * (rolled back) what SQLite threw.
  */
 export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {
+  return inserters(db).events;
+}
+
+/**
+ * The same for a packed batch (event-pack.ts), as the writer's thread receives it: its rows (liquidations with
+ * their identity hash) and the string table their ids index. Liquidations go from the rows into the statement
+ * without becoming objects.
+ */
+export function packedInserter(db: Database.Database): (rows: Float64Array, strings: readonly string[]) => number {
+  return inserters(db).packed;
+}
+
+function inserters(db: Database.Database): {
+  events: (events: readonly MarketEvent[]) => number;
+  packed: (rows: Float64Array, strings: readonly string[]) => number;
+} {
   const p = (sql: string) => db.prepare(sql);
   const liquidations = (rows: number) =>
     p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
@@ -132,8 +149,66 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
     if (asset === undefined) assets.set(symbol, (asset = assetOf(symbol)));
     return asset;
   };
+  /** The day sums of the liquidations that were new in the running transaction, by asset, day, side and exchange. */
+  const daily = new Map<string | number, DailyRow>();
+  const countNew = (symbol: string, ts: number, side: PositionSide, exchange: string, usd: number) => {
+    const asset = assetOfSymbol(symbol);
+    const day = dayStart(ts);
+    const key = `${asset}\u0000${day}\u0000${side}\u0000${exchange}`;
+    const sum = daily.get(key);
+    if (sum) sum.usd += usd;
+    else daily.set(key, { asset, day, side, exchange, usd });
+  };
+  /**
+   * The same for a packed row, keyed by number (no text built per row): the asset's number (assets numbered as first
+   * seen), the row's exchange and side ids, the day. Rows whose numbers do not fit the key take the text key.
+   */
+  const assetIds = new Map<string, number>();
+  const assetIdOfSymbolId: number[] = [];
+  const countNewRow = (rows: Float64Array, o: number, t: readonly string[]) => {
+    const symbolId = rows[o + 3]!, exchangeId = rows[o + 2]!, sideId = rows[o + 4]!, ts = rows[o + 1]!;
+    let assetId = assetIdOfSymbolId[symbolId];
+    if (assetId === undefined) {
+      const asset = assetOfSymbol(t[symbolId]!);
+      assetId = assetIds.get(asset);
+      if (assetId === undefined) assetIds.set(asset, (assetId = assetIds.size));
+      assetIdOfSymbolId[symbolId] = assetId;
+    }
+    const dayNumber = Math.floor(ts / DAY);
+    if (assetId >= 1024 || exchangeId >= 1024 || sideId >= 1024 || !(dayNumber >= 0 && dayNumber < 65536)) {
+      countNew(t[symbolId]!, ts, t[sideId] as PositionSide, t[exchangeId]!, rows[o + 8]!);
+      return;
+    }
+    const key = ((assetId * 1024 + exchangeId) * 1024 + sideId) * 65536 + dayNumber;
+    const sum = daily.get(key);
+    if (sum) sum.usd += rows[o + 8]!;
+    else daily.set(key, { asset: assetOfSymbol(t[symbolId]!), day: dayNumber * DAY, side: t[sideId] as PositionSide, exchange: t[exchangeId]!, usd: rows[o + 8]! });
+  };
+  const addDaily = () => {
+    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
+  };
+  /** Any event but a liquidation, in its own statement. Returns how many rows were new (0 or 1). */
+  const insertOther = (e: MarketEvent): number => {
+    switch (e.type) {
+      case 'candle':
+        return s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
+      case 'price':
+        return s.price.run(e.ts, eventHash(e), e.exchange, e.symbol, e.price).changes;
+      case 'open_interest':
+        return s.openInterest.run(e.ts, eventHash(e), e.exchange, e.symbol, e.usd, e.contracts ?? null).changes;
+      case 'funding':
+        return s.funding.run(e.ts, eventHash(e), e.exchange, e.symbol, e.rate, e.intervalHours).changes;
+      case 'liquidation_total':
+        return s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
+      case 'level':
+        return 0; // levels are kept with putLevel, not as events
+      case 'liquidation':
+        throw new TypeError('a liquidation is inserted with the others of its batch');
+      default:
+        throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
+    }
+  };
   const params: (string | number)[] = [];
-  const bind = (e: Liquidation, hash: number) => params.push(e.ts, hash, e.exchange, e.symbol, e.side, e.price, e.amount, e.usd);
   /**
    * Many rows in one statement, all or none: when some were stored already (a file imported twice, the same print
    * twice in a batch), the statement is undone (a savepoint) and its rows go one by one, each telling if it was new.
@@ -143,35 +218,33 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
   const allNew = db.transaction((n: number) => {
     if (s.liquidations.run(params).changes !== n) throw new NotAllNew();
   });
-  /** Insert liquidations (their hashes in `hashes`); the new ones count towards their day. Returns how many were new. */
-  const insertLiquidations = (rows: readonly Liquidation[], hashes: readonly number[], daily: Map<string, DailyRow>): number => {
+  /**
+   * Insert `n` liquidations: `bind(j)` pushes the j-th one's columns onto `params`, `count(j)` adds it to its day
+   * sum once it is known to be new. Returns how many were new.
+   */
+  const insertLiquidations = (n: number, bind: (j: number) => void, count: (j: number) => void): number => {
     let added = 0;
-    const count = (e: Liquidation) => {
-      added++;
-      const asset = assetOfSymbol(e.symbol);
-      const day = dayStart(e.ts);
-      const key = `${asset}\u0000${day}\u0000${e.side}\u0000${e.exchange}`;
-      const sum = daily.get(key);
-      if (sum) sum.usd += e.usd;
-      else daily.set(key, { asset, day, side: e.side, exchange: e.exchange, usd: e.usd });
-    };
     const oneByOne = (from: number, to: number) => {
       for (let j = from; j < to; j++) {
         params.length = 0;
-        bind(rows[j]!, hashes[j]!);
-        if (s.liquidation.run(params).changes) count(rows[j]!);
+        bind(j);
+        if (s.liquidation.run(params).changes) {
+          count(j);
+          added++;
+        }
       }
     };
-    for (let i = 0; i < rows.length; i += LIQUIDATIONS_PER_INSERT) {
-      if (rows.length - i < LIQUIDATIONS_PER_INSERT) {
-        oneByOne(i, rows.length);
+    for (let i = 0; i < n; i += LIQUIDATIONS_PER_INSERT) {
+      if (n - i < LIQUIDATIONS_PER_INSERT) {
+        oneByOne(i, n);
         break;
       }
       params.length = 0;
-      for (let j = i; j < i + LIQUIDATIONS_PER_INSERT; j++) bind(rows[j]!, hashes[j]!);
+      for (let j = i; j < i + LIQUIDATIONS_PER_INSERT; j++) bind(j);
       try {
         allNew(LIQUIDATIONS_PER_INSERT);
-        for (let j = i; j < i + LIQUIDATIONS_PER_INSERT; j++) count(rows[j]!);
+        for (let j = i; j < i + LIQUIDATIONS_PER_INSERT; j++) count(j);
+        added += LIQUIDATIONS_PER_INSERT;
       } catch (err) {
         if (!(err instanceof NotAllNew)) throw err;
         oneByOne(i, i + LIQUIDATIONS_PER_INSERT);
@@ -180,42 +253,54 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
     params.length = 0;
     return added;
   };
-  return db.transaction((events: readonly MarketEvent[]): number => {
-    const daily = new Map<string, DailyRow>();
+  const events = db.transaction((events: readonly MarketEvent[]): number => {
+    daily.clear();
     const liquidationRows: Liquidation[] = [];
-    const hashes: number[] = [];
     let added = 0;
     for (const e of events) {
-      switch (e.type) {
-        case 'liquidation':
-          liquidationRows.push(e);
-          hashes.push(eventHash(e));
-          break;
-        case 'candle':
-          added += s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
-          break;
-        case 'price':
-          added += s.price.run(e.ts, eventHash(e), e.exchange, e.symbol, e.price).changes;
-          break;
-        case 'open_interest':
-          added += s.openInterest.run(e.ts, eventHash(e), e.exchange, e.symbol, e.usd, e.contracts ?? null).changes;
-          break;
-        case 'funding':
-          added += s.funding.run(e.ts, eventHash(e), e.exchange, e.symbol, e.rate, e.intervalHours).changes;
-          break;
-        case 'liquidation_total':
-          added += s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
-          break;
-        case 'level':
-          break; // levels are kept with putLevel, not as events
-        default:
-          throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
-      }
+      if (e.type === 'liquidation') liquidationRows.push(e);
+      else added += insertOther(e);
     }
-    if (liquidationRows.length) added += insertLiquidations(liquidationRows, hashes, daily);
-    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
+    if (liquidationRows.length) {
+      const hashes = liquidationRows.map(eventHash);
+      added += insertLiquidations(
+        liquidationRows.length,
+        (j) => {
+          const e = liquidationRows[j]!;
+          params.push(e.ts, hashes[j]!, e.exchange, e.symbol, e.side, e.price, e.amount, e.usd);
+        },
+        (j) => {
+          const e = liquidationRows[j]!;
+          countNew(e.symbol, e.ts, e.side, e.exchange, e.usd);
+        },
+      );
+    }
+    addDaily();
     return added;
   });
+  const offsets: number[] = [];
+  const packed = db.transaction((rows: Float64Array, t: readonly string[]): number => {
+    daily.clear();
+    offsets.length = 0;
+    let added = 0;
+    for (let o = 0; o < rows.length; o += STRIDE) {
+      if (rows[o] === LIQUIDATION) offsets.push(o);
+      else added += insertOther(eventAt(rows, o, t));
+    }
+    if (offsets.length) {
+      added += insertLiquidations(
+        offsets.length,
+        (j) => {
+          const o = offsets[j]!;
+          params.push(rows[o + 1]!, rows[o + LIQUIDATION_HASH]!, t[rows[o + 2]!]!, t[rows[o + 3]!]!, t[rows[o + 4]!]!, rows[o + 6]!, rows[o + 7]!, rows[o + 8]!);
+        },
+        (j) => countNewRow(rows, offsets[j]!, t),
+      );
+    }
+    addDaily();
+    return added;
+  });
+  return { events, packed };
 }
 
 /** Levels and their states as a writer hands them over: a level's definition (`null`: remove it), by id. */
