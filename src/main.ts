@@ -54,6 +54,8 @@ const SHUTDOWN_LIMIT_MS = 5_000;
 /** How often (in events) a rehearsal looks at the events held for the store, and how many it lets wait there. */
 const REHEARSAL_CHECK_EVERY = 1_000;
 const REHEARSAL_MAX_HELD = 20_000;
+/** How far past a recording's last event a rehearsal's clock runs before it stops. */
+const AFTER_RECORDING_MS = 60 * 60_000;
 
 /**
  * Feed a recorded day through the bot at `speed`× its own clock (rehearsal mode). Quiet stretches longer
@@ -63,6 +65,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   const report = newReport();
   const SKIP_MS = 15 * 60_000;
   let read = 0;
+  let last = -Infinity;
   clock.speed = speed;
   for await (const e of readEventFile(file, report)) {
     if (signal.aborted) break;
@@ -75,15 +78,19 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
     bot.market.synthetic = report.synthetic;
     // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
     clock.limit = e.ts + 60_000;
+    if (e.ts > last) last = e.ts;
     bot.ingest(e);
     // A recording read faster than the store writes (a high --speed) would otherwise pile its events up in memory,
     // held for the writer thread: wait for the writer instead, as a live feed never outruns it.
     if (++read % REHEARSAL_CHECK_EVERY === 0 && bot.health().store.heldEvents >= REHEARSAL_MAX_HELD) await bot.drain();
   }
-  clock.limit = Infinity;
+  // The clock runs on for an hour of the recording past its last event (a cascade still running is called over),
+  // then stops: chats go on asking about the day replayed, which a clock running on at a high --speed would leave
+  // behind at once (the engine pruning it all).
+  clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
   bot.flush();
   for (const line of describeSkipped(file, report)) log.warn(line);
-  log.info({ events: report.events }, 'rehearsal finished: the recorded day is over (Ctrl-C to stop)');
+  log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }
 
 /** The options `liqbot start` takes (a deployment file's commands are checked against them). */

@@ -67,11 +67,21 @@ describe('liqbot start', () => {
     live.close();
     const hash = () => createHash('sha256').update(readFileSync(join(dir, 'liqbot.db'))).digest('hex');
     const before = hash();
-    const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '200000']);
+    const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '200000'], { LOG_LEVEL: 'info' });
     await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH lost \$3,000/);
     await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH long cascade over/);
-    bot.child.stdin.write('/liqs eth 24h\n');
-    await bot.waitFor(/SYNTHETIC demo data/);
+    await bot.waitFor(/rehearsal finished/, 'err');
+    // The clock stops an hour past the day's last event (23:59): asked again until it has got there, /liqs still
+    // reads the day replayed, however fast the replay ran (a clock running on at this speed passes 00:59 within a
+    // millisecond and leaves the day behind within a second).
+    const asking = setInterval(() => bot.child.stdin.write('/liqs eth 24h\n'), 200);
+    try {
+      await bot.waitFor(/SYNTHETIC demo data · 2026-02-01 00:59 UTC/);
+    } finally {
+      clearInterval(asking);
+    }
+    const stopped = bot.output().split('ETH liquidations · 24h').find((r) => r.includes('2026-02-01 00:59 UTC'))!;
+    expect(stopped).toMatch(/\$6\d\dM liquidated in 24h/);
     bot.child.kill('SIGINT');
     expect(await bot.exited).toBe(0);
     expect(bot.errors()).not.toMatch(/shutdown took longer/);
