@@ -189,12 +189,16 @@ export class Market extends MarketQueries {
         this.cascades.price(asset, e.price, e.price);
         break;
       }
-      case 'liquidation_total':
+      case 'liquidation_total': {
         this.history.addVendor(e);
         this.hourly.add(e);
-        // A threshold reads only its own asset's history.
-        this.thresholdCache.delete(e.asset);
+        // A threshold reads only its own asset's and side's history, of the days before the one it is for: a
+        // vendor's hourly figures for the day being played (every hour, per venue) leave it as it was.
+        const cached = this.thresholdCache.get(e.asset);
+        if (cached && e.side === 'long' && cached.longDay > dayStart(e.ts)) cached.longDay = NaN;
+        if (cached && e.side === 'short' && cached.shortDay > dayStart(e.ts)) cached.shortDay = NaN;
         break;
+      }
       case 'level':
         this.addLevel(levelOfEvent(e));
         break;
