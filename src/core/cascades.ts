@@ -179,19 +179,9 @@ export type CascadeEvent =
 /** What `advance` returns when no cascade ended (nearly every call): one shared, frozen empty list. */
 const NONE_ENDED: readonly CascadeEvent[] = Object.freeze([]);
 
-/** One asset and side: its rolling window, and the cascade running on it. */
-interface SideState {
-  /** `${asset}|${side}`: the running cascade's key in `active`. */
-  key: string;
-  window: RollingWindow;
-  cascade?: Cascade;
-}
-
 export class CascadeDetector {
-  /** Per asset, both sides' state: a liquidation finds its window and its cascade with one lookup, no key string. */
-  private readonly assets = new Map<string, { long: SideState; short: SideState }>();
-  /** The sides with a running cascade, in the order they started. */
-  private readonly active = new Map<string, SideState>();
+  private readonly windows = new Map<string, RollingWindow>();
+  private readonly active = new Map<string, Cascade>();
 
   constructor(
     private readonly rules: CascadeRules,
@@ -199,17 +189,26 @@ export class CascadeDetector {
     private readonly threshold: (asset: string, side: PositionSide, now: number) => number,
   ) {}
 
-  private sides(asset: string): { long: SideState; short: SideState } {
-    let a = this.assets.get(asset);
-    if (!a) {
-      const side = (s: PositionSide): SideState => ({ key: `${asset}|${s}`, window: new RollingWindow(this.rules.windowMs), cascade: undefined });
-      this.assets.set(asset, (a = { long: side('long'), short: side('short') }));
+  private readonly keys = new Map<string, { long: string; short: string }>();
+
+  /** `${asset}|${side}`, built once per asset rather than per liquidation. */
+  private key(asset: string, side: PositionSide): string {
+    let k = this.keys.get(asset);
+    if (!k) this.keys.set(asset, (k = { long: `${asset}|long`, short: `${asset}|short` }));
+    return k[side];
+  }
+
+  private window(key: string): RollingWindow {
+    let w = this.windows.get(key);
+    if (!w) {
+      w = new RollingWindow(this.rules.windowMs);
+      this.windows.set(key, w);
     }
-    return a;
+    return w;
   }
 
   running(): Cascade[] {
-    return [...this.active.values()].map((s) => s.cascade!);
+    return [...this.active.values()];
   }
 
   get activeCount(): number {
@@ -217,17 +216,16 @@ export class CascadeDetector {
   }
 
   runningFor(asset: string, side: PositionSide): Cascade | undefined {
-    return this.assets.get(asset)?.[side].cascade;
+    return this.active.get(`${asset}|${side}`);
   }
 
   /** Count one liquidation; returns a start or update when it triggers one. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
-    const sides = this.sides(asset);
-    const state = sides[side];
-    const w = state.window;
+    const key = this.key(asset, side);
+    const w = this.window(key);
     w.expire(ts);
     w.add(ts, exchange, usd, isSampled(exchange));
-    let c = state.cascade;
+    let c = this.active.get(key);
     if (c) {
       c.usd += usd;
       c.byExchange.set(exchange, (c.byExchange.get(exchange) ?? 0) + usd);
@@ -245,9 +243,9 @@ export class CascadeDetector {
     }
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || !this.manyPositions(w)) return undefined;
-    const other = sides[side === 'long' ? 'short' : 'long'].window;
-    other.expire(ts);
-    if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
+    const other = this.windows.get(this.key(asset, side === 'long' ? 'short' : 'long'));
+    if (other) other.expire(ts);
+    if (other && w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
     c = {
       id: `${asset}-${side}-${startedAt}`,
@@ -263,8 +261,7 @@ export class CascadeDetector {
       lastLiquidationAt: ts,
     };
     if (price !== undefined) c.priceStart = price;
-    state.cascade = c;
-    this.active.set(state.key, state);
+    this.active.set(key, c);
     return { type: 'start', cascade: c, windowUsd: w.sum };
   }
 
@@ -279,19 +276,19 @@ export class CascadeDetector {
 
   /** Track the extreme price of running cascades (lows for long cascades, highs for short ones). */
   price(asset: string, low: number, high: number): void {
-    const sides = this.assets.get(asset);
-    if (!sides) return;
-    const long = sides.long.cascade, short = sides.short.cascade;
-    if (long) long.extreme = long.extreme === undefined ? low : Math.min(long.extreme, low);
-    if (short) short.extreme = short.extreme === undefined ? high : Math.max(short.extreme, high);
+    for (const side of ['long', 'short'] as const) {
+      const c = this.active.get(`${asset}|${side}`);
+      if (!c) continue;
+      if (side === 'long') c.extreme = c.extreme === undefined ? low : Math.min(c.extreme, low);
+      else c.extreme = c.extreme === undefined ? high : Math.max(c.extreme, high);
+    }
   }
 
   /** Advance time: cascades whose window stayed quiet long enough end (the shared empty list when none did). */
   advance(now: number): readonly CascadeEvent[] {
     let ended: CascadeEvent[] | undefined;
-    for (const state of this.active.values()) {
-      const c = state.cascade!;
-      const w = state.window;
+    for (const [key, c] of this.active) {
+      const w = this.windows.get(key)!;
       w.expire(now);
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
@@ -300,8 +297,7 @@ export class CascadeDetector {
       // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window.
       c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
       if (now - c.quietSince >= this.rules.quietMs) {
-        this.active.delete(state.key);
-        state.cascade = undefined;
+        this.active.delete(key);
         // The cascade's window ends at its last liquidation, not when the rolling sum fell.
         (ended ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
       }
@@ -311,8 +307,6 @@ export class CascadeDetector {
 
   /** Restore a running cascade after a restart. */
   restore(c: Cascade): void {
-    const state = this.sides(c.asset)[c.side];
-    state.cascade = c;
-    this.active.set(state.key, state);
+    this.active.set(`${c.asset}|${c.side}`, c);
   }
 }
