@@ -63,7 +63,10 @@ class SideWindow {
       else this.byAsset.set(asset, left);
       this.sum -= usd;
     }
-    if (this.head > 1024) {
+    // Dropped prints are cut off once they outnumber the live ones (a copy per window's worth of prints), and
+    // from the first few dozen on: a branch first taken after a thousand prints would find this code optimized
+    // without it, and have it thrown away and compiled again.
+    if (this.head > 64 && this.head * 2 >= this.ts.length) {
       this.ts = this.ts.slice(this.head);
       this.usd = this.usd.slice(this.head);
       this.asset = this.asset.slice(this.head);
