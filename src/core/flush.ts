@@ -63,7 +63,10 @@ class SideWindow {
       else this.byAsset.set(asset, left);
       this.sum -= usd;
     }
-    if (this.head > 1024) {
+    // Dropped prints are cut off once they outnumber the live ones (a copy per window's worth of prints), and
+    // from the first few dozen on: a branch first taken after a thousand prints would find this code optimized
+    // without it, and have it thrown away and compiled again.
+    if (this.head > 64 && this.head * 2 >= this.ts.length) {
       this.ts = this.ts.slice(this.head);
       this.usd = this.usd.slice(this.head);
       this.asset = this.asset.slice(this.head);
@@ -128,17 +131,20 @@ export class FlushDetector {
 
   /** Advance time: a flush whose window stayed quiet long enough is over (it posts nothing more). */
   advance(now: number): void {
-    for (const side of ['long', 'short'] as const) {
-      const a = this.active[side];
-      if (!a) continue;
-      const w = this.windows[side];
-      w.expire(now, this.rules.windowMs);
-      if (w.sum >= a.threshold * this.rules.endFraction) {
-        delete a.quietSince;
-        continue;
-      }
-      a.quietSince ??= now;
-      if (now - a.quietSince >= this.rules.quietMs) delete this.active[side];
+    // Called on every event: two plain calls rather than a loop over a fresh ['long', 'short'].
+    if (this.active.long) this.advanceSide('long', now);
+    if (this.active.short) this.advanceSide('short', now);
+  }
+
+  private advanceSide(side: PositionSide, now: number): void {
+    const a = this.active[side]!;
+    const w = this.windows[side];
+    w.expire(now, this.rules.windowMs);
+    if (w.sum >= a.threshold * this.rules.endFraction) {
+      delete a.quietSince;
+      return;
     }
+    a.quietSince ??= now;
+    if (now - a.quietSince >= this.rules.quietMs) delete this.active[side];
   }
 }

@@ -8,7 +8,7 @@ import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from '.
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushStart } from './flush.js';
-import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide } from './events.js';
+import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide, type Timeframe } from './events.js';
 import { LevelBook, bounds, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
@@ -24,6 +24,10 @@ export interface MarketChanges {
   added: Level[];
   removed: string[];
 }
+
+/** A candle's length → its timeframe (the first one listed, as a search of TIMEFRAME_MS would find). */
+const TIMEFRAME_OF_MS = new Map<number, Timeframe>();
+for (const [tf, ms] of Object.entries(TIMEFRAME_MS) as [Timeframe, number][]) if (!TIMEFRAME_OF_MS.has(ms)) TIMEFRAME_OF_MS.set(ms, tf);
 
 /** What `ingest` returns when an event raised nothing (most events): one shared, frozen empty list. */
 const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
@@ -189,12 +193,16 @@ export class Market extends MarketQueries {
         this.cascades.price(asset, e.price, e.price);
         break;
       }
-      case 'liquidation_total':
+      case 'liquidation_total': {
         this.history.addVendor(e);
         this.hourly.add(e);
-        // A threshold reads only its own asset's history.
-        this.thresholdCache.delete(e.asset);
+        // A threshold reads only its own asset's and side's history, of the days before the one it is for: a
+        // vendor's hourly figures for the day being played (every hour, per venue) leave it as it was.
+        const cached = this.thresholdCache.get(e.asset);
+        if (cached && e.side === 'long' && cached.longDay > dayStart(e.ts)) cached.longDay = NaN;
+        if (cached && e.side === 'short' && cached.shortDay > dayStart(e.ts)) cached.shortDay = NaN;
         break;
+      }
       case 'level':
         this.addLevel(levelOfEvent(e));
         break;
@@ -240,7 +248,10 @@ export class Market extends MarketQueries {
     this.clock = now;
     if (now >= this.nextCandleDue) this.releaseCandles(now);
     this.prices.advance(now);
-    if (this.cascades.activeCount) for (const ev of this.cascades.advance(now)) this.onCascade(ev, now);
+    if (this.cascades.activeCount) {
+      const ended = this.cascades.advance(now);
+      if (ended.length) for (const ev of ended) this.onCascade(ev, now);
+    }
     this.flushes.advance(now);
     if (now - this.lastPrune > HOUR) {
       this.lastPrune = now;
@@ -256,12 +267,22 @@ export class Market extends MarketQueries {
   }
 
   private releaseCandles(now: number): void {
-    const due = this.pendingCandles.filter((c) => c.ts + TIMEFRAME_MS[c.timeframe] <= now);
-    const keep = this.pendingCandles.filter((c) => c.ts + TIMEFRAME_MS[c.timeframe] > now);
-    this.pendingCandles.length = 0;
-    this.pendingCandles.push(...keep);
-    this.nextCandleDue = keep.reduce((m, c) => Math.min(m, c.ts + TIMEFRAME_MS[c.timeframe]), Infinity);
-    due.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
+    // Once a minute: one pass that keeps the candles still open in place and takes out the closed ones.
+    const pending = this.pendingCandles;
+    const due: Candle[] = [];
+    let next = Infinity;
+    let kept = 0;
+    for (const c of pending) {
+      const end = c.ts + TIMEFRAME_MS[c.timeframe];
+      if (end <= now) due.push(c);
+      else {
+        pending[kept++] = c;
+        if (end < next) next = end;
+      }
+    }
+    pending.length = kept;
+    this.nextCandleDue = next;
+    if (due.length > 1) due.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
     for (const c of due) this.applyCandle(c);
   }
 
@@ -277,7 +298,7 @@ export class Market extends MarketQueries {
     this.levels.touched.clear();
     const ts = Math.max(this.clock, c.end);
     // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
-    const timeframe = (Object.keys(TIMEFRAME_MS) as (keyof typeof TIMEFRAME_MS)[]).find((k) => TIMEFRAME_MS[k] === c.end - c.ts) ?? this.settings.levels.timeframe;
+    const timeframe = TIMEFRAME_OF_MS.get(c.end - c.ts) ?? this.settings.levels.timeframe;
     // Levels one close broke the same way (for the same audience) are one message, led by the level nearest price.
     const groups = new Map<string, LevelBreakEvent[]>();
     for (const o of outcomes) {
