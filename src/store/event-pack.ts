@@ -21,8 +21,10 @@ export interface PackedBatch {
  */
 export const STRIDE = 11;
 const TYPES = ['liquidation', 'candle', 'price', 'open_interest', 'funding', 'liquidation_total'] as const;
-/** A liquidation's row: type (0), ts, exchange, symbol and side ids, (unused), price, amount, usd, hash. */
-export const LIQUIDATION = 0;
+/** Each type's code in slot 0: its place in TYPES, the one list packing and unpacking both read. */
+const CODE = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Record<(typeof TYPES)[number], number>;
+/** A liquidation's row: type, ts, exchange, symbol and side ids, (unused), price, amount, usd, hash. */
+export const LIQUIDATION = CODE.liquidation;
 export const LIQUIDATION_HASH = 9;
 const NONE = -1;
 
@@ -51,29 +53,29 @@ export class EventPacker {
           rows[o + LIQUIDATION_HASH] = hashes ? hashes[i]! : eventHash(e);
           break;
         case 'candle':
-          rows[o] = 1;
+          rows[o] = CODE.candle;
           this.strings(rows, o, e.exchange, e.symbol, e.timeframe);
           rows[o + 6] = e.open; rows[o + 7] = e.high; rows[o + 8] = e.low; rows[o + 9] = e.close;
           rows[o + 10] = e.volume ?? NaN;
           break;
         case 'price':
-          rows[o] = 2;
+          rows[o] = CODE.price;
           this.strings(rows, o, e.exchange, e.symbol);
           rows[o + 6] = e.price;
           break;
         case 'open_interest':
-          rows[o] = 3;
+          rows[o] = CODE.open_interest;
           this.strings(rows, o, e.exchange, e.symbol);
           rows[o + 6] = e.usd;
           rows[o + 7] = e.contracts ?? NaN;
           break;
         case 'funding':
-          rows[o] = 4;
+          rows[o] = CODE.funding;
           this.strings(rows, o, e.exchange, e.symbol);
           rows[o + 6] = e.rate; rows[o + 7] = e.intervalHours;
           break;
         case 'liquidation_total':
-          rows[o] = 5;
+          rows[o] = CODE.liquidation_total;
           this.strings(rows, o, e.exchange, e.asset, e.side, e.period);
           rows[o + 6] = e.usd;
           break;
@@ -152,7 +154,8 @@ export function eventAt(rows: Float64Array, o: number, t: readonly string[]): Ma
     case 'funding':
       return { type, ts, exchange: t[s1]!, symbol: t[s2]!, rate: rows[o + 6]!, intervalHours: rows[o + 7]! };
     case 'liquidation_total': {
-      const lt: LiquidationTotal = { type, ts, asset: t[s2]!, side: t[s3] as PositionSide, period: t[rows[o + 5]!] as LiquidationTotal['period'], usd: rows[o + 6]! };
+      // The keys in the order the file reader makes them (toEvent): one shape for the same event either way.
+      const lt: LiquidationTotal = { type, ts, period: t[rows[o + 5]!] as LiquidationTotal['period'], asset: t[s2]!, side: t[s3] as PositionSide, usd: rows[o + 6]! };
       if (s1 !== NONE) lt.exchange = t[s1]!;
       return lt;
     }

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { LiqBot } from '../../src/bot.js';
-import type { MarketEvent } from '../../src/core/events.js';
+import { eventLine, parseEventLine, type MarketEvent } from '../../src/core/events.js';
 import { EventPacker, EventUnpacker } from '../../src/store/event-pack.js';
 import { StoreError } from '../../src/store/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -56,6 +56,16 @@ describe('event packing (the thread boundary)', () => {
     const again = packer.pack(EVERY_KIND);
     expect(again.strings).toEqual([]);
     expect(unpacker.unpack(again)).toEqual(EVERY_KIND);
+  });
+
+  it('gives each event back with its keys in the order the file reader makes them (one object shape)', () => {
+    const unpacked = new EventUnpacker().unpack(new EventPacker().pack(EVERY_KIND));
+    const read = EVERY_KIND.map((e) => {
+      const r = parseEventLine(eventLine(e));
+      if (!r.ok) throw new Error(r.reason);
+      return r.event;
+    });
+    expect(unpacked.map((e) => Object.keys(e))).toEqual(read.map((e) => Object.keys(e)));
   });
 
   it('leaves out level events, which the store does not keep', () => {
