@@ -11,11 +11,11 @@
 import { mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { assetOf, type Liquidation, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
+import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { DAY, dayStart } from '../core/time.js';
 import { eventHash } from './hash.js';
-import { eventAt, LIQUIDATION, LIQUIDATION_HASH, STRIDE } from './event-pack.js';
+import { eventAt, EventPacker, EventUnpacker, LIQUIDATION, LIQUIDATION_HASH, STRIDE } from './event-pack.js';
 import { migrate } from './migrations.js';
 import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
@@ -106,7 +106,14 @@ const LIQUIDATIONS_PER_INSERT = 50;
  * (rolled back) what SQLite threw.
  */
 export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {
-  return inserters(db).events;
+  // Packed as for the writer's thread (event-pack.ts), then the one insert below: one path for both connections.
+  const insert = packedInserter(db);
+  const packer = new EventPacker();
+  const unpacker = new EventUnpacker();
+  return (events) => {
+    const batch = packer.pack(events);
+    return insert(batch.rows, unpacker.strings(batch));
+  };
 }
 
 /**
@@ -115,13 +122,6 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
  * without becoming objects.
  */
 export function packedInserter(db: Database.Database): (rows: Float64Array, strings: readonly string[]) => number {
-  return inserters(db).packed;
-}
-
-function inserters(db: Database.Database): {
-  events: (events: readonly MarketEvent[]) => number;
-  packed: (rows: Float64Array, strings: readonly string[]) => number;
-} {
   const p = (sql: string) => db.prepare(sql);
   const liquidations = (rows: number) =>
     p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
@@ -253,33 +253,8 @@ function inserters(db: Database.Database): {
     params.length = 0;
     return added;
   };
-  const events = db.transaction((events: readonly MarketEvent[]): number => {
-    daily.clear();
-    const liquidationRows: Liquidation[] = [];
-    let added = 0;
-    for (const e of events) {
-      if (e.type === 'liquidation') liquidationRows.push(e);
-      else added += insertOther(e);
-    }
-    if (liquidationRows.length) {
-      const hashes = liquidationRows.map(eventHash);
-      added += insertLiquidations(
-        liquidationRows.length,
-        (j) => {
-          const e = liquidationRows[j]!;
-          params.push(e.ts, hashes[j]!, e.exchange, e.symbol, e.side, e.price, e.amount, e.usd);
-        },
-        (j) => {
-          const e = liquidationRows[j]!;
-          countNew(e.symbol, e.ts, e.side, e.exchange, e.usd);
-        },
-      );
-    }
-    addDaily();
-    return added;
-  });
   const offsets: number[] = [];
-  const packed = db.transaction((rows: Float64Array, t: readonly string[]): number => {
+  return db.transaction((rows: Float64Array, t: readonly string[]): number => {
     daily.clear();
     offsets.length = 0;
     let added = 0;
@@ -300,7 +275,6 @@ function inserters(db: Database.Database): {
     addDaily();
     return added;
   });
-  return { events, packed };
 }
 
 /** Levels and their states as a writer hands them over: a level's definition (`null`: remove it), by id. */
