@@ -60,9 +60,14 @@ export function closeMatches(input: string, known: readonly string[], max = 3): 
 }
 
 /** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
+/** What `parseAsset` looks up: `$eth ` → `ETH`. */
+export function assetKey(raw: string): string {
+  return raw.trim().replace(/^\$/, '').toUpperCase();
+}
+
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
   if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
-  const s = raw.trim().replace(/^\$/, '').toUpperCase();
+  const s = assetKey(raw);
   if (ASSET_RE.test(s) && known.includes(s)) return ok(s);
   const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;

@@ -8,7 +8,7 @@ import { ALL_WINDOWS, WINDOW_MS, type Config, type WindowName } from '../config/
 import { ConfigError, loadConfig } from '../config/load.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
-import { parseAsset } from '../commands/parse.js';
+import { assetKey, parseAsset } from '../commands/parse.js';
 import { levelId } from './core/levels.js';
 import { leverageSnapshot } from './core/leverage-figures.js';
 import { oiReply } from './replies/leverage.js';
@@ -168,7 +168,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   await checkChartPath(values.chart);
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadFile(values.data);
+  const first = await loadFile(values.data, all ? undefined : assetKey(rawAsset));
   let asset = 'ALL';
   if (!all) {
     const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
@@ -206,7 +206,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   await checkChartPath(values.chart);
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadFile(values.data);
+  const first = await loadFile(values.data, assetKey(rawAsset));
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
@@ -238,7 +238,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
   const config = loadConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadFile(values.data);
+  const first = await loadFile(values.data, assetKey(rawAsset));
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;

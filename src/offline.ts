@@ -49,18 +49,24 @@ export interface LoadedFile {
   assets: Set<string>;
 }
 
-export async function loadFile(path: string): Promise<LoadedFile> {
+/**
+ * `keep`: hold only this asset's events (the file is still read and checked whole, and `lastTs` and `assets` are
+ * the whole file's). A one-asset answer runs the engine on that asset alone, and events dropped as the reader
+ * releases them die young, where held ones are copied by the collector: on the bundled day, 16,000 events held
+ * instead of 56,000.
+ */
+export async function loadFile(path: string, keep?: string): Promise<LoadedFile> {
   const report = newReport();
   const batches: MarketEvent[][] = [];
   const assets = new Set<string>();
   let lastTs = -Infinity;
-  for await (const batch of readEventBatches(path, report)) {
-    batches.push(batch);
-    for (const e of batch) {
-      if (e.ts > lastTs) lastTs = e.ts;
-      assets.add(eventAsset(e));
-    }
-  }
+  const see = (e: MarketEvent): boolean => {
+    if (e.ts > lastTs) lastTs = e.ts;
+    const asset = eventAsset(e);
+    assets.add(asset);
+    return keep === undefined || asset === keep;
+  };
+  for await (const batch of readEventBatches(path, report, see)) batches.push(batch);
   return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets };
 }
 

@@ -79,12 +79,23 @@ async function* chunks(path: string): AsyncGenerator<string> {
 
 /**
  * Stream a file's events in time order, in batches (a reorder buffer absorbs small disorder). `report` is
- * filled as it goes and complete when the iteration ends.
+ * filled as it goes and complete when the iteration ends. `keep`, when given, sees every event as the buffer
+ * releases it and decides which ones the batches hold: the others die young, a piece of the file at a time.
  */
-export async function* readEventBatches(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent[], ReadReport> {
+export async function* readEventBatches(
+  path: string,
+  report: ReadReport = newReport(),
+  keep?: (e: MarketEvent) => boolean,
+): AsyncGenerator<MarketEvent[], ReadReport> {
   await openChecked(path);
   const buffer = new ReorderBuffer();
   let ready: MarketEvent[] = [];
+  const released: MarketEvent[] = [];
+  const sift = () => {
+    if (keep === undefined) return;
+    for (const e of released) if (keep(e)) ready.push(e);
+    released.length = 0;
+  };
   let rest = '';
   const take = (raw: string) => {
     const n = ++report.lines;
@@ -108,7 +119,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       return;
     }
     report.events++;
-    buffer.push(r.event, ready);
+    buffer.push(r.event, keep === undefined ? ready : released);
   };
   // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
   let dropping = false;
@@ -132,13 +143,15 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       dropping = true;
     }
     text = '';
+    sift();
     if (ready.length >= YIELD_EVENTS) {
       yield ready;
       ready = [];
     }
   }
   if (rest.length) take(rest);
-  buffer.drain(ready);
+  buffer.drain(keep === undefined ? ready : released);
+  sift();
   if (ready.length) yield ready;
   report.late = buffer.late;
   return report;

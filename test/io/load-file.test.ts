@@ -1,0 +1,50 @@
+/**
+ * `loadFile` with an asset to keep (what `liqbot liqs|levels|oi ASSET` read): it holds only that asset's events,
+ * in the same order as the whole file's, while the file is still checked whole and its last time and assets are
+ * the whole file's.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadFile } from '../../src/offline.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'liqbot-load-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = Date.parse('2026-03-02T12:00:00Z');
+const liq = (ts: number, symbol: string) => JSON.stringify({ type: 'liquidation', ts, exchange: 'bybit', symbol, side: 'long', price: 100, amount: 1 });
+
+describe('loadFile keeping one asset', () => {
+  const lines = [
+    liq(T0 + 2_000, 'ETH/USDT:USDT'),
+    liq(T0 + 1_000, 'BTC/USDT:USDT'),
+    '{"type":"liquidation","ts":"soon"}',
+    liq(T0, 'ETH/USDT:USDT'), // out of order: the reorder buffer sorts it first
+    liq(T0 + 9_000, 'SOL/USDT:USDT'), // the file's last time, not ETH's
+    JSON.stringify({ type: 'level', ts: T0, asset: 'ETH', price: 2500 }),
+  ];
+  const path = join(dir, 'day.jsonl');
+  writeFileSync(path, lines.join('\n') + '\n');
+
+  it('holds that asset alone, sorted as the whole file would be', async () => {
+    const whole = await loadFile(path);
+    const eth = await loadFile(path, 'ETH');
+    expect(eth.batches.flat()).toEqual(whole.batches.flat().filter((e) => ('asset' in e ? e.asset : e.symbol.split('/')[0]) === 'ETH'));
+    expect(eth.batches.flat().map((e) => e.ts)).toEqual([T0, T0, T0 + 2_000]);
+  });
+
+  it("checks the whole file and knows its last time and assets", async () => {
+    const eth = await loadFile(path, 'ETH');
+    expect(eth.lastTs).toBe(T0 + 9_000);
+    expect([...eth.assets].sort()).toEqual(['BTC', 'ETH', 'SOL']);
+    expect(eth.report.events).toBe(5);
+    expect(eth.report.invalid.map((s) => s.line)).toEqual([3]);
+  });
+
+  it('holds nothing for an asset the file does not have', async () => {
+    const doge = await loadFile(path, 'DOGE');
+    expect(doge.batches.flat()).toEqual([]);
+    expect(doge.lastTs).toBe(T0 + 9_000);
+  });
+});
