@@ -1,5 +1,5 @@
 /** `/liqs [asset|all] [window]`: how much got liquidated, long vs short, where, and how it ranks. */
-import { WINDOW_MS, type WindowName } from '../config/schema.js';
+import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { parseAsset, parseWindow } from './parse.js';
 import { marketReply, summaryReply } from '../src/replies/summary.js';
 import { errorReply } from '../src/replies/reply.js';

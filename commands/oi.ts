@@ -1,5 +1,5 @@
 /** `/oi <asset> [window]`: open interest per venue and its change, funding annualized, and the estimated liquidation map. */
-import { WINDOW_MS, type WindowName } from '../config/schema.js';
+import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { leverageSnapshot } from '../src/core/leverage-figures.js';
 import { noLeverageText, oiReply } from '../src/replies/leverage.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';

@@ -5,14 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { deepFreeze, defaultsCacheText } from './defaults.js';
+import { ConfigError } from './error.js';
 import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/default.yaml', import.meta.url));
 
-/** A config problem a person can fix: the message names the file, the key and what was expected. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 function readYaml(path: string): unknown {
   let text: string;
@@ -60,14 +59,6 @@ function merge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    for (const inner of Object.values(v)) deepFreeze(inner);
-    Object.freeze(v);
-  }
-  return v;
-}
-
 /** Validate a plain object as a full config (defaults merged in first). */
 export function buildConfig(override: unknown = {}, source = 'config'): Config {
   const bad = forbiddenKey(override);
@@ -96,6 +87,11 @@ export function loadConfig(path?: string): Config {
   const override = readYaml(path);
   if (!isPlainObject(override)) throw new ConfigError(`config ${path}: expected a mapping of keys at the top level`);
   return buildConfig(override, path);
+}
+
+/** What the build writes next to the bundle for `loadConfigQuick` (config/defaults.ts). */
+export function validatedDefaultsText(): string {
+  return defaultsCacheText(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'), loadConfig());
 }
 
 export type { Config };

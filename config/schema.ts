@@ -8,17 +8,9 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ASSET_RE } from '../src/core/events.js';
+import { WINDOWS } from './windows.js';
 
-const WINDOWS = ['1h', '4h', '12h', '24h', '7d'] as const;
-export type WindowName = (typeof WINDOWS)[number];
-export const WINDOW_MS: Record<WindowName, number> = {
-  '1h': 3_600_000,
-  '4h': 14_400_000,
-  '12h': 43_200_000,
-  '24h': 86_400_000,
-  '7d': 604_800_000,
-};
-export const ALL_WINDOWS: readonly WindowName[] = WINDOWS;
+export { ALL_WINDOWS, WINDOW_MS, type WindowName } from './windows.js';
 
 z.config(en());
 

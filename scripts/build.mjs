@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild (run by `npm install` / `npm ci` through "prepare", and by CI), so
 // `liqbot` starts without compiling TypeScript. esbuild is a development dependency: a production install
 // (`npm ci --omit=dev`) keeps the dist/ it was given (the Dockerfile's build stage makes it) and builds nothing.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const BUNDLED = ['zod', 'yaml'];
@@ -20,7 +20,8 @@ try {
 
 await esbuild.build({
   // The event writer's thread (src/store/event-writer.ts) starts dist/event-writer-worker.js, so it is an entry of its own.
-  entryPoints: { cli: 'src/cli.ts', 'event-writer-worker': 'src/store/event-writer-worker.ts' },
+  // config-load: the build validates config/default.yaml with it once, below.
+  entryPoints: { cli: 'src/cli.ts', 'event-writer-worker': 'src/store/event-writer-worker.ts', 'config-load': 'config/load.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -35,3 +36,7 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The defaults validated once, for the offline commands to start without yaml and zod (config/defaults.ts).
+const { validatedDefaultsText } = await import(new URL('../dist/config-load.js', import.meta.url).href);
+writeFileSync(new URL('../dist/default-config.json', import.meta.url), validatedDefaultsText());

@@ -20,7 +20,7 @@ import { eventHash } from './store/hash.js';
 import type { EventWriter } from './store/event-writer.js';
 import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
-import { WINDOW_MS } from '../config/schema.js';
+import { WINDOW_MS } from '../config/windows.js';
 import { logger } from './log.js';
 import { chatDigest, chatDigestReply, dueDigests, weekStart } from './alerts/digest.js';
 import { digestAsset, digestImage } from './charts/digest.js';

@@ -4,8 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ALL_WINDOWS, WINDOW_MS, type Config, type WindowName } from '../config/schema.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { ALL_WINDOWS, WINDOW_MS, type WindowName } from '../config/windows.js';
+import { ConfigError } from '../config/error.js';
+import { BUNDLED, cachedDefaults } from '../config/defaults.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { assetKey, parseAsset } from '../commands/parse.js';
@@ -96,6 +98,15 @@ function reportSkipped(path: string, r: ReadReport): void {
 }
 
 /** Known assets for a file: configured ones plus every asset the file mentions. */
+/**
+ * `loadConfig(path)`, from the build's validated defaults when there is no override and they are current: yaml
+ * and zod are then never loaded (config/defaults.ts).
+ */
+async function readConfig(path?: string): Promise<Config> {
+  const cached = path === undefined && BUNDLED ? cachedDefaults() : undefined;
+  return cached ?? (await import('../config/load.js')).loadConfig(path);
+}
+
 function knownAssets(config: Config, seen: Iterable<string>): string[] {
   return [...new Set([...config.assets, ...seen])];
 }
@@ -133,7 +144,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' }, stats: { type: 'boolean' } } });
   const file = positionals[0];
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
-  const config = loadConfig(values.config);
+  const config = await readConfig(values.config);
   if (values.stats) {
     const loaded = await loadFile(file);
     const events = loaded.batches.flat();
@@ -166,7 +177,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const all = rawAsset.toLowerCase() === 'all';
   if (all && values.chart !== undefined) throw new UsageError('--chart draws one asset (liqbot liqs eth --data FILE --chart out.png); "all" has no chart');
   await checkChartPath(values.chart);
-  const config = loadConfig(values.config);
+  const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const first = await loadFile(values.data, all ? undefined : assetKey(rawAsset));
   let asset = 'ALL';
@@ -204,7 +215,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
   if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
   await checkChartPath(values.chart);
-  const config = loadConfig(values.config);
+  const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const first = await loadFile(values.data, assetKey(rawAsset));
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
@@ -236,7 +247,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   if (!values.data) throw new UsageError('oi needs --data FILE (an event file)');
   const window = (values.window ?? '24h') as WindowName;
   if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
-  const config = loadConfig(values.config);
+  const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const first = await loadFile(values.data, assetKey(rawAsset));
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
@@ -260,7 +271,7 @@ async function cmdOi(argv: string[]): Promise<number> {
 }
 
 async function cmdDemo(): Promise<number> {
-  const config = loadConfig(process.env.LIQBOT_CONFIG || undefined);
+  const config = await readConfig(process.env.LIQBOT_CONFIG || undefined);
   const c = color();
   const rule = (t: string) => console.log(`\n${c ? '\x1b[1;7m' : '== '}${t}${c ? '\x1b[0m' : ' =='}\n`);
   rule('Replaying the bundled SYNTHETIC market day (modelled on the Jan 31 ETH flush): what the bot would have posted');

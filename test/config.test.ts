@@ -1,8 +1,9 @@
 /** Config is validated once at start: a typo is one line naming the key and what was expected. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, buildConfig, loadConfig } from '../config/load.js';
+import { cachedDefaults } from '../config/defaults.js';
+import { ConfigError, DEFAULT_CONFIG_PATH, buildConfig, loadConfig, validatedDefaultsText } from '../config/load.js';
 import { parseEnv } from '../src/env.js';
 import { tempDir } from './helpers.js';
 
@@ -11,6 +12,20 @@ describe('config', () => {
     const c = loadConfig();
     expect(c.assets).toContain('ETH');
     expect(Object.isFrozen(c.cascades)).toBe(true);
+  });
+  it("the build's validated defaults are the defaults, and only while the YAML reads as it did", () => {
+    const dir = tempDir();
+    const cache = join(dir, 'default-config.json'), yaml = join(dir, 'default.yaml');
+    writeFileSync(cache, validatedDefaultsText());
+    writeFileSync(yaml, readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+    const c = cachedDefaults(yaml, cache);
+    expect(c).toStrictEqual(loadConfig());
+    expect(Object.isFrozen(c!.levels.defaults)).toBe(true);
+    writeFileSync(yaml, readFileSync(DEFAULT_CONFIG_PATH, 'utf8').replace('multiplier: 12', 'multiplier: 13'));
+    expect(cachedDefaults(yaml, cache)).toBeUndefined();
+    expect(cachedDefaults(yaml, join(dir, 'missing.json'))).toBeUndefined();
+    writeFileSync(cache, '{"source": 1');
+    expect(cachedDefaults(yaml, cache)).toBeUndefined();
   });
   it('an override file merges over the defaults', () => {
     const path = join(tempDir(), 'my.yaml');
