@@ -106,6 +106,34 @@ export class Leverage {
     return out.venues ? out : undefined;
   }
 
+  /**
+   * `change(asset, t, min(to, t + step))` for every step t = from, from + step, … before `to`, in one forward pass
+   * per venue instead of two binary searches per venue and step: the liquidation map walks a week in 2,016
+   * five-minute steps on every `/levels`. Sums add the venues in the same order as `change`, so the figures are
+   * the same to the last bit.
+   */
+  stepChanges(asset: string, from: number, to: number, step: number): ({ beforeUsd: number; afterUsd: number } | undefined)[] {
+    const n = Math.max(0, Math.ceil((to - from) / step));
+    const before = new Float64Array(n), after = new Float64Array(n), known = new Uint8Array(n);
+    for (const s of this.oi.get(asset)?.values() ?? []) {
+      const pts = s.points;
+      let j = -1; // the last point at or before the time asked for; times only move forward
+      const at = (t: number): number | undefined => {
+        while (j + 1 < pts.length && pts[j + 1]!.ts <= t) j++;
+        return j >= 0 ? pts[j]!.value : undefined;
+      };
+      for (let i = 0; i < n; i++) {
+        const t0 = from + i * step;
+        const b = at(t0), a = at(Math.min(to, t0 + step));
+        if (b === undefined || a === undefined) continue;
+        before[i]! += b;
+        after[i]! += a;
+        known[i] = 1;
+      }
+    }
+    return Array.from(known, (k, i) => (k ? { beforeUsd: before[i]!, afterUsd: after[i]! } : undefined));
+  }
+
   /** Total open interest per step over [from, to] (for charts). */
   series(asset: string, from: number, to: number, stepMs: number): { ts: number; usd: number }[] {
     const venues = this.oi.get(asset);

@@ -47,7 +47,7 @@ export interface LiqMapOptions {
 
 /** What the estimate reads: the market engine satisfies it (`estimateLiqMap(market, …)`). */
 export interface LiqMapSource {
-  leverage: Pick<Leverage, 'change'>;
+  leverage: Pick<Leverage, 'stepChanges'>;
   prices: Pick<PriceBook, 'bars' | 'priceAt'>;
 }
 
@@ -107,7 +107,9 @@ class SideBook {
     for (let i = h.length - 1; i > 0; ) {
       const up = (i - 1) >> 1;
       if (!this.first(h[i]!, h[up]!)) break;
-      [h[i], h[up]] = [h[up]!, h[i]!];
+      const s = h[i]!;
+      h[i] = h[up]!;
+      h[up] = s;
       i = up;
     }
   }
@@ -123,7 +125,9 @@ class SideBook {
       if (l < h.length && this.first(h[l]!, h[best]!)) best = l;
       if (r < h.length && this.first(h[r]!, h[best]!)) best = r;
       if (best === i) break;
-      [h[i], h[best]] = [h[best]!, h[i]!];
+      const s = h[i]!;
+      h[i] = h[best]!;
+      h[best] = s;
       i = best;
     }
   }
@@ -257,11 +261,12 @@ export function estimateLiqMap(src: LiqMapSource, asset: string, at: number, opt
   }
   const books = { long: new SideBook('long'), short: new SideBook('short') };
   let addedUsd = 0, assumedEntryUsd = 0, sawOi = false, firstEntry: number | undefined;
-  for (let t0 = from; t0 < at; t0 += step) {
+  const changes = src.leverage.stepChanges(asset, from, at, step);
+  for (let i = 0, t0 = from; t0 < at; i++, t0 += step) {
     const t1 = Math.min(at, t0 + step);
     const bar = bars.get(t0);
     const crossed = bar ? { long: books.long.tradeThrough(bar.low), short: books.short.tradeThrough(bar.high) } : { long: 0, short: 0 };
-    const ch = src.leverage.change(asset, t0, t1);
+    const ch = changes[i];
     if (!ch) continue;
     sawOi = true;
     const delta = ch.afterUsd - ch.beforeUsd;

@@ -28,7 +28,7 @@ export interface MarketView {
   readonly synthetic: boolean;
   readonly prices: Pick<PriceBook, 'last' | 'bars' | 'priceAt' | 'range'>;
   readonly buckets: Pick<LiquidationBuckets, 'series'>;
-  readonly leverage: Pick<Leverage, 'change' | 'fundingNow' | 'series'>;
+  readonly leverage: Pick<Leverage, 'change' | 'fundingNow' | 'series' | 'stepChanges'>;
   readonly levels: Pick<LevelBook, 'all' | 'get' | 'track'>;
   /** The live feeds' states (empty offline). */
   readonly feeds: Pick<FeedBoard, 'list'>;

@@ -249,3 +249,29 @@ describe('the estimate before a cascade against what the cascade did', () => {
     expect(cmp.predicted.inRangeShare).toBeLessThan(0.6);
   });
 });
+
+describe('Leverage.stepChanges', () => {
+  it('is `change` at every step, to the bit, with venues that start, pause and stop within the span', async () => {
+    const { Leverage } = await import('../../src/core/leverage.js');
+    const lev = new Leverage();
+    const T = START + 3 * HOUR, STEP = 5 * 60_000;
+    const venues = [
+      { ex: 'bybit', from: 0, to: 300, every: 1 },
+      { ex: 'okx', from: 40, to: 300, every: 3 }, // known only from the 40th minute
+      { ex: 'gate', from: 0, to: 120, every: 7 }, // stops: its last value holds
+      { ex: 'htx', from: 200, to: 210, every: 2 },
+    ];
+    for (let m = 0; m <= 300; m++)
+      for (const v of venues) if (m >= v.from && m <= v.to && m % v.every === 0) lev.openInterest('ETH', v.ex, T + m * 60_000, 1e9 / 3 + m * 1_234_567.891 * (v.every + 0.1));
+    for (const [from, to] of [[T - 30 * 60_000, T + 320 * 60_000], [T + 41 * 60_000 + 7, T + 77 * 60_000], [T, T]]) {
+      const steps = lev.stepChanges('ETH', from!, to!, STEP);
+      const expected = [];
+      for (let t = from!; t < to!; t += STEP) {
+        const c = lev.change('ETH', t, Math.min(to!, t + STEP));
+        expected.push(c && { beforeUsd: c.beforeUsd, afterUsd: c.afterUsd });
+      }
+      expect(steps).toEqual(expected);
+    }
+    expect(lev.stepChanges('BTC', T, T + HOUR, STEP)).toEqual(Array(12).fill(undefined));
+  });
+});
