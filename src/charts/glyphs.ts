@@ -93,9 +93,21 @@ interface Gsub {
   lookups: { lookupType: number; subtables: GsubSubtable[] }[];
 }
 
+/** Glyph → coverage index of the list-form coverages, built on first use: Inter's `calt` tests every glyph of
+ *  every label against lists of hundreds of glyphs, which `indexOf` made ~3 ms of each chart. */
+const coverageIndexes = new WeakMap<Coverage, Map<number, number>>();
+
 function covers(coverage: Coverage | undefined, glyph: number | undefined): number {
   if (!coverage || glyph === undefined) return -1;
-  if (coverage.glyphs) return coverage.glyphs.indexOf(glyph);
+  if (coverage.glyphs) {
+    let index = coverageIndexes.get(coverage);
+    if (!index) {
+      index = new Map();
+      for (const [i, g] of coverage.glyphs.entries()) if (!index.has(g)) index.set(g, i);
+      coverageIndexes.set(coverage, index);
+    }
+    return index.get(glyph) ?? -1;
+  }
   for (const r of coverage.ranges ?? []) if (glyph >= r.start && glyph <= r.end) return r.index + glyph - r.start;
   return -1;
 }
@@ -145,10 +157,26 @@ function contextualAlternates(font: opentype.Font): (glyphs: number[]) => number
     return 0;
   }
 
+  /** Per lookup, the glyphs a match can start with (its coverage, or its first input's): most glyphs of a label
+   *  start none, and are passed over without trying each subtable. Undefined: anything may start one. */
+  const coverageGlyphs = (c: Coverage): number[] =>
+    c.glyphs ?? (c.ranges ?? []).flatMap((r) => Array.from({ length: r.end - r.start + 1 }, (_, k) => r.start + k));
+  const startsOf = (subtables: GsubSubtable[]): Set<number> | undefined => {
+    const set = new Set<number>();
+    for (const sub of subtables) {
+      const c = sub.inputCoverage ? sub.inputCoverage[0] : sub.coverage;
+      if (!c) return undefined;
+      for (const g of coverageGlyphs(c)) set.add(g);
+    }
+    return set;
+  };
+  const starts = new Map(lookups.map((l) => [l, startsOf(gsub.lookups[l]?.subtables ?? [])]));
+
   return (glyphs) => {
     const run = [...glyphs];
     for (const lookupIndex of lookups) {
-      for (let i = 0; i < run.length; ) i += applyAt(lookupIndex, run, i) || 1;
+      const first = starts.get(lookupIndex);
+      for (let i = 0; i < run.length; ) i += ((!first || first.has(run[i]!)) && applyAt(lookupIndex, run, i)) || 1;
     }
     return run;
   };
