@@ -60,13 +60,11 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
   const batches: MarketEvent[][] = [];
   const assets = new Set<string>();
   let lastTs = -Infinity;
-  const see = (e: MarketEvent): boolean => {
-    if (e.ts > lastTs) lastTs = e.ts;
-    const asset = eventAsset(e);
+  const seen = (ts: number, asset: string): void => {
+    if (ts > lastTs) lastTs = ts;
     assets.add(asset);
-    return keep === undefined || asset === keep;
   };
-  for await (const batch of readEventBatches(path, report, see)) batches.push(batch);
+  for await (const batch of readEventBatches(path, report, { asset: keep, seen })) batches.push(batch);
   return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets };
 }
 

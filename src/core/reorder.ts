@@ -13,6 +13,9 @@ import { MINUTE } from './time.js';
 export class ReorderBuffer {
   private buf: MarketEvent[] = [];
   private head = 0;
+  /** Times of events counted but not held (`note`), sorted, so the buffer moves exactly as if it held them. */
+  private noted: number[] = [];
+  private notedHead = 0;
   private latest = -Infinity;
   private released = -Infinity;
   private releasedTs = -Infinity;
@@ -55,6 +58,27 @@ export class ReorderBuffer {
   }
 
   /**
+   * An event this buffer's reader does not keep (it reads one asset's), by its time alone: counted late or not
+   * and released exactly as `push` would have, so what is held and the count of late events are the same.
+   */
+  note(ts: number, out: MarketEvent[]): void {
+    if (ts < this.releasedTs) this.late++;
+    const noted = this.noted;
+    if (noted.length === this.notedHead || ts >= noted[noted.length - 1]!) noted.push(ts);
+    else {
+      let lo = this.notedHead, hi = noted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (noted[mid]! <= ts) lo = mid + 1;
+        else hi = mid;
+      }
+      noted.splice(lo, 0, ts);
+    }
+    if (ts > this.latest) this.latest = ts;
+    this.release(out);
+  }
+
+  /**
    * Change the hold. A shorter one releases now, in order, what it no longer holds; a longer one holds later
    * events longer but takes back nothing already released (the cutoff stays where it was until time catches up).
    */
@@ -88,13 +112,25 @@ export class ReorderBuffer {
       this.head = 0;
     }
     if (out.length > start) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
+    const noted = this.noted;
+    if (noted.length > this.notedHead && noted[this.notedHead]! <= cutoff) {
+      while (this.notedHead < noted.length && noted[this.notedHead]! <= cutoff) this.notedHead++;
+      this.releasedTs = Math.max(this.releasedTs, noted[this.notedHead - 1]!);
+      if (this.notedHead * 2 > noted.length) {
+        this.noted = noted.slice(this.notedHead);
+        this.notedHead = 0;
+      }
+    }
   }
 
   /** Release everything still held, in order (the cutoff is left where it was: the stream or file has ended). */
   drain(out: MarketEvent[]): void {
     for (let i = this.head; i < this.buf.length; i++) out.push(this.buf[i]!);
     if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
+    if (this.noted.length > this.notedHead) this.releasedTs = Math.max(this.releasedTs, this.noted[this.noted.length - 1]!);
     this.buf = [];
     this.head = 0;
+    this.noted = [];
+    this.notedHead = 0;
   }
 }

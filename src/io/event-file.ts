@@ -6,7 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { MAX_LINE_CHARS, toEvent, type MarketEvent } from '../core/events.js';
+import { eventAsset, MAX_LINE_CHARS, plainLiquidation, toEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
 export interface SkippedLine {
@@ -77,31 +77,50 @@ async function* chunks(path: string): AsyncGenerator<string> {
   }
 }
 
+/** What a reader holds and what it tells about the rest (`loadFile`: one asset's events, every event's time). */
+export interface ReadFilter {
+  /** Hold only this asset's events (all, when undefined). */
+  asset?: string;
+  /** Every event's time and asset, held or not. */
+  seen(ts: number, asset: string): void;
+}
+
 /**
  * Stream a file's events in time order, in batches (a reorder buffer absorbs small disorder). `report` is
- * filled as it goes and complete when the iteration ends. `keep`, when given, sees every event as the buffer
- * releases it and decides which ones the batches hold: the others die young, a piece of the file at a time.
+ * filled as it goes and complete when the iteration ends. With a `filter` naming an asset, the batches hold only
+ * that asset's events: the others are still checked and counted, and die young (a liquidation line of another
+ * asset in the plain form is checked by `plainLiquidation` alone, never parsed into an object).
  */
-export async function* readEventBatches(
-  path: string,
-  report: ReadReport = newReport(),
-  keep?: (e: MarketEvent) => boolean,
-): AsyncGenerator<MarketEvent[], ReadReport> {
+export async function* readEventBatches(path: string, report: ReadReport = newReport(), filter?: ReadFilter): AsyncGenerator<MarketEvent[], ReadReport> {
   await openChecked(path);
   const buffer = new ReorderBuffer();
   let ready: MarketEvent[] = [];
   const released: MarketEvent[] = [];
   const sift = () => {
-    if (keep === undefined) return;
-    for (const e of released) if (keep(e)) ready.push(e);
+    if (filter === undefined) return;
+    for (const e of released) {
+      const asset = eventAsset(e);
+      filter.seen(e.ts, asset);
+      if (filter.asset === undefined || asset === filter.asset) ready.push(e);
+    }
     released.length = 0;
   };
+  const only = filter?.asset;
   let rest = '';
   const take = (raw: string) => {
     const n = ++report.lines;
     const line = raw.trim();
     if (line.length === 0) return;
     if (line.length > MAX_LINE_CHARS) return skip(report, n, `line longer than ${MAX_LINE_CHARS} characters`);
+    if (only !== undefined) {
+      const plain = plainLiquidation(line);
+      if (plain !== undefined && plain.asset !== only) {
+        report.events++;
+        filter!.seen(plain.ts, plain.asset);
+        buffer.note(plain.ts, released);
+        return;
+      }
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -119,7 +138,7 @@ export async function* readEventBatches(
       return;
     }
     report.events++;
-    buffer.push(r.event, keep === undefined ? ready : released);
+    buffer.push(r.event, filter === undefined ? ready : released);
   };
   // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
   let dropping = false;
@@ -150,7 +169,7 @@ export async function* readEventBatches(
     }
   }
   if (rest.length) take(rest);
-  buffer.drain(keep === undefined ? ready : released);
+  buffer.drain(filter === undefined ? ready : released);
   sift();
   if (ready.length) yield ready;
   report.late = buffer.late;
