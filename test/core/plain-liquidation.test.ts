@@ -96,13 +96,13 @@ describe('ReorderBuffer.note', () => {
             all.push(e, outAll);
             if (kept) some.push(e, outSome);
             else some.note(e.ts, outSome);
-            expect(outSome).toEqual(outAll.filter((x) => x.symbol.startsWith('ETH')));
+            expect(outSome).toEqual(outAll.filter((x) => (x as Liquidation).symbol.startsWith('ETH')));
             expect(some.late).toBe(all.late);
             expect(some.cutoff).toBe(all.cutoff);
           }
           all.drain(outAll);
           some.drain(outSome);
-          expect(outSome).toEqual(outAll.filter((x) => x.symbol.startsWith('ETH')));
+          expect(outSome).toEqual(outAll.filter((x) => (x as Liquidation).symbol.startsWith('ETH')));
           expect(some.maxTs).toBe(all.maxTs);
         },
       ),
