@@ -83,7 +83,9 @@ export class ReorderBuffer {
     const buf = this.buf;
     const start = out.length;
     while (this.head < buf.length && buf[this.head]!.ts <= cutoff) out.push(buf[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > buf.length) {
+    // Released events are cut off once they outnumber the held ones, from a few dozen on: a released event the
+    // array still points to lives on (into the old generation, when thousands were kept) after the engine is done with it.
+    if (this.head > 64 && this.head * 2 > buf.length) {
       this.buf = buf.slice(this.head);
       this.head = 0;
     }
