@@ -39,7 +39,8 @@ class SideWindow {
   private asset: string[] = [];
   private exchange: string[] = [];
   private head = 0;
-  readonly byAsset = new Map<string, number>();
+  /** USD per asset in the window, in a box changed in place (setting a Map's number allocates one per print). */
+  readonly byAsset = new Map<string, { usd: number }>();
   sum = 0;
   firstTs = Infinity;
 
@@ -48,7 +49,9 @@ class SideWindow {
     this.usd.push(usd);
     this.asset.push(asset);
     this.exchange.push(exchange);
-    this.byAsset.set(asset, (this.byAsset.get(asset) ?? 0) + usd);
+    const box = this.byAsset.get(asset);
+    if (box === undefined) this.byAsset.set(asset, { usd });
+    else box.usd += usd;
     this.sum += usd;
     this.expire(ts, windowMs);
   }
@@ -58,9 +61,10 @@ class SideWindow {
     while (this.head < n && this.ts[this.head]! <= now - windowMs) {
       const i = this.head++;
       const asset = this.asset[i]!, usd = this.usd[i]!;
-      const left = (this.byAsset.get(asset) ?? 0) - usd;
+      const box = this.byAsset.get(asset);
+      const left = (box?.usd ?? 0) - usd;
       if (left <= 1e-9) this.byAsset.delete(asset);
-      else this.byAsset.set(asset, left);
+      else box!.usd = left;
       this.sum -= usd;
     }
     // Dropped prints are cut off once they outnumber the live ones (a copy per window's worth of prints), and
@@ -112,9 +116,9 @@ export class FlushDetector {
     if (w.sum < threshold || w.byAsset.size < this.rules.minAssets) return undefined;
     // One asset's share checked before anything is built: while one leads, this fails for every liquidation.
     let leader = 0;
-    for (const v of w.byAsset.values()) if (v > leader) leader = v;
+    for (const { usd: v } of w.byAsset.values()) if (v > leader) leader = v;
     if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
-    const ranked = [...w.byAsset].sort((x, y) => y[1] - x[1]);
+    const ranked = [...w.byAsset].map(([asset, box]): [string, number] => [asset, box.usd]).sort((x, y) => y[1] - x[1]);
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     this.active[side] = { id, threshold };

@@ -22,8 +22,8 @@ export interface Ranking {
 }
 
 interface DayRecord {
-  /** From single liquidations, per exchange. */
-  live: Map<string, number>;
+  /** From single liquidations, per exchange: a box added to in place (setting a Map's number allocates one per liquidation). */
+  live: Map<string, { usd: number }>;
   /** Vendor totals per exchange; '' = all exchanges. Hourly periods are kept by start time to stay idempotent. */
   vendor: Map<string, Map<number, number>>;
 }
@@ -75,14 +75,18 @@ export class LiquidationHistory {
       r = this.record(asset, side, day);
       this.last = { asset, side, day, record: r };
     }
-    r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
+    const box = r.live.get(exchange);
+    if (box === undefined) r.live.set(exchange, { usd });
+    else box.usd += usd;
   }
 
   /** A stored daily total (from the store, on start-up). */
   addDaily(asset: string, side: PositionSide, exchange: string, day: number, usd: number): void {
     this.clearTotals();
     const r = this.record(asset, side, day);
-    r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
+    const box = r.live.get(exchange);
+    if (box === undefined) r.live.set(exchange, { usd });
+    else box.usd += usd;
   }
 
   addVendor(t: LiquidationTotal): void {
@@ -119,7 +123,7 @@ export class LiquidationHistory {
     let perExchange = 0;
     for (const ex of exchanges) {
       const v = r.vendor.get(ex);
-      perExchange += Math.max(v ? sum(v) : 0, r.live.get(ex) ?? 0);
+      perExchange += Math.max(v ? sum(v) : 0, r.live.get(ex)?.usd ?? 0);
     }
     return all ? Math.max(sum(all), perExchange) : perExchange;
   }
@@ -172,7 +176,7 @@ export class LiquidationHistory {
         if (ex === '' || !venues.has(venueKey(ex))) continue;
         let v = 0;
         for (const x of r.vendor.get(ex)?.values() ?? []) v += x;
-        usd += Math.max(v, r.live.get(ex) ?? 0);
+        usd += Math.max(v, r.live.get(ex)?.usd ?? 0);
       }
       if (usd > 0) totals.push(usd);
     }
