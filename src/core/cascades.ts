@@ -233,7 +233,8 @@ export class CascadeDetector {
   /** Count one liquidation; returns a start or update when it triggers one. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
     const sides = this.sidesOf(asset);
-    const { key, window: w } = sides[side];
+    const long = side === 'long'; // not `sides[side]`: a keyed lookup by two names is a generic one
+    const { key, window: w } = long ? sides.long : sides.short;
     w.expire(ts);
     w.add(ts, exchange, usd, isSampled(exchange));
     let c = this.active.size ? this.active.get(key)?.cascade : undefined;
@@ -254,7 +255,7 @@ export class CascadeDetector {
     }
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || !this.manyPositions(w)) return undefined;
-    const other = sides[side === 'long' ? 'short' : 'long'].window;
+    const other = long ? sides.short.window : sides.long.window;
     other.expire(ts);
     if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
@@ -270,8 +271,13 @@ export class CascadeDetector {
       lastPostedUsd: w.sum,
       lastPostedAt: ts,
       lastLiquidationAt: ts,
+      // Every field from the start, set or not: fields added later, in an order that varies, give cascades many
+      // shapes, and every read of one (each liquidation while it runs, each event in `advance`) a generic lookup.
+      priceStart: price,
+      extreme: undefined,
+      lastStrongAt: undefined,
+      quietSince: undefined,
     };
-    if (price !== undefined) c.priceStart = price;
     this.active.set(key, { cascade: c, window: w });
     return { type: 'start', cascade: c, windowUsd: w.sum };
   }

@@ -88,9 +88,18 @@ class SideWindow {
   }
 }
 
+interface ActiveFlush {
+  id: string;
+  threshold: number;
+  quietSince: number | undefined;
+}
+
 export class FlushDetector {
+  // Per side, picked with `side === 'long' ? … : …` on the per-liquidation path: an object indexed by the side
+  // (`windows[side]`) is a generic keyed lookup once it has seen both names. A flush's end sets undefined rather
+  // than deleting, which would turn the object into a dictionary.
   private readonly windows = { long: new SideWindow(), short: new SideWindow() };
-  private readonly active: Partial<Record<PositionSide, { id: string; threshold: number; quietSince?: number }>> = {};
+  private readonly active: Record<PositionSide, ActiveFlush | undefined> = { long: undefined, short: undefined };
 
   constructor(
     private readonly rules: FlushRules,
@@ -105,11 +114,12 @@ export class FlushDetector {
 
   /** Count one liquidation; returns a flush when this one starts it. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushStart | undefined {
-    const w = this.windows[side];
+    const long = side === 'long';
+    const w = long ? this.windows.long : this.windows.short;
     w.add(ts, asset, exchange, usd, this.rules.windowMs);
-    const a = this.active[side];
+    const a = long ? this.active.long : this.active.short;
     if (a) {
-      if (w.sum >= a.threshold * this.rules.endFraction) delete a.quietSince;
+      if (w.sum >= a.threshold * this.rules.endFraction) a.quietSince = undefined;
       return undefined;
     }
     const threshold = this.threshold(ts);
@@ -121,7 +131,7 @@ export class FlushDetector {
     const ranked = [...w.byAsset].map(([asset, box]): [string, number] => [asset, box.usd]).sort((x, y) => y[1] - x[1]);
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
-    this.active[side] = { id, threshold };
+    this.active[side] = { id, threshold, quietSince: undefined };
     return {
       id,
       side,
@@ -145,10 +155,10 @@ export class FlushDetector {
     const w = this.windows[side];
     w.expire(now, this.rules.windowMs);
     if (w.sum >= a.threshold * this.rules.endFraction) {
-      delete a.quietSince;
+      a.quietSince = undefined;
       return;
     }
     a.quietSince ??= now;
-    if (now - a.quietSince >= this.rules.quietMs) delete this.active[side];
+    if (now - a.quietSince >= this.rules.quietMs) this.active[side] = undefined;
   }
 }

@@ -55,7 +55,7 @@ export class LiquidationHistory {
   private record(asset: string, side: PositionSide, day: number): DayRecord {
     let a = this.assets.get(asset);
     if (!a) this.assets.set(asset, (a = { long: new Map(), short: new Map(), totals: {} }));
-    const byDay = a[side];
+    const byDay = side === 'long' ? a.long : a.short; // not `a[side]`: a keyed lookup by two names is a generic one
     let r = byDay.get(day);
     if (!r) {
       r = { live: new Map(), vendor: new Map() };

@@ -37,20 +37,22 @@ export class ReorderBuffer {
   }
 
   push(e: MarketEvent, out: MarketEvent[]): void {
-    if (e.ts < this.releasedTs) this.late++;
+    // Read once: `ts` of events of every type is a generic (megamorphic) lookup.
+    const ts = e.ts;
+    if (ts < this.releasedTs) this.late++;
     const buf = this.buf;
-    if (buf.length === this.head || e.ts >= buf[buf.length - 1]!.ts) buf.push(e);
+    if (buf.length === this.head || ts >= buf[buf.length - 1]!.ts) buf.push(e);
     else {
       // Insert after every held event with ts <= e.ts, so equal timestamps keep file order.
       let lo = this.head, hi = buf.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (buf[mid]!.ts <= e.ts) lo = mid + 1;
+        if (buf[mid]!.ts <= ts) lo = mid + 1;
         else hi = mid;
       }
       buf.splice(lo, 0, e);
     }
-    if (e.ts > this.latest) this.latest = e.ts;
+    if (ts > this.latest) this.latest = ts;
     this.release(out);
   }
 
