@@ -12,6 +12,8 @@ import { MINUTE } from './time.js';
 
 export class ReorderBuffer {
   private buf: MarketEvent[] = [];
+  /** Each held event's time, alongside: `ts` read off events of every type is a generic (megamorphic) lookup. */
+  private times: number[] = [];
   private head = 0;
   private latest = -Infinity;
   private released = -Infinity;
@@ -37,20 +39,22 @@ export class ReorderBuffer {
   }
 
   push(e: MarketEvent, out: MarketEvent[]): void {
-    // Read once: `ts` of events of every type is a generic (megamorphic) lookup.
     const ts = e.ts;
     if (ts < this.releasedTs) this.late++;
-    const buf = this.buf;
-    if (buf.length === this.head || ts >= buf[buf.length - 1]!.ts) buf.push(e);
-    else {
+    const buf = this.buf, times = this.times;
+    if (buf.length === this.head || ts >= times[times.length - 1]!) {
+      buf.push(e);
+      times.push(ts);
+    } else {
       // Insert after every held event with ts <= e.ts, so equal timestamps keep file order.
       let lo = this.head, hi = buf.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (buf[mid]!.ts <= ts) lo = mid + 1;
+        if (times[mid]! <= ts) lo = mid + 1;
         else hi = mid;
       }
       buf.splice(lo, 0, e);
+      times.splice(lo, 0, ts);
     }
     if (ts > this.latest) this.latest = ts;
     this.release(out);
@@ -82,16 +86,17 @@ export class ReorderBuffer {
   private release(out: MarketEvent[]): void {
     const cutoff = Math.max(this.released, this.latest - this.hold);
     this.released = cutoff;
-    const buf = this.buf;
-    const start = out.length;
-    while (this.head < buf.length && buf[this.head]!.ts <= cutoff) out.push(buf[this.head++]!);
+    const buf = this.buf, times = this.times;
+    const start = this.head;
+    while (this.head < buf.length && times[this.head]! <= cutoff) out.push(buf[this.head++]!);
+    if (this.head > start) this.releasedTs = Math.max(this.releasedTs, times[this.head - 1]!);
     // Released events are cut off once they outnumber the held ones, from a few dozen on: a released event the
     // array still points to lives on (into the old generation, when thousands were kept) after the engine is done with it.
     if (this.head > 64 && this.head * 2 > buf.length) {
       this.buf = buf.slice(this.head);
+      this.times = times.slice(this.head);
       this.head = 0;
     }
-    if (out.length > start) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
   }
 
   /** Release everything still held, in order (the cutoff is left where it was: the stream or file has ended). */
@@ -99,6 +104,7 @@ export class ReorderBuffer {
     for (let i = this.head; i < this.buf.length; i++) out.push(this.buf[i]!);
     if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
     this.buf = [];
+    this.times = [];
     this.head = 0;
   }
 }
