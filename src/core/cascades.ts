@@ -192,6 +192,7 @@ interface Side {
 
 /** A running cascade with its side's window (`advance` reads both for every event while it runs). */
 interface Running {
+  key: string;
   cascade: Cascade;
   window: RollingWindow;
 }
@@ -278,7 +279,7 @@ export class CascadeDetector {
       lastStrongAt: undefined,
       quietSince: undefined,
     };
-    this.active.set(key, { cascade: c, window: w });
+    this.active.set(key, { key, cascade: c, window: w });
     return { type: 'start', cascade: c, windowUsd: w.sum };
   }
 
@@ -306,7 +307,8 @@ export class CascadeDetector {
   /** Advance time: cascades whose window stayed quiet long enough end (the shared empty list when none did). */
   advance(now: number): readonly CascadeEvent[] {
     let ended: CascadeEvent[] | undefined;
-    for (const [key, { cascade: c, window: w }] of this.active) {
+    for (const r of this.active.values()) {
+      const c = r.cascade, w = r.window;
       w.expire(now);
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
@@ -315,7 +317,7 @@ export class CascadeDetector {
       // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window.
       c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
       if (now - c.quietSince >= this.rules.quietMs) {
-        this.active.delete(key);
+        this.active.delete(r.key);
         // The cascade's window ends at its last liquidation, not when the rolling sum fell.
         (ended ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
       }
@@ -326,6 +328,6 @@ export class CascadeDetector {
   /** Restore a running cascade after a restart. */
   restore(c: Cascade): void {
     const side = this.sidesOf(c.asset)[c.side];
-    this.active.set(side.key, { cascade: c, window: side.window });
+    this.active.set(side.key, { key: side.key, cascade: c, window: side.window });
   }
 }

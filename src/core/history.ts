@@ -36,13 +36,16 @@ interface AssetDays {
   short: Map<number, DayRecord>;
   /** Full days' totals per side, cached until a day before the latest one changes. */
   totals: { long?: DayTotals; short?: DayTotals };
+  /** The day the asset's last liquidation went to, and that day's record per side once used: the asset's next
+   *  liquidation is nearly always of the same day (the assets of a feed interleave, so one cache for all would miss). */
+  day: number;
+  dayLong: DayRecord | undefined;
+  dayShort: DayRecord | undefined;
 }
 
 export class LiquidationHistory {
   private readonly assets = new Map<string, AssetDays>();
   private latestDay = -Infinity;
-  /** The record the last liquidation went to: the next one is nearly always for the same asset, side and day. */
-  private last: { asset: string; side: PositionSide; day: number; record: DayRecord } | undefined;
 
   private byDay(asset: string, side: PositionSide): Map<number, DayRecord> | undefined {
     return this.assets.get(asset)?.[side];
@@ -54,7 +57,7 @@ export class LiquidationHistory {
 
   private record(asset: string, side: PositionSide, day: number): DayRecord {
     let a = this.assets.get(asset);
-    if (!a) this.assets.set(asset, (a = { long: new Map(), short: new Map(), totals: {} }));
+    if (!a) this.assets.set(asset, (a = { long: new Map(), short: new Map(), totals: {}, day: NaN, dayLong: undefined, dayShort: undefined }));
     const byDay = side === 'long' ? a.long : a.short; // not `a[side]`: a keyed lookup by two names is a generic one
     let r = byDay.get(day);
     if (!r) {
@@ -68,12 +71,18 @@ export class LiquidationHistory {
     const day = dayStart(ts);
     if (day > this.latestDay) this.latestDay = day;
     else if (day < this.latestDay) this.clearTotals(); // a late event changed a past day
-    const last = this.last;
-    let r: DayRecord;
-    if (last !== undefined && last.day === day && last.asset === asset && last.side === side) r = last.record;
-    else {
+    const long = side === 'long';
+    let a = this.assets.get(asset);
+    let r = a !== undefined && a.day === day ? (long ? a.dayLong : a.dayShort) : undefined;
+    if (r === undefined) {
       r = this.record(asset, side, day);
-      this.last = { asset, side, day, record: r };
+      a ??= this.assets.get(asset)!;
+      if (a.day !== day) {
+        a.day = day;
+        a.dayLong = a.dayShort = undefined;
+      }
+      if (long) a.dayLong = r;
+      else a.dayShort = r;
     }
     const box = r.live.get(exchange);
     if (box === undefined) r.live.set(exchange, { usd });

@@ -36,4 +36,18 @@ describe('day totals per venue', () => {
     // Through bybit alone: its 150 on the first day (okx left out), 30 on the next; the median of the two.
     expect(h.normalDailyOn('ETH', 'long', next + DAY, 30, 1, new Set(['bybit']))).toBe((150 + 30) / 2);
   });
+
+  it('interleaved assets, sides and days each add to their own day', () => {
+    const h = new LiquidationHistory();
+    const day = D0 + 5 * DAY;
+    const prints: [string, 'long' | 'short', number, number][] = [
+      ['ETH', 'long', day - 1, 1], ['BTC', 'long', day - 1, 2], ['ETH', 'short', day - 1, 4],
+      ['ETH', 'long', day, 8], ['BTC', 'short', day, 16], ['ETH', 'long', day + 1, 32], ['BTC', 'long', day - 2, 64], // a late one
+      ['ETH', 'short', day + 2, 128], ['BTC', 'long', day + 3, 256],
+    ];
+    for (const [asset, side, ts, usd] of prints) h.addLiquidation(asset, side, 'bybit', ts, usd);
+    const totals = (asset: string, side: 'long' | 'short') => [h.dayTotal(asset, side, day - DAY), h.dayTotal(asset, side, day)];
+    expect([totals('ETH', 'long'), totals('ETH', 'short'), totals('BTC', 'long'), totals('BTC', 'short')]).toEqual([[1, 40], [4, 128], [66, 256], [0, 16]]);
+  });
 });
+
