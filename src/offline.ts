@@ -89,12 +89,13 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   for await (const batch of batches) {
     market.synthetic = report.synthetic;
     for (const e of batch) {
-      if (e.ts > until || (only !== undefined && eventAsset(e) !== only)) continue;
+      const ts = e.ts; // read once: a generic lookup on events of every type
+      if (ts > until || (only !== undefined && eventAsset(e) !== only)) continue;
       if (!levelsAdded) {
         levelsAdded = true;
-        for (const l of configLevels(config, e.ts)) market.addLevel(l);
+        for (const l of configLevels(config, ts)) market.addLevel(l);
       }
-      if (e.ts > lastTs) lastTs = e.ts;
+      if (ts > lastTs) lastTs = ts;
       const raised = market.ingest(e);
       if (raised.length) emit(raised);
     }

@@ -184,9 +184,23 @@ export type CascadeEvent =
 /** What `advance` returns when no cascade ended (nearly every call): one shared, frozen empty list. */
 const NONE_ENDED: readonly CascadeEvent[] = Object.freeze([]);
 
+/** One asset and side: its key (`${asset}|${side}`) and its window. */
+interface Side {
+  key: string;
+  window: RollingWindow;
+}
+
+/** A running cascade with its side's window (`advance` reads both for every event while it runs). */
+interface Running {
+  key: string;
+  cascade: Cascade;
+  window: RollingWindow;
+}
+
 export class CascadeDetector {
-  private readonly windows = new Map<string, RollingWindow>();
-  private readonly active = new Map<string, Cascade>();
+  /** Both sides of an asset, made together and looked up by the asset alone: one lookup per liquidation. */
+  private readonly sides = new Map<string, { long: Side; short: Side }>();
+  private readonly active = new Map<string, Running>();
 
   constructor(
     private readonly rules: CascadeRules,
@@ -194,26 +208,19 @@ export class CascadeDetector {
     private readonly threshold: (asset: string, side: PositionSide, now: number) => number,
   ) {}
 
-  private readonly keys = new Map<string, { long: string; short: string }>();
-
-  /** `${asset}|${side}`, built once per asset rather than per liquidation. */
-  private key(asset: string, side: PositionSide): string {
-    let k = this.keys.get(asset);
-    if (!k) this.keys.set(asset, (k = { long: `${asset}|long`, short: `${asset}|short` }));
-    return k[side];
-  }
-
-  private window(key: string): RollingWindow {
-    let w = this.windows.get(key);
-    if (!w) {
-      w = new RollingWindow(this.rules.windowMs);
-      this.windows.set(key, w);
+  /** An asset's sides (an empty window acts as none: the other side's share test passes on it as on a missing one). */
+  private sidesOf(asset: string): { long: Side; short: Side } {
+    let s = this.sides.get(asset);
+    if (!s) {
+      const windowMs = this.rules.windowMs;
+      s = { long: { key: `${asset}|long`, window: new RollingWindow(windowMs) }, short: { key: `${asset}|short`, window: new RollingWindow(windowMs) } };
+      this.sides.set(asset, s);
     }
-    return w;
+    return s;
   }
 
   running(): Cascade[] {
-    return [...this.active.values()];
+    return [...this.active.values()].map((r) => r.cascade);
   }
 
   get activeCount(): number {
@@ -221,16 +228,17 @@ export class CascadeDetector {
   }
 
   runningFor(asset: string, side: PositionSide): Cascade | undefined {
-    return this.active.get(`${asset}|${side}`);
+    return this.active.get(`${asset}|${side}`)?.cascade;
   }
 
   /** Count one liquidation; returns a start or update when it triggers one. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
-    const key = this.key(asset, side);
-    const w = this.window(key);
+    const sides = this.sidesOf(asset);
+    const long = side === 'long'; // not `sides[side]`: a keyed lookup by two names is a generic one
+    const { key, window: w } = long ? sides.long : sides.short;
     w.expire(ts);
     w.add(ts, exchange, usd, isSampled(exchange));
-    let c = this.active.get(key);
+    let c = this.active.size ? this.active.get(key)?.cascade : undefined;
     if (c) {
       c.usd += usd;
       c.byExchange.set(exchange, (c.byExchange.get(exchange) ?? 0) + usd);
@@ -248,9 +256,9 @@ export class CascadeDetector {
     }
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || !this.manyPositions(w)) return undefined;
-    const other = this.windows.get(this.key(asset, side === 'long' ? 'short' : 'long'));
-    if (other) other.expire(ts);
-    if (other && w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
+    const other = long ? sides.short.window : sides.long.window;
+    other.expire(ts);
+    if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
     c = {
       id: `${asset}-${side}-${startedAt}`,
@@ -264,9 +272,14 @@ export class CascadeDetector {
       lastPostedUsd: w.sum,
       lastPostedAt: ts,
       lastLiquidationAt: ts,
+      // Every field from the start, set or not: fields added later, in an order that varies, give cascades many
+      // shapes, and every read of one (each liquidation while it runs, each event in `advance`) a generic lookup.
+      priceStart: price,
+      extreme: undefined,
+      lastStrongAt: undefined,
+      quietSince: undefined,
     };
-    if (price !== undefined) c.priceStart = price;
-    this.active.set(key, c);
+    this.active.set(key, { key, cascade: c, window: w });
     return { type: 'start', cascade: c, windowUsd: w.sum };
   }
 
@@ -281,19 +294,21 @@ export class CascadeDetector {
 
   /** Track the extreme price of running cascades (lows for long cascades, highs for short ones). */
   price(asset: string, low: number, high: number): void {
-    for (const side of ['long', 'short'] as const) {
-      const c = this.active.get(`${asset}|${side}`);
-      if (!c) continue;
-      if (side === 'long') c.extreme = c.extreme === undefined ? low : Math.min(c.extreme, low);
-      else c.extreme = c.extreme === undefined ? high : Math.max(c.extreme, high);
-    }
+    // Every price tick and candle asks: nothing to look up while no cascade runs (nearly always).
+    if (this.active.size === 0) return;
+    const sides = this.sides.get(asset);
+    if (sides === undefined) return;
+    const long = this.active.get(sides.long.key)?.cascade;
+    if (long) long.extreme = long.extreme === undefined ? low : Math.min(long.extreme, low);
+    const short = this.active.get(sides.short.key)?.cascade;
+    if (short) short.extreme = short.extreme === undefined ? high : Math.max(short.extreme, high);
   }
 
   /** Advance time: cascades whose window stayed quiet long enough end (the shared empty list when none did). */
   advance(now: number): readonly CascadeEvent[] {
     let ended: CascadeEvent[] | undefined;
-    for (const [key, c] of this.active) {
-      const w = this.windows.get(key)!;
+    for (const r of this.active.values()) {
+      const c = r.cascade, w = r.window;
       w.expire(now);
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
@@ -302,7 +317,7 @@ export class CascadeDetector {
       // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window.
       c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
       if (now - c.quietSince >= this.rules.quietMs) {
-        this.active.delete(key);
+        this.active.delete(r.key);
         // The cascade's window ends at its last liquidation, not when the rolling sum fell.
         (ended ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
       }
@@ -312,6 +327,7 @@ export class CascadeDetector {
 
   /** Restore a running cascade after a restart. */
   restore(c: Cascade): void {
-    this.active.set(`${c.asset}|${c.side}`, c);
+    const side = this.sidesOf(c.asset)[c.side];
+    this.active.set(side.key, { key: side.key, cascade: c, window: side.window });
   }
 }

@@ -39,7 +39,8 @@ class SideWindow {
   private asset: string[] = [];
   private exchange: string[] = [];
   private head = 0;
-  readonly byAsset = new Map<string, number>();
+  /** USD per asset in the window, in a box changed in place (setting a Map's number allocates one per print). */
+  readonly byAsset = new Map<string, { usd: number }>();
   sum = 0;
   firstTs = Infinity;
 
@@ -48,7 +49,9 @@ class SideWindow {
     this.usd.push(usd);
     this.asset.push(asset);
     this.exchange.push(exchange);
-    this.byAsset.set(asset, (this.byAsset.get(asset) ?? 0) + usd);
+    const box = this.byAsset.get(asset);
+    if (box === undefined) this.byAsset.set(asset, { usd });
+    else box.usd += usd;
     this.sum += usd;
     this.expire(ts, windowMs);
   }
@@ -58,9 +61,10 @@ class SideWindow {
     while (this.head < n && this.ts[this.head]! <= now - windowMs) {
       const i = this.head++;
       const asset = this.asset[i]!, usd = this.usd[i]!;
-      const left = (this.byAsset.get(asset) ?? 0) - usd;
+      const box = this.byAsset.get(asset);
+      const left = (box?.usd ?? 0) - usd;
       if (left <= 1e-9) this.byAsset.delete(asset);
-      else this.byAsset.set(asset, left);
+      else box!.usd = left;
       this.sum -= usd;
     }
     // Dropped prints are cut off once they outnumber the live ones (a copy per window's worth of prints), and
@@ -84,9 +88,18 @@ class SideWindow {
   }
 }
 
+interface ActiveFlush {
+  id: string;
+  threshold: number;
+  quietSince: number | undefined;
+}
+
 export class FlushDetector {
+  // Per side, picked with `side === 'long' ? … : …` on the per-liquidation path: an object indexed by the side
+  // (`windows[side]`) is a generic keyed lookup once it has seen both names. A flush's end sets undefined rather
+  // than deleting, which would turn the object into a dictionary.
   private readonly windows = { long: new SideWindow(), short: new SideWindow() };
-  private readonly active: Partial<Record<PositionSide, { id: string; threshold: number; quietSince?: number }>> = {};
+  private readonly active: Record<PositionSide, ActiveFlush | undefined> = { long: undefined, short: undefined };
 
   constructor(
     private readonly rules: FlushRules,
@@ -101,23 +114,24 @@ export class FlushDetector {
 
   /** Count one liquidation; returns a flush when this one starts it. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushStart | undefined {
-    const w = this.windows[side];
+    const long = side === 'long';
+    const w = long ? this.windows.long : this.windows.short;
     w.add(ts, asset, exchange, usd, this.rules.windowMs);
-    const a = this.active[side];
+    const a = long ? this.active.long : this.active.short;
     if (a) {
-      if (w.sum >= a.threshold * this.rules.endFraction) delete a.quietSince;
+      if (w.sum >= a.threshold * this.rules.endFraction) a.quietSince = undefined;
       return undefined;
     }
     const threshold = this.threshold(ts);
     if (w.sum < threshold || w.byAsset.size < this.rules.minAssets) return undefined;
     // One asset's share checked before anything is built: while one leads, this fails for every liquidation.
     let leader = 0;
-    for (const v of w.byAsset.values()) if (v > leader) leader = v;
+    for (const { usd: v } of w.byAsset.values()) if (v > leader) leader = v;
     if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
-    const ranked = [...w.byAsset].sort((x, y) => y[1] - x[1]);
+    const ranked = [...w.byAsset].map(([asset, box]): [string, number] => [asset, box.usd]).sort((x, y) => y[1] - x[1]);
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
-    this.active[side] = { id, threshold };
+    this.active[side] = { id, threshold, quietSince: undefined };
     return {
       id,
       side,
@@ -141,10 +155,10 @@ export class FlushDetector {
     const w = this.windows[side];
     w.expire(now, this.rules.windowMs);
     if (w.sum >= a.threshold * this.rules.endFraction) {
-      delete a.quietSince;
+      a.quietSince = undefined;
       return;
     }
     a.quietSince ??= now;
-    if (now - a.quietSince >= this.rules.quietMs) delete this.active[side];
+    if (now - a.quietSince >= this.rules.quietMs) this.active[side] = undefined;
   }
 }

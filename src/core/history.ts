@@ -22,8 +22,8 @@ export interface Ranking {
 }
 
 interface DayRecord {
-  /** From single liquidations, per exchange. */
-  live: Map<string, number>;
+  /** From single liquidations, per exchange: a box added to in place (setting a Map's number allocates one per liquidation). */
+  live: Map<string, { usd: number }>;
   /** Vendor totals per exchange; '' = all exchanges. Hourly periods are kept by start time to stay idempotent. */
   vendor: Map<string, Map<number, number>>;
 }
@@ -36,13 +36,16 @@ interface AssetDays {
   short: Map<number, DayRecord>;
   /** Full days' totals per side, cached until a day before the latest one changes. */
   totals: { long?: DayTotals; short?: DayTotals };
+  /** The day the asset's last liquidation went to, and that day's record per side once used: the asset's next
+   *  liquidation is nearly always of the same day (the assets of a feed interleave, so one cache for all would miss). */
+  day: number;
+  dayLong: DayRecord | undefined;
+  dayShort: DayRecord | undefined;
 }
 
 export class LiquidationHistory {
   private readonly assets = new Map<string, AssetDays>();
   private latestDay = -Infinity;
-  /** The record the last liquidation went to: the next one is nearly always for the same asset, side and day. */
-  private last: { asset: string; side: PositionSide; day: number; record: DayRecord } | undefined;
 
   private byDay(asset: string, side: PositionSide): Map<number, DayRecord> | undefined {
     return this.assets.get(asset)?.[side];
@@ -54,8 +57,8 @@ export class LiquidationHistory {
 
   private record(asset: string, side: PositionSide, day: number): DayRecord {
     let a = this.assets.get(asset);
-    if (!a) this.assets.set(asset, (a = { long: new Map(), short: new Map(), totals: {} }));
-    const byDay = a[side];
+    if (!a) this.assets.set(asset, (a = { long: new Map(), short: new Map(), totals: {}, day: NaN, dayLong: undefined, dayShort: undefined }));
+    const byDay = side === 'long' ? a.long : a.short; // not `a[side]`: a keyed lookup by two names is a generic one
     let r = byDay.get(day);
     if (!r) {
       r = { live: new Map(), vendor: new Map() };
@@ -68,21 +71,31 @@ export class LiquidationHistory {
     const day = dayStart(ts);
     if (day > this.latestDay) this.latestDay = day;
     else if (day < this.latestDay) this.clearTotals(); // a late event changed a past day
-    const last = this.last;
-    let r: DayRecord;
-    if (last !== undefined && last.day === day && last.asset === asset && last.side === side) r = last.record;
-    else {
+    const long = side === 'long';
+    let a = this.assets.get(asset);
+    let r = a !== undefined && a.day === day ? (long ? a.dayLong : a.dayShort) : undefined;
+    if (r === undefined) {
       r = this.record(asset, side, day);
-      this.last = { asset, side, day, record: r };
+      a ??= this.assets.get(asset)!;
+      if (a.day !== day) {
+        a.day = day;
+        a.dayLong = a.dayShort = undefined;
+      }
+      if (long) a.dayLong = r;
+      else a.dayShort = r;
     }
-    r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
+    const box = r.live.get(exchange);
+    if (box === undefined) r.live.set(exchange, { usd });
+    else box.usd += usd;
   }
 
   /** A stored daily total (from the store, on start-up). */
   addDaily(asset: string, side: PositionSide, exchange: string, day: number, usd: number): void {
     this.clearTotals();
     const r = this.record(asset, side, day);
-    r.live.set(exchange, (r.live.get(exchange) ?? 0) + usd);
+    const box = r.live.get(exchange);
+    if (box === undefined) r.live.set(exchange, { usd });
+    else box.usd += usd;
   }
 
   addVendor(t: LiquidationTotal): void {
@@ -119,7 +132,7 @@ export class LiquidationHistory {
     let perExchange = 0;
     for (const ex of exchanges) {
       const v = r.vendor.get(ex);
-      perExchange += Math.max(v ? sum(v) : 0, r.live.get(ex) ?? 0);
+      perExchange += Math.max(v ? sum(v) : 0, r.live.get(ex)?.usd ?? 0);
     }
     return all ? Math.max(sum(all), perExchange) : perExchange;
   }
@@ -172,7 +185,7 @@ export class LiquidationHistory {
         if (ex === '' || !venues.has(venueKey(ex))) continue;
         let v = 0;
         for (const x of r.vendor.get(ex)?.values() ?? []) v += x;
-        usd += Math.max(v, r.live.get(ex) ?? 0);
+        usd += Math.max(v, r.live.get(ex)?.usd ?? 0);
       }
       if (usd > 0) totals.push(usd);
     }

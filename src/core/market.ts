@@ -8,7 +8,7 @@ import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from '.
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushStart } from './flush.js';
-import { assetOf, TIMEFRAME_MS, type Candle, type MarketEvent, type PositionSide, type Timeframe } from './events.js';
+import { assetOf, TIMEFRAME_MS, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick, type Timeframe } from './events.js';
 import { LevelBook, bounds, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
@@ -163,36 +163,20 @@ export class Market extends MarketQueries {
   /** Feed one event; returns the alerts it (and the time it moved to) raised. */
   ingest(e: MarketEvent): Alert[] {
     if (this.out.length) this.out = [];
-    if (e.ts > this.clock) this.tick(e.ts);
+    const ts = e.ts;
+    if (ts > this.clock) this.tick(ts);
+    // The busy types are read in methods of their own: V8 gives every `e.ts` (or `e.symbol`) read in one function one
+    // feedback slot, which the shapes of every type would make megamorphic.
     switch (e.type) {
-      case 'liquidation': {
-        const asset = assetOf(e.symbol);
-        let seen = this.seenExchanges.get(asset);
-        if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
-        if (!seen.has(e.exchange)) {
-          seen.add(e.exchange);
-          this.flushFloorUsd = undefined;
-          this.thresholdCache.delete(asset);
-        }
-        if (e.ts >= this.bucketFrom) this.buckets.add(e, asset);
-        this.history.addLiquidation(asset, e.side, e.exchange, e.ts, e.usd);
-        this.prices.liquidationPrice(asset, e.ts, e.price);
-        const flush = this.flushes.add(asset, e.side, e.exchange, e.ts, e.usd);
-        const ev = this.cascades.add(asset, e.side, e.exchange, e.ts, e.usd, this.prices.last(asset)?.price ?? e.price);
-        if (flush) this.onFlush(flush, e.ts);
-        if (ev) this.onCascade(ev, e.ts);
+      case 'liquidation':
+        this.liquidation(e);
         break;
-      }
       case 'candle':
-        if (e.ts + TIMEFRAME_MS[e.timeframe] <= this.clock) this.applyCandle(e);
-        else this.holdCandle(e);
+        this.candle(e);
         break;
-      case 'price': {
-        const asset = assetOf(e.symbol);
-        this.prices.tick(asset, e.exchange, e.ts, e.price);
-        this.cascades.price(asset, e.price, e.price);
+      case 'price':
+        this.price(e);
         break;
-      }
       case 'liquidation_total': {
         this.history.addVendor(e);
         this.hourly.add(e);
@@ -214,6 +198,35 @@ export class Market extends MarketQueries {
         break;
     }
     return this.raised();
+  }
+
+  private liquidation(l: Liquidation): void {
+    const asset = assetOf(l.symbol);
+    let seen = this.seenExchanges.get(asset);
+    if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
+    if (!seen.has(l.exchange)) {
+      seen.add(l.exchange);
+      this.flushFloorUsd = undefined;
+      this.thresholdCache.delete(asset);
+    }
+    if (l.ts >= this.bucketFrom) this.buckets.add(l, asset);
+    this.history.addLiquidation(asset, l.side, l.exchange, l.ts, l.usd);
+    this.prices.liquidationPrice(asset, l.ts, l.price);
+    const flush = this.flushes.add(asset, l.side, l.exchange, l.ts, l.usd);
+    const ev = this.cascades.add(asset, l.side, l.exchange, l.ts, l.usd, this.prices.last(asset)?.price ?? l.price);
+    if (flush) this.onFlush(flush, l.ts);
+    if (ev) this.onCascade(ev, l.ts);
+  }
+
+  private candle(c: Candle): void {
+    if (c.ts + TIMEFRAME_MS[c.timeframe] <= this.clock) this.applyCandle(c);
+    else this.holdCandle(c);
+  }
+
+  private price(p: PriceTick): void {
+    const asset = assetOf(p.symbol);
+    this.prices.tick(asset, p.exchange, p.ts, p.price);
+    this.cascades.price(asset, p.price, p.price);
   }
 
   /** The alerts raised since the call began; a fresh list for the next call only when this one is handed out. */

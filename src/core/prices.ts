@@ -107,7 +107,12 @@ export class PriceBook {
   private state(asset: string): AssetPrices {
     let a = this.assets.get(asset);
     if (!a) {
-      a = { refSeenAt: 0, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity, srcRank: 9, srcSeenAt: -Infinity };
+      // Every field from the start: fields added as they come, in an order that varies per asset, would give the
+      // assets' states several shapes and every read of one (the last price, per liquidation) a generic lookup.
+      a = {
+        ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity,
+        open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined,
+      };
       this.assets.set(asset, a);
     }
     return a;

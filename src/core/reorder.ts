@@ -12,6 +12,8 @@ import { MINUTE } from './time.js';
 
 export class ReorderBuffer {
   private buf: MarketEvent[] = [];
+  /** Each held event's time, alongside: `ts` read off events of every type is a generic (megamorphic) lookup. */
+  private times: number[] = [];
   private head = 0;
   /** Times of events counted but not held (`note`), sorted, so the buffer moves exactly as if it held them. */
   private noted: number[] = [];
@@ -40,20 +42,24 @@ export class ReorderBuffer {
   }
 
   push(e: MarketEvent, out: MarketEvent[]): void {
-    if (e.ts < this.releasedTs) this.late++;
-    const buf = this.buf;
-    if (buf.length === this.head || e.ts >= buf[buf.length - 1]!.ts) buf.push(e);
-    else {
+    const ts = e.ts;
+    if (ts < this.releasedTs) this.late++;
+    const buf = this.buf, times = this.times;
+    if (buf.length === this.head || ts >= times[times.length - 1]!) {
+      buf.push(e);
+      times.push(ts);
+    } else {
       // Insert after every held event with ts <= e.ts, so equal timestamps keep file order.
       let lo = this.head, hi = buf.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (buf[mid]!.ts <= e.ts) lo = mid + 1;
+        if (times[mid]! <= ts) lo = mid + 1;
         else hi = mid;
       }
       buf.splice(lo, 0, e);
+      times.splice(lo, 0, ts);
     }
-    if (e.ts > this.latest) this.latest = e.ts;
+    if (ts > this.latest) this.latest = ts;
     this.release(out);
   }
 
@@ -104,14 +110,17 @@ export class ReorderBuffer {
   private release(out: MarketEvent[]): void {
     const cutoff = Math.max(this.released, this.latest - this.hold);
     this.released = cutoff;
-    const buf = this.buf;
-    const start = out.length;
-    while (this.head < buf.length && buf[this.head]!.ts <= cutoff) out.push(buf[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > buf.length) {
+    const buf = this.buf, times = this.times;
+    const start = this.head;
+    while (this.head < buf.length && times[this.head]! <= cutoff) out.push(buf[this.head++]!);
+    if (this.head > start) this.releasedTs = Math.max(this.releasedTs, times[this.head - 1]!);
+    // Released events are cut off once they outnumber the held ones, from a few dozen on: a released event the
+    // array still points to lives on (into the old generation, when thousands were kept) after the engine is done with it.
+    if (this.head > 64 && this.head * 2 > buf.length) {
       this.buf = buf.slice(this.head);
+      this.times = times.slice(this.head);
       this.head = 0;
     }
-    if (out.length > start) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
     const noted = this.noted;
     if (noted.length > this.notedHead && noted[this.notedHead]! <= cutoff) {
       while (this.notedHead < noted.length && noted[this.notedHead]! <= cutoff) this.notedHead++;
@@ -129,6 +138,7 @@ export class ReorderBuffer {
     if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
     if (this.noted.length > this.notedHead) this.releasedTs = Math.max(this.releasedTs, this.noted[this.noted.length - 1]!);
     this.buf = [];
+    this.times = [];
     this.head = 0;
     this.noted = [];
     this.notedHead = 0;

@@ -33,6 +33,21 @@ describe('toEvent', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toContain(word);
   });
+  it.each([
+    [{ ...liq, price: 0 }, 'liquidation: `price` must be a positive finite number'],
+    [{ ...liq, usd: 0 }, 'liquidation: `usd` must be a positive finite number'],
+    [{ ...liq, price: 1e-300, amount: 1e-300 }, 'liquidation: `price` × `amount` must be a positive USD value'],
+    [{ ...liq, ts: -1 }, 'liquidation: `ts` must be epoch milliseconds'],
+    [{ ...liq, exchange: '' }, 'liquidation: `exchange` must be an exchange id'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 'x', high: 1, low: 1, close: 1 }, 'candle: `open` must be a positive finite number'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 1, high: 1, low: 1, close: 1, volume: -1 }, 'candle: `volume` must be a non-negative finite number'],
+    [{ type: 'candle', ts: 1, exchange: 5, symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 1, high: 1, low: 1, close: 1 }, 'candle: `exchange` must be an exchange id'],
+    [{ type: 'open_interest', ts: 1, exchange: 'x', symbol: 'ETH', usd: 5 }, 'open_interest: `symbol` must be a ccxt unified symbol such as ETH/USDT:USDT'],
+    [{ type: 'liquidation_total', ts: 1, period: '1h', asset: '', side: 'long', usd: 1 }, 'liquidation_total: `asset` must be an asset such as ETH'],
+    [{ type: 'funding', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', rate: 0.1, intervalHours: 0 }, 'funding: `intervalHours` must be a positive finite number'],
+  ])('each type checks its own fields, first failure named: %j', (value, reason) => {
+    expect(toEvent(value)).toEqual({ ok: false, skip: 'invalid', reason });
+  });
   it('an unknown type is a skip of its own kind, not an error', () => {
     expect(toEvent({ type: 'rumour', ts: 1 })).toMatchObject({ ok: false, skip: 'unknown_type' });
   });
