@@ -43,4 +43,15 @@ describe('readEventBatches report', () => {
     for await (const _ of readEventBatches(path, report)) void _;
     expect(report).toMatchObject({ events: 1, unknownTypes: 0, synthetic: false });
   });
+
+  it('reads lines with surrounding whitespace (CRLF endings, indentation) as the lines themselves', async () => {
+    const path = join(dir, 'crlf.jsonl');
+    writeFileSync(path, `${liq(T0)}\r\n  ${liq(T0 + 1)}\t\r\n\uFEFF${liq(T0 + 2)}\n`);
+    const report = newReport();
+    const events = [];
+    for await (const batch of readEventBatches(path, report)) events.push(...batch);
+    expect(events.map((e) => e.ts)).toEqual([T0, T0 + 1, T0 + 2]);
+    expect(report.invalidCount).toBe(0);
+  });
 });
+
