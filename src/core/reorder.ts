@@ -10,6 +10,17 @@
 import type { MarketEvent } from './events.js';
 import { MINUTE } from './time.js';
 
+/** The index in sorted `times` (from `from` on) after every time at or before `ts`. */
+function after(times: number[], from: number, ts: number): number {
+  let lo = from, hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class ReorderBuffer {
   private buf: MarketEvent[] = [];
   /** Each held event's time, alongside: `ts` read off events of every type is a generic (megamorphic) lookup. */
@@ -49,15 +60,10 @@ export class ReorderBuffer {
       buf.push(e);
       times.push(ts);
     } else {
-      // Insert after every held event with ts <= e.ts, so equal timestamps keep file order.
-      let lo = this.head, hi = buf.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (times[mid]! <= ts) lo = mid + 1;
-        else hi = mid;
-      }
-      buf.splice(lo, 0, e);
-      times.splice(lo, 0, ts);
+      // After every held event with ts <= e.ts, so equal timestamps keep file order.
+      const at = after(times, this.head, ts);
+      buf.splice(at, 0, e);
+      times.splice(at, 0, ts);
     }
     if (ts > this.latest) this.latest = ts;
     this.release(out);
@@ -71,15 +77,7 @@ export class ReorderBuffer {
     if (ts < this.releasedTs) this.late++;
     const noted = this.noted;
     if (noted.length === this.notedHead || ts >= noted[noted.length - 1]!) noted.push(ts);
-    else {
-      let lo = this.notedHead, hi = noted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (noted[mid]! <= ts) lo = mid + 1;
-        else hi = mid;
-      }
-      noted.splice(lo, 0, ts);
-    }
+    else noted.splice(after(noted, this.notedHead, ts), 0, ts);
     if (ts > this.latest) this.latest = ts;
     this.release(out);
   }
