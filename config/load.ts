@@ -89,7 +89,7 @@ export function loadConfig(path?: string): Config {
   return buildConfig(override, path);
 }
 
-/** What the build writes next to the bundle for `loadConfigQuick` (config/defaults.ts). */
+/** What the build writes next to the bundle for the CLI's `readConfig` (config/defaults.ts). */
 export function validatedDefaultsText(): string {
   return defaultsCacheText(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'), loadConfig());
 }
