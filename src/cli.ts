@@ -97,7 +97,6 @@ function reportSkipped(path: string, r: ReadReport): void {
   for (const line of describeSkipped(path, r)) console.error(line);
 }
 
-/** Known assets for a file: configured ones plus every asset the file mentions. */
 /**
  * `loadConfig(path)`, from the build's validated defaults when there is no override and they are current: yaml
  * and zod are then never loaded (config/defaults.ts).
@@ -107,6 +106,7 @@ async function readConfig(path?: string): Promise<Config> {
   return cached ?? (await import('../config/load.js')).loadConfig(path);
 }
 
+/** Known assets for a file: configured ones plus every asset the file mentions. */
 function knownAssets(config: Config, seen: Iterable<string>): string[] {
   return [...new Set([...config.assets, ...seen])];
 }

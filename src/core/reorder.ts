@@ -133,7 +133,7 @@ export class ReorderBuffer {
   /** Release everything still held, in order (the cutoff is left where it was: the stream or file has ended). */
   drain(out: MarketEvent[]): void {
     for (let i = this.head; i < this.buf.length; i++) out.push(this.buf[i]!);
-    if (out.length) this.releasedTs = Math.max(this.releasedTs, out[out.length - 1]!.ts);
+    if (this.buf.length > this.head) this.releasedTs = Math.max(this.releasedTs, this.times[this.times.length - 1]!);
     if (this.noted.length > this.notedHead) this.releasedTs = Math.max(this.releasedTs, this.noted[this.noted.length - 1]!);
     this.buf = [];
     this.times = [];

@@ -5,7 +5,7 @@
  * library.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED, DAY0, cli, tempDir, writeEvents } from '../helpers.js';
@@ -53,6 +53,21 @@ describe('CLI edges', () => {
     const json = await cli('oi', 'eth', '--data', file, '--json');
     expect(JSON.parse(json.out)).toEqual({ asset: 'ETH', window: '24h', to: DAY0, oi: null, funding: null, venues: [] });
   });
+
+  it('--config merges an override file over the defaults, and refuses a wrong key in one line', async () => {
+    const dir = tempDir();
+    const good = join(dir, 'two-largest.yaml'), bad = join(dir, 'typo.yaml');
+    writeFileSync(good, 'summary:\n  largest: 2\n');
+    writeFileSync(bad, 'summary:\n  largets: 2\n');
+    const json = await cli('liqs', 'eth', '--data', BUNDLED, '--json', '--config', good);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).largest).toHaveLength(2);
+    expect(JSON.parse((await cli('liqs', 'eth', '--data', BUNDLED, '--json')).out).largest.length).toBeGreaterThan(2);
+    const r = await cli('liqs', 'eth', '--data', BUNDLED, '--config', bad);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`liqbot: ${bad}: summary: unknown key "largets"`);
+  }, 60_000);
 
   it('the demo prints each alert under the time it was raised', async () => {
     const r = await cli('demo');
