@@ -178,22 +178,149 @@ function sideOf(o: Raw): PositionSide {
 
 /**
  * A liquidation line in the plain form recorders write it (the spec's keys in order, no spaces, upper-case ASCII
- * symbol, plain decimal numbers): a strict subset of what `toEvent(JSON.parse(line))` accepts, its numbers bounded
- * so that each is positive and finite as a double (integer parts of at most 14 digits, at most 17 decimals). A
- * reader that does not keep a line's event checks it with this instead of `JSON.parse` (~3× cheaper); anything
- * else, or a line that does not match, takes the full path. test/core/plain-liquidation.test.ts holds the two
- * to agreeing.
+ * symbol, plain decimal numbers, ending in a newline): a strict subset of what `toEvent(JSON.parse(line))`
+ * accepts, its numbers bounded so that each is positive and finite as a double (integer parts of at most 14
+ * digits, at most 17 decimals). A reader finds such lines in its text with `plainLiquidationAt` (or
+ * `plainLiquidationSeen`) and reads them with `plainLiquidationEvent`: one sticky regular
+ * expression (V8 compiles it to machine code) checks the line where it lies, no line string, no `JSON.parse`,
+ * no object to validate; anything else, or a line that does not match, takes the full path.
+ * test/core/plain-liquidation.test.ts holds the two to agreeing, field by field.
  */
 const PLAIN_NUMBER = String.raw`(?:[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?|0\.[0-9]{0,16}[1-9][0-9]{0,16})`;
 const PLAIN_LIQUIDATION = new RegExp(
-  String.raw`^\{"type":"liquidation","ts":(0|[1-9][0-9]{0,14}),"exchange":"[a-z0-9]{1,30}","symbol":"([A-Z0-9]{1,20})/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?",` +
-    String.raw`"side":"(?:long|short)","price":${PLAIN_NUMBER},"amount":${PLAIN_NUMBER},"usd":${PLAIN_NUMBER}\}$`,
+  String.raw`\{"type":"liquidation","ts":(0|[1-9][0-9]{0,14}),"exchange":"[a-z0-9]{1,30}","symbol":"([A-Z0-9]{1,20})/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?",` +
+    String.raw`"side":"(?:long|short)","price":${PLAIN_NUMBER},"amount":${PLAIN_NUMBER},"usd":${PLAIN_NUMBER}\}\n`,
+  'y',
 );
+/** `{"type":"liquidation","ts":`: where the time starts. */
+const TS_AT = 27;
 
-/** The time and asset of a valid liquidation line in the plain form, or undefined (then parse it in full). */
-export function plainLiquidation(line: string): { ts: number; asset: string } | undefined {
-  const m = PLAIN_LIQUIDATION.exec(line);
-  return m ? { ts: Number(m[1]), asset: m[2]! } : undefined;
+/** Where the line of a plain-form liquidation at `at` in `text` ends (past its newline), or -1 if there is none. */
+export function plainLiquidationAt(text: string, at: number): number {
+  PLAIN_LIQUIDATION.lastIndex = at;
+  return PLAIN_LIQUIDATION.test(text) ? PLAIN_LIQUIDATION.lastIndex : -1;
+}
+
+let seenTs = 0;
+let seenAsset = '';
+/**
+ * The same, for a reader that holds one asset: a line found also gives its time and asset (`plainTs`,
+ * `plainAsset`), so a line of another asset costs the match alone.
+ */
+export function plainLiquidationSeen(text: string, at: number): number {
+  PLAIN_LIQUIDATION.lastIndex = at;
+  const m = PLAIN_LIQUIDATION.exec(text);
+  if (m === null) return -1;
+  seenTs = Number(m[1]);
+  seenAsset = m[2]!;
+  return PLAIN_LIQUIDATION.lastIndex;
+}
+/** The time of the line `plainLiquidationSeen` found last. */
+export function plainTs(): number {
+  return seenTs;
+}
+/** Its asset, as `assetOf` gives it (the plain form's bases are upper-case already). */
+export function plainAsset(): string {
+  return seenAsset;
+}
+
+// Where the line at hand is being read (one line at a time, synchronously: module state is enough).
+let cursor = 0;
+
+/** The event `toEvent(JSON.parse(line))` gives for the plain-form liquidation at `at`, field for field. */
+export function plainLiquidationEvent(text: string, at: number): Liquidation {
+  cursor = at + TS_AT;
+  const ts = plainNumber(text);
+  cursor += 12; // "exchange":"
+  const exchange = internExchange(text);
+  cursor += 12; // ","symbol":"
+  const symbol = internSymbol(text);
+  cursor += 10; // ","side":"
+  const long = text.charCodeAt(cursor) === 108; // l
+  cursor += long ? 14 : 15; // long","price": or short","price":
+  const price = plainNumber(text);
+  cursor += 9; // "amount":
+  const amount = plainNumber(text);
+  cursor += 6; // "usd":
+  const usd = plainNumber(text);
+  return { type: 'liquidation', ts, exchange, symbol, side: long ? 'long' : 'short', price, amount, usd };
+}
+/** One line on its own (tests, and anyone with a line at hand): the event, or undefined if it is not in the plain form. */
+export function plainLiquidation(line: string): Liquidation | undefined {
+  const text = line + '\n';
+  return plainLiquidationAt(text, 0) === text.length ? plainLiquidationEvent(text, 0) : undefined;
+}
+
+/** Every power of ten a double holds exactly. */
+const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+/**
+ * The plain decimal at the cursor (digits and at most one point, checked by the expression), as `JSON.parse`
+ * reads it; the cursor moves past the character after it. With at most 15 significant digits the digits are an
+ * exact integer and, up to 22 decimals, the power of ten exact, so one division rounds exactly as the decimal does
+ * (Clinger's fast path); other numbers go to `Number`.
+ */
+function plainNumber(text: string): number {
+  const start = cursor;
+  let i = start, n = 0, digits = 0, point = -1;
+  for (let c = text.charCodeAt(i); ; c = text.charCodeAt(++i)) {
+    if (c === 46) {
+      point = i;
+      continue;
+    }
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    if (n !== 0) digits++;
+  }
+  cursor = i + 1;
+  if (point === -1) return digits > 15 ? Number(text.slice(start, i)) : n;
+  const decimals = i - point - 1;
+  return digits > 15 || decimals > 22 ? Number(text.slice(start, i)) : n / POWERS_OF_TEN[decimals]!;
+}
+
+/**
+ * Names read in place, each mapped to the kept string the full path keeps (`exchangeOf`, `symbolOf`) without
+ * making a string of it: open addressing on a hash of a few characters, each candidate compared where it lies.
+ */
+const INTERN_SLOTS = 4096;
+const exchangeSlots: string[] = new Array<string>(INTERN_SLOTS).fill('');
+const symbolSlots: string[] = new Array<string>(INTERN_SLOTS).fill('');
+let interned = 0;
+
+function internExchange(text: string): string {
+  const start = cursor, end = text.indexOf('"', start);
+  let h = end - start;
+  for (let i = start; i < end; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  cursor = end;
+  let slot = h & (INTERN_SLOTS - 1);
+  for (let k = exchangeSlots[slot]!; k !== ''; k = exchangeSlots[slot]!) {
+    if (k.length === end - start && text.startsWith(k, start)) return k;
+    slot = (slot + 1) & (INTERN_SLOTS - 1);
+  }
+  const kept = exchangeOf(text.slice(start, end));
+  if (interned < INTERN_SLOTS / 2) {
+    exchangeSlots[slot] = kept;
+    interned++;
+  }
+  return kept;
+}
+/** The hash reads the base (up to the slash), the length and the last character. */
+function internSymbol(text: string): string {
+  const start = cursor, slash = text.indexOf('/', start), end = text.indexOf('"', slash);
+  let h = end - start;
+  for (let i = start; i < slash; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  h = (h * 31 + text.charCodeAt(end - 1)) | 0;
+  cursor = end;
+  let slot = h & (INTERN_SLOTS - 1);
+  for (let k = symbolSlots[slot]!; k !== ''; k = symbolSlots[slot]!) {
+    if (k.length === end - start && text.startsWith(k, start)) return k;
+    slot = (slot + 1) & (INTERN_SLOTS - 1);
+  }
+  const kept = symbolOf(text.slice(start, end));
+  if (interned < INTERN_SLOTS / 2) {
+    symbolSlots[slot] = kept;
+    interned++;
+  }
+  return kept;
 }
 
 // One function per type, each reading its fields off its own parameter: V8 gives every `o.ts` read on one

@@ -6,7 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { eventAsset, MAX_LINE_CHARS, plainLiquidation, toEvent, type MarketEvent } from '../core/events.js';
+import { eventAsset, MAX_LINE_CHARS, plainAsset, plainLiquidationAt, plainLiquidationEvent, plainLiquidationSeen, plainTs, toEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
 export interface SkippedLine {
@@ -85,8 +85,9 @@ export interface ReadFilter {
 /**
  * Stream a file's events in time order, in batches (a reorder buffer absorbs small disorder). `report` is
  * filled as it goes and complete when the iteration ends. With a `filter` naming an asset, the batches hold only
- * that asset's events: the others are still checked and counted, and die young (a liquidation line of another
- * asset in the plain form is checked by `plainLiquidation` alone, never parsed into an object).
+ * that asset's events: the others are still checked and counted, and die young. A liquidation line in the plain
+ * form (`plainLiquidationAt`) is read where it lies in the text, without a line string or `JSON.parse`; one of
+ * another asset is only checked, never made an event.
  */
 export async function* readEventBatches(path: string, report: ReadReport = newReport(), filter?: ReadFilter): AsyncGenerator<MarketEvent[], ReadReport> {
   await openChecked(path);
@@ -110,15 +111,6 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     const line = raw.charCodeAt(0) === 123 && raw.charCodeAt(raw.length - 1) === 125 ? raw : raw.trim();
     if (line.length === 0) return;
     if (line.length > MAX_LINE_CHARS) return skip(report, n, `line longer than ${MAX_LINE_CHARS} characters`);
-    if (only !== undefined) {
-      const plain = plainLiquidation(line);
-      if (plain !== undefined && plain.asset !== only) {
-        report.events++;
-        filter!.seen(plain.ts, plain.asset);
-        buffer.note(plain.ts, released);
-        return;
-      }
-    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -136,6 +128,20 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     report.events++;
     buffer.push(r.event, filter === undefined ? ready : released);
   };
+  /** A liquidation line in the plain form at `at` of `text` (most lines of a recording), read where it lies. */
+  const takePlain = (text: string, at: number) => {
+    report.lines++;
+    report.events++;
+    if (only !== undefined) {
+      const asset = plainAsset();
+      if (asset !== only) {
+        filter!.seen(plainTs(), asset);
+        buffer.note(plainTs(), released);
+        return;
+      }
+    }
+    buffer.push(plainLiquidationEvent(text, at), filter === undefined ? ready : released);
+  };
   // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
   let dropping = false;
   for await (const chunk of chunks(path)) {
@@ -147,7 +153,15 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       dropping = false;
       from = nl + 1;
     }
-    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
+    for (;;) {
+      const end = only === undefined ? plainLiquidationAt(text, from) : plainLiquidationSeen(text, from);
+      if (end !== -1) {
+        takePlain(text, from);
+        from = end;
+        continue;
+      }
+      const nl = text.indexOf('\n', from);
+      if (nl === -1) break;
       take(text.slice(from, nl));
       from = nl + 1;
     }

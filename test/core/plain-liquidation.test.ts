@@ -1,12 +1,17 @@
 /**
- * `plainLiquidation` checks a liquidation line with one regular expression where a one-asset reader does not keep
- * the event: every line it accepts must be one `toEvent(JSON.parse(line))` accepts, with the same time and asset,
- * and a reader that notes such lines in its reorder buffer instead of holding them must release the same events
- * and count the same late ones as one that holds everything.
+ * The reader reads liquidation lines in the plain form without `JSON.parse` (`plainLiquidationAt` and what reads
+ * the line where it lies): every line it accepts must be one `toEvent(JSON.parse(line))` accepts, with the same
+ * event, field for field (numbers bit for bit), and its time and asset alone the same as the event's; a reader
+ * that notes such lines in its reorder buffer instead of holding them must release the same events and count the
+ * same late ones as one that holds everything; and a whole file reads the same events either way.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assetOf, plainLiquidation, toEvent, type Liquidation, type MarketEvent } from '../../src/core/events.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assetOf, plainAsset, plainLiquidation, plainLiquidationAt, plainLiquidationSeen, plainTs, toEvent, type Liquidation, type MarketEvent } from '../../src/core/events.js';
+import { newReport, readEventBatches } from '../../src/io/event-file.js';
 import { ReorderBuffer } from '../../src/core/reorder.js';
 
 /** Numbers as files write them, the edges of the accepted form included (zeros, 14 and 15 digits, long decimals). */
@@ -44,26 +49,50 @@ function full(text: string): MarketEvent | undefined {
 }
 
 describe('plainLiquidation', () => {
-  it('accepts only lines the full parser accepts, with the same time and asset', () => {
+  it('accepts only lines the full parser accepts, with the same event, time and asset', () => {
     let accepted = 0;
     fc.assert(
-      fc.property(line, (text) => {
+      fc.property(line, fc.string({ maxLength: 30 }), (text, before) => {
         const plain = plainLiquidation(text);
+        // Found where it lies, after other text, as the reader finds it.
+        const inText = `${before}\n${text}\n{"type":"meta"}\n`, at = before.length + 1;
+        const end = plainLiquidationAt(inText, at);
+        expect(end === at + text.length + 1).toBe(plain !== undefined);
+        expect(plainLiquidationSeen(inText, at)).toBe(end);
         if (!plain) return;
         accepted++;
         const e = full(text);
         expect(e?.type).toBe('liquidation');
-        expect(plain.ts).toBe(e!.ts);
-        expect(plain.asset).toBe(assetOf((e as Liquidation).symbol));
+        expect(plain).toStrictEqual(e);
+        for (const k of ['ts', 'price', 'amount', 'usd'] as const) expect(Object.is(plain[k], (e as Liquidation)[k])).toBe(true);
+        expect(plainTs()).toBe(e!.ts);
+        expect(plainAsset()).toBe(assetOf((e as Liquidation).symbol));
       }),
       { numRuns: 20_000 },
     );
     expect(accepted).toBeGreaterThan(100); // the property was exercised, not vacuous
   });
 
+  it('reads numbers past the fast path (over 15 digits, over 22 decimals) as JSON.parse does', () => {
+    for (const [price, amount, usd] of [
+      ['99999999999999.99999999999999999', '0.000000000000000010000000000000001', '12345678901234.5'],
+      ['0.00000000000000001', '1.7976931348623157', '0.30000000000000004'],
+      ['0.00000000000000001234567', '123456789.123456789', '1'],
+    ]) {
+      const text = `{"type":"liquidation","ts":1769823595215,"exchange":"bybit","symbol":"ETH/USDT:USDT","side":"long","price":${price},"amount":${amount},"usd":${usd}}`;
+      const plain = plainLiquidation(text);
+      expect(plain).toBeDefined();
+      expect(plain).toStrictEqual(full(text));
+    }
+  });
+
   it('takes the lines recorders write and leaves anything else to the full parser', () => {
     const plain = '{"type":"liquidation","ts":1769823595215,"exchange":"binanceusdm","symbol":"XRP/USDT:USDT","side":"short","price":1.9148,"amount":304.644523,"usd":583.33}';
-    expect(plainLiquidation(plain)).toEqual({ ts: 1769823595215, asset: 'XRP' });
+    expect(plainLiquidation(plain)).toStrictEqual({
+      type: 'liquidation', ts: 1769823595215, exchange: 'binanceusdm', symbol: 'XRP/USDT:USDT', side: 'short', price: 1.9148, amount: 304.644523, usd: 583.33,
+    });
+    expect(plainLiquidationSeen(`${plain}\n`, 0)).toBe(plain.length + 1);
+    expect([plainTs(), plainAsset()]).toEqual([1769823595215, 'XRP']);
     for (const other of [
       plain.replace(',"usd":583.33', ''), // usd left to price × amount
       plain.replace('"ts"', ' "ts"'), // spaces
@@ -71,9 +100,42 @@ describe('plainLiquidation', () => {
       plain.replace('XRP/', '币安人生/'), // a Unicode base: valid, but for the full parser
       plain.replace('1.9148', '1.9148e0'),
       plain.replace('"usd":583.33', '"usd":100000000000000'), // 1e14: past the plain form's 14 digits
+      `${plain}\r`, // a CRLF file's line
     ]) {
       expect(plainLiquidation(other)).toBeUndefined();
-      expect(full(other)).toBeDefined();
+      expect(full(other.trim())).toBeDefined();
+    }
+  });
+
+  it('reads a file to the same events and report as the full parser, lines in the plain form or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liqbot-plain-'));
+    try {
+      const lines = fc.sample(line, { numRuns: 3_000, seed: 7 });
+      // Other lines between them (a candle, a malformed one, a CRLF one), and a file that ends without a newline.
+      lines.splice(10, 0, '{"type":"candle","ts":1769823540000,"exchange":"bybit","symbol":"ETH/USDT:USDT","timeframe":"1m","open":1,"high":2,"low":0.5,"close":1.5}', '{"type":"liquidation",', '');
+      const body = lines.map((l, i) => (i % 97 === 5 ? `${l}\r` : l)).join('\n');
+      const path = join(dir, 'day.jsonl');
+      writeFileSync(path, body);
+      const report = newReport();
+      const read: MarketEvent[] = [];
+      for await (const batch of readEventBatches(path, report)) read.push(...batch);
+      // The full path, line by line, then the same stable time order the reorder buffer gives a file this disordered.
+      const expected: MarketEvent[] = [];
+      let invalid = 0;
+      for (const l of body.split('\n')) {
+        if (l.trim() === '') continue;
+        const e = full(l.trim());
+        if (e === undefined) invalid++;
+        else expected.push(e);
+      }
+      expect(report.events).toBe(expected.length);
+      expect(report.invalidCount + report.unknownTypes).toBe(invalid);
+      expect(report.lines).toBe(body.split('\n').length);
+      const key = (e: MarketEvent) => JSON.stringify(e);
+      expect(read.map(key).sort()).toEqual(expected.map(key).sort());
+      expect(read.filter((e) => e.type === 'liquidation').length).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
