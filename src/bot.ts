@@ -25,6 +25,7 @@ import { logger } from './log.js';
 import { chatDigest, chatDigestReply, dueDigests, weekStart } from './alerts/digest.js';
 import { digestAsset, digestImage } from './charts/digest.js';
 import type { Platform } from '../commands/types.js';
+import { RecentPrints } from './recent-prints.js';
 
 const log = logger('bot');
 
@@ -65,7 +66,7 @@ export class LiqBot implements Services {
   readonly now: () => number;
   /** Counters for metrics. */
   readonly stats = {
-    events: 0, duplicates: 0, alerts: 0, lastEventAt: new Map<string, number>(),
+    events: 0, duplicates: 0, alerts: 0,
     /** Failed store operations since start (a live count of `faults`). */
     storeErrors: 0,
     /** Well-formed events dropped as implausible, by reason. */
@@ -174,37 +175,8 @@ export class LiqBot implements Services {
     log.info({ events: n, levels: stored.length }, 'state restored from the store');
   }
 
-  /**
-   * Liquidations seen in the last minutes of event time, by identity: a frame an exchange sends twice (after
-   * a reconnect, or two sockets carrying one symbol) is counted once. Event files keep every line (the spec).
-   */
-  private recent = new Set<number>();
-  /** The generation before: a print is recent while its generation or the next is current (10 to 20 minutes). */
-  private older = new Set<number>();
-  private recentFrom = -Infinity;
-
-  /** Whether the print with this identity hash (the store's: 53 bits of every field) at `ts` was seen recently. */
-  private duplicate(key: number, ts: number): boolean {
-    // Every ten minutes of event time (or 100,000 prints) a new generation; the one before the last is dropped
-    // whole, so nothing is swept print by print.
-    if (ts - this.recentFrom >= 10 * 60_000 || this.recent.size >= 100_000) {
-      if (this.recent.has(key) || this.older.has(key)) return true;
-      this.older = this.recent;
-      this.recent = new Set();
-      this.recentFrom = ts;
-      this.recent.add(key);
-      return false;
-    }
-    // Added first: one look-up of the current generation instead of two for a new print (nearly every one).
-    const size = this.recent.size;
-    this.recent.add(key);
-    if (this.recent.size === size) return true;
-    if (this.older.has(key)) {
-      this.recent.delete(key); // a print seen in the older generation stays there only, as if never added
-      return true;
-    }
-    return false;
-  }
+  /** Liquidations seen in the last minutes, by identity (event files keep every line, the spec). */
+  private readonly recent = new RecentPrints();
 
   /** One normalized event in: alerts out to the outbox, the event into the next store batch. */
   ingest(e: MarketEvent): Alert[] {
@@ -215,12 +187,11 @@ export class LiqBot implements Services {
     }
     // Liquidations by identity: no text built per print.
     const hash = e.type === 'liquidation' ? eventHash(e) : NaN;
-    if (e.type === 'liquidation' && this.duplicate(hash, e.ts)) {
+    if (e.type === 'liquidation' && this.recent.seen(hash, e.ts)) {
       this.stats.duplicates++;
       return [];
     }
     this.stats.events++;
-    if ('exchange' in e && e.exchange) this.stats.lastEventAt.set(e.exchange, this.now());
     const alerts = this.market.ingest(e);
     if (e.type !== 'level') {
       this.batch.push(e);

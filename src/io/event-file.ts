@@ -142,17 +142,8 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     }
     buffer.push(plainLiquidationEvent(text, at), filter === undefined ? ready : released);
   };
-  // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
-  let dropping = false;
-  for await (const chunk of chunks(path)) {
-    let text = rest + chunk;
-    let from = 0;
-    if (dropping) {
-      const nl = text.indexOf('\n');
-      if (nl === -1) continue;
-      dropping = false;
-      from = nl + 1;
-    }
+  /** The lines of `text` from `from` on, up to its last newline; what follows it is returned (a line not yet whole). */
+  const lines = (text: string, from: number): string => {
     for (;;) {
       const end = only === undefined ? plainLiquidationAt(text, from) : plainLiquidationSeen(text, from);
       if (end !== -1) {
@@ -161,17 +152,39 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
         continue;
       }
       const nl = text.indexOf('\n', from);
-      if (nl === -1) break;
+      if (nl === -1) return from === 0 ? text : text.slice(from);
       take(text.slice(from, nl));
       from = nl + 1;
     }
-    rest = text.slice(from);
+  };
+  // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
+  let dropping = false;
+  for await (const chunk of chunks(path)) {
+    let from = 0;
+    if (dropping || rest.length) {
+      // The line begun in the pieces before ends in this one (or not): joined and read on its own, so the piece's
+      // other lines are read in the piece itself, a flat string, not in a joined copy of it.
+      const nl = chunk.indexOf('\n');
+      if (nl === -1) {
+        if (!dropping) rest += chunk;
+        if (rest.length > MAX_LINE_CHARS * 4) {
+          take(rest);
+          rest = '';
+          dropping = true;
+        }
+        continue;
+      }
+      from = nl + 1;
+      if (dropping) dropping = false;
+      else lines(rest + chunk.slice(0, from), 0);
+      rest = '';
+    }
+    rest = lines(chunk, from);
     if (rest.length > MAX_LINE_CHARS * 4) {
       take(rest);
       rest = '';
       dropping = true;
     }
-    text = '';
     sift();
     // What each piece released is handed on at once (a few hundred events): an event then dies within the next
     // piece's allocations, where one held until thousands more were parsed survived into the old generation.
