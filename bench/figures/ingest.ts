@@ -85,6 +85,17 @@ function chunkedFloorRun(path: string): Timed {
   return { ms: performance.now() - t0, cpuMs: cpuMs() - c0, events: n };
 }
 
+/** The pipeline's reader alone: the file's events validated and in time order, no engine. */
+async function readerRun(path: string): Promise<Timed> {
+  const t0 = performance.now();
+  const c0 = cpuMs();
+  const report = newReport();
+  let sink = 0;
+  for await (const batch of readEventBatches(path, report)) sink += batch.length;
+  if (sink !== report.events) throw new Error(`the reader handed on ${sink} of ${report.events} events`);
+  return { ms: performance.now() - t0, cpuMs: cpuMs() - c0, events: report.events };
+}
+
 /** The offline pipeline (`liqbot replay`): file → validation → reorder → market engine. */
 async function noStoreRun(path: string): Promise<Timed & { alerts: number }> {
   const config = loadConfig();
@@ -137,7 +148,7 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       `ingest: ${fmtInt(file.events)} events (${fmtInt(file.liquidations)} liquidations, ${fmtInt(file.candles)} candles), ` +
         `${(file.bytes / 1e6).toFixed(0)} MB; ${runs} runs of each, interleaved`,
     );
-    const readline: number[] = [], chunked: number[] = [], plain: number[] = [], sqlite: number[] = [], inPlace: number[] = [];
+    const readline: number[] = [], chunked: number[] = [], reader: number[] = [], plain: number[] = [], sqlite: number[] = [], inPlace: number[] = [];
     // The same runs per second of CPU time (the process's, both threads): what a busy machine does not stretch.
     const chunkedCpu: number[] = [], plainCpu: number[] = [], sqliteCpu: number[] = [];
     const perCpuS = (t: Timed) => t.events / (t.cpuMs / 1000);
@@ -146,6 +157,7 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
     opts.progress('ingest: a warm-up pass of every reader (not timed)…');
     await readlineFloorRun(file.path);
     chunkedFloorRun(file.path);
+    await readerRun(file.path);
     await noStoreRun(file.path);
     await sqliteRun(file.path, tmp.file('warm.db'), true);
     await sqliteRun(file.path, tmp.file('warm-inplace.db'), false);
@@ -158,6 +170,10 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       if (f.events !== lr.events) throw new Error(`the chunked reader read ${f.events} events, readline ${lr.events}`);
       chunked.push(f.events / (f.ms / 1000));
       chunkedCpu.push(perCpuS(f));
+      await settle();
+      const rd = await readerRun(file.path);
+      if (rd.events !== f.events) throw new Error(`the reader read ${rd.events} events, the floor ${f.events}`);
+      reader.push(rd.events / (rd.ms / 1000));
       await settle();
       const p = await noStoreRun(file.path);
       if (p.events !== f.events) throw new Error(`pipeline read ${p.events} events, the floor ${f.events}`);
@@ -173,7 +189,7 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       if (sp.stored !== s.stored) throw new Error(`the writer thread stored ${s.stored} events, writes in place ${sp.stored}`);
       inPlace.push(sp.events / (sp.ms / 1000));
       opts.progress(
-        `ingest run ${r + 1}/${runs}: readline ${fmtInt(readline[r]!)} ev/s · chunked ${fmtInt(chunked[r]!)} ev/s · no store ${fmtInt(plain[r]!)} ev/s · ` +
+        `ingest run ${r + 1}/${runs}: readline ${fmtInt(readline[r]!)} ev/s · chunked ${fmtInt(chunked[r]!)} ev/s · reader ${fmtInt(reader[r]!)} ev/s · no store ${fmtInt(plain[r]!)} ev/s · ` +
           `SQLite thread ${fmtInt(sqlite[r]!)} ev/s · SQLite in place ${fmtInt(inPlace[r]!)} ev/s (${fmtInt(s.stored)} rows in events); ` +
           `per CPU-second: chunked ${fmtInt(chunkedCpu[r]!)} · no store ${fmtInt(plainCpu[r]!)} · SQLite thread ${fmtInt(sqliteCpu[r]!)}`,
       );
@@ -191,6 +207,10 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       figure({
         figure: 'ingest.floor', label: 'Ingest floor: 64 KiB chunks + JSON.parse', value: median(chunked), unit: 'events/s', better: 'higher',
         baseline: base, baselineLabel: floorLabel, note,
+      }),
+      figure({
+        figure: 'ingest.reader', label: "Ingest, the pipeline's reader alone (no engine)", value: median(reader), unit: 'events/s', better: 'higher',
+        baseline: base, baselineLabel: `floor: ${floorLabel}`, note: `${note}; the reader validates every event and orders them (reorder buffer), and reads liquidation lines in the plain form recorders write without JSON.parse (src/core/events.ts)`,
       }),
       figure({
         figure: 'ingest.nostore', label: 'Ingest, whole pipeline, no store', value: median(plain), unit: 'events/s', better: 'higher',
