@@ -180,8 +180,8 @@ function sideOf(o: Raw): PositionSide {
  * A liquidation line in the plain form recorders write it (the spec's keys in order, no spaces, upper-case ASCII
  * symbol, plain decimal numbers, ending in a newline): a strict subset of what `toEvent(JSON.parse(line))`
  * accepts, its numbers bounded so that each is positive and finite as a double (integer parts of at most 14
- * digits, at most 17 decimals). A reader finds such lines in its text with `plainLiquidationAt` (or
- * `plainLiquidationSeen`) and reads them with `plainLiquidationEvent`: one sticky regular
+ * digits, at most 17 decimals). Candles the same way, below. A reader finds such lines in its text with
+ * `plainLineAt` (or `plainLineSeen`) and reads them with `plainLineEvent`: one sticky regular
  * expression (V8 compiles it to machine code) checks the line where it lies, no line string, no `JSON.parse`,
  * no object to validate; anything else, or a line that does not match, takes the full path.
  * test/core/plain-liquidation.test.ts holds the two to agreeing, field by field.
@@ -192,13 +192,29 @@ const PLAIN_LIQUIDATION = new RegExp(
     String.raw`"side":"(?:long|short)","price":${PLAIN_NUMBER},"amount":${PLAIN_NUMBER},"usd":${PLAIN_NUMBER}\}\n`,
   'y',
 );
-/** `{"type":"liquidation","ts":`: where the time starts. */
+/** A candle line in the same plain form (a volume, if any, zero or more); its prices are checked as `toEvent` checks them. */
+const PLAIN_VOLUME = String.raw`(?:0(?:\.[0-9]{1,17})?|[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?)`;
+const PLAIN_CANDLE = new RegExp(
+  String.raw`\{"type":"candle","ts":(0|[1-9][0-9]{0,14}),"exchange":"[a-z0-9]{1,30}","symbol":"([A-Z0-9]{1,20})/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?",` +
+    String.raw`"timeframe":"(?:${TIMEFRAMES.join('|')})","open":${PLAIN_NUMBER},"high":${PLAIN_NUMBER},"low":${PLAIN_NUMBER},"close":${PLAIN_NUMBER}(?:,"volume":${PLAIN_VOLUME})?\}\n`,
+  'y',
+);
+/** `{"type":"liquidation","ts":` and `{"type":"candle","ts":`: where the time starts. */
 const TS_AT = 27;
+const CANDLE_TS_AT = 22;
+/** `{"type":"`: the first letter of the type is at 9 (l: a liquidation, c: a candle). */
+const TYPE_AT = 9;
 
-/** Where the line of a plain-form liquidation at `at` in `text` ends (past its newline), or -1 if there is none. */
-export function plainLiquidationAt(text: string, at: number): number {
-  PLAIN_LIQUIDATION.lastIndex = at;
-  return PLAIN_LIQUIDATION.test(text) ? PLAIN_LIQUIDATION.lastIndex : -1;
+/** Where the line of a plain-form liquidation or candle at `at` in `text` ends (past its newline), or -1 if there is none. */
+export function plainLineAt(text: string, at: number): number {
+  const re = plainForm(text, at);
+  if (re === undefined) return -1;
+  re.lastIndex = at;
+  return re.test(text) ? re.lastIndex : -1;
+}
+function plainForm(text: string, at: number): RegExp | undefined {
+  const c = text.charCodeAt(at + TYPE_AT);
+  return c === 108 ? PLAIN_LIQUIDATION : c === 99 ? PLAIN_CANDLE : undefined;
 }
 
 let seenTs = 0;
@@ -207,15 +223,17 @@ let seenAsset = '';
  * The same, for a reader that holds one asset: a line found also gives its time and asset (`plainTs`,
  * `plainAsset`), so a line of another asset costs the match alone.
  */
-export function plainLiquidationSeen(text: string, at: number): number {
-  PLAIN_LIQUIDATION.lastIndex = at;
-  const m = PLAIN_LIQUIDATION.exec(text);
+export function plainLineSeen(text: string, at: number): number {
+  const re = plainForm(text, at);
+  if (re === undefined) return -1;
+  re.lastIndex = at;
+  const m = re.exec(text);
   if (m === null) return -1;
   seenTs = Number(m[1]);
   seenAsset = m[2]!;
-  return PLAIN_LIQUIDATION.lastIndex;
+  return re.lastIndex;
 }
-/** The time of the line `plainLiquidationSeen` found last. */
+/** The time of the line `plainLineSeen` found last. */
 export function plainTs(): number {
   return seenTs;
 }
@@ -245,10 +263,53 @@ export function plainLiquidationEvent(text: string, at: number): Liquidation {
   const usd = plainNumber(text);
   return { type: 'liquidation', ts, exchange, symbol, side: long ? 'long' : 'short', price, amount, usd };
 }
+/**
+ * The event `toEvent(JSON.parse(line))` gives for the plain-form candle at `at`, field for field, or undefined if its
+ * prices do not hold together (the full path then says why).
+ */
+export function plainCandleEvent(text: string, at: number): Candle | undefined {
+  cursor = at + CANDLE_TS_AT;
+  const ts = plainNumber(text);
+  cursor += 12; // "exchange":"
+  const exchange = internExchange(text);
+  cursor += 12; // ","symbol":"
+  const symbol = internSymbol(text);
+  cursor += 15; // ","timeframe":"
+  let timeframe: Timeframe = '1m';
+  for (const tf of TIMEFRAMES) {
+    if (text.startsWith(tf, cursor) && text.charCodeAt(cursor + tf.length) === 34) {
+      timeframe = tf;
+      break;
+    }
+  }
+  cursor += timeframe.length + 9; // 1m","open":
+  const open = plainNumber(text);
+  cursor += 7; // "high":
+  const high = plainNumber(text);
+  cursor += 6; // "low":
+  const low = plainNumber(text);
+  cursor += 8; // "close":
+  const close = plainNumber(text);
+  if (high < low || high < Math.max(open, close) || low > Math.min(open, close)) return undefined;
+  const candle: Candle = { type: 'candle', ts, exchange, symbol, timeframe, open, high, low, close };
+  if (text.charCodeAt(cursor - 1) === 44) {
+    cursor += 9; // "volume":
+    candle.volume = plainNumber(text);
+  }
+  return candle;
+}
+/** Whether the plain-form line at `at` is a liquidation (else a candle). */
+export function plainIsLiquidation(text: string, at: number): boolean {
+  return text.charCodeAt(at + TYPE_AT) === 108;
+}
+/** The event of a plain-form line at `at` (after `plainLineAt` found it), or undefined (then read it in full). */
+export function plainLineEvent(text: string, at: number): Liquidation | Candle | undefined {
+  return plainIsLiquidation(text, at) ? plainLiquidationEvent(text, at) : plainCandleEvent(text, at);
+}
 /** One line on its own (tests, and anyone with a line at hand): the event, or undefined if it is not in the plain form. */
-export function plainLiquidation(line: string): Liquidation | undefined {
+export function plainLine(line: string): Liquidation | Candle | undefined {
   const text = line + '\n';
-  return plainLiquidationAt(text, 0) === text.length ? plainLiquidationEvent(text, 0) : undefined;
+  return plainLineAt(text, 0) === text.length ? plainLineEvent(text, 0) : undefined;
 }
 
 /** Every power of ten a double holds exactly. */

@@ -6,7 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { eventAsset, MAX_LINE_CHARS, plainAsset, plainLiquidationAt, plainLiquidationEvent, plainLiquidationSeen, plainTs, toEvent, type MarketEvent } from '../core/events.js';
+import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
 export interface SkippedLine {
@@ -86,8 +86,8 @@ export interface ReadFilter {
  * Stream a file's events in time order, in batches (a reorder buffer absorbs small disorder). `report` is
  * filled as it goes and complete when the iteration ends. With a `filter` naming an asset, the batches hold only
  * that asset's events: the others are still checked and counted, and die young. A liquidation line in the plain
- * form (`plainLiquidationAt`) is read where it lies in the text, without a line string or `JSON.parse`; one of
- * another asset is only checked, never made an event.
+ * form (`plainLineAt`), or a candle line, is read where it lies in the text, without a line string or `JSON.parse`;
+ * one of another asset is only checked, never made an event.
  */
 export async function* readEventBatches(path: string, report: ReadReport = newReport(), filter?: ReadFilter): AsyncGenerator<MarketEvent[], ReadReport> {
   await openChecked(path);
@@ -128,26 +128,25 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     report.events++;
     buffer.push(r.event, filter === undefined ? ready : released);
   };
-  /** A liquidation line in the plain form at `at` of `text` (most lines of a recording), read where it lies. */
-  const takePlain = (text: string, at: number) => {
+  /** A liquidation or candle line in the plain form at `at` of `text` (most lines of a recording), read where it lies. */
+  const takePlain = (text: string, at: number, end: number) => {
+    // A liquidation of another asset is checked by the expression alone, never made an event.
+    const other = only !== undefined && plainAsset() !== only;
+    const e = other && plainIsLiquidation(text, at) ? null : plainLineEvent(text, at);
+    if (e === undefined) return take(text.slice(at, end - 1)); // a candle whose prices do not hold: the full path says why
     report.lines++;
     report.events++;
-    if (only !== undefined) {
-      const asset = plainAsset();
-      if (asset !== only) {
-        filter!.seen(plainTs(), asset);
-        buffer.note(plainTs(), released);
-        return;
-      }
-    }
-    buffer.push(plainLiquidationEvent(text, at), filter === undefined ? ready : released);
+    if (other) {
+      filter!.seen(plainTs(), plainAsset());
+      buffer.note(plainTs(), released);
+    } else buffer.push(e!, filter === undefined ? ready : released);
   };
   /** The lines of `text` from `from` on, up to its last newline; what follows it is returned (a line not yet whole). */
   const lines = (text: string, from: number): string => {
     for (;;) {
-      const end = only === undefined ? plainLiquidationAt(text, from) : plainLiquidationSeen(text, from);
+      const end = only === undefined ? plainLineAt(text, from) : plainLineSeen(text, from);
       if (end !== -1) {
-        takePlain(text, from);
+        takePlain(text, from, end);
         from = end;
         continue;
       }

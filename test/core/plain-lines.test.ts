@@ -1,5 +1,5 @@
 /**
- * The reader reads liquidation lines in the plain form without `JSON.parse` (`plainLiquidationAt` and what reads
+ * The reader reads liquidation and candle lines in the plain form without `JSON.parse` (`plainLineAt` and what reads
  * the line where it lies): every line it accepts must be one `toEvent(JSON.parse(line))` accepts, with the same
  * event, field for field (numbers bit for bit), and its time and asset alone the same as the event's; a reader
  * that notes such lines in its reorder buffer instead of holding them must release the same events and count the
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assetOf, plainAsset, plainLiquidation, plainLiquidationAt, plainLiquidationSeen, plainTs, toEvent, type Liquidation, type MarketEvent } from '../../src/core/events.js';
+import { assetOf, plainAsset, plainLine, plainLineAt, plainLineSeen, plainTs, toEvent, type Candle, type Liquidation, type MarketEvent } from '../../src/core/events.js';
 import { newReport, readEventBatches } from '../../src/io/event-file.js';
 import { ReorderBuffer } from '../../src/core/reorder.js';
 
@@ -37,6 +37,27 @@ const line = fc
   })
   .map((f) => `{"type":"liquidation","ts":${f.ts},"exchange":"${f.exchange}","symbol":"${f.symbol}","side":"${f.side}","price":${f.price},"amount":${f.amount},"usd":${f.usd}}`);
 
+const candleLine = fc
+  .record({
+    ts: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2e12 }).map(String), weight: 6 }, { arbitrary: fc.constantFrom('01', '1e12', '-5'), weight: 1 }),
+    exchange: fc.oneof({ arbitrary: fc.constantFrom('bybit', 'binanceusdm', 'okx'), weight: 6 }, { arbitrary: fc.constantFrom('OKX', ''), weight: 1 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{0,32}$/), weight: 1 }),
+    symbol: fc.oneof({ arbitrary: fc.constantFrom('ETH/USDT:USDT', 'BTC/USD:BTC', '1000PEPE/USDT:USDT', 'ETH/USDT'), weight: 6 }, { arbitrary: symbolText, weight: 1 }),
+    timeframe: fc.oneof({ arbitrary: fc.constantFrom('1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'), weight: 6 }, { arbitrary: fc.constantFrom('2m', '1M', '15', ''), weight: 1 }),
+    // Four prices, most often arranged as a candle holds them (low ≤ open, close ≤ high), else in any order.
+    prices: fc.array(fc.oneof(fc.integer({ min: 1, max: 2000 }).map((n) => n / 100), fc.double({ min: 1e-9, max: 1e13, noNaN: true })), { minLength: 4, maxLength: 4 }),
+    arranged: fc.boolean(),
+    text: fc.array(fc.constantFrom('plain', 'exponent', 'long'), { minLength: 4, maxLength: 4 }),
+    volume: fc.option(fc.oneof(numberText, fc.constantFrom('0', '0.0', '0.000', '-0', '0e0')), { nil: undefined }),
+  })
+  .map((f) => {
+    const sorted = [...f.prices].sort((a, b) => a - b);
+    const [open, high, low, close] = (f.arranged ? [sorted[1]!, sorted[3]!, sorted[0]!, sorted[2]!] : f.prices).map((n, i) =>
+      f.text[i] === 'exponent' ? n.toExponential() : f.text[i] === 'long' ? n.toFixed(12) : String(n),
+    );
+    const volume = f.volume === undefined ? '' : `,"volume":${f.volume}`;
+    return `{"type":"candle","ts":${f.ts},"exchange":"${f.exchange}","symbol":"${f.symbol}","timeframe":"${f.timeframe}","open":${open},"high":${high},"low":${low},"close":${close}${volume}}`;
+  });
+
 function full(text: string): MarketEvent | undefined {
   let value: unknown;
   try {
@@ -48,29 +69,58 @@ function full(text: string): MarketEvent | undefined {
   return r.ok ? r.event : undefined;
 }
 
-describe('plainLiquidation', () => {
+describe('plain-form lines', () => {
   it('accepts only lines the full parser accepts, with the same event, time and asset', () => {
     let accepted = 0;
     fc.assert(
       fc.property(line, fc.string({ maxLength: 30 }), (text, before) => {
-        const plain = plainLiquidation(text);
+        const plain = plainLine(text);
         // Found where it lies, after other text, as the reader finds it.
         const inText = `${before}\n${text}\n{"type":"meta"}\n`, at = before.length + 1;
-        const end = plainLiquidationAt(inText, at);
+        const end = plainLineAt(inText, at);
         expect(end === at + text.length + 1).toBe(plain !== undefined);
-        expect(plainLiquidationSeen(inText, at)).toBe(end);
+        expect(plainLineSeen(inText, at)).toBe(end);
         if (!plain) return;
         accepted++;
         const e = full(text);
         expect(e?.type).toBe('liquidation');
         expect(plain).toStrictEqual(e);
-        for (const k of ['ts', 'price', 'amount', 'usd'] as const) expect(Object.is(plain[k], (e as Liquidation)[k])).toBe(true);
+        for (const k of ['ts', 'price', 'amount', 'usd'] as const) expect(Object.is((plain as Liquidation)[k], (e as Liquidation)[k])).toBe(true);
         expect(plainTs()).toBe(e!.ts);
         expect(plainAsset()).toBe(assetOf((e as Liquidation).symbol));
       }),
       { numRuns: 20_000 },
     );
     expect(accepted).toBeGreaterThan(100); // the property was exercised, not vacuous
+  });
+
+  it('accepts only candle lines the full parser accepts, with the same event, time and asset', () => {
+    let accepted = 0, refused = 0;
+    fc.assert(
+      fc.property(candleLine, (text) => {
+        const plain = plainLine(text);
+        const inText = `${text}\n`;
+        const end = plainLineSeen(inText, 0);
+        if (!plain) {
+          // Matched by the expression but refused (prices that do not hold): the full parser refuses it too.
+          if (end !== -1) {
+            refused++;
+            expect(full(text)).toBeUndefined();
+          }
+          return;
+        }
+        accepted++;
+        const e = full(text);
+        expect(plain).toStrictEqual(e);
+        expect(Object.keys(plain)).toEqual(Object.keys(e!)); // the same shape: the same fields in the same order
+        for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(Object.is((plain as Candle)[k], (e as Candle)[k])).toBe(true);
+        expect(plainTs()).toBe(e!.ts);
+        expect(plainAsset()).toBe(assetOf((e as Candle).symbol));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(100);
   });
 
   it('reads numbers past the fast path (over 15 digits, over 22 decimals) as JSON.parse does', () => {
@@ -80,7 +130,7 @@ describe('plainLiquidation', () => {
       ['0.00000000000000001234567', '123456789.123456789', '1'],
     ]) {
       const text = `{"type":"liquidation","ts":1769823595215,"exchange":"bybit","symbol":"ETH/USDT:USDT","side":"long","price":${price},"amount":${amount},"usd":${usd}}`;
-      const plain = plainLiquidation(text);
+      const plain = plainLine(text);
       expect(plain).toBeDefined();
       expect(plain).toStrictEqual(full(text));
     }
@@ -88,10 +138,10 @@ describe('plainLiquidation', () => {
 
   it('takes the lines recorders write and leaves anything else to the full parser', () => {
     const plain = '{"type":"liquidation","ts":1769823595215,"exchange":"binanceusdm","symbol":"XRP/USDT:USDT","side":"short","price":1.9148,"amount":304.644523,"usd":583.33}';
-    expect(plainLiquidation(plain)).toStrictEqual({
+    expect(plainLine(plain)).toStrictEqual({
       type: 'liquidation', ts: 1769823595215, exchange: 'binanceusdm', symbol: 'XRP/USDT:USDT', side: 'short', price: 1.9148, amount: 304.644523, usd: 583.33,
     });
-    expect(plainLiquidationSeen(`${plain}\n`, 0)).toBe(plain.length + 1);
+    expect(plainLineSeen(`${plain}\n`, 0)).toBe(plain.length + 1);
     expect([plainTs(), plainAsset()]).toEqual([1769823595215, 'XRP']);
     for (const other of [
       plain.replace(',"usd":583.33', ''), // usd left to price × amount
@@ -102,7 +152,7 @@ describe('plainLiquidation', () => {
       plain.replace('"usd":583.33', '"usd":100000000000000'), // 1e14: past the plain form's 14 digits
       `${plain}\r`, // a CRLF file's line
     ]) {
-      expect(plainLiquidation(other)).toBeUndefined();
+      expect(plainLine(other)).toBeUndefined();
       expect(full(other.trim())).toBeDefined();
     }
   });
@@ -110,7 +160,7 @@ describe('plainLiquidation', () => {
   it('reads a file to the same events and report as the full parser, lines in the plain form or not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'liqbot-plain-'));
     try {
-      const lines = fc.sample(line, { numRuns: 3_000, seed: 7 });
+      const lines = fc.sample(fc.oneof(line, candleLine), { numRuns: 3_000, seed: 7 });
       // Other lines between them (a candle, a malformed one, a CRLF one), and a file that ends without a newline.
       lines.splice(10, 0, '{"type":"candle","ts":1769823540000,"exchange":"bybit","symbol":"ETH/USDT:USDT","timeframe":"1m","open":1,"high":2,"low":0.5,"close":1.5}', '{"type":"liquidation",', '');
       const body = lines.map((l, i) => (i % 97 === 5 ? `${l}\r` : l)).join('\n');
@@ -134,6 +184,7 @@ describe('plainLiquidation', () => {
       const key = (e: MarketEvent) => JSON.stringify(e);
       expect(read.map(key).sort()).toEqual(expected.map(key).sort());
       expect(read.filter((e) => e.type === 'liquidation').length).toBeGreaterThan(100);
+      expect(read.filter((e) => e.type === 'candle').length).toBeGreaterThan(100);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
