@@ -100,7 +100,9 @@ pgNatsSuite('deliver role failover', (suite) => {
   }, 300_000);
 
   it('SIGSTOP the active deliverer, the standby takes over, SIGCONT: the old one sends nothing and exits 1', async () => {
-    const { a, b, expected, ids, sends } = await setUp(400, 2);
+    // 4,000 sends: on a busy machine A can send a few hundred more between the poll that sees it sending and the
+    // SIGSTOP (with 800, once too few were left for B to reach 100); B still finds plenty left.
+    const { a, b, expected, ids, sends } = await setUp(2_000, 2);
     await until(() => sends('A') >= 100, 'A to be sending', 60_000);
     a.kill('SIGSTOP');
     await b.waitLog('holds the lease', 30_000);
