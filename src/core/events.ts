@@ -343,26 +343,37 @@ function plainNumber(text: string): number {
  * making a string of it: open addressing on a hash of a few characters, each candidate compared where it lies.
  */
 const INTERN_SLOTS = 4096;
-const exchangeSlots: string[] = new Array<string>(INTERN_SLOTS).fill('');
-const symbolSlots: string[] = new Array<string>(INTERN_SLOTS).fill('');
-let interned = 0;
+class Names {
+  private readonly slots: string[] = new Array<string>(INTERN_SLOTS).fill('');
+  private size = 0;
+  /** @param keep checks a name seen the first time and gives the string to keep for it */
+  constructor(private readonly keep: (name: string) => string) {}
+
+  /** The kept string for `text` from `start` to `end`, whose hash is `h`. */
+  at(text: string, start: number, end: number, h: number): string {
+    let slot = h & (INTERN_SLOTS - 1);
+    for (let k = this.slots[slot]!; k !== ''; k = this.slots[slot]!) {
+      if (k.length === end - start && text.startsWith(k, start)) return k;
+      slot = (slot + 1) & (INTERN_SLOTS - 1);
+    }
+    const kept = this.keep(text.slice(start, end));
+    // At most half full: a miss ends at an empty slot within a few steps. Past that, names are checked each time.
+    if (this.size < INTERN_SLOTS / 2) {
+      this.slots[slot] = kept;
+      this.size++;
+    }
+    return kept;
+  }
+}
+const exchangeNames = new Names(exchangeOf);
+const symbolNames = new Names(symbolOf);
 
 function internExchange(text: string): string {
   const start = cursor, end = text.indexOf('"', start);
   let h = end - start;
   for (let i = start; i < end; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
   cursor = end;
-  let slot = h & (INTERN_SLOTS - 1);
-  for (let k = exchangeSlots[slot]!; k !== ''; k = exchangeSlots[slot]!) {
-    if (k.length === end - start && text.startsWith(k, start)) return k;
-    slot = (slot + 1) & (INTERN_SLOTS - 1);
-  }
-  const kept = exchangeOf(text.slice(start, end));
-  if (interned < INTERN_SLOTS / 2) {
-    exchangeSlots[slot] = kept;
-    interned++;
-  }
-  return kept;
+  return exchangeNames.at(text, start, end, h);
 }
 /** The hash reads the base (up to the slash), the length and the last character. */
 function internSymbol(text: string): string {
@@ -371,17 +382,7 @@ function internSymbol(text: string): string {
   for (let i = start; i < slash; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
   h = (h * 31 + text.charCodeAt(end - 1)) | 0;
   cursor = end;
-  let slot = h & (INTERN_SLOTS - 1);
-  for (let k = symbolSlots[slot]!; k !== ''; k = symbolSlots[slot]!) {
-    if (k.length === end - start && text.startsWith(k, start)) return k;
-    slot = (slot + 1) & (INTERN_SLOTS - 1);
-  }
-  const kept = symbolOf(text.slice(start, end));
-  if (interned < INTERN_SLOTS / 2) {
-    symbolSlots[slot] = kept;
-    interned++;
-  }
-  return kept;
+  return symbolNames.at(text, start, end, h);
 }
 
 // One function per type, each reading its fields off its own parameter: V8 gives every `o.ts` read on one
