@@ -211,7 +211,7 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       }),
       figure({
         figure: 'ingest.reader', label: "Ingest, the pipeline's reader alone (no engine)", value: median(reader), unit: 'events/s', better: 'higher',
-        baseline: base, baselineLabel: `floor: ${floorLabel}`, note: `${note}; the reader validates every event and orders them (reorder buffer), and reads liquidation lines in the plain form recorders write without JSON.parse (src/core/events.ts)`,
+        baseline: base, baselineLabel: `floor: ${floorLabel}`, note: `${note}; the reader validates every event and orders them (reorder buffer), and reads liquidation and candle lines in the plain form recorders write without JSON.parse (src/core/events.ts)`,
       }),
       figure({
         figure: 'ingest.nostore', label: 'Ingest, whole pipeline, no store', value: median(plain), unit: 'events/s', better: 'higher',
