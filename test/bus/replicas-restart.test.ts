@@ -89,7 +89,8 @@ describe.skipIf(unavailable !== undefined)('nats-server restarted mid-flow', () 
     add(500);
     await publisher.flush();
     expect(publisher.counters.retries).toBeGreaterThan(0);
-    expect(publisher.counters.events).toBeGreaterThanOrEqual(sent.length);
+    // Every batch of 25 stored: acknowledged, or found stored already by its retry (the stop cut the first ack).
+    expect(publisher.counters.published + publisher.counters.duplicates).toBeGreaterThanOrEqual(sent.length / 25);
 
     const lastSeq = (await bus.jsm.streams.info(bus.stream)).state.last_seq;
     const config = roomyConfig();
