@@ -26,6 +26,8 @@ const CODE = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Record<(typeof T
 /** A liquidation's row: type, ts, exchange, symbol and side ids, (unused), price, amount, usd, hash. */
 export const LIQUIDATION = CODE.liquidation;
 export const LIQUIDATION_HASH = 9;
+/** A vendor total's row (kept in its own table, not with the raw events). */
+export const LIQUIDATION_TOTAL = CODE.liquidation_total;
 const NONE = -1;
 
 export class EventPacker {

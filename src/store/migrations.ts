@@ -5,6 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import { StoreError, reasonOf } from './errors.js';
+import { blockStore, EVENT_BLOCKS_SQL } from './event-blocks.js';
+import { EventPacker, STRIDE } from './event-pack.js';
+import { eventOf, type EventColumns } from './rows.js';
+
+/** Events moved per block when an older file's `events` rows become blocks. */
+const MOVE_BATCH = 5000;
 
 export interface Migration {
   readonly description: string;
@@ -134,6 +140,30 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
         ALTER TABLE outbox ADD COLUMN reply_to TEXT;
       `);
+    },
+  },
+  {
+    description: 'market events kept in blocks, one row per written batch (event-blocks.ts), not one row per event',
+    up(db) {
+      db.exec(EVENT_BLOCKS_SQL);
+      const blocks = blockStore(db);
+      const packer = new EventPacker();
+      const strings: string[] = [];
+      const page = db
+        .prepare(`SELECT ts, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume,
+          contracts, rate, interval_hours, hash FROM events WHERE (ts, hash) > (?, ?) ORDER BY ts, hash LIMIT ${MOVE_BATCH}`)
+        .raw();
+      for (let after: [number, number] = [-Infinity, -Infinity]; ; ) {
+        const rows = page.all(...after) as [...EventColumns, number][];
+        if (rows.length === 0) break;
+        const batch = packer.pack(rows.map((r) => eventOf(r.slice(0, -1) as unknown as EventColumns)));
+        strings.push(...batch.strings);
+        const offsets = rows.map((_, i) => i * STRIDE);
+        blocks.insert(batch.rows, strings, offsets, rows.map((r) => r.at(-1) as number), () => {});
+        const last = rows.at(-1)!;
+        after = [last[0], last.at(-1) as number];
+      }
+      db.exec('DROP TABLE events');
     },
   },
 ];

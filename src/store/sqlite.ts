@@ -14,10 +14,11 @@ import Database from 'better-sqlite3';
 import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { DAY, dayStart } from '../core/time.js';
-import { eventHash } from './hash.js';
-import { eventAt, EventPacker, EventUnpacker, LIQUIDATION, LIQUIDATION_HASH, STRIDE } from './event-pack.js';
+import { blockStore, type BlockStore } from './event-blocks.js';
+import { eventHash, type RawEvent } from './hash.js';
+import { eventAt, EventPacker, EventUnpacker, LIQUIDATION, LIQUIDATION_HASH, LIQUIDATION_TOTAL, STRIDE } from './event-pack.js';
 import { migrate } from './migrations.js';
-import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
+import { entryOf, type OutboxRow } from './rows.js';
 import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
@@ -41,8 +42,8 @@ export interface SqliteStore extends Store {
  * Open (creating the file and its folder if missing) and upgrade the database at `path`.
  * Refuses with a StoreError (code `locked`) when another live process, or this one, has it open.
  *
- * While an iteration from `eventsSince`, `dailyTotals` or `liquidationTotals` is running, the connection is
- * busy: reads work, but writes and close() throw until it is finished (or broken out of).
+ * While an iteration from `eventsSince`, `dailyTotals` or `liquidationTotals` is running, reads work, but writes
+ * and close() throw until it is finished (or broken out of).
  */
 export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
   const inMemory = path === ':memory:' || path === '';
@@ -87,7 +88,7 @@ export function tuneConnection(db: Database.Database): void {
   db.pragma('cache_size = -2000');
 }
 
-/** A row of `events` as read by eventsSince: an array (raw mode), which reads faster than an object. */
+/** A row of `daily_liquidations`. */
 interface DailyRow {
   asset: string;
   day: number;
@@ -96,14 +97,11 @@ interface DailyRow {
   usd: number;
 }
 
-/** Liquidations per INSERT statement: one call into SQLite for many rows costs less than one call per row. */
-const LIQUIDATIONS_PER_INSERT = 50;
-
 /**
  * The one way market events are written to a connection (the store's, or the event writer's thread in
- * event-writer.ts): one transaction per batch, raw events first, then the day sums of the liquidations that were
- * new. Liquidations, nearly every event, go in many rows per statement. Returns how many events were new; throws
- * (rolled back) what SQLite threw.
+ * event-writer.ts): one transaction per batch, the raw events as one block (event-blocks.ts), vendor totals in their
+ * table, then the day sums of the liquidations that were new. Returns how many events were new; throws (rolled back)
+ * what SQLite threw.
  */
 export function eventInserter(db: Database.Database): (events: readonly MarketEvent[]) => number {
   // Packed as for the writer's thread (event-pack.ts), then the one insert below: one path for both connections.
@@ -118,29 +116,16 @@ export function eventInserter(db: Database.Database): (events: readonly MarketEv
 
 /**
  * The same for a packed batch (event-pack.ts), as the writer's thread receives it: its rows (liquidations with
- * their identity hash) and the string table their ids index. Liquidations go from the rows into the statement
- * without becoming objects.
+ * their identity hash) and the string table their ids index. Liquidations go from the rows into the block without
+ * becoming objects.
  */
 export function packedInserter(db: Database.Database): (rows: Float64Array, strings: readonly string[]) => number {
-  const p = (sql: string) => db.prepare(sql);
-  const liquidations = (rows: number) =>
-    p(`INSERT INTO events (ts, hash, type, exchange, symbol, side, price, amount, usd)
-      VALUES ${Array.from({ length: rows }, () => "(?, ?, 'liquidation', ?, ?, ?, ?, ?, ?)").join(', ')}
-      ON CONFLICT DO NOTHING`);
+  const blocks = blockStore(db);
   const s = {
-    liquidation: liquidations(1),
-    liquidations: liquidations(LIQUIDATIONS_PER_INSERT),
-    candle: p(`INSERT INTO events (ts, hash, type, exchange, symbol, timeframe, open, high, low, close, volume)
-      VALUES (?, ?, 'candle', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    price: p(`INSERT INTO events (ts, hash, type, exchange, symbol, price) VALUES (?, ?, 'price', ?, ?, ?) ON CONFLICT DO NOTHING`),
-    openInterest: p(`INSERT INTO events (ts, hash, type, exchange, symbol, usd, contracts)
-      VALUES (?, ?, 'open_interest', ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    funding: p(`INSERT INTO events (ts, hash, type, exchange, symbol, rate, interval_hours)
-      VALUES (?, ?, 'funding', ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    addDaily: p(`INSERT INTO daily_liquidations (asset, day, side, exchange, usd) VALUES (?, ?, ?, ?, ?)
+    addDaily: db.prepare(`INSERT INTO daily_liquidations (asset, day, side, exchange, usd) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET usd = usd + excluded.usd`),
     // Changes nothing (and counts 0) when the same total is imported again.
-    putTotal: p(`INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES (?, ?, ?, ?, ?, ?)
+    putTotal: db.prepare(`INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET usd = excluded.usd WHERE usd IS NOT excluded.usd`),
   };
   const assets = new Map<string, string>();
@@ -184,95 +169,30 @@ export function packedInserter(db: Database.Database): (rows: Float64Array, stri
     if (sum) sum.usd += rows[o + 8]!;
     else daily.set(key, { asset: assetOfSymbol(t[symbolId]!), day: dayNumber * DAY, side: t[sideId] as PositionSide, exchange: t[exchangeId]!, usd: rows[o + 8]! });
   };
-  const addDaily = () => {
-    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
-  };
-  /** Any event but a liquidation, in its own statement. Returns how many rows were new (0 or 1). */
-  const insertOther = (e: MarketEvent): number => {
-    switch (e.type) {
-      case 'candle':
-        return s.candle.run(e.ts, eventHash(e), e.exchange, e.symbol, e.timeframe, e.open, e.high, e.low, e.close, e.volume ?? null).changes;
-      case 'price':
-        return s.price.run(e.ts, eventHash(e), e.exchange, e.symbol, e.price).changes;
-      case 'open_interest':
-        return s.openInterest.run(e.ts, eventHash(e), e.exchange, e.symbol, e.usd, e.contracts ?? null).changes;
-      case 'funding':
-        return s.funding.run(e.ts, eventHash(e), e.exchange, e.symbol, e.rate, e.intervalHours).changes;
-      case 'liquidation_total':
-        return s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
-      case 'level':
-        return 0; // levels are kept with putLevel, not as events
-      case 'liquidation':
-        throw new TypeError('a liquidation is inserted with the others of its batch');
-      default:
-        throw new TypeError(`not a market event: type ${JSON.stringify((e as { type?: unknown }).type)}`);
-    }
-  };
-  const params: (string | number)[] = [];
-  /**
-   * Many rows in one statement, all or none: when some were stored already (a file imported twice, the same print
-   * twice in a batch), the statement is undone (a savepoint) and its rows go one by one, each telling if it was new.
-   * Asking every statement which rows were new (RETURNING) cost a fifth of the insert.
-   */
-  class NotAllNew extends Error {}
-  const allNew = db.transaction((n: number) => {
-    if (s.liquidations.run(params).changes !== n) throw new NotAllNew();
-  });
-  /**
-   * Insert `n` liquidations: `bind(j)` pushes the j-th one's columns onto `params`, `count(j)` adds it to its day
-   * sum once it is known to be new. Returns how many were new.
-   */
-  const insertLiquidations = (n: number, bind: (j: number) => void, count: (j: number) => void): number => {
-    let added = 0;
-    const oneByOne = (from: number, to: number) => {
-      for (let j = from; j < to; j++) {
-        params.length = 0;
-        bind(j);
-        if (s.liquidation.run(params).changes) {
-          count(j);
-          added++;
-        }
-      }
-    };
-    for (let i = 0; i < n; i += LIQUIDATIONS_PER_INSERT) {
-      if (n - i < LIQUIDATIONS_PER_INSERT) {
-        oneByOne(i, n);
-        break;
-      }
-      params.length = 0;
-      for (let j = i; j < i + LIQUIDATIONS_PER_INSERT; j++) bind(j);
-      try {
-        allNew(LIQUIDATIONS_PER_INSERT);
-        for (let j = i; j < i + LIQUIDATIONS_PER_INSERT; j++) count(j);
-        added += LIQUIDATIONS_PER_INSERT;
-      } catch (err) {
-        if (!(err instanceof NotAllNew)) throw err;
-        oneByOne(i, i + LIQUIDATIONS_PER_INSERT);
-      }
-    }
-    params.length = 0;
-    return added;
-  };
   const offsets: number[] = [];
+  const hashes: number[] = [];
   return db.transaction((rows: Float64Array, t: readonly string[]): number => {
     daily.clear();
     offsets.length = 0;
+    hashes.length = 0;
     let added = 0;
     for (let o = 0; o < rows.length; o += STRIDE) {
-      if (rows[o] === LIQUIDATION) offsets.push(o);
-      else added += insertOther(eventAt(rows, o, t));
+      const type = rows[o];
+      if (type === LIQUIDATION) {
+        offsets.push(o);
+        hashes.push(rows[o + LIQUIDATION_HASH]!);
+      } else if (type === LIQUIDATION_TOTAL) {
+        const e = eventAt(rows, o, t) as LiquidationTotal;
+        added += s.putTotal.run(e.ts, e.period, e.asset, e.side, e.exchange ?? '', e.usd).changes;
+      } else {
+        offsets.push(o);
+        hashes.push(eventHash(eventAt(rows, o, t) as RawEvent));
+      }
     }
-    if (offsets.length) {
-      added += insertLiquidations(
-        offsets.length,
-        (j) => {
-          const o = offsets[j]!;
-          params.push(rows[o + 1]!, rows[o + LIQUIDATION_HASH]!, t[rows[o + 2]!]!, t[rows[o + 3]!]!, t[rows[o + 4]!]!, rows[o + 6]!, rows[o + 7]!, rows[o + 8]!);
-        },
-        (j) => countNewRow(rows, offsets[j]!, t),
-      );
-    }
-    addDaily();
+    added += blocks.insert(rows, t, offsets, hashes, (o) => {
+      if (rows[o] === LIQUIDATION) countNewRow(rows, o, t);
+    });
+    for (const d of daily.values()) s.addDaily.run(d.asset, d.day, d.side, d.exchange, d.usd);
     return added;
   });
 }
@@ -311,11 +231,8 @@ export function levelWriter(db: Database.Database): (w: LevelWrites) => void {
 function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    eventsSince: p(`SELECT ts, type, exchange, symbol, side, timeframe, price, amount, usd, open, high, low, close, volume,
-      contracts, rate, interval_hours FROM events WHERE ts >= ? ORDER BY ts, hash`).raw(),
     dailyTotals: p('SELECT asset, day, side, exchange, usd FROM daily_liquidations WHERE day < ? ORDER BY asset, day, side, exchange'),
     totals: p('SELECT ts, period, asset, side, exchange, usd FROM liquidation_totals ORDER BY ts, period, asset, side, exchange'),
-    pruneEvents: p('DELETE FROM events WHERE ts < ? OR ts > ?'),
     pruneFutureTotals: p('DELETE FROM liquidation_totals WHERE ts > ?'),
 
     listLevels: p('SELECT def FROM levels ORDER BY created_at, id').pluck(),
@@ -356,6 +273,9 @@ type Statements = ReturnType<typeof prepareStatements>;
 class SqliteStoreImpl implements SqliteStore {
   readonly realFile: string | undefined;
   private readonly s: Statements;
+  private readonly blocks: BlockStore;
+  /** Reads (`eventsSince`, `dailyTotals`, `liquidationTotals`) begun and not finished. */
+  private reading = 0;
   private readonly insertTx: (events: readonly MarketEvent[]) => number;
   private readonly enqueueTx: (entries: readonly NewEntry[]) => number[];
   private readonly removeLevelTx: (id: string) => boolean;
@@ -372,6 +292,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.realFile = file?.file;
     this.s = prepareStatements(db);
 
+    this.blocks = blockStore(db);
     this.insertTx = eventInserter(db);
     this.enqueueTx = db.transaction((entries: readonly NewEntry[]) => {
       const ids: number[] = [];
@@ -382,7 +303,7 @@ class SqliteStoreImpl implements SqliteStore {
       return ids;
     });
     this.pruneTx = db.transaction((beforeMs: number, futureAfterMs: number) => {
-      return this.s.pruneEvents.run(beforeMs, futureAfterMs).changes + this.s.pruneFutureTotals.run(futureAfterMs).changes;
+      return this.blocks.prune(beforeMs, futureAfterMs) + this.s.pruneFutureTotals.run(futureAfterMs).changes;
     });
     this.removeLevelTx = db.transaction((id: string) => {
       this.s.removeState.run(id);
@@ -398,7 +319,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   eventsSince(fromMs: number): Iterable<MarketEvent> {
-    return this.rows(`read events since ${fromMs} from`, () => this.s.eventsSince.iterate(fromMs) as IterableIterator<EventColumns>, eventOf);
+    return this.rows(`read events since ${fromMs} from`, () => this.blocks.since(fromMs), (e) => e);
   }
 
   dailyTotals(beforeDayMs: number): Iterable<{ asset: string; day: number; side: PositionSide; exchange: string; usd: number }> {
@@ -557,6 +478,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   close(): void {
     if (!this.db.open) return;
+    if (this.reading > 0) throw new StoreError(`could not close ${this.path}: a read is unfinished; finish or break out of reading events first`, 'write');
     try {
       this.db.pragma('optimize'); // refreshes the planner's statistics, as SQLite advises before closing
     } catch {
@@ -579,6 +501,7 @@ class SqliteStoreImpl implements SqliteStore {
   /** Run one store operation; anything that goes wrong leaves as a StoreError naming the operation and the file. */
   private run<T>(code: StoreErrorCode, action: string, op: () => T): T {
     this.assertOpen(action);
+    if (code === 'write' && this.reading > 0) throw new StoreError(`cannot ${action} ${this.path} while events are being read from it; finish or break out of reading first`, 'write');
     try {
       return op();
     } catch (err) {
@@ -594,11 +517,15 @@ class SqliteStoreImpl implements SqliteStore {
     return {
       *[Symbol.iterator]() {
         store.assertOpen(action);
+        // Writes and close() wait for the read (a read of blocks may hold no statement open between two events).
+        store.reading++;
         try {
           // A consumer that breaks out returns this generator, and for-of then ends the statement.
           for (const row of query()) yield map(row);
         } catch (err) {
           throw store.failure('read', action, err);
+        } finally {
+          store.reading--;
         }
       },
     };

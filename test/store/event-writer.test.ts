@@ -133,7 +133,7 @@ describe('the event writer thread', () => {
     const store = openSqliteStore(path);
     const writer = openEventWriter(store);
     const admin = new Database(path);
-    admin.exec("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    admin.exec("CREATE TRIGGER refuse BEFORE INSERT ON event_blocks BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
     const err = await writer.write(liquidations(2)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).message).toMatch(/could not insert 2 events into .*disk says no/);
@@ -153,7 +153,7 @@ describe('the bot with a writer thread', () => {
     const writer = openEventWriter(store);
     const bot = new LiqBot({ config: loadConfig(), store, writer, clockSkewMs: false, batchSize: 100 });
     const admin = new Database(path);
-    admin.exec("CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    admin.exec("CREATE TRIGGER refuse BEFORE INSERT ON event_blocks BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
     for (const e of liquidations(250)) bot.ingest(e);
     await bot.drain();
     const failing = bot.health().store;
