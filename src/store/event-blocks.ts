@@ -1,11 +1,12 @@
 /**
- * Raw market events in SQLite as blocks: one `event_blocks` row per written batch, its events packed as the writer's
- * thread receives them (event-pack.ts rows, then each event's identity hash, sorted by time and hash), with the
- * block's own string table. A row per event cost SQLite ~1.3 µs per event to insert (most of it binding eight
+ * Raw market events in SQLite as blocks: one `event_blocks` row per written batch, its events sorted by time and
+ * identity hash and packed (`encode`: each event's numbers, then its type and string ids), with the block's own
+ * string table. A row per event cost SQLite ~1.3 µs per event to insert (most of it binding eight
  * values); a block costs it a few microseconds per batch, so the store's insert no longer competes with the
  * pipeline for a core (issue 20). What the `events` table promised still holds:
- * - **idempotent**: an event whose time and hash are stored already is left out (only blocks that overlap the
- *   batch's time span are read to know, nearly always the last one written, whoever wrote it);
+ * - **idempotent**: an event whose time and hash are stored already is left out. Only events no later than the
+ *   latest one stored can be, and only blocks whose span holds their time are searched (by binary search, the
+ *   few recent blocks kept decoded), so a live batch costs one indexed look-up;
  * - **in order**: `eventsSince` merges the blocks into one sequence ordered by time, then hash;
  * - **pruned by time**: blocks wholly outside the kept span are deleted, the one or two it cuts are rewritten.
  *
@@ -17,10 +18,12 @@ import { eventAt, STRIDE } from './event-pack.js';
 
 /** `event_blocks` and its indexes (the migration that creates them, and a test that builds an older file). */
 export const EVENT_BLOCKS_SQL = `
-  -- One row per written batch of raw events (event-blocks.ts): rows and hashes packed in 'rows', sorted by (ts, hash);
+  -- One row per written batch of raw events (event-blocks.ts): packed in 'rows' (see encode), sorted by (ts, hash);
   -- 'strings' is the JSON array the rows' string ids index. An event is stored once per (ts, hash).
+  -- A block's id is never reused and its content never changes (a prune that cuts one writes a new one), so a
+  -- writer may keep blocks it has read by id.
   CREATE TABLE event_blocks (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     first_ts INTEGER NOT NULL,
     last_ts INTEGER NOT NULL,
     count INTEGER NOT NULL,
@@ -31,11 +34,16 @@ export const EVENT_BLOCKS_SQL = `
   CREATE INDEX event_blocks_last ON event_blocks (last_ts);
 `;
 
-/** A block read back: `count` rows of STRIDE numbers, then `count` hashes, and the strings the rows' ids index. */
-interface Block {
-  rows: Float64Array;
+/** What the duplicate check reads of a block: each event's time and hash, in (ts, hash) order. */
+interface Keys {
+  ts: Float64Array;
   hashes: Float64Array;
   count: number;
+}
+
+/** A block read whole: its events as event-pack.ts rows (`count` of STRIDE numbers) and the strings their ids index. */
+interface Block extends Keys {
+  rows: Float64Array;
   strings: string[];
 }
 
@@ -46,21 +54,55 @@ interface BlockRow {
   strings: string;
 }
 
-function decode(r: BlockRow): Block {
+/**
+ * How many numbers each raw type keeps from slot 6 on (event-pack.ts rows, by type code: liquidation, candle, price,
+ * open interest, funding); the rest of a row is type, time and string ids.
+ */
+const VALUES = [3, 5, 1, 2, 2];
+
+/**
+ * A block's bytes (`encode`): every event's time, then every hash, then the events' numbers one after another (as many
+ * as its type keeps), all Float64; then per event its type and three string ids (+1; 0: none) as Uint16. A
+ * liquidation takes 48 bytes, half its row in memory: bytes are what SQLite spends its time on.
+ */
+function floatsOf(r: BlockRow): { floats: Float64Array; heads: Uint16Array } {
+  const n = r.count;
   const bytes = r.rows;
-  // A Float64Array needs its offset aligned to 8; the driver's buffers are, but a copy costs little if one is not.
+  // Float64Array needs its offset aligned to 8; the driver's buffers are, but a copy costs little if one is not.
   const buffer = bytes.byteOffset % 8 === 0 ? bytes.buffer : Uint8Array.from(bytes).buffer;
   const offset = bytes.byteOffset % 8 === 0 ? bytes.byteOffset : 0;
-  const values = new Float64Array(buffer, offset, r.count * (STRIDE + 1));
-  return { rows: values.subarray(0, r.count * STRIDE), hashes: values.subarray(r.count * STRIDE), count: r.count, strings: JSON.parse(r.strings) as string[] };
+  return { floats: new Float64Array(buffer, offset, bytes.length / 8 - n), heads: new Uint16Array(buffer, offset + bytes.length - 8 * n, 4 * n) };
 }
 
-/** The first row of a block at or after `ts` (rows are sorted by time). */
-function firstAtOrAfter(b: Block, ts: number): number {
+function keysOf(r: BlockRow): Keys {
+  const { floats } = floatsOf(r);
+  return { ts: floats.subarray(0, r.count), hashes: floats.subarray(r.count, 2 * r.count), count: r.count };
+}
+
+function decode(r: BlockRow): Block {
+  const n = r.count;
+  const { floats, heads } = floatsOf(r);
+  const rows = new Float64Array(n * STRIDE);
+  let v = 2 * n;
+  for (let i = 0; i < n; i++) {
+    const o = i * STRIDE, type = heads[4 * i]!;
+    rows[o] = type;
+    rows[o + 1] = floats[i]!;
+    rows[o + 2] = heads[4 * i + 1]! - 1;
+    rows[o + 3] = heads[4 * i + 2]! - 1;
+    rows[o + 4] = heads[4 * i + 3]! - 1;
+    rows[o + 5] = -1;
+    for (let k = 0, m = VALUES[type]!; k < m; k++) rows[o + 6 + k] = floats[v++]!;
+  }
+  return { ts: floats.subarray(0, n), hashes: floats.subarray(n, 2 * n), count: n, rows, strings: JSON.parse(r.strings) as string[] };
+}
+
+/** The first event of a block at or after `ts`. */
+function firstAtOrAfter(b: Keys, ts: number): number {
   let lo = 0, hi = b.count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (b.rows[mid * STRIDE + 1]! < ts) lo = mid + 1;
+    if (b.ts[mid]! < ts) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -126,76 +168,139 @@ export interface BlockStore {
   prune(beforeMs: number, afterMs: number): number;
 }
 
+/** A block's place: what the look-up for a batch's older events reads before any blob. */
+interface BlockSpan {
+  id: number;
+  first_ts: number;
+  last_ts: number;
+}
+
+/** Events per block at most: a block's strings (three per event at most) then fit its 16-bit ids. */
+const MAX_BLOCK = 20_000;
+
+/** Blocks whose keys the writer keeps: the latest written and those searched last (ids are never reused). */
+const KEPT_BLOCKS = 4;
+
 export function blockStore(db: Database.Database): BlockStore {
   const s = {
     put: db.prepare('INSERT INTO event_blocks (first_ts, last_ts, count, rows, strings) VALUES (?, ?, ?, ?, ?)'),
-    overlapping: db.prepare('SELECT id, count, rows, strings FROM event_blocks WHERE last_ts >= ? AND first_ts <= ?'),
+    latest: db.prepare('SELECT max(last_ts) FROM event_blocks').pluck(),
+    spans: db.prepare('SELECT id, first_ts, last_ts FROM event_blocks WHERE last_ts >= ? AND first_ts <= ?'),
+    block: db.prepare('SELECT id, count, rows, strings FROM event_blocks WHERE id = ?'),
     since: db.prepare('SELECT id, first_ts, count, rows, strings FROM event_blocks WHERE last_ts >= ? ORDER BY first_ts, id'),
     outsideCount: db.prepare('SELECT coalesce(sum(count), 0) FROM event_blocks WHERE last_ts < ? OR first_ts > ?').pluck(),
     deleteOutside: db.prepare('DELETE FROM event_blocks WHERE last_ts < ? OR first_ts > ?'),
     straddling: db.prepare('SELECT id, count, rows, strings FROM event_blocks WHERE first_ts < ? OR last_ts > ?'),
-    rewrite: db.prepare('UPDATE event_blocks SET first_ts = ?, last_ts = ?, count = ?, rows = ? WHERE id = ?'),
     remove: db.prepare('DELETE FROM event_blocks WHERE id = ?'),
   };
-  const keys = new KeyTable();
-  /** Per written block: the batch's string ids as the block's own (-1: not used yet), and the block's strings. */
-  let local = new Int32Array(64);
+  const batchKeys = new KeyTable();
   const kept: number[] = [];
-
-  /** Write `order` (indices into offsets/hashes) as one block, sorted by (ts, hash). */
-  const write = (rows: Float64Array, t: readonly string[], offsets: readonly number[], hashes: readonly number[], order: number[]) => {
-    const tsOf = (j: number) => rows[offsets[j]! + 1]!;
-    let sorted = true;
-    for (let k = 1; k < order.length && sorted; k++) {
-      const a = order[k - 1]!, b = order[k]!;
-      sorted = tsOf(a) < tsOf(b) || (tsOf(a) === tsOf(b) && hashes[a]! <= hashes[b]!);
+  /** Keys of blocks by id, least recently used first. */
+  const keysById = new Map<number, Keys>();
+  const keep = (id: number, k: Keys) => {
+    keysById.delete(id);
+    keysById.set(id, k);
+    if (keysById.size > KEPT_BLOCKS) keysById.delete(keysById.keys().next().value!);
+  };
+  /** Whether an event with this time and hash is in one of `spans`' blocks. */
+  const stored = (spans: readonly BlockSpan[], ts: number, hash: number): boolean => {
+    for (const span of spans) {
+      if (ts < span.first_ts || ts > span.last_ts) continue;
+      let k = keysById.get(span.id);
+      if (k === undefined) k = keysOf(s.block.get(span.id) as BlockRow);
+      keep(span.id, k);
+      for (let i = firstAtOrAfter(k, ts); i < k.count && k.ts[i] === ts; i++) if (k.hashes[i] === hash) return true;
     }
-    if (!sorted) order.sort((a, b) => tsOf(a) - tsOf(b) || hashes[a]! - hashes[b]!);
-    const n = order.length;
-    const out = new Float64Array(n * (STRIDE + 1));
+    return false;
+  };
+  /** The block's own number for each string id of the rows being written (-1: not used yet). */
+  let local = new Int32Array(64);
+
+  /**
+   * Store events as one block: the rows at `at[0…n)` of `rows` (event-pack.ts; `t` indexes their string ids) with
+   * hashes `hashOf[0…n)`, already in (ts, hash) order.
+   */
+  const put = (rows: Float64Array, t: readonly string[], at: readonly number[], hashOf: readonly number[], from: number, to: number): void => {
+    const n = to - from;
+    let values = 0;
+    for (let k = from; k < to; k++) values += VALUES[rows[at[k]!]!]!;
+    const floats = new Float64Array(3 * n + values); // 4 Uint16 per event: the size of one Float64
+    const heads = new Uint16Array(floats.buffer, (2 * n + values) * 8, 4 * n);
     if (local.length < t.length) local = new Int32Array(Math.max(t.length, 2 * local.length));
     local.fill(-1, 0, t.length);
     const strings: string[] = [];
-    const localId = (id: number): number => {
-      if (id < 0) return id;
-      let l = local[id]!;
-      if (l < 0) {
-        l = local[id] = strings.length;
-        strings.push(t[id]!);
+    let v = 2 * n;
+    for (let i = 0; i < n; i++) {
+      const o = at[from + i]!, type = rows[o]!;
+      floats[i] = rows[o + 1]!;
+      floats[n + i] = hashOf[from + i]!;
+      for (let k = 0, m = VALUES[type]!; k < m; k++) floats[v++] = rows[o + 6 + k]!;
+      heads[4 * i] = type;
+      for (let f = 2; f < 5; f++) {
+        const id = rows[o + f]!;
+        if (id < 0) continue; // 0: none
+        let l = local[id]!;
+        if (l < 0) {
+          l = local[id] = strings.length;
+          strings.push(t[id]!);
+        }
+        heads[4 * i + f - 1] = l + 1;
       }
-      return l;
-    };
-    for (let k = 0; k < n; k++) {
-      const j = order[k]!, o = offsets[j]!, q = k * STRIDE;
-      for (let f = 0; f < STRIDE; f++) out[q + f] = rows[o + f]!;
-      for (let f = 2; f < 6; f++) out[q + f] = localId(rows[o + f]!);
-      out[n * STRIDE + k] = hashes[j]!;
     }
-    s.put.run(out[1]!, out[(n - 1) * STRIDE + 1]!, n, Buffer.from(out.buffer, out.byteOffset, out.byteLength), JSON.stringify(strings));
+    const id = s.put.run(floats[0]!, floats[n - 1]!, n, Buffer.from(floats.buffer), JSON.stringify(strings)).lastInsertRowid;
+    keep(Number(id), { ts: floats.subarray(0, n), hashes: floats.subarray(n, 2 * n), count: n });
   };
+  const at: number[] = [];
+  const hashOf: number[] = [];
 
   return {
     insert(rows, t, offsets, hashes, isNew) {
       const n = offsets.length;
       if (n === 0) return 0;
-      let first = Infinity, last = -Infinity;
-      for (const o of offsets) {
-        const ts = rows[o + 1]!;
-        if (ts < first) first = ts;
-        if (ts > last) last = ts;
+      // Only an event no later than the latest stored can be stored already: their span, and the blocks it meets.
+      const latest = s.latest.get() as number | null;
+      let lo = Infinity, hi = -Infinity;
+      if (latest !== null) {
+        for (const o of offsets) {
+          const ts = rows[o + 1]!;
+          if (ts <= latest) {
+            if (ts < lo) lo = ts;
+            if (ts > hi) hi = ts;
+          }
+        }
       }
-      keys.clear(n);
-      // What is stored already in the batch's span: live, the tail of the block written last.
-      for (const r of s.overlapping.iterate(first, last) as IterableIterator<BlockRow>) {
-        const b = decode(r);
-        for (let i = firstAtOrAfter(b, first); i < b.count && b.rows[i * STRIDE + 1]! <= last; i++) keys.add(b.rows[i * STRIDE + 1]!, b.hashes[i]!);
-      }
+      const spans = lo <= hi ? (s.spans.all(lo, hi) as BlockSpan[]) : [];
+      batchKeys.clear(n);
       kept.length = 0;
-      for (let j = 0; j < n; j++) if (!keys.add(rows[offsets[j]! + 1]!, hashes[j]!)) kept.push(j);
+      for (let j = 0; j < n; j++) {
+        const ts = rows[offsets[j]! + 1]!, hash = hashes[j]!;
+        if (batchKeys.add(ts, hash)) continue; // twice in this batch
+        if (ts <= hi && stored(spans, ts, hash)) continue;
+        kept.push(j);
+      }
       if (kept.length === 0) return 0;
-      write(rows, t, offsets, hashes, kept);
-      for (const j of kept) isNew(offsets[j]!);
-      return kept.length;
+      // A batch comes in time order but for a late event now and then; the events of one millisecond in any order of hash.
+      let inTime = true;
+      for (let k = 1; k < kept.length && inTime; k++) inTime = rows[offsets[kept[k - 1]!]! + 1]! <= rows[offsets[kept[k]!]! + 1]!;
+      if (!inTime) kept.sort((a, b) => rows[offsets[a]! + 1]! - rows[offsets[b]! + 1]! || hashes[a]! - hashes[b]!);
+      else {
+        // Each run of one time ordered by hash, by insertion (runs are short).
+        for (let k = 1; k < kept.length; k++) {
+          const j = kept[k]!, ts = rows[offsets[j]! + 1]!, hash = hashes[j]!;
+          let m = k;
+          for (; m > 0 && rows[offsets[kept[m - 1]!]! + 1] === ts && hashes[kept[m - 1]!]! > hash; m--) kept[m] = kept[m - 1]!;
+          kept[m] = j;
+        }
+      }
+      at.length = 0;
+      hashOf.length = 0;
+      for (const j of kept) {
+        at.push(offsets[j]!);
+        hashOf.push(hashes[j]!);
+      }
+      for (let from = 0; from < at.length; from += MAX_BLOCK) put(rows, t, at, hashOf, from, Math.min(at.length, from + MAX_BLOCK));
+      for (const o of at) isNew(o);
+      return at.length;
     },
 
     *since(fromMs) {
@@ -203,7 +308,7 @@ export function blockStore(db: Database.Database): BlockStore {
       // first event, before any event at or after that one is handed on.
       const heap: { b: Block; i: number }[] = [];
       const before = (x: { b: Block; i: number }, y: { b: Block; i: number }) => {
-        const tx = x.b.rows[x.i * STRIDE + 1]!, ty = y.b.rows[y.i * STRIDE + 1]!;
+        const tx = x.b.ts[x.i]!, ty = y.b.ts[y.i]!;
         return tx < ty || (tx === ty && x.b.hashes[x.i]! < y.b.hashes[y.i]!);
       };
       const down = (k: number) => {
@@ -230,7 +335,7 @@ export function blockStore(db: Database.Database): BlockStore {
       try {
         let next = blocks.next();
         for (;;) {
-          while (!next.done && (heap.length === 0 || next.value.first_ts <= heap[0]!.b.rows[heap[0]!.i * STRIDE + 1]!)) {
+          while (!next.done && (heap.length === 0 || next.value.first_ts <= heap[0]!.b.ts[heap[0]!.i]!)) {
             const b = decode(next.value);
             const i = firstAtOrAfter(b, fromMs);
             if (i < b.count) push({ b, i });
@@ -255,22 +360,17 @@ export function blockStore(db: Database.Database): BlockStore {
       s.deleteOutside.run(beforeMs, afterMs);
       const cut = (s.straddling.all(beforeMs, afterMs) as BlockRow[]).map((r) => ({ id: r.id, b: decode(r) }));
       for (const { id, b } of cut) {
-        const keep: number[] = [];
+        const rest: number[] = [];
+        const restHashes: number[] = [];
         for (let i = 0; i < b.count; i++) {
-          const ts = b.rows[i * STRIDE + 1]!;
-          if (ts >= beforeMs && ts <= afterMs) keep.push(i);
+          if (b.ts[i]! >= beforeMs && b.ts[i]! <= afterMs) {
+            rest.push(i * STRIDE);
+            restHashes.push(b.hashes[i]!);
+          }
         }
-        removed += b.count - keep.length;
-        if (keep.length === 0) {
-          s.remove.run(id);
-          continue;
-        }
-        const out = new Float64Array(keep.length * (STRIDE + 1));
-        keep.forEach((i, k) => {
-          out.set(b.rows.subarray(i * STRIDE, (i + 1) * STRIDE), k * STRIDE);
-          out[keep.length * STRIDE + k] = b.hashes[i]!;
-        });
-        s.rewrite.run(out[1]!, out[(keep.length - 1) * STRIDE + 1]!, keep.length, Buffer.from(out.buffer), id);
+        removed += b.count - rest.length;
+        s.remove.run(id);
+        if (rest.length) put(b.rows, b.strings, rest, restHashes, 0, rest.length);
       }
       return removed;
     },
