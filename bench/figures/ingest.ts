@@ -191,7 +191,7 @@ export async function ingestFigures(opts: BenchOptions): Promise<Figure[]> {
       inPlace.push(sp.events / (sp.ms / 1000));
       opts.progress(
         `ingest run ${r + 1}/${runs}: readline ${fmtInt(readline[r]!)} ev/s · chunked ${fmtInt(chunked[r]!)} ev/s · reader ${fmtInt(reader[r]!)} ev/s · no store ${fmtInt(plain[r]!)} ev/s · ` +
-          `SQLite thread ${fmtInt(sqlite[r]!)} ev/s · SQLite in place ${fmtInt(inPlace[r]!)} ev/s (${fmtInt(s.stored)} rows in events); ` +
+          `SQLite thread ${fmtInt(sqlite[r]!)} ev/s · SQLite in place ${fmtInt(inPlace[r]!)} ev/s (${fmtInt(s.stored)} events stored); ` +
           `per CPU-second: chunked ${fmtInt(chunkedCpu[r]!)} · no store ${fmtInt(plainCpu[r]!)} · SQLite thread ${fmtInt(sqliteCpu[r]!)}`,
       );
     }

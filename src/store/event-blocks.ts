@@ -178,7 +178,7 @@ interface BlockSpan {
 /** Events per block at most: a block's strings (three per event at most) then fit its 16-bit ids. */
 const MAX_BLOCK = 20_000;
 
-/** Blocks whose keys the writer keeps: the latest written and those searched last (ids are never reused). */
+/** Blocks whose keys the writer keeps besides the latest it wrote: those searched last (ids are never reused). */
 const KEPT_BLOCKS = 4;
 
 export function blockStore(db: Database.Database): BlockStore {
@@ -195,7 +195,7 @@ export function blockStore(db: Database.Database): BlockStore {
   };
   const batchKeys = new KeyTable();
   const kept: number[] = [];
-  /** Keys of blocks by id, least recently used first. */
+  /** Keys of blocks read back, by id, least recently used first. */
   const keysById = new Map<number, Keys>();
   const keep = (id: number, k: Keys) => {
     keysById.delete(id);
@@ -206,15 +206,18 @@ export function blockStore(db: Database.Database): BlockStore {
   const stored = (spans: readonly BlockSpan[], ts: number, hash: number): boolean => {
     for (const span of spans) {
       if (ts < span.first_ts || ts > span.last_ts) continue;
-      let k = keysById.get(span.id);
+      let k = span.id === latestId ? latestKeys : keysById.get(span.id);
       if (k === undefined) k = keysOf(s.block.get(span.id) as BlockRow);
-      keep(span.id, k);
+      if (k !== latestKeys) keep(span.id, k);
       for (let i = firstAtOrAfter(k, ts); i < k.count && k.ts[i] === ts; i++) if (k.hashes[i] === hash) return true;
     }
     return false;
   };
   /** The block's own number for each string id of the rows being written (-1: not used yet). */
   let local = new Int32Array(64);
+  let scratch = new Float64Array(1024);
+  let latestKeys: Keys = { ts: new Float64Array(0), hashes: new Float64Array(0), count: 0 };
+  let latestId = -1;
 
   /**
    * Store events as one block: the rows at `at[0…n)` of `rows` (event-pack.ts; `t` indexes their string ids) with
@@ -224,8 +227,12 @@ export function blockStore(db: Database.Database): BlockStore {
     const n = to - from;
     let values = 0;
     for (let k = from; k < to; k++) values += VALUES[rows[at[k]!]!]!;
-    const floats = new Float64Array(3 * n + values); // 4 Uint16 per event: the size of one Float64
+    const size = 3 * n + values; // 4 Uint16 per event: the size of one Float64
+    // One buffer for every block this connection writes (SQLite copies the bytes): no array left to the collector.
+    if (scratch.length < size) scratch = new Float64Array(Math.max(size, 2 * scratch.length));
+    const floats = scratch;
     const heads = new Uint16Array(floats.buffer, (2 * n + values) * 8, 4 * n);
+    heads.fill(0);
     if (local.length < t.length) local = new Int32Array(Math.max(t.length, 2 * local.length));
     local.fill(-1, 0, t.length);
     const strings: string[] = [];
@@ -247,8 +254,13 @@ export function blockStore(db: Database.Database): BlockStore {
         heads[4 * i + f - 1] = l + 1;
       }
     }
-    const id = s.put.run(floats[0]!, floats[n - 1]!, n, Buffer.from(floats.buffer), JSON.stringify(strings)).lastInsertRowid;
-    keep(Number(id), { ts: floats.subarray(0, n), hashes: floats.subarray(n, 2 * n), count: n });
+    const id = s.put.run(floats[0]!, floats[n - 1]!, n, Buffer.from(floats.buffer, 0, size * 8), JSON.stringify(strings)).lastInsertRowid;
+    // The keys of the block just written, for the next batch's look-ups, in buffers of their own kept for the next block.
+    if (latestKeys.ts.length < n) latestKeys = { ts: new Float64Array(2 * n), hashes: new Float64Array(2 * n), count: 0 };
+    latestKeys.ts.set(floats.subarray(0, n));
+    latestKeys.hashes.set(floats.subarray(n, 2 * n));
+    latestKeys.count = n;
+    latestId = Number(id);
   };
   const at: number[] = [];
   const hashOf: number[] = [];
