@@ -5,8 +5,8 @@
  * values); a block costs it a few microseconds per batch, so the store's insert no longer competes with the
  * pipeline for a core (issue 20). What the `events` table promised still holds:
  * - **idempotent**: an event whose time and hash are stored already is left out. Only events no later than the
- *   latest one stored can be, and only blocks whose span holds their time are searched (by binary search, the
- *   few recent blocks kept decoded), so a live batch costs one indexed look-up;
+ *   latest one stored can be, and only blocks whose span holds their time are searched (by binary search over
+ *   their times and hashes, those of the last blocks written or read kept), so a live batch costs one indexed look-up;
  * - **in order**: `eventsSince` merges the blocks into one sequence ordered by time, then hash;
  * - **pruned by time**: blocks wholly outside the kept span are deleted, the one or two it cuts are rewritten.
  *
