@@ -16,7 +16,7 @@ import type Database from 'better-sqlite3';
 import type { MarketEvent } from '../core/events.js';
 import { eventAt, STRIDE } from './event-pack.js';
 
-/** `event_blocks` and its indexes (the migration that creates them, and a test that builds an older file). */
+/** `event_blocks` and its indexes, as the migration that brings them creates them. */
 export const EVENT_BLOCKS_SQL = `
   -- One row per written batch of raw events (event-blocks.ts): packed in 'rows' (see encode), sorted by (ts, hash);
   -- 'strings' is the JSON array the rows' string ids index. An event is stored once per (ts, hash).
