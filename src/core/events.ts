@@ -208,13 +208,14 @@ const TYPE_AT = 9;
 /** Where the line of a plain-form liquidation or candle at `at` in `text` ends (past its newline), or -1 if there is none. */
 export function plainLineAt(text: string, at: number): number {
   const re = plainForm(text, at);
-  if (re === undefined) return -1;
-  re.lastIndex = at;
-  return re.test(text) ? re.lastIndex : -1;
+  return re !== undefined && re.test(text) ? re.lastIndex : -1;
 }
+/** The expression of the plain form for the line at `at` (by the first letter of its type), set to match there. */
 function plainForm(text: string, at: number): RegExp | undefined {
   const c = text.charCodeAt(at + TYPE_AT);
-  return c === 108 ? PLAIN_LIQUIDATION : c === 99 ? PLAIN_CANDLE : undefined;
+  const re = c === 108 ? PLAIN_LIQUIDATION : c === 99 ? PLAIN_CANDLE : undefined;
+  if (re !== undefined) re.lastIndex = at;
+  return re;
 }
 
 let seenTs = 0;
@@ -226,7 +227,6 @@ let seenAsset = '';
 export function plainLineSeen(text: string, at: number): number {
   const re = plainForm(text, at);
   if (re === undefined) return -1;
-  re.lastIndex = at;
   const m = re.exec(text);
   if (m === null) return -1;
   seenTs = Number(m[1]);
@@ -245,14 +245,24 @@ export function plainAsset(): string {
 // Where the line at hand is being read (one line at a time, synchronously: module state is enough).
 let cursor = 0;
 
+// What every plain-form line starts with, read by `readHead`.
+let headTs = 0;
+let headExchange = '';
+let headSymbol = '';
+/** Read the time, exchange and symbol of a plain-form line whose time starts at `tsAt`; the cursor ends on the symbol's closing quote. */
+function readHead(text: string, tsAt: number): void {
+  cursor = tsAt;
+  headTs = plainNumber(text);
+  cursor += 12; // "exchange":"
+  headExchange = internExchange(text);
+  cursor += 12; // ","symbol":"
+  headSymbol = internSymbol(text);
+}
+
 /** The event `toEvent(JSON.parse(line))` gives for the plain-form liquidation at `at`, field for field. */
 export function plainLiquidationEvent(text: string, at: number): Liquidation {
-  cursor = at + TS_AT;
-  const ts = plainNumber(text);
-  cursor += 12; // "exchange":"
-  const exchange = internExchange(text);
-  cursor += 12; // ","symbol":"
-  const symbol = internSymbol(text);
+  readHead(text, at + TS_AT);
+  const ts = headTs, exchange = headExchange, symbol = headSymbol;
   cursor += 10; // ","side":"
   const long = text.charCodeAt(cursor) === 108; // l
   cursor += long ? 14 : 15; // long","price": or short","price":
@@ -268,12 +278,8 @@ export function plainLiquidationEvent(text: string, at: number): Liquidation {
  * prices do not hold together (the full path then says why).
  */
 export function plainCandleEvent(text: string, at: number): Candle | undefined {
-  cursor = at + CANDLE_TS_AT;
-  const ts = plainNumber(text);
-  cursor += 12; // "exchange":"
-  const exchange = internExchange(text);
-  cursor += 12; // ","symbol":"
-  const symbol = internSymbol(text);
+  readHead(text, at + CANDLE_TS_AT);
+  const ts = headTs, exchange = headExchange, symbol = headSymbol;
   cursor += 15; // ","timeframe":"
   let timeframe: Timeframe = '1m';
   for (const tf of TIMEFRAMES) {
