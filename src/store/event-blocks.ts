@@ -1,6 +1,6 @@
 /**
  * Raw market events in SQLite as blocks: one `event_blocks` row per written batch, its events sorted by time and
- * identity hash and packed (`encode`: each event's numbers, then its type and string ids), with the block's own
+ * identity hash and packed (see `floatsOf`: each event's numbers, then its type and string ids), with the block's own
  * string table. A row per event cost SQLite ~1.3 µs per event to insert (most of it binding eight
  * values); a block costs it a few microseconds per batch, so the store's insert no longer competes with the
  * pipeline for a core (issue 20). What the `events` table promised still holds:
@@ -18,7 +18,7 @@ import { eventAt, STRIDE } from './event-pack.js';
 
 /** `event_blocks` and its indexes, as the migration that brings them creates them. */
 export const EVENT_BLOCKS_SQL = `
-  -- One row per written batch of raw events (event-blocks.ts): packed in 'rows' (see encode), sorted by (ts, hash);
+  -- One row per written batch of raw events (event-blocks.ts): packed in 'rows' (see floatsOf), sorted by (ts, hash);
   -- 'strings' is the JSON array the rows' string ids index. An event is stored once per (ts, hash).
   -- A block's id is never reused and its content never changes (a prune that cuts one writes a new one), so a
   -- writer may keep blocks it has read by id.
@@ -61,7 +61,7 @@ interface BlockRow {
 const VALUES = [3, 5, 1, 2, 2];
 
 /**
- * A block's bytes (`encode`): every event's time, then every hash, then the events' numbers one after another (as many
+ * A block's bytes (written by `put` in blockStore): every event's time, then every hash, then the events' numbers one after another (as many
  * as its type keeps), all Float64; then per event its type and three string ids (+1; 0: none) as Uint16. A
  * liquidation takes 48 bytes, half its row in memory: bytes are what SQLite spends its time on.
  */
@@ -109,7 +109,7 @@ function firstAtOrAfter(b: Keys, ts: number): number {
 }
 
 /**
- * The (ts, hash) pairs of one batch and the stored events it overlaps: open addressing in two Float64Arrays, at most
+ * The (ts, hash) pairs of one batch, to find an event it holds twice: open addressing in two Float64Arrays, at most
  * half full (a Map of 53-bit numbers would box every key).
  */
 class KeyTable {
@@ -158,11 +158,11 @@ class KeyTable {
 export interface BlockStore {
   /**
    * Store the raw events at `offsets` of `rows` (event-pack.ts rows; `t` indexes their string ids), `hashes[j]` the
-   * identity hash of the event at `offsets[j]`, as one block of those not stored yet. `isNew(o)` is called for each
+   * identity hash of the event at `offsets[j]`, as one block (or more, past MAX_BLOCK) of those not stored yet. `isNew(o)` is called for each
    * event that was new. Returns how many were. Runs inside the caller's transaction.
    */
   insert(rows: Float64Array, t: readonly string[], offsets: readonly number[], hashes: readonly number[], isNew: (o: number) => void): number;
-  /** The stored events with ts >= fromMs, ordered by time, then hash. The connection is busy while it runs. */
+  /** The stored events with ts >= fromMs, ordered by time, then hash; it reads the blocks lazily, one statement open until the last. */
   since(fromMs: number): Generator<MarketEvent, void, undefined>;
   /** Delete the events with ts < beforeMs or ts > afterMs; returns how many. Runs inside the caller's transaction. */
   prune(beforeMs: number, afterMs: number): number;
