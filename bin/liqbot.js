@@ -33,6 +33,14 @@ async function loadTsx() {
   }
 }
 
+// `liqbot replay FILE | head` closes the pipe after a few lines: that is the reader being done, not a failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 let main;
 if (bundleIsFresh()) ({ main } = await import(bundle));
 else {

@@ -4,7 +4,7 @@
  * under its time, `register` without network is one line, and the offline commands load no chat or exchange
  * library.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,17 @@ describe('CLI as a process', () => {
     expect(lines[0]).toMatch(/^liqbot register: could not register the slash commands with Discord: .*(ECONNREFUSED|cannot reach Discord)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).not.toContain('test-token-abcdefgh');
+  }, 60_000);
+
+  it('a reader that closes the pipe early (liqbot replay FILE | head) ends the command quietly, exit 0', async () => {
+    const child = spawn(process.execPath, ['bin/liqbot.js', 'replay', BUNDLED], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reading end closes before the command has written anything: its first alert line meets a closed pipe.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   }, 60_000);
 
   it.each([
