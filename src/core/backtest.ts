@@ -56,19 +56,31 @@ interface Close {
   close: number;
 }
 
-/** 15m closes per asset from candles of 15m or a divisor of it (a 5m candle ending on a quarter hour closes the 15m). */
-export function closes15m(candles: Iterable<Candle>): Map<string, Close[]> {
-  const out = new Map<string, Map<number, number>>();
+/**
+ * Closes per asset on the levels' timeframe (15m): from candles of that timeframe or a divisor of it (a 5m candle
+ * ending on a quarter hour closes the 15m). An asset with no such candle is judged on its larger candles, as the
+ * level book judges it (a file of 1h candles: 1h closes), so those are what its breaks are measured on.
+ */
+export function closesOn(candles: Iterable<Candle>, tfMs = TF15): Map<string, Close[]> {
+  const fine = new Map<string, Map<number, number>>();
+  const coarse = new Map<string, { tf: number; closes: Map<number, number> }>();
   for (const c of candles) {
     const tf = TIMEFRAME_MS[c.timeframe];
     const end = c.ts + tf;
-    if (tf > TF15 || TF15 % tf !== 0 || end % TF15 !== 0) continue;
     const asset = assetOf(c.symbol);
-    let m = out.get(asset);
-    if (!m) out.set(asset, (m = new Map()));
+    if (tf > tfMs) {
+      let k = coarse.get(asset);
+      if (!k || tf < k.tf) coarse.set(asset, (k = { tf, closes: new Map() }));
+      if (tf === k.tf) k.closes.set(end, c.close);
+      continue;
+    }
+    if (tfMs % tf !== 0 || end % tfMs !== 0) continue;
+    let m = fine.get(asset);
+    if (!m) fine.set(asset, (m = new Map()));
     m.set(end, c.close);
   }
-  return new Map([...out].map(([a, m]) => [a, [...m].sort((x, y) => x[0] - y[0]).map(([end, close]) => ({ end, close }))]));
+  for (const [asset, k] of coarse) if (!fine.has(asset)) fine.set(asset, k.closes);
+  return new Map([...fine].map(([a, m]) => [a, [...m].sort((x, y) => x[0] - y[0]).map(([end, close]) => ({ end, close }))]));
 }
 
 interface LevelDef {
@@ -106,7 +118,7 @@ export function heldCrossings(closes: readonly Close[], level: LevelValue, from:
 
 /** Measure a replay: its alerts, the candles it read and the levels it watched (global ones). */
 export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, levels: readonly LevelDef[]): BacktestStats {
-  const closes = closes15m(candles);
+  const closes = closesOn(candles);
   const rows = new Map<string, LevelRow>();
   const told = new Map<string, { ts: number; direction?: 'up' | 'down' }[]>();
   for (const l of levels) {

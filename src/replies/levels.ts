@@ -2,7 +2,7 @@
  * `/levels` as a neutral Reply: each level's role and state, how the structure reads after a move, and the
  * levels that sit on an estimated liquidation cluster.
  */
-import type { LevelView } from '../core/levels.js';
+import { bounds, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine } from './coverage.js';
@@ -51,7 +51,10 @@ export function structureReading(st: LevelStatus): Line[] {
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
   const s1 = supports[0];
   if (s1) {
-    const next = supports[1];
+    // The next floor is the first support wholly below this one: a level inside a zone, or its own low edge,
+    // is not what a close below the zone exposes.
+    const floor = bounds(s1.level.level)[0];
+    const next = supports.find((v) => bounds(v.level.level)[1] < floor);
     lines.push([
       `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',

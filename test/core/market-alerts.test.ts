@@ -3,6 +3,7 @@
  * venues seen, the market-wide flush, no state without a price, no structural claim without liquidation data,
  * Unicode base assets, and `replay --stats`.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
 import { Market } from '../../src/core/market.js';
@@ -10,7 +11,7 @@ import { toEvent } from '../../src/core/events.js';
 import { alertReply } from '../../src/replies/alerts.js';
 import { levelsReply, structureReading } from '../../src/replies/levels.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
-import { cli } from '../helpers.js';
+import { cli, writeEvents } from '../helpers.js';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const liq = (ts: number, exchange: string, symbol: string, usd: number, side = 'long') => {
@@ -78,6 +79,18 @@ describe('saying what is known', () => {
     expect(reading).toContain('Holding $2,800 keeps the floor');
     expect(reading).not.toContain('forced selling');
   });
+
+  it('names as the next floor a support wholly below a zone, not a level inside it or its own low edge', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: [81_172, 82_390] });
+    m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 81_601 });
+    m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 81_172 });
+    m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 80_000 });
+    m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '15m', open: 84_700, high: 84_800, low: 84_600, close: 84_700 });
+    m.advance(T0 + 900_000);
+    const reading = structureReading(m.levelStatus('BTC')).map(lineText).join('\n');
+    expect(reading).toContain('Holding $81,172–82,390 keeps the floor; a close below it would expose $80,000.');
+  });
 });
 
 describe('symbols', () => {
@@ -94,6 +107,38 @@ describe('liqbot replay --stats', () => {
     expect(r.out).toMatch(/^BTC {2}57500 \(BTC round-number support\) {2}\d+ {2}\d+ {2}\d+ \(\d+%\) {2}\d+ {2}\d+$/m);
     expect(r.out).toMatch(/^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
     expect(r.out).toContain('cascades: 0, market-wide flushes: 0');
+  });
+
+  it('measures a file of 1h candles on its 1h closes, as the level book judges it (not "0/0 held")', async () => {
+    // The 2024-08 real week's 15m candles merged into hours: the breaks that held are counted on 1h closes.
+    const lines = readFileSync('fixtures/binance-2024-08-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean);
+    const hours = new Map<string, Record<string, unknown> & { high: number; low: number; close: number }>();
+    const out: object[] = [];
+    for (const line of lines) {
+      const e = JSON.parse(line) as Record<string, unknown> & { type: string; ts: number; symbol: string; high: number; low: number; close: number };
+      if (e.type !== 'candle') {
+        out.push(e);
+        continue;
+      }
+      const ts = Math.floor(e.ts / 3_600_000) * 3_600_000;
+      const h = hours.get(`${e.symbol}@${ts}`);
+      if (!h) {
+        const c: Record<string, unknown> & { high: number; low: number; close: number } = { ...e, ts, timeframe: '1h' };
+        delete c.volume;
+        hours.set(`${e.symbol}@${ts}`, c);
+        out.push(c);
+      } else {
+        h.high = Math.max(h.high, e.high);
+        h.low = Math.min(h.low, e.low);
+        h.close = e.close;
+      }
+    }
+    const r = await cli('replay', writeEvents(out), '--stats');
+    expect(r.code).toBe(0);
+    const m = /^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), (\d+)\/(\d+) breaks that held told within 2h/m.exec(r.out);
+    expect(m, r.out).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThan(0);
+    expect(Number(m![1])).toBeGreaterThan(0);
   });
 
   it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {
