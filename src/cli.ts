@@ -17,6 +17,7 @@ import { oiReply } from './replies/leverage.js';
 import { estimateLiqMap } from './core/liqmap.js';
 import { liqmapComparison } from './replies/liqmap.js';
 import { alertReply } from './replies/alerts.js';
+import { isUpdate } from './alerts/router.js';
 import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
 import { lineText } from './replies/reply.js';
@@ -159,7 +160,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
     onAlert: (a) => console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a)),
   });
   reportSkipped(file, run.report);
-  if (!values.json) console.error(`${run.alerts.length} alerts from ${run.report.events} events`);
+  if (!values.json) console.error(`${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'} from ${run.report.events} events`);
   return 0;
 }
 
@@ -277,7 +278,7 @@ async function cmdDemo(): Promise<number> {
   rule('Replaying the bundled SYNTHETIC market day (modelled on the Jan 31 ETH flush): what the bot would have posted');
   const run = await runFile(BUNDLED_DAY, config, {
     onAlert: (a) => {
-      if (a.kind === 'cascade_update') return;
+      if (isUpdate(a)) return;
       // Each alert under the time it was raised, like the README's list of that day.
       const at = new Date(a.ts).toISOString().slice(11, 16);
       console.log(renderTerminal(alertReply(a), c).split('\n').map((l, i) => (i === 0 ? `  ${at}  ${l}` : l ? `         ${l}` : '')).join('\n'));
@@ -285,7 +286,7 @@ async function cmdDemo(): Promise<number> {
     },
   });
   reportSkipped(BUNDLED_DAY, run.report);
-  const updates = run.alerts.filter((a) => a.kind === 'cascade_update').length;
+  const updates = run.alerts.filter(isUpdate).length;
   if (updates) console.log(`  (${updates} cascade updates edited the running cascade messages in place)`);
   rule('/liqs');
   console.log(renderTerminal(marketReply(run.market.marketSummary('24h', WINDOW_MS['24h']), ALL_WINDOWS), c));

@@ -8,6 +8,7 @@ import { levelId, type Level } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
 import { eventAsset, type MarketEvent } from './core/events.js';
+import { RECORDING_GAP_MS } from './core/coverage.js';
 
 export interface OfflineRun {
   market: Market;
@@ -47,6 +48,20 @@ export interface LoadedFile {
   report: ReadReport;
   lastTs: number;
   assets: Set<string>;
+  /** The stretches of time the file has liquidation prints for (any asset), in order: what its figures can vouch for. */
+  recorded: [number, number][];
+}
+
+/** Sorted print times as stretches: prints closer than `RECORDING_GAP_MS` join one. */
+export function recordedStretches(times: number[]): [number, number][] {
+  times.sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const t of times) {
+    const last = out[out.length - 1];
+    if (last && t - last[1] < RECORDING_GAP_MS) last[1] = t;
+    else out.push([t, t]);
+  }
+  return out;
 }
 
 /**
@@ -60,18 +75,21 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
   const batches: MarketEvent[][] = [];
   const assets = new Set<string>();
   let lastTs = -Infinity;
-  const seen = (ts: number, asset: string): void => {
+  const liquidations: number[] = [];
+  const seen = (ts: number, asset: string, liquidation: boolean): void => {
     if (ts > lastTs) lastTs = ts;
     assets.add(asset);
+    if (liquidation) liquidations.push(ts);
   };
   for await (const batch of readEventBatches(path, report, { asset: keep, seen })) batches.push(batch);
-  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets };
+  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recordedStretches(liquidations) };
 }
 
 /** Stream a file through the engine (replay), or run a file already loaded (liqs, levels). */
 export async function runFile(source: string | LoadedFile, config: Config, opts: OfflineOptions = {}): Promise<OfflineRun> {
   const market = new Market(config);
   if (opts.bucketFrom !== undefined) market.bucketFrom = opts.bucketFrom;
+  if (typeof source !== 'string') market.recorded = source.recorded;
   const report = typeof source === 'string' ? newReport() : source.report;
   const alerts: Alert[] = [];
   const emit = (list: Alert[]) => {

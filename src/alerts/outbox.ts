@@ -18,7 +18,7 @@ import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
-import { route, wants, THREAD_ANSWER, type ThreadOf } from './router.js';
+import { isUpdate, route, wants, THREAD_ANSWER, type ThreadOf } from './router.js';
 import { threadAnswer } from '../replies/proposals.js';
 
 const log = logger('outbox');
@@ -372,7 +372,7 @@ export class Outbox {
         return;
       }
       // A later update of the same running cascade makes this one moot.
-      if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
+      if (e.editKey && isUpdate(e.alert) && q.some((x, i) => i > 0 && x.editKey === e.editKey && isUpdate(x.alert))) {
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
         this.counters.superseded++;
         q.shift();

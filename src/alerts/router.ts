@@ -20,9 +20,15 @@ export function chatAlertKey(a: Alert): string {
   return a.kind === 'level_break' ? `level:${levelKey(a.asset, a.level)}:${a.direction}:${a.ts}` : a.key;
 }
 
-/** Cascade starts and updates edit one running message per chat; the end is a new post. */
+/** A running message's update (a cascade's or a market-wide flush's): a later one of the same makes it moot. */
+export function isUpdate(a: Alert): boolean {
+  return a.kind === 'cascade_update' || a.kind === 'market_flush_update';
+}
+
+/** Cascade and market-wide flush starts and updates edit one running message per chat; the end is a new post. */
 export function editKeyOf(a: Alert): string | undefined {
-  return a.kind === 'cascade' || a.kind === 'cascade_update' ? a.cascadeId : undefined;
+  if (a.kind === 'cascade' || a.kind === 'cascade_update') return a.cascadeId;
+  return a.kind === 'market_flush' || a.kind === 'market_flush_update' ? a.flushId : undefined;
 }
 
 export function wants(sub: Subscription, a: Alert): boolean {
@@ -30,7 +36,7 @@ export function wants(sub: Subscription, a: Alert): boolean {
   if (sub.assets.length > 0 && !sub.assets.includes(a.asset)) return false;
   if (a.kind === 'level_break' || a.kind === 'level_chop') return a.chat === undefined || a.chat === sub.chat;
   // A chat that follows every asset hears a market-wide flush once, with the cascades it carries inside it.
-  if (a.kind === 'market_flush') return sub.assets.length === 0 && a.usd >= sub.minUsd;
+  if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') return sub.assets.length === 0 && a.usd >= sub.minUsd;
   if (a.flushId !== undefined && sub.assets.length === 0) return false;
   // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts).
   return a.usd >= sub.minUsd;

@@ -34,6 +34,7 @@ import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { logger } from '../log.js';
+import { isUpdate } from '../alerts/router.js';
 import { alertReply } from '../replies/alerts.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
@@ -321,7 +322,7 @@ export class Deliverer {
         this.schedule(e.nextAttemptAt);
         return;
       }
-      if (e.editKey && e.alert.kind === 'cascade_update' && q.some((x, i) => i > 0 && x.editKey === e.editKey && x.alert.kind === 'cascade_update')) {
+      if (e.editKey && isUpdate(e.alert) && q.some((x, i) => i > 0 && x.editKey === e.editKey && isUpdate(x.alert))) {
         await store.markDropped(e.id, 'superseded by a later update');
         this.counters.superseded++;
         q.shift();

@@ -97,15 +97,12 @@ export interface LevelChop extends AlertBase {
   price: number;
   timeframe: string;
 }
-/** Many assets liquidating together: one message with the total, the assets that led and each one's share. */
-export interface MarketFlush extends AlertBase {
-  kind: 'market_flush';
-  asset: 'ALL';
+/** A market-wide flush's figures: its tally since it started, every asset together, and the assets that led. */
+interface FlushFigures {
   flushId: string;
   side: PositionSide;
   startedAt: number;
-  windowMs: number;
-  /** Liquidations on the side in the window, every asset together. */
+  /** Liquidations on the side, every asset together: in the window at the start, since the start after. */
   usd: number;
   /** How many assets took part, and the leaders with their share of `usd` (0..1). */
   assetCount: number;
@@ -113,8 +110,26 @@ export interface MarketFlush extends AlertBase {
   exchanges: string[];
   sampled: string[];
 }
+/** Many assets liquidating together: one message with the total, the assets that led and each one's share. */
+export interface MarketFlush extends AlertBase, FlushFigures {
+  kind: 'market_flush';
+  asset: 'ALL';
+  windowMs: number;
+}
+/** The flush's tally grew: the running message is edited, like a cascade's. */
+export interface MarketFlushUpdate extends AlertBase, FlushFigures {
+  kind: 'market_flush_update';
+  asset: 'ALL';
+}
+/** The flush is over: its window ends at its last strong print. */
+export interface MarketFlushEnd extends AlertBase, FlushFigures {
+  kind: 'market_flush_end';
+  asset: 'ALL';
+  endedAt: number;
+  durationMs: number;
+}
 
-export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak | LevelChop | MarketFlush;
+export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak | LevelChop | MarketFlush | MarketFlushUpdate | MarketFlushEnd;
 export type AlertKind = Alert['kind'];
 /** What a chat subscribes to: the cascade family or the level family. */
 export type AlertFamily = 'cascade' | 'level';

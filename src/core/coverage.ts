@@ -5,6 +5,13 @@
  * feeds: the file is the whole source and nothing here is used.
  */
 
+/**
+ * Offline, liquidation prints of any asset less than this far apart are one stretch of recording. A longer silence on
+ * every symbol at once is a hole in the file (a recorder that stopped, or a file cut that way): a window there has no
+ * liquidation data, which is not the same as a quiet market.
+ */
+export const RECORDING_GAP_MS = 60 * 60_000;
+
 /** A stretch an exchange's feed was down (or its history did not reach): figures there are incomplete. */
 export interface Gap {
   exchange: string;

@@ -1,8 +1,9 @@
 /**
  * Market-wide flushes: many assets liquidating on one side in the same minutes. One detector per engine, on
  * event time, with the threshold injected by the caller (it depends on which venues the bot sees). A flush is
- * one message; the per-asset cascades that start while it runs are carried by it for chats that follow every
- * asset.
+ * one running message, like a cascade's: its start, updates as its tally grows (edits), and its end, whose window
+ * ends at its last strong print. The per-asset cascades that run inside it are carried by it for chats that
+ * follow every asset.
  */
 import type { PositionSide } from './events.js';
 
@@ -17,9 +18,13 @@ export interface FlushRules {
   quietMs: number;
   /** How many leaders the message names. */
   leaders: number;
+  /** An update is posted once the tally has grown by this fraction since the last post, and this long after it. */
+  updateGrowth: number;
+  updateMinMs: number;
 }
 
-export interface FlushStart {
+/** A flush's figures at a moment: its tally since it started, every asset together, and the leaders in it. */
+export interface FlushFigures {
   id: string;
   side: PositionSide;
   startedAt: number;
@@ -28,6 +33,10 @@ export interface FlushStart {
   leaders: { asset: string; usd: number; share: number }[];
   exchanges: string[];
 }
+/** At the start, `usd` is the window's (what called it); after, the tally since the start. */
+export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number };
+
+const NONE: readonly FlushEvent[] = Object.freeze([]);
 
 /**
  * One side's rolling window: the prints in it (a queue with a moving head, one column per field, so a print
@@ -91,7 +100,16 @@ class SideWindow {
 interface ActiveFlush {
   id: string;
   threshold: number;
+  startedAt: number;
   quietSince: number | undefined;
+  /** Since the start: USD per asset (boxes changed in place), the total, the venues. */
+  byAsset: Map<string, { usd: number }>;
+  usd: number;
+  exchanges: Set<string>;
+  lastPostedUsd: number;
+  lastPostedAt: number;
+  /** The last print while the window stayed above the end level: where the flush's window ends. */
+  lastStrongAt: number;
 }
 
 export class FlushDetector {
@@ -112,14 +130,27 @@ export class FlushDetector {
     return this.active[side]?.id;
   }
 
-  /** Count one liquidation; returns a flush when this one starts it. */
-  add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushStart | undefined {
+  /** Count one liquidation; returns a flush when this one starts it, or an update of the running one. */
+  add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushEvent | undefined {
     const long = side === 'long';
     const w = long ? this.windows.long : this.windows.short;
     w.add(ts, asset, exchange, usd, this.rules.windowMs);
     const a = long ? this.active.long : this.active.short;
     if (a) {
-      if (w.sum >= a.threshold * this.rules.endFraction) a.quietSince = undefined;
+      a.usd += usd;
+      const box = a.byAsset.get(asset);
+      if (box === undefined) a.byAsset.set(asset, { usd });
+      else box.usd += usd;
+      a.exchanges.add(exchange);
+      if (w.sum >= a.threshold * this.rules.endFraction) {
+        a.quietSince = undefined;
+        if (ts > a.lastStrongAt) a.lastStrongAt = ts;
+      }
+      if (a.usd >= a.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - a.lastPostedAt >= this.rules.updateMinMs) {
+        a.lastPostedUsd = a.usd;
+        a.lastPostedAt = ts;
+        return { type: 'update', flush: this.figures(side, a) };
+      }
       return undefined;
     }
     const threshold = this.threshold(ts);
@@ -128,37 +159,47 @@ export class FlushDetector {
     let leader = 0;
     for (const { usd: v } of w.byAsset.values()) if (v > leader) leader = v;
     if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
-    const ranked = [...w.byAsset].map(([asset, box]): [string, number] => [asset, box.usd]).sort((x, y) => y[1] - x[1]);
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
-    this.active[side] = { id, threshold, quietSince: undefined };
+    const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));
+    const started: ActiveFlush = { id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), lastPostedUsd: w.sum, lastPostedAt: ts, lastStrongAt: ts };
+    this.active[side] = started;
+    return { type: 'start', flush: this.figures(side, started) };
+  }
+
+  private figures(side: PositionSide, a: ActiveFlush): FlushFigures {
+    const ranked = [...a.byAsset].map(([asset, box]): [string, number] => [asset, box.usd]).sort((x, y) => y[1] - x[1]);
     return {
-      id,
+      id: a.id,
       side,
-      startedAt,
-      usd: w.sum,
-      assetCount: w.byAsset.size,
-      leaders: ranked.slice(0, this.rules.leaders).map(([asset, v]) => ({ asset, usd: v, share: v / w.sum })),
-      exchanges: w.exchanges(),
+      startedAt: a.startedAt,
+      usd: a.usd,
+      assetCount: a.byAsset.size,
+      leaders: ranked.slice(0, this.rules.leaders).map(([asset, v]) => ({ asset, usd: v, share: v / a.usd })),
+      exchanges: [...a.exchanges].sort(),
     };
   }
 
-  /** Advance time: a flush whose window stayed quiet long enough is over (it posts nothing more). */
-  advance(now: number): void {
+  /** Advance time: a flush whose window stayed quiet long enough is over; returns its end. */
+  advance(now: number): readonly FlushEvent[] {
     // Called on every event: two plain calls rather than a loop over a fresh ['long', 'short'].
-    if (this.active.long) this.advanceSide('long', now);
-    if (this.active.short) this.advanceSide('short', now);
+    const long = this.active.long ? this.advanceSide('long', now) : undefined;
+    const short = this.active.short ? this.advanceSide('short', now) : undefined;
+    if (long === undefined && short === undefined) return NONE;
+    return long && short ? [long, short] : [(long ?? short)!];
   }
 
-  private advanceSide(side: PositionSide, now: number): void {
+  private advanceSide(side: PositionSide, now: number): FlushEvent | undefined {
     const a = this.active[side]!;
     const w = this.windows[side];
     w.expire(now, this.rules.windowMs);
     if (w.sum >= a.threshold * this.rules.endFraction) {
       a.quietSince = undefined;
-      return;
+      return undefined;
     }
     a.quietSince ??= now;
-    if (now - a.quietSince >= this.rules.quietMs) this.active[side] = undefined;
+    if (now - a.quietSince < this.rules.quietMs) return undefined;
+    this.active[side] = undefined;
+    return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { LiquidationBuckets } from './buckets.js';
 import type { CascadeDetector, CascadeRecord } from './cascades.js';
-import { FeedBoard, type Gap } from './coverage.js';
+import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
 import type { PositionSide } from './events.js';
 import { LiquidationHistory } from './history.js';
 import { HourlyTotals } from './hourly-totals.js';
@@ -40,6 +40,24 @@ export interface MarketView {
   levelStatus(asset: string, chat?: string, at?: number): LevelStatus;
 }
 
+/**
+ * Within a window, the stretches a file has prints for, clipped to it, and whether they cover it: no part of it in a
+ * hole between two stretches (a silence of a recording gap or more on every symbol), and less than a tenth of it (at
+ * most a recording gap) before the file's first print or after its last.
+ */
+function recordedIn(stretches: readonly (readonly [number, number])[], from: number, to: number): NonNullable<Coverage['recorded']> {
+  const within: [number, number][] = [];
+  const edge = Math.min(RECORDING_GAP_MS, (to - from) / 10);
+  let full = stretches.length > 0;
+  for (let i = 0; i < stretches.length; i++) {
+    const [a, b] = stretches[i]!;
+    if (i > 0 && Math.min(a, to) > Math.max(stretches[i - 1]![1], from)) full = false;
+    if (b >= from && a <= to) within.push([Math.max(a, from), Math.min(b, to)]);
+  }
+  if (full && (stretches[0]![0] - from >= edge || to - stretches[stretches.length - 1]![1] >= edge)) full = false;
+  return { stretches: within, full, any: stretches.length > 0 };
+}
+
 /** The queries over the engine's books; `Market` (market.ts) owns the books and feeds them. */
 export abstract class MarketQueries implements MarketView {
   abstract readonly buckets: LiquidationBuckets;
@@ -57,6 +75,8 @@ export abstract class MarketQueries implements MarketView {
   synthetic = false;
   protected readonly seenExchanges = new Map<string, Set<string>>();
   protected readonly gapList: Gap[] = [];
+  /** Offline: the stretches the file has liquidation prints for (`loadFile`), for coverage. Undefined live. */
+  recorded: readonly (readonly [number, number])[] | undefined;
   protected readonly finished: CascadeRecord[] = [];
 
   constructor(readonly settings: MarketSettings) {}
@@ -76,6 +96,7 @@ export abstract class MarketQueries implements MarketView {
       gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
       synthetic: this.synthetic,
       ...(feeds.length ? { feeds } : {}),
+      ...(this.recorded ? { recorded: recordedIn(this.recorded, from, to) } : {}),
     };
   }
 

@@ -7,7 +7,7 @@
 import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from './alerts.js';
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
-import { FlushDetector, type FlushStart } from './flush.js';
+import { FlushDetector, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick, type Timeframe } from './events.js';
 import { LevelBook, bounds, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
@@ -95,7 +95,17 @@ export class Market extends MarketQueries {
     );
     const f = s.flush;
     this.flushes = new FlushDetector(
-      { windowMs: f.windowMinutes * MINUTE, minAssets: f.minAssets, maxLeaderShare: f.maxLeaderShare, endFraction: s.cascades.endFraction, quietMs: f.quietMinutes * MINUTE, leaders: f.leaders },
+      {
+        windowMs: f.windowMinutes * MINUTE,
+        minAssets: f.minAssets,
+        maxLeaderShare: f.maxLeaderShare,
+        endFraction: s.cascades.endFraction,
+        quietMs: f.quietMinutes * MINUTE,
+        leaders: f.leaders,
+        // A flush's message is updated as a cascade's is.
+        updateGrowth: s.cascades.updateGrowth,
+        updateMinMs: s.cascades.updateMinMinutes * MINUTE,
+      },
       // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
       () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
     );
@@ -265,7 +275,8 @@ export class Market extends MarketQueries {
       const ended = this.cascades.advance(now);
       if (ended.length) for (const ev of ended) this.onCascade(ev, now);
     }
-    this.flushes.advance(now);
+    const flushEnds = this.flushes.advance(now);
+    if (flushEnds.length) for (const ev of flushEnds) this.onFlush(ev, now);
     if (now - this.lastPrune > HOUR) {
       this.lastPrune = now;
       for (const l of this.levels.expire(now)) this.removedLevels.push(l.id);
@@ -383,22 +394,29 @@ export class Market extends MarketQueries {
     return f;
   }
 
-  private onFlush(f: FlushStart, now: number): void {
-    this.out.push({
-      kind: 'market_flush',
+  private onFlush(ev: FlushEvent, now: number): void {
+    const f = ev.flush;
+    const figures = {
       ts: now,
-      asset: 'ALL',
-      key: `flush:${f.id}`,
+      asset: 'ALL' as const,
       flushId: f.id,
       side: f.side,
       startedAt: f.startedAt,
-      windowMs: this.settings.flush.windowMinutes * MINUTE,
       usd: f.usd,
       assetCount: f.assetCount,
       leaders: f.leaders,
       exchanges: f.exchanges,
       sampled: f.exchanges.filter(isSampled),
-    });
+    };
+    if (ev.type === 'update') {
+      this.out.push({ kind: 'market_flush_update', key: `flush:${f.id}:update:${Math.round(f.usd)}`, ...figures });
+      return;
+    }
+    if (ev.type === 'end') {
+      this.out.push({ kind: 'market_flush_end', key: `flush:${f.id}:end`, ...figures, endedAt: ev.endedAt, durationMs: ev.endedAt - f.startedAt });
+      return;
+    }
+    this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE });
     // Cascades already running on that side are part of the flush from here on.
     for (const c of this.cascades.running()) if (c.side === f.side) this.inFlush.set(c.id, f.id);
   }

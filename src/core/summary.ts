@@ -31,6 +31,11 @@ export interface Coverage {
   feeds?: FeedHealth[];
   /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
   hourly?: string[];
+  /**
+   * Offline only (a data file, no feeds): the parts of the window the file has liquidation prints for (stretches of
+   * prints of any asset), whether they cover it (all but less than `RECORDING_GAP_MS`), and whether the file has any.
+   */
+  recorded?: { stretches: [number, number][]; full: boolean; any: boolean };
 }
 
 /** What every summary has: the window, the totals, each venue's share, the coverage. */

@@ -78,8 +78,8 @@ async function* chunks(path: string): AsyncGenerator<string> {
 export interface ReadFilter {
   /** Hold only this asset's events (all, when undefined). */
   asset?: string;
-  /** Every event's time and asset, held or not. */
-  seen(ts: number, asset: string): void;
+  /** Every event's time and asset, held or not, and whether it is a liquidation. */
+  seen(ts: number, asset: string, liquidation: boolean): void;
 }
 
 /**
@@ -98,7 +98,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     if (filter === undefined) return;
     for (const e of released) {
       const asset = eventAsset(e);
-      filter.seen(e.ts, asset);
+      filter.seen(e.ts, asset, e.type === 'liquidation');
       if (filter.asset === undefined || asset === filter.asset) ready.push(e);
     }
     released.length = 0;
@@ -137,7 +137,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     report.lines++;
     report.events++;
     if (other) {
-      filter!.seen(plainTs(), plainAsset());
+      filter!.seen(plainTs(), plainAsset(), plainIsLiquidation(text, at));
       buffer.note(plainTs(), released);
     } else buffer.push(e!, filter === undefined ? ready : released);
   };

@@ -44,7 +44,16 @@ export function alertJson(a: Alert): Record<string, unknown> {
     case 'level_chop':
       return { ...base, level: a.level, price: a.price, crosses: a.crosses, since: a.since, range: a.range, timeframe: a.timeframe, ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}) };
     case 'market_flush':
-      return { ...base, side: a.side, usd: cents(a.usd), startedAt: a.startedAt, windowMs: a.windowMs, assetCount: a.assetCount, leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled };
+    case 'market_flush_update':
+    case 'market_flush_end': {
+      const o: Record<string, unknown> = {
+        ...base, side: a.side, usd: cents(a.usd), flushId: a.flushId, startedAt: a.startedAt, assetCount: a.assetCount,
+        leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled,
+      };
+      if (a.kind === 'market_flush') o.windowMs = a.windowMs;
+      if (a.kind === 'market_flush_end') Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
+      return o;
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * or chops, the whole market flushes. An exhaustive record by kind, so a new alert kind does not compile
  * until it has its text.
  */
-import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush } from '../core/alerts.js';
+import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
 import { clock, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -110,13 +110,42 @@ function levelChop(a: LevelChop): Reply {
   };
 }
 
-function marketFlush(a: MarketFlush): Reply {
+function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line {
   const leaders = a.leaders.map((l) => `${l.asset} ${usd(l.usd)} (${share(l.share)})`).join(' · ');
   const others = a.assetCount - a.leaders.length;
+  return [`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`];
+}
+
+function marketFlush(a: MarketFlush): Reply {
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
+    blocks: [[flushLeaders(a), [toned(`Since ${clock(a.startedAt)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
+    tone: sideTone(a.side),
+  };
+}
+
+function marketFlushUpdate(a: MarketFlushUpdate): Reply {
+  return {
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush · running`],
     blocks: [
-      [[`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`], [toned(`Since ${clock(a.startedAt)}`, 'muted')]],
+      [
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clock(a.startedAt)}, ${duration(a.ts - a.startedAt)})`],
+        flushLeaders(a),
+      ],
+      sampledNote(a.sampled),
+    ].filter((x) => x.length),
+    tone: sideTone(a.side),
+  };
+}
+
+function marketFlushEnd(a: MarketFlushEnd): Reply {
+  return {
+    title: [`Market-wide ${sideWord(a.side, 1)} flush over`],
+    blocks: [
+      [
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clock(a.startedAt)}–${clock(a.endedAt)})`],
+        flushLeaders(a),
+      ],
       sampledNote(a.sampled),
     ].filter((x) => x.length),
     tone: sideTone(a.side),
@@ -130,6 +159,8 @@ const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Rep
   level_break: levelBreak,
   level_chop: levelChop,
   market_flush: marketFlush,
+  market_flush_update: marketFlushUpdate,
+  market_flush_end: marketFlushEnd,
 };
 
 export function alertReply(a: Alert): Reply {

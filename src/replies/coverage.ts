@@ -18,6 +18,9 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   if (notLive.length) parts.push(notLive.map((f) => `${venueName(f.exchange)} ${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`).join(', '));
   for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
+  // A file whose prints leave part of the window out: what the figures cover is said, not left to be assumed.
+  const rec = c.recorded;
+  if (rec?.any && !rec.full && rec.stretches.length) parts.push(`liquidation prints in the file: ${stretchesText(rec.stretches, asOf)}`);
   if (c.synthetic) parts.push('SYNTHETIC demo data');
   // A market that has seen no event and no tick yet has no moment to stamp (a command at the first second).
   if (Number.isFinite(asOf)) parts.push(stamp(asOf));
@@ -30,6 +33,13 @@ export function coverageLine(c: Coverage, asOf: number): Line {
  */
 export function emptyWindowText(c: Coverage, what: string, window: string): string {
   const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${window}.`;
+  // Offline: the file is the whole source, and where it has no prints it has no data, not a quiet market.
+  const rec = c.recorded;
+  if (rec && !rec.full) {
+    if (!rec.any) return 'No liquidation data: the file has no liquidation prints.';
+    if (!rec.stretches.length) return `No liquidation data for the last ${window}: the file has no liquidation prints in it.`;
+    return `${quiet.slice(0, -1)}, but the file's liquidation prints cover only ${stretchesText(rec.stretches, rec.stretches[rec.stretches.length - 1]![1])} of it.`;
+  }
   const feeds = c.feeds;
   if (!feeds?.length) return quiet;
   const live = feeds.filter((f) => f.state === 'live');
@@ -44,4 +54,20 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
   const out = [...down, ...waiting];
   if (out.length === 0) return quiet;
   return `${quiet.slice(0, -1)} on ${venueNames(live.map((f) => f.exchange))}; no data from ${venueNames(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${clock(Math.min(...down.map((f) => f.since)))}` : 'connecting'}).`;
+}
+
+/** Stretches of a window as times, a date (12-26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
+function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  let shown = day(ref);
+  const at = (ms: number) => {
+    const d = day(ms);
+    const text = d === shown ? clock(ms) : `${d.slice(5)} ${clock(ms)}`;
+    shown = d;
+    return text;
+  };
+  // The first time is compared with `ref`'s day, each later one with the time before it.
+  const first = day(stretches[0]![0]);
+  if (first !== shown) shown = '';
+  return stretches.map(([a, b]) => `${at(a)}–${at(b)}`).join(', ');
 }

@@ -146,7 +146,8 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   if (m.totalUsd === 0) {
     return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }
-  const assets = Object.entries(m.byAsset);
+  // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
+  const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
   const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');
   const head: Line[] = [
     [b(usd(m.totalUsd)), ` liquidated in ${m.window}: ${leaders}${assets.length > 4 ? ', …' : ''}`],

@@ -136,8 +136,9 @@ describe('liqbot liqs --json', () => {
     });
     const empty = await liqsJson('eth', '--data', path, '--window', '1h');
     expect(empty).toMatchObject({ longUsd: 0, shortUsd: 0, totalUsd: 0, byExchange: {}, largest: [] });
+    // The file's last print is two hours before the window: it has no liquidation data there (not a quiet hour).
     const text = await cli('liqs', 'eth', '--data', path, '--window', '1h');
-    expect(text.out).toContain('No ETH liquidations in the last 1h.');
+    expect(text.out).toContain('No liquidation data for the last 1h: the file has no liquidation prints in it.');
   });
 });
 

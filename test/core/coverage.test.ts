@@ -10,6 +10,7 @@ import { noLeverageText } from '../../src/replies/leverage.js';
 import { Market } from '../../src/core/market.js';
 import { replyText } from '../../src/replies/reply.js';
 import { marketReply, summaryReply } from '../../src/replies/summary.js';
+import { cli, writeEvents } from '../helpers.js';
 
 const T = Date.UTC(2026, 10, 2, 12, 0);
 const H = 3_600_000;
@@ -51,6 +52,44 @@ describe('an empty window', () => {
   it('offline (a data file, no feeds) keeps the plain sentence: the file is the whole source', () => {
     const m = market([]);
     expect(replyText(summaryReply(m.summary('ETH', '24h', 24 * H, T), ['24h']))).toContain('No ETH liquidations in the last 24h.');
+  });
+});
+
+describe('a data file says what its liquidation prints cover', () => {
+  const M = 60_000;
+  const candle = (asset: string, ts: number) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol: `${asset}/USDT:USDT`, timeframe: '1m', open: 100, high: 101, low: 99, close: 100 });
+  const print = (asset: string, ts: number, usd = 5_000) => ({ type: 'liquidation', ts, exchange: 'binance', symbol: `${asset}/USDT:USDT`, side: 'long', price: 100, amount: usd / 100, usd });
+  // Prints every 10 minutes 12:00–14:00, nothing 14:00–17:00 (the recorder stopped), again 17:00–18:00; ETH has candles, no prints.
+  const prints = [...Array.from({ length: 13 }, (_, i) => T + i * 10 * M), ...Array.from({ length: 7 }, (_, i) => T + 5 * H + i * 10 * M)];
+  const file = () =>
+    writeEvents([...prints.map((ts) => print('BTC', ts)), ...Array.from({ length: 6 * 60 + 1 }, (_, i) => candle('ETH', T + i * M))].sort((a, b) => a.ts - b.ts));
+  const at = (h: number) => new Date(T + h * H).toISOString();
+
+  it('a file with no prints at all: no liquidation data, not a quiet market', async () => {
+    const r = await cli('liqs', 'eth', '--data', writeEvents(Array.from({ length: 30 }, (_, i) => candle('ETH', T + i * M))));
+    expect(r.out).toContain('No liquidation data: the file has no liquidation prints.');
+    expect(r.out).not.toContain('No ETH liquidations');
+  });
+
+  it('a window inside a hole of the recording: no liquidation data for it', async () => {
+    const path = file();
+    const r = await cli('liqs', 'btc', '--data', path, '--at', at(4), '--window', '1h');
+    expect(r.out).toContain('No liquidation data for the last 1h: the file has no liquidation prints in it.');
+    const all = await cli('liqs', 'all', '--data', path, '--at', at(4), '--window', '1h');
+    expect(all.out).toContain('No liquidation data for the last 1h: the file has no liquidation prints in it.');
+  });
+
+  it('a quiet asset where the file was recording is a quiet market; part of a window recorded is named in the footer', async () => {
+    const path = file();
+    const quiet = await cli('liqs', 'eth', '--data', path, '--at', at(2), '--window', '1h');
+    expect(quiet.out).toContain('No ETH liquidations in the last 1h.');
+    const partial = await cli('liqs', 'eth', '--data', path, '--at', at(6), '--window', '12h');
+    expect(partial.out).toContain("No ETH liquidations in the last 12h, but the file's liquidation prints cover only 12:00–14:00, 17:00–18:00 of it.");
+    const btc = await cli('liqs', 'btc', '--data', path, '--at', at(6), '--window', '12h');
+    expect(btc.out).toContain('$100K liquidated in 12h (20 orders)');
+    expect(btc.out).toContain('liquidation prints in the file: 12:00–14:00, 17:00–18:00 · 2026-11-02 18:00 UTC');
+    const whole = await cli('liqs', 'btc', '--data', path, '--at', at(2), '--window', '1h');
+    expect(whole.out).not.toContain('liquidation prints in the file');
   });
 });
 

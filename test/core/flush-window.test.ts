@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlushDetector, type FlushRules } from '../../src/core/flush.js';
 
-const rules: FlushRules = { windowMs: 60_000, minAssets: 3, maxLeaderShare: 0.6, endFraction: 0.3, quietMs: 120_000, leaders: 3 };
+const rules: FlushRules = { windowMs: 60_000, minAssets: 3, maxLeaderShare: 0.6, endFraction: 0.3, quietMs: 120_000, leaders: 3, updateGrowth: 0.5, updateMinMs: 60_000 };
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 
 describe('flush window sums per asset', () => {
@@ -16,9 +16,29 @@ describe('flush window sums per asset', () => {
     expect(d.add('BTC', 'long', 'okx', T0 + 61_000, 300_000)).toBeUndefined();
     expect(d.add('ETH', 'long', 'bybit', T0 + 62_000, 250_000)).toBeUndefined();
     expect(d.add('BTC', 'long', 'bybit', T0 + 63_000, 200_000)).toBeUndefined(); // 750,000 from two assets: not yet
-    const f = d.add('SOL', 'long', 'gate', T0 + 64_000, 260_000);
+    const f = d.add('SOL', 'long', 'gate', T0 + 64_000, 260_000)?.flush;
     expect(f).toMatchObject({ side: 'long', startedAt: T0 + 61_000, usd: 1_010_000, assetCount: 3, exchanges: ['bybit', 'gate', 'okx'] });
     expect(f!.leaders.map((l) => [l.asset, l.usd])).toEqual([['BTC', 500_000], ['SOL', 260_000], ['ETH', 250_000]]);
     expect(d.running('long')).toBe(`flush-long-${T0 + 61_000}`);
+  });
+
+  it('runs like a cascade: updates as its tally grows, then ends at its last strong print once the window stays quiet', () => {
+    const d = new FlushDetector(rules, () => 1_000_000);
+    ['BTC', 'ETH', 'SOL'].forEach((asset, i) => d.add(asset, 'long', 'bybit', T0 + i * 1000, 400_000));
+    expect(d.running('long')).toBeDefined();
+    // +50% of the tally and a minute after the last post: an update with the tally since the start.
+    expect(d.add('BTC', 'long', 'okx', T0 + 30_000, 700_000)).toBeUndefined(); // grown enough, but too soon
+    const up = d.add('DOGE', 'long', 'okx', T0 + 62_000, 100_000);
+    expect(up).toMatchObject({ type: 'update', flush: { usd: 2_000_000, assetCount: 4, exchanges: ['bybit', 'okx'] } });
+    if (up?.type !== 'update') throw new Error('unreachable');
+    expect(up.flush.leaders.map((l) => [l.asset, l.usd])).toEqual([['BTC', 1_100_000], ['ETH', 400_000], ['SOL', 400_000]]);
+    // A small print after the window has emptied is not strong: the end is the last print that kept it up.
+    expect(d.advance(T0 + 100_000)).toEqual([]);
+    d.add('XRP', 'long', 'gate', T0 + 140_000, 1_000);
+    expect(d.advance(T0 + 200_000)).toEqual([]); // quiet for less than quietMs
+    const [end, ...more] = d.advance(T0 + 300_000);
+    expect(more).toEqual([]);
+    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 62_000, flush: { usd: 2_001_000, assetCount: 5, startedAt: T0 } });
+    expect(d.running('long')).toBeUndefined();
   });
 });

@@ -192,11 +192,52 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(replyText(alertReply(end))).not.toContain('/levels');
   });
 
-  it('a chat following every asset hears the flush, not each cascade inside it again; an ETH chat hears its cascade', () => {
+  it('a chat following every asset hears the flush start, its update and its end, not each cascade inside it again; an ETH chat hears its cascade', () => {
     const all: Subscription = { chat: 'tg:1', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
     const eth: Subscription = { ...all, chat: 'tg:2', assets: ['ETH'] };
     const heardByAll = alerts.filter((a) => wants(all, a)).map((a) => a.kind);
-    expect(heardByAll).toEqual(['market_flush']);
+    expect(heardByAll).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
     expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['cascade', 'cascade_end']);
+  });
+
+  it('ends the flush at its last strong print, with the tally since its start and the assets that led it', () => {
+    const end = alerts.find((a) => a.kind === 'market_flush_end');
+    if (end?.kind !== 'market_flush_end') throw new Error('no flush end');
+    // The recording's long prints run to 17:59, but the market-wide run faded by 17:13; the end says so.
+    expect(new Date(end.startedAt).toISOString().slice(11, 16)).toBe('16:50');
+    expect(new Date(end.endedAt).toISOString().slice(11, 16)).toBe('17:13');
+    expect(end.durationMs).toBe(end.endedAt - end.startedAt);
+    expect(end.usd).toBeGreaterThan(2_000_000);
+    expect(end.leaders.map((l) => l.asset)).toEqual(['BTC', 'DOGE', 'ETH']);
+    const text = replyText(alertReply(end));
+    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 23m \(16:50–17:13\)/);
+  });
+});
+
+describe('two more real Binance recordings, never tuned on (fixtures/sources/README.md)', async () => {
+  const flushDay = await measure('fixtures/binance-2025-10-23-forceorder.real.jsonl');
+  const quietDay = await measure('fixtures/binance-2025-12-27-forceorder.real.jsonl');
+
+  it('read every print, the Chinese-named perpetual and one-character bases included', async () => {
+    for (const f of ['fixtures/binance-2025-10-23-forceorder.real.jsonl', 'fixtures/binance-2025-12-27-forceorder.real.jsonl']) {
+      const loaded = await loadFile(f);
+      expect(loaded.report.invalidCount, f).toBe(0);
+      expect(loaded.assets.has('币安人生')).toBe(true);
+    }
+  });
+
+  it('the Oct 23 2025 long flush (19:02–19:09) is one market-wide flush: a start, then its end at its last strong print', () => {
+    const kinds = flushDay.alerts.map((a) => a.kind);
+    expect(kinds.filter((k) => k.startsWith('market_flush'))).toEqual(['market_flush', 'market_flush_end']);
+    const start = flushDay.alerts.find((a) => a.kind === 'market_flush')!;
+    expect(start.ts - Date.parse('2025-10-23T19:02:00Z')).toBeLessThanOrEqual(10 * 60_000);
+    const end = flushDay.alerts.find((a) => a.kind === 'market_flush_end');
+    if (end?.kind !== 'market_flush_end') throw new Error('no end');
+    expect(end.leaders[0]!.asset).toBe('ETH');
+    expect(end.endedAt).toBeLessThanOrEqual(Date.parse('2025-10-23T19:15:00Z'));
+  });
+
+  it('the quiet Saturday of Dec 27 2025 calls nothing', () => {
+    expect(quietDay.alerts).toEqual([]);
   });
 });
