@@ -52,16 +52,39 @@ export interface LoadedFile {
   recorded: [number, number][];
 }
 
-/** Sorted print times as stretches: prints closer than `RECORDING_GAP_MS` join one. */
-export function recordedStretches(times: number[]): [number, number][] {
-  times.sort((a, b) => a - b);
-  const out: [number, number][] = [];
-  for (const t of times) {
-    const last = out[out.length - 1];
-    if (last && t - last[1] < RECORDING_GAP_MS) last[1] = t;
-    else out.push([t, t]);
+/**
+ * Print times as stretches of recording: prints closer than `RECORDING_GAP_MS` join one. Times come nearly in
+ * order (the reader's, before or after its reorder buffer), so each extends the last stretch or starts one; a time
+ * before the last stretch that does not touch it is kept aside and merged once, at the end.
+ */
+export class Stretches {
+  private readonly out: [number, number][] = [];
+  private readonly early: number[] = [];
+
+  add(t: number): void {
+    const last = this.out[this.out.length - 1];
+    if (last === undefined) this.out.push([t, t]);
+    else if (t > last[1]) {
+      if (t - last[1] < RECORDING_GAP_MS) last[1] = t;
+      else this.out.push([t, t]);
+    } else if (t < last[0]) {
+      if (last[0] - t < RECORDING_GAP_MS && (this.out.length === 1 || t - this.out[this.out.length - 2]![1] >= RECORDING_GAP_MS)) last[0] = t;
+      else this.early.push(t);
+    }
   }
-  return out;
+
+  /** The stretches in order. */
+  list(): [number, number][] {
+    if (this.early.length === 0) return this.out;
+    const all = [...this.out, ...this.early.map((t): [number, number] => [t, t])].sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [a, b] of all) {
+      const last = merged[merged.length - 1];
+      if (last && a - last[1] < RECORDING_GAP_MS) last[1] = Math.max(last[1], b);
+      else merged.push([a, b]);
+    }
+    return merged;
+  }
 }
 
 /**
@@ -75,14 +98,14 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
   const batches: MarketEvent[][] = [];
   const assets = new Set<string>();
   let lastTs = -Infinity;
-  const liquidations: number[] = [];
+  const recorded = new Stretches();
   const seen = (ts: number, asset: string, liquidation: boolean): void => {
     if (ts > lastTs) lastTs = ts;
     assets.add(asset);
-    if (liquidation) liquidations.push(ts);
+    if (liquidation) recorded.add(ts);
   };
   for await (const batch of readEventBatches(path, report, { asset: keep, seen })) batches.push(batch);
-  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recordedStretches(liquidations) };
+  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list() };
 }
 
 /** Stream a file through the engine (replay), or run a file already loaded (liqs, levels). */
