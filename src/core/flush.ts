@@ -33,6 +33,16 @@ export interface FlushFigures {
   leaders: { asset: string; usd: number; share: number }[];
   exchanges: string[];
 }
+/** A flush as `/liqs all` tells it: running (no end) or over. */
+export interface FlushRecord {
+  id: string;
+  side: PositionSide;
+  startedAt: number;
+  endedAt?: number;
+  usd: number;
+  assetCount: number;
+}
+
 /** At the start, `usd` is the window's (what called it); after, the tally since the start. */
 export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number };
 
@@ -128,6 +138,15 @@ export class FlushDetector {
   /** The running flush on a side, if any. */
   running(side: PositionSide): string | undefined {
     return this.active[side]?.id;
+  }
+
+  /** The flushes running now, with their tally since they started. */
+  runningRecords(): FlushRecord[] {
+    const out: FlushRecord[] = [];
+    for (const a of [this.active.long, this.active.short]) {
+      if (a) out.push({ id: a.id, side: a === this.active.long ? 'long' : 'short', startedAt: a.startedAt, usd: a.usd, assetCount: a.byAsset.size });
+    }
+    return out;
   }
 
   /** Count one liquidation; returns a flush when this one starts it, or an update of the running one. */

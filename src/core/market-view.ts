@@ -7,6 +7,7 @@
  */
 import type { LiquidationBuckets } from './buckets.js';
 import type { CascadeDetector, CascadeRecord } from './cascades.js';
+import type { FlushDetector, FlushRecord } from './flush.js';
 import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
 import type { PositionSide } from './events.js';
 import { LiquidationHistory } from './history.js';
@@ -78,6 +79,8 @@ export abstract class MarketQueries implements MarketView {
   /** Offline: the stretches the file has liquidation prints for (`loadFile`), for coverage. Undefined live. */
   recorded: readonly (readonly [number, number])[] | undefined;
   protected readonly finished: CascadeRecord[] = [];
+  protected readonly finishedFlushes: FlushRecord[] = [];
+  abstract readonly flushes: FlushDetector;
 
   constructor(readonly settings: MarketSettings) {}
 
@@ -196,7 +199,7 @@ export abstract class MarketQueries implements MarketView {
     const from = to - windowMs;
     const assets = this.knownAssets();
     const out: MarketSummary = {
-      asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [],
+      asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [], flushes: this.flushesBetween(from, to),
       coverage: this.coverage(assets, from, to, []),
     };
     // Per venue: single orders, and vendor hourly totals for the assets where the venue had no single order
@@ -250,6 +253,12 @@ export abstract class MarketQueries implements MarketView {
     out.coverage = this.coverage(assets, from, to, [...exTotals].filter(([, v]) => v.fromOrders).map(([ex]) => ex));
     if (hourly.length) out.coverage.hourly = hourly.sort();
     return out;
+  }
+
+  /** Market-wide flushes that overlap [from, to], ended ones first, then those running. */
+  flushesBetween(from: number, to: number): FlushRecord[] {
+    const done = this.finishedFlushes.filter((f) => (f.endedAt ?? to) >= from && f.startedAt <= to);
+    return [...done, ...this.flushes.runningRecords().filter((f) => f.startedAt <= to)];
   }
 
   cascadesBetween(asset: string, from: number, to: number): CascadeRecord[] {

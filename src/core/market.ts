@@ -414,6 +414,8 @@ export class Market extends MarketQueries {
     }
     if (ev.type === 'end') {
       this.out.push({ kind: 'market_flush_end', key: `flush:${f.id}:end`, ...figures, endedAt: ev.endedAt, durationMs: ev.endedAt - f.startedAt });
+      this.finishedFlushes.push({ id: f.id, side: f.side, startedAt: f.startedAt, endedAt: ev.endedAt, usd: f.usd, assetCount: f.assetCount });
+      if (this.finishedFlushes.length > 100) this.finishedFlushes.splice(0, this.finishedFlushes.length - 100);
       return;
     }
     this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE });

@@ -2,6 +2,7 @@
  * What the engine answers when asked (`/liqs`, `/levels`): plain data, JSON-safe, that src/replies words and
  * src/io/json.ts writes. Produced by the market's queries (see market.ts, `MarketView`).
  */
+import type { FlushRecord } from './flush.js';
 import type { LargestLiquidation } from './buckets.js';
 import type { CascadeRecord } from './cascades.js';
 import type { FeedHealth, Gap } from './coverage.js';
@@ -73,6 +74,8 @@ export interface MarketSummary extends WindowSummary {
   /** `hourlyUsd`: the part of the asset's total that comes from vendor hourly totals (venues without single orders). */
   byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number; hourlyUsd?: number }>;
   largest: (LargestLiquidation & { asset: string })[];
+  /** Market-wide flushes in the window (running or over). */
+  flushes: FlushRecord[];
 }
 
 export interface LevelStatus {

@@ -69,6 +69,7 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
     coverage: s.coverage,
   };
   if ('byAsset' in s) {
+    o.flushes = s.flushes.map((f) => ({ ...f, usd: cents(f.usd) }));
     o.byAsset = Object.fromEntries(Object.entries(s.byAsset).map(([a, v]) => [a, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd) }]));
   } else {
     if (s.price) o.price = s.price;

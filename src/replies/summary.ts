@@ -3,6 +3,7 @@
  * leverage) and the market-wide view.
  */
 import type { CascadeRecord } from '../core/cascades.js';
+import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary } from '../core/summary.js';
 import { coverageLine, emptyWindowText } from './coverage.js';
@@ -52,6 +53,11 @@ function cascadeLine(c: CascadeRecord): Line {
   const when = c.endedAt ? `${clock(c.startedAt)}–${clock(c.endedAt)}` : `since ${clock(c.startedAt)} (running)`;
   const where = c.extreme !== undefined ? `, ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}` : '';
   return [toned(`${c.side === 'long' ? 'Long' : 'Short'} cascade ${when}: ${usd(c.usd)}${where}`, sideTone(c.side))];
+}
+
+function flushLine(f: FlushRecord): Line {
+  const when = f.endedAt ? `${clock(f.startedAt)}–${clock(f.endedAt)}` : `since ${clock(f.startedAt)} (running)`;
+  return [toned(`Market-wide ${f.side} flush ${when}: ${usd(f.usd)} across ${f.assetCount} assets`, sideTone(f.side))];
 }
 
 /** Consecutive days as ranges: "Jan 25–30, Feb 2". */
@@ -152,6 +158,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const head: Line[] = [
     [b(usd(m.totalUsd)), ` liquidated in ${m.window}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
     splitLine(m.longUsd, m.shortUsd),
+    ...m.flushes.slice(-2).map(flushLine),
   ];
   const fields: Field[] = [
     {

@@ -18,6 +18,7 @@ import { loadFile, runFile } from '../../src/offline.js';
 import { wants } from '../../src/alerts/router.js';
 import { alertReply } from '../../src/replies/alerts.js';
 import { replyText } from '../../src/replies/reply.js';
+import { marketReply } from '../../src/replies/summary.js';
 import type { Subscription } from '../../src/store/store.js';
 
 const LEVEL_FIXTURES = [
@@ -198,6 +199,20 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     const heardByAll = alerts.filter((a) => wants(all, a)).map((a) => a.kind);
     expect(heardByAll).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
     expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['cascade', 'cascade_end']);
+  });
+
+  it('/liqs all says the flush: running while it runs, with its times once over', async () => {
+    const loaded = await loadFile(DEEPSEEK);
+    for (const [at, line] of [
+      ['2025-01-27T17:00:00Z', /^Market-wide long flush since 16:50 \(running\): \$1\.\d\dM across 1\d\d assets$/m],
+      ['2025-01-27T18:00:00Z', /^Market-wide long flush 16:50–17:13: \$2\.\d\dM across 1\d\d assets$/m],
+    ] as const) {
+      const to = Date.parse(at);
+      const run = await runFile(loaded, loadConfig(), { until: to, bucketFrom: to - 3_600_000 });
+      const m = run.market.marketSummary('1h', 3_600_000, to);
+      expect(m.flushes).toHaveLength(1);
+      expect(replyText(marketReply(m, ['1h']))).toMatch(line);
+    }
   });
 
   it('ends the flush at its last strong print, with the tally since its start and the assets that led it', () => {
