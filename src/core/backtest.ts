@@ -42,12 +42,16 @@ export interface CascadeRow {
   endedAt?: number;
   usd: number;
   updates: number;
+  /** A market-wide flush's (asset `ALL`): how many assets took part. */
+  assets?: number;
 }
 
 export interface BacktestStats {
   levels: LevelRow[];
   cascades: CascadeRow[];
+  /** How many market-wide flushes started, and each one as a row (asset `ALL`). */
   flushes: number;
+  flushRows: CascadeRow[];
   totals: { messages: number; breaks: number; reversed: number; held: number; heldTold: number };
 }
 
@@ -129,6 +133,7 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
   }
   const cascades = new Map<string, CascadeRow>();
   let flushes = 0;
+  const flushRows = new Map<string, CascadeRow>();
   for (const a of alerts) {
     if (a.kind === 'level_break' || a.kind === 'level_chop') {
       for (const id of a.kind === 'level_break' ? [a.levelId, ...(a.also ?? []).map((x) => x.levelId)] : [a.levelId]) {
@@ -151,7 +156,18 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
         c.endedAt = a.endedAt;
         c.usd = a.usd;
       }
-    } else if (a.kind === 'market_flush') flushes++;
+    } else if (a.kind === 'market_flush') {
+      flushes++;
+      flushRows.set(a.flushId, { asset: 'ALL', side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0, assets: a.assetCount });
+    } else if (a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
+      const f = flushRows.get(a.flushId);
+      if (f) {
+        if (a.kind === 'market_flush_update') f.updates++;
+        else f.endedAt = a.endedAt;
+        f.usd = a.usd;
+        f.assets = a.assetCount;
+      }
+    }
   }
   for (const l of levels) {
     const row = rows.get(l.id)!;
@@ -179,7 +195,7 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
     totals.held += r.held;
     totals.heldTold += r.heldTold;
   }
-  return { levels: levelRows, cascades: [...cascades.values()], flushes, totals };
+  return { levels: levelRows, cascades: [...cascades.values()], flushes, flushRows: [...flushRows.values()], totals };
 }
 
 /** The global levels a file declares (events without a chat), with the time each was set. */

@@ -1,5 +1,5 @@
 /** `liqbot replay --stats` in plain lines: what a stretch of history would have posted, per level and cascade. */
-import type { BacktestStats } from '../core/backtest.js';
+import type { BacktestStats, CascadeRow } from '../core/backtest.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import { usd } from './format.js';
 
@@ -13,10 +13,10 @@ export function statsLines(st: BacktestStats): string[] {
   }
   const t = st.totals;
   out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
-  for (const c of st.cascades) {
-    const when = `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
-    out.push(`cascade ${c.asset} ${c.side} ${when} UTC  ${usd(c.usd)}  ${c.updates} updates`);
-  }
+  const when = (c: CascadeRow) => `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
+  const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
+  for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)} UTC  ${usd(c.usd)}  ${updates(c.updates)}`);
+  for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)} UTC  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}`);
   out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
   return out;
 }

@@ -141,6 +141,13 @@ describe('liqbot replay --stats', () => {
     expect(Number(m![1])).toBeGreaterThan(0);
   });
 
+  it('lists each market-wide flush with its times, tally, assets and updates', async () => {
+    const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:13 UTC  $2.67M  189 assets  1 update\n');
+    expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–16:54 UTC  $380K  0 updates\n');
+  });
+
   it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {
     const r = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(r.code).toBe(0);
