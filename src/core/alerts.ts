@@ -104,9 +104,11 @@ interface FlushFigures {
   startedAt: number;
   /** Liquidations on the side, every asset together: in the window at the start, since the start after. */
   usd: number;
-  /** How many assets took part, and the leaders with their share of `usd` (0..1). */
+  /** How many assets took part, and the leaders with their share of `usd` (0..1) and their price move since the start (%). */
   assetCount: number;
-  leaders: { asset: string; usd: number; share: number }[];
+  leaders: { asset: string; usd: number; share: number; changePct?: number }[];
+  /** Where the leaders' price moves are measured from: the hour before at the start, the flush's start after. */
+  movesFrom: number;
   exchanges: string[];
   sampled: string[];
 }

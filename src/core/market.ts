@@ -164,6 +164,13 @@ export class Market extends MarketQueries {
     return daily > 0 ? { normalUsd: (daily * c.windowMinutes * MINUTE) / DAY } : {};
   }
 
+  /** An asset's price move from `from` to its last price, in percent (none without both). */
+  private moveSince(asset: string, from: number): { changePct?: number } {
+    const before = this.prices.priceAt(asset, from, HOUR);
+    const last = this.prices.last(asset)?.price;
+    return before !== undefined && last !== undefined ? { changePct: ((last - before) / before) * 100 } : {};
+  }
+
   private change1h(asset: string, now: number): { change1hPct?: number } {
     const before = this.prices.priceAt(asset, now - HOUR, HOUR);
     const last = this.prices.last(asset)?.price;
@@ -396,6 +403,8 @@ export class Market extends MarketQueries {
 
   private onFlush(ev: FlushEvent, now: number): void {
     const f = ev.flush;
+    // At the start the move that led into it (the hour before); after, the move since it started.
+    const movesFrom = ev.type === 'start' ? now - HOUR : f.startedAt - MINUTE;
     const figures = {
       ts: now,
       asset: 'ALL' as const,
@@ -404,7 +413,8 @@ export class Market extends MarketQueries {
       startedAt: f.startedAt,
       usd: f.usd,
       assetCount: f.assetCount,
-      leaders: f.leaders,
+      leaders: f.leaders.map((l) => ({ ...l, ...this.moveSince(l.asset, movesFrom) })),
+      movesFrom,
       exchanges: f.exchanges,
       sampled: f.exchanges.filter(isSampled),
     };

@@ -110,16 +110,24 @@ function levelChop(a: LevelChop): Reply {
   };
 }
 
-function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line {
+function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line[] {
   const leaders = a.leaders.map((l) => `${l.asset} ${usd(l.usd)} (${share(l.share)})`).join(' · ');
   const others = a.assetCount - a.leaders.length;
-  return [`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`];
+  const lines: Line[] = [[`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`]];
+  const moves = a.leaders.filter((l) => l.changePct !== undefined);
+  if (moves.length) {
+    lines.push([
+      a.kind === 'market_flush' ? 'Price in 1h: ' : `Price since ${clock(a.startedAt)}: `,
+      ...moves.flatMap((l, i) => [...(i ? [' · '] : []), `${l.asset} `, toned(pct(l.changePct! / 100), l.changePct! >= 0 ? 'up' : 'down')]),
+    ]);
+  }
+  return lines;
 }
 
 function marketFlush(a: MarketFlush): Reply {
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
-    blocks: [[flushLeaders(a), [toned(`Since ${clock(a.startedAt)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...flushLeaders(a), [toned(`Since ${clock(a.startedAt)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }
@@ -130,7 +138,7 @@ function marketFlushUpdate(a: MarketFlushUpdate): Reply {
     blocks: [
       [
         [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clock(a.startedAt)}, ${duration(a.ts - a.startedAt)})`],
-        flushLeaders(a),
+        ...flushLeaders(a),
       ],
       sampledNote(a.sampled),
     ].filter((x) => x.length),
@@ -144,7 +152,7 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
     blocks: [
       [
         [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clock(a.startedAt)}–${clock(a.endedAt)})`],
-        flushLeaders(a),
+        ...flushLeaders(a),
       ],
       sampledNote(a.sampled),
     ].filter((x) => x.length),

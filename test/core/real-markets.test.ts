@@ -226,6 +226,10 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(end.leaders.map((l) => l.asset)).toEqual(['BTC', 'DOGE', 'ETH']);
     const text = replyText(alertReply(end));
     expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 23m \(16:50–17:13\)/);
+    // The leaders' price moves since the flush began (DOGE has no price in this file: not guessed).
+    expect(text).toContain('\nPrice since 16:50: BTC −0.8% · ETH −0.6%\n');
+    const start = alerts.find((a) => a.kind === 'market_flush')!;
+    expect(replyText(alertReply(start))).toContain('\nPrice in 1h: BTC −1.4% · ETH −1.4%\n');
   });
 });
 
