@@ -3,7 +3,7 @@
  * levels that sit on an estimated liquidation cluster.
  */
 import { bounds, type LevelView } from '../core/levels.js';
-import type { LiqMap } from '../core/liqmap.js';
+import { niceStep, type LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine } from './coverage.js';
 import { clock, levelText, pct, price, share, sideWord, sinceWord, usd } from './format.js';
@@ -77,6 +77,17 @@ export function structureReading(st: LevelStatus): Line[] {
   return lines;
 }
 
+/** A zone a little below `price` in round numbers, as an example a member can copy: ETH $2,377 → 2325-2350, BTC $101,405 → 99000-100000. */
+export function exampleZone(price: number): string {
+  const step = niceStep(price / 100);
+  const low = Math.floor((price * 0.985) / step) * step;
+  // Decimals enough for the step (0.0025 → 4), none for whole steps: toFixed drops the float noise of the
+  // multiple (and never writes an exponent), then the zeros it leaves go (245.0 → 245).
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + (step / 10 ** Math.floor(Math.log10(step)) === 2.5 ? 1 : 0));
+  const text = (x: number) => (decimals ? x.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '') : x.toFixed(0));
+  return `${text(low)}-${text(low + step)}`;
+}
+
 /**
  * `/levels ASSET`. `stories` holds the proposals the chat's levels were adopted from (by level id): each such row
  * says who proposed it and its 👍, and a "Why?" button answers with the stories.
@@ -86,7 +97,7 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
   if (st.levels.length === 0) {
     return {
       title,
-      blocks: [[[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} 2750-2800 "prior support".`]]],
+      blocks: [[[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} ${st.price !== undefined ? exampleZone(st.price) : 'LOW-HIGH'} "prior support".`]]],
       footer: coverageLine(coverage, st.ts),
       tone: 'info',
     };

@@ -9,7 +9,8 @@ import { buildConfig } from '../../config/load.js';
 import { Market } from '../../src/core/market.js';
 import { toEvent } from '../../src/core/events.js';
 import { alertReply } from '../../src/replies/alerts.js';
-import { levelsReply, structureReading } from '../../src/replies/levels.js';
+import { exampleZone, levelsReply, structureReading } from '../../src/replies/levels.js';
+import { parseLevel } from '../../commands/parse.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
 import { cli, writeEvents } from '../helpers.js';
 
@@ -90,6 +91,24 @@ describe('saying what is known', () => {
     m.advance(T0 + 900_000);
     const reading = structureReading(m.levelStatus('BTC')).map(lineText).join('\n');
     expect(reading).toContain('Holding $81,172–82,390 keeps the floor; a close below it would expose $80,000.');
+  });
+});
+
+describe('an asset without levels', () => {
+  it('shows an example zone a little below its own price that the parser takes, at any scale', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m', open: 101_405, high: 101_405, low: 101_405, close: 101_405 });
+    m.advance(T0 + 60_000);
+    expect(replyText(levelsReply(m.levelStatus('BTC'), { exchanges: [], sampled: [], gaps: [], synthetic: false }))).toContain('/level add btc 99000-100000 "prior support"');
+    for (let i = 0; i < 400; i++) {
+      const price = 10 ** (-6 + (12 * i) / 400) * (1 + (i % 7) / 10);
+      const parsed = parseLevel(exampleZone(price));
+      if (!parsed.ok || typeof parsed.value === 'number') throw new Error(`${price}: ${exampleZone(price)}`);
+      const [lo, hi] = parsed.value;
+      expect(lo, String(price)).toBeLessThan(hi);
+      expect(hi, String(price)).toBeLessThanOrEqual(price);
+      expect(lo, String(price)).toBeGreaterThan(price * 0.95);
+    }
   });
 });
 
