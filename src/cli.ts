@@ -24,7 +24,7 @@ import { lineText } from './replies/reply.js';
 import { stamp } from './replies/format.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
-import { loadFile, runFile } from './offline.js';
+import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines } from './replies/backtest.js';
 import type { Candle } from './core/events.js';
@@ -96,6 +96,15 @@ function parseAt(raw: string | undefined): number | undefined {
 
 function reportSkipped(path: string, r: ReadReport): void {
   for (const line of describeSkipped(path, r)) console.error(line);
+}
+
+/** A file read for an answer as of its last event: one with no event at all has nothing to answer from (not an empty market at 1970). */
+async function loadEvents(path: string, keep?: string): Promise<LoadedFile> {
+  const loaded = await loadFile(path, keep);
+  if (loaded.report.events > 0) return loaded;
+  reportSkipped(path, loaded.report);
+  const n = loaded.report.lines;
+  throw new CliError(`${path} holds no market events${n ? ` (${n} line${n === 1 ? '' : 's'}, none of them an event)` : ' (it is empty)'}: see docs/events.md for the format`);
 }
 
 /**
@@ -180,7 +189,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   await checkChartPath(values.chart);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadFile(values.data, all ? undefined : assetKey(rawAsset));
+  const first = await loadEvents(values.data, all ? undefined : assetKey(rawAsset));
   let asset = 'ALL';
   if (!all) {
     const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
@@ -218,7 +227,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   await checkChartPath(values.chart);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadFile(values.data, assetKey(rawAsset));
+  const first = await loadEvents(values.data, assetKey(rawAsset));
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
@@ -250,7 +259,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadFile(values.data, assetKey(rawAsset));
+  const first = await loadEvents(values.data, assetKey(rawAsset));
   const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;

@@ -5,7 +5,9 @@
  * generated data, so everything shown from it is labelled synthetic.
  */
 import { open, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
@@ -25,6 +27,8 @@ export interface ReadReport {
   /** Events that arrived later than the reorder buffer could still sort. They are applied anyway. */
   late: number;
   synthetic: boolean;
+  /** A gzip-compressed file that ends early or is damaged: why (zlib's words); the lines before it were read. */
+  damaged?: string;
 }
 
 /** A missing or unreadable file: the CLI prints the message as one line and exits non-zero. */
@@ -56,16 +60,34 @@ async function openChecked(path: string): Promise<void> {
  * more than the reads themselves, and larger strings make every line a slice of a bigger string that stays
  * alive. A character split between two pieces is kept whole by the decoder.
  */
-async function* chunks(path: string): AsyncGenerator<string> {
+async function* chunks(path: string, report: ReadReport): AsyncGenerator<string> {
   const PIECE = 64 * 1024;
   const file = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(16 * PIECE);
     const decoder = new StringDecoder('utf8');
-    for (;;) {
-      const { bytesRead } = await file.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      for (let at = 0; at < bytesRead; at += PIECE) yield decoder.write(buf.subarray(at, Math.min(at + PIECE, bytesRead)));
+    const first = await file.read(buf, 0, buf.length, null);
+    // A recording compressed with gzip (its magic bytes first) is read through zlib, from the bytes already read.
+    if (first.bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+      const head = Buffer.from(buf.subarray(0, first.bytesRead));
+      const gunzip = createGunzip();
+      const rest = file.createReadStream({ autoClose: false });
+      const source = Readable.from((async function* () {
+        yield head;
+        yield* rest;
+      })());
+      try {
+        for await (const piece of source.pipe(gunzip) as AsyncIterable<Buffer>) {
+          for (let at = 0; at < piece.length; at += PIECE) yield decoder.write(piece.subarray(at, Math.min(at + PIECE, piece.length)));
+        }
+      } catch (err) {
+        // A recorder stopped mid-write leaves a truncated file: what came before is still read, and the report says so.
+        report.damaged = (err as Error).message;
+      }
+    } else {
+      for (let bytesRead = first.bytesRead; bytesRead > 0; bytesRead = (await file.read(buf, 0, buf.length, null)).bytesRead) {
+        for (let at = 0; at < bytesRead; at += PIECE) yield decoder.write(buf.subarray(at, Math.min(at + PIECE, bytesRead)));
+      }
     }
     const tail = decoder.end();
     if (tail) yield tail;
@@ -158,7 +180,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
   };
   // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
   let dropping = false;
-  for await (const chunk of chunks(path)) {
+  for await (const chunk of chunks(path, report)) {
     let from = 0;
     if (dropping || rest.length) {
       // The line begun in the pieces before ends in this one (or not): joined and read on its own, so the piece's
@@ -219,5 +241,6 @@ export function describeSkipped(path: string, r: ReadReport, maxLines = 50): str
   if (r.unknownTypes) parts.push(`${r.unknownTypes} of unknown type`);
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
   if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; applied late`);
+  if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;
 }

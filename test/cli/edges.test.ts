@@ -31,6 +31,21 @@ describe('CLI edges', () => {
     expect(notPng.err).toMatch(/^liqbot: --chart: charts are PNG images/);
   });
 
+  it('a file without a single event is refused in one line (no empty market dated 1970)', async () => {
+    const empty = writeEvents([], 'empty.jsonl');
+    for (const cmd of ['liqs', 'levels', 'oi']) {
+      const r = await cli(cmd, 'btc', '--data', empty);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(`liqbot: ${empty} holds no market events`);
+    }
+    const junk = writeEvents(['not json', '{"a":1}'], 'junk.jsonl');
+    const r = await cli('liqs', 'btc', '--data', junk);
+    expect(r.err).toContain('junk.jsonl:1: skipped: not valid JSON');
+    expect(r.err).toContain('holds no market events (2 lines, none of them an event)');
+    expect(r.out).not.toContain('1970');
+  });
+
   it('oi reads a file like liqs and levels: text, --json and --window', async () => {
     const text = await cli('oi', 'eth', '--data', BUNDLED);
     expect(text.code).toBe(0);

@@ -4,9 +4,11 @@
  * the whole file's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeSkipped } from '../../src/io/event-file.js';
 import { loadFile } from '../../src/offline.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'liqbot-load-'));
@@ -90,5 +92,35 @@ describe('loadFile keeping one asset, on files of plain and other lines out of o
       { numRuns: 60 },
     );
     expect(withLate).toBeGreaterThan(10); // files with events out of order by more than the hold were among them
+  });
+});
+
+describe('a recording compressed with gzip', () => {
+  // Enough lines for several 64 KiB pieces once decompressed, so the decoder's pieces are exercised too.
+  const lines = Array.from({ length: 3_000 }, (_, i) => liq(T0 + i * 1_000, i % 3 ? 'ETH/USDT:USDT' : 'BTC/USDT:USDT'));
+  const text = lines.join('\n') + '\n';
+
+  it('reads the same events as the plain file', async () => {
+    const plain = join(dir, 'rec.jsonl');
+    const packed = join(dir, 'rec.jsonl.gz');
+    writeFileSync(plain, text);
+    writeFileSync(packed, gzipSync(text));
+    const a = await loadFile(plain);
+    const b = await loadFile(packed);
+    expect(b.report).toEqual(a.report);
+    expect(b.batches.flat()).toEqual(a.batches.flat());
+    expect(b.report.events).toBe(3_000);
+  });
+
+  it('cut short (a recorder stopped mid-write): the lines before the cut are read, and the report says where it ended', async () => {
+    const whole = gzipSync(text);
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = await loadFile(cut);
+    expect(r.report.damaged).toMatch(/unexpected end of file/);
+    expect(r.report.events).toBeGreaterThan(100);
+    expect(r.report.events).toBeLessThan(3_000);
+    expect(r.report.invalidCount).toBeLessThanOrEqual(1); // at most the line the cut went through
+    expect(describeSkipped(cut, r.report).at(-1)).toMatch(/the compressed file ends early or is damaged \(unexpected end of file\); read the \d+ lines before that point$/);
   });
 });
