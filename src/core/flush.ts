@@ -216,7 +216,9 @@ export class FlushDetector {
       a.quietSince = undefined;
       return undefined;
     }
-    a.quietSince ??= now;
+    // Quiet since the window fell below the end level: no later than now, nor than a window past the last strong
+    // print (a clock that jumped, with no event between, does not restart the count).
+    a.quietSince ??= Math.min(now, a.lastStrongAt + this.rules.windowMs);
     if (now - a.quietSince < this.rules.quietMs) return undefined;
     this.active[side] = undefined;
     return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };

@@ -428,9 +428,9 @@ export class Market extends MarketQueries {
       if (this.finishedFlushes.length > 100) this.finishedFlushes.splice(0, this.finishedFlushes.length - 100);
       return;
     }
+    // Cascades already running on that side were posted before the flush was known: chats that heard their start
+    // hear them through to their end. Those that start while it runs are carried by it.
     this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE });
-    // Cascades already running on that side are part of the flush from here on.
-    for (const c of this.cascades.running()) if (c.side === f.side) this.inFlush.set(c.id, f.id);
   }
 
   private onCascade(ev: CascadeEvent, now: number): void {

@@ -13,6 +13,9 @@ import { exampleZone, levelsReply, structureReading } from '../../src/replies/le
 import { parseLevel } from '../../commands/parse.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
 import { cli, writeEvents } from '../helpers.js';
+import { wants } from '../../src/alerts/router.js';
+import type { Alert } from '../../src/core/alerts.js';
+import type { Subscription } from '../../src/store/store.js';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const liq = (ts: number, exchange: string, symbol: string, usd: number, side = 'long') => {
@@ -55,6 +58,28 @@ describe('a market-wide flush', () => {
     expect(text).toContain('Market-wide long flush');
     expect(text).toContain('across 4 assets');
     expect(text).toMatch(/Led by BTC \$[\d.]+K \(\d+%\) · ETH \$[\d.]+K \(\d+%\) · SOL/);
+  });
+});
+
+describe('cascades and a market-wide flush, for a chat that follows every asset', () => {
+  it('a cascade posted before the flush is heard to its end; one that starts inside the flush is carried by it', () => {
+    const m = new Market(buildConfig({ flush: { floorUsd: 2_000_000, minAssets: 3 }, cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000, quietMinutes: 2 } }));
+    const alerts: Alert[] = [];
+    // ARB cascades alone first (one asset: no flush).
+    for (let i = 0; i < 8; i++) alerts.push(...m.ingest(liq(T0 + i * 1000, 'bybit', 'ARB/USDT:USDT', 40_000)));
+    // Then the market: LINK and AVAX join, ARB keeps going; the flush starts, LINK's and AVAX's cascades inside it.
+    for (let i = 0; i < 30; i++) {
+      const ts = T0 + 10_000 + i * 1000;
+      for (const [sym, usd] of [['LINK/USDT:USDT', 60_000], ['ARB/USDT:USDT', 50_000], ['AVAX/USDT:USDT', 30_000]] as const) alerts.push(...m.ingest(liq(ts, 'bybit', sym, usd)));
+    }
+    // One jump of the clock, no event between: every cascade and the flush end (the flush's quiet counted from a
+    // window past its last strong print, not from the jump).
+    alerts.push(...m.advance(T0 + 30 * 60_000));
+    const all: Subscription = { chat: 'tg:1', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
+    const heard = alerts.filter((a) => wants(all, a)).map((a) => `${a.kind}:${a.asset}`);
+    // ARB, announced before the flush, is told through to its end; LINK and AVAX, which started inside it, are not told apart.
+    expect(heard).toEqual(['cascade:ARB', 'market_flush:ALL', 'cascade_end:ARB', 'market_flush_end:ALL']);
+    expect(alerts.filter((a) => a.kind === 'cascade').map((a) => a.asset)).toEqual(['ARB', 'LINK', 'AVAX']);
   });
 });
 
