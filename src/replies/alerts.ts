@@ -15,6 +15,11 @@ function shares(byExchange: Record<string, number>, total: number, sampled: stri
   return [parts.join(' · ')];
 }
 
+/** A cascade inside a market-wide flush says so: a chat that follows this asset alone does not hear the flush itself. */
+function flushNote(a: CascadeStart | CascadeUpdate | CascadeEnd): Line[] {
+  return a.flushId !== undefined ? [[toned(`Part of a market-wide ${sideWord(a.side, 1)} flush.`, 'muted')]] : [];
+}
+
 function sampledNote(sampled: string[]): Line[] {
   return sampled.length ? [[toned(`*${sampled.map(venueName).join(', ')}: sampled streams, lower bounds`, 'muted')]] : [];
 }
@@ -34,7 +39,7 @@ function cascadeStart(a: CascadeStart): Reply {
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} liquidation cascade`],
-    blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }
@@ -51,7 +56,7 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} cascade · running`],
-    blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }
@@ -72,7 +77,7 @@ function cascadeEnd(a: CascadeEnd): Reply {
   if (a.extreme !== undefined && a.levelOffered) lines.push([toned(`Cascade ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)} is now on /levels ${a.asset.toLowerCase()}.`, 'muted')]);
   return {
     title: [`${a.asset} ${sideWord(a.side, 1)} cascade over`],
-    blocks: [lines, sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }

@@ -199,6 +199,8 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     const heardByAll = alerts.filter((a) => wants(all, a)).map((a) => a.kind);
     expect(heardByAll).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
     expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['cascade', 'cascade_end']);
+    // The ETH chat does not hear the flush itself: its cascade says it is part of one.
+    for (const a of alerts.filter((x) => wants(eth, x))) expect(replyText(alertReply(a))).toContain('\nPart of a market-wide long flush.\n');
   });
 
   it('/liqs all says the flush: running while it runs, with its times once over', async () => {
