@@ -104,11 +104,9 @@ interface FlushFigures {
   startedAt: number;
   /** Liquidations on the side, every asset together: in the window at the start, since the start after. */
   usd: number;
-  /** How many assets took part, and the leaders with their share of `usd` (0..1) and their price move since the start (%). */
+  /** How many assets took part, and the leaders with their share of `usd` (0..1) and price move (%: over the hour before at the start, since the flush began after). */
   assetCount: number;
   leaders: { asset: string; usd: number; share: number; changePct?: number }[];
-  /** Where the leaders' price moves are measured from: the hour before at the start, the flush's start after. */
-  movesFrom: number;
   exchanges: string[];
   sampled: string[];
 }

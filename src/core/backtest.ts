@@ -132,7 +132,6 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
     told.set(l.id, []);
   }
   const cascades = new Map<string, CascadeRow>();
-  let flushes = 0;
   const flushRows = new Map<string, CascadeRow>();
   for (const a of alerts) {
     if (a.kind === 'level_break' || a.kind === 'level_chop') {
@@ -157,7 +156,6 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
         c.usd = a.usd;
       }
     } else if (a.kind === 'market_flush') {
-      flushes++;
       flushRows.set(a.flushId, { asset: 'ALL', side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0, assets: a.assetCount });
     } else if (a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
       const f = flushRows.get(a.flushId);
@@ -195,7 +193,7 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
     totals.held += r.held;
     totals.heldTold += r.heldTold;
   }
-  return { levels: levelRows, cascades: [...cascades.values()], flushes, flushRows: [...flushRows.values()], totals };
+  return { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals };
 }
 
 /** The global levels a file declares (events without a chat), with the time each was set. */

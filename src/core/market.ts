@@ -172,9 +172,8 @@ export class Market extends MarketQueries {
   }
 
   private change1h(asset: string, now: number): { change1hPct?: number } {
-    const before = this.prices.priceAt(asset, now - HOUR, HOUR);
-    const last = this.prices.last(asset)?.price;
-    return before !== undefined && last !== undefined ? { change1hPct: ((last - before) / before) * 100 } : {};
+    const { changePct } = this.moveSince(asset, now - HOUR);
+    return changePct !== undefined ? { change1hPct: changePct } : {};
   }
 
   /** Feed one event; returns the alerts it (and the time it moved to) raised. */
@@ -414,7 +413,6 @@ export class Market extends MarketQueries {
       usd: f.usd,
       assetCount: f.assetCount,
       leaders: f.leaders.map((l) => ({ ...l, ...this.moveSince(l.asset, movesFrom) })),
-      movesFrom,
       exchanges: f.exchanges,
       sampled: f.exchanges.filter(isSampled),
     };

@@ -83,6 +83,8 @@ async function* chunks(path: string, report: ReadReport): AsyncGenerator<string>
       } catch (err) {
         // A recorder stopped mid-write leaves a truncated file: what came before is still read, and the report says so.
         report.damaged = (err as Error).message;
+      } finally {
+        source.destroy(); // stops reading the rest of a damaged file before the handle is closed
       }
     } else {
       for (let bytesRead = first.bytesRead; bytesRead > 0; bytesRead = (await file.read(buf, 0, buf.length, null)).bytesRead) {

@@ -48,7 +48,7 @@ export function alertJson(a: Alert): Record<string, unknown> {
     case 'market_flush_end': {
       const o: Record<string, unknown> = {
         ...base, side: a.side, usd: cents(a.usd), flushId: a.flushId, startedAt: a.startedAt, assetCount: a.assetCount,
-        leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), movesFrom: a.movesFrom, exchanges: a.exchanges, sampled: a.sampled,
+        leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled,
       };
       if (a.kind === 'market_flush') o.windowMs = a.windowMs;
       if (a.kind === 'market_flush_end') Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });

@@ -66,8 +66,5 @@ function stretchesText(stretches: readonly (readonly [number, number])[], ref: n
     shown = d;
     return text;
   };
-  // The first time is compared with `ref`'s day, each later one with the time before it.
-  const first = day(stretches[0]![0]);
-  if (first !== shown) shown = '';
   return stretches.map(([a, b]) => `${at(a)}–${at(b)}`).join(', ');
 }

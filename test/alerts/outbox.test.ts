@@ -182,7 +182,7 @@ describe('delivery', () => {
     store.putSubscription(sub('telegram:1'));
     store.putSubscription(sub('telegram:2', { assets: ['ETH'] }));
     const f = (kind: 'market_flush' | 'market_flush_update' | 'market_flush_end', usd: number): Alert => {
-      const base = { ts: T0, asset: 'ALL' as const, flushId: 'flush-long-1', side: 'long' as const, startedAt: T0, usd, assetCount: 40, leaders: [{ asset: 'BTC', usd: usd / 2, share: 0.5 }], movesFrom: T0, exchanges: ['bybit'], sampled: [] };
+      const base = { ts: T0, asset: 'ALL' as const, flushId: 'flush-long-1', side: 'long' as const, startedAt: T0, usd, assetCount: 40, leaders: [{ asset: 'BTC', usd: usd / 2, share: 0.5 }], exchanges: ['bybit'], sampled: [] };
       if (kind === 'market_flush') return { kind, key: 'f:s', ...base, windowMs: 300_000 };
       if (kind === 'market_flush_update') return { kind, key: `f:u:${usd}`, ...base };
       return { kind, key: 'f:e', ...base, endedAt: T0 + 600_000, durationMs: 600_000 };
