@@ -106,14 +106,14 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
   console.log(s.out, out.length);
 }
 
-// A third held-out set from a different source and season, never tuned on: a freqtrade download of Binance USD-M
-// BTC 15m klines (fixtures/sources/README.md names the repository and path), Oct 16-22 2025 (the week after the
-// Oct 10 crash: a flush on the 17th, a squeeze on the 20th and 21st), levels derived the same way from the two days
-// before.
-{
-  const src = 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json';
+// Held-out sets from a different source and season, never tuned on: freqtrade downloads of Binance USD-M BTC 15m
+// klines (fixtures/sources/README.md names the repository and path), levels derived the same way from the two days
+// before. The third: Oct 16-22 2025 (the week after the Oct 10 crash: a flush on the 17th, a squeeze on the 20th
+// and 21st). The fourth, cut after issue 15's fifth pass was settled: Oct 5-13 2025 (the Oct 6 high, the Oct 10
+// crash and its rebound).
+function freqtradeSet(src: string, setIso: string, untilLabel: string, name: string, out: string): void {
   const klines = JSON.parse(readFileSync(src, 'utf8')) as [number, number, number, number, number, number][];
-  const set = Date.parse('2025-10-16T00:00:00Z');
+  const set = Date.parse(setIso);
   const lookbackDays = 2;
   const from = set - lookbackDays * DAY;
   const candles: Row[] = klines
@@ -131,11 +131,13 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
     { type: 'level', ts: set, asset: 'BTC', price: high.high as number, label: `BTC ${span} high / resistance (${at(high)})` },
     { type: 'level', ts: set, asset: 'BTC', low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `BTC demand zone above ${span} low` },
   ];
-  const out = [...levels, ...candles].sort((a, b) => a.ts - b.ts);
-  const note = `REAL Binance USD-M BTC 15m klines ${new Date(from).toISOString().slice(0, 16)} to 2025-10-22T03:00; HELD OUT 3 (never tuned on; another source and season); levels derived by scripts/real-fixtures.ts from the real candles of the ${lookbackDays} days before ${new Date(set).toISOString().slice(0, 10)}. source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json (slice in ${src})`;
-  writeFileSync(join('fixtures', 'binance-2025-10-levels-15m.real.jsonl'), [{ type: 'meta', ts: from, synthetic: false, note }, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n');
-  console.log('freqtrade 2025-10', out.length);
+  const rows = [...levels, ...candles].sort((a, b) => a.ts - b.ts);
+  const note = `REAL Binance USD-M BTC 15m klines ${new Date(from).toISOString().slice(0, 16)} to ${untilLabel}; ${name} (never tuned on; another source and season); levels derived by scripts/real-fixtures.ts from the real candles of the ${lookbackDays} days before ${new Date(set).toISOString().slice(0, 10)}. source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json (slice in ${src})`;
+  writeFileSync(join('fixtures', out), [{ type: 'meta', ts: from, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log(out, rows.length);
 }
+freqtradeSet('fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json', '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 3', 'binance-2025-10-levels-15m.real.jsonl');
+freqtradeSet('fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-03_2025-10-13.json', '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl');
 
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {

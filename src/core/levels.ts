@@ -270,8 +270,8 @@ export class LevelBook {
   /**
    * Judge a closed candle: breaks and chop notices. A close beyond the buffer on the other side from the last
    * one is a crossing; a level crossed `chopCrosses` times within the chop window chops: one notice, then
-   * quiet until a decisive close (beyond by `decisiveFactor` buffers, out of the range the chop closed in, or
-   * beyond the level for `decisiveMs`), which is told as a break. Outside a chop, a break is told at once, and
+   * quiet until a decisive close (beyond by `decisiveFactor` buffers, beyond the level for `decisiveMs`, or out of
+   * the range the chop closed in after `confirmMs` beyond the level), which is told as a break. Outside a chop, a break is told at once, and
    * so is the undoing of a real one (a break that went `decisiveFactor` buffers beyond).
    */
   judge(asset: string, c: ClosedCandle): Outcome[] {
@@ -379,11 +379,13 @@ export class LevelBook {
       if (!left) return undefined;
     }
     const far = c.close < lo - r.decisiveFactor * buffer || c.close > hi + r.decisiveFactor * buffer;
-    // Decisive: far beyond the level, or held beyond it for `decisiveMs` (while chopping, also out of the range
-    // the chop closed in, by a buffer). A chop ends only on a decisive close.
+    // Decisive: far beyond the level, held beyond it for `decisiveMs`, or out of the range a chop closed in (by a
+    // buffer) after closes beyond the level for `confirmMs`: price leaving the range it chopped in is the
+    // breakout. A chop ends only on a decisive close; soon after a break that did not go far, a chop's range
+    // must be left (or the close be far).
     const outOfChop = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer);
-    const decisive = far || acceptedFor >= r.decisiveMs;
-    const firm = far || (acceptedFor >= r.decisiveMs && (track.chop === undefined || outOfChop));
+    const decisive = far || acceptedFor >= r.decisiveMs || (outOfChop && acceptedFor >= r.confirmMs);
+    const firm = track.chop !== undefined && !outOfChop ? far : decisive;
     // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
     // makes the last break real: its undoing is told at once, chop or not.
     if (seen === track.position) {

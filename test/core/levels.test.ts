@@ -53,6 +53,30 @@ describe('LevelBook', () => {
     expect(said[said.length - 1]).toBe('down');
   });
 
+  it('ends a chop on a close out of the range it chopped in once closes have stayed beyond the level 45 minutes', () => {
+    const book = new LevelBook({ ...rules, confirmMs: 45 * 60_000, decisiveFactor: 5, flipMs: 6 * 3_600_000 });
+    book.add(level, 3050);
+    // Hour-long swings either side: each holds the 45 minutes a break needs after the first, none the four hours.
+    const chop = [2970, 2970, 2970, 2970, 3030, 3030, 3030, 3030];
+    const said = feed(book, [3050, ...chop, ...chop, ...chop, 2970, 2970, 2970, 2970]);
+    expect(said.filter(Boolean)).toEqual(['down', 'chop 6']);
+    const chopping = book.track(level.id)!.chop!;
+    expect(chopping.resolved).toBeUndefined();
+    expect(chopping.low).toBe(2970);
+    // The chat last heard "down". Two closes above the level inside the chop's range, then one above the range (its
+    // highest close, 3030, and a buffer) but not far (five buffers), four hours (decisiveMs) from the level being
+    // accepted: closes beyond the level for 45 minutes and out of the range, the reclaim.
+    const buffer = book.buffer('ETH', 3000);
+    expect(3042).toBeGreaterThan(3030 + buffer);
+    expect(3042).toBeLessThan(3000 + 5 * buffer);
+    expect(feed(book, [3020, 3020, 3042, 3045, 3045], said.length)).toEqual(['', '', 'up reclaim', '', '']);
+    // Inside the range, the same closes beyond the level end nothing before the four hours.
+    const inside = new LevelBook({ ...rules, confirmMs: 45 * 60_000, decisiveFactor: 5, flipMs: 6 * 3_600_000 });
+    inside.add(level, 3050);
+    feed(inside, [3050, ...chop, ...chop, ...chop, 2970, 2970, 2970, 2970]);
+    expect(feed(inside, [3020, 3020, 3025, 3025, 3025], said.length)).toEqual(['', '', '', '', '']);
+  });
+
   it('says the range it chops in: the closes since the chop began, and the level\'s buffer either side', () => {
     const book = new LevelBook(rules);
     book.add(level, 3050);

@@ -44,6 +44,8 @@ const HELD_OUT_2 = [
  * messages, 3 of 12 breaks reversed and 6 of 7 held breaks told.
  */
 const HELD_OUT_3 = ['fixtures/binance-2025-10-levels-15m.real.jsonl'];
+/** A fourth, cut after issue 15's fifth pass was settled and looked at once: BTC Oct 5-13 2025, the Oct 10 crash. */
+const HELD_OUT_4 = ['fixtures/binance-2025-10-crash-levels-15m.real.jsonl'];
 const DEEPSEEK = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
 
 async function measure(file: string): Promise<{ stats: BacktestStats; alerts: Alert[] }> {
@@ -63,8 +65,8 @@ async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; 
 describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, ADA)', async () => {
   const { runs, total } = await totals(LEVEL_FIXTURES);
 
-  it('posts at least 40% fewer level messages than the fixed buffer did (70 of 119)', () => {
-    expect(total).toEqual({ messages: 70, breaks: 84, reversed: 16, held: 53, heldTold: 52 });
+  it('posts at least 40% fewer level messages than the fixed buffer did (68 of 119)', () => {
+    expect(total).toEqual({ messages: 68, breaks: 80, reversed: 14, held: 53, heldTold: 52 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
@@ -106,8 +108,16 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
   });
 
   it('tells levels one candle broke together in one message', () => {
-    const apr = runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.ts === Date.parse('2025-04-09T18:30:00Z') && a.asset === 'BTC');
-    expect(apr).toMatchObject({ level: 81601, direction: 'up', also: [{ level: [81172, 82390] }, { level: 80000 }] });
+    const apr = runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.ts === Date.parse('2025-04-09T18:00:00Z') && a.asset === 'BTC');
+    expect(apr).toMatchObject({ level: 81172, direction: 'up', also: [{ level: 80000 }] });
+  });
+
+  it('tells chopping levels broken when the crash leaves the range they chopped in (SOL, Aug 5 2024), in one message', () => {
+    // SOL chopped around $135 and $139.41 all of Aug 4; the 01:15 close ($128.48) left that range with closes
+    // under both levels since 23:45: one message, within 2 h of the crossing close that held (before: $139.41 at
+    // 00:45 and $135 at 02:30, apart).
+    const sol = runs[1]!.alerts.filter((a) => a.kind === 'level_break' && a.asset === 'SOL' && a.ts >= Date.parse('2024-08-04T23:00:00Z') && a.ts <= Date.parse('2024-08-05T06:00:00Z'));
+    expect(sol).toEqual([expect.objectContaining({ ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.anything(), also: [expect.objectContaining({ level: 139.41 })] })]);
   });
 
   it('does not tell a level broken by a close that only crossed it, inside its own buffer, when no break went far', () => {
@@ -129,8 +139,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
 describe('levels on three held-out real weeks (never tuned on)', async () => {
   const { total } = await totals(HELD_OUT);
 
-  it('posts 46% fewer messages than the fixed buffer did (85 of 158) and has fewer whipsaws (65% → 32%; the target, 20%, is not met)', () => {
-    expect(total).toEqual({ messages: 85, breaks: 91, reversed: 29, held: 40, heldTold: 38 });
+  it('posts 51% fewer messages than the fixed buffer did (77 of 158) and has fewer whipsaws (65% → 26%; the target, 20%, is not met)', () => {
+    expect(total).toEqual({ messages: 77, breaks: 85, reversed: 22, held: 40, heldTold: 38 });
   });
 
   it('still tells at least 95% of the breaks that held within 2 h', () => {
@@ -141,8 +151,8 @@ describe('levels on three held-out real weeks (never tuned on)', async () => {
 describe('levels on a second held-out set (three to four days from each kit file, looked at once)', async () => {
   const { runs, total } = await totals(HELD_OUT_2);
 
-  it('posts 36 messages with 14 of 40 breaks reversed within 12 h and 20 of 22 held breaks told (targets not met)', () => {
-    expect(total).toEqual({ messages: 36, breaks: 40, reversed: 14, held: 22, heldTold: 20 });
+  it('posts 32 messages with 9 of 35 breaks reversed within 12 h (the 20% target is not met) and 21 of 22 held breaks told', () => {
+    expect(total).toEqual({ messages: 32, breaks: 35, reversed: 9, held: 22, heldTold: 21 });
   });
 
   it('calls no cascade where there are no liquidation prints', () => {
@@ -153,8 +163,22 @@ describe('levels on a second held-out set (three to four days from each kit file
 describe('levels on a third held-out set (BTC, Oct 16-22 2025, another source; never tuned on)', async () => {
   const { runs, total } = await totals(HELD_OUT_3);
 
-  it('posts 8 messages (the fixed buffer: 12) with 4 of 14 breaks reversed within 12 h and every held break told', () => {
-    expect(total).toEqual({ messages: 8, breaks: 14, reversed: 4, held: 7, heldTold: 7 });
+  it('posts 10 messages (the fixed buffer: 12) with 4 of 14 breaks reversed within 12 h and every held break told', () => {
+    expect(total).toEqual({ messages: 10, breaks: 14, reversed: 4, held: 7, heldTold: 7 });
+  });
+
+  it('calls no cascade where there are no liquidation prints', () => {
+    for (const r of runs) expect(r.stats.cascades).toEqual([]);
+  });
+});
+
+describe('levels on a fourth held-out set (BTC, Oct 5-13 2025 with the Oct 10 crash, another source; looked at once)', async () => {
+  const { runs, total } = await totals(HELD_OUT_4);
+
+  it('posts 6 messages (the fourth pass: 9) with 1 of 7 breaks reversed within 12 h (the fourth pass: 3 of 9) and 6 of 7 held breaks told', () => {
+    // The one held break not told, $120,000 up on Oct 9 at 17:15, was never told lost: price dipped under it
+    // inside its buffer, so coming back is nothing new (the fourth pass missed it too).
+    expect(total).toEqual({ messages: 6, breaks: 7, reversed: 1, held: 7, heldTold: 6 });
   });
 
   it('calls no cascade where there are no liquidation prints', () => {
