@@ -30,7 +30,7 @@ export const HELD_OUT_2_LEVEL_FIXTURES = [
 ];
 /** A third held-out set from another source and season (a freqtrade download, fixtures/sources/), never tuned on. */
 export const HELD_OUT_3_LEVEL_FIXTURES = ['fixtures/binance-2025-10-levels-15m.real.jsonl'];
-/** A fourth, from the same source, cut after issue 15's fifth pass was settled: BTC Oct 5-13 2025, the Oct 10 crash. */
+/** A fourth, from the same source, cut after issue 15's fifth pass was settled: BTC and ETH Oct 5-13 2025, the Oct 10 crash. */
 export const HELD_OUT_4_LEVEL_FIXTURES = ['fixtures/binance-2025-10-crash-levels-15m.real.jsonl'];
 
 const args = process.argv.slice(2);

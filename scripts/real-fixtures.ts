@@ -111,33 +111,51 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
 // before. The third: Oct 16-22 2025 (the week after the Oct 10 crash: a flush on the 17th, a squeeze on the 20th
 // and 21st). The fourth, cut after issue 15's fifth pass was settled: Oct 5-13 2025 (the Oct 6 high, the Oct 10
 // crash and its rebound).
-function freqtradeSet(src: string, setIso: string, untilLabel: string, name: string, out: string): void {
-  const klines = JSON.parse(readFileSync(src, 'utf8')) as [number, number, number, number, number, number][];
+type Kline = [number, number, number, number, number, number];
+/** freqtrade klines as 15m candles: 15m ones as they are, 5m ones aggregated (exact OHLC, whole quarters only). */
+function klines15m(src: string, symbol: string): Row[] {
+  const klines = JSON.parse(readFileSync(src, 'utf8')) as Kline[];
+  const step = klines.length > 1 ? klines[1]![0] - klines[0]![0] : M15;
+  if (step === M15) return klines.map(([ts, open, high, low, close]) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol, timeframe: '15m', open, high, low, close }));
+  const rows = klines.map(([ts, open, high, low, close]) => ({ type: 'candle', ts, symbol, exchange: 'binanceusdm', open, high, low, close }) as Row);
+  return to15m(rows, -Infinity, Infinity);
+}
+function freqtradeSet(sources: { src: string; asset: string }[], setIso: string, untilLabel: string, name: string, out: string): void {
   const set = Date.parse(setIso);
   const lookbackDays = 2;
   const from = set - lookbackDays * DAY;
-  const candles: Row[] = klines
-    .filter((k) => k[0] >= from)
-    .map(([ts, open, high, low, close]) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', timeframe: '15m', open, high, low, close }));
-  const before = candles.filter((r) => r.ts < set);
-  const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
-  const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
-  const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const lo = low.low as number;
-  const span = `prior ${lookbackDays}-day`;
-  const levels: Row[] = [
-    { type: 'level', ts: set, asset: 'BTC', price: lo, label: `BTC ${span} low (${at(low)})` },
-    { type: 'level', ts: set, asset: 'BTC', price: roundBelow(before[before.length - 1]!.close as number), label: 'BTC round number below price' },
-    { type: 'level', ts: set, asset: 'BTC', price: high.high as number, label: `BTC ${span} high / resistance (${at(high)})` },
-    { type: 'level', ts: set, asset: 'BTC', low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `BTC demand zone above ${span} low` },
-  ];
-  const rows = [...levels, ...candles].sort((a, b) => a.ts - b.ts);
-  const note = `REAL Binance USD-M BTC 15m klines ${new Date(from).toISOString().slice(0, 16)} to ${untilLabel}; ${name} (never tuned on; another source and season); levels derived by scripts/real-fixtures.ts from the real candles of the ${lookbackDays} days before ${new Date(set).toISOString().slice(0, 10)}. source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json (slice in ${src})`;
+  const rows: Row[] = [];
+  for (const { src, asset } of sources) {
+    const candles = klines15m(src, `${asset}/USDT:USDT`).filter((r) => r.ts >= from);
+    const before = candles.filter((r) => r.ts < set);
+    const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
+    const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
+    const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const lo = low.low as number;
+    const span = `prior ${lookbackDays}-day`;
+    rows.push(
+      { type: 'level', ts: set, asset, price: lo, label: `${asset} ${span} low (${at(low)})` },
+      { type: 'level', ts: set, asset, price: roundBelow(before[before.length - 1]!.close as number), label: `${asset} round number below price` },
+      { type: 'level', ts: set, asset, price: high.high as number, label: `${asset} ${span} high / resistance (${at(high)})` },
+      { type: 'level', ts: set, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above ${span} low` },
+      ...candles,
+    );
+  }
+  rows.sort((a, b) => a.ts - b.ts);
+  const assets = sources.map((x) => x.asset).join('/');
+  const paths = sources.map((x) => `${x.src.replace(/^.*freqtrade-(\w+?)_USDT_USDT-(\w+)-futures.*$/, 'user_data/data/binance/futures/$1_USDT_USDT-$2-futures.json')} (slice in ${x.src})`).join('; ');
+  const note = `REAL Binance USD-M ${assets} 15m klines${sources.some((x) => x.src.includes('-5m-')) ? ' (5m ones aggregated, exact OHLC)' : ''} ${new Date(from).toISOString().slice(0, 16)} to ${untilLabel}; ${name} (never tuned on; another source and season); levels derived by scripts/real-fixtures.ts from the real candles of the ${lookbackDays} days before ${new Date(set).toISOString().slice(0, 10)}. source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 ${paths}`;
   writeFileSync(join('fixtures', out), [{ type: 'meta', ts: from, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
   console.log(out, rows.length);
 }
-freqtradeSet('fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json', '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 3', 'binance-2025-10-levels-15m.real.jsonl');
-freqtradeSet('fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-03_2025-10-13.json', '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl');
+freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json', asset: 'BTC' }], '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 3', 'binance-2025-10-levels-15m.real.jsonl');
+freqtradeSet(
+  [
+    { src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-03_2025-10-13.json', asset: 'BTC' },
+    { src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-10-03_2025-10-13.json', asset: 'ETH' },
+  ],
+  '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl',
+);
 
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {
