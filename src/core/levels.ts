@@ -271,8 +271,8 @@ export class LevelBook {
    * Judge a closed candle: breaks and chop notices. A close beyond the buffer on the other side from the last
    * one is a crossing; a level crossed `chopCrosses` times within the chop window chops: one notice, then
    * quiet until a decisive close (beyond by `decisiveFactor` buffers, beyond the level for `decisiveMs`, or out of
-   * the range the chop closed in after `confirmMs` beyond the level), which is told as a break. Outside a chop, a break is told at once, and
-   * so is the undoing of a real one (a break that went `decisiveFactor` buffers beyond).
+   * the range the chop closed in after `confirmMs` beyond the level), which is told as a break. Outside a chop, a
+   * break is told at once, and so is the undoing of a real one (a break that went `decisiveFactor` buffers beyond).
    */
   judge(asset: string, c: ClosedCandle): Outcome[] {
     const out: Outcome[] = [];
