@@ -32,11 +32,13 @@ export const HELD_OUT_2_LEVEL_FIXTURES = [
 export const HELD_OUT_3_LEVEL_FIXTURES = ['fixtures/binance-2025-10-levels-15m.real.jsonl'];
 /** A fourth, from the same source, cut after issue 15's fifth pass was settled: BTC and ETH Oct 5-13 2025, the Oct 10 crash. */
 export const HELD_OUT_4_LEVEL_FIXTURES = ['fixtures/binance-2025-10-crash-levels-15m.real.jsonl'];
+/** A fifth, cut after that: BTC Sep 21 - Oct 2 2025 (the Sep 22 and 25 slides, the rally into October). */
+export const HELD_OUT_5_LEVEL_FIXTURES = ['fixtures/binance-2025-09-levels-15m.real.jsonl'];
 
 const args = process.argv.slice(2);
 const ci = args.indexOf('--config');
 const override: unknown = ci >= 0 ? JSON.parse(args.splice(ci, 2)[1]!) : {};
-const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES], ['held-out 4', HELD_OUT_4_LEVEL_FIXTURES]];
+const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES], ['held-out 4', HELD_OUT_4_LEVEL_FIXTURES], ['held-out 5', HELD_OUT_5_LEVEL_FIXTURES]];
 const config = buildConfig(override);
 for (const [name, files] of sets) {
   const sum = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };

@@ -156,6 +156,7 @@ freqtradeSet(
   ],
   '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl',
 );
+freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-09-19_2025-10-03.json', asset: 'BTC' }], '2025-09-21T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 5', 'binance-2025-09-levels-15m.real.jsonl');
 
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {

@@ -46,6 +46,8 @@ const HELD_OUT_2 = [
 const HELD_OUT_3 = ['fixtures/binance-2025-10-levels-15m.real.jsonl'];
 /** A fourth, cut after issue 15's fifth pass was settled and looked at once: BTC and ETH Oct 5-13 2025, the Oct 10 crash. */
 const HELD_OUT_4 = ['fixtures/binance-2025-10-crash-levels-15m.real.jsonl'];
+/** A fifth, cut after that and looked at once: BTC Sep 21 - Oct 2 2025. */
+const HELD_OUT_5 = ['fixtures/binance-2025-09-levels-15m.real.jsonl'];
 const DEEPSEEK = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
 
 async function measure(file: string): Promise<{ stats: BacktestStats; alerts: Alert[] }> {
@@ -180,6 +182,23 @@ describe('levels on a fourth held-out set (BTC and ETH, Oct 5-13 2025 with the O
     // one close) and $4,590.83 (ETH, Oct 5, three closes) inside their buffers, short of the hour that breaks a
     // level that way, and came back: coming back is nothing new (the fourth pass misses both too).
     expect(total).toEqual({ messages: 11, breaks: 13, reversed: 1, held: 12, heldTold: 10 });
+  });
+
+  it('calls no cascade where there are no liquidation prints', () => {
+    for (const r of runs) expect(r.stats.cascades).toEqual([]);
+  });
+});
+
+describe('levels on a fifth held-out set (BTC, Sep 21 - Oct 2 2025, the Sep 22 slide; looked at once)', async () => {
+  const { runs, total } = await totals(HELD_OUT_5);
+
+  it('posts 5 messages with none of 7 breaks reversed within 12 h and every held break told', () => {
+    expect(total).toEqual({ messages: 5, breaks: 7, reversed: 0, held: 6, heldTold: 6 });
+  });
+
+  it('tells the Sep 22 slide through three levels as one message', () => {
+    const slide = runs[0]!.alerts.filter((a) => a.kind === 'level_break' && a.ts < Date.parse('2025-09-23T00:00:00Z'));
+    expect(slide).toEqual([expect.objectContaining({ ts: Date.parse('2025-09-22T01:00:00Z'), level: 115000, direction: 'down', also: [expect.objectContaining({ level: 115049.9 }), expect.objectContaining({ level: [115049.9, 116776] })] })]);
   });
 
   it('calls no cascade where there are no liquidation prints', () => {
