@@ -106,11 +106,11 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
   console.log(s.out, out.length);
 }
 
-// Held-out sets from a different source and season, never tuned on: freqtrade downloads of Binance USD-M BTC 15m
-// klines (fixtures/sources/README.md names the repository and path), levels derived the same way from the two days
-// before. The third: Oct 16-22 2025 (the week after the Oct 10 crash: a flush on the 17th, a squeeze on the 20th
-// and 21st). The fourth, cut after issue 15's fifth pass was settled: Oct 5-13 2025 (the Oct 6 high, the Oct 10
-// crash and its rebound).
+// Held-out sets from a different source and season, never tuned on: freqtrade downloads of Binance USD-M klines
+// (fixtures/sources/README.md names the repository and paths), levels derived the same way from the two days before.
+// The third: BTC Oct 16-22 2025 (the week after the Oct 10 crash: a flush on the 17th, a squeeze on the 20th and
+// 21st). The fourth, cut after issue 15's fifth pass was settled: BTC and ETH Oct 5-13 2025 (the Oct 6 high, the
+// Oct 10 crash and its rebound). The fifth, cut after that: BTC Sep 21 - Oct 2 2025 (the Sep 22 and 25 slides).
 type Kline = [number, number, number, number, number, number];
 /** freqtrade klines as 15m candles: 15m ones as they are, 5m ones aggregated (exact OHLC, whole quarters only). */
 function klines15m(src: string, symbol: string): Row[] {

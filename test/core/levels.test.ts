@@ -54,7 +54,8 @@ describe('LevelBook', () => {
   });
 
   it('ends a chop on a close out of the range it chopped in once closes have stayed beyond the level 45 minutes', () => {
-    const book = new LevelBook({ ...rules, confirmMs: 45 * 60_000, decisiveFactor: 5, flipMs: 6 * 3_600_000 });
+    const rangeRules: LevelRules = { ...rules, confirmMs: 45 * 60_000, decisiveFactor: 5, flipMs: 6 * 3_600_000 };
+    const book = new LevelBook(rangeRules);
     book.add(level, 3050);
     // Hour-long swings either side: each holds the 45 minutes a break needs after the first, none the four hours.
     const chop = [2970, 2970, 2970, 2970, 3030, 3030, 3030, 3030];
@@ -71,7 +72,7 @@ describe('LevelBook', () => {
     expect(3042).toBeLessThan(3000 + 5 * buffer);
     expect(feed(book, [3020, 3020, 3042, 3045, 3045], said.length)).toEqual(['', '', 'up reclaim', '', '']);
     // Inside the range, the same closes beyond the level end nothing before the four hours.
-    const inside = new LevelBook({ ...rules, confirmMs: 45 * 60_000, decisiveFactor: 5, flipMs: 6 * 3_600_000 });
+    const inside = new LevelBook(rangeRules);
     inside.add(level, 3050);
     feed(inside, [3050, ...chop, ...chop, ...chop, 2970, 2970, 2970, 2970]);
     expect(feed(inside, [3020, 3020, 3025, 3025, 3025], said.length)).toEqual(['', '', '', '', '']);
