@@ -122,11 +122,12 @@ function klines15m(src: string, symbol: string): Row[] {
 }
 function freqtradeSet(sources: { src: string; asset: string }[], setIso: string, untilLabel: string, name: string, out: string): void {
   const set = Date.parse(setIso);
+  const until = Date.parse(`${untilLabel}:00Z`);
   const lookbackDays = 2;
   const from = set - lookbackDays * DAY;
   const rows: Row[] = [];
   for (const { src, asset } of sources) {
-    const candles = klines15m(src, `${asset}/USDT:USDT`).filter((r) => r.ts >= from);
+    const candles = klines15m(src, `${asset}/USDT:USDT`).filter((r) => r.ts >= from && r.ts < until);
     const before = candles.filter((r) => r.ts < set);
     const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
     const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
@@ -157,6 +158,43 @@ freqtradeSet(
   '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl',
 );
 freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-09-19_2025-10-03.json', asset: 'BTC' }], '2025-09-21T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 5', 'binance-2025-09-levels-15m.real.jsonl');
+// The sixth, cut in issue 15's eleventh session and looked at once: ETH over the third's and the fifth's windows (the
+// same derivation; ETH chopped around $3,900 and $4,143 in them).
+freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-09-27_2025-10-03.json', asset: 'ETH' }], '2025-09-29T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 6', 'binance-2025-09-eth-levels-15m.real.jsonl');
+freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-10-13_2025-10-24.json', asset: 'ETH' }], '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 6', 'binance-2025-10-eth-levels-15m.real.jsonl');
+
+// Levels a community re-derives every day: at each 00:00 UTC from Oct 4 2025, for BTC and ETH, the week before's low
+// and high, the round number below price and the demand zone above the low, each added once (nobody removes a level
+// in a file, so they accumulate: 72 levels by Oct 21). Denser than the sets above, with levels set near price every day.
+{
+  const btc = ['2025-09-19_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-22'].flatMap((x) => klines15m(`fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-${x}.json`, 'BTC/USDT:USDT'));
+  const eth = ['2025-09-27_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-24'].flatMap((x) => klines15m(`fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-${x}.json`, 'ETH/USDT:USDT'));
+  const first = Date.parse('2025-10-04T00:00:00Z');
+  const until = Date.parse('2025-10-22T03:00:00Z');
+  const levels: Row[] = [];
+  const seen = new Set<string>();
+  for (let day = first; day < until; day += DAY) {
+    for (const [asset, candles] of [['BTC', btc], ['ETH', eth]] as const) {
+      const week = candles.filter((r) => r.ts >= day - 7 * DAY && r.ts < day);
+      const lo = Math.min(...week.map((r) => r.low as number));
+      const hi = Math.max(...week.map((r) => r.high as number));
+      const add = (r: Row) => {
+        const key = `${asset} ${JSON.stringify(r.price ?? [r.low, r.high])}`;
+        if (!seen.has(key)) levels.push(r);
+        seen.add(key);
+      };
+      add({ type: 'level', ts: day, asset, price: lo, label: `${asset} prior-week low` });
+      add({ type: 'level', ts: day, asset, price: roundBelow(week[week.length - 1]!.close as number), label: `${asset} round number below price` });
+      add({ type: 'level', ts: day, asset, price: hi, label: `${asset} prior-week high` });
+      add({ type: 'level', ts: day, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above prior-week low` });
+    }
+  }
+  const from = first - 2 * DAY;
+  const rows = [...levels, ...[...btc, ...eth].filter((r) => r.ts >= from && r.ts < until)].sort((a, b) => a.ts - b.ts);
+  const note = `REAL Binance USD-M BTC 15m and ETH 15m (5m aggregated, exact OHLC) klines ${new Date(from).toISOString().slice(0, 16)} to 2025-10-22T03:00; DAILY LEVELS (a stress set: levels re-derived by scripts/real-fixtures.ts at every 00:00 UTC from the real candles of the week before, accumulating). source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json and ETH_USDT_USDT-5m-futures.json (slices in fixtures/sources/)`;
+  writeFileSync(join('fixtures', 'binance-2025-10-daily-levels-15m.real.jsonl'), [{ type: 'meta', ts: from, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log('daily levels', levels.length, rows.length);
+}
 
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {
