@@ -5,7 +5,7 @@
 import type { PositionSide } from './events.js';
 import type { Ranking } from './history.js';
 import type { FlushLeverage } from './leverage-figures.js';
-import type { LevelValue } from './levels.js';
+import type { ChopEnd, LevelValue } from './levels.js';
 
 interface AlertBase {
   /** Event time the alert was raised at (ms). */
@@ -79,8 +79,8 @@ export interface LevelBreak extends AlertBase {
   liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean };
   /** Other levels the same close broke the same way: one message for all of them. */
   also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean }[];
-  /** The break that ended a chop: how many crossings it had, since when. */
-  fromChop?: { crosses: number; since: number };
+  /** The break that ended a chop: how many crossings it had, since when, and what made the close decisive. */
+  fromChop?: ChopEnd;
 }
 /** A level price keeps crossing: said once, then quiet until a decisive close beyond it. */
 export interface LevelChop extends AlertBase {

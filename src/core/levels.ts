@@ -59,9 +59,15 @@ export interface LevelBreakEvent {
   reclaim: boolean;
   price: number;
   ts: number;
-  /** Set when the break ends a chop: how many crossings it had and since when. */
-  fromChop?: { crosses: number; since: number };
+  /** Set when the break ends a chop: how many crossings it had and since when, and what made the close decisive. */
+  fromChop?: ChopEnd;
 }
+
+/**
+ * What ended a chop: a close `decisiveFactor` buffers beyond the level (`far`), closes beyond it for `decisiveHours`
+ * (`held`, for `heldMs`), or a close out of the range the chop closed in (`range`, the closes' low and high).
+ */
+export type ChopEnd = { crosses: number; since: number } & ({ by: 'far' } | { by: 'held'; heldMs: number } | { by: 'range'; range: [number, number] });
 
 export interface LevelChopEvent {
   level: Level;
@@ -431,9 +437,10 @@ export class LevelBook {
     const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
     const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
     if (track.chop) {
-      event.fromChop = { crosses, since: track.chop.since };
+      const base = { crosses, since: track.chop.since };
+      event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: [track.chop.low, track.chop.high] };
       track.chop.resolved = seen;
-      delete track.chop.noticeDue; // the break says the chop is over: its notice is not said after it
+      delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it
     }
     this.tell(track, event, far);
     return { kind: 'break', event };

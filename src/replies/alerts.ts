@@ -88,6 +88,19 @@ export function levelBreakHeadline(a: LevelBreak): string {
   return a.reclaim ? `${a.asset} reclaimed ${lv}` : `${a.asset} broke above ${lv}`;
 }
 
+/** What made the close that ended a chop decisive, in what the bot measured (not a promise that the chop is over). */
+function chopEndText(a: LevelBreak): string {
+  const end = a.fromChop!;
+  const side = a.direction === 'down' ? 'below' : 'above';
+  const [lo, hi] = typeof a.level === 'number' ? [a.level, a.level] : a.level;
+  const edge = a.direction === 'down' ? lo : hi;
+  const what =
+    end.by === 'far' ? `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} it`
+    : end.by === 'held' ? `${duration(end.heldMs)} of closes ${side} it`
+    : `a close ${side} the ${price(end.range[0])}–${price(end.range[1])} range it chopped in`;
+  return `Decisive: ${what}, after ${end.crosses} crosses since ${sinceWord(end.since, a.ts)}.`;
+}
+
 function levelBreak(a: LevelBreak): Reply {
   const head = levelBreakHeadline(a);
   const liq = a.liquidations;
@@ -95,7 +108,7 @@ function levelBreak(a: LevelBreak): Reply {
   if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, sideTone(liq.side), true)]);
   const labels = [a.label, ...(a.also ?? []).map((x) => x.label)].filter((x): x is string => x !== undefined);
   lines.push([`${a.timeframe} close ${price(a.price)}${labels.length ? ` · ${labels.join(' · ')}` : ''}`]);
-  if (a.fromChop) lines.push([`A decisive close after ${a.fromChop.crosses} crosses since ${sinceWord(a.fromChop.since, a.ts)}: the chop is over.`]);
+  if (a.fromChop) lines.push([chopEndText(a)]);
   lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
   return {
     title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],

@@ -109,8 +109,10 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     // notice was due: the break alone is told.
     const apr = runs[0]!.alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@80000');
     expect(apr.filter((a) => a.ts >= Date.parse('2025-04-08T04:00:00Z') && a.ts <= Date.parse('2025-04-08T10:00:00Z'))).toEqual([
-      expect.objectContaining({ kind: 'level_break', direction: 'down', ts: Date.parse('2025-04-08T08:00:00Z'), fromChop: expect.anything() }),
+      expect.objectContaining({ kind: 'level_break', direction: 'down', ts: Date.parse('2025-04-08T08:00:00Z'), fromChop: { crosses: 3, since: Date.parse('2025-04-06T18:30:00Z'), by: 'held', heldMs: 3 * 3_600_000 } }),
     ]);
+    // It says what made the close decisive, not that the chop is over.
+    expect(replyText(alertReply(apr.find((a) => a.kind === 'level_break' && a.ts === Date.parse('2025-04-08T08:00:00Z'))!))).toContain('Decisive: 3h of closes below it, after 3 crosses since Sunday.');
   });
 
   it('tells levels one candle broke together in one message', () => {
@@ -123,7 +125,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     // under both levels since 23:45: one message, within 2 h of the crossing close that held (before: $139.41 at
     // 00:45 and $135 at 02:30, apart).
     const sol = runs[1]!.alerts.filter((a) => a.kind === 'level_break' && a.asset === 'SOL' && a.ts >= Date.parse('2024-08-04T23:00:00Z') && a.ts <= Date.parse('2024-08-05T06:00:00Z'));
-    expect(sol).toEqual([expect.objectContaining({ ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.anything(), also: [expect.objectContaining({ level: 139.41 })] })]);
+    expect(sol).toEqual([expect.objectContaining({ ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.objectContaining({ by: 'range', range: [131.386, 143.384] }), also: [expect.objectContaining({ level: 139.41 })] })]);
+    expect(replyText(alertReply(sol[0]!))).toContain('Decisive: a close below the $131.39–$143.38 range it chopped in, after 3 crosses since Sunday.');
   });
 
   it('does not tell a level broken by a close that only crossed it, inside its own buffer, when no break went far', () => {
@@ -249,6 +252,16 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
       }
     }
     expect(kinds).toEqual({ back: 6, late: 6 });
+  });
+
+  it('says what made each close that ended a chop decisive (23 of the 76 were undone within 12 h, so none says the chop is over)', () => {
+    const ends = runs[0]!.alerts.flatMap((a) => (a.kind === 'level_break' && a.fromChop ? [a] : []));
+    const by = { far: 0, held: 0, range: 0 };
+    for (const a of ends) by[a.fromChop!.by]++;
+    expect(by).toEqual({ far: 4, held: 68, range: 4 });
+    const far = ends.find((a) => a.fromChop!.by === 'far' && a.asset === 'ETH' && a.level === 4262.55)!;
+    expect(replyText(alertReply(far))).toContain('Decisive: a close 2.6% below it, after 2 crosses since Monday.');
+    for (const a of ends) expect(replyText(alertReply(a))).not.toMatch(/chop is over/);
   });
 });
 
