@@ -64,7 +64,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     db = new Database(file);
     tuneConnection(db);
     const version = migrate(db, path, undefined, opts.now);
-    if (!inMemory) openFiles.add(file);
+    if (!inMemory) openFiles.set(file, lock?.db);
     return new SqliteStoreImpl(db, path, version, lock && { file, identity: identityOf(file), lock: lock.db, lockPath: lock.path, lockIdentity: identityOf(lock.path) });
   } catch (err) {
     db?.close();
@@ -544,8 +544,13 @@ class SqliteStoreImpl implements SqliteStore {
 
 // ---- single instance: SQLite's own exclusive lock, beside the resolved file ----
 
-/** Database files (real paths) this process has open: a second open gets a sentence naming this process. */
-const openFiles = new Set<string>();
+/**
+ * Database files (real paths) this process has open, with their lock connections: a second open gets a sentence
+ * naming this process. Holding the lock here keeps it until close(): better-sqlite3 closes a database the garbage
+ * collector takes, so a store nothing refers to any more would otherwise free the file while this process still
+ * counts it as open.
+ */
+const openFiles = new Map<string, Database.Database | undefined>();
 
 /** The file a path names, symlinks resolved, also a symlink to a file not created yet. */
 function resolveFile(path: string): string {
