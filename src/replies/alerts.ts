@@ -110,11 +110,15 @@ function levelBreak(a: LevelBreak): Reply {
   lines.push([`${a.timeframe} close ${price(a.price)}${labels.length ? ` · ${labels.join(' · ')}` : ''}`]);
   if (a.fromChop) lines.push([chopEndText(a)]);
   lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
-  return {
+  const reply: Reply = {
     title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],
     blocks: [lines],
     tone: a.direction === 'down' ? 'long' : 'short',
   };
+  // A chop ended only by time (closes held beyond the level for a while, neither far nor out of its range) is the
+  // break most often undone: posted without a notification, so a chat is not pinged for every swing of a chop.
+  if (a.fromChop?.by === 'held') reply.quiet = true;
+  return reply;
 }
 
 function levelChop(a: LevelChop): Reply {
@@ -125,6 +129,7 @@ function levelChop(a: LevelChop): Reply {
       [`No more alerts on this level until a decisive close beyond it.`],
     ]],
     tone: 'neutral',
+    quiet: true,
   };
 }
 

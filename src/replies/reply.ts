@@ -47,6 +47,11 @@ export interface Reply {
   tone?: 'long' | 'short' | 'neutral' | 'error' | 'info';
   /** Errors and settings changes are shown only to the user who asked, where the platform can. */
   ephemeral?: boolean;
+  /**
+   * Posted without a notification (Telegram's `disable_notification`, Discord's suppress-notifications flag): news
+   * the chat may read later, such as a level that keeps being crossed.
+   */
+  quiet?: boolean;
 }
 
 export const b = (text: string): Span => ({ text, bold: true });

@@ -140,6 +140,8 @@ export interface DiscordMessage {
   components: ButtonRow[];
   image?: ImageFile;
   ephemeral: boolean;
+  /** Posted without a notification (the reply's `quiet`). */
+  quiet: boolean;
 }
 
 /** A file name Discord accepts in `attachment://` (letters, digits, `._-`). */
@@ -195,7 +197,7 @@ export function toDiscordMessage(reply: Reply, image?: ImageFile): DiscordMessag
   }
   if (fields.length) embed.fields = fields;
   if (image) embed.image = { url: `attachment://${image.name}` };
-  const out: DiscordMessage = { embeds: [embed], components: renderButtons(reply.buttons), ephemeral: reply.ephemeral === true };
+  const out: DiscordMessage = { embeds: [embed], components: renderButtons(reply.buttons), ephemeral: reply.ephemeral === true, quiet: reply.quiet === true };
   if (image) out.image = image;
   return out;
 }

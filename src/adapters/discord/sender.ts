@@ -4,7 +4,7 @@
  * (errors.ts). Command answers go through the interaction itself (interactions.ts): Discord does not count
  * interaction responses against the bot's global limit.
  */
-import { Routes, type REST } from 'discord.js';
+import { MessageFlags, Routes, type REST } from 'discord.js';
 import type { DeliveryResult, DeliveryTarget } from '../contract.js';
 import { ChatApiError, deliveryFailure } from '../errors.js';
 import { logger } from '../../log.js';
@@ -58,7 +58,9 @@ export class DiscordSender {
    */
   async post(channelId: string, msg: DiscordMessage, replyTo?: string): Promise<MessageRef> {
     const payload = restPayload(msg);
-    const body = replyTo !== undefined ? { ...payload.body, message_reference: { message_id: replyTo, fail_if_not_exists: false } } : payload.body;
+    // Suppressing notifications is set when a message is posted (an edit never notifies).
+    const quiet = msg.quiet ? { ...payload.body, flags: MessageFlags.SuppressNotifications } : payload.body;
+    const body = replyTo !== undefined ? { ...quiet, message_reference: { message_id: replyTo, fail_if_not_exists: false } } : quiet;
     try {
       const posted = (await this.pacer.run(() => this.rest.post(Routes.channelMessages(channelId), { ...payload, body }))) as { id: string };
       return { channelId, messageId: posted.id };

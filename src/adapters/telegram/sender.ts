@@ -67,6 +67,8 @@ function where(d: Destination, replyTo = d.replyTo) {
 }
 
 const markupOf = (k: InlineKeyboard | undefined) => (k ? { reply_markup: k } : {});
+/** A quiet reply is posted without a notification. */
+const hush = (reply: Reply) => (reply.quiet ? { disable_notification: true } : {});
 
 export class TelegramSender {
   constructor(
@@ -111,12 +113,12 @@ export class TelegramSender {
       const shown = captionReply(reply);
       if (shown) {
         const caption = renderSingle(shown, CAPTION_LIMIT);
-        const extra = { caption, ...HTML, ...where(to), ...markupOf(keyboard(shown.buttons).markup) };
+        const extra = { caption, ...HTML, ...where(to), ...hush(reply), ...markupOf(keyboard(shown.buttons).markup) };
         const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
         return { chatId: to.chatId, messageId: m.message_id, photo: true };
       }
       // Too long for a caption: the chart first (captioned with the title), then the text answering it.
-      const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption: chartCaption(reply), ...HTML, ...where(to) }), to.member);
+      const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption: chartCaption(reply), ...HTML, ...where(to), ...hush(reply) }), to.member);
       const last = await this.sendText({ ...to, replyTo: chart.message_id }, reply, markup, 'continuation');
       return { chatId: to.chatId, messageId: last, chartId: chart.message_id };
     }
@@ -166,7 +168,7 @@ export class TelegramSender {
     let format: object = HTML;
     let last = 0;
     for (let i = 0; i < parts.length; i++) {
-      const extra = { ...format, ...NO_PREVIEW, ...where(to, i === 0 ? to.replyTo : undefined), ...(i === parts.length - 1 ? markupOf(markup) : {}) };
+      const extra = { ...format, ...NO_PREVIEW, ...where(to, i === 0 ? to.replyTo : undefined), ...hush(reply), ...(i === parts.length - 1 ? markupOf(markup) : {}) };
       const text = parts[i]!;
       try {
         const m = await this.message(to.chatId, i === 0 ? priority : 'continuation', 'sendMessage', (tg) => tg.sendMessage(to.chatId, text, extra), to.member);

@@ -72,6 +72,14 @@ describe('fan-out', () => {
     expect(sent[0]!.json.embeds[0].color).toBe(0xe5484d);
   });
 
+  it('posts a quiet alert with notifications suppressed (flag 4096) and the rest without the flag', async () => {
+    const [c] = channels(1);
+    await bot.deliver(to(c!), { ...cascade, quiet: true });
+    await bot.deliver(to(c!), cascade);
+    const sent = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${c!.id}/messages` && r.status === 200);
+    expect(sent.map((r) => r.json.flags)).toEqual([4096, undefined]);
+  });
+
   it('waits out and retries the global 429s a stricter Discord answers: nothing lost, none left unhandled', async () => {
     fake.limits.globalPerSecond = 10;
     try {

@@ -40,6 +40,13 @@ describe('posting', () => {
     expect(r.ok && r.messageRef).toBe(`-300:${m!.messageId}`);
   });
 
+  it('posts a quiet reply without a notification, and the rest with one', async () => {
+    await h.adapter.deliver({ chat: 'telegram:-304' }, { ...short('ETH lost $3,900 (a chop)'), quiet: true });
+    await h.adapter.deliver({ chat: 'telegram:-304' }, short('ETH lost $3,900'));
+    const sends = h.fake.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === '-304');
+    expect(sends.map((c) => c.params.disable_notification)).toEqual([true, undefined]);
+  });
+
   it('posts into the topic named by the target', async () => {
     await h.adapter.deliver({ chat: 'telegram:-1000000000301', target: '12' }, short('topic'));
     expect(h.fake.sentTo(-1_000_000_000_301)[0]!.threadId).toBe(12);
