@@ -63,6 +63,19 @@ function roundBelow(price: number): number {
   for (let k = -6; k <= 6; k++) for (const m of [1, 2.5, 5]) if (m * 10 ** k <= price * 0.03) step = Math.max(step, m * 10 ** k);
   return Number((Math.floor(price / step) * step).toPrecision(6));
 }
+/** A community's levels from one asset's candles `before` a time: their low and high, the round number below the last close, the demand zone 1.5% above the low. */
+function derivedLevels(asset: string, before: Row[], ts: number, span: string): Row[] {
+  const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
+  const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
+  const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const lo = low.low as number;
+  return [
+    { type: 'level', ts, asset, price: lo, label: `${asset} ${span} low (${at(low)})` },
+    { type: 'level', ts, asset, price: roundBelow(before[before.length - 1]!.close as number), label: `${asset} round number below price` },
+    { type: 'level', ts, asset, price: high.high as number, label: `${asset} ${span} high / resistance (${at(high)})` },
+    { type: 'level', ts, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above ${span} low` },
+  ];
+}
 const heldOut = [
   { out: 'binance-2025-03-heldout-levels-15m.real.jsonl', candles: 'binance_2025-04-07_tariff_crash_5m.jsonl', set: '2025-03-31T00:00:00Z', until: '2025-04-06T00:00:00Z' },
   { out: 'binance-2024-07-heldout-levels-15m.real.jsonl', candles: 'binance_2024-08-05_crash_5m.jsonl', set: '2024-07-29T00:00:00Z', until: '2024-08-04T00:00:00Z' },
@@ -86,18 +99,7 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
   for (const symbol of [...new Set(candles.map((r) => r.symbol as string))].sort()) {
     const asset = symbol.split('/')[0]!;
     const week = candles.filter((r) => r.symbol === symbol && r.ts >= set - s.lookbackDays * DAY && r.ts < set);
-    const low = week.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
-    const high = week.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
-    const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const last = week[week.length - 1]!.close as number;
-    const lo = low.low as number;
-    const span = s.lookbackDays === 7 ? 'prior-week' : `prior ${s.lookbackDays}-day`;
-    levels.push(
-      { type: 'level', ts: set, asset, price: lo, label: `${asset} ${span} low (${at(low)})` },
-      { type: 'level', ts: set, asset, price: roundBelow(last), label: `${asset} round number below price` },
-      { type: 'level', ts: set, asset, price: high.high as number, label: `${asset} ${span} high / resistance (${at(high)})` },
-      { type: 'level', ts: set, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above ${span} low` },
-    );
+    levels.push(...derivedLevels(asset, week, set, s.lookbackDays === 7 ? 'prior-week' : `prior ${s.lookbackDays}-day`));
   }
   const from = set - 2 * DAY;
   const out = [...levels, ...to15m(rows, from, until)].sort((a, b) => a.ts - b.ts);
@@ -128,19 +130,7 @@ function freqtradeSet(sources: { src: string; asset: string }[], setIso: string,
   const rows: Row[] = [];
   for (const { src, asset } of sources) {
     const candles = klines15m(src, `${asset}/USDT:USDT`).filter((r) => r.ts >= from && r.ts < until);
-    const before = candles.filter((r) => r.ts < set);
-    const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
-    const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
-    const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const lo = low.low as number;
-    const span = `prior ${lookbackDays}-day`;
-    rows.push(
-      { type: 'level', ts: set, asset, price: lo, label: `${asset} ${span} low (${at(low)})` },
-      { type: 'level', ts: set, asset, price: roundBelow(before[before.length - 1]!.close as number), label: `${asset} round number below price` },
-      { type: 'level', ts: set, asset, price: high.high as number, label: `${asset} ${span} high / resistance (${at(high)})` },
-      { type: 'level', ts: set, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above ${span} low` },
-      ...candles,
-    );
+    rows.push(...derivedLevels(asset, candles.filter((r) => r.ts < set), set, `prior ${lookbackDays}-day`), ...candles);
   }
   rows.sort((a, b) => a.ts - b.ts);
   const assets = sources.map((x) => x.asset).join('/');
@@ -175,18 +165,11 @@ freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-1
   const seen = new Set<string>();
   for (let day = first; day < until; day += DAY) {
     for (const [asset, candles] of [['BTC', btc], ['ETH', eth]] as const) {
-      const week = candles.filter((r) => r.ts >= day - 7 * DAY && r.ts < day);
-      const lo = Math.min(...week.map((r) => r.low as number));
-      const hi = Math.max(...week.map((r) => r.high as number));
-      const add = (r: Row) => {
+      for (const r of derivedLevels(asset, candles.filter((x) => x.ts >= day - 7 * DAY && x.ts < day), day, 'prior-week')) {
         const key = `${asset} ${JSON.stringify(r.price ?? [r.low, r.high])}`;
         if (!seen.has(key)) levels.push(r);
         seen.add(key);
-      };
-      add({ type: 'level', ts: day, asset, price: lo, label: `${asset} prior-week low` });
-      add({ type: 'level', ts: day, asset, price: roundBelow(week[week.length - 1]!.close as number), label: `${asset} round number below price` });
-      add({ type: 'level', ts: day, asset, price: hi, label: `${asset} prior-week high` });
-      add({ type: 'level', ts: day, asset, low: lo, high: Number((lo * 1.015).toPrecision(6)), label: `${asset} demand zone above prior-week low` });
+      }
     }
   }
   const from = first - 2 * DAY;
