@@ -110,15 +110,11 @@ function levelBreak(a: LevelBreak): Reply {
   lines.push([`${a.timeframe} close ${price(a.price)}${labels.length ? ` · ${labels.join(' · ')}` : ''}`]);
   if (a.fromChop) lines.push([chopEndText(a)]);
   lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
-  const reply: Reply = {
+  return {
     title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],
     blocks: [lines],
     tone: a.direction === 'down' ? 'long' : 'short',
   };
-  // A chop ended only by time (closes held beyond the level for a while, neither far nor out of its range) is the
-  // break most often undone: posted without a notification, so a chat is not pinged for every swing of a chop.
-  if (a.fromChop?.by === 'held') reply.quiet = true;
-  return reply;
 }
 
 function levelChop(a: LevelChop): Reply {
