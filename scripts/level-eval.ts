@@ -1,7 +1,8 @@
 /**
- * The real-market evaluation behind docs/alerts.md: replays the real tuning weeks, the held-out sets and the
- * daily-levels stress set (or the files given) with the default config (plus an optional JSON override) and prints what the level and
- * cascade alerts would have done, with a total per set. `npx tsx scripts/level-eval.ts [--config '{"levels":{…}}'] [FILE…]`.
+ * The real-market evaluation behind docs/alerts.md and docs/level-measurements.md: replays the real tuning weeks,
+ * the held-out sets and the daily-levels stress set (or the files given) with the default config (plus an optional
+ * JSON override) and prints what the level and cascade alerts would have done, with a total per set.
+ * `npx tsx scripts/level-eval.ts [--config '{"levels":{…}}'] [FILE…]`.
  */
 import { buildConfig } from '../config/load.js';
 import { backtest, levelsOf } from '../src/core/backtest.js';

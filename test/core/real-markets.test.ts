@@ -1,6 +1,7 @@
 /**
  * The alerts on real markets (fixtures cut from Binance data by scripts/real-fixtures.ts, sources in each
- * file's meta line), with the default config: the figures docs/alerts.md quotes, reproducible here.
+ * file's meta line), with the default config: the figures docs/alerts.md and docs/level-measurements.md quote,
+ * reproducible here.
  * Before this work (a fixed 0.3% buffer, 3× after two crossings in 6 h), the three tuning weeks gave 119 level
  * messages, 49 of 119 breaks reversed within 12 h (41%), 52 of 53 breaks that held told within 2 h, and no
  * cascade on the DeepSeek-day prints; the three held-out weeks gave 158 messages, 103 of 158 reversed (65%),
