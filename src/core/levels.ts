@@ -319,31 +319,47 @@ export class LevelBook {
   /**
    * Levels a close crossed on its way beyond a level it broke (the same way, for the same chat) are told in
    * that break: "BTC lost $81,601 and $81,172" once, not $81,172 again a candle later. A level that chops, or
-   * was told a moment ago, keeps its own rules.
+   * was told a moment ago, keeps its own rules, unless the edge crossed is the broken level's own (a prior low
+   * and the zone above it: one price line, one message, and the chop it was in ends with it).
    */
   private joinCrossed(asset: string, c: ClosedCandle, out: Outcome[]): void {
     const breaks = out.flatMap((o) => (o.kind === 'break' ? [o.event] : []));
     if (!breaks.length) return;
     const judged = new Set(out.map((o) => o.event.level.id));
-    for (const level of this.levels.values()) {
-      if (level.asset !== asset || judged.has(level.id)) continue;
-      const track = this.tracks.get(level.id)!;
-      const [lo, hi] = bounds(level.level);
-      const side = c.close < lo ? 'below' : c.close > hi ? 'above' : undefined;
-      if (!side || !track.position || side === track.position || track.chop) continue;
-      if (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs) continue;
-      const direction = side === 'below' ? 'down' : 'up';
-      const leads = breaks.filter((b) => b.direction === direction && b.level.chat === level.chat);
-      if (!leads.length) continue;
-      // Crossed but not beyond its own buffer: joined only when a break went far (a flush through the levels),
-      // not when price merely hovers at a level it has not broken (the channel would hear it undone at once).
-      const buffer = this.buffer(asset, level.level);
-      const broke = side === 'below' ? c.close < lo - buffer : c.close > hi + buffer;
-      if (!broke && !leads.some((b) => this.isFar(asset, b.level.level, c.close))) continue;
-      const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
-      const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
-      this.tell(track, event, false);
-      out.push({ kind: 'break', event });
+    const edge = (v: LevelValue, direction: 'up' | 'down') => bounds(v)[direction === 'down' ? 0 : 1];
+    // A level joined leads too (the zone above a prior low the break crossed): until no level joins.
+    for (let joined = true; joined; ) {
+      joined = false;
+      for (const level of this.levels.values()) {
+        if (level.asset !== asset || judged.has(level.id)) continue;
+        const track = this.tracks.get(level.id)!;
+        const [lo, hi] = bounds(level.level);
+        const side = c.close < lo ? 'below' : c.close > hi ? 'above' : undefined;
+        if (!side || !track.position || side === track.position) continue;
+        const direction = side === 'below' ? 'down' : 'up';
+        const leads = breaks.filter((b) => b.direction === direction && b.level.chat === level.chat);
+        const sameEdge = leads.some((b) => {
+          const [bl, bh] = bounds(b.level.level);
+          return edge(b.level.level, direction) === edge(level.level, direction) || (lo >= bl && hi <= bh);
+        });
+        if (!leads.length || (!sameEdge && (track.chop || (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs)))) continue;
+        // Crossed but not beyond its own buffer: joined only when a break went far (a flush through the levels),
+        // not when price merely hovers at a level it has not broken (the channel would hear it undone at once).
+        const buffer = this.buffer(asset, level.level);
+        const broke = side === 'below' ? c.close < lo - buffer : c.close > hi + buffer;
+        if (!sameEdge && !broke && !leads.some((b) => this.isFar(asset, b.level.level, c.close))) continue;
+        if (track.chop) {
+          track.chop.resolved = side;
+          delete track.chop.noticeDue;
+        }
+        const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
+        const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
+        this.tell(track, event, false);
+        out.push({ kind: 'break', event });
+        breaks.push(event);
+        judged.add(level.id);
+        joined = true;
+      }
     }
   }
 

@@ -111,12 +111,16 @@ pgNatsSuite('deliver role failover', (suite) => {
     const fromA = fake!.calls.filter((c) => c.sender === 'A').length;
     const pendingAtResume = await store!.pendingCount();
     expect(pendingAtResume).toBeGreaterThan(0);
+    const resumedAt = performance.now();
     a.kill('SIGCONT');
     expect(await a.exited).toBe(1);
     expect(a.lines.some((l) => l.msg.includes('lost its lease'))).toBe(true);
     await until(async () => (await store!.pendingCount()) === 0, 'the outbox to drain', 120_000, 200);
-    // The resumed process sent nothing: not the sends queued in its pacer, not new claims.
-    expect(fake!.calls.filter((c) => c.sender === 'A').length).toBe(fromA);
+    // The resumed process sent nothing: not the sends queued in its pacer, not new claims. A request whose headers
+    // had left before the stop may finish after it (at most one per lane, as a kill interrupts): it began before.
+    const late = fake!.calls.filter((c) => c.sender === 'A').slice(fromA);
+    expect(late.filter((c) => c.arrived === undefined || c.arrived >= resumedAt)).toEqual([]);
+    expect(late.length).toBeLessThanOrEqual(64);
     checkChats(ids, expected);
     expect(fake!.limited).toBe(0);
   }, 240_000);

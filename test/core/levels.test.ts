@@ -183,6 +183,35 @@ describe('LevelBook: whipsaws a channel would mute', () => {
     expect(book.track('ETH@2992')).toMatchObject({ state: 'holding', position: 'above' });
   });
 
+  it('one price line, one message: a chopping zone that shares the broken level\'s edge, or a chopping level inside a broken zone, is told with it', () => {
+    // Quiet unless the close is far (20 buffers) or has stayed beyond the level 45 minutes: neither close below is.
+    const loose: LevelRules = { ...strict, decisiveFactor: 20 };
+    const chopping = (id: string, side: 'above' | 'below') => ({
+      id, position: side, seen: side, state: 'broken' as const, changedAt: T0 - 5 * H,
+      lastBreak: { ts: T0 - 5 * H, direction: side === 'above' ? ('up' as const) : ('down' as const), price: 3030 },
+      crossings: [T0 - 20 * H, T0 - 10 * H, T0 - 5 * H], chop: { since: T0 - 20 * H, crosses: 3, low: 2970, high: 3030 },
+    });
+    const close = (book: LevelBook, price: number) => book.onClose('ETH', { ts: T0, end: T0 + M15, open: price, high: price + 2, low: price - 2, close: price });
+    // A prior low at $3,000 and the zone above it, [3000, 3080], which chops: the close that loses $3,000 loses the zone's floor.
+    const edge = new LevelBook(loose);
+    edge.add({ ...level, id: 'zone', level: [3000, 3080] }, 3050, chopping('zone', 'above'));
+    edge.add(level, 3050);
+    expect(close(edge, 2960).map((e) => [e.level.id, e.direction])).toEqual([['ETH@3000', 'down'], ['zone', 'down']]);
+    expect(edge.track('zone')!.chop!.resolved).toBe('below');
+    // A zone [2990, 3060] broken up for the first time, and $3,000 inside it, chopping, last told lost.
+    const inside = new LevelBook(loose);
+    inside.add(level, 2970, chopping('ETH@3000', 'below'));
+    inside.add({ ...level, id: 'zone', level: [2990, 3060] }, 2970);
+    // And a zone [2900, 3000] below it, chopping too: its top is $3,000's line, so it joins through $3,000.
+    inside.add({ ...level, id: 'under', level: [2900, 3000] }, 2970, chopping('under', 'below'));
+    expect(close(inside, 3100).map((e) => [e.level.id, e.direction, e.reclaim])).toEqual([['zone', 'up', false], ['ETH@3000', 'up', true], ['under', 'up', true]]);
+    // Without the zone the same close leaves both to their chop: not far, not 45 minutes above them yet.
+    const alone = new LevelBook(loose);
+    alone.add(level, 2970, chopping('ETH@3000', 'below'));
+    alone.add({ ...level, id: 'under', level: [2900, 3000] }, 2970, chopping('under', 'below'));
+    expect(close(alone, 3100)).toEqual([]);
+  });
+
   it('a zone set with price inside it tells the first close that leaves it', () => {
     const book = new LevelBook(strict);
     book.add({ ...level, id: 'ETH@2990-3010', level: [2990, 3010] }, 3000);

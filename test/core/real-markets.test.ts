@@ -72,8 +72,8 @@ async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; 
 describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, ADA)', async () => {
   const { runs, total } = await totals(LEVEL_FIXTURES);
 
-  it('posts at least 40% fewer level messages than the fixed buffer did (68 of 119)', () => {
-    expect(total).toEqual({ messages: 68, breaks: 80, reversed: 14, held: 53, heldTold: 52 });
+  it('posts at least 40% fewer level messages than the fixed buffer did (67 of 119)', () => {
+    expect(total).toEqual({ messages: 67, breaks: 80, reversed: 14, held: 53, heldTold: 52 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
@@ -169,8 +169,11 @@ describe('levels on a second held-out set (three to four days from each kit file
 describe('levels on a third held-out set (BTC, Oct 16-22 2025, another source; never tuned on)', async () => {
   const { total } = await totals(HELD_OUT_3);
 
-  it('posts 10 messages (the fixed buffer: 12) with 4 of 14 breaks reversed within 12 h and every held break told', () => {
-    expect(total).toEqual({ messages: 10, breaks: 14, reversed: 4, held: 7, heldTold: 7 });
+  it('posts 8 messages (the fixed buffer: 12) with 6 of 14 breaks reversed within 12 h and every held break told', () => {
+    // Oct 21 15:00: the close above the $109,802–111,449 zone also reclaimed $110,000 and $109,802 inside it (both
+    // chopping): one message, where three came in 90 minutes before. Both were lost 11 h earlier, so the two
+    // reclaims now land within 12 h of those breaks and count as undoing them (told 75 and 90 minutes later, they did not).
+    expect(total).toEqual({ messages: 8, breaks: 14, reversed: 6, held: 7, heldTold: 7 });
   });
 });
 
@@ -201,8 +204,8 @@ describe('levels on a fifth held-out set (BTC, Sep 21 - Oct 2 2025, the Sep 22 s
 describe('levels on a sixth held-out set (ETH, Sep 29 - Oct 2 and Oct 16-22 2025; looked at once)', async () => {
   const { runs, total } = await totals(HELD_OUT_6);
 
-  it('posts 18 messages (the fixed buffer: 36) with 13 of 24 breaks reversed within 12 h (the fixed buffer: 25 of 36; the 20% target is far off)', () => {
-    expect(total).toEqual({ messages: 18, breaks: 24, reversed: 13, held: 9, heldTold: 7 });
+  it('posts 16 messages (the fixed buffer: 36) with 13 of 24 breaks reversed within 12 h (the fixed buffer: 25 of 36; the 20% target is far off)', () => {
+    expect(total).toEqual({ messages: 16, breaks: 24, reversed: 13, held: 9, heldTold: 7 });
   });
 
   it('misses only the held crossings that came back to the side the chat was told: ETH hovering 0.2% around $4,100', () => {
@@ -217,12 +220,12 @@ describe('levels on a sixth held-out set (ETH, Sep 29 - Oct 2 and Oct 16-22 2025
 describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)', async () => {
   const { runs, total } = await totals([DAILY]);
 
-  it('posts 143 messages against the fixed buffer\'s 242 (-41%), with 52 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
-    expect(total).toEqual({ messages: 143, breaks: 174, reversed: 52, held: 93, heldTold: 81 });
+  it('posts 134 messages against the fixed buffer\'s 242 (-45%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
+    expect(total).toEqual({ messages: 134, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(242 * 0.6));
   });
 
-  it('tells 81 of 93 held breaks within 2 h (the fixed buffer: 89): six came back to the side the chat was told, six were told 2.25-5 h late', () => {
+  it('tells 83 of 93 held breaks within 2 h (the fixed buffer: 89): six came back to the side the chat was told, four were told 2.25-4 h late', () => {
     const said = new Map<string, { ts: number; direction: 'up' | 'down' }[]>();
     for (const a of runs[0]!.alerts) {
       if (a.kind !== 'level_break') continue;
@@ -236,14 +239,14 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
         else if (before[before.length - 1]!.direction !== m.direction) kinds.late++;
       }
     }
-    expect(kinds).toEqual({ back: 6, late: 6 });
+    expect(kinds).toEqual({ back: 6, late: 4 });
   });
 
-  it('says what made each close that ended a chop decisive (23 of the 76 were undone within 12 h, so none says the chop is over)', () => {
+  it('says what made each close that ended a chop decisive (22 of the 67 were undone within 12 h, so none says the chop is over)', () => {
     const ends = runs[0]!.alerts.flatMap((a) => (a.kind === 'level_break' && a.fromChop ? [a] : []));
     const by = { far: 0, held: 0, range: 0 };
     for (const a of ends) by[a.fromChop!.by]++;
-    expect(by).toEqual({ far: 4, held: 68, range: 4 });
+    expect(by).toEqual({ far: 3, held: 60, range: 4 });
     const far = ends.find((a) => a.fromChop!.by === 'far' && a.asset === 'ETH' && a.level === 4262.55)!;
     expect(replyText(alertReply(far))).toContain('Decisive: a close 2.6% below it, after 2 crosses since Monday.');
     for (const a of ends) expect(replyText(alertReply(a))).not.toMatch(/chop is over/);

@@ -64,6 +64,8 @@ export interface Call {
   method: string;
   params: Record<string, unknown>;
   at: number;
+  /** When its headers arrived (the clock's time): a request whose body came later was on the wire from then. */
+  arrived?: number;
   status: number;
   error?: string;
   /** Which client sent it, when its API root named one (`<root>/s-<name>/`). */
@@ -316,6 +318,7 @@ export class FakeTelegram {
     const m = /^(?:\/s-([\w-]+))?\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const sender = m?.[1];
     if (m) m.splice(1, 1);
+    const arrived = this.clock();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
@@ -331,7 +334,7 @@ export class FakeTelegram {
     } catch {
       return this.reply(res, { method, params, at, status: 400 }, bad('invalid request body'));
     }
-    const call: Call = { method, params, at, status: 200, ...(sender !== undefined ? { sender } : {}) };
+    const call: Call = { method, params, at, arrived, status: 200, ...(sender !== undefined ? { sender } : {}) };
     if (method === 'getUpdates') return this.getUpdates(res, call);
     try {
       const injected = this.injected(method, Number(params.chat_id));
