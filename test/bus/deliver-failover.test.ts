@@ -6,7 +6,8 @@
  *  - `kill -9` the active one during a 5,000-chat fan-out: every chat gets every alert in order, at most one
  *    duplicate per chat (a send the kill interrupted), 0 × 429, and the standby's sends start only after the
  *    old one's stopped (so the rate never exceeds one sender's);
- *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1.
+ *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one begins no request and exits 1 (one
+ *    whose headers had left before the stop may still finish, as under a kill).
  * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
 import { expect, it } from 'vitest';
