@@ -105,6 +105,13 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
     if (liquidation) recorded.add(ts);
   };
   for await (const batch of readEventBatches(path, report, { asset: keep, seen })) batches.push(batch);
+  // A file read whole is put in order whole: events out of order by more than the reader's hold (a levels file
+  // appended after the candles it is about, as the data kit's README suggests) apply at their own time, not late.
+  if (report.late > 0) {
+    const all = batches.flat().sort((a, b) => a.ts - b.ts); // stable: events of one time keep the file's order
+    batches.splice(0, batches.length, all);
+    report.sorted = true;
+  }
   return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list() };
 }
 

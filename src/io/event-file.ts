@@ -26,6 +26,8 @@ export interface ReadReport {
   unknownTypes: number;
   /** Events that arrived later than the reorder buffer could still sort. They are applied anyway. */
   late: number;
+  /** A file read whole put them in their place instead (a levels file appended after the candles it is about). */
+  sorted?: boolean;
   synthetic: boolean;
   /** A gzip-compressed file that ends early or is damaged: why (zlib's words); the lines before it were read. */
   damaged?: string;
@@ -242,7 +244,7 @@ export function describeSkipped(path: string, r: ReadReport, maxLines = 50): str
   if (r.invalidCount) parts.push(`${r.invalidCount} malformed`);
   if (r.unknownTypes) parts.push(`${r.unknownTypes} of unknown type`);
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
-  if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; applied late`);
+  if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; ${r.sorted ? 'read the whole file and applied them at their own time' : 'applied late'}`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;
 }

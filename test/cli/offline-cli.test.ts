@@ -216,6 +216,21 @@ describe('bad input', () => {
     expect(s.to).toBe(DAY0 + 5000);
   });
 
+  it('a levels file appended after the day it is about (`cat day.jsonl levels.jsonl`) answers as if they came first', async () => {
+    const rows = readFileSync('fixtures/binance-2025-04-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean);
+    const levels = rows.filter((l) => l.includes('"type":"level"'));
+    expect(levels.length).toBeGreaterThan(10);
+    const inOrder = writeEvents(rows, 'in-order.jsonl');
+    const appended = writeEvents([...rows.filter((l) => !levels.includes(l)), ...levels], 'appended.jsonl');
+    const before = await cli('replay', inOrder, '--json');
+    const after = await cli('replay', appended, '--json');
+    expect(before.out.split('\n').filter((l) => l.includes('"level_break"')).length).toBeGreaterThan(20);
+    expect(after.out).toBe(before.out);
+    expect(after.err).toContain(`${levels.length} events were out of order by more than 5 minutes; read the whole file and applied them at their own time`);
+    expect((await cli('replay', appended, '--stats', '--json')).out).toBe((await cli('replay', inOrder, '--stats', '--json')).out);
+    expect((await cli('levels', 'btc', '--data', appended, '--json')).out).toBe((await cli('levels', 'btc', '--data', inOrder, '--json')).out);
+  });
+
   it('a missing file is one line and a non-zero exit', async () => {
     const r = await cli('liqs', 'eth', '--data', '/nonexistent/day.jsonl');
     expect(r.code).not.toBe(0);
