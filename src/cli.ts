@@ -170,6 +170,9 @@ async function cmdReplay(argv: string[]): Promise<number> {
   let run = await runFile(file, config);
   if (run.report.late > 0) run = await runFile(await loadFile(file), config);
   for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a));
+  // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
+  // reported, a turn of the event loop later: before the summary, not after it.
+  await new Promise((resolve) => setImmediate(resolve));
   reportSkipped(file, run.report);
   if (!values.json) console.error(`${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'} from ${run.report.events} events`);
   return 0;

@@ -106,8 +106,12 @@ function levelBreak(a: LevelBreak): Reply {
   const liq = a.liquidations;
   const lines: Line[] = [];
   if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, sideTone(liq.side), true)]);
-  const labels = [a.label, ...(a.also ?? []).map((x) => x.label)].filter((x): x is string => x !== undefined);
-  lines.push([`${a.timeframe} close ${price(a.price)}${labels.length ? ` · ${labels.join(' · ')}` : ''}`]);
+  // One level: its label beside the close. Several, labelled: each on its own line, so a label reads with its price.
+  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
+  if (levels.length > 1 && levels.some((l) => l.label !== undefined)) {
+    lines.push([`${a.timeframe} close ${price(a.price)}`]);
+    for (const l of levels) lines.push([`${levelText(l.level)}${l.label !== undefined ? ` · ${l.label}` : ''}`]);
+  } else lines.push([`${a.timeframe} close ${price(a.price)}${a.label !== undefined ? ` · ${a.label}` : ''}`]);
   if (a.fromChop) lines.push([chopEndText(a)]);
   lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
   return {
