@@ -94,9 +94,11 @@ function chopEndText(a: LevelBreak): string {
   const side = a.direction === 'down' ? 'below' : 'above';
   const [lo, hi] = typeof a.level === 'number' ? [a.level, a.level] : a.level;
   const edge = a.direction === 'down' ? lo : hi;
+  // With several levels in the message, the one whose chop ended is named.
+  const it = a.also?.length ? levelText(a.level) : 'it';
   const what =
-    end.by === 'far' ? `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} it`
-    : end.by === 'held' ? `${duration(end.heldMs)} of closes ${side} it`
+    end.by === 'far' ? `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} ${it}`
+    : end.by === 'held' ? `${duration(end.heldMs)} of closes ${side} ${it}`
     : `a close ${side} the ${price(end.range[0])}–${price(end.range[1])} range it chopped in`;
   return `Decisive: ${what}, after ${end.crosses} crosses since ${sinceWord(end.since, a.ts)}.`;
 }

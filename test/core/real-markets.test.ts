@@ -252,6 +252,17 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     for (const a of ends) expect(replyText(alertReply(a))).not.toMatch(/chop is over/);
   });
 
+  it('tells one price line once: the zone over $4,091 lost and the levels inside it, each with its own label', () => {
+    const at = (iso: string, asset: string) => runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.asset === asset && a.ts === Date.parse(iso))!;
+    const eth = at('2025-10-14T05:45:00Z', 'ETH');
+    const text = replyText(alertReply(eth));
+    expect(text).toContain('ETH lost $4,091, $4,091–4,152, $4,100, $4,121 and $4,121–4,182');
+    for (const line of ['$4,091–4,152 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,121 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
+    // A chop that ended in a message of several levels names its own.
+    const btc = replyText(alertReply(at('2025-10-21T05:45:00Z', 'BTC')));
+    expect(btc).toContain('Decisive: 2h of closes below $109,022, after 4 crosses since Sunday.');
+  });
+
   it('posts its 15 chop notices without a notification, and every break with one (most that end a chop hold)', () => {
     const levelAlerts = runs[0]!.alerts.filter((a) => a.kind === 'level_break' || a.kind === 'level_chop');
     const quiet = levelAlerts.filter((a) => alertReply(a).quiet === true);
