@@ -168,7 +168,11 @@ async function cmdReplay(argv: string[]): Promise<number> {
   // Streamed through the reorder buffer; a file with events out of order by more than its hold (levels appended
   // after the day they are about) is read again whole and sorted, so the alerts are printed once the run is done.
   let run = await runFile(file, config);
-  if (run.report.late > 0) run = await runFile(await loadFile(file), config);
+  if (run.report.late > 0) {
+    // A pipe (`<(cat day levels)`) cannot be read twice: its second reading comes back empty, and the first stands.
+    const again = await loadFile(file);
+    if (again.report.lines === run.report.lines) run = await runFile(again, config);
+  }
   for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
