@@ -319,8 +319,9 @@ export class LevelBook {
   /**
    * Levels a close crossed on its way beyond a level it broke (the same way, for the same chat) are told in
    * that break: "BTC lost $81,601 and $81,172" once, not $81,172 again a candle later. A level that chops, or
-   * was told a moment ago, keeps its own rules, unless the edge crossed is the broken level's own (a prior low
-   * and the zone above it: one price line, one message, and the chop it was in ends with it).
+   * was told a moment ago, keeps its own rules, unless it is on a price line the close broke: its edge that way is
+   * a broken level's own (a prior low and the zone above it) or it lies inside a broken zone. Then it is one
+   * message, and the chop it was in ends with it.
    */
   private joinCrossed(asset: string, c: ClosedCandle, out: Outcome[]): void {
     const breaks = out.flatMap((o) => (o.kind === 'break' ? [o.event] : []));
