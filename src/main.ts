@@ -21,6 +21,7 @@ import { env as readEnv } from './env.js';
 import { readEventFile, newReport, describeSkipped } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
 import type { Platform } from '../commands/types.js';
+import type { LevelEvent } from './core/events.js';
 
 const log = logger('main');
 
@@ -67,8 +68,14 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   let read = 0;
   let last = -Infinity;
   clock.speed = speed;
+  // The recording's levels are read first and set at their own time: a levels file appended after its day (`cat
+  // day.jsonl levels.jsonl`) would otherwise set them once the day is over.
+  const { levels, late } = await recordingLevels(file);
+  let next = 0;
   for await (const e of readEventFile(file, report)) {
     if (signal.aborted) break;
+    if (e.type === 'level') continue;
+    while (next < levels.length && levels[next]!.ts <= e.ts) bot.ingest(levels[next++]!);
     const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
     if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
     else {
@@ -88,9 +95,29 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // then stops: chats go on asking about the day replayed, which a clock running on at a high --speed would leave
   // behind at once (the engine pruning it all).
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
+  if (!signal.aborted) while (next < levels.length) bot.ingest(levels[next++]!);
   bot.flush();
+  report.late = Math.max(0, report.late - late);
   for (const line of describeSkipped(file, report)) log.warn(line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
+}
+
+/**
+ * A recording's levels in time order, and how many of them the reader releases late (after a later event: exactly
+ * those whose time is before one read earlier), which the rehearsal sets at their own time instead.
+ */
+async function recordingLevels(file: string): Promise<{ levels: LevelEvent[]; late: number }> {
+  const levels: LevelEvent[] = [];
+  let late = 0;
+  let max = -Infinity;
+  for await (const e of readEventFile(file, newReport())) {
+    if (e.type === 'level') {
+      levels.push(e);
+      if (e.ts < max) late++;
+    }
+    if (e.ts > max) max = e.ts;
+  }
+  return { levels: levels.sort((a, b) => a.ts - b.ts), late };
 }
 
 /** The options `liqbot start` takes (a deployment file's commands are checked against them). */

@@ -95,6 +95,22 @@ describe('liqbot start', () => {
     rehearsal.close();
   }, 60_000);
 
+  it('rehearses a day whose levels file was appended after it (`cat day levels`): the levels are set at their own time', async () => {
+    const dir = tempDir();
+    const lines = readFileSync(BUNDLED, 'utf8').split('\n').filter(Boolean);
+    const levels = lines.filter((l) => l.includes('"type":"level"'));
+    expect(levels).toHaveLength(3);
+    const appended = join(dir, 'appended.jsonl');
+    writeFileSync(appended, [...lines.filter((l) => !levels.includes(l)), ...levels].join('\n') + '\n');
+    const bot = startBot(dir, ['--replay', appended, '--speed', '200000'], { LOG_LEVEL: 'info' });
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH lost \$3,000/);
+    await bot.waitFor(/rehearsal finished/, 'err');
+    // Set at their own time, they were not applied late.
+    expect(bot.errors()).not.toMatch(/out of order/);
+    bot.child.kill('SIGINT');
+    expect(await bot.exited).toBe(0);
+  }, 60_000);
+
   it('one SIGINT stops it (exit 0), and so do /quit and the end of input', async () => {
     const a = startBot(tempDir());
     await a.waitFor(/Type a command/);
