@@ -18,10 +18,9 @@ import { Platforms } from './ops/platforms.js';
 import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
 import { env as readEnv } from './env.js';
-import { readEventFile, newReport, describeSkipped } from './io/event-file.js';
+import { readEventFile, newReport, describeSkipped, recordingLevels } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
 import type { Platform } from '../commands/types.js';
-import type { LevelEvent } from './core/events.js';
 
 const log = logger('main');
 
@@ -75,7 +74,6 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   for await (const e of readEventFile(file, report)) {
     if (signal.aborted) break;
     if (e.type === 'level') continue;
-    while (next < levels.length && levels[next]!.ts <= e.ts) bot.ingest(levels[next++]!);
     const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
     if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
     else {
@@ -86,6 +84,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
     // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
     clock.limit = e.ts + 60_000;
     if (e.ts > last) last = e.ts;
+    while (next < levels.length && levels[next]!.ts <= e.ts) bot.ingest(levels[next++]!);
     bot.ingest(e);
     // A recording read faster than the store writes (a high --speed) would otherwise pile its events up in memory,
     // held for the writer thread: wait for the writer instead, as a live feed never outruns it.
@@ -100,24 +99,6 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   report.late = Math.max(0, report.late - late);
   for (const line of describeSkipped(file, report)) log.warn(line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
-}
-
-/**
- * A recording's levels in time order, and how many of them the reader releases late (after a later event: exactly
- * those whose time is before one read earlier), which the rehearsal sets at their own time instead.
- */
-async function recordingLevels(file: string): Promise<{ levels: LevelEvent[]; late: number }> {
-  const levels: LevelEvent[] = [];
-  let late = 0;
-  let max = -Infinity;
-  for await (const e of readEventFile(file, newReport())) {
-    if (e.type === 'level') {
-      levels.push(e);
-      if (e.ts < max) late++;
-    }
-    if (e.ts > max) max = e.ts;
-  }
-  return { levels: levels.sort((a, b) => a.ts - b.ts), late };
 }
 
 /** The options `liqbot start` takes (a deployment file's commands are checked against them). */

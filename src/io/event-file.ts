@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type MarketEvent } from '../core/events.js';
+import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type LevelEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
 export interface SkippedLine {
@@ -230,6 +230,25 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
 export async function* readEventFile(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent, ReadReport> {
   for await (const batch of readEventBatches(path, report)) for (const e of batch) yield e;
   return report;
+}
+
+/**
+ * A recording's levels in time order, and how many of them the reader releases late (after a later event: exactly
+ * those whose time is before one read earlier), which a rehearsal sets at their own time instead
+ * (a levels file appended after its day, `cat day.jsonl levels.jsonl`, would otherwise set them once the day is over).
+ */
+export async function recordingLevels(file: string): Promise<{ levels: LevelEvent[]; late: number }> {
+  const levels: LevelEvent[] = [];
+  let late = 0;
+  let max = -Infinity;
+  for await (const e of readEventFile(file, newReport())) {
+    if (e.type === 'level') {
+      levels.push(e);
+      if (e.ts < max) late++;
+    }
+    if (e.ts > max) max = e.ts;
+  }
+  return { levels: levels.sort((a, b) => a.ts - b.ts), late };
 }
 
 export function newReport(): ReadReport {
