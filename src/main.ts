@@ -69,11 +69,12 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   clock.speed = speed;
   // The recording's levels are read first and set at their own time: a levels file appended after its day (`cat
   // day.jsonl levels.jsonl`) would otherwise set them once the day is over.
-  const { levels, late } = await recordingLevels(file);
+  const pre = await recordingLevels(file);
+  const levels = pre?.levels ?? [];
   let next = 0;
   for await (const e of readEventFile(file, report)) {
     if (signal.aborted) break;
-    if (e.type === 'level') continue;
+    if (pre && e.type === 'level') continue;
     const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
     if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
     else {
@@ -96,7 +97,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
   if (!signal.aborted) while (next < levels.length) bot.ingest(levels[next++]!);
   bot.flush();
-  report.late = Math.max(0, report.late - late);
+  report.late = Math.max(0, report.late - (pre?.late ?? 0));
   for (const line of describeSkipped(file, report)) log.warn(line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }

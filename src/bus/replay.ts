@@ -24,12 +24,13 @@ export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'a
   let t0 = 0;
   let wall0 = -1;
   // Levels at their own time, as the embedded rehearsal sets them (a levels file appended after its day).
-  const { levels, late } = await recordingLevels(file);
+  const pre = await recordingLevels(file);
+  const levels = pre?.levels ?? [];
   let next = 0;
   for await (const e of readEventFile(file, report)) {
     if (opts.signal?.aborted) break;
     publisher.synthetic = report.synthetic;
-    if (e.type === 'level') continue;
+    if (pre && e.type === 'level') continue;
     if (Number.isFinite(opts.speed)) {
       const at = wall0 < 0 ? -Infinity : t0 + (now() - wall0) * opts.speed;
       if (e.ts - at > SKIP_MS) {
@@ -48,7 +49,7 @@ export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'a
     publisher.add(e);
   }
   if (!opts.signal?.aborted) while (next < levels.length) publisher.add(levels[next++]!);
-  report.late = Math.max(0, report.late - late);
+  report.late = Math.max(0, report.late - (pre?.late ?? 0));
   await publisher.flush();
   return { events: report.events, skipped: describeSkipped(file, report) };
 }

@@ -236,8 +236,11 @@ export async function* readEventFile(path: string, report: ReadReport = newRepor
  * A recording's levels in time order, and how many of them the reader releases late (after a later event: exactly
  * those whose time is before one read earlier), which a rehearsal sets at their own time instead
  * (a levels file appended after its day, `cat day.jsonl levels.jsonl`, would otherwise set them once the day is over).
+ * Undefined for what is not a regular file (a pipe), which cannot be read twice.
  */
-export async function recordingLevels(file: string): Promise<{ levels: LevelEvent[]; late: number }> {
+export async function recordingLevels(file: string): Promise<{ levels: LevelEvent[]; late: number } | undefined> {
+  // A pipe cannot be read twice: its levels come as they are read, as before.
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
   const levels: LevelEvent[] = [];
   let late = 0;
   let max = -Infinity;
