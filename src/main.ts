@@ -18,7 +18,7 @@ import { Platforms } from './ops/platforms.js';
 import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
 import { env as readEnv } from './env.js';
-import { readEventFile, newReport, describeSkipped, recordingLevels } from './io/event-file.js';
+import { newReport, describeSkipped, readRecording } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
 import type { Platform } from '../commands/types.js';
 
@@ -67,14 +67,9 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   let read = 0;
   let last = -Infinity;
   clock.speed = speed;
-  // The recording's levels are read first and set at their own time: a levels file appended after its day (`cat
-  // day.jsonl levels.jsonl`) would otherwise set them once the day is over.
-  const pre = await recordingLevels(file);
-  const levels = pre?.levels ?? [];
-  let next = 0;
-  for await (const e of readEventFile(file, report)) {
+  // Its levels at their own time (a levels file appended after its day).
+  for await (const e of readRecording(file, report)) {
     if (signal.aborted) break;
-    if (pre && e.type === 'level') continue;
     const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
     if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
     else {
@@ -85,7 +80,6 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
     // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
     clock.limit = e.ts + 60_000;
     if (e.ts > last) last = e.ts;
-    while (next < levels.length && levels[next]!.ts <= e.ts) bot.ingest(levels[next++]!);
     bot.ingest(e);
     // A recording read faster than the store writes (a high --speed) would otherwise pile its events up in memory,
     // held for the writer thread: wait for the writer instead, as a live feed never outruns it.
@@ -95,9 +89,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // then stops: chats go on asking about the day replayed, which a clock running on at a high --speed would leave
   // behind at once (the engine pruning it all).
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
-  if (!signal.aborted) while (next < levels.length) bot.ingest(levels[next++]!);
   bot.flush();
-  report.late = Math.max(0, report.late - (pre?.late ?? 0));
   for (const line of describeSkipped(file, report)) log.warn(line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }

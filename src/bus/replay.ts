@@ -4,7 +4,7 @@
  * see what they would see live). Quiet stretches longer than 15 minutes of the recording are skipped rather
  * than waited out, as the embedded rehearsal does; `speed: Infinity` publishes as fast as the stream takes it.
  */
-import { describeSkipped, newReport, readEventFile, recordingLevels } from '../io/event-file.js';
+import { describeSkipped, newReport, readRecording } from '../io/event-file.js';
 import type { BusPublisher } from './publisher.js';
 
 export interface ReplayOptions {
@@ -23,14 +23,9 @@ export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'a
   const report = newReport();
   let t0 = 0;
   let wall0 = -1;
-  // Levels at their own time, as the embedded rehearsal sets them (a levels file appended after its day).
-  const pre = await recordingLevels(file);
-  const levels = pre?.levels ?? [];
-  let next = 0;
-  for await (const e of readEventFile(file, report)) {
+  for await (const e of readRecording(file, report)) {
     if (opts.signal?.aborted) break;
     publisher.synthetic = report.synthetic;
-    if (pre && e.type === 'level') continue;
     if (Number.isFinite(opts.speed)) {
       const at = wall0 < 0 ? -Infinity : t0 + (now() - wall0) * opts.speed;
       if (e.ts - at > SKIP_MS) {
@@ -45,11 +40,8 @@ export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'a
         }
       }
     }
-    while (next < levels.length && levels[next]!.ts <= e.ts) publisher.add(levels[next++]!);
     publisher.add(e);
   }
-  if (!opts.signal?.aborted) while (next < levels.length) publisher.add(levels[next++]!);
-  report.late = Math.max(0, report.late - (pre?.late ?? 0));
   await publisher.flush();
   return { events: report.events, skipped: describeSkipped(file, report) };
 }

@@ -233,25 +233,34 @@ export async function* readEventFile(path: string, report: ReadReport = newRepor
 }
 
 /**
- * A recording's levels in time order, and how many of them the reader releases late (after a later event: exactly
- * those whose time is before one read earlier), which a rehearsal sets at their own time instead
- * (a levels file appended after its day, `cat day.jsonl levels.jsonl`, would otherwise set them once the day is over).
- * Undefined for what is not a regular file (a pipe), which cannot be read twice.
+ * A recording as a rehearsal replays it: its events in file order, with its levels at their own time (a levels file
+ * appended after its day, `cat day.jsonl levels.jsonl`, would otherwise set them once the day is over). The levels are
+ * read first, so a regular file is read twice; a pipe, which cannot be, gives its levels as they come.
  */
-export async function recordingLevels(file: string): Promise<{ levels: LevelEvent[]; late: number } | undefined> {
-  // A pipe cannot be read twice: its levels come as they are read, as before.
-  if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
+export async function* readRecording(path: string, report: ReadReport = newReport()): AsyncGenerator<MarketEvent, ReadReport> {
+  if (!(await stat(path).catch(() => undefined))?.isFile()) return yield* readEventFile(path, report);
   const levels: LevelEvent[] = [];
+  // The levels the reader releases late (after a later event: exactly those whose time is before one read earlier)
+  // are not late here.
   let late = 0;
   let max = -Infinity;
-  for await (const e of readEventFile(file, newReport())) {
+  for await (const e of readEventFile(path, newReport())) {
     if (e.type === 'level') {
       levels.push(e);
       if (e.ts < max) late++;
     }
     if (e.ts > max) max = e.ts;
   }
-  return { levels: levels.sort((a, b) => a.ts - b.ts), late };
+  levels.sort((a, b) => a.ts - b.ts);
+  let next = 0;
+  for await (const e of readEventFile(path, report)) {
+    if (e.type === 'level') continue;
+    while (next < levels.length && levels[next]!.ts <= e.ts) yield levels[next++]!;
+    yield e;
+  }
+  while (next < levels.length) yield levels[next++]!;
+  report.late = Math.max(0, report.late - late);
+  return report;
 }
 
 export function newReport(): ReadReport {
