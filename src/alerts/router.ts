@@ -48,11 +48,18 @@ export function wants(sub: Subscription, a: Alert): boolean {
  */
 export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf): NewEntry[] {
   const out: NewEntry[] = [];
+  // The global levels a chat's own break message carries (the core joins those one close broke the same way).
+  const joined = new Set<string>();
+  for (const a of alerts) {
+    if (a.kind !== 'level_break' || a.chat === undefined) continue;
+    for (const id of [a.levelId, ...(a.also ?? []).map((x) => x.levelId)]) joined.add(`${a.chat}|${a.direction}|${a.ts}|${id}`);
+  }
   for (const a of alerts) {
     const own = a.kind === 'level_break' || a.kind === 'level_chop' ? a.chat : undefined;
     const thread = own !== undefined ? threadOf?.(a) : undefined;
     for (const sub of subs) {
       if (!wants(sub, a)) continue;
+      if (a.kind === 'level_break' && a.chat === undefined && joined.has(`${sub.chat}|${a.direction}|${a.ts}|${a.levelId}`)) continue;
       const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: now, createdAt: now };
       if (sub.target !== undefined) e.target = sub.target;
       const edit = editKeyOf(a);

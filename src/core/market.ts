@@ -9,7 +9,7 @@ import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick, type Timeframe } from './events.js';
-import { LevelBook, bounds, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
+import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
@@ -352,15 +352,24 @@ export class Market extends MarketQueries {
       if (g) g.push(o.event);
       else groups.set(key, [o.event]);
     }
-    for (const group of groups.values()) {
+    // A chat reads its own levels and the global ones: those the close broke the same way join its message (the router
+    // then does not post the global one to it), so one close is one message there too.
+    for (const [key, group] of groups) {
+      if (key.startsWith('|')) continue;
+      const seen = new Set(group.map((e) => levelKey(asset, e.level.level)));
+      for (const e of groups.get(key.slice(key.lastIndexOf('|'))) ?? []) if (!seen.has(levelKey(asset, e.level.level))) group.push(e);
+    }
+    for (const [key, group] of groups) {
       group.sort((a, b) => Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close));
       const br = group[0]!;
+      const chat = key.slice(0, key.lastIndexOf('|'));
       const side: PositionSide = br.direction === 'down' ? 'long' : 'short';
       const alert: LevelBreak = {
         kind: 'level_break',
         ts,
         asset,
-        key: `level:${br.level.id}:${br.ts}`,
+        // A chat's message led by a global level is not the global message.
+        key: `level:${chat && br.level.chat !== chat ? `${chat}:` : ''}${br.level.id}:${br.ts}`,
         levelId: br.level.id,
         level: br.level.level,
         direction: br.direction,
@@ -369,7 +378,7 @@ export class Market extends MarketQueries {
         timeframe,
       };
       if (br.level.label !== undefined) alert.label = br.level.label;
-      if (br.level.chat !== undefined) alert.chat = br.level.chat;
+      if (chat) alert.chat = chat;
       if (br.fromChop) alert.fromChop = br.fromChop;
       if (group.length > 1) {
         alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}) }));

@@ -13,7 +13,7 @@ import { exampleZone, levelsReply, structureReading } from '../../src/replies/le
 import { parseLevel } from '../../commands/parse.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
 import { cli, writeEvents } from '../helpers.js';
-import { wants } from '../../src/alerts/router.js';
+import { route, wants } from '../../src/alerts/router.js';
 import type { Alert } from '../../src/core/alerts.js';
 import type { Subscription } from '../../src/store/store.js';
 
@@ -197,5 +197,40 @@ describe('liqbot replay --stats', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–16:03 UTC  $57.7M  5 updates');
     expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:16 UTC  $574M  6 updates');
+  });
+});
+
+describe("a chat's own levels and the global ones one close broke", () => {
+  it('are one message in that chat (its thread answered), the global message alone elsewhere', () => {
+    const m = new Market(buildConfig({}));
+    const M15 = 900_000;
+    const candle = (i: number, close: number) => {
+      const r = toEvent({ type: 'candle', ts: T0 + i * M15, exchange: 'binanceusdm', symbol: 'ETH/USDT:USDT', timeframe: '15m', open: close, high: close + 2, low: close - 2, close });
+      if (!r.ok) throw new Error(r.reason);
+      return r.event;
+    };
+    const alerts: Alert[] = [];
+    for (let i = 0; i < 20; i++) alerts.push(...m.ingest(candle(i, 3100)));
+    m.addLevel({ id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'config', createdAt: T0 });
+    const own = 'telegram:-1:ETH@2950';
+    m.addLevel({ id: own, asset: 'ETH', level: 2950, label: 'our line', chat: 'telegram:-1', source: 'chat', createdAt: T0, thread: { ref: '-1:7' } });
+    for (let i = 20; i < 23; i++) alerts.push(...m.ingest(candle(i, i === 20 ? 3100 : 2800)));
+    const breaks = alerts.filter((a) => a.kind === 'level_break');
+    expect(breaks.map((a) => [a.chat, a.levelId, ...(a.also ?? []).map((x) => x.levelId)])).toEqual([
+      [undefined, 'ETH@3000'],
+      ['telegram:-1', own, 'ETH@3000'],
+    ]);
+    expect(new Set(breaks.map((a) => a.key)).size).toBe(2);
+    const subs = (chat: string): Subscription => ({ chat, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 });
+    const threadOf = (a: Alert) => (a.kind === 'level_break' && a.chat ? { ref: '-1:7' } : undefined);
+    const entries = route(breaks, [subs('telegram:-1'), subs('telegram:-2')], T0, threadOf);
+    expect(entries.map((e) => [e.chat, e.alert.key === breaks[1]!.key, e.replyTo])).toEqual([
+      ['telegram:-2', false, undefined],
+      ['telegram:-1', true, '-1:7'],
+    ]);
+    const text = replyText(alertReply(breaks[1]!));
+    expect(text).toContain('$2,950');
+    expect(text).toContain('our line');
+    expect(text).toContain('$3,000');
   });
 });
