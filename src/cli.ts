@@ -22,7 +22,7 @@ import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
 import { lineText } from './replies/reply.js';
 import { stamp } from './replies/format.js';
-import { describeSkipped, EventFileError, readEventFile, newReport, type ReadReport } from './io/event-file.js';
+import { describeSkipped, EventFileError, readEventFile, newReport, withRegularFile, type ReadReport } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
@@ -50,7 +50,7 @@ Usage:
   liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
   liqbot migrate                             bring the database schema up to date (LIQBOT_DATABASE_URL, else the SQLite file)
 
-ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
+FILE may be - (standard input) for replay, liqs, levels and oi. ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
 
 const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'migrate', 'help'];
 
@@ -99,12 +99,18 @@ function reportSkipped(path: string, r: ReadReport): void {
 }
 
 /** A file read for an answer as of its last event: one with no event at all has nothing to answer from (not an empty market at 1970). */
+/** How a file named on the command line is called in messages (`-` is standard input). */
+function shown(path: string): string {
+  return path === '-' ? 'standard input' : path;
+}
+
+/** An event file read whole (a pipe or standard input too), or a one-line error when it holds no event. */
 async function loadEvents(path: string, keep?: string): Promise<LoadedFile> {
-  const loaded = await loadFile(path, keep);
+  const loaded = await withRegularFile(path, (file) => loadFile(file, keep));
   if (loaded.report.events > 0) return loaded;
-  reportSkipped(path, loaded.report);
+  reportSkipped(shown(path), loaded.report);
   const n = loaded.report.lines;
-  throw new CliError(`${path} holds no market events${n ? ` (${n} line${n === 1 ? '' : 's'}, none of them an event)` : ' (it is empty)'}: see docs/events.md for the format`);
+  throw new CliError(`${shown(path)} holds no market events${n ? ` (${n} line${n === 1 ? '' : 's'}, none of them an event)` : ' (it is empty)'}: see docs/events.md for the format`);
 }
 
 /**
@@ -156,28 +162,27 @@ async function cmdReplay(argv: string[]): Promise<number> {
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
   const config = await readConfig(values.config);
   if (values.stats) {
-    const loaded = await loadFile(file);
+    const loaded = await withRegularFile(file, (path) => loadFile(path));
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config);
     const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
     if (values.json) console.log(JSON.stringify(st));
     else for (const line of statsLines(st)) console.log(line);
-    reportSkipped(file, run.report);
+    reportSkipped(shown(file), run.report);
     return 0;
   }
   // Streamed through the reorder buffer; a file with events out of order by more than its hold (levels appended
   // after the day they are about) is read again whole and sorted, so the alerts are printed once the run is done.
-  let run = await runFile(file, config);
-  if (run.report.late > 0) {
-    // A pipe (`<(cat day levels)`) cannot be read twice: its second reading comes back empty, and the first stands.
-    const again = await loadFile(file);
-    if (again.report.lines === run.report.lines) run = await runFile(again, config);
-  }
+  // A pipe (`cat day.jsonl levels.jsonl | liqbot replay -`) is copied to a file first, to be read again too.
+  const run = await withRegularFile(file, async (path) => {
+    const first = await runFile(path, config);
+    return first.report.late > 0 ? runFile(await loadFile(path), config) : first;
+  });
   for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
   await new Promise((resolve) => setImmediate(resolve));
-  reportSkipped(file, run.report);
+  reportSkipped(shown(file), run.report);
   if (!values.json) console.error(`${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'} from ${run.report.events} events`);
   return 0;
 }
@@ -208,7 +213,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];
   const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs, ...(all ? {} : { asset }) });
-  reportSkipped(values.data, run.report);
+  reportSkipped(shown(values.data), run.report);
   if (all) {
     const m = run.market.marketSummary(window, windowMs, to);
     console.log(values.json ? JSON.stringify(summaryJson(m)) : renderTerminal(marketReply(m, ALL_WINDOWS), color()));
@@ -242,7 +247,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const to = at ?? first.lastTs;
   // The same moment as `liqbot liqs` on the same file, so both show one price.
   const run = await runFile(first, config, { until: to, asset: parsed.value });
-  reportSkipped(values.data, run.report);
+  reportSkipped(shown(values.data), run.report);
   const st = run.market.levelStatus(parsed.value, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
   const map = estimateLiqMap(run.market, parsed.value, to);
@@ -273,7 +278,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   if (!parsed.ok) throw new UsageError(parsed.message);
   const to = at ?? first.lastTs;
   const run = await runFile(first, config, at === undefined ? { asset: parsed.value } : { until: at, asset: parsed.value });
-  reportSkipped(values.data, run.report);
+  reportSkipped(shown(values.data), run.report);
   const snapshot = leverageSnapshot(run.market.leverage, parsed.value, to - WINDOW_MS[window], to);
   if (!snapshot) {
     if (values.json) console.log(JSON.stringify({ asset: parsed.value, window, to, oi: null, funding: null, venues: [] }));

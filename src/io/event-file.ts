@@ -4,7 +4,11 @@
  * A `{"type":"meta","synthetic":true}` line (our extension; other tools skip it as an unknown type) marks
  * generated data, so everything shown from it is labelled synthetic.
  */
-import { open, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -261,6 +265,25 @@ export async function* readRecording(path: string, report: ReadReport = newRepor
   while (next < levels.length) yield levels[next++]!;
   report.late = Math.max(0, report.late - late);
   return report;
+}
+
+/**
+ * Run `use` on a file that can be read twice: `path` itself when it is a regular file, else what it gives (a pipe;
+ * `-`, standard input, whatever it is) copied to a temporary file first, removed after.
+ */
+export async function withRegularFile<T>(path: string, use: (path: string) => Promise<T>): Promise<T> {
+  if (path !== '-') {
+    await openChecked(path);
+    if ((await stat(path)).isFile()) return use(path);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'liqbot-input-'));
+  try {
+    const copy = join(dir, 'events.jsonl');
+    await pipeline(path === '-' ? process.stdin : createReadStream(path), createWriteStream(copy));
+    return await use(copy);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export function newReport(): ReadReport {

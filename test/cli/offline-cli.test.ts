@@ -3,6 +3,7 @@
  * brute-force sum of the file), `levels --json`, `replay --json`, and bad input that never crashes or passes
  * silently.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AssetDay } from '../../scripts/market-day.js';
@@ -229,6 +230,11 @@ describe('bad input', () => {
     expect(after.err).toContain(`${levels.length} events were out of order by more than 5 minutes; read the whole file and applied them at their own time`);
     expect((await cli('replay', appended, '--stats', '--json')).out).toBe((await cli('replay', inOrder, '--stats', '--json')).out);
     expect((await cli('levels', 'btc', '--data', appended, '--json')).out).toBe((await cli('levels', 'btc', '--data', inOrder, '--json')).out);
+    // The same piped on standard input (`cat day.jsonl levels.jsonl | liqbot replay -`): copied aside, read again.
+    const piped = spawnSync(process.execPath, ['bin/liqbot.js', 'replay', '-', '--json'], { input: readFileSync(appended), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout.trimEnd()).toBe(before.out);
+    expect(piped.stderr).toContain('read the whole file and applied them at their own time');
   });
 
   it('a missing file is one line and a non-zero exit', async () => {
