@@ -11,6 +11,7 @@ import { Market } from './core/market.js';
 import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
+import { levelThreads } from './alerts/router.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
 import type { StateChange } from './state/changes.js';
@@ -113,9 +114,7 @@ export class LiqBot implements Services {
     Object.defineProperty(this.stats, 'storeErrors', { get: () => this.faults.total(), enumerable: true });
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
     // A chat's level adopted from a proposal: its alerts answer the proposal's message.
-    // A break message the chat's own level shares with global ones answers its thread whichever level leads it.
-    const threadOf = (a: Alert) =>
-      a.kind === 'level_break' ? [a.levelId, ...(a.also ?? []).map((x) => x.levelId)].map((id) => this.market.levels.get(id)?.thread).find(Boolean) : a.kind === 'level_chop' ? this.market.levels.get(a.levelId)?.thread : undefined;
+    const threadOf = levelThreads(this.market.levels);
     this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), threadOf, ...opts.outbox, faults: this.faults, state: this.state });
   }
 

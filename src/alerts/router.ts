@@ -9,6 +9,15 @@ import type { NewEntry, ReplyTarget, Subscription } from '../store/store.js';
 /** The message a level alert answers (where its level was proposed or adopted), if it has one. */
 export type ThreadOf = (a: Alert) => ReplyTarget | undefined;
 
+/** Where a level's alerts answer: its level's thread (a message several levels share: the first of them with one). */
+export function levelThreads(levels: { get(id: string): { thread?: ReplyTarget } | undefined }): ThreadOf {
+  return (a) => {
+    if (a.kind === 'level_chop') return levels.get(a.levelId)?.thread;
+    if (a.kind !== 'level_break') return undefined;
+    return [a.levelId, ...(a.also ?? []).map((x) => x.levelId)].map((id) => levels.get(id)?.thread).find((t) => t !== undefined);
+  };
+}
+
 /**
  * The alertKey suffix of an alert's short answer in its level's thread, when the thread is not where the chat's
  * alerts post (another topic or channel): the alert posts as today, and the thread gets one line pointing to it.

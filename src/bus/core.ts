@@ -29,7 +29,7 @@ import { levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import { configLevels } from '../offline.js';
-import { route } from '../alerts/router.js';
+import { levelThreads, route } from '../alerts/router.js';
 import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
@@ -261,7 +261,8 @@ export class CoreEngine {
 
   /** The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). */
   route(alerts: readonly Alert[]): ReturnType<typeof route> {
-    return alerts.length ? route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now()) : [];
+    // A level's alerts answer its thread (where it was proposed or adopted), as in the embedded bot.
+    return alerts.length ? route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now(), levelThreads(this.market.levels)) : [];
   }
 }
 

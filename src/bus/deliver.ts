@@ -354,7 +354,7 @@ export class Deliverer {
       this.inflight.add(e.id);
       let result;
       try {
-        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}) }, render(e.alert), editRef);
+        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) }, render(e.alert), editRef);
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {

@@ -165,3 +165,22 @@ describe.skipIf(unavailable !== undefined)('the core leader takes the stated hol
     }
   }, 300_000);
 });
+
+describe.skipIf(unavailable !== undefined)('the core routes as the embedded bot does', () => {
+  afterAll(async () => {
+    await dropRunSchemas();
+  });
+
+  it("a chat's own level's alert answers the message it was adopted under", async () => {
+    const store = await openStore();
+    try {
+      const engine = await engineOn(store);
+      const id = `${CHAT}:ETH@2950`;
+      engine.market.addLevel({ id, asset: 'ETH', level: 2950, chat: CHAT, source: 'chat', createdAt: 0, thread: { ref: '4242:7' } });
+      const own: Alert = { kind: 'level_break', key: `level:${id}:1`, ts: 1, asset: 'ETH', levelId: id, level: 2950, direction: 'down', reclaim: false, price: 2900, timeframe: '15m', chat: CHAT };
+      expect(engine.route([own]).map((e) => [e.chat, e.replyTo])).toEqual([[CHAT, '4242:7']]);
+    } finally {
+      await store.close();
+    }
+  });
+});

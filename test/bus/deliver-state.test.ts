@@ -35,8 +35,8 @@ pgNatsSuite('deliver role: chat changes go to the state stream', (suite) => {
     const { store, schema } = await suite.openStore();
     const subs: Subscription[] = [GROUP, BLOCKED, FINE].map((id) => ({ chat: `telegram:${id}`, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 }));
     for (const s of subs) await store.putSubscription(s);
-    const alerts = (await bundledDay()).alerts.filter((a) => a.kind === 'level_break').slice(0, 2);
-    await store.enqueue(route(alerts, subs, Date.now()));
+    const alerts = (await bundledDay()).alerts.filter((a) => a.kind === 'level_break').slice(0, 3);
+    await store.enqueue(route(alerts.slice(0, 2), subs, Date.now()));
     // The reader's bus: the stream the deliverer publishes on (its name's lower case is the subject prefix).
     const bus: Bus = await connectBus({ url: NATS_URL, stream: suite.stream, prefix: suite.stream.toLowerCase() });
     suite.defer(() => bus.close());
@@ -50,6 +50,10 @@ pgNatsSuite('deliver role: chat changes go to the state stream', (suite) => {
     });
     await d.waitLog('holds the lease');
     await until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 60_000, 100);
+    // A chat's own level's alert answers the message its level was adopted under (here the chat's first alert).
+    const first = fake.sentTo(FINE)[0]!.messageId;
+    await store.enqueue(route([{ ...alerts[2]!, chat: `telegram:${FINE}` }], [subs[2]!], Date.now(), () => ({ ref: `${FINE}:${first}` })));
+    await until(async () => (await store.pendingCount()) === 0, 'the answer to be sent', 60_000, 100);
 
     const batches = await take(bus, 3, 'state-reader');
     const changes = batches.flatMap((b) => b.changes ?? []);
@@ -62,6 +66,6 @@ pgNatsSuite('deliver role: chat changes go to the state stream', (suite) => {
     expect(changes.indexOf(move!)).toBeLessThan(changes.findIndex((c) => c.kind === 'subscription.remove' && c.chat === `telegram:${GROUP}`));
     // The deliverer wrote no subscription itself: the core applies what the stream says.
     expect((await store.listSubscriptions()).map((s) => s.chat).sort()).toEqual(subs.map((s) => s.chat).sort());
-    expect(fake.sentTo(FINE)).toHaveLength(2);
+    expect(fake.sentTo(FINE).map((m) => m.replyTo)).toEqual([undefined, undefined, first]);
   }, 120_000);
 });
