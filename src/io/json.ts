@@ -33,7 +33,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
       return o;
     }
     case 'level_break': {
-      const o: Record<string, unknown> = { ...base, level: a.level, direction: a.direction, price: a.price, reclaim: a.reclaim, timeframe: a.timeframe };
+      // `level` is the message's lead (the spec's one level); `levels` every level the close broke that way, lead first.
+      const o: Record<string, unknown> = { ...base, level: a.level, levels: [a.level, ...(a.also ?? []).map((x) => x.level)], direction: a.direction, price: a.price, reclaim: a.reclaim, timeframe: a.timeframe };
       if (a.label !== undefined) o.label = a.label;
       if (a.chat !== undefined) o.chat = a.chat;
       if (a.liquidations) o.liquidations = { ...a.liquidations, usd: cents(a.liquidations.usd) };

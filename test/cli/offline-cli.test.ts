@@ -225,7 +225,11 @@ describe('bad input', () => {
     const appended = writeEvents([...rows.filter((l) => !levels.includes(l)), ...levels], 'appended.jsonl');
     const before = await cli('replay', inOrder, '--json');
     const after = await cli('replay', appended, '--json');
-    expect(before.out.split('\n').filter((l) => l.includes('"level_break"')).length).toBeGreaterThan(20);
+    const breaks = before.out.split('\n').filter((l) => l.includes('"level_break"')).map((l) => JSON.parse(l) as { level: unknown; levels: unknown[]; also?: { level: unknown }[] });
+    expect(breaks.length).toBeGreaterThan(20);
+    // One message per close: `level` leads, `levels` names every level it broke (lead first).
+    for (const b of breaks) expect(b.levels).toEqual([b.level, ...(b.also ?? []).map((x) => x.level)]);
+    expect(breaks.some((b) => b.levels.length > 1)).toBe(true);
     expect(after.out).toBe(before.out);
     expect(after.err).toContain(`${levels.length} events were out of order by more than 5 minutes; read the whole file and applied them at their own time`);
     expect((await cli('replay', appended, '--stats', '--json')).out).toBe((await cli('replay', inOrder, '--stats', '--json')).out);
