@@ -98,13 +98,15 @@ function reportSkipped(path: string, r: ReadReport): void {
   for (const line of describeSkipped(path, r)) console.error(line);
 }
 
-/** A file read for an answer as of its last event: one with no event at all has nothing to answer from (not an empty market at 1970). */
 /** How a file named on the command line is called in messages (`-` is standard input). */
 function shown(path: string): string {
   return path === '-' ? 'standard input' : path;
 }
 
-/** An event file read whole (a pipe or standard input too), or a one-line error when it holds no event. */
+/**
+ * A file read for an answer as of its last event (a pipe or standard input too): one with no event at all has
+ * nothing to answer from (not an empty market at 1970).
+ */
 async function loadEvents(path: string, keep?: string): Promise<LoadedFile> {
   const loaded = await withRegularFile(path, (file) => loadFile(file, keep));
   if (loaded.report.events > 0) return loaded;

@@ -57,18 +57,19 @@ export function wants(sub: Subscription, a: Alert): boolean {
  */
 export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf): NewEntry[] {
   const out: NewEntry[] = [];
-  // The global levels a chat's own break message carries (the core joins those one close broke the same way).
+  // The prices a chat's own break message carries: the core joins to it the global levels one close broke the same
+  // way (one at a price of the chat's own is the chat's), so the global message is not posted there.
   const joined = new Set<string>();
   for (const a of alerts) {
     if (a.kind !== 'level_break' || a.chat === undefined) continue;
-    for (const id of [a.levelId, ...(a.also ?? []).map((x) => x.levelId)]) joined.add(`${a.chat}|${a.direction}|${a.ts}|${id}`);
+    for (const v of [a.level, ...(a.also ?? []).map((x) => x.level)]) joined.add(`${a.chat}|${a.direction}|${a.ts}|${levelKey(a.asset, v)}`);
   }
   for (const a of alerts) {
     const own = a.kind === 'level_break' || a.kind === 'level_chop' ? a.chat : undefined;
     const thread = own !== undefined ? threadOf?.(a) : undefined;
     for (const sub of subs) {
       if (!wants(sub, a)) continue;
-      if (a.kind === 'level_break' && a.chat === undefined && joined.has(`${sub.chat}|${a.direction}|${a.ts}|${a.levelId}`)) continue;
+      if (a.kind === 'level_break' && a.chat === undefined && joined.has(`${sub.chat}|${a.direction}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
       const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: now, createdAt: now };
       if (sub.target !== undefined) e.target = sub.target;
       const edit = editKeyOf(a);

@@ -78,6 +78,13 @@ describe('routing', () => {
     expect(ob).toHaveLength(3); // chat 1: 3000; chat 2: 3000 (once) and 2900
   });
 
+  it("a chat's message that carries a global level's price (its own level there, or the global one joined) is the only one it gets", () => {
+    const subs = [sub('telegram:1'), sub('telegram:2')];
+    const own = { ...levelBreak(2900, T0, 'ETH', 'telegram:2'), also: [{ levelId: 'telegram:2:ETH@3000', level: 3000, reclaim: false }] } as Alert;
+    const entries = route([levelBreak(3000, T0), own], subs, T0);
+    expect(entries.map((e) => [e.chat, e.alert.kind === 'level_break' ? e.alert.level : 0])).toEqual([['telegram:1', 3000], ['telegram:2', 2900]]);
+  });
+
   it("a proposed level's alert answers its thread: as the reply itself where alerts post, else plus a one-line answer there", () => {
     const own = levelBreak(2900, T0, 'ETH', 'telegram:2');
     const thread = (target?: string) => () => ({ ref: '2:42', ...(target !== undefined ? { target } : {}) });
