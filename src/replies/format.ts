@@ -179,6 +179,11 @@ export function sinceWord(ts: number, now: number): string {
   return now - ts < 6 * DAY ? WEEKDAYS[new Date(ts).getUTCDay()]! : day(ts);
 }
 
+/** A moment told as of `now`: 14:05 the same UTC day, else Feb 2 03:30 (so a time never reads as one still to come). */
+export function whenWord(ts: number, now: number): string {
+  return Math.floor(ts / DAY) === Math.floor(now / DAY) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;
+}
+
 /** "a", "a and b", "a, b and c". */
 export function listText(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

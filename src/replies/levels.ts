@@ -6,19 +6,19 @@ import { bounds, type LevelView } from '../core/levels.js';
 import { niceStep, type LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine } from './coverage.js';
-import { clock, levelText, pct, price, share, sideWord, sinceWord, usd } from './format.js';
+import { levelText, pct, price, share, sideWord, sinceWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
 import { storyMarker } from './proposals.js';
 
-function stateWords(v: LevelView): string {
+function stateWords(v: LevelView, now: number): string {
   const br = v.lastBreak;
   switch (v.baseState) {
     case 'broken':
-      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
+      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${whenWord(br.ts, now)}` : 'broken';
     case 'reclaimed':
-      return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
+      return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${whenWord(br.ts, now)}` : 'reclaimed';
     case 'holding':
       return 'holding';
   }
@@ -114,9 +114,9 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     const role = v.role === 'inside' ? 'price inside' : v.role;
     const flipped = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? ' (was support)' : ' (was resistance)') : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
-    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v)}` : ''}`
+    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
       : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
-      : stateWords(v);
+      : stateWords(v, st.ts);
     // No price, no state: only the level itself.
     if (v.state === 'unknown') return [b(levelName(v)), ...(story ? [storyMarker(story)] : [])];
     return [

@@ -60,7 +60,7 @@ describe('/level and /levels', () => {
     expect(add).toContain('Watching ETH $2,600–2,650 my <b>zone</b>');
     const lv = await text('/levels eth');
     expect(lv).toContain('$2,600–2,650 my <b>zone</b>');
-    expect(lv).toContain('$3,000 psychological pivot · resistance (was support) · lost 12:30');
+    expect(lv).toContain('$3,000 psychological pivot · resistance (was support) · lost Jan 31 12:30');
     expect(lv).toContain('Reclaiming $3,000 would invalidate the breakdown');
     // Another chat does not see it.
     expect(await text('/levels eth', true, 'telegram:-200')).not.toContain('my <b>zone</b>');

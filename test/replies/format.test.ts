@@ -1,7 +1,7 @@
 /** How numbers read: one rule per kind (amounts, prices, percents), the same in every reply and chart. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelText, pct, price, share, usd } from '../../src/replies/format.js';
+import { levelText, pct, price, share, usd, whenWord } from '../../src/replies/format.js';
 import { summaryReply } from '../../src/replies/summary.js';
 import { replyText } from '../../src/replies/reply.js';
 import type { LiquidationSummary } from '../../src/core/summary.js';
@@ -71,5 +71,14 @@ describe('counts agree with their noun', () => {
   it('one liquidation is "1 order"; two are "2 orders"', () => {
     expect(replyText(summaryReply(summary(1), ['1h']))).toContain('$52K liquidated in 1h (1 order)\n');
     expect(replyText(summaryReply(summary(2), ['1h']))).toContain('$52K liquidated in 1h (2 orders)\n');
+  });
+});
+
+describe('moments', () => {
+  it('a time of another day carries its date, so a break days ago never reads as a time still to come', () => {
+    const now = Date.parse('2025-02-03T02:00:00Z');
+    expect(whenWord(Date.parse('2025-02-03T01:15:00Z'), now)).toBe('01:15');
+    expect(whenWord(Date.parse('2025-02-02T03:30:00Z'), now)).toBe('Feb 2 03:30');
+    expect(whenWord(Date.parse('2024-12-31T23:45:00Z'), now)).toBe('Dec 31, 2024 23:45');
   });
 });
