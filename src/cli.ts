@@ -89,13 +89,22 @@ function color(): boolean {
 
 function parseAt(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const ms = /^\d{10,16}$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (/^\d{9,10}$/.test(raw)) throw new UsageError(`--at: "${raw}" looks like epoch seconds; give milliseconds (${raw}000) or an ISO-8601 time`);
+  const ms = /^\d{11,16}$/.test(raw) ? Number(raw) : Date.parse(raw);
   if (!Number.isFinite(ms)) throw new UsageError(`--at: "${raw}" is not an ISO-8601 time or epoch milliseconds`);
+  // Past what a date can hold (or a typo of that size): said as such, not as an internal error later.
+  if (ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2100, 0, 1)) throw new UsageError(`--at: "${raw}" is not between 2000 and 2100`);
   return ms;
 }
 
 function reportSkipped(path: string, r: ReadReport): void {
   for (const line of describeSkipped(path, r)) console.error(line);
+}
+
+/** One positional argument (a file or an asset): another one is a mistake said, not an argument ignored. */
+function onlyOne(positionals: string[], command: string): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one ${command === 'replay' || command === 'import' ? 'file' : 'asset'}; "${positionals[1]}" is one too many (options start with --)`);
+  return positionals[0];
 }
 
 /** How a file named on the command line is called in messages (`-` is standard input). */
@@ -109,9 +118,14 @@ function shown(path: string): string {
  */
 async function loadEvents(path: string, keep?: string): Promise<LoadedFile> {
   const loaded = await withRegularFile(path, (file) => loadFile(file, keep));
-  if (loaded.report.events > 0) return loaded;
-  reportSkipped(shown(path), loaded.report);
-  const n = loaded.report.lines;
+  if (loaded.report.events === 0) noEvents(path, loaded.report);
+  return loaded;
+}
+
+/** A file without one market event has nothing to answer from: what was skipped, then one line and exit 1. */
+function noEvents(path: string, report: ReadReport): never {
+  reportSkipped(shown(path), report);
+  const n = report.lines;
   throw new CliError(`${shown(path)} holds no market events${n ? ` (${n} line${n === 1 ? '' : 's'}, none of them an event)` : ' (it is empty)'}: see docs/events.md for the format`);
 }
 
@@ -160,11 +174,12 @@ async function writeChart(out: string, render: () => Promise<{ png: Uint8Array }
 
 async function cmdReplay(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' }, stats: { type: 'boolean' } } });
-  const file = positionals[0];
+  const file = onlyOne(positionals, 'replay');
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
   const config = await readConfig(values.config);
   if (values.stats) {
     const loaded = await withRegularFile(file, (path) => loadFile(path));
+    if (loaded.report.events === 0) noEvents(file, loaded.report);
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config);
     const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
@@ -180,6 +195,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
     const first = await runFile(path, config);
     return first.report.late > 0 ? runFile(await loadFile(path), config) : first;
   });
+  if (run.report.events === 0) noEvents(file, run.report);
   for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
@@ -195,7 +211,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
   });
-  const rawAsset = positionals[0];
+  const rawAsset = onlyOne(positionals, 'liqs');
   if (!rawAsset) throw new UsageError('liqs needs an asset: liqbot liqs eth --data FILE');
   if (!values.data) throw new UsageError('liqs needs --data FILE (an event file)');
   const window = (values.window ?? '24h') as WindowName;
@@ -237,7 +253,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { data: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
   });
-  const rawAsset = positionals[0];
+  const rawAsset = onlyOne(positionals, 'levels');
   if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
   if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
   await checkChartPath(values.chart);
@@ -268,7 +284,7 @@ async function cmdOi(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
   });
-  const rawAsset = positionals[0];
+  const rawAsset = onlyOne(positionals, 'oi');
   if (!rawAsset) throw new UsageError('oi needs an asset: liqbot oi eth --data FILE');
   if (!values.data) throw new UsageError('oi needs --data FILE (an event file)');
   const window = (values.window ?? '24h') as WindowName;
@@ -331,7 +347,7 @@ async function cmdDemo(): Promise<number> {
 
 async function cmdImport(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  const file = positionals[0];
+  const file = onlyOne(positionals, 'import');
   if (!file) throw new UsageError('import needs an event file: liqbot import FILE');
   const { env } = await import('./env.js');
   const { openSqliteStore } = await import('./store/sqlite.js');

@@ -260,5 +260,23 @@ describe('bad input', () => {
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '3h')).err).toBe('liqbot: --window must be one of 1h, 4h, 12h, 24h, 7d');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--at', 'yesterday')).err).toContain('--at: "yesterday" is not');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--bogus')).code).toBe(2);
+    // A time past what a date holds, or in seconds, is said as such.
+    expect(await cli('liqs', 'eth', '--data', BUNDLED, '--at', '9999999999999999')).toMatchObject({ code: 2, err: 'liqbot: --at: "9999999999999999" is not between 2000 and 2100' });
+    expect((await cli('levels', 'eth', '--data', BUNDLED, '--at', '1769860800')).err).toContain('looks like epoch seconds; give milliseconds (1769860800000)');
+  });
+
+  it('a second asset or file is refused, not ignored', async () => {
+    expect(await cli('liqs', 'eth', 'extra', '--data', BUNDLED)).toMatchObject({ code: 2, err: 'liqbot: liqs takes one asset; "extra" is one too many (options start with --)' });
+    expect((await cli('replay', BUNDLED, BUNDLED)).code).toBe(2);
+  });
+
+  it('replay of a file without one market event says so and exits 1, as liqs and levels do', async () => {
+    const path = writeEvents(['not json', '{"type":"meta","ts":1}']);
+    for (const args of [[], ['--stats']]) {
+      const r = await cli('replay', path, ...args);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`liqbot: ${path} holds no market events (2 lines, none of them an event)`);
+      expect(r.out).toBe('');
+    }
   });
 });
