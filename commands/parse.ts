@@ -52,19 +52,20 @@ function editDistance(a: string, b: string): number {
 export function closeMatches(input: string, known: readonly string[], max = 3): string[] {
   const s = input.toUpperCase();
   return known
-    .map((k) => ({ k, d: k.startsWith(s) || s.startsWith(k) ? 0.5 : editDistance(s, k) }))
+    // A venue's multiplied contract (1000PEPE, 1MBABYDOGE) is the coin a trader types.
+    .map((k) => ({ k, d: k.replace(/^1\d*M?/, '') === s ? 0 : k.startsWith(s) || s.startsWith(k) ? 0.5 : editDistance(s, k) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(s.length / 2)))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, max)
     .map((x) => x.k);
 }
 
-/** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
-/** What `parseAsset` looks up: `$eth ` → `ETH`. */
+/** What `parseAsset` looks up: `$eth ` → `ETH`; a unified symbol is its base asset (`ETH/USDT:USDT` → `ETH`). */
 export function assetKey(raw: string): string {
-  return raw.trim().replace(/^\$/, '').toUpperCase();
+  return raw.trim().replace(/^\$/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
 }
 
+/** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
   if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
   const s = assetKey(raw);

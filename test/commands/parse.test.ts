@@ -71,6 +71,13 @@ describe('assets and windows', () => {
   it('assets are case-insensitive in, upper-case out', () => {
     expect(parseAsset('eth', known)).toEqual({ ok: true, value: 'ETH' });
     expect(parseAsset('$Sol', known)).toEqual({ ok: true, value: 'SOL' });
+    // A unified symbol, as the event files write them, is its base asset.
+    expect(parseAsset('ETH/USDT:USDT', known)).toEqual({ ok: true, value: 'ETH' });
+    expect(parseAsset('btc/usdt', known)).toEqual({ ok: true, value: 'BTC' });
+  });
+  it("a venue's multiplied contract is the first match for the coin a trader types", () => {
+    expect(closeMatches('pepe', ['APE', 'DEXE', '1000PEPE', 'MEME'])).toEqual(['1000PEPE', 'APE', 'DEXE']);
+    expect(closeMatches('babydoge', ['1MBABYDOGE', 'DOGE'])[0]).toBe('1MBABYDOGE');
   });
   it('an unknown asset lists close matches', () => {
     const r = parseAsset('etj', known);
