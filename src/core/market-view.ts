@@ -59,6 +59,11 @@ function recordedIn(stretches: readonly (readonly [number, number])[], from: num
   return { stretches: within, full, any: stretches.length > 0 };
 }
 
+/** Prices cover nine tenths of the window at least: its move is the window's. */
+function coversWindow(r: { from: number; to: number }, from: number, to: number): boolean {
+  return r.to - r.from >= 0.9 * (to - from);
+}
+
 /** The queries over the engine's books; `Market` (market.ts) owns the books and feeds them. */
 export abstract class MarketQueries implements MarketView {
   abstract readonly buckets: LiquidationBuckets;
@@ -158,7 +163,10 @@ export abstract class MarketQueries implements MarketView {
     if (hourly.length) s.coverage.hourly = hourly.sort();
     if (windowMs > DAY) this.addStoredDays(s);
     const r = this.prices.range(asset, from, to);
-    if (r) s.price = { ...r, changePct: ((r.close - r.open) / r.open) * 100 };
+    if (r) {
+      s.price = { open: r.open, close: r.close, high: r.high, low: r.low, changePct: ((r.close - r.open) / r.open) * 100 };
+      if (!coversWindow(r, from, to)) Object.assign(s.price, { from: r.from, to: r.to });
+    }
     const lev = leverageSnapshot(this.leverage, asset, from, to);
     if (lev) s.leverage = lev;
     if (s.totalUsd > 0 && windowMs <= DAY) {
@@ -228,8 +236,9 @@ export abstract class MarketQueries implements MarketView {
       if (longUsd + shortUsd === 0) continue;
       const row: MarketSummary['byAsset'][string] = { longUsd, shortUsd, totalUsd: longUsd + shortUsd };
       if (longUsd + shortUsd > t.longUsd + t.shortUsd) row.hourlyUsd = longUsd + shortUsd - t.longUsd - t.shortUsd;
+      // A move is the window's only when prices cover it (not 18 minutes of prints in a week).
       const r = this.prices.range(asset, from, to);
-      if (r) row.changePct = ((r.close - r.open) / r.open) * 100;
+      if (r && coversWindow(r, from, to)) row.changePct = ((r.close - r.open) / r.open) * 100;
       rows.push([asset, row]);
       out.longUsd += longUsd;
       out.shortUsd += shortUsd;
@@ -282,6 +291,7 @@ export abstract class MarketQueries implements MarketView {
       return status;
     }
     status.price = last.price;
+    status.priceTs = last.ts;
     status.levels = this.levels.view(asset, last.price, chat);
     const recent = this.cascadesBetween(asset, at - DAY, at);
     const lastDone = recent.filter((c) => c.endedAt !== undefined).pop();

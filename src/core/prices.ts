@@ -243,20 +243,26 @@ export class PriceBook {
   }
 
   /** Open (price at `from`), close, high and low over [from, to]. */
-  range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number } | undefined {
+  range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number; from: number; to: number } | undefined {
     const a = this.assets.get(asset);
     if (!a) return undefined;
     let high = -Infinity, low = Infinity;
     let firstOpen = NaN, lastClose = NaN;
+    // The stretch the prices cover: from the first bar read (or the window's start, when a price before it opens it)
+    // to the last bar's end (or the last price).
+    let first = NaN, end = NaN;
     const lastMinute = Math.floor(to / MINUTE);
     // Ragged minutes at both ends, whole hours in between (as the liquidation buckets do).
     for (let m = Math.max(a.firstMinute, Math.floor(from / MINUTE)); m <= lastMinute; ) {
       const whole = m % 60 === 0 && m + 59 <= lastMinute;
       const bars = whole ? a.hours : a.minutes;
       const i = whole ? m / 60 : m;
+      const barStart = m * MINUTE;
       m += whole ? 60 : 1;
       const h = bars.field(i, 1);
       if (Number.isNaN(h)) continue;
+      if (Number.isNaN(first)) first = barStart;
+      end = m * MINUTE;
       const l = bars.field(i, 2);
       if (h > high) high = h;
       if (l < low) low = l;
@@ -265,8 +271,13 @@ export class PriceBook {
     }
     if (Number.isNaN(firstOpen)) return undefined;
     // One price per moment: a window that reaches the last price ends on it, as /levels and the charts do.
-    const last = a.last && a.last.ts >= from && a.last.ts <= to ? a.last.price : lastClose;
-    return { open: this.priceAt(asset, from) ?? firstOpen, close: last, high: Math.max(high, last), low: Math.min(low, last) };
+    const reaches = a.last !== undefined && a.last.ts >= from && a.last.ts <= to;
+    const last = reaches ? a.last!.price : lastClose;
+    const before = this.priceAt(asset, from);
+    return {
+      open: before ?? firstOpen, close: last, high: Math.max(high, last), low: Math.min(low, last),
+      from: before !== undefined ? from : first, to: Math.min(to, reaches ? Math.max(end, a.last!.ts) : end),
+    };
   }
 
   /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */

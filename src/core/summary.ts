@@ -56,7 +56,8 @@ interface WindowSummary {
 export interface LiquidationSummary extends WindowSummary {
   asset: string;
   largest: LargestLiquidation[];
-  price?: { open: number; close: number; high: number; low: number; changePct: number };
+  /** `from`–`to`: the stretch of the window prices cover, when it is not (nearly) all of it. */
+  price?: { open: number; close: number; high: number; low: number; changePct: number; from?: number; to?: number };
   /** How the window's dominant side ranks against full days before it. */
   ranking?: Ranking;
   cascades: CascadeRecord[];
@@ -82,6 +83,8 @@ export interface LevelStatus {
   asset: string;
   ts: number;
   price?: number;
+  /** When that price was (a stale one is said as such). */
+  priceTs?: number;
   levels: LevelView[];
   /** The most recent finished cascade within a day, and a running one. */
   lastCascade?: CascadeRecord;

@@ -85,6 +85,7 @@ export function levelsJson(st: LevelStatus): Record<string, unknown> {
   return {
     asset: st.asset,
     price: st.price ?? null,
+    ...(st.priceTs !== undefined ? { priceTs: st.priceTs } : {}),
     ts: st.ts,
     levels: st.levels.map((v) => ({
       level: v.level.level,

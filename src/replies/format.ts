@@ -184,6 +184,13 @@ export function whenWord(ts: number, now: number): string {
   return Math.floor(ts / DAY) === Math.floor(now / DAY) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;
 }
 
+/** A stretch told as of `now`: 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00. */
+export function spanWords(from: number, to: number, now: number): string {
+  if (Math.floor(from / DAY) === Math.floor(to / DAY)) return `${whenWord(from, now)}–${clock(to)}`;
+  // Two days: both dated (Jan 28 00:00–Jan 31 23:59), even when the second is today.
+  return `${day(from, now)} ${clock(from)}–${day(to, now)} ${clock(to)}`;
+}
+
 /** "a", "a and b", "a, b and c". */
 export function listText(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

@@ -12,6 +12,9 @@ import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
 import { storyMarker } from './proposals.js';
 
+/** A price older than this when /levels answers is told with its time. */
+const STALE_PRICE_MS = 60 * 60_000;
+
 function stateWords(v: LevelView, now: number): string {
   const br = v.lastBreak;
   switch (v.baseState) {
@@ -103,7 +106,10 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     };
   }
   const head: Line[] = [];
-  if (st.price !== undefined) {
+  if (st.price !== undefined && st.priceTs !== undefined && st.ts - st.priceTs > STALE_PRICE_MS) {
+    // States read against a price hours old say so: nothing has traded here since, as far as the bot saw.
+    head.push([`Last price ${price(st.price)} at ${whenWord(st.priceTs, st.ts)}: no price since, so the states below are as of then.`]);
+  } else if (st.price !== undefined) {
     head.push([
       `Price ${price(st.price)}`,
       ...(st.change24hPct !== undefined ? [' ', toned(`(${pct(st.change24hPct / 100)} 24h)`, st.change24hPct >= 0 ? 'up' : 'down')] : []),

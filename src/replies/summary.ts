@@ -7,7 +7,7 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary } from '../core/summary.js';
 import { coverageLine, emptyWindowText } from './coverage.js';
-import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, venueLabel, venueName } from './format.js';
+import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
@@ -84,6 +84,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       `Price ${price(p.open)} → ${price(p.close)} `,
       toned(`(${pct(p.changePct / 100)})`, p.changePct >= 0 ? 'up' : 'down'),
       ` · low ${price(p.low)} · high ${price(p.high)}`,
+      ...(p.from !== undefined && p.to !== undefined ? [` (prices ${spanWords(p.from, p.to, s.to)} only)`] : []),
     ]);
   }
   if (s.totalUsd === 0) {

@@ -12,7 +12,7 @@ import { alertReply } from '../../src/replies/alerts.js';
 import { exampleZone, levelsReply, structureReading } from '../../src/replies/levels.js';
 import { parseLevel } from '../../commands/parse.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
-import { cli, writeEvents } from '../helpers.js';
+import { BUNDLED, cli, writeEvents } from '../helpers.js';
 import { route, wants } from '../../src/alerts/router.js';
 import type { Alert } from '../../src/core/alerts.js';
 import type { Subscription } from '../../src/store/store.js';
@@ -84,6 +84,19 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
 });
 
 describe('saying what is known', () => {
+  it("a price hours old is told with its time, and a window's move only over the stretch its prices cover", async () => {
+    const lv = await cli('levels', 'eth', '--data', BUNDLED, '--at', '2026-02-02T12:00:00Z');
+    expect(lv.out).toMatch(/^Last price \$2,64\d at Jan 31 23:59: no price since, so the states below are as of then\.$/m);
+    expect(lv.out).not.toMatch(/^Price /m);
+    expect((await cli('levels', 'eth', '--data', BUNDLED)).out).toMatch(/^Price \$2,645/m);
+    const week = await cli('liqs', 'eth', '--data', BUNDLED, '--window', '7d');
+    expect(week.out).toContain('(prices Jan 28 00:00–Jan 31 23:59 only)');
+    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '24h')).out).not.toContain('only)');
+    // Per asset, a move that covers a fraction of the window is not shown as the window's.
+    expect((await cli('liqs', 'all', '--data', BUNDLED, '--window', '7d')).out).not.toMatch(/ETH .* price [−+]/);
+    expect((await cli('liqs', 'all', '--data', BUNDLED, '--window', '24h')).out).toMatch(/ETH .* price −/);
+  });
+
   it('shows no state for levels without a price', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
