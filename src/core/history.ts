@@ -137,6 +137,13 @@ export class LiquidationHistory {
     return all ? Math.max(sum(all), perExchange) : perExchange;
   }
 
+  /** The venues a day's totals name for one side (none when a vendor's figure is for every exchange). */
+  dayVenues(asset: string, side: PositionSide, day: number): string[] {
+    const r = this.byDay(asset, side)?.get(day);
+    if (!r || r.vendor.has('')) return [];
+    return [...new Set([...r.live.keys(), ...r.vendor.keys()])];
+  }
+
   /** Days (UTC midnight ms) with any record for the asset and side, ascending. */
   daysWithData(asset: string, side: PositionSide): number[] {
     return [...(this.byDay(asset, side)?.keys() ?? [])].sort((a, b) => a - b);

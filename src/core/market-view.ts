@@ -161,7 +161,7 @@ export abstract class MarketQueries implements MarketView {
       coverage: this.coverage([asset], from, to, t.byExchange.keys()),
     };
     if (hourly.length) s.coverage.hourly = hourly.sort();
-    if (windowMs > DAY) this.addStoredDays(s);
+    if (windowMs >= DAY) this.addStoredDays(s);
     const r = this.prices.range(asset, from, to);
     if (r) {
       s.price = { open: r.open, close: r.close, high: r.high, low: r.low, changePct: ((r.close - r.open) / r.open) * 100 };
@@ -181,6 +181,8 @@ export abstract class MarketQueries implements MarketView {
   private addStoredDays(s: LiquidationSummary): void {
     const orders: number[] = [], totals: number[] = [];
     let longUsd = 0, shortUsd = 0;
+    const venues = new Set<string>();
+    let unsplit = false;
     for (let day = dayStart(s.from); day < s.to; day += DAY) {
       const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
       if (hasOrders) {
@@ -194,9 +196,14 @@ export abstract class MarketQueries implements MarketView {
       totals.push(day);
       longUsd += long;
       shortUsd += short;
+      for (const side of ['long', 'short'] as const) {
+        const named = this.history.dayVenues(s.asset, side, day);
+        if (!named.length && this.history.dayTotal(s.asset, side, day) > 0) unsplit = true;
+        for (const v of named) venues.add(v);
+      }
     }
     if (!totals.length) return;
-    s.days = { orders, totals, longUsd, shortUsd };
+    s.days = { orders, totals, longUsd, shortUsd, ...(unsplit || !venues.size ? {} : { venues: [...venues].sort() }) };
     s.longUsd += longUsd;
     s.shortUsd += shortUsd;
     s.totalUsd += longUsd + shortUsd;

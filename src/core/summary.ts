@@ -67,7 +67,8 @@ export interface LiquidationSummary extends WindowSummary {
    * Windows longer than a day: full days without single orders counted from stored daily/hourly totals
    * (vendor history, not split by exchange); `orders` are the days (UTC midnight ms) that had single orders.
    */
-  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number };
+  /** `venues`: the exchanges the totals name, when every total named one (else the totals are not split). */
+  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number; venues?: string[] };
 }
 
 export interface MarketSummary extends WindowSummary {

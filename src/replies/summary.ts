@@ -96,11 +96,14 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       tone: 'neutral',
     };
   }
-  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window} (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})`], splitLine(s.longUsd, s.shortUsd)];
+  // Orders are counted only where there are some: days from stored totals have no count.
+  const orders = s.count || !s.days ? ` (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})` : '';
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${orders}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) {
     // Say which days are single orders and which are stored totals: they are not counted the same way.
     const fromOrders = s.days.orders.length ? `; ${dayRanges(s.days.orders)} from single orders` : '';
-    head.push([toned(`${dayRanges(s.days.totals)} from stored daily totals (${usd(s.days.longUsd + s.days.shortUsd)}, not split by exchange)${fromOrders}`, 'muted')]);
+    const split = s.days.venues ? `${s.days.venues.map(venueName).join(', ')} totals` : 'not split by exchange';
+    head.push([toned(`${dayRanges(s.days.totals)} from stored daily totals (${usd(s.days.longUsd + s.days.shortUsd)}, ${split})${fromOrders}`, 'muted')]);
   }
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
@@ -124,7 +127,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       exLines.push([toned(`Binance ${share(binance)}: ${why}, no conclusion.`, 'muted')]);
     }
   }
-  fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });
+  if (exLines.length) fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });
   if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
   if (s.largest.length) {
     fields.push({

@@ -84,6 +84,18 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
 });
 
 describe('saying what is known', () => {
+  it("a day's stored totals answer a 24h window that is that day, named by their venue, with no order count or empty venue list", async () => {
+    const day = Date.parse('2025-02-03T00:00:00Z');
+    const totals = [3, 2, 1].flatMap((back) => (['long', 'short'] as const).map((side) => ({ type: 'liquidation_total', ts: day - (back - 1) * 86_400_000, period: '1d', exchange: 'binance', asset: 'ETH', side, usd: side === 'long' ? back * 1e6 : 5e5 })));
+    const path = writeEvents(totals);
+    const r = await cli('liqs', 'eth', '--data', path, '--at', '2025-02-04T00:00:00Z');
+    expect(r.out).toContain('$1.5M liquidated in 24h\n');
+    expect(r.out).toContain('Feb 3 from stored daily totals ($1.5M, Binance totals)');
+    expect(r.out).not.toContain('By exchange');
+    // A 24h window that cuts days in two cannot use them.
+    expect((await cli('liqs', 'eth', '--data', path, '--at', '2025-02-03T12:00:00Z')).out).toContain('No liquidation data');
+  });
+
   it("a price hours old is told with its time, and a window's move only over the stretch its prices cover", async () => {
     const lv = await cli('levels', 'eth', '--data', BUNDLED, '--at', '2026-02-02T12:00:00Z');
     expect(lv.out).toMatch(/^Last price \$2,64\d at Jan 31 23:59: no price since, so the states below are as of then\.$/m);
