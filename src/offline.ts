@@ -7,7 +7,8 @@ import type { Alert } from './core/alerts.js';
 import { levelId, type Level } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
-import { eventAsset, type MarketEvent } from './core/events.js';
+import { eventAsset, TIMEFRAME_MS, type MarketEvent } from './core/events.js';
+import { HOUR } from './core/time.js';
 import { RECORDING_GAP_MS } from './core/coverage.js';
 
 export interface OfflineRun {
@@ -111,6 +112,18 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
     const all = batches.flat().sort((a, b) => a.ts - b.ts); // stable: events of one time keep the file's order
     batches.splice(0, batches.length, all);
     report.sorted = true;
+  }
+  // A candle is stamped with its open: the file's last moment is its last candle's close, not its open (the
+  // answer as of the file's end then has that candle's close as its price). The candles held are enough: with
+  // `keep`, the asset asked about.
+  const fileEnd = lastTs;
+  scan: for (let i = batches.length - 1; i >= 0; i--) {
+    const batch = batches[i]!;
+    for (let j = batch.length - 1; j >= 0; j--) {
+      const e = batch[j]!;
+      if (e.ts < fileEnd - HOUR) break scan;
+      if (e.type === 'candle' && TIMEFRAME_MS[e.timeframe] <= HOUR) lastTs = Math.max(lastTs, e.ts + TIMEFRAME_MS[e.timeframe]);
+    }
   }
   return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list() };
 }

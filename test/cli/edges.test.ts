@@ -50,8 +50,8 @@ describe('CLI edges', () => {
     const text = await cli('oi', 'eth', '--data', BUNDLED);
     expect(text.code).toBe(0);
     expect(text.out).toContain('ETH open interest · 24h');
-    expect(text.out).toContain('Open interest $21.9B across 4 venues · −11% (−$2.68B) in 24h');
-    expect(text.out).toContain('SYNTHETIC demo data · 2026-01-31 23:59 UTC');
+    expect(text.out).toContain('Open interest $21.9B across 4 venues · −11% (−$2.7B) in 24h');
+    expect(text.out).toContain('SYNTHETIC demo data · 2026-02-01 00:00 UTC');
     const json = await cli('oi', 'ETH', '--data', BUNDLED, '--json', '--window', '4h');
     expect(json.code).toBe(0);
     const o = JSON.parse(json.out);

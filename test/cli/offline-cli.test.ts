@@ -265,6 +265,13 @@ describe('bad input', () => {
     expect((await cli('levels', 'eth', '--data', BUNDLED, '--at', '1769860800')).err).toContain('looks like epoch seconds; give milliseconds (1769860800000)');
   });
 
+  it("as of a file's end is as of its last candle's close: that close is the price", async () => {
+    const candle = (ts: number, close: number) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol: 'ETH/USDT:USDT', timeframe: '5m', open: 3000, high: 3010, low: 2990, close });
+    const path = writeEvents([candle(DAY0, 3001), candle(DAY0 + 300_000, 2995)]);
+    const st = JSON.parse((await cli('levels', 'eth', '--data', path, '--json')).out);
+    expect(st).toMatchObject({ price: 2995, ts: DAY0 + 600_000 });
+  });
+
   it('a second asset or file is refused, not ignored', async () => {
     expect(await cli('liqs', 'eth', 'extra', '--data', BUNDLED)).toMatchObject({ code: 2, err: 'liqbot: liqs takes one asset; "extra" is one too many (options start with --)' });
     expect((await cli('replay', BUNDLED, BUNDLED)).code).toBe(2);

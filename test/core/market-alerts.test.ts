@@ -100,9 +100,9 @@ describe('saying what is known', () => {
     const lv = await cli('levels', 'eth', '--data', BUNDLED, '--at', '2026-02-02T12:00:00Z');
     expect(lv.out).toMatch(/^Last price \$2,64\d at Jan 31 23:59: no price since, so the states below are as of then\.$/m);
     expect(lv.out).not.toMatch(/^Price /m);
-    expect((await cli('levels', 'eth', '--data', BUNDLED)).out).toMatch(/^Price \$2,645/m);
+    expect((await cli('levels', 'eth', '--data', BUNDLED)).out).toMatch(/^Price \$2,644/m);
     const week = await cli('liqs', 'eth', '--data', BUNDLED, '--window', '7d');
-    expect(week.out).toContain('(prices Jan 28 00:00–Jan 31 23:59 only)');
+    expect(week.out).toContain('(prices Jan 28 00:00–Feb 1 00:00 only)');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '24h')).out).not.toContain('only)');
     // Per asset, a move that covers a fraction of the window is not shown as the window's.
     expect((await cli('liqs', 'all', '--data', BUNDLED, '--window', '7d')).out).not.toMatch(/ETH .* price [−+]/);
