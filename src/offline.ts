@@ -9,6 +9,8 @@ import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
 import { eventAsset, TIMEFRAME_MS, type MarketEvent } from './core/events.js';
 import { HOUR } from './core/time.js';
+import { RecentPrints } from './recent-prints.js';
+import { eventHash } from './store/hash.js';
 import { RECORDING_GAP_MS } from './core/coverage.js';
 
 export interface OfflineRun {
@@ -144,6 +146,7 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   };
   let lastTs = -Infinity;
   let levelsAdded = false;
+  const recent = new RecentPrints();
   const until = opts.until ?? Infinity;
   const only = opts.asset;
   const batches: AsyncIterable<MarketEvent[]> | Iterable<MarketEvent[]> = typeof source === 'string' ? readEventBatches(source, report) : source.batches;
@@ -157,6 +160,11 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
         for (const l of configLevels(config, ts)) market.addLevel(l);
       }
       if (ts > lastTs) lastTs = ts;
+      // A liquidation twice (a recorder that wrote its row twice) is one order, as the live bot counts it.
+      if (e.type === 'liquidation' && recent.seen(eventHash(e), ts)) {
+        report.duplicates = (report.duplicates ?? 0) + 1;
+        continue;
+      }
       const raised = market.ingest(e);
       if (raised.length) emit(raised);
     }

@@ -35,6 +35,8 @@ export interface ReadReport {
   synthetic: boolean;
   /** A gzip-compressed file that ends early or is damaged: why (zlib's words); the lines before it were read. */
   damaged?: string;
+  /** Liquidations read twice (every field the same: a recorder that wrote a row twice), counted once. */
+  duplicates?: number;
 }
 
 /** A missing or unreadable file: the CLI prints the message as one line and exits non-zero. */
@@ -299,6 +301,7 @@ export function describeSkipped(path: string, r: ReadReport, maxLines = 50): str
   if (r.unknownTypes) parts.push(`${r.unknownTypes} of unknown type`);
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
   if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; ${r.sorted ? 'read the whole file and applied them at their own time' : 'applied late'}`);
+  if (r.duplicates) out.push(`${r.duplicates} liquidation${r.duplicates === 1 ? ' was' : 's were'} in the file twice (every field the same) and counted once`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;
 }

@@ -210,6 +210,17 @@ describe('bad input', () => {
     expect((await cli('replay', path, '--json')).out).toBe('');
   });
 
+  it('a liquidation written twice (every field the same) is one order, and stderr says so', async () => {
+    const lines = [0, 1, 2].map((i) => ({ ...good, ts: DAY0 + i * 1000, amount: i + 1 }));
+    const once = await liqsJson('eth', '--data', writeEvents(lines));
+    const twice = await cli('liqs', 'eth', '--data', writeEvents([...lines, ...lines]), '--json');
+    expect(JSON.parse(twice.out)).toMatchObject({ longUsd: once.longUsd, count: 3 });
+    expect(twice.err).toContain('3 liquidations were in the file twice (every field the same) and counted once');
+    // Two orders alike but for their amount are two.
+    const alike = await liqsJson('eth', '--data', writeEvents([lines[0], { ...lines[0], amount: 9 }]));
+    expect(alike.count).toBe(2);
+  });
+
   it('a slightly out-of-order file gives the same answer as the sorted one', async () => {
     const lines = [0, 3, 1, 2, 5, 4].map((i) => ({ ...good, ts: DAY0 + i * 1000, amount: i + 1 }));
     const s = await liqsJson('eth', '--data', writeEvents(lines));
