@@ -7,7 +7,7 @@ import type { Alert } from './core/alerts.js';
 import { levelId, type Level } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
-import { eventAsset, TIMEFRAME_MS, type MarketEvent } from './core/events.js';
+import { eventAsset, TIMEFRAME_MS, type Candle, type MarketEvent } from './core/events.js';
 import { HOUR } from './core/time.js';
 import { RecentPrints } from './recent-prints.js';
 import { eventHash } from './store/hash.js';
@@ -107,25 +107,21 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
     assets.add(asset);
     if (liquidation) recorded.add(ts);
   };
-  for await (const batch of readEventBatches(path, report, { asset: keep, seen })) batches.push(batch);
+  // A candle is stamped with its open: the file's last moment is its last candle's close (up to an hour's), so an
+  // answer as of the file's end has that candle's close as its price.
+  let candlesEnd = -Infinity;
+  const candle = (c: Candle): void => {
+    const tf = TIMEFRAME_MS[c.timeframe];
+    if (tf <= HOUR && c.ts + tf > candlesEnd) candlesEnd = c.ts + tf;
+  };
+  for await (const batch of readEventBatches(path, report, { asset: keep, seen, candle })) batches.push(batch);
+  if (candlesEnd > lastTs) lastTs = candlesEnd;
   // A file read whole is put in order whole: events out of order by more than the reader's hold (a levels file
   // appended after the candles it is about, as the data kit's README suggests) apply at their own time, not late.
   if (report.late > 0) {
     const all = batches.flat().sort((a, b) => a.ts - b.ts); // stable: events of one time keep the file's order
     batches.splice(0, batches.length, all);
     report.sorted = true;
-  }
-  // A candle is stamped with its open: the file's last moment is its last candle's close, not its open (the
-  // answer as of the file's end then has that candle's close as its price). The candles held are enough: with
-  // `keep`, the asset asked about.
-  const fileEnd = lastTs;
-  scan: for (let i = batches.length - 1; i >= 0; i--) {
-    const batch = batches[i]!;
-    for (let j = batch.length - 1; j >= 0; j--) {
-      const e = batch[j]!;
-      if (e.ts < fileEnd - HOUR) break scan;
-      if (e.type === 'candle' && TIMEFRAME_MS[e.timeframe] <= HOUR) lastTs = Math.max(lastTs, e.ts + TIMEFRAME_MS[e.timeframe]);
-    }
   }
   return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list() };
 }

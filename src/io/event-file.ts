@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type LevelEvent, type MarketEvent } from '../core/events.js';
+import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type Candle, type LevelEvent, type MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
 export interface SkippedLine {
@@ -112,6 +112,8 @@ export interface ReadFilter {
   asset?: string;
   /** Every event's time and asset, held or not, and whether it is a liquidation. */
   seen(ts: number, asset: string, liquidation: boolean): void;
+  /** Every candle, held or not. */
+  candle?(c: Candle): void;
 }
 
 /**
@@ -131,6 +133,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     for (const e of released) {
       const asset = eventAsset(e);
       filter.seen(e.ts, asset, e.type === 'liquidation');
+      if (e.type === 'candle') filter.candle?.(e);
       if (filter.asset === undefined || asset === filter.asset) ready.push(e);
     }
     released.length = 0;
@@ -170,6 +173,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     report.events++;
     if (other) {
       filter!.seen(plainTs(), plainAsset(), plainIsLiquidation(text, at));
+      if (e?.type === 'candle') filter!.candle?.(e);
       buffer.note(plainTs(), released);
     } else buffer.push(e!, filter === undefined ? ready : released);
   };

@@ -217,7 +217,7 @@ describe('bad input', () => {
     expect(JSON.parse(twice.out)).toMatchObject({ longUsd: once.longUsd, count: 3 });
     expect(twice.err).toContain('3 liquidations were in the file twice (every field the same) and counted once');
     // Two orders alike but for their amount are two.
-    const alike = await liqsJson('eth', '--data', writeEvents([lines[0], { ...lines[0], amount: 9 }]));
+    const alike = await liqsJson('eth', '--data', writeEvents([lines[0]!, { ...lines[0]!, amount: 9 }]));
     expect(alike.count).toBe(2);
   });
 
