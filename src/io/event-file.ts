@@ -45,6 +45,8 @@ export class EventFileError extends Error {
 }
 
 const KEEP_SKIPPED = 1000;
+/** Below this (March 1973) a time is not epoch milliseconds: 2000–2100 in seconds is 0.9–4.1 × 10⁹. */
+const MIN_MS_TS = 1e11;
 
 function skip(report: ReadReport, line: number, reason: string): void {
   report.invalidCount++;
@@ -160,6 +162,8 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       else if ((value as { synthetic?: unknown }).synthetic === true) report.synthetic = true;
       return;
     }
+    // Epoch seconds (a recorder's habit) would read as a date in 1970 and vanish: said, not applied.
+    if (r.event.ts < MIN_MS_TS) return skip(report, n, `\`ts\` ${r.event.ts} is not epoch milliseconds (as seconds it would be ${new Date(r.event.ts * 1000).toISOString().slice(0, 10)})`);
     report.events++;
     buffer.push(r.event, filter === undefined ? ready : released);
   };
@@ -168,7 +172,8 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     // A liquidation of another asset is checked by the expression alone, never made an event.
     const other = only !== undefined && plainAsset() !== only;
     const e = other && plainIsLiquidation(text, at) ? null : plainLineEvent(text, at);
-    if (e === undefined) return take(text.slice(at, end - 1)); // a candle whose prices do not hold: the full path says why
+    // A candle whose prices do not hold, or a time in seconds: the full path says why.
+    if (e === undefined || (e === null ? plainTs() : e.ts) < MIN_MS_TS) return take(text.slice(at, end - 1));
     report.lines++;
     report.events++;
     if (other) {

@@ -52,9 +52,12 @@ describe.skipIf(unavailable !== undefined)('follower market on the stream', () =
 
     // The embedded replay at the same point: every event of the day read, the clock at the last one (what
     // `liqbot liqs eth --data FILE` answers; a follower never sees "end of file", so nothing is flushed).
+    // (`liqs` without --at answers as of the last candle's close, a moment after the last event: here, the event.)
     const loaded = await loadFile(BUNDLED_DAY);
-    const embedded = await runFile(loaded, config, { until: loaded.lastTs });
-    expect(follower.market.clock).toBe(loaded.lastTs);
+    const last = loaded.batches.flat().reduce((m, e) => Math.max(m, e.ts), -Infinity);
+    expect(follower.market.clock).toBe(last);
+    expect(loaded.lastTs - last).toBeLessThan(60_000);
+    const embedded = await runFile(loaded, config, { until: last });
     const expected = liqsEth24h(embedded.market);
     expect(expected).toContain('SYNTHETIC');
     expect(liqsEth24h(follower.market)).toBe(expected);

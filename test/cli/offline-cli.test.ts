@@ -210,6 +210,12 @@ describe('bad input', () => {
     expect((await cli('replay', path, '--json')).out).toBe('');
   });
 
+  it('a time in epoch seconds is a malformed line that says so, not an event in 1970', async () => {
+    const r = await cli('liqs', 'eth', '--data', writeEvents([{ ...good, ts: DAY0 }, { ...good, ts: Math.floor(DAY0 / 1000), amount: 100 }]), '--json');
+    expect(JSON.parse(r.out).count).toBe(1);
+    expect(r.err).toContain(`:2: skipped: \`ts\` ${Math.floor(DAY0 / 1000)} is not epoch milliseconds (as seconds it would be 2026-03-02)`);
+  });
+
   it('a liquidation written twice (every field the same) is one order, and stderr says so', async () => {
     const lines = [0, 1, 2].map((i) => ({ ...good, ts: DAY0 + i * 1000, amount: i + 1 }));
     const once = await liqsJson('eth', '--data', writeEvents(lines));
