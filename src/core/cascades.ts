@@ -56,6 +56,8 @@ export interface Cascade {
   /** The last liquidation that kept the window above the end level: where the cascade's window ends. */
   lastStrongAt?: number;
   quietSince?: number;
+  /** USD per exchange of the liquidations after it (in the tally while it runs; not in the end, told up to it). */
+  tail?: Map<string, number>;
 }
 
 interface Slice {
@@ -246,7 +248,8 @@ export class CascadeDetector {
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
         c.lastStrongAt = Math.max(c.lastStrongAt ?? ts, ts);
-      }
+        c.tail = undefined;
+      } else (c.tail ??= new Map()).set(exchange, (c.tail.get(exchange) ?? 0) + usd);
       if (c.usd >= c.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - c.lastPostedAt >= this.rules.updateMinMs) {
         c.lastPostedUsd = c.usd;
         c.lastPostedAt = ts;
@@ -276,8 +279,9 @@ export class CascadeDetector {
       // shapes, and every read of one (each liquidation while it runs, each event in `advance`) a generic lookup.
       priceStart: price,
       extreme: undefined,
-      lastStrongAt: undefined,
+      lastStrongAt: ts,
       quietSince: undefined,
+      tail: undefined,
     };
     this.active.set(key, { key, cascade: c, window: w });
     return { type: 'start', cascade: c, windowUsd: w.sum };
@@ -318,7 +322,14 @@ export class CascadeDetector {
       c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
       if (now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(r.key);
-        // The cascade's window ends at its last liquidation, not when the rolling sum fell.
+        // The cascade's window ends at its last strong liquidation, not when the rolling sum fell: the liquidations
+        // after it are not in its total.
+        for (const [ex, usd] of c.tail ?? []) {
+          c.usd -= usd;
+          c.byExchange.set(ex, c.byExchange.get(ex)! - usd);
+          if (c.byExchange.get(ex)! <= 1e-6) c.byExchange.delete(ex);
+        }
+        c.tail = undefined;
         (ended ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
       }
     }

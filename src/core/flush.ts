@@ -120,6 +120,8 @@ interface ActiveFlush {
   lastPostedAt: number;
   /** The last print while the window stayed above the end level: where the flush's window ends. */
   lastStrongAt: number;
+  /** The prints after it (in the totals while it runs; taken out at the end, which is told up to it). */
+  tail: Map<string, number> | undefined;
 }
 
 export class FlushDetector {
@@ -164,7 +166,8 @@ export class FlushDetector {
       if (w.sum >= a.threshold * this.rules.endFraction) {
         a.quietSince = undefined;
         if (ts > a.lastStrongAt) a.lastStrongAt = ts;
-      }
+        a.tail = undefined;
+      } else (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
       if (a.usd >= a.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - a.lastPostedAt >= this.rules.updateMinMs) {
         a.lastPostedUsd = a.usd;
         a.lastPostedAt = ts;
@@ -181,7 +184,7 @@ export class FlushDetector {
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));
-    const started: ActiveFlush = { id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), lastPostedUsd: w.sum, lastPostedAt: ts, lastStrongAt: ts };
+    const started: ActiveFlush = { id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), lastPostedUsd: w.sum, lastPostedAt: ts, lastStrongAt: ts, tail: undefined };
     this.active[side] = started;
     return { type: 'start', flush: this.figures(side, started) };
   }
@@ -221,6 +224,13 @@ export class FlushDetector {
     a.quietSince ??= Math.min(now, a.lastStrongAt + this.rules.windowMs);
     if (now - a.quietSince < this.rules.quietMs) return undefined;
     this.active[side] = undefined;
+    // Told up to its last strong print: the prints after it are not in its total, nor assets only they brought.
+    for (const [asset, usd] of a.tail ?? []) {
+      a.usd -= usd;
+      const box = a.byAsset.get(asset)!;
+      box.usd -= usd;
+      if (box.usd <= 1e-6) a.byAsset.delete(asset);
+    }
     return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };
   }
 }

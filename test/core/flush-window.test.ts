@@ -32,13 +32,14 @@ describe('flush window sums per asset', () => {
     expect(up).toMatchObject({ type: 'update', flush: { usd: 2_000_000, assetCount: 4, exchanges: ['bybit', 'okx'] } });
     if (up?.type !== 'update') throw new Error('unreachable');
     expect(up.flush.leaders.map((l) => [l.asset, l.usd])).toEqual([['BTC', 1_100_000], ['ETH', 400_000], ['SOL', 400_000]]);
-    // A small print after the window has emptied is not strong: the end is the last print that kept it up.
+    // A small print after the window has emptied is not strong: the end is the last print that kept it up, and that
+    // print is not in the end's tally (nor its asset).
     expect(d.advance(T0 + 100_000)).toEqual([]);
     d.add('XRP', 'long', 'gate', T0 + 140_000, 1_000);
     expect(d.advance(T0 + 200_000)).toEqual([]); // quiet for less than quietMs
     const [end, ...more] = d.advance(T0 + 300_000);
     expect(more).toEqual([]);
-    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 62_000, flush: { usd: 2_001_000, assetCount: 5, startedAt: T0 } });
+    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 62_000, flush: { usd: 2_000_000, assetCount: 4, startedAt: T0 } });
     expect(d.running('long')).toBeUndefined();
   });
 });

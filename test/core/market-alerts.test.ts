@@ -213,7 +213,7 @@ describe('liqbot replay --stats', () => {
   it('lists each market-wide flush with its times, tally, assets and updates', async () => {
     const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:13 UTC  $2.67M  189 assets  1 update\n');
+    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:13 UTC  $2.66M  186 assets  1 update\n');
     expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–16:54 UTC  $380K  0 updates\n');
   });
 
