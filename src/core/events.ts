@@ -138,7 +138,7 @@ function time(v: unknown): number {
 }
 function positive(v: unknown, key: string): number {
   // NaN fails `v > 0`, Infinity fails `v <= 1e15`.
-  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(`\`${key}\` must be a positive finite number`);
+  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? `\`${key}\` ${v} is implausibly large (at most 10^15)` : `\`${key}\` must be a positive finite number`);
   return v;
 }
 function nonNegative(v: unknown, key: string): number {

@@ -36,6 +36,7 @@ describe('toEvent', () => {
   it.each([
     [{ ...liq, price: 0 }, 'liquidation: `price` must be a positive finite number'],
     [{ ...liq, usd: 0 }, 'liquidation: `usd` must be a positive finite number'],
+    [{ ...liq, usd: 1e308 }, 'liquidation: `usd` 1e+308 is implausibly large (at most 10^15)'],
     [{ ...liq, price: 1e-300, amount: 1e-300 }, 'liquidation: `price` × `amount` must be a positive USD value'],
     [{ ...liq, ts: -1 }, 'liquidation: `ts` must be epoch milliseconds'],
     [{ ...liq, exchange: '' }, 'liquidation: `exchange` must be an exchange id'],
