@@ -144,6 +144,11 @@ export class LiquidationHistory {
     return [...new Set([...r.live.keys(), ...r.vendor.keys()])];
   }
 
+  /** The assets with any day recorded. */
+  assetNames(): string[] {
+    return [...this.assets.keys()];
+  }
+
   /** Days (UTC midnight ms) with any record for the asset and side, ascending. */
   daysWithData(asset: string, side: PositionSide): number[] {
     return [...(this.byDay(asset, side)?.keys() ?? [])].sort((a, b) => a - b);

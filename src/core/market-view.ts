@@ -252,6 +252,15 @@ export abstract class MarketQueries implements MarketView {
       for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
     }
     out.totalUsd = out.longUsd + out.shortUsd;
+    if (out.totalUsd === 0 && windowMs >= DAY) {
+      // Nothing to add up here, but an asset's own view reads its stored daily totals: say which assets have some.
+      const first = dayStart(from) === from ? from : dayStart(from) + DAY;
+      const covered = this.history.assetNames().filter((asset) => {
+        for (let day = first; day + DAY <= to; day += DAY) if (this.history.dayTotal(asset, 'long', day) + this.history.dayTotal(asset, 'short', day) > 0) return true;
+        return false;
+      });
+      if (covered.length) out.dailyTotals = covered.sort();
+    }
     rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
     out.byAsset = Object.fromEntries(rows);
     const hourly: string[] = [];

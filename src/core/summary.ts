@@ -78,6 +78,8 @@ export interface MarketSummary extends WindowSummary {
   largest: (LargestLiquidation & { asset: string })[];
   /** Market-wide flushes in the window (running or over). */
   flushes: FlushRecord[];
+  /** With no liquidation in the window: the assets whose stored daily totals cover whole days of it (`/liqs ASSET`). */
+  dailyTotals?: string[];
 }
 
 export interface LevelStatus {

@@ -7,7 +7,7 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary } from '../core/summary.js';
 import { coverageLine, emptyWindowText } from './coverage.js';
-import { clock, count, day, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName } from './format.js';
+import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
@@ -154,7 +154,10 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const title: Line = [`Market liquidations · ${m.window}`];
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
-    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+    const totals = m.dailyTotals?.length
+      ? [[`Stored daily totals cover ${listText(m.dailyTotals.slice(0, 6))}${m.dailyTotals.length > 6 ? ' and more' : ''}: /liqs ${m.dailyTotals[0]!.toLowerCase()} ${m.window} adds them up.`]]
+      : [];
+    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)], ...totals]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }
   // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);

@@ -92,6 +92,8 @@ describe('saying what is known', () => {
     expect(r.out).toContain('$1.5M liquidated in 24h\n');
     expect(r.out).toContain('Feb 3 from stored daily totals ($1.5M, Binance totals)');
     expect(r.out).not.toContain('By exchange');
+    // The market-wide view adds up prints only, and says which assets' own views have stored totals.
+    expect((await cli('liqs', 'all', '--data', path, '--at', '2025-02-04T00:00:00Z')).out).toContain('Stored daily totals cover ETH: /liqs eth 24h adds them up.');
     // A 24h window that cuts days in two cannot use them.
     expect((await cli('liqs', 'eth', '--data', path, '--at', '2025-02-03T12:00:00Z')).out).toContain('No liquidation data');
   });
