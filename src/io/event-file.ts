@@ -28,6 +28,8 @@ export interface ReadReport {
   invalidCount: number;
   /** Lines of a type this version does not know (skipped and counted, as the spec says). */
   unknownTypes: number;
+  /** The first few unknown type names met (`meta`, …), named in the count a person reads. */
+  unknownTypeNames?: string[];
   /** Events that arrived later than the reorder buffer could still sort. They are applied anyway. */
   late: number;
   /** A file read whole put them in their place instead (a levels file appended after the candles it is about). */
@@ -156,10 +158,15 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     }
     const r = toEvent(value);
     if (!r.ok) {
-      // The meta line is a type `toEvent` does not know: looked for only here, off the path every event takes.
-      if (r.skip === 'invalid') skip(report, n, r.reason);
-      else if ((value as { type?: unknown }).type !== 'meta') report.unknownTypes++;
-      else if ((value as { synthetic?: unknown }).synthetic === true) report.synthetic = true;
+      if (r.skip === 'invalid') return skip(report, n, r.reason);
+      // The meta line is a type the spec does not know, so it is skipped and counted like any other (the data kit
+      // asks the same); it is read only for its synthetic mark, off the path every event takes.
+      report.unknownTypes++;
+      const v = value as { type?: unknown; synthetic?: unknown };
+      if (v.type === 'meta' && v.synthetic === true) report.synthetic = true;
+      const name = typeof v.type === 'string' ? v.type.slice(0, 40) : 'no type';
+      const names = (report.unknownTypeNames ??= []);
+      if (names.length < 5 && !names.includes(name)) names.push(name);
       return;
     }
     // Epoch seconds (a recorder's habit) would read as a date in 1970 and vanish: said, not applied.
@@ -307,7 +314,10 @@ export function describeSkipped(path: string, r: ReadReport, maxLines = 50): str
   if (r.invalidCount > maxLines) out.push(`… and ${r.invalidCount - maxLines} more malformed lines`);
   const parts: string[] = [];
   if (r.invalidCount) parts.push(`${r.invalidCount} malformed`);
-  if (r.unknownTypes) parts.push(`${r.unknownTypes} of unknown type`);
+  if (r.unknownTypes) {
+    const names = r.unknownTypeNames?.map((n) => JSON.stringify(n)).join(', ');
+    parts.push(`${r.unknownTypes} of unknown type${names ? ` (${names})` : ''}`);
+  }
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
   if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; ${r.sorted ? 'read the whole file and applied them at their own time' : 'applied late'}`);
   if (r.duplicates) out.push(`${r.duplicates} liquidation${r.duplicates === 1 ? ' was' : 's were'} in the file twice (every field the same) and counted once`);

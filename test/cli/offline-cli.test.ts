@@ -196,7 +196,7 @@ describe('bad input', () => {
     expect(JSON.parse(r.out).longUsd).toBe(9000);
     for (const n of [2, 3, 4, 5, 6, 8, 11]) expect(r.err).toMatch(new RegExp(`:${n}: skipped`));
     expect(r.err).not.toMatch(/:7: skipped/);
-    expect(r.err).toContain('skipped 7 malformed and 1 of unknown type of 11 lines; 2 events read');
+    expect(r.err).toContain('skipped 7 malformed and 1 of unknown type ("rumour") of 11 lines; 2 events read');
   });
 
   it('a file with liquidations only still shows a price (from the liquidations), never a level break', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newReport, readEventBatches } from '../../src/io/event-file.js';
+import { describeSkipped, newReport, readEventBatches } from '../../src/io/event-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'liqbot-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +15,7 @@ const T0 = Date.parse('2026-03-02T12:00:00Z');
 const liq = (ts: number) => JSON.stringify({ type: 'liquidation', ts, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 100, amount: 1 });
 
 describe('readEventBatches report', () => {
-  it('reads the meta line as a mark, counts unknown types and keeps malformed lines', async () => {
+  it('reads the meta line as a mark, counts it with the other unknown types and keeps malformed lines', async () => {
     const lines = [
       JSON.stringify({ type: 'meta', synthetic: true }),
       liq(T0 + 1_000),
@@ -32,7 +32,8 @@ describe('readEventBatches report', () => {
     const events = [];
     for await (const batch of readEventBatches(path, report)) events.push(...batch);
     expect(events.map((e) => e.ts)).toEqual([T0, T0 + 1_000]);
-    expect(report).toMatchObject({ lines: 8, events: 2, unknownTypes: 1, invalidCount: 2, synthetic: true });
+    expect(report).toMatchObject({ lines: 8, events: 2, unknownTypes: 3, unknownTypeNames: ['meta', 'rumour'], invalidCount: 2, synthetic: true });
+    expect(describeSkipped('mixed.jsonl', report).at(-1)).toBe('skipped 2 malformed and 3 of unknown type ("meta", "rumour") of 8 lines; 2 events read');
     expect(report.invalid.map((s) => s.line)).toEqual([5, 8]);
   });
 
@@ -41,7 +42,7 @@ describe('readEventBatches report', () => {
     writeFileSync(path, `${liq(T0)}\n${JSON.stringify({ type: 'meta' })}\n`);
     const report = newReport();
     for await (const _ of readEventBatches(path, report)) void _;
-    expect(report).toMatchObject({ events: 1, unknownTypes: 0, synthetic: false });
+    expect(report).toMatchObject({ events: 1, unknownTypes: 1, synthetic: false });
   });
 
   it('reads lines with surrounding whitespace (CRLF endings, indentation) as the lines themselves', async () => {
