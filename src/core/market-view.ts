@@ -17,7 +17,7 @@ import { Leverage } from './leverage.js';
 import { leverageSnapshot } from './leverage-figures.js';
 import type { PriceBook } from './prices.js';
 import type { MarketSettings } from './settings.js';
-import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary } from './summary.js';
+import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
 import { DAY, dayStart } from './time.js';
 import { isSampled } from './venues.js';
 
@@ -179,40 +179,47 @@ export abstract class MarketQueries implements MarketView {
 
   /** Full days of a long window that have no single orders take their stored totals (ranking history), said as such. */
   private addStoredDays(s: LiquidationSummary): void {
+    const days = this.storedDays(s.asset, s.from, s.to);
+    if (!days.totals.length) return;
+    s.days = days;
+    s.longUsd += days.longUsd;
+    s.shortUsd += days.shortUsd;
+    s.totalUsd += days.longUsd + days.shortUsd;
+  }
+
+  /** An asset's whole days in [from, to] without single orders that have stored totals, and the days with orders. */
+  private storedDays(asset: string, from: number, to: number): StoredDays {
     const orders: number[] = [], totals: number[] = [];
     let longUsd = 0, shortUsd = 0;
     const venues = new Set<string>();
     let unsplit = false;
-    for (let day = dayStart(s.from); day < s.to; day += DAY) {
-      const hasOrders = this.buckets.totals(s.asset, Math.max(day, s.from), Math.min(day + DAY - 1, s.to)).count > 0;
+    for (let day = dayStart(from); day < to; day += DAY) {
+      const hasOrders = this.buckets.totals(asset, Math.max(day, from), Math.min(day + DAY - 1, to)).count > 0;
       if (hasOrders) {
         orders.push(day);
         continue;
       }
       // Only whole days inside the window: a day's total cannot be cut at the window's edge.
-      if (day < s.from || day + DAY > s.to) continue;
-      const long = this.history.dayTotal(s.asset, 'long', day), short = this.history.dayTotal(s.asset, 'short', day);
+      if (day < from || day + DAY > to) continue;
+      const long = this.history.dayTotal(asset, 'long', day), short = this.history.dayTotal(asset, 'short', day);
       if (long + short <= 0) continue;
       totals.push(day);
       longUsd += long;
       shortUsd += short;
       for (const side of ['long', 'short'] as const) {
-        const named = this.history.dayVenues(s.asset, side, day);
-        if (!named.length && this.history.dayTotal(s.asset, side, day) > 0) unsplit = true;
+        const named = this.history.dayVenues(asset, side, day);
+        if (!named.length && this.history.dayTotal(asset, side, day) > 0) unsplit = true;
         for (const v of named) venues.add(v);
       }
     }
-    if (!totals.length) return;
-    s.days = { orders, totals, longUsd, shortUsd, ...(unsplit || !venues.size ? {} : { venues: [...venues].sort() }) };
-    s.longUsd += longUsd;
-    s.shortUsd += shortUsd;
-    s.totalUsd += longUsd + shortUsd;
+    return { orders, totals, longUsd, shortUsd, ...(unsplit || !venues.size ? {} : { venues: [...venues].sort() }) };
   }
 
   /** `/liqs` with no asset: the market-wide view over every known asset. */
   marketSummary(window: string, windowMs: number, to = this.clock): MarketSummary {
     const from = to - windowMs;
-    const assets = this.knownAssets();
+    // A day or more also adds up the assets known only from stored daily totals (a vendor's history).
+    const assets = windowMs >= DAY ? [...new Set([...this.knownAssets(), ...this.history.assetNames()])] : this.knownAssets();
     const out: MarketSummary = {
       asset: 'ALL', window, windowMs, from, to, longUsd: 0, shortUsd: 0, totalUsd: 0, count: 0, byAsset: {}, byExchange: {}, largest: [], flushes: this.flushesBetween(from, to),
       coverage: this.coverage(assets, from, to, []),
@@ -229,20 +236,35 @@ export abstract class MarketQueries implements MarketView {
       exTotals.set(ex, cur);
     };
     const rows: [string, MarketSummary['byAsset'][string]][] = [];
+    const stored = { days: undefined as StoredDays | undefined, totals: new Set<number>(), orders: new Set<number>(), venues: new Set<string>(), unsplit: false };
     for (const asset of assets) {
       const t = this.buckets.totals(asset, from, to);
       out.count += t.count;
       for (const [ex, v] of t.byExchange) add(ex, v.longUsd, v.shortUsd, false);
-      let longUsd = t.longUsd, shortUsd = t.shortUsd;
+      let longUsd = t.longUsd, shortUsd = t.shortUsd, hourlyUsd = 0;
       for (const [ex, v] of this.hourly.window(asset, from, to)) {
         if (t.byExchange.has(ex)) continue;
         add(ex, v.longUsd, v.shortUsd, true);
         longUsd += v.longUsd;
         shortUsd += v.shortUsd;
+        hourlyUsd += v.longUsd + v.shortUsd;
+      }
+      const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
+      for (const d of days?.orders ?? []) stored.orders.add(d);
+      if (days?.totals.length) {
+        longUsd += days.longUsd;
+        shortUsd += days.shortUsd;
+        const all = (stored.days ??= { orders: [], totals: [], longUsd: 0, shortUsd: 0 });
+        all.longUsd += days.longUsd;
+        all.shortUsd += days.shortUsd;
+        for (const d of days.totals) stored.totals.add(d);
+        if (days.venues) for (const v of days.venues) stored.venues.add(v);
+        else stored.unsplit = true;
       }
       if (longUsd + shortUsd === 0) continue;
       const row: MarketSummary['byAsset'][string] = { longUsd, shortUsd, totalUsd: longUsd + shortUsd };
-      if (longUsd + shortUsd > t.longUsd + t.shortUsd) row.hourlyUsd = longUsd + shortUsd - t.longUsd - t.shortUsd;
+      if (hourlyUsd > 0) row.hourlyUsd = hourlyUsd;
+      if (days?.totals.length) row.dailyUsd = days.longUsd + days.shortUsd;
       // A move is the window's only when prices cover it (not 18 minutes of prints in a week).
       const r = this.prices.range(asset, from, to);
       if (r && coversWindow(r, from, to)) row.changePct = ((r.close - r.open) / r.open) * 100;
@@ -252,21 +274,23 @@ export abstract class MarketQueries implements MarketView {
       for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
     }
     out.totalUsd = out.longUsd + out.shortUsd;
-    if (out.totalUsd === 0 && windowMs >= DAY) {
-      // Nothing to add up here, but an asset's own view reads its stored daily totals: say which assets have some.
-      const first = dayStart(from) === from ? from : dayStart(from) + DAY;
-      const covered = this.history.assetNames().filter((asset) => {
-        for (let day = first; day + DAY <= to; day += DAY) if (this.history.dayTotal(asset, 'long', day) + this.history.dayTotal(asset, 'short', day) > 0) return true;
-        return false;
-      });
-      if (covered.length) out.dailyTotals = covered.sort();
+    if (stored.days) {
+      const byTime = (a: number, b: number) => a - b;
+      out.days = {
+        ...stored.days,
+        totals: [...stored.totals].sort(byTime),
+        orders: [...stored.orders].sort(byTime),
+        ...(stored.unsplit || !stored.venues.size ? {} : { venues: [...stored.venues].sort() }),
+      };
     }
     rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
     out.byAsset = Object.fromEntries(rows);
     const hourly: string[] = [];
+    // Shares of what the venues are named for (stored daily totals are not split by them).
+    const venueSum = [...exTotals.values()].reduce((a, v) => a + v.longUsd + v.shortUsd, 0);
     for (const [ex, v] of [...exTotals].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
       const sum = v.longUsd + v.shortUsd;
-      out.byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: out.totalUsd > 0 ? sum / out.totalUsd : 0, sampled: isSampled(ex) };
+      out.byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: venueSum > 0 ? sum / venueSum : 0, sampled: isSampled(ex) };
       // A venue counted from totals alone is labelled as such; one with single orders for some assets is not.
       if (v.fromTotals && !v.fromOrders) {
         out.byExchange[ex]!.hourly = true;

@@ -51,6 +51,20 @@ interface WindowSummary {
   count: number;
   byExchange: Record<string, ExchangeShare>;
   coverage: Coverage;
+  /**
+   * Windows of a day or more: full days without single orders counted from stored daily totals (a vendor's history,
+   * or the store's own days on a restart), said as such; `orders` are the days (UTC midnight ms) that had single
+   * orders; `venues`: the exchanges the totals name, when every total named one (else the totals are not split).
+   */
+  days?: StoredDays;
+}
+
+export interface StoredDays {
+  orders: number[];
+  totals: number[];
+  longUsd: number;
+  shortUsd: number;
+  venues?: string[];
 }
 
 export interface LiquidationSummary extends WindowSummary {
@@ -63,23 +77,18 @@ export interface LiquidationSummary extends WindowSummary {
   cascades: CascadeRecord[];
   /** Open interest and funding now and over the window, when known. */
   leverage?: LeverageSnapshot;
-  /**
-   * Windows longer than a day: full days without single orders counted from stored daily/hourly totals
-   * (vendor history, not split by exchange); `orders` are the days (UTC midnight ms) that had single orders.
-   */
-  /** `venues`: the exchanges the totals name, when every total named one (else the totals are not split). */
-  days?: { orders: number[]; totals: number[]; longUsd: number; shortUsd: number; venues?: string[] };
 }
 
 export interface MarketSummary extends WindowSummary {
   asset: 'ALL';
-  /** `hourlyUsd`: the part of the asset's total that comes from vendor hourly totals (venues without single orders). */
-  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number; hourlyUsd?: number }>;
+  /**
+   * `hourlyUsd`: the part of the asset's total that comes from vendor hourly totals (venues without single orders);
+   * `dailyUsd`: the part from stored daily totals (whole days without single orders).
+   */
+  byAsset: Record<string, { longUsd: number; shortUsd: number; totalUsd: number; changePct?: number; hourlyUsd?: number; dailyUsd?: number }>;
   largest: (LargestLiquidation & { asset: string })[];
   /** Market-wide flushes in the window (running or over). */
   flushes: FlushRecord[];
-  /** With no liquidation in the window: the assets whose stored daily totals cover whole days of it (`/liqs ASSET`). */
-  dailyTotals?: string[];
 }
 
 export interface LevelStatus {

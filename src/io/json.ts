@@ -71,13 +71,15 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
   };
   if ('byAsset' in s) {
     o.flushes = s.flushes.map((f) => ({ ...f, usd: cents(f.usd) }));
-    o.byAsset = Object.fromEntries(Object.entries(s.byAsset).map(([a, v]) => [a, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd) }]));
+    o.byAsset = Object.fromEntries(
+      Object.entries(s.byAsset).map(([a, v]) => [a, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd), ...(v.dailyUsd ? { dailyUsd: cents(v.dailyUsd) } : {}) }]),
+    );
   } else {
     if (s.price) o.price = s.price;
     if (s.ranking) o.ranking = { ...s.ranking, usd: cents(s.ranking.usd) };
-    if (s.days) o.days = { ...s.days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
     o.cascades = s.cascades;
   }
+  if (s.days) o.days = { ...s.days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
   return o;
 }
 

@@ -5,7 +5,7 @@
 import type { CascadeRecord } from '../core/cascades.js';
 import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
-import type { Coverage, LiquidationSummary, MarketSummary } from '../core/summary.js';
+import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText } from './coverage.js';
 import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName } from './format.js';
 import { leverageFields } from './leverage.js';
@@ -73,6 +73,12 @@ function dayRanges(days: readonly number[]): string {
   return out.join(', ');
 }
 
+/** Which days are single orders and which are stored totals: they are not counted the same way. */
+function storedDaysLine(d: StoredDays, ordersText: string, subject = ''): Line {
+  const split = d.venues ? `${d.venues.map(venueName).join(', ')} totals` : 'not split by exchange';
+  return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split})${d.orders.length ? ordersText : ''}`, 'muted')];
+}
+
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
@@ -99,12 +105,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   // Orders are counted only where there are some: days from stored totals have no count.
   const orders = s.count || !s.days ? ` (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})` : '';
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${orders}`], splitLine(s.longUsd, s.shortUsd)];
-  if (s.days) {
-    // Say which days are single orders and which are stored totals: they are not counted the same way.
-    const fromOrders = s.days.orders.length ? `; ${dayRanges(s.days.orders)} from single orders` : '';
-    const split = s.days.venues ? `${s.days.venues.map(venueName).join(', ')} totals` : 'not split by exchange';
-    head.push([toned(`${dayRanges(s.days.totals)} from stored daily totals (${usd(s.days.longUsd + s.days.shortUsd)}, ${split})${fromOrders}`, 'muted')]);
-  }
+  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`));
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
@@ -154,10 +155,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const title: Line = [`Market liquidations · ${m.window}`];
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
-    const totals = m.dailyTotals?.length
-      ? [[`Stored daily totals cover ${listText(m.dailyTotals.slice(0, 6))}${m.dailyTotals.length > 6 ? ' and more' : ''}: /liqs ${m.dailyTotals[0]!.toLowerCase()} ${m.window} adds them up.`]]
-      : [];
-    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)], ...totals]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }
   // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
@@ -165,23 +163,32 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const head: Line[] = [
     [b(usd(m.totalUsd)), ` liquidated in ${m.window}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
     splitLine(m.longUsd, m.shortUsd),
-    ...m.flushes.slice(-2).map(flushLine),
   ];
+  if (m.days) {
+    const stored = assets.filter(([, v]) => v.dailyUsd).map(([a]) => a);
+    const named = stored.length <= 4 ? ` for ${listText(stored)}` : ` for ${stored.length} assets`;
+    head.push(storedDaysLine(m.days, '; the rest from single orders', named));
+  }
+  head.push(...m.flushes.slice(-2).map(flushLine));
   const fields: Field[] = [
     {
       name: 'By asset',
       value: assets.slice(0, 10).map(([a, v]) => [
         b(a),
         ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
-        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${v.hourlyUsd ? ` · ${usd(v.hourlyUsd)} from hourly totals` : ''}`, 'muted'),
+        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${v.hourlyUsd ? ` · ${usd(v.hourlyUsd)} from hourly totals` : ''}${v.dailyUsd ? ` · ${usd(v.dailyUsd)} from daily totals` : ''}`, 'muted'),
         // The column is labelled: a bare −6.6% beside amounts reads as anything.
         ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
       ]),
     },
-    {
-      name: 'By exchange',
-      value: Object.entries(m.byExchange).map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`]),
-    },
   ];
+  const venues = Object.entries(m.byExchange);
+  // Daily totals are not split by the venues' own orders: the field says what its shares are of.
+  if (venues.length) {
+    fields.push({
+      name: m.days ? 'By exchange (single orders)' : 'By exchange',
+      value: venues.map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`]),
+    });
+  }
   return { title, blocks: [head], fields, buttons, footer: coverageLine(m.coverage, m.to), tone: m.longUsd >= m.shortUsd ? 'long' : 'short' };
 }

@@ -92,8 +92,21 @@ describe('saying what is known', () => {
     expect(r.out).toContain('$1.5M liquidated in 24h\n');
     expect(r.out).toContain('Feb 3 from stored daily totals ($1.5M, Binance totals)');
     expect(r.out).not.toContain('By exchange');
-    // The market-wide view adds up prints only, and says which assets' own views have stored totals.
-    expect((await cli('liqs', 'all', '--data', path, '--at', '2025-02-04T00:00:00Z')).out).toContain('Stored daily totals cover ETH: /liqs eth 24h adds them up.');
+    // The market-wide view adds them up too, next to another asset's prints, and says which is which.
+    const btc = { type: 'liquidation', ts: day + 12 * 3_600_000, exchange: 'binance', symbol: 'BTC/USDT:USDT', side: 'short', price: 100_000, amount: 0.1 };
+    const mixed = writeEvents([...totals, btc]);
+    const market = (await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z')).out;
+    expect(market).toContain('$1.51M liquidated in 24h: ETH $1.5M, BTC $10K\n');
+    expect(market).toContain('Feb 3 from stored daily totals for ETH ($1.5M, Binance totals); the rest from single orders');
+    expect(market).toMatch(/^ {2}ETH \$1\.5M · 99% {2}L \$1M \/ S \$500K · \$1\.5M from daily totals$/m);
+    // The venues' shares are of the single orders, which the field says.
+    expect(market).toMatch(/^By exchange \(single orders\)\n {2}Binance\* \$10K · 100%$/m);
+    const json = JSON.parse((await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z', '--json')).out);
+    expect(json.totalUsd).toBe(1_510_000);
+    expect(json.byAsset.ETH).toEqual({ longUsd: 1e6, shortUsd: 5e5, totalUsd: 1.5e6, dailyUsd: 1.5e6 });
+    expect(json.days).toEqual({ orders: [day], totals: [day], longUsd: 1e6, shortUsd: 5e5, venues: ['binance'] });
+    // An hour's window has no whole day in it: the stored totals stay out.
+    expect(JSON.parse((await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z', '--window', '1h', '--json')).out).totalUsd).toBe(0);
     // A 24h window that cuts days in two cannot use them.
     expect((await cli('liqs', 'eth', '--data', path, '--at', '2025-02-03T12:00:00Z')).out).toContain('No liquidation data');
   });
