@@ -335,10 +335,4 @@ export class CascadeDetector {
     }
     return ended ?? NONE_ENDED;
   }
-
-  /** Restore a running cascade after a restart. */
-  restore(c: Cascade): void {
-    const side = this.sidesOf(c.asset)[c.side];
-    this.active.set(side.key, { key: side.key, cascade: c, window: side.window });
-  }
 }
