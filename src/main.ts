@@ -18,7 +18,7 @@ import { Platforms } from './ops/platforms.js';
 import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
 import { env as readEnv } from './env.js';
-import { newReport, describeSkipped, readRecording } from './io/event-file.js';
+import { newReport, describeSkipped, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
 import type { Platform } from '../commands/types.js';
 
@@ -90,7 +90,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // behind at once (the engine pruning it all).
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
   bot.flush();
-  for (const line of describeSkipped(file, report)) log.warn(line);
+  for (const line of describeSkipped(file, report)) log[skippedLevel(report)](line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }
 

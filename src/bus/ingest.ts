@@ -59,7 +59,7 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
         },
       };
       const read = await replayToBus(opts.replay.file, gated, { speed: opts.replay.speed, signal: opts.signal });
-      for (const line of read.skipped) log.warn(line);
+      for (const line of read.skipped) log[read.level](line);
       log.info({ read: read.events, ...publisher.counters }, 'the recorded day is published');
       return;
     }

@@ -4,7 +4,7 @@
  * see what they would see live). Quiet stretches longer than 15 minutes of the recording are skipped rather
  * than waited out, as the embedded rehearsal does; `speed: Infinity` publishes as fast as the stream takes it.
  */
-import { describeSkipped, newReport, readRecording } from '../io/event-file.js';
+import { describeSkipped, newReport, readRecording, skippedLevel } from '../io/event-file.js';
 import type { BusPublisher } from './publisher.js';
 
 export interface ReplayOptions {
@@ -16,7 +16,7 @@ export interface ReplayOptions {
 }
 
 /** Publish every event of `file`; resolves with what was read once the stream has stored all of it. */
-export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'add' | 'flush' | 'synthetic'>, opts: ReplayOptions): Promise<{ events: number; skipped: string[] }> {
+export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'add' | 'flush' | 'synthetic'>, opts: ReplayOptions): Promise<{ events: number; skipped: string[]; level: 'warn' | 'info' }> {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const SKIP_MS = 15 * 60_000;
@@ -43,5 +43,5 @@ export async function replayToBus(file: string, publisher: Pick<BusPublisher, 'a
     publisher.add(e);
   }
   await publisher.flush();
-  return { events: report.events, skipped: describeSkipped(file, report) };
+  return { events: report.events, skipped: describeSkipped(file, report), level: skippedLevel(report) };
 }

@@ -308,6 +308,11 @@ export function newReport(): ReadReport {
   return { lines: 0, events: 0, invalid: [], invalidCount: 0, unknownTypes: 0, late: 0, synthetic: false };
 }
 
+/** How a service logs those lines: lines of a type it does not know (a `meta` line) are the spec's, not a fault. */
+export function skippedLevel(r: ReadReport): 'warn' | 'info' {
+  return r.invalidCount || r.late || r.damaged ? 'warn' : 'info';
+}
+
 /** The lines a person reads on stderr after a run: each malformed line, then the counts. */
 export function describeSkipped(path: string, r: ReadReport, maxLines = 50): string[] {
   const out = r.invalid.slice(0, maxLines).map((s) => `${path}:${s.line}: skipped: ${s.reason}`);
