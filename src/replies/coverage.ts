@@ -37,7 +37,7 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
   const rec = c.recorded;
   if (rec && !rec.full) {
     if (!rec.any) return 'No liquidation data: the file has no liquidation prints.';
-    if (!rec.stretches.length) return `No liquidation data for the last ${window}: the file has no liquidation prints in it.`;
+    if (!rec.stretches.length) return `No liquidation data for the last ${window}: the file has liquidation prints, none in this window.`;
     return `${quiet.slice(0, -1)}, but the file's liquidation prints cover only ${stretchesText(rec.stretches, rec.stretches[rec.stretches.length - 1]![1])} of it.`;
   }
   const feeds = c.feeds;

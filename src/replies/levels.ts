@@ -118,7 +118,10 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
   const rows: Line[] = st.levels.map((v) => {
     const story = stories?.get(v.level.id);
     const role = v.role === 'inside' ? 'price inside' : v.role;
-    const flipped = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? ' (was support)' : ' (was resistance)') : '';
+    // A broken level's old role, where price does not already put it back there (a lost support price is back above
+    // reads "support · testing, lost …", not "support (was support)").
+    const was = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? 'support' : 'resistance') : undefined;
+    const flipped = was !== undefined && was !== v.role ? ` (was ${was})` : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
     const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
       : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`

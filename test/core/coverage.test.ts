@@ -74,9 +74,9 @@ describe('a data file says what its liquidation prints cover', () => {
   it('a window inside a hole of the recording: no liquidation data for it', async () => {
     const path = file();
     const r = await cli('liqs', 'btc', '--data', path, '--at', at(4), '--window', '1h');
-    expect(r.out).toContain('No liquidation data for the last 1h: the file has no liquidation prints in it.');
+    expect(r.out).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
     const all = await cli('liqs', 'all', '--data', path, '--at', at(4), '--window', '1h');
-    expect(all.out).toContain('No liquidation data for the last 1h: the file has no liquidation prints in it.');
+    expect(all.out).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
   });
 
   it('a quiet asset where the file was recording is a quiet market; part of a window recorded is named in the footer', async () => {

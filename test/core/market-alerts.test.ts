@@ -146,6 +146,22 @@ describe('saying what is known', () => {
     expect(reading).not.toContain('forced selling');
   });
 
+  it("says a broken level's old role only where price has not put it back in that role", () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
+    const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
+    [3100, 3050, 2950].forEach((c, i) => m.ingest(candle(i, c)));
+    m.advance(T0 + 3 * 900_000);
+    const coverage = { exchanges: [], sampled: [], gaps: [], synthetic: false };
+    expect(replyText(levelsReply(m.levelStatus('ETH'), coverage))).toContain('$3,000 · resistance (was support) · lost');
+    // One close back above, inside the buffer: not reclaimed, and not "support (was support)" either.
+    m.ingest(candle(3, 3001));
+    m.advance(T0 + 4 * 900_000);
+    const text = replyText(levelsReply(m.levelStatus('ETH'), coverage));
+    expect(text).toMatch(/\$3,000 · support · testing, lost \d\d:\d\d/);
+    expect(text).not.toContain('(was support)');
+  });
+
   it('names as the next floor a support wholly below a zone, not a level inside it or its own low edge', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: [81_172, 82_390] });
