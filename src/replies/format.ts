@@ -85,7 +85,8 @@ export function levelText(level: number | readonly [number, number]): string {
 export function pct(fraction: number, digits = 1): string {
   const p = fraction * 100;
   const s = Math.abs(p).toFixed(Math.abs(p) < 10 ? digits : Math.max(0, digits - 1) || 0);
-  return `${p > 0 ? '+' : p < 0 ? '−' : ''}${s}%`;
+  // A move that rounds to nothing has no direction: "0.0%", not "−0.0%".
+  return `${Number(s) === 0 ? '' : p > 0 ? '+' : '−'}${s}%`;
 }
 
 /** An unsigned share: 8%, 42%, 0.4%. */

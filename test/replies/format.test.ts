@@ -57,7 +57,7 @@ describe('prices: to the cent or four significant digits, whole dollars from $1,
 
 describe('percents', () => {
   it('two significant digits, a real minus sign', () => {
-    expect([0.042, -0.2174, 0.004, -0.066, 0.13, 0].map((f) => pct(f))).toEqual(['+4.2%', '−22%', '+0.4%', '−6.6%', '+13%', '0.0%']);
+    expect([0.042, -0.2174, 0.004, -0.066, 0.13, 0, -0.0004, 0.0004].map((f) => pct(f))).toEqual(['+4.2%', '−22%', '+0.4%', '−6.6%', '+13%', '0.0%', '0.0%', '0.0%']);
     expect([0.08, 0.42, 0.004, 1].map(share)).toEqual(['8%', '42%', '0.4%', '100%']);
   });
 });
