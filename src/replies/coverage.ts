@@ -27,6 +27,12 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   return [toned(parts.join(' · '), 'muted')];
 }
 
+/** Offline, where a file's prints cover part of the window: the figures are of those stretches ("prints 16:50–17:20 only"). */
+export function printsOnly(c: Coverage, asOf: number): string[] {
+  const rec = c.recorded;
+  return rec?.any && !rec.full && rec.stretches.length ? [`prints ${stretchesText(rec.stretches, asOf)} only`] : [];
+}
+
 /**
  * An empty window, said as what it is: a quiet market only when the feeds were there to see it. Offline (a
  * data file, no feeds) the file is the whole source.

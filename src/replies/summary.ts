@@ -6,7 +6,7 @@ import type { CascadeRecord } from '../core/cascades.js';
 import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
-import { coverageLine, emptyWindowText } from './coverage.js';
+import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
 import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
@@ -103,8 +103,8 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     };
   }
   // Orders are counted only where there are some: days from stored totals have no count.
-  const orders = s.count || !s.days ? ` (${count(s.count)} ${s.count === 1 ? 'order' : 'orders'})` : '';
-  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${orders}`], splitLine(s.longUsd, s.shortUsd)];
+  const notes = [...(s.count || !s.days ? [`${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}`] : []), ...printsOnly(s.coverage, s.to)];
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`));
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
@@ -161,7 +161,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
   const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');
   const head: Line[] = [
-    [b(usd(m.totalUsd)), ` liquidated in ${m.window}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
+    [b(usd(m.totalUsd)), ` liquidated in ${m.window}${printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
     splitLine(m.longUsd, m.shortUsd),
   ];
   if (m.days) {
