@@ -167,7 +167,7 @@ export class Market extends MarketQueries {
   /** An asset's price move from `from` to its last price, in percent (none without both). */
   private moveSince(asset: string, from: number): { changePct?: number } {
     const before = this.prices.priceAt(asset, from, HOUR);
-    const last = this.prices.last(asset)?.price;
+    const last = this.prices.current(asset);
     return before !== undefined && last !== undefined ? { changePct: ((last - before) / before) * 100 } : {};
   }
 
@@ -228,8 +228,11 @@ export class Market extends MarketQueries {
     if (l.ts >= this.bucketFrom) this.buckets.add(l, asset);
     this.history.addLiquidation(asset, l.side, l.exchange, l.ts, l.usd);
     this.prices.liquidationPrice(asset, l.ts, l.price);
+    // Where candles are minutes old, the fills are the price: a running cascade's low or high follows them too.
+    const fill = this.prices.freshFill(asset);
+    if (fill !== undefined) this.cascades.price(asset, fill, fill);
     const flush = this.flushes.add(asset, l.side, l.exchange, l.ts, l.usd);
-    const ev = this.cascades.add(asset, l.side, l.exchange, l.ts, l.usd, this.prices.last(asset)?.price ?? l.price);
+    const ev = this.cascades.add(asset, l.side, l.exchange, l.ts, l.usd, this.prices.current(asset) ?? l.price);
     if (flush) this.onFlush(flush, l.ts);
     if (ev) this.onCascade(ev, l.ts);
   }
@@ -403,7 +406,7 @@ export class Market extends MarketQueries {
       sampled: exchanges.filter(isSampled),
     };
     if (c.priceStart !== undefined) f.priceStart = c.priceStart;
-    const now = this.prices.last(asset)?.price;
+    const now = this.prices.current(asset);
     if (now !== undefined) f.priceNow = now;
     if (c.extreme !== undefined) f.extreme = c.extreme;
     return f;

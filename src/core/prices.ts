@@ -86,6 +86,9 @@ interface AssetPrices {
   srcSeenAt: number;
   /** Only liquidation prices seen so far (a file without candles or ticks). */
   liqOnly?: boolean;
+  /** The last liquidation's fill: the price of its moment where the feed's is older (a file of 5m candles). */
+  fillTs: number;
+  fillPrice: number;
 }
 
 export class PriceBook {
@@ -111,7 +114,7 @@ export class PriceBook {
       // assets' states several shapes and every read of one (the last price, per liquidation) a generic lookup.
       a = {
         ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity,
-        open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined,
+        open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN,
       };
       this.assets.set(asset, a);
     }
@@ -124,6 +127,10 @@ export class PriceBook {
    */
   liquidationPrice(asset: string, ts: number, price: number): void {
     const a = this.state(asset);
+    if (ts >= a.fillTs) {
+      a.fillTs = ts;
+      a.fillPrice = price;
+    }
     if (a.ref !== undefined && !a.liqOnly) return;
     a.liqOnly = true;
     this.recordMinute(a, ts, price, price, price, price);
@@ -228,6 +235,27 @@ export class PriceBook {
 
   last(asset: string): { ts: number; price: number } | undefined {
     return this.assets.get(asset)?.last;
+  }
+
+  /**
+   * The price of the moment for what liquidations say (a cascade's or a flush's price): the last price, or the last
+   * liquidation's fill when that is over two minutes newer (5m candles are up to five minutes old when a print comes;
+   * a feed of ticks or 1m candles never is). Levels are judged on candles alone, never on this.
+   */
+  current(asset: string): number | undefined {
+    const a = this.assets.get(asset);
+    if (!a) return undefined;
+    return this.fillIsNewer(a) ? a.fillPrice : a.last?.price;
+  }
+
+  /** The last fill, when `current` reads it (a cascade's low or high follows it then too). */
+  freshFill(asset: string): number | undefined {
+    const a = this.assets.get(asset);
+    return a && this.fillIsNewer(a) ? a.fillPrice : undefined;
+  }
+
+  private fillIsNewer(a: AssetPrices): boolean {
+    return a.fillTs - (a.last?.ts ?? -Infinity) > 2 * MINUTE;
   }
 
   /** The last price at or before `t` (looking back at most `maxLookbackMs`). */

@@ -102,8 +102,9 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       tone: 'neutral',
     };
   }
-  // Orders are counted only where there are some: days from stored totals have no count.
-  const notes = [...(s.count || !s.days ? [`${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}`] : []), ...printsOnly(s.coverage, s.to)];
+  // Orders are counted only where there are some: days from stored totals have no count (and the prints' stretches are
+  // said only where they are the figure's whole source).
+  const notes = [...(s.count || !s.days ? [`${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}`] : []), ...(s.days ? [] : printsOnly(s.coverage, s.to))];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`));
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
@@ -161,7 +162,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
   const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');
   const head: Line[] = [
-    [b(usd(m.totalUsd)), ` liquidated in ${m.window}${printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
+    [b(usd(m.totalUsd)), ` liquidated in ${m.window}${m.days ? '' : printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
     splitLine(m.longUsd, m.shortUsd),
   ];
   if (m.days) {

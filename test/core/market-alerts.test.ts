@@ -18,6 +18,7 @@ import type { Alert } from '../../src/core/alerts.js';
 import type { Subscription } from '../../src/store/store.js';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
+const HOUR_MS = 3_600_000;
 const liq = (ts: number, exchange: string, symbol: string, usd: number, side = 'long') => {
   const r = toEvent({ type: 'liquidation', ts, exchange, symbol, side, price: 100, amount: usd / 100 });
   if (!r.ok) throw new Error(r.reason);
@@ -84,6 +85,26 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
 });
 
 describe('saying what is known', () => {
+  it("a cascade on a file of 5m candles takes its price from the prints' fills, not a candle minutes old; 1m candles stay the price", () => {
+    const run = (timeframe: '5m' | '1m') => {
+      const m = new Market(buildConfig({}));
+      const tf = timeframe === '5m' ? 300_000 : 60_000;
+      // Candles up to the burst's minute at 100; the burst's prints fill at 97 (a print's fill is a trade of its moment).
+      for (let ts = T0 - 3_600_000; ts + tf <= T0 + 3 * 60_000; ts += tf) m.ingest({ type: 'candle', ts, exchange: 'bybit', symbol: 'LINK/USDT:USDT', timeframe, open: 100, high: 100.5, low: 99.5, close: 100 });
+      const alerts: Alert[] = [];
+      for (let i = 0; i < 40; i++) {
+        const r = toEvent({ type: 'liquidation', ts: T0 + 3 * 60_000 + i * 1000, exchange: 'bybit', symbol: 'LINK/USDT:USDT', side: 'long', price: 97, amount: 600 });
+        if (!r.ok) throw new Error(r.reason);
+        alerts.push(...m.ingest(r.event));
+      }
+      const start = alerts.find((a) => a.kind === 'cascade') as (Alert & { priceNow?: number }) | undefined;
+      return { priceNow: start?.priceNow, low: m.cascadesBetween('LINK', T0, T0 + HOUR_MS)[0]?.extreme };
+    };
+    // Its low follows the fills too: never a price under the low it reads.
+    expect(run('5m')).toEqual({ priceNow: 97, low: 97 });
+    expect(run('1m')).toEqual({ priceNow: 100, low: undefined }); // fresh candles: the fills move nothing
+  });
+
   it("a day's stored totals answer a 24h window that is that day, named by their venue, with no order count or empty venue list", async () => {
     const day = Date.parse('2025-02-03T00:00:00Z');
     const totals = [3, 2, 1].flatMap((back) => (['long', 'short'] as const).map((side) => ({ type: 'liquidation_total', ts: day - (back - 1) * 86_400_000, period: '1d', exchange: 'binance', asset: 'ETH', side, usd: side === 'long' ? back * 1e6 : 5e5 })));
