@@ -184,7 +184,8 @@ async function cmdReplay(argv: string[]): Promise<number> {
     const run = await runFile(loaded, config);
     const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
     if (values.json) console.log(JSON.stringify(st));
-    else for (const line of statsLines(st)) console.log(line);
+    // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
+    else for (const line of statsLines(st)) console.log(escapeTerminal(line));
     reportSkipped(shown(file), run.report);
     return 0;
   }
@@ -196,7 +197,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
     return first.report.late > 0 ? runFile(await loadFile(path), config) : first;
   });
   if (run.report.events === 0) noEvents(file, run.report);
-  for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : alertLine(a));
+  for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : escapeTerminal(alertLine(a)));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
   await new Promise((resolve) => setImmediate(resolve));

@@ -7,10 +7,13 @@ import { usd } from './format.js';
 export function statsLines(st: BacktestStats): string[] {
   const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
   const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
-  const out: string[] = ['asset  level  messages  breaks  reversed<12h  held  told<2h'];
+  // A table an admin reads in a terminal: columns aligned, the label (any length) last.
+  const rows = [['asset', 'level', 'messages', 'breaks', 'reversed<12h', 'held', 'told<2h', 'label']];
   for (const r of [...st.levels].sort((a, b) => a.asset.localeCompare(b.asset) || bounds(b.level)[0] - bounds(a.level)[0])) {
-    out.push(`${r.asset}  ${lv(r.level)}${r.label ? ` (${r.label})` : ''}  ${r.messages}  ${r.breaks}  ${r.reversed} (${pct(r.reversed, r.breaks)})  ${r.held}  ${r.heldTold}`);
+    rows.push([r.asset, lv(r.level), String(r.messages), String(r.breaks), `${r.reversed} (${pct(r.reversed, r.breaks)})`, String(r.held), String(r.heldTold), r.label ?? '']);
   }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
+  const out = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   const t = st.totals;
   out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   const when = (c: CascadeRow) => `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;

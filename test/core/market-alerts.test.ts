@@ -225,7 +225,12 @@ describe('liqbot replay --stats', () => {
   it('prints per asset and level the messages, whipsaws and breaks that held, then the cascades', async () => {
     const r = await cli('replay', 'fixtures/binance-2024-08-levels-15m.real.jsonl', '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^BTC {2}57500 \(BTC round-number support\) {2}\d+ {2}\d+ {2}\d+ \(\d+%\) {2}\d+ {2}\d+$/m);
+    // Aligned columns under the header, the label last.
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^asset {2}level +messages {2}breaks {2}reversed<12h {2}held {2}told<2h {2}label$/);
+    const row = lines.find((l) => l.startsWith('BTC    57500 '))!;
+    expect(row).toMatch(/^BTC {4}57500 +\d+ +\d+ +\d+ \(\d+%\) +\d+ +\d+ +BTC round-number support$/);
+    expect(row.indexOf('BTC round-number support')).toBe(lines[0]!.indexOf('label'));
     expect(r.out).toMatch(/^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
     expect(r.out).toContain('cascades: 0, market-wide flushes: 0');
   });
