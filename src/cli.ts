@@ -98,7 +98,8 @@ function parseAt(raw: string | undefined): number | undefined {
 }
 
 function reportSkipped(path: string, r: ReadReport): void {
-  for (const line of describeSkipped(path, r)) console.error(line);
+  // A reason may quote the file (a type's name, a field's value): no control character of it reaches the terminal.
+  for (const line of describeSkipped(path, r)) console.error(escapeTerminal(line));
 }
 
 /** One positional argument (a file or an asset): another one is a mistake said, not an argument ignored. */

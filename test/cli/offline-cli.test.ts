@@ -294,18 +294,21 @@ describe('bad input', () => {
     expect((await cli('replay', BUNDLED, BUNDLED)).code).toBe(2);
   });
 
-  it("a level's label from the file reaches the terminal without its control characters (replay and --stats)", async () => {
+  it("a level's label or a type's name from the file reaches the terminal without its control characters (replay, --stats, stderr)", async () => {
     const candle = (i: number, close: number) => ({ type: 'candle', ts: DAY0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m', open: close, high: close + 1, low: close - 1, close });
     const path = writeEvents([
       { type: 'level', ts: DAY0, asset: 'ETH', price: 3000, label: 'pivot \u001b[2J\u001b]0;owned\u0007 ok' },
       ...[3100, 3080, 3050, 2950, 2900, 2890].map((c, i) => candle(i, c)),
+      { type: 'evil\u009b2J\u001b[2J', ts: DAY0 + 6 * 900_000 },
     ]);
     const replay = await cli('replay', path);
     expect(replay.out).toContain('ETH lost $3,000');
     expect(replay.out).toContain('pivot [2J]0;owned ok');
     const stats = await cli('replay', path, '--stats');
     expect(stats.out).toMatch(/^ETH +3000 .* pivot \[2J\]0;owned ok$/m);
-    for (const out of [replay.out, stats.out]) expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    // C1 characters are dropped; the rest JSON shows escaped, as text.
+    expect(replay.err).toContain(String.raw`1 of unknown type ("evil2J\u001b[2J")`);
+    for (const out of [replay.out, stats.out, replay.err, stats.err]) expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('replay of a file without one market event says so and exits 1, as liqs and levels do', async () => {
