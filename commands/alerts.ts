@@ -26,8 +26,9 @@ function statusReply(sub: Subscription, changed?: string): Reply {
   const lines = [
     [b(sub.enabled ? 'Alerts are ON' : 'Alerts are OFF'), changed ? ` · ${changed}` : ''],
     [`Assets: ${sub.assets.length ? sub.assets.join(', ') : 'all tracked'}`],
-    // A chat that follows every asset hears a market-wide flush as one message, with the cascades inside it.
-    [`Kinds: ${sub.families.map((f) => (f === 'cascade' ? (sub.assets.length ? 'liquidation cascades' : 'liquidation cascades and market-wide flushes') : 'level breaks')).join(', ') || 'none'}`],
+    // A chat hears a market-wide flush as one message, with the cascades inside it: every flush when it follows every
+    // asset, those its assets led otherwise.
+    [`Kinds: ${sub.families.map((f) => (f === 'cascade' ? (sub.assets.length ? 'liquidation cascades and the market-wide flushes they lead' : 'liquidation cascades and market-wide flushes') : 'level breaks')).join(', ') || 'none'}`],
     [`Smallest cascade posted: ${sub.minUsd > 0 ? usd(sub.minUsd) : 'any'}`],
   ];
   const votes = sub.proposals?.votesNeeded;

@@ -42,11 +42,14 @@ export function editKeyOf(a: Alert): string | undefined {
 
 export function wants(sub: Subscription, a: Alert): boolean {
   if (!sub.enabled || !sub.families.includes(familyOf(a.kind))) return false;
+  // A market-wide flush is heard once, with the cascades it carries inside it, by chats that follow every asset and
+  // by those that follow an asset that led it (the BTC chat hears the flush BTC led, not a BTC cascade besides).
+  if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
+    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && a.usd >= sub.minUsd;
+  }
   if (sub.assets.length > 0 && !sub.assets.includes(a.asset)) return false;
   if (a.kind === 'level_break' || a.kind === 'level_chop') return a.chat === undefined || a.chat === sub.chat;
-  // A chat that follows every asset hears a market-wide flush once, with the cascades it carries inside it.
-  if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') return sub.assets.length === 0 && a.usd >= sub.minUsd;
-  if (a.flushId !== undefined && sub.assets.length === 0) return false;
+  if (a.flushId !== undefined && (sub.assets.length === 0 || a.ledFlush)) return false;
   // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts).
   return a.usd >= sub.minUsd;
 }

@@ -32,6 +32,8 @@ export interface CascadeFigures {
   /** Set while a market-wide flush runs: the flush's message carries this cascade, so chats that follow every
    *  asset hear it there rather than twice. */
   flushId?: string;
+  /** Its asset led that flush at its start: chats that follow the asset heard the flush, so they do not hear this too. */
+  ledFlush?: true;
 }
 
 export interface CascadeStart extends AlertBase, CascadeFigures {
@@ -100,6 +102,9 @@ export interface LevelChop extends AlertBase {
 /** A market-wide flush's figures: its tally since it started, every asset together, and the assets that led. */
 interface FlushFigures {
   flushId: string;
+  /** The assets that led it when it started (the message's leaders then): chats that follow one of them hear it.
+   *  Absent on an alert stored (or on the bus) from before it existed: chats that follow every asset hear it then. */
+  leadAssets?: string[];
   side: PositionSide;
   startedAt: number;
   /** Liquidations on the side, every asset together: in the window at the start, since the start after. */

@@ -42,8 +42,10 @@ export class Market extends MarketQueries {
   readonly levels: LevelBook;
   readonly cascades: CascadeDetector;
   readonly flushes: FlushDetector;
-  /** Cascades a market-wide flush carries: cascade id → flush id. */
-  private readonly inFlush = new Map<string, string>();
+  /** Cascades a market-wide flush carries: cascade id → flush id, and whether the cascade's asset led it. */
+  private readonly inFlush = new Map<string, { id: string; led: boolean }>();
+  /** The assets each running flush's start named as its leaders (who hears it besides chats that follow all). */
+  private readonly flushLeads = new Map<string, string[]>();
   /** Liquidations are only bucketed from here on (the offline CLI sets it to make a window exact to the ms). */
   bucketFrom = -Infinity;
 
@@ -416,10 +418,14 @@ export class Market extends MarketQueries {
     const f = ev.flush;
     // At the start the move that led into it (the hour before); after, the move since it started.
     const movesFrom = ev.type === 'start' ? now - HOUR : f.startedAt - MINUTE;
+    if (ev.type === 'start') this.flushLeads.set(f.id, f.leaders.map((l) => l.asset));
+    const leadAssets = this.flushLeads.get(f.id) ?? [];
+    if (ev.type === 'end') this.flushLeads.delete(f.id);
     const figures = {
       ts: now,
       asset: 'ALL' as const,
       flushId: f.id,
+      leadAssets,
       side: f.side,
       startedAt: f.startedAt,
       usd: f.usd,
@@ -447,11 +453,11 @@ export class Market extends MarketQueries {
     const c = ev.cascade;
     if (ev.type === 'start') {
       const flush = this.flushes.running(c.side);
-      if (flush) this.inFlush.set(c.id, flush);
+      if (flush) this.inFlush.set(c.id, { id: flush, led: this.flushLeads.get(flush)?.includes(c.asset) ?? false });
     }
-    const flushId = this.inFlush.get(c.id);
+    const inFlush = this.inFlush.get(c.id);
     if (ev.type === 'end') this.inFlush.delete(c.id);
-    const base = { ts: now, asset: c.asset, ...this.figures(c, c.asset), ...(flushId !== undefined ? { flushId } : {}) };
+    const base = { ts: now, asset: c.asset, ...this.figures(c, c.asset), ...(inFlush ? { flushId: inFlush.id, ...(inFlush.led ? { ledFlush: true as const } : {}) } : {}) };
     if (ev.type === 'start') {
       this.out.push({
         kind: 'cascade',

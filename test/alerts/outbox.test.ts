@@ -185,11 +185,12 @@ describe('delivery', () => {
     expect(got[2]!.text).toContain('cascade over');
   });
 
-  it('runs the market-wide flush the same way, for chats that follow every asset only: edited, superseded, ended', async () => {
+  it('runs the market-wide flush the same way, for chats that follow every asset or one that led it: edited, superseded, ended', async () => {
     store.putSubscription(sub('telegram:1'));
     store.putSubscription(sub('telegram:2', { assets: ['ETH'] }));
+    store.putSubscription(sub('telegram:3', { assets: ['SOL', 'BTC'] }));
     const f = (kind: 'market_flush' | 'market_flush_update' | 'market_flush_end', usd: number): Alert => {
-      const base = { ts: T0, asset: 'ALL' as const, flushId: 'flush-long-1', side: 'long' as const, startedAt: T0, usd, assetCount: 40, leaders: [{ asset: 'BTC', usd: usd / 2, share: 0.5 }], exchanges: ['bybit'], sampled: [] };
+      const base = { ts: T0, asset: 'ALL' as const, flushId: 'flush-long-1', side: 'long' as const, startedAt: T0, usd, assetCount: 40, leaders: [{ asset: 'BTC', usd: usd / 2, share: 0.5 }], leadAssets: ['BTC'], exchanges: ['bybit'], sampled: [] };
       if (kind === 'market_flush') return { kind, key: 'f:s', ...base, windowMs: 300_000 };
       if (kind === 'market_flush_update') return { kind, key: `f:u:${usd}`, ...base };
       return { kind, key: 'f:e', ...base, endedAt: T0 + 600_000, durationMs: 600_000 };
@@ -204,6 +205,8 @@ describe('delivery', () => {
     expect(got.map((m) => m.editRef)).toEqual([undefined, 'telegram:1#1', undefined]);
     expect(got[1]!.text).toContain('$40M of longs liquidated so far across 40 assets');
     expect(got[2]!.text).toMatch(/^Market-wide long flush over/);
+    // The chat that follows BTC, which led it, runs it the same way; the ETH chat hears nothing of it.
+    expect(chat.received.get('telegram:3')!.map((m) => m.editRef)).toEqual([undefined, 'telegram:3#1', undefined]);
     expect(chat.received.get('telegram:2')).toBeUndefined();
   });
 

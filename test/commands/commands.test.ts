@@ -132,7 +132,7 @@ describe('/alerts', () => {
     // Following every asset, a flush of many coins is one message: the status says so.
     expect(await text('/alerts on')).toContain('Kinds: liquidation cascades and market-wide flushes, level breaks');
     expect(await text('/alerts assets eth, btc')).toContain('Assets: ETH, BTC');
-    expect(await text('/alerts kinds cascade')).toContain('Kinds: liquidation cascades\n');
+    expect(await text('/alerts kinds cascade')).toContain('Kinds: liquidation cascades and the market-wide flushes they lead\n');
     expect(await text('/alerts min $5M')).toContain('Alerts are ON · cascades from $5M\n');
     expect(await text('/alerts min 5m')).toContain('Smallest cascade posted: $5M');
     expect(services.store.getSubscription('telegram:-100')).toMatchObject({ enabled: true, assets: ['ETH', 'BTC'], families: ['cascade'], minUsd: 5e6 });

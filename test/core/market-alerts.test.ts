@@ -82,6 +82,30 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
     expect(heard).toEqual(['cascade:ARB', 'market_flush:ALL', 'cascade_end:ARB', 'market_flush_end:ALL']);
     expect(alerts.filter((a) => a.kind === 'cascade').map((a) => a.asset)).toEqual(['ARB', 'LINK', 'AVAX']);
   });
+
+  it('a chat that follows an asset that led the flush hears the flush instead of that asset cascade; one that did not lead is told apart', () => {
+    // Two leaders named: LINK and ARB lead, AVAX does not.
+    const m = new Market(buildConfig({ flush: { floorUsd: 2_000_000, minAssets: 3, leaders: 2 }, cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000, quietMinutes: 2 } }));
+    const alerts: Alert[] = [];
+    for (let i = 0; i < 30; i++) {
+      const ts = T0 + i * 1000;
+      for (const [sym, usd] of [['LINK/USDT:USDT', 60_000], ['ARB/USDT:USDT', 50_000], ['AVAX/USDT:USDT', 30_000]] as const) alerts.push(...m.ingest(liq(ts, 'bybit', sym, usd)));
+    }
+    alerts.push(...m.advance(T0 + 30 * 60_000));
+    const start = alerts.find((a) => a.kind === 'market_flush');
+    expect(start && 'leadAssets' in start ? start.leadAssets : undefined).toEqual(['LINK', 'ARB']);
+    const heard = (assets: string[]) => {
+      const sub: Subscription = { chat: 'tg:2', enabled: true, assets, families: ['cascade'], minUsd: 0, updatedAt: 0 };
+      return alerts.filter((a) => wants(sub, a)).map((a) => `${a.kind}:${a.asset}`);
+    };
+    // Each cascade that started inside it: LINK's and ARB's are carried by the flush their chats hear.
+    const cascades = alerts.filter((a) => a.kind === 'cascade').map((a) => a.asset);
+    expect(cascades).toEqual(expect.arrayContaining(['LINK', 'ARB', 'AVAX']));
+    expect(heard(['LINK'])).toEqual(['market_flush:ALL', 'market_flush_end:ALL']);
+    expect(heard(['AVAX'])).toEqual(['cascade:AVAX', 'cascade_end:AVAX']);
+    expect(heard(['ARB', 'AVAX'])).toEqual(expect.arrayContaining(['market_flush:ALL', 'cascade:AVAX', 'market_flush_end:ALL', 'cascade_end:AVAX']));
+    expect(heard(['ARB', 'AVAX'])).toHaveLength(4);
+  });
 });
 
 describe('saying what is known', () => {

@@ -309,14 +309,16 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(replyText(alertReply(end))).not.toContain('/levels');
   });
 
-  it('a chat following every asset hears the flush start, its update and its end, not each cascade inside it again; an ETH chat hears its cascade', () => {
+  it('a chat following every asset, or ETH (which led it), hears the flush start, its update and its end, not each cascade inside it again', () => {
     const all: Subscription = { chat: 'tg:1', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
     const eth: Subscription = { ...all, chat: 'tg:2', assets: ['ETH'] };
     const heardByAll = alerts.filter((a) => wants(all, a)).map((a) => a.kind);
     expect(heardByAll).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
-    expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['cascade', 'cascade_end']);
-    // The ETH chat does not hear the flush itself: its cascade says it is part of one.
-    for (const a of alerts.filter((x) => wants(eth, x))) expect(replyText(alertReply(a))).toContain('\nPart of a market-wide long flush.\n');
+    expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
+    // ETH's cascade is one the flush carries: its chat heard of it there.
+    expect(alerts.filter((a) => a.kind === 'cascade').map((a) => [a.asset, a.kind === 'cascade' && a.ledFlush])).toEqual([['BTC', true], ['ETH', true]]);
+    // A chat that follows an asset that did not lead it (no cascade of its own here) hears nothing of it.
+    expect(alerts.filter((a) => wants({ ...all, chat: 'tg:3', assets: ['XRP'] }, a))).toEqual([]);
   });
 
   it('/liqs all says the flush: running while it runs, with its times once over', async () => {
@@ -347,7 +349,7 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     // The leaders' price moves since the flush began (DOGE has no price in this file: not guessed).
     expect(text).toContain('\nPrice since 16:50: BTC −0.8% · ETH −0.6%\n');
     const start = alerts.find((a) => a.kind === 'market_flush')!;
-    expect(replyText(alertReply(start))).toContain('\nPrice in 1h: BTC −1.4% · ETH −1.4%\n');
+    expect(replyText(alertReply(start))).toContain('\nPrice in 1h: BTC −1.9% · ETH −2.0%\n');
   });
 });
 
