@@ -308,6 +308,7 @@ describe('bad input', () => {
     expect(stats.out).toMatch(/^ETH +3000 .* pivot \[2J\]0;owned ok$/m);
     // C1 characters are dropped; the rest JSON shows escaped, as text.
     expect(replay.err).toContain(String.raw`1 of unknown type ("evil2J\u001b[2J")`);
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     for (const out of [replay.out, stats.out, replay.err, stats.err]) expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
