@@ -17,6 +17,7 @@ import { feedsHealth } from './core/coverage.js';
 import { Platforms } from './ops/platforms.js';
 import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
+import { Stretches } from './offline.js';
 import { env as readEnv } from './env.js';
 import { newReport, describeSkipped, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
@@ -67,6 +68,10 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   let read = 0;
   let last = -Infinity;
   clock.speed = speed;
+  // The recording is the whole source, as for the offline commands: a window its prints leave out reads "No
+  // liquidation data", not a quiet market. Its stretches grow in place as the prints are replayed, in time order.
+  const recorded = new Stretches();
+  bot.market.recorded = recorded.growing;
   // Its levels at their own time (a levels file appended after its day).
   for await (const e of readRecording(file, report)) {
     if (signal.aborted) break;
@@ -80,6 +85,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
     // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
     clock.limit = e.ts + 60_000;
     if (e.ts > last) last = e.ts;
+    if (e.type === 'liquidation') recorded.add(e.ts);
     bot.ingest(e);
     // A recording read faster than the store writes (a high --speed) would otherwise pile its events up in memory,
     // held for the writer thread: wait for the writer instead, as a live feed never outruns it.
@@ -162,8 +168,9 @@ async function start(argv: string[]): Promise<number> {
   });
   const stop = stopper();
 
-  // Every alert a rehearsal posts says so, on every platform.
-  const label = () => rehearsalLabel(bot.market.synthetic, clock.t0);
+  // Every alert a rehearsal posts says so, on every platform, with the recording's day it is at (not the day its
+  // history starts: a file with a month of vendor totals before its day).
+  const label = () => rehearsalLabel(bot.market.synthetic, now());
   const wrap = (a: ChatAdapter): ChatAdapter => (rehearsal ? markRehearsal(a, label) : a);
   const factories: Partial<Record<Platform, () => ChatAdapter>> = {};
   if (env.telegram) {

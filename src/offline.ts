@@ -76,6 +76,11 @@ export class Stretches {
     }
   }
 
+  /** The stretches so far, one array updated in place as times are added (a rehearsal's, added in time order). */
+  get growing(): readonly (readonly [number, number])[] {
+    return this.out;
+  }
+
   /** The stretches in order. */
   list(): [number, number][] {
     if (this.early.length === 0) return this.out;

@@ -68,8 +68,8 @@ describe('liqbot start', () => {
     const hash = () => createHash('sha256').update(readFileSync(join(dir, 'liqbot.db'))).digest('hex');
     const before = hash();
     const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '200000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH lost \$3,000/);
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH long cascade over/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31\), not live\. \S* ?ETH lost \$3,000/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31\), not live\. \S* ?ETH long cascade over/);
     await bot.waitFor(/rehearsal finished/, 'err');
     // The clock stops an hour past the day's last event (23:59): asked again until it has got there, /liqs still
     // reads the day replayed, however fast the replay ran (a clock running on at this speed passes 00:59 within a
@@ -93,6 +93,24 @@ describe('liqbot start', () => {
     expect([...rehearsal.eventsSince(0)].length).toBeGreaterThan(50_000);
     expect(rehearsal.listSubscriptions().map((x) => x.chat).sort()).toEqual(['telegram:-1001', 'terminal:local']);
     rehearsal.close();
+  }, 60_000);
+
+  it("rehearses a recording as the offline commands read it: labelled with the day it is at, and what its prints leave out is no data", async () => {
+    const dir = tempDir();
+    // Five weeks of vendor daily totals come before the day's prints (16:50-17:20) in this file.
+    const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], { LOG_LEVEL: 'info' });
+    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-27\), not live\. \S* ?Market-wide long flush:/);
+    await bot.waitFor(/rehearsal finished/, 'err');
+    const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
+    try {
+      await bot.waitFor(/No liquidation data for the last 1h: the file has liquidation prints, none in this window\.[\s\S]*2025-01-27 21:55 UTC/);
+    } finally {
+      clearInterval(asking);
+    }
+    bot.child.stdin.write('/liqs btc 24h\n');
+    await bot.waitFor(/\$657K liquidated in 24h \(37 orders; prints 16:50–17:20 only\)/);
+    bot.child.kill('SIGINT');
+    expect(await bot.exited).toBe(0);
   }, 60_000);
 
   it('rehearses a day whose levels file was appended after it (`cat day levels`): the levels are set at their own time', async () => {
