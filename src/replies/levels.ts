@@ -61,8 +61,9 @@ export function structureReading(st: LevelStatus): Line[] {
     lines.push([
       `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
-      // A claim about forced selling needs the liquidation data behind it: a cascade seen in the last day.
-      lostAbove.length && c ? ' (forced selling not exhausted).' : '.',
+      // A claim about forced selling needs the liquidation data behind it: a long cascade seen in the last day. Said as
+      // what the close would mean, not as a reading of now (price may have stabilized since).
+      lostAbove.length && c?.side === 'long' ? ' and say the forced selling is not over.' : '.',
     ]);
   }
   if (lostAbove.length) {

@@ -189,6 +189,13 @@ describe('saying what is known', () => {
     const reading = structureReading(m.levelStatus('ETH')).map(lineText).join('\n');
     expect(reading).toContain('Holding $2,800 keeps the floor');
     expect(reading).not.toContain('forced selling');
+    // With a long cascade behind it, the close below is said to mean forced selling not over; a short squeeze says nothing of selling.
+    const st = m.levelStatus('ETH');
+    const cascade = { id: 'c', asset: 'ETH', startedAt: T0, endedAt: T0 + 900_000, usd: 5e6, extreme: 2880 };
+    const withLong = structureReading({ ...st, lastCascade: { ...cascade, side: 'long' } }).map(lineText).join('\n');
+    expect(withLong).toContain('Holding $2,800 keeps the floor; a close below it would expose deeper downside and say the forced selling is not over.');
+    const withShort = structureReading({ ...st, lastCascade: { ...cascade, side: 'short', extreme: 3120 } }).map(lineText).join('\n');
+    expect(withShort).not.toContain('forced selling');
   });
 
   it("says a broken level's old role only where price has not put it back in that role", () => {
