@@ -11,7 +11,7 @@ import type { FlushDetector, FlushRecord } from './flush.js';
 import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
 import type { PositionSide } from './events.js';
 import { LiquidationHistory } from './history.js';
-import { HourlyTotals } from './hourly-totals.js';
+import { HourlyTotals, type HourlyWindow } from './hourly-totals.js';
 import type { LevelBook } from './levels.js';
 import { Leverage } from './leverage.js';
 import { leverageSnapshot } from './leverage-figures.js';
@@ -128,10 +128,12 @@ export abstract class MarketQueries implements MarketView {
       const sum = v.longUsd + v.shortUsd;
       byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
     }
+    // Whole days without single orders count with their stored daily totals (which hold a vendor's hours of them).
+    const stored = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
     // Venues without a single order in the window count with their vendor hourly totals, marked as such.
     const hourly: string[] = [];
     let longUsd = t.longUsd, shortUsd = t.shortUsd;
-    for (const [ex, v] of this.hourly.window(asset, from, to)) {
+    for (const [ex, v] of this.hourlyOutside(asset, from, to, stored?.totals ?? [])) {
       if (t.byExchange.has(ex)) continue;
       hourly.push(ex);
       longUsd += v.longUsd;
@@ -161,7 +163,12 @@ export abstract class MarketQueries implements MarketView {
       coverage: this.coverage([asset], from, to, t.byExchange.keys()),
     };
     if (hourly.length) s.coverage.hourly = hourly.sort();
-    if (windowMs >= DAY) this.addStoredDays(s);
+    if (stored?.totals.length) {
+      s.days = stored;
+      s.longUsd += stored.longUsd;
+      s.shortUsd += stored.shortUsd;
+      s.totalUsd += stored.longUsd + stored.shortUsd;
+    }
     const r = this.prices.range(asset, from, to);
     if (r) {
       s.price = { open: r.open, close: r.close, high: r.high, low: r.low, changePct: ((r.close - r.open) / r.open) * 100 };
@@ -177,14 +184,20 @@ export abstract class MarketQueries implements MarketView {
     return s;
   }
 
-  /** Full days of a long window that have no single orders take their stored totals (ranking history), said as such. */
-  private addStoredDays(s: LiquidationSummary): void {
-    const days = this.storedDays(s.asset, s.from, s.to);
-    if (!days.totals.length) return;
-    s.days = days;
-    s.longUsd += days.longUsd;
-    s.shortUsd += days.shortUsd;
-    s.totalUsd += days.longUsd + days.shortUsd;
+  /** A vendor's hourly totals in [from, to), per venue, but for the hours of `days` (counted in their daily totals). */
+  private hourlyOutside(asset: string, from: number, to: number, days: readonly number[]): Map<string, HourlyWindow> {
+    const out = this.hourly.window(asset, from, to);
+    for (const day of days) {
+      for (const [ex, v] of this.hourly.window(asset, day, day + DAY)) {
+        const w = out.get(ex);
+        if (!w) continue;
+        w.longUsd -= v.longUsd;
+        w.shortUsd -= v.shortUsd;
+        w.hours -= v.hours;
+        if (w.hours <= 0) out.delete(ex);
+      }
+    }
+    return out;
   }
 
   /** An asset's whole days in [from, to] without single orders that have stored totals, and the days with orders. */
@@ -242,14 +255,14 @@ export abstract class MarketQueries implements MarketView {
       out.count += t.count;
       for (const [ex, v] of t.byExchange) add(ex, v.longUsd, v.shortUsd, false);
       let longUsd = t.longUsd, shortUsd = t.shortUsd, hourlyUsd = 0;
-      for (const [ex, v] of this.hourly.window(asset, from, to)) {
+      const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
+      for (const [ex, v] of this.hourlyOutside(asset, from, to, days?.totals ?? [])) {
         if (t.byExchange.has(ex)) continue;
         add(ex, v.longUsd, v.shortUsd, true);
         longUsd += v.longUsd;
         shortUsd += v.shortUsd;
         hourlyUsd += v.longUsd + v.shortUsd;
       }
-      const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
       for (const d of days?.orders ?? []) stored.orders.add(d);
       if (days?.totals.length) {
         longUsd += days.longUsd;

@@ -156,6 +156,20 @@ describe('saying what is known', () => {
     expect((await cli('liqs', 'eth', '--data', path, '--at', '2025-02-03T12:00:00Z')).out).toContain('No liquidation data');
   });
 
+  it("a vendor's hourly totals of whole days are counted once: in the days' stored totals, not again as hours", async () => {
+    // A Hyperliquid-only asset: two days of hourly totals, no single order.
+    const day = Date.parse('2025-02-02T00:00:00Z');
+    const path = writeEvents(Array.from({ length: 48 }, (_, h) => ({ type: 'liquidation_total', ts: day + h * 3_600_000, period: '1h', exchange: 'hyperliquid', asset: 'HYPE', side: 'long', usd: 10_000 })));
+    const week = JSON.parse((await cli('liqs', 'hype', '--data', path, '--at', '2025-02-04T00:00:00Z', '--window', '7d', '--json')).out);
+    expect(week.totalUsd).toBe(480_000);
+    expect(week.days).toMatchObject({ totals: [day, day + 86_400_000], longUsd: 480_000 });
+    expect(JSON.parse((await cli('liqs', 'all', '--data', path, '--at', '2025-02-04T00:00:00Z', '--window', '7d', '--json')).out).totalUsd).toBe(480_000);
+    // A window that cuts the days counts the hours in it, with no order count beside them.
+    const half = await cli('liqs', 'hype', '--data', path, '--at', '2025-02-03T12:00:00Z', '--window', '24h');
+    expect(half.out).toContain('$240K liquidated in 24h\n');
+    expect(half.out).toContain('Hyperliquid $240K · 100% (hourly totals)');
+  });
+
   it("a price hours old is told with its time, and a window's move only over the stretch its prices cover", async () => {
     const lv = await cli('levels', 'eth', '--data', BUNDLED, '--at', '2026-02-02T12:00:00Z');
     expect(lv.out).toMatch(/^Last price \$2,64\d at Jan 31 23:59: no price since, so the states below are as of then\.$/m);
