@@ -203,6 +203,14 @@ export abstract class MarketQueries implements MarketView {
   /** An asset's whole days in [from, to] without single orders that have stored totals, and the days with orders. */
   private storedDays(asset: string, from: number, to: number): StoredDays {
     const orders: number[] = [], totals: number[] = [];
+    // A market that has seen no event has no time: no day to count (and no loop over an endless window).
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return { orders, totals, longUsd: 0, shortUsd: 0 };
+    // Most assets have no stored day in a window (a live bot's, a file of prints): found without a bucket read.
+    let any = false;
+    for (let day = dayStart(from) === from ? from : dayStart(from) + DAY; day + DAY <= to && !any; day += DAY) {
+      any = this.history.dayTotal(asset, 'long', day) + this.history.dayTotal(asset, 'short', day) > 0;
+    }
+    if (!any) return { orders, totals, longUsd: 0, shortUsd: 0 };
     let longUsd = 0, shortUsd = 0;
     const venues = new Set<string>();
     let unsplit = false;
@@ -249,12 +257,14 @@ export abstract class MarketQueries implements MarketView {
       exTotals.set(ex, cur);
     };
     const rows: [string, MarketSummary['byAsset'][string]][] = [];
-    const stored = { days: undefined as StoredDays | undefined, totals: new Set<number>(), orders: new Set<number>(), venues: new Set<string>(), unsplit: false };
+    const stored = { days: undefined as StoredDays | undefined, totals: new Set<number>(), venues: new Set<string>(), unsplit: false };
+    const withOrders: string[] = [];
     for (const asset of assets) {
       const t = this.buckets.totals(asset, from, to);
       out.count += t.count;
       for (const [ex, v] of t.byExchange) add(ex, v.longUsd, v.shortUsd, false);
       let longUsd = t.longUsd, shortUsd = t.shortUsd, hourlyUsd = 0;
+      if (t.count > 0) withOrders.push(asset);
       const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
       for (const [ex, v] of this.hourlyOutside(asset, from, to, days?.totals ?? [])) {
         if (t.byExchange.has(ex)) continue;
@@ -263,7 +273,6 @@ export abstract class MarketQueries implements MarketView {
         shortUsd += v.shortUsd;
         hourlyUsd += v.longUsd + v.shortUsd;
       }
-      for (const d of days?.orders ?? []) stored.orders.add(d);
       if (days?.totals.length) {
         longUsd += days.longUsd;
         shortUsd += days.shortUsd;
@@ -288,11 +297,15 @@ export abstract class MarketQueries implements MarketView {
     }
     out.totalUsd = out.longUsd + out.shortUsd;
     if (stored.days) {
-      const byTime = (a: number, b: number) => a - b;
+      // The days any asset had single orders (read only here, where stored totals stand beside them).
+      const orders: number[] = [];
+      for (let day = dayStart(from); day < to; day += DAY) {
+        if (withOrders.some((a) => this.buckets.totals(a, Math.max(day, from), Math.min(day + DAY - 1, to)).count > 0)) orders.push(day);
+      }
       out.days = {
         ...stored.days,
-        totals: [...stored.totals].sort(byTime),
-        orders: [...stored.orders].sort(byTime),
+        totals: [...stored.totals].sort((a, b) => a - b),
+        orders,
         ...(stored.unsplit || !stored.venues.size ? {} : { venues: [...stored.venues].sort() }),
       };
     }
