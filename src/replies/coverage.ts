@@ -72,5 +72,6 @@ function stretchesText(stretches: readonly (readonly [number, number])[], ref: n
     shown = d;
     return text;
   };
-  return stretches.map(([a, b]) => `${at(a)}–${at(b)}`).join(', ');
+  // One print is a moment, not a span ("12:00", not "12:00–12:00").
+  return stretches.map(([a, b]) => (clock(a) === clock(b) && day(a) === day(b) ? at(a) : `${at(a)}–${at(b)}`)).join(', ');
 }

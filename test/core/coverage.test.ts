@@ -71,6 +71,12 @@ describe('a data file says what its liquidation prints cover', () => {
     expect(r.out).not.toContain('No ETH liquidations');
   });
 
+  it('a stretch of one print is said as its moment, not as a span', async () => {
+    const r = await cli('liqs', 'btc', '--data', writeEvents([print('BTC', T), ...Array.from({ length: 3 * 60 + 1 }, (_, i) => candle('BTC', T + i * M))]), '--window', '4h');
+    expect(r.out).toContain('$5K liquidated in 4h (1 order; prints 12:00 only)');
+    expect(r.out).not.toContain('12:00–12:00');
+  });
+
   it('a window inside a hole of the recording: no liquidation data for it', async () => {
     const path = file();
     const r = await cli('liqs', 'btc', '--data', path, '--at', at(4), '--window', '1h');
