@@ -2,7 +2,7 @@
  * Routing: one detector run serves every chat. Each alert becomes one outbox entry per chat that subscribed
  * to its family and asset, at most once per chat (the entry's key is the alert's identity in that chat).
  */
-import { familyOf, type Alert } from '../core/alerts.js';
+import { familyOf, type Alert, type LevelBreak, type LevelChop } from '../core/alerts.js';
 import { levelKey } from '../core/levels.js';
 import type { NewEntry, ReplyTarget, Subscription } from '../store/store.js';
 
@@ -12,8 +12,7 @@ export type ThreadOf = (a: Alert) => ReplyTarget | undefined;
 /** Where a level's alerts answer: its level's thread (a message several levels share: the first of them with one). */
 export function levelThreads(levels: { get(id: string): { thread?: ReplyTarget } | undefined }): ThreadOf {
   return (a) => {
-    if (a.kind === 'level_chop') return levels.get(a.levelId)?.thread;
-    if (a.kind !== 'level_break') return undefined;
+    if (a.kind !== 'level_break' && a.kind !== 'level_chop') return undefined;
     return [a.levelId, ...(a.also ?? []).map((x) => x.levelId)].map((id) => levels.get(id)?.thread).find((t) => t !== undefined);
   };
 }
@@ -60,19 +59,21 @@ export function wants(sub: Subscription, a: Alert): boolean {
  */
 export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf): NewEntry[] {
   const out: NewEntry[] = [];
-  // The prices a chat's own break message carries: the core joins to it the global levels one close broke the same
-  // way (one at a price of the chat's own is the chat's), so the global message is not posted there.
+  // The prices a chat's own break (or chop notice) carries: the core joins to it the global levels one close broke the
+  // same way, or whose notices fell due on it (one at a price of the chat's own is the chat's), so the global message
+  // is not posted there.
   const joined = new Set<string>();
+  const way = (a: LevelBreak | LevelChop) => (a.kind === 'level_break' ? a.direction : 'chop');
   for (const a of alerts) {
-    if (a.kind !== 'level_break' || a.chat === undefined) continue;
-    for (const v of [a.level, ...(a.also ?? []).map((x) => x.level)]) joined.add(`${a.chat}|${a.direction}|${a.ts}|${levelKey(a.asset, v)}`);
+    if ((a.kind !== 'level_break' && a.kind !== 'level_chop') || a.chat === undefined) continue;
+    for (const v of [a.level, ...(a.also ?? []).map((x) => x.level)]) joined.add(`${a.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, v)}`);
   }
   for (const a of alerts) {
     const own = a.kind === 'level_break' || a.kind === 'level_chop' ? a.chat : undefined;
     const thread = own !== undefined ? threadOf?.(a) : undefined;
     for (const sub of subs) {
       if (!wants(sub, a)) continue;
-      if (a.kind === 'level_break' && a.chat === undefined && joined.has(`${sub.chat}|${a.direction}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
+      if ((a.kind === 'level_break' || a.kind === 'level_chop') && a.chat === undefined && joined.has(`${sub.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
       const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: now, createdAt: now };
       if (sub.target !== undefined) e.target = sub.target;
       const edit = editKeyOf(a);

@@ -98,6 +98,8 @@ export interface LevelChop extends AlertBase {
   range: [number, number];
   price: number;
   timeframe: string;
+  /** Other levels whose chop notice fell due on the same close (the range spans theirs too): one message for all. */
+  also?: { levelId: string; level: LevelValue; label?: string }[];
 }
 /** A market-wide flush's figures: its tally since it started, every asset together, and the assets that led. */
 interface FlushFigures {

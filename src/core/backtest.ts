@@ -135,7 +135,7 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
   const flushRows = new Map<string, CascadeRow>();
   for (const a of alerts) {
     if (a.kind === 'level_break' || a.kind === 'level_chop') {
-      for (const id of a.kind === 'level_break' ? [a.levelId, ...(a.also ?? []).map((x) => x.levelId)] : [a.levelId]) {
+      for (const id of [a.levelId, ...(a.also ?? []).map((x) => x.levelId)]) {
         const row = rows.get(id);
         if (!row) continue;
         row.messages += id === a.levelId ? 1 : 0;

@@ -9,7 +9,7 @@ import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick, type Timeframe } from './events.js';
-import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelTrack } from './levels.js';
+import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack } from './levels.js';
 import { PriceBook, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
@@ -336,36 +336,41 @@ export class Market extends MarketQueries {
     const timeframe = TIMEFRAME_OF_MS.get(c.end - c.ts) ?? this.settings.levels.timeframe;
     // Levels one close broke the same way (for the same audience) are one message, led by the level nearest price.
     const groups = new Map<string, LevelBreakEvent[]>();
+    const chops = new Map<string, LevelChopEvent[]>();
     for (const o of outcomes) {
       this.changedTracks.add(o.event.level.id);
       // A cascade's extreme is offered on /levels (its state follows price there), not alerted on: a flush
       // that resumes through it is told by its own cascade alert, and a chat that wants the level adds it.
       if (o.event.level.source === 'cascade') continue;
-      if (o.kind === 'chop') {
-        const e = o.event;
-        const chop: LevelChop = {
-          kind: 'level_chop', ts, asset, key: `chop:${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
-          crosses: e.crosses, since: e.since, range: e.range, price: e.price, timeframe,
-        };
-        if (e.level.label !== undefined) chop.label = e.level.label;
-        if (e.level.chat !== undefined) chop.chat = e.level.chat;
-        this.out.push(chop);
-        continue;
+      if (o.kind === 'chop') push(chops, `${o.event.level.chat ?? ''}|chop`, o.event);
+      else push(groups, `${o.event.level.chat ?? ''}|${o.event.direction}`, o.event);
+    }
+    // A chat reads its own levels and the global ones: those the close broke the same way (or whose chop notices fell
+    // due on it) join its message (the router then does not post the global one to it), so one close is one message there too.
+    for (const g of [groups, chops] as Map<string, { level: Level }[]>[]) {
+      for (const [key, group] of g) {
+        if (key.startsWith('|')) continue;
+        const seen = new Set(group.map((e) => levelKey(asset, e.level.level)));
+        for (const e of g.get(key.slice(key.lastIndexOf('|'))) ?? []) if (!seen.has(levelKey(asset, e.level.level))) group.push(e);
       }
-      const key = `${o.event.level.chat ?? ''}|${o.event.direction}`;
-      const g = groups.get(key);
-      if (g) g.push(o.event);
-      else groups.set(key, [o.event]);
     }
-    // A chat reads its own levels and the global ones: those the close broke the same way join its message (the router
-    // then does not post the global one to it), so one close is one message there too.
-    for (const [key, group] of groups) {
-      if (key.startsWith('|')) continue;
-      const seen = new Set(group.map((e) => levelKey(asset, e.level.level)));
-      for (const e of groups.get(key.slice(key.lastIndexOf('|'))) ?? []) if (!seen.has(levelKey(asset, e.level.level))) group.push(e);
+    const nearest = (a: { level: Level }, b: { level: Level }) => Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close);
+    for (const [key, group] of chops) {
+      group.sort(nearest);
+      const e = group[0]!;
+      const chat = key.slice(0, key.lastIndexOf('|'));
+      const range: [number, number] = [Math.min(...group.map((x) => x.range[0])), Math.max(...group.map((x) => x.range[1]))];
+      const chop: LevelChop = {
+        kind: 'level_chop', ts, asset, key: `chop:${chat && e.level.chat !== chat ? `${chat}:` : ''}${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
+        crosses: e.crosses, since: e.since, range, price: e.price, timeframe,
+      };
+      if (e.level.label !== undefined) chop.label = e.level.label;
+      if (chat) chop.chat = chat;
+      if (group.length > 1) chop.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, ...(x.level.label !== undefined ? { label: x.level.label } : {}) }));
+      this.out.push(chop);
     }
     for (const [key, group] of groups) {
-      group.sort((a, b) => Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close));
+      group.sort(nearest);
       const br = group[0]!;
       const chat = key.slice(0, key.lastIndexOf('|'));
       const side: PositionSide = br.direction === 'down' ? 'long' : 'short';
@@ -546,4 +551,11 @@ export class Market extends MarketQueries {
     this.removedLevels = [];
     return changes;
   }
+}
+
+/** Add `v` to the list kept under `key`. */
+function push<T>(m: Map<string, T[]>, key: string, v: T): void {
+  const list = m.get(key);
+  if (list) list.push(v);
+  else m.set(key, [v]);
 }

@@ -43,7 +43,10 @@ export function alertJson(a: Alert): Record<string, unknown> {
       return o;
     }
     case 'level_chop':
-      return { ...base, level: a.level, price: a.price, crosses: a.crosses, since: a.since, range: a.range, timeframe: a.timeframe, ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}) };
+      return {
+        ...base, level: a.level, levels: [a.level, ...(a.also ?? []).map((x) => x.level)], price: a.price, crosses: a.crosses, since: a.since, range: a.range, timeframe: a.timeframe,
+        ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}), ...(a.also ? { also: a.also } : {}),
+      };
     case 'market_flush':
     case 'market_flush_update':
     case 'market_flush_end': {

@@ -124,12 +124,18 @@ function levelBreak(a: LevelBreak): Reply {
 }
 
 function levelChop(a: LevelChop): Reply {
+  const lv = listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
+  // One level: its label beside the close. Several, labelled: each on its own line, as a break of several says them.
+  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
+  const lines: Line[] = [];
+  if (levels.length > 1 && levels.some((l) => l.label !== undefined)) {
+    lines.push([`${a.timeframe} close ${price(a.price)}`]);
+    for (const l of levels) lines.push([`${levelText(l.level)}${l.label !== undefined ? ` · ${l.label}` : ''}`]);
+  } else lines.push([`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`]);
+  lines.push([`No more alerts on ${a.also?.length ? 'these levels' : 'this level'} until a decisive close beyond ${a.also?.length ? 'them' : 'it'}.`]);
   return {
-    title: [`↔️ ${a.asset} chopping around ${levelText(a.level)} between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
-    blocks: [[
-      [`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`],
-      [`No more alerts on this level until a decisive close beyond it.`],
-    ]],
+    title: [`↔️ ${a.asset} chopping around ${lv} between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
+    blocks: [lines],
     tone: 'neutral',
     quiet: true,
   };

@@ -85,6 +85,16 @@ describe('routing', () => {
     expect(entries.map((e) => [e.chat, e.alert.kind === 'level_break' ? e.alert.level : 0])).toEqual([['telegram:1', 3000], ['telegram:2', 2900]]);
   });
 
+  it("a chop notice the same: a chat's notice that carries the global level is the only one it gets", () => {
+    const chop = (level: number, chat?: string, also?: number[]): Alert => ({
+      kind: 'level_chop', key: `chop:${chat ? `${chat}:` : ''}ETH@${level}:${T0}`, ts: T0, asset: 'ETH', levelId: `${chat ? `${chat}:` : ''}ETH@${level}`, level,
+      crosses: 3, since: T0 - 3_600_000, range: [2950, 3050], price: 3004, timeframe: '15m',
+      ...(chat ? { chat } : {}), ...(also ? { also: also.map((l) => ({ levelId: `ETH@${l}`, level: l })) } : {}),
+    });
+    const entries = route([chop(3000), chop(3010, 'telegram:2', [3000])], [sub('telegram:1'), sub('telegram:2')], T0);
+    expect(entries.map((e) => [e.chat, e.alert.kind === 'level_chop' ? e.alert.level : 0])).toEqual([['telegram:1', 3000], ['telegram:2', 3010]]);
+  });
+
   it("a proposed level's alert answers its thread: as the reply itself where alerts post, else plus a one-line answer there", () => {
     const own = levelBreak(2900, T0, 'ETH', 'telegram:2');
     const thread = (target?: string) => () => ({ ref: '2:42', ...(target !== undefined ? { target } : {}) });
