@@ -88,7 +88,7 @@ describe('CLI edges', () => {
     const r = await cli('demo');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {2}12:30 {2}\S+ ETH lost \$3,000; \$9M longs liquidated in the last hour$/m);
-    expect(r.out).toMatch(/^ {2}16:20 {2}ETH long cascade over$/m);
+    expect(r.out).toMatch(/^ {2}16:18 {2}ETH long cascade over$/m);
     expect(r.out).toMatch(/^ {2}20:15 {2}\S+ ETH reclaimed \$2,500; \$2.79M shorts liquidated in the last hour$/m);
   }, 60_000);
 });

@@ -44,7 +44,7 @@ describe('cascades on sampled streams', () => {
     m.ingest(liq(T0, 'binanceusdm', 'BTC/USDT:USDT', 1000));
     // default venues: Binance (sampled) 0.35 × 0.2 + Bybit 0.25 + OKX (sampled) 0.15 × 0.2 + Gate 0.04 + HTX and
     // Lighter 0.03 each (the default share) = 0.45; Binance alone 0.07.
-    expect(m.threshold('BTC', 'long', T0)).toBeCloseTo(2_000_000 * (0.07 / 0.45), 0);
+    expect(m.threshold('BTC', 'long', T0)).toBeCloseTo(8_000_000 * (0.07 / 0.45), 0);
   });
 });
 
@@ -323,7 +323,7 @@ describe('liqbot replay --stats', () => {
     const r = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(r.code).toBe(0);
     expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–16:03 UTC  $57.7M  5 updates');
-    expect(r.out).toContain('cascade BTC long 2026-01-31 11:56–16:16 UTC  $574M  6 updates');
+    expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:16 UTC  $574M  6 updates');
   });
 });
 

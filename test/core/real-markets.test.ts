@@ -10,7 +10,6 @@
  * the rules before the second pass (a chop said once it has lasted, levels set into a chop know it, and no level
  * told broken by a close inside its own buffer unless a break went far), 36, 14 of 40 and 20 of 22 after.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import type { Alert } from '../../src/core/alerts.js';
@@ -22,7 +21,6 @@ import { alertReply } from '../../src/replies/alerts.js';
 import { replyText } from '../../src/replies/reply.js';
 import { marketReply } from '../../src/replies/summary.js';
 import type { Subscription } from '../../src/store/store.js';
-import { writeEvents } from '../helpers.js';
 
 const LEVEL_FIXTURES = [
   'fixtures/binance-2025-04-levels-15m.real.jsonl',
@@ -369,24 +367,6 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(text).toContain('\nPrice since 16:50: BTC −0.8% · ETH −0.6%\n');
     const start = alerts.find((a) => a.kind === 'market_flush')!;
     expect(replyText(alertReply(start))).toContain('\nPrice in 1h: BTC −1.9% · ETH −2.0%\n');
-  });
-});
-
-describe('the same prints without vendor totals (the kit file alone: no normal, the floors decide)', async () => {
-  const lines = readFileSync(DEEPSEEK, 'utf8').split('\n').filter((l) => !l.includes('"liquidation_total"'));
-  const { alerts } = await measure(writeEvents(lines, 'deepseek-prints-only.jsonl'));
-
-  it("calls BTC's cascade inside the flush, as with the totals: the floors sit where a typical day's threshold does", () => {
-    expect(alerts.map((a) => `${a.kind} ${a.asset}`).filter((k) => !k.includes('update'))).toEqual([
-      'market_flush ALL', 'cascade BTC', 'cascade_end BTC', 'market_flush_end ALL',
-    ]);
-    const start = alerts.find((a) => a.kind === 'cascade')!;
-    if (start.kind !== 'cascade') throw new Error('unreachable');
-    expect(new Date(start.ts).toISOString().slice(11, 16)).toBe('16:54');
-    expect(start.flushId).toBeDefined();
-    // The BTC floor ($2M on the default venues) scaled to Binance's sampled stream alone: 0.07 of their 0.45.
-    expect(start.thresholdUsd).toBeCloseTo(2_000_000 * (0.07 / 0.45), 0);
-    expect(replyText(alertReply(start))).toContain("Above BTC's alert threshold of $311K for 5 minutes.");
   });
 });
 

@@ -138,8 +138,7 @@ describe('generated days', () => {
   it('after a flush, price drifting below the cascade low reads as no floor yet on /levels, without a new alert', async () => {
     const eth: AssetDay = {
       asset: 'ETH', path: [[0, 3000], [10, 3000], [10.5, 2850], [11, 2860], [24, 2790]],
-      // Few shorts: the bounce after the low is not a short squeeze of its own.
-      noisePct: 0.03, longUsd: 160e6, shortUsd: 4e6, exchanges: venues, history, background: 0.04,
+      noisePct: 0.03, longUsd: 160e6, shortUsd: 8e6, exchanges: venues, history, background: 0.04,
     };
     const run = await replayDay({ day: DAY0, assets: [eth], seed: 3 });
     expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end']);
@@ -151,8 +150,7 @@ describe('generated days', () => {
     const eth: AssetDay = {
       asset: 'ETH',
       path: [[0, 3080], [6, 3060], [7, 2950], [9, 2955], [10, 2996], [10.5, 2997], [12, 2955], [16, 2960], [18, 3090], [24, 3100]],
-      // A third of a normal day's longs: the slide through the level is no cascade (a fifth more would be one).
-      noisePct: 0.03, longUsd: 10e6, shortUsd: 8e6, exchanges: venues, history,
+      noisePct: 0.03, longUsd: 20e6, shortUsd: 15e6, exchanges: venues, history,
       levels: [{ price: 3000 }],
     };
     const run = await replayDay({ day: DAY0, assets: [eth], seed: 5 });
