@@ -42,7 +42,8 @@ export interface LevelTrack {
   crossings?: number[];
   /**
    * Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range
-   * since. `noticeDue`: the notice is not said yet, and will be at the first close from then on while it still chops.
+   * since, `crosses` the crossings since (a chop outlives the window its first crossings fell in). `noticeDue`: the
+   * notice is not said yet, and will be at the first close from then on while it still chops.
    */
   chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
@@ -304,7 +305,7 @@ export class LevelBook {
       else if (track.chop?.noticeDue !== undefined && track.chop.resolved === undefined && c.end >= track.chop.noticeDue) {
         delete track.chop.noticeDue;
         this.touched.add(level.id);
-        out.push({ kind: 'chop', event: { level, crosses: track.crossings?.length ?? 0, since: track.chop.since, range: [Math.min(track.chop.low, c.close), Math.max(track.chop.high, c.close)], price: c.close, ts: c.end } });
+        out.push({ kind: 'chop', event: { level, crosses: track.chop.crosses, since: track.chop.since, range: [Math.min(track.chop.low, c.close), Math.max(track.chop.high, c.close)], price: c.close, ts: c.end } });
       }
       // A chop's range grows with its closes after each is judged: a close out of it is what ends the chop.
       if (chop && track.chop === chop && (c.close < chop.low || c.close > chop.high)) {
@@ -388,7 +389,10 @@ export class LevelBook {
     }
     if (!seen) return undefined;
     if (seen !== track.seen) {
-      if (track.seen !== undefined) track.crossings = [...crossings, c.end];
+      if (track.seen !== undefined) {
+        track.crossings = [...crossings, c.end];
+        if (track.chop) track.chop.crosses++;
+      }
       track.seen = seen;
       if (track.chop) delete track.chop.resolved; // crossed again: chopping until the next decisive close
       this.touched.add(level.id);
@@ -454,7 +458,7 @@ export class LevelBook {
     const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
     const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
     if (track.chop) {
-      const base = { crosses, since: track.chop.since };
+      const base = { crosses: track.chop.crosses, since: track.chop.since };
       event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: [track.chop.low, track.chop.high] };
       track.chop.resolved = seen;
       delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it

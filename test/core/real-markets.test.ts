@@ -77,6 +77,16 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
+  it("counts a chop's crossings for as long as it lasts, not only the last 72 h's (BTC $97,680, Feb 2-7 2025)", () => {
+    const feb = runs[LEVEL_FIXTURES.indexOf('fixtures/binance-2025-02-levels-15m.real.jsonl')]!.alerts;
+    const ends = feb.filter((a) => a.kind === 'level_break' && a.levelId === 'BTC@97680' && a.fromChop);
+    const counts = ends.map((a) => (a.kind === 'level_break' ? a.fromChop!.crosses : 0));
+    // A week-long chop: each decisive close after the one before is at least one more crossing, since Sunday 18:00.
+    expect(counts).toEqual([4, 9, 10, 11, 12, 13]);
+    expect(ends.every((a) => a.kind === 'level_break' && new Date(a.fromChop!.since).toISOString() === '2025-02-02T18:00:00.000Z')).toBe(true);
+    expect(replyText(alertReply(ends.at(-1)!))).toContain('Decisive: 2h of closes below it, after 13 crosses since Sunday.');
+  });
+
   it('has at most 20% of its breaks reversed by the opposite alert within 12 h (the fixed buffer: 41%)', () => {
     expect(total.reversed / total.breaks).toBeLessThanOrEqual(0.2);
   });
