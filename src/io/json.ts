@@ -101,6 +101,8 @@ export function levelsJson(st: LevelStatus): Record<string, unknown> {
       baseState: v.baseState,
       source: v.level.source,
       ...(v.lastBreak ? { lastBreak: v.lastBreak } : {}),
+      // A level price keeps crossing: how often since when, and the range a decisive close must leave.
+      ...(v.chop && v.chop.resolved === undefined ? { chop: { crosses: v.chop.crosses, since: v.chop.since, range: [v.chop.low, v.chop.high] } } : {}),
     })),
   };
 }

@@ -159,6 +159,17 @@ describe('liqbot levels and replay --json', () => {
     }
   });
 
+  it('levels: a level price keeps crossing carries its chop (crossings, since when, the range), as the notice said it', async () => {
+    const r = await cli('levels', 'btc', '--data', 'fixtures/binance-2025-02-levels-15m.real.jsonl', '--at', '2025-02-02T23:00:00Z', '--json');
+    expect(r.code).toBe(0);
+    const st = JSON.parse(r.out);
+    const low = st.levels.find((l: { level: unknown }) => l.level === 97680);
+    // "↔️ BTC chopping around $97,680 between $96,738 and $98,473: 3 crosses since 18:00" (posted at 22:15).
+    expect(low.chop).toEqual({ crosses: 3, since: Date.parse('2025-02-02T18:00:00Z'), range: [96738, 98473.2] });
+    // The chops of $99,501 and $100,000 (noticed at 07:45 and 08:30) were settled by decisive closes below: none shown.
+    expect(st.levels.filter((l: { chop?: unknown }) => l.chop !== undefined)).toHaveLength(1);
+  });
+
   it('replay: one JSON alert per line, in time order, with the spec fields per kind', async () => {
     const r = await cli('replay', BUNDLED, '--json');
     expect(r.code).toBe(0);
