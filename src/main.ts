@@ -17,7 +17,7 @@ import { feedsHealth } from './core/coverage.js';
 import { Platforms } from './ops/platforms.js';
 import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
-import { Stretches } from './offline.js';
+import { Stretches } from './core/coverage.js';
 import { env as readEnv } from './env.js';
 import { newReport, describeSkipped, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';

@@ -11,7 +11,7 @@ import { eventAsset, TIMEFRAME_MS, type Candle, type MarketEvent } from './core/
 import { HOUR } from './core/time.js';
 import { RecentPrints } from './recent-prints.js';
 import { eventHash } from './store/hash.js';
-import { RECORDING_GAP_MS } from './core/coverage.js';
+import { Stretches } from './core/coverage.js';
 
 export interface OfflineRun {
   market: Market;
@@ -55,45 +55,6 @@ export interface LoadedFile {
   recorded: [number, number][];
 }
 
-/**
- * Print times as stretches of recording: prints closer than `RECORDING_GAP_MS` join one. Times come nearly in
- * order (the reader's, before or after its reorder buffer), so each extends the last stretch or starts one; a time
- * before the last stretch that does not touch it is kept aside and merged once, at the end.
- */
-export class Stretches {
-  private readonly out: [number, number][] = [];
-  private readonly early: number[] = [];
-
-  add(t: number): void {
-    const last = this.out[this.out.length - 1];
-    if (last === undefined) this.out.push([t, t]);
-    else if (t > last[1]) {
-      if (t - last[1] < RECORDING_GAP_MS) last[1] = t;
-      else this.out.push([t, t]);
-    } else if (t < last[0]) {
-      if (last[0] - t < RECORDING_GAP_MS && (this.out.length === 1 || t - this.out[this.out.length - 2]![1] >= RECORDING_GAP_MS)) last[0] = t;
-      else this.early.push(t);
-    }
-  }
-
-  /** The stretches so far, one array updated in place as times are added (a rehearsal's, added in time order). */
-  get growing(): readonly (readonly [number, number])[] {
-    return this.out;
-  }
-
-  /** The stretches in order. */
-  list(): [number, number][] {
-    if (this.early.length === 0) return this.out;
-    const all = [...this.out, ...this.early.map((t): [number, number] => [t, t])].sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const [a, b] of all) {
-      const last = merged[merged.length - 1];
-      if (last && a - last[1] < RECORDING_GAP_MS) last[1] = Math.max(last[1], b);
-      else merged.push([a, b]);
-    }
-    return merged;
-  }
-}
 
 /**
  * `keep`: hold only this asset's events (the file is still read and checked whole, and `lastTs` and `assets` are

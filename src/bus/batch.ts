@@ -11,6 +11,8 @@ import { textHash } from '../store/hash.js';
 
 /** Header marking batches from a generated (synthetic) recording, so every reply built from them says so. */
 export const SYNTHETIC_HEADER = 'Liqbot-Synthetic';
+/** Header marking batches of a recorded day (`--role ingest --replay`): its prints are all its readers can vouch for. */
+export const RECORDED_HEADER = 'Liqbot-Recorded';
 
 /**
  * Header stating the reorder hold (ms of event time) a reader needs for the publisher's batches: a live ingest

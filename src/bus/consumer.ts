@@ -15,7 +15,7 @@ import { nanos } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { Gap } from '../core/coverage.js';
 import type { StateChange } from '../state/changes.js';
-import { decodeEvents, decodeGap, holdOf, HOLD_HEADER, SYNTHETIC_HEADER } from './batch.js';
+import { decodeEvents, decodeGap, holdOf, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
 import { decodeStateChanges, isStateSubject } from './state.js';
 import type { Bus } from './stream.js';
 
@@ -34,6 +34,8 @@ export interface BusBatch {
   /** Lines that were not valid events or changes (counted, not applied). */
   invalid: number;
   synthetic: boolean;
+  /** From a recorded day (`--role ingest --replay`), not live feeds. */
+  recorded?: boolean;
   /** The reorder hold the publisher stated for its events (`Liqbot-Hold-Ms`); absent: the reader's default. */
   holdMs?: number;
   /** Tell the stream this batch is done with (after storing its offset). */
@@ -89,7 +91,8 @@ export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'sub
       } else {
         const { events, invalid } = decodeEvents(payload);
         const holdMs = holdOf(m.headers?.get(HOLD_HEADER) || undefined);
-        yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack(), ...(holdMs !== undefined ? { holdMs } : {}) };
+        const recorded = m.headers?.get(RECORDED_HEADER) === '1';
+        yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack(), ...(holdMs !== undefined ? { holdMs } : {}), ...(recorded ? { recorded } : {}) };
       }
     }
   } finally {

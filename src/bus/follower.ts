@@ -16,6 +16,7 @@
  * same point of the market's history.
  */
 import type { Config } from '../../config/schema.js';
+import { Stretches } from '../core/coverage.js';
 import type { MarketEvent } from '../core/events.js';
 import type { Market } from '../core/market.js';
 import { configLevels } from '../offline.js';
@@ -50,6 +51,8 @@ export class MarketFollower {
   private readonly order: StreamOrder;
   private levelsAdded = false;
   private readonly ready: MarketEvent[] = [];
+  /** A recorded day's (`--role ingest --replay`): the stretches its prints cover, all its replies can vouch for. */
+  private recorded: Stretches | undefined;
 
   constructor(
     readonly market: Market,
@@ -71,6 +74,7 @@ export class MarketFollower {
     this.counters.batches++;
     this.counters.invalid += batch.invalid;
     if (batch.synthetic) this.market.synthetic = true;
+    if (batch.recorded && !this.recorded) this.market.recorded = (this.recorded = new Stretches()).growing;
     if (batch.gap) {
       this.counters.gaps++;
       this.market.gap(batch.gap);
@@ -98,6 +102,7 @@ export class MarketFollower {
         this.levelsAdded = true;
         for (const l of configLevels(this.config, e.ts)) this.market.addLevel(l);
       }
+      if (this.recorded && e.type === 'liquidation') this.recorded.add(e.ts);
       this.market.ingest(e);
       this.counters.events++;
     }

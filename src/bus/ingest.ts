@@ -48,6 +48,7 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
   try {
     if (opts.replay) {
       log.info({ file: opts.replay.file, speed: opts.replay.speed, stream: bus.stream }, 'publishing a recorded day to the market stream');
+      publisher.recorded = true;
       const gated = {
         add: publish,
         flush: () => publisher.flush(),

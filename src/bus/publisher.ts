@@ -15,7 +15,7 @@
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { Gap } from '../core/coverage.js';
-import { encodeEvents, encodeGap, HOLD_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
+import { encodeEvents, encodeGap, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 
 export interface PublisherOptions {
@@ -62,6 +62,8 @@ export class BusPublisher {
   private stopped = false;
   /** Set once a recording says it is generated data: every later batch carries the header. */
   synthetic = false;
+  /** Set when a recorded day is published (`--role ingest --replay`): every batch carries the header. */
+  recorded = false;
   private readonly maxEvents: number;
   private readonly maxSpanMs: number;
   private readonly holdMs: number | undefined;
@@ -152,8 +154,9 @@ export class BusPublisher {
     for (;;) {
       if (this.stopped) return;
       try {
-        const h = this.synthetic || this.holdMs !== undefined ? headers() : undefined;
+        const h = this.synthetic || this.recorded || this.holdMs !== undefined ? headers() : undefined;
         if (this.synthetic) h?.set(SYNTHETIC_HEADER, '1');
+        if (this.recorded) h?.set(RECORDED_HEADER, '1');
         if (this.holdMs !== undefined) h?.set(HOLD_HEADER, String(Math.round(this.holdMs)));
         const ack = await this.bus.js.publish(batch.subject, batch.payload, { msgID: batch.msgId, ...(h ? { headers: h } : {}) });
         if (ack.duplicate) this.counters.duplicates++;

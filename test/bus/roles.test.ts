@@ -64,6 +64,8 @@ describe('roles', () => {
       expect(inFile).toBeGreaterThan(50_000);
       expect(batches.reduce((n, b) => n + b.events.length, 0)).toBe(inFile);
       expect(batches.every((b) => b.synthetic)).toBe(true);
+      // A recorded day, not live feeds: its readers vouch for what its prints cover (follower-recorded.test.ts).
+      expect(batches.every((b) => b.recorded)).toBe(true);
     }, 90_000);
   });
 });

@@ -3,8 +3,7 @@
  * sorting every time and joining those less than a recording gap apart, whatever the order they come in.
  */
 import { describe, expect, it } from 'vitest';
-import { RECORDING_GAP_MS } from '../../src/core/coverage.js';
-import { Stretches } from '../../src/offline.js';
+import { RECORDING_GAP_MS, Stretches } from '../../src/core/coverage.js';
 
 function reference(times: number[]): [number, number][] {
   const out: [number, number][] = [];
