@@ -82,8 +82,22 @@ function cascadeEnd(a: CascadeEnd): Reply {
   };
 }
 
+/** The levels of a message, lead first: "$3,000", or "$2,950 and $3,000". */
+function levelsText(a: LevelBreak | LevelChop): string {
+  return listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
+}
+
+/** The close a level message was judged on: one level's label beside it; several, labelled: each on its own line. */
+function closeLines(a: LevelBreak | LevelChop): Line[] {
+  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
+  if (levels.length > 1 && levels.some((l) => l.label !== undefined)) {
+    return [[`${a.timeframe} close ${price(a.price)}`], ...levels.map((l): Line => [`${levelText(l.level)}${l.label !== undefined ? ` · ${l.label}` : ''}`])];
+  }
+  return [[`${a.timeframe} close ${price(a.price)}${a.label !== undefined ? ` · ${a.label}` : ''}`]];
+}
+
 export function levelBreakHeadline(a: LevelBreak): string {
-  const lv = listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
+  const lv = levelsText(a);
   if (a.direction === 'down') return a.reclaim ? `${a.asset} fell back below ${lv}: breakout failed` : `${a.asset} lost ${lv}`;
   return a.reclaim ? `${a.asset} reclaimed ${lv}` : `${a.asset} broke above ${lv}`;
 }
@@ -108,12 +122,7 @@ function levelBreak(a: LevelBreak): Reply {
   const liq = a.liquidations;
   const lines: Line[] = [];
   if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, sideTone(liq.side), true)]);
-  // One level: its label beside the close. Several, labelled: each on its own line, so a label reads with its price.
-  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
-  if (levels.length > 1 && levels.some((l) => l.label !== undefined)) {
-    lines.push([`${a.timeframe} close ${price(a.price)}`]);
-    for (const l of levels) lines.push([`${levelText(l.level)}${l.label !== undefined ? ` · ${l.label}` : ''}`]);
-  } else lines.push([`${a.timeframe} close ${price(a.price)}${a.label !== undefined ? ` · ${a.label}` : ''}`]);
+  lines.push(...closeLines(a));
   if (a.fromChop) lines.push([chopEndText(a)]);
   lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
   return {
@@ -124,17 +133,10 @@ function levelBreak(a: LevelBreak): Reply {
 }
 
 function levelChop(a: LevelChop): Reply {
-  const lv = listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
-  // One level: its label beside the close. Several, labelled: each on its own line, as a break of several says them.
-  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
-  const lines: Line[] = [];
-  if (levels.length > 1 && levels.some((l) => l.label !== undefined)) {
-    lines.push([`${a.timeframe} close ${price(a.price)}`]);
-    for (const l of levels) lines.push([`${levelText(l.level)}${l.label !== undefined ? ` · ${l.label}` : ''}`]);
-  } else lines.push([`${a.timeframe} close ${price(a.price)}${a.label ? ` · ${a.label}` : ''}`]);
-  lines.push([`No more alerts on ${a.also?.length ? 'these levels' : 'this level'} until a decisive close beyond ${a.also?.length ? 'them' : 'it'}.`]);
+  const several = a.also?.length;
+  const lines = [...closeLines(a), [`No more alerts on ${several ? 'these levels' : 'this level'} until a decisive close beyond ${several ? 'them' : 'it'}.`]];
   return {
-    title: [`↔️ ${a.asset} chopping around ${lv} between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
+    title: [`↔️ ${a.asset} chopping around ${levelsText(a)} between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
     blocks: [lines],
     tone: 'neutral',
     quiet: true,
