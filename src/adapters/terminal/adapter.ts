@@ -9,6 +9,9 @@ import type { Services } from '../../service.js';
 import type { ChatAdapter, DeliveryResult } from '../contract.js';
 import type { Reply } from '../../replies/reply.js';
 import { escapeTerminal, renderTerminal } from './render.js';
+import { logger } from '../../log.js';
+
+const log = logger('terminal');
 
 export const TERMINAL_CHAT = 'terminal:local';
 
@@ -36,6 +39,8 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
   let tty = false;
   let sent = 0;
   let quitting = false;
+  /** The commands typed, run one after another (runCommandLine answers every failure with a reply). */
+  let queue: Promise<unknown> = Promise.resolve();
   const quit = (how: string) => {
     if (quitting) return;
     quitting = true;
@@ -56,24 +61,27 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
       const input = opts.input ?? process.stdin;
       tty = Boolean((input as NodeJS.ReadStream).isTTY);
       rl = createInterface({ input, output, prompt: 'liqbot> ', terminal: tty });
+      // One command at a time, in the order typed: a pasted `/level add …` then `/levels …` answers the second
+      // from the first's result, and a `/quit` or Ctrl-D after them leaves once their replies are printed.
       rl.on('line', (line) => {
         const text = line.trim();
-        if (!text) return void rl?.prompt();
-        if (QUIT.has(text.replace(/^\//, '').toLowerCase())) return quit(text);
-        void runCommandLine(text.startsWith('/') ? text : `/${text}`, {
-          chat: { key: TERMINAL_CHAT, platform: 'terminal', kind: 'terminal' },
-          user: { id: 'local' },
-          isAdmin: true,
-          now: opts.services.now(),
-          services: opts.services,
-        }).then((reply) => {
+        queue = queue.then(async () => {
+          if (!text) return void (quitting || rl?.prompt());
+          if (QUIT.has(text.replace(/^\//, '').toLowerCase())) return quit(text);
+          const reply = await runCommandLine(text.startsWith('/') ? text : `/${text}`, {
+            chat: { key: TERMINAL_CHAT, platform: 'terminal', kind: 'terminal' },
+            user: { id: 'local' },
+            isAdmin: true,
+            now: opts.services.now(),
+            services: opts.services,
+          });
           output.write(`${renderTerminal(reply, color)}\n`);
           if (!quitting) rl?.prompt();
-        });
+        }).catch((err: unknown) => log.error({ err }, 'a terminal command failed; the prompt goes on'));
       });
-      // Without a listener readline pauses on Ctrl-C and the prompt freezes: one Ctrl-C leaves.
+      // Without a listener readline pauses on Ctrl-C and the prompt freezes: one Ctrl-C leaves at once.
       rl.on('SIGINT', () => quit('Ctrl-C'));
-      rl.on('close', () => quit('end of input'));
+      rl.on('close', () => void queue.then(() => quit('end of input')));
       output.write('Type a command (/liqs eth 4h, /levels eth, /help). Alerts print here as they happen. /quit or Ctrl-D leaves.\n');
       rl.prompt();
     },

@@ -92,6 +92,21 @@ describe('terminal prompt as a REPL', () => {
     expect(onQuit).toHaveBeenCalledTimes(1);
   });
 
+  it('pasted commands run one after another: /levels sees the level the /level add before it set, /quit waits for both', async () => {
+    const onQuit = vi.fn();
+    const t = await prompt(onQuit);
+    t.input.write('/level add eth 2350 "pasted"\n/levels eth\n/quit\n');
+    await t.until(() => onQuit.mock.calls.length > 0);
+    const out = t.output();
+    const added = out.indexOf('2,350'), listed = out.indexOf('ETH levels');
+    expect(added).toBeGreaterThan(0);
+    expect(listed).toBeGreaterThan(added);
+    expect(out.slice(listed)).toContain('pasted');
+    expect(out).not.toContain('No ETH levels yet');
+    expect(onQuit).toHaveBeenCalledWith('/quit');
+    await t.adapter.stop();
+  });
+
   it('the local operator is never rate-limited (40 commands in a minute all answered)', async () => {
     const t = await prompt();
     for (let i = 0; i < 40; i++) t.input.write('levels eth\n');
