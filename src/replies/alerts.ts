@@ -20,8 +20,11 @@ function flushNote(a: CascadeStart | CascadeUpdate | CascadeEnd): Line[] {
   return a.flushId !== undefined ? [[toned(`Part of a market-wide ${sideWord(a.side, 1)} flush.`, 'muted')]] : [];
 }
 
+/** The footnote for the starred venues, in one order whatever order they liquidated in. */
 function sampledNote(sampled: string[]): Line[] {
-  return sampled.length ? [[toned(`*${sampled.map(venueName).join(', ')}: sampled streams, lower bounds`, 'muted')]] : [];
+  if (!sampled.length) return [];
+  const names = sampled.map(venueName).sort();
+  return [[toned(`*${names.join(', ')}: ${names.length === 1 ? 'a sampled stream, a lower bound' : 'sampled streams, lower bounds'}`, 'muted')]];
 }
 
 function cascadeStart(a: CascadeStart): Reply {

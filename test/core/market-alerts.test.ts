@@ -39,6 +39,17 @@ describe('cascades on sampled streams', () => {
     expect(usds.flatMap((usd, i) => m.ingest(liq(T0 + i * 1500, 'bybit', 'ETH/USDT:USDT', usd)))).toEqual([]);
   });
 
+  it('footnotes the sampled venues in one order, singular for one: "*Binance: a sampled stream, a lower bound"', () => {
+    const run = (order: string[]) => {
+      const m = new Market(buildConfig({ cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000 } }));
+      const alerts = [0, 1, 2, 3, 4, 5].flatMap((i) => m.ingest(liq(T0 + i * 1500, order[i % order.length]!, 'AVAX/USDT:USDT', 30_000)));
+      return replyText(alertReply(alerts.find((a) => a.kind === 'cascade')!));
+    };
+    expect(run(['binanceusdm'])).toContain('*Binance: a sampled stream, a lower bound');
+    expect(run(['okx', 'binanceusdm'])).toContain('*Binance, OKX: sampled streams, lower bounds');
+    expect(run(['binanceusdm', 'okx'])).toContain('*Binance, OKX: sampled streams, lower bounds');
+  });
+
   it('scales the floors to the venues seen: Binance alone (sampled) sees about a sixth of what the default venues see', () => {
     const m = new Market(buildConfig({}));
     m.ingest(liq(T0, 'binanceusdm', 'BTC/USDT:USDT', 1000));
