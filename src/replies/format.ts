@@ -185,9 +185,9 @@ export function whenWord(ts: number, now: number): string {
   return Math.floor(ts / DAY) === Math.floor(now / DAY) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;
 }
 
-/** A stretch told as of `now`: 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00. */
+/** A stretch told as of `now`: 16:50 (within one minute), 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00. */
 export function spanWords(from: number, to: number, now: number): string {
-  if (Math.floor(from / DAY) === Math.floor(to / DAY)) return `${whenWord(from, now)}–${clock(to)}`;
+  if (Math.floor(from / DAY) === Math.floor(to / DAY)) return clock(from) === clock(to) ? whenWord(from, now) : `${whenWord(from, now)}–${clock(to)}`;
   // Two days: both dated (Jan 28 00:00–Jan 31 23:59), even when the second is today.
   return `${day(from, now)} ${clock(from)}–${day(to, now)} ${clock(to)}`;
 }

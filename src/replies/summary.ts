@@ -86,12 +86,17 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const priceLine: Line[] = [];
   if (s.price) {
     const p = s.price;
-    priceLine.push([
-      `Price ${price(p.open)} → ${price(p.close)} `,
-      toned(`(${pct(p.changePct / 100)})`, p.changePct >= 0 ? 'up' : 'down'),
-      ` · low ${price(p.low)} · high ${price(p.high)}`,
-      ...(p.from !== undefined && p.to !== undefined ? [` (prices ${spanWords(p.from, p.to, s.to)} only)`] : []),
-    ]);
+    const span = p.from !== undefined && p.to !== undefined ? [` (prices ${spanWords(p.from, p.to, s.to)} only)`] : [];
+    // A price that never moved (one print) has no move or range to show.
+    if (p.high === p.low) priceLine.push([`Price ${price(p.close)}, unchanged`, ...span]);
+    else {
+      priceLine.push([
+        `Price ${price(p.open)} → ${price(p.close)} `,
+        toned(`(${pct(p.changePct / 100)})`, p.changePct >= 0 ? 'up' : 'down'),
+        ` · low ${price(p.low)} · high ${price(p.high)}`,
+        ...span,
+      ]);
+    }
   }
   if (s.totalUsd === 0) {
     return {

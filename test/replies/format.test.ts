@@ -1,7 +1,7 @@
 /** How numbers read: one rule per kind (amounts, prices, percents), the same in every reply and chart. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelText, pct, price, share, usd, whenWord } from '../../src/replies/format.js';
+import { levelText, pct, price, share, spanWords, usd, whenWord } from '../../src/replies/format.js';
 import { summaryReply } from '../../src/replies/summary.js';
 import { replyText } from '../../src/replies/reply.js';
 import type { LiquidationSummary } from '../../src/core/summary.js';
@@ -68,6 +68,13 @@ describe('counts agree with their noun', () => {
     byExchange: { bybit: { longUsd: 52_000, shortUsd: 0, totalUsd: 52_000, share: 1, sampled: false } },
     coverage: { exchanges: ['bybit'], sampled: [], gaps: [], synthetic: false }, largest: [], cascades: [],
   });
+  it('a price that never moved (one print) reads "unchanged", with no move, low or high', () => {
+    const s = { ...summary(1), price: { open: 0.3, close: 0.3, high: 0.3, low: 0.3, changePct: 0, from: 1_200_000, to: 1_259_000 } };
+    const text = replyText(summaryReply(s, ['1h']));
+    expect(text).toContain('Price $0.3000, unchanged (prices 00:20 only)\n');
+    expect(text).not.toContain('→');
+  });
+
   it('one liquidation is "1 order"; two are "2 orders"', () => {
     expect(replyText(summaryReply(summary(1), ['1h']))).toContain('$52K liquidated in 1h (1 order)\n');
     expect(replyText(summaryReply(summary(2), ['1h']))).toContain('$52K liquidated in 1h (2 orders)\n');
@@ -80,5 +87,11 @@ describe('moments', () => {
     expect(whenWord(Date.parse('2025-02-03T01:15:00Z'), now)).toBe('01:15');
     expect(whenWord(Date.parse('2025-02-02T03:30:00Z'), now)).toBe('Feb 2 03:30');
     expect(whenWord(Date.parse('2024-12-31T23:45:00Z'), now)).toBe('Dec 31, 2024 23:45');
+  });
+
+  it('a stretch within one minute is that minute, not "18:56–18:56"', () => {
+    const now = Date.parse('2025-10-23T19:30:00Z');
+    expect(spanWords(Date.parse('2025-10-23T18:56:00Z'), Date.parse('2025-10-23T18:56:59Z'), now)).toBe('18:56');
+    expect(spanWords(Date.parse('2025-10-23T18:56:00Z'), Date.parse('2025-10-23T19:02:00Z'), now)).toBe('18:56–19:02');
   });
 });
