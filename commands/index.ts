@@ -7,7 +7,7 @@
  * `dispatchLine` with `DispatchOptions.isAdmin` answering "is this user an admin of this chat" (asked only when
  * the command needs it; a platform that cannot answer throws, and the caller is then a member), and show the
  * Reply it gets back. Which commands need an admin (`needsAdmin`, `adminParts`) and the reply to an internal
- * error (`internalErrorReply`) are decided here.
+ * error (`internalErrorReply`) are decided here, and so is the order: one chat's commands run one after another.
  */
 import { logger } from '../src/log.js';
 import { splitWords, quote } from './parse.js';
@@ -132,7 +132,42 @@ export async function dispatchLine(text: string, caller: Caller, opts: DispatchO
   return execute(parsed.name, parsed.args, caller, opts);
 }
 
-async function execute(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
+/** How long a chat's command waits at most for the ones sent before it (a platform call that hangs holds no one long). */
+const IN_ORDER_WAIT_MS = 10_000;
+const chatQueues = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * One chat's commands run in the order they came, so `/levels eth` sent right after `/level add eth 2350` answers
+ * with the level (run side by side, the read finished before the write). Other chats never wait.
+ */
+function inChatOrder(caller: Caller, run: () => Promise<Reply>): Promise<Reply> {
+  let queues = chatQueues.get(caller.services);
+  if (!queues) chatQueues.set(caller.services, (queues = new Map()));
+  const key = caller.chat.key;
+  const before = queues.get(key);
+  const reply = before ? waitAtMost(before, IN_ORDER_WAIT_MS).then(run) : run();
+  const tail = reply.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return reply;
+}
+
+function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+  return Promise.race([p.then(() => undefined, () => undefined), limit]).finally(() => clearTimeout(timer));
+}
+
+function execute(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
+  return inChatOrder(caller, () => executeNow(name, args, caller, opts));
+}
+
+async function executeNow(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
   const cmd = findCommand(name);
   if (!cmd) return errorReply(`Unknown command ${quote(`/${name}`)}.`, 'Type /help for the list.');
   if (cmd.subcommands && args.sub !== undefined && !cmd.subcommands.some((s) => s.name === args.sub)) {

@@ -65,3 +65,37 @@ describe('the inbound contract', () => {
     expect(adminParts({ ...findCommand('level')!, subcommands: [{ name: 'reset', description: 'Reset', admin: true, options: [] }] })).toBe('all');
   });
 });
+
+describe("one chat's commands in the order they came", () => {
+  const other = (svc: Services): Caller => ({ ...caller(svc), chat: { key: 'telegram:-88', platform: 'telegram', kind: 'group' } });
+
+  it('/levels sent right after /level add answers with the level the add set', async () => {
+    const svc = services();
+    const [added, listed] = await Promise.all([
+      dispatchLine('/level add eth 2350 "sent first"', caller(svc), { isAdmin: () => true }),
+      dispatchLine('/levels eth', caller(svc), { isAdmin: () => true }),
+    ]);
+    expect(replyText(added!)).toContain('2,350');
+    expect(replyText(listed!)).toContain('sent first');
+  });
+
+  it('a command stuck on its platform (an admin check that never answers) holds its chat 10 s at most, other chats not at all', async () => {
+    vi.useFakeTimers();
+    try {
+      const svc = services();
+      let stuckDone = false;
+      void dispatchLine('/alerts on', caller(svc), { isAdmin: () => new Promise<boolean>(() => {}) }).then(() => (stuckDone = true));
+      const elsewhere = await dispatchLine('/levels eth', other(svc), { isAdmin: () => false });
+      expect(replyText(elsewhere!)).toContain('ETH levels');
+      let next: string | undefined;
+      void dispatchLine('/levels eth', caller(svc), { isAdmin: () => false }).then((r) => (next = replyText(r!)));
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(next).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(next).toContain('ETH levels');
+      expect(stuckDone).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
