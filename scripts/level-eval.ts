@@ -47,15 +47,18 @@ const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning',
 const config = buildConfig(override);
 for (const [name, files] of sets) {
   const sum = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };
+  const perMessage = { breaks: 0, reversed: 0 };
   for (const f of files) {
     const loaded = await loadFile(f);
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config);
     const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
     for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += st.totals[k];
+    perMessage.breaks += st.perMessage.breaks;
+    perMessage.reversed += st.perMessage.reversed;
     console.log(f, JSON.stringify(st.totals), 'cascades', st.cascades.length);
     if (process.env.VERBOSE) for (const r of st.levels) for (const m of r.missed) console.log('  MISSED', r.asset, r.level, m.direction, new Date(m.end).toISOString().slice(0, 16));
     if (process.env.VERBOSE) for (const a of run.alerts) if (a.kind === 'level_break' || a.kind === 'level_chop') console.log('  ', new Date(a.ts).toISOString().slice(0, 16), a.asset, a.kind, 'level' in a ? a.level : '', a.kind === 'level_break' ? `${a.direction}${a.reclaim ? ' reclaim' : ''}${a.also ? ` +${a.also.map((x) => JSON.stringify(x.level)).join('+')}` : ''}${a.fromChop ? ' fromChop' : ''}` : '', a.price);
   }
-  console.log(`TOTAL ${name}`, JSON.stringify(sum), `reversed ${((100 * sum.reversed) / Math.max(1, sum.breaks)).toFixed(1)}%`, `held told ${((100 * sum.heldTold) / Math.max(1, sum.held)).toFixed(1)}%`);
+  console.log(`TOTAL ${name}`, JSON.stringify(sum), `reversed ${((100 * sum.reversed) / Math.max(1, sum.breaks)).toFixed(1)}%`, `held told ${((100 * sum.heldTold) / Math.max(1, sum.held)).toFixed(1)}%`, `per message ${perMessage.reversed}/${perMessage.breaks} reversed ${((100 * perMessage.reversed) / Math.max(1, perMessage.breaks)).toFixed(1)}%`);
 }

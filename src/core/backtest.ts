@@ -53,6 +53,12 @@ export interface BacktestStats {
   flushes: number;
   flushRows: CascadeRow[];
   totals: { messages: number; breaks: number; reversed: number; held: number; heldTold: number };
+  /**
+   * The same whipsaws counted per message: a break message that broke several levels counts once, for the level it
+   * leads with (the `level` of `replay --json`), reversed when the next break message leading with that level is
+   * the opposite within 12 h.
+   */
+  perMessage: { breaks: number; reversed: number };
 }
 
 interface Close {
@@ -131,9 +137,17 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
     rows.set(l.id, row);
     told.set(l.id, []);
   }
+  const perMessage = { breaks: 0, reversed: 0 };
+  const lastByLead = new Map<string, { ts: number; direction: 'up' | 'down' }>();
   const cascades = new Map<string, CascadeRow>();
   const flushRows = new Map<string, CascadeRow>();
   for (const a of alerts) {
+    if (a.kind === 'level_break' && rows.has(a.levelId)) {
+      const before = lastByLead.get(a.levelId);
+      if (before && before.direction !== a.direction && a.ts - before.ts <= REVERSAL_MS) perMessage.reversed++;
+      perMessage.breaks++;
+      lastByLead.set(a.levelId, { ts: a.ts, direction: a.direction });
+    }
     if (a.kind === 'level_break' || a.kind === 'level_chop') {
       for (const id of [a.levelId, ...(a.also ?? []).map((x) => x.levelId)]) {
         const row = rows.get(id);
@@ -193,7 +207,7 @@ export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, le
     totals.held += r.held;
     totals.heldTold += r.heldTold;
   }
-  return { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals };
+  return { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals, perMessage };
 }
 
 /** The global levels a file declares (events without a chat), with the time each was set. */

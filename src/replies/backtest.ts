@@ -16,6 +16,9 @@ export function statsLines(st: BacktestStats): string[] {
   const out = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   const t = st.totals;
   out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
+  const m = st.perMessage;
+  if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);
   const when = (c: CascadeRow) => `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
   const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
   for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)} UTC  ${usd(c.usd)}  ${updates(c.updates)}`);

@@ -291,6 +291,13 @@ describe('liqbot replay --stats', () => {
     expect(r.out).toContain('cascades: 0, market-wide flushes: 0');
   });
 
+  it('says the whipsaws per message too where one message broke several levels, and only there', async () => {
+    const apr = await cli('replay', 'fixtures/binance-2025-04-levels-15m.real.jsonl', '--stats');
+    expect(apr.out).toMatch(/^levels: 27 messages, 37 breaks, 4 reversed within 12h \(11%\), 26\/26 breaks that held told within 2h \(100%\)\nper message: \d+ of 2\d break messages reversed within 12h \(\d+%\), a message that broke several levels counted once, for the level it leads with$/m);
+    const bundled = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
+    expect(bundled.out).not.toContain('per message');
+  });
+
   it('measures a file of 1h candles on its 1h closes, as the level book judges it (not "0/0 held")', async () => {
     // The 2024-08 real week's 15m candles merged into hours: the breaks that held are counted on 1h closes.
     const lines = readFileSync('fixtures/binance-2024-08-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean);

@@ -91,6 +91,15 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(total.reversed / total.breaks).toBeLessThanOrEqual(0.2);
   });
 
+  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 61 reversed', () => {
+    const perMessage = runs.reduce((s, r) => ({ breaks: s.breaks + r.stats.perMessage.breaks, reversed: s.reversed + r.stats.perMessage.reversed }), { breaks: 0, reversed: 0 });
+    expect(perMessage).toEqual({ breaks: 61, reversed: 12 });
+    const breakMessages = runs.flatMap((r) => r.alerts).filter((a) => a.kind === 'level_break');
+    expect(breakMessages).toHaveLength(61);
+    // Every level a message names is one break of the per-level count: 61 messages name the 80 breaks.
+    expect(breakMessages.reduce((n, a) => n + 1 + (a.kind === 'level_break' ? (a.also?.length ?? 0) : 0), 0)).toBe(total.breaks);
+  });
+
   it('tells at least 95% of the breaks that held for 12 h within 2 h of the crossing close', () => {
     expect(total.heldTold / total.held).toBeGreaterThanOrEqual(0.95);
   });
