@@ -39,7 +39,7 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
   let tty = false;
   let sent = 0;
   let quitting = false;
-  /** The commands typed, run one after another (runCommandLine answers every failure with a reply). */
+  /** The lines typed, handled one after another: a reply, the prompt, or leaving (errors are logged, the prompt goes on). */
   let queue: Promise<unknown> = Promise.resolve();
   const quit = (how: string) => {
     if (quitting) return;
@@ -61,8 +61,8 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
       const input = opts.input ?? process.stdin;
       tty = Boolean((input as NodeJS.ReadStream).isTTY);
       rl = createInterface({ input, output, prompt: 'liqbot> ', terminal: tty });
-      // One command at a time, in the order typed: a pasted `/level add …` then `/levels …` answers the second
-      // from the first's result, and a `/quit` or Ctrl-D after them leaves once their replies are printed.
+      // The dispatcher runs one chat's commands in order already; this queue also holds a `/quit` or Ctrl-D typed
+      // (or pasted) after commands until their replies are printed.
       rl.on('line', (line) => {
         const text = line.trim();
         queue = queue.then(async () => {
