@@ -302,7 +302,7 @@ export class LevelBook {
       const chop = track.chop;
       const o = this.judgeLevel(asset, level, track, c);
       if (o) out.push(o);
-      else if (track.chop?.noticeDue !== undefined && track.chop.resolved === undefined && c.end >= track.chop.noticeDue) {
+      else if (track.chop?.noticeDue !== undefined && track.chop.resolved === undefined && c.end >= track.chop.noticeDue && !this.breakingSoon(track, c, track.chop.noticeDue)) {
         delete track.chop.noticeDue;
         this.touched.add(level.id);
         out.push({ kind: 'chop', event: { level, crosses: track.chop.crosses, since: track.chop.since, range: [Math.min(track.chop.low, c.close), Math.max(track.chop.high, c.close)], price: c.close, ts: c.end } });
@@ -465,6 +465,17 @@ export class LevelBook {
     }
     this.tell(track, event, far);
     return { kind: 'break', event };
+  }
+
+  /**
+   * A chop notice falling due while price is already across the level from what the chat last heard, two closes
+   * short of a decisive one, waits those two closes: the break, if it comes, says the chop itself ("after 3 crosses
+   * since Monday"), so the chat does not read a notice and the break 15 minutes apart.
+   */
+  private breakingSoon(track: LevelTrack, c: ClosedCandle, due: number): boolean {
+    const tf = c.end - c.ts;
+    const b = track.beyond;
+    return b !== undefined && b.side !== track.position && c.end < due + 2 * tf && c.end + 2 * tf - b.since >= this.rules.decisiveMs;
   }
 
   /** A close beyond the level by the decisive margin (`decisiveFactor` buffers). */

@@ -53,6 +53,21 @@ describe('LevelBook', () => {
     expect(said[said.length - 1]).toBe('down');
   });
 
+  it('holds a chop notice falling due two closes before a decisive one: the break says the chop; if price turns back, the notice follows', () => {
+    const twoHours: LevelRules = { ...rules, decisiveMs: 2 * 3_600_000 };
+    // Told lost at close 1; crossings at 4, 5 and 6 chop it (from close 4: its notice due at close 12). From close
+    // 6 price holds above the level: at close 12 that is 1h45m, one close short of decisive.
+    const start = [3050, 2985, 2985, 2985, 3015, 2985, ...Array(7).fill(3015)];
+    const held = new LevelBook(twoHours);
+    held.add(level, 3050);
+    expect(feed(held, [...start, 3015]).filter(Boolean)).toEqual(['down', 'up reclaim']);
+    const turned = new LevelBook(twoHours);
+    turned.add(level, 3050);
+    const said = feed(turned, [...start, 2985]);
+    expect(said.filter(Boolean)).toEqual(['down', 'chop 5']);
+    expect(said.indexOf('chop 5')).toBe(13);
+  });
+
   it('ends a chop on a close out of the range it chopped in once closes have stayed beyond the level 45 minutes', () => {
     const rangeRules: LevelRules = { ...rules, confirmMs: 45 * 60_000, decisiveFactor: 5, flipMs: 6 * 3_600_000 };
     const book = new LevelBook(rangeRules);

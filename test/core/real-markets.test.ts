@@ -168,8 +168,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
 describe('levels on three held-out real weeks (never tuned on)', async () => {
   const { total } = await totals(HELD_OUT);
 
-  it('posts 52% fewer messages than the fixed buffer did (76 of 158) and has fewer whipsaws (65% → 26%; the target, 20%, is not met)', () => {
-    expect(total).toEqual({ messages: 76, breaks: 85, reversed: 22, held: 40, heldTold: 38 });
+  it('posts 53% fewer messages than the fixed buffer did (74 of 158) and has fewer whipsaws (65% → 26%; the target, 20%, is not met)', () => {
+    expect(total).toEqual({ messages: 74, breaks: 85, reversed: 22, held: 40, heldTold: 38 });
   });
 
   it('still tells at least 95% of the breaks that held within 2 h', () => {
@@ -177,27 +177,35 @@ describe('levels on three held-out real weeks (never tuned on)', async () => {
   });
 });
 
-describe('chop notices that fall due on one close (held-out, ADA Jan 28 2025)', async () => {
+describe('chop notices that fall due on one close, and those a break is about to end', async () => {
   const { alerts } = await measure('fixtures/binance-2025-01-heldout-levels-15m.real.jsonl');
+  const daily = (await measure(DAILY)).alerts;
 
-  it('are one message: the round number and the prior-week low a hair above it chop together', () => {
-    const ada = alerts.filter((a) => a.kind === 'level_chop' && a.asset === 'ADA');
-    expect(ada).toHaveLength(1);
-    const chop = ada[0]!;
+  it('are one message: two prior lows a hair apart chop together (BTC, Oct 19 2025)', () => {
+    const chop = daily.find((a) => a.kind === 'level_chop' && a.ts === Date.parse('2025-10-19T22:30:00Z'))!;
     if (chop.kind !== 'level_chop') throw new Error('unreachable');
-    expect([chop.level, ...(chop.also ?? []).map((x) => x.level)]).toEqual([0.95, 0.9505]);
+    expect([chop.level, ...(chop.also ?? []).map((x) => x.level)]).toEqual([109136.5, 109021.9]);
     const text = replyText(alertReply(chop));
-    expect(text).toMatch(/^↔️ ADA chopping around \$0\.9500 and \$0\.9505 between \$0\.8600 and \$0\.9666: 3 crosses since Monday\n/);
-    expect(text).toContain('\n$0.9500 · ADA round number below price\n$0.9505 · ADA prior-week low');
+    expect(text).toMatch(/^↔️ BTC chopping around \$109,137 and \$109,022 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
+    expect(text).toContain('\n$109,137 · BTC prior-week low (2025-09-28 12:45 UTC)\n$109,022 · BTC prior-week low (2025-09-27 09:15 UTC)');
     expect(text).toContain('No more alerts on these levels until a decisive close beyond them.');
+  });
+
+  it('wait for the break that is two closes from decisive: ADA on Jan 28 2025 reads the break alone, naming the chop', () => {
+    // Due at 19:00, with closes under $0.9500 for 1h45m: the decisive close came at 19:15.
+    expect(alerts.filter((a) => a.kind === 'level_chop' && a.asset === 'ADA')).toEqual([]);
+    const brk = alerts.find((a) => a.kind === 'level_break' && a.asset === 'ADA' && a.ts === Date.parse('2025-01-28T19:15:00Z'))!;
+    const text = replyText(alertReply(brk));
+    expect(text).toMatch(/^⬇️ ADA lost \$0\.9500 and \$0\.9505\n/);
+    expect(text).toContain('Decisive: 2h of closes below $0.9500, after 3 crosses since Monday.');
   });
 });
 
 describe('levels on a second held-out set (three to four days from each kit file, looked at once)', async () => {
   const { total } = await totals(HELD_OUT_2);
 
-  it('posts 32 messages with 9 of 35 breaks reversed within 12 h (the 20% target is not met) and 21 of 22 held breaks told', () => {
-    expect(total).toEqual({ messages: 32, breaks: 35, reversed: 9, held: 22, heldTold: 21 });
+  it('posts 30 messages with 9 of 35 breaks reversed within 12 h (the 20% target is not met) and 21 of 22 held breaks told', () => {
+    expect(total).toEqual({ messages: 30, breaks: 35, reversed: 9, held: 22, heldTold: 21 });
   });
 });
 
@@ -255,8 +263,8 @@ describe('levels on a sixth held-out set (ETH, Sep 29 - Oct 2 and Oct 16-22 2025
 describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)', async () => {
   const { runs, total } = await totals([DAILY]);
 
-  it('posts 132 messages against the fixed buffer\'s 242 (-45%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
-    expect(total).toEqual({ messages: 132, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
+  it('posts 130 messages against the fixed buffer\'s 242 (-46%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
+    expect(total).toEqual({ messages: 130, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(242 * 0.6));
   });
 
@@ -298,10 +306,10 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     expect(btc).toContain('Decisive: 2h of closes below $109,022, after 4 crosses since Sunday.');
   });
 
-  it('posts its 13 chop notices without a notification (two of them for two levels each), and every break with one (most that end a chop hold)', () => {
+  it('posts its 11 chop notices without a notification (two of them for two levels each), and every break with one (most that end a chop hold)', () => {
     const levelAlerts = runs[0]!.alerts.filter((a) => a.kind === 'level_break' || a.kind === 'level_chop');
     const quiet = levelAlerts.filter((a) => alertReply(a).quiet === true);
-    expect(quiet.map((a) => a.kind)).toEqual(Array(13).fill('level_chop'));
+    expect(quiet.map((a) => a.kind)).toEqual(Array(11).fill('level_chop'));
     expect(quiet.filter((a) => a.kind === 'level_chop' && a.also?.length === 1)).toHaveLength(2);
     expect(levelAlerts.filter((a) => a.kind === 'level_break' && alertReply(a).quiet)).toEqual([]);
   });
