@@ -43,7 +43,8 @@ export interface LevelTrack {
   /**
    * Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range
    * since, `crosses` the crossings since (a chop outlives the window its first crossings fell in). `noticeDue`: the
-   * notice is not said yet, and will be at the first close from then on while it still chops.
+   * notice is not said yet, and will be at the first close from then on while it still chops (up to two closes
+   * later while a break is that near: `breakingSoon`).
    */
   chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
