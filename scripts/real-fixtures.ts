@@ -179,6 +179,80 @@ freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-1
   console.log('daily levels', levels.length, rows.length);
 }
 
+// Round numbers, the levels a community watches most (the issue's "ETH $4,000 alone posted 22 times"): at every 00:00
+// UTC from the first day of each slice, the round numbers within 5% of the day before's last close (BTC every $2,000,
+// ETH every $100), each added once. BTC Sep 20 - Oct 22 2025 and ETH Sep 28 - Oct 24 2025: the whole slices in
+// fixtures/sources/ after a day of candles. Cut in issue 15's sixteenth session, after the rules were settled.
+{
+  const sets = [
+    { asset: 'BTC', step: 2000, slices: ['2025-09-19_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-22'], src: (x: string) => `fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-${x}.json` },
+    { asset: 'ETH', step: 100, slices: ['2025-09-27_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-24'], src: (x: string) => `fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-${x}.json` },
+  ];
+  const rows: Row[] = [];
+  for (const { asset, step, slices, src } of sets) {
+    const byTs = new Map<number, Row>();
+    for (const x of slices) for (const r of klines15m(src(x), `${asset}/USDT:USDT`)) byTs.set(r.ts, r);
+    const candles = [...byTs.values()].sort((a, b) => a.ts - b.ts);
+    const seen = new Set<number>();
+    const end = candles[candles.length - 1]!.ts;
+    for (let day = Math.floor(candles[0]!.ts / DAY) * DAY + DAY; day <= end; day += DAY) {
+      const before = candles.filter((r) => r.ts < day);
+      const close = before[before.length - 1]!.close as number;
+      for (let p = Math.ceil((close * 0.95) / step) * step; p <= close * 1.05; p += step) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        rows.push({ type: 'level', ts: day, asset, price: p, label: `${asset} round number` });
+      }
+    }
+    rows.push(...candles);
+  }
+  rows.sort((a, b) => a.ts - b.ts);
+  const note = 'REAL Binance USD-M BTC 15m and ETH 15m (5m aggregated, exact OHLC) klines 2025-09-19 to 2025-10-24; ROUND NUMBERS (levels added by scripts/real-fixtures.ts at every 00:00 UTC: the round numbers within 5% of the day before\'s last close, BTC every $2,000, ETH every $100, accumulating). source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json and ETH_USDT_USDT-5m-futures.json (slices in fixtures/sources/)';
+  writeFileSync(join('fixtures', 'binance-2025-10-round-levels-15m.real.jsonl'), [{ type: 'meta', ts: rows[0]!.ts, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log('round numbers', rows.filter((r) => r.type === 'level').length, rows.length);
+}
+
+// Round numbers on the kit's weeks, a held-out check for rules tuned on the set above: the same daily rule, each
+// asset's step the 1, 2 or 5 times a power of ten nearest 2% of its first close (BTC $1,000 or $2,000, ETH $50, SOL
+// $5, SUI $0.05, ADA $0.02). Cut in the sixteenth session and kept unread until its rules were settled.
+function niceStep(price: number): number {
+  const target = price * 0.02;
+  const pow = 10 ** Math.floor(Math.log10(target));
+  return [1, 2, 5, 10].map((m) => m * pow).reduce((a, b) => (Math.abs(Math.log(b / target)) < Math.abs(Math.log(a / target)) ? b : a));
+}
+for (const s of sets) {
+  const candles = to15m(read(s.candles), -Infinity, Infinity).sort((a, b) => a.ts - b.ts);
+  const meta = read(s.candles).find((r) => r.type === 'meta')!;
+  const rows: Row[] = [];
+  const steps: string[] = [];
+  for (const symbol of [...new Set(candles.map((r) => r.symbol as string))]) {
+    const mine = candles.filter((r) => r.symbol === symbol);
+    const asset = symbol.split('/')[0]!;
+    const seen = new Set<number>();
+    const end = mine[mine.length - 1]!.ts;
+    let step = 0;
+    for (let day = Math.floor(mine[0]!.ts / DAY) * DAY + DAY; day <= end; day += DAY) {
+      const before = mine.filter((r) => r.ts < day);
+      const close = before[before.length - 1]!.close as number;
+      step ||= niceStep(close);
+      const digits = Math.max(0, -Math.floor(Math.log10(step)));
+      for (let i = Math.ceil((close * 0.95) / step); i * step <= close * 1.05; i++) {
+        const p = Number((i * step).toFixed(digits));
+        if (seen.has(p)) continue;
+        seen.add(p);
+        rows.push({ type: 'level', ts: day, asset, price: p, label: `${asset} round number` });
+      }
+    }
+    steps.push(`${asset} every ${step}`);
+    rows.push(...mine);
+  }
+  rows.sort((a, b) => a.ts - b.ts);
+  const out = s.out.replace('-levels-', '-round-levels-');
+  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC); ROUND NUMBERS (levels added by scripts/real-fixtures.ts at every 00:00 UTC: the round numbers within 5% of the day before's last close, ${steps.join(', ')}, accumulating). source: ${String(meta.note).replace(/^.*source: /, '')}`;
+  writeFileSync(join('fixtures', out), [{ type: 'meta', ts: rows[0]!.ts, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log(out, steps.join(', '), rows.filter((r) => r.type === 'level').length, rows.length);
+}
+
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
 {
   const rows = read('binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl');
