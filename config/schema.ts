@@ -46,6 +46,7 @@ export const configSchema = z.strictObject({
     testingPct: between(0, 20),
     chopHours: between(1, 24 * 30),
     chopCrosses: intBetween(2, 50),
+    chopRangeHours: between(1, 24 * 30),
     decisiveFactor: between(1, 20),
     decisiveHours: between(0, 24 * 7),
     acceptHours: between(0, 24 * 7),

@@ -143,6 +143,8 @@ export interface LevelRules {
   chopWindowMs: number;
   /** ...and a level crossed this many times in it is chopping: said once, then quiet until a decisive close. */
   chopCrosses: number;
+  /** A chop's range is the closes of its last this long (since it began, at most) and the level's buffer either side. */
+  chopRangeMs: number;
   /** A decisive close: beyond the level by this many buffers... */
   decisiveFactor: number;
   /** ...or closes beyond the level for this long. */
@@ -308,14 +310,38 @@ export class LevelBook {
         this.touched.add(level.id);
         out.push({ kind: 'chop', event: { level, crosses: track.chop.crosses, since: track.chop.since, range: [Math.min(track.chop.low, c.close), Math.max(track.chop.high, c.close)], price: c.close, ts: c.end } });
       }
-      // A chop's range grows with its closes after each is judged: a close out of it is what ends the chop.
-      if (chop && track.chop === chop && (c.close < chop.low || c.close > chop.high)) {
-        chop.low = Math.min(chop.low, c.close);
-        chop.high = Math.max(chop.high, c.close);
-        this.touched.add(level.id);
-      }
+      // A chop's range follows its closes after each is judged: a close out of it is what ends the chop.
+      if (chop && track.chop === chop) this.rollRange(asset, level, track, chop, c);
     }
     this.joinCrossed(asset, c, out);
+  }
+
+  /**
+   * A chop's range is the closes of its last `chopRangeMs` (since it began, at most) and the level's buffer either
+   * side: where price has been chopping lately, not every close since a crash days ago ("ETH chopping around $4,100
+   * between $3,617 and $4,197" three days after a flush through it). Until the closes held cover that long (after a
+   * restart), the range only grows.
+   */
+  private rollRange(asset: string, level: Level, track: LevelTrack, chop: NonNullable<LevelTrack['chop']>, c: ClosedCandle): void {
+    const from = Math.max(chop.since, c.end - this.rules.chopRangeMs);
+    const closes = this.closes.get(asset) ?? [];
+    let low = Math.min(chop.low, c.close);
+    let high = Math.max(chop.high, c.close);
+    if (closes.length && closes[0]!.end <= from) {
+      const [lo, hi] = bounds(level.level);
+      const buffer = this.buffer(asset, level.level);
+      low = Math.min(lo - buffer, c.close);
+      high = Math.max(hi + buffer, c.close);
+      for (let i = closes.length - 1; i >= 0 && closes[i]!.end >= from; i--) {
+        const x = closes[i]!.close;
+        if (x < low) low = x;
+        if (x > high) high = x;
+      }
+    }
+    if (low === chop.low && high === chop.high) return;
+    chop.low = low;
+    chop.high = high;
+    this.touched.add(track.id);
   }
 
   /**
@@ -441,11 +467,12 @@ export class LevelBook {
       // Chopping: said once, then nothing until a decisive close.
       if (track.chop || !chopping) return undefined;
       const since = track.crossings![0]!;
-      // The chop's range: every close since the first crossing counted (this one included).
+      // The chop's range: the closes since the first crossing counted, the last `chopRangeMs` of them (this one included).
       let low = Math.min(lo - buffer, c.close);
       let high = Math.max(hi + buffer, c.close);
+      const from = Math.max(since, c.end - r.chopRangeMs);
       for (const x of this.closes.get(asset) ?? []) {
-        if (x.end < since) continue;
+        if (x.end < from) continue;
         if (x.close < low) low = x.close;
         if (x.close > high) high = x.close;
       }

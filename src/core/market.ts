@@ -75,6 +75,7 @@ export class Market extends MarketQueries {
       cooldownMs: 2 * tfMs,
       chopWindowMs: lv.chopHours * HOUR,
       chopCrosses: lv.chopCrosses,
+      chopRangeMs: lv.chopRangeHours * HOUR,
       decisiveFactor: lv.decisiveFactor,
       decisiveMs: lv.decisiveHours * HOUR,
       acceptMs: lv.acceptHours * HOUR,

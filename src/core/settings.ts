@@ -14,6 +14,7 @@ export interface MarketSettings {
     cascadeLevelDays: number;
     chopHours: number;
     chopCrosses: number;
+    chopRangeHours: number;
     decisiveFactor: number;
     decisiveHours: number;
     acceptHours: number;

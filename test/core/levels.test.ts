@@ -9,7 +9,7 @@ const M15 = 900_000;
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const rules: LevelRules = {
   breakBufferPct: 0.3, atrMultiple: 0.5, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
-  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, confirmMs: 0,
+  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, confirmMs: 0,
 };
 const level: Level = { id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'event', createdAt: T0 };
 
@@ -105,6 +105,41 @@ describe('LevelBook', () => {
     // Closes between 2970 and 3030 around a calm $3,000 (buffer 0.3%, $9): the range is those closes, not the
     // $3,050 before the chop began.
     expect(notices).toEqual([[2970, 3030]]);
+  });
+
+  it('keeps a chop\'s range to its last day of closes: a flush through the level a day ago is not where it chops', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3050);
+    // A flush to 2900 and back starts the chop, then a day and more of closes between 2985 and 3015 (inside the
+    // buffer: no more crossings, no decisive close) keeps it going.
+    const flush = [3050, 2900, 2900, 3030, 3030, 2970, 2970];
+    const day = Array.from({ length: 100 }, (_, i) => (i % 2 ? 3015 : 2985));
+    feed(book, [...flush, ...day]);
+    const chop = book.track(level.id)!.chop!;
+    expect(chop.crosses).toBeGreaterThanOrEqual(2);
+    // The range is the last 24 h: 2985–3015 and the level's buffer either side (the buffer of the close it was
+    // rolled on), not the flush's 2900.
+    const buffer = book.buffer('ETH', 3000);
+    expect(chop.low).toBeCloseTo(Math.min(2985, 3000 - buffer), 2);
+    expect(chop.high).toBeCloseTo(Math.max(3015, 3000 + buffer), 2);
+    // A wider window keeps the flush's low.
+    const wide = new LevelBook({ ...rules, chopRangeMs: 72 * 3_600_000 });
+    wide.add(level, 3050);
+    feed(wide, [...flush, ...day]);
+    expect(wide.track(level.id)!.chop!.low).toBe(2900);
+    // After a restart the book holds no closes from before: the stored range only grows until a day of closes is in.
+    const early = new LevelBook(rules);
+    early.add(level, 3050);
+    feed(early, [...flush, ...day.slice(0, 20)]);
+    const saved = JSON.parse(JSON.stringify(early.track(level.id)));
+    expect(saved.chop.low).toBe(2900);
+    const after = new LevelBook(rules);
+    after.add(level, 2985, saved);
+    const more = Array.from({ length: 120 }, (_, i) => (i % 2 ? 2985 : 3015));
+    feed(after, more.slice(0, 90), flush.length + 20);
+    expect(after.track(level.id)!.chop!.low).toBe(2900);
+    feed(after, more.slice(90), flush.length + 110);
+    expect(after.track(level.id)!.chop!.low).toBeGreaterThan(2950);
   });
 
   it('a chop a decisive close ends sooner than its notice is due is told by that break alone', () => {
