@@ -93,6 +93,20 @@ export interface LevelView {
   chop?: LevelTrack['chop'];
 }
 
+/** A breakout undone within a day failed; one that held longer made the level support, and losing it is a break of its own. */
+const BREAKOUT_FAILS_MS = 24 * 3_600_000;
+
+/**
+ * Whether a break in `direction` undoes the level's last one: a reclaim of a level lost (however long ago), or a
+ * breakout that fell back within a day ("fell back below $4,200: breakout failed"). A level broken up a week ago
+ * was support since; losing it is "lost $120,000", not a failed breakout.
+ */
+function undoes(track: LevelTrack, direction: 'up' | 'down', ts: number): boolean {
+  const last = track.lastBreak;
+  if (track.state !== 'broken' || last === undefined || last.direction === direction) return false;
+  return direction === 'up' || ts - last.ts <= BREAKOUT_FAILS_MS;
+}
+
 export function bounds(v: LevelValue): [number, number] {
   return typeof v === 'number' ? [v, v] : v;
 }
@@ -381,8 +395,7 @@ export class LevelBook {
           track.chop.resolved = side;
           delete track.chop.noticeDue;
         }
-        const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
-        const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
+        const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end };
         this.tell(track, event, false);
         out.push({ kind: 'break', event });
         breaks.push(event);
@@ -483,8 +496,7 @@ export class LevelBook {
       return undefined;
     }
     const direction = seen === 'below' ? 'down' : 'up';
-    const reclaim = track.state === 'broken' && track.lastBreak !== undefined && track.lastBreak.direction !== direction;
-    const event: LevelBreakEvent = { level, direction, reclaim, price: c.close, ts: c.end };
+    const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end };
     if (track.chop) {
       const base = { crosses: track.chop.crosses, since: track.chop.since };
       event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: [track.chop.low, track.chop.high] };

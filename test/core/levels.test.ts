@@ -177,6 +177,19 @@ describe('LevelBook', () => {
     expect(feed(after, [2985, 3015, 3015, 2985], 6).filter(Boolean)).toEqual([]);
   });
 
+  it('calls a breakout undone within a day failed; one that held longer made the level support, and losing it is a break', () => {
+    const soon = new LevelBook(rules);
+    soon.add(level, 2950);
+    expect(feed(soon, [2950, 3040, ...Array(40).fill(3040), 2950]).filter(Boolean)).toEqual(['up', 'down reclaim']);
+    expect(soon.track(level.id)).toMatchObject({ state: 'reclaimed' });
+    const later = new LevelBook(rules);
+    later.add(level, 2950);
+    expect(feed(later, [2950, 3040, ...Array(100).fill(3040), 2950]).filter(Boolean)).toEqual(['up', 'down']);
+    expect(later.track(level.id)).toMatchObject({ state: 'broken', lastBreak: { direction: 'down' } });
+    // A level lost a day ago and won back is reclaimed, however long it was lost.
+    expect(feed(later, [...Array(100).fill(2950), 3040], 102).filter(Boolean)).toEqual(['up reclaim']);
+  });
+
   it('reads testing, not holding, when price is across the level before a close confirms it', () => {
     const book = new LevelBook(rules);
     book.add(level, 3100);

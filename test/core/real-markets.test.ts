@@ -334,6 +334,12 @@ describe('round numbers added every day (BTC every $2,000, ETH every $100, Sep 1
     expect(total.reversed / total.breaks).toBeLessThan(79 / 162);
   });
 
+  it('says a breakout failed only when it fell back within a day: BTC $120,000 on Oct 3, 13 h after; lost on Oct 10, after a week', () => {
+    const at = (iso: string) => replyText(alertReply(runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.asset === 'BTC' && a.level === 120000 && a.ts === Date.parse(iso))!)).split('\n')[0];
+    expect(at('2025-10-03T08:15:00Z')).toBe('⬇️ BTC fell back below $120,000: breakout failed');
+    expect(at('2025-10-10T15:30:00Z')).toBe('⬇️ BTC lost $120,000');
+  });
+
   it('says ETH $4,000 15 times in five weeks (the fixed buffer: 17, 10 of them undone within 12 h; now 7)', () => {
     const row = runs[0]!.stats.levels.find((l) => l.asset === 'ETH' && l.level === 4000)!;
     expect(row).toMatchObject({ messages: 15, breaks: 15, reversed: 7, held: 8, heldTold: 5 });
