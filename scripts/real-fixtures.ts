@@ -262,7 +262,7 @@ for (const s of sets) {
   // Coinglass's Binance daily totals (built from the same sampled stream) for the 40 days before: the normal the bot compares with.
   const totals = read('coinglass_binance_liquidation_totals_1d.jsonl').filter((r) => r.type === 'liquidation_total' && r.ts >= from - 40 * DAY && r.ts < Date.parse('2025-01-27T00:00:00Z'));
   const day = [...totals, ...rows.filter((r) => (r.type === 'liquidation' || r.type === 'candle') && r.ts >= from && r.ts < to)];
-  const note = `REAL Binance USD-M forceOrder prints (sampled: at most one per symbol per second) 2025-01-27 16:00-17:59 UTC, every symbol, and 5m klines BTC/ETH/ADA 12:00-21:00; Coinglass Binance daily liquidation totals BTC/ETH/SOL/XRP for the 40 days before (FelipeODonnell/liquidity-report@36dd609d9e21e124aff59eb75c821151e0268e05). source: ${String(meta.note).replace(/^.*source: /, '')}`;
+  const note = `REAL Binance USD-M forceOrder prints (sampled: at most one per symbol per second) 2025-01-27 16:50-17:20 UTC, every symbol (the recorder's only prints that day, 1,344; the kit README's 16:00-17:59 is the hours it lists, not the prints), and 5m klines BTC/ETH/ADA 12:00-21:00; Coinglass Binance daily liquidation totals BTC/ETH/SOL/XRP for the 40 days before (FelipeODonnell/liquidity-report@36dd609d9e21e124aff59eb75c821151e0268e05). source: ${String(meta.note).replace(/^.*source: /, '')}`;
   writeFileSync(join('fixtures', 'binance-2025-01-27-forceorder.real.jsonl'), [{ type: 'meta', ts: day[0]!.ts, synthetic: false, note }, ...day].map((r) => JSON.stringify(r)).join('\n') + '\n');
   console.log('forceorder', day.length);
 }
