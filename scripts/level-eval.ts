@@ -44,11 +44,13 @@ export const DAILY_LEVEL_FIXTURES = ['fixtures/binance-2025-10-daily-levels-15m.
  * 2025: the kind of levels and weeks the issue measured (the fixed buffer reads 49% reversed here, the issue's 48%).
  */
 export const ROUND_LEVEL_FIXTURES = ['fixtures/binance-2025-10-round-levels-15m.real.jsonl'];
+/** The same daily round-number rule on the kit's three weeks, held out from the round numbers above. */
+export const KIT_ROUND_LEVEL_FIXTURES = ['fixtures/binance-2025-04-round-levels-15m.real.jsonl', 'fixtures/binance-2024-08-round-levels-15m.real.jsonl', 'fixtures/binance-2025-02-round-levels-15m.real.jsonl'];
 
 const args = process.argv.slice(2);
 const ci = args.indexOf('--config');
 const override: unknown = ci >= 0 ? JSON.parse(args.splice(ci, 2)[1]!) : {};
-const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES], ['held-out 4', HELD_OUT_4_LEVEL_FIXTURES], ['held-out 5', HELD_OUT_5_LEVEL_FIXTURES], ['held-out 6', HELD_OUT_6_LEVEL_FIXTURES], ['daily levels', DAILY_LEVEL_FIXTURES], ['round numbers', ROUND_LEVEL_FIXTURES]];
+const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES], ['held-out 4', HELD_OUT_4_LEVEL_FIXTURES], ['held-out 5', HELD_OUT_5_LEVEL_FIXTURES], ['held-out 6', HELD_OUT_6_LEVEL_FIXTURES], ['daily levels', DAILY_LEVEL_FIXTURES], ['round numbers', ROUND_LEVEL_FIXTURES], ['kit round numbers', KIT_ROUND_LEVEL_FIXTURES]];
 const config = buildConfig(override);
 for (const [name, files] of sets) {
   const sum = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };

@@ -59,6 +59,8 @@ const DAILY = 'fixtures/binance-2025-10-daily-levels-15m.real.jsonl';
  * issue's 48%), 75 of 83 held breaks told, 17 on ETH $4,000 (the issue's 22).
  */
 const ROUND = 'fixtures/binance-2025-10-round-levels-15m.real.jsonl';
+/** The same daily rule on the kit's three weeks, held out (the fixed buffer: 801 messages, 493 reversed, 289 of 309 told). */
+const KIT_ROUND = ['fixtures/binance-2025-04-round-levels-15m.real.jsonl', 'fixtures/binance-2024-08-round-levels-15m.real.jsonl', 'fixtures/binance-2025-02-round-levels-15m.real.jsonl'];
 const DEEPSEEK = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
 
 async function measure(file: string): Promise<{ stats: BacktestStats; alerts: Alert[] }> {
@@ -334,6 +336,12 @@ describe('round numbers added every day (BTC every $2,000, ETH every $100, Sep 1
     expect(total.reversed / total.breaks).toBeLessThan(79 / 162);
   });
 
+  it('on the kit\'s weeks (held out): 469 messages against 801 (-41%), 144 of 434 reversed (33%; it: 62%), 251 of 309 told (it: 289)', async () => {
+    const kit = await totals(KIT_ROUND);
+    expect(kit.total).toEqual({ messages: 469, breaks: 434, reversed: 144, held: 309, heldTold: 251 });
+    expect(kit.total.messages).toBeLessThanOrEqual(Math.floor(801 * 0.6));
+  });
+
   it('says a breakout failed only when it fell back within a day: BTC $120,000 on Oct 3, 13 h after; lost on Oct 10, after a week', () => {
     const at = (iso: string) => replyText(alertReply(runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.asset === 'BTC' && a.level === 120000 && a.ts === Date.parse(iso))!)).split('\n')[0];
     expect(at('2025-10-03T08:15:00Z')).toBe('⬇️ BTC fell back below $120,000: breakout failed');
@@ -347,7 +355,7 @@ describe('round numbers added every day (BTC every $2,000, ETH every $100, Sep 1
 });
 
 describe('no cascade where the held-out and stress sets have no liquidation prints', () => {
-  it.each([HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, [DAILY], [ROUND]].map((files) => [files.join(', '), files]))('%s', async (_name, files) => {
+  it.each([HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, [DAILY], [ROUND], KIT_ROUND].map((files) => [files.join(', '), files]))('%s', async (_name, files) => {
     const { runs } = await totals(files);
     for (const r of runs) expect(r.stats.cascades).toEqual([]);
   });
