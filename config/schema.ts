@@ -51,6 +51,7 @@ export const configSchema = z.strictObject({
     decisiveHours: between(0, 24 * 7),
     acceptHours: between(0, 24 * 7),
     flipHours: between(0, 24 * 7),
+    flipBuffers: between(0, 20),
     confirmMinutes: between(0, 24 * 60),
     maxPerChat: intBetween(1, 500),
     cascadeLevelDays: between(0, 90),

@@ -167,6 +167,8 @@ export interface LevelRules {
   acceptMs: number;
   /** After a break that did not go far, the opposite break within this long needs a decisive close: a channel reads it as a whipsaw. */
   flipMs: number;
+  /** ...and while the level chops, closes beyond it for `decisiveMs` count then only when the last is this many buffers beyond. */
+  flipBuffers: number;
   /** Once a level has been told broken, a new break is closes beyond it for this long, the last beyond the buffer (one close far beyond is enough). */
   confirmMs: number;
 }
@@ -449,10 +451,12 @@ export class LevelBook {
     // Decisive: far beyond the level, held beyond it for `decisiveMs`, or out of the range a chop closed in (by a
     // buffer) after closes beyond the level for `confirmMs`: price leaving the range it chopped in is the
     // breakout. A chop ends only on a decisive close; soon after a break that did not go far, a chop's range
-    // must be left (or the close be far).
+    // must be left, the close be far, or closes have held beyond the level for `decisiveMs`, the last `flipBuffers`
+    // buffers beyond (by default as far as far: off).
     const outOfChop = track.chop !== undefined && (c.close < track.chop.low - buffer || c.close > track.chop.high + buffer);
     const decisive = far || acceptedFor >= r.decisiveMs || (outOfChop && acceptedFor >= r.confirmMs);
-    const firm = track.chop !== undefined && !outOfChop ? far : decisive;
+    const heldClear = acceptedFor >= r.decisiveMs && (c.close < lo - r.flipBuffers * buffer || c.close > hi + r.flipBuffers * buffer);
+    const firm = track.chop !== undefined && !outOfChop ? far || heldClear : decisive;
     // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
     // makes the last break real: its undoing is told at once, chop or not.
     if (seen === track.position) {

@@ -80,6 +80,7 @@ export class Market extends MarketQueries {
       decisiveMs: lv.decisiveHours * HOUR,
       acceptMs: lv.acceptHours * HOUR,
       flipMs: lv.flipHours * HOUR,
+      flipBuffers: lv.flipBuffers,
       confirmMs: lv.confirmMinutes * MINUTE,
     });
     this.cascades = new CascadeDetector(

@@ -19,6 +19,7 @@ export interface MarketSettings {
     decisiveHours: number;
     acceptHours: number;
     flipHours: number;
+    flipBuffers: number;
     confirmMinutes: number;
   };
   cascades: {

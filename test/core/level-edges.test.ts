@@ -6,7 +6,7 @@ const M15 = 900_000;
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const rules: LevelRules = {
   breakBufferPct: 0.3, atrMultiple: 0.5, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
-  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, confirmMs: 0,
+  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, flipBuffers: 3, confirmMs: 0,
 };
 const level = (id: string, v: number | [number, number]): Level => ({ id, asset: 'ETH', level: v, source: 'chat', createdAt: T0 });
 

@@ -9,7 +9,7 @@ const M15 = 900_000;
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const rules: LevelRules = {
   breakBufferPct: 0.3, atrMultiple: 0.5, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
-  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, confirmMs: 0,
+  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 3, decisiveMs: 4 * 3_600_000, acceptMs: 3_600_000, flipMs: 0, flipBuffers: 3, confirmMs: 0,
 };
 const level: Level = { id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'event', createdAt: T0 };
 
@@ -188,6 +188,24 @@ describe('LevelBook', () => {
     expect(later.track(level.id)).toMatchObject({ state: 'broken', lastBreak: { direction: 'down' } });
     // A level lost a day ago and won back is reclaimed, however long it was lost.
     expect(feed(later, [...Array(100).fill(2950), 3040], 102).filter(Boolean)).toEqual(['up reclaim']);
+  });
+
+  it('with flipBuffers, tells a move back that holds two hours clear of the level inside the flip window', () => {
+    const flip: LevelRules = { ...rules, decisiveFactor: 5, decisiveMs: 2 * 3_600_000, flipMs: 6 * 3_600_000, confirmMs: 45 * 60_000 };
+    // Lost at the second close; back above an hour later, 20 over the level (about two buffers), and held there.
+    const closes = [3050, 2980, 2980, 2980, 2980, ...Array(12).fill(3020)];
+    const off = new LevelBook({ ...flip, flipBuffers: 5 });
+    off.add(level, 3050);
+    const on = new LevelBook({ ...flip, flipBuffers: 1.5 });
+    on.add(level, 3050);
+    const saidOff = feed(off, closes);
+    const saidOn = feed(on, closes);
+    expect(20 / on.buffer('ETH', 3000)).toBeGreaterThan(1.5);
+    // Off (the default): inside the chop's flip window only a far close or one out of its range is the reclaim.
+    expect(saidOff.filter(Boolean)).toEqual(['down']);
+    // On: two hours of closes above, the last 1.5 buffers clear of the level, are the reclaim, inside the window.
+    expect(saidOn.filter(Boolean)).toEqual(['down', 'up reclaim']);
+    expect(saidOn.indexOf('up reclaim')).toBe(5 + 7);
   });
 
   it('reads testing, not holding, when price is across the level before a close confirms it', () => {
