@@ -339,25 +339,29 @@ export class LevelBook {
    * restart), the range only grows.
    */
   private rollRange(asset: string, level: Level, track: LevelTrack, chop: NonNullable<LevelTrack['chop']>, c: ClosedCandle): void {
-    const from = Math.max(chop.since, c.end - this.rules.chopRangeMs);
     const closes = this.closes.get(asset) ?? [];
-    let low = Math.min(chop.low, c.close);
-    let high = Math.max(chop.high, c.close);
-    if (closes.length && closes[0]!.end <= from) {
-      const [lo, hi] = bounds(level.level);
-      const buffer = this.buffer(asset, level.level);
-      low = Math.min(lo - buffer, c.close);
-      high = Math.max(hi + buffer, c.close);
-      for (let i = closes.length - 1; i >= 0 && closes[i]!.end >= from; i--) {
-        const x = closes[i]!.close;
-        if (x < low) low = x;
-        if (x > high) high = x;
-      }
-    }
+    const covered = closes.length > 0 && closes[0]!.end <= Math.max(chop.since, c.end - this.rules.chopRangeMs);
+    const [low, high] = covered ? this.chopRange(asset, level, chop.since, c) : [Math.min(chop.low, c.close), Math.max(chop.high, c.close)];
     if (low === chop.low && high === chop.high) return;
     chop.low = low;
     chop.high = high;
     this.touched.add(track.id);
+  }
+
+  /** The closes of a chop begun at `since`, its last `chopRangeMs` of them and `c`, and the level's buffer either side. */
+  private chopRange(asset: string, level: Level, since: number, c: ClosedCandle): [number, number] {
+    const [lo, hi] = bounds(level.level);
+    const buffer = this.buffer(asset, level.level);
+    const from = Math.max(since, c.end - this.rules.chopRangeMs);
+    let low = Math.min(lo - buffer, c.close);
+    let high = Math.max(hi + buffer, c.close);
+    const closes = this.closes.get(asset) ?? [];
+    for (let i = closes.length - 1; i >= 0 && closes[i]!.end >= from; i--) {
+      const x = closes[i]!.close;
+      if (x < low) low = x;
+      if (x > high) high = x;
+    }
+    return [low, high];
   }
 
   /**
@@ -485,14 +489,7 @@ export class LevelBook {
       if (track.chop || !chopping) return undefined;
       const since = track.crossings![0]!;
       // The chop's range: the closes since the first crossing counted, the last `chopRangeMs` of them (this one included).
-      let low = Math.min(lo - buffer, c.close);
-      let high = Math.max(hi + buffer, c.close);
-      const from = Math.max(since, c.end - r.chopRangeMs);
-      for (const x of this.closes.get(asset) ?? []) {
-        if (x.end < from) continue;
-        if (x.close < low) low = x.close;
-        if (x.close > high) high = x.close;
-      }
+      const [low, high] = this.chopRange(asset, level, since, c);
       // Said once the chop has lasted as long as a decisive close takes: a chop that a decisive close ends
       // sooner is told by that break alone.
       track.chop = { since, crosses, low, high, noticeDue: c.end + r.decisiveMs };
