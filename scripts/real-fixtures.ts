@@ -179,6 +179,30 @@ freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-1
   console.log('daily levels', levels.length, rows.length);
 }
 
+/**
+ * Round numbers a community adds every day: at each 00:00 UTC after the first candle's day, those within 5% of the day
+ * before's last close, a step apart (chosen from the first day's close), each added once.
+ */
+function roundLevels(asset: string, candles: Row[], stepFor: (close: number) => number): { levels: Row[]; step: number } {
+  const out: Row[] = [];
+  const seen = new Set<number>();
+  const end = candles[candles.length - 1]!.ts;
+  let step = 0;
+  for (let day = Math.floor(candles[0]!.ts / DAY) * DAY + DAY; day <= end; day += DAY) {
+    const before = candles.filter((r) => r.ts < day);
+    const close = before[before.length - 1]!.close as number;
+    step ||= stepFor(close);
+    const digits = Math.max(0, -Math.floor(Math.log10(step)));
+    for (let i = Math.ceil((close * 0.95) / step); i * step <= close * 1.05; i++) {
+      const p = Number((i * step).toFixed(digits));
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push({ type: 'level', ts: day, asset, price: p, label: `${asset} round number` });
+    }
+  }
+  return { levels: out, step };
+}
+
 // Round numbers, the levels a community watches most (the issue's "ETH $4,000 alone posted 22 times"): at every 00:00
 // UTC from the first day of each slice, the round numbers within 5% of the day before's last close (BTC every $2,000,
 // ETH every $100), each added once. BTC Sep 20 - Oct 22 2025 and ETH Sep 28 - Oct 24 2025: the whole slices in
@@ -193,18 +217,7 @@ freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-1
     const byTs = new Map<number, Row>();
     for (const x of slices) for (const r of klines15m(src(x), `${asset}/USDT:USDT`)) byTs.set(r.ts, r);
     const candles = [...byTs.values()].sort((a, b) => a.ts - b.ts);
-    const seen = new Set<number>();
-    const end = candles[candles.length - 1]!.ts;
-    for (let day = Math.floor(candles[0]!.ts / DAY) * DAY + DAY; day <= end; day += DAY) {
-      const before = candles.filter((r) => r.ts < day);
-      const close = before[before.length - 1]!.close as number;
-      for (let p = Math.ceil((close * 0.95) / step) * step; p <= close * 1.05; p += step) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        rows.push({ type: 'level', ts: day, asset, price: p, label: `${asset} round number` });
-      }
-    }
-    rows.push(...candles);
+    rows.push(...roundLevels(asset, candles, () => step).levels, ...candles);
   }
   rows.sort((a, b) => a.ts - b.ts);
   const note = 'REAL Binance USD-M BTC 15m and ETH 15m (5m aggregated, exact OHLC) klines 2025-09-19 to 2025-10-24; ROUND NUMBERS (levels added by scripts/real-fixtures.ts at every 00:00 UTC: the round numbers within 5% of the day before\'s last close, BTC every $2,000, ETH every $100, accumulating). source: aminak58/RL-Trading-Validation@05afa85e4f142129532c92e2f84264a207399864 user_data/data/binance/futures/BTC_USDT_USDT-15m-futures.json and ETH_USDT_USDT-5m-futures.json (slices in fixtures/sources/)';
@@ -221,30 +234,17 @@ function niceStep(price: number): number {
   return [1, 2, 5, 10].map((m) => m * pow).reduce((a, b) => (Math.abs(Math.log(b / target)) < Math.abs(Math.log(a / target)) ? b : a));
 }
 for (const s of sets) {
-  const candles = to15m(read(s.candles), -Infinity, Infinity).sort((a, b) => a.ts - b.ts);
-  const meta = read(s.candles).find((r) => r.type === 'meta')!;
+  const source = read(s.candles);
+  const candles = to15m(source, -Infinity, Infinity).sort((a, b) => a.ts - b.ts);
+  const meta = source.find((r) => r.type === 'meta')!;
   const rows: Row[] = [];
   const steps: string[] = [];
   for (const symbol of [...new Set(candles.map((r) => r.symbol as string))]) {
     const mine = candles.filter((r) => r.symbol === symbol);
     const asset = symbol.split('/')[0]!;
-    const seen = new Set<number>();
-    const end = mine[mine.length - 1]!.ts;
-    let step = 0;
-    for (let day = Math.floor(mine[0]!.ts / DAY) * DAY + DAY; day <= end; day += DAY) {
-      const before = mine.filter((r) => r.ts < day);
-      const close = before[before.length - 1]!.close as number;
-      step ||= niceStep(close);
-      const digits = Math.max(0, -Math.floor(Math.log10(step)));
-      for (let i = Math.ceil((close * 0.95) / step); i * step <= close * 1.05; i++) {
-        const p = Number((i * step).toFixed(digits));
-        if (seen.has(p)) continue;
-        seen.add(p);
-        rows.push({ type: 'level', ts: day, asset, price: p, label: `${asset} round number` });
-      }
-    }
+    const { levels, step } = roundLevels(asset, mine, niceStep);
     steps.push(`${asset} every ${step}`);
-    rows.push(...mine);
+    rows.push(...levels, ...mine);
   }
   rows.sort((a, b) => a.ts - b.ts);
   const out = s.out.replace('-levels-', '-round-levels-');
