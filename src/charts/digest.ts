@@ -35,7 +35,7 @@ function verdictNote(l: DigestLevel): string {
     case 'reclaimed': {
       const br = l.firstBreak!;
       const what = `${br.direction === 'down' ? 'lost' : 'broke up'} ${day(br.ts)} ${clock(br.ts)}`;
-      return l.verdict === 'reclaimed' ? `${what} · reclaimed` : `${what}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
+      return l.verdict === 'reclaimed' ? `${what} · ${br.direction === 'down' ? 'reclaimed' : 'back below'}` : `${what}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
     }
   }
 }

@@ -36,7 +36,8 @@ export function digestLine(l: DigestLevel): Line {
         ` at ${price(br.price)}`,
         l.followPct !== undefined ? `, then ${share(Math.abs(l.followPct) / 100)} further within a day` : '',
         hurt > 0 ? toned(` · ${usd(hurt)} ${br.direction === 'down' ? 'longs' : 'shorts'} liquidated ±1h`, 'muted') : '',
-        l.verdict === 'reclaimed' ? toned(' · reclaimed since', 'warn') : '',
+        // Back on the side it started: a support lost and won back, or a breakout that fell back.
+        l.verdict === 'reclaimed' ? toned(br.direction === 'down' ? ' · reclaimed since' : ' · back below since', 'warn') : '',
         toned(who(l), 'muted'),
       ];
     }

@@ -8,6 +8,8 @@ import { weeklyDigest } from '../../src/core/digest.js';
 import { levelHistory } from '../../src/core/level-history.js';
 import type { Ohlc } from '../../src/core/prices.js';
 import type { Proposal } from '../../src/core/proposals.js';
+import { digestLine } from '../../src/replies/digest.js';
+import { lineText } from '../../src/replies/reply.js';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-01-29T00:00:00Z');
@@ -80,5 +82,20 @@ describe('weekly digest', () => {
     expect(held.levels[0]!.bouncePct).toBeCloseTo(((2440 - 2350) / 2350) * 100, 6);
     expect(held.right.map((l) => l.proposal?.id)).toEqual(['telegram:-1:p2350']);
     expect(run().right).toEqual([]);
+  });
+  it('says which way a level came back: a support won back is reclaimed, a breakout that fell back is back below', () => {
+    const week = (closes: number[], level: number) =>
+      weeklyDigest({
+        chat: 'telegram:-1', from: T0, to: T0 + closes.length * H, testingPct: 0.5,
+        items: [{ asset: 'ETH', level, since: T0, watched: true }],
+        bars: () => bars(closes),
+        liquidations: () => [],
+      }).levels[0]!;
+    const failed = week([2400, 2420, 2470, 2480, 2430, 2410], 2450);
+    expect(failed).toMatchObject({ verdict: 'reclaimed', firstBreak: { direction: 'up' } });
+    expect(lineText(digestLine(failed))).toMatch(/broke up .* · back below since$/);
+    const won = week([2400, 2380, 2330, 2320, 2370, 2390], 2350);
+    expect(won).toMatchObject({ verdict: 'reclaimed', firstBreak: { direction: 'down' } });
+    expect(lineText(digestLine(won))).toMatch(/lost .* · reclaimed since$/);
   });
 });
