@@ -11,7 +11,7 @@
  */
 import { logger } from '../src/log.js';
 import { splitWords, quote } from './parse.js';
-import { errorReply, type Reply } from '../src/replies/reply.js';
+import { errorReply, toned, type Reply } from '../src/replies/reply.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';
 import { level } from './level.js';
@@ -33,14 +33,15 @@ export function findCommand(name: string): CommandDef | undefined {
 /** Longest command line accepted from a chat; longer input is refused before parsing. */
 export const MAX_COMMAND_CHARS = 500;
 
-/** Map words to a command's options in order; a `rest` option takes what is left. */
-function positional(options: readonly OptionSpec[], words: string[]): Record<string, string | undefined> {
+/** Map words to a command's options in order; a `rest` option takes what is left, and words past the last are `extra`. */
+function positional(options: readonly OptionSpec[], words: string[]): Args {
   const values: Record<string, string | undefined> = {};
   options.forEach((o, i) => {
     if (i >= words.length) return;
     values[o.name] = o.rest ? words.slice(i).join(' ') : words[i];
   });
-  return values;
+  const extra = options.some((o) => o.rest) ? [] : words.slice(options.length);
+  return extra.length ? { values, extra } : { values };
 }
 
 /** Parse a text command (`/liqs@bot eth 4h`, `level add eth 2750-2800 "prior support"`) into name and args. */
@@ -55,9 +56,9 @@ export function parseCommandLine(text: string): { name: string; args: Args; botN
   if (cmd.subcommands) {
     const sub = words[0]?.toLowerCase();
     const spec = cmd.subcommands.find((s) => s.name === sub);
-    out.args = spec ? { sub: spec.name, values: positional(spec.options, words.slice(1)) } : { sub, values: {} };
+    out.args = spec ? { sub: spec.name, ...positional(spec.options, words.slice(1)) } : { sub, values: {} };
   } else {
-    out.args = { values: positional(cmd.options ?? [], words) };
+    out.args = positional(cmd.options ?? [], words);
   }
   return out;
 }
@@ -185,7 +186,15 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
   const ctx: CommandContext = { ...caller, isAdmin };
   const started = performance.now();
   try {
-    return (await opts.check?.(cmd, args, ctx)) ?? (await cmd.run(ctx, args));
+    const reply = (await opts.check?.(cmd, args, ctx)) ?? (await cmd.run(ctx, args));
+    // Words the command does not take are said, not silently dropped (`/levels eth 2350` adds no level).
+    // (Not for /help and /start, which take nothing: Telegram's deep links send `/start <payload>`.)
+    if (args.extra?.length && reply.tone !== 'error' && (cmd.options?.length || cmd.subcommands)) {
+      const lines = cmd.usage.filter((u) => args.sub === undefined || u.startsWith(`${cmd.name} ${args.sub}`));
+      const usage = (lines.length ? lines : [`${cmd.name} ${args.sub}`]).map((u) => `/${u}`).join(' · ');
+      reply.blocks.push([[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usage}).`, 'muted')]]);
+    }
+    return reply;
   } catch (err) {
     log.error({ err, command: name, chat: ctx.chat.key }, 'command failed');
     return internalErrorReply();

@@ -59,6 +59,8 @@ export interface CommandContext {
 export interface Args {
   sub?: string;
   values: Record<string, string | undefined>;
+  /** Words typed after the last option (`/levels eth 2350`): not used, and the reply says so. */
+  extra?: string[];
 }
 
 export interface CommandDef {

@@ -161,6 +161,17 @@ describe('parsing and hostile input', () => {
     }
     expect(await text('/help')).toContain('/liqs eth');
   });
+  it('words a command does not take are said, escaped, with its usage, not dropped in silence', async () => {
+    expect(parseCommandLine('/levels eth 2,35k')).toMatchObject({ args: { values: { asset: 'eth' }, extra: ['2,35k'] } });
+    expect(parseCommandLine('/level add eth 2350 prior support').args.extra).toBeUndefined();
+    const levels = replyText(await say('/levels eth 2,35k'));
+    expect(levels).toContain('ETH levels');
+    expect(levels).toContain('Ignored "2,35k" (usage: /levels eth).');
+    expect(replyText(await say('/levels eth'))).not.toContain('Ignored');
+    expect(replyText(await say('/alerts status btc'))).toContain('Ignored "btc" (usage: /alerts status).');
+    expect(replyText(await say('/levels eth <b>x</b>'))).toContain('Ignored "<b>x</b>"');
+    expect(replyText(await say('/start from-a-link'))).not.toContain('Ignored');
+  });
   it.each(['/' + 'a'.repeat(600), '/liqs ' + '\u0000'.repeat(10), '/nope', '/levels 1e309', '/liqs <script>alert(1)</script>', 'hello'])(
     '%j gets an answer, never a crash',
     async (line) => {
