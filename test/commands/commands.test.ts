@@ -163,7 +163,7 @@ describe('parsing and hostile input', () => {
   });
   it('words a command does not take are said, escaped, with its usage, not dropped in silence', async () => {
     expect(parseCommandLine('/levels eth 2,35k')).toMatchObject({ args: { values: { asset: 'eth' }, extra: ['2,35k'] } });
-    expect(parseCommandLine('/level add eth 2350 prior support').args.extra).toBeUndefined();
+    expect(parseCommandLine('/level add eth 2350 prior support')?.args).toEqual({ sub: 'add', values: { asset: 'eth', level: '2350', label: 'prior support' } });
     const levels = replyText(await say('/levels eth 2,35k'));
     expect(levels).toContain('ETH levels');
     expect(levels).toContain('Ignored "2,35k" (usage: /levels eth).');
