@@ -192,7 +192,7 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     if (args.extra?.length && reply.tone !== 'error' && (cmd.options?.length || cmd.subcommands)) {
       const lines = cmd.usage.filter((u) => args.sub === undefined || u.startsWith(`${cmd.name} ${args.sub}`));
       const usage = (lines.length ? lines : [`${cmd.name} ${args.sub}`]).map((u) => `/${u}`).join(' · ');
-      reply.blocks.push([[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usage}).`, 'muted')]]);
+      return { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usage}).`, 'muted')]]] };
     }
     return reply;
   } catch (err) {
