@@ -68,7 +68,7 @@ export const alerts: CommandDef = {
       name: 'min',
       description: 'Smallest cascade (USD) worth a post',
       admin: true,
-      options: [{ name: 'usd', description: 'A dollar amount, e.g. $5M, $500K, 0 for any', kind: 'text', required: true }],
+      options: [{ name: 'usd', description: 'A dollar amount, e.g. $5M, $500K, 0 for any', kind: 'text', required: true, rest: true }],
     },
     {
       name: 'channel',

@@ -65,6 +65,15 @@ describe('/level and /levels', () => {
     // Another chat does not see it.
     expect(await text('/levels eth', true, 'telegram:-200')).not.toContain('my <b>zone</b>');
   });
+  it('a second price where the label goes is refused with the zone it may have meant, and nothing is added', async () => {
+    const before = await text('/level list eth');
+    expect(await text('/level add eth 2350 2400')).toBe('"2400" after the level looks like a price, not a label.\nFor a zone write 2350-2400; a label goes in quotes: /level add eth 2350 "prior support".');
+    expect(await text('/level add eth 2.35k - $2,400')).toContain('For a zone write 2350-2,400;');
+    expect(await text('/level add eth 2300-2400 2.5k')).toContain('A label goes in quotes: /level add eth 2300-2400 "prior support".');
+    expect(await text('/level list eth')).toBe(before);
+    expect(await text('/level add eth 2350 "2400 retest"')).toContain('Watching ETH $2,350 2400 retest');
+    await text('/level remove eth 2350');
+  });
   it('non-admins are refused politely; anyone may list', async () => {
     const r = await say('/level add eth 2500', false);
     expect(replyText(r)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels and /level list.');
@@ -144,6 +153,9 @@ describe('/alerts', () => {
     expect(await text('/alerts min 5min')).toBe('/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.');
     expect(await text('/alerts min lots')).toBe('"lots" is not a dollar amount. Try $5M, $500K or 0 for any size.');
     expect(await text('/alerts min 0')).toContain('Smallest cascade posted: any');
+    // The whole rest of the line is the amount: a space before the unit is still $5M, never $5.
+    expect(await text('/alerts min $5 M')).toContain('Smallest cascade posted: $5M');
+    expect(await text('/alerts min 5 mins')).toContain('not a time');
   });
   it('a Discord channel is set by /alerts channel; elsewhere it explains', async () => {
     expect(await text('/alerts channel #x')).toContain('Alerts go to the chat where /alerts on is sent');
