@@ -1,10 +1,12 @@
 /**
  * Where a chat's level may sit: within ×0.1–×10 of the asset's last price, so a typo of three zeros is refused,
- * not watched (or proposed) for years. `/level add` and `/level propose` share it.
+ * not watched (or proposed) for years; and a second price typed where the label goes is a zone meant, not a label.
+ * `/level add` and `/level propose` share both.
  */
 import { bounds, type LevelValue } from '../src/core/levels.js';
 import { levelText, price } from '../src/replies/format.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
+import { quote } from './parse.js';
 
 /** How far from the last price a level may sit: ×0.1 to ×10. */
 export const LEVEL_RANGE = [0.1, 10] as const;
@@ -17,4 +19,17 @@ export function outOfRange(asset: string, value: LevelValue, last: number | unde
     `${levelText(value)} is too far from ${asset}'s price (${price(last)}).`,
     `A level must sit between ${price(last * LEVEL_RANGE[0])} and ${price(last * LEVEL_RANGE[1])} (×0.1 to ×10 of price).`,
   );
+}
+
+/**
+ * The refusal for `/level add eth 2350 2400` (or `2350 - 2400`): a bare price where the label (or the reason) goes
+ * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included.
+ */
+export function secondPrice(command: 'add' | 'propose', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
+  const second = /^[-–—]?\s*(\$?[\d.,]+[kKmM]?)$/.exec(text?.trim() ?? '')?.[1];
+  if (second === undefined) return undefined;
+  const at = typeof value === 'number' ? String(value) : value.join('-');
+  const zone = typeof value === 'number' ? `For a zone write ${at}-${second.replace(/^\$/, '')}; a` : 'A';
+  const words = command === 'add' ? 'label' : 'reason';
+  return errorReply(`${quote(second)} after the level looks like a price, not a ${words}.`, `${zone} ${words} goes in quotes: /level ${command} ${asset.toLowerCase()} ${at} "${command === 'add' ? 'prior support' : 'the line from January'}".`);
 }

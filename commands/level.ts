@@ -5,8 +5,8 @@
  */
 import { levelId, type Level } from '../src/core/levels.js';
 import { levelText, pct } from '../src/replies/format.js';
-import { outOfRange } from './level-range.js';
-import { parseAsset, parseLabel, parseLevel, quote } from './parse.js';
+import { outOfRange, secondPrice } from './level-range.js';
+import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
 import { memberName, shortId } from '../src/replies/proposals.js';
@@ -111,13 +111,8 @@ export const level: CommandDef = {
       ctx.services.apply({ kind: 'level.remove', id });
       return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info', ephemeral: true };
     }
-    // `/level add eth 2350 2400` (or `2350 - 2400`): a second price where a label goes is a zone or a typo, not a label.
-    const second = /^[-–—]?\s*(\$?[\d.,]+[kKmM]?)$/.exec(args.values.label?.trim() ?? '')?.[1];
-    if (second !== undefined) {
-      const at = typeof value.value === 'number' ? String(value.value) : value.value.join('-');
-      const zone = typeof value.value === 'number' ? `For a zone write ${at}-${second.replace(/^\$/, '')}; a` : 'A';
-      return errorReply(`${quote(second)} after the level looks like a price, not a label.`, `${zone} label goes in quotes: /level add ${asset.value.toLowerCase()} ${at} "prior support".`);
-    }
+    const second = secondPrice('add', asset.value, value.value, args.values.label);
+    if (second) return second;
     const label = parseLabel(args.values.label, config.limits.labelMaxChars);
     if (!label.ok) return errorReply(label.message);
     const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);

@@ -12,7 +12,7 @@ import { levelText } from '../src/replies/format.js';
 import { levelInfoReply, proposalReply, whyReply } from '../src/replies/proposals.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
-import { outOfRange } from './level-range.js';
+import { outOfRange, secondPrice } from './level-range.js';
 import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
 import { digestAsset, digestImage } from '../src/charts/digest.js';
 import { parseAsset, parseLevel, parseReason, quote } from './parse.js';
@@ -94,6 +94,8 @@ export function runPropose(ctx: CommandContext, args: Args): Reply {
   if (!asset.ok) return errorReply(asset.message);
   const value = parseLevel(args.values.level);
   if (!value.ok) return errorReply(value.message);
+  const second = secondPrice('propose', asset.value, value.value, args.values.why);
+  if (second) return second;
   const reason = parseReason(args.values.why, REASON_MAX_CHARS);
   if (!reason.ok) return errorReply(reason.message);
   const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);

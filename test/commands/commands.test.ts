@@ -71,6 +71,7 @@ describe('/level and /levels', () => {
     expect(await text('/level add eth 2.35k - $2,400')).toContain('For a zone write 2350-2,400;');
     expect(await text('/level add eth 2300-2400 2.5k')).toContain('A label goes in quotes: /level add eth 2300-2400 "prior support".');
     expect(await text('/level list eth')).toBe(before);
+    expect(await text('/level propose eth 2350 2400')).toBe('"2400" after the level looks like a price, not a reason.\nFor a zone write 2350-2400; a reason goes in quotes: /level propose eth 2350 "the line from January".');
     expect(await text('/level add eth 2350 "2400 retest"')).toContain('Watching ETH $2,350 2400 retest');
     await text('/level remove eth 2350');
   });
