@@ -3,7 +3,7 @@
  * that were not there to see it).
  */
 import type { Coverage } from '../core/summary.js';
-import { clock, duration, stamp, venueLabel, venueName, venueNames } from './format.js';
+import { clock, day, duration, stamp, venueLabel, venueName, venueNames } from './format.js';
 import { toned, type Line } from './reply.js';
 
 /** The footer every market reply carries: which venues fed it (sampled, polled), which feeds are down since when, gaps, synthetic. */
@@ -64,14 +64,15 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
 
 /** Stretches of a window as times, a date (12-26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
 function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  let shown = day(ref);
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  let shown = iso(ref);
   const at = (ms: number) => {
-    const d = day(ms);
-    const text = d === shown ? clock(ms) : `${d.slice(5)} ${clock(ms)}`;
+    const d = iso(ms);
+    // Dated the way every reply dates ("Jan 31 23:59"), where the day is not the reference's.
+    const text = d === shown ? clock(ms) : `${day(ms, ref)} ${clock(ms)}`;
     shown = d;
     return text;
   };
   // One print is a moment, not a span ("12:00", not "12:00–12:00").
-  return stretches.map(([a, b]) => (clock(a) === clock(b) && day(a) === day(b) ? at(a) : `${at(a)}–${at(b)}`)).join(', ');
+  return stretches.map(([a, b]) => (clock(a) === clock(b) && iso(a) === iso(b) ? at(a) : `${at(a)}–${at(b)}`)).join(', ');
 }
