@@ -26,7 +26,7 @@ export function outOfRange(asset: string, value: LevelValue, last: number | unde
  * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included.
  */
 export function secondPrice(command: 'add' | 'propose', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
-  const second = /^[-–—]?\s*(\$?[\d.,]+[kKmM]?)$/.exec(text?.trim() ?? '')?.[1];
+  const second = /^[-–—]?\s*(\$?(?=[\d.,]*\d)[\d.,]+[kKmM]?)$/.exec(text?.trim() ?? '')?.[1];
   if (second === undefined) return undefined;
   const at = typeof value === 'number' ? String(value) : value.join('-');
   const zone = typeof value === 'number' ? `For a zone write ${at}-${second.replace(/^\$/, '')}; a` : 'A';

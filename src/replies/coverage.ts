@@ -62,7 +62,7 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
   return `${quiet.slice(0, -1)} on ${venueNames(live.map((f) => f.exchange))}; no data from ${venueNames(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${clock(Math.min(...down.map((f) => f.since)))}` : 'connecting'}).`;
 }
 
-/** Stretches of a window as times, a date (12-26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
+/** Stretches of a window as times, a date (Dec 26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
 function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   let shown = iso(ref);

@@ -73,6 +73,7 @@ describe('/level and /levels', () => {
     expect(await text('/level list eth')).toBe(before);
     expect(await text('/level propose eth 2350 2400')).toBe('"2400" after the level looks like a price, not a reason.\nFor a zone write 2350-2400; a reason goes in quotes: /level propose eth 2350 "the line from January".');
     expect(await text('/level add eth 2350 "2400 retest"')).toContain('Watching ETH $2,350 2400 retest');
+    expect(await text('/level add eth 2350 ...')).toBe('Relabelled ETH $2,350 ....');
     await text('/level remove eth 2350');
   });
   it('non-admins are refused politely; anyone may list', async () => {
