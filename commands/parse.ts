@@ -60,16 +60,27 @@ export function closeMatches(input: string, known: readonly string[], max = 3): 
     .map((x) => x.k);
 }
 
-/** What `parseAsset` looks up: `$eth ` → `ETH`; a unified symbol is its base asset (`ETH/USDT:USDT` → `ETH`). */
+/** What `parseAsset` looks up: `$eth ` and `#eth` → `ETH`; a unified symbol is its base asset (`ETH/USDT:USDT` → `ETH`). */
 export function assetKey(raw: string): string {
-  return raw.trim().replace(/^\$/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
+  return raw.trim().replace(/^[$#]/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
 }
+
+/** The names traders type for the majors (`/liqs bitcoin`), read as the ticker when no listed asset has that name. */
+const NAMES: Readonly<Record<string, string>> = {
+  BITCOIN: 'BTC', XBT: 'BTC', ETHEREUM: 'ETH', ETHER: 'ETH', SOLANA: 'SOL', RIPPLE: 'XRP', DOGECOIN: 'DOGE', CARDANO: 'ADA',
+  AVALANCHE: 'AVAX', CHAINLINK: 'LINK', LITECOIN: 'LTC', POLKADOT: 'DOT', TRON: 'TRX',
+};
 
 /** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
   if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
   const s = assetKey(raw);
   if (ASSET_RE.test(s) && known.includes(s)) return ok(s);
+  // A name (`bitcoin`) or a venue's pair id (`BTCUSDT`, `ETH-PERP`): the ticker, when the bot knows it.
+  const alias = NAMES[s] ?? /^(.{2,}?)[-_]?(?:USDT|USDC|PERP)$/u.exec(s)?.[1];
+  if (alias !== undefined && known.includes(alias)) return ok(alias);
+  const several = s.split(/\s*[,;+&]\s*/).filter((x) => known.includes(x));
+  if (several.length > 1) return err('unknown_asset', `One asset at a time: ${several.slice(0, -1).join(', ')} or ${several[several.length - 1]!}.`);
   const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;
   return err('unknown_asset', `Unknown asset ${quote(raw)}.${hint}`);

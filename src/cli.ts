@@ -123,6 +123,14 @@ async function loadEvents(path: string, keep?: string): Promise<LoadedFile> {
   return loaded;
 }
 
+/** The file's events for the asset typed, and its ticker: read again when it was typed as a name (`bitcoin`, `btcusdt`). */
+async function loadAsset(path: string, raw: string, config: Config): Promise<{ first: LoadedFile; asset: string }> {
+  const first = await loadEvents(path, assetKey(raw));
+  const parsed = parseAsset(raw, knownAssets(config, first.assets));
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return { first: parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value), asset: parsed.value };
+}
+
 /** A file without one market event has nothing to answer from: what was skipped, then one line and exit 1. */
 function noEvents(path: string, report: ReadReport): never {
   reportSkipped(shown(path), report);
@@ -223,13 +231,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   await checkChartPath(values.chart);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadEvents(values.data, all ? undefined : assetKey(rawAsset));
-  let asset = 'ALL';
-  if (!all) {
-    const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
-    if (!parsed.ok) throw new UsageError(parsed.message);
-    asset = parsed.value;
-  }
+  const { first, asset } = all ? { first: await loadEvents(values.data), asset: 'ALL' } : await loadAsset(values.data, rawAsset, config);
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];
   const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs, ...(all ? {} : { asset }) });
@@ -261,17 +263,15 @@ async function cmdLevels(argv: string[]): Promise<number> {
   await checkChartPath(values.chart);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadEvents(values.data, assetKey(rawAsset));
-  const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
-  if (!parsed.ok) throw new UsageError(parsed.message);
+  const { first, asset } = await loadAsset(values.data, rawAsset, config);
   const to = at ?? first.lastTs;
   // The same moment as `liqbot liqs` on the same file, so both show one price.
-  const run = await runFile(first, config, { until: to, asset: parsed.value });
+  const run = await runFile(first, config, { until: to, asset });
   reportSkipped(shown(values.data), run.report);
-  const st = run.market.levelStatus(parsed.value, undefined, to);
+  const st = run.market.levelStatus(asset, undefined, to);
   if (values.json) console.log(JSON.stringify(levelsJson(st)));
-  const map = estimateLiqMap(run.market, parsed.value, to);
-  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(parsed.value, DAY, to), map), color()));
+  const map = estimateLiqMap(run.market, asset, to);
+  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(asset, DAY, to), map), color()));
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
@@ -293,23 +293,21 @@ async function cmdOi(argv: string[]): Promise<number> {
   if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
-  const first = await loadEvents(values.data, assetKey(rawAsset));
-  const parsed = parseAsset(rawAsset, knownAssets(config, first.assets));
-  if (!parsed.ok) throw new UsageError(parsed.message);
+  const { first, asset } = await loadAsset(values.data, rawAsset, config);
   const to = at ?? first.lastTs;
-  const run = await runFile(first, config, at === undefined ? { asset: parsed.value } : { until: at, asset: parsed.value });
+  const run = await runFile(first, config, at === undefined ? { asset } : { until: at, asset });
   reportSkipped(shown(values.data), run.report);
-  const snapshot = leverageSnapshot(run.market.leverage, parsed.value, to - WINDOW_MS[window], to);
+  const snapshot = leverageSnapshot(run.market.leverage, asset, to - WINDOW_MS[window], to);
   if (!snapshot) {
-    if (values.json) console.log(JSON.stringify({ asset: parsed.value, window, to, oi: null, funding: null, venues: [] }));
-    else console.error(`liqbot: ${values.data} has no open interest or funding for ${parsed.value} before ${stamp(to)}`);
+    if (values.json) console.log(JSON.stringify({ asset, window, to, oi: null, funding: null, venues: [] }));
+    else console.error(`liqbot: ${values.data} has no open interest or funding for ${asset} before ${stamp(to)}`);
     return values.json ? 0 : 1;
   }
   if (values.json) {
     console.log(JSON.stringify({ window, ...snapshot }));
     return 0;
   }
-  const map = estimateLiqMap(run.market, parsed.value, to);
+  const map = estimateLiqMap(run.market, asset, to);
   console.log(renderTerminal(oiReply(snapshot, { window, windows: ALL_WINDOWS, synthetic: run.market.synthetic, ...(map ? { map } : {}) }), color()));
   return 0;
 }

@@ -284,6 +284,13 @@ describe('bad input', () => {
     expect((await cli('levels', '<script>', '--data', BUNDLED)).code).not.toBe(0);
   });
 
+  it('an asset typed by name or pair id answers as its ticker', async () => {
+    const named = await cli('liqs', 'bitcoin', '--data', BUNDLED);
+    expect(named.code).toBe(0);
+    expect(named.out).toBe((await cli('liqs', 'btc', '--data', BUNDLED)).out);
+    expect((await cli('levels', 'ETHUSDT', '--data', BUNDLED, '--json')).out).toBe((await cli('levels', 'eth', '--data', BUNDLED, '--json')).out);
+  });
+
   it('a wrong window or time is one clear line', async () => {
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '3h')).err).toBe('liqbot: --window must be one of 1h, 4h, 12h, 24h, 7d');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--at', 'yesterday')).err).toContain('--at: "yesterday" is not');

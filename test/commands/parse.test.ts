@@ -75,6 +75,19 @@ describe('assets and windows', () => {
     expect(parseAsset('ETH/USDT:USDT', known)).toEqual({ ok: true, value: 'ETH' });
     expect(parseAsset('btc/usdt', known)).toEqual({ ok: true, value: 'BTC' });
   });
+  it('a name, a hashtag or a venue pair id is the ticker it means; a listed asset of that name comes first', () => {
+    expect(['bitcoin', 'Bitcoin', '#btc', 'BTCUSDT', 'btc-perp', 'xbt'].map((x) => parseAsset(x, known))).toEqual(Array(6).fill({ ok: true, value: 'BTC' }));
+    expect(parseAsset('ethereum', known)).toEqual({ ok: true, value: 'ETH' });
+    expect(parseAsset('1000pepeusdt', [...known, '1000PEPE'])).toEqual({ ok: true, value: '1000PEPE' });
+    expect(parseAsset('bitcoin', [...known, 'BITCOIN'])).toEqual({ ok: true, value: 'BITCOIN' });
+    // A name for an asset the bot does not track is still unknown.
+    expect(parseAsset('cardano', known)).toMatchObject({ ok: false, error: 'unknown_asset' });
+    expect(parseAsset('usdt', known)).toMatchObject({ ok: false, error: 'unknown_asset' });
+  });
+  it('several assets at once are answered with one at a time', () => {
+    expect(parseAsset('eth,btc', known)).toEqual({ ok: false, error: 'unknown_asset', message: 'One asset at a time: ETH or BTC.' });
+    expect(parseAsset('eth, sol + xrp', known)).toMatchObject({ message: 'One asset at a time: ETH, SOL or XRP.' });
+  });
   it("a venue's multiplied contract is the first match for the coin a trader types", () => {
     expect(closeMatches('pepe', ['APE', 'DEXE', '1000PEPE', 'MEME'])).toEqual(['1000PEPE', 'APE', 'DEXE']);
     expect(closeMatches('babydoge', ['1MBABYDOGE', 'DOGE'])[0]).toBe('1MBABYDOGE');
