@@ -79,7 +79,7 @@ export function parseAsset(raw: string | undefined, known: readonly string[]): P
   // A name (`bitcoin`) or a venue's pair id (`BTCUSDT`, `ETH-PERP`): the ticker, when the bot knows it.
   const alias = NAMES[s] ?? /^(.{2,}?)[-_]?(?:USDT|USDC|PERP)$/u.exec(s)?.[1];
   if (alias !== undefined && known.includes(alias)) return ok(alias);
-  const several = s.split(/\s*[,;+&]\s*/).filter((x) => known.includes(x));
+  const several = [...new Set(s.split(/\s*[,;+&]\s*/).map((x) => NAMES[x] ?? x))].filter((x) => known.includes(x));
   if (several.length > 1) return err('unknown_asset', `One asset at a time: ${several.slice(0, -1).join(', ')} or ${several[several.length - 1]!}.`);
   const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;

@@ -87,6 +87,7 @@ describe('assets and windows', () => {
   it('several assets at once are answered with one at a time', () => {
     expect(parseAsset('eth,btc', known)).toEqual({ ok: false, error: 'unknown_asset', message: 'One asset at a time: ETH or BTC.' });
     expect(parseAsset('eth, sol + xrp', known)).toMatchObject({ message: 'One asset at a time: ETH, SOL or XRP.' });
+    expect(parseAsset('bitcoin,btc,ethereum', known)).toMatchObject({ message: 'One asset at a time: BTC or ETH.' });
   });
   it("a venue's multiplied contract is the first match for the coin a trader types", () => {
     expect(closeMatches('pepe', ['APE', 'DEXE', '1000PEPE', 'MEME'])).toEqual(['1000PEPE', 'APE', 'DEXE']);
