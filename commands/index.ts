@@ -34,7 +34,9 @@ export function findCommand(name: string): CommandDef | undefined {
 export const MAX_COMMAND_CHARS = 500;
 
 /** Map words to a command's options in order; a `rest` option takes what is left, and words past the last are `extra`. */
-function positional(options: readonly OptionSpec[], words: string[]): Args {
+function positional(options: readonly OptionSpec[], typed: string[]): Args {
+  // `/liqs eth 4 h`: a number and a time unit typed apart are one window.
+  const words = options.some((o) => o.kind === 'window') ? joinWindows(typed) : typed;
   const values: Record<string, string | undefined> = {};
   options.forEach((o, i) => {
     if (i >= words.length) return;
@@ -42,6 +44,20 @@ function positional(options: readonly OptionSpec[], words: string[]): Args {
   });
   const extra = options.some((o) => o.rest) ? [] : words.slice(options.length);
   return extra.length ? { values, extra } : { values };
+}
+
+const UNIT = /^(?:h|hrs?|hours?|d|days?|w|wk|weeks?)$/i;
+
+function joinWindows(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const next = words[i + 1];
+    if (/^\d+$/.test(words[i]!) && next !== undefined && UNIT.test(next)) {
+      out.push(`${words[i]!}${next}`);
+      i++;
+    } else out.push(words[i]!);
+  }
+  return out;
 }
 
 /** Parse a text command (`/liqs@bot eth 4h`, `level add eth 2750-2800 "prior support"`) into name and args. */

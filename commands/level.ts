@@ -107,6 +107,8 @@ export const level: CommandDef = {
     if (!value.ok) return errorReply(value.message);
     const id = levelId(asset.value, value.value, chat);
     if (args.sub === 'remove') {
+      const second = secondPrice('remove', asset.value, value.value, args.extra?.join(' '));
+      if (second) return second;
       if (!market.levels.get(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
       ctx.services.apply({ kind: 'level.remove', id });
       return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info', ephemeral: true };

@@ -45,6 +45,10 @@ describe('/liqs', () => {
     expect(await text('/liqs 4h eth')).toContain('ETH liquidations · 4h');
     expect(await text('/liqs')).toMatch(/Market liquidations · 24h[\s\S]*BTC \$\d/);
     expect(await text('/liqs all 1h')).toContain('Market liquidations · 1h');
+    // A number and its unit typed apart are one window, in either place, and nothing is left over to ignore.
+    expect(await text('/liqs eth 4 h')).toContain('ETH liquidations · 4h');
+    expect(await text('/liqs 1 week eth')).toContain('ETH liquidations · 7d');
+    expect(await text('/liqs eth 4 hours')).not.toContain('Ignored');
   });
   it('a wrong asset or window gets a short correction, shown only to the asker', async () => {
     const r = await say('/liqs etj');
@@ -80,6 +84,12 @@ describe('/level and /levels', () => {
     const r = await say('/level add eth 2500', false);
     expect(replyText(r)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels and /level list.');
     expect(await text('/level list', false)).toContain('ETH $2,600–2,650');
+  });
+  it('a second price after the level to remove removes nothing and names the zone it may have meant', async () => {
+    await text('/level add eth 2350');
+    expect(await text('/level remove eth 2350 2400')).toBe('"2400" after the level looks like a second price: nothing removed.\nFor the zone write /level remove eth 2350-2400. See them with /level list.');
+    expect(await text('/level list eth')).toContain('ETH $2,350');
+    expect(await text('/level remove eth 2350')).toContain('Removed ETH $2,350');
   });
   it('removes what was added, and says so when there is nothing to remove', async () => {
     expect(await text('/level remove eth 2600-2650')).toContain('Removed ETH $2,600–2,650');
