@@ -194,7 +194,11 @@ async function cmdReplay(argv: string[]): Promise<number> {
     const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
     if (values.json) console.log(JSON.stringify(st));
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
-    else for (const line of statsLines(st)) console.log(escapeTerminal(line));
+    else {
+      const count = (type: string) => events.filter((e) => e.type === type).length;
+      const input = { levels: count('level') + config.levels.defaults.length, candles: count('candle'), liquidations: count('liquidation'), liquidationTotals: count('liquidation_total') };
+      for (const line of statsLines(st, input)) console.log(escapeTerminal(line));
+    }
     reportSkipped(shown(file), run.report);
     return 0;
   }

@@ -3,8 +3,19 @@ import type { BacktestStats, CascadeRow } from '../core/backtest.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import { usd } from './format.js';
 
-/** `replay --stats` as plain lines: per asset and level, then the cascades and flushes, then the totals. */
-export function statsLines(st: BacktestStats): string[] {
+/** What the replayed file held: a count of 0 says "nothing could have fired", not "nothing happened". */
+export interface StatsInput {
+  levels: number;
+  candles: number;
+  liquidations: number;
+  liquidationTotals: number;
+}
+
+/**
+ * `replay --stats` as plain lines: per asset and level, then the cascades and flushes, then the totals. Given what
+ * the file held, a total of none says why when the file could not have shown any: no levels, no candles, no prints.
+ */
+export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
   const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
   // A table an admin reads in a terminal: columns aligned, the label (any length) last.
@@ -13,9 +24,11 @@ export function statsLines(st: BacktestStats): string[] {
     rows.push([r.asset, lv(r.level), String(r.messages), String(r.breaks), `${r.reversed} (${pct(r.reversed, r.breaks)})`, String(r.held), String(r.heldTold), r.label ?? '']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
-  const out = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
+  const out = (rows.length > 1 ? rows : []).map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   const t = st.totals;
-  out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  if (input && (input.levels === 0 || input.candles === 0)) {
+    out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles in the file: no close to judge a level on');
+  } else out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
   if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);
@@ -23,6 +36,9 @@ export function statsLines(st: BacktestStats): string[] {
   const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
   for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)} UTC  ${usd(c.usd)}  ${updates(c.updates)}`);
   for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)} UTC  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}`);
-  out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
+  if (input && input.liquidations === 0) {
+    const totals = input.liquidationTotals > 0 ? 'only vendor totals' : 'no liquidation data';
+    out.push(`cascades: none can be found, the file has ${totals} (cascades and flushes are read from single liquidation prints)`);
+  } else out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
   return out;
 }

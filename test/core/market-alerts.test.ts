@@ -288,7 +288,18 @@ describe('liqbot replay --stats', () => {
     expect(row).toMatch(/^BTC {4}57500 +\d+ +\d+ +\d+ \(\d+%\) +\d+ +\d+ +BTC round-number support$/);
     expect(row.indexOf('BTC round-number support')).toBe(lines[0]!.indexOf('label'));
     expect(r.out).toMatch(/^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
-    expect(r.out).toContain('cascades: 0, market-wide flushes: 0');
+    // Candles and levels only: no cascade could have been found, and the count says so rather than "0".
+    expect(r.out).toContain('cascades: none can be found, the file has no liquidation data (cascades and flushes are read from single liquidation prints)');
+    expect(r.out).not.toContain('cascades: 0');
+  });
+
+  it('says when a file has nothing a level alert could come from, instead of a table of zeros', async () => {
+    const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
+    expect(r.out).toContain('levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count\n');
+    expect(r.out).not.toContain('asset  level');
+    expect(r.out).toContain('cascades: 2, market-wide flushes: 1');
+    const totals = await cli('replay', writeEvents([{ type: 'liquidation_total', ts: Date.UTC(2025, 0, 1), period: '1d', asset: 'BTC', side: 'long', usd: 5e8 }]), '--stats');
+    expect(totals.out).toContain('cascades: none can be found, the file has only vendor totals');
   });
 
   it('says the whipsaws per message too where one message broke several levels, and only there', async () => {
