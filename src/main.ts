@@ -72,6 +72,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // liquidation data", not a quiet market. Its stretches grow in place as the prints are replayed, in time order.
   const recorded = new Stretches();
   bot.market.recorded = recorded.growing;
+  bot.market.recordedSoFar = true;
   // Its levels at their own time (a levels file appended after its day).
   for await (const e of readRecording(file, report)) {
     if (signal.aborted) break;
@@ -96,6 +97,8 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // behind at once (the engine pruning it all).
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
   bot.flush();
+  // Read to its end: what the recording has is all of it now.
+  if (!signal.aborted) bot.market.recordedSoFar = false;
   for (const line of describeSkipped(file, report)) log[skippedLevel(report)](line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }

@@ -74,7 +74,10 @@ export class MarketFollower {
     this.counters.batches++;
     this.counters.invalid += batch.invalid;
     if (batch.synthetic) this.market.synthetic = true;
-    if (batch.recorded && !this.recorded) this.market.recorded = (this.recorded = new Stretches()).growing;
+    if (batch.recorded && !this.recorded) {
+      this.market.recorded = (this.recorded = new Stretches()).growing;
+      this.market.recordedSoFar = true;
+    }
     if (batch.gap) {
       this.counters.gaps++;
       this.market.gap(batch.gap);

@@ -83,6 +83,8 @@ export abstract class MarketQueries implements MarketView {
   protected readonly gapList: Gap[] = [];
   /** Offline: the stretches the file has liquidation prints for (`loadFile`), for coverage. Undefined live. */
   recorded: readonly (readonly [number, number])[] | undefined;
+  /** Set while a recording is replayed (a rehearsal): `recorded` is what it has replayed yet. */
+  recordedSoFar = false;
   protected readonly finished: CascadeRecord[] = [];
   protected readonly finishedFlushes: FlushRecord[] = [];
   abstract readonly flushes: FlushDetector;
@@ -104,7 +106,7 @@ export abstract class MarketQueries implements MarketView {
       gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
       synthetic: this.synthetic,
       ...(feeds.length ? { feeds } : {}),
-      ...(this.recorded ? { recorded: recordedIn(this.recorded, from, to) } : {}),
+      ...(this.recorded ? { recorded: { ...recordedIn(this.recorded, from, to), ...(this.recordedSoFar ? { soFar: true as const } : {}) } } : {}),
     };
   }
 

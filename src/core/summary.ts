@@ -34,9 +34,10 @@ export interface Coverage {
   hourly?: string[];
   /**
    * Offline only (a data file, no feeds): the parts of the window the file has liquidation prints for (stretches of
-   * prints of any asset), whether they cover it (all but less than `RECORDING_GAP_MS`), and whether the file has any.
+   * prints of any asset), whether they cover it (all but less than `RECORDING_GAP_MS`), and whether the file has any;
+   * `soFar` when it is a recording being replayed (a rehearsal): what it has replayed yet, not the whole file.
    */
-  recorded?: { stretches: [number, number][]; full: boolean; any: boolean };
+  recorded?: { stretches: [number, number][]; full: boolean; any: boolean; soFar?: true };
 }
 
 /** What every summary has: the window, the totals, each venue's share, the coverage. */

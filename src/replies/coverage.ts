@@ -42,9 +42,11 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
   // Offline: the file is the whole source, and where it has no prints it has no data, not a quiet market.
   const rec = c.recorded;
   if (rec && !rec.full) {
-    if (!rec.any) return 'No liquidation data: the file has no liquidation prints.';
-    if (!rec.stretches.length) return `No liquidation data for the last ${window}: the file has liquidation prints, none in this window.`;
-    return `${quiet.slice(0, -1)}, but the file's liquidation prints cover only ${stretchesText(rec.stretches, rec.stretches[rec.stretches.length - 1]![1])} of it.`;
+    // A rehearsal has replayed only part of its recording: what it has not reached yet is not said to be missing.
+    const file = rec.soFar ? 'the recording' : 'the file';
+    if (!rec.any) return rec.soFar ? 'No liquidation data yet: no liquidation prints replayed from the recording so far.' : 'No liquidation data: the file has no liquidation prints.';
+    if (!rec.stretches.length) return `No liquidation data for the last ${window}: ${file} has liquidation prints, none in this window.`;
+    return `${quiet.slice(0, -1)}, but ${file}'s liquidation prints cover only ${stretchesText(rec.stretches, rec.stretches[rec.stretches.length - 1]![1])} of it.`;
   }
   const feeds = c.feeds;
   if (!feeds?.length) return quiet;

@@ -55,6 +55,23 @@ describe('an empty window', () => {
   });
 });
 
+describe('a recording being rehearsed', () => {
+  it('says what it has replayed so far, never that the file has no prints it has not reached yet', () => {
+    const m = market([]);
+    const prints: [number, number][] = [];
+    m.recorded = prints;
+    m.recordedSoFar = true;
+    const ask = () => replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']));
+    expect(ask()).toContain('No liquidation data yet: no liquidation prints replayed from the recording so far.');
+    expect(ask()).not.toContain('the file has no liquidation prints');
+    prints.push([T - 3 * H, T - 2 * H]);
+    expect(ask()).toContain('No liquidation data for the last 1h: the recording has liquidation prints, none in this window.');
+    // Read to its end, the recording is a whole file again.
+    m.recordedSoFar = false;
+    expect(ask()).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
+  });
+});
+
 describe('a data file says what its liquidation prints cover', () => {
   const M = 60_000;
   const candle = (asset: string, ts: number) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol: `${asset}/USDT:USDT`, timeframe: '1m', open: 100, high: 101, low: 99, close: 100 });
