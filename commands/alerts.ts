@@ -95,6 +95,13 @@ export const alerts: CommandDef = {
       options: [{ name: 'on', description: 'on or off', kind: 'text', required: true, choices: ['on', 'off'] }],
     },
   ],
+  // `/alerts off eth`, `/alerts on btc` (refused, never every alert turned off): one asset's alerts are the assets list.
+  extraHint(args) {
+    if (args.sub !== 'on' && args.sub !== 'off') return undefined;
+    return args.sub === 'on'
+      ? 'For some assets only: /alerts assets eth,btc, then /alerts on.'
+      : 'To stop one asset\'s alerts, list the ones to keep: /alerts assets btc,sol. /alerts off stops them all.';
+  },
   run(ctx, args): Reply {
     const { market } = ctx.services;
     const sub = current(ctx);

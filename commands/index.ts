@@ -180,6 +180,12 @@ function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
   return Promise.race([p.then(() => undefined, () => undefined), limit]).finally(() => clearTimeout(timer));
 }
 
+/** The usage lines of the (sub)command typed: `/alerts off`, `/levels eth`. */
+function usageOf(cmd: CommandDef, args: Args): string {
+  const lines = cmd.usage.filter((u) => args.sub === undefined || u === `${cmd.name} ${args.sub}` || u.startsWith(`${cmd.name} ${args.sub} `));
+  return (lines.length ? lines : [`${cmd.name} ${args.sub}`]).map((u) => `/${u}`).join(' · ');
+}
+
 function execute(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
   return inChatOrder(caller, () => executeNow(name, args, caller, opts));
 }
@@ -199,6 +205,10 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     }
     if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list.');
   }
+  // A change typed with words it does not take changes nothing (`/alerts off eth` does not turn every alert off).
+  if (args.extra?.length && needsAdmin(cmd, args)) {
+    return errorReply(`${quote(args.extra.join(' '))} is more than /${cmd.name}${args.sub ? ` ${args.sub}` : ''} takes: nothing changed.`, cmd.extraHint?.(args) ?? `Usage: ${usageOf(cmd, args)}.`);
+  }
   const ctx: CommandContext = { ...caller, isAdmin };
   const started = performance.now();
   try {
@@ -206,9 +216,7 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     // Words the command does not take are said, not silently dropped (`/levels eth 2350` adds no level).
     // (Not for /help and /start, which take nothing: Telegram's deep links send `/start <payload>`.)
     if (args.extra?.length && reply.tone !== 'error' && (cmd.options?.length || cmd.subcommands)) {
-      const lines = cmd.usage.filter((u) => args.sub === undefined || u.startsWith(`${cmd.name} ${args.sub}`));
-      const usage = (lines.length ? lines : [`${cmd.name} ${args.sub}`]).map((u) => `/${u}`).join(' · ');
-      return { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usage}).`, 'muted')]]] };
+      return { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usageOf(cmd, args)}).`, 'muted')]]] };
     }
     return reply;
   } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * Where a chat's level may sit: within ×0.1–×10 of the asset's last price, so a typo of three zeros is refused,
  * not watched (or proposed) for years; and a second price typed where the label goes is a zone meant, not a label.
- * `/level add` and `/level propose` share both; `/level remove` the second.
+ * `/level add` and `/level propose` share both.
  */
 import { bounds, type LevelValue } from '../src/core/levels.js';
 import { levelText, price } from '../src/replies/format.js';
@@ -25,15 +25,10 @@ export function outOfRange(asset: string, value: LevelValue, last: number | unde
  * The refusal for `/level add eth 2350 2400` (or `2350 - 2400`): a bare price where the label (or the reason) goes
  * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included.
  */
-export function secondPrice(command: 'add' | 'propose' | 'remove', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
+export function secondPrice(command: 'add' | 'propose', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
   const second = /^[-–—]?\s*(\$?(?=[\d.,]*\d)[\d.,]+[kKmM]?)$/.exec(text?.trim() ?? '')?.[1];
   if (second === undefined) return undefined;
   const at = typeof value === 'number' ? String(value) : value.join('-');
-  // `/level remove eth 2350 2400`: the zone meant, never the price alone removed in its place.
-  if (command === 'remove') {
-    const zone = typeof value === 'number' ? ` For the zone write /level remove ${asset.toLowerCase()} ${at}-${second.replace(/^\$/, '')}.` : '';
-    return errorReply(`${quote(second)} after the level looks like a second price: nothing removed.`, `${zone} See them with /level list.`.trim());
-  }
   const zone = typeof value === 'number' ? `For a zone write ${at}-${second.replace(/^\$/, '')}; a` : 'A';
   const words = command === 'add' ? 'label' : 'reason';
   return errorReply(`${quote(second)} after the level looks like a price, not a ${words}.`, `${zone} ${words} goes in quotes: /level ${command} ${asset.toLowerCase()} ${at} "${command === 'add' ? 'prior support' : 'the line from January'}".`);

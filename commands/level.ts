@@ -69,6 +69,12 @@ export const level: CommandDef = {
     { name: 'why', description: 'Why the group watches these levels', options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }] },
     { name: 'digest', description: "This week's digest: what held, what broke, who was right", options: [{ name: 'asset', description: 'Asset (optional)', kind: 'asset' }] },
   ],
+  // `/level remove eth 2350 2400` (refused: words past a change are never dropped): the zone it may have meant.
+  extraHint(args) {
+    const second = args.sub === 'remove' && args.extra?.length === 1 ? /^\$?(?=[\d.,]*\d)[\d.,]+[kKmM]?$/.exec(args.extra[0]!)?.[0] : undefined;
+    const at = args.values.level;
+    return second && at && !/[-–]/.test(at) ? `For the zone write /level remove ${args.values.asset?.toLowerCase() ?? 'eth'} ${at}-${second.replace(/^\$/, '')}.` : undefined;
+  },
   run(ctx, args): Reply {
     const { market, config } = ctx.services;
     const chat = ctx.chat.key;
@@ -107,8 +113,6 @@ export const level: CommandDef = {
     if (!value.ok) return errorReply(value.message);
     const id = levelId(asset.value, value.value, chat);
     if (args.sub === 'remove') {
-      const second = secondPrice('remove', asset.value, value.value, args.extra?.join(' '));
-      if (second) return second;
       if (!market.levels.get(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
       ctx.services.apply({ kind: 'level.remove', id });
       return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info', ephemeral: true };

@@ -87,7 +87,7 @@ describe('/level and /levels', () => {
   });
   it('a second price after the level to remove removes nothing and names the zone it may have meant', async () => {
     await text('/level add eth 2350');
-    expect(await text('/level remove eth 2350 2400')).toBe('"2400" after the level looks like a second price: nothing removed.\nFor the zone write /level remove eth 2350-2400. See them with /level list.');
+    expect(await text('/level remove eth 2350 2400')).toBe('"2400" is more than /level remove takes: nothing changed.\nFor the zone write /level remove eth 2350-2400.');
     expect(await text('/level list eth')).toContain('ETH $2,350');
     expect(await text('/level remove eth 2350')).toContain('Removed ETH $2,350');
   });
@@ -195,6 +195,18 @@ describe('parsing and hostile input', () => {
     expect(replyText(await say('/alerts status btc'))).toContain('Ignored "btc" (usage: /alerts status).');
     expect(replyText(await say('/levels eth <b>x</b>'))).toContain('Ignored "<b>x</b>"');
     expect(replyText(await say('/start from-a-link'))).not.toContain('Ignored');
+  });
+  it('a change typed with words it does not take changes nothing and says what they may have meant', async () => {
+    await say('/alerts on');
+    const off = await say('/alerts off eth');
+    expect(off.tone).toBe('error');
+    expect(replyText(off)).toBe('"eth" is more than /alerts off takes: nothing changed.\nTo stop one asset\'s alerts, list the ones to keep: /alerts assets btc,sol. /alerts off stops them all.');
+    expect(replyText(await say('/alerts'))).toContain('Alerts are ON');
+    const before = replyText(await say('/alerts'));
+    expect(replyText(await say('/alerts kinds level now'))).toBe('"now" is more than /alerts kinds takes: nothing changed.\nUsage: /alerts kinds cascade.');
+    expect(replyText(await say('/alerts'))).toBe(before);
+    // A member still hears that changes are for admins, before anything about the words.
+    expect(replyText(await say('/alerts off eth', false))).toContain('Only admins');
   });
   it.each(['/' + 'a'.repeat(600), '/liqs ' + '\u0000'.repeat(10), '/nope', '/levels 1e309', '/liqs <script>alert(1)</script>', 'hello'])(
     '%j gets an answer, never a crash',
