@@ -35,7 +35,7 @@ export const MAX_COMMAND_CHARS = 500;
 
 /** Map words to a command's options in order; a `rest` option takes what is left, and words past the last are `extra`. */
 function positional(options: readonly OptionSpec[], typed: string[]): Args {
-  // `/liqs eth 4 h`: a number and a time unit typed apart are one window.
+  // `/liqs eth 4 h`, `/liqs eth last 4h`: a number and a time unit typed apart are one window.
   const words = options.some((o) => o.kind === 'window') ? joinWindows(typed) : typed;
   const values: Record<string, string | undefined> = {};
   options.forEach((o, i) => {
@@ -52,6 +52,8 @@ function joinWindows(words: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const next = words[i + 1];
+    // `/liqs eth last 4h`: "last" or "past" before a window says nothing more.
+    if (/^(?:last|past)$/i.test(words[i]!) && next !== undefined && /^\d/.test(next)) continue;
     if (/^\d+$/.test(words[i]!) && next !== undefined && UNIT.test(next)) {
       out.push(`${words[i]!}${next}`);
       i++;

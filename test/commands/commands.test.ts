@@ -49,6 +49,8 @@ describe('/liqs', () => {
     expect(await text('/liqs eth 4 h')).toContain('ETH liquidations · 4h');
     expect(await text('/liqs 1 week eth')).toContain('ETH liquidations · 7d');
     expect(await text('/liqs eth 4 hours')).not.toContain('Ignored');
+    expect(await text('/liqs eth last 4h')).toContain('ETH liquidations · 4h');
+    expect(await text('/liqs past 24 hours eth')).toContain('ETH liquidations · 24h');
   });
   it('a wrong asset or window gets a short correction, shown only to the asker', async () => {
     const r = await say('/liqs etj');
@@ -73,6 +75,9 @@ describe('/level and /levels', () => {
     const before = await text('/level list eth');
     expect(await text('/level add eth 2350 2400')).toBe('"2400" after the level looks like a price, not a label.\nFor a zone write 2350-2400; a label goes in quotes: /level add eth 2350 "prior support".');
     expect(await text('/level add eth 2.35k - $2,400')).toContain('For a zone write 2350-2,400;');
+    expect(await text('/level add eth 2350 to 2400')).toContain('For a zone write 2350-2400;');
+    expect(await text('/level add eth 2350 "to 2400"')).toContain('Watching ETH $2,350 to 2400');
+    await text('/level remove eth 2350');
     expect(await text('/level add eth 2300-2400 2.5k')).toContain('A label goes in quotes: /level add eth 2300-2400 "prior support".');
     expect(await text('/level list eth')).toBe(before);
     expect(await text('/level propose eth 2350 2400')).toBe('"2400" after the level looks like a price, not a reason.\nFor a zone write 2350-2400; a reason goes in quotes: /level propose eth 2350 "the line from January".');
