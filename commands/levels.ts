@@ -14,7 +14,12 @@ export const levels: CommandDef = {
   options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }],
   run(ctx, args) {
     const { market, charts } = ctx.services;
-    const asset = parseAsset(args.values.asset, market.knownAssets());
+    // `/levels` alone: the asset this chat watches levels on, when there is one; else which ones it does.
+    const watched = [...new Set(market.levels.all().filter((l) => l.source !== 'cascade' && (l.chat === undefined || l.chat === ctx.chat.key)).map((l) => l.asset))];
+    if (!args.values.asset?.trim() && watched.length > 1) {
+      return errorReply(`Which asset? Levels are watched here for ${watched.slice(0, 8).join(', ')}${watched.length > 8 ? ', …' : ''}.`, `For example: /levels ${watched[0]!.toLowerCase()}`);
+    }
+    const asset = parseAsset(args.values.asset?.trim() ? args.values.asset : watched[0], market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
     // Computed once: the reply and its chart show the same status and the same estimate.
     const status = market.levelStatus(asset.value, ctx.chat.key);

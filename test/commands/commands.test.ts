@@ -85,6 +85,16 @@ describe('/level and /levels', () => {
     expect(await text('/level add eth 2350 ...')).toBe('Relabelled ETH $2,350 ....');
     await text('/level remove eth 2350');
   });
+  it('/levels alone answers for the one asset the chat watches levels on, and names them when there are several', async () => {
+    expect(await text('/levels', true, 'telegram:-300')).toContain('ETH levels');
+    await text('/level add btc 80000', true, 'telegram:-300');
+    const which = await say('/levels', true, 'telegram:-300');
+    expect(which.tone).toBe('error');
+    expect(replyText(which)).toBe('Which asset? Levels are watched here for ETH, BTC.\nFor example: /levels eth');
+    // Another chat sees only the levels every chat has.
+    expect(await text('/levels', true, 'telegram:-301')).toContain('ETH levels');
+    await text('/level remove btc 80000', true, 'telegram:-300');
+  });
   it('non-admins are refused politely; anyone may list', async () => {
     const r = await say('/level add eth 2500', false);
     expect(replyText(r)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels and /level list.');
