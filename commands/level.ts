@@ -71,9 +71,12 @@ export const level: CommandDef = {
   ],
   // `/level remove eth 2350 2400` (refused: words past a change are never dropped): the zone it may have meant.
   extraHint(args) {
-    const second = args.sub === 'remove' && args.extra?.length === 1 ? /^\$?(?=[\d.,]*\d)[\d.,]+[kKmM]?$/.exec(args.extra[0]!)?.[0] : undefined;
-    const at = args.values.level;
-    return second && at && !/[-–]/.test(at) ? `For the zone write /level remove ${args.values.asset?.toLowerCase() ?? 'eth'} ${at}-${second.replace(/^\$/, '')}.` : undefined;
+    // Only ever a price and a ticker-like word are repeated back: nothing else the user typed.
+    const price = (w: string | undefined) => (w !== undefined && /^\$?(?=[\d.,]*\d)[\d.,]{1,16}[kKmM]?$/.test(w) ? w.replace(/^\$/, '') : undefined);
+    const second = args.sub === 'remove' && args.extra?.length === 1 ? price(args.extra[0]) : undefined;
+    const at = price(args.values.level);
+    const asset = /^\$?[\p{L}\p{N}]{1,16}$/u.exec(args.values.asset ?? '')?.[0].replace(/^\$/, '').toLowerCase();
+    return second && at && asset ? `For the zone write /level remove ${asset} ${at}-${second}.` : undefined;
   },
   run(ctx, args): Reply {
     const { market, config } = ctx.services;

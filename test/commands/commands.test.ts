@@ -103,6 +103,8 @@ describe('/level and /levels', () => {
   it('a second price after the level to remove removes nothing and names the zone it may have meant', async () => {
     await text('/level add eth 2350');
     expect(await text('/level remove eth 2350 2400')).toBe('"2400" is more than /level remove takes: nothing changed.\nFor the zone write /level remove eth 2350-2400.');
+    // Nothing but a price and a ticker-like word is repeated in the hint.
+    expect(await text('/level remove https://x.io 2350 2400')).toBe('"2400" is more than /level remove takes: nothing changed.\nUsage: /level remove eth 2350.');
     expect(await text('/level list eth')).toContain('ETH $2,350');
     expect(await text('/level remove eth 2350')).toContain('Removed ETH $2,350');
   });
