@@ -17,8 +17,8 @@ export const liqs: CommandDef = {
     const { config, market, charts } = ctx.services;
     let rawAsset = args.values.asset;
     let rawWindow = args.values.window;
-    // `/liqs 4h` and `/liqs 4h eth` read naturally too.
-    if (rawAsset && parseWindow(rawAsset, config.windows, config.defaultWindow).ok && !/^[a-z]+$/i.test(rawAsset)) {
+    // `/liqs 4h`, `/liqs 4h eth` and `/liqs week` read naturally too (a window word that is no tracked asset).
+    if (rawAsset && parseWindow(rawAsset, config.windows, config.defaultWindow).ok && !market.knownAssets().includes(rawAsset.toUpperCase())) {
       [rawAsset, rawWindow] = [rawWindow, rawAsset];
     }
     const window = parseWindow<WindowName>(rawWindow, config.windows, config.defaultWindow);

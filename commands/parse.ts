@@ -89,7 +89,7 @@ export function parseAsset(raw: string | undefined, known: readonly string[]): P
 export function parseWindow<W extends string>(raw: string | undefined, windows: readonly W[], fallback: W): Parsed<W> {
   if (!raw) return ok(fallback);
   const s = raw.trim().toLowerCase().replace(/^(\d+)\s*(hours?|hrs?)$/, '$1h').replace(/^(\d+)\s*(days?)$/, '$1d').replace(/^(\d+)\s*(weeks?|wks?)$/, '$1w');
-  const alias: Record<string, string> = { '1d': '24h', '168h': '7d', '1w': '7d' };
+  const alias: Record<string, string> = { '1d': '24h', '168h': '7d', '1w': '7d', hour: '1h', day: '24h', week: '7d' };
   const w = (alias[s] ?? s) as W;
   if (windows.includes(w)) return ok(w);
   return err('bad_window', `Unknown window ${quote(raw)}. Use one of ${windows.join(', ')}.`);

@@ -51,6 +51,8 @@ describe('/liqs', () => {
     expect(await text('/liqs eth 4 hours')).not.toContain('Ignored');
     expect(await text('/liqs eth last 4h')).toContain('ETH liquidations · 4h');
     expect(await text('/liqs past 24 hours eth')).toContain('ETH liquidations · 24h');
+    expect(await text('/liqs eth week')).toContain('ETH liquidations · 7d');
+    expect(await text('/liqs week')).toContain('Market liquidations · 7d');
   });
   it('a wrong asset or window gets a short correction, shown only to the asker', async () => {
     const r = await say('/liqs etj');

@@ -124,6 +124,8 @@ describe('assets and windows', () => {
     expect(parseWindow('4H', w, '24h')).toEqual({ ok: true, value: '4h' });
     expect(parseWindow('1d', w, '24h')).toEqual({ ok: true, value: '24h' });
     expect(parseWindow('4 hours', w, '24h')).toEqual({ ok: true, value: '4h' });
+    expect(parseWindow('week', w, '24h')).toEqual({ ok: true, value: '7d' });
+    expect(parseWindow('Day', w, '24h')).toEqual({ ok: true, value: '24h' });
     expect(parseWindow(undefined, w, '24h')).toEqual({ ok: true, value: '24h' });
     expect(parseWindow('3h', w, '24h').ok).toBe(false);
   });
