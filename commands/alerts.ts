@@ -155,6 +155,9 @@ export const alerts: CommandDef = {
           return errorReply(`/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.`);
         }
         const v = parsePrice(raw);
+        // `2,5M`: a decimal comma, said back as the amount it may mean (only digits and a suffix are repeated).
+        const comma = /^\$?\s*(\d{1,6}),(\d{1,2})([kmb])$/i.exec(raw);
+        if (!v.ok && comma) return errorReply(`${quote(raw)} is ambiguous: write $${comma[1]!}.${comma[2]!}${comma[3]!.toUpperCase()} (decimal point).`);
         if (!v.ok) return errorReply(`${quote(raw)} is not a dollar amount. Try $5M, $500K or 0 for any size.`);
         sub.minUsd = v.value;
         return save(`cascades from ${usd(v.value)}`);

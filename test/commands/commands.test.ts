@@ -183,6 +183,8 @@ describe('/alerts', () => {
     expect(await text('/alerts min $500K')).toContain('Smallest cascade posted: $500K');
     expect(await text('/alerts min 5min')).toBe('/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.');
     expect(await text('/alerts min lots')).toBe('"lots" is not a dollar amount. Try $5M, $500K or 0 for any size.');
+    expect(await text('/alerts min 2,5M')).toBe('"2,5M" is ambiguous: write $2.5M (decimal point).');
+    expect(await text('/alerts min $2,50k')).toBe('"$2,50k" is ambiguous: write $2.50K (decimal point).');
     expect(await text('/alerts min 0')).toContain('Smallest cascade posted: any');
     // The whole rest of the line is the amount: a space before the unit is still $5M, never $5.
     expect(await text('/alerts min $5 M')).toContain('Smallest cascade posted: $5M');
