@@ -168,7 +168,7 @@ export function runInfo(ctx: CommandContext, args: Args): Reply {
   const proposals = store.listProposals(ctx.chat.key).filter((p) => levelKey(p.asset, p.level) === key);
   const proposal = (view?.level.proposal !== undefined ? proposals.find((p) => p.id === view.level.proposal) : undefined) ?? proposals[proposals.length - 1];
   if (!view && !proposal) return errorReply(`No ${asset.value} level or proposal at ${levelText(value.value)} here.`, `See them with /levels ${asset.value.toLowerCase()}.`);
-  const to = market.clock;
+  const to = marketTime(ctx);
   const from = Math.floor((to - INFO_SPAN_MS) / HOUR) * HOUR; // whole hours: closes read at :00
   const history = levelHistory(value.value, {
     bars: market.prices.bars(asset.value, from, to, HOUR),
@@ -182,6 +182,12 @@ export function runInfo(ctx: CommandContext, args: Args): Reply {
     asset: asset.value, history, now: ctx.now,
     ...(view ? { view } : {}), ...(proposal ? { proposal } : {}), ...(track?.lastBreak ? { lastBreak: track.lastBreak } : {}),
   });
+}
+
+/** The market's time (event time, offline too); the caller's clock before the market has seen any event. */
+function marketTime(ctx: CommandContext): number {
+  const clock = ctx.services.market.clock;
+  return Number.isFinite(clock) ? clock : ctx.now;
 }
 
 /** `/level why ASSET` (the "Why?" button under /levels): the story of each of the asset's levels the group proposed. */
@@ -204,7 +210,7 @@ export function runDigest(ctx: CommandContext, args: Args): Reply {
   const { market, store, config } = ctx.services;
   const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
   if (asset && !asset.ok) return errorReply(asset.message);
-  const digest = chatDigest(market, store, ctx.chat.key, market.clock, config.levels.testingPct, asset?.value);
+  const digest = chatDigest(market, store, ctx.chat.key, marketTime(ctx), config.levels.testingPct, asset?.value);
   return chatDigestReply(digest, {
     synthetic: market.synthetic,
     chart: (d) => {

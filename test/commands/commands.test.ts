@@ -10,6 +10,7 @@ import { replyText, type Reply } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
 import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import { Market } from '../../src/core/market.js';
 import { BUNDLED } from '../helpers.js';
 
 let services: Services;
@@ -59,6 +60,20 @@ describe('/liqs', () => {
     expect(r).toMatchObject({ tone: 'error', ephemeral: true });
     expect(replyText(r)).toContain('Did you mean ETH?');
     expect(await text('/liqs eth 3h')).toContain('Use one of 1h, 4h, 12h, 24h, 7d');
+  });
+});
+
+describe('before the market has seen any event (feeds still connecting)', () => {
+  it('the digest and a level story are dated by the caller\'s clock, never "NaN"', async () => {
+    const config = loadConfig();
+    const now = Date.parse('2026-12-02T10:00:00Z');
+    const fresh = createServices({ config, market: new Market(config), store: createMemoryStore(), now: () => now });
+    const at = (line: string) => runCommandLine(line, { chat: { key: 'telegram:-9', platform: 'telegram', kind: 'group' }, user: { id: 'u9' }, isAdmin: true, now, services: fresh });
+    await at('/level add eth 2350');
+    const digest = replyText(await at('/level digest'));
+    expect(digest).toContain('Weekly levels digest · Nov 25 – Dec 2');
+    expect(digest).not.toMatch(/NaN|undefined/);
+    expect(replyText(await at('/level info eth 2350'))).not.toMatch(/NaN|undefined/);
   });
 });
 
