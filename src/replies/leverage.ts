@@ -129,7 +129,7 @@ export function oiReply(s: LeverageSnapshot, o: OiReplyOptions): Reply {
   const head: Line[] = [];
   const oi = oiLine(s, o.window);
   if (oi) head.push(oi);
-  else head.push([`No open interest known for ${s.asset} yet.`]);
+  else head.push([`No open interest for ${s.asset}: only its funding is known.`]);
   const f = fundingLine(s);
   if (f) head.push(f);
   const top = s.venues[0];

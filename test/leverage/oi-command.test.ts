@@ -10,7 +10,7 @@ import { replyText, type Reply } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
 import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { BUNDLED } from '../helpers.js';
+import { BUNDLED, cli, writeEvents } from '../helpers.js';
 
 let services: Services;
 beforeAll(async () => {
@@ -49,5 +49,12 @@ describe('/oi', () => {
     expect(typo).toMatchObject({ tone: 'error', ephemeral: true });
     expect(replyText(typo)).toContain('Did you mean ETH?');
     expect(replyText(await say('eth', '3h'))).toContain('Use one of 1h, 4h, 12h, 24h, 7d');
+  });
+
+  it('a file with funding and no open interest says that only funding is known', async () => {
+    const t0 = Date.UTC(2024, 7, 5, 0);
+    const funding = [0, 8, 16].map((h) => ({ type: 'funding', ts: t0 + h * 3_600_000, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', rate: 0.000044, intervalHours: 8 }));
+    const r = await cli('oi', 'btc', '--data', writeEvents(funding), '--at', '2024-08-05T18:00:00Z');
+    expect(r.out).toContain('No open interest for BTC: only its funding is known.\nFunding +4.8% APR');
   });
 });
