@@ -7,7 +7,7 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
-import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName } from './format.js';
+import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName, whenWord } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
@@ -49,14 +49,23 @@ function splitLine(long: number, short: number): Line {
   ];
 }
 
-function cascadeLine(c: CascadeRecord): Line {
-  const when = c.endedAt ? `${clock(c.startedAt)}–${clock(c.endedAt)}` : `since ${clock(c.startedAt)} (running)`;
+/**
+ * When a cascade or flush ran: in a window of a day or less a time of day (as the largest orders are written), in a
+ * longer one dated where it was not on the day of `now` (a 7d window's "Jan 27 16:52–16:54").
+ */
+function ranWhen(r: { startedAt: number; endedAt?: number }, now: number, windowMs: number): string {
+  if (windowMs <= DAY) return r.endedAt !== undefined ? `${clock(r.startedAt)}–${clock(r.endedAt)}` : `since ${clock(r.startedAt)} (running)`;
+  return r.endedAt !== undefined ? spanWords(r.startedAt, r.endedAt, now) : `since ${whenWord(r.startedAt, now)} (running)`;
+}
+
+function cascadeLine(c: CascadeRecord, now: number, windowMs: number): Line {
+  const when = ranWhen(c, now, windowMs);
   const where = c.extreme !== undefined ? `, ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}` : '';
   return [toned(`${c.side === 'long' ? 'Long' : 'Short'} cascade ${when}: ${usd(c.usd)}${where}`, sideTone(c.side))];
 }
 
-function flushLine(f: FlushRecord): Line {
-  const when = f.endedAt ? `${clock(f.startedAt)}–${clock(f.endedAt)}` : `since ${clock(f.startedAt)} (running)`;
+function flushLine(f: FlushRecord, now: number, windowMs: number): Line {
+  const when = ranWhen(f, now, windowMs);
   return [toned(`Market-wide ${f.side} flush ${when}: ${usd(f.usd)} across ${f.assetCount} assets`, sideTone(f.side))];
 }
 
@@ -115,7 +124,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
-  for (const c of s.cascades.slice(-2)) head.push(cascadeLine(c));
+  for (const c of s.cascades.slice(-2)) head.push(cascadeLine(c, s.to, s.windowMs));
 
   const fields: Field[] = [];
   const venues = Object.entries(s.byExchange);
@@ -175,7 +184,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
     const named = stored.length <= 4 ? ` for ${listText(stored)}` : ` for ${stored.length} assets`;
     head.push(storedDaysLine(m.days, '; the rest from single orders', named));
   }
-  head.push(...m.flushes.slice(-2).map(flushLine));
+  head.push(...m.flushes.slice(-2).map((f) => flushLine(f, m.to, m.windowMs)));
   const fields: Field[] = [
     {
       name: 'By asset',
