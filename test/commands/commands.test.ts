@@ -77,6 +77,25 @@ describe('before the market has seen any event (feeds still connecting)', () => 
   });
 });
 
+describe('/help <command>', () => {
+  it('lists each part of a command as it is typed, with what it does and which are for admins', async () => {
+    const level = await text('/help level');
+    expect(level).toContain('/level add eth 2350 Watch a price or a zone (admins)');
+    expect(level).toContain('/level vote <id> <up|down> Vote on a proposal\n');
+    expect(level).toContain('/level list eth This chat\'s levels\n');
+    expect(await text('/help /alerts')).toContain('/alerts min $5M Smallest cascade (USD) worth a post (admins)');
+    expect(await text('/help level add')).toBe(level);
+    const liqs = await text('/help LIQS');
+    expect(liqs).toContain('window: Time window (optional)');
+    expect(liqs).toContain('Examples: /liqs eth · /liqs eth 4h · /liqs all 24h');
+  });
+  it('an unknown command is named back with the list', async () => {
+    const r = await say('/help <b>x</b>');
+    expect(r.tone).toBe('error');
+    expect(replyText(r)).toBe('No command "<b>x</b>".\nCommands: /liqs, /levels, /oi, /level, /alerts, /help.');
+  });
+});
+
 describe('/level and /levels', () => {
   it('admins add a zone with a quoted label; /levels shows it with role and distance', async () => {
     const add = await text('/level add eth 2,600-2.65k "my <b>zone</b>"');
@@ -220,6 +239,7 @@ describe('parsing and hostile input', () => {
       expect(c.usage.length).toBeGreaterThan(0);
     }
     expect(await text('/help')).toContain('/liqs eth');
+    expect(await text('/help')).toContain('More on one command: /help alerts');
   });
   it('words a command does not take are said, escaped, with its usage, not dropped in silence', async () => {
     expect(parseCommandLine('/levels eth 2,35k')).toMatchObject({ args: { values: { asset: 'eth' }, extra: ['2,35k'] } });
