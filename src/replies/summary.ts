@@ -118,7 +118,10 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   }
   // Orders are counted only where there are some: stored or hourly totals have no count (and the prints' stretches
   // are said only where they are the figure's whole source).
-  const notes = [...(s.count > 0 ? [`${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}`] : []), ...(s.days ? [] : printsOnly(s.coverage, s.to))];
+  // Next to stored daily totals, the orders counted are those of the days with single orders: said, so "$145M (37
+  // orders)" does not read as 37 orders making the whole figure.
+  const orders = `${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders)}` : ''}`;
+  const notes = [...(s.count > 0 ? [orders] : []), ...(s.days ? [] : printsOnly(s.coverage, s.to))];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`));
   const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');

@@ -203,6 +203,7 @@ describe('7d', () => {
     expect(s.days).toEqual({ orders: [Date.UTC(2026, 0, 31)], totals: [25, 26, 27, 28, 29, 30].map((d) => Date.UTC(2026, 0, d)), longUsd: 60e6, shortUsd: 30e6 });
     expect(s.totalUsd).toBe(130e6);
     const t = replyText(summaryReply(s, ['7d']));
+    expect(t).toContain('$130M liquidated in 7d (1 order on Jan 31)');
     expect(t).toContain('Jan 25–30 from stored daily totals ($90M, not split by exchange); Jan 31 from single orders');
     expect(t).toContain('By exchange (Jan 31, single orders)');
     // A day window is unchanged.
