@@ -14,12 +14,14 @@ export const levels: CommandDef = {
   options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }],
   run(ctx, args) {
     const { market, charts } = ctx.services;
-    // `/levels` alone: the asset this chat watches levels on, when there is one; else which ones it does.
-    const watched = [...new Set(market.levels.all().filter((l) => l.source !== 'cascade' && (l.chat === undefined || l.chat === ctx.chat.key)).map((l) => l.asset))];
-    if (!args.values.asset?.trim() && watched.length > 1) {
-      return errorReply(`Which asset? Levels are watched here for ${watched.slice(0, 8).join(', ')}${watched.length > 8 ? ', …' : ''}.`, `For example: /levels ${watched[0]!.toLowerCase()}`);
+    let typed = args.values.asset?.trim() || undefined;
+    if (typed === undefined) {
+      // `/levels` alone: the asset this chat watches levels on, when there is one; else which ones it does.
+      const watched = [...new Set(market.levels.all().filter((l) => l.source !== 'cascade' && (l.chat === undefined || l.chat === ctx.chat.key)).map((l) => l.asset))];
+      if (watched.length > 1) return errorReply(`Which asset? Levels are watched here for ${watched.slice(0, 8).join(', ')}${watched.length > 8 ? ', …' : ''}.`, `For example: /levels ${watched[0]!.toLowerCase()}`);
+      typed = watched[0];
     }
-    const asset = parseAsset(args.values.asset?.trim() ? args.values.asset : watched[0], market.knownAssets());
+    const asset = parseAsset(typed, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
     // Computed once: the reply and its chart show the same status and the same estimate.
     const status = market.levelStatus(asset.value, ctx.chat.key);

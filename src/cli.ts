@@ -195,8 +195,13 @@ async function cmdReplay(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(st));
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
     else {
-      const count = (type: string) => events.filter((e) => e.type === type).length;
-      const input = { levels: count('level') + config.levels.defaults.length, candles: count('candle'), liquidations: count('liquidation'), liquidationTotals: count('liquidation_total') };
+      const input = { levels: config.levels.defaults.length, candles: 0, liquidations: 0, liquidationTotals: 0 };
+      for (const e of events) {
+        if (e.type === 'level') input.levels++;
+        else if (e.type === 'candle') input.candles++;
+        else if (e.type === 'liquidation') input.liquidations++;
+        else if (e.type === 'liquidation_total') input.liquidationTotals++;
+      }
       for (const line of statsLines(st, input)) console.log(escapeTerminal(line));
     }
     reportSkipped(shown(file), run.report);
