@@ -21,12 +21,17 @@ export function outOfRange(asset: string, value: LevelValue, last: number | unde
   );
 }
 
+/** A word that reads as a price (`2400`, `$2,400`, `2.4k`): itself, else undefined. Only such a word is ever repeated back. */
+export function priceWord(w: string | undefined): string | undefined {
+  return w !== undefined && /^\$?(?=[\d.,]*\d)[\d.,]+[kKmM]?$/.test(w) ? w : undefined;
+}
+
 /**
  * The refusal for `/level add eth 2350 2400` (or `2350 - 2400`, `2350 to 2400`): a bare price where the label (or the reason) goes
  * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included.
  */
 export function secondPrice(command: 'add' | 'propose', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
-  const second = /^(?:[-–—]|to\b)?\s*(\$?(?=[\d.,]*\d)[\d.,]+[kKmM]?)$/i.exec(text?.trim() ?? '')?.[1];
+  const second = priceWord(text?.trim().replace(/^(?:[-–—]|to\b)\s*/i, ''));
   if (second === undefined) return undefined;
   const at = typeof value === 'number' ? String(value) : value.join('-');
   const zone = typeof value === 'number' ? `For a zone write ${at}-${second.replace(/^\$/, '')}; a` : 'A';

@@ -5,7 +5,7 @@
  */
 import { levelId, type Level } from '../src/core/levels.js';
 import { levelText, pct } from '../src/replies/format.js';
-import { outOfRange, secondPrice } from './level-range.js';
+import { outOfRange, priceWord, secondPrice } from './level-range.js';
 import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
@@ -72,7 +72,7 @@ export const level: CommandDef = {
   // `/level remove eth 2350 2400` (refused: words past a change are never dropped): the zone it may have meant.
   extraHint(args) {
     // Only ever a price and a ticker-like word are repeated back: nothing else the user typed.
-    const price = (w: string | undefined) => (w !== undefined && /^\$?(?=[\d.,]*\d)[\d.,]{1,16}[kKmM]?$/.test(w) ? w.replace(/^\$/, '') : undefined);
+    const price = (w: string | undefined) => priceWord(w)?.replace(/^\$/, '');
     const second = args.sub === 'remove' && args.extra?.length === 1 ? price(args.extra[0]) : undefined;
     const at = price(args.values.level);
     const asset = /^\$?[\p{L}\p{N}]{1,16}$/u.exec(args.values.asset ?? '')?.[0].replace(/^\$/, '').toLowerCase();
