@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
@@ -72,6 +73,8 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // liquidation data", not a quiet market. Its stretches grow in place as the prints are replayed, in time order.
   const recorded = new Stretches();
   bot.market.recorded = recorded.growing;
+  // The clock stood at the recording's first event while the chat adapters started: it runs from now.
+  if (clock.wall0) clock.wall0 = Date.now();
   bot.market.recordedSoFar = true;
   // Its levels at their own time (a levels file appended after its day).
   for await (const e of readRecording(file, report)) {
@@ -101,6 +104,20 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   if (!signal.aborted) bot.market.recordedSoFar = false;
   for (const line of describeSkipped(file, report)) log[skippedLevel(report)](line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
+}
+
+/**
+ * Where a rehearsal's clock starts, when the recording is a regular file that has events: its first event past the
+ * vendor history before its day (a month of daily totals, replayed in a moment), else its first event.
+ */
+async function firstEventTs(file: string): Promise<number | undefined> {
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
+  let first: number | undefined;
+  for await (const e of readRecording(file)) {
+    first ??= e.ts;
+    if (e.type !== 'liquidation_total') return e.ts;
+  }
+  return first;
 }
 
 /** The options `liqbot start` takes (a deployment file's commands are checked against them). */
@@ -152,6 +169,10 @@ async function start(argv: string[]): Promise<number> {
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
   const clock = { speed: 1, t0: 0, wall0: 0, limit: Infinity };
   const now = values.replay ? () => (clock.wall0 ? Math.min(clock.t0 + (Date.now() - clock.wall0) * clock.speed, clock.limit) : 0) : Date.now;
+  // A command typed before the first event is replayed reads the recording's first moment, not 1970 (a level
+  // added then is set on the recording's day). A pipe cannot be read twice: its clock starts with its first event.
+  const first = values.replay ? await firstEventTs(values.replay).catch(() => undefined) : undefined;
+  if (first !== undefined) Object.assign(clock, { t0: first, wall0: Date.now(), limit: first });
   const adapters: Partial<Record<Platform, ChatAdapter>> = {};
   let charts;
   try {

@@ -113,6 +113,24 @@ describe('liqbot start', () => {
     expect(await bot.exited).toBe(0);
   }, 60_000);
 
+  it("dates a command typed before the recording's first event is replayed at that event, not 1970", async () => {
+    const dir = tempDir();
+    // Its day, past the vendor daily totals before it.
+    const first = readFileSync(BUNDLED, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; ts: number }).find((e) => e.type !== 'meta' && e.type !== 'liquidation_total')!.ts;
+    const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '1']);
+    await bot.waitFor(/Type a command/);
+    bot.child.stdin.write('/level add eth 2300\n');
+    await bot.waitFor(/Watching ETH \$2,300/);
+    bot.child.kill('SIGINT');
+    expect(await bot.exited).toBe(0);
+    const rehearsal = openSqliteStore(join(dir, 'rehearsal', 'liqbot.db'));
+    const added = rehearsal.listLevels().find((l) => l.level === 2300)!;
+    rehearsal.close();
+    // At --speed 1 the clock has moved by the seconds the command took, no more.
+    expect(added.createdAt - first).toBeGreaterThanOrEqual(0);
+    expect(added.createdAt - first).toBeLessThan(60_000);
+  }, 60_000);
+
   it('rehearses a day whose levels file was appended after it (`cat day levels`): the levels are set at their own time', async () => {
     const dir = tempDir();
     const lines = readFileSync(BUNDLED, 'utf8').split('\n').filter(Boolean);
