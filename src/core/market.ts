@@ -10,7 +10,7 @@ import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } 
 import { FlushDetector, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick, type Timeframe } from './events.js';
 import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack } from './levels.js';
-import { PriceBook, type ClosedCandle } from './prices.js';
+import { PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
 import type { MarketSettings } from './settings.js';
@@ -507,8 +507,8 @@ export class Market extends MarketQueries {
     const days = this.settings.levels.cascadeLevelDays;
     // Only a major flush leaves a level worth watching: ten times what it took to call it a cascade.
     if (c.extreme === undefined || days <= 0 || c.usd < 10 * c.threshold) return false;
-    // The extreme itself, not a rounded one: the level, the reading and the alert all print the same price.
-    const price = c.extreme;
+    // The extreme as replies quote it: the level, the reading and the alert all print the same price.
+    const price = quotedPrice(c.extreme);
     const near = this.levels.all().some((l) => {
       if (l.asset !== c.asset || l.chat !== undefined) return false;
       const [lo, hi] = bounds(l.level);

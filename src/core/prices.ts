@@ -6,6 +6,24 @@
 import { TIMEFRAME_MS, type Candle } from './events.js';
 import { HOUR, MINUTE } from './time.js';
 
+/**
+ * The decimals a price is quoted to: whole dollars from $1,000 (and an exact whole price), the cent from $10,
+ * else four significant digits ($12.35, $1.890, $0.5120, $0.00001234). Replies print prices so; a level the bot
+ * sets itself (a cascade's low) is rounded so, so that it reads the same in every reply.
+ */
+export function priceDecimals(value: number): number {
+  const v = Math.abs(value);
+  if (v >= 1000 || ((v >= 1 || v === 0) && Number.isInteger(v))) return 0;
+  if (v >= 10) return 2;
+  if (v >= 1) return 3;
+  return Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v))));
+}
+
+/** `value` at the decimals it is quoted to. */
+export function quotedPrice(value: number): number {
+  return Number.isFinite(value) ? Number(value.toFixed(priceDecimals(value))) : value;
+}
+
 export interface Ohlc {
   ts: number;
   open: number;

@@ -4,6 +4,7 @@
  * venues), used by every reply and chart.
  */
 import { DAY } from '../core/time.js';
+import { priceDecimals } from '../core/prices.js';
 
 const SUFFIXES: [number, string][] = [
   [1e12, 'T'],
@@ -59,15 +60,21 @@ function grouped(v: number, digits: number): string {
  * level someone typed). The same price prints the same way in every reply and chart.
  */
 export function price(value: number): string {
+  return priceTo(value, priceDecimals(value));
+}
+
+function priceTo(value: number, digits: number): string {
   if (!Number.isFinite(value)) return 'n/a';
-  const v = Math.abs(value);
-  let digits: number;
-  if (v >= 1000 || ((v >= 1 || v === 0) && Number.isInteger(v))) digits = 0;
-  else if (v >= 10) digits = 2;
-  else if (v >= 1) digits = 3;
-  else digits = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(v)))); // four significant digits
-  const s = grouped(v, digits);
-  return `${value < 0 ? '-' : ''}$${s}`;
+  return `${value < 0 ? '-' : ''}$${grouped(Math.abs(value), digits)}`;
+}
+
+/**
+ * A level's price as it was set, never rounded to another price: $1,747.5 (a community's level), where `price`
+ * would print $1,748 for it and for $1,748 alike. As `price` when that already shows all of it.
+ */
+function levelPrice(value: number): string {
+  for (let d = priceDecimals(value); d <= 8; d++) if (Math.abs(Number(value.toFixed(d)) - value) <= Math.abs(value) * 1e-12) return priceTo(value, d);
+  return price(value);
 }
 
 /** A count with thousands separators: 12,345. */
@@ -75,10 +82,15 @@ export function count(n: number): string {
   return n < 0 ? `-${grouped(-n, 0)}` : grouped(n, 0);
 }
 
-/** A price level or zone: $3,000 or $2,750–2,800. */
+/** A price level or zone as it was set: $3,000, $1,747.5 or $2,750–2,800. */
 export function levelText(level: number | readonly [number, number]): string {
-  if (typeof level === 'number') return price(level);
-  return `${price(level[0])}–${price(level[1]).slice(1)}`;
+  if (typeof level === 'number') return levelPrice(level);
+  return `${levelPrice(level[0])}–${levelPrice(level[1]).slice(1)}`;
+}
+
+/** A computed price range, each end as `price` prints it: $2,200–2,350. */
+export function rangeText(low: number, high: number): string {
+  return `${price(low)}–${price(high).slice(1)}`;
 }
 
 /** Signed percent, two significant digits: +4.2%, −22%, +0.4% (a real minus sign). */

@@ -6,7 +6,7 @@ import type { CascadeRecord } from '../core/cascades.js';
 import type { LevelValue } from '../core/levels.js';
 import { compareWithCascade, levelsOnClusters, liqClusters, type ClusterOptions, type ComparisonSource, type LiqCluster, type LiqMap, type LiqMapComparison, type LiqMapOptions } from '../core/liqmap.js';
 import { DAY } from '../core/time.js';
-import { clock, levelText, price as priceText, share, usd } from './format.js';
+import { clock, levelText, price as priceText, rangeText, share, usd } from './format.js';
 import { toned, type Line } from './reply.js';
 
 /** "≈ $310M of long liquidations estimated between $2,300 and $2,350". */
@@ -35,7 +35,7 @@ export function levelClusterLines(map: LiqMap, levels: readonly { level: LevelVa
   const lines: Line[] = hits.map((h) => [
     `${levelText(h.level)}${h.label ? ` ${h.label}` : ''} sits on `,
     toned(`≈ ${usd(h.usdAtLevel)} of estimated ${h.cluster.side} liquidations`, h.cluster.side, true),
-    ` (cluster ${levelText([h.cluster.low, h.cluster.high])}, ≈ ${usd(h.cluster.usd)})`,
+    ` (cluster ${rangeText(h.cluster.low, h.cluster.high)}, ≈ ${usd(h.cluster.usd)})`,
   ]);
   lines.push([toned(estimateNote(map), 'muted')]);
   return lines;
@@ -52,7 +52,7 @@ export function comparisonLines(c: LiqMapComparison): string[] {
   const med = c.predicted.medianPrice !== undefined && c.actual.medianPrice !== undefined
     ? `; median price ${priceText(c.actual.medianPrice)} happened vs ${priceText(c.predicted.medianPrice)} estimated (${share(Math.abs(c.actual.medianPrice - c.predicted.medianPrice) / c.actual.medianPrice)} apart)`
     : '';
-  const peak = c.actual.peak ? `heaviest ${levelText([c.actual.peak.low, c.actual.peak.high])} (${usd(c.actual.peak.usd)})` : 'none recorded';
+  const peak = c.actual.peak ? `heaviest ${rangeText(c.actual.peak.low, c.actual.peak.high)} (${usd(c.actual.peak.usd)})` : 'none recorded';
   const dist = c.peakToClusterPct === undefined ? '' : c.peakToClusterPct === 0 ? ', inside an estimated cluster' : `, ${share(c.peakToClusterPct)} from the nearest estimated cluster`;
   lines.push(`  happened: ${usd(c.actual.usd)} of ${c.side} liquidations, ${peak}${dist}${med}`);
   lines.push(`  overlap of estimate and outcome by price: ${share(c.overlap)}`);

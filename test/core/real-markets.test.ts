@@ -194,8 +194,8 @@ describe('chop notices that fall due on one close, and those a break is about to
     if (chop.kind !== 'level_chop') throw new Error('unreachable');
     expect([chop.level, ...(chop.also ?? []).map((x) => x.level)]).toEqual([109136.5, 109021.9]);
     const text = replyText(alertReply(chop));
-    expect(text).toMatch(/^↔️ BTC chopping around \$109,137 and \$109,022 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
-    expect(text).toContain('\n$109,137 · BTC prior-week low (2025-09-28 12:45 UTC)\n$109,022 · BTC prior-week low (2025-09-27 09:15 UTC)');
+    expect(text).toMatch(/^↔️ BTC chopping around \$109,136.5 and \$109,021.9 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
+    expect(text).toContain('\n$109,136.5 · BTC prior-week low (2025-09-28 12:45 UTC)\n$109,021.9 · BTC prior-week low (2025-09-27 09:15 UTC)');
     expect(text).toContain('No more alerts on these levels until a decisive close beyond them.');
   });
 
@@ -312,11 +312,11 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     const at = (iso: string, asset: string) => runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.asset === asset && a.ts === Date.parse(iso))!;
     const eth = at('2025-10-14T05:45:00Z', 'ETH');
     const text = replyText(alertReply(eth));
-    expect(text).toContain('ETH lost $4,091, $4,091–4,152, $4,100, $4,121 and $4,121–4,182');
-    for (const line of ['$4,091–4,152 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,121 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
+    expect(text).toContain('ETH lost $4,091, $4,091–4,152.36, $4,100, $4,120.61 and $4,120.61–4,182.42');
+    for (const line of ['$4,091–4,152.36 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,120.61 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
     // A chop that ended in a message of several levels names its own.
     const btc = replyText(alertReply(at('2025-10-21T05:45:00Z', 'BTC')));
-    expect(btc).toContain('Decisive: 2h of closes below $109,022, after 4 crosses since Sunday.');
+    expect(btc).toContain('Decisive: 2h of closes below $109,021.9, after 4 crosses since Sunday.');
   });
 
   it('posts its 11 chop notices without a notification (two of them for two levels each), and every break with one (most that end a chop hold)', () => {

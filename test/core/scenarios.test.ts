@@ -56,6 +56,10 @@ describe('the bundled January-31-style day', async () => {
     const low = st.levels.find((v) => v.level.source === 'cascade')!;
     expect(low.level.label).toBe('cascade low');
     expect(low.role).toBe('support');
+    // At the price the cascade's end alert quoted ("Cascade low $2,357"), so every reply prints it the same way.
+    const end = eth.find((a) => a.kind === 'cascade_end' && a.levelOffered)!;
+    expect(end.kind === 'cascade_end' && end.extreme !== undefined && end.extreme !== low.level.level).toBe(true);
+    expect(low.level.level).toBe(Math.round((end as { extreme: number }).extreme));
   });
 
   it('reads where the flush stabilized on /levels: above the cascade low, which held', () => {

@@ -53,6 +53,19 @@ describe('prices: to the cent or four significant digits, whole dollars from $1,
     expect(levelText([2750, 2800])).toBe('$2,750–2,800');
     expect(levelText([100.5, 104])).toBe('$100.50–104');
   });
+
+  it('a level prints as it was set, never rounded onto another price', () => {
+    // price() rounds these; two levels a community set $0.50 apart would read as one.
+    expect([price(1747.5), price(1748)]).toEqual(['$1,748', '$1,748']);
+    expect([levelText(1747.5), levelText(1748)]).toEqual(['$1,747.5', '$1,748']);
+    expect(levelText([4091, 4152.36])).toBe('$4,091–4,152.36');
+    expect(levelText(2.2471)).toBe('$2.2471');
+    expect(levelText(100.675)).toBe('$100.675');
+    // No finer than price() when that shows it all, and float noise is not a level's digits.
+    expect(levelText(0.95)).toBe('$0.9500');
+    expect(levelText(0.1 + 0.2)).toBe('$0.3000');
+    expect(levelText(109_136.5)).toBe('$109,136.5');
+  });
 });
 
 describe('percents', () => {
