@@ -15,10 +15,14 @@ export const levels: CommandDef = {
   run(ctx, args) {
     const { market, charts } = ctx.services;
     let typed = args.values.asset?.trim() || undefined;
-    if (typed === undefined) {
-      // `/levels` alone: the asset this chat watches levels on, when there is one; else which ones it does.
+    const every = typed?.toLowerCase() === 'all';
+    if (typed === undefined || every) {
+      // `/levels` alone: the asset this chat watches levels on, when there is one; else which ones it does. Levels
+      // are read one asset at a time (`/levels all` is not a market-wide view, as `/liqs all` is).
       const watched = [...new Set(market.levels.all().filter((l) => l.source !== 'cascade' && (l.chat === undefined || l.chat === ctx.chat.key)).map((l) => l.asset))];
-      if (watched.length > 1) return errorReply(`Which asset? Levels are watched here for ${watched.slice(0, 8).join(', ')}${watched.length > 8 ? ', …' : ''}.`, `For example: /levels ${watched[0]!.toLowerCase()}`);
+      const which = `Levels are watched here for ${watched.slice(0, 8).join(', ')}${watched.length > 8 ? ', …' : ''}.`;
+      if (every) return errorReply(`Levels are read one asset at a time.${watched.length ? ` ${which}` : ''}`, `For example: /levels ${(watched[0] ?? market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
+      if (watched.length > 1) return errorReply(`Which asset? ${which}`, `For example: /levels ${watched[0]!.toLowerCase()}`);
       typed = watched[0];
     }
     const asset = parseAsset(typed, market.knownAssets());

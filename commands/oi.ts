@@ -17,6 +17,7 @@ export const oi: CommandDef = {
   ],
   run(ctx, args) {
     const { config, market } = ctx.services;
+    if (args.values.asset?.trim().toLowerCase() === 'all') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
     const window = parseWindow<WindowName>(args.values.window, config.windows, config.defaultWindow);

@@ -127,6 +127,9 @@ describe('/level and /levels', () => {
     const which = await say('/levels', true, 'telegram:-300');
     expect(which.tone).toBe('error');
     expect(replyText(which)).toBe('Which asset? Levels are watched here for ETH, BTC.\nFor example: /levels eth');
+    // `/levels all` (as `/liqs all`) is told that levels are read per asset, with the ones watched here.
+    expect(await text('/levels ALL', true, 'telegram:-300')).toBe('Levels are read one asset at a time. Levels are watched here for ETH, BTC.\nFor example: /levels eth');
+    expect(await text('/oi all')).toMatch(/^Open interest is read one asset at a time\.\nFor example: \/oi \w+$/);
     // Another chat sees only the levels every chat has.
     expect(await text('/levels', true, 'telegram:-301')).toContain('ETH levels');
     await text('/level remove btc 80000', true, 'telegram:-300');
