@@ -189,7 +189,7 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 /** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
 export function sinceWord(ts: number, now: number): string {
   if (Math.floor(ts / DAY) === Math.floor(now / DAY)) return clock(ts);
-  return now - ts < 6 * DAY ? WEEKDAYS[new Date(ts).getUTCDay()]! : day(ts);
+  return now - ts < 6 * DAY ? WEEKDAYS[new Date(ts).getUTCDay()]! : day(ts, now);
 }
 
 /** A moment told as of `now`: 14:05 the same UTC day, else Feb 2 03:30 (so a time never reads as one still to come). */

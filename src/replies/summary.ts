@@ -26,7 +26,7 @@ export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): s
   const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
   // "Largest since Oct 10" is news only when Oct 10 is a while back.
   if (r.since && r.usd > 0 && r.days >= 7) {
-    const since = `${subject} since ${day(r.since.day)} (${usd(r.since.usd)})${inSpan}`;
+    const since = `${subject} since ${day(r.since.day, r.day)} (${usd(r.since.usd)})${inSpan}`;
     return r.day - r.since.day >= 14 * DAY ? since : r.rank <= 5 ? since : undefined;
   }
   if (r.rank === 1) return `${subject} in ${r.days} days of history`;

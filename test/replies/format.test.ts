@@ -1,8 +1,8 @@
 /** How numbers read: one rule per kind (amounts, prices, percents), the same in every reply and chart. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelText, pct, price, share, spanWords, usd, whenWord } from '../../src/replies/format.js';
-import { summaryReply } from '../../src/replies/summary.js';
+import { levelText, pct, price, share, sinceWord, spanWords, usd, whenWord } from '../../src/replies/format.js';
+import { rankingText, summaryReply } from '../../src/replies/summary.js';
 import { replyText } from '../../src/replies/reply.js';
 import type { LiquidationSummary } from '../../src/core/summary.js';
 
@@ -106,5 +106,18 @@ describe('moments', () => {
     const now = Date.parse('2025-10-23T19:30:00Z');
     expect(spanWords(Date.parse('2025-10-23T18:56:00Z'), Date.parse('2025-10-23T18:56:59Z'), now)).toBe('18:56');
     expect(spanWords(Date.parse('2025-10-23T18:56:00Z'), Date.parse('2025-10-23T19:02:00Z'), now)).toBe('18:56–19:02');
+  });
+});
+
+describe('a day in another year says its year', () => {
+  it('"largest since" a day of the year before (the Coinglass BTC history: Aug 5 2024 after Dec 4 2023)', () => {
+    const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+    const r = { side: 'long' as const, usd: 91.7e6, day: d('2024-08-05'), rank: 6, days: 365, since: { day: d('2023-12-04'), usd: 94.8e6 } };
+    expect(rankingText('BTC', r, 'day')).toBe('Largest BTC long-liquidation day since Dec 4, 2023 ($94.8M)');
+    expect(rankingText('BTC', { ...r, since: { day: d('2024-03-05'), usd: 94.8e6 } }, 'day')).toBe('Largest BTC long-liquidation day since Mar 5 ($94.8M)');
+  });
+  it('a chop begun last December, told in January', () => {
+    expect(sinceWord(Date.parse('2025-12-20T10:00:00Z'), Date.parse('2026-01-05T10:00:00Z'))).toBe('Dec 20, 2025');
+    expect(sinceWord(Date.parse('2026-01-01T10:00:00Z'), Date.parse('2026-01-05T10:00:00Z'))).toBe('Thursday');
   });
 });
