@@ -171,6 +171,14 @@ export abstract class MarketQueries implements MarketView {
       s.shortUsd += stored.shortUsd;
       s.totalUsd += stored.longUsd + stored.shortUsd;
     }
+    if (s.totalUsd === 0 && Number.isFinite(from) && Number.isFinite(to)) {
+      const days: NonNullable<LiquidationSummary['dayTotals']> = [];
+      for (let day = dayStart(from); day < to; day += DAY) {
+        const long = this.history.dayTotal(asset, 'long', day), short = this.history.dayTotal(asset, 'short', day);
+        if (long + short > 0) days.push({ day, longUsd: long, shortUsd: short });
+      }
+      if (days.length) s.dayTotals = days;
+    }
     const r = this.prices.range(asset, from, to);
     if (r) {
       s.price = { open: r.open, close: r.close, high: r.high, low: r.low, changePct: ((r.close - r.open) / r.open) * 100 };

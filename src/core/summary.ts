@@ -58,6 +58,11 @@ interface WindowSummary {
    * orders; `venues`: the exchanges the totals name, when every total named one (else the totals are not split).
    */
   days?: StoredDays;
+  /**
+   * An empty window's UTC days that have stored daily totals (a vendor's history): not counted, a day's total cannot
+   * be cut at the window's edges, but said beside "no data" so the figures the file does hold are not hidden.
+   */
+  dayTotals?: { day: number; longUsd: number; shortUsd: number }[];
 }
 
 export interface StoredDays {

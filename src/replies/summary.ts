@@ -88,6 +88,12 @@ function storedDaysLine(d: StoredDays, ordersText: string, subject = ''): Line {
   return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split})${d.orders.length ? ordersText : ''}`, 'muted')];
 }
 
+/** An empty window's days with stored daily totals, which are whole days and so not in its figures. */
+function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line {
+  const each = days.map((d) => `${day(d.day)} ${usd(d.longUsd + d.shortUsd)} (L ${usd(d.longUsd)} / S ${usd(d.shortUsd)})`).join(' · ');
+  return [toned(`Stored daily totals, whole UTC days not cut to this window: ${each}`, 'muted')];
+}
+
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
@@ -110,7 +116,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   if (s.totalUsd === 0) {
     return {
       title,
-      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window)], ...priceLine]],
+      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window)], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]],
       buttons,
       footer: coverageLine(s.coverage, s.to),
       tone: 'neutral',

@@ -209,6 +209,24 @@ describe('7d', () => {
     // A day window is unchanged.
     expect(m.summary('ETH', '24h', D, end).days).toBeUndefined();
   });
+
+  it('an empty window beside stored daily totals says those days, uncut, instead of hiding them', () => {
+    const D = 86_400_000;
+    const m = new Market(buildConfig({ exchanges: ['bybit'], assets: ['BTC'] }));
+    for (const [d, long, short] of [[4, 24.1e6, 5.98e6], [5, 91.7e6, 46.3e6]] as const) {
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2024, 7, d), period: '1d', asset: 'BTC', side: 'long', usd: long });
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2024, 7, d), period: '1d', asset: 'BTC', side: 'short', usd: short });
+    }
+    // 24h to 23:00 on Aug 5: neither day lies whole inside it, so nothing is counted.
+    const s = m.summary('BTC', '24h', D, Date.UTC(2024, 7, 5, 23));
+    expect(s.totalUsd).toBe(0);
+    expect(s.dayTotals).toEqual([{ day: Date.UTC(2024, 7, 4), longUsd: 24.1e6, shortUsd: 5.98e6 }, { day: Date.UTC(2024, 7, 5), longUsd: 91.7e6, shortUsd: 46.3e6 }]);
+    expect(replyText(summaryReply(s, ['24h']))).toContain('Stored daily totals, whole UTC days not cut to this window: Aug 4 $30.1M (L $24.1M / S $5.98M) · Aug 5 $138M (L $91.7M / S $46.3M)');
+    // At midnight Aug 5 is whole and counted as before; a window with figures carries no such line.
+    const whole = m.summary('BTC', '24h', D, Date.UTC(2024, 7, 6));
+    expect(whole.totalUsd).toBe(138e6);
+    expect(whole.dayTotals).toBeUndefined();
+  });
 });
 
 describe('a cascade in the summary', () => {
