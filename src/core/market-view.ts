@@ -171,12 +171,8 @@ export abstract class MarketQueries implements MarketView {
       s.shortUsd += stored.shortUsd;
       s.totalUsd += stored.longUsd + stored.shortUsd;
     }
-    if (s.totalUsd === 0 && Number.isFinite(from) && Number.isFinite(to)) {
-      const days: NonNullable<LiquidationSummary['dayTotals']> = [];
-      for (let day = dayStart(from); day < to; day += DAY) {
-        const long = this.history.dayTotal(asset, 'long', day), short = this.history.dayTotal(asset, 'short', day);
-        if (long + short > 0) days.push({ day, longUsd: long, shortUsd: short });
-      }
+    if (s.totalUsd === 0) {
+      const days = this.dayTotalsIn([asset], from, to);
       if (days.length) s.dayTotals = days;
     }
     const r = this.prices.range(asset, from, to);
@@ -208,6 +204,21 @@ export abstract class MarketQueries implements MarketView {
       }
     }
     return out;
+  }
+
+  /** The UTC days [from, to] touches that have stored daily totals for `assets` (summed), cut or not. */
+  private dayTotalsIn(assets: readonly string[], from: number, to: number): NonNullable<LiquidationSummary['dayTotals']> {
+    const days: NonNullable<LiquidationSummary['dayTotals']> = [];
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return days;
+    for (let day = dayStart(from); day < to; day += DAY) {
+      let longUsd = 0, shortUsd = 0;
+      for (const a of assets) {
+        longUsd += this.history.dayTotal(a, 'long', day);
+        shortUsd += this.history.dayTotal(a, 'short', day);
+      }
+      if (longUsd + shortUsd > 0) days.push({ day, longUsd, shortUsd });
+    }
+    return days;
   }
 
   /** An asset's whole days in [from, to] without single orders that have stored totals, and the days with orders. */
@@ -306,6 +317,10 @@ export abstract class MarketQueries implements MarketView {
       for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
     }
     out.totalUsd = out.longUsd + out.shortUsd;
+    if (out.totalUsd === 0) {
+      const days = this.dayTotalsIn([...new Set([...this.knownAssets(), ...this.history.assetNames()])], from, to);
+      if (days.length) out.dayTotals = days;
+    }
     if (stored.days) {
       // The days any asset had single orders (read only here, where stored totals stand beside them).
       const orders: number[] = [];

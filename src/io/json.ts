@@ -81,8 +81,8 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
     if (s.price) o.price = s.price;
     if (s.ranking) o.ranking = { ...s.ranking, usd: cents(s.ranking.usd) };
     o.cascades = s.cascades;
-    if (s.dayTotals) o.dayTotals = s.dayTotals.map((d) => ({ day: d.day, longUsd: cents(d.longUsd), shortUsd: cents(d.shortUsd) }));
   }
+  if (s.dayTotals) o.dayTotals = s.dayTotals.map((d) => ({ day: d.day, longUsd: cents(d.longUsd), shortUsd: cents(d.shortUsd) }));
   if (s.days) o.days = { ...s.days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
   return o;
 }

@@ -179,7 +179,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const title: Line = [`Market liquidations · ${m.window}`];
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
-    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)]]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }
   // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
