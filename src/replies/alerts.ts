@@ -116,7 +116,9 @@ function chopEndText(a: LevelBreak): string {
   const what =
     end.by === 'far' ? `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} ${it}`
     : end.by === 'held' ? `${duration(end.heldMs)} of closes ${side} ${it}`
-    : `a close ${side} the ${price(end.range[0])}–${price(end.range[1])} range it chopped in`;
+    // The edge it left, not the whole range: a crash through the chop's day stretches the far side to where the
+    // chat never saw it chop ("the $92,765–$100,434 range" of BTC $99,501 on Feb 3 2025).
+    : `a close ${side} ${price(a.direction === 'down' ? end.range[0] : end.range[1])}, the ${a.direction === 'down' ? 'bottom' : 'top'} of the range it chopped in`;
   return `Decisive: ${what}, after ${end.crosses} crosses since ${sinceWord(end.since, a.ts)}.`;
 }
 

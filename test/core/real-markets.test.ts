@@ -154,7 +154,7 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     // 00:45 and $135 at 02:30, apart).
     const sol = runs[1]!.alerts.filter((a) => a.kind === 'level_break' && a.asset === 'SOL' && a.ts >= Date.parse('2024-08-04T23:00:00Z') && a.ts <= Date.parse('2024-08-05T06:00:00Z'));
     expect(sol).toEqual([expect.objectContaining({ ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.objectContaining({ by: 'range', range: [131.386, 143.384] }), also: [expect.objectContaining({ level: 139.41 })] })]);
-    expect(replyText(alertReply(sol[0]!))).toContain('Decisive: a close below the $131.39–$143.38 range it chopped in, after 3 crosses since Sunday.');
+    expect(replyText(alertReply(sol[0]!))).toContain('Decisive: a close below $131.39, the bottom of the range it chopped in, after 3 crosses since Sunday.');
   });
 
   it('does not tell a level broken by a close that only crossed it, inside its own buffer, when no break went far', () => {
