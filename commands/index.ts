@@ -46,7 +46,7 @@ function positional(options: readonly OptionSpec[], typed: string[]): Args {
   return extra.length ? { values, extra } : { values };
 }
 
-const UNIT = /^(?:h|hrs?|hours?|d|days?|w|wk|weeks?)$/i;
+const UNIT = /^(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wk|weeks?)$/i;
 
 function joinWindows(words: string[]): string[] {
   const out: string[] = [];

@@ -3,7 +3,7 @@ import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { leverageSnapshot } from '../src/core/leverage-figures.js';
 import { noLeverageText, oiReply } from '../src/replies/leverage.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
-import { parseAsset, parseWindow } from './parse.js';
+import { parseAnyWindow, parseAsset } from './parse.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
@@ -13,17 +13,17 @@ export const oi: CommandDef = {
   usage: ['oi eth', 'oi eth 4h'],
   options: [
     { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
-    { name: 'window', description: 'Window for the change', kind: 'window', choices: ['1h', '4h', '12h', '24h', '7d'] },
+    { name: 'window', description: 'Window for the change, e.g. 4h, 30m or 2d (5m to 7d)', kind: 'window', choices: ['1h', '4h', '12h', '24h', '7d'] },
   ],
   run(ctx, args) {
     const { config, market } = ctx.services;
     if (args.values.asset?.trim().toLowerCase() === 'all') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
-    const window = parseWindow<WindowName>(args.values.window, config.windows, config.defaultWindow);
+    const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow, (w) => WINDOW_MS[w as WindowName]);
     if (!window.ok) return errorReply(window.message);
     const to = market.clock;
-    const snapshot = leverageSnapshot(market.leverage, asset.value, to - WINDOW_MS[window.value], to);
+    const snapshot = leverageSnapshot(market.leverage, asset.value, to - window.value.ms, to);
     if (!snapshot) {
       return {
         title: [`${asset.value} open interest`],
@@ -32,6 +32,6 @@ export const oi: CommandDef = {
       };
     }
     const map = estimateLiqMap(market, asset.value, to);
-    return oiReply(snapshot, { window: window.value, windows: config.windows, synthetic: market.synthetic, ...(map ? { map } : {}) });
+    return oiReply(snapshot, { window: window.value.name, windows: config.windows, synthetic: market.synthetic, ...(map ? { map } : {}) });
   },
 };

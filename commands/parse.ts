@@ -95,6 +95,34 @@ export function parseWindow<W extends string>(raw: string | undefined, windows: 
   return err('bad_window', `Unknown window ${quote(raw)}. Use one of ${windows.join(', ')}.`);
 }
 
+/** A window a chat may ask for beyond the configured ones: `30m`, `2h`, `90 minutes`, `3d`; from 5 minutes to 7 days. */
+export interface AnyWindow {
+  /** As replies say it: `30m`, `2h`, `90m`, `3d` (a configured window keeps its own name). */
+  name: string;
+  ms: number;
+}
+const MIN_WINDOW_MS = 5 * 60_000;
+const MAX_WINDOW_MS = 7 * 86_400_000;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/**
+ * A window as `parseWindow` reads it, else any whole number of minutes, hours, days or weeks from 5 minutes to 7 days
+ * (the history a bot keeps in minute buckets), said back in the largest unit that divides it: `120m` → `2h`.
+ */
+export function parseAnyWindow(raw: string | undefined, windows: readonly string[], fallback: string, msOf: (w: string) => number): Parsed<AnyWindow> {
+  const known = parseWindow(raw, windows, fallback);
+  if (known.ok) return ok({ name: known.value, ms: msOf(known.value) });
+  const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(raw!.trim());
+  const choices = `${windows.join(', ')}, or any from 5m to 7d like 30m, 2h or 3d`;
+  if (!m) return err('bad_window', `Unknown window ${quote(raw!)}. Use one of ${choices}.`);
+  const ms = Number(m[1]) * UNIT_MS[m[2]![0]!.toLowerCase()]!;
+  if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) return err('out_of_range', `A window goes from 5m to 7d; got ${quote(raw!)}. Use one of ${choices}.`);
+  const name = ms % UNIT_MS.d! === 0 ? `${ms / UNIT_MS.d!}d` : ms % UNIT_MS.h! === 0 ? `${ms / UNIT_MS.h!}h` : `${ms / UNIT_MS.m!}m`;
+  // `48h` is a configured window's length under another name: said as that window.
+  const same = windows.find((w) => msOf(w) === ms);
+  return ok({ name: same ?? name, ms });
+}
+
 const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
 export const MAX_PRICE = 1e9;
 /** Below this no market quotes (eight decimals is what the price formatter shows). */

@@ -54,12 +54,21 @@ describe('/liqs', () => {
     expect(await text('/liqs past 24 hours eth')).toContain('ETH liquidations · 24h');
     expect(await text('/liqs eth week')).toContain('ETH liquidations · 7d');
     expect(await text('/liqs week')).toContain('Market liquidations · 7d');
+    // Any window from 5m to 7d, as a trader asks right after a flush; the buttons stay the configured ones.
+    const half = await say('/liqs eth 30m');
+    expect(replyText(half)).toContain('ETH liquidations · 30m');
+    expect(half.buttons?.map((b) => b.active ?? false)).toEqual([false, false, false, false]);
+    expect(await text('/liqs 90 min eth')).toContain('ETH liquidations · 90m');
+    expect(await text('/liqs eth last 3h')).toContain('ETH liquidations · 3h');
+    expect(await text('/liqs all 2 days')).toContain('Market liquidations · 2d');
+    expect(await text('/oi eth 2h')).toContain('ETH open interest · 2h');
   });
   it('a wrong asset or window gets a short correction, shown only to the asker', async () => {
     const r = await say('/liqs etj');
     expect(r).toMatchObject({ tone: 'error', ephemeral: true });
     expect(replyText(r)).toContain('Did you mean ETH?');
-    expect(await text('/liqs eth 3h')).toContain('Use one of 1h, 4h, 12h, 24h, 7d');
+    expect(await text('/liqs eth 3x')).toBe('Unknown window "3x". Use one of 1h, 4h, 12h, 24h, 7d, or any from 5m to 7d like 30m, 2h or 3d.');
+    expect(await text('/liqs eth 30d')).toContain('A window goes from 5m to 7d; got "30d".');
   });
 });
 
@@ -86,7 +95,7 @@ describe('/help <command>', () => {
     expect(await text('/help /alerts')).toContain('/alerts min $5M Smallest cascade (USD) worth a post (admins)');
     expect(await text('/help level add')).toBe(level);
     const liqs = await text('/help LIQS');
-    expect(liqs).toContain('window: Time window (optional)');
+    expect(liqs).toContain('window: Time window, e.g. 4h, 30m or 2d (5m to 7d) (optional)');
     expect(liqs).toContain('Examples: /liqs eth · /liqs eth 4h · /liqs all 24h');
   });
   it('an unknown command is named back with the list', async () => {

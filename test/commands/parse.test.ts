@@ -1,7 +1,7 @@
 /** What people type: prices, zones, assets, windows and labels; every parser answers, none throws. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeMatches, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../commands/parse.js';
+import { closeMatches, parseAnyWindow, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../commands/parse.js';
 import { price } from '../../src/replies/format.js';
 
 describe('parsePrice', () => {
@@ -128,6 +128,28 @@ describe('assets and windows', () => {
     expect(parseWindow('Day', w, '24h')).toEqual({ ok: true, value: '24h' });
     expect(parseWindow(undefined, w, '24h')).toEqual({ ok: true, value: '24h' });
     expect(parseWindow('3h', w, '24h').ok).toBe(false);
+  });
+  it('a chat may ask for any window from 5m to 7d, said back in the largest unit that divides it', () => {
+    const w = ['1h', '4h', '12h', '24h', '7d'];
+    const ms: Record<string, number> = { '1h': 3_600_000, '4h': 14_400_000, '12h': 43_200_000, '24h': 86_400_000, '7d': 604_800_000 };
+    const any = (raw: string | undefined) => parseAnyWindow(raw, w, '24h', (x) => ms[x]!);
+    expect(any('4h')).toEqual({ ok: true, value: { name: '4h', ms: 14_400_000 } });
+    expect(any(undefined)).toEqual({ ok: true, value: { name: '24h', ms: 86_400_000 } });
+    expect(any('30m')).toEqual({ ok: true, value: { name: '30m', ms: 1_800_000 } });
+    expect(any('90 minutes')).toEqual({ ok: true, value: { name: '90m', ms: 5_400_000 } });
+    expect(any('120m')).toEqual({ ok: true, value: { name: '2h', ms: 7_200_000 } });
+    expect(any('3 Days')).toEqual({ ok: true, value: { name: '3d', ms: 259_200_000 } });
+    // A configured window's length under another name is that window.
+    expect(any('168h')).toEqual({ ok: true, value: { name: '7d', ms: 604_800_000 } });
+    expect(any('1440m')).toEqual({ ok: true, value: { name: '24h', ms: 86_400_000 } });
+    expect(any('2m')).toMatchObject({ ok: false, error: 'out_of_range' });
+    expect(any('8d')).toMatchObject({ ok: false, error: 'out_of_range' });
+    expect(any('0h')).toMatchObject({ ok: false, error: 'out_of_range' });
+    expect(any('99999999999h')).toMatchObject({ ok: false, error: 'bad_window' });
+    expect(any('2.5h')).toMatchObject({ ok: false, error: 'bad_window' });
+    const bad = any('<b>4x</b>');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toBe('Unknown window "<b>4x</b>". Use one of 1h, 4h, 12h, 24h, 7d, or any from 5m to 7d like 30m, 2h or 3d.');
   });
 });
 

@@ -162,7 +162,9 @@ export function suggestions(cmd: CommandDef | undefined, sub: string | null, opt
   const q = typed.trim().toLowerCase();
   const starts = pool.filter((a) => a.toLowerCase().startsWith(q));
   const contains = pool.filter((a) => !a.toLowerCase().startsWith(q) && a.toLowerCase().includes(q));
-  return [...starts, ...contains].slice(0, MAX_CHOICES);
+  // A window is suggested, not fixed: what is typed is offered as it is (`30m`), a bare number with its units.
+  const typedWindow = spec.kind !== 'window' || !q || pool.includes(q) ? [] : /^\d{1,4}$/.test(q) ? [`${q}m`, `${q}h`, `${q}d`] : [q.slice(0, 20)];
+  return [...new Set([...typedWindow, ...starts, ...contains])].slice(0, MAX_CHOICES);
 }
 
 async function onAutocomplete(services: Services, interaction: AutocompleteInteraction): Promise<void> {

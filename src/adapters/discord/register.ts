@@ -51,6 +51,8 @@ export function slashOption(o: OptionSpec): APIApplicationCommandBasicOption {
     case 'asset':
       return choices ? { ...base, type: ApplicationCommandOptionType.String, choices } : { ...base, type: ApplicationCommandOptionType.String, autocomplete: true };
     case 'window':
+      // Suggested, not fixed: any window from 5m to 7d may be typed (`30m`, `2h`), as on every platform.
+      return { ...base, type: ApplicationCommandOptionType.String, autocomplete: true, max_length: 20 };
     case 'level':
     case 'text':
       return choices ? { ...base, type: ApplicationCommandOptionType.String, choices } : { ...base, type: ApplicationCommandOptionType.String, max_length: 200 };

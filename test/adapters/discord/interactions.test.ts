@@ -149,6 +149,15 @@ describe('/liqs', () => {
     ]);
   });
 
+  it('suggests the windows, and a window typed as it is (any from 5m to 7d is taken)', async () => {
+    const ask = async (value: string) =>
+      (await fake.interact(autocomplete({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: member(), name: 'liqs', options: [{ name: 'window', type: 3, value, focused: true }] }))).data.choices.map((c: { value: string }) => c.value);
+    expect(await ask('')).toEqual(['1h', '4h', '12h', '24h', '7d']);
+    expect(await ask('4')).toEqual(['4m', '4h', '4d', '24h']);
+    expect(await ask('30m')).toEqual(['30m']);
+    expect(await ask('7d')).toEqual(['7d']);
+  });
+
   it('answers an unknown asset with an ephemeral sentence', async () => {
     const cb = await fake.interact(command('liqs', [str('asset', 'notacoin')]));
     expect(cb.type).toBe(4);
