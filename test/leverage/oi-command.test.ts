@@ -48,7 +48,9 @@ describe('/oi', () => {
     const typo = await say('etj');
     expect(typo).toMatchObject({ tone: 'error', ephemeral: true });
     expect(replyText(typo)).toContain('Did you mean ETH?');
-    expect(replyText(await say('eth', '3h'))).toContain('Use one of 1h, 4h, 12h, 24h, 7d');
+    // Any window from 5m to 7d; another word is corrected.
+    expect(replyText(await say('eth', '3h'))).toContain('ETH open interest · 3h');
+    expect(replyText(await say('eth', '3x'))).toContain('Use one of 1h, 4h, 12h, 24h, 7d, or any from 5m to 7d');
   });
 
   it('a file with funding and no open interest says that only funding is known', async () => {
