@@ -20,7 +20,7 @@ import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedF
 import { LiqBot } from './bot.js';
 import { Stretches } from './core/coverage.js';
 import { env as readEnv } from './env.js';
-import { newReport, describeSkipped, readRecording, skippedLevel } from './io/event-file.js';
+import { newReport, describeSkipped, readEventFile, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
 import type { Platform } from '../commands/types.js';
 
@@ -108,12 +108,13 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
 
 /**
  * Where a rehearsal's clock starts, when the recording is a regular file that has events: its first event past the
- * vendor history before its day (a month of daily totals, replayed in a moment), else its first event.
+ * vendor history before its day (a month of daily totals, replayed in a moment), else its first event. Read from the
+ * file's start only (a large recording is not read through twice before the prompt).
  */
 async function firstEventTs(file: string): Promise<number | undefined> {
   if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
   let first: number | undefined;
-  for await (const e of readRecording(file)) {
+  for await (const e of readEventFile(file)) {
     first ??= e.ts;
     if (e.type !== 'liquidation_total') return e.ts;
   }
