@@ -137,6 +137,11 @@ export class LiquidationHistory {
     return all ? Math.max(sum(all), perExchange) : perExchange;
   }
 
+  /** Whether a vendor's totals (a file's or a data vendor's history) are recorded for this day and side. */
+  hasVendorTotals(asset: string, side: PositionSide, day: number): boolean {
+    return (this.byDay(asset, side)?.get(day)?.vendor.size ?? 0) > 0;
+  }
+
   /** The venues a day's totals name for one side (none when a vendor's figure is for every exchange). */
   dayVenues(asset: string, side: PositionSide, day: number): string[] {
     const r = this.byDay(asset, side)?.get(day);

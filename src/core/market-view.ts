@@ -171,7 +171,7 @@ export abstract class MarketQueries implements MarketView {
       s.shortUsd += stored.shortUsd;
       s.totalUsd += stored.longUsd + stored.shortUsd;
     }
-    if (s.totalUsd === 0) {
+    if (s.totalUsd === 0 && s.coverage.recorded && !s.coverage.recorded.full) {
       const days = this.dayTotalsIn([asset], from, to);
       if (days.length) s.dayTotals = days;
     }
@@ -206,13 +206,17 @@ export abstract class MarketQueries implements MarketView {
     return out;
   }
 
-  /** The UTC days [from, to] touches that have stored daily totals for `assets` (summed), cut or not. */
+  /**
+   * Offline, where a file leaves a window without prints: the UTC days [from, to] touches that have a vendor's daily
+   * totals for `assets` (summed), cut or not. Live, an empty window is a quiet market or feeds down, said as such.
+   */
   private dayTotalsIn(assets: readonly string[], from: number, to: number): NonNullable<LiquidationSummary['dayTotals']> {
     const days: NonNullable<LiquidationSummary['dayTotals']> = [];
     if (!Number.isFinite(from) || !Number.isFinite(to)) return days;
     for (let day = dayStart(from); day < to; day += DAY) {
       let longUsd = 0, shortUsd = 0;
       for (const a of assets) {
+        if (!this.history.hasVendorTotals(a, 'long', day) && !this.history.hasVendorTotals(a, 'short', day)) continue;
         longUsd += this.history.dayTotal(a, 'long', day);
         shortUsd += this.history.dayTotal(a, 'short', day);
       }
@@ -317,7 +321,7 @@ export abstract class MarketQueries implements MarketView {
       for (const l of this.buckets.largest(asset, from, to, this.settings.summary.largest)) out.largest.push({ ...l, asset });
     }
     out.totalUsd = out.longUsd + out.shortUsd;
-    if (out.totalUsd === 0) {
+    if (out.totalUsd === 0 && out.coverage.recorded && !out.coverage.recorded.full) {
       const days = this.dayTotalsIn([...new Set([...this.knownAssets(), ...this.history.assetNames()])], from, to);
       if (days.length) out.dayTotals = days;
     }

@@ -210,9 +210,11 @@ describe('7d', () => {
     expect(m.summary('ETH', '24h', D, end).days).toBeUndefined();
   });
 
-  it('an empty window beside stored daily totals says those days, uncut, instead of hiding them', () => {
+  it('offline, an empty window beside a vendor\'s daily totals says those days, uncut, instead of hiding them', () => {
     const D = 86_400_000;
     const m = new Market(buildConfig({ exchanges: ['bybit'], assets: ['BTC'] }));
+    // A file of vendor history alone (the Coinglass export): no liquidation prints.
+    m.recorded = [];
     for (const [d, long, short] of [[4, 24.1e6, 5.98e6], [5, 91.7e6, 46.3e6]] as const) {
       m.ingest({ type: 'liquidation_total', ts: Date.UTC(2024, 7, d), period: '1d', asset: 'BTC', side: 'long', usd: long });
       m.ingest({ type: 'liquidation_total', ts: Date.UTC(2024, 7, d), period: '1d', asset: 'BTC', side: 'short', usd: short });
@@ -230,6 +232,16 @@ describe('7d', () => {
     const whole = m.summary('BTC', '24h', D, Date.UTC(2024, 7, 6));
     expect(whole.totalUsd).toBe(138e6);
     expect(whole.dayTotals).toBeUndefined();
+    // Live (no file), an empty window is a quiet market or feeds down, and the day's own sums are no vendor's totals.
+    const live = new Market(buildConfig({ exchanges: ['bybit'], assets: ['BTC'] }));
+    live.ingest({ type: 'liquidation_total', ts: Date.UTC(2024, 7, 5), period: '1d', asset: 'BTC', side: 'long', usd: 91.7e6 });
+    liq(live, 'bybit', Date.UTC(2024, 7, 5, 12), 1e6);
+    expect(live.summary('BTC', '1h', 3_600_000, Date.UTC(2024, 7, 5, 23)).dayTotals).toBeUndefined();
+    const file = new Market(buildConfig({ exchanges: ['bybit'], assets: ['BTC'] }));
+    file.recorded = [[Date.UTC(2024, 7, 5, 12), Date.UTC(2024, 7, 5, 12)]];
+    liq(file, 'bybit', Date.UTC(2024, 7, 5, 12), 1e6);
+    // A day of the file's own prints without a vendor's total is no stored total either.
+    expect(file.summary('BTC', '1h', 3_600_000, Date.UTC(2024, 7, 5, 23)).dayTotals).toBeUndefined();
   });
 });
 
