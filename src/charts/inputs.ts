@@ -24,6 +24,16 @@ function chartLevel(v: LevelView): ChartLevel {
   return l;
 }
 
+/** An empty window nothing was there to record, in a few words (the reply's sentence says more); else undefined. */
+function noDataText(s: LiquidationSummary): string | undefined {
+  if (s.totalUsd > 0) return undefined;
+  const rec = s.coverage.recorded;
+  if (rec && !rec.full) return rec.stretches.length ? 'No liquidations in the stretches the file covers' : rec.soFar ? 'No liquidation data replayed yet' : 'No liquidation data for this window';
+  const feeds = s.coverage.feeds;
+  if (!feeds?.length || feeds.some((f) => f.state === 'live')) return undefined;
+  return feeds.some((f) => f.state === 'down') ? 'No liquidation data: exchanges unreachable' : 'No liquidation data yet: exchanges connecting';
+}
+
 /** The `/liqs` chart of a summary: its window, totals, cascades and coverage, with the chat's levels drawn in. */
 export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: string): LiqsChartInput {
   const { asset, window, from, to } = s;
@@ -42,6 +52,8 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
     totals: { longUsd: s.longUsd, shortUsd: s.shortUsd, totalUsd: s.totalUsd },
     coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic, ...(s.coverage.hourly?.length ? { hourly: s.coverage.hourly } : {}) },
   };
+  const noData = noDataText(s);
+  if (noData) input.noData = noData;
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;
   const map = estimateLiqMap(m, asset, to);

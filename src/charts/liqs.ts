@@ -75,12 +75,17 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
   header(
     scene,
     [
-      { text: `${input.asset} liquidations · ${input.window} · ${usd(totals.totalUsd)} `, color: COLORS.text },
-      { text: '(', color: COLORS.label },
-      { text: `longs ${usd(totals.longUsd)}`, color: COLORS.long },
-      { text: ' / ', color: COLORS.label },
-      { text: `shorts ${usd(totals.shortUsd)}`, color: COLORS.short },
-      { text: ')', color: COLORS.label },
+      // No $0 where nothing was there to count.
+      ...(input.noData
+        ? [{ text: `${input.asset} liquidations · ${input.window} · no data`, color: COLORS.text }]
+        : [
+            { text: `${input.asset} liquidations · ${input.window} · ${usd(totals.totalUsd)} `, color: COLORS.text },
+            { text: '(', color: COLORS.label },
+            { text: `longs ${usd(totals.longUsd)}`, color: COLORS.long },
+            { text: ' / ', color: COLORS.label },
+            { text: `shorts ${usd(totals.shortUsd)}`, color: COLORS.short },
+            { text: ')', color: COLORS.label },
+          ]),
     ],
     [
       windowText(input.from, input.to),
@@ -209,7 +214,7 @@ function drawLiquidations(scene: Scene, input: LiqsChartInput, area: Rect, x: { 
   bars('Longs liquidated', COLORS.long, buckets.filter((b) => b.longUsd > 0).map((b) => [b.ts + mid, -b.longUsd]));
 
   if (empty) {
-    emptyNote(scene, area, 'No liquidations in this window');
+    emptyNote(scene, area, input.noData ?? 'No liquidations in this window');
     return;
   }
   // The zero line the two sides grow from.

@@ -41,6 +41,11 @@ export interface LiqsChartInput {
   totals: { longUsd: number; shortUsd: number; totalUsd: number };
   /** `hourly`: venues counted from a vendor's hourly totals only (in the totals, not in the bars). */
   coverage: { exchanges: string[]; sampled: string[]; synthetic: boolean; hourly?: string[] };
+  /**
+   * An empty window that is not a quiet market, said as the reply says it: nothing recorded it (a file without prints
+   * here, every feed down or connecting). The chart then claims no $0 and no "no liquidations".
+   */
+  noData?: string;
   /** Open interest across venues (USD), when known. */
   oi?: { ts: number; usd: number }[];
   /** Estimated liquidation clusters by price, when known (an estimate: label it so). */

@@ -33,3 +33,24 @@ describe('one price per moment', () => {
     expect(book.bars('ETH', t0, t0 + MIN, MIN).at(-1)?.close).toBe(2650);
   });
 });
+
+describe('an empty window in the /liqs chart says what the reply says', () => {
+  it('a quiet market is "no liquidations"; a window nothing recorded is no data, with no $0 in the header', async () => {
+    // The bundled day read as the offline commands read it (its prints span the day), an hour after its end.
+    const file = (await runFile(BUNDLED, loadConfig())).market;
+    file.recorded = [[Date.parse('2026-01-31T00:59:00Z'), Date.parse('2026-01-31T23:59:00Z')]];
+    const late = file.summary('ETH', '1h', 3_600_000, Date.parse('2026-02-01T02:00:00Z'));
+    expect(late.totalUsd).toBe(0);
+    expect(liqsChartInput(file, late).noData).toBe('No liquidation data for this window');
+    // A window inside the prints' day: figures, no note.
+    expect(liqsChartInput(file, file.summary('ETH', '24h', DAY)).noData).toBeUndefined();
+    // Live: feeds all unreachable is no data; one live feed and nothing liquidated is a quiet market.
+    const live = (await runFile(BUNDLED, loadConfig())).market;
+    live.recorded = undefined;
+    const at = Date.parse('2026-02-01T02:00:00Z');
+    live.feeds.update({ exchange: 'bybit', stream: 'liquidations', state: 'down', since: at - 60_000, error: 'ECONNRESET' });
+    expect(liqsChartInput(live, live.summary('ETH', '1h', 3_600_000, at)).noData).toBe('No liquidation data: exchanges unreachable');
+    live.feeds.update({ exchange: 'okx', stream: 'liquidations', state: 'live', since: at - 60_000 });
+    expect(liqsChartInput(live, live.summary('ETH', '1h', 3_600_000, at)).noData).toBeUndefined();
+  });
+});

@@ -123,6 +123,14 @@ describe('renderLiqsChart', () => {
     expect(shows(chart, 'ETH liquidations · 1h · $0')).toBe(true);
   });
 
+  it('a window nothing recorded claims no $0 and no "no liquidations"', async () => {
+    const chart = await renderLiqsChart(emptyWindow({ noData: 'No liquidation data for this window' }));
+    expect(shows(chart, 'No liquidation data for this window')).toBe(true);
+    expect(shows(chart, 'ETH liquidations · 1h · no data')).toBe(true);
+    expect(shows(chart, '$0')).toBe(false);
+    expect(shows(chart, 'No liquidations in this window')).toBe(false);
+  });
+
   it('says when there is no price data', async () => {
     const chart = await renderLiqsChart(jan31Liqs({ prices: [], oi: undefined }));
     expect(shows(chart, 'No price data in this window')).toBe(true);
