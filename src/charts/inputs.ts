@@ -39,6 +39,8 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
   const { asset, window, from, to } = s;
   const step = barMs(s.windowMs);
   const start = Math.floor(from / step) * step;
+  // Price bars no finer than the prices (a file of 1h candles), aligned to their own width.
+  const priceMs = m.prices.barStep(asset, step);
   const input: LiqsChartInput = {
     asset,
     window,
@@ -46,7 +48,7 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
     to,
     bucketMs: step,
     buckets: m.buckets.series(asset, start, to, step),
-    prices: m.prices.bars(asset, start, to, step),
+    prices: m.prices.bars(asset, Math.floor(from / priceMs) * priceMs, to, priceMs),
     levels: m.levelStatus(asset, chat, to).levels.map(chartLevel),
     cascades: s.cascades.map((c) => ({ from: c.startedAt, to: c.endedAt ?? to, side: c.side, usd: c.usd })),
     totals: { longUsd: s.longUsd, shortUsd: s.shortUsd, totalUsd: s.totalUsd },
@@ -54,6 +56,7 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
   };
   const noData = noDataText(s);
   if (noData) input.noData = noData;
+  if (priceMs !== step) input.priceMs = priceMs;
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;
   const map = estimateLiqMap(m, asset, to);
@@ -66,15 +69,17 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
 export function levelsChartInput(m: MarketView, st: LevelStatus, map: LiqMap | undefined): LevelsChartInput {
   const to = st.ts;
   const from = to - DAY;
+  const priceMs = m.prices.barStep(st.asset, 15 * MINUTE);
   const input: LevelsChartInput = {
     asset: st.asset,
     price: st.price ?? 0,
     from,
     to,
-    prices: m.prices.bars(st.asset, from, to, 15 * MINUTE),
+    prices: priceMs === 15 * MINUTE ? m.prices.bars(st.asset, from, to, priceMs) : m.prices.bars(st.asset, Math.floor(from / priceMs) * priceMs, to, priceMs),
     levels: st.levels.map(chartLevel),
     synthetic: m.synthetic,
   };
+  if (priceMs !== 15 * MINUTE) input.priceMs = priceMs;
   const lm = map ? liqMapChart(map) : [];
   if (lm.length) input.liqMap = lm;
   return input;

@@ -22,7 +22,7 @@ export function buildLevelsOption(input: LevelsChartInput, width: number, height
   const first = prices[0];
   // The input says 0 when no price is known yet: then there is no "now" and no change to show.
   const last = input.price > 0 && Number.isFinite(input.price) ? input.price : undefined;
-  const bucketMs = prices.length > 1 ? (prices[prices.length - 1]!.ts - prices[0]!.ts) / (prices.length - 1) : input.to - input.from;
+  const bucketMs = input.priceMs ?? (prices.length > 1 ? (prices[prices.length - 1]!.ts - prices[0]!.ts) / (prices.length - 1) : input.to - input.from);
   const counts = { support: 0, resistance: 0, inside: 0 };
   for (const l of input.levels) counts[l.role]++;
   const summary = [

@@ -130,7 +130,7 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
   // With no prices, no levels and no map there is nothing to put a price scale on.
   const priceKnown = prices.length > 0 || input.levels.length > 0 || (input.liqMap?.length ?? 0) > 0;
   const pricePanel = scene.panel(priceRect, x, { ...yAxis, interval: yAxis.step, label: priceKnown ? priceTick : undefined, gridLines: priceKnown });
-  if (prices.length) drawPrice(scene, pricePanel, prices, input.bucketMs, xScale);
+  if (prices.length) drawPrice(scene, pricePanel, prices, input.priceMs ?? input.bucketMs, xScale);
   else emptyNote(scene, priceRect, 'No price data in this window');
 
   if (mapWidth && input.liqMap) {

@@ -46,6 +46,8 @@ export interface LiqsChartInput {
    * here, every feed down or connecting). The chart then claims no $0 and no "no liquidations".
    */
   noData?: string;
+  /** Width of each price bar, where the prices are coarser than `bucketMs` (a file of 1h candles). */
+  priceMs?: number;
   /** Open interest across venues (USD), when known. */
   oi?: { ts: number; usd: number }[];
   /** Estimated liquidation clusters by price, when known (an estimate: label it so). */
@@ -61,4 +63,6 @@ export interface LevelsChartInput {
   levels: ChartLevel[];
   synthetic: boolean;
   liqMap?: LiqBin[];
+  /** Width of each price bar when coarser than 15 minutes (a file of 1h candles). */
+  priceMs?: number;
 }

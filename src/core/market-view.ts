@@ -27,7 +27,7 @@ export interface MarketView {
   readonly clock: number;
   /** The data is a synthetic demo day (replies say so). */
   readonly synthetic: boolean;
-  readonly prices: Pick<PriceBook, 'last' | 'bars' | 'priceAt' | 'range'>;
+  readonly prices: Pick<PriceBook, 'last' | 'bars' | 'barStep' | 'priceAt' | 'range'>;
   readonly buckets: Pick<LiquidationBuckets, 'series'>;
   readonly leverage: Pick<Leverage, 'change' | 'fundingNow' | 'series' | 'stepChanges'>;
   readonly levels: Pick<LevelBook, 'all' | 'get' | 'track'>;

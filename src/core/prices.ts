@@ -97,6 +97,8 @@ interface AssetPrices {
   /** High and low per hour, so a day's range reads 24 entries instead of 1,440. */
   hours: Bars;
   firstMinute: number;
+  /** How far apart the minutes recorded lie: a minute for ticks and 1m candles, a larger candle's length (Infinity: none yet). */
+  spacingMs: number;
   /** The candle being built on the levels' timeframe. */
   open?: Ohlc;
   /** Which source builds candles: 0 candles of the timeframe, 1 smaller candles, 2 ticks, 3 larger candles. */
@@ -131,7 +133,7 @@ export class PriceBook {
       // Every field from the start: fields added as they come, in an order that varies per asset, would give the
       // assets' states several shapes and every read of one (the last price, per liquidation) a generic lookup.
       a = {
-        ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity,
+        ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity, spacingMs: Infinity,
         open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN,
       };
       this.assets.set(asset, a);
@@ -151,6 +153,7 @@ export class PriceBook {
     }
     if (a.ref !== undefined && !a.liqOnly) return;
     a.liqOnly = true;
+    a.spacingMs = MINUTE;
     this.recordMinute(a, ts, price, price, price, price);
   }
 
@@ -161,6 +164,7 @@ export class PriceBook {
       a.minutes.clear();
       a.hours.clear();
       a.firstMinute = Infinity;
+      a.spacingMs = Infinity;
       a.last = undefined;
       a.ref = undefined;
     }
@@ -212,6 +216,7 @@ export class PriceBook {
   tick(asset: string, exchange: string, ts: number, price: number): void {
     const a = this.state(asset);
     if (!this.accept(a, exchange, ts)) return;
+    a.spacingMs = MINUTE;
     this.recordMinute(a, ts, price, price, price, price);
     if (this.useSource(a, 2, ts)) this.build(asset, a, ts, price, price, price, price);
   }
@@ -222,6 +227,7 @@ export class PriceBook {
     const tf = TIMEFRAME_MS[c.timeframe];
     const end = c.ts + tf;
     if (!this.accept(a, c.exchange, end - 1)) return;
+    a.spacingMs = Math.min(a.spacingMs, Math.max(MINUTE, tf));
     if (tf <= MINUTE) this.recordMinute(a, c.ts, c.open, c.high, c.low, c.close);
     else {
       // Spread a larger candle over its first and last minute so charts see its range and its close.
@@ -327,6 +333,15 @@ export class PriceBook {
   }
 
   /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */
+  /**
+   * The bar width a chart asking for `stepMs` bars gets for this asset: no finer than its prices are. A file of 1h
+   * candles has a price at each hour's first and last minute only, so 15m bars would be a flat tick and a body.
+   */
+  barStep(asset: string, stepMs: number): number {
+    const spacing = this.assets.get(asset)?.spacingMs ?? Infinity;
+    return Number.isFinite(spacing) && spacing > stepMs ? spacing : stepMs;
+  }
+
   bars(asset: string, from: number, to: number, stepMs: number): Ohlc[] {
     const a = this.assets.get(asset);
     if (!a) return [];

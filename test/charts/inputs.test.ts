@@ -48,9 +48,35 @@ describe('an empty window in the /liqs chart says what the reply says', () => {
     const live = (await runFile(BUNDLED, loadConfig())).market;
     live.recorded = undefined;
     const at = Date.parse('2026-02-01T02:00:00Z');
-    live.feeds.update({ exchange: 'bybit', stream: 'liquidations', state: 'down', since: at - 60_000, error: 'ECONNRESET' });
+    live.feeds.update({ exchange: 'bybit', stream: 'liquidations', state: 'down', since: at - 60_000, sampled: false });
     expect(liqsChartInput(live, live.summary('ETH', '1h', 3_600_000, at)).noData).toBe('No liquidation data: exchanges unreachable');
-    live.feeds.update({ exchange: 'okx', stream: 'liquidations', state: 'live', since: at - 60_000 });
+    live.feeds.update({ exchange: 'okx', stream: 'liquidations', state: 'live', since: at - 60_000, sampled: true });
     expect(liqsChartInput(live, live.summary('ETH', '1h', 3_600_000, at)).noData).toBeUndefined();
+  });
+});
+
+describe('price bars no finer than the prices', () => {
+  it('a file of 1h candles charts one bar per candle (its OHLC), not a flat tick and a body per hour', () => {
+    const MIN = 60_000, HOUR = 3_600_000;
+    const t0 = Date.parse('2025-04-06T08:00:00Z');
+    const book = new PriceBook(15 * MIN, () => {});
+    const candles = [[1800, 1805, 1790, 1796], [1796, 1798, 1770, 1775], [1775, 1780, 1740, 1748]] as const;
+    candles.forEach(([open, high, low, close], i) =>
+      book.candle('ETH', { type: 'candle', ts: t0 + i * HOUR, exchange: 'binanceusdm', symbol: 'ETH/USDT:USDT', timeframe: '1h', open, high, low, close }),
+    );
+    expect(book.barStep('ETH', 15 * MIN)).toBe(HOUR);
+    expect(book.barStep('ETH', 2 * HOUR)).toBe(2 * HOUR);
+    expect(book.bars('ETH', t0, t0 + 3 * HOUR, HOUR)).toEqual(candles.map(([open, high, low, close], i) => ({ ts: t0 + i * HOUR, open, high, low, close })));
+    // At 15m the same prices are two minutes an hour: the flat tick and the body the chart no longer draws.
+    expect(book.bars('ETH', t0, t0 + 3 * HOUR, 15 * MIN)).toHaveLength(6);
+    // Ticks make the prices a minute apart again.
+    book.tick('ETH', 'binanceusdm', t0 + 3 * HOUR + 5_000, 1749);
+    expect(book.barStep('ETH', 15 * MIN)).toBe(15 * MIN);
+  });
+
+  it('the bundled day (1m prices) keeps its charts\' bars', () => {
+    const st = market.levelStatus('ETH');
+    expect(levelsChartInput(market, st, undefined).priceMs).toBeUndefined();
+    expect(liqsChartInput(market, market.summary('ETH', '24h', DAY)).priceMs).toBeUndefined();
   });
 });
