@@ -28,7 +28,8 @@ function chartLevel(v: LevelView): ChartLevel {
 function noDataText(s: LiquidationSummary): string | undefined {
   if (s.totalUsd > 0) return undefined;
   const rec = s.coverage.recorded;
-  if (rec && !rec.full) return rec.stretches.length ? 'No liquidations in the stretches the file covers' : rec.soFar ? 'No liquidation data replayed yet' : 'No liquidation data for this window';
+  // Prints for part of the window and none in them: $0 there, said as such (not "no data", not the whole window).
+  if (rec && !rec.full) return rec.stretches.length ? undefined : rec.soFar ? 'No liquidation data replayed yet' : 'No liquidation data for this window';
   const feeds = s.coverage.feeds;
   if (!feeds?.length || feeds.some((f) => f.state === 'live')) return undefined;
   return feeds.some((f) => f.state === 'down') ? 'No liquidation data: exchanges unreachable' : 'No liquidation data yet: exchanges connecting';
@@ -56,6 +57,7 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
   };
   const noData = noDataText(s);
   if (noData) input.noData = noData;
+  else if (s.totalUsd === 0 && s.coverage.recorded && !s.coverage.recorded.full) input.emptyNote = 'No liquidations in the stretches the file covers';
   if (priceMs !== step) input.priceMs = priceMs;
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;

@@ -214,7 +214,7 @@ function drawLiquidations(scene: Scene, input: LiqsChartInput, area: Rect, x: { 
   bars('Longs liquidated', COLORS.long, buckets.filter((b) => b.longUsd > 0).map((b) => [b.ts + mid, -b.longUsd]));
 
   if (empty) {
-    emptyNote(scene, area, input.noData ?? 'No liquidations in this window');
+    emptyNote(scene, area, input.noData ?? input.emptyNote ?? 'No liquidations in this window');
     return;
   }
   // The zero line the two sides grow from.

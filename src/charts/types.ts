@@ -46,6 +46,8 @@ export interface LiqsChartInput {
    * here, every feed down or connecting). The chart then claims no $0 and no "no liquidations".
    */
   noData?: string;
+  /** An empty window's note where it is not the whole window that was seen (a file's prints cover part of it). */
+  emptyNote?: string;
   /** Width of each price bar, where the prices are coarser than `bucketMs` (a file of 1h candles). */
   priceMs?: number;
   /** Open interest across venues (USD), when known. */

@@ -44,6 +44,11 @@ describe('an empty window in the /liqs chart says what the reply says', () => {
     expect(liqsChartInput(file, late).noData).toBe('No liquidation data for this window');
     // A window inside the prints' day: figures, no note.
     expect(liqsChartInput(file, file.summary('ETH', '24h', DAY)).noData).toBeUndefined();
+    // A window the prints cover in part, with none in that part: $0 there, said of the part.
+    file.recorded = [[Date.parse('2026-02-01T01:30:00Z'), Date.parse('2026-02-01T01:40:00Z')]];
+    const part = liqsChartInput(file, file.summary('ETH', '1h', 3_600_000, Date.parse('2026-02-01T02:00:00Z')));
+    expect(part.noData).toBeUndefined();
+    expect(part.emptyNote).toBe('No liquidations in the stretches the file covers');
     // Live: feeds all unreachable is no data; one live feed and nothing liquidated is a quiet market.
     const live = (await runFile(BUNDLED, loadConfig())).market;
     live.recorded = undefined;
