@@ -1,5 +1,4 @@
 /** `/liqs [asset|all] [window]`: how much got liquidated, long vs short, where, and how it ranks. */
-import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { parseAnyWindow, parseAsset } from './parse.js';
 import { marketReply, summaryReply } from '../src/replies/summary.js';
 import { errorReply } from '../src/replies/reply.js';
@@ -18,7 +17,7 @@ export const liqs: CommandDef = {
     let rawAsset = args.values.asset;
     let rawWindow = args.values.window;
     // Any window from 5m to 7d (`/liqs eth 30m` after a flush, `/liqs eth 2h`); the buttons offer the configured ones.
-    const windowOf = (raw: string | undefined) => parseAnyWindow(raw, config.windows, config.defaultWindow, (w) => WINDOW_MS[w as WindowName]);
+    const windowOf = (raw: string | undefined) => parseAnyWindow(raw, config.windows, config.defaultWindow);
     // `/liqs 4h`, `/liqs 4h eth` and `/liqs week` read naturally too (a window word that is no tracked asset).
     if (rawAsset && windowOf(rawAsset).ok && !market.knownAssets().includes(rawAsset.toUpperCase())) {
       [rawAsset, rawWindow] = [rawWindow, rawAsset];

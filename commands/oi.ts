@@ -1,5 +1,4 @@
 /** `/oi <asset> [window]`: open interest per venue and its change, funding annualized, and the estimated liquidation map. */
-import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { leverageSnapshot } from '../src/core/leverage-figures.js';
 import { noLeverageText, oiReply } from '../src/replies/leverage.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
@@ -20,7 +19,7 @@ export const oi: CommandDef = {
     if (args.values.asset?.trim().toLowerCase() === 'all') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
-    const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow, (w) => WINDOW_MS[w as WindowName]);
+    const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow);
     if (!window.ok) return errorReply(window.message);
     const to = market.clock;
     const snapshot = leverageSnapshot(market.leverage, asset.value, to - window.value.ms, to);

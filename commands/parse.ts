@@ -6,6 +6,7 @@
  */
 
 import { ASSET_RE } from '../src/core/events.js';
+import { WINDOW_MS, type WindowName } from '../config/windows.js';
 
 export type ParseError =
   | 'empty'
@@ -109,9 +110,9 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
  * A window as `parseWindow` reads it, else any whole number of minutes, hours, days or weeks from 5 minutes to 7 days
  * (the history a bot keeps in minute buckets), said back in the largest unit that divides it: `120m` → `2h`.
  */
-export function parseAnyWindow(raw: string | undefined, windows: readonly string[], fallback: string, msOf: (w: string) => number): Parsed<AnyWindow> {
+export function parseAnyWindow(raw: string | undefined, windows: readonly WindowName[], fallback: WindowName): Parsed<AnyWindow> {
   const known = parseWindow(raw, windows, fallback);
-  if (known.ok) return ok({ name: known.value, ms: msOf(known.value) });
+  if (known.ok) return ok({ name: known.value, ms: WINDOW_MS[known.value] });
   const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(raw!.trim());
   const choices = `${windows.join(', ')}, or any from 5m to 7d like 30m, 2h or 3d`;
   if (!m) return err('bad_window', `Unknown window ${quote(raw!)}. Use one of ${choices}.`);
@@ -119,7 +120,7 @@ export function parseAnyWindow(raw: string | undefined, windows: readonly string
   if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) return err('out_of_range', `A window goes from 5m to 7d; got ${quote(raw!)}. Use one of ${choices}.`);
   const name = ms % UNIT_MS.d! === 0 ? `${ms / UNIT_MS.d!}d` : ms % UNIT_MS.h! === 0 ? `${ms / UNIT_MS.h!}h` : `${ms / UNIT_MS.m!}m`;
   // `48h` is a configured window's length under another name: said as that window.
-  const same = windows.find((w) => msOf(w) === ms);
+  const same = windows.find((w) => WINDOW_MS[w] === ms);
   return ok({ name: same ?? name, ms });
 }
 

@@ -24,15 +24,20 @@ function chartLevel(v: LevelView): ChartLevel {
   return l;
 }
 
-/** An empty window nothing was there to record, in a few words (the reply's sentence says more); else undefined. */
-function noDataText(s: LiquidationSummary): string | undefined {
-  if (s.totalUsd > 0) return undefined;
+/**
+ * An empty window's words, as the reply says it: `noData` when nothing was there to record it (a file without prints
+ * here, every feed down or connecting), `emptyNote` when a file's prints cover part of it; neither for a quiet market.
+ */
+function emptyWindow(s: LiquidationSummary): Pick<LiqsChartInput, 'noData' | 'emptyNote'> {
+  if (s.totalUsd > 0) return {};
   const rec = s.coverage.recorded;
-  // Prints for part of the window and none in them: $0 there, said as such (not "no data", not the whole window).
-  if (rec && !rec.full) return rec.stretches.length ? undefined : rec.soFar ? 'No liquidation data replayed yet' : 'No liquidation data for this window';
+  if (rec && !rec.full) {
+    if (rec.stretches.length) return { emptyNote: 'No liquidations in the stretches the file covers' };
+    return { noData: rec.soFar ? 'No liquidation data replayed yet' : 'No liquidation data for this window' };
+  }
   const feeds = s.coverage.feeds;
-  if (!feeds?.length || feeds.some((f) => f.state === 'live')) return undefined;
-  return feeds.some((f) => f.state === 'down') ? 'No liquidation data: exchanges unreachable' : 'No liquidation data yet: exchanges connecting';
+  if (!feeds?.length || feeds.some((f) => f.state === 'live')) return {};
+  return { noData: feeds.some((f) => f.state === 'down') ? 'No liquidation data: exchanges unreachable' : 'No liquidation data yet: exchanges connecting' };
 }
 
 /** The `/liqs` chart of a summary: its window, totals, cascades and coverage, with the chat's levels drawn in. */
@@ -55,9 +60,7 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
     totals: { longUsd: s.longUsd, shortUsd: s.shortUsd, totalUsd: s.totalUsd },
     coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic, ...(s.coverage.hourly?.length ? { hourly: s.coverage.hourly } : {}) },
   };
-  const noData = noDataText(s);
-  if (noData) input.noData = noData;
-  else if (s.totalUsd === 0 && s.coverage.recorded && !s.coverage.recorded.full) input.emptyNote = 'No liquidations in the stretches the file covers';
+  Object.assign(input, emptyWindow(s));
   if (priceMs !== step) input.priceMs = priceMs;
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;
