@@ -8,6 +8,7 @@ import { clock, duration, levelText, listText, pct, price, share, sideTone, side
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';
+import { bounds, type LevelValue } from '../core/levels.js';
 import { MINUTE } from '../core/time.js';
 
 function shares(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
@@ -85,14 +86,28 @@ function cascadeEnd(a: CascadeEnd): Reply {
   };
 }
 
-/** The levels of a message, lead first: "$3,000", or "$2,950 and $3,000". */
+/**
+ * The levels of a message in the order price met them: a break down from the highest edge it lost ("lost $81,601,
+ * $81,172 and $81,172–82,390"), a break up from the lowest, a chop from low to high. The lead stays the alert's
+ * `level`; only the words follow the price.
+ */
+function inOrder(a: LevelBreak | LevelChop): { level: LevelValue; label?: string }[] {
+  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
+  const down = a.kind === 'level_break' && a.direction === 'down';
+  const edge = (v: LevelValue) => bounds(v)[down ? 0 : 1];
+  // A price before the zone whose edge it is: the zone is lost (or won) with its last price.
+  const width = (v: LevelValue) => bounds(v)[1] - bounds(v)[0];
+  return levels.sort((x, y) => (down ? edge(y.level) - edge(x.level) : edge(x.level) - edge(y.level)) || width(x.level) - width(y.level));
+}
+
+/** The levels of a message: "$3,000", or "$2,950 and $3,000". */
 function levelsText(a: LevelBreak | LevelChop): string {
-  return listText([levelText(a.level), ...(a.also ?? []).map((x) => levelText(x.level))]);
+  return listText(inOrder(a).map((x) => levelText(x.level)));
 }
 
 /** The close a level message was judged on: one level's label beside it; several, labelled: each on its own line. */
 function closeLines(a: LevelBreak | LevelChop): Line[] {
-  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
+  const levels = inOrder(a);
   if (levels.length > 1 && levels.some((l) => l.label !== undefined)) {
     return [[`${a.timeframe} close ${price(a.price)}`], ...levels.map((l): Line => [`${levelText(l.level)}${l.label !== undefined ? ` · ${l.label}` : ''}`])];
   }

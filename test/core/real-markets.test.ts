@@ -194,8 +194,8 @@ describe('chop notices that fall due on one close, and those a break is about to
     if (chop.kind !== 'level_chop') throw new Error('unreachable');
     expect([chop.level, ...(chop.also ?? []).map((x) => x.level)]).toEqual([109136.5, 109021.9]);
     const text = replyText(alertReply(chop));
-    expect(text).toMatch(/^↔️ BTC chopping around \$109,136.5 and \$109,021.9 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
-    expect(text).toContain('\n$109,136.5 · BTC prior-week low (2025-09-28 12:45 UTC)\n$109,021.9 · BTC prior-week low (2025-09-27 09:15 UTC)');
+    expect(text).toMatch(/^↔️ BTC chopping around \$109,021.9 and \$109,136.5 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
+    expect(text).toContain('\n$109,021.9 · BTC prior-week low (2025-09-27 09:15 UTC)\n$109,136.5 · BTC prior-week low (2025-09-28 12:45 UTC)');
     expect(text).toContain('No more alerts on these levels until a decisive close beyond them.');
   });
 
@@ -204,7 +204,8 @@ describe('chop notices that fall due on one close, and those a break is about to
     expect(alerts.filter((a) => a.kind === 'level_chop' && a.asset === 'ADA')).toEqual([]);
     const brk = alerts.find((a) => a.kind === 'level_break' && a.asset === 'ADA' && a.ts === Date.parse('2025-01-28T19:15:00Z'))!;
     const text = replyText(alertReply(brk));
-    expect(text).toMatch(/^⬇️ ADA lost \$0\.9500 and \$0\.9505\n/);
+    // Listed in the order the fall met them; the decisive words name the lead, the level whose chop ended.
+    expect(text).toMatch(/^⬇️ ADA lost \$0\.9505 and \$0\.9500\n/);
     expect(text).toContain('Decisive: 2h of closes below $0.9500, after 3 crosses since Monday.');
   });
 });
@@ -308,11 +309,14 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     expect(replyText(alertReply(chop))).toContain('ETH chopping around $4,100 between $3,808 and $4,197: 3 crosses since Friday');
   });
 
-  it('tells one price line once: the zone over $4,091 lost and the levels inside it, each with its own label', () => {
+  it('tells one price line once: the zone over $4,091 lost and the levels inside it, in the order the fall met them, each with its own label', () => {
     const at = (iso: string, asset: string) => runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.asset === asset && a.ts === Date.parse(iso))!;
     const eth = at('2025-10-14T05:45:00Z', 'ETH');
     const text = replyText(alertReply(eth));
-    expect(text).toContain('ETH lost $4,091, $4,091–4,152.36, $4,100, $4,120.61 and $4,120.61–4,182.42');
+    // From the highest edge lost to the lowest, a zone after the price it is lost at; the labels in the same order.
+    expect(text).toContain('ETH lost $4,120.61, $4,120.61–4,182.42, $4,100, $4,091 and $4,091–4,152.36');
+    const lines = text.split('\n');
+    expect(lines.findIndex((l) => l.startsWith('$4,120.61 ·'))).toBeLessThan(lines.findIndex((l) => l.startsWith('$4,100 ·')));
     for (const line of ['$4,091–4,152.36 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,120.61 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
     // A chop that ended in a message of several levels names its own.
     const btc = replyText(alertReply(at('2025-10-21T05:45:00Z', 'BTC')));
