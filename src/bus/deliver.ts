@@ -12,7 +12,8 @@
  *    agent that refuses it unless this process's own lease deadline (renewal start + TTL − margin, on the
  *    monotonic clock, which runs on while a process is SIGSTOPped) is still ahead. A standby takes the lease
  *    only after it expired in the database, after that deadline, so a paused-then-resumed old holder sends
- *    nothing once a standby could have taken over.
+ *    nothing once a standby could have taken over (the last check is in the socket's write: a stop in the few
+ *    instructions after it can still let one request out, as no platform here takes a fencing token).
  *
  * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
  * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
@@ -24,6 +25,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -70,6 +72,14 @@ export interface DeliverRoleOptions {
   /** This process's name in the lease row (default host:pid:random). */
   holder?: string;
 }
+
+/** A socket whose writes check the fence (set once: a kept-alive socket carries many requests). */
+const GUARDED = Symbol('fenced writes');
+type Guarded = {
+  [GUARDED]?: true;
+  _write(chunk: unknown, encoding: BufferEncoding, cb: (err?: Error | null) => void): void;
+  _writev?(chunks: { chunk: unknown; encoding: BufferEncoding }[], cb: (err?: Error | null) => void): void;
+};
 
 /** The error of a request the fence refused (nothing was written to the socket). */
 export const FENCED = 'not sent: the lease was not renewed in time';
@@ -129,10 +139,39 @@ function fenced<A extends typeof http.Agent>(Base: A) {
       // a new connection, before the data buffered during the connect leaves): a process stopped between the
       // check above and the write must not send once it resumes.
       req.once('socket', (socket) => {
+        this.guard(socket);
         if (!this.refuse(req)) return;
         if (socket.connecting) socket.prependOnceListener(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => void this.refuse(req));
       });
       base.addRequest.call(this, req, options);
+    }
+
+    /**
+     * The last check, in the socket's own write, the step before the write system call: a process stopped after the
+     * checks above (node runs some code between the 'socket' event and the write) and resumed once a standby holds
+     * the lease writes nothing. What is left is the few instructions from here to the kernel: Discord and Telegram
+     * take no fencing token, so no sender can close that.
+     */
+    private guard(socket: Socket): void {
+      const s = socket as Socket & Guarded;
+      if (s[GUARDED]) return;
+      s[GUARDED] = true;
+      const check = (cb: (err?: Error | null) => void): boolean => {
+        if (this.fence.valid()) return true;
+        this.refused++;
+        cb(new Error(FENCED));
+        return false;
+      };
+      const write = s._write;
+      s._write = function (this: Socket, chunk, encoding, cb) {
+        if (check(cb)) write.call(this, chunk, encoding, cb);
+      };
+      const writev = s._writev;
+      if (writev) {
+        s._writev = function (this: Socket, chunks, cb) {
+          if (check(cb)) writev.call(this, chunks, cb);
+        };
+      }
     }
 
     /** Destroy the request when the fence's deadline passed; true when it may go on. */

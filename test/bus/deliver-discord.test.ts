@@ -5,7 +5,8 @@
  *  - a deliverer runs REST only: no gateway connection, no IDENTIFY, every alert posted to its channel;
  *  - `kill -9` the active one part way through a fan-out: every channel gets every alert in order, at most one
  *    duplicate per channel (a send the kill interrupted), 0 × 429, the standby's first request after the old one's last;
- *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1.
+ *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one sends nothing more and exits 1 (but
+ *    for one request, at most, that the stop caught in the instant between the fence's last check and the write).
  * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
 import { expect, it } from 'vitest';
@@ -63,11 +64,19 @@ pgNatsSuite('deliver role on Discord (REST only)', (suite) => {
     return { a, b, ids, expected, posts };
   }
 
-  /** Each channel has every alert in order, an immediate repeat collapsed; returns the channels with a repeat. */
-  function checkChannels(ids: { channel: string }[], expected: string[]): number {
+  /**
+   * Each channel has every alert in order, an immediate repeat collapsed; returns the channels with a repeat.
+   * `late`: a message the paused process wrote on resuming (see the SIGSTOP test), left out where it landed.
+   */
+  function checkChannels(ids: { channel: string }[], expected: string[], late?: { channel: string; headline: string }): number {
     let withDuplicate = 0;
     for (const { channel } of ids) {
       const got = (fake!.messages.get(channel) ?? []).map((m) => headline(m.embeds));
+      if (late?.channel === channel) {
+        // A repeat of an alert the channel has, not a new one: taken out where it landed.
+        expect(expected).toContain(late.headline);
+        got.splice(got.lastIndexOf(late.headline), 1);
+      }
       const collapsed = got.filter((t, i) => i === 0 || t !== got[i - 1]);
       expect(collapsed).toEqual(expected);
       expect(got.length - collapsed.length).toBeLessThanOrEqual(1);
@@ -120,8 +129,12 @@ pgNatsSuite('deliver role on Discord (REST only)', (suite) => {
     expect(a.lines.some((l) => l.msg.includes('lost its lease'))).toBe(true);
     await until(async () => (await store!.pendingCount()) === 0, 'the outbox to drain', 120_000, 200);
     // The resumed process sent nothing: not what waited in its pacer or in discord.js's queues, not new claims.
-    expect(fake!.requests.filter((r) => r.sender === 'A').length).toBe(fromA);
-    checkChannels(ids, expected);
+    // Except, at most, the one request a stop can catch between the fence's last check, in the socket's write, and
+    // the write system call (Discord takes no fencing token): a repeat of an alert the channel was due.
+    const late = fake!.requests.filter((r) => r.sender === 'A').slice(fromA);
+    expect(late.length).toBeLessThanOrEqual(1);
+    const lateMessage = late[0] && { channel: /^\/channels\/(\d+)\/messages$/.exec(late[0].path)![1]!, headline: headline((late[0].json as { embeds: never[] }).embeds) };
+    checkChannels(ids, expected, lateMessage);
     expect(fake!.rateLimited).toEqual({ global: 0, route: 0 });
   }, 240_000);
 });

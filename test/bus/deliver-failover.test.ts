@@ -7,7 +7,8 @@
  *    duplicate per chat (a send the kill interrupted), 0 × 429, and the standby's sends start only after the
  *    old one's stopped (so the rate never exceeds one sender's);
  *  - SIGSTOP the active one, let the standby take over, SIGCONT: the old one begins no request and exits 1 (one
- *    whose headers had left before the stop may still finish, as under a kill).
+ *    whose headers had left before the stop may still finish, as under a kill; and one, at most, that the stop caught
+ *    in the instant between the fence's last check and the write).
  * Waits poll the fake or the database with a deadline. Skipped, saying why, without PostgreSQL or NATS.
  */
 import { expect, it } from 'vitest';
@@ -58,12 +59,20 @@ pgNatsSuite('deliver role failover', (suite) => {
     return { a, b, expected, ids, sends };
   }
 
-  /** Each chat has every alert in order, an immediate repeat collapsed; returns how many repeats there were. */
-  function checkChats(ids: number[], expected: string[]): { duplicates: number; chatsWithDuplicate: number } {
+  /**
+   * Each chat has every alert in order, an immediate repeat collapsed; returns how many repeats there were.
+   * `late`: a message the paused process wrote on resuming (see the SIGSTOP test), left out where it landed.
+   */
+  function checkChats(ids: number[], expected: string[], late?: { chat: number; text: string }): { duplicates: number; chatsWithDuplicate: number } {
     let duplicates = 0;
     let chatsWithDuplicate = 0;
     for (const id of ids) {
       const got = fake!.sentTo(id).map((m) => m.text);
+      if (late?.chat === id) {
+        // A repeat of an alert the chat has, not a new one: taken out where it landed.
+        expect(expected).toContain(late.text);
+        got.splice(got.lastIndexOf(late.text), 1);
+      }
       const collapsed = got.filter((t, i) => i === 0 || t !== got[i - 1]);
       expect(collapsed).toEqual(expected);
       expect(got.length - collapsed.length).toBeLessThanOrEqual(1);
@@ -119,10 +128,14 @@ pgNatsSuite('deliver role failover', (suite) => {
     await until(async () => (await store!.pendingCount()) === 0, 'the outbox to drain', 120_000, 200);
     // The resumed process sent nothing: not the sends queued in its pacer, not new claims. A request whose headers
     // had left before the stop may finish after it (at most one per lane, as a kill interrupts): it began before.
+    // And at most one more: the request a stop can catch between the fence's last check, in the socket's write, and
+    // the write system call (Telegram takes no fencing token), a repeat of an alert the chat was due.
     const late = fake!.calls.filter((c) => c.sender === 'A').slice(fromA);
-    expect(late.filter((c) => c.arrived === undefined || c.arrived >= resumedAt)).toEqual([]);
+    const begunLate = late.filter((c) => c.arrived === undefined || c.arrived >= resumedAt);
+    expect(begunLate.length).toBeLessThanOrEqual(1);
     expect(late.length).toBeLessThanOrEqual(64);
-    checkChats(ids, expected);
+    const caught = begunLate[0];
+    checkChats(ids, expected, caught && { chat: Number(caught.params.chat_id), text: parseTelegramHtml(String(caught.params.text)).text });
     expect(fake!.limited).toBe(0);
   }, 240_000);
 });

@@ -38,6 +38,30 @@ describe('the fenced agents', () => {
     expect(agents.http.refused).toBe(1);
   });
 
+  it('checks again in the socket write itself: a fence lost after the request got its socket sends nothing', async () => {
+    fake = await FakeDiscord.start();
+    /** Valid for `allow` more checks: a process stopped between two of them, resumed after the lease passed. */
+    class Countdown extends Fence {
+      allow = Infinity;
+      checks = 0;
+      override valid(): boolean {
+        this.checks++;
+        return this.allow-- > 0;
+      }
+    }
+    const fence = new Countdown(60_000, 1_000);
+    const { rest: client, agents } = rest(fence);
+    expect(await client.get(Routes.user('@me'))).toMatchObject({ username: 'liqbot' });
+    // The next request reuses the kept-alive socket: checked when made, when it gets the socket, and in the write.
+    fence.allow = 2;
+    fence.checks = 0;
+    await expect(client.get(Routes.user('@me'))).rejects.toThrow(FENCED);
+    expect(fence.checks).toBe(3);
+    expect(agents.http.refused).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('the HTTPS agent refuses the same way (a real API root)', async () => {
     const fence = new Fence(60_000, 1_000); // never renewed
     const agents = { http: new FencedAgent(fence), https: new FencedHttpsAgent(fence) };
