@@ -78,6 +78,10 @@ export function structureReading(st: LevelStatus): Line[] {
   if (!lostAbove.length && !brokeBelow.length && !inside && resistances[0]) {
     lines.push([`Next resistance `, b(levelText(resistances[0].level.level)), ` (${pct(resistances[0].distancePct / 100)}).`]);
   }
+  if (!s1 && !inside) {
+    // Every level above price (a flush through them all): where the floor is, the list cannot say.
+    lines.push([`No level below ${price(st.price)} on this list: admins can add one with `, b(`/level add ${st.asset.toLowerCase()} ${exampleZone(st.price)}`), `.`]);
+  }
   return lines;
 }
 

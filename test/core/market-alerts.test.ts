@@ -223,6 +223,21 @@ describe('saying what is known', () => {
     expect(withShort).not.toContain('forced selling');
   });
 
+  it('says when no level is left below price, with a zone an admin can add there', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 2800 });
+    const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
+    [3100, 2900].forEach((c, i) => m.ingest(candle(i, c)));
+    m.advance(T0 + 2 * 900_000);
+    expect(structureReading(m.levelStatus('ETH')).map(lineText).join('\n')).not.toContain('No level below');
+    // A flush through both: nothing on the list says where the floor is.
+    [2600, 2500].forEach((c, i) => m.ingest(candle(2 + i, c)));
+    m.advance(T0 + 4 * 900_000);
+    const reading = structureReading(m.levelStatus('ETH')).map(lineText);
+    expect(reading.at(-1)).toBe('No level below $2,500 on this list: admins can add one with /level add eth 2450-2475.');
+  });
+
   it("says a broken level's old role only where price has not put it back in that role", () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
