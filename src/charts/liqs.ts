@@ -89,7 +89,8 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
     ],
     [
       windowText(input.from, input.to),
-      `${duration(input.bucketMs)} bars`,
+      // No liquidation bars to size where nothing was recorded.
+      input.noData ? '' : `${duration(input.bucketMs)} bars`,
       input.cascades.length ? `${input.cascades.length} cascade${input.cascades.length > 1 ? 's' : ''}` : '',
     ]
       .filter(Boolean)

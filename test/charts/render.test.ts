@@ -129,6 +129,9 @@ describe('renderLiqsChart', () => {
     expect(shows(chart, 'ETH liquidations · 1h · no data')).toBe(true);
     expect(shows(chart, '$0')).toBe(false);
     expect(shows(chart, 'No liquidations in this window')).toBe(false);
+    // Nor a size for bars it has none of.
+    expect(texts(chart).some((t) => / bars/.test(t))).toBe(false);
+    expect(texts(await renderLiqsChart(emptyWindow())).some((t) => / bars/.test(t))).toBe(true);
   });
 
   it('says when there is no price data', async () => {
