@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ASSET_RE } from '../src/core/events.js';
+import { isTimeZone } from '../src/replies/zone.js';
 import { WINDOWS } from './windows.js';
 
 export { ALL_WINDOWS, WINDOW_MS, type WindowName } from './windows.js';
@@ -37,6 +38,7 @@ export const configSchema = z.strictObject({
   exchanges: z.array(z.string().check(z.regex(/^[a-z0-9]+$/, 'a ccxt exchange id such as bybit'))),
   windows: z.array(z.enum(WINDOWS)).check(z.minLength(1)),
   defaultWindow: z.enum(WINDOWS),
+  timeZone: z.string().check(z.refine(isTimeZone, 'not a time zone this system knows (an IANA name such as UTC, Europe/Berlin or Asia/Seoul)')),
   summary: z.strictObject({ largest: intBetween(1, 20), rankDays: intBetween(7, 3650) }),
   levels: z.strictObject({
     timeframe: z.enum(['1m', '5m', '15m', '30m', '1h', '4h']),

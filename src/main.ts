@@ -22,6 +22,7 @@ import { Stretches } from './core/coverage.js';
 import { env as readEnv } from './env.js';
 import { newReport, describeSkipped, readEventFile, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, logLevelFromEnv, setLogLevel } from './log.js';
+import { setTimeZone } from './replies/zone.js';
 import type { Platform } from '../commands/types.js';
 
 const log = logger('main');
@@ -138,6 +139,8 @@ async function start(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: START_OPTIONS });
   const env = readEnv();
   const config = loadConfig(env.configPath);
+  // Chats read times in the community's zone (the offline CLI keeps UTC: its output is a contract).
+  setTimeZone(config.timeZone);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
   if (!Number.isFinite(speed) || speed <= 0) throw new Error(`--speed must be a positive number, got "${values.speed}"`);
   if (values.db !== undefined && !values.replay) throw new Error('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');

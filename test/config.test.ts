@@ -43,6 +43,7 @@ describe('config', () => {
     [{ levels: { defaults: [{ asset: 'ETH', low: 3, high: 2 }] } }, 'levels.defaults.0'],
     [{ assets: ['ETH\u0007'] }, 'assets.0: an asset as a venue lists it'],
     [{ assets: ['x'.repeat(21)] }, 'assets.0: an asset as a venue lists it'],
+    [{ timeZone: 'Mars/Olympus' }, 'timeZone: not a time zone this system knows'],
   ])('%j is refused with one clear line', (override, message) => {
     expect(() => buildConfig(override, 'my.yaml')).toThrow(ConfigError);
     try {

@@ -17,9 +17,9 @@ afterEach(() => {
   for (const p of running.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
 });
 
-function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}) {
+function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}, extraConfig = '') {
   const config = join(dir, 'offline.yaml');
-  writeFileSync(config, 'exchanges: []\n');
+  writeFileSync(config, `exchanges: []\n${extraConfig}`);
   const child = spawn(process.execPath, ['bin/liqbot.js', 'start', ...args], {
     env: { PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -56,6 +56,21 @@ describe('liqbot start', () => {
     expect(await second.exited).not.toBe(0);
     expect(second.errors()).toMatch(/another liqbot already has .*liqbot\.db open; stop it or set LIQBOT_DB to another file/);
 
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 60_000);
+
+  it('tells times in the configured zone (timeZone), the footer naming it', async () => {
+    const dir = tempDir();
+    const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], {}, 'timeZone: Asia/Seoul\n');
+    // The flush began 16:50 UTC: 01:50 the next day in Seoul.
+    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-28\), not live\. \S* ?Market-wide long flush over[\s\S]*\(01:50–02:13\)/);
+    const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
+    try {
+      await bot.waitFor(/2025-01-28 06:55 GMT\+9/);
+    } finally {
+      clearInterval(asking);
+    }
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
   }, 60_000);

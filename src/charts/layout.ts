@@ -3,6 +3,7 @@
  * level tags from overlapping (nudging them apart, merging neighbours when there is no room).
  */
 import { clock, day } from '../replies/format.js';
+import { zoneOffset } from '../replies/zone.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 
 /** A "nice" step (1, 2, 2.5, 5 × 10^n) that splits `span` into about `count` parts. */
@@ -71,16 +72,18 @@ export interface TimeTick {
 }
 
 /**
- * UTC ticks on whole steps (every 3h for a day, every 10m for an hour), labelled 14:00 — or Jan 31 at
- * midnight, so a window crossing days says which day it is.
+ * Ticks on whole steps of the display zone's clock (every 3h for a day, every 10m for an hour), labelled 14:00 —
+ * or Jan 31 at midnight, so a window crossing days says which day it is.
  */
 export function timeTicks(from: number, to: number, maxTicks: number): TimeTick[] {
   const span = to - from;
   if (!(span > 0)) return [];
   const step = TIME_STEPS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / DAY) * DAY;
+  // Aligned on the zone's clock at the window's start (UTC: offset 0).
+  const off = zoneOffset(from);
   const out: TimeTick[] = [];
-  for (let ts = Math.ceil(from / step) * step; ts <= to; ts += step) {
-    out.push({ ts, label: ts % DAY === 0 ? day(ts, from) : clock(ts) });
+  for (let ts = Math.ceil((from + off) / step) * step - off; ts <= to; ts += step) {
+    out.push({ ts, label: (ts + off) % DAY === 0 ? day(ts, from) : clock(ts) });
   }
   return out;
 }

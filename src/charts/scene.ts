@@ -10,7 +10,7 @@ import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } fr
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
 import type { ChartLevel, PricePoint } from './types.js';
 import type { LiqBin } from '../core/liqmap.js';
-import { dayStart } from '../core/time.js';
+import { localDay, zoneLabel } from '../replies/zone.js';
 
 export interface Rect {
   left: number;
@@ -192,10 +192,10 @@ export function header(scene: Scene, title: { text: string; color: string }[], s
   scene.text(x, scene.px(62), scene.fit(subtitle, f.subtitle, false, right - x), { size: f.subtitle, color: COLORS.label });
 }
 
-/** "Jan 31, 00:00 – Feb 1, 00:00 UTC", or "Jan 31, 03:00–04:00 UTC" within one day. */
+/** "Jan 31, 00:00 – Feb 1, 00:00 UTC", or "Jan 31, 03:00–04:00 UTC" within one day (in the display zone). */
 export function windowText(from: number, to: number): string {
-  const sameDay = dayStart(from) === dayStart(to);
-  return sameDay ? `${day(from)}, ${clock(from)}–${clock(to)} UTC` : `${day(from)}, ${clock(from)} – ${day(to, from)}, ${clock(to)} UTC`;
+  const sameDay = localDay(from) === localDay(to);
+  return sameDay ? `${day(from)}, ${clock(from)}–${clock(to)} ${zoneLabel(to)}` : `${day(from)}, ${clock(from)} – ${day(to, from)}, ${clock(to)} ${zoneLabel(to)}`;
 }
 
 /** The price panel's axis: prices and the levels near them; `fallback` prices (the last price, say) when none are known. */
@@ -472,7 +472,7 @@ export function drawLiqMap(scene: Scene, map: readonly LiqBin[], area: Rect, ySc
   }
 }
 
-/** Vertical time grid across the panels and UTC labels under the lowest one. */
+/** Vertical time grid across the panels and time labels (the display zone's) under the lowest one. */
 export function drawTimeAxis(scene: Scene, xScale: Scale, top: number, bottom: number, from: number, to: number): void {
   const width = Math.abs(xScale.to - xScale.from);
   const ticks = timeTicks(from, to, Math.max(2, Math.floor(width / scene.px(110))));

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Reply } from '../replies/reply.js';
+import { local } from '../replies/zone.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -48,7 +49,8 @@ export function seedFromLive(target: Store, open: () => Store, livePath: string,
 
 /** The words every rehearsal alert starts with. */
 export function rehearsalLabel(synthetic: boolean, dayMs: number): string {
-  const day = dayMs > 0 ? ` (${new Date(dayMs).toISOString().slice(0, 10)})` : '';
+  // The day in the chat's zone, as the alert's times are.
+  const day = dayMs > 0 ? ` (${local(dayMs).toISOString().slice(0, 10)})` : '';
   return `REHEARSAL: replay of a ${synthetic ? 'SYNTHETIC' : 'recorded'} day${day}, not live. `;
 }
 

@@ -5,6 +5,7 @@
 import type { Coverage } from '../core/summary.js';
 import { clock, day, duration, stamp, venueLabel, venueName, venueNames } from './format.js';
 import { toned, type Line } from './reply.js';
+import { localDay } from './zone.js';
 
 /** The footer every market reply carries: which venues fed it (sampled, polled), which feeds are down since when, gaps, synthetic. */
 export function coverageLine(c: Coverage, asOf: number): Line {
@@ -66,7 +67,7 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
 
 /** Stretches of a window as times, a date (Dec 26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
 function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
-  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const iso = localDay;
   let shown = iso(ref);
   const at = (ms: number) => {
     const d = iso(ms);

@@ -4,11 +4,13 @@
  * each adapter.
  */
 import type { Digest, DigestLevel } from '../core/digest.js';
-import { clock, day, levelText, price, share, usd } from './format.js';
+import { clock, day, levelText, price, share, usd, utcDay } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
+import { zoneLabel } from './zone.js';
 
-const span = (from: number, to: number) => `${day(from, to)} – ${day(to - 1, to)}`;
+/** The digest's week: Monday to Sunday, UTC days (it turns at Monday 00:00 UTC). */
+const span = (from: number, to: number) => `${utcDay(from, to)} – ${utcDay(to - 1, to)}`;
 
 function who(l: DigestLevel): string {
   if (!l.proposal) return '';
@@ -62,6 +64,6 @@ export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Repl
       ? [[b('Proposals that were right')], ...d.right.map((l) => [`${memberName(l.proposal!.proposer)}: `, b(`${l.asset} ${levelText(l.level)}`), l.proposal!.reason ? ` “${l.proposal!.reason}”` : '', ` held, ${share(Math.abs(l.bouncePct ?? 0) / 100)} bounce`])]
       : [[toned('No proposal held a test this week.', 'muted')]],
   );
-  const data = d.dataFrom !== undefined ? `Read on hourly closes, ${day(d.dataFrom, d.to)} ${clock(d.dataFrom)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} UTC (the price data the bot has)` : 'No price data this week';
+  const data = d.dataFrom !== undefined ? `Read on hourly closes, ${day(d.dataFrom, d.to)} ${clock(d.dataFrom)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : 'No price data this week';
   return { title, blocks, footer: [`${data}${opts.synthetic ? ' · SYNTHETIC demo data' : ''}`], tone: 'info' };
 }

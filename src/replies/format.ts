@@ -1,10 +1,11 @@
 /**
  * The one place numbers become text the way traders write them: $485M, $40.1M, $2,350, −22%. One rule per
- * kind of number (amounts, prices, percents), and the words every reply shares (UTC days and times, sides,
- * venues), used by every reply and chart.
+ * kind of number (amounts, prices, percents), and the words every reply shares (days and times in the display
+ * zone of zone.ts, sides, venues), used by every reply and chart.
  */
 import { DAY } from '../core/time.js';
 import { priceDecimals } from '../core/prices.js';
+import { local, localDay, zoneLabel } from './zone.js';
 
 const SUFFIXES: [number, string][] = [
   [1e12, 'T'],
@@ -117,21 +118,29 @@ export function ordinal(n: number): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A UTC day as traders write it: Oct 10 (with the year when it is not the reference year). */
+/** A day as traders write it, in the display zone: Oct 10 (with the year when it is not the reference year). */
 export function day(ms: number, refMs?: number): string {
-  const d = new Date(ms);
+  return dayText(local(ms), refMs === undefined ? undefined : local(refMs));
+}
+
+/** A UTC calendar day (a vendor's daily total, the day a ranking ranks): Oct 10, whatever the display zone. */
+export function utcDay(ms: number, refMs?: number): string {
+  return dayText(new Date(ms), refMs === undefined ? undefined : new Date(refMs));
+}
+
+function dayText(d: Date, ref: Date | undefined): string {
   const s = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
-  return refMs !== undefined && new Date(refMs).getUTCFullYear() !== d.getUTCFullYear() ? `${s}, ${d.getUTCFullYear()}` : s;
+  return ref !== undefined && ref.getUTCFullYear() !== d.getUTCFullYear() ? `${s}, ${d.getUTCFullYear()}` : s;
 }
 
-/** A UTC time of day: 14:05. */
+/** A time of day in the display zone: 14:05. */
 export function clock(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16);
+  return local(ms).toISOString().slice(11, 16);
 }
 
-/** A UTC timestamp for footers: 2026-01-31 14:05 UTC. */
+/** A timestamp for footers, with its zone: 2026-01-31 14:05 UTC. */
 export function stamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${local(ms).toISOString().slice(0, 16).replace('T', ' ')} ${zoneLabel(ms)}`;
 }
 
 /** A duration: 45s, 12m, 3h 20m, 2d 4h. */
@@ -188,18 +197,18 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 
 /** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
 export function sinceWord(ts: number, now: number): string {
-  if (Math.floor(ts / DAY) === Math.floor(now / DAY)) return clock(ts);
-  return now - ts < 6 * DAY ? WEEKDAYS[new Date(ts).getUTCDay()]! : day(ts, now);
+  if (localDay(ts) === localDay(now)) return clock(ts);
+  return now - ts < 6 * DAY ? WEEKDAYS[local(ts).getUTCDay()]! : day(ts, now);
 }
 
-/** A moment told as of `now`: 14:05 the same UTC day, else Feb 2 03:30 (so a time never reads as one still to come). */
+/** A moment told as of `now`: 14:05 the same day, else Feb 2 03:30 (so a time never reads as one still to come). */
 export function whenWord(ts: number, now: number): string {
-  return Math.floor(ts / DAY) === Math.floor(now / DAY) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;
+  return localDay(ts) === localDay(now) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;
 }
 
 /** A stretch told as of `now`: 16:50 (within one minute), 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00. */
 export function spanWords(from: number, to: number, now: number): string {
-  if (Math.floor(from / DAY) === Math.floor(to / DAY)) return clock(from) === clock(to) ? whenWord(from, now) : `${whenWord(from, now)}–${clock(to)}`;
+  if (localDay(from) === localDay(to)) return clock(from) === clock(to) ? whenWord(from, now) : `${whenWord(from, now)}–${clock(to)}`;
   // Two days: both dated (Jan 28 00:00–Jan 31 23:59), even when the second is today.
   return `${day(from, now)} ${clock(from)}–${day(to, now)} ${clock(to)}`;
 }

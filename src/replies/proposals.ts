@@ -7,7 +7,8 @@ import type { Alert } from '../core/alerts.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
-import { clock, day, levelText, pct, price, usd } from './format.js';
+import { clock, day, levelText, pct, price, sinceWord, usd } from './format.js';
+import { zoneLabel } from './zone.js';
 import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
 
 /** A member's display name as shown: bounded, never empty. */
@@ -21,7 +22,7 @@ export function shortId(p: Proposal): string {
   return p.id.slice(p.id.lastIndexOf(':') + 1);
 }
 
-const when = (ms: number, now: number) => `${day(ms, now)} ${clock(ms)} UTC`;
+const when = (ms: number, now: number) => `${day(ms, now)} ${clock(ms)} ${zoneLabel(ms)}`;
 
 function voteLine(p: Proposal, rules: ProposalRules): Line {
   const t = tally(p);
@@ -117,7 +118,7 @@ export function levelInfoReply(input: { asset: string; view?: LevelView; proposa
     blocks.push([[toned('No price history yet to read it against.', 'muted')]]);
   } else {
     const shown = history.episodes.slice(-INFO_EPISODES);
-    const head: Line = [b('History'), toned(` on hourly closes, ${day(history.from, now)} ${clock(history.from)} – ${day(history.to!, now)} ${clock(history.to!)} UTC`, 'muted')];
+    const head: Line = [b('History'), toned(` on hourly closes, ${day(history.from, now)} ${clock(history.from)} – ${day(history.to!, now)} ${clock(history.to!)} ${zoneLabel(history.to!)}`, 'muted')];
     const rows: Line[] = shown.map((e) => {
       const liq = e.longUsd + e.shortUsd;
       const hurt = e.direction === 'down' ? e.longUsd : e.shortUsd;
@@ -158,7 +159,7 @@ export function threadAnswer(a: Alert): Reply {
   if (a.kind !== 'level_break' && a.kind !== 'level_chop') return { blocks: [[['An alert went to this chat’s alerts channel.']]], tone: 'info' };
   const name = `${a.asset} ${levelText(a.level)}`;
   const verdict: Line = a.kind === 'level_chop'
-    ? [b(name), ` is chopping between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${clock(a.since)} UTC, now ${price(a.price)}.`]
+    ? [b(name), ` is chopping between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}, now ${price(a.price)}.`]
     : [b(name), ' ', toned(a.reclaim ? (a.direction === 'up' ? 'reclaimed' : 'lost again') : a.direction === 'down' ? 'lost' : 'broken up', a.direction === 'down' ? 'down' : 'up', true), `: ${a.timeframe} close ${price(a.price)}.`];
   return { blocks: [[verdict, [toned('The level this thread proposed. Full alert in the alerts channel.', 'muted')]]], tone: 'info' };
 }

@@ -7,7 +7,7 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
-import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, venueLabel, venueName, whenWord } from './format.js';
+import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
@@ -26,7 +26,7 @@ export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): s
   const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
   // "Largest since Oct 10" is news only when Oct 10 is a while back.
   if (r.since && r.usd > 0 && r.days >= 7) {
-    const since = `${subject} since ${day(r.since.day, r.day)} (${usd(r.since.usd)})${inSpan}`;
+    const since = `${subject} since ${utcDay(r.since.day, r.day)} (${usd(r.since.usd)})${inSpan}`;
     return r.day - r.since.day >= 14 * DAY ? since : r.rank <= 5 ? since : undefined;
   }
   if (r.rank === 1) return `${subject} in ${r.days} days of history`;
@@ -75,7 +75,7 @@ function dayRanges(days: readonly number[]): string {
   for (let i = 0; i < days.length; ) {
     let j = i;
     while (j + 1 < days.length && days[j + 1]! - days[j]! === DAY) j++;
-    const a = day(days[i]!), z = day(days[j]!);
+    const a = utcDay(days[i]!), z = utcDay(days[j]!);
     out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
     i = j + 1;
   }
@@ -90,7 +90,7 @@ function storedDaysLine(d: StoredDays, ordersText: string, subject = ''): Line {
 
 /** An empty window's days with stored daily totals, which are whole days and so not in its figures. */
 function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line {
-  const each = days.map((d) => `${day(d.day)} ${usd(d.longUsd + d.shortUsd)} (L ${usd(d.longUsd)} / S ${usd(d.shortUsd)})`).join(' · ');
+  const each = days.map((d) => `${utcDay(d.day)} ${usd(d.longUsd + d.shortUsd)} (L ${usd(d.longUsd)} / S ${usd(d.shortUsd)})`).join(' · ');
   return [toned(`Stored daily totals, whole UTC days not cut to this window: ${each}`, 'muted')];
 }
 

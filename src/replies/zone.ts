@@ -1,0 +1,84 @@
+/**
+ * The time zone replies and alerts tell times in (config `timeZone`, an IANA name; UTC by default), set once when
+ * the bot starts. Moments (a break's close, a cascade's start, a footer's "as of") are told in it; calendar days
+ * that are UTC days by definition (a vendor's daily totals, the day a ranking ranks) are not. The offline CLI keeps
+ * UTC: its output is a contract other tools read.
+ *
+ * @example
+ *   setTimeZone('Asia/Seoul');
+ *   clock(Date.parse('2025-02-03T02:05:00Z')); // "11:05", and stamp() ends "GMT+9"
+ */
+import { DAY, HOUR } from '../core/time.js';
+
+interface Zone {
+  readonly name: string;
+  /** Local time minus UTC at `ms`, in ms (0 for UTC). */
+  offset(ms: number): number;
+  /** The zone's short name at `ms`: UTC, CET, GMT+9. */
+  label(ms: number): string;
+}
+
+const UTC_ZONE: Zone = { name: 'UTC', offset: () => 0, label: () => 'UTC' };
+
+let current: Zone = UTC_ZONE;
+
+/** Whether `name` is a time zone this runtime knows (config validation). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function zoneOf(name: string): Zone {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const short = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'short' });
+  // Offsets change at most a few times a year, always on whole quarter hours: one lookup per hour is plenty.
+  const cache = new Map<number, number>();
+  return {
+    name,
+    offset(ms) {
+      const hour = Math.floor(ms / HOUR);
+      let off = cache.get(hour);
+      if (off === undefined) {
+        const at = hour * HOUR;
+        const p: Record<string, number> = {};
+        for (const x of parts.formatToParts(at)) if (x.type !== 'literal') p[x.type] = Number(x.value);
+        off = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+        if (cache.size > 10_000) cache.clear();
+        cache.set(hour, off);
+      }
+      return off;
+    },
+    label(ms) {
+      return short.formatToParts(ms).find((x) => x.type === 'timeZoneName')?.value ?? name;
+    },
+  };
+}
+
+/** Tell times in `name` from now on (the bot's start; tests set it back with `setTimeZone('UTC')`). */
+export function setTimeZone(name: string): void {
+  current = name === 'UTC' || name === 'Etc/UTC' ? UTC_ZONE : zoneOf(name);
+}
+
+/** `ms` moved by the zone's offset: read its getUTC* fields for the local date and time. */
+export function local(ms: number): Date {
+  return new Date(ms + current.offset(ms));
+}
+
+/** The local day `ms` falls in, as a day number (days since the epoch, in the zone). */
+export function localDay(ms: number): number {
+  return Math.floor((ms + current.offset(ms)) / DAY);
+}
+
+/** The zone's short name at `ms`, as footers write it: UTC, CET, GMT+9. */
+export function zoneLabel(ms: number): string {
+  return current.label(ms);
+}
+
+/** The zone's offset at `ms` (0 in UTC): for aligning a chart's ticks on local hours. */
+export function zoneOffset(ms: number): number {
+  return current.offset(ms);
+}

@@ -1,0 +1,64 @@
+/**
+ * Times in the community's zone (config `timeZone`, src/replies/zone.ts): moments move with it, UTC calendar days
+ * (a vendor's daily totals, the day a ranking ranks) do not, and a chart's ticks fall on the zone's whole hours.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildConfig } from '../../config/load.js';
+import { clock, day, sinceWord, spanWords, stamp, utcDay, whenWord } from '../../src/replies/format.js';
+import { rankingText } from '../../src/replies/summary.js';
+import { timeTicks } from '../../src/charts/layout.js';
+import { windowText } from '../../src/charts/scene.js';
+import { setTimeZone } from '../../src/replies/zone.js';
+import { HOUR } from '../../src/core/time.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('the display time zone', () => {
+  afterEach(() => setTimeZone('UTC'));
+
+  it('is UTC by default: the config says so and the words are as they always were', () => {
+    expect(buildConfig({}).timeZone).toBe('UTC');
+    expect(stamp(at('2025-02-03T02:05:00Z'))).toBe('2025-02-03 02:05 UTC');
+    expect(whenWord(at('2025-02-02T03:30:00Z'), at('2025-02-03T02:05:00Z'))).toBe('Feb 2 03:30');
+  });
+
+  it('tells moments in the zone, footers naming it', () => {
+    setTimeZone('Asia/Seoul');
+    const crash = at('2025-02-03T02:05:00Z');
+    expect(clock(crash)).toBe('11:05');
+    expect(stamp(crash)).toBe('2025-02-03 11:05 GMT+9');
+    // 03:30 UTC on Feb 2 is 12:30 in Seoul; 20:00 UTC on Feb 2 is already Feb 3 there, the same day as the crash.
+    expect(whenWord(at('2025-02-02T03:30:00Z'), crash)).toBe('Feb 2 12:30');
+    expect(whenWord(at('2025-02-02T20:00:00Z'), crash)).toBe('05:00');
+    expect(sinceWord(at('2025-02-02T14:00:00Z'), crash)).toBe('Sunday');
+    expect(spanWords(at('2025-02-02T16:50:00Z'), at('2025-02-02T17:13:00Z'), crash)).toBe('01:50–02:13'); // Feb 3 in Seoul, as is the crash
+    expect(day(at('2025-12-31T20:00:00Z'), at('2025-12-31T12:00:00Z'))).toBe('Jan 1, 2026');
+  });
+
+  it('follows daylight saving (New York: EST in winter, EDT in summer)', () => {
+    setTimeZone('America/New_York');
+    expect(stamp(at('2025-01-15T12:00:00Z'))).toBe('2025-01-15 07:00 EST');
+    expect(stamp(at('2025-07-15T12:00:00Z'))).toBe('2025-07-15 08:00 EDT');
+    // The spring-forward night: 06:59 UTC is 01:59 EST, 07:00 UTC is 03:00 EDT.
+    expect([clock(at('2025-03-09T06:59:00Z')), clock(at('2025-03-09T07:00:00Z'))]).toEqual(['01:59', '03:00']);
+  });
+
+  it('leaves UTC calendar days alone: "largest since Oct 10" is the vendor’s Oct 10 wherever the chat is', () => {
+    setTimeZone('America/New_York');
+    const oct10 = at('2025-10-10T00:00:00Z');
+    expect(day(oct10)).toBe('Oct 9'); // the moment, in New York
+    expect(utcDay(oct10)).toBe('Oct 10');
+    const text = rankingText('ETH', { side: 'long', day: at('2026-01-31T00:00:00Z'), usd: 5e8, rank: 1, days: 120, since: { day: oct10, usd: 1.26e9 } } as never, 'day');
+    expect(text).toBe('Largest ETH long-liquidation day since Oct 10, 2025 ($1.26B)');
+  });
+
+  it('puts a chart’s ticks on the zone’s whole hours, and its window in the zone', () => {
+    setTimeZone('Asia/Kolkata'); // UTC+5:30
+    const from = at('2025-02-03T00:00:00Z');
+    const ticks = timeTicks(from, from + 24 * HOUR, 8);
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const t of ticks) expect(t.label).toMatch(/^(\d\d:00|[A-Z][a-z]{2} \d+)$/);
+    expect(ticks[0]!.label).toBe('06:00');
+    expect(windowText(from, from + HOUR)).toBe('Feb 3, 05:30–06:30 GMT+5:30');
+  });
+});
