@@ -67,15 +67,14 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
 
 /** Stretches of a window as times, a date (Dec 26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
 function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
-  const iso = localDay;
-  let shown = iso(ref);
+  let shown = localDay(ref);
   const at = (ms: number) => {
-    const d = iso(ms);
+    const d = localDay(ms);
     // Dated the way every reply dates ("Jan 31 23:59"), where the day is not the reference's.
     const text = d === shown ? clock(ms) : `${day(ms, ref)} ${clock(ms)}`;
     shown = d;
     return text;
   };
   // One print is a moment, not a span ("12:00", not "12:00–12:00").
-  return stretches.map(([a, b]) => (clock(a) === clock(b) && iso(a) === iso(b) ? at(a) : `${at(a)}–${at(b)}`)).join(', ');
+  return stretches.map(([a, b]) => (clock(a) === clock(b) && localDay(a) === localDay(b) ? at(a) : `${at(a)}–${at(b)}`)).join(', ');
 }

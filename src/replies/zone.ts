@@ -8,7 +8,9 @@
  *   setTimeZone('Asia/Seoul');
  *   clock(Date.parse('2025-02-03T02:05:00Z')); // "11:05", and stamp() ends "GMT+9"
  */
-import { DAY, HOUR } from '../core/time.js';
+import { DAY, MINUTE } from '../core/time.js';
+
+const QUARTER = 15 * MINUTE;
 
 interface Zone {
   readonly name: string;
@@ -35,20 +37,21 @@ export function isTimeZone(name: string): boolean {
 function zoneOf(name: string): Zone {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   const short = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'short' });
-  // Offsets change at most a few times a year, always on whole quarter hours: one lookup per hour is plenty.
+  // Offsets are whole quarter hours and change a few times a year, at a local time on the quarter hour, so at a UTC
+  // quarter hour too: one lookup per quarter hour is exact.
   const cache = new Map<number, number>();
   return {
     name,
     offset(ms) {
-      const hour = Math.floor(ms / HOUR);
-      let off = cache.get(hour);
+      const quarter = Math.floor(ms / QUARTER);
+      let off = cache.get(quarter);
       if (off === undefined) {
-        const at = hour * HOUR;
+        const at = quarter * QUARTER;
         const p: Record<string, number> = {};
         for (const x of parts.formatToParts(at)) if (x.type !== 'literal') p[x.type] = Number(x.value);
         off = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
         if (cache.size > 10_000) cache.clear();
-        cache.set(hour, off);
+        cache.set(quarter, off);
       }
       return off;
     },

@@ -35,12 +35,15 @@ describe('the display time zone', () => {
     expect(day(at('2025-12-31T20:00:00Z'), at('2025-12-31T12:00:00Z'))).toBe('Jan 1, 2026');
   });
 
-  it('follows daylight saving (New York: EST in winter, EDT in summer)', () => {
+  it('follows daylight saving (New York: EST in winter, EDT in summer; Adelaide, on the half hour)', () => {
     setTimeZone('America/New_York');
     expect(stamp(at('2025-01-15T12:00:00Z'))).toBe('2025-01-15 07:00 EST');
     expect(stamp(at('2025-07-15T12:00:00Z'))).toBe('2025-07-15 08:00 EDT');
     // The spring-forward night: 06:59 UTC is 01:59 EST, 07:00 UTC is 03:00 EDT.
     expect([clock(at('2025-03-09T06:59:00Z')), clock(at('2025-03-09T07:00:00Z'))]).toEqual(['01:59', '03:00']);
+    // A half-hour zone changes on a UTC half hour: Adelaide leaves +10:30 for +9:30 at 16:30 UTC on Apr 5 2025.
+    setTimeZone('Australia/Adelaide');
+    expect([clock(at('2025-04-05T16:29:00Z')), clock(at('2025-04-05T16:30:00Z'))]).toEqual(['02:59', '02:00']);
   });
 
   it('leaves UTC calendar days alone: "largest since Oct 10" is the vendor’s Oct 10 wherever the chat is', () => {
