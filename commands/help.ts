@@ -28,13 +28,19 @@ function typed(cmd: CommandDef, sub: string | undefined, options: readonly Optio
 /** `/help level`: one command's parts, each as it is typed, what it does, and which are for admins. */
 export function commandHelpReply(cmd: CommandDef): Reply {
   const admin = (yes: boolean | undefined) => (yes || cmd.admin ? ' (admins)' : '');
+  // "testing: …": the word a reply uses, in bold.
+  const term = (g: string): Line => {
+    const at = g.indexOf(': ');
+    return at > 0 ? [b(g.slice(0, at)), g.slice(at)] : [g];
+  };
+  const guide = cmd.guide?.length ? [cmd.guide.map(term)] : [];
   if (cmd.subcommands) {
     const parts = cmd.subcommands.map((s): Line => [code(typed(cmd, s.name, s.options)), ` ${s.description}${admin(s.admin)}`]);
-    return { title: [`/${cmd.name}`], blocks: [[[cmd.description]], parts], tone: 'info' };
+    return { title: [`/${cmd.name}`], blocks: [[[cmd.description]], parts, ...guide], tone: 'info' };
   }
   const options = (cmd.options ?? []).map((o): Line => [b(o.name), `: ${o.description}${o.required ? '' : ' (optional)'}`]);
   const examples: Line = [b('Examples: '), ...cmd.usage.flatMap((u, i) => [...(i ? [' · '] : []), code(`/${u}`)])];
-  return { title: [`/${cmd.name}`], blocks: [[[`${cmd.description}${admin(false)}`]], ...(options.length ? [options] : []), [examples]], tone: 'info' };
+  return { title: [`/${cmd.name}`], blocks: [[[`${cmd.description}${admin(false)}`]], ...(options.length ? [options] : []), [examples], ...guide], tone: 'info' };
 }
 
 export function helpCommand(all: () => readonly CommandDef[]): CommandDef {

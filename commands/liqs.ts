@@ -8,6 +8,12 @@ export const liqs: CommandDef = {
   name: 'liqs',
   description: 'Liquidations for an asset (or the whole market) over a window',
   usage: ['liqs eth', 'liqs eth 4h', 'liqs all 24h'],
+  guide: [
+    'Sums of the forced orders the exchanges publish, by side (a long liquidated is a forced sell) and by exchange.',
+    'A * marks a sampled stream (at most one order per symbol each second): its figure is a lower bound.',
+    '"No liquidation data" (no feed, a feed down, a file without prints) is not "no liquidations": the reply says which.',
+    'Any window from 5m to 7d: /liqs eth 30m, /liqs btc 3d.',
+  ],
   options: [
     { name: 'asset', description: 'Asset, e.g. eth (or all)', kind: 'asset' },
     { name: 'window', description: 'Time window, e.g. 4h, 30m or 2d (5m to 7d)', kind: 'window', choices: ['1h', '4h', '12h', '24h', '7d'] },

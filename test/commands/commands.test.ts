@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_COMMANDS, parseCommandLine, runCommandLine } from '../../commands/index.js';
 import type { CommandContext } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
-import { replyText, type Reply } from '../../src/replies/reply.js';
+import { b, replyText, type Reply } from '../../src/replies/reply.js';
 import { runFile } from '../../src/offline.js';
 import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
@@ -97,6 +97,18 @@ describe('/help <command>', () => {
     const liqs = await text('/help LIQS');
     expect(liqs).toContain('window: Time window, e.g. 4h, 30m or 2d (5m to 7d) (optional)');
     expect(liqs).toContain('Examples: /liqs eth · /liqs eth 4h · /liqs all 24h');
+  });
+  it('says what the words of a reply mean: every state /levels shows, the starred venues, the kinds of alert', async () => {
+    const levels = await say('/help levels');
+    const words = replyText(levels);
+    for (const state of ['holding', 'testing', 'lost / broke up', 'reclaimed', 'chopping']) expect(words).toContain(`\n${state}: `);
+    // The word in bold, as a reply reads it.
+    expect(levels.blocks.at(-1)![1]![0]).toEqual(b('testing'));
+    expect(await text('/help liqs')).toContain('A * marks a sampled stream');
+    const alerts = await text('/help alerts');
+    for (const kind of ['Cascade: ', 'Market-wide flush: ', 'Level: ']) expect(alerts).toContain(`\n${kind}`);
+    // The overview stays a list of commands.
+    expect(await text('/help')).not.toContain('chopping:');
   });
   it('an unknown command is named back with the list', async () => {
     const r = await say('/help <b>x</b>');
