@@ -102,9 +102,10 @@ export function pct(fraction: number, digits = 1): string {
   return `${Number(s) === 0 ? '' : p > 0 ? '+' : '−'}${s}%`;
 }
 
-/** An unsigned share: 8%, 42%, 0.4%. */
+/** An unsigned share: 8%, 42%, 0.4%, <0.1% (something, never a "0.0%" that reads as nothing). */
 export function share(fraction: number): string {
   const p = fraction * 100;
+  if (p > 0 && p < 0.05) return '<0.1%';
   if (p > 0 && p < 1) return `${p.toFixed(1)}%`;
   return `${Math.round(p)}%`;
 }

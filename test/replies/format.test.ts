@@ -72,6 +72,8 @@ describe('percents', () => {
   it('two significant digits, a real minus sign', () => {
     expect([0.042, -0.2174, 0.004, -0.066, 0.13, 0, -0.0004, 0.0004].map((f) => pct(f))).toEqual(['+4.2%', '−22%', '+0.4%', '−6.6%', '+13%', '0.0%', '0.0%', '0.0%']);
     expect([0.08, 0.42, 0.004, 1].map(share)).toEqual(['8%', '42%', '0.4%', '100%']);
+    // A share too small for one decimal is still something: $64K of $166M is not "0.0%".
+    expect([64e3 / 166e6, 0.0005, 0.0009, 0].map(share)).toEqual(['<0.1%', '0.1%', '0.1%', '0%']);
   });
 });
 
