@@ -49,9 +49,9 @@ export const alerts: CommandDef = {
     'alerts votes 3', 'alerts expiry 48h', 'alerts digest on',
   ],
   guide: [
-    'Cascade: one asset’s liquidations on one side, in a few minutes, far above its normal; one post, edited as it runs, and a post when it is over.',
-    'Market-wide flush: many assets at once, one post with the leaders (to chats that follow every asset, and those of the assets that led).',
-    'Level: a candle close beyond a level this chat watches (several broken by one close are one post); a chopping level is said once, without a notification.',
+    ['Cascade', 'one asset’s liquidations on one side, in a few minutes, far above its normal; one post, edited as it runs, and a post when it is over.'],
+    ['Market-wide flush', 'many assets at once, one post with the leaders (to chats that follow every asset, and those of the assets that led).'],
+    ['Level', 'a candle close beyond a level this chat watches (several broken by one close are one post); a chopping level is said once, without a notification.'],
   ],
   subcommands: [
     { name: 'status', description: "Show this chat's alert settings", options: [] },

@@ -29,11 +29,7 @@ function typed(cmd: CommandDef, sub: string | undefined, options: readonly Optio
 export function commandHelpReply(cmd: CommandDef): Reply {
   const admin = (yes: boolean | undefined) => (yes || cmd.admin ? ' (admins)' : '');
   // "testing: …": the word a reply uses, in bold.
-  const term = (g: string): Line => {
-    const at = g.indexOf(': ');
-    return at > 0 ? [b(g.slice(0, at)), g.slice(at)] : [g];
-  };
-  const guide = cmd.guide?.length ? [cmd.guide.map(term)] : [];
+  const guide = cmd.guide?.length ? [cmd.guide.map((g): Line => (typeof g === 'string' ? [g] : [b(g[0]), `: ${g[1]}`]))] : [];
   if (cmd.subcommands) {
     const parts = cmd.subcommands.map((s): Line => [code(typed(cmd, s.name, s.options)), ` ${s.description}${admin(s.admin)}`]);
     return { title: [`/${cmd.name}`], blocks: [[[cmd.description]], parts, ...guide], tone: 'info' };

@@ -12,11 +12,12 @@ export const levels: CommandDef = {
   description: 'Levels for an asset: holding, testing, broken, reclaimed or chopping',
   usage: ['levels eth'],
   guide: [
-    'holding: price stays on its side (a support below price, a resistance above).',
-    'testing: price is at the level, inside a zone, or across it before a candle close confirms it.',
-    'lost / broke up: a candle close beyond it by its buffer (a share of price, wider when the asset is volatile); a wick never counts.',
-    'reclaimed: back on its side after a break; failed breakout: a break up that fell back.',
-    'chopping: crossed again and again; said once, then no alert until a decisive close (far beyond it, or beyond it for hours).',
+    ['holding', 'price stays on its side (a support below price, a resistance above).'],
+    ['testing', 'price is at the level, inside a zone, or across it before a candle close confirms it.'],
+    ['lost / broke up', 'a candle close beyond it by its buffer (a share of price, wider when the asset is volatile); a wick never counts.'],
+    ['reclaimed', 'back on its side after a break.'],
+    ['failed breakout', 'a break up that fell back below.'],
+    ['chopping', 'crossed again and again; said once, then no alert until a decisive close (far beyond it, or beyond it for hours).'],
   ],
   options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }],
   run(ctx, args) {

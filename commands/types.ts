@@ -73,8 +73,8 @@ export interface CommandDef {
   admin?: boolean;
   /** Usage lines for /help, without the slash: `liqs [asset] [window]`. */
   usage: readonly string[];
-  /** What the reply's words mean, a line each (`/help levels`: what "testing" and "chopping" say). */
-  guide?: readonly string[];
+  /** What the reply's words mean, a line each: a word and what it says (`['testing', 'price is at…']`), or a sentence. */
+  guide?: readonly (string | readonly [word: string, meaning: string])[];
   /**
    * A change typed with words it does not take is refused (never made with them dropped); this says what the words
    * may have meant, where the usage line would not (`/alerts off eth`: how to stop one asset's alerts).

@@ -8,7 +8,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { ASSET_RE } from '../src/core/events.js';
-import { isTimeZone } from '../src/replies/zone.js';
 import { WINDOWS } from './windows.js';
 
 export { ALL_WINDOWS, WINDOW_MS, type WindowName } from './windows.js';
@@ -32,6 +31,16 @@ const between = (min: number, max: number) => num().check(z.gte(min), z.lte(max)
 const intBetween = (min: number, max: number) => int().check(z.gte(min), z.lte(max));
 /** Per venue or asset, with the `default` entry every lookup falls back to. */
 const withDefault = (value: z.ZodMiniNumber) => z.record(z.string(), value).check(z.refine((r) => 'default' in r, 'needs a `default` entry'));
+
+/** Whether `name` is a time zone this runtime knows (an IANA name: UTC, Europe/Berlin, Asia/Seoul). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const configSchema = z.strictObject({
   assets: z.array(asset).check(z.minLength(1)),

@@ -24,16 +24,6 @@ const UTC_ZONE: Zone = { name: 'UTC', offset: () => 0, label: () => 'UTC' };
 
 let current: Zone = UTC_ZONE;
 
-/** Whether `name` is a time zone this runtime knows (config validation). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function zoneOf(name: string): Zone {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   const short = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'short' });

@@ -101,7 +101,7 @@ describe('/help <command>', () => {
   it('says what the words of a reply mean: every state /levels shows, the starred venues, the kinds of alert', async () => {
     const levels = await say('/help levels');
     const words = replyText(levels);
-    for (const state of ['holding', 'testing', 'lost / broke up', 'reclaimed', 'chopping']) expect(words).toContain(`\n${state}: `);
+    for (const state of ['holding', 'testing', 'lost / broke up', 'reclaimed', 'failed breakout', 'chopping']) expect(words).toContain(`\n${state}: `);
     // The word in bold, as a reply reads it.
     expect(levels.blocks.at(-1)![1]![0]).toEqual(b('testing'));
     expect(await text('/help liqs')).toContain('A * marks a sampled stream');
