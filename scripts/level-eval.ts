@@ -6,7 +6,6 @@
  */
 import { buildConfig } from '../config/load.js';
 import { backtest, levelsOf } from '../src/core/backtest.js';
-import type { Candle } from '../src/core/events.js';
 import { loadFile, runFile } from '../src/offline.js';
 
 export const REAL_LEVEL_FIXTURES = [
@@ -59,7 +58,7 @@ for (const [name, files] of sets) {
     const loaded = await loadFile(f);
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config);
-    const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
+    const st = backtest(run.alerts, run.closes, levelsOf(events));
     for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += st.totals[k];
     perMessage.breaks += st.perMessage.breaks;
     perMessage.reversed += st.perMessage.reversed;

@@ -27,7 +27,6 @@ import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines } from './replies/backtest.js';
-import type { Candle } from './core/events.js';
 import { DAY } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
@@ -191,14 +190,15 @@ async function cmdReplay(argv: string[]): Promise<number> {
     if (loaded.report.events === 0) noEvents(file, loaded.report);
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config);
-    const st = backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events));
+    const st = backtest(run.alerts, run.closes, levelsOf(events));
     if (values.json) console.log(JSON.stringify(st));
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
     else {
-      const input = { levels: config.levels.defaults.length, candles: 0, liquidations: 0, liquidationTotals: 0 };
+      let closes = 0;
+      for (const list of run.closes.values()) closes += list.length;
+      const input = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0 };
       for (const e of events) {
         if (e.type === 'level') input.levels++;
-        else if (e.type === 'candle') input.candles++;
         else if (e.type === 'liquidation') input.liquidations++;
         else if (e.type === 'liquidation_total') input.liquidationTotals++;
       }

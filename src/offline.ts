@@ -20,6 +20,8 @@ export interface OfflineRun {
   alerts: Alert[];
   /** Time of the last event read (the default "as of"). */
   lastTs: number;
+  /** Per asset, the closes its levels were judged on (candles of the file, or bars built from its prices). */
+  closes: Map<string, { end: number; close: number }[]>;
 }
 
 export interface OfflineOptions {
@@ -96,6 +98,12 @@ export async function loadFile(path: string, keep?: string): Promise<LoadedFile>
 export async function runFile(source: string | LoadedFile, config: Config, opts: OfflineOptions = {}): Promise<OfflineRun> {
   const market = new Market(config);
   if (opts.bucketFrom !== undefined) market.bucketFrom = opts.bucketFrom;
+  const closes = new Map<string, { end: number; close: number }[]>();
+  market.onLevelClose = (asset, c) => {
+    let list = closes.get(asset);
+    if (!list) closes.set(asset, (list = []));
+    list.push({ end: c.end, close: c.close });
+  };
   if (typeof source !== 'string') market.recorded = source.recorded;
   const report = typeof source === 'string' ? newReport() : source.report;
   const alerts: Alert[] = [];
@@ -134,5 +142,5 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   market.synthetic = report.synthetic;
   if (opts.until === undefined) emit(market.flush());
   else emit(market.advance(until));
-  return { market, report, alerts, lastTs: Number.isFinite(lastTs) ? lastTs : 0 };
+  return { market, report, alerts, lastTs: Number.isFinite(lastTs) ? lastTs : 0, closes };
 }

@@ -5,11 +5,9 @@
  * real-market evaluation test asserts on it.
  */
 import type { Alert } from './alerts.js';
-import { TIMEFRAME_MS, assetOf, type Candle } from './events.js';
 import { bounds, levelId, type LevelValue } from './levels.js';
 import { HOUR } from './time.js';
 
-const TF15 = TIMEFRAME_MS['15m'];
 /** An alert undone by the opposite one within this long was a whipsaw. */
 export const REVERSAL_MS = 12 * HOUR;
 /** A crossing close counts as a break that held when every 15m close this long after it stays beyond the level. */
@@ -66,33 +64,6 @@ interface Close {
   close: number;
 }
 
-/**
- * Closes per asset on the levels' timeframe (15m): from candles of that timeframe or a divisor of it (a 5m candle
- * ending on a quarter hour closes the 15m). An asset with no such candle is judged on its larger candles, as the
- * level book judges it (a file of 1h candles: 1h closes), so those are what its breaks are measured on.
- */
-export function closesOn(candles: Iterable<Candle>, tfMs = TF15): Map<string, Close[]> {
-  const fine = new Map<string, Map<number, number>>();
-  const coarse = new Map<string, { tf: number; closes: Map<number, number> }>();
-  for (const c of candles) {
-    const tf = TIMEFRAME_MS[c.timeframe];
-    const end = c.ts + tf;
-    const asset = assetOf(c.symbol);
-    if (tf > tfMs) {
-      let k = coarse.get(asset);
-      if (!k || tf < k.tf) coarse.set(asset, (k = { tf, closes: new Map() }));
-      if (tf === k.tf) k.closes.set(end, c.close);
-      continue;
-    }
-    if (tfMs % tf !== 0 || end % tfMs !== 0) continue;
-    let m = fine.get(asset);
-    if (!m) fine.set(asset, (m = new Map()));
-    m.set(end, c.close);
-  }
-  for (const [asset, k] of coarse) if (!fine.has(asset)) fine.set(asset, k.closes);
-  return new Map([...fine].map(([a, m]) => [a, [...m].sort((x, y) => x[0] - y[0]).map(([end, close]) => ({ end, close }))]));
-}
-
 interface LevelDef {
   id: string;
   asset: string;
@@ -126,9 +97,8 @@ export function heldCrossings(closes: readonly Close[], level: LevelValue, from:
   return out;
 }
 
-/** Measure a replay: its alerts, the candles it read and the levels it watched (global ones). */
-export function backtest(alerts: readonly Alert[], candles: Iterable<Candle>, levels: readonly LevelDef[]): BacktestStats {
-  const closes = closesOn(candles);
+/** Measure a replay: its alerts, the closes its levels were judged on (per asset) and the levels it watched (global ones). */
+export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, readonly Close[]>, levels: readonly LevelDef[]): BacktestStats {
   const rows = new Map<string, LevelRow>();
   const told = new Map<string, { ts: number; direction?: 'up' | 'down' }[]>();
   for (const l of levels) {

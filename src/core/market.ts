@@ -48,6 +48,8 @@ export class Market extends MarketQueries {
   private readonly flushLeads = new Map<string, string[]>();
   /** Liquidations are only bucketed from here on (the offline CLI sets it to make a window exact to the ms). */
   bucketFrom = -Infinity;
+  /** Told every close the levels are judged on (`replay --stats` measures breaks on the same closes). */
+  onLevelClose: ((asset: string, c: ClosedCandle) => void) | undefined;
 
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
@@ -330,6 +332,7 @@ export class Market extends MarketQueries {
   }
 
   private onCandleClose(asset: string, c: ClosedCandle): void {
+    this.onLevelClose?.(asset, c);
     const outcomes = this.levels.judge(asset, c);
     for (const id of this.levels.touched) this.changedTracks.add(id);
     this.levels.touched.clear();

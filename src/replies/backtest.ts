@@ -6,14 +6,15 @@ import { usd } from './format.js';
 /** What the replayed file held: a count of 0 says "nothing could have fired", not "nothing happened". */
 export interface StatsInput {
   levels: number;
-  candles: number;
+  /** Closes the levels were judged on (from the file's candles, or bars built from its prices). */
+  closes: number;
   liquidations: number;
   liquidationTotals: number;
 }
 
 /**
  * `replay --stats` as plain lines: per asset and level, then the cascades and flushes, then the totals. Given what
- * the file held, a total of none says why when the file could not have shown any: no levels, no candles, no prints.
+ * the file held, a total of none says why when the file could not have shown any: no levels, no prices, no prints.
  */
 export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
@@ -26,8 +27,8 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
   const out = (rows.length > 1 ? rows : []).map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   const t = st.totals;
-  if (input && (input.levels === 0 || input.candles === 0)) {
-    out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles in the file: no close to judge a level on');
+  if (input && (input.levels === 0 || input.closes === 0)) {
+    out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles or prices in the file: no close to judge a level on');
   } else out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;

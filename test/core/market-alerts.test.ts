@@ -356,6 +356,26 @@ describe('liqbot replay --stats', () => {
     expect(Number(m![1])).toBeGreaterThan(0);
   });
 
+  it('measures a file of prices alone on the closes the bot built from them, as it judged its levels there', async () => {
+    // The same week as price ticks (each 15m candle's open, low, high and close, inside its quarter hour).
+    const lines = readFileSync('fixtures/binance-2024-08-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean);
+    const ticks: object[] = [];
+    for (const line of lines) {
+      const e = JSON.parse(line) as { type: string; ts: number; exchange: string; symbol: string; open: number; high: number; low: number; close: number };
+      if (e.type !== 'candle') ticks.push(e);
+      else [e.open, e.low, e.high, e.close].forEach((price, i) => ticks.push({ type: 'price', ts: e.ts + i * 200_000 + 1, exchange: e.exchange, symbol: e.symbol, price }));
+    }
+    const levelsLine = (out: string) => out.split('\n').find((l) => l.startsWith('levels: '));
+    const fromCandles = await cli('replay', 'fixtures/binance-2024-08-levels-15m.real.jsonl', '--stats');
+    const fromPrices = await cli('replay', writeEvents(ticks), '--stats');
+    expect(fromPrices.code).toBe(0);
+    expect(levelsLine(fromPrices.out)).toMatch(/\/11 breaks that held/);
+    expect(levelsLine(fromPrices.out)).toBe(levelsLine(fromCandles.out));
+    // Levels and nothing to judge them on: said, not a table of zeros.
+    const bare = await cli('replay', writeEvents(ticks.filter((e) => (e as { type: string }).type === 'level')), '--stats');
+    expect(bare.out).toContain('levels: no candles or prices in the file: no close to judge a level on');
+  });
+
   it('lists each market-wide flush with its times, tally, assets and updates', async () => {
     const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
     expect(r.code).toBe(0);

@@ -14,7 +14,6 @@ import { describe, expect, it } from 'vitest';
 import { buildConfig, loadConfig } from '../../config/load.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { backtest, levelsOf, type BacktestStats } from '../../src/core/backtest.js';
-import type { Candle } from '../../src/core/events.js';
 import { loadFile, runFile } from '../../src/offline.js';
 import { wants } from '../../src/alerts/router.js';
 import { alertReply } from '../../src/replies/alerts.js';
@@ -67,7 +66,7 @@ async function measure(file: string, config = loadConfig()): Promise<{ stats: Ba
   const loaded = await loadFile(file);
   const events = loaded.batches.flat();
   const run = await runFile(loaded, config);
-  return { stats: backtest(run.alerts, events.filter((e): e is Candle => e.type === 'candle'), levelsOf(events)), alerts: run.alerts };
+  return { stats: backtest(run.alerts, run.closes, levelsOf(events)), alerts: run.alerts };
 }
 
 async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; alerts: Alert[] }[]; total: BacktestStats['totals'] }> {
