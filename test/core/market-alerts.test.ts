@@ -223,6 +223,21 @@ describe('saying what is known', () => {
     expect(withShort).not.toContain('forced selling');
   });
 
+  it('leads a message with the same level whatever order the levels were set in (a prior low before the zone above it)', () => {
+    const lead = (levels: (number | [number, number])[]) => {
+      const m = new Market(buildConfig({}));
+      for (const level of levels) m.ingest({ type: 'level', ts: T0, asset: 'ETH', level });
+      const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
+      [3100, 3080, 2900].forEach((c, i) => m.ingest(candle(i, c)));
+      const breaks = m.advance(T0 + 4 * 900_000).filter((a) => a.kind === 'level_break');
+      expect(breaks).toHaveLength(1);
+      const b = breaks[0]!;
+      return b.kind === 'level_break' ? [b.level, ...(b.also ?? []).map((x) => x.level)] : [];
+    };
+    expect(lead([3000, [3000, 3050]])).toEqual([3000, [3000, 3050]]);
+    expect(lead([[3000, 3050], 3000])).toEqual([3000, [3000, 3050]]);
+  });
+
   it('says when no level is left below price, with a zone an admin can add there', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
