@@ -321,7 +321,9 @@ export class Market extends MarketQueries {
     }
     pending.length = kept;
     this.nextCandleDue = next;
-    if (due.length > 1) due.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]));
+    // By close time, then by symbol: candles that close together are applied (and their alerts raised) in one order,
+    // whatever order the feed or the file gave them in.
+    if (due.length > 1) due.sort((a, b) => a.ts + TIMEFRAME_MS[a.timeframe] - (b.ts + TIMEFRAME_MS[b.timeframe]) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
     for (const c of due) this.applyCandle(c);
   }
 

@@ -269,6 +269,19 @@ describe('bad input', () => {
     expect(piped.stderr).toContain('read the whole file and applied them at their own time');
   });
 
+  it('alerts of one moment come out in one order, whatever order its candles and levels were written in', async () => {
+    // The Apr 2025 week (BTC, ETH and SUI candles of each 5 minutes together), each moment's lines reversed: the
+    // zone above each prior low now set before it, and SUI's candles before BTC's.
+    const rows = readFileSync('fixtures/binance-2025-04-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean);
+    const ts = (l: string) => (JSON.parse(l) as { ts: number }).ts;
+    const reversed = rows.map((l, i) => ({ l, i })).sort((a, b) => ts(a.l) - ts(b.l) || b.i - a.i).map((x) => x.l);
+    const before = await cli('replay', writeEvents(rows, 'ordered.jsonl'));
+    const after = await cli('replay', writeEvents(reversed, 'reversed.jsonl'));
+    // Two levels broken by one close: BTC's and SUI's at 18:30 on Apr 6, in the same order both times.
+    expect(before.out).toMatch(/2025-04-06 18:30 UTC {2}⬇️ BTC lost \$80,000[^\n]*\n2025-04-06 18:30 UTC {2}⬇️ SUI lost \$2 /);
+    expect(after.out).toBe(before.out);
+  });
+
   it('a missing file is one line and a non-zero exit', async () => {
     const r = await cli('liqs', 'eth', '--data', '/nonexistent/day.jsonl');
     expect(r.code).not.toBe(0);
