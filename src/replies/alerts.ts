@@ -71,7 +71,7 @@ function cascadeEnd(a: CascadeEnd): Reply {
     lines.push([`Price ${price(a.priceStart)} → ${price(a.priceNow)} (${pct((a.priceNow - a.priceStart) / a.priceStart)})`, ...(a.extreme !== undefined ? [`; stopped at ${a.side === 'long' ? 'a low of' : 'a high of'} ${price(a.extreme)}`] : [])]);
   }
   lines.push(shares(a.byExchange, a.usd, a.sampled));
-  const rank = a.ranking && rankingText(a.asset, a.ranking, 'flush');
+  const rank = a.ranking && rankingText(a.asset, a.ranking, 'part');
   if (rank) lines.push([b(rank)]);
   if (a.leverage) lines.push(...flushLines(a.leverage));
   else if (a.oi) {

@@ -20,7 +20,12 @@ function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
   return !gapped && (sampled.length === 0 || sampled.length === exchanges.length) && (hourly.length === 0 || hourly.length === exchanges.length);
 }
 
-export function rankingText(asset: string, r: Ranking, what: 'day' | 'flush'): string | undefined {
+/**
+ * Where a total ranks against the asset's full days: a day's ("Largest ETH long-liquidation day since Oct 10"), or
+ * a stretch shorter than a day, a cascade or a window of hours ("Bigger than any full ETH long-liquidation day since…",
+ * not a day it is not).
+ */
+export function rankingText(asset: string, r: Ranking, what: 'day' | 'part'): string | undefined {
   const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day`;
   const inSpan = r.rank > 1 && r.rank <= 5 ? ` · ${ordinal(r.rank)}-largest in ${r.days} days` : '';
   const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
@@ -130,7 +135,8 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const notes = [...(s.count > 0 ? [orders] : []), ...(s.days ? [] : printsOnly(s.coverage, s.to))];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`));
-  const rank = s.ranking && rankingText(s.asset, s.ranking, 'day');
+  // A window of hours is not a day: it is said to be bigger than the days, not the largest of them.
+  const rank = s.ranking && rankingText(s.asset, s.ranking, s.windowMs < DAY ? 'part' : 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
   for (const c of s.cascades.slice(-2)) head.push(cascadeLine(c, s.to, s.windowMs));

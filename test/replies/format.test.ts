@@ -118,6 +118,12 @@ describe('a day in another year says its year', () => {
     expect(rankingText('BTC', r, 'day')).toBe('Largest BTC long-liquidation day since Dec 4, 2023 ($94.8M)');
     expect(rankingText('BTC', { ...r, since: { day: d('2024-03-05'), usd: 94.8e6 } }, 'day')).toBe('Largest BTC long-liquidation day since Mar 5 ($94.8M)');
   });
+  it('a window of hours is bigger than the days, not the largest day (a 4h short squeeze, a cascade)', () => {
+    const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+    const r = { side: 'short' as const, usd: 86.7e6, day: d('2026-02-03'), rank: 1, days: 31 };
+    expect(rankingText('SOL', r, 'day')).toBe('Largest SOL short-liquidation day in 31 days of history');
+    expect(rankingText('SOL', r, 'part')).toBe('Bigger than any full SOL short-liquidation day in 31 days of history');
+  });
   it('a chop begun last December, told in January', () => {
     expect(sinceWord(Date.parse('2025-12-20T10:00:00Z'), Date.parse('2026-01-05T10:00:00Z'))).toBe('Dec 20, 2025');
     expect(sinceWord(Date.parse('2026-01-01T10:00:00Z'), Date.parse('2026-01-05T10:00:00Z'))).toBe('Thursday');
