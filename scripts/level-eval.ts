@@ -57,7 +57,7 @@ for (const [name, files] of sets) {
   for (const f of files) {
     const loaded = await loadFile(f);
     const events = loaded.batches.flat();
-    const run = await runFile(loaded, config);
+    const run = await runFile(loaded, config, { closes: true });
     const st = backtest(run.alerts, run.closes, levelsOf(events));
     for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += st.totals[k];
     perMessage.breaks += st.perMessage.breaks;

@@ -189,7 +189,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
     const loaded = await withRegularFile(file, (path) => loadFile(path));
     if (loaded.report.events === 0) noEvents(file, loaded.report);
     const events = loaded.batches.flat();
-    const run = await runFile(loaded, config);
+    const run = await runFile(loaded, config, { closes: true });
     const st = backtest(run.alerts, run.closes, levelsOf(events));
     if (values.json) console.log(JSON.stringify(st));
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).

@@ -20,7 +20,7 @@ export interface OfflineRun {
   alerts: Alert[];
   /** Time of the last event read (the default "as of"). */
   lastTs: number;
-  /** Per asset, the closes its levels were judged on (candles of the file, or bars built from its prices). */
+  /** With `closes`: per asset, the closes its levels were judged on (the file's candles, or bars built from its prices). */
   closes: Map<string, { end: number; close: number }[]>;
 }
 
@@ -35,6 +35,8 @@ export interface OfflineOptions {
    * reads, since the engine keeps every asset's state apart.
    */
   asset?: string;
+  /** Keep the closes the levels were judged on (`replay --stats`): one per asset and 15 minutes, not kept otherwise. */
+  closes?: boolean;
 }
 
 /** Levels from config apply to every chat. */
@@ -99,11 +101,13 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   const market = new Market(config);
   if (opts.bucketFrom !== undefined) market.bucketFrom = opts.bucketFrom;
   const closes = new Map<string, { end: number; close: number }[]>();
-  market.onLevelClose = (asset, c) => {
-    let list = closes.get(asset);
-    if (!list) closes.set(asset, (list = []));
-    list.push({ end: c.end, close: c.close });
-  };
+  if (opts.closes) {
+    market.onLevelClose = (asset, c) => {
+      let list = closes.get(asset);
+      if (!list) closes.set(asset, (list = []));
+      list.push({ end: c.end, close: c.close });
+    };
+  }
   if (typeof source !== 'string') market.recorded = source.recorded;
   const report = typeof source === 'string' ? newReport() : source.report;
   const alerts: Alert[] = [];

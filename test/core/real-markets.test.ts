@@ -65,7 +65,7 @@ const DEEPSEEK = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
 async function measure(file: string, config = loadConfig()): Promise<{ stats: BacktestStats; alerts: Alert[] }> {
   const loaded = await loadFile(file);
   const events = loaded.batches.flat();
-  const run = await runFile(loaded, config);
+  const run = await runFile(loaded, config, { closes: true });
   return { stats: backtest(run.alerts, run.closes, levelsOf(events)), alerts: run.alerts };
 }
 
