@@ -63,6 +63,8 @@ export interface LevelBreakEvent {
   ts: number;
   /** Set when the break ends a chop: how many crossings it had and since when, and what made the close decisive. */
   fromChop?: ChopEnd;
+  /** Told because another level's break crossed it (joinCrossed), not by its own rules: it does not lead a tie. */
+  joined?: true;
 }
 
 /**
@@ -401,7 +403,7 @@ export class LevelBook {
           track.chop.resolved = side;
           delete track.chop.noticeDue;
         }
-        const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end };
+        const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end, joined: true };
         this.tell(track, event, false);
         out.push({ kind: 'break', event });
         breaks.push(event);

@@ -361,11 +361,17 @@ export class Market extends MarketQueries {
         for (const e of g.get(key.slice(key.lastIndexOf('|'))) ?? []) if (!seen.has(levelKey(asset, e.level.level))) group.push(e);
       }
     }
-    // The lead is the level nearest the close; on a tie (a prior low and the zone above it share an edge) the narrower,
-    // then the id: the same lead whatever order the levels were set in.
+    // The lead is the level nearest the close; on a tie (a prior low and the zone above it share an edge) one its own
+    // rules broke before one joined to it (its chop is the one the message names), then the one set first, the
+    // narrower, the id: the same lead whatever order the file or the store lists them in.
     const width = (l: Level) => bounds(l.level)[1] - bounds(l.level)[0];
+    const joined = (e: object) => ('joined' in e ? 1 : 0);
     const nearest = (a: { level: Level }, b: { level: Level }) =>
-      Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close) || width(a.level) - width(b.level) || (a.level.id < b.level.id ? -1 : a.level.id > b.level.id ? 1 : 0);
+      Math.abs(bounds(a.level.level)[0] - c.close) - Math.abs(bounds(b.level.level)[0] - c.close) ||
+      joined(a) - joined(b) ||
+      a.level.createdAt - b.level.createdAt ||
+      width(a.level) - width(b.level) ||
+      (a.level.id < b.level.id ? -1 : a.level.id > b.level.id ? 1 : 0);
     for (const [key, group] of chops) {
       group.sort(nearest);
       const e = group[0]!;

@@ -188,6 +188,12 @@ describe('chop notices that fall due on one close, and those a break is about to
   const { alerts } = await measure('fixtures/binance-2025-01-heldout-levels-15m.real.jsonl');
   const daily = (await measure(DAILY)).alerts;
 
+  it('lead with the level whose own rules broke it when a joined one is as near (BTC, Oct 14 2025: the zone, not the low it shares)', () => {
+    const brk = daily.find((a) => a.kind === 'level_break' && a.asset === 'BTC' && a.ts === Date.parse('2025-10-14T10:15:00Z'))!;
+    if (brk.kind !== 'level_break') throw new Error('unreachable');
+    expect([brk.level, ...(brk.also ?? []).map((x) => x.level)]).toEqual([[111501, 113174], 111501]);
+  });
+
   it('are one message: two prior lows a hair apart chop together (BTC, Oct 19 2025)', () => {
     const chop = daily.find((a) => a.kind === 'level_chop' && a.ts === Date.parse('2025-10-19T22:30:00Z'))!;
     if (chop.kind !== 'level_chop') throw new Error('unreachable');
