@@ -79,11 +79,15 @@ export function timeTicks(from: number, to: number, maxTicks: number): TimeTick[
   const span = to - from;
   if (!(span > 0)) return [];
   const step = TIME_STEPS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / DAY) * DAY;
-  // Aligned on the zone's clock at the window's start (UTC: offset 0).
-  const off = zoneOffset(from);
+  // Whole steps of the zone's wall clock, each turned back into a moment with the offset in force then: a week
+  // across a daylight-saving change keeps its day ticks on local midnight (UTC: offset 0, the steps as they are).
   const out: TimeTick[] = [];
-  for (let ts = Math.ceil((from + off) / step) * step - off; ts <= to; ts += step) {
-    out.push({ ts, label: (ts + off) % DAY === 0 ? day(ts, from) : clock(ts) });
+  const end = to + zoneOffset(to);
+  for (let wall = Math.ceil((from + zoneOffset(from)) / step) * step; wall <= end; wall += step) {
+    const ts = wall - zoneOffset(wall - zoneOffset(wall - zoneOffset(from)));
+    // A wall time the change skips or repeats gives a moment already ticked: one tick each.
+    if (ts < from || ts > to || (out.length > 0 && ts <= out[out.length - 1]!.ts)) continue;
+    out.push({ ts, label: (ts + zoneOffset(ts)) % DAY === 0 ? day(ts, from) : clock(ts) });
   }
   return out;
 }

@@ -64,4 +64,17 @@ describe('the display time zone', () => {
     expect(ticks[0]!.label).toBe('06:00');
     expect(windowText(from, from + HOUR)).toBe('Feb 3, 05:30–06:30 GMT+5:30');
   });
+
+  it('keeps a week’s day ticks on local midnight across a daylight-saving change, and an hour’s ticks single', () => {
+    setTimeZone('Europe/Berlin'); // CET (+1) until 01:00 UTC on Mar 29 2026, CEST (+2) after
+    const from = at('2026-03-26T12:00:00Z');
+    const ticks = timeTicks(from, from + 7 * 24 * HOUR, 8);
+    expect(ticks.map((t) => t.label)).toEqual(['Mar 27', 'Mar 28', 'Mar 29', 'Mar 30', 'Mar 31', 'Apr 1', 'Apr 2']);
+    expect(ticks.map((t) => new Date(t.ts).toISOString().slice(11, 16))).toEqual(['23:00', '23:00', '23:00', '22:00', '22:00', '22:00', '22:00']);
+    // The fall-back night in New York repeats 01:00–02:00: each wall hour is ticked once, in order.
+    setTimeZone('America/New_York');
+    const night = timeTicks(at('2026-11-01T03:30:00Z'), at('2026-11-01T09:30:00Z'), 8);
+    expect(night.map((t) => t.label)).toEqual(['Nov 1', '01:00', '02:00', '03:00', '04:00']);
+    expect(night.every((t, i) => i === 0 || t.ts > night[i - 1]!.ts)).toBe(true);
+  });
 });
