@@ -335,7 +335,7 @@ export class LiqBot implements Services {
   }
 
   /**
-   * When the week turns (Monday 00:00 UTC, bot time), post each opted-in chat's digest of the week that ended
+   * When the week turns (Monday 00:00 in the community's zone, bot time), post each opted-in chat's digest of the week that ended
    * (`/alerts digest on`) through its platform, with its chart. The first call only notes the current week, so a
    * restart never posts twice; a chat with nothing to tell is skipped. Returns how many were posted; never throws.
    */
@@ -352,7 +352,7 @@ export class LiqBot implements Services {
       const adapter = this.adapters[sub.chat.slice(0, sub.chat.indexOf(':')) as Platform];
       if (!adapter) continue;
       try {
-        const digest = chatDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct);
+        const digest = chatDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct, undefined, weekStart(week - 1));
         if (digest.levels.length === 0) continue;
         const reply = chatDigestReply(digest, {
           synthetic: this.market.synthetic,

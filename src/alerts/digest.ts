@@ -9,14 +9,17 @@ import type { MarketView } from '../core/market-view.js';
 import { statusAt } from '../core/proposals.js';
 import { DAY, HOUR } from '../core/time.js';
 import { digestReply } from '../replies/digest.js';
+import { fromLocal, localDay } from '../replies/zone.js';
 import type { Reply } from '../replies/reply.js';
 import type { Store, Subscription } from '../store/store.js';
 
 export const WEEK = 7 * DAY;
 
-/** The week ending at `to`: the chat's levels and the proposals made in it, read on hourly bars. */
-export function chatDigest(market: MarketView, store: Store, chat: string, to: number, testingPct: number, asset?: string): Digest {
-  const from = to - WEEK;
+/**
+ * The week ending at `to` (from `from`: the last seven days unless given, as the week the zone's clock turned):
+ * the chat's levels and the proposals made in it, read on hourly bars.
+ */
+export function chatDigest(market: MarketView, store: Store, chat: string, to: number, testingPct: number, asset?: string, from = to - WEEK): Digest {
   const proposals = store.listProposals(chat);
   const items: DigestItem[] = [];
   for (const l of market.levels.all()) {
@@ -47,11 +50,11 @@ export function chatDigestReply(digest: Digest, opts: { synthetic: boolean; char
   return reply;
 }
 
-/** The week boundary the digest is posted at: Monday 00:00 UTC. */
+/** The week boundary the digest is posted at: Monday 00:00 in the community's zone (config `timeZone`; UTC by default). */
 export function weekStart(ms: number): number {
-  const d = Math.floor(ms / DAY) * DAY;
-  const weekday = (new Date(d).getUTCDay() + 6) % 7; // Monday 0
-  return d - weekday * DAY;
+  const d = localDay(ms);
+  const weekday = (new Date(d * DAY).getUTCDay() + 6) % 7; // Monday 0
+  return fromLocal((d - weekday) * DAY, ms);
 }
 
 /** The chats whose digest is due when the week turns: alerts on and the digest switched on. */

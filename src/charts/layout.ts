@@ -3,7 +3,7 @@
  * level tags from overlapping (nudging them apart, merging neighbours when there is no room).
  */
 import { clock, day } from '../replies/format.js';
-import { zoneOffset } from '../replies/zone.js';
+import { fromLocal, zoneOffset } from '../replies/zone.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 
 /** A "nice" step (1, 2, 2.5, 5 × 10^n) that splits `span` into about `count` parts. */
@@ -84,7 +84,7 @@ export function timeTicks(from: number, to: number, maxTicks: number): TimeTick[
   const out: TimeTick[] = [];
   const end = to + zoneOffset(to);
   for (let wall = Math.ceil((from + zoneOffset(from)) / step) * step; wall <= end; wall += step) {
-    const ts = wall - zoneOffset(wall - zoneOffset(wall - zoneOffset(from)));
+    const ts = fromLocal(wall, from);
     // A wall time the change skips or repeats gives a moment already ticked: one tick each.
     if (ts < from || ts > to || (out.length > 0 && ts <= out[out.length - 1]!.ts)) continue;
     out.push({ ts, label: (ts + zoneOffset(ts)) % DAY === 0 ? day(ts, from) : clock(ts) });

@@ -4,13 +4,13 @@
  * each adapter.
  */
 import type { Digest, DigestLevel } from '../core/digest.js';
-import { clock, day, levelText, price, share, usd, utcDay } from './format.js';
+import { clock, day, levelText, price, share, usd } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { zoneLabel } from './zone.js';
 
-/** The digest's week: Monday to Sunday, UTC days (it turns at Monday 00:00 UTC). */
-const span = (from: number, to: number) => `${utcDay(from, to)} – ${utcDay(to - 1, to)}`;
+/** The digest's week: Monday to Sunday in the community's zone (it turns at its Monday 00:00). */
+const span = (from: number, to: number) => `${day(from, to)} – ${day(to - 1, to)}`;
 
 function who(l: DigestLevel): string {
   if (!l.proposal) return '';

@@ -71,6 +71,14 @@ export function zoneLabel(ms: number): string {
   return current.label(ms);
 }
 
+/**
+ * The moment a wall-clock time of the zone (`local(ms).getTime()` read back) falls at: the offset in force then,
+ * found from `near`'s. A wall time a daylight-saving change skips lands an offset later; one it repeats, once.
+ */
+export function fromLocal(wall: number, near = wall): number {
+  return wall - current.offset(wall - current.offset(wall - current.offset(near)));
+}
+
 /** The zone's offset at `ms` (0 in UTC): for aligning a chart's ticks on local hours. */
 export function zoneOffset(ms: number): number {
   return current.offset(ms);

@@ -9,6 +9,9 @@ import { rankingText } from '../../src/replies/summary.js';
 import { timeTicks } from '../../src/charts/layout.js';
 import { windowText } from '../../src/charts/scene.js';
 import { setTimeZone } from '../../src/replies/zone.js';
+import { weekStart } from '../../src/alerts/digest.js';
+import { digestReply } from '../../src/replies/digest.js';
+import { replyText } from '../../src/replies/reply.js';
 import { HOUR } from '../../src/core/time.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -76,5 +79,18 @@ describe('the display time zone', () => {
     const night = timeTicks(at('2026-11-01T03:30:00Z'), at('2026-11-01T09:30:00Z'), 8);
     expect(night.map((t) => t.label)).toEqual(['Nov 1', '01:00', '02:00', '03:00', '04:00']);
     expect(night.every((t, i) => i === 0 || t.ts > night[i - 1]!.ts)).toBe(true);
+  });
+
+  it('turns the weekly digest at Monday 00:00 in the zone, a week of local days', () => {
+    expect(weekStart(at('2026-03-04T10:00:00Z'))).toBe(at('2026-03-02T00:00:00Z')); // UTC by default
+    setTimeZone('Asia/Seoul');
+    // Monday Mar 2 01:00 in Seoul is still Sunday in UTC: the week turned an hour before, at 15:00 UTC.
+    expect(weekStart(at('2026-03-01T16:00:00Z'))).toBe(at('2026-03-01T15:00:00Z'));
+    setTimeZone('Europe/Berlin');
+    // The week of the spring-forward night is 167 hours: Monday 00:00 CET to Monday 00:00 CEST.
+    const to = weekStart(at('2026-03-30T10:00:00Z'));
+    const from = weekStart(to - 1);
+    expect([to, from]).toEqual([at('2026-03-29T22:00:00Z'), at('2026-03-22T23:00:00Z')]);
+    expect(replyText(digestReply({ chat: 'telegram:1', from, to, levels: [], right: [] }, { synthetic: false }))).toContain('Weekly levels digest · Mar 23 – Mar 29');
   });
 });
