@@ -195,8 +195,13 @@ async function cmdReplay(argv: string[]): Promise<number> {
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
     else {
       let closes = 0;
-      for (const list of run.closes.values()) closes += list.length;
-      const input = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0 };
+      let first = Infinity;
+      let last = -Infinity;
+      for (const list of run.closes.values()) {
+        closes += list.length;
+        if (list.length) [first, last] = [Math.min(first, list[0]!.end), Math.max(last, list[list.length - 1]!.end)];
+      }
+      const input = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0, ...(closes > 0 ? { spanMs: last - first } : {}) };
       for (const e of events) {
         if (e.type === 'level') input.levels++;
         else if (e.type === 'liquidation') input.liquidations++;

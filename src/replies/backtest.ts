@@ -1,6 +1,7 @@
 /** `liqbot replay --stats` in plain lines: what a stretch of history would have posted, per level and cascade. */
 import type { BacktestStats, CascadeRow } from '../core/backtest.js';
 import { bounds, type LevelValue } from '../core/levels.js';
+import { DAY } from '../core/time.js';
 import { usd } from './format.js';
 
 /** What the replayed file held: a count of 0 says "nothing could have fired", not "nothing happened". */
@@ -10,6 +11,15 @@ export interface StatsInput {
   closes: number;
   liquidations: number;
   liquidationTotals: number;
+  /** How long the judged closes span, in ms (first close to last): a stretch of days says how many messages a day. */
+  spanMs?: number;
+}
+
+/** " over 20.3 days (1.3 a day)": what a chat would live with, once the file spans two days or more. */
+function perDay(messages: number, spanMs: number | undefined): string {
+  if (spanMs === undefined || spanMs < 2 * DAY) return '';
+  const days = spanMs / DAY;
+  return ` over ${days.toFixed(1)} days (${(messages / days).toFixed(1)} a day)`;
 }
 
 /**
@@ -29,7 +39,7 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const t = st.totals;
   if (input && (input.levels === 0 || input.closes === 0)) {
     out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles or prices in the file: no close to judge a level on');
-  } else out.push(`levels: ${t.messages} messages, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  } else out.push(`levels: ${t.messages} messages${perDay(t.messages, input?.spanMs)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
   if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);

@@ -317,7 +317,8 @@ describe('liqbot replay --stats', () => {
     const row = lines.find((l) => l.startsWith('BTC    57500 '))!;
     expect(row).toMatch(/^BTC {4}57500 +\d+ +\d+ +\d+ \(\d+%\) +\d+ +\d+ +BTC round-number support$/);
     expect(row.indexOf('BTC round-number support')).toBe(lines[0]!.indexOf('label'));
-    expect(r.out).toMatch(/^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
+    // The week and a half of closes says what a chat would live with: messages a day.
+    expect(r.out).toMatch(/^levels: 16 messages over 10\.0 days \(1\.6 a day\), \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
     // Candles and levels only: no cascade could have been found, and the count says so rather than "0".
     expect(r.out).toContain('cascades: none can be found, the file has no liquidation data (cascades and flushes are read from single liquidation prints)');
     expect(r.out).not.toContain('cascades: 0');
@@ -334,9 +335,14 @@ describe('liqbot replay --stats', () => {
 
   it('says the whipsaws per message too where one message broke several levels, and only there', async () => {
     const apr = await cli('replay', 'fixtures/binance-2025-04-levels-15m.real.jsonl', '--stats');
-    expect(apr.out).toMatch(/^levels: 27 messages, 37 breaks, 4 reversed within 12h \(11%\), 26\/26 breaks that held told within 2h \(100%\)\nper message: \d+ of 2\d break messages reversed within 12h \(\d+%\), a message that broke several levels counted once, for the level it leads with$/m);
+    expect(apr.out).toMatch(/^levels: 27 messages over [\d.]+ days \([\d.]+ a day\), 37 breaks, 4 reversed within 12h \(11%\), 26\/26 breaks that held told within 2h \(100%\)\nper message: \d+ of 2\d break messages reversed within 12h \(\d+%\), a message that broke several levels counted once, for the level it leads with$/m);
     const bundled = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(bundled.out).not.toContain('per message');
+    // Under two days of closes give no rate a day: the 2024-08 week's first day alone.
+    const week = readFileSync('fixtures/binance-2024-08-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; ts: number });
+    const start = week.find((e) => e.type === 'candle')!.ts;
+    const oneDay = await cli('replay', writeEvents(week.filter((e) => e.type !== 'candle' || e.ts < start + 36 * 3_600_000)), '--stats');
+    expect(oneDay.out).toMatch(/^levels: \d+ messages, \d+ breaks/m);
   });
 
   it('measures a file of 1h candles on its 1h closes, as the level book judges it (not "0/0 held")', async () => {
@@ -365,7 +371,7 @@ describe('liqbot replay --stats', () => {
     }
     const r = await cli('replay', writeEvents(out), '--stats');
     expect(r.code).toBe(0);
-    const m = /^levels: \d+ messages, \d+ breaks, \d+ reversed within 12h \(\d+%\), (\d+)\/(\d+) breaks that held told within 2h/m.exec(r.out);
+    const m = /^levels: \d+ messages over [\d.]+ days \([\d.]+ a day\), \d+ breaks, \d+ reversed within 12h \(\d+%\), (\d+)\/(\d+) breaks that held told within 2h/m.exec(r.out);
     expect(m, r.out).not.toBeNull();
     expect(Number(m![2])).toBeGreaterThan(0);
     expect(Number(m![1])).toBeGreaterThan(0);
