@@ -15,11 +15,13 @@ export interface StatsInput {
   spanMs?: number;
 }
 
-/** " over 20.3 days (1.3 a day)": what a chat would live with, once the file spans two days or more. */
-function perDay(messages: number, spanMs: number | undefined): string {
-  if (spanMs === undefined || spanMs < 2 * DAY) return '';
-  const days = spanMs / DAY;
-  return ` over ${days.toFixed(1)} days (${(messages / days).toFixed(1)} a day)`;
+/** How many days the closes span, once they span two or more (a rate a day means little on one). */
+function spanDays(spanMs: number | undefined): number | undefined {
+  return spanMs !== undefined && spanMs >= 2 * DAY ? spanMs / DAY : undefined;
+}
+/** " (1.3 a day)": what a chat would live with. */
+function aDay(messages: number, days: number | undefined): string {
+  return days === undefined ? '' : ` (${(messages / days).toFixed(1)} a day)`;
 }
 
 /**
@@ -37,12 +39,20 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
   const out = (rows.length > 1 ? rows : []).map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   const t = st.totals;
+  const days = spanDays(input?.spanMs);
   if (input && (input.levels === 0 || input.closes === 0)) {
     out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles or prices in the file: no close to judge a level on');
-  } else out.push(`levels: ${t.messages} messages${perDay(t.messages, input?.spanMs)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  } else out.push(`levels: ${t.messages} messages${days === undefined ? '' : ` over ${days.toFixed(1)} days`}${aDay(t.messages, days)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
   if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);
+  // Each asset's share of those messages, when the file has several: which one a chat would hear most from.
+  const byAsset = new Map<string, number>();
+  for (const r of st.levels) byAsset.set(r.asset, (byAsset.get(r.asset) ?? 0) + r.messages);
+  if (byAsset.size > 1 && t.messages > 0) {
+    const each = [...byAsset].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([asset, n]) => `${asset} ${n}${aDay(n, days)}`);
+    out.push(`per asset: ${each.join(', ')}`);
+  }
   const when = (c: CascadeRow) => `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
   const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
   for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)} UTC  ${usd(c.usd)}  ${updates(c.updates)}`);

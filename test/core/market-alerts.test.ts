@@ -336,8 +336,11 @@ describe('liqbot replay --stats', () => {
   it('says the whipsaws per message too where one message broke several levels, and only there', async () => {
     const apr = await cli('replay', 'fixtures/binance-2025-04-levels-15m.real.jsonl', '--stats');
     expect(apr.out).toMatch(/^levels: 27 messages over [\d.]+ days \([\d.]+ a day\), 37 breaks, 4 reversed within 12h \(11%\), 26\/26 breaks that held told within 2h \(100%\)\nper message: \d+ of 2\d break messages reversed within 12h \(\d+%\), a message that broke several levels counted once, for the level it leads with$/m);
+    // Each asset's messages, most first, adding up to the total: which one a chat would hear most from.
+    expect(apr.out).toContain('\nper asset: BTC 13 (1.4 a day), SUI 11 (1.2 a day), ETH 3 (0.3 a day)\n');
     const bundled = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(bundled.out).not.toContain('per message');
+    expect(bundled.out).not.toContain('per asset'); // one asset with level messages
     // Under two days of closes give no rate a day: the 2024-08 week's first day alone.
     const week = readFileSync('fixtures/binance-2024-08-levels-15m.real.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; ts: number });
     const start = week.find((e) => e.type === 'candle')!.ts;
