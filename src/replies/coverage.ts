@@ -16,7 +16,14 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   if (c.sampled.length) parts.push('*sampled stream: a lower bound');
   if (c.hourly?.length) parts.push(`hourly vendor totals only: ${venueNames(c.hourly)}`);
   const notLive = (c.feeds ?? []).filter((f) => f.state !== 'live');
-  if (notLive.length) parts.push(notLive.map((f) => `${venueName(f.exchange)} ${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`).join(', '));
+  // Feeds that went down (or began connecting) the same minute are one phrase, the longest out first:
+  // "Bybit down since 09:00; Binance, Gate down since 10:00".
+  const since = new Map<string, string[]>();
+  for (const f of [...notLive].sort((a, b) => a.since - b.since)) {
+    const key = `${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`;
+    since.set(key, [...(since.get(key) ?? []), f.exchange]);
+  }
+  if (since.size) parts.push([...since].map(([key, exchanges]) => `${venueNames(exchanges)} ${key}`).join('; '));
   for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
   // A file whose prints leave part of the window out: what the figures cover is said, not left to be assumed.
