@@ -63,9 +63,11 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
   const waiting = feeds.filter((f) => f.state === 'connecting');
   const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
   if (live.length === 0) {
-    if (down.length === 0) return `No liquidation data yet: ${count === 1 ? 'the exchange is' : `all ${count} exchanges are`} still connecting.`;
+    // One venue is named ("Bybit unreachable since 16:19"), several counted.
+    const who = count === 1 ? venueName(feeds[0]!.exchange) : count === 2 ? 'both exchanges' : `all ${count} exchanges`;
+    if (down.length === 0) return `No liquidation data yet: ${who} ${count === 1 ? 'is' : 'are'} still connecting.`;
     const since = Math.max(...down.map((f) => f.since));
-    return `No liquidation data: ${count === 1 ? 'the exchange' : `all ${count} exchanges`} unreachable since ${clock(since)}.`;
+    return `No liquidation data: ${who} unreachable since ${clock(since)}.`;
   }
   const out = [...down, ...waiting];
   if (out.length === 0) return quiet;

@@ -111,7 +111,7 @@ export function noLeverageText(asset: string, feeds: readonly FeedHealth[]): str
   if (feeds.length === 0) return `The data holds no open interest or funding for ${asset}.`;
   const down = feeds.filter((f) => f.state === 'down');
   const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
-  if (down.length === feeds.length) return `${count === 1 ? 'The exchange is' : `All ${count} exchanges are`} unreachable since ${clock(Math.max(...down.map((f) => f.since)))}; open interest and funding resume when they answer again.`;
+  if (down.length === feeds.length) return `${count === 1 ? `${venueName(feeds[0]!.exchange)} is` : count === 2 ? 'Both exchanges are' : `All ${count} exchanges are`} unreachable since ${clock(Math.max(...down.map((f) => f.since)))}; open interest and funding resume when they answer again.`;
   return 'Open interest and funding are polled every 5 minutes; the first answers have not come back yet.';
 }
 

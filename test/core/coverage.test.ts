@@ -47,7 +47,9 @@ describe('an empty window', () => {
 
   it('while every feed is still connecting says so', () => {
     const m = market([{ ...live('bybit', T), state: 'connecting' }]);
-    expect(replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']))).toContain('No liquidation data yet: the exchange is still connecting.');
+    expect(replyText(summaryReply(m.summary('ETH', '1h', H, T), ['1h']))).toContain('No liquidation data yet: Bybit is still connecting.');
+    const one = market([down('okx', T - H)]);
+    expect(replyText(summaryReply(one.summary('ETH', '1h', H, T), ['1h']))).toContain('No liquidation data: OKX unreachable since 11:00.');
   });
 
   it('offline (a data file, no feeds) keeps the plain sentence: the file is the whole source', () => {
@@ -148,7 +150,10 @@ describe('shares', () => {
 describe('/oi without data', () => {
   it('says the exchanges are unreachable and since when, never "once the bot is live"', () => {
     const t = noLeverageText('ETH', [down('bybit', T - H), down('okx', T - 2 * H)]);
-    expect(t).toBe('All 2 exchanges are unreachable since 11:00; open interest and funding resume when they answer again.');
+    expect(t).toBe('Both exchanges are unreachable since 11:00; open interest and funding resume when they answer again.');
+    expect(noLeverageText('ETH', [down('bybit', T - H), down('okx', T - H), down('gate', T - H)])).toMatch(/^All 3 exchanges are unreachable since 11:00;/);
+    // One venue is named.
+    expect(noLeverageText('ETH', [down('bybit', T - H)])).toMatch(/^Bybit is unreachable since 11:00;/);
     expect(noLeverageText('ETH', [])).toBe('The data holds no open interest or funding for ETH.');
     expect(noLeverageText('ETH', [live('bybit', T)])).toBe('Open interest and funding are polled every 5 minutes; the first answers have not come back yet.');
   });
