@@ -3,7 +3,7 @@
  * that were not there to see it).
  */
 import type { Coverage } from '../core/summary.js';
-import { clock, day, duration, stamp, venueLabel, venueName, venueNames } from './format.js';
+import { clock, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord } from './format.js';
 import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
 
@@ -21,7 +21,9 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   const since = new Map<string, string[]>();
   for (const f of [...notLive].sort((a, b) => a.since - b.since)) {
     const key = `${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`;
-    since.set(key, [...(since.get(key) ?? []), f.exchange]);
+    const list = since.get(key);
+    if (list) list.push(f.exchange);
+    else since.set(key, [f.exchange]);
   }
   if (since.size) parts.push([...since].map(([key, exchanges]) => `${venueNames(exchanges)} ${key}`).join('; '));
   for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
@@ -61,13 +63,12 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
   const live = feeds.filter((f) => f.state === 'live');
   const down = feeds.filter((f) => f.state === 'down');
   const waiting = feeds.filter((f) => f.state === 'connecting');
-  const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
   if (live.length === 0) {
     // One venue is named ("Bybit unreachable since 16:19"), several counted.
-    const who = count === 1 ? venueName(feeds[0]!.exchange) : count === 2 ? 'both exchanges' : `all ${count} exchanges`;
-    if (down.length === 0) return `No liquidation data yet: ${who} ${count === 1 ? 'is' : 'are'} still connecting.`;
+    const who = venuesWord(feeds.map((f) => f.exchange));
+    if (down.length === 0) return `No liquidation data yet: ${who.word} ${who.one ? 'is' : 'are'} still connecting.`;
     const since = Math.max(...down.map((f) => f.since));
-    return `No liquidation data: ${who} unreachable since ${clock(since)}.`;
+    return `No liquidation data: ${who.word} unreachable since ${clock(since)}.`;
   }
   const out = [...down, ...waiting];
   if (out.length === 0) return quiet;

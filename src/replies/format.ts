@@ -194,6 +194,12 @@ export function venueNames(exchanges: readonly string[]): string {
   return [...new Set(exchanges.map(venueName))].join(', ');
 }
 
+/** The venues as a subject: one named ("Bybit"), two "both exchanges", more "all 7 exchanges". */
+export function venuesWord(exchanges: readonly string[]): { word: string; one: boolean } {
+  const names = [...new Set(exchanges.map(venueName))];
+  return { word: names.length === 1 ? names[0]! : names.length === 2 ? 'both exchanges' : `all ${names.length} exchanges`, one: names.length === 1 };
+}
+
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */

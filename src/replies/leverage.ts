@@ -8,7 +8,7 @@
 import type { FeedHealth } from '../core/coverage.js';
 import type { FlushLeverage, FundingState, LeverageSnapshot, VenueLeverage } from '../core/leverage-figures.js';
 import type { LiqMap } from '../core/liqmap.js';
-import { clock, pct, share, stamp, usd, venueName } from './format.js';
+import { clock, pct, share, stamp, usd, venueName, venuesWord } from './format.js';
 import { clusterLines } from './liqmap.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 
@@ -110,8 +110,8 @@ export function flushLines(f: FlushLeverage): Line[] {
 export function noLeverageText(asset: string, feeds: readonly FeedHealth[]): string {
   if (feeds.length === 0) return `The data holds no open interest or funding for ${asset}.`;
   const down = feeds.filter((f) => f.state === 'down');
-  const count = new Set(feeds.map((f) => venueName(f.exchange))).size;
-  if (down.length === feeds.length) return `${count === 1 ? `${venueName(feeds[0]!.exchange)} is` : count === 2 ? 'Both exchanges are' : `All ${count} exchanges are`} unreachable since ${clock(Math.max(...down.map((f) => f.since)))}; open interest and funding resume when they answer again.`;
+  const who = venuesWord(feeds.map((f) => f.exchange));
+  if (down.length === feeds.length) return `${who.word[0]!.toUpperCase()}${who.word.slice(1)} ${who.one ? 'is' : 'are'} unreachable since ${clock(Math.max(...down.map((f) => f.since)))}; open interest and funding resume when they answer again.`;
   return 'Open interest and funding are polled every 5 minutes; the first answers have not come back yet.';
 }
 
