@@ -23,7 +23,7 @@ import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/windows.js';
 import { logger } from './log.js';
-import { chatDigest, chatDigestReply, dueDigests, weekStart } from './alerts/digest.js';
+import { chatDigestReply, dueDigests, postedDigest, weekStart } from './alerts/digest.js';
 import { digestAsset, digestImage } from './charts/digest.js';
 import type { Platform } from '../commands/types.js';
 import { RecentPrints } from './recent-prints.js';
@@ -352,7 +352,7 @@ export class LiqBot implements Services {
       const adapter = this.adapters[sub.chat.slice(0, sub.chat.indexOf(':')) as Platform];
       if (!adapter) continue;
       try {
-        const digest = chatDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct, undefined, weekStart(week - 1));
+        const digest = postedDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct);
         if (digest.levels.length === 0) continue;
         const reply = chatDigestReply(digest, {
           synthetic: this.market.synthetic,

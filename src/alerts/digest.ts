@@ -42,6 +42,14 @@ export function chatDigest(market: MarketView, store: Store, chat: string, to: n
   });
 }
 
+/**
+ * The digest a chat is posted when the week turns at `week` (a Monday 00:00 in the community's zone): the week from
+ * the Monday before, 167 or 169 hours when the clocks changed in it.
+ */
+export function postedDigest(market: MarketView, store: Store, chat: string, week: number, testingPct: number): Digest {
+  return chatDigest(market, store, chat, week, testingPct, undefined, weekStart(week - 1));
+}
+
 /** The digest's reply; `chart` attaches its image when a chart renderer is given. */
 export function chatDigestReply(digest: Digest, opts: { synthetic: boolean; chart?: (digest: Digest) => Reply['image'] }): Reply {
   const reply = digestReply(digest, { synthetic: opts.synthetic });

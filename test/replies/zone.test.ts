@@ -9,7 +9,9 @@ import { rankingText } from '../../src/replies/summary.js';
 import { timeTicks } from '../../src/charts/layout.js';
 import { windowText } from '../../src/charts/scene.js';
 import { setTimeZone } from '../../src/replies/zone.js';
-import { weekStart } from '../../src/alerts/digest.js';
+import { postedDigest, weekStart } from '../../src/alerts/digest.js';
+import { Market } from '../../src/core/market.js';
+import type { Store } from '../../src/store/store.js';
 import { digestReply } from '../../src/replies/digest.js';
 import { replyText } from '../../src/replies/reply.js';
 import { HOUR } from '../../src/core/time.js';
@@ -91,6 +93,9 @@ describe('the display time zone', () => {
     const to = weekStart(at('2026-03-30T10:00:00Z'));
     const from = weekStart(to - 1);
     expect([to, from]).toEqual([at('2026-03-29T22:00:00Z'), at('2026-03-22T23:00:00Z')]);
+    // The post at that turn reads that week, not the 168 hours before it (which began on Sunday 23:00 CET).
+    const posted = postedDigest(new Market(buildConfig({})), { listProposals: () => [] } as unknown as Store, 'telegram:1', to, 0.5);
+    expect([posted.from, posted.to]).toEqual([from, to]);
     expect(replyText(digestReply({ chat: 'telegram:1', from, to, levels: [], right: [] }, { synthetic: false }))).toContain('Weekly levels digest · Mar 23 – Mar 29');
   });
 });
