@@ -2,6 +2,7 @@
 import { parseAsset } from './parse.js';
 import { levelsReply } from '../src/replies/levels.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
+import { seenBy } from '../src/core/levels.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 import { DAY } from '../src/core/time.js';
@@ -27,7 +28,7 @@ export const levels: CommandDef = {
     if (typed === undefined || every) {
       // `/levels` alone: the asset this chat watches levels on, when there is one; else which ones it does. Levels
       // are read one asset at a time (`/levels all` is not a market-wide view, as `/liqs all` is).
-      const watched = [...new Set(market.levels.all().filter((l) => l.source !== 'cascade' && (l.chat === undefined || l.chat === ctx.chat.key)).map((l) => l.asset))];
+      const watched = [...new Set(market.levels.all().filter((l) => l.source !== 'cascade' && seenBy(l, ctx.chat.key)).map((l) => l.asset))];
       const which = `Levels are watched here for ${watched.slice(0, 8).join(', ')}${watched.length > 8 ? ', …' : ''}.`;
       if (every) return errorReply(`Levels are read one asset at a time.${watched.length ? ` ${which}` : ''}`, `For example: /levels ${(watched[0] ?? market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
       if (watched.length > 1) return errorReply(`Which asset? ${which}`, `For example: /levels ${watched[0]!.toLowerCase()}`);

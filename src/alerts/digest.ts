@@ -6,6 +6,7 @@
  */
 import { weeklyDigest, type Digest, type DigestItem } from '../core/digest.js';
 import type { MarketView } from '../core/market-view.js';
+import { seenBy } from '../core/levels.js';
 import { statusAt } from '../core/proposals.js';
 import { DAY, HOUR } from '../core/time.js';
 import { digestReply } from '../replies/digest.js';
@@ -17,13 +18,14 @@ export const WEEK = 7 * DAY;
 
 /**
  * The week ending at `to` (from `from`: the last seven days unless given, as the week the zone's clock turned):
- * the chat's levels and the proposals made in it, read on hourly bars.
+ * the levels the chat watches (its own and the deployment's, as `/levels` shows them, but not the bot's cascade lows)
+ * and the proposals made in it, read on hourly bars.
  */
 export function chatDigest(market: MarketView, store: Store, chat: string, to: number, testingPct: number, asset?: string, from = to - WEEK): Digest {
   const proposals = store.listProposals(chat);
   const items: DigestItem[] = [];
   for (const l of market.levels.all()) {
-    if (l.chat !== chat || (asset && l.asset !== asset)) continue;
+    if (l.source === 'cascade' || !seenBy(l, chat) || (asset && l.asset !== asset)) continue;
     const item: DigestItem = { asset: l.asset, level: l.level, since: l.createdAt, watched: true };
     if (l.label) item.label = l.label;
     const p = l.proposal !== undefined ? proposals.find((x) => x.id === l.proposal) : undefined;

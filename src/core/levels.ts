@@ -31,6 +31,11 @@ export interface Level {
   thread?: { ref: string; target?: string };
 }
 
+/** The levels a chat sees: its own, and the deployment's (config, the event file, cascade levels) that every chat sees. */
+export function seenBy(level: Level, chat: string | undefined): boolean {
+  return level.chat === undefined || level.chat === chat;
+}
+
 export interface LevelTrack {
   id: string;
   position?: 'above' | 'below';
@@ -542,7 +547,7 @@ export class LevelBook {
     const out: LevelView[] = [];
     for (const level of this.levels.values()) {
       if (level.asset !== asset) continue;
-      if (level.chat !== undefined && level.chat !== chat) continue;
+      if (!seenBy(level, chat)) continue;
       const track = this.tracks.get(level.id)!;
       const role = roleAt(level.level, price);
       const dist = distancePct(level.level, price);

@@ -72,6 +72,23 @@ describe('/liqs', () => {
   });
 });
 
+describe('/level digest', () => {
+  it("reads the levels the chat sees, the deployment's included, but not the bot's cascade lows nor another chat's", async () => {
+    await say('/level add eth 2600 "mine"', true, 'telegram:-7');
+    await say('/level add eth 2450 "theirs"', true, 'telegram:-8');
+    const r = await say('/level digest', true, 'telegram:-7');
+    const t = replyText(r);
+    // The bundled file's levels, lost that day, as /levels eth shows them; the chat's own; no other chat's.
+    expect(t).toContain('2 broke · 1 reclaimed');
+    expect(t).toMatch(/ETH \$3,000 psychological pivot lost Jan 31 12:00/);
+    expect(t).toMatch(/ETH \$2,500 Dec range low lost .* reclaimed since/);
+    expect(t).toContain('ETH $2,600 mine');
+    expect(t).not.toContain('theirs');
+    expect(t).not.toContain('cascade low');
+    expect(r.image).toBeDefined();
+  });
+});
+
 describe('before the market has seen any event (feeds still connecting)', () => {
   it('the digest and a level story are dated by the caller\'s clock, never "NaN"', async () => {
     const config = loadConfig();
