@@ -21,7 +21,9 @@ function who(l: DigestLevel): string {
 /** One level's line: what it did and what price did after. */
 export function digestLine(l: DigestLevel): Line {
   const name = b(`${l.asset} ${levelText(l.level)}`);
-  const label = l.label ? ` ${l.label}` : '';
+  // The line names the asset already: a label that starts with it ("BTC prior-week low") does not say it twice.
+  const text = l.label?.toUpperCase().startsWith(`${l.asset} `) ? l.label.slice(l.asset.length + 1) : l.label;
+  const label = text ? ` ${text}` : '';
   switch (l.verdict) {
     case 'held':
       return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price moved ${share(Math.abs(l.bouncePct) / 100)} away within a day` : '', toned(who(l), 'muted')];

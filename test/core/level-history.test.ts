@@ -98,4 +98,11 @@ describe('weekly digest', () => {
     expect(won).toMatchObject({ verdict: 'reclaimed', firstBreak: { direction: 'down' } });
     expect(lineText(digestLine(won))).toMatch(/lost .* · reclaimed since$/);
   });
+
+  it('names the asset once when the label starts with it', () => {
+    const line = (label: string) => lineText(digestLine({ asset: 'BTC', level: 81172, label, since: T0, watched: true, verdict: 'untested', tests: 0 }));
+    expect(line('BTC prior-week low')).toBe('BTC $81,172 prior-week low · not tested this week');
+    expect(line('btc prior-week low')).toBe('BTC $81,172 prior-week low · not tested this week');
+    expect(line('BTCDOM pivot')).toBe('BTC $81,172 BTCDOM pivot · not tested this week');
+  });
 });
