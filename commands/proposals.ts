@@ -215,7 +215,7 @@ export function runDigest(ctx: CommandContext, args: Args): Reply {
     synthetic: market.synthetic,
     chart: (d) => {
       const shown = asset?.value ?? digestAsset(d);
-      return shown ? digestImage(market, d, shown) : undefined;
+      return shown ? digestImage(d, shown, market.prices.bars(shown, d.from, d.to, HOUR), market.synthetic) : undefined;
     },
   });
 }

@@ -19,13 +19,10 @@ import { StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
 import type { EventWriter } from './store/event-writer.js';
-import { alertReply } from './replies/alerts.js';
 import type { Reply } from './replies/reply.js';
 import { WINDOW_MS } from '../config/windows.js';
 import { logger } from './log.js';
-import { chatDigestReply, dueDigests, postedDigest, weekStart } from './alerts/digest.js';
-import { digestAsset, digestImage } from './charts/digest.js';
-import type { Platform } from '../commands/types.js';
+import { DigestTurns, digestPosts, renderAlert } from './alerts/digest.js';
 import { RecentPrints } from './recent-prints.js';
 
 const log = logger('bot');
@@ -93,8 +90,8 @@ export class LiqBot implements Services {
   private readonly batchSize: number;
   private readonly writer: EventWriter | undefined;
 
-  /** The week whose digests were posted (or that was current at the first look): posted once per week turn. */
-  private digestWeek: number | undefined;
+  /** When the week turns: the digests are queued once per turn. */
+  private readonly digestTurns = new DigestTurns();
   private readonly adapters: OutboxOptions['adapters'];
 
   constructor(opts: BotOptions) {
@@ -320,9 +317,11 @@ export class LiqBot implements Services {
    * window that shows the whole cascade.
    */
   alertReply(a: Alert): Reply {
+    // A digest is one chat's: its key is the week's, the same for every chat.
+    if (a.kind === 'digest') return renderAlert(a);
     const cached = this.replies.get(a.key);
     if (cached) return cached;
-    const reply = alertReply(a);
+    const reply = renderAlert(a);
     if (a.kind === 'cascade_end' && this.charts) {
       const span = (a.endedAt - a.startedAt) * 1.5 + 3_600_000;
       const window = (['1h', '4h', '12h', '24h'] as const).find((w) => WINDOW_MS[w] >= span) ?? '24h';
@@ -335,40 +334,22 @@ export class LiqBot implements Services {
   }
 
   /**
-   * When the week turns (Monday 00:00 in the community's zone, bot time), post each opted-in chat's digest of the week that ended
-   * (`/alerts digest on`) through its platform, with its chart. The first call only notes the current week, so a
-   * restart never posts twice; a chat with nothing to tell is skipped. Returns how many were posted; never throws.
+   * When the week turns (Monday 00:00 in the community's zone, bot time), queue each opted-in chat's digest of the
+   * week that ended (`/alerts digest on`) in the outbox, with its chart: sent like an alert, retried, and still sent
+   * after a restart. A bot started within a day after the turn queues them too (one already queued is not queued
+   * again); a chat with nothing to tell is skipped. Returns how many were queued; never throws.
    */
-  async postDigests(): Promise<number> {
-    const week = weekStart(this.now());
-    if (this.digestWeek === undefined || week <= this.digestWeek) {
-      this.digestWeek ??= week;
+  postDigests(): number {
+    const week = this.digestTurns.due(this.now());
+    if (week === undefined) return 0;
+    const subs = this.attempt('listSubscriptions', () => this.store.listSubscriptions());
+    if (!subs.ok) return 0;
+    try {
+      return this.outbox.publish(digestPosts(this.market, this.store, subs.value, week, this.config.levels.testingPct));
+    } catch (err) {
+      log.error({ err }, 'weekly digests failed');
       return 0;
     }
-    this.digestWeek = week;
-    const subs = this.attempt('listSubscriptions', () => this.store.listSubscriptions());
-    let posted = 0;
-    for (const sub of subs.ok ? dueDigests(subs.value) : []) {
-      const adapter = this.adapters[sub.chat.slice(0, sub.chat.indexOf(':')) as Platform];
-      if (!adapter) continue;
-      try {
-        const digest = postedDigest(this.market, this.store, sub.chat, week, this.config.levels.testingPct);
-        if (digest.levels.length === 0) continue;
-        const reply = chatDigestReply(digest, {
-          synthetic: this.market.synthetic,
-          chart: (d) => {
-            const asset = digestAsset(d);
-            return asset ? digestImage(this.market, d, asset) : undefined;
-          },
-        });
-        const r = await adapter.deliver({ chat: sub.chat, ...(sub.target !== undefined ? { target: sub.target } : {}) }, reply);
-        if (r.ok) posted++;
-        else log.warn({ chat: sub.chat, error: r.error }, 'weekly digest not delivered');
-      } catch (err) {
-        log.error({ err, chat: sub.chat }, 'weekly digest failed');
-      }
-    }
-    return posted;
   }
 
   /** Housekeeping: retention of raw events and delivered alerts; rows stamped in the future go too. Never throws. */

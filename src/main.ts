@@ -293,9 +293,10 @@ async function start(argv: string[]): Promise<number> {
   const flusher = setInterval(() => bot.flush(), 2000);
   const pruner = setInterval(() => bot.prune(), 3_600_000);
   pruner.unref();
-  // The weekly digest of each opted-in chat's levels, when the week turns (the first look only notes the week).
-  void bot.postDigests();
-  const digests = setInterval(() => void bot.postDigests(), 60_000);
+  // The weekly digest of each opted-in chat's levels, queued in the outbox when the week turns (or at a start within
+  // a day after it: one queued before is not queued again).
+  bot.postDigests();
+  const digests = setInterval(() => bot.postDigests(), 60_000);
   digests.unref();
 
   const { reason, code } = await stop.promise;

@@ -2,13 +2,17 @@
  * The weekly digest of a chat's levels, assembled from what the bot has: the chat's levels (with the proposals they
  * came from) and the week's proposals that were not adopted, read against the engine's hourly bars and
  * liquidations (core/digest.ts), as one reply with one chart (charts/digest.ts). `/level digest` shows it on
- * demand; `dueDigests` says which chats get it posted when the week turns (`/alerts digest on`).
+ * demand; when the week turns (`DigestTurns`), each chat that switched it on (`/alerts digest on`) is queued a
+ * `digest` post in the durable outbox, by the embedded bot or the core leader, and sent like any alert.
  */
+import type { Alert, DigestPost } from '../core/alerts.js';
 import { weeklyDigest, type Digest, type DigestItem } from '../core/digest.js';
 import type { MarketView } from '../core/market-view.js';
 import { seenBy } from '../core/levels.js';
 import { statusAt } from '../core/proposals.js';
 import { DAY, HOUR } from '../core/time.js';
+import { digestAsset, digestImage } from '../charts/digest.js';
+import { alertReply } from '../replies/alerts.js';
 import { digestReply } from '../replies/digest.js';
 import { fromLocal, localDay } from '../replies/zone.js';
 import type { Reply } from '../replies/reply.js';
@@ -21,7 +25,7 @@ export const WEEK = 7 * DAY;
  * the levels the chat watches (its own and the deployment's, as `/levels` shows them, but not the bot's cascade lows)
  * and the proposals made in it, read on hourly bars.
  */
-export function chatDigest(market: MarketView, store: Store, chat: string, to: number, testingPct: number, asset?: string, from = to - WEEK): Digest {
+export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals'>, chat: string, to: number, testingPct: number, asset?: string, from = to - WEEK): Digest {
   const proposals = store.listProposals(chat);
   const items: DigestItem[] = [];
   for (const l of market.levels.all()) {
@@ -48,7 +52,7 @@ export function chatDigest(market: MarketView, store: Store, chat: string, to: n
  * The digest a chat is posted when the week turns at `week` (a Monday 00:00 in the community's zone): the week from
  * the Monday before, 167 or 169 hours when the clocks changed in it.
  */
-export function postedDigest(market: MarketView, store: Store, chat: string, week: number, testingPct: number): Digest {
+export function postedDigest(market: MarketView, store: Pick<Store, 'listProposals'>, chat: string, week: number, testingPct: number): Digest {
   return chatDigest(market, store, chat, week, testingPct, undefined, weekStart(week - 1));
 }
 
@@ -67,7 +71,46 @@ export function weekStart(ms: number): number {
   return fromLocal((d - weekday) * DAY, ms);
 }
 
-/** The chats whose digest is due when the week turns: alerts on and the digest switched on. */
-export function dueDigests(subs: readonly Subscription[]): Subscription[] {
-  return subs.filter((s) => s.enabled && s.digest === true);
+/**
+ * The posts due when the week turned at `week`: one per chat with alerts and the digest on that has levels to tell
+ * of, keyed by the week (the outbox takes one per chat and key, so asking again after a restart posts nothing twice).
+ * Each carries its chart's bars.
+ */
+export function digestPosts(market: MarketView, store: Pick<Store, 'listProposals'>, subs: readonly Subscription[], week: number, testingPct: number): DigestPost[] {
+  const out: DigestPost[] = [];
+  for (const sub of subs) {
+    if (!sub.enabled || sub.digest !== true) continue;
+    const digest = postedDigest(market, store, sub.chat, week, testingPct);
+    if (digest.levels.length === 0) continue;
+    const post: DigestPost = { kind: 'digest', ts: week, asset: 'ALL', key: `digest:${week}`, chat: sub.chat, digest };
+    const asset = digestAsset(digest);
+    if (asset) post.chart = { asset, bars: market.prices.bars(asset, digest.from, digest.to, HOUR) };
+    if (market.synthetic) post.synthetic = true;
+    out.push(post);
+  }
+  return out;
+}
+
+/** The reply a chat gets for an alert: a digest post with its chart, drawn from the bars it carries. */
+export function renderAlert(a: Alert): Reply {
+  if (a.kind !== 'digest') return alertReply(a);
+  const chart = a.chart;
+  return chatDigestReply(a.digest, { synthetic: a.synthetic === true, ...(chart ? { chart: (d: Digest) => digestImage(d, chart.asset, chart.bars, a.synthetic === true) } : {}) });
+}
+
+/**
+ * When the week turns (Monday 00:00 in the community's zone): `due` answers the turn once, and a process started
+ * within a day after it answers it too (a restart, a standby taking over, a bot that was down at midnight), so the
+ * week's posts are queued even so; the outbox drops those queued before.
+ */
+export class DigestTurns {
+  private week: number | undefined;
+
+  due(now: number): number | undefined {
+    if (!(now > 0)) return undefined; // no clock yet (a rehearsal before its first event, a market before any)
+    const week = weekStart(now);
+    if (this.week !== undefined && week <= this.week) return undefined;
+    this.week = week;
+    return now - week < DAY ? week : undefined;
+  }
 }

@@ -11,7 +11,6 @@
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
 import type { Alert } from '../core/alerts.js';
-import { alertReply } from '../replies/alerts.js';
 import type { Reply } from '../replies/reply.js';
 import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
@@ -20,6 +19,7 @@ import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
 import { isUpdate, route, wants, THREAD_ANSWER, type ThreadOf } from './router.js';
 import { threadAnswer } from '../replies/proposals.js';
+import { renderAlert } from './digest.js';
 
 const log = logger('outbox');
 
@@ -106,7 +106,7 @@ export class Outbox {
     this.concurrency = opts.concurrency ?? 64;
     this.backoff = opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
     this.staleMs = opts.staleMs ?? 24 * 3_600_000;
-    this.render = opts.render ?? alertReply;
+    this.render = opts.render ?? renderAlert;
     this.faults = opts.faults ?? new StoreFaults();
     this.state = opts.state ?? new StateWriter({ store: this.store, faults: this.faults });
     this.sliceSize = Math.max(1, opts.sliceSize ?? 1_000);

@@ -40,6 +40,7 @@ export function editKeyOf(a: Alert): string | undefined {
 }
 
 export function wants(sub: Subscription, a: Alert): boolean {
+  if (a.kind === 'digest') return a.chat === sub.chat && sub.enabled && sub.digest === true;
   if (!sub.enabled || !sub.families.includes(familyOf(a.kind))) return false;
   // A market-wide flush is heard once, with the cascades it carries inside it, by chats that follow every asset and
   // by those that follow an asset that led it (the BTC chat hears the flush BTC led, not a BTC cascade besides).

@@ -30,6 +30,7 @@ import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import { configLevels } from '../offline.js';
 import { levelThreads, route } from '../alerts/router.js';
+import { DigestTurns, digestPosts } from '../alerts/digest.js';
 import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
@@ -136,6 +137,8 @@ export class CoreEngine {
   private readonly state: StateWriter;
   private levelsAdded = false;
   private readonly ready: MarketEvent[] = [];
+  /** The weekly digests are the leader's to queue: once per turn, and again by a leader started within a day after it. */
+  private readonly digestTurns = new DigestTurns();
 
   constructor(
     private readonly store: PostgresStore,
@@ -254,6 +257,9 @@ export class CoreEngine {
       this.counters.events++;
     }
     this.ready.length = 0;
+    // When the week turns on the market's clock, each opted-in chat's digest is stored with the batch, like its alerts.
+    const week = this.digestTurns.due(this.market.clock);
+    if (week !== undefined) alerts.push(...digestPosts(this.market, this.recording, [...this.subscriptions.values()], week, this.config.levels.testingPct));
     this.state.flush();
     this.counters.alerts += alerts.length;
     return { events: fresh, alerts, writes: this.recording.writes.splice(0) };

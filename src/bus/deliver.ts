@@ -37,7 +37,7 @@ import type { Env } from '../env.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { logger } from '../log.js';
 import { isUpdate } from '../alerts/router.js';
-import { alertReply } from '../replies/alerts.js';
+import { renderAlert } from '../alerts/digest.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
 import type { StateChange } from '../state/changes.js';
@@ -353,7 +353,7 @@ export class Deliverer {
     const { store, adapter, lease, fence } = this.opts;
     const backoff = this.opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
     const staleMs = this.opts.staleMs ?? 24 * 3_600_000;
-    const render = this.opts.render ?? alertReply;
+    const render = this.opts.render ?? renderAlert;
     while (q.length && !this.stopped) {
       const e = q[0]!;
       const now = Date.now();

@@ -5,7 +5,6 @@
  */
 import type { EChartsOption } from 'echarts';
 import type { Digest, DigestLevel } from '../core/digest.js';
-import type { MarketView } from '../core/market-view.js';
 import type { ReplyImage } from '../replies/reply.js';
 import { roleAt } from '../core/levels.js';
 import { clock, day, share } from '../replies/format.js';
@@ -93,10 +92,9 @@ export async function renderDigestChart(input: DigestChartInput): Promise<Render
 }
 
 /** The digest's chart for one asset as a lazy reply image: the week's hourly bars under the group's levels. */
-export function digestImage(market: MarketView, digest: Digest, asset: string): ReplyImage {
-  const prices = market.prices.bars(asset, digest.from, digest.to, 3_600_000);
+export function digestImage(digest: Digest, asset: string, prices: PricePoint[], synthetic: boolean): ReplyImage {
   return {
-    render: async () => (await renderDigestChart({ asset, digest, prices, synthetic: market.synthetic })).png,
+    render: async () => (await renderDigestChart({ asset, digest, prices, synthetic })).png,
     ...DEFAULT_SIZE,
     alt: `${asset} price over the week with the group's levels and what each did`,
     filename: `digest-${asset.toLowerCase()}.png`,

@@ -2,10 +2,12 @@
  * Alerts the core raises: a typed union, so every adapter renders each kind exhaustively
  * (a `Record<Alert['kind'], …>`), checked by the compiler.
  */
+import type { Digest } from './digest.js';
 import type { PositionSide } from './events.js';
 import type { Ranking } from './history.js';
 import type { FlushLeverage } from './leverage-figures.js';
 import type { ChopEnd, LevelValue } from './levels.js';
+import type { Ohlc } from './prices.js';
 
 interface AlertBase {
   /** Event time the alert was raised at (ms). */
@@ -136,11 +138,26 @@ export interface MarketFlushEnd extends AlertBase, FlushFigures {
   durationMs: number;
 }
 
-export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak | LevelChop | MarketFlush | MarketFlushUpdate | MarketFlushEnd;
+/**
+ * One chat's weekly digest of its levels, queued when the week turns (alerts/digest.ts) to go through the outbox like
+ * any alert: it carries what its chart shows, since the process that sends it may have no market.
+ */
+export interface DigestPost extends AlertBase {
+  kind: 'digest';
+  asset: 'ALL';
+  /** The only chat it goes to (`/alerts digest on`). */
+  chat: string;
+  digest: Digest;
+  /** The chart's asset and the week's hourly bars of it. */
+  chart?: { asset: string; bars: Ohlc[] };
+  synthetic?: true;
+}
+
+export type Alert = CascadeStart | CascadeUpdate | CascadeEnd | LevelBreak | LevelChop | MarketFlush | MarketFlushUpdate | MarketFlushEnd | DigestPost;
 export type AlertKind = Alert['kind'];
-/** What a chat subscribes to: the cascade family or the level family. */
+/** What a chat subscribes to: the cascade family or the level family (the digest is switched on apart). */
 export type AlertFamily = 'cascade' | 'level';
 
 export function familyOf(kind: AlertKind): AlertFamily {
-  return kind === 'level_break' || kind === 'level_chop' ? 'level' : 'cascade';
+  return kind === 'level_break' || kind === 'level_chop' || kind === 'digest' ? 'level' : 'cascade';
 }

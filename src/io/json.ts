@@ -58,6 +58,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
       if (a.kind === 'market_flush_end') Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
       return o;
     }
+    case 'digest':
+      return { ...base, chat: a.chat, from: a.digest.from, to: a.digest.to };
   }
 }
 

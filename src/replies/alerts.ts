@@ -5,6 +5,7 @@
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
 import { clock, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
+import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';
@@ -222,6 +223,7 @@ const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Rep
   market_flush: marketFlush,
   market_flush_update: marketFlushUpdate,
   market_flush_end: marketFlushEnd,
+  digest: (a) => digestReply(a.digest, { synthetic: a.synthetic === true }),
 };
 
 export function alertReply(a: Alert): Reply {
