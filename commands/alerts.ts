@@ -33,7 +33,8 @@ function statusReply(sub: Subscription, changed?: string): Reply {
   ];
   const votes = sub.proposals?.votesNeeded;
   lines.push([`Level proposals: ${votes !== undefined ? `adopted at ${votes} net 👍 or by an admin` : 'adopted by an admin'}, open ${sub.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS}h`]);
-  lines.push([`Weekly digest: ${sub.digest ? 'on' : 'off'}`]);
+  // The digest is posted with the chat's alerts: switched on while they are off, it waits for them.
+  lines.push([`Weekly digest: ${sub.digest ? (sub.enabled ? 'on' : 'on, posted once alerts are on') : 'off'}`]);
   if (sub.target) {
     const channel = sub.target.startsWith('channel:') ? sub.target.slice(8) : undefined;
     lines.push(['Posting to: ', channel ? { text: `channel ${channel}`, channel } : 'this topic']);

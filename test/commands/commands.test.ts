@@ -265,6 +265,12 @@ describe('/alerts', () => {
     expect(await text('/alerts min $5 M')).toContain('Smallest cascade posted: $5M');
     expect(await text('/alerts min 5 mins')).toContain('not a time');
   });
+  it('the weekly digest switched on while alerts are off says it waits for them', async () => {
+    const chat = 'telegram:-55';
+    expect(await text('/alerts digest on', true, chat)).toContain('Weekly digest: on, posted once alerts are on');
+    expect(await text('/alerts on', true, chat)).toMatch(/Weekly digest: on$/m);
+    expect(await text('/alerts digest off', true, chat)).toContain('Weekly digest: off');
+  });
   it('a Discord channel is set by /alerts channel; elsewhere it explains', async () => {
     expect(await text('/alerts channel #x')).toContain('Alerts go to the chat where /alerts on is sent');
   });
