@@ -63,6 +63,8 @@ describe.skipIf(unavailable !== undefined)('Discord shards as gateways', () => {
       { ids: [1], count: 2 },
     ]);
     expect(adapters[0]!.owns({ chat: `discord:${g1.id}` })).toBe(false);
+    // The slash commands are checked (and here registered) once for the bot, by the process running shard 0.
+    expect(fake.requests.filter((r) => r.path === `/applications/${fake.applicationId}/commands`).map((r) => r.method)).toEqual(['GET', 'PUT']);
 
     const answers = [];
     for (const g of [g0, g1]) {

@@ -19,6 +19,7 @@ import { interactionHandler } from './interactions.js';
 import { Pacer } from './pacer.js';
 import { restOptions, watchRest } from './rest.js';
 import { DiscordSender } from './sender.js';
+import { syncCommands } from './register.js';
 import { ownsGuild, shardOf, shareOf, type ShardSet } from './shards.js';
 
 const log = logger('discord');
@@ -45,6 +46,8 @@ export interface DiscordAdapterOptions {
   maxRateLimitWaitMs?: number;
   /** How long start() waits for READY. Default 60 s. */
   readyTimeoutMs?: number;
+  /** DISCORD_GUILD_ID: the test server the slash commands are checked (and registered) in at start; else globally. */
+  guildId?: string;
 }
 
 export interface DiscordAdapter extends ChatAdapter {
@@ -140,6 +143,16 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       takeShare(shardSet());
       state = 'ready';
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards: shardSet()?.ids }, 'discord: connected');
+      // The slash commands, checked once per bot (by the process running shard 0) and registered when they differ.
+      if (shardSet()?.ids.includes(0) ?? true) {
+        const where = opts.guildId ? `in server ${opts.guildId}` : 'globally';
+        try {
+          const done = await syncCommands(client as Client<true>, opts.guildId);
+          log.info({ guildId: opts.guildId }, done === 'registered' ? `discord: slash commands registered ${where}` : `discord: slash commands up to date ${where}`);
+        } catch (err) {
+          log.warn({ error: translateError(err, 'checking the slash commands').message }, 'discord: could not check the slash commands; `npm run register` registers them');
+        }
+      }
     },
 
     async stop() {

@@ -1,6 +1,7 @@
 /**
  * Slash commands generated from the same `commands/` modules every platform runs, and their registration
- * (`liqbot register`): globally, or to one test server (DISCORD_GUILD_ID) where changes show at once.
+ * (`liqbot register`): globally, or to one test server (DISCORD_GUILD_ID) where changes show at once. The bot
+ * checks them at start too (`syncCommands`) and registers them when they differ, so an upgrade needs no step.
  *
  * @example
  *   await registerCommands({ token, guildId: '123456789012345678' }); // → { scope: 'guild', count: 5, … }
@@ -16,6 +17,8 @@ import {
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandSubcommandOption,
   type APIApplication,
+  type ApplicationCommandData,
+  type Client,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { ALL_COMMANDS } from '../../../commands/index.js';
@@ -131,4 +134,19 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
   }
+}
+
+/**
+ * At start: the commands Discord has for the bot (globally, or in the test server), replaced by one bulk overwrite
+ * only when they differ from the ones defined here, as discord.js's `ApplicationCommand#equals` compares them
+ * (options in order). A first start, and an upgrade that changed a command, need no `npm run register`.
+ */
+export async function syncCommands(client: Client<true>, guildId?: string): Promise<'unchanged' | 'registered'> {
+  const data = slashCommandData();
+  const have = await client.application.commands.fetch(guildId ? { guildId } : {});
+  const same = have.size === data.length && data.every((d) => have.some((c) => c.name === d.name && c.equals(d as ApplicationCommandData, true)));
+  if (same) return 'unchanged';
+  const id = client.application.id;
+  await client.rest.put(guildId ? Routes.applicationGuildCommands(id, guildId) : Routes.applicationCommands(id), { body: data });
+  return 'registered';
 }

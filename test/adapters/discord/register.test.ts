@@ -11,6 +11,8 @@ import { registerCommands, slashCommand, slashCommandData } from '../../../src/a
 import { errorReply } from '../../../src/replies/reply.js';
 import { guild } from '../../fakes/discord/payloads.js';
 import { FAKE_TOKEN, FakeDiscord } from '../../fakes/discord/server.js';
+import { createDiscordAdapter } from '../../../src/adapters/discord/adapter.js';
+import { dayServices, startAdapter } from './helpers.js';
 
 const byName = (name: string) => slashCommandData().find((c) => c.name === name)!;
 const optionsOf = (c: { options?: unknown[] }) => (c.options ?? []) as any[];
@@ -131,6 +133,54 @@ describe('registerCommands', () => {
       expect(notIn).toBeInstanceOf(ChatApiError);
       expect((notIn as Error).message).toMatch(/Invite the bot to that server first/);
       expect((notIn as Error).cause).toBeDefined();
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('the commands at start', () => {
+  const puts = (fake: FakeDiscord) => fake.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands')).length;
+
+  it('a first start registers them, a start with them unchanged only reads them, a changed command is registered again', async () => {
+    const server = guild();
+    const fake = await FakeDiscord.start({ guilds: [server] });
+    const services = await dayServices();
+    try {
+      const first = await startAdapter(fake, services);
+      await first.stop();
+      expect(puts(fake)).toBe(1);
+      expect(fake.commands.get('global')!.map((c) => c.name)).toEqual(slashCommandData().map((c) => c.name));
+
+      const second = await startAdapter(fake, services);
+      await second.stop();
+      expect(puts(fake)).toBe(1); // discord.js's equals found every command as defined
+      expect(fake.requests.filter((r) => r.method === 'GET' && r.path === `/applications/${fake.applicationId}/commands`)).toHaveLength(2);
+
+      // An older liqbot registered another /liqs (an upgrade changed it) and a /start: replaced.
+      fake.commands.set('global', [...fake.commands.get('global')!.filter((c) => c.name !== 'liqs'), { ...byName('liqs'), description: 'older text', id: '1' }, { ...byName('help'), name: 'start', id: '2' }]);
+      const third = await startAdapter(fake, services);
+      await third.stop();
+      expect(puts(fake)).toBe(2);
+      expect(fake.commands.get('global')!.map((c) => c.name)).toEqual(slashCommandData().map((c) => c.name));
+
+      // DISCORD_GUILD_ID: the test server's commands, not the global ones.
+      const testing = await startAdapter(fake, services, { guildId: server.id });
+      await testing.stop();
+      expect(fake.commands.get(server.id)).toHaveLength(slashCommandData().length);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a start whose check Discord refuses still serves, and says how to register', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      fake.commands.set('global', []);
+      const adapter = createDiscordAdapter({ token: FAKE_TOKEN, apiBase: fake.apiBase, services: await dayServices(), guildId: '1474453241771589642' });
+      await adapter.start(); // the bot is in no such server: 403, logged, and the adapter is up
+      expect(fake.requests.some((r) => r.method === 'PUT' && r.status === 403)).toBe(true);
+      await adapter.stop();
     } finally {
       await fake.close();
     }

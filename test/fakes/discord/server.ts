@@ -385,6 +385,10 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/gateway') return [200, { url: this.gatewayUrl }];
     if (method === 'GET' && path === '/users/@me') return [200, this.bot];
     if (method === 'GET' && path === '/applications/@me') return [200, { id: this.applicationId, name: 'liqbot', bot: this.bot, flags: 0 }];
+    if (method === 'GET' && (m = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/.exec(path))) {
+      if (m[1] !== this.applicationId) return [404, { message: 'Unknown Application', code: 10002 }];
+      return [200, this.commands.get(m[2] ?? 'global') ?? []];
+    }
     if (method === 'PUT' && (m = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/.exec(path))) {
       if (m[1] !== this.applicationId) return [404, { message: 'Unknown Application', code: 10002 }];
       if (m[2] && !this.guilds.has(m[2])) return [403, { message: 'Missing Access', code: 50001 }];
