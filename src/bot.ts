@@ -92,10 +92,8 @@ export class LiqBot implements Services {
 
   /** When the week turns: the digests are queued once per turn. */
   private readonly digestTurns = new DigestTurns();
-  private readonly adapters: OutboxOptions['adapters'];
 
   constructor(opts: BotOptions) {
-    this.adapters = opts.adapters ?? {};
     this.writer = opts.writer;
     this.config = opts.config;
     this.store = opts.store;
