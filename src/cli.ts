@@ -18,6 +18,7 @@ import { estimateLiqMap } from './core/liqmap.js';
 import { liqmapComparison } from './replies/liqmap.js';
 import { alertReply } from './replies/alerts.js';
 import { isUpdate } from './alerts/router.js';
+import { chatDigest, chatDigestReply } from './alerts/digest.js';
 import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
 import { lineText } from './replies/reply.js';
@@ -354,6 +355,9 @@ async function cmdDemo(): Promise<number> {
   rule('/oi eth');
   const lev = leverageSnapshot(run.market.leverage, 'ETH', run.market.clock - WINDOW_MS['24h'], run.market.clock);
   if (lev) console.log(renderTerminal(oiReply(lev, { window: '24h', windows: ALL_WINDOWS, synthetic: true, ...(map ? { map } : {}) }), c));
+  // The week's digest of the levels a chat watches (here the file's own; no chat has proposed any).
+  rule('/level digest eth');
+  console.log(renderTerminal(chatDigestReply(chatDigest(run.market, { listProposals: () => [] }, 'terminal:demo', run.market.clock, config.levels.testingPct, 'ETH'), { synthetic: true }), c));
   rule('The estimated liquidation map against what happened (an ESTIMATE, checked on the replayed day)');
   for (const line of liqmapComparison(run.market, ['ETH'])) console.log(line);
   return 0;

@@ -85,6 +85,7 @@ describe('/level digest', () => {
     expect(t).toContain('ETH $2,600 mine');
     expect(t).not.toContain('theirs');
     expect(t).not.toContain('cascade low');
+    expect(t).toContain('No level was proposed this week: anyone can, with /level propose eth 2350 "why".');
     expect(r.image).toBeDefined();
   });
 });
