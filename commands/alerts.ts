@@ -96,7 +96,7 @@ export const alerts: CommandDef = {
     },
     {
       name: 'digest',
-      description: "Post a weekly digest of this chat's levels",
+      description: "Post a weekly digest of this chat's levels, Mondays at midnight",
       admin: true,
       options: [{ name: 'on', description: 'on or off', kind: 'text', required: true, choices: ['on', 'off'] }],
     },
