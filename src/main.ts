@@ -289,15 +289,15 @@ async function start(argv: string[]): Promise<number> {
     const { startLeveragePolling } = await import('./feeds/leverage.js');
     leverage = await startLeveragePolling({ config, intervalMs: 300_000, sink: { event: (e) => bot.ingest(e) } });
   }
-  const ticker = setInterval(() => bot.tick(), 1000);
+  // Each second: the clock, and the weekly digest of each opted-in chat's levels, queued in the outbox when the week
+  // turns (or at a start within a day after it: one queued before is not queued again), a rehearsal's weeks too.
+  const ticker = setInterval(() => {
+    bot.tick();
+    bot.postDigests();
+  }, 1000);
   const flusher = setInterval(() => bot.flush(), 2000);
   const pruner = setInterval(() => bot.prune(), 3_600_000);
   pruner.unref();
-  // The weekly digest of each opted-in chat's levels, queued in the outbox when the week turns (or at a start within
-  // a day after it: one queued before is not queued again).
-  bot.postDigests();
-  const digests = setInterval(() => bot.postDigests(), 60_000);
-  digests.unref();
 
   const { reason, code } = await stop.promise;
   log.info({ reason }, 'stopping: intake first, then deliveries in flight, then the store');
@@ -310,7 +310,6 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(ticker);
   clearInterval(flusher);
   clearInterval(pruner);
-  clearInterval(digests);
   await feeds?.stop();
   await leverage?.stop();
   await vendor?.stop();

@@ -99,9 +99,10 @@ export function renderAlert(a: Alert): Reply {
 }
 
 /**
- * When the week turns (Monday 00:00 in the community's zone): `due` answers the turn once, and a process started
- * within a day after it answers it too (a restart, a standby taking over, a bot that was down at midnight), so the
- * week's posts are queued even so; the outbox drops those queued before.
+ * When the week turns (Monday 00:00 in the community's zone): `due` answers each turn once, however late it looks
+ * (a rehearsal's clock runs days between looks). Its first look answers a turn less than a day old, so a process
+ * started then (a restart, a standby taking over, a bot that was down at midnight) queues the week's posts even so,
+ * and the outbox drops those queued before; an older turn is not the week that just ended for anyone.
  */
 export class DigestTurns {
   private week: number | undefined;
@@ -109,8 +110,9 @@ export class DigestTurns {
   due(now: number): number | undefined {
     if (!(now > 0)) return undefined; // no clock yet (a rehearsal before its first event, a market before any)
     const week = weekStart(now);
-    if (this.week !== undefined && week <= this.week) return undefined;
+    const first = this.week === undefined;
+    if (!first && week <= this.week!) return undefined;
     this.week = week;
-    return now - week < DAY ? week : undefined;
+    return !first || now - week < DAY ? week : undefined;
   }
 }

@@ -7,6 +7,7 @@ import type { EChartsOption } from 'echarts';
 import type { Digest, DigestLevel } from '../core/digest.js';
 import type { ReplyImage } from '../replies/reply.js';
 import { roleAt } from '../core/levels.js';
+import { verdictCounts } from '../replies/digest.js';
 import { clock, day, share } from '../replies/format.js';
 import { engineMeasure, renderOption, type Measure } from './engine.js';
 import type { Scale } from './layout.js';
@@ -52,11 +53,7 @@ export function buildDigestOption(input: DigestChartInput, width: number, height
     notes.set(c, verdictNote(l));
     return c;
   });
-  const count = (v: DigestLevel['verdict']) => mine.filter((l) => l.verdict === v).length;
-  const summary = [['held', count('held')], ['lost', count('broke')], ['reclaimed', count('reclaimed')]]
-    .filter(([, n]) => (n as number) > 0)
-    .map(([w, n]) => `${n} ${w}`)
-    .join(' · ');
+  const summary = verdictCounts(mine, false);
   const from = prices[0]?.ts ?? digest.from;
   const to = prices.length ? prices[prices.length - 1]!.ts : digest.to;
   header(

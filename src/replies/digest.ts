@@ -48,6 +48,18 @@ export function digestLine(l: DigestLevel): Line {
   }
 }
 
+/**
+ * "3 held · 2 lost · 1 broke up · 1 reclaimed · 1 back below", in the words of each level's line: a break is *lost*
+ * (down) or *broke up*; a level that came back after it is *reclaimed* (a support won back) or *back below* (a
+ * breakout that failed).
+ */
+export function verdictCounts(levels: readonly DigestLevel[], untested: boolean): string {
+  const up = (l: DigestLevel) => l.firstBreak?.direction === 'up';
+  const word = (l: DigestLevel): string => (l.verdict === 'broke' ? (up(l) ? 'broke up' : 'lost') : l.verdict === 'reclaimed' && up(l) ? 'back below' : l.verdict);
+  const order = ['held', 'lost', 'broke up', 'reclaimed', 'back below', ...(untested ? ['untested'] : [])];
+  return order.map((w) => [w, levels.filter((l) => word(l) === w).length] as const).filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(' · ');
+}
+
 export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Reply {
   const title: Line = [`Weekly levels digest · ${span(d.from, d.to)}`];
   if (d.levels.length === 0) {
@@ -56,9 +68,8 @@ export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Repl
   const order = { broke: 0, reclaimed: 1, held: 2, untested: 3 } as const;
   const watched = d.levels.filter((l) => l.watched).sort((a, b) => order[a.verdict] - order[b.verdict]);
   const proposedOnly = d.levels.filter((l) => !l.watched);
-  const counts = (['held', 'broke', 'reclaimed', 'untested'] as const).map((v) => [v, watched.filter((l) => l.verdict === v).length] as const).filter(([, n]) => n > 0);
   const blocks: Line[][] = [];
-  blocks.push([[counts.map(([v, n]) => `${n} ${v}`).join(' · ') || 'No watched levels.']]);
+  blocks.push([[verdictCounts(watched, true) || 'No watched levels.']]);
   if (watched.length) blocks.push([[b('The group’s levels')], ...watched.map(digestLine)]);
   if (proposedOnly.length) blocks.push([[b('Proposed, not adopted')], ...proposedOnly.map(digestLine)]);
   blocks.push(

@@ -37,12 +37,14 @@ beforeAll(async () => {
 });
 
 describe('when the week turns', () => {
-  it('answers each turn once, and a start within a day after a turn answers that turn', () => {
+  it('answers each turn once, however late, and a first look within a day after a turn answers that turn', () => {
     const turns = new DigestTurns();
     expect(turns.due(0)).toBeUndefined(); // no clock yet: nothing noted
     expect(turns.due(MONDAY - 2 * H)).toBeUndefined(); // Sunday: the week turned six days ago
     expect(turns.due(MONDAY + 30_000)).toBe(MONDAY);
     expect(turns.due(MONDAY + 2 * H)).toBeUndefined();
+    // A clock that ran days between looks (a rehearsal): the turn it passed is still told, once.
+    expect(turns.due(MONDAY + 7 * 24 * H + 3 * 24 * H)).toBe(MONDAY + 7 * 24 * H);
     const restarted = new DigestTurns();
     expect(restarted.due(MONDAY + 23 * H)).toBe(MONDAY);
     expect(new DigestTurns().due(MONDAY + 25 * H)).toBeUndefined(); // too late to be the week's post

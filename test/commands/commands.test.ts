@@ -79,7 +79,7 @@ describe('/level digest', () => {
     const r = await say('/level digest', true, 'telegram:-7');
     const t = replyText(r);
     // The bundled file's levels, lost that day, as /levels eth shows them; the chat's own; no other chat's.
-    expect(t).toContain('2 broke · 1 reclaimed');
+    expect(t).toContain('2 lost · 1 reclaimed');
     expect(t).toMatch(/ETH \$3,000 psychological pivot lost Jan 31 12:00/);
     expect(t).toMatch(/ETH \$2,500 Dec range low lost .* reclaimed since/);
     expect(t).toContain('ETH $2,600 mine');

@@ -8,7 +8,7 @@ import { weeklyDigest } from '../../src/core/digest.js';
 import { levelHistory } from '../../src/core/level-history.js';
 import type { Ohlc } from '../../src/core/prices.js';
 import type { Proposal } from '../../src/core/proposals.js';
-import { digestLine } from '../../src/replies/digest.js';
+import { digestLine, verdictCounts } from '../../src/replies/digest.js';
 import { lineText } from '../../src/replies/reply.js';
 
 const H = 3_600_000;
@@ -97,6 +97,10 @@ describe('weekly digest', () => {
     const won = week([2400, 2380, 2330, 2320, 2370, 2390], 2350);
     expect(won).toMatchObject({ verdict: 'reclaimed', firstBreak: { direction: 'down' } });
     expect(lineText(digestLine(won))).toMatch(/lost .* · reclaimed since$/);
+    // The tally says the same: a failed breakout is back below, not reclaimed.
+    expect(verdictCounts([failed, won, won], false)).toBe('2 reclaimed · 1 back below');
+    const broke = week([2400, 2420, 2470, 2480, 2490, 2500], 2450);
+    expect(verdictCounts([broke, won], true)).toBe('1 broke up · 1 reclaimed');
   });
 
   it('names the asset once when the label starts with it', () => {
