@@ -315,7 +315,7 @@ export class LiqBot implements Services {
    * window that shows the whole cascade.
    */
   alertReply(a: Alert): Reply {
-    // A digest is one chat's: its key is the week's, the same for every chat.
+    // A digest is one chat's, built for it alone: not kept for the next chat.
     if (a.kind === 'digest') return renderAlert(a);
     const cached = this.replies.get(a.key);
     if (cached) return cached;

@@ -73,7 +73,8 @@ export function weekStart(ms: number): number {
 
 /**
  * The posts due when the week turned at `week`: one per chat with alerts and the digest on that has levels to tell
- * of, keyed by the week (the outbox takes one per chat and key, so asking again after a restart posts nothing twice).
+ * of, keyed by the week and the chat (the outbox takes one per chat and key, so asking again after a restart posts
+ * nothing twice).
  * Each carries its chart's bars.
  */
 export function digestPosts(market: MarketView, store: Pick<Store, 'listProposals'>, subs: readonly Subscription[], week: number, testingPct: number): DigestPost[] {
@@ -82,7 +83,7 @@ export function digestPosts(market: MarketView, store: Pick<Store, 'listProposal
     if (!sub.enabled || sub.digest !== true) continue;
     const digest = postedDigest(market, store, sub.chat, week, testingPct);
     if (digest.levels.length === 0) continue;
-    const post: DigestPost = { kind: 'digest', ts: week, asset: 'ALL', key: `digest:${week}`, chat: sub.chat, digest };
+    const post: DigestPost = { kind: 'digest', ts: week, asset: 'ALL', key: `digest:${week}:${sub.chat}`, chat: sub.chat, digest };
     const asset = digestAsset(digest);
     if (asset) post.chart = { asset, bars: market.prices.bars(asset, digest.from, digest.to, HOUR) };
     if (market.synthetic) post.synthetic = true;

@@ -58,7 +58,7 @@ describe('the digest post', () => {
     for (const s of subs) store.putSubscription(s);
     const posts = digestPosts(market, store, subs, MONDAY, 0.3);
     expect(posts.map((p) => p.chat)).toEqual(['telegram:1', 'telegram:2']);
-    expect(posts[0]!.key).toBe(`digest:${MONDAY}`);
+    expect(posts.map((p) => p.key)).toEqual([`digest:${MONDAY}:telegram:1`, `digest:${MONDAY}:telegram:2`]);
     expect(posts[0]!.chart?.asset).toBe('ETH');
     expect(posts[0]!.chart?.bars.length).toBeGreaterThan(20);
     const chat = new FakeChat();

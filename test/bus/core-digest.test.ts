@@ -53,12 +53,12 @@ describe.skipIf(unavailable !== undefined)('the core leader posts the weekly dig
       expect(await step(leader, store, batch(1, day))).toEqual([]);
       // Monday 00:05 on the market's clock: the week turned.
       const queued = await step(leader, store, batch(2, [tick(MONDAY + 5 * 60_000), tick(MONDAY + 6 * 60_000)]));
-      expect(queued).toEqual([`telegram:1 digest:${MONDAY}`]);
+      expect(queued).toEqual([`telegram:1 digest:${MONDAY}:telegram:1`]);
       expect(await step(leader, store, batch(3, [tick(MONDAY + 7 * 60_000)]))).toEqual([]);
       // A standby takes over: it asks for the week's digest again, and the outbox keeps the one it has.
       const standby = new CoreEngine(store, config, () => MONDAY + 3_600_000);
       await standby.restore(await store.busPosition(CORE_CONSUMER));
-      expect(await step(standby, store, batch(4, [tick(MONDAY + 8 * 60_000), tick(MONDAY + 9 * 60_000)]))).toEqual([`telegram:1 digest:${MONDAY}`]);
+      expect(await step(standby, store, batch(4, [tick(MONDAY + 8 * 60_000), tick(MONDAY + 9 * 60_000)]))).toEqual([`telegram:1 digest:${MONDAY}:telegram:1`]);
       const rows = await store.pool.query<{ chat: string; alert: string }>(`SELECT chat, alert FROM outbox WHERE alert_key LIKE 'digest:%'`);
       expect(rows.rows.map((r) => r.chat)).toEqual(['telegram:1']);
       // What a deliverer sends from the row: the week's digest of the levels the chat sees, with its chart.
