@@ -4,7 +4,7 @@
  * ×0.1–×10 of the asset's last price (level-range.ts): a typo of three zeros is refused, not watched for years.
  */
 import { levelId, type Level } from '../src/core/levels.js';
-import { levelText, pct } from '../src/replies/format.js';
+import { labelAfter, levelText, pct } from '../src/replies/format.js';
 import { outOfRange, priceWord, secondPrice } from './level-range.js';
 import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
@@ -106,7 +106,13 @@ export const level: CommandDef = {
       if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"'], ['Anyone: /level propose eth 2350 "why"']], ...proposedBlock], tone: 'info' };
       return {
         title: ['Levels in this chat'],
-        blocks: [own.map((l) => [b(`${l.asset} ${levelText(l.level)}`), l.label ? ` ${l.label}` : '']), ...proposedBlock],
+        blocks: [
+          own.map((l): Line => {
+            const label = labelAfter(l.asset, l.label);
+            return [b(`${l.asset} ${levelText(l.level)}`), label ? ` ${label}` : ''];
+          }),
+          ...proposedBlock,
+        ],
         tone: 'info',
       };
     }

@@ -202,7 +202,7 @@ export function runWhy(ctx: CommandContext, args: Args): Reply {
       const p = store.getProposal(l.proposal!);
       return p ? [{ name: levelText(l.level), proposal: p }] : [];
     });
-  return whyReply(asset.value, stories, ctx.now);
+  return whyReply(asset.value, stories, ctx.now, market.prices.last(asset.value)?.price);
 }
 
 /** `/level digest [ASSET]`: the week so far as the weekly digest tells it (what held, what broke, who was right). */

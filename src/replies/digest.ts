@@ -4,7 +4,7 @@
  * each adapter.
  */
 import type { Digest, DigestLevel } from '../core/digest.js';
-import { clock, day, levelText, price, share, usd } from './format.js';
+import { clock, day, labelAfter, levelText, price, share, usd } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { zoneLabel } from './zone.js';
@@ -21,8 +21,7 @@ function who(l: DigestLevel): string {
 /** One level's line: what it did and what price did after. */
 export function digestLine(l: DigestLevel): Line {
   const name = b(`${l.asset} ${levelText(l.level)}`);
-  // The line names the asset already: a label that starts with it ("BTC prior-week low") does not say it twice.
-  const text = l.label?.toUpperCase().startsWith(`${l.asset} `) ? l.label.slice(l.asset.length + 1) : l.label;
+  const text = labelAfter(l.asset, l.label);
   const label = text ? ` ${text}` : '';
   switch (l.verdict) {
     case 'held':

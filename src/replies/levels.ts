@@ -3,10 +3,10 @@
  * levels that sit on an estimated liquidation cluster.
  */
 import { bounds, type LevelView } from '../core/levels.js';
-import { niceStep, type LiqMap } from '../core/liqmap.js';
+import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine } from './coverage.js';
-import { levelText, pct, price, share, sideWord, sinceWord, usd, whenWord } from './format.js';
+import { exampleZone, levelText, pct, price, share, sideWord, sinceWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
@@ -83,17 +83,6 @@ export function structureReading(st: LevelStatus): Line[] {
     lines.push([`No level below ${price(st.price)} on this list: admins can add one with `, b(`/level add ${st.asset.toLowerCase()} ${exampleZone(st.price)}`), `.`]);
   }
   return lines;
-}
-
-/** A zone a little below `price` in round numbers, as an example a member can copy: ETH $2,377 → 2325-2350, BTC $101,405 → 99000-100000. */
-export function exampleZone(price: number): string {
-  const step = niceStep(price / 100);
-  const low = Math.floor((price * 0.985) / step) * step;
-  // Decimals enough for the step (0.0025 → 4), none for whole steps: toFixed drops the float noise of the
-  // multiple (and never writes an exponent), then the zeros it leaves go (245.0 → 245).
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + (step / 10 ** Math.floor(Math.log10(step)) === 2.5 ? 1 : 0));
-  const text = (x: number) => (decimals ? x.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '') : x.toFixed(0));
-  return `${text(low)}-${text(low + step)}`;
 }
 
 /**

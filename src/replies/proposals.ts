@@ -7,7 +7,7 @@ import type { Alert } from '../core/alerts.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
-import { clock, day, levelText, pct, price, sinceWord, usd } from './format.js';
+import { clock, day, exampleZone, labelAfter, levelText, pct, price, sinceWord, usd } from './format.js';
 import { zoneLabel } from './zone.js';
 import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
 
@@ -104,7 +104,8 @@ export function levelInfoReply(input: { asset: string; view?: LevelView; proposa
   const blocks: Line[][] = [];
   if (view) {
     const role = view.role === 'inside' ? 'price inside' : `${view.role}, ${pct(view.distancePct / 100)} away`;
-    const state: Line = [b(`${input.asset} ${name}`), view.level.label ? ` ${view.level.label}` : '', view.state === 'unknown' ? ' · no price yet' : ` · ${role} · ${view.state}`];
+    const label = labelAfter(input.asset, view.level.label);
+    const state: Line = [b(`${input.asset} ${name}`), label ? ` ${label}` : '', view.state === 'unknown' ? ' · no price yet' : ` · ${role} · ${view.state}`];
     const lines: Line[] = [state];
     if (input.lastBreak) {
       const br = input.lastBreak;
@@ -139,9 +140,11 @@ export function levelInfoReply(input: { asset: string; view?: LevelView; proposa
 }
 
 /** The "Why?" answer under `/levels`: each level the group proposed, with its story. */
-export function whyReply(asset: string, stories: { name: string; proposal: Proposal }[], now: number): Reply {
+export function whyReply(asset: string, stories: { name: string; proposal: Proposal }[], now: number, last?: number): Reply {
   if (stories.length === 0) {
-    return { blocks: [[[`No ${asset} level here came from a proposal yet.`], [`Anyone can propose one: /level propose ${asset.toLowerCase()} 2350 "why"`]]], tone: 'info', buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }] };
+    // The example is a zone near the asset's price (BTC 99000-100000), not another asset's number.
+    const example = last !== undefined ? exampleZone(last) : 'LOW-HIGH';
+    return { blocks: [[[`No ${asset} level here came from a proposal yet.`], [`Anyone can propose one: /level propose ${asset.toLowerCase()} ${example} "why"`]]], tone: 'info', buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }] };
   }
   return {
     title: [`Why these ${asset} levels`],

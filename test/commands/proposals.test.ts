@@ -129,4 +129,13 @@ describe('/levels and /level info show the story', () => {
     expect(info).toContain('Proposed by ann');
     expect(info).toMatch(/History on hourly closes, \w{3} \d+ \d\d:\d\d – /);
   });
+
+  it("a label that starts with the asset is not said twice; \"Why?\" with no proposal offers a zone near the asset's price", async () => {
+    const { as } = chat();
+    await as('boss', { admin: true })('/level add btc 77000 "BTC weekly pivot"');
+    expect(replyText(await as('bob')('/level info btc 77000'))).toContain('BTC $77,000 weekly pivot ·');
+    expect(replyText(await as('bob')('/level list'))).toContain('BTC $77,000 weekly pivot');
+    // The bundled day's BTC is near $77,650: the example is a BTC zone, not ETH's 2350.
+    expect(replyText(await as('bob')('/level why btc'))).toMatch(/Anyone can propose one: \/level propose btc 7\d{4}-7\d{4} "why"/);
+  });
 });
