@@ -7,7 +7,7 @@ import { levelId, type Level } from '../src/core/levels.js';
 import { labelAfter, levelText, pct } from '../src/replies/format.js';
 import { outOfRange, priceWord, secondPrice } from './level-range.js';
 import { parseAsset, parseLabel, parseLevel } from './parse.js';
-import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
+import { b, errorReply, toned, type Line, type Reply } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
 import { memberName, shortId } from '../src/replies/proposals.js';
 import { openProposals, runDecide, runDigest, runInfo, runPropose, runVote, runWhy } from './proposals.js';
@@ -103,7 +103,12 @@ export const level: CommandDef = {
       const open = openProposals(ctx, asset?.value);
       const proposed: Line[] = open.map((p) => [`${shortId(p)} `, b(`${p.asset} ${levelText(p.level)}`), ` by ${memberName(p.proposer)} · 👍 ${tally(p).up} · 👎 ${tally(p).down}`]);
       const proposedBlock: Line[][] = proposed.length ? [[[b('Open proposals'), ' (vote on their cards)'], ...proposed]] : [];
-      if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"'], ['Anyone: /level propose eth 2350 "why"']], ...proposedBlock], tone: 'info' };
+      // The deployment's levels (config, the event file) alert here too: said, so an empty list does not read as none.
+      const shared = [...new Set(market.levels.all().filter((l) => l.chat === undefined && l.source !== 'cascade' && (!asset || l.asset === asset.value)).map((l) => l.asset))];
+      const sharedBlock: Line[][] = shared.length
+        ? [[[toned(`Also watched here for everyone: ${shared.slice(0, 8).join(', ')}${shared.length > 8 ? ', …' : ''} (`, 'muted'), b(`/levels ${shared[0]!.toLowerCase()}`), toned(')', 'muted')]]]
+        : [];
+      if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"'], ['Anyone: /level propose eth 2350 "why"']], ...proposedBlock, ...sharedBlock], tone: 'info' };
       return {
         title: ['Levels in this chat'],
         blocks: [
@@ -112,6 +117,7 @@ export const level: CommandDef = {
             return [b(`${l.asset} ${levelText(l.level)}`), label ? ` ${label}` : ''];
           }),
           ...proposedBlock,
+          ...sharedBlock,
         ],
         tone: 'info',
       };

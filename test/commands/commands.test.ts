@@ -219,9 +219,9 @@ describe('/level and /levels', () => {
     expect(await text('/level add eth 2750-2800 "prior support"', true, chat)).toContain('Watching ETH $2,750–2,800 prior support');
     expect(await text('/level add eth 2750-2800', true, chat)).toBe('ETH $2,750–2,800 prior support is already watched in this chat.');
     expect(await text('/level add eth 2800-2750 "prior support"', true, chat)).toBe('ETH $2,750–2,800 prior support is already watched in this chat.');
-    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 prior support');
+    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 prior support\n\nAlso watched here for everyone: ETH (/levels eth)');
     expect(await text('/level add eth 2750-2800 "old range high"', true, chat)).toBe('Relabelled ETH $2,750–2,800 old range high.');
-    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 old range high');
+    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 old range high\n\nAlso watched here for everyone: ETH (/levels eth)');
   });
   it.each([
     ['\u3164', 'U+3164 Hangul filler'],

@@ -134,7 +134,11 @@ describe('/levels and /level info show the story', () => {
     const { as } = chat();
     await as('boss', { admin: true })('/level add btc 77000 "BTC weekly pivot"');
     expect(replyText(await as('bob')('/level info btc 77000'))).toContain('BTC $77,000 weekly pivot ·');
-    expect(replyText(await as('bob')('/level list'))).toContain('BTC $77,000 weekly pivot');
+    const list = replyText(await as('bob')('/level list'));
+    expect(list).toContain('BTC $77,000 weekly pivot');
+    // The bundled file's levels alert here too: the list says where they are.
+    expect(list).toContain('Also watched here for everyone: ETH (/levels eth)');
+    expect(replyText(await as('bob')('/level list btc'))).not.toContain('Also watched');
     // The bundled day's BTC is near $77,650: the example is a BTC zone, not ETH's 2350.
     expect(replyText(await as('bob')('/level why btc'))).toMatch(/Anyone can propose one: \/level propose btc 7\d{4}-7\d{4} "why"/);
   });
