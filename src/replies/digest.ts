@@ -48,14 +48,15 @@ export function digestLine(l: DigestLevel): Line {
 }
 
 /**
- * "3 held · 2 lost · 1 broke up · 1 reclaimed · 1 back below", in the words of each level's line: a break is *lost*
- * (down) or *broke up*; a level that came back after it is *reclaimed* (a support won back) or *back below* (a
- * breakout that failed).
+ * "3 held · 2 lost · 1 broke up · 1 reclaimed · 1 back below · 4 not tested", in the words of each level's line: a break
+ * is *lost* (down) or *broke up*; a level that came back after it is *reclaimed* (a support won back) or *back below*
+ * (a breakout that failed).
  */
 export function verdictCounts(levels: readonly DigestLevel[], untested: boolean): string {
   const up = (l: DigestLevel) => l.firstBreak?.direction === 'up';
-  const word = (l: DigestLevel): string => (l.verdict === 'broke' ? (up(l) ? 'broke up' : 'lost') : l.verdict === 'reclaimed' && up(l) ? 'back below' : l.verdict);
-  const order = ['held', 'lost', 'broke up', 'reclaimed', 'back below', ...(untested ? ['untested'] : [])];
+  const word = (l: DigestLevel): string =>
+    l.verdict === 'broke' ? (up(l) ? 'broke up' : 'lost') : l.verdict === 'reclaimed' && up(l) ? 'back below' : l.verdict === 'untested' ? 'not tested' : l.verdict;
+  const order = ['held', 'lost', 'broke up', 'reclaimed', 'back below', ...(untested ? ['not tested'] : [])];
   return order.map((w) => [w, levels.filter((l) => word(l) === w).length] as const).filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(' · ');
 }
 

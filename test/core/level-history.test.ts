@@ -101,6 +101,9 @@ describe('weekly digest', () => {
     expect(verdictCounts([failed, won, won], false)).toBe('2 reclaimed · 1 back below');
     const broke = week([2400, 2420, 2470, 2480, 2490, 2500], 2450);
     expect(verdictCounts([broke, won], true)).toBe('1 broke up · 1 reclaimed');
+    const far = week([2400, 2405, 2410, 2400, 2395, 2400], 2600);
+    expect(verdictCounts([far, broke], true)).toBe('1 broke up · 1 not tested');
+    expect(verdictCounts([far], false)).toBe('');
   });
 
   it('names the asset once when the label starts with it', () => {
