@@ -53,7 +53,9 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
  * the Monday before, 167 or 169 hours when the clocks changed in it.
  */
 export function postedDigest(market: MarketView, store: Pick<Store, 'listProposals'>, chat: string, week: number, testingPct: number): Digest {
-  return chatDigest(market, store, chat, week, testingPct, undefined, weekStart(week - 1));
+  const digest = chatDigest(market, store, chat, week, testingPct, undefined, weekStart(week - 1));
+  // Queued late (a restart within the day), it leaves out levels set after the week ended: not watched in it.
+  return { ...digest, levels: digest.levels.filter((l) => l.since <= week) };
 }
 
 /** The digest's reply; `chart` attaches its image when a chart renderer is given. */

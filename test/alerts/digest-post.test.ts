@@ -86,6 +86,18 @@ describe('the digest post', () => {
     expect(Buffer.from(png).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('a level set after the week ended is not in its digest (a post queued late, at a restart)', () => {
+    const id = 'telegram:9:ETH@2600';
+    market.addLevel({ id, asset: 'ETH', level: 2600, label: 'set on Monday', chat: 'telegram:9', source: 'chat', createdAt: MONDAY + 9 * H });
+    try {
+      const [late] = digestPosts(market, createMemoryStore(), [sub('telegram:9')], MONDAY, 0.3);
+      expect(late!.digest.levels.map((l) => l.label)).not.toContain('set on Monday');
+      expect(late!.digest.levels.length).toBeGreaterThan(0); // the file's levels, watched all week
+    } finally {
+      market.levels.remove(id);
+    }
+  });
+
   it('a chat with no level to tell of gets none', () => {
     const empty = (): never => { throw new Error('no bars asked for'); };
     const bare = { ...market, levels: { all: () => [] }, prices: { bars: empty }, buckets: { series: empty } } as unknown as Market;
