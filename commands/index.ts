@@ -18,12 +18,13 @@ import { level } from './level.js';
 import { levels } from './levels.js';
 import { liqs } from './liqs.js';
 import { oi } from './oi.js';
+import { status } from './status.js';
 import { CommandBudget } from './limits.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from './types.js';
 
 const log = logger('commands');
 
-export const COMMANDS: readonly CommandDef[] = [liqs, levels, oi, level, alerts];
+export const COMMANDS: readonly CommandDef[] = [liqs, levels, oi, level, alerts, status];
 export const ALL_COMMANDS: readonly CommandDef[] = [...COMMANDS, helpCommand(() => ALL_COMMANDS), startCommand(() => ALL_COMMANDS)];
 
 export function findCommand(name: string): CommandDef | undefined {
@@ -216,8 +217,8 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
   try {
     const reply = (await opts.check?.(cmd, args, ctx)) ?? (await cmd.run(ctx, args));
     // Words the command does not take are said, not silently dropped (`/levels eth 2350` adds no level).
-    // (Not for /help and /start, which take nothing: Telegram's deep links send `/start <payload>`.)
-    if (args.extra?.length && reply.tone !== 'error' && (cmd.options?.length || cmd.subcommands)) {
+    // (Not for /start: Telegram's deep links send `/start <payload>`.)
+    if (args.extra?.length && reply.tone !== 'error' && cmd.name !== 'start') {
       return { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usageOf(cmd, args)}).`, 'muted')]]] };
     }
     return reply;

@@ -33,6 +33,8 @@ export interface MarketView {
   readonly levels: Pick<LevelBook, 'all' | 'get' | 'track'>;
   /** The live feeds' states (empty offline). */
   readonly feeds: Pick<FeedBoard, 'list'>;
+  /** Each venue's latest liquidation print (event time), as the events name it. */
+  readonly lastPrints: ReadonlyMap<string, number>;
   knownAssets(): string[];
   summary(asset: string, window: string, windowMs: number, to?: number): LiquidationSummary;
   marketSummary(window: string, windowMs: number, to?: number): MarketSummary;
@@ -74,6 +76,7 @@ export abstract class MarketQueries implements MarketView {
   readonly leverage = new Leverage();
   /** The live feeds' states (empty offline), for coverage. */
   readonly feeds = new FeedBoard();
+  readonly lastPrints = new Map<string, number>();
   /** Vendor hourly totals per venue, for windows where a venue has no single orders. */
   readonly hourly = new HourlyTotals();
   /** Event time: the latest moment the engine has seen. */

@@ -232,6 +232,8 @@ export class Market extends MarketQueries {
       this.thresholdCache.delete(asset);
     }
     if (l.ts >= this.bucketFrom) this.buckets.add(l, asset);
+    const last = this.lastPrints.get(l.exchange);
+    if (last === undefined || l.ts > last) this.lastPrints.set(l.exchange, l.ts);
     this.history.addLiquidation(asset, l.side, l.exchange, l.ts, l.usd);
     this.prices.liquidationPrice(asset, l.ts, l.price);
     // Where candles are minutes old, the fills are the price: a running cascade's low or high follows them too.

@@ -7,7 +7,7 @@ import { ALL_COMMANDS, parseCommandLine, runCommandLine } from '../../commands/i
 import type { CommandContext } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
 import { b, replyText, type Reply } from '../../src/replies/reply.js';
-import { runFile } from '../../src/offline.js';
+import { loadFile, runFile } from '../../src/offline.js';
 import { createServices, type Services } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { Market } from '../../src/core/market.js';
@@ -104,6 +104,77 @@ describe('before the market has seen any event (feeds still connecting)', () => 
   });
 });
 
+describe('/status', () => {
+  const config = loadConfig();
+  const T = Date.parse('2026-12-02T10:00:00Z');
+  const liq = (exchange: string, ts: number) => ({ type: 'liquidation' as const, ts, exchange, symbol: 'ETH/USDT:USDT', side: 'long' as const, price: 3000, amount: 1, usd: 3000 });
+  const live = () => {
+    const market = new Market(config);
+    market.feeds.update({ exchange: 'okx', stream: 'liquidations', state: 'down', since: T + 5 * 60_000, sampled: true });
+    market.feeds.update({ exchange: 'bybit', stream: 'liquidations', state: 'live', since: T, sampled: false });
+    market.feeds.update({ exchange: 'gate', stream: 'liquidations', state: 'live', since: T, sampled: false, polledEveryMs: 10_000 });
+    market.feeds.update({ exchange: 'binanceusdm', stream: 'liquidations', state: 'live', since: T, sampled: true });
+    market.ingest(liq('bybit', T + 60_000));
+    market.ingest(liq('binanceusdm', T + 9 * 60_000));
+    market.ingest(liq('bybit', T + 7 * 60_000));
+    // A late print (older than the last) does not move the venue's last print back.
+    market.ingest(liq('bybit', T + 2 * 60_000));
+    const services = createServices({ config, market, store: createMemoryStore(), now: () => T });
+    return (line: string, admin = true) => runCommandLine(line, { chat: { key: 'telegram:-31', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: admin, now: T + 10 * 60_000, services });
+  };
+  it('says each venue live or not, complete, sampled or polled, and its last print; live venues first', async () => {
+    const at = live();
+    const t = replyText(await at('/status'));
+    expect(t.split('\n').slice(0, 6)).toEqual([
+      'Status',
+      '',
+      'Liquidation feeds',
+      'Binance*: live since 10:00 · sampled · last print 10:09',
+      'Bybit: live since 10:00 · every liquidation · last print 10:07',
+      'Gate: live since 10:00 · polled every 10s · no print yet',
+    ]);
+    expect(t).toContain('OKX*: unreachable since 10:05 · sampled\n');
+    expect(t).toContain('*sampled: at most one liquidation per symbol each second is published, so its sums are lower bounds.');
+    expect(t).toContain('Tracked: BTC, ETH, SOL, XRP, DOGE, BNB\nAlerts here: off');
+    expect(t).not.toContain('No venue is live');
+    await at('/alerts on');
+    expect(replyText(await at('/status'))).toContain('Alerts here: on');
+    // Words it does not take are said, escaped by the adapter like any echo.
+    expect(replyText(await at('/status <b>now</b>'))).toContain('Ignored "<b>now</b>" (usage: /status).');
+  });
+  it('with every venue down, says replies come from stored data', async () => {
+    const market = new Market(config);
+    market.feeds.update({ exchange: 'bybit', stream: 'liquidations', state: 'down', since: T, sampled: false });
+    market.feeds.update({ exchange: 'okx', stream: 'liquidations', state: 'connecting', since: T, sampled: true });
+    const services = createServices({ config, market, store: createMemoryStore(), now: () => T });
+    // The market has seen no event: the caller's moment dates the reply, never NaN.
+    const t = replyText(await runCommandLine('/status', { chat: { key: 'telegram:-32', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: T, services }));
+    expect(t).toContain('OKX*: connecting since 10:00 · sampled\nBybit: unreachable since 10:00 · every liquidation');
+    expect(t).toContain('No venue is live: replies answer from stored data and say so.');
+    expect(t).toContain('2026-12-02 10:00 UTC');
+    expect(t).not.toMatch(/NaN|undefined|Infinity/);
+  });
+  it('offline, says the data is a recorded file and names the venues its prints came from', async () => {
+    const run = await runFile(await loadFile(BUNDLED), config);
+    const services = createServices({ config, market: run.market, store: createMemoryStore(), now: () => run.market.clock });
+    const t = replyText(await runCommandLine('/status', { chat: { key: 'telegram:-33', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: T, services }));
+    expect(t).toContain('None live: the data is a recorded file.');
+    // Latest first, dated where the day is not the market's.
+    expect(t).toContain('Bybit: last print Jan 31 23:59\nGate: last print Jan 31 23:59');
+    expect(t).toContain('Lighter: last print Jan 31 23:57\n*sampled');
+    expect(t).toContain('SYNTHETIC demo data');
+    // A rehearsal still replaying, and a scaled-out gateway (no feed in its process, no recording): each said as it is.
+    run.market.recordedSoFar = true;
+    expect(replyText(await runCommandLine('/status', { chat: { key: 'telegram:-33', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: T + 61_000, services }))).toContain(
+      'None live: a rehearsal is replaying a recorded day.\nBybit: last print',
+    );
+    run.market.recorded = undefined;
+    expect(replyText(await runCommandLine('/status', { chat: { key: 'telegram:-33', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: T + 122_000, services }))).toContain(
+      'No feed reports to this process: the ingest processes hold their states (their logs and /healthz).\nBybit: last print',
+    );
+  });
+});
+
 describe('/help <command>', () => {
   it('lists each part of a command as it is typed, with what it does and which are for admins', async () => {
     const level = await text('/help level');
@@ -131,7 +202,7 @@ describe('/help <command>', () => {
   it('an unknown command is named back with the list', async () => {
     const r = await say('/help <b>x</b>');
     expect(r.tone).toBe('error');
-    expect(replyText(r)).toBe('No command "<b>x</b>".\nCommands: /liqs, /levels, /oi, /level, /alerts, /help.');
+    expect(replyText(r)).toBe('No command "<b>x</b>".\nCommands: /liqs, /levels, /oi, /level, /alerts, /status, /help.');
   });
 });
 

@@ -61,7 +61,7 @@ describe('the inbound contract', () => {
   });
 
   it('says which parts of each command need an admin', () => {
-    expect(Object.fromEntries(ALL_COMMANDS.map((c) => [c.name, adminParts(c)]))).toMatchObject({ liqs: 'none', levels: 'none', oi: 'none', level: 'some', alerts: 'some', help: 'none' });
+    expect(Object.fromEntries(ALL_COMMANDS.map((c) => [c.name, adminParts(c)]))).toMatchObject({ liqs: 'none', levels: 'none', oi: 'none', level: 'some', alerts: 'some', status: 'none', help: 'none' });
     expect(adminParts({ ...findCommand('level')!, subcommands: [{ name: 'reset', description: 'Reset', admin: true, options: [] }] })).toBe('all');
   });
 });

@@ -105,7 +105,7 @@ describe('registerCommands', () => {
     const fake = await FakeDiscord.start({ guilds: [server] });
     try {
       const toGuild = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: server.id, apiBase: fake.apiBase });
-      expect(toGuild).toEqual({ scope: 'guild', applicationId: fake.applicationId, guildId: server.id, commands: ['liqs', 'levels', 'oi', 'level', 'alerts', 'help'] });
+      expect(toGuild).toEqual({ scope: 'guild', applicationId: fake.applicationId, guildId: server.id, commands: ['liqs', 'levels', 'oi', 'level', 'alerts', 'status', 'help'] });
       const put = fake.requests.find((r) => r.method === 'PUT')!;
       expect(put.path).toBe(`/applications/${fake.applicationId}/guilds/${server.id}/commands`);
       expect(put.json).toEqual(JSON.parse(JSON.stringify(slashCommandData())));
@@ -113,7 +113,7 @@ describe('registerCommands', () => {
       const global = await registerCommands({ token: FAKE_TOKEN, apiBase: fake.apiBase });
       expect(global).toMatchObject({ scope: 'global', applicationId: fake.applicationId });
       expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/applications/@me')).toBe(true);
-      expect(fake.commands.get('global')).toHaveLength(6);
+      expect(fake.commands.get('global')).toHaveLength(7);
 
       // Once global, the test server's copies are removed so they do not show twice there.
       const cleared = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: server.id, apiBase: fake.apiBase, clear: true });

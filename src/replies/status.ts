@@ -1,0 +1,64 @@
+/**
+ * `/status`: what the bot sees right now, venue by venue (is the feed live, complete or sampled, when did its last
+ * liquidation print arrive), and whether this chat gets alerts. The question a trader asks before trusting a quiet
+ * `/liqs`, and an admin asks after setting the bot up.
+ */
+import type { FeedHealth } from '../core/coverage.js';
+import type { Coverage } from '../core/summary.js';
+import { isSampled } from '../core/venues.js';
+import { duration, stamp, venueLabel, whenWord } from './format.js';
+import { b, code, toned, type Line, type Reply } from './reply.js';
+
+export interface StatusInput {
+  /** The live liquidation feeds (empty: none in this process). */
+  feeds: readonly FeedHealth[];
+  /** Each venue's latest liquidation print, by the name its events carry. */
+  lastPrints: ReadonlyMap<string, number>;
+  /** The market's clock. */
+  now: number;
+  /** The configured assets, and how many more the data brought (a venue's every symbol). */
+  assets: readonly string[];
+  others: number;
+  /** A file's or a rehearsal's recording, when that is what the market reads (a window's coverage says so). */
+  recorded?: Coverage['recorded'];
+  synthetic: boolean;
+  /** This chat's alerts: on, off, or never set. */
+  alerts: boolean;
+}
+
+const ORDER = { live: 0, connecting: 1, down: 2 } as const;
+
+function feedLine(f: FeedHealth, last: number | undefined, now: number): Line {
+  const state =
+    f.state === 'live' ? toned(`live since ${whenWord(f.since, now)}`, 'up') : f.state === 'down' ? toned(`unreachable since ${whenWord(f.since, now)}`, 'down', true) : toned(`connecting since ${whenWord(f.since, now)}`, 'warn');
+  const kind = f.polledEveryMs ? `polled every ${duration(f.polledEveryMs)}` : f.sampled ? 'sampled' : 'every liquidation';
+  const print = last !== undefined ? `last print ${whenWord(last, now)}` : f.state === 'live' ? 'no print yet' : '';
+  return [b(venueLabel(f.exchange, f.sampled)), ': ', state, ` · ${kind}`, ...(print ? [` · ${print}`] : [])];
+}
+
+export function statusReply(s: StatusInput): Reply {
+  const lines: Line[] = [[b('Liquidation feeds')]];
+  if (s.feeds.length) {
+    const feeds = [...s.feeds].sort((a, c) => ORDER[a.state] - ORDER[c.state] || a.exchange.localeCompare(c.exchange));
+    for (const f of feeds) lines.push(feedLine(f, s.lastPrints.get(f.exchange), s.now));
+  } else {
+    // No feed reports to this process: a file, a rehearsal, or a scaled-out gateway (the ingest processes hold them).
+    lines.push([
+      s.recorded ? (s.recorded.soFar ? 'None live: a rehearsal is replaying a recorded day.' : 'None live: the data is a recorded file.') : 'No feed reports to this process: the ingest processes hold their states (their logs and /healthz).',
+    ]);
+    const seen = [...s.lastPrints].sort((a, c) => c[1] - a[1]);
+    if (seen.length) for (const [ex, ts] of seen) lines.push([b(venueLabel(ex, isSampled(ex))), `: last print ${whenWord(ts, s.now)}`]);
+    else lines.push([s.recorded && !s.recorded.soFar ? 'The file has no liquidation prints.' : 'No liquidation print seen yet.']);
+  }
+  const sampled = s.feeds.length ? s.feeds.some((f) => f.sampled) : [...s.lastPrints.keys()].some(isSampled);
+  if (sampled) lines.push([toned('*sampled: at most one liquidation per symbol each second is published, so its sums are lower bounds.', 'muted')]);
+  const down = s.feeds.filter((f) => f.state !== 'live');
+  if (s.feeds.length && down.length === s.feeds.length) lines.push([toned('No venue is live: replies answer from stored data and say so.', 'warn')]);
+  const chat: Line[] = [
+    [b('Tracked: '), s.assets.join(', '), s.others ? ` (and ${s.others} more seen in the data)` : ''],
+    [b('Alerts here: '), s.alerts ? 'on' : 'off', ' (', code('/alerts'), ')'],
+  ];
+  // A market that has seen no event yet has no moment to stamp.
+  const footer = [...(Number.isFinite(s.now) ? [stamp(s.now)] : []), ...(s.synthetic ? ['SYNTHETIC demo data'] : [])].join(' · ');
+  return { title: ['Status'], blocks: [lines, chat], ...(footer ? { footer: [toned(footer, 'muted')] } : {}), tone: 'info' };
+}
