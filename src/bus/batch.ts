@@ -1,12 +1,13 @@
 /**
  * One bus message = one batch: normalized events as JSON lines (the event-file format of
- * shared/spec/events.md, so a batch reads like a slice of a recorded day), or one gap. Decoding validates
+ * shared/spec/events.md, so a batch reads like a slice of a recorded day), one gap, or an ingest process's feed
+ * report (`<prefix>._feeds.status`). Decoding validates
  * every line at this boundary (toEvent), as a file or a feed message is validated.
  * The message id is a hash of the payload: a re-published batch (a retry after a lost ack, or a replica that
  * batched the same events the same way) is dropped by JetStream within its duplicate window.
  */
 import { eventLine, toEvent, type MarketEvent } from '../core/events.js';
-import type { Gap } from '../core/coverage.js';
+import type { FeedHealth, FeedReport, Gap } from '../core/coverage.js';
 import { textHash } from '../store/hash.js';
 
 /** Header marking batches from a generated (synthetic) recording, so every reply built from them says so. */
@@ -82,6 +83,44 @@ export function decodeGap(payload: string): Gap | undefined {
     const g = JSON.parse(payload) as Partial<Gap>;
     if (typeof g.exchange !== 'string' || typeof g.from !== 'number' || typeof g.to !== 'number' || typeof g.reason !== 'string') return undefined;
     return { exchange: g.exchange, from: g.from, to: g.to, reason: g.reason };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The subject's tokens after the prefix: `_feeds` stands where a venue would (no venue starts with `_`). */
+export const FEEDS_SUBJECT_TAIL = '_feeds.status';
+
+export function feedsSubject(prefix: string): string {
+  return `${prefix}.${FEEDS_SUBJECT_TAIL}`;
+}
+
+export function isFeedsSubject(subject: string): boolean {
+  return subject.endsWith(`.${FEEDS_SUBJECT_TAIL}`);
+}
+
+export function encodeFeeds(subject: string, report: FeedReport): EncodedBatch {
+  const payload = JSON.stringify(report);
+  return { subject, payload, msgId: `${subject}:${report.instance}:${report.at}:${textHash(payload).toString(36)}`, events: 0 };
+}
+
+const PHASES = new Set(['live', 'connecting', 'down']);
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const shortText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/** A feed report, checked field by field (what a reply names comes from here); undefined when any part is not one. */
+export function decodeFeeds(payload: string): FeedReport | undefined {
+  try {
+    const r = JSON.parse(payload) as Partial<FeedReport> | null;
+    if (!r || !shortText(r.instance, 100) || !finite(r.at) || !Array.isArray(r.feeds) || r.feeds.length > 100) return undefined;
+    const feeds: FeedHealth[] = [];
+    for (const f of r.feeds as Partial<FeedHealth>[]) {
+      if (!f || !shortText(f.exchange, 40) || !/^[a-z0-9_-]+$/.test(f.exchange) || (f.stream !== 'liquidations' && f.stream !== 'prices')) return undefined;
+      if (!PHASES.has(f.state as string) || !finite(f.since) || typeof f.sampled !== 'boolean') return undefined;
+      if (f.polledEveryMs !== undefined && !(finite(f.polledEveryMs) && f.polledEveryMs > 0)) return undefined;
+      feeds.push({ exchange: f.exchange, stream: f.stream, state: f.state!, since: f.since, sampled: f.sampled, ...(f.polledEveryMs !== undefined ? { polledEveryMs: f.polledEveryMs } : {}) });
+    }
+    return { instance: r.instance, at: r.at, feeds };
   } catch {
     return undefined;
   }

@@ -13,9 +13,9 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../core/coverage.js';
+import type { FeedReport, Gap } from '../core/coverage.js';
 import type { StateChange } from '../state/changes.js';
-import { decodeEvents, decodeGap, holdOf, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
+import { decodeEvents, decodeFeeds, decodeGap, holdOf, isFeedsSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
 import { decodeStateChanges, isStateSubject } from './state.js';
 import type { Bus } from './stream.js';
 
@@ -26,6 +26,8 @@ export interface BusBatch {
   events: MarketEvent[];
   /** A feed gap (subjects ending in `.gap`). */
   gap?: Gap;
+  /** An ingest process's feed states (subject `<prefix>._feeds.status`). */
+  feeds?: FeedReport;
   /**
    * Changes of state (subject `<prefix>._state.change`, see state.ts): levels and chat settings, applied by every
    * reader at this point of the stream, so all of them apply them in one order. Such a batch has no events.
@@ -85,6 +87,9 @@ export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'sub
       if (m.subject.endsWith('.gap')) {
         const gap = decodeGap(payload);
         yield { seq: m.seq, subject: m.subject, events: [], invalid: gap ? 0 : 1, synthetic, ack: () => m.ack(), ...(gap ? { gap } : {}) };
+      } else if (isFeedsSubject(m.subject)) {
+        const feeds = decodeFeeds(payload);
+        yield { seq: m.seq, subject: m.subject, events: [], invalid: feeds ? 0 : 1, synthetic, ack: () => m.ack(), ...(feeds ? { feeds } : {}) };
       } else if (isStateSubject(m.subject)) {
         const { changes, invalid } = decodeStateChanges(payload);
         yield { seq: m.seq, subject: m.subject, events: [], changes, invalid, synthetic, ack: () => m.ack() };

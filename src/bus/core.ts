@@ -242,6 +242,7 @@ export class CoreEngine {
     if (batch.synthetic) this.market.synthetic = true;
     for (const c of batch.changes ?? []) this.state.apply(c);
     if (batch.gap) this.market.gap(batch.gap);
+    if (batch.feeds) this.market.feeds.report(batch.feeds);
     const fresh = this.order.take(batch, this.ready);
     this.counters.duplicates += batch.events.length - fresh.length;
     const alerts: Alert[] = [];

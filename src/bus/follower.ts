@@ -78,6 +78,7 @@ export class MarketFollower {
       this.market.recorded = (this.recorded = new Stretches()).growing;
       this.market.recordedSoFar = true;
     }
+    if (batch.feeds) this.market.feeds.report(batch.feeds);
     if (batch.gap) {
       this.counters.gaps++;
       this.market.gap(batch.gap);

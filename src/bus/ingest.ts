@@ -4,10 +4,13 @@
  * Two replicas may run side by side; readers count their copies once. With `replay` it publishes a recorded
  * day instead (replay.ts), to rehearse a deployment.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '../../config/schema.js';
+import type { FeedHealth } from '../core/coverage.js';
 import { implausible, type MarketEvent } from '../core/events.js';
 import type { Env } from '../env.js';
-import type { ExchangeOverride } from '../feeds/contract.js';
+import type { ExchangeOverride, FeedStatus } from '../feeds/contract.js';
 import { logger } from '../log.js';
 import { BusPublisher } from './publisher.js';
 import { replayToBus } from './replay.js';
@@ -25,6 +28,14 @@ export interface IngestRoleOptions {
   signal: AbortSignal;
   /** Where the feeds connect instead of the venues (tests: the fake exchanges), and whether leverage is polled (default yes). */
   feeds?: { overrides?: Record<string, ExchangeOverride>; leverage?: boolean };
+}
+
+/** How often an ingest repeats its feeds' states (readers take a process silent for three of these as gone). */
+export const FEED_REPORT_EVERY_MS = 30_000;
+
+/** A feed's state as the readers need it: no error text (an exchange's message stays in this process's log). */
+function health(s: FeedStatus): FeedHealth {
+  return { exchange: s.exchange, stream: s.stream, state: s.state, since: s.since, sampled: s.sampled, ...(s.polledEveryMs ? { polledEveryMs: s.polledEveryMs } : {}) };
 }
 
 /** The hold a live ingest states for its batches (LIQBOT_LIVE_HOLD_MS). */
@@ -65,14 +76,34 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
       return;
     }
     const stops: (() => Promise<void>)[] = [];
+    // The feeds' states go on the stream too, on every change and every 30 s, so the readers' replies say which
+    // venues are down (not "no liquidations") and a reader hears of a process gone silent.
+    const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const states = new Map<string, FeedHealth>();
+    const report = () => publisher.feeds({ instance, at: Date.now(), feeds: [...states.values()] });
+    const status = (s: FeedStatus) => {
+      log.info(s, 'feed status');
+      states.set(`${s.exchange}:${s.stream}`, health(s));
+      report();
+    };
     const { startFeeds } = await import('../feeds/index.js');
     const feeds = await startFeeds({
       config: opts.config,
       dataDir: opts.env.dataDir,
-      sink: { event: publish, gap: (g) => publisher.gap(g), status: (s) => log.info(s, 'feed status') },
+      sink: { event: publish, gap: (g) => publisher.gap(g), status },
       ...(opts.feeds?.overrides ? { overrides: opts.feeds.overrides } : {}),
     });
-    stops.push(() => feeds.stop());
+    for (const st of feeds.statuses()) states.set(`${st.exchange}:${st.stream}`, health(st));
+    report();
+    const repeat = setInterval(report, FEED_REPORT_EVERY_MS);
+    stops.push(async () => {
+      clearInterval(repeat);
+      await feeds.stop();
+      // Stopped on purpose: its venues are down from now on, said at once rather than after the readers' wait.
+      const now = Date.now();
+      for (const [k, st] of states) states.set(k, { ...st, state: 'down', since: now });
+      report();
+    });
     if (opts.feeds?.leverage !== false) {
       const { startLeveragePolling } = await import('../feeds/leverage.js');
       const leverage = await startLeveragePolling({ config: opts.config, intervalMs: 300_000, sink: { event: publish } });

@@ -14,8 +14,8 @@
  */
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
-import type { Gap } from '../core/coverage.js';
-import { encodeEvents, encodeGap, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
+import type { FeedReport, Gap } from '../core/coverage.js';
+import { encodeEvents, encodeFeeds, encodeGap, feedsSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 
 export interface PublisherOptions {
@@ -102,6 +102,11 @@ export class BusPublisher {
   gap(g: Gap): void {
     this.flushOpen();
     this.send(encodeGap(subjectOf(this.bus.prefix, g.exchange, 'gap'), g));
+  }
+
+  /** Publish this process's feed states on `<prefix>._feeds.status` (readers' replies say which venues are down). */
+  feeds(report: FeedReport): void {
+    this.send(encodeFeeds(feedsSubject(this.bus.prefix), report));
   }
 
   /** Send every open batch; resolves once everything added so far is stored by the stream. */

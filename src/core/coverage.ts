@@ -75,8 +75,30 @@ export interface FeedHealth {
   polledEveryMs?: number;
 }
 
+/** One ingest process's liquidation feeds as the bus carries them (scaled out): sent on every change and every 30 s. */
+export interface FeedReport {
+  /** The ingest process (one per replica and start). */
+  instance: string;
+  /** When it was sent (wall clock, ms). */
+  at: number;
+  feeds: FeedHealth[];
+}
+
+/** A report stands this long without a newer one (three missed repeats): after that its process is taken as gone. */
+export const FEED_REPORT_TTL_MS = 90_000;
+
+const RANK: Record<FeedPhase, number> = { live: 0, connecting: 1, down: 2 };
+
+/**
+ * The liquidation feeds a reply can vouch for: this process's own (embedded), or the reports of the ingest
+ * processes that hold them (scaled out), merged over replicas: a venue is live when one replica has it live. A venue
+ * no fresh report names is down since its last report: its data stopped reaching this process.
+ */
 export class FeedBoard {
   private readonly byExchange = new Map<string, FeedHealth>();
+  private readonly reports = new Map<string, FeedReport>();
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** A status change from the feeds (prices are kept apart: a reply's coverage is about liquidations). */
   update(h: FeedHealth): void {
@@ -84,9 +106,35 @@ export class FeedBoard {
     this.byExchange.set(h.exchange, { ...h });
   }
 
+  /** An ingest process's report (the latest per process counts). */
+  report(r: FeedReport): void {
+    const prev = this.reports.get(r.instance);
+    if (!prev || r.at >= prev.at) this.reports.set(r.instance, { ...r, feeds: r.feeds.filter((f) => f.stream === 'liquidations') });
+  }
+
   /** Every liquidation feed known, by exchange id. Empty offline. */
   list(): FeedHealth[] {
-    return [...this.byExchange.values()].sort((a, b) => a.exchange.localeCompare(b.exchange));
+    const out = this.byExchange.size || this.reports.size === 0 ? [...this.byExchange.values()] : this.merged();
+    return out.sort((a, b) => a.exchange.localeCompare(b.exchange));
+  }
+
+  private merged(): FeedHealth[] {
+    const now = this.now();
+    const reports = [...this.reports.values()];
+    const fresh = reports.filter((r) => now - r.at <= FEED_REPORT_TTL_MS);
+    // Once a process reports, a gone one's venues are what the deployment no longer watches: forgotten.
+    if (fresh.length) for (const r of reports) if (!fresh.includes(r)) this.reports.delete(r.instance);
+    const best = new Map<string, FeedHealth>();
+    for (const r of fresh) {
+      for (const f of r.feeds) {
+        const b = best.get(f.exchange);
+        if (!b || RANK[f.state] < RANK[b.state] || (f.state === b.state && f.since < b.since)) best.set(f.exchange, f);
+      }
+    }
+    if (fresh.length) return [...best.values()];
+    // No process reports any more: every venue it watched is down since its last word.
+    for (const r of reports.sort((a, b) => a.at - b.at)) for (const f of r.feeds) best.set(f.exchange, { ...f, state: 'down', since: f.state === 'down' ? f.since : r.at });
+    return [...best.values()];
   }
 }
 

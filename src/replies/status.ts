@@ -42,9 +42,9 @@ export function statusReply(s: StatusInput): Reply {
     const feeds = [...s.feeds].sort((a, c) => ORDER[a.state] - ORDER[c.state] || a.exchange.localeCompare(c.exchange));
     for (const f of feeds) lines.push(feedLine(f, s.lastPrints.get(f.exchange), s.now));
   } else {
-    // No feed reports to this process: a file, a rehearsal, or a scaled-out gateway (the ingest processes hold them).
+    // No feed reports to this process: a file, a rehearsal, or a scaled-out reader before an ingest process's first report.
     lines.push([
-      s.recorded ? (s.recorded.soFar ? 'None live: a rehearsal is replaying a recorded day.' : 'None live: the data is a recorded file.') : 'No feed reports to this process: the ingest processes hold their states (their logs and /healthz).',
+      s.recorded ? (s.recorded.soFar ? 'None live: a rehearsal is replaying a recorded day.' : 'None live: the data is a recorded file.') : 'No feed has reported to this process yet (scaled out, each ingest process reports its venues every 30 s).',
     ]);
     const seen = [...s.lastPrints].sort((a, c) => c[1] - a[1]);
     if (seen.length) for (const [ex, ts] of seen) lines.push([b(venueLabel(ex, isSampled(ex))), `: last print ${whenWord(ts, s.now)}`]);

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MarketFollower } from '../../src/bus/follower.js';
+import { BusPublisher } from '../../src/bus/publisher.js';
 import type { Bus } from '../../src/bus/stream.js';
 import { Market } from '../../src/core/market.js';
 import { createServices } from '../../src/service.js';
@@ -90,5 +91,39 @@ describe.skipIf(unavailable !== undefined)('gateways on the market stream', () =
     await Promise.all([a.reached(lastSeq + 3), c.reached(lastSeq + 3)]);
     expect(await ask(a.services, '/levels eth')).not.toContain('gw pivot');
     expect(a.follower.counters.changes).toBe(3);
+  }, 120_000);
+  it("the ingest processes' feed states reach a gateway: an outage is said as one, and a replica stopping is heard at once", async () => {
+    const b = await bus();
+    const config = roomyConfig();
+    const { lastSeq } = await publishDay(b);
+    // An ingest replica's report, as runIngestRole sends it on every change and every 30 s (wall-clock `at`).
+    const ingest = new BusPublisher(b);
+    const since = NOW - 2 * 3_600_000;
+    ingest.feeds({ instance: 'ingest-a', at: Date.now(), feeds: [
+      { exchange: 'bybit', stream: 'liquidations', state: 'live', since, sampled: false },
+      { exchange: 'okx', stream: 'liquidations', state: 'down', since: NOW - 30 * 60_000, sampled: true },
+      { exchange: 'okx', stream: 'prices', state: 'live', since, sampled: false },
+    ] });
+    await ingest.flush();
+    const run = startGateways(b, config, ['gw-f'], () => NOW);
+    cleanups.push(() => run.stop());
+    const gw = run.gateways[0]!;
+    await gw.reached(lastSeq + 1);
+    const status = await ask(gw.services, '/status');
+    // (The gateway's clock is the last event its reorder hold has released, a few minutes before the day's end.)
+    expect(status).toMatch(/Bybit: live since 21:59 · every liquidation · last print 23:5\d\n/);
+    expect(status).toMatch(/OKX\*: unreachable since 23:29 · sampled · last print 23:5\d\n/);
+    expect(status).not.toContain('No feed has reported');
+    // The footers of the market replies say it as the embedded bot's do.
+    expect(await ask(gw.services, '/liqs eth 1h')).toContain('OKX down since 23:29');
+    // The replica stops on purpose: every venue down from its last word, at once.
+    ingest.feeds({ instance: 'ingest-a', at: Date.now(), feeds: [
+      { exchange: 'bybit', stream: 'liquidations', state: 'down', since: NOW, sampled: false },
+      { exchange: 'okx', stream: 'liquidations', state: 'down', since: NOW - 30 * 60_000, sampled: true },
+    ] });
+    await ingest.flush();
+    await gw.reached(lastSeq + 2);
+    expect(await ask(gw.services, '/status')).toContain('No venue is live: replies answer from stored data and say so.');
+    expect(gw.follower.counters.invalid).toBe(0);
   }, 120_000);
 });

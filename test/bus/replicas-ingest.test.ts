@@ -113,6 +113,13 @@ describe.skipIf(unavailable !== undefined)('two ingest replicas', () => {
     expect((await exited)[0]).toBe(0);
     await readTo((await bus.jsm.streams.info(stream)).state.last_seq);
 
+    // Each replica reports its feeds on the stream (on every change; the survivor's last word, on its clean stop, is
+    // that Bybit is down from then on); the killed one's last report stands until it is three repeats old.
+    const reports = batches.flatMap((b) => (b.feeds ? [b.feeds] : []));
+    expect(new Set(reports.map((r) => r.instance)).size).toBe(2);
+    expect(reports.some((r) => r.feeds.some((f) => f.exchange === 'bybit' && f.stream === 'liquidations' && f.state === 'live'))).toBe(true);
+    expect(reports.at(-1)!.feeds.filter((f) => f.stream === 'liquidations')).toEqual([expect.objectContaining({ exchange: 'bybit', state: 'down', sampled: false })]);
+
     const config = roomyConfig();
     const follower = new MarketFollower(new Market({ ...config, exchanges: ['bybit'] }), config);
     for (const batch of batches) follower.apply(batch);
@@ -126,5 +133,6 @@ describe.skipIf(unavailable !== undefined)('two ingest replicas', () => {
     expect(follower.counters.invalid).toBe(0);
     const reply = await ask(createServices({ config, market: follower.market, store: createMemoryStore(), now: () => t0 + 10_000 }), '/liqs eth 24h');
     expect(reply).toContain('ETH liquidations · 24h');
+    expect(follower.market.feeds.list()).toEqual([expect.objectContaining({ exchange: 'bybit', state: 'live' })]);
   }, 150_000);
 });

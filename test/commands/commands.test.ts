@@ -170,7 +170,7 @@ describe('/status', () => {
     );
     run.market.recorded = undefined;
     expect(replyText(await runCommandLine('/status', { chat: { key: 'telegram:-33', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: T + 122_000, services }))).toContain(
-      'No feed reports to this process: the ingest processes hold their states (their logs and /healthz).\nBybit: last print',
+      'No feed has reported to this process yet (scaled out, each ingest process reports its venues every 30 s).\nBybit: last print',
     );
   });
 });
