@@ -86,6 +86,22 @@ describe('the digest post', () => {
     expect(Buffer.from(png).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('chats watching the same levels get one render of the chart at the turn; other levels draw their own', async () => {
+    const [one, two] = digestPosts(market, createMemoryStore(), [sub('telegram:1'), sub('telegram:2')], MONDAY, 0.3);
+    const first = await renderAlert(JSON.parse(JSON.stringify(one))).image!.render();
+    expect(await renderAlert(JSON.parse(JSON.stringify(two))).image!.render()).toBe(first);
+    const id = 'telegram:3:ETH@2450';
+    market.addLevel({ id, asset: 'ETH', level: 2450, label: 'their own', chat: 'telegram:3', source: 'chat', createdAt: MONDAY - 6 * 24 * H });
+    try {
+      const [own] = digestPosts(market, createMemoryStore(), [sub('telegram:3')], MONDAY, 0.3);
+      const theirs = await renderAlert(JSON.parse(JSON.stringify(own))).image!.render();
+      expect(theirs).not.toBe(first);
+      expect(Buffer.from(theirs).equals(Buffer.from(first))).toBe(false);
+    } finally {
+      market.levels.remove(id);
+    }
+  });
+
   it('a level set after the week ended is not in its digest (a post queued late, at a restart)', () => {
     const id = 'telegram:9:ETH@2600';
     market.addLevel({ id, asset: 'ETH', level: 2600, label: 'set on Monday', chat: 'telegram:9', source: 'chat', createdAt: MONDAY + 9 * H });
