@@ -47,7 +47,7 @@ export function printsOnly(c: Coverage, asOf: number): string[] {
  * An empty window, said as what it is: a quiet market only when the feeds were there to see it. Offline (a
  * data file, no feeds) the file is the whole source.
  */
-export function emptyWindowText(c: Coverage, what: string, window: string): string {
+export function emptyWindowText(c: Coverage, what: string, window: string, asOf: number): string {
   const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${window}.`;
   // Offline: the file is the whole source, and where it has no prints it has no data, not a quiet market.
   const rec = c.recorded;
@@ -56,7 +56,7 @@ export function emptyWindowText(c: Coverage, what: string, window: string): stri
     const file = rec.soFar ? 'the recording' : 'the file';
     if (!rec.any) return rec.soFar ? 'No liquidation data yet: no liquidation prints replayed from the recording so far.' : 'No liquidation data: the file has no liquidation prints.';
     if (!rec.stretches.length) return `No liquidation data for the last ${window}: ${file} has liquidation prints, none in this window.`;
-    return `${quiet.slice(0, -1)}, but ${file}'s liquidation prints cover only ${stretchesText(rec.stretches, rec.stretches[rec.stretches.length - 1]![1])} of it.`;
+    return `${quiet.slice(0, -1)}, but ${file}'s liquidation prints cover only ${stretchesText(rec.stretches, asOf)} of it.`;
   }
   const feeds = c.feeds;
   if (!feeds?.length) return quiet;

@@ -121,7 +121,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   if (s.totalUsd === 0) {
     return {
       title,
-      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window)], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]],
+      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window, s.to)], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]],
       buttons,
       footer: coverageLine(s.coverage, s.to),
       tone: 'neutral',
@@ -185,7 +185,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const title: Line = [`Market liquidations · ${m.window}`];
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
-    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window)], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window, m.to)], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }
   // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);

@@ -119,6 +119,9 @@ describe('a data file says what its liquidation prints cover', () => {
     // Stretches of another day are dated as every reply dates them.
     const nextDay = await cli('liqs', 'btc', '--data', path, '--at', at(13), '--window', '24h');
     expect(nextDay.out).toContain('(20 orders; prints Nov 2 12:00–14:00, 17:00–18:00 only)');
+    // An empty window too: the stretches are dated from the moment asked about, not from their own last print.
+    const quietNextDay = await cli('liqs', 'eth', '--data', path, '--at', at(13), '--window', '24h');
+    expect(quietNextDay.out).toContain("No ETH liquidations in the last 24h, but the file's liquidation prints cover only Nov 2 12:00–14:00, 17:00–18:00 of it.");
     const whole = await cli('liqs', 'btc', '--data', path, '--at', at(2), '--window', '1h');
     expect(whole.out).not.toContain('liquidation prints in the file');
     expect(whole.out).not.toContain('only)');
