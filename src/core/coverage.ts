@@ -87,7 +87,8 @@ export interface FeedReport {
 /** A report stands this long without a newer one (three missed repeats): after that its process is taken as gone. */
 export const FEED_REPORT_TTL_MS = 90_000;
 
-const RANK: Record<FeedPhase, number> = { live: 0, connecting: 1, down: 2 };
+/** Feeds in order of what they can vouch for: live, then connecting, then down. */
+export const FEED_PHASE_RANK: Readonly<Record<FeedPhase, number>> = { live: 0, connecting: 1, down: 2 };
 
 /**
  * The liquidation feeds a reply can vouch for: this process's own (embedded), or the reports of the ingest
@@ -128,7 +129,7 @@ export class FeedBoard {
     for (const r of fresh) {
       for (const f of r.feeds) {
         const b = best.get(f.exchange);
-        if (!b || RANK[f.state] < RANK[b.state] || (f.state === b.state && f.since < b.since)) best.set(f.exchange, f);
+        if (!b || FEED_PHASE_RANK[f.state] < FEED_PHASE_RANK[b.state] || (f.state === b.state && f.since < b.since)) best.set(f.exchange, f);
       }
     }
     if (fresh.length) return [...best.values()];

@@ -3,7 +3,7 @@
  * liquidation print arrive), and whether this chat gets alerts. The question a trader asks before trusting a quiet
  * `/liqs`, and an admin asks after setting the bot up.
  */
-import type { FeedHealth } from '../core/coverage.js';
+import { FEED_PHASE_RANK, type FeedHealth } from '../core/coverage.js';
 import type { Coverage } from '../core/summary.js';
 import { isSampled } from '../core/venues.js';
 import { duration, stamp, venueLabel, whenWord } from './format.js';
@@ -22,11 +22,9 @@ export interface StatusInput {
   /** A file's or a rehearsal's recording, when that is what the market reads (a window's coverage says so). */
   recorded?: Coverage['recorded'];
   synthetic: boolean;
-  /** This chat's alerts: on, off, or never set. */
+  /** This chat's alerts are on (a chat that never set them reads off). */
   alerts: boolean;
 }
-
-const ORDER = { live: 0, connecting: 1, down: 2 } as const;
 
 function feedLine(f: FeedHealth, last: number | undefined, now: number): Line {
   const state =
@@ -39,7 +37,7 @@ function feedLine(f: FeedHealth, last: number | undefined, now: number): Line {
 export function statusReply(s: StatusInput): Reply {
   const lines: Line[] = [[b('Liquidation feeds')]];
   if (s.feeds.length) {
-    const feeds = [...s.feeds].sort((a, c) => ORDER[a.state] - ORDER[c.state] || a.exchange.localeCompare(c.exchange));
+    const feeds = [...s.feeds].sort((a, c) => FEED_PHASE_RANK[a.state] - FEED_PHASE_RANK[c.state] || a.exchange.localeCompare(c.exchange));
     for (const f of feeds) lines.push(feedLine(f, s.lastPrints.get(f.exchange), s.now));
   } else {
     // No feed reports to this process: a file, a rehearsal, or a scaled-out reader before an ingest process's first report.
