@@ -13,6 +13,7 @@ import { engineMeasure, renderOption, type Measure } from './engine.js';
 import type { Scale } from './layout.js';
 import type { RenderedChart } from './render.js';
 import { DEFAULT_SIZE } from './render.js';
+import { RecentRenders } from './recent.js';
 import { columns, drawLevels, drawPrice, drawTimeAxis, emptyNote, footer, header, priceRange, priceTick, Scene, type Rect } from './scene.js';
 import { COLORS } from './theme.js';
 import type { ChartLevel, PricePoint } from './types.js';
@@ -85,22 +86,13 @@ export function buildDigestOption(input: DigestChartInput, width: number, height
  * Digest charts rendered lately, by what they draw: at the week's turn every opted-in chat gets its digest, and
  * chats watching the same levels (the deployment's) get the same picture, rendered once (~80 ms each otherwise).
  */
-const rendered = new Map<string, Promise<RenderedChart>>();
-const KEEP_RENDERED = 16;
+const rendered = new RecentRenders<RenderedChart>(16);
 
 /** The digest chart as SVG and PNG (1200×675, what chat apps show best). */
 export function renderDigestChart(input: DigestChartInput): Promise<RenderedChart> {
   const { width, height } = DEFAULT_SIZE;
   const option = buildDigestOption(input, width, height, engineMeasure());
-  const key = JSON.stringify(option);
-  const hit = rendered.get(key);
-  if (hit) return hit;
-  const chart = renderOption(option, width, height).then((r) => ({ ...r, width, height }));
-  rendered.set(key, chart);
-  if (rendered.size > KEEP_RENDERED) rendered.delete(rendered.keys().next().value!);
-  // A failed render is forgotten, so the next post tries again.
-  chart.catch(() => rendered.get(key) === chart && rendered.delete(key));
-  return chart;
+  return rendered.get(JSON.stringify(option), async () => ({ ...(await renderOption(option, width, height)), width, height }));
 }
 
 /** The digest's chart for one asset as a lazy reply image: the week's hourly bars under the group's levels. */

@@ -12,6 +12,7 @@ import { levelsChartInput, liqsChartInput } from './inputs.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DEFAULT_SIZE, renderLevelsChart, renderLiqsChart } from './render.js';
 import { MINUTE } from '../core/time.js';
+import { RecentRenders } from './recent.js';
 
 export interface ChartServiceOptions {
   /** Charts rendered at the same time, bot-wide (default 2: the machine has other work). */
@@ -30,29 +31,23 @@ const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(leve
 
 export function createChartService(market: () => MarketView, opts: ChartServiceOptions = {}): ChartService {
   const limiter = new Bottleneck({ maxConcurrent: opts.concurrency ?? 2, highWater: opts.maxQueued ?? 50, strategy: Bottleneck.strategy.OVERFLOW, id: 'charts' });
-  const cacheSize = opts.cacheSize ?? 32;
-  const cache = new Map<string, Promise<Uint8Array>>();
+  const cache = new RecentRenders<Uint8Array>(opts.cacheSize ?? 32);
   const renderLiqs = opts.renderLiqs ?? renderLiqsChart;
   const renderLevels = opts.renderLevels ?? renderLevelsChart;
 
   /** One render per key, shared by every reply that shows it; a failed render is forgotten so the next one retries. */
   function cached(key: string, render: () => Promise<{ png: Uint8Array }>): () => Promise<Uint8Array> {
-    return () => {
-      const hit = cache.get(key);
-      if (hit) return hit;
-      const checked = limiter.schedule(render).then(
-        (r) => r.png,
-        (err: unknown) => {
-          // A full queue (OVERFLOW) drops the job: the adapter sends the reply without its chart.
-          if (err instanceof Bottleneck.BottleneckError) throw new Error('chart renderer busy: too many charts waiting', { cause: err });
-          throw err;
-        },
+    return () =>
+      cache.get(key, () =>
+        limiter.schedule(render).then(
+          (r) => r.png,
+          (err: unknown) => {
+            // A full queue (OVERFLOW) drops the job: the adapter sends the reply without its chart.
+            if (err instanceof Bottleneck.BottleneckError) throw new Error('chart renderer busy: too many charts waiting', { cause: err });
+            throw err;
+          },
+        ),
       );
-      cache.set(key, checked);
-      if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
-      checked.catch(() => cache.get(key) === checked && cache.delete(key));
-      return checked;
-    };
   }
 
   return {
