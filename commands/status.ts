@@ -22,6 +22,7 @@ export const status: CommandDef = {
       // Before the first event (or tick) the market has no clock: the caller's moment stands in.
       now: Number.isFinite(market.clock) ? market.clock : ctx.now,
       assets: config.assets,
+      lastPrice: (asset) => market.prices.last(asset),
       others: market.knownAssets().filter((a) => !config.assets.includes(a)).length,
       ...(recorded ? { recorded } : {}),
       synthetic: market.synthetic,

@@ -6,7 +6,7 @@
 import { FEED_PHASE_RANK, type FeedHealth } from '../core/coverage.js';
 import type { Coverage } from '../core/summary.js';
 import { isSampled } from '../core/venues.js';
-import { duration, stamp, venueLabel, whenWord } from './format.js';
+import { duration, price, stamp, venueLabel, whenWord } from './format.js';
 import { b, code, toned, type Line, type Reply } from './reply.js';
 
 export interface StatusInput {
@@ -18,6 +18,8 @@ export interface StatusInput {
   now: number;
   /** The configured assets, and how many more the data brought (a venue's every symbol). */
   assets: readonly string[];
+  /** An asset's last price (a tick, a candle's close or a print's fill), when there is one. */
+  lastPrice: (asset: string) => { ts: number; price: number } | undefined;
   others: number;
   /** A file's or a rehearsal's recording, when that is what the market reads (a window's coverage says so). */
   recorded?: Coverage['recorded'];
@@ -32,6 +34,10 @@ function feedLine(f: FeedHealth, last: number | undefined, now: number): Line {
   const kind = f.polledEveryMs ? `polled every ${duration(f.polledEveryMs)}` : f.sampled ? 'sampled' : 'every liquidation';
   const print = last !== undefined ? `last print ${whenWord(last, now)}` : f.state === 'live' ? 'no print yet' : '';
   return [b(venueLabel(f.exchange, f.sampled)), ': ', state, ` · ${kind}`, ...(print ? [` · ${print}`] : [])];
+}
+
+function lastPrice(asset: string, p: { ts: number; price: number } | undefined, now: number): string {
+  return p ? `${asset} ${price(p.price)} at ${whenWord(p.ts, now)}` : `${asset} none yet`;
 }
 
 export function statusReply(s: StatusInput): Reply {
@@ -54,6 +60,8 @@ export function statusReply(s: StatusInput): Reply {
   if (s.feeds.length && down.length === s.feeds.length) lines.push([toned('No venue is live: replies answer from stored data and say so.', 'warn')]);
   const chat: Line[] = [
     [b('Tracked: '), s.assets.join(', '), s.others ? ` (and ${s.others} more seen in the data)` : ''],
+    // A price that stopped coming is a level that cannot break: when each last came.
+    [b('Last prices: '), s.assets.map((a) => lastPrice(a, s.lastPrice(a), s.now)).join(' · ')],
     [b('Alerts here: '), s.alerts ? 'on' : 'off', ' (', code('/alerts'), ')'],
   ];
   // A market that has seen no event yet has no moment to stamp.

@@ -120,10 +120,11 @@ describe('/status', () => {
     // A late print (older than the last) does not move the venue's last print back.
     market.ingest(liq('bybit', T + 2 * 60_000));
     const services = createServices({ config, market, store: createMemoryStore(), now: () => T });
-    return (line: string, admin = true) => runCommandLine(line, { chat: { key: 'telegram:-31', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: admin, now: T + 10 * 60_000, services });
+    const at = (line: string, admin = true) => runCommandLine(line, { chat: { key: 'telegram:-31', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: admin, now: T + 10 * 60_000, services });
+    return { at, market };
   };
   it('says each venue live or not, complete, sampled or polled, and its last print; live venues first', async () => {
-    const at = live();
+    const { at, market } = live();
     const t = replyText(await at('/status'));
     expect(t.split('\n').slice(0, 6)).toEqual([
       'Status',
@@ -135,10 +136,15 @@ describe('/status', () => {
     ]);
     expect(t).toContain('OKX*: unreachable since 10:05 · sampled\n');
     expect(t).toContain('*sampled: at most one liquidation per symbol each second is published, so its sums are lower bounds.');
-    expect(t).toContain('Tracked: BTC, ETH, SOL, XRP, DOGE, BNB\nAlerts here: off');
+    // The last price known per asset (here the last print's fill), or none.
+    expect(t).toContain('Tracked: BTC, ETH, SOL, XRP, DOGE, BNB\nLast prices: BTC none yet · ETH $3,000 at 10:09 · SOL none yet');
+    expect(t).toContain('BNB none yet\nAlerts here: off');
     expect(t).not.toContain('No venue is live');
     await at('/alerts on');
-    expect(replyText(await at('/status'))).toContain('Alerts here: on');
+    market.ingest({ type: 'price', ts: T + 9 * 60_000 + 30_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 2987.5 });
+    const after = replyText(await at('/status'));
+    expect(after).toContain('Alerts here: on');
+    expect(after).toContain('Last prices: BTC none yet · ETH $2,988 at 10:09 · SOL none yet');
     // Words it does not take are said, escaped by the adapter like any echo.
     expect(replyText(await at('/status <b>now</b>'))).toContain('Ignored "<b>now</b>" (usage: /status).');
   });
