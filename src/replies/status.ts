@@ -18,6 +18,8 @@ export interface StatusInput {
   now: number;
   /** The configured assets, and how many more the data brought (a venue's every symbol). */
   assets: readonly string[];
+  /** The assets whose last price is said: the tracked ones and those the chat watches levels on. */
+  priced: readonly string[];
   /** An asset's last price (a tick, a candle's close or a print's fill), when there is one. */
   lastPrice: (asset: string) => { ts: number; price: number } | undefined;
   others: number;
@@ -61,7 +63,7 @@ export function statusReply(s: StatusInput): Reply {
   const chat: Line[] = [
     [b('Tracked: '), s.assets.join(', '), s.others ? ` (and ${s.others} more seen in the data)` : ''],
     // A price that stopped coming is a level that cannot break: when each last came.
-    [b('Last prices: '), s.assets.map((a) => lastPrice(a, s.lastPrice(a), s.now)).join(' · ')],
+    [b('Last prices: '), s.priced.map((a) => lastPrice(a, s.lastPrice(a), s.now)).join(' · ')],
     [b('Alerts here: '), s.alerts ? 'on' : 'off', ' (', code('/alerts'), ')'],
   ];
   // A market that has seen no event yet has no moment to stamp.

@@ -142,9 +142,12 @@ describe('/status', () => {
     expect(t).not.toContain('No venue is live');
     await at('/alerts on');
     market.ingest({ type: 'price', ts: T + 9 * 60_000 + 30_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 2987.5 });
+    // An asset outside the tracked ones that a level is watched on (a file's SUI levels) has its price said too; another chat's is not.
+    market.addLevel({ id: 'SUI@2.5', asset: 'SUI', level: 2.5, source: 'event', createdAt: T });
+    market.addLevel({ id: 'telegram:-99:ADA@0.7', asset: 'ADA', level: 0.7, chat: 'telegram:-99', source: 'chat', createdAt: T });
     const after = replyText(await at('/status'));
     expect(after).toContain('Alerts here: on');
-    expect(after).toContain('Last prices: BTC none yet · ETH $2,988 at 10:09 · SOL none yet');
+    expect(after).toContain('Last prices: BTC none yet · ETH $2,988 at 10:09 · SOL none yet · XRP none yet · DOGE none yet · BNB none yet · SUI none yet\n');
     // Words it does not take are said, escaped by the adapter like any echo.
     expect(replyText(await at('/status <b>now</b>'))).toContain('Ignored "<b>now</b>" (usage: /status).');
   });
