@@ -1,4 +1,4 @@
-/** `/status`: what the bot sees now (each venue's feed and last liquidation print) and whether this chat gets alerts. */
+/** `/status`: what the bot sees now (each venue's feed and last liquidation print, each asset's last price) and whether this chat gets alerts. */
 import { seenBy } from '../src/core/levels.js';
 import { HOUR } from '../src/core/time.js';
 import { statusReply } from '../src/replies/status.js';
@@ -23,10 +23,10 @@ export const status: CommandDef = {
       // Before the first event (or tick) the market has no clock: the caller's moment stands in.
       now: Number.isFinite(market.clock) ? market.clock : ctx.now,
       assets: config.assets,
+      others: market.knownAssets().filter((a) => !config.assets.includes(a)).length,
       // Prices for the tracked assets and any with a level this chat watches (a file's SUI levels).
       priced: [...new Set([...config.assets, ...market.levels.all().filter((l) => seenBy(l, ctx.chat.key)).map((l) => l.asset)])],
       lastPrice: (asset) => market.prices.last(asset),
-      others: market.knownAssets().filter((a) => !config.assets.includes(a)).length,
       ...(recorded ? { recorded } : {}),
       synthetic: market.synthetic,
       alerts: store.getSubscription(ctx.chat.key)?.enabled ?? false,

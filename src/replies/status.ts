@@ -1,6 +1,6 @@
 /**
  * `/status`: what the bot sees right now, venue by venue (is the feed live, complete or sampled, when did its last
- * liquidation print arrive), and whether this chat gets alerts. The question a trader asks before trusting a quiet
+ * liquidation print arrive), each asset's last price, and whether this chat gets alerts. The question a trader asks before trusting a quiet
  * `/liqs`, and an admin asks after setting the bot up.
  */
 import { FEED_PHASE_RANK, type FeedHealth } from '../core/coverage.js';
@@ -18,11 +18,11 @@ export interface StatusInput {
   now: number;
   /** The configured assets, and how many more the data brought (a venue's every symbol). */
   assets: readonly string[];
+  others: number;
   /** The assets whose last price is said: the tracked ones and those the chat watches levels on. */
   priced: readonly string[];
   /** An asset's last price (a tick, a candle's close or a print's fill), when there is one. */
   lastPrice: (asset: string) => { ts: number; price: number } | undefined;
-  others: number;
   /** A file's or a rehearsal's recording, when that is what the market reads (a window's coverage says so). */
   recorded?: Coverage['recorded'];
   synthetic: boolean;
