@@ -70,7 +70,10 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     db?.close();
     lock?.db.close();
     if (err instanceof StoreError) throw err;
-    throw new StoreError(`could not open ${path} as a liqbot database: ${reasonOf(err)}`, 'open', { cause: err });
+    const reason = reasonOf(err);
+    // A damaged file is the operator's to replace, and the line says how; a permission or disk error is not.
+    const damaged = /not a database|malformed|corrupt/i.test(reason) ? '; restore a backup over it, or move it aside to start with an empty one (docs/operations.md, "Backing up")' : '';
+    throw new StoreError(`could not open ${path} as a liqbot database: ${reason}${damaged}`, 'open', { cause: err });
   }
 }
 

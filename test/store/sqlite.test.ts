@@ -191,7 +191,9 @@ describe('SQLite store', () => {
       writeFileSync(path, 'timestamp,exchange,usd\n'.repeat(200));
       const error = storeErrorOf(() => open(path));
       expect(error.code).toBe('open');
-      expect(error.message).toBe(`could not open ${path} as a liqbot database: file is not a database`);
+      expect(error.message).toBe(
+        `could not open ${path} as a liqbot database: file is not a database; restore a backup over it, or move it aside to start with an empty one (docs/operations.md, "Backing up")`,
+      );
       expect(error.cause).toBeInstanceOf(Error);
       expect(storeErrorOf(() => open(path)).code).toBe('open'); // refused again: nothing was left held
     });
