@@ -132,17 +132,21 @@ function fail(reason: string): never {
 // The checks take the value, not the object and a key: each event type reads its own fields, so a read sees one
 // shape of parsed object. A read shared by every type (`o.ts` in one helper, `o[key]`) sees them all and goes
 // megamorphic (a generic lookup, for every field of every line).
+/** A number written as a string (`"82500"`, as exchange APIs send them) is named, so the fix is plain. */
+function quoted(v: unknown): string {
+  return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? ` (it is the string ${JSON.stringify(v.slice(0, 24))}: write numbers without quotes)` : '';
+}
 function time(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 9e15) fail('`ts` must be epoch milliseconds');
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 9e15) fail(`\`ts\` must be epoch milliseconds${quoted(v)}`);
   return Math.floor(v);
 }
 function positive(v: unknown, key: string): number {
   // NaN fails `v > 0`, Infinity fails `v <= 1e15`.
-  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? `\`${key}\` ${v} is implausibly large (at most 10^15)` : `\`${key}\` must be a positive finite number`);
+  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? `\`${key}\` ${v} is implausibly large (at most 10^15)` : `\`${key}\` must be a positive finite number${quoted(v)}`);
   return v;
 }
 function nonNegative(v: unknown, key: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) fail(`\`${key}\` must be a non-negative finite number`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) fail(`\`${key}\` must be a non-negative finite number${quoted(v)}`);
   return v;
 }
 function text(v: unknown, key: string, re: RegExp, what: string): string {
@@ -452,7 +456,7 @@ function openInterestOf(o: Raw): OpenInterest {
 }
 function fundingOf(o: Raw): Funding {
   const rate = o.rate;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || Math.abs(rate) > 1) fail('`rate` must be a finite number per interval (0.0001 = 0.01%)');
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || Math.abs(rate) > 1) fail(`\`rate\` must be a finite number per interval (0.0001 = 0.01%)${quoted(rate)}`);
   return { type: 'funding', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), rate, intervalHours: positive(o.intervalHours, 'intervalHours') };
 }
 

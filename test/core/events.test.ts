@@ -46,6 +46,11 @@ describe('toEvent', () => {
     [{ type: 'open_interest', ts: 1, exchange: 'x', symbol: 'ETH', usd: 5 }, 'open_interest: `symbol` must be a ccxt unified symbol such as ETH/USDT:USDT'],
     [{ type: 'liquidation_total', ts: 1, period: '1h', asset: '', side: 'long', usd: 1 }, 'liquidation_total: `asset` must be an asset such as ETH'],
     [{ type: 'funding', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', rate: 0.1, intervalHours: 0 }, 'funding: `intervalHours` must be a positive finite number'],
+    // Numbers sent as strings, as exchange APIs send them: named, so the fix is plain (the spec's fields are numbers).
+    [{ ...liq, price: '82338.30' }, 'liquidation: `price` must be a positive finite number (it is the string "82338.30": write numbers without quotes)'],
+    [{ ...liq, ts: '1737996840000' }, 'liquidation: `ts` must be epoch milliseconds (it is the string "1737996840000": write numbers without quotes)'],
+    [{ type: 'funding', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', rate: '0.0001', intervalHours: 8 }, 'funding: `rate` must be a finite number per interval (0.0001 = 0.01%) (it is the string "0.0001": write numbers without quotes)'],
+    [{ ...liq, price: ' ' }, 'liquidation: `price` must be a positive finite number'],
   ])('each type checks its own fields, first failure named: %j', (value, reason) => {
     expect(toEvent(value)).toEqual({ ok: false, skip: 'invalid', reason });
   });
