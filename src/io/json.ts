@@ -24,6 +24,9 @@ export function alertJson(a: Alert): Record<string, unknown> {
       if (a.priceStart !== undefined) o.priceStart = a.priceStart;
       if (a.priceNow !== undefined) o.price = a.priceNow;
       if (a.extreme !== undefined) o.extreme = a.extreme;
+      // Inside a market-wide flush: a channel that follows every asset hears it in the flush's message, not again (the
+      // replay prints it all the same); `ledFlush`, its asset led the flush, so that asset's chats heard the flush too.
+      if (a.flushId !== undefined) Object.assign(o, { flushId: a.flushId, ...(a.ledFlush ? { ledFlush: true } : {}) });
       if (a.kind === 'cascade') Object.assign(o, { windowUsd: cents(a.windowUsd), windowMs: a.windowMs, thresholdUsd: cents(a.thresholdUsd), ...(a.normalUsd !== undefined ? { normalUsd: cents(a.normalUsd) } : {}) });
       if (a.kind === 'cascade_end') {
         Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });

@@ -184,6 +184,22 @@ describe('liqbot levels and replay --json', () => {
     }
     expect(alerts.find((a) => a.kind === 'level_break' && a.level === 3000)?.text).toContain('ETH lost $3,000');
   });
+
+  it('replay: a cascade inside a market-wide flush names the flush (flushId), so a tool can tell what a channel following everything heard', async () => {
+    const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--json');
+    expect(r.code).toBe(0);
+    const alerts = r.out.split('\n').map((l) => JSON.parse(l));
+    const flush = alerts.find((a) => a.kind === 'market_flush');
+    const cascades = alerts.filter((a) => a.kind.startsWith('cascade'));
+    expect(cascades.map((a) => `${a.kind} ${a.asset}`)).toEqual(['cascade BTC', 'cascade ETH', 'cascade_end BTC', 'cascade_end ETH']);
+    // BTC and ETH led the flush: every one of their messages is carried by it, for `all` chats and for theirs.
+    for (const c of cascades) expect(c).toMatchObject({ flushId: flush.flushId, ledFlush: true });
+    expect(cascades[0].text).toContain('Part of a market-wide long flush.');
+    // A cascade outside any flush carries neither field.
+    const alone = (await cli('replay', BUNDLED, '--json')).out.split('\n').map((l) => JSON.parse(l)).filter((a) => a.kind === 'cascade');
+    expect(alone.length).toBeGreaterThan(0);
+    for (const c of alone) expect(c).not.toHaveProperty('flushId');
+  });
 });
 
 describe('bad input', () => {
