@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clock, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
+import { clock, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -67,7 +67,7 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
 }
 
 function cascadeEnd(a: CascadeEnd): Reply {
-  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clock(a.startedAt)}–${clock(a.endedAt)})`]];
+  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt)})`]];
   if (a.priceStart !== undefined && a.priceNow !== undefined) {
     lines.push([`Price ${price(a.priceStart)} → ${price(a.priceNow)} (${pct((a.priceNow - a.priceStart) / a.priceStart)})`, ...(a.extreme !== undefined ? [`; stopped at ${a.side === 'long' ? 'a low of' : 'a high of'} ${price(a.extreme)}`] : [])]);
   }
@@ -205,7 +205,7 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
     title: [`Market-wide ${sideWord(a.side, 1)} flush over`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clock(a.startedAt)}–${clock(a.endedAt)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt)})`],
         ...flushLeaders(a),
       ],
       sampledNote(a.sampled),

@@ -156,6 +156,11 @@ export function clock(ms: number): string {
   return local(ms).toISOString().slice(11, 16);
 }
 
+/** A stretch of one day by the clock: "16:52–16:54", or "at 17:08" when it began and ended in the same minute. */
+export function clockRange(from: number, to: number): string {
+  return clock(from) === clock(to) ? `at ${clock(from)}` : `${clock(from)}–${clock(to)}`;
+}
+
 /** A timestamp for footers, with its zone: 2026-01-31 14:05 UTC. */
 export function stamp(ms: number): string {
   return `${local(ms).toISOString().slice(0, 16).replace('T', ' ')} ${zoneLabel(ms)}`;

@@ -6,7 +6,7 @@ import type { CascadeRecord } from '../core/cascades.js';
 import type { LevelValue } from '../core/levels.js';
 import { compareWithCascade, levelsOnClusters, liqClusters, type ClusterOptions, type ComparisonSource, type LiqCluster, type LiqMap, type LiqMapComparison, type LiqMapOptions } from '../core/liqmap.js';
 import { DAY } from '../core/time.js';
-import { clock, levelText, price as priceText, rangeText, share, usd } from './format.js';
+import { clock, clockRange, levelText, price as priceText, rangeText, share, usd } from './format.js';
 import { toned, type Line } from './reply.js';
 
 /** "≈ $310M of long liquidations estimated between $2,300 and $2,350". */
@@ -45,7 +45,7 @@ export function levelClusterLines(map: LiqMap, levels: readonly { level: LevelVa
 export function comparisonLines(c: LiqMapComparison): string[] {
   const range = `${priceText(Math.min(c.cascade.priceStart, c.cascade.extreme))}–${priceText(Math.max(c.cascade.priceStart, c.cascade.extreme)).slice(1)}`;
   const lines = [
-    `${c.asset} ${c.side} cascade ${clock(c.cascade.startedAt)}–${clock(c.cascade.endedAt)}: ${usd(c.cascade.usd)} liquidated, ${priceText(c.cascade.priceStart)} → ${priceText(c.cascade.extreme)}`,
+    `${c.asset} ${c.side} cascade ${clockRange(c.cascade.startedAt, c.cascade.endedAt)}: ${usd(c.cascade.usd)} liquidated, ${priceText(c.cascade.priceStart)} → ${priceText(c.cascade.extreme)}`,
     `  estimated at ${clock(c.cascade.startedAt)} (liquidation map, an estimate): ${usd(c.predicted.inRangeUsd)} of ${c.side} liquidations inside ${range}, ${share(c.predicted.inRangeShare)} of the ${usd(c.predicted.nearUsd)} estimated within 25% of price`,
   ];
   for (const cl of c.predicted.clusters) lines.push(`    ${clusterText(cl)}`);

@@ -7,7 +7,7 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
-import { clock, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
+import { clock, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
@@ -59,7 +59,7 @@ function splitLine(long: number, short: number): Line {
  * longer one dated where it was not on the day of `now` (a 7d window's "Jan 27 16:52–16:54").
  */
 function ranWhen(r: { startedAt: number; endedAt?: number }, now: number, windowMs: number): string {
-  if (windowMs <= DAY) return r.endedAt !== undefined ? `${clock(r.startedAt)}–${clock(r.endedAt)}` : `since ${clock(r.startedAt)} (running)`;
+  if (windowMs <= DAY) return r.endedAt !== undefined ? clockRange(r.startedAt, r.endedAt) : `since ${clock(r.startedAt)} (running)`;
   return r.endedAt !== undefined ? spanWords(r.startedAt, r.endedAt, now) : `since ${whenWord(r.startedAt, now)} (running)`;
 }
 

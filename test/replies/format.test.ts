@@ -1,7 +1,7 @@
 /** How numbers read: one rule per kind (amounts, prices, percents), the same in every reply and chart. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelText, pct, price, share, sinceWord, spanWords, usd, whenWord } from '../../src/replies/format.js';
+import { clockRange, levelText, pct, price, share, sinceWord, spanWords, usd, whenWord } from '../../src/replies/format.js';
 import { rankingText, summaryReply } from '../../src/replies/summary.js';
 import { replyText } from '../../src/replies/reply.js';
 import type { LiquidationSummary } from '../../src/core/summary.js';
@@ -108,6 +108,9 @@ describe('moments', () => {
     const now = Date.parse('2025-10-23T19:30:00Z');
     expect(spanWords(Date.parse('2025-10-23T18:56:00Z'), Date.parse('2025-10-23T18:56:59Z'), now)).toBe('18:56');
     expect(spanWords(Date.parse('2025-10-23T18:56:00Z'), Date.parse('2025-10-23T19:02:00Z'), now)).toBe('18:56–19:02');
+    // A cascade's end: a 49-second burst inside 17:08 is "at 17:08", not "17:08–17:08".
+    expect(clockRange(Date.parse('2025-01-27T17:08:05Z'), Date.parse('2025-01-27T17:08:54Z'))).toBe('at 17:08');
+    expect(clockRange(Date.parse('2025-01-27T16:52:10Z'), Date.parse('2025-01-27T16:54:30Z'))).toBe('16:52–16:54');
   });
 });
 
