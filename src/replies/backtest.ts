@@ -53,10 +53,15 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
     const each = [...byAsset].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([asset, n]) => `${asset} ${n}${aDay(n, days)}`);
     out.push(`per asset: ${each.join(', ')}`);
   }
-  const when = (c: CascadeRow) => `${new Date(c.startedAt).toISOString().slice(0, 16).replace('T', ' ')}${c.endedAt !== undefined ? `–${new Date(c.endedAt).toISOString().slice(11, 16)}` : ' (running)'}`;
+  // "2025-01-27 16:52–16:54 UTC", one minute once ("… 17:08 UTC"), and one the file ends inside says so.
+  const when = (c: CascadeRow) => {
+    const [start, end] = [c.startedAt, c.endedAt ?? c.startedAt].map((t) => new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+    const upTo = end === start ? '' : `–${end!.slice(end!.slice(0, 10) === start!.slice(0, 10) ? 11 : 0)}`;
+    return c.endedAt !== undefined ? `${start}${upTo} UTC` : `${start} UTC (still running when the file ends)`;
+  };
   const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
-  for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)} UTC  ${usd(c.usd)}  ${updates(c.updates)}`);
-  for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)} UTC  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}`);
+  for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)}  ${usd(c.usd)}  ${updates(c.updates)}`);
+  for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)}  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}`);
   if (input && input.liquidations === 0) {
     const totals = input.liquidationTotals > 0 ? 'only vendor totals' : 'no liquidation data';
     out.push(`cascades: none can be found, the file has ${totals} (cascades and flushes are read from single liquidation prints)`);

@@ -408,6 +408,22 @@ describe('liqbot replay --stats', () => {
     expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–16:54 UTC  $380K  0 updates\n');
   });
 
+  it('says which cascade and flush the file ends inside, and a one-minute cascade by its minute', async () => {
+    // The same prints cut at 16:56:30, while the flush and BTC's cascade run.
+    const all = readFileSync('fixtures/binance-2025-01-27-forceorder.real.jsonl', 'utf8').split('\n').filter((l) => l && !l.includes('"meta"'));
+    const lines = all.filter((l) => l.includes('"liquidation"'));
+    // Its candles and the daily totals before it too (BTC's normal), nothing after the cut.
+    const cut = all.filter((l) => (JSON.parse(l) as { ts: number }).ts < Date.parse('2025-01-27T16:56:30Z'));
+    const r = await cli('replay', writeEvents(cut), '--stats');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^market-wide flush long 2025-01-27 16:50 UTC \(still running when the file ends\) {2}\$[\d.]+[KM] {2}\d+ assets {2}0 updates$/m);
+    expect(r.out).toMatch(/^cascade BTC long 2025-01-27 16:52 UTC \(still running when the file ends\) {2}/m);
+    // Every print a hundred times over (a flush a hundred times this one's size): XRP's second cascade began and ended inside 17:08.
+    const big = lines.map((l) => JSON.parse(l) as { amount: number; usd?: number }).map((e) => ({ ...e, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }));
+    const one = await cli('replay', writeEvents(big), '--stats');
+    expect(one.out).toContain('cascade XRP long 2025-01-27 17:08 UTC  $5.03M  0 updates\n');
+  });
+
   it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {
     const r = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(r.code).toBe(0);
