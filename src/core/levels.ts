@@ -100,6 +100,13 @@ export interface LevelView {
   chop?: LevelTrack['chop'];
 }
 
+/**
+ * Two levels whose edges lie within this many of the broken one's buffers are one price line ($3,900 and $3,885.09
+ * with a $30 buffer): a close that breaks one and crosses the other tells both in one message, whatever the other's
+ * chop or cooldown (docs/level-measurements.md, "One price line, one message").
+ */
+const SAME_LINE_BUFFERS = 0.5;
+
 /** A breakout undone within a day failed; one that held longer made the level support, and losing it is a break of its own. */
 const BREAKOUT_FAILS_MS = 24 * 3_600_000;
 
@@ -375,8 +382,8 @@ export class LevelBook {
    * Levels a close crossed on its way beyond a level it broke (the same way, for the same chat) are told in
    * that break: "BTC lost $81,601 and $81,172" once, not $81,172 again a candle later. A level that chops, or
    * was told a moment ago, keeps its own rules, unless it is on a price line the close broke: its edge that way is
-   * a broken level's own (a prior low and the zone above it) or it lies inside a broken zone. Then it is one
-   * message, and the chop it was in ends with it.
+   * a broken level's own (a prior low and the zone above it) or within half a buffer of it (`SAME_LINE_BUFFERS`),
+   * or it lies inside a broken zone. Then it is one message, and the chop it was in ends with it.
    */
   private joinCrossed(asset: string, c: ClosedCandle, out: Outcome[]): void {
     const breaks = out.flatMap((o) => (o.kind === 'break' ? [o.event] : []));
@@ -394,16 +401,17 @@ export class LevelBook {
         if (!side || !track.position || side === track.position) continue;
         const direction = side === 'below' ? 'down' : 'up';
         const leads = breaks.filter((b) => b.direction === direction && b.level.chat === level.chat);
-        const sameEdge = leads.some((b) => {
+        const sameLine = leads.some((b) => {
           const [bl, bh] = bounds(b.level.level);
-          return edge(b.level.level, direction) === edge(level.level, direction) || (lo >= bl && hi <= bh);
+          const apart = Math.abs(edge(b.level.level, direction) - edge(level.level, direction));
+          return apart <= SAME_LINE_BUFFERS * this.buffer(asset, b.level.level) || (lo >= bl && hi <= bh);
         });
-        if (!leads.length || (!sameEdge && (track.chop || (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs)))) continue;
+        if (!leads.length || (!sameLine && (track.chop || (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs)))) continue;
         // Crossed but not beyond its own buffer: joined only when a break went far (a flush through the levels),
         // not when price merely hovers at a level it has not broken (the channel would hear it undone at once).
         const buffer = this.buffer(asset, level.level);
         const broke = side === 'below' ? c.close < lo - buffer : c.close > hi + buffer;
-        if (!sameEdge && !broke && !leads.some((b) => this.isFar(asset, b.level.level, c.close))) continue;
+        if (!sameLine && !broke && !leads.some((b) => this.isFar(asset, b.level.level, c.close))) continue;
         if (track.chop) {
           track.chop.resolved = side;
           delete track.chop.noticeDue;

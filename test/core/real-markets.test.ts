@@ -79,8 +79,8 @@ async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; 
 describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, ADA)', async () => {
   const { runs, total } = await totals(LEVEL_FIXTURES);
 
-  it('posts at least 40% fewer level messages than the fixed buffer did (67 of 119)', () => {
-    expect(total).toEqual({ messages: 67, breaks: 80, reversed: 14, held: 53, heldTold: 52 });
+  it('posts at least 40% fewer level messages than the fixed buffer did (66 of 119)', () => {
+    expect(total).toEqual({ messages: 66, breaks: 80, reversed: 14, held: 53, heldTold: 52 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
@@ -98,12 +98,12 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(total.reversed / total.breaks).toBeLessThanOrEqual(0.2);
   });
 
-  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 61 reversed', () => {
+  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 60 reversed', () => {
     const perMessage = runs.reduce((s, r) => ({ breaks: s.breaks + r.stats.perMessage.breaks, reversed: s.reversed + r.stats.perMessage.reversed }), { breaks: 0, reversed: 0 });
-    expect(perMessage).toEqual({ breaks: 61, reversed: 12 });
+    expect(perMessage).toEqual({ breaks: 60, reversed: 12 });
     const breakMessages = runs.flatMap((r) => r.alerts).filter((a) => a.kind === 'level_break');
-    expect(breakMessages).toHaveLength(61);
-    // Every level a message names is one break of the per-level count: 61 messages name the 80 breaks.
+    expect(breakMessages).toHaveLength(60);
+    // Every level a message names is one break of the per-level count: 60 messages name the 80 breaks.
     expect(breakMessages.reduce((n, a) => n + 1 + (a.kind === 'level_break' ? (a.also?.length ?? 0) : 0), 0)).toBe(total.breaks);
   });
 
@@ -175,8 +175,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
 describe('levels on three held-out real weeks (never tuned on)', async () => {
   const { total } = await totals(HELD_OUT);
 
-  it('posts 53% fewer messages than the fixed buffer did (74 of 158) and has fewer whipsaws (65% → 26%; the target, 20%, is not met)', () => {
-    expect(total).toEqual({ messages: 74, breaks: 85, reversed: 22, held: 40, heldTold: 38 });
+  it('posts 54% fewer messages than the fixed buffer did (73 of 158) and has fewer whipsaws (65% → 26%; the target, 20%, is not met)', () => {
+    expect(total).toEqual({ messages: 73, breaks: 85, reversed: 22, held: 40, heldTold: 38 });
   });
 
   it('still tells at least 95% of the breaks that held within 2 h', () => {
@@ -226,11 +226,11 @@ describe('levels on a second held-out set (three to four days from each kit file
 describe('levels on a third held-out set (BTC, Oct 16-22 2025, another source; never tuned on)', async () => {
   const { total } = await totals(HELD_OUT_3);
 
-  it('posts 8 messages (the fixed buffer: 12) with 6 of 14 breaks reversed within 12 h and every held break told', () => {
+  it('posts 7 messages (the fixed buffer: 12) with 6 of 14 breaks reversed within 12 h and every held break told', () => {
     // Oct 21 15:00: the close above the $109,802–111,449 zone also reclaimed $110,000 and $109,802 inside it (both
     // chopping): one message, where three came in 90 minutes before. Both were lost 11 h earlier, so the two
     // reclaims now land within 12 h of those breaks and count as undoing them (told 75 and 90 minutes later, they did not).
-    expect(total).toEqual({ messages: 8, breaks: 14, reversed: 6, held: 7, heldTold: 7 });
+    expect(total).toEqual({ messages: 7, breaks: 14, reversed: 6, held: 7, heldTold: 7 });
   });
 });
 
@@ -277,8 +277,8 @@ describe('levels on a sixth held-out set (ETH, Sep 29 - Oct 2 and Oct 16-22 2025
 describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)', async () => {
   const { runs, total } = await totals([DAILY]);
 
-  it('posts 128 messages against the fixed buffer\'s 242 (-47%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
-    expect(total).toEqual({ messages: 128, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
+  it('posts 115 messages against the fixed buffer\'s 242 (-52%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
+    expect(total).toEqual({ messages: 115, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(242 * 0.6));
   });
 
@@ -299,11 +299,11 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     expect(kinds).toEqual({ back: 6, late: 4 });
   });
 
-  it('says what made each close that ended a chop decisive (21 of the 63 were undone within 12 h, so none says the chop is over)', () => {
+  it('says what made each close that ended a chop decisive (18 of the 53 were undone within 12 h, so none says the chop is over)', () => {
     const ends = runs[0]!.alerts.flatMap((a) => (a.kind === 'level_break' && a.fromChop ? [a] : []));
     const by = { far: 0, held: 0, range: 0 };
     for (const a of ends) by[a.fromChop!.by]++;
-    expect(by).toEqual({ far: 3, held: 55, range: 5 });
+    expect(by).toEqual({ far: 3, held: 47, range: 3 });
     const far = ends.find((a) => a.fromChop!.by === 'far' && a.asset === 'ETH' && a.level === 4262.55)!;
     expect(replyText(alertReply(far))).toContain('Decisive: a close 2.6% below it, after 2 crosses since Monday.');
     for (const a of ends) expect(replyText(alertReply(a))).not.toMatch(/chop is over/);
@@ -319,7 +319,7 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     const eth = at('2025-10-14T05:45:00Z', 'ETH');
     const text = replyText(alertReply(eth));
     // From the highest edge lost to the lowest, a zone after the price it is lost at; the labels in the same order.
-    expect(text).toContain('ETH lost $4,120.61, $4,120.61–4,182.42, $4,100, $4,091 and $4,091–4,152.36');
+    expect(text).toContain('ETH lost $4,120.61, $4,120.61–4,182.42, $4,100, $4,091, $4,091–4,152.36, $4,080 and $4,080–4,141.2');
     const lines = text.split('\n');
     expect(lines.findIndex((l) => l.startsWith('$4,120.61 ·'))).toBeLessThan(lines.findIndex((l) => l.startsWith('$4,100 ·')));
     for (const line of ['$4,091–4,152.36 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,120.61 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
