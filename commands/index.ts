@@ -10,7 +10,7 @@
  * error (`internalErrorReply`) are decided here, and so is the order: one chat's commands run one after another.
  */
 import { logger } from '../src/log.js';
-import { splitWords, quote } from './parse.js';
+import { splitWords, quote, visible } from './parse.js';
 import { errorReply, toned, type Reply } from '../src/replies/reply.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';
@@ -41,7 +41,8 @@ function positional(options: readonly OptionSpec[], typed: string[]): Args {
   const values: Record<string, string | undefined> = {};
   options.forEach((o, i) => {
     if (i >= words.length) return;
-    values[o.name] = o.rest ? words.slice(i).join(' ') : words[i];
+    // A word read as it shows; a label (the rest of the line) as typed, its emoji's joiners and all.
+    values[o.name] = o.rest ? words.slice(i).join(' ') : visible(words[i]!);
   });
   const extra = options.some((o) => o.rest) ? [] : words.slice(options.length);
   return extra.length ? { values, extra } : { values };
@@ -65,7 +66,9 @@ function joinWindows(words: string[]): string[] {
 
 /** Parse a text command (`/liqs@bot eth 4h`, `level add eth 2750-2800 "prior support"`) into name and args. */
 export function parseCommandLine(text: string): { name: string; args: Args; botName?: string } | undefined {
-  const m = /^\/?([A-Za-z_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  // The command word read as it shows (`/\u200Fliqs` from an RTL keyboard is /liqs); the rest, word by word below.
+  const line = text.trim().replace(/^\S+/, (word) => visible(word)).trim();
+  const m = /^\/?([A-Za-z_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*))?$/.exec(line);
   if (!m) return undefined;
   const cmd = findCommand(m[1]!);
   const words = splitWords(m[3] ?? '');
@@ -73,7 +76,7 @@ export function parseCommandLine(text: string): { name: string; args: Args; botN
   if (m[2]) out.botName = m[2];
   if (!cmd) return out;
   if (cmd.subcommands) {
-    const sub = words[0]?.toLowerCase();
+    const sub = words[0] === undefined ? undefined : visible(words[0]).toLowerCase();
     const spec = cmd.subcommands.find((s) => s.name === sub);
     out.args = spec ? { sub: spec.name, ...positional(spec.options, words.slice(1)) } : { sub, values: {} };
   } else {

@@ -29,12 +29,32 @@ const err = (error: ParseError, message: string): Parsed<never> => ({ ok: false,
 const LINK_LIKE = /https?:|www\.|t\.me\b|telegram\.(?:me|dog)|discord(?:app)?\.(?:gg|com)|[\p{L}\d-]\.[\p{L}]{2,}(?:\/|$)|(?:^|\s)@\w/iu;
 
 /**
+ * Characters that show nothing: controls and format characters (zero-width space and joiners, bidi marks),
+ * and the letters that render blank (Hangul fillers U+3164 and U+115F/U+1160/U+FFA0, the braille blank U+2800,
+ * and variation selectors). Other spaces (no-break, em, ideographic) become plain spaces.
+ */
+// The class lists single code points on purpose (no character is combined with the one before it).
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F]/u;
+// eslint-disable-next-line no-misleading-character-class -- as above: single code points
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+
+/**
+ * A typed token as it reads, without what shows nothing (the direction mark an RTL keyboard adds, a zero-width space,
+ * a byte-order mark pasted from a web page): `\u200Feth` is `eth`, never an unknown asset echoed as "eth". Not for
+ * labels, whose emoji hold joiners.
+ */
+export function visible(raw: string): string {
+  return raw.replace(INVISIBLE_ALL, '');
+}
+
+/**
  * Cut and clean a user's token before echoing it in an error (the adapter escapes it too). A link or a
  * mention is never echoed: the answer says what it was instead.
  */
 export function quote(raw: string, max = 24): string {
   if (LINK_LIKE.test(raw)) return /(?:^|\s)@\w/.test(raw) && !/[./:]/.test(raw) ? '(a mention, not repeated)' : '(a link, not repeated)';
-  const clean = raw.replace(/[\p{Cc}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]/gu, '').trim();
+  const clean = visible(raw).trim();
   return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`;
 }
 
@@ -63,7 +83,7 @@ export function closeMatches(input: string, known: readonly string[], max = 3): 
 
 /** What `parseAsset` looks up: `$eth ` and `#eth` → `ETH`; a unified symbol is its base asset (`ETH/USDT:USDT` → `ETH`). */
 export function assetKey(raw: string): string {
-  return raw.trim().replace(/^[$#]/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
+  return visible(raw).trim().replace(/^[$#]/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
 }
 
 /** The names traders type for the majors (`/liqs bitcoin`), read as the ticker when no listed asset has that name. */
@@ -74,7 +94,7 @@ const NAMES: Readonly<Record<string, string>> = {
 
 /** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
-  if (!raw || !raw.trim()) return err('empty', 'Which asset? For example: eth');
+  if (!raw || !visible(raw).trim()) return err('empty', 'Which asset? For example: eth');
   const s = assetKey(raw);
   if (ASSET_RE.test(s) && known.includes(s)) return ok(s);
   // A name (`bitcoin`) or a venue's pair id (`BTCUSDT`, `ETH-PERP`): the ticker, when the bot knows it.
@@ -89,7 +109,7 @@ export function parseAsset(raw: string | undefined, known: readonly string[]): P
 
 export function parseWindow<W extends string>(raw: string | undefined, windows: readonly W[], fallback: W): Parsed<W> {
   if (!raw) return ok(fallback);
-  const s = raw.trim().toLowerCase().replace(/^(\d+)\s*(hours?|hrs?)$/, '$1h').replace(/^(\d+)\s*(days?)$/, '$1d').replace(/^(\d+)\s*(weeks?|wks?)$/, '$1w');
+  const s = visible(raw).trim().toLowerCase().replace(/^(\d+)\s*(hours?|hrs?)$/, '$1h').replace(/^(\d+)\s*(days?)$/, '$1d').replace(/^(\d+)\s*(weeks?|wks?)$/, '$1w');
   const alias: Record<string, string> = { '1d': '24h', '168h': '7d', '1w': '7d', hour: '1h', day: '24h', week: '7d' };
   const w = (alias[s] ?? s) as W;
   if (windows.includes(w)) return ok(w);
@@ -113,7 +133,7 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 export function parseAnyWindow(raw: string | undefined, windows: readonly WindowName[], fallback: WindowName): Parsed<AnyWindow> {
   const known = parseWindow(raw, windows, fallback);
   if (known.ok) return ok({ name: known.value, ms: WINDOW_MS[known.value] });
-  const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(raw!.trim());
+  const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(visible(raw!).trim());
   const choices = `${windows.join(', ')}, or any from 5m to 7d like 30m, 2h or 3d`;
   if (!m) return err('bad_window', `Unknown window ${quote(raw!)}. Use one of ${choices}.`);
   const ms = Number(m[1]) * UNIT_MS[m[2]![0]!.toLowerCase()]!;
@@ -131,8 +151,8 @@ export const MIN_PRICE = 1e-8;
 
 /** A positive price as traders type it: 2350, 2,350, 2.35k, $2350, 0.000012. */
 export function parsePrice(raw: string | undefined): Parsed<number> {
-  if (!raw || !raw.trim()) return err('empty', 'Which price? For example: 2350 or 2.35k');
-  const s = raw.trim().replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
+  if (!raw || !visible(raw).trim()) return err('empty', 'Which price? For example: 2350 or 2.35k');
+  const s = visible(raw).trim().replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
   if (s.length > 32) return err('bad_number', `${quote(raw)} is not a price. Try 2350 or 2.35k.`);
   if (/^[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
   if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return err('bad_number', `${quote(raw)}: write the price in digits, like 2350 or 0.000012 (no exponents).`);
@@ -153,8 +173,8 @@ export function parsePrice(raw: string | undefined): Parsed<number> {
 
 /** A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. */
 export function parseLevel(raw: string | undefined): Parsed<number | [number, number]> {
-  if (!raw || !raw.trim()) return err('empty', 'Which level? For example: 2350 or 2750-2800');
-  const s = raw.trim();
+  if (!raw || !visible(raw).trim()) return err('empty', 'Which level? For example: 2350 or 2750-2800');
+  const s = visible(raw).trim();
   // A leading minus is a sign, not a zone with its low missing: -5 is refused, never read as 5.
   if (/^\$?\s*[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
   if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return parsePrice(s);
@@ -171,14 +191,6 @@ export function parseLevel(raw: string | undefined): Parsed<number | [number, nu
   return ok([low, high]);
 }
 
-/**
- * Characters that show nothing: controls and format characters (zero-width space and joiners, bidi marks),
- * and the letters that render blank (Hangul fillers U+3164 and U+115F/U+1160/U+FFA0, the braille blank U+2800,
- * and variation selectors). Other spaces (no-break, em, ideographic) become plain spaces.
- */
-// The class lists single code points on purpose (no character is combined with the one before it).
-// eslint-disable-next-line no-misleading-character-class
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F]/u;
 /** The joiner and presentation selector inside an emoji (❤️, 👨‍👩‍👧) are part of what shows. */
 const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extended_Pictographic}|\s|$)/gu;
 
@@ -215,7 +227,10 @@ export function splitWords(text: string): string[] {
   const out: string[] = [];
   const re = /"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push(m[1] !== undefined || m[2] !== undefined || m[3] !== undefined ? `"${m[1] ?? m[2] ?? m[3]}"` : m[4]!);
+    // A word of nothing visible (a zero-width space typed between words) is no word; the others keep every character
+    // (a label's emoji hold joiners): each parser reads its token through `visible`.
+    if (m[1] !== undefined || m[2] !== undefined || m[3] !== undefined) out.push(`"${m[1] ?? m[2] ?? m[3]}"`);
+    else if (visible(m[4]!)) out.push(m[4]!);
   }
   return out;
 }

@@ -358,6 +358,16 @@ describe('/alerts', () => {
 });
 
 describe('parsing and hostile input', () => {
+  it('reads a command typed with invisible marks (an RTL keyboard, a paste) as it shows, and says nothing invisible back', async () => {
+    expect(parseCommandLine('\u200F/li\u200Bqs \u200Feth 4h')).toMatchObject({ name: 'liqs', args: { values: { asset: 'eth', window: '4h' } } });
+    expect(parseCommandLine('/alerts \u200Fkinds \u200Fcascade')?.args).toEqual({ sub: 'kinds', values: { kinds: 'cascade' } });
+    // A label, the rest of the line, keeps what it was typed with (parseLabel refuses what shows nothing in it).
+    expect(parseCommandLine('/level add eth 2350 👨\u200D👩\u200D👧 fam')?.args.values.label).toBe('👨\u200D👩\u200D👧 fam');
+    expect(replyText(await say('\u200F/levels \u202Eeth'))).toContain('ETH levels');
+    const unknown = replyText(await say('/levels \u202Eetj'));
+    expect(unknown).toContain('Unknown asset "etj". Did you mean ETH?');
+    expect(unknown).not.toMatch(/\p{Cf}/u);
+  });
   it('recognises /cmd@bot and keeps the bot name for the adapter to check', () => {
     expect(parseCommandLine('/liqs@liqbot eth 4h')).toMatchObject({ name: 'liqs', botName: 'liqbot', args: { values: { asset: 'eth', window: '4h' } } });
   });
@@ -392,7 +402,10 @@ describe('parsing and hostile input', () => {
     // A member still hears that changes are for admins, before anything about the words.
     expect(replyText(await say('/alerts off eth', false))).toContain('Only admins');
   });
-  it.each(['/' + 'a'.repeat(600), '/liqs ' + '\u0000'.repeat(10), '/nope', '/levels 1e309', '/liqs <script>alert(1)</script>', 'hello'])(
+  it('a word of nothing but NULs is no word: /liqs answers as typed alone', async () => {
+    expect(replyText(await say('/liqs ' + '\u0000'.repeat(10)))).toBe(replyText(await say('/liqs')));
+  });
+  it.each(['/' + 'a'.repeat(600), '/liqs ' + '\u0007x'.repeat(10), '/nope', '/levels 1e309', '/liqs <script>alert(1)</script>', 'hello'])(
     '%j gets an answer, never a crash',
     async (line) => {
       const r = await say(line.slice(0, 700));

@@ -109,9 +109,11 @@ describe('assets and windows', () => {
     expect(r).toMatchObject({ ok: false, error: 'unknown_asset' });
   });
   it('hostile input is quoted clean and cut short in the answer', () => {
-    const bidi = parseAsset('ETH\u202e\u0000', known);
+    // What shows nothing is nothing: ETH with a bidi override and a NUL is ETH, and an unknown one is said clean.
+    expect(parseAsset('ETH\u202e\u0000', known)).toEqual({ ok: true, value: 'ETH' });
+    const bidi = parseAsset('ABC\u202e\u0000', known);
     expect(bidi.ok).toBe(false);
-    if (!bidi.ok) expect(bidi.message).toBe('Unknown asset "ETH". Tracked: BTC, ETH, SOL, XRP, DOGE.');
+    if (!bidi.ok) expect(bidi.message).toBe('Unknown asset "ABC". Tracked: BTC, ETH, SOL, XRP, DOGE.');
     const r = parseAsset(`<b>${'x'.repeat(500)}\u0007</b>`, known);
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -174,6 +176,22 @@ describe('prices as traders write them', () => {
 });
 
 describe('edges people type', () => {
+  it('reads a token as it shows: the direction marks an RTL keyboard adds, zero-width spaces and a pasted BOM are nothing', () => {
+    const known = ['BTC', 'ETH'];
+    expect(parseAsset('\u200Feth', known)).toEqual({ ok: true, value: 'ETH' });
+    expect(parseAsset('\u202Eeth', known)).toEqual({ ok: true, value: 'ETH' });
+    expect(parseAsset('e\u200Bth', known)).toEqual({ ok: true, value: 'ETH' });
+    expect(parseAsset('\uFEFF$btc', known)).toEqual({ ok: true, value: 'BTC' });
+    expect(parseAsset('\u200B', known)).toMatchObject({ ok: false, error: 'empty' });
+    expect(parsePrice('2\u200B350')).toEqual({ ok: true, value: 2350 });
+    expect(parseLevel('\u200E2750-2800\u200E')).toEqual({ ok: true, value: [2750, 2800] });
+    expect(parseWindow('4h\u200F', ['1h', '4h'] as const, '1h')).toEqual({ ok: true, value: '4h' });
+    expect(parseAnyWindow('\u200F90m', ['1h', '24h'], '24h')).toEqual({ ok: true, value: { name: '90m', ms: 90 * 60_000 } });
+    // A word of nothing visible is no word; a label keeps its emoji's joiners (and parseLabel judges the rest).
+    expect(splitWords('eth \u200B 4h')).toEqual(['eth', '4h']);
+    expect(splitWords('eth 2350 👨\u200D👩\u200D👧 fam')).toEqual(['eth', '2350', '👨\u200D👩\u200D👧', 'fam']);
+  });
+
   it.each([
     ['-5', 'A price must be above zero; got "-5".'],
     ['-2600', 'A price must be above zero; got "-2600".'],
