@@ -68,7 +68,8 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
         queue = queue.then(async () => {
           if (!text) return void (quitting || rl?.prompt());
           if (QUIT.has(text.replace(/^\//, '').toLowerCase())) return quit(text);
-          const reply = await runCommandLine(text.startsWith('/') ? text : `/${text}`, {
+          // The slash is optional here (`liqs eth`), as the command line reads it.
+          const reply = await runCommandLine(text, {
             chat: { key: TERMINAL_CHAT, platform: 'terminal', kind: 'terminal' },
             user: { id: 'local' },
             isAdmin: true,
