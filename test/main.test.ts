@@ -118,7 +118,7 @@ describe('liqbot start', () => {
     await bot.waitFor(/rehearsal finished/, 'err');
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
-      await bot.waitFor(/No liquidation data for the last 1h: the file has liquidation prints, none in this window\.[\s\S]*2025-01-27 21:55 UTC/);
+      await bot.waitFor(/No liquidation data for the last 1h: the file's liquidation prints cover 16:50–17:20, none in this window\.[\s\S]*2025-01-27 21:55 UTC/);
     } finally {
       clearInterval(asking);
     }

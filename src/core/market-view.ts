@@ -58,7 +58,9 @@ function recordedIn(stretches: readonly (readonly [number, number])[], from: num
     if (b >= from && a <= to) within.push([Math.max(a, from), Math.min(b, to)]);
   }
   if (full && (stretches[0]![0] - from >= edge || to - stretches[stretches.length - 1]![1] >= edge)) full = false;
-  return { stretches: within, full, any: stretches.length > 0 };
+  // Where the file's prints are, whatever the window: its stretches when they are few, else its first and last print.
+  const span: [number, number][] = stretches.length <= 3 ? stretches.map(([a, b]) => [a, b]) : [[stretches[0]![0], stretches[stretches.length - 1]![1]]];
+  return { stretches: within, full, any: stretches.length > 0, ...(span.length ? { span, ...(stretches.length > 3 ? { spanGaps: true as const } : {}) } : {}) };
 }
 
 /** Prices cover nine tenths of the window at least: its move is the window's. */

@@ -37,7 +37,11 @@ export interface Coverage {
    * prints of any asset), whether they cover it (all but less than `RECORDING_GAP_MS`), and whether the file has any;
    * `soFar` when it is a recording being replayed (a rehearsal): what it has replayed yet, not the whole file.
    */
-  recorded?: { stretches: [number, number][]; full: boolean; any: boolean; soFar?: true };
+  /**
+   * `span`: where the file's prints are, whatever the window (what a window with none of them is told): its stretches
+   * when there are at most three, else its first and last print with `spanGaps`.
+   */
+  recorded?: { stretches: [number, number][]; full: boolean; any: boolean; span?: [number, number][]; spanGaps?: true; soFar?: true };
 }
 
 /** What every summary has: the window, the totals, each venue's share, the coverage. */

@@ -55,7 +55,11 @@ export function emptyWindowText(c: Coverage, what: string, window: string, asOf:
     // A rehearsal has replayed only part of its recording: what it has not reached yet is not said to be missing.
     const file = rec.soFar ? 'the recording' : 'the file';
     if (!rec.any) return rec.soFar ? 'No liquidation data yet: no liquidation prints replayed from the recording so far.' : 'No liquidation data: the file has no liquidation prints.';
-    if (!rec.stretches.length) return `No liquidation data for the last ${window}: ${file} has liquidation prints, none in this window.`;
+    if (!rec.stretches.length) {
+      // Where the prints are, so a window asked at the wrong time (`--at` a year off) says where to look.
+      const where = rec.span?.length ? `${file}'s liquidation prints cover ${stretchesText(rec.span, asOf)}${rec.spanGaps ? ' with gaps' : ''}` : `${file} has liquidation prints`;
+      return `No liquidation data for the last ${window}: ${where}, none in this window.`;
+    }
     return `${quiet.slice(0, -1)}, but ${file}'s liquidation prints cover only ${stretchesText(rec.stretches, asOf)} of it.`;
   }
   const feeds = c.feeds;

@@ -139,7 +139,7 @@ describe('liqbot liqs --json', () => {
     expect(empty).toMatchObject({ longUsd: 0, shortUsd: 0, totalUsd: 0, byExchange: {}, largest: [] });
     // The file's last print is two hours before the window: it has no liquidation data there (not a quiet hour).
     const text = await cli('liqs', 'eth', '--data', path, '--window', '1h');
-    expect(text.out).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
+    expect(text.out).toContain("No liquidation data for the last 1h: the file's liquidation prints cover 00:00, none in this window.");
   });
 });
 

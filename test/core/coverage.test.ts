@@ -68,10 +68,10 @@ describe('a recording being rehearsed', () => {
     expect(ask()).toContain('No liquidation data yet: no liquidation prints replayed from the recording so far.');
     expect(ask()).not.toContain('the file has no liquidation prints');
     prints.push([T - 3 * H, T - 2 * H]);
-    expect(ask()).toContain('No liquidation data for the last 1h: the recording has liquidation prints, none in this window.');
+    expect(ask()).toContain("No liquidation data for the last 1h: the recording's liquidation prints cover 09:00–10:00, none in this window.");
     // Read to its end, the recording is a whole file again.
     m.recordedSoFar = false;
-    expect(ask()).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
+    expect(ask()).toContain("No liquidation data for the last 1h: the file's liquidation prints cover 09:00–10:00, none in this window.");
   });
 });
 
@@ -100,9 +100,13 @@ describe('a data file says what its liquidation prints cover', () => {
   it('a window inside a hole of the recording: no liquidation data for it', async () => {
     const path = file();
     const r = await cli('liqs', 'btc', '--data', path, '--at', at(4), '--window', '1h');
-    expect(r.out).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
+    // Where the prints are, so the hole reads as one: 12:00–14:00 and 17:00–18:00.
+    expect(r.out).toContain("No liquidation data for the last 1h: the file's liquidation prints cover 12:00–14:00, 17:00–18:00, none in this window.");
     const all = await cli('liqs', 'all', '--data', path, '--at', at(4), '--window', '1h');
-    expect(all.out).toContain('No liquidation data for the last 1h: the file has liquidation prints, none in this window.');
+    expect(all.out).toContain("No liquidation data for the last 1h: the file's liquidation prints cover 12:00–14:00, 17:00–18:00, none in this window.");
+    // Asked a year off, the answer dates them.
+    const later = await cli('liqs', 'btc', '--data', path, '--at', new Date(T + 400 * 24 * H).toISOString());
+    expect(later.out).toContain("the file's liquidation prints cover Nov 2, 2026 12:00–14:00, 17:00–18:00, none in this window.");
   });
 
   it('a quiet asset where the file was recording is a quiet market; part of a window recorded is named in the footer', async () => {
