@@ -7,6 +7,7 @@
 
 import { ASSET_RE } from '../src/core/events.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
+import { distance } from 'fastest-levenshtein';
 
 export type ParseError =
   | 'empty'
@@ -58,23 +59,12 @@ export function quote(raw: string, max = 24): string {
   return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /** Close matches for a mistyped asset, best first. */
 export function closeMatches(input: string, known: readonly string[], max = 3): string[] {
   const s = input.toUpperCase();
   return known
     // A venue's multiplied contract (1000PEPE, 1MBABYDOGE) is the coin a trader types.
-    .map((k) => ({ k, d: k.replace(/^1\d*M?/, '') === s ? 0 : k.startsWith(s) || s.startsWith(k) ? 0.5 : editDistance(s, k) }))
+    .map((k) => ({ k, d: k.replace(/^1\d*M?/, '') === s ? 0 : k.startsWith(s) || s.startsWith(k) ? 0.5 : distance(s, k) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(s.length / 2)))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, max)

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { distance } from 'fastest-levenshtein';
 import { parse } from 'yaml';
 import { deepFreeze, defaultsCacheText } from './defaults.js';
 import { ConfigError } from './error.js';
@@ -51,6 +52,24 @@ function forbiddenKey(v: unknown, path: string[] = []): string | undefined {
   return undefined;
 }
 
+const MAX_PROBLEMS_SHOWN = 5;
+
+/** The defaults' object at a path (`levels`), whose keys are the settings there. */
+function settingsAt(defaults: unknown, path: readonly PropertyKey[]): Record<string, unknown> {
+  let at: unknown = defaults;
+  for (const k of path) at = isPlainObject(at) ? at[String(k)] : undefined;
+  return isPlainObject(at) ? at : {};
+}
+
+/** ` (did you mean "breakBufferPct"?)` for `breakBuferPct`: the nearest setting, when it is a typo away. */
+function didYouMean(key: string, settings: readonly string[]): string {
+  const near = settings
+    .map((s) => ({ s, d: distance(key.toLowerCase(), s.toLowerCase()) }))
+    .filter((x) => x.d <= Math.max(1, Math.floor(key.length / 3)))
+    .sort((a, b) => a.d - b.d)[0];
+  return near ? ` (did you mean "${near.s}"?)` : '';
+}
+
 /** Objects merge key by key; arrays and scalars in the override replace the default. */
 function merge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
@@ -63,13 +82,19 @@ function merge(base: unknown, over: unknown): unknown {
 export function buildConfig(override: unknown = {}, source = 'config'): Config {
   const bad = forbiddenKey(override);
   if (bad) throw new ConfigError(`${source}: ${bad}: "${bad.split('.').pop()}" is not a setting (and cannot be one)`);
-  const merged = merge(readYaml(DEFAULT_CONFIG_PATH), override);
+  const defaults = readYaml(DEFAULT_CONFIG_PATH);
+  const merged = merge(defaults, override);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const key = issue.path.join('.') || '(top level)';
-    const msg = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-    throw new ConfigError(`${source}: ${key}: ${msg}`);
+    // Every problem at once, on one line, so a file is mended in one go; a mistyped key names the setting it missed.
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(top level)';
+      if (issue.code !== 'unrecognized_keys') return `${key}: ${issue.message}`;
+      const siblings = Object.keys(settingsAt(defaults, issue.path));
+      return `${key}: ${issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, siblings)}`).join(', ')}`;
+    });
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
+    throw new ConfigError(`${source}: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`);
   }
   if (!result.data.windows.includes(result.data.defaultWindow)) {
     throw new ConfigError(`${source}: defaultWindow: "${result.data.defaultWindow}" must be one of windows (${result.data.windows.join(', ')})`);

@@ -36,7 +36,8 @@ describe('config', () => {
     expect(c.cascades.quietMinutes).toBe(10);
   });
   it.each([
-    [{ cascades: { multipler: 3 } }, 'cascades: unknown key "multipler"'],
+    [{ cascades: { multipler: 3 } }, 'cascades: unknown key "multipler" (did you mean "multiplier"?)'],
+    [{ cascades: { zzz: 3 } }, 'cascades: unknown key "zzz"'],
     [{ levels: { breakBufferPct: 'wide' } }, 'levels.breakBufferPct:'],
     [{ defaultWindow: '2h' }, 'defaultWindow:'],
     [{ windows: ['1h'], defaultWindow: '24h' }, 'defaultWindow: "24h" must be one of windows (1h)'],
@@ -52,6 +53,21 @@ describe('config', () => {
       expect((err as Error).message).toContain(message);
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+  it('names every problem of a file at once, on one line, each with its key', () => {
+    const message = () => {
+      try {
+        buildConfig({ levels: { breakBuferPct: 0.5, chopHours: -1 }, cascades: { multiplier: -3 }, alerts: { famlies: ['cascade'] } }, 'my.yaml');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    const m = message();
+    expect(m).toMatch(/^my\.yaml: /);
+    expect(m).not.toContain('\n');
+    for (const part of ['levels: unknown key "breakBuferPct" (did you mean "breakBufferPct"?)', 'levels.chopHours:', 'cascades.multiplier:', 'alerts: unknown key "famlies" (did you mean "families"?)']) expect(m).toContain(part);
+    expect(m.split('; ')).toHaveLength(4);
   });
   it('takes any base asset a venue lists, Unicode included, upper-cased', () => {
     const c = buildConfig({ assets: ['eth', '币安人生', '1000pepe'], levels: { defaults: [{ asset: '币安人生', price: 0.2 }] } });
