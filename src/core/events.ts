@@ -129,13 +129,13 @@ type Raw = Record<string, unknown>;
 function fail(reason: string): never {
   throw new Invalid(reason);
 }
-// The checks take the value, not the object and a key: each event type reads its own fields, so a read sees one
-// shape of parsed object. A read shared by every type (`o.ts` in one helper, `o[key]`) sees them all and goes
-// megamorphic (a generic lookup, for every field of every line).
 /** A number written as a string (`"82500"`, as exchange APIs send them) is named, so the fix is plain. */
 function quoted(v: unknown): string {
   return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? ` (it is the string ${JSON.stringify(v.slice(0, 24))}: write numbers without quotes)` : '';
 }
+// The checks take the value, not the object and a key: each event type reads its own fields, so a read sees one
+// shape of parsed object. A read shared by every type (`o.ts` in one helper, `o[key]`) sees them all and goes
+// megamorphic (a generic lookup, for every field of every line).
 function time(v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 9e15) fail(`\`ts\` must be epoch milliseconds${quoted(v)}`);
   return Math.floor(v);

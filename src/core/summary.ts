@@ -36,8 +36,6 @@ export interface Coverage {
    * Offline only (a data file, no feeds): the parts of the window the file has liquidation prints for (stretches of
    * prints of any asset), whether they cover it (all but less than `RECORDING_GAP_MS`), and whether the file has any;
    * `soFar` when it is a recording being replayed (a rehearsal): what it has replayed yet, not the whole file.
-   */
-  /**
    * `span`: where the file's prints are, whatever the window (what a window with none of them is told): its stretches
    * when there are at most three, else its first and last print with `spanGaps`.
    */
