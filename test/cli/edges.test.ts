@@ -81,7 +81,7 @@ describe('CLI edges', () => {
     const r = await cli('liqs', 'eth', '--data', BUNDLED, '--config', bad);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toBe(`liqbot: ${bad}: summary: unknown key "largets"`);
+    expect(r.err).toBe(`liqbot: ${bad}: summary: unknown key "largets" (did you mean "largest"?)`);
   }, 60_000);
 
   it('the demo prints each alert under the time it was raised', async () => {
