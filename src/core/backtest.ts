@@ -57,6 +57,12 @@ export interface BacktestStats {
    * the opposite within 12 h.
    */
   perMessage: { breaks: number; reversed: number };
+  /**
+   * How long the levels were watched, in ms: from the first level's time (the first close, when that is later) to the
+   * last close. A file's levels can come days into its candles: a rate a day is over this, not over the whole file.
+   * Absent with no level or no close.
+   */
+  watchedMs?: number;
 }
 
 interface Close {
@@ -177,7 +183,14 @@ export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, r
     totals.held += r.held;
     totals.heldTold += r.heldTold;
   }
-  return { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals, perMessage };
+  const out: BacktestStats = { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals, perMessage };
+  let firstClose = Infinity, lastClose = -Infinity;
+  for (const list of closes.values()) {
+    if (list.length) [firstClose, lastClose] = [Math.min(firstClose, list[0]!.end), Math.max(lastClose, list[list.length - 1]!.end)];
+  }
+  const watchedFrom = Math.max(firstClose, Math.min(...levels.map((l) => l.from)));
+  if (Number.isFinite(watchedFrom) && Number.isFinite(lastClose)) out.watchedMs = Math.max(0, lastClose - watchedFrom);
+  return out;
 }
 
 /** The global levels a file declares (events without a chat), with the time each was set. */

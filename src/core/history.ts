@@ -142,6 +142,23 @@ export class LiquidationHistory {
     return (this.byDay(asset, side)?.get(day)?.vendor.size ?? 0) > 0;
   }
 
+  /**
+   * A day's total for one side per venue, as `dayTotal` adds them up (empty when a vendor's figure is for every
+   * exchange: it is not split).
+   */
+  dayByVenue(asset: string, side: PositionSide, day: number): Map<string, number> {
+    const out = new Map<string, number>();
+    const r = this.byDay(asset, side)?.get(day);
+    if (!r || r.vendor.has('')) return out;
+    for (const ex of new Set([...r.live.keys(), ...r.vendor.keys()])) {
+      let vendor = 0;
+      for (const v of r.vendor.get(ex)?.values() ?? []) vendor += v;
+      const usd = Math.max(vendor, r.live.get(ex)?.usd ?? 0);
+      if (usd > 0) out.set(ex, usd);
+    }
+    return out;
+  }
+
   /** The venues a day's totals name for one side (none when a vendor's figure is for every exchange). */
   dayVenues(asset: string, side: PositionSide, day: number): string[] {
     const r = this.byDay(asset, side)?.get(day);

@@ -564,7 +564,8 @@ export class LevelBook {
       const accepted = track.seen ?? track.position;
       const unconfirmed = accepted !== undefined && (role === 'support' ? 'above' : role === 'resistance' ? 'below' : accepted) !== accepted;
       const chopping = track.chop !== undefined && track.chop.resolved === undefined;
-      const state: ShownState = near || unconfirmed ? 'testing' : chopping ? 'chopping' : track.state;
+      // A level in chop is chopping while price is at it too: the chop notice said so, and a close decides nothing yet.
+      const state: ShownState = chopping ? 'chopping' : near || unconfirmed ? 'testing' : track.state;
       const view: LevelView = { level, role, distancePct: dist, state, baseState: track.state };
       if (track.lastBreak) view.lastBreak = track.lastBreak;
       if (track.chop) view.chop = track.chop;

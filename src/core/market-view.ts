@@ -96,9 +96,14 @@ export abstract class MarketQueries implements MarketView {
 
   constructor(readonly settings: MarketSettings) {}
 
-  /** Assets the engine knows: configured ones and any that sent data. */
+  /**
+   * Assets the engine knows: configured ones and any that sent data (a price or a level too: an asset the bot posts
+   * a level break for can be asked about).
+   */
   knownAssets(): string[] {
-    return [...new Set([...this.settings.assets, ...this.buckets.assetNames(), ...this.seenExchanges.keys()])];
+    return [
+      ...new Set([...this.settings.assets, ...this.buckets.assetNames(), ...this.seenExchanges.keys(), ...this.prices.assetNames(), ...this.levels.all().map((l) => l.asset)]),
+    ];
   }
 
   private coverage(assets: string[], from: number, to: number, fed: Iterable<string>): Coverage {
@@ -243,6 +248,7 @@ export abstract class MarketQueries implements MarketView {
     if (!any) return { orders, totals, longUsd: 0, shortUsd: 0 };
     let longUsd = 0, shortUsd = 0;
     const venues = new Set<string>();
+    const byVenue: Record<string, { longUsd: number; shortUsd: number }> = {};
     let unsplit = false;
     for (let day = dayStart(from); day < to; day += DAY) {
       const hasOrders = this.buckets.totals(asset, Math.max(day, from), Math.min(day + DAY - 1, to)).count > 0;
@@ -261,9 +267,14 @@ export abstract class MarketQueries implements MarketView {
         const named = this.history.dayVenues(asset, side, day);
         if (!named.length && this.history.dayTotal(asset, side, day) > 0) unsplit = true;
         for (const v of named) venues.add(v);
+        for (const [ex, usd] of this.history.dayByVenue(asset, side, day)) {
+          const row = (byVenue[ex] ??= { longUsd: 0, shortUsd: 0 });
+          if (side === 'long') row.longUsd += usd;
+          else row.shortUsd += usd;
+        }
       }
     }
-    return { orders, totals, longUsd, shortUsd, ...(unsplit || !venues.size ? {} : { venues: [...venues].sort() }) };
+    return { orders, totals, longUsd, shortUsd, ...(unsplit || !venues.size ? {} : { venues: [...venues].sort(), byVenue }) };
   }
 
   /** `/liqs` with no asset: the market-wide view over every known asset. */
@@ -287,7 +298,7 @@ export abstract class MarketQueries implements MarketView {
       exTotals.set(ex, cur);
     };
     const rows: [string, MarketSummary['byAsset'][string]][] = [];
-    const stored = { days: undefined as StoredDays | undefined, totals: new Set<number>(), venues: new Set<string>(), unsplit: false };
+    const stored = { days: undefined as StoredDays | undefined, totals: new Set<number>(), venues: new Set<string>(), byVenue: {} as NonNullable<StoredDays['byVenue']>, unsplit: false };
     const withOrders: string[] = [];
     for (const asset of assets) {
       const t = this.buckets.totals(asset, from, to);
@@ -312,6 +323,11 @@ export abstract class MarketQueries implements MarketView {
         for (const d of days.totals) stored.totals.add(d);
         if (days.venues) for (const v of days.venues) stored.venues.add(v);
         else stored.unsplit = true;
+        for (const [ex, v] of Object.entries(days.byVenue ?? {})) {
+          const row = (stored.byVenue[ex] ??= { longUsd: 0, shortUsd: 0 });
+          row.longUsd += v.longUsd;
+          row.shortUsd += v.shortUsd;
+        }
       }
       if (longUsd + shortUsd === 0) continue;
       const row: MarketSummary['byAsset'][string] = { longUsd, shortUsd, totalUsd: longUsd + shortUsd };
@@ -340,7 +356,7 @@ export abstract class MarketQueries implements MarketView {
         ...stored.days,
         totals: [...stored.totals].sort((a, b) => a - b),
         orders,
-        ...(stored.unsplit || !stored.venues.size ? {} : { venues: [...stored.venues].sort() }),
+        ...(stored.unsplit || !stored.venues.size ? {} : { venues: [...stored.venues].sort(), byVenue: stored.byVenue }),
       };
     }
     rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
@@ -398,8 +414,12 @@ export abstract class MarketQueries implements MarketView {
     if (lastDone) status.lastCascade = lastDone;
     const running = recent.find((c) => c.endedAt === undefined);
     if (running) status.runningCascade = running;
+    // Where price went after the last cascade ended: whether its extreme held is read on that, not on price now.
+    const since = !running && lastDone?.endedAt !== undefined ? this.prices.range(asset, lastDone.endedAt, at) : undefined;
+    if (since) status.sinceCascade = { low: since.low, high: since.high };
+    // A day's change needs a day of prices (a bot started an hour ago has an hour's move, not a day's).
     const day = this.prices.range(asset, at - DAY, at);
-    if (day) status.change24hPct = ((last.price - day.open) / day.open) * 100;
+    if (day && coversWindow(day, at - DAY, at)) status.change24hPct = ((last.price - day.open) / day.open) * 100;
     return status;
   }
 }

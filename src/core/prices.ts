@@ -261,6 +261,11 @@ export class PriceBook {
     return this.assets.get(asset)?.last;
   }
 
+  /** The assets with a price (a candle, a tick or a liquidation's fill). */
+  assetNames(): string[] {
+    return [...this.assets.keys()];
+  }
+
   /**
    * The price of the moment for what liquidations say (a cascade's or a flush's price): the last price, or the last
    * liquidation's fill when that is over two minutes newer (5m candles are up to five minutes old when a print comes;
@@ -294,27 +299,36 @@ export class PriceBook {
     return undefined;
   }
 
-  /** Open (price at `from`), close, high and low over [from, to]. */
+  /**
+   * Open, close, high and low over [from, to], and the stretch the prices cover (`from`, `to`). The open is the price
+   * at `from` when one lies within the asset's spacing before it (a minute for ticks, a candle's length for candles:
+   * no further apart than its prices come), and the stretch starts at `from`; else it is the first price in the
+   * window, and the stretch starts at that price's minute. The stretch ends at the last price's minute (the last
+   * price itself when the window reaches it). High and low include the open.
+   */
   range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number; from: number; to: number } | undefined {
     const a = this.assets.get(asset);
     if (!a) return undefined;
     let high = -Infinity, low = Infinity;
     let firstOpen = NaN, lastClose = NaN;
-    // The stretch the prices cover: from the first bar read (or the window's start, when a price before it opens it)
-    // to the last bar's end (or the last price).
-    let first = NaN, end = NaN;
+    // The first and last bars read (their first minutes), and whether each is an hour's.
+    let first = NaN, last = NaN, firstWhole = false, lastWhole = false;
     const lastMinute = Math.floor(to / MINUTE);
     // Ragged minutes at both ends, whole hours in between (as the liquidation buckets do).
     for (let m = Math.max(a.firstMinute, Math.floor(from / MINUTE)); m <= lastMinute; ) {
       const whole = m % 60 === 0 && m + 59 <= lastMinute;
       const bars = whole ? a.hours : a.minutes;
       const i = whole ? m / 60 : m;
-      const barStart = m * MINUTE;
+      const barMinute = m;
       m += whole ? 60 : 1;
       const h = bars.field(i, 1);
       if (Number.isNaN(h)) continue;
-      if (Number.isNaN(first)) first = barStart;
-      end = m * MINUTE;
+      if (Number.isNaN(first)) {
+        first = barMinute;
+        firstWhole = whole;
+      }
+      last = barMinute;
+      lastWhole = whole;
       const l = bars.field(i, 2);
       if (h > high) high = h;
       if (l < low) low = l;
@@ -324,12 +338,21 @@ export class PriceBook {
     if (Number.isNaN(firstOpen)) return undefined;
     // One price per moment: a window that reaches the last price ends on it, as /levels and the charts do.
     const reaches = a.last !== undefined && a.last.ts >= from && a.last.ts <= to;
-    const last = reaches ? a.last!.price : lastClose;
-    const before = this.priceAt(asset, from);
-    return {
-      open: before ?? firstOpen, close: last, high: Math.max(high, last), low: Math.min(low, last),
-      from: before !== undefined ? from : first, to: Math.min(to, reaches ? Math.max(end, a.last!.ts) : end),
-    };
+    const close = reaches ? a.last!.price : lastClose;
+    const before = this.priceAt(asset, from, a.spacingMs);
+    const open = before ?? firstOpen;
+    // An hour's bar keeps no minute: where one bounds the stretch, its first or last minute with a price is looked up
+    // (at most 60 reads at each end, only then).
+    const start = before !== undefined ? from : (firstWhole ? this.edgeMinute(a, first, 1) : first) * MINUTE;
+    const end = reaches ? a.last!.ts : (lastWhole ? this.edgeMinute(a, last, -1) : last) * MINUTE;
+    return { open, close, high: Math.max(high, open, close), low: Math.min(low, open, close), from: start, to: end };
+  }
+
+  /** The first (`dir` 1) or last (−1) minute with a price in the hour whose first minute is `hour`. */
+  private edgeMinute(a: AssetPrices, hour: number, dir: 1 | -1): number {
+    let m = dir === 1 ? hour : hour + 59;
+    while (Number.isNaN(a.minutes.field(m, 1)) && m !== (dir === 1 ? hour + 59 : hour)) m += dir;
+    return m;
   }
 
   /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */

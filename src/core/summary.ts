@@ -73,6 +73,8 @@ export interface StoredDays {
   longUsd: number;
   shortUsd: number;
   venues?: string[];
+  /** Per venue, when every total named one (what `venues` lists), each side's sum over the days. */
+  byVenue?: Record<string, { longUsd: number; shortUsd: number }>;
 }
 
 export interface LiquidationSummary extends WindowSummary {
@@ -109,5 +111,7 @@ export interface LevelStatus {
   /** The most recent finished cascade within a day, and a running one. */
   lastCascade?: CascadeRecord;
   runningCascade?: CascadeRecord;
+  /** Price's low and high since the last cascade ended (none while one runs). */
+  sinceCascade?: { low: number; high: number };
   change24hPct?: number;
 }

@@ -6,6 +6,7 @@ import type { Alert } from '../core/alerts.js';
 import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/summary.js';
 import { alertReply } from '../replies/alerts.js';
 import { replyText } from '../replies/reply.js';
+import { isSampled } from '../core/venues.js';
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 const centsMap = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, cents(v)]));
@@ -66,10 +67,36 @@ export function alertJson(a: Alert): Record<string, unknown> {
   }
 }
 
-export function summaryJson(s: LiquidationSummary | MarketSummary): Record<string, unknown> {
-  const byExchange = Object.fromEntries(
-    Object.entries(s.byExchange).map(([ex, v]) => [ex, { longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(v.totalUsd), share: v.share, sampled: v.sampled, ...(v.hourly ? { hourly: true } : {}) }]),
+/**
+ * Each venue's part of the total, as the spec reads `byExchange`: its single orders, its vendor hourly totals (`hourly`)
+ * and its stored daily totals (`dailyUsd`), with its share of the whole `totalUsd`. Daily totals a vendor gives for
+ * every exchange at once are nobody's: the shares then add up to less than 1. (The text reply splits single orders
+ * by venue under their own heading instead.)
+ */
+function byExchangeJson(s: LiquidationSummary | MarketSummary): Record<string, unknown> {
+  const rows = new Map<string, { longUsd: number; shortUsd: number; sampled: boolean; hourly?: true; dailyUsd?: number }>();
+  for (const [ex, v] of Object.entries(s.byExchange)) rows.set(ex, { longUsd: v.longUsd, shortUsd: v.shortUsd, sampled: v.sampled, ...(v.hourly ? { hourly: true as const } : {}) });
+  for (const [ex, v] of Object.entries(s.days?.byVenue ?? {})) {
+    const row = rows.get(ex) ?? { longUsd: 0, shortUsd: 0, sampled: isSampled(ex) };
+    row.longUsd += v.longUsd;
+    row.shortUsd += v.shortUsd;
+    row.dailyUsd = v.longUsd + v.shortUsd;
+    rows.set(ex, row);
+  }
+  const sorted = [...rows].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd));
+  return Object.fromEntries(
+    sorted.map(([ex, v]) => {
+      const total = v.longUsd + v.shortUsd;
+      return [ex, {
+        longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(total), share: s.totalUsd > 0 ? total / s.totalUsd : 0, sampled: v.sampled,
+        ...(v.hourly ? { hourly: true } : {}), ...(v.dailyUsd !== undefined ? { dailyUsd: cents(v.dailyUsd) } : {}),
+      }];
+    }),
   );
+}
+
+export function summaryJson(s: LiquidationSummary | MarketSummary): Record<string, unknown> {
+  const byExchange = byExchangeJson(s);
   const o: Record<string, unknown> = {
     asset: s.asset, window: s.window, from: s.from, to: s.to,
     longUsd: cents(s.longUsd), shortUsd: cents(s.shortUsd), totalUsd: cents(s.totalUsd), count: s.count,
@@ -88,7 +115,10 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
     o.cascades = s.cascades;
   }
   if (s.dayTotals) o.dayTotals = s.dayTotals.map((d) => ({ day: d.day, longUsd: cents(d.longUsd), shortUsd: cents(d.shortUsd) }));
-  if (s.days) o.days = { ...s.days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
+  if (s.days) {
+    const { byVenue: _byVenue, ...days } = s.days; // said per venue in byExchange
+    o.days = { ...days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
+  }
   return o;
 }
 
@@ -101,8 +131,9 @@ export function levelsJson(st: LevelStatus): Record<string, unknown> {
     levels: st.levels.map((v) => ({
       level: v.level.level,
       ...(v.level.label !== undefined ? { label: v.level.label } : {}),
-      role: v.role,
-      distancePct: Math.round(v.distancePct * 100) / 100,
+      // No price, no side of it: neither role nor distance (the state says "unknown").
+      role: st.price === undefined ? null : v.role,
+      distancePct: st.price === undefined ? null : Math.round(v.distancePct * 100) / 100,
       state: v.state,
       baseState: v.baseState,
       source: v.level.source,

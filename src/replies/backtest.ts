@@ -11,13 +11,11 @@ export interface StatsInput {
   closes: number;
   liquidations: number;
   liquidationTotals: number;
-  /** How long the judged closes span, in ms (first close to last): a stretch of days says how many messages a day. */
-  spanMs?: number;
 }
 
-/** How many days the closes span, once they span two or more (a rate a day means little on one). */
-function spanDays(spanMs: number | undefined): number | undefined {
-  return spanMs !== undefined && spanMs >= 2 * DAY ? spanMs / DAY : undefined;
+/** How many days the levels were watched, once two or more (a rate a day means little on one). */
+function watchedDays(watchedMs: number | undefined): number | undefined {
+  return watchedMs !== undefined && watchedMs >= 2 * DAY ? watchedMs / DAY : undefined;
 }
 /** " (1.3 a day)": what a chat would live with. */
 function aDay(messages: number, days: number | undefined): string {
@@ -39,10 +37,11 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
   const out = (rows.length > 1 ? rows : []).map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   const t = st.totals;
-  const days = spanDays(input?.spanMs);
+  // Over the days the levels were watched, not the whole file: levels set days into its candles could not post before.
+  const days = watchedDays(st.watchedMs);
   if (input && (input.levels === 0 || input.closes === 0)) {
     out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles or prices in the file: no close to judge a level on');
-  } else out.push(`levels: ${t.messages} messages${days === undefined ? '' : ` over ${days.toFixed(1)} days`}${aDay(t.messages, days)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  } else out.push(`levels: ${t.messages} messages${days === undefined ? '' : ` over the ${days.toFixed(1)} days the levels were watched`}${aDay(t.messages, days)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
   if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);

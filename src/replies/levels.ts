@@ -40,16 +40,24 @@ export function structureReading(st: LevelStatus): Line[] {
   const inside = st.levels.find((v) => v.role === 'inside');
   const lostAbove = resistances.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'down');
   const brokeBelow = supports.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'up');
-  const c = st.lastCascade ?? st.runningCascade;
+  // A running cascade is the news; else the last one of the day.
+  const c = st.runningCascade ?? st.lastCascade;
   if (c && c.extreme !== undefined) {
-    const what = `the cascade ${c.side === 'long' ? 'low' : 'high'} ${price(c.extreme)}`;
-    // How far price now sits from the extreme, in the direction away from the flush (negative: beyond it).
-    const away = ((c.side === 'long' ? st.price - c.extreme : c.extreme - st.price) / c.extreme) * 100;
+    const long = c.side === 'long';
+    const what = `the cascade ${long ? 'low' : 'high'} ${price(c.extreme)}`;
+    // How far price now sits from the extreme, in the direction away from the flush, in percent of price as the
+    // level rows read (negative: beyond it).
+    const away = ((long ? st.price - c.extreme : c.extreme - st.price) / st.price) * 100;
+    // Whether the extreme held is read on every price since the cascade ended, not on price now.
+    const since = st.sinceCascade && (long ? st.sinceCascade.low : st.sinceCascade.high);
+    const broke = since !== undefined && (long ? since < c.extreme * 0.997 : since > c.extreme * 1.003);
+    const side = long ? 'above' : 'below';
     const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
     if (!c.endedAt) lines.push([`${after}price is still moving; ${what} so far.`]);
-    else if (away < -0.3) lines.push([`${after}price has since gone ${c.side === 'long' ? 'below' : 'above'} ${what}: no ${c.side === 'long' ? 'floor' : 'top'} yet.`]);
+    else if (away < -0.3) lines.push([`${after}price has since gone ${long ? 'below' : 'above'} ${what}: no ${long ? 'floor' : 'top'} yet.`]);
+    else if (broke) lines.push([`${after}price went ${long ? 'below' : 'above'} ${what} since (to ${price(since)}) and is back ${away <= 0.3 ? 'at' : side} it.`]);
     else if (away <= 3) lines.push([`${after}price stabilized near ${what}.`]);
-    else lines.push([`${after}price stabilized above ${what}, which held, and has come back ${share(away / 100)} from it.`]);
+    else lines.push([`${after}price stabilized ${side} ${what}, which held; price is ${share(away / 100)} ${side} it.`]);
   }
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
   const s1 = supports[0];

@@ -11,6 +11,7 @@ import { Market } from '../../src/core/market.js';
 import { replyText } from '../../src/replies/reply.js';
 import { marketReply, summaryReply } from '../../src/replies/summary.js';
 import { cli, writeEvents } from '../helpers.js';
+import { summaryJson } from '../../src/io/json.js';
 
 const T = Date.UTC(2026, 10, 2, 12, 0);
 const H = 3_600_000;
@@ -221,6 +222,30 @@ describe('7d', () => {
     expect(t).toContain('By exchange (Jan 31, single orders)');
     // A day window is unchanged.
     expect(m.summary('ETH', '24h', D, end).days).toBeUndefined();
+    // The JSON's byExchange shares are of the whole total: the days not split by exchange are nobody's.
+    expect(summaryJson(s).byExchange).toEqual({ bybit: expect.objectContaining({ totalUsd: 40e6, share: 40 / 130 }) });
+  });
+
+  it('splits stored daily totals by the venue each names, in the JSON (the spec: each venue\'s share of the total)', () => {
+    const D = 86_400_000;
+    const end = Date.UTC(2026, 0, 31, 23, 59);
+    const m = new Market(buildConfig({ exchanges: ['bybit'], assets: ['ETH'] }));
+    for (let d = 25; d <= 30; d++) {
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2026, 0, d), period: '1d', asset: 'ETH', side: 'long', usd: 10e6, exchange: 'okx' });
+      m.ingest({ type: 'liquidation_total', ts: Date.UTC(2026, 0, d), period: '1d', asset: 'ETH', side: 'short', usd: 5e6, exchange: 'binance' });
+    }
+    liq(m, 'bybit', Date.UTC(2026, 0, 31, 14), 40e6);
+    liq(m, 'okx', Date.UTC(2026, 0, 31, 15), 10e6);
+    for (const s of [m.summary('ETH', '7d', 7 * D, end), m.marketSummary('7d', 7 * D, end)]) {
+      expect(s.totalUsd).toBe(140e6);
+      const byExchange = summaryJson(s).byExchange as Record<string, { totalUsd: number; share: number; dailyUsd?: number }>;
+      expect(Object.keys(byExchange)).toEqual(['okx', 'bybit', 'binance']);
+      expect(byExchange.okx).toMatchObject({ totalUsd: 70e6, share: 0.5, dailyUsd: 60e6 });
+      expect(byExchange.bybit).toMatchObject({ totalUsd: 40e6, share: 40 / 140 });
+      expect(byExchange.bybit!.dailyUsd).toBeUndefined();
+      expect(byExchange.binance).toMatchObject({ totalUsd: 30e6, share: 30 / 140, dailyUsd: 30e6 });
+      expect(Object.values(byExchange).reduce((a, v) => a + v.share, 0)).toBeCloseTo(1, 12);
+    }
   });
 
   it('offline, an empty window beside a vendor\'s daily totals says those days, uncut, instead of hiding them', () => {

@@ -79,6 +79,9 @@ describe('LevelBook', () => {
     const chopping = book.track(level.id)!.chop!;
     expect(chopping.resolved).toBeUndefined();
     expect(chopping.low).toBe(2970);
+    // /levels reads what the chop notice said, with price at the level as well as away from it (not "testing").
+    expect(book.view('ETH', 2970).map((v) => v.state)).toEqual(['chopping']);
+    expect(book.view('ETH', 3001).map((v) => v.state)).toEqual(['chopping']);
     // The chat last heard "down". Two closes above the level inside the chop's range, then one above the range (its
     // highest close, 3030, and a buffer) but not far (five buffers), four hours (decisiveMs) from the level being
     // accepted: closes beyond the level for 45 minutes and out of the range, the reclaim.

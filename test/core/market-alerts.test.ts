@@ -10,6 +10,7 @@ import { Market } from '../../src/core/market.js';
 import { toEvent } from '../../src/core/events.js';
 import { alertReply } from '../../src/replies/alerts.js';
 import { levelsReply, structureReading } from '../../src/replies/levels.js';
+import { levelsJson } from '../../src/io/json.js';
 import { exampleZone } from '../../src/replies/format.js';
 import { parseLevel } from '../../commands/parse.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
@@ -188,7 +189,7 @@ describe('saying what is known', () => {
     expect(lv.out).not.toMatch(/^Price /m);
     expect((await cli('levels', 'eth', '--data', BUNDLED)).out).toMatch(/^Price \$2,644/m);
     const week = await cli('liqs', 'eth', '--data', BUNDLED, '--window', '7d');
-    expect(week.out).toContain('(prices Jan 28 00:00–Feb 1 00:00 only)');
+    expect(week.out).toContain('(prices Jan 28 00:00–Jan 31 23:59 only)');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '24h')).out).not.toContain('only)');
     // Per asset, a move that covers a fraction of the window is not shown as the window's.
     expect((await cli('liqs', 'all', '--data', BUNDLED, '--window', '7d')).out).not.toMatch(/ETH .* price [−+]/);
@@ -203,6 +204,21 @@ describe('saying what is known', () => {
     const text = replyText(levelsReply(st, { exchanges: [], sampled: [], gaps: [], synthetic: false }));
     expect(text).not.toMatch(/holding|inside/);
     expect(text).toContain('No price yet');
+    // Nor a side of price in the JSON: no role, no distance.
+    expect(levelsJson(st).levels).toEqual([expect.objectContaining({ level: 3000, role: null, distancePct: null, state: 'unknown' })]);
+  });
+
+  it("gives no 24h change on less than a day of prices (a bot started an hour ago)", () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
+    const candle = (ts: number, close: number) => ({ type: 'candle' as const, ts, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
+    m.ingest(candle(T0, 3100));
+    m.ingest(candle(T0 + HOUR_MS, 3200));
+    m.advance(T0 + HOUR_MS + 900_000);
+    expect(m.levelStatus('ETH').change24hPct).toBeUndefined();
+    for (let h = 2; h <= 24; h++) m.ingest(candle(T0 + h * HOUR_MS, 3200));
+    m.advance(T0 + 24 * HOUR_MS + 900_000);
+    expect(m.levelStatus('ETH').change24hPct).toBeCloseTo(((3200 - 3100) / 3100) * 100, 1);
   });
 
   it('makes no claim about forced selling without a cascade behind it', () => {
@@ -222,6 +238,49 @@ describe('saying what is known', () => {
     expect(withLong).toContain('Holding $2,800 keeps the floor; a close below it would expose deeper downside and say the forced selling is not over.');
     const withShort = structureReading({ ...st, lastCascade: { ...cascade, side: 'short', extreme: 3120 } }).map(lineText).join('\n');
     expect(withShort).not.toContain('forced selling');
+  });
+
+  it('says a cascade extreme held only when no price since went through it, and a running cascade before a finished one', () => {
+    const m = new Market(buildConfig({}));
+    m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 2000 });
+    m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m', open: 2960, high: 2961, low: 2959, close: 2960 });
+    m.advance(T0 + 900_000);
+    const base = { ...m.levelStatus('ETH'), ts: T0 + 6 * HOUR_MS, price: 2960 };
+    const done = { id: 'c', asset: 'ETH', side: 'long' as const, startedAt: T0, endedAt: T0 + HOUR_MS, usd: 24e6, extreme: 2809 };
+    // The cascade's line only (the level's own lines follow it).
+    const read = (st: Parameters<typeof structureReading>[0]) => lineText(structureReading(st)[0]!);
+    // Every price since stayed above the low: it held; the distance is in percent of price, as the level rows read.
+    expect(read({ ...base, lastCascade: done, sinceCascade: { low: 2850, high: 2990 } })).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.');
+    // Price went to $2,600 after the cascade ended and came back: the low did not hold, whatever price is now.
+    expect(read({ ...base, lastCascade: done, sinceCascade: { low: 2600, high: 2990 } })).toBe('After $24M of longs liquidated, price went below the cascade low $2,809 since (to $2,600) and is back above it.');
+    // A short squeeze's high is held from below.
+    const squeeze = { ...done, side: 'short' as const, extreme: 3100 };
+    expect(read({ ...base, lastCascade: squeeze, sinceCascade: { low: 2900, high: 3050 } })).toBe('After $24M of shorts liquidated, price stabilized below the cascade high $3,100, which held; price is 5% below it.');
+    // A cascade running now is what the reading is about, not the one that ended before it.
+    const running = { id: 'r', asset: 'ETH', side: 'long' as const, startedAt: T0 + 5 * HOUR_MS, usd: 9e6, extreme: 2950 };
+    expect(read({ ...base, lastCascade: done, runningCascade: running })).toBe('After $9M of longs liquidated, price is still moving; the cascade low $2,950 so far.');
+  });
+
+  it('reads the low since a cascade ended from the prices after it, and knows an asset it only has levels and prices for', () => {
+    const m = new Market(buildConfig({ cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000 } }));
+    m.ingest({ type: 'level', ts: T0, asset: 'AVAX', level: 80 });
+    const alerts = [63_000, 12_000, 11_000, 10_000, 9_000, 8_000, 6_000, 5_500].flatMap((usd, i) => m.ingest(liq(T0 + i * 1500, 'binanceusdm', 'AVAX/USDT:USDT', usd)));
+    expect(alerts.map((a) => a.kind)).toEqual(['cascade']);
+    const tick = (ts: number, price: number) => m.ingest({ type: 'price', ts, exchange: 'bybit', symbol: 'AVAX/USDT:USDT', price });
+    tick(T0 + 12_000, 100);
+    const later: string[] = [];
+    for (let t = T0 + 60_000; t <= T0 + HOUR_MS; t += 60_000) later.push(...m.advance(t).map((a) => a.kind));
+    expect(later).toContain('cascade_end');
+    tick(T0 + 2 * HOUR_MS, 95);
+    tick(T0 + 3 * HOUR_MS, 104);
+    m.advance(T0 + 3 * HOUR_MS);
+    const st = m.levelStatus('AVAX');
+    expect(st.sinceCascade?.low).toBe(95);
+    expect(lineText(structureReading(st)[0]!)).toMatch(/^After \$125K of longs liquidated, price went below the cascade low \$100 since \(to \$95\) and is back above it\.$/);
+    // SUI has a level only, TIA a price only (no liquidation print): each can be asked about, as a level break on it is posted.
+    m.ingest({ type: 'level', ts: T0, asset: 'SUI', level: 2 });
+    m.ingest({ type: 'price', ts: T0 + 3 * HOUR_MS, exchange: 'bybit', symbol: 'TIA/USDT:USDT', price: 5 });
+    expect(m.knownAssets()).toEqual(expect.arrayContaining(['AVAX', 'SUI', 'TIA']));
   });
 
   it('leads a message with the same level whatever order the levels were set in (a prior low before the zone above it)', () => {
@@ -319,7 +378,7 @@ describe('liqbot replay --stats', () => {
     expect(row).toMatch(/^BTC {4}57500 +\d+ +\d+ +\d+ \(\d+%\) +\d+ +\d+ +BTC round-number support$/);
     expect(row.indexOf('BTC round-number support')).toBe(lines[0]!.indexOf('label'));
     // The week and a half of closes says what a chat would live with: messages a day.
-    expect(r.out).toMatch(/^levels: 16 messages over 10\.0 days \(1\.6 a day\), \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
+    expect(r.out).toMatch(/^levels: 16 messages over the 8\.0 days the levels were watched \(2\.0 a day\), \d+ breaks, \d+ reversed within 12h \(\d+%\), \d+\/11 breaks that held told within 2h/m);
     // Candles and levels only: no cascade could have been found, and the count says so rather than "0".
     expect(r.out).toContain('cascades: none can be found, the file has no liquidation data (cascades and flushes are read from single liquidation prints)');
     expect(r.out).not.toContain('cascades: 0');
@@ -336,9 +395,9 @@ describe('liqbot replay --stats', () => {
 
   it('says the whipsaws per message too where one message broke several levels, and only there', async () => {
     const apr = await cli('replay', 'fixtures/binance-2025-04-levels-15m.real.jsonl', '--stats');
-    expect(apr.out).toMatch(/^levels: 27 messages over [\d.]+ days \([\d.]+ a day\), 37 breaks, 4 reversed within 12h \(11%\), 26\/26 breaks that held told within 2h \(100%\)\nper message: \d+ of 2\d break messages reversed within 12h \(\d+%\), a message that broke several levels counted once, for the level it leads with$/m);
+    expect(apr.out).toMatch(/^levels: 27 messages over the [\d.]+ days the levels were watched \([\d.]+ a day\), 37 breaks, 4 reversed within 12h \(11%\), 26\/26 breaks that held told within 2h \(100%\)\nper message: \d+ of 2\d break messages reversed within 12h \(\d+%\), a message that broke several levels counted once, for the level it leads with$/m);
     // Each asset's messages, most first, adding up to the total: which one a chat would hear most from.
-    expect(apr.out).toContain('\nper asset: BTC 13 (1.4 a day), SUI 11 (1.2 a day), ETH 3 (0.3 a day)\n');
+    expect(apr.out).toContain('\nper asset: BTC 13 (1.8 a day), SUI 11 (1.5 a day), ETH 3 (0.4 a day)\n');
     const bundled = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(bundled.out).not.toContain('per message');
     expect(bundled.out).not.toContain('per asset'); // one asset with level messages
@@ -375,7 +434,7 @@ describe('liqbot replay --stats', () => {
     }
     const r = await cli('replay', writeEvents(out), '--stats');
     expect(r.code).toBe(0);
-    const m = /^levels: \d+ messages over [\d.]+ days \([\d.]+ a day\), \d+ breaks, \d+ reversed within 12h \(\d+%\), (\d+)\/(\d+) breaks that held told within 2h/m.exec(r.out);
+    const m = /^levels: \d+ messages over the [\d.]+ days the levels were watched \([\d.]+ a day\), \d+ breaks, \d+ reversed within 12h \(\d+%\), (\d+)\/(\d+) breaks that held told within 2h/m.exec(r.out);
     expect(m, r.out).not.toBeNull();
     expect(Number(m![2])).toBeGreaterThan(0);
     expect(Number(m![1])).toBeGreaterThan(0);

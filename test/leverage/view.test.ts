@@ -104,7 +104,7 @@ describe('flushLeverage', () => {
     expect(flushLines(f).map(lineText)).toEqual([
       'OI −$1.4B (−6.7%) across 3 venues; funding back to neutral (+33% → +5.5% APR)',
       'Leverage still concentrated on Binance: 50% of the remaining OI on the 3 venues with OI data ($9.8B)',
-      'Binance held 50% of the OI and 5% of the liquidations seen; OKX, Binance are sampled (lower bounds), so no conclusion on where the leverage sat.',
+      'Binance held 50% of the OI and 5% of the liquidations seen; OKX, Binance are sampled (lower bounds), so no conclusion on where the flushed leverage sat.',
     ]);
   });
 
@@ -117,7 +117,7 @@ describe('flushLeverage', () => {
     }
     const f = flushLeverage(lev, 'ETH', start, end, { bybit: 300e6, htx: 80e6, gate: 20e6 })!;
     expect(f.uneven).toEqual({ exchange: 'gate', oiShare: 0.5, liquidationShare: 0.05 });
-    expect(flushLines(f).map(lineText)[2]).toBe('Gate held 50% of the OI but took 5% of the liquidations: the leverage sat elsewhere.');
+    expect(flushLines(f).map(lineText)[2]).toBe('Gate held 50% of the OI but took 5% of the liquidations: the flushed leverage sat elsewhere.');
   });
 
   it('says when funding is still hot, and leaves out what it does not know', () => {
