@@ -29,7 +29,12 @@ export const liqs: CommandDef = {
       [rawAsset, rawWindow] = [rawWindow, rawAsset];
     }
     const window = windowOf(rawWindow);
-    if (!window.ok) return errorReply(window.message);
+    if (!window.ok) {
+      // `/liqs eth btc`: two assets, said as such (as `/liqs eth,btc` is), not as a window named "btc".
+      const [first, second] = [parseAsset(rawAsset, market.knownAssets()), parseAsset(rawWindow, market.knownAssets())];
+      if (first.ok && second.ok) return errorReply(`One asset at a time: ${first.value} or ${second.value}.`);
+      return errorReply(window.message);
+    }
     const { name, ms: windowMs } = window.value;
     if (!rawAsset || rawAsset.toLowerCase() === 'all') {
       return marketReply(market.marketSummary(name, windowMs), config.windows);

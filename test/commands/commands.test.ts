@@ -68,6 +68,8 @@ describe('/liqs', () => {
     expect(r).toMatchObject({ tone: 'error', ephemeral: true });
     expect(replyText(r)).toContain('Did you mean ETH?');
     expect(await text('/liqs eth 3x')).toBe('Unknown window "3x". Use one of 1h, 4h, 12h, 24h, 7d, or any from 5m to 7d like 30m, 2h or 3d.');
+    // Two assets, as `/liqs eth,btc` says, not a window named "btc".
+    expect(await text('/liqs eth btc')).toBe('One asset at a time: ETH or BTC.');
     expect(await text('/liqs eth 30d')).toContain('A window goes from 5m to 7d; got "30d".');
   });
 });
