@@ -32,6 +32,10 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
     if (l.source === 'cascade' || !seenBy(l, chat) || (asset && l.asset !== asset)) continue;
     const item: DigestItem = { asset: l.asset, level: l.level, since: l.createdAt, watched: true };
     if (l.label) item.label = l.label;
+    const track = market.levels.track(l.id);
+    if (track?.lastBreak) {
+      item.toldBefore = { ts: track.lastBreak.ts, direction: track.lastBreak.direction, undid: track.state === 'reclaimed' };
+    }
     const p = l.proposal !== undefined ? proposals.find((x) => x.id === l.proposal) : undefined;
     if (p) item.proposal = p;
     items.push(item);

@@ -21,6 +21,11 @@ export interface DigestItem {
   proposal?: Proposal;
   /** Watched by the chat (adopted or added by an admin), or only proposed. */
   watched: boolean;
+  /**
+   * The level's last break told before the week is read from (a level lost the day the week began, before its first
+   * bar): what a level not tested since still is.
+   */
+  toldBefore?: { ts: number; direction: 'up' | 'down'; undid: boolean };
 }
 
 export interface DigestLevel extends DigestItem {
@@ -76,6 +81,8 @@ export function weeklyDigest(inputs: DigestInputs): Digest {
     const last = moves[moves.length - 1];
     const verdict: Verdict = last ? (last.kind === 'reclaim' ? 'reclaimed' : 'broke') : tests > 0 ? 'held' : 'untested';
     const out: DigestLevel = { ...item, since, verdict, tests };
+    // Told by the first bar read (its open), or not at all: a break after it is one the bars show, the week's own.
+    if (out.toldBefore && out.toldBefore.ts > (bars[0]?.ts ?? since)) delete out.toldBefore;
     const first = moves[0];
     const [lo, hi] = bounds(item.level);
     if (first) {

@@ -26,8 +26,12 @@ export function digestLine(l: DigestLevel): Line {
   switch (l.verdict) {
     case 'held':
       return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price moved ${share(Math.abs(l.bouncePct) / 100)} away within a day` : '', toned(who(l), 'muted')];
-    case 'untested':
-      return [name, label, toned(' · not tested this week', 'muted'), toned(who(l), 'muted')];
+    case 'untested': {
+      // A level the bot told lost (or won) before the week's first bar is still that: said with it.
+      const t = l.toldBefore;
+      const was = t ? ` (${t.undid ? (t.direction === 'up' ? 'reclaimed' : 'failed breakout') : t.direction === 'down' ? 'lost' : 'broke up'} ${day(t.ts)} ${clock(t.ts)})` : '';
+      return [name, label, toned(` · not tested this week${was}`, 'muted'), toned(who(l), 'muted')];
+    }
     case 'broke':
     case 'reclaimed': {
       const br = l.firstBreak!;

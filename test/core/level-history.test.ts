@@ -106,6 +106,23 @@ describe('weekly digest', () => {
     expect(verdictCounts([far], false)).toBe('');
   });
 
+  it('says what a level not tested in the week was told before its first bar (lost the day the week began), and only that', () => {
+    const week = (ts: number) =>
+      weeklyDigest({
+        chat: 'telegram:-1', from: T0, to: T0 + 6 * H, testingPct: 0.5,
+        items: [{ asset: 'ETH', level: 2600, since: T0 - 24 * H, watched: true, toldBefore: { ts, direction: 'down', undid: false } }],
+        bars: () => bars([2400, 2405, 2410, 2400, 2395, 2400]),
+        liquidations: () => [],
+      }).levels[0]!;
+    const before = week(T0 - 7 * H);
+    expect(before.verdict).toBe('untested');
+    expect(lineText(digestLine(before))).toBe('ETH $2,600 · not tested this week (lost Jan 28 17:00)');
+    // Told after the first bar: a break the bars would show, not this line's.
+    expect(week(T0 + 2 * H).toldBefore).toBeUndefined();
+    const failed = lineText(digestLine({ ...before, toldBefore: { ts: T0 - 7 * H, direction: 'down', undid: true } }));
+    expect(failed).toBe('ETH $2,600 · not tested this week (failed breakout Jan 28 17:00)');
+  });
+
   it('names the asset once when the label starts with it', () => {
     const line = (label: string) => lineText(digestLine({ asset: 'BTC', level: 81172, label, since: T0, watched: true, verdict: 'untested', tests: 0 }));
     expect(line('BTC prior-week low')).toBe('BTC $81,172 prior-week low · not tested this week');
