@@ -5,7 +5,7 @@
  * its arguments), so the core never sees raw input.
  */
 
-import { ASSET_RE } from '../src/core/events.js';
+import { ASSET_RE, INVISIBLE, labelHasInvisible } from '../src/core/events.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { distance } from 'fastest-levenshtein';
 
@@ -30,14 +30,9 @@ const err = (error: ParseError, message: string): Parsed<never> => ({ ok: false,
 const LINK_LIKE = /https?:|www\.|t\.me\b|telegram\.(?:me|dog)|discord(?:app)?\.(?:gg|com)|[\p{L}\d-]\.[\p{L}]{2,}(?:\/|$)|(?:^|\s)@\w/iu;
 
 /**
- * Characters that show nothing: controls and format characters (zero-width space and joiners, bidi marks),
- * and the letters that render blank (Hangul fillers U+3164 and U+115F/U+1160/U+FFA0, the braille blank U+2800,
- * and variation selectors). Other spaces (no-break, em, ideographic) become plain spaces.
+ * Characters that show nothing (`INVISIBLE`, src/core/events.ts: controls and format characters, the letters that
+ * render blank, variation selectors), every one. Other spaces (no-break, em, ideographic) become plain spaces.
  */
-// The class lists single code points on purpose (no character is combined with the one before it).
-// eslint-disable-next-line no-misleading-character-class
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F]/u;
-// eslint-disable-next-line no-misleading-character-class -- as above: single code points
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 /**
@@ -181,9 +176,6 @@ export function parseLevel(raw: string | undefined): Parsed<number | [number, nu
   return ok([low, high]);
 }
 
-/** The joiner and presentation selector inside an emoji (❤️, 👨‍👩‍👧) are part of what shows. */
-const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extended_Pictographic}|\s|$)/gu;
-
 /** A level's label: trimmed, quotes removed, no control characters, bounded length. */
 export function parseLabel(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
   if (raw === undefined) return ok(undefined);
@@ -193,7 +185,7 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
   if (s.length === 0) return ok(undefined);
   s = s.replace(/\p{Zs}+/gu, ' ').trim();
   if (s.length === 0) return ok(undefined);
-  if (INVISIBLE.test(s.replace(EMOJI_GLUE, ''))) return err('label_control_chars', 'A label cannot contain control or invisible characters.');
+  if (labelHasInvisible(s)) return err('label_control_chars', 'A label cannot contain control or invisible characters.');
   if (/\p{M}{3,}/u.test(s) || (s.match(/\p{M}/gu)?.length ?? 0) > Math.max(4, [...s].length / 2)) {
     return err('label_combining_marks', 'A label cannot pile up accents or combining marks.');
   }

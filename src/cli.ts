@@ -90,11 +90,32 @@ function color(): boolean {
 function parseAt(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (/^\d{9,10}$/.test(raw)) throw new UsageError(`--at: "${raw}" looks like epoch seconds; give milliseconds (${raw}000) or an ISO-8601 time`);
-  const ms = /^\d{11,16}$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new UsageError(`--at: "${raw}" is not an ISO-8601 time or epoch milliseconds`);
+  const ms = /^\d+$/.test(raw) ? Number(raw) : isoTime(raw);
   // Past what a date can hold (or a typo of that size): said as such, not as an internal error later.
   if (ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2100, 0, 1)) throw new UsageError(`--at: "${raw}" is not between 2000 and 2100`);
   return ms;
+}
+
+/**
+ * ISO-8601 as `--at` takes it: a date, or a date and a time (seconds and their fraction optional) with `Z`, an offset
+ * (±hh:mm) or no zone, which is UTC, as the times the offline commands print (never the machine's zone).
+ */
+const ISO_AT = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:Z|([+-])(\d\d):(\d\d))?)?$/;
+
+/** An ISO-8601 `--at` in epoch milliseconds, its fields checked against the calendar (no February 30 rolled into March). */
+function isoTime(raw: string): number {
+  const m = ISO_AT.exec(raw);
+  // Quoted as JSON: whatever was typed is shown, a control character in it escaped.
+  if (!m) throw new UsageError(`--at: ${JSON.stringify(raw)} is not a time: give epoch milliseconds or ISO-8601 (2026-01-31, 2026-01-31T14:00, 2026-01-31T14:00:00Z, 2026-01-31T14:00:00+01:00; no zone is UTC)`);
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, , , oh = 0, om = 0] = m.slice(1).map((x) => Number(x ?? 0));
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate(); // day 0 of the next month: the month's last
+  const fault = mo < 1 || mo > 12 ? 'months are 01 to 12'
+    : d < 1 || d > days ? `${m[1]}-${m[2]} has ${days} days`
+    : h > 23 || mi > 59 || s > 59 ? 'hours are 00 to 23, minutes and seconds 00 to 59'
+    : oh > 23 || om > 59 ? 'an offset is ±hh:mm, hours 00 to 23' : undefined;
+  if (fault) throw new UsageError(`--at: "${raw}" is not a real date and time (${fault})`);
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - (m[8] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
 }
 
 function reportSkipped(path: string, r: ReadReport): void {
@@ -196,13 +217,8 @@ async function cmdReplay(argv: string[]): Promise<number> {
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
     else {
       let closes = 0;
-      let first = Infinity;
-      let last = -Infinity;
-      for (const list of run.closes.values()) {
-        closes += list.length;
-        if (list.length) [first, last] = [Math.min(first, list[0]!.end), Math.max(last, list[list.length - 1]!.end)];
-      }
-      const input = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0, ...(closes > 0 ? { spanMs: last - first } : {}) };
+      for (const list of run.closes.values()) closes += list.length;
+      const input = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0 };
       for (const e of events) {
         if (e.type === 'level') input.levels++;
         else if (e.type === 'liquidation') input.liquidations++;

@@ -122,6 +122,46 @@ export const ASSET_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}$/u;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}$/;
 const SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-Za-z0-9._-]{1,20})?(-[A-Za-z0-9._-]{1,40})?$/u;
 
+/** The last time a `Date` holds (in the year 275760): past it, every date shown of the event would be invalid. */
+const MAX_DATE_MS = 8.64e15;
+/**
+ * A recording's times: from March 1973 (below, 2000–2100 in seconds is 0.9–4.1 × 10⁹) to 2100, where the CLI's `--at`
+ * ends too (past it, microseconds of any day since February 1970). Any time a `Date` holds is an event's time; a
+ * file reader holds its lines to these.
+ */
+export const MIN_MS_TS = 1e11;
+export const MAX_MS_TS = Date.UTC(2100, 0, 1);
+/**
+ * Why `ts` is not a recording's epoch milliseconds, in the unit it looks like (a recorder's seconds, a venue's
+ * microseconds or nanoseconds) and the day it would then be; undefined when it is one.
+ */
+export function notEpochMs(ts: number): string | undefined {
+  if (ts >= MIN_MS_TS && ts <= MAX_MS_TS) return undefined;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  if (ts < MIN_MS_TS) return `\`ts\` ${ts} is not epoch milliseconds (as seconds it would be ${day(ts * 1000)})`;
+  for (const [unit, perMs] of [['microseconds', 1e3], ['nanoseconds', 1e6]] as const) {
+    const ms = Math.floor(ts / perMs);
+    if (ms >= MIN_MS_TS && ms <= MAX_MS_TS) return `\`ts\` ${ts} is not epoch milliseconds (as ${unit} it would be ${day(ms)}, ${ms} in milliseconds)`;
+  }
+  return `\`ts\` ${ts} is not epoch milliseconds (it is after the year 2100)`;
+}
+
+/**
+ * What a label cannot hold, as a chat's `/level add` refuses it (commands/parse.ts, `parseLabel`): controls and
+ * format characters (line and paragraph separators, bidi overrides and isolates, zero-width characters) and the
+ * letters that render blank (Hangul fillers U+3164 and U+115F/U+1160/U+FFA0, the braille blank U+2800, variation
+ * selectors); the joiner and presentation selector inside an emoji (❤️, 👨‍👩‍👧) are part of what shows.
+ */
+// The class lists single code points on purpose (no character is combined with the one before it).
+// eslint-disable-next-line no-misleading-character-class
+export const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F]/u;
+const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extended_Pictographic}|\s|$)/gu;
+
+/** Whether a label holds what it cannot (above): one rule for a file's labels and a chat's. */
+export function labelHasInvisible(label: string): boolean {
+  return INVISIBLE.test(label.replace(EMOJI_GLUE, ''));
+}
+
 class Invalid extends Error {}
 
 type Raw = Record<string, unknown>;
@@ -133,24 +173,29 @@ function fail(reason: string): never {
 function quoted(v: unknown): string {
   return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? ` (it is the string ${JSON.stringify(v.slice(0, 24))}: write numbers without quotes)` : '';
 }
+/** A field the line does not have is said to be missing, not to hold a wrong value. */
+function missing(v: unknown, key: string, wrong: string): string {
+  return v === undefined ? `\`${key}\` is missing` : wrong;
+}
 // The checks take the value, not the object and a key: each event type reads its own fields, so a read sees one
 // shape of parsed object. A read shared by every type (`o.ts` in one helper, `o[key]`) sees them all and goes
 // megamorphic (a generic lookup, for every field of every line).
 function time(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 9e15) fail(`\`ts\` must be epoch milliseconds${quoted(v)}`);
+  // NaN fails `v >= 0`, Infinity `v <= MAX_DATE_MS` (and is no unit's time).
+  if (!(typeof v === 'number' && v >= 0 && v <= MAX_DATE_MS)) fail(typeof v === 'number' && v > MAX_DATE_MS && v < Infinity ? notEpochMs(v)! : missing(v, 'ts', `\`ts\` must be epoch milliseconds${quoted(v)}`));
   return Math.floor(v);
 }
 function positive(v: unknown, key: string): number {
   // NaN fails `v > 0`, Infinity fails `v <= 1e15`.
-  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? `\`${key}\` ${v} is implausibly large (at most 10^15)` : `\`${key}\` must be a positive finite number${quoted(v)}`);
+  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? `\`${key}\` ${v} is implausibly large (at most 10^15)` : missing(v, key, `\`${key}\` must be a positive finite number${quoted(v)}`));
   return v;
 }
 function nonNegative(v: unknown, key: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) fail(`\`${key}\` must be a non-negative finite number${quoted(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) fail(missing(v, key, `\`${key}\` must be a non-negative finite number${quoted(v)}`));
   return v;
 }
 function text(v: unknown, key: string, re: RegExp, what: string): string {
-  if (typeof v !== 'string' || !re.test(v)) fail(`\`${key}\` must be ${what}`);
+  if (typeof v !== 'string' || !re.test(v)) fail(missing(v, key, `\`${key}\` must be ${what}`));
   return v;
 }
 const exchanges = new Map<unknown, string>();
@@ -176,7 +221,7 @@ function symbolOf(v: unknown): string {
 }
 function sideOf(o: Raw): PositionSide {
   const v = o.side;
-  if (v !== 'long' && v !== 'short') fail('`side` must be "long" or "short"');
+  if (v !== 'long' && v !== 'short') fail(missing(v, 'side', '`side` must be "long" or "short"'));
   return v;
 }
 
@@ -191,9 +236,16 @@ function sideOf(o: Raw): PositionSide {
  * test/core/plain-liquidation.test.ts holds the two to agreeing, field by field.
  */
 const PLAIN_NUMBER = String.raw`(?:[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?|0\.[0-9]{0,16}[1-9][0-9]{0,16})`;
+/**
+ * A price and a USD value `implausible` lets through (from 10^-12 to below 10^9, below 10^10), captured when the number
+ * is one, else matched as any plain number: the same lines match, and a reader that does not make the event of a line
+ * still knows whether it is plausible (`plainPlausible`).
+ */
+const PLAIN_PRICE = String.raw`(?:([1-9][0-9]{0,8}(?:\.[0-9]{1,17})?|0\.0{0,11}[1-9][0-9]{0,16})|${PLAIN_NUMBER})`;
+const PLAIN_USD = String.raw`(?:([1-9][0-9]{0,9}(?:\.[0-9]{1,17})?|0\.[0-9]{0,16}[1-9][0-9]{0,16})|${PLAIN_NUMBER})`;
 const PLAIN_LIQUIDATION = new RegExp(
   String.raw`\{"type":"liquidation","ts":(0|[1-9][0-9]{0,14}),"exchange":"[a-z0-9]{1,30}","symbol":"([A-Z0-9]{1,20})/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?",` +
-    String.raw`"side":"(?:long|short)","price":${PLAIN_NUMBER},"amount":${PLAIN_NUMBER},"usd":${PLAIN_NUMBER}\}\n`,
+    String.raw`"side":"(?:long|short)","price":${PLAIN_PRICE},"amount":${PLAIN_NUMBER},"usd":${PLAIN_USD}\}\n`,
   'y',
 );
 /** A candle line in the same plain form (a volume, if any, zero or more); its prices are checked as `toEvent` checks them. */
@@ -224,9 +276,11 @@ function plainForm(text: string, at: number): RegExp | undefined {
 
 let seenTs = 0;
 let seenAsset = '';
+let seenPlausible = false;
 /**
  * The same, for a reader that holds one asset: a line found also gives its time and asset (`plainTs`,
- * `plainAsset`), so a line of another asset costs the match alone.
+ * `plainAsset`) and, a liquidation, whether it is plausible (`plainPlausible`), so a line of another asset costs the
+ * match alone.
  */
 export function plainLineSeen(text: string, at: number): number {
   const re = plainForm(text, at);
@@ -235,6 +289,7 @@ export function plainLineSeen(text: string, at: number): number {
   if (m === null) return -1;
   seenTs = Number(m[1]);
   seenAsset = m[2]!;
+  seenPlausible = m[3] !== undefined && m[4] !== undefined;
   return re.lastIndex;
 }
 /** The time of the line `plainLineSeen` found last. */
@@ -244,6 +299,13 @@ export function plainTs(): number {
 /** Its asset, as `assetOf` gives it (the plain form's bases are upper-case already). */
 export function plainAsset(): string {
   return seenAsset;
+}
+/**
+ * Whether, a liquidation, its price and USD value are ones `implausible` lets through on a file's own time (a price
+ * of exactly 10^9 or a USD value of exactly 10^10 is not said to be: the full path decides it).
+ */
+export function plainPlausible(): boolean {
+  return seenPlausible;
 }
 
 // Where the line at hand is being read (one line at a time, synchronously: module state is enough).
@@ -400,14 +462,15 @@ function internSymbol(text: string): string {
 function liquidationOf(o: Raw): Liquidation {
   const price = positive(o.price, 'price'), amount = positive(o.amount, 'amount'), given = o.usd;
   const usd = given === undefined ? price * amount : positive(given, 'usd');
-  if (!(usd > 0 && usd < 1e15)) fail('`price` × `amount` must be a positive USD value');
+  // A given `usd` is checked above; this is the product's (0 when it underflows, past 10^15 when it is absurd).
+  if (!(usd > 0 && usd <= 1e15)) fail(`\`price\` × \`amount\` is ${usd}: it must be a positive USD value of at most 10^15`);
   const ts = time(o.ts), exchange = exchangeOf(o.exchange), symbol = symbolOf(o.symbol), side = o.side;
-  if (side !== 'long' && side !== 'short') fail('`side` must be "long" or "short"');
+  if (side !== 'long' && side !== 'short') fail(missing(side, 'side', '`side` must be "long" or "short"'));
   return { type: 'liquidation', ts, exchange, symbol, side, price, amount, usd };
 }
 function candleOf(o: Raw): Candle {
   const tf = o.timeframe;
-  if (typeof tf !== 'string' || !(tf in TIMEFRAME_MS)) fail(`\`timeframe\` must be one of ${TIMEFRAMES.join(', ')}`);
+  if (typeof tf !== 'string' || !(tf in TIMEFRAME_MS)) fail(missing(tf, 'timeframe', `\`timeframe\` must be one of ${TIMEFRAMES.join(', ')}`));
   const open = positive(o.open, 'open'), high = positive(o.high, 'high'), low = positive(o.low, 'low'), close = positive(o.close, 'close');
   if (high < low || high < Math.max(open, close) || low > Math.min(open, close)) fail('candle `high`/`low` do not contain `open`/`close`');
   const candle: Candle = { type: 'candle', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), timeframe: tf as Timeframe, open, high, low, close };
@@ -420,7 +483,7 @@ function priceOf(o: Raw): PriceTick {
 }
 function totalOf(o: Raw): LiquidationTotal {
   const period = o.period;
-  if (period !== '1h' && period !== '1d') fail('`period` must be "1h" or "1d"');
+  if (period !== '1h' && period !== '1d') fail(missing(period, 'period', '`period` must be "1h" or "1d"'));
   const total: LiquidationTotal = {
     type: 'liquidation_total', ts: time(o.ts), period, asset: text(o.asset, 'asset', ASSET_RE, 'an asset such as ETH').toUpperCase(),
     side: sideOf(o), usd: nonNegative(o.usd, 'usd'),
@@ -434,6 +497,7 @@ function levelEventOf(o: Raw): LevelEvent {
     if (o.low !== undefined || o.high !== undefined) fail('a level has either `price` or `low`+`high`, not both');
     level = positive(o.price, 'price');
   } else {
+    if (o.low === undefined && o.high === undefined) fail('a level needs `price` or `low` and `high`');
     const low = positive(o.low, 'low'), high = positive(o.high, 'high');
     if (low >= high) fail('zone `low` must be below `high`');
     level = [low, high];
@@ -441,6 +505,8 @@ function levelEventOf(o: Raw): LevelEvent {
   const ev: LevelEvent = { type: 'level', ts: time(o.ts), asset: text(o.asset, 'asset', ASSET_RE, 'an asset such as ETH').toUpperCase(), level };
   if (o.label !== undefined) {
     if (typeof o.label !== 'string' || o.label.length > 100) fail('`label` must be a string of at most 100 characters');
+    // A line break would print one alert as two lines (a file could forge alerts), a direction override reverses the text.
+    if (labelHasInvisible(o.label)) fail('`label` cannot hold control or invisible characters (a line break, a direction mark): write it as one line of text');
     ev.label = o.label;
   }
   if (o.chat !== undefined) {
@@ -456,7 +522,7 @@ function openInterestOf(o: Raw): OpenInterest {
 }
 function fundingOf(o: Raw): Funding {
   const rate = o.rate;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || Math.abs(rate) > 1) fail(`\`rate\` must be a finite number per interval (0.0001 = 0.01%)${quoted(rate)}`);
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || Math.abs(rate) > 1) fail(missing(rate, 'rate', `\`rate\` must be a finite number per interval (0.0001 = 0.01%)${quoted(rate)}`));
   return { type: 'funding', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), rate, intervalHours: positive(o.intervalHours, 'intervalHours') };
 }
 

@@ -12,7 +12,10 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { eventAsset, MAX_LINE_CHARS, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainTs, toEvent, type Candle, type LevelEvent, type MarketEvent } from '../core/events.js';
+import {
+  eventAsset, implausible, MAX_LINE_CHARS, MAX_MS_TS, MIN_MS_TS, notEpochMs, PLAUSIBLE, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainPlausible, plainTs, toEvent,
+  type Candle, type LevelEvent, type MarketEvent,
+} from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
 
 export interface SkippedLine {
@@ -23,7 +26,7 @@ export interface SkippedLine {
 export interface ReadReport {
   lines: number;
   events: number;
-  /** Malformed lines (bad JSON, wrong types, bad values, too long). */
+  /** Malformed lines (bad JSON, wrong types, bad values, values beyond any market, too long). */
   invalid: SkippedLine[];
   invalidCount: number;
   /** Lines of a type this version does not know (skipped and counted, as the spec says). */
@@ -37,7 +40,7 @@ export interface ReadReport {
   synthetic: boolean;
   /** A gzip-compressed file that ends early or is damaged: why (zlib's words); the lines before it were read. */
   damaged?: string;
-  /** Liquidations read twice (every field the same: a recorder that wrote a row twice), counted once. */
+  /** Liquidation lines that repeat one read before (every field the same: a recorder that wrote a row twice): not counted again. */
   duplicates?: number;
 }
 
@@ -47,12 +50,30 @@ export class EventFileError extends Error {
 }
 
 const KEEP_SKIPPED = 1000;
-/** Below this (March 1973) a time is not epoch milliseconds: 2000–2100 in seconds is 0.9–4.1 × 10⁹. */
-const MIN_MS_TS = 1e11;
 
 function skip(report: ReadReport, line: number, reason: string): void {
   report.invalidCount++;
   if (report.invalid.length < KEEP_SKIPPED) report.invalid.push({ line, reason });
+}
+
+const power = (n: number) => `10^${Math.log10(n)}`;
+/**
+ * What `implausible` found in an event of a file (on the file's own time, so only sizes and prices), naming the
+ * field: a print the live bot would drop is not counted offline either. `usdGiven`: the line has a `usd` (else a
+ * liquidation's is `price` × `amount`).
+ */
+function beyondMarket(e: MarketEvent, usdGiven: boolean): string {
+  if ('usd' in e && implausible(e, undefined, 0) === 'absurd_size') {
+    const what = e.type === 'liquidation' && !usdGiven ? `\`price\` × \`amount\` = ${e.usd}` : `\`usd\` ${e.usd}`;
+    const most = e.type === 'liquidation' ? `one liquidation is at most ${power(PLAUSIBLE.maxLiquidationUsd)}` : `at most ${power(PLAUSIBLE.maxAggregateUsd)}`;
+    return `${e.type}: ${what} is beyond any market (${most} USD)`;
+  }
+  const prices: [string, number][] =
+    e.type === 'candle' ? [['open', e.open], ['high', e.high], ['low', e.low], ['close', e.close]]
+    : e.type === 'level' ? (typeof e.level === 'number' ? [['price', e.level]] : [['low', e.level[0]], ['high', e.level[1]]])
+    : 'price' in e ? [['price', e.price]] : [];
+  const [key, price] = prices.find(([, p]) => !(p >= PLAUSIBLE.minPrice && p <= PLAUSIBLE.maxPrice))!;
+  return `${e.type}: \`${key}\` ${price} is beyond any market (prices are from ${power(PLAUSIBLE.minPrice)} to ${power(PLAUSIBLE.maxPrice)})`;
 }
 
 async function openChecked(path: string): Promise<void> {
@@ -169,8 +190,11 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       if (names.length < 5 && !names.includes(name)) names.push(name);
       return;
     }
-    // Epoch seconds (a recorder's habit) would read as a date in 1970 and vanish: said, not applied.
-    if (r.event.ts < MIN_MS_TS) return skip(report, n, `\`ts\` ${r.event.ts} is not epoch milliseconds (as seconds it would be ${new Date(r.event.ts * 1000).toISOString().slice(0, 10)})`);
+    // Epoch seconds (a recorder's habit) would read as a date in 1970 and vanish, microseconds as one in the year
+    // 57000: said, not applied.
+    const notMs = notEpochMs(r.event.ts);
+    if (notMs !== undefined) return skip(report, n, `${r.event.type}: ${notMs}`);
+    if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd !== undefined));
     report.events++;
     buffer.push(r.event, filter === undefined ? ready : released);
   };
@@ -179,8 +203,11 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     // A liquidation of another asset is checked by the expression alone, never made an event.
     const other = only !== undefined && plainAsset() !== only;
     const e = other && plainIsLiquidation(text, at) ? null : plainLineEvent(text, at);
-    // A candle whose prices do not hold, or a time in seconds: the full path says why.
-    if (e === undefined || (e === null ? plainTs() : e.ts) < MIN_MS_TS) return take(text.slice(at, end - 1));
+    // A candle whose prices do not hold, a time in seconds or microseconds, a size or price beyond any market: the
+    // full path says why.
+    if (e === undefined) return take(text.slice(at, end - 1));
+    const ts = e === null ? plainTs() : e.ts;
+    if (ts < MIN_MS_TS || ts > MAX_MS_TS || (e === null ? !plainPlausible() : implausible(e, undefined, 0) !== undefined)) return take(text.slice(at, end - 1));
     report.lines++;
     report.events++;
     if (other) {
@@ -325,7 +352,7 @@ export function describeSkipped(path: string, r: ReadReport, maxLines = 50): str
   }
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
   if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; ${r.sorted ? 'read the whole file and applied them at their own time' : 'applied late'}`);
-  if (r.duplicates) out.push(`${r.duplicates} liquidation${r.duplicates === 1 ? ' was' : 's were'} in the file twice (every field the same) and counted once`);
+  if (r.duplicates) out.push(`${r.duplicates} repeated liquidation line${r.duplicates === 1 ? '' : 's'} (every field the same as a line before) not counted again`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;
 }

@@ -72,7 +72,8 @@ function expectExact(s: Record<string, any>, path: string) {
   for (const [ex, v] of Object.entries(b.byExchange)) {
     expect(s.byExchange[ex].longUsd).toBeCloseTo(v.longUsd, 2);
     expect(s.byExchange[ex].shortUsd).toBeCloseTo(v.shortUsd, 2);
-    expect(s.byExchange[ex].share).toBeCloseTo((v.longUsd + v.shortUsd) / (b.longUsd + b.shortUsd), 9);
+    // A share of the asset's whole total (the spec's), stored days included (the bundled file's are not split by venue).
+    expect(s.byExchange[ex].share).toBeCloseTo((v.longUsd + v.shortUsd) / (b.longUsd + b.shortUsd + days.longUsd + days.shortUsd), 9);
   }
   expect(s.largest.map((l: { usd: number }) => l.usd)).toEqual(b.largest.map((x) => Math.round(x * 100) / 100));
 }
@@ -240,7 +241,97 @@ describe('bad input', () => {
   it('a time in epoch seconds is a malformed line that says so, not an event in 1970', async () => {
     const r = await cli('liqs', 'eth', '--data', writeEvents([{ ...good, ts: DAY0 }, { ...good, ts: Math.floor(DAY0 / 1000), amount: 100 }]), '--json');
     expect(JSON.parse(r.out).count).toBe(1);
-    expect(r.err).toContain(`:2: skipped: \`ts\` ${Math.floor(DAY0 / 1000)} is not epoch milliseconds (as seconds it would be 2026-03-02)`);
+    expect(r.err).toContain(`:2: skipped: liquidation: \`ts\` ${Math.floor(DAY0 / 1000)} is not epoch milliseconds (as seconds it would be 2026-03-02)`);
+  });
+
+  it('a time in microseconds or nanoseconds is a malformed line that says what it would be in milliseconds, not an event in the year 57000', async () => {
+    const path = writeEvents([
+      { ...good, ts: DAY0 },
+      { ...good, ts: DAY0 * 1000, amount: 100 },
+      { ...good, ts: DAY0 * 1e6, amount: 100 },
+      { ...good, ts: Date.UTC(2100, 0, 1) + 1, amount: 100 },
+    ]);
+    const r = await cli('liqs', 'eth', '--data', path, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ count: 1, longUsd: 3000, to: DAY0 });
+    expect(r.err.split('\n').slice(0, 3)).toEqual([
+      `${path}:2: skipped: liquidation: \`ts\` 1772409600000000 is not epoch milliseconds (as microseconds it would be 2026-03-02, 1772409600000 in milliseconds)`,
+      `${path}:3: skipped: liquidation: \`ts\` 1772409600000000000 is not epoch milliseconds (as nanoseconds it would be 2026-03-02, 1772409600000 in milliseconds)`,
+      `${path}:4: skipped: liquidation: \`ts\` 4102444800001 is not epoch milliseconds (it is after the year 2100)`,
+    ]);
+  });
+
+  it('a time past what a date holds is a malformed line: liqs, levels and replay answer, never "Invalid time value"', async () => {
+    const path = writeEvents([{ ...good, ts: DAY0 }, { ...good, ts: 8.7e15 }]);
+    for (const args of [['liqs', 'eth', '--data', path], ['levels', 'eth', '--data', path], ['replay', path]]) {
+      const r = await cli(...args);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain(`${path}:2: skipped: liquidation: \`ts\` 8700000000000000 is not epoch milliseconds (it is after the year 2100)`);
+    }
+  });
+
+  it('a print beyond any market (usd, price × amount, price) is skipped with its line and reason, as the live bot drops it, and is in no total', async () => {
+    const btc = { ...good, symbol: 'BTC/USDT:USDT' };
+    const path = writeEvents([
+      good,
+      { ...good, usd: 999_999_999_999_999 },
+      { ...good, price: 3e6, amount: 1e4 },
+      { ...good, price: 1e-13, amount: 1e6 },
+      // Of another asset, in the plain form a recorder writes: reported the same when only ETH is read.
+      '{"type":"liquidation","ts":1772409600000,"exchange":"bybit","symbol":"BTC/USDT:USDT","side":"long","price":90000,"amount":1,"usd":99999999999999}',
+      { ...btc, price: 90_000, amount: 1, usd: 90_000 },
+      { type: 'open_interest', ts: DAY0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', usd: 5e12 },
+      { type: 'level', ts: DAY0, asset: 'ETH', low: 1e-13, high: 1 },
+    ]);
+    const reasons = [
+      `${path}:2: skipped: liquidation: \`usd\` 999999999999999 is beyond any market (one liquidation is at most 10^10 USD)`,
+      `${path}:3: skipped: liquidation: \`price\` × \`amount\` = 30000000000 is beyond any market (one liquidation is at most 10^10 USD)`,
+      `${path}:4: skipped: liquidation: \`price\` 1e-13 is beyond any market (prices are from 10^-12 to 10^9)`,
+      `${path}:5: skipped: liquidation: \`usd\` 99999999999999 is beyond any market (one liquidation is at most 10^10 USD)`,
+      `${path}:7: skipped: open_interest: \`usd\` 5000000000000 is beyond any market (at most 10^12 USD)`,
+      `${path}:8: skipped: level: \`low\` 1e-13 is beyond any market (prices are from 10^-12 to 10^9)`,
+      'skipped 6 malformed of 8 lines; 2 events read',
+    ];
+    const eth = await cli('liqs', 'eth', '--data', path, '--json');
+    expect(JSON.parse(eth.out)).toMatchObject({ count: 1, longUsd: 3000, totalUsd: 3000 });
+    expect(eth.err.split('\n')).toEqual(reasons);
+    const all = await cli('liqs', 'all', '--data', path, '--json');
+    expect(JSON.parse(all.out)).toMatchObject({ longUsd: 93_000, totalUsd: 93_000 });
+    expect(all.err.split('\n')).toEqual(reasons);
+    expect((await cli('replay', path)).err.split('\n').slice(0, -1)).toEqual(reasons);
+  });
+
+  it('a field the line does not have is said to be missing, and a level without a price or a zone says what it needs', async () => {
+    const { price: _, ...noPrice } = good;
+    const path = writeEvents([good, noPrice, { type: 'level', ts: DAY0, asset: 'ETH' }, { type: 'level', ts: DAY0, asset: 'ETH', low: 2900 }]);
+    const r = await cli('liqs', 'eth', '--data', path, '--json');
+    expect(r.err.split('\n')).toEqual([
+      `${path}:2: skipped: liquidation: \`price\` is missing`,
+      `${path}:3: skipped: level: a level needs \`price\` or \`low\` and \`high\``,
+      `${path}:4: skipped: level: \`high\` is missing`,
+      'skipped 3 malformed of 4 lines; 1 events read',
+    ]);
+  });
+
+  it("a level's label that would print one alert over two lines (a line break, U+2028, a bidi override) is a malformed line: replay prints one alert per line", async () => {
+    const candle = (i: number, close: number) => ({ type: 'candle', ts: DAY0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m', open: close, high: close + 1, low: close - 1, close });
+    const forged = 'pivot\n2026-03-02 01:00 UTC  ⬇️ BTC lost $90,000 | 15m close $89,000';
+    const path = writeEvents([
+      { type: 'level', ts: DAY0, asset: 'ETH', price: 3000, label: 'round number' },
+      { type: 'level', ts: DAY0, asset: 'ETH', price: 3020, label: forged },
+      { type: 'level', ts: DAY0, asset: 'ETH', price: 3040, label: 'a\u2028b' },
+      { type: 'level', ts: DAY0, asset: 'ETH', price: 3060, label: 'support \u202Etroppus' },
+      ...[3100, 3080, 3050, 2950, 2900, 2890].map((c, i) => candle(i, c)),
+    ]);
+    const reason = 'level: `label` cannot hold control or invisible characters (a line break, a direction mark): write it as one line of text';
+    const replay = await cli('replay', path);
+    expect(replay.code).toBe(0);
+    expect(replay.out).toContain('ETH lost $3,000');
+    expect(replay.out).not.toContain('BTC');
+    expect(replay.out).not.toMatch(/[\u2028\u2029\u202A-\u202E\u2066-\u2069]/);
+    // One alert a line: every line starts with its time.
+    for (const line of replay.out.split('\n')) expect(line).toMatch(/^2026-03-02 \d\d:\d\d UTC {2}/);
+    expect(replay.err.split('\n').slice(0, 4)).toEqual([2, 3, 4].map((n) => `${path}:${n}: skipped: ${reason}`).concat('skipped 3 malformed of 10 lines; 7 events read'));
   });
 
   it('a liquidation written twice (every field the same) is one order, and stderr says so', async () => {
@@ -248,7 +339,13 @@ describe('bad input', () => {
     const once = await liqsJson('eth', '--data', writeEvents(lines));
     const twice = await cli('liqs', 'eth', '--data', writeEvents([...lines, ...lines]), '--json');
     expect(JSON.parse(twice.out)).toMatchObject({ longUsd: once.longUsd, count: 3 });
-    expect(twice.err).toContain('3 liquidations were in the file twice (every field the same) and counted once');
+    expect(twice.err).toContain('3 repeated liquidation lines (every field the same as a line before) not counted again');
+    // One line three times is one order and two repeated lines, said as such.
+    const thrice = await cli('liqs', 'eth', '--data', writeEvents([lines[0]!, lines[0]!, lines[0]!]), '--json');
+    expect(JSON.parse(thrice.out)).toMatchObject({ longUsd: 3000, count: 1 });
+    expect(thrice.err).toBe('2 repeated liquidation lines (every field the same as a line before) not counted again');
+    const one = await cli('liqs', 'eth', '--data', writeEvents([lines[0]!, lines[0]!]), '--json');
+    expect(one.err).toBe('1 repeated liquidation line (every field the same as a line before) not counted again');
     // Two orders alike but for their amount are two.
     const alike = await liqsJson('eth', '--data', writeEvents([lines[0]!, { ...lines[0]!, amount: 9 }]));
     expect(alike.count).toBe(2);
@@ -329,6 +426,44 @@ describe('bad input', () => {
     expect((await cli('levels', 'eth', '--data', BUNDLED, '--at', '1769860800')).err).toContain('looks like epoch seconds; give milliseconds (1769860800000)');
   });
 
+  it('--at is epoch milliseconds or ISO-8601, in UTC when it names no zone, whatever the machine\'s zone', async () => {
+    const to = async (at: string) => (await liqsJson('eth', '--data', BUNDLED, '--at', at)).to as number;
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const t = Date.UTC(2026, 0, 31, 14);
+      expect(await to('2026-01-31T14:00:00')).toBe(t);
+      expect(await to('2026-01-31T14:00')).toBe(t);
+      expect(await to('2026-01-31T14:00:00Z')).toBe(t);
+      expect(await to('2026-01-31T15:00:00+01:00')).toBe(t);
+      expect(await to('2026-01-31T08:30:00.250-05:30')).toBe(t + 250);
+      expect(await to('2026-01-31')).toBe(Date.UTC(2026, 0, 31));
+      expect(await to(String(t))).toBe(t);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
+  it('--at refuses what is not on the calendar, or not a time, in one line naming the forms it takes', async () => {
+    const forms = 'give epoch milliseconds or ISO-8601 (2026-01-31, 2026-01-31T14:00, 2026-01-31T14:00:00Z, 2026-01-31T14:00:00+01:00; no zone is UTC)';
+    for (const [at, err] of [
+      ['2025-02-30T00:00:00Z', 'liqbot: --at: "2025-02-30T00:00:00Z" is not a real date and time (2025-02 has 28 days)'],
+      ['2026-02-29', 'liqbot: --at: "2026-02-29" is not a real date and time (2026-02 has 28 days)'],
+      ['2026-04-31', 'liqbot: --at: "2026-04-31" is not a real date and time (2026-04 has 30 days)'],
+      ['2026-13-01', 'liqbot: --at: "2026-13-01" is not a real date and time (months are 01 to 12)'],
+      ['2026-01-31T24:00', 'liqbot: --at: "2026-01-31T24:00" is not a real date and time (hours are 00 to 23, minutes and seconds 00 to 59)'],
+      ['2026-01-31T14:00+24:00', 'liqbot: --at: "2026-01-31T14:00+24:00" is not a real date and time (an offset is ±hh:mm, hours 00 to 23)'],
+      ['0', 'liqbot: --at: "0" is not between 2000 and 2100'],
+      ['12', 'liqbot: --at: "12" is not between 2000 and 2100'],
+      ['1 2 3', `liqbot: --at: "1 2 3" is not a time: ${forms}`],
+      ['Jan 31 2026', `liqbot: --at: "Jan 31 2026" is not a time: ${forms}`],
+      ['2026-01-31 14:00', `liqbot: --at: "2026-01-31 14:00" is not a time: ${forms}`],
+    ]) {
+      expect(await cli('liqs', 'eth', '--data', BUNDLED, '--at', at!), at).toMatchObject({ code: 2, out: '', err });
+    }
+  });
+
   it("as of a file's end is as of its last candle's close: that close is the price", async () => {
     const candle = (ts: number, close: number) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol: 'ETH/USDT:USDT', timeframe: '5m', open: 3000, high: 3010, low: 2990, close });
     const path = writeEvents([candle(DAY0, 3001), candle(DAY0 + 300_000, 2995)]);
@@ -341,18 +476,21 @@ describe('bad input', () => {
     expect((await cli('replay', BUNDLED, BUNDLED)).code).toBe(2);
   });
 
-  it("a level's label or a type's name from the file reaches the terminal without its control characters (replay, --stats, stderr)", async () => {
+  it("a level's label with control characters is refused, and a type's name from the file reaches the terminal without them (replay, --stats, stderr)", async () => {
     const candle = (i: number, close: number) => ({ type: 'candle', ts: DAY0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m', open: close, high: close + 1, low: close - 1, close });
     const path = writeEvents([
       { type: 'level', ts: DAY0, asset: 'ETH', price: 3000, label: 'pivot \u001b[2J\u001b]0;owned\u0007 ok' },
+      { type: 'level', ts: DAY0, asset: 'ETH', price: 3000, label: 'pivot ok' },
       ...[3100, 3080, 3050, 2950, 2900, 2890].map((c, i) => candle(i, c)),
       { type: 'evil\u009b2J\u001b[2J', ts: DAY0 + 6 * 900_000 },
     ]);
     const replay = await cli('replay', path);
     expect(replay.out).toContain('ETH lost $3,000');
-    expect(replay.out).toContain('pivot [2J]0;owned ok');
+    expect(replay.out).toContain('pivot ok');
+    expect(replay.out).not.toContain('owned');
+    expect(replay.err).toContain(':1: skipped: level: `label` cannot hold control or invisible characters');
     const stats = await cli('replay', path, '--stats');
-    expect(stats.out).toMatch(/^ETH +3000 .* pivot \[2J\]0;owned ok$/m);
+    expect(stats.out).toMatch(/^ETH +3000 .* pivot ok$/m);
     // C1 characters are dropped; the rest JSON shows escaped, as text.
     expect(replay.err).toContain(String.raw`1 of unknown type ("evil2J\u001b[2J")`);
     // eslint-disable-next-line no-control-regex -- finding control characters is the point

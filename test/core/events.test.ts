@@ -1,7 +1,7 @@
 /** Event validation: exactly the spec's shapes get through, typed; anything else is refused with a reason. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assetOf, eventLine, parseEventLine, toEvent, type MarketEvent } from '../../src/core/events.js';
+import { assetOf, eventLine, notEpochMs, parseEventLine, toEvent, type MarketEvent } from '../../src/core/events.js';
 
 const liq = { type: 'liquidation', ts: 1769864400000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 2 };
 
@@ -37,7 +37,8 @@ describe('toEvent', () => {
     [{ ...liq, price: 0 }, 'liquidation: `price` must be a positive finite number'],
     [{ ...liq, usd: 0 }, 'liquidation: `usd` must be a positive finite number'],
     [{ ...liq, usd: 1e308 }, 'liquidation: `usd` 1e+308 is implausibly large (at most 10^15)'],
-    [{ ...liq, price: 1e-300, amount: 1e-300 }, 'liquidation: `price` × `amount` must be a positive USD value'],
+    [{ ...liq, price: 1e-300, amount: 1e-300 }, 'liquidation: `price` × `amount` is 0: it must be a positive USD value of at most 10^15'],
+    [{ ...liq, price: 1e9, amount: 1e7 }, 'liquidation: `price` × `amount` is 10000000000000000: it must be a positive USD value of at most 10^15'],
     [{ ...liq, ts: -1 }, 'liquidation: `ts` must be epoch milliseconds'],
     [{ ...liq, exchange: '' }, 'liquidation: `exchange` must be an exchange id'],
     [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 'x', high: 1, low: 1, close: 1 }, 'candle: `open` must be a positive finite number'],
@@ -53,6 +54,59 @@ describe('toEvent', () => {
     [{ ...liq, price: ' ' }, 'liquidation: `price` must be a positive finite number'],
   ])('each type checks its own fields, first failure named: %j', (value, reason) => {
     expect(toEvent(value)).toEqual({ ok: false, skip: 'invalid', reason });
+  });
+  it.each([
+    [{ type: 'liquidation', ts: 1769864400000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', amount: 2 }, 'liquidation: `price` is missing'],
+    [{ type: 'liquidation', exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 2 }, 'liquidation: `ts` is missing'],
+    [{ type: 'liquidation', ts: 1769864400000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 3000, amount: 2 }, 'liquidation: `side` is missing'],
+    [{ type: 'price', ts: 1769864400000, symbol: 'ETH/USDT:USDT', price: 3000 }, 'price: `exchange` is missing'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', open: 1, high: 1, low: 1, close: 1 }, 'candle: `timeframe` is missing'],
+    [{ type: 'liquidation_total', ts: 1, period: '1h', asset: 'ETH', side: 'long' }, 'liquidation_total: `usd` is missing'],
+    [{ type: 'funding', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', intervalHours: 8 }, 'funding: `rate` is missing'],
+    [{ type: 'level', ts: 1, asset: 'ETH' }, 'level: a level needs `price` or `low` and `high`'],
+    [{ type: 'level', ts: 1, asset: 'ETH', low: 2750 }, 'level: `high` is missing'],
+  ])('a field the line does not have is said to be missing: %j', (value, reason) => {
+    expect(toEvent(value)).toEqual({ ok: false, skip: 'invalid', reason });
+  });
+  it.each([
+    ['a line break', 'pivot\n2026-01-31 14:00 UTC  ⬇️ BTC lost $1'],
+    ['a carriage return', 'pivot\r'],
+    ['a tab', 'a\tb'],
+    ['a line separator (U+2028)', 'pivot\u2028x'],
+    ['a paragraph separator (U+2029)', 'pivot\u2029x'],
+    ['a right-to-left override (U+202E)', 'pivot \u202Etoor'],
+    ['a left-to-right embedding (U+202A)', '\u202Apivot'],
+    ['a first-strong isolate (U+2068)', 'pivot\u2068x\u2069'],
+    ['an escape (terminal control)', 'pivot \u001b[2J'],
+    ['a C1 control (U+009B)', 'pivot \u009b2J'],
+    ['a zero-width space', 'piv\u200Bot'],
+    ['a Hangul filler that shows blank', '\u3164'],
+  ])("a level's label with %s is refused, as a chat's /level add refuses it", (_, label) => {
+    expect(toEvent({ type: 'level', ts: 1, asset: 'ETH', price: 3000, label })).toEqual({
+      ok: false, skip: 'invalid', reason: 'level: `label` cannot hold control or invisible characters (a line break, a direction mark): write it as one line of text',
+    });
+  });
+  it("keeps a label's emoji joined (❤️, 👨‍👩‍👧) and any script", () => {
+    for (const label of ['❤️ support', '👨‍👩‍👧 family level', 'دعم قوي', '支撑位 2750', 'prior support (2025-01-20 08:25 UTC)']) {
+      expect(toEvent({ type: 'level', ts: 1, asset: 'ETH', price: 3000, label })).toMatchObject({ ok: true, event: { label } });
+    }
+  });
+  it('a time past what a date holds is refused with the unit it looks like, never kept to break a date later', () => {
+    expect(toEvent({ ...liq, ts: 8.64e15 })).toMatchObject({ ok: true, event: { ts: 8.64e15 } });
+    expect(toEvent({ ...liq, ts: 8.7e15 })).toEqual({ ok: false, skip: 'invalid', reason: 'liquidation: `ts` 8700000000000000 is not epoch milliseconds (it is after the year 2100)' });
+    expect(toEvent({ ...liq, ts: 1737996000000000000 })).toEqual({
+      ok: false, skip: 'invalid', reason: 'liquidation: `ts` 1737996000000000000 is not epoch milliseconds (as nanoseconds it would be 2025-01-27, 1737996000000 in milliseconds)',
+    });
+  });
+  it('says what a time that is not epoch milliseconds would be in seconds, microseconds or nanoseconds', () => {
+    expect(notEpochMs(1e11)).toBeUndefined();
+    expect(notEpochMs(Date.UTC(2100, 0, 1))).toBeUndefined();
+    expect(notEpochMs(1737996000)).toBe('`ts` 1737996000 is not epoch milliseconds (as seconds it would be 2025-01-27)');
+    expect(notEpochMs(Date.UTC(2100, 0, 1) + 1)).toBe('`ts` 4102444800001 is not epoch milliseconds (it is after the year 2100)');
+    expect(notEpochMs(1737996000000000)).toBe('`ts` 1737996000000000 is not epoch milliseconds (as microseconds it would be 2025-01-27, 1737996000000 in milliseconds)');
+    expect(notEpochMs(1737996000123456)).toBe('`ts` 1737996000123456 is not epoch milliseconds (as microseconds it would be 2025-01-27, 1737996000123 in milliseconds)');
+    expect(notEpochMs(1737996000000000000)).toBe('`ts` 1737996000000000000 is not epoch milliseconds (as nanoseconds it would be 2025-01-27, 1737996000000 in milliseconds)');
+    expect(notEpochMs(1e22)).toBe('`ts` 1e+22 is not epoch milliseconds (it is after the year 2100)');
   });
   it('an unknown type is a skip of its own kind, not an error', () => {
     expect(toEvent({ type: 'rumour', ts: 1 })).toMatchObject({ ok: false, skip: 'unknown_type' });

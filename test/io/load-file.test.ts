@@ -62,7 +62,7 @@ describe('loadFile keeping one asset, on files of plain and other lines out of o
             // Mostly forward; one line in ten from 5 to 15 minutes back, past the reorder buffer's hold.
             jump: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 200 }), weight: 9 }, { arbitrary: fc.integer({ min: -900, max: -310 }), weight: 1 }),
             asset: fc.constantFrom('ETH', 'BTC', 'SOL'),
-            form: fc.constantFrom('plain', 'no-usd', 'spaced', 'bad', 'candle'),
+            form: fc.constantFrom('plain', 'no-usd', 'spaced', 'bad', 'candle', 'absurd-usd', 'absurd-price', 'microseconds'),
           }),
           { minLength: 60, maxLength: 300 },
         ),
@@ -72,6 +72,10 @@ describe('loadFile keeping one asset, on files of plain and other lines out of o
             t = Math.max(T0, t + jump * 1000);
             const sym = `${asset}/USDT:USDT`;
             if (form === 'bad') return `{"type":"liquidation","ts":${t},"exchange":"bybit","symbol":"${sym}","side":"long","price":-1,"amount":1,"usd":1}`;
+            // In the plain form, but beyond any market or not in milliseconds: skipped alike whichever asset is held.
+            if (form === 'absurd-usd') return `{"type":"liquidation","ts":${t},"exchange":"bybit","symbol":"${sym}","side":"long","price":2.5,"amount":4,"usd":99999999999}`;
+            if (form === 'absurd-price') return `{"type":"liquidation","ts":${t},"exchange":"bybit","symbol":"${sym}","side":"long","price":0.0000000000001,"amount":4,"usd":10}`;
+            if (form === 'microseconds') return `{"type":"liquidation","ts":${t * 1000},"exchange":"bybit","symbol":"${sym}","side":"long","price":2.5,"amount":4,"usd":10}`;
             if (form === 'candle') return JSON.stringify({ type: 'candle', ts: t, exchange: 'bybit', symbol: sym, timeframe: '1m', open: 10, high: 11, low: 9, close: 10 });
             const base = { type: 'liquidation', ts: t, exchange: 'bybit', symbol: sym, side: 'long', price: 2.5, amount: 4 };
             if (form === 'no-usd') return JSON.stringify(base);
@@ -87,6 +91,7 @@ describe('loadFile keeping one asset, on files of plain and other lines out of o
           expect(eth.lastTs).toBe(whole.lastTs);
           expect([...eth.assets].sort()).toEqual([...whole.assets].sort());
           if (whole.report.late > 0) withLate++;
+          if (rows.some((r) => r.form.startsWith('absurd'))) expect(whole.report.invalid.some((l) => l.reason.includes('is beyond any market'))).toBe(true);
         },
       ),
       { numRuns: 60 },
