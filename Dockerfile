@@ -27,6 +27,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/config ./config
 COPY --from=build /app/fixtures ./fixtures
+# The charts' fonts (with their licence): charts draw with these and never with system fonts.
+COPY --from=build /app/assets ./assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -5,7 +5,7 @@
 import { config as loadDotenv } from 'dotenv';
 import * as z from 'zod/mini';
 import { ConfigError } from '../config/load.js';
-import { registerSecrets } from './log.js';
+import { registerSecrets, setLogLevel } from './log.js';
 
 // zod's mini build, as in config/schema.ts (which sets its English messages): the bundle keeps only what is used.
 const optional = z.pipe(
@@ -16,6 +16,8 @@ const optional = z.pipe(
 const checked = (test: (s: string) => boolean, expected: string) => optional.check(z.refine((s) => s === undefined || test(s), expected));
 const url = checked((s) => /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL');
 const port = checked((s) => /^\d{1,5}$/.test(s) && Number(s) > 0 && Number(s) < 65536, 'a port number 1–65535');
+/** pino's levels. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: optional,
@@ -42,6 +44,7 @@ const schema = z.object({
   LIQBOT_NATS_URL: checked((s) => /^(nats|tls):\/\/[^\s]+$|^[^\s/]+:\d+$/.test(s), 'a nats://host:port URL'),
   LIQBOT_LIVE_HOLD_MS: checked((s) => /^\d{4,6}$/.test(s) && Number(s) >= 1_000 && Number(s) <= 300_000, 'milliseconds from 1000 to 300000 (e.g. 15000)'),
   LIQBOT_GATEWAY_ID: checked((s) => /^[A-Za-z0-9_-]{1,64}$/.test(s), 'letters, digits, _ or - (e.g. gw-1)'),
+  LOG_LEVEL: checked((s) => LOG_LEVELS.includes(s), `one of ${LOG_LEVELS.join(', ')}`),
 });
 
 export interface Env {
@@ -67,6 +70,8 @@ export interface Env {
   liveHoldMs?: number;
   /** Scale-out: this gateway's name (its stream consumer and message ids); default the host name. */
   gatewayId?: string;
+  /** LOG_LEVEL, when set (env() applies it to the logger). */
+  logLevel?: string;
 }
 
 let cached: Env | undefined;
@@ -125,14 +130,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (e.LIQBOT_NATS_STREAM) out.natsStream = e.LIQBOT_NATS_STREAM;
   if (e.LIQBOT_LIVE_HOLD_MS) out.liveHoldMs = Number(e.LIQBOT_LIVE_HOLD_MS);
   if (e.LIQBOT_GATEWAY_ID) out.gatewayId = e.LIQBOT_GATEWAY_ID;
+  if (e.LOG_LEVEL) out.logLevel = e.LOG_LEVEL;
   registerSecrets(passwordOf(e.LIQBOT_DATABASE_URL), passwordOf(e.LIQBOT_NATS_URL), e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
   return Object.freeze(out);
 }
 
+/**
+ * The environment, after loading .env (a variable the process environment sets wins over .env). The logger was made
+ * before .env was read, with the process environment's LOG_LEVEL: one set in .env takes effect here.
+ */
 export function env(): Env {
   if (!cached) {
     loadDotenv({ quiet: true });
     cached = parseEnv(process.env);
+    if (cached.logLevel) setLogLevel(cached.logLevel);
   }
   return cached;
 }

@@ -20,6 +20,7 @@ export function scrub(text: string): string {
 
 const root: Logger = pino(
   {
+  // The process environment's LOG_LEVEL: .env is read later, by env(), which applies a LOG_LEVEL set there.
   level: process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
   base: undefined,
   redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
@@ -31,13 +32,9 @@ const root: Logger = pino(
   pino.destination(2),
 );
 
-/** Change the level at run time (the terminal prompt keeps only warnings unless LOG_LEVEL says otherwise). */
+/** Change the level at run time: LOG_LEVEL from .env (env.ts), the terminal prompt's errors-only default (main.ts). */
 export function setLogLevel(level: string): void {
   root.level = level;
-}
-
-export function logLevelFromEnv(): boolean {
-  return process.env.LOG_LEVEL !== undefined;
 }
 
 /** A logger for one part of the bot, e.g. `logger('feeds:bybit')`. */

@@ -21,7 +21,7 @@ import { LiqBot } from './bot.js';
 import { Stretches } from './core/coverage.js';
 import { env as readEnv } from './env.js';
 import { newReport, describeSkipped, readEventFile, readRecording, skippedLevel } from './io/event-file.js';
-import { logger, logLevelFromEnv, setLogLevel } from './log.js';
+import { logger, setLogLevel } from './log.js';
 import { setTimeZone } from './replies/zone.js';
 import type { Platform } from '../commands/types.js';
 
@@ -155,7 +155,7 @@ async function start(argv: string[]): Promise<number> {
   const terminal = !env.telegram && !env.discord;
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
   // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
-  if (terminal && !logLevelFromEnv()) setLogLevel('error');
+  if (terminal && !env.logLevel) setLogLevel('error');
   const { openSqliteStore } = await import('./store/sqlite.js');
   const rehearsal = values.replay !== undefined;
   const dbPath = rehearsal ? (values.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;

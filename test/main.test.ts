@@ -6,21 +6,26 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { BUNDLED, tempDir } from './helpers.js';
 
+const REPO = fileURLToPath(new URL('..', import.meta.url));
 const running: ChildProcess[] = [];
 afterEach(() => {
   for (const p of running.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
 });
 
-function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}, extraConfig = '') {
+/** `liqbot start` in `cwd` (where it reads .env); an `extraEnv` value undefined leaves that variable unset. */
+function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string | undefined> = {}, extraConfig = '', cwd = REPO) {
   const config = join(dir, 'offline.yaml');
   writeFileSync(config, `exchanges: []\n${extraConfig}`);
-  const child = spawn(process.execPath, ['bin/liqbot.js', 'start', ...args], {
+  const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start', ...args], {
+    cwd,
     env: { PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -64,7 +69,7 @@ describe('liqbot start', () => {
     const dir = tempDir();
     const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], {}, 'timeZone: Asia/Seoul\n');
     // The flush began 16:50 UTC: 01:50 the next day in Seoul.
-    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-28\), not live\. \S* ?Market-wide long flush over[\s\S]*\(01:50–02:13\)/);
+    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-28 0[12]:\d\d GMT\+9\), not live\. \S* ?Market-wide long flush over[\s\S]*\(01:50–02:13\)/);
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
       await bot.waitFor(/2025-01-28 06:55 GMT\+9/);
@@ -83,8 +88,8 @@ describe('liqbot start', () => {
     const hash = () => createHash('sha256').update(readFileSync(join(dir, 'liqbot.db'))).digest('hex');
     const before = hash();
     const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '200000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31\), not live\. \S* ?ETH lost \$3,000/);
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31\), not live\. \S* ?ETH long cascade over/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31 12:\d\d UTC\), not live\. \S* ?ETH lost \$3,000/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31 1\d:\d\d UTC\), not live\. \S* ?ETH long cascade over/);
     await bot.waitFor(/rehearsal finished/, 'err');
     // The clock stops an hour past the day's last event (23:59): asked again until it has got there, /liqs still
     // reads the day replayed, however fast the replay ran (a clock running on at this speed passes 00:59 within a
@@ -114,7 +119,7 @@ describe('liqbot start', () => {
     const dir = tempDir();
     // Five weeks of vendor daily totals come before the day's prints (16:50-17:20) in this file.
     const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-27\), not live\. \S* ?Market-wide long flush:/);
+    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-27 16:5\d UTC\), not live\. \S* ?Market-wide long flush:/);
     await bot.waitFor(/rehearsal finished/, 'err');
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
@@ -154,7 +159,7 @@ describe('liqbot start', () => {
     const appended = join(dir, 'appended.jsonl');
     writeFileSync(appended, [...lines.filter((l) => !levels.includes(l)), ...levels].join('\n') + '\n');
     const bot = startBot(dir, ['--replay', appended, '--speed', '200000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d\), not live\. \S* ?ETH lost \$3,000/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d \d\d:\d\d UTC\), not live\. \S* ?ETH lost \$3,000/);
     await bot.waitFor(/rehearsal finished/, 'err');
     // Set at their own time, they were not applied late.
     expect(bot.errors()).not.toMatch(/out of order/);
@@ -178,6 +183,41 @@ describe('liqbot start', () => {
     await c.waitFor(/Type a command/);
     c.child.stdin.end();
     expect(await c.exited).toBe(0);
+  }, 60_000);
+
+  it('takes LOG_LEVEL from .env, the process environment winning over it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'LOG_LEVEL=warn\n');
+    const fromFile = startBot(dir, [], { LOG_LEVEL: undefined }, '', dir);
+    await fromFile.waitFor(/Type a command/);
+    fromFile.child.kill('SIGTERM');
+    expect(await fromFile.exited).toBe(0);
+    expect(fromFile.errors()).toContain('"msg":"stopped"');
+    expect(fromFile.errors()).not.toContain('"msg":"state restored from the store"');
+
+    const fromProcess = startBot(dir, [], { LOG_LEVEL: 'info' }, '', dir);
+    await fromProcess.waitFor(/Type a command/);
+    fromProcess.child.kill('SIGTERM');
+    expect(await fromProcess.exited).toBe(0);
+    expect(fromProcess.errors()).toContain('"msg":"state restored from the store"');
+  }, 60_000);
+
+  it('one SIGTERM stops it (exit 0) while a chat platform is still starting against an API that never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)); // accepts the connection, never answers
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const bot = startBot(tempDir(), [], { TELEGRAM_BOT_TOKEN: '123456:ABCdefFAKE', TELEGRAM_API_ROOT: `http://127.0.0.1:${port}` });
+      await connected;
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+      expect(bot.errors()).not.toMatch(/shutdown took longer/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 60_000);
 
   it('exits non-zero, saying why, when no configured chat platform can start within LIQBOT_GIVE_UP_S', async () => {

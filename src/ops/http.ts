@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiqBot } from '../bot.js';
 import type { FeedStatus } from '../feeds/contract.js';
+import { scrub } from '../log.js';
 import type { Health } from './health.js';
 
 /** Each registry's command-latency observer and the bot it listens to, removed when its server closes. */
@@ -95,7 +96,8 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
         outboxPending: o.bot.outbox.pending(),
         feeds: o.feeds().map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state, ...(s.error ? { error: s.error } : {}) })),
       };
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      // Reasons quote errors, and an error can quote a URL with a token in it: scrubbed as a log line is.
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
     } else if (req.method === 'GET' && path === '/metrics') {
       registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), () => res.writeHead(500).end());
     } else res.writeHead(404).end();

@@ -91,16 +91,21 @@ export class Platforms {
     }
   }
 
-  /** A login that hangs (a gateway that never says ready) must not stop the retries. */
+  /** A login that hangs (a gateway that never says ready) must not stop the retries, nor hold up a stop. */
   private async startWithin(adapter: ChatAdapter, ms: number): Promise<void> {
+    const signal = this.abort.signal;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    let onAbort: (() => void) | undefined;
+    const cut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
+      onAbort = () => reject(new Error('stopped while starting'));
+      signal.addEventListener('abort', onAbort);
     });
     try {
-      await Promise.race([adapter.start(), timeout]);
+      await Promise.race([adapter.start(), cut]);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort!);
     }
   }
 }

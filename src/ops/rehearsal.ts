@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Reply } from '../replies/reply.js';
-import { local } from '../replies/zone.js';
+import { local, zoneLabel } from '../replies/zone.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -47,10 +47,13 @@ export function seedFromLive(target: Store, open: () => Store, livePath: string,
   }
 }
 
-/** The words every rehearsal alert starts with. */
-export function rehearsalLabel(synthetic: boolean, dayMs: number): string {
-  // The day in the chat's zone, as the alert's times are.
-  const day = dayMs > 0 ? ` (${local(dayMs).toISOString().slice(0, 10)})` : '';
+/**
+ * The words every rehearsal alert starts with: the recording's day and time of day (a chat reads a message's own
+ * time as the wall clock's, not the recording's: "lost $1,800" needs its 09:15).
+ */
+export function rehearsalLabel(synthetic: boolean, nowMs: number): string {
+  // In the chat's zone, as the alert's times are.
+  const day = nowMs > 0 ? ` (${local(nowMs).toISOString().slice(0, 16).replace('T', ' ')} ${zoneLabel(nowMs)})` : '';
   return `REHEARSAL: replay of a ${synthetic ? 'SYNTHETIC' : 'recorded'} day${day}, not live. `;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The SQLite store (better-sqlite3): one file in WAL mode, owned by one liqbot process at a time through
- * SQLite's exclusive locking mode on a lock database beside the file (symlinks resolved). Every write is one transaction; a failed one is rolled back and thrown as a StoreError.
+ * SQLite's exclusive locking mode on a lock database beside the file (symlinks resolved). Every write is one transaction
+ * (see writeTransaction); a failed one is rolled back and thrown as a StoreError.
  *
  * @example
  *   const store = openSqliteStore('./data/liqbot.db');
@@ -8,7 +9,7 @@
  *   for (const e of store.eventsSince(Date.now() - 86_400_000)) buckets.add(e);
  *   store.close();
  */
-import { mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
@@ -89,6 +90,16 @@ export function tuneConnection(db: Database.Database): void {
   // runs (outbox, subscriptions, level states; the restore's read of the events is one pass) and the event writer's
   // only appends (1M liquidations inserted as fast with 1, 2 or 4 MB); a page cache fills once and stays in RSS.
   db.pragma('cache_size = -2000');
+}
+
+/**
+ * A write transaction, begun IMMEDIATE: it takes the file's write lock before its first read. Two connections write
+ * the file (the store's and the event writer's thread); a deferred one that reads first (the event blocks' latest
+ * time, the rows to prune) and then writes after the other committed fails with SQLITE_BUSY_SNAPSHOT, and SQLite's
+ * busy timeout cannot help it. Begun IMMEDIATE, it waits its turn at BEGIN instead.
+ */
+function writeTransaction<F extends Parameters<Database.Database['transaction']>[0]>(db: Database.Database, fn: F): Database.Transaction<F>['immediate'] {
+  return db.transaction(fn).immediate;
 }
 
 /** A row of `daily_liquidations`. */
@@ -174,7 +185,7 @@ export function packedInserter(db: Database.Database): (rows: Float64Array, stri
   };
   const offsets: number[] = [];
   const hashes: number[] = [];
-  return db.transaction((rows: Float64Array, t: readonly string[]): number => {
+  return writeTransaction(db, (rows: Float64Array, t: readonly string[]): number => {
     daily.clear();
     offsets.length = 0;
     hashes.length = 0;
@@ -218,7 +229,7 @@ export function levelWriter(db: Database.Database): (w: LevelWrites) => void {
     removeState: db.prepare('DELETE FROM level_states WHERE id = ?'),
     putState: db.prepare('INSERT INTO level_states (id, state) VALUES (?, ?) ON CONFLICT DO UPDATE SET state = excluded.state'),
   };
-  return db.transaction((w: LevelWrites) => {
+  return writeTransaction(db, (w: LevelWrites) => {
     for (const [id, l] of w.levels) {
       if (l) s.putLevel.run(l.id, l.createdAt, JSON.stringify(l));
       else {
@@ -297,7 +308,7 @@ class SqliteStoreImpl implements SqliteStore {
 
     this.blocks = blockStore(db);
     this.insertTx = eventInserter(db);
-    this.enqueueTx = db.transaction((entries: readonly NewEntry[]) => {
+    this.enqueueTx = writeTransaction(db, (entries: readonly NewEntry[]) => {
       const ids: number[] = [];
       for (const e of entries) {
         const r = this.s.enqueue.run(e.chat, e.target ?? null, e.alertKey, e.editKey ?? null, JSON.stringify(e.alert), e.nextAttemptAt, e.createdAt, e.replyTo ?? null);
@@ -305,10 +316,10 @@ class SqliteStoreImpl implements SqliteStore {
       }
       return ids;
     });
-    this.pruneTx = db.transaction((beforeMs: number, futureAfterMs: number) => {
+    this.pruneTx = writeTransaction(db, (beforeMs: number, futureAfterMs: number) => {
       return this.blocks.prune(beforeMs, futureAfterMs) + this.s.pruneFutureTotals.run(futureAfterMs).changes;
     });
-    this.removeLevelTx = db.transaction((id: string) => {
+    this.removeLevelTx = writeTransaction(db, (id: string) => {
       this.s.removeState.run(id);
       return this.s.removeLevel.run(id).changes > 0;
     });
@@ -601,7 +612,20 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
       const where = file === resolve(path) ? path : `${path} (${file})`;
       throw new StoreError(`another liqbot already has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
     }
+    // SQLite says only "unable to open database file": a folder this user cannot write to is the usual reason.
+    const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath)) : undefined;
+    if (folder) throw new StoreError(`could not take the lock ${lockPath}: ${folder}; let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`, 'open', { cause: err });
     throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+  }
+}
+
+/** Why this process cannot create files in `dir` (a sentence), or undefined when it can. */
+function unwritable(dir: string): string | undefined {
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return `the folder ${dir} is not writable by this user (${errnoOf(err) ?? reasonOf(err)})`;
   }
 }
 

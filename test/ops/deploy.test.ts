@@ -1,6 +1,7 @@
 /**
  * The deployment files say what CI does: the Dockerfile and the systemd unit start the bot with the command
- * `npm start` runs, install with `npm ci` (the production tree with `npm ci --omit=dev`), the compose file keeps
+ * `npm start` runs, install with `npm ci` (the production tree with `npm ci --omit=dev`), the image holds every
+ * folder the code reads files from (the charts' fonts among them), the compose file keeps
  * data on a volume with a restart policy and a /healthz probe, and every dependency's install script is
  * decided in allowScripts so `npm ci` prints no warning.
  */
@@ -42,6 +43,29 @@ describe('deployment files', () => {
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(read('.ci/run')).toMatch(/^npm ci --no-audit --no-fund/m);
     expect(read('.ci/run')).toContain('systemd-analyze verify deploy/liqbot.service');
+  });
+
+  it("the image's runtime stage copies every folder the code reads files from beside itself (fonts, fixtures, config)", () => {
+    const runtime = read('Dockerfile').split(/^FROM /m).at(-1)!;
+    const copied = new Set([...runtime.matchAll(/^COPY --from=build \/app\/([\w.-]+) /gm)].map((m) => m[1]));
+    // Paths the code resolves against its own file ('../../assets/fonts/', '../fixtures/…'): from the bundle in dist/,
+    // the first folder named is a folder of the install. Imports are the bundle's, so they are left out.
+    const folders = new Set<string>();
+    const visit = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) visit(path);
+        else if (path.endsWith('.ts')) {
+          for (const line of read(path).split('\n')) {
+            if (/\bfrom '|\bimport\(|^\s*import '/.test(line)) continue;
+            for (const m of line.matchAll(/'(?:\.\.\/)+([\w.-]+)\//g)) folders.add(m[1]!);
+          }
+        }
+      }
+    };
+    for (const dir of ['src', 'config', 'commands']) visit(dir);
+    expect([...folders].sort()).toEqual(['assets', 'config', 'dist', 'fixtures']);
+    for (const folder of folders) expect(copied, `COPY --from=build /app/${folder} ./${folder}`).toContain(folder);
   });
 
   it('the compose file keeps data on a volume, restarts, and probes /healthz on an address it can reach', () => {
@@ -100,5 +124,11 @@ describe('deployment files', () => {
     expect(parseEnv({ LIQBOT_HTTP_HOST: '0.0.0.0', LIQBOT_GIVE_UP_S: '30' })).toMatchObject({ httpHost: '0.0.0.0', giveUpMs: 30_000 });
     expect(() => parseEnv({ LIQBOT_HTTP_HOST: 'http://x y' })).toThrow('.env: LIQBOT_HTTP_HOST: expected a host name or IP address (e.g. 0.0.0.0)');
     expect(() => parseEnv({ LIQBOT_GIVE_UP_S: '0' })).toThrow('.env: LIQBOT_GIVE_UP_S: expected a number of seconds ≥ 1');
+  });
+
+  it('LOG_LEVEL is checked at start-up, naming the levels', () => {
+    expect(parseEnv({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(parseEnv({}).logLevel).toBeUndefined();
+    expect(() => parseEnv({ LOG_LEVEL: 'loud' })).toThrow('.env: LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent');
   });
 });

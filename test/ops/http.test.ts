@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { runCommandLine } from '../../commands/index.js';
 import { LiqBot } from '../../src/bot.js';
+import { registerSecrets } from '../../src/log.js';
 import { Health } from '../../src/ops/health.js';
 import { startOpsServer } from '../../src/ops/http.js';
 import { createMemoryStore } from '../../src/store/memory.js';
@@ -89,6 +90,22 @@ describe('ops endpoint', () => {
       expect(failing.status).toBe(503);
       expect(await failing.json()).toMatchObject({ status: 'failing', components: { store: { state: 'failing', reason: 'database is locked' } } });
       expect((await fetch(`http://127.0.0.1:${server.port}/nope`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('never shows a token: a reason that carries one reads [redacted], as in the logs', async () => {
+    registerSecrets('123456:ABCdefFAKE');
+    const health = new Health(() => 5);
+    health.set('chat:telegram', 'degraded', 'could not start: request to http://127.0.0.1:9/bot123456:ABCdefFAKE/getMe failed; retrying in 2 s');
+    const server = await startOpsServer({ port: 0, bot: newBot(), feeds: () => [], health });
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text();
+      expect(text).not.toContain('ABCdefFAKE');
+      expect(JSON.parse(text)).toMatchObject({
+        components: { 'chat:telegram': { state: 'degraded', reason: 'could not start: request to http://127.0.0.1:9/bot[redacted]/getMe failed; retrying in 2 s' } },
+      });
     } finally {
       await server.close();
     }

@@ -143,4 +143,50 @@ describe('a start that hangs', () => {
     expect(adapters.discord).toBeDefined();
     await p.stop();
   });
+
+  /** A platform whose every start hangs (an API that accepts the connection and never answers). */
+  function hanging(platform: Platform) {
+    const made: { stopped: boolean }[] = [];
+    const factory = (): ChatAdapter => {
+      const state = { stopped: false };
+      made.push(state);
+      return {
+        platform,
+        start: () => new Promise<void>(() => {}),
+        async stop() {
+          state.stopped = true;
+        },
+        async deliver() {
+          return { ok: true, messageRef: '1' };
+        },
+      };
+    };
+    return { factory, made };
+  }
+
+  it('does not hold up a stop: stop() ends the pending start at once and stops its adapter', async () => {
+    const telegram = hanging('telegram');
+    const p = new Platforms({ factories: { telegram: telegram.factory }, adapters: {}, health: new Health(), log: quiet, giveUpMs: 300_000, onGiveUp: () => {} });
+    p.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    let stopped = false;
+    void p.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    expect(telegram.made).toEqual([{ stopped: true }]);
+  });
+
+  it('gives up while a start still hangs, and the stop that follows ends it at once', async () => {
+    const telegram = hanging('telegram');
+    const gaveUp = vi.fn();
+    const p = new Platforms({ factories: { telegram: telegram.factory }, adapters: {}, health: new Health(), log: quiet, giveUpMs: 30_000, onGiveUp: gaveUp });
+    p.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(gaveUp).toHaveBeenCalledWith('no chat platform could start within 30 s (telegram: still starting)');
+    let stopped = false;
+    void p.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(true);
+    expect(telegram.made).toEqual([{ stopped: true }]);
+  });
 });

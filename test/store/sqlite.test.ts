@@ -3,7 +3,7 @@
  * schema upgrades, one liqbot per file, and writes that fail without leaving half of themselves behind.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.js';
 import { MIGRATIONS, migrate, schemaVersion, type Migration } from '../../src/store/migrations.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { eventInserter, openSqliteStore, tuneConnection, type SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { storeContract } from './contract.js';
 import { DAY, T0, candle, entry, funding, liq, oi, tick, vendorTotal } from './fixtures.js';
@@ -231,6 +231,24 @@ describe('SQLite store', () => {
       return spawnSync(cmd!, args, { cwd: REPO, encoding: 'utf8' }).stdout.trim();
     }
 
+    it('in a folder this user cannot write to, says so instead of "unable to open database file"', () => {
+      // Root writes anywhere: as root, the opening process runs as nobody.
+      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const parent = realpathSync(mkdtempSync(join(tmpdir(), 'liqbot-ro-')));
+      try {
+        chmodSync(parent, 0o755);
+        const folder = join(parent, 'data');
+        mkdirSync(folder, { mode: 0o555 });
+        const path = join(folder, 'liqbot.db');
+        const outcome = spawnSync(process.execPath, hold(path, 'try'), { cwd: REPO, encoding: 'utf8', ...asNobody }).stdout.trim();
+        expect(outcome).toBe(
+          `open: could not take the lock ${path}.liqbot-lock: the folder ${folder} is not writable by this user (EACCES); let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`,
+        );
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
+    });
+
     it('refuses to open a file twice in one process, and allows it again after close()', () => {
       const path = dbPath();
       const first = open(path);
@@ -337,6 +355,40 @@ describe('SQLite store', () => {
       expect(existsSync(lock)).toBe(true);
       rmSync(lock);
       expect(store.fileProblem?.()).toBe(`the lock file ${lock} was deleted or replaced: a second liqbot could open this database`);
+    });
+  });
+
+  describe('two connections writing the file (the store and the event writer thread)', () => {
+    it("an insert that reads before it writes is not refused when the other connection writes in between (no SQLITE_BUSY_SNAPSHOT)", () => {
+      const store = open(dbPath());
+      store.insertEvents([liq()]);
+      // The other writer does not wait here (the store's connection would, up to its busy timeout), so neither does the test.
+      const other = new Database(store.realFile!);
+      other.pragma('busy_timeout = 0');
+      let otherWrite: string | undefined;
+      // The event writer's connection; its trace runs the other connection's write just before its own first write,
+      // after the insert has read the file (the latest event time its blocks hold).
+      const writer = new Database(store.realFile!, {
+        verbose: (sql) => {
+          if (otherWrite !== undefined || !String(sql).startsWith('INSERT')) return;
+          try {
+            other.prepare("INSERT INTO subscriptions (chat, sub) VALUES ('telegram:-1', '{}')").run();
+            otherWrite = 'committed';
+          } catch (err) {
+            otherWrite = (err as { code: string }).code;
+          }
+        },
+      });
+      tuneConnection(writer);
+      try {
+        expect(eventInserter(writer)([liq({ ts: T0 + 5_000 })])).toBe(1);
+        // The writer held the file from its first read: the other connection is the one that waits its turn.
+        expect(otherWrite).toBe('SQLITE_BUSY');
+        expect([...store.eventsSince(0)]).toHaveLength(2);
+      } finally {
+        writer.close();
+        other.close();
+      }
     });
   });
 
