@@ -62,7 +62,7 @@ function settingsAt(defaults: unknown, path: readonly PropertyKey[]): Record<str
 }
 
 /** ` (did you mean "breakBufferPct"?)` for `breakBuferPct`: the nearest setting, when it is a typo away. */
-function didYouMean(key: string, settings: readonly string[]): string {
+export function didYouMean(key: string, settings: readonly string[]): string {
   const near = settings
     .map((s) => ({ s, d: distance(key.toLowerCase(), s.toLowerCase()) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(key.length / 3)))
@@ -104,6 +104,19 @@ export function buildConfig(override: unknown = {}, source = 'config'): Config {
     throw new ConfigError(`${source}: cascades.minHistoryDays: ${minHistoryDays} must not exceed cascades.historyDays (${historyDays}): the history it waits for is never kept`);
   }
   return deepFreeze(result.data);
+}
+
+/**
+ * `exchanges` against the venues that have a live feed (src/feeds/venues/registry.ts, passed in: config knows no
+ * feed): an id that has none is a mistake `start` stops on, with the id it was likely meant to be.
+ */
+export function checkExchanges(config: Config, supported: readonly string[], path?: string): void {
+  const unknown = [...new Set(config.exchanges)].filter((id) => !supported.includes(id));
+  if (!unknown.length) return;
+  const each = unknown.map((id) => `"${id}" has no live feed${didYouMean(id, supported)}`).join('; ');
+  // Two venues ccxt has no public liquidations for come as a vendor's hourly totals instead (docs/feeds.md).
+  const vendor = unknown.some((id) => id === 'bitget' || id === 'hyperliquid') ? '; Bitget and Hyperliquid come as hourly totals with COINALYZE_API_KEY' : '';
+  throw new ConfigError(`${path ? `config ${path}` : 'config/default.yaml'}: exchanges: ${each} (liqbot watches ${supported.join(', ')}${vendor})`);
 }
 
 /** Load the defaults, with the file at `path` (if any) merged over them. */

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { checkExchanges, loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
 import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './adapters/terminal/adapter.js';
 import { ExchangeStatusLines } from './adapters/terminal/status.js';
@@ -139,6 +139,7 @@ async function start(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: START_OPTIONS });
   const env = readEnv();
   const config = loadConfig(env.configPath);
+  checkExchanges(config, Object.keys((await import('./feeds/venues/registry.js')).VENUES), env.configPath);
   // Chats read times in the community's zone (the offline CLI keeps UTC: its output is a contract).
   setTimeZone(config.timeZone);
   const speed = values.speed === undefined ? 60 : Number(values.speed);

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedDefaults } from '../config/defaults.js';
-import { ConfigError, DEFAULT_CONFIG_PATH, buildConfig, loadConfig, validatedDefaultsText } from '../config/load.js';
+import { ConfigError, DEFAULT_CONFIG_PATH, buildConfig, checkExchanges, loadConfig, validatedDefaultsText } from '../config/load.js';
+import { VENUES } from '../src/feeds/venues/registry.js';
 import { parseEnv } from '../src/env.js';
 import { tempDir } from './helpers.js';
 
@@ -97,6 +98,15 @@ describe('config edges', () => {
       'my.yaml: cascades.minHistoryDays: 30 must not exceed cascades.historyDays (14): the history it waits for is never kept',
     );
     expect(buildConfig({ cascades: { historyDays: 14, minHistoryDays: 14 } }, 'my.yaml').cascades.minHistoryDays).toBe(14);
+  });
+  it('an exchange id without a live feed stops start-up, with the id it was likely meant to be', () => {
+    const venues = Object.keys(VENUES);
+    expect(() => checkExchanges(buildConfig({ exchanges: ['bybitt', 'okx', 'hyperliquid'] }), venues, 'my.yaml')).toThrow(
+      `config my.yaml: exchanges: "bybitt" has no live feed (did you mean "bybit"?); "hyperliquid" has no live feed (liqbot watches ${venues.join(', ')}; Bitget and Hyperliquid come as hourly totals with COINALYZE_API_KEY)`,
+    );
+    // The defaults and an empty list (no live venue: offline data only) are fine.
+    expect(() => checkExchanges(loadConfig(), venues)).not.toThrow();
+    expect(() => checkExchanges(buildConfig({ exchanges: [] }), venues)).not.toThrow();
   });
 });
 
