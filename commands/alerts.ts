@@ -1,11 +1,12 @@
 /** `/alerts …`: turn a chat's alerts on or off and choose assets, kinds, minimum size and channel (admins). */
 import type { AlertFamily } from '../src/core/alerts.js';
-import { usd } from '../src/replies/format.js';
+import { levelText, usd } from '../src/replies/format.js';
 import { parseAsset, parsePrice, quote } from './parse.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';
-import { DEFAULT_PROPOSAL_TTL_HOURS } from './proposals.js';
+import { adoptReached, DEFAULT_PROPOSAL_TTL_HOURS, proposalRules } from './proposals.js';
+import { shortId } from '../src/replies/proposals.js';
 
 function current(ctx: CommandContext): Subscription {
   const { store, config } = ctx.services;
@@ -22,6 +23,14 @@ function current(ctx: CommandContext): Subscription {
   );
 }
 
+/** How long proposals stay open, as the bot's windows are named: hours under a week (48h, 72h), whole days from it (14d, not 336h). */
+function openFor(hours: number): string {
+  return hours >= 7 * 24 && hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
+}
+
+/** Units a proposal's expiry may be typed in (`48h`, `48 hours`, `2d`, `2w`), in hours: whole hours, as it is kept. */
+const EXPIRY_UNIT_HOURS: Record<string, number> = { h: 1, d: 24, w: 7 * 24 };
+
 function statusReply(sub: Subscription, changed?: string): Reply {
   const lines = [
     [b(sub.enabled ? 'Alerts are ON' : 'Alerts are OFF'), changed ? ` · ${changed}` : ''],
@@ -32,7 +41,7 @@ function statusReply(sub: Subscription, changed?: string): Reply {
     [`Smallest cascade posted: ${sub.minUsd > 0 ? usd(sub.minUsd) : 'any'}`],
   ];
   const votes = sub.proposals?.votesNeeded;
-  lines.push([`Level proposals: ${votes !== undefined ? `adopted at ${votes} net 👍 or by an admin` : 'adopted by an admin'}, open ${sub.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS}h`]);
+  lines.push([`Level proposals: ${votes !== undefined ? `adopted at ${votes} net 👍 or by an admin` : 'adopted by an admin'}, open ${openFor(sub.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS)}`]);
   // The digest is posted with the chat's alerts: switched on while they are off, it waits for them.
   lines.push([`Weekly digest: ${sub.digest ? (sub.enabled ? 'on' : 'on, posted once alerts are on') : 'off'}`]);
   if (sub.target) {
@@ -92,7 +101,7 @@ export const alerts: CommandDef = {
       name: 'expiry',
       description: 'How long a level proposal stays open',
       admin: true,
-      options: [{ name: 'hours', description: 'Hours, e.g. 48h (1h to 14d)', kind: 'text', required: true }],
+      options: [{ name: 'hours', description: 'A time, e.g. 48h, 3d or 2w (1h to 14d)', kind: 'text', required: true, rest: true }],
     },
     {
       name: 'digest',
@@ -187,15 +196,19 @@ export const alerts: CommandDef = {
         const n = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
         if (!(n >= 1 && n <= 100)) return errorReply(`${quote(raw)}: give a number of votes from 1 to 100, or admin.`);
         sub.proposals = { ...sub.proposals, votesNeeded: n };
-        return save(`proposals adopted at ${n} net 👍`);
+        // Open proposals already past it are the group's vote under the new rule: adopted now, and said.
+        const now = adoptReached(ctx, proposalRules(sub)).map((p) => `${shortId(p)} ${p.asset} ${levelText(p.level)}`);
+        return save(`proposals adopted at ${n} net 👍${now.length ? `; adopted now: ${now.join(', ')}` : ''}`);
       }
       case 'expiry': {
         const raw = (args.values.hours ?? '').trim().toLowerCase();
-        const m = /^(\d{1,3})\s*(h|hours?|d|days?)?$/.exec(raw);
-        const hours = m ? Number(m[1]) * (m[2]?.startsWith('d') ? 24 : 1) : NaN;
+        // Hours, days or weeks as windows are typed (parseWindow), a bare number in hours; said back in the unit typed.
+        const m = /^(\d{1,5})\s*(h|hrs?|hours?|d|days?|w|wks?|weeks?)?$/.exec(raw);
+        const unit = m?.[2]?.[0] ?? 'h';
+        const hours = m ? Number(m[1]) * EXPIRY_UNIT_HOURS[unit]! : NaN;
         if (!(hours >= 1 && hours <= 14 * 24)) return errorReply(`${quote(raw)}: give a time from 1h to 14d, e.g. 48h.`);
         sub.proposals = { ...sub.proposals, ttlHours: hours };
-        return save(`proposals open ${hours}h`);
+        return save(`proposals open ${Number(m![1])}${unit}`);
       }
       case 'digest': {
         const raw = (args.values.on ?? '').trim().toLowerCase();

@@ -6,7 +6,7 @@
 import { bounds, type LevelValue } from '../src/core/levels.js';
 import { levelText, price } from '../src/replies/format.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
-import { quote } from './parse.js';
+import { parsePrice, quote } from './parse.js';
 
 /** How far from the last price a level may sit: ×0.1 to ×10. */
 export const LEVEL_RANGE = [0.1, 10] as const;
@@ -28,13 +28,21 @@ export function priceWord(w: string | undefined): string | undefined {
 
 /**
  * The refusal for `/level add eth 2350 2400` (or `2350 - 2400`, `2350 to 2400`): a bare price where the label (or the reason) goes
- * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included.
+ * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included. The zone is suggested
+ * only when it is one (price not doubling across it); `2 600` is a price typed with a space, said so.
  */
 export function secondPrice(command: 'add' | 'propose', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
   const second = priceWord(text?.trim().replace(/^(?:[-–—]|to\b)\s*/i, ''));
   if (second === undefined) return undefined;
-  const at = typeof value === 'number' ? String(value) : value.join('-');
-  const zone = typeof value === 'number' ? `For a zone write ${at}-${second.replace(/^\$/, '')}; a` : 'A';
+  let at = typeof value === 'number' ? String(value) : value.join('-');
+  const other = parsePrice(second);
+  let hint = 'A';
+  if (typeof value === 'number' && other.ok && Math.max(value, other.value) / Math.min(value, other.value) <= 2) {
+    hint = `For a zone write ${at}-${second.replace(/^\$/, '')}; a`;
+  } else if (/^\d{1,3}$/.test(at) && /^\d{3}$/.test(second)) {
+    hint = `${at} ${second} reads as one price: write ${at}${second}; a`;
+    at = `${at}${second}`;
+  }
   const words = command === 'add' ? 'label' : 'reason';
-  return errorReply(`${quote(second)} after the level looks like a price, not a ${words}.`, `${zone} ${words} goes in quotes: /level ${command} ${asset.toLowerCase()} ${at} "${command === 'add' ? 'prior support' : 'the line from January'}".`);
+  return errorReply(`${quote(second)} after the level looks like a price, not a ${words}.`, `${hint} ${words} goes in quotes: /level ${command} ${asset.toLowerCase()} ${at} "${command === 'add' ? 'prior support' : 'the line from January'}".`);
 }

@@ -151,7 +151,8 @@ export const level: CommandDef = {
     if (count >= config.levels.maxPerChat && !existing) {
       return errorReply(`This chat already has ${count} levels, the most it can keep. Remove one first.`);
     }
-    const def: Level = { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: existing?.createdAt ?? ctx.now };
+    // Relabelled, a level keeps what it had: the proposal it came from (its story) and the thread its alerts answer.
+    const def: Level = existing ? { ...existing } : { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: ctx.now };
     if (label.value) def.label = label.value;
     ctx.services.apply({ kind: 'level.put', level: def });
     const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === id);

@@ -19,7 +19,8 @@ export type ParseError =
   | 'bad_zone'
   | 'label_too_long'
   | 'label_control_chars'
-  | 'label_combining_marks';
+  | 'label_combining_marks'
+  | 'label_link';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError; message: string };
 
@@ -176,7 +177,10 @@ export function parseLevel(raw: string | undefined): Parsed<number | [number, nu
   return ok([low, high]);
 }
 
-/** A level's label: trimmed, quotes removed, no control characters, bounded length. */
+/**
+ * A level's label: trimmed, quotes removed, no control characters, bounded length, and no links or mentions: the bot
+ * repeats it in a public group (where Telegram makes them clickable), where it must not advertise for whoever typed it.
+ */
 export function parseLabel(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
   if (raw === undefined) return ok(undefined);
   let s = raw.trim();
@@ -190,18 +194,14 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
     return err('label_combining_marks', 'A label cannot pile up accents or combining marks.');
   }
   if ([...s].length > maxChars) return err('label_too_long', `A label can be at most ${maxChars} characters (this one has ${[...s].length}).`);
+  if (LINK_LIKE.test(s)) return err('label_link', 'A label cannot hold links or @mentions: say it in words.');
   return ok(s);
 }
 
-/**
- * A member's reason for a proposal ("why"): a label's rules (no invisible characters, bounded), and no links or
- * mentions: the bot repeats it in a public group, where it must not advertise for whoever typed it.
- */
+/** A member's reason for a proposal ("why"): a label's rules, said of a reason. */
 export function parseReason(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
   const r = parseLabel(raw, maxChars);
-  if (!r.ok || r.value === undefined) return r.ok ? r : { ...r, message: r.message.replace('A label', 'A reason') };
-  if (LINK_LIKE.test(r.value)) return err('label_control_chars', 'A reason cannot hold links or @mentions: say it in words.');
-  return r;
+  return r.ok ? r : { ...r, message: r.message.replace('A label', 'A reason') };
 }
 
 /** Split a command line into words, keeping "quoted phrases" together. */

@@ -6,10 +6,10 @@
  */
 import { levelHistory } from '../src/core/level-history.js';
 import { levelId, levelKey, type Level, type LevelValue } from '../src/core/levels.js';
-import { decide, propose, statusAt, vote, type Proposal, type ProposalRules, type Transition } from '../src/core/proposals.js';
+import { decide, propose, reached, statusAt, vote, type Proposal, type ProposalRules, type Transition } from '../src/core/proposals.js';
 import { HOUR, DAY } from '../src/core/time.js';
 import { levelText } from '../src/replies/format.js';
-import { levelInfoReply, proposalReply, whyReply } from '../src/replies/proposals.js';
+import { levelInfoReply, proposalReply, shortId, whyReply } from '../src/replies/proposals.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import { outOfRange, secondPrice } from './level-range.js';
@@ -42,11 +42,15 @@ function card(ctx: CommandContext, p: Proposal): Reply {
   return proposalReply(p, { now: ctx.now, rules: rulesFor(ctx), ...(view ? { view } : {}) });
 }
 
-/** The proposal a chat names as `p3` (only its own chat's). */
+/**
+ * The proposal a chat names as `p3` (only its own chat's): those it brought from its old key too (a group migrated to
+ * a supergroup keeps their ids, and its new ones count on from them, so a short id names one proposal).
+ */
 function find(ctx: CommandContext, raw: string | undefined): Proposal | Reply {
   const short = (raw ?? '').trim().toLowerCase();
   if (!/^p\d{1,6}$/.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3 on their card.`);
-  const p = ctx.services.store.getProposal(`${ctx.chat.key}:${short}`);
+  const { store } = ctx.services;
+  const p = store.getProposal(`${ctx.chat.key}:${short}`) ?? store.listProposals(ctx.chat.key).find((x) => shortId(x) === short);
   return p ?? errorReply(`This chat has no proposal ${short}.`, 'Propose one with /level propose eth 2350 "why"');
 }
 
@@ -101,7 +105,7 @@ export function runPropose(ctx: CommandContext, args: Args): Reply {
   const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);
   if (far) return far;
   if (market.levels.get(levelId(asset.value, value.value, chat))) {
-    return errorReply(`${asset.value} ${levelText(value.value)} is already watched in this chat.`, `See its story with /level info ${asset.value.toLowerCase()} ${levelText(value.value).replace(/[,\s]/g, '')}`);
+    return errorReply(`${asset.value} ${levelText(value.value)} is already watched in this chat.`, `See its story with /level info ${asset.value.toLowerCase()} ${levelText(value.value).replace(/[$,\s]/g, '')}`);
   }
   const all = store.listProposals(chat);
   const open = all.filter((p) => statusAt(p, ctx.now) === 'open');
@@ -130,15 +134,36 @@ export function runVote(ctx: CommandContext, args: Args): Reply {
   if (!t.ok) return refused(t);
   ctx.services.apply({ kind: 'proposal.vote', id: found.id, voter: ctx.user.id, vote: v });
   let p = homed(ctx, t.proposal);
+  let full: Reply | undefined;
   if (t.adopted) {
     const done = adoptLevel(ctx, p);
-    // A full chat: the vote counts, the proposal stays open for an admin to make room.
-    if (isReply(done)) return done;
-    p = done.proposal;
+    // A full chat: the vote counts, the proposal stays open for an admin to adopt once one is removed; the card says both.
+    if (isReply(done)) {
+      full = done;
+      p = homed(ctx, { ...found, votes: t.proposal.votes });
+    } else p = done.proposal;
   }
   // The proposal itself changes only when adopted or given its card as home; a vote alone is its own row.
-  if (t.adopted || p.messageRef !== found.messageRef) ctx.services.apply({ kind: 'proposal.put', proposal: p });
-  return card(ctx, p);
+  if (p.status !== found.status || p.messageRef !== found.messageRef) ctx.services.apply({ kind: 'proposal.put', proposal: p });
+  const reply = card(ctx, p);
+  return full ? { ...reply, blocks: [...reply.blocks, ...full.blocks] } : reply;
+}
+
+/**
+ * Open proposals already past a threshold just lowered (/alerts votes): adopted by the group's vote, as many as the
+ * chat has room for (the rest wait for an admin, as after a 👍 in a full chat).
+ */
+export function adoptReached(ctx: CommandContext, rules: ProposalRules): Proposal[] {
+  const adopted: Proposal[] = [];
+  for (const p of openProposals(ctx)) {
+    const t = reached(p, ctx.now, rules);
+    if (!t.ok || !t.adopted) continue;
+    const done = adoptLevel(ctx, t.proposal);
+    if (isReply(done)) break;
+    ctx.services.apply({ kind: 'proposal.put', proposal: done.proposal });
+    adopted.push(done.proposal);
+  }
+  return adopted;
 }
 
 export function runDecide(ctx: CommandContext, args: Args, verdict: 'adopt' | 'reject'): Reply {

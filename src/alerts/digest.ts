@@ -26,7 +26,8 @@ export const WEEK = 7 * DAY;
  * and the proposals made in it, read on hourly bars.
  */
 export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals'>, chat: string, to: number, testingPct: number, asset?: string, from = to - WEEK): Digest {
-  const proposals = store.listProposals(chat);
+  // As they stood when the week ended: one open past its time is expired (the store does not sweep them).
+  const proposals = store.listProposals(chat).map((p) => ({ ...p, status: statusAt(p, to) }));
   const items: DigestItem[] = [];
   for (const l of market.levels.all()) {
     if (l.source === 'cascade' || !seenBy(l, chat) || (asset && l.asset !== asset)) continue;
@@ -42,7 +43,7 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
   }
   for (const p of proposals) {
     if (p.levelId !== undefined || p.createdAt < from || p.createdAt > to || (asset && p.asset !== asset)) continue;
-    if (statusAt(p, to) === 'adopted') continue;
+    if (p.status === 'adopted') continue;
     items.push({ asset: p.asset, level: p.level, since: p.createdAt, proposal: p, watched: false });
   }
   return weeklyDigest({

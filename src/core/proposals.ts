@@ -83,15 +83,23 @@ export function propose(
   return p;
 }
 
-/** A member's vote (replacing their earlier one); adopts the proposal when the chat's threshold is reached. */
+/**
+ * A member's vote (replacing their earlier one). Only a vote that raises the net adopts, when it reaches the chat's
+ * threshold: a 👎 never does, on a proposal past a threshold lowered since either.
+ */
 export function vote(p: Proposal, voter: string, choice: Vote, now: number, rules: ProposalRules): Transition {
   const refused = open(p, now);
   if (refused) return { ok: false, ...refused };
   const next: Proposal = { ...p, votes: { ...p.votes, [voter]: choice } };
-  if (rules.votesNeeded !== undefined && tally(next).net >= rules.votesNeeded) {
-    return { ok: true, proposal: { ...next, status: 'adopted', decidedBy: 'votes', decidedAt: now }, adopted: true };
-  }
-  return { ok: true, proposal: next, adopted: false };
+  return tally(next).net > tally(p).net ? reached(next, now, rules) : { ok: true, proposal: next, adopted: false };
+}
+
+/** An open proposal adopted by the group's vote when its net 👍 reach the chat's threshold (after a 👍, or the threshold lowered). */
+export function reached(p: Proposal, now: number, rules: ProposalRules): Transition {
+  const refused = open(p, now);
+  if (refused) return { ok: false, ...refused };
+  if (rules.votesNeeded === undefined || tally(p).net < rules.votesNeeded) return { ok: true, proposal: p, adopted: false };
+  return { ok: true, proposal: { ...p, status: 'adopted', decidedBy: 'votes', decidedAt: now }, adopted: true };
 }
 
 /** An admin adopts or rejects an open proposal. */

@@ -11,10 +11,13 @@ import { clock, day, exampleZone, labelAfter, levelText, pct, price, sinceWord, 
 import { zoneLabel } from './zone.js';
 import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
 
-/** A member's display name as shown: bounded, never empty. */
+const graphemes = new Intl.Segmenter();
+
+/** A member's display name as shown: bounded, never empty; cut between characters as they show, never inside an emoji. */
 export function memberName(who: { id: string; name?: string }): string {
   const n = (who.name ?? '').trim() || 'a member';
-  return n.length > 32 ? `${n.slice(0, 31)}…` : n;
+  const shown = [...graphemes.segment(n)].map((g) => g.segment);
+  return shown.length > 32 ? `${shown.slice(0, 31).join('')}…` : n;
 }
 
 /** The proposal's short id as typed in a chat (`p3`): buttons and commands name it so. */
@@ -24,9 +27,13 @@ export function shortId(p: Proposal): string {
 
 const when = (ms: number, now: number) => `${day(ms, now)} ${clock(ms)} ${zoneLabel(ms)}`;
 
-function voteLine(p: Proposal, rules: ProposalRules): Line {
+function voteLine(p: Proposal, rules: ProposalRules, now: number): Line {
   const t = tally(p);
-  const rule = rules.votesNeeded !== undefined ? `adopted at ${rules.votesNeeded} net 👍 or by an admin` : 'an admin adopts or rejects';
+  const need = rules.votesNeeded;
+  // Open past the threshold (a chat full of levels): never "adopted at 2" over a vote of 4.
+  const rule = need === undefined ? 'an admin adopts or rejects'
+    : statusAt(p, now) === 'open' && t.net >= need ? `${need} net 👍 reached: waiting for an admin to adopt it`
+    : `adopted at ${need} net 👍 or by an admin`;
   return [b(`👍 ${t.up} · 👎 ${t.down}`), toned(` · ${rule}`, 'muted')];
 }
 
@@ -59,7 +66,7 @@ export function proposalReply(p: Proposal, opts: { now: number; rules: ProposalR
     [[b(memberName(p.proposer)), ' proposes ', b(`${p.asset} ${levelText(p.level)}`), where]],
   ];
   if (p.reason) blocks.push([['“', p.reason, '”']]);
-  blocks.push([voteLine(p, opts.rules), decisionLine(p, opts.now)]);
+  blocks.push([voteLine(p, opts.rules, opts.now), decisionLine(p, opts.now)]);
   const reply: Reply = { title: [`Level proposal · ${p.asset} ${levelText(p.level)}`], blocks, tone: 'info' };
   if (statusAt(p, opts.now) === 'open') {
     const t = tally(p);
@@ -74,12 +81,26 @@ export function proposalReply(p: Proposal, opts: { now: number; rules: ProposalR
   return reply;
 }
 
-/** The story of a level adopted from a proposal, in lines (for /level info and the "Why?" answer). */
+/** Where a proposal stands, after its vote in its story. */
+function standing(p: Proposal, now: number): string {
+  switch (statusAt(p, now)) {
+    case 'open':
+      return `open until ${when(p.expiresAt, now)}`;
+    case 'adopted':
+      return `adopted by ${decider(p)}, ${when(p.decidedAt ?? p.createdAt, now)}`;
+    case 'rejected':
+      return `rejected by ${decider(p)}, ${when(p.decidedAt ?? p.createdAt, now)}`;
+    case 'expired':
+      return `expired ${when(p.expiresAt, now)}`;
+  }
+}
+
+/** The story of a level proposed (adopted or not), in lines (for /level info and the "Why?" answer). */
 export function storyLines(p: Proposal, now: number): Line[] {
   const t = tally(p);
   const lines: Line[] = [[`Proposed by `, b(memberName(p.proposer)), `, ${when(p.createdAt, now)}`]];
   if (p.reason) lines.push(['“', p.reason, '”']);
-  lines.push([`Vote 👍 ${t.up} · 👎 ${t.down}`, p.status === 'adopted' ? ` · adopted by ${decider(p)}, ${when(p.decidedAt ?? p.createdAt, now)}` : '']);
+  lines.push([`Vote 👍 ${t.up} · 👎 ${t.down} · ${standing(p, now)}`]);
   return lines;
 }
 

@@ -236,6 +236,9 @@ describe('/level and /levels', () => {
     expect(await text('/level add eth 2350 "to 2400"')).toContain('Watching ETH $2,350 to 2400');
     await text('/level remove eth 2350');
     expect(await text('/level add eth 2300-2400 2.5k')).toContain('A label goes in quotes: /level add eth 2300-2400 "prior support".');
+    // Not a zone (price would more than double across it): a price typed with a space, or no suggestion.
+    expect(await text('/level add eth 2 600')).toBe('"600" after the level looks like a price, not a label.\n2 600 reads as one price: write 2600; a label goes in quotes: /level add eth 2600 "prior support".');
+    expect(await text('/level add eth 2350 100')).toBe('"100" after the level looks like a price, not a label.\nA label goes in quotes: /level add eth 2350 "prior support".');
     expect(await text('/level list eth')).toBe(before);
     expect(await text('/level propose eth 2350 2400')).toBe('"2400" after the level looks like a price, not a reason.\nFor a zone write 2350-2400; a reason goes in quotes: /level propose eth 2350 "the line from January".');
     expect(await text('/level add eth 2350 "2400 retest"')).toContain('Watching ETH $2,350 2400 retest');

@@ -1,7 +1,7 @@
 /** What people type: prices, zones, assets, windows and labels; every parser answers, none throws. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeMatches, parseAnyWindow, parseAsset, parseLabel, parseLevel, parsePrice, parseWindow, splitWords } from '../../commands/parse.js';
+import { closeMatches, parseAnyWindow, parseAsset, parseLabel, parseLevel, parsePrice, parseReason, parseWindow, splitWords } from '../../commands/parse.js';
 import { price } from '../../src/replies/format.js';
 
 describe('parsePrice', () => {
@@ -160,6 +160,14 @@ describe('labels and words', () => {
     expect(parseLabel('<b>a_b*c</b>', 60)).toEqual({ ok: true, value: '<b>a_b*c</b>' });
     expect(parseLabel('bad\u0000label', 60).ok).toBe(false);
     expect(parseLabel('x'.repeat(10_000), 60)).toMatchObject({ ok: false, error: 'label_too_long' });
+  });
+  it('a label refuses links and @mentions as a reason does (the bot repeats both in a public group)', () => {
+    const refused = { ok: false, error: 'label_link', message: 'A label cannot hold links or @mentions: say it in words.' };
+    expect(parseLabel('"join t.me/scam"', 60)).toEqual(refused);
+    expect(parseLabel('"@everyone look"', 60)).toEqual(refused);
+    expect(parseLabel('"[x](http://evil.com)"', 60)).toEqual(refused);
+    expect(parseReason('"see www.example.com"', 140)).toEqual({ ...refused, message: 'A reason cannot hold links or @mentions: say it in words.' });
+    expect(parseLabel('"Dec range low, 2.5k"', 60)).toEqual({ ok: true, value: 'Dec range low, 2.5k' });
   });
   it('splitWords keeps quoted phrases together', () => {
     expect(splitWords('add eth 2750-2800 "prior support"')).toEqual(['add', 'eth', '2750-2800', '"prior support"']);

@@ -143,3 +143,99 @@ describe('/levels and /level info show the story', () => {
     expect(replyText(await as('bob')('/level why btc'))).toMatch(/Anyone can propose one: \/level propose btc 7\d{4}-7\d{4} "why"/);
   });
 });
+
+describe('the proposal behind a level, kept and told', () => {
+  it('relabelling an adopted level keeps its story and the thread its alerts answer', async () => {
+    const { as, services, key } = chat();
+    await as('dan', { message: { ref: '-100:41' } })('/level propose eth 2350 "the line from January"');
+    await as('boss', { admin: true, message: { ref: '-100:42', button: true } })('/level adopt p1');
+    expect(replyText(await as('boss', { admin: true })('/level add eth 2350 "January line"'))).toBe('Relabelled ETH $2,350 January line.');
+    expect(services.market.levels.get(`${key}:ETH@2350`)).toMatchObject({ label: 'January line', proposal: `${key}:p1`, thread: { ref: '-100:42', target: '7' } });
+    expect(replyText(await as('bob')('/level why eth'))).toContain('Proposed by dan');
+  });
+
+  it('/level info says whether the proposal is open (until when), rejected or expired', async () => {
+    const { as } = chat();
+    await as('ann', { at: base - 50 * HOUR })('/level propose eth 2450 "old"');
+    await as('ann')('/level propose eth 2350 "open"');
+    await as('ann')('/level propose eth 2400 "no"');
+    await as('boss', { admin: true })('/level reject p3');
+    expect(replyText(await as('bob')('/level info eth 2350'))).toMatch(/Vote 👍 0 · 👎 0 · open until Feb 3 00:\d\d UTC/);
+    expect(replyText(await as('bob')('/level info eth 2400'))).toMatch(/Vote 👍 0 · 👎 0 · rejected by boss, Feb 1 00:\d\d UTC/);
+    expect(replyText(await as('bob')('/level info eth 2450'))).toMatch(/Vote 👍 0 · 👎 0 · expired Jan 31 22:00 UTC/);
+  });
+
+  it('the digest says an expired proposal expired, not "still open"', async () => {
+    const { as } = chat();
+    await as('cat', { at: base - 60 * HOUR })('/level propose eth 2500 "Dec range low"');
+    await as('boss', { admin: true, at: base - 60 * HOUR + 61_000 })('/alerts expiry 14d');
+    await as('eve', { at: base - 60 * HOUR + 122_000 })('/level propose eth 2700 "open"');
+    const digest = replyText(await as('bob')('/level digest'));
+    expect(digest).toMatch(/ETH \$2,500 .*· cat’s call, expired$/m);
+    expect(digest).toMatch(/ETH \$2,700 .*· eve’s call, still open$/m);
+  });
+});
+
+describe('a threshold, a full chat and a migrated group', () => {
+  it('a 👎 never adopts; lowering /alerts votes adopts the open proposals already past it, and says so', async () => {
+    const { as, services, key } = chat();
+    await as('boss', { admin: true })('/alerts votes 5');
+    await as('cat')('/level propose eth 2500 "range low"');
+    await as('dan')('/level propose eth 2350 "the line"');
+    for (const u of ['u1', 'u2', 'u3', 'u4']) await as(u)('/level vote p1 up');
+    await as('u1')('/level vote p2 up');
+    const lowered = replyText(await as('boss', { admin: true })('/alerts votes 2'));
+    expect(lowered).toContain('Alerts are OFF · proposals adopted at 2 net 👍; adopted now: p1 ETH $2,500\n');
+    expect(services.market.levels.get(`${key}:ETH@2500`)?.proposal).toBe(`${key}:p1`);
+    expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'adopted', decidedBy: 'votes' });
+    // p2 has 1 net 👍: a 👎 takes it further away, never adopts it.
+    expect(replyText(await as('hater')('/level vote p2 down'))).toContain('👍 1 · 👎 1 · adopted at 2 net 👍 or by an admin');
+    expect(services.store.getProposal(`${key}:p2`)?.status).toBe('open');
+  });
+
+  it('in a full chat a 👍 that reaches the threshold counts, and the card says the adoption waits for an admin and room', async () => {
+    const { as, services, key } = chat();
+    await as('boss', { admin: true })('/alerts votes 2');
+    for (let i = 0; i < 50; i++) services.apply({ kind: 'level.put', level: { id: `${key}:ETH@${2000 + i}`, asset: 'ETH', level: 2000 + i, source: 'chat', chat: key, createdAt: base } });
+    await as('cat')('/level propose eth 2700 "full chat"');
+    await as('bob')('/level vote p1 up');
+    const r = await as('dan', { message: { ref: '-100:50', button: true } })('/level vote p1 up');
+    expect(r.tone).toBe('info');
+    expect(replyText(r)).toMatch(/👍 2 · 👎 0 · 2 net 👍 reached: waiting for an admin to adopt it\nOpen until .*\n\nThis chat already has 50 levels, the most it can keep\. An admin removes one first \(\/level remove\)\.$/);
+    expect(r.buttons?.[0]?.label).toBe('👍 2');
+    expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'open', votes: { bob: 'up', dan: 'up' }, messageRef: '-100:50' });
+    await as('boss', { admin: true })('/level remove eth 2000');
+    expect(replyText(await as('boss', { admin: true })('/level adopt p1'))).toContain('Adopted by boss');
+  });
+
+  it('after the group migrates to a supergroup its proposals answer to their short ids there, and new ones count on', async () => {
+    const { as, services, key } = chat();
+    await as('ann')('/level propose eth 2500 "range low"');
+    await as('dan')('/level propose eth 2350 "the line"');
+    const to = `${key}99`;
+    services.apply({ kind: 'chat.move', from: key, to, at: base });
+    let tick = 0;
+    const there = (user: string, admin = false) => (line: string) =>
+      runCommandLine(line, { chat: { key: to, platform: 'telegram', kind: 'group' }, user: { id: user, name: user }, isAdmin: admin, now: base + ++tick * 61_000, services });
+    expect(replyText(await there('cat')('/level vote p1 up'))).toContain('👍 1 · 👎 0');
+    expect(replyText(await there('boss', true)('/level adopt p2'))).toContain('Adopted by boss');
+    expect(services.market.levels.get(`${to}:ETH@2350`)?.proposal).toBe(`${key}:p2`);
+    const next = await there('eve')('/level propose eth 2600 "new"');
+    expect(next.buttons?.[0]?.command).toBe('level vote p3 up');
+    expect(replyText(await there('bob')('/level vote p3 up'))).toContain('eve proposes ETH $2,600');
+  });
+});
+
+describe('/alerts expiry', () => {
+  it('takes hours, days and weeks as windows are typed, and says them back in the unit given', async () => {
+    const { as, services, key } = chat();
+    const admin = as('boss', { admin: true });
+    expect(replyText(await admin('/alerts expiry 14d'))).toMatch(/proposals open 14d\n[\s\S]*Level proposals: adopted by an admin, open 14d/);
+    expect(replyText(await admin('/alerts expiry 2w'))).toMatch(/proposals open 2w\n[\s\S]*open 14d/);
+    expect(replyText(await admin('/alerts expiry 48 hours'))).toMatch(/proposals open 48h\n[\s\S]*open 48h/);
+    expect(replyText(await admin('/alerts expiry 3 days'))).toMatch(/proposals open 3d\n[\s\S]*open 72h/);
+    expect(replyText(await admin('/alerts expiry 15d'))).toBe('"15d": give a time from 1h to 14d, e.g. 48h.');
+    await as('ann', { at: base })('/level propose eth 2350');
+    expect(services.store.getProposal(`${key}:p1`)?.expiresAt).toBe(base + 72 * HOUR);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, expire, propose, statusAt, tally, vote, type ProposalRules } from '../../src/core/proposals.js';
+import { decide, expire, propose, reached, statusAt, tally, vote, type Proposal, type ProposalRules } from '../../src/core/proposals.js';
+import { memberName } from '../../src/replies/proposals.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 31, 12);
@@ -43,6 +44,20 @@ describe('group level proposals', () => {
     expect(q.status).toBe('open');
   });
 
+  it('only a vote that raises the net adopts: a 👎 (or the same 👍 again) on a proposal past a threshold lowered since does not', () => {
+    // 4 👍 under a threshold of 5, then the chat lowered it to 2.
+    const p: Proposal = { ...propose(base, T0, byVotes), votes: { u1: 'up', u2: 'up', u3: 'up', u4: 'up' } };
+    const down = vote(p, 'hater', 'down', T0 + 1, byVotes);
+    expect(down).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open', votes: { hater: 'down' } } });
+    expect(vote(p, 'u1', 'up', T0 + 1, byVotes)).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open' } });
+    const up = vote(down.ok ? down.proposal : p, 'hater', 'up', T0 + 2, byVotes);
+    expect(up).toMatchObject({ ok: true, adopted: true, proposal: { status: 'adopted', decidedBy: 'votes', decidedAt: T0 + 2 } });
+    // Where the threshold is lowered: adopted by the group's vote, unless it is not open.
+    expect(reached(p, T0 + 3, byVotes)).toMatchObject({ ok: true, adopted: true, proposal: { status: 'adopted', decidedBy: 'votes' } });
+    expect(reached(p, T0 + 3, adminOnly)).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open' } });
+    expect(reached(p, T0 + 24 * HOUR, byVotes)).toEqual({ ok: false, reason: 'expired' });
+  });
+
   it('lets only an admin adopt or reject, and nothing once decided or expired', () => {
     const p = propose(base, T0, adminOnly);
     expect(decide(p, { id: 'u2', isAdmin: false }, 'adopt', T0 + 1)).toEqual({ ok: false, reason: 'not_admin' });
@@ -53,6 +68,14 @@ describe('group level proposals', () => {
     expect(vote(adopted.proposal, 'u9', 'up', T0 + 2, adminOnly)).toEqual({ ok: false, reason: 'closed', status: 'adopted' });
     expect(decide(p, { id: 'boss', isAdmin: true }, 'adopt', T0 + 24 * HOUR)).toEqual({ ok: false, reason: 'expired' });
     expect(vote(p, 'u2', 'up', T0 + 25 * HOUR, byVotes)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('a long member name is cut between characters as they show, never inside an emoji', () => {
+    expect(memberName({ id: '1', name: 'Bitcoin Maximalist Since 2013 🚀🚀' })).toBe('Bitcoin Maximalist Since 2013 🚀🚀'); // 32 characters
+    expect(memberName({ id: '1', name: 'Bitcoin Maximalist Since 2013 🚀🚀🚀' })).toBe('Bitcoin Maximalist Since 2013 🚀…');
+    expect(memberName({ id: '1', name: `${'x'.repeat(30)}👨‍👩‍👧🇺🇦` })).toBe(`${'x'.repeat(30)}👨‍👩‍👧🇺🇦`);
+    expect(memberName({ id: '1', name: `${'x'.repeat(30)}👨‍👩‍👧🇺🇦!` })).toBe(`${'x'.repeat(30)}👨‍👩‍👧…`);
+    expect(memberName({ id: '1', name: '  ' })).toBe('a member');
   });
 
   it('sweeps open proposals past their time, leaving decided ones alone', () => {
