@@ -1,11 +1,11 @@
 /**
  * Where a chat's level may sit: within ×0.1–×10 of the asset's last price, so a typo of three zeros is refused,
  * not watched (or proposed) for years; and a second price typed where the label goes is a zone meant, not a label.
- * `/level add` and `/level propose` share both.
+ * `/level add` and `/level propose` share these, and the refusal of a level every chat already watches.
  */
-import { bounds, type LevelValue } from '../src/core/levels.js';
-import { levelText, price } from '../src/replies/format.js';
-import { errorReply, type Reply } from '../src/replies/reply.js';
+import { bounds, type Level, type LevelValue } from '../src/core/levels.js';
+import { labelAfter, levelText, price } from '../src/replies/format.js';
+import { b, errorReply, type Reply } from '../src/replies/reply.js';
 import { parsePrice, quote } from './parse.js';
 
 /** How far from the last price a level may sit: ×0.1 to ×10. */
@@ -45,4 +45,17 @@ export function secondPrice(command: 'add' | 'propose', asset: string, value: Le
   }
   const words = command === 'add' ? 'label' : 'reason';
   return errorReply(`${quote(second)} after the level looks like a price, not a ${words}.`, `${hint} ${words} goes in quotes: /level ${command} ${asset.toLowerCase()} ${at} "${command === 'add' ? 'prior support' : 'the line from January'}".`);
+}
+
+/**
+ * A level the deployment watches for every chat is this chat's already: a copy of its own would post each break twice
+ * (once for everyone, once for the chat) and list it twice in /levels and the digest.
+ */
+export function watchedForEveryone(l: Level): Reply {
+  const label = labelAfter(l.asset, l.label);
+  return {
+    blocks: [[[`${l.asset} `, b(levelText(l.level)), label ? ` ${label}` : '', ' is already watched here, for every chat: its breaks are posted here when /alerts is on.']]],
+    tone: 'info',
+    ephemeral: true,
+  };
 }

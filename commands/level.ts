@@ -5,7 +5,7 @@
  */
 import { levelId, type Level } from '../src/core/levels.js';
 import { labelAfter, levelText, pct } from '../src/replies/format.js';
-import { outOfRange, priceWord, secondPrice } from './level-range.js';
+import { outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
 import { parseAsset, parseLabel, parseLevel } from './parse.js';
 import { b, errorReply, toned, type Line, type Reply } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
@@ -138,6 +138,8 @@ export const level: CommandDef = {
     if (!label.ok) return errorReply(label.message);
     const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);
     if (far) return far;
+    const everyone = market.levels.get(levelId(asset.value, value.value));
+    if (everyone) return watchedForEveryone(everyone);
     const existing = market.levels.get(id);
     // Adding a level again changes only what was typed: no label keeps the old one.
     if (existing && (!label.value || label.value === existing.label)) {

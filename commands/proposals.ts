@@ -12,7 +12,7 @@ import { levelText } from '../src/replies/format.js';
 import { levelInfoReply, proposalReply, shortId, whyReply } from '../src/replies/proposals.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
-import { outOfRange, secondPrice } from './level-range.js';
+import { outOfRange, secondPrice, watchedForEveryone } from './level-range.js';
 import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
 import { digestAsset, digestImage } from '../src/charts/digest.js';
 import { parseAsset, parseLevel, parseReason, quote } from './parse.js';
@@ -104,6 +104,8 @@ export function runPropose(ctx: CommandContext, args: Args): Reply {
   if (!reason.ok) return errorReply(reason.message);
   const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);
   if (far) return far;
+  const everyone = market.levels.get(levelId(asset.value, value.value));
+  if (everyone) return watchedForEveryone(everyone);
   if (market.levels.get(levelId(asset.value, value.value, chat))) {
     return errorReply(`${asset.value} ${levelText(value.value)} is already watched in this chat.`, `See its story with /level info ${asset.value.toLowerCase()} ${levelText(value.value).replace(/[$,\s]/g, '')}`);
   }

@@ -228,6 +228,12 @@ describe('/level and /levels', () => {
     // Another chat does not see it.
     expect(await text('/levels eth', true, 'telegram:-200')).not.toContain('my <b>zone</b>');
   });
+  it("a level every chat watches already (the deployment's) is not added or proposed again: each break would be posted twice", async () => {
+    const said = 'ETH $2,750–2,800 prior support is already watched here, for every chat: its breaks are posted here when /alerts is on.';
+    expect(await text('/level add eth 2750-2800 "ours"', true, 'telegram:-300')).toBe(said);
+    expect(await text('/level propose eth 2800-2750 "the old floor"', false, 'telegram:-300')).toBe(said);
+    expect(await text('/level list', true, 'telegram:-300')).not.toContain('2,750');
+  });
   it('a second price where the label goes is refused with the zone it may have meant, and nothing is added', async () => {
     const before = await text('/level list eth');
     expect(await text('/level add eth 2350 2400')).toBe('"2400" after the level looks like a price, not a label.\nFor a zone write 2350-2400; a label goes in quotes: /level add eth 2350 "prior support".');
@@ -301,12 +307,12 @@ describe('/level and /levels', () => {
   });
   it('adding a level twice says it is already watched, and re-adding without a label keeps the label', async () => {
     const chat = 'telegram:-400';
-    expect(await text('/level add eth 2750-2800 "prior support"', true, chat)).toContain('Watching ETH $2,750–2,800 prior support');
-    expect(await text('/level add eth 2750-2800', true, chat)).toBe('ETH $2,750–2,800 prior support is already watched in this chat.');
-    expect(await text('/level add eth 2800-2750 "prior support"', true, chat)).toBe('ETH $2,750–2,800 prior support is already watched in this chat.');
-    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 prior support\n\nAlso watched here for everyone: ETH (/levels eth)');
-    expect(await text('/level add eth 2750-2800 "old range high"', true, chat)).toBe('Relabelled ETH $2,750–2,800 old range high.');
-    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,750–2,800 old range high\n\nAlso watched here for everyone: ETH (/levels eth)');
+    expect(await text('/level add eth 2700-2740 "prior support"', true, chat)).toContain('Watching ETH $2,700–2,740 prior support');
+    expect(await text('/level add eth 2700-2740', true, chat)).toBe('ETH $2,700–2,740 prior support is already watched in this chat.');
+    expect(await text('/level add eth 2740-2700 "prior support"', true, chat)).toBe('ETH $2,700–2,740 prior support is already watched in this chat.');
+    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,700–2,740 prior support\n\nAlso watched here for everyone: ETH (/levels eth)');
+    expect(await text('/level add eth 2700-2740 "old range high"', true, chat)).toBe('Relabelled ETH $2,700–2,740 old range high.');
+    expect(await text('/level list', true, chat)).toBe('Levels in this chat\n\nETH $2,700–2,740 old range high\n\nAlso watched here for everyone: ETH (/levels eth)');
   });
   it.each([
     ['\u3164', 'U+3164 Hangul filler'],

@@ -66,7 +66,7 @@ describe('/level propose', () => {
 describe('votes and decisions', () => {
   it('a second vote by the same member replaces the first', async () => {
     const { as, services, key } = chat();
-    await as('ann')('/level propose eth 2750-2800 "where it turns"');
+    await as('ann')('/level propose eth 2700-2740 "where it turns"');
     await as('bob')('/level vote p1 up');
     await as('cat')('/level vote p1 up');
     const r = await as('bob')('/level vote p1 down');
@@ -167,11 +167,11 @@ describe('the proposal behind a level, kept and told', () => {
 
   it('the digest says an expired proposal expired, not "still open"', async () => {
     const { as } = chat();
-    await as('cat', { at: base - 60 * HOUR })('/level propose eth 2500 "Dec range low"');
+    await as('cat', { at: base - 60 * HOUR })('/level propose eth 2450 "Dec range low"');
     await as('boss', { admin: true, at: base - 60 * HOUR + 61_000 })('/alerts expiry 14d');
     await as('eve', { at: base - 60 * HOUR + 122_000 })('/level propose eth 2700 "open"');
     const digest = replyText(await as('bob')('/level digest'));
-    expect(digest).toMatch(/ETH \$2,500 .*· cat’s call, expired$/m);
+    expect(digest).toMatch(/ETH \$2,450 .*· cat’s call, expired$/m);
     expect(digest).toMatch(/ETH \$2,700 .*· eve’s call, still open$/m);
   });
 });
@@ -180,13 +180,13 @@ describe('a threshold, a full chat and a migrated group', () => {
   it('a 👎 never adopts; lowering /alerts votes adopts the open proposals already past it, and says so', async () => {
     const { as, services, key } = chat();
     await as('boss', { admin: true })('/alerts votes 5');
-    await as('cat')('/level propose eth 2500 "range low"');
+    await as('cat')('/level propose eth 2450 "range low"');
     await as('dan')('/level propose eth 2350 "the line"');
     for (const u of ['u1', 'u2', 'u3', 'u4']) await as(u)('/level vote p1 up');
     await as('u1')('/level vote p2 up');
     const lowered = replyText(await as('boss', { admin: true })('/alerts votes 2'));
-    expect(lowered).toContain('Alerts are OFF · proposals adopted at 2 net 👍; adopted now: p1 ETH $2,500\n');
-    expect(services.market.levels.get(`${key}:ETH@2500`)?.proposal).toBe(`${key}:p1`);
+    expect(lowered).toContain('Alerts are OFF · proposals adopted at 2 net 👍; adopted now: p1 ETH $2,450\n');
+    expect(services.market.levels.get(`${key}:ETH@2450`)?.proposal).toBe(`${key}:p1`);
     expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'adopted', decidedBy: 'votes' });
     // p2 has 1 net 👍: a 👎 takes it further away, never adopts it.
     expect(replyText(await as('hater')('/level vote p2 down'))).toContain('👍 1 · 👎 1 · adopted at 2 net 👍 or by an admin');
@@ -210,7 +210,7 @@ describe('a threshold, a full chat and a migrated group', () => {
 
   it('after the group migrates to a supergroup its proposals answer to their short ids there, and new ones count on', async () => {
     const { as, services, key } = chat();
-    await as('ann')('/level propose eth 2500 "range low"');
+    await as('ann')('/level propose eth 2450 "range low"');
     await as('dan')('/level propose eth 2350 "the line"');
     const to = `${key}99`;
     services.apply({ kind: 'chat.move', from: key, to, at: base });

@@ -156,6 +156,8 @@ describe('/liqs', () => {
     expect(await ask('4')).toEqual(['4m', '4h', '4d', '24h']);
     expect(await ask('30m')).toEqual(['30m']);
     expect(await ask('7d')).toEqual(['7d']);
+    // Cut to 20 characters by whole code points: never half an emoji.
+    expect(await ask(`${'4'.repeat(19)}🚀`)).toEqual(['4'.repeat(19)]);
   });
 
   it('answers an unknown asset with an ephemeral sentence', async () => {
@@ -176,13 +178,14 @@ describe('admin commands', () => {
   });
 
   it('lets a Manage Server admin add a level whose label is shown escaped, never as markdown or a mention', async () => {
-    const label = '**@everyone** [free](https://x.io) <@1234567890>';
-    const cb = await fake.interact(command('level', [sub('add', [str('asset', 'eth'), str('level', '2750-2800'), str('label', label)])], admin()));
+    // (a link in a label is refused: commands/parse.ts)
+    const label = '**@everyone** [free](x) <@1234567890>';
+    const cb = await fake.interact(command('level', [sub('add', [str('asset', 'eth'), str('level', '2700-2740'), str('label', label)])], admin()));
     expect(cb.data.flags ?? 0).toBe(0);
     expect(cb.data.embeds[0].description).toContain('Watching ETH');
     const list = await fake.interact(command('level', [sub('list')])); // anyone may list
     const text: string = list.data.embeds[0].description;
-    expect(text).toContain('\\*\\*\\@everyone\\*\\* \\[free\\]\\(https\\://x.io\\) \\<\\@1234567890\\>');
+    expect(text).toContain('\\*\\*\\@everyone\\*\\* \\[free\\]\\(x\\) \\<\\@1234567890\\>');
     expect(list.data.allowed_mentions).toEqual({ parse: [] });
   });
 

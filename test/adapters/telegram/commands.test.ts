@@ -155,10 +155,10 @@ describe('admins', () => {
     const chat = -120;
     h.fake.setAdmins(chat, [alice.id]);
     const before = h.fake.callsOf('getChatAdministrators').length;
-    sendCommand(h.fake, chat, '/level add eth 2750-2800 "prior support"', { from: bob });
+    sendCommand(h.fake, chat, '/level add eth 2700-2740 "prior support"', { from: bob });
     const [refusal] = await replies(chat);
     expect(refusal!.text).toContain('Only admins');
-    sendCommand(h.fake, chat, '/level add eth 2750-2800 "prior support"', { from: alice });
+    sendCommand(h.fake, chat, '/level add eth 2700-2740 "prior support"', { from: alice });
     const [, accepted] = await replies(chat, 2);
     expect(accepted!.text).toContain('Watching ETH');
     expect(accepted!.text).toContain('prior support');
