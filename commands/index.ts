@@ -209,7 +209,7 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     } catch (err) {
       log.warn({ err, chat: caller.chat.key }, 'could not check admin rights; treating the caller as a member');
     }
-    if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list.');
+    if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list, and vote on the group’s proposals (👍 / 👎).');
   }
   // A change typed with words it does not take changes nothing (`/alerts off eth` does not turn every alert off).
   if (args.extra?.length && needsAdmin(cmd, args)) {
