@@ -20,7 +20,7 @@ import type { Services } from '../../service.js';
 import { toArgs, toCaller } from './context.js';
 import { INTERACTION_EXPIRED, translateError } from './errors.js';
 import { isServerAdmin, missingAlertPermissions } from './permissions.js';
-import { renderImage, toDiscordMessage, type DiscordMessage } from './render.js';
+import { renderImage, shorten, toDiscordMessage, type DiscordMessage } from './render.js';
 
 const log = logger('discord');
 
@@ -163,7 +163,7 @@ export function suggestions(cmd: CommandDef | undefined, sub: string | null, opt
   const starts = pool.filter((a) => a.toLowerCase().startsWith(q));
   const contains = pool.filter((a) => !a.toLowerCase().startsWith(q) && a.toLowerCase().includes(q));
   // A window is suggested, not fixed: what is typed is offered as it is (`30m`), a bare number with its units.
-  const typedWindow = spec.kind !== 'window' || !q || pool.includes(q) ? [] : /^\d{1,4}$/.test(q) ? [`${q}m`, `${q}h`, `${q}d`] : [q.slice(0, 20)];
+  const typedWindow = spec.kind !== 'window' || !q || pool.includes(q) ? [] : /^\d{1,4}$/.test(q) ? [`${q}m`, `${q}h`, `${q}d`] : [shorten(q, 20, '')];
   return [...new Set([...typedWindow, ...starts, ...contains])].slice(0, MAX_CHOICES);
 }
 

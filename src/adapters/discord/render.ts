@@ -1,6 +1,7 @@
 /**
- * Renders neutral replies as Discord messages: one embed (title, blocks as the description, fields, footer,
- * colour by tone, the chart as `attachment://`) and window buttons whose custom_id is the command line they run.
+ * Renders neutral replies as Discord messages: an embed (title, blocks as the description, fields, footer, colour
+ * by tone, the chart as `attachment://`), continued in further embeds of the same message when the blocks need more
+ * than one description, and window buttons whose custom_id is the command line they run.
  * `escapeMarkdown` is the one Discord escaper: every span passes through it, so text from users and exchanges
  * is never read as markdown, a link or a mention.
  */
@@ -27,7 +28,9 @@ export const LIMITS = {
   fieldName: 256,
   fieldValue: 1024,
   footer: 2048,
+  /** Title, descriptions, fields and footers of all the message's embeds together. */
   embedTotal: 6000,
+  embeds: 10,
   customId: 100,
   buttonLabel: 80,
   buttonsPerRow: 5,
@@ -79,23 +82,134 @@ function plainLine(line: Line): string {
   return line.map((s) => (typeof s === 'string' ? s : s.text)).join('');
 }
 
-/** Cut text to `max` characters at a line boundary where possible, never leaving a dangling escape. */
+/** The first `max` UTF-16 units of `text`, one fewer where the cut would split a surrogate pair (an emoji). */
+function head(text: string, max: number): string {
+  const c = text.charCodeAt(max - 1);
+  return text.slice(0, max < text.length && c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}
+
+/** Plain text in at most `max` characters, ending in `mark` when cut, never splitting an emoji. */
+export function shorten(text: string, max: number, mark = '…'): string {
+  return text.length <= max ? text : `${head(text, max - mark.length)}${mark}`;
+}
+
+/**
+ * Cut text to `max` characters at a line boundary where possible, else at a space, never splitting an emoji or
+ * leaving a dangling escape.
+ */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max < 2) return '';
   const room = max - 1;
-  const cut = text.lastIndexOf('\n', room);
-  let out = cut > room / 2 ? text.slice(0, cut) : text.slice(0, room);
+  const line = text.lastIndexOf('\n', room);
+  const space = text.lastIndexOf(' ', room);
+  let out = line > room / 2 ? text.slice(0, line) : space > room / 2 ? text.slice(0, space) : head(text, room);
   // An odd run of trailing backslashes would escape the ellipsis: drop one.
   const slashes = /\\+$/.exec(out)?.[0].length ?? 0;
   if (slashes % 2 === 1) out = out.slice(0, -1);
   return `${out}…`;
 }
 
+/**
+ * Cut plain text to `max` characters by leaving out its middle: a footer says what matters last (the "SYNTHETIC
+ * demo data" disclaimer, the time), after a list that can grow (stretches of a file, feeds). The end kept starts
+ * at a ` · ` between parts where one is near the end, the start kept ends at a space.
+ */
+export function clipMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max < 8) return shorten(text, max);
+  const tailFrom = text.length - Math.floor(max / 3);
+  const part = text.indexOf(' · ', tailFrom);
+  const space = text.indexOf(' ', tailFrom);
+  let from = part >= 0 ? part + 3 : space >= 0 ? space + 1 : tailFrom;
+  const c = text.charCodeAt(from);
+  if (c >= 0xdc00 && c <= 0xdfff) from++; // never start on the second half of an emoji
+  const tail = text.slice(from);
+  const join = part >= 0 ? ' … · ' : ' … ';
+  const room = max - tail.length - join.length;
+  const cut = text.lastIndexOf(' ', room);
+  const start = (cut > room / 2 ? text.slice(0, cut) : head(text, room)).trimEnd();
+  return `${start}${join}${tail}`;
+}
+
 function field(f: Field): { name: string; value: string; inline?: boolean } {
   const name = clip(escapeMarkdown(f.name), LIMITS.fieldName) || '\u200b';
-  const value = clip(f.value.map(renderLine).join('\n'), LIMITS.fieldValue) || '\u200b';
+  const value = fitLines([f.value.map(renderLine)], LIMITS.fieldValue).map((s) => s.join('\n'))[0] || '\u200b';
   return f.inline ? { name, value, inline: true } : { name, value };
+}
+
+/** A part of the description (a block) as its rendered lines. */
+type Section = string[];
+
+const sectionLength = (s: Section) => s.reduce((n, l) => n + l.length, 0) + s.length - 1;
+const textLength = (sections: Section[]) => sections.reduce((n, s) => n + sectionLength(s), 0) + 2 * Math.max(0, sections.length - 1);
+
+/** The line saying what a shortened part left out, on its own line. */
+const leftOut = (what: number, noun = 'line') => `*… ${what} more ${noun}${what === 1 ? '' : 's'} not shown (too long for Discord)*`;
+
+/**
+ * Sections shortened to `max` characters in all, saying what they leave out: first whole lines from the end of the
+ * longest sections (each keeps its first line and says how many it left out, on a line of its own); if that is not
+ * enough, whole sections before the last, from the end backwards, said in one line where they were. The first and
+ * the last sections (a headline, a closing reading) stay; only a single line longer than all the room is clipped.
+ * (telegram/render.ts shortens an edit the same way.)
+ */
+function fitLines(sections: Section[], max: number): Section[] {
+  const last = sections.length - 1;
+  const kept = sections.map((s) => s.length);
+  const shown = (i: number): Section => (kept[i]! < sections[i]!.length ? [...sections[i]!.slice(0, kept[i]), leftOut(sections[i]!.length - kept[i]!)] : sections[i]!);
+  const lengths = sections.map((_, i) => sectionLength(shown(i)));
+  while (lengths.reduce((a, n) => a + n, 0) + 2 * last > max) {
+    let longest = -1;
+    lengths.forEach((n, i) => {
+      if (kept[i]! > 1 && (longest < 0 || n > lengths[longest]!)) longest = i;
+    });
+    if (longest < 0) break;
+    kept[longest] = kept[longest]! - 1;
+    lengths[longest] = sectionLength(shown(longest));
+  }
+  const layout = (from: number): Section[] => {
+    if (from >= last) return sections.map((_, i) => shown(i));
+    const lines = sections.slice(from, last).reduce((n, s) => n + s.length, 0);
+    return [...sections.slice(0, from).map((_, i) => shown(i)), [leftOut(lines)], shown(last)];
+  };
+  let from = last;
+  while (from > 1 && textLength(layout(from)) > max) from--;
+  const out = layout(from);
+  // Left: single lines longer than all the room. The longest is clipped.
+  for (let over = textLength(out) - max; over > 0; ) {
+    let [i, j, line] = [0, 0, ''];
+    out.forEach((s, si) => s.forEach((l, lj) => l.length > line.length && ([i, j, line] = [si, lj, l])));
+    const clipped = clip(line, Math.max(0, line.length - over));
+    if (clipped.length === line.length) break;
+    over -= line.length - clipped.length;
+    out[i] = out[i]!.map((l, k) => (k === j ? clipped : l));
+  }
+  return out;
+}
+
+/**
+ * Sections as descriptions of at most `max` characters each: each filled as far as it goes, a section that does not
+ * fit continuing in the next between lines (a short one starts the next whole once this one is half full).
+ */
+function descriptions(sections: Section[], max: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  const add = (between: string, text: string) => {
+    if (cur && cur.length + between.length + text.length > max) {
+      out.push(cur);
+      cur = '';
+    }
+    cur = cur ? `${cur}${between}${text}` : text;
+  };
+  for (const section of sections) {
+    const total = sectionLength(section);
+    const fits = cur.length + (cur ? 2 : 0) + total <= max;
+    if (fits || (total <= max && cur.length >= max / 2)) add('\n\n', section.join('\n'));
+    else section.forEach((line, i) => add(i === 0 ? '\n\n' : '\n', clip(line, max)));
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
@@ -116,7 +230,7 @@ export function renderButtons(buttons: readonly Button[] | undefined): ButtonRow
     usable.push({
       type: ComponentType.Button,
       style: b.active ? ButtonStyle.Primary : ButtonStyle.Secondary,
-      label: b.label.slice(0, LIMITS.buttonLabel) || '·',
+      label: shorten(b.label, LIMITS.buttonLabel) || '·',
       custom_id: b.command,
     });
   }
@@ -155,49 +269,67 @@ export async function renderImage(image: ReplyImage | undefined): Promise<ImageF
   if (!image) return undefined;
   try {
     const png = await image.render();
-    return { name: attachmentName(image.filename), data: Buffer.from(png.buffer, png.byteOffset, png.byteLength), description: image.alt.slice(0, 1024) };
+    return { name: attachmentName(image.filename), data: Buffer.from(png.buffer, png.byteOffset, png.byteLength), description: shorten(image.alt, 1024) };
   } catch (err) {
     log.error({ err, file: image.filename }, 'discord: chart failed to render; sending the reply without it');
     return undefined;
   }
 }
 
-/** Build the embed and buttons for a reply (with its chart already rendered, if any). */
+/**
+ * Build the embeds and buttons for a reply (with its chart already rendered, if any). The blocks fill the first
+ * embed's description and continue in further embeds of the same message; fields, the chart and the footer sit on
+ * the last. The message's 6000 characters are shared: the footer (provenance, disclaimers) is short by nature, the
+ * fields (the breakdowns) keep some room, and where the blocks must still be shortened each shortened part says so.
+ */
 export function toDiscordMessage(reply: Reply, image?: ImageFile): DiscordMessage {
-  const embed: APIEmbed = { color: TONE_COLOURS[reply.tone ?? 'neutral'] };
+  const color = TONE_COLOURS[reply.tone ?? 'neutral'];
+  const first: APIEmbed = { color };
   let budget: number = LIMITS.embedTotal;
-  const take = (text: string, max: number): string => {
-    const out = clip(text, Math.min(max, budget));
-    budget -= out.length;
-    return out;
-  };
+  const sections: Section[] = [];
   if (reply.title) {
-    const title = take(renderLine(reply.title), LIMITS.title);
-    if (title) embed.title = title;
+    const whole = renderLine(reply.title);
+    const title = clip(whole, LIMITS.title);
+    if (title) first.title = title;
+    budget -= title.length;
+    // A headline too long for a title is shown whole as the description's first line: its end (the hour's
+    // liquidations after a list of levels) may be said nowhere else.
+    if (title !== whole) sections.push([whole]);
   }
-  // The 6000 characters are shared: the footer (provenance, disclaimers) is short by nature, and the description
-  // leaves room for the fields, which carry the breakdowns.
+  let footer: string | undefined;
   if (reply.footer) {
-    const footer = take(plainLine(reply.footer), Math.min(LIMITS.footer, FOOTER_SHARE));
-    if (footer) embed.footer = { text: footer };
+    footer = clipMiddle(plainLine(reply.footer), Math.min(LIMITS.footer, FOOTER_SHARE)) || undefined;
+    budget -= footer?.length ?? 0;
   }
-  const description = reply.blocks
-    .map((block) => block.map(renderLine).join('\n'))
-    .filter((b) => b.length > 0)
-    .join('\n\n');
-  const fieldsWanted = (reply.fields?.length ?? 0) > 0 ? FIELDS_SHARE : 0;
-  if (description) embed.description = take(description, Math.min(LIMITS.description, budget - fieldsWanted));
-  const fields = [];
-  for (const f of (reply.fields ?? []).slice(0, LIMITS.fields)) {
-    const rendered = field(f);
-    const size = rendered.name.length + rendered.value.length;
-    if (size > budget) break;
+  for (const block of reply.blocks) {
+    const lines = block.map(renderLine);
+    if (lines.join('\n')) sections.push(lines);
+  }
+  const wanted = (reply.fields ?? []).map(field);
+  const fieldsNeed = wanted.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const descriptionNeed = textLength(sections);
+  // Fields keep their share when the blocks are long, and take whatever the blocks leave.
+  let fieldsRoom = descriptionNeed + fieldsNeed <= budget ? fieldsNeed : Math.max(Math.min(fieldsNeed, FIELDS_SHARE), budget - descriptionNeed);
+  const fields: typeof wanted = [];
+  for (const f of wanted) {
+    const size = f.name.length + f.value.length;
+    if (size > fieldsRoom || fields.length === LIMITS.fields) break;
+    fieldsRoom -= size;
     budget -= size;
-    fields.push(rendered);
+    fields.push(f);
   }
-  if (fields.length) embed.fields = fields;
-  if (image) embed.image = { url: `attachment://${image.name}` };
-  const out: DiscordMessage = { embeds: [embed], components: renderButtons(reply.buttons), ephemeral: reply.ephemeral === true, quiet: reply.quiet === true };
+  // Fields that did not fit are said last, after the blocks.
+  const missing = wanted.length - fields.length;
+  const unsaid = missing > 0 ? [[leftOut(missing, 'field')]] : [];
+  const fitted = [...fitLines(sections, budget - (unsaid.length ? textLength(unsaid) + 2 : 0)), ...unsaid];
+  const texts = descriptions(fitted, LIMITS.description).slice(0, LIMITS.embeds);
+  const embeds: APIEmbed[] = [first, ...texts.slice(1).map((): APIEmbed => ({ color }))];
+  texts.forEach((text, i) => (embeds[i]!.description = text));
+  const last = embeds[embeds.length - 1]!;
+  if (fields.length) last.fields = fields;
+  if (image) last.image = { url: `attachment://${image.name}` };
+  if (footer) last.footer = { text: footer };
+  const out: DiscordMessage = { embeds, components: renderButtons(reply.buttons), ephemeral: reply.ephemeral === true, quiet: reply.quiet === true };
   if (image) out.image = image;
   return out;
 }

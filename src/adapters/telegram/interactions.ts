@@ -12,7 +12,7 @@ import type { Services } from '../../service.js';
 import { answerTo, askerOf, commandIn, pressedMessage, toCaller, topicOf, CHAT_PREFIX } from './context.js';
 import { type ChatApiError } from '../errors.js';
 import { translateError } from './errors.js';
-import { DETAILS_PREFIX } from './render.js';
+import { DETAILS_PREFIX, shorten } from './render.js';
 import type { ChatAdmins } from './permissions.js';
 import type { Destination, MessageRef, TelegramSender } from './sender.js';
 
@@ -106,7 +106,7 @@ export function interactionHandlers(deps: InteractionDeps): { onMessage(msg: Mes
   }
 
   async function answerButton(id: string, text?: string): Promise<void> {
-    const shown = text && text.length > CALLBACK_TEXT_LIMIT ? `${text.slice(0, CALLBACK_TEXT_LIMIT - 1)}…` : text;
+    const shown = text && shorten(text, CALLBACK_TEXT_LIMIT);
     await deps.sender.call('answerCallbackQuery', (tg) => tg.answerCbQuery(id, shown, text ? { show_alert: true } : undefined)).catch((err: unknown) => {
       // A button answered late (after ~15 s) is refused; the edit still happens.
       log.debug({ err }, 'answerCallbackQuery failed');

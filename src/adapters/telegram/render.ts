@@ -42,7 +42,7 @@ function piece(s: Span, bold = false): Piece {
 
 const rline = (l: Line, bold = false): RLine => l.map((s) => piece(s, bold));
 
-function sections(r: Reply): Section[] {
+function sectionsOf(r: Reply): Section[] {
   const out: Section[] = [];
   if (r.title) out.push([rline(r.title, true)]);
   for (const block of r.blocks) out.push(block.map((l) => rline(l)));
@@ -71,22 +71,30 @@ function cut(text: string, max: number): [string, string] {
   return [text.slice(0, at), text.slice(at)];
 }
 
-/** Break one over-long line into lines of at most `limit` characters (a 10,000-character label, say). */
-function breakLine(l: RLine, limit: number): RLine[] {
+/** `text` in at most `max` characters, ending in "…" when cut, never splitting a surrogate pair (an emoji). */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${cut(text, max - 1)[0]}…`;
+}
+
+/**
+ * Break one over-long line into lines of at most `limit` characters (a 10,000-character label, say), the first of
+ * at most `first` (the room left in the message it starts in).
+ */
+function breakLine(l: RLine, limit: number, first = limit): RLine[] {
   const out: RLine[] = [];
   let cur: RLine = [];
-  let room = limit;
+  let room = first;
   for (const p of l) {
     let rest = p.text;
     while (rest.length > 0) {
       if (room === 0) {
-        out.push(cur);
+        if (cur.length) out.push(cur);
         cur = [];
         room = limit;
       }
       const [head, tail] = cut(rest, room);
       if (head.length === 0) {
-        if (cur.length === 0) {
+        if (cur.length === 0 && room === limit) {
           // A limit of one character cannot hold a surrogate pair: let the pair through whole.
           cur.push({ ...p, text: rest.slice(0, 2) });
           rest = rest.slice(2);
@@ -118,8 +126,10 @@ class Message {
 }
 
 /**
- * The reply as HTML messages of at most `limit` visible characters each: whole sections where they fit, then
- * whole lines, and only a single line longer than a message is cut inside. Never returns an empty list.
+ * The reply as HTML messages of at most `limit` visible characters each, each filled as far as it goes: a block
+ * that does not fit continues in the next message, split between lines (a short one starts the next message
+ * whole when this one is already half full), and only a single line longer than a message is cut inside. Tags
+ * and entities are made per piece of a line, so no cut falls inside one. Never returns an empty list.
  * `plain`: the same messages as plain text with no markup (for a send without parse mode).
  */
 export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): string[] {
@@ -130,27 +140,32 @@ export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): 
     if (cur.length > 0) parts.push(cur);
     cur = new Message();
   };
-  for (const section of sections(r)) {
-    const lengths = section.map(lineLength);
-    const total = lengths.reduce((a, b) => a + b, 0) + section.length - 1;
+  const add = (between: string, line: RLine) => {
+    const n = lineLength(line);
+    if (cur.length > 0 && cur.length + between.length + n > limit) flush();
+    cur.add(between, lineHtml(line, plain), n);
+  };
+  for (const section of sectionsOf(r)) {
+    const total = sectionLength(section);
     const sep = cur.length > 0 ? 2 : 0;
     if (cur.length + sep + total <= limit) {
       cur.add('\n\n', html(section), total);
       continue;
     }
-    if (total <= limit) {
+    // A block that fits a message starts the next one whole once this one is half full; before that it is split.
+    if (total <= limit && cur.length >= limit / 2) {
       flush();
       cur.add('', html(section), total);
       continue;
     }
-    // A section longer than a message: fill line by line, starting on a fresh message.
-    flush();
+    // Line by line, from where this message is: whole lines, and a line longer than a message fills the room left.
     section.forEach((line, i) => {
-      for (const l of lengths[i]! <= limit ? [line] : breakLine(line, limit)) {
-        const n = lineLength(l);
-        if (cur.length > 0 && cur.length + 1 + n > limit) flush();
-        cur.add('\n', lineHtml(l, plain), n);
-      }
+      const between = i === 0 ? '\n\n' : '\n';
+      if (lineLength(line) > limit) {
+        const room = cur.length > 0 ? limit - cur.length - between.length : limit;
+        if (room <= 0) flush();
+        for (const l of breakLine(line, limit, room > 0 ? room : limit)) add(between, l);
+      } else add(between, line);
     });
   }
   flush();
@@ -159,11 +174,59 @@ export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): 
   return out.length ? out : ['…'];
 }
 
-/** The reply as one HTML message of at most `limit` characters, ending in "…" when something was left out. */
+/**
+ * The reply as one message of at most `limit` characters (an edit in place, a caption), shortened when the whole
+ * does not fit as `shortened` says. Only when that cannot fit (a single line longer than the message) is it cut at
+ * the limit, ending in "…".
+ */
 export function renderSingle(r: Reply, limit = MESSAGE_LIMIT): string {
   const whole = renderMessages(r, limit);
   if (whole.length === 1) return whole[0]!;
-  return `${renderMessages(r, limit - 2)[0]!}\n…`;
+  return shortened(r, limit) ?? `${renderMessages(r, limit - 2)[0]!}\n…`;
+}
+
+const sectionLength = (s: Section) => s.reduce((n, l) => n + lineLength(l), 0) + s.length - 1;
+const textLength = (sections: Section[]) => sections.reduce((n, s) => n + sectionLength(s), 0) + 2 * Math.max(0, sections.length - 1);
+
+/** The line saying what a shortened part left out: where the rest is when the reply names its command. */
+function leftOut(r: Reply, lines: number): RLine {
+  const active = r.buttons?.find((b) => b.active);
+  const what = `… ${lines} more line${lines === 1 ? '' : 's'}`;
+  return [{ text: active ? `${what}: /${active.command}` : `${what} not shown`, italic: true }];
+}
+
+/**
+ * The reply in `limit` characters, saying what it leaves out: first whole lines from the end of the longest sections
+ * (each keeps its first line and says how many it left out, on a line of its own: "… 12 more lines: /levels ETH");
+ * if that is not enough, whole sections before the last, from the end backwards, said in one line where they were.
+ * The title and the last section (the footer: a disclaimer, the time) stay. `undefined` when even that does not fit.
+ * (discord/render.ts shortens its blocks the same way.)
+ */
+function shortened(r: Reply, limit: number): string | undefined {
+  const sections = sectionsOf(r);
+  const last = sections.length - 1;
+  const kept = sections.map((s) => s.length);
+  const shown = (i: number): Section => (kept[i]! < sections[i]!.length ? [...sections[i]!.slice(0, kept[i]), leftOut(r, sections[i]!.length - kept[i]!)] : sections[i]!);
+  const lengths = sections.map((_, i) => sectionLength(shown(i)));
+  while (lengths.reduce((a, n) => a + n, 0) + 2 * last > limit) {
+    let longest = -1;
+    lengths.forEach((n, i) => {
+      if (kept[i]! > 1 && (longest < 0 || n > lengths[longest]!)) longest = i;
+    });
+    if (longest < 0) break;
+    kept[longest] = kept[longest]! - 1;
+    lengths[longest] = sectionLength(shown(longest));
+  }
+  const layout = (from: number): Section[] => {
+    if (from >= last) return sections.map((_, i) => shown(i));
+    const lines = sections.slice(from, last).reduce((n, s) => n + s.length, 0);
+    return [...sections.slice(0, from).map((_, i) => shown(i)), [leftOut(r, lines)], shown(last)];
+  };
+  let from = last;
+  while (from > 1 && textLength(layout(from)) > limit) from--;
+  const out = layout(from);
+  if (textLength(out) > limit) return undefined;
+  return out.map((s) => s.map((l) => lineHtml(l)).join('\n')).join('\n\n');
 }
 
 /** Whether the whole reply fits in one message (or caption) of `limit` characters. */

@@ -127,8 +127,8 @@ export class TelegramSender {
 
   /**
    * Replace an earlier reply with this one, in place: text for text, caption (and the chart itself) for a
-   * photo, compact with its Details button when it must be. A reply too long for one message is cut, ending in
-   * "…". "Not modified" is success.
+   * photo, compact with its Details button when it must be. A reply too long for one message is shortened, saying
+   * on a line of its own what it left out (render.ts `renderSingle`). "Not modified" is success.
    */
   async edit(ref: MessageRef, reply: Reply, priority: SendPriority, member?: string): Promise<MessageRef> {
     const shown = ref.photo ? (captionReply(reply) ?? reply) : reply;

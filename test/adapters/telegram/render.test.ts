@@ -1,7 +1,7 @@
 /**
  * Rendering replies for Telegram: one escaper, messages Telegram accepts (checked by the fake's strict HTML
- * parser), every character of user text arriving verbatim, and long replies split on block boundaries within
- * 4096 characters.
+ * parser), every character of user text arriving verbatim, long replies split within 4096 characters with
+ * each message filled, and an edit in place shortened saying what it left out.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   keyboard,
   renderMessages,
   renderSingle,
+  shorten,
 } from '../../../src/adapters/telegram/render.js';
 import { b, code, replyText, toned, type Line, type Reply, type Span } from '../../../src/replies/reply.js';
 import { parseTelegramHtml } from '../../fakes/telegram/html.js';
@@ -67,6 +68,41 @@ describe('renderMessages', () => {
     }
   });
 
+  /** A /levels-like reply: a title, the price, 60 rows of 99 characters (5,999 with their line breaks). */
+  const ROW = 99;
+  const row = (i: number): Line => [b(`$${1000 + i}`), ` ${'x'.repeat(ROW - 6)}`];
+  const levels = (over: Partial<Reply> = {}): Reply => ({
+    title: ['ETH levels'],
+    blocks: [[['Price $2,644']], Array.from({ length: 60 }, (_, i) => row(i)), [['Holding $2,632 keeps the floor.'], ['Reclaiming $3,000 would invalidate the breakdown.']]],
+    footer: [toned('SYNTHETIC demo data · 2026-02-01 00:00 UTC', 'muted')],
+    ...over,
+  });
+  const rowText = (i: number) => `$${1000 + i} ${'x'.repeat(ROW - 6)}`;
+
+  it('fills each message with whole lines: a block longer than the room left continues in the next message', () => {
+    const parts = renderMessages(levels()).map(visible);
+    expect(parts).toHaveLength(2);
+    // Title, price and 40 rows: 10 + 2 + 12 + 2 + 40 × 99 + 39 line breaks; not the title and price alone.
+    expect(parts[0]).toHaveLength(4025);
+    expect(parts[0]).toBe(`ETH levels\n\nPrice $2,644\n\n${Array.from({ length: 40 }, (_, i) => rowText(i)).join('\n')}`);
+    expect(parts[1]!.startsWith(`${rowText(40)}\n`)).toBe(true);
+    expect(parts[1]!.endsWith('the breakdown.\n\nSYNTHETIC demo data · 2026-02-01 00:00 UTC')).toBe(true);
+  });
+
+  it('edits in place with as much as fits, keeping the closing reading and the footer, and says how many lines it left out', () => {
+    const single = visible(renderSingle(levels()));
+    const rows = Array.from({ length: 39 }, (_, i) => rowText(i)).join('\n');
+    expect(single).toBe(
+      `ETH levels\n\nPrice $2,644\n\n${rows}\n… 21 more lines not shown\n\nHolding $2,632 keeps the floor.\nReclaiming $3,000 would invalidate the breakdown.\n\nSYNTHETIC demo data · 2026-02-01 00:00 UTC`,
+    );
+    expect(single).toHaveLength(4078);
+    // One more row and its line break would not fit.
+    expect(single.length + ROW + 1).toBeGreaterThan(MESSAGE_LIMIT);
+    // A reply that names its command says where the rest is.
+    const named = visible(renderSingle(levels({ buttons: [{ label: 'Levels', command: 'levels ETH', active: true }] })));
+    expect(named).toContain(`${rowText(38)}\n… 21 more lines: /levels ETH\n\nHolding`);
+  });
+
   it('cuts a single line longer than a message (a 10,000-character label) without losing a character', () => {
     const label = '<&>'.repeat(3_000) + '🙂'.repeat(500);
     const parts = renderMessages({ blocks: [[['Label: ', b(label)]]] });
@@ -109,6 +145,14 @@ describe('renderMessages', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('shorten', () => {
+  it('cuts by whole code points, never leaving half an emoji (a button answer of 200 characters)', () => {
+    expect(shorten(`${'a'.repeat(198)}🚀🚀`, 200)).toBe(`${'a'.repeat(198)}…`);
+    expect(shorten(`${'a'.repeat(197)}🚀🚀`, 200)).toBe(`${'a'.repeat(197)}🚀…`);
+    expect(shorten('short 🚀', 200)).toBe('short 🚀');
   });
 });
 
