@@ -8,6 +8,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
 import type { Button, Field, Line, Reply, ReplyImage, Span } from '../../replies/reply.js';
 import { logger } from '../../log.js';
+import { fitSections, sectionsLength } from '../fit.js';
 
 const log = logger('discord');
 
@@ -141,41 +142,18 @@ function field(f: Field): { name: string; value: string; inline?: boolean } {
 /** A part of the description (a block) as its rendered lines. */
 type Section = string[];
 
-const sectionLength = (s: Section) => s.reduce((n, l) => n + l.length, 0) + s.length - 1;
-const textLength = (sections: Section[]) => sections.reduce((n, s) => n + sectionLength(s), 0) + 2 * Math.max(0, sections.length - 1);
+const sectionLength = (s: Section) => sectionsLength([s], (l) => l.length);
+const textLength = (sections: Section[]) => sectionsLength(sections, (l) => l.length);
 
 /** The line saying what a shortened part left out, on its own line. */
 const leftOut = (what: number, noun = 'line') => `*… ${what} more ${noun}${what === 1 ? '' : 's'} not shown (too long for Discord)*`;
 
 /**
- * Sections shortened to `max` characters in all, saying what they leave out: first whole lines from the end of the
- * longest sections (each keeps its first line and says how many it left out, on a line of its own); if that is not
- * enough, whole sections before the last, from the end backwards, said in one line where they were. The first and
- * the last sections (a headline, a closing reading) stay; only a single line longer than all the room is clipped.
- * (telegram/render.ts shortens an edit the same way.)
+ * Sections shortened to `max` characters in all, saying what they leave out (`fitSections`, as a Telegram edit is);
+ * a single line longer than all the room is then clipped.
  */
 function fitLines(sections: Section[], max: number): Section[] {
-  const last = sections.length - 1;
-  const kept = sections.map((s) => s.length);
-  const shown = (i: number): Section => (kept[i]! < sections[i]!.length ? [...sections[i]!.slice(0, kept[i]), leftOut(sections[i]!.length - kept[i]!)] : sections[i]!);
-  const lengths = sections.map((_, i) => sectionLength(shown(i)));
-  while (lengths.reduce((a, n) => a + n, 0) + 2 * last > max) {
-    let longest = -1;
-    lengths.forEach((n, i) => {
-      if (kept[i]! > 1 && (longest < 0 || n > lengths[longest]!)) longest = i;
-    });
-    if (longest < 0) break;
-    kept[longest] = kept[longest]! - 1;
-    lengths[longest] = sectionLength(shown(longest));
-  }
-  const layout = (from: number): Section[] => {
-    if (from >= last) return sections.map((_, i) => shown(i));
-    const lines = sections.slice(from, last).reduce((n, s) => n + s.length, 0);
-    return [...sections.slice(0, from).map((_, i) => shown(i)), [leftOut(lines)], shown(last)];
-  };
-  let from = last;
-  while (from > 1 && textLength(layout(from)) > max) from--;
-  const out = layout(from);
+  const out = fitSections(sections, max, (l) => l.length, (n) => leftOut(n));
   // Left: single lines longer than all the room. The longest is clipped.
   for (let over = textLength(out) - max; over > 0; ) {
     let [i, j, line] = [0, 0, ''];

@@ -6,6 +6,7 @@
  * adapter's one escaper, so a label like `<b>` or `a_b*c` arrives verbatim and never breaks a message.
  */
 import type { Button, Line, Reply, Span } from '../../replies/reply.js';
+import { fitSections, sectionsLength } from '../fit.js';
 
 /** Telegram's limits on one message, in characters (UTF-16 code units) of visible text. */
 export const MESSAGE_LIMIT = 4096;
@@ -185,8 +186,8 @@ export function renderSingle(r: Reply, limit = MESSAGE_LIMIT): string {
   return shortened(r, limit) ?? `${renderMessages(r, limit - 2)[0]!}\n…`;
 }
 
-const sectionLength = (s: Section) => s.reduce((n, l) => n + lineLength(l), 0) + s.length - 1;
-const textLength = (sections: Section[]) => sections.reduce((n, s) => n + sectionLength(s), 0) + 2 * Math.max(0, sections.length - 1);
+const sectionLength = (s: Section) => sectionsLength([s], lineLength);
+const textLength = (sections: Section[]) => sectionsLength(sections, lineLength);
 
 /** The line saying what a shortened part left out: where the rest is when the reply names its command. */
 function leftOut(r: Reply, lines: number): RLine {
@@ -196,35 +197,11 @@ function leftOut(r: Reply, lines: number): RLine {
 }
 
 /**
- * The reply in `limit` characters, saying what it leaves out: first whole lines from the end of the longest sections
- * (each keeps its first line and says how many it left out, on a line of its own: "… 12 more lines: /levels ETH");
- * if that is not enough, whole sections before the last, from the end backwards, said in one line where they were.
- * The title and the last section (the footer: a disclaimer, the time) stay. `undefined` when even that does not fit.
- * (discord/render.ts shortens its blocks the same way.)
+ * The reply in `limit` characters, saying what it leaves out (`fitSections`: "… 12 more lines: /levels ETH"); the
+ * title and the footer (a disclaimer, the time) stay. `undefined` when even that does not fit.
  */
 function shortened(r: Reply, limit: number): string | undefined {
-  const sections = sectionsOf(r);
-  const last = sections.length - 1;
-  const kept = sections.map((s) => s.length);
-  const shown = (i: number): Section => (kept[i]! < sections[i]!.length ? [...sections[i]!.slice(0, kept[i]), leftOut(r, sections[i]!.length - kept[i]!)] : sections[i]!);
-  const lengths = sections.map((_, i) => sectionLength(shown(i)));
-  while (lengths.reduce((a, n) => a + n, 0) + 2 * last > limit) {
-    let longest = -1;
-    lengths.forEach((n, i) => {
-      if (kept[i]! > 1 && (longest < 0 || n > lengths[longest]!)) longest = i;
-    });
-    if (longest < 0) break;
-    kept[longest] = kept[longest]! - 1;
-    lengths[longest] = sectionLength(shown(longest));
-  }
-  const layout = (from: number): Section[] => {
-    if (from >= last) return sections.map((_, i) => shown(i));
-    const lines = sections.slice(from, last).reduce((n, s) => n + s.length, 0);
-    return [...sections.slice(0, from).map((_, i) => shown(i)), [leftOut(r, lines)], shown(last)];
-  };
-  let from = last;
-  while (from > 1 && textLength(layout(from)) > limit) from--;
-  const out = layout(from);
+  const out = fitSections(sectionsOf(r), limit, lineLength, (n) => leftOut(r, n));
   if (textLength(out) > limit) return undefined;
   return out.map((s) => s.map((l) => lineHtml(l)).join('\n')).join('\n\n');
 }
