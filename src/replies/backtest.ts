@@ -36,6 +36,8 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
   const out = (rows.length > 1 ? rows : []).map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
+  // The columns in words, for an admin who has not read docs/alerts.md.
+  if (rows.length > 1) out.push('(messages: posts about the level; breaks: its alerts either way; reversed<12h: undone by the opposite alert within 12 h; held: closes across it that stayed beyond it for 12 h; told<2h: of those, how many the chat had been told of within 2 h)');
   const t = st.totals;
   // Over the days the levels were watched, not the whole file: levels set days into its candles could not post before.
   const days = watchedDays(st.watchedMs);

@@ -25,3 +25,14 @@ describe('messages a day', () => {
     expect(statsLines(stats(), input)[0]).toMatch(/^levels: 27 messages, 37 breaks/);
   });
 });
+
+describe('the table', () => {
+  it('is followed by its columns in words, for an admin who has not read the docs; no table, no legend', () => {
+    const row = { asset: 'BTC', level: 80000, messages: 2, breaks: 2, reversed: 1, held: 1, heldTold: 1 };
+    const lines = statsLines({ ...stats(7.3 * DAY), levels: [row] } as BacktestStats, input);
+    expect(lines[0]).toMatch(/^asset +level +messages +breaks +reversed<12h +held +told<2h +label$/);
+    expect(lines[2]).toBe('(messages: posts about the level; breaks: its alerts either way; reversed<12h: undone by the opposite alert within 12 h; held: closes across it that stayed beyond it for 12 h; told<2h: of those, how many the chat had been told of within 2 h)');
+    expect(lines[3]).toMatch(/^levels: 27 messages/);
+    expect(statsLines(stats(7.3 * DAY), input).some((l) => l.startsWith('(messages:'))).toBe(false);
+  });
+});
