@@ -41,9 +41,11 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
     if (p) item.proposal = p;
     items.push(item);
   }
+  // The week's proposals not watched now: not adopted, or adopted and their level removed since (a call that held
+  // is still the proposer's).
   for (const p of proposals) {
-    if (p.levelId !== undefined || p.createdAt < from || p.createdAt > to || (asset && p.asset !== asset)) continue;
-    if (p.status === 'adopted') continue;
+    if (p.createdAt < from || p.createdAt > to || (asset && p.asset !== asset)) continue;
+    if (p.levelId !== undefined ? market.levels.get(p.levelId) : p.status === 'adopted') continue;
     items.push({ asset: p.asset, level: p.level, since: p.createdAt, proposal: p, watched: false });
   }
   return weeklyDigest({

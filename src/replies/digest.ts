@@ -14,8 +14,8 @@ const span = (from: number, to: number) => `${day(from, to)} – ${day(to - 1, t
 
 function who(l: DigestLevel): string {
   if (!l.proposal) return '';
-  // Not watched, it was not adopted: still open, rejected or expired when the week ended (chatDigest).
-  const status = l.watched ? '' : l.proposal.status === 'open' ? ', still open' : `, ${l.proposal.status}`;
+  // Not watched: still open, rejected or expired when the week ended (chatDigest), or adopted and its level removed.
+  const status = l.watched ? '' : l.proposal.status === 'open' ? ', still open' : l.proposal.status === 'adopted' ? ', adopted, level since removed' : `, ${l.proposal.status}`;
   return ` · ${memberName(l.proposal.proposer)}’s call${status}`;
 }
 

@@ -174,6 +174,15 @@ describe('the proposal behind a level, kept and told', () => {
     expect(digest).toMatch(/ETH \$2,450 .*· cat’s call, expired$/m);
     expect(digest).toMatch(/ETH \$2,700 .*· eve’s call, still open$/m);
   });
+
+  it('the digest keeps the call of an adopted level removed since, and says so', async () => {
+    const { as } = chat();
+    await as('dan', { at: base - 60 * HOUR })('/level propose eth 2350 "the line"');
+    await as('boss', { admin: true, at: base - 60 * HOUR + 61_000 })('/level adopt p1');
+    expect(replyText(await as('bob')('/level digest'))).toMatch(/^ETH \$2,350 .*· dan’s call$/m);
+    await as('boss', { admin: true })('/level remove eth 2350');
+    expect(replyText(await as('bob')('/level digest'))).toMatch(/^ETH \$2,350 .*· dan’s call, adopted, level since removed$/m);
+  });
 });
 
 describe('a threshold, a full chat and a migrated group', () => {
