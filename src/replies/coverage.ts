@@ -90,5 +90,8 @@ function stretchesText(stretches: readonly (readonly [number, number])[], ref: n
     return text;
   };
   // One print is a moment, not a span ("12:00", not "12:00–12:00").
-  return stretches.map(([a, b]) => (clock(a) === clock(b) && localDay(a) === localDay(b) ? at(a) : `${at(a)}–${at(b)}`)).join(', ');
+  const text = ([a, b]: readonly [number, number]) => (clock(a) === clock(b) && localDay(a) === localDay(b) ? at(a) : `${at(a)}–${at(b)}`);
+  // Many (a file of bursts): the first three, how many more, and the last (a footer has a platform's limit).
+  if (stretches.length > 5) return `${stretches.slice(0, 3).map(text).join(', ')} and ${stretches.length - 4} more to ${text(stretches[stretches.length - 1]!)}`;
+  return stretches.map(text).join(', ');
 }

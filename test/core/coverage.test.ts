@@ -92,6 +92,13 @@ describe('a data file says what its liquidation prints cover', () => {
     expect(r.out).not.toContain('No ETH liquidations');
   });
 
+  it('many stretches are said as the first three and the last, counted (a footer has a platform limit)', async () => {
+    // A print every two hours for a day: twelve stretches of one print each.
+    const bursts = Array.from({ length: 12 }, (_, i) => print('BTC', T - 22 * H + i * 2 * H));
+    const r = await cli('liqs', 'btc', '--data', writeEvents(bursts), '--at', new Date(T).toISOString());
+    expect(r.out).toContain('(12 orders; prints Nov 1 14:00, 16:00, 18:00 and 8 more to Nov 2 12:00 only)');
+  });
+
   it('a stretch of one print is said as its moment, not as a span', async () => {
     const r = await cli('liqs', 'btc', '--data', writeEvents([print('BTC', T), ...Array.from({ length: 3 * 60 + 1 }, (_, i) => candle('BTC', T + i * M))]), '--window', '4h');
     expect(r.out).toContain('$5K liquidated in 4h (1 order; prints 12:00 only)');
