@@ -8,7 +8,7 @@ import type { Digest, DigestLevel } from '../core/digest.js';
 import type { ReplyImage } from '../replies/reply.js';
 import { roleAt } from '../core/levels.js';
 import { verdictCounts } from '../replies/digest.js';
-import { clock, day, share } from '../replies/format.js';
+import { breakWord, clock, day, share } from '../replies/format.js';
 import { engineMeasure, renderOption, type Measure } from './engine.js';
 import type { Scale } from './layout.js';
 import type { RenderedChart } from './render.js';
@@ -35,7 +35,7 @@ function verdictNote(l: DigestLevel): string {
     case 'broke':
     case 'reclaimed': {
       const br = l.firstBreak!;
-      const what = `${br.direction === 'down' ? 'lost' : 'broke up'} ${day(br.ts)} ${clock(br.ts)}`;
+      const what = `${breakWord(br.direction, false)} ${day(br.ts)} ${clock(br.ts)}`;
       return l.verdict === 'reclaimed' ? `${what} · ${br.direction === 'down' ? 'reclaimed' : 'back below'}` : `${what}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
     }
   }

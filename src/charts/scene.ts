@@ -4,7 +4,7 @@
  * fixed ranges), so labels can be placed exactly and kept from overlapping.
  */
 import type { EChartsOption } from 'echarts';
-import { clock, day, levelText, pct, price, usd } from '../replies/format.js';
+import { breakWord, clock, day, levelText, pct, price, usd } from '../replies/format.js';
 import type { Measure } from './engine.js';
 import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
@@ -272,8 +272,8 @@ export function stateWords(l: ChartLevel): string {
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
   const br = l.lastBreak;
   let words: string;
-  if (base === 'broken') words = br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${clock(br.ts)}` : 'broken';
-  else if (base === 'reclaimed') words = br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${clock(br.ts)}` : 'reclaimed';
+  if (base === 'broken') words = br ? `${breakWord(br.direction, false)} ${clock(br.ts)}` : 'broken';
+  else if (base === 'reclaimed') words = br ? `${breakWord(br.direction, true)} ${clock(br.ts)}` : 'reclaimed';
   else words = 'holding';
   if (l.state === 'testing') return base === 'holding' ? 'testing' : `testing, ${words}`;
   return words;

@@ -4,7 +4,7 @@
  * each adapter.
  */
 import type { Digest, DigestLevel } from '../core/digest.js';
-import { clock, day, labelAfter, levelText, price, share, usd } from './format.js';
+import { breakWord, clock, day, labelAfter, levelText, price, share, usd } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { zoneLabel } from './zone.js';
@@ -30,13 +30,13 @@ export function digestLine(l: DigestLevel): Line {
     case 'untested': {
       // A level the bot told lost (or won) before the week's first bar is still that: said with it.
       const t = l.toldBefore;
-      const was = t ? ` (${t.undid ? (t.direction === 'up' ? 'reclaimed' : 'failed breakout') : t.direction === 'down' ? 'lost' : 'broke up'} ${day(t.ts)} ${clock(t.ts)})` : '';
+      const was = t ? ` (${breakWord(t.direction, t.undid)} ${day(t.ts)} ${clock(t.ts)})` : '';
       return [name, label, toned(` · not tested this week${was}`, 'muted'), toned(who(l), 'muted')];
     }
     case 'broke':
     case 'reclaimed': {
       const br = l.firstBreak!;
-      const verb = br.direction === 'down' ? 'lost' : 'broke up';
+      const verb = breakWord(br.direction, false);
       const hurt = br.direction === 'down' ? br.longUsd : br.shortUsd;
       return [
         name, label, ' ',

@@ -230,6 +230,15 @@ export function sinceWord(ts: number, now: number): string {
   return now - ts < 6 * DAY ? WEEKDAYS[local(ts).getUTCDay()]! : day(ts, now);
 }
 
+/**
+ * A level's last break in a word, the same in every reply and chart: lost / broke up, or, when it undid the break
+ * before it, reclaimed / failed breakout.
+ */
+export function breakWord(direction: 'up' | 'down', undid: boolean): string {
+  if (undid) return direction === 'up' ? 'reclaimed' : 'failed breakout';
+  return direction === 'down' ? 'lost' : 'broke up';
+}
+
 /** A moment told as of `now`: 14:05 the same day, else Feb 2 03:30 (so a time never reads as one still to come). */
 export function whenWord(ts: number, now: number): string {
   return localDay(ts) === localDay(now) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;

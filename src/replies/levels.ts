@@ -6,7 +6,7 @@ import { bounds, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine } from './coverage.js';
-import { exampleZone, levelText, pct, price, share, sideWord, sinceWord, usd, whenWord } from './format.js';
+import { breakWord, exampleZone, levelText, pct, price, share, sideWord, sinceWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
@@ -19,9 +19,9 @@ function stateWords(v: LevelView, now: number): string {
   const br = v.lastBreak;
   switch (v.baseState) {
     case 'broken':
-      return br ? `${br.direction === 'down' ? 'lost' : 'broke up'} ${whenWord(br.ts, now)}` : 'broken';
+      return br ? `${breakWord(br.direction, false)} ${whenWord(br.ts, now)}` : 'broken';
     case 'reclaimed':
-      return br ? `${br.direction === 'up' ? 'reclaimed' : 'failed breakout'} ${whenWord(br.ts, now)}` : 'reclaimed';
+      return br ? `${breakWord(br.direction, true)} ${whenWord(br.ts, now)}` : 'reclaimed';
     case 'holding':
       return 'holding';
   }

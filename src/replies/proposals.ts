@@ -7,7 +7,7 @@ import type { Alert } from '../core/alerts.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
-import { clock, day, exampleZone, labelAfter, levelText, pct, price, sinceWord, usd } from './format.js';
+import { breakWord, clock, day, exampleZone, labelAfter, levelText, pct, price, sinceWord, usd } from './format.js';
 import { zoneLabel } from './zone.js';
 import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
 
@@ -130,7 +130,7 @@ export function levelInfoReply(input: { asset: string; view?: LevelView; proposa
     const lines: Line[] = [state];
     if (input.lastBreak) {
       const br = input.lastBreak;
-      lines.push([`Last alert: ${br.direction === 'down' ? 'lost' : 'broke up'} at ${price(br.price)}, ${when(br.ts, now)}`]);
+      lines.push([`Last alert: ${breakWord(br.direction, false)} at ${price(br.price)}, ${when(br.ts, now)}`]);
     }
     blocks.push(lines);
   }
