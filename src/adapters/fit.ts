@@ -8,8 +8,8 @@
  * result may still be too long when a single line is longer than all the room: the caller clips or gives up.
  */
 export function fitSections<L>(sections: readonly L[][], max: number, lineLength: (l: L) => number, leftOut: (lines: number) => L): L[][] {
-  const sectionLength = (s: readonly L[]) => s.reduce((n, l) => n + lineLength(l), 0) + s.length - 1;
-  const textLength = (ss: readonly L[][]) => ss.reduce((n, s) => n + sectionLength(s), 0) + 2 * Math.max(0, ss.length - 1);
+  const sectionLength = (s: readonly L[]) => sectionsLength([s], lineLength);
+  const textLength = (ss: readonly L[][]) => sectionsLength(ss, lineLength);
   const last = sections.length - 1;
   const kept = sections.map((s) => s.length);
   const shown = (i: number): L[] => (kept[i]! < sections[i]!.length ? [...sections[i]!.slice(0, kept[i]), leftOut(sections[i]!.length - kept[i]!)] : sections[i]!);
@@ -34,6 +34,6 @@ export function fitSections<L>(sections: readonly L[][], max: number, lineLength
 }
 
 /** The characters `sections` take once joined as `fitSections` counts them. */
-export function sectionsLength<L>(sections: readonly L[][], lineLength: (l: L) => number): number {
+export function sectionsLength<L>(sections: readonly (readonly L[])[], lineLength: (l: L) => number): number {
   return sections.reduce((n, s) => n + s.reduce((m, l) => m + lineLength(l), 0) + s.length - 1, 0) + 2 * Math.max(0, sections.length - 1);
 }
