@@ -64,6 +64,8 @@ function refused(t: Extract<Transition, { ok: false }>): Reply {
       return errorReply('This proposal has expired: it can no longer be voted on or adopted.', 'Propose it again with /level propose.');
     case 'closed':
       return errorReply(`This proposal was already ${t.status}.`);
+    case 'own':
+      return errorReply('You proposed this level: the other members’ votes decide it.', 'An admin can adopt it at once with /level adopt.');
   }
 }
 

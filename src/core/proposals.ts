@@ -47,7 +47,8 @@ export interface ProposalRules {
 export type Refusal =
   | { reason: 'closed'; status: Exclude<ProposalStatus, 'open'> }
   | { reason: 'expired' }
-  | { reason: 'not_admin' };
+  | { reason: 'not_admin' }
+  | { reason: 'own' };
 
 export type Transition = { ok: true; proposal: Proposal; adopted: boolean } | ({ ok: false } & Refusal);
 
@@ -85,11 +86,13 @@ export function propose(
 
 /**
  * A member's vote (replacing their earlier one). Only a vote that raises the net adopts, when it reaches the chat's
- * threshold: a 👎 never does, on a proposal past a threshold lowered since either.
+ * threshold: a 👎 never does, on a proposal past a threshold lowered since either. The proposer does not vote on
+ * their own proposal: the threshold counts the others, so a threshold of 1 is one member agreeing, not the proposer alone.
  */
 export function vote(p: Proposal, voter: string, choice: Vote, now: number, rules: ProposalRules): Transition {
   const refused = open(p, now);
   if (refused) return { ok: false, ...refused };
+  if (voter === p.proposer.id) return { ok: false, reason: 'own' };
   const next: Proposal = { ...p, votes: { ...p.votes, [voter]: choice } };
   return tally(next).net > tally(p).net ? reached(next, now, rules) : { ok: true, proposal: next, adopted: false };
 }

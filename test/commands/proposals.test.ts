@@ -202,6 +202,19 @@ describe('a threshold, a full chat and a migrated group', () => {
     expect(services.store.getProposal(`${key}:p2`)?.status).toBe('open');
   });
 
+  it('the proposer’s own 👍 is refused with a reason, so a threshold of 1 needs another member', async () => {
+    const { as, services, key } = chat();
+    await as('boss', { admin: true })('/alerts votes 1');
+    await as('cat')('/level propose eth 2450 "range low"');
+    const own = await as('cat')('/level vote p1 up');
+    expect(own.tone).toBe('error');
+    expect(replyText(own)).toContain('You proposed this level: the other members’ votes decide it.');
+    expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'open', votes: {} });
+    expect(services.market.levels.get(`${key}:ETH@2450`)).toBeUndefined();
+    await as('dan')('/level vote p1 up');
+    expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'adopted', decidedBy: 'votes' });
+  });
+
   it('in a full chat a 👍 that reaches the threshold counts, and the card says the adoption waits for an admin and room', async () => {
     const { as, services, key } = chat();
     await as('boss', { admin: true })('/alerts votes 2');

@@ -49,13 +49,20 @@ describe('group level proposals', () => {
     const p: Proposal = { ...propose(base, T0, byVotes), votes: { u1: 'up', u2: 'up', u3: 'up', u4: 'up' } };
     const down = vote(p, 'hater', 'down', T0 + 1, byVotes);
     expect(down).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open', votes: { hater: 'down' } } });
-    expect(vote(p, 'u1', 'up', T0 + 1, byVotes)).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open' } });
+    expect(vote(p, 'u2', 'up', T0 + 1, byVotes)).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open' } });
     const up = vote(down.ok ? down.proposal : p, 'hater', 'up', T0 + 2, byVotes);
     expect(up).toMatchObject({ ok: true, adopted: true, proposal: { status: 'adopted', decidedBy: 'votes', decidedAt: T0 + 2 } });
     // Where the threshold is lowered: adopted by the group's vote, unless it is not open.
     expect(reached(p, T0 + 3, byVotes)).toMatchObject({ ok: true, adopted: true, proposal: { status: 'adopted', decidedBy: 'votes' } });
     expect(reached(p, T0 + 3, adminOnly)).toMatchObject({ ok: true, adopted: false, proposal: { status: 'open' } });
     expect(reached(p, T0 + 24 * HOUR, byVotes)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('the proposer does not vote on their own proposal: a threshold of 1 is another member agreeing', () => {
+    const one = { ...byVotes, votesNeeded: 1 };
+    const p = propose(base, T0, one);
+    expect(vote(p, 'u1', 'up', T0 + 1, one)).toEqual({ ok: false, reason: 'own' });
+    expect(vote(p, 'u2', 'up', T0 + 1, one)).toMatchObject({ ok: true, adopted: true, proposal: { status: 'adopted', votes: { u2: 'up' } } });
   });
 
   it('lets only an admin adopt or reject, and nothing once decided or expired', () => {
