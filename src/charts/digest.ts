@@ -10,7 +10,7 @@ import { roleAt } from '../core/levels.js';
 import { verdictCounts } from '../replies/digest.js';
 import { breakWord, clock, day, share } from '../replies/format.js';
 import { engineMeasure, renderOption, type Measure } from './engine.js';
-import type { Scale } from './layout.js';
+import { timeDomain, type Scale } from './layout.js';
 import type { RenderedChart } from './render.js';
 import { DEFAULT_SIZE } from './render.js';
 import { RecentRenders } from './recent.js';
@@ -41,6 +41,18 @@ function verdictNote(l: DigestLevel): string {
   }
 }
 
+/** The digest chart's bars: the week's hourly closes, what its verdicts are read on. */
+const DIGEST_BAR_MS = 3_600_000;
+
+/** A verdict in a word or two, for a tag with room for one row: held · lost · broke up · reclaimed · back below · not tested. */
+function verdictWord(l: DigestLevel): string {
+  if (l.verdict === 'held') return 'held';
+  if (l.verdict === 'untested') return 'not tested';
+  const dir = l.firstBreak?.direction ?? 'down';
+  if (l.verdict === 'reclaimed') return dir === 'down' ? 'reclaimed' : 'back below';
+  return breakWord(dir, false);
+}
+
 export function buildDigestOption(input: DigestChartInput, width: number, height: number, measure: Measure): EChartsOption {
   const scene = new Scene(width, height, measure);
   const px = (v: number): number => scene.px(v);
@@ -48,10 +60,14 @@ export function buildDigestOption(input: DigestChartInput, width: number, height
   const last = prices.length ? prices[prices.length - 1]!.close : undefined;
   const mine = digest.levels.filter((l) => l.asset === input.asset && l.watched);
   const notes = new Map<ChartLevel, string>();
+  const verdicts = new Map<ChartLevel, string>();
   const levels: ChartLevel[] = mine.map((l) => {
     const c: ChartLevel = { level: l.level, role: last === undefined ? 'inside' : roleAt(l.level, last), state: l.verdict, distancePct: 0 };
     if (l.label) c.label = l.label;
+    // Drawn from when it was set (read from: `since`), not across a week it did not exist for.
+    if (l.since > (prices[0]?.ts ?? digest.from)) c.since = l.since;
     notes.set(c, verdictNote(l));
+    verdicts.set(c, verdictWord(l));
     return c;
   });
   const summary = verdictCounts(mine, false);
@@ -64,19 +80,31 @@ export function buildDigestOption(input: DigestChartInput, width: number, height
     last === undefined ? undefined : { price: last, change: prices[0] ? last / prices[0].open - 1 : undefined },
   );
   const yAxis = priceRange(prices, levels, last === undefined ? [] : [last], 6);
-  const axisLabelW = Math.max(measure(priceTick(yAxis.min), scene.f.axis), measure(priceTick(yAxis.max), scene.f.axis));
+  const axisLabelW = Math.max(measure(priceTick(yAxis.min, yAxis.step), scene.f.axis), measure(priceTick(yAxis.max, yAxis.step), scene.f.axis));
   const { plotLeft, plotRight, lineEnd, tagLeft, tagWidth } = columns(scene, axisLabelW, 300, false);
   const top = px(104);
   const bottom = height - px(72);
   const rect: Rect = { left: plotLeft, top, width: plotRight - plotLeft, height: bottom - top };
-  const xScale: Scale = { min: from, max: to, from: plotLeft, to: plotRight };
+  // The digest's bars are hourly (digestImage): their width is that, never guessed from their spacing (a gap widens it).
+  const x = timeDomain(from, to, [{ points: prices, stepMs: DIGEST_BAR_MS }]);
+  const xScale: Scale = { ...x, from: plotLeft, to: plotRight };
   const yScale: Scale = { min: yAxis.min, max: yAxis.max, from: bottom, to: top };
   drawTimeAxis(scene, xScale, top, bottom, from, to);
-  const panel = scene.panel(rect, { min: from, max: to }, { ...yAxis, interval: yAxis.step, label: priceTick });
-  const bucketMs = prices.length > 1 ? (to - from) / (prices.length - 1) : 3_600_000;
-  if (prices.length) drawPrice(scene, panel, prices, bucketMs, xScale);
+  const panel = scene.panel(rect, x, { ...yAxis, interval: yAxis.step, label: (v: number) => priceTick(v, yAxis.step) });
+  if (prices.length) drawPrice(scene, panel, prices, DIGEST_BAR_MS, xScale, yScale);
   else emptyNote(scene, rect, 'No price data this week');
-  drawLevels(scene, levels, { plot: rect, tagLeft, tagWidth, yScale, lineEnd, note: (l) => notes.get(l) ?? l.state, ...(last !== undefined ? { last } : {}) });
+  drawLevels(scene, levels, {
+    plot: rect,
+    tagLeft,
+    tagWidth,
+    yScale,
+    xScale,
+    lineEnd,
+    note: (l) => notes.get(l) ?? l.state,
+    // The verdict alone, for a tag with room for one row ("holding" would misname a level that broke).
+    state: (l) => verdicts.get(l) ?? l.state,
+    ...(last !== undefined ? { last } : {}),
+  });
   if (!levels.length) emptyNote(scene, { ...rect, height: rect.height * 0.3 }, 'No levels watched this week');
   footer(scene, 'Read on hourly closes · held: tested and closed back on its side', input.synthetic);
   return scene.option();

@@ -9,6 +9,7 @@ import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DAY, MINUTE } from '../core/time.js';
+import { printsOnly } from '../replies/coverage.js';
 
 /** About 48–96 bars whatever the window: 1h → 1m bars, 24h → 15m, 7d → 2h. */
 export function barMs(windowMs: number): number {
@@ -61,7 +62,14 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
     coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic, ...(s.coverage.hourly?.length ? { hourly: s.coverage.hourly } : {}) },
   };
   Object.assign(input, emptyWindow(s));
+  // A file's prints covering part of the window: the reply's "prints 16:50–17:20 only", and where they are.
+  const rec = s.coverage.recorded;
+  const only = printsOnly(s.coverage, to);
+  if (rec && only.length) input.recorded = { stretches: rec.stretches.map(([a, b]) => [a, b]), note: only[0]! };
   if (priceMs !== step) input.priceMs = priceMs;
+  // The last price's minute, as the summary reads it: a chart ending long after it does not call that price "now".
+  const priceTo = m.prices.range(asset, from, to)?.to;
+  if (priceTo !== undefined) input.priceTs = priceTo;
   const oi = m.leverage.series(asset, start, to, step);
   if (oi.length) input.oi = oi;
   const map = estimateLiqMap(m, asset, to);
@@ -80,11 +88,13 @@ export function levelsChartInput(m: MarketView, st: LevelStatus, map: LiqMap | u
     price: st.price ?? 0,
     from,
     to,
-    prices: priceMs === 15 * MINUTE ? m.prices.bars(st.asset, from, to, priceMs) : m.prices.bars(st.asset, Math.floor(from / priceMs) * priceMs, to, priceMs),
+    // Clock-aligned candles (14:00, 14:15, …), the closes breaks are decided on; not 14:07, 14:22 from the moment asked.
+    prices: m.prices.bars(st.asset, Math.floor(from / priceMs) * priceMs, to, priceMs),
     levels: st.levels.map(chartLevel),
     synthetic: m.synthetic,
   };
   if (priceMs !== 15 * MINUTE) input.priceMs = priceMs;
+  if (st.priceTs !== undefined) input.priceTs = st.priceTs;
   const lm = map ? liqMapChart(map) : [];
   if (lm.length) input.liqMap = lm;
   return input;

@@ -64,6 +64,51 @@ export function priceAxis(prices: number[], levels: number[], ticks = 5): PriceA
   return { min: Math.floor((lo - pad) / step) * step, max: Math.ceil((hi + pad) / step) * step, step };
 }
 
+/**
+ * The time range the panels are drawn on: the window, widened to the whole of a bar that starts before it (a bucket
+ * floored to the clock) or ends after it (the bucket still filling), so the first and last bars show whole. One range
+ * for the axes and for everything drawn in pixels (bands, grid, level lines): a bar sits at its own time on both.
+ */
+export function timeDomain(from: number, to: number, series: readonly { points: readonly { ts: number }[]; stepMs: number }[]): { min: number; max: number } {
+  let min = from;
+  let max = to;
+  for (const { points, stepMs } of series) {
+    if (!points.length) continue;
+    min = Math.min(min, points[0]!.ts);
+    max = Math.max(max, points[points.length - 1]!.ts + stepMs);
+  }
+  return { min, max };
+}
+
+/** A price bar, as far as its range is concerned. */
+interface Bar {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+/**
+ * The prices a price axis must show: every body, and every wick but those far beyond the rest (one −40% print would
+ * squash the day into a sliver at the top). The extreme 2% of wicks on each side are set aside (from 20 bars on) and
+ * come back when within half the range of the others; what is left out is drawn clipped and labelled (scene.ts drawPrice).
+ */
+export function candleRange(bars: readonly Bar[]): { lo: number; hi: number } | undefined {
+  if (!bars.length) return undefined;
+  const lows = bars.map((b) => b.low).filter(Number.isFinite).sort((a, b) => a - b);
+  const highs = bars.map((b) => b.high).filter(Number.isFinite).sort((a, b) => b - a);
+  const bodies = bars.flatMap((b) => [b.open, b.close]).filter(Number.isFinite);
+  if (!bodies.length && !lows.length) return undefined;
+  const skip = bars.length >= 20 ? Math.max(1, Math.floor(bars.length * 0.02)) : 0;
+  let lo = Math.min(...bodies, lows[Math.min(skip, lows.length - 1)] ?? Infinity);
+  let hi = Math.max(...bodies, highs[Math.min(skip, highs.length - 1)] ?? -Infinity);
+  const slack = Math.max((hi - lo) * 0.5, ((hi + lo) / 2) * 0.01);
+  // The wicks set aside that are not far out after all.
+  lo = Math.min(lo, ...lows.filter((l) => l >= lo - slack));
+  hi = Math.max(hi, ...highs.filter((h) => h <= hi + slack));
+  return { lo, hi };
+}
+
 const TIME_STEPS = [MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
 
 export interface TimeTick {

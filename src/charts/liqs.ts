@@ -6,7 +6,7 @@ import type { EChartsOption } from 'echarts';
 import { duration, pct, usd } from '../replies/format.js';
 import { venueName } from '../replies/format.js';
 import type { Measure } from './engine.js';
-import { niceStep, type Scale } from './layout.js';
+import { niceStep, timeDomain, toPx, type Scale } from './layout.js';
 import {
   columns,
   drawCascades,
@@ -18,15 +18,19 @@ import {
   emptyNote,
   footer,
   header,
+  lastName,
   line,
+  noPriceSince,
   priceRange,
   priceTick,
   rect,
   Scene,
+  staleSince,
   windowText,
   type Rect,
+  type Span,
 } from './scene.js';
-import { COLORS } from './theme.js';
+import { alpha, COLORS } from './theme.js';
 import type { LiqsChartInput } from './types.js';
 
 type Bucket = LiqsChartInput['buckets'][number];
@@ -44,6 +48,31 @@ export function mergeBuckets(buckets: Bucket[], from: number, bucketMs: number, 
     out.set(ts, m);
   }
   return [...out.values()].sort((a, b) => a.ts - b.ts);
+}
+
+/** The liquidation bars to draw: buckets merged until each is at least 3 px wide at `pxPerMs`, and their width. */
+export function liqBars(input: LiqsChartInput, pxPerMs: number): { buckets: Bucket[]; bucketMs: number } {
+  const factor = Math.max(1, Math.ceil(3 / Math.max(1e-9, input.bucketMs * pxPerMs)));
+  const size = input.bucketMs * factor;
+  // Merged bars on the clock's multiples of their width, as the buckets are on theirs (and the unrecorded spans).
+  return { buckets: mergeBuckets(input.buckets, Math.floor(input.from / size) * size, input.bucketMs, factor), bucketMs: size };
+}
+
+/**
+ * The parts of [from, to] no print covers, in whole bars (on the clock's multiples of `bucketMs`): a bar a recorded
+ * stretch touches holds what was recorded in it, one none touches is not $0 but nothing seen. Runs of such bars, clipped.
+ */
+export function unrecorded(stretches: readonly (readonly [number, number])[], from: number, to: number, bucketMs: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let t = Math.floor(from / bucketMs) * bucketMs; t < to; t += bucketMs) {
+    if (stretches.some(([a, b]) => a < t + bucketMs && b >= t)) continue;
+    const a = Math.max(from, t);
+    const b = Math.min(to, t + bucketMs);
+    const prev = out[out.length - 1];
+    if (prev && prev[1] === a) prev[1] = b;
+    else out.push([a, b]);
+  }
+  return out;
 }
 
 /** "Sources: Binance*, Bybit, OKX* · *sampled: lower bounds"; with vendor-only venues "…, OKX*, Bitget† · *sampled †hourly". */
@@ -71,6 +100,10 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
   const { totals, prices } = input;
   const first = prices[0];
   const lastPoint = prices[prices.length - 1];
+  const priceMs = input.priceMs ?? input.bucketMs;
+  const span: Span = { from: input.from, to: input.to };
+  // A price from hours ago is the last one seen, not "now": the candles stop there and the chart says so.
+  const stale = lastPoint ? staleSince(input.priceTs ?? lastPoint.ts + priceMs, input.to, priceMs) : undefined;
 
   header(
     scene,
@@ -92,6 +125,7 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
       // No liquidation bars to size where nothing was recorded.
       input.noData ? '' : `${duration(input.bucketMs)} bars`,
       input.cascades.length ? `${input.cascades.length} cascade${input.cascades.length > 1 ? 's' : ''}` : '',
+      noPriceSince(stale, span),
     ]
       .filter(Boolean)
       .join(' · '),
@@ -101,8 +135,8 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
   // Horizontal layout: axis labels | panels | (liquidation map) | gutter | tag column.
   const yAxis = priceRange(prices, input.levels, input.liqMap?.map((c) => (c.low + c.high) / 2) ?? [], 5);
   const axisLabelW = Math.max(
-    measure(priceTick(yAxis.min), f.axis),
-    measure(priceTick(yAxis.max), f.axis),
+    measure(priceTick(yAxis.min, yAxis.step), f.axis),
+    measure(priceTick(yAxis.max, yAxis.step), f.axis),
     measure('$888.8M', f.axis),
   );
   const { plotLeft, plotRight, lineEnd, tagLeft, tagWidth, mapWidth } = columns(scene, axisLabelW, 272, !!input.liqMap?.length);
@@ -121,8 +155,12 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
   const oiRect: Rect = { left: plotLeft, top: top + priceH + gap, width: plotWidth, height: oiH };
   const liqRect: Rect = { left: plotLeft, top: bottom - liqH, width: plotWidth, height: liqH };
 
-  const x = { min: input.from, max: input.to };
-  const xScale: Scale = { min: input.from, max: input.to, from: plotLeft, to: plotRight };
+  const liq = liqBars(input, plotWidth / (input.to - input.from));
+  const x = timeDomain(input.from, input.to, [
+    { points: prices, stepMs: priceMs },
+    { points: liq.buckets, stepMs: liq.bucketMs },
+  ]);
+  const xScale: Scale = { ...x, from: plotLeft, to: plotRight };
   const yScale: Scale = { min: yAxis.min, max: yAxis.max, from: top + priceH, to: top };
 
   drawCascades(scene, input.cascades, xScale, top, bottom, top - px(16), usd);
@@ -130,8 +168,8 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
 
   // With no prices, no levels and no map there is nothing to put a price scale on.
   const priceKnown = prices.length > 0 || input.levels.length > 0 || (input.liqMap?.length ?? 0) > 0;
-  const pricePanel = scene.panel(priceRect, x, { ...yAxis, interval: yAxis.step, label: priceKnown ? priceTick : undefined, gridLines: priceKnown });
-  if (prices.length) drawPrice(scene, pricePanel, prices, input.priceMs ?? input.bucketMs, xScale);
+  const pricePanel = scene.panel(priceRect, x, { ...yAxis, interval: yAxis.step, label: priceKnown ? (v: number) => priceTick(v, yAxis.step) : undefined, gridLines: priceKnown });
+  if (prices.length) drawPrice(scene, pricePanel, prices, priceMs, xScale, yScale);
   else emptyNote(scene, priceRect, 'No price data in this window');
 
   if (mapWidth && input.liqMap) {
@@ -143,15 +181,42 @@ export function buildLiqsOption(input: LiqsChartInput, width: number, height: nu
     tagWidth,
     yScale,
     lineEnd,
-    note: (l) => levelNote(l),
+    note: (l) => levelNote(l, false, span),
     last: lastPoint?.close,
+    lastName: lastName(stale, span),
+    span,
   });
 
   if (hasOi && input.oi) drawOpenInterest(scene, input.oi, oiRect, x, tagLeft, tagWidth);
-  drawLiquidations(scene, input, liqRect, x, xScale, tagLeft, tagWidth);
+  drawLiquidations(scene, input, liq, liqRect, x, xScale, tagLeft, tagWidth);
 
-  footer(scene, coverageText(input.coverage), input.coverage.synthetic);
+  footer(scene, [coverageText(input.coverage), input.recorded?.note ?? ''].filter(Boolean).join(' · '), input.coverage.synthetic);
   return scene.option();
+}
+
+/**
+ * A stretch nothing recorded: hatched over the zero line, so no $0 is read where there was nothing to count, and
+ * named when there is room.
+ */
+function hatch(scene: Scene, area: Rect, label: string): void {
+  if (!(area.width > 0.5)) return;
+  scene.draw(rect(area, alpha(COLORS.panel, 0.9), 4.5));
+  // 45° strokes, each clipped to the rectangle by hand (a shape has no clip of its own here).
+  const gap = scene.px(9);
+  const { left, top, width, height } = area;
+  const stroke = alpha(COLORS.muted, 0.28);
+  for (let d = gap / 2; d < width + height; d += gap) {
+    // The stroke x + y = left + top + d … within the rectangle, from its lower-left end to its upper-right end.
+    const x1 = left + Math.max(0, d - height);
+    const x2 = left + Math.min(width, d);
+    scene.draw(line(x1, top + d - (x1 - left), x2, top + d - (x2 - left), stroke, 1, undefined, 4.6));
+  }
+  const size = scene.f.tagNote;
+  if (width > scene.measure(label, size) + scene.px(16)) {
+    const w = scene.measure(label, size) + scene.px(12);
+    scene.draw(rect({ left: left + width / 2 - w / 2, top: top + height / 2 - size * 0.75, width: w, height: size * 1.5 }, COLORS.panel, 4.7, scene.px(4)));
+    scene.text(left + width / 2, top + height / 2, label, { size, color: COLORS.muted, align: 'center', z: 4.8 });
+  }
 }
 
 function drawOpenInterest(scene: Scene, oi: { ts: number; usd: number }[], area: Rect, x: { min: number; max: number }, tagLeft: number, tagWidth: number): void {
@@ -172,7 +237,7 @@ function drawOpenInterest(scene: Scene, oi: { ts: number; usd: number }[], area:
     symbol: 'none',
     z: 3,
     lineStyle: { color: COLORS.oi, width: Math.max(1.5, scene.k * 2) },
-    areaStyle: { color: 'rgba(183,156,255,0.10)', origin: 'start' },
+    areaStyle: { color: alpha(COLORS.oi, 0.08), origin: 'start' },
     data: oi.map((p) => [p.ts, p.usd]),
   });
   const first = oi[0]!.usd;
@@ -188,12 +253,18 @@ function drawOpenInterest(scene: Scene, oi: { ts: number; usd: number }[], area:
   scene.text(tagLeft + hw, cy + f.tag * 0.6, scene.fit(changeText, f.tagNote, false, tagWidth - hw), { size: f.tagNote, color: COLORS.label });
 }
 
-function drawLiquidations(scene: Scene, input: LiqsChartInput, area: Rect, x: { min: number; max: number }, xScale: Scale, tagLeft: number, tagWidth: number): void {
+function drawLiquidations(
+  scene: Scene,
+  input: LiqsChartInput,
+  { buckets, bucketMs }: { buckets: Bucket[]; bucketMs: number },
+  area: Rect,
+  x: { min: number; max: number },
+  xScale: Scale,
+  tagLeft: number,
+  tagWidth: number,
+): void {
   const { f } = scene;
-  const pxPerMs = (xScale.to - xScale.from) / (input.to - input.from);
-  const factor = Math.max(1, Math.ceil(3 / Math.max(1e-9, input.bucketMs * pxPerMs)));
-  const bucketMs = input.bucketMs * factor;
-  const buckets = mergeBuckets(input.buckets, input.from, input.bucketMs, factor);
+  const pxPerMs = (xScale.to - xScale.from) / (xScale.max - xScale.min);
   const maxLong = Math.max(0, ...buckets.map((b) => b.longUsd));
   const maxShort = Math.max(0, ...buckets.map((b) => b.shortUsd));
   const big = Math.max(maxLong, maxShort);
@@ -221,6 +292,9 @@ function drawLiquidations(scene: Scene, input: LiqsChartInput, area: Rect, x: { 
   // The zero line the two sides grow from.
   const zeroY = area.top + (max / (max - min)) * area.height;
   scene.draw(line(area.left, zeroY, area.left + area.width, zeroY, COLORS.axis, Math.max(1, scene.k * 1.5), undefined, 4));
+  if (input.recorded) {
+    for (const [a, b] of unrecorded(input.recorded.stretches, input.from, input.to, bucketMs)) hatch(scene, { ...area, left: toPx(xScale, a), width: toPx(xScale, b) - toPx(xScale, a) }, 'no prints');
+  }
 
   // The legend sits in the tag column beside the panel: side, direction and total, so colour is never needed.
   const shortsY = Math.min(zeroY - f.tag * 1.4, area.top + f.tag);

@@ -4,9 +4,9 @@
  * fixed ranges), so labels can be placed exactly and kept from overlapping.
  */
 import type { EChartsOption } from 'echarts';
-import { breakWord, clock, day, levelText, pct, price, usd } from '../replies/format.js';
+import { breakWord, clock, day, levelText, pct, price, usd, whenWord } from '../replies/format.js';
 import type { Measure } from './engine.js';
-import { priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
+import { candleRange, priceAxis, spreadTags, timeTicks, toPx, type PriceAxis, type Scale } from './layout.js';
 import { alpha, COLORS, FONT_FAMILY, fonts, roleColor, type FontSizes } from './theme.js';
 import type { ChartLevel, PricePoint } from './types.js';
 import type { LiqBin } from '../core/liqmap.js';
@@ -51,7 +51,10 @@ export class Scene {
   panel(rect: Rect, x: { min: number; max: number }, y: { min: number; max: number; interval: number; label?: (v: number) => string; gridLines?: boolean }): number {
     const i = this.grids.length;
     this.grids.push({ ...rect, outerBoundsMode: 'none', show: true, backgroundColor: COLORS.panel, borderWidth: 0 });
-    this.xAxes.push({ type: 'value', gridIndex: i, min: x.min, max: x.max, show: false, splitLine: { show: false } });
+    // `containShape: false`: ECharts 6 otherwise widens a bar or candle axis beyond min/max by half the smallest gap
+    // between bars (hours when few buckets have data), and every bar drifts off the time grid, the cascade bands and
+    // the level lines drawn here in pixels. The caller pads the range itself (layout.ts timeDomain).
+    this.xAxes.push({ type: 'value', gridIndex: i, min: x.min, max: x.max, containShape: false, show: false, splitLine: { show: false } });
     this.yAxes.push({
       type: 'value',
       gridIndex: i,
@@ -126,10 +129,10 @@ export class Scene {
     return this.fit(text, size, bold, maxWidth);
   }
 
-  /** The largest size (down to 70% of `size`) at which `text` fits `maxWidth`. */
-  shrink(text: string, size: number, bold: boolean, maxWidth: number): number {
+  /** The largest size (down to `least` of `size`, 70% unless told) at which `text` fits `maxWidth`. */
+  shrink(text: string, size: number, bold: boolean, maxWidth: number, least = 0.7): number {
     let s = size;
-    while (s > size * 0.7 && this.measure(text, s, bold) > maxWidth) s -= 1;
+    while (s > size * least && this.measure(text, s, bold) > maxWidth) s -= 1;
     return s;
   }
 
@@ -165,6 +168,27 @@ export const rect = (r: Rect, fill: string, z = 1, radius = 0): Shape => ({
   style: { fill },
 });
 
+/** A last price older than this before the chart's end is not "now": the /levels reply's "no price since" threshold. */
+const STALE_PRICE_MS = 60 * 60_000;
+
+/**
+ * When the last price is too old to call "now" (more than an hour, and two bars, before the chart's end), its time;
+ * else undefined. The reply then says "Last price $1,618 at Apr 13 16:19: no price since", and so must the chart.
+ */
+export function staleSince(priceTs: number | undefined, to: number, stepMs: number): number | undefined {
+  return priceTs !== undefined && to - priceTs > Math.max(STALE_PRICE_MS, 2 * stepMs) ? priceTs : undefined;
+}
+
+/** The last price's tag: "now", or "last · 16:19" ("last · Apr 13 16:19" on another day) when it is stale. */
+export function lastName(stale: number | undefined, span: Span): string {
+  return stale === undefined ? 'now' : `last · ${whenOnChart(stale, span)}`;
+}
+
+/** The subtitle's words for a stale price: "no price since 16:19" (or "… since Apr 13 16:19"). */
+export function noPriceSince(stale: number | undefined, span: Span): string {
+  return stale === undefined ? '' : `no price since ${whenOnChart(stale, span)}`;
+}
+
 /** The headline: a rich title on the left, the last price and the window's change on the right. */
 export function header(scene: Scene, title: { text: string; color: string }[], subtitle: string, last?: { price: number; change?: number }): void {
   const { f } = scene;
@@ -198,9 +222,13 @@ export function windowText(from: number, to: number): string {
   return sameDay ? `${day(from)}, ${clock(from)}–${clock(to)} ${zoneLabel(to)}` : `${day(from)}, ${clock(from)} – ${day(to, from)}, ${clock(to)} ${zoneLabel(to)}`;
 }
 
-/** The price panel's axis: prices and the levels near them; `fallback` prices (the last price, say) when none are known. */
+/**
+ * The price panel's axis: prices (bodies, and wicks unless one is far out: candleRange) and the levels near them;
+ * `fallback` prices (the last price, say) when none are known.
+ */
 export function priceRange(prices: PricePoint[], levels: ChartLevel[], fallback: number[], ticks: number): PriceAxis {
-  const values = prices.flatMap((p) => [p.high, p.low]);
+  const range = candleRange(prices);
+  const values = range ? [range.lo, range.hi] : [];
   const levelValues = levels.flatMap((l) => (typeof l.level === 'number' ? [l.level] : [l.level[0], l.level[1]]));
   return priceAxis(values.length ? values : fallback, levelValues, ticks);
 }
@@ -226,17 +254,70 @@ export function columns(scene: Scene, axisLabelWidth: number, tagWidth: number, 
   return { plotLeft: px(24) + axisLabelWidth + px(10), plotRight: lineEnd - (mapWidth ? mapWidth + px(8) : 0), lineEnd, tagLeft, tagWidth: tw, mapWidth };
 }
 
-/** Axis label for a price tick: $2,400; $212.5. */
-export function priceTick(v: number): string {
-  return price(Math.round(v * 1e8) / 1e8);
+/**
+ * The decimals an axis with ticks `step` apart needs, the same for every tick ($2.30 · $2.20 · $2.00, never $2.3 ·
+ * $2): the step's own, and cents where it has one decimal (prices are read in cents: $2.30, not $2.3).
+ */
+export function tickDecimals(step: number): number {
+  if (!(step > 0) || !Number.isFinite(step)) return 0;
+  let d = 0;
+  while (d < 12 && Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) > 1e-6 * 10 ** d * step) d++;
+  return d === 1 ? 2 : d;
 }
 
-/** Candles when each has room (≥ 4 px), else a close line. */
-export function drawPrice(scene: Scene, gridIndex: number, prices: PricePoint[], bucketMs: number, xScale: Scale): void {
+const tickFormats = new Map<number, Intl.NumberFormat>();
+
+/** Axis label for a price tick, with the decimals of the axis step: $2,400 · $212.50 · $0.00000830. */
+export function priceTick(v: number, step: number): string {
+  const d = tickDecimals(step);
+  let fmt = tickFormats.get(d);
+  if (!fmt) tickFormats.set(d, (fmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })));
+  const text = fmt.format(Math.abs(v));
+  return `${v < 0 ? '-' : ''}$${text}`;
+}
+
+/**
+ * Wicks the axis leaves out (candleRange): the farthest on each side, where it goes (a −40% print: "wick → $1,010").
+ * Each candle is cut at the axis edge; the label says what was cut.
+ */
+export function clippedWicks(prices: readonly PricePoint[], y: { min: number; max: number }): { ts: number; price: number; side: 'low' | 'high' }[] {
+  const out: { ts: number; price: number; side: 'low' | 'high' }[] = [];
+  let low: PricePoint | undefined;
+  let high: PricePoint | undefined;
+  for (const p of prices) {
+    if (p.low < y.min && (!low || p.low < low.low)) low = p;
+    if (p.high > y.max && (!high || p.high > high.high)) high = p;
+  }
+  if (high) out.push({ ts: high.ts, price: high.high, side: 'high' });
+  if (low) out.push({ ts: low.ts, price: low.low, side: 'low' });
+  return out;
+}
+
+/**
+ * Candles when each has room (≥ 4 px), else a close line; a lone price or two are candles however thin (one point is
+ * no line). With `yScale`, a wick beyond the axis is cut at its edge and labelled with where it went.
+ */
+export function drawPrice(scene: Scene, gridIndex: number, prices: PricePoint[], bucketMs: number, xScale: Scale, yScale?: Scale): void {
   if (!prices.length) return;
   const pxPerBucket = Math.abs(toPx(xScale, xScale.min + bucketMs) - toPx(xScale, xScale.min));
   const mid = bucketMs / 2;
-  if (pxPerBucket >= 4 && prices.length <= 200) {
+  if (yScale) {
+    const lo = Math.min(yScale.min, yScale.max);
+    const hi = Math.max(yScale.min, yScale.max);
+    for (const w of clippedWicks(prices, { min: lo, max: hi })) {
+      const x = toPx(xScale, w.ts + mid);
+      const y = toPx(yScale, w.side === 'low' ? lo : hi) + (w.side === 'low' ? -scene.px(14) : scene.px(14));
+      const text = `wick → ${price(w.price)}`;
+      const width = scene.measure(text, scene.f.tagNote) + scene.px(10);
+      // Beside the cut wick, on whichever side has room in the panel.
+      const right = x + scene.px(6) + width <= Math.max(xScale.from, xScale.to);
+      const left = right ? x + scene.px(6) : x - scene.px(6) - width;
+      scene.draw(rect({ left, top: y - scene.f.tagNote * 0.7, width, height: scene.f.tagNote * 1.4 }, alpha(COLORS.background, 0.85), 11, scene.px(4)));
+      scene.text(left + scene.px(5), y, text, { size: scene.f.tagNote, color: COLORS.label, z: 12 });
+    }
+    prices = prices.map((p) => ({ ...p, low: Math.max(lo, p.low), high: Math.min(hi, p.high) }));
+  }
+  if ((pxPerBucket >= 4 || prices.length <= 2) && prices.length <= 200) {
     scene.add({
       type: 'candlestick',
       xAxisIndex: gridIndex,
@@ -262,18 +343,35 @@ export function drawPrice(scene: Scene, gridIndex: number, prices: PricePoint[],
   }
 }
 
+/** The window a chart shows, for saying when something happened in it (or before it). */
+export interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * When something happened, as the chart's reader needs it: "13:45" on the chart's last (local) day, "Apr 6 13:45" on
+ * another day or before the chart begins, as the replies say it (whenWord) — a bare time could be read off the wrong day.
+ * The last day is that of the chart's last moment: a window ending at midnight is all of the day before.
+ */
+export function whenOnChart(ts: number, span?: Span): string {
+  if (!span) return clock(ts);
+  return ts < span.from ? `${day(ts, span.to)} ${clock(ts)}` : whenWord(ts, span.to - 1);
+}
+
 /**
  * What happened at a level, in the words the replies use: "lost 12:30", "broke up 11:30", "reclaimed 19:00",
- * "failed breakout 15:10", "holding", "chopping"; "testing" in front when price is at it.
+ * "failed breakout 15:10" (with the day when it was another day: "lost Apr 6 13:45"), "holding", "chopping";
+ * "testing" in front when price is at it.
  */
-export function stateWords(l: ChartLevel): string {
+export function stateWords(l: ChartLevel, span?: Span): string {
   if (l.state === 'chopping') return 'chopping';
   if (l.state === 'unknown') return 'no price yet';
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
   const br = l.lastBreak;
   let words: string;
-  if (base === 'broken') words = br ? `${breakWord(br.direction, false)} ${clock(br.ts)}` : 'broken';
-  else if (base === 'reclaimed') words = br ? `${breakWord(br.direction, true)} ${clock(br.ts)}` : 'reclaimed';
+  if (base === 'broken') words = br ? `${breakWord(br.direction, false)} ${whenOnChart(br.ts, span)}` : 'broken';
+  else if (base === 'reclaimed') words = br ? `${breakWord(br.direction, true)} ${whenOnChart(br.ts, span)}` : 'reclaimed';
   else words = 'holding';
   if (l.state === 'testing') return base === 'holding' ? 'testing' : `testing, ${words}`;
   return words;
@@ -284,8 +382,8 @@ export function stateWords(l: ChartLevel): string {
  * ("broke up 11:30, now support"), anything else its role first ("support · holding"); `distance` adds
  * how far it is from price.
  */
-export function levelNote(l: ChartLevel, distance = false): string {
-  const words = stateWords(l);
+export function levelNote(l: ChartLevel, distance = false, span?: Span): string {
+  const words = stateWords(l, span);
   const dist = distance && l.role !== 'inside' ? ` · ${pct(l.distancePct / 100)}` : '';
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
   if (base === 'broken' && l.lastBreak) return `${words}, now ${l.role}${dist}`;
@@ -317,8 +415,22 @@ export interface LevelOptions {
   note: (l: ChartLevel) => string;
   /** The last price, shown as a "now" tag in the same column. */
   last?: number;
+  /** What the last price's tag says instead of "now" (a stale price: "last · 16:19"). */
+  lastName?: string;
+  /** The chart's window: a break on another day is told with its day. */
+  span?: Span;
+  /** A level's state alone, for a tag with room for one row (default: stateWords). */
+  state?: (l: ChartLevel) => string;
   /** Lines run on through the liquidation map to the tags. */
   lineEnd: number;
+  /** The time scale, for a level set inside the chart (`since`): its line starts there. */
+  xScale?: Scale;
+}
+
+/** Where a level's line starts: the panel's left edge, or the moment it was set when that is inside the chart. */
+export function lineStart(l: ChartLevel, plotLeft: number, lineEnd: number, xScale?: Scale): number {
+  if (l.since === undefined || !xScale) return plotLeft;
+  return Math.min(lineEnd, Math.max(plotLeft, toPx(xScale, l.since)));
 }
 
 /** Zones as bands, levels as lines, and a column of tags that never overlap (nudged apart or merged). */
@@ -334,6 +446,7 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
     const broken = l.state === 'broken';
     const dash = broken ? [scene.px(8), scene.px(6)] : undefined;
     const lw = Math.max(1, scene.k * (l.state === 'testing' ? 2.5 : 1.75));
+    const x0 = lineStart(l, o.plot.left, o.lineEnd, o.xScale);
     let anchor: number;
     let off: LevelTag['off'];
     if (typeof l.level === 'number') {
@@ -341,7 +454,11 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
       anchor = y;
       if (y < top) off = 'above';
       else if (y > bottom) off = 'below';
-      else scene.draw(line(o.plot.left, y, o.lineEnd, y, color, lw, dash, 6));
+      else {
+        scene.draw(line(x0, y, o.lineEnd, y, color, lw, dash, 6));
+        // A level set inside the chart: a short upright mark where it begins.
+        if (x0 > o.plot.left) scene.draw(line(x0, y - scene.px(6), x0, y + scene.px(6), color, lw, undefined, 6));
+      }
     } else {
       const [lo, hi] = l.level[0] <= l.level[1] ? l.level : [l.level[1], l.level[0]];
       const yHi = toPx(o.yScale, hi);
@@ -355,18 +472,19 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
         const mid = (clampY(yHi) + clampY(yLo)) / 2;
         const y1 = Math.min(clampY(yHi), mid - minH / 2);
         const y2 = Math.max(clampY(yLo), mid + minH / 2);
-        scene.draw(rect({ left: o.plot.left, top: y1, width: o.lineEnd - o.plot.left, height: Math.max(1, y2 - y1) }, alpha(color, 0.24), 1));
-        scene.draw(line(o.plot.left, y1, o.lineEnd, y1, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
-        scene.draw(line(o.plot.left, y2, o.lineEnd, y2, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
+        scene.draw(rect({ left: x0, top: y1, width: o.lineEnd - x0, height: Math.max(1, y2 - y1) }, alpha(color, 0.24), 1));
+        scene.draw(line(x0, y1, o.lineEnd, y1, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
+        scene.draw(line(x0, y2, o.lineEnd, y2, alpha(color, 0.9), Math.max(1, scene.k * 1.25), dash, 6));
+        if (x0 > o.plot.left) scene.draw(line(x0, y1, x0, y2, alpha(color, 0.9), Math.max(1, scene.k * 1.25), undefined, 6));
       }
     }
     const head = `${off === 'above' ? '▲ ' : off === 'below' ? '▼ ' : ''}${levelText(l.level)}`;
-    tags.push({ head, name: l.label, note: o.note(l), state: stateWords(l), color, y: clampY(anchor), off });
+    tags.push({ head, name: l.label, note: o.note(l), state: o.state ? o.state(l) : stateWords(l, o.span), color, y: clampY(anchor), off });
   }
   if (o.last !== undefined) {
     const y = toPx(o.yScale, o.last);
     scene.draw(line(o.plot.left, y, o.lineEnd, y, alpha(COLORS.text, 0.35), 1, [2, 4], 4));
-    tags.push({ head: price(o.last), name: 'now', color: COLORS.text, y: clampY(y), current: true });
+    tags.push({ head: price(o.last), name: o.lastName ?? 'now', color: COLORS.text, y: clampY(y), current: true });
   }
 
   // Short of room, tags first tighten their spacing; every tag keeps its state line.
@@ -436,7 +554,9 @@ export function drawLevels(scene: Scene, levels: ChartLevel[], o: LevelOptions):
         if (space > scene.px(30)) scene.text(tx + used, rowY, scene.fitWords(t.name, f.tag, false, space), { size: f.tag, color: COLORS.text, z: 10 });
       }
       if (p.items.length === 1 && t.note) {
-        scene.text(tx, rowY + lh1 / 2 + lh2 / 2, scene.fitWords(t.note, f.tagNote, false, w - scene.px(18)), { size: f.tagNote, color: COLORS.label, z: 10 });
+        // A dated break ("lost Apr 6 13:45, now resistance · +13%") runs a little long: a size smaller before any word is cut.
+        const size = scene.shrink(t.note, f.tagNote, false, w - scene.px(18), 0.85);
+        scene.text(tx, rowY + lh1 / 2 + lh2 / 2, scene.fitWords(t.note, size, false, w - scene.px(18)), { size, color: COLORS.label, z: 10 });
       }
     });
   }
@@ -470,6 +590,30 @@ export function drawLiqMap(scene: Scene, map: readonly LiqBin[], area: Rect, ySc
     const color = c.side === 'long' ? COLORS.long : COLORS.short;
     scene.draw(rect({ left: area.left, top: y1 + 0.5, width: w, height: Math.max(1, y2 - y1 - 1) }, alpha(color, 0.55), 2));
   }
+  // Clusters beyond the price axis are not dropped without a word: how much lies above and below it.
+  const hidden = hiddenClusters(map, yScale);
+  // In a narrow column the arrow says the side: "▲ $4.49M" rather than "▲ $4.49M a…".
+  const note = (y: number, text: string): void => {
+    const room = area.width - scene.px(6);
+    const t = scene.fit(scene.measure(text, f.tagNote) <= room ? text : text.replace(/ (above|below)$/, ''), f.tagNote, false, room);
+    scene.draw(rect({ left: area.left, top: y - f.tagNote * 0.7, width: scene.measure(t, f.tagNote) + scene.px(8), height: f.tagNote * 1.4 }, alpha(COLORS.panel, 0.9), 3, scene.px(3)));
+    scene.text(area.left + scene.px(4), y, t, { size: f.tagNote, color: COLORS.label, z: 4 });
+  };
+  if (hidden.above > 0) note(top + f.tagNote * 0.8, `▲ ${usd(hidden.above)} above`);
+  if (hidden.below > 0) note(bottom - f.tagNote * 0.8, `▼ ${usd(hidden.below)} below`);
+}
+
+/** Estimated liquidations in clusters wholly beyond the price axis: above its top and below its bottom (USD). */
+export function hiddenClusters(map: readonly LiqBin[], yScale: Scale): { above: number; below: number } {
+  const lo = Math.min(yScale.min, yScale.max);
+  const hi = Math.max(yScale.min, yScale.max);
+  let above = 0;
+  let below = 0;
+  for (const c of map) {
+    if (Math.min(c.low, c.high) >= hi) above += c.usd;
+    else if (Math.max(c.low, c.high) <= lo) below += c.usd;
+  }
+  return { above, below };
 }
 
 /** Vertical time grid across the panels and time labels (the display zone's) under the lowest one. */

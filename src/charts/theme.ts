@@ -19,12 +19,17 @@ export const COLORS = {
   short: '#4db3f0',
   longBand: 'rgba(255,122,69,0.11)',
   shortBand: 'rgba(77,179,240,0.11)',
-  /** Level roles: amber above price, teal below, lavender when price is inside a zone. */
-  resistance: '#f2b33d',
-  support: '#3fd2c0',
-  inside: '#b79cff',
+  /**
+   * Level roles: gold above price, mint below, rose when price is inside a zone. Chosen apart from the candle and bar
+   * colours for colour-blind readers too (ΔE ≥ 20 under deuteranopia and protanopia: the old amber read as the longs'
+   * orange, the old lavender zone as the shorts' blue); a lighter gold than the orange, a green, not a blue.
+   */
+  resistance: '#ffd633',
+  support: '#3df599',
+  inside: '#e699b5',
   price: '#eef1f6',
-  oi: '#b79cff',
+  /** Open interest: a neutral, its own panel's line, no side's and no level's colour. */
+  oi: '#dde1e8',
   warn: '#ffcf5c',
 } as const;
 

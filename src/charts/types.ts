@@ -24,6 +24,8 @@ export interface ChartLevel {
   lastBreak?: { ts: number; direction: 'up' | 'down' };
   /** Distance from the current price to the level, in percent (+24.0 = 24% above, −2.9 = 2.9% below). */
   distancePct: number;
+  /** When the level was set, where that is inside the chart: its line starts there, not before it existed. */
+  since?: number;
 }
 
 export interface LiqsChartInput {
@@ -48,8 +50,15 @@ export interface LiqsChartInput {
   noData?: string;
   /** An empty window's note where it is not the whole window that was seen (a file's prints cover part of it). */
   emptyNote?: string;
+  /**
+   * Where a file's prints cover part of the window only: the stretches they cover (ms, inclusive) and the reply's words
+   * for it ("prints 16:50–17:20 only"). Outside them the chart claims no $0: nothing was recorded there.
+   */
+  recorded?: { stretches: [number, number][]; note: string };
   /** Width of each price bar, where the prices are coarser than `bucketMs` (a file of 1h candles). */
   priceMs?: number;
+  /** When the last price was (its minute): a price long before `to` is tagged "last · 16:19", not "now". */
+  priceTs?: number;
   /** Open interest across venues (USD), when known. */
   oi?: { ts: number; usd: number }[];
   /** Estimated liquidation clusters by price, when known (an estimate: label it so). */
@@ -67,4 +76,6 @@ export interface LevelsChartInput {
   liqMap?: LiqBin[];
   /** Width of each price bar when coarser than 15 minutes (a file of 1h candles). */
   priceMs?: number;
+  /** When `price` was: a price long before `to` is tagged "last · 16:19", not "now". */
+  priceTs?: number;
 }

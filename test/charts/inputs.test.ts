@@ -85,3 +85,27 @@ describe('price bars no finer than the prices', () => {
     expect(liqsChartInput(market, market.summary('ETH', '24h', DAY)).priceMs).toBeUndefined();
   });
 });
+
+describe('clock-aligned candles', () => {
+  it('the /levels chart asked at 14:07 draws 15m candles on 14:00, 14:15, … (the closes breaks are read on)', () => {
+    const at = Date.parse('2026-01-31T14:07:00Z');
+    const input = levelsChartInput(market, market.levelStatus('ETH', undefined, at), undefined);
+    expect(input.prices.length).toBeGreaterThan(0);
+    expect(input.prices.every((p) => p.ts % (15 * 60_000) === 0)).toBe(true);
+    expect(input.prices[0]!.ts).toBe(Date.parse('2026-01-30T14:00:00Z'));
+  });
+});
+
+describe('a file whose prints cover part of the window', () => {
+  it('hands the chart the stretches and the reply\'s words for them ("prints 16:50–17:20 only")', async () => {
+    const file = (await runFile(BUNDLED, loadConfig())).market;
+    const to = Date.parse('2026-01-31T18:00:00Z');
+    file.recorded = [[Date.parse('2026-01-31T16:50:00Z'), Date.parse('2026-01-31T17:20:00Z')]];
+    const input = liqsChartInput(file, file.summary('ETH', '4h', 4 * 3_600_000, to));
+    expect(input.recorded?.note).toBe('prints 16:50–17:20 only');
+    expect(input.recorded?.stretches).toEqual([[Date.parse('2026-01-31T16:50:00Z'), Date.parse('2026-01-31T17:20:00Z')]]);
+    // Live (no file), nothing to say.
+    file.recorded = undefined;
+    expect(liqsChartInput(file, file.summary('ETH', '4h', 4 * 3_600_000, to)).recorded).toBeUndefined();
+  });
+});
