@@ -42,12 +42,110 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+/** The IANA areas: a zone named Area/Location is a place, whose clock follows that place's rules, summer time too. */
+const AREA_NAME = /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\/[A-Za-z]/i;
+
+/**
+ * Places for the abbreviations and legacy names people write for their zone (one example each, or two where the
+ * abbreviation is shared; the message says "such as").
+ */
+const PLACE_OF: Record<string, string> = {
+  EST: 'America/New_York', EDT: 'America/New_York', ET: 'America/New_York', EST5EDT: 'America/New_York',
+  CST: 'America/Chicago or Asia/Shanghai', CDT: 'America/Chicago', CST6CDT: 'America/Chicago',
+  MST: 'America/Denver or America/Phoenix', MDT: 'America/Denver', MST7MDT: 'America/Denver',
+  PST: 'America/Los_Angeles', PDT: 'America/Los_Angeles', PT: 'America/Los_Angeles', PST8PDT: 'America/Los_Angeles',
+  AKST: 'America/Anchorage', AKDT: 'America/Anchorage', HST: 'Pacific/Honolulu',
+  BST: 'Europe/London', WET: 'Europe/Lisbon', WEST: 'Europe/Lisbon',
+  CET: 'Europe/Berlin', CEST: 'Europe/Berlin', MET: 'Europe/Berlin', MEST: 'Europe/Berlin',
+  EET: 'Europe/Athens', EEST: 'Europe/Athens', MSK: 'Europe/Moscow',
+  IST: 'Asia/Kolkata', PKT: 'Asia/Karachi', ICT: 'Asia/Bangkok', WIB: 'Asia/Jakarta',
+  SGT: 'Asia/Singapore', HKT: 'Asia/Hong_Kong', PHT: 'Asia/Manila', KST: 'Asia/Seoul', JST: 'Asia/Tokyo',
+  AEST: 'Australia/Sydney', AEDT: 'Australia/Sydney', ACST: 'Australia/Adelaide', AWST: 'Australia/Perth',
+  NZST: 'Pacific/Auckland', NZDT: 'Pacific/Auckland',
+};
+
+/** Places for a standard-time offset in minutes (an example or two; daylight saving moves most of them in summer). */
+const PLACE_AT: Record<number, string> = {
+  [-600]: 'Pacific/Honolulu', [-540]: 'America/Anchorage', [-480]: 'America/Los_Angeles', [-420]: 'America/Denver or America/Phoenix',
+  [-360]: 'America/Chicago or America/Mexico_City', [-300]: 'America/New_York or America/Bogota', [-240]: 'America/Halifax or America/Caracas',
+  [-210]: 'America/St_Johns', [-180]: 'America/Sao_Paulo or America/Argentina/Buenos_Aires', [-60]: 'Atlantic/Azores',
+  60: 'Europe/Berlin or Africa/Lagos', 120: 'Europe/Athens or Africa/Johannesburg', 180: 'Europe/Moscow or Europe/Istanbul',
+  210: 'Asia/Tehran', 240: 'Asia/Dubai', 270: 'Asia/Kabul', 300: 'Asia/Karachi', 330: 'Asia/Kolkata', 345: 'Asia/Kathmandu',
+  360: 'Asia/Dhaka', 390: 'Asia/Yangon', 420: 'Asia/Bangkok or Asia/Jakarta', 480: 'Asia/Singapore or Asia/Shanghai',
+  540: 'Asia/Seoul or Asia/Tokyo', 570: 'Australia/Adelaide', 600: 'Australia/Sydney or Australia/Brisbane', 660: 'Pacific/Noumea',
+  720: 'Pacific/Auckland', 780: 'Pacific/Tongatapu', 840: 'Pacific/Kiritimati',
+};
+
+/** An offset as written: GMT+9, UTC+09:00, +0900, -5, UTC−3 (a real minus too); in minutes east of UTC. */
+const OFFSET = /^(?:UTC|GMT|Z)?\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?$/i;
+
+function offsetText(minutes: number): string {
+  const m = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '−' : '+'}${Math.floor(m / 60)}${m % 60 ? `:${String(m % 60).padStart(2, '0')}` : ''}`;
+}
+
+/** "such as Asia/Seoul or Asia/Tokyo": how a refused name is mended. */
+function useInstead(place: string | undefined): string {
+  if (place === 'UTC') return 'write UTC';
+  return `name the place as Area/City, such as ${place ?? 'Europe/Berlin or Asia/Seoul (or write UTC)'}`;
+}
+
+/** A zone whose city is `name` ("Seoul", "new york" → Asia/Seoul, America/New_York), for a name given without its area. */
+function zoneOfCity(name: string): string | undefined {
+  const city = name.trim().replace(/ /g, '_').toLowerCase();
+  return Intl.supportedValuesOf('timeZone').find((z) => z.split('/').pop()!.toLowerCase() === city);
+}
+
+/**
+ * Why `name` cannot be the zone times are told in, or undefined when it can: UTC (Etc/UTC) or an IANA Area/City name
+ * this runtime knows, nothing else. The other names it knows tell someone the wrong clock: EST is a fixed UTC−5 (New
+ * York is on EDT eight months a year), Etc/GMT+9 is UTC−9 (the Etc/GMT names reverse the sign), and the old aliases
+ * (US/Eastern, EST5EDT, GMT) are refused with them, for one rule. The refusal names a place to write instead.
+ */
+export function timeZoneProblem(name: string): string | undefined {
+  if (name === 'UTC' || name === 'Etc/UTC') return undefined;
+  const known = isTimeZone(name);
+  if (AREA_NAME.test(name)) return known ? undefined : 'not a time zone this system knows (an IANA name such as UTC, Europe/Berlin or Asia/Seoul)';
+  const quoted = JSON.stringify(name);
+  const etc = /^Etc\/GMT([+-])(\d{1,2})$/i.exec(name);
+  if (etc && known) {
+    // The sign is POSIX's, west positive: what the name says and what it means, both mended.
+    const east = (etc[1] === '+' ? -1 : 1) * Number(etc[2]) * 60;
+    if (east === 0) return `${quoted} is UTC under another name: write UTC`;
+    return `${quoted} is a fixed ${offsetText(east)} (the Etc/GMT names reverse the sign): ${useInstead(PLACE_AT[east])}${PLACE_AT[-east] ? `, or for ${offsetText(-east)} ${PLACE_AT[-east]}` : ''}`;
+  }
+  const offset = OFFSET.exec(name.trim());
+  if (offset) {
+    const east = (offset[1] === '+' ? 1 : -1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
+    return `${quoted} is a fixed offset, not a place (it would not follow summer time): ${useInstead(east === 0 ? 'UTC' : PLACE_AT[east])}`;
+  }
+  const abbreviation = PLACE_OF[name.toUpperCase()];
+  if (!known) {
+    const place = abbreviation ?? zoneOfCity(name);
+    if (place === undefined) return 'not a time zone this system knows (an IANA name such as UTC, Europe/Berlin or Asia/Seoul)';
+    return `${quoted} is ${abbreviation ? 'an abbreviation, not a time zone name' : 'not an IANA Area/City name'}: ${useInstead(place)}`;
+  }
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  if (resolved === 'UTC') return `${quoted} is UTC under another name: write UTC`;
+  // The danger said first: a fixed offset (EST, MST, HST) is an hour off for the places that keep summer time.
+  const [winter, summer] = [Date.UTC(2025, 0, 15), Date.UTC(2025, 6, 15)].map((ms) => offsetAt(name, ms));
+  const why = winter === summer ? `a fixed ${offsetText(winter!)}, with no summer time` : 'a legacy name, not an IANA Area/City';
+  return `${quoted} is ${why}: ${useInstead(abbreviation ?? (AREA_NAME.test(resolved) ? resolved : undefined))}`;
+}
+
+/** `zone`'s offset at `ms`, in minutes east of UTC, from Intl's "GMT-05:00" (plain "GMT" at UTC). */
+function offsetAt(zone: string, ms: number): number {
+  const text = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /([+-])(\d{2}):(\d{2})/.exec(text);
+  return m ? (m[1] === '+' ? 1 : -1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
 export const configSchema = z.strictObject({
   assets: z.array(asset).check(z.minLength(1)),
   exchanges: z.array(z.string().check(z.regex(/^[a-z0-9]+$/, 'a ccxt exchange id such as bybit'))),
   windows: z.array(z.enum(WINDOWS)).check(z.minLength(1)),
   defaultWindow: z.enum(WINDOWS),
-  timeZone: z.string().check(z.refine(isTimeZone, 'not a time zone this system knows (an IANA name such as UTC, Europe/Berlin or Asia/Seoul)')),
+  timeZone: z.string().check(z.refine((name: string) => timeZoneProblem(name) === undefined, { error: (issue) => timeZoneProblem(String(issue.input)) })),
   summary: z.strictObject({ largest: intBetween(1, 20), rankDays: intBetween(7, 3650) }),
   levels: z.strictObject({
     timeframe: z.enum(['1m', '5m', '15m', '30m', '1h', '4h']),

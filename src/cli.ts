@@ -97,10 +97,11 @@ function parseAt(raw: string | undefined): number | undefined {
 }
 
 /**
- * ISO-8601 as `--at` takes it: a date, or a date and a time (seconds and their fraction optional) with `Z`, an offset
- * (±hh:mm) or no zone, which is UTC, as the times the offline commands print (never the machine's zone).
+ * ISO-8601 as `--at` takes it: a date, or a date and a time (seconds and their fraction optional, after a point or
+ * ISO's comma) with `Z`, an offset (±hh:mm, ±hhmm or ±hh) or no zone, which is UTC, as the times the offline
+ * commands print (never the machine's zone).
  */
-const ISO_AT = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:Z|([+-])(\d\d):(\d\d))?)?$/;
+const ISO_AT = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?(?:Z|([+-])(\d\d)(?::?(\d\d))?)?)?$/;
 
 /** An ISO-8601 `--at` in epoch milliseconds, its fields checked against the calendar (no February 30 rolled into March). */
 function isoTime(raw: string): number {

@@ -46,6 +46,24 @@ describe('config', () => {
     [{ assets: ['ETH\u0007'] }, 'assets.0: an asset as a venue lists it'],
     [{ assets: ['x'.repeat(21)] }, 'assets.0: an asset as a venue lists it'],
     [{ timeZone: 'Mars/Olympus' }, 'timeZone: not a time zone this system knows'],
+    // Names the runtime knows that tell the wrong clock: EST is UTC−5 all year, Etc/GMT+9 is UTC−9.
+    [{ timeZone: 'EST' }, 'timeZone: "EST" is a fixed UTC−5, with no summer time: name the place as Area/City, such as America/New_York'],
+    [{ timeZone: 'Etc/GMT+9' }, 'timeZone: "Etc/GMT+9" is a fixed UTC−9 (the Etc/GMT names reverse the sign): name the place as Area/City, such as America/Anchorage, or for UTC+9 Asia/Seoul or Asia/Tokyo'],
+    [{ timeZone: 'EST5EDT' }, 'timeZone: "EST5EDT" is a legacy name, not an IANA Area/City: name the place as Area/City, such as America/New_York'],
+    [{ timeZone: 'US/Eastern' }, 'such as America/New_York'],
+    [{ timeZone: 'GMT' }, 'timeZone: "GMT" is UTC under another name: write UTC'],
+    // What people write for their zone, refused with the place to write instead.
+    [{ timeZone: 'KST' }, 'timeZone: "KST" is an abbreviation, not a time zone name: name the place as Area/City, such as Asia/Seoul'],
+    [{ timeZone: 'JST' }, 'such as Asia/Tokyo'],
+    [{ timeZone: 'EDT' }, 'such as America/New_York'],
+    [{ timeZone: 'CET' }, 'such as Europe/Berlin'],
+    [{ timeZone: 'CEST' }, 'such as Europe/Berlin'],
+    [{ timeZone: 'PST' }, 'such as America/Los_Angeles'],
+    [{ timeZone: 'GMT+9' }, 'timeZone: "GMT+9" is a fixed offset, not a place (it would not follow summer time): name the place as Area/City, such as Asia/Seoul or Asia/Tokyo'],
+    [{ timeZone: 'UTC+9' }, 'such as Asia/Seoul or Asia/Tokyo'],
+    [{ timeZone: '+09:00' }, 'such as Asia/Seoul or Asia/Tokyo'],
+    [{ timeZone: 'UTC-5' }, 'such as America/New_York'],
+    [{ timeZone: 'Seoul' }, 'such as Asia/Seoul'],
   ])('%j is refused with one clear line', (override, message) => {
     expect(() => buildConfig(override, 'my.yaml')).toThrow(ConfigError);
     try {
@@ -53,6 +71,11 @@ describe('config', () => {
     } catch (err) {
       expect((err as Error).message).toContain(message);
       expect((err as Error).message).not.toContain('\n');
+    }
+  });
+  it('takes UTC and IANA Area/City names as the time zone', () => {
+    for (const timeZone of ['UTC', 'Etc/UTC', 'Asia/Seoul', 'America/New_York', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Australia/Adelaide']) {
+      expect(buildConfig({ timeZone }).timeZone).toBe(timeZone);
     }
   });
   it('names every problem of a file at once, on one line, each with its key', () => {

@@ -10,7 +10,7 @@ import { weeklyDigest, type Digest, type DigestItem } from '../core/digest.js';
 import type { MarketView } from '../core/market-view.js';
 import { seenBy } from '../core/levels.js';
 import { statusAt } from '../core/proposals.js';
-import { DAY, HOUR } from '../core/time.js';
+import { DAY, HOUR, MINUTE } from '../core/time.js';
 import { digestAsset, digestImage } from '../charts/digest.js';
 import { alertReply } from '../replies/alerts.js';
 import { digestReply } from '../replies/digest.js';
@@ -50,9 +50,17 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
   }
   return weeklyDigest({
     chat, from, to, items, testingPct,
-    bars: (a, f, t) => market.prices.bars(a, f, t, HOUR),
+    // The week [from, to): its last minute is Sunday 23:59, Monday 00:00 is the next week's.
+    bars: (a, f, t) => market.prices.bars(a, f, t, HOUR, 'before'),
     liquidations: (a, f, t) => market.buckets.series(a, f, t, HOUR),
+    pricesEnd: (a) => pricesEnd(market, a),
   });
+}
+
+/** The end of `asset`'s last price's minute (a candle's close): where the data the digest reads stops. */
+function pricesEnd(market: MarketView, asset: string): number | undefined {
+  const last = market.prices.last(asset)?.ts;
+  return last === undefined ? undefined : (Math.floor(last / MINUTE) + 1) * MINUTE;
 }
 
 /**
@@ -94,7 +102,7 @@ export function digestPosts(market: MarketView, store: Pick<Store, 'listProposal
     if (digest.levels.length === 0) continue;
     const post: DigestPost = { kind: 'digest', ts: week, asset: 'ALL', key: `digest:${week}:${sub.chat}`, chat: sub.chat, digest };
     const asset = digestAsset(digest);
-    if (asset) post.chart = { asset, bars: market.prices.bars(asset, digest.from, digest.to, HOUR) };
+    if (asset) post.chart = { asset, bars: market.prices.bars(asset, digest.from, digest.to, HOUR, 'before') };
     if (market.synthetic) post.synthetic = true;
     out.push(post);
   }

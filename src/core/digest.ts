@@ -58,6 +58,8 @@ export interface DigestInputs {
   items: readonly DigestItem[];
   bars: (asset: string, from: number, to: number) => Ohlc[];
   liquidations: (asset: string, from: number, to: number) => { ts: number; longUsd: number; shortUsd: number }[];
+  /** Where `asset`'s prices stop (the end of its last price's minute), when known: the last bar may be an hour's part. */
+  pricesEnd?: (asset: string) => number | undefined;
   testingPct: number;
   /** A held level counts as a right call when price moved this far away after the test (default 1%). */
   rightBouncePct?: number;
@@ -66,6 +68,14 @@ export interface DigestInputs {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/**
+ * Where the bars read end: the last one's hour, but no later than the week (a bar that began at a level's 10:17 would
+ * run past it) nor the prices (a week whose data stops at 16:20 is not read to 17:00).
+ */
+function barsEnd(lastBar: number, to: number, pricesEnd: number | undefined): number {
+  return Math.min(lastBar + HOUR, to, pricesEnd ?? Infinity);
+}
+
 export function weeklyDigest(inputs: DigestInputs): Digest {
   const digest: Digest = { chat: inputs.chat, from: inputs.from, to: inputs.to, levels: [], right: [] };
   for (const item of inputs.items) {
@@ -73,7 +83,7 @@ export function weeklyDigest(inputs: DigestInputs): Digest {
     const bars = inputs.bars(item.asset, since, inputs.to);
     if (bars.length) {
       digest.dataFrom = Math.min(digest.dataFrom ?? Infinity, bars[0]!.ts);
-      digest.dataTo = Math.max(digest.dataTo ?? -Infinity, bars[bars.length - 1]!.ts + HOUR);
+      digest.dataTo = Math.max(digest.dataTo ?? -Infinity, barsEnd(bars[bars.length - 1]!.ts, inputs.to, inputs.pricesEnd?.(item.asset)));
     }
     const history = levelHistory(item.level, { bars, liquidations: inputs.liquidations(item.asset, since, inputs.to), testingPct: inputs.testingPct, aroundMs: HOUR, barMs: HOUR });
     const moves = history.episodes.filter((e) => e.kind !== 'test');

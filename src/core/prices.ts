@@ -355,7 +355,6 @@ export class PriceBook {
     return m;
   }
 
-  /** OHLC bars of `stepMs` over [from, to] (steps with no data are left out). */
   /**
    * The bar width a chart asking for `stepMs` bars gets for this asset: no finer than its prices are. A file of 1h
    * candles has a price at each hour's first and last minute only, so 15m bars would be a flat tick and a body.
@@ -365,13 +364,19 @@ export class PriceBook {
     return Number.isFinite(spacing) && spacing > stepMs ? spacing : stepMs;
   }
 
-  bars(asset: string, from: number, to: number, stepMs: number): Ohlc[] {
+  /**
+   * OHLC bars of `stepMs` over [from, to] (steps with no data are left out): as of the moment `to`, its minute and a
+   * price at `to` itself included (a chart of now, a cascade whose last print is `to`). `end: 'before'` reads the
+   * period [from, to) instead: a week up to the next one's Monday 00:00, whose minute is the next week's.
+   */
+  bars(asset: string, from: number, to: number, stepMs: number, end: 'at' | 'before' = 'at'): Ohlc[] {
     const a = this.assets.get(asset);
     if (!a) return [];
     const out: Ohlc[] = [];
     let cur: Ohlc | undefined;
     const first = Math.max(a.firstMinute, Math.floor(from / MINUTE));
-    for (let m = first; m <= Math.floor(to / MINUTE); m++) {
+    const lastMinute = end === 'before' ? Math.ceil(to / MINUTE) - 1 : Math.floor(to / MINUTE);
+    for (let m = first; m <= lastMinute; m++) {
       const bar = a.minutes.get(m, m * MINUTE);
       if (!bar) continue;
       const start = from + Math.floor((bar.ts - from) / stepMs) * stepMs;
@@ -385,7 +390,7 @@ export class PriceBook {
       }
     }
     // The last bar ends on the last price (a late point can leave a minute's close behind it).
-    if (cur && a.last && a.last.ts >= cur.ts && a.last.ts <= to) {
+    if (cur && a.last && a.last.ts >= cur.ts && (end === 'before' ? a.last.ts < to : a.last.ts <= to)) {
       cur.close = a.last.price;
       cur.high = Math.max(cur.high, cur.close);
       cur.low = Math.min(cur.low, cur.close);

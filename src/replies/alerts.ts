@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clock, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -51,7 +51,7 @@ function cascadeStart(a: CascadeStart): Reply {
 
 function cascadeUpdate(a: CascadeUpdate): Reply {
   const lines: Line[] = [
-    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${clock(a.startedAt)}, ${duration(a.ts - a.startedAt)})`],
+    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${duration(a.ts - a.startedAt)})`],
   ];
   if (a.priceNow !== undefined) {
     const move = a.priceStart ? ` (${pct((a.priceNow - a.priceStart) / a.priceStart)})` : '';
@@ -67,7 +67,7 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
 }
 
 function cascadeEnd(a: CascadeEnd): Reply {
-  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt)})`]];
+  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`]];
   if (a.priceStart !== undefined && a.priceNow !== undefined) {
     lines.push([`Price ${price(a.priceStart)} → ${price(a.priceNow)} (${pct((a.priceNow - a.priceStart) / a.priceStart)})`, ...(a.extreme !== undefined ? [`; stopped at ${a.side === 'long' ? 'a low of' : 'a high of'} ${price(a.extreme)}`] : [])]);
   }
@@ -171,7 +171,7 @@ function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
   const moves = a.leaders.filter((l) => l.changePct !== undefined);
   if (moves.length) {
     lines.push([
-      a.kind === 'market_flush' ? 'Price in 1h: ' : `Price since ${clock(a.startedAt)}: `,
+      a.kind === 'market_flush' ? 'Price in 1h: ' : `Price since ${clockAsOf(a.startedAt, a.ts)}: `,
       ...moves.flatMap((l, i) => [...(i ? [' · '] : []), `${l.asset} `, toned(pct(l.changePct! / 100), l.changePct! >= 0 ? 'up' : 'down')]),
     ]);
   }
@@ -181,7 +181,7 @@ function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
 function marketFlush(a: MarketFlush): Reply {
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
-    blocks: [[...flushLeaders(a), [toned(`Since ${clock(a.startedAt)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...flushLeaders(a), [toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }
@@ -191,7 +191,7 @@ function marketFlushUpdate(a: MarketFlushUpdate): Reply {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush · running`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clock(a.startedAt)}, ${duration(a.ts - a.startedAt)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${duration(a.ts - a.startedAt)})`],
         ...flushLeaders(a),
       ],
       sampledNote(a.sampled),
@@ -205,7 +205,7 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
     title: [`Market-wide ${sideWord(a.side, 1)} flush over`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
         ...flushLeaders(a),
       ],
       sampledNote(a.sampled),

@@ -3,7 +3,7 @@
  * that were not there to see it).
  */
 import type { Coverage } from '../core/summary.js';
-import { clock, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord } from './format.js';
+import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord } from './format.js';
 import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
 
@@ -85,12 +85,13 @@ function stretchesText(stretches: readonly (readonly [number, number])[], ref: n
   const at = (ms: number) => {
     const d = localDay(ms);
     // Dated the way every reply dates ("Jan 31 23:59"), where the day is not the reference's.
-    const text = d === shown ? clock(ms) : `${day(ms, ref)} ${clock(ms)}`;
+    // Across a change of the zone's offset the time names its zone ("01:50 EDT–01:20 EST").
+    const text = d === shown ? clockAsOf(ms, ref) : `${day(ms, ref)} ${clockAsOf(ms, ref)}`;
     shown = d;
     return text;
   };
   // One print is a moment, not a span ("12:00", not "12:00–12:00").
-  const text = ([a, b]: readonly [number, number]) => (clock(a) === clock(b) && localDay(a) === localDay(b) ? at(a) : `${at(a)}–${at(b)}`);
+  const text = ([a, b]: readonly [number, number]) => (clockAsOf(a, ref) === clockAsOf(b, ref) && localDay(a) === localDay(b) ? at(a) : `${at(a)}–${at(b)}`);
   // Many (a file of bursts): the first three, how many more, and the last (a footer has a platform's limit).
   if (stretches.length > 5) return `${stretches.slice(0, 3).map(text).join(', ')} and ${stretches.length - 4} more to ${text(stretches[stretches.length - 1]!)}`;
   return stretches.map(text).join(', ');

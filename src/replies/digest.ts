@@ -4,7 +4,7 @@
  * each adapter.
  */
 import type { Digest, DigestLevel } from '../core/digest.js';
-import { breakWord, clock, day, labelAfter, levelText, price, share, usd } from './format.js';
+import { breakWord, clock, clockAsOf, day, labelAfter, levelText, price, share, usd } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { zoneLabel } from './zone.js';
@@ -82,6 +82,6 @@ export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Repl
       ? [[b('Proposals that were right')], ...d.right.map((l) => [`${memberName(l.proposal!.proposer)}: `, b(`${l.asset} ${levelText(l.level)}`), l.proposal!.reason ? ` “${l.proposal!.reason}”` : '', ` held, ${share(Math.abs(l.bouncePct ?? 0) / 100)} bounce`])]
       : [[toned(d.levels.some((l) => l.proposal) ? 'No proposal held a test this week.' : 'No level was proposed this week: anyone can, with /level propose eth 2350 "why".', 'muted')]],
   );
-  const data = d.dataFrom !== undefined ? `Read on hourly closes, ${day(d.dataFrom, d.to)} ${clock(d.dataFrom)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : 'No price data this week';
+  const data = d.dataFrom !== undefined ? `Read on hourly closes, ${day(d.dataFrom, d.to)} ${clockAsOf(d.dataFrom, d.dataTo!)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : 'No price data this week';
   return { title, blocks, footer: [`${data}${opts.synthetic ? ' · SYNTHETIC demo data' : ''}`], tone: 'info' };
 }

@@ -6,7 +6,7 @@
 import { DAY } from '../core/time.js';
 import { niceStep } from '../core/liqmap.js';
 import { priceDecimals } from '../core/prices.js';
-import { local, localDay, zoneLabel } from './zone.js';
+import { local, localDay, zoneLabel, zoneOffset } from './zone.js';
 
 const SUFFIXES: [number, string][] = [
   [1e12, 'T'],
@@ -156,9 +156,38 @@ export function clock(ms: number): string {
   return local(ms).toISOString().slice(11, 16);
 }
 
-/** A stretch of one day by the clock: "16:52–16:54", or "at 17:08" when it began and ended in the same minute. */
-export function clockRange(from: number, to: number): string {
-  return clock(from) === clock(to) ? `at ${clock(from)}` : `${clock(from)}–${clock(to)}`;
+/**
+ * A time of day told as of `now` (the moment a reply's footer or an alert's header stamps, in its zone): 14:05, or
+ * "01:50 EDT" when a daylight-saving change lies between them. The footer's zone is the one a bare time is read in,
+ * and on the night New York falls back 01:50 EDT comes before 01:13 EST.
+ */
+export function clockAsOf(ts: number, now: number): string {
+  return zoneOffset(ts) === zoneOffset(now) ? clock(ts) : `${clock(ts)} ${zoneLabel(ts)}`;
+}
+
+/**
+ * The zone names the ends of a stretch need: both when a daylight-saving change falls inside it ("01:50 EDT–01:13
+ * EST", not a range that runs backwards), the end's alone when one falls between the stretch and `now` ("01:50–01:59
+ * EDT" beside a footer in EST), none otherwise (always in UTC).
+ */
+function endZones(from: number, to: number, now: number): [string, string] {
+  if (zoneOffset(from) !== zoneOffset(to)) return [` ${zoneLabel(from)}`, ` ${zoneLabel(to)}`];
+  return ['', zoneOffset(to) === zoneOffset(now) ? '' : ` ${zoneLabel(to)}`];
+}
+
+/** The same minute on the same clock: 01:30 EDT and 01:30 EST, an hour apart, are not. */
+function sameMinute(from: number, to: number): boolean {
+  return clock(from) === clock(to) && zoneOffset(from) === zoneOffset(to);
+}
+
+/**
+ * A stretch of one day by the clock: "16:52–16:54", or "at 17:08" when it began and ended in the same minute; zones
+ * named as `endZones` says, as of `now` (its end by default).
+ */
+export function clockRange(from: number, to: number, now = to): string {
+  if (sameMinute(from, to)) return `at ${clockAsOf(from, now)}`;
+  const [a, z] = endZones(from, to, now);
+  return `${clock(from)}${a}–${clock(to)}${z}`;
 }
 
 /** A timestamp for footers, with its zone: 2026-01-31 14:05 UTC. */
@@ -226,7 +255,7 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 
 /** "14:30" the same day, "Monday" within the last week, "Oct 10" before: how a chat says when a chop began. */
 export function sinceWord(ts: number, now: number): string {
-  if (localDay(ts) === localDay(now)) return clock(ts);
+  if (localDay(ts) === localDay(now)) return clockAsOf(ts, now);
   return now - ts < 6 * DAY ? WEEKDAYS[local(ts).getUTCDay()]! : day(ts, now);
 }
 
@@ -239,16 +268,26 @@ export function breakWord(direction: 'up' | 'down', undid: boolean): string {
   return direction === 'down' ? 'lost' : 'broke up';
 }
 
-/** A moment told as of `now`: 14:05 the same day, else Feb 2 03:30 (so a time never reads as one still to come). */
+/**
+ * A moment told as of `now`: 14:05 the same day, else Feb 2 03:30 (so a time never reads as one still to come); with
+ * its zone where `now` is told in another offset (clockAsOf): "Apr 6 05:15 EDT" in a reply stamped in EST.
+ */
 export function whenWord(ts: number, now: number): string {
-  return localDay(ts) === localDay(now) ? clock(ts) : `${day(ts, now)} ${clock(ts)}`;
+  return localDay(ts) === localDay(now) ? clockAsOf(ts, now) : `${day(ts, now)} ${clockAsOf(ts, now)}`;
 }
 
-/** A stretch told as of `now`: 16:50 (within one minute), 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00. */
+/**
+ * A stretch told as of `now`: 16:50 (within one minute), 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00;
+ * zones named where a daylight-saving change falls inside it or after it (endZones): 00:50 GMT–02:10 GMT+1.
+ */
 export function spanWords(from: number, to: number, now: number): string {
-  if (localDay(from) === localDay(to)) return clock(from) === clock(to) ? whenWord(from, now) : `${whenWord(from, now)}–${clock(to)}`;
+  const [a, z] = endZones(from, to, now);
+  if (localDay(from) === localDay(to)) {
+    if (sameMinute(from, to)) return whenWord(from, now);
+    return `${localDay(from) === localDay(now) ? '' : `${day(from, now)} `}${clock(from)}${a}–${clock(to)}${z}`;
+  }
   // Two days: both dated (Jan 28 00:00–Jan 31 23:59), even when the second is today.
-  return `${day(from, now)} ${clock(from)}–${day(to, now)} ${clock(to)}`;
+  return `${day(from, now)} ${clock(from)}${a}–${day(to, now)} ${clock(to)}${z}`;
 }
 
 /** "a", "a and b", "a, b and c". */

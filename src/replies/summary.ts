@@ -7,10 +7,11 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
-import { clock, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
+import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
 import { leverageFields } from './leverage.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
+import { zoneIsUtc } from './zone.js';
 
 /** Venues' shares compare fairly only when each is counted the same way: all complete or all sampled, none with a gap. */
 function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
@@ -59,7 +60,7 @@ function splitLine(long: number, short: number): Line {
  * longer one dated where it was not on the day of `now` (a 7d window's "Jan 27 16:52–16:54").
  */
 function ranWhen(r: { startedAt: number; endedAt?: number }, now: number, windowMs: number): string {
-  if (windowMs <= DAY) return r.endedAt !== undefined ? clockRange(r.startedAt, r.endedAt) : `since ${clock(r.startedAt)} (running)`;
+  if (windowMs <= DAY) return r.endedAt !== undefined ? clockRange(r.startedAt, r.endedAt, now) : `since ${clockAsOf(r.startedAt, now)} (running)`;
   return r.endedAt !== undefined ? spanWords(r.startedAt, r.endedAt, now) : `since ${whenWord(r.startedAt, now)} (running)`;
 }
 
@@ -74,7 +75,10 @@ function flushLine(f: FlushRecord, now: number, windowMs: number): Line {
   return [toned(`Market-wide ${f.side} flush ${when}: ${usd(f.usd)} across ${f.assetCount} assets`, sideTone(f.side))];
 }
 
-/** Consecutive days as ranges: "Jan 25–30, Feb 2". */
+/**
+ * Consecutive UTC days as ranges: "Jan 25–30, Feb 2"; "Jan 25–30, Feb 2 UTC" where the chat's zone is another, whose
+ * times (the largest orders' "Jan 28 02:08" in Seoul) would otherwise seem to fall outside them.
+ */
 function dayRanges(days: readonly number[]): string {
   const out: string[] = [];
   for (let i = 0; i < days.length; ) {
@@ -84,7 +88,7 @@ function dayRanges(days: readonly number[]): string {
     out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
     i = j + 1;
   }
-  return out.join(', ');
+  return `${out.join(', ')}${zoneIsUtc() ? '' : ' UTC'}`;
 }
 
 /** Which days are single orders and which are stored totals: they are not counted the same way. */
@@ -166,7 +170,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       // Over a day, a time alone is ambiguous: the date goes with it.
       value: s.largest.map((l) => [
         toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, sideTone(l.side), true),
-        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > DAY ? `${day(l.ts)} ` : ''}${clock(l.ts)}`,
+        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > DAY ? `${day(l.ts)} ` : ''}${clockAsOf(l.ts, s.to)}`,
       ]),
     });
   }

@@ -2,7 +2,9 @@
  * The time zone replies and alerts tell times in (config `timeZone`, an IANA name; UTC by default), set once when
  * the bot starts. Moments (a break's close, a cascade's start, a footer's "as of") are told in it; calendar days
  * that are UTC days by definition (a vendor's daily totals, the day a ranking ranks) are not. The offline CLI keeps
- * UTC: its output is a contract other tools read.
+ * UTC: its output is a contract other tools read. Around a daylight-saving change, a time told in another offset than
+ * the reply's own moment names its zone ("01:50 EDT–01:13 EST": format.ts, clockAsOf), and UTC days beside local times
+ * say "UTC".
  *
  * @example
  *   setTimeZone('Asia/Seoul');
@@ -16,7 +18,7 @@ interface Zone {
   readonly name: string;
   /** Local time minus UTC at `ms`, in ms (0 for UTC). */
   offset(ms: number): number;
-  /** The zone's short name at `ms`: UTC, CET, GMT+9. */
+  /** The zone's short name at `ms`, as Intl's en-US names it: UTC, EST/EDT, GMT+1 (Europe/Berlin: no "CET"), GMT+9. */
   label(ms: number): string;
 }
 
@@ -56,6 +58,11 @@ export function setTimeZone(name: string): void {
   current = name === 'UTC' || name === 'Etc/UTC' ? UTC_ZONE : zoneOf(name);
 }
 
+/** Whether times are told in UTC (the default): then a UTC day needs no "UTC" beside it. */
+export function zoneIsUtc(): boolean {
+  return current === UTC_ZONE;
+}
+
 /** `ms` moved by the zone's offset: read its getUTC* fields for the local date and time. */
 export function local(ms: number): Date {
   return new Date(ms + current.offset(ms));
@@ -66,7 +73,10 @@ export function localDay(ms: number): number {
   return Math.floor((ms + current.offset(ms)) / DAY);
 }
 
-/** The zone's short name at `ms`, as footers write it: UTC, CET, GMT+9. */
+/**
+ * The zone's short name at `ms`, as footers write it: UTC, EST or EDT (America/New_York), GMT+1 or GMT+2
+ * (Europe/Berlin: Node's en-US names spell out only a few zones, mostly American, and give the rest as offsets), GMT+9.
+ */
 export function zoneLabel(ms: number): string {
   return current.label(ms);
 }

@@ -437,6 +437,11 @@ describe('bad input', () => {
       expect(await to('2026-01-31T14:00:00Z')).toBe(t);
       expect(await to('2026-01-31T15:00:00+01:00')).toBe(t);
       expect(await to('2026-01-31T08:30:00.250-05:30')).toBe(t + 250);
+      // ISO-8601's other spellings of an offset and a fraction: hours only, no colon, a decimal comma.
+      expect(await to('2026-01-31T15:00:00+01')).toBe(t);
+      expect(await to('2026-01-31T15:00:00+0100')).toBe(t);
+      expect(await to('2026-01-31T08:30-0530')).toBe(t);
+      expect(await to('2026-01-31T14:00:00,5Z')).toBe(t + 500);
       expect(await to('2026-01-31')).toBe(Date.UTC(2026, 0, 31));
       expect(await to(String(t))).toBe(t);
     } finally {
@@ -459,6 +464,9 @@ describe('bad input', () => {
       ['1 2 3', `liqbot: --at: "1 2 3" is not a time: ${forms}`],
       ['Jan 31 2026', `liqbot: --at: "Jan 31 2026" is not a time: ${forms}`],
       ['2026-01-31 14:00', `liqbot: --at: "2026-01-31 14:00" is not a time: ${forms}`],
+      ['2026-01-31T14:00+1', `liqbot: --at: "2026-01-31T14:00+1" is not a time: ${forms}`],
+      ['2026-01-31T14:00+01:0', `liqbot: --at: "2026-01-31T14:00+01:0" is not a time: ${forms}`],
+      ['2026-01-31T14:00+2400', 'liqbot: --at: "2026-01-31T14:00+2400" is not a real date and time (an offset is ±hh:mm, hours 00 to 23)'],
     ]) {
       expect(await cli('liqs', 'eth', '--data', BUNDLED, '--at', at!), at).toMatchObject({ code: 2, out: '', err });
     }

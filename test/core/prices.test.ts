@@ -105,3 +105,18 @@ describe('a window read as whole hours and ragged minutes', () => {
     );
   });
 });
+
+describe('bars as of a moment, or over a period', () => {
+  const book = new PriceBook(15 * MIN, () => {});
+  const monday = at('2026-03-09T00:00:00Z');
+  book.tick('ETH', 'bybit', monday - 30 * MIN, 2400);
+  book.tick('ETH', 'bybit', monday, 2200); // the next week's first price
+  it('as of `to`: a price at `to` is the moment’s, read (a chart of now, a cascade ending on that print)', () => {
+    const bars = book.bars('ETH', monday - H, monday, H);
+    expect(bars.map((b) => [b.ts, b.low])).toEqual([[monday - H, 2400], [monday, 2200]]);
+  });
+  it('over [from, to): the next week’s first minute is not this week’s', () => {
+    const bars = book.bars('ETH', monday - H, monday, H, 'before');
+    expect(bars).toEqual([{ ts: monday - H, open: 2400, high: 2400, low: 2400, close: 2400 }]);
+  });
+});
