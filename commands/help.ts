@@ -49,7 +49,8 @@ export function helpCommand(all: () => readonly CommandDef[]): CommandDef {
       // `/help level add`: the command's help, all its parts.
       const name = args.values.command?.trim().split(/\s+/)[0]!.replace(/^\//, '').toLowerCase();
       if (!name) return helpReply(all(), false);
-      const cmd = all().find((c) => c.name === name && c.name !== 'start');
+      // `/help start` too (the README lists /start): the introduction's own line.
+      const cmd = all().find((c) => c.name === name);
       if (!cmd) return errorReply(`No command ${quote(name)}.`, `Commands: ${all().filter((c) => c.name !== 'start').map((c) => `/${c.name}`).join(', ')}.`);
       return commandHelpReply(cmd);
     },
@@ -57,5 +58,5 @@ export function helpCommand(all: () => readonly CommandDef[]): CommandDef {
 }
 
 export function startCommand(all: () => readonly CommandDef[]): CommandDef {
-  return { name: 'start', description: 'Introduction', usage: ['start'], options: [], run: () => helpReply(all(), true) };
+  return { name: 'start', description: 'Introduction: what liqbot does, and every command', usage: ['start'], options: [], run: () => helpReply(all(), true) };
 }

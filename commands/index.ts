@@ -129,10 +129,28 @@ export type Answer = Reply | undefined;
  */
 function admit(caller: Caller): 'run' | Answer {
   if (caller.chat.platform === 'terminal') return 'run';
-  const v = budgetFor(caller).check(`${caller.chat.platform}:${caller.user.id}`, caller.chat.key, caller.now);
+  const now = wallClocked.has(caller.services) ? Date.now() : caller.now;
+  const v = budgetFor(caller).check(`${caller.chat.platform}:${caller.user.id}`, caller.chat.key, now);
   if (v.run) return 'run';
   if (!v.tell) return undefined;
-  return errorReply(`Easy there: too many commands in the last minute. Try again in ${Math.ceil(v.waitMs / 1000)} s.`, 'Until then, I will not answer your commands in this chat.');
+  const { commandsPerUserPerMinute: perUser, commandsPerChatPerMinute: perChat } = caller.services.config.limits;
+  // Said as it is: the budget that holds the command back, and where the silence holds (the user's own budget: every chat).
+  const until = v.limit === 'user'
+    ? `You reached your ${perUser} commands a minute across chats: until then, I will not answer your commands in any chat.`
+    : v.limit === 'chat'
+      ? `This chat reached its ${perChat} commands a minute: until then, I will not answer your commands in this chat.`
+      : 'Until then, I will not answer your commands in this chat.';
+  return errorReply(`Easy there: too many commands in the last minute. Try again in ${Math.max(1, Math.ceil(v.waitMs / 1000))} s.`, until);
+}
+
+/**
+ * Services whose budgets run on wall-clock time, not on `Caller.now`: a rehearsal's (`--replay`), whose clock runs at
+ * the recording's speed and stops an hour past its last event. On that clock a refused member would wait a minute of
+ * the recording (gone in a blink at speed, never once it stopped); members in a chat live in wall-clock minutes.
+ */
+const wallClocked = new WeakSet<object>();
+export function meterOnWallClock(services: object): void {
+  wallClocked.add(services);
 }
 
 /**
@@ -154,6 +172,9 @@ export async function dispatchLine(text: string, caller: Caller, opts: DispatchO
   if (!parsed) return errorReply('Commands look like /liqs eth 4h.', 'Type /help for the list.');
   return execute(parsed.name, parsed.args, caller, opts);
 }
+
+/** What a member may do, told when they try an admin's command (every command without an admin part, and the members' parts). */
+export const MEMBER_HINT = 'Anyone can use /liqs, /levels, /oi, /status, /level list, /alerts status and /help, and propose levels and vote on the group’s proposals (👍 / 👎).';
 
 /** How long a chat's command waits at most for the ones sent before it (a platform call that hangs holds no one long). */
 const IN_ORDER_WAIT_MS = 10_000;
@@ -209,7 +230,7 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     } catch (err) {
       log.warn({ err, chat: caller.chat.key }, 'could not check admin rights; treating the caller as a member');
     }
-    if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', 'Anyone can use /liqs, /levels and /level list, and vote on the group’s proposals (👍 / 👎).');
+    if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', MEMBER_HINT);
   }
   // A change typed with words it does not take changes nothing (`/alerts off eth` does not turn every alert off).
   if (args.extra?.length && needsAdmin(cmd, args)) {

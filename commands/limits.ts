@@ -27,10 +27,16 @@ export interface BudgetOptions {
   windowMs?: number;
 }
 
+/** Which budget refused: the user's own (across chats), the member's share of the chat's, or the chat's. */
+export type BudgetLimit = 'user' | 'member' | 'chat';
+
 export type BudgetVerdict =
   | { run: true }
-  /** Over budget: `tell` is true the first time in the member's window (answer once), false after (stay silent). */
-  | { run: false; tell: boolean; waitMs: number };
+  /**
+   * Over budget: `tell` is true the first time in the member's window (answer once), false after (stay silent).
+   * `waitMs` is until every budget exceeded has a new window (the command then runs); `limit` is the one that lasts longest.
+   */
+  | { run: false; tell: boolean; waitMs: number; limit: BudgetLimit };
 
 /** Windows kept per map before the expired ones are swept. */
 const SWEEP_AT = 50_000;
@@ -60,10 +66,18 @@ export class CommandBudget {
     const c = this.window(this.chats, chat, now);
     const chatFull = c.count >= this.perChat && m.count >= this.floor;
     if (u.count >= this.perUser || m.count >= this.perMember || chatFull) {
-      const ends = [m.start, ...(u.count >= this.perUser ? [u.start] : []), ...(chatFull ? [c.start] : [])].map((s) => s + this.windowMs - now);
+      // Only the budgets exceeded hold the command back: a member refused for their own 12 a minute across chats waits
+      // for that window, not for their window in this chat. A full chat lets a member in again when either the chat's
+      // window or theirs (their floor) starts over.
+      const left = (w: Window) => w.start + this.windowMs - now;
+      const waits: [BudgetLimit, number][] = [];
+      if (u.count >= this.perUser) waits.push(['user', left(u)]);
+      if (m.count >= this.perMember) waits.push(['member', left(m)]);
+      if (chatFull && m.count < this.perMember) waits.push(['chat', Math.min(left(c), left(m))]);
+      const [limit, waitMs] = waits.reduce((a, w) => (w[1] > a[1] ? w : a));
       const tell = !m.told;
       m.told = true;
-      return { run: false, tell, waitMs: Math.max(...ends) };
+      return { run: false, tell, waitMs, limit };
     }
     u.count++;
     m.count++;

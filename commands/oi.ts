@@ -2,7 +2,7 @@
 import { leverageSnapshot } from '../src/core/leverage-figures.js';
 import { noLeverageText, oiReply } from '../src/replies/leverage.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
-import { parseAnyWindow, parseAsset } from './parse.js';
+import { assetKey, parseAnyWindow, parseAsset } from './parse.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 
@@ -16,17 +16,25 @@ export const oi: CommandDef = {
   ],
   run(ctx, args) {
     const { config, market } = ctx.services;
-    if (args.values.asset?.trim().toLowerCase() === 'all') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
+    if (args.values.asset !== undefined && assetKey(args.values.asset) === 'ALL') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
     const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow);
-    if (!window.ok) return errorReply(window.message);
+    if (!window.ok) {
+      // `/oi eth btc`: a second asset where the window goes, said as `/oi eth,btc` is.
+      const second = parseAsset(args.values.window, market.knownAssets());
+      if (second.ok && second.value !== asset.value) return errorReply(`One asset at a time: ${asset.value} or ${second.value}.`);
+      return errorReply(window.message);
+    }
     const to = market.clock;
     const snapshot = leverageSnapshot(market.leverage, asset.value, to - window.value.ms, to);
     if (!snapshot) {
+      // A data file (no feeds) holds none, and never will: no "yet" before it.
+      const feeds = market.feeds.list();
+      const why = noLeverageText(asset.value, feeds);
       return {
         title: [`${asset.value} open interest`],
-        blocks: [[[`No open interest or funding for ${asset.value} yet.`], [noLeverageText(asset.value, market.feeds.list())]]],
+        blocks: [feeds.length ? [[`No open interest or funding for ${asset.value} yet.`], [why]] : [[why]]],
         tone: 'info',
       };
     }

@@ -55,21 +55,34 @@ export function quote(raw: string, max = 24): string {
   return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`;
 }
 
+/** A venue's multiplied contract's prefix (1000PEPE, 1000000MOG, 1MBABYDOGE): the coin a trader types is after it. */
+const MULTIPLIED = /^1(?:0+M?|M)(?=\p{L})/u;
+
 /** Close matches for a mistyped asset, best first. */
 export function closeMatches(input: string, known: readonly string[], max = 3): string[] {
   const s = input.toUpperCase();
   return known
     // A venue's multiplied contract (1000PEPE, 1MBABYDOGE) is the coin a trader types.
-    .map((k) => ({ k, d: k.replace(/^1\d*M?/, '') === s ? 0 : k.startsWith(s) || s.startsWith(k) ? 0.5 : distance(s, k) }))
+    .map((k) => ({ k, d: k.replace(MULTIPLIED, '') === s ? 0 : k.startsWith(s) || s.startsWith(k) ? 0.5 : distance(s, k) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(s.length / 2)))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, max)
     .map((x) => x.k);
 }
 
+/**
+ * A typed token as a parser reads it: what shows (`visible`), compatibility forms folded (NFKC: full-width `ｅｔｈ` and
+ * `４ｈ` are `eth` and `4h`), trimmed, and one pair of quotes around it taken off (`"eth"`, `“eth”`, `'4h'`).
+ */
+export function token(raw: string): string {
+  const s = visible(raw).normalize('NFKC').trim();
+  const q = /^["“”'‘’](.*)["“”'‘’]$/su.exec(s);
+  return q ? q[1]!.trim() : s;
+}
+
 /** What `parseAsset` looks up: `$eth ` and `#eth` → `ETH`; a unified symbol is its base asset (`ETH/USDT:USDT` → `ETH`). */
 export function assetKey(raw: string): string {
-  return visible(raw).trim().replace(/^[$#]/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
+  return token(raw).replace(/^[$#]/, '').replace(/^([^/]+)\/.*$/, '$1').toUpperCase();
 }
 
 /** The names traders type for the majors (`/liqs bitcoin`), read as the ticker when no listed asset has that name. */
@@ -80,26 +93,30 @@ const NAMES: Readonly<Record<string, string>> = {
 
 /** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
-  if (!raw || !visible(raw).trim()) return err('empty', 'Which asset? For example: eth');
+  if (!raw || !token(raw)) return err('empty', 'Which asset? For example: eth');
   const s = assetKey(raw);
   if (ASSET_RE.test(s) && known.includes(s)) return ok(s);
+  // `pepe` is the venue's 1000PEPE when that is the one multiplied contract of it (as the suggestion says).
+  const multiplied = ASSET_RE.test(s) ? known.filter((k) => k.replace(MULTIPLIED, '') === s && k !== s) : [];
+  if (multiplied.length === 1) return ok(multiplied[0]!);
   // A name (`bitcoin`) or a venue's pair id (`BTCUSDT`, `ETH-PERP`): the ticker, when the bot knows it.
   const alias = NAMES[s] ?? /^(.{2,}?)[-_]?(?:USDT|USDC|PERP)$/u.exec(s)?.[1];
   if (alias !== undefined && known.includes(alias)) return ok(alias);
-  const several = [...new Set(s.split(/\s*[,;+&]\s*/).map((x) => NAMES[x] ?? x))].filter((x) => known.includes(x));
+  const several = [...new Set(s.split(/\s*[,;+&\s]\s*/).map((x) => NAMES[x] ?? x))].filter((x) => known.includes(x));
   if (several.length > 1) return err('unknown_asset', `One asset at a time: ${several.slice(0, -1).join(', ')} or ${several[several.length - 1]!}.`);
   const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;
-  return err('unknown_asset', `Unknown asset ${quote(raw)}.${hint}`);
+  return err('unknown_asset', `Unknown asset ${quote(token(raw))}.${hint}`);
 }
 
 export function parseWindow<W extends string>(raw: string | undefined, windows: readonly W[], fallback: W): Parsed<W> {
-  if (!raw) return ok(fallback);
-  const s = visible(raw).trim().toLowerCase().replace(/^(\d+)\s*(hours?|hrs?)$/, '$1h').replace(/^(\d+)\s*(days?)$/, '$1d').replace(/^(\d+)\s*(weeks?|wks?)$/, '$1w');
+  // Nothing typed, or nothing between quotes (`/oi eth ""`): the default window.
+  if (!raw || !token(raw)) return ok(fallback);
+  const s = token(raw).toLowerCase().replace(/^(\d+)\s*(hours?|hrs?)$/, '$1h').replace(/^(\d+)\s*(days?)$/, '$1d').replace(/^(\d+)\s*(weeks?|wks?)$/, '$1w');
   const alias: Record<string, string> = { '1d': '24h', '168h': '7d', '1w': '7d', hour: '1h', day: '24h', week: '7d' };
   const w = (alias[s] ?? s) as W;
   if (windows.includes(w)) return ok(w);
-  return err('bad_window', `Unknown window ${quote(raw)}. Use one of ${windows.join(', ')}.`);
+  return err('bad_window', `Unknown window ${quote(token(raw))}. Use one of ${windows.join(', ')}.`);
 }
 
 /** A window a chat may ask for beyond the configured ones: `30m`, `2h`, `90 minutes`, `3d`; from 5 minutes to 7 days. */
@@ -119,11 +136,11 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 export function parseAnyWindow(raw: string | undefined, windows: readonly WindowName[], fallback: WindowName): Parsed<AnyWindow> {
   const known = parseWindow(raw, windows, fallback);
   if (known.ok) return ok({ name: known.value, ms: WINDOW_MS[known.value] });
-  const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(visible(raw!).trim());
+  const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(token(raw!));
   const choices = `${windows.join(', ')}, or any from 5m to 7d like 30m, 2h or 3d`;
-  if (!m) return err('bad_window', `Unknown window ${quote(raw!)}. Use one of ${choices}.`);
+  if (!m) return err('bad_window', `Unknown window ${quote(token(raw!))}. Use one of ${choices}.`);
   const ms = Number(m[1]) * UNIT_MS[m[2]![0]!.toLowerCase()]!;
-  if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) return err('out_of_range', `A window goes from 5m to 7d; got ${quote(raw!)}. Use one of ${choices}.`);
+  if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) return err('out_of_range', `A window goes from 5m to 7d; got ${quote(token(raw!))}. Use one of ${choices}.`);
   const name = ms % UNIT_MS.d! === 0 ? `${ms / UNIT_MS.d!}d` : ms % UNIT_MS.h! === 0 ? `${ms / UNIT_MS.h!}h` : `${ms / UNIT_MS.m!}m`;
   // `48h` is a configured window's length under another name: said as that window.
   const same = windows.find((w) => WINDOW_MS[w] === ms);

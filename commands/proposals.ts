@@ -48,7 +48,7 @@ function card(ctx: CommandContext, p: Proposal): Reply {
  */
 function find(ctx: CommandContext, raw: string | undefined): Proposal | Reply {
   const short = (raw ?? '').trim().toLowerCase();
-  if (!/^p\d{1,6}$/.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3 on their card.`);
+  if (!/^p\d{1,6}$/.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3, on their card and in /level list.`);
   const { store } = ctx.services;
   const p = store.getProposal(`${ctx.chat.key}:${short}`) ?? store.listProposals(ctx.chat.key).find((x) => shortId(x) === short);
   return p ?? errorReply(`This chat has no proposal ${short}.`, 'Propose one with /level propose eth 2350 "why"');

@@ -1,7 +1,8 @@
 /** `/status`: what the bot sees now (each venue's feed and last liquidation print, each asset's last price) and whether this chat gets alerts. */
 import { seenBy } from '../src/core/levels.js';
 import { HOUR } from '../src/core/time.js';
-import { statusReply } from '../src/replies/status.js';
+import { statusReply, type LeverageFreshness } from '../src/replies/status.js';
+import type { MarketView } from '../src/core/market-view.js';
 import type { CommandDef } from './types.js';
 
 export const status: CommandDef = {
@@ -16,12 +17,13 @@ export const status: CommandDef = {
   options: [],
   run(ctx) {
     const { market, store, config } = ctx.services;
+    const now = Number.isFinite(market.clock) ? market.clock : ctx.now;
     const recorded = market.windowCoverage(config.assets[0] ?? market.knownAssets()[0] ?? 'BTC', HOUR).recorded;
     return statusReply({
       feeds: market.feeds.list(),
       lastPrints: market.lastPrints,
       // Before the first event (or tick) the market has no clock: the caller's moment stands in.
-      now: Number.isFinite(market.clock) ? market.clock : ctx.now,
+      now,
       assets: config.assets,
       others: market.knownAssets().filter((a) => !config.assets.includes(a)).length,
       // Prices for the tracked assets and any with a level this chat watches (a file's SUI levels).
@@ -30,6 +32,28 @@ export const status: CommandDef = {
       ...(recorded ? { recorded } : {}),
       synthetic: market.synthetic,
       alerts: store.getSubscription(ctx.chat.key)?.enabled ?? false,
+      leverage: leverageFreshness(market, config.assets, now),
     });
   },
 };
+
+/** Each venue's latest open interest and funding update over `assets`: the latest of any asset, stale when that one is. */
+function leverageFreshness(market: MarketView, assets: readonly string[], now: number): LeverageFreshness[] {
+  const out = new Map<string, LeverageFreshness>();
+  const row = (ex: string): LeverageFreshness => {
+    let r = out.get(ex);
+    if (!r) out.set(ex, (r = { exchange: ex }));
+    return r;
+  };
+  const later = (a: { ts: number; stale: boolean } | undefined, z: { ts: number; stale: boolean }) => (a && a.ts >= z.ts ? a : z);
+  for (const asset of assets) {
+    const oi = market.leverage.change(asset, now, now, { current: true });
+    for (const [ex, v] of Object.entries(oi?.byExchange ?? {})) if (v.seen !== undefined) row(ex).oi = later(row(ex).oi, { ts: v.seen, stale: false });
+    for (const st of oi?.stale ?? []) row(st.exchange).oi = later(row(st.exchange).oi, { ts: st.since, stale: true });
+    for (const f of market.leverage.fundingNow(asset)) {
+      const ts = Math.min(f.ts, now);
+      row(f.exchange).funding = later(row(f.exchange).funding, { ts, stale: now - ts > f.maxAgeMs });
+    }
+  }
+  return [...out.values()];
+}

@@ -187,6 +187,9 @@ async function start(argv: string[]): Promise<number> {
     log.warn({ err }, 'charts unavailable: replies go out without images');
   }
   const bot: LiqBot = new LiqBot({ config, store, writer, now, adapters, ...(charts ? { charts } : {}), ...(rehearsal ? { clockSkewMs: false as const } : {}) });
+  // A rehearsal's clock runs at the recording's speed and stops an hour past its last event: the command budgets of its
+  // chats run on wall-clock minutes instead, so a refused member is answered again a minute later.
+  if (rehearsal) (await import('../commands/index.js')).meterOnWallClock(bot);
   if (!rehearsal) bot.restore();
   // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
   health.probe('store', () => {

@@ -26,56 +26,100 @@ export interface VenueLeverage {
   oiBeforeUsd?: number;
   /** Share of the asset's open interest now, 0..1. */
   oiShare?: number;
+  /** Open interest the venue last reported too long ago to count as current (left out of the total), and when. */
+  oiStale?: { usd: number; since: number };
   funding?: { rate: number; intervalHours: number; annualized: number; beforeAnnualized?: number };
 }
+
+/** Why a window has no change: its start is before the history kept (`since`), or no venue reporting now was current then. */
+export type NoChange = { reason: 'history'; since: number; venues: string[] } | { reason: 'gap' };
 
 export interface LeverageSnapshot {
   asset: string;
   from: number;
   to: number;
   oi?: {
+    /** Over the venues whose figure is current at `to` (0 when every venue is stale). */
     usd: number;
     venues: number;
-    /** Over the venues known at both ends of the window. */
+    /** Over the venues current at both ends of the window (`venues` of them, of the `oi.venues` now). */
     change?: { beforeUsd: number; afterUsd: number; usd: number; pct: number; venues: number };
+    /** No change over the window, and why. */
+    noChange?: NoChange;
+    /** Venues left out of `usd`: their last figure is too old to be current. */
+    stale?: { exchange: string; usd: number; since: number }[];
   };
-  /** Open-interest-weighted average across venues. */
-  funding?: { annualized: number; state: FundingState; beforeAnnualized?: number; beforeState?: FundingState; venues: number };
+  /**
+   * Funding averaged across venues: weighted by current open interest over the `venues` that have it (`of` venues
+   * report funding; `weighting: 'equal'` when none has current open interest, a plain average of them all).
+   * `beforeAnnualized` is the same venues with the same weights at the window's start, when all were known then;
+   * when only some were, `change` compares those alone; when none, `noChange` says why.
+   */
+  funding?: {
+    annualized: number;
+    state: FundingState;
+    beforeAnnualized?: number;
+    beforeState?: FundingState;
+    venues: number;
+    of: number;
+    weighting: 'oi' | 'equal';
+    change?: { venues: number; beforeAnnualized: number; afterAnnualized: number };
+    noChange?: NoChange;
+  };
   /** Largest open interest first. */
   venues: VenueLeverage[];
 }
 
 const annualize = (rate: number, intervalHours: number): number => rate * (8760 / intervalHours);
 
+type Rates = Map<string, { rate: number; intervalHours: number; firstTs?: number }>;
+
 /** Funding per venue as of `at` (the engine's latest is used only for the interval). */
-function fundingAt(lev: LeverageSource, asset: string, at: number): Map<string, { rate: number; intervalHours: number }> {
-  const out = new Map<string, { rate: number; intervalHours: number }>();
+function fundingAt(lev: LeverageSource, asset: string, at: number): Rates {
+  const out: Rates = new Map();
   for (const f of lev.fundingNow(asset, at)) {
     const rate = f.ts <= at ? f.rate : f.before;
-    if (rate !== undefined) out.set(f.exchange, { rate, intervalHours: f.intervalHours });
+    if (rate !== undefined) out.set(f.exchange, { rate, intervalHours: f.intervalHours, firstTs: f.firstTs });
   }
   return out;
 }
 
-function weightedAnnualized(rates: Map<string, { rate: number; intervalHours: number }>, weights: Map<string, number>): number | undefined {
+/** The average of `venues`' funding in `rates`, weighted by `weights` (equal weights when none is given). */
+function averageOver(rates: Rates, venues: readonly string[], weights?: ReadonlyMap<string, number>): number | undefined {
   let sum = 0, total = 0;
-  for (const [ex, f] of rates) {
-    const w = weights.size ? (weights.get(ex) ?? 0) : 1;
+  for (const ex of venues) {
+    const f = rates.get(ex);
+    if (!f) continue;
+    const w = weights ? (weights.get(ex) ?? 0) : 1;
     sum += annualize(f.rate, f.intervalHours) * w;
     total += w;
   }
-  if (total > 0) return sum / total;
-  if (rates.size === 0) return undefined;
-  return [...rates.values()].reduce((a, f) => a + annualize(f.rate, f.intervalHours), 0) / rates.size;
+  return total > 0 ? sum / total : undefined;
+}
+
+/**
+ * Which venues' funding an average takes, and with which weights: those with open interest, weighted by it; when none
+ * has any, all of them alike.
+ */
+function fundingBasis(rates: Rates, weights: ReadonlyMap<string, number>): { venues: string[]; weights?: ReadonlyMap<string, number> } {
+  const weighted = [...rates.keys()].filter((ex) => (weights.get(ex) ?? 0) > 0);
+  return weighted.length ? { venues: weighted, weights } : { venues: [...rates.keys()] };
+}
+
+/** No change over [from, …]: the history of `venues` starts after `from`, or they were not current then. */
+function noChangeWhy(firstTs: ReadonlyMap<string, number | undefined>, from: number): NoChange {
+  const known = [...firstTs.values()].filter((t): t is number => t !== undefined);
+  return known.length && known.every((t) => t > from) ? { reason: 'history', since: Math.min(...known), venues: [...firstTs.keys()] } : { reason: 'gap' };
 }
 
 /** Open interest and funding of `asset` over [from, to]; undefined when neither is known. */
 export function leverageSnapshot(lev: LeverageSource, asset: string, from: number, to: number): LeverageSnapshot | undefined {
-  const now = lev.change(asset, to, to);
-  const window = lev.change(asset, from, to);
+  const now = lev.change(asset, to, to, { current: true });
+  const window = lev.change(asset, from, to, { current: true });
   const fundNow = fundingAt(lev, asset, to);
   const fundBefore = fundingAt(lev, asset, from);
-  if (!now && fundNow.size === 0) return undefined;
+  const known = now && (now.venues > 0 || (now.stale?.length ?? 0) > 0);
+  if (!known && fundNow.size === 0) return undefined;
   const snap: LeverageSnapshot = { asset, from, to, venues: [] };
   const weights = new Map<string, number>();
   const venues = new Map<string, VenueLeverage>();
@@ -84,12 +128,15 @@ export function leverageSnapshot(lev: LeverageSource, asset: string, from: numbe
     if (!v) venues.set(ex, (v = { exchange: ex }));
     return v;
   };
-  if (now) {
+  if (now && known) {
     snap.oi = { usd: now.afterUsd, venues: now.venues };
-    if (window) {
+    if (window && window.venues > 0) {
       const d = window.afterUsd - window.beforeUsd;
       snap.oi.change = { beforeUsd: window.beforeUsd, afterUsd: window.afterUsd, usd: d, pct: window.beforeUsd > 0 ? d / window.beforeUsd : 0, venues: window.venues };
+    } else if (now.venues > 0) {
+      snap.oi.noChange = noChangeWhy(new Map(Object.keys(now.byExchange).map((ex) => [ex, now.firstTs?.[ex]])), from);
     }
+    if (now.stale?.length) snap.oi.stale = now.stale;
     for (const [ex, v] of Object.entries(now.byExchange)) {
       const row = venue(ex);
       row.oiUsd = v.afterUsd;
@@ -98,6 +145,7 @@ export function leverageSnapshot(lev: LeverageSource, asset: string, from: numbe
       if (before !== undefined) row.oiBeforeUsd = before;
       weights.set(ex, v.afterUsd);
     }
+    for (const st of now.stale ?? []) venue(st.exchange).oiStale = { usd: st.usd, since: st.since };
   }
   for (const [ex, f] of fundNow) {
     const row = venue(ex);
@@ -105,13 +153,23 @@ export function leverageSnapshot(lev: LeverageSource, asset: string, from: numbe
     const before = fundBefore.get(ex);
     if (before) row.funding.beforeAnnualized = annualize(before.rate, before.intervalHours);
   }
-  const avg = weightedAnnualized(fundNow, weights);
+  const basis = fundingBasis(fundNow, weights);
+  const avg = averageOver(fundNow, basis.venues, basis.weights);
   if (avg !== undefined) {
-    snap.funding = { annualized: avg, state: fundingState(avg), venues: fundNow.size };
-    const before = weightedAnnualized(fundBefore, weights);
-    if (before !== undefined) Object.assign(snap.funding, { beforeAnnualized: before, beforeState: fundingState(before) });
+    snap.funding = { annualized: avg, state: fundingState(avg), venues: basis.venues.length, of: fundNow.size, weighting: basis.weights ? 'oi' : 'equal' };
+    // Then against now over the same venues with the same weights: a venue that joined (or one without open interest)
+    // never moves the figure the headline compares.
+    const both = basis.venues.filter((ex) => fundBefore.has(ex));
+    const before = averageOver(fundBefore, both, basis.weights);
+    if (before !== undefined && both.length === basis.venues.length) {
+      Object.assign(snap.funding, { beforeAnnualized: before, beforeState: fundingState(before) });
+    } else if (before !== undefined) {
+      snap.funding.change = { venues: both.length, beforeAnnualized: before, afterAnnualized: averageOver(fundNow, both, basis.weights)! };
+    } else {
+      snap.funding.noChange = noChangeWhy(new Map(basis.venues.map((ex) => [ex, fundNow.get(ex)?.firstTs])), from);
+    }
   }
-  snap.venues = [...venues.values()].sort((a, z) => (z.oiUsd ?? -1) - (a.oiUsd ?? -1) || a.exchange.localeCompare(z.exchange));
+  snap.venues = [...venues.values()].sort((a, z) => (z.oiUsd ?? -1) - (a.oiUsd ?? -1) || (z.oiStale?.usd ?? -1) - (a.oiStale?.usd ?? -1) || a.exchange.localeCompare(z.exchange));
   return snap;
 }
 
@@ -160,9 +218,13 @@ export function flushLeverage(lev: LeverageSource, asset: string, startedAt: num
   };
   const top = byExchange[0];
   if (top && byExchange.length > 1) out.concentrated = { exchange: top.exchange, share: top.share, usd: top.afterUsd };
+  // Funding then and now over the same venues (those known at both ends) with the same weights.
   const weights = new Map(byExchange.map((v) => [v.exchange, v.beforeUsd]));
-  const before = weightedAnnualized(fundingAt(lev, asset, from), weights);
-  const after = weightedAnnualized(fundingAt(lev, asset, endedAt), weights);
+  const fundBefore = fundingAt(lev, asset, from), fundAfter = fundingAt(lev, asset, endedAt);
+  const both: Rates = new Map([...fundAfter].filter(([ex]) => fundBefore.has(ex)));
+  const basis = fundingBasis(both, weights);
+  const before = averageOver(fundBefore, basis.venues, basis.weights);
+  const after = averageOver(fundAfter, basis.venues, basis.weights);
   if (before !== undefined && after !== undefined) {
     const beforeState = fundingState(before), afterState = fundingState(after);
     const rank = { negative: 0, neutral: 1, elevated: 2, hot: 3 } as const;

@@ -2,43 +2,97 @@
  * Leverage context: open interest (USD) and funding per asset and venue, with enough history to say how
  * much leverage a flush removed ("OI −$1.2B (−9%) across 4 venues") and whether funding reset.
  */
-import { DAY, MINUTE } from './time.js';
+import { DAY, HOUR, MINUTE } from './time.js';
 
 interface Point {
   ts: number;
   value: number;
+  /** The latest update folded into this point (a poll within `stepMs` of the last point updates it in place). */
+  seen: number;
+}
+
+/**
+ * How often the live pollers ask each venue for open interest and funding (`intervalMs` of
+ * `startLeveragePolling` in src/main.ts and src/bus/ingest.ts: 5 minutes). A figure stands for its venue for three
+ * of its own update intervals (the venue's smallest recent spacing: hourly in a vendor's file, 5 minutes live) and
+ * never less than three polls; past that the venue is stale, not current.
+ */
+export const LEVERAGE_POLL_MS = 5 * MINUTE;
+const MIN_MAX_AGE = 3 * LEVERAGE_POLL_MS;
+/** The longest a figure stands: a file with one open interest point a day is not current a day later. */
+const OI_MAX_AGE_CAP = 3 * HOUR;
+/** Funding in a file comes at its settlements (every 8 h, sometimes a day apart). */
+const FUNDING_MAX_AGE_CAP = DAY + HOUR;
+
+/** A venue's figure at a moment, as of its latest update, and whether that update is too old to count as current. */
+export interface Reading {
+  value: number;
+  /** When the venue last reported it. */
+  seen: number;
+  stale: boolean;
 }
 
 /** A short time series per venue, thinned to at most one point per `stepMs`. */
 class Series {
   readonly points: Point[] = [];
-  constructor(private readonly stepMs: number, private readonly keepMs: number) {}
+  constructor(private readonly stepMs: number, private readonly keepMs: number, private readonly maxAgeCap = OI_MAX_AGE_CAP) {}
 
   add(ts: number, value: number): void {
     const last = this.points[this.points.length - 1];
     if (last && ts < last.ts) return; // late point: history is append-only
     if (last && ts - last.ts < this.stepMs) {
       last.value = value;
+      last.seen = Math.max(last.seen, ts);
       return;
     }
-    this.points.push({ ts, value });
+    this.points.push({ ts, value, seen: ts });
     const cutoff = ts - this.keepMs;
     let drop = 0;
     while (drop < this.points.length && this.points[drop]!.ts < cutoff) drop++;
     if (drop) this.points.splice(0, drop);
   }
 
-  /** The value at or before `t`. */
-  at(t: number): number | undefined {
-    let lo = 0, hi = this.points.length - 1, found: number | undefined;
+  /** The index of the last point at or before `t`, or −1. */
+  private index(t: number): number {
+    let lo = 0, hi = this.points.length - 1, found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (this.points[mid]!.ts <= t) {
-        found = this.points[mid]!.value;
+        found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     return found;
+  }
+
+  /** The value at or before `t`, however old. */
+  at(t: number): number | undefined {
+    const i = this.index(t);
+    return i < 0 ? undefined : this.points[i]!.value;
+  }
+
+  /** The value at or before `t`, with when it was reported and whether it is too old to stand for `t`. */
+  reading(t: number): Reading | undefined {
+    const i = this.index(t);
+    if (i < 0) return undefined;
+    const p = this.points[i]!;
+    const seen = Math.min(p.seen, t);
+    return { value: p.value, seen, stale: t - seen > this.maxAge(i) };
+  }
+
+  /** How long the point at `i` stands: three of the series' own intervals (its smallest recent spacing), within bounds. */
+  maxAge(i = this.points.length - 1): number {
+    let gap = 0;
+    for (let k = i; k > 0 && k > i - 3; k--) {
+      const d = this.points[k]!.ts - this.points[k - 1]!.ts;
+      gap = gap === 0 ? d : Math.min(gap, d);
+    }
+    return Math.min(this.maxAgeCap, Math.max(MIN_MAX_AGE, 3 * gap));
+  }
+
+  /** The first point kept (history starts there). */
+  get first(): number | undefined {
+    return this.points[0]?.ts;
   }
 }
 
@@ -46,7 +100,23 @@ export interface OiChange {
   beforeUsd: number;
   afterUsd: number;
   venues: number;
-  byExchange: Record<string, { beforeUsd: number; afterUsd: number }>;
+  /** `seen` (with `current`): when the venue last reported the figure at `to`. */
+  byExchange: Record<string, { beforeUsd: number; afterUsd: number; seen?: number }>;
+  /**
+   * With `current`: the venues left out because their figure at `from` or `to` is older than it may be (a venue
+   * that stopped reporting), with their last figure at `to` and when they reported it.
+   */
+  stale?: { exchange: string; usd: number; since: number }[];
+  /** With `current`: where each venue's kept history starts. */
+  firstTs?: Record<string, number>;
+}
+
+export interface ChangeOptions {
+  /**
+   * Count only figures current at each end (reported within their maximum age), name the stale venues, say where
+   * each venue's history starts, and answer (with `venues: 0`) even when no venue is known at both ends.
+   */
+  current?: boolean;
 }
 
 export interface FundingView {
@@ -56,6 +126,10 @@ export interface FundingView {
   /** Annualized, as traders quote it (rate × periods per year). */
   annualized: number;
   ts: number;
+  /** How long this venue's latest rate stands as current (three of its own update intervals, within bounds). */
+  maxAgeMs: number;
+  /** Where its kept history starts. */
+  firstTs: number;
 }
 
 const KEEP = 8 * DAY;
@@ -85,25 +159,44 @@ export class Leverage {
     let venues = this.fund.get(asset);
     if (!venues) this.fund.set(asset, (venues = new Map()));
     let f = venues.get(exchange);
-    if (!f) venues.set(exchange, (f = { series: new Series(MINUTE, KEEP), intervalHours, ts, rate }));
+    if (!f) venues.set(exchange, (f = { series: new Series(MINUTE, KEEP, FUNDING_MAX_AGE_CAP), intervalHours, ts, rate }));
     f.series.add(ts, rate);
     if (ts >= f.ts) Object.assign(f, { ts, rate, intervalHours });
   }
 
-  /** Open interest across venues at `from` and at `to` (venues known at both times). */
-  change(asset: string, from: number, to: number): OiChange | undefined {
+  /**
+   * Open interest across venues at `from` and at `to` (venues known at both times; with `current`, venues whose
+   * figure is current at both times, the others named).
+   */
+  change(asset: string, from: number, to: number, o: ChangeOptions = {}): OiChange | undefined {
     const venues = this.oi.get(asset);
     if (!venues) return undefined;
     const out: OiChange = { beforeUsd: 0, afterUsd: 0, venues: 0, byExchange: {} };
+    if (o.current) {
+      out.stale = [];
+      out.firstTs = {};
+    }
     for (const [ex, s] of venues) {
-      const before = s.at(from), after = s.at(to);
-      if (before === undefined || after === undefined) continue;
+      let before: number | undefined, after: number | undefined, seen: number | undefined;
+      if (o.current) {
+        if (s.first !== undefined) out.firstTs![ex] = s.first;
+        const b = s.reading(from), a = s.reading(to);
+        if (a?.stale) out.stale!.push({ exchange: ex, usd: a.value, since: a.seen });
+        if (!a || a.stale || !b || b.stale) continue;
+        before = b.value;
+        after = a.value;
+        seen = a.seen;
+      } else {
+        before = s.at(from);
+        after = s.at(to);
+        if (before === undefined || after === undefined) continue;
+      }
       out.beforeUsd += before;
       out.afterUsd += after;
       out.venues++;
-      out.byExchange[ex] = { beforeUsd: before, afterUsd: after };
+      out.byExchange[ex] = seen === undefined ? { beforeUsd: before, afterUsd: after } : { beforeUsd: before, afterUsd: after, seen };
     }
-    return out.venues ? out : undefined;
+    return out.venues || o.current ? out : undefined;
   }
 
   /**
@@ -160,6 +253,7 @@ export class Leverage {
     return [...venues].map(([exchange, f]) => {
       const view: FundingView & { before?: number } = {
         exchange, rate: f.rate, intervalHours: f.intervalHours, annualized: f.rate * (8760 / f.intervalHours), ts: f.ts,
+        maxAgeMs: f.series.maxAge(), firstTs: f.series.first ?? f.ts,
       };
       if (since !== undefined) {
         const b = f.series.at(since);

@@ -335,6 +335,11 @@ export interface ClusterOptions {
   within?: number;
   /** Widest cluster, in bins (default 4): a longer heavy run is cut around its heaviest part. */
   maxBins?: number;
+  /**
+   * Join clusters kept for a side that touch (two pieces of one long heavy run, cut at `maxBins`) into one, so a list
+   * never shows one run as two lines meeting at a price. Default false.
+   */
+  join?: boolean;
 }
 
 /** Cut a run of adjacent bins into clusters of at most `maxBins`: the heaviest window first, then what is left either side. */
@@ -379,13 +384,26 @@ export function liqClusters(map: LiqMap, opts: ClusterOptions = {}): LiqCluster[
       .flatMap((r) => splitRun(r, maxBins))
       .map((r) => ({ side, low: r[0]!.low, high: r[r.length - 1]!.high, usd: r.reduce((a, b) => a + b.usd, 0) }));
     runs.sort((a, b) => b.usd - a.usd);
-    for (const c of runs.slice(0, max)) {
+    const kept = opts.join ? joinTouching(runs.slice(0, max), map.binWidth) : runs.slice(0, max);
+    for (const c of kept) {
       if (map.price !== undefined) {
         const edge = map.price > c.high ? c.high : map.price < c.low ? c.low : map.price;
         c.distance = (edge - map.price) / map.price;
       }
       out.push(c);
     }
+  }
+  return out.sort((a, b) => b.usd - a.usd);
+}
+
+/** One side's clusters with those that touch joined (their dollars summed), largest first. */
+function joinTouching(clusters: LiqCluster[], binWidth: number): LiqCluster[] {
+  const byPrice = [...clusters].sort((a, b) => a.low - b.low);
+  const out: LiqCluster[] = [];
+  for (const c of byPrice) {
+    const prev = out[out.length - 1];
+    if (prev && Math.abs(prev.high - c.low) < binWidth * 1e-6) Object.assign(prev, { high: c.high, usd: prev.usd + c.usd });
+    else out.push({ ...c });
   }
   return out.sort((a, b) => b.usd - a.usd);
 }

@@ -6,9 +6,9 @@
  *   if (lev) reply.fields.push(...leverageFields(lev, '24h'));
  */
 import type { FeedHealth } from '../core/coverage.js';
-import type { FlushLeverage, FundingState, LeverageSnapshot, VenueLeverage } from '../core/leverage-figures.js';
+import type { FlushLeverage, FundingState, LeverageSnapshot, NoChange, VenueLeverage } from '../core/leverage-figures.js';
 import type { LiqMap } from '../core/liqmap.js';
-import { clock, pct, share, stamp, usd, venueName, venuesWord } from './format.js';
+import { clock, day, pct, share, stamp, usd, venueName, venueNames, venuesWord, whenWord } from './format.js';
 import { clusterLines } from './liqmap.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 
@@ -25,29 +25,67 @@ const apr = (annualized: number): string => `${pct(annualized)} APR`;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "Open interest $21.9B across 4 venues · −11.0% (−$2.7B) in 24h". */
+/** "no 7d change: open interest history starts Jan 28 00:00". */
+function noChangeText(what: 'open interest' | 'funding', n: NoChange, window: string, to: number, of: number): string {
+  // The venues reporting now, named when others report too (or reported once): Bybit's history, not the asset's.
+  const whose = n.reason === 'history' && n.venues.length < of ? `${venueNames(n.venues)}’s ` : '';
+  return n.reason === 'history'
+    ? `no ${window} change: ${whose}${what} history starts ${day(n.since, to)} ${clock(n.since)}`
+    : `no ${window} change: no venue reporting now had a current figure ${window} ago`;
+}
+
+/**
+ * "Open interest $21.9B across 4 venues · −11.0% (−$2.7B) in 24h"; the change says its basis when fewer venues were
+ * current at both ends ("+2.5% in 4h on 1 of 2 venues"), or why there is none. Every venue stale: when they last reported.
+ */
 export function oiLine(s: LeverageSnapshot, window: string): Line | undefined {
   if (!s.oi) return undefined;
+  if (s.oi.venues === 0) {
+    const st = s.oi.stale ?? [];
+    const last = Math.max(...st.map((v) => v.since));
+    return [toned(`No current open interest for ${s.asset}: no venue has reported since ${whenWord(last, s.to)}.`, 'warn')];
+  }
   const line: Line = [`Open interest `, b(usd(s.oi.usd)), ` across ${plural(s.oi.venues, 'venue')}`];
   const c = s.oi.change;
-  if (c) line.push(' · ', toned(`${pct(c.pct)} (${signedUsd(c.usd)}) in ${window}`, c.usd >= 0 ? 'up' : 'down'));
+  if (c) {
+    const basis = c.venues < s.oi.venues ? ` on ${c.venues} of ${plural(s.oi.venues, 'venue')}` : '';
+    line.push(' · ', toned(`${pct(c.pct)} (${signedUsd(c.usd)}) in ${window}${basis}`, c.usd >= 0 ? 'up' : 'down'));
+  } else if (s.oi.noChange) line.push(toned(` · ${noChangeText('open interest', s.oi.noChange, window, s.to, s.oi.venues + (s.oi.stale?.length ?? 0))}`, 'muted'));
   return line;
 }
 
-/** "Funding +6.2% APR, neutral (was +30.7%, hot)". */
-export function fundingLine(s: LeverageSnapshot): Line | undefined {
+/** "Left out: Binance, stale since Jan 28 19:55 ($8B)": venues whose last open interest is too old to count, when some are current. */
+export function staleLine(s: LeverageSnapshot): Line | undefined {
+  const st = s.oi?.stale ?? [];
+  if (!s.oi?.venues || st.length === 0) return undefined;
+  return [toned(`Left out: ${st.map((v) => `${venueName(v.exchange)}, stale since ${whenWord(v.since, s.to)} (${usd(v.usd)})`).join('; ')}`, 'muted')];
+}
+
+/**
+ * "Funding +6.2% APR, neutral (was +30.7%, hot)": the "was" is the same venues with the same weights; a venue that
+ * joined is said as its basis, and an average over fewer venues than report funding says so.
+ */
+export function fundingLine(s: LeverageSnapshot, window?: string): Line | undefined {
   const f = s.funding;
   if (!f) return undefined;
   const line: Line = [`Funding `, b(apr(f.annualized)), `, ${STATE_WORDS[f.state]}`];
-  if (f.beforeAnnualized !== undefined && f.beforeState !== undefined && Math.abs(f.beforeAnnualized - f.annualized) >= 0.005) {
-    line.push(toned(` (was ${pct(f.beforeAnnualized)}, ${f.beforeState})`, 'muted'));
-  }
+  if (f.weighting === 'oi' && f.venues < f.of) line.push(toned(` · OI-weighted over ${f.venues} of ${plural(f.of, 'venue')}`, 'muted'));
+  else if (f.weighting === 'equal' && f.venues > 1) line.push(toned(` · average of ${f.venues} venues (none with current open interest to weight by)`, 'muted'));
+  if (f.beforeAnnualized !== undefined && f.beforeState !== undefined) {
+    if (Math.abs(f.beforeAnnualized - f.annualized) >= 0.005) line.push(toned(` (was ${pct(f.beforeAnnualized)}, ${f.beforeState})`, 'muted'));
+  } else if (f.change) {
+    const c = f.change;
+    if (Math.abs(c.beforeAnnualized - c.afterAnnualized) >= 0.005) {
+      line.push(toned(` (on the ${plural(c.venues, 'venue')} known ${window ? `${window} ago` : 'then'}: ${pct(c.beforeAnnualized)} → ${pct(c.afterAnnualized)})`, 'muted'));
+    }
+  } else if (f.noChange && window) line.push(toned(` (${noChangeText('funding', f.noChange, window, s.to, f.of)})`, 'muted'));
   return line;
 }
 
-function venueLine(v: VenueLeverage): Line {
+function venueLine(v: VenueLeverage, to: number): Line {
   const line: Line = [b(venueName(v.exchange))];
-  if (v.oiUsd !== undefined) {
+  if (v.oiStale) line.push(' ', toned(`${usd(v.oiStale.usd)} · stale since ${whenWord(v.oiStale.since, to)}, not in the total`, 'warn'));
+  else if (v.oiUsd !== undefined) {
     line.push(` ${usd(v.oiUsd)} · ${share(v.oiShare ?? 0)}`);
     if (v.oiBeforeUsd !== undefined && v.oiBeforeUsd > 0) {
       const c = (v.oiUsd - v.oiBeforeUsd) / v.oiBeforeUsd;
@@ -69,7 +107,9 @@ export function leverageFields(s: LeverageSnapshot, window: string): Field[] {
   const value: Line[] = [];
   const oi = oiLine(s, window);
   if (oi) value.push(oi);
-  const f = fundingLine(s);
+  const stale = staleLine(s);
+  if (stale) value.push(stale);
+  const f = fundingLine(s, window);
   if (f) value.push(f);
   return value.length ? [{ name: 'Open interest & funding', value }] : [];
 }
@@ -117,6 +157,20 @@ export function noLeverageText(asset: string, feeds: readonly FeedHealth[]): str
   return 'Open interest and funding are polled every 5 minutes; the first answers have not come back yet.';
 }
 
+const BUTTON_WINDOWS = ['1h', '4h', '24h', '7d'];
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const windowMs = (w: string): number => {
+  const m = /^(\d+)([mhdw])$/.exec(w);
+  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : Infinity;
+};
+
+/** The four usual windows (those configured), and the one asked when it is another (`12h`, `3h`), in order: one is always marked. */
+function windowButtons(windows: readonly string[], current: string): string[] {
+  const shown = BUTTON_WINDOWS.filter((w) => windows.includes(w));
+  if (!shown.includes(current)) shown.push(current);
+  return shown.sort((a, z) => windowMs(a) - windowMs(z));
+}
+
 export interface OiReplyOptions {
   window: string;
   /** Windows to offer as buttons. */
@@ -132,16 +186,16 @@ export function oiReply(s: LeverageSnapshot, o: OiReplyOptions): Reply {
   const oi = oiLine(s, o.window);
   if (oi) head.push(oi);
   else head.push([`No open interest for ${s.asset}: only its funding is known.`]);
-  const f = fundingLine(s);
+  const stale = staleLine(s);
+  if (stale) head.push(stale);
+  const f = fundingLine(s, o.window);
   if (f) head.push(f);
   const top = s.venues[0];
-  if (top?.oiShare !== undefined && s.venues.length > 1) head.push([`Most open interest on ${venueName(top.exchange)} (${share(top.oiShare)})`]);
-  const fields: Field[] = [{ name: 'By exchange', value: s.venues.map(venueLine) }];
+  if (top?.oiShare !== undefined && s.venues.filter((v) => v.oiShare !== undefined).length > 1) head.push([`Most open interest on ${venueName(top.exchange)} (${share(top.oiShare)})`]);
+  const fields: Field[] = [{ name: 'By exchange', value: s.venues.map((v) => venueLine(v, s.to)) }];
   const clusters = o.map ? clusterLines(o.map) : [];
   if (clusters.length) fields.push({ name: 'Liquidation map (estimate)', value: clusters });
-  const buttons: Button[] = ['1h', '4h', '24h', '7d']
-    .filter((w) => (o.windows ?? ['1h', '4h', '24h', '7d']).includes(w))
-    .map((w) => ({ label: w, command: `oi ${s.asset} ${w}`, active: w === o.window }));
+  const buttons: Button[] = windowButtons(o.windows ?? BUTTON_WINDOWS, o.window).map((w) => ({ label: w, command: `oi ${s.asset} ${w}`, active: w === o.window }));
   const sources = s.venues.map((v) => venueName(v.exchange)).join(', ');
   const footer = [`Open interest and funding: ${sources || 'none yet'}`, ...(o.synthetic ? ['SYNTHETIC demo data'] : []), stamp(s.to)].join(' · ');
   return {

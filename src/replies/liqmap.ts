@@ -14,9 +14,12 @@ export function clusterText(c: LiqCluster): string {
   return `≈ ${usd(c.usd)} of ${c.side} liquidations estimated between ${priceText(c.low)} and ${priceText(c.high)}`;
 }
 
-/** Cluster lines for a reply, labelled as an estimate. */
+/**
+ * Cluster lines for a reply, labelled as an estimate: up to two a side, largest first; two pieces of one long heavy run
+ * that touch are one line.
+ */
 export function clusterLines(map: LiqMap, opts: ClusterOptions = {}): Line[] {
-  const clusters = liqClusters(map, { max: 2, ...opts });
+  const clusters = liqClusters(map, { max: 2, join: true, ...opts });
   if (clusters.length === 0) return [];
   const lines: Line[] = clusters.map((c) => [toned(clusterText(c), c.side)]);
   lines.push([toned(estimateNote(map), 'muted')]);

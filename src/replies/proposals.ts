@@ -67,7 +67,8 @@ export function proposalReply(p: Proposal, opts: { now: number; rules: ProposalR
   ];
   if (p.reason) blocks.push([['“', p.reason, '”']]);
   blocks.push([voteLine(p, opts.rules, opts.now), decisionLine(p, opts.now)]);
-  const reply: Reply = { title: [`Level proposal · ${p.asset} ${levelText(p.level)}`], blocks, tone: 'info' };
+  // The short id in the title: what /level vote, adopt and reject name it by (and /level list shows).
+  const reply: Reply = { title: [`Level proposal ${shortId(p)} · ${p.asset} ${levelText(p.level)}`], blocks, tone: 'info' };
   if (statusAt(p, opts.now) === 'open') {
     const t = tally(p);
     const id = shortId(p);

@@ -6,7 +6,7 @@
 import { FEED_PHASE_RANK, type FeedHealth } from '../core/coverage.js';
 import type { Coverage } from '../core/summary.js';
 import { isSampled } from '../core/venues.js';
-import { duration, price, stamp, venueLabel, whenWord } from './format.js';
+import { duration, price, stamp, venueLabel, venueName, whenWord } from './format.js';
 import { b, code, toned, type Line, type Reply } from './reply.js';
 
 export interface StatusInput {
@@ -28,6 +28,29 @@ export interface StatusInput {
   synthetic: boolean;
   /** This chat's alerts are on (a chat that never set them reads off). */
   alerts: boolean;
+  /** Each venue's last open interest and funding update (over the tracked assets), and whether it is too old to be current. */
+  leverage?: readonly LeverageFreshness[];
+}
+
+export interface LeverageFreshness {
+  exchange: string;
+  oi?: { ts: number; stale: boolean };
+  funding?: { ts: number; stale: boolean };
+}
+
+function freshness(what: string, f: { ts: number; stale: boolean } | undefined, now: number): Line[number] {
+  if (!f) return toned(`no ${what}`, 'muted');
+  return f.stale ? toned(`${what} stale since ${whenWord(f.ts, now)}`, 'warn') : `${what} ${whenWord(f.ts, now)}`;
+}
+
+/** "Bybit: open interest 05:55 · funding 05:55", "Binance: open interest stale since Jan 28 19:55 · funding 00:00". */
+function leverageLines(rows: readonly LeverageFreshness[], now: number): Line[] {
+  if (rows.length === 0) return [];
+  const sorted = [...rows].sort((a, c) => a.exchange.localeCompare(c.exchange));
+  return [
+    [b('Open interest & funding'), toned(' (last update)', 'muted')],
+    ...sorted.map((r): Line => [b(venueName(r.exchange)), ': ', freshness('open interest', r.oi, now), ' · ', freshness('funding', r.funding, now)]),
+  ];
 }
 
 function feedLine(f: FeedHealth, last: number | undefined, now: number): Line {
@@ -60,6 +83,7 @@ export function statusReply(s: StatusInput): Reply {
   if (sampled) lines.push([toned('*sampled: at most one liquidation per symbol each second is published, so its sums are lower bounds.', 'muted')]);
   const down = s.feeds.filter((f) => f.state !== 'live');
   if (s.feeds.length && down.length === s.feeds.length) lines.push([toned('No venue is live: replies answer from stored data and say so.', 'warn')]);
+  const leverage = s.leverage && Number.isFinite(s.now) ? leverageLines(s.leverage, s.now) : [];
   const chat: Line[] = [
     [b('Tracked: '), s.assets.join(', '), s.others ? ` (and ${s.others} more seen in the data)` : ''],
     // A price that stopped coming is a level that cannot break: when each last came.
@@ -68,5 +92,5 @@ export function statusReply(s: StatusInput): Reply {
   ];
   // A market that has seen no event yet has no moment to stamp.
   const footer = [...(Number.isFinite(s.now) ? [stamp(s.now)] : []), ...(s.synthetic ? ['SYNTHETIC demo data'] : [])].join(' · ');
-  return { title: ['Status'], blocks: [lines, chat], ...(footer ? { footer: [toned(footer, 'muted')] } : {}), tone: 'info' };
+  return { title: ['Status'], blocks: [lines, ...(leverage.length ? [leverage] : []), chat], ...(footer ? { footer: [toned(footer, 'muted')] } : {}), tone: 'info' };
 }

@@ -3,8 +3,8 @@
  * one refusal per window then silence, each member limited to a share of the chat's budget, a floor every member
  * keeps however many accounts spam, and no limit for the local terminal's operator. Driven by event time.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { dispatchLine, type Caller } from '../../commands/index.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dispatchLine, meterOnWallClock, type Caller } from '../../commands/index.js';
 import { CommandBudget } from '../../commands/limits.js';
 import type { Platform } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
@@ -105,8 +105,65 @@ describe('CommandBudget', () => {
     const b = new CommandBudget({ perUser: 2, perChat: 100, memberShare: 1 });
     expect(b.check('u', 'c', 0)).toEqual({ run: true });
     expect(b.check('u', 'c', 10_000)).toEqual({ run: true });
-    expect(b.check('u', 'c', 15_000)).toEqual({ run: false, tell: true, waitMs: 45_000 });
-    expect(b.check('u', 'c', 20_000)).toEqual({ run: false, tell: false, waitMs: 40_000 });
+    expect(b.check('u', 'c', 15_000)).toEqual({ run: false, tell: true, waitMs: 45_000, limit: 'user' });
+    expect(b.check('u', 'c', 20_000)).toEqual({ run: false, tell: false, waitMs: 40_000, limit: 'user' });
     expect(b.check('u', 'c', 60_000)).toEqual({ run: true });
+  });
+});
+
+describe('the wait a refusal names', () => {
+  it('is the window actually exceeded: a user over their own budget waits for it, not for their window in this chat', async () => {
+    const svc = fresh();
+    for (let i = 0; i < 10; i++) await say(caller(svc, 'roamer', 'telegram:-1', T));
+    expect(await say(caller(svc, 'roamer', 'telegram:-2', T + 50_000))).toMatch(/^Commands/);
+    expect(await say(caller(svc, 'roamer', 'telegram:-2', T + 50_000))).toMatch(/^Commands/);
+    expect(await say(caller(svc, 'roamer', 'telegram:-2', T + 50_000))).toBe(
+      'Easy there: too many commands in the last minute. Try again in 10 s.\nYou reached your 12 commands a minute across chats: until then, I will not answer your commands in any chat.',
+    );
+    // Answered when the wait said, in the chat it was said in.
+    expect(await say(caller(svc, 'roamer', 'telegram:-2', T + 60_000))).toMatch(/^Commands/);
+  });
+
+  it('a member over their share of the chat waits for their window in it', () => {
+    const b = new CommandBudget({ perUser: 100, perChat: 8, memberShare: 0.25 });
+    expect(b.check('u', 'c', 0)).toEqual({ run: true });
+    expect(b.check('u', 'c', 5_000)).toEqual({ run: true });
+    expect(b.check('u', 'c', 30_000)).toEqual({ run: false, tell: true, waitMs: 30_000, limit: 'member' });
+  });
+
+  it('a full chat holds a member back until its window or theirs starts over', () => {
+    const b = new CommandBudget({ perUser: 100, perChat: 4, memberShare: 1, floor: 1 });
+    b.check('a', 'c', 0);
+    for (let i = 0; i < 3; i++) b.check('b', 'c', 20_000);
+    // The chat's window (from 0) ends before b's own (from 20 s): then b is let in again.
+    expect(b.check('b', 'c', 30_000)).toEqual({ run: false, tell: true, waitMs: 30_000, limit: 'chat' });
+    expect(b.check('b', 'c', 60_000)).toEqual({ run: true });
+  });
+});
+
+describe('budgets in a rehearsal', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('run on wall-clock time: a refused member is answered a minute later though the recording’s clock stopped', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.UTC(2026, 3, 7, 12));
+    const svc = fresh();
+    meterOnWallClock(svc);
+    const out: string[] = [];
+    for (let i = 0; i < 12; i++) out.push(await say(caller(svc, 'u1')));
+    expect(out[10]).toMatch(/^Easy there: too many commands in the last minute\. Try again in 60 s\./);
+    expect(out[11]).toBe('SILENT');
+    vi.setSystemTime(Date.UTC(2026, 3, 7, 12, 0, 30));
+    expect(await say(caller(svc, 'u1'))).toBe('SILENT');
+    vi.setSystemTime(Date.UTC(2026, 3, 7, 12, 1, 1));
+    // The caller's (recording's) clock has not moved: T all along.
+    expect(await say(caller(svc, 'u1'))).toMatch(/^Commands/);
+  });
+
+  it('without it, the budget runs on the caller’s clock (tests and the offline CLI drive it with event time)', async () => {
+    const svc = fresh();
+    for (let i = 0; i < 11; i++) await say(caller(svc, 'u1'));
+    expect(await say(caller(svc, 'u1'))).toBe('SILENT');
+    expect(await say(caller(svc, 'u1', 'telegram:-900', T + 60_000))).toMatch(/^Commands/);
   });
 });

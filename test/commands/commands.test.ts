@@ -266,7 +266,7 @@ describe('/level and /levels', () => {
   });
   it('non-admins are refused politely; anyone may list', async () => {
     const r = await say('/level add eth 2500', false);
-    expect(replyText(r)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels and /level list, and vote on the group’s proposals (👍 / 👎).');
+    expect(replyText(r)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels, /oi, /status, /level list, /alerts status and /help, and propose levels and vote on the group’s proposals (👍 / 👎).');
     expect(await text('/level list', false)).toContain('ETH $2,600–2,650');
   });
   it('a second price after the level to remove removes nothing and names the zone it may have meant', async () => {

@@ -35,7 +35,7 @@ describe('the inbound contract', () => {
 
   it('a platform that cannot answer makes the caller a member: refused, with the sentence members get', async () => {
     const r = await dispatchLine('/alerts on', caller(services()), { isAdmin: () => Promise.reject(new Error('getChatAdministrators: 502')) });
-    expect(replyText(r!)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels and /level list, and vote on the group’s proposals (👍 / 👎).');
+    expect(replyText(r!)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels, /oi, /status, /level list, /alerts status and /help, and propose levels and vote on the group’s proposals (👍 / 👎).');
   });
 
   it('a command that fails gets the one internal-error reply, never the error itself', async () => {

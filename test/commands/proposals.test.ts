@@ -46,6 +46,8 @@ describe('/level propose', () => {
     const r = await as('ann', { message: { ref: '-100:41' } })('/level propose eth 2350 "the line <b>&amp;"');
     const t = replyText(r);
     expect(t).toContain('ann proposes ETH $2,350');
+    // The card names the proposal as /level vote, adopt and reject (and the errors) do.
+    expect(r.title).toEqual(['Level proposal p1 · ETH $2,350']);
     expect(t).toContain('“the line <b>&amp;”'); // raw here: each adapter escapes it (tested there)
     expect(r.buttons?.map((b) => b.command)).toEqual(['level vote p1 up', 'level vote p1 down', 'level adopt p1', 'level reject p1']);
     expect(services.store.getProposal(`${key}:p1`)).toMatchObject({ status: 'open', messageRef: '-100:41', thread: '7', proposer: { id: 'ann' } });
@@ -64,6 +66,14 @@ describe('/level propose', () => {
 });
 
 describe('votes and decisions', () => {
+  it('a mistyped id points where ids are shown', async () => {
+    const { as } = chat();
+    await as('ann')('/level propose eth 2350');
+    const r = await as('bob')('/level vote 1 up');
+    expect(replyText(r)).toContain('"1" is not a proposal. Proposals are named like p3, on their card and in /level list.');
+    expect(replyText(await as('bob')('/level list'))).toMatch(/Open proposals.*\np1 ETH \$2,350 by ann/);
+  });
+
   it('a second vote by the same member replaces the first', async () => {
     const { as, services, key } = chat();
     await as('ann')('/level propose eth 2700-2740 "where it turns"');
