@@ -12,7 +12,7 @@ export const liqs: CommandDef = {
     'Sums of the forced orders the exchanges publish, by side (a long liquidated is a forced sell) and by exchange.',
     'A * marks a sampled stream (at most one order per symbol each second): its figure is a lower bound.',
     '"No liquidation data" (no feed, a feed down, a file without prints) is not "no liquidations": the reply says which.',
-    'Any window from 5m to 7d: /liqs eth 30m, /liqs btc 3d.',
+    'Any window from 5m to 7d: /liqs eth 30m, /liqs eth 1.5h, /liqs btc 3d (windows count back from now).',
   ],
   options: [
     { name: 'asset', description: 'Asset, e.g. eth (or all)', kind: 'asset' },
@@ -23,7 +23,7 @@ export const liqs: CommandDef = {
     let rawAsset = args.values.asset;
     let rawWindow = args.values.window;
     // Any window from 5m to 7d (`/liqs eth 30m` after a flush, `/liqs eth 2h`); the buttons offer the configured ones.
-    const windowOf = (raw: string | undefined) => parseAnyWindow(raw, config.windows, config.defaultWindow);
+    const windowOf = (raw: string | undefined) => parseAnyWindow(raw, config.windows, config.defaultWindow, ctx.now);
     // `/liqs 4h`, `/liqs 4h eth` and `/liqs week` read naturally too (a window word that is no tracked asset).
     if (rawAsset && windowOf(rawAsset).ok && !market.knownAssets().includes(rawAsset.toUpperCase())) {
       [rawAsset, rawWindow] = [rawWindow, rawAsset];
@@ -40,7 +40,12 @@ export const liqs: CommandDef = {
       return marketReply(market.marketSummary(name, windowMs), config.windows);
     }
     const asset = parseAsset(rawAsset, market.knownAssets());
-    if (!asset.ok) return errorReply(asset.message);
+    if (!asset.ok) {
+      // `/liqs today`, `/liqs 1.5d`: a window the reader meant, answered as one (not as an unknown asset).
+      const meant = windowOf(rawAsset);
+      if (!meant.ok && !rawWindow && /^\s*(\d|today|yesterday|since\b|ytd)/i.test(rawAsset)) return errorReply(meant.message);
+      return errorReply(asset.message);
+    }
     const summary = market.summary(asset.value, name, windowMs);
     const reply = summaryReply(summary, config.windows);
     const image = charts?.liqs(summary, ctx.chat.key);

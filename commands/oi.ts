@@ -19,7 +19,7 @@ export const oi: CommandDef = {
     if (args.values.asset !== undefined && assetKey(args.values.asset) === 'ALL') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
-    const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow);
+    const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow, ctx.now);
     if (!window.ok) {
       // `/oi eth btc`: a second asset where the window goes, said as `/oi eth,btc` is.
       const second = parseAsset(args.values.window, market.knownAssets());

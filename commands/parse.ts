@@ -7,6 +7,7 @@
 
 import { ASSET_RE, INVISIBLE, labelHasInvisible } from '../src/core/events.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
+import { fromLocal, local, zoneLabel } from '../src/replies/zone.js';
 import { distance } from 'fastest-levenshtein';
 
 export type ParseError =
@@ -129,18 +130,49 @@ const MIN_WINDOW_MS = 5 * 60_000;
 const MAX_WINDOW_MS = 7 * 86_400_000;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
+/** A length of time as typed: `90m`, `1.5h`, `1h30m`, `4h30` (the minutes after the hours), `2 days`; in ms, or undefined. */
+function lengthMs(s: string): number | undefined {
+  const unit = (u: string) => UNIT_MS[u[0]!.toLowerCase()]!;
+  const one = /^(\d{1,5}(?:[.,]\d{1,3})?)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(s);
+  if (one) return Number(one[1]!.replace(',', '.')) * unit(one[2]!);
+  // Compounds, largest unit first: 1h30m, 2d12h, 1h 30m, 4h30.
+  const parts = [...s.matchAll(/(\d{1,4})\s*([wdhm])/gi)];
+  const compound = /^(?:\d{1,4}\s*[wdhm]\s*){2,4}$/i.test(s) || /^\d{1,3}\s*h\s*\d{1,2}$/i.test(s);
+  if (!compound) return undefined;
+  let ms = parts.reduce((sum, p) => sum + Number(p[1]) * unit(p[2]!), 0);
+  const trailing = /h\s*(\d{1,2})$/i.exec(s);
+  if (trailing) ms += Number(trailing[1]) * UNIT_MS.m!;
+  return ms;
+}
+
+/** Words for a calendar span (`today`, `since 14:00`, `ytd`): windows count back from now instead. */
+const CALENDAR = /^(today|yesterday|tonight|this\s+(?:morning|week|month)|since\b.*|ytd|mtd|month|year|\d{1,2}:\d{2})$/i;
+
 /**
- * A window as `parseWindow` reads it, else any whole number of minutes, hours, days or weeks from 5 minutes to 7 days
- * (the history a bot keeps in minute buckets), said back in the largest unit that divides it: `120m` → `2h`.
+ * A window as `parseWindow` reads it, else any length of time from 5 minutes to 7 days in whole minutes (`90m`,
+ * `1.5h`, `1h30m`: the history a bot keeps in minute buckets), said back in the largest unit that divides it:
+ * `120m` → `2h`. A calendar word (`today`) is answered with the window that covers it, counted back from `now`.
  */
-export function parseAnyWindow(raw: string | undefined, windows: readonly WindowName[], fallback: WindowName): Parsed<AnyWindow> {
+export function parseAnyWindow(raw: string | undefined, windows: readonly WindowName[], fallback: WindowName, now?: number): Parsed<AnyWindow> {
   const known = parseWindow(raw, windows, fallback);
   if (known.ok) return ok({ name: known.value, ms: WINDOW_MS[known.value] });
-  const m = /^(\d{1,5})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(token(raw!));
+  const typed = token(raw!);
   const choices = `${windows.join(', ')}, or any from 5m to 7d like 30m, 2h or 3d`;
-  if (!m) return err('bad_window', `Unknown window ${quote(token(raw!))}. Use one of ${choices}.`);
-  const ms = Number(m[1]) * UNIT_MS[m[2]![0]!.toLowerCase()]!;
-  if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) return err('out_of_range', `A window goes from 5m to 7d; got ${quote(token(raw!))}. Use one of ${choices}.`);
+  // `5M`: minutes to a machine, months to many a reader.
+  if (/^\d+\s*M$/.test(typed)) return err('bad_window', `${quote(typed)}: minutes or months? Windows go from 5m to 7d; write ${typed.replace(/\s*M$/, 'm')} for minutes.`);
+  if (CALENDAR.test(typed)) {
+    if (now !== undefined && /^today$/i.test(typed)) {
+      const midnight = fromLocal(Math.floor(local(now).getTime() / 86_400_000) * 86_400_000, now);
+      const hours = Math.max(1, Math.ceil((now - midnight) / UNIT_MS.h!));
+      return err('bad_window', `Windows count back from now: today so far (since 00:00 ${zoneLabel(midnight)}) is within the last ${hours}h. Try ${hours}h.`);
+    }
+    return err('bad_window', `Windows count back from now, from 5m to 7d: ${quote(typed)} is not one. Use one of ${choices}.`);
+  }
+  const length = lengthMs(typed);
+  if (length === undefined) return err('bad_window', `Unknown window ${quote(typed)}. Use one of ${choices}.`);
+  const ms = Math.round(length);
+  if (ms % UNIT_MS.m! !== 0) return err('bad_window', `A window is whole minutes; got ${quote(typed)}. Use one of ${choices}.`);
+  if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) return err('out_of_range', `A window goes from 5m to 7d; got ${quote(typed)}. Use one of ${choices}.`);
   const name = ms % UNIT_MS.d! === 0 ? `${ms / UNIT_MS.d!}d` : ms % UNIT_MS.h! === 0 ? `${ms / UNIT_MS.h!}h` : `${ms / UNIT_MS.m!}m`;
   // `48h` is a configured window's length under another name: said as that window.
   const same = windows.find((w) => WINDOW_MS[w] === ms);

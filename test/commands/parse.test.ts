@@ -147,7 +147,7 @@ describe('assets and windows', () => {
     expect(any('8d')).toMatchObject({ ok: false, error: 'out_of_range' });
     expect(any('0h')).toMatchObject({ ok: false, error: 'out_of_range' });
     expect(any('99999999999h')).toMatchObject({ ok: false, error: 'bad_window' });
-    expect(any('2.5h')).toMatchObject({ ok: false, error: 'bad_window' });
+    expect(any('2.5h')).toMatchObject({ ok: true, value: { name: '150m' } });
     const bad = any('<b>4x</b>');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).toBe('Unknown window "<b>4x</b>". Use one of 1h, 4h, 12h, 24h, 7d, or any from 5m to 7d like 30m, 2h or 3d.');
