@@ -31,7 +31,7 @@ export interface FeedContext {
 
 /** A ccxt pro instance for one stream, ready to watch. */
 export async function streamExchange(ctx: FeedContext, hooks: SocketHooks): Promise<ProExchange> {
-  const Cls = hooked(ctx.venue.proClass(ctx.ccxt), hooks);
+  const Cls = hooked(ctx.venue.proClass(ctx.ccxt), hooks, ctx.venue.frames);
   const ex = new Cls(
     mergeConfig(
       // ccxt's own reconnect delay would sleep outside our control (and past stop()); ours is in StreamRunner.

@@ -54,6 +54,12 @@ export interface ExchangeOverride {
   restMinTimeMs?: number;
   /** Base address of a stand-in REST server, e.g. `http://127.0.0.1:PORT`; each venue appends its own paths. */
   restUrl?: string;
+  /**
+   * Websocket patience (tests shorten it): `connectMs`, how long a connection may go without a subscription
+   * acknowledgement or data before it is abandoned (default 30 s); `silentMs`, how long a live one may go without
+   * any frame (default twice ccxt's keepalive interval); `stableMs`, how long one must last to end an outage (30 s).
+   */
+  timeouts?: { connectMs?: number; silentMs?: number; stableMs?: number };
   /** Extra ccxt constructor settings, merged over the venue's. */
   ccxt?: Record<string, unknown>;
 }

@@ -6,13 +6,17 @@
  * when a socket opens, and sends ccxt's console logging to our logger.
  */
 import type { Logger } from '../log.js';
-import type { ProExchange, ProExchangeClass } from './venue.js';
+import { readFrame, type FrameProtocol, type ProExchange, type ProExchangeClass } from './venue.js';
 
 export interface SocketHooks {
-  /** A socket of this instance opened. */
+  /** A socket of this instance opened (nothing is subscribed yet, and the exchange may never answer). */
   connected(url: string): void;
-  /** Any frame arrived (data, pong, acknowledgement). */
+  /** A subscription was acknowledged or data arrived: the stream is live. */
+  subscribed?(): void;
+  /** Any sign of life: a frame (data, pong, acknowledgement, even garbage) or a websocket-level pong. */
   frame(): void;
+  /** The exchange refused the subscription of this market (by its exchange id); true if the stream dropped it (the refusal is then kept from ccxt). */
+  refused?(marketId: string, reason: string): boolean;
   /** A frame or entry could not be read; it was skipped. */
   malformed(reason: string): void;
   /** A liquidation message, as ccxt dispatched it; without this hook ccxt's own handling runs. */
@@ -20,17 +24,33 @@ export interface SocketHooks {
   log: Logger;
 }
 
-/** Subclass `Base` with `hooks` (one class per stream: the hooks close over that stream). */
-export function hooked(Base: ProExchangeClass, hooks: SocketHooks): ProExchangeClass {
+/**
+ * Subclass `Base` with `hooks` (one class per stream: the hooks close over that stream). With the venue's frame
+ * `protocol`, every frame is read before ccxt sees it: malformed ones are counted and dropped, acknowledgements and
+ * data make the stream live, a refusal naming one market drops that market; without it, any frame counts as data
+ * and only text that looked like JSON but did not parse is counted.
+ */
+export function hooked(Base: ProExchangeClass, hooks: SocketHooks, protocol?: FrameProtocol): ProExchangeClass {
   // ccxt's methods are untyped JavaScript underneath; the overrides below keep their signatures.
   const Parent = Base as unknown as new (config: Record<string, unknown>) => any;
   class Hooked extends Parent {
     handleMessage(client: unknown, message: unknown): unknown {
       hooks.frame();
-      // ccxt passes a frame that looked like JSON but did not parse as the raw string.
-      if (typeof message === 'string' && /^\s*[[{]/.test(message)) {
-        hooks.malformed('frame is not valid JSON');
-        return undefined;
+      if (!protocol) {
+        // ccxt passes a frame that looked like JSON but did not parse as the raw string.
+        if (typeof message === 'string' && /^\s*[[{]/.test(message)) {
+          hooks.malformed('frame is not valid JSON');
+          return undefined;
+        }
+        hooks.subscribed?.();
+      } else {
+        const frame = readFrame(protocol, message);
+        if (frame.kind === 'malformed') {
+          hooks.malformed(frame.reason);
+          return undefined;
+        }
+        if (frame.kind === 'refused' && frame.marketId !== undefined && hooks.refused?.(frame.marketId, frame.reason)) return undefined;
+        if (frame.kind === 'ack' || frame.kind === 'data') hooks.subscribed?.();
       }
       try {
         return super.handleMessage(client, message);
@@ -44,6 +64,20 @@ export function hooked(Base: ProExchangeClass, hooks: SocketHooks): ProExchangeC
       if (!hooks.liquidations) return super.handleLiquidation(client, message);
       hooks.liquidations(message);
       return undefined;
+    }
+
+    /** Every client of this instance reports websocket-level pongs (Binance's only keepalive) as signs of life. */
+    client(url: string): unknown {
+      const c = super.client(url) as { onPong?: (...args: unknown[]) => unknown; liqbotHooked?: boolean };
+      if (!c.liqbotHooked && typeof c.onPong === 'function') {
+        const onPong = c.onPong.bind(c);
+        c.onPong = (...args: unknown[]) => {
+          hooks.frame();
+          return onPong(...args);
+        };
+        c.liqbotHooked = true;
+      }
+      return c;
     }
 
     onConnected(client: { url: string }, message?: unknown): unknown {

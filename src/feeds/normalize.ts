@@ -21,9 +21,23 @@ export interface RawLiquidation {
   side: PositionSide | undefined;
   /** What one unit of `contracts` is, when the exchange defines it and ccxt's market.contractSize does not match. */
   contractSize?: number;
+  /**
+   * The exchange's own dollar value of this liquidation, when the row states one (HTX `trade_turnover`): a
+   * cross-check of `contracts × contractSize × price`. When the two disagree by more than rounding, this one
+   * is used (see toLiquidation) and the result carries a `note`.
+   */
+  usd?: number;
+  /** The exchange's id for it (Lighter's trade id), when a stream can deliver the same liquidation twice. */
+  key?: string;
+  /** Delivered in a snapshot on (re)subscribing, not as it happened: counted only if not seen and not older than the connection. */
+  replayed?: boolean;
 }
 
-export type Normalized<T> = { ok: true; event: T } | { ok: false; reason: string };
+/** `note`: the event was read, but something about it is worth one warning (a stated dollar value overruled the sizing). */
+export type Normalized<T> = { ok: true; event: T; note?: string } | { ok: false; reason: string };
+
+/** A stated dollar value and the computed one agree when within this share of each other (or a cent): rounding, not units. */
+export const USD_TOLERANCE = 0.005;
 
 /** A number from an exchange field (they send strings); NaN when it is not one. */
 export function num(v: unknown): number {
@@ -50,11 +64,21 @@ export function toLiquidation(exchange: string, market: MarketLike, raw: RawLiqu
     amount = raw.contracts * contractSize;
     usd = amount * raw.price;
   }
+  let note: string | undefined;
+  // The exchange's own dollar figure wins over ours when they differ by more than rounding: it is computed per row
+  // by the exchange, while our contract size comes from a market list that can be a day old (or mis-parsed), and a
+  // unit mix-up (contracts read as coins) is off by the contract size, 1,000× for HTX's BTC-USDT.
+  if (raw.usd !== undefined && positive(raw.usd) && positive(usd) && Math.abs(usd - raw.usd) > Math.max(0.01, USD_TOLERANCE * raw.usd)) {
+    note = `${market.symbol}: the exchange states $${raw.usd} where ${raw.contracts} contracts × ${contractSize} × ${raw.price} make $${usd}; using the exchange's figure (is the market's contract size stale?)`;
+    usd = raw.usd;
+    amount = usd / raw.price;
+  }
   // 1e200 × 1e200 is Infinity: sizes no market has are refused here (the bot screens what is merely implausible).
   if (!positive(amount) || !positive(usd)) return { ok: false, reason: 'size out of any market\'s range' };
   return {
     ok: true,
     event: { type: 'liquidation', ts: Math.floor(raw.ts), exchange, symbol: market.symbol, side: raw.side, price: raw.price, amount, usd },
+    ...(note ? { note } : {}),
   };
 }
 

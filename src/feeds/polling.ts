@@ -65,6 +65,8 @@ export class LiquidationPoller implements Runner {
   private readonly watched: Set<string>;
   private downSince: number | undefined;
   private saveWarned = false;
+  /** Markets whose stated dollar values overruled our sizing: warned about once each. */
+  private readonly sizeWarned = new Set<string>();
 
   constructor(
     private readonly ctx: FeedContext,
@@ -176,6 +178,10 @@ export class LiquidationPoller implements Runner {
     if (!liq.ok) {
       this.skip(`${market.symbol} liquidation: ${liq.reason}`);
       return;
+    }
+    if (liq.note && !this.sizeWarned.has(market.symbol)) {
+      this.sizeWarned.add(market.symbol);
+      ctx.log.warn({ exchange: ctx.venue.id, symbol: market.symbol, note: liq.note }, `${ctx.venue.id}: ${liq.note}`);
     }
     this.board.eventAt(ctx.now());
     ctx.sink.event(liq.event);

@@ -12,7 +12,7 @@ import { num } from './normalize.js';
 import type { StatusBoard } from './status.js';
 import { StreamRunner, type Outage } from './stream.js';
 import { PriceThrottle } from './ticks.js';
-import type { ProExchange, SocketGroup } from './venue.js';
+import { silentAfterMs, type ProExchange, type SocketGroup } from './venue.js';
 
 export const PRICE_TIMEFRAME: Timeframe = '1m';
 
@@ -43,7 +43,8 @@ export function priceGroup(ctx: FeedContext, board: StatusBoard, group: SocketGr
   let ex: ProExchange | undefined;
 
   const watchCandles = async (): Promise<void> => {
-    ex ??= await streamExchange(ctx, { connected: () => runner.connected(), frame: () => runner.frame(), malformed: skip, log: ctx.log });
+    // Live on the first acknowledgement or candle, not when the socket merely opens.
+    ex ??= await streamExchange(ctx, { connected: () => undefined, subscribed: () => runner.connected(), frame: () => runner.frame(), malformed: skip, log: ctx.log });
     const pairs = group.symbols.map((s) => [s, PRICE_TIMEFRAME]);
     while (!ctx.signal.aborted) {
       await ex.watchOHLCVForSymbols(pairs);
@@ -73,7 +74,10 @@ export function priceGroup(ctx: FeedContext, board: StatusBoard, group: SocketGr
     signal: ctx.signal,
     backoff,
     ...(downSince ? { downSince } : {}),
+    ...(ctx.override.timeouts?.connectMs ? { connectTimeoutMs: ctx.override.timeouts.connectMs } : {}),
+    ...(ctx.override.timeouts?.stableMs ? { stableMs: ctx.override.timeouts.stableMs } : {}),
     attempt: poll ? pollCandles : watchCandles,
+    ...(poll ? {} : { silentAfterMs: () => ctx.override.timeouts?.silentMs ?? silentAfterMs(ex) }),
     close: async () => {
       if (ex) await closeExchange(ex);
     },

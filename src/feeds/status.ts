@@ -8,11 +8,15 @@ import type { FeedSink, FeedState, FeedStatus, FeedStream } from './contract.js'
 interface Part {
   state: FeedState;
   error?: string;
+  /** When this part's trouble began, if earlier than now (an outage that outlasts reconnects). */
+  since?: number;
 }
 
 export class StatusBoard {
   private readonly parts = new Map<string, Part>();
   private current: FeedStatus;
+  /** `since` of the last down state: a flap within the same outage reports it again. */
+  private lastDownSince: number | undefined;
 
   constructor(
     exchange: string,
@@ -25,8 +29,12 @@ export class StatusBoard {
     this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0, ...(polledEveryMs ? { polledEveryMs } : {}) };
   }
 
-  set(part: string, state: FeedState, error?: string): void {
-    this.parts.set(part, error === undefined ? { state } : { state, error });
+  /** `since`: for a down part, when its outage began (the folded status reports the earliest); default now. */
+  set(part: string, state: FeedState, error?: string, since?: number): void {
+    const p: Part = { state };
+    if (error !== undefined) p.error = error;
+    if (since !== undefined && state !== 'live') p.since = since;
+    this.parts.set(part, p);
     this.refresh();
   }
 
@@ -55,7 +63,14 @@ export class StatusBoard {
     const error = down?.error ?? parts.find((p) => p.error)?.error;
     if (state === this.current.state && error === this.current.error) return;
     const next: FeedStatus = { ...this.current, state };
-    if (state !== this.current.state) next.since = this.now();
+    if (state !== this.current.state) {
+      const began = parts.filter((p) => p.state === state && p.since !== undefined).map((p) => p.since!);
+      next.since = began.length ? Math.min(this.now(), ...began) : this.now();
+      // An outage that began before the last recovery is the one already reported: keep its start (another part
+      // of this stream may have been first to fail then).
+      if (state === 'down' && this.lastDownSince !== undefined && next.since < this.current.since) next.since = Math.min(next.since, this.lastDownSince);
+      if (state === 'down') this.lastDownSince = next.since;
+    }
     if (error === undefined || state === 'live') delete next.error;
     else next.error = error;
     this.current = next;

@@ -1,6 +1,7 @@
 /**
  * Optional vendor totals: with a Coinalyze API key, hourly liquidation totals per asset and exchange
  * (including venues no public stream covers) polled every hour and emitted as `liquidation_total` events
+ * (one per asset, exchange, hour and side per poll, summed over every request of the poll)
  * (`period: '1h'`, with `exchange`), which the core uses for history, ranking, and for windows and shares
  * where a venue has no single orders. Without a key nothing starts. Never throws: an unreachable vendor is
  * logged once and retried.
@@ -16,7 +17,10 @@ import type { LiquidationTotal, PositionSide } from '../core/events.js';
 import { logger, type Logger } from '../log.js';
 import { Backoff, pause } from './backoff.js';
 import { describe } from './errors.js';
-import { HOUR, hourStart } from '../core/time.js';
+import { DAY, HOUR, hourStart } from '../core/time.js';
+
+/** Coinalyze answers at most this many symbols per request. */
+const SYMBOLS_PER_REQUEST = 20;
 
 export interface VendorOptions {
   apiKey: string;
@@ -28,6 +32,8 @@ export interface VendorOptions {
   everyMs?: number;
   /** Hours re-read at every poll: late revisions replace what was emitted (totals are idempotent per hour). */
   lookbackHours?: number;
+  /** How often the market list (/future-markets, /exchanges) is read again (default a day). */
+  marketsEveryMs?: number;
   /** Least time between requests (default 1.6 s: 40 a minute, with room). */
   minTimeMs?: number;
   now?: () => number;
@@ -128,21 +134,38 @@ export async function startVendorPolling(o: VendorOptions): Promise<VendorPollin
   const run = async (): Promise<void> => {
     const backoff = new Backoff({ baseMs: 30_000, maxMs: HOUR });
     let markets: VendorMarket[] | undefined;
+    let marketsAt = -Infinity;
     let failing = false;
     while (!abort.signal.aborted) {
       let delay = o.everyMs ?? HOUR;
       try {
-        markets ??= vendorMarkets(await get('/future-markets'), await get('/exchanges'), o.assets);
+        // The market list is refreshed once a day (new listings, delistings); a failed refresh keeps the old list.
+        if (!markets || now() - marketsAt >= (o.marketsEveryMs ?? DAY)) {
+          try {
+            markets = vendorMarkets(await get('/future-markets'), await get('/exchanges'), o.assets);
+            marketsAt = now();
+          } catch (err) {
+            if (!markets || abort.signal.aborted) throw err;
+            log.warn({ vendor: 'coinalyze', error: describe(err) }, 'coinalyze: could not refresh the market list; using the previous one');
+            marketsAt = now();
+          }
+        }
         const bySymbol = new Map(markets.map((m) => [m.symbol, m]));
         const to = now();
         const from = hourStart(to) - (o.lookbackHours ?? 3) * HOUR;
         const symbols = markets.map((m) => m.symbol);
-        for (let i = 0; i < symbols.length && !abort.signal.aborted; i += 20) {
-          const chunk = symbols.slice(i, i + 20).join(',');
-          const rows = await get(`/liquidation-history?symbols=${encodeURIComponent(chunk)}&interval=1hour&from=${Math.floor(from / 1000)}&to=${Math.floor(to / 1000)}&convert_to_usd=true`);
-          if (abort.signal.aborted) break;
-          for (const t of hourlyTotals(rows, bySymbol, to)) o.sink.event(t);
+        // Every request of the poll first, then one sum: a venue's contracts can fall in two requests, and a second
+        // event for the same hour would replace the first (the store treats it as a revision), not add to it.
+        const rows: unknown[] = [];
+        for (let i = 0; i < symbols.length && !abort.signal.aborted; i += SYMBOLS_PER_REQUEST) {
+          const chunk = symbols.slice(i, i + SYMBOLS_PER_REQUEST).join(',');
+          const answer = await get(`/liquidation-history?symbols=${encodeURIComponent(chunk)}&interval=1hour&from=${Math.floor(from / 1000)}&to=${Math.floor(to / 1000)}&convert_to_usd=true`);
+          if (!Array.isArray(answer)) throw new Error('the vendor answered liquidation history without a list');
+          rows.push(...(answer as unknown[]));
         }
+        if (abort.signal.aborted) break;
+        // All or nothing: a poll with a failed request emits nothing, since a partial sum would overwrite a full one.
+        for (const t of hourlyTotals(rows, bySymbol, to)) o.sink.event(t);
         if (failing) log.info({ vendor: 'coinalyze' }, 'coinalyze: hourly liquidation totals back');
         failing = false;
         backoff.reset();

@@ -17,6 +17,55 @@ export interface WsClientLike {
   connection?: { terminate?: () => void };
 }
 
+/**
+ * What one websocket frame is, read by the venue before ccxt sees it:
+ * - `control`: keepalive (ping, pong) or a greeting; the socket is open, but no subscription is proven by it;
+ * - `ack`: a subscription acknowledged; `data`: a pushed update. Either one makes the stream live;
+ * - `refused`: the exchange refused a subscription; with `marketId` (the refusal names one market's topic) only
+ *   that market is dropped, the rest of the socket keeps running; without, ccxt handles it (the attempt fails);
+ * - `malformed`: not a frame of this venue's protocol; counted and never handed to ccxt.
+ */
+export type FrameKind =
+  | { kind: 'control' }
+  | { kind: 'ack' }
+  | { kind: 'data' }
+  | { kind: 'refused'; marketId?: string; reason: string }
+  | { kind: 'malformed'; reason: string };
+
+/** A venue's websocket protocol, as far as telling its frames apart goes. */
+export interface FrameProtocol {
+  /** Text frames that are not JSON yet belong to the protocol (OKX's `pong`); any other non-JSON text is malformed. */
+  words?: readonly string[];
+  /** One frame that parsed as a JSON object. */
+  read(frame: Record<string, unknown>): FrameKind;
+}
+
+/** A frame as ccxt hands it over (parsed JSON, or the text when it is not JSON), read by `protocol`. */
+export function readFrame(protocol: FrameProtocol, frame: unknown): FrameKind {
+  if (typeof frame === 'string') {
+    if (protocol.words?.includes(frame.trim())) return { kind: 'control' };
+    return { kind: 'malformed', reason: /^\s*[[{]/.test(frame) ? 'frame is not valid JSON' : `frame is not JSON (${JSON.stringify(frame.slice(0, 20))})` };
+  }
+  // Binary frames (ccxt passes what it did not decode): left to ccxt, which knows whether the venue sends them.
+  if (frame instanceof Uint8Array || frame instanceof ArrayBuffer) return { kind: 'control' };
+  const o = asObject(frame);
+  if (!o) return { kind: 'malformed', reason: `frame is ${Array.isArray(frame) ? 'a list' : String(frame)}, not an object` };
+  try {
+    return protocol.read(o);
+  } catch (err) {
+    return { kind: 'malformed', reason: `frame not readable: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * One watch per symbol on a shared socket (ccxt's watchLiquidations of a venue without a multi-symbol form):
+ * settles when any of them settles. A symbol whose subscription the exchange refused is dropped by the frame
+ * hook before ccxt sees the refusal, so its watch just stays pending and the others go on.
+ */
+export function watchEach(ex: ProExchange, symbols: readonly string[]): Promise<unknown> {
+  return Promise.race(symbols.map((s) => ex.watchLiquidations(s)));
+}
+
 /** The part of a ccxt pro exchange the feeds use (ccxt's own declarations are looser than this). */
 export interface ProExchange {
   id: string;
@@ -25,6 +74,9 @@ export interface ProExchange {
   options: Record<string, any>;
   ohlcvs: Record<string, Record<string, unknown[][] | undefined> | undefined>;
   clients: Record<string, WsClientLike>;
+  /** ccxt's websocket settings: `keepAlive` is its ping interval (ms). */
+  streaming?: { keepAlive?: number };
+  market(symbol: string): { id: string };
   fetchDispatcher?: { destroy?: () => Promise<void> };
   loadHttpProxyAgent(): Promise<unknown>;
   watchLiquidations(symbol: string): Promise<unknown>;
@@ -56,10 +108,15 @@ export interface Venue {
   restPerSecond: number;
   /** Split symbols by the socket they use. */
   socketGroups(symbols: readonly string[], markets: Markets): SocketGroup[];
-  /** Subscribe to the liquidations of `symbols`; settles only when the connection fails or is closed. Absent on polled venues. */
+  /**
+   * Subscribe to the liquidations of `symbols`; settles only when the connection fails or is closed. Absent on polled
+   * venues. A symbol the exchange refuses is taken out of `symbols` by the stream before the next call.
+   */
   watchLiquidations?(ex: ProExchange, symbols: string[]): Promise<unknown>;
   /** How candles arrive: 'watch' (ccxt's watchOHLCVForSymbols, the default) or 'poll' (REST, for exchanges without a candle stream). */
   prices?: 'watch' | 'poll';
+  /** How its websocket frames read (keepalives, acks, refusals, data); without it every frame counts as data. */
+  frames?: FrameProtocol;
   /** Every liquidation one message carries (the message ccxt hands to handleLiquidation). Throw if it is not readable at all. */
   liquidationsIn?(message: unknown): RawLiquidation[];
   /** Venues without a public liquidation stream: their public liquidation history, polled (see polling.ts). */
@@ -149,4 +206,10 @@ export function mergeConfig(...parts: (Record<string, unknown> | undefined)[]): 
     for (const [k, v] of Object.entries(part ?? {})) out[k] = isPlain(v) && isPlain(out[k]) ? mergeConfig(out[k] as Record<string, unknown>, v) : v;
   }
   return out;
+}
+
+/** ccxt pings every `keepAlive` ms (30 s by default): a live socket without any frame for twice that is silent. */
+export function silentAfterMs(ex: ProExchange | undefined): number {
+  const keepAlive = ex?.streaming?.keepAlive;
+  return 2 * (typeof keepAlive === 'number' && keepAlive > 0 ? keepAlive : 30_000);
 }

@@ -30,7 +30,7 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
   // A file whose prints leave part of the window out: what the figures cover is said, not left to be assumed.
   const rec = c.recorded;
-  if (rec?.any && !rec.full && rec.stretches.length) parts.push(`liquidation prints in the file: ${stretchesText(rec.stretches, asOf)}`);
+  if (rec?.any && !rec.full && rec.stretches.length) parts.push(`liquidation prints in this window: ${stretchesText(rec.stretches, asOf)}`);
   if (c.synthetic) parts.push('SYNTHETIC demo data');
   // A market that has seen no event and no tick yet has no moment to stamp (a command at the first second).
   if (Number.isFinite(asOf)) parts.push(stamp(asOf));

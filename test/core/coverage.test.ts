@@ -127,7 +127,7 @@ describe('a data file says what its liquidation prints cover', () => {
     // The headline says its figure is of those stretches, not the whole window.
     expect(btc.out).toContain('$100K liquidated in 12h (20 orders; prints 12:00–14:00, 17:00–18:00 only)\n');
     expect((await cli('liqs', 'all', '--data', path, '--at', at(6), '--window', '12h')).out).toContain('$100K liquidated in 12h (prints 12:00–14:00, 17:00–18:00 only): BTC $100K');
-    expect(btc.out).toContain('liquidation prints in the file: 12:00–14:00, 17:00–18:00 · 2026-11-02 18:00 UTC');
+    expect(btc.out).toContain('liquidation prints in this window: 12:00–14:00, 17:00–18:00 · 2026-11-02 18:00 UTC');
     // Stretches of another day are dated as every reply dates them.
     const nextDay = await cli('liqs', 'btc', '--data', path, '--at', at(13), '--window', '24h');
     expect(nextDay.out).toContain('(20 orders; prints Nov 2 12:00–14:00, 17:00–18:00 only)');
@@ -135,7 +135,7 @@ describe('a data file says what its liquidation prints cover', () => {
     const quietNextDay = await cli('liqs', 'eth', '--data', path, '--at', at(13), '--window', '24h');
     expect(quietNextDay.out).toContain("No ETH liquidations in the last 24h, but the file's liquidation prints cover only Nov 2 12:00–14:00, 17:00–18:00 of it.");
     const whole = await cli('liqs', 'btc', '--data', path, '--at', at(2), '--window', '1h');
-    expect(whole.out).not.toContain('liquidation prints in the file');
+    expect(whole.out).not.toContain('liquidation prints in this window');
     expect(whole.out).not.toContain('only)');
   });
 });

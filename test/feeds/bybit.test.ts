@@ -47,6 +47,8 @@ describe('bybit liquidations', () => {
       { type: 'liquidation', ts: T0 + 1, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 59_990, amount: 0.25, usd: 14_997.5 },
       { type: 'liquidation', ts: T0 + 2, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'short', price: 60_010, amount: 2, usd: 120_020 },
     ]);
+    // Live once both sockets (linear and inverse) have acknowledged their subscriptions.
+    await waitFor(() => run.status('bybit', 'liquidations').state === 'live', 'live');
     expect(run.status('bybit', 'liquidations')).toMatchObject({ state: 'live', sampled: false, malformed: 0 });
   });
 
@@ -85,6 +87,7 @@ describe('bybit liquidations', () => {
     conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: T0 + 5 }]));
     await waitFor(() => run.sink.liquidations.length === 1, 'the good liquidation after the bad ones');
     expect(run.sink.liquidations[0]).toMatchObject({ ts: T0 + 5, usd: 60_000 });
+    await waitFor(() => run.status('bybit', 'liquidations').state === 'live', 'live');
     expect(run.status('bybit', 'liquidations')).toMatchObject({ state: 'live', malformed: 3 });
     expect(run.sink.gaps).toEqual([]);
   });

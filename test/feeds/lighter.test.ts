@@ -3,7 +3,7 @@
  * `liquidation_trades`, every one of them (not a sample), taker-side semantics, and a dropped socket.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLighter, lighterTrades, tradeChannel } from '../fakes/exchanges/lighter.js';
+import { startLighter, lighterTrades, tradeChannel, type LighterLiquidation } from '../fakes/exchanges/lighter.js';
 import { LIGHTER_MARKETS } from '../fakes/exchanges/markets.js';
 import type { FakeExchangeServer } from '../fakes/exchanges/server.js';
 import { startAgainst, waitFor, type Running } from './helpers.js';
@@ -71,5 +71,43 @@ describe('lighter liquidations', () => {
     conn.send(lighterTrades('0', [{ tradeId: 4, size: 1, price: 3_000, makerAsk: false, time: T0 + 10 }]));
     await waitFor(() => run.sink.liquidations.length === 1, 'a liquidation after the reconnect');
     expect(run.sink.liquidations[0]).toMatchObject({ ts: T0 + 10, side: 'long' });
+  });
+});
+
+describe('lighter snapshots on subscribing', () => {
+  let fake: FakeExchangeServer | undefined;
+  let run: Running | undefined;
+  afterEach(async () => {
+    await run?.feeds.stop();
+    await fake?.close();
+    run = undefined;
+    fake = undefined;
+  });
+
+  it('does not count again what a (re)subscription snapshot replays, nor what happened before the connection', async () => {
+    const history: LighterLiquidation[] = [];
+    fake = await startLighter({ snapshot: (marketId) => (marketId === '0' ? history : []) });
+    // The previous run counted this one; a restart must not count it again.
+    history.push({ tradeId: 1, size: 1, price: 3_000, makerAsk: false, time: Date.now() - 60_000 });
+    run = await startAgainst('lighter', { ws: fake.url, markets: LIGHTER_MARKETS });
+    await fake.subscribed(tradeChannel('0'));
+    await waitFor(() => run!.status('lighter', 'liquidations').state === 'live', 'live');
+    const live: LighterLiquidation = { tradeId: 2, size: 2, price: 3_010, makerAsk: true, time: Date.now() };
+    history.push(live);
+    fake.publish(tradeChannel('0'), lighterTrades('0', [live]));
+    await waitFor(() => run!.sink.liquidations.length === 1, 'the live liquidation');
+    // A reconnection: the snapshot replays trades 1 and 2.
+    fake.dropAll();
+    await waitFor(() => fake!.connections.length >= 2 && fake!.open.some((c) => c.topics.has(tradeChannel('0'))), 'resubscribed');
+    await waitFor(() => run!.status('lighter', 'liquidations').state === 'live', 'live again');
+    const next: LighterLiquidation = { tradeId: 3, size: 1, price: 3_020, makerAsk: false, time: Date.now() };
+    fake.publish(tradeChannel('0'), lighterTrades('0', [next]));
+    await waitFor(() => run!.sink.liquidations.length >= 2, 'the next liquidation');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(run.sink.liquidations.map((l) => [l.side, l.price])).toEqual([
+      ['short', 3_010],
+      ['long', 3_020],
+    ]);
+    expect(run.status('lighter', 'liquidations').malformed).toBe(0);
   });
 });

@@ -249,6 +249,89 @@ describe('bitfinex', () => {
   });
 });
 
+describe('gate filled size', () => {
+  it('counts what the liquidation order filled (size − left), and a row with nothing filled as no liquidation', async () => {
+    const fake = await FakeHistoryServer.start('gate');
+    const dataDir = mkdtempSync(join(tmpdir(), 'liqbot-poll-gate-'));
+    let clock = T0;
+    const r = await startAgainst('gate', { rest: true, restUrl: fake.url, markets: GATE_MARKETS, pollMs: 5, restMinTimeMs: 0 }, { now: () => clock, dataDir, assets: ['BTC'] });
+    try {
+      // A long of 1 BTC (10,000 contracts of 0.0001), 2,500 left unfilled: 0.75 BTC at 60,000 = $45,000.
+      fake.add(gateRow({ market: 'BTC_USDT', ts: T0 + 1_000, size: 10_000, price: 60_000, left: 2_500 }));
+      // A short of 0.5 BTC with nothing filled.
+      fake.add(gateRow({ market: 'BTC_USDT', ts: T0 + 2_000, size: -5_000, price: 61_000, left: 5_000 }));
+      // The same in ccxt's sample form: `left` as a plain 0.
+      fake.add(gateRow({ market: 'BTC_USDT', ts: T0 + 3_000, size: -1_000, price: 62_000 }));
+      clock = T0 + 5_000;
+      await waitFor(() => r.sink.liquidations.length === 2, 'two liquidations');
+      const before = fake.historyRequests.length;
+      await waitFor(() => fake.historyRequests.length >= before + 3, 'three more polls');
+      expect(r.sink.liquidations.map((l) => [l.side, l.usd])).toEqual([
+        ['long', 45_000],
+        ['short', 6_200],
+      ]);
+      expect(r.status('gate', 'liquidations').malformed).toBe(0);
+    } finally {
+      await r.feeds.stop();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('htx sizes', () => {
+  let fake: FakeHistoryServer;
+  let dataDir: string;
+  let clock: number;
+  let run: Running | undefined;
+  beforeEach(async () => {
+    clock = T0;
+    dataDir = mkdtempSync(join(tmpdir(), 'liqbot-poll-htx-'));
+    fake = await FakeHistoryServer.start('htx');
+  });
+  afterEach(async () => {
+    await run?.feeds.stop();
+    run = undefined;
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const start = async (): Promise<Running> =>
+    (run = await startAgainst('htx', { rest: true, restUrl: fake.url, markets: HTX_MARKETS, pollMs: 5, restMinTimeMs: 0 }, { now: () => clock, dataDir, assets: ['BTC', 'ETH'] }));
+
+  it("reads ccxt's documented v5 row: 2 contracts of 0.001 BTC at 62978.5 are $125.957, not $125,957", async () => {
+    const r = await start();
+    fake.add({ ts: T0 + 1_000, market: 'BTC-USDT', row: { id: '150153038758', contract_code: 'BTC-USDT', liquidation_time: String(T0 + 1_000), side: 'buy', position_side: 'short', volume: '2', amount: '2', bankrupt_price: '62978.5', trade_turnover: '125.957' } });
+    clock = T0 + 5_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the liquidation');
+    expect(r.sink.liquidations[0]).toMatchObject({ symbol: 'BTC/USDT:USDT', side: 'short', price: 62_978.5 });
+    expect(r.sink.liquidations[0]!.usd).toBeCloseTo(125.957, 6);
+    expect(r.sink.liquidations[0]!.amount).toBeCloseTo(0.002, 9);
+  });
+
+  it('sizes by volume × the market’s contract size without trade_turnover, per market (ETH: 0.01)', async () => {
+    const r = await start();
+    fake.add(htxRow({ id: 1, market: 'ETH-USDT', ts: T0 + 1_000, side: 'long', coins: 3, price: 3_000, contractSize: 0.01, turnover: null }));
+    clock = T0 + 5_000;
+    await waitFor(() => r.sink.liquidations.length === 1, 'the liquidation');
+    expect(r.sink.liquidations[0]).toMatchObject({ symbol: 'ETH/USDT:USDT', side: 'long', usd: 9_000 });
+    expect(r.sink.liquidations[0]!.amount).toBeCloseTo(3, 9);
+  });
+
+  it('trusts trade_turnover over a contract size it contradicts (a stale market list)', async () => {
+    const r = await start();
+    // HTX says $6,000 for 100 contracts at 60,000 (0.1 BTC): a contract of 0.001 BTC, though our list says 0.01.
+    const stale = { ...HTX_MARKETS['BTC/USDT:USDT']!, contractSize: 0.01 };
+    await r.feeds.stop();
+    run = await startAgainst('htx', { rest: true, restUrl: fake.url, markets: { ...HTX_MARKETS, 'BTC/USDT:USDT': stale }, pollMs: 5, restMinTimeMs: 0 }, { now: () => clock, dataDir, assets: ['BTC'] });
+    fake.add(htxRow({ id: 2, market: 'BTC-USDT', ts: T0 + 1_000, side: 'long', coins: 0.1, price: 60_000, contractSize: 0.001 }));
+    fake.add(htxRow({ id: 3, market: 'BTC-USDT', ts: T0 + 2_000, side: 'long', coins: 0.2, price: 60_000, contractSize: 0.001 }));
+    clock = T0 + 5_000;
+    await waitFor(() => run!.sink.liquidations.length === 2, 'the liquidations');
+    expect(run.sink.liquidations.map((l) => l.usd)).toEqual([6_000, 12_000]);
+    expect(run.sink.liquidations[0]!.amount).toBeCloseTo(0.1, 9);
+  });
+});
+
 describe('deribit', () => {
   let fake: FakeHistoryServer;
   let dataDir: string;

@@ -3,6 +3,7 @@
  * discovered by exchange name, every contract of a venue summed per hour, only finished hours, the key sent
  * as a header; without a key the bot does not poll at all.
  */
+import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiquidationTotal } from '../../src/core/events.js';
 import { parseEnv } from '../../src/env.js';
@@ -60,6 +61,52 @@ describe('coinalyze hourly totals', () => {
     expect(events).toEqual([]);
   });
 
+  it('sums a venue’s contracts that fall in two requests (20 symbols each) into one total per hour', async () => {
+    // /future-markets lists 19 other assets first, then Bitget's ETH USDT perpetual (20th) and USDC one (21st).
+    const h15 = Date.UTC(2026, 0, 31, 15);
+    const assets = ['ETH', ...Array.from({ length: 19 }, (_, i) => `X${i}`)];
+    const symbols = [...assets.slice(1).map((a) => `${a}USDT_PERP.K2`), 'ETHUSDT_PERP.K2', 'ETHUSDC_PERP.K2'];
+    const hist: Record<string, { l: number; s: number }> = { 'ETHUSDT_PERP.K2': { l: 20e6, s: 1e6 }, 'ETHUSDC_PERP.K2': { l: 2e6, s: 0.5e6 } };
+    const asked: string[][] = [];
+    const server = await serve((path, q) => {
+      if (path === '/v1/exchanges') return [{ name: 'Bitget', code: 'K2' }];
+      if (path === '/v1/future-markets') return symbols.map((sym) => ({ symbol: sym, exchange: 'K2', base_asset: sym.split(/USD[TC]_/)[0], quote_asset: 'USDT', is_perpetual: true }));
+      const list = q.get('symbols')!.split(',');
+      asked.push(list);
+      return list.filter((sym) => hist[sym]).map((sym) => ({ symbol: sym, history: [{ t: h15 / 1000, ...hist[sym]! }] }));
+    });
+    try {
+      const events: LiquidationTotal[] = [];
+      polling = await startVendorPolling({ apiKey: 'k', baseUrl: server.url, assets, sink: { event: (e) => void events.push(e) }, minTimeMs: 0, now: () => T, log: quiet });
+      await waitFor(() => events.length >= 2, 'the hourly totals');
+      await polling.stop();
+      polling = undefined;
+      expect(asked.map((a) => a.length)).toEqual([20, 1]);
+      expect(events).toEqual([
+        { type: 'liquidation_total', ts: h15, period: '1h', asset: 'ETH', side: 'long', usd: 22e6, exchange: 'bitget' },
+        { type: 'liquidation_total', ts: h15, period: '1h', asset: 'ETH', side: 'short', usd: 1.5e6, exchange: 'bitget' },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads the market list again once a day', async () => {
+    fake = await FakeCoinalyze.start('k');
+    let clock = T;
+    const events: LiquidationTotal[] = [];
+    polling = await startVendorPolling({ apiKey: 'k', baseUrl: fake.url, assets: ['ETH'], sink: { event: (e) => void events.push(e) }, everyMs: 5, minTimeMs: 0, now: () => clock, log: quiet });
+    const marketReads = () => fake!.requests.filter((r) => r.path === '/v1/future-markets').length;
+    const historyReads = () => fake!.requests.filter((r) => r.path === '/v1/liquidation-history').length;
+    await waitFor(() => historyReads() >= 3, 'three polls');
+    expect(marketReads()).toBe(1);
+    clock = T + 86_400_000;
+    await waitFor(() => marketReads() === 2, 'the market list read again after a day');
+    const before = historyReads();
+    await waitFor(() => historyReads() >= before + 3, 'three more polls');
+    expect(marketReads()).toBe(2);
+  });
+
   it('maps the vendor’s exchange names to our exchange ids', () => {
     expect(['Binance', 'Gate.io', 'Huobi', 'Hyperliquid', 'Bitget', 'OKX'].map(exchangeId)).toEqual(['binanceusdm', 'gate', 'htx', 'hyperliquid', 'bitget', 'okx']);
   });
@@ -70,3 +117,22 @@ describe('coinalyze hourly totals', () => {
     expect(() => parseEnv({ COINALYZE_BASE_URL: 'ftp://x' })).toThrow(/COINALYZE_BASE_URL/);
   });
 });
+
+/** A one-off local JSON server: `answer(path, query)` is the body. */
+async function serve(answer: (path: string, q: URLSearchParams) => unknown): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(u.pathname, u.searchParams)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('not listening');
+  return {
+    url: `http://127.0.0.1:${addr.port}/v1`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -6,7 +6,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num, type RawLiquidation } from '../normalize.js';
-import { asObject, oneSocket, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, oneSocket, type FrameKind, type ProExchangeClass, type Venue } from '../venue.js';
 
 function positionSide(orderSide: unknown): PositionSide | undefined {
   if (orderSide === 'SELL') return 'long';
@@ -33,6 +33,18 @@ export function binanceLiquidations(message: unknown): RawLiquidation[] {
   ];
 }
 
+/**
+ * Binance's frames: `{"result":null,"id":1}` acknowledges a SUBSCRIBE, `{"error":{"code","msg"},"id":1}` refuses one
+ * (naming no stream: ccxt fails the socket), events have an `e` (raw streams) or `stream` and `data` (combined ones).
+ * Keepalive is websocket-level ping/pong, never a text frame.
+ */
+export function binanceFrame(f: Record<string, unknown>): FrameKind {
+  if (f.error !== undefined && f.error !== null) return { kind: 'refused', reason: JSON.stringify(f.error).slice(0, 200) };
+  if ('result' in f && f.id !== undefined) return { kind: 'ack' };
+  if (typeof f.e === 'string' || (typeof f.stream === 'string' && asObject(f.data))) return { kind: 'data' };
+  return { kind: 'malformed', reason: 'not a Binance frame (no e, stream, result or error)' };
+}
+
 function binanceVenue(id: 'binanceusdm' | 'binancecoinm', wsKey: 'future' | 'delivery'): Venue {
   return {
     id,
@@ -47,6 +59,7 @@ function binanceVenue(id: 'binanceusdm' | 'binancecoinm', wsKey: 'future' | 'del
     socketGroups: oneSocket,
     watchLiquidations: (ex, symbols) => ex.watchLiquidationsForSymbols(symbols),
     liquidationsIn: binanceLiquidations,
+    frames: { read: binanceFrame },
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num, type RawLiquidation } from '../normalize.js';
-import { asObject, linearAndInverse, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, linearAndInverse, watchEach, type FrameKind, type ProExchangeClass, type Venue } from '../venue.js';
 
 function positionSide(side: unknown): PositionSide | undefined {
   if (side === 'Buy') return 'long';
@@ -31,6 +31,25 @@ export function bybitLiquidations(message: unknown): RawLiquidation[] {
   });
 }
 
+/**
+ * Bybit's frames: `{"success":true,"ret_msg":"","op":"subscribe",…}` acknowledges a subscription; a refused one is
+ * `{"success":false,"ret_msg":"error:handler not found,topic:allLiquidation.ETHPERP","op":"subscribe",…}` (a delisted
+ * contract); pongs are `{"success":true,"ret_msg":"pong","op":"ping"}` or `{"op":"pong",…}`; data has a `topic`.
+ */
+export function bybitFrame(f: Record<string, unknown>): FrameKind {
+  if (f.ret_msg === 'pong' || f.op === 'pong' || f.op === 'ping' || typeof f.pong === 'number') return { kind: 'control' };
+  const code = f.retCode ?? f.ret_code;
+  if (f.success === false || (code !== undefined && code !== 0 && code !== '0')) {
+    const reason = String(f.ret_msg ?? f.retMsg ?? 'refused');
+    // `topic:allLiquidation.ETHPERP`, `topic:kline.1.ETHPERP`: the market id is the topic's last part.
+    const marketId = /topic:([^,\s]+)/.exec(reason)?.[1]?.split('.').pop();
+    return f.op === 'subscribe' && marketId ? { kind: 'refused', marketId, reason } : { kind: 'refused', reason };
+  }
+  if (f.op === 'subscribe' || f.op === 'unsubscribe' || f.op === 'auth') return { kind: 'ack' };
+  if (typeof f.topic === 'string' && f.topic !== '') return { kind: 'data' };
+  return { kind: 'malformed', reason: 'not a Bybit frame (no topic, op or success)' };
+}
+
 export const bybit: Venue = {
   id: 'bybit',
   proClass: (ccxt) => ccxt.pro.bybit as unknown as ProExchangeClass,
@@ -42,7 +61,8 @@ export const bybit: Venue = {
   // Published: 600 requests per 5 s per IP.
   restPerSecond: 10,
   socketGroups: linearAndInverse,
-  // One topic per symbol; the watches share the group's socket, so the first failure ends them all.
-  watchLiquidations: (ex, symbols) => Promise.race(symbols.map((s) => ex.watchLiquidations(s))),
+  // One topic per symbol on the group's socket: the first failure ends them all, but a refused topic only drops its symbol.
+  watchLiquidations: watchEach,
+  frames: { read: bybitFrame },
   liquidationsIn: bybitLiquidations,
 };

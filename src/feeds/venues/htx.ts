@@ -2,8 +2,11 @@
  * HTX (Huobi) USDT perpetuals. No public liquidation stream: the public history
  * `GET /v5/market/liquidation_orders?contract_code=&start_time=&end_time=&limit=` (ms, newest first) is
  * polled per contract. A row is `{id, contract_code, liquidation_time, side, position_side, volume, amount,
- * bankrupt_price, trade_turnover}`: `position_side` is the liquidated POSITION, `amount` is in coins,
- * `volume` in contracts; `id` identifies it.
+ * bankrupt_price, trade_turnover}`: `position_side` is the liquidated POSITION, `volume` is in contracts (a
+ * contract is the market's contractSize: 0.001 BTC for BTC-USDT), `trade_turnover` in USDT
+ * (= volume × contractSize × bankrupt_price); `id` identifies it. `amount` is NOT relied on: ccxt's own sample
+ * of this endpoint shows `volume: "2", amount: "2", trade_turnover: "125.957"` at 62978.5 (2 contracts of
+ * 0.001 BTC), i.e. `amount` in contracts there, while the older v3 endpoint sends it in coins.
  */
 import type { PositionSide } from '../../core/events.js';
 import { num } from '../normalize.js';
@@ -23,9 +26,10 @@ export function htxLiquidation(row: unknown): PolledLiquidation {
     marketId: r.contract_code,
     ts: num(r.liquidation_time),
     price: num(r.bankrupt_price),
-    // `amount` is already coins: one coin per unit, whatever the contract's face value.
-    contracts: num(r.amount),
-    contractSize: 1,
+    // Contracts, sized by the market's contractSize in toLiquidation (as ccxt's parseLiquidation does).
+    contracts: num(r.volume),
+    // HTX's own USDT value: a cross-check that wins over the sizing when they disagree (a stale contract size).
+    ...(r.trade_turnover !== undefined && r.trade_turnover !== null && r.trade_turnover !== '' ? { usd: num(r.trade_turnover) } : {}),
     side: positionSide(r.position_side),
     key: String(r.id),
   };

@@ -6,7 +6,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num, type RawLiquidation } from '../normalize.js';
-import { asObject, oneSocket, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, oneSocket, type FrameKind, type ProExchangeClass, type Venue } from '../venue.js';
 
 function positionSide(orderSide: unknown): PositionSide | undefined {
   if (orderSide === 'sell') return 'long';
@@ -31,6 +31,23 @@ export function okxLiquidations(message: unknown): RawLiquidation[] {
   return out;
 }
 
+/**
+ * OKX's frames: the text `pong`; `{"event":"subscribe","arg":…}` acknowledges; `{"event":"error","code","msg"}`
+ * refuses (a candle channel names its `instId:…`; the one liquidation subscription covers every swap, so its
+ * refusal fails the socket); other events (`notice`, `channel-conn-count`) are control; data has `arg` and `data`.
+ */
+export function okxFrame(f: Record<string, unknown>): FrameKind {
+  if (f.event === 'error') {
+    const reason = `${String(f.code ?? '')} ${String(f.msg ?? '')}`.trim();
+    const inst = /instId:([A-Z0-9-]+)/.exec(reason);
+    return inst ? { kind: 'refused', marketId: inst[1]!, reason } : { kind: 'refused', reason };
+  }
+  if (f.event === 'subscribe' || f.event === 'unsubscribe') return { kind: 'ack' };
+  if (typeof f.event === 'string') return { kind: 'control' };
+  if (asObject(f.arg) && Array.isArray(f.data)) return { kind: 'data' };
+  return { kind: 'malformed', reason: 'not an OKX frame (no event, or arg with data)' };
+}
+
 export const okx: Venue = {
   id: 'okx',
   proClass: (ccxt) => ccxt.pro.okx as unknown as ProExchangeClass,
@@ -44,4 +61,5 @@ export const okx: Venue = {
   socketGroups: oneSocket,
   watchLiquidations: (ex, symbols) => ex.watchLiquidationsForSymbols(symbols),
   liquidationsIn: okxLiquidations,
+  frames: { words: ['pong'], read: okxFrame },
 };

@@ -155,10 +155,10 @@ describe('toDiscordMessage', () => {
 
   it('keeps the end of a long footer (the synthetic-data disclaimer and the time), leaving out its middle', () => {
     const stretches = Array.from({ length: 70 }, (_, i) => `${String(i % 24).padStart(2, '0')}:00–${String(i % 24).padStart(2, '0')}:05`).join(', ');
-    const footer = `Sources: Bybit · liquidation prints in the file: ${stretches} · SYNTHETIC demo data · 2026-03-08 05:35 UTC`;
+    const footer = `Sources: Bybit · liquidation prints in this window: ${stretches} · SYNTHETIC demo data · 2026-03-08 05:35 UTC`;
     const text = toDiscordMessage(reply({ footer: [footer] })).embeds[0]!.footer!.text;
     expect(text.length).toBeLessThanOrEqual(512);
-    expect(text.startsWith('Sources: Bybit · liquidation prints in the file: 00:00–00:05, 01:00–01:05, ')).toBe(true);
+    expect(text.startsWith('Sources: Bybit · liquidation prints in this window: 00:00–00:05, 01:00–01:05, ')).toBe(true);
     expect(text.endsWith(' … · SYNTHETIC demo data · 2026-03-08 05:35 UTC')).toBe(true);
   });
 

@@ -19,8 +19,31 @@ export const bybitProtocol: Protocol = {
   },
 };
 
-export function startBybit(): Promise<FakeExchangeServer> {
-  return FakeExchangeServer.start(bybitProtocol);
+export interface BybitFakeOptions {
+  /** Topics answered as Bybit answers a topic it does not list (a delisted contract): `success: false`, the topic named. */
+  refuse?: readonly string[];
+  /** While it returns true the server reads frames but answers nothing (a half-open connection, an exchange black hole). */
+  silent?: () => boolean;
+}
+
+/** The protocol with refusals and silence, for the failure tests. */
+export function bybitProtocolWith(o: BybitFakeOptions): Protocol {
+  return {
+    onFrame(conn, text) {
+      if (o.silent?.()) return;
+      const msg = JSON.parse(text) as { op?: string; args?: string[]; req_id?: string };
+      const refused = msg.op === 'subscribe' ? (msg.args ?? []).find((t) => o.refuse?.includes(t)) : undefined;
+      if (refused) {
+        conn.send({ success: false, ret_msg: `error:handler not found,topic:${refused}`, conn_id: 'fake', req_id: msg.req_id, op: 'subscribe' });
+        return;
+      }
+      bybitProtocol.onFrame(conn, text);
+    },
+  };
+}
+
+export function startBybit(o: BybitFakeOptions = {}): Promise<FakeExchangeServer> {
+  return FakeExchangeServer.start(o.refuse || o.silent ? bybitProtocolWith(o) : bybitProtocol);
 }
 
 export const liquidationTopic = (marketId: string): string => `allLiquidation.${marketId}`;

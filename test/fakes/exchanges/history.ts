@@ -93,28 +93,36 @@ export class FakeHistoryServer {
   }
 }
 
-/** Gate `liq_orders` row: `size` is the position in contracts (positive = long); `time` in seconds. */
-export function gateRow(r: { market: string; ts: number; size: number; price: number }): HistoryRow {
-  return { ts: r.ts, market: r.market, row: { time: Math.floor(r.ts / 1000), contract: r.market, size: r.size, order_size: -r.size, order_price: String(r.price), fill_price: String(r.price), left: 0 } };
+/**
+ * Gate `liq_orders` row: `size` is the position in contracts (positive = long); `time` in seconds; `left` the
+ * liquidation order's unfilled contracts (0 by default, as in ccxt's sample), given with the order's sign.
+ */
+export function gateRow(r: { market: string; ts: number; size: number; price: number; left?: number }): HistoryRow {
+  const left = r.left ? -Math.sign(r.size) * Math.abs(r.left) : 0;
+  return { ts: r.ts, market: r.market, row: { time: Math.floor(r.ts / 1000), contract: r.market, size: r.size, order_size: -r.size, order_price: String(r.price), fill_price: String(r.price), left } };
 }
 
-/** HTX `liquidation_orders` row: `position_side` is the liquidated position, `amount` in coins. */
-export function htxRow(r: { id: number; market: string; ts: number; side: 'long' | 'short'; coins: number; price: number; contractSize: number }): HistoryRow {
-  return {
-    ts: r.ts,
-    market: r.market,
-    row: {
-      id: String(r.id),
-      contract_code: r.market,
-      liquidation_time: String(r.ts),
-      side: r.side === 'long' ? 'sell' : 'buy',
-      position_side: r.side,
-      volume: String(r.coins / r.contractSize),
-      amount: String(r.coins),
-      bankrupt_price: String(r.price),
-      trade_turnover: String(r.coins * r.price),
-    },
+/**
+ * HTX `liquidation_orders` row, shaped like ccxt's sample of the v5 endpoint (`volume: "2", amount: "2",
+ * bankrupt_price: "62978.5", trade_turnover: "125.957"` for BTC-USDT, whose contract is 0.001 BTC):
+ * `position_side` is the liquidated position, `volume` in contracts, `trade_turnover` in USDT
+ * (= volume × contractSize × bankrupt_price), and `amount` as the sample has it: equal to `volume`, not coins.
+ * `turnover` overrides the stated USDT value (an exchange figure that disagrees with the market's contract size).
+ */
+export function htxRow(r: { id: number; market: string; ts: number; side: 'long' | 'short'; coins: number; price: number; contractSize: number; turnover?: number | null }): HistoryRow {
+  const volume = String(Math.round((r.coins / r.contractSize) * 1e8) / 1e8);
+  const row: Record<string, unknown> = {
+    id: String(r.id),
+    contract_code: r.market,
+    liquidation_time: String(r.ts),
+    side: r.side === 'long' ? 'sell' : 'buy',
+    position_side: r.side,
+    volume,
+    amount: volume,
+    bankrupt_price: String(r.price),
   };
+  if (r.turnover !== null) row.trade_turnover = String(r.turnover ?? r.coins * r.price);
+  return { ts: r.ts, market: r.market, row };
 }
 
 /** Bitfinex `liquidations/hist` row: AMOUNT is the position (positive = long); `match` 0 = trigger, 1 = matched. */

@@ -17,8 +17,29 @@ export const lighterProtocol: Protocol = {
   },
 };
 
-export function startLighter(): Promise<FakeExchangeServer> {
-  return FakeExchangeServer.start(lighterProtocol);
+/**
+ * With `snapshot`: the `subscribed/trade` acknowledgement carries these recent liquidations (as Lighter's does).
+ * With `refuse`: channels (`trade/2`) answered with Lighter's error frame, which carries no request id:
+ * `{"error":{"code":30005,"message":"Invalid Channel: trade/2"}}`.
+ */
+export function startLighter(o: { refuse?: readonly string[]; snapshot?: (marketId: string) => LighterLiquidation[] } = {}): Promise<FakeExchangeServer> {
+  return FakeExchangeServer.start({
+    onFrame(conn, text) {
+      const msg = JSON.parse(text) as { type?: string; channel?: string };
+      if (msg.type === 'subscribe' && msg.channel && o.refuse?.includes(msg.channel)) {
+        conn.send({ error: { code: 30005, message: `Invalid Channel: ${msg.channel}` } });
+        return;
+      }
+      if (msg.type === 'subscribe' && msg.channel?.startsWith('trade/') && o.snapshot) {
+        // The acknowledgement is a snapshot of the channel's recent trades, liquidations included.
+        const marketId = msg.channel.split('/')[1]!;
+        conn.topics.add(tradeChannel(marketId));
+        conn.send({ ...(lighterTrades(marketId, o.snapshot(marketId)) as object), type: 'subscribed/trade', nonce: 1 });
+        return;
+      }
+      lighterProtocol.onFrame(conn, text);
+    },
+  });
 }
 
 export const tradeChannel = (marketId: string): string => `trade:${marketId}`;

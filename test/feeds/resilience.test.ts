@@ -1,0 +1,163 @@
+/**
+ * How a websocket feed behaves when the exchange misbehaves, through the real ccxt code against local stand-ins:
+ * a refused topic drops one symbol (not the socket), an exchange that accepts the socket but answers nothing is
+ * never shown live, a live socket that falls silent is found and its silence recorded as a gap, a flapping
+ * connection keeps the outage's start as its `since`, gaps never overlap, and every frame that is not the venue's
+ * protocol is counted as malformed before ccxt sees it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Gap } from '../../src/core/coverage.js';
+import { allLiquidation, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
+import { lighterTrades, startLighter, tradeChannel } from '../fakes/exchanges/lighter.js';
+import { BYBIT_MARKETS, LIGHTER_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
+import { LIQUIDATIONS_TOPIC, liquidationOrders, startOkx } from '../fakes/exchanges/okx.js';
+import { FakeExchangeServer } from '../fakes/exchanges/server.js';
+import { startAgainst, waitFor, type Running } from './helpers.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** No two gaps of one exchange and stream group overlap. */
+function expectDisjoint(gaps: Gap[]): void {
+  const byReason = new Map<string, Gap[]>();
+  for (const g of gaps) {
+    const key = g.reason.split(':')[0]!;
+    byReason.set(key, [...(byReason.get(key) ?? []), g]);
+  }
+  for (const list of byReason.values()) {
+    const sorted = [...list].sort((a, b) => a.from - b.from);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.from).toBeGreaterThanOrEqual(sorted[i - 1]!.to);
+  }
+}
+
+describe('feed resilience', () => {
+  let fake: FakeExchangeServer | undefined;
+  let run: Running | undefined;
+  afterEach(async () => {
+    await run?.feeds.stop();
+    await fake?.close();
+    run = undefined;
+    fake = undefined;
+  });
+
+  it('Bybit: a refused topic (a delisted contract) drops that symbol only; the rest of the socket keeps delivering', async () => {
+    fake = await startBybit({ refuse: [liquidationTopic('ETHPERP')] });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' });
+    await fake.subscribed(liquidationTopic('BTCUSDT'));
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
+    await sleep(300);
+    let delivered = 0;
+    for (let i = 0; i < 10; i++) delivered += fake.publish(liquidationTopic('BTCUSDT'), allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000 + i, time: Date.now() }]));
+    await waitFor(() => run!.sink.liquidations.length === 10, 'ten BTC liquidations');
+    expect(delivered).toBe(10);
+    // Linear, inverse and the candle socket: no reconnect loop.
+    expect(fake.connections.length).toBe(3);
+    expect(run.status('bybit', 'liquidations')).toMatchObject({ state: 'live', malformed: 0 });
+    expect(run.sink.gaps).toEqual([]);
+    // After a drop the refused topic is not asked for again; the others are.
+    const before = fake.received.length;
+    fake.dropAll();
+    await waitFor(() => fake!.open.some((c) => c.topics.has(liquidationTopic('BTCUSDT'))), 'resubscribed');
+    await fake.subscribed(liquidationTopic('ETHUSDT'));
+    expect(fake.received.slice(before).some((f) => f.includes(liquidationTopic('ETHPERP')))).toBe(false);
+  });
+
+  it('Lighter: an error frame naming a channel drops that market only', async () => {
+    fake = await startLighter({ refuse: ['trade/1'] });
+    run = await startAgainst('lighter', { ws: fake.url, markets: LIGHTER_MARKETS });
+    await fake.subscribed(tradeChannel('0'));
+    await waitFor(() => run!.status('lighter', 'liquidations').state === 'live', 'live');
+    await sleep(200);
+    fake.publish(tradeChannel('0'), lighterTrades('0', [{ tradeId: 1, size: 2, price: 3_000, makerAsk: false, time: Date.now() }]));
+    await waitFor(() => run!.sink.liquidations.length === 1, 'the ETH liquidation');
+    expect(fake.connections.length).toBe(1);
+    expect(run.status('lighter', 'liquidations').state).toBe('live');
+  });
+
+  it('an exchange that accepts the socket but answers nothing is never shown live; it is down once the wait is over', async () => {
+    fake = await startBybit({ silent: () => true });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch', timeouts: { connectMs: 300 } });
+    await waitFor(() => fake!.received.some((f) => f.includes(liquidationTopic('BTCUSDT'))), 'a subscription sent');
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'down', 'down', 3_000);
+    expect(run.sink.statuses.filter((s) => s.stream === 'liquidations').map((s) => s.state)).not.toContain('live');
+    expect(run.status('bybit', 'liquidations').error).toMatch(/no subscription acknowledged/);
+  });
+
+  it('a live socket that falls silent is closed and shown down; the gap starts at its last frame and gaps do not overlap', async () => {
+    let silent = false;
+    fake = await startBybit({ silent: () => silent });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch', timeouts: { connectMs: 300, silentMs: 300 } });
+    const conn = await fake.subscribed(liquidationTopic('BTCUSDT'));
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
+    conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: Date.now() }]));
+    await waitFor(() => run!.sink.liquidations.length === 1, 'a liquidation');
+    const lastFrame = Date.now();
+    silent = true;
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'down', 'down after the silence', 3_000);
+    const downAt = Date.now();
+    expect(downAt - lastFrame).toBeLessThan(2_000);
+    expect(run.status('bybit', 'liquidations').since).toBeLessThanOrEqual(lastFrame + 50);
+    // Several silent reconnects, then the exchange answers again.
+    await sleep(1_000);
+    silent = false;
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live again', 5_000);
+    await waitFor(() => run!.sink.gaps.some((g) => g.reason.startsWith('liquidations (linear)')), 'a gap');
+    const linear = run.sink.gaps.filter((g) => g.reason.startsWith('liquidations (linear)'));
+    expect(linear).toHaveLength(1);
+    expect(linear[0]!.from).toBeLessThanOrEqual(lastFrame + 50);
+    expectDisjoint(run.sink.gaps);
+  });
+
+  it('a connection that keeps dropping right after it comes back stays down since the outage began', async () => {
+    fake = await startBybit();
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' }, { assets: ['BTC'] });
+    await fake.subscribed(liquidationTopic('BTCUSDT'));
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
+    const t0 = Date.now();
+    // Drop every socket as soon as it subscribes, for a while.
+    const flapping = setInterval(() => fake!.dropAll(), 15);
+    await sleep(800);
+    clearInterval(flapping);
+    const downs = run.sink.statuses.filter((s) => s.stream === 'liquidations' && s.state === 'down' && s.since >= t0 - 5);
+    expect(downs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(downs.map((s) => s.since)).size).toBe(1);
+    expectDisjoint(run.sink.gaps);
+  });
+
+  it('counts every frame that is not the venue’s protocol, and nothing crashes', async () => {
+    fake = await startBybit();
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' });
+    const conn = await fake.subscribed(liquidationTopic('BTCUSDT'));
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
+    const frames = ['garbage', 'null', '42', '"str"', '[]', '{}', '{"topic":123}', '\u0000\u0001binary?', '[1,2', '{"a":'];
+    let n = 0;
+    for (const f of frames) {
+      const before = run.status('bybit', 'liquidations').malformed!;
+      conn.send(f);
+      conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: Date.now() + ++n }]));
+      await waitFor(() => run!.sink.liquidations.length === n, `the liquidation after ${JSON.stringify(f)}`);
+      expect([f, run.status('bybit', 'liquidations').malformed! - before]).toEqual([f, 1]);
+    }
+    // Keepalive answers and acknowledgements are not malformed.
+    const before = run.status('bybit', 'liquidations').malformed!;
+    conn.send({ success: true, ret_msg: 'pong', conn_id: 'x', op: 'ping' });
+    conn.send({ op: 'pong', args: ['1'], conn_id: 'x' });
+    conn.send({ success: true, ret_msg: '', conn_id: 'x', req_id: '99', op: 'subscribe' });
+    conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: Date.now() + ++n }]));
+    await waitFor(() => run!.sink.liquidations.length === n, 'the last liquidation');
+    expect(run.status('bybit', 'liquidations')).toMatchObject({ state: 'live', malformed: before });
+    expect(fake.connections.length).toBe(3);
+  });
+
+  it('OKX: its text pong is protocol, other text is malformed', async () => {
+    fake = await startOkx();
+    run = await startAgainst('okx', { ws: fake.url, markets: OKX_MARKETS, prices: 'watch' });
+    const conn = await fake.subscribed(LIQUIDATIONS_TOPIC);
+    await waitFor(() => run!.status('okx', 'liquidations').state === 'live', 'live');
+    conn.send('pong');
+    conn.send('ping?');
+    conn.send({ nonsense: 1 });
+    conn.send(liquidationOrders([{ instId: 'BTC-USDT-SWAP', details: [{ side: 'sell', sz: 1, bkPx: 60_000, ts: Date.now() }] }]));
+    await waitFor(() => run!.sink.liquidations.length === 1, 'the liquidation');
+    expect(run.status('okx', 'liquidations')).toMatchObject({ state: 'live', malformed: 2 });
+  });
+});
