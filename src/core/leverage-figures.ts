@@ -197,8 +197,9 @@ export interface FlushLeverage {
  */
 export function flushLeverage(lev: LeverageSource, asset: string, startedAt: number, endedAt: number, liquidationsByExchange?: Readonly<Record<string, number>>): FlushLeverage | undefined {
   const from = startedAt - HOUR;
-  const ch = lev.change(asset, from, endedAt);
-  if (!ch) return undefined;
+  // Venues whose open interest is current at both ends: a venue stale for hours would read as leverage that stayed.
+  const ch = lev.change(asset, from, endedAt, { current: true });
+  if (!ch || ch.venues === 0) return undefined;
   // Shares of the whole cascade, as the alert shows them (venues without open interest data included).
   const liqTotal = Object.values(liquidationsByExchange ?? {}).reduce((a, v) => a + v, 0);
   const byExchange = Object.entries(ch.byExchange)

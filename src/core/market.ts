@@ -510,8 +510,9 @@ export class Market extends MarketQueries {
       };
       const ranking = this.history.rank(c.asset, c.side, c.usd, dayStart(c.startedAt), this.settings.summary.rankDays);
       if (ranking) end.ranking = ranking;
-      const oi = this.leverage.change(c.asset, c.startedAt - HOUR, ev.endedAt);
-      if (oi) end.oi = { beforeUsd: oi.beforeUsd, afterUsd: oi.afterUsd, venues: oi.venues };
+      // Open interest flushed: on venues whose figure is current at both ends (a venue stale for hours would read flat).
+      const oi = this.leverage.change(c.asset, c.startedAt - HOUR, ev.endedAt, { current: true });
+      if (oi && oi.venues > 0) end.oi = { beforeUsd: oi.beforeUsd, afterUsd: oi.afterUsd, venues: oi.venues };
       const lev = flushLeverage(this.leverage, c.asset, c.startedAt, ev.endedAt, byExchangeObject(c.byExchange));
       if (lev) end.leverage = lev;
       if (this.offerCascadeLevel(c, ev.endedAt)) end.levelOffered = true;

@@ -132,3 +132,17 @@ describe('a window longer than the history', () => {
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['window', 'asset', 'from', 'to', 'venues', 'oi', 'funding']));
   });
 });
+
+describe('a flush measured on current open interest only', () => {
+  it('leaves a venue stale at either end out of the open interest a flush removed', () => {
+    const lev = staleDay();
+    // Bybit's open interest falls in a flush at hour 29 while Binance's last figure is nine hours old.
+    for (let i = 0; i < 12; i++) lev.openInterest('ETH', 'bybit', T0 + 30 * H + i * 5 * M, 5e9, 'ETH/USDT:USDT');
+    const flush = flushLeverage(lev, 'ETH', T0 + 29 * H, T0 + 31 * H - 5 * M)!;
+    expect(flush.venues).toBe(1);
+    expect(flush.byExchange.map((v) => v.exchange)).toEqual(['bybit']);
+    expect(flush.afterUsd).toBe(5e9);
+    // Nothing current at the start: no figure rather than one read off a stale venue.
+    expect(flushLeverage(staleDay(), 'ETH', T0 + 24 * H, T0 + 25 * H)).toBeUndefined();
+  });
+});
