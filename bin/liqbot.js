@@ -5,6 +5,7 @@
 // through tsx instead; a production install (`npm ci --omit=dev`) has no tsx and always runs the bundle.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/cli.js`;
@@ -54,13 +55,27 @@ else {
     process.exit(1);
   }
 }
+/**
+ * A message fit to print: the secrets the bot registered (src/log.ts keeps them; its scrub is published on
+ * globalThis, as the bundle and the sources each have their own module instance), and any credentials in a URL.
+ */
+function scrub(text) {
+  const registered = globalThis[Symbol.for('liqbot.scrub')];
+  const out = typeof registered === 'function' ? registered(text) : text;
+  // scheme://user:password@ → scheme://user:[redacted]@; scheme://token@ → scheme://[redacted]@.
+  return out.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:]*)(:[^\s/@]*)?@/gi, (_, scheme, user, pass) => (pass ? `${scheme}${user}:[redacted]@` : user ? `${scheme}[redacted]@` : `${scheme}@`));
+}
+
+// Errors that are one sentence a person acts on (a setting, a service): their stack would say nothing more.
+const SENTENCES = new Set(['ConfigError', 'UsageError', 'CliError', 'StoreError', 'BusError']);
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   // A failure the commands did not turn into a sentence: one line, the stack only when asked for.
-  console.error(`liqbot: ${err instanceof Error ? err.message : String(err)}`);
-  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
-  else console.error('(LOG_LEVEL=debug shows the stack trace)');
+  console.error(`liqbot: ${scrub(err instanceof Error ? err.message : String(err))}`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(scrub(inspect(err)));
+  else if (!(err instanceof Error && SENTENCES.has(err.name))) console.error('(LOG_LEVEL=debug shows the stack trace)');
   // Whatever was already open (a prompt, a store) must not keep a failed start alive.
   process.exit(1);
 }

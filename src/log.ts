@@ -18,6 +18,10 @@ export function scrub(text: string): string {
   return out;
 }
 
+// bin/liqbot.js prints an error no command caught with this scrub: it cannot import this module (the bundle and the
+// sources each have their own instance, with its own secrets), so the one in use is published here.
+(globalThis as Record<symbol, unknown>)[Symbol.for('liqbot.scrub')] = scrub;
+
 const root: Logger = pino(
   {
   // The process environment's LOG_LEVEL: .env is read later, by env(), which applies a LOG_LEVEL set there.

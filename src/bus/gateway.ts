@@ -15,6 +15,7 @@
  * or the ones `--shard 0,1` names, so several gateways split a bot's shards between them.
  */
 import { hostname } from 'node:os';
+import { ConfigError } from '../../config/error.js';
 import type { Config } from '../../config/schema.js';
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Level, LevelTrack } from '../core/levels.js';
@@ -148,16 +149,16 @@ export interface GatewayRoleOptions {
   shardIds?: number[];
 }
 
-/** The gateway's platforms refuse in one sentence when they cannot run as a gateway. */
+/** The gateway's platforms refuse in one sentence (a ConfigError: no stack trace) when they cannot run as a gateway. */
 export function checkGatewayEnv(env: Pick<Env, 'telegram' | 'discord'>, shardIds?: readonly number[]): void {
-  if (!env.telegram && !env.discord) throw new Error('--role gateway answers chats: set TELEGRAM_BOT_TOKEN (with TELEGRAM_WEBHOOK_URL) or DISCORD_TOKEN');
+  if (!env.telegram && !env.discord) throw new ConfigError('--role gateway answers chats on Telegram or Discord: set TELEGRAM_BOT_TOKEN (with TELEGRAM_WEBHOOK_URL) or DISCORD_TOKEN (to try commands at a terminal prompt, run liqbot start without --role)');
   if (env.telegram && !env.telegram.webhook) {
-    throw new Error('--role gateway takes Telegram updates by webhook (several gateways cannot share long polling): set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
+    throw new ConfigError('--role gateway takes Telegram updates by webhook (several gateways cannot share long polling): set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
   }
   if (shardIds) {
     const count = env.discord?.shards;
-    if (typeof count !== 'number') throw new Error('--shard needs DISCORD_SHARDS set to the bot\'s total number of shards (e.g. 4)');
-    if (shardIds.length === 0 || shardIds.some((id) => !Number.isInteger(id) || id < 0 || id >= count)) throw new Error(`--shard takes shard ids from 0 to ${count - 1}, separated by commas (e.g. --shard 0,1)`);
+    if (typeof count !== 'number') throw new ConfigError('--shard needs DISCORD_SHARDS set to the bot\'s total number of shards (e.g. 4)');
+    if (shardIds.length === 0 || shardIds.some((id) => !Number.isInteger(id) || id < 0 || id >= count)) throw new ConfigError(`--shard takes shard ids from 0 to ${count - 1}, separated by commas (e.g. --shard 0,1)`);
   }
 }
 

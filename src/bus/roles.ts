@@ -5,9 +5,17 @@
  * standby, core.ts), `deliver --platform telegram|discord` (deliver.ts), `gateway`, and `all` (ingest, core,
  * deliver for every platform with a token, and gateway in one process: the whole bot on the shared services).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { Env } from '../env.js';
+import { logger, scrub } from '../log.js';
+import { Health, type HealthState } from '../ops/health.js';
+import { openConnections } from './stream.js';
+
+const log = logger('bus:roles');
 
 export const ROLES = ['ingest', 'core', 'deliver', 'gateway', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -78,7 +86,7 @@ async function all(opts: RoleOptions): Promise<number> {
     // Settled, not raced: every role has wound down (connections closed) before this returns or throws.
     const results = await Promise.allSettled([
       watch(runCoreRole({ env: opts.env, config: opts.config, signal: stop.signal })),
-      ...platforms.map((platform) => watch(runDeliverRole({ env: opts.env, platform, signal: stop.signal }))),
+      ...platforms.map((platform) => watch(runDeliverRole({ env: opts.env, platform, signal: stop.signal, outboxRetentionMs: opts.config.retention.outboxDays * 86_400_000 }))),
       watch(ingest(inner)),
       watch(gateway(inner)),
     ]);
@@ -90,8 +98,86 @@ async function all(opts: RoleOptions): Promise<number> {
   }
 }
 
+/** The NATS connections of this process as one health component: ok while every one is up. */
+export function natsHealth(now = Date.now()): { state: HealthState; reason?: string } {
+  const open = openConnections();
+  if (open.length === 0) return { state: 'degraded', reason: 'not connected to NATS (starting, or stopped)' };
+  const lost = open.filter((c) => !c.state.connected);
+  if (lost.length === 0) return { state: 'ok' };
+  const oldest = Math.min(...lost.map((c) => c.state.since));
+  return { state: 'failing', reason: `lost the NATS connection to ${lost[0]!.server} ${Math.round((now - oldest) / 1000)} s ago (${lost.map((c) => c.name).join(', ')}); reconnecting` };
+}
+
+export interface RoleOps {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  health: Health;
+  close(): Promise<void>;
+}
+
+/**
+ * `/healthz` and `/metrics` of a role process (LIQBOT_HTTP_PORT, on LIQBOT_HTTP_HOST), as the embedded bot serves
+ * them: 200 while every component is ok, 503 with the reasons otherwise. A role reports what this process can see
+ * of itself: its NATS connections (component `nats`); /metrics has the process's own (memory, CPU, event loop) and
+ * `liqbot_nats_connected`. Whether a core leads or a deliverer holds its lease is in their logs.
+ */
+export async function startRoleOps(role: Role, o: { port: number; host?: string; health?: Health }): Promise<RoleOps> {
+  const health = o.health ?? new Health();
+  health.probe('nats', () => natsHealth());
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'liqbot_nats_connected', help: 'NATS connections of this process that are up (1) or reconnecting (0)', labelNames: ['connection'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of openConnections()) this.set({ connection: c.name }, c.state.connected ? 1 : 0);
+    },
+  });
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const report = health.report();
+      const body = { status: report.status, ok: report.status === 'ok', role, components: report.components };
+      // Reasons quote errors and servers: scrubbed as a log line is.
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
+    } else if (req.method === 'GET' && path === '/metrics') {
+      registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), () => res.writeHead(500).end());
+    } else res.writeHead(404).end();
+  });
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use (another liqbot?)' : err.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err.message;
+    throw new ConfigError(`/healthz and /metrics cannot listen on ${host}:${o.port}: ${why}; set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    health,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Run a role until its signal (or its own end); with LIQBOT_HTTP_PORT, serving its /healthz and /metrics meanwhile. */
 export async function runRole(role: string, opts: RoleOptions): Promise<number> {
-  switch (checkRole(role, opts.env)) {
+  const checked = checkRole(role, opts.env);
+  if (checked === 'gateway' || checked === 'all') {
+    const { checkGatewayEnv } = await import('./gateway.js');
+    checkGatewayEnv(opts.env, opts.shardIds);
+  }
+  const ops = opts.env.httpPort === undefined ? undefined : await startRoleOps(checked, { port: opts.env.httpPort, host: opts.env.httpHost });
+  if (ops) log.info({ role: checked, host: opts.env.httpHost, port: ops.port }, 'serving /healthz and /metrics');
+  try {
+    return await runChecked(checked, opts);
+  } finally {
+    await ops?.close();
+  }
+}
+
+async function runChecked(role: Role, opts: RoleOptions): Promise<number> {
+  switch (role) {
     case 'core': {
       const { runCoreRole } = await import('./core.js');
       return runCoreRole({ env: opts.env, config: opts.config, signal: opts.signal });
