@@ -1,7 +1,7 @@
 /**
  * One bus message = one batch: normalized events as JSON lines (the event-file format of
- * shared/spec/events.md, so a batch reads like a slice of a recorded day), one gap, or an ingest process's feed
- * report (`<prefix>._feeds.status`). Decoding validates
+ * shared/spec/events.md, so a batch reads like a slice of a recorded day), one gap, an ingest process's feed
+ * report (`<prefix>._feeds.status`), or the end of a recorded day (`<prefix>._replay.end`). Decoding validates
  * every line at this boundary (toEvent), as a file or a feed message is validated.
  * The message id is a hash of the payload: a re-published batch (a retry after a lost ack, or a replica that
  * batched the same events the same way) is dropped by JetStream within its duplicate window.
@@ -102,6 +102,27 @@ export function isFeedsSubject(subject: string): boolean {
 export function encodeFeeds(subject: string, report: FeedReport): EncodedBatch {
   const payload = JSON.stringify(report);
   return { subject, payload, msgId: `${subject}:${report.instance}:${report.at}:${textHash(payload).toString(36)}`, events: 0 };
+}
+
+/**
+ * The subject's tokens after the prefix for the end of a recorded day: `--role ingest --replay` publishes one empty
+ * message there once the whole file is stored, so readers release the events they still hold for ordering (nothing
+ * later will come to release them) and stop saying a rehearsal is replaying. Empty, so a reader from before it reads
+ * it as a batch of no events and goes on (it only never releases the last minutes, as before).
+ */
+export const RECORDING_END_TAIL = '_replay.end';
+
+export function recordingEndSubject(prefix: string): string {
+  return `${prefix}.${RECORDING_END_TAIL}`;
+}
+
+export function isRecordingEndSubject(subject: string): boolean {
+  return subject.endsWith(`.${RECORDING_END_TAIL}`);
+}
+
+/** The end of a recorded day: an empty payload, an id of its own (`run`: one per replay, so a retry is stored once). */
+export function encodeRecordingEnd(subject: string, run: string): EncodedBatch {
+  return { subject, payload: '', msgId: `${subject}:${run}`, events: 0 };
 }
 
 const PHASES = new Set(['live', 'connecting', 'down']);

@@ -15,7 +15,7 @@ import { nanos } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { FeedReport, Gap } from '../core/coverage.js';
 import type { StateChange } from '../state/changes.js';
-import { decodeEvents, decodeFeeds, decodeGap, holdOf, isFeedsSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
+import { decodeEvents, decodeFeeds, decodeGap, holdOf, isFeedsSubject, isRecordingEndSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
 import { decodeStateChanges, isStateSubject } from './state.js';
 import type { Bus } from './stream.js';
 
@@ -38,6 +38,11 @@ export interface BusBatch {
   synthetic: boolean;
   /** From a recorded day (`--role ingest --replay`), not live feeds. */
   recorded?: boolean;
+  /**
+   * The recorded day is over (`<prefix>._replay.end`, published by `--role ingest --replay` once its file is
+   * stored): readers release every event they still hold and stop saying a rehearsal is replaying. No events.
+   */
+  end?: true;
   /** The reorder hold the publisher stated for its events (`Liqbot-Hold-Ms`); absent: the reader's default. */
   holdMs?: number;
   /** Tell the stream this batch is done with (after storing its offset). */
@@ -84,7 +89,10 @@ export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'sub
       last = m.seq;
       const payload = m.string();
       const synthetic = m.headers?.get(SYNTHETIC_HEADER) === '1';
-      if (m.subject.endsWith('.gap')) {
+      const recorded = m.headers?.get(RECORDED_HEADER) === '1';
+      if (isRecordingEndSubject(m.subject)) {
+        yield { seq: m.seq, subject: m.subject, events: [], invalid: 0, synthetic, ack: () => m.ack(), end: true, ...(recorded ? { recorded } : {}) };
+      } else if (m.subject.endsWith('.gap')) {
         const gap = decodeGap(payload);
         yield { seq: m.seq, subject: m.subject, events: [], invalid: gap ? 0 : 1, synthetic, ack: () => m.ack(), ...(gap ? { gap } : {}) };
       } else if (isFeedsSubject(m.subject)) {
@@ -96,7 +104,6 @@ export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'sub
       } else {
         const { events, invalid } = decodeEvents(payload);
         const holdMs = holdOf(m.headers?.get(HOLD_HEADER) || undefined);
-        const recorded = m.headers?.get(RECORDED_HEADER) === '1';
         yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack(), ...(holdMs !== undefined ? { holdMs } : {}), ...(recorded ? { recorded } : {}) };
       }
     }

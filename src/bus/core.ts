@@ -5,7 +5,9 @@
  * second ingest replica dropped by identity, events put back in time order over the hold the batch states, 15 s
  * live, else 5 minutes), derives alerts exactly as the embedded bot does (Market → route over the subscriptions),
  * and stores each batch's events, its outbox rows, the offset and where its ordering stood (watermark, hold in
- * force, latest event time) in one transaction (`applyBatch`), then NOTIFYs the deliverers.
+ * force, latest event time) in one transaction (`applyBatch`), then NOTIFYs the deliverers. Alerts derived from a
+ * recorded day (`--role ingest --replay`) carry the rehearsal mark into the outbox, so the deliverer labels them;
+ * the end of the recording releases what the hold still keeps.
  *
  * A standby that takes the lock restores the market as the leader had it at the stored offset: events up to the
  * stored watermark (the event time up to which the leader's market had applied events) go into the market,
@@ -34,6 +36,7 @@ import { DigestTurns, digestPosts } from '../alerts/digest.js';
 import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
+import { markRehearsed } from '../ops/rehearsal.js';
 import { LeaderLock } from '../store/leader.js';
 import { openPostgresStore, type BusPosition, type PostgresStore, type StateWrite } from '../store/postgres.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
@@ -139,6 +142,8 @@ export class CoreEngine {
   private readonly ready: MarketEvent[] = [];
   /** The weekly digests are the leader's to queue: once per turn, and again by a leader started within a day after it. */
   private readonly digestTurns = new DigestTurns();
+  /** The batches in hand are a recorded day's (`--role ingest --replay`): the alerts derived now are a rehearsal's. */
+  private recorded = false;
 
   constructor(
     private readonly store: PostgresStore,
@@ -240,6 +245,9 @@ export class CoreEngine {
   async derive(batch: Batch): Promise<{ events: MarketEvent[]; alerts: Alert[]; writes: StateWrite[] }> {
     this.counters.batches++;
     if (batch.synthetic) this.market.synthetic = true;
+    // Set by each batch of market data (events, or the end of a recording): a stream carries one or the other,
+    // as `--role ingest --replay` refuses a stream with live data.
+    if (batch.events.length || batch.end) this.recorded = batch.recorded === true;
     for (const c of batch.changes ?? []) this.state.apply(c);
     if (batch.gap) this.market.gap(batch.gap);
     if (batch.feeds) this.market.feeds.report(batch.feeds);
@@ -263,7 +271,16 @@ export class CoreEngine {
     if (week !== undefined) alerts.push(...digestPosts(this.market, this.recording, [...this.subscriptions.values()], week, this.config.levels.testingPct));
     this.state.flush();
     this.counters.alerts += alerts.length;
-    return { events: fresh, alerts, writes: this.recording.writes.splice(0) };
+    // A recorded day's alerts carry the rehearsal mark into the outbox row: the deliverer labels them as the single
+    // process labels a rehearsal's, with the recording's time (the market clock now, as the single process's clock
+    // reads when it posts them).
+    const marked = this.recorded && alerts.length ? this.markRehearsal(alerts) : alerts;
+    return { events: fresh, alerts: marked, writes: this.recording.writes.splice(0) };
+  }
+
+  private markRehearsal(alerts: readonly Alert[]): Alert[] {
+    const clock = this.market.clock;
+    return alerts.map((a) => markRehearsed(a, { at: Number.isFinite(clock) && clock > 0 ? clock : a.ts, synthetic: this.market.synthetic }));
   }
 
   /** The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). */

@@ -21,7 +21,8 @@
  * as well. What it learns about chats (a group upgraded: `chat.move`; a chat gone: `subscription.remove`) goes on
  * the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
  * gateways and the next holder (chat-windows.ts); Discord runs REST only (adapters/discord/rest.ts). The holder
- * also prunes the outbox past its retention.
+ * also prunes the outbox past its retention. An alert the core derived from a recorded day carries the rehearsal
+ * mark in its row and goes out with the single process's rehearsal label (ops/rehearsal.ts).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -41,6 +42,7 @@ import { renderAlert } from '../alerts/digest.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
 import type { StateChange } from '../state/changes.js';
+import { labelRehearsed } from '../ops/rehearsal.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
 import type { OutboxEntry } from '../store/store.js';
@@ -393,7 +395,8 @@ export class Deliverer {
       this.inflight.add(e.id);
       let result;
       try {
-        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) }, render(e.alert), editRef);
+        // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's rehearsal does.
+        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) }, labelRehearsed(render(e.alert), e.alert), editRef);
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {
@@ -538,7 +541,8 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     // The margin covers the trip of the renewal and a slow timer; the standby takes over only after the expiry.
     const fence = new Fence(ttlMs, Math.min(ttlMs / 4, 1_000));
     fence.renewed(issuedAt);
-    log.info({ holder, token: tokenNo }, `deliver (${platform}) holds the lease: sending`);
+    // The fencing token is no secret, but the logger redacts every key named `token`.
+    log.info({ holder, fence: tokenNo }, `deliver (${platform}) holds the lease: sending`);
     adapter = await makeAdapter(fence);
     deliverer = new Deliverer({ store, adapter, state, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
     listener = new pg.Client({ connectionString: opts.env.databaseUrl });

@@ -3,8 +3,9 @@
  * commands (`/liqs`) can be answered by any process reading the stream (a gateway, a standby core) the same way
  * the embedded bot answers them. Copies from a second ingest replica are dropped by event identity (Deduper),
  * events are put back in time order over a short hold (StreamOrder, the core's rules too), and the stream
- * sequence of the last batch applied is the follower's offset. The hold is 5 minutes of event time (what a
- * replayed file's batches need), or what the publisher states on its batches (`Liqbot-Hold-Ms`): a live ingest
+ * sequence of the last batch applied is the follower's offset. The end of a recorded day (`_replay.end`)
+ * releases everything held, as the core does, and the market no longer says a rehearsal is replaying. The hold
+ * is 5 minutes of event time (what a replayed file's batches need), or what the publisher states on its batches (`Liqbot-Hold-Ms`): a live ingest
  * states 15 s, so `/liqs` on a gateway counts a live event 15 s after it, not 5 minutes. Every follower switches
  * at the same batch, so followers at the same stream position still answer alike. Alerts the market raises are not its business:
  * the core leader derives and stores those.
@@ -74,10 +75,11 @@ export class MarketFollower {
     this.counters.batches++;
     this.counters.invalid += batch.invalid;
     if (batch.synthetic) this.market.synthetic = true;
-    if (batch.recorded && !this.recorded) {
-      this.market.recorded = (this.recorded = new Stretches()).growing;
-      this.market.recordedSoFar = true;
-    }
+    if (batch.recorded && !this.recorded) this.market.recorded = (this.recorded = new Stretches()).growing;
+    // A recorded day is replaying until its end comes (`_replay.end`: then `/status` reads as the single process's
+    // after a file); a later replay onto the same stream is replaying again.
+    if (batch.end) this.market.recordedSoFar = false;
+    else if (batch.recorded) this.market.recordedSoFar = true;
     if (batch.feeds) this.market.feeds.report(batch.feeds);
     if (batch.gap) {
       this.counters.gaps++;

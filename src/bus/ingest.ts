@@ -2,19 +2,23 @@
  * The ingest role (`liqbot start --role ingest`): live feeds (exchange streams, leverage polling, vendor totals
  * when configured) normalized and published to the market stream, nothing else: no store, no market, no chat.
  * Two replicas may run side by side; readers count their copies once. With `replay` it publishes a recorded
- * day instead (replay.ts), to rehearse a deployment.
+ * day instead (replay.ts), to rehearse a deployment: only onto a stream without live data (a rehearsal has a
+ * stream and a database of its own), and followed by the end of the recording, so readers release what they hold.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { FeedHealth } from '../core/coverage.js';
 import { implausible, type MarketEvent } from '../core/events.js';
 import type { Env } from '../env.js';
 import type { ExchangeOverride, FeedStatus } from '../feeds/contract.js';
 import { logger } from '../log.js';
+import { RECORDED_HEADER } from './batch.js';
 import { BusPublisher } from './publisher.js';
 import { replayToBus } from './replay.js';
-import { connectBus } from './stream.js';
+import { isStateSubject } from './state.js';
+import { connectBus, type Bus } from './stream.js';
 
 const log = logger('bus:ingest');
 
@@ -41,6 +45,36 @@ function health(s: FeedStatus): FeedHealth {
 /** The hold a live ingest states for its batches (LIQBOT_LIVE_HOLD_MS). */
 export const LIVE_HOLD_MS = 15_000;
 
+/**
+ * A subject of the stream whose last message is live market data (no `Liqbot-Recorded` mark: live events, gaps, a
+ * live ingest's feed reports), or undefined when the stream holds none: only recorded days, chat changes, or
+ * nothing. A live ingest reports its feeds every 30 s, so a stream a live ingest used within its retention has one.
+ */
+export async function liveSubject(bus: Pick<Bus, 'jsm' | 'stream' | 'subjects'>): Promise<string | undefined> {
+  const info = await bus.jsm.streams.info(bus.stream, { subjects_filter: bus.subjects });
+  if (!info.state.messages) return undefined;
+  for (const subject of Object.keys(info.state.subjects ?? {}).sort()) {
+    // Chat changes come from gateways and deliverers, a rehearsal's too: not market data.
+    if (isStateSubject(subject)) continue;
+    const last = await bus.jsm.streams.getMessage(bus.stream, { last_by_subj: subject });
+    if (last && last.header?.get(RECORDED_HEADER) !== '1') return subject;
+  }
+  return undefined;
+}
+
+/**
+ * Refuse to replay a recorded day onto a stream with live data: its core would write the day into the live
+ * database and its deliverers post it to the live chats.
+ */
+async function refuseLiveStream(bus: Bus): Promise<void> {
+  const subject = await liveSubject(bus);
+  if (subject === undefined) return;
+  throw new ConfigError(
+    `--replay refused: the stream ${bus.stream} holds live market data (${subject}); a rehearsal there would post a past day to the live chats and write it into the live database. ` +
+      "Rehearse on a stream and a database of their own: start the rehearsal's ingest, core, deliver and gateway with LIQBOT_NATS_STREAM=REHEARSAL (any unused name) and LIQBOT_DATABASE_URL=<another database, after `liqbot migrate`>",
+  );
+}
+
 export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
   const stream = opts.env.natsStream ?? 'MKT';
   const bus = await connectBus({ url: opts.env.natsUrl!, stream, prefix: stream.toLowerCase(), name: `liqbot ingest ${process.pid}` });
@@ -58,6 +92,7 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
   };
   try {
     if (opts.replay) {
+      await refuseLiveStream(bus);
       log.info({ file: opts.replay.file, speed: opts.replay.speed, stream: bus.stream }, 'publishing a recorded day to the market stream');
       publisher.recorded = true;
       const gated = {
@@ -71,6 +106,9 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
         },
       };
       const read = await replayToBus(opts.replay.file, gated, { speed: opts.replay.speed, signal: opts.signal });
+      // Read to its end: the readers release the last minutes they hold and stop saying a rehearsal is replaying
+      // (a replay stopped part way says nothing: the day is not over).
+      if (!opts.signal.aborted) await publisher.end(`${hostname()}:${process.pid}:${randomUUID()}`);
       for (const line of read.skipped) log[read.level](line);
       log.info({ read: read.events, ...publisher.counters }, 'the recorded day is published');
       return;

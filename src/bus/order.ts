@@ -6,7 +6,9 @@
  * The hold in force is the one the batch in hand states (`Liqbot-Hold-Ms`: a live ingest states 15 s), or the
  * reader's default when it states none (a replayed file: 5 minutes, so replays stay as they were). It changes at
  * the first batch with events that states another: a shorter hold releases at once, in order, what it no longer
- * holds; a longer one takes back nothing. Batches without events (gaps, state changes) leave it alone.
+ * holds; a longer one takes back nothing. Batches without events (gaps, state changes) leave it alone. The end of a
+ * recorded day (`end`: `--role ingest --replay` read its whole file) releases everything held: nothing later
+ * would come to release the day's last minutes.
  */
 import type { MarketEvent } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
@@ -55,8 +57,9 @@ export class StreamOrder {
    * One batch's events: the hold it states taken, copies dropped, the rest held; what the hold releases is
    * appended to `released`, in event order. Returns the fresh events (what a core stores).
    */
-  take(batch: Pick<BusBatch, 'events' | 'holdMs'>, released: MarketEvent[]): MarketEvent[] {
+  take(batch: Pick<BusBatch, 'events' | 'holdMs' | 'end'>, released: MarketEvent[]): MarketEvent[] {
     const fresh: MarketEvent[] = [];
+    if (batch.end) this.end(released);
     if (!batch.events.length) return fresh;
     this.reorder.setHold(batch.holdMs ?? this.defaultHoldMs, released);
     for (const e of batch.events) {
@@ -92,5 +95,16 @@ export class StreamOrder {
   /** Release everything still held, in order (the stream is caught up, or the day is over). */
   drain(released: MarketEvent[]): void {
     this.reorder.drain(released);
+  }
+
+  /**
+   * The recorded day is over (a `_replay.end` batch): everything still held is released, in order, and the
+   * watermark moves up to the latest event time, so what a core stores says every event it took is applied (a
+   * standby resumes with nothing held) and every reader, leader, standby or follower, stands at the same place after it.
+   */
+  end(released: MarketEvent[]): void {
+    const maxTs = this.reorder.maxTs;
+    this.reorder.drain(released);
+    if (maxTs > this.reorder.cutoff) this.reorder.resume({ cutoff: maxTs, maxTs }, []);
   }
 }

@@ -15,7 +15,7 @@
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { FeedReport, Gap } from '../core/coverage.js';
-import { encodeEvents, encodeFeeds, encodeGap, feedsSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
+import { encodeEvents, encodeFeeds, encodeGap, encodeRecordingEnd, feedsSubject, recordingEndSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 
 export interface PublisherOptions {
@@ -107,6 +107,15 @@ export class BusPublisher {
   /** Publish this process's feed states on `<prefix>._feeds.status` (readers' replies say which venues are down). */
   feeds(report: FeedReport): void {
     this.send(encodeFeeds(feedsSubject(this.bus.prefix), report));
+  }
+
+  /**
+   * Say the recorded day is over (`<prefix>._replay.end`), once everything added before is stored, so it is stored
+   * after the day's last batch: readers release what they still hold. `run` names this replay (the message's id).
+   */
+  async end(run: string): Promise<void> {
+    await this.flush();
+    await this.publish(encodeRecordingEnd(recordingEndSubject(this.bus.prefix), run));
   }
 
   /** Send every open batch; resolves once everything added so far is stored by the stream. */

@@ -1,7 +1,9 @@
 /**
  * Rehearsal mode (`liqbot start --replay FILE`) kept apart from the live bot: its own database, fresh at
  * every run and seeded with the live chats' subscriptions and levels, so a recorded day never lands in the
- * live history; and every alert it posts marked as a rehearsal of a recorded (or synthetic) day.
+ * live history; and every alert it posts marked as a rehearsal of a recorded (or synthetic) day. Scaled out
+ * (`--role ingest --replay`), the core marks the alerts it derives from a recorded day (`markRehearsed`) and the
+ * deliverer labels them with the same words (`labelRehearsed`).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -57,10 +59,46 @@ export function rehearsalLabel(synthetic: boolean, nowMs: number): string {
   return `REHEARSAL: replay of a ${synthetic ? 'SYNTHETIC' : 'recorded'} day${day}, not live. `;
 }
 
+/** The reply with its title (or first line) starting with the rehearsal label. */
+export function labelReply(r: Reply, label: string): Reply {
+  return r.title ? { ...r, title: [{ text: label, bold: true }, ...r.title] } : { ...r, blocks: [[[{ text: label.trim(), bold: true }]], ...r.blocks] };
+}
+
+/**
+ * What a scaled-out core adds to an alert it derived from a recorded day (`--role ingest --replay`): stored with the
+ * alert in its outbox row, so whichever deliverer sends it (after any restart) labels it as the single process does.
+ */
+export interface RehearsalMark {
+  /** The recording's time when the alert was derived (the core's market clock): the label's time. */
+  at: number;
+  /** The recording is generated data. */
+  synthetic: boolean;
+}
+
+/** An alert as a core queues it from a recorded day. */
+export type Rehearsed<A> = A & { rehearsal?: RehearsalMark };
+
+/** The alert with its rehearsal mark (a copy: the market's own alert objects are left alone). */
+export function markRehearsed<A extends object>(alert: A, mark: RehearsalMark): Rehearsed<A> {
+  return { ...alert, rehearsal: { at: mark.at, synthetic: mark.synthetic } };
+}
+
+/** The rehearsal mark an alert read back from the outbox carries, if it is a well-formed one. */
+export function rehearsalOf(alert: object): RehearsalMark | undefined {
+  const m = (alert as { rehearsal?: unknown }).rehearsal as Partial<RehearsalMark> | null | undefined;
+  if (!m || typeof m !== 'object' || typeof m.at !== 'number' || !Number.isFinite(m.at) || typeof m.synthetic !== 'boolean') return undefined;
+  return { at: m.at, synthetic: m.synthetic };
+}
+
+/** The reply of a marked alert, labelled exactly as the single process labels a rehearsal's alerts; others as they are. */
+export function labelRehearsed(reply: Reply, alert: object): Reply {
+  const mark = rehearsalOf(alert);
+  return mark ? labelReply(reply, rehearsalLabel(mark.synthetic, mark.at)) : reply;
+}
+
 /** The same adapter, with every delivered reply's title (or first line) starting with the rehearsal label. */
 export function markRehearsal(adapter: ChatAdapter, label: () => string): ChatAdapter {
-  const mark = (r: Reply): Reply =>
-    r.title ? { ...r, title: [{ text: label(), bold: true }, ...r.title] } : { ...r, blocks: [[[{ text: label().trim(), bold: true }]], ...r.blocks] };
+  const mark = (r: Reply): Reply => labelReply(r, label());
   return new Proxy(adapter, {
     get(target, prop, receiver) {
       if (prop === 'deliver') return (to: Parameters<ChatAdapter['deliver']>[0], reply: Reply, editRef?: string) => target.deliver(to, mark(reply), editRef);
