@@ -28,7 +28,7 @@ export interface VenueLeverage {
   oiShare?: number;
   /** Open interest the venue last reported too long ago to count as current (left out of the total), and when. */
   oiStale?: { usd: number; since: number };
-  funding?: { rate: number; intervalHours: number; annualized: number; beforeAnnualized?: number };
+  funding?: { rate: number; intervalHours: number; annualized: number; beforeAnnualized?: number; staleSince?: number };
 }
 
 /** Why a window has no change: its start is before the history kept (`since`), or no venue reporting now was current then. */
@@ -72,16 +72,28 @@ export interface LeverageSnapshot {
 
 const annualize = (rate: number, intervalHours: number): number => rate * (8760 / intervalHours);
 
-type Rates = Map<string, { rate: number; intervalHours: number; firstTs?: number }>;
+type Rate = { rate: number; intervalHours: number; firstTs?: number; staleSince?: number };
+type Rates = Map<string, Rate>;
 
-/** Funding per venue as of `at` (the engine's latest is used only for the interval). */
+/**
+ * Funding per venue as of `at` (the engine's latest is used only for the interval); a latest rate older than the
+ * venue's own maximum age carries `staleSince` (a venue that stopped reporting is no current rate).
+ */
 function fundingAt(lev: LeverageSource, asset: string, at: number): Rates {
   const out: Rates = new Map();
   for (const f of lev.fundingNow(asset, at)) {
     const rate = f.ts <= at ? f.rate : f.before;
-    if (rate !== undefined) out.set(f.exchange, { rate, intervalHours: f.intervalHours, firstTs: f.firstTs });
+    if (rate === undefined) continue;
+    const r: Rate = { rate, intervalHours: f.intervalHours, firstTs: f.firstTs };
+    if (f.ts <= at && at - f.ts > f.maxAgeMs) r.staleSince = f.ts;
+    out.set(f.exchange, r);
   }
   return out;
+}
+
+/** The venues whose rate is current. */
+function currentRates(rates: Rates): Rates {
+  return new Map([...rates].filter(([, f]) => f.staleSince === undefined));
 }
 
 /** The average of `venues`' funding in `rates`, weighted by `weights` (equal weights when none is given). */
@@ -150,11 +162,14 @@ export function leverageSnapshot(lev: LeverageSource, asset: string, from: numbe
   for (const [ex, f] of fundNow) {
     const row = venue(ex);
     row.funding = { rate: f.rate, intervalHours: f.intervalHours, annualized: annualize(f.rate, f.intervalHours) };
+    if (f.staleSince !== undefined) row.funding.staleSince = f.staleSince;
     const before = fundBefore.get(ex);
     if (before) row.funding.beforeAnnualized = annualize(before.rate, before.intervalHours);
   }
-  const basis = fundingBasis(fundNow, weights);
-  const avg = averageOver(fundNow, basis.venues, basis.weights);
+  // The headline averages current rates only: a venue whose funding stopped days ago is not today's.
+  const current = currentRates(fundNow);
+  const basis = fundingBasis(current, weights);
+  const avg = averageOver(current, basis.venues, basis.weights);
   if (avg !== undefined) {
     snap.funding = { annualized: avg, state: fundingState(avg), venues: basis.venues.length, of: fundNow.size, weighting: basis.weights ? 'oi' : 'equal' };
     // Then against now over the same venues with the same weights: a venue that joined (or one without open interest)
@@ -164,9 +179,9 @@ export function leverageSnapshot(lev: LeverageSource, asset: string, from: numbe
     if (before !== undefined && both.length === basis.venues.length) {
       Object.assign(snap.funding, { beforeAnnualized: before, beforeState: fundingState(before) });
     } else if (before !== undefined) {
-      snap.funding.change = { venues: both.length, beforeAnnualized: before, afterAnnualized: averageOver(fundNow, both, basis.weights)! };
+      snap.funding.change = { venues: both.length, beforeAnnualized: before, afterAnnualized: averageOver(current, both, basis.weights)! };
     } else {
-      snap.funding.noChange = noChangeWhy(new Map(basis.venues.map((ex) => [ex, fundNow.get(ex)?.firstTs])), from);
+      snap.funding.noChange = noChangeWhy(new Map(basis.venues.map((ex) => [ex, current.get(ex)?.firstTs])), from);
     }
   }
   snap.venues = [...venues.values()].sort((a, z) => (z.oiUsd ?? -1) - (a.oiUsd ?? -1) || (z.oiStale?.usd ?? -1) - (a.oiStale?.usd ?? -1) || a.exchange.localeCompare(z.exchange));

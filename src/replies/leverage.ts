@@ -95,6 +95,7 @@ function venueLine(v: VenueLeverage, to: number): Line {
   if (v.funding) {
     const f = v.funding;
     line.push(toned(`  funding ${pct(f.rate, 4)}/${f.intervalHours}h (${pct(f.annualized)} APR)`, 'muted'));
+    if (f.staleSince !== undefined) line.push(' ', toned(`stale since ${whenWord(f.staleSince, to)}, not in the average`, 'warn'));
   }
   return line;
 }

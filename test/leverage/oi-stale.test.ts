@@ -146,3 +146,25 @@ describe('a flush measured on current open interest only', () => {
     expect(flushLeverage(staleDay(), 'ETH', T0 + 24 * H, T0 + 25 * H)).toBeUndefined();
   });
 });
+
+describe('funding that stopped coming', () => {
+  it('is shown on its venue as stale and left out of the headline average', () => {
+    const lev = new Leverage();
+    for (let t = T0; t <= T0 + 30 * H; t += 5 * M) {
+      lev.openInterest('ETH', 'binanceusdm', t, 8e9, 'ETH/USDT:USDT');
+      lev.openInterest('ETH', 'bybit', t, 6e9, 'ETH/USDT:USDT');
+    }
+    // Binance's funding every 8 h throughout; Bybit's hourly, but it stopped at hour 10.
+    for (let h = 0; h <= 24; h += 8) lev.funding('ETH', 'binanceusdm', T0 + h * H, 0.0001, 8);
+    for (let h = 0; h <= 10; h++) lev.funding('ETH', 'bybit', T0 + h * H, 0.0005, 1);
+    const to = T0 + 30 * H;
+    const s = leverageSnapshot(lev, 'ETH', to - 4 * H, to)!;
+    expect(s.venues.find((v) => v.exchange === 'bybit')!.funding).toMatchObject({ staleSince: T0 + 10 * H });
+    // Only Binance's +11% APR is current: Bybit's +438% from 20 hours ago does not make the market "hot".
+    expect(s.funding).toMatchObject({ venues: 1, of: 2, state: 'neutral' });
+    expect(s.funding!.annualized).toBeCloseTo(0.0001 * 1095, 6);
+    const text = replyText(oiReply(s, { window: '4h' }));
+    expect(text).toMatch(/Bybit \$6B .*funding \+0\.0500%\/1h \(\+438% APR\) stale since Jan 28 10:00, not in the average/);
+    expect(text).toContain('Funding +11% APR, neutral · OI-weighted over 1 of 2 venues');
+  });
+});
