@@ -85,7 +85,8 @@ function fundingAt(lev: LeverageSource, asset: string, at: number): Rates {
     const rate = f.ts <= at ? f.rate : f.before;
     if (rate === undefined) continue;
     const r: Rate = { rate, intervalHours: f.intervalHours, firstTs: f.firstTs };
-    if (f.ts <= at && at - f.ts > f.maxAgeMs) r.staleSince = f.ts;
+    // A rate stands until its next settlement at least: one point of 8 h funding is not stale after 15 minutes.
+    if (f.ts <= at && at - f.ts > Math.max(f.maxAgeMs, 1.5 * f.intervalHours * HOUR)) r.staleSince = f.ts;
     out.set(f.exchange, r);
   }
   return out;
@@ -234,9 +235,9 @@ export function flushLeverage(lev: LeverageSource, asset: string, startedAt: num
   };
   const top = byExchange[0];
   if (top && byExchange.length > 1) out.concentrated = { exchange: top.exchange, share: top.share, usd: top.afterUsd };
-  // Funding then and now over the same venues (those known at both ends) with the same weights.
+  // Funding then and now over the same venues (those current at both ends) with the same weights.
   const weights = new Map(byExchange.map((v) => [v.exchange, v.beforeUsd]));
-  const fundBefore = fundingAt(lev, asset, from), fundAfter = fundingAt(lev, asset, endedAt);
+  const fundBefore = currentRates(fundingAt(lev, asset, from)), fundAfter = currentRates(fundingAt(lev, asset, endedAt));
   const both: Rates = new Map([...fundAfter].filter(([ex]) => fundBefore.has(ex)));
   const basis = fundingBasis(both, weights);
   const before = averageOver(fundBefore, basis.venues, basis.weights);
