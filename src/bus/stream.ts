@@ -80,47 +80,74 @@ export function parseNatsUrl(url: string): NatsTarget {
   let auth: { user?: string; pass?: string; token?: string } | undefined;
   let authKey: string | undefined;
   for (const part of parts) {
+    const { scheme, creds, rest } = splitAuth(part);
     let u: URL;
     try {
-      u = new URL(SCHEME.test(part) ? part : `nats://${part}`);
+      u = new URL(`${scheme}//${rest}`);
     } catch {
       throw new BusError(`LIQBOT_NATS_URL is not a valid nats://host:port URL (${redactNatsUrl(url)})`);
     }
     if (!u.host) throw new BusError(`LIQBOT_NATS_URL names no host (${redactNatsUrl(url)})`);
-    const user = decodeURIComponent(u.username);
-    const pass = decodeURIComponent(u.password);
-    const mine = user && pass ? { user, pass } : user ? { token: user } : pass ? { pass } : {};
+    const mine = credentials(creds, url);
     const key = JSON.stringify(mine);
-    if (user || pass) {
+    if (creds !== undefined) {
       if (authKey !== undefined && authKey !== key) throw new BusError(`the servers in LIQBOT_NATS_URL carry different credentials (${redactNatsUrl(url)}): give them once, the same for all`);
       authKey = key;
       auth = mine;
     }
     servers.push(`${u.protocol}//${u.host}`);
-    printed.push(redactOne(u));
+    printed.push(redactOne(part));
   }
   if (servers.length === 0) throw new BusError('LIQBOT_NATS_URL names no server');
   return { servers, ...auth, redacted: printed.join(',') };
 }
 
-function redactOne(u: URL): string {
-  const who = u.password ? `${decodeURIComponent(u.username)}@` : u.username ? '[redacted]@' : '';
-  return `${u.protocol}//${who}${u.host}`;
+/**
+ * One server's URL as scheme, credentials and the rest, split by hand at the last `@`: a token or password typed
+ * without percent-encoding (a base64 token holds `/`, a password `#` or `?`) would end a URL parser's host early and
+ * leave part of the secret in the "host" it prints.
+ */
+function splitAuth(part: string): { scheme: string; creds?: string; rest: string } {
+  const m = SCHEME.exec(part);
+  const scheme = m ? m[0].slice(0, -2) : 'nats:';
+  const body = m ? part.slice(m[0].length) : part;
+  const at = body.lastIndexOf('@');
+  return at < 0 ? { scheme, rest: body } : { scheme, creds: body.slice(0, at), rest: body.slice(at + 1) };
+}
+
+/** `user:pass` or a token, percent-decoded where it is encoded; a secret is never part of the error. */
+function credentials(creds: string | undefined, url: string): { user?: string; pass?: string; token?: string } {
+  if (creds === undefined) return {};
+  const decode = (v: string): string => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v; // a bare % in a password: taken as typed
+    }
+  };
+  const colon = creds.indexOf(':');
+  if (colon < 0) {
+    if (!creds) throw new BusError(`LIQBOT_NATS_URL has an empty token before @ (${redactNatsUrl(url)})`);
+    return { token: decode(creds) };
+  }
+  const user = decode(creds.slice(0, colon)), pass = decode(creds.slice(colon + 1));
+  if (!user || !pass) throw new BusError(`LIQBOT_NATS_URL gives ${user ? 'a user without a password' : 'a password without a user'} (${redactNatsUrl(url)}): write nats://user:password@host:port, or nats://TOKEN@host:port`);
+  return { user, pass };
+}
+
+function redactOne(part: string): string {
+  const { scheme, creds, rest } = splitAuth(part);
+  const host = rest.replace(/[/?#].*$/, '');
+  if (creds === undefined) return `${scheme}//${host}`;
+  const colon = creds.indexOf(':');
+  return `${scheme}//${colon > 0 ? `${creds.slice(0, colon)}@` : '[redacted]@'}${host}`;
 }
 
 /** LIQBOT_NATS_URL fit to print: passwords dropped, tokens replaced (as the store's redactUrl does for PostgreSQL). */
 export function redactNatsUrl(url: string): string {
   return url
     .split(',')
-    .map((part) => {
-      const p = part.trim();
-      try {
-        return redactOne(new URL(SCHEME.test(p) ? p : `nats://${p}`));
-      } catch {
-        // Not a URL: whatever sits before an @ may be a secret.
-        return p.includes('@') ? `[redacted]@${p.slice(p.lastIndexOf('@') + 1)}` : p;
-      }
-    })
+    .map((part) => redactOne(part.trim()))
     .join(',');
 }
 

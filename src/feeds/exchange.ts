@@ -50,8 +50,8 @@ export class ExchangeFeed {
     // No event leaves after stop() began; gaps and statuses still do (shutdown records open gaps).
     this.sink = { event: (e) => signal.aborted || o.sink.event(e), gap: (g) => o.sink.gap(g), status: (s) => o.sink.status(s) };
     this.boards = {
-      liquidations: new StatusBoard(id, 'liquidations', isSampled(id), this.sink, o.now, o.venue.poll ? (o.override.pollMs ?? o.venue.poll.everyMs) : undefined),
-      prices: new StatusBoard(id, 'prices', false, this.sink, o.now),
+      liquidations: new StatusBoard(id, 'liquidations', isSampled(id), this.sink, o.now, o.venue.poll ? (o.override.pollMs ?? o.venue.poll.everyMs) : undefined, o.override.timeouts?.stableMs),
+      prices: new StatusBoard(id, 'prices', false, this.sink, o.now, undefined, o.override.timeouts?.stableMs),
     };
     this.rest = o.override.rest === false ? undefined : new RestClient(o.venue, o.ccxt, o.override.ccxt, o.override.restUrl, o.override.restMinTimeMs);
   }

@@ -25,6 +25,8 @@ export class StatusBoard {
     private readonly sink: FeedSink,
     private readonly now: () => number,
     polledEveryMs?: number,
+    /** How long being live must last to end an outage (the stream runners' `stableMs`). */
+    private readonly stableMs = 30_000,
   ) {
     this.current = { exchange, stream, state: 'connecting', since: now(), sampled, malformed: 0, ...(polledEveryMs ? { polledEveryMs } : {}) };
   }
@@ -66,9 +68,10 @@ export class StatusBoard {
     if (state !== this.current.state) {
       const began = parts.filter((p) => p.state === state && p.since !== undefined).map((p) => p.since!);
       next.since = began.length ? Math.min(this.now(), ...began) : this.now();
-      // An outage that began before the last recovery is the one already reported: keep its start (another part
-      // of this stream may have been first to fail then).
-      if (state === 'down' && this.lastDownSince !== undefined && next.since < this.current.since) next.since = Math.min(next.since, this.lastDownSince);
+      // An outage that began before a recovery that did not last is the one already reported: keep its start
+      // (another part of this stream may have been first to fail then). After a stable recovery it is a new one.
+      const flap = this.current.state !== 'live' || this.now() - this.current.since < this.stableMs;
+      if (state === 'down' && flap && this.lastDownSince !== undefined && next.since < this.current.since) next.since = Math.min(next.since, this.lastDownSince);
       if (state === 'down') this.lastDownSince = next.since;
     }
     if (error === undefined || state === 'live') delete next.error;

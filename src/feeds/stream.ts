@@ -84,7 +84,8 @@ export class StreamRunner {
    * opened is not up: an exchange can accept it and never answer. Idempotent within one attempt.
    */
   connected(): void {
-    if (this.connectedAt !== undefined || this.o.signal.aborted) return;
+    // An answer that comes as the watchdog is closing the socket is too late: the attempt has failed.
+    if (this.connectedAt !== undefined || this.timedOut || this.o.signal.aborted) return;
     const at = this.o.now();
     this.connectedAt = at;
     this.lastFrameAt = at;

@@ -59,6 +59,15 @@ describe('LIQBOT_NATS_URL taken apart', () => {
     expect(redactNatsUrl(`nats://${USER}:${PASS}@127.0.0.1:4222`)).toBe(`nats://${USER}@127.0.0.1:4222`);
     expect(redactNatsUrl(`nats://${TOKEN}@127.0.0.1:4222`)).toBe('nats://[redacted]@127.0.0.1:4222');
   });
+  it('reads secrets typed without percent-encoding whole, and never prints a part of one', () => {
+    // A base64 token holds "/", a password "#" or "?": a URL parser would end the host there and print the rest.
+    expect(parseNatsUrl('nats://tok/en+Ab==@h:4222')).toEqual({ servers: ['nats://h:4222'], token: 'tok/en+Ab==', redacted: 'nats://[redacted]@h:4222' });
+    expect(parseNatsUrl('nats://bob:4222#tail?x@h:4222')).toEqual({ servers: ['nats://h:4222'], user: 'bob', pass: '4222#tail?x', redacted: 'nats://bob@h:4222' });
+    expect(redactNatsUrl('nats://tok/en@h:4222')).toBe('nats://[redacted]@h:4222');
+    // A bare % is the password's as typed; an empty password is said, not read as a token.
+    expect(parseNatsUrl('nats://bob:pa%zz@h:4222')).toMatchObject({ user: 'bob', pass: 'pa%zz' });
+    expect(() => parseNatsUrl('nats://bob:@h:4222')).toThrow(/a user without a password/);
+  });
 });
 
 describe.skipIf(privateNatsUnavailable !== undefined)('a nats-server that asks for credentials', () => {
