@@ -5,14 +5,13 @@
  * standby, core.ts), `deliver --platform telegram|discord` (deliver.ts), `gateway`, and `all` (ingest, core,
  * deliver for every platform with a token, and gateway in one process: the whole bot on the shared services).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { Env } from '../env.js';
-import { logger, scrub } from '../log.js';
+import { logger } from '../log.js';
 import { Health, type HealthState } from '../ops/health.js';
+import { serveOps } from '../ops/http.js';
 import { openConnections } from './stream.js';
 
 const log = logger('bus:roles');
@@ -133,31 +132,16 @@ export async function startRoleOps(role: Role, o: { port: number; host?: string;
       for (const c of openConnections()) this.set({ connection: c.name }, c.state.connected ? 1 : 0);
     },
   });
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') {
+  const ops = await serveOps({
+    port: o.port,
+    ...(o.host !== undefined ? { host: o.host } : {}),
+    registry,
+    health: () => {
       const report = health.report();
-      const body = { status: report.status, ok: report.status === 'ok', role, components: report.components };
-      // Reasons quote errors and servers: scrubbed as a log line is.
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
-    } else if (req.method === 'GET' && path === '/metrics') {
-      registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), () => res.writeHead(500).end());
-    } else res.writeHead(404).end();
+      return { ok: report.status === 'ok', body: { status: report.status, ok: report.status === 'ok', role, components: report.components } };
+    },
   });
-  const host = o.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {
-    const why = err.code === 'EADDRINUSE' ? 'the port is in use (another liqbot?)' : err.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err.message;
-    throw new ConfigError(`/healthz and /metrics cannot listen on ${host}:${o.port}: ${why}; set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    health,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...ops, health };
 }
 
 /** Run a role until its signal (or its own end); with LIQBOT_HTTP_PORT, serving its /healthz and /metrics meanwhile. */

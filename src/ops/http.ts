@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ConfigError } from '../../config/load.js';
 import type { LiqBot } from '../bot.js';
 import type { FeedStatus } from '../feeds/contract.js';
 import { scrub } from '../log.js';
@@ -83,36 +84,54 @@ export interface OpsServer {
 
 export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   const registry = metricsRegistry(o.bot, o.feeds);
-  const unobserve = () => releaseMetrics(registry);
+  return serveOps({
+    port: o.port,
+    ...(o.host !== undefined ? { host: o.host } : {}),
+    registry,
+    health: () => {
+      const report = o.health.report();
+      return {
+        ok: report.status === 'ok',
+        body: {
+          status: report.status,
+          ok: report.status === 'ok',
+          components: report.components,
+          events: o.bot.stats.events,
+          outboxPending: o.bot.outbox.pending(),
+          feeds: o.feeds().map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state, ...(s.error ? { error: s.error } : {}) })),
+        },
+      };
+    },
+    onClose: () => releaseMetrics(registry),
+  });
+}
+
+/**
+ * The HTTP server behind every process's `/healthz` (the body `health` builds: 200 when ok, 503 otherwise; scrubbed,
+ * since reasons quote errors and an error can quote a URL with a token in it) and `/metrics` (`registry`). `onClose`
+ * runs when it closes or cannot listen. Shared by the embedded bot and the `--role` processes.
+ */
+export async function serveOps(o: { port: number; host?: string; registry: Registry; health: () => { ok: boolean; body: object }; onClose?: () => void }): Promise<OpsServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
-      const report = o.health.report();
-      const body = {
-        status: report.status,
-        ok: report.status === 'ok',
-        components: report.components,
-        events: o.bot.stats.events,
-        outboxPending: o.bot.outbox.pending(),
-        feeds: o.feeds().map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state, ...(s.error ? { error: s.error } : {}) })),
-      };
-      // Reasons quote errors, and an error can quote a URL with a token in it: scrubbed as a log line is.
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
+      const { ok, body } = o.health();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
     } else if (req.method === 'GET' && path === '/metrics') {
-      registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text), () => res.writeHead(500).end());
+      o.registry.metrics().then((text) => res.writeHead(200, { 'content-type': o.registry.contentType }).end(text), () => res.writeHead(500).end());
     } else res.writeHead(404).end();
   });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {
-    unobserve();
+    o.onClose?.();
     const why = err.code === 'EADDRINUSE' ? 'the port is in use (another liqbot?)' : err.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : err.message;
-    throw new Error(`/healthz and /metrics cannot listen on ${host}:${o.port}: ${why}; set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`, { cause: err });
+    throw new ConfigError(`/healthz and /metrics cannot listen on ${host}:${o.port}: ${why}; set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`, { cause: err });
   });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise((resolve) => {
-        unobserve();
+        o.onClose?.();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
