@@ -26,7 +26,8 @@ export const oi: CommandDef = {
       if (second.ok && second.value !== asset.value) return errorReply(`One asset at a time: ${asset.value} or ${second.value}.`);
       return errorReply(window.message);
     }
-    const to = market.clock;
+    // A finished recording is read as of its end (its clock runs an hour on): its last figures are not stale.
+    const to = market.dataNow();
     const snapshot = leverageSnapshot(market.leverage, asset.value, to - window.value.ms, to);
     if (!snapshot) {
       // A data file (no feeds) holds none, and never will: no "yet" before it.

@@ -1,4 +1,5 @@
 /** `/status`: what the bot sees now (each venue's feed and last liquidation print, each asset's last price) and whether this chat gets alerts. */
+import { fundingStale } from '../src/core/leverage-figures.js';
 import { seenBy } from '../src/core/levels.js';
 import { HOUR } from '../src/core/time.js';
 import { statusReply, type LeverageFreshness } from '../src/replies/status.js';
@@ -32,7 +33,7 @@ export const status: CommandDef = {
       ...(recorded ? { recorded } : {}),
       synthetic: market.synthetic,
       alerts: store.getSubscription(ctx.chat.key)?.enabled ?? false,
-      leverage: leverageFreshness(market, config.assets, now),
+      leverage: leverageFreshness(market, config.assets, Math.min(now, market.dataNow())),
     });
   },
 };
@@ -52,7 +53,7 @@ function leverageFreshness(market: MarketView, assets: readonly string[], now: n
     for (const st of oi?.stale ?? []) row(st.exchange).oi = later(row(st.exchange).oi, { ts: st.since, stale: true });
     for (const f of market.leverage.fundingNow(asset)) {
       const ts = Math.min(f.ts, now);
-      row(f.exchange).funding = later(row(f.exchange).funding, { ts, stale: now - ts > f.maxAgeMs });
+      row(f.exchange).funding = later(row(f.exchange).funding, { ts, stale: fundingStale(f, now) });
     }
   }
   return [...out.values()];

@@ -102,7 +102,10 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
   bot.flush();
   // Read to its end: what the recording has is all of it now.
-  if (!signal.aborted) bot.market.recordedSoFar = false;
+  if (!signal.aborted) {
+    bot.market.recordedSoFar = false;
+    if (Number.isFinite(last)) bot.market.recordingEnd = last;
+  }
   for (const line of describeSkipped(file, report)) log[skippedLevel(report)](line);
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }

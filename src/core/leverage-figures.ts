@@ -85,11 +85,19 @@ function fundingAt(lev: LeverageSource, asset: string, at: number): Rates {
     const rate = f.ts <= at ? f.rate : f.before;
     if (rate === undefined) continue;
     const r: Rate = { rate, intervalHours: f.intervalHours, firstTs: f.firstTs };
-    // A rate stands until its next settlement at least: one point of 8 h funding is not stale after 15 minutes.
-    if (f.ts <= at && at - f.ts > Math.max(f.maxAgeMs, 1.5 * f.intervalHours * HOUR)) r.staleSince = f.ts;
+    if (f.ts <= at && fundingStale(f, at)) r.staleSince = f.ts;
     out.set(f.exchange, r);
   }
   return out;
+}
+
+/**
+ * Whether a venue's latest funding rate is no longer current at `at`: older than three of its own update intervals
+ * and than one and a half settlements (a rate stands until its next settlement: one point of 8 h funding is not stale
+ * after 15 minutes). /oi and /status read it alike.
+ */
+export function fundingStale(f: { ts: number; maxAgeMs: number; intervalHours: number }, at: number): boolean {
+  return at - f.ts > Math.max(f.maxAgeMs, 1.5 * f.intervalHours * HOUR);
 }
 
 /** The venues whose rate is current. */

@@ -36,6 +36,8 @@ export interface MarketView {
   /** Each venue's latest liquidation print (event time), as the events name it. */
   readonly lastPrints: ReadonlyMap<string, number>;
   knownAssets(): string[];
+  /** The moment figures are current as of: the clock, or a finished recording's end (its clock runs on past it). */
+  dataNow(): number;
   summary(asset: string, window: string, windowMs: number, to?: number): LiquidationSummary;
   marketSummary(window: string, windowMs: number, to?: number): MarketSummary;
   windowCoverage(asset: string, windowMs: number, to?: number): Coverage;
@@ -90,6 +92,16 @@ export abstract class MarketQueries implements MarketView {
   recorded: readonly (readonly [number, number])[] | undefined;
   /** Set while a recording is replayed (a rehearsal): `recorded` is what it has replayed yet. */
   recordedSoFar = false;
+  /**
+   * A rehearsal's recording read to its end: its last event. The clock runs on past it (a running cascade is
+   * called over), but what the recording holds is as of then: a figure it last reported then is not stale.
+   */
+  recordingEnd: number | undefined;
+
+  /** The moment figures are current as of: the clock, or a finished recording's end. */
+  dataNow(): number {
+    return this.recordingEnd !== undefined && !this.recordedSoFar ? Math.min(this.clock, this.recordingEnd) : this.clock;
+  }
   protected readonly finished: CascadeRecord[] = [];
   protected readonly finishedFlushes: FlushRecord[] = [];
   abstract readonly flushes: FlushDetector;

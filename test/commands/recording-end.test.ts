@@ -1,0 +1,34 @@
+/**
+ * A rehearsal's clock runs an hour past its recording's last event (a running cascade is called over); /oi and
+ * /status read a finished recording as of its end, so the figures it last reported are not called stale.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../commands/index.js';
+import type { CommandContext } from '../../commands/types.js';
+import { loadConfig } from '../../config/load.js';
+import { replyText } from '../../src/replies/reply.js';
+import { runFile } from '../../src/offline.js';
+import { createServices } from '../../src/service.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import { BUNDLED } from '../helpers.js';
+
+describe('a finished recording', () => {
+  it('is read as of its end by /oi and /status, an hour of clock later', async () => {
+    const run = await runFile(BUNDLED, loadConfig());
+    const market = run.market;
+    const end = market.clock;
+    const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
+    const say = async (line: string) => {
+      const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
+      return replyText(await runCommandLine(line, ctx));
+    };
+    const asOfEnd = await say('/oi eth 4h');
+    // What a rehearsal does when its recording is over.
+    Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+    const after = await say('/oi eth 4h');
+    expect(after).not.toContain('No current open interest');
+    expect(after).toContain('Open interest $21.9B across 4 venues');
+    expect(after).toBe(asOfEnd);
+    expect(await say('/status')).not.toContain('stale since');
+  });
+});
