@@ -161,9 +161,13 @@ export function parseAnyWindow(raw: string | undefined, windows: readonly Window
   // `5M`: minutes to a machine, months to many a reader.
   if (/^\d+\s*M$/.test(typed)) return err('bad_window', `${quote(typed)}: minutes or months? Windows go from 5m to 7d; write ${typed.replace(/\s*M$/, 'm')} for minutes.`);
   if (CALENDAR.test(typed)) {
-    if (now !== undefined && /^today$/i.test(typed)) {
-      const midnight = fromLocal(Math.floor(local(now).getTime() / 86_400_000) * 86_400_000, now);
+    const yesterday = /^yesterday$/i.test(typed);
+    if (now !== undefined && (yesterday || /^today$/i.test(typed))) {
+      // Today's 00:00 in the chat's zone, or yesterday's (the wall-clock day before, with the offset in force then).
+      const wall = Math.floor(local(now).getTime() / 86_400_000) * 86_400_000 - (yesterday ? 86_400_000 : 0);
+      const midnight = fromLocal(wall, now);
       const hours = Math.max(1, Math.ceil((now - midnight) / UNIT_MS.h!));
+      if (yesterday) return err('bad_window', `Windows count back from now: yesterday began at 00:00 ${zoneLabel(midnight)} the day before today, so yesterday and today so far are within the last ${hours}h. Try ${hours}h.`);
       return err('bad_window', `Windows count back from now: today so far (since 00:00 ${zoneLabel(midnight)}) is within the last ${hours}h. Try ${hours}h.`);
     }
     return err('bad_window', `Windows count back from now, from 5m to 7d: ${quote(typed)} is not one. Use one of ${choices}.`);

@@ -207,6 +207,12 @@ export interface FlushLeverage {
   venues: number;
   /** Largest remaining open interest first; `share` is of what remains, `liquidationShare` of the cascade. */
   byExchange: { exchange: string; beforeUsd: number; afterUsd: number; share: number; liquidationShare?: number }[];
+  /**
+   * Venues with open-interest data left out of these figures because their figure was stale at the flush's end
+   * (`since`: when it last reported) or, with `atStart`, at its start (an hour before it began); set only when some
+   * were. `at` is the flush's end, which `since` is told against.
+   */
+  stale?: { at: number; venues: { exchange: string; since: number; atStart?: true }[] };
   /** The venue with the largest remaining share (of the `venues` with open-interest data). */
   concentrated?: { exchange: string; share: number; usd: number };
   funding?: { beforeAnnualized: number; afterAnnualized: number; beforeState: FundingState; afterState: FundingState; reset: boolean };
@@ -241,6 +247,12 @@ export function flushLeverage(lev: LeverageSource, asset: string, startedAt: num
     venues: ch.venues,
     byExchange,
   };
+  // Venues with data that are in neither end's figure: stale at the end, or (current now) stale at the start.
+  const stale: NonNullable<FlushLeverage['stale']>['venues'] = (ch.stale ?? []).map((v) => ({ exchange: v.exchange, since: v.since }));
+  for (const v of lev.change(asset, from, from, { current: true })?.stale ?? []) {
+    if (!(v.exchange in ch.byExchange) && !stale.some((s) => s.exchange === v.exchange)) stale.push({ exchange: v.exchange, since: v.since, atStart: true });
+  }
+  if (stale.length) out.stale = { at: endedAt, venues: stale };
   const top = byExchange[0];
   if (top && byExchange.length > 1) out.concentrated = { exchange: top.exchange, share: top.share, usd: top.afterUsd };
   // Funding then and now over the same venues (those current at both ends) with the same weights.

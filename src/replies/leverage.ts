@@ -82,7 +82,17 @@ export function fundingLine(s: LeverageSnapshot, window?: string): Line | undefi
   return line;
 }
 
-function venueLine(v: VenueLeverage, to: number): Line {
+/**
+ * Why a venue's current rate is not in an OI-weighted average: it has no current open interest to weight it by
+ * (its figure stale, or none reported); undefined when it is in the average, or the average weighs all alike.
+ */
+function unweightedWhy(v: VenueLeverage, s: LeverageSnapshot): string | undefined {
+  if (s.funding?.weighting !== 'oi' || !v.funding || v.funding.staleSince !== undefined || (v.oiUsd ?? 0) > 0) return undefined;
+  return `not in the average: no ${v.oiStale ? 'current ' : ''}open interest to weight it by`;
+}
+
+function venueLine(v: VenueLeverage, s: LeverageSnapshot): Line {
+  const to = s.to;
   const line: Line = [b(venueName(v.exchange))];
   if (v.oiStale) line.push(' ', toned(`${usd(v.oiStale.usd)} · stale since ${whenWord(v.oiStale.since, to)}, not in the total`, 'warn'));
   else if (v.oiUsd !== undefined) {
@@ -96,6 +106,8 @@ function venueLine(v: VenueLeverage, to: number): Line {
     const f = v.funding;
     line.push(toned(`  funding ${pct(f.rate, 4)}/${f.intervalHours}h (${pct(f.annualized)} APR)`, 'muted'));
     if (f.staleSince !== undefined) line.push(' ', toned(`stale since ${whenWord(f.staleSince, to)}, not in the average`, 'warn'));
+    const why = unweightedWhy(v, s);
+    if (why) line.push(' ', toned(why, 'muted'));
   }
   return line;
 }
@@ -118,7 +130,10 @@ export function leverageFields(s: LeverageSnapshot, window: string): Field[] {
 /** "OI −$1.2B (−9%) across 4 venues; funding back to neutral", then where leverage is still concentrated. */
 export function flushLines(f: FlushLeverage): Line[] {
   const d = f.afterUsd - f.beforeUsd;
-  let head = `OI ${signedUsd(d)} (${pct(f.changePct)}) across ${plural(f.venues, 'venue')}`;
+  // Venues with data left out are named: the figures are over those current at both ends.
+  const st = f.stale;
+  const left = st ? ` current at both ends (${st.venues.map((v) => `${venueName(v.exchange)} left out: stale ${v.atStart ? 'at the start, ' : ''}since ${whenWord(v.since, st.at)}`).join('; ')})` : '';
+  let head = `OI ${signedUsd(d)} (${pct(f.changePct)}) across ${plural(f.venues, 'venue')}${left}`;
   const fu = f.funding;
   if (fu) {
     const move = `${pct(fu.beforeAnnualized)} → ${pct(fu.afterAnnualized)} APR`;
@@ -128,7 +143,7 @@ export function flushLines(f: FlushLeverage): Line[] {
   }
   const lines: Line[] = [[head]];
   if (f.concentrated) {
-    lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with OI data (${usd(f.concentrated.usd)})`]);
+    lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with ${st ? 'current ' : ''}OI data (${usd(f.concentrated.usd)})`]);
   }
   if (f.uneven) {
     const u = f.uneven;
@@ -165,11 +180,38 @@ const windowMs = (w: string): number => {
   return m ? Number(m[1]) * UNIT_MS[m[2]!]! : Infinity;
 };
 
-/** The four usual windows (those configured), and the one asked when it is another (`12h`, `3h`), in order: one is always marked. */
-function windowButtons(windows: readonly string[], current: string): string[] {
+/**
+ * The four usual windows (those configured), and the one asked when it is another (`12h`, `90m`), in order, each
+ * running `base WINDOW`: the asked one is marked. With `asked: 'unconfigured'` (`/liqs`, whose replies for the
+ * configured windows are pinned as they were) a configured window beyond the four (`12h`) is not added.
+ */
+export function windowButtons(base: string, windows: readonly string[], current: string, asked: 'always' | 'unconfigured' = 'always'): Button[] {
   const shown = BUTTON_WINDOWS.filter((w) => windows.includes(w));
-  if (!shown.includes(current)) shown.push(current);
-  return shown.sort((a, z) => windowMs(a) - windowMs(z));
+  if (!shown.includes(current) && (asked === 'always' || !windows.includes(current))) shown.push(current);
+  return shown.sort((a, z) => windowMs(a) - windowMs(z)).map((w) => ({ label: w, command: `${base} ${w}`, active: w === current }));
+}
+
+/** Without open interest: only funding is known, or (every rate stale) since when the latest was. */
+function noOiText(s: LeverageSnapshot): string {
+  if (s.funding) return `No open interest for ${s.asset}: only its funding is known.`;
+  const since = s.venues.flatMap((v) => (v.funding?.staleSince !== undefined ? [v.funding.staleSince] : []));
+  if (since.length === 0) return `No open interest or funding for ${s.asset}.`;
+  return `No open interest for ${s.asset}, and its funding is stale since ${whenWord(Math.max(...since), s.to)}.`;
+}
+
+/**
+ * "Open interest and funding: Binance, Bybit": where the figures come from. Venues that gave only funding (or only
+ * open interest) are named apart when some gave another part: "Open interest and funding: Bybit · Funding: OKX".
+ */
+function sourcesText(s: LeverageSnapshot): string {
+  const hasOi = (v: VenueLeverage): boolean => v.oiUsd !== undefined || v.oiStale !== undefined;
+  if (!s.venues.some(hasOi)) return s.venues.length ? `Funding: ${venueNames(s.venues.map((v) => v.exchange))}` : 'Open interest and funding: none yet';
+  const groups: [string, VenueLeverage[]][] = [
+    ['Open interest and funding', s.venues.filter((v) => hasOi(v) && v.funding)],
+    ['Open interest', s.venues.filter((v) => hasOi(v) && !v.funding)],
+    ['Funding', s.venues.filter((v) => !hasOi(v) && v.funding)],
+  ];
+  return groups.filter(([, vs]) => vs.length).map(([what, vs]) => `${what}: ${vs.map((v) => venueName(v.exchange)).join(', ')}`).join(' · ');
 }
 
 export interface OiReplyOptions {
@@ -186,19 +228,18 @@ export function oiReply(s: LeverageSnapshot, o: OiReplyOptions): Reply {
   const head: Line[] = [];
   const oi = oiLine(s, o.window);
   if (oi) head.push(oi);
-  else head.push([`No open interest for ${s.asset}: only its funding is known.`]);
+  else head.push([noOiText(s)]);
   const stale = staleLine(s);
   if (stale) head.push(stale);
   const f = fundingLine(s, o.window);
   if (f) head.push(f);
   const top = s.venues[0];
   if (top?.oiShare !== undefined && s.venues.filter((v) => v.oiShare !== undefined).length > 1) head.push([`Most open interest on ${venueName(top.exchange)} (${share(top.oiShare)})`]);
-  const fields: Field[] = [{ name: 'By exchange', value: s.venues.map((v) => venueLine(v, s.to)) }];
+  const fields: Field[] = [{ name: 'By exchange', value: s.venues.map((v) => venueLine(v, s)) }];
   const clusters = o.map ? clusterLines(o.map) : [];
   if (clusters.length) fields.push({ name: 'Liquidation map (estimate)', value: clusters });
-  const buttons: Button[] = windowButtons(o.windows ?? BUTTON_WINDOWS, o.window).map((w) => ({ label: w, command: `oi ${s.asset} ${w}`, active: w === o.window }));
-  const sources = s.venues.map((v) => venueName(v.exchange)).join(', ');
-  const footer = [`Open interest and funding: ${sources || 'none yet'}`, ...(o.synthetic ? ['SYNTHETIC demo data'] : []), stamp(s.to)].join(' · ');
+  const buttons: Button[] = windowButtons(`oi ${s.asset}`, o.windows ?? BUTTON_WINDOWS, o.window);
+  const footer = [sourcesText(s), ...(o.synthetic ? ['SYNTHETIC demo data'] : []), stamp(s.to)].join(' · ');
   return {
     title: [`${s.asset} open interest · ${o.window}`],
     blocks: [head],

@@ -8,8 +8,8 @@ import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
 import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
-import { leverageFields } from './leverage.js';
-import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
+import { leverageFields, windowButtons } from './leverage.js';
+import { b, toned, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
 import { zoneIsUtc } from './zone.js';
 
@@ -37,12 +37,6 @@ export function rankingText(asset: string, r: Ranking, what: 'day' | 'part'): st
   }
   if (r.rank === 1) return `${subject} in ${r.days} days of history`;
   return inSpan ? `${ordinal(r.rank)}-largest ${kind} in ${r.days} days` : undefined;
-}
-
-function windowButtons(base: string, windows: readonly string[], current: string): Button[] {
-  return ['1h', '4h', '24h', '7d']
-    .filter((w) => windows.includes(w))
-    .map((w) => ({ label: w, command: `${base} ${w}`, active: w === current }));
 }
 
 function splitLine(long: number, short: number): Line {
@@ -106,7 +100,7 @@ function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
-  const buttons = windowButtons(`liqs ${s.asset}`, windows, s.window);
+  const buttons = windowButtons(`liqs ${s.asset}`, windows, s.window, 'unconfigured');
   const priceLine: Line[] = [];
   if (s.price) {
     const p = s.price;
@@ -187,7 +181,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
 /** `/liqs` (or `/liqs all`): the market-wide view a flush day starts with. */
 export function marketReply(m: MarketSummary, windows: readonly string[]): Reply {
   const title: Line = [`Market liquidations · ${m.window}`];
-  const buttons = windowButtons('liqs all', windows, m.window);
+  const buttons = windowButtons('liqs all', windows, m.window, 'unconfigured');
   if (m.totalUsd === 0) {
     return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window, m.to)], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }

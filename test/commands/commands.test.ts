@@ -54,10 +54,15 @@ describe('/liqs', () => {
     expect(await text('/liqs past 24 hours eth')).toContain('ETH liquidations · 24h');
     expect(await text('/liqs eth week')).toContain('ETH liquidations · 7d');
     expect(await text('/liqs week')).toContain('Market liquidations · 7d');
-    // Any window from 5m to 7d, as a trader asks right after a flush; the buttons stay the configured ones.
+    // Any window from 5m to 7d, as a trader asks right after a flush; the asked one is added to the buttons and marked (as /oi does).
     const half = await say('/liqs eth 30m');
     expect(replyText(half)).toContain('ETH liquidations · 30m');
-    expect(half.buttons?.map((b) => b.active ?? false)).toEqual([false, false, false, false]);
+    expect(half.buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['30m*', '1h', '4h', '24h', '7d']);
+    expect(half.buttons?.find((b) => b.active)?.command).toBe('liqs ETH 30m');
+    expect((await say('/liqs btc 1.5h')).buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['1h', '90m*', '4h', '24h', '7d']);
+    expect((await say('/liqs all 2 days')).buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['1h', '4h', '24h', '2d*', '7d']);
+    // A configured window's buttons stay as they were.
+    expect((await say('/liqs eth 4h')).buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['1h', '4h*', '24h', '7d']);
     expect(await text('/liqs 90 min eth')).toContain('ETH liquidations · 90m');
     expect(await text('/liqs eth last 3h')).toContain('ETH liquidations · 3h');
     expect(await text('/liqs all 2 days')).toContain('Market liquidations · 2d');

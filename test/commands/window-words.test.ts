@@ -44,7 +44,11 @@ describe('parseAnyWindow', () => {
     setTimeZone('Asia/Seoul'); // 23:20 there
     expect(read('today', now)).toMatchObject({ ok: false, message: 'Windows count back from now: today so far (since 00:00 GMT+9) is within the last 24h. Try 24h.' });
     expect(read('since 14:00', now)).toMatchObject({ ok: false, message: expect.stringContaining('Windows count back from now, from 5m to 7d: "since 14:00" is not one.') });
-    expect(read('yesterday', now)).toMatchObject({ ok: false, message: expect.stringContaining('is not one') });
+    setTimeZone('UTC');
+    expect(read('yesterday', now)).toMatchObject({ ok: false, message: 'Windows count back from now: yesterday began at 00:00 UTC the day before today, so yesterday and today so far are within the last 39h. Try 39h.' });
+    setTimeZone('Asia/Seoul'); // Apr 7 23:20 there: yesterday began Apr 6 00:00 GMT+9, 47h20m ago
+    expect(read('yesterday', now)).toMatchObject({ ok: false, message: 'Windows count back from now: yesterday began at 00:00 GMT+9 the day before today, so yesterday and today so far are within the last 48h. Try 48h.' });
+    expect(read('yesterday')).toMatchObject({ ok: false, message: expect.stringContaining('is not one') });
   });
 });
 
@@ -63,6 +67,7 @@ describe('/liqs with a window where the asset goes', () => {
     expect(await text('/liqs 1.5h')).toContain('· 90m');
     expect(await text('/liqs today')).toMatch(/^Windows count back from now: today so far \(since 00:00 UTC\) is within the last \d+h\. Try \d+h\.$/);
     expect(await text('/liqs eth today')).toMatch(/^Windows count back from now: today so far/);
+    expect(await text('/liqs btc yesterday')).toMatch(/^Windows count back from now: yesterday began at 00:00 UTC the day before today, so yesterday and today so far are within the last \d+h\. Try \d+h\.$/);
     expect(await text('/liqs eth 1h30m')).toContain('ETH liquidations · 90m');
     expect(await text('/liqs bogus')).toMatch(/^Unknown asset "bogus"/);
   });
