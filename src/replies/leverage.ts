@@ -182,12 +182,11 @@ const windowMs = (w: string): number => {
 
 /**
  * The four usual windows (those configured), and the one asked when it is another (`12h`, `90m`), in order, each
- * running `base WINDOW`: the asked one is marked. With `asked: 'unconfigured'` (`/liqs`, whose replies for the
- * configured windows are pinned as they were) a configured window beyond the four (`12h`) is not added.
+ * running `base WINDOW`: the asked one is marked (/liqs and /oi alike).
  */
-export function windowButtons(base: string, windows: readonly string[], current: string, asked: 'always' | 'unconfigured' = 'always'): Button[] {
+export function windowButtons(base: string, windows: readonly string[], current: string): Button[] {
   const shown = BUTTON_WINDOWS.filter((w) => windows.includes(w));
-  if (!shown.includes(current) && (asked === 'always' || !windows.includes(current))) shown.push(current);
+  if (!shown.includes(current)) shown.push(current);
   return shown.sort((a, z) => windowMs(a) - windowMs(z)).map((w) => ({ label: w, command: `${base} ${w}`, active: w === current }));
 }
 

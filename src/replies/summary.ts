@@ -100,7 +100,7 @@ function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
-  const buttons = windowButtons(`liqs ${s.asset}`, windows, s.window, 'unconfigured');
+  const buttons = windowButtons(`liqs ${s.asset}`, windows, s.window);
   const priceLine: Line[] = [];
   if (s.price) {
     const p = s.price;
@@ -181,7 +181,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
 /** `/liqs` (or `/liqs all`): the market-wide view a flush day starts with. */
 export function marketReply(m: MarketSummary, windows: readonly string[]): Reply {
   const title: Line = [`Market liquidations · ${m.window}`];
-  const buttons = windowButtons('liqs all', windows, m.window, 'unconfigured');
+  const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
     return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window, m.to)], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
   }

@@ -63,6 +63,8 @@ describe('/liqs', () => {
     expect((await say('/liqs all 2 days')).buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['1h', '4h', '24h', '2d*', '7d']);
     // A configured window's buttons stay as they were.
     expect((await say('/liqs eth 4h')).buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['1h', '4h*', '24h', '7d']);
+    // A configured window beyond the four buttons (12h) is added and marked, as /oi does.
+    expect((await say('/liqs eth 12h')).buttons?.map((b) => `${b.label}${b.active ? '*' : ''}`)).toEqual(['1h', '4h', '12h*', '24h', '7d']);
     expect(await text('/liqs 90 min eth')).toContain('ETH liquidations · 90m');
     expect(await text('/liqs eth last 3h')).toContain('ETH liquidations · 3h');
     expect(await text('/liqs all 2 days')).toContain('Market liquidations · 2d');
