@@ -9,7 +9,7 @@ import { closeExchange } from './hooked.js';
 import { toLiquidation, type RawLiquidation } from './normalize.js';
 import type { StatusBoard } from './status.js';
 import { StreamRunner, type Outage } from './stream.js';
-import { FeedError } from './errors.js';
+import { refusals } from './refusals.js';
 import { silentAfterMs, type ProExchange, type SocketGroup } from './venue.js';
 
 export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: SocketGroup, backoff: Backoff, downSince?: Outage): StreamRunner {
@@ -24,25 +24,8 @@ export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: S
   const seen = new Map<string, number>();
   /** When the current socket opened: a replayed liquidation older than this belongs to a gap or to an earlier run. */
   let openedAt = -Infinity;
-  /** The symbols subscribed at the next connection: the group less those the exchange refused (a delisted contract). */
-  let active = [...group.symbols];
-
-  /** The exchange refused `marketId`'s subscription: drop that symbol, keep the rest of the socket. */
-  const refused = (marketId: string, reason: string): boolean => {
-    const symbol = active.find((s) => ctx.markets[s]?.id === marketId);
-    if (!symbol) return group.symbols.some((s) => ctx.markets[s]?.id === marketId); // already dropped: swallow the repeat
-    active = active.filter((s) => s !== symbol);
-    if (active.length === 0) {
-      // Every symbol refused: nothing is left to keep alive, so the connection fails, and is retried whole (with backoff).
-      ctx.log.warn({ exchange: venue.id, group: group.name, symbol, reason }, `${venue.id}: the exchange refused ${symbol}, the last symbol of this socket; retrying the whole group later`);
-      active = [...group.symbols];
-      allRefused?.(new FeedError(`${venue.id} refused every symbol of this socket (last: ${reason})`, true, ''));
-      return true;
-    }
-    ctx.log.warn({ exchange: venue.id, group: group.name, symbol, reason }, `${venue.id}: the exchange refused ${symbol} (${reason}); not watching it until restart, the other symbols go on`);
-    return true;
-  };
-  let allRefused: ((err: Error) => void) | undefined;
+  /** Refused subscriptions (a delisted contract): that symbol is dropped, the rest of the socket goes on. */
+  const refusal = refusals(ctx, group, 'liquidations');
 
   const onMessage = (message: unknown): void => {
     if (ctx.signal.aborted) return;
@@ -102,20 +85,16 @@ export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: S
         },
         subscribed: () => runner.connected(),
         frame: () => runner.frame(),
-        refused,
+        refused: refusal.refused,
         malformed: skip,
         liquidations: onMessage,
         log: ctx.log,
       });
-      const giveUp = new Promise<never>((_, reject) => {
-        allRefused = reject;
+      const socket = ex;
+      // Our hook takes the messages, so ccxt's watch stays pending until the socket fails or is closed.
+      await refusal.during(async (giveUp) => {
+        while (!ctx.signal.aborted) await Promise.race([watch(socket, refusal.active()), giveUp]);
       });
-      try {
-        // Our hook takes the messages, so ccxt's watch stays pending until the socket fails or is closed.
-        while (!ctx.signal.aborted) await Promise.race([watch(ex, active), giveUp]);
-      } finally {
-        allRefused = undefined;
-      }
     },
     silentAfterMs: () => ctx.override.timeouts?.silentMs ?? silentAfterMs(ex),
     close: async () => {

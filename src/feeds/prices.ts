@@ -1,7 +1,8 @@
 /**
  * One socket group's prices: 1-minute candles, emitted once closed, and the current price per symbol,
  * throttled to about one tick per second. Candles come from ccxt's candle stream where the exchange has one
- * (watchOHLCVForSymbols), else from polling REST; either way reconnects, backoff and gaps are StreamRunner's.
+ * (watchOHLCVForSymbols, or the venue's `watchCandles`), else from polling REST; a refused candle topic drops
+ * its symbol only (refusals.ts); either way reconnects, backoff and gaps are StreamRunner's.
  */
 import type { Timeframe } from '../core/events.js';
 import { pause, type Backoff } from './backoff.js';
@@ -11,8 +12,9 @@ import { closeExchange } from './hooked.js';
 import { num } from './normalize.js';
 import type { StatusBoard } from './status.js';
 import { StreamRunner, type Outage } from './stream.js';
+import { refusals } from './refusals.js';
 import { PriceThrottle } from './ticks.js';
-import { silentAfterMs, type ProExchange, type SocketGroup } from './venue.js';
+import { candlesTogether, silentAfterMs, type ProExchange, type SocketGroup } from './venue.js';
 
 export const PRICE_TIMEFRAME: Timeframe = '1m';
 
@@ -42,15 +44,28 @@ export function priceGroup(ctx: FeedContext, board: StatusBoard, group: SocketGr
   const poll = (ctx.override.prices ?? venue.prices ?? 'watch') === 'poll';
   let ex: ProExchange | undefined;
 
+  /** Refused candle topics (a delisted contract): that symbol is dropped, the rest of the socket goes on. */
+  const refusal = refusals(ctx, group, 'prices');
+  const watch = venue.watchCandles ?? candlesTogether;
+
   const watchCandles = async (): Promise<void> => {
     // Live on the first acknowledgement or candle, not when the socket merely opens.
-    ex ??= await streamExchange(ctx, { connected: () => undefined, subscribed: () => runner.connected(), frame: () => runner.frame(), malformed: skip, log: ctx.log });
-    const pairs = group.symbols.map((s) => [s, PRICE_TIMEFRAME]);
-    while (!ctx.signal.aborted) {
-      await ex.watchOHLCVForSymbols(pairs);
-      // ccxt keeps every candle it has seen, updated in place; reading its cache misses nothing between returns.
-      for (const symbol of group.symbols) take(symbol, ex.ohlcvs[symbol]?.[PRICE_TIMEFRAME]);
-    }
+    ex ??= await streamExchange(ctx, {
+      connected: () => undefined,
+      subscribed: () => runner.connected(),
+      frame: () => runner.frame(),
+      refused: refusal.refused,
+      malformed: skip,
+      log: ctx.log,
+    });
+    const socket = ex;
+    await refusal.during(async (giveUp) => {
+      while (!ctx.signal.aborted) {
+        await Promise.race([watch(socket, refusal.active(), PRICE_TIMEFRAME), giveUp]);
+        // ccxt keeps every candle it has seen, updated in place; reading its cache misses nothing between returns.
+        for (const symbol of refusal.active()) take(symbol, socket.ohlcvs[symbol]?.[PRICE_TIMEFRAME]);
+      }
+    });
   };
 
   const pollCandles = async (): Promise<void> => {

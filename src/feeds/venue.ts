@@ -66,6 +66,19 @@ export function watchEach(ex: ProExchange, symbols: readonly string[]): Promise<
   return Promise.race(symbols.map((s) => ex.watchLiquidations(s)));
 }
 
+/** ccxt's candle stream for `symbols` in one subscription (a venue that answers a refused topic per topic, or not at all). */
+export function candlesTogether(ex: ProExchange, symbols: readonly string[], timeframe: string): Promise<unknown> {
+  return ex.watchOHLCVForSymbols(symbols.map((s) => [s, timeframe]));
+}
+
+/**
+ * One candle subscription per symbol on a shared socket (a venue that refuses a whole subscription request for one
+ * bad topic): settles when any of them settles; a refused symbol's watch stays pending, as in `watchEach`.
+ */
+export function candlesEach(ex: ProExchange, symbols: readonly string[], timeframe: string): Promise<unknown> {
+  return Promise.race(symbols.map((s) => ex.watchOHLCVForSymbols([[s, timeframe]])));
+}
+
 /** The part of a ccxt pro exchange the feeds use (ccxt's own declarations are looser than this). */
 export interface ProExchange {
   id: string;
@@ -115,6 +128,11 @@ export interface Venue {
   watchLiquidations?(ex: ProExchange, symbols: string[]): Promise<unknown>;
   /** How candles arrive: 'watch' (ccxt's watchOHLCVForSymbols, the default) or 'poll' (REST, for exchanges without a candle stream). */
   prices?: 'watch' | 'poll';
+  /**
+   * Subscribe to the candles of `symbols` when they are watched; settles when any arrive (or the connection fails).
+   * `candlesTogether` (one request) by default. A symbol the exchange refuses is taken out of `symbols` by the stream.
+   */
+  watchCandles?(ex: ProExchange, symbols: string[], timeframe: string): Promise<unknown>;
   /** How its websocket frames read (keepalives, acks, refusals, data); without it every frame counts as data. */
   frames?: FrameProtocol;
   /** Every liquidation one message carries (the message ccxt hands to handleLiquidation). Throw if it is not readable at all. */

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gap } from '../../src/core/coverage.js';
-import { allLiquidation, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
+import { allLiquidation, bybitKline, klineTopic, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
 import { lighterTrades, startLighter, tradeChannel } from '../fakes/exchanges/lighter.js';
 import { BYBIT_MARKETS, LIGHTER_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
 import { LIQUIDATIONS_TOPIC, liquidationOrders, startOkx } from '../fakes/exchanges/okx.js';
@@ -15,6 +15,8 @@ import { FakeExchangeServer } from '../fakes/exchanges/server.js';
 import { startAgainst, waitFor, type Running } from './helpers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const MIN = 60_000;
+const T = Date.UTC(2026, 10, 2, 14, 0);
 
 /** No two gaps of one exchange and stream group overlap. */
 function expectDisjoint(gaps: Gap[]): void {
@@ -59,6 +61,51 @@ describe('feed resilience', () => {
     await waitFor(() => fake!.open.some((c) => c.topics.has(liquidationTopic('BTCUSDT'))), 'resubscribed');
     await fake.subscribed(liquidationTopic('ETHUSDT'));
     expect(fake.received.slice(before).some((f) => f.includes(liquidationTopic('ETHPERP')))).toBe(false);
+  });
+
+  it('Bybit: a refused candle topic drops that symbol from the price socket; the other prices keep arriving', async () => {
+    fake = await startBybit({ refuse: [klineTopic('ETHUSDT')] });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' });
+    await fake.subscribed(klineTopic('BTCUSDT'));
+    await waitFor(() => run!.status('bybit', 'prices').state === 'live', 'prices live');
+    // ETH's candles were asked for (and refused), not left out.
+    expect(fake.received.some((f) => f.includes(klineTopic('ETHUSDT')))).toBe(true);
+    await sleep(300);
+    const closes = [60_050, 60_150, 60_250];
+    for (let i = 0; i < closes.length; i++) {
+      const close = closes[i]!;
+      expect(fake.publish(klineTopic('BTCUSDT'), bybitKline('BTCUSDT', { start: T + i * MIN, open: close, high: close, low: close, close, volume: 1, confirm: i < 2 }))).toBe(1);
+    }
+    await waitFor(() => run!.sink.candles.length === 2, 'two closed BTC candles');
+    await waitFor(() => run!.sink.prices.some((p) => p.price === 60_250), 'the newest BTC price');
+    expect(run.sink.candles.map((c) => [c.symbol, c.ts])).toEqual([
+      ['BTC/USDT:USDT', T],
+      ['BTC/USDT:USDT', T + MIN],
+    ]);
+    // Linear and inverse liquidations and the candle socket: no reconnect loop.
+    expect(fake.connections.length).toBe(3);
+    expect(run.status('bybit', 'prices')).toMatchObject({ state: 'live', malformed: 0 });
+    expect(run.status('bybit', 'liquidations').state).toBe('live');
+    expect(run.sink.gaps).toEqual([]);
+    // After a drop the refused topic is not asked for again; BTC's is.
+    const before = fake.received.length;
+    fake.dropAll();
+    await waitFor(() => fake!.open.some((c) => c.topics.has(klineTopic('BTCUSDT'))), 'resubscribed');
+    await fake.subscribed(liquidationTopic('ETHUSDT'));
+    expect(fake.received.slice(before).some((f) => f.includes(klineTopic('ETHUSDT')))).toBe(false);
+  });
+
+  it('Bybit: when every candle topic is refused the price socket fails and is retried later; liquidations go on', async () => {
+    fake = await startBybit({ refuse: [klineTopic('BTCUSDT'), klineTopic('ETHUSDT')] });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' });
+    await fake.subscribed(liquidationTopic('BTCUSDT'));
+    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'liquidations live');
+    // The price group fails and comes back with every symbol asked for again.
+    await waitFor(() => fake!.received.filter((f) => f.includes(klineTopic('BTCUSDT'))).length >= 2, 'the price group retried', 3_000);
+    await waitFor(() => run!.status('bybit', 'prices').state === 'down', 'prices down');
+    expect(run.status('bybit', 'prices').error).toMatch(/refused every symbol/);
+    expect(run.sink.statuses.filter((s) => s.stream === 'prices').map((s) => s.state)).not.toContain('live');
+    expect(run.status('bybit', 'liquidations').state).toBe('live');
   });
 
   it('Lighter: an error frame naming a channel drops that market only', async () => {

@@ -5,7 +5,7 @@
  */
 import type { PositionSide } from '../../core/events.js';
 import { num, type RawLiquidation } from '../normalize.js';
-import { asObject, linearAndInverse, watchEach, type FrameKind, type ProExchangeClass, type Venue } from '../venue.js';
+import { asObject, candlesEach, linearAndInverse, watchEach, type FrameKind, type ProExchangeClass, type Venue } from '../venue.js';
 
 function positionSide(side: unknown): PositionSide | undefined {
   if (side === 'Buy') return 'long';
@@ -63,6 +63,9 @@ export const bybit: Venue = {
   socketGroups: linearAndInverse,
   // One topic per symbol on the group's socket: the first failure ends them all, but a refused topic only drops its symbol.
   watchLiquidations: watchEach,
+  // Bybit answers a subscribe request once: a refusal naming one topic leaves the request's other topics in doubt, so
+  // one `kline.1.<id>` request per symbol, as for liquidations: a refused topic only drops its symbol.
+  watchCandles: candlesEach,
   frames: { read: bybitFrame },
   liquidationsIn: bybitLiquidations,
 };
