@@ -159,6 +159,20 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     await running;
   }
 
+  /** Edit the message `editRef` names, or post anew (the one to edit is gone, or of another chat). Throws ChatApiError. */
+  async function post(dest: Destination, reply: Reply, editRef: string | undefined, chat: string): Promise<string> {
+    const ref = editRef !== undefined ? parseRef(editRef, dest.chatId) : undefined;
+    if (ref) {
+      try {
+        return formatRef(await sender.edit(ref, reply, 'alert'));
+      } catch (err) {
+        if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
+        log.info({ chat }, 'the message to update is gone; posting a new one');
+      }
+    } else if (editRef !== undefined) log.warn({ chat, editRef }, 'not a message of this chat; posting a new one');
+    return formatRef(await sender.send(dest, reply, 'alert'));
+  }
+
   return {
     platform: 'telegram',
     get username() {
@@ -219,20 +233,17 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       const answered = to.replyTo !== undefined ? parseRef(to.replyTo, chatId) : undefined;
       if (answered) dest.replyTo = answered.messageId;
       try {
-        const ref = editRef !== undefined ? parseRef(editRef, chatId) : undefined;
-        if (ref) {
-          try {
-            return { ok: true, messageRef: formatRef(await sender.edit(ref, reply, 'alert')) };
-          } catch (err) {
-            if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
-            log.info({ chat: to.chat }, 'the message to update is gone; posting a new one');
-          }
-        } else if (editRef !== undefined) log.warn({ chat: to.chat, editRef }, 'not a message of this chat; posting a new one');
-        return { ok: true, messageRef: formatRef(await sender.send(dest, reply, 'alert')) };
+        return { ok: true, messageRef: await post(dest, reply, editRef, to.chat) };
       } catch (err) {
         const e = translateError(err, 'deliver');
-        if (e.details.migrateToChatId !== undefined) followMigration(services, chatId, e.details.migrateToChatId);
-        return deliveryFailure(e);
+        const moved = e.details.migrateToChatId;
+        if (moved === undefined) return deliveryFailure(e);
+        followMigration(services, chatId, moved);
+        // The group is now a supergroup: the alert goes there, tried once (as will each later one queued for the old id).
+        return post({ ...dest, chatId: moved }, reply, editRef, to.chat).then(
+          (messageRef): DeliveryResult => ({ ok: true, messageRef }),
+          (again: unknown) => deliveryFailure(translateError(again, 'deliver')),
+        );
       }
     },
   };

@@ -42,14 +42,26 @@ export function chatInfo(chat: Chat, threadId?: number): ChatInfo {
   return info;
 }
 
+/**
+ * Invisible format and control characters: a direction override (U+202E) or isolate in a member's name would
+ * reverse the rest of the line it is shown on ("proposes ETH $2,460"), zero-width ones hide text. The joiners
+ * (U+200C, U+200D) stay: they only shape emoji and scripts such as Persian, inside the name.
+ */
+const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}]/gu;
+
+/** A name as the bot shows it: on one line, without invisible characters (empty: no name). */
+export function shownName(name: string | undefined): string {
+  return (name ?? '').replace(/\s+/g, ' ').replace(INVISIBLE, '').trim();
+}
+
 export function userInfo(from: User | undefined, senderChat: Chat | undefined): { id: string; name?: string } {
   if (from && !senderChat) {
-    const name = from.username ? `@${from.username}` : [from.first_name, from.last_name].filter(Boolean).join(' ');
+    const name = from.username ? `@${from.username}` : shownName([from.first_name, from.last_name].filter(Boolean).join(' '));
     return name ? { id: String(from.id), name } : { id: String(from.id) };
   }
   const chat = senderChat ?? undefined;
   if (!chat) return { id: 'unknown' };
-  const title = 'title' in chat ? chat.title : undefined;
+  const title = shownName('title' in chat ? chat.title : undefined);
   return title ? { id: `chat:${chat.id}`, name: title } : { id: `chat:${chat.id}` };
 }
 

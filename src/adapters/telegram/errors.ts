@@ -2,7 +2,9 @@
  * Bot API failures in our words, translated where they enter (sender.ts): telegraf's TelegramError, its
  * node-fetch network errors and the pacer's "stopped" errors become the one ChatApiError (../errors.ts) whose
  * `kind` says what the caller should do: wait (`rate_limited`), give up on the chat (`chat_gone`), retry later
- * (`unavailable`), or nothing at all (`not_modified`). The library error stays in `cause`.
+ * (`unavailable`), or nothing at all (`not_modified`). The library error stays in `cause`. A refused photo and a
+ * deleted forum topic are only `rejected`: the chat itself is fine, and the sender posts there another way
+ * (`photosRefused`, `topicGone`).
  */
 import { ChatApiError, type ChatErrorDetails, type ChatErrorKind } from '../errors.js';
 
@@ -18,7 +20,7 @@ function isBotApiFailure(err: unknown): err is BotApiFailure {
   return typeof r === 'object' && r !== null && typeof r.error_code === 'number';
 }
 
-/** Descriptions that mean the bot can no longer post to this chat (or topic). */
+/** Descriptions that mean the bot can no longer post to this chat. */
 const GONE = [
   /bot was blocked by the user/i,
   /bot was kicked/i,
@@ -27,7 +29,6 @@ const GONE = [
   /chat not found/i,
   /chat was deleted/i,
   /group chat was (upgraded|deactivated)/i,
-  /message thread not found/i,
   /not enough rights to send/i,
   /need administrator rights/i,
   /CHAT_WRITE_FORBIDDEN/,
@@ -35,6 +36,14 @@ const GONE = [
   /bot can't initiate conversation/i,
   /PEER_ID_INVALID/,
 ];
+
+/** The chat lets the bot post, but not photos: the reply goes as text. */
+const NO_PHOTOS = /not enough rights to send photos|CHAT_SEND_PHOTOS_FORBIDDEN/i;
+/** The forum topic posted into was deleted: the chat's General still takes the post. */
+const NO_TOPIC = /message thread not found|TOPIC_DELETED/i;
+
+export const photosRefused = (e: ChatApiError): boolean => e.kind === 'rejected' && NO_PHOTOS.test(e.message);
+export const topicGone = (e: ChatApiError): boolean => e.kind === 'rejected' && NO_TOPIC.test(e.message);
 
 /** Turn anything a Bot API call threw into a ChatApiError (idempotent). */
 export function translateError(err: unknown, method: string): ChatApiError {
@@ -53,6 +62,7 @@ export function translateError(err: unknown, method: string): ChatApiError {
       return fail(message, 'edit_target_gone', base, err);
     }
     if (parameters?.migrate_to_chat_id !== undefined) return fail(message, 'chat_gone', { ...base, migrateToChatId: parameters.migrate_to_chat_id }, err);
+    if (NO_PHOTOS.test(description) || NO_TOPIC.test(description)) return fail(message, 'rejected', base, err);
     if (code === 403 || GONE.some((re) => re.test(description))) return fail(message, 'chat_gone', base, err);
     if (/can't parse entities/i.test(description)) return fail(message, 'bad_markup', base, err);
     return fail(message, 'rejected', base, err);

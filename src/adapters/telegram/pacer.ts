@@ -168,7 +168,7 @@ export class Pacer {
     });
   }
 
-  /** Telegram answered 429 for this chat: send nothing more to it for `ms`. */
+  /** Send nothing more to this chat for `ms`: Telegram answered 429, or a reply's next message waits to be tried again. */
   holdChat(chatId: number | string, ms: number): void {
     if (this.stopped || !(ms > 0)) return;
     const lane = this.lane(String(chatId), isGroupChat(chatId));

@@ -2,13 +2,14 @@
  * The one place the adapter talks to the Bot API. Messages (sends and edits) go through the pacer, whether
  * they answer a command, a button or carry an alert; other calls (setMyCommands, answerCallbackQuery,
  * getChatAdministrators) go straight out. Either way, failures are translated here (errors.ts), and a 429
- * holds the chat's lane for Telegram's retry_after. telegraf's per-update `ctx.telegram` is never used to send.
+ * holds the chat's lane for Telegram's retry_after. A reply whose first message went out is finished here, never
+ * sent whole again (`sendText`). telegraf's per-update `ctx.telegram` is never used to send.
  */
 import { Input, type Telegram } from 'telegraf';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import { ChatApiError } from '../errors.js';
-import { translateError } from './errors.js';
+import { photosRefused, topicGone, translateError } from './errors.js';
 import type { SharedChatWindows } from '../../alerts/pacing.js';
 import type { Pacer, SendPriority } from './pacer.js';
 import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
@@ -66,6 +67,20 @@ function where(d: Destination, replyTo = d.replyTo) {
   };
 }
 
+/**
+ * `where` for a photo. A photo goes multipart, where telegraf JSON-encodes only reply_markup (and a few others)
+ * and silently leaves out any other object: reply_parameters goes as the JSON text the Bot API reads.
+ */
+function photoWhere(d: Destination) {
+  const { reply_parameters: answers, ...rest } = where(d);
+  return answers ? { ...rest, reply_parameters: JSON.stringify(answers) as unknown as typeof answers } : rest;
+}
+
+/** Tries at each later message of a reply already begun (its first is retried by the caller, who may send it all again). */
+const LATER_ATTEMPTS = 3;
+/** The longest a later message waits on a 429 before the reply is left cut short. */
+const LATER_MAX_WAIT_MS = 30_000;
+
 const markupOf = (k: InlineKeyboard | undefined) => (k ? { reply_markup: k } : {});
 /** A quiet reply is posted without a notification. */
 const hush = (reply: Reply) => (reply.quiet ? { disable_notification: true } : {});
@@ -102,27 +117,57 @@ export class TelegramSender {
     }
   }
 
-  /** Post a reply: one message, or several when it is long; a chart as a photo. Throws ChatApiError. */
+  /**
+   * Post a reply: one message, or several when it is long; a chart as a photo. Throws ChatApiError only when
+   * nothing went out (see `sendText`). A chat that refuses the bot photos gets the reply as text, complete without
+   * its chart; a forum topic since deleted gets it in the chat's General.
+   */
   async send(to: Destination, reply: Reply, priority: SendPriority): Promise<MessageRef> {
     const { markup, dropped } = keyboard(reply.buttons);
     if (dropped.length) log.warn({ commands: dropped }, 'buttons left out: their command is longer than Telegram allows (64 bytes)');
     const png = reply.image ? await this.chart(reply) : undefined;
-    if (png && reply.image) {
-      const photo = Input.fromBuffer(png, reply.image.filename);
-      // One message where possible: the chart with the reply (or its compact form and a Details button) as caption.
-      const shown = captionReply(reply);
-      if (shown) {
-        const caption = renderSingle(shown, CAPTION_LIMIT);
-        const extra = { caption, ...HTML, ...where(to), ...hush(reply), ...markupOf(keyboard(shown.buttons).markup) };
-        const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
-        return { chatId: to.chatId, messageId: m.message_id, photo: true };
+    try {
+      return await this.post(to, reply, png, markup, priority);
+    } catch (err) {
+      if (to.threadId === undefined || !(err instanceof ChatApiError && topicGone(err))) throw err;
+      // The chat still wants its alerts and the member an answer; General is where every member sees them. An
+      // admin moves alerts to another topic with /alerts on there.
+      log.info({ chat: to.chatId, topic: to.threadId }, "the forum topic is gone; posting in the chat's General instead");
+      const general = { ...to };
+      delete general.threadId;
+      return this.post(general, reply, png, markup, priority);
+    }
+  }
+
+  private async post(to: Destination, reply: Reply, png: Buffer | undefined, markup: InlineKeyboard | undefined, priority: SendPriority): Promise<MessageRef> {
+    if (png) {
+      try {
+        return await this.postChart(to, reply, png, markup, priority);
+      } catch (err) {
+        if (!(err instanceof ChatApiError && photosRefused(err))) throw err;
+        log.info({ chat: to.chatId }, 'the chat does not let the bot send photos; sending the reply without its chart');
       }
-      // Too long for a caption: the chart first (captioned with the title), then the text answering it.
-      const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, { caption: chartCaption(reply), ...HTML, ...where(to), ...hush(reply) }), to.member);
-      const last = await this.sendText({ ...to, replyTo: chart.message_id }, reply, markup, 'continuation');
-      return { chatId: to.chatId, messageId: last, chartId: chart.message_id };
     }
     return { chatId: to.chatId, messageId: await this.sendText(to, reply, markup, priority) };
+  }
+
+  /** The chart with the reply as its caption where possible, else the chart then the text answering it. */
+  private async postChart(to: Destination, reply: Reply, png: Buffer, markup: InlineKeyboard | undefined, priority: SendPriority): Promise<MessageRef> {
+    const photo = Input.fromBuffer(png, reply.image!.filename);
+    // One message where possible: the chart with the reply (or its compact form and a Details button) as caption.
+    const shown = captionReply(reply);
+    if (shown) {
+      const caption = renderSingle(shown, CAPTION_LIMIT);
+      const extra = { caption, ...HTML, ...photoWhere(to), ...hush(reply), ...markupOf(keyboard(shown.buttons).markup) };
+      const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
+      return { chatId: to.chatId, messageId: m.message_id, photo: true };
+    }
+    // Too long for a caption: the chart first (captioned with the title), then the text answering it.
+    const extra = { caption: chartCaption(reply), ...HTML, ...photoWhere(to), ...hush(reply) };
+    const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
+    const last = await this.sendText({ ...to, replyTo: chart.message_id }, reply, markup, 'continuation');
+    // No text went out: the chart is the reply, and what a later edit updates.
+    return last ? { chatId: to.chatId, messageId: last, chartId: chart.message_id } : { chatId: to.chatId, messageId: chart.message_id, photo: true };
   }
 
   /**
@@ -162,7 +207,12 @@ export class TelegramSender {
     return ref;
   }
 
-  /** The text messages of a reply, keyboard on the last; returns the last message's id. */
+  /**
+   * The text messages of a reply, keyboard on the last; returns the last message's id (0: none went out). Once a
+   * message of the reply is out (its first part, or the chart above it: `continuation`), nothing throws: each later
+   * message is retried here (`later`), and one that still fails leaves the reply cut short, since a caller's
+   * retry would post again what already went out.
+   */
   private async sendText(to: Destination, reply: Reply, markup: InlineKeyboard | undefined, priority: SendPriority): Promise<number> {
     let parts = renderMessages(reply);
     let format: object = HTML;
@@ -170,19 +220,44 @@ export class TelegramSender {
     for (let i = 0; i < parts.length; i++) {
       const extra = { ...format, ...NO_PREVIEW, ...where(to, i === 0 ? to.replyTo : undefined), ...hush(reply), ...(i === parts.length - 1 ? markupOf(markup) : {}) };
       const text = parts[i]!;
+      const sendPart = (tg: Telegram) => tg.sendMessage(to.chatId, text, extra);
+      const begun = i > 0 || priority === 'continuation';
       try {
-        const m = await this.message(to.chatId, i === 0 ? priority : 'continuation', 'sendMessage', (tg) => tg.sendMessage(to.chatId, text, extra), to.member);
+        const m = begun ? await this.later(to.chatId, 'sendMessage', sendPart) : await this.message(to.chatId, priority, 'sendMessage', sendPart, to.member);
         last = m.message_id;
       } catch (err) {
         // Telegram refusing our HTML would be a bug in render.ts; say so once and send the words without markup.
-        if (!(err instanceof ChatApiError && err.kind === 'bad_markup' && format === HTML && i === 0)) throw err;
-        log.error({ err, chat: to.chatId }, 'Telegram refused the reply HTML; sending it as plain text');
-        parts = renderMessages(reply, undefined, true);
-        format = {};
-        i = -1;
+        if (err instanceof ChatApiError && err.kind === 'bad_markup' && format === HTML && i === 0) {
+          log.error({ err, chat: to.chatId }, 'Telegram refused the reply HTML; sending it as plain text');
+          parts = renderMessages(reply, undefined, true);
+          format = {};
+          i = -1;
+          continue;
+        }
+        if (!begun) throw err;
+        log.warn({ err, chat: to.chatId, sent: i, parts: parts.length }, 'a long reply was cut short: a later message of it could not be sent');
+        return last;
       }
     }
     return last;
+  }
+
+  /**
+   * A later message of a reply already begun, retried on 429 and on network trouble: the chat's lane is held for
+   * retry_after (a 429, see `message`) or a short backoff, so the retry waits on the pacer's clock and then goes
+   * before anything else to the chat.
+   */
+  private async later<T>(chatId: ChatId, method: string, fn: (tg: Telegram) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.message(chatId, 'continuation', method, fn);
+      } catch (err) {
+        const e = translateError(err, method);
+        const waitMs = e.kind === 'rate_limited' ? (e.retryAfterMs ?? 1000) : 500 * 2 ** attempt;
+        if (!e.transient || attempt >= LATER_ATTEMPTS || waitMs > LATER_MAX_WAIT_MS) throw e;
+        if (e.kind !== 'rate_limited') this.pacer.holdChat(chatId, waitMs);
+      }
+    }
   }
 
   private async chart(reply: Reply): Promise<Buffer | undefined> {

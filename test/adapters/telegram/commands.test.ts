@@ -140,6 +140,17 @@ describe('buttons that change settings', () => {
   });
 });
 
+describe("members' names", () => {
+  it('shows a proposer named with a right-to-left override as written, the card line reading left to right', async () => {
+    const chat = -1_000_000_000_140;
+    sendCommand(h.fake, chat, '/level propose eth 2460 "why"', { from: { id: 2001, first_name: '\u202Etpircs<b>&amp;\u200B' } });
+    const [card] = await replies(chat);
+    const line = card!.text.split('\n').find((l) => l.includes('proposes'))!;
+    expect(line.startsWith('tpircs<b>&amp; proposes ETH $2,460')).toBe(true);
+    expect(card!.html).toContain('&lt;b&gt;&amp;amp;');
+  });
+});
+
 describe('a group upgraded to a supergroup', () => {
   it('moves its alerts to the new chat id when Telegram announces the migration', async () => {
     h.store.putSubscription({ chat: 'telegram:-130', enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 });

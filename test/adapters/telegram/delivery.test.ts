@@ -98,7 +98,6 @@ describe('failures', () => {
     [403, 'Forbidden: bot was kicked from the supergroup chat'],
     [403, 'Forbidden: bot is not a member of the channel chat'],
     [400, 'Bad Request: chat not found'],
-    [400, 'Bad Request: message thread not found'],
   ])('gives the chat up on %i %s', async (code, description) => {
     // A chat of its own, far from the other tests' (a random one in -320…-1319 once landed on the chart test's -354,
     // whose sends the fault then refused).
@@ -119,11 +118,14 @@ describe('failures', () => {
     expect(await h.adapter.deliver({ chat: 'discord:123' }, short('x'))).toMatchObject({ ok: false, permanent: true });
   });
 
-  it('moves the alerts and the levels of a group upgraded to a supergroup to its new id', async () => {
+  it('moves the alerts and the levels of a group upgraded to a supergroup to its new id, and posts the alert there', async () => {
     h.store.putSubscription({ chat: 'telegram:-340', enabled: true, assets: ['ETH'], families: ['cascade'], minUsd: 0, updatedAt: 0 });
     h.services.apply({ kind: 'level.put', level: { id: 'telegram:-340:ETH@2500', asset: 'ETH', level: 2500, label: 'ours', chat: 'telegram:-340', source: 'chat', createdAt: 0 } });
     h.fake.fail({ chatId: -340, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: -1_000_000_000_340 } });
-    expect(await h.adapter.deliver({ chat: 'telegram:-340' }, short('x'))).toMatchObject({ ok: false, permanent: true });
+    const r = await h.adapter.deliver({ chat: 'telegram:-340' }, short('x'));
+    const [posted] = h.fake.sentTo(-1_000_000_000_340);
+    expect(posted!.text).toContain('Longs $1.2M');
+    expect(r).toEqual({ ok: true, messageRef: `-1000000000340:${posted!.messageId}` });
     expect(h.store.getSubscription('telegram:-1000000000340')).toMatchObject({ enabled: true, assets: ['ETH'] });
     expect(h.store.getSubscription('telegram:-340')).toBeUndefined();
     const moved = { id: 'telegram:-1000000000340:ETH@2500', chat: 'telegram:-1000000000340', label: 'ours' };
@@ -140,6 +142,15 @@ describe('charts', () => {
     expect(m).toMatchObject({ kind: 'photo', text: 'ETH\n\nLongs $1.2M', photoName: 'chart.png', photoBytes: PNG.length });
     expect(m!.keyboard?.flat()[0]?.callback_data).toBe('liqs ETH 4h');
     expect(r.ok && r.messageRef).toBe(`-350:${m!.messageId}:photo`);
+  });
+
+  it('answers /liqs asked in a forum topic with its chart replying to the asker (reply_parameters survives multipart)', async () => {
+    const chat = -1_000_000_000_356;
+    const asked = sendCommand(h.fake, chat, '/liqs eth', { topic: 7 });
+    await h.fake.waitFor(() => h.fake.sentTo(chat).length === 1, 'the /liqs photo');
+    expect(h.fake.sentTo(chat)[0]).toMatchObject({ kind: 'photo', threadId: 7, replyTo: asked });
+    const sent = h.fake.callsOf('sendPhoto').find((c) => Number(c.params.chat_id) === chat)!;
+    expect(sent.params.reply_parameters).toEqual({ message_id: asked, allow_sending_without_reply: true });
   });
 
   it('sends a long reply as the chart (captioned with the title) then the text answering it, buttons under the text', async () => {
@@ -232,5 +243,56 @@ describe('charts', () => {
     );
     expect(h.fake.message(-353, chart!.messageId)).toMatchObject({ photoName: 'liqs.png' });
     expect(h.fake.message(-353, text!.messageId)!.text).toContain('ETH liquidations · 4h');
+  });
+});
+
+describe('a chat that does not let the bot send photos', () => {
+  const refusePhotos = (chat: number) => h.fake.fail({ method: 'sendPhoto', chatId: chat, error: { code: 400, description: 'Bad Request: not enough rights to send photos to the chat' } });
+
+  it('answers /liqs as text, replying to the asker, with its buttons', async () => {
+    const chat = -1_000_000_000_360;
+    refusePhotos(chat);
+    const asked = sendCommand(h.fake, chat, '/liqs eth', { from: alice });
+    await h.fake.waitFor(() => h.fake.sentTo(chat).length === 1, 'the /liqs answer');
+    const [m] = h.fake.sentTo(chat);
+    expect(m).toMatchObject({ kind: 'text', replyTo: asked });
+    expect(m!.text).toContain('ETH liquidations · 24h');
+    expect(m!.keyboard?.flat().map((k) => k.callback_data)).toContain('liqs ETH 4h');
+    expect(h.fake.callsOf('sendPhoto').filter((c) => Number(c.params.chat_id) === chat)).toHaveLength(1);
+  });
+
+  it('delivers an alert with a chart (the weekly digest) as text, and keeps the chat', async () => {
+    const chat = -1_000_000_000_361;
+    refusePhotos(chat);
+    const r = await h.adapter.deliver({ chat: `telegram:${chat}` }, { ...short('Weekly levels digest'), image: image('digest.png') });
+    const [m] = h.fake.sentTo(chat);
+    expect(m).toMatchObject({ kind: 'text', text: 'Weekly levels digest\n\nLongs $1.2M' });
+    expect(r).toEqual({ ok: true, messageRef: `${chat}:${m!.messageId}` });
+  });
+});
+
+describe('a forum topic since deleted', () => {
+  const topicGone = (chat: number, method: string) => h.fake.fail({ method, chatId: chat, times: 1, error: { code: 400, description: 'Bad Request: message thread not found' } });
+
+  it("delivers an alert for it in the chat's General, and keeps the chat", async () => {
+    const chat = -1_000_000_000_362;
+    topicGone(chat, 'sendMessage');
+    const r = await h.adapter.deliver({ chat: `telegram:${chat}`, target: '12' }, short('ETH lost $2,460'));
+    const [m] = h.fake.sentTo(chat);
+    expect(m!.text).toContain('ETH lost $2,460');
+    expect(m!.threadId).toBeUndefined();
+    expect(r).toEqual({ ok: true, messageRef: `${chat}:${m!.messageId}` });
+  });
+
+  it("answers a command asked in it in the chat's General", async () => {
+    const chat = -1_000_000_000_363;
+    topicGone(chat, 'sendPhoto');
+    sendCommand(h.fake, chat, '/liqs eth', { topic: 7 });
+    await h.fake.waitFor(() => h.fake.sentTo(chat).length === 1, 'the /liqs answer');
+    const [m] = h.fake.sentTo(chat);
+    expect(m!.kind).toBe('photo');
+    expect(m!.threadId).toBeUndefined();
+    // Tried in the topic, then in General (multipart fields arrive as text).
+    expect(h.fake.calls.filter((c) => Number(c.params.chat_id) === chat && c.method === 'sendPhoto').map((c) => c.params.message_thread_id)).toEqual(['7', undefined]);
   });
 });

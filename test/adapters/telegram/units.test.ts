@@ -4,8 +4,8 @@
  */
 import { TelegramError } from 'telegraf';
 import { describe, expect, it } from 'vitest';
-import { translateError } from '../../../src/adapters/telegram/errors.js';
-import { chatIdOf, threadIdOf } from '../../../src/adapters/telegram/context.js';
+import { photosRefused, topicGone, translateError } from '../../../src/adapters/telegram/errors.js';
+import { chatIdOf, threadIdOf, userInfo } from '../../../src/adapters/telegram/context.js';
 import { TELEGRAM_LIMITS, isGroupChat, scaleLimits } from '../../../src/adapters/telegram/pacer.js';
 import { ChatAdmins } from '../../../src/adapters/telegram/permissions.js';
 import { commandMenu } from '../../../src/adapters/telegram/register.js';
@@ -38,6 +38,15 @@ describe('translateError', () => {
     expect(translateError(tgError(429, 'Too Many Requests', { retry_after: 7 }), 'x').retryAfterMs).toBe(7000);
     const migrated = translateError(tgError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1001 }), 'x');
     expect(migrated).toMatchObject({ kind: 'chat_gone', permanent: true, details: { migrateToChatId: -1001 } });
+  });
+
+  it('refuses only the photo, or only the topic, not the chat: the sender posts another way', () => {
+    const photos = translateError(tgError(400, 'Bad Request: not enough rights to send photos to the chat'), 'sendPhoto');
+    expect(photos).toMatchObject({ kind: 'rejected', permanent: false });
+    expect([photosRefused(photos), topicGone(photos)]).toEqual([true, false]);
+    const topic = translateError(tgError(400, 'Bad Request: message thread not found'), 'sendMessage');
+    expect(topic).toMatchObject({ kind: 'rejected', permanent: false });
+    expect([photosRefused(topic), topicGone(topic)]).toEqual([false, true]);
   });
 
   it('treats network errors as worth retrying', () => {
@@ -106,6 +115,18 @@ describe('refs and keys', () => {
     expect(parseRef('17', -5)).toEqual({ chatId: -5, messageId: 17 });
     expect(parseRef('-6:17', -5)).toBeUndefined();
     expect(parseRef('nonsense', -5)).toBeUndefined();
+  });
+
+  it("shows a member's name without direction overrides or invisible characters, keeping emoji joined", () => {
+    const named = (first_name: string, last_name?: string) => userInfo({ id: 7, is_bot: false, first_name, ...(last_name ? { last_name } : {}) }, undefined);
+    expect(named('\u202Etpircs<b>&amp;').name).toBe('tpircs<b>&amp;');
+    expect(named('A\u2066li\u2069ce\u200E\u200F\u061C', '\u202ASmith\u202C\u200B\uFEFF').name).toBe('Alice Smith');
+    expect(named('\u{1F468}\u200D\u{1F469}\u200D\u{1F467} Ana\nMaria').name).toBe('\u{1F468}\u200D\u{1F469}\u200D\u{1F467} Ana Maria');
+    // Nothing readable left: no name (shown as "a member"); a username is always preferred.
+    expect(named('\u202E\u2067\u200B')).toEqual({ id: '7' });
+    expect(userInfo({ id: 7, is_bot: false, first_name: '\u202E', username: 'alice' }, undefined).name).toBe('@alice');
+    const chat = { id: -5, type: 'supergroup', title: 'Desk \u202Eksed' } as const;
+    expect(userInfo(undefined, chat).name).toBe('Desk ksed');
   });
 
   it('reads chat keys and topic targets', () => {
