@@ -228,7 +228,9 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     try {
       isAdmin = await opts.isAdmin();
     } catch (err) {
-      log.warn({ err, chat: caller.chat.key }, 'could not check admin rights; treating the caller as a member');
+      // The platform did not say who the admins are: an admin refused as a member would be told something untrue.
+      log.warn({ err, chat: caller.chat.key }, 'could not check admin rights; nothing changed');
+      return errorReply('Could not check who the admins of this chat are just now: nothing changed.', 'Try again in a minute.');
     }
     if (!isAdmin) return errorReply('Only admins of this chat can change its levels and alerts.', MEMBER_HINT);
   }

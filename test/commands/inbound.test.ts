@@ -1,6 +1,6 @@
 /**
  * The inbound contract every adapter uses: the dispatcher decides which commands need an admin and asks the
- * platform "is this user an admin here" only for those; a platform that cannot answer makes the caller a member;
+ * platform "is this user an admin here" only for those; a platform that cannot answer changes nothing and says so;
  * a command that fails gets the one internal-error reply; each bot times its own commands.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -33,9 +33,11 @@ describe('the inbound contract', () => {
     expect(isAdmin).toHaveBeenCalledTimes(1);
   });
 
-  it('a platform that cannot answer makes the caller a member: refused, with the sentence members get', async () => {
-    const r = await dispatchLine('/alerts on', caller(services()), { isAdmin: () => Promise.reject(new Error('getChatAdministrators: 502')) });
-    expect(replyText(r!)).toBe('Only admins of this chat can change its levels and alerts.\nAnyone can use /liqs, /levels, /oi, /status, /level list, /alerts status and /help, and propose levels and vote on the group’s proposals (👍 / 👎).');
+  it('a platform that cannot say who the admins are changes nothing and says so (an admin is not told they are a member)', async () => {
+    const svc = services();
+    const r = await dispatchLine('/alerts on', caller(svc), { isAdmin: () => Promise.reject(new Error('getChatAdministrators: 502')) });
+    expect(replyText(r!)).toBe('Could not check who the admins of this chat are just now: nothing changed.\nTry again in a minute.');
+    expect(await svc.store.getSubscription('telegram:-77')).toBeUndefined();
   });
 
   it('a command that fails gets the one internal-error reply, never the error itself', async () => {
