@@ -1,7 +1,7 @@
 /**
  * The Telegram pacer on a manual clock: tokens come back one window after Telegram *answered* (so a slow server
  * or a slow machine can never squeeze two windows together), a chat's own order (the rest of a reply, then alerts,
- * then members in turn), chats with someone waiting before alert fan-out, holds after a 429, and a clean stop.
+ * then members in turn), chats with someone waiting and alert fan-out in turn (a waiting answer first on a tie), holds after a 429, and a clean stop.
  * Every time below is fake time; nothing depends on the machine's speed.
  */
 import { describe, expect, it } from 'vitest';
@@ -151,7 +151,7 @@ describe('who goes first', () => {
     await pacer.stop();
   });
 
-  it('across chats: a chat where someone waits for an answer goes before the alert fan-out', async () => {
+  it('across chats: a chat where someone waits for an answer goes first on a tie with the alert fan-out', async () => {
     const clock = new ManualClock();
     const pacer = new Pacer(limits({ global: { messages: 1, windowMs: 1000 } }), clock);
     const tg = server(clock);
