@@ -2,16 +2,18 @@
 import type { AlertFamily } from '../src/core/alerts.js';
 import { levelText, usd } from '../src/replies/format.js';
 import { parseAsset, parsePrice, quote } from './parse.js';
-import { b, errorReply, type Reply } from '../src/replies/reply.js';
+import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';
 import { adoptReached, DEFAULT_PROPOSAL_TTL_HOURS, proposalRules } from './proposals.js';
 import { shortId } from '../src/replies/proposals.js';
+import { readSubscription } from '../src/state/writer.js';
 
+/** The chat's settings as last changed: a change the store has not taken yet (a full disk) included. */
 function current(ctx: CommandContext): Subscription {
   const { store, config } = ctx.services;
   return (
-    store.getSubscription(ctx.chat.key) ?? {
+    readSubscription(store, ctx.chat.key) ?? {
       chat: ctx.chat.key,
       enabled: false,
       assets: [],
@@ -31,7 +33,23 @@ function openFor(hours: number): string {
 /** Units a proposal's expiry may be typed in (`48h`, `48 hours`, `2d`, `2w`), in hours: whole hours, as it is kept. */
 const EXPIRY_UNIT_HOURS: Record<string, number> = { h: 1, d: 24, w: 7 * 24 };
 
-function statusReply(sub: Subscription, changed?: string): Reply {
+/** A Telegram forum topic as the bot names it (a thread id; General has none). */
+const topicName = (target: string | undefined): string => (target === undefined ? 'General' : `topic ${target}`);
+
+/**
+ * Where the chat's alerts post, said from where the command was sent: a Discord channel by name, a Telegram topic as
+ * this one, another one (its id) or the chat's General (asked from a topic). Nothing in a chat without topics.
+ */
+function postingTo(sub: Subscription, ctx: CommandContext): Line | undefined {
+  const channel = sub.target?.startsWith('channel:') ? sub.target.slice(8) : undefined;
+  if (channel) return ['Posting to: ', { text: `channel ${channel}`, channel }];
+  const here = ctx.chat.target;
+  if (ctx.chat.platform !== 'telegram' || sub.target === here) return sub.target === undefined ? undefined : ['Posting to: this topic'];
+  if (sub.target === undefined) return ['Posting to: General, not this topic (/alerts on here moves them here)'];
+  return [`Posting to: another topic (${topicName(sub.target)}; /alerts on here moves them here)`];
+}
+
+function statusReply(sub: Subscription, ctx: CommandContext, changed?: string): Reply {
   const lines = [
     [b(sub.enabled ? 'Alerts are ON' : 'Alerts are OFF'), changed ? ` · ${changed}` : ''],
     [`Assets: ${sub.assets.length ? sub.assets.join(', ') : 'all tracked'}`],
@@ -44,10 +62,8 @@ function statusReply(sub: Subscription, changed?: string): Reply {
   lines.push([`Level proposals: ${votes !== undefined ? `adopted at ${votes} net 👍 or by an admin` : 'adopted by an admin'}, open ${openFor(sub.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS)}`]);
   // The digest is posted with the chat's alerts: switched on while they are off, it waits for them.
   lines.push([`Weekly digest: ${sub.digest ? (sub.enabled ? 'on' : 'on, posted once alerts are on') : 'off'}`]);
-  if (sub.target) {
-    const channel = sub.target.startsWith('channel:') ? sub.target.slice(8) : undefined;
-    lines.push(['Posting to: ', channel ? { text: `channel ${channel}`, channel } : 'this topic']);
-  }
+  const where = postingTo(sub, ctx);
+  if (where) lines.push(where);
   return { title: ['Alerts'], blocks: [lines], tone: 'info', ephemeral: changed !== undefined };
 }
 
@@ -120,18 +136,29 @@ export const alerts: CommandDef = {
   run(ctx, args): Reply {
     const { market } = ctx.services;
     const sub = current(ctx);
+    const here = ctx.chat.target;
     const save = (changed: string) => {
       sub.updatedAt = ctx.now;
       ctx.services.apply({ kind: 'subscription.put', subscription: sub });
-      return statusReply(sub, changed);
+      return statusReply(sub, ctx, changed);
     };
     switch (args.sub ?? 'status') {
       case 'status':
-        return statusReply(sub);
-      case 'on':
+        return statusReply(sub, ctx);
+      case 'on': {
         sub.enabled = true;
-        if (ctx.chat.target && !sub.target) sub.target = ctx.chat.target;
-        return save('turned on');
+        // Discord: the alerts channel is chosen with /alerts channel; /alerts on sets it only when there is none.
+        if (ctx.chat.platform === 'discord') {
+          if (here && !sub.target) sub.target = here;
+          return save('turned on');
+        }
+        // Telegram: alerts post where /alerts on is sent, a forum topic or General; a move is said with where they were.
+        const was = sub.target;
+        if (here === undefined) delete sub.target;
+        else sub.target = here;
+        if (was === sub.target || ctx.chat.platform !== 'telegram') return save('turned on');
+        return save(`turned on; alerts now post to ${here === undefined ? 'General' : 'this topic'} (were: ${topicName(was)})`);
+      }
       case 'off':
         sub.enabled = false;
         return save('turned off');

@@ -51,6 +51,26 @@ function stopper(): { promise: Promise<{ reason: string; code: number }>; abort:
   return { promise, abort, request };
 }
 
+/**
+ * Housekeeping (retention of events and delivered alerts): once a minute after start, then hourly. A bot restarted
+ * more often than hourly (a crash loop, frequent deploys) still prunes. The timers never keep the process alive.
+ */
+export function startPruning(prune: () => void, firstMs = 60_000, everyMs = 3_600_000): { stop(): void } {
+  let every: ReturnType<typeof setInterval> | undefined;
+  const first = setTimeout(() => {
+    prune();
+    every = setInterval(prune, everyMs);
+    every.unref();
+  }, firstMs);
+  first.unref();
+  return {
+    stop: () => {
+      clearTimeout(first);
+      if (every) clearInterval(every);
+    },
+  };
+}
+
 /** Seconds a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 5_000;
 
@@ -303,8 +323,7 @@ async function start(argv: string[]): Promise<number> {
     bot.postDigests();
   }, 1000);
   const flusher = setInterval(() => bot.flush(), 2000);
-  const pruner = setInterval(() => bot.prune(), 3_600_000);
-  pruner.unref();
+  const pruner = startPruning(() => bot.prune());
 
   const { reason, code } = await stop.promise;
   log.info({ reason }, 'stopping: intake first, then deliveries in flight, then the store');
@@ -316,7 +335,7 @@ async function start(argv: string[]): Promise<number> {
   force.unref();
   clearInterval(ticker);
   clearInterval(flusher);
-  clearInterval(pruner);
+  pruner.stop();
   await feeds?.stop();
   await leverage?.stop();
   await vendor?.stop();

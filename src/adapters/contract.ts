@@ -14,8 +14,10 @@ import type { Platform } from '../../commands/types.js';
 
 export type DeliveryResult =
   | { ok: true; messageRef: string }
-  /** `permanent`: the chat blocked/removed the bot or the channel is gone: unsubscribe, do not retry. */
-  | { ok: false; permanent: boolean; retryAfterMs?: number; error: string };
+  /**
+   * `permanent`: the chat blocked/removed the bot or the channel is gone: its alerts stop, do not retry. `kind`: what the platform's refusal means (errors.ts ChatErrorKind, named here as text: errors.ts reads this file).
+   */
+  | { ok: false; permanent: boolean; retryAfterMs?: number; error: string; kind?: string };
 
 export interface DeliveryTarget {
   /** The subscription's chat key (`telegram:-100…`, `discord:<guild>`). */
@@ -24,6 +26,11 @@ export interface DeliveryTarget {
   target?: string;
   /** Post as a reply to this message (a platform message ref); a reply target since deleted still gets the post. */
   replyTo?: string;
+  /**
+   * The same for every attempt to deliver one thing (the outbox's entry id): a platform that can deduplicate a repeated
+   * send (Discord's message nonce) posts it once however many times a lost answer made us send it again.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ChatAdapter {

@@ -71,7 +71,7 @@ const UNAUTHORIZED_RETRY_MS = 60_000;
 
 /** The outbox's verdict for a failed send or edit: give the chat up, or retry (after the platform's wait when it said one). */
 export function deliveryFailure(err: ChatApiError): Extract<DeliveryResult, { ok: false }> {
-  if (err.permanent) return { ok: false, permanent: true, error: err.message };
+  if (err.permanent) return { ok: false, permanent: true, error: err.message, kind: err.kind };
   const retryAfterMs = err.retryAfterMs ?? (err.kind === 'rate_limited' ? 1000 : err.kind === 'unauthorized' ? UNAUTHORIZED_RETRY_MS : undefined);
-  return retryAfterMs !== undefined ? { ok: false, permanent: false, retryAfterMs, error: err.message } : { ok: false, permanent: false, error: err.message };
+  return retryAfterMs !== undefined ? { ok: false, permanent: false, retryAfterMs, error: err.message, kind: err.kind } : { ok: false, permanent: false, error: err.message, kind: err.kind };
 }

@@ -1,8 +1,10 @@
 /**
  * The durable outbox: every alert is stored before it is sent, then delivered per chat in order, retried
  * with backoff (honouring a platform's retry-after), edited in place for a running cascade, and dropped only
- * when the chat is gone (which unsubscribes it) or the alert is stale. Chats are served concurrently; one
- * slow or failing chat never holds up the others. After a restart, whatever was pending is delivered.
+ * when the chat is gone (which turns its alerts off, settings kept), its destination is gone (a thread answer to a
+ * deleted topic or channel: that entry alone), the platform refused it three times (that entry alone, so later ones
+ * flow), or it is older than its use (see FRESH_MS). Chats are served concurrently; one slow or failing chat never
+ * holds up the others. After a restart, whatever was pending is delivered.
  *
  * Routing one alert to tens of thousands of chats is done in bounded slices of subscriptions, yielding to the
  * event loop between them (commands and feeds keep flowing); publishes are sliced in the order they came, so each
@@ -10,14 +12,14 @@
  */
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
-import type { Alert } from '../core/alerts.js';
-import type { Reply } from '../replies/reply.js';
+import type { Alert, AlertKind } from '../core/alerts.js';
+import { toned, type Reply } from '../replies/reply.js';
 import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
-import { isUpdate, route, wants, THREAD_ANSWER, type ThreadOf } from './router.js';
+import { countWanted, isUpdate, route, runningId, THREAD_ANSWER, type Reached, type ThreadOf } from './router.js';
 import { threadAnswer } from '../replies/proposals.js';
 import { renderAlert } from './digest.js';
 
@@ -30,7 +32,7 @@ export interface OutboxOptions {
   /** Chats delivered to at the same time (each chat stays strictly in order). */
   concurrency?: number;
   backoff?: { baseMs: number; maxMs: number };
-  /** Alerts older than this are dropped instead of being sent late. */
+  /** Alerts older than this are dropped instead of being sent late (each kind's own limit, FRESH_MS, applies too). */
   staleMs?: number;
   /** Turns an alert into the reply a chat sees (default: the core's alert replies). */
   render?: (a: Alert) => Reply;
@@ -46,16 +48,73 @@ export interface OutboxOptions {
   renderThreadAnswer?: (a: Alert) => Reply;
 }
 
-/** A publish being routed: its alerts, the subscriptions as they were, and how far it got. */
+/** A publish being routed: its alerts, the subscriptions as they were, how far it got, and what its cascades had reached. */
 interface Routing {
   alerts: readonly Alert[];
   subs: readonly Subscription[];
   next: number;
   now: number;
+  reached: Reached;
 }
 
 /** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
 const MAX_HELD_ALERTS = 10_000;
+
+/** Running cascades and flushes whose largest tally is remembered (the oldest forgotten first). */
+const MAX_RUNNING = 10_000;
+
+/**
+ * Sends the platform refused (a 4xx that is neither a rate limit nor the chat gone: a message too long, a closed
+ * topic, an invalid form body) before the entry is given up: what it refused three times it would refuse again.
+ */
+const MAX_REFUSALS = 3;
+
+/**
+ * How long after it was raised an alert is still worth posting, by kind (at most `staleMs`): a running cascade's or
+ * flush's start and updates say "running now", moot an hour on (its end is a post of its own); a level break, a chop
+ * notice or an end says what happened, misleading when it arrives many hours late.
+ */
+const FRESH_MS: Partial<Record<AlertKind, number>> = {
+  cascade: 3_600_000,
+  cascade_update: 3_600_000,
+  market_flush: 3_600_000,
+  market_flush_update: 3_600_000,
+  cascade_end: 6 * 3_600_000,
+  market_flush_end: 6 * 3_600_000,
+  level_break: 6 * 3_600_000,
+  level_chop: 6 * 3_600_000,
+};
+
+/** An alert posted this long after it was raised says so (a line on top), so nobody reads it as news of now. */
+const LATE_MS = 15 * 60_000;
+
+/** How long an alert of this kind is worth posting after it was raised (FRESH_MS, at most `staleMs`). */
+export function freshFor(kind: AlertKind, staleMs: number): number {
+  return Math.min(staleMs, FRESH_MS[kind] ?? Infinity);
+}
+
+/** The reply as posted `lateMs` after its alert was raised: past LATE_MS, a first line says how late it is. */
+export function postedLate(reply: Reply, lateMs: number): Reply {
+  if (lateMs <= LATE_MS) return reply;
+  const m = Math.round(lateMs / 60_000);
+  const late = m < 60 ? `${m}m` : `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}m` : ''}`;
+  return { ...reply, blocks: [[[toned(`⏱ Posted ${late} late: it could not be delivered until now`, 'muted')]], ...reply.blocks] };
+}
+
+/**
+ * The platform refused this request itself (a 4xx that is not a rate limit, a refused token or the chat gone): sent
+ * again unchanged it is refused again. The adapters' ChatApiError kind (`rejected`, `bad_markup`) when the result
+ * carries it; otherwise the HTTP status their messages start with (`Telegram deliver: 400 Bad Request: …`,
+ * `Discord deliver: 400 Invalid Form Body (code 50035)`). 5xx, network errors and stops are not refusals.
+ */
+export function refusedRequest(result: { retryAfterMs?: number; error: string; kind?: string }): boolean {
+  if (result.retryAfterMs !== undefined) return false;
+  if (result.kind !== undefined) return result.kind === 'rejected' || result.kind === 'bad_markup';
+  const status = /^(?:Telegram|Discord) [^:]*: (4\d\d)\b/.exec(result.error)?.[1];
+  // 401 and 404 are what a wrong token or API root answers to everything (not this request); a 403 that is the chat
+  // gone is permanent, and Discord's refused token comes with a wait, so a 403 here is this channel refusing it.
+  return status !== undefined && !['401', '404', '429'].includes(status);
+}
 
 export interface OutboxCounters {
   queued: number;
@@ -67,6 +126,44 @@ export interface OutboxCounters {
   /** Cascade updates skipped because a later one was already queued for the chat. */
   superseded: number;
   unsubscribed: number;
+}
+
+/** A binary min-heap of (time, chat): the chats waiting for their first entry's time. */
+class WaitHeap {
+  private readonly items: { at: number; chat: string }[] = [];
+
+  peek(): { at: number; chat: string } | undefined {
+    return this.items[0];
+  }
+
+  push(at: number, chat: string): void {
+    const a = this.items;
+    a.push({ at, chat });
+    for (let i = a.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (a[parent]!.at <= a[i]!.at) break;
+      [a[parent], a[i]] = [a[i]!, a[parent]!];
+      i = parent;
+    }
+  }
+
+  pop(): { at: number; chat: string } | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || !last) return top;
+    a[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+      if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+    return top;
+  }
 }
 
 export class Outbox {
@@ -99,6 +196,14 @@ export class Outbox {
   private stuck = false;
   /** The last refresh could not read the store: the queues may miss pending entries until one succeeds. */
   private unread = false;
+  /** Chats without a lane whose first entry is due: the ones fill() starts lanes for (insertion order). */
+  private readonly ready = new Set<string>();
+  /** Chats without a lane waiting for their first entry's time, earliest first (stale entries are checked when due). */
+  private readonly waiting = new WaitHeap();
+  /** The largest tally each running cascade or flush reached in what was published (by runningId), until its end. */
+  private readonly running = new Map<string, number>();
+  /** Entries the platform refused, and how many times (given up at MAX_REFUSALS). */
+  private readonly refusals = new Map<number, number>();
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
@@ -139,12 +244,16 @@ export class Outbox {
   publish(alerts: readonly Alert[]): number {
     if (alerts.length === 0) return 0;
     this.held.push(...alerts);
+    const queued = this.retryHeld();
+    // Routed, they are the store's (a publish of 20,000 digests is routed in slices, none lost); only what the store
+    // refused stays held, and that is capped.
     const over = this.held.length - MAX_HELD_ALERTS;
     if (over > 0) {
       this.held.splice(0, over);
       this.faults.gaveUp('alerts', over);
+      this.countHeld();
     }
-    return this.retryHeld();
+    return queued;
   }
 
   /**
@@ -173,11 +282,12 @@ export class Outbox {
     let job: Routing | undefined;
     if (this.held.length) {
       let subs: Subscription[] = [];
-      if (!this.stored('listSubscriptions', () => (subs = this.store.listSubscriptions()))) {
+      // The settings as last changed: one the store has not taken yet (held by the write path) counts already.
+      if (!this.stored('listSubscriptions', () => (subs = this.state.listSubscriptions()))) {
         this.countHeld();
         return 0;
       }
-      job = { alerts: this.held, subs, next: 0, now: this.now() };
+      job = { alerts: this.held, subs, next: 0, now: this.now(), reached: this.reach(this.held) };
       this.held = [];
       this.routing.push(job);
     }
@@ -200,9 +310,29 @@ export class Outbox {
     if (this.routing.length) this.scheduleRouting();
     else this.notifyIdle();
     if (!job) return 0;
-    let later = 0;
-    for (let i = job.next; i < job.subs.length; i++) for (const a of job.alerts) if (wants(job.subs[i]!, a)) later++;
-    return queued + later;
+    return queued + (job.next < job.subs.length ? countWanted(job.alerts, job.subs.slice(job.next), job.reached) : 0);
+  }
+
+  /**
+   * What the running cascades and flushes of `alerts` had reached before them (for their ends), remembering what
+   * their starts and updates reach now; an end forgets its cascade.
+   */
+  private reach(alerts: readonly Alert[]): Reached {
+    const before = new Map<string, number>();
+    for (const a of alerts) {
+      const id = runningId(a);
+      if (id === undefined) continue;
+      const known = this.running.get(id);
+      if (known !== undefined && !before.has(id)) before.set(id, known);
+      if (a.kind === 'cascade_end' || a.kind === 'market_flush_end') this.running.delete(id);
+      else this.noteRunning(id, (a as { usd: number }).usd);
+    }
+    return before;
+  }
+
+  private noteRunning(id: string, usd: number): void {
+    this.running.set(id, Math.max(this.running.get(id) ?? 0, usd));
+    if (this.running.size > MAX_RUNNING) this.running.delete(this.running.keys().next().value!);
   }
 
   /**
@@ -211,7 +341,7 @@ export class Outbox {
    */
   private routeSlice(job: Routing): number | undefined {
     const subs = job.subs.slice(job.next, job.next + this.sliceSize);
-    const entries = route(job.alerts, subs, job.now, this.opts.threadOf);
+    const entries = route(job.alerts, subs, job.now, this.opts.threadOf, job.reached);
     let ids: number[] = [];
     this.stuck = entries.length > 0 && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)));
     if (this.stuck) return undefined;
@@ -260,7 +390,43 @@ export class Outbox {
   private add(e: OutboxEntry): void {
     const q = this.queues.get(e.chat);
     if (q) q.push(e);
-    else this.queues.set(e.chat, [e]);
+    else {
+      this.queues.set(e.chat, [e]);
+      this.park(e.chat);
+    }
+  }
+
+  /**
+   * A chat without a lane whose queue changed: ready when its first entry is due, else waiting for that time (a chat
+   * whose queue is not empty and has no lane is always ready or waiting, so fill() looks at those only). A chat
+   * another process delivers to is neither; an empty queue goes.
+   */
+  private park(chat: string): void {
+    const q = this.queues.get(chat);
+    if (!q || this.lanes.has(chat)) return;
+    if (q.length === 0) {
+      this.queues.delete(chat);
+      return;
+    }
+    if (!this.owned(chat, q[0]!)) return;
+    if (q[0]!.nextAttemptAt <= this.now()) this.ready.add(chat);
+    else this.waitUntil(q[0]!.nextAttemptAt, chat);
+  }
+
+  private owned(chat: string, e: OutboxEntry): boolean {
+    return this.adapterFor(chat)?.owns?.({ chat, ...(e.target !== undefined ? { target: e.target } : {}) }) !== false;
+  }
+
+  /** A chat waits for its first entry's time: a timer wakes the outbox at the earliest such time. */
+  private waitUntil(at: number, chat: string): void {
+    this.waiting.push(at, chat);
+    this.schedule(at);
+  }
+
+  /** Chats whose wait is over are ready. */
+  private wakeDue(): void {
+    const now = this.now();
+    for (let top = this.waiting.peek(); top && top.at <= now; top = this.waiting.peek()) this.ready.add(this.waiting.pop()!.chat);
   }
 
   /** Alerts waiting to be delivered (the last count read when the store cannot be read). */
@@ -280,14 +446,17 @@ export class Outbox {
     this.stopped = true;
     if (this.wake) clearTimeout(this.wake);
     this.wake = undefined;
+    this.wakeAt = Infinity;
     await Promise.allSettled([...this.lanes.values()]);
   }
 
   private isIdle(): boolean {
     if (this.lanes.size || this.routingScheduled) return false;
+    this.wakeDue();
     const now = this.now();
-    for (const [chat, q] of this.queues) {
-      if (q.length && q[0]!.nextAttemptAt <= now && this.adapterFor(chat)?.owns?.({ chat, ...(q[0]!.target !== undefined ? { target: q[0]!.target } : {}) }) !== false) return false;
+    for (const chat of this.ready) {
+      const q = this.queues.get(chat);
+      if (q?.length && q[0]!.nextAttemptAt <= now && this.owned(chat, q[0]!)) return false;
     }
     return true;
   }
@@ -308,6 +477,9 @@ export class Outbox {
     this.unread = !this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)));
     if (this.unread) return;
     for (const e of due) {
+      // A cascade still pending after a restart: its end is held against what it reached.
+      const id = runningId(e.alert);
+      if (id !== undefined && (e.alert.kind === 'cascade' || isUpdate(e.alert) || e.alert.kind === 'market_flush')) this.noteRunning(id, (e.alert as { usd: number }).usd);
       if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
@@ -319,7 +491,10 @@ export class Outbox {
       if (cur && this.lanes.has(chat)) {
         const known = new Set(cur.map((x) => x.id));
         for (const x of list) if (!known.has(x.id)) cur.push(x);
-      } else this.queues.set(chat, list);
+      } else {
+        this.queues.set(chat, list);
+        this.park(chat);
+      }
     }
   }
 
@@ -331,26 +506,37 @@ export class Outbox {
       this.wake = undefined;
       this.wakeAt = Infinity;
       this.fill();
+      const next = this.waiting.peek();
+      if (next) this.schedule(next.at);
     }, Math.max(0, at - this.now()));
     this.wake.unref?.();
   }
 
-  /** Start lanes for chats with due work, up to the concurrency limit. */
+  /**
+   * Start lanes for chats with due work, up to the concurrency limit. Only ready chats are looked at (and those whose
+   * wait is over): the cost follows the chats that can be served, not every chat with something queued.
+   */
   private fill(): void {
     if (this.stopped) return;
+    this.wakeDue();
     const now = this.now();
-    for (const [chat, q] of this.queues) {
+    for (const chat of this.ready) {
       if (this.lanes.size >= this.concurrency) break;
-      if (this.lanes.has(chat) || q.length === 0) continue;
-      const first = q[0]!;
-      if (this.adapterFor(chat)?.owns?.({ chat, ...(first.target !== undefined ? { target: first.target } : {}) }) === false) continue;
+      this.ready.delete(chat);
+      const q = this.queues.get(chat);
+      if (!q || this.lanes.has(chat)) continue;
+      if (q.length === 0) {
+        this.queues.delete(chat);
+        continue;
+      }
+      if (!this.owned(chat, q[0]!)) continue;
       if (q[0]!.nextAttemptAt > now) {
-        this.schedule(q[0]!.nextAttemptAt);
+        this.waitUntil(q[0]!.nextAttemptAt, chat);
         continue;
       }
       const lane = this.runLane(chat, q).finally(() => {
         this.lanes.delete(chat);
-        if (q.length === 0 && this.queues.get(chat) === q) this.queues.delete(chat);
+        if (this.queues.get(chat) === q) this.park(chat);
         this.fill();
         this.notifyIdle();
       });
@@ -367,10 +553,7 @@ export class Outbox {
     while (q.length && !this.stopped) {
       const e = q[0]!;
       const now = this.now();
-      if (e.nextAttemptAt > now) {
-        this.schedule(e.nextAttemptAt);
-        return;
-      }
+      if (e.nextAttemptAt > now) return; // the chat waits (park) for its time
       // A later update of the same running cascade makes this one moot.
       if (e.editKey && isUpdate(e.alert) && q.some((x, i) => i > 0 && x.editKey === e.editKey && isUpdate(x.alert))) {
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
@@ -387,10 +570,11 @@ export class Outbox {
         q.shift();
         continue;
       }
-      if (now - e.createdAt > this.staleMs) {
-        log.warn({ chat, alert: e.alertKey }, 'alert dropped: undeliverable for too long');
+      if (now - e.createdAt > freshFor(e.alert.kind, this.staleMs)) {
+        log.warn({ chat, alert: e.alertKey, kind: e.alert.kind, ageMin: Math.round((now - e.createdAt) / 60_000) }, 'alert dropped: undeliverable until it was too old to post');
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'stale'))) return this.storeStall(e);
         this.counters.dropped++;
+        this.refusals.delete(e.id);
         q.shift();
         continue;
       }
@@ -399,7 +583,6 @@ export class Outbox {
         // The platform is not running (no token): keep the entry for when it is.
         this.stored('markRetry', () => this.store.markRetry(e.id, now + this.backoff.maxMs, 'platform not running'));
         e.nextAttemptAt = now + this.backoff.maxMs;
-        this.schedule(e.nextAttemptAt);
         return;
       }
       let editRef: string | undefined;
@@ -417,9 +600,9 @@ export class Outbox {
       this.inflight.add(e.id);
       let result;
       try {
-        const to = { chat, ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
+        const to = { chat, idempotencyKey: String(e.id), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
         const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : this.render(e.alert);
-        result = await adapter.deliver(to, reply, editRef);
+        result = await adapter.deliver(to, postedLate(reply, now - e.createdAt), editRef);
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {
@@ -431,15 +614,41 @@ export class Outbox {
         }
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
+        this.refusals.delete(e.id);
         q.shift();
         continue;
       }
       if (result.permanent) {
-        log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
-        for (const x of q.splice(0)) this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
+        this.refusals.delete(e.id);
+        if (!this.isAlertTarget(chat, e)) {
+          // A thread answer in a deleted topic or channel, or an alert queued for a target the chat has left since:
+          // that destination is gone, not the chat.
+          log.warn({ chat, target: e.target, alert: e.alertKey, error: result.error }, "alert dropped: its destination is gone (a deleted topic or channel, or no right to post there); the chat's alerts go on");
+          if (!this.stored('markDropped', () => this.store.markDropped(e.id, result.error))) return this.storeStall(e);
+          this.counters.dropped++;
+          q.shift();
+          continue;
+        }
+        log.warn({ chat, target: e.target, error: result.error }, 'chat unreachable (bot removed or blocked, or its alerts channel gone): its alerts are turned off, its settings kept for /alerts on');
+        // What was queued for that destination goes; answers queued for other topics or channels are tried on their own.
+        const rest = q.filter((x) => x.target !== e.target);
+        for (const x of q) if (x.target === e.target) this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
+        q.splice(0, q.length, ...rest);
         this.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
-        return;
+        continue;
+      }
+      if (refusedRequest(result)) {
+        const n = (this.refusals.get(e.id) ?? 0) + 1;
+        if (n >= MAX_REFUSALS) {
+          log.warn({ chat, alert: e.alertKey, error: result.error, refusals: n }, 'alert dropped: the platform refused it every time; later alerts to the chat go on');
+          if (!this.stored('markDropped', () => this.store.markDropped(e.id, `refused ${n} times: ${result.error}`))) return this.storeStall(e);
+          this.refusals.delete(e.id);
+          this.counters.dropped++;
+          q.shift();
+          continue;
+        }
+        this.refusals.set(e.id, n);
       }
       e.attempts++;
       if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
@@ -447,14 +656,24 @@ export class Outbox {
       const delay = result.retryAfterMs ?? backoffDelay(e.attempts - 1, this.backoff);
       e.nextAttemptAt = this.now() + delay;
       this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, result.error));
-      this.schedule(e.nextAttemptAt);
       return;
     }
+  }
+
+  /**
+   * Whether an entry went where the chat's alerts post now: not a thread answer (those go to a proposal's topic or
+   * channel), and for the chat's current target (an alert queued before the target moved went elsewhere). A chat
+   * whose settings cannot be read is taken at its entry's word.
+   */
+  private isAlertTarget(chat: string, e: OutboxEntry): boolean {
+    if (e.alertKey.endsWith(THREAD_ANSWER)) return false;
+    let sub: Subscription | undefined;
+    if (!this.stored('getSubscription', () => (sub = this.state.subscription(chat)))) return true;
+    return sub === undefined || sub.target === e.target;
   }
 
   /** The store refused a write the lane needs before going on: the chat waits (in memory) and tries again. */
   private storeStall(e: OutboxEntry): void {
     e.nextAttemptAt = this.now() + this.backoff.baseMs;
-    this.schedule(e.nextAttemptAt);
   }
 }

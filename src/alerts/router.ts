@@ -4,7 +4,7 @@
  */
 import { familyOf, type Alert, type LevelBreak, type LevelChop } from '../core/alerts.js';
 import { levelKey } from '../core/levels.js';
-import type { NewEntry, ReplyTarget, Subscription } from '../store/store.js';
+import type { ChatKey, NewEntry, ReplyTarget, Subscription } from '../store/store.js';
 
 /** The message a level alert answers (where its level was proposed or adopted), if it has one. */
 export type ThreadOf = (a: Alert) => ReplyTarget | undefined;
@@ -39,27 +39,87 @@ export function editKeyOf(a: Alert): string | undefined {
   return a.kind === 'market_flush' || a.kind === 'market_flush_update' ? a.flushId : undefined;
 }
 
-export function wants(sub: Subscription, a: Alert): boolean {
+/** The running message an alert belongs to (a cascade's or a market-wide flush's), start to end; undefined for others. */
+export function runningId(a: Alert): string | undefined {
+  if (a.kind === 'cascade' || a.kind === 'cascade_update' || a.kind === 'cascade_end') return `cascade:${a.cascadeId}`;
+  if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') return `flush:${a.flushId}`;
+  return undefined;
+}
+
+/**
+ * The largest tally each running cascade or flush reached in its start and updates routed so far (by runningId). An
+ * end's own tally leaves out the trickle after its last strong print, so it can be smaller than an update a chat with
+ * a minimum was told: the end is judged on the largest, and every chat told of the cascade hears that it is over.
+ */
+export type Reached = ReadonlyMap<string, number>;
+
+const isEnd = (a: Alert): boolean => a.kind === 'cascade_end' || a.kind === 'market_flush_end';
+
+/** The tally a chat's minimum is held against: an end's is the largest its cascade or flush reached (`reached`). */
+function tallyOf(a: Alert & { usd: number }, reached?: Reached): number {
+  if (!isEnd(a) || !reached) return a.usd;
+  return Math.max(a.usd, reached.get(runningId(a)!) ?? 0);
+}
+
+export function wants(sub: Subscription, a: Alert, reached?: Reached): boolean {
   if (a.kind === 'digest') return a.chat === sub.chat && sub.enabled && sub.digest === true;
   if (!sub.enabled || !sub.families.includes(familyOf(a.kind))) return false;
   // A market-wide flush is heard once, with the cascades it carries inside it, by chats that follow every asset and
   // by those that follow an asset that led it (the BTC chat hears the flush BTC led, not a BTC cascade besides).
   if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
-    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && a.usd >= sub.minUsd;
+    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && tallyOf(a, reached) >= sub.minUsd;
   }
   if (sub.assets.length > 0 && !sub.assets.includes(a.asset)) return false;
   if (a.kind === 'level_break' || a.kind === 'level_chop') return a.chat === undefined || a.chat === sub.chat;
   if (a.flushId !== undefined && (sub.assets.length === 0 || a.ledFlush)) return false;
-  // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts).
-  return a.usd >= sub.minUsd;
+  // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts), and of its end
+  // when it heard of it (the end is held against the largest tally the cascade reached).
+  return tallyOf(a, reached) >= sub.minUsd;
+}
+
+/**
+ * What each alert's running cascade or flush had reached when it was raised: `before` (what earlier publishes
+ * reached) grown by the starts and updates ahead of it in `alerts`. Only ends need it.
+ */
+function reachedIn(alerts: readonly Alert[], before?: Reached): Reached | undefined {
+  if (!alerts.some(isEnd)) return before;
+  const out = new Map(before);
+  for (const a of alerts) {
+    const id = runningId(a);
+    if (id !== undefined && !isEnd(a)) out.set(id, Math.max(out.get(id) ?? 0, (a as { usd: number }).usd));
+  }
+  return out;
+}
+
+/** Subscriptions by chat, for the alerts that name their chat (a digest): found at once, not by a pass over every chat. */
+function byChat(subs: readonly Subscription[]): Map<ChatKey, Subscription> {
+  const m = new Map<ChatKey, Subscription>();
+  for (const s of subs) m.set(s.chat, s);
+  return m;
+}
+
+/** How many entries `route` would make from these alerts for these subscriptions (thread answers aside): one pass each. */
+export function countWanted(alerts: readonly Alert[], subs: readonly Subscription[], reached?: Reached): number {
+  const r = reachedIn(alerts, reached);
+  let n = 0;
+  let chats: Map<ChatKey, Subscription> | undefined;
+  for (const a of alerts) {
+    if (a.kind === 'digest') {
+      const sub = (chats ??= byChat(subs)).get(a.chat);
+      if (sub && wants(sub, a)) n++;
+    } else for (const sub of subs) if (wants(sub, a, r)) n++;
+  }
+  return n;
 }
 
 /**
  * One entry per chat that wants each alert. A chat's own level alert with a thread answers it: as one message that
  * is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there.
  */
-export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf): NewEntry[] {
+export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf, reached?: Reached): NewEntry[] {
   const out: NewEntry[] = [];
+  const tallies = reachedIn(alerts, reached);
+  let chats: Map<ChatKey, Subscription> | undefined;
   // The prices a chat's own break (or chop notice) carries: the core joins to it the global levels one close broke the
   // same way, or whose notices fell due on it (one at a price of the chat's own is the chat's), so the global message
   // is not posted there.
@@ -72,8 +132,10 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
   for (const a of alerts) {
     const own = a.kind === 'level_break' || a.kind === 'level_chop' ? a.chat : undefined;
     const thread = own !== undefined ? threadOf?.(a) : undefined;
-    for (const sub of subs) {
-      if (!wants(sub, a)) continue;
+    // A digest names its one chat: that chat's subscription, not a pass over every chat (10,000 digests to 10,000 chats).
+    const digestSub = a.kind === 'digest' ? (chats ??= byChat(subs)).get(a.chat) : undefined;
+    for (const sub of a.kind === 'digest' ? (digestSub ? [digestSub] : []) : subs) {
+      if (!wants(sub, a, tallies)) continue;
       if ((a.kind === 'level_break' || a.kind === 'level_chop') && a.chat === undefined && joined.has(`${sub.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
       const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: now, createdAt: now };
       if (sub.target !== undefined) e.target = sub.target;

@@ -13,9 +13,20 @@ import { b, toned, type Button, type Line, type Reply, type Span } from './reply
 
 const graphemes = new Intl.Segmenter();
 
-/** A member's display name as shown: bounded, never empty; cut between characters as they show, never inside an emoji. */
+/**
+ * What a name must not carry, whichever platform it came from: controls and format characters (a right-to-left
+ * override U+202E would reverse the rest of the line, a zero-width space hide text) and the Hangul fillers that show
+ * blank. The joiners (U+200C, U+200D) stay: they shape emoji and scripts such as Persian.
+ */
+const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
+
+/**
+ * A member's display name as shown: on one line, without invisible characters, bounded, never empty; cut between
+ * characters as they show, never inside an emoji.
+ */
 export function memberName(who: { id: string; name?: string }): string {
-  const n = (who.name ?? '').trim() || 'a member';
+  // Spaces and line breaks become one space (a byte-order mark is no space: it goes with the invisible).
+  const n = (who.name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(INVISIBLE, '').trim() || 'a member';
   const shown = [...graphemes.segment(n)].map((g) => g.segment);
   return shown.length > 32 ? `${shown.slice(0, 31).join('')}…` : n;
 }

@@ -15,7 +15,10 @@ export type StateChange =
   | { kind: 'level.remove'; id: string }
   /** Save a chat's alert settings. */
   | { kind: 'subscription.put'; subscription: Subscription }
-  /** Stop alerting a chat (it removed or blocked the bot). */
+  /**
+   * The chat is gone (it removed or blocked the bot, or its alerts channel was deleted or closed to the bot): its
+   * alerts stop. Its settings are kept, turned off, so `/alerts on` brings them back (the name is the stream's).
+   */
   | { kind: 'subscription.remove'; chat: ChatKey }
   /**
    * A chat got a new key (a Telegram group became a supergroup): its alert settings and its own levels follow

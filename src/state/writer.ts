@@ -45,6 +45,8 @@ export class StateWriter {
   private readonly levels = new Map<string, Level | null>();
   private readonly tracks = new Map<string, LevelTrack>();
   private readonly subscriptions = new Map<ChatKey, Subscription | null>();
+  /** Chats found gone whose settings the store could not be read for: turned off (settings kept) once it can. */
+  private readonly disabling = new Set<ChatKey>();
   /** Proposals (the latest per id) and votes (the latest per proposal and member) not yet taken by the store. */
   private readonly proposals = new Map<string, Proposal>();
   private readonly votes = new Map<string, { id: string; voter: string; vote: Vote }>();
@@ -54,6 +56,41 @@ export class StateWriter {
     this.market = opts.market;
     this.faults = opts.faults ?? new StoreFaults();
     this.saveLevels = opts.saveLevels;
+    let mine = writersOf.get(this.store);
+    if (!mine) writersOf.set(this.store, (mine = new Set()));
+    mine.add(this);
+  }
+
+  /**
+   * A chat's alert settings as they are about to be: a write the store has not taken yet (held while it refuses
+   * writes) wins over what the store has, so a command reads back what it just changed and routing honours it.
+   * Throws what the store throws.
+   */
+  subscription(chat: ChatKey): Subscription | undefined {
+    if (this.subscriptions.has(chat)) {
+      const held = this.subscriptions.get(chat);
+      return held ? { ...held } : undefined;
+    }
+    const stored = this.store.getSubscription(chat);
+    return stored && this.disabling.has(chat) ? { ...stored, enabled: false } : stored;
+  }
+
+  /** Every chat's alert settings as they are about to be (see `subscription`), ordered by chat. Throws what the store throws. */
+  listSubscriptions(): Subscription[] {
+    const stored = this.store.listSubscriptions();
+    if (this.subscriptions.size === 0 && this.disabling.size === 0) return stored;
+    const out: Subscription[] = [];
+    for (const s of stored) {
+      if (this.subscriptions.has(s.chat)) continue;
+      out.push(this.disabling.has(s.chat) ? { ...s, enabled: false } : s);
+    }
+    for (const held of this.subscriptions.values()) if (held) out.push({ ...held });
+    return out.sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0));
+  }
+
+  /** Whether a write of this chat's settings is held (not yet taken by the store). */
+  holds(chat: ChatKey): boolean {
+    return this.subscriptions.has(chat) || this.disabling.has(chat);
   }
 
   /** Apply a change decided outside the engine (a command, a chat platform, the outbox): engine, then store. */
@@ -69,9 +106,10 @@ export class StateWriter {
         break;
       case 'subscription.put':
         this.subscriptions.set(change.subscription.chat, change.subscription);
+        this.disabling.delete(change.subscription.chat);
         break;
       case 'subscription.remove':
-        this.subscriptions.set(change.chat, null);
+        this.gone(change.chat);
         break;
       case 'chat.move':
         this.move(change.from, change.to, change.at);
@@ -97,6 +135,26 @@ export class StateWriter {
     this.write();
   }
 
+  /**
+   * The chat is gone (it removed or blocked the bot, or its alerts channel is gone): its alerts stop, and its settings
+   * (assets, minimum, votes, expiry, digest, target) stay, turned off, so `/alerts on` brings them back as they were.
+   */
+  private gone(chat: ChatKey): void {
+    if (this.subscriptions.has(chat)) {
+      const held = this.subscriptions.get(chat);
+      if (held) this.subscriptions.set(chat, { ...held, enabled: false });
+      return;
+    }
+    let stored: Subscription | undefined;
+    try {
+      stored = this.store.getSubscription(chat);
+    } catch {
+      this.disabling.add(chat); // read (and turned off) when the store answers again
+      return;
+    }
+    if (stored?.enabled) this.subscriptions.set(chat, { ...stored, enabled: false });
+  }
+
   private dropLevel(id: string): void {
     this.levels.set(id, null);
     this.tracks.delete(id);
@@ -104,11 +162,12 @@ export class StateWriter {
 
   /** The chat's settings (unless the new key has its own), its proposals and its levels, with their states, under the new key. */
   private move(from: ChatKey, to: ChatKey, at: number): void {
-    const read = (chat: ChatKey) => (this.subscriptions.has(chat) ? (this.subscriptions.get(chat) ?? undefined) : this.store.getSubscription(chat));
+    const read = (chat: ChatKey) => this.subscription(chat);
     const sub = read(from);
     if (sub && !read(to)) {
       this.subscriptions.set(to, { ...sub, chat: to, updatedAt: at });
       this.subscriptions.set(from, null);
+      this.disabling.delete(from);
     }
     // Its proposals, with their votes (kept by proposal id), and an adopted one's level id under the new key.
     const moveProposal = (p: Proposal): Proposal => ({ ...p, chat: to, ...(p.levelId !== undefined ? { levelId: levelId(p.asset, p.level, to) } : {}) });
@@ -142,13 +201,19 @@ export class StateWriter {
         this.tracks.clear();
       });
     }
-    if (this.subscriptions.size) {
+    if (this.subscriptions.size || this.disabling.size) {
       this.attempt('saveSubscriptions', () => {
+        for (const chat of this.disabling) {
+          const stored = this.store.getSubscription(chat);
+          if (stored?.enabled) this.store.putSubscription({ ...stored, enabled: false });
+          this.disabling.delete(chat);
+        }
         for (const [chat, sub] of this.subscriptions) {
           if (sub) this.store.putSubscription(sub);
           else this.store.deleteSubscription(chat);
+          // Taken: reads go to the store again (a write applied meanwhile stays held and is written next).
+          this.subscriptions.delete(chat);
         }
-        this.subscriptions.clear();
       });
     }
     if (this.proposals.size || this.votes.size) {
@@ -197,4 +262,17 @@ export class StateWriter {
       this.faults.failed(op, err);
     }
   }
+}
+
+/** Each store's writers: a read of a chat's settings sees what they hold for it (readSubscription). */
+const writersOf = new WeakMap<object, Set<StateWriter>>();
+
+/**
+ * A chat's alert settings as the write path has them: a change the store refused so far (held by a StateWriter over
+ * `store`, written on its next flush) wins over the store's copy. What `/alerts` reads, so a change made while the
+ * disk is full is shown, and built on, as made. Throws what the store throws.
+ */
+export function readSubscription(store: Store, chat: ChatKey): Subscription | undefined {
+  for (const w of writersOf.get(store) ?? []) if (w.holds(chat)) return w.subscription(chat);
+  return store.getSubscription(chat);
 }

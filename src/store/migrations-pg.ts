@@ -155,6 +155,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE bus_offsets ADD COLUMN hold_ms INTEGER, ADD COLUMN max_ts BIGINT;
     `,
   },
+  {
+    description: 'outbox: index on created_at, so the prune of delivered alerts reads only what it deletes',
+    sql: `
+      CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at);
+    `,
+  },
 ];
 
 /** Any PostgreSQL session: a pool or one client. */

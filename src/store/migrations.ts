@@ -166,6 +166,12 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('DROP TABLE events');
     },
   },
+  {
+    description: 'outbox: index on created_at, so the hourly prune of delivered alerts reads only what it deletes',
+    up(db) {
+      db.exec('CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at)');
+    },
+  },
 ];
 
 /** The schema version of the file: how many migrations it has applied. */

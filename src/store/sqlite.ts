@@ -28,6 +28,8 @@ import type { Proposal, Vote } from '../core/proposals.js';
 export interface SqliteStoreOptions {
   /** The clock stamped on schema upgrades (the `schema_migrations` log). */
   now?: () => number;
+  /** How the connection is opened (default: read-write, created if missing); tests open one read-only. */
+  open?: (file: string) => Database.Database;
 }
 
 export interface SqliteStore extends Store {
@@ -62,21 +64,41 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
   let db: Database.Database | undefined;
   const lock = inMemory ? undefined : takeLock(path, file);
   try {
-    db = new Database(file);
+    db = opts.open ? opts.open(file) : new Database(file);
     tuneConnection(db);
+    // SQLite opens a file it may not write read-only without a word, and every write would fail from then on.
+    if (!inMemory) assertWritable(db);
     const version = migrate(db, path, undefined, opts.now);
+    // Upgraded: from now on the store's connection runs on the main thread, where a wait for the write lock freezes
+    // the bot (every command, feed and delivery). A write refused as busy is held and retried (faults.ts, the outbox,
+    // StateWriter), so it waits briefly; the event writer's thread keeps the long wait (tuneConnection).
+    db.pragma(`busy_timeout = ${MAIN_BUSY_TIMEOUT_MS}`);
     if (!inMemory) openFiles.set(file, lock?.db);
     return new SqliteStoreImpl(db, path, version, lock && { file, identity: identityOf(file), lock: lock.db, lockPath: lock.path, lockIdentity: identityOf(lock.path) });
   } catch (err) {
     db?.close();
     lock?.db.close();
     if (err instanceof StoreError) throw err;
+    if (isReadOnly(err)) {
+      throw new StoreError(
+        `could not open ${path} for writing: ${readOnlyWhy(file)}; give it (and any -wal and -shm file beside it) to the user liqbot runs as (chown), or set LIQBOT_DB to a file that user can write`,
+        'open',
+        { cause: err },
+      );
+    }
     const reason = reasonOf(err);
     // A damaged file is the operator's to replace, and the line says how; a permission or disk error is not.
     const damaged = /not a database|malformed|corrupt/i.test(reason) ? '; restore a backup over it, or move it aside to start with an empty one (docs/operations.md, "Backing up")' : '';
     throw new StoreError(`could not open ${path} as a liqbot database: ${reason}${damaged}`, 'open', { cause: err });
   }
 }
+
+/**
+ * How long the store's own connection waits for another connection's write lock before a write is refused as busy
+ * (SQLITE_BUSY): longer than the event writer's transactions (a batch of blocks, a few milliseconds), far shorter
+ * than the 5 s that froze the main thread per call while another process held the lock.
+ */
+export const MAIN_BUSY_TIMEOUT_MS = 250;
 
 /** The settings every connection to a store file runs with (the store's own, and the event writer's). */
 export function tuneConnection(db: Database.Database): void {
@@ -612,10 +634,57 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
       const where = file === resolve(path) ? path : `${path} (${file})`;
       throw new StoreError(`another liqbot already has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
     }
+    if (isReadOnly(err)) {
+      throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath)}; give it to the user liqbot runs as (chown), or set LIQBOT_DB to a file in a folder that user owns`, 'open', { cause: err });
+    }
     // SQLite says only "unable to open database file": a folder this user cannot write to is the usual reason.
     const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath)) : undefined;
     if (folder) throw new StoreError(`could not take the lock ${lockPath}: ${folder}; let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`, 'open', { cause: err });
     throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+  }
+}
+
+/**
+ * Write nothing, but as a write does: refused with SQLITE_READONLY when the connection may only read. Without waiting:
+ * while another connection holds the write lock this cannot tell, and the store opens as before (its writes are then
+ * refused as busy, held and retried).
+ */
+function assertWritable(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return;
+    throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+  try {
+    db.pragma(`user_version = ${version}`);
+  } finally {
+    db.exec('ROLLBACK');
+  }
+}
+
+function isReadOnly(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) || /readonly database/i.test(reasonOf(err));
+}
+
+/** Why a database file is read-only for this process, as far as its owner and mode tell. */
+function readOnlyWhy(file: string): string {
+  const uid = process.getuid?.();
+  try {
+    const st = statSync(file);
+    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+    if (uid !== undefined && uid !== 0 && (st.uid !== uid || (st.mode & 0o200) === 0)) {
+      return `the file is owned by uid ${st.uid} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?)`;
+    }
+    return `SQLite can only read it (the file has mode ${mode}; a read-only mount, or its -wal or -shm file not writable)`;
+  } catch (err) {
+    return `SQLite can only read it (${reasonOf(err)})`;
   }
 }
 

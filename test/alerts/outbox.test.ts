@@ -1,6 +1,6 @@
 /**
  * The outbox: stored before sent, per chat in order, retried with backoff (honouring retry-after), edited in
- * place for a running cascade, unsubscribed when a chat is gone, and complete after a restart.
+ * place for a running cascade, turned off (settings kept) when a chat is gone, and complete after a restart.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
@@ -143,7 +143,7 @@ describe('answering a proposal thread', () => {
     ob.publish([levelBreak(2900, T0, 'ETH', 'telegram:2')]);
     await ob.idle();
     await ob.stop();
-    expect(targets).toEqual([{ chat: 'telegram:2', target: '9' }, { chat: 'telegram:2', target: '7', replyTo: '2:42' }]);
+    expect(targets).toEqual([{ chat: 'telegram:2', target: '9', idempotencyKey: expect.any(String) }, { chat: 'telegram:2', target: '7', replyTo: '2:42', idempotencyKey: expect.any(String) }]);
     const [alert, answer] = chat.received.get('telegram:2')!;
     expect(alert!.text).toMatch(/2,900/);
     expect(answer!.text).toBe('ETH $2,900 lost: 15m close $2,871.\nThe level this thread proposed. Full alert in the alerts channel.');
@@ -220,15 +220,15 @@ describe('delivery', () => {
     expect(chat.received.get('telegram:2')).toBeUndefined();
   });
 
-  it('a chat that removed the bot is unsubscribed and not retried; others are unaffected', async () => {
-    store.putSubscription(sub('telegram:gone'));
+  it('a chat that removed the bot has its alerts turned off (settings kept) and is not retried; others are unaffected', async () => {
+    store.putSubscription(sub('telegram:gone', { minUsd: 5e6 }));
     store.putSubscription(sub('telegram:ok'));
     const ob = outbox();
     chat.failNext = (to) => (to.chat === 'telegram:gone' ? { ok: false, permanent: true, error: '403 bot was kicked' } : undefined);
     ob.start();
     ob.publish([levelBreak(3000, T0), levelBreak(2900, T0 + 1)]);
     await ob.idle();
-    expect(store.getSubscription('telegram:gone')).toBeUndefined();
+    expect(store.getSubscription('telegram:gone')).toEqual(sub('telegram:gone', { minUsd: 5e6, enabled: false }));
     expect(chat.received.get('telegram:ok')).toHaveLength(2);
     expect(chat.calls).toBe(3);
     expect(store.pendingCount()).toBe(0);

@@ -48,6 +48,8 @@ export interface DiscordAdapterOptions {
   readyTimeoutMs?: number;
   /** DISCORD_GUILD_ID: the test server the slash commands are checked (and registered) in at start; else globally. */
   guildId?: string;
+  /** How long a command may run before its answer is deferred ("thinking…"). Default 1.5 s (Discord waits 3 s). */
+  deferAfterMs?: number;
 }
 
 export interface DiscordAdapter extends ChatAdapter {
@@ -97,7 +99,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const sender = new DiscordSender(client.rest, pacer);
   let state: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
 
-  client.on(Events.InteractionCreate, interactionHandler(client, opts.services));
+  client.on(Events.InteractionCreate, interactionHandler(client, opts.services, opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}));
   client.on(Events.Error, (err) => log.error({ err }, 'discord: client error'));
   client.on(Events.ShardError, (err, shard) => log.warn({ err, shard }, 'discord: gateway connection error; discord.js reconnects'));
   watchRest(client.rest);

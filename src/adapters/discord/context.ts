@@ -1,11 +1,14 @@
 /**
  * From a Discord interaction to what every command takes: the chat (a server's settings key `discord:<guild>`,
- * or `discord:dm:<user>` in DMs), the caller, and the option values as the strings a text platform would give
- * (a channel option becomes `<#id>`). Whether the caller is an admin is permissions.ts's answer.
+ * or `discord:dm:<user>` in DMs), the caller (named as the server shows them, without invisible characters), and
+ * the option values as the strings a text platform would give (a channel option becomes `<#id>`; more words typed
+ * into an asset option go to the options after it, as on a text platform). Whether the caller is an admin is
+ * permissions.ts's answer.
  */
 import { ApplicationCommandOptionType, type CommandInteractionOption, type Interaction } from 'discord.js';
 import type { Caller } from '../../../commands/index.js';
-import type { Args, ChatInfo } from '../../../commands/types.js';
+import { splitWords } from '../../../commands/parse.js';
+import type { Args, ChatInfo, OptionSpec } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
 
 /** The settings key of the chat an interaction comes from. */
@@ -30,15 +33,65 @@ function optionValue(o: CommandInteractionOption): string | undefined {
   return String(o.value);
 }
 
-/** Discord's option tree (a subcommand holding its options, or the options themselves) as neutral Args. */
-export function toArgs(options: readonly CommandInteractionOption[]): Args {
-  const first = options[0];
-  if (first && first.type === ApplicationCommandOptionType.Subcommand) {
-    return { sub: first.name, values: toArgs(first.options ?? []).values };
+/** A time unit typed apart from its number (`30 m`): the two are one window, as a text platform reads them. */
+const UNIT = /^(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i;
+
+/** Words as a text platform splits them (quotes kept together), a number and its unit typed apart joined. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  for (const w of splitWords(text)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && /^\d+$/.test(last) && UNIT.test(w)) out[out.length - 1] = `${last}${w}`;
+    else out.push(w);
   }
+  return out;
+}
+
+/**
+ * An asset is one word: words typed after it in its option (`eth 30m`) fill the options after it that were left
+ * empty, in order (a `rest` option takes what is left), and those left over are `extra`, as on a text platform.
+ */
+function spread(values: Record<string, string | undefined>, specs: readonly OptionSpec[]): string[] {
+  const extra: string[] = [];
+  specs.forEach((spec, i) => {
+    if (spec.kind !== 'asset' || spec.rest) return;
+    const typed = words(values[spec.name] ?? '');
+    if (typed.length < 2) return;
+    values[spec.name] = typed[0];
+    const rest = typed.slice(1);
+    for (const next of specs.slice(i + 1)) {
+      if (!rest.length) break;
+      if (values[next.name] !== undefined) continue;
+      values[next.name] = next.rest ? rest.splice(0).join(' ') : rest.shift();
+    }
+    extra.push(...rest);
+  });
+  return extra;
+}
+
+/**
+ * Discord's option tree (a subcommand holding its options, or the options themselves) as neutral Args; given the
+ * options' specs (`specsOf(sub)`), words typed past an asset are read as a text platform reads them.
+ */
+export function toArgs(options: readonly CommandInteractionOption[], specsOf?: (sub: string | undefined) => readonly OptionSpec[]): Args {
+  const first = options[0];
+  const sub = first && first.type === ApplicationCommandOptionType.Subcommand ? first : undefined;
   const values: Record<string, string | undefined> = {};
-  for (const o of options) values[o.name] = optionValue(o);
-  return { values };
+  for (const o of sub ? (sub.options ?? []) : options) values[o.name] = optionValue(o);
+  const extra = specsOf ? spread(values, specsOf(sub?.name)) : [];
+  return { ...(sub ? { sub: sub.name } : {}), values, ...(extra.length ? { extra } : {}) };
+}
+
+/**
+ * Invisible characters: controls and format characters (a right-to-left override U+202E reverses the rest of the line
+ * a name is shown on, a zero-width space hides text) and the Hangul fillers that show blank. The joiners (U+200C,
+ * U+200D) stay: they shape emoji and scripts such as Persian inside a name. (Telegram's context.ts reads names alike.)
+ */
+const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
+
+/** A name as the bot shows it: on one line, without invisible characters (a byte-order mark among them; empty: nothing visible). */
+export function shownName(name: string | null | undefined): string {
+  return (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(INVISIBLE, '').trim();
 }
 
 /** Who asks where, for an interaction. */
@@ -51,9 +104,11 @@ export function toCaller(interaction: Interaction, services: Services): Caller {
   };
   if (interaction.guild?.name) chat.title = interaction.guild.name;
   if (interaction.channelId) chat.target = channelTarget(interaction.channelId);
+  // The name the server shows (nickname, else global name, else username); one that shows nothing is not a name.
   const member = interaction.member;
-  const name = member && 'displayName' in member ? member.displayName : interaction.user.displayName;
-  const caller: Caller = { chat, user: { id: interaction.user.id, name }, now: services.now(), services };
+  const shown = member && 'displayName' in member ? member.displayName : (member?.nick ?? interaction.user.displayName);
+  const name = [shown, interaction.user.globalName, interaction.user.username].map(shownName).find(Boolean);
+  const caller: Caller = { chat, user: { id: interaction.user.id, ...(name ? { name } : {}) }, now: services.now(), services };
   // A pressed button's message, named as the sender's refs are (`<channel>:<message>`): an alert can answer it later.
   if (interaction.isButton()) caller.message = { ref: `${interaction.message.channelId}:${interaction.message.id}`, button: true };
   return caller;

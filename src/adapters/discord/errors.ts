@@ -2,8 +2,9 @@
  * Discord failures in our words, translated where they enter (sender.ts, register.ts, adapter start): discord.js's
  * DiscordAPIError / HTTPError / RateLimitError, its network errors and the pacer's "stopped" error become the one
  * ChatApiError (../errors.ts) whose `kind` says what the caller should do: give up on the channel (`chat_gone`),
- * wait (`rate_limited`), retry later (`unavailable`), fix the setup (`unauthorized`), or post anew
- * (`edit_target_gone`). The library error stays in `cause`.
+ * wait (`rate_limited`), retry later (`unavailable`), fix the setup (`unauthorized`), post anew
+ * (`edit_target_gone`), or take this request as refused (`rejected`: a channel's permissions say no, an invalid
+ * body). The library error stays in `cause`.
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { ChatApiError, type ChatErrorDetails, type ChatErrorKind } from '../errors.js';
@@ -16,10 +17,18 @@ export const discordError = (message: string, kind: ChatErrorKind, details: Chat
 export const GONE_CODES: Readonly<Record<number, string>> = {
   10003: 'Unknown Channel: it was deleted',
   10004: 'Unknown Guild: the bot was removed from the server',
-  50001: 'Missing Access: the bot can no longer see the channel',
-  50013: 'Missing Permissions: the bot may not post there',
   50007: 'Cannot send messages to this user',
 };
+/**
+ * JSON error codes refusing this request in a channel that is still there: its permissions say no, for now (an admin
+ * locked it, or the bot was never given them). Not the server gone: the request is `rejected`, the settings stay. A
+ * Missing Access to a channel of a server the bot was removed from is told apart where it is met (sender.ts).
+ */
+export const REFUSED_CODES: Readonly<Record<number, string>> = {
+  50001: 'Missing Access: the bot cannot see the channel (its View Channel permission there)',
+  50013: 'Missing Permissions: the bot may not post there (it needs View Channel, Send Messages, Embed Links and Attach Files)',
+};
+export const MISSING_ACCESS = 50001;
 const UNKNOWN_MESSAGE = 10008;
 /** Unknown interaction: not answered within 3 s (or answered twice). */
 export const INTERACTION_EXPIRED = 10062;
@@ -39,6 +48,7 @@ export function translateError(err: unknown, doing: string): ChatApiError {
     const base = { doing, status: err.status, code: err.code };
     const head = `Discord ${doing}: ${err.status} ${err.message} (code ${err.code})`;
     if (code !== undefined && GONE_CODES[code]) return discordError(`${head}: ${GONE_CODES[code]}`, 'chat_gone', base, err);
+    if (code !== undefined && REFUSED_CODES[code]) return discordError(`${head}: ${REFUSED_CODES[code]}`, 'rejected', base, err);
     if (code === UNKNOWN_MESSAGE) return discordError(`${head}: the message was deleted`, 'edit_target_gone', base, err);
     if (err.status === 401) return discordError(`${head}: the token was refused; check DISCORD_TOKEN (Developer Portal → Bot → Reset Token)`, 'unauthorized', base, err);
     if (err.status === 403) {

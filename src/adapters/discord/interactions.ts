@@ -1,7 +1,7 @@
 /**
  * Answers interactions: slash commands run through `commands/` and answered with an embed, buttons run their
- * command line and update the message they sit on, autocomplete offers the assets the market knows. This is the
- * adapter's error boundary for incoming work: nothing thrown here reaches discord.js.
+ * command line and update the message they sit on, autocomplete offers the assets the market knows and the windows
+ * the command takes. This is the adapter's error boundary for incoming work: nothing thrown here reaches discord.js.
  */
 import {
   ApplicationCommandOptionType,
@@ -13,14 +13,17 @@ import {
   type Interaction,
 } from 'discord.js';
 import { adminParts, dispatch, dispatchLine, findCommand, internalErrorReply, needsAdmin } from '../../../commands/index.js';
+import { parseAnyWindow, visible } from '../../../commands/parse.js';
 import type { Args, CommandContext, CommandDef, OptionSpec } from '../../../commands/types.js';
+import type { WindowName } from '../../../config/windows.js';
 import { errorReply, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import { toArgs, toCaller } from './context.js';
+import { homeCard } from './cards.js';
+import { channelOf, toArgs, toCaller } from './context.js';
 import { INTERACTION_EXPIRED, translateError } from './errors.js';
 import { isServerAdmin, missingAlertPermissions } from './permissions.js';
-import { renderImage, shorten, toDiscordMessage, type DiscordMessage } from './render.js';
+import { renderImage, toDiscordMessage, type DiscordMessage } from './render.js';
 
 const log = logger('discord');
 
@@ -30,6 +33,11 @@ const log = logger('discord');
  */
 export const DEFER_AFTER_MS = 1500;
 const MAX_CHOICES = 25;
+
+export interface InteractionOptions {
+  /** How long a command may run before it is deferred. Default DEFER_AFTER_MS. */
+  deferAfterMs?: number;
+}
 
 /** The discord.js payload for a rendered reply: no mention is ever parsed, old attachments are replaced. */
 function payload(msg: DiscordMessage) {
@@ -44,12 +52,27 @@ const ephemeralFlag = { flags: MessageFlags.Ephemeral } as const;
 
 type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 
+/** A slash command's public answer as posted: the reply and its message id. */
+interface Posted {
+  reply: Reply;
+  messageId: string;
+}
+
 /**
  * Produce a reply and answer with it: a new message (`reply` mode, slash commands) or the message the button sits
- * on (`update` mode). Defers when the reply is slow or has a chart to render; an ephemeral reply (an error, a
- * settings change) is shown only to the caller, and never replaces a public message.
+ * on (`update` mode). Defers when the reply is slow or has a chart to render, privately when the answer is known to
+ * be private (`privately`), in public otherwise: Discord keeps a deferred reply's visibility, so an answer whose
+ * visibility turns out otherwise replaces a slash command's placeholder with a follow-up of its own. An ephemeral
+ * reply (an error, a settings change) is shown only to the caller, and never replaces a public message. Resolves
+ * with a slash command's public answer as posted (its message id read back), else undefined.
  */
-async function respond(interaction: Answerable, mode: 'reply' | 'update', produce: () => Promise<Reply | undefined>, guessEphemeral: boolean): Promise<void> {
+async function respond(
+  interaction: Answerable,
+  mode: 'reply' | 'update',
+  produce: () => Promise<Reply | undefined>,
+  privately: boolean,
+  deferAfterMs: number,
+): Promise<Posted | undefined> {
   let deferral: Promise<unknown> | undefined;
   let deferredEphemeral = false;
   const defer = (ephemeral: boolean): Promise<unknown> => {
@@ -62,7 +85,7 @@ async function respond(interaction: Answerable, mode: 'reply' | 'update', produc
     }
     return deferral;
   };
-  const timer = setTimeout(() => void defer(guessEphemeral), DEFER_AFTER_MS);
+  const timer = setTimeout(() => void defer(privately), deferAfterMs);
   let reply: Reply | undefined;
   try {
     reply = await produce();
@@ -75,24 +98,30 @@ async function respond(interaction: Answerable, mode: 'reply' | 'update', produc
       await deferral;
       if (mode === 'reply') await interaction.deleteReply();
     }
-    return;
+    return undefined;
   }
   if (reply.image) void defer(reply.ephemeral === true);
   if (deferral) await deferral;
   const msg = toDiscordMessage(reply, await renderImage(reply.image));
   const body = payload(msg);
+  const posted = (messageId: string | undefined): Posted | undefined => (mode === 'reply' && !msg.ephemeral && messageId ? { reply, messageId } : undefined);
   if (!deferral) {
-    if (mode === 'update' && !msg.ephemeral) await (interaction as ButtonInteraction).update({ ...body, attachments: [] });
-    else await interaction.reply(msg.ephemeral ? { ...body, ...ephemeralFlag } : body);
-    return;
+    if (mode === 'update' && !msg.ephemeral) {
+      await (interaction as ButtonInteraction).update({ ...body, attachments: [] });
+      return undefined;
+    }
+    const answered = await interaction.reply({ ...(msg.ephemeral ? { ...body, ...ephemeralFlag } : body), withResponse: true });
+    return posted(answered.resource?.message?.id);
   }
-  if (msg.ephemeral && !deferredEphemeral) {
-    // Deferred in public but the answer is private: drop the placeholder (a slash command's) and answer privately.
+  if (msg.ephemeral !== deferredEphemeral) {
+    // Deferred with the other visibility: a slash command's placeholder goes, and the answer comes as a follow-up with
+    // its own (while the placeholder shows "thinking…", Discord would make the follow-up the reply, with the defer's).
     if (mode === 'reply') await interaction.deleteReply();
-    await interaction.followUp({ ...body, ...ephemeralFlag });
-    return;
+    const sent = await interaction.followUp(msg.ephemeral ? { ...body, ...ephemeralFlag } : body);
+    return posted(sent.id);
   }
-  await interaction.editReply({ ...body, attachments: [] });
+  const edited = await interaction.editReply({ ...body, attachments: [] });
+  return posted(edited.id);
 }
 
 function specFor(cmd: CommandDef | undefined, sub: string | undefined | null): readonly OptionSpec[] {
@@ -101,18 +130,40 @@ function specFor(cmd: CommandDef | undefined, sub: string | undefined | null): r
   return cmd.options ?? [];
 }
 
+/** A channel alerts will post to, with the name an answer calls it by. */
+interface AlertsChannel {
+  id: string;
+  name: string;
+}
+
 /**
- * Before an admin points alerts at a channel, check it is this server's and the bot may post there; a missing
- * permission is named (checked for every `channel` option, so any command that takes a channel gets it).
+ * The channels a command points alerts at: each `channel` option, and for /alerts on the channel its alerts will post
+ * to (the alerts channel already set, else the one it is run in: commands/alerts.ts).
+ */
+function alertsChannels(client: Client, interaction: ChatInputCommandInteraction, cmd: CommandDef, args: Args, ctx: CommandContext): AlertsChannel[] {
+  const out: AlertsChannel[] = [];
+  for (const spec of specFor(cmd, args.sub).filter((o) => o.kind === 'channel')) {
+    const option = interaction.options.get(spec.name);
+    if (option?.value === undefined) continue;
+    out.push({ id: String(option.value), name: option.channel?.name ? `#${option.channel.name}` : 'that channel' });
+  }
+  if (cmd.name === 'alerts' && args.sub === 'on') {
+    const id = channelOf(ctx.services.store.getSubscription(ctx.chat.key)?.target) ?? interaction.channelId;
+    const known = client.channels.cache.get(id);
+    const name = known && 'name' in known && known.name ? `#${known.name}` : id === interaction.channelId ? 'this channel' : 'the alerts channel';
+    out.push({ id, name });
+  }
+  return out;
+}
+
+/**
+ * Before an admin points alerts at a channel (a `channel` option, or /alerts on), check it is this server's and the
+ * bot may post there; a missing permission is named, and nothing changes.
  */
 async function checkChannels(client: Client, interaction: ChatInputCommandInteraction, cmd: CommandDef, args: Args, ctx: CommandContext): Promise<Reply | undefined> {
   const guildId = interaction.guildId;
   if (!guildId || !ctx.isAdmin) return undefined;
-  for (const spec of specFor(cmd, args.sub).filter((o) => o.kind === 'channel')) {
-    const option = interaction.options.get(spec.name);
-    const channelId = option?.value !== undefined ? String(option.value) : undefined;
-    if (!channelId) continue;
-    const name = option?.channel?.name ? `#${option.channel.name}` : 'that channel';
+  for (const { id: channelId, name } of alertsChannels(client, interaction, cmd, args, ctx)) {
     const missing = await missingAlertPermissions(client, guildId, channelId);
     if (missing === undefined) return errorReply(`I could not check ${name} with Discord just now.`, 'Try again in a moment.');
     if (missing === 'elsewhere') return errorReply(`${name} is not a channel of this server.`, "Pick one of this server's channels.");
@@ -132,39 +183,64 @@ function serverOnly(cmd: CommandDef, inGuild: boolean): Reply | undefined {
   return errorReply(`/${cmd.name} works in a server, for that server's channels.`, 'Run it in your server; here you can use /liqs, /levels and /oi.');
 }
 
-async function onCommand(client: Client, services: Services, interaction: ChatInputCommandInteraction): Promise<void> {
+/**
+ * Whether a command's answer is known to be private before it runs: a command only a server's admins run, asked by a
+ * member or in a DM (refused), and every /alerts change (answered to the admin alone: commands/alerts.ts). Any other
+ * may answer in public (a /level adopt card, /level add's "Watching ETH…"), so it is deferred in public.
+ */
+function answersPrivately(cmd: CommandDef, args: Args, interaction: ChatInputCommandInteraction): boolean {
+  if (!interaction.inGuild() && adminParts(cmd) !== 'none') return true;
+  if (!needsAdmin(cmd, args)) return false;
+  return !isAdminHere(interaction) || cmd.name === 'alerts';
+}
+
+async function onCommand(client: Client, services: Services, interaction: ChatInputCommandInteraction, deferAfterMs: number): Promise<void> {
   const cmd = findCommand(interaction.commandName);
-  const args = toArgs(interaction.options.data);
+  const args = toArgs(interaction.options.data, (sub) => specFor(cmd, sub));
   const caller = toCaller(interaction, services);
   log.debug({ command: interaction.commandName, sub: args.sub, chat: caller.chat.key }, 'discord: command');
   const check = async (c: CommandDef, a: Args, full: CommandContext) => serverOnly(c, interaction.inGuild()) ?? (await checkChannels(client, interaction, c, a, full));
-  // A settings change is answered privately: defer it privately too.
-  const likelyEphemeral = cmd !== undefined && needsAdmin(cmd, args);
-  await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, caller, { isAdmin: () => isAdminHere(interaction), check }), likelyEphemeral);
+  const privately = cmd !== undefined && answersPrivately(cmd, args, interaction);
+  const posted = await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, caller, { isAdmin: () => isAdminHere(interaction), check }), privately, deferAfterMs);
+  if (posted && interaction.channelId) homeCard(caller, interaction.commandName, args, posted.reply, `${interaction.channelId}:${posted.messageId}`);
 }
 
 /** The platform's one answer to the dispatcher: does the caller administer this server (yes in DMs). */
 const isAdminHere = (interaction: Interaction): boolean => isServerAdmin(interaction.inGuild(), interaction.memberPermissions);
 
 /** A button's custom_id is the command line it runs (`liqs ETH 4h`); its answer replaces the message. */
-async function onButton(services: Services, interaction: ButtonInteraction): Promise<void> {
+async function onButton(services: Services, interaction: ButtonInteraction, deferAfterMs: number): Promise<void> {
   const caller = toCaller(interaction, services);
   log.debug({ line: interaction.customId, chat: caller.chat.key }, 'discord: button');
   const check = async (c: CommandDef) => serverOnly(c, interaction.inGuild());
-  await respond(interaction, 'update', () => dispatchLine(interaction.customId, caller, { isAdmin: () => isAdminHere(interaction), check }), false);
+  await respond(interaction, 'update', () => dispatchLine(interaction.customId, caller, { isAdmin: () => isAdminHere(interaction), check }), false, deferAfterMs);
 }
 
-/** Choices for the option being typed: known assets for asset options, fixed choices otherwise. */
-export function suggestions(cmd: CommandDef | undefined, sub: string | null, option: string, typed: string, knownAssets: readonly string[]): string[] {
+/** What autocomplete offers from: the assets the market knows, and the windows the commands take. */
+export interface SuggestionPools {
+  assets: readonly string[];
+  windows: readonly WindowName[];
+  defaultWindow: WindowName;
+}
+
+/**
+ * Choices for the option being typed: known assets for asset options, fixed choices otherwise, and for a window what
+ * is typed as the window the command reads it as (`90m`; `1.5h` is `90m`; a bare number in each unit), when it takes
+ * it (5m to 7d). What is typed is never offered as it is: every choice is a name the bot made.
+ */
+export function suggestions(cmd: CommandDef | undefined, sub: string | null, option: string, typed: string, pools: SuggestionPools): string[] {
   const spec = specFor(cmd, sub).find((o) => o.name === option);
   if (!spec) return [];
-  const pool = spec.kind === 'asset' ? knownAssets : (spec.choices ?? []);
-  const q = typed.trim().toLowerCase();
+  const pool = spec.kind === 'asset' ? pools.assets : (spec.choices ?? []);
+  const q = visible(typed).trim().toLowerCase();
   const starts = pool.filter((a) => a.toLowerCase().startsWith(q));
   const contains = pool.filter((a) => !a.toLowerCase().startsWith(q) && a.toLowerCase().includes(q));
-  // A window is suggested, not fixed: what is typed is offered as it is (`30m`), a bare number with its units.
-  const typedWindow = spec.kind !== 'window' || !q || pool.includes(q) ? [] : /^\d{1,4}$/.test(q) ? [`${q}m`, `${q}h`, `${q}d`] : [shorten(q, 20, '')];
-  return [...new Set([...typedWindow, ...starts, ...contains])].slice(0, MAX_CHOICES);
+  const tries = spec.kind !== 'window' || !q ? [] : /^\d{1,4}$/.test(q) ? [`${q}m`, `${q}h`, `${q}d`] : [q];
+  const windows = tries.flatMap((t) => {
+    const w = parseAnyWindow(t, pools.windows, pools.defaultWindow);
+    return w.ok ? [w.value.name] : [];
+  });
+  return [...new Set([...windows, ...starts, ...contains])].slice(0, MAX_CHOICES);
 }
 
 async function onAutocomplete(services: Services, interaction: AutocompleteInteraction): Promise<void> {
@@ -172,16 +248,35 @@ async function onAutocomplete(services: Services, interaction: AutocompleteInter
   const cmd = findCommand(interaction.commandName);
   const sub = cmd?.subcommands?.length ? interaction.options.getSubcommand(false) : null;
   const typed = focused.type === ApplicationCommandOptionType.String ? focused.value : String(focused.value);
-  const list = suggestions(cmd, sub, focused.name, typed, services.market.knownAssets());
+  const { windows, defaultWindow } = services.config;
+  const list = suggestions(cmd, sub, focused.name, typed, { assets: services.market.knownAssets(), windows, defaultWindow });
   await interaction.respond(list.map((a) => ({ name: a, value: a })));
 }
 
+/**
+ * The error, privately. After a slash command's public defer its "thinking…" placeholder goes first: the first
+ * follow-up after a defer would take it over, with the defer's visibility (public). When it cannot be deleted, the
+ * follow-up still goes: it is then what ends the placeholder.
+ */
+async function answerFailure(interaction: ButtonInteraction | ChatInputCommandInteraction): Promise<void> {
+  const body = { ...payload(toDiscordMessage(internalErrorReply())), ...ephemeralFlag };
+  if (!interaction.deferred) {
+    await interaction.reply(body);
+    return;
+  }
+  if (interaction.isChatInputCommand() && !interaction.ephemeral) {
+    await interaction.deleteReply().catch((err: unknown) => log.warn({ id: interaction.id, error: translateError(err, 'deleting the placeholder').message }, 'discord: could not delete the "thinking…" placeholder; the error answer replaces it'));
+  }
+  await interaction.followUp(body);
+}
+
 /** The `interactionCreate` listener. */
-export function interactionHandler(client: Client, services: Services): (interaction: Interaction) => Promise<void> {
+export function interactionHandler(client: Client, services: Services, opts: InteractionOptions = {}): (interaction: Interaction) => Promise<void> {
+  const deferAfterMs = opts.deferAfterMs ?? DEFER_AFTER_MS;
   return async (interaction) => {
     try {
-      if (interaction.isChatInputCommand()) await onCommand(client, services, interaction);
-      else if (interaction.isButton()) await onButton(services, interaction);
+      if (interaction.isChatInputCommand()) await onCommand(client, services, interaction, deferAfterMs);
+      else if (interaction.isButton()) await onButton(services, interaction, deferAfterMs);
       else if (interaction.isAutocomplete()) await onAutocomplete(services, interaction);
     } catch (err) {
       const e = translateError(err, `answering interaction ${interaction.id}`);
@@ -190,11 +285,7 @@ export function interactionHandler(client: Client, services: Services): (interac
         return;
       }
       log.error({ err: e, id: interaction.id, type: interaction.type }, 'discord: failed to answer an interaction');
-      if (interaction.isRepliable() && !interaction.replied) {
-        const msg = toDiscordMessage(internalErrorReply());
-        const body = { ...payload(msg), ...ephemeralFlag };
-        await (interaction.deferred ? interaction.followUp(body) : interaction.reply(body)).catch(() => undefined);
-      }
+      if ((interaction.isChatInputCommand() || interaction.isButton()) && !interaction.replied) await answerFailure(interaction).catch(() => undefined);
     }
   };
 }

@@ -288,6 +288,8 @@ export function toDiscordMessage(reply: Reply, image?: ImageFile): DiscordMessag
   const descriptionNeed = textLength(sections);
   // Fields keep their share when the blocks are long, and take whatever the blocks leave.
   let fieldsRoom = descriptionNeed + fieldsNeed <= budget ? fieldsNeed : Math.max(Math.min(fieldsNeed, FIELDS_SHARE), budget - descriptionNeed);
+  // Fields that will not all fit leave room for the line saying so (at its longest: every field left out).
+  if (fieldsNeed > fieldsRoom || wanted.length > LIMITS.fields) fieldsRoom = Math.min(fieldsRoom, budget - textLength([[leftOut(wanted.length, 'field')]]) - 2);
   const fields: typeof wanted = [];
   for (const f of wanted) {
     const size = f.name.length + f.value.length;

@@ -57,6 +57,8 @@ export function translateError(err: unknown, method: string): ChatApiError {
       return fail(message, 'rate_limited', { ...base, retryAfterMs }, err);
     }
     if (code >= 500) return fail(message, 'unavailable', base, err);
+    // What a revoked token or a wrong API root answers to every request: the setup, not this message or chat.
+    if (code === 401 || code === 404) return fail(message, 'unauthorized', base, err);
     if (/message is not modified/i.test(description)) return fail(message, 'not_modified', base, err);
     if (/message to edit not found|message can't be edited|there is no (text|caption) in the message/i.test(description)) {
       return fail(message, 'edit_target_gone', base, err);

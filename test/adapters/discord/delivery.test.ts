@@ -1,17 +1,22 @@
 /**
  * Alert delivery through the real discord.js REST client against the fake's enforced rate limits: a fan-out to
  * many channels draws no 429, 429s that do happen are waited out and retried with nothing lost, alerts never
- * mention anyone, a running cascade edits its message, and a channel that is gone is a permanent failure. The
- * pacer's timing itself is specified on a manual clock (pacer.test.ts), not measured here.
+ * mention anyone, a running cascade edits its message, a post whose answer is lost is posted once (its enforced
+ * nonce), a channel that is gone (or a server the bot left) is a permanent failure and one whose permissions refuse
+ * the bot a refused request. The pacer's timing itself is specified on a manual clock (pacer.test.ts), not measured here.
  */
+import { DiscordAPIError, REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/adapter.js';
+import { translateError } from '../../../src/adapters/discord/errors.js';
+import { Pacer } from '../../../src/adapters/discord/pacer.js';
+import { DiscordSender, messageNonce } from '../../../src/adapters/discord/sender.js';
 import type { DeliveryResult } from '../../../src/adapters/contract.js';
 import type { Alert } from '../../../src/core/alerts.js';
 import { alertReply } from '../../../src/replies/alerts.js';
 import type { Reply } from '../../../src/replies/reply.js';
 import type { Services } from '../../../src/service.js';
-import { snowflake, type FakeChannel } from '../../fakes/discord/payloads.js';
+import { guild, snowflake, type FakeChannel } from '../../fakes/discord/payloads.js';
 import { FAKE_TOKEN, FakeDiscord } from '../../fakes/discord/server.js';
 import { dayRun, openResources, startAdapter } from './helpers.js';
 
@@ -180,11 +185,29 @@ describe('failures', () => {
     expect((r as { error: string }).error).toContain('10003');
   });
 
-  it('lost access (403 Missing Access 50001) and lost permission (403 Missing Permissions 50013) are permanent', async () => {
-    const [a] = channels(1, { noAccess: true });
-    const [b] = channels(1, { noPermission: true });
-    expect(permanent(await bot.deliver(to(a!), cascade))).toBe(true);
-    expect(permanent(await bot.deliver(to(b!), cascade))).toBe(true);
+  it('a channel whose permissions refuse the bot (403 Missing Permissions 50013, Missing Access 50001) is a refused request while the bot is in the server, the chat gone once it was removed', async () => {
+    const server = guild('Locked Floor', ['hidden', 'read-only']);
+    const [hidden, readOnly] = server.channels as [FakeChannel, FakeChannel];
+    hidden.noAccess = true;
+    readOnly.noPermission = true;
+    fake.addGuild(server);
+    for (const c of [hidden, readOnly]) {
+      const r = await bot.deliver(to(c), cascade);
+      expect(r).toMatchObject({ ok: false, permanent: false });
+      expect((r as { retryAfterMs?: number }).retryAfterMs).toBeUndefined();
+      expect((r as { error: string }).error).toContain(c === hidden ? 'Missing Access' : 'Missing Permissions');
+    }
+    // As errors.ts reads them: the request refused (`rejected`), not the chat gone.
+    const refusal = (code: number, message: string) => translateError(new DiscordAPIError({ code, message }, code, 403, 'POST', '/channels/1/messages', {}), 'posting');
+    expect(refusal(50013, 'Missing Permissions')).toMatchObject({ kind: 'rejected', permanent: false });
+    expect(refusal(50001, 'Missing Access')).toMatchObject({ kind: 'rejected', permanent: false });
+
+    // Once the bot is removed from the server its channels answer Missing Access too, and the server Unknown Guild: gone.
+    fake.removeGuild(server.id);
+    const removed = await bot.deliver(to(readOnly), cascade);
+    expect(permanent(removed)).toBe(true);
+    expect((removed as { error: string }).error).toMatch(/50001.*removed from the server/);
+    expect(fake.requests.some((x) => x.method === 'GET' && x.path === `/guilds/${server.id}` && x.status === 404)).toBe(true);
   });
 
   it('a Discord outage (502, after discord.js retried) is worth retrying, not an unsubscribe', async () => {
@@ -215,6 +238,97 @@ describe('failures', () => {
     const other = await startAdapter(fake, services);
     await other.stop();
     expect(await other.deliver(to(c!), cascade)).toMatchObject({ ok: false, permanent: false });
+  });
+});
+
+describe('a post whose answer is lost', () => {
+  /** A sender on its own REST client whose requests time out after 100 ms (Discord's default is 15 s). */
+  function impatient(): { sender: DiscordSender; close: () => void } {
+    const rest = new REST({ api: fake.apiBase, timeout: 100 }).setToken(FAKE_TOKEN);
+    const pacer = new Pacer(40);
+    return {
+      sender: new DiscordSender(rest, pacer),
+      close: () => {
+        pacer.stop();
+        rest.clearHashSweeper();
+        rest.clearHandlerSweeper();
+      },
+    };
+  }
+  const postsTo = (c: FakeChannel) => fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${c.id}/messages`);
+
+  it('is posted once when Discord answers after the timeout: discord.js sends it again, with the same enforced nonce', async () => {
+    const [c] = channels(1);
+    const { sender, close } = impatient();
+    try {
+      // Each post is made, but its answer never comes back: the first three time out, the fourth is answered.
+      fake.lostAnswers.push({ path: new RegExp(`^/channels/${c!.id}/messages$`), times: 3 });
+      const r = await sender.deliver(to(c!), cascade, undefined);
+      expect(r.ok).toBe(true);
+      const stored = fake.messages.get(c!.id)!;
+      expect(stored).toHaveLength(1);
+      expect((r as { messageRef: string }).messageRef).toBe(`${c!.id}:${stored[0]!.id}`);
+      const sent = postsTo(c!);
+      expect(sent).toHaveLength(4);
+      const nonce = sent[0]!.json.nonce as string;
+      expect(nonce.length).toBeGreaterThan(0);
+      expect(nonce.length).toBeLessThanOrEqual(25);
+      expect(sent.map((x) => [x.json.nonce, x.json.enforce_nonce])).toEqual(sent.map(() => [nonce, true]));
+    } finally {
+      fake.lostAnswers.length = 0;
+      close();
+    }
+  });
+
+  it('is posted once when Discord made it and then answered 5xx', async () => {
+    const [c] = channels(1);
+    fake.lostAnswers.push({ path: new RegExp(`^/channels/${c!.id}/messages$`), times: 2, status: 502 });
+    try {
+      const r = await bot.deliver(to(c!), cascade);
+      expect(r.ok).toBe(true);
+      expect(fake.messages.get(c!.id)).toHaveLength(1);
+      expect(postsTo(c!)).toHaveLength(3);
+    } finally {
+      fake.lostAnswers.length = 0;
+    }
+  });
+
+  it("is posted once however often one delivery is retried: the nonce comes from the delivery's idempotency key", async () => {
+    const [c] = channels(1);
+    const { sender, close } = impatient();
+    fake.limits.channelRoute = { limit: 10, windowMs: 5000 }; // eight posts to one channel, none waiting out a bucket
+    try {
+      // Every answer of the first delivery is lost (discord.js gives up), so the outbox would deliver it again.
+      fake.lostAnswers.push({ path: new RegExp(`^/channels/${c!.id}/messages$`), times: 4 });
+      const first = await sender.deliver({ ...to(c!), idempotencyKey: '42' }, cascade, undefined);
+      expect(first).toMatchObject({ ok: false, permanent: false });
+      const again = await sender.deliver({ ...to(c!), idempotencyKey: '42' }, cascade, undefined);
+      expect(again.ok).toBe(true);
+      const stored = fake.messages.get(c!.id)!;
+      expect(stored).toHaveLength(1);
+      expect((again as { messageRef: string }).messageRef).toBe(`${c!.id}:${stored[0]!.id}`);
+      expect(new Set(postsTo(c!).map((x) => x.json.nonce))).toEqual(new Set([messageNonce(c!.id, '42')]));
+      // Another delivery (another key, or none) is another post.
+      expect((await sender.deliver({ ...to(c!), idempotencyKey: '43' }, cascade, undefined)).ok).toBe(true);
+      expect((await sender.deliver(to(c!), cascade, undefined)).ok).toBe(true);
+      expect(fake.messages.get(c!.id)).toHaveLength(3);
+    } finally {
+      fake.lostAnswers.length = 0;
+      fake.limits.channelRoute = { limit: 5, windowMs: 5000 };
+      close();
+    }
+  });
+
+  it('a post made before and deleted since (its nonce seen again) is refused, not posted anew nor taken for an edit', async () => {
+    const [c] = channels(1);
+    const key = { ...to(c!), idempotencyKey: '77' };
+    const first = await bot.deliver(key, cascade);
+    expect(first.ok).toBe(true);
+    fake.messages.get(c!.id)!.length = 0; // a moderator deleted it
+    const again = await bot.deliver(key, cascade);
+    expect(again).toMatchObject({ ok: false, permanent: false });
+    expect((again as { error: string }).error).toMatch(/10008.*deleted since/);
+    expect(fake.messages.get(c!.id)).toHaveLength(0);
   });
 });
 

@@ -149,15 +149,20 @@ describe('/liqs', () => {
     ]);
   });
 
-  it('suggests the windows, and a window typed as it is (any from 5m to 7d is taken)', async () => {
+  it('suggests the windows, and a window typed as the command reads it (any from 5m to 7d), never the text typed', async () => {
     const ask = async (value: string) =>
       (await fake.interact(autocomplete({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: member(), name: 'liqs', options: [{ name: 'window', type: 3, value, focused: true }] }))).data.choices.map((c: { value: string }) => c.value);
     expect(await ask('')).toEqual(['1h', '4h', '12h', '24h', '7d']);
-    expect(await ask('4')).toEqual(['4m', '4h', '4d', '24h']);
+    expect(await ask('4')).toEqual(['4h', '4d', '24h']); // not 4m: under 5 minutes
+    expect(await ask('30')).toEqual(['30m', '30h']); // not 30d: over 7 days
     expect(await ask('30m')).toEqual(['30m']);
+    expect(await ask('1.5h')).toEqual(['90m']);
     expect(await ask('7d')).toEqual(['7d']);
-    // Cut to 20 characters by whole code points: never half an emoji.
-    expect(await ask(`${'4'.repeat(19)}🚀`)).toEqual(['4'.repeat(19)]);
+    // What shows nothing is not read: a right-to-left override before 4h, a lone zero-width space.
+    expect(await ask('\u202E4h')).toEqual(['4h', '24h']); // as 4h is
+    expect(await ask('\u200B')).toEqual(['1h', '4h', '12h', '24h', '7d']);
+    // Text that is no window is never offered back as a choice (a blank or hostile name could make Discord refuse the list).
+    for (const typed of ['e', 'eth', '2,35k', '@everyone', '90 days', `${'4'.repeat(19)}🚀`]) expect(await ask(typed)).toEqual([]);
   });
 
   it('answers an unknown asset with an ephemeral sentence', async () => {

@@ -112,6 +112,35 @@ describe('a level the group proposes, votes on and adopts, on Discord', () => {
     expect(posted.filter((m) => m.message_reference?.message_id === original.id)).toHaveLength(1);
   });
 
+  it('a card proposed and adopted with slash commands only (no button pressed) is the thread its alerts answer', async () => {
+    const it = slashCommand({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: ann, name: 'level', options: [sub('propose', [str('asset', 'eth'), str('level', '2560'), str('why', 'weekly low')])] });
+    const proposed = await fake.interact(it);
+    expect(proposed.type).toBe(4);
+    // The answer's message id was read back with the answer (?with_response=true): no second request for it.
+    const callback = fake.requests.find((r) => r.path === `/interactions/${it.id}/${it.token}/callback`)!;
+    expect(callback.query).toContain('with_response=true');
+    const card = `${general.id}:${fake.interaction(it.id).original!.id}`;
+    // The card is its proposal's home once its answer came back.
+    const home = () => bot.store.getProposal(`discord:${server.id}:p2`)?.messageRef;
+    expect(await fake.until(home, 5000, 'the card to become its proposal\'s home')).toBe(card);
+    const adopted = await slash('level', [sub('adopt', [str('id', 'p2')])], boss);
+    expect(adopted.data.flags ?? 0).toBe(0);
+    expect(JSON.stringify(adopted.data.embeds)).toContain('alerts on it answer this thread');
+    expect(bot.market.levels.get(`discord:${server.id}:ETH@2560`)?.thread).toEqual({ ref: card, target: `channel:${general.id}` });
+    expect(bot.store.getProposal(`discord:${server.id}:p2`)).toMatchObject({ messageRef: card, thread: `channel:${general.id}` });
+
+    // A proposal without a card to call home (one proposed before cards were read back): the adopted card becomes it.
+    await slash('level', [sub('propose', [str('asset', 'eth'), str('level', '2580')])], bob);
+    await fake.until(() => bot.store.getProposal(`discord:${server.id}:p3`)?.messageRef, 5000, 'the card to become its proposal\'s home');
+    const { messageRef: _ref, thread: _thread, ...homeless } = bot.store.getProposal(`discord:${server.id}:p3`)!;
+    bot.apply({ kind: 'proposal.put', proposal: homeless });
+    const adopt = slashCommand({ applicationId: fake.applicationId, guild: server, channelId: general.id, invoker: boss, name: 'level', options: [sub('adopt', [str('id', 'p3')])] });
+    await fake.interact(adopt);
+    const adoptedCard = `${general.id}:${fake.interaction(adopt.id).original!.id}`;
+    const thread = await fake.until(() => bot.market.levels.get(`discord:${server.id}:ETH@2580`)?.thread, 5000, 'the adopted level\'s thread');
+    expect(thread).toEqual({ ref: adoptedCard, target: `channel:${general.id}` });
+  });
+
   it('a deleted proposal card still gets the alert, as a plain post', async () => {
     const r = await discord.deliver({ chat: `discord:${server.id}`, target: `channel:${general.id}`, replyTo: `${general.id}:123456789012345678` }, { blocks: [[['ETH $2,350 lost']]] });
     expect(r.ok).toBe(true);

@@ -112,6 +112,20 @@ describe('toDiscordMessage', () => {
     expect(text).toMatch(/^\*… \d+ more fields not shown \(too long for Discord\)\*$/m);
   });
 
+  it('when fields alone fill the 6000 characters, keeps room for the line saying how many were left out', () => {
+    // Seven fields of exactly 1,000 characters and nothing else: six would fill the message to the character.
+    const fields = Array.from({ length: 7 }, (_, i) => ({ name: `field ${i}`.padEnd(100, 'n'), value: [['v'.repeat(900)]] }));
+    const m = toDiscordMessage({ blocks: [], fields });
+    expectWithinLimits(m.embeds);
+    expect(m.embeds).toHaveLength(1);
+    expect(m.embeds[0]!.fields).toHaveLength(5);
+    expect(m.embeds[0]!.description).toBe('*… 2 more fields not shown (too long for Discord)*');
+    // With a title and a footer the same holds: whatever they take, the note still fits.
+    const titled = toDiscordMessage({ title: ['t'.repeat(256)], blocks: [], fields, footer: ['f'.repeat(512)] });
+    expectWithinLimits(titled.embeds);
+    expect(titled.embeds[0]!.description).toMatch(/^\*… \d more fields not shown \(too long for Discord\)\*$/);
+  });
+
   /** A /levels-like reply: the price, rows of 99 characters, a closing reading. */
   const row = (i: number) => `L${1000 + i} ${'x'.repeat(93)}`;
   const levels = (rows: number): Reply => ({

@@ -84,7 +84,7 @@ describe('posting', () => {
 describe('failures', () => {
   it('turns a 429 into retryAfterMs from retry_after, holds the chat that long, then delivers', async () => {
     const clear = h.fake.fail({ chatId: -310, times: 1, error: { code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 } });
-    expect(await h.adapter.deliver({ chat: 'telegram:-310' }, short('storm'))).toEqual({ ok: false, permanent: false, retryAfterMs: 1000, error: expect.stringContaining('429') });
+    expect(await h.adapter.deliver({ chat: 'telegram:-310' }, short('storm'))).toEqual({ ok: false, permanent: false, retryAfterMs: 1000, error: expect.stringContaining('429'), kind: 'rate_limited' });
     const refusedAt = h.fake.calls.filter((c) => c.status === 429).at(-1)!.at;
     clear();
     expect((await h.adapter.deliver({ chat: 'telegram:-310' }, short('storm'))).ok).toBe(true);
@@ -103,13 +103,13 @@ describe('failures', () => {
     // whose sends the fault then refused).
     const chat = giveUpChat--;
     h.fake.fail({ chatId: chat, error: { code, description } });
-    expect(await h.adapter.deliver({ chat: `telegram:${chat}` }, short('x'))).toEqual({ ok: false, permanent: true, error: expect.stringContaining(description) });
+    expect(await h.adapter.deliver({ chat: `telegram:${chat}` }, short('x'))).toEqual({ ok: false, permanent: true, error: expect.stringContaining(description), kind: 'chat_gone' });
   });
 
   it('retries later on 5xx and network trouble (not permanent, no retry-after)', async () => {
     const clear = h.fake.fail({ chatId: -330, error: 'http502' });
     const r = await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'));
-    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringContaining('502') });
+    expect(r).toEqual({ ok: false, permanent: false, error: expect.stringContaining('502'), kind: 'unavailable' });
     clear();
     expect((await h.adapter.deliver({ chat: 'telegram:-330' }, short('x'))).ok).toBe(true);
   });

@@ -157,6 +157,8 @@ export function guildCreate(g: FakeGuild, bot: FakeUser) {
 export interface Invoker {
   user: FakeUser;
   permissions: bigint;
+  /** The member's nickname in the server. */
+  nick?: string;
 }
 
 export const member = (u: FakeUser = user(), permissions: bigint = MEMBER_PERMS): Invoker => ({ user: u, permissions });
@@ -189,7 +191,7 @@ function base(type: number, w: Where, applicationId: string) {
       guild: { id: w.guild.id, locale: 'en-US', features: [] },
       guild_locale: 'en-US',
       channel: { id: w.channelId, type: 0, guild_id: w.guild.id, name: w.guild.channels.find((c) => c.id === w.channelId)?.name ?? 'general', permissions: w.invoker.permissions.toString(), flags: 0 },
-      member: { user: w.invoker.user, roles: [], permissions: w.invoker.permissions.toString(), joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null },
+      member: { user: w.invoker.user, roles: [], permissions: w.invoker.permissions.toString(), joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, nick: w.invoker.nick ?? null, avatar: null },
       authorizing_integration_owners: { '0': w.guild.id },
       context: 0,
     };

@@ -3,7 +3,10 @@
  * one 127.0.0.1 port. It speaks HELLO / IDENTIFY / heartbeat ACK / READY / GUILD_CREATE / INTERACTION_CREATE,
  * records every request (JSON or multipart), keeps channel messages, and enforces rate limits the way Discord
  * does: per-route buckets with X-RateLimit-* headers on every answer, a global per-second limit, and 429s with
- * Retry-After, X-RateLimit-Scope and a `{message, retry_after, global}` body when either is exceeded.
+ * Retry-After, X-RateLimit-Scope and a `{message, retry_after, global}` body when either is exceeded. It keeps
+ * Discord's rules a client can trip on: a post repeated with the same enforced nonce within a few minutes answers
+ * with the first one's message; the first follow-up to a deferred reply takes over its placeholder, with the
+ * defer's visibility; a channel of a server the bot was removed from answers Missing Access.
  *
  * @example
  *   const fake = await FakeDiscord.start({ guilds: [guild()] });
@@ -67,18 +70,27 @@ export interface FakeMessage {
   edits: number;
   /** The message this one replies to (`message_reference`), when it still existed. */
   message_reference?: { message_id: string; channel_id: string };
+  /** The nonce it was posted with. */
+  nonce?: string;
 }
 
 export interface InteractionRecord {
   id: string;
   token: string;
+  /** The channel it came from. */
+  channelId?: string;
   /** Every callback (type 4 reply, 5 defer, 6 deferred update, 7 update, 8 autocomplete result). */
   callbacks: { type: number; data?: any; files: FakeFile[] }[];
   /** The original response as it stands after callbacks and `@original` edits. */
   original?: FakeMessage;
   followups: FakeMessage[];
   deleted: boolean;
+  /** A follow-up sent while the deferred reply was still "thinking…": Discord made it the reply (see `webhook`). */
+  takenOver?: boolean;
 }
+
+/** How long an enforced nonce is remembered: Discord says "a few minutes". */
+export const NONCE_WINDOW_MS = 5 * 60_000;
 
 interface Bucket {
   count: number;
@@ -112,10 +124,21 @@ export class FakeDiscord {
   limits: FakeLimits;
   /** Answer requests whose path matches after a pause (a slow Discord). */
   readonly delays: { path: RegExp; ms: number }[] = [];
-  /** Answer requests whose path matches with this 5xx status. */
-  readonly failures: { path: RegExp; status: number }[] = [];
+  /** Answer requests whose path (and method, when given) matches with this 5xx status. */
+  readonly failures: { path: RegExp; status: number; method?: string }[] = [];
+  /**
+   * Requests whose path matches are carried out (a message posted, an edit made) but their answer is lost, the next
+   * `times` times: a 5xx `status` comes back instead of the result, or, with no status, nothing at all until the
+   * client gives up (its timeout) and closes the connection.
+   */
+  readonly lostAnswers: { path: RegExp; times: number; status?: number }[] = [];
 
   private readonly sockets = new Set<{ ws: WebSocket; shard: [number, number]; seq: number }>();
+  private readonly holds: { path: RegExp; waiting: number; release: () => void; gate: Promise<void> }[] = [];
+  /** Enforced nonces of the bot's posts: where the message went and when. */
+  private readonly nonces = new Map<string, { channelId: string; messageId: string; at: number }>();
+  /** Servers the bot was removed from. */
+  private readonly left = new Set<string>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly recent: number[] = [];
   private readonly waiters = new Set<() => void>();
@@ -165,6 +188,29 @@ export class FakeDiscord {
     this.channels.set(c.id, c);
   }
 
+  /** The bot is removed from a server: its channels answer 403 Missing Access (50001), the server 404 Unknown Guild. */
+  removeGuild(id: string): void {
+    this.guilds.delete(id);
+    this.left.add(id);
+  }
+
+  /**
+   * Hold requests whose path matches until `release()` (a slow Discord, on the test's cue): `waiting()` counts those
+   * that arrived and wait (each arrival wakes `until`).
+   */
+  hold(path: RegExp): { release: () => void; waiting: () => number } {
+    let open!: () => void;
+    const h = { path, waiting: 0, release: () => open(), gate: new Promise<void>((resolve) => (open = resolve)) };
+    this.holds.push(h);
+    return {
+      release: () => {
+        this.holds.splice(this.holds.indexOf(h), 1);
+        h.release();
+      },
+      waiting: () => h.waiting,
+    };
+  }
+
   /** Fill a channel's bucket for `method`, as if another process had just used it up. */
   exhaustChannelBucket(channelId: string, method = 'POST'): void {
     const limit = this.limits.channelRoute;
@@ -204,8 +250,8 @@ export class FakeDiscord {
   }
 
   /** Send INTERACTION_CREATE on the shard that owns the guild and resolve with the first callback. */
-  async interact(payload: { id: string; token: string; guild_id?: string }, timeoutMs = 10_000): Promise<{ type: number; data?: any; files: FakeFile[] }> {
-    this.interactions.set(payload.id, { id: payload.id, token: payload.token, callbacks: [], followups: [], deleted: false });
+  async interact(payload: { id: string; token: string; guild_id?: string; channel_id?: string }, timeoutMs = 10_000): Promise<{ type: number; data?: any; files: FakeFile[] }> {
+    this.interactions.set(payload.id, { id: payload.id, token: payload.token, ...(payload.channel_id ? { channelId: payload.channel_id } : {}), callbacks: [], followups: [], deleted: false });
     this.dispatch('INTERACTION_CREATE', payload, payload.guild_id);
     const rec = this.interactions.get(payload.id)!;
     return this.until(() => rec.callbacks[0], timeoutMs, `a callback for interaction ${payload.id}`);
@@ -312,20 +358,36 @@ export class FakeDiscord {
       this.notify();
     };
 
+    const held = this.holds.find((h) => h.path.test(path));
+    if (held) {
+      held.waiting++;
+      this.notify();
+      await held.gate;
+    }
     const delay = this.delays.find((d) => d.path.test(path));
     if (delay) await new Promise((r) => setTimeout(r, delay.ms));
-    const failure = this.failures.find((f) => f.path.test(path));
+    const failure = this.failures.find((f) => f.path.test(path) && (f.method === undefined || f.method === method));
     if (failure) return reply(failure.status, { message: 'Bad Gateway', code: 0 });
     if (rec.authorized && req.headers.authorization !== `Bot ${FAKE_TOKEN}`) return reply(401, { message: '401: Unauthorized', code: 0 });
     const limited = this.rateLimit(method, path, rec.authorized);
     if (limited.status === 429) return reply(429, limited.body, limited.headers);
     const headers = limited.headers;
+    let answer: [number, unknown?];
     try {
-      const [status, body] = this.route(method, path, rec);
-      reply(status, body, headers);
+      answer = this.route(method, path, rec);
     } catch (err) {
-      reply(500, { message: String(err), code: 0 });
+      answer = [500, { message: String(err), code: 0 }];
     }
+    const lost = this.lostAnswers.find((l) => l.times > 0 && l.path.test(path));
+    if (lost) {
+      lost.times--;
+      if (lost.status !== undefined) return reply(lost.status, { message: 'Bad Gateway', code: 0 });
+      // No answer: the request is recorded (status 0) and the connection left open until the client gives up.
+      this.requests.push(rec);
+      this.notify();
+      return;
+    }
+    reply(answer[0], answer[1], headers);
   }
 
   /** Check and count the global limit and the route's bucket; returns the headers to send (or a 429). */
@@ -459,6 +521,7 @@ export class FakeDiscord {
       type: 0,
       flags: m.flags,
       application_id: this.applicationId,
+      ...(m.nonce !== undefined ? { nonce: m.nonce } : {}),
     };
   }
 
@@ -476,15 +539,28 @@ export class FakeDiscord {
     const type = rec.json?.type as number;
     const data = rec.json?.data;
     it.callbacks.push({ type, data, files: rec.files });
-    if (type === 4 || type === 5) it.original = this.newMessage('', { ...rec, json: data ?? {} });
-    return [204];
+    if (type === 4 || type === 5) it.original = this.newMessage(it.channelId ?? '', { ...rec, json: data ?? {} });
+    if (!/[?&]with_response=true\b/.test(rec.query)) return [204];
+    // `?with_response=true`: the interaction callback response, with the message a reply (type 4) created.
+    const flags = it.original?.flags ?? 0;
+    return [200, {
+      interaction: { id, type: 2, ...(it.original ? { response_message_id: it.original.id, response_message_loading: type === 5, response_message_ephemeral: (flags & 64) !== 0 } : {}) },
+      resource: { type, ...(type === 4 && it.original ? { message: this.messageJson(it.original) } : {}) },
+    }];
   }
 
   private webhook(method: string, token: string, which: string | undefined, rec: RecordedRequest): [number, unknown?] {
     const it = [...this.interactions.values()].find((i) => i.token === token);
     if (!it) return [404, { message: 'Unknown Webhook', code: 10015 }];
     if (which === undefined && method === 'POST') {
-      const m = this.newMessage('', rec);
+      // The first follow-up while a deferred reply still says "thinking…" is taken as that reply: it replaces the
+      // placeholder and keeps the defer's visibility, whatever flags it asked for (Discord's backward compatibility).
+      if (it.callbacks[0]?.type === 5 && it.original && !it.original.edits && !it.deleted && !it.takenOver) {
+        this.edit(it.original, rec);
+        it.takenOver = true;
+        return [200, this.messageJson(it.original)];
+      }
+      const m = this.newMessage(it.channelId ?? '', rec);
       it.followups.push(m);
       return [200, this.messageJson(m)];
     }
@@ -503,13 +579,25 @@ export class FakeDiscord {
   private channelRoute(method: string, channelId: string, messages: boolean, messageId: string | undefined, rec: RecordedRequest): [number, unknown?] {
     const c = this.channels.get(channelId);
     if (!c || c.deleted) return [404, { message: 'Unknown Channel', code: 10003 }];
-    if (c.noAccess) return [403, { message: 'Missing Access', code: 50001 }];
+    if (c.noAccess || (c.guildId !== undefined && this.left.has(c.guildId))) return [403, { message: 'Missing Access', code: 50001 }];
     if (!messages) return method === 'GET' ? [200, channelJson(c)] : [405, { message: '405: Method Not Allowed', code: 0 }];
     if (c.noPermission && method !== 'GET') return [403, { message: 'Missing Permissions', code: 50013 }];
     const list = this.messages.get(channelId) ?? [];
     this.messages.set(channelId, list);
     if (method === 'POST' && !messageId) {
+      const nonce = rec.json?.nonce === undefined ? undefined : String(rec.json.nonce);
+      if (nonce !== undefined && nonce.length > 25) {
+        return [400, { message: 'Invalid Form Body', code: 50035, errors: { nonce: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' }] } } }];
+      }
+      // enforce_nonce: a post repeated within a few minutes answers with the message the first one created (one
+      // deleted since is not posted again: Unknown Message).
+      const seen = nonce !== undefined && rec.json?.enforce_nonce === true ? this.nonces.get(nonce) : undefined;
+      if (seen && Date.now() - seen.at < NONCE_WINDOW_MS) {
+        const first = this.messages.get(seen.channelId)?.find((x) => x.id === seen.messageId);
+        return first ? [200, this.messageJson(first)] : [404, { message: 'Unknown Message', code: 10008 }];
+      }
       const m = this.newMessage(channelId, rec);
+      if (nonce !== undefined) m.nonce = nonce;
       // A reply: Discord refuses one to a missing message unless fail_if_not_exists is false (then it is a plain post).
       const ref = rec.json?.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
       if (ref?.message_id !== undefined) {
@@ -518,6 +606,7 @@ export class FakeDiscord {
         else if (ref.fail_if_not_exists !== false) return [400, { message: 'Invalid Form Body', code: 50035, errors: { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } } }];
       }
       list.push(m);
+      if (nonce !== undefined && rec.json?.enforce_nonce === true) this.nonces.set(nonce, { channelId, messageId: m.id, at: Date.now() });
       return [200, this.messageJson(m)];
     }
     const m = list.find((x) => x.id === messageId);
