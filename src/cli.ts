@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import { ALL_WINDOWS, WINDOW_MS, type WindowName } from '../config/windows.js';
 import { ConfigError } from '../config/error.js';
+import { refusedForGood, type StoreError } from './store/errors.js';
 import { BUNDLED, cachedDefaults } from '../config/defaults.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
@@ -23,7 +24,7 @@ import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
 import { lineText } from './replies/reply.js';
 import { stamp } from './replies/format.js';
-import { describeSkipped, EventFileError, readEventFile, newReport, withRegularFile, type ReadReport } from './io/event-file.js';
+import { describeSkipped, EventFileError, readEventFile, newReport, toldLineText, withRegularFile, type ReadReport, type ToldLine } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
@@ -124,6 +125,21 @@ function reportSkipped(path: string, r: ReadReport): void {
   for (const line of describeSkipped(path, r)) console.error(escapeTerminal(line));
 }
 
+/**
+ * Reports for the reads of one file that say each malformed line (and each line read with a change) on stderr as it
+ * is read, every one of them, with its line number: a file read twice (sorted whole, or again for the asset typed)
+ * says each once.
+ */
+function tellingReports(path: string): () => ReadReport {
+  let told = 0;
+  const onLine = (l: ToldLine): void => {
+    if (l.line <= told) return;
+    told = l.line;
+    console.error(escapeTerminal(toldLineText(path, l)));
+  };
+  return () => ({ ...newReport(), onLine });
+}
+
 /** One positional argument (a file or an asset): another one is a mistake said, not an argument ignored. */
 function onlyOne(positionals: string[], command: string): string | undefined {
   if (positionals.length > 1) throw new UsageError(`${command} takes one ${command === 'replay' || command === 'import' ? 'file' : 'asset'}; "${positionals[1]}" is one too many (options start with --)`);
@@ -139,25 +155,34 @@ function shown(path: string): string {
  * A file read for an answer as of its last event (a pipe or standard input too): one with no event at all has
  * nothing to answer from (not an empty market at 1970).
  */
-async function loadEvents(path: string, keep?: string): Promise<LoadedFile> {
-  const loaded = await withRegularFile(path, (file) => loadFile(file, keep));
+async function loadEvents(path: string, keep?: string, reports = tellingReports(shown(path))): Promise<LoadedFile> {
+  const loaded = await withRegularFile(path, (file) => loadFile(file, keep, reports()));
   if (loaded.report.events === 0) noEvents(path, loaded.report);
   return loaded;
 }
 
 /** The file's events for the asset typed, and its ticker: read again when it was typed as a name (`bitcoin`, `btcusdt`). */
 async function loadAsset(path: string, raw: string, config: Config): Promise<{ first: LoadedFile; asset: string }> {
-  const first = await loadEvents(path, assetKey(raw));
+  const reports = tellingReports(shown(path));
+  const first = await loadEvents(path, assetKey(raw), reports);
   const parsed = parseAsset(raw, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
-  return { first: parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value), asset: parsed.value };
+  return { first: parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value, reports), asset: parsed.value };
 }
 
-/** A file without one market event has nothing to answer from: what was skipped, then one line and exit 1. */
+/** Why a file without one market event gives no answer (or, to `replay`, no alert). */
+function noEventsText(path: string, report: ReadReport): string {
+  const n = report.lines;
+  return `${shown(path)} holds no market events${n ? ` (${n} line${n === 1 ? '' : 's'}, none of them an event)` : ' (it is empty)'}: see docs/events.md for the format`;
+}
+
+/**
+ * A file without one market event has nothing to answer from (no moment to answer as of, not an empty market at
+ * 1970): what was skipped, then one line and exit 1.
+ */
 function noEvents(path: string, report: ReadReport): never {
   reportSkipped(shown(path), report);
-  const n = report.lines;
-  throw new CliError(`${shown(path)} holds no market events${n ? ` (${n} line${n === 1 ? '' : 's'}, none of them an event)` : ' (it is empty)'}: see docs/events.md for the format`);
+  throw new CliError(noEventsText(path, report));
 }
 
 /**
@@ -208,9 +233,11 @@ async function cmdReplay(argv: string[]): Promise<number> {
   const file = onlyOne(positionals, 'replay');
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
   const config = await readConfig(values.config);
+  const reports = tellingReports(shown(file));
   if (values.stats) {
-    const loaded = await withRegularFile(file, (path) => loadFile(path));
-    if (loaded.report.events === 0) noEvents(file, loaded.report);
+    const loaded = await withRegularFile(file, (path) => loadFile(path, undefined, reports()));
+    // No event, no alert: a valid answer (zero of everything), the file's emptiness said beside it.
+    if (loaded.report.events === 0) console.error(`liqbot: ${escapeTerminal(noEventsText(file, loaded.report))}`);
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config, { closes: true });
     const st = backtest(run.alerts, run.closes, levelsOf(events));
@@ -234,10 +261,11 @@ async function cmdReplay(argv: string[]): Promise<number> {
   // after the day they are about) is read again whole and sorted, so the alerts are printed once the run is done.
   // A pipe (`cat day.jsonl levels.jsonl | liqbot replay -`) is copied to a file first, to be read again too.
   const run = await withRegularFile(file, async (path) => {
-    const first = await runFile(path, config);
-    return first.report.late > 0 ? runFile(await loadFile(path), config) : first;
+    const first = await runFile(path, config, { report: reports() });
+    return first.report.late > 0 ? runFile(await loadFile(path, undefined, reports()), config) : first;
   });
-  if (run.report.events === 0) noEvents(file, run.report);
+  // A file without events has no alert to print: zero alerts is the answer (exit 0), its emptiness said on stderr.
+  if (run.report.events === 0) console.error(`liqbot: ${escapeTerminal(noEventsText(file, run.report))}`);
   for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : escapeTerminal(alertLine(a)));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
@@ -388,7 +416,7 @@ async function cmdImport(argv: string[]): Promise<number> {
   const { openSqliteStore } = await import('./store/sqlite.js');
   const store = openSqliteStore(env().dbPath);
   try {
-    const report = newReport();
+    const report = tellingReports(file)();
     let batch = [];
     let added = 0;
     let seen = 0;
@@ -418,6 +446,21 @@ async function cmdImport(argv: string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** The exit of a start refused for its configuration or data (sysexits' EX_CONFIG): the unit does not restart it. */
+const EX_CONFIG = 78;
+
+/**
+ * A running bot's start refused for good: its settings, its database (corrupt, newer, held by another liqbot) or the
+ * file it rehearses. Started again unchanged it is refused again, so systemd is told not to try every 15 s. Not a port
+ * still held by the process before it, a database or stream not reachable yet: those may pass (exit 1, restarted).
+ */
+function refusedStart(cmd: string | undefined, err: unknown): boolean {
+  if (cmd !== 'start' && cmd !== 'record') return false;
+  if ((err as Error).name === 'StoreError') return refusedForGood(err as StoreError);
+  if (err instanceof ConfigError) return (err.cause as { code?: unknown } | undefined)?.code !== 'EADDRINUSE';
+  return err instanceof EventFileError;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -462,7 +505,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError || err instanceof CliError || err instanceof ConfigError || err instanceof EventFileError) {
       console.error(`liqbot: ${err.message}`);
-      return err instanceof UsageError ? 2 : 1;
+      return err instanceof UsageError ? 2 : refusedStart(cmd, err) ? EX_CONFIG : 1;
     }
     if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`liqbot: ${err.message}`);
@@ -470,7 +513,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if ((err as Error).name === 'StoreError' || (err as Error).name === 'BusError') {
       console.error(`liqbot: ${(err as Error).message}`);
-      return 1;
+      return refusedStart(cmd, err) ? EX_CONFIG : 1;
     }
     throw err;
   }

@@ -7,7 +7,7 @@ import type { Alert } from './core/alerts.js';
 import { levelId, type Level } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
-import { eventAsset, TIMEFRAME_MS, type Candle, type MarketEvent } from './core/events.js';
+import { eventAsset, TIMEFRAME_MS, type Candle, type LevelEvent, type MarketEvent } from './core/events.js';
 import { HOUR } from './core/time.js';
 import { RecentPrints } from './recent-prints.js';
 import { eventHash } from './store/hash.js';
@@ -37,6 +37,8 @@ export interface OfflineOptions {
   asset?: string;
   /** Keep the closes the levels were judged on (`replay --stats`): one per asset and 15 minutes, not kept otherwise. */
   closes?: boolean;
+  /** A file read here (a path, not a file loaded) fills this report (one that tells each malformed line as it is read). */
+  report?: ReadReport;
 }
 
 /** Levels from config apply to every chat. */
@@ -66,8 +68,7 @@ export interface LoadedFile {
  * releases them die young, where held ones are copied by the collector: on the bundled day, 16,000 events held
  * instead of 56,000.
  */
-export async function loadFile(path: string, keep?: string): Promise<LoadedFile> {
-  const report = newReport();
+export async function loadFile(path: string, keep?: string, report: ReadReport = newReport()): Promise<LoadedFile> {
   const batches: MarketEvent[][] = [];
   const assets = new Set<string>();
   let lastTs = -Infinity;
@@ -109,7 +110,7 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
     };
   }
   if (typeof source !== 'string') market.recorded = source.recorded;
-  const report = typeof source === 'string' ? newReport() : source.report;
+  const report = typeof source === 'string' ? (opts.report ?? newReport()) : source.report;
   const alerts: Alert[] = [];
   const emit = (list: Alert[]) => {
     for (const a of list) {
@@ -120,6 +121,8 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   };
   let lastTs = -Infinity;
   let levelsAdded = false;
+  /** Levels stamped 0 (a shared levels file's "always"), held until the file's first event gives them its time. */
+  const always: LevelEvent[] = [];
   const recent = new RecentPrints();
   const until = opts.until ?? Infinity;
   const only = opts.asset;
@@ -129,6 +132,10 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
     for (const e of batch) {
       const ts = e.ts; // read once: a generic lookup on events of every type
       if (ts > until || (only !== undefined && eventAsset(e) !== only)) continue;
+      if (ts === 0 && e.type === 'level') {
+        always.push(e);
+        continue;
+      }
       if (!levelsAdded) {
         levelsAdded = true;
         for (const l of configLevels(config, ts)) market.addLevel(l);
@@ -139,12 +146,21 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
         report.duplicates = (report.duplicates ?? 0) + 1;
         continue;
       }
+      // What fell due before this event with time alone (a cascade's end in a gap of the file, a candle's close) is
+      // raised at its own time, as the live bot's clock raises it, not stamped with this event's time hours later.
+      if (ts > market.clock) {
+        const due = market.catchUp(ts);
+        if (due.length) emit(due);
+      }
+      if (always.length) for (const l of always.splice(0)) emit(market.ingest({ ...l, ts }));
       const raised = market.ingest(e);
       if (raised.length) emit(raised);
     }
   }
   market.synthetic = report.synthetic;
+  // A file of such levels alone has no other time to give them.
+  for (const l of always) emit(market.ingest(l));
   if (opts.until === undefined) emit(market.flush());
-  else emit(market.advance(until));
+  else emit(market.catchUp(until));
   return { market, report, alerts, lastTs: Number.isFinite(lastTs) ? lastTs : 0, closes };
 }

@@ -118,6 +118,8 @@ interface FlushFigures {
   leaders: { asset: string; usd: number; share: number; changePct?: number }[];
   exchanges: string[];
   sampled: string[];
+  /** `usd` per exchange, largest first (a cascade's `byExchange`). Absent on an alert stored from before it existed. */
+  byExchange?: Record<string, number>;
 }
 /** Many assets liquidating together: one message with the total, the assets that led and each one's share. */
 export interface MarketFlush extends AlertBase, FlushFigures {

@@ -171,6 +171,13 @@ class RollingWindow {
     return undefined;
   }
 
+  /** When the oldest slice held leaves the window (`expire` drops slice i once now ≥ its start + the window), Infinity when none is. */
+  nextDrop(): number {
+    // A loop, not `held()`: asked for every event while a cascade runs, and a generator is an object each time.
+    for (let i = this.lo; i <= this.hi; i++) if (this.at(i).idx === i) return i * SLICE_MS + this.windowMs;
+    return Infinity;
+  }
+
   byExchange(): Map<string, number> {
     const out = new Map<string, number>();
     for (const s of this.held()) for (let i = 0; i < s.exchangeCount; i++) out.set(s.exchanges[i]!, (out.get(s.exchanges[i]!) ?? 0) + s.exchangeUsd[i]!);
@@ -306,6 +313,21 @@ export class CascadeDetector {
     if (long) long.extreme = long.extreme === undefined ? low : Math.min(long.extreme, low);
     const short = this.active.get(sides.short.key)?.cascade;
     if (short) short.extreme = short.extreme === undefined ? high : Math.max(short.extreme, high);
+  }
+
+  /**
+   * The earliest time `advance` could end a running cascade if no liquidation comes before it (Infinity while none
+   * runs): a quiet one's end of its quiet period; else when its window next loses a slice, the moment its sum can fall
+   * below the end level; or at once (-Infinity) where a print left the sum below it and no time has passed since.
+   */
+  nextDue(): number {
+    let due = Infinity;
+    for (const r of this.active.values()) {
+      const c = r.cascade, w = r.window;
+      const at = c.quietSince !== undefined ? c.quietSince + this.rules.quietMs : w.sum < c.threshold * this.rules.endFraction ? -Infinity : w.nextDrop();
+      if (at < due) due = at;
+    }
+    return due;
   }
 
   /** Advance time: cascades whose window stayed quiet long enough end (the shared empty list when none did). */

@@ -4,8 +4,12 @@
  */
 
 export type PositionSide = 'long' | 'short';
-export const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'] as const;
-export type Timeframe = (typeof TIMEFRAMES)[number];
+type NonZeroDigit = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+type Count = NonZeroDigit | `${NonZeroDigit}${NonZeroDigit | '0'}`;
+/** A ccxt timeframe: a count (1 to 99) of minutes, hours, days, weeks or months (`1m`, `15m`, `4h`, `6h`, `1d`, `3d`, `1w`, `1M`). */
+export type Timeframe = `${Count}${'m' | 'h' | 'd' | 'w' | 'M'}`;
+/** The timeframes feeds commonly give (a file's candle may have any `Timeframe` of a sane length). */
+export const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const satisfies readonly Timeframe[];
 
 export interface Liquidation {
   type: 'liquidation';
@@ -81,38 +85,74 @@ export type MarketEvent =
   | OpenInterest
   | Funding;
 
-export const TIMEFRAME_MS: Record<Timeframe, number> = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '1d': 86_400_000,
-};
+/** Each unit's length; a month is 30 days, as ccxt's `parseTimeframe` counts it (not a calendar month). */
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, M: 30 * 86_400_000 } as const;
+const UNITS = ['M', 'w', 'd', 'h', 'm'] as const;
+/**
+ * Every timeframe's length, one entry per count and unit (a plain object, so `TIMEFRAME_MS[c.timeframe]` reads any
+ * candle's), and each as one kept string by count and unit for the plain-form reader (`TIMEFRAME_AT`).
+ */
+export const TIMEFRAME_MS = {} as Readonly<Record<Timeframe, number>>;
+const TIMEFRAME_AT: Timeframe[] = [];
+for (let n = 1; n <= 99; n++) {
+  for (const [u, unit] of UNITS.entries()) {
+    const tf = `${n}${unit}` as Timeframe;
+    (TIMEFRAME_MS as Record<Timeframe, number>)[tf] = n * UNIT_MS[unit];
+    TIMEFRAME_AT[n * UNITS.length + u] = tf;
+  }
+}
+/**
+ * The longest candle a file may hold: a candle is acted on at its close, so a longer one would hold its price back
+ * (and the replay's clock, at the file's end) for more than a year.
+ */
+export const MAX_TIMEFRAME_MS = 365 * UNIT_MS.d;
+
+/** Whether `v` is a timeframe a candle may have: the ccxt form and a sane length. */
+export function isTimeframe(v: unknown): v is Timeframe {
+  return typeof v === 'string' && Object.hasOwn(TIMEFRAME_MS, v) && TIMEFRAME_MS[v as Timeframe] <= MAX_TIMEFRAME_MS;
+}
+
+/** A length's timeframe in its largest whole unit (`60m` is `1h`, `7d` is `1w`), or undefined when none fits. */
+export function timeframeOf(ms: number): Timeframe | undefined {
+  for (const unit of UNITS) {
+    const n = ms / UNIT_MS[unit];
+    if (Number.isInteger(n) && n >= 1 && n <= 99) return `${n}${unit}` as Timeframe;
+  }
+  return undefined;
+}
 
 /** A feed or file repeats a few hundred symbols and exchange ids: each is checked (and mapped) once. */
 const CACHE_MAX = 10_000;
 const assets = new Map<string, string>();
+
+/**
+ * An asset as a name the command line can ask for: compatibility forms folded (NFKC: half-width `ﾃｽﾄ` is `テスト`,
+ * full-width `ＥＴＨ` is `ETH`), as commands/parse.ts folds what is typed, then upper-case.
+ */
+function assetName(raw: string): string {
+  return raw.normalize('NFKC').toUpperCase();
+}
 
 /** The asset of a ccxt unified symbol is its base currency: `ETH/USDT:USDT` → `ETH`. */
 export function assetOf(symbol: string): string {
   let asset = assets.get(symbol);
   if (asset === undefined) {
     const slash = symbol.indexOf('/');
-    asset = (slash === -1 ? symbol : symbol.slice(0, slash)).toUpperCase();
+    asset = assetName(slash === -1 ? symbol : symbol.slice(0, slash));
     if (assets.size < CACHE_MAX) assets.set(symbol, asset);
   }
   return asset;
 }
 
-/** Largest accepted line, in characters; anything longer is refused before JSON.parse. */
-export const MAX_LINE_CHARS = 16_384;
+/**
+ * Largest accepted line, in characters (1 MiB): a valid line may carry long fields of its own, which are ignored; the
+ * cap keeps a file that is not JSON Lines (one endless line) from being held in memory whole.
+ */
+export const MAX_LINE_CHARS = 1_048_576;
 
 export type ParseResult =
-  | { ok: true; event: MarketEvent }
+  /** `note`: what was changed to read the line (a level's label cleaned or shortened), said beside its line number. */
+  | { ok: true; event: MarketEvent; note?: string }
   | { ok: false; skip: 'unknown_type'; reason: string }
   | { ok: false; skip: 'invalid'; reason: string };
 
@@ -160,6 +200,43 @@ const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extend
 /** Whether a label holds what it cannot (above): one rule for a file's labels and a chat's. */
 export function labelHasInvisible(label: string): boolean {
   return INVISIBLE.test(label.replace(EMOJI_GLUE, ''));
+}
+
+/** The longest label a file's level keeps, in UTF-16 code units. */
+export const MAX_LABEL_CHARS = 100;
+/** Emoji glue (kept, captured) or a run of what a label cannot hold. */
+// INVISIBLE's class, as above: single code points on purpose.
+// eslint-disable-next-line no-misleading-character-class
+const LABEL_UNFIT = new RegExp(`(${EMOJI_GLUE.source})|${INVISIBLE.source}+`, 'gu');
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * A file's level label made one line of text a chat shows as it is: each run of what a label cannot hold (a tab, a
+ * line break, a direction override: `INVISIBLE`) becomes one space (runs of spaces then one), and a label longer than
+ * `MAX_LABEL_CHARS` is cut there, between two characters as they show (an emoji or an accented letter is never split),
+ * and ends in "…". The level is kept either way: `note` says what was changed (a chat's `/level add` refuses such a
+ * label instead, and the member types it again; a shared file cannot be asked). A label of nothing else is none.
+ */
+export function cleanLabel(raw: string): { label?: string; note?: string } {
+  const cleaned = labelHasInvisible(raw);
+  // The spaces a replaced character stood between are one (`support \u202Etroppus` is `support troppus`).
+  let label = cleaned ? raw.replace(LABEL_UNFIT, (_, glue: string | undefined) => glue ?? ' ').replace(/ {2,}/g, ' ').trim() : raw;
+  let shortened = false;
+  if (label.length > MAX_LABEL_CHARS) {
+    let cut = '';
+    for (const { segment } of graphemes.segment(label)) {
+      if (cut.length + segment.length > MAX_LABEL_CHARS - 1) break;
+      cut += segment;
+    }
+    label = `${cut.trimEnd()}…`;
+    shortened = true;
+  }
+  if (cleaned && label === '') return { note: 'level kept without its label: it held only control or invisible characters' };
+  const what = [
+    ...(cleaned ? ['cleaned (control or invisible characters, such as a tab or a line break, made spaces)'] : []),
+    ...(shortened ? [`shortened to ${MAX_LABEL_CHARS} characters`] : []),
+  ];
+  return what.length ? { label, note: `level label ${what.join(' and ')}: ${JSON.stringify(label)}` } : { label };
 }
 
 class Invalid extends Error {}
@@ -227,32 +304,48 @@ function sideOf(o: Raw): PositionSide {
 
 /**
  * A liquidation line in the plain form recorders write it (the spec's keys in order, no spaces, upper-case ASCII
- * symbol, plain decimal numbers, ending in a newline): a strict subset of what `toEvent(JSON.parse(line))`
- * accepts, its numbers bounded so that each is positive and finite as a double (integer parts of at most 14
- * digits, at most 17 decimals). Candles the same way, below. A reader finds such lines in its text with
+ * symbol, plain decimal numbers, ending in a newline, a carriage return or trailing blanks before it allowed): a
+ * strict subset of what `toEvent(JSON.parse(line))` accepts, its numbers bounded so that each is positive and finite
+ * as a double (integer parts of at most 14 digits, at most 17 decimals, or below 1 a non-zero digit among the first
+ * 17 decimals and at most 16 digits after it). Candles the same way, below. A reader finds such lines in its text with
  * `plainLineAt` (or `plainLineSeen`) and reads them with `plainLineEvent`: one sticky regular
  * expression (V8 compiles it to machine code) checks the line where it lies, no line string, no `JSON.parse`,
  * no object to validate; anything else, or a line that does not match, takes the full path.
  * test/core/plain-liquidation.test.ts holds the two to agreeing, field by field.
+ *
+ * Every part matches a text one way only (no number splits into two runs of digits several ways, no two alternatives
+ * match the same number): a line that fails near its end (an unknown field after the last key) fails in time linear
+ * in its length. Where a number could be read several ways, the engine tried every combination of the line's
+ * numbers before giving up (`0.1111111111111111` in four prices: seconds a line).
  */
-const PLAIN_NUMBER = String.raw`(?:[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?|0\.[0-9]{0,16}[1-9][0-9]{0,16})`;
+const PLAIN_NUMBER = String.raw`(?:[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?|0\.0{0,16}[1-9][0-9]{0,16})`;
 /**
- * A price and a USD value `implausible` lets through (from 10^-12 to below 10^9, below 10^10), captured when the number
- * is one, else matched as any plain number: the same lines match, and a reader that does not make the event of a line
- * still knows whether it is plausible (`plainPlausible`).
+ * A number `plausible` lets through, captured when the number is one, else matched as any plain number: the same
+ * lines match, and a reader that does not make the event of a line still knows whether it is plausible
+ * (`plainPlausible`). The two alternatives exclude each other (the first only where the plausible form is the whole
+ * number, up to the `,` or `}` after it; the second only where it is not), so a failing line never reads a number twice.
  */
-const PLAIN_PRICE = String.raw`(?:([1-9][0-9]{0,8}(?:\.[0-9]{1,17})?|0\.0{0,11}[1-9][0-9]{0,16})|${PLAIN_NUMBER})`;
-const PLAIN_USD = String.raw`(?:([1-9][0-9]{0,9}(?:\.[0-9]{1,17})?|0\.[0-9]{0,16}[1-9][0-9]{0,16})|${PLAIN_NUMBER})`;
+function plainCapture(plausible: string): string {
+  return String.raw`(?:(?=(?:${plausible})[,}])(${plausible})|(?!(?:${plausible})[,}])${PLAIN_NUMBER})`;
+}
+/** A price and a USD value `implausible` lets through (from 10^-12 to below 10^9, below 10^10). */
+const PLAIN_PRICE = plainCapture(String.raw`[1-9][0-9]{0,8}(?:\.[0-9]{1,17})?|0\.0{0,11}[1-9][0-9]{0,16}`);
+const PLAIN_USD = plainCapture(String.raw`[1-9][0-9]{0,9}(?:\.[0-9]{1,17})?|0\.0{0,16}[1-9][0-9]{0,16}`);
+/** The end of a plain line: its newline, after a carriage return (a file written on Windows) or blanks, if any. */
+const PLAIN_END = String.raw`[ \t\r]*\n`;
 const PLAIN_LIQUIDATION = new RegExp(
   String.raw`\{"type":"liquidation","ts":(0|[1-9][0-9]{0,14}),"exchange":"[a-z0-9]{1,30}","symbol":"([A-Z0-9]{1,20})/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?",` +
-    String.raw`"side":"(?:long|short)","price":${PLAIN_PRICE},"amount":${PLAIN_NUMBER},"usd":${PLAIN_USD}\}\n`,
+    String.raw`"side":"(?:long|short)","price":${PLAIN_PRICE},"amount":${PLAIN_NUMBER},"usd":${PLAIN_USD}\}${PLAIN_END}`,
   'y',
 );
-/** A candle line in the same plain form (a volume, if any, zero or more); its prices are checked as `toEvent` checks them. */
+/**
+ * A candle line in the same plain form (a volume, if any, zero or more; a timeframe of the ccxt form, its length
+ * checked when it is read); its prices are checked as `toEvent` checks them.
+ */
 const PLAIN_VOLUME = String.raw`(?:0(?:\.[0-9]{1,17})?|[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?)`;
 const PLAIN_CANDLE = new RegExp(
   String.raw`\{"type":"candle","ts":(0|[1-9][0-9]{0,14}),"exchange":"[a-z0-9]{1,30}","symbol":"([A-Z0-9]{1,20})/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?",` +
-    String.raw`"timeframe":"(?:${TIMEFRAMES.join('|')})","open":${PLAIN_NUMBER},"high":${PLAIN_NUMBER},"low":${PLAIN_NUMBER},"close":${PLAIN_NUMBER}(?:,"volume":${PLAIN_VOLUME})?\}\n`,
+    String.raw`"timeframe":"[1-9][0-9]?[mhdwM]","open":${PLAIN_NUMBER},"high":${PLAIN_NUMBER},"low":${PLAIN_NUMBER},"close":${PLAIN_NUMBER}(?:,"volume":${PLAIN_VOLUME})?\}${PLAIN_END}`,
   'y',
 );
 /** `{"type":"liquidation","ts":` and `{"type":"candle","ts":`: where the time starts. */
@@ -347,14 +440,10 @@ export function plainCandleEvent(text: string, at: number): Candle | undefined {
   readHead(text, at + CANDLE_TS_AT);
   const ts = headTs, exchange = headExchange, symbol = headSymbol;
   cursor += 15; // ","timeframe":"
-  let timeframe: Timeframe = '1m';
-  for (const tf of TIMEFRAMES) {
-    if (text.startsWith(tf, cursor) && text.charCodeAt(cursor + tf.length) === 34) {
-      timeframe = tf;
-      break;
-    }
-  }
-  cursor += timeframe.length + 9; // 1m","open":
+  const timeframe = plainTimeframe(text);
+  // Longer than any candle a file may hold: the full path says so.
+  if (TIMEFRAME_MS[timeframe] > MAX_TIMEFRAME_MS) return undefined;
+  cursor += 9; // ","open":
   const open = plainNumber(text);
   cursor += 7; // "high":
   const high = plainNumber(text);
@@ -369,6 +458,19 @@ export function plainCandleEvent(text: string, at: number): Candle | undefined {
     candle.volume = plainNumber(text);
   }
   return candle;
+}
+/** A timeframe's unit letter, by character code, as `TIMEFRAME_AT` indexes it. */
+const UNIT_OF_CODE = new Uint8Array(128);
+for (const [u, unit] of UNITS.entries()) UNIT_OF_CODE[unit.charCodeAt(0)] = u;
+/** The timeframe at the cursor (one or two digits and a unit, checked by the expression), as the kept string; the cursor moves past it. */
+function plainTimeframe(text: string): Timeframe {
+  let n = text.charCodeAt(cursor++) - 48;
+  const c = text.charCodeAt(cursor);
+  if (c >= 48 && c <= 57) {
+    n = n * 10 + (c - 48);
+    cursor++;
+  }
+  return TIMEFRAME_AT[n * UNITS.length + UNIT_OF_CODE[text.charCodeAt(cursor++)]!]!;
 }
 /** Whether the plain-form line at `at` is a liquidation (else a candle). */
 export function plainIsLiquidation(text: string, at: number): boolean {
@@ -461,7 +563,8 @@ function internSymbol(text: string): string {
 // variable in a function one shared feedback slot, which every type's shape would make megamorphic.
 function liquidationOf(o: Raw): Liquidation {
   const price = positive(o.price, 'price'), amount = positive(o.amount, 'amount'), given = o.usd;
-  const usd = given === undefined ? price * amount : positive(given, 'usd');
+  // `"usd": null` (a recorder's empty column) is no value given: price × amount, as when the field is absent.
+  const usd = given === undefined || given === null ? price * amount : positive(given, 'usd');
   // A given `usd` is checked above; this is the product's (0 when it underflows, past 10^15 when it is absurd).
   if (!(usd > 0 && usd <= 1e15)) fail(`\`price\` × \`amount\` is ${usd}: it must be a positive USD value of at most 10^15`);
   const ts = time(o.ts), exchange = exchangeOf(o.exchange), symbol = symbolOf(o.symbol), side = o.side;
@@ -470,10 +573,10 @@ function liquidationOf(o: Raw): Liquidation {
 }
 function candleOf(o: Raw): Candle {
   const tf = o.timeframe;
-  if (typeof tf !== 'string' || !(tf in TIMEFRAME_MS)) fail(missing(tf, 'timeframe', `\`timeframe\` must be one of ${TIMEFRAMES.join(', ')}`));
+  if (!isTimeframe(tf)) fail(missing(tf, 'timeframe', `\`timeframe\` must be a ccxt timeframe of at most a year: a count of m, h, d, w or M (30 days), such as ${TIMEFRAMES.join(', ')}`));
   const open = positive(o.open, 'open'), high = positive(o.high, 'high'), low = positive(o.low, 'low'), close = positive(o.close, 'close');
   if (high < low || high < Math.max(open, close) || low > Math.min(open, close)) fail('candle `high`/`low` do not contain `open`/`close`');
-  const candle: Candle = { type: 'candle', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), timeframe: tf as Timeframe, open, high, low, close };
+  const candle: Candle = { type: 'candle', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), timeframe: tf, open, high, low, close };
   const volume = o.volume;
   if (volume !== undefined) candle.volume = nonNegative(volume, 'volume');
   return candle;
@@ -485,13 +588,18 @@ function totalOf(o: Raw): LiquidationTotal {
   const period = o.period;
   if (period !== '1h' && period !== '1d') fail(missing(period, 'period', '`period` must be "1h" or "1d"'));
   const total: LiquidationTotal = {
-    type: 'liquidation_total', ts: time(o.ts), period, asset: text(o.asset, 'asset', ASSET_RE, 'an asset such as ETH').toUpperCase(),
+    type: 'liquidation_total', ts: time(o.ts), period, asset: assetField(o.asset),
     side: sideOf(o), usd: nonNegative(o.usd, 'usd'),
   };
   if (o.exchange !== undefined) total.exchange = exchangeOf(o.exchange);
   return total;
 }
-function levelEventOf(o: Raw): LevelEvent {
+/** An `asset` field, as a name the command line can ask for (`assetName`). */
+function assetField(v: unknown): string {
+  return text(typeof v === 'string' ? assetName(v) : v, 'asset', ASSET_RE, 'an asset such as ETH');
+}
+/** A level, and what was changed to keep it (its label cleaned or shortened: `cleanLabel`). */
+function levelEventOf(o: Raw): { event: LevelEvent; note?: string } {
   let level: number | [number, number];
   if (o.price !== undefined) {
     if (o.low !== undefined || o.high !== undefined) fail('a level has either `price` or `low`+`high`, not both');
@@ -502,18 +610,19 @@ function levelEventOf(o: Raw): LevelEvent {
     if (low >= high) fail('zone `low` must be below `high`');
     level = [low, high];
   }
-  const ev: LevelEvent = { type: 'level', ts: time(o.ts), asset: text(o.asset, 'asset', ASSET_RE, 'an asset such as ETH').toUpperCase(), level };
+  const ev: LevelEvent = { type: 'level', ts: time(o.ts), asset: assetField(o.asset), level };
+  let note: string | undefined;
   if (o.label !== undefined) {
-    if (typeof o.label !== 'string' || o.label.length > 100) fail('`label` must be a string of at most 100 characters');
-    // A line break would print one alert as two lines (a file could forge alerts), a direction override reverses the text.
-    if (labelHasInvisible(o.label)) fail('`label` cannot hold control or invisible characters (a line break, a direction mark): write it as one line of text');
-    ev.label = o.label;
+    if (typeof o.label !== 'string') fail('`label` must be a string');
+    const c = cleanLabel(o.label);
+    if (c.label !== undefined) ev.label = c.label;
+    note = c.note;
   }
   if (o.chat !== undefined) {
     if ((typeof o.chat !== 'string' && typeof o.chat !== 'number') || String(o.chat).length > 100) fail('`chat` must be a chat id');
     ev.chat = String(o.chat);
   }
-  return ev;
+  return note === undefined ? { event: ev } : { event: ev, note };
 }
 function openInterestOf(o: Raw): OpenInterest {
   const ev: OpenInterest = { type: 'open_interest', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), usd: nonNegative(o.usd, 'usd') };
@@ -542,14 +651,16 @@ export function toEvent(value: unknown): ParseResult {
         return { ok: true, event: priceOf(o) };
       case 'liquidation_total':
         return { ok: true, event: totalOf(o) };
-      case 'level':
-        return { ok: true, event: levelEventOf(o) };
+      case 'level': {
+        const { event, note } = levelEventOf(o);
+        return note === undefined ? { ok: true, event } : { ok: true, event, note };
+      }
       case 'open_interest':
         return { ok: true, event: openInterestOf(o) };
       case 'funding':
         return { ok: true, event: fundingOf(o) };
       default:
-        if (typeof o.type !== 'string') return { ok: false, skip: 'invalid', reason: '`type` is missing' };
+        if (typeof o.type !== 'string') return { ok: false, skip: 'invalid', reason: missing(o.type, 'type', '`type` must be a string') };
         return { ok: false, skip: 'unknown_type', reason: `unknown type ${JSON.stringify(o.type.slice(0, 40))}` };
     }
   } catch (err) {

@@ -32,6 +32,8 @@ export interface FlushFigures {
   assetCount: number;
   leaders: { asset: string; usd: number; share: number }[];
   exchanges: string[];
+  /** `usd` per exchange, largest first (a cascade's `byExchange`, every asset together). */
+  byExchange: Record<string, number>;
 }
 /** A flush as `/liqs all` tells it: running (no end) or over. */
 export interface FlushRecord {
@@ -105,6 +107,18 @@ class SideWindow {
     for (let i = this.head; i < this.exchange.length; i++) out.add(this.exchange[i]!);
     return [...out].sort();
   }
+
+  /** USD per exchange of the prints in the window. */
+  byExchange(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let i = this.head; i < this.exchange.length; i++) out.set(this.exchange[i]!, (out.get(this.exchange[i]!) ?? 0) + this.usd[i]!);
+    return out;
+  }
+
+  /** When the oldest print leaves the window (`expire` drops it once now ≥ its time + the window), Infinity when none is held. */
+  nextDrop(windowMs: number): number {
+    return this.head < this.ts.length ? this.ts[this.head]! + windowMs : Infinity;
+  }
 }
 
 interface ActiveFlush {
@@ -112,16 +126,18 @@ interface ActiveFlush {
   threshold: number;
   startedAt: number;
   quietSince: number | undefined;
-  /** Since the start: USD per asset (boxes changed in place), the total, the venues. */
+  /** Since the start: USD per asset (boxes changed in place), the total, the venues and USD per venue. */
   byAsset: Map<string, { usd: number }>;
   usd: number;
   exchanges: Set<string>;
+  byExchange: Map<string, number>;
   lastPostedUsd: number;
   lastPostedAt: number;
   /** The last print while the window stayed above the end level: where the flush's window ends. */
   lastStrongAt: number;
-  /** The prints after it (in the totals while it runs; taken out at the end, which is told up to it). */
+  /** The prints after it, per asset and per exchange (in the totals while it runs; taken out at the end, which is told up to it). */
   tail: Map<string, number> | undefined;
+  exchangeTail: Map<string, number> | undefined;
 }
 
 export class FlushDetector {
@@ -163,11 +179,15 @@ export class FlushDetector {
       if (box === undefined) a.byAsset.set(asset, { usd });
       else box.usd += usd;
       a.exchanges.add(exchange);
+      a.byExchange.set(exchange, (a.byExchange.get(exchange) ?? 0) + usd);
       if (w.sum >= a.threshold * this.rules.endFraction) {
         a.quietSince = undefined;
         if (ts > a.lastStrongAt) a.lastStrongAt = ts;
-        a.tail = undefined;
-      } else (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
+        a.tail = a.exchangeTail = undefined;
+      } else {
+        (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
+        (a.exchangeTail ??= new Map()).set(exchange, (a.exchangeTail.get(exchange) ?? 0) + usd);
+      }
       if (a.usd >= a.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - a.lastPostedAt >= this.rules.updateMinMs) {
         a.lastPostedUsd = a.usd;
         a.lastPostedAt = ts;
@@ -184,7 +204,10 @@ export class FlushDetector {
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));
-    const started: ActiveFlush = { id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), lastPostedUsd: w.sum, lastPostedAt: ts, lastStrongAt: ts, tail: undefined };
+    const started: ActiveFlush = {
+      id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), byExchange: w.byExchange(), lastPostedUsd: w.sum, lastPostedAt: ts,
+      lastStrongAt: ts, tail: undefined, exchangeTail: undefined,
+    };
     this.active[side] = started;
     return { type: 'start', flush: this.figures(side, started) };
   }
@@ -199,7 +222,23 @@ export class FlushDetector {
       assetCount: a.byAsset.size,
       leaders: ranked.slice(0, this.rules.leaders).map(([asset, v]) => ({ asset, usd: v, share: v / a.usd })),
       exchanges: [...a.exchanges].sort(),
+      byExchange: Object.fromEntries([...a.byExchange].sort((x, y) => y[1] - x[1])),
     };
+  }
+
+  /**
+   * The earliest time `advance` could end a running flush if no liquidation comes before it (Infinity while none
+   * runs): a quiet one's end of its quiet period; else when its window next loses a print, the moment its sum can fall
+   * below the end level; or at once (-Infinity) where a print left the sum below it and no time has passed since.
+   */
+  nextDue(): number {
+    const long = this.active.long, short = this.active.short;
+    return Math.min(long ? this.dueOf(long, this.windows.long) : Infinity, short ? this.dueOf(short, this.windows.short) : Infinity);
+  }
+
+  private dueOf(a: ActiveFlush, w: SideWindow): number {
+    if (a.quietSince !== undefined) return a.quietSince + this.rules.quietMs;
+    return w.sum < a.threshold * this.rules.endFraction ? -Infinity : w.nextDrop(this.rules.windowMs);
   }
 
   /** Advance time: a flush whose window stayed quiet long enough is over; returns its end. */
@@ -230,6 +269,11 @@ export class FlushDetector {
       const box = a.byAsset.get(asset)!;
       box.usd -= usd;
       if (box.usd <= 1e-6) a.byAsset.delete(asset);
+    }
+    for (const [exchange, usd] of a.exchangeTail ?? []) {
+      const left = a.byExchange.get(exchange)! - usd;
+      if (left <= 1e-6) a.byExchange.delete(exchange);
+      else a.byExchange.set(exchange, left);
     }
     return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };
   }

@@ -8,7 +8,7 @@ import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from '.
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, type FlushEvent } from './flush.js';
-import { assetOf, TIMEFRAME_MS, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick, type Timeframe } from './events.js';
+import { assetOf, TIMEFRAME_MS, timeframeOf, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick } from './events.js';
 import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack } from './levels.js';
 import { PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
@@ -25,9 +25,8 @@ export interface MarketChanges {
   removed: string[];
 }
 
-/** A candle's length → its timeframe (the first one listed, as a search of TIMEFRAME_MS would find). */
-const TIMEFRAME_OF_MS = new Map<number, Timeframe>();
-for (const [tf, ms] of Object.entries(TIMEFRAME_MS) as [Timeframe, number][]) if (!TIMEFRAME_OF_MS.has(ms)) TIMEFRAME_OF_MS.set(ms, tf);
+/** How long after its end a candle built from ticks waits for a late tick before it closes (`PriceBook`'s grace). */
+const PRICE_GRACE_MS = 15_000;
 
 /** What `ingest` returns when an event raised nothing (most events): one shared, frozen empty list. */
 const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
@@ -53,6 +52,9 @@ export class Market extends MarketQueries {
 
   private readonly pendingCandles: Candle[] = [];
   private nextCandleDue = Infinity;
+  /** The levels' timeframe, and the end of the last candle of it a tick (or a smaller candle) went into. */
+  private readonly tfMs: number;
+  private lastBuiltEnd = -Infinity;
   private flushFloorUsd: number | undefined;
   /** Cascade start thresholds per asset and side, for the day they were computed on (NaN: not computed). */
   private readonly thresholdCache = new Map<string, { longDay: number; longUsd: number; shortDay: number; shortUsd: number }>();
@@ -66,8 +68,8 @@ export class Market extends MarketQueries {
     super(settings);
     const s = settings;
     this.buckets = new LiquidationBuckets(s.summary.largest);
-    const tfMs = TIMEFRAME_MS[s.levels.timeframe];
-    this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c));
+    const tfMs = (this.tfMs = TIMEFRAME_MS[s.levels.timeframe]);
+    this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c), PRICE_GRACE_MS);
     const lv = s.levels;
     this.levels = new LevelBook({
       breakBufferPct: lv.breakBufferPct,
@@ -115,6 +117,8 @@ export class Market extends MarketQueries {
       // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
       () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
     );
+    // A vendor's hourly total for every exchange at once counts only for an hour without single orders (`HourlyTotals`).
+    this.hourly.hasOrders = (asset, from, to) => this.buckets.totals(asset, from, to).count > 0;
   }
 
   /**
@@ -251,6 +255,7 @@ export class Market extends MarketQueries {
   }
 
   private price(p: PriceTick): void {
+    this.builtAt(p.ts);
     const asset = assetOf(p.symbol);
     this.prices.tick(asset, p.exchange, p.ts, p.price);
     this.cascades.price(asset, p.price, p.price);
@@ -269,6 +274,42 @@ export class Market extends MarketQueries {
     if (this.out.length) this.out = [];
     if (now > this.clock) this.tick(now);
     return this.raised();
+  }
+
+  /**
+   * Move the clock to `now` as a clock that ran through the time before it would have (the live bot's, once a
+   * second): whatever falls due on the way with no event (a cascade's or a flush's end, a candle's close) is raised at
+   * its own time, in order, where `advance` raises it at `now`. A replay moves so before each event: a gap in a file
+   * does not stamp what fell due in it with the time of the event after the gap.
+   */
+  catchUp(now: number): Alert[] {
+    if (this.out.length) this.out = [];
+    for (let due = this.nextDue(); due < now; due = this.nextDue()) this.tick(due);
+    if (now > this.clock) this.tick(now);
+    return this.raised();
+  }
+
+  /** The earliest time after the clock at which time alone could raise something (Infinity: nothing can). */
+  private nextDue(): number {
+    if (!Number.isFinite(this.clock)) return Infinity;
+    const due = Math.min(this.nextCandleDue, this.builtDue(), this.cascades.nextDue(), this.flushes.nextDue());
+    // Each step moves the clock on: something due now (a print left a cascade quiet) is looked at the next moment.
+    return due > this.clock ? due : this.clock + 1;
+  }
+
+  /** A tick (or a smaller candle) went into the levels' candle of `ts`: that candle closes by time if nothing closes it before. */
+  private builtAt(ts: number): void {
+    const end = Math.floor(ts / this.tfMs) * this.tfMs + this.tfMs;
+    if (end > this.lastBuiltEnd) this.lastBuiltEnd = end;
+  }
+
+  /**
+   * When `PriceBook.advance` next closes a candle built from ticks by time (its end and the grace after it): the next
+   * such moment after the clock, up to the last candle a point went into (a moment where none is open passes nothing).
+   */
+  private builtDue(): number {
+    const end = (Math.floor((this.clock - PRICE_GRACE_MS) / this.tfMs) + 1) * this.tfMs;
+    return end <= this.lastBuiltEnd ? end + PRICE_GRACE_MS : Infinity;
   }
 
   /** End of input: apply candles still held back (they had closed, the file just ended). */
@@ -330,6 +371,8 @@ export class Market extends MarketQueries {
   }
 
   private applyCandle(c: Candle): void {
+    const tf = TIMEFRAME_MS[c.timeframe];
+    if (tf < this.tfMs) this.builtAt(c.ts + tf - 1);
     const asset = assetOf(c.symbol);
     this.prices.candle(asset, c);
     this.cascades.price(asset, c.low, c.high);
@@ -342,7 +385,7 @@ export class Market extends MarketQueries {
     this.levels.touched.clear();
     const ts = Math.max(this.clock, c.end);
     // The candle that confirmed it: the levels' timeframe, or a larger one when a source has only those.
-    const timeframe = TIMEFRAME_OF_MS.get(c.end - c.ts) ?? this.settings.levels.timeframe;
+    const timeframe = timeframeOf(c.end - c.ts) ?? this.settings.levels.timeframe;
     // Levels one close broke the same way (for the same audience) are one message, led by the level nearest price.
     const groups = new Map<string, LevelBreakEvent[]>();
     const chops = new Map<string, LevelChopEvent[]>();
@@ -457,6 +500,7 @@ export class Market extends MarketQueries {
       leaders: f.leaders.map((l) => ({ ...l, ...this.moveSince(l.asset, movesFrom) })),
       exchanges: f.exchanges,
       sampled: f.exchanges.filter(isSampled),
+      byExchange: f.byExchange,
     };
     if (ev.type === 'update') {
       this.out.push({ kind: 'market_flush_update', key: `flush:${f.id}:update:${Math.round(f.usd)}`, ...figures });

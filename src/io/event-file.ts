@@ -23,6 +23,11 @@ export interface SkippedLine {
   reason: string;
 }
 
+/** A line said as it is read: one skipped as malformed, or one read with a change (`note`: a level's label cleaned). */
+export interface ToldLine extends SkippedLine {
+  skipped: boolean;
+}
+
 export interface ReadReport {
   lines: number;
   events: number;
@@ -42,6 +47,14 @@ export interface ReadReport {
   damaged?: string;
   /** Liquidation lines that repeat one read before (every field the same: a recorder that wrote a row twice): not counted again. */
   duplicates?: number;
+  /** Lines read with a change (a level's label cleaned or shortened, `cleanLabel`): the first few, and how many. */
+  notes?: SkippedLine[];
+  noteCount?: number;
+  /**
+   * Told every malformed line and every note as it is read, however many (the report keeps the first thousand of
+   * each): how the CLI says each one on stderr. `describeSkipped` then does not list them again.
+   */
+  onLine?: (l: ToldLine) => void;
 }
 
 /** A missing or unreadable file: the CLI prints the message as one line and exits non-zero. */
@@ -54,6 +67,14 @@ const KEEP_SKIPPED = 1000;
 function skip(report: ReadReport, line: number, reason: string): void {
   report.invalidCount++;
   if (report.invalid.length < KEEP_SKIPPED) report.invalid.push({ line, reason });
+  report.onLine?.({ line, reason, skipped: true });
+}
+
+function note(report: ReadReport, line: number, reason: string): void {
+  report.noteCount = (report.noteCount ?? 0) + 1;
+  const notes = (report.notes ??= []);
+  if (notes.length < KEEP_SKIPPED) notes.push({ line, reason });
+  report.onLine?.({ line, reason, skipped: false });
 }
 
 const power = (n: number) => `10^${Math.log10(n)}`;
@@ -191,10 +212,11 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       return;
     }
     // Epoch seconds (a recorder's habit) would read as a date in 1970 and vanish, microseconds as one in the year
-    // 57000: said, not applied.
-    const notMs = notEpochMs(r.event.ts);
+    // 57000: said, not applied. A level stamped 0 is a shared levels file's "always": in force from the file's start.
+    const notMs = r.event.ts === 0 && r.event.type === 'level' ? undefined : notEpochMs(r.event.ts);
     if (notMs !== undefined) return skip(report, n, `${r.event.type}: ${notMs}`);
-    if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd !== undefined));
+    if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd != null));
+    if (r.note !== undefined) note(report, n, r.note);
     report.events++;
     buffer.push(r.event, filter === undefined ? ready : released);
   };
@@ -340,10 +362,22 @@ export function skippedLevel(r: ReadReport): 'warn' | 'info' {
   return r.invalidCount || r.late || r.damaged ? 'warn' : 'info';
 }
 
-/** The lines a person reads on stderr after a run: each malformed line, then the counts. */
-export function describeSkipped(path: string, r: ReadReport, maxLines = 50): string[] {
-  const out = r.invalid.slice(0, maxLines).map((s) => `${path}:${s.line}: skipped: ${s.reason}`);
-  if (r.invalidCount > maxLines) out.push(`… and ${r.invalidCount - maxLines} more malformed lines`);
+/** A malformed line (or a line read with a change) as a person reads it: the file, the line number, why. */
+export function toldLineText(path: string, l: ToldLine): string {
+  return `${path}:${l.line}: ${l.skipped ? 'skipped: ' : ''}${l.reason}`;
+}
+
+/**
+ * The lines a person reads on stderr after a run: each malformed line and each line read with a change (unless the
+ * run told them as it read them, `onLine`), then the counts.
+ */
+export function describeSkipped(path: string, r: ReadReport): string[] {
+  const out: string[] = [];
+  if (r.onLine === undefined) {
+    const kept: ToldLine[] = [...r.invalid.map((s) => ({ ...s, skipped: true })), ...(r.notes ?? []).map((s) => ({ ...s, skipped: false }))];
+    out.push(...kept.sort((a, b) => a.line - b.line).map((l) => toldLineText(path, l)));
+    if (r.invalidCount > r.invalid.length) out.push(`… and ${r.invalidCount - r.invalid.length} more malformed lines`);
+  }
   const parts: string[] = [];
   if (r.invalidCount) parts.push(`${r.invalidCount} malformed`);
   if (r.unknownTypes) {
@@ -352,6 +386,7 @@ export function describeSkipped(path: string, r: ReadReport, maxLines = 50): str
   }
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
   if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; ${r.sorted ? 'read the whole file and applied them at their own time' : 'applied late'}`);
+  if (r.noteCount) out.push(`${r.noteCount} level label${r.noteCount === 1 ? ' was' : 's were'} cleaned or shortened; the level${r.noteCount === 1 ? ' was' : 's were'} read`);
   if (r.duplicates) out.push(`${r.duplicates} repeated liquidation line${r.duplicates === 1 ? '' : 's'} (every field the same as a line before) not counted again`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;

@@ -7,6 +7,7 @@ import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/sum
 import { alertReply } from '../replies/alerts.js';
 import { replyText } from '../replies/reply.js';
 import { isSampled } from '../core/venues.js';
+import { ALL_EXCHANGES } from '../core/hourly-totals.js';
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 const centsMap = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, cents(v)]));
@@ -54,8 +55,9 @@ export function alertJson(a: Alert): Record<string, unknown> {
     case 'market_flush':
     case 'market_flush_update':
     case 'market_flush_end': {
+      // An alert stored before flushes carried `usd` per exchange has none.
       const o: Record<string, unknown> = {
-        ...base, side: a.side, usd: cents(a.usd), flushId: a.flushId, startedAt: a.startedAt, assetCount: a.assetCount,
+        ...base, side: a.side, usd: cents(a.usd), byExchange: centsMap(a.byExchange ?? {}), flushId: a.flushId, startedAt: a.startedAt, assetCount: a.assetCount,
         leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled,
       };
       if (a.kind === 'market_flush') o.windowMs = a.windowMs;
@@ -69,13 +71,15 @@ export function alertJson(a: Alert): Record<string, unknown> {
 
 /**
  * Each venue's part of the total, as the spec reads `byExchange`: its single orders, its vendor hourly totals (`hourly`)
- * and its stored daily totals (`dailyUsd`), with its share of the whole `totalUsd`. Daily totals a vendor gives for
- * every exchange at once are nobody's: the shares then add up to less than 1. (The text reply splits single orders
- * by venue under their own heading instead.)
+ * and its stored daily totals (`dailyUsd`), with its share of the whole `totalUsd`. Daily and hourly totals a vendor
+ * gives for every exchange at once are nobody's (the summary's `ALL_EXCHANGES` row is said as `allExchangesHourly`):
+ * the shares then add up to less than 1. (The text reply splits single orders by venue under their own heading instead.)
  */
 function byExchangeJson(s: LiquidationSummary | MarketSummary): Record<string, unknown> {
   const rows = new Map<string, { longUsd: number; shortUsd: number; sampled: boolean; hourly?: true; dailyUsd?: number }>();
-  for (const [ex, v] of Object.entries(s.byExchange)) rows.set(ex, { longUsd: v.longUsd, shortUsd: v.shortUsd, sampled: v.sampled, ...(v.hourly ? { hourly: true as const } : {}) });
+  for (const [ex, v] of Object.entries(s.byExchange)) {
+    if (ex !== ALL_EXCHANGES) rows.set(ex, { longUsd: v.longUsd, shortUsd: v.shortUsd, sampled: v.sampled, ...(v.hourly ? { hourly: true as const } : {}) });
+  }
   for (const [ex, v] of Object.entries(s.days?.byVenue ?? {})) {
     const row = rows.get(ex) ?? { longUsd: 0, shortUsd: 0, sampled: isSampled(ex) };
     row.longUsd += v.longUsd;
@@ -104,6 +108,14 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
     largest: s.largest.map((l) => ({ ts: l.ts, exchange: l.exchange, side: l.side, usd: cents(l.usd), price: l.price, symbol: l.symbol, ...('asset' in l ? { asset: l.asset } : {}) })),
     coverage: s.coverage,
   };
+  // A vendor's hourly totals for every exchange at once: in the totals, in no venue's row, said apart.
+  const all = s.byExchange[ALL_EXCHANGES];
+  if (all) {
+    o.allExchangesHourly = { longUsd: cents(all.longUsd), shortUsd: cents(all.shortUsd), totalUsd: cents(all.totalUsd) };
+    const { hourly, ...coverage } = s.coverage;
+    const venues = hourly?.filter((ex) => ex !== ALL_EXCHANGES) ?? [];
+    o.coverage = venues.length ? { ...coverage, hourly: venues } : coverage;
+  }
   if ('byAsset' in s) {
     o.flushes = s.flushes.map((f) => ({ ...f, usd: cents(f.usd) }));
     o.byAsset = Object.fromEntries(

@@ -23,7 +23,8 @@ describe('toEvent', () => {
     [{ ...liq, symbol: 'ETHUSDT' }, 'symbol'],
     [{ ...liq, usd: Number.NaN }, 'usd'],
     [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 2, high: 1, low: 1, close: 2 }, 'high'],
-    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '7m', open: 1, high: 1, low: 1, close: 1 }, 'timeframe'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '7x', open: 1, high: 1, low: 1, close: 1 }, 'timeframe'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '13M', open: 1, high: 1, low: 1, close: 1 }, 'timeframe'],
     [{ type: 'level', ts: 1, asset: 'ETH', low: 2800, high: 2750 }, 'low'],
     [{ type: 'level', ts: 1, asset: 'ETH', price: 1, low: 1, high: 2 }, 'either'],
     [{ type: 'liquidation_total', ts: 1, period: '1w', asset: 'ETH', side: 'long', usd: 1 }, 'period'],
@@ -69,21 +70,26 @@ describe('toEvent', () => {
     expect(toEvent(value)).toEqual({ ok: false, skip: 'invalid', reason });
   });
   it.each([
-    ['a line break', 'pivot\n2026-01-31 14:00 UTC  ⬇️ BTC lost $1'],
-    ['a carriage return', 'pivot\r'],
-    ['a tab', 'a\tb'],
-    ['a line separator (U+2028)', 'pivot\u2028x'],
-    ['a paragraph separator (U+2029)', 'pivot\u2029x'],
-    ['a right-to-left override (U+202E)', 'pivot \u202Etoor'],
-    ['a left-to-right embedding (U+202A)', '\u202Apivot'],
-    ['a first-strong isolate (U+2068)', 'pivot\u2068x\u2069'],
-    ['an escape (terminal control)', 'pivot \u001b[2J'],
-    ['a C1 control (U+009B)', 'pivot \u009b2J'],
-    ['a zero-width space', 'piv\u200Bot'],
-    ['a Hangul filler that shows blank', '\u3164'],
-  ])("a level's label with %s is refused, as a chat's /level add refuses it", (_, label) => {
+    ['a line break', 'pivot\n2026-01-31 14:00 UTC  ⬇️ BTC lost $1', 'pivot 2026-01-31 14:00 UTC ⬇️ BTC lost $1'],
+    ['a carriage return', 'pivot\rx', 'pivot x'],
+    ['a tab', 'a\tb', 'a b'],
+    ['a line separator (U+2028)', 'pivot\u2028x', 'pivot x'],
+    ['a paragraph separator (U+2029)', 'pivot\u2029x', 'pivot x'],
+    ['a right-to-left override (U+202E)', 'pivot \u202Etoor', 'pivot toor'],
+    ['a left-to-right embedding (U+202A)', '\u202Apivot', 'pivot'],
+    ['a first-strong isolate (U+2068)', 'pivot\u2068x\u2069', 'pivot x'],
+    ['an escape (terminal control)', 'pivot \u001b[2J', 'pivot [2J'],
+    ['a C1 control (U+009B)', 'pivot \u009b2J', 'pivot 2J'],
+    ['a zero-width space', 'piv\u200Bot', 'piv ot'],
+  ])("a level's label with %s keeps its level, the label one line of text (what a chat's /level add refuses made spaces), and says so", (_, label, cleaned) => {
     expect(toEvent({ type: 'level', ts: 1, asset: 'ETH', price: 3000, label })).toEqual({
-      ok: false, skip: 'invalid', reason: 'level: `label` cannot hold control or invisible characters (a line break, a direction mark): write it as one line of text',
+      ok: true, event: { type: 'level', ts: 1, asset: 'ETH', level: 3000, label: cleaned },
+      note: `level label cleaned (control or invisible characters, such as a tab or a line break, made spaces): ${JSON.stringify(cleaned)}`,
+    });
+  });
+  it("a level's label of nothing visible (a Hangul filler) keeps its level without a label", () => {
+    expect(toEvent({ type: 'level', ts: 1, asset: 'ETH', price: 3000, label: '\u3164' })).toEqual({
+      ok: true, event: { type: 'level', ts: 1, asset: 'ETH', level: 3000 }, note: 'level kept without its label: it held only control or invisible characters',
     });
   });
   it("keeps a label's emoji joined (❤️, 👨‍👩‍👧) and any script", () => {

@@ -42,7 +42,7 @@ const candleLine = fc
     ts: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2e12 }).map(String), weight: 6 }, { arbitrary: fc.constantFrom('01', '1e12', '-5'), weight: 1 }),
     exchange: fc.oneof({ arbitrary: fc.constantFrom('bybit', 'binanceusdm', 'okx'), weight: 6 }, { arbitrary: fc.constantFrom('OKX', ''), weight: 1 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{0,32}$/), weight: 1 }),
     symbol: fc.oneof({ arbitrary: fc.constantFrom('ETH/USDT:USDT', 'BTC/USD:BTC', '1000PEPE/USDT:USDT', 'ETH/USDT'), weight: 6 }, { arbitrary: symbolText, weight: 1 }),
-    timeframe: fc.oneof({ arbitrary: fc.constantFrom('1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'), weight: 6 }, { arbitrary: fc.constantFrom('2m', '1M', '15', ''), weight: 1 }),
+    timeframe: fc.oneof({ arbitrary: fc.constantFrom('1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'), weight: 6 }, { arbitrary: fc.constantFrom('2m', '1M', '6h', '12h', '3d', '1w', '13M', '99w', '01m', '100m', '15', ''), weight: 1 }),
     // Four prices, most often arranged as a candle holds them (low ≤ open, close ≤ high), else in any order.
     prices: fc.array(fc.oneof(fc.integer({ min: 1, max: 2000 }).map((n) => n / 100), fc.double({ min: 1e-9, max: 1e13, noNaN: true })), { minLength: 4, maxLength: 4 }),
     arranged: fc.boolean(),
@@ -150,11 +150,12 @@ describe('plain-form lines', () => {
       plain.replace('XRP/', '币安人生/'), // a Unicode base: valid, but for the full parser
       plain.replace('1.9148', '1.9148e0'),
       plain.replace('"usd":583.33', '"usd":100000000000000'), // 1e14: past the plain form's 14 digits
-      `${plain}\r`, // a CRLF file's line
     ]) {
       expect(plainLine(other)).toBeUndefined();
       expect(full(other.trim())).toBeDefined();
     }
+    // A CRLF file's line, or one with trailing blanks, is still one the recorders write.
+    for (const end of ['\r', '  ', '\t\r']) expect(plainLine(`${plain}${end}`)).toStrictEqual(plainLine(plain));
   });
 
   it('reads a file to the same events and report as the full parser, lines in the plain form or not', async () => {
