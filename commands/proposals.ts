@@ -12,6 +12,7 @@ import { levelText } from '../src/replies/format.js';
 import { levelInfoReply, proposalReply, shortId, whyReply } from '../src/replies/proposals.js';
 import { errorReply, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
+import { readSubscription } from '../src/state/writer.js';
 import { outOfRange, secondPrice, watchedForEveryone } from './level-range.js';
 import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
 import { digestAsset, digestImage } from '../src/charts/digest.js';
@@ -35,7 +36,8 @@ export function proposalRules(sub: Subscription | undefined): ProposalRules {
   return rules;
 }
 
-const rulesFor = (ctx: CommandContext) => proposalRules(ctx.services.store.getSubscription(ctx.chat.key));
+/** The chat's rules as last changed (`/alerts votes` held while the store refuses writes counts already). */
+const rulesFor = (ctx: CommandContext) => proposalRules(readSubscription(ctx.services.store, ctx.chat.key));
 
 function card(ctx: CommandContext, p: Proposal): Reply {
   const view = ctx.services.market.levelStatus(p.asset, ctx.chat.key).levels.find((v) => levelKey(v.level.asset, v.level.level) === levelKey(p.asset, p.level));

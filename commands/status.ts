@@ -3,6 +3,7 @@ import { fundingStale } from '../src/core/leverage-figures.js';
 import { seenBy } from '../src/core/levels.js';
 import { HOUR } from '../src/core/time.js';
 import { statusReply, type LeverageFreshness } from '../src/replies/status.js';
+import { readSubscription } from '../src/state/writer.js';
 import type { MarketView } from '../src/core/market-view.js';
 import type { CommandDef } from './types.js';
 
@@ -32,7 +33,8 @@ export const status: CommandDef = {
       lastPrice: (asset) => market.prices.last(asset),
       ...(recorded ? { recorded } : {}),
       synthetic: market.synthetic,
-      alerts: store.getSubscription(ctx.chat.key)?.enabled ?? false,
+      // The chat's settings as last changed: a change the store has not taken yet (a full disk) counts already.
+      alerts: readSubscription(store, ctx.chat.key)?.enabled ?? false,
       leverage: leverageFreshness(market, config.assets, Math.min(now, market.dataNow())),
     });
   },

@@ -340,7 +340,8 @@ export class LiqBot implements Services {
   postDigests(): number {
     const week = this.digestTurns.due(this.now());
     if (week === undefined) return 0;
-    const subs = this.attempt('listSubscriptions', () => this.store.listSubscriptions());
+    // The settings as last changed: `/alerts digest on` held while the store refuses writes counts already.
+    const subs = this.attempt('listSubscriptions', () => this.state.listSubscriptions());
     if (!subs.ok) return 0;
     try {
       return this.outbox.publish(digestPosts(this.market, this.store, subs.value, week, this.config.levels.testingPct));

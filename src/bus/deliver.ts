@@ -17,9 +17,12 @@
  *
  * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
  * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
- * update dropped, an entry whose sends were interrupted twice dropped. It wakes on NOTIFY from the core and polls
- * as well. What it learns about chats (a group upgraded: `chat.move`; a chat gone: `subscription.remove`) goes on
- * the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
+ * update dropped, an entry whose sends were interrupted twice dropped, one the platform refused three times dropped
+ * (later alerts to the chat go on), one older than its use dropped and one posted late saying so. A destination gone
+ * that is not where the chat's alerts post (a thread answer's topic or channel, a target the chat has left) drops
+ * that entry alone. It wakes on NOTIFY from the core and polls as well. What it learns about chats (a group
+ * upgraded: `chat.move`; a chat gone: `subscription.remove`, which turns its alerts off with its settings kept) goes
+ * on the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
  * gateways and the next holder (chat-windows.ts); Discord runs REST only (adapters/discord/rest.ts). The holder
  * also prunes the outbox past its retention. An alert the core derived from a recorded day carries the rehearsal
  * mark in its row and goes out with the single process's rehearsal label (ops/rehearsal.ts).
@@ -37,15 +40,17 @@ import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { logger } from '../log.js';
-import { isUpdate } from '../alerts/router.js';
+import { isUpdate, THREAD_ANSWER } from '../alerts/router.js';
 import { renderAlert } from '../alerts/digest.js';
+import { freshFor, postedLate, refusedRequest } from '../alerts/outbox.js';
+import { threadAnswer } from '../replies/proposals.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
 import type { StateChange } from '../state/changes.js';
 import { labelRehearsed } from '../ops/rehearsal.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
-import type { OutboxEntry } from '../store/store.js';
+import type { OutboxEntry, Subscription } from '../store/store.js';
 import { deliverLimits, pgChatWindows } from './chat-windows.js';
 import { OUTBOX_CHANNEL } from './core.js';
 import { StatePublisher } from './state.js';
@@ -203,12 +208,20 @@ export interface DelivererCounters {
   fenced: number;
 }
 
+/**
+ * Sends the platform refused (a 4xx that is neither a rate limit nor the chat gone) before the entry is given up, as
+ * the embedded outbox's MAX_REFUSALS: what it refused three times it would refuse again.
+ */
+const MAX_REFUSALS = 3;
+
 /** Outbox delivery on the async store, every send behind the lease. */
 export class Deliverer {
   readonly counters: DelivererCounters = { sent: 0, edited: 0, retried: 0, rateLimited: 0, dropped: 0, superseded: 0, unsubscribed: 0, fenced: 0 };
   private readonly queues = new Map<string, OutboxEntry[]>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inflight = new Set<number>();
+  /** Entries the platform refused, and how many times (given up at MAX_REFUSALS; a new holder counts afresh). */
+  private readonly refusals = new Map<number, number>();
   private stopped = false;
   private refreshing: Promise<void> | undefined;
   private again = false;
@@ -232,6 +245,8 @@ export class Deliverer {
       ttlMs: number;
       concurrency?: number;
       render?: (a: Alert) => Reply;
+      /** The short answer posted in a level's thread when the chat's alerts post elsewhere (default the embedded bot's). */
+      renderThreadAnswer?: (a: Alert) => Reply;
       backoff?: { baseMs: number; maxMs: number };
       staleMs?: number;
     },
@@ -369,11 +384,20 @@ export class Deliverer {
         q.shift();
         continue;
       }
-      if ((e.unconfirmed ?? 0) >= 2 || now - e.createdAt > staleMs) {
-        const why = (e.unconfirmed ?? 0) >= 2 ? 'interrupted twice' : 'stale';
-        log.warn({ chat, alert: e.alertKey, why }, 'alert dropped');
-        await store.markDropped(e.id, why);
+      if ((e.unconfirmed ?? 0) >= 2) {
+        log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
+        await store.markDropped(e.id, 'interrupted twice');
         this.counters.dropped++;
+        this.refusals.delete(e.id);
+        q.shift();
+        continue;
+      }
+      // Each kind is worth posting for so long after it was raised (the embedded outbox's rule, at most staleMs).
+      if (now - e.createdAt > freshFor(e.alert.kind, staleMs)) {
+        log.warn({ chat, alert: e.alertKey, kind: e.alert.kind, ageMin: Math.round((now - e.createdAt) / 60_000) }, 'alert dropped: undeliverable until it was too old to post');
+        await store.markDropped(e.id, 'stale');
+        this.counters.dropped++;
+        this.refusals.delete(e.id);
         q.shift();
         continue;
       }
@@ -395,8 +419,12 @@ export class Deliverer {
       this.inflight.add(e.id);
       let result;
       try {
-        // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's rehearsal does.
-        result = await adapter.deliver({ chat, ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) }, labelRehearsed(render(e.alert), e.alert), editRef);
+        // The entry's id names every attempt at it (Discord derives a message nonce from it: a repeat posts once).
+        const to = { chat, idempotencyKey: String(e.id), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
+        const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : render(e.alert);
+        // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's
+        // rehearsal does; one posted long after it was raised says that too.
+        result = await adapter.deliver(to, postedLate(labelRehearsed(reply, e.alert), now - e.createdAt), editRef);
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {
@@ -418,15 +446,42 @@ export class Deliverer {
         await store.markSent(e.id, result.messageRef);
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
+        this.refusals.delete(e.id);
         q.shift();
         continue;
       }
       if (result.permanent) {
-        log.warn({ chat, error: result.error }, 'chat unreachable (bot removed, blocked or channel gone): unsubscribing');
-        for (const x of q.splice(0)) await store.markDropped(x.id, result.error);
+        this.refusals.delete(e.id);
+        if (!(await this.isAlertTarget(chat, e))) {
+          // A thread answer in a deleted topic or channel, or an alert queued for a target the chat has left since:
+          // that destination is gone, not the chat.
+          log.warn({ chat, target: e.target, alert: e.alertKey, error: result.error }, "alert dropped: its destination is gone (a deleted topic or channel, or no right to post there); the chat's alerts go on");
+          await store.markDropped(e.id, result.error);
+          this.counters.dropped++;
+          q.shift();
+          continue;
+        }
+        log.warn({ chat, target: e.target, error: result.error }, 'chat unreachable (bot removed or blocked, or its alerts channel gone): its alerts are turned off, its settings kept for /alerts on');
+        // What was queued for that destination goes; answers queued for other topics or channels are tried on their own.
+        const rest = q.filter((x) => x.target !== e.target);
+        for (const x of q) if (x.target === e.target) await store.markDropped(x.id, result.error);
+        q.splice(0, q.length, ...rest);
+        // On the stream: every core turns the chat's alerts off (settings kept), as the embedded StateWriter does.
         this.opts.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
-        return;
+        continue;
+      }
+      if (refusedRequest(result)) {
+        const n = (this.refusals.get(e.id) ?? 0) + 1;
+        if (n >= MAX_REFUSALS) {
+          log.warn({ chat, alert: e.alertKey, error: result.error, refusals: n }, 'alert dropped: the platform refused it every time; later alerts to the chat go on');
+          await store.markDropped(e.id, `refused ${n} times: ${result.error}`);
+          this.refusals.delete(e.id);
+          this.counters.dropped++;
+          q.shift();
+          continue;
+        }
+        this.refusals.set(e.id, n);
       }
       e.attempts++;
       if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
@@ -436,6 +491,22 @@ export class Deliverer {
       this.schedule(e.nextAttemptAt);
       return;
     }
+  }
+
+  /**
+   * Whether an entry went where the chat's alerts post now (the embedded outbox's rule): not a thread answer (those
+   * go to a proposal's topic or channel), and for the chat's current target as the core stored it (an alert queued
+   * before the target moved went elsewhere). A chat whose settings cannot be read is taken at its entry's word.
+   */
+  private async isAlertTarget(chat: string, e: OutboxEntry): Promise<boolean> {
+    if (e.alertKey.endsWith(THREAD_ANSWER)) return false;
+    let sub: Subscription | undefined;
+    try {
+      sub = await this.opts.store.getSubscription(chat);
+    } catch {
+      return true;
+    }
+    return sub === undefined || sub.target === e.target;
   }
 }
 

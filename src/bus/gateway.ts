@@ -25,7 +25,7 @@ import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import type { ChartService, Services } from '../service.js';
 import type { StateChange } from '../state/changes.js';
-import { StateWriter } from '../state/writer.js';
+import { readSubscription, StateWriter } from '../state/writer.js';
 import { createMemoryStore } from '../store/memory.js';
 import { pgChatWindows } from './chat-windows.js';
 import type { Store, Subscription } from '../store/store.js';
@@ -101,12 +101,15 @@ export class Gateway {
 
   /**
    * A command's change: put in the mirror at once when it is a chat's settings, a proposal or a vote (the chat's
-   * next command reads it back), and published; levels change only when the stream brings them back.
+   * next command reads it back), and published; levels change only when the stream brings them back. A chat gone
+   * (`subscription.remove`) has its alerts turned off in the mirror, its settings kept, as StateWriter does.
    */
   apply(change: StateChange): void {
     if (change.kind === 'subscription.put') this.mirror.putSubscription(change.subscription);
-    else if (change.kind === 'subscription.remove') this.mirror.deleteSubscription(change.chat);
-    else if (change.kind === 'proposal.put') this.mirror.putProposal(change.proposal);
+    else if (change.kind === 'subscription.remove') {
+      const sub = readSubscription(this.mirror, change.chat);
+      if (sub?.enabled) this.mirror.putSubscription({ ...sub, enabled: false });
+    } else if (change.kind === 'proposal.put') this.mirror.putProposal(change.proposal);
     else if (change.kind === 'proposal.vote') this.mirror.putVote(change.id, change.voter, change.vote);
     this.publisher.apply(change);
   }

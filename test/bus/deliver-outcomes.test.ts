@@ -1,0 +1,149 @@
+/**
+ * The deliver role's outcomes follow the embedded outbox's (src/alerts/outbox.ts):
+ *  - a permanent failure where the chat's alerts do not post (a level's thread answer in a deleted channel) drops that
+ *    entry alone: the chat's alerts go on, and no `subscription.remove` goes on the stream;
+ *  - a chat whose alerts channel is gone is reported (`subscription.remove`: every core turns its alerts off, settings
+ *    kept) and its entries for that channel dropped; an answer queued for another channel is still tried;
+ *  - a request the platform refused three times (a 400: message too long) is dropped, and later alerts to the chat go on;
+ *  - an alert older than its use is dropped, one posted more than 15 minutes late says so;
+ *  - every send carries the entry's id as its idempotency key (Discord's nonce), a thread answer its short reply.
+ * A Deliverer driven in-process over the real PostgreSQL store, with a scripted chat adapter and a fake state stream.
+ * Skipped, saying why, without PostgreSQL.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
+import { renderAlert } from '../../src/alerts/digest.js';
+import { route } from '../../src/alerts/router.js';
+import { Deliverer, Fence } from '../../src/bus/deliver.js';
+import type { Alert, LevelBreak } from '../../src/core/alerts.js';
+import { replyText, type Reply } from '../../src/replies/reply.js';
+import type { StateChange } from '../../src/state/changes.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import type { NewEntry, Subscription } from '../../src/store/store.js';
+import { bundledDay } from '../adapters/telegram/harness.js';
+import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { until } from './children.js';
+
+const unavailable = await pgUnavailable();
+if (unavailable) console.warn(unavailable);
+
+const CHAT = 'discord:900000000000000001';
+const ALERTS = 'channel:900000000000000002';
+const THREAD = 'channel:900000000000000003';
+
+/** A chat adapter whose answers the test scripts by destination; it records every send. */
+class Scripted implements ChatAdapter {
+  readonly platform = 'discord' as const;
+  readonly sends: { to: DeliveryTarget; text: string }[] = [];
+  constructor(private readonly answer: (to: DeliveryTarget, text: string) => DeliveryResult | undefined) {}
+  async start() {}
+  async stop() {}
+  async deliver(to: DeliveryTarget, reply: Reply): Promise<DeliveryResult> {
+    const text = replyText(reply);
+    this.sends.push({ to, text });
+    return this.answer(to, text) ?? { ok: true, messageRef: `${to.target}:${this.sends.length}` };
+  }
+}
+
+const GONE: DeliveryResult = { ok: false, permanent: true, error: 'Discord deliver: 404 Unknown Channel (code 10003)', kind: 'chat_gone' };
+const TOO_LONG: DeliveryResult = { ok: false, permanent: false, error: 'Discord deliver: 400 Invalid Form Body (code 50035)', kind: 'rejected' };
+
+describe.skipIf(unavailable !== undefined)('deliver role: what a failed send drops, and what goes on', () => {
+  const closing: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close();
+  });
+  afterAll(async () => {
+    await dropRunSchemas();
+  });
+
+  /** The chat's own level breaks (its level adopted under a message in THREAD), and a store with the chat subscribed. */
+  async function setUp(adapter: ChatAdapter) {
+    const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
+    closing.push(() => store.close());
+    const sub: Subscription = { chat: CHAT, target: ALERTS, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 };
+    await store.putSubscription(sub);
+    const breaks = (await bundledDay()).alerts.filter((a): a is LevelBreak => a.kind === 'level_break').slice(0, 3).map((a) => ({ ...a, chat: CHAT }));
+    expect(breaks).toHaveLength(3);
+    const token = await store.takeLease('deliver:test', 'me', 600_000);
+    const fence = new Fence(600_000, 1_000);
+    fence.renewed(performance.now());
+    const changes: StateChange[] = [];
+    const deliverer = new Deliverer({
+      store,
+      adapter,
+      state: { apply: (c) => changes.push(c) },
+      lease: { name: 'deliver:test', holder: 'me', token: token! },
+      fence,
+      ttlMs: 600_000,
+      backoff: { baseMs: 1, maxMs: 1 },
+    });
+    closing.push(() => deliverer.stop());
+    const rows = async () => (await store.pool.query<{ id: number; alert_key: string; target: string | null; status: string; last_error: string | null }>('SELECT id, alert_key, target, status, last_error FROM outbox ORDER BY id')).rows;
+    const settled = () => until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 15_000, 20);
+    return { store, sub, breaks, deliverer, changes, rows, settled };
+  }
+
+  it("drops only a thread answer whose channel is gone: the chat's alerts go on, nothing is reported", async () => {
+    const adapter = new Scripted((to) => (to.target === THREAD ? GONE : undefined));
+    const { store, sub, breaks, deliverer, changes, rows, settled } = await setUp(adapter);
+    // The first break answers its thread (another channel than the alerts'): an alert and a short answer; then two more.
+    await store.enqueue([...route([breaks[0]!], [sub], Date.now(), () => ({ ref: '900000000000000004', target: THREAD })), ...route(breaks.slice(1), [sub], Date.now())]);
+    deliverer.poke();
+    await settled();
+    const r = await rows();
+    expect(r.map((x) => [x.target, x.status])).toEqual([[ALERTS, 'sent'], [THREAD, 'dropped'], [ALERTS, 'sent'], [ALERTS, 'sent']]);
+    expect(r[1]!.alert_key).toMatch(/:thread$/);
+    expect(changes).toEqual([]);
+    expect(deliverer.counters).toMatchObject({ sent: 3, dropped: 1, unsubscribed: 0 });
+    // Every send names its entry (Discord's nonce); the thread got the short answer, not the alert again.
+    expect(adapter.sends.map((s) => s.to.idempotencyKey)).toEqual(r.map((x) => String(x.id)));
+    expect(adapter.sends[1]!.text).toContain('Full alert in the alerts channel');
+  }, 30_000);
+
+  it("a chat whose alerts channel is gone is reported (its alerts turned off by the core) and its entries there dropped; an answer for another channel is still tried", async () => {
+    const adapter = new Scripted((to) => (to.target === ALERTS ? GONE : undefined));
+    const { store, sub, breaks, deliverer, changes, rows, settled } = await setUp(adapter);
+    await store.enqueue([...route([breaks[0]!], [sub], Date.now(), () => ({ ref: '900000000000000004', target: THREAD })), ...route(breaks.slice(1), [sub], Date.now())]);
+    deliverer.poke();
+    await settled();
+    expect((await rows()).map((x) => [x.target, x.status])).toEqual([[ALERTS, 'dropped'], [THREAD, 'sent'], [ALERTS, 'dropped'], [ALERTS, 'dropped']]);
+    expect(changes).toEqual([{ kind: 'subscription.remove', chat: CHAT }]);
+    expect(adapter.sends.map((s) => s.to.target)).toEqual([ALERTS, THREAD]);
+  }, 30_000);
+
+  it('drops a request the platform refused three times; later alerts to the chat go on', async () => {
+    let refused = '';
+    const adapter = new Scripted((_to, text) => (text === refused ? TOO_LONG : undefined));
+    const { store, sub, breaks, deliverer, changes, rows, settled } = await setUp(adapter);
+    // The platform refuses the first alert's message whenever it is sent (as a message too long would be).
+    const texts = breaks.map((a) => replyText(renderAlert(a)));
+    expect(new Set(texts).size).toBe(3);
+    refused = texts[0]!;
+    const ids = await store.enqueue(route(breaks, [sub], Date.now()));
+    deliverer.poke();
+    await settled();
+    const r = await rows();
+    expect(r.map((x) => x.status)).toEqual(['dropped', 'sent', 'sent']);
+    expect(r[0]!.last_error).toBe(`refused 3 times: ${TOO_LONG.ok ? '' : TOO_LONG.error}`);
+    expect(adapter.sends.map((s) => s.to.idempotencyKey)).toEqual([ids[0], ids[0], ids[0], ids[1], ids[2]].map(String));
+    expect(changes).toEqual([]);
+  }, 30_000);
+
+  it('drops an alert older than its use; one posted more than 15 minutes late says so', async () => {
+    const adapter = new Scripted(() => undefined);
+    const { store, sub, breaks, deliverer, rows, settled } = await setUp(adapter);
+    const at = (e: NewEntry, agoMs: number): NewEntry => ({ ...e, createdAt: Date.now() - agoMs, nextAttemptAt: Date.now() - agoMs });
+    const start: Alert = { kind: 'cascade', key: 'c:ETH-long-1:s', ts: Date.now(), asset: 'ETH', cascadeId: 'ETH-long-1', side: 'long', startedAt: Date.now(), usd: 5e6, byExchange: { bybit: 5e6 }, exchanges: ['bybit'], sampled: [], windowUsd: 5e6, windowMs: 300_000, thresholdUsd: 1 };
+    // A cascade's start two hours on says nothing of now (an hour is its use); a level break 40 minutes late still does.
+    const [running] = route([start], [{ ...sub, families: ['cascade'] }], Date.now());
+    const [late, onTime] = route(breaks.slice(0, 2), [sub], Date.now());
+    await store.enqueue([at(running!, 2 * 3_600_000), at(late!, 40 * 60_000), onTime!]);
+    deliverer.poke();
+    await settled();
+    expect((await rows()).map((x) => [x.status, x.last_error])).toEqual([['dropped', 'stale'], ['sent', null], ['sent', null]]);
+    expect(adapter.sends).toHaveLength(2);
+    expect(adapter.sends[0]!.text).toContain('⏱ Posted 40m late: it could not be delivered until now');
+    expect(adapter.sends[1]!.text).not.toContain('Posted');
+  }, 30_000);
+});
