@@ -19,7 +19,7 @@ import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
-import { countWanted, isUpdate, route, runningId, THREAD_ANSWER, type Reached, type ThreadOf } from './router.js';
+import { countWanted, isUpdate, route, RunningTallies, THREAD_ANSWER, type Reached, type ThreadOf } from './router.js';
 import { threadAnswer } from '../replies/proposals.js';
 import { renderAlert } from './digest.js';
 
@@ -59,9 +59,6 @@ interface Routing {
 
 /** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
 const MAX_HELD_ALERTS = 10_000;
-
-/** Running cascades and flushes whose largest tally is remembered (the oldest forgotten first). */
-const MAX_RUNNING = 10_000;
 
 /**
  * Sends the platform refused (a 4xx that is neither a rate limit nor the chat gone: a message too long, a closed
@@ -200,8 +197,8 @@ export class Outbox {
   private readonly ready = new Set<string>();
   /** Chats without a lane waiting for their first entry's time, earliest first (stale entries are checked when due). */
   private readonly waiting = new WaitHeap();
-  /** The largest tally each running cascade or flush reached in what was published (by runningId), until its end. */
-  private readonly running = new Map<string, number>();
+  /** The largest tally each running cascade or flush reached in what was published, until its end. */
+  private readonly running = new RunningTallies();
   /** Entries the platform refused, and how many times (given up at MAX_REFUSALS). */
   private readonly refusals = new Map<number, number>();
 
@@ -287,7 +284,7 @@ export class Outbox {
         this.countHeld();
         return 0;
       }
-      job = { alerts: this.held, subs, next: 0, now: this.now(), reached: this.reach(this.held) };
+      job = { alerts: this.held, subs, next: 0, now: this.now(), reached: this.running.reach(this.held) };
       this.held = [];
       this.routing.push(job);
     }
@@ -311,28 +308,6 @@ export class Outbox {
     else this.notifyIdle();
     if (!job) return 0;
     return queued + (job.next < job.subs.length ? countWanted(job.alerts, job.subs.slice(job.next), job.reached) : 0);
-  }
-
-  /**
-   * What the running cascades and flushes of `alerts` had reached before them (for their ends), remembering what
-   * their starts and updates reach now; an end forgets its cascade.
-   */
-  private reach(alerts: readonly Alert[]): Reached {
-    const before = new Map<string, number>();
-    for (const a of alerts) {
-      const id = runningId(a);
-      if (id === undefined) continue;
-      const known = this.running.get(id);
-      if (known !== undefined && !before.has(id)) before.set(id, known);
-      if (a.kind === 'cascade_end' || a.kind === 'market_flush_end') this.running.delete(id);
-      else this.noteRunning(id, (a as { usd: number }).usd);
-    }
-    return before;
-  }
-
-  private noteRunning(id: string, usd: number): void {
-    this.running.set(id, Math.max(this.running.get(id) ?? 0, usd));
-    if (this.running.size > MAX_RUNNING) this.running.delete(this.running.keys().next().value!);
   }
 
   /**
@@ -478,8 +453,7 @@ export class Outbox {
     if (this.unread) return;
     for (const e of due) {
       // A cascade still pending after a restart: its end is held against what it reached.
-      const id = runningId(e.alert);
-      if (id !== undefined && (e.alert.kind === 'cascade' || isUpdate(e.alert) || e.alert.kind === 'market_flush')) this.noteRunning(id, (e.alert as { usd: number }).usd);
+      if (e.alert.kind === 'cascade' || isUpdate(e.alert) || e.alert.kind === 'market_flush') this.running.note(e.alert);
       if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));

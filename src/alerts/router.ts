@@ -55,6 +55,41 @@ export type Reached = ReadonlyMap<string, number>;
 
 const isEnd = (a: Alert): boolean => a.kind === 'cascade_end' || a.kind === 'market_flush_end';
 
+/**
+ * The largest tally each running cascade or flush reached in the alerts noted so far (by runningId), forgotten at its
+ * end; at most `max` kept, the oldest forgotten first. The embedded outbox and the scale-out core each keep one.
+ */
+export class RunningTallies {
+  private readonly running = new Map<string, number>();
+
+  constructor(private readonly max = 10_000) {}
+
+  /** What the running cascades and flushes of `alerts` had reached before them (their ends are judged by it), each noted. */
+  reach(alerts: readonly Alert[]): Reached {
+    const before = new Map<string, number>();
+    for (const a of alerts) {
+      const id = runningId(a);
+      if (id === undefined) continue;
+      const known = this.running.get(id);
+      if (known !== undefined && !before.has(id)) before.set(id, known);
+      this.note(a);
+    }
+    return before;
+  }
+
+  /** A start or an update raises its tally; an end forgets it. */
+  note(a: Alert): void {
+    const id = runningId(a);
+    if (id === undefined) return;
+    if (isEnd(a)) {
+      this.running.delete(id);
+      return;
+    }
+    this.running.set(id, Math.max(this.running.get(id) ?? 0, (a as { usd: number }).usd));
+    if (this.running.size > this.max) this.running.delete(this.running.keys().next().value!);
+  }
+}
+
 /** The tally a chat's minimum is held against: an end's is the largest its cascade or flush reached (`reached`). */
 function tallyOf(a: Alert & { usd: number }, reached?: Reached): number {
   if (!isEnd(a) || !reached) return a.usd;

@@ -31,7 +31,7 @@ import { levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import { configLevels } from '../offline.js';
-import { levelThreads, route, runningId, type Reached } from '../alerts/router.js';
+import { levelThreads, route, RunningTallies } from '../alerts/router.js';
 import { DigestTurns, digestPosts } from '../alerts/digest.js';
 import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
@@ -62,12 +62,6 @@ export interface CoreRoleOptions {
 
 /** A batch as the stream delivers it; `changes` travel in the stream too (src/bus/state.ts). */
 type Batch = BusBatch & { changes?: StateChange[] };
-
-/** Running cascades and flushes whose largest tally is remembered (the oldest forgotten first), as in the embedded outbox. */
-const MAX_RUNNING = 10_000;
-
-/** A cascade's or flush's start or update (not its end): what it reached so far. */
-const isRunning = (a: Alert): boolean => a.kind === 'cascade' || a.kind === 'cascade_update' || a.kind === 'market_flush' || a.kind === 'market_flush_update';
 
 /** Batches derived and not yet stored: one transaction, the offset of the last one. */
 interface Group {
@@ -151,11 +145,11 @@ export class CoreEngine {
   /** The batches in hand are a recorded day's (`--role ingest --replay`): the alerts derived now are a rehearsal's. */
   private recorded = false;
   /**
-   * The largest tally each running cascade or flush reached in what was routed (by runningId), until its end: a
+   * The largest tally each running cascade or flush reached in what was routed, until its end: a
    * chat's minimum is held against it when the end comes (route's `reached`), as the embedded outbox does. A standby
    * learns it from the starts and updates its market raises while it follows the store (the leader's, re-derived).
    */
-  private readonly running = new Map<string, number>();
+  private readonly running = new RunningTallies();
 
   constructor(
     private readonly store: PostgresStore,
@@ -196,7 +190,7 @@ export class CoreEngine {
     const ingest = (e: MarketEvent) => {
       this.order.remember(e);
       // The leader routed these alerts already; only what its cascades reached is kept (for their ends).
-      for (const a of this.market.ingest(e)) this.noteRunning(a);
+      for (const a of this.market.ingest(e)) this.running.note(a);
       events++;
     };
     if (this.covered === undefined) {
@@ -302,36 +296,9 @@ export class CoreEngine {
    */
   route(alerts: readonly Alert[]): ReturnType<typeof route> {
     if (alerts.length === 0) return [];
-    const reached = this.reach(alerts);
+    const reached = this.running.reach(alerts);
     // A level's alerts answer its thread (where it was proposed or adopted), as in the embedded bot.
     return route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now(), levelThreads(this.market.levels), reached);
-  }
-
-  /**
-   * What the running cascades and flushes of `alerts` had reached before them (for their ends), remembering what
-   * their starts and updates reach now; an end forgets its cascade (the embedded outbox's `reach`).
-   */
-  private reach(alerts: readonly Alert[]): Reached {
-    const before = new Map<string, number>();
-    for (const a of alerts) {
-      const id = runningId(a);
-      if (id === undefined) continue;
-      const known = this.running.get(id);
-      if (known !== undefined && !before.has(id)) before.set(id, known);
-      this.noteRunning(a);
-    }
-    return before;
-  }
-
-  private noteRunning(a: Alert): void {
-    const id = runningId(a);
-    if (id === undefined) return;
-    if (!isRunning(a)) {
-      this.running.delete(id);
-      return;
-    }
-    this.running.set(id, Math.max(this.running.get(id) ?? 0, (a as { usd: number }).usd));
-    if (this.running.size > MAX_RUNNING) this.running.delete(this.running.keys().next().value!);
   }
 }
 
