@@ -82,6 +82,15 @@ const FRESH_MS: Partial<Record<AlertKind, number>> = {
   level_chop: 6 * 3_600_000,
 };
 
+/**
+ * What makes one entry's sends one send to a platform that deduplicates (Discord's nonce): its id, with its creation
+ * time, since ids start again at 1 in a new database (a rehearsal's, a restore) while the platform remembers a nonce
+ * for minutes. Stored, so the same across retries and restarts.
+ */
+export function idempotencyKey(e: Pick<OutboxEntry, 'id' | 'createdAt'>): string {
+  return `${e.id}:${e.createdAt}`;
+}
+
 /** An alert posted this long after it was raised says so (a line on top), so nobody reads it as news of now. */
 const LATE_MS = 15 * 60_000;
 
@@ -532,6 +541,7 @@ export class Outbox {
       if (e.editKey && isUpdate(e.alert) && q.some((x, i) => i > 0 && x.editKey === e.editKey && isUpdate(x.alert))) {
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
         this.counters.superseded++;
+        this.refusals.delete(e.id);
         q.shift();
         continue;
       }
@@ -541,6 +551,7 @@ export class Outbox {
         log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'interrupted twice'))) return this.storeStall(e);
         this.counters.dropped++;
+        this.refusals.delete(e.id);
         q.shift();
         continue;
       }
@@ -574,7 +585,7 @@ export class Outbox {
       this.inflight.add(e.id);
       let result;
       try {
-        const to = { chat, idempotencyKey: String(e.id), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
+        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
         const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : this.render(e.alert);
         result = await adapter.deliver(to, postedLate(reply, now - e.createdAt), editRef);
       } catch (err) {
@@ -606,7 +617,11 @@ export class Outbox {
         log.warn({ chat, target: e.target, error: result.error }, 'chat unreachable (bot removed or blocked, or its alerts channel gone): its alerts are turned off, its settings kept for /alerts on');
         // What was queued for that destination goes; answers queued for other topics or channels are tried on their own.
         const rest = q.filter((x) => x.target !== e.target);
-        for (const x of q) if (x.target === e.target) this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
+        for (const x of q) {
+          if (x.target !== e.target) continue;
+          this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
+          this.refusals.delete(x.id);
+        }
         q.splice(0, q.length, ...rest);
         this.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;

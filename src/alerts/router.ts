@@ -91,8 +91,10 @@ export class RunningTallies {
 }
 
 /** The tally a chat's minimum is held against: an end's is the largest its cascade or flush reached (`reached`). */
-function tallyOf(a: Alert & { usd: number }, reached?: Reached): number {
-  if (!isEnd(a) || !reached) return a.usd;
+function tallyOf(a: Alert & { usd: number; startedAt: number }, sub: Subscription, reached?: Reached): number {
+  // Only a chat whose settings were already these when the cascade began heard what it reached under them (one that
+  // subscribed or lowered its minimum since was never told of it).
+  if (!isEnd(a) || !reached || sub.updatedAt > a.startedAt) return a.usd;
   return Math.max(a.usd, reached.get(runningId(a)!) ?? 0);
 }
 
@@ -102,14 +104,14 @@ export function wants(sub: Subscription, a: Alert, reached?: Reached): boolean {
   // A market-wide flush is heard once, with the cascades it carries inside it, by chats that follow every asset and
   // by those that follow an asset that led it (the BTC chat hears the flush BTC led, not a BTC cascade besides).
   if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
-    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && tallyOf(a, reached) >= sub.minUsd;
+    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && tallyOf(a, sub, reached) >= sub.minUsd;
   }
   if (sub.assets.length > 0 && !sub.assets.includes(a.asset)) return false;
   if (a.kind === 'level_break' || a.kind === 'level_chop') return a.chat === undefined || a.chat === sub.chat;
   if (a.flushId !== undefined && (sub.assets.length === 0 || a.ledFlush)) return false;
   // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts), and of its end
   // when it heard of it (the end is held against the largest tally the cascade reached).
-  return tallyOf(a, reached) >= sub.minUsd;
+  return tallyOf(a, sub, reached) >= sub.minUsd;
 }
 
 /**

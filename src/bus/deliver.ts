@@ -42,7 +42,7 @@ import { backoffDelay } from '../feeds/backoff.js';
 import { logger } from '../log.js';
 import { isUpdate, THREAD_ANSWER } from '../alerts/router.js';
 import { renderAlert } from '../alerts/digest.js';
-import { freshFor, postedLate, refusedRequest } from '../alerts/outbox.js';
+import { freshFor, idempotencyKey, postedLate, refusedRequest } from '../alerts/outbox.js';
 import { threadAnswer } from '../replies/proposals.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
@@ -420,7 +420,7 @@ export class Deliverer {
       let result;
       try {
         // The entry's id names every attempt at it (Discord derives a message nonce from it: a repeat posts once).
-        const to = { chat, idempotencyKey: String(e.id), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
+        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
         const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : render(e.alert);
         // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's
         // rehearsal does; one posted long after it was raised says that too.

@@ -20,13 +20,17 @@ const graphemes = new Intl.Segmenter();
  */
 const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
 
+/** A name as the bot shows it, from any platform: on one line (a byte-order mark is no space), without invisible characters (empty: nothing visible). */
+export function shownName(name: string | null | undefined): string {
+  return (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(INVISIBLE, '').trim();
+}
+
 /**
  * A member's display name as shown: on one line, without invisible characters, bounded, never empty; cut between
  * characters as they show, never inside an emoji.
  */
 export function memberName(who: { id: string; name?: string }): string {
-  // Spaces and line breaks become one space (a byte-order mark is no space: it goes with the invisible).
-  const n = (who.name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(INVISIBLE, '').trim() || 'a member';
+  const n = shownName(who.name) || 'a member';
   const shown = [...graphemes.segment(n)].map((g) => g.segment);
   return shown.length > 32 ? `${shown.slice(0, 31).join('')}…` : n;
 }

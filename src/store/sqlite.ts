@@ -81,7 +81,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     if (err instanceof StoreError) throw err;
     if (isReadOnly(err)) {
       throw new StoreError(
-        `could not open ${path} for writing: ${readOnlyWhy(file)}; give it (and any -wal and -shm file beside it) to the user liqbot runs as (chown), or set LIQBOT_DB to a file that user can write`,
+        `could not open ${path} for writing: ${readOnlyWhy(file)}; or set LIQBOT_DB to a file the user liqbot runs as can write`,
         'open',
         { cause: err },
       );
@@ -635,7 +635,7 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
       throw new StoreError(`another liqbot already has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
     }
     if (isReadOnly(err)) {
-      throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath)}; give it to the user liqbot runs as (chown), or set LIQBOT_DB to a file in a folder that user owns`, 'open', { cause: err });
+      throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath)}; or set LIQBOT_DB to a file in a folder the user liqbot runs as owns`, 'open', { cause: err });
     }
     // SQLite says only "unable to open database file": a folder this user cannot write to is the usual reason.
     const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath)) : undefined;
@@ -679,12 +679,15 @@ function readOnlyWhy(file: string): string {
   try {
     const st = statSync(file);
     const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-    if (uid !== undefined && uid !== 0 && (st.uid !== uid || (st.mode & 0o200) === 0)) {
-      return `the file is owned by uid ${st.uid} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?)`;
+    if (uid !== undefined && uid !== 0 && st.uid !== uid) {
+      return `the file is owned by uid ${st.uid} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?); give it (and any -wal and -shm file beside it) to that user (chown)`;
     }
-    return `SQLite can only read it (the file has mode ${mode}; a read-only mount, or its -wal or -shm file not writable)`;
+    if (uid !== undefined && uid !== 0 && (st.mode & 0o200) === 0) {
+      return `the file is liqbot's user's but has mode ${mode}; let its owner write it (chmod u+w, and any -wal and -shm file beside it)`;
+    }
+    return `SQLite can only read it (the file has mode ${mode}; a read-only mount, or its -wal or -shm file not writable): make them writable`;
   } catch (err) {
-    return `SQLite can only read it (${reasonOf(err)})`;
+    return `SQLite can only read it (${reasonOf(err)}): make it writable`;
   }
 }
 

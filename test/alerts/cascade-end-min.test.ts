@@ -67,3 +67,11 @@ it('across publishes, as live: the end follows the update the chat was told; cas
   await ob.idle();
   expect(chat.got.get('telegram:5m')).toHaveLength(4);
 });
+
+it("a chat that subscribed (or lowered its minimum) after the cascade began is held to the end's own tally: it was never told of it", () => {
+  const reached = new Map([['cascade:ETH-long-1', 5.2e6]]);
+  const early = sub('telegram:early', { minUsd: 5e6 });
+  const late = sub('telegram:late', { minUsd: 5e6, updatedAt: T0 + 60_000 });
+  const chats = route([cascade('cascade_end', 4.9e6)], [early, late], T0 + 120_000, undefined, reached).map((e) => e.chat);
+  expect(chats).toEqual(['telegram:early']);
+});

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { deliveryFailure } from '../../src/adapters/errors.js';
 import { translateError } from '../../src/adapters/telegram/errors.js';
-import { refusedRequest } from '../../src/alerts/outbox.js';
+import { idempotencyKey, refusedRequest } from '../../src/alerts/outbox.js';
 
 const tg = (code: number, description: string) => deliveryFailure(translateError({ response: { error_code: code, description } }, 'deliver'));
 
@@ -20,4 +20,10 @@ it('tells a refusal from a rate limit, a refused token, a gone chat and an outag
   expect(refusedRequest({ error: 'Discord deliver: 403 Missing Access (code 50001)', retryAfterMs: 60_000 })).toBe(false);
   // A channel whose permissions refuse the post (Discord 50013 as a refused request, not the server gone).
   expect(refusedRequest({ error: 'Discord deliver: 403 Missing Permissions (code 50013): the bot may not post there' })).toBe(true);
+});
+
+it('an entry is one send by its id and creation time: a new database starting its ids at 1 again is not taken for the last one', () => {
+  const T = Date.parse('2026-01-31T12:00:00Z');
+  expect(idempotencyKey({ id: 1, createdAt: T })).toBe(idempotencyKey({ id: 1, createdAt: T }));
+  expect(idempotencyKey({ id: 1, createdAt: T })).not.toBe(idempotencyKey({ id: 1, createdAt: T + 1 }));
 });

@@ -32,7 +32,8 @@ it("a file another user owns (root's 0644 after a restore) is refused in one lin
   const path = join(dir, 'liqbot.db');
   made(path);
   const expected = (uid: number, mode: string) =>
-    `open: could not open ${path} for writing: the file is owned by uid ${process.getuid!()} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?); give it (and any -wal and -shm file beside it) to the user liqbot runs as (chown), or set LIQBOT_DB to a file that user can write`;
+    `open: could not open ${path} for writing: the file is owned by uid ${process.getuid!()} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?); give it (and any -wal and -shm file beside it) to that user (chown); or set LIQBOT_DB to a file the user liqbot runs as can write`;
+  const ownNotWritable = `open: could not open ${path} for writing: the file is liqbot's user's but has mode 0444; let its owner write it (chmod u+w, and any -wal and -shm file beside it); or set LIQBOT_DB to a file the user liqbot runs as can write`;
   if (process.getuid?.() === 0) {
     // Root writes anything: the opening process runs as nobody, the file stays root's with mode 0644.
     chmodSync(path, 0o644);
@@ -44,8 +45,13 @@ it("a file another user owns (root's 0644 after a restore) is refused in one lin
     // The lock file copied as root too: said of the lock file.
     chownSync(`${path}.liqbot-lock`, 0, 0);
     expect(tryOpen()).toBe(
-      `open: could not take the lock ${path}.liqbot-lock: the file is owned by uid 0 with mode 0644, and liqbot runs as uid ${NOBODY} (a restore copied as root?); give it to the user liqbot runs as (chown), or set LIQBOT_DB to a file in a folder that user owns`,
+      `open: could not take the lock ${path}.liqbot-lock: the file is owned by uid 0 with mode 0644, and liqbot runs as uid ${NOBODY} (a restore copied as root?); give it (and any -wal and -shm file beside it) to that user (chown); or set LIQBOT_DB to a file in a folder the user liqbot runs as owns`,
     );
+    // Its own file without the write bit: chmod says it, not chown.
+    chownSync(`${path}.liqbot-lock`, NOBODY, NOBODY);
+    chownSync(path, NOBODY, NOBODY);
+    chmodSync(path, 0o444);
+    expect(tryOpen()).toBe(ownNotWritable);
   } else {
     chmodSync(path, 0o444);
     let err: unknown;
@@ -55,7 +61,7 @@ it("a file another user owns (root's 0644 after a restore) is refused in one lin
       err = e;
     }
     expect(err).toBeInstanceOf(StoreError);
-    expect(`${(err as StoreError).code}: ${(err as StoreError).message}`).toBe(expected(process.getuid!(), '0444'));
+    expect(`${(err as StoreError).code}: ${(err as StoreError).message}`).toBe(ownNotWritable);
   }
 });
 
@@ -70,7 +76,7 @@ it('a connection SQLite can only read (a read-only mount) is refused the same wa
     err = e;
   }
   expect(err).toBeInstanceOf(StoreError);
-  expect((err as StoreError).message).toMatch(new RegExp(`^could not open ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} for writing: .*; give it \\(and any -wal and -shm file beside it\\) to the user liqbot runs as \\(chown\\), or set LIQBOT_DB to a file that user can write$`));
+  expect((err as StoreError).message).toMatch(new RegExp(`^could not open ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} for writing: .*; or set LIQBOT_DB to a file the user liqbot runs as can write$`));
   // Refused, it held nothing: the file opens as usual once it may be written.
   const store = openSqliteStore(path);
   expect(store.listSubscriptions()).toHaveLength(1);

@@ -10,6 +10,7 @@ import type { Caller } from '../../../commands/index.js';
 import { splitWords } from '../../../commands/parse.js';
 import type { Args, ChatInfo, OptionSpec } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
+import { shownName } from '../../replies/proposals.js';
 
 /** The settings key of the chat an interaction comes from. */
 export function chatKey(guildId: string | null, userId: string): string {
@@ -80,18 +81,6 @@ export function toArgs(options: readonly CommandInteractionOption[], specsOf?: (
   for (const o of sub ? (sub.options ?? []) : options) values[o.name] = optionValue(o);
   const extra = specsOf ? spread(values, specsOf(sub?.name)) : [];
   return { ...(sub ? { sub: sub.name } : {}), values, ...(extra.length ? { extra } : {}) };
-}
-
-/**
- * Invisible characters: controls and format characters (a right-to-left override U+202E reverses the rest of the line
- * a name is shown on, a zero-width space hides text) and the Hangul fillers that show blank. The joiners (U+200C,
- * U+200D) stay: they shape emoji and scripts such as Persian inside a name. (Telegram's context.ts reads names alike.)
- */
-const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
-
-/** A name as the bot shows it: on one line, without invisible characters (a byte-order mark among them; empty: nothing visible). */
-export function shownName(name: string | null | undefined): string {
-  return (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(INVISIBLE, '').trim();
 }
 
 /** Who asks where, for an interaction. */

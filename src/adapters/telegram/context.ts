@@ -7,6 +7,7 @@ import type { CallbackQuery, Chat, Message, User } from 'telegraf/types';
 import { findCommand, parseCommandLine, type Caller } from '../../../commands/index.js';
 import type { ChatInfo } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
+import { shownName } from '../../replies/proposals.js';
 import type { Asker } from './permissions.js';
 import type { Destination } from './sender.js';
 
@@ -40,18 +41,6 @@ export function chatInfo(chat: Chat, threadId?: number): ChatInfo {
   if (title) info.title = title;
   if (threadId !== undefined) info.target = String(threadId);
   return info;
-}
-
-/**
- * Invisible format and control characters: a direction override (U+202E) or isolate in a member's name would
- * reverse the rest of the line it is shown on ("proposes ETH $2,460"), zero-width ones hide text. The joiners
- * (U+200C, U+200D) stay: they only shape emoji and scripts such as Persian, inside the name.
- */
-const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}]/gu;
-
-/** A name as the bot shows it: on one line, without invisible characters (empty: no name). */
-export function shownName(name: string | undefined): string {
-  return (name ?? '').replace(/\s+/g, ' ').replace(INVISIBLE, '').trim();
 }
 
 export function userInfo(from: User | undefined, senderChat: Chat | undefined): { id: string; name?: string } {
