@@ -139,6 +139,7 @@ async function firstEventTs(file: string): Promise<number | undefined> {
   if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
   let first: number | undefined;
   for await (const e of readEventFile(file)) {
+    if (e.type === 'level' && e.ts === 0) continue; // a shared levels file's "always": in force from the first event
     first ??= e.ts;
     if (e.type !== 'liquidation_total') return e.ts;
   }

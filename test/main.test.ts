@@ -151,6 +151,24 @@ describe('liqbot start', () => {
     expect(added.createdAt - first).toBeLessThan(60_000);
   }, 60_000);
 
+  it('starts a rehearsal clock at the first market event when the file opens with levels stamped 0 (a shared "always" file), not 1970', async () => {
+    const dir = tempDir();
+    const first = readFileSync(BUNDLED, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; ts: number }).find((e) => e.type !== 'meta' && e.type !== 'liquidation_total')!.ts;
+    const always = join(dir, 'always.jsonl');
+    writeFileSync(always, `{"type":"level","ts":0,"asset":"ETH","price":2500,"label":"always"}\n${readFileSync(BUNDLED, 'utf8')}`);
+    const bot = startBot(dir, ['--replay', always, '--speed', '1']);
+    await bot.waitFor(/Type a command/);
+    bot.child.stdin.write('/level add eth 2300\n');
+    await bot.waitFor(/Watching ETH \$2,300/);
+    bot.child.kill('SIGINT');
+    expect(await bot.exited).toBe(0);
+    const rehearsal = openSqliteStore(join(dir, 'rehearsal', 'liqbot.db'));
+    const added = rehearsal.listLevels().find((l) => l.level === 2300)!;
+    rehearsal.close();
+    expect(added.createdAt - first).toBeGreaterThanOrEqual(0);
+    expect(added.createdAt - first).toBeLessThan(60_000);
+  }, 60_000);
+
   it('rehearses a day whose levels file was appended after it (`cat day levels`): the levels are set at their own time', async () => {
     const dir = tempDir();
     const lines = readFileSync(BUNDLED, 'utf8').split('\n').filter(Boolean);
