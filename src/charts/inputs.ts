@@ -30,7 +30,8 @@ function chartLevel(v: LevelView): ChartLevel {
  * here, every feed down or connecting), `emptyNote` when a file's prints cover part of it; neither for a quiet market.
  */
 function emptyWindow(s: LiquidationSummary): Pick<LiqsChartInput, 'noData' | 'emptyNote'> {
-  if (s.totalUsd > 0) return {};
+  // Figures with no single order to draw: a vendor's hourly totals or stored daily totals, said as such (not "none").
+  if (s.totalUsd > 0) return s.count > 0 ? {} : { emptyNote: `No single orders to draw: ${s.days ? 'the figures are daily totals' : 'the figures are hourly totals'}` };
   const rec = s.coverage.recorded;
   if (rec && !rec.full) {
     if (rec.stretches.length) return { emptyNote: 'No liquidations in the stretches the file covers' };
@@ -59,7 +60,13 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
     levels: m.levelStatus(asset, chat, to).levels.map(chartLevel),
     cascades: s.cascades.map((c) => ({ from: c.startedAt, to: c.endedAt ?? to, side: c.side, usd: c.usd })),
     totals: { longUsd: s.longUsd, shortUsd: s.shortUsd, totalUsd: s.totalUsd },
-    coverage: { exchanges: s.coverage.exchanges, sampled: s.coverage.sampled, synthetic: s.coverage.synthetic, ...(s.coverage.hourly?.length ? { hourly: s.coverage.hourly } : {}) },
+    coverage: {
+      exchanges: s.coverage.exchanges,
+      sampled: s.coverage.sampled,
+      synthetic: s.coverage.synthetic,
+      ...(s.coverage.hourly?.length ? { hourly: s.coverage.hourly } : {}),
+      ...(s.days?.venues?.length ? { daily: s.days.venues } : {}),
+    },
   };
   Object.assign(input, emptyWindow(s));
   // A file's prints covering part of the window: the reply's "prints 16:50–17:20 only", and where they are.

@@ -83,14 +83,16 @@ export function coverageText(coverage: LiqsChartInput['coverage']): string {
     const name = venueName(ex);
     names.set(name, (names.get(name) ?? false) || sampled.has(ex));
   }
-  if (!names.size) return 'Sources: none reporting';
-  const list = [...names].map(([name, s]) => (s ? `${name}*` : name)).join(', ');
-  // Short enough to stay whole at the footer's phone-legible size.
+  // Venues only a vendor's hourly totals (†) or stored daily totals (‡) cover are in the totals, not the bars: marked.
   const hourly = (coverage.hourly ?? []).map((ex) => `${venueName(ex)}†`);
-  if (!hourly.length) return `Sources: ${list}${[...names.values()].some(Boolean) ? ' · *sampled: lower bounds' : ''}`;
-  // Venues only a vendor's hourly totals cover are in the totals, not the bars: marked, in the same few words.
-  const notes = [...([...names.values()].some(Boolean) ? ['*sampled'] : []), '†hourly'].join(' ');
-  return `Sources: ${[list, ...hourly].join(', ')} · ${notes}`;
+  const daily = (coverage.daily ?? []).map((ex) => `${venueName(ex)}‡`);
+  if (!names.size && !hourly.length && !daily.length) return 'Sources: none reporting';
+  const list = [...names].map(([name, s]) => (s ? `${name}*` : name));
+  const anySampled = [...names.values()].some(Boolean);
+  // Short enough to stay whole at the footer's phone-legible size.
+  if (!hourly.length && !daily.length) return `Sources: ${list.join(', ')}${anySampled ? ' · *sampled: lower bounds' : ''}`;
+  const notes = [...(anySampled ? ['*sampled'] : []), ...(hourly.length ? ['†hourly'] : []), ...(daily.length ? ['‡daily totals'] : [])].join(' ');
+  return `Sources: ${[...list, ...hourly, ...daily].join(', ')} · ${notes}`;
 }
 
 export function buildLiqsOption(input: LiqsChartInput, width: number, height: number, measure: Measure): EChartsOption {

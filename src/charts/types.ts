@@ -41,8 +41,11 @@ export interface LiqsChartInput {
   levels: ChartLevel[];
   cascades: { from: number; to: number; side: 'long' | 'short'; usd: number }[];
   totals: { longUsd: number; shortUsd: number; totalUsd: number };
-  /** `hourly`: venues counted from a vendor's hourly totals only (in the totals, not in the bars). */
-  coverage: { exchanges: string[]; sampled: string[]; synthetic: boolean; hourly?: string[] };
+  /**
+   * `hourly`: venues counted from a vendor's hourly totals only (in the totals, not in the bars); `daily`: venues whose
+   * stored daily totals count whole days without single orders (in the totals, not in the bars).
+   */
+  coverage: { exchanges: string[]; sampled: string[]; synthetic: boolean; hourly?: string[]; daily?: string[] };
   /**
    * An empty window that is not a quiet market, said as the reply says it: nothing recorded it (a file without prints
    * here, every feed down or connecting). The chart then claims no $0 and no "no liquidations".

@@ -5,7 +5,8 @@ import { levelsChartInput, liqsChartInput } from '../../src/charts/inputs.js';
 import { PriceBook } from '../../src/core/prices.js';
 import type { Market } from '../../src/core/market.js';
 import { runFile } from '../../src/offline.js';
-import { BUNDLED } from '../helpers.js';
+import { BUNDLED, writeEvents } from '../helpers.js';
+import { coverageText } from '../../src/charts/liqs.js';
 
 const DAY = 86_400_000;
 let market: Market;
@@ -107,5 +108,30 @@ describe('a file whose prints cover part of the window', () => {
     // Live (no file), nothing to say.
     file.recorded = undefined;
     expect(liqsChartInput(file, file.summary('ETH', '4h', 4 * 3_600_000, to)).recorded).toBeUndefined();
+  });
+});
+
+describe('a window known only from a vendor\'s totals', () => {
+  it('says its figures are hourly or daily totals, not "no liquidations", and names the venue in the sources', async () => {
+    const H = 3_600_000;
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const lines: object[] = [];
+    for (let h = 0; h < 24; h++) {
+      const ts = t0 + h * H;
+      lines.push({ type: 'candle', ts, exchange: 'binance', symbol: 'BTC/USDT:USDT', timeframe: '1h', open: 90_000, high: 90_100, low: 89_900, close: 90_050 });
+      lines.push({ type: 'liquidation_total', ts, period: '1h', asset: 'BTC', side: 'long', usd: 1e6, exchange: 'bitget' });
+    }
+    const m = (await runFile(writeEvents(lines), loadConfig())).market;
+    const hours = liqsChartInput(m, m.summary('BTC', '4h', 4 * H, t0 + 12 * H));
+    expect(hours.totals.totalUsd).toBe(4e6);
+    expect(hours.buckets.every((b) => b.longUsd + b.shortUsd === 0)).toBe(true);
+    expect(hours.emptyNote).toBe('No single orders to draw: the figures are hourly totals');
+    expect(coverageText(hours.coverage)).toBe('Sources: Bitget† · †hourly');
+    const day = liqsChartInput(m, m.summary('BTC', '24h', DAY, t0 + DAY));
+    expect(day.totals.totalUsd).toBe(24e6);
+    expect(day.emptyNote).toBe('No single orders to draw: the figures are daily totals');
+    expect(coverageText(day.coverage)).toBe('Sources: Bitget‡ · ‡daily totals');
+    // Single orders beside them: bars drawn, no note.
+    expect(liqsChartInput(market, market.summary('ETH', '24h', DAY)).emptyNote).toBeUndefined();
   });
 });
