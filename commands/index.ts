@@ -12,6 +12,7 @@
 import { logger } from '../src/log.js';
 import { splitWords, quote, visible } from './parse.js';
 import { errorReply, toned, type Reply } from '../src/replies/reply.js';
+import { channelRefusedReply, serverOnlyReply, unnamedChannel } from '../src/replies/channels.js';
 import { alerts } from './alerts.js';
 import { helpCommand, startCommand } from './help.js';
 import { level } from './level.js';
@@ -20,7 +21,8 @@ import { liqs } from './liqs.js';
 import { oi } from './oi.js';
 import { status } from './status.js';
 import { CommandBudget } from './limits.js';
-import type { Args, CommandContext, CommandDef, OptionSpec } from './types.js';
+import { cardPosted } from './proposals.js';
+import type { Args, ChatInfo, CommandContext, CommandDef, CommandReply, OptionSpec, PostsToRefusal } from './types.js';
 
 const log = logger('commands');
 
@@ -36,8 +38,7 @@ export const MAX_COMMAND_CHARS = 500;
 
 /** Map words to a command's options in order; a `rest` option takes what is left, and words past the last are `extra`. */
 function positional(options: readonly OptionSpec[], typed: string[]): Args {
-  // `/liqs eth 4 h`, `/liqs eth last 4h`: a number and a time unit typed apart are one window.
-  const words = options.some((o) => o.kind === 'window') ? joinWindows(typed) : typed;
+  const words = optionWords(options, typed);
   const values: Record<string, string | undefined> = {};
   options.forEach((o, i) => {
     if (i >= words.length) return;
@@ -48,7 +49,17 @@ function positional(options: readonly OptionSpec[], typed: string[]): Args {
   return extra.length ? { values, extra } : { values };
 }
 
-const UNIT = /^(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wk|weeks?)$/i;
+/**
+ * Words as a command with these options reads them, on every platform (a Discord option holding more words too): with
+ * a window among them, a number and its time unit typed apart are one window (`/liqs eth 4 h`), and "last" or "past"
+ * before a window says nothing more (`/liqs eth last 4h`).
+ */
+export function optionWords(options: readonly OptionSpec[], typed: string[]): string[] {
+  return options.some((o) => o.kind === 'window') ? joinWindows(typed) : typed;
+}
+
+/** A time unit as parseWindow (parse.ts) takes it after a number. */
+const UNIT = /^(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i;
 
 function joinWindows(words: string[]): string[] {
   const out: string[] = [];
@@ -102,6 +113,32 @@ export function adminParts(cmd: CommandDef): 'all' | 'some' | 'none' {
   return subs.some((s) => s.admin) ? 'some' : 'none';
 }
 
+/** Whether a command's part answers the caller alone (its spec's `private`): an admin's settings change. */
+function privatePart(cmd: CommandDef, args: Args): boolean {
+  if (cmd.private) return true;
+  return cmd.subcommands?.find((s) => s.name === args.sub)?.private ?? false;
+}
+
+/**
+ * Whether a command's answer is known to be private before it runs, for a platform that must choose early (Discord
+ * keeps a deferred answer's visibility): a refusal (a member asking for an admin's part, a settings command where the
+ * chat keeps none) or a part answered privately. Any other may answer in public (a proposal's card).
+ */
+export function answersPrivately(cmd: CommandDef, args: Args, chat: ChatInfo, isAdmin: boolean): boolean {
+  if (chat.noSettings && adminParts(cmd) !== 'none') return true;
+  if (needsAdmin(cmd, args) && !isAdmin) return true;
+  return privatePart(cmd, args);
+}
+
+/**
+ * What a platform does once it has posted a command's public answer where the command had no message to know it by
+ * (a Discord slash command: its message exists only once answered), `messageRef` as the platform writes refs: a
+ * proposal's card becomes its proposal's home, as a card whose button is pressed does (proposals.ts).
+ */
+export function answerPosted(caller: Caller, reply: CommandReply, messageRef: string): void {
+  if (reply.proposal !== undefined) cardPosted(caller, reply.proposal, messageRef);
+}
+
 /** The answer to a command that failed on our side (a bug, a platform that could not be answered): logged, never shown. */
 export function internalErrorReply(): Reply {
   return errorReply('Something went wrong answering that. It has been logged; please try again in a moment.');
@@ -116,12 +153,15 @@ export interface DispatchOptions {
    * Throwing (the platform could not be asked) counts as no.
    */
   isAdmin: () => boolean | Promise<boolean>;
-  /** A platform's own check before the command runs (Discord: may the bot post in the channel named?). */
-  check?: (cmd: CommandDef, args: Args, ctx: CommandContext) => Promise<Reply | undefined>;
+  /**
+   * The platform's check of the places a command will post alerts to (`CommandDef.postsTo`), before it runs (Discord:
+   * is the channel this server's, may the bot post there?). A refusal is said, and nothing changes.
+   */
+  checkPostsTo?: (targets: readonly string[], ctx: CommandContext) => Promise<PostsToRefusal | undefined>;
 }
 
 /** Say nothing: the caller is over budget and was already told so in this window. */
-export type Answer = Reply | undefined;
+export type Answer = CommandReply | undefined;
 
 /**
  * The budget, checked before anything else is done or answered (unknown, over-long and malformed commands
@@ -184,7 +224,7 @@ const chatQueues = new WeakMap<object, Map<string, Promise<unknown>>>();
  * One chat's commands run in the order they came, so `/levels eth` sent right after `/level add eth 2350` answers
  * with the level (run side by side, the read finished before the write). Other chats never wait.
  */
-function inChatOrder(caller: Caller, run: () => Promise<Reply>): Promise<Reply> {
+function inChatOrder(caller: Caller, run: () => Promise<CommandReply>): Promise<CommandReply> {
   let queues = chatQueues.get(caller.services);
   if (!queues) chatQueues.set(caller.services, (queues = new Map()));
   const key = caller.chat.key;
@@ -213,16 +253,25 @@ function usageOf(cmd: CommandDef, args: Args): string {
   return (lines.length ? lines : [`${cmd.name} ${args.sub}`]).map((u) => `/${u}`).join(' · ');
 }
 
-function execute(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
+function execute(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<CommandReply> {
   return inChatOrder(caller, () => executeNow(name, args, caller, opts));
 }
 
-async function executeNow(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Reply> {
+/** The places a command would post alerts to, checked by the platform: its refusal said, or nothing. */
+async function refusedPostsTo(cmd: CommandDef, args: Args, ctx: CommandContext, opts: DispatchOptions): Promise<Reply | undefined> {
+  const targets = cmd.postsTo?.(ctx, args) ?? [];
+  const refused = targets.length && opts.checkPostsTo ? await opts.checkPostsTo(targets, ctx) : undefined;
+  if (!refused) return undefined;
+  return channelRefusedReply(refused.shownAs ?? unnamedChannel(refused.target === ctx.chat.target), refused, `/${cmd.name}${args.sub ? ` ${args.sub}` : ''}`);
+}
+
+async function executeNow(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<CommandReply> {
   const cmd = findCommand(name);
   if (!cmd) return errorReply(`Unknown command ${quote(`/${name}`)}.`, 'Type /help for the list.');
   if (cmd.subcommands && args.sub !== undefined && !cmd.subcommands.some((s) => s.name === args.sub)) {
     return errorReply(`Unknown option ${quote(args.sub)} for /${cmd.name}.`, `Try: ${cmd.usage.map((u) => `/${u}`).join(' · ')}`);
   }
+  if (caller.chat.noSettings && adminParts(cmd) !== 'none') return serverOnlyReply(cmd.name);
   let isAdmin = false;
   if (needsAdmin(cmd, args)) {
     try {
@@ -241,13 +290,13 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
   const ctx: CommandContext = { ...caller, isAdmin };
   const started = performance.now();
   try {
-    const reply = (await opts.check?.(cmd, args, ctx)) ?? (await cmd.run(ctx, args));
+    let reply: CommandReply = (await refusedPostsTo(cmd, args, ctx, opts)) ?? (await cmd.run(ctx, args));
     // Words the command does not take are said, not silently dropped (`/levels eth 2350` adds no level).
     // (Not for /start: Telegram's deep links send `/start <payload>`.)
     if (args.extra?.length && reply.tone !== 'error' && cmd.name !== 'start') {
-      return { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usageOf(cmd, args)}).`, 'muted')]]] };
+      reply = { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usageOf(cmd, args)}).`, 'muted')]]] };
     }
-    return reply;
+    return privatePart(cmd, args) ? { ...reply, ephemeral: true } : reply;
   } catch (err) {
     log.error({ err, command: name, chat: ctx.chat.key }, 'command failed');
     return internalErrorReply();
@@ -255,11 +304,6 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     const ms = performance.now() - started;
     for (const observe of caller.services.commandTimings ?? []) observe(cmd.name, ms);
   }
-}
-
-/** Run a command by name with its args, budget included; always a reply (a refusal each time it is over budget). */
-export async function runCommand(name: string, args: Args, ctx: CommandContext): Promise<Reply> {
-  return (await dispatch(name, args, ctx, { isAdmin: () => ctx.isAdmin })) ?? refusedAgain();
 }
 
 const budgets = new WeakMap<object, CommandBudget>();

@@ -115,8 +115,3 @@ export function decide(p: Proposal, admin: { id: string; name?: string; isAdmin:
   if (admin.name !== undefined) next.deciderName = admin.name;
   return { ok: true, proposal: next, adopted: verdict === 'adopt' };
 }
-
-/** Open proposals whose time has passed, marked expired (to store and to edit their messages). */
-export function expire(proposals: readonly Proposal[], now: number): Proposal[] {
-  return proposals.filter((p) => p.status === 'open' && now >= p.expiresAt).map((p) => ({ ...p, status: 'expired', decidedAt: p.expiresAt }));
-}

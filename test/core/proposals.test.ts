@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, expire, propose, reached, statusAt, tally, vote, type Proposal, type ProposalRules } from '../../src/core/proposals.js';
+import { decide, propose, reached, statusAt, tally, vote, type Proposal, type ProposalRules } from '../../src/core/proposals.js';
 import { memberName } from '../../src/replies/proposals.js';
 
 const HOUR = 3_600_000;
@@ -85,11 +85,10 @@ describe('group level proposals', () => {
     expect(memberName({ id: '1', name: '  ' })).toBe('a member');
   });
 
-  it('sweeps open proposals past their time, leaving decided ones alone', () => {
+  it('reads a stored proposal past its time as expired, leaving decided ones alone', () => {
     const open = propose(base, T0, adminOnly);
     const later = propose({ ...base, id: 'telegram:-100:p2' }, T0 + 2 * HOUR, adminOnly);
     const done = { ...propose({ ...base, id: 'telegram:-100:p3' }, T0, adminOnly), status: 'rejected' as const };
-    const swept = expire([open, later, done], T0 + 25 * HOUR);
-    expect(swept.map((p) => [p.id, p.status, p.decidedAt])).toEqual([['telegram:-100:p1', 'expired', T0 + 24 * HOUR]]);
+    expect([open, later, done].map((p) => statusAt(p, T0 + 25 * HOUR))).toEqual(['expired', 'open', 'rejected']);
   });
 });

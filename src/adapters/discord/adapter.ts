@@ -35,15 +35,10 @@ export interface DiscordAdapterOptions {
   services: Services;
   /** Alert requests per second for the whole bot, every server together (a shard process takes its share). Default 40. */
   globalPerSecond?: number;
-  /**
-   * DISCORD_SHARDS for one process running every shard (a number, or 'auto'). Shard processes spawned by
-   * `startShardManager` get their shard ids from discord.js and need nothing here.
-   */
+  /** DISCORD_SHARDS: the bot's number of shards (a number, or 'auto'), all run in this process unless `shardIds` names some. */
   shards?: number | 'auto';
   /** The shards this process runs out of `shards` (a number): a gateway's `--shard 0,1`. Default: all of them. */
   shardIds?: readonly number[];
-  /** A channel rate limit longer than this is not waited out: deliver() returns it as `retryAfterMs`. Default 10 s. */
-  maxRateLimitWaitMs?: number;
   /** How long start() waits for READY. Default 60 s. */
   readyTimeoutMs?: number;
   /** DISCORD_GUILD_ID: the test server the slash commands are checked (and registered) in at start; else globally. */
@@ -58,13 +53,12 @@ export interface DiscordAdapter extends ChatAdapter {
   owns(to: DeliveryTarget): boolean;
   /** The shards this process runs, once known. */
   shards(): ShardSet | undefined;
-  /** The discord.js client, for wiring (e.g. a shard process's `client.shard`). */
+  /** The discord.js client (its caches, for wiring and tests). */
   readonly client: Client;
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
   const perSecond = opts.globalPerSecond ?? DEFAULT_GLOBAL_PER_SECOND;
-  const maxWait = opts.maxRateLimitWaitMs ?? 10_000;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
@@ -93,7 +87,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       : typeof opts.shards === 'number'
         ? { shardCount: opts.shards, ...(opts.shardIds ? { shards: [...opts.shardIds] } : {}) }
         : {}),
-    rest: restOptions(opts.apiBase, maxWait),
+    rest: restOptions(opts.apiBase),
   });
   const pacer = new Pacer(perSecond);
   const sender = new DiscordSender(client.rest, pacer);

@@ -1,6 +1,6 @@
 /**
- * Who is an admin of a server (Manage Server), what the bot needs in an alerts channel, and the invite's
- * permission integer. Which commands need an admin is the command layer's (commands/index.ts `adminParts`):
+ * Who is an admin of a server (Manage Server) and what the bot needs in an alerts channel (the invite link and its
+ * permission integer are in docs/discord.md). Which commands need an admin is the command layer's (commands/index.ts `adminParts`):
  * Discord has no per-subcommand permissions, so commands that mix public and admin subcommands (`/level list`
  * vs `/level add`) are visible to everyone and checked by the dispatcher; only commands whose every part
  * changes settings are registered with `default_member_permissions`.
@@ -22,15 +22,6 @@ export const ALERT_CHANNEL_PERMISSIONS: readonly { flag: bigint; name: string }[
   { flag: PermissionFlagsBits.EmbedLinks, name: 'Embed Links' },
   { flag: PermissionFlagsBits.AttachFiles, name: 'Attach Files' },
 ];
-
-/** The invite's permissions: View Channels, Send Messages, Embed Links, Attach Files, Read Message History (117760). */
-export const INVITE_PERMISSIONS: bigint =
-  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.ReadMessageHistory;
-
-/** The OAuth2 URL a server admin opens to add the bot with slash commands and the permissions above. */
-export function inviteUrl(applicationId: string): string {
-  return `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(applicationId)}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
-}
 
 /** `default_member_permissions` for a command: Manage Server for all-admin commands (Discord hides them from members), open otherwise. */
 export function defaultMemberPermissions(cmd: CommandDef): string | null {

@@ -20,14 +20,17 @@ const log = logger('discord');
 
 const isMessageRoute = (route: string) => /^\/channels\/[^/]+\/messages/.test(route);
 
+/** A channel rate limit longer than this is not waited out: deliver() returns it as `retryAfterMs`. */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+
 /** discord.js REST options both adapters share: the API base, invalid-request warnings, long channel limits handed back. */
-export function restOptions(apiBase: string | undefined, maxRateLimitWaitMs: number): Partial<RESTOptions> {
+export function restOptions(apiBase: string | undefined): Partial<RESTOptions> {
   return {
     ...(apiBase ? { api: apiBase } : {}),
     // Warn well before Discord's 10,000 invalid requests per 10 minutes (an IP ban).
     invalidRequestWarningInterval: 500,
     // A long channel limit goes back to the outbox (retryAfterMs) instead of holding the send here.
-    rejectOnRateLimit: (data: RateLimitData) => !data.global && isMessageRoute(data.route) && data.timeToReset > maxRateLimitWaitMs,
+    rejectOnRateLimit: (data: RateLimitData) => !data.global && isMessageRoute(data.route) && data.timeToReset > MAX_RATE_LIMIT_WAIT_MS,
   };
 }
 
@@ -47,13 +50,11 @@ export interface DiscordRestAdapterOptions {
   agents?: Agents;
   /** Alert requests per second for the whole bot (default 40 of Discord's 50). */
   globalPerSecond?: number;
-  /** A channel rate limit longer than this is not waited out: deliver() returns it as `retryAfterMs`. Default 10 s. */
-  maxRateLimitWaitMs?: number;
 }
 
 export function createDiscordRestAdapter(opts: DiscordRestAdapterOptions): ChatAdapter {
   const rest = new REST({
-    ...restOptions(opts.apiBase, opts.maxRateLimitWaitMs ?? 10_000),
+    ...restOptions(opts.apiBase),
     ...(opts.agents ? { makeRequest: requestThrough(opts.agents) } : {}),
   }).setToken(opts.token);
   watchRest(rest);

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { ALL_COMMANDS } from '../../../commands/index.js';
 import type { CommandDef } from '../../../commands/types.js';
 import { ChatApiError } from '../../../src/adapters/errors.js';
-import { INVITE_PERMISSIONS, inviteUrl } from '../../../src/adapters/discord/permissions.js';
 import { registerCommands, slashCommand, slashCommandData } from '../../../src/adapters/discord/register.js';
 import { errorReply } from '../../../src/replies/reply.js';
 import { guild } from '../../fakes/discord/payloads.js';
@@ -89,13 +88,6 @@ describe('slashCommandData', () => {
       for (const child of (o.options ?? []) as typeof o[]) walk(child);
     };
     for (const c of slashCommandData()) walk(c);
-  });
-});
-
-describe('invite', () => {
-  it('asks for View Channels, Send Messages, Embed Links, Attach Files and Read Message History (117760)', () => {
-    expect(INVITE_PERMISSIONS).toBe(117760n);
-    expect(inviteUrl('1474453241771589642')).toBe('https://discord.com/oauth2/authorize?client_id=1474453241771589642&scope=bot+applications.commands&permissions=117760');
   });
 });
 

@@ -1,13 +1,13 @@
 /**
  * Sharding: Discord's guild → shard formula, a process's share of the global budget, one process running every
- * shard, and real shard processes (discord.js's ShardingManager) that each deliver only to their own servers.
+ * shard, and processes running some shards each (as gateways' `--shard` split them) that own only their servers.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ownsGuild, shardOf, shareOf, startShardManager, type ShardManagerHandle } from '../../../src/adapters/discord/shards.js';
-import type { DeliveryResult } from '../../../src/adapters/contract.js';
+import type { DiscordAdapter } from '../../../src/adapters/discord/adapter.js';
+import { ownsGuild, shardOf, shareOf } from '../../../src/adapters/discord/shards.js';
+import type { Reply } from '../../../src/replies/reply.js';
 import { guild, member, slashCommand, snowflakeOnShard, str } from '../../fakes/discord/payloads.js';
-import { FAKE_TOKEN, FakeDiscord } from '../../fakes/discord/server.js';
+import { FakeDiscord } from '../../fakes/discord/server.js';
 import { dayServices, startAdapter } from './helpers.js';
 
 describe('the shard formula', () => {
@@ -65,52 +65,42 @@ describe('one process running every shard (DISCORD_SHARDS=2)', () => {
   });
 });
 
-describe('shard processes (ShardingManager, DISCORD_SHARDS=2)', () => {
+describe('processes running some shards each (a gateway\'s --shard, DISCORD_SHARDS=2)', () => {
   const g0 = guild('Shard Zero', ['alerts'], snowflakeOnShard(0, 2));
   const g1 = guild('Shard One', ['alerts'], snowflakeOnShard(1, 2));
   const targets = [g0, g1].map((g) => ({ chat: `discord:${g.id}`, target: `channel:${g.channels[0]!.id}` }));
+  const alert: Reply = { title: ['ETH long cascade'], blocks: [[['$120M of longs liquidated in 9 minutes']]], tone: 'long' };
   let fake: FakeDiscord;
-  let shards: ShardManagerHandle | undefined;
 
   beforeAll(async () => {
-    fake = await FakeDiscord.start({ guilds: [g0, g1] });
+    fake = await FakeDiscord.start({ guilds: [g0, g1], maxConcurrency: 2 });
   });
   afterAll(async () => {
-    await shards?.stop();
     await fake?.close();
   });
 
-  it('each shard process connects as its shard and delivers only to its own servers: every channel gets one post', async () => {
-    shards = await startShardManager({
-      file: fileURLToPath(new URL('../../fakes/discord/shard-child.ts', import.meta.url)),
-      token: FAKE_TOKEN,
-      shards: 2,
-      apiBase: fake.apiBase,
-      args: [fake.apiBase, JSON.stringify(targets)],
-      execArgv: ['--import', 'tsx'],
-      spawnDelayMs: 0,
-      readyTimeoutMs: 20_000,
-      respawn: false,
-    });
-    expect(fake.identifies.map((i) => i.shard).sort()).toEqual([
-      [0, 2],
-      [1, 2],
-    ]);
-    type Report = { shards: { ids: number[]; count: number }; results: { chat: string; owns: boolean; result: DeliveryResult }[] };
-    const reports: Report[] = [];
-    for (const shard of shards.manager.shards.values()) shard.on('message', (m: { liqbot?: Report }) => m.liqbot && reports.push(m.liqbot));
-    await shards.manager.broadcast('deliver');
-    await fake.until(() => reports.length === 2, 15_000, 'both shard processes to report');
-
-    for (const report of reports) {
-      const [mine] = report.shards.ids;
-      for (const r of report.results) {
-        const ownGuild = shardOf(r.chat.slice('discord:'.length), 2) === mine;
-        expect(r.owns).toBe(ownGuild);
-        if (ownGuild) expect(r.result.ok).toBe(true);
-        else expect(r.result).toMatchObject({ ok: false, permanent: false }); // not mine: never an unsubscribe
+  it('each connects as its shard and delivers only to its own servers: every channel gets one post', async () => {
+    const services = await dayServices();
+    const bots: DiscordAdapter[] = [];
+    try {
+      for (const shard of [0, 1]) bots.push(await startAdapter(fake, services, { shards: 2, shardIds: [shard] }));
+      expect(fake.identifies.map((i) => i.shard).sort()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      for (const [mine, bot] of bots.entries()) {
+        expect(bot.shards()).toEqual({ ids: [mine], count: 2 });
+        for (const t of targets) {
+          const ownGuild = shardOf(t.chat.slice('discord:'.length), 2) === mine;
+          expect(bot.owns(t)).toBe(ownGuild);
+          const result = await bot.deliver(t, alert);
+          if (ownGuild) expect(result.ok).toBe(true);
+          else expect(result).toMatchObject({ ok: false, permanent: false }); // not mine: never an unsubscribe
+        }
       }
+      for (const g of [g0, g1]) expect(fake.messages.get(g.channels[0]!.id)).toHaveLength(1);
+    } finally {
+      for (const bot of bots) await bot.stop();
     }
-    for (const g of [g0, g1]) expect(fake.messages.get(g.channels[0]!.id)).toHaveLength(1);
-  }, 30_000);
+  });
 });
