@@ -49,6 +49,20 @@ function postingTo(sub: Subscription, ctx: CommandContext): Line | undefined {
   return [`Posting to: another topic (${topicName(sub.target)}; /alerts on here moves them here)`];
 }
 
+/**
+ * Where the chat's alerts post once `/alerts on` runs: on Discord the alerts channel already set (/alerts channel
+ * chooses it), else the channel it is run in; elsewhere where it is sent (a Telegram forum topic, or General).
+ */
+function targetOn(sub: Subscription, ctx: CommandContext): string | undefined {
+  return ctx.chat.platform === 'discord' ? sub.target || ctx.chat.target : ctx.chat.target;
+}
+
+/** The channel `/alerts channel` names (`<#id>` as Discord's option gives it, or a bare id), as a subscription target. */
+function namedChannel(raw: string): string | undefined {
+  const id = /^<#(\d{5,25})>$/.exec(raw)?.[1] ?? (/^\d{5,25}$/.test(raw) ? raw : undefined);
+  return id === undefined ? undefined : `channel:${id}`;
+}
+
 function statusReply(sub: Subscription, ctx: CommandContext, changed?: string): Reply {
   const lines = [
     [b(sub.enabled ? 'Alerts are ON' : 'Alerts are OFF'), changed ? ` · ${changed}` : ''],
@@ -64,7 +78,7 @@ function statusReply(sub: Subscription, ctx: CommandContext, changed?: string): 
   lines.push([`Weekly digest: ${sub.digest ? (sub.enabled ? 'on' : 'on, posted once alerts are on') : 'off'}`]);
   const where = postingTo(sub, ctx);
   if (where) lines.push(where);
-  return { title: ['Alerts'], blocks: [lines], tone: 'info', ephemeral: changed !== undefined };
+  return { title: ['Alerts'], blocks: [lines], tone: 'info' };
 }
 
 export const alerts: CommandDef = {
@@ -81,48 +95,55 @@ export const alerts: CommandDef = {
   ],
   subcommands: [
     { name: 'status', description: "Show this chat's alert settings", options: [] },
-    { name: 'on', description: 'Post cascade and level alerts here', admin: true, options: [] },
-    { name: 'off', description: 'Stop posting alerts here', admin: true, options: [] },
+    { name: 'on', description: 'Post cascade and level alerts here', admin: true, private: true, options: [] },
+    { name: 'off', description: 'Stop posting alerts here', admin: true, private: true, options: [] },
     {
       name: 'assets',
       description: 'Which assets to alert on',
       admin: true,
+      private: true,
       options: [{ name: 'assets', description: 'Comma-separated assets, or all', kind: 'text', required: true, rest: true }],
     },
     {
       name: 'kinds',
       description: 'Which alerts: cascade, level or all',
       admin: true,
+      private: true,
       options: [{ name: 'kinds', description: 'cascade, level or all', kind: 'text', required: true, choices: ['all', 'cascade', 'level'] }],
     },
     {
       name: 'min',
       description: 'Smallest cascade (USD) worth a post',
       admin: true,
+      private: true,
       options: [{ name: 'usd', description: 'A dollar amount, e.g. $5M, $500K, 0 for any', kind: 'text', required: true, rest: true }],
     },
     {
       name: 'channel',
       description: 'Post alerts to this channel',
       admin: true,
+      private: true,
       options: [{ name: 'channel', description: 'The alerts channel', kind: 'channel', required: true }],
     },
     {
       name: 'votes',
       description: 'Net 👍 votes that adopt a level proposal, or admin',
       admin: true,
+      private: true,
       options: [{ name: 'votes', description: 'A number of votes (1-100), or admin (only admins adopt)', kind: 'text', required: true }],
     },
     {
       name: 'expiry',
       description: 'How long a level proposal stays open',
       admin: true,
+      private: true,
       options: [{ name: 'hours', description: 'A time, e.g. 48h, 3d or 2w (1h to 14d)', kind: 'text', required: true, rest: true }],
     },
     {
       name: 'digest',
       description: "Post a weekly digest of this chat's levels, Mondays at midnight",
       admin: true,
+      private: true,
       options: [{ name: 'on', description: 'on or off', kind: 'text', required: true, choices: ['on', 'off'] }],
     },
   ],
@@ -132,6 +153,11 @@ export const alerts: CommandDef = {
     return args.sub === 'on'
       ? 'For some assets only: /alerts assets eth,btc, then /alerts on.'
       : 'To stop one asset\'s alerts, list the ones to keep: /alerts assets btc,sol. /alerts off stops them all.';
+  },
+  // The settings as the command reads them: a change held while the store refuses writes counts.
+  postsTo(ctx, args) {
+    const to = args.sub === 'on' ? targetOn(current(ctx), ctx) : args.sub === 'channel' ? namedChannel((args.values.channel ?? '').trim()) : undefined;
+    return to === undefined ? [] : [to];
   },
   run(ctx, args): Reply {
     const { market } = ctx.services;
@@ -147,15 +173,11 @@ export const alerts: CommandDef = {
         return statusReply(sub, ctx);
       case 'on': {
         sub.enabled = true;
-        // Discord: the alerts channel is chosen with /alerts channel; /alerts on sets it only when there is none.
-        if (ctx.chat.platform === 'discord') {
-          if (here && !sub.target) sub.target = here;
-          return save('turned on');
-        }
-        // Telegram: alerts post where /alerts on is sent, a forum topic or General; a move is said with where they were.
         const was = sub.target;
-        if (here === undefined) delete sub.target;
-        else sub.target = here;
+        const to = targetOn(sub, ctx);
+        if (to === undefined) delete sub.target;
+        else sub.target = to;
+        // Telegram: a move to this topic (or General) is said with where they were.
         if (was === sub.target || ctx.chat.platform !== 'telegram') return save('turned on');
         return save(`turned on; alerts now post to ${here === undefined ? 'General' : 'this topic'} (were: ${topicName(was)})`);
       }
@@ -206,10 +228,10 @@ export const alerts: CommandDef = {
       }
       case 'channel': {
         const raw = (args.values.channel ?? '').trim();
-        const id = /^<#(\d{5,25})>$/.exec(raw)?.[1] ?? (/^\d{5,25}$/.test(raw) ? raw : undefined);
+        const target = namedChannel(raw);
         if (ctx.chat.platform !== 'discord') return errorReply('Alerts go to the chat where /alerts on is sent. To use a channel, add the bot to it as an admin and send /alerts on there.');
-        if (!id) return errorReply(`${quote(raw)} is not a channel. Pick one like #liquidations.`);
-        sub.target = `channel:${id}`;
+        if (!target) return errorReply(`${quote(raw)} is not a channel. Pick one like #liquidations.`);
+        sub.target = target;
         sub.enabled = true;
         return save('channel set, alerts on');
       }

@@ -7,11 +7,11 @@ import { levelId, type Level } from '../src/core/levels.js';
 import { labelAfter, levelText, pct } from '../src/replies/format.js';
 import { outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
 import { parseAsset, parseLabel, parseLevel } from './parse.js';
-import { b, errorReply, toned, type Line, type Reply } from '../src/replies/reply.js';
+import { b, errorReply, toned, type Line } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
 import { memberName, shortId } from '../src/replies/proposals.js';
 import { openProposals, runDecide, runDigest, runInfo, runPropose, runVote, runWhy } from './proposals.js';
-import type { CommandDef } from './types.js';
+import type { CommandDef, CommandReply } from './types.js';
 
 
 export const level: CommandDef = {
@@ -23,6 +23,7 @@ export const level: CommandDef = {
       name: 'add',
       description: 'Watch a price or a zone',
       admin: true,
+      private: true,
       options: [
         { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
         { name: 'level', description: 'A price (2350, 2.35k) or a zone (2750-2800)', kind: 'level', required: true },
@@ -33,6 +34,7 @@ export const level: CommandDef = {
       name: 'remove',
       description: 'Stop watching a level',
       admin: true,
+      private: true,
       options: [
         { name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true },
         { name: 'level', description: 'The price or zone to remove', kind: 'level', required: true },
@@ -78,7 +80,7 @@ export const level: CommandDef = {
     const asset = /^\$?[\p{L}\p{N}]{1,16}$/u.exec(args.values.asset ?? '')?.[0].replace(/^\$/, '').toLowerCase();
     return second && at && asset ? `For the zone write /level remove ${asset} ${at}-${second}.` : undefined;
   },
-  run(ctx, args): Reply {
+  run(ctx, args): CommandReply {
     const { market, config } = ctx.services;
     const chat = ctx.chat.key;
     switch (args.sub) {
@@ -130,7 +132,7 @@ export const level: CommandDef = {
     if (args.sub === 'remove') {
       if (!market.levels.get(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
       ctx.services.apply({ kind: 'level.remove', id });
-      return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info', ephemeral: true };
+      return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info' };
     }
     const second = secondPrice('add', asset.value, value.value, args.values.label);
     if (second) return second;
@@ -146,7 +148,6 @@ export const level: CommandDef = {
       return {
         blocks: [[[`${asset.value} `, b(levelText(value.value)), existing.label ? ` ${existing.label}` : '', ' is already watched in this chat.']]],
         tone: 'info',
-        ephemeral: true,
       };
     }
     const count = market.levels.all().filter((l) => l.chat === chat).length;
@@ -159,7 +160,7 @@ export const level: CommandDef = {
     ctx.services.apply({ kind: 'level.put', level: def });
     const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === id);
     const where = st && market.prices.last(asset.value) ? ` It is ${st.role === 'inside' ? 'around price' : `${st.role}, ${pct(st.distancePct / 100)} away`}.` : '';
-    if (existing) return { blocks: [[[`Relabelled ${asset.value} `, b(levelText(value.value)), ` ${label.value}.`]]], tone: 'info', ephemeral: true };
+    if (existing) return { blocks: [[[`Relabelled ${asset.value} `, b(levelText(value.value)), ` ${label.value}.`]]], tone: 'info' };
     return {
       blocks: [[[`Watching ${asset.value} `, b(levelText(value.value)), label.value ? ` ${label.value}` : '', `.${where}`], ['Breaks and reclaims are posted to this chat when /alerts is on.']]],
       tone: 'info',

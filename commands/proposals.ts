@@ -17,7 +17,7 @@ import { outOfRange, secondPrice, watchedForEveryone } from './level-range.js';
 import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
 import { digestAsset, digestImage } from '../src/charts/digest.js';
 import { parseAsset, parseLevel, parseReason, quote } from './parse.js';
-import type { Args, CommandContext } from './types.js';
+import type { Args, ChatInfo, CommandContext, CommandReply } from './types.js';
 
 /** How long a proposal stays open unless the chat's admins chose otherwise (/alerts expiry). */
 export const DEFAULT_PROPOSAL_TTL_HOURS = 48;
@@ -39,9 +39,10 @@ export function proposalRules(sub: Subscription | undefined): ProposalRules {
 /** The chat's rules as last changed (`/alerts votes` held while the store refuses writes counts already). */
 const rulesFor = (ctx: CommandContext) => proposalRules(readSubscription(ctx.services.store, ctx.chat.key));
 
-function card(ctx: CommandContext, p: Proposal): Reply {
+/** The proposal's card, naming the proposal it shows (`answerPosted` homes it once posted). */
+function card(ctx: CommandContext, p: Proposal): CommandReply {
   const view = ctx.services.market.levelStatus(p.asset, ctx.chat.key).levels.find((v) => levelKey(v.level.asset, v.level.level) === levelKey(p.asset, p.level));
-  return proposalReply(p, { now: ctx.now, rules: rulesFor(ctx), ...(view ? { view } : {}) });
+  return { ...proposalReply(p, { now: ctx.now, rules: rulesFor(ctx), ...(view ? { view } : {}) }), proposal: p.id };
 }
 
 /**
@@ -71,13 +72,39 @@ function refused(t: Extract<Transition, { ok: false }>): Reply {
   }
 }
 
-/** The message a pressed button sits under becomes the proposal's home: alerts on its level answer it there. */
-function homed(ctx: CommandContext, p: Proposal): Proposal {
-  if (!ctx.message?.button || p.messageRef === ctx.message.ref) return p;
-  const next: Proposal = { ...p, messageRef: ctx.message.ref };
-  if (ctx.chat.target !== undefined) next.thread = ctx.chat.target;
+/** The proposal at home in the message `ref`, in this conversation's channel or topic: alerts on its level answer it there. */
+function homedAt(chat: ChatInfo, p: Proposal, ref: string): Proposal {
+  if (p.messageRef === ref) return p;
+  const next: Proposal = { ...p, messageRef: ref };
+  if (chat.target !== undefined) next.thread = chat.target;
   else delete next.thread;
   return next;
+}
+
+/** The message a pressed button sits under becomes the proposal's home. */
+function homed(ctx: CommandContext, p: Proposal): Proposal {
+  return ctx.message?.button ? homedAt(ctx.chat, p, ctx.message.ref) : p;
+}
+
+/** The thread an adopted proposal's level answers: its home. */
+function threadOf(p: Proposal): Level['thread'] {
+  return p.messageRef === undefined ? undefined : { ref: p.messageRef, ...(p.thread !== undefined ? { target: p.thread } : {}) };
+}
+
+/**
+ * A card posted where the command had no message to know it by (a Discord slash command's answer, whose message id
+ * exists once it is posted): the home of the proposal it shows (`id`) when that has none, as a card whose button is
+ * pressed is (`homed`), and the thread of its adopted level when that has none.
+ */
+export function cardPosted(ctx: Pick<CommandContext, 'chat' | 'services'>, id: string, ref: string): void {
+  const { store, market } = ctx.services;
+  const p = store.getProposal(id);
+  if (!p) return;
+  const home = p.messageRef === undefined ? homedAt(ctx.chat, p, ref) : p;
+  if (home !== p) ctx.services.apply({ kind: 'proposal.put', proposal: home });
+  const level = p.levelId !== undefined ? market.levels.get(p.levelId) : undefined;
+  const thread = threadOf(home);
+  if (level && level.proposal === p.id && level.thread === undefined && thread) ctx.services.apply({ kind: 'level.put', level: { ...level, thread } });
 }
 
 /** Watch the adopted proposal's level in its chat, carrying the story and the thread its alerts answer. */
@@ -90,12 +117,13 @@ function adoptLevel(ctx: CommandContext, p: Proposal): { proposal: Proposal } | 
     return errorReply(`This chat already has ${count} levels, the most it can keep. An admin removes one first (/level remove).`);
   }
   const level: Level = { ...(existing ?? {}), id, asset: p.asset, level: p.level, source: 'chat', chat: p.chat, createdAt: existing?.createdAt ?? ctx.now, proposal: p.id };
-  if (p.messageRef !== undefined) level.thread = { ref: p.messageRef, ...(p.thread !== undefined ? { target: p.thread } : {}) };
+  const thread = threadOf(p);
+  if (thread) level.thread = thread;
   ctx.services.apply({ kind: 'level.put', level });
   return { proposal: { ...p, levelId: id } };
 }
 
-export function runPropose(ctx: CommandContext, args: Args): Reply {
+export function runPropose(ctx: CommandContext, args: Args): CommandReply {
   const { market, store } = ctx.services;
   const chat = ctx.chat.key;
   const asset = parseAsset(args.values.asset, market.knownAssets());
@@ -130,7 +158,7 @@ export function runPropose(ctx: CommandContext, args: Args): Reply {
   return card(ctx, p);
 }
 
-export function runVote(ctx: CommandContext, args: Args): Reply {
+export function runVote(ctx: CommandContext, args: Args): CommandReply {
   const found = find(ctx, args.values.id);
   if (isReply(found)) return found;
   const choice = (args.values.vote ?? '').trim().toLowerCase();
@@ -172,7 +200,7 @@ export function adoptReached(ctx: CommandContext, rules: ProposalRules): Proposa
   return adopted;
 }
 
-export function runDecide(ctx: CommandContext, args: Args, verdict: 'adopt' | 'reject'): Reply {
+export function runDecide(ctx: CommandContext, args: Args, verdict: 'adopt' | 'reject'): CommandReply {
   const found = find(ctx, args.values.id);
   if (isReply(found)) return found;
   const t = decide(homed(ctx, found), { ...ctx.user, isAdmin: ctx.isAdmin }, verdict, ctx.now);

@@ -2,6 +2,7 @@
  * What a command is: its options (typed for Discord's slash commands, positional for text platforms) and a
  * handler that returns a platform-neutral Reply. No command knows which platform it serves.
  */
+import type { ChannelProblem } from '../src/replies/channels.js';
 import type { Reply } from '../src/replies/reply.js';
 import type { Services } from '../src/service.js';
 
@@ -28,6 +29,12 @@ export interface SubcommandSpec {
   options: readonly OptionSpec[];
   /** Changes chat settings: only chat admins may run it. */
   admin?: boolean;
+  /**
+   * Answered to the caller alone where the platform can (Discord's ephemeral messages): an admin's settings change
+   * is confirmed to that admin, and the group sees what it changed where it shows (`/levels`, the alerts). What the
+   * group decides together (a proposal's card) is answered in public.
+   */
+  private?: boolean;
 }
 
 export interface ChatInfo {
@@ -38,6 +45,8 @@ export interface ChatInfo {
   title?: string;
   /** Where this conversation happens: a Telegram topic thread, a Discord channel. */
   target?: string;
+  /** The chat keeps no settings of its own (a Discord DM: levels and alerts belong to a server): a command that changes some is refused. */
+  noSettings?: boolean;
 }
 
 export interface CommandContext {
@@ -63,6 +72,20 @@ export interface Args {
   extra?: string[];
 }
 
+/**
+ * A command's answer: the neutral Reply, and for a proposal's card the proposal it shows (its id), so a platform that
+ * learns the card's message only once it is posted (a Discord slash command) hands it back (`answerPosted` in index.ts).
+ */
+export interface CommandReply extends Reply {
+  proposal?: string;
+}
+
+/**
+ * Why a platform refuses a place a command would post alerts to (`CommandDef.postsTo`, checked by
+ * `DispatchOptions.checkPostsTo`): `shownAs` is the name the platform shows it by (`#liquidations`), when it knows it.
+ */
+export type PostsToRefusal = { target: string; shownAs?: string } & ChannelProblem;
+
 export interface CommandDef {
   name: string;
   description: string;
@@ -71,6 +94,8 @@ export interface CommandDef {
   subcommands?: readonly SubcommandSpec[];
   /** The whole command changes settings (admins only). Subcommands may say so individually. */
   admin?: boolean;
+  /** The whole command answers the caller alone (as `SubcommandSpec.private`). */
+  private?: boolean;
   /** Usage lines for /help, without the slash: `liqs [asset] [window]`. */
   usage: readonly string[];
   /** What the reply's words mean, a line each: a word and what it says (`['testing', 'price is at…']`), or a sentence. */
@@ -80,5 +105,10 @@ export interface CommandDef {
    * may have meant, where the usage line would not (`/alerts off eth`: how to stop one asset's alerts).
    */
   extraHint?(args: Args): string | undefined;
-  run(ctx: CommandContext, args: Args): Reply | Promise<Reply>;
+  /**
+   * Where the chat's alerts will post once this runs (subscription targets: `channel:<id>` on Discord), read as the
+   * command reads them, so a platform checks it may post there before anything changes. None: it points alerts nowhere.
+   */
+  postsTo?(ctx: CommandContext, args: Args): readonly string[];
+  run(ctx: CommandContext, args: Args): CommandReply | Promise<CommandReply>;
 }

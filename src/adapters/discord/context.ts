@@ -6,7 +6,7 @@
  * permissions.ts's answer.
  */
 import { ApplicationCommandOptionType, type CommandInteractionOption, type Interaction } from 'discord.js';
-import type { Caller } from '../../../commands/index.js';
+import { optionWords, type Caller } from '../../../commands/index.js';
 import { splitWords } from '../../../commands/parse.js';
 import type { Args, ChatInfo, OptionSpec } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
@@ -34,29 +34,16 @@ function optionValue(o: CommandInteractionOption): string | undefined {
   return String(o.value);
 }
 
-/** A time unit typed apart from its number (`30 m`): the two are one window, as a text platform reads them. */
-const UNIT = /^(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i;
-
-/** Words as a text platform splits them (quotes kept together), a number and its unit typed apart joined. */
-function words(text: string): string[] {
-  const out: string[] = [];
-  for (const w of splitWords(text)) {
-    const last = out[out.length - 1];
-    if (last !== undefined && /^\d+$/.test(last) && UNIT.test(w)) out[out.length - 1] = `${last}${w}`;
-    else out.push(w);
-  }
-  return out;
-}
-
 /**
- * An asset is one word: words typed after it in its option (`eth 30m`) fill the options after it that were left
- * empty, in order (a `rest` option takes what is left), and those left over are `extra`, as on a text platform.
+ * An asset is one word: words typed after it in its option (`eth 30m`, `eth last 4h`) fill the options after it that
+ * were left empty, in order (a `rest` option takes what is left), and those left over are `extra`, read as a text
+ * platform reads them (commands/index.ts `optionWords`).
  */
 function spread(values: Record<string, string | undefined>, specs: readonly OptionSpec[]): string[] {
   const extra: string[] = [];
   specs.forEach((spec, i) => {
     if (spec.kind !== 'asset' || spec.rest) return;
-    const typed = words(values[spec.name] ?? '');
+    const typed = optionWords(specs, splitWords(values[spec.name] ?? ''));
     if (typed.length < 2) return;
     values[spec.name] = typed[0];
     const rest = typed.slice(1);
@@ -91,6 +78,8 @@ export function toCaller(interaction: Interaction, services: Services): Caller {
     platform: 'discord',
     kind: guildId ? 'guild' : 'private',
   };
+  // A DM keeps no settings: levels and alerts belong to a server.
+  if (!guildId) chat.noSettings = true;
   if (interaction.guild?.name) chat.title = interaction.guild.name;
   if (interaction.channelId) chat.target = channelTarget(interaction.channelId);
   // The name the server shows (nickname, else global name, else username); one that shows nothing is not a name.

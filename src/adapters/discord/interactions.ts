@@ -12,14 +12,12 @@ import {
   type Client,
   type Interaction,
 } from 'discord.js';
-import { adminParts, dispatch, dispatchLine, findCommand, internalErrorReply, needsAdmin } from '../../../commands/index.js';
+import { answerPosted, answersPrivately, dispatch, dispatchLine, findCommand, internalErrorReply, type DispatchOptions } from '../../../commands/index.js';
 import { parseAnyWindow, visible } from '../../../commands/parse.js';
-import type { Args, CommandContext, CommandDef, OptionSpec } from '../../../commands/types.js';
+import type { CommandDef, CommandReply, OptionSpec, PostsToRefusal } from '../../../commands/types.js';
 import type { WindowName } from '../../../config/windows.js';
-import { errorReply, type Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import { homeCard } from './cards.js';
 import { channelOf, toArgs, toCaller } from './context.js';
 import { INTERACTION_EXPIRED, translateError } from './errors.js';
 import { isServerAdmin, missingAlertPermissions } from './permissions.js';
@@ -54,7 +52,7 @@ type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 
 /** A slash command's public answer as posted: the reply and its message id. */
 interface Posted {
-  reply: Reply;
+  reply: CommandReply;
   messageId: string;
 }
 
@@ -69,7 +67,7 @@ interface Posted {
 async function respond(
   interaction: Answerable,
   mode: 'reply' | 'update',
-  produce: () => Promise<Reply | undefined>,
+  produce: () => Promise<CommandReply | undefined>,
   privately: boolean,
   deferAfterMs: number,
 ): Promise<Posted | undefined> {
@@ -86,7 +84,7 @@ async function respond(
     return deferral;
   };
   const timer = setTimeout(() => void defer(privately), deferAfterMs);
-  let reply: Reply | undefined;
+  let reply: CommandReply | undefined;
   try {
     reply = await produce();
   } finally {
@@ -130,79 +128,38 @@ function specFor(cmd: CommandDef | undefined, sub: string | undefined | null): r
   return cmd.options ?? [];
 }
 
-/** A channel alerts will post to, with the name an answer calls it by. */
-interface AlertsChannel {
-  id: string;
-  name: string;
-}
-
 /**
- * The channels a command points alerts at: each `channel` option, and for /alerts on the channel its alerts will post
- * to (the alerts channel already set, else the one it is run in: commands/alerts.ts).
+ * Before an admin points alerts at channels (the places the command says it will post to), check each is this
+ * server's and the bot may post there; what is wrong is handed back for the dispatcher to say, and nothing changes.
  */
-function alertsChannels(client: Client, interaction: ChatInputCommandInteraction, cmd: CommandDef, args: Args, ctx: CommandContext): AlertsChannel[] {
-  const out: AlertsChannel[] = [];
-  for (const spec of specFor(cmd, args.sub).filter((o) => o.kind === 'channel')) {
-    const option = interaction.options.get(spec.name);
-    if (option?.value === undefined) continue;
-    out.push({ id: String(option.value), name: option.channel?.name ? `#${option.channel.name}` : 'that channel' });
-  }
-  if (cmd.name === 'alerts' && args.sub === 'on') {
-    const id = channelOf(ctx.services.store.getSubscription(ctx.chat.key)?.target) ?? interaction.channelId;
-    const known = client.channels.cache.get(id);
-    const name = known && 'name' in known && known.name ? `#${known.name}` : id === interaction.channelId ? 'this channel' : 'the alerts channel';
-    out.push({ id, name });
-  }
-  return out;
-}
-
-/**
- * Before an admin points alerts at a channel (a `channel` option, or /alerts on), check it is this server's and the
- * bot may post there; a missing permission is named, and nothing changes.
- */
-async function checkChannels(client: Client, interaction: ChatInputCommandInteraction, cmd: CommandDef, args: Args, ctx: CommandContext): Promise<Reply | undefined> {
+async function checkPostsTo(client: Client, interaction: ChatInputCommandInteraction, targets: readonly string[]): Promise<PostsToRefusal | undefined> {
   const guildId = interaction.guildId;
-  if (!guildId || !ctx.isAdmin) return undefined;
-  for (const { id: channelId, name } of alertsChannels(client, interaction, cmd, args, ctx)) {
+  if (!guildId) return undefined;
+  for (const target of targets) {
+    const channelId = channelOf(target);
+    if (channelId === undefined) continue;
     const missing = await missingAlertPermissions(client, guildId, channelId);
-    if (missing === undefined) return errorReply(`I could not check ${name} with Discord just now.`, 'Try again in a moment.');
-    if (missing === 'elsewhere') return errorReply(`${name} is not a channel of this server.`, "Pick one of this server's channels.");
-    if (missing.length) {
-      return errorReply(
-        `I can't post in ${name}: missing ${missing.join(', ')}.`,
-        `Give liqbot ${missing.length > 1 ? 'these permissions' : 'this permission'} in the channel's settings (Permissions) or on its role, then run /${cmd.name}${args.sub ? ` ${args.sub}` : ''} again.`,
-      );
-    }
+    if (missing !== undefined && missing !== 'elsewhere' && !missing.length) continue;
+    const name = nameOf(interaction.options.resolved?.channels?.get(channelId)) ?? nameOf(client.channels.cache.get(channelId));
+    const problem = missing === undefined ? { problem: 'unchecked' as const } : missing === 'elsewhere' ? { problem: 'elsewhere' as const } : { problem: 'missing' as const, permissions: missing };
+    return { target, ...(name ? { shownAs: `#${name}` } : {}), ...problem };
   }
   return undefined;
 }
 
-/** Commands with parts that change a server's settings (/level, /alerts) answer only in a server, whatever was registered. */
-function serverOnly(cmd: CommandDef, inGuild: boolean): Reply | undefined {
-  if (inGuild || adminParts(cmd) === 'none') return undefined;
-  return errorReply(`/${cmd.name} works in a server, for that server's channels.`, 'Run it in your server; here you can use /liqs, /levels and /oi.');
-}
-
-/**
- * Whether a command's answer is known to be private before it runs: a command only a server's admins run, asked by a
- * member or in a DM (refused), and every /alerts change (answered to the admin alone: commands/alerts.ts). Any other
- * may answer in public (a /level adopt card, /level add's "Watching ETH…"), so it is deferred in public.
- */
-function answersPrivately(cmd: CommandDef, args: Args, interaction: ChatInputCommandInteraction): boolean {
-  if (!interaction.inGuild() && adminParts(cmd) !== 'none') return true;
-  if (!needsAdmin(cmd, args)) return false;
-  return !isAdminHere(interaction) || cmd.name === 'alerts';
-}
+const nameOf = (channel: unknown): string | undefined =>
+  channel && typeof channel === 'object' && 'name' in channel && typeof channel.name === 'string' && channel.name ? channel.name : undefined;
 
 async function onCommand(client: Client, services: Services, interaction: ChatInputCommandInteraction, deferAfterMs: number): Promise<void> {
   const cmd = findCommand(interaction.commandName);
   const args = toArgs(interaction.options.data, (sub) => specFor(cmd, sub));
   const caller = toCaller(interaction, services);
   log.debug({ command: interaction.commandName, sub: args.sub, chat: caller.chat.key }, 'discord: command');
-  const check = async (c: CommandDef, a: Args, full: CommandContext) => serverOnly(c, interaction.inGuild()) ?? (await checkChannels(client, interaction, c, a, full));
-  const privately = cmd !== undefined && answersPrivately(cmd, args, interaction);
-  const posted = await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, caller, { isAdmin: () => isAdminHere(interaction), check }), privately, deferAfterMs);
-  if (posted && interaction.channelId) homeCard(caller, interaction.commandName, args, posted.reply, `${interaction.channelId}:${posted.messageId}`);
+  const opts: DispatchOptions = { isAdmin: () => isAdminHere(interaction), checkPostsTo: (targets) => checkPostsTo(client, interaction, targets) };
+  const privately = cmd !== undefined && answersPrivately(cmd, args, caller.chat, isAdminHere(interaction));
+  const posted = await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, caller, opts), privately, deferAfterMs);
+  // The answer's message exists only now: named as the sender's refs are (`<channel>:<message>`).
+  if (posted && interaction.channelId) answerPosted(caller, posted.reply, `${interaction.channelId}:${posted.messageId}`);
 }
 
 /** The platform's one answer to the dispatcher: does the caller administer this server (yes in DMs). */
@@ -212,8 +169,7 @@ const isAdminHere = (interaction: Interaction): boolean => isServerAdmin(interac
 async function onButton(services: Services, interaction: ButtonInteraction, deferAfterMs: number): Promise<void> {
   const caller = toCaller(interaction, services);
   log.debug({ line: interaction.customId, chat: caller.chat.key }, 'discord: button');
-  const check = async (c: CommandDef) => serverOnly(c, interaction.inGuild());
-  await respond(interaction, 'update', () => dispatchLine(interaction.customId, caller, { isAdmin: () => isAdminHere(interaction), check }), false, deferAfterMs);
+  await respond(interaction, 'update', () => dispatchLine(interaction.customId, caller, { isAdmin: () => isAdminHere(interaction) }), false, deferAfterMs);
 }
 
 /** What autocomplete offers from: the assets the market knows, and the windows the commands take. */

@@ -80,8 +80,9 @@ it('a slow admin command whose answer is public (an adopted card) is deferred in
 it('a slow answer that turns out private after a public defer replaces the placeholder with a private follow-up', async () => {
   // The channel check reads the channel afresh each time: held there this time.
   const slow = await slowCheck(new RegExp(`^/channels/${alertsChannel.id}$`));
-  const remove = command('level', [sub('remove', [str('asset', 'eth'), str('level', '2510')])], boss);
-  const deferred = await fake.interact(remove);
+  // An admin's /level adopt answers with the card in public, unless it is refused (no such proposal): privately.
+  const adopt = command('level', [sub('adopt', [str('id', 'p99')])], boss);
+  const deferred = await fake.interact(adopt);
   expect(deferred.type).toBe(5);
   expect((deferred.data?.flags ?? 0) & EPHEMERAL).toBe(0);
   // A member's admin command is known to be refused: deferred privately from the start.
@@ -89,13 +90,13 @@ it('a slow answer that turns out private after a public defer replaces the place
   expect(await fake.interact(refused)).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
   slow.release();
 
-  const rec = await deferredAnswer(remove.id);
+  const rec = await deferredAnswer(adopt.id);
   await fake.until(() => rec.followups.length > 0, 10_000, 'the private follow-up');
   expect(rec.deleted).toBe(true);
   expect(rec.takenOver).toBeFalsy();
   expect(rec.followups).toHaveLength(1);
   expect(rec.followups[0]!.flags & EPHEMERAL).toBe(EPHEMERAL);
-  expect(rec.followups[0]!.embeds[0].description).toContain('Removed ETH');
+  expect(rec.followups[0]!.embeds[0].description).toContain('This chat has no proposal p99.');
   expect((await deferredAnswer(refused.id)).original!.embeds[0].description).toContain('Only admins');
   await slow.first;
 });

@@ -186,7 +186,7 @@ describe('admin commands', () => {
     // (a link in a label is refused: commands/parse.ts)
     const label = '**@everyone** [free](x) <@1234567890>';
     const cb = await fake.interact(command('level', [sub('add', [str('asset', 'eth'), str('level', '2700-2740'), str('label', label)])], admin()));
-    expect(cb.data.flags ?? 0).toBe(0);
+    expect(cb.data.flags).toBe(EPHEMERAL); // a settings change, confirmed to the admin who made it
     expect(cb.data.embeds[0].description).toContain('Watching ETH');
     const list = await fake.interact(command('level', [sub('list')])); // anyone may list
     const text: string = list.data.embeds[0].description;
