@@ -28,8 +28,29 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError;
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const err = (error: ParseError, message: string): Parsed<never> => ({ ok: false, error, message });
 
-/** A link or an @mention: a bot that echoes them back in a public group advertises for whoever typed them. */
-const LINK_LIKE = /https?:|www\.|t\.me\b|telegram\.(?:me|dog)|discord(?:app)?\.(?:gg|com)|[\p{L}\d-]\.[\p{L}]{2,}(?:\/|$)|(?:^|\s)@\w/iu;
+/**
+ * A link: a bot that echoes one back in a public group advertises for whoever typed it (Telegram makes a bare domain
+ * clickable, with a preview). Proportionate on purpose, refusing what Telegram or Discord would link and no trader word:
+ * - a scheme (`https:`, `mailto:`, `tg:`, anything before `://`) or `www.`;
+ * - a bare domain: a letter or digit, a dot, then 2+ letters not followed by a letter or digit (`buy at scam.com now`,
+ *   `see scam.io.`, `x.com!`, `pump.fun today`, `BIT.LY`, `t.me/x`). Telegram links every top-level domain IANA lists
+ *   (some 1,500, `.fun`, `.today` and `.money` among them): too many to keep here, so any 2+ letters stand for one.
+ *   Numbers (`2.5k`, `v2.0`, `0.95`), one-letter abbreviations (`a.m.`, `e.g.`, `BTC.D`) and pairs (`ETH/BTC`) stay;
+ *   a missing space after a full stop (`low.retest`) reads as a domain, and the member is asked to say it in words.
+ */
+const LINK = /:\/\/|(?<![\p{L}\d])(?:https?|mailto|tg|tel):|www\.|[\p{L}\d-]\.\p{L}{2,}(?![\p{L}\d])/iu;
+/**
+ * An @mention: an @ before a letter or `_`, wherever it stands (`(@scam_bot)`, `dm:@whale`, `@@scam`; Telegram
+ * notifies a member named so), and Discord's `<@…>`. A price after an @ (`entry @2300`) mentions nobody.
+ */
+const MENTION = /@[\p{L}_]|<@/u;
+
+/** What a member's text holds that the bot must not repeat: a link, a mention, or neither; on the text as it shows (`ｓｃａｍ．ｃｏｍ` too). */
+function linkOrMention(text: string): 'link' | 'mention' | undefined {
+  const forms = [text, text.normalize('NFKC')];
+  if (forms.some((f) => LINK.test(f))) return 'link';
+  return forms.some((f) => MENTION.test(f)) ? 'mention' : undefined;
+}
 
 /**
  * Characters that show nothing (`INVISIBLE`, src/core/events.ts: controls and format characters, the letters that
@@ -51,8 +72,10 @@ export function visible(raw: string): string {
  * mention is never echoed: the answer says what it was instead.
  */
 export function quote(raw: string, max = 24): string {
-  if (LINK_LIKE.test(raw)) return /(?:^|\s)@\w/.test(raw) && !/[./:]/.test(raw) ? '(a mention, not repeated)' : '(a link, not repeated)';
   const clean = visible(raw).trim();
+  // Judged on what shows: `x\u200B.com` is x.com.
+  const refused = linkOrMention(clean);
+  if (refused) return `(a ${refused}, not repeated)`;
   return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`;
 }
 
@@ -183,7 +206,8 @@ export function parseAnyWindow(raw: string | undefined, windows: readonly Window
   return ok({ name: same ?? name, ms });
 }
 
-const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
+/** How many places each suffix moves the decimal point: thousands, millions, billions. */
+const SUFFIX_DIGITS: Record<string, number> = { k: 3, m: 6, b: 9 };
 export const MAX_PRICE = 1e9;
 /** Below this no market quotes (eight decimals is what the price formatter shows). */
 export const MIN_PRICE = 1e-8;
@@ -203,7 +227,12 @@ export function parsePrice(raw: string | undefined): Parsed<number> {
     }
     return err('bad_number', `${quote(raw)} is not a price. Try 2350, 2,350 or 2.35k.`);
   }
-  const value = Number(`${(m[1] ?? '0').replace(/,/g, '')}.${m[2] ?? '0'}`) * (m[3] ? SUFFIX[m[3].toLowerCase()]! : 1);
+  // The suffix moves the decimal point in the digits as typed, never a float product: 2.03k is 2030 exactly (2.03 × 1000
+  // is 2029.9999999999998, a level that `/level remove eth 2030` would not find and `/level add eth 2030` would double).
+  const whole = (m[1] ?? '0').replace(/,/g, ''), fraction = m[2] ?? '';
+  const shift = m[3] ? SUFFIX_DIGITS[m[3].toLowerCase()]! : 0;
+  const digits = `${whole}${fraction.padEnd(shift, '0')}`, point = whole.length + shift;
+  const value = Number(`${digits.slice(0, point)}.${digits.slice(point) || '0'}`);
   if (!Number.isFinite(value) || value <= 0) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
   if (value > MAX_PRICE) return err('out_of_range', `${quote(raw)} is too large for a price.`);
   if (value < MIN_PRICE) return err('out_of_range', `${quote(raw)} is too small for a price (the smallest is 0.00000001).`);
@@ -247,7 +276,7 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
     return err('label_combining_marks', 'A label cannot pile up accents or combining marks.');
   }
   if ([...s].length > maxChars) return err('label_too_long', `A label can be at most ${maxChars} characters (this one has ${[...s].length}).`);
-  if (LINK_LIKE.test(s)) return err('label_link', 'A label cannot hold links or @mentions: say it in words.');
+  if (linkOrMention(s)) return err('label_link', 'A label cannot hold links or @mentions: say it in words.');
   return ok(s);
 }
 

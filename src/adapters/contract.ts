@@ -31,6 +31,11 @@ export interface DeliveryTarget {
    * send (Discord's message nonce) posts it once however many times a lost answer made us send it again.
    */
   idempotencyKey?: string;
+  /**
+   * Only an edit of `editRef` (a running message's closing edit): where that message is gone, or there is none, nothing
+   * is posted and the delivery fails as `edit_target_gone`. A platform that cannot edit (the terminal) shows nothing.
+   */
+  editOnly?: boolean;
 }
 
 export interface ChatAdapter {

@@ -1,6 +1,7 @@
 /**
  * The durable outbox: every alert is stored before it is sent, then delivered per chat in order, retried
- * with backoff (honouring a platform's retry-after), edited in place for a running cascade, and dropped only
+ * with backoff (honouring a platform's retry-after), edited in place for a running cascade (and, at its end, edited
+ * one last time into its closed form: an edit only, dropped where the chat has no running message), and dropped only
  * when the chat is gone (which turns its alerts off, settings kept), its destination is gone (a thread answer to a
  * deleted topic or channel: that entry alone), the platform refused it three times (that entry alone, so later ones
  * flow), or it is older than its use (see FRESH_MS). Chats are served concurrently; one slow or failing chat never
@@ -19,8 +20,9 @@ import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
-import { countWanted, isUpdate, route, RunningTallies, THREAD_ANSWER, type Reached, type ThreadOf } from './router.js';
+import { countWanted, isClosingEdit, isUpdate, route, RunningTallies, THREAD_ANSWER, type Reached, type ThreadOf } from './router.js';
 import { threadAnswer } from '../replies/proposals.js';
+import { runningClosedReply } from '../replies/alerts.js';
 import { renderAlert } from './digest.js';
 
 const log = logger('outbox');
@@ -46,6 +48,8 @@ export interface OutboxOptions {
   threadOf?: ThreadOf;
   /** The short answer in a level's thread when the alert itself posts elsewhere (default: replies/proposals.ts). */
   renderThreadAnswer?: (a: Alert) => Reply;
+  /** A running message's closing edit, from its end (default: replies/alerts.ts). */
+  renderClosed?: (a: Alert) => Reply;
 }
 
 /** A publish being routed: its alerts, the subscriptions as they were, how far it got, and what its cascades had reached. */
@@ -98,6 +102,42 @@ const LATE_MS = 15 * 60_000;
 export function freshFor(kind: AlertKind, staleMs: number): number {
   return Math.min(staleMs, FRESH_MS[kind] ?? Infinity);
 }
+
+/**
+ * How long an entry is worth delivering after it was raised: its kind's use (freshFor), except a running message's
+ * closing edit, worth it as long as any entry (`staleMs`): late, it corrects a message still reading "running".
+ */
+export function freshForEntry(e: Pick<OutboxEntry, 'alert' | 'alertKey'>, staleMs: number): number {
+  return isClosingEdit(e) ? staleMs : freshFor(e.alert.kind, staleMs);
+}
+
+/**
+ * Why the chat's first entry, a running message's update, is moot (undefined: it is not): a later update of the same
+ * message is queued behind it, or the message's closing edit (its end came).
+ */
+export function supersededBy(q: readonly OutboxEntry[]): string | undefined {
+  const e = q[0];
+  if (!e?.editKey || !isUpdate(e.alert)) return undefined;
+  for (let i = 1; i < q.length; i++) {
+    const x = q[i]!;
+    if (x.editKey !== e.editKey) continue;
+    if (isUpdate(x.alert)) return 'superseded by a later update';
+    if (isClosingEdit(x)) return 'superseded by its closing edit';
+  }
+  return undefined;
+}
+
+/**
+ * A closing edit that failed is dropped at once (the chat's alerts go on, nothing is unsubscribed) when sending it
+ * again cannot help: the message is gone (a moderator deleted it), the platform refused the edit, or the chat is gone
+ * (its next alert finds that out). A rate limit or an outage is waited out like any entry's.
+ */
+export function closingGivenUp(result: { permanent: boolean; retryAfterMs?: number; error: string; kind?: string }): boolean {
+  return result.permanent || result.kind === 'edit_target_gone' || refusedRequest(result);
+}
+
+/** The drop reason of a closing edit with nothing to edit: the chat never had the running message (or it was not sent). */
+export const NOTHING_TO_CLOSE = 'no running message to close';
 
 /** The reply as posted `lateMs` after its alert was raised: past LATE_MS, a first line says how late it is. */
 export function postedLate(reply: Reply, lateMs: number): Reply {
@@ -537,9 +577,10 @@ export class Outbox {
       const e = q[0]!;
       const now = this.now();
       if (e.nextAttemptAt > now) return; // the chat waits (park) for its time
-      // A later update of the same running cascade makes this one moot.
-      if (e.editKey && isUpdate(e.alert) && q.some((x, i) => i > 0 && x.editKey === e.editKey && isUpdate(x.alert))) {
-        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'superseded by a later update'))) return this.storeStall(e);
+      // A later update of the same running cascade, or its closing edit, makes this one moot.
+      const superseded = supersededBy(q);
+      if (superseded) {
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, superseded))) return this.storeStall(e);
         this.counters.superseded++;
         this.refusals.delete(e.id);
         q.shift();
@@ -555,7 +596,7 @@ export class Outbox {
         q.shift();
         continue;
       }
-      if (now - e.createdAt > freshFor(e.alert.kind, this.staleMs)) {
+      if (now - e.createdAt > freshForEntry(e, this.staleMs)) {
         log.warn({ chat, alert: e.alertKey, kind: e.alert.kind, ageMin: Math.round((now - e.createdAt) / 60_000) }, 'alert dropped: undeliverable until it was too old to post');
         if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'stale'))) return this.storeStall(e);
         this.counters.dropped++;
@@ -576,6 +617,16 @@ export class Outbox {
         for (const u of this.unrecorded.values()) if (u.chat === chat && u.editKey === editKey) editRef = u.messageRef;
         if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, editKey)))) return this.storeStall(e);
       }
+      const closing = isClosingEdit(e);
+      if (closing && !editRef) {
+        // The chat never had the running message (it subscribed after the start, or the start was dropped): an edit
+        // only, never a new post.
+        log.debug({ chat, alert: e.alertKey }, 'closing edit skipped: the chat has no running message');
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, NOTHING_TO_CLOSE))) return this.storeStall(e);
+        this.refusals.delete(e.id);
+        q.shift();
+        continue;
+      }
       // Nothing is sent that the store could not then record: a full disk holds alerts back instead of
       // re-sending them after every restart.
       if (!this.stored('claim', () => this.store.claim(e.id, now))) {
@@ -585,9 +636,13 @@ export class Outbox {
       this.inflight.add(e.id);
       let result;
       try {
-        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
-        const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : this.render(e.alert);
-        result = await adapter.deliver(to, postedLate(reply, now - e.createdAt), editRef);
+        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}), ...(closing ? { editOnly: true } : {}) };
+        // A closing edit delivered late just edits: no "posted late" line on a message that was on time.
+        if (closing) result = await adapter.deliver(to, (this.opts.renderClosed ?? runningClosedReply)(e.alert), editRef);
+        else {
+          const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : this.render(e.alert);
+          result = await adapter.deliver(to, postedLate(reply, now - e.createdAt), editRef);
+        }
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {
@@ -600,6 +655,14 @@ export class Outbox {
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
         this.refusals.delete(e.id);
+        q.shift();
+        continue;
+      }
+      if (closing && closingGivenUp(result)) {
+        log.info({ chat, alert: e.alertKey, error: result.error }, "running message not closed (deleted, or the edit refused): left as it was; the chat's alerts go on");
+        if (!this.stored('markDropped', () => this.store.markDropped(e.id, `not closed: ${result.error}`))) return this.storeStall(e);
+        this.refusals.delete(e.id);
+        this.counters.dropped++;
         q.shift();
         continue;
       }

@@ -23,6 +23,18 @@ export function levelThreads(levels: { get(id: string): { thread?: ReplyTarget }
  */
 export const THREAD_ANSWER = ':thread';
 
+/**
+ * The alertKey suffix of a running message's closing edit: a cascade's or market-wide flush's end, routed to a chat,
+ * also edits the chat's running message one last time ("· over"), where the chat has one (the outbox drops it
+ * otherwise). An edit, never a post: no notification, and nothing `liqbot replay` prints.
+ */
+export const RUNNING_CLOSED = ':closed';
+
+/** Whether an outbox entry is a running message's closing edit. */
+export function isClosingEdit(e: { alertKey: string }): boolean {
+  return e.alertKey.endsWith(RUNNING_CLOSED);
+}
+
 /** What makes an alert the same alert in one chat: a chat's own level and a global one at the same price break once. */
 export function chatAlertKey(a: Alert): string {
   return a.kind === 'level_break' ? `level:${levelKey(a.asset, a.level)}:${a.direction}:${a.ts}` : a.key;
@@ -37,6 +49,12 @@ export function isUpdate(a: Alert): boolean {
 export function editKeyOf(a: Alert): string | undefined {
   if (a.kind === 'cascade' || a.kind === 'cascade_update') return a.cascadeId;
   return a.kind === 'market_flush' || a.kind === 'market_flush_update' ? a.flushId : undefined;
+}
+
+/** The running message an end closes (its cascade's or flush's editKey); undefined for every other alert. */
+export function closesRunning(a: Alert): string | undefined {
+  if (a.kind === 'cascade_end') return a.cascadeId;
+  return a.kind === 'market_flush_end' ? a.flushId : undefined;
 }
 
 /** The running message an alert belongs to (a cascade's or a market-wide flush's), start to end; undefined for others. */
@@ -135,7 +153,7 @@ function byChat(subs: readonly Subscription[]): Map<ChatKey, Subscription> {
   return m;
 }
 
-/** How many entries `route` would make from these alerts for these subscriptions (thread answers aside): one pass each. */
+/** How many entries `route` would make from these alerts for these subscriptions (thread answers and closing edits aside): one pass each. */
 export function countWanted(alerts: readonly Alert[], subs: readonly Subscription[], reached?: Reached): number {
   const r = reachedIn(alerts, reached);
   let n = 0;
@@ -151,7 +169,8 @@ export function countWanted(alerts: readonly Alert[], subs: readonly Subscriptio
 
 /**
  * One entry per chat that wants each alert. A chat's own level alert with a thread answers it: as one message that
- * is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there.
+ * is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there. An
+ * end is followed by its closing edit of the chat's running message (RUNNING_CLOSED), after the end's own post.
  */
 export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf, reached?: Reached): NewEntry[] {
   const out: NewEntry[] = [];
@@ -179,6 +198,10 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
       const edit = editKeyOf(a);
       if (edit !== undefined) e.editKey = edit;
       out.push(e);
+      const closes = closesRunning(a);
+      if (closes !== undefined) {
+        out.push({ chat: sub.chat, alertKey: `${e.alertKey}${RUNNING_CLOSED}`, alert: a, editKey: closes, nextAttemptAt: now, createdAt: now, ...(sub.target !== undefined ? { target: sub.target } : {}) });
+      }
       if (!thread || own !== sub.chat) continue;
       if (thread.target === sub.target) e.replyTo = thread.ref;
       else out.push({ chat: sub.chat, alertKey: `${e.alertKey}${THREAD_ANSWER}`, alert: a, nextAttemptAt: now, createdAt: now, replyTo: thread.ref, ...(thread.target !== undefined ? { target: thread.target } : {}) });

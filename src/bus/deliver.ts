@@ -17,10 +17,11 @@
  *
  * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
  * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
- * update dropped, an entry whose sends were interrupted twice dropped, one the platform refused three times dropped
- * (later alerts to the chat go on), one older than its use dropped and one posted late saying so. A destination gone
- * that is not where the chat's alerts post (a thread answer's topic or channel, a target the chat has left) drops
- * that entry alone. It wakes on NOTIFY from the core and polls as well. What it learns about chats (a group
+ * update dropped (by a later one or by its closing edit), a closing edit only ever an edit (dropped where the chat has
+ * no running message, or the edit fails for good), an entry whose sends were interrupted twice dropped, one the
+ * platform refused three times dropped (later alerts to the chat go on), one older than its use dropped and one posted
+ * late saying so. A destination gone that is not where the chat's alerts post (a thread answer's topic or channel, a
+ * target the chat has left) drops that entry alone. It wakes on NOTIFY from the core and polls as well. What it learns about chats (a group
  * upgraded: `chat.move`; a chat gone: `subscription.remove`, which turns its alerts off with its settings kept) goes
  * on the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
  * gateways and the next holder (chat-windows.ts); Discord runs REST only (adapters/discord/rest.ts). The holder
@@ -40,10 +41,11 @@ import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { logger } from '../log.js';
-import { isUpdate, THREAD_ANSWER } from '../alerts/router.js';
+import { isClosingEdit, THREAD_ANSWER } from '../alerts/router.js';
 import { renderAlert } from '../alerts/digest.js';
-import { freshFor, idempotencyKey, postedLate, refusedRequest } from '../alerts/outbox.js';
+import { closingGivenUp, freshForEntry, idempotencyKey, NOTHING_TO_CLOSE, postedLate, refusedRequest, supersededBy } from '../alerts/outbox.js';
 import { threadAnswer } from '../replies/proposals.js';
+import { runningClosedReply } from '../replies/alerts.js';
 import type { Reply } from '../replies/reply.js';
 import type { Alert } from '../core/alerts.js';
 import type { StateChange } from '../state/changes.js';
@@ -247,6 +249,8 @@ export class Deliverer {
       render?: (a: Alert) => Reply;
       /** The short answer posted in a level's thread when the chat's alerts post elsewhere (default the embedded bot's). */
       renderThreadAnswer?: (a: Alert) => Reply;
+      /** A running message's closing edit, from its end (default the embedded bot's). */
+      renderClosed?: (a: Alert) => Reply;
       backoff?: { baseMs: number; maxMs: number };
       staleMs?: number;
     },
@@ -378,8 +382,10 @@ export class Deliverer {
         this.schedule(e.nextAttemptAt);
         return;
       }
-      if (e.editKey && isUpdate(e.alert) && q.some((x, i) => i > 0 && x.editKey === e.editKey && isUpdate(x.alert))) {
-        await store.markDropped(e.id, 'superseded by a later update');
+      // A later update of the same running message, or its closing edit, makes this one moot (the embedded outbox's rule).
+      const superseded = supersededBy(q);
+      if (superseded) {
+        await store.markDropped(e.id, superseded);
         this.counters.superseded++;
         q.shift();
         continue;
@@ -393,7 +399,7 @@ export class Deliverer {
         continue;
       }
       // Each kind is worth posting for so long after it was raised (the embedded outbox's rule, at most staleMs).
-      if (now - e.createdAt > freshFor(e.alert.kind, staleMs)) {
+      if (now - e.createdAt > freshForEntry(e, staleMs)) {
         log.warn({ chat, alert: e.alertKey, kind: e.alert.kind, ageMin: Math.round((now - e.createdAt) / 60_000) }, 'alert dropped: undeliverable until it was too old to post');
         await store.markDropped(e.id, 'stale');
         this.counters.dropped++;
@@ -402,6 +408,16 @@ export class Deliverer {
         continue;
       }
       const editRef = e.editKey ? await store.sentMessageRef(chat, e.editKey) : undefined;
+      const closing = isClosingEdit(e);
+      if (closing && !editRef) {
+        // The chat never had the running message (it subscribed after the start, or the start was dropped): an edit
+        // only, never a new post.
+        log.debug({ chat, alert: e.alertKey }, 'closing edit skipped: the chat has no running message');
+        await store.markDropped(e.id, NOTHING_TO_CLOSE);
+        this.refusals.delete(e.id);
+        q.shift();
+        continue;
+      }
       // The lease check and the claim, in one statement, before every send.
       const claim = await store.claimLeased(e.id, now, lease);
       if (claim === 'lost') return this.lose('the lease was taken or expired');
@@ -420,11 +436,12 @@ export class Deliverer {
       let result;
       try {
         // The entry's id names every attempt at it (Discord derives a message nonce from it: a repeat posts once).
-        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}) };
-        const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : render(e.alert);
+        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}), ...(closing ? { editOnly: true } : {}) };
+        const reply = closing ? (this.opts.renderClosed ?? runningClosedReply)(e.alert) : e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : render(e.alert);
         // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's
-        // rehearsal does; one posted long after it was raised says that too.
-        result = await adapter.deliver(to, postedLate(labelRehearsed(reply, e.alert), now - e.createdAt), editRef);
+        // rehearsal does; one posted long after it was raised says that too (a closing edit delivered late just edits).
+        const labelled = labelRehearsed(reply, e.alert);
+        result = await adapter.deliver(to, closing ? labelled : postedLate(labelled, now - e.createdAt), editRef);
       } catch (err) {
         result = { ok: false as const, permanent: false, error: (err as Error).message };
       } finally {
@@ -447,6 +464,14 @@ export class Deliverer {
         if (editRef) this.counters.edited++;
         else this.counters.sent++;
         this.refusals.delete(e.id);
+        q.shift();
+        continue;
+      }
+      if (closing && closingGivenUp(result)) {
+        log.info({ chat, alert: e.alertKey, error: result.error }, "running message not closed (deleted, or the edit refused): left as it was; the chat's alerts go on");
+        await store.markDropped(e.id, `not closed: ${result.error}`);
+        this.refusals.delete(e.id);
+        this.counters.dropped++;
         q.shift();
         continue;
       }

@@ -195,7 +195,8 @@ export function notEpochMs(ts: number): string | undefined {
 // The class lists single code points on purpose (no character is combined with the one before it).
 // eslint-disable-next-line no-misleading-character-class
 export const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F]/u;
-const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extended_Pictographic}|\s|$)/gu;
+/** The joiners and presentation selectors inside an emoji (❤️, 👨‍👩‍👧): what `INVISIBLE` matches there is part of what shows. */
+export const EMOJI_GLUE = /(?<=\p{Extended_Pictographic})(?:\u200D|\uFE0F)+(?=\p{Extended_Pictographic}|\s|$)/gu;
 
 /** Whether a label holds what it cannot (above): one rule for a file's labels and a chat's. */
 export function labelHasInvisible(label: string): boolean {

@@ -214,6 +214,26 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
   };
 }
 
+/**
+ * A running message closed by its end: the chat's "· running" message, edited one last time, says it is over with the
+ * end's total and time, so one scrolled back to is not read as live. The end itself is the post below it.
+ */
+export function runningClosedReply(a: Alert): Reply {
+  if (a.kind !== 'cascade_end' && a.kind !== 'market_flush_end') return alertReply(a);
+  const what = a.kind === 'cascade_end' ? `${a.asset} ${sideWord(a.side, 1)} cascade` : `Market-wide ${sideWord(a.side, 1)} flush`;
+  const across = a.kind === 'market_flush_end' ? ` across ${a.assetCount} assets` : '';
+  return {
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${what} · over`],
+    blocks: [
+      [
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated${across}`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
+        [toned('See the summary below.', 'muted')],
+      ],
+    ],
+    tone: sideTone(a.side),
+  };
+}
+
 const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Reply } = {
   cascade: cascadeStart,
   cascade_update: cascadeUpdate,

@@ -4,6 +4,7 @@
  * `/levels` shows. Whatever a member typed (a name, a reason) is a plain span: each adapter escapes it.
  */
 import type { Alert } from '../core/alerts.js';
+import { EMOJI_GLUE, INVISIBLE } from '../core/events.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
@@ -14,15 +15,22 @@ import { b, toned, type Button, type Line, type Reply, type Span } from './reply
 const graphemes = new Intl.Segmenter();
 
 /**
- * What a name must not carry, whichever platform it came from: controls and format characters (a right-to-left
- * override U+202E would reverse the rest of the line, a zero-width space hide text) and the Hangul fillers that show
- * blank. The joiners (U+200C, U+200D) stay: they shape emoji and scripts such as Persian.
+ * What a name must not carry, whichever platform it came from: what shows nothing (`INVISIBLE`, src/core/events.ts, the
+ * one list: a right-to-left override U+202E would reverse the rest of the line, a zero-width space hide text, and a name
+ * of braille blanks U+2800 or Hangul fillers U+3164 would read as nobody). Kept, as part of what shows: an emoji's
+ * joiners and presentation selector (`EMOJI_GLUE`), and a joiner between letters (Persian's U+200C, U+200D in Indic
+ * scripts). Captured first so the replacement keeps it.
  */
-const INVISIBLE = /(?![\u200C\u200D])[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
+const UNSHOWN = new RegExp(`(${EMOJI_GLUE.source}|(?<=[\\p{L}\\p{M}])[\\u200C\\u200D](?=[\\p{L}\\p{M}]))|${INVISIBLE.source}`, 'gu');
+/** An @ that starts a word (`@alice`, `(@alice)`): in a bot's Telegram message it mentions, and notifies, that member. */
+const MENTION_AT = /(?<![\p{L}\p{N}_])@+(?=[\p{L}\p{N}_])/gu;
 
-/** A name as the bot shows it, from any platform: on one line (a byte-order mark is no space), without invisible characters (empty: nothing visible). */
+/**
+ * A name as the bot shows it, from any platform: on one line (a byte-order mark is no space), without what shows
+ * nothing (empty: nothing visible), and never a mention: `@alice` (as names from Telegram were kept before) is alice.
+ */
 export function shownName(name: string | null | undefined): string {
-  return (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(INVISIBLE, '').trim();
+  return (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(UNSHOWN, (_, kept: string | undefined) => kept ?? '').replace(MENTION_AT, '').trim();
 }
 
 /**

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { Outbox } from '../../src/alerts/outbox.js';
-import { route } from '../../src/alerts/router.js';
+import { isClosingEdit, route } from '../../src/alerts/router.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Subscription } from '../../src/store/store.js';
 
@@ -43,7 +43,7 @@ class Chat implements ChatAdapter {
 
 it('in one publish: the update at $5.2M posts, and so does the end at $4.9M (a chat with min $6M hears neither)', () => {
   const subs = [sub('telegram:5m', { minUsd: 5e6 }), sub('telegram:6m', { minUsd: 6e6 })];
-  const kinds = (chat: string) => route([cascade('cascade', 3e6), cascade('cascade_update', 5.2e6), cascade('cascade_end', 4.9e6)], subs, T0).filter((e) => e.chat === chat).map((e) => e.alert.kind);
+  const kinds = (chat: string) => route([cascade('cascade', 3e6), cascade('cascade_update', 5.2e6), cascade('cascade_end', 4.9e6)], subs, T0).filter((e) => e.chat === chat && !isClosingEdit(e)).map((e) => e.alert.kind);
   expect(kinds('telegram:5m')).toEqual(['cascade_update', 'cascade_end']);
   expect(kinds('telegram:6m')).toEqual([]);
 });
@@ -59,19 +59,19 @@ it('across publishes, as live: the end follows the update the chat was told; cas
     ob.publish([a]);
     await ob.idle();
   }
-  // The update is a post (nothing to edit yet), its end a post; the flush the same.
-  expect(chat.got.get('telegram:5m')).toEqual(['post', 'post', 'post', 'post']);
+  // The update is a post (nothing to edit yet), its end a post, then the update's message closed by an edit; the flush the same.
+  expect(chat.got.get('telegram:5m')).toEqual(['post', 'post', 'edit', 'post', 'post', 'edit']);
   expect(chat.got.get('telegram:6m')).toBeUndefined();
   // A later cascade under the minimum all along is not heard.
   for (const a of [cascade('cascade', 3e6, 'ETH-long-2'), cascade('cascade_end', 4.9e6, 'ETH-long-2')]) ob.publish([a]);
   await ob.idle();
-  expect(chat.got.get('telegram:5m')).toHaveLength(4);
+  expect(chat.got.get('telegram:5m')).toHaveLength(6);
 });
 
 it("a chat that subscribed (or lowered its minimum) after the cascade began is held to the end's own tally: it was never told of it", () => {
   const reached = new Map([['cascade:ETH-long-1', 5.2e6]]);
   const early = sub('telegram:early', { minUsd: 5e6 });
   const late = sub('telegram:late', { minUsd: 5e6, updatedAt: T0 + 60_000 });
-  const chats = route([cascade('cascade_end', 4.9e6)], [early, late], T0 + 120_000, undefined, reached).map((e) => e.chat);
+  const chats = route([cascade('cascade_end', 4.9e6)], [early, late], T0 + 120_000, undefined, reached).filter((e) => !isClosingEdit(e)).map((e) => e.chat);
   expect(chats).toEqual(['telegram:early']);
 });

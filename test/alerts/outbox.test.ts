@@ -43,7 +43,8 @@ class FakeChat implements ChatAdapter {
     const list = this.received.get(to.chat) ?? [];
     list.push({ text: replyText(reply), ...(editRef ? { editRef } : {}) });
     this.received.set(to.chat, list);
-    return { ok: true, messageRef: `${to.chat}#${list.length}` };
+    // An edit keeps its message (as the platforms' do).
+    return { ok: true, messageRef: editRef ?? `${to.chat}#${list.length}` };
   }
 }
 
@@ -187,12 +188,15 @@ describe('delivery', () => {
     ob.publish([cascade('cascade', 5e6)]);
     await ob.idle();
     // While the chat is busy elsewhere, two updates queue up: only the later one is worth sending.
-    ob.publish([cascade('cascade_update', 10e6), cascade('cascade_update', 20e6), cascade('cascade_end', 25e6)]);
+    ob.publish([cascade('cascade_update', 10e6), cascade('cascade_update', 20e6)]);
+    await ob.idle();
+    ob.publish([cascade('cascade_end', 25e6)]);
     await ob.idle();
     const got = chat.received.get('telegram:1')!;
-    expect(got.map((m) => m.editRef)).toEqual([undefined, 'telegram:1#1', undefined]);
+    expect(got.map((m) => m.editRef)).toEqual([undefined, 'telegram:1#1', undefined, 'telegram:1#1']);
     expect(got[1]!.text).toContain('$20M');
     expect(got[2]!.text).toContain('cascade over');
+    expect(got[3]!.text).toContain('cascade · over');
   });
 
   it('runs the market-wide flush the same way, for chats that follow every asset or one that led it: edited, superseded, ended', async () => {
@@ -209,14 +213,16 @@ describe('delivery', () => {
     ob.start();
     ob.publish([f('market_flush', 12e6)]);
     await ob.idle();
-    ob.publish([f('market_flush_update', 20e6), f('market_flush_update', 40e6), f('market_flush_end', 50e6)]);
+    ob.publish([f('market_flush_update', 20e6), f('market_flush_update', 40e6)]);
+    await ob.idle();
+    ob.publish([f('market_flush_end', 50e6)]);
     await ob.idle();
     const got = chat.received.get('telegram:1')!;
-    expect(got.map((m) => m.editRef)).toEqual([undefined, 'telegram:1#1', undefined]);
+    expect(got.map((m) => m.editRef)).toEqual([undefined, 'telegram:1#1', undefined, 'telegram:1#1']);
     expect(got[1]!.text).toContain('$40M of longs liquidated so far across 40 assets');
     expect(got[2]!.text).toMatch(/^Market-wide long flush over/);
     // The chat that follows BTC, which led it, runs it the same way; the ETH chat hears nothing of it.
-    expect(chat.received.get('telegram:3')!.map((m) => m.editRef)).toEqual([undefined, 'telegram:3#1', undefined]);
+    expect(chat.received.get('telegram:3')!.map((m) => m.editRef)).toEqual([undefined, 'telegram:3#1', undefined, 'telegram:3#1']);
     expect(chat.received.get('telegram:2')).toBeUndefined();
   });
 

@@ -148,10 +148,10 @@ export class DiscordSender {
       try {
         return await this.edit(edit, msg);
       } catch (err) {
-        if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
+        if (to.editOnly || !(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
         log.info({ chat: to.chat, channel: edit.channelId }, 'discord: the alert to update was deleted; posting a new one');
       }
-    }
+    } else if (to.editOnly) throw discordError(`Discord deliver: no message of ${to.chat} to edit (${editRef ?? 'none'})`, 'edit_target_gone', { doing: 'editing' });
     // A reply only within the same channel (the router posts a thread's answer in the thread's own channel).
     const answered = parseRef(to.replyTo);
     return this.post(channelId, msg, answered?.channelId === channelId ? answered.messageId : undefined, messageNonce(channelId, to.idempotencyKey));

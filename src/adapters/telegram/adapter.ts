@@ -159,16 +159,21 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     await running;
   }
 
-  /** Edit the message `editRef` names, or post anew (the one to edit is gone, or of another chat). Throws ChatApiError. */
-  async function post(dest: Destination, reply: Reply, editRef: string | undefined, chat: string): Promise<string> {
+  /**
+   * Edit the message `editRef` names, or post anew (the one to edit is gone, or of another chat) unless `editOnly`.
+   * Throws ChatApiError.
+   */
+  async function post(dest: Destination, reply: Reply, editRef: string | undefined, chat: string, editOnly = false): Promise<string> {
     const ref = editRef !== undefined ? parseRef(editRef, dest.chatId) : undefined;
     if (ref) {
       try {
         return formatRef(await sender.edit(ref, reply, 'alert'));
       } catch (err) {
-        if (!(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
+        if (editOnly || !(err instanceof ChatApiError && err.kind === 'edit_target_gone')) throw err;
         log.info({ chat }, 'the message to update is gone; posting a new one');
       }
+    } else if (editOnly) {
+      throw new ChatApiError(`Telegram deliver: no message of ${chat} to edit (${editRef ?? 'none'})`, 'telegram', 'edit_target_gone', { doing: 'editMessageText' });
     } else if (editRef !== undefined) log.warn({ chat, editRef }, 'not a message of this chat; posting a new one');
     return formatRef(await sender.send(dest, reply, 'alert'));
   }
@@ -233,14 +238,14 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       const answered = to.replyTo !== undefined ? parseRef(to.replyTo, chatId) : undefined;
       if (answered) dest.replyTo = answered.messageId;
       try {
-        return { ok: true, messageRef: await post(dest, reply, editRef, to.chat) };
+        return { ok: true, messageRef: await post(dest, reply, editRef, to.chat, to.editOnly) };
       } catch (err) {
         const e = translateError(err, 'deliver');
         const moved = e.details.migrateToChatId;
         if (moved === undefined) return deliveryFailure(e);
         followMigration(services, chatId, moved);
         // The group is now a supergroup: the alert goes there, tried once (as will each later one queued for the old id).
-        return post({ ...dest, chatId: moved }, reply, editRef, to.chat).then(
+        return post({ ...dest, chatId: moved }, reply, editRef, to.chat, to.editOnly).then(
           (messageRef): DeliveryResult => ({ ok: true, messageRef }),
           (again: unknown) => deliveryFailure(translateError(again, 'deliver')),
         );

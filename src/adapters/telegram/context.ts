@@ -43,9 +43,14 @@ export function chatInfo(chat: Chat, threadId?: number): ChatInfo {
   return info;
 }
 
+/**
+ * Who asks, as the bot keeps and shows them: a member by the name Telegram shows (first and last name), else the
+ * username. Never `@username`: in a bot's message Telegram makes it a mention that notifies the member, so every
+ * `/level list` or proposal card would ping each proposer (Discord's side shows the display name the same way).
+ */
 export function userInfo(from: User | undefined, senderChat: Chat | undefined): { id: string; name?: string } {
   if (from && !senderChat) {
-    const name = from.username ? `@${from.username}` : shownName([from.first_name, from.last_name].filter(Boolean).join(' '));
+    const name = [[from.first_name, from.last_name].filter(Boolean).join(' '), from.username].map(shownName).find(Boolean);
     return name ? { id: String(from.id), name } : { id: String(from.id) };
   }
   const chat = senderChat ?? undefined;
@@ -65,7 +70,9 @@ export type CommandVerdict =
   /** Run it. */
   | { run: true; line: string }
   /** Not for us: no command, another bot's, or an unknown command in a group (other bots may know it). */
-  | { run: false; why: 'no_command' | 'other_bot' | 'not_ours' };
+  | { run: false; why: 'no_command' | 'other_bot' | 'not_ours' }
+  /** A forwarded message (or a channel's post copied into its discussion group): someone's words shown, not a command. */
+  | { run: false; why: 'forwarded' };
 
 /**
  * The command line of a message (`/liqs@bot eth 4h`), if it starts with a bot command addressed to this bot.
@@ -73,6 +80,10 @@ export type CommandVerdict =
  */
 export function commandIn(msg: Message, username: string | undefined): CommandVerdict {
   if (!('text' in msg)) return { run: false, why: 'no_command' };
+  // An admin forwarding Bob's "/alerts off" shows it; it must not run as the admin's command (nor as Bob's). Telegram
+  // marks a forward with `forward_origin` (Bot API 7.0+; `forward_date` before it), and a channel post copied into
+  // the linked discussion group with `is_automatic_forward`.
+  if (isForwarded(msg)) return { run: false, why: 'forwarded' };
   const first = msg.entities?.[0];
   if (!first || first.type !== 'bot_command' || first.offset !== 0) return { run: false, why: 'no_command' };
   const parsed = parseCommandLine(msg.text);
@@ -80,6 +91,12 @@ export function commandIn(msg: Message, username: string | undefined): CommandVe
   if (parsed.botName !== undefined && parsed.botName.toLowerCase() !== username?.toLowerCase()) return { run: false, why: 'other_bot' };
   if (!findCommand(parsed.name) && msg.chat.type !== 'private' && parsed.botName === undefined) return { run: false, why: 'not_ours' };
   return { run: true, line: msg.text };
+}
+
+/** Whether a message is a forward: someone else's words, whoever sent it on. */
+function isForwarded(msg: Message): boolean {
+  const m = msg as { forward_origin?: unknown; forward_date?: unknown; is_automatic_forward?: unknown };
+  return m.forward_origin != null || m.forward_date != null || m.is_automatic_forward === true;
 }
 
 /** Where the answer to a message goes: the same chat and topic, replying to it. */

@@ -95,7 +95,10 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
     notice(text: string) {
       printAbove(`· ${escapeTerminal(text)}`);
     },
-    async deliver(_to, reply: Reply, editRef?: string): Promise<DeliveryResult> {
+    async deliver(to, reply: Reply, editRef?: string): Promise<DeliveryResult> {
+      // A terminal cannot edit what it printed: a running message's closing edit ("· over") would only repeat the end
+      // printed just above it.
+      if (to.editOnly) return { ok: true, messageRef: editRef ?? '' };
       printAbove(`\n${editRef ? '(update) ' : ''}${renderTerminal(reply, color)}\n`);
       return { ok: true, messageRef: editRef ?? String(++sent) };
     },

@@ -1,15 +1,22 @@
 /**
  * Renders neutral replies for a terminal: ANSI colour when writing to a TTY, plain text otherwise.
- * Text from users and exchanges is stripped of control characters so nothing can inject escape codes.
+ * Text from users and exchanges is stripped of control and format characters so nothing can inject escape codes
+ * or turn the line around.
  */
 import type { Line, Reply, Span, Tone } from '../../replies/reply.js';
 
 const CODES: Record<Tone, string> = { long: '31', short: '32', up: '32', down: '31', muted: '2', warn: '33' };
 
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+/**
+ * What a terminal must not be handed: C0/C1 control characters (ESC starts an escape sequence) but the newline, and
+ * the format characters (bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, marks, zero-width and soft
+ * characters): an exchange's error text with U+202E would reverse the rest of the status line. Line and paragraph
+ * separators too. The joiners stay (U+200D holds an emoji such as 👨‍👩‍👧 together, U+200C shapes Persian), and so does
+ * the emoji presentation selector U+FE0F (not a format character).
+ */
+const CONTROL = /(?![\n\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
-/** The terminal's one escaper: drop C0/C1 control characters (ESC included) except newlines. */
+/** The terminal's one escaper: drop control and format characters (ESC and bidi overrides included) except newlines. */
 export function escapeTerminal(text: string): string {
   return text.replace(CONTROL, '');
 }

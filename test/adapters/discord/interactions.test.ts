@@ -183,14 +183,14 @@ describe('admin commands', () => {
   });
 
   it('lets a Manage Server admin add a level whose label is shown escaped, never as markdown or a mention', async () => {
-    // (a link in a label is refused: commands/parse.ts)
-    const label = '**@everyone** [free](x) <@1234567890>';
+    // (a link or a mention in a label is refused: commands/parse.ts; the markdown around them is what is escaped)
+    const label = '**big** [free] ||spoiler|| `code` ~~gone~~';
     const cb = await fake.interact(command('level', [sub('add', [str('asset', 'eth'), str('level', '2700-2740'), str('label', label)])], admin()));
     expect(cb.data.flags).toBe(EPHEMERAL); // a settings change, confirmed to the admin who made it
     expect(cb.data.embeds[0].description).toContain('Watching ETH');
     const list = await fake.interact(command('level', [sub('list')])); // anyone may list
     const text: string = list.data.embeds[0].description;
-    expect(text).toContain('\\*\\*\\@everyone\\*\\* \\[free\\]\\(x\\) \\<\\@1234567890\\>');
+    expect(text).toContain('\\*\\*big\\*\\* \\[free\\] \\|\\|spoiler\\|\\| \\`code\\` \\~\\~gone\\~\\~');
     expect(list.data.allowed_mentions).toEqual({ parse: [] });
   });
 

@@ -88,7 +88,7 @@ describe('a level the group proposes, votes on and adopts', () => {
     expect(bot.market.levels.get(`telegram:${CHAT}:ETH@2750-2800`)).toBeUndefined();
 
     await press(card.messageId, /^Adopt/, boss);
-    await fake.waitFor(() => fake.message(CHAT, card.messageId)!.text.includes('Adopted by @boss'), 'the card says adopted');
+    await fake.waitFor(() => fake.message(CHAT, card.messageId)!.text.includes('Adopted by Boss'), 'the card says adopted');
     expect(fake.message(CHAT, card.messageId)!.keyboard).toBeUndefined();
     expect(bot.market.levels.get(`telegram:${CHAT}:ETH@2750-2800`)?.thread).toEqual({ ref: `${CHAT}:${card.messageId}` });
 

@@ -122,9 +122,9 @@ describe('refs and keys', () => {
     expect(named('\u202Etpircs<b>&amp;').name).toBe('tpircs<b>&amp;');
     expect(named('A\u2066li\u2069ce\u200E\u200F\u061C', '\u202ASmith\u202C\u200B\uFEFF').name).toBe('Alice Smith');
     expect(named('\u{1F468}\u200D\u{1F469}\u200D\u{1F467} Ana\nMaria').name).toBe('\u{1F468}\u200D\u{1F469}\u200D\u{1F467} Ana Maria');
-    // Nothing readable left: no name (shown as "a member"); a username is always preferred.
+    // Nothing readable left: no name (shown as "a member"); a name that shows nothing falls back to the username, without its @.
     expect(named('\u202E\u2067\u200B')).toEqual({ id: '7' });
-    expect(userInfo({ id: 7, is_bot: false, first_name: '\u202E', username: 'alice' }, undefined).name).toBe('@alice');
+    expect(userInfo({ id: 7, is_bot: false, first_name: '\u202E', username: 'alice' }, undefined).name).toBe('alice');
     const chat = { id: -5, type: 'supergroup', title: 'Desk \u202Eksed' } as const;
     expect(userInfo(undefined, chat).name).toBe('Desk ksed');
   });
