@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { BUNDLED, tempDir } from './helpers.js';
+import { guardedEnv } from './setup/child-guard.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const running: ChildProcess[] = [];
@@ -26,7 +27,8 @@ function startBot(dir: string, args: string[] = [], extraEnv: Record<string, str
   writeFileSync(config, `exchanges: []\n${extraConfig}`);
   const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start', ...args], {
     cwd,
-    env: { PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv },
+    // Under the loopback guard, as the tests themselves are.
+    env: guardedEnv({ PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.push(child);

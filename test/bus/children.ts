@@ -4,6 +4,7 @@
  * lines or by a polled condition with a deadline, never by fixed sleeps.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { guardedEnv } from '../setup/child-guard.js';
 
 export interface LogLine {
   time: number;
@@ -28,7 +29,8 @@ const children = new Set<Child>();
 
 export function startChild(name: string, args: string[], env: Record<string, string>): Child {
   const proc = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', LIQBOT_DATA_DIR: '/tmp', ...env },
+    // Under the loopback guard, as the tests themselves are.
+    env: guardedEnv({ PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', LIQBOT_DATA_DIR: '/tmp', ...env }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lines: LogLine[] = [];

@@ -19,6 +19,7 @@ import { allLiquidation, liquidationTopic, startBybit } from '../fakes/exchanges
 import type { FakeExchangeServer } from '../fakes/exchanges/server.js';
 import { NATS_URL, natsUnavailable, take } from '../services/nats.js';
 import { ask, roomyConfig } from './gateway-fixture.js';
+import { guardedEnv } from '../setup/child-guard.js';
 
 const unavailable = await natsUnavailable();
 if (unavailable) console.warn(unavailable);
@@ -27,7 +28,7 @@ const CHILD = fileURLToPath(new URL('./ingest-child.ts', import.meta.url));
 
 function replica(ws: string, stream: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CHILD, ws, NATS_URL, stream], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', LIQBOT_DATA_DIR: '/tmp' },
+    env: guardedEnv({ PATH: process.env.PATH, LOG_LEVEL: 'warn', LIQBOT_DATA_DIR: '/tmp' }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }

@@ -13,6 +13,7 @@ import { connectBus, type Bus } from '../../src/bus/stream.js';
 import { readEventFile } from '../../src/io/event-file.js';
 import { BUNDLED } from '../helpers.js';
 import { NATS_URL, natsUnavailable, take } from '../services/nats.js';
+import { guardedEnv } from '../setup/child-guard.js';
 
 const unavailable = await natsUnavailable();
 if (unavailable) console.warn(unavailable);
@@ -48,7 +49,7 @@ describe('roles', () => {
     it('liqbot start --role ingest --replay FILE publishes the recorded day to the stream and exits 0', async () => {
       const stream = `LBT_ROLE_${process.pid}`;
       const child = spawn(process.execPath, ['bin/liqbot.js', 'start', '--role', 'ingest', '--replay', BUNDLED, '--speed', '1e12'], {
-        env: { PATH: process.env.PATH, LIQBOT_NATS_URL: NATS_URL, LIQBOT_NATS_STREAM: stream, LOG_LEVEL: 'warn', LIQBOT_DATA_DIR: '/tmp' },
+        env: guardedEnv({ PATH: process.env.PATH, LIQBOT_NATS_URL: NATS_URL, LIQBOT_NATS_STREAM: stream, LOG_LEVEL: 'warn', LIQBOT_DATA_DIR: '/tmp' }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let err = '';

@@ -3,7 +3,7 @@
  * however many replies show it, at most `concurrency` renders at once bot-wide, a full queue refused (the reply
  * goes without its chart), and a failed render retried next time.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { createChartService } from '../../src/charts/service.js';
 import type { Market } from '../../src/core/market.js';
@@ -14,6 +14,20 @@ let market: Market;
 beforeAll(async () => {
   market = (await runFile(BUNDLED, loadConfig())).market;
 });
+// Bottleneck starts, queues and finishes jobs on its own timer turns: on a fake clock the test runs them all, so
+// "nothing more will start" is a fact (no timer left), not a guess after a pause.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Run every timer (bottleneck's turns) and what they start, until none is left. */
+async function settle(): Promise<void> {
+  await vi.runAllTimersAsync();
+  expect(vi.getTimerCount()).toBe(0);
+}
 
 /** A renderer the test finishes by hand, counting what runs at once. */
 function renderer() {
@@ -29,15 +43,13 @@ function renderer() {
         else resolve({ png: new Uint8Array([r.calls]) });
       });
     });
-  /** Finish renders as they start, until none has started for a while (bottleneck starts them on its own turns). */
+  /** Let the limiter do all it can (every timer run, none left), then finish the oldest render; until none is left. */
   const finishAll = async () => {
-    for (let quiet = 0; quiet < 20; ) {
+    for (;;) {
+      await settle();
       const next = r.waiting.shift();
-      if (next) {
-        quiet = 0;
-        next();
-      } else quiet++;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (!next) return;
+      next();
     }
   };
   return { r, render, finishAll };
@@ -61,9 +73,9 @@ describe('chart service', () => {
     const charts = createChartService(() => market, { renderLiqs: render, concurrency: 2, maxQueued: 3 });
     // Six different charts: the same asset in six chats (each chat's own levels may differ).
     const pngs = [1, 2, 3, 4, 5, 6].map((i) => charts.liqs(market.summary('ETH', '24h', 86_400_000), `telegram:-${i}`)!.render().then(() => 'png', (e: Error) => e.message));
-    for (let i = 0; i < 500 && r.running < 2; i++) await new Promise((resolve) => setTimeout(resolve, 1));
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 1)); // a third would start now if it could
+    await settle(); // the limiter has started all it will start while none finishes: a third would be running now
     expect(r.running).toBe(2);
+    expect(r.calls).toBe(2);
     await finishAll();
     const results = await Promise.all(pngs);
     expect(r.peak).toBe(2);

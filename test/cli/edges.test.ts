@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED, DAY0, cli, tempDir, writeEvents } from '../helpers.js';
+import { guardedEnv } from '../setup/child-guard.js';
 
 describe('CLI edges', () => {
   it('suggests the command a typo was meant to be, and says nothing it cannot guess', async () => {
@@ -94,7 +95,7 @@ describe('CLI edges', () => {
 });
 
 describe('CLI as a process', () => {
-  const env = { PATH: process.env.PATH, NO_COLOR: '1', LOG_LEVEL: 'silent' };
+  const env = guardedEnv({ PATH: process.env.PATH, NO_COLOR: '1', LOG_LEVEL: 'silent' });
 
   it('register without a reachable Discord is one line naming the cause, exit 1', () => {
     const r = spawnSync(process.execPath, ['bin/liqbot.js', 'register'], {

@@ -64,6 +64,42 @@ function memoryLog() {
   return { log, lines, count: (level: string, re: RegExp) => lines.filter((l) => l.level === level && re.test(l.msg)).length };
 }
 
+/**
+ * Every timer started (setTimeout, setInterval) from now until `restore()`: `holding()` lists, by where each was
+ * started, those still pending (neither run nor cleared) that keep the process alive (not unref'd).
+ */
+function watchTimers(): { holding(): string[]; restore(): void } {
+  const real = { setTimeout: globalThis.setTimeout, setInterval: globalThis.setInterval, clearTimeout: globalThis.clearTimeout, clearInterval: globalThis.clearInterval };
+  const pending = new Map<unknown, { timer: NodeJS.Timeout; stack: string }>();
+  const key = (t: unknown): unknown => (t !== null && typeof t === 'object' && Symbol.toPrimitive in t ? Number(t) : t);
+  const where = (): string => (new Error().stack ?? '').split('\n').slice(3, 9).join('\n');
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer: NodeJS.Timeout = real.setTimeout((...a: unknown[]) => {
+      pending.delete(key(timer));
+      fn(...a);
+    }, ms, ...args);
+    pending.set(key(timer), { timer, stack: where() });
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setInterval = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer = real.setInterval(fn, ms, ...args);
+    pending.set(key(timer), { timer, stack: where() });
+    return timer;
+  }) as typeof setInterval;
+  globalThis.clearTimeout = ((t?: NodeJS.Timeout | string | number) => {
+    pending.delete(key(t));
+    real.clearTimeout(t);
+  }) as typeof clearTimeout;
+  globalThis.clearInterval = ((t?: NodeJS.Timeout | string | number) => {
+    pending.delete(key(t));
+    real.clearInterval(t);
+  }) as typeof clearInterval;
+  return {
+    holding: () => [...pending.values()].filter((p) => p.timer.hasRef()).map((p) => p.stack),
+    restore: () => Object.assign(globalThis, real),
+  };
+}
+
 const FAST: LeverageOverride = { minTimeMs: 1, backoff: { baseMs: 10, maxMs: 40 } };
 const T0 = Date.UTC(2026, 0, 31, 12);
 
@@ -307,14 +343,25 @@ describe('offline', () => {
 
   it('leaves no sockets or timers behind after stop()', async () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
-    const ex = await fake(startBybit);
-    ex.book.set('ETHUSDT', { openInterest: 1, markPrice: 2_000, fundingRate: 0.0001 });
-    const sink = await poll('bybit', { rest: ex.url, markets: BYBIT_MARKETS }, ['ETH'], { intervalMs: 50_000 });
-    await waitFor(() => sink.oi.length >= 1, 'a round');
-    await polling!.stop();
-    polling = undefined;
-    await ex.close();
-    servers.length = 0;
-    await waitFor(() => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length <= before, 'sockets closed', 2_000);
+    const timers = watchTimers();
+    try {
+      const ex = await fake(startBybit);
+      ex.book.set('ETHUSDT', { openInterest: 1, markPrice: 2_000, fundingRate: 0.0001 });
+      const sink = await poll('bybit', { rest: ex.url, markets: BYBIT_MARKETS }, ['ETH'], { intervalMs: 50_000 });
+      await waitFor(() => sink.oi.length >= 1, 'a round');
+      // The watch sees the poller's own timers: between rounds it waits on one (the 50 s until the next round).
+      await waitFor(() => timers.holding().some((stack) => stack.includes('backoff.ts')), 'the wait for the next round');
+      await polling!.stop();
+      polling = undefined;
+      // Nothing the poller started still holds the process open once stop() has resolved.
+      expect(timers.holding().filter((stack) => stack.includes('/src/'))).toEqual([]);
+      await ex.close();
+      servers.length = 0;
+      await waitFor(() => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length <= before, 'sockets closed', 2_000);
+      // Nor anything else started during the test (ccxt's, undici's, the fake server's).
+      expect(timers.holding()).toEqual([]);
+    } finally {
+      timers.restore();
+    }
   });
 });

@@ -14,7 +14,6 @@ import { LIQUIDATIONS_TOPIC, liquidationOrders, startOkx } from '../fakes/exchan
 import { FakeExchangeServer } from '../fakes/exchanges/server.js';
 import { startAgainst, waitFor, type Running } from './helpers.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MIN = 60_000;
 const T = Date.UTC(2026, 10, 2, 14, 0);
 
@@ -46,7 +45,9 @@ describe('feed resilience', () => {
     run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' });
     await fake.subscribed(liquidationTopic('BTCUSDT'));
     await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
-    await sleep(300);
+    // The ETHPERP subscription was asked for on the linear socket, and the fake answered it with a refusal at once.
+    await waitFor(() => fake!.received.some((f) => f.includes(liquidationTopic('ETHPERP'))), 'the ETHPERP subscription (refused)');
+    // Sent after the refusal on the same socket: once they are in, the refusal has been handled.
     let delivered = 0;
     for (let i = 0; i < 10; i++) delivered += fake.publish(liquidationTopic('BTCUSDT'), allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000 + i, time: Date.now() }]));
     await waitFor(() => run!.sink.liquidations.length === 10, 'ten BTC liquidations');
@@ -54,6 +55,7 @@ describe('feed resilience', () => {
     // Linear, inverse and the candle socket: no reconnect loop.
     expect(fake.connections.length).toBe(3);
     expect(run.status('bybit', 'liquidations')).toMatchObject({ state: 'live', malformed: 0 });
+    expect(run.sink.statuses.filter((s) => s.stream === 'liquidations').map((s) => s.state)).not.toContain('down');
     expect(run.sink.gaps).toEqual([]);
     // After a drop the refused topic is not asked for again; the others are.
     const before = fake.received.length;
@@ -70,7 +72,7 @@ describe('feed resilience', () => {
     await waitFor(() => run!.status('bybit', 'prices').state === 'live', 'prices live');
     // ETH's candles were asked for (and refused), not left out.
     expect(fake.received.some((f) => f.includes(klineTopic('ETHUSDT')))).toBe(true);
-    await sleep(300);
+    // The refusal went out on the candle socket before these candles: once they are in, it has been handled.
     const closes = [60_050, 60_150, 60_250];
     for (let i = 0; i < closes.length; i++) {
       const close = closes[i]!;
@@ -85,6 +87,7 @@ describe('feed resilience', () => {
     // Linear and inverse liquidations and the candle socket: no reconnect loop.
     expect(fake.connections.length).toBe(3);
     expect(run.status('bybit', 'prices')).toMatchObject({ state: 'live', malformed: 0 });
+    expect(run.sink.statuses.filter((s) => s.stream === 'prices').map((s) => s.state)).not.toContain('down');
     expect(run.status('bybit', 'liquidations').state).toBe('live');
     expect(run.sink.gaps).toEqual([]);
     // After a drop the refused topic is not asked for again; BTC's is.
@@ -113,11 +116,13 @@ describe('feed resilience', () => {
     run = await startAgainst('lighter', { ws: fake.url, markets: LIGHTER_MARKETS });
     await fake.subscribed(tradeChannel('0'));
     await waitFor(() => run!.status('lighter', 'liquidations').state === 'live', 'live');
-    await sleep(200);
-    fake.publish(tradeChannel('0'), lighterTrades('0', [{ tradeId: 1, size: 2, price: 3_000, makerAsk: false, time: Date.now() }]));
+    await waitFor(() => fake!.received.some((f) => f.includes('trade/1')), 'the BTC channel asked for (and refused)');
+    // Sent after the error frame on the same socket: once it is in, the error frame has been handled.
+    expect(fake.publish(tradeChannel('0'), lighterTrades('0', [{ tradeId: 1, size: 2, price: 3_000, makerAsk: false, time: Date.now() }]))).toBe(1);
     await waitFor(() => run!.sink.liquidations.length === 1, 'the ETH liquidation');
     expect(fake.connections.length).toBe(1);
     expect(run.status('lighter', 'liquidations').state).toBe('live');
+    expect(run.sink.statuses.filter((s) => s.stream === 'liquidations').map((s) => s.state)).not.toContain('down');
   });
 
   it('an exchange that accepts the socket but answers nothing is never shown live; it is down once the wait is over', async () => {
@@ -130,43 +135,56 @@ describe('feed resilience', () => {
   });
 
   it('a live socket that falls silent is closed and shown down; the gap starts at its last frame and gaps do not overlap', async () => {
+    // The feed's clock is the test's: every time it records is one the test chose. (The silence itself is measured
+    // on the wall clock by the stream, with `silentMs` of 300 ms.)
+    let t = T;
     let silent = false;
     fake = await startBybit({ silent: () => silent });
-    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch', timeouts: { connectMs: 300, silentMs: 300 } });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch', timeouts: { connectMs: 300, silentMs: 300 } }, { now: () => t });
     const conn = await fake.subscribed(liquidationTopic('BTCUSDT'));
     await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
-    conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: Date.now() }]));
+    const lastFrame = (t = T + 1_000);
+    conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: lastFrame }]));
     await waitFor(() => run!.sink.liquidations.length === 1, 'a liquidation');
-    const lastFrame = Date.now();
     silent = true;
+    t = T + 10_000; // found silent long after its last frame
     await waitFor(() => run!.status('bybit', 'liquidations').state === 'down', 'down after the silence', 3_000);
-    const downAt = Date.now();
-    expect(downAt - lastFrame).toBeLessThan(2_000);
-    expect(run.status('bybit', 'liquidations').since).toBeLessThanOrEqual(lastFrame + 50);
-    // Several silent reconnects, then the exchange answers again.
-    await sleep(1_000);
+    expect(run.status('bybit', 'liquidations').error).toMatch(/no frame for/);
+    // Down since the last frame of its sockets (the inverse one's was its acknowledgement at T), not since it was found.
+    expect(run.status('bybit', 'liquidations').since).toBe(T);
+    // Several silent reconnects (each waits for an acknowledgement that never comes), then the exchange answers again.
+    const linear = () => fake!.connections.filter((c) => c.path === '/v5/public/linear').length;
+    const before = linear();
+    await waitFor(() => linear() >= before + 2, 'two silent reconnects', 5_000);
+    t = T + 20_000;
     silent = false;
     await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live again', 5_000);
     await waitFor(() => run!.sink.gaps.some((g) => g.reason.startsWith('liquidations (linear)')), 'a gap');
-    const linear = run.sink.gaps.filter((g) => g.reason.startsWith('liquidations (linear)'));
-    expect(linear).toHaveLength(1);
-    expect(linear[0]!.from).toBeLessThanOrEqual(lastFrame + 50);
+    const gaps = run.sink.gaps.filter((g) => g.reason.startsWith('liquidations (linear)'));
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ from: lastFrame, to: T + 20_000 });
     expectDisjoint(run.sink.gaps);
   });
 
   it('a connection that keeps dropping right after it comes back stays down since the outage began', async () => {
+    let t = T;
     fake = await startBybit();
-    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' }, { assets: ['BTC'] });
+    run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch' }, { assets: ['BTC'], now: () => t });
     await fake.subscribed(liquidationTopic('BTCUSDT'));
     await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
-    const t0 = Date.now();
-    // Drop every socket as soon as it subscribes, for a while.
-    const flapping = setInterval(() => fake!.dropAll(), 15);
-    await sleep(800);
-    clearInterval(flapping);
-    const downs = run.sink.statuses.filter((s) => s.stream === 'liquidations' && s.state === 'down' && s.since >= t0 - 5);
-    expect(downs.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(downs.map((s) => s.since)).size).toBe(1);
+    const downs = () => run!.sink.statuses.filter((s) => s.stream === 'liquidations' && s.state === 'down');
+    const began = T + 1_000;
+    // Drop every socket as soon as the stream is back, three times, a second apart on the feed's clock (well within
+    // the 30 s a connection must last to end an outage).
+    for (let i = 0; i < 3; i++) {
+      t = began + i * 1_000;
+      const seen = run.sink.statuses.length;
+      expect(fake.dropAll()).toBeGreaterThan(0);
+      await waitFor(() => downs().length > i, `down after drop ${i + 1}`);
+      await waitFor(() => run!.sink.statuses.slice(seen).some((s) => s.stream === 'liquidations' && s.state === 'live'), `back after drop ${i + 1}`);
+    }
+    expect(downs().length).toBeGreaterThanOrEqual(3);
+    expect(downs().map((s) => s.since)).toEqual(downs().map(() => began));
     expectDisjoint(run.sink.gaps);
   });
 

@@ -10,6 +10,7 @@ import { Outbox } from '../../../src/alerts/outbox.js';
 import { ManualClock } from '../../alerts/clock.js';
 import { alice, bob, sendCommand } from '../../fakes/telegram/updates.js';
 import { startHarness, type Harness } from './harness.js';
+import { settled } from './settle.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -17,16 +18,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Real work has settled: nothing on the wire and the fake has seen no new call for a few polls. */
-async function quiet(): Promise<void> {
-  let last = -1;
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const calls = h ? h.fake.calls.length : 0;
-    stable = calls === last && (h?.adapter.pacing().onWire ?? 0) === 0 ? stable + 1 : 0;
-    last = calls;
-  }
-}
+/** Real work has settled (settle.ts): the manual clock moves only then. */
+const quiet = (): Promise<void> => settled(h);
 
 const GROUP = -1_000_000_000_501;
 const OTHER = -1_000_000_000_502;

@@ -311,6 +311,16 @@ export class FakeTelegram {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** getUpdates long polls waiting for an update (the bot is idle on updates while one waits). */
+  get parkedPolls(): number {
+    return this.pollers.length;
+  }
+
+  /** Updates pushed that the bot has not yet acknowledged (by asking for the next ones). */
+  get unacknowledgedUpdates(): number {
+    return this.updates.length;
+  }
+
   // ── HTTP ─────────────────────────────────────────────────────────────────────
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
