@@ -15,7 +15,7 @@ import type { Subscription } from '../src/store/store.js';
 import { readSubscription } from '../src/state/writer.js';
 import { outOfRange, secondPrice, watchedForEveryone } from './level-range.js';
 import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
-import { digestAsset, digestImage } from '../src/charts/digest.js';
+import { digestAsset } from '../src/charts/digest.js';
 import { parseAsset, parseLevel, parseReason, quote } from './parse.js';
 import type { Args, ChatInfo, CommandContext, CommandReply } from './types.js';
 
@@ -264,9 +264,13 @@ export function runWhy(ctx: CommandContext, args: Args): Reply {
   return whyReply(asset.value, stories, ctx.now, market.prices.last(asset.value)?.price);
 }
 
-/** `/level digest [ASSET]`: the week so far as the weekly digest tells it (what held, what broke, who was right). */
+/**
+ * `/level digest [ASSET]`: the week so far (from Monday 00:00 in the community's zone, the week the weekly post will
+ * tell), as the weekly digest tells it: what held, what broke as the alerts told it, who was right. Its chart goes
+ * through the chart service (its budget and cache), like /liqs and /levels.
+ */
 export function runDigest(ctx: CommandContext, args: Args): Reply {
-  const { market, store, config } = ctx.services;
+  const { market, store, config, charts } = ctx.services;
   const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
   if (asset && !asset.ok) return errorReply(asset.message);
   const digest = chatDigest(market, store, ctx.chat.key, marketTime(ctx), config.levels.testingPct, asset?.value);
@@ -274,7 +278,7 @@ export function runDigest(ctx: CommandContext, args: Args): Reply {
     synthetic: market.synthetic,
     chart: (d) => {
       const shown = asset?.value ?? digestAsset(d);
-      return shown ? digestImage(d, shown, market.prices.bars(shown, d.from, d.to, HOUR), market.synthetic) : undefined;
+      return shown ? charts?.digest?.(d, shown, ctx.chat.key) : undefined;
     },
   });
 }

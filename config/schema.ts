@@ -149,7 +149,8 @@ export const configSchema = z.strictObject({
   summary: z.strictObject({ largest: intBetween(1, 20), rankDays: intBetween(7, 3650) }),
   levels: z.strictObject({
     timeframe: z.enum(['1m', '5m', '15m', '30m', '1h', '4h']),
-    breakBufferPct: between(0, 10),
+    // Every margin is a multiple of the buffer (a decisive close, `flipBuffers`, a chop's range): 0 is no margin at all.
+    breakBufferPct: num().check(z.gt(0, 'must be above 0: every break margin is a multiple of this buffer, so 0 would make any close beyond a level a decisive break'), z.lte(10)),
     atrMultiple: between(0, 20),
     atrPeriods: intBetween(1, 500),
     testingPct: between(0, 20),
@@ -179,15 +180,32 @@ export const configSchema = z.strictObject({
     updateMinMinutes: num().check(z.gte(0)),
     minLiquidations: int().check(z.gte(1)),
     sampledPrintWeight: between(1, 100),
-    venueShares: withDefault(between(0, 1)),
+    venueShares: withDefault(between(0, 1)).check((ctx) => {
+      // The floors are scaled by the shares of the venues seen: a share of 0 makes them 0 (0/0 when every share is 0).
+      const zero = Object.entries(ctx.value).filter(([, share]) => share === 0).map(([venue]) => venue);
+      if (!zero.length) return;
+      const why = 'the cascade and flush floors are scaled by the shares of the venues seen, and 0 scales them to nothing (leave a venue out of `exchanges` instead)';
+      if (zero.length === 1) ctx.issues.push({ code: 'custom', message: `must be above 0: ${why}`, path: zero, input: 0 });
+      else ctx.issues.push({ code: 'custom', message: `${zero.join(', ')} are 0; each must be above 0: ${why}`, input: ctx.value });
+    }),
     sampledVisibility: num().check(z.gt(0), z.lte(1)),
     maxSingleShare: num().check(z.gt(0), z.lte(1)),
     minSideShare: between(0, 1),
+  }).check((ctx) => {
+    // A floor of 0 is "the absolute floor only"; both 0 leaves an asset without history no threshold at all.
+    if (ctx.value.absoluteFloorUsd > 0) return;
+    for (const [asset, usd] of Object.entries(ctx.value.floorsUsd)) {
+      if (usd > 0) continue;
+      const message = `0 with absoluteFloorUsd 0 leaves ${asset === 'default' ? 'the assets without a floor of their own' : asset} no floor: until there is history, any liquidation would start a cascade (set either above 0)`;
+      ctx.issues.push({ code: 'custom', message, path: ['floorsUsd', asset], input: usd });
+    }
   }),
   flush: z.strictObject({
     windowMinutes: between(1, 120),
     minAssets: int().check(z.gte(2)),
-    floorUsd: num().check(z.gte(0)),
+    minAssetShare: num().check(z.gt(0), z.lte(1)),
+    // A flush ends when the window falls below a fraction of its threshold: at 0 it would never end.
+    floorUsd: num().check(z.gt(0, 'must be above 0: a flush is over once the window falls below a fraction of this floor, so with 0 one would start on any liquidations and never end')),
     maxLeaderShare: num().check(z.gt(0), z.lte(1)),
     quietMinutes: between(1, 240),
     leaders: intBetween(1, 10),

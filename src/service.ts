@@ -7,6 +7,7 @@ import type { LevelStatus, LiquidationSummary } from './core/summary.js';
 import type { Market } from './core/market.js';
 import type { MarketView } from './core/market-view.js';
 import type { LiqMap } from './core/liqmap.js';
+import type { Digest } from './core/digest.js';
 import type { ReplyImage } from './replies/reply.js';
 import type { StateChange } from './state/changes.js';
 import { StateWriter } from './state/writer.js';
@@ -18,6 +19,11 @@ export interface ChartService {
   liqs(summary: LiquidationSummary, chat?: string): ReplyImage | undefined;
   /** The `/levels` chart of a level status (computed for `chat`) and the liquidation-map estimate the reply shows. */
   levels(status: LevelStatus, map: LiqMap | undefined, chat?: string): ReplyImage | undefined;
+  /**
+   * The `/level digest` chart of `asset`: the digest's week on hourly bars of its clock, under the chat's levels
+   * and what each did. Optional: the tests' stand-ins leave it out.
+   */
+  digest?(digest: Digest, asset: string, chat?: string): ReplyImage | undefined;
 }
 
 export interface Services {

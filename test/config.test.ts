@@ -145,3 +145,43 @@ describe('environment', () => {
     expect(() => parseEnv({ LIQBOT_HTTP_PORT: 'eighty' })).toThrow('.env: LIQBOT_HTTP_PORT: expected a port number 1–65535');
   });
 });
+
+describe('config: a zero that leaves a threshold at nothing', () => {
+  const refusal = (override: unknown): string => {
+    try {
+      buildConfig(override, 'my.yaml');
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message;
+      throw err;
+    }
+    return 'accepted';
+  };
+  it.each([
+    // Every share 0: the floors scaled by 0/0 (a replay of the bundled day started 691 cascades instead of 5).
+    [
+      { cascades: { venueShares: { binance: 0, bybit: 0, okx: 0, bitget: 0, hyperliquid: 0, gate: 0, default: 0 } } },
+      'my.yaml: cascades.venueShares: binance, bybit, okx, bitget, hyperliquid, gate, default are 0; each must be above 0: the cascade and flush floors are scaled by the shares of the venues seen, and 0 scales them to nothing (leave a venue out of `exchanges` instead)',
+    ],
+    [{ cascades: { venueShares: { okx: 0 } } }, 'my.yaml: cascades.venueShares.okx: must be above 0: the cascade and flush floors are scaled'],
+    [
+      { cascades: { absoluteFloorUsd: 0, floorsUsd: { DOGE: 0 } } },
+      'my.yaml: cascades.floorsUsd.DOGE: 0 with absoluteFloorUsd 0 leaves DOGE no floor: until there is history, any liquidation would start a cascade (set either above 0)',
+    ],
+    [{ cascades: { absoluteFloorUsd: 0, floorsUsd: { default: 0 } } }, 'cascades.floorsUsd.default: 0 with absoluteFloorUsd 0 leaves the assets without a floor of their own no floor'],
+    [{ flush: { floorUsd: 0 } }, 'my.yaml: flush.floorUsd: must be above 0: a flush is over once the window falls below a fraction of this floor'],
+    [{ levels: { breakBufferPct: 0 } }, 'my.yaml: levels.breakBufferPct: must be above 0: every break margin is a multiple of this buffer'],
+  ])('%j is refused with one line naming the key', (override, message) => {
+    const m = refusal(override);
+    expect(m).toContain(message);
+    expect(m).not.toContain('\n');
+  });
+  it.each([
+    [{ cascades: { absoluteFloorUsd: 0 } }], // the per-asset floors remain
+    [{ cascades: { floorsUsd: { DOGE: 0 } } }], // the absolute floor remains
+    [{ cascades: { minSideShare: 0, updateMinMinutes: 0 } }], // off, not a threshold of nothing
+    [{ levels: { atrMultiple: 0, testingPct: 0, flipBuffers: 0, confirmMinutes: 0 } }], // the buffer's floor remains
+    [{ cascades: { venueShares: { okx: 0.001 } } }],
+  ])('%j is taken: a zero that turns something off, or a small share', (override) => {
+    expect(refusal(override)).toBe('accepted');
+  });
+});

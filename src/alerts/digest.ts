@@ -1,14 +1,16 @@
 /**
  * The weekly digest of a chat's levels, assembled from what the bot has: the chat's levels (with the proposals they
- * came from) and the week's proposals that were not adopted, read against the engine's hourly bars and
- * liquidations (core/digest.ts), as one reply with one chart (charts/digest.ts). `/level digest` shows it on
- * demand; when the week turns (`DigestTurns`), each chat that switched it on (`/alerts digest on`) is queued a
- * `digest` post in the durable outbox, by the embedded bot or the core leader, and sent like any alert.
+ * came from), the breaks the level engine told of them (what the alerts and /levels said), and the week's proposals
+ * that were not adopted, read against the engine's hourly bars and liquidations (core/digest.ts), as one reply with one
+ * chart (charts/digest.ts). The week is the calendar week, Monday 00:00 in the community's zone: `/level digest` shows
+ * the week so far; when the week turns (`DigestTurns`), each chat that switched it on (`/alerts digest on`) is queued a
+ * `digest` post of the week that ended in the durable outbox, by the embedded bot or the core leader, and sent like
+ * any alert.
  */
 import type { Alert, DigestPost } from '../core/alerts.js';
-import { weeklyDigest, type Digest, type DigestItem } from '../core/digest.js';
+import { weeklyDigest, type Digest, type DigestItem, type ToldBreak } from '../core/digest.js';
 import type { MarketView } from '../core/market-view.js';
-import { seenBy } from '../core/levels.js';
+import { seenBy, type LevelTrack } from '../core/levels.js';
 import { statusAt } from '../core/proposals.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import { digestAsset, digestImage } from '../charts/digest.js';
@@ -18,25 +20,43 @@ import { fromLocal, localDay } from '../replies/zone.js';
 import type { Reply } from '../replies/reply.js';
 import type { Store, Subscription } from '../store/store.js';
 
-export const WEEK = 7 * DAY;
+/**
+ * The breaks the level engine told of a level, oldest first: the history it keeps with the level's state (`told`, so a
+ * restart keeps it), and its last break (`lastBreak`, what /levels shows) where that history does not reach.
+ */
+export function toldBreaks(track: LevelTrack | undefined): ToldBreak[] {
+  if (!track) return [];
+  const told = [...((track as LevelTrack & { told?: readonly ToldBreak[] }).told ?? [])];
+  const last = track.lastBreak;
+  if (last && !told.some((t) => t.ts === last.ts && t.direction === last.direction)) {
+    // The state a break leaves: reclaimed when it undid the one before.
+    told.push({ ts: last.ts, direction: last.direction, price: last.price, reclaim: track.state === 'reclaimed' });
+    told.sort((a, b) => a.ts - b.ts);
+  }
+  return told;
+}
 
 /**
- * The week ending at `to` (from `from`: the last seven days unless given, as the week the zone's clock turned):
- * the levels the chat watches (its own and the deployment's, as `/levels` shows them, but not the bot's cascade lows)
- * and the proposals made in it, read on hourly bars.
+ * The digest of the calendar week that holds `to` (Monday 00:00 in the community's zone) up to `to`: the week so far,
+ * as `/level digest` asks; `from` given (a week that ended at `to`, the posted one), that week. The levels the chat
+ * watches (its own and the deployment's, as `/levels` shows them, but not the bot's cascade lows) with the breaks the
+ * engine told of them, and the proposals made in the week.
  */
-export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals'>, chat: string, to: number, testingPct: number, asset?: string, from = to - WEEK): Digest {
+export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals'>, chat: string, to: number, testingPct: number, asset?: string, from?: number): Digest {
+  const soFar = from === undefined;
+  const week = from ?? weekStart(to);
   // As they stood when the week ended: one open past its time is expired (the store does not sweep them).
   const proposals = store.listProposals(chat).map((p) => ({ ...p, status: statusAt(p, to) }));
+  // The week [from, to): a break told at the next Monday 00:00 is the next week's; the week so far includes now.
+  const inWeek = (ts: number) => ts >= week && (soFar ? ts <= to : ts < to);
   const items: DigestItem[] = [];
   for (const l of market.levels.all()) {
     if (l.source === 'cascade' || !seenBy(l, chat) || (asset && l.asset !== asset)) continue;
-    const item: DigestItem = { asset: l.asset, level: l.level, since: l.createdAt, watched: true };
+    const told = toldBreaks(market.levels.track(l.id));
+    const item: DigestItem = { asset: l.asset, level: l.level, since: l.createdAt, watched: true, told: told.filter((t) => inWeek(t.ts)) };
     if (l.label) item.label = l.label;
-    const track = market.levels.track(l.id);
-    if (track?.lastBreak) {
-      item.toldBefore = { ts: track.lastBreak.ts, direction: track.lastBreak.direction, undid: track.state === 'reclaimed' };
-    }
+    const before = told.filter((t) => t.ts < week).at(-1);
+    if (before) item.toldBefore = { ts: before.ts, direction: before.direction, undid: before.reclaim };
     const p = l.proposal !== undefined ? proposals.find((x) => x.id === l.proposal) : undefined;
     if (p) item.proposal = p;
     items.push(item);
@@ -44,17 +64,18 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
   // The week's proposals not watched now: not adopted, or adopted and their level removed since (a call that held
   // is still the proposer's).
   for (const p of proposals) {
-    if (p.createdAt < from || p.createdAt > to || (asset && p.asset !== asset)) continue;
+    if (p.createdAt < week || p.createdAt > to || (asset && p.asset !== asset)) continue;
     if (p.levelId !== undefined ? market.levels.get(p.levelId) : p.status === 'adopted') continue;
     items.push({ asset: p.asset, level: p.level, since: p.createdAt, proposal: p, watched: false });
   }
-  return weeklyDigest({
-    chat, from, to, items, testingPct,
-    // The week [from, to): its last minute is Sunday 23:59, Monday 00:00 is the next week's.
+  const digest = weeklyDigest({
+    chat, from: week, to, items, testingPct,
+    // Hourly bars on the week's clock (from Monday 00:00, closing at :00), over [from, to).
     bars: (a, f, t) => market.prices.bars(a, f, t, HOUR, 'before'),
     liquidations: (a, f, t) => market.buckets.series(a, f, t, HOUR),
     pricesEnd: (a) => pricesEnd(market, a),
   });
+  return soFar ? { ...digest, soFar: true } : digest;
 }
 
 /** The end of `asset`'s last price's minute (a candle's close): where the data the digest reads stops. */

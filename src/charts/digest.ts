@@ -7,8 +7,9 @@ import type { EChartsOption } from 'echarts';
 import type { Digest, DigestLevel } from '../core/digest.js';
 import type { ReplyImage } from '../replies/reply.js';
 import { roleAt } from '../core/levels.js';
-import { verdictCounts } from '../replies/digest.js';
-import { breakWord, clock, day, share } from '../replies/format.js';
+import type { LevelEpisode } from '../core/level-history.js';
+import { breakVerb, verdictCounts, weekBreaks } from '../replies/digest.js';
+import { clock, day, share } from '../replies/format.js';
 import { engineMeasure, renderOption, type Measure } from './engine.js';
 import { timeDomain, type Scale } from './layout.js';
 import type { RenderedChart } from './render.js';
@@ -25,18 +26,23 @@ export interface DigestChartInput {
   synthetic: boolean;
 }
 
-/** The tag under a level: what it did this week. */
+/** The tag under a level: what it did this week (its first break and, when it broke again, the last, as the alerts told them). */
 function verdictNote(l: DigestLevel): string {
   switch (l.verdict) {
     case 'held':
       return `held ${l.tests} test${l.tests === 1 ? '' : 's'}${l.bouncePct !== undefined ? ` · ${share(Math.abs(l.bouncePct) / 100)} bounce` : ''}`;
+    case 'crossed':
+      return 'crossed, no break told';
     case 'untested':
       return 'not tested';
     case 'broke':
     case 'reclaimed': {
-      const br = l.firstBreak!;
-      const what = `${breakWord(br.direction, false)} ${day(br.ts)} ${clock(br.ts)}`;
-      return l.verdict === 'reclaimed' ? `${what} · ${br.direction === 'down' ? 'reclaimed' : 'back below'}` : `${what}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
+      const breaks = weekBreaks(l);
+      const when = (e: LevelEpisode) => `${breakVerb(e)} ${day(e.ts)} ${clock(e.ts)}`;
+      const first = breaks[0]!;
+      const last = breaks[breaks.length - 1]!;
+      if (breaks.length === 1) return `${when(first)}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
+      return `${when(first)} · ${breaks.length > 2 ? `${breaks.length - 2} more · ` : ''}${when(last)}`;
     }
   }
 }
@@ -44,13 +50,13 @@ function verdictNote(l: DigestLevel): string {
 /** The digest chart's bars: the week's hourly closes, what its verdicts are read on. */
 const DIGEST_BAR_MS = 3_600_000;
 
-/** A verdict in a word or two, for a tag with room for one row: held · lost · broke up · reclaimed · back below · not tested. */
+/** A verdict in a word or two, for a tag with room for one row: held · lost · broke up · reclaimed · failed breakout · crossed · not tested. */
 function verdictWord(l: DigestLevel): string {
   if (l.verdict === 'held') return 'held';
   if (l.verdict === 'untested') return 'not tested';
-  const dir = l.firstBreak?.direction ?? 'down';
-  if (l.verdict === 'reclaimed') return dir === 'down' ? 'reclaimed' : 'back below';
-  return breakWord(dir, false);
+  if (l.verdict === 'crossed') return 'crossed';
+  const last = weekBreaks(l).at(-1);
+  return last ? breakVerb(last) : l.verdict;
 }
 
 export function buildDigestOption(input: DigestChartInput, width: number, height: number, measure: Measure): EChartsOption {
@@ -106,7 +112,7 @@ export function buildDigestOption(input: DigestChartInput, width: number, height
     ...(last !== undefined ? { last } : {}),
   });
   if (!levels.length) emptyNote(scene, { ...rect, height: rect.height * 0.3 }, 'No levels watched this week');
-  footer(scene, 'Read on hourly closes · held: tested and closed back on its side', input.synthetic);
+  footer(scene, 'Breaks as the level alerts told them · tests on hourly closes · held: tested and closed back on its side', input.synthetic);
   return scene.option();
 }
 

@@ -9,7 +9,8 @@ import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DAY, MINUTE } from '../core/time.js';
-import { printsOnly } from '../replies/coverage.js';
+import { printsIn, printsOnly } from '../replies/coverage.js';
+import { isSampled } from '../core/venues.js';
 
 /** About 48–96 bars whatever the window: 1h → 1m bars, 24h → 15m, 7d → 2h. */
 export function barMs(windowMs: number): number {
@@ -69,10 +70,17 @@ export function liqsChartInput(m: MarketView, s: LiquidationSummary, chat?: stri
     },
   };
   Object.assign(input, emptyWindow(s));
-  // A file's prints covering part of the window: the reply's "prints 16:50–17:20 only", and where they are.
+  if (s.days?.totals.length) input.dailyTotals = { days: [...s.days.totals], withOrders: [...(s.days.within?.days ?? [])] };
+  // A file's prints covering part of the window: the reply's "prints 16:50–17:20 only", and where they are (beside
+  // daily totals, which count whole days, the prints are not the figures' only source: no "only").
   const rec = s.coverage.recorded;
-  const only = printsOnly(s.coverage, to);
+  const only = s.days?.totals.length ? printsIn(s.coverage, to) : printsOnly(s.coverage, to);
   if (rec && only.length) input.recorded = { stretches: rec.stretches.map(([a, b]) => [a, b]), note: only[0]! };
+  // A window none of whose venues printed is still the file's venues' to see: named, so a sampled one is starred.
+  if (!input.coverage.exchanges.length && !input.coverage.daily && s.coverage.recordedVenues?.length) {
+    input.coverage.exchanges = s.coverage.recordedVenues;
+    input.coverage.sampled = s.coverage.recordedVenues.filter(isSampled);
+  }
   if (priceMs !== step) input.priceMs = priceMs;
   // The last price's minute, as the summary reads it: a chart ending long after it does not call that price "now".
   const priceTo = m.prices.range(asset, from, to)?.to;

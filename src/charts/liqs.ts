@@ -32,6 +32,7 @@ import {
 } from './scene.js';
 import { alpha, COLORS } from './theme.js';
 import type { LiqsChartInput } from './types.js';
+import { DAY, dayStart } from '../core/time.js';
 
 type Bucket = LiqsChartInput['buckets'][number];
 
@@ -72,6 +73,33 @@ export function unrecorded(stretches: readonly (readonly [number, number])[], fr
     if (prev && prev[1] === a) prev[1] = b;
     else out.push([a, b]);
   }
+  return out;
+}
+
+/**
+ * The stretches of the liquidation panel drawn hatched, in whole bars (on the clock's multiples of `bucketMs`), each
+ * with its label: a day counted from its stored daily total where none of its single orders is drawn ("daily total":
+ * its figure is in the totals, not in the bars), and, offline, a bar no print touches ("no prints": nothing recorded
+ * there, not $0). A day whose total holds single orders drawn in it is marked only where the file has no prints (live,
+ * where nothing says where they stop, not at all). Runs of one label are merged and clipped to [from, to].
+ */
+export function hatchedSpans(input: Pick<LiqsChartInput, 'from' | 'to' | 'recorded' | 'dailyTotals'>, bucketMs: number): { from: number; to: number; label: string }[] {
+  const out: { from: number; to: number; label: string }[] = [];
+  const stretches = input.recorded?.stretches;
+  const days = new Set(input.dailyTotals?.days ?? []);
+  const withOrders = new Set(input.dailyTotals?.withOrders ?? []);
+  for (let t = Math.floor(input.from / bucketMs) * bucketMs; t < input.to; t += bucketMs) {
+    const unseen = stretches !== undefined && !stretches.some(([a, b]) => a < t + bucketMs && b >= t);
+    const day = dayStart(t);
+    const label = days.has(day) && (!withOrders.has(day) || unseen) ? 'daily total' : unseen ? 'no prints' : undefined;
+    if (!label) continue;
+    const a = Math.max(input.from, t);
+    const b = Math.min(input.to, t + bucketMs);
+    const prev = out[out.length - 1];
+    if (prev && prev.to === a && prev.label === label) prev.to = b;
+    else out.push({ from: a, to: b, label });
+  }
+  for (const span of out) if (span.label === 'daily total' && span.to - span.from > DAY) span.label = 'daily totals';
   return out;
 }
 
@@ -294,9 +322,7 @@ function drawLiquidations(
   // The zero line the two sides grow from.
   const zeroY = area.top + (max / (max - min)) * area.height;
   scene.draw(line(area.left, zeroY, area.left + area.width, zeroY, COLORS.axis, Math.max(1, scene.k * 1.5), undefined, 4));
-  if (input.recorded) {
-    for (const [a, b] of unrecorded(input.recorded.stretches, input.from, input.to, bucketMs)) hatch(scene, { ...area, left: toPx(xScale, a), width: toPx(xScale, b) - toPx(xScale, a) }, 'no prints');
-  }
+  for (const { from, to, label } of hatchedSpans(input, bucketMs)) hatch(scene, { ...area, left: toPx(xScale, from), width: toPx(xScale, to) - toPx(xScale, from) }, label);
 
   // The legend sits in the tag column beside the panel: side, direction and total, so colour is never needed.
   const shortsY = Math.min(zeroY - f.tag * 1.4, area.top + f.tag);

@@ -1,6 +1,6 @@
 /**
  * Charts for replies: builds a lazy ReplyImage from what the command computed (its summary, its level status and
- * estimate) and the market's series, so an adapter renders the PNG only when it actually attaches it. Renders are cached per (chart, asset, window, chat, minute of market time)
+ * estimate, its digest) and the market's series, so an adapter renders the PNG only when it actually attaches it. Renders are cached per (chart, asset, window, chat, minute of market time)
  * and run within a bot-wide budget (a few at a time, a bounded queue): a burst of /liqs in many chats costs a
  * handful of renders, and a flood beyond the queue gets replies without a chart rather than a stalled bot.
  */
@@ -11,7 +11,8 @@ import type { ChartService } from '../service.js';
 import { levelsChartInput, liqsChartInput } from './inputs.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DEFAULT_SIZE, renderLevelsChart, renderLiqsChart } from './render.js';
-import { MINUTE } from '../core/time.js';
+import { HOUR, MINUTE } from '../core/time.js';
+import { renderDigestChart, type DigestChartInput } from './digest.js';
 import { RecentRenders } from './recent.js';
 
 export interface ChartServiceOptions {
@@ -24,6 +25,7 @@ export interface ChartServiceOptions {
   /** The renderers (tests count and time them). */
   renderLiqs?: (input: LiqsChartInput) => Promise<{ png: Uint8Array }>;
   renderLevels?: (input: LevelsChartInput) => Promise<{ png: Uint8Array }>;
+  renderDigest?: (input: DigestChartInput) => Promise<{ png: Uint8Array }>;
 }
 
 /** The levels a chart shows, as part of its cache key: a level added or broken this minute redraws it. */
@@ -34,6 +36,7 @@ export function createChartService(market: () => MarketView, opts: ChartServiceO
   const cache = new RecentRenders<Uint8Array>(opts.cacheSize ?? 32);
   const renderLiqs = opts.renderLiqs ?? renderLiqsChart;
   const renderLevels = opts.renderLevels ?? renderLevelsChart;
+  const renderDigest = opts.renderDigest ?? renderDigestChart;
 
   /** One render per key, shared by every reply that shows it; a failed render is forgotten so the next one retries. */
   function cached(key: string, render: () => Promise<{ png: Uint8Array }>): () => Promise<Uint8Array> {
@@ -71,6 +74,18 @@ export function createChartService(market: () => MarketView, opts: ChartServiceO
         ...DEFAULT_SIZE,
         alt: `${asset} price and levels`,
         filename: `levels-${asset.toLowerCase()}.png`,
+      };
+    },
+    digest(digest, asset, chat): ReplyImage {
+      const m = market();
+      // The week so far includes now; a week that ended is read up to its last minute.
+      const prices = m.prices.bars(asset, digest.from, digest.to, HOUR, digest.soFar ? 'at' : 'before');
+      const drawn = digest.levels.filter((l) => l.asset === asset && l.watched).map((l) => [l.level, l.label, l.verdict, l.tests, l.breaks?.map((e) => e.ts)]);
+      return {
+        render: cached(`digest:${asset}:${chat ?? ''}:${digest.from}:${Math.floor(digest.to / MINUTE)}:${JSON.stringify(drawn)}`, () => renderDigest({ asset, digest, prices, synthetic: m.synthetic })),
+        ...DEFAULT_SIZE,
+        alt: `${asset} price over the week with the group's levels and what each did`,
+        filename: `digest-${asset.toLowerCase()}.png`,
       };
     },
   };

@@ -58,6 +58,13 @@ export interface LiqsChartInput {
    * for it ("prints 16:50–17:20 only"). Outside them the chart claims no $0: nothing was recorded there.
    */
   recorded?: { stretches: [number, number][]; note: string };
+  /**
+   * UTC days (midnight ms) whose figures are stored daily totals (a vendor's, the store's), in the totals but not in the
+   * bars: where no single order is drawn on them they are marked "daily total", not left to read as $0 or "no prints".
+   * `withOrders`: those of them whose single orders are drawn (a part of the day's total): only their stretches without
+   * prints are marked (offline, where the file says where its prints are).
+   */
+  dailyTotals?: { days: number[]; withOrders: number[] };
   /** Width of each price bar, where the prices are coarser than `bucketMs` (a file of 1h candles). */
   priceMs?: number;
   /** When the last price was (its minute): a price long before `to` is tagged "last · 16:19", not "now". */

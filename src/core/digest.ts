@@ -1,15 +1,30 @@
 /**
- * The weekly digest of a chat's levels: for each level the group watched or proposed, whether it held, broke or
- * was reclaimed over the week (on hourly closes, as level-history.ts reads them), how price behaved after (the
- * follow-through of a break, the bounce off a level that held), and which proposals were right: the ones whose
- * level held when price came to it. Only over the bars the engine has: the digest names that span.
+ * The weekly digest of a chat's levels: for each level the group watched or proposed, what the week did to it and how
+ * price behaved after, and which proposals were right (the ones whose level held when price came to it). A watched
+ * level's breaks and reclaims are the ones the level engine told, with the alerts' times and closes: the digest
+ * never re-reads them from candles, so it cannot contradict the alerts or /levels. Tests, follow-through and bounces
+ * are read on hourly closes (level-history.ts), and so are the breaks of a proposal nobody adopted (no alert watched
+ * it). Only over the bars the engine has: the digest names that span.
  */
 import { levelHistory, type LevelEpisode } from './level-history.js';
 import { bounds, type LevelValue } from './levels.js';
 import type { Ohlc } from './prices.js';
 import type { Proposal } from './proposals.js';
 
-export type Verdict = 'held' | 'broke' | 'reclaimed' | 'untested';
+/**
+ * What the week did to a level, from its last break: `broke` (lost, or broke up) or `reclaimed` (a support won back,
+ * or a breakout that failed), as the alerts told it; `crossed`: hourly closes went through a watched level but no
+ * break was told (within its buffer, or while it chopped); `held`: tested and never closed through; `untested`.
+ */
+export type Verdict = 'held' | 'broke' | 'reclaimed' | 'crossed' | 'untested';
+
+/** A break the level engine told (an alert's `level_break`): its close's time and price, and whether it undid the last one. */
+export interface ToldBreak {
+  ts: number;
+  direction: 'up' | 'down';
+  reclaim: boolean;
+  price: number;
+}
 
 export interface DigestItem {
   asset: string;
@@ -22,16 +37,28 @@ export interface DigestItem {
   /** Watched by the chat (adopted or added by an admin), or only proposed. */
   watched: boolean;
   /**
-   * The level's last break told before the week is read from (a level lost the day the week began, before its first
-   * bar): what a level not tested since still is.
+   * A watched level: the breaks the level engine told within the week, oldest first. The level's breaks are these
+   * alone; without them (a proposal no alert watched) breaks are read on hourly closes.
    */
+  told?: readonly ToldBreak[];
+  /** The level's last break told before the week: what a level the week did not break still is. */
   toldBefore?: { ts: number; direction: 'up' | 'down'; undid: boolean };
 }
 
-export interface DigestLevel extends DigestItem {
+export interface DigestLevel extends Omit<DigestItem, 'told'> {
   verdict: Verdict;
+  /** Tests on hourly closes: touches that closed back. */
   tests: number;
-  /** The first break of the week and the liquidations around it. */
+  /** `crossed`: the hourly closes through the level that no break was told for. */
+  crosses?: number;
+  /**
+   * The week's breaks and reclaims, oldest first, each with the liquidations within an hour of its hour: the ones the
+   * alerts told (`byAlerts`) or, for a level no alert watched, the hourly closes through it.
+   */
+  breaks?: LevelEpisode[];
+  /** Its breaks are the level alerts' (a watched level), not read from closes. */
+  byAlerts?: true;
+  /** The first of `breaks`. */
   firstBreak?: LevelEpisode;
   /** After the first break: the furthest price went on in its direction within a day, in percent of the break close. */
   followPct?: number;
@@ -43,6 +70,8 @@ export interface Digest {
   chat: string;
   from: number;
   to: number;
+  /** The week so far (asked for mid-week, `to` is then), not a whole week that ended at `to`. */
+  soFar?: true;
   /** The bars actually read, over every asset (undefined without any). */
   dataFrom?: number;
   dataTo?: number;
@@ -53,10 +82,13 @@ export interface Digest {
 
 export interface DigestInputs {
   chat: string;
+  /** The week's start: hourly bars are read from whole hours after it (on the clock, not the moment a level was set). */
   from: number;
   to: number;
   items: readonly DigestItem[];
+  /** Hourly bars over [from, to), the first starting at `from`. */
   bars: (asset: string, from: number, to: number) => Ohlc[];
+  /** Liquidations per hour over [from, to), the first hour starting at `from`. */
   liquidations: (asset: string, from: number, to: number) => { ts: number; longUsd: number; shortUsd: number }[];
   /** Where `asset`'s prices stop (the end of its last price's minute), when known: the last bar may be an hour's part. */
   pricesEnd?: (asset: string) => number | undefined;
@@ -78,32 +110,44 @@ function barsEnd(lastBar: number, to: number, pricesEnd: number | undefined): nu
 
 export function weeklyDigest(inputs: DigestInputs): Digest {
   const digest: Digest = { chat: inputs.chat, from: inputs.from, to: inputs.to, levels: [], right: [] };
-  for (const item of inputs.items) {
+  for (const { told, ...item } of inputs.items) {
     const since = Math.max(item.since, inputs.from);
-    const bars = inputs.bars(item.asset, since, inputs.to);
+    // Whole hours of the week's clock: a level set at 07:25 is read from 08:00, its bars closing at :00 like every other.
+    const start = inputs.from + Math.ceil((since - inputs.from) / HOUR) * HOUR;
+    const bars = start < inputs.to ? inputs.bars(item.asset, start, inputs.to) : [];
     if (bars.length) {
       digest.dataFrom = Math.min(digest.dataFrom ?? Infinity, bars[0]!.ts);
       digest.dataTo = Math.max(digest.dataTo ?? -Infinity, barsEnd(bars[bars.length - 1]!.ts, inputs.to, inputs.pricesEnd?.(item.asset)));
     }
-    const history = levelHistory(item.level, { bars, liquidations: inputs.liquidations(item.asset, since, inputs.to), testingPct: inputs.testingPct, aroundMs: HOUR, barMs: HOUR });
-    const moves = history.episodes.filter((e) => e.kind !== 'test');
+    const liquidations = bars.length ? inputs.liquidations(item.asset, start, inputs.to) : [];
+    const history = levelHistory(item.level, { bars, liquidations, testingPct: inputs.testingPct, aroundMs: HOUR, barMs: HOUR });
+    const closesThrough = history.episodes.filter((e) => e.kind !== 'test');
     const tests = history.episodes.filter((e) => e.kind === 'test').length;
-    const last = moves[moves.length - 1];
-    const verdict: Verdict = last ? (last.kind === 'reclaim' ? 'reclaimed' : 'broke') : tests > 0 ? 'held' : 'untested';
+    const breaks = told ? told.map((t) => toldEpisode(inputs, item.asset, t)) : closesThrough;
+    const last = breaks[breaks.length - 1];
+    let verdict: Verdict;
+    if (last) verdict = last.kind === 'reclaim' ? 'reclaimed' : 'broke';
+    // Closed through on the hour, never told: the alert rules held it (inside its buffer, or chopping), so no break.
+    else if (told && closesThrough.length) verdict = 'crossed';
+    else verdict = tests > 0 ? 'held' : 'untested';
     const out: DigestLevel = { ...item, since, verdict, tests };
-    // Told by the first bar read (its open), or not at all: a break after it is one the bars show, the week's own.
-    if (out.toldBefore && out.toldBefore.ts > (bars[0]?.ts ?? since)) delete out.toldBefore;
-    const first = moves[0];
+    if (verdict === 'crossed') out.crosses = closesThrough.length;
+    if (told) out.byAlerts = true;
+    // Without the alerts' word: told by the first bar read (its open), or not at all (a later break the bars show).
+    else if (out.toldBefore && out.toldBefore.ts > (bars[0]?.ts ?? since)) delete out.toldBefore;
     const [lo, hi] = bounds(item.level);
+    const first = breaks[0];
     if (first) {
+      out.breaks = breaks;
       out.firstBreak = first;
-      const after = bars.filter((b) => b.ts >= first.ts && b.ts < first.ts + DAY);
+      // Within a day of its close (bars from that moment on), inside the week.
+      const after = inputs.bars(item.asset, first.ts, Math.min(first.ts + DAY, inputs.to));
       if (after.length) {
         out.followPct = first.direction === 'down'
           ? ((first.price - Math.min(...after.map((b) => b.low))) / first.price) * 100
           : ((Math.max(...after.map((b) => b.high)) - first.price) / first.price) * 100;
       }
-    } else if (tests > 0) {
+    } else if (verdict === 'held') {
       const test = history.episodes.find((e) => e.kind === 'test')!;
       const after = bars.filter((b) => b.ts >= test.ts - HOUR && b.ts < test.ts + DAY);
       out.bouncePct = test.direction === 'down'
@@ -114,4 +158,17 @@ export function weeklyDigest(inputs: DigestInputs): Digest {
     if (item.proposal && verdict === 'held' && (out.bouncePct ?? 0) >= (inputs.rightBouncePct ?? 1)) digest.right.push(out);
   }
   return digest;
+}
+
+/** A told break as an episode: the alert's close and time, the liquidations of its hour and the hour either side. */
+function toldEpisode(inputs: DigestInputs, asset: string, t: ToldBreak): LevelEpisode {
+  // The hour its candle closed in (a close at 18:00 is the 17:00 hour's).
+  const hour = inputs.from + Math.floor((t.ts - 1 - inputs.from) / HOUR) * HOUR;
+  let longUsd = 0;
+  let shortUsd = 0;
+  for (const l of inputs.liquidations(asset, Math.max(inputs.from, hour - HOUR), Math.min(inputs.to, hour + 2 * HOUR))) {
+    longUsd += l.longUsd;
+    shortUsd += l.shortUsd;
+  }
+  return { kind: t.reclaim ? 'reclaim' : 'break', ts: t.ts, direction: t.direction, price: t.price, longUsd, shortUsd };
 }

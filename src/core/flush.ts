@@ -9,7 +9,7 @@ import type { PositionSide } from './events.js';
 
 export interface FlushRules {
   windowMs: number;
-  /** At least this many assets with liquidations on the side in the window. */
+  /** At least this many assets with liquidations on the side in the window (the detector's `minAssets` can lower it: live). */
   minAssets: number;
   /** No single asset above this share of the window (one coin's cascade is that coin's alert). */
   maxLeaderShare: number;
@@ -49,6 +49,33 @@ export interface FlushRecord {
 export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number };
 
 const NONE: readonly FlushEvent[] = Object.freeze([]);
+
+/** However few assets a deployment watches, a flush of fewer than this many is one coin's business, not the market's. */
+export const FEWEST_FLUSH_ASSETS = 3;
+
+/**
+ * How many assets a market-wide flush needs when the liquidations that can reach the detector are those of
+ * `watched` assets (live: the feeds subscribe to the configured assets only): `minAssets`, or `assetShare` of the
+ * watched ones when that is fewer, never below `FEWEST_FLUSH_ASSETS`. Offline a file brings every asset it holds,
+ * and `minAssets` applies as configured.
+ */
+export function flushMinAssets(minAssets: number, assetShare: number, watched: number): number {
+  return Math.min(minAssets, Math.max(FEWEST_FLUSH_ASSETS, Math.ceil(assetShare * watched - 1e-9)));
+}
+
+/** Whether a live deployment watching `assets` can call a market-wide flush at all, and with how many assets. */
+export function flushReach(flush: { minAssets: number; minAssetShare: number }, assets: readonly string[]): { watched: number; minAssets: number; canFire: boolean } {
+  const watched = new Set(assets).size;
+  const minAssets = flushMinAssets(flush.minAssets, flush.minAssetShare, watched);
+  return { watched, minAssets, canFire: watched >= minAssets };
+}
+
+/** The start-up warning of a live deployment that can never call a market-wide flush (undefined when it can). */
+export function flushReachNote(flush: { minAssets: number; minAssetShare: number }, assets: readonly string[]): string | undefined {
+  const reach = flushReach(flush, assets);
+  if (reach.canFire) return undefined;
+  return `no market-wide flush can be called: the feeds watch ${reach.watched === 1 ? '1 asset' : `${reach.watched} assets`} (${[...new Set(assets)].join(', ')}) and a flush takes at least ${reach.minAssets}; add assets to \`assets\` in the config to hear one`;
+}
 
 /**
  * One side's rolling window: the prints in it (a queue with a moving head, one column per field, so a print
@@ -151,6 +178,8 @@ export class FlushDetector {
     private readonly rules: FlushRules,
     /** The start threshold (USD, every asset together in the window) at a time. */
     private readonly threshold: (now: number) => number,
+    /** How many assets it takes at a time (asked only once the window's sum is above the threshold); `rules.minAssets` by default. */
+    private readonly minAssets: (now: number) => number = () => rules.minAssets,
   ) {}
 
   /** The running flush on a side, if any. */
@@ -196,7 +225,7 @@ export class FlushDetector {
       return undefined;
     }
     const threshold = this.threshold(ts);
-    if (w.sum < threshold || w.byAsset.size < this.rules.minAssets) return undefined;
+    if (w.sum < threshold || (w.byAsset.size < this.rules.minAssets && w.byAsset.size < this.minAssets(ts))) return undefined;
     // One asset's share checked before anything is built: while one leads, this fails for every liquidation.
     let leader = 0;
     for (const { usd: v } of w.byAsset.values()) if (v > leader) leader = v;

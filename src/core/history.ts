@@ -116,25 +116,56 @@ export class LiquidationHistory {
   }
 
   /**
-   * A day's total for one side: the vendor's all-exchange figure when there is one, else per exchange the
-   * larger of the vendor figure and our own sum (sampled streams undercount, vendors may miss a venue).
+   * A day's figures for one side per venue: a vendor's figure for the venue (a daily total, or the sum of its hourly
+   * ones) or the sum of our own single orders, whichever is larger: both count the same liquidations, each may miss
+   * some (a sampled stream, a recording of minutes, a vendor without the venue), so the larger is what is known and the
+   * two are never added. Names that are one venue (Binance's USD-M and COIN-M streams, a vendor's "binance") are one
+   * row, under the vendor's name when it has a figure; without one, each stream keeps its own row.
+   */
+  private venueFigures(r: DayRecord): Map<string, number> {
+    const groups = new Map<string, { vendorName?: string; vendor: number; live: Map<string, number> }>();
+    const group = (ex: string) => {
+      const key = venueKey(ex);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { vendor: 0, live: new Map() }));
+      return g;
+    };
+    for (const [ex, box] of r.live) group(ex).live.set(ex, box.usd);
+    for (const [ex, periods] of r.vendor) {
+      if (ex === '') continue;
+      const g = group(ex);
+      g.vendorName ??= ex;
+      for (const v of periods.values()) g.vendor += v;
+    }
+    const out = new Map<string, number>();
+    for (const g of groups.values()) {
+      if (g.vendorName === undefined) {
+        for (const [ex, usd] of g.live) if (usd > 0) out.set(ex, usd);
+        continue;
+      }
+      let live = 0;
+      for (const usd of g.live.values()) live += usd;
+      const usd = Math.max(g.vendor, live);
+      if (usd > 0) out.set(g.vendorName, usd);
+    }
+    return out;
+  }
+
+  /**
+   * A day's total for one side: the vendor's all-exchange figure when it is larger than the venues' own, else per
+   * venue the larger of the vendor figure and our own sum (`venueFigures`: sampled streams undercount, vendors may miss
+   * a venue).
    */
   dayTotal(asset: string, side: PositionSide, day: number): number {
     const r = this.byDay(asset, side)?.get(day);
     if (!r) return 0;
-    const sum = (m: Map<number, number>) => {
-      let s = 0;
-      for (const v of m.values()) s += v;
-      return s;
-    };
+    let perVenue = 0;
+    for (const usd of this.venueFigures(r).values()) perVenue += usd;
     const all = r.vendor.get('');
-    const exchanges = new Set([...r.live.keys(), ...[...r.vendor.keys()].filter((k) => k !== '')]);
-    let perExchange = 0;
-    for (const ex of exchanges) {
-      const v = r.vendor.get(ex);
-      perExchange += Math.max(v ? sum(v) : 0, r.live.get(ex)?.usd ?? 0);
-    }
-    return all ? Math.max(sum(all), perExchange) : perExchange;
+    if (!all) return perVenue;
+    let sum = 0;
+    for (const v of all.values()) sum += v;
+    return Math.max(sum, perVenue);
   }
 
   /** Whether a vendor's totals (a file's or a data vendor's history) are recorded for this day and side. */
@@ -143,27 +174,44 @@ export class LiquidationHistory {
   }
 
   /**
+   * Whether a vendor's daily total (`period: '1d'`) for the day is larger, on either side, than the single orders it
+   * covers: its venue's (`venueKey`), or every venue's for a total of every exchange. The single orders then saw part
+   * of the day only (a recording of minutes, a feed that was down, a sampled stream), and the day's figure is its
+   * stored total (`dayTotal`), which holds them; where no vendor's day is larger, the orders are the day's figure.
+   */
+  vendorDayExceedsOrders(asset: string, day: number): boolean {
+    for (const side of ['long', 'short'] as const) {
+      const r = this.byDay(asset, side)?.get(day);
+      if (!r) continue;
+      const live = new Map<string, number>();
+      let all = 0;
+      for (const [ex, box] of r.live) {
+        live.set(venueKey(ex), (live.get(venueKey(ex)) ?? 0) + box.usd);
+        all += box.usd;
+      }
+      for (const [ex, periods] of r.vendor) {
+        const daily = periods.get(-1);
+        if (daily !== undefined && daily > (ex === '' ? all : (live.get(venueKey(ex)) ?? 0))) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * A day's total for one side per venue, as `dayTotal` adds them up (empty when a vendor's figure is for every
    * exchange: it is not split).
    */
   dayByVenue(asset: string, side: PositionSide, day: number): Map<string, number> {
-    const out = new Map<string, number>();
     const r = this.byDay(asset, side)?.get(day);
-    if (!r || r.vendor.has('')) return out;
-    for (const ex of new Set([...r.live.keys(), ...r.vendor.keys()])) {
-      let vendor = 0;
-      for (const v of r.vendor.get(ex)?.values() ?? []) vendor += v;
-      const usd = Math.max(vendor, r.live.get(ex)?.usd ?? 0);
-      if (usd > 0) out.set(ex, usd);
-    }
-    return out;
+    if (!r || r.vendor.has('')) return new Map();
+    return this.venueFigures(r);
   }
 
   /** The venues a day's totals name for one side (none when a vendor's figure is for every exchange). */
   dayVenues(asset: string, side: PositionSide, day: number): string[] {
     const r = this.byDay(asset, side)?.get(day);
     if (!r || r.vendor.has('')) return [];
-    return [...new Set([...r.live.keys(), ...r.vendor.keys()])];
+    return [...this.venueFigures(r).keys()];
   }
 
   /** The assets with any day recorded. */

@@ -1,7 +1,10 @@
 /**
  * A level's history as the engine's own bars show it: when price tested it, closed through it (a break) and closed
  * back (a reclaim), with the liquidations around each. Read on hourly closes, not the alert rules' buffered closes
- * (levels.ts), and only over the bars the engine has: it never claims more than that span.
+ * (levels.ts), and only over the bars the engine has: it never claims more than that span. A break and a reclaim are
+ * named as the alerts name them (a close back across undoes the last break: a support won back, or a breakout that
+ * fell back within a day), from the last break told before the bars when the caller knows it, not from the side the
+ * first bar happened to close on: a level lost the day before and won back in the span is reclaimed, not "broke up".
  */
 import { bounds, type LevelValue } from './levels.js';
 import type { Ohlc } from './prices.js';
@@ -38,11 +41,16 @@ export interface HistoryInputs {
   aroundMs: number;
   /** The bars' length: an episode is dated at its bar's close. */
   barMs: number;
+  /** The level's last break told before the bars (levels.ts `lastBreak`; `reclaim`: it undid the one before). */
+  toldBefore?: { ts: number; direction: 'up' | 'down'; reclaim: boolean };
 }
 
+/** A breakout undone within this long failed; after it the level was support, and losing it is a break (levels.ts). */
+const BREAKOUT_FAILS_MS = 24 * 3_600_000;
+
 /**
- * Walk the bars once: the side of each close; a close on the other side is a break (away from the side price
- * started on) or a reclaim (back to it); consecutive touching bars on one side are one test.
+ * Walk the bars once: the side of each close; a close on the other side is a break or, when it undoes the last one
+ * (told before the bars, or read in them), a reclaim; consecutive touching bars on one side are one test.
  */
 export function levelHistory(level: LevelValue, inputs: HistoryInputs): LevelHistory {
   const { bars } = inputs;
@@ -51,7 +59,9 @@ export function levelHistory(level: LevelValue, inputs: HistoryInputs): LevelHis
   const near = (hi * inputs.testingPct) / 100;
   const sideOf = (close: number): 'above' | 'below' | undefined => (close > hi ? 'above' : close < lo ? 'below' : undefined);
   const episodes: LevelEpisode[] = [];
-  let start: 'above' | 'below' | undefined;
+  // The last break and whether it stands (a reclaim leaves nothing to undo), as levels.ts keeps them.
+  let last = inputs.toldBefore;
+  let broken = last !== undefined && !last.reclaim;
   let side: 'above' | 'below' | undefined;
   let testing = false;
   for (const bar of bars) {
@@ -66,12 +76,15 @@ export function levelHistory(level: LevelValue, inputs: HistoryInputs): LevelHis
     }
     if (side === undefined) {
       side = now;
-      start ??= now;
       continue;
     }
     if (now !== side) {
       const direction = now === 'below' ? 'down' : 'up';
-      episodes.push(episode(inputs, now === start ? 'reclaim' : 'break', bar.ts + inputs.barMs, direction, bar.close));
+      const ts = bar.ts + inputs.barMs;
+      const undoes = broken && last !== undefined && last.direction !== direction && (direction === 'up' || ts - last.ts <= BREAKOUT_FAILS_MS);
+      episodes.push(episode(inputs, undoes ? 'reclaim' : 'break', ts, direction, bar.close));
+      last = { ts, direction, reclaim: undoes };
+      broken = !undoes;
       side = now;
       // The bars just after a crossing still sit at the level: they are its run, not a new test.
       testing = true;

@@ -36,12 +36,25 @@ export function seenBy(level: Level, chat: string | undefined): boolean {
   return level.chat === undefined || level.chat === chat;
 }
 
+/** A break the engine told (an alert's `level_break`): its close's end and price, and whether it undid the last one. */
+export interface ToldBreak {
+  ts: number;
+  direction: 'up' | 'down';
+  reclaim: boolean;
+  price: number;
+}
+
+/** How long told breaks are kept with a level's state: the weekly digest of a week posted up to a day late, and more. */
+export const TOLD_KEEP_MS = 15 * 24 * 3_600_000;
+
 export interface LevelTrack {
   id: string;
   position?: 'above' | 'below';
   state: BaseState;
   changedAt: number;
   lastBreak?: { ts: number; direction: 'up' | 'down'; price: number };
+  /** The breaks told within `TOLD_KEEP_MS` of the last, oldest first (stored with the state): what the weekly digest tells. */
+  told?: ToldBreak[];
   /** The side of the last close beyond the buffer, and when closes crossed sides within the chop window. */
   seen?: 'above' | 'below';
   crossings?: number[];
@@ -96,6 +109,11 @@ export interface LevelView {
   distancePct: number;
   state: ShownState;
   baseState: BaseState;
+  /**
+   * Set when price is across the level from the side the chat was last told (a break not yet confirmed, or not told):
+   * the side price is on. The state is then `testing`, whatever the last close or the told state says.
+   */
+  across?: 'above' | 'below';
   lastBreak?: LevelTrack['lastBreak'];
   chop?: LevelTrack['chop'];
 }
@@ -150,6 +168,18 @@ export function levelOfEvent(e: LevelEvent): Level {
 export function roleAt(v: LevelValue, price: number): Role {
   const [lo, hi] = bounds(v);
   return price > hi ? 'support' : price < lo ? 'resistance' : 'inside';
+}
+
+/**
+ * The side price is on when that is across the level from what the chat was last told (`position`, or inside a zone
+ * set around price): "reclaimed" is not what a level reads while price trades below it, however the last closes went,
+ * until a break is told. Undefined on the told side, inside a zone, or before any side is known.
+ */
+function acrossFromTold(track: LevelTrack, role: Role): 'above' | 'below' | undefined {
+  if (role === 'inside') return undefined;
+  const side = role === 'support' ? 'above' : 'below';
+  if (track.setInside) return side;
+  return track.position !== undefined && side !== track.position ? side : undefined;
 }
 
 export function distancePct(v: LevelValue, price: number): number {
@@ -476,9 +506,15 @@ export class LevelBook {
     const decisive = far || acceptedFor >= r.decisiveMs || (outOfChop && acceptedFor >= r.confirmMs);
     const heldClear = acceptedFor >= r.decisiveMs && (c.close < lo - r.flipBuffers * buffer || c.close > hi + r.flipBuffers * buffer);
     const firm = track.chop !== undefined && !outOfChop ? far || heldClear : decisive;
+    // A level set into a chop and never told a break has no side the chat heard of: the side it was set on is only
+    // where price was then, and the chop's first cross left it. The close that ends its chop firmly (out of the range
+    // it chopped in, or far beyond) is told whichever way it goes: ETH's $3,141.2, set at 00:00 on Feb 2 2025 below
+    // price and crossed at once, left its range below at 03:15: told now, where ETH used to fall 35% from it unsaid.
+    // Two hours beyond it inside the range do not do (they told SUI's $2.3 broke above 15 minutes after its chop notice).
+    const untoldChopEnds = track.chop !== undefined && firm && track.chop.resolved !== seen && !track.lastBreak;
     // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
     // makes the last break real: its undoing is told at once, chop or not.
-    if (seen === track.position) {
+    if (seen === track.position && !untoldChopEnds) {
       if (far && track.lastBreak && !track.real) {
         track.real = true;
         this.touched.add(level.id);
@@ -546,6 +582,7 @@ export class LevelBook {
     track.state = e.reclaim ? 'reclaimed' : 'broken';
     track.changedAt = e.ts;
     track.lastBreak = { ts: e.ts, direction: e.direction, price: e.price };
+    track.told = [...(track.told ?? []).filter((t) => e.ts - t.ts < TOLD_KEEP_MS), { ts: e.ts, direction: e.direction, reclaim: e.reclaim, price: e.price }];
     track.real = far;
     this.touched.add(track.id);
   }
@@ -560,13 +597,12 @@ export class LevelBook {
       const role = roleAt(level.level, price);
       const dist = distancePct(level.level, price);
       const near = role === 'inside' || Math.abs(dist) <= this.rules.testingPct;
-      // Price across the level from the side the last close accepted, not yet confirmed by a close: testing.
-      const accepted = track.seen ?? track.position;
-      const unconfirmed = accepted !== undefined && (role === 'support' ? 'above' : role === 'resistance' ? 'below' : accepted) !== accepted;
+      const across = acrossFromTold(track, role);
       const chopping = track.chop !== undefined && track.chop.resolved === undefined;
       // A level in chop is chopping while price is at it too: the chop notice said so, and a close decides nothing yet.
-      const state: ShownState = chopping ? 'chopping' : near || unconfirmed ? 'testing' : track.state;
+      const state: ShownState = chopping ? 'chopping' : near || across ? 'testing' : track.state;
       const view: LevelView = { level, role, distancePct: dist, state, baseState: track.state };
+      if (across && !chopping) view.across = across;
       if (track.lastBreak) view.lastBreak = track.lastBreak;
       if (track.chop) view.chop = track.chop;
       out.push(view);

@@ -5,7 +5,7 @@
  *
  *   const s = view.summary('ETH', '24h', DAY);   // LiquidationSummary, worded by src/replies/summary.ts
  */
-import type { LiquidationBuckets } from './buckets.js';
+import type { LiquidationBuckets, WindowTotals } from './buckets.js';
 import type { CascadeDetector, CascadeRecord } from './cascades.js';
 import type { FlushDetector, FlushRecord } from './flush.js';
 import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
@@ -90,6 +90,11 @@ export abstract class MarketQueries implements MarketView {
   protected readonly gapList: Gap[] = [];
   /** Offline: the stretches the file has liquidation prints for (`loadFile`), for coverage. Undefined live. */
   recorded: readonly (readonly [number, number])[] | undefined;
+  /**
+   * Offline: the venues the file has liquidation prints of, any asset's (set with `recorded` by whoever read the file
+   * whole); without it, the venues of the prints the engine was given (`lastPrints`).
+   */
+  recordedVenues: readonly string[] | undefined;
   /** Set while a recording is replayed (a rehearsal): `recorded` is what it has replayed yet. */
   recordedSoFar = false;
   /**
@@ -129,7 +134,14 @@ export abstract class MarketQueries implements MarketView {
       synthetic: this.synthetic,
       ...(feeds.length ? { feeds } : {}),
       ...(this.recorded ? { recorded: { ...recordedIn(this.recorded, from, to), ...(this.recordedSoFar ? { soFar: true as const } : {}) } } : {}),
+      // An empty window of a file is still the file's venues' to see: named, so a sampled one is said as such.
+      ...(this.recorded && !exchanges.length ? this.fileVenues() : {}),
     };
+  }
+
+  private fileVenues(): Pick<Coverage, 'recordedVenues'> {
+    const venues = [...(this.recordedVenues ?? this.lastPrints.keys())].sort();
+    return venues.length ? { recordedVenues: venues } : {};
   }
 
   /** What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer. */
@@ -145,20 +157,22 @@ export abstract class MarketQueries implements MarketView {
   /** `/liqs ASSET WINDOW` as of `to` (default: the engine's clock). */
   summary(asset: string, window: string, windowMs: number, to = this.clock): LiquidationSummary {
     const from = to - windowMs;
-    const t = this.buckets.totals(asset, from, to);
+    // Whole days without single orders, or whose orders a vendor's day total exceeds, count with their stored daily
+    // totals (which hold a vendor's hours, and the orders: `storedDays`).
+    const stored = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
+    const seen = this.buckets.totals(asset, from, to);
+    const t = stored?.within ? this.ordersOutside(asset, from, to, stored.within.days) : seen;
     const total = t.longUsd + t.shortUsd;
     const byExchange: Record<string, ExchangeShare> = {};
     for (const [ex, v] of [...t.byExchange].sort((a, b) => b[1].longUsd + b[1].shortUsd - (a[1].longUsd + a[1].shortUsd))) {
       const sum = v.longUsd + v.shortUsd;
       byExchange[ex] = { longUsd: v.longUsd, shortUsd: v.shortUsd, totalUsd: sum, share: total > 0 ? sum / total : 0, sampled: isSampled(ex) };
     }
-    // Whole days without single orders count with their stored daily totals (which hold a vendor's hours of them).
-    const stored = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
     // Venues without a single order in the window count with their vendor hourly totals, marked as such.
     const hourly: string[] = [];
     let longUsd = t.longUsd, shortUsd = t.shortUsd;
     for (const [ex, v] of this.hourlyOutside(asset, from, to, stored?.totals ?? [])) {
-      if (t.byExchange.has(ex)) continue;
+      if (seen.byExchange.has(ex)) continue;
       hourly.push(ex);
       longUsd += v.longUsd;
       shortUsd += v.shortUsd;
@@ -184,7 +198,7 @@ export abstract class MarketQueries implements MarketView {
       byExchange,
       largest: this.buckets.largest(asset, from, to, this.settings.summary.largest),
       cascades: this.cascadesBetween(asset, from, to),
-      coverage: this.coverage([asset], from, to, t.byExchange.keys()),
+      coverage: this.coverage([asset], from, to, seen.byExchange.keys()),
     };
     if (hourly.length) s.coverage.hourly = hourly.sort();
     if (stored?.totals.length) {
@@ -192,9 +206,12 @@ export abstract class MarketQueries implements MarketView {
       s.longUsd += stored.longUsd;
       s.shortUsd += stored.shortUsd;
       s.totalUsd += stored.longUsd + stored.shortUsd;
+      if (stored.venues) s.coverage.daily = stored.venues;
     }
-    if (s.totalUsd === 0 && s.coverage.recorded && !s.coverage.recorded.full) {
-      const days = this.dayTotalsIn([asset], from, to);
+    // Where a file's prints leave part of the window out, the vendor's totals of the days it touches are said beside
+    // (uncut, so not counted), but for the days counted whole.
+    if (s.coverage.recorded && !s.coverage.recorded.full) {
+      const days = this.dayTotalsIn([asset], from, to).filter((d) => !stored?.totals.includes(d.day));
       if (days.length) s.dayTotals = days;
     }
     const r = this.prices.range(asset, from, to);
@@ -229,13 +246,14 @@ export abstract class MarketQueries implements MarketView {
   }
 
   /**
-   * Offline, where a file leaves a window without prints: the UTC days [from, to] touches that have a vendor's daily
-   * totals for `assets` (summed), cut or not. Live, an empty window is a quiet market or feeds down, said as such.
+   * Offline, where a file's prints leave a window out: the UTC days [from, to] touches that have a vendor's daily totals
+   * for `assets` (summed), cut or not, but only days over at `to`: a day still running has no total yet (live it cannot
+   * exist; in a back-test it would tell the future). Live, an empty window is a quiet market or feeds down, said as such.
    */
   private dayTotalsIn(assets: readonly string[], from: number, to: number): NonNullable<LiquidationSummary['dayTotals']> {
     const days: NonNullable<LiquidationSummary['dayTotals']> = [];
     if (!Number.isFinite(from) || !Number.isFinite(to)) return days;
-    for (let day = dayStart(from); day < to; day += DAY) {
+    for (let day = dayStart(from); day + DAY <= to; day += DAY) {
       let longUsd = 0, shortUsd = 0;
       for (const a of assets) {
         if (!this.history.hasVendorTotals(a, 'long', day) && !this.history.hasVendorTotals(a, 'short', day)) continue;
@@ -247,7 +265,16 @@ export abstract class MarketQueries implements MarketView {
     return days;
   }
 
-  /** An asset's whole days in [from, to] without single orders that have stored totals, and the days with orders. */
+  /**
+   * How an asset's UTC days in [from, to] count (docs/how-it-decides.md, "Days"). A day with single orders counts with
+   * them, unless it lies whole inside the window and a vendor's daily total for it is larger than the single orders of
+   * the venue it names (of every venue, for a total of every exchange): the orders then saw part of the day only (a
+   * recording of minutes, a feed that was down, a sampled stream), and the day counts with its stored total, which per
+   * venue is the larger of the vendor's figure and the venue's single orders (`LiquidationHistory.dayTotal`), never
+   * both added. Its single orders are then a part of that figure (`within`), said as such and not added again. A whole
+   * day without single orders counts with its stored total; a day cut by the window's edge cannot (a day's total cannot
+   * be cut), and counts with its single orders alone.
+   */
   private storedDays(asset: string, from: number, to: number): StoredDays {
     const orders: number[] = [], totals: number[] = [];
     // A market that has seen no event has no time: no day to count (and no loop over an endless window).
@@ -261,20 +288,29 @@ export abstract class MarketQueries implements MarketView {
     let longUsd = 0, shortUsd = 0;
     const venues = new Set<string>();
     const byVenue: Record<string, { longUsd: number; shortUsd: number }> = {};
+    const within = { days: [] as number[], count: 0, longUsd: 0, shortUsd: 0 };
     let unsplit = false;
     for (let day = dayStart(from); day < to; day += DAY) {
-      const hasOrders = this.buckets.totals(asset, Math.max(day, from), Math.min(day + DAY - 1, to)).count > 0;
-      if (hasOrders) {
+      // Only whole days inside the window: a day's total cannot be cut at the window's edge (nor be used before the
+      // day is over: at `to` a later day's total is the future).
+      const whole = day >= from && day + DAY <= to;
+      const dayOrders = this.buckets.totals(asset, Math.max(day, from), Math.min(day + DAY - 1, to));
+      if (dayOrders.count > 0 && !(whole && this.history.vendorDayExceedsOrders(asset, day))) {
         orders.push(day);
         continue;
       }
-      // Only whole days inside the window: a day's total cannot be cut at the window's edge.
-      if (day < from || day + DAY > to) continue;
+      if (!whole) continue;
       const long = this.history.dayTotal(asset, 'long', day), short = this.history.dayTotal(asset, 'short', day);
       if (long + short <= 0) continue;
       totals.push(day);
       longUsd += long;
       shortUsd += short;
+      if (dayOrders.count > 0) {
+        within.days.push(day);
+        within.count += dayOrders.count;
+        within.longUsd += dayOrders.longUsd;
+        within.shortUsd += dayOrders.shortUsd;
+      }
       for (const side of ['long', 'short'] as const) {
         const named = this.history.dayVenues(asset, side, day);
         if (!named.length && this.history.dayTotal(asset, side, day) > 0) unsplit = true;
@@ -286,7 +322,41 @@ export abstract class MarketQueries implements MarketView {
         }
       }
     }
-    return { orders, totals, longUsd, shortUsd, ...(unsplit || !venues.size ? {} : { venues: [...venues].sort(), byVenue }) };
+    return {
+      orders,
+      totals,
+      longUsd,
+      shortUsd,
+      ...(unsplit || !venues.size ? {} : { venues: [...venues].sort(), byVenue }),
+      ...(within.days.length ? { within } : {}),
+    };
+  }
+
+  /**
+   * An asset's single orders in [from, to] but for those of `days` (days counted from their stored totals, which hold
+   * them): what the window counts order by order.
+   */
+  private ordersOutside(asset: string, from: number, to: number, days: readonly number[]): WindowTotals {
+    const t = this.buckets.totals(asset, from, to);
+    for (const day of days) {
+      const d = this.buckets.totals(asset, day, day + DAY - 1);
+      t.count -= d.count;
+      t.longUsd -= d.longUsd;
+      t.shortUsd -= d.shortUsd;
+      for (const [ex, v] of d.byExchange) {
+        const w = t.byExchange.get(ex);
+        if (!w) continue;
+        w.longUsd -= v.longUsd;
+        w.shortUsd -= v.shortUsd;
+        // What is left of a venue's orders after its days' are taken out (to rounding): none.
+        if (w.longUsd + w.shortUsd <= 1e-6 * (v.longUsd + v.shortUsd)) t.byExchange.delete(ex);
+      }
+    }
+    if (days.length && t.count === 0) {
+      t.longUsd = 0;
+      t.shortUsd = 0;
+    }
+    return t;
   }
 
   /** `/liqs` with no asset: the market-wide view over every known asset. */
@@ -312,15 +382,28 @@ export abstract class MarketQueries implements MarketView {
     const rows: [string, MarketSummary['byAsset'][string]][] = [];
     const stored = { days: undefined as StoredDays | undefined, totals: new Set<number>(), venues: new Set<string>(), byVenue: {} as NonNullable<StoredDays['byVenue']>, unsplit: false };
     const withOrders: string[] = [];
+    // Venues with single orders in the window, those inside stored days' figures too (`StoredDays.within`).
+    const fed = new Set<string>();
+    const within = { days: new Set<number>(), count: 0, longUsd: 0, shortUsd: 0 };
+    const withinDays = new Map<string, number[]>();
     for (const asset of assets) {
-      const t = this.buckets.totals(asset, from, to);
+      const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
+      const seen = this.buckets.totals(asset, from, to);
+      for (const ex of seen.byExchange.keys()) fed.add(ex);
+      const t = days?.within ? this.ordersOutside(asset, from, to, days.within.days) : seen;
       out.count += t.count;
       for (const [ex, v] of t.byExchange) add(ex, v.longUsd, v.shortUsd, false);
       let longUsd = t.longUsd, shortUsd = t.shortUsd, hourlyUsd = 0;
       if (t.count > 0) withOrders.push(asset);
-      const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
+      if (days?.within) {
+        withinDays.set(asset, days.within.days);
+        for (const d of days.within.days) within.days.add(d);
+        within.count += days.within.count;
+        within.longUsd += days.within.longUsd;
+        within.shortUsd += days.within.shortUsd;
+      }
       for (const [ex, v] of this.hourlyOutside(asset, from, to, days?.totals ?? [])) {
-        if (t.byExchange.has(ex)) continue;
+        if (seen.byExchange.has(ex)) continue;
         add(ex, v.longUsd, v.shortUsd, true);
         longUsd += v.longUsd;
         shortUsd += v.shortUsd;
@@ -362,13 +445,15 @@ export abstract class MarketQueries implements MarketView {
       // The days any asset had single orders (read only here, where stored totals stand beside them).
       const orders: number[] = [];
       for (let day = dayStart(from); day < to; day += DAY) {
-        if (withOrders.some((a) => this.buckets.totals(a, Math.max(day, from), Math.min(day + DAY - 1, to)).count > 0)) orders.push(day);
+        const counted = (a: string) => !withinDays.get(a)?.includes(day);
+        if (withOrders.some((a) => counted(a) && this.buckets.totals(a, Math.max(day, from), Math.min(day + DAY - 1, to)).count > 0)) orders.push(day);
       }
       out.days = {
         ...stored.days,
         totals: [...stored.totals].sort((a, b) => a - b),
         orders,
         ...(stored.unsplit || !stored.venues.size ? {} : { venues: [...stored.venues].sort(), byVenue: stored.byVenue }),
+        ...(within.days.size ? { within: { ...within, days: [...within.days].sort((a, b) => a - b) } } : {}),
       };
     }
     rows.sort((a, b) => b[1].totalUsd - a[1].totalUsd);
@@ -387,8 +472,9 @@ export abstract class MarketQueries implements MarketView {
     }
     out.largest.sort((a, b) => b.usd - a.usd);
     out.largest.length = Math.min(out.largest.length, this.settings.summary.largest);
-    out.coverage = this.coverage(assets, from, to, [...exTotals].filter(([, v]) => v.fromOrders).map(([ex]) => ex));
+    out.coverage = this.coverage(assets, from, to, [...new Set([...fed, ...[...exTotals].filter(([, v]) => v.fromOrders).map(([ex]) => ex)])]);
     if (hourly.length) out.coverage.hourly = hourly.sort();
+    if (out.days?.venues) out.coverage.daily = out.days.venues;
     return out;
   }
 

@@ -7,7 +7,7 @@
 import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from './alerts.js';
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
-import { FlushDetector, type FlushEvent } from './flush.js';
+import { FlushDetector, flushMinAssets, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, timeframeOf, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick } from './events.js';
 import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack } from './levels.js';
 import { PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
@@ -56,6 +56,8 @@ export class Market extends MarketQueries {
   private readonly tfMs: number;
   private lastBuiltEnd = -Infinity;
   private flushFloorUsd: number | undefined;
+  /** The assets a flush needs (`flushAssetsNeeded`), for the minute of event time it was worked out in. */
+  private flushAssets = { minute: NaN, count: 0 };
   /** Cascade start thresholds per asset and side, for the day they were computed on (NaN: not computed). */
   private readonly thresholdCache = new Map<string, { longDay: number; longUsd: number; shortDay: number; shortUsd: number }>();
   private changedTracks = new Set<string>();
@@ -116,6 +118,7 @@ export class Market extends MarketQueries {
       },
       // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
       () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
+      (now) => this.flushAssetsNeeded(now),
     );
     // A vendor's hourly total for every exchange at once counts only for an hour without single orders (`HourlyTotals`).
     this.hourly.hasOrders = (asset, from, to) => this.buckets.totals(asset, from, to).count > 0;
@@ -134,6 +137,22 @@ export class Market extends MarketQueries {
     let share = 0;
     for (const [v, sampled] of venues) share += (c.venueShares[v] ?? c.venueShares.default ?? 0) * (sampled ? c.sampledVisibility : 1);
     return Math.min(1, share);
+  }
+
+  /**
+   * How many assets a market-wide flush needs. Live (the feeds report to `feeds`; they do not offline, nor in a
+   * rehearsal) only the configured assets' liquidations reach the engine, since the feeds subscribe to those alone:
+   * with the default six, `flush.minAssets` (10) could never be met, so a share of them is enough
+   * (`flushMinAssets`). Offline a file brings every asset it holds, and `minAssets` applies as configured. Asked only
+   * once a window's sum is above the flush's threshold, and worked out once a minute of event time.
+   */
+  private flushAssetsNeeded(now: number): number {
+    const minute = Math.floor(now / MINUTE);
+    if (this.flushAssets.minute === minute) return this.flushAssets.count;
+    const f = this.settings.flush;
+    const count = this.feeds.list().length ? flushMinAssets(f.minAssets, f.minAssetShare, new Set(this.settings.assets).size) : f.minAssets;
+    this.flushAssets = { minute, count };
+    return count;
   }
 
   /** The start threshold for a cascade: floors, or a multiple of the asset's normal for the window. */

@@ -40,5 +40,5 @@ export interface MarketSettings {
     venueShares: Readonly<Record<string, number>>;
     sampledVisibility: number;
   };
-  flush: { windowMinutes: number; minAssets: number; floorUsd: number; maxLeaderShare: number; quietMinutes: number; leaders: number };
+  flush: { windowMinutes: number; minAssets: number; minAssetShare: number; floorUsd: number; maxLeaderShare: number; quietMinutes: number; leaders: number };
 }

@@ -32,6 +32,13 @@ export interface Coverage {
   feeds?: FeedHealth[];
   /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
   hourly?: string[];
+  /** Venues whose stored daily totals count in the figures (whole days without, or beyond, their single orders). */
+  daily?: string[];
+  /**
+   * Offline, where no venue's single orders fed the window: the venues the file (a rehearsal: the recording so far)
+   * has liquidation prints of, whatever the asset: what the window was seen by, and whether that is sampled.
+   */
+  recordedVenues?: string[];
   /**
    * Offline only (a data file, no feeds): the parts of the window the file has liquidation prints for (stretches of
    * prints of any asset), whether they cover it (all but less than `RECORDING_GAP_MS`), and whether the file has any;
@@ -75,6 +82,11 @@ export interface StoredDays {
   venues?: string[];
   /** Per venue, when every total named one (what `venues` lists), each side's sum over the days. */
   byVenue?: Record<string, { longUsd: number; shortUsd: number }>;
+  /**
+   * Single orders on days counted from their stored totals (a vendor's figure for the day larger than the orders of
+   * its venue): a part of those days' figures, said as such and not added to them; in no `count` or `byExchange`.
+   */
+  within?: { days: number[]; count: number; longUsd: number; shortUsd: number };
 }
 
 export interface LiquidationSummary extends WindowSummary {

@@ -12,6 +12,7 @@ import type { FeedOptions, Feeds } from './contract.js';
 import { ExchangeFeed } from './exchange.js';
 import { VENUES } from './venues/registry.js';
 import { isSampled } from '../core/venues.js';
+import { flushReachNote } from '../core/flush.js';
 
 export type { ExchangeOverride, FeedOptions, Feeds, FeedSink, FeedState, FeedStatus, FeedStream } from './contract.js';
 export { perpetualSymbols, perpetualSymbolsByExchange, priceSymbol } from './symbols.js';
@@ -26,6 +27,9 @@ export const SUPPORTED_EXCHANGES: readonly string[] = Object.keys(VENUES);
 export async function startFeeds(opts: FeedOptions): Promise<Feeds> {
   const log = logger('feeds');
   const now = opts.now ?? Date.now;
+  // Said once at start: a deployment watching too few assets never hears a market-wide flush.
+  const flushNote = flushReachNote(opts.config.flush, opts.config.assets);
+  if (flushNote) log.warn({ assets: opts.config.assets }, flushNote);
   // Every venue is "connecting" before the exchange library loads (a second or so): a command answered meanwhile
   // says the data is not there yet, never that the market was quiet.
   for (const id of new Set(opts.config.exchanges)) {

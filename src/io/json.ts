@@ -129,7 +129,8 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
   if (s.dayTotals) o.dayTotals = s.dayTotals.map((d) => ({ day: d.day, longUsd: cents(d.longUsd), shortUsd: cents(d.shortUsd) }));
   if (s.days) {
     const { byVenue: _byVenue, ...days } = s.days; // said per venue in byExchange
-    o.days = { ...days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd) };
+    const within = s.days.within && { ...s.days.within, longUsd: cents(s.days.within.longUsd), shortUsd: cents(s.days.within.shortUsd) };
+    o.days = { ...days, longUsd: cents(s.days.longUsd), shortUsd: cents(s.days.shortUsd), ...(within ? { within } : {}) };
   }
   return o;
 }

@@ -4,6 +4,7 @@
  */
 import type { Coverage } from '../core/summary.js';
 import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord } from './format.js';
+import { isSampled } from '../core/venues.js';
 import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
 
@@ -12,8 +13,17 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   const parts: string[] = [];
   const polled = new Map((c.feeds ?? []).filter((f) => f.polledEveryMs).map((f) => [f.exchange, f.polledEveryMs!]));
   const source = (e: string) => `${venueLabel(e, c.sampled.includes(e))}${polled.has(e) ? ` (polled ${duration(polled.get(e)!)})` : ''}`;
-  if (c.exchanges.length) parts.push(`Sources: ${c.exchanges.map(source).join(', ')}`);
-  if (c.sampled.length) parts.push('*sampled stream: a lower bound');
+  const daily = c.daily ?? [];
+  // Where no venue's orders fed the window, a file's venues are still what saw it (and a sampled one is said so).
+  const watched = c.exchanges.length ? [] : (c.recordedVenues ?? []);
+  // A vendor's daily totals of a sampled venue are built from that stream: lower bounds too, starred.
+  const sources = [
+    ...c.exchanges.map(source),
+    ...daily.map((e) => `${venueLabel(e, isSampled(e))} daily totals`),
+    ...(daily.length ? [] : watched.map((e) => venueLabel(e, isSampled(e)))),
+  ];
+  if (sources.length) parts.push(`Sources: ${sources.join(', ')}`);
+  if (c.sampled.length || daily.some(isSampled) || (!daily.length && watched.some(isSampled))) parts.push('*sampled stream: a lower bound');
   if (c.hourly?.length) parts.push(`hourly vendor totals only: ${venueNames(c.hourly)}`);
   const notLive = (c.feeds ?? []).filter((f) => f.state !== 'live');
   // Feeds that went down (or began connecting) the same minute are one phrase, the longest out first:
@@ -39,8 +49,13 @@ export function coverageLine(c: Coverage, asOf: number): Line {
 
 /** Offline, where a file's prints cover part of the window: the figures are of those stretches ("prints 16:50–17:20 only"). */
 export function printsOnly(c: Coverage, asOf: number): string[] {
+  return printsIn(c, asOf).map((p) => `${p} only`);
+}
+
+/** Offline, where a file's prints cover part of the window: where they are ("prints 16:50–17:20"). */
+export function printsIn(c: Coverage, asOf: number): string[] {
   const rec = c.recorded;
-  return rec?.any && !rec.full && rec.stretches.length ? [`prints ${stretchesText(rec.stretches, asOf)} only`] : [];
+  return rec?.any && !rec.full && rec.stretches.length ? [`prints ${stretchesText(rec.stretches, asOf)}`] : [];
 }
 
 /**
@@ -80,7 +95,7 @@ export function emptyWindowText(c: Coverage, what: string, window: string, asOf:
 }
 
 /** Stretches of a window as times, a date (Dec 26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
-function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
+export function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
   let shown = localDay(ref);
   const at = (ms: number) => {
     const d = localDay(ms);

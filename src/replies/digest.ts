@@ -4,13 +4,17 @@
  * each adapter.
  */
 import type { Digest, DigestLevel } from '../core/digest.js';
+import type { LevelEpisode } from '../core/level-history.js';
 import { breakWord, clock, clockAsOf, day, labelAfter, levelText, price, share, usd } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { zoneLabel } from './zone.js';
 
-/** The digest's week: Monday to Sunday in the community's zone (it turns at its Monday 00:00). */
-const span = (from: number, to: number) => `${day(from, to)} – ${day(to - 1, to)}`;
+/** The digest's week: Monday to Sunday in the community's zone (it turns at its Monday 00:00), or the days of it so far. */
+function span(from: number, to: number): string {
+  const end = day(Math.max(from, to - 1), to);
+  return end === day(from, to) ? end : `${day(from, to)} – ${end}`;
+}
 
 function who(l: DigestLevel): string {
   if (!l.proposal) return '';
@@ -19,33 +23,59 @@ function who(l: DigestLevel): string {
   return ` · ${memberName(l.proposal.proposer)}’s call${status}`;
 }
 
+/** The week's breaks of a level, oldest first (a post queued before they were listed carries its first alone). */
+export function weekBreaks(l: DigestLevel): LevelEpisode[] {
+  return l.breaks ?? (l.firstBreak ? [l.firstBreak] : []);
+}
+
+/** A break in the words of the alerts and /levels: lost, broke up, reclaimed, failed breakout. */
+export const breakVerb = (e: LevelEpisode): string => breakWord(e.direction, e.kind === 'reclaim');
+
+/** What a level's last break left it: its verb (a level lost then reclaimed in the week is reclaimed). */
+function finalWord(l: DigestLevel): string {
+  const last = weekBreaks(l).at(-1);
+  return last ? breakVerb(last) : l.verdict;
+}
+
+/** More breaks than this after the first are summed up, with the last one named (what the level is now). */
+const LISTED_AFTER_FIRST = 3;
+
 /** One level's line: what it did and what price did after. */
 export function digestLine(l: DigestLevel): Line {
   const name = b(`${l.asset} ${levelText(l.level)}`);
   const text = labelAfter(l.asset, l.label);
   const label = text ? ` ${text}` : '';
+  // A level the bot told lost (or won) before the week, and not broken in it, is still that: said with it.
+  const t = l.toldBefore;
+  const was = t ? ` (${breakWord(t.direction, t.undid)} ${day(t.ts)} ${clock(t.ts)})` : '';
   switch (l.verdict) {
     case 'held':
-      return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price moved ${share(Math.abs(l.bouncePct) / 100)} away within a day` : '', toned(who(l), 'muted')];
-    case 'untested': {
-      // A level the bot told lost (or won) before the week's first bar is still that: said with it.
-      const t = l.toldBefore;
-      const was = t ? ` (${breakWord(t.direction, t.undid)} ${day(t.ts)} ${clock(t.ts)})` : '';
-      return [name, label, toned(` · not tested this week${was}`, 'muted'), toned(who(l), 'muted')];
+      return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price moved ${share(Math.abs(l.bouncePct) / 100)} away within a day` : '', toned(was, 'muted'), toned(who(l), 'muted')];
+    case 'crossed': {
+      const n = l.crosses ?? 0;
+      return [name, label, ' ', toned(`closed across ${n} time${n === 1 ? '' : 's'} on the hour, no break told`, 'warn'), toned(was, 'muted'), toned(who(l), 'muted')];
     }
+    case 'untested':
+      return [name, label, toned(` · not tested this week${was}`, 'muted'), toned(who(l), 'muted')];
     case 'broke':
     case 'reclaimed': {
-      const br = l.firstBreak!;
-      const verb = breakWord(br.direction, false);
-      const hurt = br.direction === 'down' ? br.longUsd : br.shortUsd;
+      const breaks = weekBreaks(l);
+      const first = breaks[0]!;
+      const hurt = first.direction === 'down' ? first.longUsd : first.shortUsd;
+      const at = (e: LevelEpisode) => `${breakVerb(e)} ${day(e.ts)} ${clock(e.ts)} at ${price(e.price)}`;
+      const tone = (e: LevelEpisode): 'down' | 'up' => (e.direction === 'down' ? 'down' : 'up');
+      const rest = breaks.slice(1);
+      const last = rest.at(-1);
       return [
         name, label, ' ',
-        toned(`${verb} ${day(br.ts)} ${clock(br.ts)}`, br.direction === 'down' ? 'down' : 'up', true),
-        ` at ${price(br.price)}`,
+        toned(`${breakVerb(first)} ${day(first.ts)} ${clock(first.ts)}`, tone(first), true),
+        ` at ${price(first.price)}`,
         l.followPct !== undefined ? `, then ${share(Math.abs(l.followPct) / 100)} further within a day` : '',
-        hurt > 0 ? toned(` · ${usd(hurt)} ${br.direction === 'down' ? 'longs' : 'shorts'} liquidated ±1h`, 'muted') : '',
-        // Back on the side it started: a support lost and won back, or a breakout that fell back.
-        l.verdict === 'reclaimed' ? toned(br.direction === 'down' ? ' · reclaimed since' : ' · back below since', 'warn') : '',
+        hurt > 0 ? toned(` · ${usd(hurt)} ${first.direction === 'down' ? 'longs' : 'shorts'} liquidated ±1h`, 'muted') : '',
+        // Each later break as the alerts told it; many (a level that chopped all week) as a count and the last one.
+        ...(rest.length <= LISTED_AFTER_FIRST
+          ? rest.map((e) => toned(` · then ${at(e)}`, tone(e)))
+          : [toned(` · ${rest.length} more, the last ${at(last!)}`, tone(last!))]),
         toned(who(l), 'muted'),
       ];
     }
@@ -53,24 +83,22 @@ export function digestLine(l: DigestLevel): Line {
 }
 
 /**
- * "3 held · 2 lost · 1 broke up · 1 reclaimed · 1 back below · 4 not tested", in the words of each level's line: a break
- * is *lost* (down) or *broke up*; a level that came back after it is *reclaimed* (a support won back) or *back below*
- * (a breakout that failed).
+ * "3 held · 2 lost · 1 broke up · 1 reclaimed · 1 failed breakout · 4 not tested", in the words of the alerts and
+ * /levels, from what each level's last break left it (a support lost and won back in the week is reclaimed).
  */
 export function verdictCounts(levels: readonly DigestLevel[], untested: boolean): string {
-  const up = (l: DigestLevel) => l.firstBreak?.direction === 'up';
   const word = (l: DigestLevel): string =>
-    l.verdict === 'broke' ? (up(l) ? 'broke up' : 'lost') : l.verdict === 'reclaimed' && up(l) ? 'back below' : l.verdict === 'untested' ? 'not tested' : l.verdict;
-  const order = ['held', 'lost', 'broke up', 'reclaimed', 'back below', ...(untested ? ['not tested'] : [])];
+    l.verdict === 'broke' || l.verdict === 'reclaimed' ? finalWord(l) : l.verdict === 'crossed' ? 'crossed, no break' : l.verdict === 'untested' ? 'not tested' : l.verdict;
+  const order = ['held', 'lost', 'broke up', 'reclaimed', 'failed breakout', 'crossed, no break', ...(untested ? ['not tested'] : [])];
   return order.map((w) => [w, levels.filter((l) => word(l) === w).length] as const).filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(' · ');
 }
 
 export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Reply {
-  const title: Line = [`Weekly levels digest · ${span(d.from, d.to)}`];
+  const title: Line = [`Weekly levels digest · ${span(d.from, d.to)}${d.soFar ? ', the week so far' : ''}`];
   if (d.levels.length === 0) {
     return { title, blocks: [[['No levels were watched or proposed here this week.'], ['Anyone can propose one: /level propose eth 2350 "why"']]], tone: 'info' };
   }
-  const order = { broke: 0, reclaimed: 1, held: 2, untested: 3 } as const;
+  const order = { broke: 0, reclaimed: 1, crossed: 2, held: 3, untested: 4 } as const;
   const watched = d.levels.filter((l) => l.watched).sort((a, b) => order[a.verdict] - order[b.verdict]);
   const proposedOnly = d.levels.filter((l) => !l.watched);
   const blocks: Line[][] = [];
@@ -82,6 +110,8 @@ export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Repl
       ? [[b('Proposals that were right')], ...d.right.map((l) => [`${memberName(l.proposal!.proposer)}: `, b(`${l.asset} ${levelText(l.level)}`), l.proposal!.reason ? ` “${l.proposal!.reason}”` : '', ` held, ${share(Math.abs(l.bouncePct ?? 0) / 100)} bounce`])]
       : [[toned(d.levels.some((l) => l.proposal) ? 'No proposal held a test this week.' : 'No level was proposed this week: anyone can, with /level propose eth 2350 "why".', 'muted')]],
   );
-  const data = d.dataFrom !== undefined ? `Read on hourly closes, ${day(d.dataFrom, d.to)} ${clockAsOf(d.dataFrom, d.dataTo!)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : 'No price data this week';
+  // Watched levels' breaks are the alerts' own (their times and closes); the rest is read on the hour.
+  const told = d.levels.some((l) => l.byAlerts && weekBreaks(l).length > 0) ? 'Breaks as the level alerts told them · ' : '';
+  const data = d.dataFrom !== undefined ? `${told}${told ? 'read' : 'Read'} on hourly closes, ${day(d.dataFrom, d.to)} ${clockAsOf(d.dataFrom, d.dataTo!)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : `${told}No price data this week`;
   return { title, blocks, footer: [`${data}${opts.synthetic ? ' · SYNTHETIC demo data' : ''}`], tone: 'info' };
 }

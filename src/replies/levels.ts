@@ -125,7 +125,10 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     const was = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? 'support' : 'resistance') : undefined;
     const flipped = was !== undefined && was !== v.role ? ` (was ${was})` : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
-    const state = v.state === 'testing' ? `testing${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
+    // Price across the level from what the chat was told, no break told yet: testing, from the side price is on
+    // ("resistance · testing from below, reclaimed Apr 7 18:00"), never the told state alone.
+    const testing = v.across ? `testing from ${v.across}` : 'testing';
+    const state = v.state === 'testing' ? `${testing}${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
       : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
       : stateWords(v, st.ts);
     // No price, no state: only the level itself.

@@ -6,7 +6,8 @@ import type { CascadeRecord } from '../core/cascades.js';
 import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
-import { coverageLine, emptyWindowText, printsOnly } from './coverage.js';
+import { coverageLine, emptyWindowText, printsOnly, stretchesText } from './coverage.js';
+import { isSampled } from '../core/venues.js';
 import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
 import { leverageFields, windowButtons } from './leverage.js';
 import { b, toned, type Field, type Line, type Reply } from './reply.js';
@@ -85,10 +86,21 @@ function dayRanges(days: readonly number[]): string {
   return `${out.join(', ')}${zoneIsUtc() ? '' : ' UTC'}`;
 }
 
-/** Which days are single orders and which are stored totals: they are not counted the same way. */
-function storedDaysLine(d: StoredDays, ordersText: string, subject = ''): Line {
-  const split = d.venues ? `${d.venues.map(venueName).join(', ')} totals` : 'not split by exchange';
-  return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split})${d.orders.length ? ordersText : ''}`, 'muted')];
+/**
+ * Which days are single orders and which are stored totals: they are not counted the same way. A sampled venue's totals
+ * are starred (built from its sampled stream: lower bounds), and single orders inside a day counted from its total are
+ * said to be held by it, not added ("which hold the 37 single orders of Jan 27 16:50–17:20").
+ */
+function storedDaysLine(d: StoredDays, ordersText: string, c: Coverage, asOf: number, subject = ''): Line {
+  const split = d.venues ? `${d.venues.map((v) => venueLabel(v, isSampled(v))).join(', ')} totals` : 'not split by exchange';
+  let held = '';
+  if (d.within) {
+    const w = d.within;
+    const stretches = (c.recorded?.stretches ?? []).filter(([a, z]) => w.days.some((day) => z >= day && a < day + DAY));
+    const when = stretches.length ? stretchesText(stretches, asOf) : dayRanges(w.days);
+    held = `, which hold the ${w.count === 1 ? 'single order' : `${count(w.count)} single orders`} of ${when}`;
+  }
+  return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split}${held})${d.orders.length ? ordersText : ''}`, 'muted')];
 }
 
 /** An empty window's days with stored daily totals, which are whole days and so not in its figures. */
@@ -132,7 +144,9 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const orders = `${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders)}` : ''}`;
   const notes = [...(s.count > 0 ? [orders] : []), ...(s.days ? [] : printsOnly(s.coverage, s.to))];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
-  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`));
+  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`, s.coverage, s.to));
+  // Where the prints leave part of the window out, a vendor's totals of the days it touches (uncut) are said beside.
+  if (s.dayTotals) head.push(dayTotalsLine(s.dayTotals));
   // A window of hours is not a day: it is said to be bigger than the days, not the largest of them.
   const rank = s.ranking && rankingText(s.asset, s.ranking, s.windowMs < DAY ? 'part' : 'day');
   if (rank) head.push([b(rank)]);
@@ -195,7 +209,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   if (m.days) {
     const stored = assets.filter(([, v]) => v.dailyUsd).map(([a]) => a);
     const named = stored.length <= 4 ? ` for ${listText(stored)}` : ` for ${stored.length} assets`;
-    head.push(storedDaysLine(m.days, '; the rest from single orders', named));
+    head.push(storedDaysLine(m.days, '; the rest from single orders', m.coverage, m.to, named));
   }
   head.push(...m.flushes.slice(-2).map((f) => flushLine(f, m.to, m.windowMs)));
   const fields: Field[] = [

@@ -4,9 +4,9 @@ import { loadConfig } from '../../config/load.js';
 import { levelsChartInput, liqsChartInput } from '../../src/charts/inputs.js';
 import { PriceBook } from '../../src/core/prices.js';
 import type { Market } from '../../src/core/market.js';
-import { runFile } from '../../src/offline.js';
+import { loadFile, runFile } from '../../src/offline.js';
 import { BUNDLED, writeEvents } from '../helpers.js';
-import { coverageText } from '../../src/charts/liqs.js';
+import { coverageText, hatchedSpans } from '../../src/charts/liqs.js';
 
 const DAY = 86_400_000;
 let market: Market;
@@ -133,5 +133,62 @@ describe('a window known only from a vendor\'s totals', () => {
     expect(coverageText(day.coverage)).toBe('Sources: Bitget‡ · ‡daily totals');
     // Single orders beside them: bars drawn, no note.
     expect(liqsChartInput(market, market.summary('ETH', '24h', DAY)).emptyNote).toBeUndefined();
+  });
+});
+
+describe('a week counted from a vendor\'s daily totals, with minutes of prints', () => {
+  const JAN = (d: number, h = 0, m = 0): number => Date.UTC(2025, 0, d, h, m);
+  async function week(): Promise<Market> {
+    const lines: object[] = [];
+    for (let d = 21; d <= 27; d++) {
+      lines.push({ type: 'liquidation_total', ts: JAN(d), period: '1d', asset: 'BTC', side: 'long', usd: 10e6, exchange: 'binance' });
+      lines.push({ type: 'liquidation_total', ts: JAN(d), period: '1d', asset: 'BTC', side: 'short', usd: 2e6, exchange: 'binance' });
+    }
+    for (let h = 0; h < 7 * 24; h++) {
+      lines.push({ type: 'candle', ts: JAN(21) + h * 3_600_000, exchange: 'binance', symbol: 'BTC/USDT:USDT', timeframe: '1h', open: 100_000, high: 100_100, low: 99_900, close: 100_050 });
+    }
+    lines.push({ type: 'liquidation', ts: JAN(27, 16, 50), exchange: 'binance', symbol: 'BTC/USDT:USDT', side: 'long', price: 100_000, amount: 4, usd: 400e3 });
+    lines.push({ type: 'liquidation', ts: JAN(27, 17, 20), exchange: 'binance', symbol: 'BTC/USDT:USDT', side: 'long', price: 100_000, amount: 1.5, usd: 150e3 });
+    lines.sort((a, b) => (a as { ts: number }).ts - (b as { ts: number }).ts);
+    // Read as the CLI reads a file: whole, so the engine knows where its prints are.
+    return (await runFile(await loadFile(writeEvents(lines)), loadConfig())).market;
+  }
+
+  it('marks the days of daily totals as such, not "no prints", and its footer does not say "prints … only"', async () => {
+    const m = await week();
+    const input = liqsChartInput(m, m.summary('BTC', '7d', 7 * DAY, JAN(28)));
+    expect(input.totals.totalUsd).toBe(84e6);
+    expect(input.dailyTotals).toEqual({ days: [21, 22, 23, 24, 25, 26, 27].map((d) => JAN(d)), withOrders: [JAN(27)] });
+    expect(input.recorded?.note).toBe('prints Jan 27 16:50–17:20');
+    expect(coverageText(input.coverage)).toBe('Sources: Binance*, Binance‡ · *sampled ‡daily totals');
+    // 2h bars: Jan 21 to the bar before the prints' is daily totals; the bars the prints touch are drawn; after them
+    // the rest of Jan 27 is its daily total too. Nothing is "no prints": every day's figure is known.
+    expect(hatchedSpans(input, 2 * 3_600_000)).toEqual([
+      { from: JAN(21), to: JAN(27, 16), label: 'daily totals' },
+      { from: JAN(27, 18), to: JAN(28), label: 'daily total' },
+    ]);
+  });
+
+  it('still hatches "no prints" where a window\'s stretches have neither prints nor a day\'s total', async () => {
+    const m = await week();
+    const input = liqsChartInput(m, m.summary('BTC', '24h', DAY, JAN(27, 20)));
+    expect(input.dailyTotals).toBeUndefined();
+    expect(input.recorded?.note).toBe('prints 16:50–17:20 only');
+    expect(hatchedSpans(input, 2 * 3_600_000)).toEqual([
+      { from: JAN(26, 20), to: JAN(27, 16), label: 'no prints' },
+      { from: JAN(27, 18), to: JAN(27, 20), label: 'no prints' },
+    ]);
+  });
+
+  it('live (no file), a day of totals without orders is marked whole; a day whose orders its total holds is not hatched', () => {
+    const input = { from: JAN(26), to: JAN(28), dailyTotals: { days: [JAN(26), JAN(27)], withOrders: [JAN(27)] } };
+    expect(hatchedSpans(input, 2 * 3_600_000)).toEqual([{ from: JAN(26), to: JAN(27), label: 'daily total' }]);
+  });
+
+  it('an empty window of a recording names the file\'s venues in its sources (a sampled one starred)', async () => {
+    const m = await week();
+    const input = liqsChartInput(m, m.summary('BTC', '1h', 3_600_000, JAN(27, 20)));
+    expect(input.totals.totalUsd).toBe(0);
+    expect(coverageText(input.coverage)).toBe('Sources: Binance* · *sampled: lower bounds');
   });
 });

@@ -87,15 +87,16 @@ describe('/level digest', () => {
     await say('/level add eth 2450 "theirs"', true, 'telegram:-8');
     const r = await say('/level digest', true, 'telegram:-7');
     const t = replyText(r);
-    // The bundled file's levels, lost that day, as /levels eth shows them; the chat's own; no other chat's.
+    // The bundled file's levels, lost that day, as their alerts told them and /levels eth shows them; the chat's own; no other chat's.
     expect(t).toContain('2 lost · 1 reclaimed');
-    expect(t).toMatch(/ETH \$3,000 psychological pivot lost Jan 31 12:00/);
-    expect(t).toMatch(/ETH \$2,500 Dec range low lost .* reclaimed since/);
+    expect(t).toMatch(/ETH \$3,000 psychological pivot lost Jan 31 12:30 at \$2,969/);
+    expect(t).toMatch(/ETH \$2,500 Dec range low lost Jan 31 15:45 at \$2,430, .* · then reclaimed Jan 31 20:15 at \$2,585$/m);
     expect(t).toContain('ETH $2,600 mine');
     expect(t).not.toContain('theirs');
     expect(t).not.toContain('cascade low');
     expect(t).toContain('No level was proposed this week: anyone can, with /level propose eth 2350 "why".');
-    expect(r.image).toBeDefined();
+    // Its chart is the chart service's (none here): test/charts/digest-service.test.ts.
+    expect(r.image).toBeUndefined();
   });
 });
 
@@ -107,7 +108,7 @@ describe('before the market has seen any event (feeds still connecting)', () => 
     const at = (line: string) => runCommandLine(line, { chat: { key: 'telegram:-9', platform: 'telegram', kind: 'group' }, user: { id: 'u9' }, isAdmin: true, now, services: fresh });
     await at('/level add eth 2350');
     const digest = replyText(await at('/level digest'));
-    expect(digest).toContain('Weekly levels digest · Nov 25 – Dec 2');
+    expect(digest).toContain('Weekly levels digest · Nov 30 – Dec 2, the week so far');
     expect(digest).not.toMatch(/NaN|undefined/);
     expect(replyText(await at('/level info eth 2350'))).not.toMatch(/NaN|undefined/);
   });

@@ -37,6 +37,22 @@ describe('level history', () => {
     expect([h.from, h.to]).toEqual([T0, T0 + 7 * H]);
   });
 
+  it('names breaks as the alerts do: a level told lost before the bars and closed back above in them is reclaimed, not broken up', () => {
+    // Below 2350 from the first bar (lost the day before, as the alert told it), then back above.
+    const b = bars([2300, 2320, 2330, 2370, 2390]);
+    const read = (toldBefore?: { ts: number; direction: 'up' | 'down'; reclaim: boolean }) =>
+      levelHistory(2350, { bars: b, liquidations: [], testingPct: 0.5, aroundMs: H, barMs: H, ...(toldBefore ? { toldBefore } : {}) }).episodes.filter((e) => e.kind !== 'test').map((e) => [e.kind, e.direction]);
+    expect(read({ ts: T0 - 20 * H, direction: 'down', reclaim: false })).toEqual([['reclaim', 'up']]);
+    // Without what was told, the first close across is all the bars show: a break.
+    expect(read()).toEqual([['break', 'up']]);
+  });
+
+  it('a breakout that falls back after a day is a loss of the support it became, as the alerts say', () => {
+    const closes = [2400, 2470, ...Array.from({ length: 30 }, () => 2480), 2420];
+    const h = levelHistory(2450, { bars: bars(closes), liquidations: [], testingPct: 0.5, aroundMs: H, barMs: H });
+    expect(h.episodes.filter((e) => e.kind !== 'test').map((e) => [e.kind, e.direction])).toEqual([['break', 'up'], ['break', 'down']]);
+  });
+
   it('counts touching bars in a row as one test, and claims nothing without bars', () => {
     const b = bars([2400, 2360, 2355, 2400, 2420, 2356]);
     expect(levelHistory(2350, { bars: b, liquidations: [], testingPct: 0.5, aroundMs: H, barMs: H }).episodes.map((e) => e.kind)).toEqual(['test', 'test']);
@@ -83,7 +99,7 @@ describe('weekly digest', () => {
     expect(held.right.map((l) => l.proposal?.id)).toEqual(['telegram:-1:p2350']);
     expect(run().right).toEqual([]);
   });
-  it('says which way a level came back: a support won back is reclaimed, a breakout that fell back is back below', () => {
+  it('says which way a level came back, in the alerts’ words: a support won back is reclaimed, a breakout that fell back failed', () => {
     const week = (closes: number[], level: number) =>
       weeklyDigest({
         chat: 'telegram:-1', from: T0, to: T0 + closes.length * H, testingPct: 0.5,
@@ -93,12 +109,12 @@ describe('weekly digest', () => {
       }).levels[0]!;
     const failed = week([2400, 2420, 2470, 2480, 2430, 2410], 2450);
     expect(failed).toMatchObject({ verdict: 'reclaimed', firstBreak: { direction: 'up' } });
-    expect(lineText(digestLine(failed))).toMatch(/broke up .* · back below since$/);
+    expect(lineText(digestLine(failed))).toMatch(/broke up Jan 29 03:00 at \$2,470.* · then failed breakout Jan 29 05:00 at \$2,430$/);
     const won = week([2400, 2380, 2330, 2320, 2370, 2390], 2350);
     expect(won).toMatchObject({ verdict: 'reclaimed', firstBreak: { direction: 'down' } });
-    expect(lineText(digestLine(won))).toMatch(/lost .* · reclaimed since$/);
-    // The tally says the same: a failed breakout is back below, not reclaimed.
-    expect(verdictCounts([failed, won, won], false)).toBe('2 reclaimed · 1 back below');
+    expect(lineText(digestLine(won))).toMatch(/lost Jan 29 03:00 at \$2,330.* · then reclaimed Jan 29 05:00 at \$2,370$/);
+    // The tally says the same: a failed breakout is not a reclaim.
+    expect(verdictCounts([failed, won, won], false)).toBe('2 reclaimed · 1 failed breakout');
     const broke = week([2400, 2420, 2470, 2480, 2490, 2500], 2450);
     expect(verdictCounts([broke, won], true)).toBe('1 broke up · 1 reclaimed');
     const far = week([2400, 2405, 2410, 2400, 2395, 2400], 2600);

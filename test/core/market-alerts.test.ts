@@ -148,14 +148,14 @@ describe('saying what is known', () => {
     const path = writeEvents(totals);
     const r = await cli('liqs', 'eth', '--data', path, '--at', '2025-02-04T00:00:00Z');
     expect(r.out).toContain('$1.5M liquidated in 24h\n');
-    expect(r.out).toContain('Feb 3 from stored daily totals ($1.5M, Binance totals)');
+    expect(r.out).toContain('Feb 3 from stored daily totals ($1.5M, Binance* totals)');
     expect(r.out).not.toContain('By exchange');
     // The market-wide view adds them up too, next to another asset's prints, and says which is which.
     const btc = { type: 'liquidation', ts: day + 12 * 3_600_000, exchange: 'binance', symbol: 'BTC/USDT:USDT', side: 'short', price: 100_000, amount: 0.1 };
     const mixed = writeEvents([...totals, btc]);
     const market = (await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z')).out;
     expect(market).toContain('$1.51M liquidated in 24h: ETH $1.5M, BTC $10K\n');
-    expect(market).toContain('Feb 3 from stored daily totals for ETH ($1.5M, Binance totals); the rest from single orders');
+    expect(market).toContain('Feb 3 from stored daily totals for ETH ($1.5M, Binance* totals); the rest from single orders');
     expect(market).toMatch(/^ {2}ETH \$1\.5M · 99% {2}L \$1M \/ S \$500K · \$1\.5M from daily totals$/m);
     // The venues' shares are of the single orders, which the field says.
     expect(market).toMatch(/^By exchange \(single orders\)\n {2}Binance\* \$10K · 100%$/m);
@@ -325,7 +325,7 @@ describe('saying what is known', () => {
     m.ingest(candle(3, 3001));
     m.advance(T0 + 4 * 900_000);
     const text = replyText(levelsReply(m.levelStatus('ETH'), coverage));
-    expect(text).toMatch(/\$3,000 · support · testing, lost \d\d:\d\d/);
+    expect(text).toMatch(/\$3,000 · support · testing from above, lost \d\d:\d\d/);
     expect(text).not.toContain('(was support)');
   });
 

@@ -79,8 +79,10 @@ async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; 
 describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, ADA)', async () => {
   const { runs, total } = await totals(LEVEL_FIXTURES);
 
-  it('posts at least 40% fewer level messages than the fixed buffer did (66 of 119)', () => {
-    expect(total).toEqual({ messages: 66, breaks: 80, reversed: 14, held: 53, heldTold: 52 });
+  it('posts at least 40% fewer level messages than the fixed buffer did (67 of 119)', () => {
+    // 66 and 52 of 53 told until ETH's $3,141.2, set into a chop on Feb 2 2025, was told lost when a close left its
+    // range (03:15) instead of falling 35% from it unsaid.
+    expect(total).toEqual({ messages: 67, breaks: 81, reversed: 14, held: 53, heldTold: 53 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
@@ -98,12 +100,12 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(total.reversed / total.breaks).toBeLessThanOrEqual(0.2);
   });
 
-  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 60 reversed', () => {
+  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 61 reversed', () => {
     const perMessage = runs.reduce((s, r) => ({ breaks: s.breaks + r.stats.perMessage.breaks, reversed: s.reversed + r.stats.perMessage.reversed }), { breaks: 0, reversed: 0 });
-    expect(perMessage).toEqual({ breaks: 60, reversed: 12 });
+    expect(perMessage).toEqual({ breaks: 61, reversed: 12 });
     const breakMessages = runs.flatMap((r) => r.alerts).filter((a) => a.kind === 'level_break');
-    expect(breakMessages).toHaveLength(60);
-    // Every level a message names is one break of the per-level count: 60 messages name the 80 breaks.
+    expect(breakMessages).toHaveLength(61);
+    // Every level a message names is one break of the per-level count: 61 messages name the 81 breaks.
     expect(breakMessages.reduce((n, a) => n + 1 + (a.kind === 'level_break' ? (a.also?.length ?? 0) : 0), 0)).toBe(total.breaks);
   });
 
