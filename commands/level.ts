@@ -6,7 +6,7 @@
 import { levelId, type Level } from '../src/core/levels.js';
 import { labelAfter, levelText, pct } from '../src/replies/format.js';
 import { outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
-import { parseAsset, parseLabel, parseLevel } from './parse.js';
+import { parseAsset, parseLabel, parseLevel, untrackedAsset } from './parse.js';
 import { b, errorReply, toned, type Line } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
 import { memberName, shortId } from '../src/replies/proposals.js';
@@ -126,6 +126,9 @@ export const level: CommandDef = {
     }
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
+    // A level of an asset the bot no longer tracks would never change: refused on add (its old levels can be removed).
+    const untracked = args.sub === 'add' ? untrackedAsset(asset.value, config.assets, market, chat) : undefined;
+    if (untracked) return errorReply(untracked.message, untracked.hint);
     const value = parseLevel(args.values.level);
     if (!value.ok) return errorReply(value.message);
     const id = levelId(asset.value, value.value, chat);

@@ -1,5 +1,5 @@
 /** `/levels <asset>`: price, every level with role, distance and state, and how the structure reads. */
-import { parseAsset } from './parse.js';
+import { parseAsset, untrackedAsset } from './parse.js';
 import { levelsReply } from '../src/replies/levels.js';
 import { estimateLiqMap } from '../src/core/liqmap.js';
 import { seenBy } from '../src/core/levels.js';
@@ -22,7 +22,7 @@ export const levels: CommandDef = {
   ],
   options: [{ name: 'asset', description: 'Asset, e.g. eth', kind: 'asset', required: true }],
   run(ctx, args) {
-    const { market, charts } = ctx.services;
+    const { config, market, charts } = ctx.services;
     let typed = args.values.asset?.trim() || undefined;
     const every = typed?.toLowerCase() === 'all';
     if (typed === undefined || every) {
@@ -36,6 +36,9 @@ export const levels: CommandDef = {
     }
     const asset = parseAsset(typed, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
+    // An asset taken out of `assets` keeps its levels, but no price will come to judge them by: said, not "No price yet".
+    const untracked = untrackedAsset(asset.value, config.assets, market, ctx.chat.key);
+    if (untracked) return errorReply(untracked.message, untracked.hint);
     // Computed once: the reply and its chart show the same status and the same estimate.
     const status = market.levelStatus(asset.value, ctx.chat.key);
     const map = estimateLiqMap(market, asset.value, status.ts);

@@ -1,5 +1,5 @@
 /** `/liqs [asset|all] [window]`: how much got liquidated, long vs short, where, and how it ranks. */
-import { parseAnyWindow, parseAsset } from './parse.js';
+import { parseAnyWindow, parseAsset, untrackedAsset } from './parse.js';
 import { marketReply, summaryReply } from '../src/replies/summary.js';
 import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
@@ -46,6 +46,9 @@ export const liqs: CommandDef = {
       if (!meant.ok && !rawWindow && /^\s*(\d|today|yesterday|since\b|ytd)/i.test(rawAsset)) return errorReply(meant.message);
       return errorReply(asset.message);
     }
+    // Known through a level kept from when it was tracked, no feed brings it: said, not "No liquidation data".
+    const untracked = untrackedAsset(asset.value, config.assets, market, ctx.chat.key);
+    if (untracked) return errorReply(untracked.message, untracked.hint);
     const summary = market.summary(asset.value, name, windowMs);
     const reply = summaryReply(summary, config.windows);
     const image = charts?.liqs(summary, ctx.chat.key);

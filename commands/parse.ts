@@ -6,6 +6,7 @@
  */
 
 import { ASSET_RE, INVISIBLE, labelHasInvisible } from '../src/core/events.js';
+import { seenBy, type Level } from '../src/core/levels.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { fromLocal, local, zoneLabel } from '../src/replies/zone.js';
 import { distance } from 'fastest-levenshtein';
@@ -297,4 +298,28 @@ export function splitWords(text: string): string[] {
     else if (visible(m[4]!)) out.push(m[4]!);
   }
   return out;
+}
+
+/** How recent a price must be for an asset outside `assets` to count as fed (a rehearsal's file brings its own). */
+const FED_WITHIN_MS = 60 * 60_000;
+
+/**
+ * Why `asset` gets no answer of its own, or undefined when it does: it is not among the configured `assets` (the feeds
+ * subscribe to those alone) and nothing has priced it within the last hour. Known only through a level kept from when
+ * it was tracked, it would otherwise read "No price yet" for good; the chat's levels on it are kept (an operator may
+ * add it back), and said so.
+ */
+export function untrackedAsset(
+  asset: string,
+  assets: readonly string[],
+  market: { dataNow(): number; prices: { last(asset: string): { ts: number } | undefined }; levels: { all(): readonly Level[] } },
+  chat: string | undefined,
+): { message: string; hint?: string } | undefined {
+  if (assets.includes(asset)) return undefined;
+  const last = market.prices.last(asset);
+  if (last !== undefined && market.dataNow() - last.ts <= FED_WITHIN_MS) return undefined;
+  const kept = market.levels.all().filter((l) => l.asset === asset && l.source !== 'cascade' && seenBy(l, chat)).length;
+  const listed = `${assets.slice(0, 12).join(', ')}${assets.length > 12 ? ', …' : ''}`;
+  const message = `${asset} is not tracked by this bot (config assets: ${listed})${kept ? `; its ${kept} level${kept === 1 ? ' is' : 's are'} kept` : ''}.`;
+  return kept ? { message, hint: `They are watched again once ${asset} is back in the config's assets.` } : { message };
 }

@@ -5,13 +5,13 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
-import { implausible, type Implausible, type MarketEvent } from './core/events.js';
-import { DAY } from './core/time.js';
+import { assetOf, implausible, type Implausible, type MarketEvent } from './core/events.js';
+import { DAY, dayStart } from './core/time.js';
 import { Market } from './core/market.js';
 import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
-import { levelThreads } from './alerts/router.js';
+import { levelThreads, route, RunningTallies, type Reached } from './alerts/router.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
 import type { StateChange } from './state/changes.js';
@@ -89,6 +89,8 @@ export class LiqBot implements Services {
   private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
   private readonly writer: EventWriter | undefined;
+  /** The outbox's clock (wall time even in rehearsal), which stamps what it queues. */
+  private readonly outboxNow: () => number;
 
   /** When the week turns: the digests are queued once per turn. */
   private readonly digestTurns = new DigestTurns();
@@ -110,6 +112,7 @@ export class LiqBot implements Services {
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
     // A chat's level adopted from a proposal: its alerts answer the proposal's message.
     const threadOf = levelThreads(this.market.levels);
+    this.outboxNow = opts.outbox?.now ?? Date.now;
     this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), threadOf, ...opts.outbox, faults: this.faults, state: this.state });
   }
 
@@ -132,35 +135,65 @@ export class LiqBot implements Services {
 
   /**
    * Rebuild in-memory state from the store: daily history, the last days of events (their alerts were sent
-   * before the restart, so they are not raised again), then levels with their saved states.
+   * before the restart, so they are not raised again), then levels with their saved states. What fell due while the
+   * bot was down (a cascade's or flush's end) is raised at its own time and queued (`queueDue`). Call it before
+   * `outbox.start()`, which reads what it queued.
    */
   restore(): void {
     const now = this.now();
+    // The events the market's windows read (8 days), as far as retention kept them.
     const from = Math.floor((now - 8 * DAY) / DAY) * DAY;
+    // Raw events are kept whole from `now - eventDays` on (the hourly prune cut there or before): every day before the
+    // first one they cover whole counts with its stored daily total (retention.eventDays under 8 left days without).
+    const whole = Math.max(from, Math.ceil((now - this.config.retention.eventDays * DAY) / DAY) * DAY);
     // Rows from the future (a clock glitch, a forged print stored before it was screened) are never restored.
     const until = now + (this.skewMs ?? 0);
     let future = 0;
+    /** Days a vendor has figures for, by asset, side and venue, among those the prune may have cut. */
+    const vendorDays = new Set<string>();
     for (const t of this.store.liquidationTotals()) {
       if (t.ts > until) future++;
       else {
         this.market.history.addVendor(t);
         this.market.hourly.add(t);
+        if (t.ts >= from && t.ts < whole) vendorDays.add(`${t.asset}|${t.side}|${t.exchange ?? ''}|${dayStart(t.ts)}`);
       }
     }
-    for (const d of this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
+    const kept = whole > from ? this.keptOfDays(from, whole) : undefined;
+    for (const d of this.store.dailyTotals(whole)) {
+      if (d.day < from) {
+        this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
+        continue;
+      }
+      // A day the prune cut: its events restored below are a part of it, its stored total the whole (the history takes
+      // the larger, never both, and a window holding the day whole counts it with its total). One the events still hold
+      // whole (the prune not there yet) is theirs alone.
+      const key = `${d.asset}|${d.side}|${d.exchange}|${d.day}`;
+      const part = kept?.get(key) ?? 0;
+      if (d.usd - part <= Math.max(1, d.usd * 1e-9)) continue;
+      // Where a vendor has the venue's day, it stays, and the rest of ours is added to the orders (the larger counts).
+      if (vendorDays.has(key)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd - part);
+      else this.market.history.addVendor({ type: 'liquidation_total', ts: d.day, period: '1d', asset: d.asset, side: d.side, exchange: d.exchange, usd: d.usd });
+    }
+    // What each running cascade or flush had reached, for chats with a minimum when its end is routed below.
+    const tallies = new RunningTallies();
     let n = 0;
     for (const e of this.store.eventsSince(from)) {
       if (e.ts > until) {
         future++;
         continue;
       }
-      this.market.ingest(e);
+      for (const a of this.market.ingest(e)) tallies.note(a);
       n++;
     }
     if (future) log.warn({ rows: future }, 'stored rows stamped in the future were not restored (pruned within the hour)');
-    this.market.advance(now);
+    // The clock runs on to now as the live one would have, each end raised at its own time (before the levels: what fell
+    // due while the bot was down is not a level's news).
+    const due = this.market.catchUp(now);
     const states = new Map(this.store.loadLevelStates().map((s) => [s.id, s]));
     const stored = this.store.listLevels();
+    const untracked = [...new Set(stored.filter((l) => l.source !== 'cascade' && !this.config.assets.includes(l.asset)).map((l) => l.asset))];
+    if (untracked.length) log.warn({ assets: untracked }, `levels kept for ${untracked.join(', ')}, no longer in the config's assets (${this.config.assets.join(', ')}): they get no price and never change until added back`);
     const ids = new Set(stored.map((l) => l.id));
     for (const l of configLevels(this.config, now)) if (!ids.has(l.id)) this.market.addLevel(l, states.get(l.id));
     for (const l of stored) {
@@ -168,7 +201,43 @@ export class LiqBot implements Services {
       this.market.addLevel(l, states.get(l.id));
     }
     this.market.drainChanges();
-    log.info({ events: n, levels: stored.length }, 'state restored from the store');
+    if (due.length) this.queueDue(due, tallies.reach(due), now);
+    log.info({ events: n, levels: stored.length, due: due.length }, 'state restored from the store');
+  }
+
+  /**
+   * The liquidations the store still holds of the days in [from, to), summed by asset, side, exchange and day (the
+   * keys of its daily totals): what of those days' totals the events restored already count.
+   */
+  private keptOfDays(from: number, to: number): Map<string, number> {
+    const sums = new Map<string, number>();
+    for (const e of this.store.eventsSince(from)) {
+      if (e.ts >= to) break;
+      if (e.type !== 'liquidation') continue;
+      const key = `${assetOf(e.symbol)}|${e.side}|${e.exchange}|${dayStart(e.ts)}`;
+      sums.set(key, (sums.get(key) ?? 0) + e.usd);
+    }
+    return sums;
+  }
+
+  /**
+   * Queue what fell due while the bot was down, raised at restore (a cascade's end, with its running message's
+   * closing edit): routed as the outbox routes, each entry stamped with its alert's own time, so the outbox's rules
+   * judge it as an alert queued then (posted with "Posted 2h late", or dropped past its kind's use, FRESH_MS). One
+   * queued before the bot stopped is not queued again (the outbox's UNIQUE(chat, alert_key)). A store that refuses
+   * them gets them through the outbox, held and retried as any alert.
+   */
+  private queueDue(alerts: Alert[], reached: Reached, now: number): void {
+    this.stats.alerts += alerts.length;
+    const subs = this.attempt('listSubscriptions', () => this.state.listSubscriptions());
+    if (subs.ok) {
+      // The outbox's clock (wall time) less the alert's age on the bot's clock.
+      const wall = this.outboxNow();
+      const threadOf = levelThreads(this.market.levels);
+      const entries = alerts.flatMap((a) => route([a], subs.value, wall - Math.max(0, now - a.ts), threadOf, reached));
+      if (entries.length === 0 || this.attempt('outbox.enqueue', () => this.store.enqueue(entries)).ok) return;
+    }
+    this.outbox.publish(alerts);
   }
 
   /** Liquidations seen in the last minutes, by identity (event files keep every line, the spec). */

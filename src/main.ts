@@ -5,7 +5,6 @@
  */
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkExchanges, loadConfig } from '../config/load.js';
@@ -22,6 +21,7 @@ import { Stretches } from './core/coverage.js';
 import { env as readEnv } from './env.js';
 import { newReport, describeSkipped, readEventFile, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, setLogLevel } from './log.js';
+import { startupError } from './store/errors.js';
 import { setTimeZone } from './replies/zone.js';
 import type { Platform } from '../commands/types.js';
 
@@ -69,6 +69,19 @@ export function startPruning(prune: () => void, firstMs = 60_000, everyMs = 3_60
       if (every) clearInterval(every);
     },
   };
+}
+
+/**
+ * The stopped bot's last log line: what it did, and what the store still refused at the last flush (a full disk),
+ * lost with the process: said, not dropped silently.
+ */
+export function stoppedLine(bot: LiqBot): [Record<string, unknown>, string] {
+  const store = bot.health().store;
+  const notSaved = { events: store.heldEvents, alerts: store.heldAlerts };
+  const fields = { events: bot.stats.events, alerts: bot.stats.alerts, outbox: bot.outbox.counters };
+  if (notSaved.events + notSaved.alerts === 0) return [fields, 'stopped'];
+  const why = store.failing.length ? store.failing.join(', ') : 'see the store errors above';
+  return [{ ...fields, notSaved, failing: store.failing }, `stopped; ${notSaved.events} events and ${notSaved.alerts} alerts were not saved: the store refused them (${why})`];
 }
 
 /** Seconds a clean shutdown may take before the process exits anyway. */
@@ -176,20 +189,42 @@ async function start(argv: string[]): Promise<number> {
     return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}), ...(values.platform ? { platform: values.platform } : {}) });
   }
   if (values.shard !== undefined) throw new Error('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
-  mkdirSync(env.dataDir, { recursive: true });
+  const { createFolder, openSqliteStore } = await import('./store/sqlite.js');
+  createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   const terminal = !env.telegram && !env.discord;
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
   // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
   if (terminal && !env.logLevel) setLogLevel('error');
-  const { openSqliteStore } = await import('./store/sqlite.js');
   const rehearsal = values.replay !== undefined;
   const dbPath = rehearsal ? (values.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;
   if (rehearsal && values.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
-  const store = openSqliteStore(dbPath);
+  let store;
+  try {
+    store = openSqliteStore(dbPath);
+  } catch (err) {
+    throw startupError(err);
+  }
   // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
   const { openEventWriter } = await import('./store/event-writer.js');
   const writer = openEventWriter(store);
-  await writer.ready();
+  /**
+   * A start-up step on the store: a failure closes it and leaves as the one line that says what to do (a file damaged
+   * in a page the restore read: refused for good, exit 78; a full disk: exit 1, started again once space is freed).
+   */
+  const onStore = async <T>(step: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      try {
+        store.close();
+      } catch {
+        // Already failing: the start's error is the one to tell.
+      }
+      throw startupError(err);
+    }
+  };
+  await onStore(() => writer.ready());
   if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
     seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
     log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
@@ -214,7 +249,7 @@ async function start(argv: string[]): Promise<number> {
   // A rehearsal's clock runs at the recording's speed and stops an hour past its last event: the command budgets of its
   // chats run on wall-clock minutes instead, so a refused member is answered again a minute later.
   if (rehearsal) (await import('../commands/index.js')).meterOnWallClock(bot);
-  if (!rehearsal) bot.restore();
+  if (!rehearsal) await onStore(() => bot.restore());
   // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
   health.probe('store', () => {
     const h = bot.health().store;
@@ -355,10 +390,8 @@ async function start(argv: string[]): Promise<number> {
   const mem = process.memoryUsage();
   const handles: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1;
-  log.warn(
-    { events: bot.stats.events, alerts: bot.stats.alerts, outbox: bot.outbox.counters, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles },
-    'stopped',
-  );
+  const [fields, line] = stoppedLine(bot);
+  log.warn({ ...fields, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles }, line);
   // Everything of ours is closed; a library handle left open (a socket a client never unref'd, stdin) must
   // not keep a stopped bot alive. Output already written still drains in the meantime.
   setTimeout(() => process.exit(code), 500).unref();
@@ -369,7 +402,7 @@ async function recordCmd(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
   const env = readEnv();
   const config = loadConfig(env.configPath);
-  mkdirSync(env.dataDir, { recursive: true });
+  (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   const { record } = await import('./feeds/record.js');
   const stop = stopper();
   const summary = await record({ config, out: values.out ?? process.stdout, dataDir: env.dataDir, signal: stop.abort.signal });

@@ -2,10 +2,20 @@
  * Vendor hourly liquidation totals per asset and exchange (`liquidation_total`, `period: '1h'`), kept so a window can
  * count a venue that has no single orders in it (no public stream, or a stream that was down) and say that it did.
  * A total without an exchange is the vendor's for every exchange at once (the spec: omitted = all exchanges), kept
- * under `ALL_EXCHANGES`. Idempotent per hour: a revised total replaces the old one.
+ * under `ALL_EXCHANGES`. Idempotent per hour: a revised total replaces the old one. Only the hours a window can still
+ * ask for are kept (`HOURLY_KEEP_MS`): a vendor's twelve venues of six assets are 1,728 venue-hours a day, which a year of
+ * running would otherwise hold for good (the day's sums stay in the daily history, `LiquidationHistory`).
  */
 import type { LiquidationTotal, PositionSide } from './events.js';
-import { HOUR, hourStart } from './time.js';
+import { DAY, HOUR, hourStart } from './time.js';
+
+/**
+ * How far back from the newest total hours are kept: the longest window a command offers (7d, config/windows.ts) and
+ * the UTC day it starts in, whose hours a summary reads to set a stored day's total apart (`hourlyOutside`) — what the
+ * bot restores of raw events too. The newest total is never later than the clock, so this always covers
+ * [dayStart(clock − 7d), clock].
+ */
+export const HOURLY_KEEP_MS = 8 * DAY;
 
 export interface HourlyWindow {
   longUsd: number;
@@ -31,13 +41,24 @@ export class HourlyTotals {
    * the vendor's figure would each hold the same liquidations.
    */
   hasOrders: ((asset: string, from: number, to: number) => boolean) | undefined;
+  /** The newest hour added: hours more than `keepMs` before it are dropped. */
+  private newest = -Infinity;
+
+  constructor(private readonly keepMs = HOURLY_KEEP_MS) {}
 
   add(t: LiquidationTotal): void {
     if (t.period !== '1h') return;
+    const hour = hourStart(t.ts);
+    if (hour < this.newest - this.keepMs) return; // already out of every window (a late revision, an old row restored)
+    if (hour > this.newest) {
+      // Once per hour of the totals' own time (not per total: a trim walks every venue's hours), so the hours kept
+      // follow the market however long the bot runs.
+      this.newest = hour;
+      this.prune(hour - this.keepMs);
+    }
     const key = `${t.asset}|${t.exchange ?? ALL_EXCHANGES}`;
     let hours = this.series.get(key);
     if (!hours) this.series.set(key, (hours = new Map()));
-    const hour = hourStart(t.ts);
     const cur = hours.get(hour) ?? { long: 0, short: 0 };
     cur[t.side satisfies PositionSide] = t.usd;
     hours.set(hour, cur);
@@ -81,8 +102,18 @@ export class HourlyTotals {
     return out;
   }
 
-  /** Drop hours before `before` (retention). */
+  /** Drop hours before `before`, and a venue left with none. */
   prune(before: number): void {
-    for (const hours of this.series.values()) for (const h of hours.keys()) if (h < before) hours.delete(h);
+    for (const [key, hours] of this.series) {
+      for (const h of hours.keys()) if (h < before) hours.delete(h);
+      if (hours.size === 0) this.series.delete(key);
+    }
+  }
+
+  /** How many hours are held, over every asset and venue (what retention bounds). */
+  get size(): number {
+    let n = 0;
+    for (const hours of this.series.values()) n += hours.size;
+    return n;
   }
 }

@@ -10,7 +10,7 @@ import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } f
 import { StoreError, reasonOf } from './errors.js';
 import { dayStart } from '../core/time.js';
 import { copyEvent, eventHash, isRawEvent, type RawEvent } from './hash.js';
-import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
+import { hourlyTotalsKeptFrom, type ChatKey, type NewEntry, type OutboxEntry, type Store, type Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 import type { Proposal, Vote } from '../core/proposals.js';
@@ -134,6 +134,31 @@ class MemoryStore implements Store {
       }
     }
     if (removed > 0) this.ordered = undefined;
+    for (const [key, g] of this.gapList) {
+      if (g.to < beforeMs) {
+        this.gapList.delete(key);
+        removed++;
+      }
+    }
+    return removed + this.rollUpHourly(hourlyTotalsKeptFrom(beforeMs));
+  }
+
+  /** Hourly vendor totals before `beforeDay` become daily ones, as sqlite.ts's `rollUpHourly` and `pruneHourly` do. */
+  private rollUpHourly(beforeDay: number): number {
+    const days = new Map<string, LiquidationTotal>();
+    let removed = 0;
+    for (const [key, t] of this.totals) {
+      if (t.period !== '1h' || !(t.ts < beforeDay)) continue;
+      this.totals.delete(key);
+      removed++;
+      const day: LiquidationTotal = { ...totalCopy(t), ts: dayStart(t.ts), period: '1d' };
+      const dayKey = totalKeyOrEmpty(day);
+      const sum = days.get(dayKey);
+      if (sum) sum.usd += t.usd;
+      else days.set(dayKey, day);
+    }
+    // A daily total already stored for the day (the vendor's own) is kept.
+    for (const [key, day] of days) if (!this.totals.has(key)) this.totals.set(key, day);
     return removed;
   }
 

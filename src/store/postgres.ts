@@ -15,11 +15,11 @@ import pg from 'pg';
 import { assetOf, type Candle, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
 import type { AsyncStore, DailyTotal } from './async.js';
 import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
-import { dayStart } from '../core/time.js';
+import { DAY, dayStart } from '../core/time.js';
 import { eventHash, isRawEvent, type RawEvent } from './hash.js';
 import { checkPgSchema, migratePg } from './migrations-pg.js';
 import { entryOf, eventOf, type EventColumns, type OutboxRow } from './rows.js';
-import type { ChatKey, NewEntry, OutboxEntry, Subscription } from './store.js';
+import { hourlyTotalsKeptFrom, type ChatKey, type NewEntry, type OutboxEntry, type Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 import type { Proposal, Vote } from '../core/proposals.js';
@@ -521,11 +521,26 @@ class PgStore implements PostgresStore {
 
   pruneEvents(beforeMs: number, futureAfterMs?: number): Promise<number> {
     return this.tx('write', `prune events before ${beforeMs} from`, async (c) => {
-      if (futureAfterMs === undefined) return (await c.query('DELETE FROM events WHERE ts < $1', [atLeast(beforeMs)])).rowCount ?? 0;
-      const after = atMost(futureAfterMs);
-      const events = await c.query('DELETE FROM events WHERE ts < $1 OR ts > $2', [atLeast(beforeMs), after]);
-      const totals = await c.query('DELETE FROM liquidation_totals WHERE ts > $1', [after]);
-      return (events.rowCount ?? 0) + (totals.rowCount ?? 0);
+      let removed: number;
+      if (futureAfterMs === undefined) removed = (await c.query('DELETE FROM events WHERE ts < $1', [atLeast(beforeMs)])).rowCount ?? 0;
+      else {
+        const after = atMost(futureAfterMs);
+        const events = await c.query('DELETE FROM events WHERE ts < $1 OR ts > $2', [atLeast(beforeMs), after]);
+        const totals = await c.query('DELETE FROM liquidation_totals WHERE ts > $1', [after]);
+        removed = (events.rowCount ?? 0) + (totals.rowCount ?? 0);
+      }
+      // A feed's gap qualifies the events of its span: once they are pruned, it qualifies nothing.
+      removed += (await c.query('DELETE FROM gaps WHERE to_ms < $1', [atLeast(beforeMs)])).rowCount ?? 0;
+      // A vendor's hours of days wholly past retention, as one daily total per asset, side and venue (sqlite.ts's
+      // rollUpHourly: a daily total the vendor gave for the day is kept instead).
+      const day = atLeast(hourlyTotalsKeptFrom(beforeMs));
+      await c.query(
+        `INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd)
+         SELECT (ts / ${DAY}) * ${DAY} AS day, '1d', asset, side, exchange, sum(usd) FROM liquidation_totals
+         WHERE period = '1h' AND ts < $1 GROUP BY day, asset, side, exchange ON CONFLICT DO NOTHING`,
+        [day],
+      );
+      return removed + ((await c.query("DELETE FROM liquidation_totals WHERE period = '1h' AND ts < $1", [day])).rowCount ?? 0);
     });
   }
 

@@ -9,18 +9,18 @@
  *   for (const e of store.eventsSince(Date.now() - 86_400_000)) buckets.add(e);
  *   store.close();
  */
-import { accessSync, constants, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
-import { StoreError, reasonOf, type StoreErrorCode } from './errors.js';
+import { DAMAGED_ADVICE, DISK_FULL_ADVICE, isDamaged, isDiskFull, StoreError, reasonOf, type StoreErrorCode } from './errors.js';
 import { DAY, dayStart } from '../core/time.js';
 import { blockStore, type BlockStore } from './event-blocks.js';
 import { eventHash, type RawEvent } from './hash.js';
 import { eventAt, EventPacker, EventUnpacker, LIQUIDATION, LIQUIDATION_HASH, LIQUIDATION_TOTAL, STRIDE } from './event-pack.js';
 import { migrate } from './migrations.js';
 import { entryOf, type OutboxRow } from './rows.js';
-import type { ChatKey, NewEntry, OutboxEntry, Store, Subscription } from './store.js';
+import { hourlyTotalsKeptFrom, type ChatKey, type NewEntry, type OutboxEntry, type Store, type Subscription } from './store.js';
 import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 import type { Proposal, Vote } from '../core/proposals.js';
@@ -50,13 +50,7 @@ export interface SqliteStore extends Store {
  */
 export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) {
-    try {
-      mkdirSync(dirname(resolve(path)), { recursive: true });
-    } catch (err) {
-      throw new StoreError(`could not create the folder for ${path}: ${reasonOf(err)}`, 'open', { cause: err });
-    }
-  }
+  if (!inMemory) createFolder(dirname(resolve(path)), 'LIQBOT_DB');
   const file = inMemory ? path : resolveFile(path);
   if (openFiles.has(file)) {
     throw new StoreError(`${path} is already open in this process (pid ${process.pid}); close that store before opening it again`, 'locked');
@@ -87,9 +81,9 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
       );
     }
     const reason = reasonOf(err);
-    // A damaged file is the operator's to replace, and the line says how; a permission or disk error is not.
-    const damaged = /not a database|malformed|corrupt/i.test(reason) ? '; restore a backup over it, or move it aside to start with an empty one (docs/operations.md, "Backing up")' : '';
-    throw new StoreError(`could not open ${path} as a liqbot database: ${reason}${damaged}`, 'open', { cause: err });
+    // A damaged file is the operator's to replace, and the line says how; a full disk passes once space is freed.
+    const advice = isDiskFull(err) ? `; ${DISK_FULL_ADVICE}` : isDamaged(err) || /corrupt/i.test(reason) ? `; ${DAMAGED_ADVICE}` : '';
+    throw new StoreError(`could not open ${path} as a liqbot database: ${reason}${advice}`, 'open', { cause: err });
   }
 }
 
@@ -270,6 +264,14 @@ function prepareStatements(db: Database.Database) {
     dailyTotals: p('SELECT asset, day, side, exchange, usd FROM daily_liquidations WHERE day < ? ORDER BY asset, day, side, exchange'),
     totals: p('SELECT ts, period, asset, side, exchange, usd FROM liquidation_totals ORDER BY ts, period, asset, side, exchange'),
     pruneFutureTotals: p('DELETE FROM liquidation_totals WHERE ts > ?'),
+    // A vendor's hours of days wholly past the raw events' retention, as one daily total per asset, side and venue (a
+    // daily total the vendor gave for the day is kept instead: the history counts it, not the hours, while it exists).
+    rollUpHourly: p(`INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd)
+      SELECT CAST(ts / ${DAY} AS INTEGER) * ${DAY} AS day, '1d', asset, side, exchange, sum(usd) FROM liquidation_totals
+      WHERE period = '1h' AND ts < ? GROUP BY day, asset, side, exchange ON CONFLICT DO NOTHING`),
+    pruneHourly: p("DELETE FROM liquidation_totals WHERE period = '1h' AND ts < ?"),
+    // A feed's gap qualifies the events of its span: once they are pruned, it qualifies nothing.
+    pruneGaps: p('DELETE FROM gaps WHERE to_ms < ?'),
 
     listLevels: p('SELECT def FROM levels ORDER BY created_at, id').pluck(),
     removeLevel: p('DELETE FROM levels WHERE id = ?'),
@@ -339,7 +341,10 @@ class SqliteStoreImpl implements SqliteStore {
       return ids;
     });
     this.pruneTx = writeTransaction(db, (beforeMs: number, futureAfterMs: number) => {
-      return this.blocks.prune(beforeMs, futureAfterMs) + this.s.pruneFutureTotals.run(futureAfterMs).changes;
+      const removed = this.blocks.prune(beforeMs, futureAfterMs) + this.s.pruneFutureTotals.run(futureAfterMs).changes + this.s.pruneGaps.run(beforeMs).changes;
+      const day = hourlyTotalsKeptFrom(beforeMs);
+      this.s.rollUpHourly.run(day);
+      return removed + this.s.pruneHourly.run(day).changes;
     });
     this.removeLevelTx = writeTransaction(db, (id: string) => {
       this.s.removeState.run(id);
@@ -640,7 +645,7 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
     // SQLite says only "unable to open database file": a folder this user cannot write to is the usual reason.
     const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath)) : undefined;
     if (folder) throw new StoreError(`could not take the lock ${lockPath}: ${folder}; let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`, 'open', { cause: err });
-    throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}`, 'open', { cause: err });
+    throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}${isDiskFull(err) ? `; ${DISK_FULL_ADVICE}` : ''}`, 'open', { cause: err });
   }
 }
 
@@ -688,6 +693,26 @@ function readOnlyWhy(file: string): string {
     return `SQLite can only read it (the file has mode ${mode}; a read-only mount, or its -wal or -shm file not writable): make them writable`;
   } catch (err) {
     return `SQLite can only read it (${reasonOf(err)}): make it writable`;
+  }
+}
+
+/**
+ * Create a folder liqbot keeps its files in, and its parents. Refused in one line naming the setting to change: a
+ * folder this user may not create there (`liqbot start` exits 78, as for an existing folder it cannot write), or a full
+ * disk (exit 1: it passes once space is freed).
+ */
+export function createFolder(dir: string, setting: 'LIQBOT_DB' | 'LIQBOT_DATA_DIR'): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if (isDiskFull(err)) throw new StoreError(`could not create the folder ${dir}: ${reasonOf(err)}; ${DISK_FULL_ADVICE}`, 'open', { cause: err });
+    const code = errnoOf(err);
+    let parent = dir;
+    while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+    const folder = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? unwritable(parent) : undefined;
+    const target = setting === 'LIQBOT_DB' ? 'a file in a folder it can write to' : 'a folder it can write to';
+    if (folder) throw new StoreError(`could not create the folder ${dir}: ${folder}; let the user liqbot runs as write there, or set ${setting} to ${target}`, 'open', { cause: err });
+    throw new StoreError(`could not create the folder ${dir}: ${reasonOf(err)}`, 'open', { cause: err });
   }
 }
 

@@ -8,6 +8,15 @@ import type { Gap } from '../core/coverage.js';
 import type { Level, LevelTrack } from '../core/levels.js';
 import type { MarketEvent, LiquidationTotal } from '../core/events.js';
 import type { Proposal, Vote } from '../core/proposals.js';
+import { dayStart } from '../core/time.js';
+
+/**
+ * Where a prune at `beforeMs` keeps a vendor's hourly totals from: the UTC day it falls in, so that a day's hours are
+ * summed into its daily total all at once, never a part of them (`Store.pruneEvents`).
+ */
+export function hourlyTotalsKeptFrom(beforeMs: number): number {
+  return Number.isFinite(beforeMs) ? dayStart(beforeMs) : beforeMs;
+}
 
 /** A chat's key: `${platform}:${id}`, e.g. `telegram:-1001234`, `discord:<guildId>`, `terminal:local`. */
 export type ChatKey = string;
@@ -141,9 +150,14 @@ export interface Store {
   gaps(fromMs: number, toMs: number): Gap[];
 
   /**
-   * Delete raw events older than `beforeMs` (daily and vendor totals survive) and, when `futureAfterMs` is given,
-   * raw events and vendor totals stamped after it (a clock glitch or a forged print must not outlive a restart). Duplicates are recognised only
-   * among kept events: an event pruned and imported again is new again, so keep raw events longer than any re-import.
+   * Delete raw events older than `beforeMs` (daily totals survive) and, when `futureAfterMs` is given, raw events and
+   * vendor totals stamped after it (a clock glitch or a forged print must not outlive a restart). A vendor's hourly
+   * totals are raw data too: those of UTC days wholly before `beforeMs` (`hourlyTotalsKeptFrom`) become one daily
+   * total (`period: '1d'`) per asset, side and venue, their sum, unless the vendor gave that day's total itself, which
+   * stays: the daily history reads the same, and only hours a window could ask for are kept. Feed gaps that ended
+   * before `beforeMs` go too (they qualify the events of their span). Counts what was deleted.
+   * Duplicates are recognised only among kept events: an event pruned and imported again is new again, so keep raw
+   * events longer than any re-import (an hour imported again after its day was summed is left out of that day).
    */
   pruneEvents(beforeMs: number, futureAfterMs?: number): number;
   /**

@@ -191,6 +191,37 @@ export function asyncStoreContract(name: string, open: () => AsyncStore | Promis
         expect(await store.pruneEvents(T0 - DAY, T0 + DAY)).toBe(0);
       });
 
+      it("sums a vendor's hourly totals of days wholly before beforeMs into daily ones, keeping a daily total the vendor gave", async () => {
+        const H = 3_600_000;
+        const store = await fresh();
+        const yesterday = Array.from({ length: 24 }, (_, h) => vendorTotal({ ts: T0 - DAY + h * H, period: '1h', exchange: 'bybit', usd: 1_000_000 + h }));
+        await store.insertEvents([
+          ...yesterday,
+          vendorTotal({ ts: T0 - DAY + 3 * H, period: '1h', side: 'short', usd: 5e6 }), // every exchange's
+          vendorTotal({ ts: T0 - 2 * DAY, period: '1d', exchange: 'okx', usd: 99e6 }), // the vendor's own day total...
+          vendorTotal({ ts: T0 - 2 * DAY + H, period: '1h', exchange: 'okx', usd: 1e6 }), // ...wins over its hours
+          vendorTotal({ ts: T0 - 2 * DAY + 2 * H, period: '1h', exchange: 'okx', usd: 2e6 }),
+          vendorTotal({ ts: T0, period: '1h', exchange: 'bybit', usd: 7e6 }), // the day beforeMs falls in: kept hourly
+          vendorTotal({ ts: T0 + 4 * H, period: '1h', exchange: 'bybit', usd: 8e6 }),
+          vendorTotal({ ts: T0 - 30 * DAY }), // a daily total: kept for good
+        ]);
+        expect(await store.pruneEvents(T0 + 5 * H)).toBe(24 + 1 + 2);
+        const expected = [
+          vendorTotal({ ts: T0 - 30 * DAY }),
+          vendorTotal({ ts: T0 - 2 * DAY, period: '1d', exchange: 'okx', usd: 99e6 }),
+          vendorTotal({ ts: T0 - DAY, period: '1d', exchange: 'bybit', usd: 24_000_000 + 276 }), // 1,000,000 + 0 … 23
+          vendorTotal({ ts: T0 - DAY, period: '1d', side: 'short', usd: 5e6 }),
+          vendorTotal({ ts: T0, period: '1h', exchange: 'bybit', usd: 7e6 }),
+          vendorTotal({ ts: T0 + 4 * H, period: '1h', exchange: 'bybit', usd: 8e6 }),
+        ];
+        expect(await all(store.liquidationTotals())).toEqual(expected);
+        expect(await store.pruneEvents(T0 + 5 * H)).toBe(0);
+        expect(await all(store.liquidationTotals())).toEqual(expected);
+        // A day's hours are summed all at once: the next day's, once beforeMs has passed its end.
+        expect(await store.pruneEvents(T0 + DAY)).toBe(2);
+        expect((await all(store.liquidationTotals())).slice(-1)).toEqual([vendorTotal({ ts: T0, period: '1d', exchange: 'bybit', usd: 15e6 })]);
+      });
+
       it('recognises a re-import only as far back as raw events are kept: a pruned event imported again counts again', async () => {
         // The documented limit of pruning: keep raw events longer than anything is re-imported.
         const store = await fresh();
@@ -471,6 +502,15 @@ export function asyncStoreContract(name: string, open: () => AsyncStore | Promis
         await store.recordGap({ exchange: 'bybit', from: T0, to: T0 + 1, reason: 'a' });
         await store.recordGap({ exchange: 'bybit', from: T0, to: T0 + 1, reason: 'b' });
         expect(await store.gaps(0, Infinity)).toStrictEqual([{ exchange: 'bybit', from: T0, to: T0 + 1, reason: 'b' }]);
+      });
+
+      it('prunes with the raw events the gaps that ended before beforeMs, keeping one that reaches it', async () => {
+        const store = await fresh();
+        await store.recordGap({ exchange: 'bybit', from: T0 - 3 * DAY, to: T0 - 2 * DAY, reason: 'old' });
+        await store.recordGap({ exchange: 'okx', from: T0 - DAY, to: T0, reason: 'reaches it' });
+        await store.recordGap({ exchange: 'gate', from: T0 + 5, to: T0 + 9, reason: 'new' });
+        expect(await store.pruneEvents(T0)).toBe(1);
+        expect((await store.gaps(0, Infinity)).map((g) => g.reason)).toEqual(['reaches it', 'new']);
       });
     });
 

@@ -1,0 +1,148 @@
+/**
+ * A cascade's end that falls due while the bot is down (a crash, a deploy's SIGTERM) or while it restores is raised at
+ * restore, at its own time, and posted (with its running message's closing edit): late by its age, or dropped past
+ * its kind's use, as any alert queued then would be. One raised and sent before the restart is not posted twice.
+ */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/load.js';
+import type { ChatAdapter, DeliveryResult } from '../../src/adapters/contract.js';
+import { LiqBot } from '../../src/bot.js';
+import type { MarketEvent } from '../../src/core/events.js';
+import { newReport, readEventFile } from '../../src/io/event-file.js';
+import { replyText, type Reply } from '../../src/replies/reply.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { BUNDLED, tempDir } from '../helpers.js';
+
+/** What a chat saw: posts and edits, by the first line of their text. */
+interface Seen {
+  edit?: string;
+  head: string;
+  text: string;
+}
+
+function recorder(): ChatAdapter & { seen: Seen[] } {
+  const seen: Seen[] = [];
+  return {
+    platform: 'telegram', seen,
+    async start() {}, async stop() {},
+    async deliver(_to, reply: Reply, editRef?: string): Promise<DeliveryResult> {
+      const text = replyText(reply);
+      seen.push({ head: text.split('\n')[0] ?? '', text, ...(editRef ? { edit: editRef } : {}) });
+      return { ok: true, messageRef: editRef ?? `m${seen.length}` };
+    },
+  };
+}
+
+/** A time of the bundled day, whose ETH long cascade is quiet from 16:08:07.714, so over at 16:18:07.714. */
+const at = (iso: string) => Date.parse(`2026-01-31T${iso}Z`);
+const config = loadConfig();
+
+let events: MarketEvent[] = [];
+beforeAll(async () => {
+  for await (const e of readEventFile(BUNDLED, newReport())) events.push(e);
+  events = events.filter((e) => e.type !== 'level');
+});
+
+/**
+ * The first life: the ETH chat subscribed, the day up to `last` ingested (the clock moving with it), the clock then at
+ * `stopAt` (ticked), everything delivered, and stopped. Returns what the chat saw.
+ */
+async function firstLife(db: string, last: number, stopAt: number): Promise<Seen[]> {
+  let clock = 0;
+  const store = openSqliteStore(db);
+  const chat = recorder();
+  const bot = new LiqBot({ config, store, now: () => clock, adapters: { telegram: chat }, outbox: { now: () => clock } });
+  store.putSubscription({ chat: 'telegram:-1', enabled: true, assets: ['ETH'], families: ['cascade'], minUsd: 0, updatedAt: 0 });
+  bot.outbox.start();
+  for (const e of events) {
+    if (e.ts > last) break;
+    clock = Math.max(clock, e.ts);
+    bot.ingest(e);
+    bot.tick();
+  }
+  clock = stopAt;
+  bot.tick();
+  bot.flush();
+  await bot.outbox.idle();
+  await bot.outbox.stop();
+  store.close();
+  return chat.seen;
+}
+
+/** The second life at `now`: restored, delivering. Returns what the chat saw, and the outbox's counters. */
+async function secondLife(db: string, now: number) {
+  const store = openSqliteStore(db);
+  const chat = recorder();
+  const bot = new LiqBot({ config, store, now: () => now, adapters: { telegram: chat }, outbox: { now: () => now } });
+  bot.restore();
+  bot.outbox.start();
+  await bot.outbox.idle();
+  await bot.outbox.stop();
+  const pending = store.pendingCount();
+  store.close();
+  return { seen: chat.seen, counters: bot.outbox.counters, pending, raised: bot.stats.alerts };
+}
+
+const isEndPost = (s: Seen) => !s.edit && s.head.startsWith('ETH long cascade over');
+const isClosingEdit = (s: Seen) => s.edit !== undefined && /ETH long cascade · over/.test(s.head);
+
+describe('a restart while a cascade runs', () => {
+  // Killed at 16:17:50, 18 s before the ETH cascade is over: its running message reads "running".
+  const KILL = at('16:17:50');
+  let before = '';
+  let firstSeen: Seen[] = [];
+  beforeAll(async () => {
+    before = join(tempDir(), 'before-end.db');
+    firstSeen = await firstLife(before, KILL, KILL);
+    expect(firstSeen.filter((s) => !s.edit).map((s) => s.head)).toEqual([expect.stringMatching(/^🔻 ETH long liquidation cascade/)]);
+    expect(firstSeen.some(isEndPost)).toBe(false);
+  }, 60_000);
+
+  const copy = () => {
+    const db = join(tempDir(), 'liqbot.db');
+    copyFileSync(before, db);
+    return db;
+  };
+
+  it('back 30 s later (the end fell due meanwhile): the end is posted on time and the running message closed', async () => {
+    const { seen } = await secondLife(copy(), KILL + 30_000);
+    expect(seen.filter(isEndPost)).toHaveLength(1);
+    const end = seen.find(isEndPost)!;
+    expect(end.text).not.toContain('late');
+    expect(seen.filter(isClosingEdit)).toHaveLength(1);
+    // The edit goes to the message the first life posted.
+    expect(seen.find(isClosingEdit)!.edit).toBe('m1');
+  }, 60_000);
+
+  it('back 3 h later: the end is posted saying how late it is (its own time, not the restart\'s)', async () => {
+    const { seen } = await secondLife(copy(), KILL + 3 * 3_600_000);
+    const end = seen.find(isEndPost);
+    expect(end?.text).toContain('⏱ Posted 3h late: it could not be delivered until now');
+    expect(seen.filter(isClosingEdit)).toHaveLength(1);
+  }, 60_000);
+
+  it('back 10 h later: the end is past its use (6 h) and dropped, but the running message is still closed', async () => {
+    const { seen, counters, pending } = await secondLife(copy(), KILL + 10 * 3_600_000);
+    expect(seen.filter(isEndPost)).toHaveLength(0);
+    expect(counters.dropped).toBe(1);
+    expect(seen.filter(isClosingEdit)).toHaveLength(1);
+    expect(pending).toBe(0);
+  }, 60_000);
+});
+
+describe('a restart after a cascade ended', () => {
+  it('an end raised and posted before the restart, and raised again at restore, is posted once', async () => {
+    const db = join(tempDir(), 'after-end.db');
+    // The events stop before the end falls due; the clock runs on past it (the live ticker), so the first life posts it.
+    const first = await firstLife(db, at('16:17:50'), at('16:18:30'));
+    expect(first.filter(isEndPost)).toHaveLength(1);
+    expect(first.filter(isClosingEdit)).toHaveLength(1);
+    const { seen, raised } = await secondLife(db, at('16:19:00'));
+    // Raised again at restore (the stored events stop before it fell due), queued once.
+    expect(raised).toBe(1);
+    expect(seen.filter(isEndPost)).toHaveLength(0);
+    expect(seen.filter(isClosingEdit)).toHaveLength(0);
+  }, 60_000);
+});
