@@ -223,7 +223,7 @@ export class LiqBot implements Services {
   /**
    * Queue what fell due while the bot was down, raised at restore (a cascade's end, with its running message's
    * closing edit): routed as the outbox routes, each entry stamped with its alert's own time, so the outbox's rules
-   * judge it as an alert queued then (posted with "Posted 2h late", or dropped past its kind's use, FRESH_MS). One
+   * judge it as an alert queued then (posted with "Posted 2h late", or dropped past its kind's use, FRESH_MS in alerts/lane.ts). One
    * queued before the bot stopped is not queued again (the outbox's UNIQUE(chat, alert_key)). A store that refuses
    * them gets them through the outbox, held and retried as any alert.
    */

@@ -4,26 +4,25 @@
  * one last time into its closed form: an edit only, dropped where the chat has no running message), and dropped only
  * when the chat is gone (which turns its alerts off, settings kept), its destination is gone (a thread answer to a
  * deleted topic or channel: that entry alone), the platform refused it three times (that entry alone, so later ones
- * flow), or it is older than its use (see FRESH_MS). Chats are served concurrently; one slow or failing chat never
- * holds up the others. After a restart, whatever was pending is delivered.
+ * flow), or it is older than its use. Those rules are lane.ts's, which the deliver role (bus/deliver.ts) follows too.
+ * Chats are served concurrently; one slow or failing chat never holds up the others. After a restart, whatever was
+ * pending is delivered.
  *
  * Routing one alert to tens of thousands of chats is done in bounded slices of subscriptions, yielding to the
  * event loop between them (commands and feeds keep flowing); publishes are sliced in the order they came, so each
  * chat still gets its alerts in order.
  */
-import type { ChatAdapter } from '../adapters/contract.js';
+import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
-import type { Alert, AlertKind } from '../core/alerts.js';
-import { toned, type Reply } from '../replies/reply.js';
+import type { Alert } from '../core/alerts.js';
+import type { Reply } from '../replies/reply.js';
 import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
-import { backoffDelay } from '../feeds/backoff.js';
 import { StateWriter } from '../state/writer.js';
-import { countWanted, isClosingEdit, isUpdate, route, RunningTallies, THREAD_ANSWER, type Reached, type ThreadOf } from './router.js';
-import { threadAnswer } from '../replies/proposals.js';
-import { runningClosedReply } from '../replies/alerts.js';
+import { countWanted, isUpdate, route, RunningTallies, type Reached, type ThreadOf } from './router.js';
 import { renderAlert } from './digest.js';
+import { deliveryTarget, entryReply, nothingToClose, outcome, precheck, Refusals, type AlertsAt, type Drop, type LaneCounters, type Note } from './lane.js';
 
 const log = logger('outbox');
 
@@ -34,8 +33,6 @@ export interface OutboxOptions {
   /** Chats delivered to at the same time (each chat stays strictly in order). */
   concurrency?: number;
   backoff?: { baseMs: number; maxMs: number };
-  /** Alerts older than this are dropped instead of being sent late (each kind's own limit, FRESH_MS, applies too). */
-  staleMs?: number;
   /** Turns an alert into the reply a chat sees (default: the core's alert replies). */
   render?: (a: Alert) => Reply;
   /** Where store failures are counted (the bot's); the outbox never throws for them. */
@@ -46,10 +43,6 @@ export interface OutboxOptions {
   state?: StateWriter;
   /** The message a level alert answers (its level's proposal), for routing; none by default. */
   threadOf?: ThreadOf;
-  /** The short answer in a level's thread when the alert itself posts elsewhere (default: replies/proposals.ts). */
-  renderThreadAnswer?: (a: Alert) => Reply;
-  /** A running message's closing edit, from its end (default: replies/alerts.ts). */
-  renderClosed?: (a: Alert) => Reply;
 }
 
 /** A publish being routed: its alerts, the subscriptions as they were, how far it got, and what its cascades had reached. */
@@ -64,114 +57,8 @@ interface Routing {
 /** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
 const MAX_HELD_ALERTS = 10_000;
 
-/**
- * Sends the platform refused (a 4xx that is neither a rate limit nor the chat gone: a message too long, a closed
- * topic, an invalid form body) before the entry is given up: what it refused three times it would refuse again.
- */
-const MAX_REFUSALS = 3;
-
-/**
- * How long after it was raised an alert is still worth posting, by kind (at most `staleMs`): a running cascade's or
- * flush's start and updates say "running now", moot an hour on (its end is a post of its own); a level break, a chop
- * notice or an end says what happened, misleading when it arrives many hours late.
- */
-const FRESH_MS: Partial<Record<AlertKind, number>> = {
-  cascade: 3_600_000,
-  cascade_update: 3_600_000,
-  market_flush: 3_600_000,
-  market_flush_update: 3_600_000,
-  cascade_end: 6 * 3_600_000,
-  market_flush_end: 6 * 3_600_000,
-  level_break: 6 * 3_600_000,
-  level_chop: 6 * 3_600_000,
-};
-
-/**
- * What makes one entry's sends one send to a platform that deduplicates (Discord's nonce): its id, with its creation
- * time, since ids start again at 1 in a new database (a rehearsal's, a restore) while the platform remembers a nonce
- * for minutes. Stored, so the same across retries and restarts.
- */
-export function idempotencyKey(e: Pick<OutboxEntry, 'id' | 'createdAt'>): string {
-  return `${e.id}:${e.createdAt}`;
-}
-
-/** An alert posted this long after it was raised says so (a line on top), so nobody reads it as news of now. */
-const LATE_MS = 15 * 60_000;
-
-/** How long an alert of this kind is worth posting after it was raised (FRESH_MS, at most `staleMs`). */
-export function freshFor(kind: AlertKind, staleMs: number): number {
-  return Math.min(staleMs, FRESH_MS[kind] ?? Infinity);
-}
-
-/**
- * How long an entry is worth delivering after it was raised: its kind's use (freshFor), except a running message's
- * closing edit, worth it as long as any entry (`staleMs`): late, it corrects a message still reading "running".
- */
-export function freshForEntry(e: Pick<OutboxEntry, 'alert' | 'alertKey'>, staleMs: number): number {
-  return isClosingEdit(e) ? staleMs : freshFor(e.alert.kind, staleMs);
-}
-
-/**
- * Why the chat's first entry, a running message's update, is moot (undefined: it is not): a later update of the same
- * message is queued behind it, or the message's closing edit (its end came).
- */
-export function supersededBy(q: readonly OutboxEntry[]): string | undefined {
-  const e = q[0];
-  if (!e?.editKey || !isUpdate(e.alert)) return undefined;
-  for (let i = 1; i < q.length; i++) {
-    const x = q[i]!;
-    if (x.editKey !== e.editKey) continue;
-    if (isUpdate(x.alert)) return 'superseded by a later update';
-    if (isClosingEdit(x)) return 'superseded by its closing edit';
-  }
-  return undefined;
-}
-
-/**
- * A closing edit that failed is dropped at once (the chat's alerts go on, nothing is unsubscribed) when sending it
- * again cannot help: the message is gone (a moderator deleted it), the platform refused the edit, or the chat is gone
- * (its next alert finds that out). A rate limit or an outage is waited out like any entry's.
- */
-export function closingGivenUp(result: { permanent: boolean; retryAfterMs?: number; error: string; kind?: string }): boolean {
-  return result.permanent || result.kind === 'edit_target_gone' || refusedRequest(result);
-}
-
-/** The drop reason of a closing edit with nothing to edit: the chat never had the running message (or it was not sent). */
-export const NOTHING_TO_CLOSE = 'no running message to close';
-
-/** The reply as posted `lateMs` after its alert was raised: past LATE_MS, a first line says how late it is. */
-export function postedLate(reply: Reply, lateMs: number): Reply {
-  if (lateMs <= LATE_MS) return reply;
-  const m = Math.round(lateMs / 60_000);
-  const late = m < 60 ? `${m}m` : `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}m` : ''}`;
-  return { ...reply, blocks: [[[toned(`⏱ Posted ${late} late: it could not be delivered until now`, 'muted')]], ...reply.blocks] };
-}
-
-/**
- * The platform refused this request itself (a 4xx that is not a rate limit, a refused token or the chat gone): sent
- * again unchanged it is refused again. The adapters' ChatApiError kind (`rejected`, `bad_markup`) when the result
- * carries it; otherwise the HTTP status their messages start with (`Telegram deliver: 400 Bad Request: …`,
- * `Discord deliver: 400 Invalid Form Body (code 50035)`). 5xx, network errors and stops are not refusals.
- */
-export function refusedRequest(result: { retryAfterMs?: number; error: string; kind?: string }): boolean {
-  if (result.retryAfterMs !== undefined) return false;
-  if (result.kind !== undefined) return result.kind === 'rejected' || result.kind === 'bad_markup';
-  const status = /^(?:Telegram|Discord) [^:]*: (4\d\d)\b/.exec(result.error)?.[1];
-  // 401 and 404 are what a wrong token or API root answers to everything (not this request); a 403 that is the chat
-  // gone is permanent, and Discord's refused token comes with a wait, so a 403 here is this channel refusing it.
-  return status !== undefined && !['401', '404', '429'].includes(status);
-}
-
-export interface OutboxCounters {
+export interface OutboxCounters extends LaneCounters {
   queued: number;
-  sent: number;
-  edited: number;
-  retried: number;
-  rateLimited: number;
-  dropped: number;
-  /** Cascade updates skipped because a later one was already queued for the chat. */
-  superseded: number;
-  unsubscribed: number;
 }
 
 /** A binary min-heap of (time, chat): the chats waiting for their first entry's time. */
@@ -221,7 +108,6 @@ export class Outbox {
   private readonly now: () => number;
   private readonly concurrency: number;
   private readonly backoff: { baseMs: number; maxMs: number };
-  private readonly staleMs: number;
   private readonly render: (a: Alert) => Reply;
   private wake?: ReturnType<typeof setTimeout>;
   private wakeAt = Infinity;
@@ -248,15 +134,14 @@ export class Outbox {
   private readonly waiting = new WaitHeap();
   /** The largest tally each running cascade or flush reached in what was published, until its end. */
   private readonly running = new RunningTallies();
-  /** Entries the platform refused, and how many times (given up at MAX_REFUSALS). */
-  private readonly refusals = new Map<number, number>();
+  /** Entries the platform refused, and how many times (forgotten as each leaves its queue). */
+  private readonly refusals = new Refusals();
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
     this.concurrency = opts.concurrency ?? 64;
     this.backoff = opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
-    this.staleMs = opts.staleMs ?? 24 * 3_600_000;
     this.render = opts.render ?? renderAlert;
     this.faults = opts.faults ?? new StoreFaults();
     this.state = opts.state ?? new StateWriter({ store: this.store, faults: this.faults });
@@ -572,36 +457,15 @@ export class Outbox {
     return this.opts.adapters[chat.slice(0, chat.indexOf(':')) as Platform];
   }
 
+  /** Deliver the chat's queue in order until it is empty, waits, or the store stalls it (lane.ts decides; this does the I/O). */
   private async runLane(chat: string, q: OutboxEntry[]): Promise<void> {
     while (q.length && !this.stopped) {
       const e = q[0]!;
       const now = this.now();
       if (e.nextAttemptAt > now) return; // the chat waits (park) for its time
-      // A later update of the same running cascade, or its closing edit, makes this one moot.
-      const superseded = supersededBy(q);
-      if (superseded) {
-        if (!this.stored('markDropped', () => this.store.markDropped(e.id, superseded))) return this.storeStall(e);
-        this.counters.superseded++;
-        this.refusals.delete(e.id);
-        q.shift();
-        continue;
-      }
-      // Two sends already may have reached the chat (each interrupted before its outcome was recorded): a
-      // third could only be a duplicate too many.
-      if ((e.unconfirmed ?? 0) >= 2) {
-        log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
-        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'interrupted twice'))) return this.storeStall(e);
-        this.counters.dropped++;
-        this.refusals.delete(e.id);
-        q.shift();
-        continue;
-      }
-      if (now - e.createdAt > freshForEntry(e, this.staleMs)) {
-        log.warn({ chat, alert: e.alertKey, kind: e.alert.kind, ageMin: Math.round((now - e.createdAt) / 60_000) }, 'alert dropped: undeliverable until it was too old to post');
-        if (!this.stored('markDropped', () => this.store.markDropped(e.id, 'stale'))) return this.storeStall(e);
-        this.counters.dropped++;
-        this.refusals.delete(e.id);
-        q.shift();
+      const moot = precheck(q, now);
+      if (moot) {
+        if (!this.dropFirst(q, moot)) return this.storeStall(e);
         continue;
       }
       const adapter = this.adapterFor(chat);
@@ -617,14 +481,9 @@ export class Outbox {
         for (const u of this.unrecorded.values()) if (u.chat === chat && u.editKey === editKey) editRef = u.messageRef;
         if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, editKey)))) return this.storeStall(e);
       }
-      const closing = isClosingEdit(e);
-      if (closing && !editRef) {
-        // The chat never had the running message (it subscribed after the start, or the start was dropped): an edit
-        // only, never a new post.
-        log.debug({ chat, alert: e.alertKey }, 'closing edit skipped: the chat has no running message');
-        if (!this.stored('markDropped', () => this.store.markDropped(e.id, NOTHING_TO_CLOSE))) return this.storeStall(e);
-        this.refusals.delete(e.id);
-        q.shift();
+      const nothing = nothingToClose(e, editRef);
+      if (nothing) {
+        if (!this.dropFirst(q, nothing)) return this.storeStall(e);
         continue;
       }
       // Nothing is sent that the store could not then record: a full disk holds alerts back instead of
@@ -634,94 +493,58 @@ export class Outbox {
         return;
       }
       this.inflight.add(e.id);
-      let result;
+      let result: DeliveryResult;
       try {
-        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}), ...(closing ? { editOnly: true } : {}) };
-        // A closing edit delivered late just edits: no "posted late" line on a message that was on time.
-        if (closing) result = await adapter.deliver(to, (this.opts.renderClosed ?? runningClosedReply)(e.alert), editRef);
-        else {
-          const reply = e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : this.render(e.alert);
-          result = await adapter.deliver(to, postedLate(reply, now - e.createdAt), editRef);
-        }
+        result = await adapter.deliver(deliveryTarget(e), entryReply(e, now, this.render), editRef);
       } catch (err) {
-        result = { ok: false as const, permanent: false, error: (err as Error).message };
+        result = { ok: false, permanent: false, error: (err as Error).message };
       } finally {
         this.inflight.delete(e.id);
       }
-      if (result.ok) {
-        if (!this.stored('markSent', () => this.store.markSent(e.id, result.messageRef))) {
-          this.unrecorded.set(e.id, { chat, ...(e.editKey !== undefined ? { editKey: e.editKey } : {}), messageRef: result.messageRef });
+      const o = await outcome(result, e, { refusals: this.refusals.of(e.id), alertsAt: () => this.alertsAt(chat), now: this.now(), backoff: this.backoff });
+      if ('sent' in o) {
+        const messageRef = o.sent;
+        if (!this.stored('markSent', () => this.store.markSent(e.id, messageRef))) {
+          this.unrecorded.set(e.id, { chat, ...(e.editKey !== undefined ? { editKey: e.editKey } : {}), messageRef });
         }
-        if (editRef) this.counters.edited++;
-        else this.counters.sent++;
-        this.refusals.delete(e.id);
-        q.shift();
-        continue;
-      }
-      if (closing && closingGivenUp(result)) {
-        log.info({ chat, alert: e.alertKey, error: result.error }, "running message not closed (deleted, or the edit refused): left as it was; the chat's alerts go on");
-        if (!this.stored('markDropped', () => this.store.markDropped(e.id, `not closed: ${result.error}`))) return this.storeStall(e);
-        this.refusals.delete(e.id);
-        this.counters.dropped++;
-        q.shift();
-        continue;
-      }
-      if (result.permanent) {
-        this.refusals.delete(e.id);
-        if (!this.isAlertTarget(chat, e)) {
-          // A thread answer in a deleted topic or channel, or an alert queued for a target the chat has left since:
-          // that destination is gone, not the chat.
-          log.warn({ chat, target: e.target, alert: e.alertKey, error: result.error }, "alert dropped: its destination is gone (a deleted topic or channel, or no right to post there); the chat's alerts go on");
-          if (!this.stored('markDropped', () => this.store.markDropped(e.id, result.error))) return this.storeStall(e);
-          this.counters.dropped++;
-          q.shift();
-          continue;
-        }
-        log.warn({ chat, target: e.target, error: result.error }, 'chat unreachable (bot removed or blocked, or its alerts channel gone): its alerts are turned off, its settings kept for /alerts on');
+        this.counters[editRef ? 'edited' : 'sent']++;
+        this.refusals.settle(q);
+      } else if ('drop' in o) {
+        if (!this.dropFirst(q, o)) return this.storeStall(e);
+      } else if ('unsubscribe' in o) {
+        this.note(chat, o.note);
         // What was queued for that destination goes; answers queued for other topics or channels are tried on their own.
-        const rest = q.filter((x) => x.target !== e.target);
-        for (const x of q) {
-          if (x.target !== e.target) continue;
-          this.stored('markDropped', () => this.store.markDropped(x.id, result.error));
-          this.refusals.delete(x.id);
-        }
-        q.splice(0, q.length, ...rest);
+        for (const x of this.refusals.settleFor(q, e.target)) this.stored('markDropped', () => this.store.markDropped(x.id, o.unsubscribe));
         this.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
-        continue;
+      } else {
+        this.refusals.retry(e, o);
+        this.counters[o.counts]++;
+        this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, o.error));
+        return;
       }
-      if (refusedRequest(result)) {
-        const n = (this.refusals.get(e.id) ?? 0) + 1;
-        if (n >= MAX_REFUSALS) {
-          log.warn({ chat, alert: e.alertKey, error: result.error, refusals: n }, 'alert dropped: the platform refused it every time; later alerts to the chat go on');
-          if (!this.stored('markDropped', () => this.store.markDropped(e.id, `refused ${n} times: ${result.error}`))) return this.storeStall(e);
-          this.refusals.delete(e.id);
-          this.counters.dropped++;
-          q.shift();
-          continue;
-        }
-        this.refusals.set(e.id, n);
-      }
-      e.attempts++;
-      if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
-      else this.counters.retried++;
-      const delay = result.retryAfterMs ?? backoffDelay(e.attempts - 1, this.backoff);
-      e.nextAttemptAt = this.now() + delay;
-      this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, result.error));
-      return;
     }
   }
 
-  /**
-   * Whether an entry went where the chat's alerts post now: not a thread answer (those go to a proposal's topic or
-   * channel), and for the chat's current target (an alert queued before the target moved went elsewhere). A chat
-   * whose settings cannot be read is taken at its entry's word.
-   */
-  private isAlertTarget(chat: string, e: OutboxEntry): boolean {
-    if (e.alertKey.endsWith(THREAD_ANSWER)) return false;
-    let sub: Subscription | undefined;
-    if (!this.stored('getSubscription', () => (sub = this.state.subscription(chat)))) return true;
-    return sub === undefined || sub.target === e.target;
+  /** The chat's first entry leaves unsent (logged, its reason stored, counted); false when the store refused the drop. */
+  private dropFirst(q: OutboxEntry[], d: Drop): boolean {
+    const e = q[0]!;
+    if (d.note) this.note(e.chat, d.note);
+    if (!this.stored('markDropped', () => this.store.markDropped(e.id, d.drop))) return false;
+    if (d.counts) this.counters[d.counts]++;
+    this.refusals.settle(q);
+    return true;
+  }
+
+  private note(chat: string, n: Note): void {
+    log[n.level]({ chat, ...n.fields }, n.msg);
+  }
+
+  /** Where the chat's alerts post, as last changed (one the store has not taken yet counts); undefined when unreadable. */
+  private alertsAt(chat: string): AlertsAt {
+    let sub: AlertsAt;
+    this.stored('getSubscription', () => (sub = this.state.subscription(chat)));
+    return sub;
   }
 
   /** The store refused a write the lane needs before going on: the chat waits (in memory) and tries again. */

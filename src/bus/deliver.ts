@@ -15,18 +15,19 @@
  *    nothing once a standby could have taken over (the last check is in the socket's write: a stop in the few
  *    instructions after it can still let one request out, as no platform here takes a fencing token).
  *
- * Delivery itself follows the embedded outbox (alerts/outbox.ts): per chat strictly in order, chats
- * concurrently, claim before send, retry with backoff or the platform's retry-after, a superseded cascade
- * update dropped (by a later one or by its closing edit), a closing edit only ever an edit (dropped where the chat has
- * no running message, or the edit fails for good), an entry whose sends were interrupted twice dropped, one the
- * platform refused three times dropped (later alerts to the chat go on), one older than its use dropped and one posted
- * late saying so. A destination gone that is not where the chat's alerts post (a thread answer's topic or channel, a
- * target the chat has left) drops that entry alone. It wakes on NOTIFY from the core and polls as well. What it learns about chats (a group
- * upgraded: `chat.move`; a chat gone: `subscription.remove`, which turns its alerts off with its settings kept) goes
- * on the state stream for the core, never into the store from here. Telegram groups' windows are shared with the
- * gateways and the next holder (chat-windows.ts); Discord runs REST only (adapters/discord/rest.ts). The holder
- * also prunes the outbox past its retention. An alert the core derived from a recorded day carries the rehearsal
- * mark in its row and goes out with the single process's rehearsal label (ops/rehearsal.ts).
+ * Delivery itself follows the embedded outbox (alerts/outbox.ts), by the same rules (alerts/lane.ts): per chat
+ * strictly in order, chats concurrently, claim before send, retry with backoff or the platform's retry-after, a
+ * superseded cascade update dropped (by a later one or by its closing edit), a closing edit only ever an edit (dropped
+ * where the chat has no running message, or the edit fails for good), an entry whose sends were interrupted twice
+ * dropped, one the platform refused three times dropped (later alerts to the chat go on), one older than its use
+ * dropped and one posted late saying so. A destination gone that is not where the chat's alerts post (a thread
+ * answer's topic or channel, a target the chat has left) drops that entry alone. It wakes on NOTIFY from the core and
+ * polls as well. What it learns about chats (a group upgraded: `chat.move`; a chat gone: `subscription.remove`, which
+ * turns its alerts off with its settings kept) goes on the state stream for the core, never into the store from
+ * here. Telegram groups' windows are shared with the gateways and the next holder (chat-windows.ts); Discord runs
+ * REST only (adapters/discord/rest.ts). The holder also prunes the outbox past its retention. An alert the core
+ * derived from a recorded day carries the rehearsal mark in its row and goes out with the single process's rehearsal
+ * label (ops/rehearsal.ts).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -36,23 +37,17 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ConfigError } from '../../config/load.js';
-import type { ChatAdapter } from '../adapters/contract.js';
+import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
-import { backoffDelay } from '../feeds/backoff.js';
 import { logger } from '../log.js';
-import { isClosingEdit, THREAD_ANSWER } from '../alerts/router.js';
 import { renderAlert } from '../alerts/digest.js';
-import { closingGivenUp, freshForEntry, idempotencyKey, NOTHING_TO_CLOSE, postedLate, refusedRequest, supersededBy } from '../alerts/outbox.js';
-import { threadAnswer } from '../replies/proposals.js';
-import { runningClosedReply } from '../replies/alerts.js';
-import type { Reply } from '../replies/reply.js';
-import type { Alert } from '../core/alerts.js';
+import { deliveryTarget, entryReply, nothingToClose, outcome, precheck, Refusals, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
 import type { StateChange } from '../state/changes.js';
 import { labelRehearsed } from '../ops/rehearsal.js';
 import { textHash } from '../store/hash.js';
 import { openPostgresStore, type Lease, type PostgresStore } from '../store/postgres.js';
-import type { OutboxEntry, Subscription } from '../store/store.js';
+import type { OutboxEntry } from '../store/store.js';
 import { deliverLimits, pgChatWindows } from './chat-windows.js';
 import { OUTBOX_CHANNEL } from './core.js';
 import { StatePublisher } from './state.js';
@@ -198,23 +193,10 @@ export const FencedAgent = fenced(http.Agent);
 /** The same for HTTPS (Telegram's and Discord's real API roots). */
 export const FencedHttpsAgent = fenced(https.Agent) as unknown as new (fence: Fence, opts?: https.AgentOptions) => https.Agent & FenceCount;
 
-export interface DelivererCounters {
-  sent: number;
-  edited: number;
-  retried: number;
-  rateLimited: number;
-  dropped: number;
-  superseded: number;
-  unsubscribed: number;
+export interface DelivererCounters extends LaneCounters {
   /** Sends the fence refused before they left (the lease went unrenewed too long), tried again. */
   fenced: number;
 }
-
-/**
- * Sends the platform refused (a 4xx that is neither a rate limit nor the chat gone) before the entry is given up, as
- * the embedded outbox's MAX_REFUSALS: what it refused three times it would refuse again.
- */
-const MAX_REFUSALS = 3;
 
 /** Outbox delivery on the async store, every send behind the lease. */
 export class Deliverer {
@@ -222,8 +204,8 @@ export class Deliverer {
   private readonly queues = new Map<string, OutboxEntry[]>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inflight = new Set<number>();
-  /** Entries the platform refused, and how many times (given up at MAX_REFUSALS; a new holder counts afresh). */
-  private readonly refusals = new Map<number, number>();
+  /** Entries the platform refused, and how many times (a new holder counts afresh; forgotten as each leaves its queue). */
+  private readonly refusals = new Refusals();
   private stopped = false;
   private refreshing: Promise<void> | undefined;
   private again = false;
@@ -246,13 +228,7 @@ export class Deliverer {
       fence: Fence;
       ttlMs: number;
       concurrency?: number;
-      render?: (a: Alert) => Reply;
-      /** The short answer posted in a level's thread when the chat's alerts post elsewhere (default the embedded bot's). */
-      renderThreadAnswer?: (a: Alert) => Reply;
-      /** A running message's closing edit, from its end (default the embedded bot's). */
-      renderClosed?: (a: Alert) => Reply;
       backoff?: { baseMs: number; maxMs: number };
-      staleMs?: number;
     },
   ) {}
 
@@ -370,11 +346,10 @@ export class Deliverer {
     }
   }
 
+  /** Deliver the chat's queue in order, every send behind the lease (alerts/lane.ts decides; this does the I/O). */
   private async runLane(chat: string, q: OutboxEntry[]): Promise<void> {
     const { store, adapter, lease, fence } = this.opts;
     const backoff = this.opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
-    const staleMs = this.opts.staleMs ?? 24 * 3_600_000;
-    const render = this.opts.render ?? renderAlert;
     while (q.length && !this.stopped) {
       const e = q[0]!;
       const now = Date.now();
@@ -382,40 +357,15 @@ export class Deliverer {
         this.schedule(e.nextAttemptAt);
         return;
       }
-      // A later update of the same running message, or its closing edit, makes this one moot (the embedded outbox's rule).
-      const superseded = supersededBy(q);
-      if (superseded) {
-        await store.markDropped(e.id, superseded);
-        this.counters.superseded++;
-        q.shift();
-        continue;
-      }
-      if ((e.unconfirmed ?? 0) >= 2) {
-        log.warn({ chat, alert: e.alertKey }, 'alert dropped: two sends of it were interrupted (a crash, or a store refusing the outcome) and may both have arrived');
-        await store.markDropped(e.id, 'interrupted twice');
-        this.counters.dropped++;
-        this.refusals.delete(e.id);
-        q.shift();
-        continue;
-      }
-      // Each kind is worth posting for so long after it was raised (the embedded outbox's rule, at most staleMs).
-      if (now - e.createdAt > freshForEntry(e, staleMs)) {
-        log.warn({ chat, alert: e.alertKey, kind: e.alert.kind, ageMin: Math.round((now - e.createdAt) / 60_000) }, 'alert dropped: undeliverable until it was too old to post');
-        await store.markDropped(e.id, 'stale');
-        this.counters.dropped++;
-        this.refusals.delete(e.id);
-        q.shift();
+      const moot = precheck(q, now);
+      if (moot) {
+        await this.dropFirst(q, moot);
         continue;
       }
       const editRef = e.editKey ? await store.sentMessageRef(chat, e.editKey) : undefined;
-      const closing = isClosingEdit(e);
-      if (closing && !editRef) {
-        // The chat never had the running message (it subscribed after the start, or the start was dropped): an edit
-        // only, never a new post.
-        log.debug({ chat, alert: e.alertKey }, 'closing edit skipped: the chat has no running message');
-        await store.markDropped(e.id, NOTHING_TO_CLOSE);
-        this.refusals.delete(e.id);
-        q.shift();
+      const nothing = nothingToClose(e, editRef);
+      if (nothing) {
+        await this.dropFirst(q, nothing);
         continue;
       }
       // The lease check and the claim, in one statement, before every send.
@@ -429,21 +379,17 @@ export class Deliverer {
         return;
       }
       if (claim === 'gone') {
-        q.shift();
+        this.refusals.settle(q);
         continue;
       }
       this.inflight.add(e.id);
-      let result;
+      let result: DeliveryResult;
       try {
-        // The entry's id names every attempt at it (Discord derives a message nonce from it: a repeat posts once).
-        const to = { chat, idempotencyKey: idempotencyKey(e), ...(e.target !== undefined ? { target: e.target } : {}), ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}), ...(closing ? { editOnly: true } : {}) };
-        const reply = closing ? (this.opts.renderClosed ?? runningClosedReply)(e.alert) : e.alertKey.endsWith(THREAD_ANSWER) ? (this.opts.renderThreadAnswer ?? threadAnswer)(e.alert) : render(e.alert);
         // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's
-        // rehearsal does; one posted long after it was raised says that too (a closing edit delivered late just edits).
-        const labelled = labelRehearsed(reply, e.alert);
-        result = await adapter.deliver(to, closing ? labelled : postedLate(labelled, now - e.createdAt), editRef);
+        // rehearsal does. The entry's id names every attempt at it (Discord's nonce: a repeat posts once).
+        result = await adapter.deliver(deliveryTarget(e), entryReply(e, now, renderAlert, labelRehearsed), editRef);
       } catch (err) {
-        result = { ok: false as const, permanent: false, error: (err as Error).message };
+        result = { ok: false, permanent: false, error: (err as Error).message };
       } finally {
         this.inflight.delete(e.id);
       }
@@ -459,79 +405,43 @@ export class Deliverer {
         this.counters.fenced++;
         continue;
       }
-      if (result.ok) {
-        await store.markSent(e.id, result.messageRef);
-        if (editRef) this.counters.edited++;
-        else this.counters.sent++;
-        this.refusals.delete(e.id);
-        q.shift();
-        continue;
-      }
-      if (closing && closingGivenUp(result)) {
-        log.info({ chat, alert: e.alertKey, error: result.error }, "running message not closed (deleted, or the edit refused): left as it was; the chat's alerts go on");
-        await store.markDropped(e.id, `not closed: ${result.error}`);
-        this.refusals.delete(e.id);
-        this.counters.dropped++;
-        q.shift();
-        continue;
-      }
-      if (result.permanent) {
-        this.refusals.delete(e.id);
-        if (!(await this.isAlertTarget(chat, e))) {
-          // A thread answer in a deleted topic or channel, or an alert queued for a target the chat has left since:
-          // that destination is gone, not the chat.
-          log.warn({ chat, target: e.target, alert: e.alertKey, error: result.error }, "alert dropped: its destination is gone (a deleted topic or channel, or no right to post there); the chat's alerts go on");
-          await store.markDropped(e.id, result.error);
-          this.counters.dropped++;
-          q.shift();
-          continue;
-        }
-        log.warn({ chat, target: e.target, error: result.error }, 'chat unreachable (bot removed or blocked, or its alerts channel gone): its alerts are turned off, its settings kept for /alerts on');
+      // Where the chat's alerts post, as the core stored it (asked only for a permanent failure; unreadable: none).
+      const alertsAt = () => store.getSubscription(chat).catch(() => undefined);
+      const o = await outcome(result, e, { refusals: this.refusals.of(e.id), alertsAt, now: Date.now(), backoff });
+      if ('sent' in o) {
+        await store.markSent(e.id, o.sent);
+        this.counters[editRef ? 'edited' : 'sent']++;
+        this.refusals.settle(q);
+      } else if ('drop' in o) {
+        await this.dropFirst(q, o);
+      } else if ('unsubscribe' in o) {
+        this.note(chat, o.note);
         // What was queued for that destination goes; answers queued for other topics or channels are tried on their own.
-        const rest = q.filter((x) => x.target !== e.target);
-        for (const x of q) if (x.target === e.target) await store.markDropped(x.id, result.error);
-        q.splice(0, q.length, ...rest);
+        for (const x of this.refusals.settleFor(q, e.target)) await store.markDropped(x.id, o.unsubscribe);
         // On the stream: every core turns the chat's alerts off (settings kept), as the embedded StateWriter does.
         this.opts.state.apply({ kind: 'subscription.remove', chat });
         this.counters.unsubscribed++;
-        continue;
+      } else {
+        this.refusals.retry(e, o);
+        this.counters[o.counts]++;
+        await store.markRetryLeased(e.id, e.nextAttemptAt, o.error, lease);
+        this.schedule(e.nextAttemptAt);
+        return;
       }
-      if (refusedRequest(result)) {
-        const n = (this.refusals.get(e.id) ?? 0) + 1;
-        if (n >= MAX_REFUSALS) {
-          log.warn({ chat, alert: e.alertKey, error: result.error, refusals: n }, 'alert dropped: the platform refused it every time; later alerts to the chat go on');
-          await store.markDropped(e.id, `refused ${n} times: ${result.error}`);
-          this.refusals.delete(e.id);
-          this.counters.dropped++;
-          q.shift();
-          continue;
-        }
-        this.refusals.set(e.id, n);
-      }
-      e.attempts++;
-      if (result.retryAfterMs !== undefined) this.counters.rateLimited++;
-      else this.counters.retried++;
-      e.nextAttemptAt = Date.now() + (result.retryAfterMs ?? backoffDelay(e.attempts - 1, backoff));
-      await store.markRetryLeased(e.id, e.nextAttemptAt, result.error, lease);
-      this.schedule(e.nextAttemptAt);
-      return;
     }
   }
 
-  /**
-   * Whether an entry went where the chat's alerts post now (the embedded outbox's rule): not a thread answer (those
-   * go to a proposal's topic or channel), and for the chat's current target as the core stored it (an alert queued
-   * before the target moved went elsewhere). A chat whose settings cannot be read is taken at its entry's word.
-   */
-  private async isAlertTarget(chat: string, e: OutboxEntry): Promise<boolean> {
-    if (e.alertKey.endsWith(THREAD_ANSWER)) return false;
-    let sub: Subscription | undefined;
-    try {
-      sub = await this.opts.store.getSubscription(chat);
-    } catch {
-      return true;
-    }
-    return sub === undefined || sub.target === e.target;
+  /** The chat's first entry leaves unsent: logged, its reason stored, counted. */
+  private async dropFirst(q: OutboxEntry[], d: Drop): Promise<void> {
+    const e = q[0]!;
+    if (d.note) this.note(e.chat, d.note);
+    await this.opts.store.markDropped(e.id, d.drop);
+    if (d.counts) this.counters[d.counts]++;
+    this.refusals.settle(q);
+  }
+
+  private note(chat: string, n: Note): void {
+    log[n.level]({ chat, ...n.fields }, n.msg);
   }
 }
 

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { deliveryFailure } from '../../src/adapters/errors.js';
 import { translateError } from '../../src/adapters/telegram/errors.js';
-import { idempotencyKey, refusedRequest } from '../../src/alerts/outbox.js';
+import { idempotencyKey, refusedRequest } from '../../src/alerts/lane.js';
 
 const tg = (code: number, description: string) => deliveryFailure(translateError({ response: { error_code: code, description } }, 'deliver'));
 

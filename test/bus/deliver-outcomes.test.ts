@@ -5,6 +5,8 @@
  *  - a chat whose alerts channel is gone is reported (`subscription.remove`: every core turns its alerts off, settings
  *    kept) and its entries for that channel dropped; an answer queued for another channel is still tried;
  *  - a request the platform refused three times (a 400: message too long) is dropped, and later alerts to the chat go on;
+ *    the count of an entry refused fewer times is forgotten as the entry leaves the queue otherwise (superseded, its
+ *    chat gone), not kept for the holder's life;
  *  - an alert older than its use is dropped, one posted more than 15 minutes late says so;
  *  - every send carries the entry's id as its idempotency key (Discord's nonce), a thread answer its short reply.
  * A Deliverer driven in-process over the real PostgreSQL store, with a scripted chat adapter and a fake state stream.
@@ -30,12 +32,13 @@ if (unavailable) console.warn(unavailable);
 const CHAT = 'discord:900000000000000001';
 const ALERTS = 'channel:900000000000000002';
 const THREAD = 'channel:900000000000000003';
+const MIN = 60_000;
 
 /** A chat adapter whose answers the test scripts by destination; it records every send. */
 class Scripted implements ChatAdapter {
   readonly platform = 'discord' as const;
   readonly sends: { to: DeliveryTarget; text: string }[] = [];
-  constructor(private readonly answer: (to: DeliveryTarget, text: string) => DeliveryResult | undefined) {}
+  constructor(private readonly answer: (to: DeliveryTarget, text: string) => DeliveryResult | Promise<DeliveryResult> | undefined) {}
   async start() {}
   async stop() {}
   async deliver(to: DeliveryTarget, reply: Reply): Promise<DeliveryResult> {
@@ -58,7 +61,7 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
   });
 
   /** The chat's own level breaks (its level adopted under a message in THREAD), and a store with the chat subscribed. */
-  async function setUp(adapter: ChatAdapter) {
+  async function setUp(adapter: ChatAdapter, backoff = { baseMs: 1, maxMs: 1 }) {
     const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
     closing.push(() => store.close());
     const sub: Subscription = { chat: CHAT, target: ALERTS, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 };
@@ -76,7 +79,7 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
       lease: { name: 'deliver:test', holder: 'me', token: token! },
       fence,
       ttlMs: 600_000,
-      backoff: { baseMs: 1, maxMs: 1 },
+      backoff,
     });
     closing.push(() => deliverer.stop());
     const rows = async () => (await store.pool.query<{ id: number; alert_key: string; target: string | null; status: string; last_error: string | null }>('SELECT id, alert_key, target, status, last_error FROM outbox ORDER BY id')).rows;
@@ -129,6 +132,80 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
     expect(adapter.sends.map((s) => s.to.idempotencyKey?.split(':')[0])).toEqual([ids[0], ids[0], ids[0], ids[1], ids[2]].map(String));
     expect(changes).toEqual([]);
   }, 30_000);
+
+  describe("a refused entry's count leaves with the entry, however it leaves", () => {
+    // The platform refuses one send; the retry waits ten minutes unless the test brings it forward (`due`).
+    const refusedOnce = async (adapter: Scripted) => {
+      const set = await setUp(adapter, { baseMs: 10 * MIN, maxMs: 10 * MIN });
+      const due = () => set.store.pool.query("UPDATE outbox SET next_attempt_at = 0 WHERE status = 'pending'");
+      const recorded = () => until(async () => (await set.rows()).some((r) => r.last_error?.includes('Invalid Form Body')), 'the refusal to be recorded', 15_000, 20);
+      // How many entries the deliverer holds a refusal count for (its private bookkeeping: nothing else shows a leak).
+      const counted = () => (set.deliverer as unknown as { refusals: { size: number } }).refusals.size;
+      return { ...set, due, recorded, counted };
+    };
+    const cascade = (asset: string, kind: 'cascade' | 'cascade_update', usd: number): Alert => {
+      const t0 = Date.now();
+      const base = { ts: t0, asset, cascadeId: `${asset}-long-1`, side: 'long' as const, startedAt: t0, usd, byExchange: { bybit: usd }, exchanges: ['bybit'], sampled: [] };
+      if (kind === 'cascade') return { kind, key: `c:${asset}-long-1:s`, ...base, windowUsd: usd, windowMs: 5 * MIN, thresholdUsd: 1 };
+      return { kind, key: `c:${asset}-long-1:u:${usd}`, ...base };
+    };
+
+    it('superseded by a later update', async () => {
+      const answers: DeliveryResult[] = [];
+      const { store, sub, deliverer, rows, settled, due, recorded, counted } = await refusedOnce(new Scripted(() => answers.shift()));
+      const routed = (alerts: Alert[]) => route(alerts, [{ ...sub, families: ['cascade'] }], Date.now());
+      await store.enqueue(routed([cascade('ETH', 'cascade', 5e6)]));
+      deliverer.poke();
+      await settled();
+      answers.push(TOO_LONG);
+      await store.enqueue(routed([cascade('ETH', 'cascade_update', 60e6)]));
+      deliverer.poke();
+      await recorded();
+      expect(counted()).toBe(1);
+      // A later update comes before the retry: the refused one is moot.
+      await store.enqueue(routed([cascade('ETH', 'cascade_update', 120e6)]));
+      await due();
+      deliverer.poke(true);
+      await settled();
+      expect((await rows()).map((r) => [r.status, r.last_error])).toEqual([
+        ['sent', null],
+        ['dropped', 'superseded by a later update'],
+        ['sent', null],
+      ]);
+      expect(deliverer.counters).toMatchObject({ sent: 1, edited: 1, superseded: 1, retried: 1 });
+      expect(counted()).toBe(0);
+    }, 30_000);
+
+    it('dropped with the rest of the queue when the chat is gone', async () => {
+      const answers: (DeliveryResult | Promise<DeliveryResult>)[] = [];
+      const adapter = new Scripted(() => answers.shift());
+      const { store, sub, breaks, deliverer, changes, rows, settled, due, recorded, counted } = await refusedOnce(adapter);
+      // The first break is refused once and waits for its retry; the second, queued meanwhile, is sent first (the whole
+      // due list, read by the idle poll) and held on the wire.
+      answers.push(TOO_LONG);
+      await store.enqueue(route([breaks[0]!], [sub], Date.now()));
+      deliverer.poke();
+      await recorded();
+      expect(counted()).toBe(1);
+      let answer!: (r: DeliveryResult) => void;
+      answers.push(new Promise<DeliveryResult>((resolve) => (answer = resolve)));
+      await store.enqueue(route([breaks[1]!], [sub], Date.now()));
+      deliverer.poke(true);
+      await until(() => adapter.sends.length === 2, 'the second send', 15_000, 20);
+      // The first one's retry comes due and joins the chat's queue behind that send; then the alerts channel is gone.
+      await due();
+      deliverer.poke(true);
+      await until(() => deliverer.busy === 3, 'the first break queued behind the send', 15_000, 20);
+      answer(GONE);
+      await settled();
+      expect((await rows()).map((r) => [r.target, r.status])).toEqual([
+        [ALERTS, 'dropped'],
+        [ALERTS, 'dropped'],
+      ]);
+      expect(changes).toEqual([{ kind: 'subscription.remove', chat: CHAT }]);
+      expect(counted()).toBe(0);
+    }, 30_000);
+  });
 
   it('drops an alert older than its use; one posted more than 15 minutes late says so', async () => {
     const adapter = new Scripted(() => undefined);
