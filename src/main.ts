@@ -249,6 +249,8 @@ async function start(argv: string[]): Promise<number> {
   // A rehearsal's clock runs at the recording's speed and stops an hour past its last event: the command budgets of its
   // chats run on wall-clock minutes instead, so a refused member is answered again a minute later.
   if (rehearsal) (await import('../commands/index.js')).meterOnWallClock(bot);
+  // Live before the stored events are replayed: a market-wide flush running at the stop is rebuilt by the live rule.
+  if (!rehearsal) bot.market.live = true;
   if (!rehearsal) await onStore(() => bot.restore());
   // The store's own fault tracking (src/store/faults.ts): failing while its writes fail or its file is gone.
   health.probe('store', () => {

@@ -140,6 +140,13 @@ export class Market extends MarketQueries {
   }
 
   /**
+   * Whether the engine is fed by the live feeds (set by `liqbot start` before it restores the stored events, so a flush
+   * running when the bot stopped is rebuilt by the live rule and its end raised); unset, the feeds having reported
+   * says so (a scaled-out core learns it from the ingest's batches).
+   */
+  live?: boolean;
+
+  /**
    * How many assets a market-wide flush needs. Live (the feeds report to `feeds`; they do not offline, nor in a
    * rehearsal) only the configured assets' liquidations reach the engine, since the feeds subscribe to those alone:
    * with the default six, `flush.minAssets` (10) could never be met, so a share of them is enough
@@ -150,7 +157,7 @@ export class Market extends MarketQueries {
     const minute = Math.floor(now / MINUTE);
     if (this.flushAssets.minute === minute) return this.flushAssets.count;
     const f = this.settings.flush;
-    const count = this.feeds.list().length ? flushMinAssets(f.minAssets, f.minAssetShare, new Set(this.settings.assets).size) : f.minAssets;
+    const count = (this.live ?? this.feeds.list().length > 0) ? flushMinAssets(f.minAssets, f.minAssetShare, new Set(this.settings.assets).size) : f.minAssets;
     this.flushAssets = { minute, count };
     return count;
   }

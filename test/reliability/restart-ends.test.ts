@@ -146,3 +146,55 @@ describe('a restart after a cascade ended', () => {
     expect(seen.filter(isClosingEdit)).toHaveLength(0);
   }, 60_000);
 });
+
+describe('a restart during a market-wide flush (live, the default six assets)', () => {
+  const T0 = Date.parse('2026-03-02T12:00:00Z');
+  const MAJORS = { BTC: 1_200_000, ETH: 900_000, SOL: 500_000, XRP: 300_000, DOGE: 250_000, BNB: 150_000 };
+  /** Six majors liquidating longs on Bybit for 5 minutes, a round every 15 s. */
+  const prints: MarketEvent[] = [];
+  for (let round = 0; round < 20; round++) {
+    Object.entries(MAJORS).forEach(([asset, usd], k) =>
+      prints.push({ type: 'liquidation', ts: T0 + round * 15_000 + k * 100, exchange: 'bybit', symbol: `${asset}/USDT:USDT`, side: 'long', price: 1, amount: usd / 10, usd: usd / 10 }),
+    );
+  }
+
+  it('the flush running at the stop is rebuilt at restore, its end posted and its running message closed, never started twice', async () => {
+    const db = join(tempDir(), 'flush.db');
+    let clock = T0 - 1;
+    const first = recorder();
+    {
+      const store = openSqliteStore(db);
+      const bot = new LiqBot({ config, store, now: () => clock, adapters: { telegram: first }, outbox: { now: () => clock } });
+      bot.market.feeds.update({ exchange: 'bybit', stream: 'liquidations', state: 'live', since: T0 - 3_600_000, sampled: false });
+      store.putSubscription({ chat: 'telegram:-1', enabled: true, assets: [], families: ['cascade'], minUsd: 0, updatedAt: 0 });
+      bot.outbox.start();
+      for (const e of prints.slice(0, 60)) {
+        clock = e.ts;
+        bot.ingest(e);
+        bot.tick();
+      }
+      bot.flush();
+      await bot.outbox.idle();
+      await bot.outbox.stop();
+      store.close();
+    }
+    expect(first.seen.map((s) => s.head)).toEqual([expect.stringContaining('Market-wide long flush')]);
+    // Back 30 minutes later, no print since: the flush was over 10 quiet minutes after its last print.
+    clock += 30 * 60_000;
+    const second = recorder();
+    const store = openSqliteStore(db);
+    const bot = new LiqBot({ config, store, now: () => clock, adapters: { telegram: second }, outbox: { now: () => clock } });
+    bot.market.live = true; // as `liqbot start` sets it before restoring (no feed has reported yet)
+    bot.restore();
+    bot.outbox.start();
+    bot.tick();
+    bot.flush();
+    await bot.outbox.idle();
+    await bot.outbox.stop();
+    store.close();
+    const heads = second.seen.map((s) => s.head);
+    expect(heads.filter((h) => h.startsWith('Market-wide long flush over'))).toHaveLength(1);
+    expect(second.seen.filter((s) => s.edit === 'm1' && s.head.includes('· over'))).toHaveLength(1);
+    expect(heads.filter((h) => h.includes('Market-wide long flush') && !h.includes('over'))).toHaveLength(0);
+  }, 60_000);
+});
