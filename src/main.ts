@@ -312,6 +312,8 @@ async function start(argv: string[]): Promise<number> {
     health,
     log,
     giveUpMs: env.giveUpMs,
+    // Alerts queued before a platform was up (everything pending at a restart) go out when it is, not 5 minutes later.
+    onStarted: (platform) => bot.outbox.platformStarted(platform),
     onGiveUp: (reason) => {
       log.error(`${reason}; exiting so the service manager restarts liqbot`);
       stop.request('no chat platform could start', 1);

@@ -26,6 +26,12 @@ import { deliveryTarget, entryReply, nothingToClose, outcome, precheck, Refusals
 
 const log = logger('outbox');
 
+/**
+ * Why an entry waits for its platform: the chat's platform has no adapter (not started yet, retrying its start, or no
+ * token). It waits the longest backoff, and `platformStarted` makes it due at once when the adapter comes.
+ */
+const PLATFORM_DOWN = 'platform not running';
+
 export interface OutboxOptions {
   store: Store;
   adapters: Partial<Record<Platform, ChatAdapter>>;
@@ -338,6 +344,30 @@ export class Outbox {
     for (let top = this.waiting.peek(); top && top.at <= now; top = this.waiting.peek()) this.ready.add(this.waiting.pop()!.chat);
   }
 
+  /**
+   * The platform's adapter is in `adapters` now (it started, or started after failed attempts): what its chats waited for
+   * because it was not running (pending at a restart, or queued while it started) is due at once, in memory and in the
+   * store (a retry due now, which counts as an attempt there as every retry does), and delivery resumes. Other waits
+   * (a backoff, a retry-after) are kept. Never throws.
+   */
+  platformStarted(platform: Platform): void {
+    if (!this.opts.adapters[platform]) return;
+    const now = this.now();
+    for (const [chat, q] of this.queues) {
+      if (chat.slice(0, chat.indexOf(':')) !== platform) continue;
+      const first = q[0];
+      for (const e of q) {
+        if (e.lastError !== PLATFORM_DOWN || e.nextAttemptAt <= now || this.inflight.has(e.id)) continue;
+        e.nextAttemptAt = now;
+        this.stored('markRetry', () => this.store.markRetry(e.id, now, PLATFORM_DOWN));
+      }
+      // Its first entry due now: ready (a chat whose lane is running is parked by the lane's end; the wait it had stays in
+      // the heap, checked when due as any stale one).
+      if (first && first.nextAttemptAt === now) this.park(chat);
+    }
+    this.fill();
+  }
+
   /** Alerts waiting to be delivered (the last count read when the store cannot be read). */
   pending(): number {
     this.stored('pendingCount', () => (this.lastPending = this.store.pendingCount()));
@@ -470,9 +500,11 @@ export class Outbox {
       }
       const adapter = this.adapterFor(chat);
       if (!adapter) {
-        // The platform is not running (no token): keep the entry for when it is.
-        this.stored('markRetry', () => this.store.markRetry(e.id, now + this.backoff.maxMs, 'platform not running'));
+        // The platform is not running (starting, retrying its start, or no token): keep the entry for when it is. The
+        // long wait keeps a platform that stays down from being asked in a loop; platformStarted() ends it early.
+        this.stored('markRetry', () => this.store.markRetry(e.id, now + this.backoff.maxMs, PLATFORM_DOWN));
         e.nextAttemptAt = now + this.backoff.maxMs;
+        e.lastError = PLATFORM_DOWN;
         return;
       }
       let editRef: string | undefined;
@@ -519,6 +551,7 @@ export class Outbox {
         this.counters.unsubscribed++;
       } else {
         this.refusals.retry(e, o);
+        e.lastError = o.error;
         this.counters[o.counts]++;
         this.stored('markRetry', () => this.store.markRetry(e.id, e.nextAttemptAt, o.error));
         return;

@@ -23,6 +23,11 @@ export interface PlatformsOptions {
   backoff?: BackoffOptions;
   /** A start that has not finished after this long counts as failed and is retried (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * Called once a platform's adapter is in `adapters` (its first start, or one after failed attempts): the outbox
+   * delivers at once what waited for it, instead of after its longest backoff.
+   */
+  onStarted?(platform: Platform): void;
 }
 
 export class Platforms {
@@ -87,6 +92,7 @@ export class Platforms {
       health.set(`chat:${name}`, 'ok');
       log.info({ platform: name, attempts: backoff.failures + 1 }, `${name} started`);
       this.failures.delete(name);
+      this.o.onStarted?.(name);
       return;
     }
   }
