@@ -287,14 +287,13 @@ export class Deliverer {
   }
 
   private async refresh(whole: boolean): Promise<void> {
-    const due = whole ? await this.opts.store.duePending(Date.now(), 50_000) : await this.opts.store.duePendingAfter(this.maxId, Date.now(), 50_000);
-    const fresh = new Map<string, OutboxEntry[]>();
     // The outbox holds every platform's chats: another platform's are its own deliverer's (this adapter would call the
-    // chat unreachable and turn its alerts off); they stay pending for it, however late it starts.
-    const ours = `${this.opts.adapter.platform}:`;
+    // chat unreachable and turn its alerts off); they stay pending for it, however late it starts, and are not read here.
+    const due = await this.opts.store.duePendingFor(this.opts.adapter.platform, Date.now(), 50_000, whole ? 0 : this.maxId);
+    const fresh = new Map<string, OutboxEntry[]>();
     for (const e of due) {
       if (e.id > this.maxId) this.maxId = e.id;
-      if (this.inflight.has(e.id) || !e.chat.startsWith(ours)) continue;
+      if (this.inflight.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
       q.push(e);

@@ -59,8 +59,11 @@ export interface PostgresStore extends AsyncStore {
   pruneOutboxLeased(beforeMs: number, lease: Lease): Promise<number | 'lost'>;
   /** markRetry, applied only while the lease's token is still the current one. */
   markRetryLeased(id: number, nextAttemptAt: number, error: string, lease: Lease): Promise<void>;
-  /** `duePending` for entries with an id above `afterId` (what was queued since a deliverer last looked). */
-  duePendingAfter(afterId: number, now: number, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * `duePending` for one platform's chats (`telegram:…`), with an id above `afterId` (what was queued since a deliverer
+   * last looked; 0: all): each platform's deliverer reads only its own, however many another's down deliverer left.
+   */
+  duePendingFor(platform: string, now: number, limit: number, afterId?: number): Promise<OutboxEntry[]>;
   /** Wake LISTENers of `channel` (the core tells deliverers new alerts are queued). */
   notify(channel: string): Promise<void>;
   /**
@@ -652,9 +655,12 @@ class PgStore implements PostgresStore {
     return ids;
   }
 
-  duePendingAfter(afterId: number, now: number, limit: number): Promise<OutboxEntry[]> {
-    return this.run('read', 'read new due alerts from', async (db) => {
-      const r = await db.query<OutboxRow>("SELECT * FROM outbox WHERE status = 'pending' AND id > $1 AND next_attempt_at <= $2 ORDER BY id LIMIT $3", [afterId, atMost(now), limit]);
+  duePendingFor(platform: string, now: number, limit: number, afterId = 0): Promise<OutboxEntry[]> {
+    return this.run('read', `read due ${platform} alerts from`, async (db) => {
+      const r = await db.query<OutboxRow>(
+        "SELECT * FROM outbox WHERE status = 'pending' AND id > $1 AND next_attempt_at <= $2 AND starts_with(chat, $3) ORDER BY id LIMIT $4",
+        [afterId, atMost(now), `${platform}:`, limit],
+      );
       return r.rows.map(entryOf);
     });
   }

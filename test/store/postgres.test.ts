@@ -127,6 +127,19 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL store', () => {
     expect(due.map((e) => e.id)).toEqual([...due.map((e) => e.id)].sort((x, y) => x - y));
   });
 
+  it("reads one platform's due alerts only, however many another platform's deliverer left (and those after an id)", async () => {
+    const a = await open(schemaName(), true);
+    // 5 Discord entries first, then a Telegram one: a read limited to 3 of all would not reach it.
+    const ids = await a.enqueue([
+      ...Array.from({ length: 5 }, (_, i) => entry(`discord:${i}`, `cascade:d${i}:start`)),
+      entry('telegram:-1', 'cascade:t1:start'),
+      entry('telegram:-2', 'cascade:t2:start'),
+    ]);
+    expect((await a.duePendingFor('telegram', T0, 3)).map((e) => e.chat)).toEqual(['telegram:-1', 'telegram:-2']);
+    expect((await a.duePendingFor('telegram', T0, 3, ids[5])).map((e) => e.chat)).toEqual(['telegram:-2']);
+    expect(await a.duePendingFor('discord', T0, 10)).toHaveLength(5);
+  });
+
   it('stores a batch far larger than one statement (chunked) and reads it back in pages, in order', async () => {
     const store = await open(schemaName(), true);
     const batch = Array.from({ length: 12_345 }, (_, i) => liq({ ts: T0 + Math.floor(i / 3), usd: 1 + (i % 3) }));
