@@ -12,6 +12,7 @@ import { HOUR } from './core/time.js';
 import { RecentPrints } from './recent-prints.js';
 import { eventHash } from './store/hash.js';
 import { Stretches } from './core/coverage.js';
+import { venueKey } from './core/venues.js';
 
 export interface OfflineRun {
   market: Market;
@@ -59,6 +60,11 @@ export interface LoadedFile {
   assets: Set<string>;
   /** The stretches of time the file has liquidation prints for (any asset), in order: what its figures can vouch for. */
   recorded: [number, number][];
+  /**
+   * The exchanges the file has liquidation prints of (any asset), each with its first print's time: the sources an
+   * answer names where the engine saw one asset's events only (an empty window still has the file's venues to say).
+   */
+  venues: Map<string, number>;
 }
 
 
@@ -73,6 +79,7 @@ export async function loadFile(path: string, keep?: string, report: ReadReport =
   const assets = new Set<string>();
   let lastTs = -Infinity;
   const recorded = new Stretches();
+  const venues = new Map<string, number>();
   const seen = (ts: number, asset: string, liquidation: boolean): void => {
     if (ts > lastTs) lastTs = ts;
     assets.add(asset);
@@ -85,7 +92,7 @@ export async function loadFile(path: string, keep?: string, report: ReadReport =
     const tf = TIMEFRAME_MS[c.timeframe];
     if (tf <= HOUR && c.ts + tf > candlesEnd) candlesEnd = c.ts + tf;
   };
-  for await (const batch of readEventBatches(path, report, { asset: keep, seen, candle })) batches.push(batch);
+  for await (const batch of readEventBatches(path, report, { asset: keep, seen, candle, venues })) batches.push(batch);
   if (candlesEnd > lastTs) lastTs = candlesEnd;
   // A file read whole is put in order whole: events out of order by more than the reader's hold (a levels file
   // appended after the candles it is about, as the data kit's README suggests) apply at their own time, not late.
@@ -94,7 +101,7 @@ export async function loadFile(path: string, keep?: string, report: ReadReport =
     batches.splice(0, batches.length, all);
     report.sorted = true;
   }
-  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list() };
+  return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list(), venues };
 }
 
 /** Stream a file through the engine (replay), or run a file already loaded (liqs, levels). */
@@ -109,7 +116,16 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
       list.push({ end: c.end, close: c.close });
     };
   }
-  if (typeof source !== 'string') market.recorded = source.recorded;
+  if (typeof source !== 'string') {
+    market.recorded = source.recorded;
+    // The file's venues up to the moment asked about, whichever asset the engine is given (its prints' own venues alone
+    // would leave an empty window of one asset with no source to name); one name a venue (Binance's USD-M stream and a
+    // recorder's "binance" are one source).
+    const until = opts.until ?? Infinity;
+    const venues = new Map<string, string>();
+    for (const [ex, first] of [...source.venues].sort(([a], [b]) => (a < b ? -1 : 1))) if (first <= until && !venues.has(venueKey(ex))) venues.set(venueKey(ex), ex);
+    market.recordedVenues = [...venues.values()];
+  }
   const report = typeof source === 'string' ? (opts.report ?? newReport()) : source.report;
   const alerts: Alert[] = [];
   const emit = (list: Alert[]) => {

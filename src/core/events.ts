@@ -473,6 +473,34 @@ function plainTimeframe(text: string): Timeframe {
   }
   return TIMEFRAME_AT[n * UNITS.length + UNIT_OF_CODE[text.charCodeAt(cursor++)]!]!;
 }
+/** Where the exchange of the plain-form line at `at` starts: past the time's digits and `,"exchange":"`. */
+function plainExchangeAt(text: string, at: number): number {
+  let i = at + TS_AT + 1;
+  while (text.charCodeAt(i) !== 44) i++;
+  return i + 13;
+}
+/**
+ * The exchange of the plain-form liquidation at `at` (after `plainLineAt` or `plainLineSeen` found it), as the event
+ * would hold it, read where it lies: what a reader that makes no event of the line (another asset's) still tells.
+ */
+export function plainExchange(text: string, at: number): string {
+  cursor = plainExchangeAt(text, at);
+  return internExchange(text);
+}
+/**
+ * Which of `names` (exchanges `plainExchange` gave before) the plain-form liquidation at `at` is of, compared where it
+ * lies, or -1: a reader that tells every line's exchange makes a name once, not one per line.
+ */
+export function plainExchangeAmong(text: string, at: number, names: readonly string[]): number {
+  const start = plainExchangeAt(text, at);
+  next: for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (text.charCodeAt(start + name.length) !== 34) continue; // its closing quote
+    for (let j = 0; j < name.length; j++) if (text.charCodeAt(start + j) !== name.charCodeAt(j)) continue next;
+    return i;
+  }
+  return -1;
+}
 /** Whether the plain-form line at `at` is a liquidation (else a candle). */
 export function plainIsLiquidation(text: string, at: number): boolean {
   return text.charCodeAt(at + TYPE_AT) === 108;

@@ -4,7 +4,7 @@
  * "2nd largest in 90 days".
  */
 import type { LiquidationTotal, PositionSide } from './events.js';
-import { DAY, dayStart } from './time.js';
+import { DAY, dayStart, HOUR } from './time.js';
 import { venueKey } from './venues.js';
 
 /** Where a day's (or a flush's) total ranks against the asset's full days on the same side. */
@@ -21,11 +21,43 @@ export interface Ranking {
   since?: { day: number; usd: number };
 }
 
+/** Where a vendor's own total of a whole day (`period: '1d'`) is kept among its periods: no hour starts there. */
+const DAILY = -1;
+
+/**
+ * A vendor's hourly totals of one venue and day, summed once the day is out of every window (`compactVendorHours`):
+ * counted as the hours were (never as the vendor's own daily total, which still replaces them), with the hours it
+ * holds (bit n: the hour starting n hours into the day), so a late hour is added once.
+ */
+class FoldedHours {
+  constructor(
+    public usd: number,
+    public hours: number,
+  ) {}
+}
+
+/** The bit of a period start that is a whole hour of its day, else 0 (a file's period may start anywhere). */
+function hourBit(ts: number, day: number): number {
+  const h = (ts - day) / HOUR;
+  return Number.isInteger(h) && h >= 0 && h < 24 ? 2 ** h : 0;
+}
+
+/** What a venue's periods of a day add up to. */
+function periodsUsd(periods: Map<number, number> | FoldedHours): number {
+  if (periods instanceof FoldedHours) return periods.usd;
+  let usd = 0;
+  for (const v of periods.values()) usd += v;
+  return usd;
+}
+
 interface DayRecord {
   /** From single liquidations, per exchange: a box added to in place (setting a Map's number allocates one per liquidation). */
   live: Map<string, { usd: number }>;
-  /** Vendor totals per exchange; '' = all exchanges. Hourly periods are kept by start time to stay idempotent. */
-  vendor: Map<string, Map<number, number>>;
+  /**
+   * Vendor totals per exchange; '' = all exchanges. Hourly periods are kept by start time to stay idempotent (a
+   * daily total under `DAILY`) until the day is folded (`FoldedHours`).
+   */
+  vendor: Map<string, Map<number, number> | FoldedHours>;
 }
 
 type DayTotals = { upTo: number; days: { day: number; usd: number }[] };
@@ -105,14 +137,75 @@ export class LiquidationHistory {
     const totals = this.assets.get(t.asset)!.totals;
     if ((totals[t.side]?.upTo ?? -Infinity) > day) delete totals[t.side];
     const ex = t.exchange ?? '';
-    let periods = r.vendor.get(ex);
+    const held = r.vendor.get(ex);
+    if (held instanceof FoldedHours) {
+      // A day folded already: its daily total replaces the hours as it would have; a late hour not folded yet is
+      // added (a revision of one folded is not: the hour's first figure stays, and the vendor revises only its last
+      // few hours, days before a day is folded).
+      if (t.period === '1d') r.vendor.set(ex, new Map([[DAILY, t.usd]]));
+      else {
+        const bit = hourBit(t.ts, day);
+        if (bit === 0 || (held.hours & bit) === 0) {
+          held.usd += t.usd;
+          held.hours |= bit;
+        }
+      }
+      return;
+    }
+    let periods = held;
     if (!periods) {
       periods = new Map();
       r.vendor.set(ex, periods);
     }
     if (t.period === '1d') periods.clear();
-    else if (periods.has(-1)) return; // a daily figure already covers this day
-    periods.set(t.period === '1d' ? -1 : t.ts, t.usd);
+    else if (periods.has(DAILY)) return; // a daily figure already covers this day
+    periods.set(t.period === '1d' ? DAILY : t.ts, t.usd);
+  }
+
+  /**
+   * Sum each venue's hourly vendor totals of the days before `beforeDay` into one figure (`FoldedHours`): every figure
+   * the history gives stays as it was, and a vendor's twelve venues of six assets hold 144 figures a day instead of
+   * 3,456 hours, for as long as the bot runs. The market calls it hourly with the first day its hourly totals still
+   * hold (`HOURLY_KEEP_MS`): the days before are out of every window, as the store folds them past `eventDays`.
+   * Returns how many venue-days were folded.
+   */
+  compactVendorHours(beforeDay: number): number {
+    let folded = 0;
+    for (const a of this.assets.values()) {
+      for (const byDay of [a.long, a.short]) {
+        for (const [day, r] of byDay) {
+          if (day >= beforeDay || r.vendor.size === 0) continue;
+          for (const [ex, periods] of r.vendor) {
+            if (periods instanceof FoldedHours || periods.has(DAILY)) continue;
+            // Where a period is not a whole hour of the day (a file's), a late hour could not be told from one held: kept as is.
+            let hours = 0;
+            for (const ts of periods.keys()) {
+              const bit = hourBit(ts, day);
+              if (bit === 0) {
+                hours = 0;
+                break;
+              }
+              hours |= bit;
+            }
+            if (hours === 0) continue;
+            r.vendor.set(ex, new FoldedHours(periodsUsd(periods), hours));
+            folded++;
+          }
+        }
+      }
+    }
+    return folded;
+  }
+
+  /** How many vendor figures the history holds (an hour, a day's total, a folded day): what `compactVendorHours` bounds. */
+  vendorFigures(): number {
+    let n = 0;
+    for (const a of this.assets.values()) {
+      for (const byDay of [a.long, a.short]) {
+        for (const r of byDay.values()) for (const periods of r.vendor.values()) n += periods instanceof FoldedHours ? 1 : periods.size;
+      }
+    }
+    return n;
   }
 
   /**
@@ -135,7 +228,8 @@ export class LiquidationHistory {
       if (ex === '') continue;
       const g = group(ex);
       g.vendorName ??= ex;
-      for (const v of periods.values()) g.vendor += v;
+      if (periods instanceof FoldedHours) g.vendor += periods.usd;
+      else for (const v of periods.values()) g.vendor += v;
     }
     const out = new Map<string, number>();
     for (const g of groups.values()) {
@@ -162,10 +256,7 @@ export class LiquidationHistory {
     let perVenue = 0;
     for (const usd of this.venueFigures(r).values()) perVenue += usd;
     const all = r.vendor.get('');
-    if (!all) return perVenue;
-    let sum = 0;
-    for (const v of all.values()) sum += v;
-    return Math.max(sum, perVenue);
+    return all ? Math.max(periodsUsd(all), perVenue) : perVenue;
   }
 
   /** Whether a vendor's totals (a file's or a data vendor's history) are recorded for this day and side. */
@@ -190,7 +281,7 @@ export class LiquidationHistory {
         all += box.usd;
       }
       for (const [ex, periods] of r.vendor) {
-        const daily = periods.get(-1);
+        const daily = periods instanceof FoldedHours ? undefined : periods.get(DAILY);
         if (daily !== undefined && daily > (ex === '' ? all : (live.get(venueKey(ex)) ?? 0))) return true;
       }
     }
@@ -265,9 +356,8 @@ export class LiquidationHistory {
       let usd = 0;
       for (const ex of new Set([...r.live.keys(), ...r.vendor.keys()])) {
         if (ex === '' || !venues.has(venueKey(ex))) continue;
-        let v = 0;
-        for (const x of r.vendor.get(ex)?.values() ?? []) v += x;
-        usd += Math.max(v, r.live.get(ex)?.usd ?? 0);
+        const periods = r.vendor.get(ex);
+        usd += Math.max(periods ? periodsUsd(periods) : 0, r.live.get(ex)?.usd ?? 0);
       }
       if (usd > 0) totals.push(usd);
     }

@@ -17,6 +17,7 @@ import type { MarketSettings } from './settings.js';
 import { isSampled, venueKey } from './venues.js';
 import type { Gap } from './coverage.js';
 import { DAY, dayStart, HOUR, MINUTE } from './time.js';
+import { HOURLY_KEEP_MS } from './hourly-totals.js';
 
 /** What the store should persist after a batch: changed level tracks and auto levels added or expired. */
 export interface MarketChanges {
@@ -366,6 +367,8 @@ export class Market extends MarketQueries {
       for (const l of this.levels.expire(now)) this.removedLevels.push(l.id);
       this.buckets.prune(now);
       this.prices.prune(now - 8 * DAY);
+      // A vendor's hours of the days no window reads any more, summed per venue (the figures stay as they were).
+      this.history.compactVendorHours(dayStart(now - HOURLY_KEEP_MS));
     }
   }
 

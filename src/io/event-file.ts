@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import {
-  eventAsset, implausible, MAX_LINE_CHARS, MAX_MS_TS, MIN_MS_TS, notEpochMs, PLAUSIBLE, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainPlausible, plainTs, toEvent,
+  eventAsset, implausible, MAX_LINE_CHARS, MAX_MS_TS, MIN_MS_TS, notEpochMs, PLAUSIBLE, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainExchange, plainExchangeAmong, plainPlausible, plainTs, toEvent,
   type Candle, type LevelEvent, type MarketEvent,
 } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
@@ -160,6 +160,8 @@ export interface ReadFilter {
   seen(ts: number, asset: string, liquidation: boolean): void;
   /** Every candle, held or not. */
   candle?(c: Candle): void;
+  /** Filled with the exchange of every liquidation, held or not, and its earliest print's time (whole when the iteration ends). */
+  venues?: Map<string, number>;
 }
 
 /**
@@ -178,13 +180,19 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     if (filter === undefined) return;
     for (const e of released) {
       const asset = eventAsset(e);
-      filter.seen(e.ts, asset, e.type === 'liquidation');
+      const liquidation = e.type === 'liquidation';
+      filter.seen(e.ts, asset, liquidation);
+      if (liquidation && filter.venues) firstPrint(filter.venues, e.exchange, e.ts);
       if (e.type === 'candle') filter.candle?.(e);
       if (filter.asset === undefined || asset === filter.asset) ready.push(e);
     }
     released.length = 0;
   };
   const only = filter?.asset;
+  // The exchanges of the liquidations of other assets read in the plain form, and each one's first print: compared
+  // where they lie in the text (`plainExchangeAmong`), a name made once.
+  const otherVenues: string[] = [];
+  const otherFirsts: number[] = [];
   let rest = '';
   const take = (raw: string) => {
     const n = ++report.lines;
@@ -233,7 +241,15 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     report.lines++;
     report.events++;
     if (other) {
-      filter!.seen(plainTs(), plainAsset(), plainIsLiquidation(text, at));
+      const liquidation = plainIsLiquidation(text, at);
+      filter!.seen(plainTs(), plainAsset(), liquidation);
+      if (liquidation && filter!.venues) {
+        const i = plainExchangeAmong(text, at, otherVenues);
+        if (i === -1) {
+          otherVenues.push(plainExchange(text, at));
+          otherFirsts.push(plainTs());
+        } else if (plainTs() < otherFirsts[i]!) otherFirsts[i] = plainTs();
+      }
       if (e?.type === 'candle') filter!.candle?.(e);
       buffer.note(plainTs(), released);
     } else buffer.push(e!, filter === undefined ? ready : released);
@@ -293,8 +309,15 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
   buffer.drain(filter === undefined ? ready : released);
   sift();
   if (ready.length) yield ready;
+  if (filter?.venues) for (const [i, ex] of otherVenues.entries()) firstPrint(filter.venues, ex, otherFirsts[i]!);
   report.late = buffer.late;
   return report;
+}
+
+/** Note an exchange's print at `ts` in `venues` (each exchange's earliest). */
+function firstPrint(venues: Map<string, number>, exchange: string, ts: number): void {
+  const first = venues.get(exchange);
+  if (first === undefined || ts < first) venues.set(exchange, ts);
 }
 
 /** The same, one event at a time. */
