@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
-import { LevelBook, type Level, type LevelRules } from '../../src/core/levels.js';
+import { LevelBook } from '../../src/core/levels.js';
+import { feed as feedCloses, level, M15, rules, T0 } from './level-rules.js';
 import { Market } from '../../src/core/market.js';
 import { levelsReply } from '../../src/replies/levels.js';
 import { replyText } from '../../src/replies/reply.js';
@@ -40,22 +41,7 @@ describe('/levels on the real Apr 2025 week: price across from what the chat was
   });
 });
 
-const M15 = 900_000;
-const T0 = Date.parse('2026-03-02T00:00:00Z');
-/** The default rules on 15m candles (config/default.yaml), written out. */
-const rules: LevelRules = {
-  breakBufferPct: 0.3, atrMultiple: 1, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
-  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 5, decisiveMs: 2 * 3_600_000,
-  acceptMs: 3_600_000, flipMs: 6 * 3_600_000, flipBuffers: 5, confirmMs: 45 * 60_000,
-};
-const level: Level = { id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'event', createdAt: T0 };
-
-function feed(book: LevelBook, closes: number[], from: number): string[] {
-  return closes.map((close, i) => {
-    const ts = T0 + (from + i) * M15;
-    return book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 1, low: close - 1, close }).map((o) => (o.kind === 'chop' ? 'chop' : `${o.event.direction}${o.event.reclaim ? ' reclaim' : ''}`)).join(',');
-  });
-}
+const feed = (book: LevelBook, closes: number[], from: number): string[] => feedCloses(book, closes, from, (o) => `${o.event.direction}${o.event.reclaim ? ' reclaim' : ''}`);
 
 describe('the view state of a level (synthetic closes)', () => {
   it('reads testing from above, not "lost", while closes beyond the buffer wait for the confirmation a second break needs', () => {

@@ -4,7 +4,8 @@
  * Feb 2025 week (ETH $3,141.2, lost in the Feb 2-3 crash with nothing said before) and on synthetic closes.
  */
 import { describe, expect, it } from 'vitest';
-import { LevelBook, type Level, type LevelRules } from '../../src/core/levels.js';
+import { LevelBook } from '../../src/core/levels.js';
+import { feed as feedCloses, level, M15, rules, T0 } from './level-rules.js';
 import { cli } from '../helpers.js';
 
 const FEBRUARY = 'fixtures/binance-2025-02-levels-15m.real.jsonl';
@@ -33,23 +34,7 @@ describe('ETH $3,141.2 on the real Feb 2025 week: set at 00:00 on Feb 2 below pr
   });
 });
 
-const M15 = 900_000;
-const T0 = Date.parse('2026-03-02T00:00:00Z');
-/** The default rules on 15m candles (config/default.yaml), written out. */
-const rules: LevelRules = {
-  breakBufferPct: 0.3, atrMultiple: 1, atrPeriods: 14, testingPct: 0.75, cooldownMs: 2 * M15,
-  chopWindowMs: 72 * 3_600_000, chopCrosses: 2, chopRangeMs: 24 * 3_600_000, decisiveFactor: 5, decisiveMs: 2 * 3_600_000,
-  acceptMs: 3_600_000, flipMs: 6 * 3_600_000, flipBuffers: 5, confirmMs: 45 * 60_000,
-};
-const level: Level = { id: 'ETH@3000', asset: 'ETH', level: 3000, source: 'event', createdAt: T0 };
-
-function feed(book: LevelBook, closes: number[], from: number): string[] {
-  return closes.map((close, i) => {
-    const ts = T0 + (from + i) * M15;
-    return book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 1, low: close - 1, close })
-      .map((o) => (o.kind === 'chop' ? 'chop' : `${o.event.direction}${o.event.fromChop ? ` by ${o.event.fromChop.by}` : ''}`)).join(',');
-  });
-}
+const feed = (book: LevelBook, closes: number[], from: number): string[] => feedCloses(book, closes, from, (o) => `${o.event.direction}${o.event.fromChop ? ` by ${o.event.fromChop.by}` : ''}`);
 
 /**
  * Price chopped around $3,000 (2h at $2,975, 2h at $3,025, 2h at $2,975: two crossings) before the level is set at
