@@ -141,11 +141,11 @@ export class LiquidationHistory {
     if (held instanceof FoldedHours) {
       // A day folded already: its daily total replaces the hours as it would have; a late hour not folded yet is
       // added (a revision of one folded is not: the hour's first figure stays, and the vendor revises only its last
-      // few hours, days before a day is folded).
+      // few hours, days before a day is folded). A period off the hour has no bit to tell a resend by: left out.
       if (t.period === '1d') r.vendor.set(ex, new Map([[DAILY, t.usd]]));
       else {
         const bit = hourBit(t.ts, day);
-        if (bit === 0 || (held.hours & bit) === 0) {
+        if (bit !== 0 && (held.hours & bit) === 0) {
           held.usd += t.usd;
           held.hours |= bit;
         }

@@ -119,6 +119,9 @@ describe('folding a vendor\'s hours into days', () => {
     h.addVendor(hour(0, 21, 'short', undefined, 700));
     h.addVendor(hour(0, 21, 'short', undefined, 700));
     h.addVendor(hour(0, 3, 'short', undefined, 500));
+    // A period off the hour cannot be told from one sent before: never added to a folded day (each resend would add).
+    h.addVendor({ ...hour(0, 22, 'short', undefined, 300), ts: day(0) + 22 * H + 90_000 });
+    h.addVendor({ ...hour(0, 22, 'short', undefined, 300), ts: day(0) + 22 * H + 90_000 });
     expect(h.dayTotal('ETH', 'short', day(0))).toBe(10_700);
     // Every exchange's figure still names no venue.
     expect(h.dayVenues('ETH', 'short', day(0))).toEqual([]);
