@@ -171,8 +171,8 @@ export class CoreEngine {
   }
 
   /** What to store with the offset: the watermark, the hold in force and the latest event time. */
-  get position(): OrderPosition {
-    return this.order.position;
+  get position(): OrderPosition & { live: boolean } {
+    return { ...this.order.position, live: this.market.isLive() };
   }
 
   /** Event time up to which the market has been warmed from the store (a standby's follow). */
@@ -186,6 +186,8 @@ export class CoreEngine {
   async warm(position: BusPosition): Promise<number> {
     const w = position.watermark;
     if (w === undefined || (this.covered !== undefined && w <= this.covered)) return 0;
+    // Under the rules the leader's market was under: a market-wide flush running at a takeover is rebuilt and ended.
+    if (position.live === true) this.market.live = true;
     let events = 0;
     const ingest = (e: MarketEvent) => {
       this.order.remember(e);

@@ -147,6 +147,11 @@ export class Market extends MarketQueries {
    */
   live?: boolean;
 
+  /** Fed by the live feeds: set so (`live`), or the feeds have reported. */
+  isLive(): boolean {
+    return this.live ?? this.feeds.list().length > 0;
+  }
+
   /**
    * How many assets a market-wide flush needs. Live (the feeds report to `feeds`; they do not offline, nor in a
    * rehearsal) only the configured assets' liquidations reach the engine, since the feeds subscribe to those alone:
@@ -158,7 +163,7 @@ export class Market extends MarketQueries {
     const minute = Math.floor(now / MINUTE);
     if (this.flushAssets.minute === minute) return this.flushAssets.count;
     const f = this.settings.flush;
-    const count = (this.live ?? this.feeds.list().length > 0) ? flushMinAssets(f.minAssets, f.minAssetShare, new Set(this.settings.assets).size) : f.minAssets;
+    const count = this.isLive() ? flushMinAssets(f.minAssets, f.minAssetShare, new Set(this.settings.assets).size) : f.minAssets;
     this.flushAssets = { minute, count };
     return count;
   }

@@ -161,6 +161,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at);
     `,
   },
+  {
+    description: "the core leader's market fed live (its feeds reported) with its offset, for a standby to restore under the live rules",
+    sql: `
+      -- Whether the market the offset was stored from was fed by live feeds: a standby warming up to it replays the
+      -- stored events under the same rules (a market-wide flush's asset count), so a flush running at a takeover is
+      -- rebuilt and ended. NULL (rows stored before this step, or a replayed day): as the feeds it hears say.
+      ALTER TABLE bus_offsets ADD COLUMN live BOOLEAN;
+    `,
+  },
 ];
 
 /** Any PostgreSQL session: a pool or one client. */

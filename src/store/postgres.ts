@@ -92,6 +92,8 @@ export interface BusPosition {
   watermark?: number;
   holdMs?: number;
   maxTs?: number;
+  /** The market it was stored from was fed live (see BusBatchWrite). */
+  live?: boolean;
 }
 
 /** One bus batch as the core leader stores it: its events, the alerts derived, the offset and the market's watermark. */
@@ -105,6 +107,8 @@ export interface BusBatchWrite {
   /** The reorder hold in force after the batch (ms of event time), and the latest event time taken. */
   holdMs?: number;
   maxTs?: number;
+  /** Whether the consumer's market was fed by live feeds (they reported): a standby restores under the same rules. */
+  live?: boolean;
   /** Writes of state that go with the batch (levels and their states, chat settings, proposals, gaps), in order. */
   state?: readonly StateWrite[];
 }
@@ -296,12 +300,13 @@ class PgStore implements PostgresStore {
       const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? Math.floor(v) : null);
       // The watermark, hold and latest event time go with the offset they were stored with (a later offset only).
       await c.query(
-        `INSERT INTO bus_offsets (consumer, stream_seq, watermark, hold_ms, max_ts) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO bus_offsets (consumer, stream_seq, watermark, hold_ms, max_ts, live) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (consumer) DO UPDATE SET stream_seq = greatest(bus_offsets.stream_seq, excluded.stream_seq),
            watermark = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.watermark ELSE bus_offsets.watermark END,
            hold_ms = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.hold_ms ELSE bus_offsets.hold_ms END,
-           max_ts = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.max_ts ELSE bus_offsets.max_ts END`,
-        [batch.consumer, batch.seq, ms(batch.watermark), ms(batch.holdMs), ms(batch.maxTs)],
+           max_ts = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.max_ts ELSE bus_offsets.max_ts END,
+           live = CASE WHEN excluded.stream_seq >= bus_offsets.stream_seq THEN excluded.live ELSE bus_offsets.live END`,
+        [batch.consumer, batch.seq, ms(batch.watermark), ms(batch.holdMs), ms(batch.maxTs), batch.live ?? null],
       );
       return { added, ids };
     });
@@ -309,8 +314,8 @@ class PgStore implements PostgresStore {
 
   busPosition(consumer: string): Promise<BusPosition> {
     return this.run('read', `read the bus position of ${consumer} from`, async (db) => {
-      const r = await db.query<{ stream_seq: number; watermark: number | null; hold_ms: number | null; max_ts: number | null }>(
-        'SELECT stream_seq, watermark, hold_ms, max_ts FROM bus_offsets WHERE consumer = $1',
+      const r = await db.query<{ stream_seq: number; watermark: number | null; hold_ms: number | null; max_ts: number | null; live: boolean | null }>(
+        'SELECT stream_seq, watermark, hold_ms, max_ts, live FROM bus_offsets WHERE consumer = $1',
         [consumer],
       );
       const row = r.rows[0];
@@ -320,6 +325,7 @@ class PgStore implements PostgresStore {
         ...(row.watermark !== null ? { watermark: row.watermark } : {}),
         ...(row.hold_ms !== null ? { holdMs: row.hold_ms } : {}),
         ...(row.max_ts !== null ? { maxTs: row.max_ts } : {}),
+        ...(row.live !== null ? { live: row.live } : {}),
       };
     });
   }
