@@ -8,6 +8,7 @@ import { buildConfig } from '../config/load.js';
 import { runFile, type OfflineRun } from '../src/offline.js';
 import { main } from '../src/cli.js';
 import { generateDay, toJsonl, type DayOptions } from '../scripts/market-day.js';
+import type { MarketEvent } from '../src/core/events.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -63,3 +64,20 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
 }
+
+/**
+ * The six default majors liquidating longs on Bybit together from `t0`, a round every 15 s for `rounds` rounds, each
+ * round a tenth of the asset's $ in `usd` (BTC $1.2M … BNB $150K by default): a market-wide flush as the live feeds
+ * would bring it.
+ */
+export function majorsFlush(t0: number, rounds = 20): MarketEvent[] {
+  const usd = { BTC: 1_200_000, ETH: 900_000, SOL: 500_000, XRP: 300_000, DOGE: 250_000, BNB: 150_000 };
+  const out: MarketEvent[] = [];
+  for (let round = 0; round < rounds; round++) {
+    Object.entries(usd).forEach(([asset, v], k) =>
+      out.push({ type: 'liquidation', ts: t0 + round * 15_000 + k * 100, exchange: 'bybit', symbol: `${asset}/USDT:USDT`, side: 'long', price: 1, amount: v / 10, usd: v / 10 }),
+    );
+  }
+  return out;
+}
+

@@ -12,19 +12,14 @@ import { CORE_CONSUMER, CoreEngine } from '../../src/bus/core.js';
 import type { MarketEvent } from '../../src/core/events.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { majorsFlush } from '../helpers.js';
 
 const unavailable = await pgUnavailable();
 if (unavailable) console.warn(unavailable);
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
-const MAJORS = { BTC: 1_200_000, ETH: 900_000, SOL: 500_000, XRP: 300_000, DOGE: 250_000, BNB: 150_000 };
 /** Six majors liquidating longs on Bybit for 5 minutes, a round every 15 s. */
-const prints: MarketEvent[] = [];
-for (let round = 0; round < 20; round++) {
-  Object.entries(MAJORS).forEach(([asset, usd], k) =>
-    prints.push({ type: 'liquidation', ts: T0 + round * 15_000 + k * 100, exchange: 'bybit', symbol: `${asset}/USDT:USDT`, side: 'long', price: 1, amount: usd / 10, usd: usd / 10 }),
-  );
-}
+const prints = majorsFlush(T0);
 const feeds = { instance: 'ingest-1', at: T0, feeds: [{ exchange: 'bybit', stream: 'liquidations' as const, state: 'live' as const, since: T0 - 3_600_000, sampled: false }] };
 const price = (ts: number): MarketEvent => ({ type: 'price', ts, exchange: 'bybit', symbol: 'BTC/USDT:USDT', price: 1 });
 const batch = (seq: number, events: MarketEvent[], live = true): BusBatch =>

@@ -13,7 +13,7 @@ import type { MarketEvent } from '../../src/core/events.js';
 import { newReport, readEventFile } from '../../src/io/event-file.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { BUNDLED, tempDir } from '../helpers.js';
+import { BUNDLED, majorsFlush, tempDir } from '../helpers.js';
 
 /** What a chat saw: posts and edits, by the first line of their text. */
 interface Seen {
@@ -149,14 +149,8 @@ describe('a restart after a cascade ended', () => {
 
 describe('a restart during a market-wide flush (live, the default six assets)', () => {
   const T0 = Date.parse('2026-03-02T12:00:00Z');
-  const MAJORS = { BTC: 1_200_000, ETH: 900_000, SOL: 500_000, XRP: 300_000, DOGE: 250_000, BNB: 150_000 };
   /** Six majors liquidating longs on Bybit for 5 minutes, a round every 15 s. */
-  const prints: MarketEvent[] = [];
-  for (let round = 0; round < 20; round++) {
-    Object.entries(MAJORS).forEach(([asset, usd], k) =>
-      prints.push({ type: 'liquidation', ts: T0 + round * 15_000 + k * 100, exchange: 'bybit', symbol: `${asset}/USDT:USDT`, side: 'long', price: 1, amount: usd / 10, usd: usd / 10 }),
-    );
-  }
+  const prints = majorsFlush(T0);
 
   it('the flush running at the stop is rebuilt at restore, its end posted and its running message closed, never started twice', async () => {
     const db = join(tempDir(), 'flush.db');
