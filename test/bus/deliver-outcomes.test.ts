@@ -16,15 +16,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import { renderAlert } from '../../src/alerts/digest.js';
 import { route } from '../../src/alerts/router.js';
-import { Deliverer, Fence } from '../../src/bus/deliver.js';
 import type { Alert, LevelBreak } from '../../src/core/alerts.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
-import type { StateChange } from '../../src/state/changes.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
 import type { NewEntry, Subscription } from '../../src/store/store.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
+import { dropRunSchemas, pgUnavailable } from '../services/postgres.js';
 import { until } from './children.js';
+import { leasedDeliverer } from './deliverer-stand.js';
 
 const unavailable = await pgUnavailable();
 if (unavailable) console.warn(unavailable);
@@ -62,28 +60,11 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
 
   /** The chat's own level breaks (its level adopted under a message in THREAD), and a store with the chat subscribed. */
   async function setUp(adapter: ChatAdapter, backoff = { baseMs: 1, maxMs: 1 }) {
-    const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
-    closing.push(() => store.close());
     const sub: Subscription = { chat: CHAT, target: ALERTS, enabled: true, assets: [], families: ['level'], minUsd: 0, updatedAt: 0 };
-    await store.putSubscription(sub);
     const breaks = (await bundledDay()).alerts.filter((a): a is LevelBreak => a.kind === 'level_break').slice(0, 3).map((a) => ({ ...a, chat: CHAT }));
     expect(breaks).toHaveLength(3);
-    const token = await store.takeLease('deliver:test', 'me', 600_000);
-    const fence = new Fence(600_000, 1_000);
-    fence.renewed(performance.now());
-    const changes: StateChange[] = [];
-    const deliverer = new Deliverer({
-      store,
-      adapter,
-      state: { apply: (c) => changes.push(c) },
-      lease: { name: 'deliver:test', holder: 'me', token: token! },
-      fence,
-      ttlMs: 600_000,
-      backoff,
-    });
-    closing.push(() => deliverer.stop());
+    const { store, deliverer, changes, settled } = await leasedDeliverer(adapter, sub, closing, backoff);
     const rows = async () => (await store.pool.query<{ id: number; alert_key: string; target: string | null; status: string; last_error: string | null }>('SELECT id, alert_key, target, status, last_error FROM outbox ORDER BY id')).rows;
-    const settled = () => until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 15_000, 20);
     return { store, sub, breaks, deliverer, changes, rows, settled };
   }
 

@@ -9,14 +9,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import { route } from '../../src/alerts/router.js';
-import { Deliverer, Fence } from '../../src/bus/deliver.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
-import type { StateChange } from '../../src/state/changes.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
 import type { NewEntry, Subscription } from '../../src/store/store.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-import { until } from './children.js';
+import { dropRunSchemas, pgUnavailable } from '../services/postgres.js';
+import { leasedDeliverer } from './deliverer-stand.js';
 
 const unavailable = await pgUnavailable();
 if (unavailable) console.warn(unavailable);
@@ -63,26 +60,9 @@ describe.skipIf(unavailable !== undefined)('deliver role: a running message clos
   });
 
   async function setUp(adapter: ChatAdapter) {
-    const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
-    closing.push(() => store.close());
     const sub: Subscription = { chat: CHAT, target: ALERTS, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
-    await store.putSubscription(sub);
-    const token = await store.takeLease('deliver:test', 'me', 600_000);
-    const fence = new Fence(600_000, 1_000);
-    fence.renewed(performance.now());
-    const changes: StateChange[] = [];
-    const deliverer = new Deliverer({
-      store,
-      adapter,
-      state: { apply: (c) => changes.push(c) },
-      lease: { name: 'deliver:test', holder: 'me', token: token! },
-      fence,
-      ttlMs: 600_000,
-      backoff: { baseMs: 1, maxMs: 1 },
-    });
-    closing.push(() => deliverer.stop());
+    const { store, deliverer, changes, settled } = await leasedDeliverer(adapter, sub, closing);
     const rows = async () => (await store.pool.query<{ alert_key: string; status: string; last_error: string | null }>('SELECT alert_key, status, last_error FROM outbox ORDER BY id')).rows;
-    const settled = () => until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 15_000, 20);
     /** Entries as routed `agoMs` before now (a delivery that comes that late). */
     const routed = (alerts: Alert[], agoMs = 0): NewEntry[] => route(alerts, [sub], Date.now() - agoMs);
     return { store, sub, deliverer, changes, rows, settled, routed };

@@ -1,0 +1,34 @@
+/**
+ * The deliver tests' stand: a fresh PostgreSQL schema with one chat subscribed, and a Deliverer holding the lease
+ * with a fence renewed now, its state changes recorded. What it opens is closed by `closing` (the caller's afterEach).
+ */
+import type { ChatAdapter } from '../../src/adapters/contract.js';
+import { Deliverer, Fence } from '../../src/bus/deliver.js';
+import type { StateChange } from '../../src/state/changes.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import type { Subscription } from '../../src/store/store.js';
+import { PG_URL, schemaName } from '../services/postgres.js';
+import { until } from './children.js';
+
+export async function leasedDeliverer(adapter: ChatAdapter, sub: Subscription, closing: (() => Promise<unknown>)[], backoff = { baseMs: 1, maxMs: 1 }) {
+  const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
+  closing.push(() => store.close());
+  await store.putSubscription(sub);
+  const token = await store.takeLease('deliver:test', 'me', 600_000);
+  const fence = new Fence(600_000, 1_000);
+  fence.renewed(performance.now());
+  const changes: StateChange[] = [];
+  const deliverer = new Deliverer({
+    store,
+    adapter,
+    state: { apply: (c) => changes.push(c) },
+    lease: { name: 'deliver:test', holder: 'me', token: token! },
+    fence,
+    ttlMs: 600_000,
+    backoff,
+  });
+  closing.push(() => deliverer.stop());
+  /** Until nothing is pending. */
+  const settled = () => until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 15_000, 20);
+  return { store, deliverer, changes, settled };
+}
