@@ -11,7 +11,7 @@ import { Market } from './core/market.js';
 import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
-import { levelThreads, route, RunningTallies, type Reached } from './alerts/router.js';
+import { levelThreads, RunningTallies, type Reached } from './alerts/router.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
 import type { StateChange } from './state/changes.js';
@@ -89,8 +89,6 @@ export class LiqBot implements Services {
   private readonly replies = new Map<string, Reply>();
   private readonly batchSize: number;
   private readonly writer: EventWriter | undefined;
-  /** The outbox's clock (wall time even in rehearsal), which stamps what it queues. */
-  private readonly outboxNow: () => number;
 
   /** When the week turns: the digests are queued once per turn. */
   private readonly digestTurns = new DigestTurns();
@@ -112,7 +110,6 @@ export class LiqBot implements Services {
     // Deliveries run on wall time even in rehearsal: retry delays and staleness are about the chat, not the market.
     // A chat's level adopted from a proposal: its alerts answer the proposal's message.
     const threadOf = levelThreads(this.market.levels);
-    this.outboxNow = opts.outbox?.now ?? Date.now;
     this.outbox = new Outbox({ store: opts.store, adapters: opts.adapters ?? {}, render: (a) => this.alertReply(a), threadOf, ...opts.outbox, faults: this.faults, state: this.state });
   }
 
@@ -222,22 +219,15 @@ export class LiqBot implements Services {
 
   /**
    * Queue what fell due while the bot was down, raised at restore (a cascade's end, with its running message's
-   * closing edit): routed as the outbox routes, each entry stamped with its alert's own time, so the outbox's rules
-   * judge it as an alert queued then (posted with "Posted 2h late", or dropped past its kind's use, FRESH_MS in alerts/lane.ts). One
-   * queued before the bot stopped is not queued again (the outbox's UNIQUE(chat, alert_key)). A store that refuses
-   * them gets them through the outbox, held and retried as any alert.
+   * closing edit), through the outbox as any alert: each stamped with its own time (its age on the bot's clock, taken
+   * from the outbox's), so the outbox's rules judge it as an alert queued then (posted with "Posted 2h late", or dropped
+   * past its kind's use, FRESH_MS in alerts/lane.ts), and each end held against what its cascade reached in the
+   * restored events (`reached`). One queued before the bot stopped is not queued again (the outbox's UNIQUE(chat,
+   * alert_key)); one the store refuses is held and retried as any alert, keeping its time.
    */
   private queueDue(alerts: Alert[], reached: Reached, now: number): void {
     this.stats.alerts += alerts.length;
-    const subs = this.attempt('listSubscriptions', () => this.state.listSubscriptions());
-    if (subs.ok) {
-      // The outbox's clock (wall time) less the alert's age on the bot's clock.
-      const wall = this.outboxNow();
-      const threadOf = levelThreads(this.market.levels);
-      const entries = alerts.flatMap((a) => route([a], subs.value, wall - Math.max(0, now - a.ts), threadOf, reached));
-      if (entries.length === 0 || this.attempt('outbox.enqueue', () => this.store.enqueue(entries)).ok) return;
-    }
-    this.outbox.publish(alerts);
+    this.outbox.publish(alerts, { ageMs: (a) => now - a.ts, reached });
   }
 
   /** Liquidations seen in the last minutes, by identity (event files keep every line, the spec). */

@@ -16,8 +16,11 @@ export type DeliveryResult =
   | { ok: true; messageRef: string }
   /**
    * `permanent`: the chat blocked/removed the bot or the channel is gone: its alerts stop, do not retry. `kind`: what the platform's refusal means (errors.ts ChatErrorKind, named here as text: errors.ts reads this file).
+   * `movedTo`: nothing was sent because the chat lives under a new key now, this one (a Telegram group that became a
+   * supergroup; the old key is gone for good, hence `permanent`). The adapter only reports it: whoever runs deliveries
+   * (alerts/lane.ts `send`) moves the chat's settings and levels there (`chat.move`) and sends the alert there.
    */
-  | { ok: false; permanent: boolean; retryAfterMs?: number; error: string; kind?: string };
+  | { ok: false; permanent: boolean; retryAfterMs?: number; error: string; kind?: string; movedTo?: string };
 
 export interface DeliveryTarget {
   /** The subscription's chat key (`telegram:-100…`, `discord:<guild>`). */

@@ -1,9 +1,10 @@
 /**
  * What a chat's delivery lane decides, once for both loops that deliver the outbox: the embedded one
  * (alerts/outbox.ts, on SQLite) and the deliver role (bus/deliver.ts, on PostgreSQL behind a lease). Which first entry
- * is moot before it is sent (`precheck`, `nothingToClose`), what is sent for it (`deliveryTarget`, `entryReply`), and
- * what a send's result means (`outcome`). No I/O here: each loop makes its own store calls and claims, keeps its
- * counters and writes its log, from the decision and the note it carries.
+ * is moot before it is sent (`precheck`, `nothingToClose`), what is sent for it (`deliveryTarget`, `entryReply`), where
+ * it goes when the chat turns out to have moved (`send`), and what a send's result means (`outcome`). No I/O of its own
+ * here: each loop sends through its adapter, makes its own store calls and claims, applies the changes of state, keeps
+ * its counters and writes its log, from the decision and the note it carries.
  */
 import type { DeliveryResult, DeliveryTarget } from '../adapters/contract.js';
 import type { Alert, AlertKind } from '../core/alerts.js';
@@ -11,6 +12,7 @@ import { backoffDelay } from '../feeds/backoff.js';
 import { runningClosedReply } from '../replies/alerts.js';
 import { threadAnswer } from '../replies/proposals.js';
 import { toned, type Reply } from '../replies/reply.js';
+import type { StateChange } from '../state/changes.js';
 import type { OutboxEntry, Subscription } from '../store/store.js';
 import { isClosingEdit, isUpdate, THREAD_ANSWER } from './router.js';
 
@@ -157,6 +159,36 @@ export function deliveryTarget(e: OutboxEntry): DeliveryTarget {
     ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}),
     ...(isClosingEdit(e) ? { editOnly: true } : {}),
   };
+}
+
+/** A chat found under a new key: the change its loop applies (its settings and levels follow it), and what it logs. */
+export interface Moved {
+  change: Extract<StateChange, { kind: 'chat.move' }>;
+  note: Note;
+}
+
+/**
+ * Send the chat's first entry through `deliver` (the adapter's, the reply and the message to edit bound). Where the
+ * result says the chat lives under a new key (`movedTo`: a Telegram group that became a supergroup), the loop is told
+ * (`moved`: it applies the `chat.move`, at `now`) and the entry is sent once more, to the new key; each later entry
+ * queued for the old key finds the same and follows. A send that throws is a failure worth retrying. Returns the
+ * result of the last send, which `outcome` judges.
+ */
+export async function send(deliver: (to: DeliveryTarget) => Promise<DeliveryResult>, e: OutboxEntry, now: number, moved: (m: Moved) => void): Promise<DeliveryResult> {
+  const to = deliveryTarget(e);
+  const first = await sendOnce(deliver, to);
+  if (first.ok || first.movedTo === undefined) return first;
+  const change = { kind: 'chat.move', from: e.chat, to: first.movedTo, at: now } as const;
+  moved({ change, note: { level: 'info', msg: 'chat moved to a new key (a group upgraded to a supergroup): its alerts and levels follow it, and the alert goes there', fields: { from: e.chat, to: first.movedTo } } });
+  return sendOnce(deliver, { ...to, chat: first.movedTo });
+}
+
+async function sendOnce(deliver: (to: DeliveryTarget) => Promise<DeliveryResult>, to: DeliveryTarget): Promise<DeliveryResult> {
+  try {
+    return await deliver(to);
+  } catch (err) {
+    return { ok: false, permanent: false, error: (err as Error).message };
+  }
 }
 
 /**

@@ -10,7 +10,8 @@
  *
  * Routing one alert to tens of thousands of chats is done in bounded slices of subscriptions, yielding to the
  * event loop between them (commands and feeds keep flowing); publishes are sliced in the order they came, so each
- * chat still gets its alerts in order.
+ * chat still gets its alerts in order. What is published before `start()` (what a restart raised, at restore) is
+ * only stored: `start()` reads it with everything else pending, in the order it was queued.
  */
 import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
 import type { Platform } from '../../commands/types.js';
@@ -22,7 +23,7 @@ import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { StateWriter } from '../state/writer.js';
 import { countWanted, isUpdate, route, RunningTallies, type Reached, type ThreadOf } from './router.js';
 import { renderAlert } from './digest.js';
-import { deliveryTarget, entryReply, nothingToClose, outcome, precheck, Refusals, type AlertsAt, type Drop, type LaneCounters, type Note } from './lane.js';
+import { entryReply, nothingToClose, outcome, precheck, Refusals, send, type AlertsAt, type Drop, type LaneCounters, type Moved, type Note } from './lane.js';
 
 const log = logger('outbox');
 
@@ -51,12 +52,30 @@ export interface OutboxOptions {
   threadOf?: ThreadOf;
 }
 
-/** A publish being routed: its alerts, the subscriptions as they were, how far it got, and what its cascades had reached. */
+/** How a publish's alerts are routed when they were not raised just now (`LiqBot.queueDue`: what a restart raised). */
+export interface PublishOptions {
+  /**
+   * How long before the publish each alert was raised: its entries are stamped then, on this outbox's clock, so the
+   * lane judges it as an alert queued then (posted saying how late it is, or dropped past its kind's use), also when
+   * the store refuses it first. Without it an alert is stamped when the store takes it.
+   */
+  ageMs?: (a: Alert) => number;
+  /**
+   * What running cascades and flushes had reached before these alerts where this outbox did not see it (the events a
+   * restart replayed): their ends are held against it, as against what was published here.
+   */
+  reached?: Reached;
+}
+
+/**
+ * A publish being routed: its alerts, the subscriptions as they were, how far it got, when its entries are stamped
+ * (each alert's own time where it has one), and what its cascades had reached.
+ */
 interface Routing {
   alerts: readonly Alert[];
   subs: readonly Subscription[];
   next: number;
-  now: number;
+  at: number | ((a: Alert) => number);
   reached: Reached;
 }
 
@@ -117,12 +136,19 @@ export class Outbox {
   private readonly render: (a: Alert) => Reply;
   private wake?: ReturnType<typeof setTimeout>;
   private wakeAt = Infinity;
+  /** Set by start(): until then what is published is only stored, and start() reads it with what a restart left. */
+  private started = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private readonly faults: StoreFaults;
   private readonly state: StateWriter;
   /** Alerts the store did not take yet (routing or queueing failed): retried by retryHeld(). */
   private held: Alert[] = [];
+  /**
+   * When alerts published with an age were raised, on this outbox's clock (set at publish, so time held counts): read
+   * when they are routed. Keyed by the alert itself, so nothing outlives it.
+   */
+  private readonly raisedAt = new WeakMap<Alert, number>();
   /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
   private readonly unrecorded = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
   private lastPending = 0;
@@ -168,6 +194,7 @@ export class Outbox {
 
   /** Load what was pending (after a restart) and start delivering. */
   start(): void {
+    this.started = true;
     this.stopped = false;
     this.refresh();
     this.fill();
@@ -176,10 +203,16 @@ export class Outbox {
   /**
    * Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued
    * (for a publish longer than one slice, the later slices count what routing found there). The first slice is
-   * stored before this returns; the rest follow, one slice per turn of the event loop.
+   * stored before this returns; the rest follow, one slice per turn of the event loop. `opts`: alerts raised
+   * earlier (their age) and tallies seen elsewhere (PublishOptions); they are held and retried as any alert.
    */
-  publish(alerts: readonly Alert[]): number {
+  publish(alerts: readonly Alert[], opts: PublishOptions = {}): number {
     if (alerts.length === 0) return 0;
+    if (opts.reached) this.running.raise(opts.reached);
+    if (opts.ageMs) {
+      const now = this.now();
+      for (const a of alerts) this.raisedAt.set(a, now - Math.max(0, opts.ageMs(a)));
+    }
     this.held.push(...alerts);
     const queued = this.retryHeld();
     // Routed, they are the store's (a publish of 20,000 digests is routed in slices, none lost); only what the store
@@ -224,7 +257,9 @@ export class Outbox {
         this.countHeld();
         return 0;
       }
-      job = { alerts: this.held, subs, next: 0, now: this.now(), reached: this.running.reach(this.held) };
+      const now = this.now();
+      const at = this.held.some((a) => this.raisedAt.has(a)) ? (a: Alert) => this.raisedAt.get(a) ?? now : now;
+      job = { alerts: this.held, subs, next: 0, at, reached: this.running.reach(this.held) };
       this.held = [];
       this.routing.push(job);
     }
@@ -256,7 +291,7 @@ export class Outbox {
    */
   private routeSlice(job: Routing): number | undefined {
     const subs = job.subs.slice(job.next, job.next + this.sliceSize);
-    const entries = route(job.alerts, subs, job.now, this.opts.threadOf, job.reached);
+    const entries = route(job.alerts, subs, job.at, this.opts.threadOf, job.reached);
     let ids: number[] = [];
     this.stuck = entries.length > 0 && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)));
     if (this.stuck) return undefined;
@@ -264,6 +299,9 @@ export class Outbox {
     this.faults.ok('hold.alerts');
     if (ids.length === 0) return 0;
     this.counters.queued += ids.length;
+    // Before start() the store alone has them: start() reads them behind what was pending before them (a lane started
+    // now would send them ahead of an update a restart left, which their closing edit makes moot).
+    if (!this.started) return ids.length;
     if (ids.length === entries.length) {
       entries.forEach((e, i) => this.add({ ...e, id: ids[i]!, status: 'pending', attempts: 0 }));
     } else this.refresh(); // some were already queued (a repeated alert): read back exactly what is pending
@@ -527,9 +565,8 @@ export class Outbox {
       this.inflight.add(e.id);
       let result: DeliveryResult;
       try {
-        result = await adapter.deliver(deliveryTarget(e), entryReply(e, now, this.render), editRef);
-      } catch (err) {
-        result = { ok: false, permanent: false, error: (err as Error).message };
+        const reply = entryReply(e, now, this.render);
+        result = await send((to) => adapter.deliver(to, reply, editRef), e, now, (m) => this.moved(m));
       } finally {
         this.inflight.delete(e.id);
       }
@@ -571,6 +608,12 @@ export class Outbox {
 
   private note(chat: string, n: Note): void {
     log[n.level]({ chat, ...n.fields }, n.msg);
+  }
+
+  /** A chat found under a new key: its settings and levels follow it (one state change; the store refusing it is counted). */
+  private moved(m: Moved): void {
+    this.note(m.change.from, m.note);
+    this.stored('chat.move', () => this.state.apply(m.change));
   }
 
   /** Where the chat's alerts post, as last changed (one the store has not taken yet counts); undefined when unreadable. */

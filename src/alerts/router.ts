@@ -103,7 +103,19 @@ export class RunningTallies {
       this.running.delete(id);
       return;
     }
-    this.running.set(id, Math.max(this.running.get(id) ?? 0, (a as { usd: number }).usd));
+    this.raiseTo(id, (a as { usd: number }).usd);
+  }
+
+  /**
+   * Tallies seen elsewhere (the events a restart replayed, whose starts and updates were never published here): each
+   * running cascade or flush raised to what it reached there.
+   */
+  raise(reached: Reached): void {
+    for (const [id, usd] of reached) this.raiseTo(id, usd);
+  }
+
+  private raiseTo(id: string, usd: number): void {
+    this.running.set(id, Math.max(this.running.get(id) ?? 0, usd));
     if (this.running.size > this.max) this.running.delete(this.running.keys().next().value!);
   }
 }
@@ -168,11 +180,12 @@ export function countWanted(alerts: readonly Alert[], subs: readonly Subscriptio
 }
 
 /**
- * One entry per chat that wants each alert. A chat's own level alert with a thread answers it: as one message that
- * is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there. An
- * end is followed by its closing edit of the chat's running message (RUNNING_CLOSED), after the end's own post.
+ * One entry per chat that wants each alert, stamped `now` (or each alert at its own time, `now(a)`: one raised before
+ * it was routed, whose age the delivery judges). A chat's own level alert with a thread answers it: as one message
+ * that is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there.
+ * An end is followed by its closing edit of the chat's running message (RUNNING_CLOSED), after the end's own post.
  */
-export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number, threadOf?: ThreadOf, reached?: Reached): NewEntry[] {
+export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number | ((a: Alert) => number), threadOf?: ThreadOf, reached?: Reached): NewEntry[] {
   const out: NewEntry[] = [];
   const tallies = reachedIn(alerts, reached);
   let chats: Map<ChatKey, Subscription> | undefined;
@@ -186,6 +199,7 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
     for (const v of [a.level, ...(a.also ?? []).map((x) => x.level)]) joined.add(`${a.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, v)}`);
   }
   for (const a of alerts) {
+    const at = typeof now === 'number' ? now : now(a);
     const own = a.kind === 'level_break' || a.kind === 'level_chop' ? a.chat : undefined;
     const thread = own !== undefined ? threadOf?.(a) : undefined;
     // A digest names its one chat: that chat's subscription, not a pass over every chat (10,000 digests to 10,000 chats).
@@ -193,18 +207,18 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
     for (const sub of a.kind === 'digest' ? (digestSub ? [digestSub] : []) : subs) {
       if (!wants(sub, a, tallies)) continue;
       if ((a.kind === 'level_break' || a.kind === 'level_chop') && a.chat === undefined && joined.has(`${sub.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
-      const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: now, createdAt: now };
+      const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: at, createdAt: at };
       if (sub.target !== undefined) e.target = sub.target;
       const edit = editKeyOf(a);
       if (edit !== undefined) e.editKey = edit;
       out.push(e);
       const closes = closesRunning(a);
       if (closes !== undefined) {
-        out.push({ chat: sub.chat, alertKey: `${e.alertKey}${RUNNING_CLOSED}`, alert: a, editKey: closes, nextAttemptAt: now, createdAt: now, ...(sub.target !== undefined ? { target: sub.target } : {}) });
+        out.push({ chat: sub.chat, alertKey: `${e.alertKey}${RUNNING_CLOSED}`, alert: a, editKey: closes, nextAttemptAt: at, createdAt: at, ...(sub.target !== undefined ? { target: sub.target } : {}) });
       }
       if (!thread || own !== sub.chat) continue;
       if (thread.target === sub.target) e.replyTo = thread.ref;
-      else out.push({ chat: sub.chat, alertKey: `${e.alertKey}${THREAD_ANSWER}`, alert: a, nextAttemptAt: now, createdAt: now, replyTo: thread.ref, ...(thread.target !== undefined ? { target: thread.target } : {}) });
+      else out.push({ chat: sub.chat, alertKey: `${e.alertKey}${THREAD_ANSWER}`, alert: a, nextAttemptAt: at, createdAt: at, replyTo: thread.ref, ...(thread.target !== undefined ? { target: thread.target } : {}) });
     }
   }
   return out;

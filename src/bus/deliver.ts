@@ -42,7 +42,7 @@ import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
 import { renderAlert } from '../alerts/digest.js';
-import { deliveryTarget, entryReply, nothingToClose, outcome, precheck, Refusals, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
+import { entryReply, nothingToClose, outcome, precheck, Refusals, send, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
 import type { StateChange } from '../state/changes.js';
 import { labelRehearsed } from '../ops/rehearsal.js';
 import { textHash } from '../store/hash.js';
@@ -389,9 +389,12 @@ export class Deliverer {
       try {
         // An alert a core derived from a recorded day (`--role ingest --replay`) says so, as the single process's
         // rehearsal does. The entry's id names every attempt at it (Discord's nonce: a repeat posts once).
-        result = await adapter.deliver(deliveryTarget(e), entryReply(e, now, renderAlert, labelRehearsed), editRef);
-      } catch (err) {
-        result = { ok: false, permanent: false, error: (err as Error).message };
+        // A group found upgraded to a supergroup: its chat.move goes on the stream, and the alert to the supergroup.
+        const reply = entryReply(e, now, renderAlert, labelRehearsed);
+        result = await send((to) => adapter.deliver(to, reply, editRef), e, now, (m) => {
+          this.note(chat, m.note);
+          this.opts.state.apply(m.change);
+        });
       } finally {
         this.inflight.delete(e.id);
       }
@@ -471,7 +474,8 @@ async function adapterMaker(
     // Each group's window is shared with the gateways' replies and with the next holder of the lease (a takeover
     // mid-burst never exceeds 20 a minute). A claimed slot counts as in flight for at most a sixth of the group window (10 s).
     const sharedWindows = pgChatWindows(store, limits, { flightMs: limits.group.windowMs / 6, maxWaitMs: limits.group.windowMs / 60 });
-    // Sending needs only a clock and a way to report a group upgraded to a supergroup (chat.move, published).
+    // Sending uses no services (the adapter is never started: nothing comes in to answer); a group upgraded to a
+    // supergroup comes back in the delivery result, and the Deliverer publishes its chat.move. These fill its options.
     const services = { now: () => Date.now(), apply: (change: StateChange) => state.apply(change) } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
     const apiRoot = opts.env.telegram?.apiRoot;
     return async (fence) =>

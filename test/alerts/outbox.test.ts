@@ -10,6 +10,7 @@ import { route } from '../../src/alerts/router.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store, Subscription } from '../../src/store/store.js';
+import { faultyStore } from '../store/faulty.js';
 
 const T0 = Date.parse('2026-01-31T12:00:00Z');
 
@@ -277,6 +278,51 @@ describe('delivery', () => {
       const texts = chat.received.get(`telegram:${i}`)!.map((m) => (m.text.includes('3,000') ? 3000 : 2900));
       expect(texts).toEqual([3000, 2900]);
     }
+    expect(store.pendingCount()).toBe(0);
+  });
+});
+
+describe('alerts raised before they were published (what a restart raised at restore)', () => {
+  it('are stamped at their own time and held against the tallies given, also when the store refused them first: the time held counts', async () => {
+    const { store: refusing, fail } = faultyStore(store);
+    store.putSubscription(sub('telegram:5m', { minUsd: 5e6 }));
+    const ob = new Outbox({ store: refusing, adapters: { telegram: chat }, now: () => now });
+    ob.start();
+    fail.enqueue = 'SQLITE_FULL';
+    // The end's own tally ($4.9M) is under the chat's minimum; the update it was told of before the restart was not.
+    expect(ob.publish([cascade('cascade_end', 4.9e6)], { ageMs: () => 2 * 3_600_000, reached: new Map([['cascade:ETH-long-1', 5.2e6]]) })).toBe(0);
+    delete fail.enqueue;
+    now += 30 * 60_000;
+    ob.retryHeld();
+    await ob.idle();
+    const got = chat.received.get('telegram:5m') ?? [];
+    expect(got).toHaveLength(1); // the end alone: its closing edit finds no running message of the chat in this store
+    expect(got[0]!.text.split('\n')).toContain('⏱ Posted 2h 30m late: it could not be delivered until now');
+  });
+
+  it('published before start(), they go out behind what was pending before the restart: an update left unsent is made moot by the closing edit, never sent after it', async () => {
+    store.putSubscription(sub('telegram:1'));
+    const first = outbox();
+    first.start();
+    first.publish([cascade('cascade', 5e6)]);
+    await first.idle();
+    await first.stop();
+    // Queued, not sent: the process stops with it pending.
+    first.publish([cascade('cascade_update', 20e6)]);
+    expect(store.pendingCount()).toBe(1);
+    // The restart: its end raised at restore and published before the outbox starts.
+    const second = outbox();
+    second.publish([cascade('cascade_end', 25e6)], { ageMs: () => 0 });
+    expect(chat.calls).toBe(1);
+    second.start();
+    await second.idle();
+    const got = chat.received.get('telegram:1')!;
+    expect(got.map((m) => [m.text.split('\n')[0], m.editRef])).toEqual([
+      ['🔻 ETH long liquidation cascade', undefined],
+      ['ETH long cascade over', undefined],
+      ['🔻 ETH long cascade · over', 'telegram:1#1'],
+    ]);
+    expect(second.counters.superseded).toBe(1);
     expect(store.pendingCount()).toBe(0);
   });
 });

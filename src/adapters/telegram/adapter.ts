@@ -19,10 +19,10 @@ import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import type { Clock, SharedChatWindows } from '../../alerts/pacing.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
-import { chatIdOf, threadIdOf } from './context.js';
+import { CHAT_PREFIX, chatIdOf, threadIdOf } from './context.js';
 import { ChatApiError, deliveryFailure } from '../errors.js';
 import { translateError } from './errors.js';
-import { followMigration, interactionHandlers } from './interactions.js';
+import { interactionHandlers } from './interactions.js';
 import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
 import { registerCommands } from './register.js';
@@ -242,13 +242,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       } catch (err) {
         const e = translateError(err, 'deliver');
         const moved = e.details.migrateToChatId;
-        if (moved === undefined) return deliveryFailure(e);
-        followMigration(services, chatId, moved);
-        // The group is now a supergroup: the alert goes there, tried once (as will each later one queued for the old id).
-        return post({ ...dest, chatId: moved }, reply, editRef, to.chat, to.editOnly).then(
-          (messageRef): DeliveryResult => ({ ok: true, messageRef }),
-          (again: unknown) => deliveryFailure(translateError(again, 'deliver')),
-        );
+        // The group is now a supergroup: reported, not followed here (whoever runs deliveries moves the chat and sends there).
+        return moved === undefined ? deliveryFailure(e) : { ...deliveryFailure(e), movedTo: `${CHAT_PREFIX}${moved}` };
       }
     },
   };

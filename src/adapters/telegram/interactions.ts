@@ -145,8 +145,11 @@ export function interactionHandlers(deps: InteractionDeps): { onMessage(msg: Mes
   return { onMessage, onButton };
 }
 
-/** A group became a supergroup and got a new chat id: its alerts and its own levels follow it (one state change). */
-export function followMigration(services: Services, from: number | string, to: number): void {
+/**
+ * Telegram's service message says a group became a supergroup and got a new chat id: its alerts and its own levels
+ * follow it (one state change). A delivery that finds it out instead only reports it (`movedTo`, adapter.ts).
+ */
+function followMigration(services: Services, from: number | string, to: number): void {
   const change = { kind: 'chat.move', from: `${CHAT_PREFIX}${from}`, to: `${CHAT_PREFIX}${to}`, at: services.now() } as const;
   try {
     services.apply(change);

@@ -118,20 +118,17 @@ describe('failures', () => {
     expect(await h.adapter.deliver({ chat: 'discord:123' }, short('x'))).toMatchObject({ ok: false, permanent: true });
   });
 
-  it('moves the alerts and the levels of a group upgraded to a supergroup to its new id, and posts the alert there', async () => {
+  it('reports a group upgraded to a supergroup (its new chat key) and decides nothing: no post there, its alerts and levels left where they are', async () => {
     h.store.putSubscription({ chat: 'telegram:-340', enabled: true, assets: ['ETH'], families: ['cascade'], minUsd: 0, updatedAt: 0 });
     h.services.apply({ kind: 'level.put', level: { id: 'telegram:-340:ETH@2500', asset: 'ETH', level: 2500, label: 'ours', chat: 'telegram:-340', source: 'chat', createdAt: 0 } });
     h.fake.fail({ chatId: -340, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: -1_000_000_000_340 } });
     const r = await h.adapter.deliver({ chat: 'telegram:-340' }, short('x'));
-    const [posted] = h.fake.sentTo(-1_000_000_000_340);
-    expect(posted!.text).toContain('Longs $1.2M');
-    expect(r).toEqual({ ok: true, messageRef: `-1000000000340:${posted!.messageId}` });
-    expect(h.store.getSubscription('telegram:-1000000000340')).toMatchObject({ enabled: true, assets: ['ETH'] });
-    expect(h.store.getSubscription('telegram:-340')).toBeUndefined();
-    const moved = { id: 'telegram:-1000000000340:ETH@2500', chat: 'telegram:-1000000000340', label: 'ours' };
-    expect(h.store.listLevels().filter((l) => l.asset === 'ETH' && l.level === 2500)).toEqual([expect.objectContaining(moved)]);
-    expect(h.services.market.levels.get('telegram:-340:ETH@2500')).toBeUndefined();
-    expect(h.services.market.levels.get(moved.id)).toMatchObject(moved);
+    // Whoever runs deliveries moves the chat (chat.move) and sends there (test/adapters/telegram/outbox.test.ts).
+    expect(r).toEqual({ ok: false, permanent: true, kind: 'chat_gone', movedTo: 'telegram:-1000000000340', error: 'Telegram sendMessage: 400 Bad Request: group chat was upgraded to a supergroup chat' });
+    expect(h.fake.sentTo(-1_000_000_000_340)).toEqual([]);
+    expect(h.store.getSubscription('telegram:-340')).toMatchObject({ enabled: true, assets: ['ETH'] });
+    expect(h.store.getSubscription('telegram:-1000000000340')).toBeUndefined();
+    expect(h.services.market.levels.get('telegram:-340:ETH@2500')).toMatchObject({ chat: 'telegram:-340' });
   });
 });
 

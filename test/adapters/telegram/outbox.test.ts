@@ -1,12 +1,13 @@
 /**
  * The outbox delivering through the Telegram adapter to the fake Bot API, where one refusal must not cost a chat
  * its alerts: a level's thread answer posted into a forum topic since deleted, and a group upgraded to a
- * supergroup while alerts were queued for it.
+ * supergroup while alerts were queued for it (the adapter reports it; the outbox moves the chat and sends there).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../../src/alerts/outbox.js';
 import type { ThreadOf } from '../../../src/alerts/router.js';
 import type { LevelBreak } from '../../../src/core/alerts.js';
+import { StateWriter } from '../../../src/state/writer.js';
 import type { Subscription } from '../../../src/store/store.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -21,7 +22,9 @@ afterEach(async () => {
 async function start(threadOf?: ThreadOf): Promise<{ h: Harness; outbox: Outbox }> {
   h = await startHarness();
   const { store, services } = h;
-  outbox = new Outbox({ store, adapters: { telegram: h.adapter }, now: () => services.now(), backoff: { baseMs: 50, maxMs: 200 }, ...(threadOf ? { threadOf } : {}) });
+  // The outbox's own write path over the bundled day's market, as the bot's: a chat's move takes its levels there.
+  const state = new StateWriter({ store, market: h.run.market });
+  outbox = new Outbox({ store, adapters: { telegram: h.adapter }, now: () => services.now(), backoff: { baseMs: 50, maxMs: 200 }, state, ...(threadOf ? { threadOf } : {}) });
   outbox.start();
   return { h, outbox };
 }
@@ -56,18 +59,25 @@ describe('a forum topic deleted', () => {
 });
 
 describe('a group upgraded to a supergroup', () => {
-  it('delivers the alerts queued for the old group to the supergroup, where its subscription moved', async () => {
+  it('delivers the alerts queued for the old group to the supergroup, where its subscription and its own levels moved', async () => {
     const { h, outbox } = await start();
     const old = -902_000;
     const next = -1_000_000_000_903;
     subscribe(h, old);
+    h.services.apply({ kind: 'level.put', level: { id: `telegram:${old}:ETH@2450`, asset: 'ETH', level: 2450, label: 'ours', chat: `telegram:${old}`, source: 'chat', createdAt: 0 } });
     h.fake.fail({ chatId: old, error: { code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: next } });
     outbox.publish([lost(h, 2800), lost(h, 2700)]);
     await outbox.idle();
 
+    // Each alert was refused at the old id once (the later one still queued for it follows the same way).
+    expect(h.fake.calls.filter((c) => Number(c.params.chat_id) === old && c.status === 400)).toHaveLength(2);
     expect(h.fake.sentTo(next).map((m) => m.text.split('\n')[0])).toEqual([expect.stringContaining('2,800'), expect.stringContaining('2,700')]);
     expect(h.store.getSubscription(`telegram:${next}`)).toMatchObject({ enabled: true });
     expect(h.store.getSubscription(`telegram:${old}`)).toBeUndefined();
+    const moved = { id: `telegram:${next}:ETH@2450`, chat: `telegram:${next}`, label: 'ours' };
+    expect(h.store.listLevels().filter((l) => l.asset === 'ETH' && l.level === 2450)).toEqual([expect.objectContaining(moved)]);
+    expect(h.run.market.levels.get(`telegram:${old}:ETH@2450`)).toBeUndefined();
+    expect(h.run.market.levels.get(moved.id)).toMatchObject(moved);
     expect(outbox.counters).toMatchObject({ sent: 2, unsubscribed: 0, dropped: 0 });
   });
 });
