@@ -20,13 +20,17 @@
  * the embedded bot's one write path, over a store facade that records the writes; they are written in the
  * batch's transaction, with the level states the market had after the batch, so a takeover at any point restores
  * the states that go with the stored offset.
+ *
+ * The leader keeps the retention of raw events as the embedded bot does (hourly, and once on taking the lock), on
+ * its own clock, the stored watermark; each prune checks the lock in its transaction, and a standby's first read of
+ * the store waits for it (`CoreEngine.prune`, `warm`).
  */
 import { hostname } from 'node:os';
 import type { Config } from '../../config/schema.js';
 import type { Alert } from '../core/alerts.js';
-import type { MarketEvent } from '../core/events.js';
+import { assetOf, type MarketEvent } from '../core/events.js';
 import { Market } from '../core/market.js';
-import { DAY } from '../core/time.js';
+import { DAY, dayStart } from '../core/time.js';
 import { levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
@@ -38,7 +42,7 @@ import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { markRehearsed } from '../ops/rehearsal.js';
 import { LeaderLock } from '../store/leader.js';
-import { openPostgresStore, type BusPosition, type PostgresStore, type StateWrite } from '../store/postgres.js';
+import { openPostgresStore, type BusPosition, type LeaderFence, type PostgresStore, type StateWrite } from '../store/postgres.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
 import { readBatches, type BusBatch } from './consumer.js';
 import { MAX_HOLD_MS } from './batch.js';
@@ -58,7 +62,12 @@ export interface CoreRoleOptions {
   signal: AbortSignal;
   /** How often a standby asks for the lock (default 250 ms: one cheap query). */
   pollMs?: number;
+  /** How often the leader prunes raw events past `retention.eventDays` (default hourly, and once on taking the lock). */
+  pruneEveryMs?: number;
 }
+
+/** How far past the wall clock a stored row's time may be before a live leader's prune deletes it (the ingest's screen). */
+const FUTURE_SKEW_MS = 5 * 60_000;
 
 /** A batch as the stream delivers it; `changes` travel in the stream too (src/bus/state.ts). */
 type Batch = BusBatch & { changes?: StateChange[] };
@@ -181,9 +190,18 @@ export class CoreEngine {
   /**
    * A standby keeps its market warm: the first call restores history and the events up to the stored
    * watermark (their alerts were derived by the leader then, so they are not raised again), later calls add the
-   * events stored since, up to the new watermark. Taking over then costs only the last stretch.
+   * events stored since, up to the new watermark. Taking over then costs only the last stretch. Without `position`,
+   * the stored one. The first call reads it and the history while no prune of events can commit (`withPruneHeld`):
+   * the leader's prune cuts `retention.eventDays` before a watermark it stored, never after the one read here, and
+   * the events of a day it cut are counted once, not before and after it went.
    */
-  async warm(position: BusPosition): Promise<number> {
+  async warm(position?: BusPosition): Promise<number> {
+    const stored = async () => position ?? (await this.store.busPosition(CORE_CONSUMER));
+    if (this.covered === undefined) return this.store.withPruneHeld(async () => this.warmTo(await stored()));
+    return this.warmTo(await stored());
+  }
+
+  private async warmTo(position: BusPosition): Promise<number> {
     const w = position.watermark;
     if (w === undefined || (this.covered !== undefined && w <= this.covered)) return 0;
     // Under the rules the leader's market was under: a market-wide flush running at a takeover is rebuilt and ended.
@@ -196,13 +214,34 @@ export class CoreEngine {
       events++;
     };
     if (this.covered === undefined) {
+      // As the embedded restore (LiqBot.restore) on the core's clock, the watermark: the events the market's windows
+      // read (8 days), as far as retention kept them. They are whole from `whole` on (the leader's prune cut there or
+      // before); every day before that counts with its stored daily total, its kept events being a part of it.
       const from = Math.floor((w - 8 * DAY) / DAY) * DAY;
+      const whole = Math.max(from, Math.ceil((w - this.config.retention.eventDays * DAY) / DAY) * DAY);
+      /** Days a vendor has figures for, by asset, side and venue, among those the prune may have cut. */
+      const vendorDays = new Set<string>();
       for (const t of await this.store.liquidationTotals()) {
         if (t.ts > w) continue;
         this.market.history.addVendor(t);
         this.market.hourly.add(t);
+        if (t.ts >= from && t.ts < whole) vendorDays.add(`${t.asset}|${t.side}|${t.exchange ?? ''}|${dayStart(t.ts)}`);
       }
-      for (const d of await this.store.dailyTotals(from)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
+      const kept = whole > from ? await this.keptOfDays(from, whole) : undefined;
+      for (const d of await this.store.dailyTotals(whole)) {
+        if (d.day < from) {
+          this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
+          continue;
+        }
+        // A day the prune cut: its events restored below are a part of it, its stored total the whole (the history takes
+        // the larger, never both); one the events still hold whole (the prune not there yet) is theirs alone.
+        const key = `${d.asset}|${d.side}|${d.exchange}|${d.day}`;
+        const part = kept?.get(key) ?? 0;
+        if (d.usd - part <= Math.max(1, d.usd * 1e-9)) continue;
+        // Where a vendor has the venue's day, it stays, and the rest of ours is added to the orders (the larger counts).
+        if (vendorDays.has(key)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd - part);
+        else this.market.history.addVendor({ type: 'liquidation_total', ts: d.day, period: '1d', asset: d.asset, side: d.side, exchange: d.exchange, usd: d.usd });
+      }
       for await (const e of this.store.eventsBetween(from, w)) ingest(e);
     } else {
       const after = this.covered;
@@ -216,6 +255,20 @@ export class CoreEngine {
     this.covered = w;
     this.market.drainChanges();
     return events;
+  }
+
+  /**
+   * The liquidations the store still holds of the days in [from, to), summed by asset, side, exchange and day (the
+   * keys of its daily totals): what of those days' totals the events restored already count (LiqBot's keptOfDays).
+   */
+  private async keptOfDays(from: number, to: number): Promise<Map<string, number>> {
+    const sums = new Map<string, number>();
+    for await (const e of this.store.eventsBetween(from, to - 1)) {
+      if (e.type !== 'liquidation') continue;
+      const key = `${assetOf(e.symbol)}|${e.side}|${e.exchange}|${dayStart(e.ts)}`;
+      sums.set(key, (sums.get(key) ?? 0) + e.usd);
+    }
+    return sums;
   }
 
   /**
@@ -293,6 +346,21 @@ export class CoreEngine {
   }
 
   /**
+   * The leader's retention of raw events, the embedded bot's hourly prune (`LiqBot.prune`) on the core's clock, the
+   * stored watermark: events older than `retention.eventDays` before it go, with the feed gaps that ended before it, and
+   * a vendor's hours of the days wholly before it become one daily total each (`Store.pruneEvents`); a standby
+   * restoring a later offset finds the days it counts from events whole (`warm`). Live (the feeds report), rows stamped
+   * more than 5 minutes past the wall clock go too, as the live bot's; a rehearsal runs on the recording's clock and
+   * keeps them. Only while `leader` holds the lock, checked in the prune's transaction: `lost` otherwise, nothing pruned.
+   */
+  async prune(leader: LeaderFence | undefined, wallNow = Date.now()): Promise<number | 'lost'> {
+    if (!leader) return 'lost';
+    const { watermark } = await this.store.busPosition(CORE_CONSUMER);
+    const before = watermark === undefined ? -Infinity : watermark - this.config.retention.eventDays * DAY;
+    return this.store.pruneEventsLed(before, this.market.isLive() ? wallNow + FUTURE_SKEW_MS : undefined, leader);
+  }
+
+  /**
    * The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). A cascade's or flush's end
    * is judged by the largest tally it reached, in earlier batches too (`reached`), so a chat told of it hears it end.
    */
@@ -301,6 +369,27 @@ export class CoreEngine {
     const reached = this.running.reach(alerts);
     // A level's alerts answer its thread (where it was proposed or adopted), as in the embedded bot.
     return route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now(), levelThreads(this.market.levels), reached);
+  }
+}
+
+/** The leader's prune (`CoreEngine.prune`) now, then every `everyMs` until the signal aborts; never throws. */
+async function pruneEvery(engine: CoreEngine, lock: LeaderLock, everyMs: number, eventDays: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const pruned = await engine.prune(lock.fence).catch((err: unknown) => {
+      log.warn({ err: (err as Error).message }, 'could not prune the events; trying again at the next round');
+      return 0;
+    });
+    if (pruned === 'lost') log.warn('events not pruned: this process no longer holds the core leader lock');
+    else if (pruned > 0) log.info({ pruned, retentionDays: eventDays }, 'events pruned: raw events past retention (vendor hours summed into days, feed gaps of that span)');
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, everyMs);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 }
 
@@ -339,7 +428,7 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
       if (stop.signal.aborted) return lost ? 1 : 0;
       if (await lock.tryAcquire().catch(() => false)) break;
       try {
-        await engine.warm(await store.busPosition(CORE_CONSUMER));
+        await engine.warm();
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'standby could not read the store; trying again');
       }
@@ -354,6 +443,9 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
     firstBatch.catch(() => undefined);
     const restored = await engine.restore(position);
     log.info({ id, offset: position.seq, watermark: position.watermark, holdMs: engine.holdMs, restored: restored.events, held: restored.held, ms: Date.now() - leadingAt }, 'core leading: restored from PostgreSQL, reading the stream after the stored offset');
+    // Retention of raw events is the leader's: once now and then hourly, beside the batches, fenced by the lock.
+    const pruneStop = new AbortController();
+    const pruning = pruneEvery(engine, lock, opts.pruneEveryMs ?? 3_600_000, opts.config.retention.eventDays, AbortSignal.any([stop.signal, pruneStop.signal]));
     // Group commit: batches are derived as they come (the market is in memory, in stream order); their writes
     // go to PostgreSQL in one transaction per group, the next group filling while the previous one commits.
     let group: Group | undefined;
@@ -405,6 +497,8 @@ export async function runCoreRole(opts: CoreRoleOptions): Promise<number> {
       if (group && !lost && failed === undefined) await commit();
       if (failed !== undefined) throw failed;
     } finally {
+      pruneStop.abort();
+      await pruning;
       log.info({ ...engine.counters }, 'core stopped reading');
     }
     return lost ? 1 : 0;

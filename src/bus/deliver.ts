@@ -212,6 +212,8 @@ export class Deliverer {
   private full = false;
   /** The highest outbox id read so far. */
   private maxId = 0;
+  /** When the last whole read began (Date.now): the next poke at least `pollMs` later reads the whole outbox again. */
+  private wholeAt = -Infinity;
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   /** Set once the lease is gone: nothing more is claimed or sent. */
@@ -229,6 +231,8 @@ export class Deliverer {
       ttlMs: number;
       concurrency?: number;
       backoff?: { baseMs: number; maxMs: number };
+      /** A poke reads the whole outbox again at least this long after the last whole read (default 1 s), NOTIFYs or not. */
+      pollMs?: number;
     },
   ) {}
 
@@ -247,9 +251,10 @@ export class Deliverer {
   }
 
   /**
-   * Read what is due (debounced: calls while a read runs ask for one more read after it). `full`: every due entry
-   * (the idle poll: retries come due, entries another holder left); otherwise only entries queued since the last
-   * read (a NOTIFY), so a busy fan-out is not read again and again.
+   * Read the outbox (debounced: calls while a read runs ask for one more read after it): the entries queued since the
+   * last read (a NOTIFY), so a busy fan-out is not read again and again; the whole outbox, every pending entry this
+   * deliverer does not hold, when `full`, at the first read, or when the last whole read is `pollMs` old, however many
+   * NOTIFYs come (what a store's refusal let go, anything a read could not have seen).
    */
   poke(full = false): void {
     if (this.stopped) return;
@@ -258,8 +263,10 @@ export class Deliverer {
       this.again = true;
       return;
     }
-    const whole = this.full || this.maxId === 0;
+    const now = Date.now();
+    const whole = this.full || this.maxId === 0 || now - this.wholeAt >= (this.opts.pollMs ?? 1_000);
     this.full = false;
+    if (whole) this.wholeAt = now;
     this.refreshing = this.refresh(whole)
       .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not read the outbox; trying again at the next poll'))
       .finally(() => {
@@ -289,22 +296,22 @@ export class Deliverer {
   private async refresh(whole: boolean): Promise<void> {
     // The outbox holds every platform's chats: another platform's are its own deliverer's (this adapter would call the
     // chat unreachable and turn its alerts off); they stay pending for it, however late it starts, and are not read here.
-    const due = await this.opts.store.duePendingFor(this.opts.adapter.platform, Date.now(), 50_000, whole ? 0 : this.maxId);
+    // Every pending entry, due or not (as the embedded outbox reads them): a chat's queue holds its entries in id order,
+    // so one waiting for its retry (a 429, a 5xx; one another holder left) holds the chat's later alerts back.
+    const held = whole ? [...this.queues.values()].flatMap((q) => q.map((x) => x.id)) : [];
+    const pending = await this.opts.store.duePendingFor(this.opts.adapter.platform, Infinity, 50_000, whole ? 0 : this.maxId, held);
     const fresh = new Map<string, OutboxEntry[]>();
-    for (const e of due) {
+    for (const e of pending) {
       if (e.id > this.maxId) this.maxId = e.id;
       if (this.inflight.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
       q.push(e);
     }
-    if (whole) for (const chat of [...this.queues.keys()]) if (!this.lanes.has(chat) && !fresh.has(chat)) this.queues.delete(chat);
     for (const [chat, list] of fresh) {
       const cur = this.queues.get(chat);
-      if (cur && (this.lanes.has(chat) || !whole)) {
-        const known = new Set(cur.map((x) => x.id));
-        for (const x of list) if (!known.has(x.id)) cur.push(x);
-      } else this.queues.set(chat, list);
+      if (!cur) this.queues.set(chat, list);
+      else merge(cur, list, this.lanes.has(chat));
     }
     this.fill();
   }
@@ -334,10 +341,11 @@ export class Deliverer {
       }
       const lane = this.runLane(chat, q)
         .catch((err: unknown) => {
-          // The store refused a write the lane needed: the chat waits and its entries are read again.
+          // The store refused a write the lane needed: the chat waits 2 s and goes on from its first entry (its claim
+          // says whether it is still pending). Its queue stays, so an alert queued meanwhile still waits behind it.
           log.warn({ chat, err: (err as Error).message }, 'delivery paused for a chat: the store refused a write');
-          this.queues.delete(chat);
-          this.schedule(Date.now() + 2_000);
+          const first = q[0];
+          if (first) first.nextAttemptAt = Math.max(first.nextAttemptAt, Date.now() + 2_000);
         })
         .finally(() => {
           this.lanes.delete(chat);
@@ -450,6 +458,19 @@ export class Deliverer {
   }
 }
 
+/**
+ * Entries read from the store into a chat's queue, in id order (the chat's order): one read late (a whole read finds
+ * it behind entries queued since) goes before them. A running lane's first entry stays first: it is being sent.
+ */
+function merge(q: OutboxEntry[], read: readonly OutboxEntry[], running: boolean): void {
+  const known = new Set(q.map((x) => x.id));
+  const added = read.filter((x) => !known.has(x.id));
+  if (added.length === 0) return;
+  const keep = running ? Math.min(1, q.length) : 0;
+  const rest = q.slice(keep).concat(added).sort((a, b) => a.id - b.id);
+  q.splice(keep, q.length - keep, ...rest);
+}
+
 /** The lease's name: one per platform and bot token (the token itself never leaves the process). */
 export function leaseName(platform: string, token: string): string {
   return `deliver:${platform}:${textHash(token).toString(36)}`;
@@ -556,7 +577,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     // The fencing token is no secret, but the logger redacts every key named `token`.
     log.info({ holder, fence: tokenNo }, `deliver (${platform}) holds the lease: sending`);
     adapter = await makeAdapter(fence);
-    deliverer = new Deliverer({ store, adapter, state, lease, fence, ttlMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+    deliverer = new Deliverer({ store, adapter, state, lease, fence, ttlMs, pollMs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
     listener = new pg.Client({ connectionString: opts.env.databaseUrl });
     listener.on('error', () => undefined);
     listener.on('notification', () => deliverer!.poke());
@@ -584,10 +605,10 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
         const ok = await store.renewLease(lease, ttlMs).catch(() => undefined);
         if (ok === false) deliverer!.lose('the lease was taken or expired');
         else if (ok) fence.renewed(at);
-        // New rows come with a NOTIFY; the poll catches retries come due and a NOTIFY missed (a reconnect).
+        // New rows come with a NOTIFY; the poll catches a NOTIFY missed (a reconnect), and reads the whole outbox again.
         if (performance.now() - polled >= pollMs) {
           polled = performance.now();
-          deliverer!.poke(deliverer!.busy === 0);
+          deliverer!.poke();
         }
         if (performance.now() - pruned >= (opts.pruneEveryMs ?? 3_600_000)) {
           pruned = performance.now();

@@ -11,7 +11,7 @@
  */
 import pg from 'pg';
 import { textHash } from './hash.js';
-import { redactUrl } from './postgres.js';
+import { redactUrl, type LeaderFence } from './postgres.js';
 import { StoreError, reasonOf } from './errors.js';
 
 export interface LeaderLockOptions {
@@ -25,6 +25,8 @@ export interface LeaderLockOptions {
 export class LeaderLock {
   private client: pg.Client | undefined;
   private held = false;
+  /** The backend process id of the connection that holds the lock (what a fenced write checks: `fence`). */
+  private pid: number | undefined;
   private readonly lostHandlers: ((reason: string) => void)[] = [];
   /** The lock's 64-bit key, derived from the name (53 bits of its hash). */
   readonly key: number;
@@ -37,13 +39,22 @@ export class LeaderLock {
     return this.held;
   }
 
+  /**
+   * The lock as a write fenced by it checks it (`PostgresStore.pruneEventsLed`): its key and the backend holding it,
+   * while this process leads; undefined otherwise.
+   */
+  get fence(): LeaderFence | undefined {
+    return this.held && this.pid !== undefined ? { key: this.key, pid: this.pid } : undefined;
+  }
+
   /** Try once; true when this process now holds the lock. */
   async tryAcquire(): Promise<boolean> {
     if (this.held) return true;
     const client = await this.connection();
     try {
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [this.key]);
+      const r = await client.query<{ ok: boolean; pid: number }>('SELECT pg_try_advisory_lock($1) AS ok, pg_backend_pid() AS pid', [this.key]);
       this.held = r.rows[0]!.ok;
+      this.pid = r.rows[0]!.pid;
       return this.held;
     } catch (err) {
       this.drop();

@@ -43,6 +43,16 @@ export interface PostgresStore extends AsyncStore {
   eventsBetween(fromMs: number, toMs: number): AsyncIterable<MarketEvent>;
   /** The stored offset and the event time the consumer had fed its market up to (undefined: none stored). */
   busPosition(consumer: string): Promise<BusPosition>;
+  /**
+   * `pruneEvents`, only while `leader` holds its session lock (the core leader's, store/leader.ts): checked in the
+   * prune's transaction before it deletes and again before it commits; `lost` when it is not held (nothing pruned).
+   */
+  pruneEventsLed(beforeMs: number, futureAfterMs: number | undefined, leader: LeaderFence): Promise<number | 'lost'>;
+  /**
+   * Run `op` while no prune of events can commit (a shared lock every prune takes exclusively, waiting for it): reads
+   * that count what a pruned day's events still hold and then restore those events see the same events.
+   */
+  withPruneHeld<T>(op: () => Promise<T>): Promise<T>;
   /** Take the lease `name` for `holder` when it is free or expired (database time); the new fencing token, or undefined. */
   takeLease(name: string, holder: string, ttlMs: number): Promise<number | undefined>;
   /** Extend a lease this holder still holds with this token and that has not expired; false: it is lost. */
@@ -61,9 +71,10 @@ export interface PostgresStore extends AsyncStore {
   markRetryLeased(id: number, nextAttemptAt: number, error: string, lease: Lease): Promise<void>;
   /**
    * `duePending` for one platform's chats (`telegram:…`), with an id above `afterId` (what was queued since a deliverer
-   * last looked; 0: all): each platform's deliverer reads only its own, however many another's down deliverer left.
+   * last looked; 0: all) and none of the ids in `except` (the entries a deliverer holds already): each platform's
+   * deliverer reads only its own, however many another's down deliverer left. `now` Infinity: every pending entry.
    */
-  duePendingFor(platform: string, now: number, limit: number, afterId?: number): Promise<OutboxEntry[]>;
+  duePendingFor(platform: string, now: number, limit: number, afterId?: number, except?: readonly number[]): Promise<OutboxEntry[]>;
   /** Wake LISTENers of `channel` (the core tells deliverers new alerts are queued). */
   notify(channel: string): Promise<void>;
   /**
@@ -165,6 +176,13 @@ async function writeState(db: pg.Pool | pg.PoolClient, w: StateWrite): Promise<n
   }
 }
 
+/** A session advisory lock as its holder knows it (the core leader's, store/leader.ts): its key and the backend holding it. */
+export interface LeaderFence {
+  key: number;
+  /** The backend process id (`pg_backend_pid()`) of the connection that took the lock. */
+  pid: number;
+}
+
 /** A lease as its holder knows it: `token` grows with every take, so an old holder's writes can be refused. */
 export interface Lease {
   name: string;
@@ -181,6 +199,13 @@ const CHUNK = 2_000;
 const PAGE = 5_000;
 /** Serialises enqueues across processes (any 64-bit constant unique to this use). */
 const OUTBOX_LOCK = 0x6c69_7162_6f75;
+/** Taken exclusively by every prune of events for its transaction, shared by reads that must see no prune (`withPruneHeld`). */
+const PRUNE_LOCK = 0x6c69_7162_7072;
+/** Whether the backend $2 holds the session advisory lock $1 (a bigint key: its high 32 bits in classid, its low in objid). */
+const LOCK_HELD = `SELECT EXISTS (
+  SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND mode = 'ExclusiveLock' AND pid = $2 AND objsubid = 1
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ((classid::bigint << 32) | objid::bigint) = $1
+) AS held`;
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** int8 (counts, ms timestamps, 53-bit hashes) as JS numbers: every value we store fits exactly. */
@@ -269,6 +294,34 @@ const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})
 const MAX_MS = Number.MAX_SAFE_INTEGER;
 const atLeast = (ms: number): number => (ms >= MAX_MS ? MAX_MS : ms <= -MAX_MS ? -MAX_MS : Math.ceil(ms));
 const atMost = (ms: number): number => (ms >= MAX_MS ? MAX_MS : ms <= -MAX_MS ? -MAX_MS : Math.floor(ms));
+
+/**
+ * The body of a prune of events (`Store.pruneEvents`), inside the caller's transaction, which it holds against
+ * reads that must see no prune (`withPruneHeld`) and against another prune. Counts what was deleted.
+ */
+async function pruneWith(c: pg.PoolClient, beforeMs: number, futureAfterMs: number | undefined): Promise<number> {
+  await c.query('SELECT pg_advisory_xact_lock($1)', [PRUNE_LOCK]);
+  let removed: number;
+  if (futureAfterMs === undefined) removed = (await c.query('DELETE FROM events WHERE ts < $1', [atLeast(beforeMs)])).rowCount ?? 0;
+  else {
+    const after = atMost(futureAfterMs);
+    const events = await c.query('DELETE FROM events WHERE ts < $1 OR ts > $2', [atLeast(beforeMs), after]);
+    const totals = await c.query('DELETE FROM liquidation_totals WHERE ts > $1', [after]);
+    removed = (events.rowCount ?? 0) + (totals.rowCount ?? 0);
+  }
+  // A feed's gap qualifies the events of its span: once they are pruned, it qualifies nothing.
+  removed += (await c.query('DELETE FROM gaps WHERE to_ms < $1', [atLeast(beforeMs)])).rowCount ?? 0;
+  // A vendor's hours of days wholly past retention, as one daily total per asset, side and venue (sqlite.ts's
+  // rollUpHourly: a daily total the vendor gave for the day is kept instead).
+  const day = atLeast(hourlyTotalsKeptFrom(beforeMs));
+  await c.query(
+    `INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd)
+     SELECT (ts / ${DAY}) * ${DAY} AS day, '1d', asset, side, exchange, sum(usd) FROM liquidation_totals
+     WHERE period = '1h' AND ts < $1 GROUP BY day, asset, side, exchange ON CONFLICT DO NOTHING`,
+    [day],
+  );
+  return removed + ((await c.query("DELETE FROM liquidation_totals WHERE period = '1h' AND ts < $1", [day])).rowCount ?? 0);
+}
 
 class PgStore implements PostgresStore {
   private closed = false;
@@ -529,28 +582,52 @@ class PgStore implements PostgresStore {
   }
 
   pruneEvents(beforeMs: number, futureAfterMs?: number): Promise<number> {
-    return this.tx('write', `prune events before ${beforeMs} from`, async (c) => {
-      let removed: number;
-      if (futureAfterMs === undefined) removed = (await c.query('DELETE FROM events WHERE ts < $1', [atLeast(beforeMs)])).rowCount ?? 0;
-      else {
-        const after = atMost(futureAfterMs);
-        const events = await c.query('DELETE FROM events WHERE ts < $1 OR ts > $2', [atLeast(beforeMs), after]);
-        const totals = await c.query('DELETE FROM liquidation_totals WHERE ts > $1', [after]);
-        removed = (events.rowCount ?? 0) + (totals.rowCount ?? 0);
+    return this.tx('write', `prune events before ${beforeMs} from`, (c) => pruneWith(c, beforeMs, futureAfterMs));
+  }
+
+  pruneEventsLed(beforeMs: number, futureAfterMs: number | undefined, leader: LeaderFence): Promise<number | 'lost'> {
+    return this.run('write', `prune events before ${beforeMs} under the leader lock in`, async (pool) => {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        // Waits for a standby's reads (withPruneHeld) before asking whether this process still leads.
+        await c.query('SELECT pg_advisory_xact_lock($1)', [PRUNE_LOCK]);
+        const leads = async () => (await c.query<{ held: boolean }>(LOCK_HELD, [leader.key, leader.pid])).rows[0]!.held;
+        let removed: number | 'lost' = 'lost';
+        if (await leads()) {
+          removed = await pruneWith(c, beforeMs, futureAfterMs);
+          // A leader that lost the lock while it pruned (its lock's connection gone) keeps nothing of it.
+          if (!(await leads())) removed = 'lost';
+        }
+        await c.query(removed === 'lost' ? 'ROLLBACK' : 'COMMIT');
+        return removed;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
       }
-      // A feed's gap qualifies the events of its span: once they are pruned, it qualifies nothing.
-      removed += (await c.query('DELETE FROM gaps WHERE to_ms < $1', [atLeast(beforeMs)])).rowCount ?? 0;
-      // A vendor's hours of days wholly past retention, as one daily total per asset, side and venue (sqlite.ts's
-      // rollUpHourly: a daily total the vendor gave for the day is kept instead).
-      const day = atLeast(hourlyTotalsKeptFrom(beforeMs));
-      await c.query(
-        `INSERT INTO liquidation_totals (ts, period, asset, side, exchange, usd)
-         SELECT (ts / ${DAY}) * ${DAY} AS day, '1d', asset, side, exchange, sum(usd) FROM liquidation_totals
-         WHERE period = '1h' AND ts < $1 GROUP BY day, asset, side, exchange ON CONFLICT DO NOTHING`,
-        [day],
-      );
-      return removed + ((await c.query("DELETE FROM liquidation_totals WHERE period = '1h' AND ts < $1", [day])).rowCount ?? 0);
     });
+  }
+
+  async withPruneHeld<T>(op: () => Promise<T>): Promise<T> {
+    const c = await this.run('read', 'hold off the prune of events in', async (pool) => {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock_shared($1)', [PRUNE_LOCK]);
+        return client;
+      } catch (err) {
+        client.release(true);
+        throw err;
+      }
+    });
+    try {
+      return await op();
+    } finally {
+      // A connection that could not let go of the lock is closed (the lock goes with it), never pooled holding it.
+      const unlocked = await c.query('SELECT pg_advisory_unlock_shared($1)', [PRUNE_LOCK]).then(() => true, () => false);
+      c.release(!unlocked);
+    }
   }
 
   // ---- levels ----
@@ -661,11 +738,11 @@ class PgStore implements PostgresStore {
     return ids;
   }
 
-  duePendingFor(platform: string, now: number, limit: number, afterId = 0): Promise<OutboxEntry[]> {
+  duePendingFor(platform: string, now: number, limit: number, afterId = 0, except: readonly number[] = []): Promise<OutboxEntry[]> {
     return this.run('read', `read due ${platform} alerts from`, async (db) => {
       const r = await db.query<OutboxRow>(
-        "SELECT * FROM outbox WHERE status = 'pending' AND id > $1 AND next_attempt_at <= $2 AND starts_with(chat, $3) ORDER BY id LIMIT $4",
-        [afterId, atMost(now), `${platform}:`, limit],
+        "SELECT * FROM outbox WHERE status = 'pending' AND id > $1 AND next_attempt_at <= $2 AND starts_with(chat, $3) AND id <> ALL($5::bigint[]) ORDER BY id LIMIT $4",
+        [afterId, atMost(now), `${platform}:`, limit, except],
       );
       return r.rows.map(entryOf);
     });

@@ -42,6 +42,7 @@ async function engine(subs: Subscription[], day: MarketEvent[] = []): Promise<Co
   const store = {
     liquidationTotals: async () => [],
     dailyTotals: async () => [],
+    withPruneHeld: <T>(op: () => Promise<T>) => op(),
     async *eventsBetween(from: number, to: number) {
       for (const e of day) if (e.ts >= from && e.ts <= to) yield e;
     },

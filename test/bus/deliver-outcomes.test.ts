@@ -12,7 +12,7 @@
  * A Deliverer driven in-process over the real PostgreSQL store, with a scripted chat adapter and a fake state stream.
  * Skipped, saying why, without PostgreSQL.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import { renderAlert } from '../../src/alerts/digest.js';
 import { route } from '../../src/alerts/router.js';
@@ -115,10 +115,13 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
   }, 30_000);
 
   describe("a refused entry's count leaves with the entry, however it leaves", () => {
-    // The platform refuses one send; the retry waits ten minutes unless the test brings it forward (`due`).
+    // The platform refuses one send; the retry waits ten minutes unless the test brings it forward (`due`: the clock,
+    // faked for Date alone and running on, moved on ten minutes).
     const refusedOnce = async (adapter: Scripted) => {
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+      closing.push(async () => vi.useRealTimers());
       const set = await setUp(adapter, { baseMs: 10 * MIN, maxMs: 10 * MIN });
-      const due = () => set.store.pool.query("UPDATE outbox SET next_attempt_at = 0 WHERE status = 'pending'");
+      const due = () => vi.setSystemTime(Date.now() + 10 * MIN);
       const recorded = () => until(async () => (await set.rows()).some((r) => r.last_error?.includes('Invalid Form Body')), 'the refusal to be recorded', 15_000, 20);
       // How many entries the deliverer holds a refusal count for (its private bookkeeping: nothing else shows a leak).
       const counted = () => (set.deliverer as unknown as { refusals: { size: number } }).refusals.size;
@@ -145,8 +148,8 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
       expect(counted()).toBe(1);
       // A later update comes before the retry: the refused one is moot.
       await store.enqueue(routed([cascade('ETH', 'cascade_update', 120e6)]));
-      await due();
-      deliverer.poke(true);
+      due();
+      deliverer.poke();
       await settled();
       expect((await rows()).map((r) => [r.status, r.last_error])).toEqual([
         ['sent', null],
@@ -161,22 +164,23 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
       const answers: (DeliveryResult | Promise<DeliveryResult>)[] = [];
       const adapter = new Scripted(() => answers.shift());
       const { store, sub, breaks, deliverer, changes, rows, settled, due, recorded, counted } = await refusedOnce(adapter);
-      // The first break is refused once and waits for its retry; the second, queued meanwhile, is sent first (the whole
-      // due list, read by the idle poll) and held on the wire.
+      // The first break is refused once and waits for its retry; the second, queued meanwhile, waits behind it (the
+      // chat's order). The retry comes due and is held on the wire, the second behind it; then the alerts channel is gone.
       answers.push(TOO_LONG);
       await store.enqueue(route([breaks[0]!], [sub], Date.now()));
       deliverer.poke();
       await recorded();
       expect(counted()).toBe(1);
+      await store.enqueue(route([breaks[1]!], [sub], Date.now()));
+      deliverer.poke();
+      await until(() => deliverer.busy === 2, 'the second break queued behind the first', 15_000, 20);
+      expect(adapter.sends).toHaveLength(1);
       let answer!: (r: DeliveryResult) => void;
       answers.push(new Promise<DeliveryResult>((resolve) => (answer = resolve)));
-      await store.enqueue(route([breaks[1]!], [sub], Date.now()));
-      deliverer.poke(true);
-      await until(() => adapter.sends.length === 2, 'the second send', 15_000, 20);
-      // The first one's retry comes due and joins the chat's queue behind that send; then the alerts channel is gone.
-      await due();
-      deliverer.poke(true);
-      await until(() => deliverer.busy === 3, 'the first break queued behind the send', 15_000, 20);
+      due();
+      deliverer.poke();
+      await until(() => adapter.sends.length === 2, 'the retry', 15_000, 20);
+      expect(deliverer.busy).toBe(3);
       answer(GONE);
       await settled();
       expect((await rows()).map((r) => [r.target, r.status])).toEqual([
@@ -185,6 +189,7 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
       ]);
       expect(changes).toEqual([{ kind: 'subscription.remove', chat: CHAT }]);
       expect(counted()).toBe(0);
+      expect(adapter.sends.map((x) => x.text)).toEqual([replyText(renderAlert(breaks[0]!)), replyText(renderAlert(breaks[0]!))]);
     }, 30_000);
   });
 

@@ -10,7 +10,17 @@ import type { Subscription } from '../../src/store/store.js';
 import { PG_URL, schemaName } from '../services/postgres.js';
 import { until } from './children.js';
 
-export async function leasedDeliverer(adapter: ChatAdapter, sub: Subscription, closing: (() => Promise<unknown>)[], backoff = { baseMs: 1, maxMs: 1 }) {
+/**
+ * `opts.pollMs`: the Deliverer's (how old a whole read may get); `opts.wrap`: the store as the Deliverer sees it (a
+ * test's faults), the real one returned beside it.
+ */
+export async function leasedDeliverer(
+  adapter: ChatAdapter,
+  sub: Subscription,
+  closing: (() => Promise<unknown>)[],
+  backoff = { baseMs: 1, maxMs: 1 },
+  opts: { pollMs?: number; wrap?: (store: PostgresStore) => PostgresStore } = {},
+) {
   const store: PostgresStore = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
   closing.push(() => store.close());
   await store.putSubscription(sub);
@@ -19,13 +29,14 @@ export async function leasedDeliverer(adapter: ChatAdapter, sub: Subscription, c
   fence.renewed(performance.now());
   const changes: StateChange[] = [];
   const deliverer = new Deliverer({
-    store,
+    store: opts.wrap ? opts.wrap(store) : store,
     adapter,
     state: { apply: (c) => changes.push(c) },
     lease: { name: 'deliver:test', holder: 'me', token: token! },
     fence,
     ttlMs: 600_000,
     backoff,
+    ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
   });
   closing.push(() => deliverer.stop());
   /** Until nothing is pending. */
