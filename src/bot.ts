@@ -158,6 +158,8 @@ export class LiqBot implements Services {
     }
     const kept = whole > from ? this.keptOfDays(from, whole) : undefined;
     for (const d of this.store.dailyTotals(whole)) {
+      // Live, an asset outside the configured ones (an all-market stream's) was stored for the market-wide flush alone.
+      if (!this.market.tracks(d.asset)) continue;
       if (d.day < from) {
         this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
         continue;

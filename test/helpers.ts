@@ -8,7 +8,7 @@ import { buildConfig } from '../config/load.js';
 import { runFile, type OfflineRun } from '../src/offline.js';
 import { main } from '../src/cli.js';
 import { generateDay, toJsonl, type DayOptions } from '../scripts/market-day.js';
-import type { MarketEvent } from '../src/core/events.js';
+import type { Liquidation, MarketEvent } from '../src/core/events.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -81,3 +81,24 @@ export function majorsFlush(t0: number, rounds = 20): MarketEvent[] {
   return out;
 }
 
+
+/** Forty assets outside the default six: ALT01 … ALT40. */
+export const UNTRACKED_ALTS = Array.from({ length: 40 }, (_, i) => `ALT${String(i + 1).padStart(2, '0')}`);
+
+/**
+ * A market-wide long flush as the live feeds bring it with an all-market stream, from `t0`, a round every 15 s for
+ * `rounds` rounds. Each round: the six majors on Bybit ($600K: BTC $400K, ETH $100K, SOL $50K, XRP and DOGE $20K, BNB
+ * $10K), then forty other assets (`UNTRACKED_ALTS`) on Binance USDⓈ-M, as `!forceOrder@arr` brings them ($501K: ALT01
+ * $150K, the other 39 $9K each).
+ */
+export function allMarketFlush(t0: number, rounds = 20): Liquidation[] {
+  const majors: Record<string, number> = { BTC: 400_000, ETH: 100_000, SOL: 50_000, XRP: 20_000, DOGE: 20_000, BNB: 10_000 };
+  const long = (ts: number, asset: string, usd: number, exchange: string): Liquidation => ({ type: 'liquidation', ts, exchange, symbol: `${asset}/USDT:USDT`, side: 'long', price: 1, amount: usd, usd });
+  const out: Liquidation[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const t = t0 + round * 15_000;
+    Object.entries(majors).forEach(([a, usd], k) => out.push(long(t + k, a, usd, 'bybit')));
+    UNTRACKED_ALTS.forEach((a, k) => out.push(long(t + 100 + k, a, a === 'ALT01' ? 150_000 : 9_000, 'binanceusdm')));
+  }
+  return out;
+}

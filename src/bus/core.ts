@@ -229,6 +229,8 @@ export class CoreEngine {
       }
       const kept = whole > from ? await this.keptOfDays(from, whole) : undefined;
       for (const d of await this.store.dailyTotals(whole)) {
+        // Live, an asset outside the configured ones (an all-market stream's) was stored for the market-wide flush alone.
+        if (!this.market.tracks(d.asset)) continue;
         if (d.day < from) {
           this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
           continue;

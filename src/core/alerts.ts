@@ -120,6 +120,12 @@ interface FlushFigures {
   sampled: string[];
   /** `usd` per exchange, largest first (a cascade's `byExchange`). Absent on an alert stored from before it existed. */
   byExchange?: Record<string, number>;
+  /**
+   * Live, what the tally counts: every contract on `everyContract` (the venues among `exchanges` whose all-market
+   * stream fed the bot), the `assets` configured ones on the others. Absent offline (a file counts every asset it holds)
+   * and on an alert stored from before it existed.
+   */
+  counted?: { everyContract: string[]; assets: number };
 }
 /** Many assets liquidating together: one message with the total, the assets that led and each one's share. */
 export interface MarketFlush extends AlertBase, FlushFigures {

@@ -55,31 +55,41 @@ export const FEWEST_FLUSH_ASSETS = 3;
 
 /**
  * How many assets a market-wide flush needs when the liquidations that can reach the detector are those of
- * `watched` assets (live: the feeds subscribe to the configured assets only): `minAssets`, or `assetShare` of the
- * watched ones when that is fewer, never below `FEWEST_FLUSH_ASSETS`. Offline a file brings every asset it holds,
- * and `minAssets` applies as configured.
+ * `watched` assets (live: the configured assets, and the others an all-market stream brought lately; see
+ * `Market.flushAssetsNeeded`): `minAssets`, or `assetShare` of the watched ones when that is fewer, never below
+ * `FEWEST_FLUSH_ASSETS`. Offline a file brings every asset it holds, and `minAssets` applies as configured.
  */
 export function flushMinAssets(minAssets: number, assetShare: number, watched: number): number {
   return Math.min(minAssets, Math.max(FEWEST_FLUSH_ASSETS, Math.ceil(assetShare * watched - 1e-9)));
 }
 
-/** Whether a live deployment watching `assets` can call a market-wide flush at all, and with how many assets. */
-export function flushReach(flush: { minAssets: number; minAssetShare: number }, assets: readonly string[]): { watched: number; minAssets: number; canFire: boolean } {
+/**
+ * Whether a live deployment watching `assets` can call a market-wide flush at all, and with how many assets when only
+ * those reach it. With an all-market stream among its venues (`allMarket`: Binance's, OKX's) every contract listed
+ * there reaches the flush, so it can, however few assets it watches.
+ */
+export function flushReach(
+  flush: { minAssets: number; minAssetShare: number },
+  assets: readonly string[],
+  allMarket: readonly string[] = [],
+): { watched: number; minAssets: number; canFire: boolean } {
   const watched = new Set(assets).size;
   const minAssets = flushMinAssets(flush.minAssets, flush.minAssetShare, watched);
-  return { watched, minAssets, canFire: watched >= minAssets };
+  return { watched, minAssets, canFire: watched >= minAssets || allMarket.length > 0 };
 }
 
 /** The start-up warning of a live deployment that can never call a market-wide flush (undefined when it can). */
-export function flushReachNote(flush: { minAssets: number; minAssetShare: number }, assets: readonly string[]): string | undefined {
-  const reach = flushReach(flush, assets);
+export function flushReachNote(flush: { minAssets: number; minAssetShare: number }, assets: readonly string[], allMarket: readonly string[] = []): string | undefined {
+  const reach = flushReach(flush, assets, allMarket);
   if (reach.canFire) return undefined;
-  return `no market-wide flush can be called: the feeds watch ${reach.watched === 1 ? '1 asset' : `${reach.watched} assets`} (${[...new Set(assets)].join(', ')}) and a flush takes at least ${reach.minAssets}; add assets to \`assets\` in the config to hear one`;
+  return `no market-wide flush can be called: the feeds watch ${reach.watched === 1 ? '1 asset' : `${reach.watched} assets`} (${[...new Set(assets)].join(', ')}) and a flush takes at least ${reach.minAssets}; add assets to \`assets\` in the config, or an exchange with an all-market stream (binanceusdm, binancecoinm, okx) to \`exchanges\`, to hear one`;
 }
 
 /**
  * One side's rolling window: the prints in it (a queue with a moving head, one column per field, so a print
- * is no object that lives for the window's minutes and dies in old space) and the sums per asset.
+ * is no object that lives for the window's minutes and dies in old space) and the sums per asset. Its size is the
+ * window's prints (live, the sampled all-market streams give at most one per contract per second, a few hundred
+ * contracts a venue) and one box per asset in it: a flush over hundreds of assets holds no more than that.
  */
 class SideWindow {
   private ts: number[] = [];

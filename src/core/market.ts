@@ -59,6 +59,15 @@ export class Market extends MarketQueries {
   private flushFloorUsd: number | undefined;
   /** The assets a flush needs (`flushAssetsNeeded`), for the minute of event time it was worked out in. */
   private flushAssets = { minute: NaN, count: 0 };
+  /** The configured assets: live, the only ones whose liquidations count beyond the market-wide flush (`tracks`). */
+  private readonly tracked: ReadonlySet<string>;
+  /**
+   * Live, the assets outside the configured ones an all-market stream brought, with their last print's time, and the
+   * venues that brought any, with theirs: how many assets a flush takes, and what its message says it counts. One entry
+   * per asset or venue (those of the last day are read; older ones are dropped as they are met).
+   */
+  private readonly untrackedSeen = new Map<string, number>();
+  private readonly allMarketSeen = new Map<string, number>();
   /** Cascade start thresholds per asset and side, for the day they were computed on (NaN: not computed). */
   private readonly thresholdCache = new Map<string, { longDay: number; longUsd: number; shortDay: number; shortUsd: number }>();
   private changedTracks = new Set<string>();
@@ -70,6 +79,7 @@ export class Market extends MarketQueries {
   constructor(settings: MarketSettings) {
     super(settings);
     const s = settings;
+    this.tracked = new Set(s.assets);
     this.buckets = new LiquidationBuckets(s.summary.largest);
     const tfMs = (this.tfMs = TIMEFRAME_MS[s.levels.timeframe]);
     this.prices = new PriceBook(tfMs, (asset, c) => this.onCandleClose(asset, c), PRICE_GRACE_MS);
@@ -117,8 +127,8 @@ export class Market extends MarketQueries {
         updateGrowth: s.cascades.updateGrowth,
         updateMinMs: s.cascades.updateMinMinutes * MINUTE,
       },
-      // Asked per liquidation: computed again only when a new venue is seen (seenExchanges grows).
-      () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...this.seenExchanges.values()].flatMap((x) => [...x]))])),
+      // Asked per liquidation: computed again only when a new venue is seen (seenExchanges or allMarketSeen grows).
+      () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...[...this.seenExchanges.values()].flatMap((x) => [...x]), ...this.allMarketSeen.keys()])])),
       (now) => this.flushAssetsNeeded(now),
     );
     // A vendor's hourly total for every exchange at once counts only for an hour without single orders (`HourlyTotals`).
@@ -149,21 +159,37 @@ export class Market extends MarketQueries {
 
   /** Fed by the live feeds: set so (`live`), or the feeds have reported. */
   isLive(): boolean {
-    return this.live ?? this.feeds.list().length > 0;
+    // Asked for every print of an untracked asset: once the feeds have reported they stay listed (a gone process's
+    // venues as down), so the answer is kept rather than the list built again.
+    return this.live ?? (this.fedLive ||= this.feeds.list().length > 0);
+  }
+  private fedLive = false;
+
+  /**
+   * Whether an asset's liquidations count in its own figures (the books `/liqs` reads, cascades, history and normals,
+   * prices, level rules) besides the market-wide flush. Offline every asset a file holds does. Live only the configured
+   * ones do: the all-market streams (Binance's `!forceOrder@arr`, OKX's `liquidation-orders`) bring every contract's
+   * liquidations, and those of the other assets feed the flush alone, so every figure of the tracked assets, and
+   * `/liqs all`, reads as it would without them. Readers of stored data ask it too (daily totals at restore).
+   */
+  tracks(asset: string): boolean {
+    return this.tracked.has(asset) || !this.isLive();
   }
 
   /**
    * How many assets a market-wide flush needs. Live (the feeds report to `feeds`; they do not offline, nor in a
-   * rehearsal) only the configured assets' liquidations reach the engine, since the feeds subscribe to those alone:
-   * with the default six, `flush.minAssets` (10) could never be met, so a share of them is enough
-   * (`flushMinAssets`). Offline a file brings every asset it holds, and `minAssets` applies as configured. Asked only
-   * once a window's sum is above the flush's threshold, and worked out once a minute of event time.
+   * rehearsal) the liquidations that reach the engine are the configured assets' and, where a venue has an
+   * all-market stream, every contract's: the rule follows the assets the bot sees, the configured ones and the others
+   * seen liquidating in the last day. Where those are fewer than `flush.minAssets` (a deployment without Binance or OKX
+   * sees its six), a share of them is enough (`flushMinAssets`: 4 of the six). Offline a file brings every asset it
+   * holds, and `minAssets` applies as configured. Asked only once a window's sum is above the flush's threshold, and
+   * worked out once a minute of event time.
    */
   private flushAssetsNeeded(now: number): number {
     const minute = Math.floor(now / MINUTE);
     if (this.flushAssets.minute === minute) return this.flushAssets.count;
     const f = this.settings.flush;
-    const count = this.isLive() ? flushMinAssets(f.minAssets, f.minAssetShare, new Set(this.settings.assets).size) : f.minAssets;
+    const count = this.isLive() ? flushMinAssets(f.minAssets, f.minAssetShare, this.tracked.size + recentCount(this.untrackedSeen, now - DAY)) : f.minAssets;
     this.flushAssets = { minute, count };
     return count;
   }
@@ -260,6 +286,8 @@ export class Market extends MarketQueries {
 
   private liquidation(l: Liquidation): void {
     const asset = assetOf(l.symbol);
+    // Live, an asset outside the configured ones (an all-market stream's) goes to the market-wide flush alone.
+    if (!this.tracked.has(asset) && this.isLive()) return this.flushOnly(l, asset);
     let seen = this.seenExchanges.get(asset);
     if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
     if (!seen.has(l.exchange)) {
@@ -279,6 +307,21 @@ export class Market extends MarketQueries {
     const ev = this.cascades.add(asset, l.side, l.exchange, l.ts, l.usd, this.prices.current(asset) ?? l.price);
     if (flush) this.onFlush(flush, l.ts);
     if (ev) this.onCascade(ev, l.ts);
+  }
+
+  /**
+   * A liquidation of an asset the bot does not track (live, brought by an all-market stream): counted in the
+   * market-wide flush, and in how many assets one takes, and nowhere else: no book, cascade, history, price or
+   * venue list of the tracked assets sees it.
+   */
+  private flushOnly(l: Liquidation, asset: string): void {
+    const last = this.untrackedSeen.get(asset);
+    if (last === undefined || l.ts > last) this.untrackedSeen.set(asset, l.ts);
+    const venueLast = this.allMarketSeen.get(l.exchange);
+    if (venueLast === undefined) this.flushFloorUsd = undefined;
+    if (venueLast === undefined || l.ts > venueLast) this.allMarketSeen.set(l.exchange, l.ts);
+    const flush = this.flushes.add(asset, l.side, l.exchange, l.ts, l.usd);
+    if (flush) this.onFlush(flush, l.ts);
   }
 
   private candle(c: Candle): void {
@@ -535,6 +578,7 @@ export class Market extends MarketQueries {
       exchanges: f.exchanges,
       sampled: f.exchanges.filter(isSampled),
       byExchange: f.byExchange,
+      ...(this.isLive() ? { counted: this.flushCounted(f.exchanges, now) } : {}),
     };
     if (ev.type === 'update') {
       this.out.push({ kind: 'market_flush_update', key: `flush:${f.id}:update:${Math.round(f.usd)}`, ...figures });
@@ -549,6 +593,15 @@ export class Market extends MarketQueries {
     // Cascades already running on that side were posted before the flush was known: chats that heard their start
     // hear them through to their end. Those that start while it runs are carried by it.
     this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE });
+  }
+
+  /**
+   * Live, what a flush's tally counts: every contract on the venues among `exchanges` whose all-market stream brought
+   * an untracked asset's liquidation in the last day, the configured assets on the others.
+   */
+  private flushCounted(exchanges: readonly string[], now: number): { everyContract: string[]; assets: number } {
+    const everyContract = exchanges.filter((ex) => (this.allMarketSeen.get(ex) ?? -Infinity) > now - DAY);
+    return { everyContract, assets: this.tracked.size };
   }
 
   private onCascade(ev: CascadeEvent, now: number): void {
@@ -649,6 +702,16 @@ export class Market extends MarketQueries {
     this.removedLevels = [];
     return changes;
   }
+}
+
+/** How many entries were seen after `since`; older ones are dropped (the map stays one entry per recent key). */
+function recentCount(lastSeen: Map<string, number>, since: number): number {
+  let n = 0;
+  for (const [key, ts] of lastSeen) {
+    if (ts > since) n++;
+    else lastSeen.delete(key);
+  }
+  return n;
 }
 
 /** Add `v` to the list kept under `key`. */

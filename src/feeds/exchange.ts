@@ -98,10 +98,15 @@ export class ExchangeFeed {
     const priceSymbols = this.o.assets.map((a) => priceSymbol(markets, a)).filter((s): s is string => s !== undefined);
     const missing = this.o.assets.filter((a) => perpetualSymbols(markets, a).length === 0);
     if (missing.length) this.log.info({ exchange: venue.id, assets: missing }, `${venue.id} lists no perpetual swap for ${missing.join(', ')}`);
-    this.log.info({ exchange: venue.id, markets: loaded.markets.from, liquidations: liqSymbols, prices: priceSymbols }, `${venue.id}: watching`);
+    this.log.info(
+      { exchange: venue.id, markets: loaded.markets.from, liquidations: venue.allMarket ? 'every perpetual swap' : liqSymbols, prices: priceSymbols },
+      venue.allMarket ? `${venue.id}: watching every perpetual swap's liquidations (the configured assets', the others' for the market-wide flush)` : `${venue.id}: watching`,
+    );
 
     const backoff = (): Backoff => new Backoff(this.o.override.backoff);
-    for (const group of venue.socketGroups(liqSymbols, markets)) {
+    // An all-market stream runs whichever configured assets the venue lists: it carries every contract's liquidations.
+    const liqGroups = venue.allMarket ? [{ name: 'all', symbols: liqSymbols }] : venue.socketGroups(liqSymbols, markets);
+    for (const group of liqGroups) {
       this.runners.push(
         venue.poll
           ? new LiquidationPoller(ctx, this.boards.liquidations, group, backoff(), this.o.dataDir)

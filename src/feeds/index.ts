@@ -27,8 +27,10 @@ export const SUPPORTED_EXCHANGES: readonly string[] = Object.keys(VENUES);
 export async function startFeeds(opts: FeedOptions): Promise<Feeds> {
   const log = logger('feeds');
   const now = opts.now ?? Date.now;
-  // Said once at start: a deployment watching too few assets never hears a market-wide flush.
-  const flushNote = flushReachNote(opts.config.flush, opts.config.assets);
+  // Said once at start: a deployment watching too few assets, with no all-market stream to bring the others' liquidations,
+  // never hears a market-wide flush.
+  const allMarket = [...new Set(opts.config.exchanges)].filter((id) => VENUES[id]?.allMarket);
+  const flushNote = flushReachNote(opts.config.flush, opts.config.assets, allMarket);
   if (flushNote) log.warn({ assets: opts.config.assets }, flushNote);
   // Every venue is "connecting" before the exchange library loads (a second or so): a command answered meanwhile
   // says the data is not there yet, never that the market was quiet.

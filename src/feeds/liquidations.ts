@@ -1,7 +1,9 @@
 /**
  * One socket group's liquidation stream: subscribes through ccxt, takes every entry of every message at
- * ccxt's handleLiquidation, sizes it in dollars, and hands it to the sink once. Entries of markets we do not
- * follow (OKX sends every swap) are ignored; unreadable ones are skipped and counted.
+ * ccxt's handleLiquidation, sizes it in dollars, and hands it to the sink once. A venue's all-market stream
+ * (Binance `!forceOrder@arr`, OKX `liquidation-orders`) brings every contract's: each perpetual swap's goes on, the
+ * configured assets' and the others' alike (live, the engine counts the others in the market-wide flush alone);
+ * entries of markets we do not follow (dated futures, unlisted ids) are ignored; unreadable ones are skipped and counted.
  */
 import type { Backoff } from './backoff.js';
 import { skipper, streamExchange, type FeedContext } from './context.js';
@@ -10,6 +12,7 @@ import { toLiquidation, type RawLiquidation } from './normalize.js';
 import type { StatusBoard } from './status.js';
 import { StreamRunner, type Outage } from './stream.js';
 import { refusals } from './refusals.js';
+import { isFollowedPerpetual, type MarketLike } from './symbols.js';
 import { silentAfterMs, type ProExchange, type SocketGroup } from './venue.js';
 
 export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: SocketGroup, backoff: Backoff, downSince?: Outage): StreamRunner {
@@ -18,6 +21,7 @@ export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: S
   const watch = venue.watchLiquidations;
   if (!read || !watch) throw new Error(`${venue.id} has no liquidation stream (it is polled)`);
   const watched = new Set(group.symbols);
+  const follows = venue.allMarket ? isFollowedPerpetual : (market: MarketLike) => watched.has(market.symbol);
   const skip = skipper(ctx, board);
   let ex: ProExchange | undefined;
   /** Identities of liquidations emitted lately (venues whose snapshots replay them), with their times. */
@@ -42,7 +46,7 @@ export function liquidationRunner(ctx: FeedContext, board: StatusBoard, group: S
         continue;
       }
       const market = ctx.byId.get(raw.marketId);
-      if (!market || !watched.has(market.symbol)) continue;
+      if (!market || !follows(market)) continue;
       if (raw.key !== undefined && seen.has(raw.key)) continue;
       if (raw.replayed && !(raw.ts >= openedAt)) continue;
       const liq = toLiquidation(venue.id, market, raw);

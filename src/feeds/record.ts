@@ -1,7 +1,9 @@
 /**
  * `liqbot record`: the live normalized stream written as an event file (JSON Lines, one MarketEvent per
  * line, the format `liqbot replay` reads) until the signal aborts. Gaps and connection changes go to the
- * log: the event file format has no line type for them.
+ * log: the event file format has no line type for them. The liquidations the all-market streams bring of assets
+ * outside `config.assets` are left out (counted in the summary): live they feed the market-wide flush alone, while a
+ * replayed file counts every asset it holds in every figure, so a recording keeps what the live bot tracks.
  *
  *   const ac = new AbortController();
  *   process.once('SIGINT', () => ac.abort());
@@ -10,7 +12,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Config } from '../../config/schema.js';
-import { eventLine } from '../core/events.js';
+import { assetOf, eventLine } from '../core/events.js';
 import { logger } from '../log.js';
 import type { ExchangeOverride } from './contract.js';
 import { describe } from './errors.js';
@@ -30,6 +32,8 @@ export interface RecordSummary {
   /** Lines written. */
   events: number;
   gaps: number;
+  /** Liquidations of assets outside `config.assets` (the all-market streams'), not written. */
+  untracked: number;
 }
 
 /** Record until `signal` aborts; resolves after every socket is closed and the output is flushed. */
@@ -37,7 +41,8 @@ export async function record(opts: RecordOptions): Promise<RecordSummary> {
   const log = logger('feeds:record');
   const ownsOut = typeof opts.out === 'string';
   const out: NodeJS.WritableStream = typeof opts.out === 'string' ? createWriteStream(opts.out, { flags: 'a' }) : opts.out;
-  const summary: RecordSummary = { events: 0, gaps: 0 };
+  const summary: RecordSummary = { events: 0, gaps: 0, untracked: 0 };
+  const tracked = new Set(opts.config.assets);
   let writeError: unknown;
   const stopped = new Promise<void>((resolve) => {
     if (opts.signal.aborted) resolve();
@@ -60,6 +65,10 @@ export async function record(opts: RecordOptions): Promise<RecordSummary> {
     sink: {
       event: (e) => {
         if (writeError) return;
+        if (e.type === 'liquidation' && !tracked.has(assetOf(e.symbol))) {
+          summary.untracked++;
+          return;
+        }
         out.write(`${eventLine(e)}\n`);
         summary.events++;
       },
@@ -72,6 +81,7 @@ export async function record(opts: RecordOptions): Promise<RecordSummary> {
   });
   await Promise.race([stopped, failure]);
   await feeds.stop();
+  if (summary.untracked) log.info({ untracked: summary.untracked }, `${summary.untracked} liquidations of assets outside the config's (all-market streams) were not written: live they feed the market-wide flush alone`);
   // A stream we were given stays open and is the caller's again; our own file keeps the listener to its end.
   if (!ownsOut) out.removeListener('error', failed);
   if (ownsOut && !writeError) {

@@ -37,6 +37,11 @@ function rank(m: MarketLike): number | undefined {
   return undefined;
 }
 
+/** Whether liqbot follows this market: a listed perpetual swap, USDT- or USDC-margined or coin-margined (inverse). */
+export function isFollowedPerpetual(m: MarketLike): boolean {
+  return m.active !== false && rank(m) !== undefined;
+}
+
 /**
  * The perpetual swap symbols of `asset` on one exchange, USDT first, then USDC, then inverse
  * (e.g. `ETH` → `ETH/USDT:USDT`, `ETH/USDC:USDC`, `ETH/USD:ETH`). Inactive markets are left out.
@@ -44,7 +49,7 @@ function rank(m: MarketLike): number | undefined {
 export function perpetualSymbols(markets: Markets, asset: string): string[] {
   const base = asset.toUpperCase();
   return Object.values(markets)
-    .filter((m) => m.base.toUpperCase() === base && m.active !== false && rank(m) !== undefined)
+    .filter((m) => m.base.toUpperCase() === base && isFollowedPerpetual(m))
     .sort((a, b) => rank(a)! - rank(b)! || a.symbol.localeCompare(b.symbol))
     .map((m) => m.symbol);
 }

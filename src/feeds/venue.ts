@@ -93,7 +93,8 @@ export interface ProExchange {
   fetchDispatcher?: { destroy?: () => Promise<void> };
   loadHttpProxyAgent(): Promise<unknown>;
   watchLiquidations(symbol: string): Promise<unknown>;
-  watchLiquidationsForSymbols(symbols: string[]): Promise<unknown>;
+  /** An empty list (Binance) or none (OKX): the venue's all-market stream. */
+  watchLiquidationsForSymbols(symbols: string[] | undefined): Promise<unknown>;
   watchOHLCVForSymbols(pairs: string[][]): Promise<unknown>;
   fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number): Promise<unknown[][]>;
   fetchMarkets(): Promise<unknown[]>;
@@ -122,8 +123,16 @@ export interface Venue {
   /** Split symbols by the socket they use. */
   socketGroups(symbols: readonly string[], markets: Markets): SocketGroup[];
   /**
-   * Subscribe to the liquidations of `symbols`; settles only when the connection fails or is closed. Absent on polled
-   * venues. A symbol the exchange refuses is taken out of `symbols` by the stream before the next call.
+   * Its one liquidation subscription carries every contract's liquidations (Binance's `!forceOrder@arr`, OKX's
+   * `liquidation-orders` for every swap): the stream runs even when no configured asset is listed there, and hands on
+   * every perpetual swap's liquidations, the configured assets' and the others' (which the engine, live, counts in the
+   * market-wide flush alone: `Market.tracks`).
+   */
+  allMarket?: boolean;
+  /**
+   * Subscribe to the liquidations of `symbols` (an `allMarket` venue: of every contract); settles only when the
+   * connection fails or is closed. Absent on polled venues. A symbol the exchange refuses is taken out of `symbols` by
+   * the stream before the next call.
    */
   watchLiquidations?(ex: ProExchange, symbols: string[]): Promise<unknown>;
   /** How candles arrive: 'watch' (ccxt's watchOHLCVForSymbols, the default) or 'poll' (REST, for exchanges without a candle stream). */

@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName, venueNames } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -178,10 +178,24 @@ function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
   return lines;
 }
 
+/**
+ * Live, what the tally counts, said as the bot knows it: every contract on the venues whose all-market stream fed it,
+ * the watched assets on the others ("Counts every contract on Binance, OKX; the 6 watched assets on Bybit, Gate.").
+ * Nothing offline: a file counts every asset it holds.
+ */
+function flushCounted(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line[] {
+  if (!a.counted) return [];
+  const every = a.counted.everyContract;
+  const rest = a.exchanges.filter((ex) => !every.includes(ex));
+  const watched = `the ${a.counted.assets === 1 ? 'watched asset' : `${a.counted.assets} watched assets`}`;
+  if (!every.length) return [[toned(`Counts ${watched} only.`, 'muted')]];
+  return [[toned(`Counts every contract on ${venueNames(every)}${rest.length ? `; ${watched} on ${venueNames(rest)}` : ''}.`, 'muted')]];
+}
+
 function marketFlush(a: MarketFlush): Reply {
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
-    blocks: [[...flushLeaders(a), [toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...flushLeaders(a), ...flushCounted(a), [toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }
@@ -193,6 +207,7 @@ function marketFlushUpdate(a: MarketFlushUpdate): Reply {
       [
         [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${duration(a.ts - a.startedAt)})`],
         ...flushLeaders(a),
+        ...flushCounted(a),
       ],
       sampledNote(a.sampled),
     ].filter((x) => x.length),
@@ -207,6 +222,7 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
       [
         [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
         ...flushLeaders(a),
+        ...flushCounted(a),
       ],
       sampledNote(a.sampled),
     ].filter((x) => x.length),

@@ -1,9 +1,10 @@
 /**
- * The market-wide flush as a live deployment with the default config meets it: the feeds subscribe to the six
- * configured assets only, so no more than six can be in a flush window, and `flush.minAssets` (10) alone could never
- * be met. The Market is fed here as main.ts feeds it live: the feeds report their states to `market.feeds`, then
- * the tracked assets' events arrive in time order, the clock running through the time between them. Offline (no feed
- * reports) a file brings every asset it holds, and the configured 10 apply as before.
+ * The market-wide flush as a live deployment meets it when only the six configured assets' liquidations reach it (no
+ * all-market stream among its venues, or none of its prints in the last day): no more than six can be in a flush
+ * window, and `flush.minAssets` (10) alone could never be met. The Market is fed here as main.ts feeds it live: the
+ * feeds report their states to `market.feeds`, then the tracked assets' events arrive in time order, the clock running
+ * through the time between them. Offline (no feed reports) a file brings every asset it holds, and the configured 10
+ * apply as before. With the all-market streams' prints of the other assets: flush-all-market.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { buildConfig, type Config } from '../../config/load.js';
@@ -104,7 +105,7 @@ describe('the deployments that cannot call one say so at start', () => {
     expect(FEWEST_FLUSH_ASSETS).toBe(3);
     expect(flushReach(flush, ['BTC', 'ETH'])).toEqual({ watched: 2, minAssets: 3, canFire: false });
     expect(flushReachNote(flush, ['BTC', 'ETH'])).toBe(
-      'no market-wide flush can be called: the feeds watch 2 assets (BTC, ETH) and a flush takes at least 3; add assets to `assets` in the config to hear one',
+      'no market-wide flush can be called: the feeds watch 2 assets (BTC, ETH) and a flush takes at least 3; add assets to `assets` in the config, or an exchange with an all-market stream (binanceusdm, binancecoinm, okx) to `exchanges`, to hear one',
     );
     expect(flushReachNote(flush, ['ETH'])).toMatch(/^no market-wide flush can be called: the feeds watch 1 asset \(ETH\) and a flush takes at least 3;/);
     expect(flushReach(flush, ['BTC', 'ETH', 'SOL'])).toEqual({ watched: 3, minAssets: 3, canFire: true });
@@ -146,7 +147,7 @@ describe('real Binance prints as a default live deployment would have received t
     expect(alerts.filter((a) => a.kind.startsWith('market_flush'))).toEqual([]);
   });
 
-  it("the Oct 23 2025 flush is out of a six-major view: ETH is 61% of the majors' window, under the floor (the next step: every asset's prints)", async () => {
+  it("the Oct 23 2025 flush is out of a six-major view: ETH is 61% of the majors' window, under the floor (every asset's prints call it: flush-all-market.test.ts)", async () => {
     const alerts = await asLive('fixtures/binance-2025-10-23-forceorder.real.jsonl');
     expect(alerts.filter((a) => a.kind.startsWith('market_flush'))).toEqual([]);
     // The replay of the whole file calls it from the prints of 135 assets, which a bot watching the six majors never gets.

@@ -1,10 +1,10 @@
 /**
- * Binance USDⓈ-M and COIN-M through the real ccxt code against a local stand-in of their market streams:
- * forceOrder events (order side: SELL = a long was liquidated), linear and inverse sizing, bursts, bad
- * frames and dropped sockets.
+ * Binance USDⓈ-M and COIN-M through the real ccxt code against a local stand-in of their market streams: the
+ * all-market stream `!forceOrder@arr` (every contract's forceOrder events; order side: SELL = a long was liquidated),
+ * linear and inverse sizing, the other assets' prints handed on too, bursts, bad frames and dropped sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { forceOrder, forceOrderTopic, startBinance } from '../fakes/exchanges/binance.js';
+import { ALL_FORCE_ORDERS, forceOrder, pushForceOrder, startBinance } from '../fakes/exchanges/binance.js';
 import { BINANCE_COINM_MARKETS, BINANCE_USDM_MARKETS } from '../fakes/exchanges/markets.js';
 import type { FakeExchangeServer } from '../fakes/exchanges/server.js';
 import { startAgainst, sum, waitFor, type Running } from './helpers.js';
@@ -32,18 +32,17 @@ describe('binance liquidations', () => {
     return { fake, run };
   }
 
-  it('USDⓈ-M: subscribes to forceOrder of every BTC and ETH perpetual, not the dated future', async () => {
+  it('USDⓈ-M: subscribes once to the all-market stream, no per-symbol stream', async () => {
     const { fake } = await usdm();
-    const conn = await fake.subscribed(forceOrderTopic('BTCUSDT'));
-    for (const id of ['BTCUSDC', 'ETHUSDT', 'ETHUSDC']) expect(conn.topics).toContain(forceOrderTopic(id));
-    expect(conn.topics).not.toContain(forceOrderTopic('BTCUSDT_261225'));
-    expect(conn.topics).not.toContain(forceOrderTopic('SOLUSDT'));
+    const conn = await fake.subscribed(ALL_FORCE_ORDERS);
+    expect([...conn.topics]).toEqual([ALL_FORCE_ORDERS]);
+    expect(fake.open.filter((c) => c.topics.has(ALL_FORCE_ORDERS))).toHaveLength(1);
     expect(conn.path).toMatch(/^\/market\/ws\//);
   });
 
   it('USDⓈ-M: SELL = a long was liquidated, BUY = a short; usd = quantity × average price', async () => {
     const { fake, run } = await usdm();
-    const conn = await fake.subscribed(forceOrderTopic('BTCUSDT'));
+    const conn = await fake.subscribed(ALL_FORCE_ORDERS);
     conn.send(forceOrder({ s: 'BTCUSDT', side: 'SELL', qty: 0.5, price: 60_000, time: T0 }));
     conn.send(forceOrder({ s: 'ETHUSDC', side: 'BUY', qty: 3, price: 3_000, time: T0 + 1 }));
     await waitFor(() => run.sink.liquidations.length === 2, 'two liquidations');
@@ -54,10 +53,26 @@ describe('binance liquidations', () => {
     expect(run.status('binanceusdm', 'liquidations')).toMatchObject({ state: 'live', sampled: true });
   });
 
+  it("USDⓈ-M: every perpetual swap's prints are handed on, the configured assets' and the others'; dated futures, inactive and unknown contracts are not", async () => {
+    const { fake, run } = await usdm();
+    await fake.subscribed(ALL_FORCE_ORDERS);
+    // BTC and ETH are configured; SOL and 1000PEPE are not, LUNA is listed inactive, the dated future and XYZ are not followed.
+    for (const [i, s] of ['SOLUSDT', 'BTCUSDT_261225', 'LUNAUSDT', 'XYZUSDT', '1000PEPEUSDT', 'BTCUSDT'].entries()) {
+      expect(pushForceOrder(fake, { s, side: 'SELL', qty: 1_000, price: s === '1000PEPEUSDT' ? 0.01 : 100, time: T0 + i })).toBe(1);
+    }
+    await waitFor(() => run.sink.liquidations.some((l) => l.symbol === 'BTC/USDT:USDT'), 'the BTC print after the others');
+    expect(run.sink.liquidations).toEqual([
+      { type: 'liquidation', ts: T0, exchange: 'binanceusdm', symbol: 'SOL/USDT:USDT', side: 'long', price: 100, amount: 1_000, usd: 100_000 },
+      { type: 'liquidation', ts: T0 + 4, exchange: 'binanceusdm', symbol: '1000PEPE/USDT:USDT', side: 'long', price: 0.01, amount: 1_000, usd: 10 },
+      { type: 'liquidation', ts: T0 + 5, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', side: 'long', price: 100, amount: 1_000, usd: 100_000 },
+    ]);
+    expect(run.status('binanceusdm', 'liquidations')).toMatchObject({ state: 'live', malformed: 0 });
+  });
+
   it('COIN-M: sizes inverse contracts in dollars (BTC 100 USD, ETH 10 USD each)', async () => {
     const { fake, run } = await coinm();
-    const conn = await fake.subscribed(forceOrderTopic('BTCUSD_PERP'));
-    expect(conn.topics).toContain(forceOrderTopic('ETHUSD_PERP'));
+    const conn = await fake.subscribed(ALL_FORCE_ORDERS);
+    expect([...conn.topics]).toEqual([ALL_FORCE_ORDERS]);
     conn.send(forceOrder({ s: 'BTCUSD_PERP', side: 'SELL', qty: 7, price: 50_000, time: T0 }));
     conn.send(forceOrder({ s: 'ETHUSD_PERP', side: 'BUY', qty: 30, price: 2_500, time: T0 + 1 }));
     await waitFor(() => run.sink.liquidations.length === 2, 'two inverse liquidations');
@@ -68,9 +83,32 @@ describe('binance liquidations', () => {
     expect(eth!.amount).toBeCloseTo(300 / 2_500, 12);
   });
 
+  it('COIN-M: an unconfigured coin-margined perpetual is handed on too, sized by its own contract (ADA 10 USD)', async () => {
+    const { fake, run } = await coinm();
+    await fake.subscribed(ALL_FORCE_ORDERS);
+    pushForceOrder(fake, { s: 'ADAUSD_PERP', side: 'BUY', qty: 40, price: 0.5, time: T0 });
+    pushForceOrder(fake, { s: 'BTCUSD_261225', side: 'SELL', qty: 1, price: 50_000, time: T0 + 1 });
+    pushForceOrder(fake, { s: 'BTCUSD_PERP', side: 'SELL', qty: 1, price: 50_000, time: T0 + 2 });
+    await waitFor(() => run.sink.liquidations.some((l) => l.symbol === 'BTC/USD:BTC'), 'the BTC print after the others');
+    expect(run.sink.liquidations.map((l) => [l.symbol, l.side, l.usd])).toEqual([
+      ['ADA/USD:ADA', 'short', 400],
+      ['BTC/USD:BTC', 'long', 100],
+    ]);
+  });
+
+  it('with no configured asset listed on the venue, the all-market stream still runs for the flush', async () => {
+    fake = await startBinance();
+    run = await startAgainst('binanceusdm', { ws: fake.url, markets: BINANCE_USDM_MARKETS }, { assets: ['HYPE'] });
+    await fake.subscribed(ALL_FORCE_ORDERS);
+    pushForceOrder(fake, { s: 'SOLUSDT', side: 'BUY', qty: 2, price: 150, time: T0 });
+    await waitFor(() => run!.sink.liquidations.length === 1, 'the SOL print');
+    expect(run.sink.liquidations[0]).toMatchObject({ symbol: 'SOL/USDT:USDT', side: 'short', usd: 300 });
+    expect(run.status('binanceusdm', 'liquidations')).toMatchObject({ state: 'live' });
+  });
+
   it('counts a burst of 500 back-to-back events exactly once', async () => {
     const { fake, run } = await usdm();
-    const conn = await fake.subscribed(forceOrderTopic('BTCUSDT'));
+    const conn = await fake.subscribed(ALL_FORCE_ORDERS);
     for (let i = 0; i < 500; i++) conn.send(forceOrder({ s: i % 2 ? 'BTCUSDT' : 'ETHUSDT', side: i % 3 ? 'SELL' : 'BUY', qty: 1, price: 100 + i, time: T0 + i }));
     conn.send(forceOrder({ s: 'BTCUSDT', side: 'SELL', qty: 1, price: 1, time: T0 + 999_999 }));
     await waitFor(() => run.sink.liquidations.some((l) => l.ts === T0 + 999_999), 'the sentinel after the burst');
@@ -82,7 +120,7 @@ describe('binance liquidations', () => {
 
   it('skips and counts unreadable frames and entries, and goes on', async () => {
     const { fake, run } = await usdm();
-    const conn = await fake.subscribed(forceOrderTopic('BTCUSDT'));
+    const conn = await fake.subscribed(ALL_FORCE_ORDERS);
     conn.send('{"e":"forceOrder","E":1,"o":{"s":"BTCUS');
     conn.send({ e: 'forceOrder', E: 1 });
     conn.send({ e: 'forceOrder', E: 1, o: { s: 'BTCUSDT', S: 'SELL', q: '1', p: '0', ap: '0', z: '1', l: '1', T: T0 } });
@@ -94,12 +132,12 @@ describe('binance liquidations', () => {
 
   it('reconnects after a dropped socket and records the gap', async () => {
     const { fake, run } = await coinm();
-    await fake.subscribed(forceOrderTopic('BTCUSD_PERP'));
+    await fake.subscribed(ALL_FORCE_ORDERS);
     await waitFor(() => run.status('binancecoinm', 'liquidations').state === 'live', 'live');
-    const first = fake.open.find((c) => c.topics.has(forceOrderTopic('BTCUSD_PERP')))!;
+    const first = fake.open.find((c) => c.topics.has(ALL_FORCE_ORDERS))!;
     first.ws.terminate();
     await waitFor(() => run.sink.gaps.some((g) => g.reason.startsWith('liquidations')), 'a liquidations gap');
-    const again = await fake.subscribed(forceOrderTopic('BTCUSD_PERP'));
+    const again = await fake.subscribed(ALL_FORCE_ORDERS);
     expect(again).not.toBe(first);
     const gap = run.sink.gaps.find((g) => g.reason.startsWith('liquidations'))!;
     expect(gap).toMatchObject({ exchange: 'binancecoinm' });

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFeeds } from '../../src/feeds/index.js';
 import { RestClient } from '../../src/feeds/rest.js';
-import { forceOrder, forceOrderTopic, startBinance } from '../fakes/exchanges/binance.js';
+import { ALL_FORCE_ORDERS, forceOrder, startBinance } from '../fakes/exchanges/binance.js';
 import { BINANCE_USDM_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
 import { LIQUIDATIONS_TOPIC, startOkx } from '../fakes/exchanges/okx.js';
 import { FAST_BACKOFF, MemorySink, startAgainst, testConfig, waitFor } from './helpers.js';
@@ -39,7 +39,7 @@ describe('feeds lifecycle', () => {
         okx: { ws: okx.url, markets: OKX_MARKETS, rest: false, backoff: FAST_BACKOFF },
       },
     });
-    const conn = await binance.subscribed(forceOrderTopic('BTCUSDT'));
+    const conn = await binance.subscribed(ALL_FORCE_ORDERS);
     await okx.subscribed(LIQUIDATIONS_TOPIC);
     conn.send(forceOrder({ s: 'BTCUSDT', side: 'SELL', qty: 1, price: 1, time: T }));
     await waitFor(() => sink.liquidations.length === 1, 'one liquidation');

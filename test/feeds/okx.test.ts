@@ -51,8 +51,10 @@ describe('okx liquidations', () => {
         },
       ]),
     );
-    await waitFor(() => run.sink.liquidations.length === 4, 'four liquidations (SOL is not watched)');
-    const [a, b, c, d] = run.sink.liquidations;
+    await waitFor(() => run.sink.liquidations.length === 5, 'five liquidations');
+    const [a, b, sol, c, d] = run.sink.liquidations;
+    // SOL is not among the configured assets: handed on all the same (live, the engine counts it in the flush alone).
+    expect(sol).toMatchObject({ symbol: 'SOL/USDT:USDT', side: 'long', usd: 15_000 });
     // Linear: 50 contracts × 0.01 BTC = 0.5 BTC × 60,000 = 30,000 USD.
     expect(a).toMatchObject({ exchange: 'okx', symbol: 'BTC/USDT:USDT', side: 'long', ts: T0, price: 60_000, usd: 30_000 });
     expect(a!.amount).toBeCloseTo(0.5, 12);
@@ -62,6 +64,37 @@ describe('okx liquidations', () => {
     expect(c!.amount).toBeCloseTo(0.02, 12);
     expect(d).toMatchObject({ symbol: 'ETH/USD:ETH', side: 'long', usd: 60 });
     expect(run.status('okx', 'liquidations')).toMatchObject({ state: 'live', sampled: true, malformed: 0 });
+  });
+
+  it("hands on every swap's liquidations, the unconfigured ones sized by their own contract; inactive and dated ones are not", async () => {
+    const conn = await fake.subscribed(LIQUIDATIONS_TOPIC);
+    conn.send(
+      liquidationOrders([
+        // 3 contracts × 10,000,000 PEPE × $0.00001 = $300; AVAX inverse: 7 × 10 USD = $70.
+        { instId: 'PEPE-USDT-SWAP', details: [{ side: 'buy', sz: 3, bkPx: 0.00001, ts: T0 }] },
+        { instId: 'AVAX-USD-SWAP', details: [{ side: 'sell', sz: 7, bkPx: 20, ts: T0 + 1 }] },
+        { instId: 'LUNA-USDT-SWAP', details: [{ side: 'sell', sz: 5, bkPx: 1, ts: T0 + 2 }] },
+        { instId: 'BTC-USD-261225', details: [{ side: 'sell', sz: 5, bkPx: 60_000, ts: T0 + 3 }] },
+        { instId: 'DOGE-USDT-SWAP', details: [{ side: 'sell', sz: 5, bkPx: 0.1, ts: T0 + 4 }] },
+        { instId: 'ETH-USDT-SWAP', details: [{ side: 'sell', sz: 10, bkPx: 3_000, ts: T0 + 5 }] },
+      ]),
+    );
+    await waitFor(() => run.sink.liquidations.some((l) => l.symbol === 'ETH/USDT:USDT'), 'the ETH detail after the others');
+    expect(run.sink.liquidations.map((l) => [l.symbol, l.side, l.usd])).toEqual([
+      ['PEPE/USDT:USDT', 'short', expect.closeTo(300, 6)],
+      ['AVAX/USD:AVAX', 'long', 70],
+      ['ETH/USDT:USDT', 'long', 3_000],
+    ]);
+    expect(run.status('okx', 'liquidations')).toMatchObject({ state: 'live', malformed: 0 });
+  });
+
+  it('with no configured asset listed on OKX, the one subscription still runs for the flush', async () => {
+    await run.feeds.stop();
+    run = await startAgainst('okx', { ws: fake.url, markets: OKX_MARKETS }, { assets: ['HYPE'] });
+    const conn = await fake.subscribed(LIQUIDATIONS_TOPIC);
+    conn.send(liquidationOrders([{ instId: 'SOL-USDT-SWAP', details: [{ side: 'buy', sz: 4, bkPx: 150, ts: T0 }] }]));
+    await waitFor(() => run.sink.liquidations.length === 1, 'the SOL detail');
+    expect(run.sink.liquidations[0]).toMatchObject({ symbol: 'SOL/USDT:USDT', side: 'short', usd: 600 });
   });
 
   it('counts a burst of 300 pushes of 2 instruments × 2 details exactly once', async () => {

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../src/core/events.js';
 import { record } from '../../src/feeds/record.js';
 import { allLiquidation, bybitKline, klineTopic, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
-import { BYBIT_MARKETS } from '../fakes/exchanges/markets.js';
+import { BYBIT_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
+import { LIQUIDATIONS_TOPIC, liquidationOrders, startOkx } from '../fakes/exchanges/okx.js';
 import type { FakeExchangeServer } from '../fakes/exchanges/server.js';
 import { FAST_BACKOFF, testConfig, waitFor } from './helpers.js';
 
@@ -68,6 +69,33 @@ describe('record', () => {
     await done;
     expect(out.writableEnded).toBe(false);
     expect(JSON.parse(text.trim().split('\n').find((l) => l.includes('"liquidation"'))!)).toMatchObject({ symbol: 'ETH/USD:ETH', side: 'short', usd: 3_000, amount: 1 });
+  });
+
+  it("leaves out the all-market stream's prints of assets outside the config (live they feed the flush alone), counting them", async () => {
+    const okx = await startOkx();
+    try {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const ac = new AbortController();
+      const done = record({
+        config: testConfig(['okx'], ['BTC']),
+        out,
+        dataDir: dir,
+        signal: ac.signal,
+        overrides: { okx: { ws: okx.url, markets: OKX_MARKETS, rest: false, backoff: FAST_BACKOFF } },
+      });
+      const conn = await okx.subscribed(LIQUIDATIONS_TOPIC);
+      conn.send(liquidationOrders([{ instId: 'SOL-USDT-SWAP', details: [{ side: 'sell', sz: 5, bkPx: 150, ts: T }] }, { instId: 'BTC-USDT-SWAP', details: [{ side: 'sell', sz: 1, bkPx: 60_000, ts: T + 1 }] }]));
+      await waitFor(() => text.includes('"liquidation"'), 'the BTC line');
+      ac.abort();
+      const summary = await done;
+      const liqs = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; symbol?: string }).filter((e) => e.type === 'liquidation');
+      expect(liqs.map((e) => e.symbol)).toEqual(['BTC/USDT:USDT']);
+      expect(summary.untracked).toBe(1);
+    } finally {
+      await okx.close();
+    }
   });
 
   it('stops with a clear error when the event file cannot be written', async () => {

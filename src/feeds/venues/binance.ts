@@ -1,8 +1,11 @@
 /**
- * Binance futures: USDⓈ-M (binanceusdm, linear) and COIN-M (binancecoinm, inverse). The public
- * `<symbol>@forceOrder` streams carry one liquidation order per message, and Binance pushes at most one per
- * symbol per second, so these totals are a sample. `S` is the liquidation ORDER's side: the engine SELLs to
- * close a long, so SELL → long. Sizes are in contracts: one coin on USDⓈ-M, 100 or 10 USD on COIN-M.
+ * Binance futures: USDⓈ-M (binanceusdm, linear) and COIN-M (binancecoinm, inverse). One subscription to the
+ * all-market stream `!forceOrder@arr` (ccxt's `watchLiquidationsForSymbols` with no symbols) carries every contract's
+ * liquidations, one order per message; Binance documents it as the per-symbol `<symbol>@forceOrder` snapshot for every
+ * symbol (at most the latest order per symbol per 1000 ms), so the configured assets' prints are the ones their own
+ * streams would give, and the totals are a sample. `S` is the liquidation ORDER's side: the engine SELLs to close a
+ * long, so SELL → long. Sizes are in contracts: one coin on USDⓈ-M, 100 or 10 USD on COIN-M. Dated futures come on the
+ * same stream and are not followed (the feed knows perpetual swaps only).
  */
 import type { PositionSide } from '../../core/events.js';
 import { num, type RawLiquidation } from '../normalize.js';
@@ -57,7 +60,10 @@ function binanceVenue(id: 'binanceusdm' | 'binancecoinm', wsKey: 'future' | 'del
     // Published: 2,400 request weight per minute per IP; loading markets costs 1, a candle request 1–10.
     restPerSecond: 10,
     socketGroups: oneSocket,
-    watchLiquidations: (ex, symbols) => ex.watchLiquidationsForSymbols(symbols),
+    allMarket: true,
+    // No symbols: ccxt subscribes to `!forceOrder@arr`. Its per-symbol hashes are then never resolved, which does not
+    // matter: the feed takes every message at handleLiquidation (hooked.ts), and this watch stays pending by design.
+    watchLiquidations: (ex) => ex.watchLiquidationsForSymbols([]),
     liquidationsIn: binanceLiquidations,
     frames: { read: binanceFrame },
   };

@@ -1,6 +1,7 @@
 /**
  * OKX perpetual swaps. One `liquidation-orders` subscription (instType SWAP) carries every swap's
- * liquidations; a message holds several instruments, each with several `details`. OKX pushes at most one per
+ * liquidations (an all-market stream: the feed hands on every swap's, the configured assets' and the others');
+ * a message holds several instruments, each with several `details`. OKX pushes at most one per
  * contract per second, so totals are a sample. `side` is the liquidation ORDER's side (sell closes a long),
  * `sz` is in contracts (ctVal: 0.01 BTC for BTC-USDT-SWAP, 100 USD for BTC-USD-SWAP), `bkPx` the bankruptcy price.
  */
@@ -59,7 +60,10 @@ export const okx: Venue = {
   // Published: 20 requests per 2 s for instruments and candles.
   restPerSecond: 5,
   socketGroups: oneSocket,
-  watchLiquidations: (ex, symbols) => ex.watchLiquidationsForSymbols(symbols),
+  allMarket: true,
+  // No symbols: one subscription for every swap (ccxt's `liquidations` hash; given an empty list ccxt would subscribe to
+  // nothing). Our hook takes every message at handleLiquidation, so the watch stays pending by design.
+  watchLiquidations: (ex) => ex.watchLiquidationsForSymbols(undefined),
   liquidationsIn: okxLiquidations,
   frames: { words: ['pong'], read: okxFrame },
 };

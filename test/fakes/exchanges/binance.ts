@@ -1,8 +1,10 @@
 /**
  * Binance futures market streams (USDⓈ-M fstream and COIN-M dstream), as documented: clients send
  * `{"method":"SUBSCRIBE","params":["btcusdt@forceOrder"],"id":1}` and get `{"result":null,"id":1}`;
- * `<symbol>@forceOrder` pushes `forceOrder` events (one liquidation order each), `<symbol>@kline_1m` pushes
- * `kline` events.
+ * `<symbol>@forceOrder` pushes `forceOrder` events (one liquidation order each), and the all-market stream
+ * `!forceOrder@arr` the same `forceOrder` event for every symbol ("All Market Liquidation Order Streams": the latest
+ * order per symbol per 1000 ms; on a raw `/ws` connection, as ccxt opens them, each event arrives unwrapped, the same
+ * frame as the per-symbol stream's); `<symbol>@kline_1m` pushes `kline` events.
  */
 import { FakeExchangeServer, type FakeConnection, type Protocol } from './server.js';
 
@@ -21,6 +23,19 @@ export function startBinance(): Promise<FakeExchangeServer> {
 
 /** The stream name for a market id: `BTCUSDT` → `btcusdt@forceOrder`. */
 export const forceOrderTopic = (marketId: string): string => `${marketId.toLowerCase()}@forceOrder`;
+/** The all-market liquidation stream: every symbol's `forceOrder` events. */
+export const ALL_FORCE_ORDERS = '!forceOrder@arr';
+
+/**
+ * Push a liquidation as Binance does: to the connections subscribed to its symbol's `<symbol>@forceOrder` and to those
+ * subscribed to `!forceOrder@arr` (each gets the event once). Returns how many connections got it.
+ */
+export function pushForceOrder(server: FakeExchangeServer, l: BinanceLiquidation): number {
+  const event = forceOrder(l);
+  const targets = server.open.filter((c) => c.topics.has(forceOrderTopic(l.s)) || c.topics.has(ALL_FORCE_ORDERS));
+  for (const c of targets) c.send(event);
+  return targets.length;
+}
 export const klineTopic = (marketId: string): string => `${marketId.toLowerCase()}@kline_1m`;
 
 export interface BinanceLiquidation {

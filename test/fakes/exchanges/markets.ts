@@ -89,12 +89,15 @@ export const BINANCE_USDM_MARKETS = byList([
   { id: 'ETHUSDT', base: 'ETH', quote: 'USDT' },
   { id: 'ETHUSDC', base: 'ETH', quote: 'USDC' },
   { id: 'SOLUSDT', base: 'SOL', quote: 'USDT' },
+  { id: '1000PEPEUSDT', base: '1000PEPE', quote: 'USDT' },
+  { id: 'LUNAUSDT', base: 'LUNA', quote: 'USDT', active: false },
   { id: 'BTCUSDT_261225', base: 'BTC', quote: 'USDT', type: 'future', expiry: DEC_2026 },
 ]);
 
 export const BINANCE_COINM_MARKETS = byList([
   { id: 'BTCUSD_PERP', base: 'BTC', quote: 'USD', inverse: true, contractSize: 100 },
   { id: 'ETHUSD_PERP', base: 'ETH', quote: 'USD', inverse: true, contractSize: 10 },
+  { id: 'ADAUSD_PERP', base: 'ADA', quote: 'USD', inverse: true, contractSize: 10 },
   { id: 'BTCUSD_261225', base: 'BTC', quote: 'USD', inverse: true, contractSize: 100, type: 'future', expiry: DEC_2026 },
 ]);
 
@@ -115,6 +118,9 @@ export const OKX_MARKETS = byList([
   { id: 'BTC-USDC-SWAP', base: 'BTC', quote: 'USDC', contractSize: 0.0001 },
   { id: 'ETH-USDT-SWAP', base: 'ETH', quote: 'USDT', contractSize: 0.1 },
   { id: 'SOL-USDT-SWAP', base: 'SOL', quote: 'USDT', contractSize: 1 },
+  { id: 'PEPE-USDT-SWAP', base: 'PEPE', quote: 'USDT', contractSize: 10_000_000 },
+  { id: 'AVAX-USD-SWAP', base: 'AVAX', quote: 'USD', inverse: true, contractSize: 10 },
+  { id: 'LUNA-USDT-SWAP', base: 'LUNA', quote: 'USDT', contractSize: 1, active: false },
   { id: 'BTC-USD-SWAP', base: 'BTC', quote: 'USD', inverse: true, contractSize: 100 },
   { id: 'ETH-USD-SWAP', base: 'ETH', quote: 'USD', inverse: true, contractSize: 10 },
   { id: 'BTC-USD-261225', base: 'BTC', quote: 'USD', inverse: true, contractSize: 100, type: 'future', expiry: DEC_2026 },
