@@ -131,8 +131,9 @@ describe('a restart in the middle of chop around a level', () => {
     await run((e) => e.ts <= cut, false);
     await run((e) => e.ts > cut && e.type !== 'level', true);
     // As uninterrupted (test/core/scenarios.test.ts): the break and the chop said once; the decisive close lands on
-    // the side the chat last heard of, so nothing more is posted (no second chop notice after the restart either).
-    expect(texts.map((t) => (t.split(';')[0] ?? '').split(/:| between /)[0])).toEqual(['⬇️ ETH lost $3,000', '↔️ ETH chopping around $3,000']);
+    // the side the chat last heard of, out of the range: the chop's end the notice promised, nothing else (no second
+    // chop notice after the restart either).
+    expect(texts.map((t) => (t.split(';')[0] ?? '').split(/:| between /)[0])).toEqual(['⬇️ ETH lost $3,000', '↔️ ETH chopping around $3,000', '⬇️ ETH broke down out of its chop at $3,000']);
     // The notice says the range it chops in.
     expect(texts[1]).toMatch(/chopping around \$3,000 between \$[\d,.]+ and \$[\d,.]+: \d crosses/);
   });

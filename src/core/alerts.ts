@@ -81,8 +81,8 @@ export interface LevelBreak extends AlertBase {
   chat?: string;
   /** Liquidations on the side the break hurts over the last hour, when notable. */
   liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean };
-  /** Other levels the same close broke the same way: one message for all of them. */
-  also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean }[];
+  /** Other levels the same close broke the same way: one message for all of them (`kept`: a chop that ended on the side the chat last heard of, as `fromChop.kept`). */
+  also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean; kept?: true }[];
   /** The break that ended a chop: how many crossings it had, since when, and what made the close decisive. */
   fromChop?: ChopEnd;
 }
@@ -94,8 +94,9 @@ export interface LevelChop extends AlertBase {
   label?: string;
   chat?: string;
   crosses: number;
-  /** The first crossing counted. */
+  /** The first crossing counted, or when the level was set where price was already crossing it (`setInChop`). */
   since: number;
+  setInChop?: true;
   /** The range price has chopped in since then, [low, high]: what a decisive close leaves. */
   range: [number, number];
   price: number;

@@ -59,12 +59,14 @@ export interface LevelTrack {
   seen?: 'above' | 'below';
   crossings?: number[];
   /**
-   * Set while the level chops: announced once, quiet until a decisive close; `low`/`high` are the closes' range
-   * since, `crosses` the crossings since (a chop outlives the window its first crossings fell in). `noticeDue`: the
-   * notice is not said yet, and will be at the first close from then on while it still chops (up to two closes
-   * later while a break is that near: `breakingSoon`).
+   * Set while the level chops: announced once, quiet until a decisive close; `since` is the first crossing counted
+   * (before the level was set, for a level set into a chop), `low`/`high` the closes' range since, `crosses` the
+   * crossings since, or since the level was set when that is later (a chop outlives the window its first crossings
+   * fell in; a level's words never count the crossings of a price before it was a level). `noticeDue`: the notice is
+   * not said yet, and will be at the first close from then on while it still chops (later while a break is near:
+   * `breakingSoon`). `said`: the notice was said and no message has ended the chop since: its end is told either way.
    */
-  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number };
+  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number; said?: true };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
   real?: boolean;
   /** A zone set with price inside it: the first close beyond it, either way, is told. */
@@ -88,14 +90,24 @@ export interface LevelBreakEvent {
 /**
  * What ended a chop: a close `decisiveFactor` buffers beyond the level (`far`), closes beyond it for `decisiveHours`
  * (`held`, for `heldMs`), or a close out of the range the chop closed in (`range`, the closes' low and high).
+ * `kept`: the close left the range on the side the chat last heard of, after a chop notice: nothing it was told
+ * changes (the level is not broken again), but the notice promised the chop's end.
  */
-export type ChopEnd = { crosses: number; since: number } & ({ by: 'far' } | { by: 'held'; heldMs: number } | { by: 'range'; range: [number, number] });
+export type ChopEnd = ChopCount & { kept?: true } & ({ by: 'far' } | { by: 'held'; heldMs: number } | { by: 'range'; range: [number, number] });
 
-export interface LevelChopEvent {
-  level: Level;
+/**
+ * How many times price crossed a chopping level, and since when: its first crossing counted, or, for a level set where
+ * price was already crossing it (`setInChop`), the level's creation: a level's words never count the crossings of a
+ * price before it was a level.
+ */
+export interface ChopCount {
   crosses: number;
-  /** The first crossing counted. */
   since: number;
+  setInChop?: true;
+}
+
+export interface LevelChopEvent extends ChopCount {
+  level: Level;
   /** The range price has chopped in since then (the closes, and the level's buffer either side): what a decisive close leaves. */
   range: [number, number];
   price: number;
@@ -115,7 +127,8 @@ export interface LevelView {
    */
   across?: 'above' | 'below';
   lastBreak?: LevelTrack['lastBreak'];
-  chop?: LevelTrack['chop'];
+  /** The level's chop, counted as its messages count it (`ChopCount`). */
+  chop?: NonNullable<LevelTrack['chop']> & ChopCount;
 }
 
 /**
@@ -359,21 +372,22 @@ export class LevelBook {
   }
 
   private judgeLevels(asset: string, c: ClosedCandle, out: Outcome[]): void {
+    const due: Level[] = [];
+    const rolls: [Level, LevelTrack, NonNullable<LevelTrack['chop']>][] = [];
     for (const level of this.levels.values()) {
       if (level.asset !== asset) continue;
       const track = this.tracks.get(level.id)!;
       const chop = track.chop;
       const o = this.judgeLevel(asset, level, track, c);
       if (o) out.push(o);
-      else if (track.chop?.noticeDue !== undefined && track.chop.resolved === undefined && c.end >= track.chop.noticeDue && !this.breakingSoon(track, c, track.chop.noticeDue)) {
-        delete track.chop.noticeDue;
-        this.touched.add(level.id);
-        out.push({ kind: 'chop', event: { level, crosses: track.chop.crosses, since: track.chop.since, range: [Math.min(track.chop.low, c.close), Math.max(track.chop.high, c.close)], price: c.close, ts: c.end } });
-      }
-      // A chop's range follows its closes after each is judged: a close out of it is what ends the chop.
-      if (chop && track.chop === chop) this.rollRange(asset, level, track, chop, c);
+      else if (track.chop?.noticeDue !== undefined && c.end >= track.chop.noticeDue) due.push(level);
+      if (chop && track.chop === chop) rolls.push([level, track, chop]);
     }
     this.joinCrossed(asset, c, out);
+    // Notices once every level has been judged on this close: one waits for a neighbour's break, or takes it along.
+    this.sayNotices(asset, c, due, out);
+    // A chop's range follows its closes after each is judged: a close out of it is what ends the chop.
+    for (const [level, track, chop] of rolls) this.rollRange(asset, level, track, chop, c);
   }
 
   /**
@@ -416,7 +430,8 @@ export class LevelBook {
    * or it lies inside a broken zone. Then it is one message, and the chop it was in ends with it.
    */
   private joinCrossed(asset: string, c: ClosedCandle, out: Outcome[]): void {
-    const breaks = out.flatMap((o) => (o.kind === 'break' ? [o.event] : []));
+    // A chop's end on the side the chat last heard of is not a break: it crossed nothing new, so it joins nothing.
+    const breaks = out.flatMap((o) => (o.kind === 'break' && !o.event.fromChop?.kept ? [o.event] : []));
     if (!breaks.length) return;
     const judged = new Set(out.map((o) => o.event.level.id));
     const edge = (v: LevelValue, direction: 'up' | 'down') => bounds(v)[direction === 'down' ? 0 : 1];
@@ -445,6 +460,7 @@ export class LevelBook {
         if (track.chop) {
           track.chop.resolved = side;
           delete track.chop.noticeDue;
+          delete track.chop.said;
         }
         const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end, joined: true };
         this.tell(track, event, false);
@@ -507,11 +523,12 @@ export class LevelBook {
     const heldClear = acceptedFor >= r.decisiveMs && (c.close < lo - r.flipBuffers * buffer || c.close > hi + r.flipBuffers * buffer);
     const firm = track.chop !== undefined && !outOfChop ? far || heldClear : decisive;
     // A level set into a chop and never told a break has no side the chat heard of: the side it was set on is only
-    // where price was then, and the chop's first cross left it. The close that ends its chop firmly (out of the range
-    // it chopped in, or far beyond) is told whichever way it goes: ETH's $3,141.2, set at 00:00 on Feb 2 2025 below
-    // price and crossed at once, left its range below at 03:15: told now, where ETH used to fall 35% from it unsaid.
-    // Two hours beyond it inside the range do not do (they told SUI's $2.3 broke above 15 minutes after its chop notice).
-    const untoldChopEnds = track.chop !== undefined && firm && track.chop.resolved !== seen && !track.lastBreak;
+    // where price was then, and the chop's first cross left it. The close that ends its chop out of the range it chopped
+    // in is told whichever way it goes: ETH's $3,141.2, set at 00:00 on Feb 2 2025 below price and crossed at once, left
+    // its range below at 03:15: told now, where ETH used to fall 35% from it unsaid. Two hours beyond it inside the range
+    // do not do (they told SUI's $2.3 broke above 15 minutes after its chop notice), nor does a close far beyond it
+    // inside the range: what a chop notice promises is a close out of its range or a decisive one back across.
+    const untoldChopEnds = track.chop !== undefined && outOfChop && decisive && track.chop.resolved !== seen && !track.lastBreak;
     // `position` is the side the chat last heard of; closes on that side are nothing new, but one far beyond
     // makes the last break real: its undoing is told at once, chop or not.
     if (seen === track.position && !untoldChopEnds) {
@@ -519,12 +536,20 @@ export class LevelBook {
         track.real = true;
         this.touched.add(level.id);
       }
-      // A chop that resolves on the side the chat last heard of changes nothing it was told: kept, not posted.
-      if (track.chop && decisive && track.chop.resolved !== seen) {
-        track.chop.resolved = seen;
+      const chop = track.chop;
+      if (chop && decisive && chop.resolved !== seen) {
+        chop.resolved = seen;
         this.touched.add(level.id);
       }
-      return undefined;
+      // A chop whose notice was said ("no more alerts … until …") ends on a close out of its range on this side too:
+      // nothing the chat was told changes, but it was told the level chops, so the chop's end is said (not broken again:
+      // the level's state and last break stay). A close far beyond the level inside the range, or hours beyond it, is
+      // not out of the range the chat was told it chops in.
+      if (!chop?.said || !outOfChop || acceptedFor < r.confirmMs) return undefined;
+      delete chop.said;
+      this.touched.add(level.id);
+      const fromChop: ChopEnd = { ...this.chopCount(level, chop), kept: true, by: 'range', range: [chop.low, chop.high] };
+      return { kind: 'break', event: { level, direction: seen === 'below' ? 'down' : 'up', reclaim: false, price: c.close, ts: c.end, fromChop } };
     }
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
     // The first break of a level, and the undoing of a real one, are told on their close; any other break needs
@@ -542,18 +567,21 @@ export class LevelBook {
       // The chop's range: the closes since the first crossing counted, the last `chopRangeMs` of them (this one included).
       const [low, high] = this.chopRange(asset, level, since, c);
       // Said once the chop has lasted as long as a decisive close takes: a chop that a decisive close ends
-      // sooner is told by that break alone.
-      track.chop = { since, crosses, low, high, noticeDue: c.end + r.decisiveMs };
+      // sooner is told by that break alone. The crossings it counts are the level's: a level set into a chop chops
+      // from its first cross, but says only the crosses since it was set.
+      const own = track.crossings!.filter((ts) => ts >= level.createdAt).length;
+      track.chop = { since, crosses: own, low, high, noticeDue: c.end + r.decisiveMs };
       this.touched.add(level.id);
       return undefined;
     }
     const direction = seen === 'below' ? 'down' : 'up';
     const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end };
     if (track.chop) {
-      const base = { crosses: track.chop.crosses, since: track.chop.since };
+      const base = this.chopCount(level, track.chop);
       event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: [track.chop.low, track.chop.high] };
       track.chop.resolved = seen;
       delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it
+      delete track.chop.said; // and it is the end the notice promised
     }
     this.tell(track, event, far);
     return { kind: 'break', event };
@@ -562,12 +590,79 @@ export class LevelBook {
   /**
    * A chop notice falling due while price is already across the level from what the chat last heard, two closes
    * short of a decisive one, waits those two closes: the break, if it comes, says the chop itself ("after 3 crosses
-   * since Monday"), so the chat does not read a notice and the break 15 minutes apart.
+   * since Monday"), so the chat does not read a notice and the break 15 minutes apart. One whose closes across have
+   * already lasted a decisive close's time, held back only by the flip window of the break before, waits for the
+   * window's end, when the break comes if price stays: a notice then would promise quiet until a decisive close while
+   * the closes the break calls decisive are already there (BTC's $94,000 on Feb 3 2025: chopping at 10:30 after 3h 15m
+   * of closes above it, reclaimed at 10:45).
    */
   private breakingSoon(track: LevelTrack, c: ClosedCandle, due: number): boolean {
     const tf = c.end - c.ts;
     const b = track.beyond;
-    return b !== undefined && b.side !== track.position && c.end < due + 2 * tf && c.end + 2 * tf - b.since >= this.rules.decisiveMs;
+    if (b === undefined || b.side === track.position) return false;
+    if (c.end < due + 2 * tf && c.end + 2 * tf - b.since >= this.rules.decisiveMs) return true;
+    const flipEnds = track.lastBreak && !track.real ? track.lastBreak.ts + this.rules.flipMs : -Infinity;
+    return c.end - b.since >= this.rules.decisiveMs && c.end < flipEnds;
+  }
+
+  /**
+   * A chop's count as its messages say it: the crossings since its first one, or, for a chop price began before the
+   * level was set, since the level was set (`setInChop`): ETH's $1,800, set at 00:00 on Apr 6 2025 where price had
+   * crossed it since Thursday, is lost "after 2 crosses since it was set", not "after 11 crosses since Thursday".
+   */
+  private chopCount(level: Level, chop: NonNullable<LevelTrack['chop']>): ChopCount {
+    return chop.since < level.createdAt ? { crosses: chop.crosses, since: level.createdAt, setInChop: true } : { crosses: chop.crosses, since: chop.since };
+  }
+
+  /** A chop whose notice is not said yet, nor ended by a break: `noticeDue` is when it falls due. */
+  private pendingNotice(track: LevelTrack): number | undefined {
+    return track.chop?.resolved === undefined ? track.chop?.noticeDue : undefined;
+  }
+
+  /**
+   * The chop notices of a close. Those due are said unless a break is near (`breakingSoon`), and notices are one
+   * message per price area, as one close's breaks are: a level whose notice is not due yet, but that lies inside the
+   * range of one said now, is said with it (BTC's $99,501 and $100,000 on Feb 2 2025, chopping in one range: one notice
+   * at 08:15, not two 15 minutes apart); one due whose range holds a level about to break waits with it, so the two are
+   * told together once it turns back (BTC's $109,021.9 and $109,136.5 on Oct 19 2025), or the break comes first.
+   */
+  private sayNotices(asset: string, c: ClosedCandle, due: readonly Level[], out: Outcome[]): void {
+    const rangeOf = (chop: NonNullable<LevelTrack['chop']>): [number, number] => [Math.min(chop.low, c.close), Math.max(chop.high, c.close)];
+    const inside = (level: Level, chat: string | undefined, range: [number, number]) => {
+      const [lo, hi] = bounds(level.level);
+      return level.chat === chat && lo >= range[0] && hi <= range[1];
+    };
+    const pending: Level[] = [];
+    const near: Level[] = [];
+    for (const level of this.levels.values()) {
+      if (level.asset !== asset) continue;
+      const track = this.tracks.get(level.id)!;
+      const at = this.pendingNotice(track);
+      if (at === undefined) continue;
+      (this.breakingSoon(track, c, at) ? near : pending).push(level);
+    }
+    const waits = (level: Level) => near.some((n) => n !== level && inside(n, level.chat, rangeOf(this.tracks.get(level.id)!.chop!)));
+    const said: { level: Level; range: [number, number] }[] = [];
+    for (const level of due) {
+      if (!pending.includes(level) || waits(level)) continue;
+      said.push({ level, range: rangeOf(this.tracks.get(level.id)!.chop!) });
+    }
+    for (let added = said.length > 0; added; ) {
+      added = false;
+      for (const level of pending) {
+        if (said.some((x) => x.level === level) || waits(level) || !said.some((x) => inside(level, x.level.chat, x.range))) continue;
+        said.push({ level, range: rangeOf(this.tracks.get(level.id)!.chop!) });
+        added = true;
+      }
+    }
+    for (const { level, range } of said) {
+      const track = this.tracks.get(level.id)!;
+      const chop = track.chop!;
+      delete chop.noticeDue;
+      chop.said = true; // its promise (the chop's end is told either way) holds from here
+      this.touched.add(level.id);
+      out.push({ kind: 'chop', event: { level, ...this.chopCount(level, chop), range, price: c.close, ts: c.end } });
+    }
   }
 
   /** A close beyond the level by the decisive margin (`decisiveFactor` buffers). */
@@ -598,13 +693,19 @@ export class LevelBook {
       const dist = distancePct(level.level, price);
       const near = role === 'inside' || Math.abs(dist) <= this.rules.testingPct;
       const across = acrossFromTold(track, role);
-      const chopping = track.chop !== undefined && track.chop.resolved === undefined;
+      // A chop said to the chat reads chopping until a message ends it: hours on the side it last heard of, inside the
+      // range, are still the chop it was told of.
+      const chop = track.chop;
+      const chopping = chop !== undefined && (chop.resolved === undefined || (chop.said === true && chop.resolved === track.position));
       // A level in chop is chopping while price is at it too: the chop notice said so, and a close decides nothing yet.
       const state: ShownState = chopping ? 'chopping' : near || across ? 'testing' : track.state;
       const view: LevelView = { level, role, distancePct: dist, state, baseState: track.state };
       if (across && !chopping) view.across = across;
       if (track.lastBreak) view.lastBreak = track.lastBreak;
-      if (track.chop) view.chop = track.chop;
+      if (chop) {
+        view.chop = { ...chop, ...this.chopCount(level, chop) };
+        if (chopping) delete view.chop.resolved;
+      }
       out.push(view);
     }
     return out.sort((a, b) => bounds(b.level.level)[1] - bounds(a.level.level)[1]);

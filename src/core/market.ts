@@ -501,7 +501,7 @@ export class Market extends MarketQueries {
       const range: [number, number] = [Math.min(...group.map((x) => x.range[0])), Math.max(...group.map((x) => x.range[1]))];
       const chop: LevelChop = {
         kind: 'level_chop', ts, asset, key: `chop:${chat && e.level.chat !== chat ? `${chat}:` : ''}${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
-        crosses: e.crosses, since: e.since, range, price: e.price, timeframe,
+        crosses: e.crosses, since: e.since, ...(e.setInChop ? { setInChop: true as const } : {}), range, price: e.price, timeframe,
       };
       if (e.level.label !== undefined) chop.label = e.level.label;
       if (chat) chop.chat = chat;
@@ -530,7 +530,7 @@ export class Market extends MarketQueries {
       if (chat) alert.chat = chat;
       if (br.fromChop) alert.fromChop = br.fromChop;
       if (group.length > 1) {
-        alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}) }));
+        alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}), ...(x.fromChop?.kept ? { kept: true as const } : {}) }));
       }
       const lastHour = this.buckets.totals(asset, ts - HOUR + 1, ts);
       const usd = side === 'long' ? lastHour.longUsd : lastHour.shortUsd;

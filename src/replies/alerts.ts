@@ -4,12 +4,13 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, sinceWord, usd, venueLabel, venueName, venueNames } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, usd, venueLabel, venueName, venueNames } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';
 import { bounds, type LevelValue } from '../core/levels.js';
+import { chopCountText } from './chop.js';
 import { MINUTE } from '../core/time.js';
 
 function shares(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
@@ -92,8 +93,10 @@ function cascadeEnd(a: CascadeEnd): Reply {
  * $81,172 and $81,172–82,390"), a break up from the lowest, a chop from low to high. The lead stays the alert's
  * `level`; only the words follow the price.
  */
-function inOrder(a: LevelBreak | LevelChop): { level: LevelValue; label?: string }[] {
-  const levels = [{ level: a.level, label: a.label }, ...(a.also ?? [])];
+function inOrder(a: LevelBreak | LevelChop): { level: LevelValue; label?: string; verb?: BreakVerb }[] {
+  const levels = a.kind === 'level_break'
+    ? [{ level: a.level, label: a.label, verb: breakVerb(a.direction, a.reclaim, a.fromChop?.kept === true) }, ...(a.also ?? []).map((x) => ({ ...x, verb: breakVerb(a.direction, x.reclaim, x.kept === true) }))]
+    : [{ level: a.level, label: a.label }, ...(a.also ?? [])];
   const down = a.kind === 'level_break' && a.direction === 'down';
   const edge = (v: LevelValue) => bounds(v)[down ? 0 : 1];
   // A price before the zone whose edge it is: the zone is lost (or won) with its last price.
@@ -115,10 +118,42 @@ function closeLines(a: LevelBreak | LevelChop): Line[] {
   return [[`${a.timeframe} close ${price(a.price)}${a.label !== undefined ? ` · ${a.label}` : ''}`]];
 }
 
+/**
+ * What the chat is told of one level of a break message, from what it was told of that level before: lost / broke
+ * above, or, undoing the last break, reclaimed / fell back below; `kept`, a chop that ended on the side it last heard of.
+ */
+type BreakVerb = 'lost' | 'broke' | 'reclaimed' | 'failed' | 'kept';
+
+function breakVerb(direction: 'up' | 'down', reclaim: boolean, kept: boolean): BreakVerb {
+  if (kept) return 'kept';
+  if (direction === 'down') return reclaim ? 'failed' : 'lost';
+  return reclaim ? 'reclaimed' : 'broke';
+}
+
+/**
+ * A break message's headline: each level with the verb of its own history, grouped in the order price met them ("BTC
+ * lost $59,800; fell back below $59,800–60,697 (breakout failed)" on Aug 4 2024, where the zone had broken up at 02:30),
+ * so the next message on each level reads as its undoing or not ("reclaimed $59,800", "broke above $59,800–60,697").
+ */
 export function levelBreakHeadline(a: LevelBreak): string {
-  const lv = levelsText(a);
-  if (a.direction === 'down') return a.reclaim ? `${a.asset} fell back below ${lv}: breakout failed` : `${a.asset} lost ${lv}`;
-  return a.reclaim ? `${a.asset} reclaimed ${lv}` : `${a.asset} broke above ${lv}`;
+  const groups: { verb: BreakVerb; levels: LevelValue[] }[] = [];
+  for (const x of inOrder(a)) {
+    const verb = x.verb!;
+    const g = groups.find((y) => y.verb === verb);
+    if (g) g.levels.push(x.level);
+    else groups.push({ verb, levels: [x.level] });
+  }
+  const said = groups.map(({ verb, levels }) => {
+    const lv = listText(levels.map(levelText));
+    switch (verb) {
+      case 'lost': return `lost ${lv}`;
+      case 'broke': return `broke above ${lv}`;
+      case 'reclaimed': return `reclaimed ${lv}`;
+      case 'failed': return groups.length === 1 ? `fell back below ${lv}: breakout failed` : `fell back below ${lv} (breakout failed)`;
+      case 'kept': return `broke ${a.direction === 'down' ? 'down' : 'up'} out of its chop at ${lv}`;
+    }
+  });
+  return `${a.asset} ${said.join('; ')}`;
 }
 
 /** What made the close that ended a chop decisive, in what the bot measured (not a promise that the chop is over). */
@@ -135,7 +170,8 @@ function chopEndText(a: LevelBreak): string {
     // The edge it left, not the whole range: a crash through the chop's day stretches the far side to where the
     // chat never saw it chop ("the $92,765–$100,434 range" of BTC $99,501 on Feb 3 2025).
     : `a close ${side} ${price(a.direction === 'down' ? end.range[0] : end.range[1])}, the ${a.direction === 'down' ? 'bottom' : 'top'} of the range it chopped in`;
-  return `Decisive: ${what}, after ${end.crosses} crosses since ${sinceWord(end.since, a.ts)}.`;
+  const count = chopCountText(end, a.ts);
+  return `Decisive: ${what}${count ? `, after ${count}` : ''}.`;
 }
 
 function levelBreak(a: LevelBreak): Reply {
@@ -145,7 +181,9 @@ function levelBreak(a: LevelBreak): Reply {
   if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, sideTone(liq.side), true)]);
   lines.push(...closeLines(a));
   if (a.fromChop) lines.push([chopEndText(a)]);
-  lines.push([`${a.also?.length ? 'They now act' : 'It now acts'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
+  // A chop that ended on the side the chat last heard of leaves the level's role as it was.
+  const still = inOrder(a).every((x) => x.verb === 'kept');
+  lines.push([`${a.also?.length ? 'They' : 'It'} ${still ? 'still' : 'now'} act${a.also?.length ? '' : 's'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
   return {
     title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],
     blocks: [lines],
@@ -155,9 +193,12 @@ function levelBreak(a: LevelBreak): Reply {
 
 function levelChop(a: LevelChop): Reply {
   const several = a.also?.length;
-  const lines = [...closeLines(a), [`No more alerts on ${several ? 'these levels' : 'this level'} until a decisive close beyond ${several ? 'them' : 'it'}.`]];
+  // What ends the quiet, either way: the break back across what the chat last heard, or price leaving the range on the
+  // side it heard of (told as the chop's end: "broke down out of its chop at $97,680").
+  const lines = [...closeLines(a), [`No more alerts on ${several ? 'these levels' : 'this level'} until a close out of this range, or a decisive close back across ${several ? 'them' : 'it'}.`]];
+  const count = chopCountText(a, a.ts);
   return {
-    title: [`↔️ ${a.asset} chopping around ${levelsText(a)} between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}`],
+    title: [`↔️ ${a.asset} chopping around ${levelsText(a)} between ${price(a.range[0])} and ${price(a.range[1])}${count ? `: ${count}` : ''}`],
     blocks: [lines],
     tone: 'neutral',
     quiet: true,

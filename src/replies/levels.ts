@@ -6,11 +6,12 @@ import { bounds, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine } from './coverage.js';
-import { breakWord, exampleZone, levelText, pct, price, share, sideWord, sinceWord, usd, whenWord } from './format.js';
+import { breakWord, exampleZone, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
 import { storyMarker } from './proposals.js';
+import { chopCountText } from './chop.js';
 
 /** A price older than this when /levels answers is told with its time. */
 const STALE_PRICE_MS = 60 * 60_000;
@@ -128,8 +129,9 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     // Price across the level from what the chat was told, no break told yet: testing, from the side price is on
     // ("resistance · testing from below, reclaimed Apr 7 18:00"), never the told state alone.
     const testing = v.across ? `testing from ${v.across}` : 'testing';
+    const chopped = v.chop && chopCountText(v.chop, st.ts);
     const state = v.state === 'testing' ? `${testing}${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
-      : v.state === 'chopping' && v.chop ? `chopping (${v.chop.crosses} crosses since ${sinceWord(v.chop.since, st.ts)})`
+      : v.state === 'chopping' && v.chop ? `chopping${chopped ? ` (${chopped})` : ''}`
       : stateWords(v, st.ts);
     // No price, no state: only the level itself.
     if (v.state === 'unknown') return [b(levelName(v)), ...(story ? [storyMarker(story)] : [])];

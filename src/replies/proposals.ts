@@ -8,8 +8,9 @@ import { EMOJI_GLUE, INVISIBLE } from '../core/events.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
-import { breakWord, clock, day, exampleZone, labelAfter, levelText, pct, price, sinceWord, usd } from './format.js';
+import { breakWord, clock, day, exampleZone, labelAfter, levelText, pct, price, usd } from './format.js';
 import { zoneLabel } from './zone.js';
+import { chopCountText } from './chop.js';
 import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
 
 const graphemes = new Intl.Segmenter();
@@ -207,7 +208,7 @@ export function threadAnswer(a: Alert): Reply {
   if (a.kind !== 'level_break' && a.kind !== 'level_chop') return { blocks: [[['An alert went to this chat’s alerts channel.']]], tone: 'info' };
   const name = `${a.asset} ${levelText(a.level)}`;
   const verdict: Line = a.kind === 'level_chop'
-    ? [b(name), ` is chopping between ${price(a.range[0])} and ${price(a.range[1])}: ${a.crosses} crosses since ${sinceWord(a.since, a.ts)}, now ${price(a.price)}.`]
-    : [b(name), ' ', toned(a.reclaim ? (a.direction === 'up' ? 'reclaimed' : 'lost again') : a.direction === 'down' ? 'lost' : 'broken up', a.direction === 'down' ? 'down' : 'up', true), `: ${a.timeframe} close ${price(a.price)}.`];
+    ? [b(name), ` is chopping between ${price(a.range[0])} and ${price(a.range[1])}${chopCountText(a, a.ts) ? `: ${chopCountText(a, a.ts)}` : ''}, now ${price(a.price)}.`]
+    : [b(name), ' ', toned(a.fromChop?.kept ? `out of its chop, ${a.direction === 'down' ? 'below' : 'above'}` : a.reclaim ? (a.direction === 'up' ? 'reclaimed' : 'lost again') : a.direction === 'down' ? 'lost' : 'broken up', a.direction === 'down' ? 'down' : 'up', true), `: ${a.timeframe} close ${price(a.price)}.`];
   return { blocks: [[verdict, [toned('The level this thread proposed. Full alert in the alerts channel.', 'muted')]]], tone: 'info' };
 }

@@ -113,7 +113,8 @@ describe('the real week of Feb 3–9 2025', () => {
       if (a.kind !== 'level_break' || a.ts < MON || a.ts >= NEXT_MON) continue;
       const b = a as LevelBreak;
       const word = (reclaim: boolean) => (reclaim ? (b.direction === 'up' ? 'reclaimed' : 'failed breakout') : b.direction === 'up' ? 'broke up' : 'lost');
-      for (const l of [{ level: b.level, reclaim: b.reclaim }, ...(b.also ?? [])]) {
+      for (const l of [{ level: b.level, reclaim: b.reclaim, kept: b.fromChop?.kept }, ...(b.also ?? [])]) {
+        if (l.kept) continue; // a chop's end on the side already told is not a break: the digest tells breaks
         const key = levelKey(b.asset, l.level);
         told.set(key, [...(told.get(key) ?? []), [word(l.reclaim), b.ts, b.price]]);
       }

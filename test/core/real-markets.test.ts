@@ -79,10 +79,12 @@ async function totals(files: string[]): Promise<{ runs: { stats: BacktestStats; 
 describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, ADA)', async () => {
   const { runs, total } = await totals(LEVEL_FIXTURES);
 
-  it('posts at least 40% fewer level messages than the fixed buffer did (67 of 119)', () => {
+  it('posts at least 40% fewer level messages than the fixed buffer did (69 of 119)', () => {
     // 66 and 52 of 53 told until ETH's $3,141.2, set into a chop on Feb 2 2025, was told lost when a close left its
-    // range (03:15) instead of falling 35% from it unsaid.
-    expect(total).toEqual({ messages: 67, breaks: 81, reversed: 14, held: 53, heldTold: 53 });
+    // range (03:15) instead of falling 35% from it unsaid. 67 and 81 breaks until a chop said to the chat was told ending
+    // on the side it last heard of too (three messages, five levels: BTC $99,501 and $100,000, ETH $3,100, BTC $97,680,
+    // SOL's zone), and two chop notices due 15 minutes apart in one range became one (BTC, Feb 2 08:15).
+    expect(total).toEqual({ messages: 69, breaks: 86, reversed: 14, held: 53, heldTold: 53 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
@@ -90,8 +92,9 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     const feb = runs[LEVEL_FIXTURES.indexOf('fixtures/binance-2025-02-levels-15m.real.jsonl')]!.alerts;
     const ends = feb.filter((a) => a.kind === 'level_break' && a.levelId === 'BTC@97680' && a.fromChop);
     const counts = ends.map((a) => (a.kind === 'level_break' ? a.fromChop!.crosses : 0));
-    // A week-long chop: each decisive close after the one before is at least one more crossing, since Sunday 18:00.
-    expect(counts).toEqual([4, 9, 10, 11, 12, 13]);
+    // A week-long chop: each decisive close after the one before is at least one more crossing, since Sunday 18:00 (the
+    // first, 3, is the chop's end out of its range on the side the chat was told, at 00:45 on Feb 3).
+    expect(counts).toEqual([3, 4, 9, 10, 11, 12, 13]);
     expect(ends.every((a) => a.kind === 'level_break' && new Date(a.fromChop!.since).toISOString() === '2025-02-02T18:00:00.000Z')).toBe(true);
     expect(replyText(alertReply(ends.at(-1)!))).toContain('Decisive: 2h of closes below it, after 13 crosses since Sunday.');
   });
@@ -100,12 +103,12 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(total.reversed / total.breaks).toBeLessThanOrEqual(0.2);
   });
 
-  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 61 reversed', () => {
+  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 64 reversed', () => {
     const perMessage = runs.reduce((s, r) => ({ breaks: s.breaks + r.stats.perMessage.breaks, reversed: s.reversed + r.stats.perMessage.reversed }), { breaks: 0, reversed: 0 });
-    expect(perMessage).toEqual({ breaks: 61, reversed: 12 });
+    expect(perMessage).toEqual({ breaks: 64, reversed: 12 });
     const breakMessages = runs.flatMap((r) => r.alerts).filter((a) => a.kind === 'level_break');
-    expect(breakMessages).toHaveLength(61);
-    // Every level a message names is one break of the per-level count: 61 messages name the 81 breaks.
+    expect(breakMessages).toHaveLength(64);
+    // Every level a message names is one break of the per-level count: 64 messages name the 86 breaks.
     expect(breakMessages.reduce((n, a) => n + 1 + (a.kind === 'level_break' ? (a.also?.length ?? 0) : 0), 0)).toBe(total.breaks);
   });
 
@@ -119,7 +122,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     const ids = chops.map((a) => `${a.kind === 'level_chop' ? a.levelId : ''}:${a.ts}`);
     expect(new Set(ids).size).toBe(ids.length);
     // BTC $97,680 in February 2025: lost in the Feb 2 slide, crossed back and forth that evening; the chop is said
-    // at 22:15 (two hours after it began), then nothing on that level until the decisive reclaim the next afternoon.
+    // at 22:15 (two hours after it began), then nothing on that level but the chop's end the notice promised (out of
+    // its range on the side the chat was told, 00:45) until the decisive reclaim the next afternoon.
     const feb = runs[2]!.alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@97680');
     const notice = feb.findIndex((a) => a.kind === 'level_chop');
     expect(feb[notice]!.ts).toBe(Date.parse('2025-02-02T22:15:00Z'));
@@ -133,7 +137,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(said.price).toBeLessThanOrEqual(high);
     expect(high - low).toBeLessThan(97680 * 0.03);
     expect(replyText(alertReply(said))).toMatch(/^↔️ BTC chopping around \$97,680 between \$9\d,\d{3}(\.\d+)? and \$9\d,\d{3}(\.\d+)?: \d+ crosses since/);
-    expect(feb[notice + 1]).toMatchObject({ kind: 'level_break', direction: 'up', reclaim: true, ts: Date.parse('2025-02-03T17:15:00Z') });
+    expect(feb[notice + 1]).toMatchObject({ kind: 'level_break', direction: 'down', reclaim: false, ts: Date.parse('2025-02-03T00:45:00Z'), fromChop: { kept: true, by: 'range' } });
+    expect(feb[notice + 2]).toMatchObject({ kind: 'level_break', direction: 'up', reclaim: true, ts: Date.parse('2025-02-03T17:15:00Z') });
     // BTC $80,000 in April 2025: it chopped from 06:00, and the decisive close below came at 08:00, before its
     // notice was due: the break alone is told.
     const apr = runs[0]!.alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@80000');
@@ -152,10 +157,60 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
   it('tells chopping levels broken when the crash leaves the range they chopped in (SOL, Aug 5 2024), in one message', () => {
     // SOL chopped around $135 and $139.41 all of Aug 4; the 01:15 close ($128.48) left that range with closes
     // under both levels since 23:45: one message, within 2 h of the crossing close that held (before: $139.41 at
-    // 00:45 and $135 at 02:30, apart).
+    // 00:45 and $135 at 02:30, apart). The zone above $139.41, lost at 15:00 and said chopping at 22:15, ends its chop
+    // in the same message, on the side the chat was told: said as that, not lost again.
     const sol = runs[1]!.alerts.filter((a) => a.kind === 'level_break' && a.asset === 'SOL' && a.ts >= Date.parse('2024-08-04T23:00:00Z') && a.ts <= Date.parse('2024-08-05T06:00:00Z'));
-    expect(sol).toEqual([expect.objectContaining({ ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.objectContaining({ by: 'range', range: [131.386, 143.384] }), also: [expect.objectContaining({ level: 139.41 })] })]);
-    expect(replyText(alertReply(sol[0]!))).toContain('Decisive: a close below $131.39, the bottom of the range it chopped in, after 3 crosses since Sunday.');
+    expect(sol).toEqual([
+      expect.objectContaining({
+        ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.objectContaining({ by: 'range', range: [131.386, 143.384] }),
+        also: [expect.objectContaining({ level: 139.41, reclaim: false }), { levelId: 'SOL@139.41-141.5', level: [139.41, 141.5], label: 'SOL demand zone above prior-week low', reclaim: false, kept: true }],
+      }),
+    ]);
+    const text = replyText(alertReply(sol[0]!));
+    expect(text).toMatch(/^⬇️ SOL lost \$139\.41 and \$135; broke down out of its chop at \$139\.41–141\.50\n/);
+    expect(text).toContain('Decisive: a close below $131.39, the bottom of the range it chopped in, after 3 crosses since Sunday.');
+  });
+
+  it('ends a chop said to the chat with a message on the side it last heard of too, the level still lost (BTC $97,680, Feb 2-3 2025)', () => {
+    // "No more alerts on this level until a close out of this range ($96,738–98,473), or a decisive close back across
+    // it": at 00:45 the close ($95,592) left the range below. Before, nothing was said until the reclaim at 17:15, and
+    // /levels went from chopping to lost unsaid.
+    const feb = runs[2]!.alerts;
+    const notice = feb.find((a) => a.kind === 'level_chop' && a.levelId === 'BTC@97680')!;
+    expect(replyText(alertReply(notice))).toContain('\nNo more alerts on this level until a close out of this range, or a decisive close back across it.');
+    const end = feb.find((a) => a.kind === 'level_break' && a.levelId === 'BTC@97680' && a.ts === Date.parse('2025-02-03T00:45:00Z'))!;
+    const text = replyText(alertReply(end)).split('\n');
+    expect(text.slice(0, 5)).toEqual([
+      '⬇️ BTC broke down out of its chop at $97,680',
+      '',
+      '15m close $95,592 · BTC prior-week low (2025-01-27 07:25 UTC)',
+      'Decisive: a close below $96,738, the bottom of the range it chopped in, after 3 crosses since Sunday.',
+      'It still acts as resistance.',
+    ]);
+  });
+
+  it('says one notice for levels chopping in one range, not two 15 minutes apart (BTC $99,501 and $100,000, Feb 2 2025)', () => {
+    const chops = runs[2]!.alerts.flatMap((a) => (a.kind === 'level_chop' && a.asset === 'BTC' && a.ts < Date.parse('2025-02-02T12:00:00Z') ? [a] : []));
+    expect(chops.map((a) => [a.ts, a.level, ...(a.also ?? []).map((x) => x.level)])).toEqual([[Date.parse('2025-02-02T08:15:00Z'), 99501, 100000]]);
+    expect(replyText(alertReply(chops[0]!))).toMatch(/^↔️ BTC chopping around \$99,501 and \$100,000 between \$99,151 and \$100,437: 2 crosses since 04:30\n/);
+  });
+
+  it('gives each level of a message the verb of what the chat was told of it (BTC, Aug 4-8 2024)', () => {
+    // The zone above $59,800 was set with price inside it and broke up at 02:30 on Aug 4; the 15:00 close took it back
+    // 12.5 h later (a failed breakout, as /levels says) and lost $59,800: not "lost" for both, so that the zone's break
+    // above on Aug 8 does not contradict what the chat was told.
+    const at = (iso: string) => replyText(alertReply(runs[1]!.alerts.find((a) => a.kind === 'level_break' && a.asset === 'BTC' && a.ts === Date.parse(iso))!)).split('\n')[0];
+    expect(at('2024-08-04T02:30:00Z')).toBe('⬆️ BTC broke above $59,800–60,697');
+    expect(at('2024-08-04T15:00:00Z')).toBe('⬇️ BTC lost $59,800; fell back below $59,800–60,697 (breakout failed)');
+    expect(at('2024-08-08T21:45:00Z')).toBe('⬆️ BTC reclaimed $59,800');
+    expect(at('2024-08-08T22:00:00Z')).toBe('⬆️ BTC broke above $59,800–60,697');
+  });
+
+  it('counts the crossings of a level since it was set, not those of its price before (ETH $1,800, set Apr 6 2025 00:00)', () => {
+    // Price had crossed $1,800 since Thursday; the level was set on Sunday: "after 11 crosses since Thursday" before.
+    const eth = runs[0]!.alerts.find((a) => a.kind === 'level_break' && a.levelId === 'ETH@1800' && a.ts === Date.parse('2025-04-06T09:15:00Z'))!;
+    expect(eth).toMatchObject({ fromChop: { crosses: 2, since: Date.parse('2025-04-06T00:00:00Z'), setInChop: true, by: 'held' } });
+    expect(replyText(alertReply(eth))).toContain('Decisive: 2h of closes below it, after 2 crosses since it was set at 00:00.');
   });
 
   it('does not tell a level broken by a close that only crossed it, inside its own buffer, when no break went far', () => {
@@ -196,14 +251,18 @@ describe('chop notices that fall due on one close, and those a break is about to
     expect([brk.level, ...(brk.also ?? []).map((x) => x.level)]).toEqual([[111501, 113174], 111501]);
   });
 
-  it('are one message: two prior lows a hair apart chop together (BTC, Oct 19 2025)', () => {
-    const chop = daily.find((a) => a.kind === 'level_chop' && a.ts === Date.parse('2025-10-19T22:30:00Z'))!;
+  it('are one message: two prior lows a hair apart chop together (BTC, Oct 19 2025), the first waiting for the second', () => {
+    // $109,021.9's notice fell due at 22:30, when $109,136.5 had had 3 h 30 min of closes under it (held back only by
+    // the 6 h after its reclaim): that one waited for the window's end, and the first with it, until price turned back
+    // above at 22:45. Both notices at 22:30, as before, would have said $109,136.5 chops with its break looking decisive.
+    expect(daily.filter((a) => a.kind === 'level_chop' && a.asset === 'BTC' && a.ts >= Date.parse('2025-10-19T00:00:00Z') && a.ts < Date.parse('2025-10-20T00:00:00Z')).map((a) => a.ts)).toEqual([Date.parse('2025-10-19T22:45:00Z')]);
+    const chop = daily.find((a) => a.kind === 'level_chop' && a.ts === Date.parse('2025-10-19T22:45:00Z'))!;
     if (chop.kind !== 'level_chop') throw new Error('unreachable');
     expect([chop.level, ...(chop.also ?? []).map((x) => x.level)]).toEqual([109136.5, 109021.9]);
     const text = replyText(alertReply(chop));
     expect(text).toMatch(/^↔️ BTC chopping around \$109,021.9 and \$109,136.5 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
     expect(text).toContain('\n$109,021.9 · BTC prior-week low (2025-09-27 09:15 UTC)\n$109,136.5 · BTC prior-week low (2025-09-28 12:45 UTC)');
-    expect(text).toContain('No more alerts on these levels until a decisive close beyond them.');
+    expect(text).toContain('No more alerts on these levels until a close out of this range, or a decisive close back across them.');
   });
 
   it('wait for the break that is two closes from decisive: ADA on Jan 28 2025 reads the break alone, naming the chop', () => {
@@ -250,8 +309,9 @@ describe('levels on a fourth held-out set (BTC and ETH, Oct 5-13 2025 with the O
 describe('levels on a fifth held-out set (BTC, Sep 21 - Oct 2 2025, the Sep 22 slide; looked at once)', async () => {
   const { runs, total } = await totals(HELD_OUT_5);
 
-  it('posts 5 messages with none of 7 breaks reversed within 12 h and every held break told', () => {
-    expect(total).toEqual({ messages: 5, breaks: 7, reversed: 0, held: 6, heldTold: 6 });
+  it('posts 6 messages with none of 8 breaks reversed within 12 h and every held break told', () => {
+    // 5 and 7 until a chop said to the chat ended with a message on the side it last heard of too (BTC $117,406.8, Oct 1).
+    expect(total).toEqual({ messages: 6, breaks: 8, reversed: 0, held: 6, heldTold: 6 });
   });
 
   it('tells the Sep 22 slide through three levels as one message', () => {
@@ -279,8 +339,11 @@ describe('levels on a sixth held-out set (ETH, Sep 29 - Oct 2 and Oct 16-22 2025
 describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)', async () => {
   const { runs, total } = await totals([DAILY]);
 
-  it('posts 115 messages against the fixed buffer\'s 242 (-52%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
-    expect(total).toEqual({ messages: 115, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
+  it('posts 112 messages against the fixed buffer\'s 242 (-54%), with 54 of 176 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
+    // 115, 53 of 174: two chops said to the chat now end with a message on the side it last heard of too (one of them
+    // joined to a break), and four notices fewer: one said with another's in the same range, three that would have
+    // promised quiet while the closes across the level had already lasted what makes a break decisive.
+    expect(total).toEqual({ messages: 112, breaks: 176, reversed: 54, held: 93, heldTold: 83 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(242 * 0.6));
   });
 
@@ -302,10 +365,13 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
   });
 
   it('says what made each close that ended a chop decisive (18 of the 53 were undone within 12 h, so none says the chop is over)', () => {
-    const ends = runs[0]!.alerts.flatMap((a) => (a.kind === 'level_break' && a.fromChop ? [a] : []));
+    const ends = runs[0]!.alerts.flatMap((a) => (a.kind === 'level_break' && a.fromChop && !a.fromChop.kept ? [a] : []));
     const by = { far: 0, held: 0, range: 0 };
     for (const a of ends) by[a.fromChop!.by]++;
     expect(by).toEqual({ far: 3, held: 47, range: 3 });
+    // And the two chops that ended on the side the chat last heard of, out of their range: one message's lead, one joined.
+    const kept = runs[0]!.alerts.flatMap((a) => (a.kind !== 'level_break' ? [] : [...(a.fromChop?.kept ? [a.level] : []), ...(a.also ?? []).filter((x) => x.kept).map((x) => x.level)]));
+    expect(kept).toEqual([110000, 4100]);
     const far = ends.find((a) => a.fromChop!.by === 'far' && a.asset === 'ETH' && a.level === 4262.55)!;
     expect(replyText(alertReply(far))).toContain('Decisive: a close 2.6% below it, after 2 crosses since Monday.');
     for (const a of ends) expect(replyText(alertReply(a))).not.toMatch(/chop is over/);
@@ -313,7 +379,9 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
 
   it('says where a level chops over its last day: ETH $4,100 on Oct 13 between $3,808 and $4,197, not the Oct 10 low', () => {
     const chop = runs[0]!.alerts.find((a) => a.kind === 'level_chop' && a.asset === 'ETH' && a.level === 4100)!;
-    expect(replyText(alertReply(chop))).toContain('ETH chopping around $4,100 between $3,808 and $4,197: 3 crosses since Friday');
+    // Set at 00:00 that day into a chop price began on Friday: the crossings it counts are its own ("3 crosses since
+    // Friday" before).
+    expect(replyText(alertReply(chop))).toContain('ETH chopping around $4,100 between $3,808 and $4,197: 1 cross since it was set at 00:00');
   });
 
   it('tells one price line once: the zone over $4,091 lost and the levels inside it, in the order the fall met them, each with its own label', () => {
@@ -330,10 +398,10 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     expect(btc).toContain('Decisive: 2h of closes below $109,021.9, after 4 crosses since Sunday.');
   });
 
-  it('posts its 11 chop notices without a notification (two of them for two levels each), and every break with one (most that end a chop hold)', () => {
+  it('posts its 7 chop notices without a notification (two of them for two levels each), and every break with one (most that end a chop hold)', () => {
     const levelAlerts = runs[0]!.alerts.filter((a) => a.kind === 'level_break' || a.kind === 'level_chop');
     const quiet = levelAlerts.filter((a) => alertReply(a).quiet === true);
-    expect(quiet.map((a) => a.kind)).toEqual(Array(11).fill('level_chop'));
+    expect(quiet.map((a) => a.kind)).toEqual(Array(7).fill('level_chop'));
     expect(quiet.filter((a) => a.kind === 'level_chop' && a.also?.length === 1)).toHaveLength(2);
     expect(levelAlerts.filter((a) => a.kind === 'level_break' && alertReply(a).quiet)).toEqual([]);
   });
@@ -342,20 +410,32 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
 describe('round numbers added every day (BTC every $2,000, ETH every $100, Sep 19 - Oct 24 2025): the issue\'s targets not met', async () => {
   const { runs, total } = await totals([ROUND]);
 
-  it('posts 136 messages against the fixed buffer\'s 162 (-16%), 46 of 126 breaks reversed (37%; it: 49%), 72 of 83 held breaks told (it: 75)', () => {
-    expect(total).toEqual({ messages: 136, breaks: 126, reversed: 46, held: 83, heldTold: 72 });
+  it('posts 130 messages against the fixed buffer\'s 162 (-20%), 46 of 127 breaks reversed (36%; it: 49%), 72 of 83 held breaks told (it: 75)', () => {
+    // 136 and 126 breaks before six chop notices were no longer said while the closes across a level had lasted what
+    // makes a break decisive (the break came when the flip window ended), and ETH $4,100's chop end joined a break.
+    expect(total).toEqual({ messages: 130, breaks: 127, reversed: 46, held: 83, heldTold: 72 });
     expect(total.reversed / total.breaks).toBeLessThan(79 / 162);
   });
 
-  it('on the kit\'s weeks (held out): 469 messages against 801 (-41%), 144 of 434 reversed (33%; it: 62%), 251 of 309 told (it: 289)', async () => {
+  it('on the kit\'s weeks (held out): 468 messages against 801 (-42%), 144 of 445 reversed (32%; it: 62%), 251 of 309 told (it: 289)', async () => {
     const kit = await totals(KIT_ROUND);
-    expect(kit.total).toEqual({ messages: 469, breaks: 434, reversed: 144, held: 309, heldTold: 251 });
+    // 469 and 434 breaks before: 11 chop ends on the side the chat last heard of now said (9 messages), 10 notices fewer.
+    expect(kit.total).toEqual({ messages: 468, breaks: 445, reversed: 144, held: 309, heldTold: 251 });
     expect(kit.total.messages).toBeLessThanOrEqual(Math.floor(801 * 0.6));
+  });
+
+  it('says no chop notice while the break it would call decisive waits out the flip window (BTC $94,000, Feb 3 2025)', async () => {
+    // Lost at 04:45, closes above it from 07:15: its notice fell due at 10:00, when those closes had lasted 2 h 45 min but
+    // the 6 h after the break ran to 10:45. It used to say at 10:30 "no more alerts … until a decisive close", then
+    // "reclaimed $94,000 · Decisive: 3h 30m of closes above it" at 10:45, inside the range the notice had named.
+    const { alerts } = await measure(KIT_ROUND[2]!);
+    const told = alerts.filter((a) => (a.kind === 'level_break' || a.kind === 'level_chop') && a.levelId === 'BTC@94000' && a.ts >= Date.parse('2025-02-03T05:00:00Z') && a.ts <= Date.parse('2025-02-03T12:00:00Z'));
+    expect(told).toEqual([expect.objectContaining({ kind: 'level_break', direction: 'up', reclaim: true, ts: Date.parse('2025-02-03T10:45:00Z'), fromChop: expect.objectContaining({ by: 'held', heldMs: 3.5 * 3_600_000 }) })]);
   });
 
   it('with flipBuffers 1.5 (not the default) tells 78 of the 83 held breaks in time, with the same 46 reversals', async () => {
     const { stats } = await measure(ROUND, buildConfig({ levels: { flipBuffers: 1.5 } }));
-    expect(stats.totals).toEqual({ messages: 132, breaks: 128, reversed: 46, held: 83, heldTold: 78 });
+    expect(stats.totals).toEqual({ messages: 131, breaks: 129, reversed: 46, held: 83, heldTold: 78 });
   });
 
   it('says a breakout failed only when it fell back within a day: BTC $120,000 on Oct 3, 13 h after; lost on Oct 10, after a week', () => {

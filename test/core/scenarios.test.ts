@@ -215,11 +215,16 @@ describe('generated days', () => {
     const said = run.alerts.filter((a) => a.kind === 'level_break' || a.kind === 'level_chop');
     // The first crossing back (a 0.45% reclaim of a 0.45% break) is the second crossing: chop, said once, when it
     // has gone on for as long as a decisive close takes (`decisiveHours`, 2 h) without one.
-    expect(said.map((a) => (a.kind === 'level_chop' ? 'chop' : `${a.direction}${a.fromChop ? ' decisive' : ''}`))).toEqual(['down', 'chop']);
+    const words = (a: (typeof said)[number]) => (a.kind === 'level_chop' ? 'chop' : `${a.direction}${a.fromChop?.kept ? ' out of the chop' : a.fromChop ? ' decisive' : ''}`);
+    expect(said.map(words)).toEqual(['down', 'chop', 'down out of the chop']);
     expect(said[1]!.ts).toBeGreaterThanOrEqual(DAY0 + 7.5 * H);
     expect(said[1]!.ts).toBeLessThan(DAY0 + 9.5 * H);
-    // The breakdown to $2,900 lands on the side the chat last heard of ("ETH lost $3,000"): nothing new to post,
-    // but the chop is resolved there, so /levels reads broken again, not chopping.
+    // The breakdown to $2,900 lands on the side the chat last heard of ("ETH lost $3,000"), out of the range the notice
+    // named: the chop's end is said (not a second "lost"), and /levels reads broken again, not chopping.
+    expect(said[2]).toMatchObject({ direction: 'down', reclaim: false, fromChop: { kept: true, by: 'range' } });
+    // On the way down (the chop's closes end at 15:00, $2,900 is reached at 17:00).
+    expect(said[2]!.ts).toBeGreaterThanOrEqual(DAY0 + 15 * H);
+    expect(said[2]!.ts).toBeLessThan(DAY0 + 17 * H);
     const view = run.market.levelStatus('ETH', undefined, DAY0 + 24 * H).levels[0]!;
     expect(view).toMatchObject({ state: 'broken', chop: { resolved: 'below' } });
   });

@@ -1,7 +1,8 @@
 /**
  * A level set into a chop (price crossing it when it was added) has no side the chat was told of: the close that
- * ends its chop firmly, out of the range it chopped in or far beyond, is told whichever way it goes. On the real
- * Feb 2025 week (ETH $3,141.2, lost in the Feb 2-3 crash with nothing said before) and on synthetic closes.
+ * ends its chop out of the range it chopped in is told whichever way it goes, and its messages count the crossings
+ * since it was set. On the real Feb 2025 week (ETH $3,141.2, lost in the Feb 2-3 crash with nothing said before) and on
+ * synthetic closes.
  */
 import { describe, expect, it } from 'vitest';
 import { LevelBook } from '../../src/core/levels.js';
@@ -17,7 +18,8 @@ describe('ETH $3,141.2 on the real Feb 2025 week: set at 00:00 on Feb 2 below pr
     const lines = out.split('\n').filter((l) => l.includes('$3,141.2'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^2025-02-02 03:15 UTC {2}⬇️ ETH lost \$3,141\.2 \| 15m close \$3,095 /);
-    expect(lines[0]).toContain('Decisive: a close below $3,111, the bottom of the range it chopped in, after 3 crosses since Saturday.');
+    // Counted since the level was set (00:00), not since price began crossing $3,141.2 on Saturday: the level's own.
+    expect(lines[0]).toContain('Decisive: a close below $3,111, the bottom of the range it chopped in, after 2 crosses since it was set at 00:00.');
   });
 
   it('counts that held break as told in replay --stats (held 1, told 1)', async () => {
@@ -63,7 +65,7 @@ describe('a level set into a chop (synthetic closes)', () => {
     expect(book.view('ETH', 2960)[0]).toMatchObject({ role: 'resistance', state: 'broken' });
   });
 
-  it('tells a close far beyond on the side it was set on', () => {
+  it('tells a close far beyond on the side it was set on, out of the range', () => {
     const book = seededBook();
     expect(feed(book, [3025, 3025, 3025, 3025, 3025, 2950], 24).filter(Boolean)).toEqual(['down by far']);
   });
