@@ -10,7 +10,7 @@ export const liqs: CommandDef = {
   usage: ['liqs eth', 'liqs eth 4h', 'liqs all 24h'],
   guide: [
     'Sums of the forced orders the exchanges publish, by side (a long liquidated is a forced sell) and by exchange.',
-    'A * marks a sampled stream (at most one order per symbol each second): its figure is a lower bound.',
+    'A * marks a sampled stream (at most one print per symbol each second, each possibly standing for several orders): its figure is a lower bound, and its count is of prints.',
     '"No liquidation data" (no feed, a feed down, a file without prints) is not "no liquidations": the reply says which.',
     'Any window from 5m to 7d: /liqs eth 30m, /liqs eth 1.5h, /liqs btc 3d (windows count back from now).',
   ],

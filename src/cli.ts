@@ -11,14 +11,15 @@ import { refusedForGood, type StoreError } from './store/errors.js';
 import { BUNDLED, cachedDefaults } from '../config/defaults.js';
 import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
-import { assetKey, parseAsset } from '../commands/parse.js';
+import { assetKey, parseAnyWindow, parseAsset, parseWindow } from '../commands/parse.js';
 import { levelId } from './core/levels.js';
 import { leverageSnapshot } from './core/leverage-figures.js';
 import { oiReply } from './replies/leverage.js';
 import { estimateLiqMap } from './core/liqmap.js';
 import { liqmapComparison } from './replies/liqmap.js';
 import { alertReply } from './replies/alerts.js';
-import { isUpdate } from './alerts/router.js';
+import { isUpdate, wants } from './alerts/router.js';
+import type { Subscription } from './store/store.js';
 import { chatDigest, chatDigestReply } from './alerts/digest.js';
 import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
@@ -28,7 +29,9 @@ import { describeSkipped, EventFileError, readEventFile, newReport, toldLineText
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
-import { statsLines } from './replies/backtest.js';
+import { statsLines, type StatsInput } from './replies/backtest.js';
+import { recordedIn } from './core/market-view.js';
+import { TIMEFRAME_MS } from './core/events.js';
 import { DAY } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
@@ -86,6 +89,21 @@ function closest(word: string, names: readonly string[]): string | undefined {
 
 function color(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+/**
+ * `--window`: the spec's windows (1h, 4h, 12h, 24h, 7d: the shared spec fixes the set), typed as a chat may type them
+ * (`1d`, `4 hours`, `week`); one outside the set (a chat's `30m`) is refused with the set and why it is fixed.
+ */
+function cliWindow(raw: string | undefined): WindowName {
+  const set = `${ALL_WINDOWS.slice(0, -1).join(', ')} or ${ALL_WINDOWS[ALL_WINDOWS.length - 1]!}`;
+  // An empty value is a mistake said, not the default window taken in silence.
+  if (raw !== undefined && !raw.trim()) throw new UsageError(`--window needs a value: ${set}`);
+  const w = parseWindow(raw, ALL_WINDOWS, '24h');
+  if (w.ok) return w.value;
+  const chat = parseAnyWindow(raw, ALL_WINDOWS, '24h');
+  const why = chat.ok ? `, the windows of the shared spec (docs/events.md); a chat takes any from 5m to 7d, ${chat.value.name} too` : '';
+  throw new UsageError(`--window ${JSON.stringify(raw)}: the offline commands take ${set}${why}`);
 }
 
 function parseAt(raw: string | undefined): number | undefined {
@@ -199,10 +217,28 @@ function knownAssets(config: Config, seen: Iterable<string>): string[] {
   return [...new Set([...config.assets, ...seen])];
 }
 
-function alertLine(a: Alert): string {
+/**
+ * The channel `replay` prints for: every asset, both alert families, no minimum. A cascade that a market-wide flush
+ * carries is not posted there on its own (the flush's message tells it, `wants` in src/alerts/router.ts); the replay
+ * prints it all the same, marked as such.
+ */
+const FOLLOWS_ALL: Subscription = { chat: 'replay', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
+
+/** Whether the channel `replay` prints for gets this alert (a post, or an edit of its running message). */
+function postedToAll(a: Alert): boolean {
+  return wants(FOLLOWS_ALL, a);
+}
+
+/** The mark of a replayed alert that a channel following every asset does not get, muted on a terminal. */
+const CARRIED = '(carried by the market-wide flush: not posted)';
+
+/** One alert on one line: its moment, title and body; one a channel following `all` does not get is marked. */
+function alertLine(a: Alert, colour: boolean): string {
   const r = alertReply(a);
   const body = r.blocks.flat().map(lineText).filter(Boolean);
-  return `${stamp(a.ts)}  ${r.title ? lineText(r.title) : a.kind} | ${body.join(' | ')}`;
+  const line = escapeTerminal(`${stamp(a.ts)}  ${r.title ? lineText(r.title) : a.kind} | ${body.join(' | ')}`);
+  if (postedToAll(a)) return line;
+  return `${line}  ${colour ? `\x1b[2m${CARRIED}\x1b[0m` : CARRIED}`;
 }
 
 /** Refuse a chart path that cannot be written before doing any work. */
@@ -246,12 +282,21 @@ async function cmdReplay(argv: string[]): Promise<number> {
     else {
       let closes = 0;
       for (const list of run.closes.values()) closes += list.length;
-      const input = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0 };
+      const input: StatsInput = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0 };
+      // The market the replay ran on (its candles, to their close, and prices): where the prints leave part of it
+      // out, the cascades counted are of the prints' stretches alone, and said so.
+      let from = Infinity, to = -Infinity;
       for (const e of events) {
         if (e.type === 'level') input.levels++;
         else if (e.type === 'liquidation') input.liquidations++;
         else if (e.type === 'liquidation_total') input.liquidationTotals++;
+        else if (e.type === 'candle' || e.type === 'price') {
+          from = Math.min(from, e.ts);
+          to = Math.max(to, e.type === 'candle' ? e.ts + TIMEFRAME_MS[e.timeframe] : e.ts);
+        }
       }
+      const cover = from < to ? recordedIn(loaded.recorded, from, to) : undefined;
+      if (cover?.any && !cover.full) input.prints = { stretches: loaded.recorded, from, to };
       for (const line of statsLines(st, input)) console.log(escapeTerminal(line));
     }
     reportSkipped(shown(file), run.report);
@@ -266,12 +311,18 @@ async function cmdReplay(argv: string[]): Promise<number> {
   });
   // A file without events has no alert to print: zero alerts is the answer (exit 0), its emptiness said on stderr.
   if (run.report.events === 0) console.error(`liqbot: ${escapeTerminal(noEventsText(file, run.report))}`);
-  for (const a of run.alerts) console.log(values.json ? JSON.stringify(alertJson(a)) : escapeTerminal(alertLine(a)));
+  // `posted`: whether a channel following every asset gets it (the spec's fields stay as they are; more are welcome).
+  const colour = color();
+  for (const a of run.alerts) console.log(values.json ? JSON.stringify({ ...alertJson(a), posted: postedToAll(a) }) : alertLine(a, colour));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
   await new Promise((resolve) => setImmediate(resolve));
   reportSkipped(shown(file), run.report);
-  if (!values.json) console.error(`${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'} from ${run.report.events} events`);
+  if (!values.json) {
+    const carried = run.alerts.filter((a) => !postedToAll(a)).length;
+    const posted = carried ? `; a channel following every asset gets ${run.alerts.length - carried} (${carried} carried by a market-wide flush)` : '';
+    console.error(`${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'} from ${run.report.events} events${posted}`);
+  }
   return 0;
 }
 
@@ -284,8 +335,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const rawAsset = onlyOne(positionals, 'liqs');
   if (!rawAsset) throw new UsageError('liqs needs an asset: liqbot liqs eth --data FILE');
   if (!values.data) throw new UsageError('liqs needs --data FILE (an event file)');
-  const window = (values.window ?? '24h') as WindowName;
-  if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
+  const window = cliWindow(values.window);
   const all = rawAsset.toLowerCase() === 'all';
   if (all && values.chart !== undefined) throw new UsageError('--chart draws one asset (liqbot liqs eth --data FILE --chart out.png); "all" has no chart');
   await checkChartPath(values.chart);
@@ -349,8 +399,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   const rawAsset = onlyOne(positionals, 'oi');
   if (!rawAsset) throw new UsageError('oi needs an asset: liqbot oi eth --data FILE');
   if (!values.data) throw new UsageError('oi needs --data FILE (an event file)');
-  const window = (values.window ?? '24h') as WindowName;
-  if (!ALL_WINDOWS.includes(window)) throw new UsageError(`--window must be one of ${ALL_WINDOWS.join(', ')}`);
+  const window = cliWindow(values.window);
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const { first, asset } = await loadAsset(values.data, rawAsset, config);

@@ -130,7 +130,7 @@ describe('liqbot start', () => {
       clearInterval(asking);
     }
     bot.child.stdin.write('/liqs btc 24h\n');
-    await bot.waitFor(/\$657K liquidated in 24h \(37 orders; prints 16:50–17:20 only\)/);
+    await bot.waitFor(/\$657K liquidated in 24h \(37 prints, 16:50–17:20 only\)/);
     bot.child.kill('SIGINT');
     expect(await bot.exited).toBe(0);
   }, 60_000);

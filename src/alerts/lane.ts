@@ -10,6 +10,7 @@ import type { DeliveryResult, DeliveryTarget } from '../adapters/contract.js';
 import type { Alert, AlertKind } from '../core/alerts.js';
 import { backoffDelay } from '../feeds/backoff.js';
 import { runningClosedReply } from '../replies/alerts.js';
+import { duration } from '../replies/format.js';
 import { threadAnswer } from '../replies/proposals.js';
 import { toned, type Reply } from '../replies/reply.js';
 import type { StateChange } from '../state/changes.js';
@@ -206,9 +207,8 @@ export function entryReply(e: OutboxEntry, now: number, render: (a: Alert) => Re
 /** The reply as posted `lateMs` after its alert was raised: past LATE_MS, a first line says how late it is. */
 function postedLate(reply: Reply, lateMs: number): Reply {
   if (lateMs <= LATE_MS) return reply;
-  const m = Math.round(lateMs / 60_000);
-  const late = m < 60 ? `${m}m` : `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}m` : ''}`;
-  return { ...reply, blocks: [[[toned(`⏱ Posted ${late} late: it could not be delivered until now`, 'muted')]], ...reply.blocks] };
+  // Said as the message's own durations are ("2h 30 min"), so one message never mixes "30m" and "30 min".
+  return { ...reply, blocks: [[[toned(`⏱ Posted ${duration(lateMs)} late: it could not be delivered until now`, 'muted')]], ...reply.blocks] };
 }
 
 /**

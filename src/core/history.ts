@@ -19,6 +19,13 @@ export interface Ranking {
   days: number;
   /** The most recent earlier day that was larger, if any ("largest since Oct 10"). */
   since?: { day: number; usd: number };
+  /**
+   * Whose figures the compared days are (a ranking is within one series, not of the whole market): the venues their
+   * per-venue figures name (single orders, a vendor's totals of one venue), one name per venue (`venueKey`)...
+   */
+  venues?: string[];
+  /** ...and set where a compared day holds a vendor's figure for every exchange at once. */
+  allExchanges?: true;
 }
 
 /** Where a vendor's own total of a whole day (`period: '1d'`) is kept among its periods: no hour starts there. */
@@ -384,6 +391,24 @@ export class LiquidationHistory {
         break;
       }
     }
+    // The days compared: the lookback's, and back to the larger day "since" names (all of history without one).
+    const from = Math.min(beforeDay - lookbackDays * DAY, ranking.since?.day ?? -Infinity);
+    Object.assign(ranking, this.scope(asset, side, [...all.filter((d) => d.day >= from).map((d) => d.day), beforeDay]));
     return ranking;
+  }
+
+  /** Whose figures an asset's days are for one side: the venues named (one name each), and whether any is of every exchange. */
+  private scope(asset: string, side: PositionSide, days: readonly number[]): Pick<Ranking, 'venues' | 'allExchanges'> {
+    const byDay = this.byDay(asset, side);
+    const venues = new Map<string, string>();
+    let allExchanges = false;
+    for (const day of days) {
+      const r = byDay?.get(day);
+      if (!r) continue;
+      const every = r.vendor.get('');
+      if (every !== undefined && periodsUsd(every) > 0) allExchanges = true;
+      for (const ex of this.venueFigures(r).keys()) if (!venues.has(venueKey(ex))) venues.set(venueKey(ex), ex);
+    }
+    return { ...(venues.size ? { venues: [...venues.values()].sort() } : {}), ...(allExchanges ? { allExchanges: true as const } : {}) };
   }
 }

@@ -12,7 +12,7 @@ import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
 import type { PositionSide } from './events.js';
 import { LiquidationHistory } from './history.js';
 import { HourlyTotals, type HourlyWindow } from './hourly-totals.js';
-import type { LevelBook } from './levels.js';
+import { bounds, type LevelBook, type LevelView } from './levels.js';
 import { Leverage } from './leverage.js';
 import { leverageSnapshot } from './leverage-figures.js';
 import type { PriceBook } from './prices.js';
@@ -50,7 +50,7 @@ export interface MarketView {
  * hole between two stretches (a silence of a recording gap or more on every symbol), and less than a tenth of it (at
  * most a recording gap) before the file's first print or after its last.
  */
-function recordedIn(stretches: readonly (readonly [number, number])[], from: number, to: number): NonNullable<Coverage['recorded']> {
+export function recordedIn(stretches: readonly (readonly [number, number])[], from: number, to: number): NonNullable<Coverage['recorded']> {
   const within: [number, number][] = [];
   const edge = Math.min(RECORDING_GAP_MS, (to - from) / 10);
   let full = stretches.length > 0;
@@ -63,6 +63,12 @@ function recordedIn(stretches: readonly (readonly [number, number])[], from: num
   // Where the file's prints are, whatever the window: its stretches when they are few, else its first and last print.
   const span: [number, number][] = stretches.length <= 3 ? stretches.map(([a, b]) => [a, b]) : [[stretches[0]![0], stretches[stretches.length - 1]![1]]];
   return { stretches: within, full, any: stretches.length > 0, ...(span.length ? { span, ...(stretches.length > 3 ? { spanGaps: true as const } : {}) } : {}) };
+}
+
+/** A level's edge away from `price`: a zone's top above price, its bottom below, and the top of a zone price is in. */
+function farEdge(v: LevelView, price: number): number {
+  const [lo, hi] = bounds(v.level.level);
+  return v.role === 'support' ? -lo : v.role === 'resistance' ? hi : hi - price;
 }
 
 /** Prices cover nine tenths of the window at least: its move is the window's. */
@@ -144,13 +150,18 @@ export abstract class MarketQueries implements MarketView {
     return venues.length ? { recordedVenues: venues } : {};
   }
 
-  /** What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer. */
+  /**
+   * What fed `asset`'s window (its coverage line) without the rest of a summary: `/levels`' footer, which says the
+   * sources `summary` would for the same window (stored daily totals of the whole days in it too).
+   */
   windowCoverage(asset: string, windowMs: number, to = this.clock): Coverage {
     const from = to - windowMs;
     const fed = this.buckets.totals(asset, from, to).byExchange;
     const c = this.coverage([asset], from, to, fed.keys());
     const hourly = [...this.hourly.window(asset, from, to).keys()].filter((ex) => !fed.has(ex));
     if (hourly.length) c.hourly = hourly.sort();
+    const stored = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
+    if (stored?.totals.length && stored.venues) c.daily = stored.venues;
     return c;
   }
 
@@ -506,7 +517,10 @@ export abstract class MarketQueries implements MarketView {
     }
     status.price = last.price;
     status.priceTs = last.ts;
-    status.levels = this.levels.view(asset, last.price, chat);
+    // Top to bottom by the distance each row shows (to a zone's nearest edge), so the distances read in order: a zone
+    // whose top is above a price level but whose bottom is below it comes after that level ($120,000 +9.9%, then
+    // $119,200–120,988 +9.2%). At one distance, the one reaching farther from price first.
+    status.levels = this.levels.view(asset, last.price, chat).sort((a, b) => b.distancePct - a.distancePct || farEdge(b, last.price) - farEdge(a, last.price));
     const recent = this.cascadesBetween(asset, at - DAY, at);
     const lastDone = recent.filter((c) => c.endedAt !== undefined).pop();
     if (lastDone) status.lastCascade = lastDone;

@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, usd, venueLabel, venueName, venueNames } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -279,7 +279,7 @@ export function runningClosedReply(a: Alert): Reply {
   if (a.kind !== 'cascade_end' && a.kind !== 'market_flush_end') return alertReply(a);
   const what = a.kind === 'cascade_end' ? `${a.asset} ${sideWord(a.side, 1)} cascade` : `Market-wide ${sideWord(a.side, 1)} flush`;
   const across = a.kind === 'market_flush_end' ? ` across ${a.assetCount} assets` : '';
-  return {
+  return stamped({
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${what} · over`],
     blocks: [
       [
@@ -288,7 +288,7 @@ export function runningClosedReply(a: Alert): Reply {
       ],
     ],
     tone: sideTone(a.side),
-  };
+  }, a.ts);
 }
 
 const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Reply } = {
@@ -303,6 +303,10 @@ const ALERT_REPLIES: { [K in AlertKind]: (a: Extract<Alert, { kind: K }>) => Rep
   digest: (a) => digestReply(a.digest, { synthetic: a.synthetic === true }),
 };
 
+/**
+ * An alert as a chat reads it. Its times of day are told in the display zone, which a platform does not show (Telegram
+ * stamps a message in the reader's own zone): like every reply, it ends with its moment and that zone (`stamped`).
+ */
 export function alertReply(a: Alert): Reply {
-  return (ALERT_REPLIES[a.kind] as (x: Alert) => Reply)(a);
+  return stamped((ALERT_REPLIES[a.kind] as (x: Alert) => Reply)(a), a.ts);
 }

@@ -2,7 +2,9 @@
 import type { BacktestStats, CascadeRow } from '../core/backtest.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import { DAY } from '../core/time.js';
-import { usd } from './format.js';
+import { spanWords, usd } from './format.js';
+import { stretchesText } from './coverage.js';
+import { zoneLabel } from './zone.js';
 
 /** What the replayed file held: a count of 0 says "nothing could have fired", not "nothing happened". */
 export interface StatsInput {
@@ -11,6 +13,11 @@ export interface StatsInput {
   closes: number;
   liquidations: number;
   liquidationTotals: number;
+  /**
+   * Where the file's liquidation prints leave part of its market data (its candles and prices, `from`–`to`) out
+   * (src/core/market-view.ts, `recordedIn`): the stretches they cover, the only ones where a cascade can be found.
+   */
+  prints?: { stretches: readonly (readonly [number, number])[]; from: number; to: number };
 }
 
 /** How many days the levels were watched, once two or more (a rate a day means little on one). */
@@ -66,6 +73,13 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   if (input && input.liquidations === 0) {
     const totals = input.liquidationTotals > 0 ? 'only vendor totals' : 'no liquidation data';
     out.push(`cascades: none can be found, the file has ${totals} (cascades and flushes are read from single liquidation prints)`);
-  } else out.push(`cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`);
+  } else {
+    const counted = `cascades: ${st.cascades.length}, market-wide flushes: ${st.flushes}`;
+    // Prints of a few hours in weeks of candles: the count is of those hours, said as /liqs says its coverage, so a
+    // zero does not read as a quiet stretch ("no cascade on the biggest day in years").
+    const p = input?.prints;
+    const zone = p && zoneLabel(p.to);
+    out.push(p ? `${counted}, counted where the file has liquidation prints: ${stretchesText(p.stretches, p.to)} ${zone} (its candles and prices: ${spanWords(p.from, p.to, p.to)} ${zone}); outside them none can be found` : counted);
+  }
   return out;
 }

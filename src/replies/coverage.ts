@@ -3,7 +3,7 @@
  * that were not there to see it).
  */
 import type { Coverage } from '../core/summary.js';
-import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord } from './format.js';
+import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord, windowWords } from './format.js';
 import { isSampled } from '../core/venues.js';
 import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
@@ -47,6 +47,15 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   return [toned(parts.join(' · '), 'muted')];
 }
 
+/**
+ * Whether a window has liquidation figures for an answer to show: live, always (a quiet market is an answer); offline (a
+ * file, a rehearsal), where the file has prints in it or a vendor's totals count in it. Where it has none, the answer is
+ * "No liquidation data": nothing to offer a button for.
+ */
+export function hasLiquidationData(c: Coverage): boolean {
+  return !c.recorded || c.recorded.stretches.length > 0 || c.exchanges.length > 0 || (c.hourly?.length ?? 0) > 0 || (c.daily?.length ?? 0) > 0;
+}
+
 /** Offline, where a file's prints cover part of the window: the figures are of those stretches ("prints 16:50–17:20 only"). */
 export function printsOnly(c: Coverage, asOf: number): string[] {
   return printsIn(c, asOf).map((p) => `${p} only`);
@@ -63,7 +72,7 @@ export function printsIn(c: Coverage, asOf: number): string[] {
  * data file, no feeds) the file is the whole source.
  */
 export function emptyWindowText(c: Coverage, what: string, window: string, asOf: number): string {
-  const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${window}.`;
+  const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${windowWords(window)}.`;
   // Offline: the file is the whole source, and where it has no prints it has no data, not a quiet market.
   const rec = c.recorded;
   if (rec && !rec.full) {
@@ -73,7 +82,7 @@ export function emptyWindowText(c: Coverage, what: string, window: string, asOf:
     if (!rec.stretches.length) {
       // Where the prints are, so a window asked at the wrong time (`--at` a year off) says where to look.
       const where = rec.span?.length ? `${file}'s liquidation prints cover ${stretchesText(rec.span, asOf)}${rec.spanGaps ? ' with gaps' : ''}` : `${file} has liquidation prints`;
-      return `No liquidation data for the last ${window}: ${where}, none in this window.`;
+      return `No liquidation data for the last ${windowWords(window)}: ${where}, none in this window.`;
     }
     return `${quiet.slice(0, -1)}, but ${file}'s liquidation prints cover only ${stretchesText(rec.stretches, asOf)} of it.`;
   }

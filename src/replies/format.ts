@@ -7,6 +7,7 @@ import { DAY } from '../core/time.js';
 import { niceStep } from '../core/liqmap.js';
 import { priceDecimals } from '../core/prices.js';
 import { local, localDay, zoneLabel, zoneOffset } from './zone.js';
+import { toned, type Reply } from './reply.js';
 
 const SUFFIXES: [number, string][] = [
   [1e12, 'T'],
@@ -195,16 +196,37 @@ export function stamp(ms: number): string {
   return `${local(ms).toISOString().slice(0, 16).replace('T', ' ')} ${zoneLabel(ms)}`;
 }
 
-/** A duration: 45s, 12m, 3h 20m, 2d 4h. */
+/**
+ * A message that says once which zone its bare times of day are in ("Since 16:50" beside a Telegram time in the
+ * reader's own zone): its footer, the message's moment stamped with the zone as every reply's footer ends. A footer the
+ * message has already (one that names its zone: the digest's) is kept.
+ */
+export function stamped(r: Reply, ms: number): Reply {
+  return r.footer ? r : { ...r, footer: [toned(stamp(ms), 'muted')] };
+}
+
+/**
+ * A duration: 45s, 12 min, 3h 20 min, 2d 4h. Minutes are "min", never a bare "m": beside amounts ("$2.66M in 23m")
+ * an m reads as millions.
+ */
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.round(s / 60);
-  if (m < 60) return `${m}m`;
+  if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  if (h < 48) return m % 60 ? `${h}h ${m % 60} min` : `${h}h`;
   const d = Math.floor(h / 24);
   return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+}
+
+/**
+ * A window's name as a sentence says it: a window of minutes in "min" (`30m` → "30 min", as `duration` says minutes:
+ * "$1.2M liquidated in 30 min", not "in 30m"), the others as named (4h, 24h, 7d). Titles and buttons keep the name.
+ */
+export function windowWords(name: string): string {
+  const m = /^(\d+)m$/.exec(name);
+  return m ? `${m[1]} min` : name;
 }
 
 /** "longs"/"shorts" (or one "long"/"short"), and the tone an adapter shows a side in. */

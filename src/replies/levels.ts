@@ -5,7 +5,7 @@
 import { bounds, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
-import { coverageLine } from './coverage.js';
+import { coverageLine, hasLiquidationData } from './coverage.js';
 import { breakWord, exampleZone, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -150,7 +150,8 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
   return {
     title,
     blocks: [head, rows, ...(reading.length ? [reading] : []), ...(onMap.length ? [onMap] : [])],
-    buttons: [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }, ...(told ? [{ label: 'Why?', command: `level why ${st.asset}` }] : [])],
+    // No button to an answer of "No liquidation data" (a file without prints in the day): `coverage` is that day's.
+    buttons: [...(hasLiquidationData(coverage) ? [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }] : []), ...(told ? [{ label: 'Why?', command: `level why ${st.asset}` }] : [])],
     footer: coverageLine(coverage, st.ts),
     tone: 'info',
   };

@@ -8,7 +8,7 @@
 import type { FeedHealth } from '../core/coverage.js';
 import type { FlushLeverage, FundingState, LeverageSnapshot, NoChange, VenueLeverage } from '../core/leverage-figures.js';
 import type { LiqMap } from '../core/liqmap.js';
-import { clock, day, pct, share, stamp, usd, venueName, venueNames, venuesWord, whenWord } from './format.js';
+import { clock, day, pct, share, stamp, usd, venueName, venueNames, venuesWord, whenWord, windowWords } from './format.js';
 import { clusterLines } from './liqmap.js';
 import { b, toned, type Button, type Field, type Line, type Reply } from './reply.js';
 
@@ -31,7 +31,7 @@ function noChangeText(what: 'open interest' | 'funding', n: NoChange, window: st
   const whose = n.reason === 'history' && n.venues.length < of ? `${venueNames(n.venues)}’s ` : '';
   return n.reason === 'history'
     ? `no ${window} change: ${whose}${what} history starts ${day(n.since, to)} ${clock(n.since)}`
-    : `no ${window} change: no venue reporting now had a current figure ${window} ago`;
+    : `no ${window} change: no venue reporting now had a current figure ${windowWords(window)} ago`;
 }
 
 /**
@@ -49,7 +49,7 @@ export function oiLine(s: LeverageSnapshot, window: string): Line | undefined {
   const c = s.oi.change;
   if (c) {
     const basis = c.venues < s.oi.venues ? ` on ${c.venues} of ${plural(s.oi.venues, 'venue')}` : '';
-    line.push(' · ', toned(`${pct(c.pct)} (${signedUsd(c.usd)}) in ${window}${basis}`, c.usd >= 0 ? 'up' : 'down'));
+    line.push(' · ', toned(`${pct(c.pct)} (${signedUsd(c.usd)}) in ${windowWords(window)}${basis}`, c.usd >= 0 ? 'up' : 'down'));
   } else if (s.oi.noChange) line.push(toned(` · ${noChangeText('open interest', s.oi.noChange, window, s.to, s.oi.venues + (s.oi.stale?.length ?? 0))}`, 'muted'));
   return line;
 }
@@ -76,7 +76,7 @@ export function fundingLine(s: LeverageSnapshot, window?: string): Line | undefi
   } else if (f.change) {
     const c = f.change;
     if (Math.abs(c.beforeAnnualized - c.afterAnnualized) >= 0.005) {
-      line.push(toned(` (on the ${plural(c.venues, 'venue')} known ${window ? `${window} ago` : 'then'}: ${pct(c.beforeAnnualized)} → ${pct(c.afterAnnualized)})`, 'muted'));
+      line.push(toned(` (on the ${plural(c.venues, 'venue')} known ${window ? `${windowWords(window)} ago` : 'then'}: ${pct(c.beforeAnnualized)} → ${pct(c.afterAnnualized)})`, 'muted'));
     }
   } else if (f.noChange && window) line.push(toned(` (${noChangeText('funding', f.noChange, window, s.to, f.of)})`, 'muted'));
   return line;

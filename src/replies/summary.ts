@@ -8,7 +8,7 @@ import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindowText, printsOnly, stretchesText } from './coverage.js';
 import { isSampled } from '../core/venues.js';
-import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord } from './format.js';
+import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
 import { leverageFields, windowButtons } from './leverage.js';
 import { b, toned, type Field, type Line, type Reply } from './reply.js';
 import { DAY } from '../core/time.js';
@@ -23,12 +23,41 @@ function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
 }
 
 /**
- * Where a total ranks against the asset's full days: a day's ("Largest ETH long-liquidation day since Oct 10"), or
- * a stretch shorter than a day, a cascade or a window of hours ("Bigger than any full ETH long-liquidation day since…",
- * not a day it is not).
+ * What a window's single records are, in a count ("16 prints") or against stored totals ("from prints"): a sampled
+ * stream's are prints (at most one per symbol each second, each possibly standing for several orders), a complete
+ * stream's orders; where both fed the window, both words.
+ */
+function singles(c: Coverage, n = 2): string {
+  const sampled = c.exchanges.length > 0 && c.exchanges.every((e) => c.sampled.includes(e));
+  if (sampled) return n === 1 ? 'print' : 'prints';
+  return c.sampled.length ? 'orders and prints' : n === 1 ? 'order' : 'orders';
+}
+
+/** `singles` set against stored totals: "single orders", or "prints" (which are single by name). */
+function singlesApart(c: Coverage, n = 2): string {
+  const word = singles(c, n);
+  return word.startsWith('print') ? word : `single ${word}`;
+}
+
+/**
+ * Whose days a ranking compares, as the sentence says it: "on Binance*" (a sampled venue starred, as the footer
+ * explains), "on Binance, Bybit, OKX", "on 6 exchanges", "across all exchanges" (a vendor's figure for every exchange
+ * at once); nothing where the ranking does not say (a ranking made before it did).
+ */
+function rankingScope(r: Ranking): string {
+  if (r.allExchanges) return ' across all exchanges';
+  const names = [...new Map((r.venues ?? []).map((v) => [venueName(v), venueLabel(v, isSampled(v))])).values()];
+  if (!names.length) return '';
+  return names.length <= 3 ? ` on ${names.join(', ')}` : ` on ${names.length} exchanges`;
+}
+
+/**
+ * Where a total ranks against the asset's full days, within the series it was compared in (the venues of its figures):
+ * a day's ("Largest ETH long-liquidation day on Binance* since Oct 10"), or a stretch shorter than a day, a cascade or
+ * a window of hours ("Bigger than any full ETH long-liquidation day on Binance* since…", not a day it is not).
  */
 export function rankingText(asset: string, r: Ranking, what: 'day' | 'part'): string | undefined {
-  const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day`;
+  const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day${rankingScope(r)}`;
   const inSpan = r.rank > 1 && r.rank <= 5 ? ` · ${ordinal(r.rank)}-largest in ${r.days} days` : '';
   const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
   // "Largest since Oct 10" is news only when Oct 10 is a while back.
@@ -98,7 +127,7 @@ function storedDaysLine(d: StoredDays, ordersText: string, c: Coverage, asOf: nu
     const w = d.within;
     const stretches = (c.recorded?.stretches ?? []).filter(([a, z]) => w.days.some((day) => z >= day && a < day + DAY));
     const when = stretches.length ? stretchesText(stretches, asOf) : dayRanges(w.days);
-    held = `, which hold the ${w.count === 1 ? 'single order' : `${count(w.count)} single orders`} of ${when}`;
+    held = `, which hold the ${w.count === 1 ? singlesApart(c, 1) : `${count(w.count)} ${singlesApart(c)}`} of ${when}`;
   }
   return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split}${held})${d.orders.length ? ordersText : ''}`, 'muted')];
 }
@@ -141,10 +170,14 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   // are said only where they are the figure's whole source).
   // Next to stored daily totals, the orders counted are those of the days with single orders: said, so "$145M (37
   // orders)" does not read as 37 orders making the whole figure.
-  const orders = `${count(s.count)} ${s.count === 1 ? 'order' : 'orders'}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders)}` : ''}`;
-  const notes = [...(s.count > 0 ? [orders] : []), ...(s.days ? [] : printsOnly(s.coverage, s.to))];
-  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${s.window}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
-  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from single orders`, s.coverage, s.to));
+  // A sampled stream's are prints, each possibly standing for several orders: "16 prints", not "16 orders".
+  const word = singles(s.coverage, s.count);
+  const orders = `${count(s.count)} ${word}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders)}` : ''}`;
+  const only = s.days ? [] : printsOnly(s.coverage, s.to);
+  // Prints counted and the file's prints' stretches are one note: "49 prints, 16:50–17:20 only".
+  const notes = s.count > 0 && word.includes('print') && only.length ? [`${orders}, ${only[0]!.replace(/^prints /, '')}`] : [...(s.count > 0 ? [orders] : []), ...only];
+  const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${windowWords(s.window)}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
+  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from ${singlesApart(s.coverage)}`, s.coverage, s.to));
   // Where the prints leave part of the window out, a vendor's totals of the days it touches (uncut) are said beside.
   if (s.dayTotals) head.push(dayTotalsLine(s.dayTotals));
   // A window of hours is not a day: it is said to be bigger than the days, not the largest of them.
@@ -170,7 +203,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
       exLines.push([toned(`Binance ${share(binance)}: ${why}, no conclusion.`, 'muted')]);
     }
   }
-  if (exLines.length) fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, single orders)` : 'By exchange', value: exLines });
+  if (exLines.length) fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, ${singlesApart(s.coverage)})` : 'By exchange', value: exLines });
   if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
   if (s.largest.length) {
     fields.push({
@@ -203,13 +236,13 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
   const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');
   const head: Line[] = [
-    [b(usd(m.totalUsd)), ` liquidated in ${m.window}${m.days ? '' : printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
+    [b(usd(m.totalUsd)), ` liquidated in ${windowWords(m.window)}${m.days ? '' : printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
     splitLine(m.longUsd, m.shortUsd),
   ];
   if (m.days) {
     const stored = assets.filter(([, v]) => v.dailyUsd).map(([a]) => a);
     const named = stored.length <= 4 ? ` for ${listText(stored)}` : ` for ${stored.length} assets`;
-    head.push(storedDaysLine(m.days, '; the rest from single orders', m.coverage, m.to, named));
+    head.push(storedDaysLine(m.days, `; the rest from ${singlesApart(m.coverage)}`, m.coverage, m.to, named));
   }
   head.push(...m.flushes.slice(-2).map((f) => flushLine(f, m.to, m.windowMs)));
   const fields: Field[] = [
@@ -228,7 +261,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   // Daily totals are not split by the venues' own orders: the field says what its shares are of.
   if (venues.length) {
     fields.push({
-      name: m.days ? 'By exchange (single orders)' : 'By exchange',
+      name: m.days ? `By exchange (${singlesApart(m.coverage)})` : 'By exchange',
       value: venues.map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`]),
     });
   }

@@ -297,7 +297,7 @@ describe('alerts raised before they were published (what a restart raised at res
     await ob.idle();
     const got = chat.received.get('telegram:5m') ?? [];
     expect(got).toHaveLength(1); // the end alone: its closing edit finds no running message of the chat in this store
-    expect(got[0]!.text.split('\n')).toContain('⏱ Posted 2h 30m late: it could not be delivered until now');
+    expect(got[0]!.text.split('\n')).toContain('⏱ Posted 2h 30 min late: it could not be delivered until now');
   });
 
   it('published before start(), they go out behind what was pending before the restart: an update left unsent is made moot by the closing edit, never sent after it', async () => {

@@ -164,7 +164,7 @@ describe('the closing edit', () => {
     ]);
     expect(got[2]!.text).toMatch(/^ETH long cascade over/);
     // The running message, scrolled back to, says it is over (UTC: the bundled config's zone).
-    expect(chat.messages.get('telegram:1#1')).toBe('🔻 ETH long cascade · over\n\n$434M of longs liquidated in 3h 27m (12:41–16:08)\nSee the summary below.');
+    expect(chat.messages.get('telegram:1#1')).toBe('🔻 ETH long cascade · over\n\n$434M of longs liquidated in 3h 27 min (12:41–16:08)\nSee the summary below.\n\n2026-01-31 16:18 UTC');
     expect(ob.counters).toMatchObject({ sent: 2, edited: 2, dropped: 0, unsubscribed: 0 });
   });
 
@@ -176,7 +176,7 @@ describe('the closing edit', () => {
     await publish(ob, [flush('market_flush_end', 2.66e6)], T0 + 33 * MIN);
     await ob.stop();
     expect(chat.of('telegram:1').map((r) => r.editRef)).toEqual([undefined, 'telegram:1#1', undefined, 'telegram:1#1']);
-    expect(chat.messages.get('telegram:1#1')).toBe('🔻 Market-wide long flush · over\n\n$2.66M of longs liquidated across 186 assets in 23m (12:41–13:04)\nSee the summary below.');
+    expect(chat.messages.get('telegram:1#1')).toBe('🔻 Market-wide long flush · over\n\n$2.66M of longs liquidated across 186 assets in 23 min (12:41–13:04)\nSee the summary below.\n\n2026-01-31 13:14 UTC');
   });
 
   it('is dropped, never posted, in a chat that subscribed after the start (it has no running message)', async () => {
@@ -261,7 +261,7 @@ describe('the closing edit', () => {
     await until(ob, endAt + 8 * HOUR);
     await ob.stop();
     expect(chat.messages.size).toBe(1);
-    expect(chat.messages.get('telegram:1#1')).toBe('🔻 ETH long cascade · over\n\n$434M of longs liquidated in 3h 27m (12:41–16:08)\nSee the summary below.');
+    expect(chat.messages.get('telegram:1#1')).toBe('🔻 ETH long cascade · over\n\n$434M of longs liquidated in 3h 27 min (12:41–16:08)\nSee the summary below.\n\n2026-01-31 16:18 UTC');
     const closings = chat.log.filter((r) => r.editOnly);
     expect(closings.length).toBeGreaterThan(0);
     expect(closings.filter((r) => r.text.includes('Posted'))).toEqual([]);
@@ -278,7 +278,7 @@ describe('the closing edit', () => {
     await until(ob, endAt + 3 * HOUR);
     await ob.stop();
     const [end, closed] = chat.log.slice(-2);
-    expect(end!.text).toMatch(/^ETH long cascade over\n\n⏱ Posted 2h( \d+m)? late/);
+    expect(end!.text).toMatch(/^ETH long cascade over\n\n⏱ Posted 2h( \d+ min)? late/);
     expect(closed!.editOnly).toBe(true);
     expect(closed!.text).toMatch(/^🔻 ETH long cascade · over\n\n\$434M/);
   });

@@ -206,7 +206,7 @@ describe.skipIf(unavailable !== undefined)('deliver role: what a failed send dro
     await settled();
     expect((await rows()).map((x) => [x.status, x.last_error])).toEqual([['dropped', 'stale'], ['sent', null], ['sent', null]]);
     expect(adapter.sends).toHaveLength(2);
-    expect(adapter.sends[0]!.text).toContain('⏱ Posted 40m late: it could not be delivered until now');
+    expect(adapter.sends[0]!.text).toContain('⏱ Posted 40 min late: it could not be delivered until now');
     expect(adapter.sends[1]!.text).not.toContain('Posted');
   }, 30_000);
 });

@@ -90,8 +90,8 @@ describe.skipIf(unavailable !== undefined)('deliver role: a running message clos
       [undefined, undefined],
       [`${ALERTS}:1`, true],
     ]);
-    expect(adapter.sends[1]!.text).toContain('⏱ Posted 40m late');
-    expect(adapter.messages.get(`${ALERTS}:1`)).toBe('🔻 ETH long cascade · over\n\n$434M of longs liquidated in 40m (12:41–13:21)\nSee the summary below.');
+    expect(adapter.sends[1]!.text).toContain('⏱ Posted 40 min late');
+    expect(adapter.messages.get(`${ALERTS}:1`)).toBe('🔻 ETH long cascade · over\n\n$434M of longs liquidated in 40 min (12:41–13:21)\nSee the summary below.\n\n2026-01-31 13:31 UTC');
     expect(running.text).toMatch(/^🔻 ETH long liquidation cascade/);
     expect(changes).toEqual([]);
     expect(deliverer.counters).toMatchObject({ sent: 2, edited: 1, superseded: 1, dropped: 0 });

@@ -91,7 +91,7 @@ pgNatsSuite('roles as processes', (suite) => {
     const ask = commandUpdate(fake, CHAT, '/liqs eth 24h', { from: alice });
     expect(await post(hook, ask.update, 1)).toBe(200);
     expect(fake.sentTo(CHAT)).toHaveLength(1);
-    expect(fake.sentTo(CHAT)[0]!.text).toMatch(/^ETH liquidations · 24h\n\n\$[\d.,]+[KMB]? liquidated in 24h \([\d,]+ orders\)/); // from the day on the stream (or as much as it has read yet)
+    expect(fake.sentTo(CHAT)[0]!.text).toMatch(/^ETH liquidations · 24h\n\n\$[\d.,]+[KMB]? liquidated in 24h \([\d,]+ orders and prints\)/); // from the day on the stream (or as much as it has read yet)
 
     const on = commandUpdate(fake, CHAT, '/alerts on', { from: alice });
     expect(await post(hook, on.update, 2)).toBe(200);

@@ -421,7 +421,7 @@ describe('bad input', () => {
   });
 
   it('a wrong window or time is one clear line', async () => {
-    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '3h')).err).toBe('liqbot: --window must be one of 1h, 4h, 12h, 24h, 7d');
+    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', 'bogus')).err).toBe('liqbot: --window "bogus": the offline commands take 1h, 4h, 12h, 24h or 7d');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--at', 'yesterday')).err).toContain('--at: "yesterday" is not');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--bogus')).code).toBe(2);
     // A time past what a date holds, or in seconds, is said as such.

@@ -96,12 +96,12 @@ describe('a data file says what its liquidation prints cover', () => {
     // A print every two hours for a day: twelve stretches of one print each.
     const bursts = Array.from({ length: 12 }, (_, i) => print('BTC', T - 22 * H + i * 2 * H));
     const r = await cli('liqs', 'btc', '--data', writeEvents(bursts), '--at', new Date(T).toISOString());
-    expect(r.out).toContain('(12 orders; prints Nov 1 14:00, 16:00, 18:00 and 8 more to Nov 2 12:00 only)');
+    expect(r.out).toContain('(12 prints, Nov 1 14:00, 16:00, 18:00 and 8 more to Nov 2 12:00 only)');
   });
 
   it('a stretch of one print is said as its moment, not as a span', async () => {
     const r = await cli('liqs', 'btc', '--data', writeEvents([print('BTC', T), ...Array.from({ length: 3 * 60 + 1 }, (_, i) => candle('BTC', T + i * M))]), '--window', '4h');
-    expect(r.out).toContain('$5K liquidated in 4h (1 order; prints 12:00 only)');
+    expect(r.out).toContain('$5K liquidated in 4h (1 print, 12:00 only)');
     expect(r.out).not.toContain('12:00–12:00');
   });
 
@@ -125,12 +125,12 @@ describe('a data file says what its liquidation prints cover', () => {
     expect(partial.out).toContain("No ETH liquidations in the last 12h, but the file's liquidation prints cover only 12:00–14:00, 17:00–18:00 of it.");
     const btc = await cli('liqs', 'btc', '--data', path, '--at', at(6), '--window', '12h');
     // The headline says its figure is of those stretches, not the whole window.
-    expect(btc.out).toContain('$100K liquidated in 12h (20 orders; prints 12:00–14:00, 17:00–18:00 only)\n');
+    expect(btc.out).toContain('$100K liquidated in 12h (20 prints, 12:00–14:00, 17:00–18:00 only)\n');
     expect((await cli('liqs', 'all', '--data', path, '--at', at(6), '--window', '12h')).out).toContain('$100K liquidated in 12h (prints 12:00–14:00, 17:00–18:00 only): BTC $100K');
     expect(btc.out).toContain('liquidation prints in this window: 12:00–14:00, 17:00–18:00 · 2026-11-02 18:00 UTC');
     // Stretches of another day are dated as every reply dates them.
     const nextDay = await cli('liqs', 'btc', '--data', path, '--at', at(13), '--window', '24h');
-    expect(nextDay.out).toContain('(20 orders; prints Nov 2 12:00–14:00, 17:00–18:00 only)');
+    expect(nextDay.out).toContain('(20 prints, Nov 2 12:00–14:00, 17:00–18:00 only)');
     // An empty window too: the stretches are dated from the moment asked about, not from their own last print.
     const quietNextDay = await cli('liqs', 'eth', '--data', path, '--at', at(13), '--window', '24h');
     expect(quietNextDay.out).toContain("No ETH liquidations in the last 24h, but the file's liquidation prints cover only Nov 2 12:00–14:00, 17:00–18:00 of it.");

@@ -155,10 +155,10 @@ describe('saying what is known', () => {
     const mixed = writeEvents([...totals, btc]);
     const market = (await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z')).out;
     expect(market).toContain('$1.51M liquidated in 24h: ETH $1.5M, BTC $10K\n');
-    expect(market).toContain('Feb 3 from stored daily totals for ETH ($1.5M, Binance* totals); the rest from single orders');
+    expect(market).toContain('Feb 3 from stored daily totals for ETH ($1.5M, Binance* totals); the rest from prints');
     expect(market).toMatch(/^ {2}ETH \$1\.5M · 99% {2}L \$1M \/ S \$500K · \$1\.5M from daily totals$/m);
     // The venues' shares are of the single orders, which the field says.
-    expect(market).toMatch(/^By exchange \(single orders\)\n {2}Binance\* \$10K · 100%$/m);
+    expect(market).toMatch(/^By exchange \(prints\)\n {2}Binance\* \$10K · 100%$/m);
     const json = JSON.parse((await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z', '--json')).out);
     expect(json.totalUsd).toBe(1_510_000);
     expect(json.byAsset.ETH).toEqual({ longUsd: 1e6, shortUsd: 5e5, totalUsd: 1.5e6, dailyUsd: 1.5e6 });

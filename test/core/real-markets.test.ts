@@ -524,7 +524,7 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(end.usd).toBeGreaterThan(2_000_000);
     expect(end.leaders.map((l) => l.asset)).toEqual(['BTC', 'DOGE', 'ETH']);
     const text = replyText(alertReply(end));
-    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 23m \(16:50–17:13\)/);
+    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 23 min \(16:50–17:13\)/);
     // The leaders' price moves since the flush began (DOGE has no price in this file: not guessed), as of when the end
     // fell due (17:23:48, ten quiet minutes on): the 5m candles to 17:20, not the one that closed at 17:25.
     expect(end.ts).toBe(Date.parse('2025-01-27T17:23:48.886Z'));

@@ -67,9 +67,9 @@ describe('a day with minutes of single prints and a vendor\'s larger total for i
     expect(s.largest.map((l) => l.usd)).toEqual([400e3, 150e3, 50e3]);
     const t = replyText(summaryReply(s, ['24h']));
     expect(t).toContain('$61.7M liquidated in 24h\n');
-    expect(t).toContain('Jan 27 from stored daily totals ($61.7M, Binance* totals, which hold the 3 single orders of Jan 27 16:50–17:10)');
+    expect(t).toContain('Jan 27 from stored daily totals ($61.7M, Binance* totals, which hold the 3 prints of Jan 27 16:50–17:10)');
     expect(t).not.toContain('$600K liquidated');
-    expect(t).not.toContain('prints 16:50–17:10 only');
+    expect(t).not.toMatch(/prints,? 16:50–17:10 only/);
     const json = summaryJson(s);
     expect(json.totalUsd).toBe(61.7e6);
     expect(json.byExchange).toEqual({ binance: { longUsd: 50.2e6, shortUsd: 11.5e6, totalUsd: 61.7e6, share: 1, sampled: true, dailyUsd: 61.7e6 } });
@@ -90,7 +90,7 @@ describe('a day with minutes of single prints and a vendor\'s larger total for i
     expect(s.days?.orders).toEqual([]);
     const t = replyText(summaryReply(s, ['7d']));
     expect(t).toContain('$133M liquidated in 7d\n');
-    expect(t).toContain('Jan 21–27 from stored daily totals ($133M, Binance* totals, which hold the 3 single orders of Jan 27 16:50–17:10)');
+    expect(t).toContain('Jan 21–27 from stored daily totals ($133M, Binance* totals, which hold the 3 prints of Jan 27 16:50–17:10)');
   });
 
   it('the market-wide view counts the same day once too, and its orders are in no venue\'s order row', () => {
@@ -103,7 +103,7 @@ describe('a day with minutes of single prints and a vendor\'s larger total for i
     expect(all.byExchange.binance).toMatchObject({ totalUsd: 2e3 });
     expect(all.days?.within).toEqual({ days: [JAN(27)], count: 3, longUsd: 550e3, shortUsd: 50e3 });
     expect(all.coverage.exchanges).toEqual(['binance']);
-    expect(replyText(marketReply(all, ['24h']))).toContain('Jan 27 from stored daily totals for BTC ($61.7M, Binance* totals, which hold the 3 single orders of Jan 27 16:50–17:10); the rest from single orders');
+    expect(replyText(marketReply(all, ['24h']))).toContain('Jan 27 from stored daily totals for BTC ($61.7M, Binance* totals, which hold the 3 prints of Jan 27 16:50–17:10); the rest from prints');
   });
 });
 
@@ -117,7 +117,7 @@ describe('where the orders are the larger figure, or another venue\'s', () => {
     expect(s.totalUsd).toBe(600e3);
     expect(s.count).toBe(2);
     expect(s.days).toBeUndefined();
-    expect(replyText(summaryReply(s, ['24h']))).toContain('$600K liquidated in 24h (2 orders)');
+    expect(replyText(summaryReply(s, ['24h']))).toContain('$600K liquidated in 24h (2 prints)');
   });
 
   it('a vendor\'s total of one venue and another venue\'s prints the same day are two sources: added, each once', () => {
@@ -172,7 +172,7 @@ describe('a day cut by the window, or not over yet', () => {
     // Jan 26 is over and touched: said, uncut, not counted; Jan 27 runs till midnight: no total yet.
     expect(s.dayTotals).toEqual([{ day: JAN(26), longUsd: 9.66e6, shortUsd: 1.19e6 }]);
     const t = replyText(summaryReply(s, ['24h']));
-    expect(t).toContain('$600K liquidated in 24h (3 orders; prints 16:50–17:10 only)');
+    expect(t).toContain('$600K liquidated in 24h (3 prints, 16:50–17:10 only)');
     expect(t).toContain('Stored daily totals, whole UTC days not cut to this window: Jan 26 $10.8M (L $9.66M / S $1.19M)\n');
     expect(t).not.toContain('$61.7M');
   });

@@ -118,7 +118,7 @@ describe('a restart whose due cascade end the store refuses to queue at first', 
     // 15:27: 3h 16m, counted from its own time, not the restart's (15:07) nor the retry's.
     expect(ends.map((s) => s.chat)).toEqual([ALL, TOLD]);
     for (const end of ends) {
-      expect(end.text.split('\n')).toContain('⏱ Posted 3h 16m late: it could not be delivered until now');
+      expect(end.text.split('\n')).toContain('⏱ Posted 3h 16 min late: it could not be delivered until now');
       expect(end.text).toContain('$10M of ETH longs liquidated in 9s');
     }
     // Each chat's running message (the first life's) is edited into its closed form; the chat never told hears nothing.

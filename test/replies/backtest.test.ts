@@ -36,3 +36,21 @@ describe('the table', () => {
     expect(statsLines(stats(7.3 * DAY), input).some((l) => l.startsWith('(messages:'))).toBe(false);
   });
 });
+
+describe('the cascades line', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const withCascades = { ...stats(7.3 * DAY), flushes: 1 };
+
+  it('names the stretches the prints cover when they leave the candles out, dated where the day changes', () => {
+    const prints = { stretches: [[at('2025-01-26T16:27:00Z'), at('2025-01-26T17:14:00Z')], [at('2025-01-27T16:50:00Z'), at('2025-01-27T17:20:00Z')]] as [number, number][], from: at('2025-01-20T00:00:00Z'), to: at('2025-02-10T00:00:00Z') };
+    expect(statsLines(withCascades, { ...input, liquidations: 1_821, prints }).pop()).toBe(
+      'cascades: 0, market-wide flushes: 1, counted where the file has liquidation prints: Jan 26 16:27–17:14, Jan 27 16:50–17:20 UTC (its candles and prices: Jan 20 00:00–Feb 10 00:00 UTC); outside them none can be found',
+    );
+  });
+
+  it('names prints that lie past the candles too, and gives the count alone where the prints cover them', () => {
+    const prints = { stretches: [[at('2026-03-02T05:00:00Z'), at('2026-03-02T05:10:00Z')]] as [number, number][], from: at('2026-03-02T00:00:00Z'), to: at('2026-03-02T02:00:00Z') };
+    expect(statsLines(withCascades, { ...input, liquidations: 3, prints }).pop()).toBe('cascades: 0, market-wide flushes: 1, counted where the file has liquidation prints: 05:00–05:10 UTC (its candles and prices: 00:00–02:00 UTC); outside them none can be found');
+    expect(statsLines(withCascades, { ...input, liquidations: 3 }).pop()).toBe('cascades: 0, market-wide flushes: 1');
+  });
+});

@@ -73,26 +73,26 @@ describe('alerts across the change', () => {
   it('a cascade or flush that began in EDT and is told in EST names both', () => {
     setTimeZone('America/New_York');
     const update: CascadeUpdate = { ...cascade, kind: 'cascade_update', ts: at('2025-11-02T06:00:00Z'), startedAt: EDT_0150 };
-    expect(replyText(alertReply(update))).toContain('(since 01:50 EDT, 10m)');
+    expect(replyText(alertReply(update))).toContain('(since 01:50 EDT, 10 min)');
     const end: CascadeEnd = { ...cascade, kind: 'cascade_end', ts: EST_0113 + 60_000, startedAt: EDT_0150, endedAt: EST_0113, durationMs: EST_0113 - EDT_0150 };
-    expect(replyText(alertReply(end))).toContain('in 23m (01:50 EDT–01:13 EST)');
+    expect(replyText(alertReply(end))).toContain('in 23 min (01:50 EDT–01:13 EST)');
     const flushEnd: MarketFlushEnd = { ...flush, kind: 'market_flush_end', ts: EST_0113 + 60_000, startedAt: EDT_0150, endedAt: EST_0113, durationMs: EST_0113 - EDT_0150 };
     const text = replyText(alertReply(flushEnd));
-    expect(text).toContain('across 186 assets in 23m (01:50 EDT–01:13 EST)');
+    expect(text).toContain('across 186 assets in 23 min (01:50 EDT–01:13 EST)');
     expect(text).toContain('Price since 01:50 EDT: ETH −3.0%');
     const running: MarketFlushUpdate = { ...flush, kind: 'market_flush_update', ts: at('2025-11-02T06:05:00Z'), startedAt: EDT_0150 };
-    expect(replyText(alertReply(running))).toContain('(since 01:50 EDT, 15m)');
+    expect(replyText(alertReply(running))).toContain('(since 01:50 EDT, 15 min)');
     const start: MarketFlush = { ...flush, kind: 'market_flush', ts: at('2025-11-02T06:01:00Z'), startedAt: EDT_0150, windowMs: 600_000 };
     expect(replyText(alertReply(start))).toContain('Since 01:50 EDT');
   });
 
   it('the same alerts in UTC, or within one offset, are unchanged', () => {
     const end: CascadeEnd = { ...cascade, kind: 'cascade_end', ts: EST_0113 + 60_000, startedAt: EDT_0150, endedAt: EST_0113, durationMs: EST_0113 - EDT_0150 };
-    expect(replyText(alertReply(end))).toContain('in 23m (05:50–06:13)');
+    expect(replyText(alertReply(end))).toContain('in 23 min (05:50–06:13)');
     setTimeZone('America/New_York');
     const later = 3 * 3_600_000;
     const update: CascadeUpdate = { ...cascade, kind: 'cascade_update', ts: at('2025-11-02T06:00:00Z') + later, startedAt: EDT_0150 + later };
-    expect(replyText(alertReply(update))).toContain('(since 03:50, 10m)');
+    expect(replyText(alertReply(update))).toContain('(since 03:50, 10 min)');
   });
 });
 

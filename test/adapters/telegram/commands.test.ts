@@ -36,7 +36,7 @@ describe('/liqs', () => {
     const [m] = await replies(chat);
     expect(m!.text).toContain('ETH liquidations · 24h');
     // The bundled day's ETH total, written out (not computed with the formatter under test).
-    expect(m!.text).toContain('$617M liquidated in 24h (12,928 orders)');
+    expect(m!.text).toContain('$617M liquidated in 24h (12,928 orders and prints)');
     expect(m!.html).toContain('<b>$617M</b> liquidated in 24h');
     expect(m!.replyTo).toBe(asked);
     expect(m!.entities.some((e) => e.type === 'bold')).toBe(true);
