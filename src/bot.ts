@@ -5,9 +5,10 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
-import { assetOf, implausible, type Implausible, type MarketEvent } from './core/events.js';
-import { DAY, dayStart } from './core/time.js';
+import { implausible, type Implausible, type MarketEvent } from './core/events.js';
+import { DAY } from './core/time.js';
 import { Market } from './core/market.js';
+import { countKept, restoreStoredFigures } from './core/restore.js';
 import { type Gap } from './core/coverage.js';
 import { configLevels } from './offline.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
@@ -145,35 +146,8 @@ export class LiqBot implements Services {
     const whole = Math.max(from, Math.ceil((now - this.config.retention.eventDays * DAY) / DAY) * DAY);
     // Rows from the future (a clock glitch, a forged print stored before it was screened) are never restored.
     const until = now + (this.skewMs ?? 0);
-    let future = 0;
-    /** Days a vendor has figures for, by asset, side and venue, among those the prune may have cut. */
-    const vendorDays = new Set<string>();
-    for (const t of this.store.liquidationTotals()) {
-      if (t.ts > until) future++;
-      else {
-        this.market.history.addVendor(t);
-        this.market.hourly.add(t);
-        if (t.ts >= from && t.ts < whole) vendorDays.add(`${t.asset}|${t.side}|${t.exchange ?? ''}|${dayStart(t.ts)}`);
-      }
-    }
     const kept = whole > from ? this.keptOfDays(from, whole) : undefined;
-    for (const d of this.store.dailyTotals(whole)) {
-      // Live, an asset outside the configured ones (an all-market stream's) was stored for the market-wide flush alone.
-      if (!this.market.tracks(d.asset)) continue;
-      if (d.day < from) {
-        this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
-        continue;
-      }
-      // A day the prune cut: its events restored below are a part of it, its stored total the whole (the history takes
-      // the larger, never both, and a window holding the day whole counts it with its total). One the events still hold
-      // whole (the prune not there yet) is theirs alone.
-      const key = `${d.asset}|${d.side}|${d.exchange}|${d.day}`;
-      const part = kept?.get(key) ?? 0;
-      if (d.usd - part <= Math.max(1, d.usd * 1e-9)) continue;
-      // Where a vendor has the venue's day, it stays, and the rest of ours is added to the orders (the larger counts).
-      if (vendorDays.has(key)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd - part);
-      else this.market.history.addVendor({ type: 'liquidation_total', ts: d.day, period: '1d', asset: d.asset, side: d.side, exchange: d.exchange, usd: d.usd });
-    }
+    let future = restoreStoredFigures(this.market, { from, whole, until, totals: this.store.liquidationTotals(), daily: this.store.dailyTotals(whole), ...(kept ? { kept } : {}) });
     // What each running cascade or flush had reached, for chats with a minimum when its end is routed below.
     const tallies = new RunningTallies();
     let n = 0;
@@ -212,9 +186,7 @@ export class LiqBot implements Services {
     const sums = new Map<string, number>();
     for (const e of this.store.eventsSince(from)) {
       if (e.ts >= to) break;
-      if (e.type !== 'liquidation') continue;
-      const key = `${assetOf(e.symbol)}|${e.side}|${e.exchange}|${dayStart(e.ts)}`;
-      sums.set(key, (sums.get(key) ?? 0) + e.usd);
+      countKept(sums, e);
     }
     return sums;
   }

@@ -57,7 +57,7 @@ export interface PublishOptions {
   /**
    * How long before the publish each alert was raised: its entries are stamped then, on this outbox's clock, so the
    * lane judges it as an alert queued then (posted saying how late it is, or dropped past its kind's use), also when
-   * the store refuses it first. Without it an alert is stamped when the store takes it.
+   * the store refuses it first. Without it an alert is stamped when it is published.
    */
   ageMs?: (a: Alert) => number;
   /**
@@ -209,10 +209,10 @@ export class Outbox {
   publish(alerts: readonly Alert[], opts: PublishOptions = {}): number {
     if (alerts.length === 0) return 0;
     if (opts.reached) this.running.raise(opts.reached);
-    if (opts.ageMs) {
-      const now = this.now();
-      for (const a of alerts) this.raisedAt.set(a, now - Math.max(0, opts.ageMs(a)));
-    }
+    // Each alert is stamped when it is published (or earlier, by its age): one the store refuses for an hour is routed
+    // then as an alert an hour old, posted "late" or dropped past its kind's use, never as fresh.
+    const now = this.now();
+    for (const a of alerts) this.raisedAt.set(a, now - Math.max(0, opts.ageMs?.(a) ?? 0));
     this.held.push(...alerts);
     const queued = this.retryHeld();
     // Routed, they are the store's (a publish of 20,000 digests is routed in slices, none lost); only what the store
@@ -258,7 +258,7 @@ export class Outbox {
         return 0;
       }
       const now = this.now();
-      const at = this.held.some((a) => this.raisedAt.has(a)) ? (a: Alert) => this.raisedAt.get(a) ?? now : now;
+      const at = (a: Alert) => this.raisedAt.get(a) ?? now;
       job = { alerts: this.held, subs, next: 0, at, reached: this.running.reach(this.held) };
       this.held = [];
       this.routing.push(job);

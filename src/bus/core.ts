@@ -28,9 +28,10 @@
 import { hostname } from 'node:os';
 import type { Config } from '../../config/schema.js';
 import type { Alert } from '../core/alerts.js';
-import { assetOf, type MarketEvent } from '../core/events.js';
+import type { MarketEvent } from '../core/events.js';
 import { Market } from '../core/market.js';
-import { DAY, dayStart } from '../core/time.js';
+import { countKept, restoreStoredFigures } from '../core/restore.js';
+import { DAY } from '../core/time.js';
 import { levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
@@ -219,31 +220,9 @@ export class CoreEngine {
       // before); every day before that counts with its stored daily total, its kept events being a part of it.
       const from = Math.floor((w - 8 * DAY) / DAY) * DAY;
       const whole = Math.max(from, Math.ceil((w - this.config.retention.eventDays * DAY) / DAY) * DAY);
-      /** Days a vendor has figures for, by asset, side and venue, among those the prune may have cut. */
-      const vendorDays = new Set<string>();
-      for (const t of await this.store.liquidationTotals()) {
-        if (t.ts > w) continue;
-        this.market.history.addVendor(t);
-        this.market.hourly.add(t);
-        if (t.ts >= from && t.ts < whole) vendorDays.add(`${t.asset}|${t.side}|${t.exchange ?? ''}|${dayStart(t.ts)}`);
-      }
       const kept = whole > from ? await this.keptOfDays(from, whole) : undefined;
-      for (const d of await this.store.dailyTotals(whole)) {
-        // Live, an asset outside the configured ones (an all-market stream's) was stored for the market-wide flush alone.
-        if (!this.market.tracks(d.asset)) continue;
-        if (d.day < from) {
-          this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd);
-          continue;
-        }
-        // A day the prune cut: its events restored below are a part of it, its stored total the whole (the history takes
-        // the larger, never both); one the events still hold whole (the prune not there yet) is theirs alone.
-        const key = `${d.asset}|${d.side}|${d.exchange}|${d.day}`;
-        const part = kept?.get(key) ?? 0;
-        if (d.usd - part <= Math.max(1, d.usd * 1e-9)) continue;
-        // Where a vendor has the venue's day, it stays, and the rest of ours is added to the orders (the larger counts).
-        if (vendorDays.has(key)) this.market.history.addDaily(d.asset, d.side, d.exchange, d.day, d.usd - part);
-        else this.market.history.addVendor({ type: 'liquidation_total', ts: d.day, period: '1d', asset: d.asset, side: d.side, exchange: d.exchange, usd: d.usd });
-      }
+      const [totals, daily] = [await this.store.liquidationTotals(), await this.store.dailyTotals(whole)];
+      restoreStoredFigures(this.market, { from, whole, until: w, totals, daily, ...(kept ? { kept } : {}) });
       for await (const e of this.store.eventsBetween(from, w)) ingest(e);
     } else {
       const after = this.covered;
@@ -265,11 +244,7 @@ export class CoreEngine {
    */
   private async keptOfDays(from: number, to: number): Promise<Map<string, number>> {
     const sums = new Map<string, number>();
-    for await (const e of this.store.eventsBetween(from, to - 1)) {
-      if (e.type !== 'liquidation') continue;
-      const key = `${assetOf(e.symbol)}|${e.side}|${e.exchange}|${dayStart(e.ts)}`;
-      sums.set(key, (sums.get(key) ?? 0) + e.usd);
-    }
+    for await (const e of this.store.eventsBetween(from, to - 1)) countKept(sums, e);
     return sums;
   }
 
