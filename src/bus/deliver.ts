@@ -20,7 +20,8 @@
  * superseded cascade update dropped (by a later one or by its closing edit), a closing edit only ever an edit (dropped
  * where the chat has no running message, or the edit fails for good), an entry whose sends were interrupted twice
  * dropped, one the platform refused three times dropped (later alerts to the chat go on), one older than its use
- * dropped and one posted late saying so. A destination gone that is not where the chat's alerts post (a thread
+ * dropped and one posted late saying so; one sent whose record the store refused is recorded later, never sent
+ * again by this holder. A destination gone that is not where the chat's alerts post (a thread
  * answer's topic or channel, a target the chat has left) drops that entry alone. It wakes on NOTIFY from the core and
  * polls as well. What it learns about chats (a group upgraded: `chat.move`; a chat gone: `subscription.remove`, which
  * turns its alerts off with its settings kept) goes on the state stream for the core, never into the store from
@@ -204,6 +205,13 @@ export class Deliverer {
   private readonly queues = new Map<string, OutboxEntry[]>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inflight = new Set<number>();
+  /**
+   * Entries sent whose `markSent` the store refused (id → chat and the message's ref): never sent again by this holder,
+   * only recorded, at every read and before their chat's next send. Kept in memory only: a holder that loses the lease
+   * first leaves them pending for the next one, which sends them again (Discord's nonce posts that once; Telegram
+   * cannot tell).
+   */
+  private readonly unrecorded = new Map<number, { chat: string; messageRef: string }>();
   /** Entries the platform refused, and how many times (a new holder counts afresh; forgotten as each leaves its queue). */
   private readonly refusals = new Refusals();
   private stopped = false;
@@ -284,6 +292,20 @@ export class Deliverer {
     if (this.wake) clearTimeout(this.wake);
     await this.refreshing;
     await Promise.allSettled([...this.lanes.values()]);
+    // One last try at recording what went out (a lease already lost: they are the next holder's, as they stand).
+    if (!this.lostReason) await this.record().catch(() => undefined);
+  }
+
+  /**
+   * Record the sends whose `markSent` the store refused (the chat's, or all), oldest first; throws at the first the
+   * store refuses again. `markSent` changes only a pending row, so one another holder recorded meanwhile stays as it is.
+   */
+  private async record(chat?: string): Promise<void> {
+    for (const [id, u] of this.unrecorded) {
+      if (chat !== undefined && u.chat !== chat) continue;
+      await this.opts.store.markSent(id, u.messageRef);
+      this.unrecorded.delete(id);
+    }
   }
 
   /** Entries waiting in memory or on the wire. */
@@ -294,16 +316,20 @@ export class Deliverer {
   }
 
   private async refresh(whole: boolean): Promise<void> {
+    // Sends the store did not record yet go first (a refusal again waits for the next read; the read goes on).
+    if (this.unrecorded.size) {
+      await this.record().catch((err: unknown) => log.warn({ err: (err as Error).message, unrecorded: this.unrecorded.size }, 'could not record sent alerts; trying again at the next read'));
+    }
     // The outbox holds every platform's chats: another platform's are its own deliverer's (this adapter would call the
     // chat unreachable and turn its alerts off); they stay pending for it, however late it starts, and are not read here.
     // Every pending entry, due or not (as the embedded outbox reads them): a chat's queue holds its entries in id order,
     // so one waiting for its retry (a 429, a 5xx; one another holder left) holds the chat's later alerts back.
-    const held = whole ? [...this.queues.values()].flatMap((q) => q.map((x) => x.id)) : [];
+    const held = whole ? [...this.queues.values()].flatMap((q) => q.map((x) => x.id)).concat([...this.unrecorded.keys()]) : [];
     const pending = await this.opts.store.duePendingFor(this.opts.adapter.platform, Infinity, 50_000, whole ? 0 : this.maxId, held);
     const fresh = new Map<string, OutboxEntry[]>();
     for (const e of pending) {
       if (e.id > this.maxId) this.maxId = e.id;
-      if (this.inflight.has(e.id)) continue;
+      if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));
       q.push(e);
@@ -341,8 +367,11 @@ export class Deliverer {
       }
       const lane = this.runLane(chat, q)
         .catch((err: unknown) => {
-          // The store refused a write the lane needed: the chat waits 2 s and goes on from its first entry (its claim
-          // says whether it is still pending). Its queue stays, so an alert queued meanwhile still waits behind it.
+          // The store refused a write the lane needed: the chat waits 2 s and goes on from its first entry, its queue
+          // kept, so an alert queued meanwhile still waits behind it. An entry whose send went out but whose `markSent`
+          // was refused has left the queue (it is in `unrecorded`: recorded, never sent again); any other first entry
+          // was not sent, or its outcome was not written, and is tried again (a claim never changes the status, so it
+          // is claimed again while it is still pending).
           log.warn({ chat, err: (err as Error).message }, 'delivery paused for a chat: the store refused a write');
           const first = q[0];
           if (first) first.nextAttemptAt = Math.max(first.nextAttemptAt, Date.now() + 2_000);
@@ -361,6 +390,8 @@ export class Deliverer {
     const { store, adapter, lease, fence } = this.opts;
     const backoff = this.opts.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
     while (q.length && !this.stopped) {
+      // What went out to the chat is recorded before anything else is sent to it (a refusal: the chat waits, below).
+      await this.record(chat);
       const e = q[0]!;
       const now = Date.now();
       if (e.nextAttemptAt > now) {
@@ -422,9 +453,16 @@ export class Deliverer {
       const alertsAt = () => store.getSubscription(chat).catch(() => undefined);
       const o = await outcome(result, e, { refusals: this.refusals.of(e.id), alertsAt, now: Date.now(), backoff });
       if ('sent' in o) {
-        await store.markSent(e.id, o.sent);
         this.counters[editRef ? 'edited' : 'sent']++;
         this.refusals.settle(q);
+        try {
+          await store.markSent(e.id, o.sent);
+        } catch (err) {
+          // It went out: it is never sent again by this holder, only recorded (by the next read, and before the
+          // chat's next send). The chat waits 2 s, as for any write the store refused.
+          this.unrecorded.set(e.id, { chat, messageRef: o.sent });
+          throw err;
+        }
       } else if ('drop' in o) {
         await this.dropFirst(q, o);
       } else if ('unsubscribe' in o) {

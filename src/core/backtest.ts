@@ -118,7 +118,10 @@ export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, r
   const cascades = new Map<string, CascadeRow>();
   const flushRows = new Map<string, CascadeRow>();
   for (const a of alerts) {
-    if (a.kind === 'level_break' && rows.has(a.levelId)) {
+    // A chop that ended on the side the chat last heard of ("broke down out of its chop", `fromChop.kept`) is a
+    // message, not a break: the level is not broken again, and the side it was told stays the one told before.
+    const kept = a.kind === 'level_break' && a.fromChop?.kept === true;
+    if (a.kind === 'level_break' && !kept && rows.has(a.levelId)) {
       const before = lastByLead.get(a.levelId);
       if (before && before.direction !== a.direction && a.ts - before.ts <= REVERSAL_MS) perMessage.reversed++;
       perMessage.breaks++;
@@ -129,7 +132,8 @@ export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, r
         const row = rows.get(id);
         if (!row) continue;
         row.messages += id === a.levelId ? 1 : 0;
-        told.get(id)!.push(a.kind === 'level_break' ? { ts: a.ts, direction: a.direction } : { ts: a.ts });
+        const keptToo = id === a.levelId ? kept : a.kind === 'level_break' && a.also?.find((x) => x.levelId === id)?.kept === true;
+        told.get(id)!.push(a.kind === 'level_break' && !keptToo ? { ts: a.ts, direction: a.direction } : { ts: a.ts });
       }
     } else if (a.kind === 'cascade') {
       cascades.set(a.cascadeId, { asset: a.asset, side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0 });

@@ -64,9 +64,11 @@ export interface LevelTrack {
    * crossings since, or since the level was set when that is later (a chop outlives the window its first crossings
    * fell in; a level's words never count the crossings of a price before it was a level). `noticeDue`: the notice is
    * not said yet, and will be at the first close from then on while it still chops (later while a break is near:
-   * `breakingSoon`). `said`: the notice was said and no message has ended the chop since: its end is told either way.
+   * `breakingSoon`). `said`: the notice was said and no message has ended the chop since: its end is told either way;
+   * `told`, the range the notice named: the chop's end on the side the chat last heard of is a close out of it (by a
+   * buffer), not out of the rolling `low`/`high`, which a slow grind drags along close by close.
    */
-  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number; said?: true };
+  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number; said?: true; told?: [number, number] };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
   real?: boolean;
   /** A zone set with price inside it: the first close beyond it, either way, is told. */
@@ -237,6 +239,15 @@ interface Atr {
 }
 
 type Outcome = { kind: 'break'; event: LevelBreakEvent } | { kind: 'chop'; event: LevelChopEvent };
+
+/**
+ * When a level was set, as its chop counts take it: a chat's or the stream's level at its `createdAt`; a configured
+ * one never (-Infinity): it is rebuilt with the start time at every restart or takeover, which is not when anyone set
+ * it, so it counts every crossing its track holds, as before levels counted from when they were set.
+ */
+function setAt(level: Level): number {
+  return level.source === 'config' ? -Infinity : level.createdAt;
+}
 
 export class LevelBook {
   private readonly levels = new Map<string, Level>();
@@ -461,6 +472,7 @@ export class LevelBook {
           track.chop.resolved = side;
           delete track.chop.noticeDue;
           delete track.chop.said;
+          delete track.chop.told;
         }
         const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end, joined: true };
         this.tell(track, event, false);
@@ -545,10 +557,16 @@ export class LevelBook {
       // nothing the chat was told changes, but it was told the level chops, so the chop's end is said (not broken again:
       // the level's state and last break stay). A close far beyond the level inside the range, or hours beyond it, is
       // not out of the range the chat was told it chops in.
-      if (!chop?.said || !outOfChop || acceptedFor < r.confirmMs) return undefined;
+      // Judged against the range the notice named: the rolling range follows a grind (each close a little under the
+      // last is the range's new low), so a slide of 10% a buffer at a time would never leave it, and the chat would
+      // read "chopping" for days with nothing said.
+      if (!chop?.said || acceptedFor < r.confirmMs) return undefined;
+      const told = chop.told ?? [chop.low, chop.high];
+      if (c.close >= told[0] - buffer && c.close <= told[1] + buffer) return undefined;
       delete chop.said;
+      delete chop.told;
       this.touched.add(level.id);
-      const fromChop: ChopEnd = { ...this.chopCount(level, chop), kept: true, by: 'range', range: [chop.low, chop.high] };
+      const fromChop: ChopEnd = { ...this.chopCount(level, chop), kept: true, by: 'range', range: told };
       return { kind: 'break', event: { level, direction: seen === 'below' ? 'down' : 'up', reclaim: false, price: c.close, ts: c.end, fromChop } };
     }
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
@@ -569,7 +587,7 @@ export class LevelBook {
       // Said once the chop has lasted as long as a decisive close takes: a chop that a decisive close ends
       // sooner is told by that break alone. The crossings it counts are the level's: a level set into a chop chops
       // from its first cross, but says only the crosses since it was set.
-      const own = track.crossings!.filter((ts) => ts >= level.createdAt).length;
+      const own = track.crossings!.filter((ts) => ts >= setAt(level)).length;
       track.chop = { since, crosses: own, low, high, noticeDue: c.end + r.decisiveMs };
       this.touched.add(level.id);
       return undefined;
@@ -582,6 +600,7 @@ export class LevelBook {
       track.chop.resolved = seen;
       delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it
       delete track.chop.said; // and it is the end the notice promised
+      delete track.chop.told;
     }
     this.tell(track, event, far);
     return { kind: 'break', event };
@@ -611,7 +630,8 @@ export class LevelBook {
    * crossed it since Thursday, is lost "after 2 crosses since it was set", not "after 11 crosses since Thursday".
    */
   private chopCount(level: Level, chop: NonNullable<LevelTrack['chop']>): ChopCount {
-    return chop.since < level.createdAt ? { crosses: chop.crosses, since: level.createdAt, setInChop: true } : { crosses: chop.crosses, since: chop.since };
+    const at = setAt(level);
+    return chop.since < at ? { crosses: chop.crosses, since: at, setInChop: true } : { crosses: chop.crosses, since: chop.since };
   }
 
   /** A chop whose notice is not said yet, nor ended by a break: `noticeDue` is when it falls due. */
@@ -660,6 +680,7 @@ export class LevelBook {
       const chop = track.chop!;
       delete chop.noticeDue;
       chop.said = true; // its promise (the chop's end is told either way) holds from here
+      chop.told = range; // out of this range (by a buffer) is the end it promised
       this.touched.add(level.id);
       out.push({ kind: 'chop', event: { level, ...this.chopCount(level, chop), range, price: c.close, ts: c.end } });
     }

@@ -50,6 +50,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
     case 'level_chop':
       return {
         ...base, level: a.level, levels: [a.level, ...(a.also ?? []).map((x) => x.level)], price: a.price, crosses: a.crosses, since: a.since, range: a.range, timeframe: a.timeframe,
+        // `since` is when the level was set, not a crossing, for a level set where price was already crossing it.
+        ...(a.setInChop ? { setInChop: true } : {}),
         ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}), ...(a.also ? { also: a.also } : {}),
       };
     case 'market_flush':

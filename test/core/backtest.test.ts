@@ -37,4 +37,12 @@ describe('how long the levels were watched', () => {
     const brk: Alert = { kind: 'level_break', ts: T0 + 6 * DAY, asset: 'BTC', key: 'k', levelId: id, level: 80_000, direction: 'down', reclaim: false, price: 79_000, timeframe: '15m' };
     expect(backtest([brk], closes(10), [level(T0 + 5 * DAY)]).totals).toEqual({ messages: 1, breaks: 1, reversed: 0, held: 0, heldTold: 0 });
   });
+
+  it('counts a chop that ended on the side last told as a message, not a break', () => {
+    const id = levelId('BTC', 80_000);
+    const brk: Alert = { kind: 'level_break', ts: T0 + 6 * DAY, asset: 'BTC', key: 'k', levelId: id, level: 80_000, direction: 'down', reclaim: false, price: 79_000, timeframe: '15m' };
+    const kept: Alert = { ...brk, key: 'k2', ts: T0 + 7 * DAY, price: 78_000, fromChop: { crosses: 3, since: T0 + 6 * DAY, kept: true, by: 'range', range: [79_500, 80_500] } };
+    expect(backtest([brk, kept], closes(10), [level(T0 + 5 * DAY)]).totals).toEqual({ messages: 2, breaks: 1, reversed: 0, held: 0, heldTold: 0 });
+    expect(backtest([brk, kept], closes(10), [level(T0 + 5 * DAY)]).perMessage.breaks).toBe(1);
+  });
 });

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LevelBook, type Level } from '../../src/core/levels.js';
+import type { Alert } from '../../src/core/alerts.js';
+import { alertJson } from '../../src/io/json.js';
 import { feed as feedCloses, level, M15, rules, T0 } from './level-rules.js';
 
 /** A book with ETH $3,000 set with price at $3,050. */
@@ -98,4 +100,82 @@ describe('a level set where price was already crossing it', () => {
     expect(ends).toEqual([{ crosses: 2, since: set.createdAt, setInChop: true, by: 'range', range: expect.any(Array) }]);
     expect(book.view('ETH', 2960)[0]!.chop).toMatchObject({ crosses: 2, since: set.createdAt, setInChop: true });
   });
+});
+
+describe('a chop notice is kept on a slow grind', () => {
+  it('tells the end of a said chop when price grinds out of the range the notice named, a little under a buffer a close', () => {
+    const book = book3050();
+    const said = feed(book, [...START, ...HOVER], 0);
+    expect(said.filter(Boolean)).toEqual(['down', 'chop']);
+    const told = book.track(level.id)!.chop!.told!;
+    // $5 a close, under the buffer ($20.7): each close is the rolling range's new low, never a buffer out of it.
+    const grind = Array.from({ length: 60 }, (_, i) => 2985 - 5 * i);
+    const out = feed(book, grind, said.length);
+    const at = out.findIndex(Boolean);
+    // Told once, on the first close a buffer (about $21, as the grind moves it) under the range the chat was told: not
+    // at the range's low, nor 10% under it.
+    expect(out.filter(Boolean)).toEqual(['down kept by range']);
+    expect(told[0] - grind[at]!).toBeGreaterThan(15);
+    expect(told[0] - grind[at]!).toBeLessThan(30);
+    // /levels says the level is lost, not chopping 10% under it.
+    expect(book.view('ETH', grind.at(-1)!)[0]!.state).toBe('broken');
+  });
+
+  it('names the range the chat was told in the end it tells', () => {
+    const book = book3050();
+    const said = feed(book, [...START, ...HOVER], 0);
+    const told = book.track(level.id)!.chop!.told!;
+    const ends: unknown[] = [];
+    Array.from({ length: 40 }, (_, i) => 2985 - 5 * i).forEach((close, i) => {
+      const ts = T0 + (said.length + i) * M15;
+      for (const o of book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 1, low: close - 1, close })) if (o.kind === 'break') ends.push(o.event.fromChop);
+    });
+    expect(ends).toEqual([expect.objectContaining({ kept: true, by: 'range', range: told })]);
+  });
+});
+
+describe('a configured level restored after a restart or takeover', () => {
+  const config = (at: number): Level => ({ ...level, source: 'config', createdAt: at });
+  const closes = [...START, ...HOVER];
+
+  it('keeps the chop count it had: the restart is not when it was set', () => {
+    const book = new LevelBook(rules);
+    book.add(config(T0), 3050);
+    expect(feed(book, closes, 0).filter(Boolean)).toEqual(['down', 'chop']);
+    const before = book.view('ETH', 3010)[0]!.chop!;
+    // Restarted an hour later: rebuilt from the config with the restart's time, its track restored.
+    const restarted = new LevelBook(rules);
+    restarted.add(config(T0 + 21 * M15), undefined, JSON.parse(JSON.stringify(book.track(level.id))));
+    const after = restarted.view('ETH', 3010)[0]!.chop!;
+    expect(after.setInChop).toBeUndefined();
+    expect({ crosses: after.crosses, since: after.since }).toEqual({ crosses: before.crosses, since: before.since });
+  });
+
+  it('says the chops and ends a book that never restarted says', () => {
+    const a = new LevelBook(rules);
+    a.add(config(T0), 3050);
+    feed(a, [3050, 2980, 2980, 2980], 0);
+    const saved = JSON.stringify(a.track(level.id));
+    const restarted = new LevelBook(rules);
+    restarted.add(config(T0 + 4 * M15), undefined, JSON.parse(saved));
+    const never = new LevelBook(rules);
+    never.add(config(T0), undefined, JSON.parse(saved));
+    const rest = [3025, 3025, 3025, ...HOVER, 2950, 2940, 2930];
+    const events = (book: LevelBook) =>
+      rest.flatMap((close, i) => {
+        const ts = T0 + (4 + i) * M15;
+        return book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 1, low: close - 1, close }).map((o) => (o.kind === 'chop' ? { ...o.event, level: undefined } : { ...o.event.fromChop }));
+      });
+    const told = events(restarted);
+    expect(told).toHaveLength(2);
+    expect(told).toEqual(events(never));
+    expect(told.some((e) => 'setInChop' in e)).toBe(false);
+    expect(restarted.view('ETH', 2930)[0]!.chop).toEqual(never.view('ETH', 2930)[0]!.chop);
+  });
+});
+
+it("gives JSON readers a chop notice's setInChop: its since is when the level was set", () => {
+  const base: Extract<Alert, { kind: 'level_chop' }> = { kind: 'level_chop', ts: T0, asset: 'ETH', key: 'k', levelId: level.id, level: 3000, crosses: 2, since: T0 - M15, range: [2979, 3025], price: 3010, timeframe: '15m' };
+  expect(alertJson({ ...base, setInChop: true })).toMatchObject({ since: T0 - M15, setInChop: true });
+  expect(alertJson(base)).not.toHaveProperty('setInChop');
 });

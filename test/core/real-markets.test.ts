@@ -84,7 +84,7 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     // range (03:15) instead of falling 35% from it unsaid. 67 and 81 breaks until a chop said to the chat was told ending
     // on the side it last heard of too (three messages, five levels: BTC $99,501 and $100,000, ETH $3,100, BTC $97,680,
     // SOL's zone), and two chop notices due 15 minutes apart in one range became one (BTC, Feb 2 08:15).
-    expect(total).toEqual({ messages: 69, breaks: 86, reversed: 14, held: 53, heldTold: 53 });
+    expect(total).toEqual({ messages: 69, breaks: 81, reversed: 14, held: 53, heldTold: 53 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(119 * 0.6));
   });
 
@@ -103,13 +103,17 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(total.reversed / total.breaks).toBeLessThanOrEqual(0.2);
   });
 
-  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 64 reversed', () => {
+  it('counted per message (one that broke several levels once, for the level it leads with): 12 of 61 reversed', () => {
     const perMessage = runs.reduce((s, r) => ({ breaks: s.breaks + r.stats.perMessage.breaks, reversed: s.reversed + r.stats.perMessage.reversed }), { breaks: 0, reversed: 0 });
-    expect(perMessage).toEqual({ breaks: 64, reversed: 12 });
+    expect(perMessage).toEqual({ breaks: 61, reversed: 12 });
     const breakMessages = runs.flatMap((r) => r.alerts).filter((a) => a.kind === 'level_break');
     expect(breakMessages).toHaveLength(64);
-    // Every level a message names is one break of the per-level count: 64 messages name the 86 breaks.
-    expect(breakMessages.reduce((n, a) => n + 1 + (a.kind === 'level_break' ? (a.also?.length ?? 0) : 0), 0)).toBe(total.breaks);
+    // Every level a message names is one break of the per-level count, but a chop's end on the side the chat last heard
+    // of (`kept`) is a message, not a break: the 64 messages name the 81 breaks and 3 kept chop ends.
+    const named = (a: (typeof breakMessages)[number]) =>
+      a.kind !== 'level_break' ? 0 : (a.fromChop?.kept ? 0 : 1) + (a.also ?? []).filter((x) => !x.kept).length;
+    expect(breakMessages.filter((a) => a.kind === 'level_break' && a.fromChop?.kept)).toHaveLength(3);
+    expect(breakMessages.reduce((n, a) => n + named(a), 0)).toBe(total.breaks);
   });
 
   it('tells at least 95% of the breaks that held for 12 h within 2 h of the crossing close', () => {
@@ -309,9 +313,9 @@ describe('levels on a fourth held-out set (BTC and ETH, Oct 5-13 2025 with the O
 describe('levels on a fifth held-out set (BTC, Sep 21 - Oct 2 2025, the Sep 22 slide; looked at once)', async () => {
   const { runs, total } = await totals(HELD_OUT_5);
 
-  it('posts 6 messages with none of 8 breaks reversed within 12 h and every held break told', () => {
+  it('posts 6 messages with none of 7 breaks reversed within 12 h and every held break told', () => {
     // 5 and 7 until a chop said to the chat ended with a message on the side it last heard of too (BTC $117,406.8, Oct 1).
-    expect(total).toEqual({ messages: 6, breaks: 8, reversed: 0, held: 6, heldTold: 6 });
+    expect(total).toEqual({ messages: 6, breaks: 7, reversed: 0, held: 6, heldTold: 6 });
   });
 
   it('tells the Sep 22 slide through three levels as one message', () => {
@@ -339,11 +343,11 @@ describe('levels on a sixth held-out set (ETH, Sep 29 - Oct 2 and Oct 16-22 2025
 describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)', async () => {
   const { runs, total } = await totals([DAILY]);
 
-  it('posts 112 messages against the fixed buffer\'s 242 (-54%), with 54 of 176 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
+  it('posts 111 messages against the fixed buffer\'s 242 (-54%), with 53 of 174 breaks reversed within 12 h (the fixed buffer: 120 of 242)', () => {
     // 115, 53 of 174: two chops said to the chat now end with a message on the side it last heard of too (one of them
     // joined to a break), and four notices fewer: one said with another's in the same range, three that would have
     // promised quiet while the closes across the level had already lasted what makes a break decisive.
-    expect(total).toEqual({ messages: 112, breaks: 176, reversed: 54, held: 93, heldTold: 83 });
+    expect(total).toEqual({ messages: 111, breaks: 174, reversed: 53, held: 93, heldTold: 83 });
     expect(total.messages).toBeLessThanOrEqual(Math.floor(242 * 0.6));
   });
 
@@ -410,17 +414,17 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
 describe('round numbers added every day (BTC every $2,000, ETH every $100, Sep 19 - Oct 24 2025): the issue\'s targets not met', async () => {
   const { runs, total } = await totals([ROUND]);
 
-  it('posts 130 messages against the fixed buffer\'s 162 (-20%), 46 of 127 breaks reversed (36%; it: 49%), 72 of 83 held breaks told (it: 75)', () => {
+  it('posts 130 messages against the fixed buffer\'s 162 (-20%), 46 of 126 breaks reversed (37%; it: 49%), 72 of 83 held breaks told (it: 75)', () => {
     // 136 and 126 breaks before six chop notices were no longer said while the closes across a level had lasted what
     // makes a break decisive (the break came when the flip window ended), and ETH $4,100's chop end joined a break.
-    expect(total).toEqual({ messages: 130, breaks: 127, reversed: 46, held: 83, heldTold: 72 });
+    expect(total).toEqual({ messages: 130, breaks: 126, reversed: 46, held: 83, heldTold: 72 });
     expect(total.reversed / total.breaks).toBeLessThan(79 / 162);
   });
 
-  it('on the kit\'s weeks (held out): 468 messages against 801 (-42%), 144 of 445 reversed (32%; it: 62%), 251 of 309 told (it: 289)', async () => {
+  it('on the kit\'s weeks (held out): 475 messages against 801 (-41%), 144 of 434 reversed (33%; it: 62%), 251 of 309 told (it: 289)', async () => {
     const kit = await totals(KIT_ROUND);
     // 469 and 434 breaks before: 11 chop ends on the side the chat last heard of now said (9 messages), 10 notices fewer.
-    expect(kit.total).toEqual({ messages: 468, breaks: 445, reversed: 144, held: 309, heldTold: 251 });
+    expect(kit.total).toEqual({ messages: 475, breaks: 434, reversed: 144, held: 309, heldTold: 251 });
     expect(kit.total.messages).toBeLessThanOrEqual(Math.floor(801 * 0.6));
   });
 
@@ -435,7 +439,7 @@ describe('round numbers added every day (BTC every $2,000, ETH every $100, Sep 1
 
   it('with flipBuffers 1.5 (not the default) tells 78 of the 83 held breaks in time, with the same 46 reversals', async () => {
     const { stats } = await measure(ROUND, buildConfig({ levels: { flipBuffers: 1.5 } }));
-    expect(stats.totals).toEqual({ messages: 131, breaks: 129, reversed: 46, held: 83, heldTold: 78 });
+    expect(stats.totals).toEqual({ messages: 131, breaks: 128, reversed: 46, held: 83, heldTold: 78 });
   });
 
   it('says a breakout failed only when it fell back within a day: BTC $120,000 on Oct 3, 13 h after; lost on Oct 10, after a week', () => {
