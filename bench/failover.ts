@@ -36,8 +36,11 @@ async function once(run: number): Promise<{ ms: number; leadingMs: number }> {
     await a.exited;
     const first = await b.waitLog('core applied its first batch', 60_000);
     const leading = b.lines.find((l) => l.msg.includes('core took the leader lock'))!;
+    // A leader that took over must stop when told to (it once waited out its hourly prune's timer instead).
     b.kill('SIGTERM');
-    await b.exited;
+    let late: ReturnType<typeof setTimeout> | undefined;
+    const code = await Promise.race([b.exited, new Promise<'late'>((r) => (late = setTimeout(() => r('late'), 15_000)))]).finally(() => clearTimeout(late));
+    if (code !== 0) throw new Error(code === 'late' ? 'the new leader did not exit within 15 s of SIGTERM' : `the new leader exited with ${code} on SIGTERM`);
     return { ms: first.time - killedAt, leadingMs: leading.time - killedAt };
   } finally {
     await killChildren();

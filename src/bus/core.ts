@@ -45,6 +45,7 @@ import { markRehearsed } from '../ops/rehearsal.js';
 import { LeaderLock } from '../store/leader.js';
 import { openPostgresStore, type BusPosition, type LeaderFence, type PostgresStore, type StateWrite } from '../store/postgres.js';
 import type { ChatKey, Store, Subscription } from '../store/store.js';
+import { pause } from '../feeds/backoff.js';
 import { readBatches, type BusBatch } from './consumer.js';
 import { MAX_HOLD_MS } from './batch.js';
 import { StreamOrder, type OrderPosition } from './order.js';
@@ -349,8 +350,11 @@ export class CoreEngine {
   }
 }
 
-/** The leader's prune (`CoreEngine.prune`) now, then every `everyMs` until the signal aborts; never throws. */
-async function pruneEvery(engine: CoreEngine, lock: LeaderLock, everyMs: number, eventDays: number, signal: AbortSignal): Promise<void> {
+/**
+ * The leader's prune (`CoreEngine.prune`) now, then every `everyMs` until the signal aborts; never throws. A stop that
+ * comes while a prune runs ends the wait after it at once (not an hour later: a leader that took over would not exit).
+ */
+export async function pruneEvery(engine: Pick<CoreEngine, 'prune'>, lock: Pick<LeaderLock, 'fence'>, everyMs: number, eventDays: number, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     const pruned = await engine.prune(lock.fence).catch((err: unknown) => {
       log.warn({ err: (err as Error).message }, 'could not prune the events; trying again at the next round');
@@ -358,15 +362,7 @@ async function pruneEvery(engine: CoreEngine, lock: LeaderLock, everyMs: number,
     });
     if (pruned === 'lost') log.warn('events not pruned: this process no longer holds the core leader lock');
     else if (pruned > 0) log.info({ pruned, retentionDays: eventDays }, 'events pruned: raw events past retention (vendor hours summed into days, feed gaps of that span)');
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, everyMs);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    await pause(everyMs, signal);
   }
 }
 

@@ -41,6 +41,7 @@ import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
+import { pause, untilAborted } from '../feeds/backoff.js';
 import { logger } from '../log.js';
 import { renderAlert } from '../alerts/digest.js';
 import { entryReply, nothingToClose, outcome, precheck, Refusals, send, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
@@ -576,16 +577,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const name = leaseName(platform, token);
   const store = await openPostgresStore({ url: opts.env.databaseUrl, poolSize: 6 });
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        opts.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      opts.signal.addEventListener('abort', done, { once: true });
-    });
+  const sleep = (ms: number) => pause(ms, opts.signal);
   let listener: pg.Client | undefined;
   let adapter: ChatAdapter | undefined;
   let deliverer: Deliverer | undefined;
@@ -655,7 +647,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
       }
     };
     const beating = heartbeat();
-    const reason = await Promise.race([deliverer.whenLost(), new Promise<undefined>((resolve) => opts.signal.addEventListener('abort', () => resolve(undefined), { once: true }))]);
+    const reason = await Promise.race([deliverer.whenLost(), untilAborted(opts.signal).then(() => undefined)]);
     if (reason) {
       log.error({ holder, reason, ...deliverer.counters }, 'deliver lost its lease: sending nothing more (the supervisor restarts this process as a standby)');
       setTimeout(() => process.exit(1), 2_000).unref();

@@ -22,6 +22,7 @@ import type { Level, LevelTrack } from '../core/levels.js';
 import type { Proposal } from '../core/proposals.js';
 import { Market } from '../core/market.js';
 import type { Env } from '../env.js';
+import { untilAborted } from '../feeds/backoff.js';
 import { logger } from '../log.js';
 import type { ChartService, Services } from '../service.js';
 import type { StateChange } from '../state/changes.js';
@@ -222,7 +223,7 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
     }
     for (const a of adapters) await a.start();
     log.info({ id, stream: bus.stream, consumer: gateway.durable, platforms: adapters.map((a) => a.platform), seeded: seed ? seed.levels.length + seed.subscriptions.length + (seed.proposals?.length ?? 0) : 0 }, 'gateway answering commands from the market stream');
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    await untilAborted(signal);
     await following;
     // Changes not yet stored are retried for a few seconds more (a stream that is down would hold the stop forever).
     await Promise.race([gateway.publisher.stop(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

@@ -12,6 +12,7 @@ import type { Config } from '../../config/schema.js';
 import type { FeedHealth } from '../core/coverage.js';
 import { implausible, type MarketEvent } from '../core/events.js';
 import type { Env } from '../env.js';
+import { untilAborted } from '../feeds/backoff.js';
 import type { ExchangeOverride, FeedStatus } from '../feeds/contract.js';
 import { logger } from '../log.js';
 import { RECORDED_HEADER } from './batch.js';
@@ -154,7 +155,7 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
     }
     const flusher = setInterval(() => void publisher.flush(), FLUSH_MS);
     log.info({ stream: bus.stream, venues: feeds.statuses().length }, 'publishing live feeds to the market stream');
-    await new Promise<void>((resolve) => opts.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await untilAborted(opts.signal);
     clearInterval(flusher);
     for (const stop of stops) await stop();
   } finally {

@@ -47,7 +47,13 @@ export class Backoff {
   }
 }
 
-/** A wait that ends early when `signal` aborts (resolves either way, never rejects). */
+/** Resolves once `signal` aborts (at once if it already has). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** A wait that ends early when `signal` aborts, or has already aborted (resolves either way, never rejects). */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
