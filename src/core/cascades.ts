@@ -1,8 +1,8 @@
 /**
  * Cascade detection per asset and side. A cascade starts when liquidations in a rolling window are
  * abnormal: above the asset's own normal (a multiple of its median day, scaled to the window) and above
- * floors, so a quiet asset's small spike is not news. While it runs it posts updates only when the tally has
- * grown materially, and it ends when the window's sum stays low for a quiet period.
+ * floors, so a quiet asset's small spike is not news. While it runs its message is edited as the tally grows (an
+ * edit notifies no one but costs a send), and it ends when the window's sum stays low for a quiet period.
  */
 import type { PositionSide } from './events.js';
 import { isSampled } from './venues.js';
@@ -25,6 +25,8 @@ export interface CascadeRules {
   windowMs: number;
   endFraction: number;
   quietMs: number;
+  /** The running message is edited once the tally has grown by this fraction since it was last posted, at most once per
+   *  `updateMinMs`: growth reached sooner is posted when that time has passed, whether or not another print comes. */
   updateGrowth: number;
   updateMinMs: number;
   /** A cascade is many positions going at once: at least this many liquidations in the window, a print
@@ -50,6 +52,7 @@ export interface Cascade {
   windowUsdAtStart: number;
   priceStart?: number;
   extreme?: number;
+  /** The tally the running message shows, and when it was posted (the start or the last update). */
   lastPostedUsd: number;
   lastPostedAt: number;
   lastLiquidationAt: number;
@@ -190,8 +193,8 @@ export type CascadeEvent =
   | { type: 'update'; cascade: Cascade }
   | { type: 'end'; cascade: Cascade; endedAt: number };
 
-/** What `advance` returns when no cascade ended (nearly every call): one shared, frozen empty list. */
-const NONE_ENDED: readonly CascadeEvent[] = Object.freeze([]);
+/** What `advance` returns when nothing is due (nearly every call): one shared, frozen empty list. */
+const NONE: readonly CascadeEvent[] = Object.freeze([]);
 
 /** One asset and side: its key (`${asset}|${side}`) and its window. */
 interface Side {
@@ -257,12 +260,7 @@ export class CascadeDetector {
         c.lastStrongAt = Math.max(c.lastStrongAt ?? ts, ts);
         c.tail = undefined;
       } else (c.tail ??= new Map()).set(exchange, (c.tail.get(exchange) ?? 0) + usd);
-      if (c.usd >= c.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - c.lastPostedAt >= this.rules.updateMinMs) {
-        c.lastPostedUsd = c.usd;
-        c.lastPostedAt = ts;
-        return { type: 'update', cascade: c };
-      }
-      return undefined;
+      return this.grown(c) && ts - c.lastPostedAt >= this.rules.updateMinMs ? this.posted(c, ts) : undefined;
     }
     const threshold = this.threshold(asset, side, ts);
     if (w.sum < threshold || !this.manyPositions(w)) return undefined;
@@ -294,6 +292,17 @@ export class CascadeDetector {
     return { type: 'start', cascade: c, windowUsd: w.sum };
   }
 
+  /** The tally has grown enough since the message was last posted to be edited (once the interval allows). */
+  private grown(c: Cascade): boolean {
+    return c.usd >= c.lastPostedUsd * (1 + this.rules.updateGrowth);
+  }
+
+  private posted(c: Cascade, now: number): CascadeEvent {
+    c.lastPostedUsd = c.usd;
+    c.lastPostedAt = now;
+    return { type: 'update', cascade: c };
+  }
+
   /** Many positions at once, as far as the streams can show it (sampled prints stand for several orders). */
   private manyPositions(w: RollingWindow): boolean {
     const r = this.rules;
@@ -316,33 +325,35 @@ export class CascadeDetector {
   }
 
   /**
-   * The earliest time `advance` could end a running cascade if no liquidation comes before it (Infinity while none
-   * runs): a quiet one's end of its quiet period; else when its window next loses a slice, the moment its sum can fall
-   * below the end level; or at once (-Infinity) where a print left the sum below it and no time has passed since.
+   * The earliest time `advance` could end a running cascade or edit its message if no liquidation comes before it
+   * (Infinity while none runs): an edit held back by `updateMinMs`, when that has passed; a quiet one's end of its quiet
+   * period; else when its window next loses a slice, the moment its sum can fall below the end level; or at once
+   * (-Infinity) where a print left the sum below it and no time has passed since.
    */
   nextDue(): number {
     let due = Infinity;
     for (const r of this.active.values()) {
       const c = r.cascade, w = r.window;
-      const at = c.quietSince !== undefined ? c.quietSince + this.rules.quietMs : w.sum < c.threshold * this.rules.endFraction ? -Infinity : w.nextDrop();
+      let at = c.quietSince !== undefined ? c.quietSince + this.rules.quietMs : w.sum < c.threshold * this.rules.endFraction ? -Infinity : w.nextDrop();
+      if (this.grown(c) && c.lastPostedAt + this.rules.updateMinMs < at) at = c.lastPostedAt + this.rules.updateMinMs;
       if (at < due) due = at;
     }
     return due;
   }
 
-  /** Advance time: cascades whose window stayed quiet long enough end (the shared empty list when none did). */
+  /**
+   * Advance time: cascades whose window stayed quiet long enough end, and those whose edit was held back by
+   * `updateMinMs` are edited once it has passed (the shared empty list when nothing was due).
+   */
   advance(now: number): readonly CascadeEvent[] {
-    let ended: CascadeEvent[] | undefined;
+    let due: CascadeEvent[] | undefined;
     for (const r of this.active.values()) {
       const c = r.cascade, w = r.window;
       w.expire(now);
-      if (w.sum >= c.threshold * this.rules.endFraction) {
-        c.quietSince = undefined;
-        continue;
-      }
+      if (w.sum >= c.threshold * this.rules.endFraction) c.quietSince = undefined;
       // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window.
-      c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
-      if (now - c.quietSince >= this.rules.quietMs) {
+      else c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
+      if (c.quietSince !== undefined && now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(r.key);
         // The cascade's window ends at its last strong liquidation, not when the rolling sum fell: the liquidations
         // after it are not in its total.
@@ -352,9 +363,13 @@ export class CascadeDetector {
           if (c.byExchange.get(ex)! <= 1e-6) c.byExchange.delete(ex);
         }
         c.tail = undefined;
-        (ended ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
+        (due ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
+        continue;
       }
+      // A message left behind by a burst inside the interval catches up when the interval has passed, not at the next
+      // print: a burst's last prints may be the ones that grew it, and the next may be minutes away.
+      if (this.grown(c) && now - c.lastPostedAt >= this.rules.updateMinMs) (due ??= []).push(this.posted(c, now));
     }
-    return ended ?? NONE_ENDED;
+    return due ?? NONE;
   }
 }

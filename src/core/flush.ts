@@ -18,7 +18,8 @@ export interface FlushRules {
   quietMs: number;
   /** How many leaders the message names. */
   leaders: number;
-  /** An update is posted once the tally has grown by this fraction since the last post, and this long after it. */
+  /** The running message is edited once the tally has grown by this fraction since it was last posted, at most once per
+   *  `updateMinMs`: growth reached sooner is posted when that time has passed, whether or not another print comes. */
   updateGrowth: number;
   updateMinMs: number;
 }
@@ -168,6 +169,7 @@ interface ActiveFlush {
   usd: number;
   exchanges: Set<string>;
   byExchange: Map<string, number>;
+  /** The tally the running message shows, and when it was posted (the start or the last update). */
   lastPostedUsd: number;
   lastPostedAt: number;
   /** The last print while the window stayed above the end level: where the flush's window ends. */
@@ -227,12 +229,7 @@ export class FlushDetector {
         (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
         (a.exchangeTail ??= new Map()).set(exchange, (a.exchangeTail.get(exchange) ?? 0) + usd);
       }
-      if (a.usd >= a.lastPostedUsd * (1 + this.rules.updateGrowth) && ts - a.lastPostedAt >= this.rules.updateMinMs) {
-        a.lastPostedUsd = a.usd;
-        a.lastPostedAt = ts;
-        return { type: 'update', flush: this.figures(side, a) };
-      }
-      return undefined;
+      return this.grown(a) && ts - a.lastPostedAt >= this.rules.updateMinMs ? this.posted(side, a, ts) : undefined;
     }
     const threshold = this.threshold(ts);
     if (w.sum < threshold || (w.byAsset.size < this.rules.minAssets && w.byAsset.size < this.minAssets(ts))) return undefined;
@@ -251,6 +248,17 @@ export class FlushDetector {
     return { type: 'start', flush: this.figures(side, started) };
   }
 
+  /** The tally has grown enough since the message was last posted to be edited (once the interval allows). */
+  private grown(a: ActiveFlush): boolean {
+    return a.usd >= a.lastPostedUsd * (1 + this.rules.updateGrowth);
+  }
+
+  private posted(side: PositionSide, a: ActiveFlush, now: number): FlushEvent {
+    a.lastPostedUsd = a.usd;
+    a.lastPostedAt = now;
+    return { type: 'update', flush: this.figures(side, a) };
+  }
+
   private figures(side: PositionSide, a: ActiveFlush): FlushFigures {
     const ranked = [...a.byAsset].map(([asset, box]): [string, number] => [asset, box.usd]).sort((x, y) => y[1] - x[1]);
     return {
@@ -266,9 +274,10 @@ export class FlushDetector {
   }
 
   /**
-   * The earliest time `advance` could end a running flush if no liquidation comes before it (Infinity while none
-   * runs): a quiet one's end of its quiet period; else when its window next loses a print, the moment its sum can fall
-   * below the end level; or at once (-Infinity) where a print left the sum below it and no time has passed since.
+   * The earliest time `advance` could end a running flush or edit its message if no liquidation comes before it
+   * (Infinity while none runs): an edit held back by `updateMinMs`, when that has passed; a quiet one's end of its quiet
+   * period; else when its window next loses a print, the moment its sum can fall below the end level; or at once
+   * (-Infinity) where a print left the sum below it and no time has passed since.
    */
   nextDue(): number {
     const long = this.active.long, short = this.active.short;
@@ -276,11 +285,15 @@ export class FlushDetector {
   }
 
   private dueOf(a: ActiveFlush, w: SideWindow): number {
-    if (a.quietSince !== undefined) return a.quietSince + this.rules.quietMs;
-    return w.sum < a.threshold * this.rules.endFraction ? -Infinity : w.nextDrop(this.rules.windowMs);
+    const edit = this.grown(a) ? a.lastPostedAt + this.rules.updateMinMs : Infinity;
+    if (a.quietSince !== undefined) return Math.min(edit, a.quietSince + this.rules.quietMs);
+    return w.sum < a.threshold * this.rules.endFraction ? -Infinity : Math.min(edit, w.nextDrop(this.rules.windowMs));
   }
 
-  /** Advance time: a flush whose window stayed quiet long enough is over; returns its end. */
+  /**
+   * Advance time: a flush whose window stayed quiet long enough is over, and one whose edit was held back by
+   * `updateMinMs` is edited once it has passed; returns its end or its update.
+   */
   advance(now: number): readonly FlushEvent[] {
     // Called on every event: two plain calls rather than a loop over a fresh ['long', 'short'].
     const long = this.active.long ? this.advanceSide('long', now) : undefined;
@@ -293,14 +306,15 @@ export class FlushDetector {
     const a = this.active[side]!;
     const w = this.windows[side];
     w.expire(now, this.rules.windowMs);
-    if (w.sum >= a.threshold * this.rules.endFraction) {
-      a.quietSince = undefined;
-      return undefined;
-    }
+    if (w.sum >= a.threshold * this.rules.endFraction) a.quietSince = undefined;
     // Quiet since the window fell below the end level: no later than now, nor than a window past the last strong
     // print (a clock that jumped, with no event between, does not restart the count).
-    a.quietSince ??= Math.min(now, a.lastStrongAt + this.rules.windowMs);
-    if (now - a.quietSince < this.rules.quietMs) return undefined;
+    else a.quietSince ??= Math.min(now, a.lastStrongAt + this.rules.windowMs);
+    if (a.quietSince === undefined || now - a.quietSince < this.rules.quietMs) {
+      // A message left behind by a burst inside the interval catches up when the interval has passed, not at the next
+      // print: a burst's last prints may be the ones that grew it, and the next may be minutes away.
+      return this.grown(a) && now - a.lastPostedAt >= this.rules.updateMinMs ? this.posted(side, a, now) : undefined;
+    }
     this.active[side] = undefined;
     // Told up to its last strong print: the prints after it are not in its total, nor assets only they brought.
     for (const [asset, usd] of a.tail ?? []) {

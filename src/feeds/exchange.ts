@@ -18,7 +18,7 @@ import { priceGroup, type PriceGroup } from './prices.js';
 import { RestClient } from './rest.js';
 import { StatusBoard } from './status.js';
 import type { Outage } from './stream.js';
-import { perpetualSymbols, priceSymbol, swapsOnly, type MarketLike } from './symbols.js';
+import { multipliedCoin, perpetualSymbols, priceSymbol, swapsOnly, type MarketLike } from './symbols.js';
 import type { Ccxt, Venue } from './venue.js';
 
 export interface ExchangeFeedOptions {
@@ -97,7 +97,12 @@ export class ExchangeFeed {
     const liqSymbols = this.o.assets.flatMap((a) => perpetualSymbols(markets, a));
     const priceSymbols = this.o.assets.map((a) => priceSymbol(markets, a)).filter((s): s is string => s !== undefined);
     const missing = this.o.assets.filter((a) => perpetualSymbols(markets, a).length === 0);
-    if (missing.length) this.log.info({ exchange: venue.id, assets: missing }, `${venue.id} lists no perpetual swap for ${missing.join(', ')}`);
+    if (missing.length) {
+      // An asset configured by a venue's contract name (1000PEPE) is the coin now: say what to configure.
+      const coins = missing.map((a) => multipliedCoin(a)?.coin).filter((c): c is string => c !== undefined);
+      const hint = coins.length ? ` (a multiplied contract is followed as its coin: configure ${coins.join(', ')})` : '';
+      this.log.info({ exchange: venue.id, assets: missing }, `${venue.id} lists no perpetual swap for ${missing.join(', ')}${hint}`);
+    }
     this.log.info(
       { exchange: venue.id, markets: loaded.markets.from, liquidations: venue.allMarket ? 'every perpetual swap' : liqSymbols, prices: priceSymbols },
       venue.allMarket ? `${venue.id}: watching every perpetual swap's liquidations (the configured assets', the others' for the market-wide flush)` : `${venue.id}: watching`,

@@ -21,7 +21,7 @@ import { logger, type Logger } from '../log.js';
 import { Backoff, pause, type BackoffOptions } from './backoff.js';
 import { describe, isRefusal } from './errors.js';
 import { OutageNotice } from './notice.js';
-import { perpetualSymbols, swapsOnly, type MarketLike } from './symbols.js';
+import { coinSymbol, perpetualSymbols, swapsOnly, type MarketLike } from './symbols.js';
 import { mergeConfig, type Ccxt } from './venue.js';
 import { VENUES } from './venues/registry.js';
 
@@ -343,12 +343,12 @@ class LeveragePoller {
     const ts = this.o.now();
     const sized = sizeOpenInterest(this.o.id, market, oi, mark);
     if (sized.ok) {
-      const e: OpenInterest = { type: 'open_interest', ts, exchange: this.o.id, symbol, usd: sized.usd, contracts: sized.contracts };
+      const e: OpenInterest = { type: 'open_interest', ts, exchange: this.o.id, symbol: coinSymbol(market), usd: sized.usd, contracts: sized.contracts };
       this.o.sink.event(e);
     } else this.skip(symbol, `open interest: ${sized.reason}`);
     if (finite(funding.fundingRate)) {
       const hours = intervalHours(funding.interval) ?? this.intervals.get(symbol) ?? DEFAULT_INTERVAL_HOURS;
-      const e: Funding = { type: 'funding', ts, exchange: this.o.id, symbol, rate: funding.fundingRate, intervalHours: hours };
+      const e: Funding = { type: 'funding', ts, exchange: this.o.id, symbol: coinSymbol(market), rate: funding.fundingRate, intervalHours: hours };
       this.o.sink.event(e);
     } else this.skip(symbol, 'funding: no rate');
   }

@@ -4,9 +4,12 @@
  * contractSize/baseValue/quoteValue empty on liquidations, so the sizing is done here, from the market:
  * linear: base = contracts × contractSize, usd = base × price;
  * inverse: a contract is worth contractSize USD, usd = contracts × contractSize, base = usd / price.
+ * A contract on a multiple of a coin (Binance's `1000PEPE`, see symbols.ts) is told in the coin: its events carry the
+ * coin's symbol (`PEPE/USDT:USDT`), prices divided and amounts multiplied by the multiplier, dollars unchanged, so they
+ * add up with the venues that list the coin itself.
  */
 import type { Candle, Liquidation, PositionSide, Timeframe } from '../core/events.js';
-import type { MarketLike } from './symbols.js';
+import { coinSymbol, type MarketLike } from './symbols.js';
 
 /** One liquidation as a venue module reads it from the exchange's message, before sizing. */
 export interface RawLiquidation {
@@ -48,6 +51,11 @@ export function num(v: unknown): number {
 
 const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
 
+/** A price quoted per unit of the market's base, per coin (the same for a market whose base is the coin). */
+export function perCoin(market: MarketLike, price: number): number {
+  return market.multiplier === undefined ? price : price / market.multiplier;
+}
+
 export function toLiquidation(exchange: string, market: MarketLike, raw: RawLiquidation): Normalized<Liquidation> {
   if (!raw.side) return { ok: false, reason: 'no position side' };
   if (!positive(raw.price)) return { ok: false, reason: 'no valid price' };
@@ -75,20 +83,22 @@ export function toLiquidation(exchange: string, market: MarketLike, raw: RawLiqu
   }
   // 1e200 × 1e200 is Infinity: sizes no market has are refused here (the bot screens what is merely implausible).
   if (!positive(amount) || !positive(usd)) return { ok: false, reason: 'size out of any market\'s range' };
+  const coins = market.multiplier ?? 1;
   return {
     ok: true,
-    event: { type: 'liquidation', ts: Math.floor(raw.ts), exchange, symbol: market.symbol, side: raw.side, price: raw.price, amount, usd },
+    event: { type: 'liquidation', ts: Math.floor(raw.ts), exchange, symbol: coinSymbol(market), side: raw.side, price: perCoin(market, raw.price), amount: amount * coins, usd },
     ...(note ? { note } : {}),
   };
 }
 
-/** A ccxt OHLCV row `[ts, open, high, low, close, volume]` as a closed candle. Volume is kept only where it is in base coin (linear). */
+/** A ccxt OHLCV row `[ts, open, high, low, close, volume]` as a closed candle. Volume is kept only where it is in the base (linear), in coins. */
 export function toCandle(exchange: string, market: MarketLike, timeframe: Timeframe, row: readonly unknown[]): Normalized<Candle> {
   const [ts, open, high, low, close, volume] = row.map(num) as [number, number, number, number, number, number];
   if (!Number.isFinite(ts) || ts <= 0) return { ok: false, reason: 'no valid time' };
   if (![open, high, low, close].every(positive)) return { ok: false, reason: 'no valid prices' };
   if (high < Math.max(open, close, low) || low > Math.min(open, close)) return { ok: false, reason: 'high/low do not contain open/close' };
-  const candle: Candle = { type: 'candle', ts, exchange, symbol: market.symbol, timeframe, open, high, low, close };
-  if (market.linear && Number.isFinite(volume) && volume >= 0) candle.volume = volume;
+  const [o, h, l, c] = [open, high, low, close].map((p) => perCoin(market, p)) as [number, number, number, number];
+  const candle: Candle = { type: 'candle', ts, exchange, symbol: coinSymbol(market), timeframe, open: o, high: h, low: l, close: c };
+  if (market.linear && Number.isFinite(volume) && volume >= 0) candle.volume = volume * (market.multiplier ?? 1);
   return { ok: true, event: candle };
 }

@@ -9,10 +9,11 @@ import { pause, type Backoff } from './backoff.js';
 import { CandleTracker } from './candles.js';
 import { skipper, streamExchange, type FeedContext } from './context.js';
 import { closeExchange } from './hooked.js';
-import { num } from './normalize.js';
+import { num, perCoin } from './normalize.js';
 import type { StatusBoard } from './status.js';
 import { StreamRunner, type Outage } from './stream.js';
 import { refusals } from './refusals.js';
+import { coinSymbol } from './symbols.js';
 import { PriceThrottle } from './ticks.js';
 import { candlesTogether, silentAfterMs, type ProExchange, type SocketGroup } from './venue.js';
 
@@ -38,7 +39,9 @@ export function priceGroup(ctx: FeedContext, board: StatusBoard, group: SocketGr
   const take = (symbol: string, rows: readonly (readonly unknown[])[] | undefined): void => {
     candles.update(symbol, rows);
     const newest = rows?.[rows.length - 1];
-    if (newest) ticks.offer(symbol, num(newest[4]));
+    const market = ctx.markets[symbol];
+    // Ticked per coin under the coin's symbol, as candles are (a `1000PEPE` contract's price is PEPE's × 1,000).
+    if (newest && market) ticks.offer(coinSymbol(market), perCoin(market, num(newest[4])));
   };
 
   const poll = (ctx.override.prices ?? venue.prices ?? 'watch') === 'poll';

@@ -1,7 +1,8 @@
 /**
  * From a trader's asset (`eth`) to the perpetual swaps an exchange lists for it: the USDT- and
  * USDC-margined linear contracts and the coin-margined inverse one. Liquidations of all of them are
- * summed for the asset, so the feeds subscribe to every one.
+ * summed for the asset, so the feeds subscribe to every one. A contract a venue lists on a multiple of a
+ * coin (Binance's `1000PEPE`) is a contract of that coin (`PEPE`, as OKX lists it): see `multipliedCoin`.
  */
 
 /** The part of a ccxt market the feeds rely on. */
@@ -18,6 +19,10 @@ export interface MarketLike {
   active?: boolean | undefined;
   contractSize?: number | undefined;
   expiry?: number | undefined;
+  /** The coin the contract trades when the venue's base is a multiple of it (`PEPE` for `1000PEPE`); set by `swapsOnly`. */
+  coin?: string | undefined;
+  /** How many of `coin` one unit of the venue's base is (1,000 for `1000PEPE`); set with `coin`. */
+  multiplier?: number | undefined;
 }
 
 export type Markets = Readonly<Record<string, MarketLike>>;
@@ -43,13 +48,14 @@ export function isFollowedPerpetual(m: MarketLike): boolean {
 }
 
 /**
- * The perpetual swap symbols of `asset` on one exchange, USDT first, then USDC, then inverse
- * (e.g. `ETH` → `ETH/USDT:USDT`, `ETH/USDC:USDC`, `ETH/USD:ETH`). Inactive markets are left out.
+ * The perpetual swap symbols of `asset` on one exchange (markets as `swapsOnly` gives them), USDT first, then USDC,
+ * then inverse (e.g. `ETH` → `ETH/USDT:USDT`, `ETH/USDC:USDC`, `ETH/USD:ETH`; `PEPE` → Binance's
+ * `1000PEPE/USDT:USDT`). These are the venue's own symbols, to subscribe with. Inactive markets are left out.
  */
 export function perpetualSymbols(markets: Markets, asset: string): string[] {
-  const base = asset.toUpperCase();
+  const coin = asset.toUpperCase();
   return Object.values(markets)
-    .filter((m) => m.base.toUpperCase() === base && isFollowedPerpetual(m))
+    .filter((m) => coinOf(m).toUpperCase() === coin && isFollowedPerpetual(m))
     .sort((a, b) => rank(a)! - rank(b)! || a.symbol.localeCompare(b.symbol))
     .map((m) => m.symbol);
 }
@@ -66,9 +72,66 @@ export function priceSymbol(markets: Markets, asset: string): string | undefined
   return perpetualSymbols(markets, asset)[0];
 }
 
-/** Only what the feeds follow (perpetual swaps), keyed by symbol. */
+/**
+ * A venue base that names a multiple of a coin: `1000`, `10000`, … (a one and three to nine zeros) or `1M`, then
+ * letters only: `1000PEPE`, `10000LADYS`, `1000000MOG`, `1MBABYDOGE`. `1INCH` (a one, not a thousand), `100PEPE`,
+ * `1000`, `1000X2` and bases in other scripts are not.
+ */
+const MULTIPLIED = /^(?:1(0{3,9})|1M)([A-Z]+)$/;
+
+/** The coin a multiplied venue base stands for and how many of it one unit is (`1000PEPE` → PEPE × 1,000); undefined for any other base. */
+export function multipliedCoin(base: string): { coin: string; multiplier: number } | undefined {
+  const m = MULTIPLIED.exec(base);
+  if (!m) return undefined;
+  return { coin: m[2]!, multiplier: m[1] === undefined ? 1_000_000 : 10 ** m[1].length };
+}
+
+/** The coin a market trades: the venue's base, or the coin a multiplied base stands for. */
+export function coinOf(m: MarketLike): string {
+  return m.coin ?? m.base;
+}
+
+/**
+ * The symbol a market's events carry: its own, with a multiplied base replaced by the coin (`1000PEPE/USDT:USDT` →
+ * `PEPE/USDT:USDT`; an inverse contract's settle currency too, `1000SHIB/USD:1000SHIB` → `SHIB/USD:SHIB`).
+ */
+export function coinSymbol(m: MarketLike): string {
+  if (m.coin === undefined) return m.symbol;
+  const rest = m.symbol.slice(m.base.length);
+  return m.coin + (rest.endsWith(`:${m.base}`) ? `${rest.slice(0, -m.base.length)}${m.coin}` : rest);
+}
+
+/**
+ * Only what the feeds follow (perpetual swaps), keyed by symbol, each with the coin it trades. A multiplied base
+ * (`multipliedCoin`) is folded into its coin only when it is the venue's one name for that coin among its active
+ * swaps: a venue listing both `PEPE` and `1000PEPE` swaps, or `1000X` and `1000000X`, keeps each name as listed (two
+ * contracts would otherwise carry one symbol, and two names may be two coins). Spot markets are not consulted: venues
+ * list spot under the plain name (Bybit's `PEPE/USDT`) and under the multiplied one (Binance's `1000SATS/USDT`) alike.
+ */
 export function swapsOnly(markets: Iterable<MarketLike>): Record<string, MarketLike> {
+  const swaps = [...markets].filter((m) => m.swap ?? m.type === 'swap');
+  const names = new Map<string, Set<string>>();
+  for (const m of swaps) {
+    if (m.active === false) continue;
+    const coin = multipliedCoin(m.base)?.coin ?? m.base.toUpperCase();
+    let set = names.get(coin);
+    if (!set) names.set(coin, (set = new Set()));
+    set.add(m.base);
+  }
   const out: Record<string, MarketLike> = {};
-  for (const m of markets) if (m.swap ?? m.type === 'swap') out[m.symbol] = m;
+  for (const m of swaps) {
+    const folded = multipliedCoin(m.base);
+    const sole = folded && names.get(folded.coin);
+    if (folded && sole?.size === 1 && sole.has(m.base) && m.symbol.startsWith(`${m.base}/`)) out[m.symbol] = { ...m, ...folded };
+    else out[m.symbol] = m.coin === undefined ? m : asListed(m);
+  }
   return out;
+}
+
+/** A market without the folding a cached list was written with (this list decides it again). */
+function asListed(m: MarketLike): MarketLike {
+  const listed = { ...m };
+  delete listed.coin;
+  delete listed.multiplier;
+  return listed;
 }

@@ -145,7 +145,8 @@ pgNatsSuite('a rehearsal on the scaled-out roles', (suite) => {
     for (const r of rows) expect(rehearsalOf(JSON.parse(r.alert) as object)).toEqual({ at: lastTs, synthetic: false });
 
     // Delivered with the single process's label, the recording's day and time in it.
-    const sent = await until(() => fake.sentTo(CHAT).length >= rows.length && fake.sentTo(CHAT), 'the alerts to be delivered', 60_000, 50);
+    // Each row a post or an edit of its running message (a cascade's or flush's tally as it grew).
+    const sent = await until(() => fake.events(CHAT).length >= rows.length && fake.sentTo(CHAT), 'the alerts to be delivered', 60_000, 50);
     const label = rehearsalLabel(false, lastTs);
     expect(label).toBe('REHEARSAL: replay of a recorded day (2025-01-27 16:55 UTC), not live. ');
     for (const m of sent) expect(m.text.startsWith(label)).toBe(true);

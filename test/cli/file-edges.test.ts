@@ -72,10 +72,11 @@ describe('a gap in the data', () => {
       ...Array.from({ length: 10 }, (_, i) => candle(DAY0 + 6 * H + i * M, 78_000)),
     ].sort((a, b) => a.ts - b.ts));
     const alerts = lines((await cli('replay', path, '--json')).out);
-    expect(alerts.map((a) => a.kind)).toEqual(['cascade', 'cascade_end']);
+    // The running message edited once, a minute after the start (its tally had grown a quarter by then).
+    expect(alerts.map((a) => a.kind)).toEqual(['cascade', 'cascade_update', 'cascade_end']);
     // Ten quiet minutes (cascades.quietMinutes) after the last print, as a bot with a clock would post it.
-    expect(alerts[1]!.ts).toBe(burst.at(-1)!.ts + 10 * M);
-    expect(alerts[1]!.text).toContain('Price $80,000 → $80,000');
+    expect(alerts[2]!.ts).toBe(burst.at(-1)!.ts + 10 * M);
+    expect(alerts[2]!.text).toContain('Price $80,000 → $80,000');
   });
 
   it("a market-wide flush's end too, and each flush message gives its USD per exchange (byExchange)", async () => {
@@ -86,14 +87,14 @@ describe('a gap in the data', () => {
     ]));
     const path = writeEvents([...prints, candle(DAY0, 80_000), candle(DAY0 + 6 * H, 80_000)].sort((a, b) => a.ts - b.ts));
     const flush = lines((await cli('replay', path, '--json')).out).filter((a) => String(a.kind).startsWith('market_flush'));
-    expect(flush.map((a) => a.kind)).toEqual(['market_flush', 'market_flush_end']);
+    expect(flush.map((a) => a.kind)).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
     // Over ten quiet minutes after its window fell quiet, within the hour: not at 06:00.
-    expect(flush[1]!.ts).toBeLessThan(DAY0 + H);
+    expect(flush[2]!.ts).toBeLessThan(DAY0 + H);
     for (const a of flush) {
       expect(Object.keys(a.byExchange)).toEqual(['bybit', 'okx']);
       expect(a.byExchange.bybit + a.byExchange.okx).toBeCloseTo(a.usd, 2);
     }
-    expect(flush[1]!.byExchange).toEqual({ bybit: 7_200_000, okx: 3_600_000 });
+    expect(flush[2]!.byExchange).toEqual({ bybit: 7_200_000, okx: 3_600_000 });
   });
 });
 

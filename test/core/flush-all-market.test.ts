@@ -96,7 +96,8 @@ describe('a live flush across 40 untracked assets and the six majors (`allMarket
     for (const [w, ms] of [['4h', 4 * HOUR], ['24h', DAY], ['7d', 7 * DAY]] as const) expect(liqsAll(all, w, ms, LATER)).toEqual(liqsAll(alone, w, ms, LATER));
     expect(Object.keys(all.marketSummary('24h', DAY).byAsset).sort()).toEqual([...MAJORS].sort());
     // BTC's cascade ($400K a round passes its $6.25M floor, scaled to Bybit: 0.25 of the configured 0.32) is the same one.
-    expect(cascades(alerts).map((a) => `${a.kind} ${a.asset}`)).toEqual(['cascade BTC', 'cascade_end BTC']);
+    // Its $6.4M start edited once it has grown 25% ($8M, a minute later), then its end.
+    expect(cascades(alerts).map((a) => `${a.kind} ${a.asset}`)).toEqual(['cascade BTC', 'cascade_update BTC', 'cascade_end BTC']);
     expect(cascades(alerts)).toEqual(cascades(aloneAlerts));
     // ALT01 ($3M in five minutes, over any floor) has no cascade, no book, no price, no history.
     expect(alerts.some((a) => a.asset === 'ALT01')).toBe(false);

@@ -32,7 +32,7 @@ function liveMarket(config: Config): Market {
 function feed(m: Market, events: readonly MarketEvent[]): Alert[] {
   const out: Alert[] = [];
   for (const e of events) out.push(...m.catchUp(e.ts), ...m.ingest(e));
-  out.push(...m.advance(events.at(-1)!.ts + 3_600_000));
+  out.push(...m.catchUp(events.at(-1)!.ts + 3_600_000));
   return out;
 }
 
@@ -83,8 +83,12 @@ describe('a live deployment with the default six assets', () => {
     if (end?.kind !== 'market_flush_end') throw new Error('no end');
     expect(end.usd).toBeCloseTo(3_300_000, 0);
     expect(end.assetCount).toBe(6);
-    // The tally grew from $2.52M to $3.3M, short of doubling: no update between the start and the end.
-    expect(alerts.filter((a) => wants(ALL, a)).map((a) => a.kind).filter((k) => k.startsWith('market_flush'))).toEqual(['market_flush', 'market_flush_end']);
+    // The tally grew from $2.52M to $3.3M (31%) within 31 s of the start, the last print 30 s in: the message is edited
+    // once, a minute after its start (`updateMinMinutes`), though no print comes then.
+    const heard = alerts.filter((a) => wants(ALL, a)).filter((a) => a.kind.startsWith('market_flush'));
+    expect(heard.map((a) => a.kind)).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
+    expect(heard[1]!.ts).toBe(start.ts + 60_000);
+    expect(heard[1]!.kind === 'market_flush_update' && heard[1]!.usd).toBeCloseTo(3_300_000, 0);
   });
 
   it("calls none on one coin's cascade, the other majors trickling: the cascade is that coin's alert", () => {
@@ -139,7 +143,12 @@ describe('real Binance prints as a default live deployment would have received t
     expect(alerts.filter((a) => a.kind === 'market_flush_end')).toHaveLength(1);
     // The BTC and ETH cascades start inside it: a chat following every asset hears the flush, not them again.
     expect(alerts.filter((a) => a.kind === 'cascade').map((a) => [a.asset, a.kind === 'cascade' && a.flushId === start.flushId])).toEqual([['BTC', true], ['ETH', true]]);
-    expect(alerts.filter((a) => wants(ALL, a)).map((a) => a.kind)).toEqual(['market_flush', 'market_flush_end']);
+    // Edited at 25% growth: $905K at the start, $1.14M at 17:08:38, and the rest of that burst ($1.55M) a minute later
+    // with no print to carry it, where it would have waited for the end (17:23) to be told.
+    const heard = alerts.filter((a) => wants(ALL, a));
+    expect(heard.map((a) => a.kind)).toEqual(['market_flush', 'market_flush_update', 'market_flush_update', 'market_flush_end']);
+    expect(heard.map((a) => new Date(a.ts).toISOString().slice(11, 19))).toEqual(['16:54:48', '17:08:38', '17:09:38', '17:23:42']);
+    expect(heard.map((a) => ('usd' in a ? Math.round(a.usd / 1000) : 0))).toEqual([905, 1144, 1546, 1546]);
   });
 
   it('the quiet day (2025-12-27) calls none', async () => {

@@ -463,7 +463,7 @@ describe('liqbot replay --stats', () => {
   it('lists each market-wide flush with its times, tally, assets and updates', async () => {
     const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:13 UTC  $2.66M  186 assets  1 update\n');
+    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:13 UTC  $2.66M  186 assets  3 updates\n');
     expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–16:54 UTC  $380K  0 updates\n');
   });
 
@@ -475,19 +475,19 @@ describe('liqbot replay --stats', () => {
     const cut = all.filter((l) => (JSON.parse(l) as { ts: number }).ts < Date.parse('2025-01-27T16:56:30Z'));
     const r = await cli('replay', writeEvents(cut), '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^market-wide flush long 2025-01-27 16:50 UTC \(still running when the file ends\) {2}\$[\d.]+[KM] {2}\d+ assets {2}0 updates$/m);
+    expect(r.out).toMatch(/^market-wide flush long 2025-01-27 16:50 UTC \(still running when the file ends\) {2}\$[\d.]+[KM] {2}\d+ assets {2}1 update$/m);
     expect(r.out).toMatch(/^cascade BTC long 2025-01-27 16:52 UTC \(still running when the file ends\) {2}/m);
     // Every print a hundred times over (a flush a hundred times this one's size): XRP's second cascade began and ended inside 17:08.
     const big = lines.map((l) => JSON.parse(l) as { amount: number; usd?: number }).map((e) => ({ ...e, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }));
     const one = await cli('replay', writeEvents(big), '--stats');
-    expect(one.out).toContain('cascade XRP long 2025-01-27 17:08 UTC  $5.03M  0 updates\n');
+    expect(one.out).toContain('cascade XRP long 2025-01-27 17:08 UTC  $5.03M  1 update\n');
   });
 
   it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {
     const r = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–16:03 UTC  $57.7M  5 updates');
-    expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:16 UTC  $574M  6 updates');
+    expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–16:03 UTC  $57.7M  18 updates');
+    expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:16 UTC  $574M  18 updates');
   });
 });
 

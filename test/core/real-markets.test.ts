@@ -492,12 +492,12 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(replyText(alertReply(end))).not.toContain('/levels');
   });
 
-  it('a chat following every asset, or ETH (which led it), hears the flush start, its update and its end, not each cascade inside it again', () => {
+  it('a chat following every asset, or ETH (which led it), hears the flush start, its updates and its end, not each cascade inside it again', () => {
     const all: Subscription = { chat: 'tg:1', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
     const eth: Subscription = { ...all, chat: 'tg:2', assets: ['ETH'] };
     const heardByAll = alerts.filter((a) => wants(all, a)).map((a) => a.kind);
-    expect(heardByAll).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
-    expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
+    expect(heardByAll).toEqual(['market_flush', 'market_flush_update', 'market_flush_update', 'market_flush_update', 'market_flush_end']);
+    expect(alerts.filter((a) => wants(eth, a)).map((a) => a.kind)).toEqual(['market_flush', 'market_flush_update', 'market_flush_update', 'market_flush_update', 'market_flush_end']);
     // ETH's cascade is one the flush carries: its chat heard of it there.
     expect(alerts.filter((a) => a.kind === 'cascade').map((a) => [a.asset, a.kind === 'cascade' && a.ledFlush])).toEqual([['BTC', true], ['ETH', true]]);
     // A chat that follows an asset that did not lead it (no cascade of its own here) hears nothing of it.

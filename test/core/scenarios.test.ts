@@ -69,7 +69,9 @@ describe('the bundled January-31-style day', async () => {
 
   it('posts no cascade update more often than the configured spacing', () => {
     const ups = eth.filter((a) => a.kind === 'cascade_update');
-    for (let i = 1; i < ups.length; i++) expect(ups[i]!.ts - ups[i - 1]!.ts).toBeGreaterThanOrEqual(5 * 60_000);
+    const spacing = loadConfig().cascades.updateMinMinutes * 60_000;
+    expect(ups.length).toBeGreaterThan(1);
+    for (let i = 1; i < ups.length; i++) expect(ups[i]!.ts - ups[i - 1]!.ts).toBeGreaterThanOrEqual(spacing);
   });
 
   it('one asset answered from its own events alone (what `liqbot liqs|levels ASSET` feed the engine) reads the same', async () => {

@@ -56,14 +56,14 @@ describe('binance liquidations', () => {
   it("USDⓈ-M: every perpetual swap's prints are handed on, the configured assets' and the others'; dated futures, inactive and unknown contracts are not", async () => {
     const { fake, run } = await usdm();
     await fake.subscribed(ALL_FORCE_ORDERS);
-    // BTC and ETH are configured; SOL and 1000PEPE are not, LUNA is listed inactive, the dated future and XYZ are not followed.
+    // BTC and ETH are configured; SOL and PEPE (listed as 1000PEPE) are not, LUNA is listed inactive, the dated future and XYZ are not followed.
     for (const [i, s] of ['SOLUSDT', 'BTCUSDT_261225', 'LUNAUSDT', 'XYZUSDT', '1000PEPEUSDT', 'BTCUSDT'].entries()) {
       expect(pushForceOrder(fake, { s, side: 'SELL', qty: 1_000, price: s === '1000PEPEUSDT' ? 0.01 : 100, time: T0 + i })).toBe(1);
     }
     await waitFor(() => run.sink.liquidations.some((l) => l.symbol === 'BTC/USDT:USDT'), 'the BTC print after the others');
     expect(run.sink.liquidations).toEqual([
       { type: 'liquidation', ts: T0, exchange: 'binanceusdm', symbol: 'SOL/USDT:USDT', side: 'long', price: 100, amount: 1_000, usd: 100_000 },
-      { type: 'liquidation', ts: T0 + 4, exchange: 'binanceusdm', symbol: '1000PEPE/USDT:USDT', side: 'long', price: 0.01, amount: 1_000, usd: 10 },
+      { type: 'liquidation', ts: T0 + 4, exchange: 'binanceusdm', symbol: 'PEPE/USDT:USDT', side: 'long', price: 0.00001, amount: 1_000_000, usd: 10 },
       { type: 'liquidation', ts: T0 + 5, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', side: 'long', price: 100, amount: 1_000, usd: 100_000 },
     ]);
     expect(run.status('binanceusdm', 'liquidations')).toMatchObject({ state: 'live', malformed: 0 });

@@ -148,6 +148,18 @@ describe('binance USDⓈ-M', () => {
     expect(sink.oi.map((e) => e.symbol)).toEqual(['ETH/USDC:USDC', 'ETH/USDT:USDT']);
   });
 
+  it("a coin listed as a multiplied contract (1000PEPE) is polled there and its events carry the coin's symbol", async () => {
+    const ex = await fake(startBinanceUsdm);
+    ex.book.set('1000PEPEUSDT', { openInterest: 2_000_000, markPrice: 0.012, fundingRate: 0.0003 });
+    const sink = await poll('binanceusdm', { rest: ex.url, markets: BINANCE_USDM_MARKETS }, ['PEPE']);
+    await waitFor(() => sink.oi.length === 1 && sink.funding.length === 1, 'one round of the PEPE contract');
+    expect(ex.to('/fapi/v1/openInterest').map((r) => r.query.get('symbol'))).toEqual(['1000PEPEUSDT']);
+    // 2,000,000 contracts of 1,000 PEPE at $0.012 each: $24,000 either way it is counted.
+    expect(sink.oiOf('PEPE/USDT:USDT')).toMatchObject({ exchange: 'binanceusdm', usd: 24_000 });
+    expect(sink.fundingOf('PEPE/USDT:USDT')).toMatchObject({ rate: 0.0003, intervalHours: 8 });
+    expect([...sink.oi, ...sink.funding].map((e) => e.symbol)).toEqual(['PEPE/USDT:USDT', 'PEPE/USDT:USDT']);
+  });
+
   it('every event it emits is valid in the event-file format', async () => {
     const ex = await fake(startBinanceUsdm);
     ex.book.set('ETHUSDT', { openInterest: 1000, markPrice: 2_500, fundingRate: -0.0001 });

@@ -66,7 +66,9 @@ describe('a restart during a market-wide flush the all-market stream carries (40
       await bot.outbox.stop();
       store.close();
     }
-    expect(first.seen.map((s) => s.head)).toEqual([expect.stringMatching(/^🔻 Market-wide long flush: \$3\.2M of longs liquidated in 5 min across 46 assets/)]);
+    // Its start, and its running message edited as its tally grew.
+    expect(first.seen.map((s) => s.head)).toEqual([expect.stringMatching(/^🔻 Market-wide long flush: \$3\.2M of longs liquidated in 5 min across 46 assets/), '🔻 Market-wide long flush · running']);
+    expect(first.seen[1]!.edit).toBe('m1');
     expect(first.seen[0]!.text).toContain('Counts every contract on Binance; the 6 watched assets on Bybit.');
     // Back 30 minutes later, no print since: the flush was over 10 quiet minutes after its last print.
     clock += 30 * 60_000;
