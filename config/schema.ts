@@ -178,6 +178,7 @@ export const configSchema = z.strictObject({
     quietMinutes: between(1, 240),
     updateGrowth: num().check(z.gt(0)),
     updateMinMinutes: num().check(z.gte(0)),
+    legMinutes: between(0, 24 * 60),
     minLiquidations: int().check(z.gte(1)),
     sampledPrintWeight: between(1, 100),
     venueShares: withDefault(between(0, 1)).check((ctx) => {

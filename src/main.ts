@@ -11,7 +11,7 @@ import { checkExchanges, loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
 import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './adapters/terminal/adapter.js';
 import { ExchangeStatusLines } from './adapters/terminal/status.js';
-import type { FeedStatus } from './feeds/contract.js';
+import type { LiveFeeds } from './feeds/start.js';
 import { Health } from './ops/health.js';
 import { feedsHealth } from './core/coverage.js';
 import { Platforms } from './ops/platforms.js';
@@ -277,13 +277,15 @@ async function start(argv: string[]): Promise<number> {
     factories.discord = () => wrap(createDiscordAdapter(opts));
   }
   let prompt: TerminalAdapter | undefined;
-  // Live feeds start before any chat can ask: startFeeds marks every venue "connecting" in its first lines, so the
-  // first command reads "no data yet", never a quiet market, while the exchange library loads behind it.
+  // Live feeds start before any chat can ask: every venue is marked "connecting" in the call's first lines, so the
+  // first command reads "no data yet", never a quiet market, while the exchange library loads behind it (then leverage
+  // polling and, with COINALYZE_API_KEY, the vendor's totals).
   const statusLines = new ExchangeStatusLines();
-  const feedsModule = values.replay ? undefined : await import('./feeds/index.js');
-  const feedsStarting = feedsModule?.startFeeds({
+  const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
+  const feedsStarting = feedsModule?.startLiveFeeds({
     config,
     dataDir: env.dataDir,
+    vendor: env.coinalyze,
     sink: {
       event: (e) => bot.ingest(e),
       gap: (g) => bot.gap(g),
@@ -322,7 +324,7 @@ async function start(argv: string[]): Promise<number> {
   platforms.start();
   bot.outbox.start();
 
-  let feeds: { stop(): Promise<void>; statuses(): FeedStatus[] } | undefined;
+  let feeds: LiveFeeds | undefined;
   let http: { close(): Promise<void> } | undefined;
   if (env.httpPort) {
     const { startOpsServer } = await import('./ops/http.js');
@@ -331,8 +333,6 @@ async function start(argv: string[]): Promise<number> {
   }
 
   let replayDone: Promise<void> | undefined;
-  let leverage: { stop(): Promise<void> } | undefined;
-  let vendor: { stop(): Promise<void> } | undefined;
   if (values.replay) {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
@@ -349,12 +349,6 @@ async function start(argv: string[]): Promise<number> {
       ].filter(Boolean);
       return f.state === 'ok' ? { state: 'ok' } : { state: f.state, reason: parts.join('; ') || 'no liquidation feed live' };
     });
-    if (env.coinalyze) {
-      const { startVendorPolling } = await import('./feeds/vendor.js');
-      vendor = await startVendorPolling({ ...env.coinalyze, assets: config.assets, sink: { event: (e) => bot.ingest(e) } });
-    }
-    const { startLeveragePolling } = await import('./feeds/leverage.js');
-    leverage = await startLeveragePolling({ config, intervalMs: 300_000, sink: { event: (e) => bot.ingest(e) } });
   }
   // Each second: the clock, and the weekly digest of each opted-in chat's levels, queued in the outbox when the week
   // turns (or at a start within a day after it: one queued before is not queued again), a rehearsal's weeks too.
@@ -377,8 +371,6 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(flusher);
   pruner.stop();
   await feeds?.stop();
-  await leverage?.stop();
-  await vendor?.stop();
   await replayDone;
   await bot.drain();
   // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their

@@ -303,6 +303,51 @@ export class Refusals {
   }
 }
 
+/**
+ * Sends that went out but whose `markSent` the store refused: the entry has left its chat's queue and is never sent
+ * again by this process (a read of the store, where it is still pending, skips it: `has`), only its record is retried
+ * (`due`, then `recorded`), each loop by its own store's rules (the embedded outbox at its next flush, stopping at the
+ * first refusal; the deliver role at every read and before the chat's next send). Kept in memory only: a process that
+ * stops (or loses its lease) first leaves them pending, and its successor sends them again (Discord's nonce posts
+ * that once; Telegram cannot tell).
+ */
+export class Unrecorded {
+  private readonly sends = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
+
+  get size(): number {
+    return this.sends.size;
+  }
+
+  /** The entry went out as `messageRef` and the store refused to record it. */
+  sent(e: Pick<OutboxEntry, 'id' | 'chat' | 'editKey'>, messageRef: string): void {
+    this.sends.set(e.id, { chat: e.chat, ...(e.editKey !== undefined ? { editKey: e.editKey } : {}), messageRef });
+  }
+
+  has(id: number): boolean {
+    return this.sends.has(id);
+  }
+
+  ids(): number[] {
+    return [...this.sends.keys()];
+  }
+
+  /** The running message `editKey` names in the chat, where its send is among these (the store does not know it yet). */
+  messageRef(chat: string, editKey: string): string | undefined {
+    let ref: string | undefined;
+    for (const u of this.sends.values()) if (u.chat === chat && u.editKey === editKey) ref = u.messageRef;
+    return ref;
+  }
+
+  /** What is still to record (the chat's, or all), oldest first: each is `recorded` once the store took it. */
+  *due(chat?: string): Generator<{ id: number; messageRef: string }> {
+    for (const [id, u] of this.sends) if (chat === undefined || u.chat === chat) yield { id, messageRef: u.messageRef };
+  }
+
+  recorded(id: number): void {
+    this.sends.delete(id);
+  }
+}
+
 function warn(msg: string, fields: Record<string, unknown>): Note {
   return { level: 'warn', msg, fields };
 }

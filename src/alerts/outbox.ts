@@ -23,7 +23,7 @@ import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { StateWriter } from '../state/writer.js';
 import { countWanted, isUpdate, route, RunningTallies, type Reached, type ThreadOf } from './router.js';
 import { renderAlert } from './digest.js';
-import { entryReply, nothingToClose, outcome, precheck, Refusals, send, type AlertsAt, type Drop, type LaneCounters, type Moved, type Note } from './lane.js';
+import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type AlertsAt, type Drop, type LaneCounters, type Moved, type Note } from './lane.js';
 
 const log = logger('outbox');
 
@@ -150,7 +150,7 @@ export class Outbox {
    */
   private readonly raisedAt = new WeakMap<Alert, number>();
   /** Delivered entries whose `markSent` failed: never sent again by this process, recorded by retryHeld(). */
-  private readonly unrecorded = new Map<number, { chat: string; editKey?: string; messageRef: string }>();
+  private readonly unrecorded = new Unrecorded();
   private lastPending = 0;
   private readonly sliceSize: number;
   /** Publishes not yet fully routed, oldest first; only the first one advances. */
@@ -232,9 +232,9 @@ export class Outbox {
    * Never throws.
    */
   retryHeld(): number {
-    for (const [id, u] of this.unrecorded) {
-      if (!this.stored('markSent', () => this.store.markSent(id, u.messageRef))) break;
-      this.unrecorded.delete(id);
+    for (const u of this.unrecorded.due()) {
+      if (!this.stored('markSent', () => this.store.markSent(u.id, u.messageRef))) break;
+      this.unrecorded.recorded(u.id);
     }
     if (this.unread) {
       this.refresh();
@@ -548,7 +548,7 @@ export class Outbox {
       let editRef: string | undefined;
       if (e.editKey) {
         const editKey = e.editKey;
-        for (const u of this.unrecorded.values()) if (u.chat === chat && u.editKey === editKey) editRef = u.messageRef;
+        editRef = this.unrecorded.messageRef(chat, editKey);
         if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, editKey)))) return this.storeStall(e);
       }
       const nothing = nothingToClose(e, editRef);
@@ -573,9 +573,7 @@ export class Outbox {
       const o = await outcome(result, e, { refusals: this.refusals.of(e.id), alertsAt: () => this.alertsAt(chat), now: this.now(), backoff: this.backoff });
       if ('sent' in o) {
         const messageRef = o.sent;
-        if (!this.stored('markSent', () => this.store.markSent(e.id, messageRef))) {
-          this.unrecorded.set(e.id, { chat, ...(e.editKey !== undefined ? { editKey: e.editKey } : {}), messageRef });
-        }
+        if (!this.stored('markSent', () => this.store.markSent(e.id, messageRef))) this.unrecorded.sent(e, messageRef);
         this.counters[editRef ? 'edited' : 'sent']++;
         this.refusals.settle(q);
       } else if ('drop' in o) {

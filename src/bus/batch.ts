@@ -20,6 +20,13 @@ export const RECORDED_HEADER = 'Liqbot-Recorded';
  * states a short one (its batches span a quarter of a second), a replayed file none (readers keep 5 minutes).
  */
 export const HOLD_HEADER = 'Liqbot-Hold-Ms';
+/**
+ * Header marking a live ingest's messages (`Liqbot-Live: 1`): their readers' markets are fed by live feeds from that
+ * message on, so an untracked asset an all-market stream brings counts in the market-wide flush alone
+ * (`Market.tracks`), as in the embedded bot, without waiting for a feed report (every 30 s) the reader may have
+ * started after. A recorded day's messages never carry it.
+ */
+export const LIVE_HEADER = 'Liqbot-Live';
 /** The longest hold a reader keeps, and the one it keeps when a batch states none. */
 export const MAX_HOLD_MS = 5 * 60_000;
 

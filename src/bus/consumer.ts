@@ -15,7 +15,7 @@ import { nanos } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { FeedReport, Gap } from '../core/coverage.js';
 import type { StateChange } from '../state/changes.js';
-import { decodeEvents, decodeFeeds, decodeGap, holdOf, isFeedsSubject, isRecordingEndSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
+import { decodeEvents, decodeFeeds, decodeGap, holdOf, isFeedsSubject, isRecordingEndSubject, HOLD_HEADER, LIVE_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER } from './batch.js';
 import { decodeStateChanges, isStateSubject } from './state.js';
 import type { Bus } from './stream.js';
 
@@ -38,6 +38,11 @@ export interface BusBatch {
   synthetic: boolean;
   /** From a recorded day (`--role ingest --replay`), not live feeds. */
   recorded?: boolean;
+  /**
+   * From a live ingest (`Liqbot-Live`): the reader's market is fed by live feeds from this batch on, before its
+   * events are applied (an older ingest's batches lack it: its feed reports and a core's stored mark still say so).
+   */
+  live?: true;
   /**
    * The recorded day is over (`<prefix>._replay.end`, published by `--role ingest --replay` once its file is
    * stored): readers release every event they still hold and stop saying a rehearsal is replaying. No events.
@@ -90,21 +95,22 @@ export async function* readBatches(bus: Pick<Bus, 'js' | 'jsm' | 'stream' | 'sub
       const payload = m.string();
       const synthetic = m.headers?.get(SYNTHETIC_HEADER) === '1';
       const recorded = m.headers?.get(RECORDED_HEADER) === '1';
+      const live = m.headers?.get(LIVE_HEADER) === '1' ? { live: true as const } : {};
       if (isRecordingEndSubject(m.subject)) {
         yield { seq: m.seq, subject: m.subject, events: [], invalid: 0, synthetic, ack: () => m.ack(), end: true, ...(recorded ? { recorded } : {}) };
       } else if (m.subject.endsWith('.gap')) {
         const gap = decodeGap(payload);
-        yield { seq: m.seq, subject: m.subject, events: [], invalid: gap ? 0 : 1, synthetic, ack: () => m.ack(), ...(gap ? { gap } : {}) };
+        yield { seq: m.seq, subject: m.subject, events: [], invalid: gap ? 0 : 1, synthetic, ack: () => m.ack(), ...live, ...(gap ? { gap } : {}) };
       } else if (isFeedsSubject(m.subject)) {
         const feeds = decodeFeeds(payload);
-        yield { seq: m.seq, subject: m.subject, events: [], invalid: feeds ? 0 : 1, synthetic, ack: () => m.ack(), ...(feeds ? { feeds } : {}) };
+        yield { seq: m.seq, subject: m.subject, events: [], invalid: feeds ? 0 : 1, synthetic, ack: () => m.ack(), ...live, ...(feeds ? { feeds } : {}) };
       } else if (isStateSubject(m.subject)) {
         const { changes, invalid } = decodeStateChanges(payload);
         yield { seq: m.seq, subject: m.subject, events: [], changes, invalid, synthetic, ack: () => m.ack() };
       } else {
         const { events, invalid } = decodeEvents(payload);
         const holdMs = holdOf(m.headers?.get(HOLD_HEADER) || undefined);
-        yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack(), ...(holdMs !== undefined ? { holdMs } : {}), ...(recorded ? { recorded } : {}) };
+        yield { seq: m.seq, subject: m.subject, events, invalid, synthetic, ack: () => m.ack(), ...live, ...(holdMs !== undefined ? { holdMs } : {}), ...(recorded ? { recorded } : {}) };
       }
     }
   } finally {

@@ -288,6 +288,9 @@ export class CoreEngine {
     // Set by each batch of market data (events, or the end of a recording): a stream carries one or the other,
     // as `--role ingest --replay` refuses a stream with live data.
     if (batch.events.length || batch.end) this.recorded = batch.recorded === true;
+    // A live ingest's batch: the untracked assets' prints (all-market streams) feed the flush alone from its events on,
+    // as in the embedded bot, without waiting for a feed report; the mark is stored with the offset (`position`).
+    if (batch.live) this.market.live = true;
     for (const c of batch.changes ?? []) this.state.apply(c);
     if (batch.gap) this.market.gap(batch.gap);
     if (batch.feeds) this.market.feeds.report(batch.feeds);

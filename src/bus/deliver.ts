@@ -41,10 +41,11 @@ import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
+import type { Services } from '../service.js';
 import { pause, untilAborted } from '../feeds/backoff.js';
 import { logger } from '../log.js';
 import { renderAlert } from '../alerts/digest.js';
-import { entryReply, nothingToClose, outcome, precheck, Refusals, send, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
+import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
 import type { StateChange } from '../state/changes.js';
 import { labelRehearsed } from '../ops/rehearsal.js';
 import { textHash } from '../store/hash.js';
@@ -206,13 +207,8 @@ export class Deliverer {
   private readonly queues = new Map<string, OutboxEntry[]>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inflight = new Set<number>();
-  /**
-   * Entries sent whose `markSent` the store refused (id → chat and the message's ref): never sent again by this holder,
-   * only recorded, at every read and before their chat's next send. Kept in memory only: a holder that loses the lease
-   * first leaves them pending for the next one, which sends them again (Discord's nonce posts that once; Telegram
-   * cannot tell).
-   */
-  private readonly unrecorded = new Map<number, { chat: string; messageRef: string }>();
+  /** Entries sent whose `markSent` the store refused: never sent again by this holder, recorded at every read and before their chat's next send. */
+  private readonly unrecorded = new Unrecorded();
   /** Entries the platform refused, and how many times (a new holder counts afresh; forgotten as each leaves its queue). */
   private readonly refusals = new Refusals();
   private stopped = false;
@@ -302,10 +298,9 @@ export class Deliverer {
    * store refuses again. `markSent` changes only a pending row, so one another holder recorded meanwhile stays as it is.
    */
   private async record(chat?: string): Promise<void> {
-    for (const [id, u] of this.unrecorded) {
-      if (chat !== undefined && u.chat !== chat) continue;
-      await this.opts.store.markSent(id, u.messageRef);
-      this.unrecorded.delete(id);
+    for (const u of this.unrecorded.due(chat)) {
+      await this.opts.store.markSent(u.id, u.messageRef);
+      this.unrecorded.recorded(u.id);
     }
   }
 
@@ -325,7 +320,7 @@ export class Deliverer {
     // chat unreachable and turn its alerts off); they stay pending for it, however late it starts, and are not read here.
     // Every pending entry, due or not (as the embedded outbox reads them): a chat's queue holds its entries in id order,
     // so one waiting for its retry (a 429, a 5xx; one another holder left) holds the chat's later alerts back.
-    const held = whole ? [...this.queues.values()].flatMap((q) => q.map((x) => x.id)).concat([...this.unrecorded.keys()]) : [];
+    const held = whole ? [...this.queues.values()].flatMap((q) => q.map((x) => x.id)).concat(this.unrecorded.ids()) : [];
     const pending = await this.opts.store.duePendingFor(this.opts.adapter.platform, Infinity, 50_000, whole ? 0 : this.maxId, held);
     const fresh = new Map<string, OutboxEntry[]>();
     for (const e of pending) {
@@ -461,7 +456,7 @@ export class Deliverer {
         } catch (err) {
           // It went out: it is never sent again by this holder, only recorded (by the next read, and before the
           // chat's next send). The chat waits 2 s, as for any write the store refused.
-          this.unrecorded.set(e.id, { chat, messageRef: o.sent });
+          this.unrecorded.sent(e, o.sent);
           throw err;
         }
       } else if ('drop' in o) {
@@ -520,13 +515,7 @@ export function leaseName(platform: string, token: string): string {
  * request of it through agents fenced by the lease. Neither receives anything: Telegram's is never started (no
  * polling), Discord's runs REST only (no gateway session).
  */
-async function adapterMaker(
-  platform: 'telegram' | 'discord',
-  token: string,
-  store: PostgresStore,
-  state: { apply(change: StateChange): void },
-  opts: DeliverRoleOptions,
-): Promise<(fence: Fence) => Promise<ChatAdapter>> {
+async function adapterMaker(platform: 'telegram' | 'discord', token: string, store: PostgresStore, opts: DeliverRoleOptions): Promise<(fence: Fence) => Promise<ChatAdapter>> {
   if (platform === 'telegram') {
     const { createTelegramAdapter, TELEGRAM_LIMITS } = await import('../adapters/telegram/adapter.js');
     // The gateways' replies keep REPLY_SHARE of the bot's global 30/s; the alerts take the rest.
@@ -534,9 +523,9 @@ async function adapterMaker(
     // Each group's window is shared with the gateways' replies and with the next holder of the lease (a takeover
     // mid-burst never exceeds 20 a minute). A claimed slot counts as in flight for at most a sixth of the group window (10 s).
     const sharedWindows = pgChatWindows(store, limits, { flightMs: limits.group.windowMs / 6, maxWaitMs: limits.group.windowMs / 60 });
-    // Sending uses no services (the adapter is never started: nothing comes in to answer); a group upgraded to a
-    // supergroup comes back in the delivery result, and the Deliverer publishes its chat.move. These fill its options.
-    const services = { now: () => Date.now(), apply: (change: StateChange) => state.apply(change) } as unknown as Parameters<typeof createTelegramAdapter>[0]['services'];
+    // The services answer commands, and the adapter is never started: no update comes in, so none is read. A group
+    // upgraded to a supergroup comes back in the delivery result instead, and the Deliverer publishes its chat.move.
+    const services = {} as Services;
     const apiRoot = opts.env.telegram?.apiRoot;
     return async (fence) =>
       createTelegramAdapter({
@@ -589,7 +578,7 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
     // Chat moves and chats gone are changes of state: published in order, applied by every core, never written here.
     state = new StatePublisher(bus, { source: `deliver-${platform}-${holder}` });
     // The chat library is loaded before the lease is taken: loading it must not eat into the lease's window.
-    const makeAdapter = await adapterMaker(platform, token, store, state, opts);
+    const makeAdapter = await adapterMaker(platform, token, store, opts);
     log.info({ holder, lease: name }, `deliver (${platform}) standing by for the lease`);
     let tokenNo: number | undefined;
     let issuedAt = 0;

@@ -75,6 +75,9 @@ export class MarketFollower {
     this.counters.batches++;
     this.counters.invalid += batch.invalid;
     if (batch.synthetic) this.market.synthetic = true;
+    // A live ingest's batch: the untracked assets' prints (all-market streams) feed the flush alone from its events on,
+    // as in the embedded bot and the core, without waiting for a feed report.
+    if (batch.live) this.market.live = true;
     if (batch.recorded && !this.recorded) this.market.recorded = (this.recorded = new Stretches()).growing;
     // A recorded day is replaying until its end comes (`_replay.end`: then `/status` reads as the single process's
     // after a file); a later replay onto the same stream is replaying again.

@@ -114,7 +114,6 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
       log.info({ read: read.events, ...publisher.counters }, 'the recorded day is published');
       return;
     }
-    const stops: (() => Promise<void>)[] = [];
     // The feeds' states go on the stream too, on every change and every 30 s, so the readers' replies say which
     // venues are down (not "no liquidations") and a reader hears of a process gone silent.
     const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -125,39 +124,28 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
       states.set(`${s.exchange}:${s.stream}`, health(s));
       report();
     };
-    const { startFeeds } = await import('../feeds/index.js');
-    const feeds = await startFeeds({
+    const { startLiveFeeds } = await import('../feeds/start.js');
+    const feeds = await startLiveFeeds({
       config: opts.config,
       dataDir: opts.env.dataDir,
       sink: { event: publish, gap: (g) => publisher.gap(g), status },
       ...(opts.feeds?.overrides ? { overrides: opts.feeds.overrides } : {}),
+      ...(opts.feeds?.leverage === false ? { leverage: false } : {}),
+      vendor: opts.env.coinalyze,
     });
     for (const st of feeds.statuses()) states.set(`${st.exchange}:${st.stream}`, health(st));
     report();
     const repeat = setInterval(report, FEED_REPORT_EVERY_MS);
-    stops.push(async () => {
-      clearInterval(repeat);
-      await feeds.stop();
-      // Stopped on purpose: its venues are down from now on, said at once rather than after the readers' wait.
-      const now = Date.now();
-      for (const [k, st] of states) states.set(k, { ...st, state: 'down', since: now });
-      report();
-    });
-    if (opts.feeds?.leverage !== false) {
-      const { startLeveragePolling } = await import('../feeds/leverage.js');
-      const leverage = await startLeveragePolling({ config: opts.config, intervalMs: 300_000, sink: { event: publish } });
-      stops.push(() => leverage.stop());
-    }
-    if (opts.env.coinalyze) {
-      const { startVendorPolling } = await import('../feeds/vendor.js');
-      const vendor = await startVendorPolling({ ...opts.env.coinalyze, assets: opts.config.assets, sink: { event: publish } });
-      stops.push(() => vendor.stop());
-    }
     const flusher = setInterval(() => void publisher.flush(), FLUSH_MS);
     log.info({ stream: bus.stream, venues: feeds.statuses().length }, 'publishing live feeds to the market stream');
     await untilAborted(opts.signal);
     clearInterval(flusher);
-    for (const stop of stops) await stop();
+    clearInterval(repeat);
+    await feeds.stop();
+    // Stopped on purpose: its venues are down from now on, said at once rather than after the readers' wait.
+    const now = Date.now();
+    for (const [k, st] of states) states.set(k, { ...st, state: 'down', since: now });
+    report();
   } finally {
     await publisher.stop();
     log.info({ ...publisher.counters, rejected: Object.fromEntries(rejected) }, 'ingest stopped');

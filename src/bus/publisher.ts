@@ -6,6 +6,7 @@
  * `flush()` (a timer live) sends the rest. Up to `inFlight` publishes are outstanding at once, issued in order on
  * one connection (so stored in order); a failed one is retried with the same id until it is stored, which may
  * put it after later batches: readers put events back in time order over a few minutes (follower.ts).
+ * Once it has reported feeds (a live ingest) every message it publishes says it is live (`Liqbot-Live`).
  *
  * @example
  *   const pub = new BusPublisher(bus);
@@ -15,7 +16,7 @@
 import { headers } from '@nats-io/transport-node';
 import type { MarketEvent } from '../core/events.js';
 import type { FeedReport, Gap } from '../core/coverage.js';
-import { encodeEvents, encodeFeeds, encodeGap, encodeRecordingEnd, feedsSubject, recordingEndSubject, HOLD_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
+import { encodeEvents, encodeFeeds, encodeGap, encodeRecordingEnd, feedsSubject, recordingEndSubject, HOLD_HEADER, LIVE_HEADER, RECORDED_HEADER, SYNTHETIC_HEADER, type EncodedBatch } from './batch.js';
 import { subjectOf, type Bus } from './stream.js';
 
 export interface PublisherOptions {
@@ -64,6 +65,12 @@ export class BusPublisher {
   synthetic = false;
   /** Set when a recorded day is published (`--role ingest --replay`): every batch carries the header. */
   recorded = false;
+  /**
+   * Set by the first feed report: only a live ingest reports feeds (at its start, before any event), so from then on
+   * every message says it is live (`Liqbot-Live`) and a reader that starts after the report still counts the
+   * untracked assets' prints in the market-wide flush alone. A recorded day reports none and stays offline.
+   */
+  private live = false;
   private readonly maxEvents: number;
   private readonly maxSpanMs: number;
   private readonly holdMs: number | undefined;
@@ -106,6 +113,7 @@ export class BusPublisher {
 
   /** Publish this process's feed states on `<prefix>._feeds.status` (readers' replies say which venues are down). */
   feeds(report: FeedReport): void {
+    this.live = !this.recorded;
     this.send(encodeFeeds(feedsSubject(this.bus.prefix), report));
   }
 
@@ -168,9 +176,10 @@ export class BusPublisher {
     for (;;) {
       if (this.stopped) return;
       try {
-        const h = this.synthetic || this.recorded || this.holdMs !== undefined ? headers() : undefined;
+        const h = this.synthetic || this.recorded || this.live || this.holdMs !== undefined ? headers() : undefined;
         if (this.synthetic) h?.set(SYNTHETIC_HEADER, '1');
         if (this.recorded) h?.set(RECORDED_HEADER, '1');
+        if (this.live) h?.set(LIVE_HEADER, '1');
         if (this.holdMs !== undefined) h?.set(HOLD_HEADER, String(Math.round(this.holdMs)));
         const ack = await this.bus.js.publish(batch.subject, batch.payload, { msgID: batch.msgId, ...(h ? { headers: h } : {}) });
         if (ack.duplicate) this.counters.duplicates++;

@@ -2,6 +2,7 @@
  * Alerts the core raises: a typed union, so every adapter renders each kind exhaustively
  * (a `Record<Alert['kind'], …>`), checked by the compiler.
  */
+import type { PreviousLeg } from './cascades.js';
 import type { Digest } from './digest.js';
 import type { PositionSide } from './events.js';
 import type { Ranking } from './history.js';
@@ -36,6 +37,9 @@ export interface CascadeFigures {
   flushId?: string;
   /** Its asset led that flush at its start: chats that follow the asset heard the flush, so they do not hear this too. */
   ledFlush?: true;
+  /** It started soon after the last cascade on its asset and side ended: it is that flush's next leg, and its start,
+   *  running message and end say so (a chat just told "over" does not read it as a new event). */
+  previousLeg?: PreviousLeg;
 }
 
 export interface CascadeStart extends AlertBase, CascadeFigures {
@@ -127,6 +131,8 @@ interface FlushFigures {
    * and on an alert stored from before it existed.
    */
   counted?: { everyContract: string[]; assets: number };
+  /** It started soon after the last flush on its side ended: that flush's next leg, as a cascade's `previousLeg`. */
+  previousLeg?: PreviousLeg;
 }
 /** Many assets liquidating together: one message with the total, the assets that led and each one's share. */
 export interface MarketFlush extends AlertBase, FlushFigures {

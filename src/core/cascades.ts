@@ -2,7 +2,8 @@
  * Cascade detection per asset and side. A cascade starts when liquidations in a rolling window are
  * abnormal: above the asset's own normal (a multiple of its median day, scaled to the window) and above
  * floors, so a quiet asset's small spike is not news. While it runs its message is edited as the tally grows (an
- * edit notifies no one but costs a send), and it ends when the window's sum stays low for a quiet period.
+ * edit notifies no one but costs a send), and it ends when the window's sum stays low for a quiet period. One that
+ * starts soon after the last one on its asset and side ended is told as that flush's next leg, not as news of its own.
  */
 import type { PositionSide } from './events.js';
 import { isSampled } from './venues.js';
@@ -39,6 +40,21 @@ export interface CascadeRules {
   /** ...and the side holds at least this share of both sides' liquidations in the window (the shorts caught
    *  in a long flush's wicks are not a short cascade). */
   minSideShare: number;
+  /** A cascade that starts less than this long after the last one on its asset and side ended is that one's next leg
+   *  (its `previousLeg`); absent or 0, each is told as its own. */
+  legMs?: number;
+}
+
+/**
+ * The leg before a cascade (or a market-wide flush): the one on the same asset and side that ended shortly before it
+ * started. `leg` is that one's number (1: the first), so the new one is leg `leg + 1`; `endedAt` is its last strong
+ * liquidation, where its window ended, and `usd` its total up to it.
+ */
+export interface PreviousLeg {
+  leg: number;
+  startedAt: number;
+  endedAt: number;
+  usd: number;
 }
 
 export interface Cascade {
@@ -61,6 +77,8 @@ export interface Cascade {
   quietSince?: number;
   /** USD per exchange of the liquidations after it (in the tally while it runs; not in the end, told up to it). */
   tail?: Map<string, number>;
+  /** Set when it started within `legMs` of the end of the last cascade on its asset and side. */
+  previousLeg?: PreviousLeg;
 }
 
 interface Slice {
@@ -213,6 +231,9 @@ export class CascadeDetector {
   /** Both sides of an asset, made together and looked up by the asset alone: one lookup per liquidation. */
   private readonly sides = new Map<string, { long: Side; short: Side }>();
   private readonly active = new Map<string, Running>();
+  /** The last cascade that ended per asset and side, as the next one's `previousLeg` if it starts in time: one entry per
+   *  side that ever ended one (no more than `sides` holds), taken out by the next start there. */
+  private readonly ended = new Map<string, PreviousLeg>();
 
   constructor(
     private readonly rules: CascadeRules,
@@ -268,6 +289,8 @@ export class CascadeDetector {
     other.expire(ts);
     if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
     const startedAt = w.firstTs() ?? ts;
+    const before = this.ended.get(key);
+    if (before) this.ended.delete(key);
     c = {
       id: `${asset}-${side}-${startedAt}`,
       asset,
@@ -287,6 +310,7 @@ export class CascadeDetector {
       lastStrongAt: ts,
       quietSince: undefined,
       tail: undefined,
+      previousLeg: before && startedAt - before.endedAt < (this.rules.legMs ?? 0) ? before : undefined,
     };
     this.active.set(key, { key, cascade: c, window: w });
     return { type: 'start', cascade: c, windowUsd: w.sum };
@@ -363,7 +387,9 @@ export class CascadeDetector {
           if (c.byExchange.get(ex)! <= 1e-6) c.byExchange.delete(ex);
         }
         c.tail = undefined;
-        (due ??= []).push({ type: 'end', cascade: c, endedAt: c.lastStrongAt ?? c.lastLiquidationAt });
+        const endedAt = c.lastStrongAt ?? c.lastLiquidationAt;
+        if (this.rules.legMs) this.ended.set(r.key, { leg: (c.previousLeg?.leg ?? 0) + 1, startedAt: c.startedAt, endedAt, usd: c.usd });
+        (due ??= []).push({ type: 'end', cascade: c, endedAt });
         continue;
       }
       // A message left behind by a burst inside the interval catches up when the interval has passed, not at the next

@@ -3,8 +3,9 @@
  * event time, with the threshold injected by the caller (it depends on which venues the bot sees). A flush is
  * one running message, like a cascade's: its start, updates as its tally grows (edits), and its end, whose window
  * ends at its last strong print. The per-asset cascades that run inside it are carried by it for chats that
- * follow every asset.
+ * follow every asset. One that starts soon after the last one on its side ended is that flush's next leg.
  */
+import type { PreviousLeg } from './cascades.js';
 import type { PositionSide } from './events.js';
 
 export interface FlushRules {
@@ -22,6 +23,9 @@ export interface FlushRules {
    *  `updateMinMs`: growth reached sooner is posted when that time has passed, whether or not another print comes. */
   updateGrowth: number;
   updateMinMs: number;
+  /** A flush that starts less than this long after the last one on its side ended is that one's next leg (its
+   *  `previousLeg`); absent or 0, each is told as its own. */
+  legMs?: number;
 }
 
 /** A flush's figures at a moment: its tally since it started, every asset together, and the leaders in it. */
@@ -35,6 +39,8 @@ export interface FlushFigures {
   exchanges: string[];
   /** `usd` per exchange, largest first (a cascade's `byExchange`, every asset together). */
   byExchange: Record<string, number>;
+  /** Set when it started within `legMs` of the end of the last flush on its side. */
+  previousLeg?: PreviousLeg;
 }
 /** A flush as `/liqs all` tells it: running (no end) or over. */
 export interface FlushRecord {
@@ -177,6 +183,7 @@ interface ActiveFlush {
   /** The prints after it, per asset and per exchange (in the totals while it runs; taken out at the end, which is told up to it). */
   tail: Map<string, number> | undefined;
   exchangeTail: Map<string, number> | undefined;
+  previousLeg: PreviousLeg | undefined;
 }
 
 export class FlushDetector {
@@ -185,6 +192,8 @@ export class FlushDetector {
   // than deleting, which would turn the object into a dictionary.
   private readonly windows = { long: new SideWindow(), short: new SideWindow() };
   private readonly active: Record<PositionSide, ActiveFlush | undefined> = { long: undefined, short: undefined };
+  /** The last flush that ended on each side, as the next one's `previousLeg` if it starts in time. */
+  private readonly ended: Record<PositionSide, PreviousLeg | undefined> = { long: undefined, short: undefined };
 
   constructor(
     private readonly rules: FlushRules,
@@ -240,9 +249,12 @@ export class FlushDetector {
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));
+    const before = this.ended[side];
+    this.ended[side] = undefined;
     const started: ActiveFlush = {
       id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), byExchange: w.byExchange(), lastPostedUsd: w.sum, lastPostedAt: ts,
       lastStrongAt: ts, tail: undefined, exchangeTail: undefined,
+      previousLeg: before && startedAt - before.endedAt < (this.rules.legMs ?? 0) ? before : undefined,
     };
     this.active[side] = started;
     return { type: 'start', flush: this.figures(side, started) };
@@ -270,6 +282,7 @@ export class FlushDetector {
       leaders: ranked.slice(0, this.rules.leaders).map(([asset, v]) => ({ asset, usd: v, share: v / a.usd })),
       exchanges: [...a.exchanges].sort(),
       byExchange: Object.fromEntries([...a.byExchange].sort((x, y) => y[1] - x[1])),
+      ...(a.previousLeg ? { previousLeg: a.previousLeg } : {}),
     };
   }
 
@@ -328,6 +341,7 @@ export class FlushDetector {
       if (left <= 1e-6) a.byExchange.delete(exchange);
       else a.byExchange.set(exchange, left);
     }
+    if (this.rules.legMs) this.ended[side] = { leg: (a.previousLeg?.leg ?? 0) + 1, startedAt: a.startedAt, endedAt: a.lastStrongAt, usd: a.usd };
     return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };
   }
 }

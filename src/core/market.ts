@@ -111,6 +111,7 @@ export class Market extends MarketQueries {
         sampledPrintWeight: s.cascades.sampledPrintWeight,
         maxSingleShare: s.cascades.maxSingleShare,
         minSideShare: s.cascades.minSideShare,
+        legMs: s.cascades.legMinutes * MINUTE,
       },
       (asset, side, now) => this.threshold(asset, side, now),
     );
@@ -126,6 +127,8 @@ export class Market extends MarketQueries {
         // A flush's message is updated as a cascade's is.
         updateGrowth: s.cascades.updateGrowth,
         updateMinMs: s.cascades.updateMinMinutes * MINUTE,
+        // Its next leg too is one that starts within `legMinutes` of the last one's end.
+        legMs: s.cascades.legMinutes * MINUTE,
       },
       // Asked per liquidation: computed again only when a new venue is seen (seenExchanges or allMarketSeen grows).
       () => (this.flushFloorUsd ??= f.floorUsd * this.coverageShare([...new Set([...[...this.seenExchanges.values()].flatMap((x) => [...x]), ...this.allMarketSeen.keys()])])),
@@ -555,6 +558,7 @@ export class Market extends MarketQueries {
     const now = this.prices.current(asset);
     if (now !== undefined) f.priceNow = now;
     if (c.extreme !== undefined) f.extreme = c.extreme;
+    if (c.previousLeg) f.previousLeg = c.previousLeg;
     return f;
   }
 
@@ -579,6 +583,7 @@ export class Market extends MarketQueries {
       sampled: f.exchanges.filter(isSampled),
       byExchange: f.byExchange,
       ...(this.isLive() ? { counted: this.flushCounted(f.exchanges, now) } : {}),
+      ...(f.previousLeg ? { previousLeg: f.previousLeg } : {}),
     };
     if (ev.type === 'update') {
       this.out.push({ kind: 'market_flush_update', key: `flush:${f.id}:update:${Math.round(f.usd)}`, ...figures });

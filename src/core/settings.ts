@@ -33,6 +33,7 @@ export interface MarketSettings {
     quietMinutes: number;
     updateGrowth: number;
     updateMinMinutes: number;
+    legMinutes: number;
     minLiquidations: number;
     sampledPrintWeight: number;
     maxSingleShare: number;

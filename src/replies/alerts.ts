@@ -4,12 +4,13 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, pct, price, share, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, ordinal, pct, price, share, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';
 import { bounds, type LevelValue } from '../core/levels.js';
+import type { PreviousLeg } from '../core/cascades.js';
 import { chopCountText } from './chop.js';
 import { MINUTE } from '../core/time.js';
 
@@ -23,6 +24,27 @@ function flushNote(a: CascadeStart | CascadeUpdate | CascadeEnd): Line[] {
   return a.flushId !== undefined ? [[toned(`Part of a market-wide ${sideWord(a.side, 1)} flush.`, 'muted')]] : [];
 }
 
+const LEG_WORDS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+/** A leg as a trader counts it: "second", "third", … "11th". */
+const legWord = (n: number) => LEG_WORDS[n - 1] ?? ordinal(n);
+
+/**
+ * "second leg" in the titles of a cascade or flush that is the next leg of one that just ended, put as `shape` puts it
+ * (" · second leg", " (second leg)"); nothing for one of its own. Its start, running message and end all name it, so a
+ * chat just told "over" reads it as the same flush going on.
+ */
+function legTag(a: { previousLeg?: PreviousLeg }, shape: (leg: string) => string = (leg) => ` · ${leg}`): string {
+  return a.previousLeg ? shape(`${legWord(a.previousLeg.leg + 1)} leg`) : '';
+}
+
+/** The leg before, at a leg's start: "13 min after the first leg ended: $3.41M in 2 min (16:53–16:54)." */
+function legLine(prev: PreviousLeg, startedAt: number, now: number): Line {
+  // Its window starts at its first print in it, after the last leg's last strong print with the default rules; a
+  // window longer than the quiet period could reach back past it.
+  const gap = duration(Math.max(0, startedAt - prev.endedAt));
+  return [`${gap} after the ${legWord(prev.leg)} leg ended: ${usd(prev.usd)} in ${duration(prev.endedAt - prev.startedAt)} (${clockRange(prev.startedAt, prev.endedAt, now)}).`];
+}
+
 /** The footnote for the starred venues, in one order whatever order they liquidated in. */
 function sampledNote(sampled: string[]): Line[] {
   if (!sampled.length) return [];
@@ -33,6 +55,7 @@ function sampledNote(sampled: string[]): Line[] {
 function cascadeStart(a: CascadeStart): Reply {
   const lines: Line[] = [
     [toned(`${usd(a.windowUsd)} of ${a.asset} ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min`, sideTone(a.side), true)],
+    ...(a.previousLeg ? [legLine(a.previousLeg, a.startedAt, a.ts)] : []),
     [
       a.normalUsd && a.windowUsd / a.normalUsd >= 2
         ? `About ${Math.round(a.windowUsd / a.normalUsd)}× a normal ${Math.round(a.windowMs / MINUTE)} minutes for ${a.asset} (alert threshold ${usd(a.thresholdUsd)}).`
@@ -44,7 +67,7 @@ function cascadeStart(a: CascadeStart): Reply {
   }
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   return {
-    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} liquidation cascade`],
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} liquidation cascade${legTag(a)}`],
     blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
@@ -61,7 +84,7 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
   }
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   return {
-    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} cascade · running`],
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} cascade${legTag(a)} · running`],
     blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
@@ -82,7 +105,7 @@ function cascadeEnd(a: CascadeEnd): Reply {
   }
   if (a.extreme !== undefined && a.levelOffered) lines.push([toned(`Cascade ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)} is now on /levels ${a.asset.toLowerCase()}.`, 'muted')]);
   return {
-    title: [`${a.asset} ${sideWord(a.side, 1)} cascade over`],
+    title: [`${a.asset} ${sideWord(a.side, 1)} cascade over${legTag(a, (leg) => ` (${leg})`)}`],
     blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
@@ -235,15 +258,15 @@ function flushCounted(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
 
 function marketFlush(a: MarketFlush): Reply {
   return {
-    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
-    blocks: [[...flushLeaders(a), ...flushCounted(a), [toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush${legTag(a, (leg) => `, ${leg}`)}: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
+    blocks: [[...(a.previousLeg ? [legLine(a.previousLeg, a.startedAt, a.ts)] : []), ...flushLeaders(a), ...flushCounted(a), [toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }
 
 function marketFlushUpdate(a: MarketFlushUpdate): Reply {
   return {
-    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush · running`],
+    title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush${legTag(a)} · running`],
     blocks: [
       [
         [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${duration(a.ts - a.startedAt)})`],
@@ -258,7 +281,7 @@ function marketFlushUpdate(a: MarketFlushUpdate): Reply {
 
 function marketFlushEnd(a: MarketFlushEnd): Reply {
   return {
-    title: [`Market-wide ${sideWord(a.side, 1)} flush over`],
+    title: [`Market-wide ${sideWord(a.side, 1)} flush over${legTag(a, (leg) => ` (${leg})`)}`],
     blocks: [
       [
         [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
@@ -277,7 +300,7 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
  */
 export function runningClosedReply(a: Alert): Reply {
   if (a.kind !== 'cascade_end' && a.kind !== 'market_flush_end') return alertReply(a);
-  const what = a.kind === 'cascade_end' ? `${a.asset} ${sideWord(a.side, 1)} cascade` : `Market-wide ${sideWord(a.side, 1)} flush`;
+  const what = `${a.kind === 'cascade_end' ? `${a.asset} ${sideWord(a.side, 1)} cascade` : `Market-wide ${sideWord(a.side, 1)} flush`}${legTag(a)}`;
   const across = a.kind === 'market_flush_end' ? ` across ${a.assetCount} assets` : '';
   return stamped({
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${what} · over`],

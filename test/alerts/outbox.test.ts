@@ -200,6 +200,30 @@ describe('delivery', () => {
     expect(got[3]!.text).toContain('cascade · over');
   });
 
+  it('a running message whose markSent the store refused is still the one its update edits, and is never posted again', async () => {
+    const { store: refusing, fail } = faultyStore(store);
+    store.putSubscription(sub('telegram:1'));
+    const ob = new Outbox({ store: refusing, adapters: { telegram: chat }, now: () => now });
+    ob.start();
+    fail.markSent = 'SQLITE_FULL';
+    ob.publish([cascade('cascade', 5e6)]);
+    await ob.idle();
+    // The store knows no message to edit yet: the one sent, held unrecorded in memory, is the one the update edits.
+    ob.publish([cascade('cascade_update', 20e6)]);
+    await ob.idle();
+    delete fail.markSent;
+    ob.retryHeld();
+    await ob.idle();
+    const got = chat.received.get('telegram:1')!;
+    expect(got.map((m) => [m.text.split('\n')[0], m.editRef])).toEqual([
+      ['🔻 ETH long liquidation cascade', undefined],
+      ['🔻 ETH long cascade · running', 'telegram:1#1'],
+    ]);
+    expect(got[1]!.text).toContain('$20M');
+    expect(store.pendingCount()).toBe(0);
+    expect(store.sentMessageRef('telegram:1', 'ETH-long-1')).toBe('telegram:1#1');
+  });
+
   it('runs the market-wide flush the same way, for chats that follow every asset or one that led it: edited, superseded, ended', async () => {
     store.putSubscription(sub('telegram:1'));
     store.putSubscription(sub('telegram:2', { assets: ['ETH'] }));

@@ -3,6 +3,7 @@
  * Text from users and exchanges is stripped of control and format characters so nothing can inject escape codes
  * or turn the line around.
  */
+import { clock } from '../../replies/format.js';
 import type { Line, Reply, Span, Tone } from '../../replies/reply.js';
 
 const CODES: Record<Tone, string> = { long: '31', short: '32', up: '32', down: '31', muted: '2', warn: '33' };
@@ -51,4 +52,19 @@ export function renderTerminal(r: Reply, color = false): string {
   }
   if (r.footer) out.push('', line(r.footer, color));
   return out.join('\n');
+}
+
+/**
+ * A reply as one entry of a list of what happened in order (`liqbot demo`: the alerts of a day): its first line on the
+ * list's margin, the rest hanging under it, so each entry's start stands out. Its time is said once: by its footer
+ * stamp, as the chats read it; a reply without a footer has its time (`ms`, HH:MM in the replies' zone) before its
+ * first line instead.
+ */
+export function renderListEntry(r: Reply, ms: number, color = false): string {
+  const lead = r.footer ? '' : `${clock(ms)}  `;
+  const hang = ' '.repeat(lead.length || 2);
+  return renderTerminal(r, color)
+    .split('\n')
+    .map((l, i) => (l ? `  ${i === 0 ? lead : hang}${l}` : ''))
+    .join('\n');
 }

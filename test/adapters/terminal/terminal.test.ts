@@ -6,7 +6,8 @@ import { loadConfig } from '../../../config/load.js';
 import { createTerminalAdapter } from '../../../src/adapters/terminal/adapter.js';
 import { ExchangeStatusLines, shorten } from '../../../src/adapters/terminal/status.js';
 import type { FeedStatus } from '../../../src/feeds/contract.js';
-import { escapeTerminal, renderTerminal } from '../../../src/adapters/terminal/render.js';
+import { escapeTerminal, renderListEntry, renderTerminal } from '../../../src/adapters/terminal/render.js';
+import type { Reply } from '../../../src/replies/reply.js';
 import { runFile } from '../../../src/offline.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { createServices } from '../../../src/service.js';
@@ -30,6 +31,19 @@ describe('terminal rendering', () => {
     const reply = { title: ['ETH \u001b[31mred'], blocks: [[[{ text: 'Longs $5M', tone: 'long' as const, bold: true }]]] };
     expect(renderTerminal(reply, false)).toBe('ETH [31mred\n\nLongs $5M');
     expect(renderTerminal(reply, true)).toContain('\u001b[1;31mLongs $5M\u001b[0m');
+  });
+});
+
+describe('a list of alerts (liqbot demo)', () => {
+  const at = Date.parse('2026-01-31T12:30:00Z');
+  const lost: Reply = { title: ['⬇️ ETH lost $3,000'], blocks: [[['15m close $2,969']]] };
+
+  it("says an alert's time once, in its footer stamp as the chats read it: no time before its first line", () => {
+    expect(renderListEntry({ ...lost, footer: ['2026-01-31 12:30 UTC'] }, at)).toBe('  ⬇️ ETH lost $3,000\n\n    15m close $2,969\n\n    2026-01-31 12:30 UTC');
+  });
+
+  it('a reply without a footer has its time on its first line instead, the rest hanging under it', () => {
+    expect(renderListEntry(lost, at)).toBe('  12:30  ⬇️ ETH lost $3,000\n\n         15m close $2,969');
   });
 });
 
