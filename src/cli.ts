@@ -9,7 +9,7 @@ import { ALL_WINDOWS, WINDOW_MS, type WindowName } from '../config/windows.js';
 import { ConfigError } from '../config/error.js';
 import { refusedForGood, type StoreError } from './store/errors.js';
 import { BUNDLED, cachedDefaults } from '../config/defaults.js';
-import { escapeTerminal, renderTerminal } from './adapters/terminal/render.js';
+import { escapeTerminal, renderListEntry, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
 import { assetKey, parseAnyWindow, parseAsset, parseWindow } from '../commands/parse.js';
 import { levelId } from './core/levels.js';
@@ -42,10 +42,16 @@ Usage:
   liqbot start [--replay FILE] [--speed N] [--db FILE]
                                              run the bot (live feeds; chat adapters whose tokens are in .env);
                                              --replay rehearses a recorded day in its own database (data/rehearsal)
-  liqbot start --role ingest [--replay FILE] [--speed N]
-                                             scale-out: publish live feeds (or a recorded day) to NATS (LIQBOT_NATS_URL)
+  liqbot start --role ROLE                   scale-out: one part of the bot per process, over NATS (LIQBOT_NATS_URL)
+                                             and PostgreSQL (LIQBOT_DATABASE_URL; not for ingest, gateway):
+      ingest [--replay FILE] [--speed N]     publish live feeds (or a recorded day) to the stream
+      core                                   turn the stream into alerts (one leads, others stand by)
+      deliver --platform telegram|discord    post the alerts to that platform's chats
+      gateway [--shard 0,1]                  answer chat commands (--shard: the Discord shards it runs)
+      all [--replay FILE]                    ingest, core, deliver and gateway in one process
   liqbot demo                                replay the bundled synthetic market day and show the replies
-  liqbot replay FILE [--json] [--config FILE] [--stats]   (--stats: per level, alerts and whipsaws; cascades)
+  liqbot replay FILE [--json] [--config FILE] [--stats]
+                                             (--stats: per level, messages, breaks, reversed<12h, held, told<2h; cascades)
   liqbot liqs ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json] [--chart out.png]
   liqbot levels ASSET --data FILE [--at ISO-8601|ms] [--json] [--chart out.png]
   liqbot oi ASSET --data FILE [--window 1h|4h|12h|24h|7d] [--at ISO-8601|ms] [--json]
@@ -429,9 +435,8 @@ async function cmdDemo(): Promise<number> {
   const run = await runFile(BUNDLED_DAY, config, {
     onAlert: (a) => {
       if (isUpdate(a)) return;
-      // Each alert under the time it was raised, like the README's list of that day.
-      const at = new Date(a.ts).toISOString().slice(11, 16);
-      console.log(renderTerminal(alertReply(a), c).split('\n').map((l, i) => (i === 0 ? `  ${at}  ${l}` : l ? `         ${l}` : '')).join('\n'));
+      // Each alert as a chat reads it, its time in its footer stamp, in the order of the day.
+      console.log(renderListEntry(alertReply(a), a.ts, c));
       console.log('');
     },
   });

@@ -28,6 +28,11 @@ import type { Platform } from '../commands/types.js';
 const log = logger('main');
 
 
+/** A mistake in how `start` was called: one line, no stack-trace hint (bin/liqbot.js prints a UsageError so). */
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { name: 'UsageError' });
+}
+
 /**
  * How the run ends: the first Ctrl-C / SIGTERM (or `/quit`, Ctrl-D at the prompt, or giving up on the chat
  * platforms) starts a clean shutdown; a second signal exits at once. `code` is the exit code to report.
@@ -180,15 +185,15 @@ async function start(argv: string[]): Promise<number> {
   // Chats read times in the community's zone (the offline CLI keeps UTC: its output is a contract).
   setTimeZone(config.timeZone);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
-  if (!Number.isFinite(speed) || speed <= 0) throw new Error(`--speed must be a positive number, got "${values.speed}"`);
-  if (values.db !== undefined && !values.replay) throw new Error('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');
+  if (!Number.isFinite(speed) || speed <= 0) throw usage(`--speed must be a positive number, got "${values.speed}"`);
+  if (values.db !== undefined && !values.replay) throw usage('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');
   if (values.role !== undefined) {
     // Scale-out (src/bus/roles.ts): this process is one role of several, talking through NATS and PostgreSQL.
     const { runRole } = await import('./bus/roles.js');
     const shardIds = values.shard === undefined ? undefined : (await import('./bus/gateway.js')).parseShardIds(values.shard);
     return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}), ...(values.platform ? { platform: values.platform } : {}) });
   }
-  if (values.shard !== undefined) throw new Error('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
+  if (values.shard !== undefined) throw usage('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
   const { createFolder, openSqliteStore } = await import('./store/sqlite.js');
   createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   const terminal = !env.telegram && !env.discord;
@@ -261,9 +266,9 @@ async function start(argv: string[]): Promise<number> {
   });
   const stop = stopper();
 
-  // Every alert a rehearsal posts says so, on every platform, with the recording's day it is at (not the day its
-  // history starts: a file with a month of vendor totals before its day).
-  const label = () => rehearsalLabel(bot.market.synthetic, now());
+  // Every alert a rehearsal posts says so, on every platform (its footer stamp says the recording's moment); read at
+  // each post, as the file's synthetic mark is known only once it is read.
+  const label = () => rehearsalLabel(bot.market.synthetic);
   const wrap = (a: ChatAdapter): ChatAdapter => (rehearsal ? markRehearsal(a, label) : a);
   const factories: Partial<Record<Platform, () => ChatAdapter>> = {};
   if (env.telegram) {

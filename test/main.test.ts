@@ -71,7 +71,7 @@ describe('liqbot start', () => {
     const dir = tempDir();
     const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], {}, 'timeZone: Asia/Seoul\n');
     // The flush began 16:50 UTC: 01:50 the next day in Seoul.
-    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-28 0[12]:\d\d GMT\+9\), not live\. \S* ?Market-wide long flush over[\s\S]*\(01:50–02:13\)/);
+    await bot.waitFor(/REHEARSAL: replay of a recorded day, not live\.\s+\S* ?Market-wide long flush over[\s\S]*\(01:50–02:13\)/);
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
       await bot.waitFor(/2025-01-28 06:55 GMT\+9/);
@@ -90,8 +90,8 @@ describe('liqbot start', () => {
     const hash = () => createHash('sha256').update(readFileSync(join(dir, 'liqbot.db'))).digest('hex');
     const before = hash();
     const bot = startBot(dir, ['--replay', BUNDLED, '--speed', '200000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31 12:\d\d UTC\), not live\. \S* ?ETH lost \$3,000/);
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-31 1\d:\d\d UTC\), not live\. \S* ?ETH long cascade over/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day, not live\.\s+\S* ?ETH lost \$3,000/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day, not live\.\s+\S* ?ETH long cascade over/);
     await bot.waitFor(/rehearsal finished/, 'err');
     // The clock stops an hour past the day's last event (23:59): asked again until it has got there, /liqs still
     // reads the day replayed, however fast the replay ran (a clock running on at this speed passes 00:59 within a
@@ -121,7 +121,7 @@ describe('liqbot start', () => {
     const dir = tempDir();
     // Five weeks of vendor daily totals come before the day's prints (16:50-17:20) in this file.
     const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a recorded day \(2025-01-27 16:5\d UTC\), not live\. \S* ?Market-wide long flush:/);
+    await bot.waitFor(/REHEARSAL: replay of a recorded day, not live\.\s+\S* ?Market-wide long flush:/);
     await bot.waitFor(/rehearsal finished/, 'err');
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
@@ -179,7 +179,7 @@ describe('liqbot start', () => {
     const appended = join(dir, 'appended.jsonl');
     writeFileSync(appended, [...lines.filter((l) => !levels.includes(l)), ...levels].join('\n') + '\n');
     const bot = startBot(dir, ['--replay', appended, '--speed', '200000'], { LOG_LEVEL: 'info' });
-    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day \(2026-01-3\d \d\d:\d\d UTC\), not live\. \S* ?ETH lost \$3,000/);
+    await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day, not live\.\s+\S* ?ETH lost \$3,000/);
     await bot.waitFor(/rehearsal finished/, 'err');
     // Set at their own time, they were not applied late.
     expect(bot.errors()).not.toMatch(/out of order/);

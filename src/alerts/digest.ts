@@ -73,6 +73,8 @@ export function chatDigest(market: MarketView, store: Pick<Store, 'listProposals
     // Hourly bars on the week's clock (from Monday 00:00, closing at :00), over [from, to).
     bars: (a, f, t) => market.prices.bars(a, f, t, HOUR, 'before'),
     liquidations: (a, f, t) => market.buckets.series(a, f, t, HOUR),
+    // Each break's figure counts what /liqs counts over its window (the vendors' completed hours too).
+    windowTotals: (a, f, t) => market.summary(a, '', t - f, t),
     pricesEnd: (a) => pricesEnd(market, a),
   });
   return soFar ? { ...digest, soFar: true } : digest;

@@ -154,10 +154,11 @@ export interface GatewayRoleOptions {
 }
 
 /** The gateway's platforms refuse in one sentence (a ConfigError: no stack trace) when they cannot run as a gateway. */
-export function checkGatewayEnv(env: Pick<Env, 'telegram' | 'discord'>, shardIds?: readonly number[]): void {
-  if (!env.telegram && !env.discord) throw new ConfigError('--role gateway answers chats on Telegram or Discord: set TELEGRAM_BOT_TOKEN (with TELEGRAM_WEBHOOK_URL) or DISCORD_TOKEN (to try commands at a terminal prompt, run liqbot start without --role)');
+export function checkGatewayEnv(env: Pick<Env, 'telegram' | 'discord'>, shardIds?: readonly number[], role: 'gateway' | 'all' = 'gateway'): void {
+  // Named as the user ran it: `--role all` runs a gateway too, but "--role gateway …" would be a role they never typed.
+  if (!env.telegram && !env.discord) throw new ConfigError(`--role ${role} answers chats on Telegram or Discord: set TELEGRAM_BOT_TOKEN (with TELEGRAM_WEBHOOK_URL) or DISCORD_TOKEN (to try commands at a terminal prompt, run liqbot start without --role)`);
   if (env.telegram && !env.telegram.webhook) {
-    throw new ConfigError('--role gateway takes Telegram updates by webhook (several gateways cannot share long polling): set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
+    throw new ConfigError(`--role ${role} takes Telegram updates by webhook (several gateways cannot share long polling): set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET`);
   }
   if (shardIds) {
     const count = env.discord?.shards;

@@ -62,8 +62,7 @@ async function gateway(opts: RoleOptions): Promise<void> {
  * the others, so the supervisor restarts the whole process; an ingest replay that finishes leaves the rest running.
  */
 async function all(opts: RoleOptions): Promise<number> {
-  const { checkGatewayEnv } = await import('./gateway.js');
-  checkGatewayEnv(opts.env, opts.shardIds);
+  // Its gateway's tokens were checked by runRole, as `--role all`'s.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -149,7 +148,7 @@ export async function runRole(role: string, opts: RoleOptions): Promise<number> 
   const checked = checkRole(role, opts.env);
   if (checked === 'gateway' || checked === 'all') {
     const { checkGatewayEnv } = await import('./gateway.js');
-    checkGatewayEnv(opts.env, opts.shardIds);
+    checkGatewayEnv(opts.env, opts.shardIds, checked);
   }
   const ops = opts.env.httpPort === undefined ? undefined : await startRoleOps(checked, { port: opts.env.httpPort, host: opts.env.httpHost });
   if (ops) log.info({ role: checked, host: opts.env.httpHost, port: ops.port }, 'serving /healthz and /metrics');

@@ -42,6 +42,8 @@ export interface CascadeRow {
   updates: number;
   /** A market-wide flush's (asset `ALL`): how many assets took part. */
   assets?: number;
+  /** Its leg (2 for the second), when it started soon after the last one on its side ended (`previousLeg`). */
+  leg?: number;
 }
 
 export interface BacktestStats {
@@ -136,7 +138,7 @@ export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, r
         told.get(id)!.push(a.kind === 'level_break' && !keptToo ? { ts: a.ts, direction: a.direction } : { ts: a.ts });
       }
     } else if (a.kind === 'cascade') {
-      cascades.set(a.cascadeId, { asset: a.asset, side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0 });
+      cascades.set(a.cascadeId, { asset: a.asset, side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0, ...(a.previousLeg ? { leg: a.previousLeg.leg + 1 } : {}) });
     } else if (a.kind === 'cascade_update') {
       const c = cascades.get(a.cascadeId);
       if (c) {
@@ -150,7 +152,7 @@ export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, r
         c.usd = a.usd;
       }
     } else if (a.kind === 'market_flush') {
-      flushRows.set(a.flushId, { asset: 'ALL', side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0, assets: a.assetCount });
+      flushRows.set(a.flushId, { asset: 'ALL', side: a.side, startedAt: a.startedAt, usd: a.usd, updates: 0, assets: a.assetCount, ...(a.previousLeg ? { leg: a.previousLeg.leg + 1 } : {}) });
     } else if (a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
       const f = flushRows.get(a.flushId);
       if (f) {

@@ -45,6 +45,16 @@ export interface DigestItem {
   toldBefore?: { ts: number; direction: 'up' | 'down'; undid: boolean };
 }
 
+/**
+ * A break or reclaim of the week with the liquidations around it: within an hour either side of its close, clipped
+ * where the window of the asset's break before or after it begins (half way between the two closes), so the digest's
+ * figures never count one liquidation for two breaks of different moments, and add up to no more than the week's.
+ */
+export interface DigestBreak extends LevelEpisode {
+  /** The window `longUsd` and `shortUsd` cover, both ends included: [ts − 1h, ts + 1h − 1 ms] unless clipped. */
+  around?: [number, number];
+}
+
 export interface DigestLevel extends Omit<DigestItem, 'told'> {
   verdict: Verdict;
   /** Tests on hourly closes: touches that closed back. */
@@ -52,14 +62,14 @@ export interface DigestLevel extends Omit<DigestItem, 'told'> {
   /** `crossed`: the hourly closes through the level that no break was told for. */
   crosses?: number;
   /**
-   * The week's breaks and reclaims, oldest first, each with the liquidations within an hour of its hour: the ones the
-   * alerts told (`byAlerts`) or, for a level no alert watched, the hourly closes through it.
+   * The week's breaks and reclaims, oldest first, each with the liquidations around its close (`DigestBreak`): the ones
+   * the alerts told (`byAlerts`) or, for a level no alert watched, the hourly closes through it.
    */
-  breaks?: LevelEpisode[];
+  breaks?: DigestBreak[];
   /** Its breaks are the level alerts' (a watched level), not read from closes. */
   byAlerts?: true;
   /** The first of `breaks`. */
-  firstBreak?: LevelEpisode;
+  firstBreak?: DigestBreak;
   /** After the first break: the furthest price went on in its direction within a day, in percent of the break close. */
   followPct?: number;
   /** After the first test of a level that held: the furthest price moved away from it within a day, in percent. */
@@ -90,6 +100,11 @@ export interface DigestInputs {
   bars: (asset: string, from: number, to: number) => Ohlc[];
   /** Liquidations per hour over [from, to), the first hour starting at `from`. */
   liquidations: (asset: string, from: number, to: number) => { ts: number; longUsd: number; shortUsd: number }[];
+  /**
+   * What `/liqs` counts over [from, to] (single orders and a vendor's hourly totals of venues without them), for a
+   * break's figure; without it, the single orders of `liquidations`.
+   */
+  windowTotals?: (asset: string, from: number, to: number) => { longUsd: number; shortUsd: number };
   /** Where `asset`'s prices stop (the end of its last price's minute), when known: the last bar may be an hour's part. */
   pricesEnd?: (asset: string) => number | undefined;
   testingPct: number;
@@ -97,7 +112,8 @@ export interface DigestInputs {
   rightBouncePct?: number;
 }
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
@@ -123,7 +139,7 @@ export function weeklyDigest(inputs: DigestInputs): Digest {
     const history = levelHistory(item.level, { bars, liquidations, testingPct: inputs.testingPct, aroundMs: HOUR, barMs: HOUR });
     const closesThrough = history.episodes.filter((e) => e.kind !== 'test');
     const tests = history.episodes.filter((e) => e.kind === 'test').length;
-    const breaks = told ? told.map((t) => toldEpisode(inputs, item.asset, t)) : closesThrough;
+    const breaks: DigestBreak[] = told ? told.map(toldEpisode) : closesThrough.map((e) => ({ ...e }));
     const last = breaks[breaks.length - 1];
     let verdict: Verdict;
     if (last) verdict = last.kind === 'reclaim' ? 'reclaimed' : 'broke';
@@ -157,18 +173,57 @@ export function weeklyDigest(inputs: DigestInputs): Digest {
     digest.levels.push(out);
     if (item.proposal && verdict === 'held' && (out.bouncePct ?? 0) >= (inputs.rightBouncePct ?? 1)) digest.right.push(out);
   }
+  liquidationsAround(inputs, digest.levels);
   return digest;
 }
 
-/** A told break as an episode: the alert's close and time, the liquidations of its hour and the hour either side. */
-function toldEpisode(inputs: DigestInputs, asset: string, t: ToldBreak): LevelEpisode {
-  // The hour its candle closed in (a close at 18:00 is the 17:00 hour's).
-  const hour = inputs.from + Math.floor((t.ts - 1 - inputs.from) / HOUR) * HOUR;
-  let longUsd = 0;
-  let shortUsd = 0;
-  for (const l of inputs.liquidations(asset, Math.max(inputs.from, hour - HOUR), Math.min(inputs.to, hour + 2 * HOUR))) {
+/**
+ * Each break's liquidations: within an hour either side of its close, but for the asset's breaks of other moments,
+ * whose windows meet half way between the two closes (to the minute), and inside the week. Breaks of one close (two
+ * levels lost by one candle) share its window: the same liquidations are around both.
+ */
+function liquidationsAround(inputs: DigestInputs, levels: readonly DigestLevel[]): void {
+  const byAsset = new Map<string, DigestBreak[]>();
+  for (const l of levels) {
+    let list = byAsset.get(l.asset);
+    if (!list) byAsset.set(l.asset, (list = []));
+    list.push(...(l.breaks ?? []));
+  }
+  for (const [asset, breaks] of byAsset) {
+    const closes = [...new Set(breaks.map((e) => e.ts))].sort((a, b) => a - b);
+    const around = new Map<number, { around: [number, number]; longUsd: number; shortUsd: number }>();
+    closes.forEach((ts, i) => {
+      const before = closes[i - 1], after = closes[i + 1];
+      const lo = Math.max(inputs.from, ts - HOUR, before === undefined ? -Infinity : halfWay(before, ts));
+      // The window ends before `hi`, where the next one begins: [lo, hi − 1], both ends in, as /liqs reads a window.
+      const hi = Math.min(inputs.to, ts + HOUR, after === undefined ? Infinity : halfWay(ts, after));
+      around.set(ts, { around: [lo, hi - 1], ...totalsOver(inputs, asset, lo, hi - 1) });
+    });
+    for (const e of breaks) Object.assign(e, around.get(e.ts));
+  }
+}
+
+/** The minute half way between two closes, where the window of the earlier ends and the later's begins. */
+function halfWay(a: number, b: number): number {
+  return a + Math.ceil((b - a) / 2 / MINUTE) * MINUTE;
+}
+
+/** What `/liqs` counts over [from, to], or the single orders alone where the caller gives no such figure. */
+function totalsOver(inputs: DigestInputs, asset: string, from: number, to: number): { longUsd: number; shortUsd: number } {
+  if (to < from) return { longUsd: 0, shortUsd: 0 };
+  if (inputs.windowTotals) {
+    const t = inputs.windowTotals(asset, from, to);
+    return { longUsd: t.longUsd, shortUsd: t.shortUsd };
+  }
+  let longUsd = 0, shortUsd = 0;
+  for (const l of inputs.liquidations(asset, from, to)) {
     longUsd += l.longUsd;
     shortUsd += l.shortUsd;
   }
-  return { kind: t.reclaim ? 'reclaim' : 'break', ts: t.ts, direction: t.direction, price: t.price, longUsd, shortUsd };
+  return { longUsd, shortUsd };
+}
+
+/** A told break as an episode: the alert's close and time (its liquidations are set with the others', `liquidationsAround`). */
+function toldEpisode(t: ToldBreak): DigestBreak {
+  return { kind: t.reclaim ? 'reclaim' : 'break', ts: t.ts, direction: t.direction, price: t.price, longUsd: 0, shortUsd: 0 };
 }

@@ -265,8 +265,18 @@ function time(v: unknown): number {
 }
 function positive(v: unknown, key: string): number {
   // NaN fails `v > 0`, Infinity fails `v <= 1e15`.
-  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? `\`${key}\` ${v} is implausibly large (at most 10^15)` : missing(v, key, `\`${key}\` must be a positive finite number${quoted(v)}`));
+  if (!(typeof v === 'number' && v > 0 && v <= 1e15)) fail(typeof v === 'number' && v > 1e15 ? tooLarge(key, v) : missing(v, key, `\`${key}\` must be a positive finite number${quoted(v)}`));
   return v;
+}
+const power = (n: number): string => `10^${Math.log10(n)}`;
+/**
+ * A value past even the parse's bound, said with the bound a line must meet: a price's and a liquidation's `usd` are
+ * the market's (`PLAUSIBLE`, as a file's reader says of a smaller one beyond them), not this 10^15.
+ */
+function tooLarge(key: string, v: number): string {
+  if (key === 'usd') return `\`usd\` ${v} is beyond any market (one liquidation is at most ${power(PLAUSIBLE.maxLiquidationUsd)} USD)`;
+  if (key === 'amount' || key === 'intervalHours') return `\`${key}\` ${v} is implausibly large (at most 10^15)`;
+  return `\`${key}\` ${v} is beyond any market (prices are from ${power(PLAUSIBLE.minPrice)} to ${power(PLAUSIBLE.maxPrice)})`;
 }
 function nonNegative(v: unknown, key: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) fail(missing(v, key, `\`${key}\` must be a non-negative finite number${quoted(v)}`));
@@ -594,8 +604,9 @@ function liquidationOf(o: Raw): Liquidation {
   const price = positive(o.price, 'price'), amount = positive(o.amount, 'amount'), given = o.usd;
   // `"usd": null` (a recorder's empty column) is no value given: price × amount, as when the field is absent.
   const usd = given === undefined || given === null ? price * amount : positive(given, 'usd');
-  // A given `usd` is checked above; this is the product's (0 when it underflows, past 10^15 when it is absurd).
-  if (!(usd > 0 && usd <= 1e15)) fail(`\`price\` × \`amount\` is ${usd}: it must be a positive USD value of at most 10^15`);
+  // A given `usd` is checked above; this is the product's (0 when it underflows, past 10^15 when it is absurd). The
+  // bound said is the one a liquidation must meet (`PLAUSIBLE`), which a file's reader holds the rest to.
+  if (!(usd > 0 && usd <= 1e15)) fail(`\`price\` × \`amount\` is ${usd}: it must be a positive USD value of at most ${power(PLAUSIBLE.maxLiquidationUsd)}`);
   const ts = time(o.ts), exchange = exchangeOf(o.exchange), symbol = symbolOf(o.symbol), side = o.side;
   if (side !== 'long' && side !== 'short') fail(missing(side, 'side', '`side` must be "long" or "short"'));
   return { type: 'liquidation', ts, exchange, symbol, side, price, amount, usd };

@@ -1,8 +1,8 @@
 /**
  * Vendor hourly liquidation totals per asset and exchange (`liquidation_total`, `period: '1h'`), kept so a window can
  * count a venue that has no single orders in it (no public stream, or a stream that was down) and say that it did.
- * A total without an exchange is the vendor's for every exchange at once (the spec: omitted = all exchanges), kept
- * under `ALL_EXCHANGES`. Idempotent per hour: a revised total replaces the old one. Only the hours a window can still
+ * A window counts the hours over by its end (`hoursCounted`). A total without an exchange is the vendor's for every
+ * exchange at once (the spec: omitted = all exchanges), kept under `ALL_EXCHANGES`. Idempotent per hour: a revised total replaces the old one. Only the hours a window can still
  * ask for are kept (`HOURLY_KEEP_MS`): a vendor's twelve venues of six assets are 1,728 venue-hours a day, which a year of
  * running would otherwise hold for good (the day's sums stay in the daily history, `LiquidationHistory`).
  */
@@ -31,6 +31,17 @@ export interface HourlyWindow {
  * daily totals for every exchange out: they are nobody's.
  */
 export const ALL_EXCHANGES = 'All exchanges';
+
+/**
+ * The vendor hours a window [from, to] counts: those that ended within (from, to], i.e. [hourStart(from),
+ * hourStart(to)). A total covers [ts, ts + 1h) and is known only once its hour is over, so an hour still running at
+ * `to` is left out (at 14:00:30 the 14:00 hour's total is 59 minutes of the future) and the hour `from` falls in is
+ * counted whole: a window of whole hours counts exactly its own hours, any other as many hours as it is long, shifted
+ * back to the last hour boundary (replies name those hours where they differ from the window).
+ */
+export function hoursCounted(from: number, to: number): [number, number] {
+  return [hourStart(from), hourStart(to)];
+}
 
 export class HourlyTotals {
   /** `asset|exchange` → hour start → usd per side. */
@@ -65,11 +76,13 @@ export class HourlyTotals {
   }
 
   /**
-   * Per exchange, the hours that start within [from, to); under `ALL_EXCHANGES`, the hours of totals for every exchange
-   * that no venue has a figure of its own for (single orders, or an hourly total: they would be counted twice).
+   * Per exchange, the hours a window [from, to] counts (`hoursCounted`: those over by `to`); under `ALL_EXCHANGES`, the
+   * hours of totals for every exchange that no venue has a figure of its own for (single orders, or an hourly total:
+   * they would be counted twice).
    */
-  window(asset: string, from: number, to: number): Map<string, HourlyWindow> {
+  window(asset: string, windowFrom: number, windowTo: number): Map<string, HourlyWindow> {
     const out = new Map<string, HourlyWindow>();
+    const [from, to] = hoursCounted(windowFrom, windowTo);
     let all: Map<number, { long: number; short: number }> | undefined;
     const venueHours = new Set<number>();
     for (const [key, hours] of this.series) {

@@ -216,8 +216,11 @@ export interface FlushLeverage {
   /** The venue with the largest remaining share (of the `venues` with open-interest data). */
   concentrated?: { exchange: string; share: number; usd: number };
   funding?: { beforeAnnualized: number; afterAnnualized: number; beforeState: FundingState; afterState: FundingState; reset: boolean };
-  /** A large venue whose share of the liquidations was far from its share of open interest. */
-  uneven?: { exchange: string; oiShare: number; liquidationShare: number; sampled?: string[] };
+  /**
+   * A large venue whose share of the liquidations was far from its share of open interest; only when every venue's
+   * liquidations were counted alike (a sampled stream's share is a lower bound, so a gap would be its coverage's).
+   */
+  uneven?: { exchange: string; oiShare: number; liquidationShare: number };
 }
 
 /**
@@ -267,15 +270,16 @@ export function flushLeverage(lev: LeverageSource, asset: string, startedAt: num
     const rank = { negative: 0, neutral: 1, elevated: 2, hot: 3 } as const;
     out.funding = { beforeAnnualized: before, afterAnnualized: after, beforeState, afterState, reset: rank[beforeState] >= 2 && rank[afterState] <= 1 };
   }
-  if (liqTotal > 0) {
+  // Liquidation shares are only comparable when every venue's liquidations were counted alike: with some streams
+  // sampled, nothing is said of where the flushed leverage sat (the measured open interest above still is).
+  const venuesSeen = Object.keys(liquidationsByExchange ?? {});
+  const sampled = venuesSeen.filter(isSampled).length;
+  if (liqTotal > 0 && (sampled === 0 || sampled === venuesSeen.length)) {
     // The big venue that took far less than its share, else one that took far more.
     const low = byExchange.find((v) => v.share >= 0.2 && (v.liquidationShare ?? 0) < v.share * 0.5);
     const high = byExchange.filter((v) => (v.liquidationShare ?? 0) >= 0.2 && (v.liquidationShare ?? 0) > v.share * 1.5).sort((a, z) => (z.liquidationShare ?? 0) - (a.liquidationShare ?? 0))[0];
     const pick = low ?? high;
-    // Liquidation shares are only comparable when every venue's liquidations were counted alike.
-    const sampled = Object.keys(liquidationsByExchange ?? {}).filter(isSampled);
-    const alike = sampled.length === 0 || sampled.length === Object.keys(liquidationsByExchange ?? {}).length;
-    if (pick) out.uneven = { exchange: pick.exchange, oiShare: pick.share, liquidationShare: pick.liquidationShare ?? 0, ...(alike ? {} : { sampled }) };
+    if (pick) out.uneven = { exchange: pick.exchange, oiShare: pick.share, liquidationShare: pick.liquidationShare ?? 0 };
   }
   return out;
 }

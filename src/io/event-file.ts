@@ -40,6 +40,11 @@ export interface ReadReport {
   unknownTypeNames?: string[];
   /** Events that arrived later than the reorder buffer could still sort. They are applied anyway. */
   late: number;
+  /**
+   * Of `late`, levels stamped 0 (a shared levels file's "always", in force from the file's start wherever the line
+   * sits): put in their place as the others are (a file read whole is sorted), but never said to be out of order.
+   */
+  lateAlways?: number;
   /** A file read whole put them in their place instead (a levels file appended after the candles it is about). */
   sorted?: boolean;
   synthetic: boolean;
@@ -174,6 +179,8 @@ export interface ReadFilter {
 export async function* readEventBatches(path: string, report: ReadReport = newReport(), filter?: ReadFilter): AsyncGenerator<MarketEvent[], ReadReport> {
   await openChecked(path);
   const buffer = new ReorderBuffer();
+  /** Levels stamped 0 the buffer counted late (`ReadReport.lateAlways`). */
+  let lateAlways = 0;
   let ready: MarketEvent[] = [];
   const released: MarketEvent[] = [];
   const sift = () => {
@@ -226,7 +233,9 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd != null));
     if (r.note !== undefined) note(report, n, r.note);
     report.events++;
+    const late = buffer.late;
     buffer.push(r.event, filter === undefined ? ready : released);
+    if (buffer.late > late && r.event.ts === 0 && r.event.type === 'level') lateAlways++;
   };
   /** A liquidation or candle line in the plain form at `at` of `text` (most lines of a recording), read where it lies. */
   const takePlain = (text: string, at: number, end: number) => {
@@ -311,6 +320,8 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
   if (ready.length) yield ready;
   if (filter?.venues) for (const [i, ex] of otherVenues.entries()) firstPrint(filter.venues, ex, otherFirsts[i]!);
   report.late = buffer.late;
+  if (lateAlways) report.lateAlways = lateAlways;
+  else delete report.lateAlways;
   return report;
 }
 
@@ -335,13 +346,13 @@ export async function* readRecording(path: string, report: ReadReport = newRepor
   if (!(await stat(path).catch(() => undefined))?.isFile()) return yield* readEventFile(path, report);
   const levels: LevelEvent[] = [];
   // The levels the reader releases late (after a later event: exactly those whose time is before one read earlier)
-  // are not late here.
+  // are not late here. Those stamped 0 are not: the reader counts them apart (`lateAlways`), never said.
   let late = 0;
   let max = -Infinity;
   for await (const e of readEventFile(path, newReport())) {
     if (e.type === 'level') {
       levels.push(e);
-      if (e.ts < max) late++;
+      if (e.ts < max && e.ts !== 0) late++;
     }
     if (e.ts > max) max = e.ts;
   }
@@ -382,8 +393,11 @@ export function newReport(): ReadReport {
 
 /** How a service logs those lines: lines of a type it does not know (a `meta` line) are the spec's, not a fault. */
 export function skippedLevel(r: ReadReport): 'warn' | 'info' {
-  return r.invalidCount || r.late || r.damaged ? 'warn' : 'info';
+  return r.invalidCount || outOfOrder(r) || r.damaged ? 'warn' : 'info';
 }
+
+/** The events said to be out of order: the late ones but the levels stamped 0 ("always"), whose place is the start. */
+const outOfOrder = (r: ReadReport): number => Math.max(0, r.late - (r.lateAlways ?? 0));
 
 /** A malformed line (or a line read with a change) as a person reads it: the file, the line number, why. */
 export function toldLineText(path: string, l: ToldLine): string {
@@ -408,7 +422,8 @@ export function describeSkipped(path: string, r: ReadReport): string[] {
     parts.push(`${r.unknownTypes} of unknown type${names ? ` (${names})` : ''}`);
   }
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
-  if (r.late) out.push(`${r.late} events were out of order by more than 5 minutes; ${r.sorted ? 'read the whole file and applied them at their own time' : 'applied late'}`);
+  const late = outOfOrder(r);
+  if (late) out.push(`${late} ${late === 1 ? 'event was' : 'events were'} out of order by more than 5 minutes; ${r.sorted ? `read the whole file and applied ${late === 1 ? 'it' : 'them'} at ${late === 1 ? 'its' : 'their'} own time` : 'applied late'}`);
   if (r.noteCount) out.push(`${r.noteCount} level label${r.noteCount === 1 ? ' was' : 's were'} cleaned or shortened; the level${r.noteCount === 1 ? ' was' : 's were'} read`);
   if (r.duplicates) out.push(`${r.duplicates} repeated liquidation line${r.duplicates === 1 ? '' : 's'} (every field the same as a line before) not counted again`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);

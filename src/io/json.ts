@@ -29,6 +29,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
       // Inside a market-wide flush: a channel that follows every asset hears it in the flush's message, not again (the
       // replay prints it all the same); `ledFlush`, its asset led the flush, so that asset's chats heard the flush too.
       if (a.flushId !== undefined) Object.assign(o, { flushId: a.flushId, ...(a.ledFlush ? { ledFlush: true } : {}) });
+      // The next leg of one that just ended on its asset and side: that one, as its messages name it.
+      if (a.previousLeg) o.previousLeg = { ...a.previousLeg, usd: cents(a.previousLeg.usd) };
       if (a.kind === 'cascade') Object.assign(o, { windowUsd: cents(a.windowUsd), windowMs: a.windowMs, thresholdUsd: cents(a.thresholdUsd), ...(a.normalUsd !== undefined ? { normalUsd: cents(a.normalUsd) } : {}) });
       if (a.kind === 'cascade_end') {
         Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
@@ -63,6 +65,7 @@ export function alertJson(a: Alert): Record<string, unknown> {
         leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled,
       };
       if (a.kind === 'market_flush') o.windowMs = a.windowMs;
+      if (a.previousLeg) o.previousLeg = { ...a.previousLeg, usd: cents(a.previousLeg.usd) };
       if (a.kind === 'market_flush_end') Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
       return o;
     }

@@ -8,8 +8,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatAdapter } from '../adapters/contract.js';
-import type { Reply } from '../replies/reply.js';
-import { local, zoneLabel } from '../replies/zone.js';
+import type { Line, Reply } from '../replies/reply.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
@@ -50,18 +49,23 @@ export function seedFromLive(target: Store, open: () => Store, livePath: string,
 }
 
 /**
- * The words every rehearsal alert starts with: the recording's day and time of day (a chat reads a message's own
- * time as the wall clock's, not the recording's: "lost $1,800" needs its 09:15).
+ * The words every rehearsal alert starts with. No time in them: the alert's own footer stamp says the recording's
+ * moment it is about (a chat shows a message's posting time as the wall clock's, so "lost $1,800" needs its 09:15
+ * there), and a second time here, the replay's clock when it was printed, disagreed with it by a minute or more.
  */
-export function rehearsalLabel(synthetic: boolean, nowMs: number): string {
-  // In the chat's zone, as the alert's times are.
-  const day = nowMs > 0 ? ` (${local(nowMs).toISOString().slice(0, 16).replace('T', ' ')} ${zoneLabel(nowMs)})` : '';
-  return `REHEARSAL: replay of a ${synthetic ? 'SYNTHETIC' : 'recorded'} day${day}, not live. `;
+export function rehearsalLabel(synthetic: boolean): string {
+  return `REHEARSAL: replay of a ${synthetic ? 'SYNTHETIC' : 'recorded'} day, not live.`;
 }
 
-/** The reply with its title (or first line) starting with the rehearsal label. */
+/**
+ * The reply under the rehearsal label, on a line of its own: the label is its headline (what a notification shows
+ * first, so nobody reads "ETH lost $3,000" before it), the reply's own title its first line, bold as titles are.
+ */
 export function labelReply(r: Reply, label: string): Reply {
-  return r.title ? { ...r, title: [{ text: label, bold: true }, ...r.title] } : { ...r, blocks: [[[{ text: label.trim(), bold: true }]], ...r.blocks] };
+  const head: Line = [{ text: label, bold: true }];
+  if (!r.title) return { ...r, blocks: [[head], ...r.blocks] };
+  const title: Line = r.title.map((s) => (typeof s === 'string' ? { text: s, bold: true } : { ...s, bold: true }));
+  return { ...r, title: head, blocks: [[title], ...r.blocks] };
 }
 
 /**
@@ -69,7 +73,10 @@ export function labelReply(r: Reply, label: string): Reply {
  * alert in its outbox row, so whichever deliverer sends it (after any restart) labels it as the single process does.
  */
 export interface RehearsalMark {
-  /** The recording's time when the alert was derived (the core's market clock): the label's time. */
+  /**
+   * The recording's time when the alert was derived (the core's market clock). Kept in the row for the record; the
+   * label no longer says it (the alert's footer stamp has the alert's moment).
+   */
   at: number;
   /** The recording is generated data. */
   synthetic: boolean;
@@ -93,7 +100,7 @@ export function rehearsalOf(alert: object): RehearsalMark | undefined {
 /** The reply of a marked alert, labelled exactly as the single process labels a rehearsal's alerts; others as they are. */
 export function labelRehearsed(reply: Reply, alert: object): Reply {
   const mark = rehearsalOf(alert);
-  return mark ? labelReply(reply, rehearsalLabel(mark.synthetic, mark.at)) : reply;
+  return mark ? labelReply(reply, rehearsalLabel(mark.synthetic)) : reply;
 }
 
 /** The same adapter, with every delivered reply's title (or first line) starting with the rehearsal label. */

@@ -26,7 +26,7 @@ function flushNote(a: CascadeStart | CascadeUpdate | CascadeEnd): Line[] {
 
 const LEG_WORDS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 /** A leg as a trader counts it: "second", "third", … "11th". */
-const legWord = (n: number) => LEG_WORDS[n - 1] ?? ordinal(n);
+export const legWord = (n: number): string => LEG_WORDS[n - 1] ?? ordinal(n);
 
 /**
  * "second leg" in the titles of a cascade or flush that is the next leg of one that just ended, put as `shape` puts it

@@ -3,6 +3,7 @@ import type { BacktestStats, CascadeRow } from '../core/backtest.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import { DAY } from '../core/time.js';
 import { spanWords, usd } from './format.js';
+import { legWord } from './alerts.js';
 import { stretchesText } from './coverage.js';
 import { zoneLabel } from './zone.js';
 
@@ -68,8 +69,8 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
     return c.endedAt !== undefined ? `${start}${upTo} UTC` : `${start} UTC (still running when the file ends)`;
   };
   const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
-  for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)}  ${usd(c.usd)}  ${updates(c.updates)}`);
-  for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)}  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}`);
+  for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)}  ${usd(c.usd)}  ${updates(c.updates)}${legOf(c)}`);
+  for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)}  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}${legOf(f)}`);
   if (input && input.liquidations === 0) {
     const totals = input.liquidationTotals > 0 ? 'only vendor totals' : 'no liquidation data';
     out.push(`cascades: none can be found, the file has ${totals} (cascades and flushes are read from single liquidation prints)`);
@@ -82,4 +83,9 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
     out.push(p ? `${counted}, counted where the file has liquidation prints: ${stretchesText(p.stretches, p.to)} ${zone} (its candles and prices: ${spanWords(p.from, p.to, p.to)} ${zone}); outside them none can be found` : counted);
   }
   return out;
+}
+
+/** A cascade or flush that was the next leg of one just ended: "  (second leg)". */
+function legOf(c: CascadeRow): string {
+  return c.leg === undefined ? '' : `  (${legWord(c.leg)} leg)`;
 }

@@ -3,9 +3,10 @@
  * behaved after, then the proposals that were right. Names and reasons are members' words: plain spans, escaped by
  * each adapter.
  */
-import type { Digest, DigestLevel } from '../core/digest.js';
+import type { Digest, DigestBreak, DigestLevel } from '../core/digest.js';
 import type { LevelEpisode } from '../core/level-history.js';
-import { breakWord, clock, clockAsOf, day, labelAfter, levelText, price, share, usd } from './format.js';
+import { HOUR } from '../core/time.js';
+import { breakWord, clock, clockAsOf, clockRange, day, labelAfter, levelText, price, share, usd } from './format.js';
 import { memberName } from './proposals.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { zoneLabel } from './zone.js';
@@ -35,6 +36,16 @@ export const breakVerb = (e: LevelEpisode): string => breakWord(e.direction, e.k
 function finalWord(l: DigestLevel): string {
   const last = weekBreaks(l).at(-1);
   return last ? breakVerb(last) : l.verdict;
+}
+
+/**
+ * The window a break's liquidations are of: "±1h" where it is the hour either side of the close, else its times (cut
+ * where the window of the asset's break before or after begins: "13:23–15:00"), so no two of a digest's figures overlap.
+ */
+function aroundWords(e: DigestBreak): string {
+  const w = e.around;
+  if (!w || (w[0] === e.ts - HOUR && w[1] === e.ts + HOUR - 1)) return '±1h';
+  return clockRange(w[0], w[1] + 1, e.ts);
 }
 
 /** More breaks than this after the first are summed up, with the last one named (what the level is now). */
@@ -71,7 +82,7 @@ export function digestLine(l: DigestLevel): Line {
         toned(`${breakVerb(first)} ${day(first.ts)} ${clock(first.ts)}`, tone(first), true),
         ` at ${price(first.price)}`,
         l.followPct !== undefined ? `, then ${share(Math.abs(l.followPct) / 100)} further within a day` : '',
-        hurt > 0 ? toned(` · ${usd(hurt)} ${first.direction === 'down' ? 'longs' : 'shorts'} liquidated ±1h`, 'muted') : '',
+        hurt > 0 ? toned(` · ${usd(hurt)} ${first.direction === 'down' ? 'longs' : 'shorts'} liquidated ${aroundWords(first)}`, 'muted') : '',
         // Each later break as the alerts told it; many (a level that chopped all week) as a count and the last one.
         ...(rest.length <= LISTED_AFTER_FIRST
           ? rest.map((e) => toned(` · then ${at(e)}`, tone(e)))

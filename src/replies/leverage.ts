@@ -146,17 +146,12 @@ export function flushLines(f: FlushLeverage): Line[] {
     lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with ${st ? 'current ' : ''}OI data (${usd(f.concentrated.usd)})`]);
   }
   if (f.uneven) {
-    const u = f.uneven;
     // The line above is measured open interest, what is left; this one is about what the flush took, so it says
-    // "flushed": where the liquidated leverage sat, not where leverage sits now.
-    if (u.sampled) {
-      // Sampled streams understate their venues' liquidations: the comparison would be an artefact of coverage.
-      const which = [...new Set(u.sampled.map(venueName))].join(', ');
-      lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI and ${share(u.liquidationShare)} of the liquidations seen; ${which} ${u.sampled.length === 1 ? 'is' : 'are'} sampled (lower bounds), so no conclusion on where the flushed leverage sat.`, 'muted')]);
-    } else {
-      const tail = u.liquidationShare < u.oiShare ? ': the flushed leverage sat elsewhere.' : ': the flushed leverage was stacked there.';
-      lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI but took ${share(u.liquidationShare)} of the liquidations${tail}`, 'warn')]);
-    }
+    // "flushed": where the liquidated leverage sat, not where leverage sits now. The core finds none when some streams
+    // are sampled: their shares are lower bounds, and the alert's footnote already says which.
+    const u = f.uneven;
+    const tail = u.liquidationShare < u.oiShare ? ': the flushed leverage sat elsewhere.' : ': the flushed leverage was stacked there.';
+    lines.push([toned(`${venueName(u.exchange)} held ${share(u.oiShare)} of the OI but took ${share(u.liquidationShare)} of the liquidations${tail}`, 'warn')]);
   }
   return lines;
 }

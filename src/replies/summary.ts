@@ -11,6 +11,7 @@ import { isSampled } from '../core/venues.js';
 import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
 import { leverageFields, windowButtons } from './leverage.js';
 import { b, toned, type Field, type Line, type Reply } from './reply.js';
+import { hoursCounted } from '../core/hourly-totals.js';
 import { DAY } from '../core/time.js';
 import { zoneIsUtc } from './zone.js';
 
@@ -53,7 +54,7 @@ function rankingScope(r: Ranking): string {
 
 /**
  * Where a total ranks against the asset's full days, within the series it was compared in (the venues of its figures):
- * a day's ("Largest ETH long-liquidation day on Binance* since Oct 10"), or a stretch shorter than a day, a cascade or
+ * a day's ("Largest ETH long-liquidation day on Binance* since Oct 10, when $1.26B of longs went"), or a stretch shorter than a day, a cascade or
  * a window of hours ("Bigger than any full ETH long-liquidation day on Binance* since…", not a day it is not).
  */
 export function rankingText(asset: string, r: Ranking, what: 'day' | 'part'): string | undefined {
@@ -62,7 +63,8 @@ export function rankingText(asset: string, r: Ranking, what: 'day' | 'part'): st
   const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
   // "Largest since Oct 10" is news only when Oct 10 is a while back.
   if (r.since && r.usd > 0 && r.days >= 7) {
-    const since = `${subject} since ${utcDay(r.since.day, r.day)} (${usd(r.since.usd)})${inSpan}`;
+    // The larger day's own figure, said as that day's: "since Oct 10 ($1.26B)" read as a total bigger than $1.26B.
+    const since = `${subject} since ${utcDay(r.since.day, r.day)}, when ${usd(r.since.usd)} of ${sideWord(r.side)} went${inSpan}`;
     return r.day - r.since.day >= 14 * DAY ? since : r.rank <= 5 ? since : undefined;
   }
   if (r.rank === 1) return `${subject} in ${r.days} days of history`;
@@ -138,6 +140,23 @@ function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line
   return [toned(`Stored daily totals, whole UTC days not cut to this window: ${each}`, 'muted')];
 }
 
+/**
+ * A venue counted from a vendor's hourly totals, labelled: the hours a window counts are those over by its end
+ * (`hoursCounted`), named where they are not the window's own ("hourly totals 13:00–14:00" in a 1h window to 14:00:30).
+ */
+function hourlyLabel(w: { from: number; to: number; windowMs: number }): string {
+  const [a, z] = hoursCounted(w.from, w.to);
+  if (a === w.from && z === w.to) return ' (hourly totals)';
+  return ` (hourly totals ${w.windowMs <= DAY ? clockRange(a, z, w.to) : spanWords(a, z, w.to)})`;
+}
+
+/** The sampled venues shown, each with its share ("Binance 6%", its streams as one venue, as traders name it). */
+function sampledShares(venues: readonly [string, { share: number; sampled: boolean }][]): string[] {
+  const byName = new Map<string, number>();
+  for (const [ex, v] of venues) if (v.sampled) byName.set(venueName(ex), (byName.get(venueName(ex)) ?? 0) + v.share);
+  return [...byName].map(([name, sh]) => `${name} ${share(sh)}`);
+}
+
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
@@ -178,8 +197,6 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const notes = s.count > 0 && word.includes('print') && only.length ? [`${orders}, ${only[0]!.replace(/^prints /, '')}`] : [...(s.count > 0 ? [orders] : []), ...only];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${windowWords(s.window)}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from ${singlesApart(s.coverage)}`, s.coverage, s.to));
-  // Where the prints leave part of the window out, a vendor's totals of the days it touches (uncut) are said beside.
-  if (s.dayTotals) head.push(dayTotalsLine(s.dayTotals));
   // A window of hours is not a day: it is said to be bigger than the days, not the largest of them.
   const rank = s.ranking && rankingText(s.asset, s.ranking, s.windowMs < DAY ? 'part' : 'day');
   if (rank) head.push([b(rank)]);
@@ -190,18 +207,20 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const venues = Object.entries(s.byExchange);
   const exLines: Line[] = venues.map(([ex, v]) => [
     b(venueLabel(ex, v.sampled)),
-    ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`,
+    ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? hourlyLabel(s) : ''}`,
     toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
   ]);
   const binance = venues.filter(([ex]) => ex.startsWith('binance')).reduce((a, [, v]) => a + v.share, 0);
-  if (venues.length >= 3 && binance > 0 && binance < 0.15 && s.totalUsd >= 10e6) {
+  const binanceLow = binance > 0 && binance < 0.15;
+  if (venues.length >= 3 && s.totalUsd >= 10e6) {
     // A share is a conclusion only when every venue compared was counted the same way.
-    if (coveredAlike(venues.map(([ex]) => ex), s.coverage)) exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
-    else {
-      // Short on purpose: the /liqs reply must still fit a chart's caption.
-      const why = venues.some(([ex, v]) => ex.startsWith('binance') && v.sampled) ? 'a lower bound (sampled)' : venues.some(([, v]) => v.hourly) ? 'next to hourly totals' : 'with gaps';
-      exLines.push([toned(`Binance ${share(binance)}: ${why}, no conclusion.`, 'muted')]);
-    }
+    const alike = coveredAlike(venues.map(([ex]) => ex), s.coverage);
+    // Short on purpose: the /liqs reply must still fit a chart's caption.
+    const sampled = sampledShares(venues);
+    if (binanceLow && alike) exLines.push([toned(`Binance only ${share(binance)}: the leverage sat elsewhere.`, 'warn')]);
+    // Every sampled venue's share is a lower bound, not Binance's alone (OKX's stream is sampled too): one note names each.
+    else if (!alike && sampled.length) exLines.push([toned(`${sampled.join(', ')}: ${sampled.length === 1 ? 'a lower bound' : 'lower bounds'} (sampled), no conclusion.`, 'muted')]);
+    else if (binanceLow && !alike) exLines.push([toned(`Binance ${share(binance)}: ${venues.some(([, v]) => v.hourly) ? 'next to hourly totals' : 'with gaps'}, no conclusion.`, 'muted')]);
   }
   if (exLines.length) fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, ${singlesApart(s.coverage)})` : 'By exchange', value: exLines });
   if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
@@ -262,7 +281,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   if (venues.length) {
     fields.push({
       name: m.days ? `By exchange (${singlesApart(m.coverage)})` : 'By exchange',
-      value: venues.map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? ' (hourly totals)' : ''}`]),
+      value: venues.map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? hourlyLabel(m) : ''}`]),
     });
   }
   return { title, blocks: [head], fields, buttons, footer: coverageLine(m.coverage, m.to), tone: m.longUsd >= m.shortUsd ? 'long' : 'short' };

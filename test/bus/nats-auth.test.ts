@@ -189,7 +189,7 @@ describe('messages a command did not catch', () => {
     for (const role of ['gateway', 'all']) {
       const r = await liqbot(['start', '--role', role], { LIQBOT_NATS_URL: 'nats://127.0.0.1:1', LIQBOT_DATABASE_URL: 'postgres://liqbot@127.0.0.1:1/liqbot' });
       expect(r.code).toBe(78); // refused for its configuration: systemd does not restart it (RestartPreventExitStatus)
-      expect(r.err.trim().split('\n')).toEqual([expect.stringContaining('liqbot: --role gateway answers chats on Telegram or Discord')]);
+      expect(r.err.trim().split('\n')).toEqual([expect.stringContaining(`liqbot: --role ${role} answers chats on Telegram or Discord`)]);
       expect(r.err).not.toContain('stack trace');
     }
   });

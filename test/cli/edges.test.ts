@@ -85,12 +85,15 @@ describe('CLI edges', () => {
     expect(r.err).toBe(`liqbot: ${bad}: summary: unknown key "largets" (did you mean "largest"?)`);
   }, 60_000);
 
-  it('the demo prints each alert under the time it was raised', async () => {
+  it('the demo prints each alert as a chat reads it, its time said once: by its footer stamp', async () => {
     const r = await cli('demo');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^ {2}12:30 {2}\S+ ETH lost \$3,000; \$9M longs liquidated in the last hour$/m);
-    expect(r.out).toMatch(/^ {2}16:18 {2}ETH long cascade over$/m);
-    expect(r.out).toMatch(/^ {2}20:15 {2}\S+ ETH reclaimed \$2,500; \$2.79M shorts liquidated in the last hour$/m);
+    // The headline on the list's margin, no time before it; the entry ends with the moment it was raised.
+    const entry = (head: RegExp, at: string) => new RegExp(`^ {2}${head.source}$\\n(?: {4}.*\\n|\\n)*? {4}2026-01-31 ${at} UTC$`, 'm');
+    expect(r.out).toMatch(entry(/\S+ ETH lost \$3,000; \$9M longs liquidated in the last hour/, '12:30'));
+    expect(r.out).toMatch(entry(/ETH long cascade over/, '16:18'));
+    expect(r.out).toMatch(entry(/\S+ ETH reclaimed \$2,500; \$2\.79M shorts liquidated in the last hour/, '20:15'));
+    expect(r.out).not.toMatch(/^ {2}\d\d:\d\d {2}/m);
   }, 60_000);
 });
 

@@ -77,12 +77,12 @@ describe('a ranking', () => {
 
   it('names whose days it compares in its own sentence: one venue, starred when sampled', async () => {
     const r = await cli('liqs', 'eth', '--data', writeEvents(totals('binance')), '--window', '24h', '--at', String(D + DAY));
-    expect(r.out).toContain('Largest ETH long-liquidation day on Binance* since Feb 10 ($200M)');
+    expect(r.out).toContain('Largest ETH long-liquidation day on Binance* since Feb 10, when $200M of longs went');
   });
 
   it('names a vendor figure of every exchange at once as such', async () => {
     const r = await cli('liqs', 'eth', '--data', writeEvents(totals()), '--window', '24h', '--at', String(D + DAY));
-    expect(r.out).toContain('Largest ETH long-liquidation day across all exchanges since Feb 10 ($200M)');
+    expect(r.out).toContain('Largest ETH long-liquidation day across all exchanges since Feb 10, when $200M of longs went');
   });
 });
 

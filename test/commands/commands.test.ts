@@ -36,8 +36,8 @@ describe('/liqs', () => {
     expect(t).toContain('Longs $592M (96%)');
     expect(t).toContain('Hyperliquid $70.8M · 11% (hourly totals)');
     expect(t).toContain('hourly vendor totals only: Bitget, Hyperliquid');
-    // Binance's stream is sampled and Bybit's complete: its 6% is reported, not turned into a conclusion.
-    expect(t).toContain('Binance 6%: a lower bound (sampled), no conclusion.');
+    // Binance's and OKX's streams are sampled and Bybit's complete: their shares are reported, not turned into a conclusion.
+    expect(t).toContain('OKX 17%, Binance 6%: lower bounds (sampled), no conclusion.');
     expect(t).not.toContain('the leverage sat elsewhere');
     expect(r.buttons?.map((b) => b.command)).toEqual(['liqs ETH 1h', 'liqs ETH 4h', 'liqs ETH 24h', 'liqs ETH 7d']);
     expect(r.buttons?.find((b) => b.active)?.label).toBe('24h');

@@ -480,7 +480,12 @@ describe('liqbot replay --stats', () => {
     // Every print a hundred times over (a flush a hundred times this one's size): XRP's second cascade began and ended inside 17:08.
     const big = lines.map((l) => JSON.parse(l) as { amount: number; usd?: number }).map((e) => ({ ...e, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }));
     const one = await cli('replay', writeEvents(big), '--stats');
-    expect(one.out).toContain('cascade XRP long 2025-01-27 17:08 UTC  $5.03M  1 update\n');
+    // The next leg of XRP's 16:53–16:54 cascade, 13 minutes after it ended.
+    expect(one.out).toContain('cascade XRP long 2025-01-27 17:08 UTC  $5.03M  1 update  (second leg)\n');
+    const json = (await cli('replay', writeEvents(big), '--json')).out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; asset: string; ts: number; previousLeg?: object });
+    const xrp = json.filter((a) => a.kind === 'cascade' && a.asset === 'XRP');
+    expect(xrp[0]!.previousLeg).toBeUndefined();
+    expect(xrp[1]!.previousLeg).toMatchObject({ leg: 1, usd: expect.closeTo(3_407_226, 0) });
   });
 
   it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {

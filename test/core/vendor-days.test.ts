@@ -164,16 +164,18 @@ describe('where the orders are the larger figure, or another venue\'s', () => {
 });
 
 describe('a day cut by the window, or not over yet', () => {
-  it('a window that cuts the day counts its prints alone, said as such, with the vendor\'s days it touches beside it', () => {
+  it('a window that cuts the day counts its prints alone, said as such, and no uncounted whole day beside its figures', () => {
     const s = crashWeek().summary('BTC', '24h', D, JAN(27, 18));
     expect(s.totalUsd).toBe(600e3);
     expect(s.count).toBe(3);
     expect(s.days).toBeUndefined();
-    // Jan 26 is over and touched: said, uncut, not counted; Jan 27 runs till midnight: no total yet.
+    // Jan 26 is over and touched: in the data, uncut, not counted; Jan 27 runs till midnight: no total yet.
     expect(s.dayTotals).toEqual([{ day: JAN(26), longUsd: 9.66e6, shortUsd: 1.19e6 }]);
     const t = replyText(summaryReply(s, ['24h']));
     expect(t).toContain('$600K liquidated in 24h (3 prints, 16:50–17:10 only)');
-    expect(t).toContain('Stored daily totals, whole UTC days not cut to this window: Jan 26 $10.8M (L $9.66M / S $1.19M)\n');
+    // A whole day's figure beside the window's own is not part of its answer: not said (an empty window says it).
+    expect(t).not.toContain('Stored daily totals');
+    expect(t).not.toContain('$10.8M');
     expect(t).not.toContain('$61.7M');
   });
 

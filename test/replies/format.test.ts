@@ -118,8 +118,8 @@ describe('a day in another year says its year', () => {
   it('"largest since" a day of the year before (the Coinglass BTC history: Aug 5 2024 after Dec 4 2023)', () => {
     const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
     const r = { side: 'long' as const, usd: 91.7e6, day: d('2024-08-05'), rank: 6, days: 365, since: { day: d('2023-12-04'), usd: 94.8e6 } };
-    expect(rankingText('BTC', r, 'day')).toBe('Largest BTC long-liquidation day since Dec 4, 2023 ($94.8M)');
-    expect(rankingText('BTC', { ...r, since: { day: d('2024-03-05'), usd: 94.8e6 } }, 'day')).toBe('Largest BTC long-liquidation day since Mar 5 ($94.8M)');
+    expect(rankingText('BTC', r, 'day')).toBe('Largest BTC long-liquidation day since Dec 4, 2023, when $94.8M of longs went');
+    expect(rankingText('BTC', { ...r, since: { day: d('2024-03-05'), usd: 94.8e6 } }, 'day')).toBe('Largest BTC long-liquidation day since Mar 5, when $94.8M of longs went');
   });
   it('a window of hours is bigger than the days, not the largest day (a 4h short squeeze, a cascade)', () => {
     const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

@@ -57,7 +57,7 @@ describe('the display time zone', () => {
     expect(day(oct10)).toBe('Oct 9'); // the moment, in New York
     expect(utcDay(oct10)).toBe('Oct 10');
     const text = rankingText('ETH', { side: 'long', day: at('2026-01-31T00:00:00Z'), usd: 5e8, rank: 1, days: 120, since: { day: oct10, usd: 1.26e9 } } as never, 'day');
-    expect(text).toBe('Largest ETH long-liquidation day since Oct 10, 2025 ($1.26B)');
+    expect(text).toBe('Largest ETH long-liquidation day since Oct 10, 2025, when $1.26B of longs went');
   });
 
   it('puts a chart’s ticks on the zone’s whole hours, and its window in the zone', () => {
