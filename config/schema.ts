@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { ASSET_RE } from '../src/core/events.js';
+import { ASSET_RE, multipliedCoin } from '../src/core/events.js';
 import { WINDOWS } from './windows.js';
 
 export { ALL_WINDOWS, WINDOW_MS, type WindowName } from './windows.js';
@@ -17,7 +17,11 @@ z.config(en());
 const num = z.number;
 const int = () => z.number().check(z.int());
 const asset = z.pipe(
-  z.string().check(z.regex(ASSET_RE, 'an asset as a venue lists it, such as ETH (letters and digits of any script, . _ -, at most 20)')),
+  z.string().check(
+    z.regex(ASSET_RE, 'an asset as a venue lists it, such as ETH (letters and digits of any script, . _ -, at most 20)'),
+    // Binance's 1000PEPE is followed as PEPE (every venue's prices per coin): a level set on its price would be 1,000× off.
+    z.refine((s) => multipliedCoin(s.toUpperCase()) === undefined, 'a venue\'s multiplied contract is followed as its coin, prices per coin: write PEPE, not 1000PEPE (and a level at PEPE\'s price)'),
+  ),
   z.transform((s: string) => s.toUpperCase()),
 );
 const positive = num().check(z.positive());

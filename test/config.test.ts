@@ -64,6 +64,9 @@ describe('config', () => {
     [{ timeZone: '+09:00' }, 'such as Asia/Seoul or Asia/Tokyo'],
     [{ timeZone: 'UTC-5' }, 'such as America/New_York'],
     [{ timeZone: 'Seoul' }, 'such as Asia/Seoul'],
+    // Binance's 1000PEPE is followed as PEPE, prices per coin: the old name would match no contract, its levels 1,000× off.
+    [{ assets: ['BTC', '1000PEPE'] }, "write PEPE, not 1000PEPE"],
+    [{ levels: { defaults: [{ asset: '1000pepe', price: 0.012 }] } }, 'write PEPE, not 1000PEPE'],
   ])('%j is refused with one clear line', (override, message) => {
     expect(() => buildConfig(override, 'my.yaml')).toThrow(ConfigError);
     try {
@@ -94,8 +97,8 @@ describe('config', () => {
     expect(m.split('; ')).toHaveLength(4);
   });
   it('takes any base asset a venue lists, Unicode included, upper-cased', () => {
-    const c = buildConfig({ assets: ['eth', '币安人生', '1000pepe'], levels: { defaults: [{ asset: '币安人生', price: 0.2 }] } });
-    expect(c.assets).toEqual(['ETH', '币安人生', '1000PEPE']);
+    const c = buildConfig({ assets: ['eth', '币安人生', '1inch'], levels: { defaults: [{ asset: '币安人生', price: 0.2 }] } });
+    expect(c.assets).toEqual(['ETH', '币安人生', '1INCH']);
     expect(c.levels.defaults[0]).toMatchObject({ asset: '币安人生' });
   });
   it('bad YAML names the file', () => {

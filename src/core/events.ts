@@ -157,6 +157,20 @@ export type ParseResult =
   | { ok: false; skip: 'invalid'; reason: string };
 
 // Any base asset a venue lists is valid, Unicode included (Binance lists perpetuals with Chinese bases).
+/**
+ * A venue base that names a multiple of a coin: `1000`, `10000`, … (a one and three to nine zeros) or `1M`, then
+ * letters only: `1000PEPE`, `10000LADYS`, `1000000MOG`, `1MBABYDOGE`. `1INCH` (a one, not a thousand), `100PEPE`,
+ * `1000`, `1000X2` and bases in other scripts are not.
+ */
+const MULTIPLIED = /^(?:1(0{3,9})|1M)([A-Z]+)$/;
+
+/** The coin a multiplied venue base stands for and how many of it one unit is (`1000PEPE` → PEPE × 1,000); undefined for any other base. */
+export function multipliedCoin(base: string): { coin: string; multiplier: number } | undefined {
+  const m = MULTIPLIED.exec(base);
+  if (!m) return undefined;
+  return { coin: m[2]!, multiplier: m[1] === undefined ? 1_000_000 : 10 ** m[1].length };
+}
+
 /** A base asset as venues list them: letters and digits of any script (币安人生, 1000PEPE), then . _ -; at most 20. */
 export const ASSET_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}$/u;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,63}$/;

@@ -40,7 +40,8 @@ export const ALL_EXCHANGES = 'All exchanges';
  * back to the last hour boundary (replies name those hours where they differ from the window).
  */
 export function hoursCounted(from: number, to: number): [number, number] {
-  return [hourStart(from), hourStart(to)];
+  // `to + 1`: a window whose inclusive end is the last millisecond of an hour (the digest's) counts that hour too.
+  return [hourStart(from), hourStart(to + 1)];
 }
 
 export class HourlyTotals {

@@ -46,8 +46,15 @@ export async function startLiveFeeds(opts: LiveFeedsOptions): Promise<LiveFeeds>
   const feeds = await startFeeds({ config: opts.config, dataDir: opts.dataDir, sink: opts.sink, ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   const pollers: { stop(): Promise<void> }[] = [];
   const event = opts.sink.event.bind(opts.sink);
-  if (opts.leverage !== false) pollers.push(await startLeveragePolling({ config: opts.config, intervalMs: LEVERAGE_EVERY_MS, sink: { event } }));
-  if (opts.vendor) pollers.push(await startVendorPolling({ ...opts.vendor, assets: opts.config.assets, sink: { event } }));
+  try {
+    if (opts.leverage !== false) pollers.push(await startLeveragePolling({ config: opts.config, intervalMs: LEVERAGE_EVERY_MS, sink: { event } }));
+    if (opts.vendor) pollers.push(await startVendorPolling({ ...opts.vendor, assets: opts.config.assets, sink: { event } }));
+  } catch (err) {
+    // The caller gets no handle to stop what already runs: stop it here before the start fails.
+    await feeds.stop();
+    for (const p of pollers) await p.stop();
+    throw err;
+  }
   let stopping: Promise<void> | undefined;
   return {
     statuses: () => feeds.statuses(),

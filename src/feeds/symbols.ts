@@ -4,6 +4,10 @@
  * summed for the asset, so the feeds subscribe to every one. A contract a venue lists on a multiple of a
  * coin (Binance's `1000PEPE`) is a contract of that coin (`PEPE`, as OKX lists it): see `multipliedCoin`.
  */
+import { multipliedCoin } from '../core/events.js';
+
+/** The rule is the core's (config refuses a multiplied name as an asset with it). */
+export { multipliedCoin };
 
 /** The part of a ccxt market the feeds rely on. */
 export interface MarketLike {
@@ -70,20 +74,6 @@ export function perpetualSymbolsByExchange(marketsByExchange: Readonly<Record<st
 /** The one contract per asset that prices are taken from: the most liquid kind listed (USDT, else USDC, else inverse). */
 export function priceSymbol(markets: Markets, asset: string): string | undefined {
   return perpetualSymbols(markets, asset)[0];
-}
-
-/**
- * A venue base that names a multiple of a coin: `1000`, `10000`, … (a one and three to nine zeros) or `1M`, then
- * letters only: `1000PEPE`, `10000LADYS`, `1000000MOG`, `1MBABYDOGE`. `1INCH` (a one, not a thousand), `100PEPE`,
- * `1000`, `1000X2` and bases in other scripts are not.
- */
-const MULTIPLIED = /^(?:1(0{3,9})|1M)([A-Z]+)$/;
-
-/** The coin a multiplied venue base stands for and how many of it one unit is (`1000PEPE` → PEPE × 1,000); undefined for any other base. */
-export function multipliedCoin(base: string): { coin: string; multiplier: number } | undefined {
-  const m = MULTIPLIED.exec(base);
-  if (!m) return undefined;
-  return { coin: m[2]!, multiplier: m[1] === undefined ? 1_000_000 : 10 ** m[1].length };
 }
 
 /** The coin a market trades: the venue's base, or the coin a multiplied base stands for. */

@@ -17,6 +17,7 @@ import type { LiquidationTotal, PositionSide } from '../core/events.js';
 import { logger, type Logger } from '../log.js';
 import { Backoff, pause } from './backoff.js';
 import { describe } from './errors.js';
+import { multipliedCoin } from './symbols.js';
 import { DAY, HOUR, hourStart } from '../core/time.js';
 
 /** Coinalyze answers at most this many symbols per request. */
@@ -87,7 +88,9 @@ export function vendorMarkets(markets: unknown, exchanges: unknown, assets: read
   for (const m of markets) {
     const o = obj(m);
     if (!o || o.is_perpetual !== true || typeof o.symbol !== 'string' || typeof o.base_asset !== 'string' || typeof o.exchange !== 'string') continue;
-    const asset = o.base_asset.toUpperCase();
+    // A multiplied contract (Binance's 1000PEPE) is its coin, as the feeds say it (symbols.ts): its dollars unchanged.
+    const base = o.base_asset.toUpperCase();
+    const asset = multipliedCoin(base)?.coin ?? base;
     const exchange = names.get(o.exchange);
     if (wanted.has(asset) && exchange) out.push({ symbol: o.symbol, asset, exchange });
   }

@@ -145,7 +145,8 @@ export function flushLines(f: FlushLeverage): Line[] {
   if (f.concentrated) {
     lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with ${st ? 'current ' : ''}OI data (${usd(f.concentrated.usd)})`]);
   }
-  if (f.uneven) {
+  // An alert stored before sampled shares were kept out of this (`uneven.sampled`) says nothing of it either.
+  if (f.uneven && !('sampled' in f.uneven)) {
     // The line above is measured open interest, what is left; this one is about what the flush took, so it says
     // "flushed": where the liquidated leverage sat, not where leverage sits now. The core finds none when some streams
     // are sampled: their shares are lower bounds, and the alert's footnote already says which.

@@ -13,21 +13,11 @@ import { Market } from '../../src/core/market.js';
 import { alertReply, runningClosedReply } from '../../src/replies/alerts.js';
 import { replyText } from '../../src/replies/reply.js';
 import { cli, majorsFlush, writeEvents } from '../helpers.js';
+import { CASCADE_RULES } from './detector-rules.js';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
-const rules: CascadeRules = {
-  windowMs: 60_000,
-  endFraction: 0.3,
-  quietMs: 120_000,
-  updateGrowth: 0.25,
-  updateMinMs: 30_000,
-  minLiquidations: 3,
-  sampledPrintWeight: 2,
-  maxSingleShare: 0.5,
-  minSideShare: 0.6,
-  legMs: 30 * MIN,
-};
+const rules: CascadeRules = { ...CASCADE_RULES, legMs: 30 * MIN };
 
 /** Three $400K prints on Bybit from `t`, a second apart: a $1.2M cascade that starts on the third (threshold $1M). */
 function burst(d: CascadeDetector, asset: string, side: 'long' | 'short', t: number) {

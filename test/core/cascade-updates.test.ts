@@ -10,19 +10,10 @@ import { CascadeDetector, type CascadeRules } from '../../src/core/cascades.js';
 import { FlushDetector, type FlushRules } from '../../src/core/flush.js';
 import { runFile } from '../../src/offline.js';
 import { BUNDLED } from '../helpers.js';
+import { CASCADE_RULES } from './detector-rules.js';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
-const cascadeRules: CascadeRules = {
-  windowMs: 60_000,
-  endFraction: 0.3,
-  quietMs: 120_000,
-  updateGrowth: 0.25,
-  updateMinMs: 30_000,
-  minLiquidations: 3,
-  sampledPrintWeight: 2,
-  maxSingleShare: 0.5,
-  minSideShare: 0.6,
-};
+const cascadeRules: CascadeRules = CASCADE_RULES;
 const flushRules: FlushRules = { windowMs: 60_000, minAssets: 3, maxLeaderShare: 0.6, endFraction: 0.3, quietMs: 120_000, leaders: 3, updateGrowth: 0.25, updateMinMs: 30_000 };
 
 describe('a cascade whose tally grows inside the minimum interval', () => {

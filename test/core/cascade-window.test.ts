@@ -4,18 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CascadeDetector, type CascadeRules } from '../../src/core/cascades.js';
+import { CASCADE_RULES } from './detector-rules.js';
 
-const rules: CascadeRules = {
-  windowMs: 60_000,
-  endFraction: 0.3,
-  quietMs: 120_000,
-  updateGrowth: 0.25,
-  updateMinMs: 30_000,
-  minLiquidations: 3,
-  sampledPrintWeight: 2,
-  maxSingleShare: 0.5,
-  minSideShare: 0.6,
-};
+const rules: CascadeRules = CASCADE_RULES;
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 
 describe('cascade window slices', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LiquidationTotal } from '../../src/core/events.js';
-import { ALL_EXCHANGES, HOURLY_KEEP_MS, HourlyTotals } from '../../src/core/hourly-totals.js';
+import { ALL_EXCHANGES, HOURLY_KEEP_MS, HourlyTotals, hoursCounted } from '../../src/core/hourly-totals.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -63,5 +63,15 @@ describe('HourlyTotals', () => {
     hourly.add(total(T0 + 9 * DAY, 'okx', 1));
     expect(hourly.window('ETH', 0, T0 + 10 * DAY).has('kraken')).toBe(false);
     expect(hourly.size).toBe(1);
+  });
+});
+
+describe('hoursCounted', () => {
+  const h = (hh: number, mm = 0) => Date.UTC(2026, 0, 31, hh, mm);
+  it("counts the hours that ended inside the window, an inclusive end on an hour's last millisecond too", () => {
+    expect(hoursCounted(h(13), h(14))).toEqual([h(13), h(14)]);
+    expect(hoursCounted(h(13, 0) + 30_000, h(14, 0) + 30_000)).toEqual([h(13), h(14)]);
+    // The digest's ±1h around an 18:00 close: [17:00, 18:59:59.999] counts 17:00–19:00, both hours.
+    expect(hoursCounted(h(17), h(19) - 1)).toEqual([h(17), h(19)]);
   });
 });

@@ -91,6 +91,26 @@ describe('coinalyze hourly totals', () => {
     }
   });
 
+  it("counts a venue's multiplied contract (1000PEPE) as its coin, as the feeds do: PEPE's totals, dollars unchanged", async () => {
+    const h15 = Date.UTC(2026, 0, 31, 15);
+    const server = await serve((path, q) => {
+      if (path === '/v1/exchanges') return [{ name: 'Bitget', code: 'K2' }];
+      if (path === '/v1/future-markets') return [{ symbol: '1000PEPEUSDT_PERP.K2', exchange: 'K2', base_asset: '1000PEPE', quote_asset: 'USDT', is_perpetual: true }];
+      return q.get('symbols')!.split(',').map((sym) => ({ symbol: sym, history: [{ t: h15 / 1000, l: 3e6, s: 0.2e6 }] }));
+    });
+    try {
+      const events: LiquidationTotal[] = [];
+      polling = await startVendorPolling({ apiKey: 'k', baseUrl: server.url, assets: ['PEPE'], sink: { event: (e) => void events.push(e) }, minTimeMs: 0, now: () => T, log: quiet });
+      await waitFor(() => events.length >= 2, 'the hourly totals');
+      expect(events).toEqual([
+        { type: 'liquidation_total', ts: h15, period: '1h', asset: 'PEPE', side: 'long', usd: 3e6, exchange: 'bitget' },
+        { type: 'liquidation_total', ts: h15, period: '1h', asset: 'PEPE', side: 'short', usd: 0.2e6, exchange: 'bitget' },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reads the market list again once a day', async () => {
     fake = await FakeCoinalyze.start('k');
     let clock = T;

@@ -43,6 +43,13 @@ describe('where the leverage is, after a flush', () => {
     ]);
   });
 
+  it('an alert stored before that (its uneven share marked sampled) says nothing of it either', () => {
+    const stored = { ...flush, uneven: { exchange: 'binanceusdm', oiShare: 0.4, liquidationShare: 0.08, sampled: ['okx', 'binanceusdm'] } };
+    expect(flushLines(stored).map(lineText).slice(1)).toEqual([
+      'Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.86B)',
+    ]);
+  });
+
   it('with complete streams, says where the flushed leverage sat, beside where open interest still is', () => {
     expect(flushLines({ ...flush, uneven: { exchange: 'binanceusdm', oiShare: 0.4, liquidationShare: 0.08 } }).map(lineText).slice(1)).toEqual([
       'Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.86B)',
