@@ -404,10 +404,11 @@ async function recordCmd(argv: string[]): Promise<number> {
   const env = readEnv();
   const config = loadConfig(env.configPath);
   (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
-  const { record } = await import('./feeds/record.js');
+  const { record, recordedLine } = await import('./feeds/record.js');
   const stop = stopper();
   const summary = await record({ config, out: values.out ?? process.stdout, dataDir: env.dataDir, signal: stop.abort.signal });
   log.info(summary, 'recording stopped');
+  console.error(recordedLine(summary, values.out ?? 'stdout'));
   return 0;
 }
 

@@ -34,6 +34,23 @@ export interface RecordSummary {
   gaps: number;
   /** Liquidations of assets outside `config.assets` (the all-market streams'), not written. */
   untracked: number;
+  /** Per venue, the ms of its gaps (feeds down or silent): an event file has no line for them, so they are said at stop. */
+  blind: Record<string, number>;
+  /** Venues not live when the recording stopped (never connected, or down at the end). */
+  downAtStop: string[];
+}
+
+/**
+ * What the recording holds, in one line for the person who ran it: how many events, and where it was blind (the
+ * file itself cannot say: the spec's event file has no gap line, and a replay reads an unrecorded stretch as no data).
+ */
+export function recordedLine(s: RecordSummary, out: string): string {
+  const blind = Object.entries(s.blind).filter(([, ms]) => ms > 0).map(([ex, ms]) => `${ex} ${Math.round(ms / 1000)} s`);
+  const parts = [`recorded ${s.events} ${s.events === 1 ? 'event' : 'events'} to ${out}`];
+  if (blind.length) parts.push(`no data from ${blind.join(', ')} (not in the file: it has no gap line)`);
+  if (s.downAtStop.length) parts.push(`not live at the end: ${s.downAtStop.join(', ')}`);
+  if (s.untracked) parts.push(`${s.untracked} liquidations of assets outside the config left out`);
+  return `liqbot record: ${parts.join('; ')}`;
 }
 
 /** Record until `signal` aborts; resolves after every socket is closed and the output is flushed. */
@@ -41,7 +58,7 @@ export async function record(opts: RecordOptions): Promise<RecordSummary> {
   const log = logger('feeds:record');
   const ownsOut = typeof opts.out === 'string';
   const out: NodeJS.WritableStream = typeof opts.out === 'string' ? createWriteStream(opts.out, { flags: 'a' }) : opts.out;
-  const summary: RecordSummary = { events: 0, gaps: 0, untracked: 0 };
+  const summary: RecordSummary = { events: 0, gaps: 0, untracked: 0, blind: {}, downAtStop: [] };
   const tracked = new Set(opts.config.assets);
   let writeError: unknown;
   const stopped = new Promise<void>((resolve) => {
@@ -74,12 +91,14 @@ export async function record(opts: RecordOptions): Promise<RecordSummary> {
       },
       gap: (g) => {
         summary.gaps++;
+        summary.blind[g.exchange] = (summary.blind[g.exchange] ?? 0) + Math.max(0, g.to - g.from);
         log.info({ ...g, fromIso: new Date(g.from).toISOString(), toIso: new Date(g.to).toISOString() }, `${g.exchange}: no data for ${Math.round((g.to - g.from) / 1000)} s`);
       },
       status: (s) => log.debug(s, `${s.exchange} ${s.stream}: ${s.state}`),
     },
   });
   await Promise.race([stopped, failure]);
+  summary.downAtStop = [...new Set(feeds.statuses().filter((f) => f.state !== 'live').map((f) => f.exchange))];
   await feeds.stop();
   if (summary.untracked) log.info({ untracked: summary.untracked }, `${summary.untracked} liquidations of assets outside the config's (all-market streams) were not written: live they feed the market-wide flush alone`);
   // A stream we were given stays open and is the caller's again; our own file keeps the listener to its end.

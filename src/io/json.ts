@@ -7,7 +7,7 @@ import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/sum
 import { alertReply } from '../replies/alerts.js';
 import { replyText } from '../replies/reply.js';
 import { isSampled } from '../core/venues.js';
-import { ALL_EXCHANGES } from '../core/hourly-totals.js';
+import { ALL_EXCHANGES, hoursCounted } from '../core/hourly-totals.js';
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 const centsMap = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, cents(v)]));
@@ -98,7 +98,8 @@ function byExchangeJson(s: LiquidationSummary | MarketSummary): Record<string, u
       const total = v.longUsd + v.shortUsd;
       return [ex, {
         longUsd: cents(v.longUsd), shortUsd: cents(v.shortUsd), totalUsd: cents(total), share: s.totalUsd > 0 ? total / s.totalUsd : 0, sampled: v.sampled,
-        ...(v.hourly ? { hourly: true } : {}), ...(v.dailyUsd !== undefined ? { dailyUsd: cents(v.dailyUsd) } : {}),
+        // `hours`: the hourly totals counted, [first hour's start, last hour's end): those over by the window's end.
+        ...(v.hourly ? { hourly: true, hours: hoursCounted(s.from, s.to) } : {}), ...(v.dailyUsd !== undefined ? { dailyUsd: cents(v.dailyUsd) } : {}),
       }];
     }),
   );
@@ -116,7 +117,7 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
   // A vendor's hourly totals for every exchange at once: in the totals, in no venue's row, said apart.
   const all = s.byExchange[ALL_EXCHANGES];
   if (all) {
-    o.allExchangesHourly = { longUsd: cents(all.longUsd), shortUsd: cents(all.shortUsd), totalUsd: cents(all.totalUsd) };
+    o.allExchangesHourly = { longUsd: cents(all.longUsd), shortUsd: cents(all.shortUsd), totalUsd: cents(all.totalUsd), hours: hoursCounted(s.from, s.to) };
     const { hourly, ...coverage } = s.coverage;
     const venues = hourly?.filter((ex) => ex !== ALL_EXCHANGES) ?? [];
     o.coverage = venues.length ? { ...coverage, hourly: venues } : coverage;

@@ -20,6 +20,9 @@ describe('vendor hourly totals in a window that does not end on the hour', () =>
     expect(s.byExchange.hyperliquid.shortUsd).toBeCloseTo(7_350, 2);
     expect(s.byExchange.bitget.longUsd).toBeCloseTo(8_253_057.69, 2);
     expect(s.byExchange.bitget.shortUsd).toBeCloseTo(4_200, 2);
+    // --json says which hours it counted, as the text reply does: 13:00–14:00.
+    expect(s.byExchange.hyperliquid.hours).toEqual([Date.parse('2026-01-31T13:00:00Z'), Date.parse('2026-01-31T14:00:00Z')]);
+    expect(s.byExchange.bybit.hours).toBeUndefined();
   });
 
   it('says which hours it counted where they are not the window’s own', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../src/core/events.js';
-import { record } from '../../src/feeds/record.js';
+import { record, recordedLine } from '../../src/feeds/record.js';
 import { allLiquidation, bybitKline, klineTopic, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
 import { BYBIT_MARKETS, OKX_MARKETS } from '../fakes/exchanges/markets.js';
 import { LIQUIDATIONS_TOPIC, liquidationOrders, startOkx } from '../fakes/exchanges/okx.js';
@@ -54,6 +54,27 @@ describe('record', () => {
     ]);
     expect(events.filter((e) => e?.type === 'candle')).toHaveLength(1);
     expect(summary.events).toBe(parsed.length);
+    expect(summary.downAtStop).toEqual([]);
+  });
+
+  it('a venue it could not reach is said at stop: the file has no line for it (no network here: an empty file)', async () => {
+    const out = join(dir, 'blind.jsonl');
+    const ac = new AbortController();
+    const gone = overrides();
+    await fake.close();
+    const done = record({ config: testConfig(['bybit']), out, dataDir: dir, signal: ac.signal, overrides: gone });
+    // The venue is retried (a refused socket), never live; stopped, the recording says so.
+    ac.abort();
+    const summary = await done;
+    fake = await startBybit(); // for afterEach
+    expect(summary.events).toBe(0);
+    expect(summary.downAtStop).toEqual(['bybit']);
+    expect(recordedLine(summary, out)).toBe(`liqbot record: recorded 0 events to ${out}; not live at the end: bybit`);
+  });
+
+  it('says how long each venue gave no data, and what it left out', () => {
+    const line = recordedLine({ events: 1, gaps: 2, untracked: 3, blind: { binanceusdm: 25_400, okx: 0 }, downAtStop: [] }, 'today.jsonl');
+    expect(line).toBe('liqbot record: recorded 1 event to today.jsonl; no data from binanceusdm 25 s (not in the file: it has no gap line); 3 liquidations of assets outside the config left out');
   });
 
   it('writes to a stream it was given and leaves it open', async () => {
