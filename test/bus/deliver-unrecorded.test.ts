@@ -12,11 +12,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { StoreError } from '../../src/store/errors.js';
-import type { PostgresStore } from '../../src/store/postgres.js';
 import type { NewEntry, Subscription } from '../../src/store/store.js';
 import { bundledDay } from '../adapters/telegram/harness.js';
 import { dropRunSchemas, pgUnavailable } from '../services/postgres.js';
-import { leasedDeliverer } from './deliverer-stand.js';
+import { leasedDeliverer, waitFor, wrapped } from './deliverer-stand.js';
 
 const unavailable = await pgUnavailable();
 if (unavailable) console.warn(unavailable);
@@ -35,26 +34,6 @@ class Recording implements ChatAdapter {
     this.log.push(`send ${Number(to.idempotencyKey!.split(':')[0])}`);
     return { ok: true, messageRef: `m${++this.sends}` };
   }
-}
-
-/** Until `check` holds, polled on the real clock (Date is faked), or fail naming `what`. */
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** The store as the Deliverer sees it, `override` in place of the methods it names. */
-function wrapped(store: PostgresStore, override: Partial<PostgresStore>): PostgresStore {
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop in override) return override[prop as keyof PostgresStore];
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
 }
 
 describe.skipIf(unavailable !== undefined)('deliver role: a send the store could not record is recorded, never sent again', () => {

@@ -43,3 +43,23 @@ export async function leasedDeliverer(
   const settled = () => until(async () => (await store.pendingCount()) === 0, 'the outbox to be settled', 15_000, 20);
   return { store, deliverer, changes, settled };
 }
+
+/** Until `check` holds, polled on the real clock (Date is faked), or fail naming `what`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The store as the Deliverer sees it, `override` in place of the methods it names. */
+export function wrapped(store: PostgresStore, override: Partial<PostgresStore>): PostgresStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop in override) return override[prop as keyof PostgresStore];
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

@@ -8,30 +8,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
-import type { ChatAdapter, DeliveryResult } from '../../src/adapters/contract.js';
 import { LiqBot } from '../../src/bot.js';
-import { replyText, type Reply } from '../../src/replies/reply.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { allMarketFlush, tempDir, UNTRACKED_ALTS } from '../helpers.js';
+import { recorder } from './recorder.js';
 
-interface Seen {
-  edit?: string;
-  head: string;
-  text: string;
-}
-
-function recorder(): ChatAdapter & { seen: Seen[] } {
-  const seen: Seen[] = [];
-  return {
-    platform: 'telegram', seen,
-    async start() {}, async stop() {},
-    async deliver(_to, reply: Reply, editRef?: string): Promise<DeliveryResult> {
-      const text = replyText(reply);
-      seen.push({ head: text.split('\n')[0] ?? '', text, ...(editRef ? { edit: editRef } : {}) });
-      return { ok: true, messageRef: editRef ?? `m${seen.length}` };
-    },
-  };
-}
 
 const config = loadConfig();
 const T0 = Date.parse('2026-03-02T12:00:00Z');

@@ -7,33 +7,13 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
-import type { ChatAdapter, DeliveryResult } from '../../src/adapters/contract.js';
 import { LiqBot } from '../../src/bot.js';
 import type { MarketEvent } from '../../src/core/events.js';
 import { newReport, readEventFile } from '../../src/io/event-file.js';
-import { replyText, type Reply } from '../../src/replies/reply.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { BUNDLED, majorsFlush, tempDir } from '../helpers.js';
+import { recorder, type Seen } from './recorder.js';
 
-/** What a chat saw: posts and edits, by the first line of their text. */
-interface Seen {
-  edit?: string;
-  head: string;
-  text: string;
-}
-
-function recorder(): ChatAdapter & { seen: Seen[] } {
-  const seen: Seen[] = [];
-  return {
-    platform: 'telegram', seen,
-    async start() {}, async stop() {},
-    async deliver(_to, reply: Reply, editRef?: string): Promise<DeliveryResult> {
-      const text = replyText(reply);
-      seen.push({ head: text.split('\n')[0] ?? '', text, ...(editRef ? { edit: editRef } : {}) });
-      return { ok: true, messageRef: editRef ?? `m${seen.length}` };
-    },
-  };
-}
 
 /** A time of the bundled day, whose ETH long cascade is quiet from 16:08:07.714, so over at 16:18:07.714. */
 const at = (iso: string) => Date.parse(`2026-01-31T${iso}Z`);
