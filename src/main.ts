@@ -11,6 +11,7 @@ import { checkExchanges, loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
 import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './adapters/terminal/adapter.js';
 import { ExchangeStatusLines } from './adapters/terminal/status.js';
+import type { FeedStatus } from './feeds/contract.js';
 import type { LiveFeeds } from './feeds/start.js';
 import { Health } from './ops/health.js';
 import { feedsHealth } from './core/coverage.js';
@@ -174,6 +175,51 @@ export const START_OPTIONS = {
   platform: { type: 'string' },
 } as const;
 
+/**
+ * The store and its writer thread, opened and ready: the live database, or a rehearsal's own (fresh unless `--db`
+ * names one, seeded from the live one's chats). `onStore` runs a start-up step on it: a failure closes both and leaves
+ * as the one line that says what to do (a file damaged in a page the restore read: refused for good, exit 78; a full
+ * disk: exit 1, started again once space is freed).
+ */
+async function openStore(env: ReturnType<typeof readEnv>, rehearsal: { db: string | undefined } | undefined) {
+  const { openSqliteStore } = await import('./store/sqlite.js');
+  const dbPath = rehearsal ? (rehearsal.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;
+  if (rehearsal && rehearsal.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
+  let store: ReturnType<typeof openSqliteStore>;
+  try {
+    store = openSqliteStore(dbPath);
+  } catch (err) {
+    throw startupError(err);
+  }
+  // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
+  const { openEventWriter } = await import('./store/event-writer.js');
+  const writer = openEventWriter(store);
+  const onStore = async <T>(step: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      try {
+        store.close();
+      } catch {
+        // Already failing: the start's error is the one to tell.
+      }
+      throw startupError(err);
+    }
+  };
+  await onStore(() => writer.ready());
+  if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
+    seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
+    log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
+  }
+  return { store, writer, onStore };
+}
+
+/** A feed's state as the health endpoint reports it. */
+function setFeedHealth(health: Health, s: FeedStatus): void {
+  health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
+}
+
 async function start(argv: string[]): Promise<number> {
   // A bot runs for weeks: let V8 grow its old space by a quarter between full collections rather than the default
   // (up to 4× while young), so garbage is collected before it becomes RSS the process keeps. Read at every growth.
@@ -194,46 +240,13 @@ async function start(argv: string[]): Promise<number> {
     return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}), ...(values.platform ? { platform: values.platform } : {}) });
   }
   if (values.shard !== undefined) throw usage('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
-  const { createFolder, openSqliteStore } = await import('./store/sqlite.js');
-  createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
+  (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   const terminal = !env.telegram && !env.discord;
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
   // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
   if (terminal && !env.logLevel) setLogLevel('error');
   const rehearsal = values.replay !== undefined;
-  const dbPath = rehearsal ? (values.db ?? rehearsalDbPath(env.dataDir)) : env.dbPath;
-  if (rehearsal && values.db === undefined) freshRehearsalDb(dbPath, env.dbPath);
-  let store;
-  try {
-    store = openSqliteStore(dbPath);
-  } catch (err) {
-    throw startupError(err);
-  }
-  // Market events are written by a thread of their own, so SQLite's inserts never hold up the feeds.
-  const { openEventWriter } = await import('./store/event-writer.js');
-  const writer = openEventWriter(store);
-  /**
-   * A start-up step on the store: a failure closes it and leaves as the one line that says what to do (a file damaged
-   * in a page the restore read: refused for good, exit 78; a full disk: exit 1, started again once space is freed).
-   */
-  const onStore = async <T>(step: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await step();
-    } catch (err) {
-      await writer.close().catch(() => undefined);
-      try {
-        store.close();
-      } catch {
-        // Already failing: the start's error is the one to tell.
-      }
-      throw startupError(err);
-    }
-  };
-  await onStore(() => writer.ready());
-  if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
-    seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
-    log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
-  }
+  const { store, writer, onStore } = await openStore(env, rehearsal ? { db: values.db } : undefined);
   const health = new Health();
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
   const clock = { speed: 1, t0: 0, wall0: 0, limit: Infinity };
@@ -297,7 +310,7 @@ async function start(argv: string[]): Promise<number> {
       status: (s) => {
         bot.market.feeds.update(s);
         log.debug(s, 'feed status');
-        health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
+        setFeedHealth(health, s);
         const line = prompt && statusLines.update(s);
         if (line) prompt!.notice(line);
       },
@@ -342,7 +355,7 @@ async function start(argv: string[]): Promise<number> {
     replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
   } else {
     feeds = await feedsStarting!;
-    for (const s of feeds.statuses()) health.set(`feed:${s.exchange}:${s.stream}`, s.state === 'live' ? 'ok' : 'degraded', s.state === 'connecting' ? 'connecting' : s.error ?? 'down');
+    for (const s of feeds.statuses()) setFeedHealth(health, s);
     // Replies name every venue from the start, including those still connecting.
     for (const s of feeds.statuses()) bot.market.feeds.update(s);
     // The liquidation feeds as a whole: degraded while some venues are down, failing when none is live.
@@ -367,25 +380,46 @@ async function start(argv: string[]): Promise<number> {
   const { reason, code } = await stop.promise;
   log.info({ reason }, 'stopping: intake first, then deliveries in flight, then the store');
   if (prompt) process.stdout.write('\nstopping…\n');
+  clearInterval(ticker);
+  clearInterval(flusher);
+  pruner.stop();
+  await stopInOrder({ code, feeds, replayDone, bot, platforms, prompt, http, writer, store });
+  setTimeout(() => process.exit(code), 500).unref();
+  return code;
+}
+
+/**
+ * A clean stop, in order: intake first (feeds, a rehearsal's reading), the events held for the store, then deliveries
+ * (no new ones; the adapters drop sends still waiting for a rate-limit slot, their alerts pending in the store for the
+ * next start; the lanes record that), the health endpoint, the writer and the store. Past SHUTDOWN_LIMIT_MS the process
+ * exits anyway. Ends with the stopped bot's last log line.
+ */
+async function stopInOrder(p: {
+  code: number;
+  feeds: LiveFeeds | undefined;
+  replayDone: Promise<void> | undefined;
+  bot: LiqBot;
+  platforms: Platforms;
+  prompt: TerminalAdapter | undefined;
+  http: { close(): Promise<void> } | undefined;
+  writer: { close(): Promise<void> };
+  store: { close(): void };
+}): Promise<void> {
+  const { code, bot } = p;
   const force = setTimeout(() => {
     log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting`);
     process.exit(code || 1);
   }, SHUTDOWN_LIMIT_MS);
   force.unref();
-  clearInterval(ticker);
-  clearInterval(flusher);
-  pruner.stop();
-  await feeds?.stop();
-  await replayDone;
+  await p.feeds?.stop();
+  await p.replayDone;
   await bot.drain();
-  // No new deliveries; then stop the adapters, which drops sends still waiting for a rate-limit slot (their
-  // alerts stay pending in the store for the next start); then wait for the lanes to record that.
   const lanes = bot.outbox.stop();
-  await Promise.allSettled([platforms.stop(), ...(prompt ? [prompt.stop()] : [])]);
+  await Promise.allSettled([p.platforms.stop(), ...(p.prompt ? [p.prompt.stop()] : [])]);
   await lanes;
-  await http?.close();
-  await writer.close();
-  store.close();
+  await p.http?.close();
+  await p.writer.close();
+  p.store.close();
   clearTimeout(force);
   await new Promise((resolve) => setImmediate(resolve)); // closed handles leave the list on the next turn
   const mem = process.memoryUsage();
@@ -393,10 +427,6 @@ async function start(argv: string[]): Promise<number> {
   for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1;
   const [fields, line] = stoppedLine(bot);
   log.warn({ ...fields, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles }, line);
-  // Everything of ours is closed; a library handle left open (a socket a client never unref'd, stdin) must
-  // not keep a stopped bot alive. Output already written still drains in the meantime.
-  setTimeout(() => process.exit(code), 500).unref();
-  return code;
 }
 
 async function recordCmd(argv: string[]): Promise<number> {
