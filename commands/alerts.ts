@@ -1,7 +1,7 @@
 /** `/alerts …`: turn a chat's alerts on or off and choose assets, kinds, minimum size and channel (admins). */
 import type { AlertFamily } from '../src/core/alerts.js';
 import { levelText, usd } from '../src/replies/format.js';
-import { parseAsset, parsePrice, quote } from './parse.js';
+import { parseAsset, parseUsd, quote } from './parse.js';
 import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';
@@ -210,21 +210,14 @@ export const alerts: CommandDef = {
       }
       case 'min': {
         const raw = (args.values.usd ?? '').trim();
-        if (raw === '0' || raw.toLowerCase() === 'any') {
-          sub.minUsd = 0;
-          return save('any size');
-        }
         // "5m" is read as $5M (as it always was), but it is written back as $5M so nobody reads five minutes.
         if (/^\d+(\.\d+)?\s*(mins?|minutes?|h|hours?|s|secs?)$/i.test(raw)) {
           return errorReply(`/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.`);
         }
-        const v = parsePrice(raw);
-        // `2,5M`: a decimal comma, said back as the amount it may mean (only digits and a suffix are repeated).
-        const comma = /^\$?\s*(\d{1,6}),(\d{1,2})([kmb])$/i.exec(raw);
-        if (!v.ok && comma) return errorReply(`${quote(raw)} is ambiguous: write $${comma[1]!}.${comma[2]!}${comma[3]!.toUpperCase()} (decimal point).`);
-        if (!v.ok) return errorReply(`${quote(raw)} is not a dollar amount. Try $5M, $500K or 0 for any size.`);
+        const v = parseUsd(raw);
+        if (!v.ok) return errorReply(v.message);
         sub.minUsd = v.value;
-        return save(`cascades from ${usd(v.value)}`);
+        return save(v.value === 0 ? 'any size' : `cascades from ${usd(v.value)}`);
       }
       case 'channel': {
         const raw = (args.values.channel ?? '').trim();

@@ -29,7 +29,8 @@ export function priceWord(w: string | undefined): string | undefined {
 /**
  * The refusal for `/level add eth 2350 2400` (or `2350 - 2400`, `2350 to 2400`): a bare price where the label (or the reason) goes
  * is a zone or a typo, not words to keep. Undefined for anything else, a quoted "2400" included. The zone is suggested
- * only when it is one (price not doubling across it); `2 600` is a price typed with a space, said so.
+ * only when it is one (two prices, not doubling across it); the same price twice is said so, and `2 600` is a price
+ * typed with a space.
  */
 export function secondPrice(command: 'add' | 'propose', asset: string, value: LevelValue, text: string | undefined): Reply | undefined {
   const second = priceWord(text?.trim().replace(/^(?:[-–—]|to\b)\s*/i, ''));
@@ -37,7 +38,10 @@ export function secondPrice(command: 'add' | 'propose', asset: string, value: Le
   let at = typeof value === 'number' ? String(value) : value.join('-');
   const other = parsePrice(second);
   let hint = 'A';
-  if (typeof value === 'number' && other.ok && Math.max(value, other.value) / Math.min(value, other.value) <= 2) {
+  // `2350 2350` (or `2350 -2350`): a zone `2350-2350` would read back as the one level; the price was typed twice.
+  if (typeof value === 'number' && other.ok && other.value === value) {
+    hint = `${at} is typed twice: one level is one price, and a`;
+  } else if (typeof value === 'number' && other.ok && Math.max(value, other.value) / Math.min(value, other.value) <= 2) {
     hint = `For a zone write ${at}-${second.replace(/^\$/, '')}; a`;
   } else if (/^\d{1,3}$/.test(at) && /^\d{3}$/.test(second)) {
     hint = `${at} ${second} reads as one price: write ${at}${second}; a`;

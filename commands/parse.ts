@@ -1,6 +1,6 @@
 /**
- * Parsers for what people type: assets (`eth`), windows (`4h`), prices (`2350`, `2,350`, `2.35k`, `$2350`),
- * levels and zones (`2750-2800`, `2750–2800`) and labels. Each returns a value or a named error with a
+ * Parsers for what people type: assets (`eth`), windows (`4h`), prices (`2350`, `2,350`, `2.35k`, `$2350`), dollar
+ * amounts (`$5M`), levels and zones (`2750-2800`, `2750–2800`) and labels. Each returns a value or a named error with a
  * sentence that tells the user how to fix it; none throws. Commands validate their options with them (the CLI
  * its arguments), so the core never sees raw input.
  */
@@ -9,6 +9,7 @@ import { ASSET_RE, INVISIBLE, labelHasInvisible } from '../src/core/events.js';
 import { seenBy, type Level } from '../src/core/levels.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { fromLocal, local, zoneLabel } from '../src/replies/zone.js';
+import { linkOrMention } from '../src/replies/links.js';
 import { distance } from 'fastest-levenshtein';
 
 export type ParseError =
@@ -28,30 +29,6 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ParseError;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const err = (error: ParseError, message: string): Parsed<never> => ({ ok: false, error, message });
-
-/**
- * A link: a bot that echoes one back in a public group advertises for whoever typed it (Telegram makes a bare domain
- * clickable, with a preview). Proportionate on purpose, refusing what Telegram or Discord would link and no trader word:
- * - a scheme (`https:`, `mailto:`, `tg:`, anything before `://`) or `www.`;
- * - a bare domain: a letter or digit, a dot, then 2+ letters not followed by a letter or digit (`buy at scam.com now`,
- *   `see scam.io.`, `x.com!`, `pump.fun today`, `BIT.LY`, `t.me/x`). Telegram links every top-level domain IANA lists
- *   (some 1,500, `.fun`, `.today` and `.money` among them): too many to keep here, so any 2+ letters stand for one.
- *   Numbers (`2.5k`, `v2.0`, `0.95`), one-letter abbreviations (`a.m.`, `e.g.`, `BTC.D`) and pairs (`ETH/BTC`) stay;
- *   a missing space after a full stop (`low.retest`) reads as a domain, and the member is asked to say it in words.
- */
-const LINK = /:\/\/|(?<![\p{L}\d])(?:https?|mailto|tg|tel):|www\.|[\p{L}\d-]\.\p{L}{2,}(?![\p{L}\d])/iu;
-/**
- * An @mention: an @ before a letter or `_`, wherever it stands (`(@scam_bot)`, `dm:@whale`, `@@scam`; Telegram
- * notifies a member named so), and Discord's `<@…>`. A price after an @ (`entry @2300`) mentions nobody.
- */
-const MENTION = /@[\p{L}_]|<@/u;
-
-/** What a member's text holds that the bot must not repeat: a link, a mention, or neither; on the text as it shows (`ｓｃａｍ．ｃｏｍ` too). */
-function linkOrMention(text: string): 'link' | 'mention' | undefined {
-  const forms = [text, text.normalize('NFKC')];
-  if (forms.some((f) => LINK.test(f))) return 'link';
-  return forms.some((f) => MENTION.test(f)) ? 'mention' : undefined;
-}
 
 /**
  * Characters that show nothing (`INVISIBLE`, src/core/events.ts: controls and format characters, the letters that
@@ -213,43 +190,108 @@ export const MAX_PRICE = 1e9;
 /** Below this no market quotes (eight decimals is what the price formatter shows). */
 export const MIN_PRICE = 1e-8;
 
-/** A positive price as traders type it: 2350, 2,350, 2.35k, $2350, 0.000012. */
-export function parsePrice(raw: string | undefined): Parsed<number> {
-  if (!raw || !visible(raw).trim()) return err('empty', 'Which price? For example: 2350 or 2.35k');
-  const s = visible(raw).trim().replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
-  if (s.length > 32) return err('bad_number', `${quote(raw)} is not a price. Try 2350 or 2.35k.`);
-  if (/^[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
-  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return err('bad_number', `${quote(raw)}: write the price in digits, like 2350 or 0.000012 (no exponents).`);
+/**
+ * A number's token, read as assets and windows are (`token`: `"2350"` and full-width `２３５０` are 2350), except that a
+ * superscript, subscript or circled digit (`2350²`, `①`) stays as typed: NFKC would fold it into a digit, and `2350²`
+ * be read as 23502.
+ */
+function numberToken(raw: string): string {
+  return /\p{No}/u.test(raw) ? visible(raw).trim() : token(raw);
+}
+
+/** Why typed text is no amount: a sign, an exponent, a comma that may be a decimal point (`guess` reads it so), or else. */
+type NoAmount = { refused: 'negative' | 'exponent' | 'not_a_number' } | { refused: 'ambiguous'; guess: string };
+
+/**
+ * The number in a price or a dollar amount as typed (a `$` before it and `usd` after it are no part of it): 2350, 2,350,
+ * 2.35k, 0.000012, 100_000, and zero; each caller says which it takes.
+ */
+function amount(typed: string): { value: number } | NoAmount {
+  const s = typed.replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
+  if (s.length > 32) return { refused: 'not_a_number' };
+  if (/^[-−–—]\s*\$?\s*[\d.]/.test(s)) return { refused: 'negative' };
+  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return { refused: 'exponent' };
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?\s*([kmb])?$/i.exec(s);
   if (!m || (m[1] === undefined && m[2] === undefined)) {
-    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+/.test(s)) {
-      const guess = s.replace(',', '.');
-      return err('ambiguous_number', `${quote(raw)} is ambiguous: write ${guess} (decimal point) or a whole number like 2350.`);
-    }
-    return err('bad_number', `${quote(raw)} is not a price. Try 2350, 2,350 or 2.35k.`);
+    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+/.test(s)) return { refused: 'ambiguous', guess: s.replace(',', '.') };
+    return { refused: 'not_a_number' };
   }
   // The suffix moves the decimal point in the digits as typed, never a float product: 2.03k is 2030 exactly (2.03 × 1000
   // is 2029.9999999999998, a level that `/level remove eth 2030` would not find and `/level add eth 2030` would double).
   const whole = (m[1] ?? '0').replace(/,/g, ''), fraction = m[2] ?? '';
   const shift = m[3] ? SUFFIX_DIGITS[m[3].toLowerCase()]! : 0;
   const digits = `${whole}${fraction.padEnd(shift, '0')}`, point = whole.length + shift;
-  const value = Number(`${digits.slice(0, point)}.${digits.slice(point) || '0'}`);
-  if (!Number.isFinite(value) || value <= 0) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
-  if (value > MAX_PRICE) return err('out_of_range', `${quote(raw)} is too large for a price.`);
-  if (value < MIN_PRICE) return err('out_of_range', `${quote(raw)} is too small for a price (the smallest is 0.00000001).`);
-  return ok(value);
+  return { value: Number(`${digits.slice(0, point)}.${digits.slice(point) || '0'}`) };
+}
+
+/** A positive price as traders type it: 2350, 2,350, 2.35k, $2350, 0.000012 (also `"2350"`, `２３５０`). */
+export function parsePrice(raw: string | undefined): Parsed<number> {
+  const typed = raw === undefined ? '' : numberToken(raw);
+  if (!typed) return err('empty', 'Which price? For example: 2350 or 2.35k');
+  const n = amount(typed);
+  const q = quote(typed);
+  if ('refused' in n) {
+    switch (n.refused) {
+      case 'negative':
+        return err('out_of_range', `A price must be above zero; got ${q}.`);
+      case 'exponent':
+        return err('bad_number', `${q}: write the price in digits, like 2350 or 0.000012 (no exponents).`);
+      case 'ambiguous':
+        return err('ambiguous_number', `${q} is ambiguous: write ${n.guess} (decimal point) or a whole number like 2350.`);
+      case 'not_a_number':
+        return err('bad_number', `${q} is not a price. Try 2350, 2,350 or 2.35k.`);
+    }
+  }
+  if (n.value <= 0) return err('out_of_range', `A price must be above zero; got ${q}.`);
+  if (n.value > MAX_PRICE) return err('out_of_range', `${q} is too large for a price.`);
+  if (n.value < MIN_PRICE) return err('out_of_range', `${q} is too small for a price (the smallest is 0.00000001).`);
+  return ok(n.value);
+}
+
+/**
+ * The largest smallest-cascade a chat may ask for: no one asset's cascade of a few minutes comes near $1B, so a higher
+ * minimum would only silence them all.
+ */
+export const MAX_MIN_USD = 1e9;
+
+/**
+ * A dollar amount as `/alerts min` takes it: $5M, 500k, $1.5M, 2,500,000, or 0 (`$0.00`, `any`) for any size. From $1
+ * to $1B (`MAX_MIN_USD`); each refusal says why, and the range.
+ */
+export function parseUsd(raw: string | undefined): Parsed<number> {
+  const typed = raw === undefined ? '' : numberToken(raw);
+  const range = 'A minimum goes from $1 to $1B, or 0 for any size.';
+  if (!typed) return err('empty', `How many dollars? ${range}`);
+  if (/^any$/i.test(typed)) return ok(0);
+  const n = amount(typed);
+  const q = quote(typed);
+  if ('refused' in n) {
+    switch (n.refused) {
+      case 'negative':
+        return err('out_of_range', `${q} is below zero. ${range}`);
+      case 'exponent':
+        return err('bad_number', `${q}: write the amount with K, M or B, like $5M or $1B (no exponents).`);
+      case 'ambiguous':
+        return err('ambiguous_number', `${q} is ambiguous: write $${n.guess.toUpperCase()} (decimal point).`);
+      case 'not_a_number':
+        return err('bad_number', `${q} is not a dollar amount. Try $5M, $500K or 0 for any size.`);
+    }
+  }
+  if (n.value > 0 && n.value < 1) return err('out_of_range', `${q} is less than a dollar. ${range}`);
+  if (n.value > MAX_MIN_USD) return err('out_of_range', `${q} is more than $1B: no cascade would be posted. ${range}`);
+  return ok(n.value);
 }
 
 /** A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. */
 export function parseLevel(raw: string | undefined): Parsed<number | [number, number]> {
-  if (!raw || !visible(raw).trim()) return err('empty', 'Which level? For example: 2350 or 2750-2800');
-  const s = visible(raw).trim();
+  const s = raw === undefined ? '' : numberToken(raw);
+  if (!s) return err('empty', 'Which level? For example: 2350 or 2750-2800');
   // A leading minus is a sign, not a zone with its low missing: -5 is refused, never read as 5.
-  if (/^\$?\s*[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(raw)}.`);
+  if (/^\$?\s*[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(s)}.`);
   if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return parsePrice(s);
   const parts = s.split(/\s*(?:[-–—]|\.\.|\bto\b)\s*/i);
   if (parts.length === 1) return parsePrice(parts[0]);
-  if (parts.length !== 2 || parts.some((p) => p.length === 0)) return err('bad_zone', `${quote(raw)} is not a level or zone. Try 2350 or 2750-2800.`);
+  if (parts.length !== 2 || parts.some((p) => p.length === 0)) return err('bad_zone', `${quote(s)} is not a level or zone. Try 2350 or 2750-2800.`);
   const a = parsePrice(parts[0]);
   if (!a.ok) return a;
   const b = parsePrice(parts[1]);

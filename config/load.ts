@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distance } from 'fastest-levenshtein';
 import { parse } from 'yaml';
+import { venueKey } from '../src/core/venues.js';
 import { deepFreeze, defaultsCacheText } from './defaults.js';
 import { ConfigError } from './error.js';
 import { configSchema, type Config } from './schema.js';
@@ -70,6 +71,46 @@ export function didYouMean(key: string, settings: readonly string[]): string {
   return near ? ` (did you mean "${near.s}"?)` : '';
 }
 
+/**
+ * The venues liqbot sees, one name each (`venueKey`): those with a live feed (src/feeds/venues/registry.ts) and those
+ * only a vendor's hourly totals report (src/feeds/vendor.ts).
+ */
+const KNOWN_VENUES = ['binance', 'bybit', 'okx', 'gate', 'htx', 'lighter', 'bitfinex', 'deribit', 'bitget', 'hyperliquid', 'bitmex', 'krakenfutures'];
+
+/**
+ * Keys of the per-asset and per-venue settings, and the assets of the default levels, that nothing would ever read:
+ * a floor for "ETHH", a share for "bybitt", a level on an asset not tracked. Floors may stay for the defaults' assets
+ * (a file narrowing `assets` keeps the defaults' floors). Venues are open (the vendor names venues it adds), so a
+ * share is refused only when its name is a typo away from a known venue, or a venue's exchange id (`binanceusdm`:
+ * shares are per venue, "binance").
+ */
+function unreadKeys(config: Config, defaults: unknown): string[] {
+  const problems: string[] = [];
+  const assets = config.assets;
+  const assetList = `one of assets (${assets.join(', ')})`;
+  const defaultAssets = settingsAt(defaults, []).assets;
+  const floorAssets = new Set(['default', ...assets, ...(Array.isArray(defaultAssets) ? defaultAssets.map((a) => String(a).toUpperCase()) : [])]);
+  for (const key of Object.keys(config.cascades.floorsUsd)) {
+    if (!floorAssets.has(key)) problems.push(`cascades.floorsUsd.${key}: "${key}" must be ${assetList} or default${didYouMean(key, assets)}`);
+  }
+  const venues = [...new Set(['default', ...KNOWN_VENUES, ...config.exchanges.map(venueKey)])];
+  for (const key of Object.keys(config.cascades.venueShares)) {
+    if (venues.includes(key)) continue;
+    if (venues.includes(venueKey(key))) problems.push(`cascades.venueShares.${key}: shares are per venue: write "${venueKey(key)}"`);
+    else if (didYouMean(key, venues)) problems.push(`cascades.venueShares.${key}: "${key}" is no venue${didYouMean(key, venues)}`);
+  }
+  for (const [i, level] of config.levels.defaults.entries()) {
+    if (!assets.includes(level.asset)) problems.push(`levels.defaults.${i}.asset: "${level.asset}" must be ${assetList}${didYouMean(level.asset, assets)}`);
+  }
+  return problems;
+}
+
+/** Every problem at once, on one line, so a file is mended in one go. */
+function refusal(source: string, problems: readonly string[]): ConfigError {
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
+  return new ConfigError(`${source}: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`);
+}
+
 /** Objects merge key by key; arrays and scalars in the override replace the default. */
 function merge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
@@ -86,15 +127,14 @@ export function buildConfig(override: unknown = {}, source = 'config'): Config {
   const merged = merge(defaults, override);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    // Every problem at once, on one line, so a file is mended in one go; a mistyped key names the setting it missed.
+    // A mistyped key names the setting it missed.
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.') || '(top level)';
       if (issue.code !== 'unrecognized_keys') return `${key}: ${issue.message}`;
       const siblings = Object.keys(settingsAt(defaults, issue.path));
       return `${key}: ${issue.keys.map((k) => `unknown key "${k}"${didYouMean(k, siblings)}`).join(', ')}`;
     });
-    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
-    throw new ConfigError(`${source}: ${shown.join('; ')}${problems.length > shown.length ? `; and ${problems.length - shown.length} more` : ''}`);
+    throw refusal(source, problems);
   }
   if (!result.data.windows.includes(result.data.defaultWindow)) {
     throw new ConfigError(`${source}: defaultWindow: "${result.data.defaultWindow}" must be one of windows (${result.data.windows.join(', ')})`);
@@ -103,6 +143,8 @@ export function buildConfig(override: unknown = {}, source = 'config'): Config {
   if (minHistoryDays > historyDays) {
     throw new ConfigError(`${source}: cascades.minHistoryDays: ${minHistoryDays} must not exceed cascades.historyDays (${historyDays}): the history it waits for is never kept`);
   }
+  const unread = unreadKeys(result.data, defaults);
+  if (unread.length) throw refusal(source, unread);
   return deepFreeze(result.data);
 }
 

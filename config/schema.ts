@@ -24,6 +24,24 @@ const asset = z.pipe(
   ),
   z.transform((s: string) => s.toUpperCase()),
 );
+/** The first entry listed again, with its first spelling: ["ETH", "eth"] for [ETH, BTC, eth] (`same`: what makes two one). */
+function repeated(list: readonly string[], same: (s: string) => string): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const s of list) {
+    const first = seen.get(same(s));
+    if (first !== undefined) return [first, s];
+    seen.set(same(s), s);
+  }
+  return undefined;
+}
+/** A list naming each entry once: a repeat is a slip (a line pasted twice, a name in two cases), said with both spellings. */
+const once = <T extends string>(what: string, same: (s: string) => string = (s) => s) =>
+  z.refine<T[]>((list) => repeated(list, same) === undefined, {
+    error: (issue) => {
+      const [first, again] = repeated(issue.input as string[], same)!;
+      return first === again ? `"${first}" is listed twice: list it once` : `"${first}" and "${again}" are one ${what}: list it once`;
+    },
+  });
 const positive = num().check(z.positive());
 const label = z.optional(z.string().check(z.maxLength(100)));
 const level = z.union([
@@ -145,9 +163,10 @@ function offsetAt(zone: string, ms: number): number {
 }
 
 export const configSchema = z.strictObject({
-  assets: z.array(asset).check(z.minLength(1)),
-  exchanges: z.array(z.string().check(z.regex(/^[a-z0-9]+$/, 'a ccxt exchange id such as bybit'))),
-  windows: z.array(z.enum(WINDOWS)).check(z.minLength(1)),
+  // Repeats are found before the names are upper-cased, so the refusal names both spellings.
+  assets: z.pipe(z.array(z.string()).check(once('asset', (s) => s.toUpperCase())), z.array(asset).check(z.minLength(1))),
+  exchanges: z.array(z.string().check(z.regex(/^[a-z0-9]+$/, 'a ccxt exchange id such as bybit'))).check(once('exchange')),
+  windows: z.array(z.enum(WINDOWS)).check(z.minLength(1), once('window')),
   defaultWindow: z.enum(WINDOWS),
   timeZone: z.string().check(z.refine((name: string) => timeZoneProblem(name) === undefined, { error: (issue) => timeZoneProblem(String(issue.input)) })),
   summary: z.strictObject({ largest: intBetween(1, 20), rankDays: intBetween(7, 3650) }),
@@ -217,7 +236,7 @@ export const configSchema = z.strictObject({
   }),
   alerts: z.strictObject({
     minUsd: num().check(z.gte(0)),
-    families: z.array(z.enum(['cascade', 'level'])),
+    families: z.array(z.enum(['cascade', 'level'])).check(z.minLength(1, 'name at least one of cascade, level: a new subscription would be told nothing'), once('family')),
   }),
   limits: z.strictObject({
     commandsPerUserPerMinute: int().check(z.gte(1)),

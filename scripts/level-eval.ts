@@ -36,6 +36,9 @@ export const HELD_OUT_4_LEVEL_FIXTURES = ['fixtures/binance-2025-10-crash-levels
 export const HELD_OUT_5_LEVEL_FIXTURES = ['fixtures/binance-2025-09-levels-15m.real.jsonl'];
 /** A sixth, cut in the eleventh session and looked at once: ETH over the third's and the fifth's windows. */
 export const HELD_OUT_6_LEVEL_FIXTURES = ['fixtures/binance-2025-09-eth-levels-15m.real.jsonl', 'fixtures/binance-2025-10-eth-levels-15m.real.jsonl'];
+/** Unseen: candles of another download (XRP, and BTC before the other sets), cut and replayed once with the rules unchanged. */
+export const HELD_OUT_7_LEVEL_FIXTURES = ['fixtures/binance-2025-08-xrp-btc-levels-15m.real.jsonl'];
+export const UNSEEN_ROUND_LEVEL_FIXTURES = ['fixtures/binance-2025-08-round-levels-15m.real.jsonl'];
 /** A stress set: BTC and ETH Oct 4-22 2025 with levels re-derived every day from the week before, accumulating. */
 export const DAILY_LEVEL_FIXTURES = ['fixtures/binance-2025-10-daily-levels-15m.real.jsonl'];
 /**
@@ -49,7 +52,7 @@ export const KIT_ROUND_LEVEL_FIXTURES = ['fixtures/binance-2025-04-round-levels-
 const args = process.argv.slice(2);
 const ci = args.indexOf('--config');
 const override: unknown = ci >= 0 ? JSON.parse(args.splice(ci, 2)[1]!) : {};
-const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES], ['held-out 4', HELD_OUT_4_LEVEL_FIXTURES], ['held-out 5', HELD_OUT_5_LEVEL_FIXTURES], ['held-out 6', HELD_OUT_6_LEVEL_FIXTURES], ['daily levels', DAILY_LEVEL_FIXTURES], ['round numbers', ROUND_LEVEL_FIXTURES], ['kit round numbers', KIT_ROUND_LEVEL_FIXTURES]];
+const sets: [string, string[]][] = args.length ? [['files', args]] : [['tuning', REAL_LEVEL_FIXTURES], ['held-out', HELD_OUT_LEVEL_FIXTURES], ['held-out 2', HELD_OUT_2_LEVEL_FIXTURES], ['held-out 3', HELD_OUT_3_LEVEL_FIXTURES], ['held-out 4', HELD_OUT_4_LEVEL_FIXTURES], ['held-out 5', HELD_OUT_5_LEVEL_FIXTURES], ['held-out 6', HELD_OUT_6_LEVEL_FIXTURES], ['held-out 7', HELD_OUT_7_LEVEL_FIXTURES], ['daily levels', DAILY_LEVEL_FIXTURES], ['round numbers', ROUND_LEVEL_FIXTURES], ['kit round numbers', KIT_ROUND_LEVEL_FIXTURES], ['round numbers 2', UNSEEN_ROUND_LEVEL_FIXTURES]];
 const config = buildConfig(override);
 for (const [name, files] of sets) {
   const sum = { messages: 0, breaks: 0, reversed: 0, held: 0, heldTold: 0 };

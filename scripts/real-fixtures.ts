@@ -1,19 +1,22 @@
 /**
  * Cuts the real-market test fixtures from the shared data kit (../shared/data, sources in its README): the
  * weeks each community level file covers as 15m candles (aggregated from Binance 5m klines, exact OHLC), and
- * the DeepSeek-day forceOrder prints with that day's candles. `npx tsx scripts/real-fixtures.ts [DATA_DIR]`.
+ * the DeepSeek-day forceOrder prints with that day's candles, and the held-out and round-number sets of the freqtrade
+ * slices in fixtures/sources/. `npx tsx scripts/real-fixtures.ts [DATA_DIR]`. Imported (scripts/unseen-levels.ts), it
+ * writes nothing: its cutting functions are exported.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const DATA = process.argv[2] ?? '/work/shared/data';
-const M15 = 900_000;
-const DAY = 86_400_000;
+export const M15 = 900_000;
+export const DAY = 86_400_000;
 
-type Row = Record<string, unknown> & { type: string; ts: number };
+export type Row = Record<string, unknown> & { type: string; ts: number };
 const read = (f: string): Row[] => readFileSync(join(DATA, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 
-function to15m(rows: Row[], from: number, to: number): Row[] {
+export function to15m(rows: Row[], from: number, to: number): Row[] {
   const out = new Map<string, Row>();
   for (const r of rows) {
     if (r.type !== 'candle' || r.ts < from || r.ts >= to) continue;
@@ -40,31 +43,33 @@ const sets = [
   { out: 'binance-2025-02-levels-15m.real.jsonl', candles: 'binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl', levels: 'levels_2025-02-03.jsonl' },
 ];
 
-for (const s of sets) {
-  const candles = read(s.candles);
-  const levels = read(s.levels);
-  const meta = candles.find((r) => r.type === 'meta')!;
-  const set = levels.find((r) => r.type === 'level')!.ts;
-  // Two days before the levels were set: the volatility and the crossings the bot would already know.
-  const from = set - 2 * DAY;
-  const rows = [...levels.filter((r) => r.type === 'level'), ...to15m(candles, from, Infinity)].sort((a, b) => a.ts - b.ts);
-  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) from ${new Date(from).toISOString().slice(0, 16)} and the kit's suggested community levels (derived from earlier real candles). source: ${String(meta.note).replace(/^.*source: /, '')}`;
-  const head = { type: 'meta', ts: from, synthetic: false, note };
-  writeFileSync(join('fixtures', s.out), [head, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
-  console.log(s.out, rows.length);
+function writeKitWeeks(): void {
+  for (const s of sets) {
+    const candles = read(s.candles);
+    const levels = read(s.levels);
+    const meta = candles.find((r) => r.type === 'meta')!;
+    const set = levels.find((r) => r.type === 'level')!.ts;
+    // Two days before the levels were set: the volatility and the crossings the bot would already know.
+    const from = set - 2 * DAY;
+    const rows = [...levels.filter((r) => r.type === 'level'), ...to15m(candles, from, Infinity)].sort((a, b) => a.ts - b.ts);
+    const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) from ${new Date(from).toISOString().slice(0, 16)} and the kit's suggested community levels (derived from earlier real candles). source: ${String(meta.note).replace(/^.*source: /, '')}`;
+    const head = { type: 'meta', ts: from, synthetic: false, note };
+    writeFileSync(join('fixtures', s.out), [head, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    console.log(s.out, rows.length);
+  }
 }
 
 // Held-out weeks: the week before each kit's levels, with levels derived the same way from the candles before
 // it (prior-week low and high, a round number below price, the demand zone 1.5% above the low). No rule was
 // tuned on these: they check that what was tuned on the three weeks above holds on weeks it never saw.
-function roundBelow(price: number): number {
+export function roundBelow(price: number): number {
   // The largest step of 1, 2.5 or 5 × 10^k within 3% of price, and the multiple of it just below price.
   let step = 0;
   for (let k = -6; k <= 6; k++) for (const m of [1, 2.5, 5]) if (m * 10 ** k <= price * 0.03) step = Math.max(step, m * 10 ** k);
   return Number((Math.floor(price / step) * step).toPrecision(6));
 }
 /** A community's levels from one asset's candles `before` a time: their low and high, the round number below the last close, the demand zone 1.5% above the low. */
-function derivedLevels(asset: string, before: Row[], ts: number, span: string): Row[] {
+export function derivedLevels(asset: string, before: Row[], ts: number, span: string): Row[] {
   const low = before.reduce((m, r) => ((r.low as number) < (m.low as number) ? r : m));
   const high = before.reduce((m, r) => ((r.high as number) > (m.high as number) ? r : m));
   const at = (r: Row) => `${new Date(r.ts).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -89,23 +94,25 @@ const heldOut2 = [
   { out: 'binance-2024-07-early-levels-15m.real.jsonl', candles: 'binance_2024-08-05_crash_5m.jsonl', set: '2024-07-25T00:00:00Z', until: '2024-07-29T00:00:00Z', lookbackDays: 3 },
   { out: 'binance-2025-01-early-levels-15m.real.jsonl', candles: 'binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl', set: '2025-01-23T00:00:00Z', until: '2025-01-27T00:00:00Z', lookbackDays: 3 },
 ];
-for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2]) {
-  const rows = read(s.candles);
-  const meta = rows.find((r) => r.type === 'meta')!;
-  const set = Date.parse(s.set);
-  const until = Date.parse(s.until);
-  const candles = rows.filter((r) => r.type === 'candle');
-  const levels: Row[] = [];
-  for (const symbol of [...new Set(candles.map((r) => r.symbol as string))].sort()) {
-    const asset = symbol.split('/')[0]!;
-    const week = candles.filter((r) => r.symbol === symbol && r.ts >= set - s.lookbackDays * DAY && r.ts < set);
-    levels.push(...derivedLevels(asset, week, set, s.lookbackDays === 7 ? 'prior-week' : `prior ${s.lookbackDays}-day`));
+function writeKitHeldOut(): void {
+  for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2]) {
+    const rows = read(s.candles);
+    const meta = rows.find((r) => r.type === 'meta')!;
+    const set = Date.parse(s.set);
+    const until = Date.parse(s.until);
+    const candles = rows.filter((r) => r.type === 'candle');
+    const levels: Row[] = [];
+    for (const symbol of [...new Set(candles.map((r) => r.symbol as string))].sort()) {
+      const asset = symbol.split('/')[0]!;
+      const week = candles.filter((r) => r.symbol === symbol && r.ts >= set - s.lookbackDays * DAY && r.ts < set);
+      levels.push(...derivedLevels(asset, week, set, s.lookbackDays === 7 ? 'prior-week' : `prior ${s.lookbackDays}-day`));
+    }
+    const from = set - 2 * DAY;
+    const out = [...levels, ...to15m(rows, from, until)].sort((a, b) => a.ts - b.ts);
+    const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) ${new Date(from).toISOString().slice(0, 16)} to ${s.until.slice(0, 16)}; HELD OUT (never tuned on); levels derived by scripts/real-fixtures.ts from the real candles of the ${s.lookbackDays === 7 ? 'week' : `${s.lookbackDays} days`} before ${s.set.slice(0, 10)}. source: ${String(meta.note).replace(/^.*source: /, '')}`;
+    writeFileSync(join('fixtures', s.out), [{ type: 'meta', ts: from, synthetic: false, note }, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    console.log(s.out, out.length);
   }
-  const from = set - 2 * DAY;
-  const out = [...levels, ...to15m(rows, from, until)].sort((a, b) => a.ts - b.ts);
-  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC) ${new Date(from).toISOString().slice(0, 16)} to ${s.until.slice(0, 16)}; HELD OUT (never tuned on); levels derived by scripts/real-fixtures.ts from the real candles of the ${s.lookbackDays === 7 ? 'week' : `${s.lookbackDays} days`} before ${s.set.slice(0, 10)}. source: ${String(meta.note).replace(/^.*source: /, '')}`;
-  writeFileSync(join('fixtures', s.out), [{ type: 'meta', ts: from, synthetic: false, note }, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n');
-  console.log(s.out, out.length);
 }
 
 // Held-out sets from a different source and season, never tuned on: freqtrade downloads of Binance USD-M klines
@@ -113,9 +120,9 @@ for (const s of [...heldOut.map((h) => ({ ...h, lookbackDays: 7 })), ...heldOut2
 // The third: BTC Oct 16-22 2025 (the week after the Oct 10 crash: a flush on the 17th, a squeeze on the 20th and
 // 21st). The fourth, cut after issue 15's fifth pass was settled: BTC and ETH Oct 5-13 2025 (the Oct 6 high, the
 // Oct 10 crash and its rebound). The fifth, cut after that: BTC Sep 21 - Oct 2 2025 (the Sep 22 and 25 slides).
-type Kline = [number, number, number, number, number, number];
+export type Kline = [number, number, number, number, number, number];
 /** freqtrade klines as 15m candles: 15m ones as they are, 5m ones aggregated (exact OHLC, whole quarters only). */
-function klines15m(src: string, symbol: string): Row[] {
+export function klines15m(src: string, symbol: string): Row[] {
   const klines = JSON.parse(readFileSync(src, 'utf8')) as Kline[];
   const step = klines.length > 1 ? klines[1]![0] - klines[0]![0] : M15;
   if (step === M15) return klines.map(([ts, open, high, low, close]) => ({ type: 'candle', ts, exchange: 'binanceusdm', symbol, timeframe: '15m', open, high, low, close }));
@@ -139,24 +146,26 @@ function freqtradeSet(sources: { src: string; asset: string }[], setIso: string,
   writeFileSync(join('fixtures', out), [{ type: 'meta', ts: from, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
   console.log(out, rows.length);
 }
-freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json', asset: 'BTC' }], '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 3', 'binance-2025-10-levels-15m.real.jsonl');
-freqtradeSet(
-  [
-    { src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-03_2025-10-13.json', asset: 'BTC' },
-    { src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-10-03_2025-10-13.json', asset: 'ETH' },
-  ],
-  '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl',
-);
-freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-09-19_2025-10-03.json', asset: 'BTC' }], '2025-09-21T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 5', 'binance-2025-09-levels-15m.real.jsonl');
-// The sixth, cut in issue 15's eleventh session and looked at once: ETH over the third's and the fifth's windows (the
-// same derivation; ETH chopped around $3,900 and $4,143 in them).
-freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-09-27_2025-10-03.json', asset: 'ETH' }], '2025-09-29T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 6', 'binance-2025-09-eth-levels-15m.real.jsonl');
-freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-10-13_2025-10-24.json', asset: 'ETH' }], '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 6', 'binance-2025-10-eth-levels-15m.real.jsonl');
+function writeFreqtradeHeldOut(): void {
+  freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-13_2025-10-22.json', asset: 'BTC' }], '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 3', 'binance-2025-10-levels-15m.real.jsonl');
+  freqtradeSet(
+    [
+      { src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-10-03_2025-10-13.json', asset: 'BTC' },
+      { src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-10-03_2025-10-13.json', asset: 'ETH' },
+    ],
+    '2025-10-05T00:00:00Z', '2025-10-13T20:30', 'HELD OUT 4', 'binance-2025-10-crash-levels-15m.real.jsonl',
+  );
+  freqtradeSet([{ src: 'fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-2025-09-19_2025-10-03.json', asset: 'BTC' }], '2025-09-21T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 5', 'binance-2025-09-levels-15m.real.jsonl');
+  // The sixth, cut in issue 15's eleventh session and looked at once: ETH over the third's and the fifth's windows (the
+  // same derivation; ETH chopped around $3,900 and $4,143 in them).
+  freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-09-27_2025-10-03.json', asset: 'ETH' }], '2025-09-29T00:00:00Z', '2025-10-03T00:00', 'HELD OUT 6', 'binance-2025-09-eth-levels-15m.real.jsonl');
+  freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-10-13_2025-10-24.json', asset: 'ETH' }], '2025-10-16T00:00:00Z', '2025-10-22T03:00', 'HELD OUT 6', 'binance-2025-10-eth-levels-15m.real.jsonl');
+}
 
 // Levels a community re-derives every day: at each 00:00 UTC from Oct 4 2025, for BTC and ETH, the week before's low
 // and high, the round number below price and the demand zone above the low, each added once (nobody removes a level
 // in a file, so they accumulate: 72 levels by Oct 21). Denser than the sets above, with levels set near price every day.
-{
+function writeDailyLevels(): void {
   const btc = ['2025-09-19_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-22'].flatMap((x) => klines15m(`fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-${x}.json`, 'BTC/USDT:USDT'));
   const eth = ['2025-09-27_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-24'].flatMap((x) => klines15m(`fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-${x}.json`, 'ETH/USDT:USDT'));
   const first = Date.parse('2025-10-04T00:00:00Z');
@@ -183,7 +192,7 @@ freqtradeSet([{ src: 'fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-2025-1
  * Round numbers a community adds every day: at each 00:00 UTC after the first candle's day, those within 5% of the day
  * before's last close, a step apart (chosen from the first day's close), each added once.
  */
-function roundLevels(asset: string, candles: Row[], stepFor: (close: number) => number): { levels: Row[]; step: number } {
+export function roundLevels(asset: string, candles: Row[], stepFor: (close: number) => number): { levels: Row[]; step: number } {
   const out: Row[] = [];
   const seen = new Set<number>();
   const end = candles[candles.length - 1]!.ts;
@@ -207,7 +216,7 @@ function roundLevels(asset: string, candles: Row[], stepFor: (close: number) => 
 // UTC from the first day of each slice, the round numbers within 5% of the day before's last close (BTC every $2,000,
 // ETH every $100), each added once. BTC Sep 20 - Oct 22 2025 and ETH Sep 28 - Oct 24 2025: the whole slices in
 // fixtures/sources/ after a day of candles. Cut in issue 15's sixteenth session, after the rules were settled.
-{
+function writeRoundNumbers(): void {
   const sets = [
     { asset: 'BTC', step: 2000, slices: ['2025-09-19_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-22'], src: (x: string) => `fixtures/sources/freqtrade-BTC_USDT_USDT-15m-futures-${x}.json` },
     { asset: 'ETH', step: 100, slices: ['2025-09-27_2025-10-03', '2025-10-03_2025-10-13', '2025-10-13_2025-10-24'], src: (x: string) => `fixtures/sources/freqtrade-ETH_USDT_USDT-5m-futures-${x}.json` },
@@ -228,33 +237,35 @@ function roundLevels(asset: string, candles: Row[], stepFor: (close: number) => 
 // Round numbers on the kit's weeks, a held-out check for rules tuned on the set above: the same daily rule, each
 // asset's step the 1, 2 or 5 times a power of ten nearest 2% of its first close (BTC $1,000 or $2,000, ETH $50, SOL
 // $5, SUI $0.05, ADA $0.02). Cut in the sixteenth session and kept unread until its rules were settled.
-function niceStep(price: number): number {
+export function niceStep(price: number): number {
   const target = price * 0.02;
   const pow = 10 ** Math.floor(Math.log10(target));
   return [1, 2, 5, 10].map((m) => m * pow).reduce((a, b) => (Math.abs(Math.log(b / target)) < Math.abs(Math.log(a / target)) ? b : a));
 }
-for (const s of sets) {
-  const source = read(s.candles);
-  const candles = to15m(source, -Infinity, Infinity).sort((a, b) => a.ts - b.ts);
-  const meta = source.find((r) => r.type === 'meta')!;
-  const rows: Row[] = [];
-  const steps: string[] = [];
-  for (const symbol of [...new Set(candles.map((r) => r.symbol as string))]) {
-    const mine = candles.filter((r) => r.symbol === symbol);
-    const asset = symbol.split('/')[0]!;
-    const { levels, step } = roundLevels(asset, mine, niceStep);
-    steps.push(`${asset} every ${step}`);
-    rows.push(...levels, ...mine);
+function writeKitRoundNumbers(): void {
+  for (const s of sets) {
+    const source = read(s.candles);
+    const candles = to15m(source, -Infinity, Infinity).sort((a, b) => a.ts - b.ts);
+    const meta = source.find((r) => r.type === 'meta')!;
+    const rows: Row[] = [];
+    const steps: string[] = [];
+    for (const symbol of [...new Set(candles.map((r) => r.symbol as string))]) {
+      const mine = candles.filter((r) => r.symbol === symbol);
+      const asset = symbol.split('/')[0]!;
+      const { levels, step } = roundLevels(asset, mine, niceStep);
+      steps.push(`${asset} every ${step}`);
+      rows.push(...levels, ...mine);
+    }
+    rows.sort((a, b) => a.ts - b.ts);
+    const out = s.out.replace('-levels-', '-round-levels-');
+    const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC); ROUND NUMBERS (levels added by scripts/real-fixtures.ts at every 00:00 UTC: the round numbers within 5% of the day before's last close, ${steps.join(', ')}, accumulating). source: ${String(meta.note).replace(/^.*source: /, '')}`;
+    writeFileSync(join('fixtures', out), [{ type: 'meta', ts: rows[0]!.ts, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    console.log(out, steps.join(', '), rows.filter((r) => r.type === 'level').length, rows.length);
   }
-  rows.sort((a, b) => a.ts - b.ts);
-  const out = s.out.replace('-levels-', '-round-levels-');
-  const note = `REAL Binance USD-M 15m candles (aggregated from 5m klines, exact OHLC); ROUND NUMBERS (levels added by scripts/real-fixtures.ts at every 00:00 UTC: the round numbers within 5% of the day before's last close, ${steps.join(', ')}, accumulating). source: ${String(meta.note).replace(/^.*source: /, '')}`;
-  writeFileSync(join('fixtures', out), [{ type: 'meta', ts: rows[0]!.ts, synthetic: false, note }, ...rows].map((r) => JSON.stringify(r)).join('\n') + '\n');
-  console.log(out, steps.join(', '), rows.filter((r) => r.type === 'level').length, rows.length);
 }
 
 // The DeepSeek day (2025-01-27): Binance's sampled forceOrder prints of the US-session leg and the candles around them.
-{
+function writeDeepSeekDay(): void {
   const rows = read('binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl');
   const meta = rows.find((r) => r.type === 'meta')!;
   const from = Date.parse('2025-01-27T12:00:00Z');
@@ -265,4 +276,16 @@ for (const s of sets) {
   const note = `REAL Binance USD-M forceOrder prints (sampled: at most one per symbol per second) 2025-01-27 16:50-17:20 UTC, every symbol (the recorder's only prints that day, 1,344; the kit README's 16:00-17:59 is the hours it lists, not the prints), and 5m klines BTC/ETH/ADA 12:00-21:00; Coinglass Binance daily liquidation totals BTC/ETH/SOL/XRP for the 40 days before (FelipeODonnell/liquidity-report@36dd609d9e21e124aff59eb75c821151e0268e05). source: ${String(meta.note).replace(/^.*source: /, '')}`;
   writeFileSync(join('fixtures', 'binance-2025-01-27-forceorder.real.jsonl'), [{ type: 'meta', ts: day[0]!.ts, synthetic: false, note }, ...day].map((r) => JSON.stringify(r)).join('\n') + '\n');
   console.log('forceorder', day.length);
+}
+
+// Every fixture above is written only when this file is run (`npx tsx scripts/real-fixtures.ts [DATA_DIR]`); a script
+// that imports its cutting functions (scripts/unseen-levels.ts) writes nothing.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeKitWeeks();
+  writeKitHeldOut();
+  writeFreqtradeHeldOut();
+  writeDailyLevels();
+  writeRoundNumbers();
+  writeKitRoundNumbers();
+  writeDeepSeekDay();
 }

@@ -2,8 +2,7 @@
  * Cuts the "unseen" real-market fixtures (issue 15: "we will replay real market days you have not seen") from raw
  * slices in fixtures/sources/ that no rule was tuned on (fixtures/sources/README.md names each one's repository,
  * commit and path). `npx tsx scripts/unseen-fixtures.ts`.
- * So far one forceOrder slice (no candles, so no levels); a candle set should reuse scripts/real-fixtures.ts's
- * klines15m and derivedLevels, which that script would need to export without writing every fixture on import.
+ * One forceOrder slice (no candles, so no levels); the unseen candle sets are cut by scripts/unseen-levels.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

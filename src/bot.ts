@@ -10,7 +10,7 @@ import { DAY } from './core/time.js';
 import { Market } from './core/market.js';
 import { countKept, restoreStoredFigures } from './core/restore.js';
 import { type Gap } from './core/coverage.js';
-import { configLevels } from './offline.js';
+import { configLevels } from './core/levels.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
 import { levelThreads, RunningTallies, type Reached } from './alerts/router.js';
 import type { ChartService, Services } from './service.js';

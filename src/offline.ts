@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
-import { levelId, type Level } from './core/levels.js';
+import { configLevels } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
 import { eventAsset, TIMEFRAME_MS, type Candle, type LevelEvent, type MarketEvent } from './core/events.js';
@@ -40,16 +40,6 @@ export interface OfflineOptions {
   closes?: boolean;
   /** A file read here (a path, not a file loaded) fills this report (one that tells each malformed line as it is read). */
   report?: ReadReport;
-}
-
-/** Levels from config apply to every chat. */
-export function configLevels(config: Config, now: number): Level[] {
-  return config.levels.defaults.map((d) => {
-    const level: [number, number] | number = 'price' in d ? d.price : [d.low, d.high];
-    const l: Level = { id: levelId(d.asset, level), asset: d.asset, level, source: 'config', createdAt: now };
-    if (d.label !== undefined) l.label = d.label;
-    return l;
-  });
 }
 
 /** A file read into memory once (for commands that must know its last time before they can start). */

@@ -67,6 +67,18 @@ describe('config', () => {
     // Binance's 1000PEPE is followed as PEPE, prices per coin: the old name would match no contract, its levels 1,000× off.
     [{ assets: ['BTC', '1000PEPE'] }, "write PEPE, not 1000PEPE"],
     [{ levels: { defaults: [{ asset: '1000pepe', price: 0.012 }] } }, 'write PEPE, not 1000PEPE'],
+    // A list naming a thing twice, a key nothing reads, a list of nothing: each a slip that would load without a word.
+    [{ assets: ['ETH', 'eth', 'BTC'] }, 'my.yaml: assets: "ETH" and "eth" are one asset: list it once'],
+    [{ exchanges: ['bybit', 'okx', 'bybit'] }, 'my.yaml: exchanges: "bybit" is listed twice: list it once'],
+    [{ windows: ['1h', '1h', '24h'] }, 'my.yaml: windows: "1h" is listed twice: list it once'],
+    [{ alerts: { families: ['level', 'level'] } }, 'my.yaml: alerts.families: "level" is listed twice: list it once'],
+    [{ alerts: { families: [] } }, 'my.yaml: alerts.families: name at least one of cascade, level: a new subscription would be told nothing'],
+    [{ cascades: { floorsUsd: { default: 1, ETHH: 5 } } }, 'my.yaml: cascades.floorsUsd.ETHH: "ETHH" must be one of assets (BTC, ETH, SOL, XRP, DOGE, BNB) or default (did you mean "ETH"?)'],
+    [{ cascades: { floorsUsd: { eth: 5 } } }, 'my.yaml: cascades.floorsUsd.eth: "eth" must be one of assets (BTC, ETH, SOL, XRP, DOGE, BNB) or default (did you mean "ETH"?)'],
+    [{ cascades: { venueShares: { default: 0.5, bybitt: 0.2 } } }, 'my.yaml: cascades.venueShares.bybitt: "bybitt" is no venue (did you mean "bybit"?)'],
+    [{ cascades: { venueShares: { binanceusdm: 0.3 } } }, 'my.yaml: cascades.venueShares.binanceusdm: shares are per venue: write "binance"'],
+    [{ levels: { defaults: [{ asset: 'ETH', price: 3000 }, { asset: 'ZZZ', price: 1 }] } }, 'my.yaml: levels.defaults.1.asset: "ZZZ" must be one of assets (BTC, ETH, SOL, XRP, DOGE, BNB)'],
+    [{ assets: ['ETH'], levels: { defaults: [{ asset: 'ETHH', price: 1 }] } }, 'my.yaml: levels.defaults.0.asset: "ETHH" must be one of assets (ETH) (did you mean "ETH"?)'],
   ])('%j is refused with one clear line', (override, message) => {
     expect(() => buildConfig(override, 'my.yaml')).toThrow(ConfigError);
     try {
@@ -75,6 +87,16 @@ describe('config', () => {
       expect((err as Error).message).toContain(message);
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+  it('checks per-asset and per-venue keys against what reads them, refusing only what nothing would', () => {
+    expect(() => buildConfig({ assets: ['ETH'], cascades: { floorsUsd: { ETHH: 1 } } })).toThrow('cascades.floorsUsd.ETHH: "ETHH" must be one of assets (ETH) or default (did you mean "ETH"?)');
+    // Narrowing `assets` keeps the defaults' floors for BTC and SOL; a venue only the vendor reports (BitMEX) or one
+    // no one knows yet keeps its share; every venue with a live feed has one name for its share.
+    const c = buildConfig({ assets: ['ETH', 'pepe'], cascades: { floorsUsd: { PEPE: 500_000 }, venueShares: { bitmex: 0.02, coinex: 0.01 } } });
+    expect(c.cascades.floorsUsd).toMatchObject({ BTC: 8_000_000, ETH: 5_000_000, SOL: 2_000_000, PEPE: 500_000 });
+    expect(c.cascades.venueShares).toMatchObject({ bitmex: 0.02, coinex: 0.01 });
+    const venues = [...new Set(Object.keys(VENUES).map((id) => (id.startsWith('binance') ? 'binance' : id)))];
+    expect(() => buildConfig({ cascades: { venueShares: Object.fromEntries(venues.map((v) => [v, 0.01])) } })).not.toThrow();
   });
   it('takes UTC and IANA Area/City names as the time zone', () => {
     for (const timeZone of ['UTC', 'Etc/UTC', 'Asia/Seoul', 'America/New_York', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Australia/Adelaide']) {

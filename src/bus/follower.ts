@@ -20,7 +20,7 @@ import type { Config } from '../../config/schema.js';
 import { Stretches } from '../core/coverage.js';
 import type { MarketEvent } from '../core/events.js';
 import type { Market } from '../core/market.js';
-import { configLevels } from '../offline.js';
+import { configLevels } from '../core/levels.js';
 import type { StateChange } from '../state/changes.js';
 import { StateWriter } from '../state/writer.js';
 import { createMemoryStore } from '../store/memory.js';

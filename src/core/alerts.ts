@@ -25,7 +25,10 @@ export interface CascadeFigures {
   /** The cascade's total so far (USD). */
   usd: number;
   byExchange: Record<string, number>;
-  /** Price when the cascade started and now, and the extreme (low for longs, high for shorts). */
+  /**
+   * Price when the cascade started and now, and the extreme (low for longs, high for shorts) so far. Once over
+   * (`CascadeEnd`), those of its own window: price as it began, as it ended (`priceNow`), the extreme between.
+   */
   priceStart?: number;
   priceNow?: number;
   extreme?: number;
@@ -118,9 +121,12 @@ interface FlushFigures {
   startedAt: number;
   /** Liquidations on the side, every asset together: in the window at the start, since the start after. */
   usd: number;
-  /** How many assets took part, and the leaders with their share of `usd` (0..1) and price move (%: over the hour before at the start, since the flush began after). */
+  /**
+   * How many assets took part, and the leaders with their share of `usd` (0..1), their price move since the flush began
+   * (%, to now; to its end once over) and their low (a long flush) or high (a short one) over the same stretch.
+   */
   assetCount: number;
-  leaders: { asset: string; usd: number; share: number; changePct?: number }[];
+  leaders: { asset: string; usd: number; share: number; changePct?: number; extreme?: number }[];
   exchanges: string[];
   sampled: string[];
   /** `usd` per exchange, largest first (a cascade's `byExchange`). Absent on an alert stored from before it existed. */

@@ -683,10 +683,18 @@ function openInterestOf(o: Raw): OpenInterest {
   if (o.contracts !== undefined) ev.contracts = nonNegative(o.contracts, 'contracts');
   return ev;
 }
+// The market's bounds (`PLAUSIBLE`, as `implausible` judges a live rate) are the parse's: a file's reader names the
+// field of an implausible event by its prices and sizes, and funding has neither.
 function fundingOf(o: Raw): Funding {
   const rate = o.rate;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || Math.abs(rate) > 1) fail(missing(rate, 'rate', `\`rate\` must be a finite number per interval (0.0001 = 0.01%)${quoted(rate)}`));
-  return { type: 'funding', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), rate, intervalHours: positive(o.intervalHours, 'intervalHours') };
+  if (typeof rate !== 'number' || !Number.isFinite(rate)) fail(missing(rate, 'rate', `\`rate\` must be a finite number per interval (0.0001 = 0.01%)${quoted(rate)}`));
+  if (Math.abs(rate) > PLAUSIBLE.maxFundingRate) fail(`\`rate\` ${rate} is beyond any market (funding is at most ±${PLAUSIBLE.maxFundingRate * 100}% an interval; 0.0001 = 0.01%)`);
+  return { type: 'funding', ts: time(o.ts), exchange: exchangeOf(o.exchange), symbol: symbolOf(o.symbol), rate, intervalHours: fundingHours(o.intervalHours) };
+}
+function fundingHours(v: unknown): number {
+  const hours = positive(v, 'intervalHours');
+  if (hours > PLAUSIBLE.maxFundingIntervalHours) fail(`\`intervalHours\` ${hours} is beyond any market (venues settle funding every 1 to 8 hours; at most ${PLAUSIBLE.maxFundingIntervalHours})`);
+  return hours;
 }
 
 /** Validate one decoded JSON value as a market event. Never throws. */
@@ -752,7 +760,8 @@ export function eventAsset(e: MarketEvent): string {
 
 /**
  * Why a well-formed event is still not believable: stamped far from the receiving clock, or sized or priced
- * beyond any market (a glitch or a hostile feed). The live bot drops these and counts them by reason.
+ * beyond any market (a glitch or a hostile feed). The live bot drops these and counts them by reason. A funding
+ * rate or interval beyond any venue counts as `absurd_size`: a rate is the size of a payment, per interval.
  */
 export type Implausible = 'future' | 'stale' | 'absurd_size' | 'absurd_price';
 
@@ -763,6 +772,13 @@ export const PLAUSIBLE = {
   maxLiquidationUsd: 1e10,
   /** Open interest of one contract, and one period's liquidation total. */
   maxAggregateUsd: 1e12,
+  /**
+   * A funding rate per interval, either sign (0.1 = 10%). Venues cap it at a few percent an interval (Hyperliquid,
+   * among the widest, at 4% an hour): 10% leaves room over any cap and none for a misread unit.
+   */
+  maxFundingRate: 0.1,
+  /** A funding interval in hours: venues settle every 1 to 8 hours; a week is beyond any. */
+  maxFundingIntervalHours: 168,
 } as const;
 
 const priceOk = (p: number): boolean => Number.isFinite(p) && p >= PLAUSIBLE.minPrice && p <= PLAUSIBLE.maxPrice;
@@ -792,6 +808,6 @@ export function implausible(e: MarketEvent, now: number | undefined, skewMs: num
     case 'level':
       return (typeof e.level === 'number' ? [e.level] : e.level).every(priceOk) ? undefined : 'absurd_price';
     case 'funding':
-      return undefined;
+      return Math.abs(e.rate) <= PLAUSIBLE.maxFundingRate && e.intervalHours > 0 && e.intervalHours <= PLAUSIBLE.maxFundingIntervalHours ? undefined : 'absurd_size';
   }
 }

@@ -165,12 +165,26 @@ class SideWindow {
   }
 }
 
+/** A flush's tally takes in `usd` of an asset: its box and the total. */
+function countAsset(a: ActiveFlush, asset: string, usd: number): void {
+  a.usd += usd;
+  const box = a.byAsset.get(asset);
+  if (box === undefined) a.byAsset.set(asset, { usd });
+  else box.usd += usd;
+}
+
+/** ...and of a venue (the total counts it once, with the asset). */
+function countVenue(a: ActiveFlush, exchange: string, usd: number): void {
+  a.exchanges.add(exchange);
+  a.byExchange.set(exchange, (a.byExchange.get(exchange) ?? 0) + usd);
+}
+
 interface ActiveFlush {
   id: string;
   threshold: number;
   startedAt: number;
   quietSince: number | undefined;
-  /** Since the start: USD per asset (boxes changed in place), the total, the venues and USD per venue. */
+  /** From the start up to the last strong print: USD per asset (boxes changed in place), the total, the venues and USD per venue. */
   byAsset: Map<string, { usd: number }>;
   usd: number;
   exchanges: Set<string>;
@@ -180,7 +194,11 @@ interface ActiveFlush {
   lastPostedAt: number;
   /** The last print while the window stayed above the end level: where the flush's window ends. */
   lastStrongAt: number;
-  /** The prints after it, per asset and per exchange (in the totals while it runs; taken out at the end, which is told up to it). */
+  /**
+   * The prints after it, per asset and per exchange: held apart from the tally, which is the flush's own window (its
+   * start to its last strong print) whenever it is told, running or over. The next strong print brings them in; the
+   * end leaves them out.
+   */
   tail: Map<string, number> | undefined;
   exchangeTail: Map<string, number> | undefined;
   previousLeg: PreviousLeg | undefined;
@@ -224,16 +242,15 @@ export class FlushDetector {
     w.add(ts, asset, exchange, usd, this.rules.windowMs);
     const a = long ? this.active.long : this.active.short;
     if (a) {
-      a.usd += usd;
-      const box = a.byAsset.get(asset);
-      if (box === undefined) a.byAsset.set(asset, { usd });
-      else box.usd += usd;
-      a.exchanges.add(exchange);
-      a.byExchange.set(exchange, (a.byExchange.get(exchange) ?? 0) + usd);
       if (w.sum >= a.threshold * this.rules.endFraction) {
         a.quietSince = undefined;
         if (ts > a.lastStrongAt) a.lastStrongAt = ts;
+        // The prints held apart since the last strong one were the flush's after all.
+        if (a.tail) for (const [x, v] of a.tail) countAsset(a, x, v);
+        if (a.exchangeTail) for (const [ex, v] of a.exchangeTail) countVenue(a, ex, v);
         a.tail = a.exchangeTail = undefined;
+        countAsset(a, asset, usd);
+        countVenue(a, exchange, usd);
       } else {
         (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
         (a.exchangeTail ??= new Map()).set(exchange, (a.exchangeTail.get(exchange) ?? 0) + usd);
@@ -329,18 +346,7 @@ export class FlushDetector {
       return this.grown(a) && now - a.lastPostedAt >= this.rules.updateMinMs ? this.posted(side, a, now) : undefined;
     }
     this.active[side] = undefined;
-    // Told up to its last strong print: the prints after it are not in its total, nor assets only they brought.
-    for (const [asset, usd] of a.tail ?? []) {
-      a.usd -= usd;
-      const box = a.byAsset.get(asset)!;
-      box.usd -= usd;
-      if (box.usd <= 1e-6) a.byAsset.delete(asset);
-    }
-    for (const [exchange, usd] of a.exchangeTail ?? []) {
-      const left = a.byExchange.get(exchange)! - usd;
-      if (left <= 1e-6) a.byExchange.delete(exchange);
-      else a.byExchange.set(exchange, left);
-    }
+    // Told up to its last strong print: the prints after it (`tail`) are not in its total, nor assets only they brought.
     if (this.rules.legMs) this.ended[side] = { leg: (a.previousLeg?.leg ?? 0) + 1, startedAt: a.startedAt, endedAt: a.lastStrongAt, usd: a.usd };
     return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };
   }

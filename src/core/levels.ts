@@ -167,6 +167,19 @@ export function levelId(asset: string, v: LevelValue, chat?: string): string {
   return chat === undefined ? levelKey(asset, v) : `${chat}:${levelKey(asset, v)}`;
 }
 
+/** A level as a config writes it (`levels.defaults`, config/schema.ts): a price or a zone, with a label or not. */
+export type ConfigLevel = { asset: string; label?: string } & ({ price: number } | { low: number; high: number });
+
+/** The levels a config sets (`levels.defaults`), which apply to every chat, as the market holds them from `now`. */
+export function configLevels(config: { levels: { defaults: readonly ConfigLevel[] } }, now: number): Level[] {
+  return config.levels.defaults.map((d) => {
+    const level: LevelValue = 'price' in d ? d.price : [d.low, d.high];
+    const l: Level = { id: levelId(d.asset, level), asset: d.asset, level, source: 'config', createdAt: now };
+    if (d.label !== undefined) l.label = d.label;
+    return l;
+  });
+}
+
 /** The level a `level` event adds to the market. */
 export function levelOfEvent(e: LevelEvent): Level {
   return {

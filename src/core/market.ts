@@ -235,6 +235,22 @@ export class Market extends MarketQueries {
     return daily > 0 ? { normalUsd: (daily * c.windowMinutes * MINUTE) / DAY } : {};
   }
 
+  /**
+   * An asset's price over an event that ran from `from` to `to`: where it was as the event began (the close of the minute
+   * before), where it was at `to`, and its low and high between, read from the book `/liqs` reads its price line from.
+   * An event still running (`to` is now) ends at the price of the moment, as its other figures do (`PriceBook.current`:
+   * a fresh fill where candles are minutes old).
+   */
+  private priceDuring(asset: string, from: number, to: number): { start: number; end: number; low: number; high: number } | undefined {
+    const r = this.prices.range(asset, from, to);
+    // Without a price before it, its first within a minute of its start (an asset whose first print began it); one
+    // that came minutes in is not where the event began, and no move is told.
+    const start = this.prices.priceAt(asset, Math.floor(from / MINUTE) * MINUTE - 1, HOUR) ?? (r && r.from - from < MINUTE ? r.open : undefined);
+    const end = to >= this.clock ? this.prices.current(asset) : r?.close;
+    if (start === undefined || end === undefined) return undefined;
+    return { start, end, low: Math.min(r?.low ?? start, start, end), high: Math.max(r?.high ?? start, start, end) };
+  }
+
   /** An asset's price move from `from` to its last price, in percent (none without both). */
   private moveSince(asset: string, from: number): { changePct?: number } {
     const before = this.prices.priceAt(asset, from, HOUR);
@@ -535,7 +551,9 @@ export class Market extends MarketQueries {
       if (group.length > 1) {
         alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}), ...(x.fromChop?.kept ? { kept: true as const } : {}) }));
       }
-      const lastHour = this.buckets.totals(asset, ts - HOUR + 1, ts);
+      // What `/liqs ASSET 1h` says at this moment: the single orders, and the vendors' hourly totals of the venues without
+      // any (the hours over by now), so the member who reads the alert and asks gets the same figure.
+      const lastHour = this.summary(asset, '1h', HOUR, ts);
       const usd = side === 'long' ? lastHour.longUsd : lastHour.shortUsd;
       const running = this.cascades.runningFor(asset, side);
       if (usd > 0) alert.liquidations = { side, usd, windowMs: HOUR, cascade: running !== undefined };
@@ -543,7 +561,8 @@ export class Market extends MarketQueries {
     }
   }
 
-  private figures(c: Cascade, asset: string): CascadeFigures {
+  /** A cascade's figures, with the price of the moment they are told as of (its end's, once over). */
+  private figures(c: Cascade, priceNow: number | undefined): CascadeFigures {
     const exchanges = [...c.byExchange.keys()];
     const f: CascadeFigures = {
       cascadeId: c.id,
@@ -555,8 +574,7 @@ export class Market extends MarketQueries {
       sampled: exchanges.filter(isSampled),
     };
     if (c.priceStart !== undefined) f.priceStart = c.priceStart;
-    const now = this.prices.current(asset);
-    if (now !== undefined) f.priceNow = now;
+    if (priceNow !== undefined) f.priceNow = priceNow;
     if (c.extreme !== undefined) f.extreme = c.extreme;
     if (c.previousLeg) f.previousLeg = c.previousLeg;
     return f;
@@ -564,8 +582,13 @@ export class Market extends MarketQueries {
 
   private onFlush(ev: FlushEvent, now: number): void {
     const f = ev.flush;
-    // At the start the move that led into it (the hour before); after, the move since it started.
-    const movesFrom = ev.type === 'start' ? now - HOUR : f.startedAt - MINUTE;
+    // Each leader's move since the flush began and its low (a long flush) or high, to now, or to its end once over: the
+    // move a cascade's end tells too, from the same prices.
+    const to = ev.type === 'end' ? ev.endedAt : now;
+    const during = (asset: string): { changePct?: number; extreme?: number } => {
+      const p = this.priceDuring(asset, f.startedAt, to);
+      return p ? { changePct: ((p.end - p.start) / p.start) * 100, extreme: f.side === 'long' ? p.low : p.high } : {};
+    };
     if (ev.type === 'start') this.flushLeads.set(f.id, f.leaders.map((l) => l.asset));
     const leadAssets = this.flushLeads.get(f.id) ?? [];
     if (ev.type === 'end') this.flushLeads.delete(f.id);
@@ -578,7 +601,7 @@ export class Market extends MarketQueries {
       startedAt: f.startedAt,
       usd: f.usd,
       assetCount: f.assetCount,
-      leaders: f.leaders.map((l) => ({ ...l, ...this.moveSince(l.asset, movesFrom) })),
+      leaders: f.leaders.map((l) => ({ ...l, ...during(l.asset) })),
       exchanges: f.exchanges,
       sampled: f.exchanges.filter(isSampled),
       byExchange: f.byExchange,
@@ -616,8 +639,19 @@ export class Market extends MarketQueries {
       if (flush) this.inFlush.set(c.id, { id: flush, led: this.flushLeads.get(flush)?.includes(c.asset) ?? false });
     }
     const inFlush = this.inFlush.get(c.id);
-    if (ev.type === 'end') this.inFlush.delete(c.id);
-    const base = { ts: now, asset: c.asset, ...this.figures(c, c.asset), ...(inFlush ? { flushId: inFlush.id, ...(inFlush.led ? { ledFlush: true as const } : {}) } : {}) };
+    let priceNow = this.prices.current(c.asset);
+    if (ev.type === 'end') {
+      this.inFlush.delete(c.id);
+      // Over, its figures are those of its own window: price where it began and where it ended, and its low (or high)
+      // between, not the price when the end is told (the quiet period later). Its record and the level it offers read them.
+      const p = this.priceDuring(c.asset, c.startedAt, ev.endedAt);
+      if (p) {
+        c.priceStart = p.start;
+        c.extreme = c.side === 'long' ? p.low : p.high;
+      }
+      priceNow = p?.end;
+    }
+    const base = { ts: now, asset: c.asset, ...this.figures(c, priceNow), ...(inFlush ? { flushId: inFlush.id, ...(inFlush.led ? { ledFlush: true as const } : {}) } : {}) };
     if (ev.type === 'start') {
       this.out.push({
         kind: 'cascade',

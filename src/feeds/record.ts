@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import type { Config } from '../../config/schema.js';
 import { assetOf, eventLine } from '../core/events.js';
 import { logger } from '../log.js';
+import { venueName, venueNames } from '../replies/format.js';
 import type { ExchangeOverride } from './contract.js';
 import { describe } from './errors.js';
 import { startFeeds } from './index.js';
@@ -45,10 +46,11 @@ export interface RecordSummary {
  * file itself cannot say: the spec's event file has no gap line, and a replay reads an unrecorded stretch as no data).
  */
 export function recordedLine(s: RecordSummary, out: string): string {
-  const blind = Object.entries(s.blind).filter(([, ms]) => ms > 0).map(([ex, ms]) => `${ex} ${Math.round(ms / 1000)} s`);
+  // Venues as every reply names them ("Binance 25 s"), not by their ccxt ids.
+  const blind = Object.entries(s.blind).filter(([, ms]) => ms > 0).map(([ex, ms]) => `${venueName(ex)} ${Math.round(ms / 1000)} s`);
   const parts = [`recorded ${s.events} ${s.events === 1 ? 'event' : 'events'} to ${out}`];
   if (blind.length) parts.push(`no data from ${blind.join(', ')} (not in the file: it has no gap line)`);
-  if (s.downAtStop.length) parts.push(`not live at the end: ${s.downAtStop.join(', ')}`);
+  if (s.downAtStop.length) parts.push(`not live at the end: ${venueNames(s.downAtStop)}`);
   if (s.untracked) parts.push(`${s.untracked} liquidations of assets outside the config left out`);
   return `liqbot record: ${parts.join('; ')}`;
 }

@@ -92,8 +92,12 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
 
 function cascadeEnd(a: CascadeEnd): Reply {
   const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`]];
+  // The move while it ran, from its start to its end (not to the post, a quiet period later): the drop it was.
   if (a.priceStart !== undefined && a.priceNow !== undefined) {
-    lines.push([`Price ${price(a.priceStart)} → ${price(a.priceNow)} (${pct((a.priceNow - a.priceStart) / a.priceStart)})`, ...(a.extreme !== undefined ? [`; stopped at ${a.side === 'long' ? 'a low of' : 'a high of'} ${price(a.extreme)}`] : [])]);
+    lines.push([
+      `Price during it ${price(a.priceStart)} → ${price(a.priceNow)} (${pct((a.priceNow - a.priceStart) / a.priceStart)})`,
+      ...(a.extreme !== undefined ? [`, ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)}`] : []),
+    ]);
   }
   lines.push(shares(a.byExchange, a.usd, a.sampled));
   const rank = a.ranking && rankingText(a.asset, a.ranking, 'part');
@@ -232,11 +236,18 @@ function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
   const leaders = a.leaders.map((l) => `${l.asset} ${usd(l.usd)} (${share(l.share)})`).join(' · ');
   const others = a.assetCount - a.leaders.length;
   const lines: Line[] = [[`Led by ${leaders}${others > 0 ? `, and ${others} more` : ''}`]];
+  // Each leader's move since the flush began, and its low (or high) since: to its end once it is over.
   const moves = a.leaders.filter((l) => l.changePct !== undefined);
   if (moves.length) {
+    const extreme = a.side === 'long' ? 'low' : 'high';
     lines.push([
-      a.kind === 'market_flush' ? 'Price in 1h: ' : `Price since ${clockAsOf(a.startedAt, a.ts)}: `,
-      ...moves.flatMap((l, i) => [...(i ? [' · '] : []), `${l.asset} `, toned(pct(l.changePct! / 100), l.changePct! >= 0 ? 'up' : 'down')]),
+      a.kind === 'market_flush_end' ? 'Price during it: ' : `Price since ${clockAsOf(a.startedAt, a.ts)}: `,
+      ...moves.flatMap((l, i) => [
+        ...(i ? [' · '] : []),
+        `${l.asset} `,
+        toned(pct(l.changePct! / 100), l.changePct! >= 0 ? 'up' : 'down'),
+        ...(l.extreme !== undefined ? [` (${extreme} ${price(l.extreme)})`] : []),
+      ]),
     ]);
   }
   return lines;

@@ -68,10 +68,20 @@ export function printsIn(c: Coverage, asOf: number): string[] {
 }
 
 /**
+ * An empty window's text and footer. Where feeds were out the text names them, since when (the body is what a trader
+ * reads): the footer does not say it again. Offline, where the text is about the file, the footer still says them.
+ */
+export function emptyWindow(c: Coverage, what: string, window: string, asOf: number): { text: string; footer: Line } {
+  const aboutFile = c.recorded !== undefined && !c.recorded.full;
+  const footer = aboutFile ? c : { ...c, feeds: c.feeds?.filter((f) => f.state === 'live') };
+  return { text: emptyWindowText(c, what, window, asOf), footer: coverageLine(footer, asOf) };
+}
+
+/**
  * An empty window, said as what it is: a quiet market only when the feeds were there to see it. Offline (a
  * data file, no feeds) the file is the whole source.
  */
-export function emptyWindowText(c: Coverage, what: string, window: string, asOf: number): string {
+function emptyWindowText(c: Coverage, what: string, window: string, asOf: number): string {
   const quiet = `No ${what ? `${what} ` : ''}liquidations in the last ${windowWords(window)}.`;
   // Offline: the file is the whole source, and where it has no prints it has no data, not a quiet market.
   const rec = c.recorded;

@@ -112,9 +112,10 @@ export function rangeText(low: number, high: number): string {
   return `${price(low)}–${price(high).slice(1)}`;
 }
 
-/** Signed percent, two significant digits: +4.2%, −22%, +0.4% (a real minus sign). */
+/** Signed percent, two significant digits: +4.2%, −22%, +0.4% (a real minus sign). Not a finite number: "n/a". */
 export function pct(fraction: number, digits = 1): string {
   const p = fraction * 100;
+  if (!Number.isFinite(p)) return 'n/a';
   const s = Math.abs(p).toFixed(Math.abs(p) < 10 ? digits : Math.max(0, digits - 1) || 0);
   // A move that rounds to nothing has no direction: "0.0%", not "−0.0%".
   return `${Number(s) === 0 ? '' : p > 0 ? '+' : '−'}${s}%`;

@@ -11,6 +11,7 @@ import { statusAt, tally, type Proposal, type ProposalRules } from '../core/prop
 import { breakWord, clock, day, exampleZone, labelAfter, levelText, pct, price, usd } from './format.js';
 import { zoneLabel } from './zone.js';
 import { chopCountText } from './chop.js';
+import { holdsLink } from './links.js';
 import { b, toned, type Button, type Line, type Reply, type Span } from './reply.js';
 
 const graphemes = new Intl.Segmenter();
@@ -29,9 +30,14 @@ const MENTION_AT = /(?<![\p{L}\p{N}_])@+(?=[\p{L}\p{N}_])/gu;
 /**
  * A name as the bot shows it, from any platform: on one line (a byte-order mark is no space), without what shows
  * nothing (empty: nothing visible), and never a mention: `@alice` (as names from Telegram were kept before) is alice.
+ * A name that holds a link (`JOIN t.me/pump_signals`, `ｓｃａｍ．ｉｏ`; the rule labels follow, links.ts) is no name
+ * either: the bot would advertise it on every card and list. Left out whole, not its link alone, since the rest of such a
+ * name is the advertisement's text ("JOIN"); an adapter falls back to the member's next name (a Telegram username
+ * holds no dot), else it shows as "a member".
  */
 export function shownName(name: string | null | undefined): string {
-  return (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(UNSHOWN, (_, kept: string | undefined) => kept ?? '').replace(MENTION_AT, '').trim();
+  const shown = (name ?? '').replace(/[^\S\uFEFF]+/g, ' ').replace(UNSHOWN, (_, kept: string | undefined) => kept ?? '').replace(MENTION_AT, '').trim();
+  return holdsLink(shown) ? '' : shown;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { CascadeRecord } from '../core/cascades.js';
 import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
-import { coverageLine, emptyWindowText, printsOnly, stretchesText } from './coverage.js';
+import { coverageLine, emptyWindow, printsOnly, stretchesText } from './coverage.js';
 import { isSampled } from '../core/venues.js';
 import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
 import { leverageFields, windowButtons } from './leverage.js';
@@ -177,13 +177,8 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     }
   }
   if (s.totalUsd === 0) {
-    return {
-      title,
-      blocks: [[[emptyWindowText(s.coverage, s.asset, s.window, s.to)], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]],
-      buttons,
-      footer: coverageLine(s.coverage, s.to),
-      tone: 'neutral',
-    };
+    const empty = emptyWindow(s.coverage, s.asset, s.window, s.to);
+    return { title, blocks: [[[empty.text], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]], buttons, footer: empty.footer, tone: 'neutral' };
   }
   // Orders are counted only where there are some: stored or hourly totals have no count (and the prints' stretches
   // are said only where they are the figure's whole source).
@@ -249,7 +244,8 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const title: Line = [`Market liquidations · ${m.window}`];
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
-    return { title, blocks: [[[emptyWindowText(m.coverage, '', m.window, m.to)], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: coverageLine(m.coverage, m.to), tone: 'neutral' };
+    const empty = emptyWindow(m.coverage, '', m.window, m.to);
+    return { title, blocks: [[[empty.text], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: empty.footer, tone: 'neutral' };
   }
   // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);

@@ -4,20 +4,18 @@
  * refuses is given up after three refusals instead of holding its chat back for a day, and an alert older than its use
  * is not posted as if it were news.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import { deliveryFailure } from '../../src/adapters/errors.js';
 import { translateError } from '../../src/adapters/telegram/errors.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
-import { createMemoryStore } from '../../src/store/memory.js';
-import type { Store, Subscription } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { outboxStand, sub, T0 } from './outbox-stand.js';
 
-const T0 = Date.parse('2026-01-31T12:00:00Z');
 const HOUR = 3_600_000;
 
-const sub = (chat: string, over: Partial<Subscription> = {}): Subscription => ({ chat, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: T0, ...over });
 const levelBreak = (level: number, ts: number, chat?: string): Alert => ({
   kind: 'level_break', key: `l:${level}:${ts}:${chat ?? ''}`, ts, asset: 'ETH', levelId: `${chat ? `${chat}:` : ''}ETH@${level}`, level, direction: 'down',
   reclaim: false, price: level * 0.99, timeframe: '15m', ...(chat ? { chat } : {}),
@@ -55,12 +53,7 @@ const tgFailure = (code: number, description: string) => deliveryFailure(transla
 let store: Store;
 let chat: FakeChat;
 let now: number;
-beforeEach(() => {
-  store = createMemoryStore();
-  chat = new FakeChat();
-  now = T0;
-});
-afterEach(() => vi.useRealTimers());
+outboxStand(() => new FakeChat(), (s) => ({ store, chat, now } = s));
 
 describe('a destination that is gone', () => {
   it("a thread answer to a deleted topic or channel fails alone: the chat's subscription and its settings stay, later alerts arrive", async () => {

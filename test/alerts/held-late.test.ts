@@ -7,11 +7,9 @@ import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adap
 import type { Alert } from '../../src/core/alerts.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
-import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/store.js';
 import { faultyStore } from '../store/faulty.js';
-
-const T0 = Date.parse('2026-01-31T12:00:00Z');
+import { outboxStand, sub, T0 } from './outbox-stand.js';
 
 class FakeChat implements ChatAdapter {
   readonly platform = 'telegram' as const;
@@ -31,12 +29,8 @@ function levelBreak(ts: number): Alert {
 let store: Store;
 let chat: FakeChat;
 let now: number;
-beforeEach(() => {
-  store = createMemoryStore();
-  chat = new FakeChat();
-  now = T0;
-  store.putSubscription({ chat: 'telegram:1', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: T0 });
-});
+outboxStand(() => new FakeChat(), (s) => ({ store, chat, now } = s));
+beforeEach(() => store.putSubscription(sub('telegram:1')));
 
 describe('an alert held while the store refuses it', () => {
   it('is posted with how late it is once the store takes it, 50 minutes on, also when the store could not even be read to route it', async () => {

@@ -2,21 +2,15 @@
  * The outbox: stored before sent, per chat in order, retried with backoff (honouring retry-after), edited in
  * place for a running cascade, turned off (settings kept) when a chat is gone, and complete after a restart.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../../src/adapters/contract.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { route } from '../../src/alerts/router.js';
 import { replyText, type Reply } from '../../src/replies/reply.js';
-import { createMemoryStore } from '../../src/store/memory.js';
-import type { Store, Subscription } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { faultyStore } from '../store/faulty.js';
-
-const T0 = Date.parse('2026-01-31T12:00:00Z');
-
-function sub(chat: string, over: Partial<Subscription> = {}): Subscription {
-  return { chat, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: T0, ...over };
-}
+import { outboxStand, sub, T0 } from './outbox-stand.js';
 
 function cascade(kind: 'cascade' | 'cascade_update' | 'cascade_end', usd: number, id = 'ETH-long-1', asset = 'ETH'): Alert {
   const base = { ts: T0, asset, cascadeId: id, side: 'long' as const, startedAt: T0, usd, byExchange: { bybit: usd }, exchanges: ['bybit'], sampled: [] };
@@ -52,12 +46,7 @@ class FakeChat implements ChatAdapter {
 let store: Store;
 let chat: FakeChat;
 let now: number;
-beforeEach(() => {
-  store = createMemoryStore();
-  chat = new FakeChat();
-  now = T0;
-});
-afterEach(() => vi.useRealTimers());
+outboxStand(() => new FakeChat(), (s) => ({ store, chat, now } = s));
 
 const outbox = () => new Outbox({ store, adapters: { telegram: chat }, now: () => now, backoff: { baseMs: 1000, maxMs: 60_000 } });
 

@@ -15,7 +15,7 @@ import { chatAlertKey, route } from '../../src/alerts/router.js';
 import type { Alert } from '../../src/core/alerts.js';
 import { Market } from '../../src/core/market.js';
 import { readEventFile } from '../../src/io/event-file.js';
-import { configLevels } from '../../src/offline.js';
+import { configLevels } from '../../src/core/levels.js';
 import { BusPublisher } from '../../src/bus/publisher.js';
 import { replayToBus } from '../../src/bus/replay.js';
 import type { Subscription } from '../../src/store/store.js';

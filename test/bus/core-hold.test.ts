@@ -6,7 +6,7 @@
  * by batch on the real PostgreSQL (the stream's part is the consumer's, tested in follower-hold.test.ts).
  * Skipped, saying why, without PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { CORE_CONSUMER, CoreEngine } from '../../src/bus/core.js';
 import type { BusBatch } from '../../src/bus/consumer.js';
@@ -15,14 +15,11 @@ import type { Alert } from '../../src/core/alerts.js';
 import type { MarketEvent } from '../../src/core/events.js';
 import { Market } from '../../src/core/market.js';
 import { readEventFile } from '../../src/io/event-file.js';
-import { configLevels } from '../../src/offline.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import { configLevels } from '../../src/core/levels.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
 import type { Subscription } from '../../src/store/store.js';
 import { BUNDLED } from '../helpers.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-
-const unavailable = await pgUnavailable();
-if (unavailable) console.warn(unavailable);
+import { pgSuite, type PgSuite } from './pg-suite.js';
 
 const CHAT = 'telegram:4242';
 const SUB: Subscription = { chat: CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
@@ -44,8 +41,9 @@ function batchesOf(events: readonly MarketEvent[], holdOf: (seq: number) => numb
   });
 }
 
-async function openStore(): Promise<PostgresStore> {
-  const store = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
+/** A store of the test's own with the chat subscribed. */
+async function openStore(suite: PgSuite): Promise<PostgresStore> {
+  const store = await suite.openStore();
   await store.putSubscription(SUB);
   return store;
 }
@@ -71,7 +69,7 @@ async function outboxKeys(store: PostgresStore): Promise<string[]> {
   return r.rows.map((row) => row.k);
 }
 
-describe.skipIf(unavailable !== undefined)('the core leader takes the stated hold', () => {
+pgSuite('the core leader takes the stated hold', (suite) => {
   const day: MarketEvent[] = [];
   let firstBreak: Alert;
   beforeAll(async () => {
@@ -89,9 +87,6 @@ describe.skipIf(unavailable !== undefined)('the core leader takes the stated hol
     }
     expect(firstBreak).toBeDefined();
   });
-  afterAll(async () => {
-    await dropRunSchemas();
-  });
 
   it('with a stated 15 s hold a level break is stored 20 s of event time after it; without one (5 minutes) it is not', async () => {
     const upTo = day.filter((e) => e.ts <= firstBreak.ts + 20_000);
@@ -99,19 +94,15 @@ describe.skipIf(unavailable !== undefined)('the core leader takes the stated hol
     expect(upTo[upTo.length - 1]!.ts - firstBreak.ts).toBeLessThanOrEqual(20_000);
     const want = chatAlertKey(firstBreak);
     for (const [holdMs, stored] of [[15_000, true], [undefined, false]] as const) {
-      const store = await openStore();
-      try {
-        const engine = await engineOn(store);
-        for (const b of batchesOf(upTo, () => holdMs)) await step(engine, store, b);
-        expect(engine.holdMs).toBe(holdMs ?? 300_000);
-        expect((await outboxKeys(store)).includes(want), `hold ${holdMs ?? 'none'}: ${want} queued`).toBe(stored);
-        const position = await store.busPosition(CORE_CONSUMER);
-        expect(position.holdMs).toBe(holdMs ?? 300_000);
-        expect(position.maxTs).toBe(upTo[upTo.length - 1]!.ts);
-        expect(position.watermark).toBe(upTo[upTo.length - 1]!.ts - (holdMs ?? 300_000));
-      } finally {
-        await store.close();
-      }
+      const store = await openStore(suite);
+      const engine = await engineOn(store);
+      for (const b of batchesOf(upTo, () => holdMs)) await step(engine, store, b);
+      expect(engine.holdMs).toBe(holdMs ?? 300_000);
+      expect((await outboxKeys(store)).includes(want), `hold ${holdMs ?? 'none'}: ${want} queued`).toBe(stored);
+      const position = await store.busPosition(CORE_CONSUMER);
+      expect(position.holdMs).toBe(holdMs ?? 300_000);
+      expect(position.maxTs).toBe(upTo[upTo.length - 1]!.ts);
+      expect(position.watermark).toBe(upTo[upTo.length - 1]!.ts - (holdMs ?? 300_000));
     }
   }, 120_000);
 
@@ -129,58 +120,45 @@ describe.skipIf(unavailable !== undefined)('the core leader takes the stated hol
     // next batch is live again), the first at 60 s, late in the day.
     const takeovers = new Set([q(n / 8), q(n / 4) + 1, q((3 * n) / 8), m + 2, q((3 * n) / 4) + 1, batches.length - 5]);
 
-    const one = await openStore();
-    const chained = await openStore();
-    try {
-      const leader = await engineOn(one);
-      let engine = await engineOn(chained);
-      let restored = 0;
-      let compared = 0;
-      for (const b of batches) {
-        const want = await step(leader, one, b);
-        // The old leader derived this batch too, and was killed before storing it: the standby does it again.
-        if (takeovers.has(b.seq)) {
-          await engine.derive(b);
-          engine = await engineOn(chained);
-          restored++;
-        }
-        const got = await step(engine, chained, b);
-        const at = `batch ${b.seq} of ${batches.length} (hold ${b.holdMs ?? 'none'})`;
-        expect(got, at).toEqual(want);
-        // The same events released at the same batch: the ordering's position and the market's clock agree.
-        expect(engine.position, at).toEqual(leader.position);
-        expect(engine.market.clock, at).toBe(leader.market.clock);
-        compared += want.length;
+    const one = await openStore(suite);
+    const chained = await openStore(suite);
+    const leader = await engineOn(one);
+    let engine = await engineOn(chained);
+    let restored = 0;
+    let compared = 0;
+    for (const b of batches) {
+      const want = await step(leader, one, b);
+      // The old leader derived this batch too, and was killed before storing it: the standby does it again.
+      if (takeovers.has(b.seq)) {
+        await engine.derive(b);
+        engine = await engineOn(chained);
+        restored++;
       }
-      expect(restored).toBe(takeovers.size);
-      expect(compared).toBeGreaterThan(10); // alerts were there to compare
-      const rows = await outboxKeys(one);
-      expect(await outboxKeys(chained)).toEqual(rows);
-      expect(new Set(rows).size).toBe(rows.length);
-      expect(rows.some((k) => k.startsWith('level:'))).toBe(true);
-      expect(rows.some((k) => k.startsWith('cascade'))).toBe(true);
-    } finally {
-      await one.close();
-      await chained.close();
+      const got = await step(engine, chained, b);
+      const at = `batch ${b.seq} of ${batches.length} (hold ${b.holdMs ?? 'none'})`;
+      expect(got, at).toEqual(want);
+      // The same events released at the same batch: the ordering's position and the market's clock agree.
+      expect(engine.position, at).toEqual(leader.position);
+      expect(engine.market.clock, at).toBe(leader.market.clock);
+      compared += want.length;
     }
+    expect(restored).toBe(takeovers.size);
+    expect(compared).toBeGreaterThan(10); // alerts were there to compare
+    const rows = await outboxKeys(one);
+    expect(await outboxKeys(chained)).toEqual(rows);
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(rows.some((k) => k.startsWith('level:'))).toBe(true);
+    expect(rows.some((k) => k.startsWith('cascade'))).toBe(true);
   }, 300_000);
 });
 
-describe.skipIf(unavailable !== undefined)('the core routes as the embedded bot does', () => {
-  afterAll(async () => {
-    await dropRunSchemas();
-  });
-
+pgSuite('the core routes as the embedded bot does', (suite) => {
   it("a chat's own level's alert answers the message it was adopted under", async () => {
-    const store = await openStore();
-    try {
-      const engine = await engineOn(store);
-      const id = `${CHAT}:ETH@2950`;
-      engine.market.addLevel({ id, asset: 'ETH', level: 2950, chat: CHAT, source: 'chat', createdAt: 0, thread: { ref: '4242:7' } });
-      const own: Alert = { kind: 'level_break', key: `level:${id}:1`, ts: 1, asset: 'ETH', levelId: id, level: 2950, direction: 'down', reclaim: false, price: 2900, timeframe: '15m', chat: CHAT };
-      expect(engine.route([own]).map((e) => [e.chat, e.replyTo])).toEqual([[CHAT, '4242:7']]);
-    } finally {
-      await store.close();
-    }
+    const store = await openStore(suite);
+    const engine = await engineOn(store);
+    const id = `${CHAT}:ETH@2950`;
+    engine.market.addLevel({ id, asset: 'ETH', level: 2950, chat: CHAT, source: 'chat', createdAt: 0, thread: { ref: '4242:7' } });
+    const own: Alert = { kind: 'level_break', key: `level:${id}:1`, ts: 1, asset: 'ETH', levelId: id, level: 2950, direction: 'down', reclaim: false, price: 2900, timeframe: '15m', chat: CHAT };
+    expect(engine.route([own]).map((e) => [e.chat, e.replyTo])).toEqual([[CHAT, '4242:7']]);
   });
 });

@@ -6,18 +6,14 @@
  * states must equal the leader's; a batch whose last write is refused stores none of it. Skipped, saying why,
  * without PostgreSQL.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
 import { CORE_CONSUMER, CoreEngine } from '../../src/bus/core.js';
 import type { MarketEvent } from '../../src/core/events.js';
 import type { Market } from '../../src/core/market.js';
 import { readEventFile } from '../../src/io/event-file.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
 import { BUNDLED } from '../helpers.js';
-import { PG_URL, dropRunSchemas, pgUnavailable, schemaName } from '../services/postgres.js';
-
-const unavailable = await pgUnavailable();
-if (unavailable) console.warn(unavailable);
+import { pgSuite } from './pg-suite.js';
 
 /** Every level the market watches, with its state, in id order. */
 function levelStates(market: Market): unknown[] {
@@ -27,52 +23,44 @@ function levelStates(market: Market): unknown[] {
     .sort((a, b) => (a.level.id < b.level.id ? -1 : 1));
 }
 
-describe.skipIf(unavailable !== undefined)('core leader: level states in the batch transaction', () => {
-  afterAll(async () => {
-    await dropRunSchemas();
-  });
-
+pgSuite('core leader: level states in the batch transaction', (suite) => {
   it('a standby restoring after any stored batch has the leader’s levels and level states at that offset', async () => {
-    const store = await openPostgresStore({ url: PG_URL, schema: schemaName(), migrate: true });
-    try {
-      const config = loadConfig(undefined);
-      const leader = new CoreEngine(store, config, () => 0);
-      const events: MarketEvent[] = [];
-      for await (const e of readEventFile(BUNDLED)) events.push(e);
-      const size = 3_000;
-      const batches = Math.ceil(events.length / size);
-      // Checkpoints spread over the day, the first before any level has been touched.
-      const checks = new Set([1, 2, Math.floor(batches / 3), Math.floor(batches / 2), Math.floor((2 * batches) / 3), batches]);
-      let compared = 0;
-      let tracked = 0;
-      for (let seq = 1; seq <= batches; seq++) {
-        const batch = { seq, subject: 'mkt.bundled.mixed', events: events.slice((seq - 1) * size, seq * size), invalid: 0, synthetic: false, ack: () => undefined };
-        const { events: fresh, alerts, writes } = await leader.derive(batch);
-        await store.applyBatch({ consumer: CORE_CONSUMER, seq, events: fresh, alerts: leader.route(alerts), watermark: leader.watermark, state: writes });
-        if (!checks.has(seq)) continue;
-        const standby = new CoreEngine(store, config, () => 0);
-        await standby.restore(await store.busPosition(CORE_CONSUMER));
-        const want = levelStates(leader.market);
-        expect(levelStates(standby.market), `after batch ${seq} of ${batches}`).toEqual(want);
-        compared++;
-        tracked = Math.max(tracked, want.filter((x) => (x as { track?: unknown }).track !== undefined).length);
-      }
-      expect(compared).toBe(checks.size);
-      expect(tracked).toBeGreaterThan(0); // states were there to restore, not just levels
-
-      // All or nothing: a batch whose last state write is refused stores neither its offset nor its level states.
-      const position = await store.busPosition(CORE_CONSUMER);
-      const states = await store.loadLevelStates();
-      const moved = states.map((t) => ({ ...t, state: 'broken' }));
-      expect(states.length).toBeGreaterThan(0);
-      await expect(store.applyBatch({
-        consumer: CORE_CONSUMER, seq: batches + 1, events: [], alerts: [], watermark: leader.watermark + 1,
-        state: [{ op: 'saveLevelStates', states: moved as never }, { op: 'putVote', id: 'p1', voter: 'u1', vote: 'sideways' as never }],
-      })).rejects.toThrow(/store bus batch/);
-      expect(await store.busPosition(CORE_CONSUMER)).toEqual(position);
-      expect(await store.loadLevelStates()).toEqual(states);
-    } finally {
-      await store.close();
+    const store = await suite.openStore();
+    const config = loadConfig(undefined);
+    const leader = new CoreEngine(store, config, () => 0);
+    const events: MarketEvent[] = [];
+    for await (const e of readEventFile(BUNDLED)) events.push(e);
+    const size = 3_000;
+    const batches = Math.ceil(events.length / size);
+    // Checkpoints spread over the day, the first before any level has been touched.
+    const checks = new Set([1, 2, Math.floor(batches / 3), Math.floor(batches / 2), Math.floor((2 * batches) / 3), batches]);
+    let compared = 0;
+    let tracked = 0;
+    for (let seq = 1; seq <= batches; seq++) {
+      const batch = { seq, subject: 'mkt.bundled.mixed', events: events.slice((seq - 1) * size, seq * size), invalid: 0, synthetic: false, ack: () => undefined };
+      const { events: fresh, alerts, writes } = await leader.derive(batch);
+      await store.applyBatch({ consumer: CORE_CONSUMER, seq, events: fresh, alerts: leader.route(alerts), watermark: leader.watermark, state: writes });
+      if (!checks.has(seq)) continue;
+      const standby = new CoreEngine(store, config, () => 0);
+      await standby.restore(await store.busPosition(CORE_CONSUMER));
+      const want = levelStates(leader.market);
+      expect(levelStates(standby.market), `after batch ${seq} of ${batches}`).toEqual(want);
+      compared++;
+      tracked = Math.max(tracked, want.filter((x) => (x as { track?: unknown }).track !== undefined).length);
     }
+    expect(compared).toBe(checks.size);
+    expect(tracked).toBeGreaterThan(0); // states were there to restore, not just levels
+
+    // All or nothing: a batch whose last state write is refused stores neither its offset nor its level states.
+    const position = await store.busPosition(CORE_CONSUMER);
+    const states = await store.loadLevelStates();
+    const moved = states.map((t) => ({ ...t, state: 'broken' }));
+    expect(states.length).toBeGreaterThan(0);
+    await expect(store.applyBatch({
+      consumer: CORE_CONSUMER, seq: batches + 1, events: [], alerts: [], watermark: leader.watermark + 1,
+      state: [{ op: 'saveLevelStates', states: moved as never }, { op: 'putVote', id: 'p1', voter: 'u1', vote: 'sideways' as never }],
+    })).rejects.toThrow(/store bus batch/);
+    expect(await store.busPosition(CORE_CONSUMER)).toEqual(position);
+    expect(await store.loadLevelStates()).toEqual(states);
   }, 120_000);
 });

@@ -25,7 +25,7 @@ import type { Alert } from '../../src/core/alerts.js';
 import type { MarketEvent } from '../../src/core/events.js';
 import { Market } from '../../src/core/market.js';
 import { readEventFile } from '../../src/io/event-file.js';
-import { configLevels } from '../../src/offline.js';
+import { configLevels } from '../../src/core/levels.js';
 import { rehearsalLabel, rehearsalOf } from '../../src/ops/rehearsal.js';
 import { createServices } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';

@@ -76,7 +76,7 @@ describe('a gap in the data', () => {
     expect(alerts.map((a) => a.kind)).toEqual(['cascade', 'cascade_update', 'cascade_end']);
     // Ten quiet minutes (cascades.quietMinutes) after the last print, as a bot with a clock would post it.
     expect(alerts[2]!.ts).toBe(burst.at(-1)!.ts + 10 * M);
-    expect(alerts[2]!.text).toContain('Price $80,000 → $80,000');
+    expect(alerts[2]!.text).toContain('Price during it $80,000 → $80,000');
   });
 
   it("a market-wide flush's end too, and each flush message gives its USD per exchange (byExchange)", async () => {

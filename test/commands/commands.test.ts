@@ -253,11 +253,23 @@ describe('/level and /levels', () => {
     // Not a zone (price would more than double across it): a price typed with a space, or no suggestion.
     expect(await text('/level add eth 2 600')).toBe('"600" after the level looks like a price, not a label.\n2 600 reads as one price: write 2600; a label goes in quotes: /level add eth 2600 "prior support".');
     expect(await text('/level add eth 2350 100')).toBe('"100" after the level looks like a price, not a label.\nA label goes in quotes: /level add eth 2350 "prior support".');
+    // The same price twice is no zone (2350-2350 reads back as the one level): said as typed twice.
+    const twice = '"2350" after the level looks like a price, not a label.\n2350 is typed twice: one level is one price, and a label goes in quotes: /level add eth 2350 "prior support".';
+    expect(await text('/level add eth 2350 2350')).toBe(twice);
+    expect(await text('/level add eth 2350 -2350')).toBe(twice);
+    expect(await text('/level propose eth 2.35k 2350')).toContain('2350 is typed twice: one level is one price, and a reason goes in quotes');
     expect(await text('/level list eth')).toBe(before);
     expect(await text('/level propose eth 2350 2400')).toBe('"2400" after the level looks like a price, not a reason.\nFor a zone write 2350-2400; a reason goes in quotes: /level propose eth 2350 "the line from January".');
     expect(await text('/level add eth 2350 "2400 retest"')).toContain('Watching ETH $2,350 2400 retest');
     expect(await text('/level add eth 2350 ...')).toBe('Relabelled ETH $2,350 ....');
     await text('/level remove eth 2350');
+  });
+  it('a price in quotes or full-width digits is read as assets and windows are, and a refusal echoes it once', async () => {
+    const chat = 'telegram:-310';
+    expect(await text('/level add eth "2350"', true, chat)).toContain('Watching ETH $2,350.');
+    expect(await text('/level add eth ２４００', true, chat)).toContain('Watching ETH $2,400.');
+    expect(await text('/level remove eth “2,350”', true, chat)).toBe('Removed ETH $2,350.');
+    expect(await text('/level add eth "abc"', true, chat)).toBe('"abc" is not a price. Try 2350, 2,350 or 2.35k.');
   });
   it('/levels alone answers for the one asset the chat watches levels on, and names them when there are several', async () => {
     expect(await text('/levels', true, 'telegram:-300')).toContain('ETH levels');
@@ -364,6 +376,16 @@ describe('/alerts', () => {
     // The whole rest of the line is the amount: a space before the unit is still $5M, never $5.
     expect(await text('/alerts min $5 M')).toContain('Smallest cascade posted: $5M');
     expect(await text('/alerts min 5 mins')).toContain('not a time');
+  });
+  it('a minimum refused says why (too large, an exponent, below a dollar) and the range; $0.00 is any size', async () => {
+    const range = 'A minimum goes from $1 to $1B, or 0 for any size.';
+    expect(await text('/alerts min 2B')).toBe(`"2B" is more than $1B: no cascade would be posted. ${range}`);
+    expect(await text('/alerts min $1.5B')).toBe(`"$1.5B" is more than $1B: no cascade would be posted. ${range}`);
+    expect(await text('/alerts min 1e9')).toBe('"1e9": write the amount with K, M or B, like $5M or $1B (no exponents).');
+    expect(await text('/alerts min $0.5')).toBe(`"$0.5" is less than a dollar. ${range}`);
+    expect(await text('/alerts min $1B')).toContain('Smallest cascade posted: $1B');
+    expect(await text('/alerts min $0.00')).toContain('· any size\n');
+    expect(services.store.getSubscription('telegram:-100')).toMatchObject({ minUsd: 0 });
   });
   it('the weekly digest switched on while alerts are off says it waits for them', async () => {
     const chat = 'telegram:-55';

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../commands/index.js';
-import { parseAsset, parseLabel, parseLevel, parsePrice, parseReason, parseWindow, quote } from '../../commands/parse.js';
+import { parseAsset, parseLabel, parseLevel, parsePrice, parseReason, parseUsd, parseWindow, quote } from '../../commands/parse.js';
 import type { CommandContext } from '../../commands/types.js';
 import { loadConfig } from '../../config/load.js';
 import { runFile } from '../../src/offline.js';
@@ -86,6 +86,54 @@ describe('prices with a suffix are the number typed', () => {
 
   it('2,35k stays a clear refusal, naming both readings', () => {
     expect(parsePrice('2,35k')).toEqual({ ok: false, error: 'ambiguous_number', message: '"2,35k" is ambiguous: write 2.35k (decimal point) or a whole number like 2350.' });
+  });
+});
+
+describe('prices are read as assets and windows are', () => {
+  it.each([
+    ['"2350"', 2350], ['“2,350”', 2350], ["'2.35k'", 2350], ['２３５０', 2350], ['＄２，３５０', 2350], ['２．３５ｋ', 2350],
+  ])('%s is a price: one pair of quotes off, full-width folded', (typed, value) => {
+    expect(parsePrice(typed)).toEqual({ ok: true, value });
+  });
+
+  it('a quoted or full-width zone is a zone', () => {
+    expect(parseLevel('"2750-2800"')).toEqual({ ok: true, value: [2750, 2800] });
+    expect(parseLevel('２７５０－２８００')).toEqual({ ok: true, value: [2750, 2800] });
+  });
+
+  it('a refusal echoes what was typed inside the quotes, once', () => {
+    expect(parsePrice('"abc"')).toEqual({ ok: false, error: 'bad_number', message: '"abc" is not a price. Try 2350, 2,350 or 2.35k.' });
+    expect(parseLevel('"2750--2800"')).toEqual({ ok: false, error: 'bad_zone', message: '"2750--2800" is not a level or zone. Try 2350 or 2750-2800.' });
+    expect(parsePrice('""')).toMatchObject({ ok: false, error: 'empty' });
+  });
+
+  it('a superscript or circled digit is no digit, though NFKC would fold it into one', () => {
+    expect(parsePrice('2350²')).toEqual({ ok: false, error: 'bad_number', message: '"2350²" is not a price. Try 2350, 2,350 or 2.35k.' });
+    expect(parseLevel('2350-2400²').ok).toBe(false);
+    expect(parsePrice('①')).toMatchObject({ ok: false, error: 'bad_number' });
+  });
+});
+
+describe('a dollar amount (/alerts min) says why it is refused, and the range', () => {
+  const range = 'A minimum goes from $1 to $1B, or 0 for any size.';
+  it.each([
+    ['$5M', 5e6], ['500k', 5e5], ['$1.5M', 1.5e6], ['2,500,000', 2.5e6], ['$1B', 1e9], ['"$5M"', 5e6], ['＄５Ｍ', 5e6], ['$1', 1],
+    ['0', 0], ['$0', 0], ['$0.00', 0], ['any', 0],
+  ])('%s is %d', (typed, value) => {
+    expect(parseUsd(typed)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    ['2B', 'out_of_range', `"2B" is more than $1B: no cascade would be posted. ${range}`],
+    ['$1.5B', 'out_of_range', `"$1.5B" is more than $1B: no cascade would be posted. ${range}`],
+    ['1e9', 'bad_number', '"1e9": write the amount with K, M or B, like $5M or $1B (no exponents).'],
+    ['-5M', 'out_of_range', `"-5M" is below zero. ${range}`],
+    ['$0.50', 'out_of_range', `"$0.50" is less than a dollar. ${range}`],
+    ['2,5M', 'ambiguous_number', '"2,5M" is ambiguous: write $2.5M (decimal point).'],
+    ['lots', 'bad_number', '"lots" is not a dollar amount. Try $5M, $500K or 0 for any size.'],
+    ['', 'empty', `How many dollars? ${range}`],
+  ])('%s is refused: %s', (typed, error, message) => {
+    expect(parseUsd(typed)).toEqual({ ok: false, error, message });
   });
 });
 

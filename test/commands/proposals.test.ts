@@ -154,6 +154,29 @@ describe('/levels and /level info show the story', () => {
   });
 });
 
+describe('a member named with a link', () => {
+  it('is "a member" on the card, /level list, /levels, /level info and the digest: the bot never advertises the link', async () => {
+    const { as } = chat();
+    const spammer = as('JOIN t.me/pump_signals scam.io');
+    const card = replyText(await spammer('/level propose eth 2350 "the line"'));
+    expect(card).toContain('a member proposes ETH $2,350');
+    const list = replyText(await as('bob')('/level list eth'));
+    expect(list).toContain('p1 ETH $2,350 by a member · 👍 0 · 👎 0');
+    await as('boss', { admin: true })('/level adopt p1');
+    const shown = [
+      card,
+      list,
+      replyText(await as('bob')('/levels eth')),
+      replyText(await as('bob')('/level info eth 2350')),
+      replyText(await as('bob')('/level digest')),
+    ];
+    expect(shown[2]).toContain('proposed by a member · 0👍');
+    expect(shown[3]).toContain('Proposed by a member');
+    expect(shown[4]).toMatch(/ETH \$2,350 .*· a member’s call/);
+    for (const text of shown) expect(text).not.toMatch(/t\.me|scam|pump|JOIN/i);
+  });
+});
+
 describe('the proposal behind a level, kept and told', () => {
   it('relabelling an adopted level keeps its story and the thread its alerts answer', async () => {
     const { as, services, key } = chat();

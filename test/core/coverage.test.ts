@@ -35,8 +35,8 @@ describe('an empty window', () => {
     const t = replyText(summaryReply(m.summary('ETH', '24h', 24 * H, T), ['1h', '24h']));
     expect(t).toContain('No liquidation data: all 4 exchanges unreachable since 10:47.');
     expect(t).not.toContain('No ETH liquidations');
-    // Feeds down since the same minute are named together.
-    expect(t).toContain('Bybit down since 09:00; Binance, Gate down since 10:00; OKX down since 10:47');
+    // Said once, in the body: the footer does not repeat each feed's outage (test/replies/feeds-out.test.ts).
+    expect(t).not.toContain('down since');
     expect(replyText(marketReply(m.marketSummary('24h', 24 * H, T), ['24h']))).toContain('No liquidation data: all 4 exchanges unreachable since 10:47.');
   });
 

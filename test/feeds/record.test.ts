@@ -69,12 +69,12 @@ describe('record', () => {
     fake = await startBybit(); // for afterEach
     expect(summary.events).toBe(0);
     expect(summary.downAtStop).toEqual(['bybit']);
-    expect(recordedLine(summary, out)).toBe(`liqbot record: recorded 0 events to ${out}; not live at the end: bybit`);
+    expect(recordedLine(summary, out)).toBe(`liqbot record: recorded 0 events to ${out}; not live at the end: Bybit`);
   });
 
-  it('says how long each venue gave no data, and what it left out', () => {
-    const line = recordedLine({ events: 1, gaps: 2, untracked: 3, blind: { binanceusdm: 25_400, okx: 0 }, downAtStop: [] }, 'today.jsonl');
-    expect(line).toBe('liqbot record: recorded 1 event to today.jsonl; no data from binanceusdm 25 s (not in the file: it has no gap line); 3 liquidations of assets outside the config left out');
+  it('says how long each venue gave no data, and what it left out, naming venues as the replies do', () => {
+    const line = recordedLine({ events: 1, gaps: 2, untracked: 3, blind: { binanceusdm: 25_400, okx: 0, gate: 4_000 }, downAtStop: ['binancecoinm', 'okx'] }, 'today.jsonl');
+    expect(line).toBe('liqbot record: recorded 1 event to today.jsonl; no data from Binance 25 s, Gate 4 s (not in the file: it has no gap line); not live at the end: Binance COIN-M, OKX; 3 liquidations of assets outside the config left out');
   });
 
   it('writes to a stream it was given and leaves it open', async () => {

@@ -1,7 +1,7 @@
 /**
  * A member's name as every platform shows it in proposal cards, stories and `/level list`: what shows nothing is
- * left out by the core's one list (so a name of blanks reads "a member"), and a name is never a mention, names stored
- * as `@username` before included.
+ * left out by the core's one list (so a name of blanks reads "a member"), a name is never a mention, names stored
+ * as `@username` before included, and a name that holds a link is no name.
  */
 import { describe, expect, it } from 'vitest';
 import { decide, propose, type ProposalRules } from '../../src/core/proposals.js';
@@ -54,5 +54,24 @@ describe('names are never mentions', () => {
     expect(shownName('@@scam')).toBe('scam');
     expect(shownName('@\u200Bscam')).toBe('scam');
     expect(shownName('bob@home')).toBe('bob@home');
+  });
+});
+
+describe('names are never links', () => {
+  it.each([
+    ['a domain and a path', 'JOIN t.me/pump_signals scam.io'],
+    ['a bare domain', 'pump.fun'],
+    ['a full-width domain, a link once folded (NFKC)', 'ｓｃａｍ．ｉｏ signals'],
+    ['a zero-width space hiding nothing', 'x\u200B.com'],
+    ['a scheme', 'https://scam'],
+    ['www.', 'www.x'],
+  ])('%s: the whole name is left out, and shows as "a member"', (_, name) => {
+    expect(shownName(name)).toBe('');
+    expect(memberName({ id: '1', name })).toBe('a member');
+    expect(card(name)).toContain('a member proposes ETH $2,350');
+  });
+
+  it('a trader\'s name with dots or numbers stays', () => {
+    for (const name of ['J. R. Doe', 'Ann v2.0', 'U.S. desk', 'BTC.D watcher', 'ETH/BTC maxi']) expect(memberName({ id: '1', name })).toBe(name);
   });
 });

@@ -79,7 +79,7 @@ describe('alerts across the change', () => {
     const flushEnd: MarketFlushEnd = { ...flush, kind: 'market_flush_end', ts: EST_0113 + 60_000, startedAt: EDT_0150, endedAt: EST_0113, durationMs: EST_0113 - EDT_0150 };
     const text = replyText(alertReply(flushEnd));
     expect(text).toContain('across 186 assets in 23 min (01:50 EDT–01:13 EST)');
-    expect(text).toContain('Price since 01:50 EDT: ETH −3.0%');
+    expect(text).toContain('Price during it: ETH −3.0%');
     const running: MarketFlushUpdate = { ...flush, kind: 'market_flush_update', ts: at('2025-11-02T06:05:00Z'), startedAt: EDT_0150 };
     expect(replyText(alertReply(running))).toContain('(since 01:50 EDT, 15 min)');
     const start: MarketFlush = { ...flush, kind: 'market_flush', ts: at('2025-11-02T06:01:00Z'), startedAt: EDT_0150, windowMs: 600_000 };

@@ -17,7 +17,7 @@ import type { Update } from 'telegraf/types';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
-import type { Clock, SharedChatWindows } from '../../alerts/pacing.js';
+import { systemClock, type Clock, type SharedChatWindows } from '../../alerts/pacing.js';
 import type { ChatAdapter, DeliveryResult, DeliveryTarget } from '../contract.js';
 import { CHAT_PREFIX, chatIdOf, threadIdOf } from './context.js';
 import { ChatApiError, deliveryFailure } from '../errors.js';
@@ -26,7 +26,7 @@ import { interactionHandlers } from './interactions.js';
 import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
 import { registerCommands } from './register.js';
-import { formatRef, parseRef, TelegramSender, type Destination } from './sender.js';
+import { formatRef, messageQueued, parseRef, TelegramSender, type Destination } from './sender.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 const log = logger('telegram');
@@ -38,7 +38,7 @@ export interface TelegramAdapterOptions {
   /**
    * Receive updates on `host:port` at the path of `url` (behind a reverse proxy) instead of long polling. The
    * secret is required: Telegram sends it with every update, and a request without it is refused (401). Each
-   * update is answered once it is handled (webhook.ts), so a chat's updates stay in order across processes.
+   * update is answered once its reply is sent, or after WEBHOOK_ANSWER_MS at most (see `listen`).
    */
   webhook?: { url: string; secret: string; port: number; host?: string };
   services: Services;
@@ -78,6 +78,20 @@ export function checkWebhook(webhook: { secret?: string; url: string }): void {
 /** Updates the bot asks Telegram for. */
 const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
 
+/**
+ * Webhook requests Telegram may hold open at once (setWebhook's `max_connections`, 1–100). Said here, not left to the
+ * Bot API server's default (40 at Telegram, whatever `--max-webhook-connections` says on a self-hosted one).
+ */
+export const WEBHOOK_CONNECTIONS = 40;
+/**
+ * How long a webhook request is held for its update's reply once the reply is queued (see `listen`): a reply not
+ * waiting for its group's turn goes out in well under a second, and a busy group's next update comes every 2 s at
+ * most, 30 a minute, more than the 20 replies a minute its chat can be sent.
+ */
+export const WEBHOOK_ANSWER_MS = 2_000;
+/** The longest a webhook request is held in any case: Telegram sends an update again when its answer takes 60 s. */
+export const WEBHOOK_HOLD_MS = 45_000;
+
 export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAdapter {
   const services = opts.services;
   // webhookReply off: telegraf would otherwise answer an update with a call in the HTTP response, unpaced.
@@ -108,8 +122,10 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   /** Run an update's work in the background (the update loop moves on), after the same member's earlier work in the chat. */
   function track(key: string, work: () => Promise<void>): void {
     if (state === 'stopped') return;
-    const prev = chains.get(key) ?? Promise.resolve();
-    const p = prev.then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
+    const prev = chains.get(key);
+    // Behind the same member's earlier work (a reply waiting for its turn): the webhook holds this one only briefly.
+    if (prev) messageQueued.getStore()?.();
+    const p = (prev ?? Promise.resolve()).then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
     chains.set(key, p);
     inflight.add(p);
     started.getStore()?.push(p);
@@ -128,6 +144,16 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   });
   bot.catch((err) => log.error({ err }, 'update handling failed'));
 
+  /**
+   * Take updates by webhook. An update is answered (200) once its reply is sent, or WEBHOOK_ANSWER_MS after the reply
+   * was queued for sending (WEBHOOK_HOLD_MS at most), whichever comes first. Telegram does not send a chat's next update before it has the answer to the previous one, so while
+   * replies go out at once a chat's updates are handled in order even when several gateways share the URL. A reply
+   * that waits longer (its group's turn, 20 messages a minute; retries) must not hold the request: Telegram gives a
+   * bot at most WEBHOOK_CONNECTIONS open requests and sends an update again when its answer takes over 60 s, so a
+   * few busy groups would hold every connection and slow commands would run twice. Past the limit a busy group's
+   * next command may reach another gateway while its reply is still queued here; in one process, order is kept
+   * regardless (a member's commands are chained in `track`, the pacer sends a chat's messages one at a time).
+   */
   async function listen(webhook: NonNullable<TelegramAdapterOptions['webhook']>): Promise<void> {
     const path = new URL(webhook.url).pathname || '/';
     server = await startWebhookServer({
@@ -137,11 +163,21 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       secret: webhook.secret,
       handle: async (update) => {
         const work: Promise<void>[] = [];
-        await started.run(work, () => bot.handleUpdate(update as Update));
-        await Promise.all(work);
+        let queued!: () => void;
+        const sending = new Promise<void>((resolve) => (queued = resolve));
+        await started.run(work, () => messageQueued.run(queued, () => bot.handleUpdate(update as Update)));
+        const clock = opts.clock ?? systemClock;
+        let answered = false;
+        const cancels: (() => void)[] = [];
+        const after = (ms: number) => new Promise<void>((resolve) => void (answered ? resolve() : cancels.push(clock.after(ms, resolve))));
+        await Promise.race([Promise.all(work), sending.then(() => after(WEBHOOK_ANSWER_MS)), after(WEBHOOK_HOLD_MS)]);
+        answered = true;
+        for (const cancel of cancels) cancel();
       },
     });
-    await sender.call('setWebhook', (tg) => tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: webhook.secret }));
+    await sender.call('setWebhook', (tg) =>
+      tg.setWebhook(webhook.url, { allowed_updates: [...ALLOWED_UPDATES], secret_token: webhook.secret, max_connections: WEBHOOK_CONNECTIONS }),
+    );
   }
 
   /** bot.stop() throws until launch() has started polling (it calls deleteWebhook first): try until it takes. */

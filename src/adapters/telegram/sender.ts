@@ -5,6 +5,7 @@
  * holds the chat's lane for Telegram's retry_after. A reply whose first message went out is finished here, never
  * sent whole again (`sendText`). telegraf's per-update `ctx.telegram` is never used to send.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Input, type Telegram } from 'telegraf';
 import type { Reply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
@@ -17,6 +18,12 @@ import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, re
 const log = logger('telegram');
 
 export type ChatId = number | string;
+
+/**
+ * Told when work run inside it queues its first message for a chat (`message`): the webhook holds an update's answer
+ * while its reply is computed, and only a little longer once the reply waits for its turn (adapter.ts, `listen`).
+ */
+export const messageQueued = new AsyncLocalStorage<() => void>();
 
 /**
  * Where a reply went, enough to edit it later. Serialized (`formatRef`) as `<chat>:<message>`, plus `:photo`
@@ -104,6 +111,7 @@ export class TelegramSender {
 
   /** One message to one chat, paced; a 429 holds the chat's lane for retry_after. */
   async message<T>(chatId: ChatId, priority: SendPriority, method: string, fn: (tg: Telegram) => Promise<T>, member?: string): Promise<T> {
+    messageQueued.getStore()?.();
     // Taken before the pacer's turn, never while holding one of its global tokens (a full group would stall the rest).
     const answered = this.shared?.covers(chatId) ? await this.shared.acquire(chatId) : undefined;
     try {
