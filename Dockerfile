@@ -33,9 +33,10 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 9464
-# 200 when every part is ok; 503 (unhealthy) when a chat platform, a feed or the store is degraded or failing.
+# /livez: 200 while the bot answers and its store works; 503 (unhealthy) while the store fails. A venue or a chat
+# platform down makes /healthz 503, not the container unhealthy.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/livez').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 # One SIGTERM stops it cleanly within a few seconds (pending alerts stay in the database for the next start).
 STOPSIGNAL SIGTERM
 CMD ["node", "--max-semi-space-size=4", "--optimize-for-size", "bin/liqbot.js", "start"]

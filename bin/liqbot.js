@@ -76,6 +76,7 @@ try {
   console.error(`liqbot: ${scrub(err instanceof Error ? err.message : String(err))}`);
   if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(scrub(inspect(err)));
   else if (!(err instanceof Error && SENTENCES.has(err.name))) console.error('(LOG_LEVEL=debug shows the stack trace)');
-  // Whatever was already open (a prompt, a store) must not keep a failed start alive.
-  process.exit(1);
+  // Whatever was already open (a prompt, a store) must not keep a failed start alive. A mistake in how a command was
+  // called (src/main.ts's usage errors, `--role` typed wrong) is a usage error, as the commands' own: exit 2.
+  process.exit(err instanceof Error && err.name === 'UsageError' ? 2 : 1);
 }

@@ -23,8 +23,8 @@ import type { Subscription } from './store/store.js';
 import { chatDigest, chatDigestReply } from './alerts/digest.js';
 import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
-import { lineText } from './replies/reply.js';
-import { stamp } from './replies/format.js';
+import { lineText, toned, type Reply } from './replies/reply.js';
+import { listText, stamp } from './replies/format.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, toldLineText, withRegularFile, type ReadReport, type ToldLine } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
@@ -32,9 +32,11 @@ import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines, type StatsInput } from './replies/backtest.js';
 import { recordedIn } from './core/market-view.js';
 import { TIMEFRAME_MS } from './core/events.js';
-import { DAY } from './core/time.js';
+import { DAY, HOUR } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
+
+const FILES = 'FILE may be - (standard input) for replay, liqs, levels and oi. ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).';
 
 const USAGE = `liqbot: liquidation summaries, level status and cascade alerts for trader chats
 
@@ -60,9 +62,36 @@ Usage:
   liqbot register [--clear]                  register Discord slash commands (DISCORD_GUILD_ID: to one test server)
   liqbot migrate                             bring the database schema up to date (LIQBOT_DATABASE_URL, else the SQLite file)
 
-FILE may be - (standard input) for replay, liqs, levels and oi. ASSET is case-insensitive (eth, ETH); liqs also takes "all" for the market-wide view (no chart).`;
+${FILES}`;
+
+/**
+ * `liqbot CMD --help` (or -h): the lines USAGE has for the command (each of its entries, with the lines under them),
+ * and what FILES says of it.
+ */
+function commandUsage(cmd: string): string {
+  const lines: string[] = [];
+  let its = false;
+  for (const line of USAGE.split('\n')) {
+    const entry = /^ {2}liqbot (\w+)/.exec(line);
+    // An entry starts at its command; an indented line goes on with it; a blank line or the note ends it.
+    its = entry ? entry[1] === cmd : its && line.startsWith('   ');
+    if (its) lines.push(line);
+  }
+  return `Usage:\n${lines.join('\n')}${new RegExp(`\\b${cmd}\\b`).test(FILES) ? `\n\n${FILES}` : ''}`;
+}
 
 const COMMAND_NAMES = ['start', 'demo', 'replay', 'liqs', 'levels', 'oi', 'import', 'record', 'register', 'migrate', 'help'];
+
+/** The options of each command run here, as `parseArgs` reads them; one typed that is not among them is said by unknownOption. */
+const OPTIONS = {
+  replay: { json: { type: 'boolean' }, config: { type: 'string' }, stats: { type: 'boolean' } },
+  liqs: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
+  levels: { data: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
+  oi: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+  import: {},
+  demo: {},
+  migrate: {},
+} as const;
 
 /** A mistake on the command line: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -164,10 +193,35 @@ function tellingReports(path: string): () => ReadReport {
   return () => ({ ...newReport(), onLine });
 }
 
-/** One positional argument (a file or an asset): another one is a mistake said, not an argument ignored. */
-function onlyOne(positionals: string[], command: string): string | undefined {
-  if (positionals.length > 1) throw new UsageError(`${command} takes one ${command === 'replay' || command === 'import' ? 'file' : 'asset'}; "${positionals[1]}" is one too many (options start with --)`);
-  return positionals[0];
+/**
+ * One positional argument (a file or an asset): another one is a mistake said, not an argument ignored. A window typed
+ * as a chat types it (`liqs eth 4h`) is said as the option it is here.
+ */
+function onlyOne(positionals: string[], command: keyof typeof OPTIONS): string | undefined {
+  const extra = positionals[1];
+  if (extra === undefined) return positionals[0];
+  const what = command === 'replay' || command === 'import' ? 'file' : 'asset';
+  const window = parseAnyWindow(extra, ALL_WINDOWS, '24h').ok && command !== 'replay' && command !== 'import';
+  const hint = !window ? ' (options start with --)' : 'window' in OPTIONS[command] ? `: a window is --window ${extra}` : `: ${command} has no window (--at sets the moment)`;
+  throw new UsageError(`${command} takes one ${what}; "${extra}" is one too many${hint}`);
+}
+
+/**
+ * An option the command does not take, said as that, with the nearest it takes when one is a typo away and the ones it
+ * takes (not parseArgs' own text, which advises on positionals that begin with "-"). `start`'s are src/main.ts's.
+ */
+async function unknownOption(cmd: string | undefined, message: string): Promise<string> {
+  const typed = /'(-[^']*)'/.exec(message)?.[1];
+  if (typed === undefined) return message;
+  const options = cmd !== undefined && cmd in OPTIONS ? Object.keys(OPTIONS[cmd as keyof typeof OPTIONS])
+    : cmd === 'start' ? Object.keys((await import('./main.js')).START_OPTIONS) : undefined;
+  const shown = escapeTerminal(typed);
+  if (options === undefined) return `unknown option ${shown}: liqbot --help lists the options of ${cmd}`;
+  const name = typed.replace(/^--?/, '');
+  // A short name (`-j`, `--js`) is two edits from too much to guess from.
+  const guess = name.length > 2 ? closest(name, options) : undefined;
+  const takes = options.length ? `${cmd} takes ${listText(options.map((o) => `--${o}`))}` : `${cmd} takes no options`;
+  return `unknown option ${shown}${guess ? ` (did you mean --${guess}?)` : ''}: ${takes}`;
 }
 
 /** How a file named on the command line is called in messages (`-` is standard input). */
@@ -192,6 +246,48 @@ async function loadAsset(path: string, raw: string, config: Config): Promise<{ f
   const parsed = parseAsset(raw, knownAssets(config, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
   return { first: parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value, reports), asset: parsed.value };
+}
+
+/**
+ * The stretch a loaded file speaks for: its first event (the asset's, where one asset's were kept) to its end, a
+ * candle's close or a period's total's end where that is later than its last event.
+ */
+function spanOf(loaded: LoadedFile): [number, number] {
+  let from = Infinity, to = loaded.lastTs;
+  for (const batch of loaded.batches) {
+    for (const e of batch) {
+      // A level stamped 0 is in force from the file's start: no moment of its own.
+      if (e.type === 'level' && e.ts === 0) continue;
+      from = Math.min(from, e.ts);
+      to = Math.max(to, e.type === 'candle' ? e.ts + TIMEFRAME_MS[e.timeframe] : e.type === 'liquidation_total' ? e.ts + (e.period === '1d' ? DAY : HOUR) : e.ts);
+    }
+  }
+  return [from, to];
+}
+
+/**
+ * `--at` against the file: before its first event (the asset's) the file knows nothing to answer from, which is said in
+ * one line (exit 2), not answered as an empty market or a list without levels. After its end the answer is as of the
+ * file's end, as asked (a day's totals answer the day after their start): the line returned says so.
+ */
+function atInFile(at: number | undefined, loaded: LoadedFile, path: string, asset?: string): string | undefined {
+  if (at === undefined) return undefined;
+  const [from, to] = spanOf(loaded);
+  const file = escapeTerminal(shown(path));
+  // An asset the file has no event of (a configured one) has no first moment: its answer says it has no data.
+  if (Number.isFinite(from) && at < from) throw new UsageError(`--at ${stamp(at)} is before the first ${asset ? `${asset} ` : ''}event in ${file} (${stamp(from)}): it has nothing to answer from as of then (its events run to ${stamp(to)})`);
+  return at > to ? `--at ${stamp(at)} is after ${file} ends (${stamp(to)}): it says nothing of the time since.` : undefined;
+}
+
+/** An answer printed: with `--json`, the JSON line, and the note beside it on stderr; else the reply with the note on top. */
+function printAnswer(json: boolean, answer: () => unknown, reply: () => Reply, note: string | undefined): void {
+  if (json) {
+    console.log(JSON.stringify(answer()));
+    if (note) console.error(`liqbot: ${note}`);
+    return;
+  }
+  const r = reply();
+  console.log(renderTerminal(note ? { ...r, blocks: [[[toned(note, 'warn')]], ...r.blocks] } : r, color()));
 }
 
 /** Why a file without one market event gives no answer (or, to `replay`, no alert). */
@@ -271,7 +367,7 @@ async function writeChart(out: string, render: () => Promise<{ png: Uint8Array }
 }
 
 async function cmdReplay(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, config: { type: 'string' }, stats: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS.replay });
   const file = onlyOne(positionals, 'replay');
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
   const config = await readConfig(values.config);
@@ -336,7 +432,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
+    options: OPTIONS.liqs,
   });
   const rawAsset = onlyOne(positionals, 'liqs');
   if (!rawAsset) throw new UsageError('liqs needs an asset: liqbot liqs eth --data FILE');
@@ -348,17 +444,18 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const { first, asset } = all ? { first: await loadEvents(values.data), asset: 'ALL' } : await loadAsset(values.data, rawAsset, config);
+  const note = atInFile(at, first, values.data, all ? undefined : asset);
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];
   const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs, ...(all ? {} : { asset }) });
   reportSkipped(shown(values.data), run.report);
   if (all) {
     const m = run.market.marketSummary(window, windowMs, to);
-    console.log(values.json ? JSON.stringify(summaryJson(m)) : renderTerminal(marketReply(m, ALL_WINDOWS), color()));
+    printAnswer(Boolean(values.json), () => summaryJson(m), () => marketReply(m, ALL_WINDOWS), note);
     return 0;
   }
   const s = run.market.summary(asset, window, windowMs, to);
-  console.log(values.json ? JSON.stringify(summaryJson(s)) : renderTerminal(summaryReply(s, ALL_WINDOWS), color()));
+  printAnswer(Boolean(values.json), () => summaryJson(s), () => summaryReply(s, ALL_WINDOWS), note);
   if (values.chart) {
     const { liqsChartInput } = await import('./charts/inputs.js');
     const { renderLiqsChart } = await import('./charts/render.js');
@@ -371,7 +468,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, chart: { type: 'string' } },
+    options: OPTIONS.levels,
   });
   const rawAsset = onlyOne(positionals, 'levels');
   if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
@@ -380,14 +477,14 @@ async function cmdLevels(argv: string[]): Promise<number> {
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const { first, asset } = await loadAsset(values.data, rawAsset, config);
+  const note = atInFile(at, first, values.data, asset);
   const to = at ?? first.lastTs;
   // The same moment as `liqbot liqs` on the same file, so both show one price.
   const run = await runFile(first, config, { until: to, asset });
   reportSkipped(shown(values.data), run.report);
   const st = run.market.levelStatus(asset, undefined, to);
-  if (values.json) console.log(JSON.stringify(levelsJson(st)));
   const map = estimateLiqMap(run.market, asset, to);
-  if (!values.json) console.log(renderTerminal(levelsReply(st, run.market.windowCoverage(asset, DAY, to), map), color()));
+  printAnswer(Boolean(values.json), () => levelsJson(st), () => levelsReply(st, run.market.windowCoverage(asset, DAY, to), map), note);
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
@@ -400,7 +497,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, window: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+    options: OPTIONS.oi,
   });
   const rawAsset = onlyOne(positionals, 'oi');
   if (!rawAsset) throw new UsageError('oi needs an asset: liqbot oi eth --data FILE');
@@ -409,6 +506,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   const config = await readConfig(values.config);
   const at = parseAt(values.at);
   const { first, asset } = await loadAsset(values.data, rawAsset, config);
+  const note = atInFile(at, first, values.data, asset);
   const to = at ?? first.lastTs;
   const run = await runFile(first, config, at === undefined ? { asset } : { until: at, asset });
   reportSkipped(shown(values.data), run.report);
@@ -418,16 +516,13 @@ async function cmdOi(argv: string[]): Promise<number> {
     else console.error(`liqbot: ${values.data} has no open interest or funding for ${asset} before ${stamp(to)}`);
     return values.json ? 0 : 1;
   }
-  if (values.json) {
-    console.log(JSON.stringify({ window, ...snapshot }));
-    return 0;
-  }
-  const map = estimateLiqMap(run.market, asset, to);
-  console.log(renderTerminal(oiReply(snapshot, { window, windows: ALL_WINDOWS, synthetic: run.market.synthetic, ...(map ? { map } : {}) }), color()));
+  const map = values.json ? undefined : estimateLiqMap(run.market, asset, to);
+  printAnswer(Boolean(values.json), () => ({ window, ...snapshot }), () => oiReply(snapshot, { window, windows: ALL_WINDOWS, synthetic: run.market.synthetic, ...(map ? { map } : {}) }), note);
   return 0;
 }
 
-async function cmdDemo(): Promise<number> {
+async function cmdDemo(argv: string[]): Promise<number> {
+  parseArgs({ args: argv, options: OPTIONS.demo });
   const config = await readConfig(process.env.LIQBOT_CONFIG || undefined);
   const c = color();
   const rule = (t: string) => console.log(`\n${c ? '\x1b[1;7m' : '== '}${t}${c ? '\x1b[0m' : ' =='}\n`);
@@ -463,7 +558,7 @@ async function cmdDemo(): Promise<number> {
 }
 
 async function cmdImport(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS.import });
   const file = onlyOne(positionals, 'import');
   if (!file) throw new UsageError('import needs an event file: liqbot import FILE');
   const { env } = await import('./env.js');
@@ -517,8 +612,19 @@ function refusedStart(cmd: string | undefined, err: unknown): boolean {
   return err instanceof EventFileError;
 }
 
+/** Whether `--help` or `-h` was typed among a command's arguments (not as a file name after `--`). */
+function asksHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Asked of any command, before any of it runs (`migrate --help` migrates nothing, `start --help` starts nothing).
+  if (cmd !== undefined && cmd !== 'help' && COMMAND_NAMES.includes(cmd) && asksHelp(rest)) {
+    console.log(commandUsage(cmd));
+    return 0;
+  }
   try {
     switch (cmd) {
       case 'replay':
@@ -530,10 +636,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'oi':
         return await cmdOi(rest);
       case 'demo':
-        return await cmdDemo();
+        return await cmdDemo(rest);
       case 'import':
         return await cmdImport(rest);
       case 'migrate': {
+        parseArgs({ args: rest, options: OPTIONS.migrate });
         const [{ env }, { migrateDatabase }] = await Promise.all([import('./env.js'), import('./store/migrate.js')]);
         console.log(await migrateDatabase(env()));
         return 0;
@@ -562,7 +669,8 @@ export async function main(argv: string[]): Promise<number> {
       return err instanceof UsageError ? 2 : refusedStart(cmd, err) ? EX_CONFIG : 1;
     }
     if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`liqbot: ${err.message}`);
+      const unknown = (err as { code: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+      console.error(`liqbot: ${unknown ? await unknownOption(cmd, err.message) : err.message}`);
       return 2;
     }
     if ((err as Error).name === 'StoreError' || (err as Error).name === 'BusError') {

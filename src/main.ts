@@ -90,6 +90,18 @@ export function stoppedLine(bot: LiqBot): [Record<string, unknown>, string] {
   return [{ ...fields, notSaved, failing: store.failing }, `stopped; ${notSaved.events} events and ${notSaved.alerts} alerts were not saved: the store refused them (${why})`];
 }
 
+/** The exit of a start refused for its configuration (sysexits' EX_CONFIG): the unit does not restart it (src/cli.ts). */
+const EX_CONFIG = 78;
+
+/**
+ * Whether the prompt served no one: standard input is not a terminal (/dev/null, as systemd's StandardInput=null or
+ * Docker without a tty) and ended before a byte of a command came. A service with no chat token is then a mistake in
+ * its setup, not a clean stop; a pipe that sent commands and ended (`printf '/liqs eth\n' | npm start`) leaves as asked.
+ */
+function nothingToServe(): boolean {
+  return !process.stdin.isTTY && process.stdin.bytesRead === 0;
+}
+
 /** Seconds a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 5_000;
 
@@ -277,96 +289,112 @@ async function start(argv: string[]): Promise<number> {
     const held = h.heldEvents || h.heldAlerts ? `; holding ${h.heldEvents} events and ${h.heldAlerts} alerts in memory` : '';
     return { state: 'failing', reason: `${h.fileProblem ?? h.failing.join(', ')}${held}` };
   });
-  const stop = stopper();
-
-  // Every alert a rehearsal posts says so, on every platform (its footer stamp says the recording's moment); read at
-  // each post, as the file's synthetic mark is known only once it is read.
-  const label = () => rehearsalLabel(bot.market.synthetic);
-  const wrap = (a: ChatAdapter): ChatAdapter => (rehearsal ? markRehearsal(a, label) : a);
-  const factories: Partial<Record<Platform, () => ChatAdapter>> = {};
-  if (env.telegram) {
-    const { createTelegramAdapter } = await import('./adapters/telegram/adapter.js');
-    const opts = { ...env.telegram, services: bot };
-    factories.telegram = () => wrap(createTelegramAdapter(opts));
-  }
-  if (env.discord) {
-    const { createDiscordAdapter } = await import('./adapters/discord/adapter.js');
-    const opts = { ...env.discord, services: bot };
-    factories.discord = () => wrap(createDiscordAdapter(opts));
-  }
-  let prompt: TerminalAdapter | undefined;
-  // Live feeds start before any chat can ask: every venue is marked "connecting" in the call's first lines, so the
-  // first command reads "no data yet", never a quiet market, while the exchange library loads behind it (then leverage
-  // polling and, with COINALYZE_API_KEY, the vendor's totals).
-  const statusLines = new ExchangeStatusLines();
-  const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
-  const feedsStarting = feedsModule?.startLiveFeeds({
-    config,
-    dataDir: env.dataDir,
-    vendor: env.coinalyze,
-    sink: {
-      event: (e) => bot.ingest(e),
-      gap: (g) => bot.gap(g),
-      status: (s) => {
-        bot.market.feeds.update(s);
-        log.debug(s, 'feed status');
-        setFeedHealth(health, s);
-        const line = prompt && statusLines.update(s);
-        if (line) prompt!.notice(line);
-      },
-    },
-  });
-  feedsStarting?.catch(() => undefined); // awaited below, where a failure stops the start as before
-  if (terminal) {
-    prompt = createTerminalAdapter({ services: bot, onQuit: (how) => stop.request(how) });
-    await prompt.start();
-    adapters.terminal = wrap(prompt);
-    health.set('chat:terminal', 'ok');
-    bot.apply({ kind: 'subscription.put', subscription: { chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() } });
-  }
-  // One failing platform never stops the others; one that cannot start is retried, and when none can, the
-  // process exits non-zero so systemd or Docker restarts it.
-  const platforms = new Platforms({
-    factories,
-    adapters,
-    health,
-    log,
-    giveUpMs: env.giveUpMs,
-    // Alerts queued before a platform was up (everything pending at a restart) go out when it is, not 5 minutes later.
-    onStarted: (platform) => bot.outbox.platformStarted(platform),
-    onGiveUp: (reason) => {
-      log.error(`${reason}; exiting so the service manager restarts liqbot`);
-      stop.request('no chat platform could start', 1);
-    },
-  });
-  platforms.start();
-  bot.outbox.start();
-
-  let feeds: LiveFeeds | undefined;
-  let http: { close(): Promise<void> } | undefined;
+  // What has started, stopped in order at the end, or as far as it got when a step of the start fails.
+  const parts: Parts = { bot, writer, store };
+  // The health endpoint before the feeds, the prompt and the platforms: a port in use (another liqbot?) ends the start
+  // with nothing else begun, the store closed.
   if (env.httpPort) {
     const { startOpsServer } = await import('./ops/http.js');
-    http = await startOpsServer({ port: env.httpPort, host: env.httpHost, bot, health, feeds: () => feeds?.statuses() ?? [] });
-    log.info({ host: env.httpHost, port: env.httpPort }, 'serving /healthz and /metrics');
+    const port = env.httpPort;
+    parts.http = await onStore(() => startOpsServer({ port, host: env.httpHost, bot, health, feeds: () => parts.feeds?.statuses() ?? [] }));
+    log.info({ host: env.httpHost, port }, 'serving /healthz and /metrics');
   }
-
-  let replayDone: Promise<void> | undefined;
-  if (values.replay) {
-    replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
-  } else {
-    feeds = await feedsStarting!;
-    for (const s of feeds.statuses()) setFeedHealth(health, s);
-    // Replies name every venue from the start, including those still connecting.
-    for (const s of feeds.statuses()) bot.market.feeds.update(s);
-    // The liquidation feeds as a whole: degraded while some venues are down, failing when none is live.
-    health.probe('feeds', () => {
-      const f = feedsHealth(bot.market.feeds.list());
-      const parts = [
-        f.down.length ? `down: ${f.down.map((d) => d.exchange).join(', ')}` : '',
-        f.connecting.length ? `connecting: ${f.connecting.join(', ')}` : '',
-      ].filter(Boolean);
-      return f.state === 'ok' ? { state: 'ok' } : { state: f.state, reason: parts.join('; ') || 'no liquidation feed live' };
+  const stop = stopper();
+  try {
+    // Every alert a rehearsal posts says so, on every platform (its footer stamp says the recording's moment); read at
+    // each post, as the file's synthetic mark is known only once it is read.
+    const label = () => rehearsalLabel(bot.market.synthetic);
+    const wrap = (a: ChatAdapter): ChatAdapter => (rehearsal ? markRehearsal(a, label) : a);
+    const factories: Partial<Record<Platform, () => ChatAdapter>> = {};
+    if (env.telegram) {
+      const { createTelegramAdapter } = await import('./adapters/telegram/adapter.js');
+      const opts = { ...env.telegram, services: bot };
+      factories.telegram = () => wrap(createTelegramAdapter(opts));
+    }
+    if (env.discord) {
+      const { createDiscordAdapter } = await import('./adapters/discord/adapter.js');
+      const opts = { ...env.discord, services: bot };
+      factories.discord = () => wrap(createDiscordAdapter(opts));
+    }
+    // Live feeds start before any chat can ask: every venue is marked "connecting" in the call's first lines, so the
+    // first command reads "no data yet", never a quiet market, while the exchange library loads behind it (then leverage
+    // polling and, with COINALYZE_API_KEY, the vendor's totals).
+    const statusLines = new ExchangeStatusLines();
+    const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
+    const feedsStarting = feedsModule?.startLiveFeeds({
+      config,
+      dataDir: env.dataDir,
+      vendor: env.coinalyze,
+      sink: {
+        event: (e) => bot.ingest(e),
+        gap: (g) => bot.gap(g),
+        status: (s) => {
+          bot.market.feeds.update(s);
+          log.debug(s, 'feed status');
+          setFeedHealth(health, s);
+          const line = parts.prompt && statusLines.update(s);
+          if (line) parts.prompt!.notice(line);
+        },
+      },
     });
+    feedsStarting?.catch(() => undefined); // awaited below, where a failure stops what has started
+    if (terminal) {
+      const prompt = createTerminalAdapter({
+        services: bot,
+        onQuit: (how) => {
+          if (how !== 'end of input' || !nothingToServe()) return stop.request(how);
+          log.error('no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example');
+          stop.request('nothing to serve', EX_CONFIG);
+        },
+      });
+      parts.prompt = prompt;
+      await prompt.start();
+      adapters.terminal = wrap(prompt);
+      health.set('chat:terminal', 'ok');
+      bot.apply({ kind: 'subscription.put', subscription: { chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() } });
+    }
+    // One failing platform never stops the others; one that cannot start is retried, and when none can, the
+    // process exits non-zero so systemd or Docker restarts it.
+    parts.platforms = new Platforms({
+      factories,
+      adapters,
+      health,
+      log,
+      giveUpMs: env.giveUpMs,
+      // Alerts queued before a platform was up (everything pending at a restart) go out when it is, not 5 minutes later.
+      onStarted: (platform) => bot.outbox.platformStarted(platform),
+      onGiveUp: (reason) => {
+        log.error(`${reason}; exiting so the service manager restarts liqbot`);
+        stop.request('no chat platform could start', 1);
+      },
+    });
+    parts.platforms.start();
+    bot.outbox.start();
+
+    if (values.replay) {
+      parts.replayDone = rehearse(bot, values.replay, speed, clock, stop.abort.signal).catch((err) => log.error({ err }, 'rehearsal failed'));
+    } else {
+      const feeds = await feedsStarting!;
+      parts.feeds = feeds;
+      for (const s of feeds.statuses()) setFeedHealth(health, s);
+      // Replies name every venue from the start, including those still connecting.
+      for (const s of feeds.statuses()) bot.market.feeds.update(s);
+      // The liquidation feeds as a whole: degraded while some venues are down, failing when none is live.
+      health.probe('feeds', () => {
+        const f = feedsHealth(bot.market.feeds.list());
+        const said = [
+          f.down.length ? `down: ${f.down.map((d) => d.exchange).join(', ')}` : '',
+          f.connecting.length ? `connecting: ${f.connecting.join(', ')}` : '',
+        ].filter(Boolean);
+        return f.state === 'ok' ? { state: 'ok' } : { state: f.state, reason: said.join('; ') || 'no liquidation feed live' };
+      });
+    }
+  } catch (err) {
+    // A step that failed once the prompt, a platform or a feed had started (the feeds could not start): what started
+    // is stopped in order, and the start leaves with the step's error (runService sees that the process ends).
+    stop.request('the start failed', 1);
+    await stopInOrder({ ...parts, code: 1 });
+    throw err;
   }
   // Each second: the clock, and the weekly digest of each opted-in chat's levels, queued in the outbox when the week
   // turns (or at a start within a day after it: one queued before is not queued again), a rehearsal's weeks too.
@@ -379,13 +407,25 @@ async function start(argv: string[]): Promise<number> {
 
   const { reason, code } = await stop.promise;
   log.info({ reason }, 'stopping: intake first, then deliveries in flight, then the store');
-  if (prompt) process.stdout.write('\nstopping…\n');
+  if (parts.prompt) process.stdout.write('\nstopping…\n');
   clearInterval(ticker);
   clearInterval(flusher);
   pruner.stop();
-  await stopInOrder({ code, feeds, replayDone, bot, platforms, prompt, http, writer, store });
+  await stopInOrder({ ...parts, code });
   setTimeout(() => process.exit(code), 500).unref();
   return code;
+}
+
+/** The parts of a running bot, each set once it has started. */
+interface Parts {
+  bot: LiqBot;
+  writer: { close(): Promise<void> };
+  store: { close(): void };
+  http?: { close(): Promise<void> };
+  feeds?: LiveFeeds;
+  replayDone?: Promise<void>;
+  prompt?: TerminalAdapter;
+  platforms?: Platforms;
 }
 
 /**
@@ -394,17 +434,7 @@ async function start(argv: string[]): Promise<number> {
  * next start; the lanes record that), the health endpoint, the writer and the store. Past SHUTDOWN_LIMIT_MS the process
  * exits anyway. Ends with the stopped bot's last log line.
  */
-async function stopInOrder(p: {
-  code: number;
-  feeds: LiveFeeds | undefined;
-  replayDone: Promise<void> | undefined;
-  bot: LiqBot;
-  platforms: Platforms;
-  prompt: TerminalAdapter | undefined;
-  http: { close(): Promise<void> } | undefined;
-  writer: { close(): Promise<void> };
-  store: { close(): void };
-}): Promise<void> {
+async function stopInOrder(p: Parts & { code: number }): Promise<void> {
   const { code, bot } = p;
   const force = setTimeout(() => {
     log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting`);
@@ -415,7 +445,7 @@ async function stopInOrder(p: {
   await p.replayDone;
   await bot.drain();
   const lanes = bot.outbox.stop();
-  await Promise.allSettled([p.platforms.stop(), ...(p.prompt ? [p.prompt.stop()] : [])]);
+  await Promise.allSettled([p.platforms?.stop(), p.prompt?.stop()]);
   await lanes;
   await p.http?.close();
   await p.writer.close();
@@ -462,12 +492,21 @@ async function register(argv: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * A service that failed once it had begun leaves with its error (bin/liqbot.js prints it and sets the exit code): what
+ * it may have left open (a role's socket, a retry timer) must not keep a failed process alive until a second signal.
+ */
+function leaveSoon(err: unknown): never {
+  setTimeout(() => process.exit(Number(process.exitCode) || 1), 500).unref();
+  throw err;
+}
+
 export async function runService(cmd: string, argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start':
-      return start(argv);
+      return start(argv).catch(leaveSoon);
     case 'record':
-      return recordCmd(argv);
+      return recordCmd(argv).catch(leaveSoon);
     case 'register':
       return register(argv);
     default:

@@ -21,16 +21,17 @@ afterEach(() => {
   for (const p of running.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
 });
 
-/** `liqbot start` in `cwd` (where it reads .env); an `extraEnv` value undefined leaves that variable unset. */
-function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string | undefined> = {}, extraConfig = '', cwd = REPO) {
+/** The environment of a bot in `dir`, with no exchange configured; an `extraEnv` value undefined leaves that variable unset. */
+function botEnv(dir: string, extraEnv: Record<string, string | undefined> = {}, extraConfig = '') {
   const config = join(dir, 'offline.yaml');
   writeFileSync(config, `exchanges: []\n${extraConfig}`);
-  const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start', ...args], {
-    cwd,
-    // Under the loopback guard, as the tests themselves are.
-    env: guardedEnv({ PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv }),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // Under the loopback guard, as the tests themselves are.
+  return guardedEnv({ PATH: process.env.PATH, LIQBOT_DB: join(dir, 'liqbot.db'), LIQBOT_DATA_DIR: dir, LIQBOT_CONFIG: config, LOG_LEVEL: 'warn', NO_COLOR: '1', ...extraEnv });
+}
+
+/** `liqbot start` in `cwd` (where it reads .env), its standard input a pipe the test writes to. */
+function startBot(dir: string, args: string[] = [], extraEnv: Record<string, string | undefined> = {}, extraConfig = '', cwd = REPO) {
+  const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start', ...args], { cwd, env: botEnv(dir, extraEnv, extraConfig), stdio: ['pipe', 'pipe', 'pipe'] });
   running.push(child);
   let out = '', err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -187,7 +188,7 @@ describe('liqbot start', () => {
     expect(await bot.exited).toBe(0);
   }, 60_000);
 
-  it('one SIGINT stops it (exit 0), and so do /quit and the end of input', async () => {
+  it('one SIGINT stops it (exit 0), and so do /quit and the end of input after a command', async () => {
     const a = startBot(tempDir());
     await a.waitFor(/Type a command/);
     a.child.kill('SIGINT');
@@ -201,8 +202,42 @@ describe('liqbot start', () => {
 
     const c = startBot(tempDir());
     await c.waitFor(/Type a command/);
-    c.child.stdin.end();
+    c.child.stdin.end('/levels eth\n');
     expect(await c.exited).toBe(0);
+    expect(c.output()).toMatch(/No ETH levels yet/);
+    expect(c.errors()).not.toMatch(/nothing to serve/);
+  }, 60_000);
+
+  it('with no chat token and no terminal (standard input /dev/null, as a service) says there is nothing to serve and exits 78', async () => {
+    const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start'], { cwd: REPO, env: botEnv(tempDir()), stdio: ['ignore', 'ignore', 'pipe'] });
+    running.push(child);
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(78);
+    const said = err.split('\n').filter((l) => l.includes('nothing to serve'));
+    expect(said).toHaveLength(1);
+    expect(JSON.parse(said[0]!)).toMatchObject({ level: 50, msg: 'no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example' });
+
+    // A pipe that ends before it sent anything is the same: nobody to serve.
+    const piped = startBot(tempDir());
+    piped.child.stdin.end();
+    expect(await piped.exited).toBe(78);
+  }, 60_000);
+
+  it('exits 1 with its one line when the health port is in use, before the prompt, the feeds or a platform started', async () => {
+    const held = createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (held.address() as AddressInfo).port;
+      // Standard input stays open: only the failed start may end it.
+      const bot = startBot(tempDir(), [], { LIQBOT_HTTP_PORT: String(port) });
+      expect(await bot.exited).toBe(1);
+      expect(bot.errors().trim()).toBe(`liqbot: /healthz and /metrics cannot listen on 127.0.0.1:${port}: the port is in use (another liqbot?); set LIQBOT_HTTP_PORT / LIQBOT_HTTP_HOST`);
+      expect(bot.output()).not.toMatch(/Type a command/);
+    } finally {
+      await new Promise((resolve) => held.close(resolve));
+    }
   }, 60_000);
 
   it('takes LOG_LEVEL from .env, the process environment winning over it', async () => {

@@ -85,9 +85,14 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
   const rejected = new Map<string, number>();
   // Live, the receiving clock judges time as the embedded bot does; a recording runs on its own clock.
   const clock = opts.replay ? undefined : Date.now;
+  /** Events handed to the stream (the reader reads ahead of what it hands on: its count says more when stopped). */
+  let added = 0;
   const publish = (e: MarketEvent) => {
     const odd = implausible(e, clock?.(), 5 * 60_000);
-    if (!odd) return publisher.add(e);
+    if (!odd) {
+      added++;
+      return publisher.add(e);
+    }
     if (!rejected.has(odd)) log.warn({ reason: odd, type: e.type }, `dropped an implausible ${e.type} (${odd}); more are counted, not logged`);
     rejected.set(odd, (rejected.get(odd) ?? 0) + 1);
   };
@@ -111,7 +116,9 @@ export async function runIngestRole(opts: IngestRoleOptions): Promise<void> {
       // (a replay stopped part way says nothing: the day is not over).
       if (!opts.signal.aborted) await publisher.end(`${hostname()}:${process.pid}:${randomUUID()}`);
       for (const line of read.skipped) log[read.level](line);
-      log.info({ read: read.events, ...publisher.counters }, 'the recorded day is published');
+      // replayToBus resolves once the stream has stored everything handed to it.
+      if (opts.signal.aborted) log.info({ read: read.events, ...publisher.counters }, `replay stopped part way (${added} events published)`);
+      else log.info({ read: read.events, ...publisher.counters }, 'the recorded day is published');
       return;
     }
     // The feeds' states go on the stream too, on every change and every 30 s, so the readers' replies say which

@@ -33,9 +33,20 @@ export interface RoleOptions {
 /** Roles that run; the others say they are not built yet. */
 const BUILT: readonly Role[] = ['ingest', 'core', 'deliver', 'gateway', 'all'];
 
-/** Check the role and what it needs before anything starts: one sentence naming the fix. */
+/**
+ * A mistake in how `--role` was typed: exit 2, as every command-line mistake (bin/liqbot.js reads the name, as for
+ * src/main.ts's `usage`).
+ */
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { name: 'UsageError' });
+}
+
+/**
+ * Check the role and what it needs before anything starts: one sentence naming the fix. Its name first (a usage
+ * error), then the services the environment names (a ConfigError).
+ */
 export function checkRole(role: string, env: Pick<Env, 'natsUrl' | 'databaseUrl'>): Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw new ConfigError(`--role must be one of ${ROLES.join(', ')} (got "${role}")`);
+  if (!(ROLES as readonly string[]).includes(role)) throw usage(`--role must be one of ${ROLES.join(', ')} (got "${role}")`);
   if (!env.natsUrl) {
     throw new ConfigError(`--role ${role} needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled); without --role, liqbot start runs everything in one process`);
   }
@@ -97,13 +108,14 @@ async function all(opts: RoleOptions): Promise<number> {
 }
 
 /** The NATS connections of this process as one health component: ok while every one is up. */
-export function natsHealth(now = Date.now()): { state: HealthState; reason?: string } {
+export function natsHealth(now = Date.now()): { state: HealthState; reason?: string; since?: number } {
   const open = openConnections();
   if (open.length === 0) return { state: 'degraded', reason: 'not connected to NATS (starting, or stopped)' };
   const lost = open.filter((c) => !c.state.connected);
-  if (lost.length === 0) return { state: 'ok' };
+  // Since the connection changed (the last one up, or the first one lost), not since health was first read.
+  if (lost.length === 0) return { state: 'ok', since: Math.max(...open.map((c) => c.state.since)) };
   const oldest = Math.min(...lost.map((c) => c.state.since));
-  return { state: 'failing', reason: `lost the NATS connection to ${lost[0]!.server} ${Math.round((now - oldest) / 1000)} s ago (${lost.map((c) => c.name).join(', ')}); reconnecting` };
+  return { state: 'failing', since: oldest, reason: `lost the NATS connection to ${lost[0]!.server} ${Math.round((now - oldest) / 1000)} s ago (${lost.map((c) => c.name).join(', ')}); reconnecting` };
 }
 
 export interface RoleOps {
@@ -145,6 +157,10 @@ export async function startRoleOps(role: Role, o: { port: number; host?: string;
 
 /** Run a role until its signal (or its own end); with LIQBOT_HTTP_PORT, serving its /healthz and /metrics meanwhile. */
 export async function runRole(role: string, opts: RoleOptions): Promise<number> {
+  // The command line before the services: a deliverer's platform is typed with its role.
+  if (role === 'deliver' && opts.platform !== 'telegram' && opts.platform !== 'discord') {
+    throw usage(`--role deliver needs --platform telegram or --platform discord${opts.platform === undefined ? '' : ` (got "${opts.platform}")`}`);
+  }
   const checked = checkRole(role, opts.env);
   if (checked === 'gateway' || checked === 'all') {
     const { checkGatewayEnv } = await import('./gateway.js');

@@ -371,7 +371,7 @@ export function stateWords(l: ChartLevel, span?: Span): string {
   const br = l.lastBreak;
   let words: string;
   if (base === 'broken') words = br ? `${breakWord(br.direction, false)} ${whenOnChart(br.ts, span)}` : 'broken';
-  else if (base === 'reclaimed') words = br ? `${breakWord(br.direction, true)} ${whenOnChart(br.ts, span)}` : 'reclaimed';
+  else if (base === 'reclaimed' || base === 'failed_breakout') words = br ? `${breakWord(br.direction, true)} ${whenOnChart(br.ts, span)}` : 'reclaimed';
   else words = 'holding';
   if (l.state === 'testing') return base === 'holding' ? 'testing' : `testing, ${words}`;
   return words;

@@ -12,9 +12,15 @@ import type { LevelEvent } from './events.js';
 export type LevelValue = number | [number, number];
 
 export type Role = 'support' | 'resistance' | 'inside';
+/** A level's state as its track keeps it (and the store): `reclaimed` is any break that undid the one before, either way. */
 export type BaseState = 'holding' | 'broken' | 'reclaimed';
+/**
+ * What the chat was told of a level, in its words: `reclaimed` is a level lost and won back (price above it again),
+ * `failed_breakout` a break up that fell back below within a day (price below it, resistance again), never "reclaimed".
+ */
+export type ToldState = BaseState | 'failed_breakout';
 /** What `/levels` shows (`unknown` without a price): `testing` near a level, inside a zone, or across it before a close confirms it; `chopping` while price keeps crossing it. */
-export type ShownState = BaseState | 'testing' | 'chopping' | 'unknown';
+export type ShownState = ToldState | 'testing' | 'chopping' | 'unknown';
 
 export interface Level {
   id: string;
@@ -122,7 +128,7 @@ export interface LevelView {
   /** Signed distance from price to the level's nearest edge, in percent of price (negative: below). */
   distancePct: number;
   state: ShownState;
-  baseState: BaseState;
+  baseState: ToldState;
   /**
    * Set when price is across the level from the side the chat was last told (a break not yet confirmed, or not told):
    * the side price is on. The state is then `testing`, whatever the last close or the told state says.
@@ -191,6 +197,11 @@ export function levelOfEvent(e: LevelEvent): Level {
     source: 'event',
     createdAt: e.ts,
   };
+}
+
+/** A track's state as the chat was told it: the undoing of a break up (`reclaimed` in the track) is a failed breakout. */
+export function toldState(track: Pick<LevelTrack, 'state' | 'lastBreak'>): ToldState {
+  return track.state === 'reclaimed' && track.lastBreak?.direction === 'down' ? 'failed_breakout' : track.state;
 }
 
 export function roleAt(v: LevelValue, price: number): Role {
@@ -732,8 +743,9 @@ export class LevelBook {
       const chop = track.chop;
       const chopping = chop !== undefined && (chop.resolved === undefined || (chop.said === true && chop.resolved === track.position));
       // A level in chop is chopping while price is at it too: the chop notice said so, and a close decides nothing yet.
-      const state: ShownState = chopping ? 'chopping' : near || across ? 'testing' : track.state;
-      const view: LevelView = { level, role, distancePct: dist, state, baseState: track.state };
+      const told = toldState(track);
+      const state: ShownState = chopping ? 'chopping' : near || across ? 'testing' : told;
+      const view: LevelView = { level, role, distancePct: dist, state, baseState: told };
       if (across && !chopping) view.across = across;
       if (track.lastBreak) view.lastBreak = track.lastBreak;
       if (chop) {

@@ -12,7 +12,7 @@ import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
 import type { PositionSide } from './events.js';
 import { LiquidationHistory } from './history.js';
 import { HourlyTotals, type HourlyWindow } from './hourly-totals.js';
-import { bounds, type LevelBook, type LevelView } from './levels.js';
+import { bounds, toldState, type LevelBook, type LevelView } from './levels.js';
 import { Leverage } from './leverage.js';
 import { leverageSnapshot } from './leverage-figures.js';
 import type { PriceBook } from './prices.js';
@@ -512,7 +512,10 @@ export abstract class MarketQueries implements MarketView {
       status.levels = this.levels
         .all()
         .filter((l) => l.asset === asset && (l.chat === undefined || l.chat === chat))
-        .map((level) => ({ level, role: 'inside', distancePct: 0, state: 'unknown', baseState: this.levels.track(level.id)?.state ?? 'holding' }));
+        .map((level): LevelView => {
+          const track = this.levels.track(level.id);
+          return { level, role: 'inside', distancePct: 0, state: 'unknown', baseState: track ? toldState(track) : 'holding' };
+        });
       return status;
     }
     status.price = last.price;

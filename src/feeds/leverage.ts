@@ -2,7 +2,8 @@
  * Open interest and funding for every configured asset and exchange, from the exchanges' public REST
  * endpoints through ccxt (`fetchOpenInterest`, `fetchFundingRate`), polled per exchange through bottleneck,
  * normalized to USD and emitted as `open_interest` and `funding` events (one per perpetual contract and poll).
- * ccxt is loaded lazily. Never throws: an unreachable exchange is logged once and retried with backoff.
+ * ccxt is loaded lazily. Never throws: an unreachable exchange is logged once and retried with backoff (at debug,
+ * when that exchange's feed already says it is unreachable: one line per exchange).
  *
  *   const leverage = await startLeveragePolling({ config, sink: { event: (e) => engine.ingest(e) } });
  *   …
@@ -46,6 +47,11 @@ export interface LeveragePollingOptions {
   now?: () => number;
   /** Where warnings go (default: the `feeds:leverage` logger). */
   log?: Pick<Logger, 'warn' | 'info' | 'debug' | 'error'>;
+  /**
+   * Whether the exchange's feed has already reported it unreachable (its warning, with a hint, is the line a person
+   * reads): an outage that starts while it has is told here at debug, and so is its end.
+   */
+  feedReported?: (exchange: string) => boolean;
 }
 
 export interface LeveragePolling {
@@ -197,6 +203,7 @@ export async function startLeveragePolling(opts: LeveragePollingOptions): Promis
         intervalMs: opts.intervalMs ?? 60_000,
         now,
         log,
+        ...(opts.feedReported ? { feedReported: opts.feedReported } : {}),
       }),
   );
   for (const p of pollers) p.start();
@@ -213,6 +220,26 @@ interface PollerOptions {
   intervalMs: number;
   now: () => number;
   log: Pick<Logger, 'warn' | 'info' | 'debug' | 'error'>;
+  feedReported?: (exchange: string) => boolean;
+}
+
+type NoticeLog = ConstructorParameters<typeof OutageNotice>[1];
+
+/**
+ * The outage notice's log for an exchange whose feed may have said it first: a warning the feed has already given is
+ * a debug line, and so is the end of that outage, so an exchange without network reads one warning, not two.
+ */
+function quietWhenReported(log: NoticeLog, reported: () => boolean): NoticeLog {
+  let quiet = false;
+  const at = (level: 'warn' | 'info', fields: object, msg: string) => (quiet ? log.debug(fields, msg) : log[level](fields, msg));
+  return {
+    warn: ((fields: object, msg: string) => {
+      quiet = reported();
+      at('warn', fields, msg);
+    }) as NoticeLog['warn'],
+    info: ((fields: object, msg: string) => at('info', fields, msg)) as NoticeLog['info'],
+    debug: log.debug.bind(log),
+  };
 }
 
 /** One exchange: markets once, then rounds over its perpetual contracts of the configured assets. */
@@ -237,7 +264,8 @@ class LeveragePoller {
     // ccxt's own rate limiter is off: bottleneck paces every request, and stop() drops what is queued.
     this.ex = new Cls(mergeConfig({ enableRateLimit: false, timeout: 10_000 }, shared.ccxtConfig, markets ? { markets } : {}));
     if (o.override.rest) this.venue.pointAt(this.ex.urls, o.override.rest.replace(/\/$/, ''));
-    this.notice = new OutageNotice(o.id, o.log, o.now);
+    const reported = o.feedReported;
+    this.notice = new OutageNotice(o.id, reported ? quietWhenReported(o.log, () => reported(o.id)) : o.log, o.now);
   }
 
   start(): void {

@@ -47,7 +47,11 @@ export async function startLiveFeeds(opts: LiveFeedsOptions): Promise<LiveFeeds>
   const pollers: { stop(): Promise<void> }[] = [];
   const event = opts.sink.event.bind(opts.sink);
   try {
-    if (opts.leverage !== false) pollers.push(await startLeveragePolling({ config: opts.config, intervalMs: LEVERAGE_EVERY_MS, sink: { event } }));
+    if (opts.leverage !== false) {
+      // An exchange its liquidation feed already said is unreachable is not said again by the poller (one line each).
+      const feedReported = (id: string) => feeds.statuses().some((s) => s.exchange === id && s.state !== 'live' && s.error !== undefined);
+      pollers.push(await startLeveragePolling({ config: opts.config, intervalMs: LEVERAGE_EVERY_MS, sink: { event }, feedReported }));
+    }
     if (opts.vendor) pollers.push(await startVendorPolling({ ...opts.vendor, assets: opts.config.assets, sink: { event } }));
   } catch (err) {
     // The caller gets no handle to stop what already runs: stop it here before the start fails.

@@ -18,6 +18,17 @@ export interface ComponentHealth {
   since: number;
 }
 
+/**
+ * What a probe finds when health is read. `since`: when the component entered `state`, where the check knows it (a
+ * connection's own record of when it was lost or came back); without it, the first read that saw the state, which
+ * may be long after the change.
+ */
+export interface ProbeResult {
+  state: HealthState;
+  reason?: string;
+  since?: number;
+}
+
 export interface HealthReport {
   status: HealthState;
   components: Record<string, ComponentHealth>;
@@ -27,20 +38,20 @@ const RANK: Record<HealthState, number> = { ok: 0, degraded: 1, failing: 2 };
 
 export class Health {
   private readonly components = new Map<string, ComponentHealth>();
-  private readonly probes = new Map<string, () => { state: HealthState; reason?: string }>();
+  private readonly probes = new Map<string, () => ProbeResult>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Report a component's state; `since` moves only when the state changes. */
-  set(name: string, state: HealthState, reason?: string): void {
+  /** Report a component's state; `since` moves only when the state changes, to now unless the change's time is given. */
+  set(name: string, state: HealthState, reason?: string, since?: number): void {
     const prev = this.components.get(name);
-    const next: ComponentHealth = { state, since: prev && prev.state === state ? prev.since : this.now() };
+    const next: ComponentHealth = { state, since: since ?? (prev && prev.state === state ? prev.since : this.now()) };
     if (reason !== undefined && state !== 'ok') next.reason = reason;
     this.components.set(name, next);
   }
 
   /** A component whose state is computed when health is read (cheap checks only). */
-  probe(name: string, check: () => { state: HealthState; reason?: string }): void {
+  probe(name: string, check: () => ProbeResult): void {
     this.probes.set(name, check);
   }
 
@@ -55,13 +66,13 @@ export class Health {
 
   report(): HealthReport {
     for (const [name, check] of this.probes) {
-      let r: { state: HealthState; reason?: string };
+      let r: ProbeResult;
       try {
         r = check();
       } catch (err) {
         r = { state: 'failing', reason: `health check threw: ${(err as Error).message}` };
       }
-      this.set(name, r.state, r.reason);
+      this.set(name, r.state, r.reason, r.since);
     }
     const components: Record<string, ComponentHealth> = {};
     let status: HealthState = 'ok';

@@ -1,8 +1,10 @@
 /**
- * GET /healthz and GET /metrics (Prometheus, prom-client). /healthz answers 200 when every component in the
- * health registry is ok and 503 when one is degraded or failing, with a JSON body saying which and why;
- * /metrics has per-exchange connection state and age of the last event, events, alerts, outbox results,
- * store errors and command latency. Binds to 127.0.0.1 unless LIQBOT_HTTP_HOST says otherwise.
+ * GET /healthz, GET /livez and GET /metrics (Prometheus, prom-client). /healthz answers 200 when every component in
+ * the health registry is ok and 503 when one is degraded or failing, with a JSON body saying which and why; /livez
+ * answers 200 while the process answers and its store works, 503 when the store is failing (what a container's
+ * health check probes: a venue down is no reason to restart); /metrics has per-exchange connection state and age of
+ * the last event, events, alerts, outbox results, store errors and command latency. Binds to 127.0.0.1 unless
+ * LIQBOT_HTTP_HOST says otherwise.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,7 @@ import { ConfigError } from '../../config/load.js';
 import type { LiqBot } from '../bot.js';
 import type { FeedStatus } from '../feeds/contract.js';
 import { scrub } from '../log.js';
-import type { Health } from './health.js';
+import type { Health, HealthReport } from './health.js';
 
 /** Each registry's command-latency observer and the bot it listens to, removed when its server closes. */
 const observers = new WeakMap<Registry, { bot: LiqBot; observe: (command: string, ms: number) => void }>();
@@ -33,8 +35,10 @@ export function metricsRegistry(bot: LiqBot, feeds: () => FeedStatus[]): Registr
   gauge('liqbot_feed_up', 'Feed stream connected (1) or not (0)', ['exchange', 'stream'], (g) => {
     for (const s of feeds()) g.set({ exchange: s.exchange, stream: s.stream }, s.state === 'live' ? 1 : 0);
   });
-  gauge('liqbot_feed_last_event_age_seconds', 'Seconds since the stream last produced an event', ['exchange', 'stream'], (g) => {
-    for (const s of feeds()) if (s.lastEventAt) g.set({ exchange: s.exchange, stream: s.stream }, (Date.now() - s.lastEventAt) / 1000);
+  // A stream that has produced nothing yet is as old as the process: an alert on a stale feed fires for a venue that
+  // never connected, as for one that stopped.
+  gauge('liqbot_feed_last_event_age_seconds', 'Seconds since the stream last produced an event (since the process started, before its first)', ['exchange', 'stream'], (g) => {
+    for (const s of feeds()) g.set({ exchange: s.exchange, stream: s.stream }, (Date.now() - (s.lastEventAt ?? performance.timeOrigin)) / 1000);
   });
   counter('liqbot_events_total', 'Normalized events ingested', [], () => [[{}, bot.stats.events]]);
   counter('liqbot_alerts_raised_total', 'Alerts raised by the detectors', [], () => [[{}, bot.stats.alerts]]);
@@ -90,32 +94,57 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
     registry,
     health: () => {
       const report = o.health.report();
+      const { components, feeds, errors } = venueErrorsOnce(report, o.feeds());
       return {
         ok: report.status === 'ok',
-        body: {
-          status: report.status,
-          ok: report.status === 'ok',
-          components: report.components,
-          events: o.bot.stats.events,
-          outboxPending: o.bot.outbox.pending(),
-          feeds: o.feeds().map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state, ...(s.error ? { error: s.error } : {}) })),
-        },
+        body: { status: report.status, ok: report.status === 'ok', components, events: o.bot.stats.events, outboxPending: o.bot.outbox.pending(), feeds, ...(errors ? { errors } : {}) },
       };
+    },
+    // The store is what the process cannot do without; a venue or a chat platform down is for /healthz to tell.
+    live: () => {
+      const store = o.health.get('store');
+      return store?.state === 'failing' ? { ok: false, body: { status: 'failing', store } } : { ok: true, body: { status: 'ok' } };
     },
     onClose: () => releaseMetrics(registry),
   });
 }
 
 /**
- * The HTTP server behind every process's `/healthz` (the body `health` builds: 200 when ok, 503 otherwise; scrubbed,
- * since reasons quote errors and an error can quote a URL with a token in it) and `/metrics` (`registry`). `onClose`
- * runs when it closes or cannot listen. Shared by the embedded bot and the `--role` processes.
+ * The components and feeds of a /healthz body with each venue's error said once, under `errors`: an exchange that
+ * cannot be reached fails its liquidation and price streams alike, and its error (a few hundred characters, URLs
+ * included) was repeated in each stream's component and `feeds` entry. A component whose reason is its venue's
+ * error keeps its state and since, and points there; a stream whose error differs from its venue's keeps its own.
  */
-export async function serveOps(o: { port: number; host?: string; registry: Registry; health: () => { ok: boolean; body: object }; onClose?: () => void }): Promise<OpsServer> {
+function venueErrorsOnce(report: HealthReport, feeds: readonly FeedStatus[]): { components: HealthReport['components']; feeds: object[]; errors?: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  for (const s of feeds) if (s.error) errors[s.exchange] ??= s.error;
+  const components: HealthReport['components'] = {};
+  for (const [name, c] of Object.entries(report.components)) {
+    const venue = name.startsWith('feed:') ? name.split(':')[1]! : '';
+    components[name] = c.reason !== undefined && c.reason === errors[venue] ? { ...c, reason: `down: see errors.${venue}` } : c;
+  }
+  return {
+    components,
+    feeds: feeds.map((s) => ({ exchange: s.exchange, stream: s.stream, state: s.state, ...(s.error && s.error !== errors[s.exchange] ? { error: s.error } : {}) })),
+    ...(Object.keys(errors).length ? { errors } : {}),
+  };
+}
+
+type Answer = () => { ok: boolean; body: object };
+
+/**
+ * The HTTP server behind every process's `/healthz` (the body `health` builds: 200 when ok, 503 otherwise; scrubbed,
+ * since reasons quote errors and an error can quote a URL with a token in it), `/livez` (`live`, the same way; without
+ * it, 200 while the process answers) and `/metrics` (`registry`). `onClose` runs when it closes or cannot listen.
+ * Shared by the embedded bot and the `--role` processes.
+ */
+export async function serveOps(o: { port: number; host?: string; registry: Registry; health: Answer; live?: Answer; onClose?: () => void }): Promise<OpsServer> {
+  const answers = new Map<string, Answer>([['/healthz', o.health], ['/livez', o.live ?? (() => ({ ok: true, body: { status: 'ok' } }))]]);
   const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') {
-      const { ok, body } = o.health();
+    const path = (req.url ?? '').split('?')[0]!;
+    const answer = req.method === 'GET' ? answers.get(path) : undefined;
+    if (answer) {
+      const { ok, body } = answer();
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
     } else if (req.method === 'GET' && path === '/metrics') {
       o.registry.metrics().then((text) => res.writeHead(200, { 'content-type': o.registry.contentType }).end(text), () => res.writeHead(500).end());

@@ -9,7 +9,7 @@ import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
 
 /** The footer every market reply carries: which venues fed it (sampled, polled), which feeds are down since when, gaps, synthetic. */
-export function coverageLine(c: Coverage, asOf: number): Line {
+export function coverageLine(c: Coverage, asOf: number, span = 'this window'): Line {
   const parts: string[] = [];
   const polled = new Map((c.feeds ?? []).filter((f) => f.polledEveryMs).map((f) => [f.exchange, f.polledEveryMs!]));
   const source = (e: string) => `${venueLabel(e, c.sampled.includes(e))}${polled.has(e) ? ` (polled ${duration(polled.get(e)!)})` : ''}`;
@@ -40,7 +40,7 @@ export function coverageLine(c: Coverage, asOf: number): Line {
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
   // A file whose prints leave part of the window out: what the figures cover is said, not left to be assumed.
   const rec = c.recorded;
-  if (rec?.any && !rec.full && rec.stretches.length) parts.push(`liquidation prints in this window: ${stretchesText(rec.stretches, asOf)}`);
+  if (rec?.any && !rec.full && rec.stretches.length) parts.push(`liquidation prints in ${span}: ${stretchesText(rec.stretches, asOf)}`);
   if (c.synthetic) parts.push('SYNTHETIC demo data');
   // A market that has seen no event and no tick yet has no moment to stamp (a command at the first second).
   if (Number.isFinite(asOf)) parts.push(stamp(asOf));

@@ -2,11 +2,11 @@
  * `/levels` as a neutral Reply: each level's role and state, how the structure reads after a move, and the
  * levels that sit on an estimated liquidation cluster.
  */
-import { bounds, type LevelView } from '../core/levels.js';
+import { bounds, type LevelValue, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine, hasLiquidationData } from './coverage.js';
-import { breakWord, exampleZone, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
+import { breakWord, exampleZone, levelText as priceText, pct, price, share, sideWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
@@ -16,13 +16,28 @@ import { chopCountText } from './chop.js';
 /** A price older than this when /levels answers is told with its time. */
 const STALE_PRICE_MS = 60 * 60_000;
 
+/**
+ * A level's price as set: a zone's two edges to one precision, the finer one, so neither is rounded ($4,426.00–4,492.39,
+ * not $4,426–4,492.39).
+ */
+function levelText(v: LevelValue): string {
+  const text = priceText(v);
+  if (typeof v === 'number') return text;
+  const [low = '', high = ''] = text.split('–');
+  const decimals = (s: string) => s.split('.')[1]?.length ?? 0;
+  const d = Math.max(decimals(low), decimals(high));
+  const padded = (s: string) => (decimals(s) === d ? s : `${s}${decimals(s) ? '' : '.'}${'0'.repeat(d - decimals(s))}`);
+  return `${padded(low)}–${padded(high)}`;
+}
+
 function stateWords(v: LevelView, now: number): string {
   const br = v.lastBreak;
   switch (v.baseState) {
     case 'broken':
       return br ? `${breakWord(br.direction, false)} ${whenWord(br.ts, now)}` : 'broken';
     case 'reclaimed':
-      return br ? `${breakWord(br.direction, true)} ${whenWord(br.ts, now)}` : 'reclaimed';
+    case 'failed_breakout':
+      return br ? `${breakWord(br.direction, true)} ${whenWord(br.ts, now)}` : v.baseState === 'reclaimed' ? 'reclaimed' : 'failed breakout';
     case 'holding':
       return 'holding';
   }
@@ -30,6 +45,21 @@ function stateWords(v: LevelView, now: number): string {
 
 function levelName(v: LevelView): string {
   return `${levelText(v.level.level)}${v.level.label ? ` ${v.level.label}` : ''}`;
+}
+
+/**
+ * Levels as the price areas a reading names: a level within a zone of `levels` or within the zone price is in (its
+ * edges inside the zone's) is that zone's area, not a hurdle of its own. Else a reading named the zone
+ * $119,200–120,988 as the hurdle and $120,000, inside it, as what invalidates the breakdown.
+ */
+function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] {
+  const zones = [...levels, ...(inside ? [inside] : [])].filter((z) => typeof z.level.level !== 'number');
+  const within = (v: LevelView, z: LevelView): boolean => {
+    const [lo, hi] = bounds(v.level.level), [zl, zh] = bounds(z.level.level);
+    // Two zones of the same edges are one area: the first listed stands for both.
+    return z !== v && zl <= lo && hi <= zh && (zh - zl > hi - lo || zones.indexOf(z) < zones.indexOf(v));
+  };
+  return levels.filter((v) => !zones.some((z) => within(v, z)));
 }
 
 /** How the structure reads after a move, the way the reports do: what holds, what must be reclaimed. */
@@ -61,12 +91,13 @@ export function structureReading(st: LevelStatus): Line[] {
     else lines.push([`${after}price stabilized ${side} ${what}, which held; price is ${share(away / 100)} ${side} it.`]);
   }
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
-  const s1 = supports[0];
+  // The floor is the nearest support's area (a zone, not a level inside it or on its edge), and the next floor is the first
+  // support wholly below it: a level inside a zone, or its own low edge, is not what a close below the zone exposes.
+  const floors = areas(supports, inside);
+  const s1 = floors[0];
   if (s1) {
-    // The next floor is the first support wholly below this one: a level inside a zone, or its own low edge,
-    // is not what a close below the zone exposes.
     const floor = bounds(s1.level.level)[0];
-    const next = supports.find((v) => bounds(v.level.level)[1] < floor);
+    const next = floors.find((v) => bounds(v.level.level)[1] < floor);
     lines.push([
       `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
@@ -75,17 +106,29 @@ export function structureReading(st: LevelStatus): Line[] {
       lostAbove.length && c?.side === 'long' ? ' and say the forced selling is not over.' : '.',
     ]);
   }
-  if (lostAbove.length) {
-    const first = lostAbove[0]!, last = lostAbove[lostAbove.length - 1]!;
-    if (first !== last) lines.push([`Support turned resistance at `, b(levelText(first.level.level)), `: acceptance back above it would improve structure.`]);
-    lines.push([`Reclaiming `, b(levelText(last.level.level)), ` would invalidate the breakdown; until then rebounds are reactive.`]);
+  // The lost areas from the nearest (the hurdle) to the farthest, whose top edge a reclaim must clear (the invalidation);
+  // the areas broken up below, from the nearest to the farthest, whose low edge losing undoes the breakout.
+  const lost = areas(lostAbove, inside).sort((x, y) => bounds(x.level.level)[0] - bounds(y.level.level)[0]);
+  const broke = areas(brokeBelow, inside).sort((x, y) => bounds(y.level.level)[1] - bounds(x.level.level)[1]);
+  const invalidation = lost[lost.length - 1];
+  if (invalidation) {
+    const first = lost[0]!;
+    if (first !== invalidation) lines.push([`Support turned resistance at `, b(levelText(first.level.level)), `: acceptance back above it would improve structure.`]);
+    lines.push([`Reclaiming `, b(levelText(invalidation.level.level)), ` would invalidate the breakdown; until then rebounds are reactive.`]);
   }
-  if (brokeBelow.length) {
-    const first = brokeBelow[0]!, last = brokeBelow[brokeBelow.length - 1]!;
-    lines.push([`Resistance turned support at `, b(levelText(first.level.level)), `; losing `, b(levelText(last.level.level)), ` would undo the breakout.`]);
+  const undo = broke[broke.length - 1];
+  if (undo) {
+    const first = broke[0]!;
+    lines.push(first === undo
+      ? [`Resistance turned support at `, b(levelText(first.level.level)), `: losing it would undo the breakout.`]
+      : [`Resistance turned support at `, b(levelText(first.level.level)), `; losing `, b(levelText(undo.level.level)), ` would undo the breakout.`]);
   }
-  if (!lostAbove.length && !brokeBelow.length && !inside && resistances[0]) {
-    lines.push([`Next resistance `, b(levelText(resistances[0].level.level)), ` (${pct(resistances[0].distancePct / 100)}).`]);
+  if (!brokeBelow.length && !inside) {
+    // The next resistance, beyond what the breakdown lost when it lost any: a level that turned a breakout back
+    // (a failed breakout) is the hurdle after the reclaim.
+    const top = invalidation ? bounds(invalidation.level.level)[1] : -Infinity;
+    const next = resistances.find((v) => bounds(v.level.level)[0] > top);
+    if (next) lines.push([invalidation ? `Above it, next resistance ` : `Next resistance `, b(levelText(next.level.level)), ` (${pct(next.distancePct / 100)}).`]);
   }
   if (!s1 && !inside) {
     // Every level above price (a flush through them all): where the floor is, the list cannot say.
@@ -104,7 +147,7 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     return {
       title,
       blocks: [[[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} ${st.price !== undefined ? exampleZone(st.price) : 'LOW-HIGH'} "prior support".`]]],
-      footer: coverageLine(coverage, st.ts),
+      footer: coverageLine(coverage, st.ts, 'the last 24h'),
       tone: 'info',
     };
   }
@@ -152,7 +195,7 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     blocks: [head, rows, ...(reading.length ? [reading] : []), ...(onMap.length ? [onMap] : [])],
     // No button to an answer of "No liquidation data" (a file without prints in the day): `coverage` is that day's.
     buttons: [...(hasLiquidationData(coverage) ? [{ label: 'Liquidations 24h', command: `liqs ${st.asset} 24h` }] : []), ...(told ? [{ label: 'Why?', command: `level why ${st.asset}` }] : [])],
-    footer: coverageLine(coverage, st.ts),
+    footer: coverageLine(coverage, st.ts, 'the last 24h'),
     tone: 'info',
   };
 }

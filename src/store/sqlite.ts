@@ -642,9 +642,10 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
     if (isReadOnly(err)) {
       throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath)}; or set LIQBOT_DB to a file in a folder the user liqbot runs as owns`, 'open', { cause: err });
     }
-    // SQLite says only "unable to open database file": a folder this user cannot write to is the usual reason.
-    const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath)) : undefined;
-    if (folder) throw new StoreError(`could not take the lock ${lockPath}: ${folder}; let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`, 'open', { cause: err });
+    // SQLite says only "unable to open database file": a folder this user cannot write to (or on a read-only mount) is
+    // the usual reason.
+    const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath), 'LIQBOT_DB') : undefined;
+    if (folder) throw new StoreError(`could not take the lock ${lockPath}: ${folder}`, 'open', { cause: err });
     throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}${isDiskFull(err) ? `; ${DISK_FULL_ADVICE}` : ''}`, 'open', { cause: err });
   }
 }
@@ -709,20 +710,27 @@ export function createFolder(dir: string, setting: 'LIQBOT_DB' | 'LIQBOT_DATA_DI
     const code = errnoOf(err);
     let parent = dir;
     while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
-    const folder = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? unwritable(parent) : undefined;
-    const target = setting === 'LIQBOT_DB' ? 'a file in a folder it can write to' : 'a folder it can write to';
-    if (folder) throw new StoreError(`could not create the folder ${dir}: ${folder}; let the user liqbot runs as write there, or set ${setting} to ${target}`, 'open', { cause: err });
+    // Node 20's recursive mkdir says ENOENT where a folder on a read-only mount could not be made: the folder it
+    // stopped at says why.
+    const folder = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOENT' ? unwritable(parent, setting) : undefined;
+    if (folder) throw new StoreError(`could not create the folder ${dir}: ${folder}`, 'open', { cause: err });
     throw new StoreError(`could not create the folder ${dir}: ${reasonOf(err)}`, 'open', { cause: err });
   }
 }
 
-/** Why this process cannot create files in `dir` (a sentence), or undefined when it can. */
-function unwritable(dir: string): string | undefined {
+/**
+ * Why this process cannot create files in `dir` and what to do, naming the `setting` that moves them (a sentence), or
+ * undefined when it can. A read-only mount is no matter of users: no permission lets anyone write there.
+ */
+function unwritable(dir: string, setting: 'LIQBOT_DB' | 'LIQBOT_DATA_DIR'): string | undefined {
   try {
     accessSync(dir, constants.W_OK);
     return undefined;
   } catch (err) {
-    return `the folder ${dir} is not writable by this user (${errnoOf(err) ?? reasonOf(err)})`;
+    const code = errnoOf(err);
+    const elsewhere = setting === 'LIQBOT_DB' ? 'a file in a folder' : 'a folder';
+    if (code === 'EROFS') return `the folder ${dir} is on a file system mounted read-only (EROFS); mount it read-write, or set ${setting} to ${elsewhere} on a writable one`;
+    return `the folder ${dir} is not writable by this user (${code ?? reasonOf(err)}); let the user liqbot runs as write there, or set ${setting} to ${elsewhere} it can write to`;
   }
 }
 

@@ -180,7 +180,7 @@ describe('messages a command did not catch', () => {
   it('are scrubbed of registered secrets before bin/liqbot.js prints them', async () => {
     // --speed is checked after the environment is read (which registers the NATS password as a secret).
     const r = await liqbot(['start', '--speed', PASS], { LIQBOT_NATS_URL: `nats://${USER}:${PASS}@127.0.0.1:1` });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a usage error
     expect(r.err).toContain('--speed must be a positive number, got "[redacted]"');
     expect(r.err).not.toContain(PASS);
   });

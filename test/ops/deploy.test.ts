@@ -2,7 +2,7 @@
  * The deployment files say what CI does: the Dockerfile and the systemd unit start the bot with the command
  * `npm start` runs, install with `npm ci` (the production tree with `npm ci --omit=dev`), the image holds every
  * folder the code reads files from (the charts' fonts among them), the compose file keeps
- * data on a volume with a restart policy and a /healthz probe, and every dependency's install script is
+ * data on a volume with a restart policy and a /livez probe (what it answers: health-endpoints.test.ts), and every dependency's install script is
  * decided in allowScripts so `npm ci` prints no warning.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^RUN npm ci --no-audit --no-fund$/m);
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev --no-audit --no-fund/m);
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/healthz/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD .*'http:\/\/127\.0\.0\.1:9464\/livez'/m);
     const unit = read('deploy/liqbot.service');
     expect(unit.split('\n')).toContain(`ExecStart=/usr/bin/env ${start}`);
     expect(unit.split('\n')).toContain(`Environment=${malloc}`);
@@ -68,14 +68,14 @@ describe('deployment files', () => {
     for (const folder of folders) expect(copied, `COPY --from=build /app/${folder} ./${folder}`).toContain(folder);
   });
 
-  it('the compose file keeps data on a volume, restarts, and probes /healthz on an address it can reach', () => {
+  it('the compose file keeps data on a volume, restarts, and probes /livez on an address it can reach', () => {
     const compose = parseYaml(read('compose.yaml')) as { services: { liqbot: Record<string, any> }; volumes: Record<string, unknown> };
     const s = compose.services.liqbot;
     expect(s.volumes).toEqual(['liqbot-data:/data']);
     expect(Object.keys(compose.volumes)).toEqual(['liqbot-data']);
     expect(s.restart).toBe('unless-stopped');
     expect(s.environment).toMatchObject({ LIQBOT_DATA_DIR: '/data', LIQBOT_HTTP_HOST: '0.0.0.0', LIQBOT_HTTP_PORT: '9464' });
-    expect(s.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/healthz');
+    expect(s.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/livez');
     expect(s.env_file).toBe('.env');
   });
 

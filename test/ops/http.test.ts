@@ -83,7 +83,8 @@ describe('ops endpoint', () => {
         status: 'degraded',
         ok: false,
         components: { 'feed:okx:liquidations': { state: 'degraded', reason: 'cannot resolve www.okx.com: no network or DNS' } },
-        feeds: [{ exchange: 'bybit', state: 'live' }, { exchange: 'okx', state: 'down', error: 'getaddrinfo ENOTFOUND www.okx.com' }],
+        feeds: [{ exchange: 'bybit', state: 'live' }, { exchange: 'okx', state: 'down' }],
+        errors: { okx: 'getaddrinfo ENOTFOUND www.okx.com' },
       });
       health.set('store', 'failing', 'database is locked');
       const failing = await fetch(`http://127.0.0.1:${server.port}/healthz`);
