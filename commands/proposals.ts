@@ -23,7 +23,11 @@ import type { Args, ChatInfo, CommandContext, CommandReply } from './types.js';
 export const DEFAULT_PROPOSAL_TTL_HOURS = 48;
 /** The longest reason ("why") a member may give. */
 export const REASON_MAX_CHARS = 140;
-/** Open proposals a chat, and one member, may have at once: a group is not flooded with cards. */
+/**
+ * Open proposals a member may have at once, and a chat before a member's second or third waits for room: a group is not
+ * flooded with cards, and a few accounts filling the chat (seven with three each) do not silence the rest, since a
+ * member with none open is always heard. Past the chat's number, each card costs a spammer an account.
+ */
 export const MAX_OPEN_PER_CHAT = 20;
 export const MAX_OPEN_PER_MEMBER = 3;
 /** How far back `/level info` reads the level's history (the engine keeps about a week of bars). */
@@ -145,9 +149,11 @@ export function runPropose(ctx: CommandContext, args: Args): CommandReply {
   const open = all.filter((p) => statusAt(p, ctx.now) === 'open');
   const same = open.find((p) => levelKey(p.asset, p.level) === levelKey(asset.value, value.value));
   if (same) return card(ctx, same); // the open card again: vote there
-  if (open.length >= MAX_OPEN_PER_CHAT) return errorReply(`This chat already has ${open.length} open proposals. Vote on those first; they close when adopted, rejected or expired.`);
-  if (open.filter((p) => p.proposer.id === ctx.user.id).length >= MAX_OPEN_PER_MEMBER) {
-    return errorReply(`You already have ${MAX_OPEN_PER_MEMBER} open proposals here. Wait for them to be decided.`);
+  const mine = open.filter((p) => p.proposer.id === ctx.user.id).length;
+  const waitForYours = 'Vote on the others meanwhile, or ask an admin to decide yours (/level adopt, /level reject); they also close when they expire.';
+  if (mine >= MAX_OPEN_PER_MEMBER) return errorReply(`You already have ${mine} open proposals here, the most a member may have.`, waitForYours);
+  if (mine > 0 && open.length >= MAX_OPEN_PER_CHAT) {
+    return errorReply(`This chat has ${open.length} open proposals, ${mine} of them yours: while it has ${MAX_OPEN_PER_CHAT} or more, a member may have one open at a time.`, waitForYours);
   }
   const input: Parameters<typeof propose>[0] = { id: `${chat}:p${all.length + 1}`, chat, asset: asset.value, level: value.value as LevelValue, proposer: { ...ctx.user } };
   if (reason.value !== undefined) input.reason = reason.value;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import { ALL_WINDOWS, WINDOW_MS, type WindowName } from '../config/windows.js';
-import { ConfigError } from '../config/error.js';
+import { ConfigError, UsageError } from '../config/error.js';
 import { refusedForGood, type StoreError } from './store/errors.js';
 import { BUNDLED, cachedDefaults } from '../config/defaults.js';
 import { escapeTerminal, renderListEntry, renderTerminal } from './adapters/terminal/render.js';
@@ -93,8 +93,15 @@ const OPTIONS = {
   migrate: {},
 } as const;
 
-/** A mistake on the command line: one line on stderr, exit code 2. */
-class UsageError extends Error {}
+/**
+ * A message with the secrets the bot registered taken out (src/log.ts publishes its scrub on globalThis, loaded once
+ * `start` has read the environment; the offline commands never load it, and have none): a usage error of `start` may
+ * quote what was typed after a password was read (`--speed $LIQBOT_NATS_PASSWORD`).
+ */
+function scrubbed(text: string): string {
+  const scrub = (globalThis as Record<symbol, unknown>)[Symbol.for('liqbot.scrub')];
+  return typeof scrub === 'function' ? (scrub as (t: string) => string)(text) : text;
+}
 
 /** Something that failed for a reason the user can act on (a file not writable): one line, exit code 1. */
 class CliError extends Error {}
@@ -484,7 +491,10 @@ async function cmdLevels(argv: string[]): Promise<number> {
   reportSkipped(shown(values.data), run.report);
   const st = run.market.levelStatus(asset, undefined, to);
   const map = estimateLiqMap(run.market, asset, to);
-  printAnswer(Boolean(values.json), () => levelsJson(st), () => levelsReply(st, run.market.windowCoverage(asset, DAY, to), map), note);
+  // A file's answer, where no chat admin adds levels: with none yet, when the file sets its first (for every chat).
+  const later = first.batches.flat().filter((e) => e.type === 'level' && e.asset === asset && e.chat === undefined && e.ts > to);
+  const file = later.length ? { firstLevelAt: Math.min(...later.map((e) => e.ts)) } : {};
+  printAnswer(Boolean(values.json), () => levelsJson(st), () => levelsReply(st, run.market.windowCoverage(asset, DAY, to), map, undefined, file), note);
   if (values.chart) {
     const { levelsChartInput } = await import('./charts/inputs.js');
     const { renderLevelsChart } = await import('./charts/render.js');
@@ -665,7 +675,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof CliError || err instanceof ConfigError || err instanceof EventFileError) {
-      console.error(`liqbot: ${err.message}`);
+      console.error(`liqbot: ${scrubbed(err.message)}`);
       return err instanceof UsageError ? 2 : refusedStart(cmd, err) ? EX_CONFIG : 1;
     }
     if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {

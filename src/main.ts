@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { UsageError } from '../config/error.js';
 import { checkExchanges, loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
 import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './adapters/terminal/adapter.js';
@@ -27,12 +28,6 @@ import { setTimeZone } from './replies/zone.js';
 import type { Platform } from '../commands/types.js';
 
 const log = logger('main');
-
-
-/** A mistake in how `start` was called: one line, no stack-trace hint (bin/liqbot.js prints a UsageError so). */
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { name: 'UsageError' });
-}
 
 /**
  * How the run ends: the first Ctrl-C / SIGTERM (or `/quit`, Ctrl-D at the prompt, or giving up on the chat
@@ -243,15 +238,17 @@ async function start(argv: string[]): Promise<number> {
   // Chats read times in the community's zone (the offline CLI keeps UTC: its output is a contract).
   setTimeZone(config.timeZone);
   const speed = values.speed === undefined ? 60 : Number(values.speed);
-  if (!Number.isFinite(speed) || speed <= 0) throw usage(`--speed must be a positive number, got "${values.speed}"`);
-  if (values.db !== undefined && !values.replay) throw usage('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');
+  if (!Number.isFinite(speed) || speed <= 0) throw new UsageError(`--speed must be a positive number, got "${values.speed}"`);
+  if (values.db !== undefined && !values.replay) throw new UsageError('--db is for rehearsals (--replay FILE); the live database is LIQBOT_DB');
+  // Only a deliverer sends to one platform (`--role all` delivers to every platform with a token).
+  if (values.platform !== undefined && values.role !== 'deliver') throw new UsageError('--platform is for --role deliver (the chat platform that deliverer sends to: --role deliver --platform telegram|discord)');
   if (values.role !== undefined) {
     // Scale-out (src/bus/roles.ts): this process is one role of several, talking through NATS and PostgreSQL.
     const { runRole } = await import('./bus/roles.js');
     const shardIds = values.shard === undefined ? undefined : (await import('./bus/gateway.js')).parseShardIds(values.shard);
     return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}), ...(values.platform ? { platform: values.platform } : {}) });
   }
-  if (values.shard !== undefined) throw usage('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
+  if (values.shard !== undefined) throw new UsageError('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
   (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   const terminal = !env.telegram && !env.discord;
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines

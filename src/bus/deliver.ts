@@ -29,6 +29,10 @@
  * REST only (adapters/discord/rest.ts). The holder also prunes the outbox past its retention. An alert the core
  * derived from a recorded day carries the rehearsal mark in its row and goes out with the single process's rehearsal
  * label (ops/rehearsal.ts).
+ *
+ * Before it stands by for the lease it asks the platform who the bot is (`reachPlatform`), as the embedded bot starts
+ * its platforms (ops/platforms.ts): a refused token or an API root that does not answer shows in `/healthz` as
+ * component `chat:<platform>`, degraded with the reason, and is tried again; none reached within LIQBOT_GIVE_UP_S: exit 1.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -42,8 +46,9 @@ import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
 import type { Services } from '../service.js';
-import { pause, untilAborted } from '../feeds/backoff.js';
+import { Backoff, pause, untilAborted, type BackoffOptions } from '../feeds/backoff.js';
 import { logger } from '../log.js';
+import { Health } from '../ops/health.js';
 import { renderAlert } from '../alerts/digest.js';
 import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
 import type { StateChange } from '../state/changes.js';
@@ -59,9 +64,14 @@ import { connectBus, type Bus } from './stream.js';
 const log = logger('bus:deliver');
 
 export interface DeliverRoleOptions {
-  env: Pick<Env, 'databaseUrl' | 'natsUrl' | 'natsStream' | 'telegram' | 'discord'>;
+  /** `giveUpMs` (LIQBOT_GIVE_UP_S, default 300 s): how long the platform may stay unreachable before the role exits 1. */
+  env: Pick<Env, 'databaseUrl' | 'natsUrl' | 'natsStream' | 'telegram' | 'discord'> & Partial<Pick<Env, 'giveUpMs'>>;
   platform?: string | undefined;
   signal: AbortSignal;
+  /** Where the platform's state is reported, as component `chat:<platform>` (the role's /healthz). */
+  health?: Health;
+  /** The waits between tries at reaching the platform (default 2 s doubling to 60 s, the embedded bot's; tests shorten them). */
+  platformBackoff?: BackoffOptions;
   /** How long a lease lasts without renewal (default 10 s): a standby takes over at most this long after a crash. */
   ttlMs?: number;
   /** How often a standby asks for the lease, and the idle holder polls the outbox (default 1 s). */
@@ -551,7 +561,86 @@ async function adapterMaker(platform: 'telegram' | 'discord', token: string, sto
   };
 }
 
-/** Run the deliver role until the signal aborts (0) or the lease is lost (1). */
+/** A try at reaching the platform that gets no answer within this long has failed (the embedded bot's start timeout). */
+const REACH_TIMEOUT_MS = 60_000;
+
+/**
+ * Ask the platform who the bot is, as its adapter's start does, and nothing more: Telegram's `getMe` (the adapter's
+ * start would also register the commands and take the updates, the gateways' work), Discord's `GET /users/@me` through
+ * the REST adapter (no gateway session). Throws a sentence naming the setting to check.
+ */
+async function askWhoAmI(platform: 'telegram' | 'discord', token: string, opts: DeliverRoleOptions): Promise<void> {
+  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(REACH_TIMEOUT_MS)]);
+  if (platform === 'telegram') {
+    // The URL as telegraf builds it (a self-hosted root may carry a path); telegraf itself lives in adapters/telegram.
+    const url = new URL(`./bot${token}/getMe`, opts.env.telegram?.apiRoot ?? 'https://api.telegram.org');
+    let res: Response;
+    try {
+      res = await fetch(url, { signal });
+    } catch (err) {
+      const e = err as Error & { cause?: Error };
+      throw new Error(`Telegram: could not reach the bot (getMe: ${e.cause?.message ?? e.message}); check the network or TELEGRAM_API_ROOT`);
+    }
+    const body = (await res.json().catch(() => ({}))) as { ok?: boolean; description?: string };
+    if (res.ok && body.ok) return;
+    // What the adapter says of the same answer: 401 and 404 are what a wrong token gets.
+    const hint = res.status === 401 || res.status === 404 ? 'check TELEGRAM_BOT_TOKEN (BotFather /token)' : 'check the network or TELEGRAM_API_ROOT';
+    throw new Error(`Telegram: could not reach the bot (getMe: ${res.status} ${body.description ?? res.statusText}); ${hint}`);
+  }
+  const { createDiscordRestAdapter } = await import('../adapters/discord/rest.js');
+  const apiBase = opts.env.discord?.apiBase;
+  // Plain agents: the lease is not held yet, and the question is not a send.
+  const probe = createDiscordRestAdapter({ token, ...(apiBase ? { apiBase } : {}), agents: { http: new http.Agent(), https: new https.Agent() } });
+  try {
+    await Promise.race([probe.start(), new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error(`Discord: no answer within ${REACH_TIMEOUT_MS / 1000} s`)), { once: true }))]);
+  } finally {
+    await probe.stop();
+  }
+}
+
+/**
+ * Reach the platform, trying again with backoff, as ops/platforms.ts starts the embedded bot's: component
+ * `chat:<platform>` degraded with the reason until it answers (a refused token too: the embedded bot retries it the
+ * same way), then ok. True once reached; false when the signal aborted or nothing answered within `giveUpMs` (the
+ * component failing: the caller exits 1, so a supervisor restarts the process, as the embedded bot gives up).
+ */
+export async function reachPlatform(
+  platform: 'telegram' | 'discord',
+  ask: () => Promise<void>,
+  o: { health: Health; giveUpMs: number; signal: AbortSignal; backoff?: BackoffOptions },
+): Promise<boolean> {
+  const component = `chat:${platform}`;
+  const backoff = new Backoff({ baseMs: 2_000, maxMs: 60_000, ...o.backoff });
+  const giveUpAt = performance.now() + o.giveUpMs;
+  o.health.set(component, 'degraded', 'starting');
+  while (!o.signal.aborted) {
+    try {
+      await ask();
+    } catch (err) {
+      if (o.signal.aborted) break;
+      const reason = (err as Error).message;
+      const left = giveUpAt - performance.now();
+      if (left <= 0) {
+        const why = `could not be reached within ${Math.round(o.giveUpMs / 1000)} s (${reason})`;
+        o.health.set(component, 'failing', why);
+        log.error({ platform }, `${platform} ${why}; exiting so the supervisor restarts this deliverer`);
+        return false;
+      }
+      const delay = Math.min(backoff.next(), left);
+      o.health.set(component, 'degraded', `could not start: ${reason}; retrying in ${Math.round(delay / 1000)} s`);
+      if (backoff.failures === 1) log.warn({ platform, err: reason, retryInMs: delay }, `${platform} could not be reached; standing by for the lease only once it answers`);
+      else log.debug({ platform, err: reason, retryInMs: delay }, `${platform} still cannot be reached`);
+      await pause(delay, o.signal);
+      continue;
+    }
+    o.health.set(component, 'ok');
+    log.info({ platform, attempts: backoff.failures + 1 }, `${platform} answered`);
+    return true;
+  }
+  return false;
+}
+
+/** Run the deliver role until the signal aborts (0), the lease is lost (1) or the platform could not be reached (1). */
 export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> {
   const platform = opts.platform;
   if (platform !== 'telegram' && platform !== 'discord') throw new ConfigError('--role deliver needs --platform telegram or --platform discord');
@@ -561,6 +650,15 @@ export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> 
   }
   const token = platform === 'telegram' ? opts.env.telegram?.token : opts.env.discord?.token;
   if (!token) throw new ConfigError(`--role deliver --platform ${platform} needs ${platform === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'DISCORD_TOKEN'}`);
+  // Before the services: a deliverer that cannot reach its platform must not take the lease from one that can.
+  const health = opts.health ?? new Health();
+  const reached = await reachPlatform(platform, () => askWhoAmI(platform, token, opts), {
+    health,
+    giveUpMs: opts.env.giveUpMs ?? 300_000,
+    signal: opts.signal,
+    ...(opts.platformBackoff ? { backoff: opts.platformBackoff } : {}),
+  });
+  if (!reached) return opts.signal.aborted ? 0 : 1;
   const ttlMs = opts.ttlMs ?? 10_000;
   const pollMs = opts.pollMs ?? 1_000;
   const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

@@ -6,7 +6,7 @@
  * deliver for every platform with a token, and gateway in one process: the whole bot on the shared services).
  */
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError, UsageError } from '../../config/error.js';
 import type { Config } from '../../config/schema.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
@@ -28,25 +28,19 @@ export interface RoleOptions {
   signal: AbortSignal;
   /** `--shard 0,1`: the Discord shards a gateway runs. */
   shardIds?: number[];
+  /** The process's /healthz registry, when it serves one: a deliverer reports its platform there (`chat:<platform>`). */
+  health?: Health;
 }
 
 /** Roles that run; the others say they are not built yet. */
 const BUILT: readonly Role[] = ['ingest', 'core', 'deliver', 'gateway', 'all'];
 
 /**
- * A mistake in how `--role` was typed: exit 2, as every command-line mistake (bin/liqbot.js reads the name, as for
- * src/main.ts's `usage`).
- */
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { name: 'UsageError' });
-}
-
-/**
  * Check the role and what it needs before anything starts: one sentence naming the fix. Its name first (a usage
  * error), then the services the environment names (a ConfigError).
  */
 export function checkRole(role: string, env: Pick<Env, 'natsUrl' | 'databaseUrl'>): Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw usage(`--role must be one of ${ROLES.join(', ')} (got "${role}")`);
+  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')} (got "${role}")`);
   if (!env.natsUrl) {
     throw new ConfigError(`--role ${role} needs LIQBOT_NATS_URL (e.g. nats://127.0.0.1:4222, JetStream enabled); without --role, liqbot start runs everything in one process`);
   }
@@ -95,7 +89,7 @@ async function all(opts: RoleOptions): Promise<number> {
     // Settled, not raced: every role has wound down (connections closed) before this returns or throws.
     const results = await Promise.allSettled([
       watch(runCoreRole({ env: opts.env, config: opts.config, signal: stop.signal })),
-      ...platforms.map((platform) => watch(runDeliverRole({ env: opts.env, platform, signal: stop.signal, outboxRetentionMs: opts.config.retention.outboxDays * 86_400_000 }))),
+      ...platforms.map((platform) => watch(runDeliverRole({ env: opts.env, platform, signal: stop.signal, outboxRetentionMs: opts.config.retention.outboxDays * 86_400_000, ...(opts.health ? { health: opts.health } : {}) }))),
       watch(ingest(inner)),
       watch(gateway(inner)),
     ]);
@@ -128,7 +122,7 @@ export interface RoleOps {
 /**
  * `/healthz` and `/metrics` of a role process (LIQBOT_HTTP_PORT, on LIQBOT_HTTP_HOST), as the embedded bot serves
  * them: 200 while every component is ok, 503 with the reasons otherwise. A role reports what this process can see
- * of itself: its NATS connections (component `nats`); /metrics has the process's own (memory, CPU, event loop) and
+ * of itself: its NATS connections (component `nats`), a deliverer whether its platform answered (`chat:<platform>`); /metrics has the process's own (memory, CPU, event loop) and
  * `liqbot_nats_connected`. Whether a core leads or a deliverer holds its lease is in their logs.
  */
 export async function startRoleOps(role: Role, o: { port: number; host?: string; health?: Health }): Promise<RoleOps> {
@@ -159,7 +153,7 @@ export async function startRoleOps(role: Role, o: { port: number; host?: string;
 export async function runRole(role: string, opts: RoleOptions): Promise<number> {
   // The command line before the services: a deliverer's platform is typed with its role.
   if (role === 'deliver' && opts.platform !== 'telegram' && opts.platform !== 'discord') {
-    throw usage(`--role deliver needs --platform telegram or --platform discord${opts.platform === undefined ? '' : ` (got "${opts.platform}")`}`);
+    throw new UsageError(`--role deliver needs --platform telegram or --platform discord${opts.platform === undefined ? '' : ` (got "${opts.platform}")`}`);
   }
   const checked = checkRole(role, opts.env);
   if (checked === 'gateway' || checked === 'all') {
@@ -169,7 +163,7 @@ export async function runRole(role: string, opts: RoleOptions): Promise<number> 
   const ops = opts.env.httpPort === undefined ? undefined : await startRoleOps(checked, { port: opts.env.httpPort, host: opts.env.httpHost });
   if (ops) log.info({ role: checked, host: opts.env.httpHost, port: ops.port }, 'serving /healthz and /metrics');
   try {
-    return await runChecked(checked, opts);
+    return await runChecked(checked, ops ? { ...opts, health: ops.health } : opts);
   } finally {
     await ops?.close();
   }
@@ -183,7 +177,7 @@ async function runChecked(role: Role, opts: RoleOptions): Promise<number> {
     }
     case 'deliver': {
       const { runDeliverRole } = await import('./deliver.js');
-      return runDeliverRole({ env: opts.env, platform: opts.platform, signal: opts.signal, outboxRetentionMs: opts.config.retention.outboxDays * 86_400_000 });
+      return runDeliverRole({ env: opts.env, platform: opts.platform, signal: opts.signal, outboxRetentionMs: opts.config.retention.outboxDays * 86_400_000, ...(opts.health ? { health: opts.health } : {}) });
     }
     case 'ingest':
       await ingest(opts);

@@ -75,7 +75,11 @@ export interface Cascade {
   /** The last liquidation that kept the window above the end level: where the cascade's window ends. */
   lastStrongAt?: number;
   quietSince?: number;
-  /** USD per exchange of the liquidations after it (in the tally while it runs; not in the end, told up to it). */
+  /**
+   * USD per exchange of the liquidations after it: held apart from the tally (`usd`, `byExchange`), which is the
+   * cascade's own window (its start to its last strong liquidation) whenever it is told, running or over. The next
+   * strong liquidation brings them in; the end leaves them out.
+   */
   tail?: Map<string, number>;
   /** Set when it started within `legMs` of the end of the last cascade on its asset and side. */
   previousLeg?: PreviousLeg;
@@ -214,6 +218,12 @@ export type CascadeEvent =
 /** What `advance` returns when nothing is due (nearly every call): one shared, frozen empty list. */
 const NONE: readonly CascadeEvent[] = Object.freeze([]);
 
+/** A cascade's tally takes in `usd` of an exchange: the total and the exchange's share. */
+function count(c: Cascade, exchange: string, usd: number): void {
+  c.usd += usd;
+  c.byExchange.set(exchange, (c.byExchange.get(exchange) ?? 0) + usd);
+}
+
 /** One asset and side: its key (`${asset}|${side}`) and its window. */
 interface Side {
   key: string;
@@ -273,13 +283,14 @@ export class CascadeDetector {
     w.add(ts, exchange, usd, isSampled(exchange));
     let c = this.active.size ? this.active.get(key)?.cascade : undefined;
     if (c) {
-      c.usd += usd;
-      c.byExchange.set(exchange, (c.byExchange.get(exchange) ?? 0) + usd);
       c.lastLiquidationAt = Math.max(c.lastLiquidationAt, ts);
       if (w.sum >= c.threshold * this.rules.endFraction) {
         c.quietSince = undefined;
         c.lastStrongAt = Math.max(c.lastStrongAt ?? ts, ts);
+        // The prints held apart since the last strong one were the cascade's after all.
+        if (c.tail) for (const [ex, v] of c.tail) count(c, ex, v);
         c.tail = undefined;
+        count(c, exchange, usd);
       } else (c.tail ??= new Map()).set(exchange, (c.tail.get(exchange) ?? 0) + usd);
       return this.grown(c) && ts - c.lastPostedAt >= this.rules.updateMinMs ? this.posted(c, ts) : undefined;
     }
@@ -380,12 +391,7 @@ export class CascadeDetector {
       if (c.quietSince !== undefined && now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(r.key);
         // The cascade's window ends at its last strong liquidation, not when the rolling sum fell: the liquidations
-        // after it are not in its total.
-        for (const [ex, usd] of c.tail ?? []) {
-          c.usd -= usd;
-          c.byExchange.set(ex, c.byExchange.get(ex)! - usd);
-          if (c.byExchange.get(ex)! <= 1e-6) c.byExchange.delete(ex);
-        }
+        // after it (`tail`) are not in its total, as they were not in its running tally.
         c.tail = undefined;
         const endedAt = c.lastStrongAt ?? c.lastLiquidationAt;
         if (this.rules.legMs) this.ended.set(r.key, { leg: (c.previousLeg?.leg ?? 0) + 1, startedAt: c.startedAt, endedAt, usd: c.usd });

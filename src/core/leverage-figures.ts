@@ -1,6 +1,6 @@
 /**
  * Leverage figures in trader's terms: open interest now and its change, funding annualized as traders quote
- * it, how much leverage a flush removed and where it is still concentrated. Pure functions from the engine's
+ * it, how much leverage a flush removed and which venue holds most of what is left. Pure functions from the engine's
  * `Leverage` state to data (JSON-safe, for alerts and `--json`); src/replies/leverage.ts words them.
  */
 import type { Leverage } from './leverage.js';
@@ -225,7 +225,7 @@ export interface FlushLeverage {
 
 /**
  * What a flush did to leverage: open interest from an hour before `startedAt` to `endedAt` (as the cascade-end
- * alert measures it), funding then and now, where open interest is still concentrated and, given the cascade's
+ * alert measures it), funding then and now, which venue holds the largest share of the open interest left and, given the cascade's
  * liquidations by exchange, whether leverage sat unevenly across venues.
  */
 export function flushLeverage(lev: LeverageSource, asset: string, startedAt: number, endedAt: number, liquidationsByExchange?: Readonly<Record<string, number>>): FlushLeverage | undefined {

@@ -100,7 +100,7 @@ function cascadeEnd(a: CascadeEnd): Reply {
     ]);
   }
   lines.push(shares(a.byExchange, a.usd, a.sampled));
-  const rank = a.ranking && rankingText(a.asset, a.ranking, 'part');
+  const rank = a.ranking && rankingText(a.asset, a.ranking, 'cascade');
   if (rank) lines.push([b(rank)]);
   if (a.leverage) lines.push(...flushLines(a.leverage));
   else if (a.oi) {

@@ -72,12 +72,12 @@ function priceTo(value: number, digits: number): string {
 }
 
 /**
- * A level's price as it was set, never rounded to another price: $1,747.5 (a community's level), where `price`
- * would print $1,748 for it and for $1,748 alike. As `price` when that already shows all of it.
+ * The decimals that print a level's price as it was set, never rounded to another price: $1,747.5 (a community's
+ * level), where `price` would print $1,748 for it and for $1,748 alike. As `price` when that already shows all of it.
  */
-function levelPrice(value: number): string {
-  for (let d = priceDecimals(value); d <= 8; d++) if (Math.abs(Number(value.toFixed(d)) - value) <= Math.abs(value) * 1e-12) return priceTo(value, d);
-  return price(value);
+function levelDecimals(value: number): number {
+  for (let d = priceDecimals(value); d <= 8; d++) if (Math.abs(Number(value.toFixed(d)) - value) <= Math.abs(value) * 1e-12) return d;
+  return priceDecimals(value);
 }
 
 /** A count with thousands separators: 12,345. */
@@ -101,10 +101,14 @@ export function labelAfter(asset: string, label: string | undefined): string | u
   return label?.toUpperCase().startsWith(`${asset} `) ? label.slice(asset.length + 1) : label;
 }
 
-/** A price level or zone as it was set: $3,000, $1,747.5 or $2,750–2,800. */
+/**
+ * A price level or zone as it was set: $3,000, $1,747.5 or $2,750–2,800; a zone's two edges to one precision, the
+ * finer one, so neither is rounded and both read alike ($4,426.00–4,492.39, not $4,426–4,492.39).
+ */
 export function levelText(level: number | readonly [number, number]): string {
-  if (typeof level === 'number') return levelPrice(level);
-  return `${levelPrice(level[0])}–${levelPrice(level[1]).slice(1)}`;
+  if (typeof level === 'number') return priceTo(level, levelDecimals(level));
+  const d = Math.max(levelDecimals(level[0]), levelDecimals(level[1]));
+  return `${priceTo(level[0], d)}–${priceTo(level[1], d).slice(1)}`;
 }
 
 /** A computed price range, each end as `price` prints it: $2,200–2,350. */

@@ -2,11 +2,11 @@
  * `/levels` as a neutral Reply: each level's role and state, how the structure reads after a move, and the
  * levels that sit on an estimated liquidation cluster.
  */
-import { bounds, type LevelValue, type LevelView } from '../core/levels.js';
+import { bounds, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { Coverage, LevelStatus } from '../core/summary.js';
 import { coverageLine, hasLiquidationData } from './coverage.js';
-import { breakWord, exampleZone, levelText as priceText, pct, price, share, sideWord, usd, whenWord } from './format.js';
+import { breakWord, exampleZone, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
@@ -15,20 +15,6 @@ import { chopCountText } from './chop.js';
 
 /** A price older than this when /levels answers is told with its time. */
 const STALE_PRICE_MS = 60 * 60_000;
-
-/**
- * A level's price as set: a zone's two edges to one precision, the finer one, so neither is rounded ($4,426.00–4,492.39,
- * not $4,426–4,492.39).
- */
-function levelText(v: LevelValue): string {
-  const text = priceText(v);
-  if (typeof v === 'number') return text;
-  const [low = '', high = ''] = text.split('–');
-  const decimals = (s: string) => s.split('.')[1]?.length ?? 0;
-  const d = Math.max(decimals(low), decimals(high));
-  const padded = (s: string) => (decimals(s) === d ? s : `${s}${decimals(s) ? '' : '.'}${'0'.repeat(d - decimals(s))}`);
-  return `${padded(low)}–${padded(high)}`;
-}
 
 function stateWords(v: LevelView, now: number): string {
   const br = v.lastBreak;
@@ -139,17 +125,17 @@ export function structureReading(st: LevelStatus): Line[] {
 
 /**
  * `/levels ASSET`. `stories` holds the proposals the chat's levels were adopted from (by level id): each such row
- * says who proposed it and its 👍, and a "Why?" button answers with the stories.
+ * says who proposed it and its 👍, and a "Why?" button answers with the stories. `file`: the answer is a data file's
+ * (`liqbot levels`), where no chat admin adds levels: with none yet, it says when the file sets its first
+ * (`firstLevelAt`, after `st.ts`), if it does.
  */
-export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, stories?: ReadonlyMap<string, Proposal>): Reply {
+export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, stories?: ReadonlyMap<string, Proposal>, file?: { firstLevelAt?: number }): Reply {
   const title: Line = [`${st.asset} levels${st.price !== undefined ? ` · ${price(st.price)}` : ''}`];
   if (st.levels.length === 0) {
-    return {
-      title,
-      blocks: [[[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} ${st.price !== undefined ? exampleZone(st.price) : 'LOW-HIGH'} "prior support".`]]],
-      footer: coverageLine(coverage, st.ts, 'the last 24h'),
-      tone: 'info',
-    };
+    const none: Line[] = file
+      ? [[`No ${st.asset} level as of ${whenWord(st.ts, st.ts)}: the file sets ${file.firstLevelAt !== undefined ? `its first at ${whenWord(file.firstLevelAt, st.ts)}` : 'none'}.`]]
+      : [[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} ${st.price !== undefined ? exampleZone(st.price) : 'LOW-HIGH'} "prior support".`]];
+    return { title, blocks: [none], footer: coverageLine(coverage, st.ts, 'the last 24h'), tone: 'info' };
   }
   const head: Line[] = [];
   if (st.price !== undefined && st.priceTs !== undefined && st.ts - st.priceTs > STALE_PRICE_MS) {

@@ -1,6 +1,6 @@
 /**
  * Leverage in trader's words: open interest and its change, funding annualized as traders quote it, what a
- * flush removed and where leverage is still concentrated, and `/oi` as a neutral Reply.
+ * flush removed and which venue holds most of what is left, and `/oi` as a neutral Reply.
  *
  *   const lev = leverageSnapshot(market.leverage, 'ETH', to - DAY, to);
  *   if (lev) reply.fields.push(...leverageFields(lev, '24h'));
@@ -127,7 +127,10 @@ export function leverageFields(s: LeverageSnapshot, window: string): Field[] {
   return value.length ? [{ name: 'Open interest & funding', value }] : [];
 }
 
-/** "OI −$1.2B (−9%) across 4 venues; funding back to neutral", then where leverage is still concentrated. */
+/**
+ * "OI −$1.2B (−9%) across 4 venues; funding back to neutral", then the venue holding the largest share of what remains,
+ * as measured: a share of a few venues' open interest, no verdict of concentration (nothing here knows its usual share).
+ */
 export function flushLines(f: FlushLeverage): Line[] {
   const d = f.afterUsd - f.beforeUsd;
   // Venues with data left out are named: the figures are over those current at both ends.
@@ -143,7 +146,7 @@ export function flushLines(f: FlushLeverage): Line[] {
   }
   const lines: Line[] = [[head]];
   if (f.concentrated) {
-    lines.push([`Leverage still concentrated on `, b(venueName(f.concentrated.exchange)), `: ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with ${st ? 'current ' : ''}OI data (${usd(f.concentrated.usd)})`]);
+    lines.push([b(venueName(f.concentrated.exchange)), ` holds ${share(f.concentrated.share)} of the remaining OI on the ${f.venues} venues with ${st ? 'current ' : ''}OI data (${usd(f.concentrated.usd)})`]);
   }
   // An alert stored before sampled shares were kept out of this (`uneven.sampled`) says nothing of it either.
   if (f.uneven && !('sampled' in f.uneven)) {

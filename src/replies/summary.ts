@@ -53,22 +53,31 @@ function rankingScope(r: Ranking): string {
 }
 
 /**
- * Where a total ranks against the asset's full days, within the series it was compared in (the venues of its figures):
- * a day's ("Largest ETH long-liquidation day on Binance* since Oct 10, when $1.26B of longs went"), or a stretch shorter than a day, a cascade or
- * a window of hours ("Bigger than any full ETH long-liquidation day on Binance* since…", not a day it is not).
+ * Where a total ranks against the asset's full days, within the series it was compared in (the venues of its figures),
+ * saying what was compared. A day ranks among the days: "Largest ETH long-liquidation day on Binance* since Oct 10, when
+ * $1.26B of longs went · 3rd-largest of the last 91 days" (`days` counts it and the days before it). A stretch shorter
+ * than a day, a cascade or a window of hours, is held against the full days before it, never ranked as a day: "Bigger
+ * than any full ETH long-liquidation day…", "Longs in 1h already exceed any full ETH long-liquidation day…", with the
+ * days that were bigger ("· 2 of the last 90 days were bigger"), not a rank that reads as the hour's.
  */
-export function rankingText(asset: string, r: Ranking, what: 'day' | 'part'): string | undefined {
+export function rankingText(asset: string, r: Ranking, what: 'day' | 'cascade' | { window: string }): string | undefined {
   const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day${rankingScope(r)}`;
-  const inSpan = r.rank > 1 && r.rank <= 5 ? ` · ${ordinal(r.rank)}-largest in ${r.days} days` : '';
-  const subject = what === 'day' ? `Largest ${kind}` : `Bigger than any full ${kind}`;
-  // "Largest since Oct 10" is news only when Oct 10 is a while back.
-  if (r.since && r.usd > 0 && r.days >= 7) {
-    // The larger day's own figure, said as that day's: "since Oct 10 ($1.26B)" read as a total bigger than $1.26B.
-    const since = `${subject} since ${utcDay(r.since.day, r.day)}, when ${usd(r.since.usd)} of ${sideWord(r.side)} went${inSpan}`;
-    return r.day - r.since.day >= 14 * DAY ? since : r.rank <= 5 ? since : undefined;
+  const part = what !== 'day';
+  const span = `the last ${part ? r.days - 1 : r.days} days`;
+  const bigger = r.rank - 1;
+  const inSpan = r.rank > 1 && r.rank <= 5 ? (part ? ` · ${bigger} of ${span} ${bigger === 1 ? 'was' : 'were'} bigger` : ` · ${ordinal(r.rank)}-largest of ${span}`) : '';
+  const sides = sideWord(r.side);
+  const subject = what === 'day' ? `Largest ${kind}`
+    : what === 'cascade' ? `Bigger than any full ${kind}`
+    : `${sides[0]!.toUpperCase()}${sides.slice(1)} in ${windowWords(what.window)} already exceed any full ${kind}`;
+  if (r.since) {
+    // "Largest since Oct 10" is news only when Oct 10 is a while back. The larger day's own figure is said as that
+    // day's: "since Oct 10 ($1.26B)" read as a total bigger than $1.26B.
+    const since = `${subject} since ${utcDay(r.since.day, r.day)}, when ${usd(r.since.usd)} of ${sides} went${inSpan}`;
+    return r.day - r.since.day >= 14 * DAY || r.rank <= 5 ? since : undefined;
   }
-  if (r.rank === 1) return `${subject} in ${r.days} days of history`;
-  return inSpan ? `${ordinal(r.rank)}-largest ${kind} in ${r.days} days` : undefined;
+  // No larger day in all the history kept: bigger than every day compared (and any before them).
+  return r.rank === 1 ? `${subject} in ${span}` : undefined;
 }
 
 function splitLine(long: number, short: number): Line {
@@ -192,8 +201,8 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const notes = s.count > 0 && word.includes('print') && only.length ? [`${orders}, ${only[0]!.replace(/^prints /, '')}`] : [...(s.count > 0 ? [orders] : []), ...only];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${windowWords(s.window)}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from ${singlesApart(s.coverage)}`, s.coverage, s.to));
-  // A window of hours is not a day: it is said to be bigger than the days, not the largest of them.
-  const rank = s.ranking && rankingText(s.asset, s.ranking, s.windowMs < DAY ? 'part' : 'day');
+  // A window of hours is not a day: it is said to exceed the days, not to be the largest of them.
+  const rank = s.ranking && rankingText(s.asset, s.ranking, s.windowMs < DAY ? { window: s.window } : 'day');
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
   for (const c of s.cascades.slice(-2)) head.push(cascadeLine(c, s.to, s.windowMs));

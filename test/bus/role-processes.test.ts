@@ -68,7 +68,9 @@ pgNatsSuite('roles as processes', (suite) => {
 
     // Alerts may still be arriving: the reply is the message that answers, whatever came around it.
     const ask = commandUpdate(fake, CHAT, '/liqs eth', { from: alice });
+    // Answered once the reply is sent, or 2 s after it was queued behind the alerts of the chat's turn: wait for it.
     expect(await post(hook, ask.update, 7)).toBe(200);
+    await until(() => fake.sentTo(CHAT).some((m) => m.text.startsWith('ETH liquidations')), 'the /liqs reply', 60_000, 50);
     expect(fake.sentTo(CHAT).filter((m) => m.text.startsWith('ETH liquidations'))).toHaveLength(1);
 
     all.kill('SIGTERM');

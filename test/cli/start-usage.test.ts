@@ -1,7 +1,7 @@
 /**
  * `liqbot start` called wrongly exits 2, as every command-line mistake does (docs/operations.md, exit codes), with
- * its one line and no stack-trace hint: a role that does not exist, `--role deliver` without its platform, a speed
- * that is not one. A mistake in the environment or the config stays 78.
+ * its one line and no stack-trace hint: a role that does not exist, `--role deliver` without its platform, a platform
+ * without `--role deliver`, a speed that is not one. A mistake in the environment or the config stays 78.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -34,6 +34,12 @@ describe('liqbot start called wrongly', () => {
   it('exits 2 with one line for --role deliver without --platform, or with one that is not a platform', async () => {
     expect(await start('--role', 'deliver')).toEqual({ code: 2, err: 'liqbot: --role deliver needs --platform telegram or --platform discord\n' });
     expect(await start('--role', 'deliver', '--platform', 'slack')).toEqual({ code: 2, err: 'liqbot: --role deliver needs --platform telegram or --platform discord (got "slack")\n' });
+  }, 60_000);
+
+  it('exits 2 for --platform without --role deliver, which alone sends to one platform (it was silently ignored)', async () => {
+    const told = 'liqbot: --platform is for --role deliver (the chat platform that deliverer sends to: --role deliver --platform telegram|discord)\n';
+    expect(await start('--platform', 'telegram')).toEqual({ code: 2, err: told });
+    expect(await start('--role', 'core', '--platform', 'telegram')).toEqual({ code: 2, err: told });
   }, 60_000);
 
   it('exits 2 for a speed that is not one; a role without its services is still a config refusal (78)', async () => {

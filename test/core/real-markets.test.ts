@@ -393,10 +393,10 @@ describe('levels re-derived every day (BTC and ETH, Oct 4-22 2025: a stress set)
     const eth = at('2025-10-14T05:45:00Z', 'ETH');
     const text = replyText(alertReply(eth));
     // From the highest edge lost to the lowest, a zone after the price it is lost at; the labels in the same order.
-    expect(text).toContain('ETH lost $4,120.61, $4,120.61–4,182.42, $4,100, $4,091, $4,091–4,152.36, $4,080 and $4,080–4,141.2');
+    expect(text).toContain('ETH lost $4,120.61, $4,120.61–4,182.42, $4,100, $4,091, $4,091.00–4,152.36, $4,080 and $4,080.0–4,141.2');
     const lines = text.split('\n');
     expect(lines.findIndex((l) => l.startsWith('$4,120.61 ·'))).toBeLessThan(lines.findIndex((l) => l.startsWith('$4,100 ·')));
-    for (const line of ['$4,091–4,152.36 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,120.61 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
+    for (const line of ['$4,091.00–4,152.36 · ETH demand zone above prior-week low', '$4,100 · ETH round number below price', '$4,120.61 · ETH prior-week low (2025-10-01 00:45 UTC)']) expect(text.split('\n')).toContain(line);
     // A chop that ended in a message of several levels names its own.
     const btc = replyText(alertReply(at('2025-10-21T05:45:00Z', 'BTC')));
     expect(btc).toContain('Decisive: 2h of closes below $109,021.9, after 4 crosses since Sunday.');

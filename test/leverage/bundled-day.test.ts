@@ -50,7 +50,7 @@ describe('the bundled day: leverage before, during and after the flush', () => {
     const text = flushLines(flush).map(lineText);
     console.log(['', 'Cascade end, leverage lines (bundled day):', ...text].join('\n'));
     expect(text[0]).toMatch(/^OI −\$1\.\dB \(−\d\.\d%\) across 4 venues; funding back to neutral \(\+\d\d% → \+6\.2% APR\)$/);
-    expect(text[1]).toBe('Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.86B)');
+    expect(text[1]).toBe('Binance holds 40% of the remaining OI on the 4 venues with OI data ($8.86B)');
     expect(text).toHaveLength(2);
     // The same figures the engine already puts on the alert.
     expect(end.oi).toMatchObject({ beforeUsd: flush.beforeUsd, afterUsd: flush.afterUsd, venues: 4 });

@@ -103,7 +103,7 @@ describe('flushLeverage', () => {
     expect(f.uneven).toBeUndefined();
     expect(flushLines(f).map(lineText)).toEqual([
       'OI −$1.4B (−6.7%) across 3 venues; funding back to neutral (+33% → +5.5% APR)',
-      'Leverage still concentrated on Binance: 50% of the remaining OI on the 3 venues with OI data ($9.8B)',
+      'Binance holds 50% of the remaining OI on the 3 venues with OI data ($9.8B)',
     ]);
   });
 

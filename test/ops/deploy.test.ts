@@ -2,7 +2,8 @@
  * The deployment files say what CI does: the Dockerfile and the systemd unit start the bot with the command
  * `npm start` runs, install with `npm ci` (the production tree with `npm ci --omit=dev`), the image holds every
  * folder the code reads files from (the charts' fonts among them), the compose file keeps
- * data on a volume with a restart policy and a /livez probe (what it answers: health-endpoints.test.ts), and every dependency's install script is
+ * data on a volume with a restart policy and a /livez probe (what it answers: health-endpoints.test.ts), as the scaled-out one does for
+ * every role, and every dependency's install script is
  * decided in allowScripts so `npm ci` prints no warning.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -77,6 +78,15 @@ describe('deployment files', () => {
     expect(s.environment).toMatchObject({ LIQBOT_DATA_DIR: '/data', LIQBOT_HTTP_HOST: '0.0.0.0', LIQBOT_HTTP_PORT: '9464' });
     expect(s.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/livez');
     expect(s.env_file).toBe('.env');
+  });
+
+  it("the scaled-out compose file probes every role's /livez as compose.yaml probes the bot's; the one-shot migration is not probed", () => {
+    const probe = (parseYaml(read('compose.yaml')) as { services: { liqbot: { healthcheck: unknown } } }).services.liqbot.healthcheck;
+    const scale = parseYaml(read('deploy/compose.scale.yaml'), { merge: true }) as { services: Record<string, { image?: string; command?: string[]; healthcheck?: unknown }> };
+    const liqbot = Object.entries(scale.services).filter(([, s]) => s.image === 'liqbot:latest');
+    const roles = liqbot.filter(([, s]) => s.command?.includes('--role')).map(([name]) => name);
+    expect(roles).toHaveLength(9);
+    for (const [name, s] of liqbot) expect(s.healthcheck, name).toEqual(roles.includes(name) ? probe : { disable: true });
   });
 
   it('tsx is for development only; the licence file is the MIT licence package.json names; .nvmrc matches engines', () => {

@@ -1,8 +1,8 @@
 /**
  * A cascade's end that fell due while the bot was down, raised at restore while the store refuses to queue it: held,
  * and queued once the store takes it by the same rules as one queued at once (there is one path): posted saying how
- * late it is, counted from its own time, to every chat that was told of the cascade (one whose minimum is above the
- * end's own tally too, since it heard the update the cascade reached before the restart), or dropped past its use.
+ * late it is, counted from its own time, to every chat that was told of the cascade (one told only by the update it
+ * reached before the restart too), and never to one that was not; or dropped past its use.
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
@@ -18,25 +18,19 @@ const T = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /**
- * The running message edited only when the tally doubled, six minutes after the start at the earliest: the $10.1M edit
- * (with the trickle) is then the one edit, and it stands above the end's own tally.
+ * The running message edited only when the tally doubled, six minutes after the start at the earliest: the $10M edit,
+ * posted once the six minutes have passed, is then the one edit.
  */
 const base = loadConfig();
 const config = { ...base, cascades: { ...base.cascades, updateGrowth: 1, updateMinMinutes: 6 } };
 
-/** Every chat hears cascades: one with no minimum, one of $10.05M, one of $10.2M. */
+/** Every chat hears cascades: one with no minimum, one of $8M (above the start's $5M), one of $10.2M (above it all). */
 const ALL = 'telegram:-1';
 const TOLD = 'telegram:-2';
 const NEVER = 'telegram:-3';
 
-/**
- * Ten $1M ETH long liquidations on Bybit in ten seconds (a cascade, started at $5M), then at 12:06 a $100K one while
- * the window is quiet: the $10.1M update a chat with a $10.05M minimum hears. The end leaves that trickle out ($10M).
- */
-const prints: Liquidation[] = [
-  ...Array.from({ length: 10 }, (_, i): Liquidation => ({ type: 'liquidation', ts: T + i * 1000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 1_000_000 / 3000, usd: 1_000_000 })),
-  { type: 'liquidation', ts: T + 6 * MIN, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 2990, amount: 100_000 / 2990, usd: 100_000 },
-];
+/** Ten $1M ETH long liquidations on Bybit in ten seconds: a cascade, started at $5M, that reaches $10M. */
+const prints: Liquidation[] = Array.from({ length: 10 }, (_, i): Liquidation => ({ type: 'liquidation', ts: T + i * 1000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 3000, amount: 1_000_000 / 3000, usd: 1_000_000 }));
 
 interface Seen {
   chat: string;
@@ -62,7 +56,7 @@ function recorder(): ChatAdapter & { seen: Seen[] } {
 async function firstLife(store: Store): Promise<Seen[]> {
   let clock = T - MIN;
   const chat = recorder();
-  for (const [key, minUsd] of [[ALL, 0], [TOLD, 10_050_000], [NEVER, 10_200_000]] as const) {
+  for (const [key, minUsd] of [[ALL, 0], [TOLD, 8_000_000], [NEVER, 10_200_000]] as const) {
     store.putSubscription({ chat: key, enabled: true, assets: ['ETH'], families: ['cascade'], minUsd, updatedAt: 0 });
   }
   const bot = new LiqBot({ config, store, now: () => clock, adapters: { telegram: chat }, outbox: { now: () => clock } });
@@ -106,26 +100,26 @@ const endPosts = (seen: Seen[]) => seen.filter((s) => !s.edit && s.head.startsWi
 const closingEdits = (seen: Seen[]) => seen.filter((s) => s.edit !== undefined && s.head.includes('· over'));
 
 describe('a restart whose due cascade end the store refuses to queue at first', () => {
-  it('back 3 h later, the disk full for 20 minutes more: the end is posted 3h 16m late to both chats told of it, and their running messages closed', async () => {
+  it('back 3 h later, the disk full for 20 minutes more: the end is posted 3h 17m late to both chats told of it, and their running messages closed', async () => {
     const inner = createMemoryStore();
     const first = await firstLife(inner);
-    // Before the restart, the $10.05M chat was told only of the $10.1M update; the $10.2M chat of nothing.
+    // Before the restart, the $8M chat was told only of the $10M update; the $10.2M chat of nothing.
     expect(first.map((s) => [s.chat, s.head.split(' — ')[0]])).toEqual([
       [ALL, '🔻 ETH long liquidation cascade'],
       [TOLD, '🔻 ETH long cascade · running'],
       [ALL, '🔻 ETH long cascade · running'],
     ]);
-    expect(first.find((s) => s.chat === TOLD)!.text).toContain('$10.1M of longs liquidated so far');
+    expect(first.find((s) => s.chat === TOLD)!.text).toContain('$10M of longs liquidated so far');
     const { whileRefused, seen, pending } = await secondLife(inner, T + 7 * MIN + 3 * HOUR, 20 * MIN);
     // Held: the end, and the edit the first life made (raised again by the restored market, the same key: not sent again).
     expect(whileRefused).toEqual({ seen: 0, held: 2 });
     expect(seen.filter((s) => s.head.includes('· running'))).toEqual([]);
     const ends = endPosts(seen);
-    // Restored, the end falls due at 12:11 (the window quiet from 12:01, plus 10 quiet minutes); the store takes it at
-    // 15:27: 3h 16m, counted from its own time, not the restart's (15:07) nor the retry's.
+    // Restored, the end falls due at 12:10:09 (the window quiet from its last print at 12:00:09, plus 10 quiet minutes);
+    // the store takes it at 15:27: 3h 17m, counted from its own time, not the restart's (15:07) nor the retry's.
     expect(ends.map((s) => s.chat)).toEqual([ALL, TOLD]);
     for (const end of ends) {
-      expect(end.text.split('\n')).toContain('⏱ Posted 3h 16 min late: it could not be delivered until now');
+      expect(end.text.split('\n')).toContain('⏱ Posted 3h 17 min late: it could not be delivered until now');
       expect(end.text).toContain('$10M of ETH longs liquidated in 9s');
     }
     // Each chat's running message (the first life's) is edited into its closed form; the chat never told hears nothing.

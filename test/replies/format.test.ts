@@ -51,14 +51,14 @@ describe('prices: to the cent or four significant digits, whole dollars from $1,
   it('levels and zones', () => {
     expect(levelText(3000)).toBe('$3,000');
     expect(levelText([2750, 2800])).toBe('$2,750–2,800');
-    expect(levelText([100.5, 104])).toBe('$100.50–104');
+    expect(levelText([100.5, 104])).toBe('$100.50–104.00');
   });
 
   it('a level prints as it was set, never rounded onto another price', () => {
     // price() rounds these; two levels a community set $0.50 apart would read as one.
     expect([price(1747.5), price(1748)]).toEqual(['$1,748', '$1,748']);
     expect([levelText(1747.5), levelText(1748)]).toEqual(['$1,747.5', '$1,748']);
-    expect(levelText([4091, 4152.36])).toBe('$4,091–4,152.36');
+    expect(levelText([4091, 4152.36])).toBe('$4,091.00–4,152.36');
     expect(levelText(2.2471)).toBe('$2.2471');
     expect(levelText(100.675)).toBe('$100.675');
     // No finer than price() when that shows it all, and float noise is not a level's digits.
@@ -124,8 +124,9 @@ describe('a day in another year says its year', () => {
   it('a window of hours is bigger than the days, not the largest day (a 4h short squeeze, a cascade)', () => {
     const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
     const r = { side: 'short' as const, usd: 86.7e6, day: d('2026-02-03'), rank: 1, days: 31 };
-    expect(rankingText('SOL', r, 'day')).toBe('Largest SOL short-liquidation day in 31 days of history');
-    expect(rankingText('SOL', r, 'part')).toBe('Bigger than any full SOL short-liquidation day in 31 days of history');
+    expect(rankingText('SOL', r, 'day')).toBe('Largest SOL short-liquidation day in the last 31 days');
+    expect(rankingText('SOL', r, 'cascade')).toBe('Bigger than any full SOL short-liquidation day in the last 30 days');
+    expect(rankingText('SOL', r, { window: '4h' })).toBe('Shorts in 4h already exceed any full SOL short-liquidation day in the last 30 days');
   });
   it('a chop begun last December, told in January', () => {
     expect(sinceWord(Date.parse('2025-12-20T10:00:00Z'), Date.parse('2026-01-05T10:00:00Z'))).toBe('Dec 20, 2025');

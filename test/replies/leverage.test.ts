@@ -39,20 +39,20 @@ describe('where the leverage is, after a flush', () => {
     const f = flushOn('okx', { bybit: 300e6, okx: 80e6, binanceusdm: 20e6 });
     expect(f.uneven).toBeUndefined();
     expect(flushLines(f).map(lineText).slice(1)).toEqual([
-      'Leverage still concentrated on Binance: 50% of the remaining OI on the 3 venues with OI data ($9.8B)',
+      'Binance holds 50% of the remaining OI on the 3 venues with OI data ($9.8B)',
     ]);
   });
 
   it('an alert stored before that (its uneven share marked sampled) says nothing of it either', () => {
     const stored = { ...flush, uneven: { exchange: 'binanceusdm', oiShare: 0.4, liquidationShare: 0.08, sampled: ['okx', 'binanceusdm'] } };
     expect(flushLines(stored).map(lineText).slice(1)).toEqual([
-      'Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.86B)',
+      'Binance holds 40% of the remaining OI on the 4 venues with OI data ($8.86B)',
     ]);
   });
 
   it('with complete streams, says where the flushed leverage sat, beside where open interest still is', () => {
     expect(flushLines({ ...flush, uneven: { exchange: 'binanceusdm', oiShare: 0.4, liquidationShare: 0.08 } }).map(lineText).slice(1)).toEqual([
-      'Leverage still concentrated on Binance: 40% of the remaining OI on the 4 venues with OI data ($8.86B)',
+      'Binance holds 40% of the remaining OI on the 4 venues with OI data ($8.86B)',
       'Binance held 40% of the OI but took 8% of the liquidations: the flushed leverage sat elsewhere.',
     ]);
   });

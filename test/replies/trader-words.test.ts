@@ -31,7 +31,7 @@ describe('a ranking names the series it compares', () => {
   it('one venue, starred when its stream is sampled; Binance’s streams and a vendor’s "binance" are one venue', () => {
     expect(rankingText('ETH', { ...r, venues: ['binance'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance* since Apr 23, 2021, when $122M of longs went');
     expect(rankingText('ETH', { ...r, venues: ['binance', 'binanceusdm'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance* since Apr 23, 2021, when $122M of longs went');
-    expect(rankingText('ETH', { ...r, venues: ['bybit'] }, 'part')).toBe('Bigger than any full ETH long-liquidation day on Bybit since Apr 23, 2021, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['bybit'] }, 'cascade')).toBe('Bigger than any full ETH long-liquidation day on Bybit since Apr 23, 2021, when $122M of longs went');
   });
 
   it('up to three venues by name, more counted, and a vendor figure of every exchange as such', () => {
@@ -39,7 +39,7 @@ describe('a ranking names the series it compares', () => {
     expect(rankingText('ETH', { ...r, venues: ['binance', 'bybit', 'okx', 'htx'] }, 'day')).toBe('Largest ETH long-liquidation day on 4 exchanges since Apr 23, 2021, when $122M of longs went');
     expect(rankingText('ETH', { ...r, venues: ['bybit'], allExchanges: true }, 'day')).toBe('Largest ETH long-liquidation day across all exchanges since Apr 23, 2021, when $122M of longs went');
     const young = { side: 'short' as const, usd: 86.7e6, day: d('2026-02-03'), rank: 1, days: 31, venues: ['okx'] };
-    expect(rankingText('SOL', young, 'day')).toBe('Largest SOL short-liquidation day on OKX* in 31 days of history');
+    expect(rankingText('SOL', young, 'day')).toBe('Largest SOL short-liquidation day on OKX* in the last 31 days');
   });
 });
 

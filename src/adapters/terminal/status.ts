@@ -1,9 +1,10 @@
 /**
  * Feed states folded into one short human line per exchange for the terminal: when an exchange becomes
- * unreachable (any of its streams down) and when it is back (every stream live). Connecting at start-up and
- * one stream flapping while another is already down say nothing new.
+ * unreachable (any of its streams down) and when it is back (every stream live), named as replies name it ("Binance",
+ * not "binanceusdm"). Connecting at start-up and one stream flapping while another is already down say nothing new.
  */
 import type { FeedStatus } from '../../feeds/contract.js';
+import { venueName } from '../../replies/format.js';
 
 export class ExchangeStatusLines {
   private readonly streams = new Map<string, Map<string, FeedStatus>>();
@@ -19,11 +20,11 @@ export class ExchangeStatusLines {
     const since = this.downSince.get(s.exchange);
     if (down && since === undefined) {
       this.downSince.set(s.exchange, down.since);
-      return `${s.exchange} unreachable${down.error ? ` (${shorten(down.error)})` : ''}; retrying in the background, replies use stored data meanwhile`;
+      return `${venueName(s.exchange)} unreachable${down.error ? ` (${shorten(down.error)})` : ''}; retrying in the background, replies use stored data meanwhile`;
     }
     if (!down && since !== undefined && all.every((x) => x.state === 'live')) {
       this.downSince.delete(s.exchange);
-      return `${s.exchange} reachable again after ${duration(s.since - since)}`;
+      return `${venueName(s.exchange)} reachable again after ${duration(s.since - since)}`;
     }
     return undefined;
   }

@@ -148,13 +148,13 @@ describe('exchange status lines', () => {
     const lines = new ExchangeStatusLines();
     const err = 'FeedError: bybit: cannot load markets: NetworkError: bybit GET https://api.bybit.com/v5/market fetch failed: getaddrinfo ENOTFOUND api.bybit.com';
     expect(lines.update(st('bybit', 'liquidations', 'connecting', 0))).toBeUndefined();
-    expect(lines.update(st('bybit', 'liquidations', 'down', 1_000, err))).toBe('bybit unreachable (cannot resolve api.bybit.com: no network or DNS); retrying in the background, replies use stored data meanwhile');
+    expect(lines.update(st('bybit', 'liquidations', 'down', 1_000, err))).toBe('Bybit unreachable (cannot resolve api.bybit.com: no network or DNS); retrying in the background, replies use stored data meanwhile');
     expect(lines.update(st('bybit', 'prices', 'down', 1_000, err))).toBeUndefined();
     expect(lines.update(st('okx', 'liquidations', 'live', 1_000))).toBeUndefined();
     expect(lines.update(st('bybit', 'liquidations', 'live', 60_000))).toBeUndefined();
-    expect(lines.update(st('bybit', 'prices', 'live', 126_000))).toBe('bybit reachable again after 2 min 5 s');
+    expect(lines.update(st('bybit', 'prices', 'live', 126_000))).toBe('Bybit reachable again after 2 min 5 s');
     expect(lines.update(st('bybit', 'prices', 'live', 127_000))).toBeUndefined();
-    expect(lines.update(st('bybit', 'prices', 'down', 200_000, 'connect ECONNREFUSED 127.0.0.1:443'))).toBe('bybit unreachable (connection refused); retrying in the background, replies use stored data meanwhile');
+    expect(lines.update(st('bybit', 'prices', 'down', 200_000, 'connect ECONNREFUSED 127.0.0.1:443'))).toBe('Bybit unreachable (connection refused); retrying in the background, replies use stored data meanwhile');
   });
 
   it('keeps a reason short: network causes in words, anything else cut at 80 characters', () => {
