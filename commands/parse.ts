@@ -213,7 +213,8 @@ function amount(typed: string): { value: number } | NoAmount {
   if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return { refused: 'exponent' };
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?\s*([kmb])?$/i.exec(s);
   if (!m || (m[1] === undefined && m[2] === undefined)) {
-    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+/.test(s)) return { refused: 'ambiguous', guess: s.replace(',', '.') };
+    // The guess is echoed: only digits, one separator each and a suffix (never the rest of a word, a link or a mention).
+    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+[kmb]?$/i.test(s)) return { refused: 'ambiguous', guess: s.replace(',', '.') };
     return { refused: 'not_a_number' };
   }
   // The suffix moves the decimal point in the digits as typed, never a float product: 2.03k is 2030 exactly (2.03 × 1000

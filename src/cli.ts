@@ -273,16 +273,16 @@ function spanOf(loaded: LoadedFile): [number, number] {
 }
 
 /**
- * `--at` against the file: before its first event (the asset's) the file knows nothing to answer from, which is said in
- * one line (exit 2), not answered as an empty market or a list without levels. After its end the answer is as of the
- * file's end, as asked (a day's totals answer the day after their start): the line returned says so.
+ * `--at` against the file: the answer is as of `--at`, as the contract says, with a line that says where that moment is
+ * against the file: before its first event (the asset's) it has nothing to answer from, so an empty answer is not a
+ * quiet market or a list without levels; after its end it says nothing of the time since.
  */
 function atInFile(at: number | undefined, loaded: LoadedFile, path: string, asset?: string): string | undefined {
   if (at === undefined) return undefined;
   const [from, to] = spanOf(loaded);
   const file = escapeTerminal(shown(path));
   // An asset the file has no event of (a configured one) has no first moment: its answer says it has no data.
-  if (Number.isFinite(from) && at < from) throw new UsageError(`--at ${stamp(at)} is before the first ${asset ? `${asset} ` : ''}event in ${file} (${stamp(from)}): it has nothing to answer from as of then (its events run to ${stamp(to)})`);
+  if (Number.isFinite(from) && at < from) return `--at ${stamp(at)} is before the first ${asset ? `${asset} ` : ''}event in ${file} (${stamp(from)}): it has nothing to answer from as of then (its events run to ${stamp(to)}).`;
   return at > to ? `--at ${stamp(at)} is after ${file} ends (${stamp(to)}): it says nothing of the time since.` : undefined;
 }
 

@@ -297,6 +297,7 @@ async function start(argv: string[]): Promise<number> {
     log.info({ host: env.httpHost, port }, 'serving /healthz and /metrics');
   }
   const stop = stopper();
+  let feedsStarting: Promise<LiveFeeds> | undefined;
   try {
     // Every alert a rehearsal posts says so, on every platform (its footer stamp says the recording's moment); read at
     // each post, as the file's synthetic mark is known only once it is read.
@@ -318,7 +319,7 @@ async function start(argv: string[]): Promise<number> {
     // polling and, with COINALYZE_API_KEY, the vendor's totals).
     const statusLines = new ExchangeStatusLines();
     const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
-    const feedsStarting = feedsModule?.startLiveFeeds({
+    feedsStarting = feedsModule?.startLiveFeeds({
       config,
       dataDir: env.dataDir,
       vendor: env.coinalyze,
@@ -390,6 +391,8 @@ async function start(argv: string[]): Promise<number> {
     // A step that failed once the prompt, a platform or a feed had started (the feeds could not start): what started
     // is stopped in order, and the start leaves with the step's error (runService sees that the process ends).
     stop.request('the start failed', 1);
+    // Feeds still starting when a later step failed are stopped too (one that failed to start stopped itself).
+    parts.feeds ??= await feedsStarting?.catch(() => undefined);
     await stopInOrder({ ...parts, code: 1 });
     throw err;
   }

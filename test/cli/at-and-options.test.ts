@@ -1,6 +1,6 @@
 /**
- * The offline commands' edges a trader met reading real days: `--at` before a file's first event is refused, after its
- * end answered with a line that says so; an option mistyped is said with the one meant and the ones taken (not Node's
+ * The offline commands' edges a trader met reading real days: `--at` before a file's first event or after its end is
+ * answered as the contract asks, with a line that dates the file; an option mistyped is said with the one meant and the ones taken (not Node's
  * text on positionals); a window typed as a chat types it is said as `--window`; `levels --json` names a failed breakout
  * as the text does, not "reclaimed".
  */
@@ -13,13 +13,17 @@ const CRASH = 'fixtures/binance-2025-10-crash-levels-15m.real.jsonl';
 const DAY = 86_400_000;
 
 describe('--at outside the file', () => {
-  it('before the first event of the asset is refused in one line that dates the file, not answered as "no levels yet"', async () => {
+  it('before the first event of the asset is answered with a line on top that dates the file, not as a quiet market', async () => {
+    const before = /--at 2025-01-01 00:00 UTC is before the first ETH event in fixtures\/eth-2026-01-31\.synthetic\.jsonl \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): it has nothing to answer from as of then \(its events run to 2026-02-01 00:00 UTC\)\./;
     const levels = await cli('levels', 'eth', '--data', BUNDLED, '--at', '2025-01-01');
-    expect(levels.code).toBe(2);
-    expect(levels.out).toBe('');
-    expect(levels.err).toMatch(/^liqbot: --at 2025-01-01 00:00 UTC is before the first ETH event in fixtures\/eth-2026-01-31\.synthetic\.jsonl \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): it has nothing to answer from as of then \(its events run to 2026-02-01 00:00 UTC\)$/m);
-    expect((await cli('liqs', 'eth', '--data', BUNDLED, '--at', '2025-01-01', '--json')).code).toBe(2);
-    expect((await cli('oi', 'eth', '--data', BUNDLED, '--at', '2025-01-01')).code).toBe(2);
+    expect(levels.code).toBe(0);
+    expect(levels.out.split('\n').slice(0, 3).join('\n')).toMatch(before);
+    const json = await cli('liqs', 'eth', '--data', BUNDLED, '--at', '2025-01-01', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ asset: 'ETH', totalUsd: 0 });
+    expect(json.err).toMatch(before);
+    // /oi has nothing to show then: it says so, as for any moment without open interest.
+    expect((await cli('oi', 'eth', '--data', BUNDLED, '--at', '2025-01-01')).err).toContain('has no open interest or funding for ETH before 2025-01-01 00:00 UTC');
   });
 
   it("after the file's end is answered as of then, with a line on top that says the file ended (on stderr beside JSON)", async () => {

@@ -87,6 +87,17 @@ describe('prices with a suffix are the number typed', () => {
   it('2,35k stays a clear refusal, naming both readings', () => {
     expect(parsePrice('2,35k')).toEqual({ ok: false, error: 'ambiguous_number', message: '"2,35k" is ambiguous: write 2.35k (decimal point) or a whole number like 2350.' });
   });
+
+  it('a word that only starts like a decimal comma is not echoed back as a suggestion (no link, no mention)', () => {
+    for (const typed of ['1,2.3.scam.com', '1,2.3@scambot', '1,2.3/t.me/x']) {
+      for (const r of [parsePrice(typed), parseLevel(typed), parseUsd(typed)]) {
+        expect(r.ok).toBe(false);
+        const said = r.ok ? '' : r.message;
+        expect(said).not.toMatch(/scam|t\.me|@/);
+        expect(said).not.toContain('ambiguous');
+      }
+    }
+  });
 });
 
 describe('prices are read as assets and windows are', () => {

@@ -26,7 +26,7 @@ import { interactionHandlers } from './interactions.js';
 import { Pacer, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
 import { ChatAdmins } from './permissions.js';
 import { registerCommands } from './register.js';
-import { formatRef, messageQueued, parseRef, TelegramSender, type Destination } from './sender.js';
+import { formatRef, messageQueued, parseRef, TelegramSender, type ChatId, type Destination } from './sender.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 const log = logger('telegram');
@@ -38,7 +38,7 @@ export interface TelegramAdapterOptions {
   /**
    * Receive updates on `host:port` at the path of `url` (behind a reverse proxy) instead of long polling. The
    * secret is required: Telegram sends it with every update, and a request without it is refused (401). Each
-   * update is answered once its reply is sent, or after WEBHOOK_ANSWER_MS at most (see `listen`).
+   * update is answered once its reply is sent, or WEBHOOK_ANSWER_MS after the reply is queued (see `listen`).
    */
   webhook?: { url: string; secret: string; port: number; host?: string };
   services: Services;
@@ -124,7 +124,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
     if (state === 'stopped') return;
     const prev = chains.get(key);
     // Behind the same member's earlier work (a reply waiting for its turn): the webhook holds this one only briefly.
-    if (prev) messageQueued.getStore()?.();
+    if (prev) messageQueued.getStore()?.(key.slice(0, key.indexOf(':')));
     const p = (prev ?? Promise.resolve()).then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
     chains.set(key, p);
     inflight.add(p);
@@ -163,8 +163,10 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       secret: webhook.secret,
       handle: async (update) => {
         const work: Promise<void>[] = [];
-        let queued!: () => void;
-        const sending = new Promise<void>((resolve) => (queued = resolve));
+        const u = update as { message?: { chat: { id: number } }; channel_post?: { chat: { id: number } }; callback_query?: { message?: { chat: { id: number } } } };
+        const chat = String(u.message?.chat.id ?? u.channel_post?.chat.id ?? u.callback_query?.message?.chat.id ?? '');
+        let queued!: (to: ChatId) => void;
+        const sending = new Promise<void>((resolve) => (queued = (to) => void (String(to) === chat && resolve())));
         await started.run(work, () => messageQueued.run(queued, () => bot.handleUpdate(update as Update)));
         const clock = opts.clock ?? systemClock;
         let answered = false;

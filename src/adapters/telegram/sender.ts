@@ -20,10 +20,11 @@ const log = logger('telegram');
 export type ChatId = number | string;
 
 /**
- * Told when work run inside it queues its first message for a chat (`message`): the webhook holds an update's answer
- * while its reply is computed, and only a little longer once the reply waits for its turn (adapter.ts, `listen`).
+ * Told the chat of each message queued by work run inside it (`message`): the webhook holds an update's answer while
+ * its reply is computed, and only a little longer once a message to the update's chat waits for its turn (adapter.ts,
+ * `listen`). Work started in the update's context for other chats (an alert lane the update kicked) is not its reply.
  */
-export const messageQueued = new AsyncLocalStorage<() => void>();
+export const messageQueued = new AsyncLocalStorage<(chat: ChatId) => void>();
 
 /**
  * Where a reply went, enough to edit it later. Serialized (`formatRef`) as `<chat>:<message>`, plus `:photo`
@@ -111,7 +112,7 @@ export class TelegramSender {
 
   /** One message to one chat, paced; a 429 holds the chat's lane for retry_after. */
   async message<T>(chatId: ChatId, priority: SendPriority, method: string, fn: (tg: Telegram) => Promise<T>, member?: string): Promise<T> {
-    messageQueued.getStore()?.();
+    messageQueued.getStore()?.(chatId);
     // Taken before the pacer's turn, never while holding one of its global tokens (a full group would stall the rest).
     const answered = this.shared?.covers(chatId) ? await this.shared.acquire(chatId) : undefined;
     try {

@@ -2,7 +2,7 @@
  * The Telegram webhook's HTTP server: Telegram POSTs each update to the URL given to setWebhook, with the
  * `secret_token` in `X-Telegram-Bot-Api-Secret-Token`. A request without that exact secret is refused 401 before
  * its body is read; a body over 1 MB is refused 413, one that is not JSON 400. The answer (200) is sent once
- * `handle` resolves: the adapter resolves it once the update's reply is sent, or after WEBHOOK_ANSWER_MS at most
+ * `handle` resolves: the adapter resolves it once the update's reply is sent, or WEBHOOK_ANSWER_MS after it is queued
  * (adapter.ts, `listen`). Telegram does not send a chat's next update before it has the answer to the previous one,
  * so a chat's updates are handled in order even when several gateways share the URL, while a reply that waits for
  * its group's turn does not hold one of the `max_connections` requests. A handler that fails is logged and still

@@ -3,7 +3,7 @@
  * is played as it delivers: a chat's updates one at a time, each once the previous one is answered, and no more
  * requests open at once than `max_connections`. Two groups where 8 members each send 5 commands must not hold those
  * connections while their replies wait for the group's turn (20 messages a minute): every request is answered once
- * its reply is out or WEBHOOK_ANSWER_MS after it came, another chat is answered at once, and each member's replies
+ * its reply is out or WEBHOOK_ANSWER_MS after the reply is queued, another chat is answered at once, and each member's replies
  * still go out in order.
  */
 import http from 'node:http';
@@ -63,7 +63,7 @@ function telegramSide(url: string, connections: number, now: () => number) {
 }
 
 describe('updates by webhook', () => {
-  it("answers a busy group's requests within WEBHOOK_ANSWER_MS; another chat is answered at once; each member's replies go out in order", async () => {
+  it("answers a busy group's requests WEBHOOK_ANSWER_MS after their replies queue; another chat is answered at once; each member's replies go out in order", async () => {
     const clock = new ManualClock(0, () => settled(h));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/telegram/hook`;
@@ -103,7 +103,7 @@ describe('updates by webhook', () => {
     await clock.advance(180_000);
     const answers = telegram.answers;
     expect(answers).toHaveLength(GROUPS.length * MEMBERS * COMMANDS_EACH + 1);
-    // A request is held WEBHOOK_ANSWER_MS at most once it arrives; the fake clock may move on by a pacer step while it
+    // A request is held WEBHOOK_ANSWER_MS at most once its reply is queued (here at once); the fake clock may move on by a pacer step while it
     // is on its way (held until its reply, the last ones would wait most of a minute).
     expect(answers.filter((a) => a.status !== 200 || a.at - a.posted > 2 * WEBHOOK_ANSWER_MS)).toEqual([]);
     // Some were held (their reply waited for the group's turn), and those the full limit.
