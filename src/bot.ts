@@ -12,7 +12,7 @@ import { countKept, restoreStoredFigures } from './core/restore.js';
 import { type Gap } from './core/coverage.js';
 import { configLevels } from './core/levels.js';
 import { Outbox, type OutboxOptions } from './alerts/outbox.js';
-import { levelThreads, RunningTallies, type Reached } from './alerts/router.js';
+import { levelThreads } from './alerts/router.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
 import type { StateChange } from './state/changes.js';
@@ -148,15 +148,13 @@ export class LiqBot implements Services {
     const until = now + (this.skewMs ?? 0);
     const kept = whole > from ? this.keptOfDays(from, whole) : undefined;
     let future = restoreStoredFigures(this.market, { from, whole, until, totals: this.store.liquidationTotals(), daily: this.store.dailyTotals(whole), ...(kept ? { kept } : {}) });
-    // What each running cascade or flush had reached, for chats with a minimum when its end is routed below.
-    const tallies = new RunningTallies();
     let n = 0;
     for (const e of this.store.eventsSince(from)) {
       if (e.ts > until) {
         future++;
         continue;
       }
-      for (const a of this.market.ingest(e)) tallies.note(a);
+      this.market.ingest(e);
       n++;
     }
     if (future) log.warn({ rows: future }, 'stored rows stamped in the future were not restored (pruned within the hour)');
@@ -174,7 +172,7 @@ export class LiqBot implements Services {
       this.market.addLevel(l, states.get(l.id));
     }
     this.market.drainChanges();
-    if (due.length) this.queueDue(due, tallies.reach(due), now);
+    if (due.length) this.queueDue(due, now);
     log.info({ events: n, levels: stored.length, due: due.length }, 'state restored from the store');
   }
 
@@ -195,13 +193,12 @@ export class LiqBot implements Services {
    * Queue what fell due while the bot was down, raised at restore (a cascade's end, with its running message's
    * closing edit), through the outbox as any alert: each stamped with its own time (its age on the bot's clock, taken
    * from the outbox's), so the outbox's rules judge it as an alert queued then (posted with "Posted 2h late", or dropped
-   * past its kind's use, FRESH_MS in alerts/lane.ts), and each end held against what its cascade reached in the
-   * restored events (`reached`). One queued before the bot stopped is not queued again (the outbox's UNIQUE(chat,
+   * past its kind's use, FRESH_MS in alerts/lane.ts). One queued before the bot stopped is not queued again (the outbox's UNIQUE(chat,
    * alert_key)); one the store refuses is held and retried as any alert, keeping its time.
    */
-  private queueDue(alerts: Alert[], reached: Reached, now: number): void {
+  private queueDue(alerts: Alert[], now: number): void {
     this.stats.alerts += alerts.length;
-    this.outbox.publish(alerts, { ageMs: (a) => now - a.ts, reached });
+    this.outbox.publish(alerts, { ageMs: (a) => now - a.ts });
   }
 
   /** Liquidations seen in the last minutes, by identity (event files keep every line, the spec). */

@@ -21,7 +21,7 @@ import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { StateWriter } from '../state/writer.js';
-import { countWanted, isUpdate, route, RunningTallies, type Reached, type ThreadOf } from './router.js';
+import { countWanted, route, type ThreadOf } from './router.js';
 import { renderAlert } from './digest.js';
 import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type AlertsAt, type Drop, type LaneCounters, type Moved, type Note } from './lane.js';
 
@@ -60,23 +60,17 @@ export interface PublishOptions {
    * the store refuses it first. Without it an alert is stamped when it is published.
    */
   ageMs?: (a: Alert) => number;
-  /**
-   * What running cascades and flushes had reached before these alerts where this outbox did not see it (the events a
-   * restart replayed): their ends are held against it, as against what was published here.
-   */
-  reached?: Reached;
 }
 
 /**
- * A publish being routed: its alerts, the subscriptions as they were, how far it got, when its entries are stamped
- * (each alert's own time where it has one), and what its cascades had reached.
+ * A publish being routed: its alerts, the subscriptions as they were, how far it got, and when its entries are stamped
+ * (each alert's own time where it has one).
  */
 interface Routing {
   alerts: readonly Alert[];
   subs: readonly Subscription[];
   next: number;
   at: number | ((a: Alert) => number);
-  reached: Reached;
 }
 
 /** Alerts held in memory at most while the store refuses them (the oldest are given up first). */
@@ -164,8 +158,6 @@ export class Outbox {
   private readonly ready = new Set<string>();
   /** Chats without a lane waiting for their first entry's time, earliest first (stale entries are checked when due). */
   private readonly waiting = new WaitHeap();
-  /** The largest tally each running cascade or flush reached in what was published, until its end. */
-  private readonly running = new RunningTallies();
   /** Entries the platform refused, and how many times (forgotten as each leaves its queue). */
   private readonly refusals = new Refusals();
 
@@ -204,11 +196,10 @@ export class Outbox {
    * Route alerts to subscribed chats, store them, and start delivering. Returns how many entries were queued
    * (for a publish longer than one slice, the later slices count what routing found there). The first slice is
    * stored before this returns; the rest follow, one slice per turn of the event loop. `opts`: alerts raised
-   * earlier (their age) and tallies seen elsewhere (PublishOptions); they are held and retried as any alert.
+   * earlier (their age, PublishOptions); they are held and retried as any alert.
    */
   publish(alerts: readonly Alert[], opts: PublishOptions = {}): number {
     if (alerts.length === 0) return 0;
-    if (opts.reached) this.running.raise(opts.reached);
     // Each alert is stamped when it is published (or earlier, by its age): one the store refuses for an hour is routed
     // then as an alert an hour old, posted "late" or dropped past its kind's use, never as fresh.
     const now = this.now();
@@ -259,7 +250,7 @@ export class Outbox {
       }
       const now = this.now();
       const at = (a: Alert) => this.raisedAt.get(a) ?? now;
-      job = { alerts: this.held, subs, next: 0, at, reached: this.running.reach(this.held) };
+      job = { alerts: this.held, subs, next: 0, at };
       this.held = [];
       this.routing.push(job);
     }
@@ -282,7 +273,7 @@ export class Outbox {
     if (this.routing.length) this.scheduleRouting();
     else this.notifyIdle();
     if (!job) return 0;
-    return queued + (job.next < job.subs.length ? countWanted(job.alerts, job.subs.slice(job.next), job.reached) : 0);
+    return queued + (job.next < job.subs.length ? countWanted(job.alerts, job.subs.slice(job.next)) : 0);
   }
 
   /**
@@ -291,7 +282,7 @@ export class Outbox {
    */
   private routeSlice(job: Routing): number | undefined {
     const subs = job.subs.slice(job.next, job.next + this.sliceSize);
-    const entries = route(job.alerts, subs, job.at, this.opts.threadOf, job.reached);
+    const entries = route(job.alerts, subs, job.at, this.opts.threadOf);
     let ids: number[] = [];
     this.stuck = entries.length > 0 && !this.stored('enqueue', () => (ids = this.store.enqueue(entries)));
     if (this.stuck) return undefined;
@@ -454,8 +445,6 @@ export class Outbox {
     this.unread = !this.stored('duePending', () => (due = this.store.duePending(Number.MAX_SAFE_INTEGER, 1_000_000)));
     if (this.unread) return;
     for (const e of due) {
-      // A cascade still pending after a restart: its end is held against what it reached.
-      if (e.alert.kind === 'cascade' || isUpdate(e.alert) || e.alert.kind === 'market_flush') this.running.note(e.alert);
       if (this.inflight.has(e.id) || this.unrecorded.has(e.id)) continue;
       let q = fresh.get(e.chat);
       if (!q) fresh.set(e.chat, (q = []));

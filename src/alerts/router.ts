@@ -64,98 +64,20 @@ export function runningId(a: Alert): string | undefined {
   return undefined;
 }
 
-/**
- * The largest tally each running cascade or flush reached in its start and updates routed so far (by runningId). An
- * end's own tally leaves out the trickle after its last strong print, so it can be smaller than an update a chat with
- * a minimum was told: the end is judged on the largest, and every chat told of the cascade hears that it is over.
- */
-export type Reached = ReadonlyMap<string, number>;
-
-const isEnd = (a: Alert): boolean => a.kind === 'cascade_end' || a.kind === 'market_flush_end';
-
-/**
- * The largest tally each running cascade or flush reached in the alerts noted so far (by runningId), forgotten at its
- * end; at most `max` kept, the oldest forgotten first. The embedded outbox and the scale-out core each keep one.
- */
-export class RunningTallies {
-  private readonly running = new Map<string, number>();
-
-  constructor(private readonly max = 10_000) {}
-
-  /** What the running cascades and flushes of `alerts` had reached before them (their ends are judged by it), each noted. */
-  reach(alerts: readonly Alert[]): Reached {
-    const before = new Map<string, number>();
-    for (const a of alerts) {
-      const id = runningId(a);
-      if (id === undefined) continue;
-      const known = this.running.get(id);
-      if (known !== undefined && !before.has(id)) before.set(id, known);
-      this.note(a);
-    }
-    return before;
-  }
-
-  /** A start or an update raises its tally; an end forgets it. */
-  note(a: Alert): void {
-    const id = runningId(a);
-    if (id === undefined) return;
-    if (isEnd(a)) {
-      this.running.delete(id);
-      return;
-    }
-    this.raiseTo(id, (a as { usd: number }).usd);
-  }
-
-  /**
-   * Tallies seen elsewhere (the events a restart replayed, whose starts and updates were never published here): each
-   * running cascade or flush raised to what it reached there.
-   */
-  raise(reached: Reached): void {
-    for (const [id, usd] of reached) this.raiseTo(id, usd);
-  }
-
-  private raiseTo(id: string, usd: number): void {
-    this.running.set(id, Math.max(this.running.get(id) ?? 0, usd));
-    if (this.running.size > this.max) this.running.delete(this.running.keys().next().value!);
-  }
-}
-
-/** The tally a chat's minimum is held against: an end's is the largest its cascade or flush reached (`reached`). */
-function tallyOf(a: Alert & { usd: number; startedAt: number }, sub: Subscription, reached?: Reached): number {
-  // Only a chat whose settings were already these when the cascade began heard what it reached under them (one that
-  // subscribed or lowered its minimum since was never told of it).
-  if (!isEnd(a) || !reached || sub.updatedAt > a.startedAt) return a.usd;
-  return Math.max(a.usd, reached.get(runningId(a)!) ?? 0);
-}
-
-export function wants(sub: Subscription, a: Alert, reached?: Reached): boolean {
+export function wants(sub: Subscription, a: Alert): boolean {
   if (a.kind === 'digest') return a.chat === sub.chat && sub.enabled && sub.digest === true;
   if (!sub.enabled || !sub.families.includes(familyOf(a.kind))) return false;
   // A market-wide flush is heard once, with the cascades it carries inside it, by chats that follow every asset and
   // by those that follow an asset that led it (the BTC chat hears the flush BTC led, not a BTC cascade besides).
   if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
-    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && tallyOf(a, sub, reached) >= sub.minUsd;
+    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && a.usd >= sub.minUsd;
   }
   if (sub.assets.length > 0 && !sub.assets.includes(a.asset)) return false;
   if (a.kind === 'level_break' || a.kind === 'level_chop') return a.chat === undefined || a.chat === sub.chat;
   if (a.flushId !== undefined && (sub.assets.length === 0 || a.ledFlush)) return false;
   // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts), and of its end
-  // when it heard of it (the end is held against the largest tally the cascade reached).
-  return tallyOf(a, sub, reached) >= sub.minUsd;
-}
-
-/**
- * What each alert's running cascade or flush had reached when it was raised: `before` (what earlier publishes
- * reached) grown by the starts and updates ahead of it in `alerts`. Only ends need it.
- */
-function reachedIn(alerts: readonly Alert[], before?: Reached): Reached | undefined {
-  if (!alerts.some(isEnd)) return before;
-  const out = new Map(before);
-  for (const a of alerts) {
-    const id = runningId(a);
-    if (id !== undefined && !isEnd(a)) out.set(id, Math.max(out.get(id) ?? 0, (a as { usd: number }).usd));
-  }
-  return out;
+  // when it heard of it: a tally only grows (an end counts what its last update did, and the prints after it).
+  return a.usd >= sub.minUsd;
 }
 
 /** Subscriptions by chat, for the alerts that name their chat (a digest): found at once, not by a pass over every chat. */
@@ -166,15 +88,14 @@ function byChat(subs: readonly Subscription[]): Map<ChatKey, Subscription> {
 }
 
 /** How many entries `route` would make from these alerts for these subscriptions (thread answers and closing edits aside): one pass each. */
-export function countWanted(alerts: readonly Alert[], subs: readonly Subscription[], reached?: Reached): number {
-  const r = reachedIn(alerts, reached);
+export function countWanted(alerts: readonly Alert[], subs: readonly Subscription[]): number {
   let n = 0;
   let chats: Map<ChatKey, Subscription> | undefined;
   for (const a of alerts) {
     if (a.kind === 'digest') {
       const sub = (chats ??= byChat(subs)).get(a.chat);
       if (sub && wants(sub, a)) n++;
-    } else for (const sub of subs) if (wants(sub, a, r)) n++;
+    } else for (const sub of subs) if (wants(sub, a)) n++;
   }
   return n;
 }
@@ -185,9 +106,8 @@ export function countWanted(alerts: readonly Alert[], subs: readonly Subscriptio
  * that is a reply when the thread is where the chat's alerts post, else the alert as today plus a short reply there.
  * An end is followed by its closing edit of the chat's running message (RUNNING_CLOSED), after the end's own post.
  */
-export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number | ((a: Alert) => number), threadOf?: ThreadOf, reached?: Reached): NewEntry[] {
+export function route(alerts: readonly Alert[], subs: readonly Subscription[], now: number | ((a: Alert) => number), threadOf?: ThreadOf): NewEntry[] {
   const out: NewEntry[] = [];
-  const tallies = reachedIn(alerts, reached);
   let chats: Map<ChatKey, Subscription> | undefined;
   // The prices a chat's own break (or chop notice) carries: the core joins to it the global levels one close broke the
   // same way, or whose notices fell due on it (one at a price of the chat's own is the chat's), so the global message
@@ -205,7 +125,7 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
     // A digest names its one chat: that chat's subscription, not a pass over every chat (10,000 digests to 10,000 chats).
     const digestSub = a.kind === 'digest' ? (chats ??= byChat(subs)).get(a.chat) : undefined;
     for (const sub of a.kind === 'digest' ? (digestSub ? [digestSub] : []) : subs) {
-      if (!wants(sub, a, tallies)) continue;
+      if (!wants(sub, a)) continue;
       if ((a.kind === 'level_break' || a.kind === 'level_chop') && a.chat === undefined && joined.has(`${sub.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
       const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: at, createdAt: at };
       if (sub.target !== undefined) e.target = sub.target;

@@ -35,7 +35,7 @@ import { DAY } from '../core/time.js';
 import { configLevels, levelOfEvent, type Level, type LevelTrack } from '../core/levels.js';
 import type { Env } from '../env.js';
 import { logger } from '../log.js';
-import { levelThreads, route, RunningTallies } from '../alerts/router.js';
+import { levelThreads, route } from '../alerts/router.js';
 import { DigestTurns, digestPosts } from '../alerts/digest.js';
 import type { Proposal, Vote } from '../core/proposals.js';
 import type { StateChange } from '../state/changes.js';
@@ -154,12 +154,6 @@ export class CoreEngine {
   private readonly digestTurns = new DigestTurns();
   /** The batches in hand are a recorded day's (`--role ingest --replay`): the alerts derived now are a rehearsal's. */
   private recorded = false;
-  /**
-   * The largest tally each running cascade or flush reached in what was routed, until its end: a
-   * chat's minimum is held against it when the end comes (route's `reached`), as the embedded outbox does. A standby
-   * learns it from the starts and updates its market raises while it follows the store (the leader's, re-derived).
-   */
-  private readonly running = new RunningTallies();
 
   constructor(
     private readonly store: PostgresStore,
@@ -210,8 +204,8 @@ export class CoreEngine {
     let events = 0;
     const ingest = (e: MarketEvent) => {
       this.order.remember(e);
-      // The leader routed these alerts already; only what its cascades reached is kept (for their ends).
-      for (const a of this.market.ingest(e)) this.running.note(a);
+      // The leader routed these alerts already.
+      this.market.ingest(e);
       events++;
     };
     if (this.covered === undefined) {
@@ -340,15 +334,11 @@ export class CoreEngine {
     return this.store.pruneEventsLed(before, this.market.isLive() ? wallNow + FUTURE_SKEW_MS : undefined, leader);
   }
 
-  /**
-   * The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). A cascade's or flush's end
-   * is judged by the largest tally it reached, in earlier batches too (`reached`), so a chat told of it hears it end.
-   */
+  /** The outbox rows of these alerts: one per subscribed chat (the embedded bot's routing). */
   route(alerts: readonly Alert[]): ReturnType<typeof route> {
     if (alerts.length === 0) return [];
-    const reached = this.running.reach(alerts);
     // A level's alerts answer its thread (where it was proposed or adopted), as in the embedded bot.
-    return route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now(), levelThreads(this.market.levels), reached);
+    return route(alerts, [...this.subscriptions.values()].sort((a, b) => (a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0)), this.now(), levelThreads(this.market.levels));
   }
 }
 
