@@ -72,9 +72,11 @@ export interface LevelTrack {
    * not said yet, and will be at the first close from then on while it still chops (later while a break is near:
    * `breakingSoon`). `said`: the notice was said and no message has ended the chop since: its end is told either way;
    * `told`, the range the notice named: the chop's end on the side the chat last heard of is a close out of it (by a
-   * buffer), not out of the rolling `low`/`high`, which a slow grind drags along close by close.
+   * buffer), not out of the rolling `low`/`high`, which a slow grind drags along close by close. `heard`: the chat has
+   * heard of this chop, by its notice or by a break that counted it ("after 2 crosses since 08:15"): `/levels` reads
+   * chopping only then (`said` alone, for a track stored before `heard` was).
    */
-  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number; said?: true; told?: [number, number] };
+  chop?: { since: number; crosses: number; low: number; high: number; resolved?: 'above' | 'below'; noticeDue?: number; said?: true; told?: [number, number]; heard?: true };
   /** The last told break went far beyond the level (by the decisive margin): its undoing is news at once. */
   real?: boolean;
   /** A zone set with price inside it: the first close beyond it, either way, is told. */
@@ -135,7 +137,7 @@ export interface LevelView {
    */
   across?: 'above' | 'below';
   lastBreak?: LevelTrack['lastBreak'];
-  /** The level's chop, counted as its messages count it (`ChopCount`). */
+  /** The level's chop, counted as its messages count it (`ChopCount`): only a chop the chat has heard of. */
   chop?: NonNullable<LevelTrack['chop']> & ChopCount;
 }
 
@@ -419,6 +421,14 @@ export class LevelBook {
       if (chop && track.chop === chop) rolls.push([level, track, chop]);
     }
     this.joinCrossed(asset, c, out);
+    // A break that ends a chop says it ("after 2 crosses since 08:15"): the chat has heard of that chop now.
+    for (const o of out) {
+      const chop = o.kind === 'break' && o.event.fromChop ? this.tracks.get(o.event.level.id)!.chop : undefined;
+      if (chop && !chop.heard) {
+        chop.heard = true;
+        this.touched.add(o.event.level.id);
+      }
+    }
     // Notices once every level has been judged on this close: one waits for a neighbour's break, or takes it along.
     this.sayNotices(asset, c, due, out);
     // A chop's range follows its closes after each is judged: a close out of it is what ends the chop.
@@ -704,6 +714,7 @@ export class LevelBook {
       const chop = track.chop!;
       delete chop.noticeDue;
       chop.said = true; // its promise (the chop's end is told either way) holds from here
+      chop.heard = true;
       chop.told = range; // out of this range (by a buffer) is the end it promised
       this.touched.add(level.id);
       out.push({ kind: 'chop', event: { level, ...this.chopCount(level, chop), range, price: c.close, ts: c.end } });
@@ -738,9 +749,11 @@ export class LevelBook {
       const dist = distancePct(level.level, price);
       const near = role === 'inside' || Math.abs(dist) <= this.rules.testingPct;
       const across = acrossFromTold(track, role);
-      // A chop said to the chat reads chopping until a message ends it: hours on the side it last heard of, inside the
-      // range, are still the chop it was told of.
-      const chop = track.chop;
+      // A chop reads chopping once the chat has heard of it (its notice, or a break that counted it): until then the
+      // level reads what the chat was told ("lost", testing near it), not a chop nobody posted. A chop said to the chat
+      // reads chopping until a message ends it: hours on the side it last heard of, inside the range, are still the
+      // chop it was told of.
+      const chop = track.chop?.heard || track.chop?.said ? track.chop : undefined;
       const chopping = chop !== undefined && (chop.resolved === undefined || (chop.said === true && chop.resolved === track.position));
       // A level in chop is chopping while price is at it too: the chop notice said so, and a close decides nothing yet.
       const told = toldState(track);

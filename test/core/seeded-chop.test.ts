@@ -51,10 +51,11 @@ function seededBook(): LevelBook {
 }
 
 describe('a level set into a chop (synthetic closes)', () => {
-  it('says nothing on its first cross: it chops from there', () => {
+  it('says nothing on its first cross: it chops from there, and /levels does not say so before a message has', () => {
     const book = seededBook();
     expect(feed(book, [3025, 3025, 3025, 3025, 3025], 24)).toEqual(['', '', '', '', '']);
-    expect(book.view('ETH', 3025)[0]).toMatchObject({ role: 'support', state: 'chopping' });
+    expect(book.view('ETH', 3025)[0]).toMatchObject({ role: 'support', state: 'testing', across: 'above' });
+    expect(book.view('ETH', 3025)[0]!.chop).toBeUndefined();
   });
 
   it('tells a close back on the side it was set on that leaves the range it chopped in, 45 minutes below the level', () => {
