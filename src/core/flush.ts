@@ -57,6 +57,9 @@ export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { t
 
 const NONE: readonly FlushEvent[] = Object.freeze([]);
 
+/** The stretch at the end of the window that must keep a flush's pace for one to start (the window's last minute). */
+const PACE_MS = 60_000;
+
 /** However few assets a deployment watches, a flush of fewer than this many is one coin's business, not the market's. */
 export const FEWEST_FLUSH_ASSETS = 3;
 
@@ -157,6 +160,13 @@ class SideWindow {
     const out = new Map<string, number>();
     for (let i = this.head; i < this.exchange.length; i++) out.set(this.exchange[i]!, (out.get(this.exchange[i]!) ?? 0) + this.usd[i]!);
     return out;
+  }
+
+  /** USD of the prints after `t` (from the newest back: asked only when a flush could start). */
+  sumAfter(t: number): number {
+    let sum = 0;
+    for (let i = this.ts.length - 1; i >= this.head && this.ts[i]! > t; i--) sum += this.usd[i]!;
+    return sum;
   }
 
   /** When the oldest print leaves the window (`expire` drops it once now ≥ its time + the window), Infinity when none is held. */
@@ -263,6 +273,9 @@ export class FlushDetector {
     let leader = 0;
     for (const { usd: v } of w.byAsset.values()) if (v > leader) leader = v;
     if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
+    // Happening now: the window's last minute at a flush's pace (its share of the threshold), not a window that
+    // reaches it on prints minutes old (a coin's own squeeze ageing out until it no longer leads it alone).
+    if (w.sumAfter(ts - PACE_MS) < (threshold * PACE_MS) / this.rules.windowMs) return undefined;
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));

@@ -12,9 +12,9 @@
  *   broader one at 11:18:40-11:21:05 ($0.68M of shorts across 69 symbols, BTC $285K, ETH $278K).
  * - A quiet half hour, 2024-08-17 11:58-12:28 UTC (BandsThoBaby/Data_Streams_Project@1c6cf6c, binance.csv).
  *
- * The long flush, its edits and its end and the ETH cascade are called as a trader would; the market-wide short flush
- * is not: it is called at 11:16:45 on ETH's squeeze aging out of the window, two minutes before the broad squeeze it
- * then tells as an edit (the `it.fails` below holds what it should be, and turns red when that is fixed).
+ * The long flush, its edits and its end and the ETH cascade are called as a trader would, and the market-wide short
+ * flush with the broad squeeze of 11:18:40 (it used to be called at 11:16:45, on ETH's squeeze ageing out of the
+ * window: a flush starts only while the window's last minute keeps a flush's pace).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -96,16 +96,20 @@ describe('2025-10-22 10:52-11:40 UTC, a real long flush and two short squeezes, 
     expect([Math.round(over!.usd / 1000), at(over!.endedAt)]).toEqual([1980, '11:21:31.538']);
   });
 
-  // KNOWN WRONG. The short window was ETH's cascade (ETH 68-86% of it from 11:11:38 to 11:16:38), so no flush; at
-  // 11:16:38.548 ETH's $667K print of 11:11:38 left the window, ETH fell to 58.5% of it, and the next short print (RIVER
-  // $8.2K at 11:16:45.053) started a market-wide short flush ($1.70M, 95 assets, led by ETH $992K) while the minute
-  // before held $26K of shorts. The broad squeeze came at 11:18:40 (BTC short $140K, then ETH $106K at 11:18:45.552,
-  // when a fresh window would first qualify: $721K, 56 assets, EVAA 25%, BTC 21%, ETH 16%); it was told as the
-  // running flush's edit at 11:18:45.552 instead.
-  it.fails('calls the market-wide short flush with the broad squeeze of 11:18:40, not as ETH\'s squeeze ages out', async () => {
-    const [start] = only(await replay(), 'market_flush', 'short');
-    expect(start).toBeDefined();
-    expect(start!.ts).toBeGreaterThanOrEqual(t('11:18:40.095'));
+  // The short window was ETH's cascade (ETH 68-86% of it from 11:11:38 to 11:16:38), so no flush; at 11:16:38.548
+  // ETH's $667K print of 11:11:38 left the window, ETH fell to 58.5% of it, and the next short print (RIVER $8.2K at
+  // 11:16:45.053) used to start a flush ($1.70M, 95 assets, led by ETH $992K) while the minute before held $26K of
+  // shorts. The broad squeeze came at 11:18:40 (BTC short $140K, then ETH $106K at 11:18:45.552, when a fresh window
+  // first qualifies: $721K, 56 assets, EVAA 25%, BTC 21%, ETH 16%).
+  it('calls the market-wide short flush with the broad squeeze of 11:18:40, not as ETH\'s squeeze ages out', async () => {
+    const alerts = await replay();
+    const starts = only(alerts, 'market_flush', 'short');
+    expect(starts).toHaveLength(1);
+    expect(at(starts[0]!.ts)).toBe('11:18:45.552');
+    expect([Math.round(starts[0]!.usd / 1000), starts[0]!.assetCount, starts[0]!.leaders.map((l) => `${l.asset} ${Math.round(l.share * 100)}%`)]).toEqual([721, 56, ['EVAA 25%', 'BTC 21%', 'ETH 16%']]);
+    expect(only(alerts, 'market_flush_update', 'short').map((a) => at(a.ts))).toEqual(['11:20:25.556', '11:21:31.606']);
+    const ends = only(alerts, 'market_flush_end', 'short');
+    expect(ends.map((a) => [at(a.ts), Math.round(a.usd / 1000), a.assetCount])).toEqual([['11:35:57.067', 1193, 105]]);
   });
 });
 
