@@ -46,6 +46,8 @@ export class Market extends MarketQueries {
   private readonly inFlush = new Map<string, { id: string; led: boolean }>();
   /** The assets each running flush's start named as its leaders (who hears it besides chats that follow all). */
   private readonly flushLeads = new Map<string, string[]>();
+  /** Per running flush, the low (a long one) or high each asset's price line has told: its end tells no less of the move. */
+  private readonly flushExtremes = new Map<string, Map<string, number>>();
   /** Liquidations are only bucketed from here on (the offline CLI sets it to make a window exact to the ms). */
   bucketFrom = -Infinity;
   /** Told every close the levels are judged on (`replay --stats` measures breaks on the same closes). */
@@ -237,16 +239,17 @@ export class Market extends MarketQueries {
 
   /**
    * An asset's price over an event that ran from `from` to `to`: where it was as the event began (the close of the minute
-   * before), where it was at `to`, and its low and high between, read from the book `/liqs` reads its price line from.
+   * before), where it was at `to`, and its low and high between, read from the book `/liqs` reads its price line from
+   * (the fills the running event's figures read included, so an end never tells less of a move than its updates did).
    * An event still running (`to` is now) ends at the price of the moment, as its other figures do (`PriceBook.current`:
-   * a fresh fill where candles are minutes old).
+   * a fresh fill where candles are minutes old); one over without a price during it, at the last before it.
    */
   private priceDuring(asset: string, from: number, to: number): { start: number; end: number; low: number; high: number } | undefined {
     const r = this.prices.range(asset, from, to);
     // Without a price before it, its first within a minute of its start (an asset whose first print began it); one
     // that came minutes in is not where the event began, and no move is told.
     const start = this.prices.priceAt(asset, Math.floor(from / MINUTE) * MINUTE - 1, HOUR) ?? (r && r.from - from < MINUTE ? r.open : undefined);
-    const end = to >= this.clock ? this.prices.current(asset) : r?.close;
+    const end = to >= this.clock ? this.prices.current(asset) : (r?.close ?? start);
     if (start === undefined || end === undefined) return undefined;
     return { start, end, low: Math.min(r?.low ?? start, start, end), high: Math.max(r?.high ?? start, start, end) };
   }
@@ -585,9 +588,18 @@ export class Market extends MarketQueries {
     // Each leader's move since the flush began and its low (a long flush) or high, to now, or to its end once over: the
     // move a cascade's end tells too, from the same prices.
     const to = ev.type === 'end' ? ev.endedAt : now;
+    const told = this.flushExtremes.get(f.id) ?? new Map<string, number>();
+    if (ev.type === 'end') this.flushExtremes.delete(f.id);
+    else this.flushExtremes.set(f.id, told);
     const during = (asset: string): { changePct?: number; extreme?: number } => {
       const p = this.priceDuring(asset, f.startedAt, to);
-      return p ? { changePct: ((p.end - p.start) / p.start) * 100, extreme: f.side === 'long' ? p.low : p.high } : {};
+      if (!p) return {};
+      // An edit held back by `updateMinMs` can be posted after the last strong print, where its end is: the low it told
+      // past that print stays the flush's.
+      const before = told.get(asset) ?? (f.side === 'long' ? Infinity : -Infinity);
+      const extreme = f.side === 'long' ? Math.min(p.low, before) : Math.max(p.high, before);
+      told.set(asset, extreme);
+      return { changePct: ((p.end - p.start) / p.start) * 100, extreme };
     };
     if (ev.type === 'start') this.flushLeads.set(f.id, f.leaders.map((l) => l.asset));
     const leadAssets = this.flushLeads.get(f.id) ?? [];

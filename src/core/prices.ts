@@ -109,6 +109,12 @@ interface AssetPrices {
   /** The last liquidation's fill: the price of its moment where the feed's is older (a file of 5m candles). */
   fillTs: number;
   fillPrice: number;
+  /**
+   * The fills `current` read (over two minutes newer than the candles or ticks), per minute and per hour: prices the bot
+   * had and told (a running cascade's or flush's low) that no candle holds until it closes, so a window's range counts them.
+   */
+  fillMinutes: Bars;
+  fillHours: Bars;
 }
 
 export class PriceBook {
@@ -135,6 +141,7 @@ export class PriceBook {
       a = {
         ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity, spacingMs: Infinity,
         open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN,
+        fillMinutes: new Bars(1440), fillHours: new Bars(720),
       };
       this.assets.set(asset, a);
     }
@@ -151,7 +158,14 @@ export class PriceBook {
       a.fillTs = ts;
       a.fillPrice = price;
     }
-    if (a.ref !== undefined && !a.liqOnly) return;
+    if (a.ref !== undefined && !a.liqOnly) {
+      if (this.isFresh(a, ts)) {
+        const m = Math.floor(ts / MINUTE);
+        a.fillMinutes.record(m, price, price, price, price);
+        a.fillHours.record(Math.floor(m / 60), price, price, price, price);
+      }
+      return;
+    }
     a.liqOnly = true;
     a.spacingMs = MINUTE;
     this.recordMinute(a, ts, price, price, price, price);
@@ -284,10 +298,19 @@ export class PriceBook {
   }
 
   private fillIsNewer(a: AssetPrices): boolean {
-    return a.fillTs - (a.last?.ts ?? -Infinity) > 2 * MINUTE;
+    return this.isFresh(a, a.fillTs);
   }
 
-  /** The last price at or before `t` (looking back at most `maxLookbackMs`). */
+  /** Whether a fill at `ts` is the price of its moment: over two minutes newer than the last candle or tick. */
+  private isFresh(a: AssetPrices, ts: number): boolean {
+    return ts - (a.last?.ts ?? -Infinity) > 2 * MINUTE;
+  }
+
+  /**
+   * The last price of the minute of `t` or one before it (looking back at most `maxLookbackMs`): a candle's or tick's,
+   * else a fill `current` read. The minute of `t` may hold prices after `t`: a caller wanting none passes its minute's
+   * start − 1.
+   */
   priceAt(asset: string, t: number, maxLookbackMs = 6 * HOUR): number | undefined {
     const a = this.assets.get(asset);
     if (!a) return undefined;
@@ -295,63 +318,75 @@ export class PriceBook {
     for (let m = Math.floor(t / MINUTE); m >= lo; m--) {
       const close = a.minutes.field(m, 3);
       if (!Number.isNaN(close)) return close;
+      const fill = a.fillMinutes.field(m, 3);
+      if (!Number.isNaN(fill)) return fill;
     }
     return undefined;
   }
 
   /**
-   * Open, close, high and low over [from, to], and the stretch the prices cover (`from`, `to`). The open is the price
-   * at `from` when one lies within the asset's spacing before it (a minute for ticks, a candle's length for candles:
-   * no further apart than its prices come), and the stretch starts at `from`; else it is the first price in the
-   * window, and the stretch starts at that price's minute. The stretch ends at the last price's minute (the last
-   * price itself when the window reaches it). High and low include the open.
+   * Open, close, high and low over [from, to], and the stretch the prices cover (`from`, `to`). The open is the last
+   * price before `from`'s minute when one lies within the asset's spacing before it (a minute for ticks, a candle's
+   * length for candles: no further apart than its prices come), and the stretch starts at `from`; else it is the first
+   * price in the window, and the stretch starts at that price's minute (at `from` in `from`'s own). A bar keeps no time
+   * within its minute, so the close of `from`'s minute may be a price after `from`: the close of the minute before is
+   * the last price the bars place at or before it. The stretch ends at the last price's minute (the last price itself
+   * when the window reaches it). High and low include the open. Fills `current` read count as candles' and ticks'
+   * prices do; in a minute with both, its open and close are the candle's or tick's (a candle's close is its end, after
+   * any fill of its last minute).
    */
   range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number; from: number; to: number } | undefined {
     const a = this.assets.get(asset);
     if (!a) return undefined;
     let high = -Infinity, low = Infinity;
     let firstOpen = NaN, lastClose = NaN;
-    // The first and last bars read (their first minutes), and whether each is an hour's.
-    let first = NaN, last = NaN, firstWhole = false, lastWhole = false;
+    // The first and last bars read (their first minutes), whether each is an hour's, and whether the last is fills' alone.
+    let first = NaN, last = NaN, firstWhole = false, lastWhole = false, lastFills = false;
     const lastMinute = Math.floor(to / MINUTE);
     // Ragged minutes at both ends, whole hours in between (as the liquidation buckets do).
     for (let m = Math.max(a.firstMinute, Math.floor(from / MINUTE)); m <= lastMinute; ) {
       const whole = m % 60 === 0 && m + 59 <= lastMinute;
-      const bars = whole ? a.hours : a.minutes;
+      const own = whole ? a.hours : a.minutes;
+      const fills = whole ? a.fillHours : a.fillMinutes;
       const i = whole ? m / 60 : m;
       const barMinute = m;
       m += whole ? 60 : 1;
-      const h = bars.field(i, 1);
-      if (Number.isNaN(h)) continue;
+      const ownHigh = own.field(i, 1), fillHigh = fills.field(i, 1);
+      if (Number.isNaN(ownHigh) && Number.isNaN(fillHigh)) continue;
       if (Number.isNaN(first)) {
         first = barMinute;
         firstWhole = whole;
       }
       last = barMinute;
       lastWhole = whole;
-      const l = bars.field(i, 2);
-      if (h > high) high = h;
-      if (l < low) low = l;
+      if (ownHigh > high) high = ownHigh;
+      if (fillHigh > high) high = fillHigh;
+      const ownLow = own.field(i, 2), fillLow = fills.field(i, 2);
+      if (ownLow < low) low = ownLow;
+      if (fillLow < low) low = fillLow;
+      lastFills = Number.isNaN(ownHigh);
+      const bars = lastFills ? fills : own;
       if (Number.isNaN(firstOpen)) firstOpen = bars.field(i, 0);
       lastClose = bars.field(i, 3);
     }
     if (Number.isNaN(firstOpen)) return undefined;
-    // One price per moment: a window that reaches the last price ends on it, as /levels and the charts do.
-    const reaches = a.last !== undefined && a.last.ts >= from && a.last.ts <= to;
+    // One price per moment: a window that reaches the last price ends on it, as /levels and the charts do (unless a
+    // fill came in a minute after it).
+    const reaches = !lastFills && a.last !== undefined && a.last.ts >= from && a.last.ts <= to;
     const close = reaches ? a.last!.price : lastClose;
-    const before = this.priceAt(asset, from, a.spacingMs);
+    const before = this.priceAt(asset, Math.floor(from / MINUTE) * MINUTE - 1, a.spacingMs - MINUTE);
     const open = before ?? firstOpen;
     // An hour's bar keeps no minute: where one bounds the stretch, its first or last minute with a price is looked up
     // (at most 60 reads at each end, only then).
-    const start = before !== undefined ? from : (firstWhole ? this.edgeMinute(a, first, 1) : first) * MINUTE;
+    const start = before !== undefined ? from : Math.max(from, (firstWhole ? this.edgeMinute(a, first, 1) : first) * MINUTE);
     const end = reaches ? a.last!.ts : (lastWhole ? this.edgeMinute(a, last, -1) : last) * MINUTE;
     return { open, close, high: Math.max(high, open, close), low: Math.min(low, open, close), from: start, to: end };
   }
 
-  /** The first (`dir` 1) or last (−1) minute with a price in the hour whose first minute is `hour`. */
+  /** The first (`dir` 1) or last (−1) minute with a price (a fill `current` read too) in the hour whose first minute is `hour`. */
   private edgeMinute(a: AssetPrices, hour: number, dir: 1 | -1): number {
     let m = dir === 1 ? hour : hour + 59;
-    while (Number.isNaN(a.minutes.field(m, 1)) && m !== (dir === 1 ? hour + 59 : hour)) m += dir;
+    while (Number.isNaN(a.minutes.field(m, 1)) && Number.isNaN(a.fillMinutes.field(m, 1)) && m !== (dir === 1 ? hour + 59 : hour)) m += dir;
     return m;
   }
 
@@ -403,6 +438,8 @@ export class PriceBook {
     for (const a of this.assets.values()) {
       a.minutes.dropBefore(min);
       a.hours.dropBefore(Math.floor(min / 60));
+      a.fillMinutes.dropBefore(min);
+      a.fillHours.dropBefore(Math.floor(min / 60));
       a.firstMinute = Math.max(a.firstMinute, min);
     }
   }

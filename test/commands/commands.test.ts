@@ -466,7 +466,7 @@ describe('links and mentions are never echoed', () => {
 
 describe('numbers that agree', () => {
   it('/liqs and /levels show one price at one moment', async () => {
-    expect(await text('/liqs eth')).toContain('Price $3,061 → $2,644 (−14%)');
+    expect(await text('/liqs eth')).toContain('Price $3,075 → $2,644 (−14%)');
     expect(await text('/levels eth')).toContain('ETH levels · $2,644\n\nPrice $2,644 (−14% 24h)');
   });
   it('the cascade low reads the same on its level row and in the reading beneath', async () => {

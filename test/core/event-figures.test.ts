@@ -42,9 +42,10 @@ describe("a level break's hour of liquidations", () => {
 describe("a cascade's end", () => {
   it('tells the move from its start to its end and its low between, not the price ten minutes on (BTC, 2025-01-27)', async () => {
     const end = (await replay(DEEPSEEK)).find((a) => a.kind === 'cascade_end' && a.asset === 'BTC');
-    // The 5m candles around it: $100,033 at 16:50, $99,599 at the 16:55 close, low $99,546. The price when the end
-    // was posted ($100,019 at 17:04) is not its move.
-    expect(text(end)).toContain('\nPrice during it $100,033 → $99,599 (−0.4%), low $99,546\n');
+    // The 5m candles around it: $100,033 at 16:50, $99,599 at the 16:55 close; its low the $99,541.3 fill at 16:54:35
+    // (a print the bot held as the price: the flush's start showed that low too). The price when the end was posted
+    // ($100,019 at 17:04) is not its move.
+    expect(text(end)).toContain('\nPrice during it $100,033 → $99,599 (−0.4%), low $99,541\n');
     expect(text(end)).not.toContain('$100,019');
   });
 });

@@ -83,14 +83,15 @@ describe('a window read as whole hours and ragged minutes', () => {
         const ticks = [...raw].sort((x, y) => x.ts - y.ts);
         const book = new PriceBook(15 * MIN, () => {});
         for (const t of ticks) book.tick('ETH', 'bybit', t.ts, t.price);
-        // Minute bars: a window reads every minute it touches; the open may come from the minute before its start.
+        // Minute bars: a window reads every minute it touches; the open is the close of the minute before its start (a
+        // bar keeps no time inside its minute: its close may come after `from`), else the first price in it.
         const minute = (ts: number) => Math.floor(ts / MIN);
         const inside = ticks.filter((t) => minute(t.ts) >= minute(from) && minute(t.ts) <= minute(to));
         if (inside.length === 0) {
           expect(book.range('ETH', from, to)).toBeUndefined();
           return;
         }
-        const before = ticks.filter((t) => minute(t.ts) >= minute(from - MIN) && minute(t.ts) <= minute(from)).at(-1);
+        const before = ticks.filter((t) => minute(t.ts) === minute(from) - 1).at(-1);
         const last = ticks.at(-1)!;
         const reaches = last.ts >= from && last.ts <= to;
         const open = before?.price ?? inside[0]!.price;
@@ -98,7 +99,7 @@ describe('a window read as whole hours and ragged minutes', () => {
         const prices = [...inside.map((t) => t.price), open, close];
         expect(book.range('ETH', from, to)).toEqual({
           open, close, high: Math.max(...prices), low: Math.min(...prices),
-          from: before ? from : minute(inside[0]!.ts) * MIN, to: reaches ? last.ts : minute(inside.at(-1)!.ts) * MIN,
+          from: before ? from : Math.max(from, minute(inside[0]!.ts) * MIN), to: reaches ? last.ts : minute(inside.at(-1)!.ts) * MIN,
         });
       }),
       { numRuns: 300 },

@@ -530,10 +530,11 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     const text = replyText(alertReply(end));
     expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 23 min \(16:50–17:13\)/);
     // The leaders' price moves during the flush, from 16:50 to its end at 17:13 (not to when the end fell due, 17:23:48,
-    // ten quiet minutes on), with each one's low between: BTC's the 17:05 candle's $99,233, ETH's the 16:50 one's
-    // $3,074 (DOGE has no price before 16:53 in this file: no move from its start is guessed).
+    // ten quiet minutes on), with each one's low between: BTC's the $99,225.9 fill at 17:08:48 (under the 17:05
+    // candle's $99,233), ETH's the 16:50 candle's $3,074, ETH ending at its $3,091.24 fill of 17:13:08 (DOGE has no
+    // price before 16:53 in this file: no move from its start is guessed).
     expect(end.ts).toBe(Date.parse('2025-01-27T17:23:48.886Z'));
-    expect(text).toContain('\nPrice during it: BTC −0.5% (low $99,233) · ETH −0.5% (low $3,074)\n');
+    expect(text).toContain('\nPrice during it: BTC −0.5% (low $99,226) · ETH −0.2% (low $3,074)\n');
     // At its start, the move since it began to the price of the moment (the fills: the 5m candle is not closed yet).
     const start = alerts.find((a) => a.kind === 'market_flush')!;
     expect(replyText(alertReply(start))).toContain('\nPrice since 16:50: BTC −0.5% (low $99,541) · ETH −0.6% (low $3,079)\n');
