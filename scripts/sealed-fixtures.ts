@@ -7,8 +7,8 @@
  * - Two level sets, kept sealed until a level rule is settled: ETH and LTC 15m klines of Aug 29 - Sep 15 2025 from the
  *   freqtrade download that held-out 7 came from (`SOURCE` of scripts/unseen-levels.ts, the same repository and
  *   commit), cut with scripts/real-fixtures.ts's own functions exactly as held-out 7 and round numbers 2 are. LTC is an
- *   asset no set had; ETH's earlier sets begin on Sep 27. Not to be replayed with `scripts/level-eval.ts`, `backtest`
- *   or `replay --stats`, nor their level alerts read, before then.
+ *   asset no set had; ETH's earlier sets begin on Sep 27. Read once, to decide `flipBuffers: 2` (docs/level-measurements.md,
+ *   "A sealed check"): seen since, as every other set.
  * - Two forceOrder days, not sealed (cascade rules are checked on them now): 2025-10-22 10:52-11:40 UTC, a market-wide
  *   long flush and the short squeezes after it, and 2024-08-17 11:58-12:28 UTC, a quiet half hour.
  */

@@ -82,7 +82,7 @@ describe('levels --json', () => {
   it('names a break up that fell back within a day a failed breakout, as the text does, and a level won back reclaimed', async () => {
     const btc = JSON.parse((await cli('levels', 'btc', '--data', CRASH, '--json')).out) as { levels: { level: unknown; state: string; baseState: string; lastBreak?: { direction: string } }[] };
     expect(btc.levels.find((l) => l.level === 123_900)).toMatchObject({ state: 'failed_breakout', baseState: 'failed_breakout', lastBreak: { direction: 'down' } });
-    expect((await cli('levels', 'btc', '--data', CRASH)).out).toMatch(/^\$123,900 .* · resistance · failed breakout Oct 7 08:15 · \+7\.3%$/m);
+    expect((await cli('levels', 'btc', '--data', CRASH)).out).toMatch(/^\$123,900 .* · resistance · failed breakout Oct 7 14:15 · \+7\.3%$/m);
     const eth = JSON.parse((await cli('levels', 'eth', '--data', BUNDLED, '--json')).out) as typeof btc;
     expect(eth.levels.find((l) => l.level === 2500)).toMatchObject({ state: 'reclaimed', baseState: 'reclaimed', lastBreak: { direction: 'up' } });
   });

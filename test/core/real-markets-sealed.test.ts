@@ -2,8 +2,8 @@
  * Issue 15: "We will replay real market days you have not seen." Fresh real data no rule was judged on, cut by
  * scripts/sealed-fixtures.ts from raw slices in fixtures/sources/ (README, "Sealed sets", names each source):
  *
- * - Two SEALED level sets (ETH and LTC 15m klines, Aug 29 - Sep 15 2025). Only their cut is checked here: no level
- *   alert of theirs is replayed or read until a level rule is settled.
+ * - Two level sets cut SEALED (ETH and LTC 15m klines, Aug 29 - Sep 15 2025), read once to decide `flipBuffers: 2`
+ *   (test/core/real-markets-sealed-levels.test.ts has what they read): only their cut is checked here.
  * - Binance's sampled forceOrder prints of 2025-10-22 10:52-11:40 UTC (chiefJurist/Trading-Bot@861e447,
  *   binance_liquidations.csv), replayed once with the rules unchanged. Twelve symbols' longs went in one second at
  *   11:00:01 with prices barely moving; the flush a trader would call began at 11:02:20 (over 100 symbols' longs in
