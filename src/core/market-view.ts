@@ -18,8 +18,30 @@ import { leverageSnapshot } from './leverage-figures.js';
 import type { PriceBook } from './prices.js';
 import type { MarketSettings } from './settings.js';
 import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
-import { DAY, dayStart } from './time.js';
+import { DAY, MINUTE, dayStart } from './time.js';
 import { isSampled } from './venues.js';
+
+/** A liquidation print's fill and when: a price the bot holds besides its candles and ticks. */
+export interface Fill {
+  price: number;
+  ts: number;
+}
+
+/**
+ * `/levels`' status with what its reading of a cascade needs beyond the levels: whether forced selling (or buying) still
+ * runs market-wide, and what the asset's prints filled at after the price it shows (a candle's close is up to its
+ * length old when a print comes).
+ */
+export interface LevelReading extends LevelStatus {
+  /** The market-wide flushes running now on a side this asset has liquidated on since each started. */
+  runningFlushes?: FlushRecord[];
+  /**
+   * The asset's liquidation prints after `priceTs`, to `ts`: the last one's time, and of those after the last cascade
+   * ended too (none without such), the lowest and highest fill among the largest prints of each minute (what the books
+   * keep of single prints: a fill said is one that happened; a minute's very lowest may be a smaller print's).
+   */
+  printsAfterPrice?: { lastTs: number; low?: Fill; high?: Fill };
+}
 
 /** The engine as commands and charts see it: queries and the read side of its books, never ingestion. */
 export interface MarketView {
@@ -42,7 +64,7 @@ export interface MarketView {
   marketSummary(window: string, windowMs: number, to?: number): MarketSummary;
   windowCoverage(asset: string, windowMs: number, to?: number): Coverage;
   cascadesBetween(asset: string, from: number, to: number): CascadeRecord[];
-  levelStatus(asset: string, chat?: string, at?: number): LevelStatus;
+  levelStatus(asset: string, chat?: string, at?: number): LevelReading;
 }
 
 /**
@@ -260,11 +282,17 @@ export abstract class MarketQueries implements MarketView {
    * Offline, where a file's prints leave a window out: the UTC days [from, to] touches that have a vendor's daily totals
    * for `assets` (summed), cut or not, but only days over at `to`: a day still running has no total yet (live it cannot
    * exist; in a back-test it would tell the future). Live, an empty window is a quiet market or feeds down, said as such.
+   * A day is said only where it and the window are mostly the same time: half the window at least lies in it (the last
+   * hour of a day, asked at midnight), or half the day in the window (a day's window to 06:00 holds 18 hours of the day
+   * before). A day the window holds a minute or an hour of is a neighbouring day, not this window's data: "No
+   * liquidation data for the last 24h" above "Feb 2 $67.1M" asked at Feb 3 23:59 read as a contradiction.
    */
   private dayTotalsIn(assets: readonly string[], from: number, to: number): NonNullable<LiquidationSummary['dayTotals']> {
     const days: NonNullable<LiquidationSummary['dayTotals']> = [];
     if (!Number.isFinite(from) || !Number.isFinite(to)) return days;
     for (let day = dayStart(from); day + DAY <= to; day += DAY) {
+      const overlap = Math.min(day + DAY, to) - Math.max(day, from);
+      if (2 * overlap < Math.min(DAY, to - from)) continue;
       let longUsd = 0, shortUsd = 0;
       for (const a of assets) {
         if (!this.history.hasVendorTotals(a, 'long', day) && !this.history.hasVendorTotals(a, 'short', day)) continue;
@@ -505,9 +533,9 @@ export abstract class MarketQueries implements MarketView {
   }
 
   /** `/levels ASSET` for a chat (global levels and the chat's own). */
-  levelStatus(asset: string, chat?: string, at = this.clock): LevelStatus {
+  levelStatus(asset: string, chat?: string, at = this.clock): LevelReading {
     const last = this.prices.last(asset);
-    const status: LevelStatus = { asset, ts: at, levels: [] };
+    const status: LevelReading = { asset, ts: at, levels: [] };
     if (!last) {
       status.levels = this.levels
         .all()
@@ -535,6 +563,37 @@ export abstract class MarketQueries implements MarketView {
     // A day's change needs a day of prices (a bot started an hour ago has an hour's move, not a day's).
     const day = this.prices.range(asset, at - DAY, at);
     if (day && coversWindow(day, at - DAY, at)) status.change24hPct = ((last.price - day.open) / day.open) * 100;
+    // A flush counts for the asset where the asset liquidated on its side since it began (BTC in a flush of 186 assets
+    // led by it), not every flush anywhere in the market.
+    const flushes = this.flushes.runningRecords().filter((f) => f.startedAt <= at && this.liquidatedOn(asset, f.side, f.startedAt, at));
+    if (flushes.length) status.runningFlushes = flushes;
+    const after = this.printsAfter(asset, last.ts, at, lastDone?.endedAt ?? -Infinity);
+    if (after) status.printsAfterPrice = after;
     return status;
+  }
+
+  private liquidatedOn(asset: string, side: PositionSide, from: number, to: number): boolean {
+    const t = this.buckets.totals(asset, from, to);
+    return (side === 'long' ? t.longUsd : t.shortUsd) > 0;
+  }
+
+  /**
+   * The asset's prints in (after, to], read a minute at a time from the largest prints each minute keeps (a fill only
+   * the books hold: prints are not prices), their fills from those after `cascadeEnd` alone (a cascade's own prints
+   * made its extreme). A day back at most: a price older than that is said as such already.
+   */
+  private printsAfter(asset: string, after: number, to: number, cascadeEnd: number): LevelReading['printsAfterPrice'] {
+    let out: LevelReading['printsAfterPrice'];
+    const from = Math.max(after + 1, to - DAY);
+    for (let m = Math.floor(from / MINUTE); m <= Math.floor(to / MINUTE); m++) {
+      for (const p of this.buckets.largest(asset, Math.max(from, m * MINUTE), Math.min(to, m * MINUTE + MINUTE - 1), this.settings.summary.largest)) {
+        out ??= { lastTs: p.ts };
+        if (p.ts > out.lastTs) out.lastTs = p.ts;
+        if (p.ts <= cascadeEnd) continue;
+        if (!out.low || p.price < out.low.price) out.low = { price: p.price, ts: p.ts };
+        if (!out.high || p.price > out.high.price) out.high = { price: p.price, ts: p.ts };
+      }
+    }
+    return out;
   }
 }

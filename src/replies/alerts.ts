@@ -12,6 +12,8 @@ import { rankingText } from './summary.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import type { PreviousLeg } from '../core/cascades.js';
 import { chopCountText } from './chop.js';
+import { hoursCounted } from '../core/hourly-totals.js';
+import type { PositionSide } from '../core/events.js';
 import { MINUTE } from '../core/time.js';
 
 function shares(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
@@ -201,6 +203,19 @@ function chopEndText(a: LevelBreak): string {
   return `Decisive: ${what}${count ? `, after ${count}` : ''}.`;
 }
 
+/**
+ * A break's liquidations of the last hour: what `/liqs ASSET 1h` says at that moment. `hourly` (the venues the figure
+ * counts from vendor hourly totals, as a summary's `coverage.hourly`) says so, with the hours where they are not the
+ * window's own: "$9.61M longs liquidated in the last hour (with hourly totals 11:00–12:00)" at 12:30, the hour
+ * 11:00–12:00 being the last a vendor had closed, half of it before the window.
+ */
+function lastHourText(liq: { side: PositionSide; usd: number; windowMs: number; hourly?: readonly string[] }, ts: number): string {
+  const said = `${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour`;
+  if (!liq.hourly?.length) return said;
+  const [from, to] = hoursCounted(ts - liq.windowMs, ts);
+  return `${said} (with hourly totals${from === ts - liq.windowMs && to === ts ? '' : ` ${clockRange(from, to, ts)}`})`;
+}
+
 function levelBreak(a: LevelBreak): Reply {
   const head = levelBreakHeadline(a);
   const liq = a.liquidations;
@@ -212,7 +227,7 @@ function levelBreak(a: LevelBreak): Reply {
   const still = inOrder(a).every((x) => x.verb === 'kept');
   lines.push([`${a.also?.length ? 'They' : 'It'} ${still ? 'still' : 'now'} act${a.also?.length ? '' : 's'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
   return {
-    title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour` : ''}`],
+    title: [`${a.direction === 'down' ? '⬇️' : '⬆️'} ${head}${liq ? `; ${lastHourText(liq, a.ts)}` : ''}`],
     blocks: [lines],
     tone: a.direction === 'down' ? 'long' : 'short',
   };

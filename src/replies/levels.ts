@@ -4,9 +4,11 @@
  */
 import { bounds, type LevelView } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
-import type { Coverage, LevelStatus } from '../core/summary.js';
+import type { LevelReading } from '../core/market-view.js';
+import type { Coverage } from '../core/summary.js';
+import { MINUTE } from '../core/time.js';
 import { coverageLine, hasLiquidationData } from './coverage.js';
-import { breakWord, exampleZone, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
+import { breakWord, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
@@ -15,6 +17,18 @@ import { chopCountText } from './chop.js';
 
 /** A price older than this when /levels answers is told with its time. */
 const STALE_PRICE_MS = 60 * 60_000;
+
+/**
+ * Prints newer than the price by more than this make it a price of before them (the rule of `PriceBook.current`: a feed
+ * of ticks or 1m candles is never this far behind a print, a 5m or 15m candle's close often is).
+ */
+const PRINTS_NEWER_MS = 2 * MINUTE;
+
+/** The time of the last print, where the asset's prints came after the price shown by more than `PRINTS_NEWER_MS`. */
+function printsSincePrice(st: LevelReading): number | undefined {
+  const p = st.printsAfterPrice;
+  return p && st.priceTs !== undefined && p.lastTs - st.priceTs > PRINTS_NEWER_MS ? p.lastTs : undefined;
+}
 
 function stateWords(v: LevelView, now: number): string {
   const br = v.lastBreak;
@@ -49,7 +63,7 @@ function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] 
 }
 
 /** How the structure reads after a move, the way the reports do: what holds, what must be reclaimed. */
-export function structureReading(st: LevelStatus): Line[] {
+export function structureReading(st: LevelReading): Line[] {
   if (st.price === undefined || st.levels.length === 0) return [];
   const lines: Line[] = [];
   const supports = st.levels.filter((v) => v.role === 'support').sort((a, b) => b.distancePct - a.distancePct);
@@ -70,9 +84,28 @@ export function structureReading(st: LevelStatus): Line[] {
     const broke = since !== undefined && (long ? since < c.extreme * 0.997 : since > c.extreme * 1.003);
     const side = long ? 'above' : 'below';
     const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
+    // "Stabilized" is a claim about now: not while forced selling runs market-wide on this asset, nor past a fill beyond
+    // the extreme, nor on a price older than the prints (BTC on Jan 27 2025 at 17:10: a flush running, a fill at $99,269
+    // at 17:08, a 16:59 price above the $99,546 low). What is known is said instead.
+    const flush = st.runningFlushes?.find((f) => f.side === c.side);
+    const farthest = long ? st.printsAfterPrice?.low : st.printsAfterPrice?.high;
+    const beyond = farthest && (long ? farthest.price < c.extreme : farthest.price > c.extreme) ? farthest : undefined;
+    const printsTo = printsSincePrice(st);
+    const running = flush && `a market-wide ${sideWord(c.side, 1)} flush is still running (since ${whenWord(flush.startedAt, st.ts)})`;
+    const filled = beyond && `a liquidation filled at ${price(beyond.price)} at ${whenWord(beyond.ts, st.ts)}, ${long ? 'below' : 'above'} ${what}`;
     if (!c.endedAt) lines.push([`${after}price is still moving; ${what} so far.`]);
     else if (away < -0.3) lines.push([`${after}price has since gone ${long ? 'below' : 'above'} ${what}: no ${long ? 'floor' : 'top'} yet.`]);
+    else if (running && filled) lines.push([`${after}${running}, and ${filled}.`]);
+    else if (running) lines.push([`${after}${running}: too soon to call ${what} a ${long ? 'floor' : 'top'}.`]);
+    else if (filled) lines.push([`${after}${filled}: no ${long ? 'floor' : 'top'} yet.`]);
     else if (broke) lines.push([`${after}price went ${long ? 'below' : 'above'} ${what} since (to ${price(since)}) and is back ${away <= 0.3 ? 'at' : side} it.`]);
+    // A price of before the last prints: what held is said to when, and a price of before the cascade's own end (its
+    // last strong print) says nothing of whether its extreme held.
+    else if (printsTo !== undefined) {
+      lines.push([st.priceTs! < c.endedAt
+        ? `${after}no price since it ended (${whenWord(c.endedAt, st.ts)}): too soon to say whether ${what} holds.`
+        : `${after}${what} has held so far (prices to ${whenWord(st.priceTs!, st.ts)}, liquidation prints to ${whenWord(printsTo, st.ts)}).`]);
+    }
     else if (away <= 3) lines.push([`${after}price stabilized near ${what}.`]);
     else lines.push([`${after}price stabilized ${side} ${what}, which held; price is ${share(away / 100)} ${side} it.`]);
   }
@@ -117,8 +150,9 @@ export function structureReading(st: LevelStatus): Line[] {
     if (next) lines.push([invalidation ? `Above it, next resistance ` : `Next resistance `, b(levelText(next.level.level)), ` (${pct(next.distancePct / 100)}).`]);
   }
   if (!s1 && !inside) {
-    // Every level above price (a flush through them all): where the floor is, the list cannot say.
-    lines.push([`No level below ${price(st.price)} on this list: admins can add one with `, b(`/level add ${st.asset.toLowerCase()} ${exampleZone(st.price)}`), `.`]);
+    // Every level above price (a flush through them all): where the floor is, the list cannot say. The command is said
+    // as syntax: a zone the bot made up ("2425-2450", $50 under price) reads as a level it found.
+    lines.push([`No level below ${price(st.price)} on this list: admins can add one with `, b(`/level add ${st.asset.toLowerCase()} LOW-HIGH`), `.`]);
   }
   return lines;
 }
@@ -129,12 +163,13 @@ export function structureReading(st: LevelStatus): Line[] {
  * (`liqbot levels`), where no chat admin adds levels: with none yet, it says when the file sets its first
  * (`firstLevelAt`, after `st.ts`), if it does.
  */
-export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, stories?: ReadonlyMap<string, Proposal>, file?: { firstLevelAt?: number }): Reply {
+export function levelsReply(st: LevelReading, coverage: Coverage, map?: LiqMap, stories?: ReadonlyMap<string, Proposal>, file?: { firstLevelAt?: number }): Reply {
   const title: Line = [`${st.asset} levels${st.price !== undefined ? ` · ${price(st.price)}` : ''}`];
   if (st.levels.length === 0) {
+    // Syntax, not a zone near price: one the bot made up, labelled "prior support", reads as a level it found.
     const none: Line[] = file
       ? [[`No ${st.asset} level as of ${whenWord(st.ts, st.ts)}: the file sets ${file.firstLevelAt !== undefined ? `its first at ${whenWord(file.firstLevelAt, st.ts)}` : 'none'}.`]]
-      : [[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} ${st.price !== undefined ? exampleZone(st.price) : 'LOW-HIGH'} "prior support".`]];
+      : [[`No ${st.asset} levels yet.`], [`Chat admins add one with /level add ${st.asset.toLowerCase()} LOW-HIGH "prior support".`]];
     return { title, blocks: [none], footer: coverageLine(coverage, st.ts, 'the last 24h'), tone: 'info' };
   }
   const head: Line[] = [];
@@ -142,9 +177,12 @@ export function levelsReply(st: LevelStatus, coverage: Coverage, map?: LiqMap, s
     // States read against a price hours old say so: nothing has traded here since, as far as the bot saw.
     head.push([`Last price ${price(st.price)} at ${whenWord(st.priceTs, st.ts)}: no price since, so the states below are as of then.`]);
   } else if (st.price !== undefined) {
+    // A price of before the asset's last prints (a 15m close, prints since) says its time beside them.
+    const printsTo = printsSincePrice(st);
     head.push([
-      `Price ${price(st.price)}`,
+      `Price ${price(st.price)}${printsTo !== undefined ? ` at ${whenWord(st.priceTs!, st.ts)}` : ''}`,
       ...(st.change24hPct !== undefined ? [' ', toned(`(${pct(st.change24hPct / 100)} 24h)`, st.change24hPct >= 0 ? 'up' : 'down')] : []),
+      ...(printsTo !== undefined ? [`, before the last liquidation print (${whenWord(printsTo, st.ts)})`] : []),
     ]);
   } else head.push(['No price yet: states update once prices arrive.']);
   const rows: Line[] = st.levels.map((v) => {

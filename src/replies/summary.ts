@@ -12,8 +12,9 @@ import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share
 import { leverageFields, windowButtons } from './leverage.js';
 import { b, toned, type Field, type Line, type Reply } from './reply.js';
 import { hoursCounted } from '../core/hourly-totals.js';
+import { RECORDING_GAP_MS } from '../core/coverage.js';
 import { DAY } from '../core/time.js';
-import { zoneIsUtc } from './zone.js';
+import { localDay, zoneIsUtc } from './zone.js';
 
 /** Venues' shares compare fairly only when each is counted the same way: all complete or all sampled, none with a gap. */
 function coveredAlike(exchanges: readonly string[], c: Coverage): boolean {
@@ -143,6 +144,42 @@ function storedDaysLine(d: StoredDays, ordersText: string, c: Coverage, asOf: nu
   return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split}${held})${d.orders.length ? ordersText : ''}`, 'muted')];
 }
 
+/** A stretch dated even on the day of `now` ("Jan 27 16:50–17:20"), beside whole days named by their dates. */
+function datedSpan(from: number, to: number, now: number): string {
+  const span = spanWords(from, to, now);
+  return localDay(from) === localDay(now) && localDay(to) === localDay(from) ? `${day(from, now)} ${span}` : span;
+}
+
+/**
+ * Where a window's stored days and a file's prints leave part of it out, what they cover: "Jan 21–26 and Jan 27
+ * 16:50–17:20" (a 7d figure of six vendor days and half an hour of prints is not a week's). Nothing where together they
+ * cover it (no hole of a recording gap, as `recordedIn` reads a file's prints alone), nor live, where no file says what
+ * the prints cover. Prints inside a stored day are that day's (its total holds them).
+ */
+function storedCover(d: StoredDays, c: Coverage, from: number, to: number): string | undefined {
+  const rec = c.recorded;
+  if (!rec || rec.full) return undefined;
+  const prints = rec.stretches.filter(([a, z]) => !d.totals.some((day) => a >= day && z < day + DAY));
+  const spans = [...d.totals.map((day): [number, number] => [Math.max(day, from), Math.min(day + DAY, to)]), ...prints.map(([a, z]): [number, number] => [a, z])].sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const [a, z] of spans) {
+    const last = merged[merged.length - 1];
+    if (last && a - last[1] < RECORDING_GAP_MS) last[1] = Math.max(last[1], z);
+    else merged.push([a, z]);
+  }
+  const edge = Math.min(RECORDING_GAP_MS, (to - from) / 10);
+  if (merged.length === 1 && merged[0]![0] - from < edge && to - merged[0]![1] < edge) return undefined;
+  // Many stretches of prints (a file of bursts) are said as their span.
+  const printed = prints.length > 3 ? [`prints ${datedSpan(prints[0]![0], prints[prints.length - 1]![1], to)} with gaps`] : prints.map(([a, z]) => datedSpan(a, z, to));
+  return listText([...(d.totals.length ? [dayRanges(d.totals)] : []), ...printed]);
+}
+
+/** A row's part from vendor totals: "all from daily totals" where it is the row's whole figure, not that figure twice. */
+function fromTotals(part: number | undefined, total: number, kind: 'hourly' | 'daily'): string {
+  if (!part) return '';
+  return Math.abs(part - total) <= 1e-9 * total ? ` · all from ${kind} totals` : ` · ${usd(part)} from ${kind} totals`;
+}
+
 /** An empty window's days with stored daily totals, which are whole days and so not in its figures. */
 function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line {
   const each = days.map((d) => `${utcDay(d.day)} ${usd(d.longUsd + d.shortUsd)} (L ${usd(d.longUsd)} / S ${usd(d.shortUsd)})`).join(' · ');
@@ -196,9 +233,14 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   // A sampled stream's are prints, each possibly standing for several orders: "16 prints", not "16 orders".
   const word = singles(s.coverage, s.count);
   const orders = `${count(s.count)} ${word}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders)}` : ''}`;
+  // Beside stored days, what the days and the prints cover where they leave the window out, first: "(Jan 21–26 and
+  // Jan 27 16:50–17:20 only; 37 prints on Jan 27)".
+  const covered = s.days && storedCover(s.days, s.coverage, s.from, s.to);
   const only = s.days ? [] : printsOnly(s.coverage, s.to);
   // Prints counted and the file's prints' stretches are one note: "49 prints, 16:50–17:20 only".
-  const notes = s.count > 0 && word.includes('print') && only.length ? [`${orders}, ${only[0]!.replace(/^prints /, '')}`] : [...(s.count > 0 ? [orders] : []), ...only];
+  const notes = covered ? [`${covered} only`, ...(s.count > 0 ? [orders] : [])]
+    : s.count > 0 && word.includes('print') && only.length ? [`${orders}, ${only[0]!.replace(/^prints /, '')}`]
+    : [...(s.count > 0 ? [orders] : []), ...only];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${windowWords(s.window)}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
   if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from ${singlesApart(s.coverage)}`, s.coverage, s.to));
   // A window of hours is not a day: it is said to exceed the days, not to be the largest of them.
@@ -248,6 +290,12 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   };
 }
 
+/** `storedCover` as a headline's note: " (Jan 21–26 and Jan 27 16:50–17:20 only)", or nothing where they cover the window. */
+function coveredNote(d: StoredDays, m: MarketSummary): string {
+  const covered = storedCover(d, m.coverage, m.from, m.to);
+  return covered ? ` (${covered} only)` : '';
+}
+
 /** `/liqs` (or `/liqs all`): the market-wide view a flush day starts with. */
 export function marketReply(m: MarketSummary, windows: readonly string[]): Reply {
   const title: Line = [`Market liquidations · ${m.window}`];
@@ -260,7 +308,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
   const leaders = assets.slice(0, 4).map(([a, v]) => `${a} ${usd(v.totalUsd)}`).join(', ');
   const head: Line[] = [
-    [b(usd(m.totalUsd)), ` liquidated in ${windowWords(m.window)}${m.days ? '' : printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
+    [b(usd(m.totalUsd)), ` liquidated in ${windowWords(m.window)}${m.days ? coveredNote(m.days, m) : printsOnly(m.coverage, m.to).map((n) => ` (${n})`).join('')}: ${leaders}${assets.length > 4 ? ', …' : ''}`],
     splitLine(m.longUsd, m.shortUsd),
   ];
   if (m.days) {
@@ -275,7 +323,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
       value: assets.slice(0, 10).map(([a, v]) => [
         b(a),
         ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
-        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${v.hourlyUsd ? ` · ${usd(v.hourlyUsd)} from hourly totals` : ''}${v.dailyUsd ? ` · ${usd(v.dailyUsd)} from daily totals` : ''}`, 'muted'),
+        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${fromTotals(v.hourlyUsd, v.totalUsd, 'hourly')}${fromTotals(v.dailyUsd, v.totalUsd, 'daily')}`, 'muted'),
         // The column is labelled: a bare −6.6% beside amounts reads as anything.
         ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
       ]),

@@ -265,17 +265,22 @@ describe('7d', () => {
       m.ingest({ type: 'liquidation_total', ts: Date.UTC(2024, 7, d), period: '1d', asset: 'BTC', side: 'short', usd: short });
     }
     // 24h to 23:00 on Aug 5: neither day lies whole inside it, so nothing is counted. Aug 5 is not over at 23:00: its
-    // total is not said (live it could not exist yet; in a back-test it would tell the next hour).
+    // total is not said (live it could not exist yet; in a back-test it would tell the next hour); Aug 4 is one hour of
+    // the window: a neighbouring day, not this window's, not said either.
     const s = m.summary('BTC', '24h', D, Date.UTC(2024, 7, 5, 23));
     expect(s.totalUsd).toBe(0);
-    expect(s.dayTotals).toEqual([{ day: Date.UTC(2024, 7, 4), longUsd: 24.1e6, shortUsd: 5.98e6 }]);
+    expect(s.dayTotals).toBeUndefined();
     const text = replyText(summaryReply(s, ['24h']));
-    expect(text).toContain('Stored daily totals, whole UTC days not cut to this window: Aug 4 $30.1M (L $24.1M / S $5.98M)\n');
+    expect(text).not.toContain('Stored daily totals');
     expect(text).not.toContain('$138M');
     // The market view says them too, summed over the assets.
     const all = m.marketSummary('24h', D, Date.UTC(2024, 7, 5, 23));
-    expect(all.dayTotals?.map((d) => d.longUsd + d.shortUsd)).toEqual([24.1e6 + 5.98e6]);
-    expect(replyText(marketReply(all, ['24h']))).toContain('Stored daily totals, whole UTC days not cut to this window: Aug 4 $30.1M');
+    expect(all.dayTotals).toBeUndefined();
+    expect(replyText(marketReply(all, ['24h']))).not.toContain('Stored daily totals');
+    // Asked at 12:00 on Aug 5, half the window is Aug 4: its stored whole day is said beside the empty window.
+    const half = m.summary('BTC', '24h', D, Date.UTC(2024, 7, 5, 12));
+    expect(half.dayTotals).toEqual([{ day: Date.UTC(2024, 7, 4), longUsd: 24.1e6, shortUsd: 5.98e6 }]);
+    expect(replyText(summaryReply(half, ['24h']))).toContain('Stored daily totals, whole UTC days not cut to this window: Aug 4 $30.1M (L $24.1M / S $5.98M)\n');
     // At midnight Aug 5 is whole and counted as before; a window with figures carries no such line.
     const whole = m.summary('BTC', '24h', D, Date.UTC(2024, 7, 6));
     expect(whole.totalUsd).toBe(138e6);

@@ -156,7 +156,7 @@ describe('saying what is known', () => {
     const market = (await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z')).out;
     expect(market).toContain('$1.51M liquidated in 24h: ETH $1.5M, BTC $10K\n');
     expect(market).toContain('Feb 3 from stored daily totals for ETH ($1.5M, Binance* totals); the rest from prints');
-    expect(market).toMatch(/^ {2}ETH \$1\.5M · 99% {2}L \$1M \/ S \$500K · \$1\.5M from daily totals$/m);
+    expect(market).toMatch(/^ {2}ETH \$1\.5M · 99% {2}L \$1M \/ S \$500K · all from daily totals$/m);
     // The venues' shares are of the single orders, which the field says.
     expect(market).toMatch(/^By exchange \(prints\)\n {2}Binance\* \$10K · 100%$/m);
     const json = JSON.parse((await cli('liqs', 'all', '--data', mixed, '--at', '2025-02-04T00:00:00Z', '--json')).out);
@@ -310,7 +310,7 @@ describe('saying what is known', () => {
     [2600, 2500].forEach((c, i) => m.ingest(candle(2 + i, c)));
     m.advance(T0 + 4 * 900_000);
     const reading = structureReading(m.levelStatus('ETH')).map(lineText);
-    expect(reading.at(-1)).toBe('No level below $2,500 on this list: admins can add one with /level add eth 2450-2475.');
+    expect(reading.at(-1)).toBe('No level below $2,500 on this list: admins can add one with /level add eth LOW-HIGH.');
   });
 
   it("says a broken level's old role only where price has not put it back in that role", () => {
@@ -343,11 +343,11 @@ describe('saying what is known', () => {
 });
 
 describe('an asset without levels', () => {
-  it('shows an example zone a little below its own price that the parser takes, at any scale', () => {
+  it('advises the syntax (LOW-HIGH), no made-up zone; the example zone /level why gives parses at any scale', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m', open: 101_405, high: 101_405, low: 101_405, close: 101_405 });
     m.advance(T0 + 60_000);
-    expect(replyText(levelsReply(m.levelStatus('BTC'), { exchanges: [], sampled: [], gaps: [], synthetic: false }))).toContain('/level add btc 99000-100000 "prior support"');
+    expect(replyText(levelsReply(m.levelStatus('BTC'), { exchanges: [], sampled: [], gaps: [], synthetic: false }))).toContain('/level add btc LOW-HIGH "prior support"');
     for (let i = 0; i < 400; i++) {
       const price = 10 ** (-6 + (12 * i) / 400) * (1 + (i % 7) / 10);
       const parsed = parseLevel(exampleZone(price));

@@ -169,8 +169,8 @@ describe('a day cut by the window, or not over yet', () => {
     expect(s.totalUsd).toBe(600e3);
     expect(s.count).toBe(3);
     expect(s.days).toBeUndefined();
-    // Jan 26 is over and touched: in the data, uncut, not counted; Jan 27 runs till midnight: no total yet.
-    expect(s.dayTotals).toEqual([{ day: JAN(26), longUsd: 9.66e6, shortUsd: 1.19e6 }]);
+    // Jan 26 is over but only 6 h of the window: a neighbouring day, not said; Jan 27 runs till midnight: no total yet.
+    expect(s.dayTotals).toBeUndefined();
     const t = replyText(summaryReply(s, ['24h']));
     expect(t).toContain('$600K liquidated in 24h (3 prints, 16:50–17:10 only)');
     // A whole day's figure beside the window's own is not part of its answer: not said (an empty window says it).

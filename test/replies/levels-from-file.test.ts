@@ -27,6 +27,6 @@ describe('no level yet', () => {
 
   it('a chat keeps its advice', () => {
     const text = replyText(levelsReply(st, coverage));
-    expect(text).toContain('No ETH levels yet.\nChat admins add one with /level add eth 3025-3050 "prior support".');
+    expect(text).toContain('No ETH levels yet.\nChat admins add one with /level add eth LOW-HIGH "prior support".');
   });
 });
