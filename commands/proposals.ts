@@ -1,8 +1,9 @@
 /**
  * `/level propose|vote|adopt|reject|info|why`: levels the group discusses. Any member proposes a price or zone
  * with a reason; members vote 👍/👎 (one vote each, changeable); an admin adopts or rejects, or the chat's vote
- * threshold adopts it; an open proposal expires. The rules are core/proposals.ts; this module reads the store,
- * says what changed through `apply` (the one write path) and answers with neutral replies (replies/proposals.ts).
+ * threshold adopts it; an open proposal expires. The rules are core/proposals.ts; this module reads proposals and
+ * votes as the write path has them (what the store refused so far included: readProposals), says what changed through
+ * `apply` (the one write path) and answers with neutral replies (replies/proposals.ts).
  */
 import { levelHistory } from '../src/core/level-history.js';
 import { levelId, levelKey, type Level, type LevelValue } from '../src/core/levels.js';
@@ -10,9 +11,9 @@ import { decide, propose, reached, statusAt, vote, type Proposal, type ProposalR
 import { HOUR, DAY } from '../src/core/time.js';
 import { levelText } from '../src/replies/format.js';
 import { levelInfoReply, proposalReply, shortId, whyReply } from '../src/replies/proposals.js';
-import { errorReply, type Reply } from '../src/replies/reply.js';
+import { errorReply, toned, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
-import { readSubscription } from '../src/state/writer.js';
+import { proposalHeld, readProposal, readProposals, readSubscription } from '../src/state/writer.js';
 import { outOfRange, secondPrice, watchedForEveryone } from './level-range.js';
 import { chatDigest, chatDigestReply } from '../src/alerts/digest.js';
 import { digestAsset } from '../src/charts/digest.js';
@@ -40,13 +41,35 @@ export function proposalRules(sub: Subscription | undefined): ProposalRules {
   return rules;
 }
 
+/**
+ * Callers who are not one member: someone posting under a channel's name (Telegram's "send as" a channel other than the
+ * group itself). An adapter gives every such caller of a chat the one id `channelSenderId(chat)`, so they share one
+ * command budget, and they neither propose nor vote: a person with two channels would otherwise be three members,
+ * vote on their own proposal and adopt it by "the group's" vote. (An anonymous admin posts as the group itself and
+ * keeps its own id: it is the group's admin.)
+ */
+const CHANNEL_SENDER = 'as-channel:';
+export const channelSenderId = (chat: string): string => `${CHANNEL_SENDER}${chat}`;
+const isChannelSender = (ctx: CommandContext): boolean => ctx.user.id.startsWith(CHANNEL_SENDER);
+const asYourself = (what: 'Vote' | 'Propose'): Reply =>
+  errorReply(`${what} as yourself, not as a channel: a channel is not a member here.`, 'Send it from your own account (the sender beside the message box), or press 👍 / 👎 on the card.');
+
+/**
+ * Said on a card while the store refuses the proposal's writes (a full disk, a database locked by another process): what
+ * the member did counts already, held by the write path and written when the store takes writes again, but a restart
+ * before then loses it, so it is said plainly rather than passed off as saved.
+ */
+export const NOT_SAVED = 'Not saved yet: the bot’s storage refused it just now. It counts already and is saved once storage works again; a restart before then would lose it.';
+
 /** The chat's rules as last changed (`/alerts votes` held while the store refuses writes counts already). */
 const rulesFor = (ctx: CommandContext) => proposalRules(readSubscription(ctx.services.store, ctx.chat.key));
 
 /** The proposal's card, naming the proposal it shows (`answerPosted` homes it once posted). */
 function card(ctx: CommandContext, p: Proposal): CommandReply {
   const view = ctx.services.market.levelStatus(p.asset, ctx.chat.key).levels.find((v) => levelKey(v.level.asset, v.level.level) === levelKey(p.asset, p.level));
-  return { ...proposalReply(p, { now: ctx.now, rules: rulesFor(ctx), ...(view ? { view } : {}) }), proposal: p.id };
+  const reply = proposalReply(p, { now: ctx.now, rules: rulesFor(ctx), ...(view ? { view } : {}) });
+  if (proposalHeld(ctx.services.store, p.id)) reply.blocks.push([[toned(NOT_SAVED, 'warn')]]);
+  return { ...reply, proposal: p.id };
 }
 
 /**
@@ -57,7 +80,7 @@ function find(ctx: CommandContext, raw: string | undefined): Proposal | Reply {
   const short = (raw ?? '').trim().toLowerCase();
   if (!/^p\d{1,6}$/.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3, on their card and in /level list.`);
   const { store } = ctx.services;
-  const p = store.getProposal(`${ctx.chat.key}:${short}`) ?? store.listProposals(ctx.chat.key).find((x) => shortId(x) === short);
+  const p = readProposal(store, `${ctx.chat.key}:${short}`) ?? readProposals(store, ctx.chat.key).find((x) => shortId(x) === short);
   return p ?? errorReply(`This chat has no proposal ${short}.`, 'Propose one with /level propose eth 2350 "why"');
 }
 
@@ -102,7 +125,7 @@ function threadOf(p: Proposal): Level['thread'] {
  */
 export function cardPosted(ctx: Pick<CommandContext, 'chat' | 'services'>, id: string, ref: string): void {
   const { store, market } = ctx.services;
-  const p = store.getProposal(id);
+  const p = readProposal(store, id);
   if (!p) return;
   const home = p.messageRef === undefined ? homedAt(ctx.chat, p, ref) : p;
   if (home !== p) ctx.services.apply({ kind: 'proposal.put', proposal: home });
@@ -127,7 +150,25 @@ function adoptLevel(ctx: CommandContext, p: Proposal): { proposal: Proposal } | 
   return { proposal: { ...p, levelId: id } };
 }
 
+/**
+ * A new proposal's id: one past the largest this chat has used (stored or held while the store refuses writes, its old
+ * key's too after a move), never the count (a held proposal the store does not list yet would get its id again), and
+ * never an id a proposal already has (one that moved away with its group keeps it).
+ */
+function nextId(ctx: CommandContext, known: readonly Proposal[]): string {
+  let n = 0;
+  for (const p of known) {
+    const m = /^p(\d{1,9})$/.exec(shortId(p));
+    if (m) n = Math.max(n, Number(m[1]));
+  }
+  for (;;) {
+    const id = `${ctx.chat.key}:p${++n}`;
+    if (!readProposal(ctx.services.store, id)) return id;
+  }
+}
+
 export function runPropose(ctx: CommandContext, args: Args): CommandReply {
+  if (isChannelSender(ctx)) return asYourself('Propose');
   const { market, store } = ctx.services;
   const chat = ctx.chat.key;
   const asset = parseAsset(args.values.asset, market.knownAssets());
@@ -145,7 +186,7 @@ export function runPropose(ctx: CommandContext, args: Args): CommandReply {
   if (market.levels.get(levelId(asset.value, value.value, chat))) {
     return errorReply(`${asset.value} ${levelText(value.value)} is already watched in this chat.`, `See its story with /level info ${asset.value.toLowerCase()} ${levelText(value.value).replace(/[$,\s]/g, '')}`);
   }
-  const all = store.listProposals(chat);
+  const all = readProposals(store, chat);
   const open = all.filter((p) => statusAt(p, ctx.now) === 'open');
   const same = open.find((p) => levelKey(p.asset, p.level) === levelKey(asset.value, value.value));
   if (same) return card(ctx, same); // the open card again: vote there
@@ -155,7 +196,7 @@ export function runPropose(ctx: CommandContext, args: Args): CommandReply {
   if (mine > 0 && open.length >= MAX_OPEN_PER_CHAT) {
     return errorReply(`This chat has ${open.length} open proposals, ${mine} of them yours: while it has ${MAX_OPEN_PER_CHAT} or more, a member may have one open at a time.`, waitForYours);
   }
-  const input: Parameters<typeof propose>[0] = { id: `${chat}:p${all.length + 1}`, chat, asset: asset.value, level: value.value as LevelValue, proposer: { ...ctx.user } };
+  const input: Parameters<typeof propose>[0] = { id: nextId(ctx, all), chat, asset: asset.value, level: value.value as LevelValue, proposer: { ...ctx.user } };
   if (reason.value !== undefined) input.reason = reason.value;
   const p = propose(input, ctx.now, rulesFor(ctx));
   if (ctx.message) p.messageRef = ctx.message.ref;
@@ -165,6 +206,7 @@ export function runPropose(ctx: CommandContext, args: Args): CommandReply {
 }
 
 export function runVote(ctx: CommandContext, args: Args): CommandReply {
+  if (isChannelSender(ctx)) return asYourself('Vote');
   const found = find(ctx, args.values.id);
   if (isReply(found)) return found;
   const choice = (args.values.vote ?? '').trim().toLowerCase();
@@ -230,7 +272,7 @@ export function runInfo(ctx: CommandContext, args: Args): Reply {
   if (!value.ok) return errorReply(value.message);
   const key = levelKey(asset.value, value.value);
   const view = market.levelStatus(asset.value, ctx.chat.key).levels.find((v) => levelKey(v.level.asset, v.level.level) === key);
-  const proposals = store.listProposals(ctx.chat.key).filter((p) => levelKey(p.asset, p.level) === key);
+  const proposals = readProposals(store, ctx.chat.key).filter((p) => levelKey(p.asset, p.level) === key);
   const proposal = (view?.level.proposal !== undefined ? proposals.find((p) => p.id === view.level.proposal) : undefined) ?? proposals[proposals.length - 1];
   if (!view && !proposal) return errorReply(`No ${asset.value} level or proposal at ${levelText(value.value)} here.`, `See them with /levels ${asset.value.toLowerCase()}.`);
   const to = marketTime(ctx);
@@ -264,7 +306,7 @@ export function runWhy(ctx: CommandContext, args: Args): Reply {
     .all()
     .filter((l) => l.chat === ctx.chat.key && l.asset === asset.value && l.proposal !== undefined)
     .flatMap((l) => {
-      const p = store.getProposal(l.proposal!);
+      const p = readProposal(store, l.proposal!);
       return p ? [{ name: levelText(l.level), proposal: p }] : [];
     });
   return whyReply(asset.value, stories, ctx.now, market.prices.last(asset.value)?.price);
@@ -279,7 +321,8 @@ export function runDigest(ctx: CommandContext, args: Args): Reply {
   const { market, store, config, charts } = ctx.services;
   const asset = args.values.asset ? parseAsset(args.values.asset, market.knownAssets()) : undefined;
   if (asset && !asset.ok) return errorReply(asset.message);
-  const digest = chatDigest(market, store, ctx.chat.key, marketTime(ctx), config.levels.testingPct, asset?.value);
+  // The week's proposals as the write path has them: one made while the disk is full is the chat's already.
+  const digest = chatDigest(market, { listProposals: (chat) => readProposals(store, chat) }, ctx.chat.key, marketTime(ctx), config.levels.testingPct, asset?.value);
   return chatDigestReply(digest, {
     synthetic: market.synthetic,
     chart: (d) => {
@@ -291,5 +334,5 @@ export function runDigest(ctx: CommandContext, args: Args): Reply {
 
 /** Open proposals of a chat as `/level list` shows them: `p3 ETH 2,350 by ann · 👍 2`. */
 export function openProposals(ctx: CommandContext, asset?: string): Proposal[] {
-  return ctx.services.store.listProposals(ctx.chat.key).filter((p) => statusAt(p, ctx.now) === 'open' && (!asset || p.asset === asset));
+  return readProposals(ctx.services.store, ctx.chat.key).filter((p) => statusAt(p, ctx.now) === 'open' && (!asset || p.asset === asset));
 }

@@ -2,7 +2,9 @@
  * The one write path for changes of state (changes.ts): `apply` updates the engine first (a level is watched from
  * the next candle), then writes the store; what the engine changed by itself (a cascade's level, an expiry, a
  * level's state) is drained into the same writes by `flush`. A write the store refuses is held in memory and
- * written again on the next flush, never lost and never thrown at the chat that asked.
+ * written again on the next flush, never lost while the bot runs and never thrown at the chat that asked; meanwhile what is held is read
+ * back (a chat's settings: readSubscription; proposals and votes: readProposal, readProposals), so commands build on
+ * what they changed, and say it is not saved yet (proposalHeld).
  *
  * @example
  *   const state = new StateWriter({ store, market });
@@ -47,9 +49,9 @@ export class StateWriter {
   private readonly subscriptions = new Map<ChatKey, Subscription | null>();
   /** Chats found gone whose settings the store could not be read for: turned off (settings kept) once it can. */
   private readonly disabling = new Set<ChatKey>();
-  /** Proposals (the latest per id) and votes (the latest per proposal and member) not yet taken by the store. */
+  /** Proposals (the latest per id) and votes (the latest per proposal, then member) not yet taken by the store. */
   private readonly proposals = new Map<string, Proposal>();
-  private readonly votes = new Map<string, { id: string; voter: string; vote: Vote }>();
+  private readonly votes = new Map<string, Map<string, Vote>>();
 
   constructor(opts: StateWriterOptions) {
     this.store = opts.store;
@@ -93,6 +95,26 @@ export class StateWriter {
     return this.subscriptions.has(chat) || this.disabling.has(chat);
   }
 
+  /** Whether a write of this proposal, or a vote on it, is held (not yet taken by the store). */
+  holdsProposal(id: string): boolean {
+    return this.proposals.has(id) || this.votes.has(id);
+  }
+
+  /** Whether any proposal or vote is held. */
+  holdsProposals(): boolean {
+    return this.proposals.size > 0 || this.votes.size > 0;
+  }
+
+  /** The proposals held (as last put; their `votes` are not what the store keeps: see `heldVotes`). */
+  heldProposals(): Iterable<Proposal> {
+    return this.proposals.values();
+  }
+
+  /** The votes held on a proposal, by member. */
+  heldVotes(id: string): ReadonlyMap<string, Vote> | undefined {
+    return this.votes.get(id);
+  }
+
   /** Apply a change decided outside the engine (a command, a chat platform, the outbox): engine, then store. */
   apply(change: StateChange): void {
     switch (change.kind) {
@@ -117,9 +139,12 @@ export class StateWriter {
       case 'proposal.put':
         this.proposals.set(change.proposal.id, change.proposal);
         break;
-      case 'proposal.vote':
-        this.votes.set(`${change.id}\u0000${change.voter}`, { id: change.id, voter: change.voter, vote: change.vote });
+      case 'proposal.vote': {
+        let votes = this.votes.get(change.id);
+        if (!votes) this.votes.set(change.id, (votes = new Map()));
+        votes.set(change.voter, change.vote);
         break;
+      }
     }
     this.write();
   }
@@ -221,7 +246,7 @@ export class StateWriter {
         // The proposal before its votes: a vote is never stored for a proposal the store does not have yet.
         for (const p of this.proposals.values()) this.store.putProposal(p);
         this.proposals.clear();
-        for (const v of this.votes.values()) this.store.putVote(v.id, v.voter, v.vote);
+        for (const [id, votes] of this.votes) for (const [voter, vote] of votes) this.store.putVote(id, voter, vote);
         this.votes.clear();
       });
     }
@@ -275,4 +300,67 @@ const writersOf = new WeakMap<object, Set<StateWriter>>();
 export function readSubscription(store: Store, chat: ChatKey): Subscription | undefined {
   for (const w of writersOf.get(store) ?? []) if (w.holds(chat)) return w.subscription(chat);
   return store.getSubscription(chat);
+}
+
+/** The writers over `store` that hold a proposal or a vote now. */
+function holdingProposals(store: Store): StateWriter[] {
+  return [...(writersOf.get(store) ?? [])].filter((w) => w.holdsProposals());
+}
+
+/**
+ * A proposal as the store will have it once it takes what the writers hold: the held proposal over the stored one,
+ * and the stored votes with the held ones over them (the store keeps votes apart from their proposal, by its id).
+ */
+function asWillBeStored(writers: readonly StateWriter[], id: string, stored: Proposal | undefined): Proposal | undefined {
+  let held: Proposal | undefined;
+  const votes: Record<string, Vote> = { ...stored?.votes };
+  for (const w of writers) {
+    for (const p of w.heldProposals()) if (p.id === id) held = p;
+    for (const [voter, vote] of w.heldVotes(id) ?? []) votes[voter] = vote;
+  }
+  const base = held ?? stored;
+  return base && { ...base, votes };
+}
+
+/**
+ * A proposal as the write path has it: a proposal or vote the store refused so far (held by a StateWriter over `store`,
+ * written on its next flush) counts, so a vote finds a proposal made while the disk is full and its tally counts the
+ * votes held. Throws what the store throws.
+ */
+export function readProposal(store: Store, id: string): Proposal | undefined {
+  const writers = holdingProposals(store).filter((w) => w.holdsProposal(id));
+  if (writers.length === 0) return store.getProposal(id);
+  return asWillBeStored(writers, id, store.getProposal(id));
+}
+
+/**
+ * A chat's proposals (every chat's when `chat` is undefined) as the write path has them (see `readProposal`): the
+ * stored ones oldest first, then those held and not stored yet, in the order they were made. Throws what the store throws.
+ */
+export function readProposals(store: Store, chat?: ChatKey): Proposal[] {
+  const stored = store.listProposals(chat);
+  const writers = holdingProposals(store);
+  if (writers.length === 0) return stored;
+  const out: Proposal[] = [];
+  const seen = new Set<string>();
+  const mine = (p: Proposal) => chat === undefined || p.chat === chat;
+  for (const p of stored) {
+    seen.add(p.id);
+    const now = writers.some((w) => w.holdsProposal(p.id)) ? asWillBeStored(writers, p.id, p)! : p;
+    if (mine(now)) out.push(now); // a proposal held under a new key (a group moved) is that chat's now
+  }
+  for (const w of writers) {
+    for (const p of w.heldProposals()) {
+      if (seen.has(p.id) || !mine(p)) continue;
+      seen.add(p.id);
+      // Not among this chat's stored ones: stored under another key (a group moved), or not stored at all.
+      out.push(asWillBeStored(writers, p.id, store.getProposal(p.id))!);
+    }
+  }
+  return out;
+}
+
+/** Whether a write of this proposal, or of a vote on it, is held by the write path (the store refused it so far). */
+export function proposalHeld(store: Store, id: string): boolean {
+  return holdingProposals(store).some((w) => w.holdsProposal(id));
 }

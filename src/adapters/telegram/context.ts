@@ -5,6 +5,7 @@
  */
 import type { CallbackQuery, Chat, Message, User } from 'telegraf/types';
 import { findCommand, parseCommandLine, type Caller } from '../../../commands/index.js';
+import { channelSenderId } from '../../../commands/proposals.js';
 import type { ChatInfo } from '../../../commands/types.js';
 import type { Services } from '../../service.js';
 import { shownName } from '../../replies/proposals.js';
@@ -57,6 +58,20 @@ export function userInfo(from: User | undefined, senderChat: Chat | undefined): 
   if (!chat) return { id: 'unknown' };
   const title = shownName('title' in chat ? chat.title : undefined);
   return title ? { id: `chat:${chat.id}`, name: title } : { id: `chat:${chat.id}` };
+}
+
+/**
+ * Who asks in `chat`, as commands count members: the user; the chat itself (an anonymous admin posting as the group,
+ * or a channel's own post) by its id, as `userInfo` names it; and anyone posting as another chat (a channel of their
+ * own, a linked channel) as one caller per chat, `channelSenderId`, whichever channel it is. Telegram lets one person
+ * post as each channel they own, so a channel is not a member: per channel, two channels would be two more votes on
+ * their own proposal and a fresh command budget each. One id for them all in the chat shares one member's budget among
+ * them (a person posting as themselves keeps their own), and commands refuse it a vote or a proposal.
+ */
+export function memberOf(chat: Chat, from: User | undefined, senderChat: Chat | undefined): { id: string; name?: string } {
+  const user = userInfo(from, senderChat);
+  if (!senderChat || senderChat.id === chat.id) return user;
+  return { ...user, id: channelSenderId(`${CHAT_PREFIX}${chat.id}`) };
 }
 
 export function askerOf(chat: Chat, from: User | undefined, senderChat: Chat | undefined): Asker {
@@ -119,5 +134,5 @@ export function pressedMessage(q: CallbackQuery): Message | undefined {
  */
 export function toCaller(msg: Message, from: User | undefined, senderChat: Chat | undefined, services: Services, button = false): Caller {
   const message = { ref: `${msg.chat.id}:${msg.message_id}`, ...(button ? { button } : {}) };
-  return { chat: chatInfo(msg.chat, topicOf(msg)), user: userInfo(from, senderChat), now: services.now(), services, message };
+  return { chat: chatInfo(msg.chat, topicOf(msg)), user: memberOf(msg.chat, from, senderChat), now: services.now(), services, message };
 }
