@@ -131,15 +131,21 @@ const MIN_WINDOW_MS = 5 * 60_000;
 const MAX_WINDOW_MS = 7 * 86_400_000;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
-/** A length of time as typed: `90m`, `1.5h`, `1h30m`, `4h30` (the minutes after the hours), `2 days`; in ms, or undefined. */
+/**
+ * A length of time as typed: `90m`, `1.5h`, `1h30m`, `4h30` (the minutes after the hours, 0 to 59, as a clock says
+ * them), `2 days`; in ms, or undefined. A unit said twice (`1h30m30m`) or a number after the hours that is no minute of
+ * the hour (`4h99`) is no length: it is refused, never summed into one no one typed.
+ */
 function lengthMs(s: string): number | undefined {
   const unit = (u: string) => UNIT_MS[u[0]!.toLowerCase()]!;
   const one = /^(\d{1,5}(?:[.,]\d{1,3})?)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/i.exec(s);
   if (one) return Number(one[1]!.replace(',', '.')) * unit(one[2]!);
   // Compounds, largest unit first: 1h30m, 2d12h, 1h 30m, 4h30.
   const parts = [...s.matchAll(/(\d{1,4})\s*([wdhm])/gi)];
-  const compound = /^(?:\d{1,4}\s*[wdhm]\s*){2,4}$/i.test(s) || /^\d{1,3}\s*h\s*\d{1,2}$/i.test(s);
+  const compound = /^(?:\d{1,4}\s*[wdhm]\s*){2,4}$/i.test(s) || /^\d{1,3}\s*h\s*[0-5]?\d$/i.test(s);
   if (!compound) return undefined;
+  const units = parts.map((p) => p[2]!.toLowerCase());
+  if (new Set(units).size !== units.length) return undefined;
   let ms = parts.reduce((sum, p) => sum + Number(p[1]) * unit(p[2]!), 0);
   const trailing = /h\s*(\d{1,2})$/i.exec(s);
   if (trailing) ms += Number(trailing[1]) * UNIT_MS.m!;
@@ -264,8 +270,12 @@ export function parseUsd(raw: string | undefined): Parsed<number> {
   const range = 'A minimum goes from $1 to $1B, or 0 for any size.';
   if (!typed) return err('empty', `How many dollars? ${range}`);
   if (/^any$/i.test(typed)) return ok(0);
-  const n = amount(typed);
   const q = quote(typed);
+  const grouped = dotGrouped(typed);
+  if (grouped !== undefined) {
+    return err('ambiguous_number', `${q} is ambiguous: write ${grouped.plain}${grouped.short ? ` or $${grouped.short}` : ''} (no dots between thousands: a dot is a decimal point).`);
+  }
+  const n = amount(typed);
   if ('refused' in n) {
     switch (n.refused) {
       case 'negative':
@@ -281,6 +291,25 @@ export function parseUsd(raw: string | undefined): Parsed<number> {
   if (n.value > 0 && n.value < 1) return err('out_of_range', `${q} is less than a dollar. ${range}`);
   if (n.value > MAX_MIN_USD) return err('out_of_range', `${q} is more than $1B: no cascade would be posted. ${range}`);
   return ok(n.value);
+}
+
+/**
+ * A dollar amount written with dots between groups of three digits and nothing else (`1.000`, `25.000`, `1.000.000`,
+ * `$1.000`): how much of Europe writes thousands, and a decimal point to everyone else, so `1.000` is $1 or $1,000
+ * (as `2,35k` is 2.35k or 235k, refused in `amount`). The digits without the dots (`plain`) and the same with a suffix
+ * (`short`: 1K, 25K, 1M, 2.5M) when one says it in at most two decimals; undefined for any other amount. Dollar amounts
+ * only: a price of `2.350` (XRP) is a price.
+ */
+function dotGrouped(typed: string): { plain: string; short?: string } | undefined {
+  const s = typed.replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '');
+  if (!/^[1-9]\d{0,2}(?:\.\d{3})+$/.test(s)) return undefined;
+  const plain = s.replace(/\./g, '');
+  for (const [suffix, digits] of [['B', 9], ['M', 6], ['K', 3]] as const) {
+    if (plain.length <= digits) continue;
+    const whole = plain.slice(0, -digits), fraction = plain.slice(-digits).replace(/0+$/, '');
+    if (fraction.length <= 2) return { plain, short: `${whole}${fraction ? `.${fraction}` : ''}${suffix}` };
+  }
+  return { plain };
 }
 
 /** A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. */

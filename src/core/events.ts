@@ -353,9 +353,9 @@ const PLAIN_NUMBER = String.raw`(?:[1-9][0-9]{0,13}(?:\.[0-9]{1,17})?|0\.0{0,16}
 function plainCapture(plausible: string): string {
   return String.raw`(?:(?=(?:${plausible})[,}])(${plausible})|(?!(?:${plausible})[,}])${PLAIN_NUMBER})`;
 }
-/** A price and a USD value `implausible` lets through (from 10^-12 to below 10^9, below 10^10). */
+/** A price (from 10^-12 to below 10^9) and a liquidation's USD value (below 10^9) `implausible` lets through (`PLAUSIBLE`). */
 const PLAIN_PRICE = plainCapture(String.raw`[1-9][0-9]{0,8}(?:\.[0-9]{1,17})?|0\.0{0,11}[1-9][0-9]{0,16}`);
-const PLAIN_USD = plainCapture(String.raw`[1-9][0-9]{0,9}(?:\.[0-9]{1,17})?|0\.0{0,16}[1-9][0-9]{0,16}`);
+const PLAIN_USD = plainCapture(String.raw`[1-9][0-9]{0,8}(?:\.[0-9]{1,17})?|0\.0{0,16}[1-9][0-9]{0,16}`);
 /** The end of a plain line: its newline, after a carriage return (a file written on Windows) or blanks, if any. */
 const PLAIN_END = String.raw`[ \t\r]*\n`;
 const PLAIN_LIQUIDATION = new RegExp(
@@ -420,7 +420,7 @@ export function plainAsset(): string {
 }
 /**
  * Whether, a liquidation, its price and USD value are ones `implausible` lets through on a file's own time (a price
- * of exactly 10^9 or a USD value of exactly 10^10 is not said to be: the full path decides it).
+ * or a USD value of exactly 10^9 is not said to be: the full path decides it).
  */
 export function plainPlausible(): boolean {
   return seenPlausible;
@@ -765,13 +765,22 @@ export function eventAsset(e: MarketEvent): string {
  */
 export type Implausible = 'future' | 'stale' | 'absurd_size' | 'absurd_price';
 
-/** Bounds no real market reaches: the largest single liquidation ever was a few hundred million dollars. */
+/** Bounds no real market reaches, each with room over the largest ever reported. */
 export const PLAUSIBLE = {
   minPrice: 1e-12,
   maxPrice: 1e9,
-  maxLiquidationUsd: 1e10,
-  /** Open interest of one contract, and one period's liquidation total. */
-  maxAggregateUsd: 1e12,
+  /**
+   * One liquidation: the largest single one ever reported was about $200M (Oct 10 2025), so $1B is five times the
+   * record. Above it is a misread size or a hostile frame (3,000,000 ETH at $3,000, $9B, was counted under the old $10B).
+   */
+  maxLiquidationUsd: 1e9,
+  /**
+   * One period's liquidation total (one asset and side, an hour or a day): the largest day ever, every asset, side and
+   * exchange together, was about $19B (Oct 10 2025), so $100B is five times more than any one asset's day has been.
+   */
+  maxLiquidationTotalUsd: 1e11,
+  /** Open interest of one contract. */
+  maxOpenInterestUsd: 1e12,
   /**
    * A funding rate per interval, either sign (0.1 = 10%). Venues cap it at a few percent an interval (Hyperliquid,
    * among the widest, at 4% an hour): 10% leaves room over any cap and none for a misread unit.
@@ -803,8 +812,9 @@ export function implausible(e: MarketEvent, now: number | undefined, skewMs: num
     case 'candle':
       return [e.open, e.high, e.low, e.close].every(priceOk) ? undefined : 'absurd_price';
     case 'open_interest':
+      return Number.isFinite(e.usd) && e.usd >= 0 && e.usd <= PLAUSIBLE.maxOpenInterestUsd ? undefined : 'absurd_size';
     case 'liquidation_total':
-      return Number.isFinite(e.usd) && e.usd >= 0 && e.usd <= PLAUSIBLE.maxAggregateUsd ? undefined : 'absurd_size';
+      return Number.isFinite(e.usd) && e.usd >= 0 && e.usd <= PLAUSIBLE.maxLiquidationTotalUsd ? undefined : 'absurd_size';
     case 'level':
       return (typeof e.level === 'number' ? [e.level] : e.level).every(priceOk) ? undefined : 'absurd_price';
     case 'funding':

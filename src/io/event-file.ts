@@ -60,7 +60,19 @@ export interface ReadReport {
    * each): how the CLI says each one on stderr. `describeSkipped` then does not list them again.
    */
   onLine?: (l: ToldLine) => void;
+  /**
+   * The wall clock the reader holds the file's times to (`Date.now()` when not given, read once as the file is opened):
+   * a line stamped more than `FUTURE_SKEW_MS` after it is no recording and is skipped as malformed. An input, as
+   * `onLine` is.
+   */
+  wallClock?: number;
 }
+
+/**
+ * How far after the wall clock a line may be stamped (a recorder's clock set a little ahead, a local time written as
+ * UTC: at most 14 hours) before it is no recording: a day.
+ */
+export const FUTURE_SKEW_MS = 86_400_000;
 
 /** A missing or unreadable file: the CLI prints the message as one line and exits non-zero. */
 export class EventFileError extends Error {
@@ -84,6 +96,15 @@ function note(report: ReadReport, line: number, reason: string): void {
 
 const power = (n: number) => `10^${Math.log10(n)}`;
 /**
+ * Why a line stamped after the wall clock (past `FUTURE_SKEW_MS`) is skipped: it cannot have been recorded, and read
+ * it would be the file's last event, the moment `--at` answers as of by default (one such line made a day's answer
+ * that of the year 2099).
+ */
+function afterWallClock(e: MarketEvent): string {
+  const at = new Date(e.ts).toISOString().replace('T', ' ').slice(0, 16);
+  return `${e.type}: \`ts\` ${e.ts} is ${at} UTC, in the future (more than a day after this machine's clock): a recording holds only times that have passed`;
+}
+/**
  * What `implausible` found in an event of a file (on the file's own time, so only sizes and prices), naming the
  * field: a print the live bot would drop is not counted offline either. `usdGiven`: the line has a `usd` (else a
  * liquidation's is `price` × `amount`).
@@ -91,7 +112,10 @@ const power = (n: number) => `10^${Math.log10(n)}`;
 function beyondMarket(e: MarketEvent, usdGiven: boolean): string {
   if ('usd' in e && implausible(e, undefined, 0) === 'absurd_size') {
     const what = e.type === 'liquidation' && !usdGiven ? `\`price\` × \`amount\` = ${e.usd}` : `\`usd\` ${e.usd}`;
-    const most = e.type === 'liquidation' ? `one liquidation is at most ${power(PLAUSIBLE.maxLiquidationUsd)}` : `at most ${power(PLAUSIBLE.maxAggregateUsd)}`;
+    const most =
+      e.type === 'liquidation' ? `one liquidation is at most ${power(PLAUSIBLE.maxLiquidationUsd)}`
+      : e.type === 'liquidation_total' ? `one period's total is at most ${power(PLAUSIBLE.maxLiquidationTotalUsd)}`
+      : `at most ${power(PLAUSIBLE.maxOpenInterestUsd)}`;
     return `${e.type}: ${what} is beyond any market (${most} USD)`;
   }
   const prices: [string, number][] =
@@ -196,6 +220,8 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     released.length = 0;
   };
   const only = filter?.asset;
+  /** The latest time a line may hold: the wall clock and a day (`FUTURE_SKEW_MS`), within the file's epoch range. */
+  const latest = Math.min(MAX_MS_TS, (report.wallClock ?? Date.now()) + FUTURE_SKEW_MS);
   // The exchanges of the liquidations of other assets read in the plain form, and each one's first print: compared
   // where they lie in the text (`plainExchangeAmong`), a name made once.
   const otherVenues: string[] = [];
@@ -230,6 +256,7 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     // 57000: said, not applied. A level stamped 0 is a shared levels file's "always": in force from the file's start.
     const notMs = r.event.ts === 0 && r.event.type === 'level' ? undefined : notEpochMs(r.event.ts);
     if (notMs !== undefined) return skip(report, n, `${r.event.type}: ${notMs}`);
+    if (r.event.ts > latest) return skip(report, n, afterWallClock(r.event));
     if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd != null));
     if (r.note !== undefined) note(report, n, r.note);
     report.events++;
@@ -242,11 +269,11 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     // A liquidation of another asset is checked by the expression alone, never made an event.
     const other = only !== undefined && plainAsset() !== only;
     const e = other && plainIsLiquidation(text, at) ? null : plainLineEvent(text, at);
-    // A candle whose prices do not hold, a time in seconds or microseconds, a size or price beyond any market: the
-    // full path says why.
+    // A candle whose prices do not hold, a time in seconds or microseconds or after the wall clock, a size or price
+    // beyond any market: the full path says why.
     if (e === undefined) return take(text.slice(at, end - 1));
     const ts = e === null ? plainTs() : e.ts;
-    if (ts < MIN_MS_TS || ts > MAX_MS_TS || (e === null ? !plainPlausible() : implausible(e, undefined, 0) !== undefined)) return take(text.slice(at, end - 1));
+    if (ts < MIN_MS_TS || ts > latest || (e === null ? !plainPlausible() : implausible(e, undefined, 0) !== undefined)) return take(text.slice(at, end - 1));
     report.lines++;
     report.events++;
     if (other) {

@@ -20,10 +20,25 @@ const LINK = /:\/\/|(?<![\p{L}\d])(?:https?|mailto|tg|tel):|www\.|[\p{L}\d-]\.\p
  */
 const MENTION = /@[\p{L}_]|<@/u;
 
-/** The text as typed and as it shows once compatibility forms are folded (`ｓｃａｍ．ｃｏｍ` is scam.com). */
-const forms = (text: string) => [text, text.normalize('NFKC')];
+/**
+ * The full stops a domain may be written with that are no ASCII dot: the ideographic (U+3002 `。`), full-width (U+FF0E
+ * `．`) and half-width ideographic (U+FF61 `｡`) ones, which IDNA (RFC 3490 §3.1, UTS #46) maps to the dot between a
+ * domain's labels: `scam。com` is scam.com. Counted as dots before a Latin letter or a digit, where a domain
+ * would go on; before CJK text (`前高。阻力`) the ideographic one ends a sentence, as it does in a label written in
+ * Chinese or Japanese, and stays.
+ */
+const OTHER_DOTS = /[\u3002\uFF0E\uFF61](?=[\p{Script=Latin}\d])/gu;
 
-/** Whether the text holds a link, in either form. */
+/**
+ * The text as typed, as it shows once compatibility forms are folded (`ｓｃａｍ．ｃｏｍ` is scam.com), and with the
+ * other full stops as dots (`OTHER_DOTS`).
+ */
+const forms = (text: string) => {
+  const folded = text.normalize('NFKC');
+  return [text, folded, folded.replace(OTHER_DOTS, '.')];
+};
+
+/** Whether the text holds a link, in any of its forms. */
 export function holdsLink(text: string): boolean {
   return forms(text).some((f) => LINK.test(f));
 }

@@ -285,10 +285,10 @@ describe('bad input', () => {
       { type: 'level', ts: DAY0, asset: 'ETH', low: 1e-13, high: 1 },
     ]);
     const reasons = [
-      `${path}:2: skipped: liquidation: \`usd\` 999999999999999 is beyond any market (one liquidation is at most 10^10 USD)`,
-      `${path}:3: skipped: liquidation: \`price\` × \`amount\` = 30000000000 is beyond any market (one liquidation is at most 10^10 USD)`,
+      `${path}:2: skipped: liquidation: \`usd\` 999999999999999 is beyond any market (one liquidation is at most 10^9 USD)`,
+      `${path}:3: skipped: liquidation: \`price\` × \`amount\` = 30000000000 is beyond any market (one liquidation is at most 10^9 USD)`,
       `${path}:4: skipped: liquidation: \`price\` 1e-13 is beyond any market (prices are from 10^-12 to 10^9)`,
-      `${path}:5: skipped: liquidation: \`usd\` 99999999999999 is beyond any market (one liquidation is at most 10^10 USD)`,
+      `${path}:5: skipped: liquidation: \`usd\` 99999999999999 is beyond any market (one liquidation is at most 10^9 USD)`,
       `${path}:7: skipped: open_interest: \`usd\` 5000000000000 is beyond any market (at most 10^12 USD)`,
       `${path}:8: skipped: level: \`low\` 1e-13 is beyond any market (prices are from 10^-12 to 10^9)`,
       'skipped 6 malformed of 8 lines; 2 events read',

@@ -37,9 +37,9 @@ describe('toEvent', () => {
   it.each([
     [{ ...liq, price: 0 }, 'liquidation: `price` must be a positive finite number'],
     [{ ...liq, usd: 0 }, 'liquidation: `usd` must be a positive finite number'],
-    [{ ...liq, usd: 1e308 }, 'liquidation: `usd` 1e+308 is beyond any market (one liquidation is at most 10^10 USD)'],
-    [{ ...liq, price: 1e-300, amount: 1e-300 }, 'liquidation: `price` × `amount` is 0: it must be a positive USD value of at most 10^10'],
-    [{ ...liq, price: 1e9, amount: 1e7 }, 'liquidation: `price` × `amount` is 10000000000000000: it must be a positive USD value of at most 10^10'],
+    [{ ...liq, usd: 1e308 }, 'liquidation: `usd` 1e+308 is beyond any market (one liquidation is at most 10^9 USD)'],
+    [{ ...liq, price: 1e-300, amount: 1e-300 }, 'liquidation: `price` × `amount` is 0: it must be a positive USD value of at most 10^9'],
+    [{ ...liq, price: 1e9, amount: 1e7 }, 'liquidation: `price` × `amount` is 10000000000000000: it must be a positive USD value of at most 10^9'],
     [{ ...liq, ts: -1 }, 'liquidation: `ts` must be epoch milliseconds'],
     [{ ...liq, exchange: '' }, 'liquidation: `exchange` must be an exchange id'],
     [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 'x', high: 1, low: 1, close: 1 }, 'candle: `open` must be a positive finite number'],

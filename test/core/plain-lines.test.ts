@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetOf, implausible, plainAsset, plainLine, plainLineAt, plainLineSeen, plainTs, toEvent, type Candle, type Liquidation, type MarketEvent } from '../../src/core/events.js';
-import { newReport, readEventBatches } from '../../src/io/event-file.js';
+import { FUTURE_SKEW_MS, newReport, readEventBatches } from '../../src/io/event-file.js';
 import { ReorderBuffer } from '../../src/core/reorder.js';
 
 /** Numbers as files write them, the edges of the accepted form included (zeros, 14 and 15 digits, long decimals). */
@@ -176,9 +176,9 @@ describe('plain-form lines', () => {
       for (const l of body.split('\n')) {
         if (l.trim() === '') continue;
         const e = full(l.trim());
-        // A file's times are epoch milliseconds from 1973 to 2100 (below: seconds; above: micro- or nanoseconds), and a
-        // value beyond any market (the live check's) is a malformed line too.
-        if (e === undefined || e.ts < 1e11 || e.ts > Date.UTC(2100, 0, 1) || implausible(e, undefined, 0) !== undefined) invalid++;
+        // A file's times are epoch milliseconds from 1973 to 2100 (below: seconds; above: micro- or nanoseconds) and
+        // no later than a day past the clock (a recording), and a value beyond any market (the live check's) is a malformed line too.
+        if (e === undefined || e.ts < 1e11 || e.ts > Math.min(Date.UTC(2100, 0, 1), Date.now() + FUTURE_SKEW_MS) || implausible(e, undefined, 0) !== undefined) invalid++;
         else expected.push(e);
       }
       expect(report.events).toBe(expected.length);

@@ -49,7 +49,7 @@ describe('readEventBatches report', () => {
       JSON.stringify({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 1, high: 2e9, low: 1, close: 1 }),
       JSON.stringify({ type: 'price', ts: T0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 1e-13 }),
       JSON.stringify({ type: 'liquidation_total', ts: T0, period: '1d', asset: 'ETH', side: 'long', usd: 2e12 }),
-      plain(T0, '0.000000000001', '10000000000'), // the bounds themselves are plausible
+      plain(T0, '0.000000000001', '1000000000'), // the bounds themselves are plausible
     ];
     const path = join(dir, 'odd.jsonl');
     writeFileSync(path, lines.join('\n') + '\n');
@@ -60,12 +60,12 @@ describe('readEventBatches report', () => {
     expect(report.invalid).toEqual([
       { line: 2, reason: 'liquidation: `ts` 1772452800000000 is not epoch milliseconds (as microseconds it would be 2026-03-02, 1772452800000 in milliseconds)' },
       { line: 3, reason: 'liquidation: `ts` 177245280000000 is not epoch milliseconds (as microseconds it would be 1975-08-14, 177245280000 in milliseconds)' },
-      { line: 4, reason: 'liquidation: `usd` 10000000001 is beyond any market (one liquidation is at most 10^10 USD)' },
+      { line: 4, reason: 'liquidation: `usd` 10000000001 is beyond any market (one liquidation is at most 10^9 USD)' },
       { line: 5, reason: 'liquidation: `price` 1000000001 is beyond any market (prices are from 10^-12 to 10^9)' },
       { line: 6, reason: 'liquidation: `price` 1e-13 is beyond any market (prices are from 10^-12 to 10^9)' },
       { line: 7, reason: 'candle: `high` 2000000000 is beyond any market (prices are from 10^-12 to 10^9)' },
       { line: 8, reason: 'price: `price` 1e-13 is beyond any market (prices are from 10^-12 to 10^9)' },
-      { line: 9, reason: 'liquidation_total: `usd` 2000000000000 is beyond any market (at most 10^12 USD)' },
+      { line: 9, reason: "liquidation_total: `usd` 2000000000000 is beyond any market (one period's total is at most 10^11 USD)" },
     ]);
   });
 

@@ -28,17 +28,17 @@ async function read(path: string, reader = readEventFile): Promise<ReadReport> {
 }
 
 describe('sizes beyond any market', () => {
-  it('a given usd past even 10^15 is told the bound a liquidation must meet: 10^10 USD', async () => {
+  it('a given usd past even 10^15 is told the bound a liquidation must meet: 10^9 USD', async () => {
     const path = file('huge-usd.jsonl', [liq(T0, { usd: 2e15 })]);
     expect(describeSkipped('f', await read(path))).toEqual([
-      'f:1: skipped: liquidation: `usd` 2000000000000000 is beyond any market (one liquidation is at most 10^10 USD)',
+      'f:1: skipped: liquidation: `usd` 2000000000000000 is beyond any market (one liquidation is at most 10^9 USD)',
       'skipped 1 malformed of 1 lines; 0 events read',
     ]);
   });
 
   it('a price × amount past 10^15 is told the same bound', async () => {
     const path = file('huge-product.jsonl', [liq(T0, { price: 1e8, amount: 1e8 })]);
-    expect(describeSkipped('f', await read(path))[0]).toBe('f:1: skipped: liquidation: `price` × `amount` is 10000000000000000: it must be a positive USD value of at most 10^10');
+    expect(describeSkipped('f', await read(path))[0]).toBe('f:1: skipped: liquidation: `price` × `amount` is 10000000000000000: it must be a positive USD value of at most 10^9');
   });
 });
 

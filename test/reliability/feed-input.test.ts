@@ -69,8 +69,8 @@ describe('implausible()', () => {
     expect(implausible(liq(), T, 300_000)).toBeUndefined();
     expect(implausible(liq({ ts: T + 300_001 }), T, 300_000)).toBe('future');
     expect(implausible(liq({ ts: T + 300_001 }), undefined, 0)).toBeUndefined();
-    expect(implausible(liq({ usd: 1e10 }), T, 0)).toBeUndefined();
-    expect(implausible(liq({ usd: 1.0000001e10 }), T, 0)).toBe('absurd_size');
+    expect(implausible(liq({ usd: 1e9 }), T, 0)).toBeUndefined();
+    expect(implausible(liq({ usd: 1.0000001e9 }), T, 0)).toBe('absurd_size');
     expect(implausible(liq({ price: 1e-13 }), T, 0)).toBe('absurd_price');
     expect(implausible(liq({ usd: NaN }), T, 0)).toBe('absurd_size');
     expect(implausible({ type: 'candle', ts: T - 3_600_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '1h', open: 1, high: 2e9, low: 1, close: 1 }, T, 0)).toBe('absurd_price');
