@@ -87,7 +87,8 @@ export interface LevelBreak extends AlertBase {
   /** Undefined for global levels; a chat key for a chat's own level. */
   chat?: string;
   /** Liquidations on the side the break hurts over the last hour, when notable. */
-  liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean };
+  /** `hourly`: the venues the figure counts from vendor hourly totals (the summary's `coverage.hourly`). */
+  liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean; hourly?: string[] };
   /** Other levels the same close broke the same way: one message for all of them (`kept`: a chop that ended on the side the chat last heard of, as `fromChop.kept`). */
   also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean; kept?: true }[];
   /** The break that ended a chop: how many crossings it had, since when, and what made the close decisive. */

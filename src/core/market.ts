@@ -559,7 +559,7 @@ export class Market extends MarketQueries {
       const lastHour = this.summary(asset, '1h', HOUR, ts);
       const usd = side === 'long' ? lastHour.longUsd : lastHour.shortUsd;
       const running = this.cascades.runningFor(asset, side);
-      if (usd > 0) alert.liquidations = { side, usd, windowMs: HOUR, cascade: running !== undefined };
+      if (usd > 0) alert.liquidations = { side, usd, windowMs: HOUR, cascade: running !== undefined, ...(lastHour.coverage.hourly ? { hourly: lastHour.coverage.hourly } : {}) };
       this.out.push(alert);
     }
   }
