@@ -7,6 +7,7 @@ import { errorReply } from '../src/replies/reply.js';
 import type { CommandDef } from './types.js';
 import { DAY } from '../src/core/time.js';
 import type { Proposal } from '../src/core/proposals.js';
+import { readProposal } from '../src/state/writer.js';
 
 export const levels: CommandDef = {
   name: 'levels',
@@ -44,7 +45,7 @@ export const levels: CommandDef = {
     const map = estimateLiqMap(market, asset.value, status.ts);
     const stories = new Map<string, Proposal>();
     for (const v of status.levels) {
-      const p = v.level.proposal !== undefined ? ctx.services.store.getProposal(v.level.proposal) : undefined;
+      const p = v.level.proposal !== undefined ? readProposal(ctx.services.store, v.level.proposal) : undefined;
       if (p) stories.set(v.level.id, p);
     }
     const reply = levelsReply(status, market.windowCoverage(asset.value, DAY), map, stories);
