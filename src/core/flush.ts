@@ -162,10 +162,16 @@ class SideWindow {
     return out;
   }
 
-  /** USD of the prints after `t` (from the newest back: asked only when a flush could start). */
-  sumAfter(t: number): number {
+  /**
+   * USD of the prints in the last `ms` before the newest print held (asked only when a flush could start): measured
+   * from the newest, not from the print just counted, and over every print held, so prints that arrive out of time
+   * order (a polled venue's, seconds late) read the same as in order.
+   */
+  sumLast(ms: number): number {
+    let newest = -Infinity;
+    for (let i = this.head; i < this.ts.length; i++) if (this.ts[i]! > newest) newest = this.ts[i]!;
     let sum = 0;
-    for (let i = this.ts.length - 1; i >= this.head && this.ts[i]! > t; i--) sum += this.usd[i]!;
+    for (let i = this.head; i < this.ts.length; i++) if (this.ts[i]! > newest - ms) sum += this.usd[i]!;
     return sum;
   }
 
@@ -275,7 +281,7 @@ export class FlushDetector {
     if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
     // Happening now: the window's last minute at a flush's pace (its share of the threshold), not a window that
     // reaches it on prints minutes old (a coin's own squeeze ageing out until it no longer leads it alone).
-    if (w.sumAfter(ts - PACE_MS) < (threshold * PACE_MS) / this.rules.windowMs) return undefined;
+    if (w.sumLast(PACE_MS) < (threshold * PACE_MS) / this.rules.windowMs) return undefined;
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));
