@@ -19,7 +19,7 @@ import type { PriceBook } from './prices.js';
 import type { MarketSettings } from './settings.js';
 import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
 import { DAY, MINUTE, dayStart } from './time.js';
-import { isSampled } from './venues.js';
+import { isFillPriced, isSampled } from './venues.js';
 
 /** A liquidation print's fill and when: a price the bot holds besides its candles and ticks. */
 export interface Fill {
@@ -589,7 +589,8 @@ export abstract class MarketQueries implements MarketView {
       for (const p of this.buckets.largest(asset, Math.max(from, m * MINUTE), Math.min(to, m * MINUTE + MINUTE - 1), this.settings.summary.largest)) {
         out ??= { lastTs: p.ts };
         if (p.ts > out.lastTs) out.lastTs = p.ts;
-        if (p.ts <= cascadeEnd) continue;
+        // A bankruptcy price (OKX, HTX, Bybit) lies beyond where the order filled: no price the market traded at.
+        if (p.ts <= cascadeEnd || !isFillPriced(p.exchange)) continue;
         if (!out.low || p.price < out.low.price) out.low = { price: p.price, ts: p.ts };
         if (!out.high || p.price > out.high.price) out.high = { price: p.price, ts: p.ts };
       }

@@ -14,7 +14,7 @@ import { PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
 import type { MarketSettings } from './settings.js';
-import { isSampled, venueKey } from './venues.js';
+import { isFillPriced, isSampled, venueKey } from './venues.js';
 import type { Gap } from './coverage.js';
 import { DAY, dayStart, HOUR, MINUTE } from './time.js';
 import { HOURLY_KEEP_MS } from './hourly-totals.js';
@@ -321,7 +321,7 @@ export class Market extends MarketQueries {
     const last = this.lastPrints.get(l.exchange);
     if (last === undefined || l.ts > last) this.lastPrints.set(l.exchange, l.ts);
     this.history.addLiquidation(asset, l.side, l.exchange, l.ts, l.usd);
-    this.prices.liquidationPrice(asset, l.ts, l.price);
+    this.prices.liquidationPrice(asset, l.ts, l.price, isFillPriced(l.exchange));
     // Where candles are minutes old, the fills are the price: a running cascade's low or high follows them too.
     const fill = this.prices.freshFill(asset);
     if (fill !== undefined) this.cascades.price(asset, fill, fill);

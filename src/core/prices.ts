@@ -152,8 +152,10 @@ export class PriceBook {
    * With no candles or ticks at all, liquidation prices stand in for display (price now, the window's
    * range); they never judge a level break, and the first real price replaces them.
    */
-  liquidationPrice(asset: string, ts: number, price: number): void {
+  liquidationPrice(asset: string, ts: number, price: number, fill = true): void {
     const a = this.state(asset);
+    // A bankruptcy price is no trade: beside real prices it is not one (alone, it stands in for display as any print).
+    if (!fill && a.ref !== undefined && !a.liqOnly) return;
     if (ts >= a.fillTs) {
       a.fillTs = ts;
       a.fillPrice = price;

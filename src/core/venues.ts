@@ -11,6 +11,17 @@ export function isSampled(exchange: string): boolean {
   return SAMPLED.has(exchange);
 }
 
+/**
+ * Venues whose liquidation price is the bankruptcy price, not where the order filled (OKX's `bkPx`, HTX's
+ * `bankrupt_price`, Bybit's allLiquidation `p`): beyond any trade, so never a price the market traded at. Binance's
+ * average fill, Gate's fill price, Bitfinex's acquired price and Lighter's and Deribit's trades are fills.
+ */
+const BANKRUPTCY_PRICED = new Set(['okx', 'htx', 'bybit']);
+
+export function isFillPriced(exchange: string): boolean {
+  return !BANKRUPTCY_PRICED.has(exchange);
+}
+
 /** One name per venue: Binance's USD-M and COIN-M streams and a vendor's "binance" are one venue. */
 export function venueKey(exchange: string): string {
   return exchange.startsWith('binance') ? 'binance' : exchange === 'gateio' ? 'gate' : exchange;

@@ -130,7 +130,7 @@ describe('saying what is known', () => {
       for (let ts = T0 - 3_600_000; ts + tf <= T0 + 3 * 60_000; ts += tf) m.ingest({ type: 'candle', ts, exchange: 'bybit', symbol: 'LINK/USDT:USDT', timeframe, open: 100, high: 100.5, low: 99.5, close: 100 });
       const alerts: Alert[] = [];
       for (let i = 0; i < 40; i++) {
-        const r = toEvent({ type: 'liquidation', ts: T0 + 3 * 60_000 + i * 1000, exchange: 'bybit', symbol: 'LINK/USDT:USDT', side: 'long', price: 97, amount: 600 });
+        const r = toEvent({ type: 'liquidation', ts: T0 + 3 * 60_000 + i * 1000, exchange: 'gate', symbol: 'LINK/USDT:USDT', side: 'long', price: 97, amount: 600 });
         if (!r.ok) throw new Error(r.reason);
         alerts.push(...m.ingest(r.event));
       }

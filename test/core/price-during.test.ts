@@ -84,7 +84,7 @@ describe('a fill the bot read as the price of its moment (candles minutes old)',
 describe('a market-wide flush\'s price lines (offline, Bybit, 15m candles and prints)', () => {
   const config = buildConfig({ flush: { minAssets: 3, floorUsd: 1_000_000 } });
   const T = at('2026-03-02T12:00:00Z');
-  const long = (ts: number, asset: string, price: number, usd: number): MarketEvent => ({ type: 'liquidation', ts, exchange: 'bybit', symbol: `${asset}/USDT:USDT`, side: 'long', price, amount: usd / price, usd });
+  const long = (ts: number, asset: string, price: number, usd: number): MarketEvent => ({ type: 'liquidation', ts, exchange: 'gate', symbol: `${asset}/USDT:USDT`, side: 'long', price, amount: usd / price, usd });
   const bar = (ts: number, asset: string, close: number, low = close): MarketEvent => ({ type: 'candle', ts, exchange: 'bybit', symbol: `${asset}/USDT:USDT`, timeframe: '15m', open: close, high: close, low, close });
   function feed(events: MarketEvent[]): Alert[] {
     const m = new Market(config);

@@ -92,7 +92,7 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     // Forty assets liquidating longs together from 12:16 (a market-wide flush), BTC among them at lower fills each round.
     for (let round = 0; round < 20; round++) {
       const t = T0 + 16 * MIN + round * 15_000;
-      m.ingest({ type: 'liquidation', ts: t, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 99_800 - round * 10, amount: 4, usd: 400_000 });
+      m.ingest({ type: 'liquidation', ts: t, exchange: 'gate', symbol: 'BTC/USDT:USDT', side: 'long', price: 99_800 - round * 10, amount: 4, usd: 400_000 });
       for (let k = 0; k < 40; k++) m.ingest({ type: 'liquidation', ts: t + 100 + k, exchange: 'binanceusdm', symbol: `ALT${k}/USDT:USDT`, side: 'long', price: 1, amount: 20_000, usd: 20_000 });
     }
     const st = m.levelStatus('BTC', undefined, m.clock);
@@ -102,7 +102,7 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     // Once BTC's cascade is over, a later print's fill is the one read, not the cascade's own lower ones.
     const late = T0 + 50 * MIN;
     for (let t = T0 + 21 * MIN; t < late; t += MIN) m.advance(t);
-    m.ingest({ type: 'liquidation', ts: late, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'short', price: 99_700, amount: 1, usd: 99_700 });
+    m.ingest({ type: 'liquidation', ts: late, exchange: 'gate', symbol: 'BTC/USDT:USDT', side: 'short', price: 99_700, amount: 1, usd: 99_700 });
     const over = m.levelStatus('BTC', undefined, late);
     expect(over.runningCascade).toBeUndefined();
     expect(over.lastCascade?.endedAt).toBeLessThan(late);
