@@ -102,7 +102,7 @@ const power = (n: number) => `10^${Math.log10(n)}`;
  */
 function afterWallClock(e: MarketEvent): string {
   const at = new Date(e.ts).toISOString().replace('T', ' ').slice(0, 16);
-  return `${e.type}: \`ts\` ${e.ts} is ${at} UTC, in the future (more than a day after this machine's clock): a recording holds only times that have passed`;
+  return `${e.type}: \`ts\` ${e.ts} is ${at} UTC, in the future (more than a day after this machine's clock and the file's events before it): a recording holds only times that have passed`;
 }
 /**
  * What `implausible` found in an event of a file (on the file's own time, so only sizes and prices), naming the
@@ -220,8 +220,14 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     released.length = 0;
   };
   const only = filter?.asset;
-  /** The latest time a line may hold: the wall clock and a day (`FUTURE_SKEW_MS`), within the file's epoch range. */
-  const latest = Math.min(MAX_MS_TS, (report.wallClock ?? Date.now()) + FUTURE_SKEW_MS);
+  /**
+   * A line past the wall clock and a day (`FUTURE_SKEW_MS`) and past the newest event read so far by as much is no
+   * recording (one 2099 line among a day of 2026). A file that lies wholly after the clock (a synthetic day dated
+   * ahead, a machine whose clock is behind) reads on its own time: its first event sets it.
+   */
+  const afterClock = Math.min(MAX_MS_TS, (report.wallClock ?? Date.now()) + FUTURE_SKEW_MS);
+  let newest = -Infinity;
+  const future = (ts: number) => ts > MAX_MS_TS || (ts > afterClock && newest > -Infinity && ts > newest + FUTURE_SKEW_MS);
   // The exchanges of the liquidations of other assets read in the plain form, and each one's first print: compared
   // where they lie in the text (`plainExchangeAmong`), a name made once.
   const otherVenues: string[] = [];
@@ -256,10 +262,11 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     // 57000: said, not applied. A level stamped 0 is a shared levels file's "always": in force from the file's start.
     const notMs = r.event.ts === 0 && r.event.type === 'level' ? undefined : notEpochMs(r.event.ts);
     if (notMs !== undefined) return skip(report, n, `${r.event.type}: ${notMs}`);
-    if (r.event.ts > latest) return skip(report, n, afterWallClock(r.event));
+    if (future(r.event.ts)) return skip(report, n, afterWallClock(r.event));
     if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd != null));
     if (r.note !== undefined) note(report, n, r.note);
     report.events++;
+    if (r.event.ts > newest) newest = r.event.ts;
     const late = buffer.late;
     buffer.push(r.event, filter === undefined ? ready : released);
     if (buffer.late > late && r.event.ts === 0 && r.event.type === 'level') lateAlways++;
@@ -273,9 +280,10 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     // beyond any market: the full path says why.
     if (e === undefined) return take(text.slice(at, end - 1));
     const ts = e === null ? plainTs() : e.ts;
-    if (ts < MIN_MS_TS || ts > latest || (e === null ? !plainPlausible() : implausible(e, undefined, 0) !== undefined)) return take(text.slice(at, end - 1));
+    if (ts < MIN_MS_TS || future(ts) || (e === null ? !plainPlausible() : implausible(e, undefined, 0) !== undefined)) return take(text.slice(at, end - 1));
     report.lines++;
     report.events++;
+    if (ts > newest) newest = ts;
     if (other) {
       const liquidation = plainIsLiquidation(text, at);
       filter!.seen(plainTs(), plainAsset(), liquidation);

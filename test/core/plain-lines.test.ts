@@ -173,13 +173,20 @@ describe('plain-form lines', () => {
       // The full path, line by line, then the same stable time order the reorder buffer gives a file this disordered.
       const expected: MarketEvent[] = [];
       let invalid = 0;
+      let newest = -Infinity;
+      const afterClock = Math.min(Date.UTC(2100, 0, 1), Date.now() + FUTURE_SKEW_MS);
       for (const l of body.split('\n')) {
         if (l.trim() === '') continue;
         const e = full(l.trim());
-        // A file's times are epoch milliseconds from 1973 to 2100 (below: seconds; above: micro- or nanoseconds) and
-        // no later than a day past the clock (a recording), and a value beyond any market (the live check's) is a malformed line too.
-        if (e === undefined || e.ts < 1e11 || e.ts > Math.min(Date.UTC(2100, 0, 1), Date.now() + FUTURE_SKEW_MS) || implausible(e, undefined, 0) !== undefined) invalid++;
-        else expected.push(e);
+        // A file's times are epoch milliseconds from 1973 to 2100 (below: seconds; above: micro- or nanoseconds), and
+        // none more than a day past both the clock and the newest event before it (a recording); a value beyond any
+        // market (the live check's) is a malformed line too.
+        const future = e !== undefined && (e.ts > Date.UTC(2100, 0, 1) || (e.ts > afterClock && newest > -Infinity && e.ts > newest + FUTURE_SKEW_MS));
+        if (e === undefined || e.ts < 1e11 || future || implausible(e, undefined, 0) !== undefined) invalid++;
+        else {
+          expected.push(e);
+          if (e.ts > newest) newest = e.ts;
+        }
       }
       expect(report.events).toBe(expected.length);
       expect(report.invalidCount + report.unknownTypes).toBe(invalid);

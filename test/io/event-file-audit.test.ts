@@ -14,7 +14,7 @@ const print = (ts: number, usd = 2_500_000) =>
   `{"type":"liquidation","ts":${ts},"exchange":"bybit","symbol":"ETH/USDT:USDT","side":"long","price":2500,"amount":1,"usd":${usd}}`;
 /** The audit's file: five $2.5M ETH prints a minute apart on Jan 31 2026, then one $1 print stamped 2099-12-31 23:59:59. */
 const AUDIT_FILE = [0, 1, 2, 3, 4].map((m) => print(JAN31 + m * 60_000)).concat(print(4102444799000, 1));
-const FUTURE_REASON = "liquidation: `ts` 4102444799000 is 2099-12-31 23:59 UTC, in the future (more than a day after this machine's clock): a recording holds only times that have passed";
+const FUTURE_REASON = "liquidation: `ts` 4102444799000 is 2099-12-31 23:59 UTC, in the future (more than a day after this machine's clock and the file's events before it): a recording holds only times that have passed";
 
 async function read(path: string, report: ReadReport, filter?: ReadFilter): Promise<MarketEvent[]> {
   const out: MarketEvent[] = [];
@@ -35,16 +35,27 @@ describe('a line stamped after the wall clock', () => {
     expect([report.invalidCount, report.events, report.lines]).toEqual([1, 5, 6]);
   });
 
-  it('is allowed up to a day ahead of the clock (a recorder a little fast, a local time written as UTC), not a millisecond more', async () => {
+  it('is allowed up to a day ahead of the clock (a recorder a little fast, a local time written as UTC), or of the events before it', async () => {
     const wallClock = JAN31 + 10 * 60_000;
-    // The plain form a recorder writes, and the same line with a space (the full parser's path), each at both edges.
+    // The plain form a recorder writes, and the same line with a space (the full parser's path), each at both edges:
+    // a day past the clock is read; a day past the clock and past the newest event before it by more is not.
     const spaced = (ts: number) => print(ts).replace('"ts":', '"ts": ');
-    const lines = [print(JAN31), print(wallClock + DAY), spaced(wallClock + DAY), print(wallClock + DAY + 1), spaced(wallClock + DAY + 1)];
+    const far = wallClock + 2 * DAY + 1;
+    const lines = [print(JAN31), print(wallClock + DAY), spaced(wallClock + DAY), print(far), spaced(far)];
     const report = { ...newReport(), wallClock };
     const events = await read(writeEvents(lines), report);
     expect(events.map((e) => e.ts)).toEqual([JAN31, wallClock + DAY, wallClock + DAY]);
     expect(report.invalid.map((s) => s.line)).toEqual([4, 5]);
-    expect(report.invalid[0]!.reason).toMatch(/^liquidation: `ts` \d+ is 2026-02-01 11:56 UTC, in the future/);
+    expect(report.invalid[0]!.reason).toMatch(/^liquidation: `ts` \d+ is 2026-02-02 11:56 UTC, in the future/);
+  });
+
+  it('reads a file that lies wholly after the clock on its own time (a synthetic day dated ahead, a clock behind)', async () => {
+    const wallClock = JAN31 - 30 * DAY;
+    const lines = [print(JAN31), print(JAN31 + 60_000), print(JAN31 + 3 * DAY)];
+    const report = { ...newReport(), wallClock };
+    const events = await read(writeEvents(lines), report);
+    expect(events.map((e) => e.ts)).toEqual([JAN31, JAN31 + 60_000]);
+    expect(report.invalid.map((s) => s.line)).toEqual([3]);
   });
 
   it('is skipped too when the reader holds another asset (a line it only checks) and for every type, a level included', async () => {
