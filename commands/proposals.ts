@@ -309,7 +309,7 @@ export function runWhy(ctx: CommandContext, args: Args): Reply {
       const p = readProposal(store, l.proposal!);
       return p ? [{ name: levelText(l.level), proposal: p }] : [];
     });
-  return whyReply(asset.value, stories, ctx.now, market.prices.last(asset.value)?.price);
+  return whyReply(asset.value, stories, ctx.now);
 }
 
 /**

@@ -4,7 +4,6 @@
  * zone of zone.ts, sides, venues), used by every reply and chart.
  */
 import { DAY } from '../core/time.js';
-import { niceStep } from '../core/liqmap.js';
 import { priceDecimals } from '../core/prices.js';
 import { local, localDay, zoneLabel, zoneOffset } from './zone.js';
 import { toned, type Reply } from './reply.js';
@@ -83,17 +82,6 @@ function levelDecimals(value: number): number {
 /** A count with thousands separators: 12,345. */
 export function count(n: number): string {
   return n < 0 ? `-${grouped(-n, 0)}` : grouped(n, 0);
-}
-
-/** A zone a little below `price` in round numbers, as an example a member can copy: ETH $2,377 → 2325-2350, BTC $101,405 → 99000-100000. */
-export function exampleZone(price: number): string {
-  const step = niceStep(price / 100);
-  const low = Math.floor((price * 0.985) / step) * step;
-  // Decimals enough for the step (0.0025 → 4), none for whole steps: toFixed drops the float noise of the
-  // multiple (and never writes an exponent), then the zeros it leaves go (245.0 → 245).
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + (step / 10 ** Math.floor(Math.log10(step)) === 2.5 ? 1 : 0));
-  const text = (x: number) => (decimals ? x.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '') : x.toFixed(0));
-  return `${text(low)}-${text(low + step)}`;
 }
 
 /** A level's label on a line that names its asset first: "prior-week low" for "BTC prior-week low", not said twice. */

@@ -8,7 +8,7 @@ import { EMOJI_GLUE, INVISIBLE } from '../core/events.js';
 import type { LevelHistory } from '../core/level-history.js';
 import type { LevelView } from '../core/levels.js';
 import { statusAt, tally, type Proposal, type ProposalRules } from '../core/proposals.js';
-import { breakWord, clock, day, exampleZone, labelAfter, levelText, pct, price, usd } from './format.js';
+import { breakWord, clock, day, labelAfter, levelText, pct, price, usd } from './format.js';
 import { zoneLabel } from './zone.js';
 import { chopCountText } from './chop.js';
 import { holdsLink } from './links.js';
@@ -192,11 +192,10 @@ export function levelInfoReply(input: { asset: string; view?: LevelView; proposa
 }
 
 /** The "Why?" answer under `/levels`: each level the group proposed, with its story. */
-export function whyReply(asset: string, stories: { name: string; proposal: Proposal }[], now: number, last?: number): Reply {
+export function whyReply(asset: string, stories: { name: string; proposal: Proposal }[], now: number): Reply {
   if (stories.length === 0) {
-    // The example is a zone near the asset's price (BTC 99000-100000), not another asset's number.
-    const example = last !== undefined ? exampleZone(last) : 'LOW-HIGH';
-    return { blocks: [[[`No ${asset} level here came from a proposal yet.`], [`Anyone can propose one: /level propose ${asset.toLowerCase()} ${example} "why"`]]], tone: 'info', buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }] };
+    // The syntax, not a zone made up near the price: an example zone reads as the bot's own level.
+    return { blocks: [[[`No ${asset} level here came from a proposal yet.`], [`Anyone can propose one: /level propose ${asset.toLowerCase()} LOW-HIGH "why"`]]], tone: 'info', buttons: [{ label: `${asset} levels`, command: `levels ${asset}` }] };
   }
   return {
     title: [`Why these ${asset} levels`],
