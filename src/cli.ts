@@ -3,6 +3,7 @@
  * shared/spec/events.md exactly; `start` runs the bot; `import` and `record` move data in and out.
  */
 import { parseArgs } from 'node:util';
+import { distance } from 'fastest-levenshtein';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import { ALL_WINDOWS, WINDOW_MS, type WindowName } from '../config/windows.js';
@@ -108,22 +109,9 @@ class CliError extends Error {}
 
 /** The closest command name within two edits, for "did you mean". */
 function closest(word: string, names: readonly string[]): string | undefined {
-  const dist = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length]!;
-  };
   let best: { name: string; d: number } | undefined;
   for (const name of names) {
-    const d = dist(word.toLowerCase(), name);
+    const d = distance(word.toLowerCase(), name);
     if (d <= 2 && (!best || d < best.d)) best = { name, d };
   }
   return best?.name;
