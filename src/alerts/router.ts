@@ -2,7 +2,7 @@
  * Routing: one detector run serves every chat. Each alert becomes one outbox entry per chat that subscribed
  * to its family and asset, at most once per chat (the entry's key is the alert's identity in that chat).
  */
-import { familyOf, type Alert, type LevelBreak, type LevelChop } from '../core/alerts.js';
+import { familyOf, type Alert, type DigestPost, type LevelBreak, type LevelChop } from '../core/alerts.js';
 import { levelKey } from '../core/levels.js';
 import type { ChatKey, NewEntry, ReplyTarget, Subscription } from '../store/store.js';
 
@@ -64,20 +64,29 @@ export function runningId(a: Alert): string | undefined {
   return undefined;
 }
 
+/**
+ * The tally a chat's minimum is read against. An end's is the largest its start and updates told (`heardUsd`): its own
+ * `usd` counts the prints after the last update too, so a chat whose minimum lies between the two heard nothing of it
+ * and would get an end with no start. Routed so, an end (and its closing edit) goes to the chats that heard of it.
+ */
+function heardUsd(a: Exclude<Alert, LevelBreak | LevelChop | DigestPost>): number {
+  return a.kind === 'cascade_end' || a.kind === 'market_flush_end' ? (a.heardUsd ?? a.usd) : a.usd;
+}
+
 export function wants(sub: Subscription, a: Alert): boolean {
   if (a.kind === 'digest') return a.chat === sub.chat && sub.enabled && sub.digest === true;
   if (!sub.enabled || !sub.families.includes(familyOf(a.kind))) return false;
   // A market-wide flush is heard once, with the cascades it carries inside it, by chats that follow every asset and
   // by those that follow an asset that led it (the BTC chat hears the flush BTC led, not a BTC cascade besides).
   if (a.kind === 'market_flush' || a.kind === 'market_flush_update' || a.kind === 'market_flush_end') {
-    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && a.usd >= sub.minUsd;
+    return (sub.assets.length === 0 || (a.leadAssets ?? []).some((x) => sub.assets.includes(x))) && heardUsd(a) >= sub.minUsd;
   }
   if (sub.assets.length > 0 && !sub.assets.includes(a.asset)) return false;
   if (a.kind === 'level_break' || a.kind === 'level_chop') return a.chat === undefined || a.chat === sub.chat;
   if (a.flushId !== undefined && (sub.assets.length === 0 || a.ledFlush)) return false;
   // A chat with a minimum hears of a cascade once its tally reaches it (the first such update posts), and of its end
-  // when it heard of it: a tally only grows (an end counts what its last update did, and the prints after it).
-  return a.usd >= sub.minUsd;
+  // when it heard of it: when the largest tally told reached it.
+  return heardUsd(a) >= sub.minUsd;
 }
 
 /** Subscriptions by chat, for the alerts that name their chat (a digest): found at once, not by a pass over every chat. */

@@ -63,6 +63,12 @@ export interface CascadeEnd extends AlertBase, CascadeFigures {
   kind: 'cascade_end';
   endedAt: number;
   durationMs: number;
+  /**
+   * The largest tally its start and updates told (`usd` counts the prints after the last update too, which no message
+   * told): what a chat with a minimum heard of it by, so its end goes to the chats that heard of it. Absent on an alert
+   * stored (or on the bus) from before it existed: `usd` stands for it then.
+   */
+  heardUsd?: number;
   /** Where this cascade ranks against the asset's daily totals for the same side (1 = larger than any day). */
   ranking?: Ranking;
   /** Leverage removed, when open interest is known. */
@@ -158,6 +164,8 @@ export interface MarketFlushEnd extends AlertBase, FlushFigures {
   asset: 'ALL';
   endedAt: number;
   durationMs: number;
+  /** The largest tally its start and updates told, as a cascade end's `heardUsd` (absent: `usd` stands for it). */
+  heardUsd?: number;
 }
 
 /**

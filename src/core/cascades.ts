@@ -68,7 +68,8 @@ export interface Cascade {
   windowUsdAtStart: number;
   priceStart?: number;
   extreme?: number;
-  /** The tally the running message shows, and when it was posted (the start or the last update). */
+  /** The tally the running message shows, and when it was posted (the start or the last update): a tally only grows,
+   *  so the largest any message told. */
   lastPostedUsd: number;
   lastPostedAt: number;
   lastLiquidationAt: number;
@@ -213,7 +214,8 @@ class RollingWindow {
 export type CascadeEvent =
   | { type: 'start'; cascade: Cascade; windowUsd: number }
   | { type: 'update'; cascade: Cascade }
-  | { type: 'end'; cascade: Cascade; endedAt: number };
+  /** `heardUsd`: the largest tally its start and updates told (the end's own counts the prints after them too). */
+  | { type: 'end'; cascade: Cascade; endedAt: number; heardUsd: number };
 
 /** What `advance` returns when nothing is due (nearly every call): one shared, frozen empty list. */
 const NONE: readonly CascadeEvent[] = Object.freeze([]);
@@ -395,7 +397,7 @@ export class CascadeDetector {
         c.tail = undefined;
         const endedAt = c.lastStrongAt ?? c.lastLiquidationAt;
         if (this.rules.legMs) this.ended.set(r.key, { leg: (c.previousLeg?.leg ?? 0) + 1, startedAt: c.startedAt, endedAt, usd: c.usd });
-        (due ??= []).push({ type: 'end', cascade: c, endedAt });
+        (due ??= []).push({ type: 'end', cascade: c, endedAt, heardUsd: c.lastPostedUsd });
         continue;
       }
       // A message left behind by a burst inside the interval catches up when the interval has passed, not at the next

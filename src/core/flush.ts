@@ -52,8 +52,11 @@ export interface FlushRecord {
   assetCount: number;
 }
 
-/** At the start, `usd` is the window's (what called it); after, the tally since the start. */
-export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number };
+/**
+ * At the start, `usd` is the window's (what called it); after, the tally since the start. An end's `heardUsd` is the
+ * largest tally its start and updates told (the end's own counts the prints after them too).
+ */
+export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number; heardUsd: number };
 
 const NONE: readonly FlushEvent[] = Object.freeze([]);
 
@@ -205,7 +208,8 @@ interface ActiveFlush {
   usd: number;
   exchanges: Set<string>;
   byExchange: Map<string, number>;
-  /** The tally the running message shows, and when it was posted (the start or the last update). */
+  /** The tally the running message shows, and when it was posted (the start or the last update): a tally only grows,
+   *  so the largest any message told. */
   lastPostedUsd: number;
   lastPostedAt: number;
   /** The last print while the window stayed above the end level: where the flush's window ends. */
@@ -367,6 +371,6 @@ export class FlushDetector {
     this.active[side] = undefined;
     // Told up to its last strong print: the prints after it (`tail`) are not in its total, nor assets only they brought.
     if (this.rules.legMs) this.ended[side] = { leg: (a.previousLeg?.leg ?? 0) + 1, startedAt: a.startedAt, endedAt: a.lastStrongAt, usd: a.usd };
-    return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt };
+    return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt, heardUsd: a.lastPostedUsd };
   }
 }

@@ -254,9 +254,13 @@ export class Market extends MarketQueries {
     return { start, end, low: Math.min(r?.low ?? start, start, end), high: Math.max(r?.high ?? start, start, end) };
   }
 
-  /** An asset's price move from `from` to its last price, in percent (none without both). */
+  /**
+   * An asset's price move from `from` to its last price, in percent (none without both). It starts at the close of the
+   * minute before `from`'s, as `priceDuring`'s does: the last price the bars place at or before `from` (the close of
+   * `from`'s own minute may be a price after it).
+   */
   private moveSince(asset: string, from: number): { changePct?: number } {
-    const before = this.prices.priceAt(asset, from, HOUR);
+    const before = this.prices.priceAt(asset, Math.floor(from / MINUTE) * MINUTE - 1, HOUR);
     const last = this.prices.current(asset);
     return before !== undefined && last !== undefined ? { changePct: ((last - before) / before) * 100 } : {};
   }
@@ -625,7 +629,7 @@ export class Market extends MarketQueries {
       return;
     }
     if (ev.type === 'end') {
-      this.out.push({ kind: 'market_flush_end', key: `flush:${f.id}:end`, ...figures, endedAt: ev.endedAt, durationMs: ev.endedAt - f.startedAt });
+      this.out.push({ kind: 'market_flush_end', key: `flush:${f.id}:end`, ...figures, endedAt: ev.endedAt, durationMs: ev.endedAt - f.startedAt, heardUsd: ev.heardUsd });
       this.finishedFlushes.push({ id: f.id, side: f.side, startedAt: f.startedAt, endedAt: ev.endedAt, usd: f.usd, assetCount: f.assetCount });
       if (this.finishedFlushes.length > 100) this.finishedFlushes.splice(0, this.finishedFlushes.length - 100);
       return;
@@ -689,6 +693,7 @@ export class Market extends MarketQueries {
         ...base,
         endedAt: ev.endedAt,
         durationMs: ev.endedAt - c.startedAt,
+        heardUsd: ev.heardUsd,
       };
       const ranking = this.history.rank(c.asset, c.side, c.usd, dayStart(c.startedAt), this.settings.summary.rankDays);
       if (ranking) end.ranking = ranking;

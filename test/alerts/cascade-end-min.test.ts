@@ -1,8 +1,9 @@
 /**
- * A chat with `/alerts min` that was told of a cascade (its start or an update reached the minimum) is told its end: a
- * tally only grows, so the end counts at least what the chat was told (checked on every real recording and the bundled
- * day); a chat never told of it does not hear its end either. Across publishes (the live case: start, updates and end
- * are raised minutes apart), and for a market-wide flush the same.
+ * A chat with `/alerts min` that was told of a cascade (its start or an update reached the minimum) is told its end,
+ * and a chat never told of it does not hear its end either: the end is routed by the largest tally its start and
+ * updates told (`heardUsd`, checked against them on every real recording and the bundled day), not by its own, which
+ * counts the prints after the last update too (test/alerts/end-routing.test.ts). Across publishes (the live case:
+ * start, updates and end are raised minutes apart), and for a market-wide flush the same.
  */
 import { expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
@@ -73,7 +74,7 @@ it('across publishes, as live: the end follows the update the chat was told; cas
   expect(chat.got.get('telegram:5m')).toHaveLength(6);
 });
 
-it('an end counts at least the largest tally its start and updates posted, on every real recording and the bundled day', async () => {
+it('an end counts at least the largest tally its start and updates posted, and carries that tally, on every real recording and the bundled day', async () => {
   const files = [BUNDLED, ...readdirSync('fixtures').filter((f) => f.endsWith('-forceorder.real.jsonl')).map((f) => `fixtures/${f}`)];
   let ends = 0;
   for (const f of files) {
@@ -85,6 +86,7 @@ it('an end counts at least the largest tally its start and updates posted, on ev
       if (a.kind === 'cascade_end' || a.kind === 'market_flush_end') {
         ends++;
         expect(a.usd, `${f} ${id}`).toBeGreaterThanOrEqual(largest.get(id) ?? 0);
+        expect(a.heardUsd, `${f} ${id}`).toBe(largest.get(id));
       } else largest.set(id, Math.max(largest.get(id) ?? 0, a.usd));
     }
   }
