@@ -7,7 +7,7 @@
  */
 import { levelHistory } from '../src/core/level-history.js';
 import { levelId, levelKey, type Level, type LevelValue } from '../src/core/levels.js';
-import { decide, propose, reached, statusAt, vote, type Proposal, type ProposalRules, type Transition } from '../src/core/proposals.js';
+import { decide, propose, reached, SHORT_ID, statusAt, vote, type Proposal, type ProposalRules, type Transition } from '../src/core/proposals.js';
 import { HOUR, DAY } from '../src/core/time.js';
 import { levelText } from '../src/replies/format.js';
 import { levelInfoReply, proposalReply, shortId, whyReply } from '../src/replies/proposals.js';
@@ -78,7 +78,7 @@ function card(ctx: CommandContext, p: Proposal): CommandReply {
  */
 function find(ctx: CommandContext, raw: string | undefined): Proposal | Reply {
   const short = (raw ?? '').trim().toLowerCase();
-  if (!/^p\d{1,6}$/.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3, on their card and in /level list.`);
+  if (!SHORT_ID.test(short)) return errorReply(`${quote(raw ?? '')} is not a proposal. Proposals are named like p3, on their card and in /level list.`);
   const { store } = ctx.services;
   const p = readProposal(store, `${ctx.chat.key}:${short}`) ?? readProposals(store, ctx.chat.key).find((x) => shortId(x) === short);
   return p ?? errorReply(`This chat has no proposal ${short}.`, 'Propose one with /level propose eth 2350 "why"');
@@ -151,19 +151,21 @@ function adoptLevel(ctx: CommandContext, p: Proposal): { proposal: Proposal } | 
 }
 
 /**
- * A new proposal's id: one past the largest this chat has used (stored or held while the store refuses writes, its old
- * key's too after a move), never the count (a held proposal the store does not list yet would get its id again), and
- * never an id a proposal already has (one that moved away with its group keeps it).
+ * A new proposal's id: one past the largest number this chat has used (stored or held while the store refuses writes,
+ * its old key's too after a move, any gateway's), never the count (a held proposal the store does not list yet would
+ * get its id again), and never an id a proposal already has (one that moved away with its group keeps it). With the
+ * suffix of the process that opens it (a gateway's, `p4b`): another gateway may be numbering this chat's next one now.
  */
 function nextId(ctx: CommandContext, known: readonly Proposal[]): string {
+  const { store } = ctx.services;
   let n = 0;
   for (const p of known) {
-    const m = /^p(\d{1,9})$/.exec(shortId(p));
+    const m = SHORT_ID.exec(shortId(p));
     if (m) n = Math.max(n, Number(m[1]));
   }
   for (;;) {
-    const id = `${ctx.chat.key}:p${++n}`;
-    if (!readProposal(ctx.services.store, id)) return id;
+    const id = `${ctx.chat.key}:p${++n}${store.proposalSuffix ?? ''}`;
+    if (!readProposal(store, id)) return id;
   }
 }
 

@@ -16,7 +16,7 @@ import { levelThreads } from './alerts/router.js';
 import type { ChartService, Services } from './service.js';
 import type { Store } from './store/store.js';
 import type { StateChange } from './state/changes.js';
-import { StateWriter } from './state/writer.js';
+import { readProposals, StateWriter } from './state/writer.js';
 import { StoreFaults, type StoreHealth } from './store/faults.js';
 import { eventHash } from './store/hash.js';
 import type { EventWriter } from './store/event-writer.js';
@@ -374,7 +374,10 @@ export class LiqBot implements Services {
     const subs = this.attempt('listSubscriptions', () => this.state.listSubscriptions());
     if (!subs.ok) return 0;
     try {
-      return this.outbox.publish(digestPosts(this.market, this.store, subs.value, week, this.config.levels.testingPct));
+      // The week's proposals as the write path has them, as /level digest reads them: one made or voted on while the
+      // store refuses writes is in the post already.
+      const proposals = { listProposals: (chat?: string) => readProposals(this.store, chat) };
+      return this.outbox.publish(digestPosts(this.market, proposals, subs.value, week, this.config.levels.testingPct));
     } catch (err) {
       log.error({ err }, 'weekly digests failed');
       return 0;

@@ -8,7 +8,10 @@
  * the stream's changes, seeded from PostgreSQL at start when LIQBOT_DATABASE_URL is set, so state older than the
  * stream's retention is not lost). A chat's own settings change (and a proposal, a vote) is also put in the mirror at once, so the next
  * `/alerts` of that chat reads it before the stream has echoed it back (one chat's commands reach one gateway in
- * order: Telegram waits for each answer, a Discord server lives on one shard).
+ * order: Telegram waits for each answer, a Discord server lives on one shard). Its next command may still reach another
+ * gateway (webhooks behind one proxy) before the stream brought that one the proposal: a new proposal is numbered from
+ * what this gateway knows, with this gateway's suffix (`p4b`; its tag from PostgreSQL, `seedFrom`), so two gateways
+ * numbering a chat's next proposal at once never give one id and neither overwrites the other.
  *
  * Chat platforms: Telegram by webhook only (several gateways may share one URL behind a proxy; long polling allows
  * one consumer per token), Discord with discord.js's internal sharding: DISCORD_SHARDS shards in this process,
@@ -19,7 +22,7 @@ import { ConfigError } from '../../config/error.js';
 import type { Config } from '../../config/schema.js';
 import type { ChatAdapter } from '../adapters/contract.js';
 import type { Level, LevelTrack } from '../core/levels.js';
-import type { Proposal } from '../core/proposals.js';
+import { idSuffix, type Proposal } from '../core/proposals.js';
 import { Market } from '../core/market.js';
 import type { Env } from '../env.js';
 import { untilAborted } from '../feeds/backoff.js';
@@ -43,6 +46,11 @@ export interface GatewaySeed {
   tracks: LevelTrack[];
   subscriptions: Subscription[];
   proposals?: Proposal[];
+  /**
+   * This gateway's tag in the shared store (`PostgresStore.gatewayTag`): the proposals it opens end with its suffix
+   * (`p4b`), so two gateways opening a chat's next one at once never give one id. Absent: none (a single gateway).
+   */
+  tag?: number;
 }
 
 export interface GatewayOptions {
@@ -70,7 +78,7 @@ export class Gateway {
 
   constructor(private readonly opts: GatewayOptions) {
     this.market = new Market(opts.config);
-    this.mirror = createMemoryStore();
+    this.mirror = createMemoryStore({ proposalSuffix: idSuffix(opts.seed?.tag ?? 1) });
     if (opts.seed) {
       const tracks = new Map(opts.seed.tracks.map((t) => [t.id, t]));
       for (const l of opts.seed.levels) this.market.addLevel(l, tracks.get(l.id));
@@ -172,13 +180,16 @@ export function parseShardIds(text: string): number[] {
   return text.split(',').map((s) => (/^\s*\d{1,4}\s*$/.test(s) ? Number(s) : NaN));
 }
 
-/** The levels, chat settings and proposals already stored, when there is a shared store. */
-export async function seedFrom(databaseUrl: string | undefined): Promise<GatewaySeed | undefined> {
+/** The levels, chat settings and proposals already stored, and the tag of the gateway `id` (given one), when there is a shared store. */
+export async function seedFrom(databaseUrl: string | undefined, id?: string): Promise<GatewaySeed | undefined> {
   if (!databaseUrl) return undefined;
   const { openPostgresStore } = await import('../store/postgres.js');
   const store = await openPostgresStore({ url: databaseUrl, migrate: false });
   try {
-    return { levels: await store.listLevels(), tracks: await store.loadLevelStates(), subscriptions: await store.listSubscriptions(), proposals: await store.listProposals() };
+    return {
+      levels: await store.listLevels(), tracks: await store.loadLevelStates(), subscriptions: await store.listSubscriptions(), proposals: await store.listProposals(),
+      ...(id !== undefined ? { tag: await store.gatewayTag(id) } : {}),
+    };
   } finally {
     await store.close();
   }
@@ -193,7 +204,7 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
   const adapters: ChatAdapter[] = [];
   let windowsStore: { close(): Promise<void> } | undefined;
   try {
-    const seed = await seedFrom(env.databaseUrl);
+    const seed = await seedFrom(env.databaseUrl, id);
     const charts = async () => {
       try {
         return (await import('../charts/service.js')).createChartService;
@@ -223,7 +234,7 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
       adapters.push(createDiscordAdapter({ ...env.discord, services: gateway.services, ...(opts.shardIds ? { shardIds: opts.shardIds } : {}) }));
     }
     for (const a of adapters) await a.start();
-    log.info({ id, stream: bus.stream, consumer: gateway.durable, platforms: adapters.map((a) => a.platform), seeded: seed ? seed.levels.length + seed.subscriptions.length + (seed.proposals?.length ?? 0) : 0 }, 'gateway answering commands from the market stream');
+    log.info({ id, stream: bus.stream, consumer: gateway.durable, platforms: adapters.map((a) => a.platform), seeded: seed ? seed.levels.length + seed.subscriptions.length + (seed.proposals?.length ?? 0) : 0, tag: seed?.tag }, 'gateway answering commands from the market stream');
     await untilAborted(signal);
     await following;
     // Changes not yet stored are retried for a few seconds more (a stream that is down would hold the stop forever).

@@ -10,7 +10,10 @@ export type Vote = 'up' | 'down';
 export type ProposalStatus = 'open' | 'adopted' | 'rejected' | 'expired';
 
 export interface Proposal {
-  /** Stable across processes: `${chat}:p${seq}`. */
+  /**
+   * Stable across processes: `${chat}:p${seq}${suffix}`, the part after the chat its short id (`p3`, typed to vote),
+   * the suffix that of the gateway that opened it (`idSuffix`), so two gateways never open one id.
+   */
   id: string;
   chat: string;
   asset: string;
@@ -51,6 +54,21 @@ export type Refusal =
   | { reason: 'own' };
 
 export type Transition = { ok: true; proposal: Proposal; adopted: boolean } | ({ ok: false } & Refusal);
+
+/** A proposal's short id as typed (`p3`, `p4b`): its number, then the suffix of the gateway that opened it, if any. */
+export const SHORT_ID = /^p(\d{1,9})([b-z][a-z]{0,3})?$/;
+
+/**
+ * What the ids of the proposals a process opens end with, from its tag (a gateway's number, given once per gateway by
+ * the shared store): nothing for the first (and for the single process that is the whole bot), then `b` … `z`, `ba`.
+ * Gateways number a chat's proposals from what they know, and the stream brings them another's only after a moment:
+ * two opening one at once give `p4` and `p4b`, never one id twice. Short, so a member still types it.
+ */
+export function idSuffix(tag: number): string {
+  let out = '';
+  for (let n = Math.max(0, Math.floor(tag) - 1); n > 0; n = Math.floor(n / 26)) out = String.fromCharCode(97 + (n % 26)) + out;
+  return out;
+}
 
 export function tally(p: Proposal): { up: number; down: number; net: number } {
   let up = 0;

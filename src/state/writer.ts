@@ -115,6 +115,11 @@ export class StateWriter {
     return this.votes.get(id);
   }
 
+  /** A proposal as the store has it, without what this writer holds of it. Throws what the store throws. */
+  storedProposal(id: string): Proposal | undefined {
+    return this.store.getProposal(id);
+  }
+
   /** Apply a change decided outside the engine (a command, a chat platform, the outbox): engine, then store. */
   apply(change: StateChange): void {
     switch (change.kind) {
@@ -303,7 +308,7 @@ export function readSubscription(store: Store, chat: ChatKey): Subscription | un
 }
 
 /** The writers over `store` that hold a proposal or a vote now. */
-function holdingProposals(store: Store): StateWriter[] {
+function holdingProposals(store: object): StateWriter[] {
   return [...(writersOf.get(store) ?? [])].filter((w) => w.holdsProposals());
 }
 
@@ -335,9 +340,11 @@ export function readProposal(store: Store, id: string): Proposal | undefined {
 
 /**
  * A chat's proposals (every chat's when `chat` is undefined) as the write path has them (see `readProposal`): the
- * stored ones oldest first, then those held and not stored yet, in the order they were made. Throws what the store throws.
+ * stored ones oldest first, then those held and not stored yet, in the order they were made. What every reader of a
+ * chat's proposals goes through (the commands, the weekly digest), so none misses one made while the disk is full.
+ * Only `listProposals` is asked of `store` itself (a digest is built over a list alone too). Throws what the store throws.
  */
-export function readProposals(store: Store, chat?: ChatKey): Proposal[] {
+export function readProposals(store: Pick<Store, 'listProposals'>, chat?: ChatKey): Proposal[] {
   const stored = store.listProposals(chat);
   const writers = holdingProposals(store);
   if (writers.length === 0) return stored;
@@ -354,7 +361,7 @@ export function readProposals(store: Store, chat?: ChatKey): Proposal[] {
       if (seen.has(p.id) || !mine(p)) continue;
       seen.add(p.id);
       // Not among this chat's stored ones: stored under another key (a group moved), or not stored at all.
-      out.push(asWillBeStored(writers, p.id, store.getProposal(p.id))!);
+      out.push(asWillBeStored(writers, p.id, w.storedProposal(p.id))!);
     }
   }
   return out;

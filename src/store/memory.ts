@@ -30,11 +30,14 @@ interface StoredEvent {
 
 const LABEL = 'the memory store';
 
-export function createMemoryStore(): Store {
-  return new MemoryStore();
+/** `proposalSuffix`: what the ids of proposals opened over it end with (a gateway's mirror; see Store). */
+export function createMemoryStore(opts: { proposalSuffix?: string } = {}): Store {
+  return new MemoryStore(opts.proposalSuffix);
 }
 
 class MemoryStore implements Store {
+  constructor(readonly proposalSuffix?: string) {}
+
   /** Keyed by `${ts}:${hash}` as SQLite keys them: one entry per distinct event. */
   private readonly events = new Map<string, StoredEvent>();
   /** `events` in (ts, hash) order, the order SQLite reads them in; rebuilt after changes. */

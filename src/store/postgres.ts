@@ -75,6 +75,12 @@ export interface PostgresStore extends AsyncStore {
    * deliverer reads only its own, however many another's down deliverer left. `now` Infinity: every pending entry.
    */
   duePendingFor(platform: string, now: number, limit: number, afterId?: number, except?: readonly number[]): Promise<OutboxEntry[]>;
+  /**
+   * The tag of the gateway `gateway` (LIQBOT_GATEWAY_ID): a small number, given at its first start (1 for the first
+   * gateway, then 2, 3, …) and the same at every start after; two gateways never share one. What the ids of the
+   * proposals it opens end with (core/proposals.ts idSuffix).
+   */
+  gatewayTag(gateway: string): Promise<number>;
   /** Wake LISTENers of `channel` (the core tells deliverers new alerts are queued). */
   notify(channel: string): Promise<void>;
   /**
@@ -380,6 +386,28 @@ class PgStore implements PostgresStore {
         ...(row.max_ts !== null ? { maxTs: row.max_ts } : {}),
         ...(row.live !== null ? { live: row.live } : {}),
       };
+    });
+  }
+
+  // ---- gateways' tags (the suffix of the proposal ids each opens) ----
+
+  gatewayTag(gateway: string): Promise<number> {
+    return this.run('write', `read the tag of gateway ${gateway} in`, async (db) => {
+      // Inserted only when new (the identity advances only then); a gateway of the same id inserting at the same
+      // moment wins the row, and the second look reads it.
+      for (let look = 0; look < 2; look++) {
+        const r = await db.query<{ tag: number }>(
+          `WITH known AS (SELECT tag FROM gateway_tags WHERE gateway = $1),
+           added AS (
+             INSERT INTO gateway_tags (gateway) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM known)
+             ON CONFLICT (gateway) DO NOTHING RETURNING tag
+           )
+           SELECT tag FROM known UNION ALL SELECT tag FROM added`,
+          [gateway],
+        );
+        if (r.rows[0]) return r.rows[0].tag;
+      }
+      throw new Error(`no tag for gateway ${gateway} after two looks`);
     });
   }
 

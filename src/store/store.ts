@@ -108,6 +108,11 @@ export interface Store {
   /** Insert or replace each given state by id (states not given are kept). */
   saveLevelStates(states: readonly LevelTrack[]): void;
 
+  /**
+   * What the ids of the proposals opened over this store end with (`b` in `p4b`, core/proposals.ts `idSuffix`): a
+   * gateway's mirror carries the gateway's, so several gateways never open one id; absent: nothing (a single process).
+   */
+  readonly proposalSuffix?: string;
   /** A chat's level proposals (every chat's when `chat` is undefined), oldest first, each with its votes. */
   listProposals(chat?: ChatKey): Proposal[];
   getProposal(id: string): Proposal | undefined;
