@@ -107,7 +107,7 @@ export function verdictCounts(levels: readonly DigestLevel[], untested: boolean)
 export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Reply {
   const title: Line = [`Weekly levels digest · ${span(d.from, d.to)}${d.soFar ? ', the week so far' : ''}`];
   if (d.levels.length === 0) {
-    return { title, blocks: [[['No levels were watched or proposed here this week.'], ['Anyone can propose one: /level propose eth 2350 "why"']]], tone: 'info' };
+    return { title, blocks: [[['No levels were watched or proposed here this week.'], ['Anyone can propose one: /level propose ASSET LOW-HIGH "why"']]], tone: 'info' };
   }
   const order = { broke: 0, reclaimed: 1, crossed: 2, held: 3, untested: 4 } as const;
   const watched = d.levels.filter((l) => l.watched).sort((a, b) => order[a.verdict] - order[b.verdict]);
@@ -119,7 +119,7 @@ export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Repl
   blocks.push(
     d.right.length
       ? [[b('Proposals that were right')], ...d.right.map((l) => [`${memberName(l.proposal!.proposer)}: `, b(`${l.asset} ${levelText(l.level)}`), l.proposal!.reason ? ` “${l.proposal!.reason}”` : '', ` held, ${share(Math.abs(l.bouncePct ?? 0) / 100)} bounce`])]
-      : [[toned(d.levels.some((l) => l.proposal) ? 'No proposal held a test this week.' : 'No level was proposed this week: anyone can, with /level propose eth 2350 "why".', 'muted')]],
+      : [[toned(d.levels.some((l) => l.proposal) ? 'No proposal held a test this week.' : `No level was proposed this week: anyone can, with /level propose ${d.levels[0]!.asset.toLowerCase()} LOW-HIGH "why".`, 'muted')]],
   );
   // Watched levels' breaks are the alerts' own (their times and closes); the rest is read on the hour.
   const told = d.levels.some((l) => l.byAlerts && weekBreaks(l).length > 0) ? 'Breaks as the level alerts told them · ' : '';

@@ -48,4 +48,13 @@ describe('the weekly digest’s week', () => {
     expect(d.dataTo).toBe(last + MIN);
     expect(replyText(digestReply(d, { synthetic: false }))).toContain('Read on hourly closes, Apr 7 00:00 – Apr 13 16:16 GMT+9');
   });
+
+  it('invites a proposal on the chat’s own asset, in the syntax, not on an ETH number', () => {
+    const to = Date.parse('2025-04-07T00:00:00Z');
+    const m = new Market(buildConfig({}));
+    m.addLevel({ id: 'l1', asset: 'BTC', level: 80_000, source: 'config', createdAt: to - 30 * H });
+    for (let ts = to - 30 * H; ts < to; ts += 5 * MIN) m.ingest({ type: 'price', ts, exchange: 'binance', symbol: 'BTC/USDT:USDT', price: 82_000 });
+    const text = replyText(digestReply(postedDigest(m, store, 'telegram:1', to, 0.5), { synthetic: false }));
+    expect(text).toContain('No level was proposed this week: anyone can, with /level propose btc LOW-HIGH "why".');
+  });
 });

@@ -94,7 +94,7 @@ describe('/level digest', () => {
     expect(t).toContain('ETH $2,600 mine');
     expect(t).not.toContain('theirs');
     expect(t).not.toContain('cascade low');
-    expect(t).toContain('No level was proposed this week: anyone can, with /level propose eth 2350 "why".');
+    expect(t).toContain('No level was proposed this week: anyone can, with /level propose eth LOW-HIGH "why".');
     // Its chart is the chart service's (none here): test/charts/digest-service.test.ts.
     expect(r.image).toBeUndefined();
   });
