@@ -12,6 +12,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Config } from '../../config/schema.js';
+import { UsageError } from '../../config/error.js';
 import { assetOf, eventLine } from '../core/events.js';
 import { logger } from '../log.js';
 import { venueName, venueNames } from '../replies/format.js';
@@ -57,6 +58,9 @@ export function recordedLine(s: RecordSummary, out: string): string {
 
 /** Record until `signal` aborts; resolves after every socket is closed and the output is flushed. */
 export async function record(opts: RecordOptions): Promise<RecordSummary> {
+  // Nothing to connect to would record nothing, and with no socket open nothing would keep the process waiting for
+  // the stop: said at once, before the output is opened.
+  if (opts.config.exchanges.length === 0) throw new UsageError('no exchange to record: the config\'s `exchanges` is empty (config/default.yaml lists the ones watched)');
   const log = logger('feeds:record');
   const ownsOut = typeof opts.out === 'string';
   const out: NodeJS.WritableStream = typeof opts.out === 'string' ? createWriteStream(opts.out, { flags: 'a' }) : opts.out;

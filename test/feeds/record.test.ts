@@ -28,6 +28,13 @@ describe('record', () => {
 
   const overrides = () => ({ bybit: { ws: fake.url, markets: BYBIT_MARKETS, rest: false, backoff: FAST_BACKOFF } });
 
+  it('refuses a config without exchanges in one line, before it opens the output (no file, no wait for a stop that never comes)', async () => {
+    const out = join(dir, 'none.jsonl');
+    const ac = new AbortController();
+    await expect(record({ config: testConfig([]), out, dataDir: dir, signal: ac.signal })).rejects.toThrow(/^no exchange to record: the config's `exchanges` is empty/);
+    await expect(readFile(out, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('writes every normalized event as one JSON line that parses back as the same event', async () => {
     const out = join(dir, 'day.jsonl');
     const ac = new AbortController();
