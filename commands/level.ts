@@ -6,12 +6,12 @@
 import { levelId, type Level } from '../src/core/levels.js';
 import { labelAfter, levelText, pct } from '../src/replies/format.js';
 import { outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
-import { parseAsset, parseLabel, parseLevel, untrackedAsset } from './parse.js';
+import { labelWords, parseAsset, parseLabel, parseLevel, quote, untrackedAsset } from './parse.js';
 import { b, errorReply, toned, type Line } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
 import { memberName, shortId } from '../src/replies/proposals.js';
 import { openProposals, runDecide, runDigest, runInfo, runPropose, runVote, runWhy } from './proposals.js';
-import type { CommandDef, CommandReply } from './types.js';
+import type { Args, CommandContext, CommandDef, CommandReply } from './types.js';
 
 
 export const level: CommandDef = {
@@ -83,6 +83,10 @@ export const level: CommandDef = {
   run(ctx, args): CommandReply {
     const { market, config } = ctx.services;
     const chat = ctx.chat.key;
+    if (args.sub === 'add' || args.sub === 'propose') {
+      const afterQuote = wordsAfterQuote(ctx, args, args.sub);
+      if (afterQuote) return afterQuote;
+    }
     switch (args.sub) {
       case 'propose':
         return runPropose(ctx, args);
@@ -171,3 +175,19 @@ export const level: CommandDef = {
   },
 };
 
+/**
+ * Words typed after a quoted label or reason (`/level add eth 2490 "x" extra words`) are not folded into it: they are
+ * answered as the dispatcher answers words past a command's last option (commands/index.ts), which cannot see them,
+ * since the label option takes the rest of the line. A level added with them changes nothing; a proposal is made with
+ * the quoted reason and says which words it ignored. Undefined when nothing follows the quotes.
+ */
+function wordsAfterQuote(ctx: CommandContext, args: Args, sub: 'add' | 'propose'): CommandReply | undefined {
+  const option = sub === 'add' ? 'label' : 'why';
+  const { label, extra } = labelWords(args.values[option]);
+  if (!extra.length) return undefined;
+  const words = quote(extra.join(' '));
+  const usage = level.usage.filter((u) => u.startsWith(`level ${sub} `)).map((u) => `/${u}`).join(' · ');
+  if (sub === 'add') return errorReply(`${words} is more than /level add takes: nothing changed.`, `Usage: ${usage}.`);
+  const reply = runPropose(ctx, { ...args, values: { ...args.values, why: label } });
+  return reply.tone === 'error' ? reply : { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${words} (usage: ${usage}).`, 'muted')]]] };
+}

@@ -353,6 +353,17 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
   return ok(s);
 }
 
+/**
+ * A label or reason typed as the rest of the line: a quoted one ends at its closing quote, and the words after it are
+ * not the label's but extra words (`"x" extra words` is the label `"x"` and `extra`, `words`), answered as any
+ * command's are. An unquoted one is the rest of the line (`prior support zone`).
+ */
+export function labelWords(raw: string | undefined): { label: string | undefined; extra: string[] } {
+  const quoted = raw === undefined ? null : /^\s*("[^"]*"|“[^”]*”|'[^']*')([\s\S]*)$/u.exec(raw);
+  const extra = quoted ? splitWords(quoted[2]!) : [];
+  return quoted && extra.length ? { label: quoted[1], extra } : { label: raw, extra: [] };
+}
+
 /** A member's reason for a proposal ("why"): a label's rules, said of a reason. */
 export function parseReason(raw: string | undefined, maxChars: number): Parsed<string | undefined> {
   const r = parseLabel(raw, maxChars);

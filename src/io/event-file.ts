@@ -13,10 +13,11 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import {
-  eventAsset, implausible, MAX_LINE_CHARS, MAX_MS_TS, MIN_MS_TS, notEpochMs, PLAUSIBLE, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainExchange, plainExchangeAmong, plainPlausible, plainTs, toEvent,
+  eventAsset, implausible, INVISIBLE, MAX_LINE_CHARS, MAX_MS_TS, MIN_MS_TS, notEpochMs, PLAUSIBLE, plainAsset, plainIsLiquidation, plainLineAt, plainLineEvent, plainLineSeen, plainExchange, plainExchangeAmong, plainPlausible, plainTs, toEvent,
   type Candle, type LevelEvent, type MarketEvent,
 } from '../core/events.js';
 import { ReorderBuffer } from '../core/reorder.js';
+import { linkOrMention } from '../replies/links.js';
 
 export interface SkippedLine {
   line: number;
@@ -52,9 +53,11 @@ export interface ReadReport {
   damaged?: string;
   /** Liquidation lines that repeat one read before (every field the same: a recorder that wrote a row twice): not counted again. */
   duplicates?: number;
-  /** Lines read with a change (a level's label cleaned or shortened, `cleanLabel`): the first few, and how many. */
+  /** Lines read with a change (a level's label cleaned, shortened or dropped): the first few, and how many. */
   notes?: SkippedLine[];
   noteCount?: number;
+  /** Of `noteCount`, levels kept without their label because it held a link or a mention (`unshownLabel`). */
+  labelsDropped?: number;
   /**
    * Told every malformed line and every note as it is read, however many (the report keeps the first thousand of
    * each): how the CLI says each one on stderr. `describeSkipped` then does not list them again.
@@ -92,6 +95,20 @@ function note(report: ReadReport, line: number, reason: string): void {
   const notes = (report.notes ??= []);
   if (notes.length < KEEP_SKIPPED) notes.push({ line, reason });
   report.onLine?.({ line, reason, skipped: false });
+}
+
+/** What shows nothing, every one: a link written with a zero-width space inside (`scam\u200B.io`) is still one. */
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+
+/**
+ * Whether a file's level label holds what a chat's label may not (commands/parse.ts `parseLabel`): a link or an
+ * @mention, which every chat shown the level would otherwise advertise or ping. Judged on the label as read and on
+ * the label as typed without what shows nothing. A chat's member is asked to say it in words; a file cannot be, so
+ * its level is kept without the label, and the line is noted.
+ */
+function unshownLabel(label: string | undefined, typed: unknown): boolean {
+  if (label === undefined) return false;
+  return linkOrMention(label) !== undefined || (typeof typed === 'string' && linkOrMention(typed.replace(INVISIBLE_ALL, '')) !== undefined);
 }
 
 const power = (n: number) => `10^${Math.log10(n)}`;
@@ -264,7 +281,12 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
     if (notMs !== undefined) return skip(report, n, `${r.event.type}: ${notMs}`);
     if (future(r.event.ts)) return skip(report, n, afterWallClock(r.event));
     if (implausible(r.event, undefined, 0) !== undefined) return skip(report, n, beyondMarket(r.event, (value as { usd?: unknown }).usd != null));
-    if (r.note !== undefined) note(report, n, r.note);
+    if (r.event.type === 'level' && unshownLabel(r.event.label, (value as { label?: unknown }).label)) {
+      // One note for the line: a label cleaned first is dropped all the same.
+      delete r.event.label;
+      report.labelsDropped = (report.labelsDropped ?? 0) + 1;
+      note(report, n, 'level kept, label dropped: links/mentions are not shown');
+    } else if (r.note !== undefined) note(report, n, r.note);
     report.events++;
     if (r.event.ts > newest) newest = r.event.ts;
     const late = buffer.late;
@@ -459,7 +481,10 @@ export function describeSkipped(path: string, r: ReadReport): string[] {
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
   const late = outOfOrder(r);
   if (late) out.push(`${late} ${late === 1 ? 'event was' : 'events were'} out of order by more than 5 minutes; ${r.sorted ? `read the whole file and applied ${late === 1 ? 'it' : 'them'} at ${late === 1 ? 'its' : 'their'} own time` : 'applied late'}`);
-  if (r.noteCount) out.push(`${r.noteCount} level label${r.noteCount === 1 ? ' was' : 's were'} cleaned or shortened; the level${r.noteCount === 1 ? ' was' : 's were'} read`);
+  const dropped = r.labelsDropped ?? 0;
+  const cleaned = (r.noteCount ?? 0) - dropped;
+  if (cleaned) out.push(`${cleaned} level label${cleaned === 1 ? ' was' : 's were'} cleaned or shortened; the level${cleaned === 1 ? ' was' : 's were'} read`);
+  if (dropped) out.push(`${dropped} level label${dropped === 1 ? ' was' : 's were'} dropped (links/mentions are not shown); the level${dropped === 1 ? ' was' : 's were'} read`);
   if (r.duplicates) out.push(`${r.duplicates} repeated liquidation line${r.duplicates === 1 ? '' : 's'} (every field the same as a line before) not counted again`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;

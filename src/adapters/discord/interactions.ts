@@ -11,11 +11,13 @@ import {
   type ChatInputCommandInteraction,
   type Client,
   type Interaction,
+  type TopLevelComponent,
 } from 'discord.js';
 import { answerPosted, answersPrivately, dispatch, dispatchLine, findCommand, internalErrorReply, type DispatchOptions } from '../../../commands/index.js';
 import { parseAnyWindow, visible } from '../../../commands/parse.js';
 import type { CommandDef, CommandReply, OptionSpec, PostsToRefusal } from '../../../commands/types.js';
 import type { WindowName } from '../../../config/windows.js';
+import { errorReply } from '../../replies/reply.js';
 import { logger } from '../../log.js';
 import type { Services } from '../../service.js';
 import { channelOf, toArgs, toCaller } from './context.js';
@@ -165,11 +167,25 @@ async function onCommand(client: Client, services: Services, interaction: ChatIn
 /** The platform's one answer to the dispatcher: does the caller administer this server (yes in DMs). */
 const isAdminHere = (interaction: Interaction): boolean => isServerAdmin(interaction.inGuild(), interaction.memberPermissions);
 
-/** A button's custom_id is the command line it runs (`liqs ETH 4h`); its answer replaces the message. */
+/**
+ * A button's custom_id is the command line it runs (`liqs ETH 4h`); its answer replaces the message. Only the
+ * custom_id of a button the message carries runs (as on Telegram): a command line of the sender's own choosing would
+ * replace the message with its answer.
+ */
 async function onButton(services: Services, interaction: ButtonInteraction, deferAfterMs: number): Promise<void> {
   const caller = toCaller(interaction, services);
   log.debug({ line: interaction.customId, chat: caller.chat.key }, 'discord: button');
-  await respond(interaction, 'update', () => dispatchLine(interaction.customId, caller, { isAdmin: () => isAdminHere(interaction) }), false, deferAfterMs);
+  const line = interaction.customId;
+  const run = carriesButton(interaction.message.components, line) ? () => dispatchLine(line, caller, { isAdmin: () => isAdminHere(interaction) }) : () => Promise.resolve(errorReply(NOT_ON_MESSAGE));
+  await respond(interaction, 'update', run, false, deferAfterMs);
+}
+
+/** The answer to a press whose custom_id no button of the message carries (forged, or a button since replaced). */
+const NOT_ON_MESSAGE = 'That button is not on this message (any more). Press one that is, or send the command again.';
+
+/** Whether `customId` is one of the buttons in `components` (the message's rows, as the interaction carries them). */
+function carriesButton(components: readonly TopLevelComponent[], customId: string): boolean {
+  return components.some((row) => 'components' in row && row.components.some((c) => 'customId' in c && c.customId === customId));
 }
 
 /** What autocomplete offers from: the assets the market knows, and the windows the commands take. */

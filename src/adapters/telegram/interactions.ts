@@ -52,12 +52,19 @@ export function interactionHandlers(deps: InteractionDeps): { onMessage(msg: Mes
   /**
    * A pressed button: its callback_data is a command line; the answer replaces the message it sits under. A
    * compact caption's Details button (`details:<command line>`) instead answers the chart with the whole text.
+   * Only the data of a button the message carries runs: any client can send any callback_data for a message
+   * with buttons, and a line of its own choosing (`/help`, someone's proposal) would replace a proposal's card.
    */
   async function onButton(q: CallbackQuery): Promise<void> {
     const data = 'data' in q ? q.data : undefined;
     const msg = pressedMessage(q);
     if (!msg || data === undefined) {
       await answerButton(q.id, 'This message is too old to update. Send the command again.');
+      return;
+    }
+    if (!carriesButton(msg, data)) {
+      log.debug({ chat: msg.chat.id, from: q.from.id }, 'a button press whose data is on none of the message\'s buttons: refused');
+      await answerButton(q.id, NOT_ON_MESSAGE);
       return;
     }
     const asker = askerOf(msg.chat, q.from, undefined);
@@ -143,6 +150,15 @@ export function interactionHandlers(deps: InteractionDeps): { onMessage(msg: Mes
   }
 
   return { onMessage, onButton };
+}
+
+/** The answer to a press whose data no button of the message carries (forged, or a button since replaced). */
+const NOT_ON_MESSAGE = 'That button is not on this message (any more). Press one that is, or send the command again.';
+
+/** Whether `data` is the callback_data of one of the buttons `msg` carries (Bot API: Message.reply_markup). */
+function carriesButton(msg: Message, data: string): boolean {
+  const keyboard = 'reply_markup' in msg ? msg.reply_markup?.inline_keyboard : undefined;
+  return keyboard?.some((row) => row.some((button) => 'callback_data' in button && button.callback_data === data)) ?? false;
 }
 
 /**
