@@ -72,17 +72,35 @@ export function startPruning(prune: () => void, firstMs = 60_000, everyMs = 3_60
   };
 }
 
+/** Commands a chat platform's stop cut off (the adapters' `unfinished()`, summed). */
+export interface CutOffCommands {
+  /** Received and never run: their senders must send them again. */
+  notRun: number;
+  /** Carried out (their changes saved) and not answered. */
+  unanswered: number;
+}
+
 /**
- * The stopped bot's last log line: what it did, and what the store still refused at the last flush (a full disk),
- * lost with the process: said, not dropped silently.
+ * The stopped bot's last log line: what it did, and what is lost with the process, said, not dropped silently: what
+ * the store still refused at the last flush (a full disk), and the commands the chat platforms' stop cut off.
  */
-export function stoppedLine(bot: LiqBot): [Record<string, unknown>, string] {
+export function stoppedLine(bot: LiqBot, commands: CutOffCommands = { notRun: 0, unanswered: 0 }): [Record<string, unknown>, string] {
   const store = bot.health().store;
-  const notSaved = { events: store.heldEvents, alerts: store.heldAlerts };
-  const fields = { events: bot.stats.events, alerts: bot.stats.alerts, outbox: bot.outbox.counters };
-  if (notSaved.events + notSaved.alerts === 0) return [fields, 'stopped'];
-  const why = store.failing.length ? store.failing.join(', ') : 'see the store errors above';
-  return [{ ...fields, notSaved, failing: store.failing }, `stopped; ${notSaved.events} events and ${notSaved.alerts} alerts were not saved: the store refused them (${why})`];
+  const notSaved = { events: store.heldEvents, alerts: store.heldAlerts, changes: bot.state.unsaved() };
+  let fields: Record<string, unknown> = { events: bot.stats.events, alerts: bot.stats.alerts, outbox: bot.outbox.counters };
+  const lost: string[] = [];
+  if (notSaved.events + notSaved.alerts + notSaved.changes > 0) {
+    const why = store.failing.length ? store.failing.join(', ') : 'see the store errors above';
+    const what = notSaved.changes ? `${notSaved.events} events, ${notSaved.alerts} alerts and ${notSaved.changes} changes of levels, settings or proposals` : `${notSaved.events} events and ${notSaved.alerts} alerts`;
+    fields = { ...fields, notSaved, failing: store.failing };
+    lost.push(`${what} were not saved: the store refused them (${why})`);
+  }
+  if (commands.notRun + commands.unanswered > 0) {
+    fields = { ...fields, commands };
+    if (commands.notRun) lost.push(`${commands.notRun} commands received were not run (their turn came after the stop began): their senders must send them again`);
+    if (commands.unanswered) lost.push(`${commands.unanswered} commands were carried out and saved but not answered (their answers waited for the chat's turn)`);
+  }
+  return [fields, lost.length ? `stopped; ${lost.join('; ')}` : 'stopped'];
 }
 
 /** The exit of a start refused for its configuration (sysexits' EX_CONFIG): the unit does not restart it (src/cli.ts). */
@@ -304,15 +322,19 @@ async function start(argv: string[]): Promise<number> {
     const label = () => rehearsalLabel(bot.market.synthetic);
     const wrap = (a: ChatAdapter): ChatAdapter => (rehearsal ? markRehearsal(a, label) : a);
     const factories: Partial<Record<Platform, () => ChatAdapter>> = {};
+    // Every adapter made, asked at the end what its stop cut off (the last log line).
+    const inbound: { unfinished(): CutOffCommands }[] = [];
+    parts.inbound = inbound;
+    const keep = <A extends ChatAdapter & { unfinished(): CutOffCommands }>(a: A): A => (inbound.push(a), a);
     if (env.telegram) {
       const { createTelegramAdapter } = await import('./adapters/telegram/adapter.js');
       const opts = { ...env.telegram, services: bot };
-      factories.telegram = () => wrap(createTelegramAdapter(opts));
+      factories.telegram = () => wrap(keep(createTelegramAdapter(opts)));
     }
     if (env.discord) {
       const { createDiscordAdapter } = await import('./adapters/discord/adapter.js');
       const opts = { ...env.discord, services: bot };
-      factories.discord = () => wrap(createDiscordAdapter(opts));
+      factories.discord = () => wrap(keep(createDiscordAdapter(opts)));
     }
     // Live feeds start before any chat can ask: every venue is marked "connecting" in the call's first lines, so the
     // first command reads "no data yet", never a quiet market, while the exchange library loads behind it (then leverage
@@ -426,15 +448,19 @@ interface Parts {
   replayDone?: Promise<void>;
   prompt?: TerminalAdapter;
   platforms?: Platforms;
+  /** The chat adapters made (a platform retried makes several): what their stops cut off. */
+  inbound?: { unfinished(): CutOffCommands }[];
 }
 
 /**
  * A clean stop, in order: intake first (feeds, a rehearsal's reading), the events held for the store, then deliveries
  * (no new ones; the adapters drop sends still waiting for a rate-limit slot, their alerts pending in the store for the
- * next start; the lanes record that), the health endpoint, the writer and the store. Past SHUTDOWN_LIMIT_MS the process
- * exits anyway. Ends with the stopped bot's last log line.
+ * next start; the lanes record that) and commands (none begun any more; those begun finish, are answered within the
+ * adapters' grace, and what they changed is written: a level with its state), the health endpoint, the writer and
+ * the store. Past SHUTDOWN_LIMIT_MS the process exits anyway. Ends with the stopped bot's last log line, which it
+ * returns.
  */
-async function stopInOrder(p: Parts & { code: number }): Promise<void> {
+export async function stopInOrder(p: Parts & { code: number }): Promise<[Record<string, unknown>, string]> {
   const { code, bot } = p;
   const force = setTimeout(() => {
     log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting`);
@@ -447,6 +473,8 @@ async function stopInOrder(p: Parts & { code: number }): Promise<void> {
   const lanes = bot.outbox.stop();
   await Promise.allSettled([p.platforms?.stop(), p.prompt?.stop()]);
   await lanes;
+  // What the commands finished during the platforms' stop changed, before the writer thread closes.
+  await bot.drain();
   await p.http?.close();
   await p.writer.close();
   p.store.close();
@@ -455,8 +483,15 @@ async function stopInOrder(p: Parts & { code: number }): Promise<void> {
   const mem = process.memoryUsage();
   const handles: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1;
-  const [fields, line] = stoppedLine(bot);
+  const commands: CutOffCommands = { notRun: 0, unanswered: 0 };
+  for (const a of p.inbound ?? []) {
+    const u = a.unfinished();
+    commands.notRun += u.notRun;
+    commands.unanswered += u.unanswered;
+  }
+  const [fields, line] = stoppedLine(bot, commands);
   log.warn({ ...fields, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles }, line);
+  return [fields, line];
 }
 
 async function recordCmd(argv: string[]): Promise<number> {

@@ -165,6 +165,13 @@ export class StateWriter {
     this.write();
   }
 
+  /** Changes held, not taken by the store yet (refused so far): levels and their states, chats' settings, proposals and votes. */
+  unsaved(): number {
+    let votes = 0;
+    for (const v of this.votes.values()) votes += v.size;
+    return this.levels.size + this.tracks.size + this.subscriptions.size + this.disabling.size + this.proposals.size + votes;
+  }
+
   /**
    * The chat is gone (it removed or blocked the bot, or its alerts channel is gone): its alerts stop, and its settings
    * (assets, minimum, votes, expiry, digest, target) stay, turned off, so `/alerts on` brings them back as they were.

@@ -47,6 +47,18 @@ export interface DiscordAdapterOptions {
   deferAfterMs?: number;
 }
 
+/**
+ * Commands the stop cut off. `notRun`: interactions that came once the stop began, not run (Discord tells their users
+ * the application did not respond). `unanswered`: begun and still running when the stop's grace ran out.
+ */
+export interface Unfinished {
+  notRun: number;
+  unanswered: number;
+}
+
+/** How long a stop lets interactions already begun finish and be answered (Discord itself waits 3 s for the first answer). */
+export const STOP_GRACE_MS = 3_000;
+
 export interface DiscordAdapter extends ChatAdapter {
   readonly platform: 'discord';
   /** Whether this process delivers to the target's server (its guild is on one of this process's shards). */
@@ -55,6 +67,8 @@ export interface DiscordAdapter extends ChatAdapter {
   shards(): ShardSet | undefined;
   /** The discord.js client (its caches, for wiring and tests). */
   readonly client: Client;
+  /** What the stop cut off (see `stop`): for the bot's last log line. */
+  unfinished(): Unfinished;
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
@@ -92,8 +106,20 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const pacer = new Pacer(perSecond);
   const sender = new DiscordSender(client.rest, pacer);
   let state: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
+  /** Interactions being answered. */
+  const inflight = new Set<Promise<void>>();
+  const unfinished: Unfinished = { notRun: 0, unanswered: 0 };
 
-  client.on(Events.InteractionCreate, interactionHandler(client, opts.services, opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {}));
+  const answer = interactionHandler(client, opts.services, opts.deferAfterMs !== undefined ? { deferAfterMs: opts.deferAfterMs } : {});
+  client.on(Events.InteractionCreate, (interaction) => {
+    // Once the stop began, an interaction is not run: better not run (Discord says it failed) than run and cut off.
+    if (state === 'stopped') {
+      if (interaction.isChatInputCommand() || interaction.isButton()) unfinished.notRun++;
+      return;
+    }
+    const p = answer(interaction).finally(() => inflight.delete(p));
+    inflight.add(p);
+  });
   client.on(Events.Error, (err) => log.error({ err }, 'discord: client error'));
   client.on(Events.ShardError, (err, shard) => log.warn({ err, shard }, 'discord: gateway connection error; discord.js reconnects'));
   watchRest(client.rest);
@@ -151,9 +177,14 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       }
     },
 
+    /** Run no new interaction; those begun get up to STOP_GRACE_MS to be answered, then the client is destroyed. */
     async stop() {
       if (state === 'stopped') return;
       state = 'stopped';
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inflight]), new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+      clearTimeout(timer);
+      unfinished.unanswered = inflight.size;
       pacer.stop();
       await client.destroy();
       client.rest.clearHashSweeper();
@@ -164,6 +195,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     },
 
     shards: shardSet,
+
+    unfinished: () => ({ ...unfinished }),
 
     owns(to) {
       const set = shardSet();

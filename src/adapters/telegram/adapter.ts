@@ -61,7 +61,25 @@ export type TelegramAdapter = ChatAdapter & {
   readonly username?: string;
   /** Messages on the wire (sent, not yet answered) and waiting for their turn in the pacer. */
   pacing(): { onWire: number; waiting: number };
+  /** What the stop cut off (see `stop`): for the bot's last log line. */
+  unfinished(): Unfinished;
 };
+
+/**
+ * Commands the stop cut off. `notRun`: received, never begun, and not to be sent again by Telegram (long polling
+ * confirmed them when it asked for the next ones; a webhook update already answered). `unanswered`: begun (their
+ * changes made and saved) and still waiting for their answer's turn when the pacer stopped.
+ */
+export interface Unfinished {
+  notRun: number;
+  unanswered: number;
+}
+
+/**
+ * How long a stop lets the commands already begun finish and be answered, while the pacer still sends: a group's next
+ * three messages at one a second. Within the bot's 5 s for a whole stop (main.ts).
+ */
+export const STOP_GRACE_MS = 3_000;
 
 /** Where the webhook listens unless the operator says otherwise: a reverse proxy on the same machine forwards to it. */
 export const DEFAULT_WEBHOOK_HOST = '127.0.0.1';
@@ -108,27 +126,51 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const interactions = interactionHandlers({ sender, admins, services, me: () => bot.botInfo, stopping: stopping.signal });
   /**
    * Work started by updates, chained per member of a chat so each member's commands are answered in the order
-   * they came, while other members' commands never wait behind them (the pacer takes members in turn).
+   * they came, while other members' commands never wait behind them (the pacer takes members in turn). Each link
+   * resolves to whether its work ran: once the adapter stops, work not begun is not run.
    */
-  const chains = new Map<string, Promise<void>>();
-  const inflight = new Set<Promise<void>>();
+  const chains = new Map<string, Promise<boolean>>();
+  const inflight = new Set<Promise<boolean>>();
   let polling: Promise<void> | undefined;
   let server: WebhookServer | undefined;
   /** The work an update started, collected while telegraf handles a webhook update (answered once it is done). */
-  const started = new AsyncLocalStorage<Promise<void>[]>();
+  const started = new AsyncLocalStorage<Promise<boolean>[]>();
   let state: 'new' | 'running' | 'stopped' = 'new';
   let username: string | undefined;
+  /** Work begun and not finished. */
+  let running = 0;
+  const unfinished: Unfinished = { notRun: 0, unanswered: 0 };
+  /** Updates not run whose webhook request was left unanswered, so Telegram sends them again: not lost. */
+  let sentAgain = 0;
 
-  /** Run an update's work in the background (the update loop moves on), after the same member's earlier work in the chat. */
+  /**
+   * Run an update's work in the background (the update loop moves on), after the same member's earlier work in the
+   * chat. Work whose turn comes after the stop began is not run: run then, its answer could not be sent (the pacer
+   * stops), and a level added or a setting changed without an answer is a command half done.
+   */
   function track(key: string, work: () => Promise<void>): void {
-    if (state === 'stopped') return;
     const prev = chains.get(key);
     // Behind the same member's earlier work (a reply waiting for its turn): the webhook holds this one only briefly.
-    if (prev) messageQueued.getStore()?.(key.slice(0, key.indexOf(':')));
-    const p = (prev ?? Promise.resolve()).then(work).catch((err: unknown) => log.error({ err, chat: key.split(':')[0] }, 'update handling failed'));
+    if (prev && state !== 'stopped') messageQueued.getStore()?.(key.slice(0, key.indexOf(':')));
+    const p = (prev ?? Promise.resolve(true)).then(async () => {
+      if (state === 'stopped') {
+        unfinished.notRun++;
+        return false;
+      }
+      running++;
+      try {
+        await work();
+      } catch (err) {
+        log.error({ err, chat: key.split(':')[0] }, 'update handling failed');
+      } finally {
+        running--;
+      }
+      return true;
+    });
+    started.getStore()?.push(p);
+    if (state === 'stopped') return;
     chains.set(key, p);
     inflight.add(p);
-    started.getStore()?.push(p);
     void p.finally(() => {
       inflight.delete(p);
       if (chains.get(key) === p) chains.delete(key);
@@ -162,7 +204,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       path,
       secret: webhook.secret,
       handle: async (update) => {
-        const work: Promise<void>[] = [];
+        const work: Promise<boolean>[] = [];
         const u = update as { message?: { chat: { id: number } }; channel_post?: { chat: { id: number } }; callback_query?: { message?: { chat: { id: number } } } };
         const chat = String(u.message?.chat.id ?? u.channel_post?.chat.id ?? u.callback_query?.message?.chat.id ?? '');
         let queued!: (to: ChatId) => void;
@@ -172,9 +214,18 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
         let answered = false;
         const cancels: (() => void)[] = [];
         const after = (ms: number) => new Promise<void>((resolve) => void (answered ? resolve() : cancels.push(clock.after(ms, resolve))));
-        await Promise.race([Promise.all(work), sending.then(() => after(WEBHOOK_ANSWER_MS)), after(WEBHOOK_HOLD_MS)]);
+        const ran = await Promise.race([
+          Promise.all(work).then((done) => done.every(Boolean)),
+          sending.then(() => after(WEBHOOK_ANSWER_MS)).then(() => true),
+          after(WEBHOOK_HOLD_MS).then(() => true),
+        ]);
         answered = true;
         for (const cancel of cancels) cancel();
+        if (ran) return;
+        // Not run (the adapter stopped first): never answered, so Telegram sends it again once the stop closes the
+        // connection. The server's close ends the request; this promise is left to be collected.
+        sentAgain++;
+        await new Promise<never>(() => undefined);
       },
     });
     await sender.call('setWebhook', (tg) =>
@@ -249,21 +300,40 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       log.info({ bot: me.username, mode: opts.webhook ? 'webhook' : 'polling' }, 'Telegram bot started');
     },
 
+    /**
+     * Stop taking updates; what was received and not begun is not run (see `track`). Long polling confirms a batch of
+     * updates when it asks for the next, at once (the work is queued, not done), so Telegram never sends those again:
+     * they are counted (`unfinished`). A webhook update not run and not answered yet is left unanswered, and Telegram
+     * sends it again. Commands begun get up to STOP_GRACE_MS to finish and be answered; then the pacer stops.
+     */
     async stop() {
       if (state === 'stopped') return;
       const wasRunning = state === 'running';
       state = 'stopped';
-      stopping.abort();
       if (wasRunning && polling) await stopPolling(polling);
+      const clock = opts.clock ?? systemClock;
+      await new Promise<void>((resolve) => {
+        const cancel = clock.after(STOP_GRACE_MS, resolve);
+        void Promise.allSettled([...inflight]).then(() => {
+          cancel();
+          resolve();
+        });
+      });
+      stopping.abort();
       await server?.close();
       // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
       opts.sharedWindows?.stop();
+      unfinished.unanswered = running;
       await sender.pacer.stop();
       await Promise.allSettled([...inflight]);
     },
 
     pacing() {
       return { onWire: sender.pacer.inflight, waiting: sender.pacer.queued() };
+    },
+
+    unfinished() {
+      return { notRun: unfinished.notRun - sentAgain, unanswered: unfinished.unanswered };
     },
 
     async deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult> {
