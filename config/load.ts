@@ -163,10 +163,18 @@ export function checkExchanges(config: Config, supported: readonly string[], pat
 
 /** Load the defaults, with the file at `path` (if any) merged over them. */
 export function loadConfig(path?: string): Config {
-  if (!path) return buildConfig({}, 'config/default.yaml');
+  return loadConfigFile(path).config;
+}
+
+/**
+ * `loadConfig`, and the settings the file at `path` sets at its top level (none without a file): what a user chose,
+ * not a default (the offline commands track only the assets a file names in `assets`, as the live bot does).
+ */
+export function loadConfigFile(path?: string): { config: Config; sets: ReadonlySet<string> } {
+  if (!path) return { config: buildConfig({}, 'config/default.yaml'), sets: new Set() };
   const override = readYaml(path);
   if (!isPlainObject(override)) throw new ConfigError(`config ${path}: expected a mapping of keys at the top level`);
-  return buildConfig(override, path);
+  return { config: buildConfig(override, path), sets: new Set(Object.keys(override)) };
 }
 
 /** What the build writes next to the bundle for the CLI's `readConfig` (config/defaults.ts). */

@@ -26,13 +26,15 @@ import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
 import { lineText, toned, type Reply } from './replies/reply.js';
 import { listText, stamp } from './replies/format.js';
+import { stretchesText } from './replies/coverage.js';
+import { zoneLabel } from './replies/zone.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, toldLineText, withRegularFile, type ReadReport, type ToldLine } from './io/event-file.js';
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines, type StatsInput } from './replies/backtest.js';
 import { recordedIn } from './core/market-view.js';
-import { TIMEFRAME_MS } from './core/events.js';
+import { eventAsset, TIMEFRAME_MS } from './core/events.js';
 import { DAY, HOUR } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
@@ -234,25 +236,30 @@ async function loadEvents(path: string, keep?: string, reports = tellingReports(
   return loaded;
 }
 
-/** The file's events for the asset typed, and its ticker: read again when it was typed as a name (`bitcoin`, `btcusdt`). */
-async function loadAsset(path: string, raw: string, config: Config): Promise<{ first: LoadedFile; asset: string }> {
+/**
+ * The file's events for the asset typed, and its ticker (`bitcoin`, `btcusdt`: BTC). `flushes`: the answer reads a
+ * market-wide flush running (`levels`), which spans assets, so every asset's liquidations are held too (`runFile`'s
+ * `asset`); else the reader holds that asset's events alone (`liqs` and `oi` read nothing of the others'), and reads
+ * the file again when the asset was typed as a name.
+ */
+async function loadAsset(path: string, raw: string, settings: OfflineConfig, flushes = false): Promise<{ first: LoadedFile; asset: string }> {
   const reports = tellingReports(shown(path));
-  const first = await loadEvents(path, assetKey(raw), reports);
-  const parsed = parseAsset(raw, knownAssets(config, first.assets));
+  const first = await loadEvents(path, flushes ? undefined : assetKey(raw), reports);
+  const parsed = parseAsset(raw, knownAssets(settings, first.assets));
   if (!parsed.ok) throw new UsageError(parsed.message);
-  return { first: parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value, reports), asset: parsed.value };
+  return { first: flushes || parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value, reports), asset: parsed.value };
 }
 
 /**
- * The stretch a loaded file speaks for: its first event (the asset's, where one asset's were kept) to its end, a
- * candle's close or a period's total's end where that is later than its last event.
+ * The stretch a loaded file speaks for: its first event (the asset's, when one is named) to its end, a candle's close
+ * or a period's total's end (the asset's) where that is later than its last event.
  */
-function spanOf(loaded: LoadedFile): [number, number] {
+function spanOf(loaded: LoadedFile, asset?: string): [number, number] {
   let from = Infinity, to = loaded.lastTs;
   for (const batch of loaded.batches) {
     for (const e of batch) {
       // A level stamped 0 is in force from the file's start: no moment of its own.
-      if (e.type === 'level' && e.ts === 0) continue;
+      if ((e.type === 'level' && e.ts === 0) || (asset !== undefined && eventAsset(e) !== asset)) continue;
       from = Math.min(from, e.ts);
       to = Math.max(to, e.type === 'candle' ? e.ts + TIMEFRAME_MS[e.timeframe] : e.type === 'liquidation_total' ? e.ts + (e.period === '1d' ? DAY : HOUR) : e.ts);
     }
@@ -267,7 +274,7 @@ function spanOf(loaded: LoadedFile): [number, number] {
  */
 function atInFile(at: number | undefined, loaded: LoadedFile, path: string, asset?: string): string | undefined {
   if (at === undefined) return undefined;
-  const [from, to] = spanOf(loaded);
+  const [from, to] = spanOf(loaded, asset);
   const file = escapeTerminal(shown(path));
   // An asset the file has no event of (a configured one) has no first moment: its answer says it has no data.
   if (Number.isFinite(from) && at < from) return `--at ${stamp(at)} is before the first ${asset ? `${asset} ` : ''}event in ${file} (${stamp(from)}): it has nothing to answer from as of then (its events run to ${stamp(to)}).`;
@@ -301,17 +308,28 @@ function noEvents(path: string, report: ReadReport): never {
 }
 
 /**
+ * The config an offline command runs with, and whether the user's file (`--config`) names its `assets`: then those
+ * alone are tracked, as the live bot tracks them (`runFile`'s `configuredAssets`); else every asset a file holds is.
+ */
+interface OfflineConfig {
+  config: Config;
+  configuredAssets: boolean;
+}
+
+/**
  * `loadConfig(path)`, from the build's validated defaults when there is no override and they are current: yaml
  * and zod are then never loaded (config/defaults.ts).
  */
-async function readConfig(path?: string): Promise<Config> {
+async function readConfig(path?: string): Promise<OfflineConfig> {
   const cached = path === undefined && BUNDLED ? cachedDefaults() : undefined;
-  return cached ?? (await import('../config/load.js')).loadConfig(path);
+  if (cached) return { config: cached, configuredAssets: false };
+  const { config, sets } = (await import('../config/load.js')).loadConfigFile(path);
+  return { config, configuredAssets: sets.has('assets') };
 }
 
-/** Known assets for a file: configured ones plus every asset the file mentions. */
-function knownAssets(config: Config, seen: Iterable<string>): string[] {
-  return [...new Set([...config.assets, ...seen])];
+/** Known assets for a file: the configured ones, and every asset the file mentions unless the user's config names its own. */
+function knownAssets(settings: OfflineConfig, seen: Iterable<string>): string[] {
+  return settings.configuredAssets ? [...settings.config.assets] : [...new Set([...settings.config.assets, ...seen])];
 }
 
 /**
@@ -365,14 +383,14 @@ async function cmdReplay(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS.replay });
   const file = onlyOne(positionals, 'replay');
   if (!file) throw new UsageError('replay needs an event file: liqbot replay FILE [--json]');
-  const config = await readConfig(values.config);
+  const { config, configuredAssets } = await readConfig(values.config);
   const reports = tellingReports(shown(file));
   if (values.stats) {
     const loaded = await withRegularFile(file, (path) => loadFile(path, undefined, reports()));
     // No event, no alert: a valid answer (zero of everything), the file's emptiness said beside it.
     if (loaded.report.events === 0) console.error(`liqbot: ${escapeTerminal(noEventsText(file, loaded.report))}`);
     const events = loaded.batches.flat();
-    const run = await runFile(loaded, config, { closes: true });
+    const run = await runFile(loaded, config, { closes: true, configuredAssets });
     const st = backtest(run.alerts, run.closes, levelsOf(events));
     if (values.json) console.log(JSON.stringify(st));
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
@@ -394,7 +412,15 @@ async function cmdReplay(argv: string[]): Promise<number> {
       }
       const cover = from < to ? recordedIn(loaded.recorded, from, to) : undefined;
       if (cover?.any && !cover.full) input.prints = { stretches: loaded.recorded, from, to };
-      for (const line of statsLines(st, input)) console.log(escapeTerminal(line));
+      const lines = statsLines(st, input);
+      // A file of prints alone spans its prints: an hour or more without one (a recorder stopped for hours) is said,
+      // or none found there reads as a quiet market. On a line of its own: statsLines' sentence names candles and prices.
+      const printed = loaded.recorded;
+      if (from >= to && printed.length > 1) {
+        const end = printed[printed.length - 1]![1];
+        lines.push(`counted where the file has liquidation prints: ${stretchesText(printed, end)} ${zoneLabel(end)}; between them it has none, so none can be found there`);
+      }
+      for (const line of lines) console.log(escapeTerminal(line));
     }
     reportSkipped(shown(file), run.report);
     return 0;
@@ -403,8 +429,8 @@ async function cmdReplay(argv: string[]): Promise<number> {
   // after the day they are about) is read again whole and sorted, so the alerts are printed once the run is done.
   // A pipe (`cat day.jsonl levels.jsonl | liqbot replay -`) is copied to a file first, to be read again too.
   const run = await withRegularFile(file, async (path) => {
-    const first = await runFile(path, config, { report: reports() });
-    return first.report.late > 0 ? runFile(await loadFile(path, undefined, reports()), config) : first;
+    const first = await runFile(path, config, { report: reports(), configuredAssets });
+    return first.report.late > 0 ? runFile(await loadFile(path, undefined, reports()), config, { configuredAssets }) : first;
   });
   // A file without events has no alert to print: zero alerts is the answer (exit 0), its emptiness said on stderr.
   if (run.report.events === 0) console.error(`liqbot: ${escapeTerminal(noEventsText(file, run.report))}`);
@@ -436,13 +462,14 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const all = rawAsset.toLowerCase() === 'all';
   if (all && values.chart !== undefined) throw new UsageError('--chart draws one asset (liqbot liqs eth --data FILE --chart out.png); "all" has no chart');
   await checkChartPath(values.chart);
-  const config = await readConfig(values.config);
+  const settings = await readConfig(values.config);
+  const { config, configuredAssets } = settings;
   const at = parseAt(values.at);
-  const { first, asset } = all ? { first: await loadEvents(values.data), asset: 'ALL' } : await loadAsset(values.data, rawAsset, config);
+  const { first, asset } = all ? { first: await loadEvents(values.data), asset: 'ALL' } : await loadAsset(values.data, rawAsset, settings);
   const note = atInFile(at, first, values.data, all ? undefined : asset);
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];
-  const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs, ...(all ? {} : { asset }) });
+  const run = await runFile(first, config, { until: to, bucketFrom: to - windowMs, configuredAssets, ...(all ? {} : { asset }) });
   reportSkipped(shown(values.data), run.report);
   if (all) {
     const m = run.market.marketSummary(window, windowMs, to);
@@ -469,13 +496,14 @@ async function cmdLevels(argv: string[]): Promise<number> {
   if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
   if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
   await checkChartPath(values.chart);
-  const config = await readConfig(values.config);
+  const settings = await readConfig(values.config);
+  const { config, configuredAssets } = settings;
   const at = parseAt(values.at);
-  const { first, asset } = await loadAsset(values.data, rawAsset, config);
+  const { first, asset } = await loadAsset(values.data, rawAsset, settings, true);
   const note = atInFile(at, first, values.data, asset);
   const to = at ?? first.lastTs;
   // The same moment as `liqbot liqs` on the same file, so both show one price.
-  const run = await runFile(first, config, { until: to, asset });
+  const run = await runFile(first, config, { until: to, asset, configuredAssets });
   reportSkipped(shown(values.data), run.report);
   const st = run.market.levelStatus(asset, undefined, to);
   const map = estimateLiqMap(run.market, asset, to);
@@ -501,12 +529,13 @@ async function cmdOi(argv: string[]): Promise<number> {
   if (!rawAsset) throw new UsageError('oi needs an asset: liqbot oi eth --data FILE');
   if (!values.data) throw new UsageError('oi needs --data FILE (an event file)');
   const window = cliWindow(values.window);
-  const config = await readConfig(values.config);
+  const settings = await readConfig(values.config);
+  const { config, configuredAssets } = settings;
   const at = parseAt(values.at);
-  const { first, asset } = await loadAsset(values.data, rawAsset, config);
+  const { first, asset } = await loadAsset(values.data, rawAsset, settings);
   const note = atInFile(at, first, values.data, asset);
   const to = at ?? first.lastTs;
-  const run = await runFile(first, config, at === undefined ? { asset } : { until: at, asset });
+  const run = await runFile(first, config, at === undefined ? { asset, configuredAssets } : { until: at, asset, configuredAssets });
   reportSkipped(shown(values.data), run.report);
   const snapshot = leverageSnapshot(run.market.leverage, asset, to - WINDOW_MS[window], to);
   if (!snapshot) {
@@ -521,7 +550,8 @@ async function cmdOi(argv: string[]): Promise<number> {
 
 async function cmdDemo(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: OPTIONS.demo });
-  const config = await readConfig(process.env.LIQBOT_CONFIG || undefined);
+  // The bundled day's assets all, whatever a deployment's config tracks: the demo shows its ETH and the flush.
+  const { config } = await readConfig(process.env.LIQBOT_CONFIG || undefined);
   const c = color();
   const rule = (t: string) => console.log(`\n${c ? '\x1b[1;7m' : '== '}${t}${c ? '\x1b[0m' : ' =='}\n`);
   rule('Replaying the bundled SYNTHETIC market day (modelled on the Jan 31 ETH flush): what the bot would have posted');

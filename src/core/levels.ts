@@ -99,7 +99,8 @@ export interface LevelBreakEvent {
 
 /**
  * What ended a chop: a close `decisiveFactor` buffers beyond the level (`far`), closes beyond it for `decisiveHours`
- * (`held`, for `heldMs`), or a close out of the range the chop closed in (`range`, the closes' low and high).
+ * (`held`, for `heldMs`), or a close out of the range the chop closed in (`range`, the closes' low and high; the range
+ * its notice said where the close left that one too: `leftRange`).
  * `kept`: the close left the range on the side the chat last heard of, after a chop notice: nothing it was told
  * changes (the level is not broken again), but the notice promised the chop's end.
  */
@@ -273,6 +274,17 @@ type Outcome = { kind: 'break'; event: LevelBreakEvent } | { kind: 'chop'; event
  */
 function setAt(level: Level): number {
   return level.source === 'config' ? -Infinity : level.createdAt;
+}
+
+/**
+ * The range a chop's end out of its range names: the one its notice said, where the close left that one too, else the
+ * range its closes made since, which the close left (a notice's range the closes have since moved away from is not the
+ * one left). BTC's $69,381.7, said chopping "between $69,174 and $69,777" at 06:30 on Jul 29 2024, fell back below at
+ * 14:15 on "a close below $69,143, the bottom of the range it chopped in": a bottom the chat was never told.
+ */
+function leftRange(chop: NonNullable<LevelTrack['chop']>, close: number): [number, number] {
+  const told = chop.told;
+  return told && (close < told[0] || close > told[1]) ? told : [chop.low, chop.high];
 }
 
 export class LevelBook {
@@ -630,7 +642,7 @@ export class LevelBook {
     const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end };
     if (track.chop) {
       const base = this.chopCount(level, track.chop);
-      event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: [track.chop.low, track.chop.high] };
+      event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: leftRange(track.chop, c.close) };
       track.chop.resolved = seen;
       delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it
       delete track.chop.said; // and it is the end the notice promised

@@ -5,7 +5,7 @@
  *
  *   const s = view.summary('ETH', '24h', DAY);   // LiquidationSummary, worded by src/replies/summary.ts
  */
-import type { LiquidationBuckets, WindowTotals } from './buckets.js';
+import type { LargestLiquidation, LiquidationBuckets, WindowTotals } from './buckets.js';
 import type { CascadeDetector, CascadeRecord } from './cascades.js';
 import type { FlushDetector, FlushRecord } from './flush.js';
 import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
@@ -37,10 +37,15 @@ export interface LevelReading extends LevelStatus {
   runningFlushes?: FlushRecord[];
   /**
    * The asset's liquidation prints after `priceTs`, to `ts`: the last one's time, and of those after the last cascade
-   * ended too (none without such), the lowest and highest fill among the largest prints of each minute (what the books
-   * keep of single prints: a fill said is one that happened; a minute's very lowest may be a smaller print's).
+   * ended too (none without such), the lowest and highest fill: a print the books keep (the largest of each minute), or a
+   * smaller one's fill the price book holds (`freshFills`), timed to its minute. A fill said is one that happened.
    */
   printsAfterPrice?: { lastTs: number; low?: Fill; high?: Fill };
+  /**
+   * The last 24h's lowest and highest price on the candles (or ticks), each with its bar's start (a 5m candle's open
+   * time): where the prices cover the day, as `change24hPct`. What a trader watches where no level lies beyond price.
+   */
+  dayRange?: { low: { price: number; ts: number }; high: { price: number; ts: number } };
 }
 
 /** The engine as commands and charts see it: queries and the read side of its books, never ingestion. */
@@ -528,8 +533,26 @@ export abstract class MarketQueries implements MarketView {
     const running = this.cascades
       .running()
       .filter((c) => c.asset === asset)
-      .map((c): CascadeRecord => ({ id: c.id, asset, side: c.side, startedAt: c.startedAt, usd: c.usd, ...(c.priceStart !== undefined ? { priceStart: c.priceStart } : {}), ...(c.extreme !== undefined ? { extreme: c.extreme } : {}) }));
+      .map((c): CascadeRecord => {
+        const extreme = this.runningExtreme(asset, c.side, c.startedAt, c.extreme);
+        return { id: c.id, asset, side: c.side, startedAt: c.startedAt, usd: c.usd, ...(c.priceStart !== undefined ? { priceStart: c.priceStart } : {}), ...(extreme !== undefined ? { extreme } : {}) };
+      });
     return [...done, ...running];
+  }
+
+  /**
+   * A running cascade's low (a long one's) or high so far, read as its end reads it (`Market.priceDuring`): the price
+   * book since it began, candles and the fills it holds (never a bankruptcy price), besides the detector's, which follows
+   * prices only from when the cascade was called. BTC's $99,541.3 fill at 16:54:35 on Jan 27 2025, 20 s before its
+   * cascade was called, was its low: `/liqs` and `/levels` said "low $99,546" until the end said $99,541.
+   */
+  private runningExtreme(asset: string, side: PositionSide, startedAt: number, followed: number | undefined): number | undefined {
+    // The detector follows candles, ticks and fresh fills: with none (a file of prints alone, whose bankruptcy prices
+    // stand in as the book's prices) no low is said, as before.
+    if (followed === undefined) return undefined;
+    const r = this.prices.range(asset, startedAt, this.clock);
+    if (!r) return followed;
+    return side === 'long' ? Math.min(followed, r.low) : Math.max(followed, r.high);
   }
 
   /** `/levels ASSET` for a chat (global levels and the chat's own). */
@@ -562,7 +585,11 @@ export abstract class MarketQueries implements MarketView {
     if (since) status.sinceCascade = { low: since.low, high: since.high };
     // A day's change needs a day of prices (a bot started an hour ago has an hour's move, not a day's).
     const day = this.prices.range(asset, at - DAY, at);
-    if (day && coversWindow(day, at - DAY, at)) status.change24hPct = ((last.price - day.open) / day.open) * 100;
+    if (day && coversWindow(day, at - DAY, at)) {
+      status.change24hPct = ((last.price - day.open) / day.open) * 100;
+      const extremes = this.dayExtremes(asset, at);
+      if (extremes) status.dayRange = extremes;
+    }
     // A flush counts for the asset where the asset liquidated on its side since it began (BTC in a flush of 186 assets
     // led by it), not every flush anywhere in the market.
     const flushes = this.flushes.runningRecords().filter((f) => f.startedAt <= at && this.liquidatedOn(asset, f.side, f.startedAt, at));
@@ -570,6 +597,22 @@ export abstract class MarketQueries implements MarketView {
     const after = this.printsAfter(asset, last.ts, at, lastDone?.endedAt ?? -Infinity);
     if (after) status.printsAfterPrice = after;
     return status;
+  }
+
+  /**
+   * The lowest and highest bar of the day to `at` on the asset's candles or ticks, bars as long as its prices are apart
+   * (a 5m candle each), those wholly in the day: each with its bar's start, the first where two are equal.
+   */
+  private dayExtremes(asset: string, at: number): LevelReading['dayRange'] {
+    const step = this.prices.barStep(asset, MINUTE);
+    const bars = this.prices.bars(asset, Math.ceil((at - DAY) / step) * step, at, step);
+    if (!bars.length) return undefined;
+    let low = bars[0]!, high = bars[0]!;
+    for (const bar of bars) {
+      if (bar.low < low.low) low = bar;
+      if (bar.high > high.high) high = bar;
+    }
+    return { low: { price: low.low, ts: low.ts }, high: { price: high.high, ts: high.ts } };
   }
 
   private liquidatedOn(asset: string, side: PositionSide, from: number, to: number): boolean {
@@ -580,21 +623,56 @@ export abstract class MarketQueries implements MarketView {
   /**
    * The asset's prints in (after, to], read a minute at a time from the largest prints each minute keeps (a fill only
    * the books hold: prints are not prices), their fills from those after `cascadeEnd` alone (a cascade's own prints
-   * made its extreme). A day back at most: a price older than that is said as such already.
+   * made its extreme), and the fills the price book holds past them (`freshFills`). A day back at most: a price older
+   * than that is said as such already.
    */
   private printsAfter(asset: string, after: number, to: number, cascadeEnd: number): LevelReading['printsAfterPrice'] {
     let out: LevelReading['printsAfterPrice'];
     const from = Math.max(after + 1, to - DAY);
+    const kept: LargestLiquidation[] = [];
     for (let m = Math.floor(from / MINUTE); m <= Math.floor(to / MINUTE); m++) {
       for (const p of this.buckets.largest(asset, Math.max(from, m * MINUTE), Math.min(to, m * MINUTE + MINUTE - 1), this.settings.summary.largest)) {
         out ??= { lastTs: p.ts };
         if (p.ts > out.lastTs) out.lastTs = p.ts;
         // A bankruptcy price (OKX, HTX, Bybit) lies beyond where the order filled: no price the market traded at.
         if (p.ts <= cascadeEnd || !isFillPriced(p.exchange)) continue;
+        kept.push(p);
         if (!out.low || p.price < out.low.price) out.low = { price: p.price, ts: p.ts };
         if (!out.high || p.price > out.high.price) out.high = { price: p.price, ts: p.ts };
       }
     }
+    if (!out) return out;
+    const fills = this.freshFills(asset, Math.max(Math.floor(after / MINUTE), Math.floor(cascadeEnd / MINUTE)) + 1, to - DAY, to, kept);
+    if (fills.low && (!out.low || fills.low.price < out.low.price)) out.low = fills.low;
+    if (fills.high && (!out.high || fills.high.price > out.high.price)) out.high = fills.high;
     return out;
+  }
+
+  /**
+   * The lowest and highest fill the price book holds from minute `first` (and `notBefore`) to `to`: the fills of every
+   * size `PriceBook.current` read (over two minutes newer than the candles; a bankruptcy price is never one), which the
+   * largest prints of a minute may leave out (BTC's $99,225.9 at 17:08:48 on Jan 27 2025, a $2.6K print under five
+   * larger ones: /levels said "filled at $99,269" beside a flush's "low $99,226"). `first` must lie after the minute of
+   * the last candle or tick, where the book holds nothing else: a price there below (above) the one before the window
+   * is a fill. The book keeps no second: each is timed by a kept print of its price, else by its minute's start.
+   */
+  private freshFills(asset: string, first: number, notBefore: number, to: number, kept: readonly LargestLiquidation[]): { low?: Fill; high?: Fill } {
+    first = Math.max(first, Math.ceil(notBefore / MINUTE));
+    const last = Math.floor(to / MINUTE);
+    const r = first <= last ? this.prices.range(asset, first * MINUTE, to) : undefined;
+    if (!r) return {};
+    const at = (target: number, side: 'low' | 'high'): Fill => {
+      // The window's low only falls (high only rises) as it grows: the first minute it reaches `target` holds it.
+      let lo = first, hi = last;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        const part = this.prices.range(asset, first * MINUTE, Math.min(to, mid * MINUTE + MINUTE - 1));
+        if (part && (side === 'low' ? part.low <= target : part.high >= target)) hi = mid;
+        else lo = mid + 1;
+      }
+      const print = kept.find((p) => p.price === target && Math.floor(p.ts / MINUTE) === lo);
+      return { price: target, ts: print?.ts ?? lo * MINUTE };
+    };
+    return { ...(r.low < r.open ? { low: at(r.low, 'low') } : {}), ...(r.high > r.open ? { high: at(r.high, 'high') } : {}) };
   }
 }

@@ -198,7 +198,8 @@ function chopEndText(a: LevelBreak): string {
     : end.by === 'held' ? `${duration(end.heldMs)} of closes ${side} ${it}`
     // The edge it left, not the whole range: a crash through the chop's day stretches the far side to where the
     // chat never saw it chop ("the $92,765–$100,434 range" of BTC $99,501 on Feb 3 2025).
-    : `a close ${side} ${price(a.direction === 'down' ? end.range[0] : end.range[1])}, the ${a.direction === 'down' ? 'bottom' : 'top'} of the range it chopped in`;
+    // With several, the range is the named level's own (the zone the chat was told chops may be another of them).
+    : `a close ${side} ${price(a.direction === 'down' ? end.range[0] : end.range[1])}, the ${a.direction === 'down' ? 'bottom' : 'top'} of the range ${it} chopped in`;
   const count = chopCountText(end, a.ts);
   return `Decisive: ${what}${count ? `, after ${count}` : ''}.`;
 }

@@ -142,6 +142,10 @@ export function structureReading(st: LevelReading): Line[] {
       ? [`Resistance turned support at `, b(levelText(first.level.level)), `: losing it would undo the breakout.`]
       : [`Resistance turned support at `, b(levelText(first.level.level)), `; losing `, b(levelText(undo.level.level)), ` would undo the breakout.`]);
   }
+  if (!resistances.length && !inside && st.dayRange) {
+    // Every level below price (a squeeze through them all): the day's high is what the data says lies above.
+    lines.push([`No level above ${price(st.price)} on this list; ${dayExtremeWords(st, 'high')}.`]);
+  }
   if (!brokeBelow.length && !inside) {
     // The next resistance, beyond what the breakdown lost when it lost any: a level that turned a breakout back
     // (a failed breakout) is the hurdle after the reclaim.
@@ -152,9 +156,21 @@ export function structureReading(st: LevelReading): Line[] {
   if (!s1 && !inside) {
     // Every level above price (a flush through them all): where the floor is, the list cannot say. The command is said
     // as syntax: a zone the bot made up ("2425-2450", $50 under price) reads as a level it found.
-    lines.push([`No level below ${price(st.price)} on this list: admins can add one with `, b(`/level add ${st.asset.toLowerCase()} LOW-HIGH`), `.`]);
+    // Where the prices cover the day, its low is the reference the data has (ETH at 02:10 on Feb 3 2025: $2,334, the
+    // $2,080 low of 02:05 said nowhere).
+    const add = `/level add ${st.asset.toLowerCase()} LOW-HIGH`;
+    lines.push(st.dayRange
+      ? [`No level below ${price(st.price)} on this list; ${dayExtremeWords(st, 'low')}. Admins can add a level with `, b(add), `.`]
+      : [`No level below ${price(st.price)} on this list: admins can add one with `, b(add), `.`]);
   }
   return lines;
+}
+
+/** The day's low or high as a reference beside price: "the 24h low was $2,080 at 02:05", or price is at it. */
+function dayExtremeWords(st: LevelReading, side: 'low' | 'high'): string {
+  const x = st.dayRange![side];
+  // Quoted alike, price is there: a time of it would only say the bar price is in.
+  return price(x.price) === price(st.price!) ? `price is at its 24h ${side}` : `the 24h ${side} was ${price(x.price)} at ${whenWord(x.ts, st.ts)}`;
 }
 
 /**

@@ -175,7 +175,8 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     ]);
     const text = replyText(alertReply(sol[0]!));
     expect(text).toMatch(/^⬇️ SOL lost \$139\.41 and \$135; broke down out of its chop at \$139\.41–141\.50\n/);
-    expect(text).toContain('Decisive: a close below $131.39, the bottom of the range it chopped in, after 3 crosses since Sunday.');
+    // The range is $135's own (its chop was never said; the zone's notice said $131.87–143.38): named as $135's.
+    expect(text).toContain('Decisive: a close below $131.39, the bottom of the range $135 chopped in, after 3 crosses since Sunday.');
   });
 
   it('ends a chop said to the chat with a message on the side it last heard of too, the level still lost (BTC $97,680, Feb 2-3 2025)', () => {

@@ -120,11 +120,11 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     const r = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:10:00Z');
     const out = r.out.split('\n');
     expect(out).toContain('Price $99,708 at 16:59 (−4.9% 24h), before the last liquidation print (17:09)');
-    // The fill below the low, after the price: the largest prints of 17:08 kept by the books (the minute's lowest,
-    // $99,225.9, was a $2.6K print). The low is $99,546 on the candles, $99,541 where the cascade's fills count as prices.
-    // The market-wide flush is not said here: `liqbot levels` runs the engine on the one asset asked (src/offline.ts),
-    // so no flush is seen (the flush's sentence: the synthetic tests above).
-    expect(out.find((l) => l.startsWith('After '))).toMatch(/^After \$380K of longs liquidated, a liquidation filled at \$99,269 at 17:08, below the cascade low \$99,54[16]: no floor yet\.$/);
+    // The fill below the low, after the price: the minute's lowest, $99,225.9 (a $2.6K BTC/USDC print under five larger
+    // ones), as the flush's "low $99,226" says it, not the lowest of the largest prints ($99,268.8). The low is the
+    // cascade end's, $99,541 (the $99,541.3 fill at 16:54:35; $99,546 on the candles).
+    // The market-wide flush is said too: `liqbot levels` feeds every asset's liquidations (test/cli/offline-flush.test.ts).
+    expect(out.find((l) => l.startsWith('After '))).toBe('After $380K of longs liquidated, a market-wide long flush is still running (since 16:50), and a liquidation filled at $99,226 at 17:08, below the cascade low $99,541.');
     expect(r.out).not.toContain('stabilized');
   });
 });
@@ -208,13 +208,14 @@ describe('the way to add a level is syntax, not a zone the data never named', ()
 
   it('on a recording: ETH at 02:05 on Feb 3 2025, under every level', async () => {
     const r = await cli('levels', 'eth', '--data', FEB, '--at', '2025-02-03T02:05:00Z');
-    expect(r.out.split('\n')).toContain('No level below $2,496 on this list: admins can add one with /level add eth LOW-HIGH.');
+    // With the day's low beside it (the 15m candle of 01:45; test/replies/levels-extremes.test.ts).
+    expect(r.out.split('\n')).toContain('No level below $2,496 on this list; the 24h low was $2,388 at 01:45. Admins can add a level with /level add eth LOW-HIGH.');
   });
 
   it.skipIf(!hasKit)('on the audit\'s own file (the data kit)', async () => {
     const file = writeEvents([...lines(kit('binance_2025-01-27_2025-02-03_crashes_5m_with_liqs.jsonl')), ...lines(kit('levels_2025-02-03.jsonl'))], 'feb.jsonl');
     const r = await cli('levels', 'eth', '--data', file, '--at', '2025-02-03T02:05:00Z');
-    expect(r.out.split('\n')).toContain('No level below $2,477 on this list: admins can add one with /level add eth LOW-HIGH.');
+    expect(r.out.split('\n')).toContain('No level below $2,477 on this list; the 24h low was $2,388 at 01:55. Admins can add a level with /level add eth LOW-HIGH.');
   });
 });
 
