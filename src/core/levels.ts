@@ -721,13 +721,21 @@ export class LevelBook {
         added = true;
       }
     }
+    // One message per chat names the range spanning all its levels (a chat reads the global ones with its own), and
+    // promises no more alerts until a close out of that range: each level's end is judged against the range its
+    // message named, not its own narrower one (a close out of $99,501's range but inside the one the notice said with
+    // $100,000 is not the end it promised).
+    const told = (chat: string | undefined): [number, number] => {
+      const mine = said.filter((x) => x.level.chat === chat || (chat !== undefined && x.level.chat === undefined));
+      return [Math.min(...mine.map((x) => x.range[0])), Math.max(...mine.map((x) => x.range[1]))];
+    };
     for (const { level, range } of said) {
       const track = this.tracks.get(level.id)!;
       const chop = track.chop!;
       delete chop.noticeDue;
       chop.said = true; // its promise (the chop's end is told either way) holds from here
       chop.heard = true;
-      chop.told = range; // out of this range (by a buffer) is the end it promised
+      chop.told = told(level.chat); // out of this range (by a buffer) is the end it promised
       this.touched.add(level.id);
       out.push({ kind: 'chop', event: { level, ...this.chopCount(level, chop), range, price: c.close, ts: c.end } });
     }

@@ -3,7 +3,8 @@
  * edge the chat was told (not the closes' range since, which moves), and a message of several levels says whose range
  * it quotes, so a level's unsaid chop does not read as the zone's the chat was told of (SOL, Aug 5 2024 01:15: "broke
  * down out of its chop at $139.41–141.50 … a close below $131.39, the bottom of the range it chopped in", $131.39
- * being $135's, the zone's notice having said $131.87).
+ * being $135's, the zone's notice having said $131.87). Levels whose notices were one message share the range it named: a
+ * close out of one's own narrower range, inside the named one, is not the end the notice promised.
  */
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
@@ -38,6 +39,34 @@ describe('a break out of a said chop names the range the notice said', () => {
     expect(notices[0]![1]).toBe(3025);
     // The crossings since close 1's end: the loss, and the close back above it.
     expect(ends).toEqual([{ crosses: 2, since: T0 + 2 * M15, by: 'range', range: notices[0] }]);
+  });
+});
+
+/** ETH $3,000 and $3,010 lost 6 h apart, then one chop notice for both (their own ranges $2,991–3,017 and $2,992–3,019). */
+const TWO = [3050, 3050, 3050, 3047, 3042, 3038, 3041, 3041, 3048, 3042, 3037, 3031, 3025, 3021, 3019, 3026, 3032, 3035, 3025, 3026, 3031, 3038, 3030, 3022, 3031, 3027, 3033, 3039, 3033, 3026, 3021, 3026, 3017, 3026, 3025, 3021, 3018, 3027, 3026, 3024, 3027, 3024, 3018, 3019, 3017, 3017, 3013, 3012, 3014, 3023, 3032, 3023, 3016, 3013, 3018, 3008, 2999, 2995, 3001, 2996, 3002, 3000, 3002, 2993, 3001, 3011, 3009, 2999, 2997, 3003, 3006, 3001, 2992, 3002, 3011, 3004, 3004, 2994, 2997, 2995, 2996, 2996, 3002, 2992, 2999, 3006, 3014, 3017, 3014, 3011, 3002, 3011, 3008, 3004, 3007, 3005, 2998, 3001, 2994, 2991, 2985, 2992, 2986, 2983, 2987, 2994, 2992, 2995, 2994, 3001, 3006, 3016, 3013, 3003, 3001, 2996, 2992, 2986, 2991, 2982, 2980];
+
+describe('levels said chopping in one notice', () => {
+  it('end together, out of the range the notice named, not one of them a close early on its own narrower range', () => {
+    const book = new LevelBook(rules);
+    book.add(level, 3060);
+    book.add({ ...level, id: 'ETH@3010', level: 3010 }, 3060);
+    const said: string[] = [];
+    TWO.forEach((close, i) => {
+      const ts = T0 + i * M15;
+      for (const o of book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 1, low: close - 1, close })) {
+        said.push(`${i} ${o.kind} ${o.event.level.id} ${JSON.stringify(o.kind === 'chop' ? o.event.range : o.event.fromChop?.range)}`);
+      }
+    });
+    expect(said).toEqual([
+      '56 break ETH@3010 undefined',
+      '80 break ETH@3000 undefined',
+      '96 chop ETH@3000 [2991,3017]',
+      '96 chop ETH@3010 [2992,3019.03]',
+      // The message said "between $2,991 and $3,019": $2,982 (close 119) is within a buffer of $2,991; before, it ended
+      // $3,010's chop alone on "a close below $2,992", a bottom the chat was never told, and $3,000's a close later.
+      '120 break ETH@3000 [2991,3019.03]',
+      '120 break ETH@3010 [2991,3019.03]',
+    ]);
   });
 });
 
