@@ -42,7 +42,6 @@ export interface ChatInfo {
   key: string;
   platform: Platform;
   kind: 'private' | 'group' | 'channel' | 'guild' | 'terminal';
-  title?: string;
   /** Where this conversation happens: a Telegram topic thread, a Discord channel. */
   target?: string;
   /** The chat keeps no settings of its own (a Discord DM: levels and alerts belong to a server): a command that changes some is refused. */

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   };
   let card = 0;
   const say = (user: string, line: string, admin = false, button = false): Promise<Reply> => {
-    const ctx: CommandContext = { chat: { key: CHAT, platform: 'telegram', kind: 'group', title: 'ETH traders' }, user: { id: user, name: user }, isAdmin: admin, now: clock, services: bot };
+    const ctx: CommandContext = { chat: { key: CHAT, platform: 'telegram', kind: 'group' }, user: { id: user, name: user }, isAdmin: admin, now: clock, services: bot };
     ctx.message = { ref: `-1001234567890:${button ? 100 + card : 500 + next}`, ...(button ? { button } : {}) };
     return runCommandLine(line, ctx);
   };

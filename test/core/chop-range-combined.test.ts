@@ -54,7 +54,7 @@ describe('levels said chopping in one notice', () => {
     TWO.forEach((close, i) => {
       const ts = T0 + i * M15;
       for (const o of book.judge('ETH', { ts, end: ts + M15, open: close, high: close + 1, low: close - 1, close })) {
-        said.push(`${i} ${o.kind} ${o.event.level.id} ${JSON.stringify(o.kind === 'chop' ? o.event.range : o.event.fromChop?.range)}`);
+        said.push(`${i} ${o.kind} ${o.event.level.id} ${JSON.stringify(o.kind === 'chop' ? o.event.range : o.event.fromChop?.by === 'range' ? o.event.fromChop.range : undefined)}`);
       }
     });
     expect(said).toEqual([

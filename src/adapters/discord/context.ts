@@ -80,7 +80,6 @@ export function toCaller(interaction: Interaction, services: Services): Caller {
   };
   // A DM keeps no settings: levels and alerts belong to a server.
   if (!guildId) chat.noSettings = true;
-  if (interaction.guild?.name) chat.title = interaction.guild.name;
   if (interaction.channelId) chat.target = channelTarget(interaction.channelId);
   // The name the server shows (nickname, else global name, else username); one that shows nothing is not a name.
   const member = interaction.member;

@@ -38,8 +38,6 @@ export function chatInfo(chat: Chat, threadId?: number): ChatInfo {
     platform: 'telegram',
     kind: chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group',
   };
-  const title = 'title' in chat ? chat.title : [chat.first_name, chat.last_name].filter(Boolean).join(' ') || undefined;
-  if (title) info.title = title;
   if (threadId !== undefined) info.target = String(threadId);
   return info;
 }
