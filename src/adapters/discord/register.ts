@@ -127,7 +127,10 @@ export async function registerCommands(opts: RegisterOptions): Promise<RegisterR
   } catch (err) {
     const e = translateError(err, opts.guildId ? `registering commands to server ${opts.guildId}` : 'registering commands');
     if (opts.guildId && e.details.code === 50001) {
-      throw discordError(`${e.message}. Invite the bot to that server first (docs/discord.md has the invite URL), or unset DISCORD_GUILD_ID.`, 'unauthorized', e.details, err);
+      // Not a channel's View Channel, as the code reads when sending: the server is not one the bot is in (or it was
+      // invited without the applications.commands scope).
+      const head = e.message.replace(/: Missing Access: .*$/, '');
+      throw discordError(`${head}: the bot is not in server ${opts.guildId}, or was invited without the applications.commands scope. Invite the bot to that server first (docs/discord.md has the invite URL), or unset DISCORD_GUILD_ID.`, 'unauthorized', e.details, err);
     }
     throw e;
   } finally {

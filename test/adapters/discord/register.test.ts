@@ -123,7 +123,9 @@ describe('registerCommands', () => {
       await expect(badToken).rejects.toThrow(/DISCORD_TOKEN/);
       const notIn = await registerCommands({ token: FAKE_TOKEN, applicationId: fake.applicationId, guildId: '1474453241771589642', apiBase: fake.apiBase }).catch((e: unknown) => e);
       expect(notIn).toBeInstanceOf(ChatApiError);
-      expect((notIn as Error).message).toMatch(/Invite the bot to that server first/);
+      expect((notIn as Error).message).toMatch(/: the bot is not in server 1474453241771589642, or was invited without the applications\.commands scope\. Invite the bot to that server first/);
+      // Not the channel permission a send's Missing Access means.
+      expect((notIn as Error).message).not.toMatch(/View Channel/);
       expect((notIn as Error).cause).toBeDefined();
     } finally {
       await fake.close();
