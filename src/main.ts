@@ -339,7 +339,7 @@ async function start(argv: string[]): Promise<number> {
     // Live feeds start before any chat can ask: every venue is marked "connecting" in the call's first lines, so the
     // first command reads "no data yet", never a quiet market, while the exchange library loads behind it (then leverage
     // polling and, with COINALYZE_API_KEY, the vendor's totals).
-    const statusLines = new ExchangeStatusLines();
+    const statusLines = new ExchangeStatusLines({ say: (line) => parts.prompt?.notice(line) });
     const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
     feedsStarting = feedsModule?.startLiveFeeds({
       config,

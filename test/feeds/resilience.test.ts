@@ -5,7 +5,7 @@
  * connection keeps the outage's start as its `since`, gaps never overlap, and every frame that is not the venue's
  * protocol is counted as malformed before ccxt sees it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Gap } from '../../src/core/coverage.js';
 import { allLiquidation, bybitKline, klineTopic, liquidationTopic, startBybit } from '../fakes/exchanges/bybit.js';
 import { lighterTrades, startLighter, tradeChannel } from '../fakes/exchanges/lighter.js';
@@ -16,6 +16,18 @@ import { startAgainst, waitFor, type Running } from './helpers.js';
 
 const MIN = 60_000;
 const T = Date.UTC(2026, 10, 2, 14, 0);
+
+/**
+ * waitFor on the monotonic clock: its deadline reads Date, which the silence test holds still. Polls every few ms
+ * and fails naming `what` after the deadline; never a fixed sleep.
+ */
+async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 /** No two gaps of one exchange and stream group overlap. */
 function expectDisjoint(gaps: Gap[]): void {
@@ -38,6 +50,7 @@ describe('feed resilience', () => {
     await fake?.close();
     run = undefined;
     fake = undefined;
+    vi.useRealTimers();
   });
 
   it('Bybit: a refused topic (a delisted contract) drops that symbol only; the rest of the socket keeps delivering', async () => {
@@ -135,31 +148,37 @@ describe('feed resilience', () => {
   });
 
   it('a live socket that falls silent is closed and shown down; the gap starts at its last frame and gaps do not overlap', async () => {
-    // The feed's clock is the test's: every time it records is one the test chose. (The silence itself is measured
-    // on the wall clock by the stream, with `silentMs` of 300 ms.)
+    // Both clocks are the test's. The feed's clock (`now`) stamps what it records; the silence is measured on the
+    // wall clock and checked on an interval, both faked here, so a socket falls silent only when the test moves that
+    // clock on (a loaded machine that is slow between two steps cannot make one silent early). The rest (the sockets,
+    // the waits for an acknowledgement, the backoff) runs on real timers.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
     let t = T;
     let silent = false;
     fake = await startBybit({ silent: () => silent });
     run = await startAgainst('bybit', { ws: fake.url, markets: BYBIT_MARKETS, prices: 'watch', timeouts: { connectMs: 300, silentMs: 300 } }, { now: () => t });
-    const conn = await fake.subscribed(liquidationTopic('BTCUSDT'));
-    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
+    await fake.subscribed(liquidationTopic('BTCUSDT'));
+    await until(() => run!.status('bybit', 'liquidations').state === 'live', 'live');
+    // The socket that is live: a first one not acknowledged within `connectMs` (a slow start) was closed and dialled again.
+    const conn = fake.open.filter((c) => c.topics.has(liquidationTopic('BTCUSDT'))).at(-1)!;
     const lastFrame = (t = T + 1_000);
     conn.send(allLiquidation('BTCUSDT', [{ side: 'Buy', size: 1, price: 60_000, time: lastFrame }]));
-    await waitFor(() => run!.sink.liquidations.length === 1, 'a liquidation');
+    await until(() => run!.sink.liquidations.length === 1, 'a liquidation');
     silent = true;
     t = T + 10_000; // found silent long after its last frame
-    await waitFor(() => run!.status('bybit', 'liquidations').state === 'down', 'down after the silence', 3_000);
+    vi.advanceTimersByTime(300);
+    await until(() => run!.status('bybit', 'liquidations').state === 'down', 'down after the silence');
     expect(run.status('bybit', 'liquidations').error).toMatch(/no frame for/);
     // Down since the last frame of its sockets (the inverse one's was its acknowledgement at T), not since it was found.
     expect(run.status('bybit', 'liquidations').since).toBe(T);
     // Several silent reconnects (each waits for an acknowledgement that never comes), then the exchange answers again.
     const linear = () => fake!.connections.filter((c) => c.path === '/v5/public/linear').length;
     const before = linear();
-    await waitFor(() => linear() >= before + 2, 'two silent reconnects', 5_000);
+    await until(() => linear() >= before + 2, 'two silent reconnects');
     t = T + 20_000;
     silent = false;
-    await waitFor(() => run!.status('bybit', 'liquidations').state === 'live', 'live again', 5_000);
-    await waitFor(() => run!.sink.gaps.some((g) => g.reason.startsWith('liquidations (linear)')), 'a gap');
+    await until(() => run!.status('bybit', 'liquidations').state === 'live', 'live again');
+    await until(() => run!.sink.gaps.some((g) => g.reason.startsWith('liquidations (linear)')), 'a gap');
     const gaps = run.sink.gaps.filter((g) => g.reason.startsWith('liquidations (linear)'));
     expect(gaps).toHaveLength(1);
     expect(gaps[0]).toMatchObject({ from: lastFrame, to: T + 20_000 });
