@@ -64,6 +64,12 @@ export interface ReadReport {
    */
   onLine?: (l: ToldLine) => void;
   /**
+   * Called after each piece of the file (64 KiB) and once the reading ends: where the CLI writes, in one write, the
+   * lines `onLine` was told. A promise returned (their reader, a pipe, is slower than the file) is awaited before the
+   * next piece is read, so lines waiting to be written never pile up in memory, however many there are.
+   */
+  onPiece?: () => Promise<void> | undefined;
+  /**
    * The wall clock the reader holds the file's times to (`Date.now()` when not given, read once as the file is opened):
    * a line stamped more than `FUTURE_SKEW_MS` after it is no recording and is skipped as malformed. An input, as
    * `onLine` is.
@@ -337,41 +343,47 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
   };
   // A line far too long to be an event is counted once and skipped to its end without holding it in memory.
   let dropping = false;
-  for await (const chunk of chunks(path, report)) {
-    let from = 0;
-    if (dropping || rest.length) {
-      // The line begun in the pieces before ends in this one (or not): joined and read on its own, so the piece's
-      // other lines are read in the piece itself, a flat string, not in a joined copy of it.
-      const nl = chunk.indexOf('\n');
-      if (nl === -1) {
-        if (!dropping) rest += chunk;
-        if (rest.length > MAX_LINE_CHARS * 4) {
-          take(rest);
-          rest = '';
-          dropping = true;
+  try {
+    for await (const chunk of chunks(path, report)) {
+      let from = 0;
+      if (dropping || rest.length) {
+        // The line begun in the pieces before ends in this one (or not): joined and read on its own, so the piece's
+        // other lines are read in the piece itself, a flat string, not in a joined copy of it.
+        const nl = chunk.indexOf('\n');
+        if (nl === -1) {
+          if (!dropping) rest += chunk;
+          if (rest.length > MAX_LINE_CHARS * 4) {
+            take(rest);
+            rest = '';
+            dropping = true;
+          }
+          continue;
         }
-        continue;
+        from = nl + 1;
+        if (dropping) dropping = false;
+        else lines(rest + chunk.slice(0, from), 0);
+        rest = '';
       }
-      from = nl + 1;
-      if (dropping) dropping = false;
-      else lines(rest + chunk.slice(0, from), 0);
-      rest = '';
+      rest = lines(chunk, from);
+      if (rest.length > MAX_LINE_CHARS * 4) {
+        take(rest);
+        rest = '';
+        dropping = true;
+      }
+      sift();
+      // What each piece released is handed on at once (a few hundred events): an event then dies within the next
+      // piece's allocations, where one held until thousands more were parsed survived into the old generation.
+      if (ready.length) {
+        yield ready;
+        ready = [];
+      }
+      await report.onPiece?.();
     }
-    rest = lines(chunk, from);
-    if (rest.length > MAX_LINE_CHARS * 4) {
-      take(rest);
-      rest = '';
-      dropping = true;
-    }
-    sift();
-    // What each piece released is handed on at once (a few hundred events): an event then dies within the next
-    // piece's allocations, where one held until thousands more were parsed survived into the old generation.
-    if (ready.length) {
-      yield ready;
-      ready = [];
-    }
+    if (rest.length) take(rest);
+  } finally {
+    // What was told of the last piece is written before the reading ends (or fails: said before its error).
+    await report.onPiece?.();
   }
-  if (rest.length) take(rest);
   buffer.drain(filter === undefined ? ready : released);
   sift();
   if (ready.length) yield ready;
