@@ -72,7 +72,7 @@ describe('liqbot start', () => {
     const dir = tempDir();
     const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], {}, 'timeZone: Asia/Seoul\n');
     // The flush began 16:50 UTC: 01:50 the next day in Seoul.
-    await bot.waitFor(/REHEARSAL: replay of a recorded day, not live\.\s+\S* ?Market-wide long flush over[\s\S]*\(01:50–02:13\)/);
+    await bot.waitFor(/REHEARSAL: replay of a recorded day, not live\.\s+\S* ?Market-wide long flush over[\s\S]*\(01:50–02:08\)/);
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
       await bot.waitFor(/2025-01-28 06:55 GMT\+9/);

@@ -2,8 +2,10 @@
  * Cascade detection per asset and side. A cascade starts when liquidations in a rolling window are
  * abnormal: above the asset's own normal (a multiple of its median day, scaled to the window) and above
  * floors, so a quiet asset's small spike is not news. While it runs its message is edited as the tally grows (an
- * edit notifies no one but costs a send), and it ends when the window's sum stays low for a quiet period. One that
- * starts soon after the last one on its asset and side ended is told as that flush's next leg, not as news of its own.
+ * edit notifies no one but costs a send), and it ends when the window's sum stays low for a quiet period. Only
+ * liquidations at the pace that called it keep it going (`PaceMeter`): a trickle of small prints after the flush
+ * neither moves its end, nor joins its tally, nor holds off the quiet period. One that starts soon after the last one on
+ * its asset and side ended is told as that flush's next leg, not as news of its own.
  */
 import type { PositionSide } from './events.js';
 import { isSampled } from './venues.js';
@@ -73,8 +75,10 @@ export interface Cascade {
   lastPostedUsd: number;
   lastPostedAt: number;
   lastLiquidationAt: number;
-  /** The last liquidation that kept the window above the end level: where the cascade's window ends. */
+  /** The last liquidation that came at the pace that called it (`PaceMeter`): where the cascade's window ends. */
   lastStrongAt?: number;
+  /** The liquidations after it (held apart, `tail`): whether the next one comes at that pace. */
+  pace: PaceMeter;
   quietSince?: number;
   /**
    * USD per exchange of the liquidations after it: held apart from the tally (`usd`, `byExchange`), which is the
@@ -226,6 +230,54 @@ function count(c: Cascade, exchange: string, usd: number): void {
   c.byExchange.set(exchange, (c.byExchange.get(exchange) ?? 0) + usd);
 }
 
+/** How far back a running cascade's or flush's pace is read (and a flush's start's): the last minute. */
+export const PACE_MS = 60_000;
+
+/**
+ * The liquidations after a running cascade's (or flush's) last strong print, those of the last minute before the newest:
+ * whether they come at the pace that called it, its start threshold per window (a fifth of it a minute with the 5-minute
+ * window), over that minute or since the strong print when sooner. Only a print at that pace moves the end and keeps it
+ * from going quiet: on Oct 22 2025, $1K-19K a minute (one minute of $94K) ran the all-market long flush's window on from
+ * 11:04 to 11:20, where $140K a minute had called it, and its end named 23 minutes, not 7. The last minute, not all the
+ * time since the strong print: a flush that paused and comes back at its pace runs on, and the bundled day's DOGE
+ * cascade, at two thirds of its pace for five hours, would otherwise end 2 s after it was called. A queue with a moving
+ * head, one column per field (as the flush's window), of about a minute's prints.
+ */
+export class PaceMeter {
+  private ts: number[] = [];
+  private usd: number[] = [];
+  private head = 0;
+  private sum = 0;
+  /** The newest print counted (measured from it, so prints a polled venue brings seconds late read as in order). */
+  newest = -Infinity;
+
+  /** Count a print after the last strong one. */
+  add(ts: number, usd: number): void {
+    // Dropped prints are cut off once they outnumber the held ones, as the flush's window does.
+    if (this.head > 64 && this.head * 2 >= this.ts.length) {
+      this.ts = this.ts.slice(this.head);
+      this.usd = this.usd.slice(this.head);
+      this.head = 0;
+    }
+    this.ts.push(ts);
+    this.usd.push(usd);
+    this.sum += usd;
+    if (ts > this.newest) this.newest = ts;
+    while (this.head < this.ts.length && this.ts[this.head]! <= this.newest - PACE_MS) this.sum -= this.usd[this.head++]!;
+  }
+
+  /** The last minute to the newest print (or the time since `strongAt`, the last strong print, when less) came at pace. */
+  atPace(strongAt: number, threshold: number, windowMs: number): boolean {
+    return this.sum * windowMs >= threshold * Math.min(this.newest - strongAt, PACE_MS);
+  }
+
+  /** The newest print is the last strong one: the pace is read from it on. */
+  restart(): void {
+    this.head = this.ts.length;
+    this.sum = 0;
+  }
+}
+
 /** One asset and side: its key (`${asset}|${side}`) and its window. */
 interface Side {
   key: string;
@@ -286,14 +338,21 @@ export class CascadeDetector {
     let c = this.active.size ? this.active.get(key)?.cascade : undefined;
     if (c) {
       c.lastLiquidationAt = Math.max(c.lastLiquidationAt, ts);
-      if (w.sum >= c.threshold * this.rules.endFraction) {
-        c.quietSince = undefined;
-        c.lastStrongAt = Math.max(c.lastStrongAt ?? ts, ts);
-        // The prints held apart since the last strong one were the cascade's after all.
-        if (c.tail) for (const [ex, v] of c.tail) count(c, ex, v);
-        c.tail = undefined;
-        count(c, exchange, usd);
-      } else (c.tail ??= new Map()).set(exchange, (c.tail.get(exchange) ?? 0) + usd);
+      const strongAt = c.lastStrongAt ?? c.startedAt;
+      // A late print (at or before the last strong one) is inside its window: counted, with no end to move.
+      if (ts <= strongAt) count(c, exchange, usd);
+      else {
+        c.pace.add(ts, usd);
+        if (w.sum >= c.threshold * this.rules.endFraction && c.pace.atPace(strongAt, c.threshold, this.rules.windowMs)) {
+          c.quietSince = undefined;
+          c.lastStrongAt = c.pace.newest;
+          c.pace.restart();
+          // The prints held apart since the last strong one were the cascade's after all.
+          if (c.tail) for (const [ex, v] of c.tail) count(c, ex, v);
+          c.tail = undefined;
+          count(c, exchange, usd);
+        } else (c.tail ??= new Map()).set(exchange, (c.tail.get(exchange) ?? 0) + usd);
+      }
       return this.grown(c) && ts - c.lastPostedAt >= this.rules.updateMinMs ? this.posted(c, ts) : undefined;
     }
     const threshold = this.threshold(asset, side, ts);
@@ -321,6 +380,7 @@ export class CascadeDetector {
       priceStart: price,
       extreme: undefined,
       lastStrongAt: ts,
+      pace: new PaceMeter(),
       quietSince: undefined,
       tail: undefined,
       previousLeg: before && startedAt - before.endedAt < (this.rules.legMs ?? 0) ? before : undefined,
@@ -387,9 +447,9 @@ export class CascadeDetector {
     for (const r of this.active.values()) {
       const c = r.cascade, w = r.window;
       w.expire(now);
-      if (w.sum >= c.threshold * this.rules.endFraction) c.quietSince = undefined;
-      // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window.
-      else c.quietSince ??= Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
+      // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window. Only a
+      // print at pace ends the quiet (`add`): small prints that lift the sum back over the end level do not.
+      if (c.quietSince === undefined && w.sum < c.threshold * this.rules.endFraction) c.quietSince = Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
       if (c.quietSince !== undefined && now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(r.key);
         // The cascade's window ends at its last strong liquidation, not when the rolling sum fell: the liquidations

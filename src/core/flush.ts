@@ -2,10 +2,11 @@
  * Market-wide flushes: many assets liquidating on one side in the same minutes. One detector per engine, on
  * event time, with the threshold injected by the caller (it depends on which venues the bot sees). A flush is
  * one running message, like a cascade's: its start, updates as its tally grows (edits), and its end, whose window
- * ends at its last strong print. The per-asset cascades that run inside it are carried by it for chats that
- * follow every asset. One that starts soon after the last one on its side ended is that flush's next leg.
+ * ends at its last strong print (the last at the pace that called it, as a cascade's). The per-asset cascades that run
+ * inside it are carried by it for chats that follow every asset. One that starts soon after the last one on its side
+ * ended is that flush's next leg.
  */
-import type { PreviousLeg } from './cascades.js';
+import { PACE_MS, PaceMeter, type PreviousLeg } from './cascades.js';
 import type { PositionSide } from './events.js';
 
 export interface FlushRules {
@@ -59,9 +60,6 @@ export interface FlushRecord {
 export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number; heardUsd: number };
 
 const NONE: readonly FlushEvent[] = Object.freeze([]);
-
-/** The stretch at the end of the window that must keep a flush's pace for one to start (the window's last minute). */
-const PACE_MS = 60_000;
 
 /** However few assets a deployment watches, a flush of fewer than this many is one coin's business, not the market's. */
 export const FEWEST_FLUSH_ASSETS = 3;
@@ -212,8 +210,12 @@ interface ActiveFlush {
    *  so the largest any message told. */
   lastPostedUsd: number;
   lastPostedAt: number;
-  /** The last print while the window stayed above the end level: where the flush's window ends. */
+  /** The last print at the pace that called it (`PaceMeter`): where the flush's window ends. */
   lastStrongAt: number;
+  /** The prints after it (held apart, `tail`): whether the next one comes at that pace. */
+  pace: PaceMeter;
+  /** The newest print on its side: its window falls below the end level a window after it at the latest. */
+  lastPrintAt: number;
   /**
    * The prints after it, per asset and per exchange: held apart from the tally, which is the flush's own window (its
    * start to its last strong print) whenever it is told, running or over. The next strong print brings them in; the
@@ -262,18 +264,27 @@ export class FlushDetector {
     w.add(ts, asset, exchange, usd, this.rules.windowMs);
     const a = long ? this.active.long : this.active.short;
     if (a) {
-      if (w.sum >= a.threshold * this.rules.endFraction) {
-        a.quietSince = undefined;
-        if (ts > a.lastStrongAt) a.lastStrongAt = ts;
-        // The prints held apart since the last strong one were the flush's after all.
-        if (a.tail) for (const [x, v] of a.tail) countAsset(a, x, v);
-        if (a.exchangeTail) for (const [ex, v] of a.exchangeTail) countVenue(a, ex, v);
-        a.tail = a.exchangeTail = undefined;
+      if (ts > a.lastPrintAt) a.lastPrintAt = ts;
+      if (ts <= a.lastStrongAt) {
+        // A late print (at or before the last strong one) is inside its window: counted, with no end to move.
         countAsset(a, asset, usd);
         countVenue(a, exchange, usd);
       } else {
-        (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
-        (a.exchangeTail ??= new Map()).set(exchange, (a.exchangeTail.get(exchange) ?? 0) + usd);
+        a.pace.add(ts, usd);
+        if (w.sum >= a.threshold * this.rules.endFraction && a.pace.atPace(a.lastStrongAt, a.threshold, this.rules.windowMs)) {
+          a.quietSince = undefined;
+          a.lastStrongAt = a.pace.newest;
+          a.pace.restart();
+          // The prints held apart since the last strong one were the flush's after all.
+          if (a.tail) for (const [x, v] of a.tail) countAsset(a, x, v);
+          if (a.exchangeTail) for (const [ex, v] of a.exchangeTail) countVenue(a, ex, v);
+          a.tail = a.exchangeTail = undefined;
+          countAsset(a, asset, usd);
+          countVenue(a, exchange, usd);
+        } else {
+          (a.tail ??= new Map()).set(asset, (a.tail.get(asset) ?? 0) + usd);
+          (a.exchangeTail ??= new Map()).set(exchange, (a.exchangeTail.get(exchange) ?? 0) + usd);
+        }
       }
       return this.grown(a) && ts - a.lastPostedAt >= this.rules.updateMinMs ? this.posted(side, a, ts) : undefined;
     }
@@ -293,7 +304,7 @@ export class FlushDetector {
     this.ended[side] = undefined;
     const started: ActiveFlush = {
       id, threshold, startedAt, quietSince: undefined, byAsset, usd: w.sum, exchanges: new Set(w.exchanges()), byExchange: w.byExchange(), lastPostedUsd: w.sum, lastPostedAt: ts,
-      lastStrongAt: ts, tail: undefined, exchangeTail: undefined,
+      lastStrongAt: ts, pace: new PaceMeter(), lastPrintAt: ts, tail: undefined, exchangeTail: undefined,
       previousLeg: before && startedAt - before.endedAt < (this.rules.legMs ?? 0) ? before : undefined,
     };
     this.active[side] = started;
@@ -359,10 +370,10 @@ export class FlushDetector {
     const a = this.active[side]!;
     const w = this.windows[side];
     w.expire(now, this.rules.windowMs);
-    if (w.sum >= a.threshold * this.rules.endFraction) a.quietSince = undefined;
-    // Quiet since the window fell below the end level: no later than now, nor than a window past the last strong
-    // print (a clock that jumped, with no event between, does not restart the count).
-    else a.quietSince ??= Math.min(now, a.lastStrongAt + this.rules.windowMs);
+    // Quiet since the window fell below the end level: no later than now, nor than a window past the newest print (a
+    // clock that jumped, with no event between, does not restart the count). Only a print at pace ends the quiet
+    // (`add`): small prints that lift the sum back over the end level do not.
+    if (a.quietSince === undefined && w.sum < a.threshold * this.rules.endFraction) a.quietSince = Math.min(now, a.lastPrintAt + this.rules.windowMs);
     if (a.quietSince === undefined || now - a.quietSince < this.rules.quietMs) {
       // A message left behind by a burst inside the interval catches up when the interval has passed, not at the next
       // print: a burst's last prints may be the ones that grew it, and the next may be minutes away.

@@ -547,8 +547,8 @@ export abstract class MarketQueries implements MarketView {
    * cascade was called, was its low: `/liqs` and `/levels` said "low $99,546" until the end said $99,541.
    */
   private runningExtreme(asset: string, side: PositionSide, startedAt: number, followed: number | undefined): number | undefined {
-    // The detector follows candles, ticks and fresh fills: with none (a file of prints alone, whose bankruptcy prices
-    // stand in as the book's prices) no low is said, as before.
+    // The detector follows candles, ticks and fills (in a file of prints alone, those that filled where the market
+    // traded): with none (a file of bankruptcy prices alone, which stand in as the book's prices) no low is said.
     if (followed === undefined) return undefined;
     const r = this.prices.range(asset, startedAt, this.clock);
     if (!r) return followed;

@@ -238,9 +238,10 @@ export class Market extends MarketQueries {
   }
 
   /**
-   * An asset's price over an event that ran from `from` to `to`: where it was as the event began (the close of the minute
-   * before), where it was at `to`, and its low and high between, read from the book `/liqs` reads its price line from
-   * (the fills the running event's figures read included, so an end never tells less of a move than its updates did).
+   * An asset's price over an event that ran from `from` to `to`: where it was as the event began (the last price at or
+   * before it, `PriceBook.startPrice`), where it was at `to`, and its low and high between, read from the book `/liqs`
+   * reads its price line from (the fills the running event's figures read included, so an end never tells less of a move
+   * than its updates did).
    * An event still running (`to` is now) ends at the price of the moment, as its other figures do (`PriceBook.current`:
    * a fresh fill where candles are minutes old); one over without a price during it, at the last before it.
    */
@@ -248,7 +249,7 @@ export class Market extends MarketQueries {
     const r = this.prices.range(asset, from, to);
     // Without a price before it, its first within a minute of its start (an asset whose first print began it); one
     // that came minutes in is not where the event began, and no move is told.
-    const start = this.prices.priceAt(asset, Math.floor(from / MINUTE) * MINUTE - 1, HOUR) ?? (r && r.from - from < MINUTE ? r.open : undefined);
+    const start = this.prices.startPrice(asset, from, HOUR) ?? (r && r.from - from < MINUTE ? r.open : undefined);
     const end = to >= this.clock ? this.prices.current(asset) : (r?.close ?? start);
     if (start === undefined || end === undefined) return undefined;
     return { start, end, low: Math.min(r?.low ?? start, start, end), high: Math.max(r?.high ?? start, start, end) };

@@ -89,6 +89,62 @@ class Bars {
   }
 }
 
+/** How many prints `TimedPrints` keeps per asset: over an hour of a busy flush's prints on one asset. */
+const PRINTS_KEPT = 4096;
+
+/**
+ * The prints the book holds as prices (a file's prints where it has no candles or ticks, fills fresher than the candles),
+ * each with its time: a bar keeps none within its minute, and an event over mid-minute is told at the last print at or
+ * before its end, not at one after it (ETH's flush end at 14:00:47 on Apr 30 2025: $1,732.65 of 14:00:33, not the
+ * squeeze's $1,742.72 of 14:00:59). A ring that grows to `PRINTS_KEPT` and is then reused, so an asset with a few prints
+ * costs a few entries and a busy one no more than that.
+ */
+class TimedPrints {
+  private ts = new Float64Array(16);
+  private price = new Float64Array(16);
+  /** How many were ever added: the newest is at (n − 1) modulo the size. */
+  private n = 0;
+
+  add(ts: number, price: number): void {
+    const size = this.ts.length;
+    if (this.n === size && size < PRINTS_KEPT) {
+      const ts2 = new Float64Array(size * 2), price2 = new Float64Array(size * 2);
+      ts2.set(this.ts);
+      price2.set(this.price);
+      this.ts = ts2;
+      this.price = price2;
+    }
+    const i = this.n++ % this.ts.length;
+    this.ts[i] = ts;
+    this.price[i] = price;
+  }
+
+  /**
+   * Of the prints in the minute that starts at `minute`, the last at or before `t` and the first after it (NaN: none);
+   * undefined when the ring no longer holds the whole minute. Read from the newest back, to a minute before it (a polled
+   * venue's print comes seconds late).
+   */
+  inMinute(minute: number, t: number): { before: number; after: number } | undefined {
+    const size = this.ts.length;
+    let before = NaN, beforeTs = -Infinity, after = NaN, afterTs = Infinity;
+    for (let k = this.n - 1; k >= Math.max(0, this.n - size); k--) {
+      const ts = this.ts[k % size]!;
+      if (ts < minute - MINUTE) return { before, after };
+      if (ts < minute || ts >= minute + MINUTE) continue;
+      if (ts > t) {
+        if (ts < afterTs) {
+          afterTs = ts;
+          after = this.price[k % size]!;
+        }
+      } else if (ts > beforeTs) {
+        beforeTs = ts;
+        before = this.price[k % size]!;
+      }
+    }
+    return this.n > size ? undefined : { before, after };
+  }
+}
+
 interface AssetPrices {
   ref?: string;
   refSeenAt: number;
@@ -109,12 +165,16 @@ interface AssetPrices {
   /** The last liquidation's fill: the price of its moment where the feed's is older (a file of 5m candles). */
   fillTs: number;
   fillPrice: number;
+  /** It filled where the market traded (not a bankruptcy price): a file without candles follows it as a cascade's low or high. */
+  fillTraded: boolean;
   /**
    * The fills `current` read (over two minutes newer than the candles or ticks), per minute and per hour: prices the bot
    * had and told (a running cascade's or flush's low) that no candle holds until it closes, so a window's range counts them.
    */
   fillMinutes: Bars;
   fillHours: Bars;
+  /** The prints in the minutes (a file's without candles) and the fills, with their times (none before the first). */
+  prints: TimedPrints | undefined;
 }
 
 export class PriceBook {
@@ -140,8 +200,8 @@ export class PriceBook {
       // assets' states several shapes and every read of one (the last price, per liquidation) a generic lookup.
       a = {
         ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity, spacingMs: Infinity,
-        open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN,
-        fillMinutes: new Bars(1440), fillHours: new Bars(720),
+        open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN, fillTraded: false,
+        fillMinutes: new Bars(1440), fillHours: new Bars(720), prints: undefined,
       };
       this.assets.set(asset, a);
     }
@@ -159,18 +219,21 @@ export class PriceBook {
     if (ts >= a.fillTs) {
       a.fillTs = ts;
       a.fillPrice = price;
+      a.fillTraded = fill;
     }
     if (a.ref !== undefined && !a.liqOnly) {
       if (this.isFresh(a, ts)) {
         const m = Math.floor(ts / MINUTE);
         a.fillMinutes.record(m, price, price, price, price);
         a.fillHours.record(Math.floor(m / 60), price, price, price, price);
+        (a.prints ??= new TimedPrints()).add(ts, price);
       }
       return;
     }
     a.liqOnly = true;
     a.spacingMs = MINUTE;
     this.recordMinute(a, ts, price, price, price, price);
+    (a.prints ??= new TimedPrints()).add(ts, price);
   }
 
   /** Only the reference exchange's prices count; another takes over when it has been silent for a while. */
@@ -183,6 +246,7 @@ export class PriceBook {
       a.spacingMs = Infinity;
       a.last = undefined;
       a.ref = undefined;
+      a.prints = undefined;
     }
     if (a.ref === exchange || a.ref === undefined || ts - a.refSeenAt > this.switchAfterMs) {
       a.ref = exchange;
@@ -293,10 +357,14 @@ export class PriceBook {
     return this.fillIsNewer(a) ? a.fillPrice : a.last?.price;
   }
 
-  /** The last fill, when `current` reads it (a cascade's low or high follows it then too). */
+  /**
+   * The last fill a running cascade's low or high follows: when `current` reads it, and in a file without candles or
+   * ticks, where the prints are the prices, when it filled where the market traded (a bankruptcy price stands in for
+   * display only).
+   */
   freshFill(asset: string): number | undefined {
     const a = this.assets.get(asset);
-    return a && this.fillIsNewer(a) ? a.fillPrice : undefined;
+    return a && (this.fillIsNewer(a) || (a.liqOnly && a.fillTraded)) ? a.fillPrice : undefined;
   }
 
   private fillIsNewer(a: AssetPrices): boolean {
@@ -327,6 +395,24 @@ export class PriceBook {
   }
 
   /**
+   * The price an event that began at `from` began at (a cascade's or a flush's start): the last price at or before it, a
+   * print's where the book keeps its time (in `from`'s own minute), else the close of the minute before (`priceAt`). Where
+   * the candles were minutes old then, so the book took the fills of `from`'s minute as the price of their moment, and
+   * none came at or before it, the first after it: a cascade starts at the 10 s slice of its first print, and a candle
+   * over two minutes older than that print is not where it began (Jan 27 2025, BTC's cascade at 16:52: $99,768 of
+   * its first print at 16:52:08, not the $100,033 of 16:50).
+   */
+  startPrice(asset: string, from: number, maxLookbackMs = 6 * HOUR): number | undefined {
+    const a = this.assets.get(asset);
+    if (!a) return undefined;
+    const minute = Math.floor(from / MINUTE) * MINUTE;
+    const prints = a.prints?.inMinute(minute, from);
+    if (prints && !Number.isNaN(prints.before)) return prints.before;
+    if (prints && !a.liqOnly && !Number.isNaN(prints.after)) return prints.after;
+    return this.priceAt(asset, minute - 1, maxLookbackMs);
+  }
+
+  /**
    * Open, close, high and low over [from, to], and the stretch the prices cover (`from`, `to`). The open is the last
    * price before `from`'s minute when one lies within the asset's spacing before it (a minute for ticks, a candle's
    * length for candles: no further apart than its prices come), and the stretch starts at `from`; else it is the first
@@ -335,13 +421,14 @@ export class PriceBook {
    * the last price the bars place at or before it. The stretch ends at the last price's minute (the last price itself
    * when the window reaches it). High and low include the open. Fills `current` read count as candles' and ticks'
    * prices do; in a minute with both, its open and close are the candle's or tick's (a candle's close is its end, after
-   * any fill of its last minute).
+   * any fill of its last minute). Where the close of `to`'s own minute is a print's (a file without candles, a fill), it is
+   * the last print at or before `to`: an event over mid-minute ends at its own prices, not at a print after it.
    */
   range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number; from: number; to: number } | undefined {
     const a = this.assets.get(asset);
     if (!a) return undefined;
     let high = -Infinity, low = Infinity;
-    let firstOpen = NaN, lastClose = NaN;
+    let firstOpen = NaN, lastClose = NaN, closeBefore = NaN;
     // The first and last bars read (their first minutes), whether each is an hour's, and whether the last is fills' alone.
     let first = NaN, last = NaN, firstWhole = false, lastWhole = false, lastFills = false;
     const lastMinute = Math.floor(to / MINUTE);
@@ -369,14 +456,20 @@ export class PriceBook {
       lastFills = Number.isNaN(ownHigh);
       const bars = lastFills ? fills : own;
       if (Number.isNaN(firstOpen)) firstOpen = bars.field(i, 0);
+      closeBefore = lastClose;
       lastClose = bars.field(i, 3);
     }
     if (Number.isNaN(firstOpen)) return undefined;
     // One price per moment: a window that reaches the last price ends on it, as /levels and the charts do (unless a
     // fill came in a minute after it).
     const reaches = !lastFills && a.last !== undefined && a.last.ts >= from && a.last.ts <= to;
-    const close = reaches ? a.last!.price : lastClose;
+    let close = reaches ? a.last!.price : lastClose;
     const before = this.priceAt(asset, Math.floor(from / MINUTE) * MINUTE - 1, a.spacingMs - MINUTE);
+    if (!reaches && last === lastMinute && (lastFills || a.liqOnly)) {
+      // `to`'s own minute, its close a print's: the last print at or before `to`, else the last price before the minute.
+      const prints = a.prints?.inMinute(lastMinute * MINUTE, to);
+      if (prints && !Number.isNaN(prints.after)) close = !Number.isNaN(prints.before) ? prints.before : !Number.isNaN(closeBefore) ? closeBefore : (before ?? close);
+    }
     const open = before ?? firstOpen;
     // An hour's bar keeps no minute: where one bounds the stretch, its first or last minute with a price is looked up
     // (at most 60 reads at each end, only then).

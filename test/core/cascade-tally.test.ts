@@ -1,7 +1,7 @@
 /**
- * A cascade's tally is its own window, its start to its last strong liquidation, whenever it is told: a print after
- * the last strong one is held apart while the cascade runs, counted once a strong one follows, and left out of the end.
- * The running message and the end count the same prints.
+ * A cascade's tally is its own window, its start to its last strong liquidation (the last at the pace that called it),
+ * whenever it is told: a print after the last strong one is held apart while the cascade runs, counted once a strong one
+ * follows, and left out of the end. The running message and the end count the same prints.
  */
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
@@ -23,13 +23,16 @@ describe("a running cascade's tally", () => {
     // The window empties; a $50K Gate print leaves it under the end level: not the cascade's yet.
     expect(d.advance(T0 + 70 * S)).toEqual([]);
     expect(d.add('ETH', 'long', 'gate', T0 + 80 * S, 50_000, 100)).toBeUndefined();
+    // A $300K OKX print takes the window back to the end level, but $350K in the last minute is under the $1M a minute
+    // that called it: neither is the cascade's yet.
+    expect(d.add('ETH', 'long', 'okx', T0 + 85 * S, 300_000, 100)).toBeUndefined();
     expect(d.runningFor('ETH', 'long')).toMatchObject({ usd: 1_200_000, byExchange: new Map([['bybit', 800_000], ['okx', 400_000]]) });
-    // A $300K OKX print takes the window back to the end level: the Gate print was the cascade's after all.
-    expect(d.add('ETH', 'long', 'okx', T0 + 90 * S, 300_000, 100)).toMatchObject({ type: 'update', cascade: { usd: 1_550_000 } });
-    expect(d.runningFor('ETH', 'long')!.byExchange).toEqual(new Map([['bybit', 800_000], ['okx', 700_000], ['gate', 50_000]]));
+    // $700K more brings the last minute to $1.05M, at pace: the prints held apart were the cascade's after all.
+    expect(d.add('ETH', 'long', 'okx', T0 + 90 * S, 700_000, 100)).toMatchObject({ type: 'update', cascade: { usd: 2_250_000 } });
+    expect(d.runningFor('ETH', 'long')!.byExchange).toEqual(new Map([['bybit', 800_000], ['okx', 1_400_000], ['gate', 50_000]]));
   });
 
-  it('is what its end says: prints after the last strong one grow neither the running message nor the end', () => {
+  it('is what its end says: prints after the last strong one, under its pace, grow neither the running message nor the end', () => {
     const d = new CascadeDetector(CASCADE_RULES, () => 1_000_000);
     // Each message as it was told (the cascade is one object, changed in place as it runs).
     const told: [CascadeEvent['type'], number][] = [];
@@ -42,19 +45,20 @@ describe("a running cascade's tally", () => {
     add('bybit', 0, 400_000);
     add('okx', 1, 400_000);
     add('bybit', 2, 400_000); // the start: $1.2M
-    add('okx', 30, 300_000); // strong (the window at $1.5M): its last strong print, $1.5M posted at +32 s
+    // $300K lifts the window to $1.5M, 25% more than the start told, but in the 28 s since the start it is under the
+    // pace that called it ($1M a minute, $467K in 28 s): the start is its last strong print, and no edit tells it.
+    add('okx', 30, 300_000);
     d.advance(T0 + 32 * S).forEach(note);
-    // After it, two prints each alone in the window, under the end level: together 30% more than the $1.5M posted.
+    // After it, two prints each alone in the window, under the end level: together 38% more than the $1.2M told.
     add('gate', 100, 250_000);
     add('htx', 170, 200_000);
     for (const now of [230, 300, 360]) d.advance(T0 + now * S).forEach(note);
     expect(told).toEqual([
       ['start', 1_200_000],
-      ['update', 1_500_000],
-      ['end', 1_500_000],
+      ['end', 1_200_000],
     ]);
-    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 30 * S });
-    expect(end!.cascade.byExchange).toEqual(new Map([['bybit', 800_000], ['okx', 700_000]]));
+    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 2 * S, heardUsd: 1_200_000 });
+    expect(end!.cascade.byExchange).toEqual(new Map([['bybit', 800_000], ['okx', 400_000]]));
   });
 
   it('never runs ahead of its end on the bundled day, each print posted as an edit (it ran up to $320K ahead)', async () => {
@@ -71,11 +75,11 @@ describe("a running cascade's tally", () => {
     const tenK = (usd: number | undefined) => Math.round((usd ?? NaN) / 10_000) * 10_000;
     // Each cascade's largest running tally and its end (to $10K); they differ by the prints after the last strong one.
     expect([...byCascade.values()].map((c) => [c.asset, tenK(c.peakUsd), tenK(c.endUsd)])).toEqual([
-      ['XRP', 57_690_000, 57_690_000],
-      ['DOGE', 34_090_000, 34_090_000],
-      ['BTC', 573_720_000, 573_720_000],
-      ['ETH', 434_390_000, 434_390_000],
-      ['SOL', 84_410_000, 84_410_000],
+      ['XRP', 57_660_000, 57_660_000],
+      ['DOGE', 32_890_000, 32_890_000],
+      ['BTC', 573_540_000, 573_540_000],
+      ['ETH', 434_150_000, 434_150_000],
+      ['SOL', 84_340_000, 84_340_000],
     ]);
   });
 });

@@ -300,10 +300,10 @@ describe('7d', () => {
 
 describe('a cascade in the summary', () => {
   it('is dated in a 7d window where it was not on the day of the reply, and a time of day in 24h (as the largest orders)', async () => {
-    // The bundled day's ETH cascade ran Jan 31 12:41–16:08; the file ends at Feb 1 00:00.
+    // The bundled day's ETH cascade ran Jan 31 12:41–16:05 (its last print at pace, 16:05:40); the file ends at Feb 1 00:00.
     const week = await cli('liqs', 'eth', '--data', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--window', '7d');
-    expect(week.out).toContain('Long cascade Jan 31 12:41–16:08: $434M, low $2,357');
+    expect(week.out).toContain('Long cascade Jan 31 12:41–16:05: $434M, low $2,357');
     const day = await cli('liqs', 'eth', '--data', 'fixtures/eth-2026-01-31.synthetic.jsonl');
-    expect(day.out).toContain('Long cascade 12:41–16:08: $434M, low $2,357');
+    expect(day.out).toContain('Long cascade 12:41–16:05: $434M, low $2,357');
   });
 });

@@ -42,10 +42,11 @@ describe("a level break's hour of liquidations", () => {
 describe("a cascade's end", () => {
   it('tells the move from its start to its end and its low between, not the price ten minutes on (BTC, 2025-01-27)', async () => {
     const end = (await replay(DEEPSEEK)).find((a) => a.kind === 'cascade_end' && a.asset === 'BTC');
-    // The 5m candles around it: $100,033 at 16:50, $99,599 at the 16:55 close; its low the $99,541.3 fill at 16:54:35
-    // (a print the bot held as the price: the flush's start showed that low too). The price when the end was posted
-    // ($100,019 at 17:04) is not its move.
-    expect(text(end)).toContain('\nPrice during it $100,033 → $99,599 (−0.4%), low $99,541\n');
+    // From its first print, the $99,767.53 fill at 16:52:08 (the 5m candles were over two minutes old: the fills were the
+    // price, and the candles' last price before it, $100,033 at 16:50, is not where it began), to $99,599 at the 16:55
+    // close; its low the $99,541.3 fill at 16:54:35 (a print the bot held as the price: the flush's start showed that low
+    // too). The price when the end was posted ($100,019 at 17:04) is not its move.
+    expect(text(end)).toContain('\nPrice during it $99,768 → $99,599 (−0.2%), low $99,541\n');
     expect(text(end)).not.toContain('$100,019');
   });
 });
@@ -61,9 +62,10 @@ describe("a market-wide flush's figures", () => {
     const running = await summaryAt('2025-01-27T17:23:00Z');
     const over = await summaryAt('2025-01-27T17:24:00Z');
     expect(running[0]!.endedAt).toBeUndefined();
-    expect(new Date(over[0]!.endedAt!).toISOString().slice(11, 16)).toBe('17:13');
+    expect(new Date(over[0]!.endedAt!).toISOString().slice(11, 16)).toBe('17:08');
     expect(running.map((f) => [f.assetCount, Math.round(f.usd)])).toEqual(over.map((f) => [f.assetCount, Math.round(f.usd)]));
-    expect(running[0]!.assetCount).toBe(186);
+    // Every long print from 16:50:23.755 to its last at pace, 17:08:58.454: $2,621,218 across 185 assets.
+    expect(running.map((f) => [f.assetCount, Math.round(f.usd)])).toEqual([[185, 2_621_218]]);
   });
 
   it('keeps a print that came after the last strong one out of the running tally, and in it once a strong one follows', () => {
@@ -75,15 +77,17 @@ describe("a market-wide flush's figures", () => {
     d.advance(T0 + 70_000);
     d.add('XRP', 'long', 'gate', T0 + 80_000, 1_000);
     expect(d.runningRecords()).toEqual([{ id: `flush-long-${T0}`, side: 'long', startedAt: T0, usd: 1_200_000, assetCount: 3 }]);
-    // A strong burst brings it in with itself.
-    d.add('DOGE', 'long', 'okx', T0 + 90_000, 400_000);
-    expect(d.runningRecords()).toMatchObject([{ usd: 1_601_000, assetCount: 5 }]);
+    // A burst at the pace that called it ($1M a minute) brings it in with itself.
+    d.add('DOGE', 'long', 'okx', T0 + 90_000, 1_000_000);
+    expect(d.runningRecords()).toMatchObject([{ usd: 2_201_000, assetCount: 5 }]);
   });
 
-  it('end with each leader\'s move during it and its low (2025-10-23: ETH fell to $3,843 and was back by the end)', async () => {
+  it('end with each leader\'s move during it and its low (2025-10-23: ETH fell to $3,843, where its last print at pace filled)', async () => {
     const alerts = await replay(OCT23);
     const end = alerts.find((a) => a.kind === 'market_flush_end');
-    expect(text(end)).toContain('\nPrice during it: ETH −0.1% (low $3,843) · BTC −0.2% (low $110,042) · SOL −0.2% (low $190.60)\n');
+    // Over 19:03:03.580–19:08:03.423: ETH $3,857.02 (19:02:32) → $3,843.46 (19:08:03), BTC $110,579.7 (19:00:31) →
+    // $110,045.8 (19:04:59), SOL $191.04 (19:02:29) → $190.62 (19:05:01).
+    expect(text(end)).toContain('\nPrice during it: ETH −0.4% (low $3,843) · BTC −0.5% (low $110,042) · SOL −0.2% (low $190.60)\n');
   });
 
   it('start with the move since it began, not the hour before: a cascade inside it says its own hour (2025-01-27)', async () => {

@@ -27,19 +27,20 @@ describe('flush window sums per asset', () => {
     ['BTC', 'ETH', 'SOL'].forEach((asset, i) => d.add(asset, 'long', 'bybit', T0 + i * 1000, 400_000));
     expect(d.running('long')).toBeDefined();
     // +50% of the tally and a minute after the last post: an update with the tally since the start.
-    expect(d.add('BTC', 'long', 'okx', T0 + 30_000, 700_000)).toBeUndefined(); // grown enough, but too soon
+    expect(d.add('BTC', 'long', 'okx', T0 + 30_000, 700_000)).toBeUndefined(); // grown enough, but too soon; at pace
+    // DOGE's $100K in the 32 s since then is under the pace that called it ($1M a minute): held apart, not in the update.
     const up = d.add('DOGE', 'long', 'okx', T0 + 62_000, 100_000);
-    expect(up).toMatchObject({ type: 'update', flush: { usd: 2_000_000, assetCount: 4, exchanges: ['bybit', 'okx'] } });
+    expect(up).toMatchObject({ type: 'update', flush: { usd: 1_900_000, assetCount: 3, exchanges: ['bybit', 'okx'] } });
     if (up?.type !== 'update') throw new Error('unreachable');
     expect(up.flush.leaders.map((l) => [l.asset, l.usd])).toEqual([['BTC', 1_100_000], ['ETH', 400_000], ['SOL', 400_000]]);
-    // A small print after the window has emptied is not strong: the end is the last print that kept it up, and that
-    // print is not in the end's tally (nor its asset).
+    // Nor is a small print after the window has emptied: the end is the last print at pace, and the prints after it
+    // are not in the end's tally (nor their assets).
     expect(d.advance(T0 + 100_000)).toEqual([]);
     d.add('XRP', 'long', 'gate', T0 + 140_000, 1_000);
     expect(d.advance(T0 + 200_000)).toEqual([]); // quiet for less than quietMs
     const [end, ...more] = d.advance(T0 + 300_000);
     expect(more).toEqual([]);
-    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 62_000, flush: { usd: 2_000_000, assetCount: 4, startedAt: T0 } });
+    expect(end).toMatchObject({ type: 'end', endedAt: T0 + 30_000, flush: { usd: 1_900_000, assetCount: 3, startedAt: T0 } });
     expect(d.running('long')).toBeUndefined();
   });
 });

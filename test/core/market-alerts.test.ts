@@ -454,7 +454,7 @@ describe('liqbot replay --stats', () => {
   it('lists each market-wide flush with its times, tally, assets and updates', async () => {
     const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:13 UTC  $2.66M  186 assets  3 updates\n');
+    expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:08 UTC  $2.62M  185 assets  3 updates\n');
     expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–16:54 UTC  $380K  0 updates\n');
   });
 
@@ -482,8 +482,8 @@ describe('liqbot replay --stats', () => {
   it("writes a cascade's tally the way every reply writes money (three significant digits)", async () => {
     const r = await cli('replay', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--stats');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–16:03 UTC  $57.7M  18 updates');
-    expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:16 UTC  $574M  18 updates');
+    expect(r.out).toContain('cascade XRP long 2026-01-31 10:59–15:59 UTC  $57.7M  17 updates');
+    expect(r.out).toContain('cascade BTC long 2026-01-31 11:58–16:11 UTC  $574M  18 updates');
   });
 });
 

@@ -102,16 +102,17 @@ describe('a market-wide flush\'s price lines (offline, Bybit, 15m candles and pr
       // The 12:00 candle (known at 12:15) has its low at 12:10, after the flush: not in its end's window.
       events.push(bar(T, asset, 100, 90));
     }
-    // From 12:05 the last candle is five minutes old: the prints' fills are the price. The flush starts at 12:05:02.
+    // From 12:05 the last candle is five minutes old: the prints' fills are the price, and each leader's first is where
+    // it began (BTC's began the flush at 12:05:00; the $100 of 12:00 is not where it began). It is called at 12:05:02.
     events.push(long(T + 5 * MIN, 'BTC', 99, 100_000), long(T + 5 * MIN + 1000, 'ETH', 99.5, 100_000), long(T + 5 * MIN + 2000, 'SOL', 99.8, 100_000));
     // 12:06:30: BTC fills at $97, the tally grows past the update mark; 12:07: its last strong prints (too few for another
     // update), BTC back at $98.5.
     events.push(long(T + 6.5 * MIN, 'BTC', 97, 200_000), long(T + 7 * MIN, 'BTC', 98.5, 100_000), long(T + 7 * MIN + 1000, 'ETH', 99, 20_000));
     const [start, update, end] = feed(events);
     expect([start?.kind, update?.kind, end?.kind]).toEqual(['market_flush', 'market_flush_update', 'market_flush_end']);
-    expect(priceLine(start)).toBe('Price since 12:05: BTC −1.0% (low $99) · ETH −0.5% (low $99.50) · SOL −0.2% (low $99.80)');
-    expect(priceLine(update)).toBe('Price since 12:05: BTC −3.0% (low $97) · ETH −0.5% (low $99.50) · SOL −0.2% (low $99.80)');
-    expect(priceLine(end)).toBe('Price during it: BTC −1.5% (low $97) · ETH −1.0% (low $99) · SOL −0.2% (low $99.80)');
+    expect(priceLine(start)).toBe('Price since 12:05: BTC 0.0% (low $99) · ETH 0.0% (low $99.50) · SOL 0.0% (low $99.80)');
+    expect(priceLine(update)).toBe('Price since 12:05: BTC −2.0% (low $97) · ETH 0.0% (low $99.50) · SOL 0.0% (low $99.80)');
+    expect(priceLine(end)).toBe('Price during it: BTC −0.5% (low $97) · ETH −0.5% (low $99) · SOL 0.0% (low $99.80)');
   });
 
   it('end with no higher low than an update told, when the update was held back past the last strong print', () => {
@@ -135,8 +136,9 @@ describe('the real recordings the audit read', () => {
     const alerts = await replay('fixtures/binance-2025-04-30-forceorder.real.jsonl');
     // ETH $1,735.81 (14:00:15) → $1,732.65 (14:00:33), low $1,731.91; AVAX $20.484 → $20.339; W $0.0827155 → $0.0827599.
     expect(priceLine(alerts.find((a) => a.kind === 'market_flush'))).toBe('Price since 14:00: ETH −0.2% (low $1,732) · AVAX −0.7% (low $20.34) · W +0.1% (low $0.08272)');
-    // To its end at 14:05:32: ETH $1,745.32 (14:05:09), AVAX $20.649 (14:03:01).
-    expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: ETH +0.5% (low $1,732) · AVAX +0.8% (low $20.34) · W +0.1% (low $0.08272)');
+    // To its end at 14:00:47.594, its last print at pace: ETH $1,732.65 (14:00:33), AVAX $20.356 (14:00:47), W $0.0827599
+    // (14:00:45).
+    expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: ETH −0.2% (low $1,732) · AVAX −0.6% (low $20.34) · W +0.1% (low $0.08272)');
     const liqs = await cli('liqs', 'eth', '--data', 'fixtures/binance-2025-04-30-forceorder.real.jsonl', '--at', '2025-04-30T14:00:40Z', '--window', '1h');
     expect(liqs.out).toContain('Price $1,736 → $1,733 (−0.2%)');
   });
@@ -147,14 +149,16 @@ describe('the real recordings the audit read', () => {
       ...readFileSync('fixtures/binance-2025-01-27-forceorder.real.jsonl', 'utf8').split('\n').filter((l) => !l.includes('"candle"')),
     ].filter(Boolean);
     const alerts = await replay(writeEvents(lines));
-    // From the 16:30 candles' closes (BTC $99,942.9, ETH $3,089.68); BTC's fills reached $99,225.9 at 17:08:48 and its
-    // last is $99,369.6 at 17:09:11; ETH's last before the end is $3,091.24 at 17:13:08.
+    // From the 16:30 candles' closes (BTC $99,942.9, ETH $3,089.68); BTC's fills reached $99,225.9 at 17:08:48, and at its
+    // end, 17:08:58.454, BTC's last is $99,292.6 (17:08:48.854) and ETH's $3,075.90 (17:08:48.524).
     const updates = alerts.filter((a) => a.kind === 'market_flush_update');
     expect(priceLine(updates.at(-1))).toBe('Price since 16:50: BTC −0.6% (low $99,226) · ETH −0.4% (low $3,074)');
-    expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: BTC −0.6% (low $99,226) · ETH +0.1% (low $3,074)');
+    expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: BTC −0.7% (low $99,226) · ETH −0.4% (low $3,074)');
+    // The cascades from their first prints' fills (the 16:30 candles over six minutes old): BTC $99,767.53 (16:52:08) to
+    // $99,554.9 (16:54:55), ETH $3,092.66 (16:51:24) to $3,074.88 (16:54:54).
     const over = (asset: string) => priceLine(alerts.find((a) => a.kind === 'cascade_end' && a.asset === asset));
-    expect(over('BTC')).toBe('Price during it $99,943 → $99,555 (−0.4%), low $99,541');
-    expect(over('ETH')).toBe('Price during it $3,090 → $3,075 (−0.5%), low $3,074');
+    expect(over('BTC')).toBe('Price during it $99,768 → $99,555 (−0.2%), low $99,541');
+    expect(over('ETH')).toBe('Price during it $3,093 → $3,075 (−0.6%), low $3,074');
   });
 
   it('2025-10-23 with ETH 15m candles: the leader keeps its line, the same as on the prints alone', async () => {
@@ -163,8 +167,9 @@ describe('the real recordings the audit read', () => {
       ...readFileSync('fixtures/binance-2025-10-23-forceorder.real.jsonl', 'utf8').split('\n'),
     ].filter(Boolean);
     const alerts = await replay(writeEvents(lines));
-    // ETH from its fill of $3,857.02 at 19:02:32 (the 18:45 candle's close is older), low $3,843.39, $3,854.84 at the end.
+    // ETH from its fill of $3,857.02 at 19:02:32 (the 18:45 candle's close is older), low $3,843.39, $3,843.46 at the end
+    // (19:08:03).
     expect(priceLine(alerts.find((a) => a.kind === 'market_flush'))).toBe('Price since 19:03: ETH −0.4% (low $3,843) · BTC −0.5% (low $110,042) · SOL −0.2% (low $190.60)');
-    expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: ETH −0.1% (low $3,843) · BTC −0.2% (low $110,042) · SOL −0.2% (low $190.60)');
+    expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: ETH −0.4% (low $3,843) · BTC −0.5% (low $110,042) · SOL −0.2% (low $190.60)');
   });
 });

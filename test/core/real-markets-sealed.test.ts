@@ -68,7 +68,7 @@ describe('2025-10-22 10:52-11:40 UTC, a real long flush and two short squeezes, 
   it('calls the long flush 2 s into its first broad second, edits it twice as the main leg lands, and ends it once', async () => {
     const flush = (await replay()).filter((a) => a.kind.startsWith('market_flush') && 'side' in a && a.side === 'long');
     expect(flush.map((a) => `${a.kind} ${at(a.ts)}`)).toEqual([
-      'market_flush 11:02:22.081', 'market_flush_update 11:03:22.081', 'market_flush_update 11:04:22.081', 'market_flush_end 11:30:12.176',
+      'market_flush 11:02:22.081', 'market_flush_update 11:03:22.081', 'market_flush_update 11:04:22.081', 'market_flush_end 11:19:13.726',
     ]);
     const [start, first, second, end] = flush;
     if (start?.kind !== 'market_flush' || first?.kind !== 'market_flush_update' || second?.kind !== 'market_flush_update' || end?.kind !== 'market_flush_end') throw new Error('unreachable');
@@ -77,23 +77,27 @@ describe('2025-10-22 10:52-11:40 UTC, a real long flush and two short squeezes, 
     expect(at(start.startedAt)).toBe('10:57:24.376');
     expect([Math.round(start.usd / 1000), start.assetCount]).toEqual([701, 86]);
     expect(start.leaders.map((l) => l.asset)).toEqual(['BTC', 'ETH', 'DASH']);
-    expect([Math.round(first.usd / 1000), first.assetCount]).toEqual([1014, 144]);
+    // Each edit tells the flush up to its last print at pace: the prints under pace after it are held apart.
+    expect([Math.round(first.usd / 1000), first.assetCount]).toEqual([969, 133]);
     // The main leg (11:03:47-11:04:02) is told at most a minute after the last edit: 35 s after it began.
     expect([Math.round(second.usd / 1000), second.assetCount]).toEqual([3417, 378]);
     expect(second.leaders.map((l) => l.asset)).toEqual(['BTC', 'ETH', 'NEAR']);
-    // Over once its window stayed under the end level for 10 min; a trickle of longs at 11:17-11:20 ($114K) kept it going.
-    expect([Math.round(end.usd / 1000), end.assetCount, at(end.endedAt)]).toEqual([3628, 390, '11:20:07.202']);
+    // Its window ends at its last print at pace, the main leg's 11:04:22.272: the trickle after it ($1K-19K a minute, one
+    // minute of $94K, where $140K a minute called it) is left out, and it is over 10 min after its window first fell under
+    // the end level (11:09), not 10 min after the trickle's last lift (11:20).
+    expect([Math.round(end.usd / 1000), end.assetCount, at(end.endedAt)]).toEqual([3420, 379, '11:04:22.272']);
   });
 
   it("calls ETH's short squeeze as ETH's cascade 41 s after its first big print, with one edit and one end", async () => {
     const alerts = await replay();
     const eth = alerts.filter((a) => a.asset === 'ETH');
-    expect(eth.map((a) => `${a.kind} ${at(a.ts)}`)).toEqual(['cascade 11:12:19.569', 'cascade_update 11:13:19.569', 'cascade_end 11:31:31.538']);
+    expect(eth.map((a) => `${a.kind} ${at(a.ts)}`)).toEqual(['cascade 11:12:19.569', 'cascade_update 11:13:19.569', 'cascade_end 11:25:58.075']);
     const [start] = only(alerts, 'cascade', 'short', 'ETH');
     expect(start!.ts - t('11:11:38.548')).toBeLessThan(45_000);
     expect(Math.round(start!.usd / 1000)).toBe(805);
     const [over] = only(alerts, 'cascade_end', 'short', 'ETH');
-    expect([Math.round(over!.usd / 1000), at(over!.endedAt)]).toEqual([1980, '11:21:31.538']);
+    // Its last print at pace, 11:12:36.156; the $302K of ETH shorts after it (to 11:21:31) came under its pace.
+    expect([Math.round(over!.usd / 1000), at(over!.endedAt)]).toEqual([1678, '11:12:36.156']);
   });
 
   // The short window was ETH's cascade (ETH 68-86% of it from 11:11:38 to 11:16:38), so no flush; at 11:16:38.548
@@ -107,9 +111,9 @@ describe('2025-10-22 10:52-11:40 UTC, a real long flush and two short squeezes, 
     expect(starts).toHaveLength(1);
     expect(at(starts[0]!.ts)).toBe('11:18:45.552');
     expect([Math.round(starts[0]!.usd / 1000), starts[0]!.assetCount, starts[0]!.leaders.map((l) => `${l.asset} ${Math.round(l.share * 100)}%`)]).toEqual([721, 56, ['EVAA 25%', 'BTC 21%', 'ETH 16%']]);
-    expect(only(alerts, 'market_flush_update', 'short').map((a) => at(a.ts))).toEqual(['11:20:25.556', '11:21:31.606']);
+    expect(only(alerts, 'market_flush_update', 'short').map((a) => at(a.ts))).toEqual(['11:20:41.256']);
     const ends = only(alerts, 'market_flush_end', 'short');
-    expect(ends.map((a) => [at(a.ts), Math.round(a.usd / 1000), a.assetCount])).toEqual([['11:35:57.067', 1193, 105]]);
+    expect(ends.map((a) => [at(a.ts), Math.round(a.usd / 1000), a.assetCount])).toEqual([['11:35:57.067', 1138, 97]]);
   });
 });
 

@@ -569,7 +569,7 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     const loaded = await loadFile(DEEPSEEK);
     for (const [at, line] of [
       ['2025-01-27T17:00:00Z', /^Market-wide long flush since 16:50 \(running\): \$1\.\d\dM across 1\d\d assets$/m],
-      ['2025-01-27T18:00:00Z', /^Market-wide long flush 16:50–17:13: \$2\.\d\dM across 1\d\d assets$/m],
+      ['2025-01-27T18:00:00Z', /^Market-wide long flush 16:50–17:08: \$2\.\d\dM across 1\d\d assets$/m],
     ] as const) {
       const to = Date.parse(at);
       const run = await runFile(loaded, loadConfig(), { until: to, bucketFrom: to - 3_600_000 });
@@ -582,20 +582,22 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
   it('ends the flush at its last strong print, with the tally since its start and the assets that led it', () => {
     const end = alerts.find((a) => a.kind === 'market_flush_end');
     if (end?.kind !== 'market_flush_end') throw new Error('no flush end');
-    // The recording's long prints run to 17:59, but the market-wide run faded by 17:13; the end says so.
+    // The recording's long prints run to 17:59, but the market-wide run's last print at its pace came at 17:08; the end
+    // says so.
     expect(new Date(end.startedAt).toISOString().slice(11, 16)).toBe('16:50');
-    expect(new Date(end.endedAt).toISOString().slice(11, 16)).toBe('17:13');
+    expect(new Date(end.endedAt).toISOString().slice(11, 16)).toBe('17:08');
     expect(end.durationMs).toBe(end.endedAt - end.startedAt);
     expect(end.usd).toBeGreaterThan(2_000_000);
     expect(end.leaders.map((l) => l.asset)).toEqual(['BTC', 'DOGE', 'ETH']);
     const text = replyText(alertReply(end));
-    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 23 min \(16:50–17:13\)/);
-    // The leaders' price moves during the flush, from 16:50 to its end at 17:13 (not to when the end fell due, 17:23:48,
-    // ten quiet minutes on), with each one's low between: BTC's the $99,225.9 fill at 17:08:48 (under the 17:05
-    // candle's $99,233), ETH's the 16:50 candle's $3,074, ETH ending at its $3,091.24 fill of 17:13:08 (DOGE has no
-    // price before 16:53 in this file: no move from its start is guessed).
+    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 19 min \(16:50–17:08\)/);
+    // The leaders' price moves during the flush, from 16:50 (the 16:45 candles' closes, BTC $100,032.9, ETH $3,098.24) to
+    // its end at 17:08:58 (not to when the end fell due, 17:23:48, fifteen quiet minutes on), with each one's low between:
+    // BTC's the $99,225.9 fill at 17:08:48 (under the 17:05 candle's $99,233), ETH's the 16:50 candle's $3,074; BTC
+    // ending at its $99,292.6 fill and ETH at its $3,075.90 fill of 17:08:48 (DOGE has no price before 16:53 in this
+    // file: no move from its start is guessed).
     expect(end.ts).toBe(Date.parse('2025-01-27T17:23:48.886Z'));
-    expect(text).toContain('\nPrice during it: BTC −0.5% (low $99,226) · ETH −0.2% (low $3,074)\n');
+    expect(text).toContain('\nPrice during it: BTC −0.7% (low $99,226) · ETH −0.7% (low $3,074)\n');
     // At its start, the move since it began to the price of the moment (the fills: the 5m candle is not closed yet).
     const start = alerts.find((a) => a.kind === 'market_flush')!;
     expect(replyText(alertReply(start))).toContain('\nPrice since 16:50: BTC −0.5% (low $99,541) · ETH −0.6% (low $3,079)\n');

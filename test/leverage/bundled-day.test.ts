@@ -82,7 +82,7 @@ describe('the bundled day: leverage before, during and after the flush', () => {
     expect(cmp.overlap).toBeGreaterThan(0.6);
     expect(cmp.peakToClusterPct).toBeLessThan(0.03);
     expect(Math.abs(cmp.actual.medianPrice! - cmp.predicted.medianPrice!) / cmp.actual.medianPrice!).toBeLessThan(0.05);
-    expect(lines[0]).toMatch(/^ETH long cascade 12:41–16:08: \$434M liquidated, \$2,957 → \$2,357$/);
+    expect(lines[0]).toMatch(/^ETH long cascade 12:41–16:05: \$434M liquidated, \$2,957 → \$2,357$/);
   });
 
   it('after the flush the map shows what is left, for the chart and for /levels, always as an estimate', () => {

@@ -30,7 +30,8 @@ describe('deployment files', () => {
     // allocations (the engine's typed arrays) always mapped, so that freed ones go back to the system: docs/bench.md.
     const malloc = 'MALLOC_MMAP_THRESHOLD_=131072';
     const start = 'node --max-semi-space-size=4 --optimize-for-size bin/liqbot.js start';
-    expect(pkg.scripts.start).toBe(`${malloc} ${start}`);
+    // exec: npm's shell gives its place to liqbot, so a signal npm forwards reaches it (test/cli/npm-start.test.ts).
+    expect(pkg.scripts.start).toBe(`${malloc} exec ${start}`);
     const dockerfile = read('Dockerfile');
     expect(dockerfile.split('\n')).toContain(`    ${malloc} \\`); // in the ENV of the image that runs
     expect(dockerfile).toContain(`CMD [${start.split(' ').map((w) => `"${w}"`).join(', ')}]`);
