@@ -38,6 +38,8 @@ async function loadTsx() {
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // A closed terminal (SIGHUP, an SSH session gone): output has nowhere to go; the stop under way goes on without it.
+    if (err.code === 'EIO') return;
     throw err;
   });
 }

@@ -150,12 +150,16 @@ export function buildConfig(override: unknown = {}, source = 'config'): Config {
 
 /**
  * `exchanges` against the venues that have a live feed (src/feeds/venues/registry.ts, passed in: config knows no
- * feed): an id that has none is a mistake `start` stops on, with the id it was likely meant to be.
+ * feed): an id that has none is a mistake `start` stops on, with the id it was likely meant to be. `offline`: the
+ * offline commands read whichever exchanges a file's events name, so a venue liqbot knows without a live feed
+ * (`bitget`, a vendor's `binance`) passes there; an id of no venue at all is a typo all the same, said in the same words.
  */
-export function checkExchanges(config: Config, supported: readonly string[], path?: string): void {
-  const unknown = [...new Set(config.exchanges)].filter((id) => !supported.includes(id));
+export function checkExchanges(config: Config, supported: readonly string[], path?: string, offline = false): void {
+  const known = (id: string) => supported.includes(id) || (offline && KNOWN_VENUES.includes(venueKey(id)));
+  const unknown = [...new Set(config.exchanges)].filter((id) => !known(id));
   if (!unknown.length) return;
-  const each = unknown.map((id) => `"${id}" has no live feed${didYouMean(id, supported)}`).join('; ');
+  const names = offline ? [...new Set([...supported, ...KNOWN_VENUES])] : supported;
+  const each = unknown.map((id) => `"${id}" has no live feed${didYouMean(id, names)}`).join('; ');
   // Two venues ccxt has no public liquidations for come as a vendor's hourly totals instead (docs/feeds.md).
   const vendor = unknown.some((id) => id === 'bitget' || id === 'hyperliquid') ? '; Bitget and Hyperliquid come as hourly totals with COINALYZE_API_KEY' : '';
   throw new ConfigError(`${path ? `config ${path}` : 'config/default.yaml'}: exchanges: ${each} (liqbot watches ${supported.join(', ')}${vendor})`);

@@ -22,11 +22,12 @@ import { liqmapComparison } from './replies/liqmap.js';
 import { alertReply } from './replies/alerts.js';
 import { isUpdate, wants } from './alerts/router.js';
 import type { Subscription } from './store/store.js';
+import type { SqliteStore } from './store/sqlite.js';
 import { chatDigest, chatDigestReply } from './alerts/digest.js';
 import { levelsReply } from './replies/levels.js';
 import { marketReply, summaryReply } from './replies/summary.js';
 import { lineText, toned, type Reply } from './replies/reply.js';
-import { listText, stamp } from './replies/format.js';
+import { count, listText, stamp } from './replies/format.js';
 import { stretchesText } from './replies/coverage.js';
 import { zoneLabel } from './replies/zone.js';
 import { describeSkipped, EventFileError, readEventFile, newReport, toldLineText, withRegularFile, type ReadReport, type ToldLine } from './io/event-file.js';
@@ -35,7 +36,7 @@ import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines, type StatsInput } from './replies/backtest.js';
 import { recordedIn } from './core/market-view.js';
-import { eventAsset, TIMEFRAME_MS } from './core/events.js';
+import { eventAsset, TIMEFRAME_MS, type LevelEvent, type MarketEvent } from './core/events.js';
 import { DAY, HOUR } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
@@ -328,12 +329,16 @@ interface OfflineConfig {
 
 /**
  * `loadConfig(path)`, from the build's validated defaults when there is no override and they are current: yaml
- * and zod are then never loaded (config/defaults.ts).
+ * and zod are then never loaded (config/defaults.ts). A user's file names its `exchanges` as `start` reads them: one
+ * that is no venue at all (`bybitt`) is refused as `start` refuses it (a file's events name their own exchanges, so a
+ * venue without a live feed passes here).
  */
 async function readConfig(path?: string): Promise<OfflineConfig> {
   const cached = path === undefined && BUNDLED ? cachedDefaults() : undefined;
   if (cached) return { config: cached, configuredAssets: false };
-  const { config, sets } = (await import('../config/load.js')).loadConfigFile(path);
+  const { loadConfigFile, checkExchanges } = await import('../config/load.js');
+  const { config, sets } = loadConfigFile(path);
+  if (path !== undefined) checkExchanges(config, Object.keys((await import('./feeds/venues/registry.js')).VENUES), path, true);
   return { config, configuredAssets: sets.has('assets') };
 }
 
@@ -595,43 +600,75 @@ async function cmdDemo(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** What an import read and wrote: events and levels apart (a level is no market event: it is set, not stored twice). */
+interface ImportCounts {
+  events: number;
+  newEvents: number;
+  levels: number;
+  newLevels: number;
+}
+
+/**
+ * Why a file marked synthetic (its meta line) is not imported, and what shows it instead: the store is what the live bot
+ * answers every chat from, and a made-up day's levels would show there and its vendor daily totals rank among the real
+ * ones ("largest since…"). A mark found after some of the file was written (a generated day appended to a recording)
+ * says what went in before it.
+ */
+function syntheticImportText(file: string, n: ImportCounts): string {
+  const written = n.newEvents || n.newLevels ? `the ${count(n.newEvents)} new events and ${count(n.newLevels)} new levels read before its mark were imported, the rest not` : 'nothing imported';
+  return `${file} is synthetic (its meta line marks it generated): importing it would show its made-up levels to every chat and rank its made-up daily totals among real ones; ${written}. Rehearse it with liqbot start --replay ${file} (a database of its own), or see the bundled day with npm run demo`;
+}
+
 async function cmdImport(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS.import });
   const file = onlyOne(positionals, 'import');
   if (!file) throw new UsageError('import needs an event file: liqbot import FILE');
   const { env } = await import('./env.js');
   const { openSqliteStore } = await import('./store/sqlite.js');
-  const store = openSqliteStore(env().dbPath);
-  try {
-    const report = tellingReports(file)();
-    let batch = [];
-    let added = 0;
-    let seen = 0;
-    const levels = new Set(store.listLevels().map((l) => l.id));
-    for await (const e of readEventFile(file, report)) {
-      seen++;
-      if (e.type === 'level') {
-        // Levels become the store's levels (global, or the chat's own), like ones set with /level add.
-        const id = levelId(e.asset, e.level, e.chat);
-        if (!levels.has(id)) {
-          levels.add(id);
-          added++;
-          store.putLevel({ id, asset: e.asset, level: e.level, source: 'event', createdAt: e.ts, ...(e.label !== undefined ? { label: e.label } : {}), ...(e.chat !== undefined ? { chat: e.chat } : {}) });
-        }
-        continue;
-      }
-      batch.push(e);
-      if (batch.length >= 5000) {
-        added += store.insertEvents(batch);
-        batch = [];
-      }
+  const dbPath = env().dbPath;
+  const report = tellingReports(file)();
+  const n: ImportCounts = { events: 0, newEvents: 0, levels: 0, newLevels: 0 };
+  let store: SqliteStore | undefined;
+  /** The ids of the levels stored, and of those the file set since. */
+  let levelIds: Set<string> | undefined;
+  let events: MarketEvent[] = [];
+  let levels: LevelEvent[] = [];
+  // Nothing is written while the file may yet prove synthetic: its mark is the first line wherever a generator writes
+  // one, read before the first write; the store is opened (created) only then, so a refused file leaves none behind.
+  const write = (): void => {
+    if (report.synthetic) throw new CliError(syntheticImportText(file, n));
+    store ??= openSqliteStore(dbPath);
+    levelIds ??= new Set(store.listLevels().map((l) => l.id));
+    for (const e of levels) {
+      // Levels become the store's levels (global, or the chat's own), like ones set with /level add.
+      const id = levelId(e.asset, e.level, e.chat);
+      if (levelIds.has(id)) continue;
+      levelIds.add(id);
+      n.newLevels++;
+      store.putLevel({ id, asset: e.asset, level: e.level, source: 'event', createdAt: e.ts, ...(e.label !== undefined ? { label: e.label } : {}), ...(e.chat !== undefined ? { chat: e.chat } : {}) });
     }
-    added += store.insertEvents(batch);
+    n.newEvents += store.insertEvents(events);
+    events = [];
+    levels = [];
+  };
+  try {
+    for await (const e of readEventFile(file, report)) {
+      if (e.type === 'level') {
+        n.levels++;
+        levels.push(e);
+      } else {
+        n.events++;
+        events.push(e);
+      }
+      if (events.length + levels.length >= 5000) write();
+    }
+    write();
     reportSkipped(file, report);
-    console.log(`imported ${added} new events of ${seen} (${seen - added} already stored) into ${env().dbPath}`);
+    const set = n.levels ? ` and ${count(n.newLevels)} new level${n.newLevels === 1 ? '' : 's'} (${count(n.levels - n.newLevels)} already set)` : '';
+    console.log(`imported ${count(n.newEvents)} new events of ${count(n.events)} (${count(n.events - n.newEvents)} already stored)${set} into ${dbPath}`);
     return 0;
   } finally {
-    store.close();
+    store?.close();
   }
 }
 

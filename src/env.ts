@@ -5,7 +5,7 @@
 import { config as loadDotenv } from 'dotenv';
 import * as z from 'zod/mini';
 import { ConfigError } from '../config/load.js';
-import { registerSecrets, setLogLevel } from './log.js';
+import { LOG_LEVELS, registerSecrets, setLogLevel } from './log.js';
 
 // zod's mini build, as in config/schema.ts (which sets its English messages): the bundle keeps only what is used.
 const optional = z.pipe(
@@ -16,8 +16,6 @@ const optional = z.pipe(
 const checked = (test: (s: string) => boolean, expected: string) => optional.check(z.refine((s) => s === undefined || test(s), expected));
 const url = checked((s) => /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL');
 const port = checked((s) => /^\d{1,5}$/.test(s) && Number(s) > 0 && Number(s) < 65536, 'a port number 1–65535');
-/** pino's levels. */
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: optional,
@@ -85,12 +83,24 @@ function passwordOf(url: string | undefined): string | undefined {
   }
 }
 
-/** Parse an environment (default: process.env after loading .env). */
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/** The level a near miss meant (`warning`, `Info`, `err`), for the refusal to name. */
+function levelMeant(typed: string): string | undefined {
+  const t = typed.trim().toLowerCase();
+  return LOG_LEVELS.find((l) => t.startsWith(l) || l.startsWith(t));
+}
+
+/**
+ * Parse an environment (default: process.env after loading .env). `fromEnvironment`: the settings the process
+ * environment set (the others came from .env), so a refusal names the place to mend.
+ */
+export function parseEnv(source: Record<string, string | undefined>, fromEnvironment: ReadonlySet<string> = new Set()): Env {
   const r = schema.safeParse(source);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new ConfigError(`.env: ${i.path.join('.')}: expected ${i.message}`);
+    const key = i.path.join('.');
+    // A level's value is no secret: the one meant is named.
+    const meant = key === 'LOG_LEVEL' ? levelMeant(source[key] ?? '') : undefined;
+    throw new ConfigError(`${fromEnvironment.has(key) ? 'the environment' : '.env'}: ${key}: expected ${i.message}${meant ? ` (did you mean "${meant}"?)` : ''}`);
   }
   const e = r.data;
   const dataDir = e.LIQBOT_DATA_DIR ?? './data';
@@ -137,12 +147,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /**
  * The environment, after loading .env (a variable the process environment sets wins over .env). The logger was made
- * before .env was read, with the process environment's LOG_LEVEL: one set in .env takes effect here.
+ * before .env was read, with the process environment's LOG_LEVEL when it is a level: one set in .env takes effect here,
+ * and one that is no level (from either) is refused here.
  */
 export function env(): Env {
   if (!cached) {
+    const fromEnvironment = new Set(Object.keys(process.env));
     loadDotenv({ quiet: true });
-    cached = parseEnv(process.env);
+    cached = parseEnv(process.env, fromEnvironment);
     if (cached.logLevel) setLogLevel(cached.logLevel);
   }
   return cached;

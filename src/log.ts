@@ -22,10 +22,19 @@ export function scrub(text: string): string {
 // sources each have their own instance, with its own secrets), so the one in use is published here.
 (globalThis as Record<symbol, unknown>)[Symbol.for('liqbot.scrub')] = scrub;
 
+/** pino's levels, and `silent`: what LOG_LEVEL may say. */
+export const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * The process environment's LOG_LEVEL when it is one of them. .env is read later, by env(), which applies a LOG_LEVEL
+ * set there and refuses one that is none, naming where it was set: pino given a level it does not know throws, here,
+ * as the module loads, before anything could say which setting was wrong (a crash systemd restarts every 15 s).
+ */
+const asked = process.env.LOG_LEVEL?.trim();
+
 const root: Logger = pino(
   {
-  // The process environment's LOG_LEVEL: .env is read later, by env(), which applies a LOG_LEVEL set there.
-  level: process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
+  level: asked !== undefined && LOG_LEVELS.includes(asked) ? asked : process.env.VITEST ? 'silent' : 'info',
   base: undefined,
   redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
   hooks: {

@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { stat } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
+import { isatty } from 'node:tty';
 import { resolve } from 'node:path';
 import { UsageError } from '../config/error.js';
 import { checkExchanges, loadConfig } from '../config/load.js';
@@ -17,11 +19,11 @@ import type { LiveFeeds } from './feeds/start.js';
 import { Health } from './ops/health.js';
 import { feedsHealth } from './core/coverage.js';
 import { Platforms } from './ops/platforms.js';
-import { freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive } from './ops/rehearsal.js';
+import { besideLiveLine, freshRehearsalDb, markRehearsal, rehearsalDbPath, rehearsalLabel, seedFromLive, stoppedPartWayLine, type LiveDatabase } from './ops/rehearsal.js';
 import { LiqBot } from './bot.js';
 import { Stretches } from './core/coverage.js';
 import { env as readEnv } from './env.js';
-import { newReport, describeSkipped, readEventFile, readRecording, skippedLevel } from './io/event-file.js';
+import { EventFileError, newReport, describeSkipped, readEventFile, readRecording, skippedLevel } from './io/event-file.js';
 import { logger, setLogLevel } from './log.js';
 import { startupError } from './store/errors.js';
 import { setTimeZone } from './replies/zone.js';
@@ -30,8 +32,10 @@ import type { Platform } from '../commands/types.js';
 const log = logger('main');
 
 /**
- * How the run ends: the first Ctrl-C / SIGTERM (or `/quit`, Ctrl-D at the prompt, or giving up on the chat
- * platforms) starts a clean shutdown; a second signal exits at once. `code` is the exit code to report.
+ * How the run ends: the first Ctrl-C / SIGTERM / SIGHUP (or `/quit`, Ctrl-D at the prompt, or giving up on the chat
+ * platforms) starts a clean shutdown; a second signal exits at once (128 + the signal's number, as a shell reports a
+ * process the signal ended). SIGHUP is the SSH session or terminal that ran the bot closing: left to its default, it
+ * would end the process at once, nothing written. `code` is the exit code to report.
  */
 function stopper(): { promise: Promise<{ reason: string; code: number }>; abort: AbortController; request(reason: string, code?: number): void } {
   const abort = new AbortController();
@@ -43,12 +47,14 @@ function stopper(): { promise: Promise<{ reason: string; code: number }>; abort:
     resolveStop({ reason, code });
   };
   const onSignal = (sig: NodeJS.Signals) => {
+    // The terminal closed with the session: a log line written there fails (EIO), and the logger retries a failed write
+    // for ever at exit, which would leave the process hung, holding the database. There is no one to read it anyway.
+    if (sig === 'SIGHUP' && process.stderr.isTTY && !isatty(2)) setLogLevel('silent');
     if (!abort.signal.aborted) return request(sig);
     log.warn({ signal: sig }, 'second stop signal: exiting now');
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(128 + osConstants.signals[sig]);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   return { promise, abort, request };
 }
 
@@ -133,6 +139,9 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   const SKIP_MS = 15 * 60_000;
   let read = 0;
   let last = -Infinity;
+  /** Where its day begins: its first event past the vendor history before it (as its clock starts: firstEventTs). */
+  let dayFirst: number | undefined;
+  let stopped = false;
   clock.speed = speed;
   // The recording is the whole source, as for the offline commands: a window its prints leave out reads "No
   // liquidation data", not a quiet market. Its stretches grow in place as the prints are replayed, in time order.
@@ -143,7 +152,10 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   bot.market.recordedSoFar = true;
   // Its levels at their own time (a levels file appended after its day).
   for await (const e of readRecording(file, report)) {
-    if (signal.aborted) break;
+    if (signal.aborted) {
+      stopped = true;
+      break;
+    }
     const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
     if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
     else {
@@ -154,6 +166,7 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
     // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
     clock.limit = e.ts + 60_000;
     if (e.ts > last) last = e.ts;
+    if (e.type !== 'liquidation_total' && e.ts !== 0) dayFirst ??= e.ts;
     if (e.type === 'liquidation') recorded.add(e.ts);
     bot.ingest(e);
     // A recording read faster than the store writes (a high --speed) would otherwise pile its events up in memory,
@@ -165,27 +178,40 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
   // behind at once (the engine pruning it all).
   clock.limit = Number.isFinite(last) ? last + AFTER_RECORDING_MS : Infinity;
   bot.flush();
-  // Read to its end: what the recording has is all of it now.
-  if (!signal.aborted) {
-    bot.market.recordedSoFar = false;
-    if (Number.isFinite(last)) bot.market.recordingEnd = last;
-  }
   for (const line of describeSkipped(file, report)) log[skippedLevel(report)](line);
+  // Stopped (a signal, /quit) before its end: the day is not over, and the line says how far it got.
+  if (stopped) {
+    const reached = { events: read, ...(Number.isFinite(last) ? { last } : {}), ...(dayFirst !== undefined ? { first: dayFirst } : {}) };
+    log.info(reached, stoppedPartWayLine(file, reached));
+    return;
+  }
+  // Read to its end: what the recording has is all of it now.
+  bot.market.recordedSoFar = false;
+  if (Number.isFinite(last)) bot.market.recordingEnd = last;
   log.info({ events: report.events }, 'rehearsal finished: the recorded day is over; its clock stops an hour past the last event (Ctrl-C to stop)');
 }
 
 /**
  * Where a rehearsal's clock starts, when the recording is a regular file that has events: its first event past the
  * vendor history before its day (a month of daily totals, replayed in a moment), else its first event. Read from the
- * file's start only (a large recording is not read through twice before the prompt).
+ * file's start only (a large recording is not read through twice before the prompt). A pipe cannot be read twice: its
+ * clock starts with its first event. Anything else is read here, before anything starts, so a recording that cannot be
+ * read (no such file, a folder) refuses the start with the reader's one line (an EventFileError: exit 78, src/cli.ts).
  */
 async function firstEventTs(file: string): Promise<number | undefined> {
-  if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
+  if ((await stat(file).catch(() => undefined))?.isFIFO()) return undefined;
   let first: number | undefined;
-  for await (const e of readEventFile(file)) {
-    if (e.type === 'level' && e.ts === 0) continue; // a shared levels file's "always": in force from the first event
-    first ??= e.ts;
-    if (e.type !== 'liquidation_total') return e.ts;
+  try {
+    for await (const e of readEventFile(file)) {
+      if (e.type === 'level' && e.ts === 0) continue; // a shared levels file's "always": in force from the first event
+      first ??= e.ts;
+      if (e.type !== 'liquidation_total') return e.ts;
+    }
+  } catch (err) {
+    // The reader checks that the file is there and a file; one it may not open (EACCES) is refused the same way.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof EventFileError || typeof code !== 'string') throw err;
+    throw new EventFileError(`cannot read ${file} (${code})`, { cause: err });
   }
   return first;
 }
@@ -202,9 +228,9 @@ export const START_OPTIONS = {
 
 /**
  * The store and its writer thread, opened and ready: the live database, or a rehearsal's own (fresh unless `--db`
- * names one, seeded from the live one's chats). `onStore` runs a start-up step on it: a failure closes both and leaves
- * as the one line that says what to do (a file damaged in a page the restore read: refused for good, exit 78; a full
- * disk: exit 1, started again once space is freed).
+ * names one, seeded from the live one's chats; `live` says what it found of the live one). `onStore` runs a start-up
+ * step on it: a failure closes both and leaves as the one line that says what to do (a file damaged in a page the
+ * restore read: refused for good, exit 78; a full disk: exit 1, started again once space is freed).
  */
 async function openStore(env: ReturnType<typeof readEnv>, rehearsal: { db: string | undefined } | undefined) {
   const { openSqliteStore } = await import('./store/sqlite.js');
@@ -233,11 +259,12 @@ async function openStore(env: ReturnType<typeof readEnv>, rehearsal: { db: strin
     }
   };
   await onStore(() => writer.ready());
+  let live: LiveDatabase | undefined;
   if (rehearsal && resolve(dbPath) !== resolve(env.dbPath)) {
-    seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
+    live = seedFromLive(store, () => openSqliteStore(env.dbPath), env.dbPath, log);
     log.info({ db: dbPath }, 'rehearsal: using its own database; the live one is left untouched');
   }
-  return { store, writer, onStore };
+  return { store, writer, onStore, live };
 }
 
 /** A feed's state as the health endpoint reports it. */
@@ -267,20 +294,30 @@ async function start(argv: string[]): Promise<number> {
     return runRole(values.role, { env, config, signal: stopper().abort.signal, ...(values.replay ? { replay: { file: values.replay, speed } } : {}), ...(shardIds ? { shardIds } : {}), ...(values.platform ? { platform: values.platform } : {}) });
   }
   if (values.shard !== undefined) throw new UsageError('--shard is for --role gateway (the Discord shards this gateway runs, e.g. --shard 0,1)');
+  const rehearsal = values.replay !== undefined;
+  // A command typed before the first event is replayed reads the recording's first moment, not 1970 (a level
+  // added then is set on the recording's day). Read before anything starts: a recording that cannot be read is refused.
+  const first = values.replay !== undefined ? await firstEventTs(values.replay) : undefined;
   (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
-  const terminal = !env.telegram && !env.discord;
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
   // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
-  if (terminal && !env.logLevel) setLogLevel('error');
-  const rehearsal = values.replay !== undefined;
-  const { store, writer, onStore } = await openStore(env, rehearsal ? { db: values.db } : undefined);
+  const quietPrompt = () => {
+    if (!env.logLevel) setLogLevel('error');
+  };
+  if (!env.telegram && !env.discord) quietPrompt();
+  const { store, writer, onStore, live } = await openStore(env, rehearsal ? { db: values.db } : undefined);
+  // A rehearsal beside the running live bot serves no chat, whatever tokens it has: the live bot serves them, and a
+  // second process on its token would answer each command again, from the recorded day. It serves the terminal.
+  const chats = live === 'running' ? {} : { telegram: env.telegram, discord: env.discord };
+  const terminal = !chats.telegram && !chats.discord;
+  if (live === 'running') {
+    log.warn(besideLiveLine(env.dbPath));
+    quietPrompt();
+  }
   const health = new Health();
   // Rehearsal runs on the recording's clock: now = t0 + (wall time since start) × speed.
   const clock = { speed: 1, t0: 0, wall0: 0, limit: Infinity };
   const now = values.replay ? () => (clock.wall0 ? Math.min(clock.t0 + (Date.now() - clock.wall0) * clock.speed, clock.limit) : 0) : Date.now;
-  // A command typed before the first event is replayed reads the recording's first moment, not 1970 (a level
-  // added then is set on the recording's day). A pipe cannot be read twice: its clock starts with its first event.
-  const first = values.replay ? await firstEventTs(values.replay).catch(() => undefined) : undefined;
   if (first !== undefined) Object.assign(clock, { t0: first, wall0: Date.now(), limit: first });
   const adapters: Partial<Record<Platform, ChatAdapter>> = {};
   let charts;
@@ -326,20 +363,21 @@ async function start(argv: string[]): Promise<number> {
     const inbound: { unfinished(): CutOffCommands }[] = [];
     parts.inbound = inbound;
     const keep = <A extends ChatAdapter & { unfinished(): CutOffCommands }>(a: A): A => (inbound.push(a), a);
-    if (env.telegram) {
+    if (chats.telegram) {
       const { createTelegramAdapter } = await import('./adapters/telegram/adapter.js');
-      const opts = { ...env.telegram, services: bot };
+      const opts = { ...chats.telegram, services: bot };
       factories.telegram = () => wrap(keep(createTelegramAdapter(opts)));
     }
-    if (env.discord) {
+    if (chats.discord) {
       const { createDiscordAdapter } = await import('./adapters/discord/adapter.js');
-      const opts = { ...env.discord, services: bot };
+      const opts = { ...chats.discord, services: bot };
       factories.discord = () => wrap(keep(createDiscordAdapter(opts)));
     }
     // Live feeds start before any chat can ask: every venue is marked "connecting" in the call's first lines, so the
     // first command reads "no data yet", never a quiet market, while the exchange library loads behind it (then leverage
     // polling and, with COINALYZE_API_KEY, the vendor's totals).
     const statusLines = new ExchangeStatusLines({ say: (line) => parts.prompt?.notice(line) });
+    const early: string[] = [];
     const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
     feedsStarting = feedsModule?.startLiveFeeds({
       config,
@@ -355,6 +393,8 @@ async function start(argv: string[]): Promise<number> {
           const line = parts.prompt && statusLines.update(s);
           if (line) parts.prompt!.notice(line);
         },
+        // Said at the prompt (which logs errors only); one said before the prompt is up waits for it.
+        notice: (line) => (parts.prompt ? parts.prompt.notice(line) : early.push(line)),
       },
     });
     feedsStarting?.catch(() => undefined); // awaited below, where a failure stops what has started
@@ -363,12 +403,13 @@ async function start(argv: string[]): Promise<number> {
         services: bot,
         onQuit: (how) => {
           if (how !== 'end of input' || !nothingToServe()) return stop.request(how);
-          log.error('no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example');
+          log.error(live === 'running' ? 'a rehearsal beside the running live bot serves only its terminal, and there is no terminal to read commands from: nothing to serve' : 'no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example');
           stop.request('nothing to serve', EX_CONFIG);
         },
       });
       parts.prompt = prompt;
       await prompt.start();
+      for (const line of early.splice(0)) prompt.notice(line);
       adapters.terminal = wrap(prompt);
       health.set('chat:terminal', 'ok');
       bot.apply({ kind: 'subscription.put', subscription: { chat: TERMINAL_CHAT, enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: Date.now() } });
@@ -433,9 +474,9 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(ticker);
   clearInterval(flusher);
   pruner.stop();
-  await stopInOrder({ ...parts, code });
-  setTimeout(() => process.exit(code), 500).unref();
-  return code;
+  const [, , exitCode] = await stopInOrder({ ...parts, code });
+  setTimeout(() => process.exit(exitCode), 500).unref();
+  return exitCode;
 }
 
 /** The parts of a running bot, each set once it has started. */
@@ -458,9 +499,10 @@ interface Parts {
  * next start; the lanes record that) and commands (none begun any more; those begun finish, are answered within the
  * adapters' grace, and what they changed is written: a level with its state), the health endpoint, the writer and
  * the store. Past SHUTDOWN_LIMIT_MS the process exits anyway. Ends with the stopped bot's last log line, which it
- * returns.
+ * returns with the exit code: `code`, or 1 when the store refused data that is lost with the process (a full disk: a
+ * failure, as a shutdown that took too long is; commands a stop cut off are its ordinary cost and leave `code`).
  */
-export async function stopInOrder(p: Parts & { code: number }): Promise<[Record<string, unknown>, string]> {
+export async function stopInOrder(p: Parts & { code: number }): Promise<[Record<string, unknown>, string, number]> {
   const { code, bot } = p;
   const force = setTimeout(() => {
     log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting`);
@@ -491,7 +533,9 @@ export async function stopInOrder(p: Parts & { code: number }): Promise<[Record<
   }
   const [fields, line] = stoppedLine(bot, commands);
   log.warn({ ...fields, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles }, line);
-  return [fields, line];
+  // The prompt logs only errors: what the stop lost is said there too, under its "stopping…".
+  if (p.prompt && line !== 'stopped') p.prompt.notice(line);
+  return [fields, line, code || (fields.notSaved ? 1 : 0)];
 }
 
 async function recordCmd(argv: string[]): Promise<number> {

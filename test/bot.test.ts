@@ -2,8 +2,9 @@
  * The running bot across a restart: history, levels and their states survive in SQLite; alerts raised before
  * the restart are not raised again; `liqbot import` counts nothing twice.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../src/adapters/contract.js';
 import { LiqBot } from '../src/bot.js';
@@ -140,18 +141,71 @@ describe('a restart in the middle of chop around a level', () => {
 });
 
 describe('liqbot import', () => {
+  /** A real recording (Binance's prints of Jan 27, 2025, its candles and a vendor's totals) and a real week of ETH candles with four levels. */
+  const PRINTS = 'fixtures/binance-2025-01-27-forceorder.real.jsonl';
+  const LEVELS = 'fixtures/binance-2025-09-eth-levels-15m.real.jsonl';
+  // One database for the file's imports: the environment is read once per process.
+  const db = join(tempDir(), 'import.db');
+  beforeAll(() => void (process.env.LIQBOT_DB = db));
+
+  /** What the store holds: levels, vendor totals and the day sums of the stored prints. */
+  function stored(): { levels: string[]; totals: number; days: number } {
+    const store = openSqliteStore(db);
+    try {
+      return { levels: store.listLevels().map((l) => l.id), totals: [...store.liquidationTotals()].length, days: [...store.dailyTotals(Date.parse('2030-01-01T00:00:00Z'))].length };
+    } finally {
+      store.close();
+    }
+  }
+
+  // First: the database does not exist yet.
+  it('refuses a synthetic file: one line saying why and what shows it instead, exit 1, no database made', async () => {
+    const r = await cli('import', BUNDLED);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      `liqbot: ${BUNDLED} is synthetic (its meta line marks it generated): importing it would show its made-up levels to every chat and rank its made-up daily totals among real ones; nothing imported. Rehearse it with liqbot start --replay ${BUNDLED} (a database of its own), or see the bundled day with npm run demo`,
+    );
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('loads a file into the store, and a second import counts nothing twice', async () => {
-    process.env.LIQBOT_DB = join(tempDir(), 'import.db');
-    const first = await cli('import', BUNDLED);
+    // 1,344 prints, 324 candles and 312 vendor totals.
+    const first = await cli('import', PRINTS);
     expect(first.code).toBe(0);
-    const n = Number(/imported (\d+) new events/.exec(first.out)![1]);
-    expect(n).toBeGreaterThan(50_000);
-    const second = await cli('import', BUNDLED);
-    expect(second.out).toContain(`imported 0 new events of ${n}`);
-    const store = openSqliteStore(process.env.LIQBOT_DB);
-    const eth = [...store.dailyTotals(Date.parse('2026-02-01T00:00:00Z'))].filter((d) => d.asset === 'ETH' && d.side === 'long');
-    expect(eth.reduce((s, d) => s + d.usd, 0)).toBeCloseTo(485e6, -4);
-    store.close();
+    expect(first.out).toBe(`imported 1,980 new events of 1,980 (0 already stored) into ${db}`);
+    const second = await cli('import', PRINTS);
+    expect(second.out).toBe(`imported 0 new events of 1,980 (1,980 already stored) into ${db}`);
+    // The day's ETH longs, summed by hand from the file's prints, are what the store keeps for the day.
+    let ethLongs = 0;
+    for await (const e of readEventFile(PRINTS, newReport())) if (e.type === 'liquidation' && e.symbol.startsWith('ETH/') && e.side === 'long') ethLongs += e.usd ?? e.price * e.amount;
+    const store = openSqliteStore(db);
+    try {
+      const eth = [...store.dailyTotals(Date.parse('2025-01-28T00:00:00Z'))].filter((d) => d.asset === 'ETH' && d.side === 'long');
+      expect(eth.map((d) => [d.day, d.exchange])).toEqual([[Date.parse('2025-01-27T00:00:00Z'), 'binance']]);
+      expect(eth[0]!.usd).toBeCloseTo(ethLongs, 2);
+      expect([...store.liquidationTotals()]).toHaveLength(312);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('counts levels apart from events: a level set is not a new event, and one set already is not set again', async () => {
+    const first = await cli('import', LEVELS);
+    expect(first.out).toBe(`imported 576 new events of 576 (0 already stored) and 4 new levels (0 already set) into ${db}`);
+    const second = await cli('import', LEVELS);
+    expect(second.out).toBe(`imported 0 new events of 576 (576 already stored) and 0 new levels (4 already set) into ${db}`);
+    expect(stored().levels.map((id) => id.split('@')[0])).toEqual(['ETH', 'ETH', 'ETH', 'ETH']);
+  });
+
+  it('refuses a synthetic file into a database in use, and leaves what it holds as it was', async () => {
+    await cli('import', LEVELS);
+    const before = stored();
+    expect(before.levels).toHaveLength(4);
+    const r = await cli('import', BUNDLED);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/is synthetic .*; nothing imported\. Rehearse it with liqbot start --replay /);
+    expect(stored()).toEqual(before);
   });
 });
 

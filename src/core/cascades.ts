@@ -259,8 +259,14 @@ export class PaceMeter {
       this.usd = this.usd.slice(this.head);
       this.head = 0;
     }
-    this.ts.push(ts);
-    this.usd.push(usd);
+    // A print a socket brought late reads as if it had come in time: one already out of the minute read is not counted,
+    // and the others are kept in time order (seconds of disorder: it goes near the end), so the minute drops them in
+    // order. The pace is then the same whatever order a reconnect delivered the prints in.
+    if (ts <= this.newest - PACE_MS) return;
+    let i = this.ts.length;
+    while (i > this.head && this.ts[i - 1]! > ts) i--;
+    this.ts.splice(i, 0, ts);
+    this.usd.splice(i, 0, usd);
     this.sum += usd;
     if (ts > this.newest) this.newest = ts;
     while (this.head < this.ts.length && this.ts[this.head]! <= this.newest - PACE_MS) this.sum -= this.usd[this.head++]!;

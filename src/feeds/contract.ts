@@ -16,6 +16,8 @@ export interface FeedSink {
   gap(g: Gap): void;
   /** Connection state changes, one per (exchange, stream). */
   status(s: FeedStatus): void;
+  /** A line the operator must act on (logged at warn too), where they watch: the terminal prompt, which logs errors only. */
+  notice?(line: string): void;
 }
 
 export interface FeedStatus {

@@ -11,7 +11,7 @@ import { Backoff, pause } from './backoff.js';
 import type { FeedContext } from './context.js';
 import { describe, FeedError } from './errors.js';
 import { liquidationRunner } from './liquidations.js';
-import { loadMarkets, marketsCachePath, type LoadedMarkets } from './markets.js';
+import { Listings, loadMarkets, marketsCachePath, type LoadedMarkets } from './markets.js';
 import { OutageNotice } from './notice.js';
 import { LiquidationPoller, type Runner } from './polling.js';
 import { priceGroup, type PriceGroup } from './prices.js';
@@ -31,6 +31,18 @@ export interface ExchangeFeedOptions {
   now: () => number;
 }
 
+/**
+ * The listings of each start's venues, under the start's sink: src/feeds/index.ts makes one ExchangeFeed per venue, all
+ * with its one sink and all before any market list loads, so an asset no venue of the start lists is said once.
+ */
+const listingsBySink = new WeakMap<FeedSink, Listings>();
+
+function listingsOf(sink: FeedSink, assets: readonly string[]): Listings {
+  let listings = listingsBySink.get(sink);
+  if (!listings) listingsBySink.set(sink, (listings = new Listings(assets, logger('feeds'), (line) => sink.notice?.(line))));
+  return listings;
+}
+
 export class ExchangeFeed {
   private readonly abort = new AbortController();
   private readonly boards: Record<FeedStream, StatusBoard>;
@@ -40,6 +52,7 @@ export class ExchangeFeed {
   private readonly rest: RestClient | undefined;
   private readonly runners: Runner[] = [];
   private readonly priceGroups: PriceGroup[] = [];
+  private readonly listings: Listings;
   private running: Promise<void> | undefined;
 
   constructor(private readonly o: ExchangeFeedOptions) {
@@ -54,6 +67,8 @@ export class ExchangeFeed {
       prices: new StatusBoard(id, 'prices', false, this.sink, o.now, undefined, o.override.timeouts?.stableMs),
     };
     this.rest = o.override.rest === false ? undefined : new RestClient(o.venue, o.ccxt, o.override.ccxt, o.override.restUrl, o.override.restMinTimeMs);
+    this.listings = listingsOf(o.sink, o.assets);
+    this.listings.expect(id);
   }
 
   start(): void {
@@ -78,6 +93,7 @@ export class ExchangeFeed {
     if (!loaded || this.abort.signal.aborted) return;
     const { venue } = this.o;
     const markets = loaded.markets.markets;
+    this.listings.listed(venue.id, markets);
     const byId = new Map<string, MarketLike>(Object.values(markets).map((m) => [m.id, m]));
     this.rest?.useMarkets(markets);
     const ctx: FeedContext = {
@@ -164,6 +180,7 @@ export class ExchangeFeed {
         for (const b of Object.values(this.boards)) b.set('markets', 'down', reason);
         if (err instanceof FeedError && !rest) {
           this.log.error({ exchange: venue.id, error: reason, hint: err.hint }, `${venue.id}: no markets, not watching it`);
+          this.listings.listed(venue.id, undefined);
           return undefined;
         }
         const delay = backoff.next();

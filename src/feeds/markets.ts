@@ -1,13 +1,15 @@
 /**
  * Each exchange's market list, loaded once and kept on disk (`markets-<exchange>.json` under the data dir),
  * so a restart does not hammer REST and a bot without network still knows its symbols. A cache younger
- * than a day is used as is; an older one is refreshed, and used anyway if the refresh fails.
+ * than a day is used as is; an older one is refreshed, and used anyway if the refresh fails. Once every venue has its
+ * list, a configured asset none of them lists is said (`Listings`).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { distance } from 'fastest-levenshtein';
 import type { Logger } from '../log.js';
 import { describe, FeedError, hintFor, isNetworkError } from './errors.js';
-import { swapsOnly, type MarketLike } from './symbols.js';
+import { coinOf, isFollowedPerpetual, swapsOnly, type MarketLike, type Markets } from './symbols.js';
 
 export const MARKETS_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -91,4 +93,66 @@ export async function loadMarkets(o: LoadMarketsOptions): Promise<LoadedMarkets>
     if (err instanceof FeedError) throw err;
     throw new FeedError(`${o.exchange}: cannot load markets: ${describe(err)}`, isNetworkError(err), hintFor(err, o.exchange), { cause: err });
   }
+}
+
+/**
+ * The coins the venues of one start list as perpetual swaps, gathered as each venue's market list loads. Once every
+ * venue has its list (or has given up on it), a configured asset that none of them lists is said once, at warn, with
+ * the nearest coins they do list: a typo in `assets` (`ETJ`) would otherwise run on with no data, its last price
+ * "none yet", where a typo in `exchanges` stops the start. A start stopped before every list loaded says nothing.
+ */
+export class Listings {
+  private readonly pending = new Set<string>();
+  /** Each venue's coins (upper case), by the venue's id. */
+  private readonly coins = new Map<string, Set<string>>();
+  private told = false;
+
+  constructor(
+    private readonly assets: readonly string[],
+    private readonly log: Pick<Logger, 'warn'>,
+    /** Says the line where the operator watches too (the terminal prompt shows no warn lines). */
+    private readonly say: (line: string) => void = () => undefined,
+  ) {}
+
+  /** A venue whose list is coming. */
+  expect(venue: string): void {
+    if (!this.told) this.pending.add(venue);
+  }
+
+  /** A venue's list, as `swapsOnly` gives it; `undefined` when the venue gave up without one (no cache, REST off). */
+  listed(venue: string, markets: Markets | undefined): void {
+    if (!this.pending.delete(venue)) return;
+    if (markets) this.coins.set(venue, new Set(Object.values(markets).filter(isFollowedPerpetual).map((m) => coinOf(m).toUpperCase())));
+    if (this.pending.size || this.told || !this.coins.size) return;
+    this.told = true;
+    const unlisted = this.assets.filter((a) => ![...this.coins.values()].some((c) => c.has(a.toUpperCase())));
+    if (!unlisted.length) return;
+    const exchanges = [...this.coins.keys()].sort();
+    const named = unlisted.map((a) => {
+      const near = nearestCoins(a, this.coins);
+      return near.length ? `${a} (did you mean ${near.join(' or ')}?)` : a;
+    });
+    const one = unlisted.length === 1;
+    const line = `${named.join(', ')} ${one ? 'is' : 'are'} listed as a perpetual swap on none of the watched exchanges (${exchanges.join(', ')}): ${one ? 'it gets' : 'they get'} no liquidations or prices; check assets in the config`;
+    this.log.warn({ assets: unlisted, exchanges }, line);
+    this.say(line);
+  }
+}
+
+/**
+ * The coins the venues list nearest to `asset`, a typo away (as many edits as a third of its letters, at least one):
+ * the nearest, the most listed first, two at most (`ETJ`: ETH or ETC).
+ */
+function nearestCoins(asset: string, coins: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const typed = asset.toUpperCase();
+  const most = Math.max(1, Math.floor(typed.length / 3));
+  const venues = new Map<string, number>();
+  for (const list of coins.values()) for (const c of list) venues.set(c, (venues.get(c) ?? 0) + 1);
+  const near = [...venues].map(([coin, n]) => ({ coin, n, d: distance(typed, coin) })).filter((x) => x.d <= most);
+  const best = Math.min(...near.map((x) => x.d));
+  return near
+    .filter((x) => x.d === best)
+    .sort((a, b) => b.n - a.n || a.coin.localeCompare(b.coin))
+    .slice(0, 2)
+    .map((x) => x.coin);
 }

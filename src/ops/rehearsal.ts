@@ -11,6 +11,8 @@ import type { ChatAdapter } from '../adapters/contract.js';
 import type { Line, Reply } from '../replies/reply.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { reasonOf, StoreError } from '../store/errors.js';
+import { duration } from '../replies/format.js';
 
 /** Where a rehearsal keeps its data unless `--db` says otherwise: beside the live database, never in it. */
 export function rehearsalDbPath(dataDir: string): string {
@@ -25,17 +27,26 @@ export function freshRehearsalDb(path: string, liveDbPath: string): void {
 }
 
 /**
- * Copy the live chats' subscriptions and levels into the rehearsal store, so the rehearsal posts where the
- * live bot would. A live bot holding the database (locked) or no live database means nothing is copied.
+ * What a rehearsal found of the live database: none there; its chats' settings copied; held by the live bot, which is
+ * running (so the rehearsal must not serve the live chats beside it); or there and unreadable.
  */
-export function seedFromLive(target: Store, open: () => Store, livePath: string, log: Pick<Logger, 'info' | 'warn'>): void {
-  if (!existsSync(livePath)) return;
+export type LiveDatabase = 'absent' | 'copied' | 'running' | 'unreadable';
+
+/**
+ * Copy the live chats' subscriptions and levels into the rehearsal store, so the rehearsal posts where the
+ * live bot would. A live bot holding the database (locked) or no live database means nothing is copied; the caller
+ * says what follows from a running live bot.
+ */
+export function seedFromLive(target: Store, open: () => Store, livePath: string, log: Pick<Logger, 'info' | 'warn'>): LiveDatabase {
+  if (!existsSync(livePath)) return 'absent';
   let live: Store;
   try {
     live = open();
   } catch (err) {
-    log.warn({ err }, 'rehearsal: could not read the live database (is the live bot running?); no chat subscriptions copied, alerts print only where this process serves');
-    return;
+    if (err instanceof StoreError && err.code === 'locked') return 'running';
+    // A sentence naming the file and what is wrong with it (store/sqlite.ts): its stack would say nothing more.
+    log.warn(`rehearsal: could not read the live database (${reasonOf(err)}); no chat settings copied`);
+    return 'unreadable';
   }
   try {
     const subs = live.listSubscriptions();
@@ -46,6 +57,27 @@ export function seedFromLive(target: Store, open: () => Store, livePath: string,
   } finally {
     live.close();
   }
+  return 'copied';
+}
+
+/**
+ * The one line a rehearsal beside the running live bot says: it starts no chat platform, whatever tokens it was given
+ * (the live bot answers its chats; a second process on the same token would answer them again, from the recorded day).
+ */
+export function besideLiveLine(livePath: string): string {
+  return `rehearsal: the live bot is running on ${livePath}: no chat platform is started (TELEGRAM_BOT_TOKEN and DISCORD_TOKEN are for the live bot) and no chat settings are copied; this rehearsal posts only to this terminal`;
+}
+
+/**
+ * The last line of a rehearsal stopped before its recording ended: the recording's moment it had reached (its last
+ * event replayed), how far that is past the first event of its day, and how many events it replayed.
+ */
+export function stoppedPartWayLine(file: string, replayed: { events: number; first?: number; last?: number }): string {
+  const { first, last } = replayed;
+  if (last === undefined) return `rehearsal stopped before any event of ${file} was replayed`;
+  const at = `${new Date(last).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const into = first !== undefined && first <= last ? `, ${duration(last - first)} after its first event` : '';
+  return `rehearsal stopped part way, at ${at} of the recording${into} (${replayed.events} events replayed); the rest of ${file} was not replayed`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Events out of order and duplicated, as flapping sockets deliver them: the live pipeline counts each
- * liquidation once and ends in the same state as the clean, sorted stream.
+ * liquidation once and ends in the same state as the clean, sorted stream: the same totals and cascades.
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
@@ -37,6 +37,20 @@ describe('out of order and duplicated', () => {
       expect(b.longUsd).toBeCloseTo(a.longUsd, 2);
       expect(b.count).toBe(a.count);
     }
-    expect(dirty.stats.alerts).toBe(clean.stats.alerts);
+    // The same cascades, each over with the same tally to a tenth of a percent, its start and end within a minute: a
+    // print a reconnect brought seconds late counts as if it had come in time (the pace that keeps a cascade going is
+    // read in time order). The running edits may differ by one or two: an edit is posted when a print arrives, and the
+    // prints held apart join the tally when the next at pace comes, which here is a few prints later or sooner.
+    const from = Date.parse('2026-01-31T00:00:00Z');
+    for (const asset of ['XRP', 'DOGE', 'BTC', 'ETH', 'SOL']) {
+      const a = clean.market.cascadesBetween(asset, from, at), b = dirty.market.cascadesBetween(asset, from, at);
+      expect(b.map((c) => c.side)).toEqual(a.map((c) => c.side));
+      b.forEach((c, i) => {
+        expect(Math.abs(c.startedAt - a[i]!.startedAt)).toBeLessThan(60_000);
+        expect(Math.abs(c.usd / a[i]!.usd - 1)).toBeLessThan(0.001);
+        expect(Math.abs(c.endedAt! - a[i]!.endedAt!)).toBeLessThan(60_000);
+      });
+    }
+    expect(Math.abs(dirty.stats.alerts - clean.stats.alerts)).toBeLessThanOrEqual(3);
   });
 });

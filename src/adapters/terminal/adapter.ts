@@ -83,6 +83,12 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
       // Without a listener readline pauses on Ctrl-C and the prompt freezes: one Ctrl-C leaves at once.
       rl.on('SIGINT', () => quit('Ctrl-C'));
       rl.on('close', () => void queue.then(() => quit('end of input')));
+      // The terminal went away under it (an SSH session closed: EIO on its raw mode or a read): a hangup, the bot stops
+      // cleanly as on SIGHUP, where an unhandled error here crashed it before the stop.
+      rl.on('error', (err) => {
+        log.warn({ err }, 'the terminal is gone; stopping');
+        quit('terminal gone');
+      });
       output.write('Type a command (/liqs eth 4h, /levels eth, /help). Alerts print here as they happen. /quit or Ctrl-D leaves.\n');
       rl.prompt();
     },

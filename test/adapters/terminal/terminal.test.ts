@@ -96,6 +96,15 @@ describe('terminal prompt as a REPL', () => {
     expect(onQuit).toHaveBeenCalledTimes(1);
   });
 
+  it('a terminal gone under it (EIO once an SSH session closed) stops the bot cleanly, not an unhandled error', async () => {
+    const onQuit = vi.fn();
+    const t = await prompt(onQuit);
+    t.input.emit('error', Object.assign(new Error('read EIO'), { code: 'EIO' }));
+    expect(onQuit).toHaveBeenCalledWith('terminal gone');
+    await t.adapter.stop();
+    expect(onQuit).toHaveBeenCalledTimes(1);
+  });
+
   it('Ctrl-D (end of input) leaves the prompt; stopping the adapter is not a second quit', async () => {
     const onQuit = vi.fn();
     const t = await prompt(onQuit);
