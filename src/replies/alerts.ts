@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, ordinal, pct, price, share, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -16,9 +16,12 @@ import { hoursCounted } from '../core/hourly-totals.js';
 import type { PositionSide } from '../core/events.js';
 import { MINUTE } from '../core/time.js';
 
-function shares(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
-  const parts = Object.entries(byExchange).map(([ex, v]) => `${venueLabel(ex, sampled.includes(ex))} ${usd(v)} (${share(total ? v / total : 0)})`);
-  return [parts.join(' · ')];
+function venueLine(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
+  const venues = Object.entries(byExchange);
+  // Rounded together (to 100% where the venues make the whole total), each of the total.
+  const named = venues.reduce((a, [, v]) => a + v, 0);
+  const each = shares([...venues.map(([, v]) => v), Math.max(0, total - named)]);
+  return [venues.map(([ex, v], i) => `${venueLabel(ex, sampled.includes(ex))} ${usd(v)} (${each[i]})`).join(' · ')];
 }
 
 /** A cascade inside a market-wide flush says so: a chat that follows this asset alone does not hear the flush itself. */
@@ -67,7 +70,7 @@ function cascadeStart(a: CascadeStart): Reply {
   if (a.priceNow !== undefined) {
     lines.push([`Price ${price(a.priceNow)}`, ...(a.change1hPct !== undefined ? [' ', toned(`(${pct(a.change1hPct / 100)} in 1h)`, a.change1hPct >= 0 ? 'up' : 'down')] : [])]);
   }
-  lines.push(shares(a.byExchange, a.usd, a.sampled));
+  lines.push(venueLine(a.byExchange, a.usd, a.sampled));
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} liquidation cascade${legTag(a)}`],
     blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
@@ -84,7 +87,7 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
     const ext = a.extreme !== undefined ? ` · ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)}` : '';
     lines.push([`Price ${price(a.priceNow)}${move}${ext}`]);
   }
-  lines.push(shares(a.byExchange, a.usd, a.sampled));
+  lines.push(venueLine(a.byExchange, a.usd, a.sampled));
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${a.asset} ${sideWord(a.side, 1)} cascade${legTag(a)} · running`],
     blocks: [[...lines, ...flushNote(a)], sampledNote(a.sampled)].filter((x) => x.length),
@@ -101,7 +104,7 @@ function cascadeEnd(a: CascadeEnd): Reply {
       ...(a.extreme !== undefined ? [`, ${a.side === 'long' ? 'low' : 'high'} ${price(a.extreme)}`] : []),
     ]);
   }
-  lines.push(shares(a.byExchange, a.usd, a.sampled));
+  lines.push(venueLine(a.byExchange, a.usd, a.sampled));
   const rank = a.ranking && rankingText(a.asset, a.ranking, 'cascade');
   if (rank) lines.push([b(rank)]);
   if (a.leverage) lines.push(...flushLines(a.leverage));
@@ -284,9 +287,11 @@ function flushCounted(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
 }
 
 function marketFlush(a: MarketFlush): Reply {
+  // The start is said once: in the leaders' "Price since 16:50:" where they have moves, else on a line of its own.
+  const since: Line[] = a.leaders.some((l) => l.changePct !== undefined) ? [] : [[toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]];
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush${legTag(a, (leg) => `, ${leg}`)}: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
-    blocks: [[...(a.previousLeg ? [legLine(a.previousLeg, a.startedAt, a.ts)] : []), ...flushLeaders(a), ...flushCounted(a), [toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]], sampledNote(a.sampled)].filter((x) => x.length),
+    blocks: [[...(a.previousLeg ? [legLine(a.previousLeg, a.startedAt, a.ts)] : []), ...flushLeaders(a), ...flushCounted(a), ...since], sampledNote(a.sampled)].filter((x) => x.length),
     tone: sideTone(a.side),
   };
 }

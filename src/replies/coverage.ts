@@ -16,10 +16,18 @@ export function coverageLine(c: Coverage, asOf: number, span = 'this window'): L
   const daily = c.daily ?? [];
   // Where no venue's orders fed the window, a file's venues are still what saw it (and a sampled one is said so).
   const watched = c.exchanges.length ? [] : (c.recordedVenues ?? []);
-  // A vendor's daily totals of a sampled venue are built from that stream: lower bounds too, starred.
+  // A vendor's daily totals of a sampled venue are built from that stream: lower bounds too, starred. A venue with both
+  // its own records and daily totals is named once ("Binance* (prints and daily totals)", not "Binance*, Binance* daily
+  // totals", which read as two sources).
+  const totalsOf = (e: string) => daily.find((d) => venueName(d) === venueName(e));
   const sources = [
-    ...c.exchanges.map(source),
-    ...daily.map((e) => `${venueLabel(e, isSampled(e))} daily totals`),
+    ...new Set(c.exchanges.map((e) => {
+      const d = totalsOf(e);
+      if (!d) return source(e);
+      const prints = c.sampled.includes(e) ? 'prints' : 'orders';
+      return `${venueLabel(e, c.sampled.includes(e) || isSampled(d))} (${prints}${polled.has(e) ? ` polled ${duration(polled.get(e)!)}` : ''} and daily totals)`;
+    })),
+    ...daily.filter((d) => !c.exchanges.some((e) => venueName(e) === venueName(d))).map((e) => `${venueLabel(e, isSampled(e))} daily totals`),
     ...(daily.length ? [] : watched.map((e) => venueLabel(e, isSampled(e)))),
   ];
   if (sources.length) parts.push(`Sources: ${sources.join(', ')}`);

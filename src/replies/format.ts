@@ -121,6 +121,31 @@ export function share(fraction: number): string {
   return `${Math.round(p)}%`;
 }
 
+/**
+ * The shares of a whole that a reply lists together, each as `share` writes it, rounded together so they add up to 100%
+ * (largest remainder): ETH, BTC, XRP and SOL's 49.58%, 32.67%, 9.13% and 8.62% of Feb 3 2025 read 49%, 33%, 9% and 9%,
+ * not 50%, 33%, 9% and 9% (101%). A share under 1%
+ * keeps its decimal ("0.4%", "<0.1%"), and the whole percents make up the rest of 100%. `parts` are amounts of one unit,
+ * none negative, the whole their sum (a list cut short names what it leaves out as a part of its own).
+ */
+export function shares(parts: readonly number[]): string[] {
+  const total = parts.reduce((a, v) => a + v, 0);
+  if (!(total > 0)) return parts.map(() => share(0));
+  const pcts = parts.map((v) => (v / total) * 100);
+  const small = pcts.reduce((a, p) => (p < 1 ? a + p : a), 0);
+  const whole = pcts.map((p) => (p >= 1 ? Math.floor(p) : 0));
+  let left = 100 - Math.round(small) - whole.reduce((a, n) => a + n, 0);
+  // The points left go to the largest remainders (the larger share first at a tie).
+  const rest = (i: number): number => pcts[i]! - whole[i]!;
+  const order = [...pcts.keys()].filter((i) => pcts[i]! >= 1).sort((i, j) => rest(j) - rest(i) || pcts[j]! - pcts[i]!);
+  for (const i of order) {
+    if (left <= 0) break;
+    whole[i] = whole[i]! + 1;
+    left--;
+  }
+  return pcts.map((p, i) => (p >= 1 ? `${whole[i]}%` : share(p / 100)));
+}
+
 /** 1st, 2nd, 3rd, 4th, 11th, 21st. */
 export function ordinal(n: number): string {
   const mod100 = n % 100;
@@ -293,7 +318,7 @@ export function whenWord(ts: number, now: number): string {
 
 /**
  * A stretch told as of `now`: 16:50 (within one minute), 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00;
- * zones named where a daylight-saving change falls inside it or after it (endZones): 00:50 GMT–02:10 GMT+1.
+ * zones named where a daylight-saving change falls inside it or after it (endZones): 00:50 GMT–02:10 BST.
  */
 export function spanWords(from: number, to: number, now: number): string {
   const [a, z] = endZones(from, to, now);

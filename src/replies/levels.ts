@@ -75,30 +75,43 @@ export function structureReading(st: LevelReading): Line[] {
   const c = st.runningCascade ?? st.lastCascade;
   if (c && c.extreme !== undefined) {
     const long = c.side === 'long';
-    const what = `the cascade ${long ? 'low' : 'high'} ${price(c.extreme)}`;
+    const extreme = c.extreme;
+    const what = `the cascade ${long ? 'low' : 'high'} ${price(extreme)}`;
     // How far price now sits from the extreme, in the direction away from the flush, in percent of price as the
     // level rows read (negative: beyond it).
-    const away = ((long ? st.price - c.extreme : c.extreme - st.price) / st.price) * 100;
-    // Whether the extreme held is read on every price since the cascade ended, not on price now.
+    const away = ((long ? st.price - extreme : extreme - st.price) / st.price) * 100;
+    const past = long ? 'below' : 'above';
+    const floor = long ? 'floor' : 'top';
+    // Through the extreme by any amount the reply can show: a price that prints as the extreme itself is at it. Price
+    // $99,507 under the $99,541 low is under it, 0.03% or not.
+    const through = (p: number): boolean => (long ? p < extreme : p > extreme) && price(p) !== price(extreme);
+    // Whether the extreme held is read on every price since the cascade ended (the fills the book holds among them), not
+    // on price now, past a slack of 0.3%: that range begins with the bar the cascade ended in, whose low can be the
+    // cascade's own (a 15m candle's $99,740 under its fills' $99,758 low).
     const since = st.sinceCascade && (long ? st.sinceCascade.low : st.sinceCascade.high);
-    const broke = since !== undefined && (long ? since < c.extreme * 0.997 : since > c.extreme * 1.003);
+    const broke = since !== undefined && (long ? since < extreme * 0.997 : since > extreme * 1.003);
     const side = long ? 'above' : 'below';
     const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
-    // "Stabilized" is a claim about now: not while forced selling runs market-wide on this asset, nor past a fill beyond
-    // the extreme, nor on a price older than the prints (BTC on Jan 27 2025 at 17:10: a flush running, a fill at $99,269
-    // at 17:08, a 16:59 price above the $99,546 low). What is known is said instead.
+    // "Stabilized", or "too soon to call it a floor", is a claim about now: neither while price or a fill is already past
+    // the extreme, "stabilized" neither while forced selling runs market-wide on this asset nor on a price older than
+    // the prints (BTC on Jan 27 2025 at 17:10: a flush running, a fill at $99,226 at 17:08, a 16:59 price above the
+    // $99,541 low; at 17:12 price $99,507, under it, the fill now older than the price). What is known is said instead.
     const flush = st.runningFlushes?.find((f) => f.side === c.side);
     const farthest = long ? st.printsAfterPrice?.low : st.printsAfterPrice?.high;
-    const beyond = farthest && (long ? farthest.price < c.extreme : farthest.price > c.extreme) ? farthest : undefined;
+    const beyond = farthest && through(farthest.price) ? farthest : undefined;
     const printsTo = printsSincePrice(st);
     const running = flush && `a market-wide ${sideWord(c.side, 1)} flush is still running (since ${whenWord(flush.startedAt, st.ts)})`;
-    const filled = beyond && `a liquidation filled at ${price(beyond.price)} at ${whenWord(beyond.ts, st.ts)}, ${long ? 'below' : 'above'} ${what}`;
+    const filled = beyond && `a liquidation filled at ${price(beyond.price)} at ${whenWord(beyond.ts, st.ts)}, ${past} ${what}`;
+    // Price past the extreme now, and how far prices went since where that was farther than price is.
+    const farther = since !== undefined && broke && price(since) !== price(st.price) && (long ? since < st.price : since > st.price);
+    const gone = through(st.price) && `price has since gone ${past} ${what}${farther ? ` (as ${long ? 'low' : 'high'} as ${price(since)})` : ''}`;
+    const back = since !== undefined && broke && `price went ${past} ${what} since (to ${price(since)}) and is back ${away <= 0.3 ? 'at' : side} it`;
     if (!c.endedAt) lines.push([`${after}price is still moving; ${what} so far.`]);
-    else if (away < -0.3) lines.push([`${after}price has since gone ${long ? 'below' : 'above'} ${what}: no ${long ? 'floor' : 'top'} yet.`]);
+    else if (gone) lines.push([`${after}${running ? `${running}, and ` : ''}${gone}: no ${floor} yet.`]);
     else if (running && filled) lines.push([`${after}${running}, and ${filled}.`]);
-    else if (running) lines.push([`${after}${running}: too soon to call ${what} a ${long ? 'floor' : 'top'}.`]);
-    else if (filled) lines.push([`${after}${filled}: no ${long ? 'floor' : 'top'} yet.`]);
-    else if (broke) lines.push([`${after}price went ${long ? 'below' : 'above'} ${what} since (to ${price(since)}) and is back ${away <= 0.3 ? 'at' : side} it.`]);
+    else if (filled) lines.push([`${after}${filled}: no ${floor} yet.`]);
+    else if (back) lines.push([`${after}${running ? `${running}; ` : ''}${back}.`]);
+    else if (running) lines.push([`${after}${running}: too soon to call ${what} a ${floor}.`]);
     // A price of before the last prints: what held is said to when, and a price of before the cascade's own end (its
     // last strong print) says nothing of whether its extreme held.
     else if (printsTo !== undefined) {

@@ -8,7 +8,7 @@ import type { Ranking } from '../core/history.js';
 import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindow, printsOnly, stretchesText } from './coverage.js';
 import { isSampled } from '../core/venues.js';
-import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
+import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, shares, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
 import { leverageFields, windowButtons } from './leverage.js';
 import { b, toned, type Field, type Line, type Reply } from './reply.js';
 import { hoursCounted } from '../core/hourly-totals.js';
@@ -82,13 +82,8 @@ export function rankingText(asset: string, r: Ranking, what: 'day' | 'cascade' |
 }
 
 function splitLine(long: number, short: number): Line {
-  const total = long + short;
-  return [
-    toned(`Longs ${usd(long)}`, 'long', true),
-    ` (${share(total ? long / total : 0)}) · `,
-    toned(`Shorts ${usd(short)}`, 'short', true),
-    ` (${share(total ? short / total : 0)})`,
-  ];
+  const [longShare, shortShare] = shares([long, short]);
+  return [toned(`Longs ${usd(long)}`, 'long', true), ` (${longShare}) · `, toned(`Shorts ${usd(short)}`, 'short', true), ` (${shortShare})`];
 }
 
 /**
@@ -203,6 +198,24 @@ function sampledShares(venues: readonly [string, { share: number; sampled: boole
   return [...byName].map(([name, sh]) => `${name} ${share(sh)}`);
 }
 
+/**
+ * What a window's price line opens with: "Price " where its prices cover the window, else the stretch they cover, said
+ * before the move so it is not read as the window's ("Price since 12:00 (no earlier prices): $98,700 → $99,599 (+0.9%)"
+ * under a 24h title, where "Price $98,700 → $99,599 (+0.9%) … (prices 12:00–16:54 only)" was read as the day's move).
+ * An end within a tenth of the window (an hour at most) of the window's own is the window's.
+ */
+function priceSpan(s: LiquidationSummary): string {
+  const p = s.price!;
+  if (p.from === undefined || p.to === undefined) return 'Price ';
+  const edge = Math.min(RECORDING_GAP_MS, s.windowMs / 10);
+  const lateStart = p.from - s.from >= edge, earlyEnd = s.to - p.to >= edge;
+  if (lateStart && !earlyEnd) return `Price since ${whenWord(p.from, s.to)} (no earlier prices): `;
+  if (earlyEnd && !lateStart) return `Price to ${whenWord(p.to, s.to)} (no later prices): `;
+  const span = spanWords(p.from, p.to, s.to);
+  // One minute of prices (a single print) is a moment: "at 00:20".
+  return `Price ${span.includes('–') ? span : `at ${span}`} only (no prices before or after): `;
+}
+
 /** `/liqs ASSET WINDOW`. */
 export function summaryReply(s: LiquidationSummary, windows: readonly string[]): Reply {
   const title: Line = [`${s.asset} liquidations · ${s.window}`];
@@ -210,15 +223,14 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   const priceLine: Line[] = [];
   if (s.price) {
     const p = s.price;
-    const span = p.from !== undefined && p.to !== undefined ? [` (prices ${spanWords(p.from, p.to, s.to)} only)`] : [];
+    const head = priceSpan(s);
     // A price that never moved (one print) has no move or range to show.
-    if (p.high === p.low) priceLine.push([`Price ${price(p.close)}, unchanged`, ...span]);
+    if (p.high === p.low) priceLine.push([`${head}${price(p.close)}, unchanged`]);
     else {
       priceLine.push([
-        `Price ${price(p.open)} → ${price(p.close)} `,
+        `${head}${price(p.open)} → ${price(p.close)} `,
         toned(`(${pct(p.changePct / 100)})`, p.changePct >= 0 ? 'up' : 'down'),
         ` · low ${price(p.low)} · high ${price(p.high)}`,
-        ...span,
       ]);
     }
   }
@@ -251,9 +263,10 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
 
   const fields: Field[] = [];
   const venues = Object.entries(s.byExchange);
-  const exLines: Line[] = venues.map(([ex, v]) => [
+  const venueShares = shares(venues.map(([, v]) => v.share));
+  const exLines: Line[] = venues.map(([ex, v], i) => [
     b(venueLabel(ex, v.sampled)),
-    ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? hourlyLabel(s) : ''}`,
+    ` ${usd(v.totalUsd)} · ${venueShares[i]}${v.hourly ? hourlyLabel(s) : ''}`,
     toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}`, 'muted'),
   ]);
   const binance = venues.filter(([ex]) => ex.startsWith('binance')).reduce((a, [, v]) => a + v.share, 0);
@@ -317,24 +330,27 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
     head.push(storedDaysLine(m.days, `; the rest from ${singlesApart(m.coverage)}`, m.coverage, m.to, named));
   }
   head.push(...m.flushes.slice(-2).map((f) => flushLine(f, m.to, m.windowMs)));
-  const fields: Field[] = [
-    {
-      name: 'By asset',
-      value: assets.slice(0, 10).map(([a, v]) => [
-        b(a),
-        ` ${usd(v.totalUsd)} · ${share(v.totalUsd / m.totalUsd)}`,
-        toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${fromTotals(v.hourlyUsd, v.totalUsd, 'hourly')}${fromTotals(v.dailyUsd, v.totalUsd, 'daily')}`, 'muted'),
-        // The column is labelled: a bare −6.6% beside amounts reads as anything.
-        ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
-      ]),
-    },
-  ];
+  // Ten assets shown and the others as one row, so the shares shown add up to the whole (on Jan 27 2025 the ten rows of a
+  // 1h window came to 67%, the 188 other assets' third said nowhere).
+  const shown = assets.slice(0, 10), others = assets.slice(10);
+  const othersUsd = others.reduce((a, [, v]) => a + v.totalUsd, 0);
+  const assetShares = shares([...shown.map(([, v]) => v.totalUsd), ...(others.length ? [othersUsd] : [])]);
+  const rows: Line[] = shown.map(([a, v], i) => [
+    b(a),
+    ` ${usd(v.totalUsd)} · ${assetShares[i]}`,
+    toned(`  L ${usd(v.longUsd)} / S ${usd(v.shortUsd)}${fromTotals(v.hourlyUsd, v.totalUsd, 'hourly')}${fromTotals(v.dailyUsd, v.totalUsd, 'daily')}`, 'muted'),
+    // The column is labelled: a bare −6.6% beside amounts reads as anything.
+    ...(v.changePct !== undefined ? [toned(`  price ${pct(v.changePct / 100)}`, v.changePct >= 0 ? 'up' : 'down')] : []),
+  ]);
+  if (others.length) rows.push([`and ${count(others.length)} more: ${usd(othersUsd)}, ${assetShares[shown.length]}`]);
+  const fields: Field[] = [{ name: 'By asset', value: rows }];
   const venues = Object.entries(m.byExchange);
   // Daily totals are not split by the venues' own orders: the field says what its shares are of.
   if (venues.length) {
+    const venueShares = shares(venues.map(([, v]) => v.share));
     fields.push({
       name: m.days ? `By exchange (${singlesApart(m.coverage)})` : 'By exchange',
-      value: venues.map(([ex, v]) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${share(v.share)}${v.hourly ? hourlyLabel(m) : ''}`]),
+      value: venues.map(([ex, v], i) => [b(venueLabel(ex, v.sampled)), ` ${usd(v.totalUsd)} · ${venueShares[i]}${v.hourly ? hourlyLabel(m) : ''}`]),
     });
   }
   return { title, blocks: [head], fields, buttons, footer: coverageLine(m.coverage, m.to), tone: m.longUsd >= m.shortUsd ? 'long' : 'short' };

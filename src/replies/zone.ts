@@ -14,11 +14,22 @@ import { DAY, MINUTE } from '../core/time.js';
 
 const QUARTER = 15 * MINUTE;
 
+/**
+ * Where a zone's short name comes from: the first of these locales that names it by letters, not as an offset. Node's
+ * en-US names American zones alone (EST, PDT) and writes the others as offsets (GMT+1 for London's summer); en-GB
+ * names Europe's (BST, CET/CEST, EET/EEST, WET/WEST) and the Gulf's (GST), the others Australia's (AEST/AEDT), India's
+ * (IST), Singapore's (SGT), Hong Kong's (HKT), Africa's (SAST, EAT, WAT, CAT), New Zealand's (NZST/NZDT), Newfoundland's
+ * (NST/NDT), Ireland's summer (IST). A zone none names (Asia/Seoul, Asia/Tokyo) keeps its offset: GMT+9.
+ */
+const NAMING_LOCALES = ['en-US', 'en-GB', 'en-AU', 'en-IN', 'en-SG', 'en-HK', 'en-ZA', 'en-NZ', 'en-CA', 'en-IE'];
+/** A short name that is an offset ("GMT+1", "GMT-3:30", "UTC+2"), not a name. */
+const OFFSET_NAME = /^(GMT|UTC)[+−-]/;
+
 interface Zone {
   readonly name: string;
   /** Local time minus UTC at `ms`, in ms (0 for UTC). */
   offset(ms: number): number;
-  /** The zone's short name at `ms`, as Intl's en-US names it: UTC, EST/EDT, GMT+1 (Europe/Berlin: no "CET"), GMT+9. */
+  /** The zone's short name at `ms`, by letters where a locale of `NAMING_LOCALES` has one: UTC, EST/EDT, BST, CET, GMT+9. */
   label(ms: number): string;
 }
 
@@ -28,10 +39,12 @@ let current: Zone = UTC_ZONE;
 
 function zoneOf(name: string): Zone {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  const short = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'short' });
+  const short = NAMING_LOCALES.map((locale) => new Intl.DateTimeFormat(locale, { timeZone: name, timeZoneName: 'short' }));
   // Offsets are whole quarter hours and change a few times a year, at a local time on the quarter hour, so at a UTC
   // quarter hour too: one lookup per quarter hour is exact.
   const cache = new Map<number, number>();
+  // A name changes with the offset, so a quarter hour's holds too (asking up to ten locales costs ~50 µs).
+  const names = new Map<number, string>();
   return {
     name,
     offset(ms) {
@@ -48,7 +61,15 @@ function zoneOf(name: string): Zone {
       return off;
     },
     label(ms) {
-      return short.formatToParts(ms).find((x) => x.type === 'timeZoneName')?.value ?? name;
+      const quarter = Math.floor(ms / QUARTER);
+      let label = names.get(quarter);
+      if (label === undefined) {
+        const each = short.map((f) => f.formatToParts(quarter * QUARTER).find((x) => x.type === 'timeZoneName')?.value);
+        label = each.find((l) => l !== undefined && !OFFSET_NAME.test(l)) ?? each[0] ?? name;
+        if (names.size > 10_000) names.clear();
+        names.set(quarter, label);
+      }
+      return label;
     },
   };
 }
@@ -74,8 +95,8 @@ export function localDay(ms: number): number {
 }
 
 /**
- * The zone's short name at `ms`, as footers write it: UTC, EST or EDT (America/New_York), GMT+1 or GMT+2
- * (Europe/Berlin: Node's en-US names spell out only a few zones, mostly American, and give the rest as offsets), GMT+9.
+ * The zone's short name at `ms`, as footers write it: UTC, EST or EDT (America/New_York), GMT or BST (Europe/London),
+ * CET or CEST (Europe/Berlin), GMT+9 (Asia/Seoul, which no locale names by letters).
  */
 export function zoneLabel(ms: number): string {
   return current.label(ms);

@@ -480,7 +480,7 @@ describe('numbers that agree', () => {
     expect(t).toContain('$1.7B liquidated in 24h: BTC $842M, ETH $617M, SOL $127M, XRP $71M, …');
   });
   it('the price column under "By asset" says what it is', async () => {
-    expect(await text('/liqs all')).toContain('\nSOL $127M · 7%  L $118M / S $9M  price −12%\n');
+    expect(await text('/liqs all')).toContain('\nSOL $127M · 8%  L $118M / S $9M  price −12%\n');
   });
   it('/liqs all counts a venue only a vendor covers from its hourly totals, and says so', async () => {
     const t = await text('/liqs all');

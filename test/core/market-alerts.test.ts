@@ -188,7 +188,7 @@ describe('saying what is known', () => {
     expect(lv.out).not.toMatch(/^Price /m);
     expect((await cli('levels', 'eth', '--data', BUNDLED)).out).toMatch(/^Price \$2,644/m);
     const week = await cli('liqs', 'eth', '--data', BUNDLED, '--window', '7d');
-    expect(week.out).toContain('(prices Jan 28 00:00–Jan 31 23:59 only)');
+    expect(week.out).toContain('Price since Jan 28 00:00 (no earlier prices): ');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--window', '24h')).out).not.toContain('only)');
     // Per asset, a move that covers a fraction of the window is not shown as the window's.
     expect((await cli('liqs', 'all', '--data', BUNDLED, '--window', '7d')).out).not.toMatch(/ETH .* price [−+]/);

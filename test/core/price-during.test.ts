@@ -140,7 +140,7 @@ describe('the real recordings the audit read', () => {
     // (14:00:45).
     expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: ETH −0.2% (low $1,732) · AVAX −0.6% (low $20.34) · W +0.1% (low $0.08272)');
     const liqs = await cli('liqs', 'eth', '--data', 'fixtures/binance-2025-04-30-forceorder.real.jsonl', '--at', '2025-04-30T14:00:40Z', '--window', '1h');
-    expect(liqs.out).toContain('Price $1,736 → $1,733 (−0.2%)');
+    expect(liqs.out).toContain('Price since 14:00 (no earlier prices): $1,736 → $1,733 (−0.2%)');
   });
 
   it('2025-01-27 with 15m candles: the 17:09 update\'s low is its end\'s, and the cascades inside it keep their line', async () => {

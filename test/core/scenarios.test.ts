@@ -149,7 +149,7 @@ describe('generated days', () => {
     const run = await replayDay({ day: DAY0, assets: [eth], seed: 3 });
     expect(kinds(run.alerts, 'ETH')).toEqual(['cascade', 'cascade_end']);
     const reading = structureReading(run.market.levelStatus('ETH')).map(lineText).join('\n');
-    expect(reading).toMatch(/price has since gone below the cascade low \$2,8\d\d: no floor yet/);
+    expect(reading).toMatch(/price has since gone below the cascade low \$2,8\d\d \(as low as \$2,\d{3}\): no floor yet/);
   });
 
   it('a level broken, re-tested from below and reclaimed: exactly one break and one reclaim, in order', async () => {

@@ -86,7 +86,7 @@ describe('counts agree with their noun', () => {
   it('a price that never moved (one print) reads "unchanged", with no move, low or high', () => {
     const s = { ...summary(1), price: { open: 0.3, close: 0.3, high: 0.3, low: 0.3, changePct: 0, from: 1_200_000, to: 1_259_000 } };
     const text = replyText(summaryReply(s, ['1h']));
-    expect(text).toContain('Price $0.3000, unchanged (prices 00:20 only)\n');
+    expect(text).toContain('Price at 00:20 only (no prices before or after): $0.3000, unchanged\n');
     expect(text).not.toContain('→');
   });
 

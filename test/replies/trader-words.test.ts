@@ -53,7 +53,7 @@ describe('an alert says once which zone its times are in', () => {
     expect(lineText(r.footer!)).toBe('2025-01-27 16:59 UTC');
     expect(replyText(r)).toContain('(since 16:50, 9 min)');
     setTimeZone('Europe/Berlin');
-    expect(lineText(alertReply(update).footer!)).toBe('2025-01-27 17:59 GMT+1');
+    expect(lineText(alertReply(update).footer!)).toBe('2025-01-27 17:59 CET');
   });
 
   it('every kind, the closing edit of a running message too', () => {

@@ -45,9 +45,9 @@ describe('a daylight-saving change inside a range, or between a time and the rep
   });
 
   it('London’s spring-forward night: 20 minutes read as 20 minutes', () => {
-    setTimeZone('Europe/London'); // GMT until 01:00 UTC on Mar 30 2025, then BST (which Node names GMT+1)
-    expect(spanWords(at('2025-03-30T00:50:00Z'), at('2025-03-30T01:10:00Z'), at('2025-03-30T03:00:00Z'))).toBe('00:50 GMT–02:10 GMT+1');
-    expect(clockRange(at('2025-03-30T00:30:00Z'), at('2025-03-30T01:30:00Z'))).toBe('00:30 GMT–02:30 GMT+1');
+    setTimeZone('Europe/London'); // GMT until 01:00 UTC on Mar 30 2025, then BST (en-GB's name; en-US says GMT+1)
+    expect(spanWords(at('2025-03-30T00:50:00Z'), at('2025-03-30T01:10:00Z'), at('2025-03-30T03:00:00Z'))).toBe('00:50 GMT–02:10 BST');
+    expect(clockRange(at('2025-03-30T00:30:00Z'), at('2025-03-30T01:30:00Z'))).toBe('00:30 GMT–02:30 BST');
     expect(whenWord(at('2025-03-30T00:50:00Z'), at('2025-03-30T01:30:00Z'))).toBe('00:50 GMT');
   });
 
@@ -83,7 +83,7 @@ describe('alerts across the change', () => {
     const running: MarketFlushUpdate = { ...flush, kind: 'market_flush_update', ts: at('2025-11-02T06:05:00Z'), startedAt: EDT_0150 };
     expect(replyText(alertReply(running))).toContain('(since 01:50 EDT, 15 min)');
     const start: MarketFlush = { ...flush, kind: 'market_flush', ts: at('2025-11-02T06:01:00Z'), startedAt: EDT_0150, windowMs: 600_000 };
-    expect(replyText(alertReply(start))).toContain('Since 01:50 EDT');
+    expect(replyText(alertReply(start))).toContain('Price since 01:50 EDT: ');
   });
 
   it('the same alerts in UTC, or within one offset, are unchanged', () => {
