@@ -60,16 +60,25 @@ function dust(from: number, to: number): number[] {
   return out;
 }
 
+type Print = [number, (ts: number) => CascadeEvent | undefined];
+
+/** Three $400K prints in 2 s: the start, $1.2M. */
+function started(add: (exchange: string, usd: number) => (ts: number) => CascadeEvent | undefined): Print[] {
+  return [
+    [T0, add('bybit', 400_000)],
+    [T0 + 1 * S, add('okx', 400_000)],
+    [T0 + 2 * S, add('bybit', 400_000)],
+  ];
+}
+
 describe('a cascade after its flush (a one-minute window, $1M to start: its pace $1M a minute, the end level $300K)', () => {
   it('ends at its last print at pace, and is over a quiet period after the window first dropped, however the trickle lifts it', () => {
     const d = new CascadeDetector(CASCADE_RULES, () => 1_000_000);
     const add = (exchange: string, usd: number) => (ts: number) => d.add('ETH', 'long', exchange, ts, usd, 100);
-    const prints: [number, (ts: number) => CascadeEvent | undefined][] = [
-      [T0, add('bybit', 400_000)],
-      [T0 + 1 * S, add('okx', 400_000)],
-      [T0 + 2 * S, add('bybit', 400_000)], // the start: $1.2M
+    const prints: Print[] = [
+      ...started(add),
       [T0 + 20 * S, add('okx', 600_000)], // $600K in 18 s: at pace, its last strong print
-      ...dust(25, 115).map((s): [number, (ts: number) => CascadeEvent | undefined] => [T0 + s * S, add('gate', 10_000)]),
+      ...dust(25, 115).map((s): Print => [T0 + s * S, add('gate', 10_000)]),
       // After the window dropped (at 80 s, the $600K print gone), $250K lifts it over the end level: $370K in the last
       // minute, not the $1M a minute that called it.
       [T0 + 100 * S + 500, add('htx', 250_000)],
@@ -87,15 +96,13 @@ describe('a cascade after its flush (a one-minute window, $1M to start: its pace
   it('runs on when liquidations come back at its pace after a pause: a minute at pace, not every print since its last strong one', () => {
     const d = new CascadeDetector(CASCADE_RULES, () => 1_000_000);
     const add = (exchange: string, usd: number) => (ts: number) => d.add('ETH', 'long', exchange, ts, usd, 100);
-    const prints: [number, (ts: number) => CascadeEvent | undefined][] = [
-      [T0, add('bybit', 400_000)],
-      [T0 + 1 * S, add('okx', 400_000)],
-      [T0 + 2 * S, add('bybit', 400_000)], // the start: $1.2M
-      ...dust(5, 85).map((s): [number, (ts: number) => CascadeEvent | undefined] => [T0 + s * S, add('gate', 10_000)]),
+    const prints: Print[] = [
+      ...started(add),
+      ...dust(5, 85).map((s): Print => [T0 + s * S, add('gate', 10_000)]),
       // 88 s after the start, the second wave: $1M and the trickle of its last minute, at pace over that minute (not over
       // the 88 s since the start, which would take $1.47M).
       [T0 + 90 * S, add('okx', 1_000_000)],
-      ...dust(95, 150).map((s): [number, (ts: number) => CascadeEvent | undefined] => [T0 + s * S, add('gate', 10_000)]),
+      ...dust(95, 150).map((s): Print => [T0 + s * S, add('gate', 10_000)]),
     ];
     const end = run(d, prints, T0 + 900 * S).find(([e]) => e.type === 'end');
     expect(end?.[0]).toMatchObject({ type: 'end', endedAt: T0 + 90 * S });
