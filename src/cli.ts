@@ -480,7 +480,7 @@ async function cmdLiqs(argv: string[]): Promise<number> {
   const settings = await readConfig(values.config);
   const { config, configuredAssets } = settings;
   const at = parseAt(values.at);
-  const { first, asset } = all ? { first: await loadEvents(values.data), asset: 'ALL' } : await loadAsset(values.data, rawAsset, settings);
+  const { first, asset } = all ? { first: await loadEvents(values.data), asset: 'ALL' } : await loadAsset(values.data, rawAsset, settings, true);
   const note = atInFile(at, first, values.data, all ? undefined : asset);
   const to = at ?? first.lastTs;
   const windowMs = WINDOW_MS[window];

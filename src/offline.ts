@@ -34,8 +34,9 @@ export interface OfflineOptions {
   /**
    * One asset's answer (`liqs|levels|oi ASSET`): the engine is fed every liquidation it is given, and this asset's
    * other events alone (the candles, prices, levels and open interest of the others move nothing it reads). `levels`
-   * gives it the whole file, since a market-wide flush spans assets and the level status reads one running; `liqs`
-   * and `oi`, whose answers read nothing of the other assets, give it that asset's events (`loadFile`'s `keep`).
+   * and `liqs` give it the whole file, since a market-wide flush spans assets (the level status reads one running, and
+   * an asset's summary names the flushes it took part in); `oi`, whose answer reads nothing of the other assets, gives
+   * it that asset's events (`loadFile`'s `keep`).
    * test/cli/offline-flush.test.ts compares both with the engine fed the whole file on the real recordings.
    */
   asset?: string;
@@ -70,7 +71,7 @@ export interface LoadedFile {
 
 /**
  * `keep`: hold only this asset's events (the file is still read and checked whole, and `lastTs` and `assets` are
- * the whole file's): what `liqs|oi ASSET` read, whose answers read nothing of the other assets. Events dropped as the
+ * the whole file's): what `oi ASSET` reads, whose answer reads nothing of the other assets. Events dropped as the
  * reader releases them die young, where held ones are copied by the collector: on the bundled day, 16,000 events held
  * instead of 56,000.
  */

@@ -17,7 +17,7 @@ import { Leverage } from './leverage.js';
 import { leverageSnapshot } from './leverage-figures.js';
 import type { PriceBook } from './prices.js';
 import type { MarketSettings } from './settings.js';
-import type { Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
+import type { AssetFlush, Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
 import { DAY, MINUTE, dayStart } from './time.js';
 import { isFillPriced, isSampled } from './venues.js';
 
@@ -36,9 +36,10 @@ export interface LevelReading extends LevelStatus {
   /** The market-wide flushes running now on a side this asset has liquidated on since each started. */
   runningFlushes?: FlushRecord[];
   /**
-   * The asset's liquidation prints after `priceTs`, to `ts`: the last one's time, and of those after the last cascade
-   * ended too (none without such), the lowest and highest fill: a print the books keep (the largest of each minute), or a
-   * smaller one's fill the price book holds (`freshFills`), timed to its minute. A fill said is one that happened.
+   * The asset's liquidation prints after the price (where lookups place it: a candle's close in its last minute), to
+   * `ts`: the last one's time, and of those after the last cascade ended too (none without such), the lowest and highest
+   * fill: a print the books keep (the largest of each minute), or a smaller one's fill the price book holds
+   * (`freshFills`), timed to its minute. A fill said is one that happened.
    */
   printsAfterPrice?: { lastTs: number; low?: Fill; high?: Fill };
   /**
@@ -238,6 +239,8 @@ export abstract class MarketQueries implements MarketView {
       cascades: this.cascadesBetween(asset, from, to),
       coverage: this.coverage([asset], from, to, seen.byExchange.keys()),
     };
+    const flushes = this.assetFlushes(asset, from, to);
+    if (flushes.length) s.flushes = flushes;
     if (hourly.length) s.coverage.hourly = hourly.sort();
     if (stored?.totals.length) {
       s.days = stored;
@@ -528,6 +531,22 @@ export abstract class MarketQueries implements MarketView {
     return [...done, ...this.flushes.runningRecords().filter((f) => f.startedAt <= to)];
   }
 
+  /**
+   * The market-wide flushes that overlap [from, to] and in which `asset` liquidated on their side, with its part: its
+   * prints on that side from the flush's start to its end (a running one's: to `to`), read by the minute as the books
+   * keep them, so never more than the flush's tally. BTC's cascade on Jan 27 2025 was over at 16:54 while the flush it
+   * led ran on to 17:08 ($636K of $2.62M): its `/liqs` said the cascade alone.
+   */
+  private assetFlushes(asset: string, from: number, to: number): AssetFlush[] {
+    const out: AssetFlush[] = [];
+    for (const f of this.flushesBetween(from, to)) {
+      const t = this.buckets.totals(asset, f.startedAt, f.endedAt ?? to);
+      const part = f.side === 'long' ? t.longUsd : t.shortUsd;
+      if (part > 0) out.push({ ...f, assetUsd: Math.min(part, f.usd) });
+    }
+    return out;
+  }
+
   cascadesBetween(asset: string, from: number, to: number): CascadeRecord[] {
     const done = this.finished.filter((c) => c.asset === asset && (c.endedAt ?? to) >= from && c.startedAt <= to);
     const running = this.cascades
@@ -570,7 +589,8 @@ export abstract class MarketQueries implements MarketView {
       return status;
     }
     status.price = last.price;
-    status.priceTs = last.ts;
+    // Told at its time (a candle's close at the candle's end); the prints after it are read from its lookup time.
+    status.priceTs = last.at;
     // Top to bottom by the distance each row shows (to a zone's nearest edge), so the distances read in order: a zone
     // whose top is above a price level but whose bottom is below it comes after that level ($120,000 +9.9%, then
     // $119,200–120,988 +9.2%). At one distance, the one reaching farther from price first.

@@ -148,7 +148,12 @@ class TimedPrints {
 interface AssetPrices {
   ref?: string;
   refSeenAt: number;
-  last?: { ts: number; price: number };
+  /**
+   * The last price: `ts` places it for lookups (a candle's close in the candle's last minute, a 1m candle's at its open,
+   * so it is a price of that minute and never one after it), `at` is when it was, as replies tell it (a candle's close
+   * time, its end: the 07:15 5m candle's close is 07:20's price, not 07:19's); a tick's or a fill's are its own time.
+   */
+  last?: { ts: number; price: number; at: number };
   minutes: Bars;
   /** High and low per hour, so a day's range reads 24 entries instead of 1,440. */
   hours: Bars;
@@ -256,10 +261,11 @@ export class PriceBook {
     return false;
   }
 
-  private recordMinute(a: AssetPrices, ts: number, o: number, h: number, l: number, c: number): void {
+  /** `at`: when the close `c` was, where it is not `ts` (a candle's end). */
+  private recordMinute(a: AssetPrices, ts: number, o: number, h: number, l: number, c: number, at = ts): void {
     const m = Math.floor(ts / MINUTE);
     if (a.minutes.record(m, o, h, l, c) && m < a.firstMinute) a.firstMinute = m;
-    if (!a.last || ts >= a.last.ts) a.last = { ts, price: c };
+    if (!a.last || ts >= a.last.ts) a.last = { ts, price: c, at };
     const hk = Math.floor(m / 60);
     a.hours.record(hk, o, h, l, c);
   }
@@ -308,11 +314,11 @@ export class PriceBook {
     const end = c.ts + tf;
     if (!this.accept(a, c.exchange, end - 1)) return;
     a.spacingMs = Math.min(a.spacingMs, Math.max(MINUTE, tf));
-    if (tf <= MINUTE) this.recordMinute(a, c.ts, c.open, c.high, c.low, c.close);
+    if (tf <= MINUTE) this.recordMinute(a, c.ts, c.open, c.high, c.low, c.close, end);
     else {
       // Spread a larger candle over its first and last minute so charts see its range and its close.
       this.recordMinute(a, c.ts, c.open, c.open, c.open, c.open);
-      this.recordMinute(a, end - 1, c.open, c.high, c.low, c.close);
+      this.recordMinute(a, end - 1, c.open, c.high, c.low, c.close, end);
     }
     const rank = tf === this.tfMs ? 0 : tf < this.tfMs ? 1 : 3;
     if (!this.useSource(a, rank, end - 1)) return;
@@ -337,7 +343,8 @@ export class PriceBook {
     }
   }
 
-  last(asset: string): { ts: number; price: number } | undefined {
+  /** The last price: `ts` for lookups, `at` when it was, to tell (a candle's close time). */
+  last(asset: string): { ts: number; price: number; at: number } | undefined {
     return this.assets.get(asset)?.last;
   }
 
@@ -418,11 +425,12 @@ export class PriceBook {
    * length for candles: no further apart than its prices come), and the stretch starts at `from`; else it is the first
    * price in the window, and the stretch starts at that price's minute (at `from` in `from`'s own). A bar keeps no time
    * within its minute, so the close of `from`'s minute may be a price after `from`: the close of the minute before is
-   * the last price the bars place at or before it. The stretch ends at the last price's minute (the last price itself
-   * when the window reaches it). High and low include the open. Fills `current` read count as candles' and ticks'
-   * prices do; in a minute with both, its open and close are the candle's or tick's (a candle's close is its end, after
-   * any fill of its last minute). Where the close of `to`'s own minute is a print's (a file without candles, a fill), it is
-   * the last print at or before `to`: an event over mid-minute ends at its own prices, not at a print after it.
+   * the last price the bars place at or before it. The stretch ends at the last price's minute (at the last price's
+   * time, a candle's close, when the window reaches it). High and low include the open. Fills `current` read count as
+   * candles' and ticks' prices do; in a minute with both, its open and close are the candle's or tick's (a candle's
+   * close is its end, after any fill of its last minute). Where the close of `to`'s own minute is a print's (a file
+   * without candles, a fill), it is the last print at or before `to`: an event over mid-minute ends at its own prices,
+   * not at a print after it.
    */
   range(asset: string, from: number, to: number): { open: number; close: number; high: number; low: number; from: number; to: number } | undefined {
     const a = this.assets.get(asset);
@@ -474,7 +482,8 @@ export class PriceBook {
     // An hour's bar keeps no minute: where one bounds the stretch, its first or last minute with a price is looked up
     // (at most 60 reads at each end, only then).
     const start = before !== undefined ? from : Math.max(from, (firstWhole ? this.edgeMinute(a, first, 1) : first) * MINUTE);
-    const end = reaches ? a.last!.ts : (lastWhole ? this.edgeMinute(a, last, -1) : last) * MINUTE;
+    // The last price ends the stretch at its time as told (a candle's close), within the window.
+    const end = reaches ? Math.min(a.last!.at, to) : (lastWhole ? this.edgeMinute(a, last, -1) : last) * MINUTE;
     return { open, close, high: Math.max(high, open, close), low: Math.min(low, open, close), from: start, to: end };
   }
 

@@ -89,6 +89,11 @@ export interface StoredDays {
   within?: { days: number[]; count: number; longUsd: number; shortUsd: number };
 }
 
+/** A market-wide flush as one asset's summary tells it: with the asset's part of its tally (`usd`, every asset's). */
+export interface AssetFlush extends FlushRecord {
+  assetUsd: number;
+}
+
 export interface LiquidationSummary extends WindowSummary {
   asset: string;
   largest: LargestLiquidation[];
@@ -97,6 +102,11 @@ export interface LiquidationSummary extends WindowSummary {
   /** How the window's dominant side ranks against full days before it. */
   ranking?: Ranking;
   cascades: CascadeRecord[];
+  /**
+   * Market-wide flushes in the window (running or over) that the asset liquidated in on their side: a cascade of its
+   * own over while the market's flush, which it may lead, runs on.
+   */
+  flushes?: AssetFlush[];
   /** Open interest and funding now and over the window, when known. */
   leverage?: LeverageSnapshot;
 }

@@ -94,7 +94,7 @@ export function structureReading(st: LevelReading): Line[] {
     const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
     // "Stabilized", or "too soon to call it a floor", is a claim about now: neither while price or a fill is already past
     // the extreme, "stabilized" neither while forced selling runs market-wide on this asset nor on a price older than
-    // the prints (BTC on Jan 27 2025 at 17:10: a flush running, a fill at $99,226 at 17:08, a 16:59 price above the
+    // the prints (BTC on Jan 27 2025 at 17:10: a flush running, a fill at $99,226 at 17:08, a 17:00 price above the
     // $99,541 low; at 17:12 price $99,507, under it, the fill now older than the price). What is known is said instead.
     const flush = st.runningFlushes?.find((f) => f.side === c.side);
     const farthest = long ? st.printsAfterPrice?.low : st.printsAfterPrice?.high;

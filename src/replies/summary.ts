@@ -5,7 +5,7 @@
 import type { CascadeRecord } from '../core/cascades.js';
 import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
-import type { Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
+import type { AssetFlush, Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindow, printsOnly, stretchesText } from './coverage.js';
 import { isSampled } from '../core/venues.js';
 import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, shares, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
@@ -101,9 +101,14 @@ function cascadeLine(c: CascadeRecord, now: number, windowMs: number): Line {
   return [toned(`${c.side === 'long' ? 'Long' : 'Short'} cascade ${when}: ${usd(c.usd)}${where}`, sideTone(c.side))];
 }
 
-function flushLine(f: FlushRecord, now: number, windowMs: number): Line {
+/**
+ * A market-wide flush: across how many assets in `/liqs all`; in one asset's `/liqs`, that asset's part of it ("BTC $636K
+ * of $2.62M (24%)"), so a cascade of its own that is over does not read as the selling being over.
+ */
+function flushLine(f: FlushRecord | AssetFlush, now: number, windowMs: number, asset?: string): Line {
   const when = ranWhen(f, now, windowMs);
-  return [toned(`Market-wide ${f.side} flush ${when}: ${usd(f.usd)} across ${f.assetCount} assets`, sideTone(f.side))];
+  const part = asset !== undefined && 'assetUsd' in f ? `${asset} ${usd(f.assetUsd)} of ${usd(f.usd)} (${share(f.assetUsd / f.usd)})` : `${usd(f.usd)} across ${f.assetCount} assets`;
+  return [toned(`Market-wide ${f.side} flush ${when}: ${part}`, sideTone(f.side))];
 }
 
 /**
@@ -260,6 +265,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   if (rank) head.push([b(rank)]);
   head.push(...priceLine);
   for (const c of s.cascades.slice(-2)) head.push(cascadeLine(c, s.to, s.windowMs));
+  for (const f of (s.flushes ?? []).slice(-2)) head.push(flushLine(f, s.to, s.windowMs, s.asset));
 
   const fields: Field[] = [];
   const venues = Object.entries(s.byExchange);

@@ -29,7 +29,7 @@ describe('one price per moment', () => {
     book.tick('ETH', 'bybit', t0 + 10_000, 2600);
     book.tick('ETH', 'bybit', t0 + 50_000, 2650); // the last price
     book.tick('ETH', 'bybit', t0 + 30_000, 2620); // late: arrives after it, stamped before it
-    expect(book.last('ETH')).toEqual({ ts: t0 + 50_000, price: 2650 });
+    expect(book.last('ETH')).toEqual({ ts: t0 + 50_000, price: 2650, at: t0 + 50_000 });
     expect(book.range('ETH', t0 - 10 * MIN, t0 + MIN)?.close).toBe(2650);
     expect(book.bars('ETH', t0, t0 + MIN, MIN).at(-1)?.close).toBe(2650);
   });

@@ -184,7 +184,7 @@ describe('saying what is known', () => {
 
   it("a price hours old is told with its time, and a window's move only over the stretch its prices cover", async () => {
     const lv = await cli('levels', 'eth', '--data', BUNDLED, '--at', '2026-02-02T12:00:00Z');
-    expect(lv.out).toMatch(/^Last price \$2,64\d at Jan 31 23:59: no price since, so the states below are as of then\.$/m);
+    expect(lv.out).toMatch(/^Last price \$2,64\d at Feb 1 00:00: no price since, so the states below are as of then\.$/m);
     expect(lv.out).not.toMatch(/^Price /m);
     expect((await cli('levels', 'eth', '--data', BUNDLED)).out).toMatch(/^Price \$2,644/m);
     const week = await cli('liqs', 'eth', '--data', BUNDLED, '--window', '7d');

@@ -45,7 +45,7 @@ describe('the open of a window', () => {
     candle(t0 + 5 * MIN, 102, 102, 95, 96);
     candle(t0 + 10 * MIN, 96, 98, 96, 97);
     // From 12:07, the last price before it is the 12:05 candle's open, 2 minutes back: the window's open, and its start covered.
-    expect(book.range('BTC', t0 + 7 * MIN, t0 + 15 * MIN)).toEqual({ open: 102, close: 97, high: 102, low: 95, from: t0 + 7 * MIN, to: t0 + 15 * MIN - 1 });
+    expect(book.range('BTC', t0 + 7 * MIN, t0 + 15 * MIN)).toEqual({ open: 102, close: 97, high: 102, low: 95, from: t0 + 7 * MIN, to: t0 + 15 * MIN });
   });
 });
 

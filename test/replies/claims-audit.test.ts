@@ -96,7 +96,7 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
       for (let k = 0; k < 40; k++) m.ingest({ type: 'liquidation', ts: t + 100 + k, exchange: 'binanceusdm', symbol: `ALT${k}/USDT:USDT`, side: 'long', price: 1, amount: 20_000, usd: 20_000 });
     }
     const st = m.levelStatus('BTC', undefined, m.clock);
-    expect(st.priceTs).toBe(T0 + 15 * MIN - 1);
+    expect(st.priceTs).toBe(T0 + 15 * MIN);
     expect(st.runningFlushes?.map((f) => f.side)).toEqual(['long']);
     expect(st.printsAfterPrice).toEqual({ lastTs: T0 + 16 * MIN + 19 * 15_000, low: { price: 99_610, ts: T0 + 16 * MIN + 19 * 15_000 }, high: { price: 99_800, ts: T0 + 16 * MIN } });
     // Once BTC's cascade is over, a later print's fill is the one read, not the cascade's own lower ones.
@@ -115,11 +115,11 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     expect(read({ ...base, priceTs: done.endedAt - 10 * MIN, sinceCascade: undefined, printsAfterPrice: { lastTs: done.endedAt } })).toBe('After $24M of longs liquidated, no price since it ended (18:30): too soon to say whether the cascade low $2,809 holds.');
   });
 
-  it('on the audit\'s recording: BTC at 17:10 on Jan 27 2025, a flush running and a fill below the cascade low after a 16:59 price', async () => {
+  it('on the audit\'s recording: BTC at 17:10 on Jan 27 2025, a flush running and a fill below the cascade low after a 17:00 price', async () => {
     const file = writeEvents([...lines(HELDOUT), ...printsOfJan27()], 'heldout-with-prints.jsonl');
     const r = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:10:00Z');
     const out = r.out.split('\n');
-    expect(out).toContain('Price $99,708 at 16:59 (−4.9% 24h), before the last liquidation print (17:09)');
+    expect(out).toContain('Price $99,708 at 17:00 (−4.9% 24h), before the last liquidation print (17:09)');
     // The fill below the low, after the price: the minute's lowest, $99,225.9 (a $2.6K BTC/USDC print under five larger
     // ones), as the flush's "low $99,226" says it, not the lowest of the largest prints ($99,268.8). The low is the
     // cascade end's, $99,541 (the $99,541.3 fill at 16:54:35; $99,546 on the candles).
