@@ -34,12 +34,12 @@ const asked = process.env.LOG_LEVEL?.trim();
 
 const root: Logger = pino(
   {
-  level: asked !== undefined && LOG_LEVELS.includes(asked) ? asked : process.env.VITEST ? 'silent' : 'info',
-  base: undefined,
-  redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
-  hooks: {
-    streamWrite: (s) => (secrets.size ? scrub(s) : s),
-  },
+    level: asked !== undefined && LOG_LEVELS.includes(asked) ? asked : process.env.VITEST ? 'silent' : 'info',
+    base: undefined,
+    redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
+    hooks: {
+      streamWrite: (s) => (secrets.size ? scrub(s) : s),
+    },
   },
   // Logs go to stderr, so stdout stays for replies, alerts and the CLI's output.
   pino.destination(2),

@@ -11,7 +11,7 @@ import { Backoff, pause } from './backoff.js';
 import type { FeedContext } from './context.js';
 import { describe, FeedError } from './errors.js';
 import { liquidationRunner } from './liquidations.js';
-import { Listings, loadMarkets, marketsCachePath, type LoadedMarkets } from './markets.js';
+import { loadMarkets, marketsCachePath, type LoadedMarkets, type Listings } from './markets.js';
 import { OutageNotice } from './notice.js';
 import { LiquidationPoller, type Runner } from './polling.js';
 import { priceGroup, type PriceGroup } from './prices.js';
@@ -29,18 +29,8 @@ export interface ExchangeFeedOptions {
   dataDir: string;
   override: ExchangeOverride;
   now: () => number;
-}
-
-/**
- * The listings of each start's venues, under the start's sink: src/feeds/index.ts makes one ExchangeFeed per venue, all
- * with its one sink and all before any market list loads, so an asset no venue of the start lists is said once.
- */
-const listingsBySink = new WeakMap<FeedSink, Listings>();
-
-function listingsOf(sink: FeedSink, assets: readonly string[]): Listings {
-  let listings = listingsBySink.get(sink);
-  if (!listings) listingsBySink.set(sink, (listings = new Listings(assets, logger('feeds'), (line) => sink.notice?.(line))));
-  return listings;
+  /** The start's one Listings, shared by its venues, so an asset none of them lists is said once. */
+  listings: Listings;
 }
 
 export class ExchangeFeed {
@@ -67,7 +57,7 @@ export class ExchangeFeed {
       prices: new StatusBoard(id, 'prices', false, this.sink, o.now, undefined, o.override.timeouts?.stableMs),
     };
     this.rest = o.override.rest === false ? undefined : new RestClient(o.venue, o.ccxt, o.override.ccxt, o.override.restUrl, o.override.restMinTimeMs);
-    this.listings = listingsOf(o.sink, o.assets);
+    this.listings = o.listings;
     this.listings.expect(id);
   }
 

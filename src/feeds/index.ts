@@ -10,6 +10,7 @@
 import { logger } from '../log.js';
 import type { FeedOptions, Feeds } from './contract.js';
 import { ExchangeFeed } from './exchange.js';
+import { Listings } from './markets.js';
 import { VENUES } from './venues/registry.js';
 import { isSampled } from '../core/venues.js';
 import { flushReachNote } from '../core/flush.js';
@@ -42,13 +43,15 @@ export async function startFeeds(opts: FeedOptions): Promise<Feeds> {
   }
   const ccxt = await import('ccxt');
   const feeds: ExchangeFeed[] = [];
+  // Made before any venue's market list loads, so the unlisted assets are said once every venue has its list.
+  const listings = new Listings(opts.config.assets, log, (line) => opts.sink.notice?.(line));
   for (const id of new Set(opts.config.exchanges)) {
     const venue = VENUES[id];
     if (!venue) {
       log.warn({ exchange: id, supported: SUPPORTED_EXCHANGES }, `no live feed for "${id}"; it is skipped (supported: ${SUPPORTED_EXCHANGES.join(', ')})`);
       continue;
     }
-    const feed = new ExchangeFeed({ venue, ccxt, assets: opts.config.assets, sink: opts.sink, dataDir: opts.dataDir, override: opts.overrides?.[id] ?? {}, now });
+    const feed = new ExchangeFeed({ venue, ccxt, assets: opts.config.assets, sink: opts.sink, dataDir: opts.dataDir, override: opts.overrides?.[id] ?? {}, now, listings });
     feeds.push(feed);
     feed.start();
   }

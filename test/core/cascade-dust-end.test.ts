@@ -71,6 +71,20 @@ function started(add: (exchange: string, usd: number) => (ts: number) => Cascade
   ];
 }
 
+type FlushPrint = [number, (ts: number) => FlushEvent | undefined];
+
+/** A one-minute window, $1M to start, the end level $300K. */
+const FLUSH_RULES: FlushRules = { windowMs: 60_000, minAssets: 3, maxLeaderShare: 0.6, endFraction: 0.3, quietMs: 120_000, leaders: 3, updateGrowth: 0.5, updateMinMs: 60_000 };
+
+/** $400K of BTC, ETH and SOL in 2 s: the start, $1.2M across three assets. */
+function flushStarted(add: (asset: string, usd: number) => (ts: number) => FlushEvent | undefined): FlushPrint[] {
+  return [
+    [T0, add('BTC', 400_000)],
+    [T0 + 1 * S, add('ETH', 400_000)],
+    [T0 + 2 * S, add('SOL', 400_000)],
+  ];
+}
+
 describe('a cascade after its flush (a one-minute window, $1M to start: its pace $1M a minute, the end level $300K)', () => {
   it('ends at its last print at pace, and is over a quiet period after the window first dropped, however the trickle lifts it', () => {
     const d = new CascadeDetector(CASCADE_RULES, () => 1_000_000);
@@ -110,16 +124,12 @@ describe('a cascade after its flush (a one-minute window, $1M to start: its pace
 });
 
 describe('a market-wide flush after its main leg (a one-minute window, $1M to start, the end level $300K)', () => {
-  const rules: FlushRules = { windowMs: 60_000, minAssets: 3, maxLeaderShare: 0.6, endFraction: 0.3, quietMs: 120_000, leaders: 3, updateGrowth: 0.5, updateMinMs: 60_000 };
-
   it('ends at its last print at pace, and is over a quiet period after the window first dropped', () => {
-    const d = new FlushDetector(rules, () => 1_000_000);
+    const d = new FlushDetector(FLUSH_RULES, () => 1_000_000);
     const add = (asset: string, usd: number) => (ts: number) => d.add(asset, 'long', 'bybit', ts, usd);
-    const prints: [number, (ts: number) => FlushEvent | undefined][] = [
-      [T0, add('BTC', 400_000)],
-      [T0 + 1 * S, add('ETH', 400_000)],
-      [T0 + 2 * S, add('SOL', 400_000)], // the start: $1.2M across three assets
-      ...dust(5, 115).map((s): [number, (ts: number) => FlushEvent | undefined] => [T0 + s * S, add('XRP', 10_000)]),
+    const prints: FlushPrint[] = [
+      ...flushStarted(add),
+      ...dust(5, 115).map((s): FlushPrint => [T0 + s * S, add('XRP', 10_000)]),
       [T0 + 100 * S + 500, add('DOGE', 250_000)], // lifts the dropped window over the end level, under the pace
     ];
     const end = run(d, prints, T0 + 600 * S).find(([e]) => e.type === 'end');
@@ -167,17 +177,14 @@ describe('the tally an end tells: its window, its start to its last print at pac
   });
 
   it("a flush's the same, per asset: an asset only the prints held apart brought is not one of its", () => {
-    const rules: FlushRules = { windowMs: 60_000, minAssets: 3, maxLeaderShare: 0.6, endFraction: 0.3, quietMs: 120_000, leaders: 3, updateGrowth: 0.5, updateMinMs: 60_000 };
-    const d = new FlushDetector(rules, () => 1_000_000);
+    const d = new FlushDetector(FLUSH_RULES, () => 1_000_000);
     const add = (asset: string, usd: number) => (ts: number) => d.add(asset, 'long', 'bybit', ts, usd);
-    const prints: [number, (ts: number) => FlushEvent | undefined][] = [
-      [T0, add('BTC', 400_000)],
-      [T0 + 1 * S, add('ETH', 400_000)],
-      [T0 + 2 * S, add('SOL', 400_000)], // the start: $1.2M across three assets
+    const prints: FlushPrint[] = [
+      ...flushStarted(add),
       [T0 + 20 * S, add('DOGE', 600_000)], // at pace
-      ...dust(25, 55).map((s): [number, (ts: number) => FlushEvent | undefined] => [T0 + s * S, add('XRP', 10_000)]), // held apart
+      ...dust(25, 55).map((s): FlushPrint => [T0 + s * S, add('XRP', 10_000)]), // held apart
       [T0 + 60 * S, add('AVAX', 700_000)], // at pace: brings XRP's $70K in
-      ...dust(65, 115).map((s): [number, (ts: number) => FlushEvent | undefined] => [T0 + s * S, add('PEPE', 10_000)]), // left out
+      ...dust(65, 115).map((s): FlushPrint => [T0 + s * S, add('PEPE', 10_000)]), // left out
     ];
     const events = run(d, prints, T0 + 600 * S).map(([e]) => [e.type, e.flush.usd, e.flush.assetCount, e.type === 'end' ? [e.endedAt, e.heardUsd] : []]);
     expect(events).toEqual([
