@@ -681,7 +681,11 @@ export class Market extends MarketQueries {
         ...this.change1h(c.asset, now),
       });
     } else if (ev.type === 'update') {
-      this.out.push({ kind: 'cascade_update', key: `cascade:${c.id}:update:${Math.round(c.usd)}`, ...base });
+      // Its move so far reads from where it began, as its end's does (the price when it was called is minutes in), and its
+      // low (high) from the price book since then, not only what the detector followed after it was called.
+      const p = this.priceDuring(c.asset, c.startedAt, now);
+      const during = p ? { priceStart: p.start, extreme: c.side === 'long' ? Math.min(p.low, c.extreme ?? Infinity) : Math.max(p.high, c.extreme ?? -Infinity) } : {};
+      this.out.push({ kind: 'cascade_update', key: `cascade:${c.id}:update:${Math.round(c.usd)}`, ...base, ...during });
     } else {
       const record: CascadeRecord = { id: c.id, asset: c.asset, side: c.side, startedAt: c.startedAt, endedAt: ev.endedAt, usd: c.usd };
       if (c.priceStart !== undefined) record.priceStart = c.priceStart;
