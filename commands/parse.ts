@@ -93,6 +93,9 @@ const NAMES: Readonly<Record<string, string>> = {
   AVALANCHE: 'AVAX', CHAINLINK: 'LINK', LITECOIN: 'LTC', POLKADOT: 'DOT', TRON: 'TRX',
 };
 
+/** How many tracked assets an unknown asset's answer names. */
+const TRACKED_SHOWN = 12;
+
 /** An asset name: case-insensitive in, upper-case out; must be one the bot knows. */
 export function parseAsset(raw: string | undefined, known: readonly string[]): Parsed<string> {
   if (!raw || !token(raw)) return err('empty', 'Which asset? For example: eth');
@@ -107,7 +110,9 @@ export function parseAsset(raw: string | undefined, known: readonly string[]): P
   const several = [...new Set(s.split(/\s*[,;+&\s]\s*/).map((x) => NAMES[x] ?? x))].filter((x) => known.includes(x));
   if (several.length > 1) return err('unknown_asset', `One asset at a time: ${several.slice(0, -1).join(', ')} or ${several[several.length - 1]!}.`);
   const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
-  const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, 12).join(', ')}.`;
+  // Cut at a dozen, saying how many more: a trader read FIL, past an unmarked cut, as untracked.
+  const more = known.length > TRACKED_SHOWN ? ` and ${known.length - TRACKED_SHOWN} more` : '';
+  const hint = near.length ? ` Did you mean ${near.join(', ')}?` : ` Tracked: ${known.slice(0, TRACKED_SHOWN).join(', ')}${more}.`;
   return err('unknown_asset', `Unknown asset ${quote(token(raw))}.${hint}`);
 }
 

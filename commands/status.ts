@@ -21,8 +21,9 @@ export const status: CommandDef = {
     const { market, store, config } = ctx.services;
     const now = Number.isFinite(market.clock) ? market.clock : ctx.now;
     const recorded = market.windowCoverage(config.assets[0] ?? market.knownAssets()[0] ?? 'BTC', HOUR).recorded;
+    const feeds = market.feeds.list();
     return statusReply({
-      feeds: market.feeds.list(),
+      feeds,
       lastPrints: market.lastPrints,
       // Before the first event (or tick) the market has no clock: the caller's moment stands in.
       now,
@@ -30,7 +31,10 @@ export const status: CommandDef = {
       others: market.knownAssets().filter((a) => !config.assets.includes(a)).length,
       // Prices for the tracked assets and any with a level this chat watches (a file's SUI levels).
       priced: [...new Set([...config.assets, ...market.levels.all().filter((l) => seenBy(l, ctx.chat.key)).map((l) => l.asset)])],
+      // Said at when it was (`at`, a candle's close), not where lookups place it (`ts`, the candle's last minute).
       lastPrice: (asset) => market.prices.last(asset),
+      // Each venue's status carries them once every venue's market list has loaded; before that, "none yet".
+      unlisted: [...new Set(feeds.flatMap((f) => f.unlisted ?? []))],
       ...(recorded ? { recorded } : {}),
       synthetic: market.synthetic,
       // The chat's settings as last changed: a change the store has not taken yet (a full disk) counts already.

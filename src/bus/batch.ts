@@ -146,7 +146,9 @@ export function decodeFeeds(payload: string): FeedReport | undefined {
       if (!f || !shortText(f.exchange, 40) || !/^[a-z0-9_-]+$/.test(f.exchange) || (f.stream !== 'liquidations' && f.stream !== 'prices')) return undefined;
       if (!PHASES.has(f.state as string) || !finite(f.since) || typeof f.sampled !== 'boolean') return undefined;
       if (f.polledEveryMs !== undefined && !(finite(f.polledEveryMs) && f.polledEveryMs > 0)) return undefined;
-      feeds.push({ exchange: f.exchange, stream: f.stream, state: f.state!, since: f.since, sampled: f.sampled, ...(f.polledEveryMs !== undefined ? { polledEveryMs: f.polledEveryMs } : {}) });
+      // Assets no venue lists, as a reply names them: coin symbols, a few.
+      if (f.unlisted !== undefined && !(Array.isArray(f.unlisted) && f.unlisted.length <= 100 && f.unlisted.every((a) => shortText(a, 40) && !/[\s<>&*_`[\]]/u.test(a)))) return undefined;
+      feeds.push({ exchange: f.exchange, stream: f.stream, state: f.state!, since: f.since, sampled: f.sampled, ...(f.polledEveryMs !== undefined ? { polledEveryMs: f.polledEveryMs } : {}), ...(f.unlisted?.length ? { unlisted: [...f.unlisted] } : {}) });
     }
     return { instance: r.instance, at: r.at, feeds };
   } catch {

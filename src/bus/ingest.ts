@@ -40,7 +40,7 @@ export const FEED_REPORT_EVERY_MS = 30_000;
 
 /** A feed's state as the readers need it: no error text (an exchange's message stays in this process's log). */
 function health(s: FeedStatus): FeedHealth {
-  return { exchange: s.exchange, stream: s.stream, state: s.state, since: s.since, sampled: s.sampled, ...(s.polledEveryMs ? { polledEveryMs: s.polledEveryMs } : {}) };
+  return { exchange: s.exchange, stream: s.stream, state: s.state, since: s.since, sampled: s.sampled, ...(s.polledEveryMs ? { polledEveryMs: s.polledEveryMs } : {}), ...(s.unlisted?.length ? { unlisted: s.unlisted } : {}) };
 }
 
 /** The hold a live ingest states for its batches (LIQBOT_LIVE_HOLD_MS). */

@@ -73,6 +73,8 @@ export interface FeedHealth {
   sampled: boolean;
   /** Polled from the exchange's history every this many ms (absent: a push stream). */
   polledEveryMs?: number;
+  /** The configured assets no watched exchange lists, once every venue's market list has loaded (`/status` says so). */
+  unlisted?: readonly string[];
 }
 
 /** One ingest process's liquidation feeds as the bus carries them (scaled out): sent on every change and every 30 s. */

@@ -53,11 +53,20 @@ export interface FlushRecord {
   assetCount: number;
 }
 
+/** An ended flush as the engine keeps it: its record, and every asset's part of its tally (USD), as its end told them. */
+export interface EndedFlush {
+  record: FlushRecord;
+  byAsset: ReadonlyMap<string, number>;
+}
+
 /**
  * At the start, `usd` is the window's (what called it); after, the tally since the start. An end's `heardUsd` is the
- * largest tally its start and updates told (the end's own counts the prints after them too).
+ * largest tally its start and updates told (the end's own counts the prints after them too); its `byAsset`, every
+ * asset's part of its tally (the leaders are a few of them).
  */
-export type FlushEvent = { type: 'start' | 'update'; flush: FlushFigures } | { type: 'end'; flush: FlushFigures; endedAt: number; heardUsd: number };
+export type FlushEvent =
+  | { type: 'start' | 'update'; flush: FlushFigures }
+  | { type: 'end'; flush: FlushFigures; endedAt: number; heardUsd: number; byAsset: ReadonlyMap<string, number> };
 
 const NONE: readonly FlushEvent[] = Object.freeze([]);
 
@@ -257,6 +266,11 @@ export class FlushDetector {
     return out;
   }
 
+  /** An asset's part of the running flush's tally on a side (USD; 0 where none runs or the asset is not in it). */
+  runningAssetUsd(side: PositionSide, asset: string): number {
+    return (side === 'long' ? this.active.long : this.active.short)?.byAsset.get(asset)?.usd ?? 0;
+  }
+
   /** Count one liquidation; returns a flush when this one starts it, or an update of the running one. */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number): FlushEvent | undefined {
     const long = side === 'long';
@@ -382,6 +396,7 @@ export class FlushDetector {
     this.active[side] = undefined;
     // Told up to its last strong print: the prints after it (`tail`) are not in its total, nor assets only they brought.
     if (this.rules.legMs) this.ended[side] = { leg: (a.previousLeg?.leg ?? 0) + 1, startedAt: a.startedAt, endedAt: a.lastStrongAt, usd: a.usd };
-    return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt, heardUsd: a.lastPostedUsd };
+    const byAsset = new Map([...a.byAsset].map(([asset, box]) => [asset, box.usd]));
+    return { type: 'end', flush: this.figures(side, a), endedAt: a.lastStrongAt, heardUsd: a.lastPostedUsd, byAsset };
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { LiquidationTotal, PositionSide } from './events.js';
 import { DAY, dayStart, HOUR } from './time.js';
-import { venueKey } from './venues.js';
+import { BINANCE_SAMPLED_SINCE, venueKey } from './venues.js';
 
 /** Where a day's (or a flush's) total ranks against the asset's full days on the same side. */
 export interface Ranking {
@@ -375,16 +375,20 @@ export class LiquidationHistory {
   }
 
   /**
-   * How `usd` (a window's or a cascade's total) ranks against full days before `beforeDay`.
+   * How `usd` (a window's or a cascade's total) ranks against full days before `beforeDay`, never against days counted
+   * another way (Binance's before `BINANCE_SAMPLED_SINCE`, for a day after it).
    * Undefined without at least 7 days of history to compare with.
    */
   rank(asset: string, side: PositionSide, usd: number, beforeDay: number, lookbackDays: number): Ranking | undefined {
-    const prior = this.priorDays(asset, side, beforeDay, lookbackDays);
+    // A day after Binance's stream became a sample is not held against one that counted its every order: ETH's $121M of
+    // longs on Feb 3 2025 read "largest since Apr 23, 2021", a day of $122M counted whole.
+    const sameCount = (d: { day: number }) => beforeDay < BINANCE_SAMPLED_SINCE || d.day >= BINANCE_SAMPLED_SINCE || !this.countsBinance(asset, side, d.day);
+    const prior = this.priorDays(asset, side, beforeDay, lookbackDays).filter(sameCount);
     if (prior.length < 7 || usd <= 0) return undefined;
     const larger = prior.filter((d) => d.usd > usd);
     const ranking: Ranking = { side, usd, day: beforeDay, rank: larger.length + 1, days: prior.length + 1 };
     // "Largest since …" looks back through all history, not just the ranking's lookback.
-    const all = this.priorDays(asset, side, beforeDay, 100_000);
+    const all = this.priorDays(asset, side, beforeDay, 100_000).filter(sameCount);
     for (let i = all.length - 1; i >= 0; i--) {
       if (all[i]!.usd > usd) {
         ranking.since = { day: all[i]!.day, usd: all[i]!.usd };
@@ -395,6 +399,14 @@ export class LiquidationHistory {
     const from = Math.min(beforeDay - lookbackDays * DAY, ranking.since?.day ?? -Infinity);
     Object.assign(ranking, this.scope(asset, side, [...all.filter((d) => d.day >= from).map((d) => d.day), beforeDay]));
     return ranking;
+  }
+
+  /** Whether a day's figures for one side count Binance's liquidations (its own or a vendor's figure of the venue). */
+  private countsBinance(asset: string, side: PositionSide, day: number): boolean {
+    const r = this.byDay(asset, side)?.get(day);
+    if (!r) return false;
+    for (const ex of this.venueFigures(r).keys()) if (venueKey(ex) === 'binance') return true;
+    return false;
   }
 
   /** Whose figures an asset's days are for one side: the venues named (one name each), and whether any is of every exchange. */

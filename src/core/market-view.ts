@@ -7,7 +7,7 @@
  */
 import type { LargestLiquidation, LiquidationBuckets, WindowTotals } from './buckets.js';
 import type { CascadeDetector, CascadeRecord } from './cascades.js';
-import type { FlushDetector, FlushRecord } from './flush.js';
+import type { EndedFlush, FlushDetector, FlushRecord } from './flush.js';
 import { FeedBoard, RECORDING_GAP_MS, type Gap } from './coverage.js';
 import type { PositionSide } from './events.js';
 import { LiquidationHistory } from './history.js';
@@ -142,7 +142,7 @@ export abstract class MarketQueries implements MarketView {
     return this.recordingEnd !== undefined && !this.recordedSoFar ? Math.min(this.clock, this.recordingEnd) : this.clock;
   }
   protected readonly finished: CascadeRecord[] = [];
-  protected readonly finishedFlushes: FlushRecord[] = [];
+  protected readonly finishedFlushes: EndedFlush[] = [];
   abstract readonly flushes: FlushDetector;
 
   constructor(readonly settings: MarketSettings) {}
@@ -527,23 +527,30 @@ export abstract class MarketQueries implements MarketView {
 
   /** Market-wide flushes that overlap [from, to], ended ones first, then those running. */
   flushesBetween(from: number, to: number): FlushRecord[] {
-    const done = this.finishedFlushes.filter((f) => (f.endedAt ?? to) >= from && f.startedAt <= to);
-    return [...done, ...this.flushes.runningRecords().filter((f) => f.startedAt <= to)];
+    return [...this.endedFlushes(from, to).map((f) => f.record), ...this.runningFlushes(to)];
+  }
+
+  private endedFlushes(from: number, to: number): EndedFlush[] {
+    return this.finishedFlushes.filter(({ record: f }) => (f.endedAt ?? to) >= from && f.startedAt <= to);
+  }
+
+  private runningFlushes(to: number): FlushRecord[] {
+    return this.flushes.runningRecords().filter((f) => f.startedAt <= to);
   }
 
   /**
-   * The market-wide flushes that overlap [from, to] and in which `asset` liquidated on their side, with its part: its
-   * prints on that side from the flush's start to its end (a running one's: to `to`), read by the minute as the books
-   * keep them, so never more than the flush's tally. BTC's cascade on Jan 27 2025 was over at 16:54 while the flush it
-   * led ran on to 17:08 ($636K of $2.62M): its `/liqs` said the cascade alone.
+   * The market-wide flushes that overlap [from, to] and in which `asset` liquidated on their side, with its part: the
+   * flush's own tally of the asset (an ended one's as its end told it, a running one's so far), the figure its alerts
+   * give: a print after the flush's last strong one is not in it. BTC's cascade on Jan 27 2025 was over at 16:54 while
+   * the flush it led ran on to 17:08 ($635K of $2.62M): its `/liqs` said the cascade alone.
    */
   private assetFlushes(asset: string, from: number, to: number): AssetFlush[] {
     const out: AssetFlush[] = [];
-    for (const f of this.flushesBetween(from, to)) {
-      const t = this.buckets.totals(asset, f.startedAt, f.endedAt ?? to);
-      const part = f.side === 'long' ? t.longUsd : t.shortUsd;
-      if (part > 0) out.push({ ...f, assetUsd: Math.min(part, f.usd) });
-    }
+    const take = (record: FlushRecord, assetUsd: number) => {
+      if (assetUsd > 0) out.push({ ...record, assetUsd });
+    };
+    for (const f of this.endedFlushes(from, to)) take(f.record, f.byAsset.get(asset) ?? 0);
+    for (const f of this.runningFlushes(to)) take(f, this.flushes.runningAssetUsd(f.side, asset));
     return out;
   }
 

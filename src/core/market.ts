@@ -631,7 +631,7 @@ export class Market extends MarketQueries {
     }
     if (ev.type === 'end') {
       this.out.push({ kind: 'market_flush_end', key: `flush:${f.id}:end`, ...figures, endedAt: ev.endedAt, durationMs: ev.endedAt - f.startedAt, heardUsd: ev.heardUsd });
-      this.finishedFlushes.push({ id: f.id, side: f.side, startedAt: f.startedAt, endedAt: ev.endedAt, usd: f.usd, assetCount: f.assetCount });
+      this.finishedFlushes.push({ record: { id: f.id, side: f.side, startedAt: f.startedAt, endedAt: ev.endedAt, usd: f.usd, assetCount: f.assetCount }, byAsset: ev.byAsset });
       if (this.finishedFlushes.length > 100) this.finishedFlushes.splice(0, this.finishedFlushes.length - 100);
       return;
     }

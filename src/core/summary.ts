@@ -91,6 +91,7 @@ export interface StoredDays {
 
 /** A market-wide flush as one asset's summary tells it: with the asset's part of its tally (`usd`, every asset's). */
 export interface AssetFlush extends FlushRecord {
+  /** The flush's own tally of the asset, as its alerts give it (not the asset's prints over the flush's minutes). */
   assetUsd: number;
 }
 

@@ -36,6 +36,11 @@ export interface FeedStatus {
   polledEveryMs?: number;
   /** Frames or entries skipped because they could not be read, since start. */
   malformed?: number;
+  /**
+   * The configured assets that none of the watched exchanges lists as a perpetual swap (a typo in `assets`), on each
+   * venue's liquidations status once every venue's market list has loaded; absent before, and when every one is listed.
+   */
+  unlisted?: readonly string[];
 }
 
 /** Per-exchange settings for tests and special setups. */

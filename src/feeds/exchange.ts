@@ -67,6 +67,11 @@ export class ExchangeFeed {
     });
   }
 
+  /** The configured assets none of the start's venues lists: said on this venue's liquidations status, which `/status` reads. */
+  unlisted(assets: readonly string[]): void {
+    this.boards.liquidations.unlisted(assets);
+  }
+
   statuses(): FeedStatus[] {
     return [this.boards.liquidations.snapshot(), this.boards.prices.snapshot()];
   }

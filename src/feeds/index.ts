@@ -43,8 +43,16 @@ export async function startFeeds(opts: FeedOptions): Promise<Feeds> {
   }
   const ccxt = await import('ccxt');
   const feeds: ExchangeFeed[] = [];
-  // Made before any venue's market list loads, so the unlisted assets are said once every venue has its list.
-  const listings = new Listings(opts.config.assets, log, (line) => opts.sink.notice?.(line));
+  // Made before any venue's market list loads, so the unlisted assets are said once every venue has its list: logged,
+  // where the operator watches, and on every venue's status (a chat's /status names them).
+  const listings = new Listings(
+    opts.config.assets,
+    log,
+    (line) => opts.sink.notice?.(line),
+    (unlisted) => {
+      for (const f of feeds) f.unlisted(unlisted);
+    },
+  );
   for (const id of new Set(opts.config.exchanges)) {
     const venue = VENUES[id];
     if (!venue) {

@@ -98,8 +98,9 @@ export async function loadMarkets(o: LoadMarketsOptions): Promise<LoadedMarkets>
 /**
  * The coins the venues of one start list as perpetual swaps, gathered as each venue's market list loads. Once every
  * venue has its list (or has given up on it), a configured asset that none of them lists is said once, at warn, with
- * the nearest coins they do list: a typo in `assets` (`ETJ`) would otherwise run on with no data, its last price
- * "none yet", where a typo in `exchanges` stops the start. A start stopped before every list loaded says nothing.
+ * the nearest coins they do list, and handed on (`found`) so `/status` says it too: a typo in `assets` (`ETJ`) would
+ * otherwise run on with no data, its last price "none yet", where a typo in `exchanges` stops the start. A start
+ * stopped before every list loaded says nothing.
  */
 export class Listings {
   private readonly pending = new Set<string>();
@@ -112,6 +113,8 @@ export class Listings {
     private readonly log: Pick<Logger, 'warn'>,
     /** Says the line where the operator watches too (the terminal prompt shows no warn lines). */
     private readonly say: (line: string) => void = () => undefined,
+    /** Hands the unlisted assets on, for the venues' statuses to carry to `/status`. */
+    private readonly found: (unlisted: readonly string[]) => void = () => undefined,
   ) {}
 
   /** A venue whose list is coming. */
@@ -136,6 +139,7 @@ export class Listings {
     const line = `${named.join(', ')} ${one ? 'is' : 'are'} listed as a perpetual swap on none of the watched exchanges (${exchanges.join(', ')}): ${one ? 'it gets' : 'they get'} no liquidations or prices; check assets in the config`;
     this.log.warn({ assets: unlisted, exchanges }, line);
     this.say(line);
+    this.found(unlisted);
   }
 }
 

@@ -50,6 +50,12 @@ export class StatusBoard {
     this.current.lastEventAt = ts;
   }
 
+  /** The configured assets no watched exchange lists (said once, when every venue's list has loaded). */
+  unlisted(assets: readonly string[]): void {
+    this.current = { ...this.current, unlisted: [...assets] };
+    this.sink.status(this.snapshot());
+  }
+
   malformed(): void {
     this.current.malformed = (this.current.malformed ?? 0) + 1;
   }

@@ -131,6 +131,8 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
     if (s.price) o.price = s.price;
     if (s.ranking) o.ranking = { ...s.ranking, usd: cents(s.ranking.usd) };
     o.cascades = s.cascades;
+    // The market-wide flushes the asset liquidated in on their side, with its part (`assetUsd`; `usd` is every asset's).
+    o.flushes = (s.flushes ?? []).map((f) => ({ ...f, usd: cents(f.usd), assetUsd: cents(f.assetUsd) }));
   }
   if (s.dayTotals) o.dayTotals = s.dayTotals.map((d) => ({ day: d.day, longUsd: cents(d.longUsd), shortUsd: cents(d.shortUsd) }));
   if (s.days) {

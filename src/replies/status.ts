@@ -21,8 +21,10 @@ export interface StatusInput {
   others: number;
   /** The assets whose last price is said: the tracked ones and those the chat watches levels on. */
   priced: readonly string[];
-  /** An asset's last price (a tick, a candle's close or a print's fill), when there is one. */
-  lastPrice: (asset: string) => { ts: number; price: number } | undefined;
+  /** An asset's last price (a tick, a candle's close or a print's fill), when there is one: `at`, when it was (a candle's close time). */
+  lastPrice: (asset: string) => { at: number; price: number } | undefined;
+  /** The configured assets no watched exchange lists as a perpetual swap, once every venue's market list has loaded. */
+  unlisted: readonly string[];
   /** A file's or a rehearsal's recording, when that is what the market reads (a window's coverage says so). */
   recorded?: Coverage['recorded'];
   synthetic: boolean;
@@ -61,8 +63,10 @@ function feedLine(f: FeedHealth, last: number | undefined, now: number): Line {
   return [b(venueLabel(f.exchange, f.sampled)), ': ', state, ` · ${kind}`, ...(print ? [` · ${print}`] : [])];
 }
 
-function lastPrice(asset: string, p: { ts: number; price: number } | undefined, now: number): string {
-  return p ? `${asset} ${price(p.price)} at ${whenWord(p.ts, now)}` : `${asset} none yet`;
+/** "BTC $104,200 at 07:20" (a candle's price at its close), "ETH none yet", "ETJ: listed on none of the watched exchanges". */
+function lastPrice(asset: string, p: { at: number; price: number } | undefined, unlisted: readonly string[], now: number): string {
+  if (p) return `${asset} ${price(p.price)} at ${whenWord(p.at, now)}`;
+  return unlisted.includes(asset) ? `${asset}: listed on none of the watched exchanges` : `${asset} none yet`;
 }
 
 export function statusReply(s: StatusInput): Reply {
@@ -87,7 +91,7 @@ export function statusReply(s: StatusInput): Reply {
   const chat: Line[] = [
     [b('Tracked: '), s.assets.join(', '), s.others ? ` (and ${s.others} more seen in the data)` : ''],
     // A price that stopped coming is a level that cannot break: when each last came.
-    [b('Last prices: '), s.priced.map((a) => lastPrice(a, s.lastPrice(a), s.now)).join(' · ')],
+    [b('Last prices: '), s.priced.map((a) => lastPrice(a, s.lastPrice(a), s.unlisted, s.now)).join(' · ')],
     [b('Alerts here: '), s.alerts ? 'on' : 'off', ' (', code('/alerts'), ')'],
   ];
   // A market that has seen no event yet has no moment to stamp.

@@ -102,7 +102,7 @@ function cascadeLine(c: CascadeRecord, now: number, windowMs: number): Line {
 }
 
 /**
- * A market-wide flush: across how many assets in `/liqs all`; in one asset's `/liqs`, that asset's part of it ("BTC $636K
+ * A market-wide flush: across how many assets in `/liqs all`; in one asset's `/liqs`, that asset's part of it ("BTC $635K
  * of $2.62M (24%)"), so a cascade of its own that is over does not read as the selling being over.
  */
 function flushLine(f: FlushRecord | AssetFlush, now: number, windowMs: number, asset?: string): Line {

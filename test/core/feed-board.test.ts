@@ -47,7 +47,8 @@ describe('FeedBoard, scaled out', () => {
 
 describe('a feed report on the bus', () => {
   it('round-trips, with its own subject', () => {
-    const report = { instance: 'host:12:ab', at: T, feeds: [feed('gate', 'live', T, { polledEveryMs: 10_000 }), feed('okx', 'down', T)] };
+    // The assets no venue lists ride on a feed's status, for a reader's /status to name.
+    const report = { instance: 'host:12:ab', at: T, feeds: [feed('gate', 'live', T, { polledEveryMs: 10_000 }), feed('okx', 'down', T, { unlisted: ['ETJ'] })] };
     const enc = encodeFeeds(feedsSubject('mkt'), report);
     expect(enc.subject).toBe('mkt._feeds.status');
     expect(isFeedsSubject(enc.subject)).toBe(true);
@@ -65,6 +66,7 @@ describe('a feed report on the bus', () => {
     ['an unknown state', JSON.stringify({ instance: 'a', at: T, feeds: [{ ...feed('okx', 'live', T), state: 'great' }] })],
     ['a venue name a reply would echo', JSON.stringify({ instance: 'a', at: T, feeds: [feed('<b>okx</b>', 'live', T)] })],
     ['a negative poll', JSON.stringify({ instance: 'a', at: T, feeds: [feed('gate', 'live', T, { polledEveryMs: -1 })] })],
+    ['an unlisted asset a reply would echo', JSON.stringify({ instance: 'a', at: T, feeds: [feed('okx', 'live', T, { unlisted: ['<b>ETJ</b>'] })] })],
     ['too many feeds', JSON.stringify({ instance: 'a', at: T, feeds: Array.from({ length: 101 }, (_, i) => feed(`x${i}`, 'live', T)) })],
   ])('a report with %s is refused whole', (_what, payload) => {
     expect(decodeFeeds(payload)).toBeUndefined();

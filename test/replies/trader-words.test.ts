@@ -26,18 +26,18 @@ describe('durations and windows of minutes', () => {
 
 describe('a ranking names the series it compares', () => {
   const d = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
-  const r = { side: 'long' as const, usd: 121.5e6, day: d('2025-02-03'), rank: 1, days: 365, since: { day: d('2021-04-23'), usd: 122e6 } };
+  const r = { side: 'long' as const, usd: 121.5e6, day: d('2025-02-03'), rank: 1, days: 365, since: { day: d('2024-08-05'), usd: 122e6 } };
 
   it('one venue, starred when its stream is sampled; Binance’s streams and a vendor’s "binance" are one venue', () => {
-    expect(rankingText('ETH', { ...r, venues: ['binance'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance* since Apr 23, 2021, when $122M of longs went');
-    expect(rankingText('ETH', { ...r, venues: ['binance', 'binanceusdm'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance* since Apr 23, 2021, when $122M of longs went');
-    expect(rankingText('ETH', { ...r, venues: ['bybit'] }, 'cascade')).toBe('Bigger than any full ETH long-liquidation day on Bybit since Apr 23, 2021, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['binance'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance* since Aug 5, 2024, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['binance', 'binanceusdm'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance* since Aug 5, 2024, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['bybit'] }, 'cascade')).toBe('Bigger than any full ETH long-liquidation day on Bybit since Aug 5, 2024, when $122M of longs went');
   });
 
   it('up to three venues by name, more counted, and a vendor figure of every exchange as such', () => {
-    expect(rankingText('ETH', { ...r, venues: ['binance', 'bybit', 'okx'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance*, Bybit, OKX* since Apr 23, 2021, when $122M of longs went');
-    expect(rankingText('ETH', { ...r, venues: ['binance', 'bybit', 'okx', 'htx'] }, 'day')).toBe('Largest ETH long-liquidation day on 4 exchanges since Apr 23, 2021, when $122M of longs went');
-    expect(rankingText('ETH', { ...r, venues: ['bybit'], allExchanges: true }, 'day')).toBe('Largest ETH long-liquidation day across all exchanges since Apr 23, 2021, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['binance', 'bybit', 'okx'] }, 'day')).toBe('Largest ETH long-liquidation day on Binance*, Bybit, OKX* since Aug 5, 2024, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['binance', 'bybit', 'okx', 'htx'] }, 'day')).toBe('Largest ETH long-liquidation day on 4 exchanges since Aug 5, 2024, when $122M of longs went');
+    expect(rankingText('ETH', { ...r, venues: ['bybit'], allExchanges: true }, 'day')).toBe('Largest ETH long-liquidation day across all exchanges since Aug 5, 2024, when $122M of longs went');
     const young = { side: 'short' as const, usd: 86.7e6, day: d('2026-02-03'), rank: 1, days: 31, venues: ['okx'] };
     expect(rankingText('SOL', young, 'day')).toBe('Largest SOL short-liquidation day on OKX* in the last 31 days');
   });
