@@ -238,7 +238,8 @@ export class LiqBot implements Services {
 
   /** Move the clock (live: once a second) so cascades can end and candles close without new events. */
   tick(): Alert[] {
-    const alerts = this.market.advance(this.now());
+    // What fell due since the last tick is raised at its own time: a rehearsal's second is minutes of its day.
+    const alerts = this.market.catchUp(this.now());
     if (alerts.length) this.publish(alerts);
     return alerts;
   }

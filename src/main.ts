@@ -156,6 +156,9 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
       stopped = true;
       break;
     }
+    // The clock may run to the next event (what falls due before it, an end in a quiet stretch, is raised on time), never
+    // past it: a machine slower than the speed asked for must not tick the market past events not read yet.
+    clock.limit = Math.max(e.ts, Number.isFinite(last) ? last : e.ts);
     const nowTs = clock.wall0 ? clock.t0 + (Date.now() - clock.wall0) * speed : -Infinity;
     if (e.ts - nowTs > SKIP_MS) Object.assign(clock, { t0: e.ts, wall0: Date.now() });
     else {
@@ -163,8 +166,6 @@ async function rehearse(bot: LiqBot, file: string, speed: number, clock: { speed
       if (wait > 5) await new Promise((r) => setTimeout(r, Math.min(wait, 1000)));
     }
     bot.market.synthetic = report.synthetic;
-    // A machine slower than the speed asked for must not let the clock tick the market past events not read yet.
-    clock.limit = e.ts + 60_000;
     if (e.ts > last) last = e.ts;
     if (e.type !== 'liquidation_total' && e.ts !== 0) dayFirst ??= e.ts;
     if (e.type === 'liquidation') recorded.add(e.ts);

@@ -171,12 +171,6 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
         report.duplicates = (report.duplicates ?? 0) + 1;
         continue;
       }
-      // What fell due before this event with time alone (a cascade's end in a gap of the file, a candle's close) is
-      // raised at its own time, as the live bot's clock raises it, not stamped with this event's time hours later.
-      if (ts > market.clock) {
-        const due = market.catchUp(ts);
-        if (due.length) emit(due);
-      }
       if (always.length) for (const l of always.splice(0)) emit(market.ingest({ ...l, ts }));
       const raised = market.ingest(e);
       if (raised.length) emit(raised);

@@ -87,7 +87,7 @@ export function buildLiqsWorld(opts: BenchOptions, tmp: TempDir | undefined, day
     }
   }
   write(pending);
-  market.advance(spec.end);
+  market.catchUp(spec.end);
   for (const [key, usd] of daily) {
     const [asset, day, side, exchange] = key.split('|') as [string, string, 'long' | 'short', string];
     market.history.addDaily(asset, side, exchange, Number(day), usd);

@@ -1,7 +1,7 @@
 /**
  * The market engine's ingestion: normalized events in, alerts out, and the level and cascade state they move.
  * The queries commands and charts ask (summaries, level status) are in market-view.ts. One instance serves
- * every chat. Time is event time: the clock only moves when events (or the caller's `advance`) say so,
+ * every chat. Time is event time: the clock only moves when events (or the caller's `catchUp`) say so,
  * which makes live runs, replays and tests behave the same.
  */
 import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from './alerts.js';
@@ -275,7 +275,9 @@ export class Market extends MarketQueries {
   ingest(e: MarketEvent): Alert[] {
     if (this.out.length) this.out = [];
     const ts = e.ts;
-    if (ts > this.clock) this.tick(ts);
+    // What fell due before it with time alone (a cascade's end in a quiet stretch, a candle's close) is raised at its own
+    // time, not stamped with this event's, however long the gap before it.
+    if (ts > this.clock) this.moveTo(ts);
     // The busy types are read in methods of their own: V8 gives every `e.ts` (or `e.symbol`) read in one function one
     // feedback slot, which the shapes of every type would make megamorphic.
     switch (e.type) {
@@ -371,24 +373,20 @@ export class Market extends MarketQueries {
     return out;
   }
 
-  /** Move the clock forward without an event (live: once a second). */
-  advance(now: number): Alert[] {
-    if (this.out.length) this.out = [];
-    if (now > this.clock) this.tick(now);
-    return this.raised();
-  }
-
   /**
-   * Move the clock to `now` as a clock that ran through the time before it would have (the live bot's, once a
-   * second): whatever falls due on the way with no event (a cascade's or a flush's end, a candle's close) is raised at
-   * its own time, in order, where `advance` raises it at `now`. A replay moves so before each event: a gap in a file
-   * does not stamp what fell due in it with the time of the event after the gap.
+   * Move the clock to `now` as a clock that ran through the time before it would have: whatever falls due on the way
+   * with no event (a cascade's or a flush's end, a candle's close) is raised at its own time, in order, not at `now`.
+   * The live bot's second, a rehearsal's (minutes of its day) and a replay's gap before an event all move so.
    */
   catchUp(now: number): Alert[] {
     if (this.out.length) this.out = [];
+    this.moveTo(now);
+    return this.raised();
+  }
+
+  private moveTo(now: number): void {
     for (let due = this.nextDue(); due < now; due = this.nextDue()) this.tick(due);
     if (now > this.clock) this.tick(now);
-    return this.raised();
   }
 
   /** The earliest time after the clock at which time alone could raise something (Infinity: nothing can). */

@@ -25,7 +25,7 @@ const long = (ts: number, symbol: string, usd: number): MarketEvent => ({ type: 
 function alertsOf(market: Market, prints: MarketEvent[]): Alert[] {
   const out: Alert[] = [];
   for (const e of prints) out.push(...market.ingest(e));
-  for (let t = prints.at(-1)!.ts + MIN; t <= prints.at(-1)!.ts + 30 * MIN; t += MIN) out.push(...market.advance(t));
+  for (let t = prints.at(-1)!.ts + MIN; t <= prints.at(-1)!.ts + 30 * MIN; t += MIN) out.push(...market.catchUp(t));
   return out;
 }
 

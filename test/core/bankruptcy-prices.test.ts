@@ -18,17 +18,17 @@ function afterCascade(exchange: string, price: number): string {
   const candle = (ts: number, o: number, h: number, l: number, c: number) =>
     m.ingest({ type: 'candle', ts, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', timeframe: '15m', open: o, high: h, low: l, close: c });
   candle(T0, 100_000, 100_100, 99_900, 100_000);
-  m.advance(T0 + 15 * MIN);
+  m.catchUp(T0 + 15 * MIN);
   for (let i = 0; i < 40; i++) {
     const ts = T0 + 16 * MIN + i * 3_000;
     m.ingest({ type: 'liquidation', ts, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', side: 'long', price: 99_760 - (i % 3), amount: 5, usd: 498_800 });
   }
   candle(T0 + 15 * MIN, 100_000, 100_000, 99_740, 99_900);
-  for (let t = T0 + 19 * MIN; t <= T0 + 45 * MIN; t += MIN) m.advance(t);
+  for (let t = T0 + 19 * MIN; t <= T0 + 45 * MIN; t += MIN) m.catchUp(t);
   candle(T0 + 30 * MIN, 99_900, 99_950, 99_850, 99_900);
-  m.advance(T0 + 45 * MIN + 1);
+  m.catchUp(T0 + 45 * MIN + 1);
   m.ingest({ type: 'liquidation', ts: T0 + 50 * MIN, exchange, symbol: 'BTC/USDT:USDT', side: 'long', price, amount: 0.5, usd: price / 2 });
-  m.advance(T0 + 51 * MIN);
+  m.catchUp(T0 + 51 * MIN);
   const status = m.levelStatus('BTC', undefined, T0 + 51 * MIN);
   return replyText(levelsReply(status, m.windowCoverage('BTC', 86_400_000, T0 + 51 * MIN)));
 }

@@ -75,7 +75,7 @@ describe('a market-wide flush that starts soon after the last one on its side en
     const m = new Market(buildConfig({ flush: { minAssets: 3, floorUsd: 1_000_000 } }));
     const alerts: Alert[] = [];
     for (const e of majorsFlush(T0, 8)) alerts.push(...m.ingest(e));
-    alerts.push(...m.advance(T0 + 20 * MIN));
+    alerts.push(...m.catchUp(T0 + 20 * MIN));
     for (const e of majorsFlush(T0 + 25 * MIN, 8)) alerts.push(...m.ingest(e));
     const starts = alerts.filter((a): a is MarketFlush => a.kind === 'market_flush');
     expect(starts).toHaveLength(2);

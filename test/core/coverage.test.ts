@@ -21,7 +21,7 @@ const live = (exchange: string, since: number, extra: Partial<FeedHealth> = {}):
 function market(feeds: FeedHealth[]): Market {
   const m = new Market(buildConfig({ exchanges: ['binanceusdm', 'bybit', 'okx', 'gate'], assets: ['ETH'] }));
   for (const f of feeds) m.feeds.update(f);
-  m.advance(T);
+  m.catchUp(T);
   return m;
 }
 

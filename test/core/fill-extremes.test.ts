@@ -27,7 +27,7 @@ function crash(): Market {
   const m = new Market(buildConfig({}));
   m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 90_000 });
   m.ingest({ type: 'candle', ts: T0, exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', timeframe: '15m', open: 100_000, high: 100_100, low: 99_900, close: 100_000 });
-  m.advance(T0 + 15 * MIN);
+  m.catchUp(T0 + 15 * MIN);
   m.ingest(print(T0 + 18 * MIN, 'gate', 99_400, 50_000));
   m.ingest(print(T0 + 18 * MIN + 1_000, 'bybit', 98_000, 10_000));
   for (let i = 0; i < 8; i++) m.ingest(print(T0 + 18 * MIN + 5_000 * (i + 1), 'gate', 99_600, 2_000_000));
@@ -45,7 +45,7 @@ describe('a running cascade\'s low', () => {
     expect(m.summary('BTC', '1h', 60 * MIN).cascades[0]!.extreme).toBe(99_400);
     expect(structureReading(m.levelStatus('BTC')).map(lineText)[0]).toBe('After $16.1M of longs liquidated, price is still moving; the cascade low $99,400 so far.');
     // Its end says the same low.
-    for (let t = m.clock + MIN; t <= T0 + 40 * MIN; t += MIN) m.advance(t);
+    for (let t = m.clock + MIN; t <= T0 + 40 * MIN; t += MIN) m.catchUp(t);
     const over = m.cascadesBetween('BTC', T0, m.clock);
     expect(over[0]!.endedAt).toBeDefined();
     expect(over[0]!.extreme).toBe(99_400);
@@ -55,7 +55,7 @@ describe('a running cascade\'s low', () => {
 describe('a fill below the cascade low, after the price', () => {
   it('is the minute\'s lowest fill the price book holds, whatever its size, and never a bankruptcy price', () => {
     const m = crash();
-    for (let t = m.clock + MIN; t <= T0 + 40 * MIN; t += MIN) m.advance(t);
+    for (let t = m.clock + MIN; t <= T0 + 40 * MIN; t += MIN) m.catchUp(t);
     expect(m.cascadesBetween('BTC', T0, m.clock)[0]!.endedAt).toBeDefined();
     // 12:40: five $100K prints at $99,500, a $1K one at $99,100 (not among the five largest the minute keeps), and a
     // Bybit one at $98,500 (a bankruptcy price).
@@ -63,7 +63,7 @@ describe('a fill below the cascade low, after the price', () => {
     for (let i = 0; i < 5; i++) m.ingest(print(at + 1_000 * i, 'gate', 99_500, 100_000));
     m.ingest(print(at + 30_000, 'gate', 99_100, 1_000));
     m.ingest(print(at + 40_000, 'bybit', 98_500, 500));
-    m.advance(at + MIN);
+    m.catchUp(at + MIN);
     const st = m.levelStatus('BTC');
     // The book keeps no second: the fill is timed to its minute.
     expect(st.printsAfterPrice?.low).toEqual({ price: 99_100, ts: at });
@@ -72,10 +72,10 @@ describe('a fill below the cascade low, after the price', () => {
 
   it('keeps a kept print\'s second where the lowest fill is one', () => {
     const m = crash();
-    for (let t = m.clock + MIN; t <= T0 + 40 * MIN; t += MIN) m.advance(t);
+    for (let t = m.clock + MIN; t <= T0 + 40 * MIN; t += MIN) m.catchUp(t);
     const at = T0 + 40 * MIN;
     m.ingest(print(at + 12_000, 'gate', 99_200, 100_000));
-    m.advance(at + MIN);
+    m.catchUp(at + MIN);
     expect(m.levelStatus('BTC').printsAfterPrice?.low).toEqual({ price: 99_200, ts: at + 12_000 });
   });
 });

@@ -54,7 +54,7 @@ const cascades = (alerts: readonly Alert[]) =>
     });
 /** `/liqs all` as a reply reads it at `to`, less the flushes said under it (the market's clock moved there first). */
 function liqsAll(m: Market, window: string, windowMs: number, to: number) {
-  m.advance(to);
+  m.catchUp(to);
   return { ...m.marketSummary(window, windowMs, to), flushes: [] };
 }
 /** A moment after every event of these tests and the hour `feed` runs on after them. */

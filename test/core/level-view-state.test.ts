@@ -73,7 +73,7 @@ describe('the view state of a level (synthetic closes)', () => {
   it('has no state without a price: the row is the level alone', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
-    m.advance(T0 + M15);
+    m.catchUp(T0 + M15);
     const st = m.levelStatus('ETH');
     expect(st.levels.map((v) => v.state)).toEqual(['unknown']);
     const text = replyText(levelsReply(st, { exchanges: [], sampled: [], gaps: [], synthetic: false }));

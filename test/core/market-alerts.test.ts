@@ -85,13 +85,14 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
       const ts = T0 + 10_000 + i * 1000;
       for (const [sym, usd] of [['LINK/USDT:USDT', 60_000], ['ARB/USDT:USDT', 50_000], ['AVAX/USDT:USDT', 30_000]] as const) alerts.push(...m.ingest(liq(ts, 'bybit', sym, usd)));
     }
-    // One jump of the clock, no event between: every cascade and the flush end (the flush's quiet counted from a
-    // window past its last strong print, not from the jump).
-    alerts.push(...m.advance(T0 + 30 * 60_000));
+    // The clock moved on with no event between, as a second of the live bot's or of a rehearsal's does: the edits held
+    // back are posted at their time, then every cascade and the flush end (the flush's quiet counted from a window past
+    // its last strong print, not from the jump).
+    alerts.push(...m.catchUp(T0 + 30 * 60_000));
     const all: Subscription = { chat: 'tg:1', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 0, updatedAt: 0 };
     const heard = alerts.filter((a) => wants(all, a)).map((a) => `${a.kind}:${a.asset}`);
     // ARB, announced before the flush, is told through to its end; LINK and AVAX, which started inside it, are not told apart.
-    expect(heard).toEqual(['cascade:ARB', 'market_flush:ALL', 'cascade_end:ARB', 'market_flush_end:ALL']);
+    expect(heard).toEqual(['cascade:ARB', 'market_flush:ALL', 'cascade_update:ARB', 'market_flush_update:ALL', 'cascade_end:ARB', 'market_flush_end:ALL']);
     expect(alerts.filter((a) => a.kind === 'cascade').map((a) => a.asset)).toEqual(['ARB', 'LINK', 'AVAX']);
   });
 
@@ -103,7 +104,7 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
       const ts = T0 + i * 1000;
       for (const [sym, usd] of [['LINK/USDT:USDT', 60_000], ['ARB/USDT:USDT', 50_000], ['AVAX/USDT:USDT', 30_000]] as const) alerts.push(...m.ingest(liq(ts, 'bybit', sym, usd)));
     }
-    alerts.push(...m.advance(T0 + 30 * 60_000));
+    alerts.push(...m.catchUp(T0 + 30 * 60_000));
     const start = alerts.find((a) => a.kind === 'market_flush');
     expect(start && 'leadAssets' in start ? start.leadAssets : undefined).toEqual(['LINK', 'ARB']);
     const heard = (assets: string[]) => {
@@ -113,10 +114,11 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
     // Each cascade that started inside it: LINK's and ARB's are carried by the flush their chats hear.
     const cascades = alerts.filter((a) => a.kind === 'cascade').map((a) => a.asset);
     expect(cascades).toEqual(expect.arrayContaining(['LINK', 'ARB', 'AVAX']));
-    expect(heard(['LINK'])).toEqual(['market_flush:ALL', 'market_flush_end:ALL']);
-    expect(heard(['AVAX'])).toEqual(['cascade:AVAX', 'cascade_end:AVAX']);
-    expect(heard(['ARB', 'AVAX'])).toEqual(expect.arrayContaining(['market_flush:ALL', 'cascade:AVAX', 'market_flush_end:ALL', 'cascade_end:AVAX']));
-    expect(heard(['ARB', 'AVAX'])).toHaveLength(4);
+    expect(heard(['LINK'])).toEqual(['market_flush:ALL', 'market_flush_update:ALL', 'market_flush_end:ALL']);
+    expect(heard(['AVAX'])).toEqual(['cascade:AVAX', 'cascade_update:AVAX', 'cascade_end:AVAX']);
+    const both = ['market_flush:ALL', 'cascade:AVAX', 'market_flush_update:ALL', 'cascade_update:AVAX', 'market_flush_end:ALL', 'cascade_end:AVAX'];
+    expect(heard(['ARB', 'AVAX'])).toEqual(expect.arrayContaining(both));
+    expect(heard(['ARB', 'AVAX'])).toHaveLength(both.length);
   });
 });
 
@@ -213,10 +215,10 @@ describe('saying what is known', () => {
     const candle = (ts: number, close: number) => ({ type: 'candle' as const, ts, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
     m.ingest(candle(T0, 3100));
     m.ingest(candle(T0 + HOUR_MS, 3200));
-    m.advance(T0 + HOUR_MS + 900_000);
+    m.catchUp(T0 + HOUR_MS + 900_000);
     expect(m.levelStatus('ETH').change24hPct).toBeUndefined();
     for (let h = 2; h <= 24; h++) m.ingest(candle(T0 + h * HOUR_MS, 3200));
-    m.advance(T0 + 24 * HOUR_MS + 900_000);
+    m.catchUp(T0 + 24 * HOUR_MS + 900_000);
     expect(m.levelStatus('ETH').change24hPct).toBeCloseTo(((3200 - 3100) / 3100) * 100, 1);
   });
 
@@ -226,7 +228,7 @@ describe('saying what is known', () => {
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 2800 });
     const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
     [3100, 3050, 2950, 2900, 2900].forEach((c, i) => m.ingest(candle(i, c)));
-    m.advance(T0 + 6 * 900_000);
+    m.catchUp(T0 + 6 * 900_000);
     const reading = structureReading(m.levelStatus('ETH')).map(lineText).join('\n');
     expect(reading).toContain('Holding $2,800 keeps the floor');
     expect(reading).not.toContain('forced selling');
@@ -243,7 +245,7 @@ describe('saying what is known', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 2000 });
     m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m', open: 2960, high: 2961, low: 2959, close: 2960 });
-    m.advance(T0 + 900_000);
+    m.catchUp(T0 + 900_000);
     const base = { ...m.levelStatus('ETH'), ts: T0 + 6 * HOUR_MS, price: 2960 };
     const done = { id: 'c', asset: 'ETH', side: 'long' as const, startedAt: T0, endedAt: T0 + HOUR_MS, usd: 24e6, extreme: 2809 };
     // The cascade's line only (the level's own lines follow it).
@@ -268,11 +270,11 @@ describe('saying what is known', () => {
     const tick = (ts: number, price: number) => m.ingest({ type: 'price', ts, exchange: 'bybit', symbol: 'AVAX/USDT:USDT', price });
     tick(T0 + 12_000, 100);
     const later: string[] = [];
-    for (let t = T0 + 60_000; t <= T0 + HOUR_MS; t += 60_000) later.push(...m.advance(t).map((a) => a.kind));
+    for (let t = T0 + 60_000; t <= T0 + HOUR_MS; t += 60_000) later.push(...m.catchUp(t).map((a) => a.kind));
     expect(later).toContain('cascade_end');
     tick(T0 + 2 * HOUR_MS, 95);
     tick(T0 + 3 * HOUR_MS, 104);
-    m.advance(T0 + 3 * HOUR_MS);
+    m.catchUp(T0 + 3 * HOUR_MS);
     const st = m.levelStatus('AVAX');
     expect(st.sinceCascade?.low).toBe(95);
     expect(lineText(structureReading(st)[0]!)).toMatch(/^After \$125K of longs liquidated, price went below the cascade low \$100 since \(to \$95\) and is back above it\.$/);
@@ -288,7 +290,7 @@ describe('saying what is known', () => {
       for (const level of levels) m.ingest({ type: 'level', ts: T0, asset: 'ETH', level });
       const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
       [3100, 3080, 2900].forEach((c, i) => m.ingest(candle(i, c)));
-      const breaks = m.advance(T0 + 4 * 900_000).filter((a) => a.kind === 'level_break');
+      const breaks = m.catchUp(T0 + 4 * 900_000).filter((a) => a.kind === 'level_break');
       expect(breaks).toHaveLength(1);
       const b = breaks[0]!;
       return b.kind === 'level_break' ? [b.level, ...(b.also ?? []).map((x) => x.level)] : [];
@@ -303,11 +305,11 @@ describe('saying what is known', () => {
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 2800 });
     const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
     [3100, 2900].forEach((c, i) => m.ingest(candle(i, c)));
-    m.advance(T0 + 2 * 900_000);
+    m.catchUp(T0 + 2 * 900_000);
     expect(structureReading(m.levelStatus('ETH')).map(lineText).join('\n')).not.toContain('No level below');
     // A flush through both: nothing on the list says where the floor is.
     [2600, 2500].forEach((c, i) => m.ingest(candle(2 + i, c)));
-    m.advance(T0 + 4 * 900_000);
+    m.catchUp(T0 + 4 * 900_000);
     const reading = structureReading(m.levelStatus('ETH')).map(lineText);
     expect(reading.at(-1)).toBe('No level below $2,500 on this list: admins can add one with /level add eth LOW-HIGH.');
   });
@@ -317,12 +319,12 @@ describe('saying what is known', () => {
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
     const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
     [3100, 3050, 2950].forEach((c, i) => m.ingest(candle(i, c)));
-    m.advance(T0 + 3 * 900_000);
+    m.catchUp(T0 + 3 * 900_000);
     const coverage = { exchanges: [], sampled: [], gaps: [], synthetic: false };
     expect(replyText(levelsReply(m.levelStatus('ETH'), coverage))).toContain('$3,000 · resistance (was support) · lost');
     // One close back above, inside the buffer: not reclaimed, and not "support (was support)" either.
     m.ingest(candle(3, 3001));
-    m.advance(T0 + 4 * 900_000);
+    m.catchUp(T0 + 4 * 900_000);
     const text = replyText(levelsReply(m.levelStatus('ETH'), coverage));
     expect(text).toMatch(/\$3,000 · support · testing from above, lost \d\d:\d\d/);
     expect(text).not.toContain('(was support)');
@@ -335,7 +337,7 @@ describe('saying what is known', () => {
     m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 81_172 });
     m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 80_000 });
     m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '15m', open: 84_700, high: 84_800, low: 84_600, close: 84_700 });
-    m.advance(T0 + 900_000);
+    m.catchUp(T0 + 900_000);
     const reading = structureReading(m.levelStatus('BTC')).map(lineText).join('\n');
     expect(reading).toContain('Holding $81,172–82,390 keeps the floor; a close below it would expose $80,000.');
   });
@@ -345,7 +347,7 @@ describe('an asset without levels', () => {
   it('advises the syntax (LOW-HIGH), no made-up zone, in /levels and in /level why', () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m', open: 101_405, high: 101_405, low: 101_405, close: 101_405 });
-    m.advance(T0 + 60_000);
+    m.catchUp(T0 + 60_000);
     expect(replyText(levelsReply(m.levelStatus('BTC'), { exchanges: [], sampled: [], gaps: [], synthetic: false }))).toContain('/level add btc LOW-HIGH "prior support"');
     expect(replyText(whyReply('BTC', [], T0 + 60_000))).toContain('/level propose btc LOW-HIGH "why"');
   });

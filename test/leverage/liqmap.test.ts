@@ -126,7 +126,7 @@ describe('estimateLiqMap', () => {
     bar(1, 2000, 2025);
     oi(1, 1.1e9);
     const at = START + 2 * 5 * 60_000;
-    market.advance(at);
+    market.catchUp(at);
     market.flush();
     const map = estimateLiqMap(market, 'ETH', at, { tiers: [{ leverage: 100, weight: 1 }], spread: false })!;
     expect(map.addedUsd).toBeCloseTo(100 * M, -3);
@@ -151,7 +151,7 @@ describe('estimateLiqMap', () => {
             p = next;
           });
           const at = START + steps.length * 5 * 60_000;
-          market.advance(at);
+          market.catchUp(at);
           market.flush();
           const map = estimateLiqMap(market, 'ETH', at);
           if (!map) return;

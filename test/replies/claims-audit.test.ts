@@ -88,7 +88,7 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     const T0 = Date.parse('2026-03-02T12:00:00Z');
     m.ingest({ type: 'level', ts: T0, asset: 'BTC', level: 90_000 });
     m.ingest({ type: 'candle', ts: T0, exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '15m', open: 100_000, high: 100_100, low: 99_900, close: 100_000 });
-    m.advance(T0 + 15 * MIN);
+    m.catchUp(T0 + 15 * MIN);
     // Forty assets liquidating longs together from 12:16 (a market-wide flush), BTC among them at lower fills each round.
     for (let round = 0; round < 20; round++) {
       const t = T0 + 16 * MIN + round * 15_000;
@@ -101,7 +101,7 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     expect(st.printsAfterPrice).toEqual({ lastTs: T0 + 16 * MIN + 19 * 15_000, low: { price: 99_610, ts: T0 + 16 * MIN + 19 * 15_000 }, high: { price: 99_800, ts: T0 + 16 * MIN } });
     // Once BTC's cascade is over, a later print's fill is the one read, not the cascade's own lower ones.
     const late = T0 + 50 * MIN;
-    for (let t = T0 + 21 * MIN; t < late; t += MIN) m.advance(t);
+    for (let t = T0 + 21 * MIN; t < late; t += MIN) m.catchUp(t);
     m.ingest({ type: 'liquidation', ts: late, exchange: 'gate', symbol: 'BTC/USDT:USDT', side: 'short', price: 99_700, amount: 1, usd: 99_700 });
     const over = m.levelStatus('BTC', undefined, late);
     expect(over.runningCascade).toBeUndefined();

@@ -20,7 +20,7 @@ const feed = (exchange: string, state: FeedHealth['state'], since: number): Feed
 function market(feeds: FeedHealth[]): Market {
   const m = new Market(buildConfig({ exchanges: ['binanceusdm', 'bybit', 'okx', 'gate'], assets: ['ETH'] }));
   for (const f of feeds) m.feeds.update(f);
-  m.advance(T);
+  m.catchUp(T);
   return m;
 }
 

@@ -23,7 +23,7 @@ function market(levels: number[], closes: number[], lows: Record<number, number>
     const open = i ? closes[i - 1]! : close;
     m.ingest({ type: 'candle', ts: T0 + i * M15, exchange: 'binanceusdm', symbol: 'ETH/USDT:USDT', timeframe: '15m', open, high: highs[i] ?? Math.max(open, close) + 1, low: lows[i] ?? Math.min(open, close) - 1, close });
   });
-  m.advance(T0 + closes.length * M15);
+  m.catchUp(T0 + closes.length * M15);
   return m;
 }
 

@@ -43,7 +43,7 @@ describe('a recording\'s empty window', () => {
     const m = market();
     m.recorded = [[T - 2 * H, T + H]];
     m.recordedVenues = ['binance', 'bybit'];
-    m.advance(T);
+    m.catchUp(T);
     expect(footer(replyText(summaryReply(m.summary('XRP', '1h', H, T), ['1h'])))).toBe('Sources: Binance*, Bybit · *sampled stream: a lower bound · 2025-12-27 15:30 UTC');
     // A complete venue alone carries no lower-bound note.
     m.recordedVenues = ['bybit'];
@@ -52,7 +52,7 @@ describe('a recording\'s empty window', () => {
 
   it('live, an empty window keeps its footer as it was (the feeds say what watched it)', () => {
     const m = market();
-    m.advance(T);
+    m.catchUp(T);
     expect(footer(replyText(summaryReply(m.summary('XRP', '1h', H, T), ['1h'])))).toBe('2025-12-27 15:30 UTC');
   });
 });

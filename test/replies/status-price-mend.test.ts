@@ -23,6 +23,6 @@ it("says a candle's price at the candle's close, 07:20 for the 07:15 5m candle; 
   const market = new Market(loadConfig());
   market.ingest({ type: 'candle', ts: at('2026-12-02T07:15:00Z'), exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', timeframe: '5m', open: 104_000, high: 104_300, low: 103_900, close: 104_200 });
   market.ingest({ type: 'price', ts: at('2026-12-02T07:21:30Z'), exchange: 'binanceusdm', symbol: 'ETH/USDT:USDT', price: 3_012.5 });
-  market.advance(at('2026-12-02T07:22:00Z'));
+  market.catchUp(at('2026-12-02T07:22:00Z'));
   expect(await lastPrices(market, at('2026-12-02T07:22:00Z'))).toBe('Last prices: BTC $104,200 at 07:20 · ETH $3,013 at 07:21 · SOL none yet · XRP none yet · DOGE none yet · BNB none yet');
 });

@@ -74,7 +74,7 @@ async function prompt(onQuit?: (how: string) => void) {
   let text = '';
   output.on('data', (d) => (text += d));
   const market = new Market(config);
-  market.advance(DAY0);
+  market.catchUp(DAY0);
   const services = createServices({ config, market, store: createMemoryStore(), now: () => DAY0 });
   const adapter = createTerminalAdapter({ services, input, output, color: false, ...(onQuit ? { onQuit } : {}) });
   await adapter.start();
