@@ -86,19 +86,13 @@ async function respond(
     return deferral;
   };
   const timer = setTimeout(() => void defer(privately), deferAfterMs);
-  let reply: CommandReply | undefined;
+  let reply: CommandReply;
   try {
-    reply = await produce();
+    // Over budget and already told: still answered, privately and in a line (Discord would tell the caller that the
+    // application did not respond). Interaction answers cost no shared limit, so one member's flood costs other chats nothing.
+    reply = (await produce()) ?? errorReply(STILL_LIMITED);
   } finally {
     clearTimeout(timer);
-  }
-  if (!reply) {
-    // Over budget and already told: no answer (Discord shows only the caller that nothing came).
-    if (deferral) {
-      await deferral;
-      if (mode === 'reply') await interaction.deleteReply();
-    }
-    return undefined;
   }
   if (reply.image) void defer(reply.ephemeral === true);
   if (deferral) await deferral;
@@ -179,6 +173,9 @@ async function onButton(services: Services, interaction: ButtonInteraction, defe
   const run = carriesButton(interaction.message.components, line) ? () => dispatchLine(line, caller, { isAdmin: () => isAdminHere(interaction) }) : () => Promise.resolve(errorReply(NOT_ON_MESSAGE));
   await respond(interaction, 'update', run, false, deferAfterMs);
 }
+
+/** The answer to a member over the command budget who was already told so in this minute (the budget's windows are a minute long). */
+const STILL_LIMITED = 'Still too many commands in the last minute. Try again within a minute.';
 
 /** The answer to a press whose custom_id no button of the message carries (forged, or a button since replaced). */
 const NOT_ON_MESSAGE = 'That button is not on this message (any more). Press one that is, or send the command again.';

@@ -305,27 +305,36 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
      * updates when it asks for the next, at once (the work is queued, not done), so Telegram never sends those again:
      * they are counted (`unfinished`). A webhook update not run and not answered yet is left unanswered, and Telegram
      * sends it again. Commands begun get up to STOP_GRACE_MS to finish and be answered; then the pacer stops.
+     *
+     * The stop keeps the process alive until it is over: it waits on the pacer's timers (an answer's turn, the grace),
+     * which never do, and once polling has ended nothing else may be left to, so Node would leave in the middle of it
+     * (exit code 13) with the rest of the bot's stop not run.
      */
     async stop() {
       if (state === 'stopped') return;
       const wasRunning = state === 'running';
       state = 'stopped';
-      if (wasRunning && polling) await stopPolling(polling);
-      const clock = opts.clock ?? systemClock;
-      await new Promise<void>((resolve) => {
-        const cancel = clock.after(STOP_GRACE_MS, resolve);
-        void Promise.allSettled([...inflight]).then(() => {
-          cancel();
-          resolve();
+      const alive = setInterval(() => undefined, STOP_GRACE_MS);
+      try {
+        if (wasRunning && polling) await stopPolling(polling);
+        const clock = opts.clock ?? systemClock;
+        await new Promise<void>((resolve) => {
+          const cancel = clock.after(STOP_GRACE_MS, resolve);
+          void Promise.allSettled([...inflight]).then(() => {
+            cancel();
+            resolve();
+          });
         });
-      });
-      stopping.abort();
-      await server?.close();
-      // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
-      opts.sharedWindows?.stop();
-      unfinished.unanswered = running;
-      await sender.pacer.stop();
-      await Promise.allSettled([...inflight]);
+        stopping.abort();
+        await server?.close();
+        // Drops messages still waiting for their turn: their callers see "stopped" (the outbox keeps the alerts).
+        opts.sharedWindows?.stop();
+        unfinished.unanswered = running;
+        await sender.pacer.stop();
+        await Promise.allSettled([...inflight]);
+      } finally {
+        clearInterval(alive);
+      }
     },
 
     pacing() {
