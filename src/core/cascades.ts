@@ -453,9 +453,11 @@ export class CascadeDetector {
     for (const r of this.active.values()) {
       const c = r.cascade, w = r.window;
       w.expire(now);
-      // Quiet since the moment the window's sum dropped: approximated by the last liquidation plus the window. Only a
-      // print at pace ends the quiet (`add`): small prints that lift the sum back over the end level do not.
-      if (c.quietSince === undefined && w.sum < c.threshold * this.rules.endFraction) c.quietSince = Math.max(c.lastLiquidationAt, now - this.rules.windowMs);
+      // Quiet since the moment the window's sum dropped (now, or at the latest when its last liquidation left the window),
+      // as a flush's: counted from the last print instead, the BTC cascade that led Jan 27 2025's flush was over at 17:04
+      // before BTC's largest minute (17:08). Only a print at pace ends the quiet (`add`): small prints that lift the sum
+      // back over the end level do not.
+      if (c.quietSince === undefined && w.sum < c.threshold * this.rules.endFraction) c.quietSince = Math.min(now, c.lastLiquidationAt + this.rules.windowMs);
       if (c.quietSince !== undefined && now - c.quietSince >= this.rules.quietMs) {
         this.active.delete(r.key);
         // The cascade's window ends at its last strong liquidation, not when the rolling sum fell: the liquidations

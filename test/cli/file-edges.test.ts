@@ -64,7 +64,7 @@ describe('levels stamped 0', () => {
 });
 
 describe('a gap in the data', () => {
-  it("a cascade's end is stamped when it fell due (its quiet period after the last print), not at the next event hours later", async () => {
+  it("a cascade's end is stamped when it fell due (its quiet period after its window's sum fell), not at the next event hours later", async () => {
     const burst = Array.from({ length: 30 }, (_, i) => liq(DAY0 + 50 * M + i * 2000, 800_000));
     const path = writeEvents([
       ...Array.from({ length: 60 }, (_, i) => candle(DAY0 + i * M, 80_000)),
@@ -74,8 +74,10 @@ describe('a gap in the data', () => {
     const alerts = lines((await cli('replay', path, '--json')).out);
     // The running message edited once, a minute after the start (its tally had grown a quarter by then).
     expect(alerts.map((a) => a.kind)).toEqual(['cascade', 'cascade_update', 'cascade_end']);
-    // Ten quiet minutes (cascades.quietMinutes) after the last print, as a bot with a clock would post it.
-    expect(alerts[2]!.ts).toBe(burst.at(-1)!.ts + 10 * M);
+    // Ten quiet minutes (cascades.quietMinutes) after the window's sum fell under the end level (a fifth of the $4.44M
+    // threshold): when the 10-second slice of the last prints (00:50:50–00:51:00, $4M) left the 5-minute window, at
+    // 00:55:50; as a bot with a clock would post it.
+    expect(alerts[2]!.ts).toBe(DAY0 + 55 * M + 50_000 + 10 * M);
     expect(alerts[2]!.text).toContain('Price during it $80,000 → $80,000');
   });
 

@@ -43,9 +43,16 @@ describe('levels ASSET in the middle of a market-wide flush', () => {
   const file = writeEvents([...day, { type: 'level', ts: Date.parse('2025-01-27T12:00:00Z'), asset: 'BTC', price: 100_300 }]);
 
   it('says the flush is still running, not that price stabilized at the cascade low', async () => {
-    const r = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:05:00Z');
+    // BTC's own cascade runs on with the flush to 17:08: at 17:05 it is the cascade that is said to be running.
+    const during = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:05:00Z');
+    expect(during.code, during.err).toBe(0);
+    expect(during.out).toContain('After $380K of longs liquidated, price is still moving; the cascade low $99,541 so far.');
+    expect(during.out).not.toContain('stabilized');
+    // Its cascade over (at 17:23:40, ten quiet minutes after its window fell at 17:13:40) and the flush not yet (called
+    // over at 17:23:48): the flush, seen from the other assets' prints, is said.
+    const r = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:23:44Z');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('After $380K of longs liquidated, a market-wide long flush is still running (since 16:50): too soon to call the cascade low $99,541 a floor.');
+    expect(r.out).toContain('After $635K of longs liquidated, a market-wide long flush is still running (since 16:50): too soon to call the cascade low $99,226 a floor.');
     expect(r.out).not.toContain('stabilized');
   });
 

@@ -45,21 +45,25 @@ describe('replay', () => {
       '🔻 BTC long liquidation cascade',
       '🔻 ETH long liquidation cascade',
       '🔻 Market-wide long flush · running',
+      '🔻 Market-wide long flush · running',
+      // BTC's cascade runs on with the flush to 17:08, its largest minute: its edits are carried too.
+      '🔻 BTC long cascade · running',
+      '🔻 Market-wide long flush · running',
+      '🔻 BTC long cascade · running',
       'BTC long cascade over',
       'ETH long cascade over',
-      '🔻 Market-wide long flush · running',
-      '🔻 Market-wide long flush · running',
       'Market-wide long flush over',
     ]);
-    expect(lines.map((l) => l.endsWith(mark))).toEqual([false, true, true, false, true, true, false, false, false]);
-    expect(r.err.split('\n').pop()).toBe('9 alerts from 1980 events; a channel following every asset gets 5 (4 carried by a market-wide flush)');
+    expect(lines.map((l) => l.endsWith(mark))).toEqual([false, true, true, false, false, true, false, true, true, true, false]);
+    expect(r.err.split('\n').pop()).toBe('11 alerts from 1980 events; a channel following every asset gets 5 (6 carried by a market-wide flush)');
   });
 
   it('says the same with --json in a field of its own, the spec fields and the message text as they were', async () => {
     const r = await cli('replay', FORCE_ORDERS, '--json');
     const alerts = r.out.split('\n').map((l) => JSON.parse(l) as { kind: string; posted: boolean; text: string; side?: string; usd?: number; byExchange?: object });
     expect(alerts.map((a) => [a.kind, a.posted])).toEqual([
-      ['market_flush', true], ['cascade', false], ['cascade', false], ['market_flush_update', true], ['cascade_end', false], ['cascade_end', false], ['market_flush_update', true], ['market_flush_update', true], ['market_flush_end', true],
+      ['market_flush', true], ['cascade', false], ['cascade', false], ['market_flush_update', true], ['market_flush_update', true], ['cascade_update', false], ['market_flush_update', true], ['cascade_update', false],
+      ['cascade_end', false], ['cascade_end', false], ['market_flush_end', true],
     ]);
     expect(alerts[1]).toMatchObject({ side: 'long', usd: expect.any(Number), byExchange: expect.any(Object) });
     expect(alerts[1]!.text).not.toContain('not posted');

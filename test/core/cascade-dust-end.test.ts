@@ -101,8 +101,9 @@ describe('a cascade after its flush (a one-minute window, $1M to start: its pace
     const end = events.find(([e]) => e.type === 'end');
     // The trickle moved the end to 115 s and the over to 235 s.
     expect(end?.[0]).toMatchObject({ type: 'end', endedAt: T0 + 20 * S });
-    // Quiet since the last print before the window dropped at 80 s (75 s): over two minutes later.
-    expect(end?.[1]).toBe(T0 + 195 * S);
+    // Quiet since the window dropped, at 80 s (the $600K print's 10-second slice gone): over two minutes later, at 200 s
+    // (counted from the last print before it, 75 s, it was over at 195 s).
+    expect(end?.[1]).toBe(T0 + 200 * S);
     // Its tally is its window: the trickle and the $250K after 20 s (it counted $440K of them) are held apart and left out.
     expect(end?.[0].cascade.usd).toBe(1_200_000 + 600_000);
   });
@@ -262,8 +263,9 @@ describe('the price a cascade began at, on real recordings', () => {
     if (end?.kind !== 'cascade_end') throw new Error('no end');
     expect(hms(end.startedAt)).toBe('16:52:00');
     expect(end.priceStart).toBe(99_767.53);
-    // To $99,599, the 16:55 close (the 16:50 candle's), −0.17%.
-    expect(replyText(alertReply(end))).toContain('\nPrice during it $99,768 → $99,599 (−0.2%), low $99,541\n');
+    // To $99,226, its last strong print (the $99,225.9 fill at 17:08:48.417, the flush's low), −0.54%.
+    expect(hms(end.endedAt)).toBe('17:08:48');
+    expect(replyText(alertReply(end))).toContain('\nPrice during it $99,768 → $99,226 (−0.5%), low $99,226\n');
   });
 });
 

@@ -117,25 +117,48 @@ describe('the messages of a second leg', () => {
 });
 
 describe('the prints of Jan 27 2025 a hundred times over', () => {
-  it("tell XRP's cascade at 17:08 as the second leg of the one that ended at 16:54, and each asset's first as none", async () => {
+  const prints = (shiftFrom = Infinity, shiftMs = 0) => {
     const lines = readFileSync('fixtures/binance-2025-01-27-forceorder.real.jsonl', 'utf8').split('\n').filter((l) => l.includes('"liquidation"'));
-    const big = lines.map((l) => JSON.parse(l) as { amount: number; usd?: number }).map((e) => ({ ...e, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }));
-    const r = await cli('replay', writeEvents(big), '--json');
+    return lines
+      .map((l) => JSON.parse(l) as { ts: number; amount: number; usd?: number })
+      .map((e) => ({ ...e, ts: e.ts >= shiftFrom ? e.ts + shiftMs : e.ts, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }))
+      .sort((a, b) => a.ts - b.ts);
+  };
+  const replay = async (events: object[]) => {
+    const r = await cli('replay', writeEvents(events), '--json');
     expect(r.code).toBe(0);
-    const alerts = r.out.split('\n').map((l) => JSON.parse(l) as { kind: string; asset: string; text: string; startedAt: number });
-    const xrp = alerts.filter((a) => a.asset === 'XRP').map((a) => `${a.kind}: ${a.text.split('\n')[0]!}`);
-    expect(xrp).toEqual([
+    return r.out.split('\n').map((l) => JSON.parse(l) as { kind: string; asset: string; text: string; startedAt: number });
+  };
+  const firstLines = (alerts: { kind: string; asset: string; text: string }[], asset: string) => alerts.filter((a) => a.asset === asset).map((a) => `${a.kind}: ${a.text.split('\n')[0]!}`);
+
+  it("tell XRP's longs of 16:53 and 17:08 as one cascade, never over between them, and no asset's as a second leg", async () => {
+    const alerts = await replay(prints());
+    // Its window fell under the end level at 16:59:50, when the slice of its 16:54:58 print left it, and the 17:08 wave
+    // came at its pace inside the ten quiet minutes counted from then: the cascade runs on (counted from its last print,
+    // it was over at 17:04, and the 17:08 wave its second leg, 13 minutes after the first ended).
+    expect(firstLines(alerts, 'XRP')).toEqual([
+      'cascade: 🔻 XRP long liquidation cascade',
+      'cascade_update: 🔻 XRP long cascade · running',
+      'cascade_update: 🔻 XRP long cascade · running',
+      'cascade_update: 🔻 XRP long cascade · running',
+    ]);
+    // So with every asset whose longs came back at 17:06–17:16 (17 of them, each told a second leg before): each is one
+    // cascade, and each first says no leg.
+    expect(alerts.filter((a) => a.kind === 'cascade' && / leg/.test(a.text))).toEqual([]);
+  }, 60_000);
+
+  it("with the wave from 17:05 on a quarter of an hour later, tell XRP's as the second leg of the one that ended at 16:54", async () => {
+    // Moved 15 minutes on, the wave comes after XRP's first cascade is over (17:09:50, ten quiet minutes after its window
+    // fell), and within 30 minutes (cascades.legMinutes) of its last strong print.
+    const alerts = await replay(prints(Date.parse('2025-01-27T17:05:00Z'), 15 * MIN));
+    expect(firstLines(alerts, 'XRP')).toEqual([
       'cascade: 🔻 XRP long liquidation cascade',
       'cascade_update: 🔻 XRP long cascade · running',
       'cascade_end: XRP long cascade over',
       'cascade: 🔻 XRP long liquidation cascade · second leg',
       'cascade_update: 🔻 XRP long cascade · second leg · running',
-      'cascade_end: XRP long cascade over (second leg)',
     ]);
-    expect(alerts.find((a) => a.kind === 'cascade' && a.asset === 'XRP' && a.text.includes('second leg'))!.text).toContain('\n13 min after the first leg ended: $3.41M in 2 min (16:53–16:54).\n');
-    // Every asset whose longs cascaded again at 17:06–17:16, 11 to 15 minutes after its first cascade ended.
-    const seconds = alerts.filter((a) => a.kind === 'cascade' && a.text.includes('· second leg')).map((a) => a.asset);
-    expect(seconds).toEqual(['GRIFFAIN', 'FARTCOIN', 'TRUMP', 'XRP', '1000PEPE', 'TIA', 'SOL', 'BTC', 'NEIRO', 'ANIME', 'ARB', 'ETH', 'SUI', 'PNUT', 'FIL', 'NOT', 'TAO']);
+    expect(alerts.find((a) => a.kind === 'cascade' && a.asset === 'XRP' && a.text.includes('second leg'))!.text).toContain('\n28 min after the first leg ended: $3.41M in 2 min (16:53–16:54).\n');
     expect(alerts.filter((a) => a.kind === 'cascade' && / leg/.test(a.text) && !a.text.includes('· second leg'))).toEqual([]);
   }, 60_000);
 });

@@ -40,14 +40,15 @@ describe("a level break's hour of liquidations", () => {
 });
 
 describe("a cascade's end", () => {
-  it('tells the move from its start to its end and its low between, not the price ten minutes on (BTC, 2025-01-27)', async () => {
+  it('tells the move from its start to its end and its low between, not the price when its end is posted (BTC, 2025-01-27)', async () => {
     const end = (await replay(DEEPSEEK)).find((a) => a.kind === 'cascade_end' && a.asset === 'BTC');
     // From its first print, the $99,767.53 fill at 16:52:08 (the 5m candles were over two minutes old: the fills were the
-    // price, and the candles' last price before it, $100,033 at 16:50, is not where it began), to $99,599 at the 16:55
-    // close; its low the $99,541.3 fill at 16:54:35 (a print the bot held as the price: the flush's start showed that low
-    // too). The price when the end was posted ($100,019 at 17:04) is not its move.
-    expect(text(end)).toContain('\nPrice during it $99,768 → $99,599 (−0.2%), low $99,541\n');
-    expect(text(end)).not.toContain('$100,019');
+    // price, and the candles' last price before it, $100,033 at 16:50, is not where it began), to its last strong print,
+    // the $99,225.9 fill at 17:08:48 (a print the bot held as the price: the flush's end shows that low too), also its
+    // low (under the 17:05 candle's $99,233). The price when the end was posted ($99,417 at 17:23, the 17:15 candle's
+    // close) is not its move.
+    expect(text(end)).toContain('\nPrice during it $99,768 → $99,226 (−0.5%), low $99,226\n');
+    expect(text(end)).not.toContain('$99,417');
   });
 });
 

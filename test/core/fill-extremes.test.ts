@@ -85,18 +85,23 @@ describe('on the audit\'s recording (BTC, Jan 27 2025)', () => {
   /** The held-out 15m candles and levels, and the forceorder recording's prints (16:50–17:20), without its 5m candles. */
   const file = () => writeEvents([...lines('fixtures/binance-2025-01-heldout-levels-15m.real.jsonl'), ...lines('fixtures/binance-2025-01-27-forceorder.real.jsonl').filter((l) => !l.includes('"type":"candle"'))], 'jan27.jsonl');
 
-  it('says the running cascade\'s low as its end will: the $99,541.3 fill of 16:54:35, 20 s before it was called', async () => {
+  it('says the running cascade\'s low as its end will: the $99,541.3 fill of 16:54:35, 20 s before it was called, then the $99,225.9 of 17:08:48', async () => {
     const f = file();
     const levels = await cli('levels', 'btc', '--data', f, '--at', '2025-01-27T16:56:00Z');
     expect(levels.out.split('\n')).toContain('After $380K of longs liquidated, price is still moving; the cascade low $99,541 so far.');
     const liqs = await cli('liqs', 'btc', '--data', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--at', '2025-01-27T16:56:00Z', '--window', '1h');
     expect(liqs.out.split('\n')).toContain('Long cascade since 16:52 (running): $380K, low $99,541');
-    const after = await cli('liqs', 'btc', '--data', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--at', '2025-01-27T17:09:00Z', '--window', '1h');
-    expect(after.out.split('\n')).toContain('Long cascade 16:52–16:54: $380K, low $99,541');
+    // It runs on with the flush to its 17:08 minute (over at 17:23:40), and its low with it: the end's.
+    const during = await cli('liqs', 'btc', '--data', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--at', '2025-01-27T17:09:00Z', '--window', '1h');
+    expect(during.out.split('\n')).toContain('Long cascade since 16:52 (running): $635K, low $99,226');
+    const after = await cli('liqs', 'btc', '--data', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--at', '2025-01-27T17:30:00Z', '--window', '1h');
+    expect(after.out.split('\n')).toContain('Long cascade 16:52–17:08: $635K, low $99,226');
   });
 
-  it('says the fill below it at 17:08 as the flush alert\'s low: $99,226 (a $2.6K print), not $99,269', async () => {
+  it('says the fill of 17:08 as the flush alert\'s low: $99,226 (a $2.6K print), not $99,269', async () => {
     const r = await cli('levels', 'btc', '--data', file(), '--at', '2025-01-27T17:09:00Z');
-    expect(r.out.split('\n').find((l) => l.startsWith('After '))).toContain('a liquidation filled at $99,226 at 17:08, below the cascade low $99,541');
+    // The fill is the running cascade's own low now (it was one below the low of a cascade over at 17:04).
+    expect(r.out.split('\n').find((l) => l.startsWith('After '))).toBe('After $635K of longs liquidated, price is still moving; the cascade low $99,226 so far.');
+    expect(r.out).not.toContain('$99,269');
   });
 });

@@ -457,7 +457,8 @@ describe('liqbot replay --stats', () => {
     const r = await cli('replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--stats');
     expect(r.code).toBe(0);
     expect(r.out).toContain('market-wide flush long 2025-01-27 16:50–17:08 UTC  $2.62M  185 assets  3 updates\n');
-    expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–16:54 UTC  $380K  0 updates\n');
+    // BTC's cascade runs on with the flush to its largest minute (17:08), edited twice.
+    expect(r.out).toContain('cascade BTC long 2025-01-27 16:52–17:08 UTC  $635K  2 updates\n');
   });
 
   it('says which cascade and flush the file ends inside, and a one-minute cascade by its minute', async () => {
@@ -470,13 +471,21 @@ describe('liqbot replay --stats', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^market-wide flush long 2025-01-27 16:50 UTC \(still running when the file ends\) {2}\$[\d.]+[KM] {2}\d+ assets {2}1 update$/m);
     expect(r.out).toMatch(/^cascade BTC long 2025-01-27 16:52 UTC \(still running when the file ends\) {2}/m);
-    // Every print a hundred times over (a flush a hundred times this one's size): XRP's second cascade began and ended inside 17:08.
-    const big = lines.map((l) => JSON.parse(l) as { amount: number; usd?: number }).map((e) => ({ ...e, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }));
-    const one = await cli('replay', writeEvents(big), '--stats');
-    // The next leg of XRP's 16:53–16:54 cascade, 13 minutes after it ended.
-    expect(one.out).toContain('cascade XRP long 2025-01-27 17:08 UTC  $5.03M  1 update  (second leg)\n');
-    const json = (await cli('replay', writeEvents(big), '--json')).out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; asset: string; ts: number; previousLeg?: object });
-    const xrp = json.filter((a) => a.kind === 'cascade' && a.asset === 'XRP');
+    // Every print a hundred times over (a flush a hundred times this one's size), with the file's candles (to 21:00: time
+    // runs on past the last print, so the cascades running at it end): LTC's longs began and ended inside 17:08.
+    const big = lines.map((l) => JSON.parse(l) as { ts: number; amount: number; usd?: number }).map((e) => ({ ...e, amount: e.amount * 100, ...(e.usd !== undefined ? { usd: e.usd * 100 } : {}) }));
+    const candles = all.filter((l) => l.includes('"type":"candle"')).map((l) => JSON.parse(l) as { ts: number });
+    const one = await cli('replay', writeEvents([...big, ...candles].sort((a, b) => a.ts - b.ts)), '--stats');
+    expect(one.out).toContain('cascade LTC long 2025-01-27 17:08 UTC  $2.95M  0 updates\n');
+    // XRP's 17:08 wave is its 16:53 cascade running on (its quiet counted from 16:59:50, when its window fell), no leg.
+    expect(one.out).toContain('cascade XRP long 2025-01-27 16:53–17:08 UTC  $8.43M  3 updates\n');
+    // Moved a quarter of an hour on, the wave from 17:05 is the next leg of XRP's 16:53–16:54 cascade, 28 minutes after
+    // it ended, still running when the file ends.
+    const later = big.map((e) => (e.ts >= Date.parse('2025-01-27T17:05:00Z') ? { ...e, ts: e.ts + 15 * 60_000 } : e)).sort((a, b) => a.ts - b.ts);
+    const two = await cli('replay', writeEvents(later), '--stats');
+    expect(two.out).toContain('cascade XRP long 2025-01-27 17:23 UTC (still running when the file ends)  $5.03M  1 update  (second leg)\n');
+    const json = (await cli('replay', writeEvents(later), '--json')).out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; asset: string; side: string; ts: number; previousLeg?: object });
+    const xrp = json.filter((a) => a.kind === 'cascade' && a.asset === 'XRP' && a.side === 'long');
     expect(xrp[0]!.previousLeg).toBeUndefined();
     expect(xrp[1]!.previousLeg).toMatchObject({ leg: 1, usd: expect.closeTo(3_407_226, 0) });
   });

@@ -154,11 +154,12 @@ describe('the real recordings the audit read', () => {
     const updates = alerts.filter((a) => a.kind === 'market_flush_update');
     expect(priceLine(updates.at(-1))).toBe('Price since 16:50: BTC −0.6% (low $99,226) · ETH −0.4% (low $3,074)');
     expect(priceLine(alerts.find((a) => a.kind === 'market_flush_end'))).toBe('Price during it: BTC −0.7% (low $99,226) · ETH −0.4% (low $3,074)');
-    // The cascades from their first prints' fills (the 16:30 candles over six minutes old): BTC $99,767.53 (16:52:08) to
-    // $99,554.9 (16:54:55), ETH $3,092.66 (16:51:24) to $3,074.88 (16:54:54).
+    // The cascades from their first prints' fills (the 16:30 candles over six minutes old), running on with the flush to
+    // their last strong prints of 17:08:48: BTC $99,767.53 (16:52:08) to $99,225.9 (17:08:48.417), also its low; ETH
+    // $3,092.66 (16:51:24) to $3,075.90 (17:08:48.524), its low the $3,074.48 fill of 16:54:50.
     const over = (asset: string) => priceLine(alerts.find((a) => a.kind === 'cascade_end' && a.asset === asset));
-    expect(over('BTC')).toBe('Price during it $99,768 → $99,555 (−0.2%), low $99,541');
-    expect(over('ETH')).toBe('Price during it $3,093 → $3,075 (−0.6%), low $3,074');
+    expect(over('BTC')).toBe('Price during it $99,768 → $99,226 (−0.5%), low $99,226');
+    expect(over('ETH')).toBe('Price during it $3,093 → $3,076 (−0.5%), low $3,074');
   });
 
   it('2025-10-23 with ETH 15m candles: the leader keeps its line, the same as on the prints alone', async () => {

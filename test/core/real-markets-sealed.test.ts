@@ -91,7 +91,9 @@ describe('2025-10-22 10:52-11:40 UTC, a real long flush and two short squeezes, 
   it("calls ETH's short squeeze as ETH's cascade 41 s after its first big print, with one edit and one end", async () => {
     const alerts = await replay();
     const eth = alerts.filter((a) => a.asset === 'ETH');
-    expect(eth.map((a) => `${a.kind} ${at(a.ts)}`)).toEqual(['cascade 11:12:19.569', 'cascade_update 11:13:19.569', 'cascade_end 11:25:58.075']);
+    // Over ten quiet minutes after its window fell under the end level, 11:17:30, when the 10-second slice of its $797K
+    // print of 11:12:36 left it (counted from the last print before that, $95 at 11:15:58.075, it was over at 11:25:58).
+    expect(eth.map((a) => `${a.kind} ${at(a.ts)}`)).toEqual(['cascade 11:12:19.569', 'cascade_update 11:13:19.569', 'cascade_end 11:27:30.000']);
     const [start] = only(alerts, 'cascade', 'short', 'ETH');
     expect(start!.ts - t('11:11:38.548')).toBeLessThan(45_000);
     expect(Math.round(start!.usd / 1000)).toBe(805);

@@ -541,13 +541,19 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
 
   it('calls the BTC long cascade within 10 minutes: one start, one end, the window ending at its last strong print', () => {
     const btc = alerts.filter((a) => a.asset === 'BTC');
-    expect(btc.map((a) => a.kind).filter((k) => k !== 'cascade_update')).toEqual(['cascade', 'cascade_end']);
+    expect(btc.map((a) => a.kind)).toEqual(['cascade', 'cascade_update', 'cascade_update', 'cascade_end']);
     const start = btc[0]!;
     expect(start.ts - firstFlushMinute).toBeLessThanOrEqual(10 * 60_000);
     const end = btc[btc.length - 1]!;
     if (end.kind !== 'cascade_end') throw new Error('unreachable');
-    // The last BTC long print of the flush's two minutes, not the moment the rolling sum fell.
-    expect(new Date(end.endedAt).toISOString().slice(11, 16)).toBe('16:54');
+    // It runs on with the flush BTC led to BTC's largest minute, 17:08 ($254K): its window fell under the end level at
+    // 16:59:50, and 17:08's prints came at its pace inside the ten quiet minutes counted from then (counted from its last
+    // print, 16:54:55, it was over at 17:04:55, "16:52–16:54, $380K", as the flush ran on). Its end is its last strong
+    // print, the $99,225.9 fill at 17:08:48.417, not the moment the rolling sum fell; its tally every BTC long print from
+    // its start to then ($634,854.68, 30 prints), the flush's BTC part but the $99 print of 17:08:48.854 after it.
+    expect(end.endedAt).toBe(Date.parse('2025-01-27T17:08:48.417Z'));
+    expect(end.usd).toBeCloseTo(634_854.68, 2);
+    expect(end.ts).toBe(Date.parse('2025-01-27T17:23:40Z'));
     // A flush this size leaves no level (ten times its threshold does): the end says nothing of one.
     expect(end.levelOffered).toBeUndefined();
     expect(replyText(alertReply(end))).not.toContain('/levels');

@@ -1,7 +1,8 @@
 /**
  * A trader's audit of the read side on real days: one asset's `/liqs` says the market-wide flush it takes part in (BTC
- * led Jan 27 2025's while its own cascade was long over), and a price from a candle's close is told at the close time,
- * the candle's end (07:20 for the 07:15 5m candle), while every lookup still places it in the candle's last minute.
+ * led Jan 27 2025's, its own cascade running inside it, then over a few seconds before it), and a price from a candle's
+ * close is told at the close time, the candle's end (07:20 for the 07:15 5m candle), while every lookup still places it
+ * in the candle's last minute.
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.js';
@@ -26,12 +27,17 @@ async function liqs(asset: string, iso: string) {
 }
 
 describe("one asset's /liqs in a market-wide flush", () => {
-  it('says the running flush and the asset\'s part of it beside its own cascade, which is over; not to an asset outside it', async () => {
+  it('says the running flush and the asset\'s part of it beside its own cascade, running or over; not to an asset outside it', async () => {
     const { s, text } = await liqs('BTC', '2025-01-27T17:06:00Z');
-    expect(text).toContain('Long cascade 16:52–16:54: $380K, low $99,541');
+    expect(text).toContain('Long cascade since 16:52 (running): $380K, low $99,541');
     expect(text).toContain('Market-wide long flush since 16:50 (running): BTC $380K of $1.63M (23%)');
     expect(s.flushes).toHaveLength(1);
     expect(s.flushes![0]!.endedAt).toBeUndefined();
+    // BTC's cascade ran on with the flush to 17:08 and was over at 17:23:40, eight seconds before the flush was.
+    const over = await liqs('BTC', '2025-01-27T17:23:44Z');
+    expect(over.text).toContain('Long cascade 16:52–17:08: $635K, low $99,226');
+    expect(over.text).toContain('Market-wide long flush since 16:50 (running): BTC $635K of $2.62M (24%)');
+    expect(over.s.flushes![0]!.endedAt).toBeUndefined();
     // JUP liquidated shorts alone in the hour: a long flush is none of its business.
     const jup = await liqs('JUP', '2025-01-27T17:06:00Z');
     expect(jup.s.shortUsd).toBeGreaterThan(0);

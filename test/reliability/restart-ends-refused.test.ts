@@ -100,7 +100,7 @@ const endPosts = (seen: Seen[]) => seen.filter((s) => !s.edit && s.head.startsWi
 const closingEdits = (seen: Seen[]) => seen.filter((s) => s.edit !== undefined && s.head.includes('· over'));
 
 describe('a restart whose due cascade end the store refuses to queue at first', () => {
-  it('back 3 h later, the disk full for 20 minutes more: the end is posted 3h 17m late to both chats told of it, and their running messages closed', async () => {
+  it('back 3 h later, the disk full for 20 minutes more: the end is posted 3h 12m late to both chats told of it, and their running messages closed', async () => {
     const inner = createMemoryStore();
     const first = await firstLife(inner);
     // Before the restart, the $8M chat was told only of the $10M update; the $10.2M chat of nothing.
@@ -115,11 +115,12 @@ describe('a restart whose due cascade end the store refuses to queue at first', 
     expect(whileRefused).toEqual({ seen: 0, held: 2 });
     expect(seen.filter((s) => s.head.includes('· running'))).toEqual([]);
     const ends = endPosts(seen);
-    // Restored, the end falls due at 12:10:09 (the window quiet from its last print at 12:00:09, plus 10 quiet minutes);
-    // the store takes it at 15:27: 3h 17m, counted from its own time, not the restart's (15:07) nor the retry's.
+    // Restored, the end falls due at 12:15:00 (the window quiet from 12:05:00, when the 10-second slice of its prints of
+    // 12:00:00-12:00:09 left it, plus 10 quiet minutes); the store takes it at 15:27: 3h 12m, counted from its own time,
+    // not the restart's (15:07) nor the retry's.
     expect(ends.map((s) => s.chat)).toEqual([ALL, TOLD]);
     for (const end of ends) {
-      expect(end.text.split('\n')).toContain('⏱ Posted 3h 17 min late: it could not be delivered until now');
+      expect(end.text.split('\n')).toContain('⏱ Posted 3h 12 min late: it could not be delivered until now');
       expect(end.text).toContain('$10M of ETH longs liquidated in 9s');
     }
     // Each chat's running message (the first life's) is edited into its closed form; the chat never told hears nothing.

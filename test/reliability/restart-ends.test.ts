@@ -15,7 +15,7 @@ import { BUNDLED, majorsFlush, tempDir } from '../helpers.js';
 import { recorder, type Seen } from './recorder.js';
 
 
-/** A time of the bundled day, whose ETH long cascade is quiet from 16:08:07.714, so over at 16:18:07.714. */
+/** A time of the bundled day, whose ETH long cascade is quiet from 16:09:50 (its window fell under the end level), so over at 16:19:50. */
 const at = (iso: string) => Date.parse(`2026-01-31T${iso}Z`);
 const config = loadConfig();
 
@@ -69,8 +69,8 @@ const isEndPost = (s: Seen) => !s.edit && s.head.startsWith('ETH long cascade ov
 const isClosingEdit = (s: Seen) => s.edit !== undefined && /ETH long cascade · over/.test(s.head);
 
 describe('a restart while a cascade runs', () => {
-  // Killed at 16:17:50, 18 s before the ETH cascade is over: its running message reads "running".
-  const KILL = at('16:17:50');
+  // Killed at 16:19:32, 18 s before the ETH cascade is over: its running message reads "running".
+  const KILL = at('16:19:32');
   let before = '';
   let firstSeen: Seen[] = [];
   beforeAll(async () => {
@@ -116,10 +116,10 @@ describe('a restart after a cascade ended', () => {
   it('an end raised and posted before the restart, and raised again at restore, is posted once', async () => {
     const db = join(tempDir(), 'after-end.db');
     // The events stop before the end falls due; the clock runs on past it (the live ticker), so the first life posts it.
-    const first = await firstLife(db, at('16:17:50'), at('16:18:30'));
+    const first = await firstLife(db, at('16:19:32'), at('16:20:10'));
     expect(first.filter(isEndPost)).toHaveLength(1);
     expect(first.filter(isClosingEdit)).toHaveLength(1);
-    const { seen, raised } = await secondLife(db, at('16:19:00'));
+    const { seen, raised } = await secondLife(db, at('16:20:40'));
     // Raised again at restore (the stored events stop before it fell due), queued once.
     expect(raised).toBe(1);
     expect(seen.filter(isEndPost)).toHaveLength(0);

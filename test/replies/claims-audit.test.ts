@@ -115,17 +115,22 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
     expect(read({ ...base, priceTs: done.endedAt - 10 * MIN, sinceCascade: undefined, printsAfterPrice: { lastTs: done.endedAt } })).toBe('After $24M of longs liquidated, no price since it ended (18:30): too soon to say whether the cascade low $2,809 holds.');
   });
 
-  it('on the audit\'s recording: BTC at 17:10 on Jan 27 2025, a flush running and a fill below the cascade low after a 17:00 price', async () => {
+  it('on the audit\'s recording: BTC at 17:10 on Jan 27 2025, a flush running and the cascade with it to a fill after a 17:00 price', async () => {
     const file = writeEvents([...lines(HELDOUT), ...printsOfJan27()], 'heldout-with-prints.jsonl');
     const r = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:10:00Z');
     const out = r.out.split('\n');
     expect(out).toContain('Price $99,708 at 17:00 (−4.9% 24h), before the last liquidation print (17:09)');
-    // The fill below the low, after the price: the minute's lowest, $99,225.9 (a $2.6K BTC/USDC print under five larger
-    // ones), as the flush's "low $99,226" says it, not the lowest of the largest prints ($99,268.8). The low is the
-    // cascade end's, $99,541 (the $99,541.3 fill at 16:54:35; $99,546 on the candles).
-    // The market-wide flush is said too: `liqbot levels` feeds every asset's liquidations (test/cli/offline-flush.test.ts).
-    expect(out.find((l) => l.startsWith('After '))).toBe('After $380K of longs liquidated, a market-wide long flush is still running (since 16:50), and a liquidation filled at $99,226 at 17:08, below the cascade low $99,541.');
+    // BTC's cascade runs on with the flush (over at 17:23:40), and its low with it: the 17:08 minute's lowest fill,
+    // $99,225.9 (a $2.6K BTC/USDC print under five larger ones), as the flush's "low $99,226" says it, not the lowest of
+    // the largest prints ($99,268.8), nor the $99,541 of 16:54:35 the fill went under (the low of a cascade that used to
+    // be over at 17:04).
+    expect(out.find((l) => l.startsWith('After '))).toBe('After $635K of longs liquidated, price is still moving; the cascade low $99,226 so far.');
     expect(r.out).not.toContain('stabilized');
+    // Its cascade over, the flush not yet (called over at 17:23:48): the market-wide flush is said, as `liqbot levels`
+    // feeds every asset's liquidations (test/cli/offline-flush.test.ts), and nothing stabilized.
+    const over = await cli('levels', 'btc', '--data', file, '--at', '2025-01-27T17:23:44Z');
+    expect(over.out.split('\n').find((l) => l.startsWith('After '))).toBe('After $635K of longs liquidated, a market-wide long flush is still running (since 16:50): too soon to call the cascade low $99,226 a floor.');
+    expect(over.out).not.toContain('stabilized');
   });
 });
 

@@ -31,27 +31,37 @@ const after = (out: string) => out.split('\n').find((l) => l.startsWith('After '
 const sumOf = (texts: string[]) => texts.reduce((a, t) => a + Number(/(\d+)%/.exec(t)![1]), 0);
 
 describe('/levels: a cascade low is never a floor to come once price or a fill is below it', () => {
-  it('BTC at 17:12 on Jan 27 2025: price $99,507 under the $99,541 low, the $99,226 fill older than the price, the flush running', async () => {
+  it('BTC at 17:12 on Jan 27 2025: price $99,507 under the $99,541 of 16:54, the cascade running on with the flush to the $99,226 fill: its low so far, no floor', async () => {
     const r = await cli('levels', 'btc', '--data', jan27(), '--at', '2025-01-27T17:12:00Z');
     expect(r.code, r.err).toBe(0);
     expect(r.out.split('\n')[0]).toBe('BTC levels · $99,507');
-    // At 17:09 the fill was said (newer than the 17:04 price); three minutes on, the price is newer and under the low.
-    expect(after(r.out)).toBe('After $380K of longs liquidated, a market-wide long flush is still running (since 16:50), and price has since gone below the cascade low $99,541 (as low as $99,226): no floor yet.');
+    // BTC's cascade is over at 17:23:40 (ten quiet minutes after its window fell at 17:13:40): until then its low is the
+    // lowest fill so far, not the $99,541 price went under (the low of a cascade that used to be over at 17:04).
+    expect(after(r.out)).toBe('After $635K of longs liquidated, price is still moving; the cascade low $99,226 so far.');
     expect(r.out).not.toContain('too soon to call');
   });
 
-  it('BTC at 17:15, price back at the low: the trip to $99,226 is said beside the flush', async () => {
-    const r = await cli('levels', 'btc', '--data', jan27(), '--at', '2025-01-27T17:15:00Z');
-    expect(after(r.out)).toBe('After $380K of longs liquidated, a market-wide long flush is still running (since 16:50); price went below the cascade low $99,541 since (to $99,226) and is back at it.');
+  it('BTC at 17:27, the cascade and the flush over: price $99,208, $18 under the $99,226 low, is under it: no floor yet', async () => {
+    // (A trip under the low and back beside a running flush, which this recording had when the cascade was over at
+    // 17:04, is no longer in it: the cascade ran on to the fill that was the trip; the reading is tested below.)
+    const r = await cli('levels', 'btc', '--data', jan27(), '--at', '2025-01-27T17:27:00Z');
+    expect(r.out.split('\n')[0]).toBe('BTC levels · $99,208');
+    expect(after(r.out)).toBe('After $635K of longs liquidated, price has since gone below the cascade low $99,226: no floor yet.');
   });
 
-  it('every three minutes from 17:09 to 17:33, no reading calls the low a floor to come, held or stabilized', async () => {
+  it('every three minutes from 17:09 to 17:33, the low is the lowest fill ($99,226): so far while the cascade runs, no floor while price is under it, never held', async () => {
     const file = jan27();
+    const readings: string[] = [];
     for (let t = Date.parse('2025-01-27T17:09:00Z'); t <= Date.parse('2025-01-27T17:33:00Z'); t += 3 * MIN) {
-      const line = after((await cli('levels', 'btc', '--data', file, '--at', new Date(t).toISOString())).out);
-      expect(line, new Date(t).toISOString()).toMatch(/below the cascade low \$99,541/);
-      expect(line).not.toMatch(/too soon to call|stabilized|held|holds/);
+      readings.push(after((await cli('levels', 'btc', '--data', file, '--at', new Date(t).toISOString())).out)!.replace('After $635K of longs liquidated, ', ''));
     }
+    const running = 'price is still moving; the cascade low $99,226 so far.';
+    const near = 'price stabilized near the cascade low $99,226.';
+    // Running to 17:23:40; then the low is its lowest fill, which nothing went under by 17:24 (the 17:05 candle's low is
+    // $99,233). The 17:20 candle's close, $99,208 (low $99,013.4, 0.21% under), is under it at 17:27; at 17:30 and 17:33
+    // price is back 0.31% above it, and a trip under of less than the reading's 0.3% slack is not one it says: "near".
+    expect(readings).toEqual([running, running, running, running, running, near, 'price has since gone below the cascade low $99,226: no floor yet.', near, near]);
+    for (const line of readings) expect(line).not.toMatch(/\$99,541|too soon to call|held|holds/);
   });
 
   const T = Date.parse('2025-10-13T20:30:00Z');
