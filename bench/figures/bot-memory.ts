@@ -24,14 +24,15 @@ const CHAT = -1001000;
 
 /**
  * The environment settings and Node flags `npm start` (and the Dockerfile, and the systemd unit) start the bot
- * with (`MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 bin/liqbot.js start`): the bench runs the same.
+ * with (`MALLOC_MMAP_THRESHOLD_=131072 exec node --max-semi-space-size=4 … bin/liqbot.js start`): the bench runs the same.
  */
 function startCommand(): { env: Record<string, string>; flags: string[]; text: string } {
   const text = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start;
   const words = text.split(' ');
   const node = words.indexOf('node');
   const bin = words.indexOf('bin/liqbot.js');
-  const settings = words.slice(0, Math.max(node, 0)).map((w) => /^([A-Z_]+)=(\S*)$/.exec(w));
+  // `exec` (npm's shell hands its process to node, so a stop signal reaches the bot) is no setting.
+  const settings = words.slice(0, Math.max(node, 0)).filter((w) => w !== 'exec').map((w) => /^([A-Z_]+)=(\S*)$/.exec(w));
   if (node < 0 || bin < node || settings.some((m) => !m)) throw new Error(`bot memory: cannot read "npm start" (${text})`);
   return { env: Object.fromEntries(settings.map((m) => [m![1]!, m![2]!])), flags: words.slice(node + 1, bin), text };
 }
