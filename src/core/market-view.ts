@@ -541,8 +541,8 @@ export abstract class MarketQueries implements MarketView {
   /**
    * The market-wide flushes that overlap [from, to] and in which `asset` liquidated on their side, with its part: the
    * flush's own tally of the asset (an ended one's as its end told it, a running one's so far), the figure its alerts
-   * give: a print after the flush's last strong one is not in it. BTC's cascade on Jan 27 2025 was over at 16:54 while
-   * the flush it led ran on to 17:08 ($635K of $2.62M): its `/liqs` said the cascade alone.
+   * give: a print after the flush's last strong one is not in it. BTC's part of Jan 27 2025's flush is $635K of $2.62M, as
+   * its end said, where minute buckets read $636K with a $596 print after the flush's end.
    */
   private assetFlushes(asset: string, from: number, to: number): AssetFlush[] {
     const out: AssetFlush[] = [];
