@@ -609,7 +609,14 @@ export abstract class MarketQueries implements MarketView {
     if (running) status.runningCascade = running;
     // Where price went after the last cascade ended: whether its extreme held is read on that, not on price now.
     const since = !running && lastDone?.endedAt !== undefined ? this.prices.range(asset, lastDone.endedAt, at) : undefined;
-    if (since) status.sinceCascade = { low: since.low, high: since.high };
+    if (since) {
+      status.sinceCascade = { low: since.low, high: since.high };
+      // The bars after the one the cascade ended in (a 5m candle's, a minute's for ticks and fills).
+      const bar = this.prices.barStep(asset, MINUTE);
+      const next = Math.floor(lastDone!.endedAt! / bar) * bar + bar;
+      const later = next <= at ? this.prices.range(asset, next, at) : undefined;
+      if (later) status.sinceCascade.later = { low: later.low, high: later.high };
+    }
     // A day's change needs a day of prices (a bot started an hour ago has an hour's move, not a day's).
     const day = this.prices.range(asset, at - DAY, at);
     if (day && coversWindow(day, at - DAY, at)) {

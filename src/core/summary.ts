@@ -134,7 +134,10 @@ export interface LevelStatus {
   /** The most recent finished cascade within a day, and a running one. */
   lastCascade?: CascadeRecord;
   runningCascade?: CascadeRecord;
-  /** Price's low and high since the last cascade ended (none while one runs). */
-  sinceCascade?: { low: number; high: number };
+  /**
+   * Price's low and high since the last cascade ended (none while one runs), and (`later`) since the bar it ended in
+   * closed: that bar's low or high can be the cascade's own, a later one's cannot.
+   */
+  sinceCascade?: { low: number; high: number; later?: { low: number; high: number } };
   change24hPct?: number;
 }

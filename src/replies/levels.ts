@@ -86,10 +86,12 @@ export function structureReading(st: LevelReading): Line[] {
     // $99,507 under the $99,541 low is under it, 0.03% or not.
     const through = (p: number): boolean => (long ? p < extreme : p > extreme) && price(p) !== price(extreme);
     // Whether the extreme held is read on every price since the cascade ended (the fills the book holds among them), not
-    // on price now, past a slack of 0.3%: that range begins with the bar the cascade ended in, whose low can be the
-    // cascade's own (a 15m candle's $99,740 under its fills' $99,758 low).
+    // on price now: past a slack of 0.3% in the bar the cascade ended in, whose low can be the cascade's own (a 15m
+    // candle's $99,740 under its fills' $99,758 low), by any amount the reply can show in a later one (Jan 27 2025: the
+    // 17:20 candle's $99,013, 0.21% under BTC's $99,226 low of 17:08, is a trip under it, not "stabilized near").
     const since = st.sinceCascade && (long ? st.sinceCascade.low : st.sinceCascade.high);
-    const broke = since !== undefined && (long ? since < extreme * 0.997 : since > extreme * 1.003);
+    const later = st.sinceCascade?.later && (long ? st.sinceCascade.later.low : st.sinceCascade.later.high);
+    const broke = since !== undefined && ((long ? since < extreme * 0.997 : since > extreme * 1.003) || (later !== undefined && through(later)));
     const side = long ? 'above' : 'below';
     const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
     // "Stabilized", or "too soon to call it a floor", is a claim about now: neither while price or a fill is already past

@@ -41,12 +41,12 @@ describe('/levels: a cascade low is never a floor to come once price or a fill i
     expect(r.out).not.toContain('too soon to call');
   });
 
-  it('BTC at 17:27, the cascade and the flush over: price $99,208, $18 under the $99,226 low, is under it: no floor yet', async () => {
+  it('BTC at 17:27, the cascade and the flush over: price $99,208, $18 under the $99,226 low, is under it, the 17:20 candle lower: no floor yet', async () => {
     // (A trip under the low and back beside a running flush, which this recording had when the cascade was over at
     // 17:04, is no longer in it: the cascade ran on to the fill that was the trip; the reading is tested below.)
     const r = await cli('levels', 'btc', '--data', jan27(), '--at', '2025-01-27T17:27:00Z');
     expect(r.out.split('\n')[0]).toBe('BTC levels · $99,208');
-    expect(after(r.out)).toBe('After $635K of longs liquidated, price has since gone below the cascade low $99,226: no floor yet.');
+    expect(after(r.out)).toBe('After $635K of longs liquidated, price has since gone below the cascade low $99,226 (as low as $99,013): no floor yet.');
   });
 
   it('every three minutes from 17:09 to 17:33, the low is the lowest fill ($99,226): so far while the cascade runs, no floor while price is under it, never held', async () => {
@@ -59,8 +59,10 @@ describe('/levels: a cascade low is never a floor to come once price or a fill i
     const near = 'price stabilized near the cascade low $99,226.';
     // Running to 17:23:40; then the low is its lowest fill, which nothing went under by 17:24 (the 17:05 candle's low is
     // $99,233). The 17:20 candle's close, $99,208 (low $99,013.4, 0.21% under), is under it at 17:27; at 17:30 and 17:33
-    // price is back 0.31% above it, and a trip under of less than the reading's 0.3% slack is not one it says: "near".
-    expect(readings).toEqual([running, running, running, running, running, near, 'price has since gone below the cascade low $99,226: no floor yet.', near, near]);
+    // price is back 0.31% above it. The 0.3% slack is for the bar the cascade ended in (17:05–17:10), whose low can be
+    // the cascade's own: the 17:20 candle's trip under is said, not "stabilized near".
+    const back = 'price went below the cascade low $99,226 since (to $99,013) and is back above it.';
+    expect(readings).toEqual([running, running, running, running, running, near, 'price has since gone below the cascade low $99,226 (as low as $99,013): no floor yet.', back, back]);
     for (const line of readings) expect(line).not.toMatch(/\$99,541|too soon to call|held|holds/);
   });
 
@@ -69,6 +71,23 @@ describe('/levels: a cascade low is never a floor to come once price or a fill i
   const level: LevelView = { level: { id: 'ETH@2000', asset: 'ETH', level: 2000, source: 'event', createdAt: 0 }, role: 'support', distancePct: -30, state: 'holding', baseState: 'holding' };
   const flush = { id: 'f', side: 'long' as const, startedAt: T - 20 * MIN, usd: 5e6, assetCount: 40 };
   const read = (st: Partial<LevelReading>) => lineText(structureReading({ asset: 'ETH', ts: T, price: 2960, priceTs: T - MIN, levels: [level], lastCascade: done, ...st })[0]!);
+
+  it('a trip under the low by less than 0.3% is one in a bar after the one the cascade ended in, not in that bar', () => {
+    // The bar the cascade ended in can hold its own low: 0.2% under is within the slack. A later bar's is a trip.
+    expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990 } })).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.');
+    expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990, later: { low: 2803.4, high: 2990 } } })).toBe(
+      'After $24M of longs liquidated, price went below the cascade low $2,809 since (to $2,803) and is back above it.',
+    );
+    // A later bar that prints as the low itself is at it.
+    expect(read({ price: 2960, sinceCascade: { low: 2808.8, high: 2990, later: { low: 2808.8, high: 2990 } } })).toBe(
+      'After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.',
+    );
+    // A squeeze's high, mirrored.
+    const squeeze = { ...done, side: 'short' as const, extreme: 3100 };
+    expect(read({ price: 2960, lastCascade: squeeze, sinceCascade: { low: 2900, high: 3105, later: { low: 2900, high: 3105 } } })).toBe(
+      'After $24M of shorts liquidated, price went above the cascade high $3,100 since (to $3,105) and is back below it.',
+    );
+  });
 
   it('price under the low by less than 0.3% is under it: no "stabilized near"', () => {
     // $2,808 is 0.04% under $2,809.
