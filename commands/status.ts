@@ -20,7 +20,7 @@ export const status: CommandDef = {
   run(ctx) {
     const { market, store, config } = ctx.services;
     const now = Number.isFinite(market.clock) ? market.clock : ctx.now;
-    const recorded = market.windowCoverage(config.assets[0] ?? market.knownAssets()[0] ?? 'BTC', HOUR).recorded;
+    const { recorded, noFeed } = market.windowCoverage(config.assets[0] ?? market.knownAssets()[0] ?? 'BTC', HOUR);
     const feeds = market.feeds.list();
     return statusReply({
       feeds,
@@ -36,6 +36,7 @@ export const status: CommandDef = {
       // Each venue's status carries them once every venue's market list has loaded; before that, "none yet".
       unlisted: [...new Set(feeds.flatMap((f) => f.unlisted ?? []))],
       ...(recorded ? { recorded } : {}),
+      ...(noFeed ? { noFeed } : {}),
       synthetic: market.synthetic,
       // The chat's settings as last changed: a change the store has not taken yet (a full disk) counts already.
       alerts: readSubscription(store, ctx.chat.key)?.enabled ?? false,

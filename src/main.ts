@@ -379,6 +379,10 @@ async function start(argv: string[]): Promise<number> {
     // polling and, with COINALYZE_API_KEY, the vendor's totals).
     const statusLines = new ExchangeStatusLines({ say: (line) => parts.prompt?.notice(line) });
     const early: string[] = [];
+    // Allowed (the tests start the bot so), but a live bot without an exchange has nothing to tell of the market: said once.
+    if (!rehearsal && config.exchanges.length === 0) {
+      log.warn({ config: env.configPath ?? 'config/default.yaml' }, 'no exchange configured (config `exchanges` is empty): no liquidation or price data will come in, and replies say so');
+    }
     const feedsModule = values.replay ? undefined : await import('./feeds/start.js');
     feedsStarting = feedsModule?.startLiveFeeds({
       config,
@@ -448,7 +452,7 @@ async function start(argv: string[]): Promise<number> {
           f.down.length ? `down: ${f.down.map((d) => d.exchange).join(', ')}` : '',
           f.connecting.length ? `connecting: ${f.connecting.join(', ')}` : '',
         ].filter(Boolean);
-        return f.state === 'ok' ? { state: 'ok' } : { state: f.state, reason: said.join('; ') || 'no liquidation feed live' };
+        return f.state === 'ok' ? { state: 'ok' } : { state: f.state, reason: said.join('; ') || (config.exchanges.length ? 'no liquidation feed live' : 'no exchange configured (config `exchanges` is empty)') };
       });
     }
   } catch (err) {

@@ -58,7 +58,7 @@ describe('liqbot start', () => {
     bot.child.stdin.write('/levels eth\n');
     await bot.waitFor(/No ETH levels yet/);
     bot.child.stdin.write('liqs eth\n');
-    await bot.waitFor(/No ETH liquidations in the last 24h/);
+    await bot.waitFor(/No liquidation data: no exchange is configured \(config `exchanges` is empty\)\./);
 
     const second = startBot(dir);
     expect(await second.exited).not.toBe(0);

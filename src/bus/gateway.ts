@@ -78,6 +78,8 @@ export class Gateway {
 
   constructor(private readonly opts: GatewayOptions) {
     this.market = new Market(opts.config);
+    // Its feeds are the ingest processes' reports: before the first, a reply says none has reported, not a quiet market.
+    this.market.feeds.fedByReports = true;
     this.mirror = createMemoryStore({ proposalSuffix: idSuffix(opts.seed?.tag ?? 1) });
     if (opts.seed) {
       const tracks = new Map(opts.seed.tracks.map((t) => [t.id, t]));

@@ -3,6 +3,7 @@
  * inputs (plain data), adding only the series a chart draws (bars, prices, open interest). The renderer never
  * sees the engine, and a chart never computes a summary or an estimate the reply already has.
  */
+import type { NoFeed } from '../core/coverage.js';
 import type { LevelStatus, LiquidationSummary } from '../core/summary.js';
 import type { MarketView } from '../core/market-view.js';
 import type { LevelView } from '../core/levels.js';
@@ -26,9 +27,17 @@ function chartLevel(v: LevelView): ChartLevel {
   return l;
 }
 
+/** A live process without a liquidation feed, in a chart's words (the reply's, shorter). */
+const NO_FEED: Readonly<Record<NoFeed, string>> = {
+  unconfigured: 'No liquidation data: no exchange configured',
+  unreported: 'No liquidation data yet: no ingest process reported',
+  unwatched: 'No liquidation data: no exchange watched',
+};
+
 /**
  * An empty window's words, as the reply says it: `noData` when nothing was there to record it (a file without prints
- * here, every feed down or connecting), `emptyNote` when a file's prints cover part of it; neither for a quiet market.
+ * here, no feed at all, every feed down or connecting), `emptyNote` when a file's prints cover part of it; neither for
+ * a quiet market.
  */
 function emptyWindow(s: LiquidationSummary): Pick<LiqsChartInput, 'noData' | 'emptyNote'> {
   // Figures with no single order to draw: a vendor's hourly totals or stored daily totals, said as such (not "none").
@@ -38,6 +47,7 @@ function emptyWindow(s: LiquidationSummary): Pick<LiqsChartInput, 'noData' | 'em
     if (rec.stretches.length) return { emptyNote: 'No liquidations in the stretches the file covers' };
     return { noData: rec.soFar ? 'No liquidation data replayed yet' : 'No liquidation data for this window' };
   }
+  if (s.coverage.noFeed) return { noData: NO_FEED[s.coverage.noFeed] };
   const feeds = s.coverage.feeds;
   if (!feeds?.length || feeds.some((f) => f.state === 'live')) return {};
   return { noData: feeds.some((f) => f.state === 'down') ? 'No liquidation data: exchanges unreachable' : 'No liquidation data yet: exchanges connecting' };

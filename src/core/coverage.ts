@@ -89,6 +89,13 @@ export interface FeedReport {
 /** A report stands this long without a newer one (three missed repeats): after that its process is taken as gone. */
 export const FEED_REPORT_TTL_MS = 90_000;
 
+/**
+ * Why a live process lists no liquidation feed, so that a reply says it rather than a quiet market: no exchange is
+ * configured (the embedded bot with `exchanges: []`), no ingest process has reported to this one yet (scaled out), or
+ * those that report watch no exchange.
+ */
+export type NoFeed = 'unconfigured' | 'unreported' | 'unwatched';
+
 /** Feeds in order of what they can vouch for: live, then connecting, then down. */
 export const FEED_PHASE_RANK: Readonly<Record<FeedPhase, number>> = { live: 0, connecting: 1, down: 2 };
 
@@ -100,6 +107,12 @@ export const FEED_PHASE_RANK: Readonly<Record<FeedPhase, number>> = { live: 0, c
 export class FeedBoard {
   private readonly byExchange = new Map<string, FeedHealth>();
   private readonly reports = new Map<string, FeedReport>();
+
+  /**
+   * A scaled-out reader's (a gateway's): its feeds are the ingest processes' reports, so before the first one comes it
+   * has none to list yet, which is no quiet market.
+   */
+  fedByReports = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -119,6 +132,17 @@ export class FeedBoard {
   list(): FeedHealth[] {
     const out = this.byExchange.size || this.reports.size === 0 ? [...this.byExchange.values()] : this.merged();
     return out.sort((a, b) => a.exchange.localeCompare(b.exchange));
+  }
+
+  /**
+   * Live, where no feed is listed: why (`configured`: the exchanges this process's config lists; the embedded bot starts
+   * a feed for each, so none listed is none configured). Undefined where a feed is listed.
+   */
+  missing(configured: readonly string[]): NoFeed | undefined {
+    if (this.list().length) return undefined;
+    if (this.reports.size) return 'unwatched';
+    if (this.fedByReports) return 'unreported';
+    return configured.length ? undefined : 'unconfigured';
   }
 
   private merged(): FeedHealth[] {

@@ -147,6 +147,9 @@ export abstract class MarketQueries implements MarketView {
 
   constructor(readonly settings: MarketSettings) {}
 
+  /** Fed by the live feeds (`Market.isLive`). */
+  abstract isLive(): boolean;
+
   /**
    * Assets the engine knows: configured ones and any that sent data (a price or a level too: an asset the bot posts
    * a level break for can be asked about).
@@ -161,12 +164,16 @@ export abstract class MarketQueries implements MarketView {
     const exchanges = [...new Set(fed)].sort();
     const all = new Set(assets.flatMap((a) => [...(this.seenExchanges.get(a) ?? [])]));
     const feeds = this.feeds.list();
+    // Live without a feed (none configured, none reported yet): said, never read as a quiet market. A file has none.
+    const live = !this.recorded && (this.isLive() || this.feeds.fedByReports);
+    const noFeed = live && !feeds.length ? this.feeds.missing(this.settings.exchanges) : undefined;
     return {
       exchanges,
       sampled: exchanges.filter(isSampled),
       gaps: this.gapList.filter((g) => g.to >= from && g.from <= to && (all.size === 0 || all.has(g.exchange))),
       synthetic: this.synthetic,
       ...(feeds.length ? { feeds } : {}),
+      ...(noFeed ? { noFeed } : {}),
       ...(this.recorded ? { recorded: { ...recordedIn(this.recorded, from, to), ...(this.recordedSoFar ? { soFar: true as const } : {}) } } : {}),
       // An empty window of a file is still the file's venues' to see: named, so a sampled one is said as such.
       ...(this.recorded && !exchanges.length ? this.fileVenues() : {}),

@@ -5,7 +5,7 @@
 import type { FlushRecord } from './flush.js';
 import type { LargestLiquidation } from './buckets.js';
 import type { CascadeRecord } from './cascades.js';
-import type { FeedHealth, Gap } from './coverage.js';
+import type { FeedHealth, Gap, NoFeed } from './coverage.js';
 import type { Ranking } from './history.js';
 import type { LevelView } from './levels.js';
 import type { LeverageSnapshot } from './leverage-figures.js';
@@ -28,8 +28,13 @@ export interface Coverage {
   sampled: string[];
   gaps: Gap[];
   synthetic: boolean;
-  /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline. */
+  /** Live only: every exchange's liquidation feed now (which are down and since when); absent offline, and live with none (`noFeed`). */
   feeds?: FeedHealth[];
+  /**
+   * Live only, where no liquidation feed is listed: why (none configured, none reported). Nothing is known of the market
+   * then, and a reply says this instead of a quiet window. Absent offline: a file has no feeds, it is the whole source.
+   */
+  noFeed?: NoFeed;
   /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
   hourly?: string[];
   /** Venues whose stored daily totals count in the figures (whole days without, or beyond, their single orders). */

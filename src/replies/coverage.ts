@@ -2,6 +2,7 @@
  * What fed a reply, said in its footer, and an empty window said as what it is (a quiet market, or feeds
  * that were not there to see it).
  */
+import type { NoFeed } from '../core/coverage.js';
 import type { Coverage } from '../core/summary.js';
 import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord, windowWords } from './format.js';
 import { isSampled } from '../core/venues.js';
@@ -56,12 +57,14 @@ export function coverageLine(c: Coverage, asOf: number, span = 'this window'): L
 }
 
 /**
- * Whether a window has liquidation figures for an answer to show: live, always (a quiet market is an answer); offline (a
- * file, a rehearsal), where the file has prints in it or a vendor's totals count in it. Where it has none, the answer is
- * "No liquidation data": nothing to offer a button for.
+ * Whether a window has liquidation figures for an answer to show: live, wherever a feed is (a quiet market is an answer);
+ * offline (a file, a rehearsal), where the file has prints in it; either, where a vendor's totals count in it. Where it
+ * has none (a file without prints there, a live process without a feed), the answer is "No liquidation data": nothing
+ * to offer a button for.
  */
 export function hasLiquidationData(c: Coverage): boolean {
-  return !c.recorded || c.recorded.stretches.length > 0 || c.exchanges.length > 0 || (c.hourly?.length ?? 0) > 0 || (c.daily?.length ?? 0) > 0;
+  const seen = c.recorded ? c.recorded.stretches.length > 0 : !c.noFeed;
+  return seen || c.exchanges.length > 0 || (c.hourly?.length ?? 0) > 0 || (c.daily?.length ?? 0) > 0;
 }
 
 /** Offline, where a file's prints cover part of the window: the figures are of those stretches ("prints 16:50–17:20 only"). */
@@ -85,6 +88,13 @@ export function emptyWindow(c: Coverage, what: string, window: string, asOf: num
   return { text: emptyWindowText(c, what, window, asOf), footer: coverageLine(footer, asOf) };
 }
 
+/** A live process without a liquidation feed: what it can say instead of a quiet market. */
+const NO_FEED: Readonly<Record<NoFeed, string>> = {
+  unconfigured: 'No liquidation data: no exchange is configured (config `exchanges` is empty).',
+  unreported: 'No liquidation data yet: no ingest process has reported.',
+  unwatched: 'No liquidation data: no ingest process watches an exchange.',
+};
+
 /**
  * An empty window, said as what it is: a quiet market only when the feeds were there to see it. Offline (a
  * data file, no feeds) the file is the whole source.
@@ -104,7 +114,10 @@ function emptyWindowText(c: Coverage, what: string, window: string, asOf: number
     }
     return `${quiet.slice(0, -1)}, but ${file}'s liquidation prints cover only ${stretchesText(rec.stretches, asOf)} of it.`;
   }
+  // Live with no feed at all: nothing was there to see the window.
+  if (c.noFeed) return NO_FEED[c.noFeed];
   const feeds = c.feeds;
+  // Offline (a file that covers the window; no feeds): the file is the whole source, and it saw a quiet market.
   if (!feeds?.length) return quiet;
   const live = feeds.filter((f) => f.state === 'live');
   const down = feeds.filter((f) => f.state === 'down');

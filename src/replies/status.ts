@@ -27,6 +27,8 @@ export interface StatusInput {
   unlisted: readonly string[];
   /** A file's or a rehearsal's recording, when that is what the market reads (a window's coverage says so). */
   recorded?: Coverage['recorded'];
+  /** Live without a liquidation feed: why (a window's coverage says so). */
+  noFeed?: Coverage['noFeed'];
   synthetic: boolean;
   /** This chat's alerts are on (a chat that never set them reads off). */
   alerts: boolean;
@@ -75,9 +77,13 @@ export function statusReply(s: StatusInput): Reply {
     const feeds = [...s.feeds].sort((a, c) => FEED_PHASE_RANK[a.state] - FEED_PHASE_RANK[c.state] || a.exchange.localeCompare(c.exchange));
     for (const f of feeds) lines.push(feedLine(f, s.lastPrints.get(f.exchange), s.now));
   } else {
-    // No feed reports to this process: a file, a rehearsal, or a scaled-out reader before an ingest process's first report.
+    // No feed reports to this process: a file, a rehearsal, a bot without an exchange, or a scaled-out reader before an
+    // ingest process's first report (or whose ingest processes watch none).
     lines.push([
-      s.recorded ? (s.recorded.soFar ? 'None live: a rehearsal is replaying a recorded day.' : 'None live: the data is a recorded file.') : 'No feed has reported to this process yet (scaled out, each ingest process reports its venues every 30 s).',
+      s.recorded ? (s.recorded.soFar ? 'None live: a rehearsal is replaying a recorded day.' : 'None live: the data is a recorded file.')
+      : s.noFeed === 'unconfigured' ? 'None: no exchange is configured (config `exchanges` is empty), so no liquidation or price data comes in.'
+      : s.noFeed === 'unwatched' ? 'None: the ingest processes that report watch no exchange.'
+      : 'No feed has reported to this process yet (scaled out, each ingest process reports its venues every 30 s).',
     ]);
     const seen = [...s.lastPrints].sort((a, c) => c[1] - a[1]);
     if (seen.length) for (const [ex, ts] of seen) lines.push([b(venueLabel(ex, isSampled(ex))), `: last print ${whenWord(ts, s.now)}`]);

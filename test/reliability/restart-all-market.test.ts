@@ -51,7 +51,7 @@ describe('a restart during a market-wide flush the all-market stream carries (40
     expect(first.seen.map((s) => s.head)).toEqual([expect.stringMatching(/^🔻 Market-wide long flush: \$3\.2M of longs liquidated in 5 min across 46 assets/), '🔻 Market-wide long flush · running']);
     expect(first.seen[1]!.edit).toBe('m1');
     expect(first.seen[0]!.text).toContain('Counts every contract on Binance; the 6 watched assets on Bybit.');
-    // Back 30 minutes later, no print since: the flush was over 10 quiet minutes after its last print.
+    // Back 30 minutes later, no print since: the flush was over 10 quiet minutes after its window fell under the end level.
     clock += 30 * 60_000;
     const second = recorder();
     const store = openSqliteStore(db);

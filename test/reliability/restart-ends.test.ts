@@ -153,7 +153,7 @@ describe('a restart during a market-wide flush (live, the default six assets)', 
       store.close();
     }
     expect(first.seen.map((s) => s.head)).toEqual([expect.stringContaining('Market-wide long flush')]);
-    // Back 30 minutes later, no print since: the flush was over 10 quiet minutes after its last print.
+    // Back 30 minutes later, no print since: the flush was over 10 quiet minutes after its window fell under the end level.
     clock += 30 * 60_000;
     const second = recorder();
     const store = openSqliteStore(db);
