@@ -50,6 +50,11 @@ export interface ChatAdapter {
    * Absent means yes. Entries it does not own stay pending for the process that does.
    */
   owns?(to: DeliveryTarget): boolean;
+  /**
+   * Whether a sent message can be edited in place (absent means yes). The terminal cannot (it prints an edit as a new
+   * block): a market-wide flush that takes over a cascade's message is posted there as its own.
+   */
+  readonly editsInPlace?: false;
   /** Send a reply to a chat, or edit an earlier message when `editRef` is given. Never throws. */
   deliver(to: DeliveryTarget, reply: Reply, editRef?: string): Promise<DeliveryResult>;
 }

@@ -21,7 +21,7 @@ import { logger } from '../log.js';
 import { StoreFaults } from '../store/faults.js';
 import type { OutboxEntry, Store, Subscription } from '../store/store.js';
 import { StateWriter } from '../state/writer.js';
-import { countWanted, route, type ThreadOf } from './router.js';
+import { adoptedBy, countWanted, route, type ThreadOf } from './router.js';
 import { renderAlert } from './digest.js';
 import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type AlertsAt, type Drop, type LaneCounters, type Moved, type Note } from './lane.js';
 
@@ -539,6 +539,15 @@ export class Outbox {
         const editKey = e.editKey;
         editRef = this.unrecorded.messageRef(chat, editKey);
         if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, editKey)))) return this.storeStall(e);
+      }
+      // A flush's start that takes over cascades posted moments before it edits the latest one's message the chat has
+      // (recorded under the flush's key, which its updates and closing edit then find), rather than posting again; where
+      // the platform cannot edit in place, or the chat has none of them, it posts.
+      const adopted = !editRef && adapter.editsInPlace !== false ? adoptedBy(e.alert) : [];
+      for (let i = adopted.length - 1; i >= 0 && !editRef; i--) {
+        const cascadeId = adopted[i]!;
+        editRef = this.unrecorded.messageRef(chat, cascadeId);
+        if (!editRef && !this.stored('sentMessageRef', () => (editRef = this.store.sentMessageRef(chat, cascadeId)))) return this.storeStall(e);
       }
       const nothing = nothingToClose(e, editRef);
       if (nothing) {

@@ -2,7 +2,7 @@
  * Routing: one detector run serves every chat. Each alert becomes one outbox entry per chat that subscribed
  * to its family and asset, at most once per chat (the entry's key is the alert's identity in that chat).
  */
-import { familyOf, type Alert, type DigestPost, type LevelBreak, type LevelChop } from '../core/alerts.js';
+import { familyOf, type Alert, type DigestPost, type LevelBreak, type LevelChop, type MarketFlush } from '../core/alerts.js';
 import { levelKey } from '../core/levels.js';
 import type { ChatKey, NewEntry, ReplyTarget, Subscription } from '../store/store.js';
 
@@ -49,6 +49,28 @@ export function isUpdate(a: Alert): boolean {
 export function editKeyOf(a: Alert): string | undefined {
   if (a.kind === 'cascade' || a.kind === 'cascade_update') return a.cascadeId;
   return a.kind === 'market_flush' || a.kind === 'market_flush_update' ? a.flushId : undefined;
+}
+
+/**
+ * The cascades whose running message a flush's start takes over in the chat its entry is for (the latest last): the
+ * outbox edits the latest one the chat has into the flush rather than posting again. None for every other alert.
+ */
+export function adoptedBy(a: Alert): readonly string[] {
+  return a.kind === 'market_flush' ? (a.adopts ?? []) : [];
+}
+
+/**
+ * The flush start as a chat that names its assets gets it: of the cascades it takes over, those the chat still hears
+ * apart (`wants`: one of an asset the chat names that did not lead it) keep their message, so they are left out of
+ * `adopts`. A cascade's id begins with its asset and side (`ASSET-side-startedAt`, core/cascades.ts).
+ */
+function adoptedIn(a: MarketFlush, sub: Subscription): MarketFlush {
+  const apart = sub.assets.filter((x) => !(a.leadAssets ?? []).includes(x)).map((x) => `${x}-${a.side}-`);
+  if (!a.adopts || apart.length === 0) return a;
+  const adopts = a.adopts.filter((id) => !apart.some((p) => id.startsWith(p)));
+  if (adopts.length === a.adopts.length) return a;
+  const { adopts: _all, ...rest } = a;
+  return adopts.length ? { ...rest, adopts } : rest;
 }
 
 /** The running message an end closes (its cascade's or flush's editKey); undefined for every other alert. */
@@ -136,7 +158,7 @@ export function route(alerts: readonly Alert[], subs: readonly Subscription[], n
     for (const sub of a.kind === 'digest' ? (digestSub ? [digestSub] : []) : subs) {
       if (!wants(sub, a)) continue;
       if ((a.kind === 'level_break' || a.kind === 'level_chop') && a.chat === undefined && joined.has(`${sub.chat}|${way(a)}|${a.ts}|${levelKey(a.asset, a.level)}`)) continue;
-      const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a, nextAttemptAt: at, createdAt: at };
+      const e: NewEntry = { chat: sub.chat, alertKey: chatAlertKey(a), alert: a.kind === 'market_flush' && a.adopts ? adoptedIn(a, sub) : a, nextAttemptAt: at, createdAt: at };
       if (sub.target !== undefined) e.target = sub.target;
       const edit = editKeyOf(a);
       if (edit !== undefined) e.editKey = edit;

@@ -50,6 +50,7 @@ import { Backoff, pause, untilAborted, type BackoffOptions } from '../feeds/back
 import { logger } from '../log.js';
 import { Health } from '../ops/health.js';
 import { renderAlert } from '../alerts/digest.js';
+import { adoptedBy } from '../alerts/router.js';
 import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
 import type { StateChange } from '../state/changes.js';
 import { labelRehearsed } from '../ops/rehearsal.js';
@@ -409,7 +410,9 @@ export class Deliverer {
         await this.dropFirst(q, moot);
         continue;
       }
-      const editRef = e.editKey ? await store.sentMessageRef(chat, e.editKey) : undefined;
+      let editRef = e.editKey ? await store.sentMessageRef(chat, e.editKey) : undefined;
+      // A flush's start that took over a cascade posted moments before it edits that message, as the embedded outbox does.
+      if (!editRef && adapter.editsInPlace !== false) for (const id of [...adoptedBy(e.alert)].reverse()) editRef ??= await store.sentMessageRef(chat, id);
       const nothing = nothingToClose(e, editRef);
       if (nothing) {
         await this.dropFirst(q, nothing);

@@ -36,7 +36,7 @@ export interface CascadeFigures {
   exchanges: string[];
   sampled: string[];
   /** Set while a market-wide flush runs: the flush's message carries this cascade, so chats that follow every
-   *  asset hear it there rather than twice. */
+   *  asset hear it there rather than twice (from its start, or from the flush's when the flush took it over: `adopts`). */
   flushId?: string;
   /** Its asset led that flush at its start: chats that follow the asset heard the flush, so they do not hear this too. */
   ledFlush?: true;
@@ -152,6 +152,13 @@ export interface MarketFlush extends AlertBase, FlushFigures {
   kind: 'market_flush';
   asset: 'ALL';
   windowMs: number;
+  /**
+   * The cascade on its side it takes over (its id; a list, the latest last, for what a later rule may add): the latest
+   * running when it began whose start was raised within its window. From now on it carries its `flushId` as one that
+   * starts inside it does, and where a chat has its message this start edits it rather than posting again. Absent when
+   * none (and on an alert stored from before it existed).
+   */
+  adopts?: string[];
 }
 /** The flush's tally grew: the running message is edited, like a cascade's. */
 export interface MarketFlushUpdate extends AlertBase, FlushFigures {

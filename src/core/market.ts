@@ -44,6 +44,8 @@ export class Market extends MarketQueries {
   readonly flushes: FlushDetector;
   /** Cascades a market-wide flush carries: cascade id → flush id, and whether the cascade's asset led it. */
   private readonly inFlush = new Map<string, { id: string; led: boolean }>();
+  /** When each running cascade's start was raised: a flush that starts within its window of it takes it over (`adopt`). */
+  private readonly startRaisedAt = new Map<string, number>();
   /** The assets each running flush's start named as its leaders (who hears it besides chats that follow all). */
   private readonly flushLeads = new Map<string, string[]>();
   /** Per running flush, the low (a long one) or high each asset's price line has told: its end tells no less of the move. */
@@ -633,9 +635,29 @@ export class Market extends MarketQueries {
       if (this.finishedFlushes.length > 100) this.finishedFlushes.splice(0, this.finishedFlushes.length - 100);
       return;
     }
-    // Cascades already running on that side were posted before the flush was known: chats that heard their start
-    // hear them through to their end. Those that start while it runs are carried by it.
-    this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE });
+    // Those that start while it runs are carried by it; those already running whose start came within its window are
+    // taken over (`adopts`).
+    const adopts = this.adopt(f.id, f.side, leadAssets, now);
+    this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE, ...(adopts.length ? { adopts } : {}) });
+  }
+
+  /**
+   * The cascade a flush starting `now` takes over: the latest running on its side, carried by no flush, whose start was
+   * raised within its window (`flush.windowMinutes`). It was posted moments before the flush was known (Oct 22 2025:
+   * EVAA's short cascade at 11:18:22, the short flush EVAA led at 11:18:45); from now on it is carried by the flush as
+   * one that starts inside it is (`flushId`, `ledFlush`), and the flush's start edits its message where a chat has it
+   * (alerts/outbox.ts) rather than posting again. Only the latest: the chat's last message is the one an edit is seen in,
+   * and another cascade's message left as it was keeps its own updates and end (FF's, posted at 11:15:39). One posted
+   * before the window is told through to its end too: an edit of a message minutes up the chat would go unseen.
+   */
+  private adopt(flushId: string, side: PositionSide, leads: readonly string[], now: number): string[] {
+    const since = now - this.settings.flush.windowMinutes * MINUTE;
+    const raised = (c: Cascade) => this.startRaisedAt.get(c.id) ?? -Infinity;
+    const taken = this.cascades.running().filter((c) => c.side === side && !this.inFlush.has(c.id) && raised(c) >= since);
+    const latest = taken.sort((a, b) => raised(a) - raised(b)).pop();
+    if (!latest) return [];
+    this.inFlush.set(latest.id, { id: flushId, led: leads.includes(latest.asset) });
+    return [latest.id];
   }
 
   /**
@@ -650,6 +672,7 @@ export class Market extends MarketQueries {
   private onCascade(ev: CascadeEvent, now: number): void {
     const c = ev.cascade;
     if (ev.type === 'start') {
+      this.startRaisedAt.set(c.id, now);
       const flush = this.flushes.running(c.side);
       if (flush) this.inFlush.set(c.id, { id: flush, led: this.flushLeads.get(flush)?.includes(c.asset) ?? false });
     }
@@ -657,6 +680,7 @@ export class Market extends MarketQueries {
     let priceNow = this.prices.current(c.asset);
     if (ev.type === 'end') {
       this.inFlush.delete(c.id);
+      this.startRaisedAt.delete(c.id);
       // Over, its figures are those of its own window: price where it began and where it ended, and its low (or high)
       // between, not the price when the end is told (the quiet period later). Its record and the level it offers read them.
       const p = this.priceDuring(c.asset, c.startedAt, ev.endedAt);

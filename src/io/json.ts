@@ -65,6 +65,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
         leaders: a.leaders.map((l) => ({ ...l, usd: cents(l.usd) })), exchanges: a.exchanges, sampled: a.sampled,
       };
       if (a.kind === 'market_flush') o.windowMs = a.windowMs;
+      // The cascades posted within its window before it, which it takes over (a chat's running message of the latest is edited into it).
+      if (a.kind === 'market_flush' && a.adopts) o.adopts = a.adopts;
       if (a.previousLeg) o.previousLeg = { ...a.previousLeg, usd: cents(a.previousLeg.usd) };
       if (a.kind === 'market_flush_end') Object.assign(o, { endedAt: a.endedAt, durationMs: a.durationMs });
       return o;

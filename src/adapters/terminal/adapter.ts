@@ -57,6 +57,7 @@ export function createTerminalAdapter(opts: TerminalOptions): TerminalAdapter {
   };
   return {
     platform: 'terminal',
+    editsInPlace: false,
     async start() {
       const input = opts.input ?? process.stdin;
       tty = Boolean((input as NodeJS.ReadStream).isTTY);
