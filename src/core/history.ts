@@ -15,10 +15,18 @@ export interface Ranking {
   day: number;
   /** 1-based rank among the compared days, counting this one. */
   rank: number;
-  /** How many days were compared (including this one). */
+  /**
+   * How many days were compared (including this one): the lookback's where an earlier day was larger (`since`), else
+   * every comparable day the history holds ("largest in the last 400 days", not the lookback's 91).
+   */
   days: number;
   /** The most recent earlier day that was larger, if any ("largest since Oct 10"). */
   since?: { day: number; usd: number };
+  /**
+   * Set where no day was larger and the days before Binance's stream became sampled were left out, counted another way:
+   * the days compared start there (`BINANCE_SAMPLED_SINCE`), "largest since its stream became sampled (Apr 27, 2021)".
+   */
+  sampledSince?: number;
   /**
    * Whose figures the compared days are (a ranking is within one series, not of the whole market): the venues their
    * per-venue figures name (single orders, a vendor's totals of one venue), one name per venue (`venueKey`)...
@@ -381,19 +389,27 @@ export class LiquidationHistory {
    */
   rank(asset: string, side: PositionSide, usd: number, beforeDay: number, lookbackDays: number): Ranking | undefined {
     // A day after Binance's stream became a sample is not held against one that counted its every order: ETH's $121M of
-    // longs on Feb 3 2025 read "largest since Apr 23, 2021", a day of $122M counted whole.
+    // longs on Feb 3 2025 are larger than every day since Apr 27, 2021 (1,378 of Coinglass's Binance days); they used to
+    // read "largest since Apr 23, 2021", a day of $122M counted whole, and now "since its stream became sampled".
     const sameCount = (d: { day: number }) => beforeDay < BINANCE_SAMPLED_SINCE || d.day >= BINANCE_SAMPLED_SINCE || !this.countsBinance(asset, side, d.day);
     const prior = this.priorDays(asset, side, beforeDay, lookbackDays).filter(sameCount);
     if (prior.length < 7 || usd <= 0) return undefined;
     const larger = prior.filter((d) => d.usd > usd);
     const ranking: Ranking = { side, usd, day: beforeDay, rank: larger.length + 1, days: prior.length + 1 };
     // "Largest since …" looks back through all history, not just the ranking's lookback.
-    const all = this.priorDays(asset, side, beforeDay, 100_000).filter(sameCount);
+    const held = this.priorDays(asset, side, beforeDay, 100_000);
+    const all = held.filter(sameCount);
     for (let i = all.length - 1; i >= 0; i--) {
       if (all[i]!.usd > usd) {
         ranking.since = { day: all[i]!.day, usd: all[i]!.usd };
         break;
       }
+    }
+    if (!ranking.since) {
+      // Larger than every comparable day held: that many were compared, not the lookback's (ETH's Feb 3 2025 read "in
+      // the last 91 days" with 1,378 days of Binance's sampled stream before it).
+      ranking.days = all.length + 1;
+      if (all.length < held.length) ranking.sampledSince = BINANCE_SAMPLED_SINCE;
     }
     // The days compared: the lookback's, and back to the larger day "since" names (all of history without one).
     const from = Math.min(beforeDay - lookbackDays * DAY, ranking.since?.day ?? -Infinity);

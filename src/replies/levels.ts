@@ -2,7 +2,7 @@
  * `/levels` as a neutral Reply: each level's role and state, how the structure reads after a move, and the
  * levels that sit on an estimated liquidation cluster.
  */
-import { bounds, type LevelView } from '../core/levels.js';
+import { bounds, type LevelView, type Role } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
 import type { LevelReading } from '../core/market-view.js';
 import type { Coverage } from '../core/summary.js';
@@ -62,13 +62,28 @@ function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] 
   return levels.filter((v) => !zones.some((z) => within(v, z)));
 }
 
+/**
+ * The side a reading counts a level on: the one the last confirmed close left it on, not the side price is on now. A
+ * level price is across with no close to confirm it (`across`: its row reads "testing from above") stays what it was:
+ * BTC's $80,000, lost on Apr 6 2025 at 18:30 and reclaimed on Apr 8 at 02:00, is resistance at 14:20 on Apr 7 when one
+ * 5m close in a spike ($80,202.5) is above it (the 15m closes $79,529.5 and $78,117.5), not "the floor". A level price
+ * keeps crossing (`chopping`) is neither a floor nor a ceiling; a zone price is inside is the zone price is in.
+ */
+function countedAs(v: LevelView): Role | 'chopping' {
+  if (v.role === 'inside') return 'inside';
+  if (v.state === 'chopping') return 'chopping';
+  return v.across === 'above' ? 'resistance' : v.across === 'below' ? 'support' : v.role;
+}
+
 /** How the structure reads after a move, the way the reports do: what holds, what must be reclaimed. */
 export function structureReading(st: LevelReading): Line[] {
   if (st.price === undefined || st.levels.length === 0) return [];
   const lines: Line[] = [];
-  const supports = st.levels.filter((v) => v.role === 'support').sort((a, b) => b.distancePct - a.distancePct);
-  const resistances = st.levels.filter((v) => v.role === 'resistance').sort((a, b) => a.distancePct - b.distancePct);
+  // Nearest first by the edge price meets, as the rows' distances would order them, whichever side price is on now.
+  const supports = st.levels.filter((v) => countedAs(v) === 'support').sort((a, b) => bounds(b.level.level)[1] - bounds(a.level.level)[1]);
+  const resistances = st.levels.filter((v) => countedAs(v) === 'resistance').sort((a, b) => bounds(a.level.level)[0] - bounds(b.level.level)[0]);
   const inside = st.levels.find((v) => v.role === 'inside');
+  const chopping = areas(st.levels.filter((v) => countedAs(v) === 'chopping'), inside);
   const lostAbove = resistances.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'down');
   const brokeBelow = supports.filter((v) => v.baseState === 'broken' && v.lastBreak?.direction === 'up');
   // A running cascade is the news; else the last one of the day.
@@ -125,6 +140,11 @@ export function structureReading(st: LevelReading): Line[] {
     else lines.push([`${after}price stabilized ${side} ${what}, which held; price is ${share(away / 100)} ${side} it.`]);
   }
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
+  for (const v of chopping) {
+    // As its row counts it; what it is not, until a close decides (the chop notice's promise).
+    const count = v.chop && chopCountText(v.chop, st.ts);
+    lines.push([b(levelText(v.level.level)), ` is chopping${count ? ` (${count})` : ''}: neither a floor nor a ceiling until a decisive close.`]);
+  }
   // The floor is the nearest support's area (a zone, not a level inside it or on its edge), and the next floor is the first
   // support wholly below it: a level inside a zone, or its own low edge, is not what a close below the zone exposes.
   const floors = areas(supports, inside);
@@ -133,7 +153,8 @@ export function structureReading(st: LevelReading): Line[] {
     const floor = bounds(s1.level.level)[0];
     const next = floors.find((v) => bounds(v.level.level)[1] < floor);
     lines.push([
-      `Holding `, b(levelText(s1.level.level)), ` keeps the floor; a close below it would expose `,
+      // A floor price is under with no close to confirm it is being tested, not held.
+      s1.across ? `Price is testing the floor ` : `Holding `, b(levelText(s1.level.level)), s1.across ? ` from below; a close below it would expose ` : ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
       // A claim about forced selling needs the liquidation data behind it: a long cascade seen in the last day. Said as
       // what the close would mean, not as a reading of now (price may have stabilized since).
@@ -157,28 +178,42 @@ export function structureReading(st: LevelReading): Line[] {
       ? [`Resistance turned support at `, b(levelText(first.level.level)), `: losing it would undo the breakout.`]
       : [`Resistance turned support at `, b(levelText(first.level.level)), `; losing `, b(levelText(undo.level.level)), ` would undo the breakout.`]);
   }
-  if (!resistances.length && !inside && st.dayRange) {
+  // No resistance above price (nor support below it): no level lies that way, or only levels price is across on no
+  // confirmed close, or chopping ones (`listEnd`).
+  if (!resistances.some((v) => v.role === 'resistance') && !inside && st.dayRange) {
     // Every level below price (a squeeze through them all): the day's high is what the data says lies above.
-    lines.push([`No level above ${price(st.price)} on this list; ${dayExtremeWords(st, 'high')}.`]);
+    lines.push([`No level above ${listEnd(st, 'high')} on this list; ${dayExtremeWords(st, 'high')}.`]);
   }
   if (!brokeBelow.length && !inside) {
     // The next resistance, beyond what the breakdown lost when it lost any: a level that turned a breakout back
     // (a failed breakout) is the hurdle after the reclaim.
     const top = invalidation ? bounds(invalidation.level.level)[1] : -Infinity;
     const next = resistances.find((v) => bounds(v.level.level)[0] > top);
-    if (next) lines.push([invalidation ? `Above it, next resistance ` : `Next resistance `, b(levelText(next.level.level)), ` (${pct(next.distancePct / 100)}).`]);
+    // A resistance price is above with no close to confirm it is tested, not a distance away.
+    if (next) lines.push([invalidation ? `Above it, next resistance ` : `Next resistance `, b(levelText(next.level.level)), ` (${next.across ? `testing from ${next.across}` : pct(next.distancePct / 100)}).`]);
   }
-  if (!s1 && !inside) {
+  if (!supports.some((v) => v.role === 'support') && !inside) {
     // Every level above price (a flush through them all): where the floor is, the list cannot say. The command is said
     // as syntax: a zone the bot made up ("2425-2450", $50 under price) reads as a level it found.
     // Where the prices cover the day, its low is the reference the data has (ETH at 02:10 on Feb 3 2025: $2,334, the
     // $2,080 low of 02:05 said nowhere).
     const add = `/level add ${st.asset.toLowerCase()} LOW-HIGH`;
     lines.push(st.dayRange
-      ? [`No level below ${price(st.price)} on this list; ${dayExtremeWords(st, 'low')}. Admins can add a level with `, b(add), `.`]
-      : [`No level below ${price(st.price)} on this list: admins can add one with `, b(add), `.`]);
+      ? [`No level below ${listEnd(st, 'low')} on this list; ${dayExtremeWords(st, 'low')}. Admins can add a level with `, b(add), `.`]
+      : [`No level below ${listEnd(st, 'low')} on this list: admins can add one with `, b(add), `.`]);
   }
   return lines;
+}
+
+/**
+ * Where the list ends on one side: its last level beyond price that way, or price where none is. "No level below $80,000"
+ * where price poked above BTC's lost $80,000 on Apr 7 2025, not "No level below $80,203" with $80,000 listed under it.
+ */
+function listEnd(st: LevelReading, side: 'low' | 'high'): string {
+  const edge = (v: LevelView): number => bounds(v.level.level)[side === 'low' ? 0 : 1];
+  const past = (p: number, than: number): boolean => (side === 'low' ? p < than : p > than);
+  const last = st.levels.reduce((x, v) => (past(edge(v), edge(x)) ? v : x));
+  return past(edge(last), st.price!) ? levelText(last.level.level) : price(st.price!);
 }
 
 /** The day's low or high as a reference beside price: "the 24h low was $2,080 at 02:05", or price is at it. */

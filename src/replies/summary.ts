@@ -7,7 +7,7 @@ import type { FlushRecord } from '../core/flush.js';
 import type { Ranking } from '../core/history.js';
 import type { AssetFlush, Coverage, LiquidationSummary, MarketSummary, StoredDays } from '../core/summary.js';
 import { coverageLine, emptyWindow, printsOnly, stretchesText } from './coverage.js';
-import { isSampled } from '../core/venues.js';
+import { isSampled, venueKey } from '../core/venues.js';
 import { clockAsOf, clockRange, count, day, listText, ordinal, pct, price, share, shares, sideTone, sideWord, usd, spanWords, utcDay, venueLabel, venueName, whenWord, windowWords } from './format.js';
 import { leverageFields, windowButtons } from './leverage.js';
 import { b, toned, type Field, type Line, type Reply } from './reply.js';
@@ -59,26 +59,40 @@ function rankingScope(r: Ranking): string {
  * $1.26B of longs went · 3rd-largest of the last 91 days" (`days` counts it and the days before it). A stretch shorter
  * than a day, a cascade or a window of hours, is held against the full days before it, never ranked as a day: "Bigger
  * than any full ETH long-liquidation day…", "Longs in 1h already exceed any full ETH long-liquidation day…", with the
- * days that were bigger ("· 2 of the last 90 days were bigger"), not a rank that reads as the hour's.
+ * days that were bigger ("· 2 of the last 90 days were bigger"), not a rank that reads as the hour's. A larger day under
+ * two weeks back makes no "largest since": a place in the top five is said instead ("5th-largest … of the last 91
+ * days", "Bigger than 86 of the last 90 full … days"), else nothing. Bigger than every comparable day held, it says how
+ * many ("in the last 400 days"), or, where Binance's days before its stream became sampled were left out, since then.
  */
 export function rankingText(asset: string, r: Ranking, what: 'day' | 'cascade' | { window: string }): string | undefined {
-  const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day${rankingScope(r)}`;
+  const scope = rankingScope(r);
+  const kind = `${asset} ${sideWord(r.side, 1)}-liquidation day${scope}`;
   const part = what !== 'day';
-  const span = `the last ${part ? r.days - 1 : r.days} days`;
+  const compared = part ? r.days - 1 : r.days;
+  const span = `the last ${count(compared)} days`;
   const bigger = r.rank - 1;
   const inSpan = r.rank > 1 && r.rank <= 5 ? (part ? ` · ${bigger} of ${span} ${bigger === 1 ? 'was' : 'were'} bigger` : ` · ${ordinal(r.rank)}-largest of ${span}`) : '';
   const sides = sideWord(r.side);
-  const subject = what === 'day' ? `Largest ${kind}`
-    : what === 'cascade' ? `Bigger than any full ${kind}`
-    : `${sides[0]!.toUpperCase()}${sides.slice(1)} in ${windowWords(what.window)} already exceed any full ${kind}`;
+  // A stretch shorter than a day exceeds days: "Bigger than", "Longs in 4h already exceed".
+  const exceed = what === 'day' ? undefined : what === 'cascade' ? 'Bigger than' : `${sides[0]!.toUpperCase()}${sides.slice(1)} in ${windowWords(what.window)} already exceed`;
+  const subject = exceed === undefined ? `Largest ${kind}` : `${exceed} any full ${kind}`;
   if (r.since) {
-    // "Largest since Oct 10" is news only when Oct 10 is a while back. The larger day's own figure is said as that
-    // day's: "since Oct 10 ($1.26B)" read as a total bigger than $1.26B.
-    const since = `${subject} since ${utcDay(r.since.day, r.day)}, when ${usd(r.since.usd)} of ${sides} went${inSpan}`;
-    return r.day - r.since.day >= 14 * DAY || r.rank <= 5 ? since : undefined;
+    // The larger day's own figure is said as that day's: "since Oct 10 ($1.26B)" read as a total bigger than $1.26B.
+    if (r.day - r.since.day >= 14 * DAY) return `${subject} since ${utcDay(r.since.day, r.day)}, when ${usd(r.since.usd)} of ${sides} went${inSpan}`;
+    // "Largest since" a day under two weeks back is no news (SOL's Aug 3 2024 longs read "largest … since Aug 2", the
+    // day before): a place in the top five of the days compared is ("5th-largest … of the last 91 days").
+    if (r.rank > 5) return undefined;
+    if (r.rank === 1) return `${subject} in ${span}`;
+    const days = `${asset} ${sideWord(r.side, 1)}-liquidation days${scope}`;
+    return exceed === undefined ? `${ordinal(r.rank)}-largest ${kind} of ${span}` : `${exceed} ${count(compared - bigger)} of the last ${count(compared)} full ${days}`;
   }
-  // No larger day in all the history kept: bigger than every day compared (and any before them).
-  return r.rank === 1 ? `${subject} in ${span}` : undefined;
+  // No larger day in all the comparable history kept (`days` counts it all): bigger than every day compared. Where the
+  // days before Binance's stream became sampled were left out, the history compared starts there.
+  if (r.rank !== 1) return undefined;
+  if (r.sampledSince === undefined) return `${subject} in ${span}`;
+  const venues = r.venues ?? [];
+  const alone = !r.allExchanges && venues.length > 0 && venues.every((v) => venueKey(v) === 'binance');
+  return `${subject} since ${alone ? 'its' : "Binance's"} stream became sampled (${utcDay(r.sampledSince, r.day)})`;
 }
 
 function splitLine(long: number, short: number): Line {

@@ -55,13 +55,13 @@ describe.skipIf(!hasKit)('on the audit\'s own files (Coinglass\'s Binance days, 
     return writeEvents(events, 'feb-cg-audit-4.jsonl');
   };
 
-  it('ETH\'s Feb 3 2025 longs are the largest of the 91 days ranked, not "since Apr 23, 2021"', async () => {
+  it('ETH\'s Feb 3 2025 longs are the largest since Binance\'s stream became sampled, not "since Apr 23, 2021"', async () => {
     const data = file();
     const eth = (await cli('liqs', 'eth', '--data', data, '--at', '2025-02-04T00:00:00Z')).out;
-    // The largest day since the switch, Dec 9 2024's $103M, is smaller than its $121M: no "since"; the days ranked are
-    // the lookback's 90 (config `summary.rankDays`) and Feb 3.
-    expect(eth).toContain('\nLargest ETH long-liquidation day on Binance* in the last 91 days\n');
-    expect(eth).not.toContain('2021');
+    // The largest day since the switch, Dec 9 2024's $103M, is smaller than its $121M: every comparable day held is
+    // (1,378 from Apr 27 2021), and only days before the switch are larger: said as such, not as a date to compare with.
+    expect(eth).toContain('\nLargest ETH long-liquidation day on Binance* since its stream became sampled (Apr 27, 2021)\n');
+    expect(eth).not.toContain('Apr 23, 2021');
     // BTC's larger day is one after the switch: said as before.
     const btc = (await cli('liqs', 'btc', '--data', data, '--at', '2025-02-04T00:00:00Z')).out;
     expect(btc).toContain('\nLargest BTC long-liquidation day on Binance* since Aug 5, 2024, when $91.7M of longs went\n');
