@@ -255,7 +255,9 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   }
   if (s.totalUsd === 0) {
     const empty = emptyWindow(s.coverage, s.asset, s.window, s.to);
-    return { title, blocks: [[[empty.text], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]], buttons, footer: empty.footer, tone: 'neutral' };
+    // Open interest and funding are their own data: a window without liquidations still has them to show.
+    const leverage = s.leverage ? leverageFields(s.leverage, s.window) : [];
+    return { title, blocks: [[[empty.text], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]], ...(leverage.length ? { fields: leverage } : {}), buttons, footer: empty.footer, tone: 'neutral' };
   }
   // Orders are counted only where there are some: stored or hourly totals have no count (and the prints' stretches
   // are said only where they are the figure's whole source).
