@@ -256,8 +256,12 @@ async function loadEvents(path: string, keep?: string, reports = tellingReports(
 async function loadAsset(path: string, raw: string, settings: OfflineConfig, flushes = false): Promise<{ first: LoadedFile; asset: string }> {
   const reports = tellingReports(shown(path));
   const first = await loadEvents(path, flushes ? undefined : assetKey(raw), reports);
-  const parsed = parseAsset(raw, knownAssets(settings, first.assets));
-  if (!parsed.ok) throw new UsageError(parsed.message);
+  const known = knownAssets(settings, first.assets);
+  const parsed = parseAsset(raw, known);
+  if (!parsed.ok) {
+    const configured = parseAsset(raw, settings.config.assets);
+    throw configured.ok ? noAssetData(path, configured.value, settings, known) : new UsageError(parsed.message);
+  }
   return { first: flushes || parsed.value === assetKey(raw) ? first : await loadEvents(path, parsed.value, reports), asset: parsed.value };
 }
 
@@ -287,7 +291,7 @@ function atInFile(at: number | undefined, loaded: LoadedFile, path: string, asse
   if (at === undefined) return undefined;
   const [from, to] = spanOf(loaded, asset);
   const file = escapeTerminal(shown(path));
-  // An asset the file has no event of (a configured one) has no first moment: its answer says it has no data.
+  // An asset whose only events are levels stamped 0 has no first moment (one with none at all is refused: `loadAsset`).
   if (Number.isFinite(from) && at < from) return `--at ${stamp(at)} is before the first ${asset ? `${asset} ` : ''}event in ${file} (${stamp(from)}): it has nothing to answer from as of then (its events run to ${stamp(to)}).`;
   return at > to ? `--at ${stamp(at)} is after ${file} ends (${stamp(to)}): it says nothing of the time since.` : undefined;
 }
@@ -342,9 +346,23 @@ async function readConfig(path?: string): Promise<OfflineConfig> {
   return { config, configuredAssets: sets.has('assets') };
 }
 
-/** Known assets for a file: the configured ones, and every asset the file mentions unless the user's config names its own. */
-function knownAssets(settings: OfflineConfig, seen: Iterable<string>): string[] {
-  return settings.configuredAssets ? [...settings.config.assets] : [...new Set([...settings.config.assets, ...seen])];
+/**
+ * The assets a file answers for: those it holds an event of (the file is the whole source), the configured ones first
+ * and in their order; where the user's config names its `assets`, those alone.
+ */
+function knownAssets(settings: OfflineConfig, seen: ReadonlySet<string>): string[] {
+  const held = settings.config.assets.filter((a) => seen.has(a));
+  return settings.configuredAssets ? held : [...new Set([...held, ...seen])];
+}
+
+/**
+ * A configured asset the file holds no event of: no answer, not a quiet market or a list without levels (the live
+ * bot's feeds would bring its data; a file brings only what it holds).
+ */
+function noAssetData(path: string, asset: string, settings: OfflineConfig, known: readonly string[]): CliError {
+  const listed = `${known.slice(0, 12).join(', ')}${known.length > 12 ? ` and ${known.length - 12} more` : ''}`;
+  const holds = !known.length ? 'it holds none of the configured assets' : settings.configuredAssets ? `of the configured assets it holds ${listed}` : `it holds ${listed}`;
+  return new CliError(`No ${asset} data in ${escapeTerminal(shown(path))}: ${holds}.`);
 }
 
 /**

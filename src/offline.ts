@@ -108,9 +108,9 @@ export async function loadFile(path: string, keep?: string, report: ReadReport =
 /** Stream a file through the engine (replay), or run a file already loaded (liqs, levels). */
 export async function runFile(source: string | LoadedFile, config: Config, opts: OfflineOptions = {}): Promise<OfflineRun> {
   const market = new Market(config);
-  // Read as the live feeds bring it: the engine then tracks the configured assets alone (`Market.tracks`), and counts
-  // a flush's assets and says what its tally counts as the live bot does.
-  if (opts.configuredAssets) market.live = true;
+  // The configured assets alone are tracked, as live (`Market.tracks`); the engine is not made live for it: a flush
+  // still takes `minAssets` as configured, and says nothing of what the live feeds count (a file counts what it holds).
+  if (opts.configuredAssets) market.configuredOnly = true;
   const tracked = opts.configuredAssets ? new Set(config.assets) : undefined;
   if (opts.bucketFrom !== undefined) market.bucketFrom = opts.bucketFrom;
   const closes = new Map<string, { end: number; close: number }[]>();

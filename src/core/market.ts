@@ -63,7 +63,7 @@ export class Market extends MarketQueries {
   private flushFloorUsd: number | undefined;
   /** The assets a flush needs (`flushAssetsNeeded`), for the minute of event time it was worked out in. */
   private flushAssets = { minute: NaN, count: 0 };
-  /** The configured assets: live, the only ones whose liquidations count beyond the market-wide flush (`tracks`). */
+  /** The configured assets: live (offline too, `configuredOnly`), the only ones counted beyond the market-wide flush (`tracks`). */
   private readonly tracked: ReadonlySet<string>;
   /**
    * Live, the assets outside the configured ones an all-market stream brought, with their last print's time, and the
@@ -173,14 +173,22 @@ export class Market extends MarketQueries {
   private fedLive = false;
 
   /**
+   * Offline, a user's config that names its `assets` (`runFile`'s `configuredAssets`): only those are tracked, as live
+   * (`tracks`), and that is all it changes. The engine is still not live: a flush takes `minAssets` as configured (a
+   * file brings every asset it holds) and its messages say nothing of what the live feeds count.
+   */
+  configuredOnly = false;
+
+  /**
    * Whether an asset's liquidations count in its own figures (the books `/liqs` reads, cascades, history and normals,
    * prices, level rules) besides the market-wide flush. Offline every asset a file holds does. Live only the configured
    * ones do: the all-market streams (Binance's `!forceOrder@arr`, OKX's `liquidation-orders`) bring every contract's
    * liquidations, and those of the other assets feed the flush alone, so every figure of the tracked assets, and
-   * `/liqs all`, reads as it would without them. Readers of stored data ask it too (daily totals at restore).
+   * `/liqs all`, reads as it would without them. Offline the same where the user's config names its `assets`
+   * (`configuredOnly`). Readers of stored data ask it too (daily totals at restore).
    */
   tracks(asset: string): boolean {
-    return this.tracked.has(asset) || !this.isLive();
+    return this.tracked.has(asset) || !(this.configuredOnly || this.isLive());
   }
 
   /**
@@ -317,8 +325,8 @@ export class Market extends MarketQueries {
 
   private liquidation(l: Liquidation): void {
     const asset = assetOf(l.symbol);
-    // Live, an asset outside the configured ones (an all-market stream's) goes to the market-wide flush alone.
-    if (!this.tracked.has(asset) && this.isLive()) return this.flushOnly(l, asset);
+    // An asset outside the configured ones (live, an all-market stream's) goes to the market-wide flush alone.
+    if (!this.tracks(asset)) return this.flushOnly(l, asset);
     let seen = this.seenExchanges.get(asset);
     if (!seen) this.seenExchanges.set(asset, (seen = new Set()));
     if (!seen.has(l.exchange)) {

@@ -11,9 +11,9 @@ const footer = (out: string) => out.trim().split('\n').at(-1)!;
 
 describe('an empty window of a recording', () => {
   it('names the one sampled Binance stream of the real Dec 27 file, as a lower bound', async () => {
-    const r = await cli('liqs', 'xrp', '--data', 'fixtures/binance-2025-12-27-forceorder.real.jsonl', '--window', '1h', '--at', '2025-12-27T15:30:00Z');
+    const r = await cli('liqs', 'stbl', '--data', 'fixtures/binance-2025-12-27-forceorder.real.jsonl', '--window', '1h', '--at', '2025-12-27T15:30:00Z');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('No XRP liquidations in the last 1h.');
+    expect(r.out).toContain('No STBL liquidations in the last 1h.');
     expect(footer(r.out)).toBe('Sources: Binance* · *sampled stream: a lower bound · 2025-12-27 15:30 UTC');
   });
 
@@ -26,7 +26,9 @@ describe('an empty window of a recording', () => {
       { type: 'liquidation', ts: DAY0 + 10 * H + 30 * M, exchange: 'okx', symbol: 'ETH/USDT:USDT', side: 'short', price: 2_000, amount: 3 },
       // After the moment asked about first: not a source of it.
       { type: 'liquidation', ts: DAY0 + 12 * H, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 80_000, amount: 0.5, usd: 40_000 },
-    ]);
+      // XRP's price: the file holds XRP (an asset it holds nothing of has no answer).
+      { type: 'price', ts: DAY0 + 10 * H, exchange: 'binanceusdm', symbol: 'XRP/USDT:USDT', price: 2 },
+    ].sort((a, b) => a.ts - b.ts));
     const at = await cli('liqs', 'xrp', '--data', path, '--window', '1h', '--at', '2026-03-02T11:00:00Z');
     expect(at.code, at.err).toBe(0);
     expect(at.out).toContain("No XRP liquidations in the last 1h, but the file's liquidation prints cover only 10:00–10:59 of it.");
@@ -36,7 +38,10 @@ describe('an empty window of a recording', () => {
   });
 
   it('of a complete venue alone carries no lower-bound note', async () => {
-    const path = writeEvents(Array.from({ length: 30 }, (_, i) => ({ type: 'liquidation', ts: DAY0 + i * M, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 80_000, amount: 0.5, usd: 40_000 })));
+    const path = writeEvents([
+      { type: 'price', ts: DAY0, exchange: 'bybit', symbol: 'SOL/USDT:USDT', price: 150 },
+      ...Array.from({ length: 30 }, (_, i) => ({ type: 'liquidation', ts: DAY0 + i * M, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 80_000, amount: 0.5, usd: 40_000 })),
+    ]);
     const r = await cli('liqs', 'sol', '--data', path, '--window', '1h');
     expect(r.out).toContain('No SOL liquidations in the last 1h');
     expect(footer(r.out)).toBe('Sources: Bybit · liquidation prints in this window: 00:00–00:29 · 2026-03-02 00:29 UTC');

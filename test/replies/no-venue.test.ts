@@ -98,7 +98,7 @@ describe('offline, with no exchange configured', () => {
     const path = writeEvents(Array.from({ length: 40 }, (_, i) => ({ type: 'liquidation', ts: T - 2 * H + i * 3 * 60_000, exchange: 'bybit', symbol: 'BTC/USDT:USDT', side: 'long', price: 80_000, amount: 0.5, usd: 40_000 })));
     const config = buildConfig({ exchanges: [], assets: ['BTC', 'ETH'] });
     const run = await runFile(await loadFile(path), config, { configuredAssets: true, until: T });
-    expect(run.market.live).toBe(true);
+    expect(run.market.configuredOnly).toBe(true);
     // BTC's prints cover the last 2h: the file was recording, and ETH had none.
     const t = replyText(await ask(servicesOf({ config, market: run.market }), '/liqs eth 1h'));
     expect(t).toContain('No ETH liquidations in the last 1h.');
