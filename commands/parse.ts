@@ -5,7 +5,7 @@
  * its arguments), so the core never sees raw input.
  */
 
-import { ASSET_RE, INVISIBLE, labelHasInvisible } from '../src/core/events.js';
+import { ASSET_RE, INVISIBLE, labelHasInvisible, writtenAmount } from '../src/core/events.js';
 import { seenBy, type Level } from '../src/core/levels.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { fromLocal, local, zoneLabel } from '../src/replies/zone.js';
@@ -195,8 +195,6 @@ export function parseAnyWindow(raw: string | undefined, windows: readonly Window
   return ok({ name: same ?? name, ms });
 }
 
-/** How many places each suffix moves the decimal point: thousands, millions, billions. */
-const SUFFIX_DIGITS: Record<string, number> = { k: 3, m: 6, b: 9 };
 export const MAX_PRICE = 1e9;
 /** Below this no market quotes (eight decimals is what the price formatter shows). */
 export const MIN_PRICE = 1e-8;
@@ -210,37 +208,11 @@ function numberToken(raw: string): string {
   return /\p{No}/u.test(raw) ? visible(raw).trim() : token(raw);
 }
 
-/** Why typed text is no amount: a sign, an exponent, a comma that may be a decimal point (`guess` reads it so), or else. */
-type NoAmount = { refused: 'negative' | 'exponent' | 'not_a_number' } | { refused: 'ambiguous'; guess: string };
-
-/**
- * The number in a price or a dollar amount as typed (a `$` before it and `usd` after it are no part of it): 2350, 2,350,
- * 2.35k, 0.000012, 100_000, and zero; each caller says which it takes.
- */
-function amount(typed: string): { value: number } | NoAmount {
-  const s = typed.replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
-  if (s.length > 32) return { refused: 'not_a_number' };
-  if (/^[-−–—]\s*\$?\s*[\d.]/.test(s)) return { refused: 'negative' };
-  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return { refused: 'exponent' };
-  const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?\s*([kmb])?$/i.exec(s);
-  if (!m || (m[1] === undefined && m[2] === undefined)) {
-    // The guess is echoed: only digits, one separator each and a suffix (never the rest of a word, a link or a mention).
-    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+[kmb]?$/i.test(s)) return { refused: 'ambiguous', guess: s.replace(',', '.') };
-    return { refused: 'not_a_number' };
-  }
-  // The suffix moves the decimal point in the digits as typed, never a float product: 2.03k is 2030 exactly (2.03 × 1000
-  // is 2029.9999999999998, a level that `/level remove eth 2030` would not find and `/level add eth 2030` would double).
-  const whole = (m[1] ?? '0').replace(/,/g, ''), fraction = m[2] ?? '';
-  const shift = m[3] ? SUFFIX_DIGITS[m[3].toLowerCase()]! : 0;
-  const digits = `${whole}${fraction.padEnd(shift, '0')}`, point = whole.length + shift;
-  return { value: Number(`${digits.slice(0, point)}.${digits.slice(point) || '0'}`) };
-}
-
 /** A positive price as traders type it: 2350, 2,350, 2.35k, $2350, 0.000012 (also `"2350"`, `２３５０`). */
 export function parsePrice(raw: string | undefined): Parsed<number> {
   const typed = raw === undefined ? '' : numberToken(raw);
   if (!typed) return err('empty', 'Which price? For example: 2350 or 2.35k');
-  const n = amount(typed);
+  const n = writtenAmount(typed);
   const q = quote(typed);
   if ('refused' in n) {
     switch (n.refused) {
@@ -280,7 +252,7 @@ export function parseUsd(raw: string | undefined): Parsed<number> {
   if (grouped !== undefined) {
     return err('ambiguous_number', `${q} is ambiguous: write ${grouped.plain}${grouped.short ? ` or $${grouped.short}` : ''} (no dots between thousands: a dot is a decimal point).`);
   }
-  const n = amount(typed);
+  const n = writtenAmount(typed);
   if ('refused' in n) {
     switch (n.refused) {
       case 'negative':
@@ -301,7 +273,7 @@ export function parseUsd(raw: string | undefined): Parsed<number> {
 /**
  * A dollar amount written with dots between groups of three digits and nothing else (`1.000`, `25.000`, `1.000.000`,
  * `$1.000`): how much of Europe writes thousands, and a decimal point to everyone else, so `1.000` is $1 or $1,000
- * (as `2,35k` is 2.35k or 235k, refused in `amount`). The digits without the dots (`plain`) and the same with a suffix
+ * (as `2,35k` is 2.35k or 235k, refused in `writtenAmount`). The digits without the dots (`plain`) and the same with a suffix
  * (`short`: 1K, 25K, 1M, 2.5M) when one says it in at most two decimals; undefined for any other amount. Dollar amounts
  * only: a price of `2.350` (XRP) is a price.
  */

@@ -36,7 +36,7 @@ import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
 import { statsLines, type StatsInput } from './replies/backtest.js';
 import { recordedIn } from './core/market-view.js';
-import { eventAsset, TIMEFRAME_MS, type LevelEvent, type MarketEvent } from './core/events.js';
+import { eventAsset, MAX_MS_TS, MIN_MS_TS, TIMEFRAME_MS, type LevelEvent, type MarketEvent } from './core/events.js';
 import { DAY, HOUR } from './core/time.js';
 
 export const BUNDLED_DAY = fileURLToPath(new URL('../fixtures/eth-2026-01-31.synthetic.jsonl', import.meta.url));
@@ -125,12 +125,15 @@ function color(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
+/** The windows `--window` takes, as messages say them: 1h, 4h, 12h, 24h or 7d. */
+const WINDOWS_SAID = `${ALL_WINDOWS.slice(0, -1).join(', ')} or ${ALL_WINDOWS[ALL_WINDOWS.length - 1]!}`;
+
 /**
  * `--window`: the spec's windows (1h, 4h, 12h, 24h, 7d: the shared spec fixes the set), typed as a chat may type them
  * (`1d`, `4 hours`, `week`); one outside the set (a chat's `30m`) is refused with the set and why it is fixed.
  */
 function cliWindow(raw: string | undefined): WindowName {
-  const set = `${ALL_WINDOWS.slice(0, -1).join(', ')} or ${ALL_WINDOWS[ALL_WINDOWS.length - 1]!}`;
+  const set = WINDOWS_SAID;
   // An empty value is a mistake said, not the default window taken in silence.
   if (raw !== undefined && !raw.trim()) throw new UsageError(`--window needs a value: ${set}`);
   const w = parseWindow(raw, ALL_WINDOWS, '24h');
@@ -140,12 +143,18 @@ function cliWindow(raw: string | undefined): WindowName {
   throw new UsageError(`--window ${JSON.stringify(raw)}: the offline commands take ${set}${why}`);
 }
 
+/** A moment in ISO-8601 as `--at` takes it, to the second: `1973-03-03T09:46:40Z`. */
+function isoSecond(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function parseAt(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (/^\d{9,10}$/.test(raw)) throw new UsageError(`--at: "${raw}" looks like epoch seconds; give milliseconds (${raw}000) or an ISO-8601 time`);
   const ms = /^\d+$/.test(raw) ? Number(raw) : isoTime(raw);
-  // Past what a date can hold (or a typo of that size): said as such, not as an internal error later.
-  if (ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2100, 0, 1)) throw new UsageError(`--at: "${raw}" is not between 2000 and 2100`);
+  // The times an event file holds (a line's `ts`), so any moment of a file can be asked about; past them (a typo, or
+  // past what a date can hold) is said as such, not as an internal error later.
+  if (ms < MIN_MS_TS || ms > MAX_MS_TS) throw new UsageError(`--at: "${raw}" is not between ${isoSecond(MIN_MS_TS)} and ${isoSecond(MAX_MS_TS)} (the times an event file holds)`);
   return ms;
 }
 
@@ -221,15 +230,88 @@ function onlyOne(positionals: string[], command: keyof typeof OPTIONS): string |
 async function unknownOption(cmd: string | undefined, message: string): Promise<string> {
   const typed = /'(-[^']*)'/.exec(message)?.[1];
   if (typed === undefined) return message;
-  const options = cmd !== undefined && cmd in OPTIONS ? Object.keys(OPTIONS[cmd as keyof typeof OPTIONS])
-    : cmd === 'start' ? Object.keys((await import('./main.js')).START_OPTIONS) : undefined;
+  const options = await optionsOf(cmd);
   const shown = escapeTerminal(typed);
   if (options === undefined) return `unknown option ${shown}: liqbot --help lists the options of ${cmd}`;
   const name = typed.replace(/^--?/, '');
   // A short name (`-j`, `--js`) is two edits from too much to guess from.
-  const guess = name.length > 2 ? closest(name, options) : undefined;
-  const takes = options.length ? `${cmd} takes ${listText(options.map((o) => `--${o}`))}` : `${cmd} takes no options`;
-  return `unknown option ${shown}${guess ? ` (did you mean --${guess}?)` : ''}: ${takes}`;
+  const guess = name.length > 2 ? closest(name, Object.keys(options)) : undefined;
+  return `unknown option ${shown}${guess ? ` (did you mean --${guess}?)` : ''}: ${takesText(cmd, options)}`;
+}
+
+/** The options a command takes, as parseArgs reads them: OPTIONS', or src/main.ts's for `start`; undefined for `record` and `register`. */
+async function optionsOf(cmd: string | undefined): Promise<Readonly<Record<string, { type: 'string' | 'boolean' }>> | undefined> {
+  if (cmd !== undefined && cmd in OPTIONS) return OPTIONS[cmd as keyof typeof OPTIONS];
+  return cmd === 'start' ? (await import('./main.js')).START_OPTIONS : undefined;
+}
+
+function takesText(cmd: string | undefined, options: Readonly<Record<string, unknown>>): string {
+  const names = Object.keys(options);
+  return names.length ? `${cmd} takes ${listText(names.map((o) => `--${o}`))}` : `${cmd} takes no options`;
+}
+
+/** What the value of each option that takes one is, as a message says it is missing. */
+const VALUE_OF: Readonly<Record<string, string>> = {
+  data: 'an event file (- for standard input)',
+  config: 'a config file (YAML, like config/default.yaml)',
+  window: `a window (${WINDOWS_SAID})`,
+  at: 'a time (ISO 8601 like 2025-01-27T17:00:00Z or epoch ms)',
+  chart: 'a PNG file to write (out.png)',
+  replay: 'a recorded event file',
+  speed: 'a speed (N× the recording\'s clock, like 60)',
+  db: 'a database file',
+  role: 'a role (ingest, core, deliver, gateway or all)',
+  shard: 'the Discord shards to run (0,1)',
+  platform: 'a platform (telegram or discord)',
+  out: 'a file to write the events to',
+};
+
+/**
+ * A command's arguments with each word that starts with one "-" after an option that takes a value joined to it
+ * (`--at -5` is `--at=-5`): that is the value typed, then judged by the option's own check, where parseArgs would
+ * refuse it as ambiguous. A word that starts with "--" stays an option (`--at --json`: --at has no value).
+ */
+function dashValues(args: string[], options: Readonly<Record<string, { type: string }>> | undefined): string[] {
+  if (options === undefined) return args;
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!, next = args[i + 1];
+    if (word === '--') return [...joined, ...args.slice(i)];
+    if (next !== undefined && /^-[^-]/.test(next) && word.startsWith('--') && options[word.slice(2)]?.type === 'string') {
+      joined.push(`${word}=${next}`);
+      i++;
+    } else joined.push(word);
+  }
+  return joined;
+}
+
+/**
+ * A parseArgs refusal in one line, naming the option and what it takes (not Node's text, which runs to three lines and
+ * speaks of "positional arguments"): an option without its value, a switch given one, a word where none is taken, an
+ * unknown option (`unknownOption`).
+ */
+async function parseArgsText(cmd: string | undefined, args: string[], err: Error & { code: string }): Promise<string> {
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(cmd, err.message);
+  const option = /^Option '(?:-\w, )?--([^' ]+)/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    const flag = `--${option}`;
+    const inline = args.find((a) => a.startsWith(`${flag}=`));
+    if (/does not take an argument/.test(err.message)) return `${flag} is a switch and takes no value${inline === undefined ? '' : `; got ${JSON.stringify(inline.slice(flag.length + 1))}`}: write ${flag} alone`;
+    // The option left without its value: last in the line, or before a word that starts with "-" (`--at --json`).
+    const next = args.find((a, i) => args[i - 1] === flag && a.startsWith('-'));
+    // A single "-" is joined as a value where the command's options are known (`dashValues`): not `record`'s.
+    const after = next === undefined || next === '--' ? '' : next.startsWith('--') ? ` (${next} after it reads as an option)`
+      : ` (${JSON.stringify(next)} after it reads as an option: a value that starts with - is written ${flag}=${next})`;
+    return `${flag} needs ${VALUE_OF[option] ?? 'a value'}; got nothing${after}`;
+  }
+  const word = /^Unexpected argument '(.*)'\. /s.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && word !== undefined) {
+    const options = await optionsOf(cmd);
+    const names = Object.keys(options ?? {});
+    const takes = options === undefined ? ` (liqbot ${cmd} --help lists its options)` : names.length ? ` (options start with --: ${listText(names.map((o) => `--${o}`))})` : '';
+    return `${cmd} takes no arguments; ${JSON.stringify(word)} is one too many${takes}`;
+  }
+  return err.message;
 }
 
 /** How a file named on the command line is called in messages (`-` is standard input). */
@@ -712,12 +794,13 @@ function asksHelp(args: string[]): boolean {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...typed] = argv;
   // Asked of any command, before any of it runs (`migrate --help` migrates nothing, `start --help` starts nothing).
-  if (cmd !== undefined && cmd !== 'help' && COMMAND_NAMES.includes(cmd) && asksHelp(rest)) {
+  if (cmd !== undefined && cmd !== 'help' && COMMAND_NAMES.includes(cmd) && asksHelp(typed)) {
     console.log(commandUsage(cmd));
     return 0;
   }
+  const rest = COMMAND_NAMES.includes(cmd ?? '') ? dashValues(typed, await optionsOf(cmd)) : typed;
   try {
     switch (cmd) {
       case 'replay':
@@ -761,9 +844,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`liqbot: ${scrubbed(err.message)}`);
       return err instanceof UsageError ? 2 : refusedStart(cmd, err) ? EX_CONFIG : 1;
     }
-    if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      const unknown = (err as { code: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-      console.error(`liqbot: ${unknown ? await unknownOption(cmd, err.message) : err.message}`);
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      // One line, whatever was typed (a value with a line break in it, a control character).
+      console.error(`liqbot: ${escapeTerminal(scrubbed(await parseArgsText(cmd, typed, err as TypeError & { code: string }))).replace(/\s*\n\s*/g, ' ')}`);
       return 2;
     }
     if ((err as Error).name === 'StoreError' || (err as Error).name === 'BusError') {

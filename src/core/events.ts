@@ -179,8 +179,8 @@ const SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,19}\/[A-Za-z0-9._-]{1,20}(:[A-
 /** The last time a `Date` holds (in the year 275760): past it, every date shown of the event would be invalid. */
 const MAX_DATE_MS = 8.64e15;
 /**
- * A recording's times: from March 1973 (below, 2000–2100 in seconds is 0.9–4.1 × 10⁹) to 2100, where the CLI's `--at`
- * ends too (past it, microseconds of any day since February 1970). Any time a `Date` holds is an event's time; a
+ * A recording's times: from March 1973 (below, 2000–2100 in seconds is 0.9–4.1 × 10⁹) to 2100 (past it, microseconds
+ * of any day since February 1970), the times the CLI's `--at` takes too. Any time a `Date` holds is an event's time; a
  * file reader holds its lines to these.
  */
 export const MIN_MS_TS = 1e11;
@@ -265,9 +265,55 @@ type Raw = Record<string, unknown>;
 function fail(reason: string): never {
   throw new Invalid(reason);
 }
-/** A number written as a string (`"82500"`, as exchange APIs send them) is named, so the fix is plain. */
+/** A number as JSON writes it: one in quotes is a number once they are taken off. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+/**
+ * A number written as a string is named, so the fix is plain: one as exchange APIs send them (`"82500"`, a JSON
+ * number in quotes) is to be written without quotes; one as people write it (`"2.35k"`, `"2,350"`) is said as the
+ * number to write, and one whose comma may be a decimal point (`"2,35k"`: 2.35k or 235k) as ambiguous, with the number
+ * it is if the comma is one; any other (`"n/a"`) is said to be no number.
+ */
 function quoted(v: unknown): string {
-  return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? ` (it is the string ${JSON.stringify(v.slice(0, 24))}: write numbers without quotes)` : '';
+  if (typeof v !== 'string' || v.trim() === '') return '';
+  const shown = JSON.stringify(v.slice(0, 24));
+  if (JSON_NUMBER.test(v.trim())) return ` (it is the string ${shown}: write numbers without quotes)`;
+  // Read as a chat's command reads what is typed (commands/parse.ts): full-width digits folded (NFKC), but not a
+  // superscript (`2350²` would be read as 23502).
+  const n = writtenAmount((/\p{No}/u.test(v) ? v : v.normalize('NFKC')).trim());
+  if ('value' in n) return ` (it is the string ${shown}, not a number: write ${n.value})`;
+  const guess = n.refused === 'ambiguous' ? writtenAmount(n.guess) : undefined;
+  if (guess && 'value' in guess) return ` (it is the string ${shown}, not a number, and ambiguous: write ${guess.value} if its comma is a decimal point)`;
+  return ` (it is the string ${shown}, not a number: write the number in digits, without quotes)`;
+}
+
+/** How many places each suffix moves the decimal point: thousands, millions, billions. */
+const SUFFIX_DIGITS: Record<string, number> = { k: 3, m: 6, b: 9 };
+
+/** Why text is no amount: a sign, an exponent, a comma that may be a decimal point (`guess` reads it so), or else. */
+export type NoAmount = { refused: 'negative' | 'exponent' | 'not_a_number' } | { refused: 'ambiguous'; guess: string };
+
+/**
+ * The number in a price or a dollar amount as people write it (a `$` before it and `usd` after it are no part of it):
+ * 2350, 2,350, 2.35k, 0.000012, 100_000, and zero; each caller says which it takes. A chat's command reads what its
+ * members type with it (commands/parse.ts), and a file's line that holds such a string is told the number to write.
+ */
+export function writtenAmount(typed: string): { value: number } | NoAmount {
+  const s = typed.replace(/^\$\s*/, '').replace(/\s*(usd|usdt)$/i, '').replace(/_/g, '');
+  if (s.length > 32) return { refused: 'not_a_number' };
+  if (/^[-−–—]\s*\$?\s*[\d.]/.test(s)) return { refused: 'negative' };
+  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return { refused: 'exponent' };
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?\s*([kmb])?$/i.exec(s);
+  if (!m || (m[1] === undefined && m[2] === undefined)) {
+    // The guess is echoed: only digits, one separator each and a suffix (never the rest of a word, a link or a mention).
+    if (/^\d+,\d{1,2}[kmb]?$/i.test(s) || /^\d+,\d+\.\d+[kmb]?$/i.test(s)) return { refused: 'ambiguous', guess: s.replace(',', '.') };
+    return { refused: 'not_a_number' };
+  }
+  // The suffix moves the decimal point in the digits as typed, never a float product: 2.03k is 2030 exactly (2.03 × 1000
+  // is 2029.9999999999998, a level that `/level remove eth 2030` would not find and `/level add eth 2030` would double).
+  const whole = (m[1] ?? '0').replace(/,/g, ''), fraction = m[2] ?? '';
+  const shift = m[3] ? SUFFIX_DIGITS[m[3].toLowerCase()]! : 0;
+  const digits = `${whole}${fraction.padEnd(shift, '0')}`, point = whole.length + shift;
+  return { value: Number(`${digits.slice(0, point)}.${digits.slice(point) || '0'}`) };
 }
 /** A field the line does not have is said to be missing, not to hold a wrong value. */
 function missing(v: unknown, key: string, wrong: string): string {

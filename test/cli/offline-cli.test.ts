@@ -427,7 +427,7 @@ describe('bad input', () => {
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--at', 'yesterday')).err).toContain('--at: "yesterday" is not');
     expect((await cli('liqs', 'eth', '--data', BUNDLED, '--bogus')).code).toBe(2);
     // A time past what a date holds, or in seconds, is said as such.
-    expect(await cli('liqs', 'eth', '--data', BUNDLED, '--at', '9999999999999999')).toMatchObject({ code: 2, err: 'liqbot: --at: "9999999999999999" is not between 2000 and 2100' });
+    expect(await cli('liqs', 'eth', '--data', BUNDLED, '--at', '9999999999999999')).toMatchObject({ code: 2, err: 'liqbot: --at: "9999999999999999" is not between 1973-03-03T09:46:40Z and 2100-01-01T00:00:00Z (the times an event file holds)' });
     expect((await cli('levels', 'eth', '--data', BUNDLED, '--at', '1769860800')).err).toContain('looks like epoch seconds; give milliseconds (1769860800000)');
   });
 
@@ -464,8 +464,8 @@ describe('bad input', () => {
       ['2026-13-01', 'liqbot: --at: "2026-13-01" is not a real date and time (months are 01 to 12)'],
       ['2026-01-31T24:00', 'liqbot: --at: "2026-01-31T24:00" is not a real date and time (hours are 00 to 23, minutes and seconds 00 to 59)'],
       ['2026-01-31T14:00+24:00', 'liqbot: --at: "2026-01-31T14:00+24:00" is not a real date and time (an offset is ±hh:mm, hours 00 to 23)'],
-      ['0', 'liqbot: --at: "0" is not between 2000 and 2100'],
-      ['12', 'liqbot: --at: "12" is not between 2000 and 2100'],
+      ['0', 'liqbot: --at: "0" is not between 1973-03-03T09:46:40Z and 2100-01-01T00:00:00Z (the times an event file holds)'],
+      ['12', 'liqbot: --at: "12" is not between 1973-03-03T09:46:40Z and 2100-01-01T00:00:00Z (the times an event file holds)'],
       ['1 2 3', `liqbot: --at: "1 2 3" is not a time: ${forms}`],
       ['Jan 31 2026', `liqbot: --at: "Jan 31 2026" is not a time: ${forms}`],
       ['2026-01-31 14:00', `liqbot: --at: "2026-01-31 14:00" is not a time: ${forms}`],

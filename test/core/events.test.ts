@@ -42,7 +42,7 @@ describe('toEvent', () => {
     [{ ...liq, price: 1e9, amount: 1e7 }, 'liquidation: `price` × `amount` is 10000000000000000: it must be a positive USD value of at most 10^9'],
     [{ ...liq, ts: -1 }, 'liquidation: `ts` must be epoch milliseconds'],
     [{ ...liq, exchange: '' }, 'liquidation: `exchange` must be an exchange id'],
-    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 'x', high: 1, low: 1, close: 1 }, 'candle: `open` must be a positive finite number'],
+    [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 'x', high: 1, low: 1, close: 1 }, 'candle: `open` must be a positive finite number (it is the string "x", not a number: write the number in digits, without quotes)'],
     [{ type: 'candle', ts: 1, exchange: 'x', symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 1, high: 1, low: 1, close: 1, volume: -1 }, 'candle: `volume` must be a non-negative finite number'],
     [{ type: 'candle', ts: 1, exchange: 5, symbol: 'ETH/USDT:USDT', timeframe: '1m', open: 1, high: 1, low: 1, close: 1 }, 'candle: `exchange` must be an exchange id'],
     [{ type: 'open_interest', ts: 1, exchange: 'x', symbol: 'ETH', usd: 5 }, 'open_interest: `symbol` must be a ccxt unified symbol such as ETH/USDT:USDT'],
