@@ -95,8 +95,11 @@ export interface LevelBreak extends AlertBase {
   /** Liquidations on the side the break hurts over the last hour, when notable. */
   /** `hourly`: the venues the figure counts from vendor hourly totals (the summary's `coverage.hourly`). */
   liquidations?: { side: PositionSide; usd: number; windowMs: number; cascade: boolean; hourly?: string[] };
-  /** Other levels the same close broke the same way: one message for all of them (`kept`: a chop that ended on the side the chat last heard of, as `fromChop.kept`). */
-  also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean; kept?: true }[];
+  /**
+   * Other levels the same close broke the same way: one message for all of them (`kept`: a chop that ended on the side
+   * the chat last heard of, as `fromChop.kept`; `fromChop`, what ended that level's chop, when the close ended one).
+   */
+  also?: { levelId: string; level: LevelValue; label?: string; reclaim: boolean; kept?: true; fromChop?: ChopEnd }[];
   /** The break that ended a chop: how many crossings it had, since when, and what made the close decisive. */
   fromChop?: ChopEnd;
 }
@@ -117,6 +120,29 @@ export interface LevelChop extends AlertBase {
   timeframe: string;
   /** Other levels whose chop notice fell due on the same close (the range spans theirs too): one message for all. */
   also?: { levelId: string; level: LevelValue; label?: string }[];
+  /** What ends the quiet, in figures a trader can watch (absent on an alert stored before it existed): `ChopQuiet`. */
+  ends?: ChopQuiet;
+}
+/**
+ * What ends a chop's quiet, as the next close is judged (core/levels.ts `judgeLevel`), for the levels of one notice:
+ * - a close out of the range by more than `buffer` once closes have stayed beyond the level for `confirmMs`: below
+ *   `out[0]` or above `out[1]` as the buffer (it follows the asset's ATR) and the range stand now (back across, the
+ *   range follows later closes);
+ * - a close beyond `atOnce`, without the wait: back `across` from the side the chat last heard of, `decisiveFactor`
+ *   buffers beyond the level; on the side a level was set on and never told a break, that far and out of the range too;
+ * - back across, closes beyond the level for `decisiveMs`; until `flip.until` (the flip window of the break before)
+ *   only when the last is beyond `flip.price`, or not at all without one.
+ * `across` and `atOnce` are absent where the levels of one notice were last told on different sides (each ends back
+ * across its own way). With several levels, the nearest of their lines, and the lead's buffer.
+ */
+export interface ChopQuiet {
+  buffer: number;
+  out: [number, number];
+  confirmMs: number;
+  across?: 'above' | 'below';
+  atOnce?: { below?: number; above?: number };
+  decisiveMs: number;
+  flip?: { until: number; price?: number };
 }
 /** A market-wide flush's figures: its tally since it started, every asset together, and the assets that led. */
 interface FlushFigures {

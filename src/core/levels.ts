@@ -99,12 +99,14 @@ export interface LevelBreakEvent {
 
 /**
  * What ended a chop: a close `decisiveFactor` buffers beyond the level (`far`), closes beyond it for `decisiveHours`
- * (`held`, for `heldMs`), or a close out of the range the chop closed in (`range`, the closes' low and high; the range
- * its notice said where the close left that one too: `leftRange`).
+ * (`held`, for `heldMs`), or a close out of the range the chop closed in by more than `buffer` (the one the close was
+ * judged with: it follows the asset's ATR) once closes had been beyond the level for `confirmMinutes` (`range`, the
+ * closes' low and high, `heldMs` the closes beyond the level by then; `told`: the range its notice said, where the
+ * close left that one too: `leftRange`). `buffer` and `heldMs` are absent on an alert stored before they existed.
  * `kept`: the close left the range on the side the chat last heard of, after a chop notice: nothing it was told
  * changes (the level is not broken again), but the notice promised the chop's end.
  */
-export type ChopEnd = ChopCount & { kept?: true } & ({ by: 'far' } | { by: 'held'; heldMs: number } | { by: 'range'; range: [number, number] });
+export type ChopEnd = ChopCount & { kept?: true } & ({ by: 'far' } | { by: 'held'; heldMs: number } | { by: 'range'; range: [number, number]; told?: true; buffer?: number; heldMs?: number });
 
 /**
  * How many times price crossed a chopping level, and since when: its first crossing counted, or, for a level set where
@@ -277,14 +279,17 @@ function setAt(level: Level): number {
 }
 
 /**
- * The range a chop's end out of its range names: the one its notice said, where the close left that one too, else the
- * range its closes made since, which the close left (a notice's range the closes have since moved away from is not the
- * one left). BTC's $69,381.7, said chopping "between $69,174 and $69,777" at 06:30 on Jul 29 2024, fell back below at
- * 14:15 on "a close below $69,143, the bottom of the range it chopped in": a bottom the chat was never told.
+ * The range a chop's end out of its range names: the one its notice said, where the close left that one too by the
+ * buffer, else the range its closes made since, which the close left by the buffer (a notice's range the closes have
+ * since moved away from is not the one left). BTC's $69,381.7, said chopping "between $69,174 and $69,777" at 06:30 on
+ * Jul 29 2024, fell back below at 14:15 on "a close below $69,143, the bottom of the range it chopped in": a bottom the
+ * chat was never told. By the buffer, as the close was judged: SUI's $2.3 closed $0.01815 over its notice's top at
+ * 02:30 on Mar 30 2025, inside its $0.01839 buffer, and $0.01841 over the closes' top: that is the range it left.
+ * Naming only: which close ends the chop is `judgeLevel`'s.
  */
-function leftRange(chop: NonNullable<LevelTrack['chop']>, close: number): [number, number] {
+function leftRange(chop: NonNullable<LevelTrack['chop']>, close: number, buffer: number): [number, number] {
   const told = chop.told;
-  return told && (close < told[0] || close > told[1]) ? told : [chop.low, chop.high];
+  return told && (close < told[0] - buffer || close > told[1] + buffer) ? told : [chop.low, chop.high];
 }
 
 export class LevelBook {
@@ -609,10 +614,11 @@ export class LevelBook {
       if (!chop?.said || acceptedFor < r.confirmMs) return undefined;
       const told = chop.told ?? [chop.low, chop.high];
       if (c.close >= told[0] - buffer && c.close <= told[1] + buffer) return undefined;
+      const named = chop.told !== undefined; // a track stored before `told` was has only the closes' range
       delete chop.said;
       delete chop.told;
       this.touched.add(level.id);
-      const fromChop: ChopEnd = { ...this.chopCount(level, chop), kept: true, by: 'range', range: told };
+      const fromChop: ChopEnd = { ...this.chopCount(level, chop), kept: true, by: 'range', range: told, ...(named ? { told: true as const } : {}), buffer, heldMs: acceptedFor };
       return { kind: 'break', event: { level, direction: seen === 'below' ? 'down' : 'up', reclaim: false, price: c.close, ts: c.end, fromChop } };
     }
     if (track.lastBreak && c.end - track.lastBreak.ts < r.cooldownMs && !far) return undefined;
@@ -642,7 +648,9 @@ export class LevelBook {
     const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end };
     if (track.chop) {
       const base = this.chopCount(level, track.chop);
-      event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor } : { ...base, by: 'range', range: leftRange(track.chop, c.close) };
+      const left = leftRange(track.chop, c.close, buffer);
+      event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor }
+        : { ...base, by: 'range', range: left, ...(left === track.chop.told ? { told: true as const } : {}), buffer, heldMs: acceptedFor };
       track.chop.resolved = seen;
       delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it
       delete track.chop.said; // and it is the end the notice promised

@@ -4,12 +4,12 @@
  * every chat. Time is event time: the clock only moves when events (or the caller's `catchUp`) say so,
  * which makes live runs, replays and tests behave the same.
  */
-import type { Alert, CascadeFigures, CascadeEnd, LevelBreak, LevelChop } from './alerts.js';
+import type { Alert, CascadeFigures, CascadeEnd, ChopQuiet, LevelBreak, LevelChop } from './alerts.js';
 import { LiquidationBuckets } from './buckets.js';
 import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } from './cascades.js';
 import { FlushDetector, flushMinAssets, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, timeframeOf, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick } from './events.js';
-import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack } from './levels.js';
+import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack, type LevelValue } from './levels.js';
 import { PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
@@ -537,6 +537,7 @@ export class Market extends MarketQueries {
       const chop: LevelChop = {
         kind: 'level_chop', ts, asset, key: `chop:${chat && e.level.chat !== chat ? `${chat}:` : ''}${e.level.id}:${e.ts}`, levelId: e.level.id, level: e.level.level,
         crosses: e.crosses, since: e.since, ...(e.setInChop ? { setInChop: true as const } : {}), range, price: e.price, timeframe,
+        ends: this.chopQuiet(asset, group, range, e.ts),
       };
       if (e.level.label !== undefined) chop.label = e.level.label;
       if (chat) chop.chat = chat;
@@ -565,7 +566,10 @@ export class Market extends MarketQueries {
       if (chat) alert.chat = chat;
       if (br.fromChop) alert.fromChop = br.fromChop;
       if (group.length > 1) {
-        alert.also = group.slice(1).map((x) => ({ levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}), ...(x.fromChop?.kept ? { kept: true as const } : {}) }));
+        alert.also = group.slice(1).map((x) => ({
+          levelId: x.level.id, level: x.level.level, reclaim: x.reclaim, ...(x.level.label !== undefined ? { label: x.level.label } : {}), ...(x.fromChop?.kept ? { kept: true as const } : {}),
+          ...(x.fromChop ? { fromChop: x.fromChop } : {}),
+        }));
       }
       // What `/liqs ASSET 1h` says at this moment: the single orders, and the vendors' hourly totals of the venues without
       // any (the hours over by now), so the member who reads the alert and asks gets the same figure.
@@ -575,6 +579,49 @@ export class Market extends MarketQueries {
       if (usd > 0) alert.liquidations = { side, usd, windowMs: HOUR, cascade: running !== undefined, ...(lastHour.coverage.hourly ? { hourly: lastHour.coverage.hourly } : {}) };
       this.out.push(alert);
     }
+  }
+
+  /**
+   * What ends the quiet a chop notice promises (`ChopQuiet`), read back from the level rules (`LevelBook.judgeLevel`)
+   * with the buffers the next close is judged with (the book has taken this close into its ATR by now). The side back
+   * across is the one opposite what the chat last heard of each level (`position`): there a close far beyond ends it at
+   * once, and closes beyond it for `decisiveHours` do too, which the flip window of the break before holds back to a
+   * last close `flipBuffers` beyond (said only where a hold could end inside the window). A level never told a break has
+   * no side the chat heard of: on the side it was set on, a close far beyond it and out of its range ends it at once.
+   */
+  private chopQuiet(asset: string, group: readonly LevelChopEvent[], range: [number, number], ts: number): ChopQuiet {
+    const lv = this.settings.levels;
+    const decisiveMs = lv.decisiveHours * HOUR;
+    const buffer = this.levels.buffer(asset, group[0]!.level.level);
+    const quiet: ChopQuiet = { buffer, out: [range[0] - buffer, range[1] + buffer], confirmMs: lv.confirmMinutes * MINUTE, decisiveMs };
+    const tracks = group.map((e) => this.levels.track(e.level.id)!);
+    const position = tracks[0]?.position;
+    if (!position || tracks.some((t) => t.position !== position)) return quiet;
+    const across = position === 'above' ? 'below' : 'above';
+    // A level's line `buffers` of its own buffer past its edge on a side; the nearest of the levels' lines.
+    const past = (v: LevelValue, side: 'above' | 'below', buffers: number) => (side === 'above' ? bounds(v)[1] + buffers * this.levels.buffer(asset, v) : bounds(v)[0] - buffers * this.levels.buffer(asset, v));
+    const nearest = (side: 'above' | 'below', lines: number[]) => (side === 'above' ? Math.min(...lines) : Math.max(...lines));
+    quiet.across = across;
+    quiet.atOnce = { [across]: nearest(across, group.map((e) => past(e.level.level, across, lv.decisiveFactor))) };
+    // Set on this side and never told a break: far, and out of its own range (judgeLevel's `untoldChopEnds`).
+    const untold = group.filter((_, i) => !tracks[i]!.lastBreak).map((e) => {
+      const b = this.levels.buffer(asset, e.level.level);
+      const far = past(e.level.level, position, lv.decisiveFactor);
+      return position === 'above' ? Math.max(far, e.range[1] + b) : Math.min(far, e.range[0] - b);
+    });
+    if (untold.length) quiet.atOnce[position] = nearest(position, untold);
+    const flipping = group.flatMap((e, i) => {
+      const t = tracks[i]!;
+      if (!t.lastBreak || t.real) return [];
+      const until = t.lastBreak.ts + lv.flipHours * HOUR;
+      const earliest = (t.beyond?.side === across ? t.beyond.since : ts) + decisiveMs;
+      return until > earliest ? [{ level: e.level.level, until }] : [];
+    });
+    if (flipping.length) {
+      quiet.flip = { until: Math.max(...flipping.map((f) => f.until)) };
+      if (lv.flipBuffers < lv.decisiveFactor) quiet.flip.price = nearest(across, flipping.map((f) => past(f.level, across, lv.flipBuffers)));
+    }
+    return quiet;
   }
 
   /** A cascade's figures, with the price of the moment they are told as of (its end's, once over). */

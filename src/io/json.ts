@@ -55,6 +55,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
         // `since` is when the level was set, not a crossing, for a level set where price was already crossing it.
         ...(a.setInChop ? { setInChop: true } : {}),
         ...(a.label !== undefined ? { label: a.label } : {}), ...(a.chat !== undefined ? { chat: a.chat } : {}), ...(a.also ? { also: a.also } : {}),
+        // What ends the quiet the notice promises, in the figures it says (`ChopQuiet`).
+        ...(a.ends ? { ends: a.ends } : {}),
       };
     case 'market_flush':
     case 'market_flush_update':

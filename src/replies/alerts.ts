@@ -4,12 +4,13 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames } from './format.js';
+import { clockAsOf, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames, whenWord } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import { rankingText } from './summary.js';
-import { bounds, type LevelValue } from '../core/levels.js';
+import { bounds, type ChopEnd, type LevelValue } from '../core/levels.js';
+import { priceDecimals } from '../core/prices.js';
 import type { PreviousLeg } from '../core/cascades.js';
 import { chopCountText } from './chop.js';
 import { hoursCounted } from '../core/hourly-totals.js';
@@ -188,23 +189,58 @@ export function levelBreakHeadline(a: LevelBreak): string {
   return `${a.asset} ${said.join('; ')}`;
 }
 
-/** What made the close that ended a chop decisive, in what the bot measured (not a promise that the chop is over). */
-function chopEndText(a: LevelBreak): string {
-  const end = a.fromChop!;
+/**
+ * Stretches of price (a close's distance past a range, the buffer it had to beat) to the decimals of the price they are
+ * told beside: "$26" and "$17" beside ETH's $3,051, "$3.40" and "$2.25" beside SOL's $128.48, where `price` would print
+ * each as a price of its own ($25.88, $2.253). A decimal more where that would print the two alike ("$16.5 … more
+ * than its $16.4 buffer", not "$16 … more than its $16 buffer").
+ */
+function priceGaps(gap: number, buffer: number, at: number): [string, string] {
+  const text = (v: number, d: number) => (d === 0 ? price(Math.round(v)) : `$${v.toFixed(d)}`);
+  let d = priceDecimals(at);
+  while (d < 8 && text(gap, d) === text(buffer, d)) d++;
+  return [text(gap, d), text(buffer, d)];
+}
+
+/**
+ * What made the close that ended a chop decisive, in what the bot measured (not a promise that the chop is over). Out
+ * of a range: by how much, past which edge, the buffer it had to beat and how long closes had been beyond the level, the
+ * rule that fired (ETH $3,100 on Feb 2 2025: "a close $26 below the range it chopped in ($3,076), more than its $17
+ * buffer, after 1h 45 min below $3,100", where "a close below $3,076" had been true since 11:45). The chop told is
+ * one whose notice named the range the close left, where the message has one: a level whose chop was never said,
+ * broken beside one whose notice was, does not quote its own range (SOL's $135 on Aug 5 2024 quoted $131.39 beside the
+ * zone said to chop from $131.87); else the lead's, and none when the lead ended no chop.
+ */
+function chopEndText(a: LevelBreak): string | undefined {
+  const told = (e: ChopEnd | undefined) => e?.by === 'range' && e.told === true;
+  const chosen = [{ level: a.level, fromChop: a.fromChop }, ...(a.also ?? [])].find((x) => told(x.fromChop)) ?? a;
+  const end = chosen.fromChop;
+  if (!end) return undefined;
+  const level = chosen.level;
   const side = a.direction === 'down' ? 'below' : 'above';
-  const [lo, hi] = typeof a.level === 'number' ? [a.level, a.level] : a.level;
+  const [lo, hi] = bounds(level);
   const edge = a.direction === 'down' ? lo : hi;
   // With several levels in the message, the one whose chop ended is named.
-  const it = a.also?.length ? levelText(a.level) : 'it';
-  const what =
-    end.by === 'far' ? `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} ${it}`
-    : end.by === 'held' ? `${duration(end.heldMs)} of closes ${side} ${it}`
+  const it = a.also?.length ? levelText(level) : 'it';
+  const count = chopCountText(end, a.ts);
+  let what: string;
+  let after = count;
+  if (end.by === 'far') what = `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} ${it}`;
+  else if (end.by === 'held') what = `${duration(end.heldMs)} of closes ${side} ${it}`;
+  else {
     // The edge it left, not the whole range: a crash through the chop's day stretches the far side to where the
     // chat never saw it chop ("the $92,765–$100,434 range" of BTC $99,501 on Feb 3 2025).
     // With several, the range is the named level's own (the zone the chat was told chops may be another of them).
-    : `a close ${side} ${price(a.direction === 'down' ? end.range[0] : end.range[1])}, the ${a.direction === 'down' ? 'bottom' : 'top'} of the range ${it} chopped in`;
-  const count = chopCountText(end, a.ts);
-  return `Decisive: ${what}${count ? `, after ${count}` : ''}.`;
+    const left = a.direction === 'down' ? end.range[0] : end.range[1];
+    if (end.buffer === undefined || end.heldMs === undefined) what = `a close ${side} ${price(left)}, the ${a.direction === 'down' ? 'bottom' : 'top'} of the range ${it} chopped in`;
+    else {
+      const [gap, buffer] = priceGaps(Math.abs(a.price - left), end.buffer, a.price);
+      what = `a close ${gap} ${side} the range ${it} chopped in (${price(left)}), more than its ${buffer} buffer`;
+      const held = `${duration(end.heldMs)} ${side} ${a.also?.length ? 'it' : levelText(level)}`;
+      after = count ? `${held} and ${count}` : held;
+    }
+  }
+  return `Decisive: ${what}${after ? `, after ${after}` : ''}.`;
 }
 
 /**
@@ -226,7 +262,8 @@ function levelBreak(a: LevelBreak): Reply {
   const lines: Line[] = [];
   if (liq?.cascade) lines.push([toned(`A ${sideWord(liq.side, 1)} liquidation cascade is running.`, sideTone(liq.side), true)]);
   lines.push(...closeLines(a));
-  if (a.fromChop) lines.push([chopEndText(a)]);
+  const decisive = chopEndText(a);
+  if (decisive) lines.push([decisive]);
   // A chop that ended on the side the chat last heard of leaves the level's role as it was.
   const still = inOrder(a).every((x) => x.verb === 'kept');
   lines.push([`${a.also?.length ? 'They' : 'It'} ${still ? 'still' : 'now'} act${a.also?.length ? '' : 's'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);
@@ -237,11 +274,39 @@ function levelBreak(a: LevelBreak): Reply {
   };
 }
 
-function levelChop(a: LevelChop): Reply {
+/**
+ * What ends a chop's quiet, in figures a trader can watch (`ChopQuiet`): a close out of the range by a buffer once closes
+ * have stayed beyond the level for a while, either way (on the side the chat last heard of, told as the chop's end:
+ * "broke down out of its chop at $97,680"); back across, a close far beyond the level, or hours of closes beyond it.
+ * "Until a close out of this range" alone promised more: ETH's $3,100 (Feb 2 2025) closed under its $3,076 bottom at
+ * 11:45, 12:00, 12:30 and 12:45 without a word, the buffer and the 45 minutes not said.
+ */
+function quietText(a: LevelChop): string {
   const several = a.also?.length;
-  // What ends the quiet, either way: the break back across what the chat last heard, or price leaving the range on the
-  // side it heard of (told as the chop's end: "broke down out of its chop at $97,680").
-  const lines = [...closeLines(a), [`No more alerts on ${several ? 'these levels' : 'this level'} until a close out of this range, or a decisive close back across ${several ? 'them' : 'it'}.`]];
+  const these = several ? 'these levels' : 'this level';
+  const them = several ? 'them' : 'it';
+  const e = a.ends;
+  // An alert stored before it carried its figures.
+  if (!e) return `No more alerts on ${these} until a close out of this range, or a decisive close back across ${them}.`;
+  const sides = [
+    { word: 'under', out: e.out[0], now: e.atOnce?.below, nearer: (x: number) => x >= e.out[0] },
+    { word: 'over', out: e.out[1], now: e.atOnce?.above, nearer: (x: number) => x <= e.out[1] },
+  ];
+  // A side whose line without the wait is as near as the range's (or prints as it) needs no wait: a close past it ends
+  // the quiet at once.
+  const waits = sides.filter((x) => x.now === undefined || !(x.nearer(x.now) || price(x.now) === price(x.out))).map((x) => `${x.word} ${price(x.out)}`);
+  const sooner = sides.flatMap((x) => (x.now === undefined ? [] : [`${x.word} ${price(x.now)}`]));
+  const ends = [
+    ...(waits.length ? [`a close ${waits.join(' or ')} (the range and a buffer, as price and volatility move them) after ${duration(e.confirmMs)} beyond ${several ? 'one of them' : levelText(a.level)}`] : []),
+    ...(sooner.length ? [`a close ${sooner.join(' or ')}`] : []),
+  ];
+  if (!e.across) return `No more alerts on ${these} until ${ends.join(', ')}, or a decisive close back across ${them}.`;
+  const flip = !e.flip ? '' : e.flip.price !== undefined ? ` (before ${whenWord(e.flip.until, a.ts)}, with the last ${e.across === 'above' ? 'over' : 'under'} ${price(e.flip.price)})` : ` (ending ${whenWord(e.flip.until, a.ts)} or later)`;
+  return `No more alerts on ${these} until ${ends.join(', ')}, or ${duration(e.decisiveMs)} of closes ${e.across} ${several ? 'one of them' : 'it'}${flip}.`;
+}
+
+function levelChop(a: LevelChop): Reply {
+  const lines = [...closeLines(a), [quietText(a)]];
   const count = chopCountText(a, a.ts);
   return {
     title: [`↔️ ${a.asset} chopping around ${levelsText(a)} between ${price(a.range[0])} and ${price(a.range[1])}${count ? `: ${count}` : ''}`],

@@ -38,7 +38,7 @@ describe('a break out of a said chop names the range the notice said', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]![1]).toBe(3025);
     // The crossings since close 1's end: the loss, and the close back above it.
-    expect(ends).toEqual([{ crosses: 2, since: T0 + 2 * M15, by: 'range', range: notices[0] }]);
+    expect(ends).toEqual([{ crosses: 2, since: T0 + 2 * M15, by: 'range', range: notices[0], told: true, buffer: expect.closeTo(18.0319, 3), heldMs: 3_600_000 }]);
   });
 });
 
@@ -99,7 +99,7 @@ describe('on real markets', () => {
     expect(end).toMatchObject({ level: 135, fromChop: { by: 'range', range: [131.386, 143.384] } });
     const text = replyText(alertReply(end)).split('\n');
     expect(text[0]).toBe('⬇️ SOL lost $139.41 and $135; broke down out of its chop at $139.41–141.50');
-    expect(text).toContain('Decisive: a close below $131.39, the bottom of the range $135 chopped in, after 3 crosses since Sunday.');
+    expect(text).toContain('Decisive: a close $3.40 below the range $139.41–141.50 chopped in ($131.87), more than its $2.25 buffer, after 1h 45 min below it and 3 crosses since Sunday.');
   });
 
   it('BTC $69,381.7 on Jul 29 2024: the failed breakout names the bottom its chop notice said', async () => {
@@ -110,6 +110,6 @@ describe('on real markets', () => {
     expect(end.ts).toBe(Date.parse('2024-07-29T14:15:00Z'));
     expect(end.fromChop).toMatchObject({ by: 'range', range: notice.range });
     // Before: "a close below $69,143", the closes' range since the notice, a bottom the chat was never told.
-    expect(replyText(alertReply(end))).toContain('\nDecisive: a close below $69,174, the bottom of the range it chopped in, after 4 crosses since 03:30.\n');
+    expect(replyText(alertReply(end))).toContain('\nDecisive: a close $474 below the range it chopped in ($69,174), more than its $255 buffer, after 45 min below $69,381.7 and 4 crosses since 03:30.\n');
   });
 });

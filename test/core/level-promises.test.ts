@@ -97,7 +97,7 @@ describe('a level set where price was already crossing it', () => {
     });
     // Two crossings since it was set (the first cross up, and back under the buffer at $2,985), counted from then: not
     // four since the first crossing of the price.
-    expect(ends).toEqual([{ crosses: 2, since: set.createdAt, setInChop: true, by: 'range', range: expect.any(Array) }]);
+    expect(ends).toEqual([{ crosses: 2, since: set.createdAt, setInChop: true, by: 'range', range: expect.any(Array), buffer: 9, heldMs: 3_600_000 }]);
     expect(book.view('ETH', 2960)[0]!.chop).toMatchObject({ crosses: 2, since: set.createdAt, setInChop: true });
   });
 });

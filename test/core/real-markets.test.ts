@@ -170,13 +170,13 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     expect(sol).toEqual([
       expect.objectContaining({
         ts: Date.parse('2024-08-05T01:15:00Z'), level: 135, direction: 'down', fromChop: expect.objectContaining({ by: 'range', range: [131.386, 143.384] }),
-        also: [expect.objectContaining({ level: 139.41, reclaim: false }), { levelId: 'SOL@139.41-141.5', level: [139.41, 141.5], label: 'SOL demand zone above prior-week low', reclaim: false, kept: true }],
+        also: [expect.objectContaining({ level: 139.41, reclaim: false }), { levelId: 'SOL@139.41-141.5', level: [139.41, 141.5], label: 'SOL demand zone above prior-week low', reclaim: false, kept: true, fromChop: expect.objectContaining({ by: 'range', told: true, range: [131.872, 143.384] }) }],
       }),
     ]);
     const text = replyText(alertReply(sol[0]!));
     expect(text).toMatch(/^⬇️ SOL lost \$139\.41 and \$135; broke down out of its chop at \$139\.41–141\.50\n/);
-    // The range is $135's own (its chop was never said; the zone's notice said $131.87–143.38): named as $135's.
-    expect(text).toContain('Decisive: a close below $131.39, the bottom of the range $135 chopped in, after 3 crosses since Sunday.');
+    // $135's chop was never said; the zone's notice said $131.87–143.38: the range quoted is the one the chat was told.
+    expect(text).toContain('Decisive: a close $3.40 below the range $139.41–141.50 chopped in ($131.87), more than its $2.25 buffer, after 1h 45 min below it and 3 crosses since Sunday.');
   });
 
   it('ends a chop said to the chat with a message on the side it last heard of too, the level still lost (BTC $97,680, Feb 2-3 2025)', () => {
@@ -185,14 +185,14 @@ describe('levels on three real weeks with community levels (BTC, ETH, SOL, SUI, 
     // /levels went from chopping to lost unsaid.
     const feb = runs[2]!.alerts;
     const notice = feb.find((a) => a.kind === 'level_chop' && a.levelId === 'BTC@97680')!;
-    expect(replyText(alertReply(notice))).toContain('\nNo more alerts on this level until a close out of this range, or a decisive close back across it.');
+    expect(replyText(alertReply(notice))).toContain('\nNo more alerts on this level until a close under $96,166 or over $99,045 (the range and a buffer, as price and volatility move them) after 45 min beyond $97,680, a close over $100,541, or 2h of closes above it.');
     const end = feb.find((a) => a.kind === 'level_break' && a.levelId === 'BTC@97680' && a.ts === Date.parse('2025-02-03T00:45:00Z'))!;
     const text = replyText(alertReply(end)).split('\n');
     expect(text.slice(0, 5)).toEqual([
       '⬇️ BTC broke down out of its chop at $97,680',
       '',
       '15m close $95,592 · BTC prior-week low (2025-01-27 07:25 UTC)',
-      'Decisive: a close below $96,738, the bottom of the range it chopped in, after 3 crosses since Sunday.',
+      'Decisive: a close $1,146 below the range it chopped in ($96,738), more than its $761 buffer, after 1h 30 min below $97,680 and 3 crosses since Sunday.',
       'It still acts as resistance.',
     ]);
   });
@@ -287,7 +287,7 @@ describe('chop notices that fall due on one close, and those a break is about to
     const text = replyText(alertReply(chop));
     expect(text).toMatch(/^↔️ BTC chopping around \$109,021.9 and \$109,136.5 between \$108,568 and \$109,464: 2 crosses since 19:00\n/);
     expect(text).toContain('\n$109,021.9 · BTC prior-week low (2025-09-27 09:15 UTC)\n$109,136.5 · BTC prior-week low (2025-09-28 12:45 UTC)');
-    expect(text).toContain('No more alerts on these levels until a close out of this range, or a decisive close back across them.');
+    expect(text).toContain('No more alerts on these levels until a close under $108,240 or over $109,791 (the range and a buffer, as price and volatility move them) after 45 min beyond one of them, a close under $107,499, or 2h of closes below one of them.');
   });
 
   it('wait for the break that is two closes from decisive: ADA on Jan 28 2025 reads the break alone, naming the chop', () => {

@@ -19,7 +19,7 @@ describe('ETH $3,141.2 on the real Feb 2025 week: set at 00:00 on Feb 2 below pr
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^2025-02-02 03:15 UTC {2}⬇️ ETH lost \$3,141\.2 \| 15m close \$3,095 /);
     // Counted since the level was set (00:00), not since price began crossing $3,141.2 on Saturday: the level's own.
-    expect(lines[0]).toContain('Decisive: a close below $3,111, the bottom of the range it chopped in, after 2 crosses since it was set at 00:00.');
+    expect(lines[0]).toContain('Decisive: a close $16.5 below the range it chopped in ($3,111), more than its $16.4 buffer, after 1h 15 min below $3,141.2 and 2 crosses since it was set at 00:00.');
   });
 
   it('counts that held break as told in replay --stats (held 1, told 1)', async () => {
