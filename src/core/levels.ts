@@ -139,6 +139,8 @@ export interface LevelView {
    * the side price is on. The state is then `testing`, whatever the last close or the told state says.
    */
   across?: 'above' | 'below';
+  /** Set with price inside it and no close out of it since: no side was ever told, so `across` is only where price is. */
+  sideUntold?: true;
   lastBreak?: LevelTrack['lastBreak'];
   /** The level's chop, counted as its messages count it (`ChopCount`): only a chop the chat has heard of. */
   chop?: NonNullable<LevelTrack['chop']> & ChopCount;
@@ -788,6 +790,7 @@ export class LevelBook {
       const state: ShownState = chopping ? 'chopping' : near || across ? 'testing' : told;
       const view: LevelView = { level, role, distancePct: dist, state, baseState: told };
       if (across && !chopping) view.across = across;
+      if (track.setInside) view.sideUntold = true;
       if (track.lastBreak) view.lastBreak = track.lastBreak;
       if (chop) {
         view.chop = { ...chop, ...this.chopCount(level, chop) };

@@ -692,7 +692,7 @@ export class Market extends MarketQueries {
     }
     // Those that start while it runs are carried by it; those already running whose start came within its window are
     // taken over (`adopts`).
-    const adopts = this.adopt(f.id, f.side, leadAssets, now);
+    const adopts = this.adopt(f.id, f.side, f.usd, leadAssets, now);
     this.out.push({ kind: 'market_flush', key: `flush:${f.id}`, ...figures, windowMs: this.settings.flush.windowMinutes * MINUTE, ...(adopts.length ? { adopts } : {}) });
   }
 
@@ -703,12 +703,14 @@ export class Market extends MarketQueries {
    * one that starts inside it is (`flushId`, `ledFlush`), and the flush's start edits its message where a chat has it
    * (alerts/outbox.ts) rather than posting again. Only the latest: the chat's last message is the one an edit is seen in,
    * and another cascade's message left as it was keeps its own updates and end (FF's, posted at 11:15:39). One posted
-   * before the window is told through to its end too: an edit of a message minutes up the chat would go unseen.
+   * before the window is told through to its end too: an edit of a message minutes up the chat would go unseen. So is
+   * one whose tally is above the flush's: a chat whose minimum lies between the two heard of the cascade and would not
+   * hear the flush that carries it (its updates and end would then reach it from nowhere).
    */
-  private adopt(flushId: string, side: PositionSide, leads: readonly string[], now: number): string[] {
+  private adopt(flushId: string, side: PositionSide, flushUsd: number, leads: readonly string[], now: number): string[] {
     const since = now - this.settings.flush.windowMinutes * MINUTE;
     const raised = (c: Cascade) => this.startRaisedAt.get(c.id) ?? -Infinity;
-    const taken = this.cascades.running().filter((c) => c.side === side && !this.inFlush.has(c.id) && raised(c) >= since);
+    const taken = this.cascades.running().filter((c) => c.side === side && !this.inFlush.has(c.id) && raised(c) >= since && c.usd <= flushUsd);
     const latest = taken.sort((a, b) => raised(a) - raised(b)).pop();
     if (!latest) return [];
     this.inFlush.set(latest.id, { id: flushId, led: leads.includes(latest.asset) });

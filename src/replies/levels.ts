@@ -72,7 +72,17 @@ function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] 
 function countedAs(v: LevelView): Role | 'chopping' {
   if (v.role === 'inside') return 'inside';
   if (v.state === 'chopping') return 'chopping';
-  return v.across === 'above' ? 'resistance' : v.across === 'below' ? 'support' : v.role;
+  const across = crossed(v);
+  return across === 'above' ? 'resistance' : across === 'below' ? 'support' : v.role;
+}
+
+/**
+ * The side price is across a level on, from the side the chat was told: none for a zone set around price and not yet
+ * left by a close (no side was ever told; its row's "testing from above" is only where price is), which counts where
+ * price is.
+ */
+function crossed(v: LevelView): LevelView['across'] {
+  return v.sideUntold ? undefined : v.across;
 }
 
 /** How the structure reads after a move, the way the reports do: what holds, what must be reclaimed. */
@@ -104,9 +114,12 @@ export function structureReading(st: LevelReading): Line[] {
     // on price now: past a slack of 0.3% in the bar the cascade ended in, whose low can be the cascade's own (a 15m
     // candle's $99,740 under its fills' $99,758 low), by any amount the reply can show in a later one (Jan 27 2025: the
     // 17:20 candle's $99,013, 0.21% under BTC's $99,226 low of 17:08, is a trip under it, not "stabilized near").
-    const since = st.sinceCascade && (long ? st.sinceCascade.low : st.sinceCascade.high);
+    const all = st.sinceCascade && (long ? st.sinceCascade.low : st.sinceCascade.high);
     const later = st.sinceCascade?.later && (long ? st.sinceCascade.later.low : st.sinceCascade.later.high);
-    const broke = since !== undefined && ((long ? since < extreme * 0.997 : since > extreme * 1.003) || (later !== undefined && through(later)));
+    const pastSlack = all !== undefined && (long ? all < extreme * 0.997 : all > extreme * 1.003);
+    const broke = pastSlack || (later !== undefined && through(later));
+    // The price a trip past it is quoted at: a later bar's where only that counts (the ending bar's can be the cascade's own).
+    const since = pastSlack || !broke ? all : later;
     const side = long ? 'above' : 'below';
     const after = `After ${usd(c.usd)} of ${sideWord(c.side)} liquidated, `;
     // "Stabilized", or "too soon to call it a floor", is a claim about now: neither while price or a fill is already past
@@ -154,7 +167,7 @@ export function structureReading(st: LevelReading): Line[] {
     const next = floors.find((v) => bounds(v.level.level)[1] < floor);
     lines.push([
       // A floor price is under with no close to confirm it is being tested, not held.
-      s1.across ? `Price is testing the floor ` : `Holding `, b(levelText(s1.level.level)), s1.across ? ` from below; a close below it would expose ` : ` keeps the floor; a close below it would expose `,
+      crossed(s1) ? `Price is testing the floor ` : `Holding `, b(levelText(s1.level.level)), crossed(s1) ? ` from below; a close below it would expose ` : ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
       // A claim about forced selling needs the liquidation data behind it: a long cascade seen in the last day. Said as
       // what the close would mean, not as a reading of now (price may have stabilized since).
@@ -190,7 +203,7 @@ export function structureReading(st: LevelReading): Line[] {
     const top = invalidation ? bounds(invalidation.level.level)[1] : -Infinity;
     const next = resistances.find((v) => bounds(v.level.level)[0] > top);
     // A resistance price is above with no close to confirm it is tested, not a distance away.
-    if (next) lines.push([invalidation ? `Above it, next resistance ` : `Next resistance `, b(levelText(next.level.level)), ` (${next.across ? `testing from ${next.across}` : pct(next.distancePct / 100)}).`]);
+    if (next) lines.push([invalidation ? `Above it, next resistance ` : `Next resistance `, b(levelText(next.level.level)), ` (${crossed(next) ? `testing from ${crossed(next)}` : pct(next.distancePct / 100)}).`]);
   }
   if (!supports.some((v) => v.role === 'support') && !inside) {
     // Every level above price (a flush through them all): where the floor is, the list cannot say. The command is said

@@ -99,6 +99,27 @@ describe('cascades and a market-wide flush, for a chat that follows every asset'
     expect(alerts.filter((a) => a.kind === 'cascade').map((a) => a.asset)).toEqual(['ARB', 'LINK', 'AVAX']);
   });
 
+  it('a cascade whose tally is above the flush\'s is not taken over: a chat with a minimum between the two heard it and hears it to its end', () => {
+    const m = new Market(buildConfig({ flush: { floorUsd: 200_000, minAssets: 3 }, cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000 } }));
+    const alerts: Alert[] = [];
+    // ARB's $300K in 20 s: its cascade is posted at the fifth print.
+    for (let i = 0; i < 5; i++) alerts.push(...m.ingest(liq(T0 + i * 5000, 'bybit', 'ARB/USDT:USDT', 60_000)));
+    // Five minutes on, three more assets: a flush of about $210K (ARB's last print and theirs in its window), under ARB's $300K.
+    for (let i = 0; i < 4; i++) {
+      const ts = T0 + 5 * 60_000 + i * 5000;
+      for (const sym of ['LINK/USDT:USDT', 'AVAX/USDT:USDT', 'SOL/USDT:USDT']) alerts.push(...m.ingest(liq(ts, 'bybit', sym, 13_000)));
+    }
+    alerts.push(...m.catchUp(T0 + 40 * 60_000));
+    const flush = alerts.find((a) => a.kind === 'market_flush');
+    const arb = alerts.find((a) => a.kind === 'cascade' && a.asset === 'ARB');
+    expect(arb).toBeDefined();
+    expect(flush && flush.usd).toBeLessThan(300_000);
+    expect(flush).not.toHaveProperty('adopts');
+    // A chat that follows everything with a $250K minimum: ARB's start reached it, the flush did not; ARB's end still does.
+    const min: Subscription = { chat: 'tg:2', enabled: true, assets: [], families: ['cascade', 'level'], minUsd: 250_000, updatedAt: 0 };
+    expect(alerts.filter((a) => a.asset === 'ARB' && wants(min, a)).map((a) => a.kind)).toEqual(['cascade', 'cascade_end']);
+  });
+
   it('a chat that follows an asset that led the flush hears the flush instead of that asset cascade; one that did not lead is told apart', () => {
     // Two leaders named: LINK and ARB lead, AVAX does not.
     const m = new Market(buildConfig({ flush: { floorUsd: 2_000_000, minAssets: 3, leaders: 2 }, cascades: { floorsUsd: { default: 100_000 }, absoluteFloorUsd: 100_000, quietMinutes: 2 } }));

@@ -6,6 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../config/load.js';
+import { toEvent } from '../../src/core/events.js';
+import { Market } from '../../src/core/market.js';
 import type { LevelValue, LevelView, ToldState } from '../../src/core/levels.js';
 import type { LevelReading } from '../../src/core/market-view.js';
 import { structureReading } from '../../src/replies/levels.js';
@@ -158,5 +161,23 @@ describe('the reading counts a level on its confirmed side', () => {
       'Holding $95,000 keeps the floor; a close below it would expose deeper downside.',
       'Next resistance $110,000 (+10%).',
     ]);
+  });
+});
+
+describe('a zone set around price, no close out of it yet', () => {
+  it('counts where price is (no side was ever told): the floor price sits on, not resistance "testing from above"', () => {
+    const m = new Market(buildConfig({}));
+    const T = Date.parse('2026-03-02T12:00:00Z');
+    const ev = (o: object) => {
+      const r = toEvent(o);
+      if (!r.ok) throw new Error(r.reason);
+      return r.event;
+    };
+    m.ingest(ev({ type: 'price', ts: T, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 2440 }));
+    m.ingest(ev({ type: 'level', ts: T + 1000, asset: 'ETH', low: 2425, high: 2450 }));
+    m.ingest(ev({ type: 'price', ts: T + 60_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', price: 2462 }));
+    const reading = structureReading(m.levelStatus('ETH')).map(lineText);
+    expect(reading.join('\n')).toContain('Holding $2,425–2,450 keeps the floor');
+    expect(reading.join('\n')).not.toContain('resistance $2,425–2,450');
   });
 });

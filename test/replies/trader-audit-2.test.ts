@@ -78,6 +78,10 @@ describe('/levels: a cascade low is never a floor to come once price or a fill i
     expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990, later: { low: 2803.4, high: 2990 } } })).toBe(
       'After $24M of longs liquidated, price went below the cascade low $2,809 since (to $2,803) and is back above it.',
     );
+    // Only the later bar's trip counts: it is the one quoted, not the ending bar's lower low within the slack.
+    expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990, later: { low: 2806, high: 2990 } } })).toBe(
+      'After $24M of longs liquidated, price went below the cascade low $2,809 since (to $2,806) and is back above it.',
+    );
     // A later bar that prints as the low itself is at it.
     expect(read({ price: 2960, sinceCascade: { low: 2808.8, high: 2990, later: { low: 2808.8, high: 2990 } } })).toBe(
       'After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.',
