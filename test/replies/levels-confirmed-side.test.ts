@@ -14,6 +14,7 @@ import type { LevelReading } from '../../src/core/market-view.js';
 import { structureReading } from '../../src/replies/levels.js';
 import { lineText } from '../../src/replies/reply.js';
 import { cli, writeEvents } from '../helpers.js';
+import { levelView, NOW, type ViewOptions } from './level-view.js';
 
 /** The data kit beside the repository (shared/data), where the audit's own files came from: tests on it run where it is. */
 const kit = (name: string) => `../shared/data/${name}`;
@@ -72,29 +73,9 @@ describe.skipIf(!hasKit)('on the audit\'s recordings: a lost level price pokes a
   });
 });
 
-const NOW = Date.parse('2025-10-13T20:30:00Z');
-const DAY = 86_400_000;
 
-/**
- * A level as the book views it at `price`: told `told` (broken `direction` a day ago, or holding); `across`, price is on
- * the other side of it from what the chat was told, no close confirming it (state testing); `chop`, it chops.
- */
-function view(level: LevelValue, price: number, told: ToldState, opts: { direction?: 'up' | 'down'; across?: boolean; chop?: number } = {}): LevelView {
-  const [lo, hi] = typeof level === 'number' ? [level, level] : level;
-  const role = price > hi ? 'support' : price < lo ? 'resistance' : 'inside';
-  const edge = role === 'support' ? hi : role === 'resistance' ? lo : price;
-  const v: LevelView = {
-    level: { id: `BTC@${String(level)}`, asset: 'BTC', level, source: 'event', createdAt: 0 },
-    role,
-    distancePct: ((edge - price) / price) * 100,
-    state: opts.chop !== undefined ? 'chopping' : opts.across ? 'testing' : told,
-    baseState: told,
-  };
-  if (opts.across) v.across = role === 'support' ? 'above' : 'below';
-  if (opts.direction) v.lastBreak = { ts: NOW - DAY, direction: opts.direction, price: edge };
-  if (opts.chop !== undefined) v.chop = { since: NOW - 3 * 3_600_000, crosses: opts.chop, low: lo * 0.98, high: hi * 1.02 };
-  return v;
-}
+/** A level as the book views it at `price` (test/replies/level-view.ts), its last break a day ago. */
+const view = (level: LevelValue, price: number, told: ToldState, opts: ViewOptions = {}): LevelView => levelView(level, price, told, opts);
 
 const reading = (price: number, levels: LevelView[], extra: Partial<LevelReading> = {}) =>
   structureReading({ asset: 'BTC', ts: NOW, price, priceTs: NOW, levels, ...extra }).map(lineText);

@@ -8,24 +8,12 @@ import type { LevelValue, LevelView, ToldState } from '../../src/core/levels.js'
 import type { LevelStatus } from '../../src/core/summary.js';
 import { levelsReply, structureReading } from '../../src/replies/levels.js';
 import { lineText, replyText } from '../../src/replies/reply.js';
+import { levelView, NOW } from './level-view.js';
 
-const NOW = Date.parse('2025-10-13T20:30:00Z');
 
-/** A level as the book views it at `price`: lost from above (`down`) or broken up (`up`) at `breakTs`, or holding. */
-function view(level: LevelValue, price: number, told: ToldState, direction?: 'up' | 'down', breakTs = NOW - 3 * 86_400_000): LevelView {
-  const [lo, hi] = typeof level === 'number' ? [level, level] : level;
-  const role = price > hi ? 'support' : price < lo ? 'resistance' : 'inside';
-  const edge = role === 'support' ? hi : role === 'resistance' ? lo : price;
-  const v: LevelView = {
-    level: { id: `BTC@${String(level)}`, asset: 'BTC', level, source: 'event', createdAt: 0 },
-    role,
-    distancePct: ((edge - price) / price) * 100,
-    state: told,
-    baseState: told,
-  };
-  if (direction) v.lastBreak = { ts: breakTs, direction, price: edge };
-  return v;
-}
+/** A level as the book views it at `price` (test/replies/level-view.ts): lost from above (`down`) or broken up (`up`) at `breakTs`, or holding. */
+const view = (level: LevelValue, price: number, told: ToldState, direction?: 'up' | 'down', breakTs = NOW - 3 * 86_400_000): LevelView =>
+  levelView(level, price, told, direction ? { direction, breakTs } : {});
 
 const status = (price: number, levels: LevelView[]): LevelStatus => ({ asset: 'BTC', ts: NOW, price, priceTs: NOW, levels });
 const reading = (st: LevelStatus) => structureReading(st).map(lineText);
