@@ -158,21 +158,27 @@ export interface DispatchOptions {
    * is the channel this server's, may the bot post there?). A refusal is said, and nothing changes.
    */
   checkPostsTo?: (targets: readonly string[], ctx: CommandContext) => Promise<PostsToRefusal | undefined>;
+  /**
+   * The platform answers every command (Discord tells the caller "The application did not respond" where none comes):
+   * over budget and already told in this window, the caller gets one line with the seconds left, never `undefined`.
+   */
+  answerAll?: true;
 }
 
-/** Say nothing: the caller is over budget and was already told so in this window. */
+/** `undefined`: say nothing, the caller is over budget and was already told so in this window (see `answerAll`). */
 export type Answer = CommandReply | undefined;
 
 /**
  * The budget, checked before anything else is done or answered (unknown, over-long and malformed commands
  * included). The local terminal's operator is never metered: budgets protect groups from their members.
  */
-function admit(caller: Caller): 'run' | Answer {
+function admit(caller: Caller, opts: DispatchOptions): 'run' | Answer {
   if (caller.chat.platform === 'terminal') return 'run';
   const now = wallClocked.has(caller.services) ? Date.now() : caller.now;
   const v = budgetFor(caller).check(`${caller.chat.platform}:${caller.user.id}`, caller.chat.key, now);
   if (v.run) return 'run';
-  if (!v.tell) return undefined;
+  const retry = `Try again in ${Math.max(1, Math.ceil(v.waitMs / 1000))} s.`;
+  if (!v.tell) return opts.answerAll ? errorReply(`Still too many commands in the last minute. ${retry}`) : undefined;
   const { commandsPerUserPerMinute: perUser, commandsPerChatPerMinute: perChat } = caller.services.config.limits;
   // Said as it is: the budget that holds the command back, and where the silence holds (the user's own budget: every chat).
   const until = v.limit === 'user'
@@ -180,7 +186,7 @@ function admit(caller: Caller): 'run' | Answer {
     : v.limit === 'chat'
       ? `This chat reached its ${perChat} commands a minute: until then, I will not answer your commands in this chat.`
       : 'Until then, I will not answer your commands in this chat.';
-  return errorReply(`Easy there: too many commands in the last minute. Try again in ${Math.max(1, Math.ceil(v.waitMs / 1000))} s.`, until);
+  return errorReply(`Easy there: too many commands in the last minute. ${retry}`, until);
 }
 
 /**
@@ -193,19 +199,26 @@ export function meterOnWallClock(services: object): void {
   wallClocked.add(services);
 }
 
+/** What a platform that answers every command passes: its answer is never `undefined`. */
+export type AnswerAllOptions = DispatchOptions & { answerAll: true };
+
 /**
  * A chat platform's entry point for a command by name (Discord's slash commands): the budget first, then the
- * command, admin rights and the platform's own check. Never throws; `undefined` means answer nothing.
+ * command, admin rights and the platform's own check. Never throws; `undefined` means answer nothing (never with `answerAll`).
  */
+export function dispatch(name: string, args: Args, caller: Caller, opts: AnswerAllOptions): Promise<CommandReply>;
+export function dispatch(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Answer>;
 export async function dispatch(name: string, args: Args, caller: Caller, opts: DispatchOptions): Promise<Answer> {
-  const gate = admit(caller);
+  const gate = admit(caller, opts);
   if (gate !== 'run') return gate;
   return execute(name, args, caller, opts);
 }
 
 /** A chat platform's entry point for a typed command line (Telegram, Discord's buttons): as `dispatch`. */
+export function dispatchLine(text: string, caller: Caller, opts: AnswerAllOptions): Promise<CommandReply>;
+export function dispatchLine(text: string, caller: Caller, opts: DispatchOptions): Promise<Answer>;
 export async function dispatchLine(text: string, caller: Caller, opts: DispatchOptions): Promise<Answer> {
-  const gate = admit(caller);
+  const gate = admit(caller, opts);
   if (gate !== 'run') return gate;
   if (text.length > MAX_COMMAND_CHARS) return errorReply(`That command is too long (${text.length} characters; at most ${MAX_COMMAND_CHARS}).`);
   const parsed = parseCommandLine(text);
@@ -316,14 +329,12 @@ function budgetFor(caller: Caller): CommandBudget {
   return l;
 }
 
-const refusedAgain = (): Reply => errorReply('Easy there: too many commands in the last minute.');
-
 /**
  * Run a typed command line; refuses oversized input with a sentence. Always a reply: for the terminal, the CLI
- * and tests. Chat platforms use `dispatchLine`, which stays silent after the first refusal.
+ * and tests. Chat platforms use `dispatchLine`, which stays silent after the first refusal unless it must answer all.
  */
-export async function runCommandLine(text: string, ctx: CommandContext): Promise<Reply> {
-  return (await dispatchLine(text, ctx, { isAdmin: () => ctx.isAdmin })) ?? refusedAgain();
+export function runCommandLine(text: string, ctx: CommandContext): Promise<Reply> {
+  return dispatchLine(text, ctx, { isAdmin: () => ctx.isAdmin, answerAll: true });
 }
 
 export type { CommandDef, CommandContext, Args };

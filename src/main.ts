@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
+import { fstatSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { isatty } from 'node:tty';
@@ -113,13 +114,30 @@ export function stoppedLine(bot: LiqBot, commands: CutOffCommands = { notRun: 0,
 const EX_CONFIG = 78;
 
 /**
- * Whether the prompt served no one: standard input is not a terminal (/dev/null, as systemd's StandardInput=null or
- * Docker without a tty) and ended before a byte of a command came. A service with no chat token is then a mistake in
- * its setup, not a clean stop; a pipe that sent commands and ended (`printf '/liqs eth\n' | npm start`) leaves as asked.
+ * Whether the prompt served no one: standard input is not a terminal (a pipe, a file) and ended before a byte of a
+ * command came. A service with no chat token is then a mistake in its setup, not a clean stop (/dev/null, known at
+ * once, is refused before the start: `inputIsNull`); a pipe that sent commands and ended (`printf '/liqs eth\n' | npm
+ * start`) leaves as asked.
  */
 function nothingToServe(): boolean {
   return !process.stdin.isTTY && process.stdin.bytesRead === 0;
 }
+
+/**
+ * Whether standard input is /dev/null, known before anything starts (a service's StandardInput=null, Docker without
+ * -i; Node opens a closed one so too): the prompt would read no command. A pipe or a file may still send some, which
+ * is known only once it ends (`nothingToServe`). Where there is no /dev/null to compare with, the prompt finds out.
+ */
+function inputIsNull(): boolean {
+  try {
+    const input = fstatSync(0);
+    return input.isCharacterDevice() && input.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
+const NO_CHAT_NO_TERMINAL = 'no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example';
 
 /** Seconds a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 5_000;
@@ -299,6 +317,11 @@ async function start(argv: string[]): Promise<number> {
   // A command typed before the first event is replayed reads the recording's first moment, not 1970 (a level
   // added then is set on the recording's day). Read before anything starts: a recording that cannot be read is refused.
   const first = values.replay !== undefined ? await firstEventTs(values.replay) : undefined;
+  // No chat token and standard input /dev/null: refused before the prompt's banner and before a database is made.
+  if (!env.telegram && !env.discord && inputIsNull()) {
+    log.error(NO_CHAT_NO_TERMINAL);
+    return EX_CONFIG;
+  }
   (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
   // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
@@ -408,7 +431,7 @@ async function start(argv: string[]): Promise<number> {
         services: bot,
         onQuit: (how) => {
           if (how !== 'end of input' || !nothingToServe()) return stop.request(how);
-          log.error(live === 'running' ? 'a rehearsal beside the running live bot serves only its terminal, and there is no terminal to read commands from: nothing to serve' : 'no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example');
+          log.error(live === 'running' ? 'a rehearsal beside the running live bot serves only its terminal, and there is no terminal to read commands from: nothing to serve' : NO_CHAT_NO_TERMINAL);
           stop.request('nothing to serve', EX_CONFIG);
         },
       });

@@ -208,21 +208,29 @@ describe('liqbot start', () => {
     expect(c.errors()).not.toMatch(/nothing to serve/);
   }, 60_000);
 
-  it('with no chat token and no terminal (standard input /dev/null, as a service) says there is nothing to serve and exits 78', async () => {
-    const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start'], { cwd: REPO, env: botEnv(tempDir()), stdio: ['ignore', 'ignore', 'pipe'] });
+  it('with no chat token and no terminal (standard input /dev/null, as a service) says there is nothing to serve and exits 78, before the prompt and the database', async () => {
+    const dir = tempDir();
+    const data = join(dir, 'data');
+    // Standard input /dev/null ('ignore'), as systemd's StandardInput=null gives it; no token in the environment.
+    const child = spawn(process.execPath, [join(REPO, 'bin/liqbot.js'), 'start'], { cwd: REPO, env: botEnv(dir, { LIQBOT_DATA_DIR: data, LIQBOT_DB: join(data, 'liqbot.db') }), stdio: ['ignore', 'pipe', 'pipe'] });
     running.push(child);
-    let err = '';
+    let out = '', err = '';
+    child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(78);
     const said = err.split('\n').filter((l) => l.includes('nothing to serve'));
     expect(said).toHaveLength(1);
     expect(JSON.parse(said[0]!)).toMatchObject({ level: 50, msg: 'no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in the environment and no terminal to read commands from: nothing to serve; see .env.example' });
+    // Refused before anything started: no prompt printed, no data folder or database made.
+    expect(out).toBe('');
+    expect(existsSync(data)).toBe(false);
 
     // A pipe that ends before it sent anything is the same: nobody to serve.
     const piped = startBot(tempDir());
     piped.child.stdin.end();
     expect(await piped.exited).toBe(78);
+    expect(piped.errors()).toContain('nothing to serve');
   }, 60_000);
 
   it('exits 1 with its one line when the health port is in use, before the prompt, the feeds or a platform started', async () => {

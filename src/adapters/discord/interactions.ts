@@ -13,7 +13,7 @@ import {
   type Interaction,
   type TopLevelComponent,
 } from 'discord.js';
-import { answerPosted, answersPrivately, dispatch, dispatchLine, findCommand, internalErrorReply, type DispatchOptions } from '../../../commands/index.js';
+import { answerPosted, answersPrivately, dispatch, dispatchLine, findCommand, internalErrorReply, type AnswerAllOptions } from '../../../commands/index.js';
 import { parseAnyWindow, visible } from '../../../commands/parse.js';
 import type { CommandDef, CommandReply, OptionSpec, PostsToRefusal } from '../../../commands/types.js';
 import type { WindowName } from '../../../config/windows.js';
@@ -69,7 +69,7 @@ interface Posted {
 async function respond(
   interaction: Answerable,
   mode: 'reply' | 'update',
-  produce: () => Promise<CommandReply | undefined>,
+  produce: () => Promise<CommandReply>,
   privately: boolean,
   deferAfterMs: number,
 ): Promise<Posted | undefined> {
@@ -88,9 +88,7 @@ async function respond(
   const timer = setTimeout(() => void defer(privately), deferAfterMs);
   let reply: CommandReply;
   try {
-    // Over budget and already told: still answered, privately and in a line (Discord would tell the caller that the
-    // application did not respond). Interaction answers cost no shared limit, so one member's flood costs other chats nothing.
-    reply = (await produce()) ?? errorReply(STILL_LIMITED);
+    reply = await produce();
   } finally {
     clearTimeout(timer);
   }
@@ -151,7 +149,9 @@ async function onCommand(client: Client, services: Services, interaction: ChatIn
   const args = toArgs(interaction.options.data, (sub) => specFor(cmd, sub));
   const caller = toCaller(interaction, services);
   log.debug({ command: interaction.commandName, sub: args.sub, chat: caller.chat.key }, 'discord: command');
-  const opts: DispatchOptions = { isAdmin: () => isAdminHere(interaction), checkPostsTo: (targets) => checkPostsTo(client, interaction, targets) };
+  // Every command is answered, one over budget too (privately, in a line with the seconds left: Discord would tell the
+  // caller that the application did not respond). Interaction answers cost no shared limit: a flood costs other chats nothing.
+  const opts: AnswerAllOptions = { isAdmin: () => isAdminHere(interaction), checkPostsTo: (targets) => checkPostsTo(client, interaction, targets), answerAll: true };
   const privately = cmd !== undefined && answersPrivately(cmd, args, caller.chat, isAdminHere(interaction));
   const posted = await respond(interaction, 'reply', () => dispatch(interaction.commandName, args, caller, opts), privately, deferAfterMs);
   // The answer's message exists only now: named as the sender's refs are (`<channel>:<message>`).
@@ -170,12 +170,9 @@ async function onButton(services: Services, interaction: ButtonInteraction, defe
   const caller = toCaller(interaction, services);
   log.debug({ line: interaction.customId, chat: caller.chat.key }, 'discord: button');
   const line = interaction.customId;
-  const run = carriesButton(interaction.message.components, line) ? () => dispatchLine(line, caller, { isAdmin: () => isAdminHere(interaction) }) : () => Promise.resolve(errorReply(NOT_ON_MESSAGE));
+  const run = carriesButton(interaction.message.components, line) ? () => dispatchLine(line, caller, { isAdmin: () => isAdminHere(interaction), answerAll: true }) : () => Promise.resolve(errorReply(NOT_ON_MESSAGE));
   await respond(interaction, 'update', run, false, deferAfterMs);
 }
-
-/** The answer to a member over the command budget who was already told so in this minute (the budget's windows are a minute long). */
-const STILL_LIMITED = 'Still too many commands in the last minute. Try again within a minute.';
 
 /** The answer to a press whose custom_id no button of the message carries (forged, or a button since replaced). */
 const NOT_ON_MESSAGE = 'That button is not on this message (any more). Press one that is, or send the command again.';

@@ -262,7 +262,7 @@ describe('budgets', () => {
     }
     expect(answers.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 'answered'));
     expect(answers[10]).toMatch(/^Easy there: too many commands in the last minute/);
-    expect((await fake.interact(command('help', [], spammer))).data.embeds[0].description).toBe('Still too many commands in the last minute. Try again within a minute.');
+    expect((await fake.interact(command('help', [], spammer))).data.embeds[0].description).toBe('Still too many commands in the last minute. Try again in 60 s.');
     const other = await fake.interact(command('help', [], member()));
     expect(other.data.flags ?? 0).toBe(0);
   });
