@@ -125,15 +125,16 @@ export interface LevelChop extends AlertBase {
 }
 /**
  * What ends a chop's quiet, as the next close is judged (core/levels.ts `judgeLevel`), for the levels of one notice:
- * - a close out of the range by more than `buffer` once closes have stayed beyond the level for `confirmMs`: below
- *   `out[0]` or above `out[1]` as the buffer (it follows the asset's ATR) and the range stand now (back across, the
- *   range follows later closes);
+ * - a close out of the range by more than a buffer once closes have stayed beyond the level for `confirmMs`: below
+ *   `out[0]` or above `out[1]` as the buffers (they follow the asset's ATR) and the ranges stand now: on the side the
+ *   chat last heard of, the range the notice names; back across, the range a level's own closes made, which later
+ *   closes move;
  * - a close beyond `atOnce`, without the wait: back `across` from the side the chat last heard of, `decisiveFactor`
  *   buffers beyond the level; on the side a level was set on and never told a break, that far and out of the range too;
  * - back across, closes beyond the level for `decisiveMs`; until `flip.until` (the flip window of the break before)
  *   only when the last is beyond `flip.price`, or not at all without one.
  * `across` and `atOnce` are absent where the levels of one notice were last told on different sides (each ends back
- * across its own way). With several levels, the nearest of their lines, and the lead's buffer.
+ * across its own way). With several levels, the nearest of their lines, each by its own buffer; `buffer` is the lead's.
  */
 export interface ChopQuiet {
   buffer: number;

@@ -98,15 +98,24 @@ export interface LevelBreakEvent {
 }
 
 /**
- * What ended a chop: a close `decisiveFactor` buffers beyond the level (`far`), closes beyond it for `decisiveHours`
- * (`held`, for `heldMs`), or a close out of the range the chop closed in by more than `buffer` (the one the close was
- * judged with: it follows the asset's ATR) once closes had been beyond the level for `confirmMinutes` (`range`, the
- * closes' low and high, `heldMs` the closes beyond the level by then; `told`: the range its notice said, where the
- * close left that one too: `leftRange`). `buffer` and `heldMs` are absent on an alert stored before they existed.
- * `kept`: the close left the range on the side the chat last heard of, after a chop notice: nothing it was told
- * changes (the level is not broken again), but the notice promised the chop's end.
+ * What ended a chop: a close more than `margin` beyond the level (`far`: `decisiveFactor` buffers, as the close was
+ * judged), closes beyond it for `heldMs`, at least the `decisiveMs` a chop's end takes (`held`; `clear`: inside the
+ * range within `flipMs` of a break, how far beyond the level the last of them had to be, `flipBuffers` buffers), or a
+ * close out of the range the chop closed in by more than `buffer` (the one the close was judged with: it follows the
+ * asset's ATR) once closes had been beyond the level for `confirmMinutes` (`range`, the closes' low and high, `heldMs`
+ * the closes beyond the level by then; `told`: the range its notice said, where the close left that one too:
+ * `leftRange`); or none of its own: the break of `with` on the same close crossed it on the same price line (`joined`,
+ * `joinCrossed`). `margin`, `decisiveMs`, `clear`, `buffer` and `heldMs` are absent on an alert stored before they
+ * existed (as `joined` is: such a chop ended unsaid then). `kept`: the close left the range on the side the chat last
+ * heard of, after a chop notice: nothing it was told changes (the level is not broken again), but the notice promised
+ * the chop's end.
  */
-export type ChopEnd = ChopCount & { kept?: true } & ({ by: 'far' } | { by: 'held'; heldMs: number } | { by: 'range'; range: [number, number]; told?: true; buffer?: number; heldMs?: number });
+export type ChopEnd = ChopCount & { kept?: true } & (
+  | { by: 'far'; margin?: number }
+  | { by: 'held'; heldMs: number; decisiveMs?: number; clear?: number }
+  | { by: 'range'; range: [number, number]; told?: true; buffer?: number; heldMs?: number }
+  | { by: 'joined'; with: LevelValue }
+);
 
 /**
  * How many times price crossed a chopping level, and since when: its first crossing counted, or, for a level set where
@@ -510,24 +519,31 @@ export class LevelBook {
         if (!side || !track.position || side === track.position) continue;
         const direction = side === 'below' ? 'down' : 'up';
         const leads = breaks.filter((b) => b.direction === direction && b.level.chat === level.chat);
-        const sameLine = leads.some((b) => {
+        const onLine = leads.filter((b) => {
           const [bl, bh] = bounds(b.level.level);
           const apart = Math.abs(edge(b.level.level, direction) - edge(level.level, direction));
           return apart <= SAME_LINE_BUFFERS * this.buffer(asset, b.level.level) || (lo >= bl && hi <= bh);
         });
+        const sameLine = onLine.length > 0;
         if (!leads.length || (!sameLine && (track.chop || (track.lastBreak && c.end - track.lastBreak.ts < this.rules.cooldownMs)))) continue;
         // Crossed but not beyond its own buffer: joined only when a break went far (a flush through the levels),
         // not when price merely hovers at a level it has not broken (the channel would hear it undone at once).
         const buffer = this.buffer(asset, level.level);
         const broke = side === 'below' ? c.close < lo - buffer : c.close > hi + buffer;
         if (!sameLine && !broke && !leads.some((b) => this.isFar(asset, b.level.level, c.close))) continue;
+        const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end, joined: true };
         if (track.chop) {
+          // A chop still on (as /levels reads one) ends with the break whose line it is on: the message says so, naming
+          // that break (one the chat is told of, not a cascade's extreme, where it has one).
+          if (track.chop.resolved === undefined || track.chop.said) {
+            const by = onLine.find((b) => b.level.source !== 'cascade') ?? onLine[0]!;
+            event.fromChop = { ...this.chopCount(level, track.chop), by: 'joined', with: by.level.level };
+          }
           track.chop.resolved = side;
           delete track.chop.noticeDue;
           delete track.chop.said;
           delete track.chop.told;
         }
-        const event: LevelBreakEvent = { level, direction, reclaim: undoes(track, direction, c.end), price: c.close, ts: c.end, joined: true };
         this.tell(track, event, false);
         out.push({ kind: 'break', event });
         breaks.push(event);
@@ -651,7 +667,10 @@ export class LevelBook {
     if (track.chop) {
       const base = this.chopCount(level, track.chop);
       const left = leftRange(track.chop, c.close, buffer);
-      event.fromChop = far ? { ...base, by: 'far' } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor }
+      // The lines the rule drew, as the close was judged: held inside the range soon after a break, the last close had
+      // to be `flipBuffers` buffers beyond too (`firm`).
+      const clear = recent && !outOfChop ? { clear: r.flipBuffers * buffer } : {};
+      event.fromChop = far ? { ...base, by: 'far', margin: r.decisiveFactor * buffer } : acceptedFor >= r.decisiveMs ? { ...base, by: 'held', heldMs: acceptedFor, decisiveMs: r.decisiveMs, ...clear }
         : { ...base, by: 'range', range: left, ...(left === track.chop.told ? { told: true as const } : {}), buffer, heldMs: acceptedFor };
       track.chop.resolved = seen;
       delete track.chop.noticeDue; // the break ends the chop: its notice is not said after it

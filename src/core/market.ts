@@ -593,8 +593,17 @@ export class Market extends MarketQueries {
     const lv = this.settings.levels;
     const decisiveMs = lv.decisiveHours * HOUR;
     const buffer = this.levels.buffer(asset, group[0]!.level.level);
-    const quiet: ChopQuiet = { buffer, out: [range[0] - buffer, range[1] + buffer], confirmMs: lv.confirmMinutes * MINUTE, decisiveMs };
     const tracks = group.map((e) => this.levels.track(e.level.id)!);
+    // Each level's own lines out of its chop, by its own buffer: on the side the chat last heard of a level told a
+    // break, the range this notice names (its `told`); back across, or on a side never told, the range its own closes
+    // made, which the range of several levels spans. The nearest of them: a close short of it ends no level's quiet.
+    const own = group.map((e, i) => {
+      const b = this.levels.buffer(asset, e.level.level);
+      const named = (side: 'above' | 'below') => side === tracks[i]!.position && tracks[i]!.lastBreak !== undefined;
+      return [(named('below') ? range : e.range)[0] - b, (named('above') ? range : e.range)[1] + b] as const;
+    });
+    const out: [number, number] = [Math.max(...own.map((l) => l[0])), Math.min(...own.map((l) => l[1]))];
+    const quiet: ChopQuiet = { buffer, out, confirmMs: lv.confirmMinutes * MINUTE, decisiveMs };
     const position = tracks[0]?.position;
     if (!position || tracks.some((t) => t.position !== position)) return quiet;
     const across = position === 'above' ? 'below' : 'above';

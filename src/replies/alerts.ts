@@ -203,19 +203,36 @@ function priceGaps(gap: number, buffer: number, at: number): [string, string] {
 }
 
 /**
- * What made the close that ended a chop decisive, in what the bot measured (not a promise that the chop is over). Out
- * of a range: by how much, past which edge, the buffer it had to beat and how long closes had been beyond the level, the
- * rule that fired (ETH $3,100 on Feb 2 2025: "a close $26 below the range it chopped in ($3,076), more than its $17
- * buffer, after 1h 45 min below $3,100", where "a close below $3,076" had been true since 11:45). The chop told is
- * one whose notice named the range the close left, where the message has one: a level whose chop was never said,
- * broken beside one whose notice was, does not quote its own range (SOL's $135 on Aug 5 2024 quoted $131.39 beside the
- * zone said to chop from $131.87); else the lead's, and none when the lead ended no chop.
+ * Two percentages told side by side (a close's distance past a level, the margin it had to pass) to a decimal more
+ * where one would print them alike ("1.52% … beyond the 1.50%", not "1.5% … beyond the 1.5%").
+ */
+function pctGaps(gap: number, margin: number): [string, string] {
+  const text = (v: number, d: number) => pct(v, d).replace(/^[+−]/, '');
+  let d = 1;
+  while (d < 4 && text(gap, d) === text(margin, d)) d++;
+  return [text(gap, d), text(margin, d)];
+}
+
+/**
+ * What made the close that ended a chop decisive, in what the bot measured (not a promise that the chop is over), with
+ * the line the rule drew: far beyond the level ("a close 1.9% above it, beyond the 1.5% that ends a chop at once"),
+ * held beyond it ("2h of closes below it, the 2h that ends a chop"; soon after a break, the last close far enough too:
+ * "2h 30 min of closes below it, the last 1.3% below it: more than the 2h and 0.8% that end a chop this soon after a
+ * break"), or out of a range: by how much, past which edge, the buffer it had to beat and how long closes had been
+ * beyond the level (ETH $3,100 on Feb 2 2025: "a close $26 below the range it chopped in ($3,076), more than its $17
+ * buffer, after 1h 45 min below $3,100", where "a close below $3,076" had been true since 11:45). The chop told is one
+ * whose notice named the range the close left, where the message has one: a level whose chop was never said, broken
+ * beside one whose notice was, does not quote its own range (SOL's $135 on Aug 5 2024 quoted $131.39 beside the zone
+ * said to chop from $131.87); else the lead's, else the first level's whose own rules ended its chop (the one a level
+ * taken along names: `joinedChopTexts`), and none when no rule of a level's own ended one. An alert stored before the
+ * lines were carried says what it can without them.
  */
 function chopEndText(a: LevelBreak): string | undefined {
+  const levels = [{ level: a.level, fromChop: a.fromChop }, ...(a.also ?? [])];
   const told = (e: ChopEnd | undefined) => e?.by === 'range' && e.told === true;
-  const chosen = [{ level: a.level, fromChop: a.fromChop }, ...(a.also ?? [])].find((x) => told(x.fromChop)) ?? a;
-  const end = chosen.fromChop;
-  if (!end) return undefined;
+  const chosen = levels.find((x) => told(x.fromChop)) ?? levels.find((x) => x.fromChop !== undefined && x.fromChop.by !== 'joined');
+  const end = chosen?.fromChop;
+  if (!chosen || !end || end.by === 'joined') return undefined;
   const level = chosen.level;
   const side = a.direction === 'down' ? 'below' : 'above';
   const [lo, hi] = bounds(level);
@@ -225,9 +242,20 @@ function chopEndText(a: LevelBreak): string | undefined {
   const count = chopCountText(end, a.ts);
   let what: string;
   let after = count;
-  if (end.by === 'far') what = `a close ${pct(Math.abs(a.price - edge) / edge).replace(/^[+−]/, '')} ${side} ${it}`;
-  else if (end.by === 'held') what = `${duration(end.heldMs)} of closes ${side} ${it}`;
-  else {
+  if (end.by === 'far') {
+    const [gap, margin] = pctGaps(Math.abs(a.price - edge) / edge, (end.margin ?? 0) / edge);
+    what = `a close ${gap} ${side} ${it}${end.margin !== undefined ? `, beyond the ${margin} that ends a chop at once` : ''}`;
+  } else if (end.by === 'held') {
+    what = `${duration(end.heldMs)} of closes ${side} ${it}`;
+    if (end.decisiveMs !== undefined) {
+      const hours = `${end.heldMs > end.decisiveMs ? 'more than ' : ''}the ${duration(end.decisiveMs)}`;
+      if (end.clear === undefined) what += `, ${hours} that ends a chop`;
+      else {
+        const [gap, clear] = pctGaps(Math.abs(a.price - edge) / edge, end.clear / edge);
+        what += `, the last ${gap} ${side} it: ${hours} and ${clear} that end a chop this soon after a break`;
+      }
+    }
+  } else {
     // The edge it left, not the whole range: a crash through the chop's day stretches the far side to where the
     // chat never saw it chop ("the $92,765–$100,434 range" of BTC $99,501 on Feb 3 2025).
     // With several, the range is the named level's own (the zone the chat was told chops may be another of them).
@@ -241,6 +269,27 @@ function chopEndText(a: LevelBreak): string | undefined {
     }
   }
   return `Decisive: ${what}${after ? `, after ${after}` : ''}.`;
+}
+
+/**
+ * Chopping levels the close took along with another's break on their price line (`joinCrossed`), not by rules of their
+ * own: why a level the chat may have been told chops is in the message, one sentence per break that took levels along,
+ * in the message's order. BTC's $112,615.3, said at 01:30 on Oct 11 2025 to chop with $111,501 ("no more alerts on
+ * these levels until a close … over $115,955 … after 45 min beyond one of them, a close over $118,516, or 2h of closes
+ * above one of them"), was reclaimed at 16:15 on Oct 12 on a close of $113,823 with $112,500, within half a buffer below it:
+ * "$112,615.3 ended its chop with $112,500's break on the same close", where the message had said nothing of why.
+ */
+function joinedChopTexts(a: LevelBreak): string[] {
+  const order = inOrder(a).map((x) => x.level);
+  const joined = [{ level: a.level, fromChop: a.fromChop }, ...(a.also ?? [])].flatMap(({ level, fromChop: end }) => (end?.by === 'joined' ? [{ level, with: end.with }] : []));
+  const groups = new Map<string, { with: LevelValue; levels: LevelValue[] }>();
+  for (const x of joined.sort((p, q) => order.indexOf(p.level) - order.indexOf(q.level))) {
+    const key = levelText(x.with);
+    const g = groups.get(key) ?? { with: x.with, levels: [] };
+    g.levels.push(x.level);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => `${listText(g.levels.map(levelText))} ended ${g.levels.length === 1 ? 'its chop' : 'their chops'} with ${levelText(g.with)}'s break on the same close.`);
 }
 
 /**
@@ -264,6 +313,7 @@ function levelBreak(a: LevelBreak): Reply {
   lines.push(...closeLines(a));
   const decisive = chopEndText(a);
   if (decisive) lines.push([decisive]);
+  for (const joined of joinedChopTexts(a)) lines.push([joined]);
   // A chop that ended on the side the chat last heard of leaves the level's role as it was.
   const still = inOrder(a).every((x) => x.verb === 'kept');
   lines.push([`${a.also?.length ? 'They' : 'It'} ${still ? 'still' : 'now'} act${a.also?.length ? '' : 's'} as ${a.direction === 'down' ? 'resistance' : 'support'}.`]);

@@ -50,15 +50,16 @@ describe('a chop notice says what ends its quiet, in figures', () => {
     expect(text({ ...btc, ends: { ...btc.ends!, flip: { until: at('2024-07-28T02:30:00Z') } } }).join('\n')).toContain('or 2h of closes above it (ending 02:30 or later).');
   });
 
-  it('says several levels\' figures for one of them, back across below for levels told held', () => {
-    // BTC's $109,136.5 and $109,021.9 at 22:45 on Oct 19 2025, both told reclaimed: back across is below.
+  it('says the nearest of several levels\' lines, back across below for levels told held', () => {
+    // BTC's $109,136.5 and $109,021.9 at 22:45 on Oct 19 2025, both told reclaimed: back across is below, out of
+    // $109,021.9's own range by its own buffer ($327.07, where $109,136.5's is $327.41: "under $108,240" was $109,136.5's).
     const two: LevelChop = {
       ...eth, ts: at('2025-10-19T22:45:00Z'), asset: 'BTC', levelId: 'BTC@109136.5', level: 109136.5, range: [108567.7, 109463.9095], price: 109225,
       also: [{ levelId: 'BTC@109021.9', level: 109021.9 }],
-      ends: { buffer: 327.4095, out: [108240.2905, 109791.319], confirmMs: 45 * MIN, across: 'below', atOnce: { below: 107499.4525 }, decisiveMs: 2 * H },
+      ends: { buffer: 327.4095, out: [108240.6343, 109790.9752], confirmMs: 45 * MIN, across: 'below', atOnce: { below: 107499.4525 }, decisiveMs: 2 * H },
     };
     expect(text(two)).toContain(
-      'No more alerts on these levels until a close under $108,240 or over $109,791 (the range and a buffer, as price and volatility move them) after 45 min beyond one of them, a close under $107,499, or 2h of closes below one of them.',
+      'No more alerts on these levels until a close under $108,241 or over $109,791 (the range and a buffer, as price and volatility move them) after 45 min beyond one of them, a close under $107,499, or 2h of closes below one of them.',
     );
   });
 });
