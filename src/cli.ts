@@ -34,7 +34,7 @@ import { describeSkipped, EventFileError, readEventFile, newReport, toldLineText
 import { alertJson, levelsJson, summaryJson } from './io/json.js';
 import { loadFile, runFile, type LoadedFile } from './offline.js';
 import { backtest, levelsOf } from './core/backtest.js';
-import { statsLines, type StatsInput } from './replies/backtest.js';
+import { statsLines, stillRunningLine, type StatsInput } from './replies/backtest.js';
 import { recordedIn } from './core/market-view.js';
 import { eventAsset, MAX_MS_TS, MIN_MS_TS, TIMEFRAME_MS, type LevelEvent, type MarketEvent } from './core/events.js';
 import { DAY, HOUR } from './core/time.js';
@@ -512,7 +512,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
     else {
       let closes = 0;
       for (const list of run.closes.values()) closes += list.length;
-      const input: StatsInput = { levels: config.levels.defaults.length, closes, liquidations: 0, liquidationTotals: 0 };
+      const input: StatsInput = { levels: config.levels.defaults.length, closes, timeframe: config.levels.timeframe, liquidations: 0, liquidationTotals: 0 };
       // The market the replay ran on (its candles, to their close, and prices): where the prints leave part of it
       // out, the cascades counted are of the prints' stretches alone, and said so.
       let from = Infinity, to = -Infinity;
@@ -525,6 +525,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
           to = Math.max(to, e.type === 'candle' ? e.ts + TIMEFRAME_MS[e.timeframe] : e.ts);
         }
       }
+      if (from <= to) input.market = { from, to };
       const cover = from < to ? recordedIn(loaded.recorded, from, to) : undefined;
       if (cover?.any && !cover.full) input.prints = { stretches: loaded.recorded, from, to };
       const lines = statsLines(st, input);
@@ -552,6 +553,9 @@ async function cmdReplay(argv: string[]): Promise<number> {
   // `posted`: whether a channel following every asset gets it (the spec's fields stay as they are; more are welcome).
   const colour = color();
   for (const a of run.alerts) console.log(values.json ? JSON.stringify({ ...alertJson(a), posted: postedToAll(a) }) : alertLine(a, colour));
+  // A cascade or flush the file ends inside: its start printed, no end to come (with --json, every line is an alert).
+  const running = values.json ? undefined : stillRunningLine(backtest(run.alerts, new Map(), []), run.lastTs);
+  if (running) console.log(escapeTerminal(running));
   // A reader that closed the pipe (`| head`) ends the command quietly (bin/liqbot.js) once the failed write is
   // reported, a turn of the event loop later: before the summary, not after it.
   await new Promise((resolve) => setImmediate(resolve));

@@ -2,7 +2,7 @@
 import type { BacktestStats, CascadeRow } from '../core/backtest.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import { DAY } from '../core/time.js';
-import { spanWords, usd } from './format.js';
+import { listText, share, spanWords, stamp, usd, whenWord } from './format.js';
 import { legWord } from './alerts.js';
 import { stretchesText } from './coverage.js';
 import { zoneLabel } from './zone.js';
@@ -12,6 +12,10 @@ export interface StatsInput {
   levels: number;
   /** Closes the levels were judged on (from the file's candles, or bars built from its prices). */
   closes: number;
+  /** The levels' timeframe (config `levels.timeframe`, 15m by default): the closes a level is judged on. */
+  timeframe?: string;
+  /** The file's candles and prices, from the first one's time to the last one's close; absent where it has none. */
+  market?: { from: number; to: number };
   liquidations: number;
   liquidationTotals: number;
   /**
@@ -35,7 +39,8 @@ function aDay(messages: number, days: number | undefined): string {
  * the file held, a total of none says why when the file could not have shown any: no levels, no prices, no prints.
  */
 export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
-  const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '–');
+  // A share as every reply writes one: 1 of 300 is "0.3%", not "0%"; 299 of 300 "99.7%", not "100%".
+  const pct = (n: number, d: number) => (d ? share(n / d) : '–');
   const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
   // A table an admin reads in a terminal: columns aligned, the label (any length) last.
   const rows = [['asset', 'level', 'messages', 'breaks', 'reversed<12h', 'held', 'told<2h', 'label']];
@@ -50,7 +55,7 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   // Over the days the levels were watched, not the whole file: levels set days into its candles could not post before.
   const days = watchedDays(st.watchedMs);
   if (input && (input.levels === 0 || input.closes === 0)) {
-    out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : 'levels: no candles or prices in the file: no close to judge a level on');
+    out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : noCloses(input));
   } else out.push(`levels: ${t.messages} messages${days === undefined ? '' : ` over the ${days.toFixed(1)} days the levels were watched`}${aDay(t.messages, days)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
@@ -85,7 +90,36 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   return out;
 }
 
+/**
+ * Why levels were set and none could be judged: a level's alerts and the breaks that held are read on the closes of its
+ * timeframe (the file's candles, or bars built from its price ticks; never its liquidation prints, whose prices /levels
+ * quotes but which make no close). A file of prints alone has none, and candles or prices that end inside the first bar
+ * complete none.
+ */
+function noCloses(input: StatsInput): string {
+  const tf = input.timeframe ?? '15m';
+  const m = input.market;
+  if (m) return `levels: no ${tf} close to judge a level on: the file's candles and prices (${spanWords(m.from, m.to, m.to)} ${zoneLabel(m.to)}) end before a ${tf} bar of them closes`;
+  if (input.liquidations > 0) return `levels: no ${tf} close to judge a level on: levels are judged on ${tf} closes of candles or of bars built from price ticks, and the file has neither (its liquidation prints give /levels a price, not a close)`;
+  return 'levels: no candles or prices in the file: no close to judge a level on';
+}
+
 /** A cascade or flush that was the next leg of one just ended: "  (second leg)". */
 function legOf(c: CascadeRow): string {
   return c.leg === undefined ? '' : `  (${legWord(c.leg)} leg)`;
+}
+
+/**
+ * Plain `replay`'s last line where the file ends inside a cascade or flush (the rows `--stats` says are "still running
+ * when the file ends"): its start was printed and no end will be, so the last alerts do not read as the whole of it.
+ * "Still running when the file ends (its last event: 2025-01-27 16:56 UTC): the market-wide long flush since 16:50 and
+ * the BTC long cascade since 16:52; no end is printed for them". Nothing where all ended.
+ */
+export function stillRunningLine(st: Pick<BacktestStats, 'cascades' | 'flushRows'>, lastTs: number): string | undefined {
+  const since = (c: CascadeRow) => whenWord(c.startedAt, lastTs);
+  const flushes = st.flushRows.filter((f) => f.endedAt === undefined).map((f) => `the market-wide ${f.side} flush since ${since(f)}`);
+  const cascades = st.cascades.filter((c) => c.endedAt === undefined).sort((a, b) => a.startedAt - b.startedAt).map((c) => `the ${c.asset} ${c.side} cascade since ${since(c)}`);
+  const running = [...flushes, ...cascades];
+  if (!running.length) return undefined;
+  return `Still running when the file ends (its last event: ${stamp(lastTs)}): ${listText(running)}; no end is printed for ${running.length === 1 ? 'it' : 'them'}`;
 }

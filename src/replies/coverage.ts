@@ -134,15 +134,21 @@ function emptyWindowText(c: Coverage, what: string, window: string, asOf: number
   return `${quiet.slice(0, -1)} on ${venueNames(live.map((f) => f.exchange))}; no data from ${venueNames(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${clock(Math.min(...down.map((f) => f.since)))}` : 'connecting'}).`;
 }
 
-/** Stretches of a window as times, a date (Dec 26) where the day changes from `ref`'s or the time before: 14:31–15:55, 21:38–21:55. */
+/**
+ * Stretches of a window as times, a date (Dec 26) where the day changes from `ref`'s or the time before: 14:31–15:55,
+ * 21:38–21:55; the year where it is not `ref`'s or changes from the time before's ("Jun 20, 2024 16:32–16:54, Jun 23,
+ * 2025 20:59–21:56, Oct 25 17:25–17:52" as of Oct 25 2025).
+ */
 export function stretchesText(stretches: readonly (readonly [number, number])[], ref: number): string {
   let shown = localDay(ref);
+  let before = ref;
   const at = (ms: number) => {
     const d = localDay(ms);
     // Dated the way every reply dates ("Jan 31 23:59"), where the day is not the reference's.
     // Across a change of the zone's offset the time names its zone ("01:50 EDT–01:20 EST").
-    const text = d === shown ? clockAsOf(ms, ref) : `${day(ms, ref)} ${clockAsOf(ms, ref)}`;
+    const text = d === shown ? clockAsOf(ms, ref) : `${day(ms, ref, before)} ${clockAsOf(ms, ref)}`;
     shown = d;
+    before = ms;
     return text;
   };
   // One print is a moment, not a span ("12:00", not "12:00–12:00").

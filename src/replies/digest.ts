@@ -13,7 +13,7 @@ import { zoneLabel } from './zone.js';
 
 /** The digest's week: Monday to Sunday in the community's zone (it turns at its Monday 00:00), or the days of it so far. */
 function span(from: number, to: number): string {
-  const end = day(Math.max(from, to - 1), to);
+  const end = day(Math.max(from, to - 1), to, from);
   return end === day(from, to) ? end : `${day(from, to)} – ${end}`;
 }
 
@@ -123,6 +123,6 @@ export function digestReply(d: Digest, opts: { synthetic?: boolean } = {}): Repl
   );
   // Watched levels' breaks are the alerts' own (their times and closes); the rest is read on the hour.
   const told = d.levels.some((l) => l.byAlerts && weekBreaks(l).length > 0) ? 'Breaks as the level alerts told them · ' : '';
-  const data = d.dataFrom !== undefined ? `${told}${told ? 'read' : 'Read'} on hourly closes, ${day(d.dataFrom, d.to)} ${clockAsOf(d.dataFrom, d.dataTo!)} – ${day(d.dataTo!, d.to)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : `${told}No price data this week`;
+  const data = d.dataFrom !== undefined ? `${told}${told ? 'read' : 'Read'} on hourly closes, ${day(d.dataFrom, d.to)} ${clockAsOf(d.dataFrom, d.dataTo!)} – ${day(d.dataTo!, d.to, d.dataFrom)} ${clock(d.dataTo!)} ${zoneLabel(d.dataTo!)} (the price data the bot has)` : `${told}No price data this week`;
   return { title, blocks, footer: [`${data}${opts.synthetic ? ' · SYNTHETIC demo data' : ''}`], tone: 'info' };
 }

@@ -113,11 +113,16 @@ export function pct(fraction: number, digits = 1): string {
   return `${Number(s) === 0 ? '' : p > 0 ? '+' : '−'}${s}%`;
 }
 
-/** An unsigned share: 8%, 42%, 0.4%, <0.1% (something, never a "0.0%" that reads as nothing). */
+/**
+ * An unsigned share: 8%, 42%, 0.4%, <0.1% (something, never a "0.0%" that reads as nothing), and at the other end
+ * 99.8%, >99.9% (not all of it, never a "100%" beside the 0.2% left).
+ */
 export function share(fraction: number): string {
   const p = fraction * 100;
   if (p > 0 && p < 0.05) return '<0.1%';
   if (p > 0 && p < 1) return `${p.toFixed(1)}%`;
+  if (p >= 99.95 && p < 100) return '>99.9%';
+  if (p >= 99.5 && p < 100) return `${p.toFixed(1)}%`;
   return `${Math.round(p)}%`;
 }
 
@@ -125,8 +130,9 @@ export function share(fraction: number): string {
  * The shares of a whole that a reply lists together, each as `share` writes it, rounded together so they add up to 100%
  * (largest remainder): ETH, BTC, XRP and SOL's 49.58%, 32.67%, 9.13% and 8.62% of Feb 3 2025 read 49%, 33%, 9% and 9%,
  * not 50%, 33%, 9% and 9% (101%). A share under 1%
- * keeps its decimal ("0.4%", "<0.1%"), and the whole percents make up the rest of 100%. `parts` are amounts of one unit,
- * none negative, the whole their sum (a list cut short names what it leaves out as a part of its own).
+ * keeps its decimal ("0.4%", "<0.1%"), and the whole percents make up the rest of 100%; one that would make up to 100%
+ * without being all of it keeps its decimal too (Jun 23 2025's BTC: longs 0.2%, shorts 99.8%, not 100%). `parts` are
+ * amounts of one unit, none negative, the whole their sum (a list cut short names what it leaves out as a part of its own).
  */
 export function shares(parts: readonly number[]): string[] {
   const total = parts.reduce((a, v) => a + v, 0);
@@ -143,7 +149,7 @@ export function shares(parts: readonly number[]): string[] {
     whole[i] = whole[i]! + 1;
     left--;
   }
-  return pcts.map((p, i) => (p >= 1 ? `${whole[i]}%` : share(p / 100)));
+  return pcts.map((p, i) => (p >= 1 && (whole[i]! < 100 || p >= 100) ? `${whole[i]}%` : share(p / 100)));
 }
 
 /** 1st, 2nd, 3rd, 4th, 11th, 21st. */
@@ -155,19 +161,25 @@ export function ordinal(n: number): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A day as traders write it, in the display zone: Oct 10 (with the year when it is not the reference year). */
-export function day(ms: number, refMs?: number): string {
-  return dayText(local(ms), refMs === undefined ? undefined : local(refMs));
+/**
+ * A day as traders write it, in the display zone: Oct 10, with the year when it is not the reference year, or, in a
+ * list of dates, not the year of the date told before it (`prevMs`): "Jun 20, 2024 …, Jun 23, 2025 …, Oct 25" as of Oct
+ * 25 2025, where a bare "Jun 23" after a date of 2024 reads as 2024.
+ */
+export function day(ms: number, refMs?: number, prevMs?: number): string {
+  return dayText(local(ms), refMs === undefined ? undefined : local(refMs), prevMs === undefined ? undefined : local(prevMs));
 }
 
-/** A UTC calendar day (a vendor's daily total, the day a ranking ranks): Oct 10, whatever the display zone. */
-export function utcDay(ms: number, refMs?: number): string {
-  return dayText(new Date(ms), refMs === undefined ? undefined : new Date(refMs));
+/** A UTC calendar day (a vendor's daily total, the day a ranking ranks): Oct 10, whatever the display zone; the year as `day` says it. */
+export function utcDay(ms: number, refMs?: number, prevMs?: number): string {
+  return dayText(new Date(ms), refMs === undefined ? undefined : new Date(refMs), prevMs === undefined ? undefined : new Date(prevMs));
 }
 
-function dayText(d: Date, ref: Date | undefined): string {
+function dayText(d: Date, ref: Date | undefined, prev: Date | undefined): string {
   const s = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
-  return ref !== undefined && ref.getUTCFullYear() !== d.getUTCFullYear() ? `${s}, ${d.getUTCFullYear()}` : s;
+  const year = d.getUTCFullYear();
+  const named = (ref !== undefined && ref.getUTCFullYear() !== year) || (prev !== undefined && prev.getUTCFullYear() !== year);
+  return named ? `${s}, ${year}` : s;
 }
 
 /** A time of day in the display zone: 14:05. */
@@ -310,24 +322,27 @@ export function breakWord(direction: 'up' | 'down', undid: boolean): string {
 
 /**
  * A moment told as of `now`: 14:05 the same day, else Feb 2 03:30 (so a time never reads as one still to come); with
- * its zone where `now` is told in another offset (clockAsOf): "Apr 6 05:15 EDT" in a reply stamped in EST.
+ * its zone where `now` is told in another offset (clockAsOf): "Apr 6 05:15 EDT" in a reply stamped in EST. In a list,
+ * dated with its year where the date told before it (`prev`) is of another year (`day`).
  */
-export function whenWord(ts: number, now: number): string {
-  return localDay(ts) === localDay(now) ? clockAsOf(ts, now) : `${day(ts, now)} ${clockAsOf(ts, now)}`;
+export function whenWord(ts: number, now: number, prev?: number): string {
+  return localDay(ts) === localDay(now) ? clockAsOf(ts, now) : `${day(ts, now, prev)} ${clockAsOf(ts, now)}`;
 }
 
 /**
  * A stretch told as of `now`: 16:50 (within one minute), 16:50–17:08, Jan 27 16:50–17:08, Jan 27 16:50–Jan 28 02:00;
- * zones named where a daylight-saving change falls inside it or after it (endZones): 00:50 GMT–02:10 BST.
+ * zones named where a daylight-saving change falls inside it or after it (endZones): 00:50 GMT–02:10 BST. In a list,
+ * dated as `day` dates after the date told before it (`prev`).
  */
-export function spanWords(from: number, to: number, now: number): string {
+export function spanWords(from: number, to: number, now: number, prev?: number): string {
   const [a, z] = endZones(from, to, now);
   if (localDay(from) === localDay(to)) {
-    if (sameMinute(from, to)) return whenWord(from, now);
-    return `${localDay(from) === localDay(now) ? '' : `${day(from, now)} `}${clock(from)}${a}–${clock(to)}${z}`;
+    if (sameMinute(from, to)) return whenWord(from, now, prev);
+    return `${localDay(from) === localDay(now) ? '' : `${day(from, now, prev)} `}${clock(from)}${a}–${clock(to)}${z}`;
   }
-  // Two days: both dated (Jan 28 00:00–Jan 31 23:59), even when the second is today.
-  return `${day(from, now)} ${clock(from)}${a}–${day(to, now)} ${clock(to)}${z}`;
+  // Two days: both dated (Jan 28 00:00–Jan 31 23:59), even when the second is today; the second with its year where
+  // the first's is another (Dec 31, 2025 22:00–Jan 1, 2026 02:00).
+  return `${day(from, now, prev)} ${clock(from)}${a}–${day(to, now, from)} ${clock(to)}${z}`;
 }
 
 /** "a", "a and b", "a, b and c". */

@@ -171,13 +171,13 @@ export function levelInfoReply(input: { asset: string; view?: LevelView; proposa
     blocks.push([[toned('No price history yet to read it against.', 'muted')]]);
   } else {
     const shown = history.episodes.slice(-INFO_EPISODES);
-    const head: Line = [b('History'), toned(` on hourly closes, ${day(history.from, now)} ${clock(history.from)} – ${day(history.to!, now)} ${clock(history.to!)} ${zoneLabel(history.to!)}`, 'muted')];
-    const rows: Line[] = shown.map((e) => {
+    const head: Line = [b('History'), toned(` on hourly closes, ${day(history.from, now)} ${clock(history.from)} – ${day(history.to!, now, history.from)} ${clock(history.to!)} ${zoneLabel(history.to!)}`, 'muted')];
+    const rows: Line[] = shown.map((e, i) => {
       const liq = e.longUsd + e.shortUsd;
       const hurt = e.direction === 'down' ? e.longUsd : e.shortUsd;
       const side = e.direction === 'down' ? 'longs' : 'shorts';
       return [
-        `${day(e.ts, now)} ${clock(e.ts)} `,
+        `${day(e.ts, now, i > 0 ? shown[i - 1]!.ts : now)} ${clock(e.ts)} `,
         e.kind === 'test' ? EPISODE_WORDS.test(e.direction) : toned(EPISODE_WORDS[e.kind](e.direction), e.direction === 'down' ? 'down' : 'up'),
         ` at ${price(e.price)}`,
         liq > 0 ? toned(` · ${usd(hurt)} ${side} liquidated ±1h`, 'muted') : '',

@@ -127,15 +127,21 @@ function flushLine(f: FlushRecord | AssetFlush, now: number, windowMs: number, a
 
 /**
  * Consecutive UTC days as ranges: "Jan 25–30, Feb 2"; "Jan 25–30, Feb 2 UTC" where the chat's zone is another, whose
- * times (the largest orders' "Jan 28 02:08" in Seoul) would otherwise seem to fall outside them.
+ * times (the largest orders' "Jan 28 02:08" in Seoul) would otherwise seem to fall outside them. The year as `utcDay`
+ * names it in a list, as of `ref` and after the date told before the list (`prev`): "Dec 29–31, 2025, Jan 1, 2026".
  */
-function dayRanges(days: readonly number[]): string {
+function dayRanges(days: readonly number[], ref: number, prev = ref): string {
   const out: string[] = [];
+  const year = (ms: number) => new Date(ms).getUTCFullYear();
   for (let i = 0; i < days.length; ) {
     let j = i;
     while (j + 1 < days.length && days[j + 1]! - days[j]! === DAY) j++;
-    const a = utcDay(days[i]!), z = utcDay(days[j]!);
-    out.push(i === j ? a : a.split(' ')[0] === z.split(' ')[0] ? `${a}–${z.split(' ')[1]}` : `${a}–${z}`);
+    const a = utcDay(days[i]!, ref, prev), z = utcDay(days[j]!, ref, days[i]);
+    // One month of one year: "Jan 25–30" ("Dec 29–31, 2025"), its year once.
+    const [month, first, named] = /^(\w+) (\d+)(, \d+)?$/.exec(a)!.slice(1);
+    const oneMonth = year(days[i]!) === year(days[j]!) && z.startsWith(`${month} `);
+    out.push(i === j ? a : oneMonth ? `${month} ${first}–${z.split(/[ ,]/)[1]}${named ?? ''}` : `${a}–${z}`);
+    prev = days[j]!;
     i = j + 1;
   }
   return `${out.join(', ')}${zoneIsUtc() ? '' : ' UTC'}`;
@@ -152,16 +158,19 @@ function storedDaysLine(d: StoredDays, ordersText: string, c: Coverage, asOf: nu
   if (d.within) {
     const w = d.within;
     const stretches = (c.recorded?.stretches ?? []).filter(([a, z]) => w.days.some((day) => z >= day && a < day + DAY));
-    const when = stretches.length ? stretchesText(stretches, asOf) : dayRanges(w.days);
+    const when = stretches.length ? stretchesText(stretches, asOf) : dayRanges(w.days, asOf);
     held = `, which hold the ${w.count === 1 ? singlesApart(c, 1) : `${count(w.count)} ${singlesApart(c)}`} of ${when}`;
   }
-  return [toned(`${dayRanges(d.totals)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split}${held})${d.orders.length ? ordersText : ''}`, 'muted')];
+  return [toned(`${dayRanges(d.totals, asOf)} from stored daily totals${subject} (${usd(d.longUsd + d.shortUsd)}, ${split}${held})${d.orders.length ? ordersText : ''}`, 'muted')];
 }
 
-/** A stretch dated even on the day of `now` ("Jan 27 16:50–17:20"), beside whole days named by their dates. */
-function datedSpan(from: number, to: number, now: number): string {
-  const span = spanWords(from, to, now);
-  return localDay(from) === localDay(now) && localDay(to) === localDay(from) ? `${day(from, now)} ${span}` : span;
+/**
+ * A stretch dated even on the day of `now` ("Jan 27 16:50–17:20"), beside whole days named by their dates; with its
+ * year where the date told before it (`prev`) is of another (`day`).
+ */
+function datedSpan(from: number, to: number, now: number, prev: number): string {
+  const span = spanWords(from, to, now, prev);
+  return localDay(from) === localDay(now) && localDay(to) === localDay(from) ? `${day(from, now, prev)} ${span}` : span;
 }
 
 /**
@@ -184,8 +193,10 @@ function storedCover(d: StoredDays, c: Coverage, from: number, to: number): stri
   const edge = Math.min(RECORDING_GAP_MS, (to - from) / 10);
   if (merged.length === 1 && merged[0]![0] - from < edge && to - merged[0]![1] < edge) return undefined;
   // Many stretches of prints (a file of bursts) are said as their span.
-  const printed = prints.length > 3 ? [`prints ${datedSpan(prints[0]![0], prints[prints.length - 1]![1], to)} with gaps`] : prints.map(([a, z]) => datedSpan(a, z, to));
-  return listText([...(d.totals.length ? [dayRanges(d.totals)] : []), ...printed]);
+  // Told after the days, each dated as a list dates (the year where it changes from the date before).
+  const after = (i: number) => (i > 0 ? prints[i - 1]![1] : d.totals.length ? d.totals[d.totals.length - 1]! : to);
+  const printed = prints.length > 3 ? [`prints ${datedSpan(prints[0]![0], prints[prints.length - 1]![1], to, after(0))} with gaps`] : prints.map(([a, z], i) => datedSpan(a, z, to, after(i)));
+  return listText([...(d.totals.length ? [dayRanges(d.totals, to)] : []), ...printed]);
 }
 
 /** A row's part from vendor totals: "all from daily totals" where it is the row's whole figure, not that figure twice. */
@@ -195,8 +206,8 @@ function fromTotals(part: number | undefined, total: number, kind: 'hourly' | 'd
 }
 
 /** An empty window's days with stored daily totals, which are whole days and so not in its figures. */
-function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>): Line {
-  const each = days.map((d) => `${utcDay(d.day)} ${usd(d.longUsd + d.shortUsd)} (L ${usd(d.longUsd)} / S ${usd(d.shortUsd)})`).join(' · ');
+function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>, ref: number): Line {
+  const each = days.map((d, i) => `${utcDay(d.day, ref, i > 0 ? days[i - 1]!.day : ref)} ${usd(d.longUsd + d.shortUsd)} (L ${usd(d.longUsd)} / S ${usd(d.shortUsd)})`).join(' · ');
   return [toned(`Stored daily totals, whole UTC days not cut to this window: ${each}`, 'muted')];
 }
 
@@ -257,7 +268,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     const empty = emptyWindow(s.coverage, s.asset, s.window, s.to);
     // Open interest and funding are their own data: a window without liquidations still has them to show.
     const leverage = s.leverage ? leverageFields(s.leverage, s.window) : [];
-    return { title, blocks: [[[empty.text], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals)] : []), ...priceLine]], ...(leverage.length ? { fields: leverage } : {}), buttons, footer: empty.footer, tone: 'neutral' };
+    return { title, blocks: [[[empty.text], ...(s.dayTotals ? [dayTotalsLine(s.dayTotals, s.to)] : []), ...priceLine]], ...(leverage.length ? { fields: leverage } : {}), buttons, footer: empty.footer, tone: 'neutral' };
   }
   // Orders are counted only where there are some: stored or hourly totals have no count (and the prints' stretches
   // are said only where they are the figure's whole source).
@@ -265,7 +276,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   // orders)" does not read as 37 orders making the whole figure.
   // A sampled stream's are prints, each possibly standing for several orders: "16 prints", not "16 orders".
   const word = singles(s.coverage, s.count);
-  const orders = `${count(s.count)} ${word}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders)}` : ''}`;
+  const orders = `${count(s.count)} ${word}${s.days?.orders.length ? ` on ${dayRanges(s.days.orders, s.to)}` : ''}`;
   // Beside stored days, what the days and the prints cover where they leave the window out, first: "(Jan 21–26 and
   // Jan 27 16:50–17:20 only; 37 prints on Jan 27)".
   const covered = s.days && storedCover(s.days, s.coverage, s.from, s.to);
@@ -275,7 +286,7 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     : s.count > 0 && word.includes('print') && only.length ? [`${orders}, ${only[0]!.replace(/^prints /, '')}`]
     : [...(s.count > 0 ? [orders] : []), ...only];
   const head: Line[] = [[b(usd(s.totalUsd)), ` liquidated in ${windowWords(s.window)}${notes.length ? ` (${notes.join('; ')})` : ''}`], splitLine(s.longUsd, s.shortUsd)];
-  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders)} from ${singlesApart(s.coverage)}`, s.coverage, s.to));
+  if (s.days) head.push(storedDaysLine(s.days, `; ${dayRanges(s.days.orders, s.to, s.days.totals[s.days.totals.length - 1])} from ${singlesApart(s.coverage)}`, s.coverage, s.to));
   // A window of hours is not a day: it is said to exceed the days, not to be the largest of them.
   const rank = s.ranking && rankingText(s.asset, s.ranking, s.windowMs < DAY ? { window: s.window } : 'day');
   if (rank) head.push([b(rank)]);
@@ -303,15 +314,15 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
     else if (!alike && sampled.length) exLines.push([toned(`${sampled.join(', ')}: ${sampled.length === 1 ? 'a lower bound' : 'lower bounds'} (sampled), no conclusion.`, 'muted')]);
     else if (binanceLow && !alike) exLines.push([toned(`Binance ${share(binance)}: ${venues.some(([, v]) => v.hourly) ? 'next to hourly totals' : 'with gaps'}, no conclusion.`, 'muted')]);
   }
-  if (exLines.length) fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders)}, ${singlesApart(s.coverage)})` : 'By exchange', value: exLines });
+  if (exLines.length) fields.push({ name: s.days && s.days.orders.length ? `By exchange (${dayRanges(s.days.orders, s.to)}, ${singlesApart(s.coverage)})` : 'By exchange', value: exLines });
   if (s.leverage) fields.push(...leverageFields(s.leverage, s.window));
   if (s.largest.length) {
     fields.push({
       name: 'Largest',
       // Over a day, a time alone is ambiguous: the date goes with it.
-      value: s.largest.map((l) => [
+      value: s.largest.map((l, i) => [
         toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, sideTone(l.side), true),
-        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > DAY ? `${day(l.ts)} ` : ''}${clockAsOf(l.ts, s.to)}`,
+        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > DAY ? `${day(l.ts, s.to, i > 0 ? s.largest[i - 1]!.ts : s.to)} ` : ''}${clockAsOf(l.ts, s.to)}`,
       ]),
     });
   }
@@ -337,7 +348,7 @@ export function marketReply(m: MarketSummary, windows: readonly string[]): Reply
   const buttons = windowButtons('liqs all', windows, m.window);
   if (m.totalUsd === 0) {
     const empty = emptyWindow(m.coverage, '', m.window, m.to);
-    return { title, blocks: [[[empty.text], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals)] : [])]], buttons, footer: empty.footer, tone: 'neutral' };
+    return { title, blocks: [[[empty.text], ...(m.dayTotals ? [dayTotalsLine(m.dayTotals, m.to)] : [])]], buttons, footer: empty.footer, tone: 'neutral' };
   }
   // Largest first, sorted here: an object puts integer-like keys (Binance lists an asset named "4") before the rest.
   const assets = Object.entries(m.byAsset).sort((a, b) => b[1].totalUsd - a[1].totalUsd);
