@@ -48,6 +48,31 @@ const level = z.union([
   z.strictObject({ asset, price: positive, label }),
   z.strictObject({ asset, low: positive, high: positive, label }).check(z.refine((l) => l.low < l.high, 'a zone needs low < high')),
 ]);
+/**
+ * The most levels a chat may keep of its own (`maxPerChat`'s ceiling), and the most `levels.defaults` may set for one
+ * asset: every chat's `/levels` lists them all.
+ */
+const MAX_LEVELS = 500;
+/** How a level is written in a refusal: `ETH 3000`, `ETH 2750–2800`. */
+const levelText = (l: z.infer<typeof level>) => `${l.asset} ${'price' in l ? l.price : `${l.low}–${l.high}`}`;
+/**
+ * The defaults each set once (an asset and a price, or a zone's bounds, is one level whatever its label: a repeat would
+ * replace the first, its label lost), and at most MAX_LEVELS for an asset.
+ */
+const defaultLevels = z.array(level).check((ctx) => {
+  const first = new Map<string, number>();
+  const perAsset = new Map<string, number>();
+  for (const [i, l] of ctx.value.entries()) {
+    perAsset.set(l.asset, (perAsset.get(l.asset) ?? 0) + 1);
+    const key = levelText(l);
+    const j = first.get(key);
+    if (j === undefined) first.set(key, i);
+    else ctx.issues.push({ code: 'custom', message: `${key} repeats levels.defaults.${j} (one level per asset and price or zone, whatever its label): list it once`, path: [i], input: l });
+  }
+  for (const [asset, n] of perAsset) {
+    if (n > MAX_LEVELS) ctx.issues.push({ code: 'custom', message: `${n} levels of ${asset}: at most ${MAX_LEVELS} per asset, the most maxPerChat allows (every chat's /levels lists them all)`, input: ctx.value });
+  }
+});
 /** A number from `min` to `max` (both included). */
 const between = (min: number, max: number) => num().check(z.gte(min), z.lte(max));
 const intBetween = (min: number, max: number) => int().check(z.gte(min), z.lte(max));
@@ -186,9 +211,9 @@ export const configSchema = z.strictObject({
     flipHours: between(0, 24 * 7),
     flipBuffers: between(0, 20),
     confirmMinutes: between(0, 24 * 60),
-    maxPerChat: intBetween(1, 500),
+    maxPerChat: intBetween(1, MAX_LEVELS),
     cascadeLevelDays: between(0, 90),
-    defaults: z.array(level),
+    defaults: defaultLevels,
   }),
   cascades: z.strictObject({
     windowMinutes: between(1, 120),

@@ -28,7 +28,7 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: optional,
   DISCORD_GUILD_ID: optional,
   DISCORD_API_BASE: url,
-  DISCORD_SHARDS: checked((s) => s === 'auto' || /^\d{1,3}$/.test(s), '"auto" or a number'),
+  DISCORD_SHARDS: checked((s) => s === 'auto' || (/^\d{1,3}$/.test(s) && Number(s) >= 1), '"auto" or a number of shards 1–999'),
   LIQBOT_DB: optional,
   LIQBOT_CONFIG: optional,
   LIQBOT_HTTP_PORT: port,

@@ -169,6 +169,14 @@ describe('environment', () => {
   it('a bad port is one line naming the key', () => {
     expect(() => parseEnv({ LIQBOT_HTTP_PORT: 'eighty' })).toThrow('.env: LIQBOT_HTTP_PORT: expected a port number 1–65535');
   });
+  it('DISCORD_SHARDS is "auto" or at least one shard: 0 is one line naming it, not discord.js\'s stack when the client is made', () => {
+    for (const shards of ['0', '00', '1000', '-1', 'two']) {
+      expect(() => parseEnv({ DISCORD_TOKEN: 'x.y.z', DISCORD_SHARDS: shards })).toThrow(new ConfigError('.env: DISCORD_SHARDS: expected "auto" or a number of shards 1–999'));
+    }
+    expect(parseEnv({ DISCORD_TOKEN: 'x.y.z', DISCORD_SHARDS: '1' }).discord?.shards).toBe(1);
+    expect(parseEnv({ DISCORD_TOKEN: 'x.y.z', DISCORD_SHARDS: '999' }).discord?.shards).toBe(999);
+    expect(parseEnv({ DISCORD_TOKEN: 'x.y.z', DISCORD_SHARDS: 'auto' }).discord?.shards).toBe('auto');
+  });
 });
 
 describe('config: a zero that leaves a threshold at nothing', () => {
@@ -208,5 +216,40 @@ describe('config: a zero that leaves a threshold at nothing', () => {
     [{ cascades: { venueShares: { okx: 0.001 } } }],
   ])('%j is taken: a zero that turns something off, or a small share', (override) => {
     expect(refusal(override)).toBe('accepted');
+  });
+});
+
+describe('config: levels.defaults', () => {
+  const refusal = (defaults: unknown[], assets = ['ETH', 'BTC']): string => {
+    try {
+      buildConfig({ assets, levels: { defaults } }, 'my.yaml');
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message;
+      throw err;
+    }
+    return 'accepted';
+  };
+  const prices = (asset: string, n: number) => Array.from({ length: n }, (_, i) => ({ asset, price: 1000 + i }));
+
+  it.each([
+    // The second replaced the first in the market (one id, ETH@3000): its label was lost without a word.
+    [[{ asset: 'ETH', price: 3000, label: 'a' }, { asset: 'ETH', price: 3000, label: 'a' }], 'my.yaml: levels.defaults.1: ETH 3000 repeats levels.defaults.0 (one level per asset and price or zone, whatever its label): list it once'],
+    [[{ asset: 'ETH', price: 3000, label: 'a' }, { asset: 'BTC', price: 3000 }, { asset: 'eth', price: 3000, label: 'b' }], 'my.yaml: levels.defaults.2: ETH 3000 repeats levels.defaults.0 ('],
+    [[{ asset: 'ETH', low: 2750, high: 2800 }, { asset: 'ETH', price: 2750 }, { asset: 'ETH', low: 2750, high: 2800, label: 'x' }], 'my.yaml: levels.defaults.2: ETH 2750–2800 repeats levels.defaults.0 ('],
+  ])('a level set twice is refused in one line naming both entries: %j', (defaults, message) => {
+    const m = refusal(defaults);
+    expect(m.slice(0, message.length)).toBe(message);
+    expect(m).not.toContain('\n');
+  });
+
+  it('at most 500 for an asset (the most a chat may keep of its own): 501 is refused naming the key and the asset', () => {
+    expect(refusal([...prices('ETH', 501), ...prices('BTC', 3)])).toBe(
+      "my.yaml: levels.defaults: 501 levels of ETH: at most 500 per asset, the most maxPerChat allows (every chat's /levels lists them all)",
+    );
+    expect(refusal([...prices('ETH', 500), ...prices('BTC', 500)])).toBe('accepted');
+  });
+
+  it('distinct levels are taken: one price on two assets, a zone and a price at its edge', () => {
+    expect(refusal([{ asset: 'ETH', price: 3000 }, { asset: 'BTC', price: 3000 }, { asset: 'ETH', low: 3000, high: 3100 }, { asset: 'ETH', price: 3000.5 }])).toBe('accepted');
   });
 });

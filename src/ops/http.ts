@@ -1,12 +1,12 @@
 /**
- * GET /healthz, GET /livez and GET /metrics (Prometheus, prom-client). /healthz answers 200 when every component in
- * the health registry is ok and 503 when one is degraded or failing, with a JSON body saying which and why; /livez
- * answers 200 while the process answers and its store works, 503 when the store is failing (what a container's
- * health check probes: a venue down is no reason to restart); /metrics has per-exchange connection state and age of
- * the last event, events, alerts, outbox results, store errors and command latency. Binds to 127.0.0.1 unless
- * LIQBOT_HTTP_HOST says otherwise.
+ * GET /healthz, GET /livez and GET /metrics (Prometheus, prom-client); HEAD of each answers as GET does without the
+ * body, another method 405 (Allow: GET, HEAD). /healthz answers 200 when every component in the health registry is ok
+ * and 503 when one is degraded or failing, with a JSON body saying which and why; /livez answers 200 while the process
+ * answers and its store works, 503 when the store is failing (what a container's health check probes: a venue down is
+ * no reason to restart); /metrics has per-exchange connection state and age of the last event, events, alerts, outbox
+ * results, store errors and command latency. Binds to 127.0.0.1 unless LIQBOT_HTTP_HOST says otherwise.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ConfigError } from '../../config/load.js';
@@ -140,15 +140,18 @@ type Answer = () => { ok: boolean; body: object };
  */
 export async function serveOps(o: { port: number; host?: string; registry: Registry; health: Answer; live?: Answer; onClose?: () => void }): Promise<OpsServer> {
   const answers = new Map<string, Answer>([['/healthz', o.health], ['/livez', o.live ?? (() => ({ ok: true, body: { status: 'ok' } }))]]);
+  // HEAD is answered as GET without the body (curl -I, many health checkers): its status and headers are GET's.
+  const send = (res: ServerResponse, status: number, type: string, text: string) =>
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) }).end(res.req.method === 'HEAD' ? undefined : text);
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
-    const answer = req.method === 'GET' ? answers.get(path) : undefined;
-    if (answer) {
+    const answer = answers.get(path);
+    if (!answer && path !== '/metrics') res.writeHead(404).end();
+    else if (req.method !== 'GET' && req.method !== 'HEAD') res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    else if (answer) {
       const { ok, body } = answer();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(scrub(JSON.stringify(body)));
-    } else if (req.method === 'GET' && path === '/metrics') {
-      o.registry.metrics().then((text) => res.writeHead(200, { 'content-type': o.registry.contentType }).end(text), () => res.writeHead(500).end());
-    } else res.writeHead(404).end();
+      send(res, ok ? 200 : 503, 'application/json', scrub(JSON.stringify(body)));
+    } else o.registry.metrics().then((text) => send(res, 200, o.registry.contentType, text), () => res.writeHead(500).end());
   });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {

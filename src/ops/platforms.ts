@@ -4,6 +4,7 @@
  * `giveUpMs` of boot, `onGiveUp` is called, so the process can exit non-zero and a supervisor (systemd,
  * Docker) restarts it instead of leaving a bot that is up and dead.
  */
+import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter } from '../adapters/contract.js';
 import { Backoff, pause, type BackoffOptions } from '../feeds/backoff.js';
 import type { Logger } from '../log.js';
@@ -38,11 +39,26 @@ export class Platforms {
 
   constructor(private readonly o: PlatformsOptions) {}
 
-  /** Begin starting every platform; returns at once (starts and retries run in the background). */
+  /**
+   * Begin starting every platform; returns at once (starts and retries run in the background). Each platform's first
+   * adapter is made here: one that cannot be made from its settings (validated, so a setting no check caught, or a bug)
+   * would fail the same way at every retry, and is thrown as a ConfigError naming the platform, the start's one line
+   * (exit 78), with the adapters made so far stopped.
+   */
   start(): void {
     const names = Object.keys(this.o.factories) as Platform[];
     if (names.length === 0) return;
-    for (const name of names) this.loops.push(this.keepTrying(name, this.o.factories[name]!));
+    const first: ChatAdapter[] = [];
+    for (const name of names) {
+      try {
+        first.push(this.o.factories[name]!());
+      } catch (err) {
+        this.o.log.debug({ platform: name, err }, `${name}: its adapter could not be made`);
+        this.loops.push(...first.map((a) => a.stop().catch(() => undefined)));
+        throw new ConfigError(`${name} could not start: its adapter could not be made from the settings: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    names.forEach((name, i) => this.loops.push(this.keepTrying(name, this.o.factories[name]!, first[i]!)));
     this.giveUpTimer = setTimeout(() => {
       if (this.running() > 0 || this.abort.signal.aborted) return;
       const why = names.map((n) => `${n}: ${this.failures.get(n) ?? 'still starting'}`).join('; ');
@@ -62,17 +78,21 @@ export class Platforms {
     await Promise.allSettled(Object.values(this.o.adapters).map((a) => a.stop()));
   }
 
-  private async keepTrying(name: Platform, create: () => ChatAdapter): Promise<void> {
+  private async keepTrying(name: Platform, create: () => ChatAdapter, first: ChatAdapter): Promise<void> {
     const { health, log } = this.o;
     const signal = this.abort.signal;
     const backoff = new Backoff({ baseMs: 2_000, maxMs: 60_000, ...this.o.backoff });
     health.set(`chat:${name}`, 'degraded', 'starting');
+    let next: ChatAdapter | undefined = first;
     while (!signal.aborted) {
-      const adapter = create();
+      let adapter: ChatAdapter | undefined;
       try {
+        // A retry's adapter failing to be made (its first was) fails that attempt: retried as a start that failed.
+        adapter = next ?? create();
+        next = undefined;
         await this.startWithin(adapter, this.o.startTimeoutMs ?? 60_000);
       } catch (err) {
-        await adapter.stop().catch(() => undefined);
+        await adapter?.stop().catch(() => undefined);
         if (signal.aborted) return;
         const reason = (err as Error).message;
         const delay = backoff.next();

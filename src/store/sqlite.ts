@@ -75,7 +75,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     if (err instanceof StoreError) throw err;
     if (isReadOnly(err)) {
       throw new StoreError(
-        `could not open ${path} for writing: ${readOnlyWhy(file)}; or set LIQBOT_DB to a file the user liqbot runs as can write`,
+        `could not open ${path} for writing: ${readOnlyWhy(file, 'or set LIQBOT_DB to a file the user liqbot runs as can write')}`,
         'open',
         { cause: err },
       );
@@ -640,7 +640,7 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
       throw new StoreError(`another liqbot already has ${where} open; stop it or set LIQBOT_DB to another file`, 'locked', { cause: err });
     }
     if (isReadOnly(err)) {
-      throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath)}; or set LIQBOT_DB to a file in a folder the user liqbot runs as owns`, 'open', { cause: err });
+      throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath, 'or set LIQBOT_DB to a file in a folder the user liqbot runs as owns')}`, 'open', { cause: err });
     }
     // SQLite says only "unable to open database file": a folder this user cannot write to (or on a read-only mount) is
     // the usual reason.
@@ -679,21 +679,63 @@ function isReadOnly(err: unknown): boolean {
   return (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) || /readonly database/i.test(reasonOf(err));
 }
 
-/** Why a database file is read-only for this process, as far as its owner and mode tell. */
-function readOnlyWhy(file: string): string {
+/**
+ * Why a database file is read-only for this process and what to do, as far as its folder, owner and mode tell;
+ * `otherwise` (a clause) says what else the operator may do when the file is the cause. SQLite writes a journal (or the
+ * -wal and -shm files) beside the file: in a folder this user may not write to, a file it may write is read-only too.
+ */
+function readOnlyWhy(file: string, otherwise: string): string {
+  const folder = unwritable(dirname(file), 'LIQBOT_DB');
+  const why = fileWhy(file);
+  if (folder) return why ? `${folder}; and ${why}` : folder;
+  if (why) return `${why}; ${otherwise}`;
+  // The file may be written, but not the -wal or -shm file beside it (a restore copied them as root).
+  const sides = ['-wal', '-shm'].filter((side) => existsSync(`${file}${side}`) && !mayWrite(`${file}${side}`));
+  if (sides.length) {
+    const [them, are] = sides.length > 1 ? ['them', 'files are'] : ['it', 'file is'];
+    return `its ${sides.join(' and ')} ${are} not writable by this user (${modeOf(`${file}${sides[0]}`, true)}, and liqbot runs as uid ${process.getuid?.()}); give ${them} to that user (chown); ${otherwise}`;
+  }
+  return `SQLite can only read it (${modeOf(file)}; a read-only mount, or its -wal or -shm file not writable): make them writable; ${otherwise}`;
+}
+
+/** Why this process may not write a database file, as its owner and mode tell, or undefined when it may. */
+function fileWhy(file: string): string | undefined {
   const uid = process.getuid?.();
+  // Root writes any file; a read-only mount is no matter of owner and mode.
+  if (uid === undefined || uid === 0 || mayWrite(file)) return undefined;
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return undefined;
+  }
+  const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+  if (st.uid !== uid) {
+    return `the file is owned by uid ${st.uid} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?); give it (and any -wal and -shm file beside it) to that user (chown)`;
+  }
+  if ((st.mode & 0o200) === 0) {
+    return `the file is liqbot's user's but has mode ${mode}; let its owner write it (chmod u+w, and any -wal and -shm file beside it)`;
+  }
+  return undefined;
+}
+
+function mayWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "the file has mode 0644" (with its owner when `owner`: "owned by uid 0 with mode 0644"), or why it could not be read. */
+function modeOf(file: string, owner = false): string {
   try {
     const st = statSync(file);
     const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-    if (uid !== undefined && uid !== 0 && st.uid !== uid) {
-      return `the file is owned by uid ${st.uid} with mode ${mode}, and liqbot runs as uid ${uid} (a restore copied as root?); give it (and any -wal and -shm file beside it) to that user (chown)`;
-    }
-    if (uid !== undefined && uid !== 0 && (st.mode & 0o200) === 0) {
-      return `the file is liqbot's user's but has mode ${mode}; let its owner write it (chmod u+w, and any -wal and -shm file beside it)`;
-    }
-    return `SQLite can only read it (the file has mode ${mode}; a read-only mount, or its -wal or -shm file not writable): make them writable`;
+    return owner ? `owned by uid ${st.uid} with mode ${mode}` : `the file has mode ${mode}`;
   } catch (err) {
-    return `SQLite can only read it (${reasonOf(err)}): make it writable`;
+    return reasonOf(err);
   }
 }
 

@@ -139,6 +139,36 @@ describe('ops endpoint', () => {
   });
 });
 
+describe('ops endpoint methods', () => {
+  it('HEAD is answered as GET without the body (curl -I, health checkers); another method on a known path is 405 with Allow', async () => {
+    const health = new Health(() => 5);
+    health.set('store', 'ok');
+    const server = await startOpsServer({ port: 0, bot: newBot(), feeds: () => [], health });
+    const url = (path: string) => `http://127.0.0.1:${server.port}${path}`;
+    try {
+      for (const path of ['/livez', '/healthz', '/metrics']) {
+        const get = await fetch(url(path));
+        const head = await fetch(url(path), { method: 'HEAD' });
+        expect([head.status, head.headers.get('content-type'), await head.text()], path).toEqual([200, get.headers.get('content-type'), '']);
+        // Its length is the body GET sends (the metrics' own change from one scrape to the next: only said).
+        expect(Number(head.headers.get('content-length')), path).toBeGreaterThan(0);
+        if (path !== '/metrics') expect(head.headers.get('content-length'), path).toBe(String(Buffer.byteLength(await get.text())));
+      }
+      health.set('store', 'failing', 'disk full');
+      expect((await fetch(url('/healthz'), { method: 'HEAD' })).status).toBe(503);
+      expect((await fetch(url('/livez'), { method: 'HEAD' })).status).toBe(503);
+      for (const [method, path] of [['POST', '/healthz'], ['PUT', '/livez'], ['DELETE', '/metrics'], ['POST', '/livez?x=1']] as const) {
+        const r = await fetch(url(path), { method });
+        expect([r.status, r.headers.get('allow'), await r.text()], `${method} ${path}`).toEqual([405, 'GET, HEAD', '']);
+      }
+      // A path it does not serve is 404 whatever the method.
+      for (const method of ['GET', 'HEAD', 'POST']) expect((await fetch(url('/nope'), { method })).status, method).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('ops endpoint address', () => {
   it('a port already in use is refused with one sentence naming the settings', async () => {
     const bot = newBot();

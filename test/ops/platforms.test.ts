@@ -3,6 +3,7 @@
  * until it comes up; when none comes up within the bound, the bot gives up (so the process exits non-zero).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter } from '../../src/adapters/contract.js';
 import { Health } from '../../src/ops/health.js';
 import { Platforms } from '../../src/ops/platforms.js';
@@ -188,5 +189,52 @@ describe('a start that hangs', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(stopped).toBe(true);
     expect(telegram.made).toEqual([{ stopped: true }]);
+  });
+});
+
+describe('an adapter that cannot be made', () => {
+  /** discord.js' refusal of a setting, thrown when its client is made (DISCORD_SHARDS=0 before src/env.ts refused it). */
+  const refusing = (): ChatAdapter => {
+    throw new TypeError('The shardCount option must be a number greater than or equal to 1');
+  };
+
+  it('fails the start in one line naming the platform (a ConfigError: exit 78), with the adapters already made stopped', async () => {
+    const telegram = flaky('telegram', 0);
+    const gaveUp = vi.fn();
+    const adapters: Partial<Record<Platform, ChatAdapter>> = {};
+    const p = new Platforms({ factories: { telegram: telegram.factory, discord: refusing }, adapters, health: new Health(), log: quiet, giveUpMs: 30_000, onGiveUp: gaveUp });
+    let thrown: unknown;
+    try {
+      p.start();
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toBe('discord could not start: its adapter could not be made from the settings: The shardCount option must be a number greater than or equal to 1');
+    // Nothing runs on: the adapter made for telegram is stopped unstarted, nothing is retried and nobody gives up.
+    await p.stop();
+    expect(telegram.made).toEqual([{ started: false, stopped: true }]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(telegram.made).toHaveLength(1);
+    expect(adapters).toEqual({});
+    expect(gaveUp).not.toHaveBeenCalled();
+  });
+
+  it("a retry's adapter that cannot be made counts as that attempt failing, and is retried", async () => {
+    const good = flaky('discord', 1);
+    let calls = 0;
+    // Made for the first attempt, not for the second, then again.
+    const factory = (): ChatAdapter => (++calls === 2 ? refusing() : good.factory());
+    const adapters: Partial<Record<Platform, ChatAdapter>> = {};
+    const health = new Health();
+    const p = new Platforms({ factories: { discord: factory }, adapters, health, log: quiet, giveUpMs: 600_000, onGiveUp: () => {}, backoff: { baseMs: 1_000, random: () => 1 } });
+    p.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toBe(2);
+    expect(health.get('chat:discord')?.reason).toBe('could not start: The shardCount option must be a number greater than or equal to 1; retrying in 2 s');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(calls).toBe(3);
+    expect(adapters.discord).toBeDefined();
+    await p.stop();
   });
 });

@@ -33,3 +33,14 @@ it.each([
   expect(bot.out()).toBe('');
   expect(existsSync(join(dir, 'rehearsal'))).toBe(false);
 }, 60_000);
+
+// discord.js refuses 0 shards when its client is made: that was a stack trace and exit 1, started again by systemd
+// every 15 s. Refused with the environment's other settings, before anything starts or connects (the API base is a
+// closed local port all the same).
+it.each(['0', '00'])('DISCORD_SHARDS=%s: one line naming the variable, exit 78, nothing started', async (shards) => {
+  const dir = tempDir();
+  const bot = startBot(dir, [], { DISCORD_TOKEN: 'x.y.z', DISCORD_API_BASE: 'http://127.0.0.1:9/api', DISCORD_SHARDS: shards });
+  expect(await outcome(bot)).toBe(78);
+  expect(bot.err()).toBe('liqbot: the environment: DISCORD_SHARDS: expected "auto" or a number of shards 1–999\n');
+  expect(bot.out()).toBe('');
+}, 60_000);

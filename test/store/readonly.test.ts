@@ -3,12 +3,12 @@
  * one line that names the file and what to do, instead of opening read-only without a word and failing every write.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
@@ -81,4 +81,53 @@ it('a connection SQLite can only read (a read-only mount) is refused the same wa
   const store = openSqliteStore(path);
   expect(store.listSubscriptions()).toHaveLength(1);
   store.close();
+});
+
+// Only root can give a file and its folder to different users: run as another user, this is skipped.
+describe.skipIf(process.getuid?.() !== 0)('the folder, the file or its -wal and -shm files: the one liqbot may not write is named (root only: the opening process runs as nobody)', () => {
+  const tryOpen = (path: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'try'], { cwd: REPO, encoding: 'utf8', uid: NOBODY, gid: NOBODY }).stdout.trim();
+  const folderLine = (path: string) =>
+    `open: could not take the lock ${path}.liqbot-lock: the folder ${dir} is not writable by this user (EACCES); let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`;
+
+  it("names the folder, not the file, when the files are liqbot's (0644) and the folder is root's", () => {
+    const path = join(dir, 'liqbot.db');
+    made(path);
+    for (const f of [path, `${path}.liqbot-lock`]) {
+      chownSync(f, NOBODY, NOBODY);
+      chmodSync(f, 0o644);
+    }
+    chmodSync(dir, 0o755);
+    expect(tryOpen(path)).toBe(folderLine(path));
+  });
+
+  it('names the folder, not chown, when the files are root\'s but anyone may write them (0666) in a folder of mode 0555', () => {
+    const path = join(dir, 'liqbot.db');
+    made(path);
+    for (const f of [path, `${path}.liqbot-lock`]) chmodSync(f, 0o666);
+    chmodSync(dir, 0o555);
+    expect(tryOpen(path)).toBe(folderLine(path));
+  });
+
+  it("names the -wal and -shm files, not the file, when only they are root's (the folder and the file writable)", () => {
+    const path = join(dir, 'liqbot.db');
+    made(path);
+    chownSync(dir, NOBODY, NOBODY);
+    chownSync(`${path}.liqbot-lock`, NOBODY, NOBODY);
+    chmodSync(path, 0o666);
+    for (const side of ['-wal', '-shm']) writeFileSync(`${path}${side}`, side === '-shm' ? Buffer.alloc(32_768) : '', { mode: 0o644 });
+    expect(tryOpen(path)).toBe(
+      `open: could not open ${path} for writing: its -wal and -shm files are not writable by this user (owned by uid 0 with mode 0644, and liqbot runs as uid ${NOBODY}); give them to that user (chown); or set LIQBOT_DB to a file the user liqbot runs as can write`,
+    );
+  });
+
+  it('names both when neither the folder nor the file may be written', () => {
+    const path = join(dir, 'liqbot.db');
+    made(path);
+    chmodSync(`${path}.liqbot-lock`, 0o644);
+    chmodSync(dir, 0o555);
+    expect(tryOpen(path)).toBe(
+      `${folderLine(path)}; and the file is owned by uid 0 with mode 0644, and liqbot runs as uid ${NOBODY} (a restore copied as root?); give it (and any -wal and -shm file beside it) to that user (chown)`,
+    );
+  });
 });
