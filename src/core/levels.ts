@@ -151,6 +151,11 @@ export interface LevelView {
   /** Set with price inside it and no close out of it since: no side was ever told, so `across` is only where price is. */
   sideUntold?: true;
   lastBreak?: LevelTrack['lastBreak'];
+  /**
+   * The break buffer a close is judged with now (`LevelBook.buffer`: the asset's ATR, a percentage as the floor): a level
+   * within it of another is on the same floor, not the next one a close below that one exposes. Absent without a price.
+   */
+  buffer?: number;
   /** The level's chop, counted as its messages count it (`ChopCount`): only a chop the chat has heard of. */
   chop?: NonNullable<LevelTrack['chop']> & ChopCount;
 }
@@ -807,7 +812,7 @@ export class LevelBook {
       // A level in chop is chopping while price is at it too: the chop notice said so, and a close decides nothing yet.
       const told = toldState(track);
       const state: ShownState = chopping ? 'chopping' : near || across ? 'testing' : told;
-      const view: LevelView = { level, role, distancePct: dist, state, baseState: told };
+      const view: LevelView = { level, role, distancePct: dist, state, baseState: told, buffer: this.buffer(asset, level.level) };
       if (across && !chopping) view.across = across;
       if (track.setInside) view.sideUntold = true;
       if (track.lastBreak) view.lastBreak = track.lastBreak;

@@ -63,17 +63,21 @@ function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] 
 }
 
 /**
- * The side a reading counts a level on: the one the last confirmed close left it on, not the side price is on now. A
- * level price is across with no close to confirm it (`across`: its row reads "testing from above") stays what it was:
- * BTC's $80,000, lost on Apr 6 2025 at 18:30 and reclaimed on Apr 8 at 02:00, is resistance at 14:20 on Apr 7 when one
- * 5m close in a spike ($80,202.5) is above it (the 15m closes $79,529.5 and $78,117.5), not "the floor". A level price
- * keeps crossing (`chopping`) is neither a floor nor a ceiling; a zone price is inside is the zone price is in.
+ * A level's role on the side the last confirmed close left it on, not the side price is on now: the row's and the
+ * reading's alike. A level price is across with no close to confirm it (`across`: its row reads "testing from above")
+ * stays what it was: BTC's $80,000, lost on Apr 6 2025 at 18:30 and reclaimed on Apr 8 at 02:00, is resistance at 14:20
+ * on Apr 7 when one 5m close in a spike ($80,202.5) is above it (the 15m closes $79,529.5 and $78,117.5), not "the
+ * floor"; ETH's $2,644, reclaimed at 21:15 on Jan 31 2026 and dipped under by $0.20 at midnight, is the floor tested
+ * from below, not resistance. A zone price is inside is the zone price is in.
  */
-function countedAs(v: LevelView): Role | 'chopping' {
-  if (v.role === 'inside') return 'inside';
-  if (v.state === 'chopping') return 'chopping';
+function confirmedRole(v: LevelView): Role {
   const across = crossed(v);
   return across === 'above' ? 'resistance' : across === 'below' ? 'support' : v.role;
+}
+
+/** How a reading counts a level: on its confirmed side (`confirmedRole`), or, where price keeps crossing it (`chopping`), as neither a floor nor a ceiling. */
+function countedAs(v: LevelView): Role | 'chopping' {
+  return v.state === 'chopping' && v.role !== 'inside' ? 'chopping' : confirmedRole(v);
 }
 
 /**
@@ -159,12 +163,12 @@ export function structureReading(st: LevelReading): Line[] {
     lines.push([b(levelText(v.level.level)), ` is chopping${count ? ` (${count})` : ''}: neither a floor nor a ceiling until a decisive close.`]);
   }
   // The floor is the nearest support's area (a zone, not a level inside it or on its edge), and the next floor is the first
-  // support wholly below it: a level inside a zone, or its own low edge, is not what a close below the zone exposes.
+  // support a close below it exposes (`exposes`): not a level inside a zone or on its low edge, nor one the close that
+  // breaks the floor is already past, or price is already at.
   const floors = areas(supports, inside);
   const s1 = floors[0];
   if (s1) {
-    const floor = bounds(s1.level.level)[0];
-    const next = floors.find((v) => bounds(v.level.level)[1] < floor);
+    const next = floors.find((v) => exposes(s1, v, st.price!));
     lines.push([
       // A floor price is under with no close to confirm it is being tested, not held.
       crossed(s1) ? `Price is testing the floor ` : `Holding `, b(levelText(s1.level.level)), crossed(s1) ? ` from below; a close below it would expose ` : ` keeps the floor; a close below it would expose `,
@@ -219,6 +223,21 @@ export function structureReading(st: LevelReading): Line[] {
 }
 
 /**
+ * Whether a close below the floor `s1` exposes the support `v` (wholly below the floor): some of `v` lies beyond where
+ * such a close already is, and beyond where price already is. Not a level the close that breaks the floor has broken
+ * too, within the floor's break buffer under its low edge ($2,499.6 under a $2,500 floor with a $7.50 buffer is the same
+ * floor), nor one price is across on no confirmed close or within its own buffer of ($2,643, 0.03% under price $2,643.8,
+ * while the floor $2,645 is tested from below, is where price is); a zone whose top is that near but whose low edge
+ * reaches farther is still where the close would take price ($97,680–99,145 under $99,501). A view without a buffer is
+ * judged on the edges alone.
+ */
+function exposes(s1: LevelView, v: LevelView, at: number): boolean {
+  const floor = bounds(s1.level.level)[0];
+  const [lo, hi] = bounds(v.level.level);
+  return hi < floor && lo < floor - (s1.buffer ?? 0) && lo < at - (v.buffer ?? 0) && !crossed(v);
+}
+
+/**
  * Where the list ends on one side: its last level beyond price that way, or price where none is. "No level below $80,000"
  * where price poked above BTC's lost $80,000 on Apr 7 2025, not "No level below $80,203" with $80,000 listed under it.
  */
@@ -266,14 +285,17 @@ export function levelsReply(st: LevelReading, coverage: Coverage, map?: LiqMap, 
   } else head.push(['No price yet: states update once prices arrive.']);
   const rows: Line[] = st.levels.map((v) => {
     const story = stories?.get(v.level.id);
-    const role = v.role === 'inside' ? 'price inside' : v.role;
-    // A broken level's old role, where price does not already put it back there (a lost support price is back above
-    // reads "support · testing, lost …", not "support (was support)").
+    // The role the reading counts it in (`confirmedRole`): a level price is across on no confirmed close keeps the role
+    // of its side, as the reading does ("support · testing from below, reclaimed Jan 31 21:15" beside "Price is testing
+    // the floor $2,644 from below"), not the role of the side price poked to.
+    const confirmed = confirmedRole(v);
+    const role = confirmed === 'inside' ? 'price inside' : confirmed;
+    // A broken level's old role, where its role now is another ("resistance (was support) · testing from above, lost …").
     const was = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? 'support' : 'resistance') : undefined;
-    const flipped = was !== undefined && was !== v.role ? ` (was ${was})` : '';
+    const flipped = was !== undefined && was !== confirmed ? ` (was ${was})` : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
     // Price across the level from what the chat was told, no break told yet: testing, from the side price is on
-    // ("resistance · testing from below, reclaimed Apr 7 18:00"), never the told state alone.
+    // ("support · testing from below, reclaimed Apr 7 18:00"), never the told state alone.
     const testing = v.across ? `testing from ${v.across}` : 'testing';
     const chopped = v.chop && chopCountText(v.chop, st.ts);
     const state = v.state === 'testing' ? `${testing}${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
@@ -284,7 +306,7 @@ export function levelsReply(st: LevelReading, coverage: Coverage, map?: LiqMap, 
     return [
       b(levelName(v)),
       ` · `,
-      toned(`${role}${flipped}`, v.role === 'support' ? 'up' : v.role === 'resistance' ? 'down' : 'warn'),
+      toned(`${role}${flipped}`, confirmed === 'support' ? 'up' : confirmed === 'resistance' ? 'down' : 'warn'),
       ` · ${state}${dist}`,
       ...(v.level.source === 'cascade' ? [toned(' · auto', 'muted')] : []),
       ...(story ? [storyMarker(story)] : []),

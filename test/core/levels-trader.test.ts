@@ -68,8 +68,9 @@ describe('ETH on Apr 6 2025 (the real Apr 2025 week)', () => {
   }
 
   it('reads $1,800 "testing" at 08:20, before any chop notice, and $1,796.1 "testing from below" at 09:20, after "lost $1,800"', async () => {
-    expect(await row('2025-04-06T08:20Z', '$1,800 ')).toContain('· resistance · testing from below · +0.5%');
-    expect(await row('2025-04-06T09:20Z', '$1,796.1 ')).toContain('· resistance · testing from below · +0.2%');
+    // Support on the side of the last confirmed close, price under it: the floor the reading says is tested from below.
+    expect(await row('2025-04-06T08:20Z', '$1,800 ')).toContain('· support · testing from below · +0.5%');
+    expect(await row('2025-04-06T09:20Z', '$1,796.1 ')).toContain('· support · testing from below · +0.2%');
     expect(await row('2025-04-06T10:20Z', '$1,796.1 ')).toMatch(/· resistance \(was support\) · testing, lost 10:00 · /);
   });
 });

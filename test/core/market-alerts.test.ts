@@ -338,7 +338,7 @@ describe('saying what is known', () => {
     expect(reading.at(-1)).toBe('No level below $2,500 on this list: admins can add one with /level add eth LOW-HIGH.');
   });
 
-  it("says a broken level's old role only where price has not put it back in that role", () => {
+  it("says a broken level's old role beside the role its last confirmed close gives it, price back across or not", () => {
     const m = new Market(buildConfig({}));
     m.ingest({ type: 'level', ts: T0, asset: 'ETH', level: 3000 });
     const candle = (i: number, close: number) => ({ type: 'candle' as const, ts: T0 + i * 900_000, exchange: 'bybit', symbol: 'ETH/USDT:USDT', timeframe: '15m' as const, open: close, high: close + 1, low: close - 1, close });
@@ -346,12 +346,13 @@ describe('saying what is known', () => {
     m.catchUp(T0 + 3 * 900_000);
     const coverage = { exchanges: [], sampled: [], gaps: [], synthetic: false };
     expect(replyText(levelsReply(m.levelStatus('ETH'), coverage))).toContain('$3,000 · resistance (was support) · lost');
-    // One close back above, inside the buffer: not reclaimed, and not "support (was support)" either.
+    // One close back above, inside the buffer: not reclaimed, still the resistance the reading says to reclaim.
     m.ingest(candle(3, 3001));
     m.catchUp(T0 + 4 * 900_000);
     const text = replyText(levelsReply(m.levelStatus('ETH'), coverage));
-    expect(text).toMatch(/\$3,000 · support · testing from above, lost \d\d:\d\d/);
-    expect(text).not.toContain('(was support)');
+    expect(text).toMatch(/\$3,000 · resistance \(was support\) · testing from above, lost \d\d:\d\d/);
+    expect(text).toContain('Reclaiming $3,000 would invalidate the breakdown');
+    expect(text).not.toContain('$3,000 · support');
   });
 
   it('names as the next floor a support wholly below a zone, not a level inside it or its own low edge', () => {

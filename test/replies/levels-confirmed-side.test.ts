@@ -1,8 +1,8 @@
 /**
  * `/levels` reads the structure on the side each level's last confirmed close left it, not the side price is on now: a
  * level lost on a close and poked above by one 5m close in a spike is still resistance, never "the floor"; a level
- * broken up and dipped under is still the floor, tested; a level price keeps crossing is neither. The level rows keep
- * saying where price is ("support · testing from above, lost Apr 6 18:30").
+ * broken up and dipped under is still the floor, tested; a level price keeps crossing is neither. The level rows say the
+ * role the reading counts and where price is ("resistance (was support) · testing from above, lost Apr 6 18:30").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -34,8 +34,8 @@ describe.skipIf(!hasKit)('on the audit\'s recordings: a lost level price pokes a
     const r = await cli('levels', 'btc', '--data', joined(APR7, 'apr7.jsonl'), '--at', '2025-04-07T14:20:00Z');
     expect(r.code, r.err).toBe(0);
     expect(r.out.split('\n')[0]).toBe('BTC levels · $80,203');
-    // The row says where price is, as before.
-    expect(r.out).toContain('$80,000 BTC round-number support · support · testing from above, lost Apr 6 18:30 · −0.3%');
+    // The row counts it as the reading does (resistance, the hurdle) and says where price is.
+    expect(r.out).toContain('$80,000 BTC round-number support · resistance (was support) · testing from above, lost Apr 6 18:30 · −0.3%');
     expect(readingOf(r.out)).toEqual([
       'Support turned resistance at $80,000: acceptance back above it would improve structure.',
       'Reclaiming $81,172–82,390 would invalidate the breakdown; until then rebounds are reactive.',
@@ -49,7 +49,7 @@ describe.skipIf(!hasKit)('on the audit\'s recordings: a lost level price pokes a
     const file = joined(APR7, 'apr7.jsonl');
     for (const at of ['14:15', '14:20', '14:55', '15:00']) {
       const r = await cli('levels', 'sui', '--data', file, '--at', `2025-04-07T${at}:00Z`);
-      expect(r.out, at).toMatch(/\n\$2 SUI round-number support · support · testing from above, lost Apr 6 18:30 · −\d\.\d%\n/);
+      expect(r.out, at).toMatch(/\n\$2 SUI round-number support · resistance \(was support\) · testing from above, lost Apr 6 18:30 · −\d\.\d%\n/);
       expect(readingOf(r.out), at).toContain('Support turned resistance at $2: acceptance back above it would improve structure.');
       expect(r.out, at).not.toContain('keeps the floor');
     }
@@ -57,7 +57,7 @@ describe.skipIf(!hasKit)('on the audit\'s recordings: a lost level price pokes a
 
   it('ADA at 22:00 on Feb 3 2025, 30 minutes before its reclaim: $0.8000, lost Feb 2 22:45, is the hurdle', async () => {
     const r = await cli('levels', 'ada', '--data', joined(FEB3, 'feb3.jsonl'), '--at', '2025-02-03T22:00:00Z');
-    expect(r.out).toContain('$0.8000 ADA round-number support · support · testing from above, lost Feb 2 22:45 · −0.2%');
+    expect(r.out).toContain('$0.8000 ADA round-number support · resistance (was support) · testing from above, lost Feb 2 22:45 · −0.2%');
     expect(readingOf(r.out)).toContain('Support turned resistance at $0.8000: acceptance back above it would improve structure.');
     expect(r.out).not.toContain('keeps the floor; a close below it would expose deeper downside');
   });
