@@ -1,12 +1,13 @@
 /**
  * Where a chat's level may sit: within ×0.1–×10 of the asset's last price, so a typo of three zeros is refused,
  * not watched (or proposed) for years; and a second price typed where the label goes is a zone meant, not a label.
- * `/level add` and `/level propose` share these, and the refusal of a level every chat already watches.
+ * `/level add` and `/level propose` share these, and the refusal of a level every chat already watches; `/level add`
+ * and `remove` find the levels a price typed is (`levelsAt`).
  */
-import { bounds, type Level, type LevelValue } from '../src/core/levels.js';
+import { bounds, levelKey, seenBy, type Level, type LevelValue } from '../src/core/levels.js';
 import { labelAfter, levelText, price } from '../src/replies/format.js';
 import { b, errorReply, type Reply } from '../src/replies/reply.js';
-import { parsePrice, quote } from './parse.js';
+import { levelPrice, parsePrice, quote } from './parse.js';
 
 /** How far from the last price a level may sit: ×0.1 to ×10. */
 export const LEVEL_RANGE = [0.1, 10] as const;
@@ -39,7 +40,7 @@ export function secondPrice(command: 'add' | 'propose', asset: string, value: Le
   const other = parsePrice(second);
   let hint = 'A';
   // `2350 2350` (or `2350 -2350`): a zone `2350-2350` would read back as the one level; the price was typed twice.
-  if (typeof value === 'number' && other.ok && other.value === value) {
+  if (typeof value === 'number' && other.ok && levelPrice(other.value) === value) {
     hint = `${at} is typed twice: one level is one price, and a`;
   } else if (typeof value === 'number' && other.ok && Math.max(value, other.value) / Math.min(value, other.value) <= 2) {
     hint = `For a zone write ${at}-${second.replace(/^\$/, '')}; a`;
@@ -49,6 +50,17 @@ export function secondPrice(command: 'add' | 'propose', asset: string, value: Le
   }
   const words = command === 'add' ? 'label' : 'reason';
   return errorReply(`${quote(second)} after the level looks like a price, not a ${words}.`, `${hint} ${words} goes in quotes: /level ${command} ${asset.toLowerCase()} ${at} "${command === 'add' ? 'prior support' : 'the line from January'}".`);
+}
+
+/**
+ * The levels `chat` sees on `asset` (its own, the deployment's, a cascade's) that print as `value`, a level as
+ * `parseLevel` reads it: two levels that print alike are one, however their prices were typed, and one stored before
+ * prices were rounded to what prints (3600.0000000001, read $3,600) is found, and removed, at 3600.
+ */
+export function levelsAt(levels: readonly Level[], asset: string, value: LevelValue, chat: string): Level[] {
+  const printed = (v: LevelValue): LevelValue => (typeof v === 'number' ? levelPrice(v) : [levelPrice(v[0]), levelPrice(v[1])]);
+  const key = levelKey(asset, value);
+  return levels.filter((l) => l.asset === asset && seenBy(l, chat) && levelKey(asset, printed(l.level)) === key);
 }
 
 /**

@@ -4,8 +4,8 @@
  * ×0.1–×10 of the asset's last price (level-range.ts): a typo of three zeros is refused, not watched for years.
  */
 import { levelId, type Level } from '../src/core/levels.js';
-import { labelAfter, levelText, pct } from '../src/replies/format.js';
-import { outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
+import { day, labelAfter, levelText, pct } from '../src/replies/format.js';
+import { levelsAt, outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
 import { labelWords, parseAsset, parseLabel, parseLevel, quote, untrackedAsset } from './parse.js';
 import { b, errorReply, toned, type Line } from '../src/replies/reply.js';
 import { tally } from '../src/core/proposals.js';
@@ -136,9 +136,12 @@ export const level: CommandDef = {
     const value = parseLevel(args.values.level);
     if (!value.ok) return errorReply(value.message);
     const id = levelId(asset.value, value.value, chat);
+    // What the chat sees at that price, as it prints: a level is the one that prints so, however it was typed.
+    const at = levelsAt(market.levels.all(), asset.value, value.value, chat);
+    const own = at.filter((l) => l.chat === chat);
     if (args.sub === 'remove') {
-      if (!market.levels.get(id)) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
-      ctx.services.apply({ kind: 'level.remove', id });
+      if (!own.length) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
+      for (const l of own) ctx.services.apply({ kind: 'level.remove', id: l.id });
       return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info' };
     }
     const second = secondPrice('add', asset.value, value.value, args.values.label);
@@ -147,9 +150,9 @@ export const level: CommandDef = {
     if (!label.ok) return errorReply(label.message);
     const far = outOfRange(asset.value, value.value, market.prices.last(asset.value)?.price);
     if (far) return far;
-    const everyone = market.levels.get(levelId(asset.value, value.value));
+    const everyone = at.find((l) => l.chat === undefined && l.source !== 'cascade');
     if (everyone) return watchedForEveryone(everyone);
-    const existing = market.levels.get(id);
+    const existing = own.find((l) => l.id === id) ?? own[0];
     // Adding a level again changes only what was typed: no label keeps the old one.
     if (existing && (!label.value || label.value === existing.label)) {
       return {
@@ -161,15 +164,22 @@ export const level: CommandDef = {
     if (count >= config.levels.maxPerChat && !existing) {
       return errorReply(`This chat already has ${count} levels, the most it can keep. Remove one first.`);
     }
+    // A cascade's extreme (`cascade low · auto`) expires and is never alerted on: added at its price, it becomes the
+    // chat's own level, kept and alerted, named as the cascade named it unless the admin gave it a label of their own.
+    // (The chat lists it once, as its own: LevelBook.view.)
+    const cascade = existing ? undefined : at.find((l) => l.source === 'cascade');
     // Relabelled, a level keeps what it had: the proposal it came from (its story) and the thread its alerts answer.
     const def: Level = existing ? { ...existing } : { id, asset: asset.value, level: value.value, source: 'chat', chat, createdAt: ctx.now };
-    if (label.value) def.label = label.value;
+    const named = label.value ?? cascade?.label;
+    if (named) def.label = named;
     ctx.services.apply({ kind: 'level.put', level: def });
-    const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === id);
+    const st = market.levelStatus(asset.value, chat).levels.find((v) => v.level.id === def.id);
     const where = st && market.prices.last(asset.value) ? ` It is ${st.role === 'inside' ? 'around price' : `${st.role}, ${pct(st.distancePct / 100)} away`}.` : '';
     if (existing) return { blocks: [[[`Relabelled ${asset.value} `, b(levelText(value.value)), ` ${label.value}.`]]], tone: 'info' };
+    const expires = cascade?.expiresAt !== undefined ? ` on ${day(cascade.expiresAt, ctx.now)}` : '';
+    const kept: Line[] = cascade ? [[`Now this chat's own: it stays after the auto ${cascade.label ?? 'cascade level'} expires${expires}.`]] : [];
     return {
-      blocks: [[[`Watching ${asset.value} `, b(levelText(value.value)), label.value ? ` ${label.value}` : '', `.${where}`], ['Breaks and reclaims are posted to this chat when /alerts is on.']]],
+      blocks: [[[`Watching ${asset.value} `, b(levelText(value.value)), named ? ` ${named}` : '', `.${where}`], ...kept, ['Breaks and reclaims are posted to this chat when /alerts is on.']]],
       tone: 'info',
     };
   },

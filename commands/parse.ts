@@ -7,6 +7,7 @@
 
 import { ASSET_RE, INVISIBLE, labelHasInvisible, writtenAmount } from '../src/core/events.js';
 import { seenBy, type Level } from '../src/core/levels.js';
+import { priceDecimals } from '../src/core/prices.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { fromLocal, local, zoneLabel } from '../src/replies/zone.js';
 import { linkOrMention } from '../src/replies/links.js';
@@ -289,24 +290,61 @@ function dotGrouped(typed: string): { plain: string; short?: string } | undefine
   return { plain };
 }
 
-/** A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. */
+/**
+ * A level's price as replies print it (`levelText`, src/replies/format.ts): to eight decimals at most (`MIN_PRICE`), and
+ * to fewer where `levelText` prints fewer (those that miss it by no more than 1e-12 of it), rounded as it rounds. A chat's
+ * level is kept at this price, so the price a chat reads is the one stored and the one `/level remove` matches, and
+ * prices typed apart that print alike (3600 and 3600.0000000001, both $3,600) are one level.
+ */
+export function levelPrice(value: number): number {
+  let p = roundHalfUp(value, 8);
+  // A price printed to fewer decimals may print to fewer again (41,667,348.158744 prints 41,667,348.15874, which prints
+  // 41,667,348.1587): until it prints as itself.
+  for (let q = printedPrice(p); q !== p; q = printedPrice(p)) p = q;
+  return p;
+}
+
+/** `value` (of eight decimals at most) as `levelText` prints it: `levelDecimals` (src/replies/format.ts), rounded so. */
+function printedPrice(value: number): number {
+  for (let d = priceDecimals(value); d < 8; d++) {
+    if (Math.abs(Number(value.toFixed(d)) - value) <= Math.abs(value) * 1e-12) return roundHalfUp(value, d);
+  }
+  return value;
+}
+
+/** `v` to `digits` decimals, half up on the number as written (2.675 → 2.68), not on its binary value (2.67). */
+function roundHalfUp(v: number, digits: number): number {
+  const [mantissa, exp] = String(v).split('e');
+  return Number((Math.round(Number(`${mantissa}e${Number(exp ?? 0) + digits}`)) / 10 ** digits).toFixed(digits));
+}
+
+/**
+ * A level: one price, or a zone `low-high` (also `low–high`, `low to high`); a reversed zone is put in order. Each price
+ * is its `levelPrice`, the one replies print: a zone whose edges print alike is that one price.
+ */
 export function parseLevel(raw: string | undefined): Parsed<number | [number, number]> {
   const s = raw === undefined ? '' : numberToken(raw);
   if (!s) return err('empty', 'Which level? For example: 2350 or 2750-2800');
   // A leading minus is a sign, not a zone with its low missing: -5 is refused, never read as 5.
   if (/^\$?\s*[-−–—]\s*\$?\s*[\d.]/.test(s)) return err('out_of_range', `A price must be above zero; got ${quote(s)}.`);
-  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return parsePrice(s);
+  if (/^[\d.,]+e[-+]?\d+$/i.test(s)) return levelPriceOf(s);
   const parts = s.split(/\s*(?:[-–—]|\.\.|\bto\b)\s*/i);
-  if (parts.length === 1) return parsePrice(parts[0]);
+  if (parts.length === 1) return levelPriceOf(parts[0]);
   if (parts.length !== 2 || parts.some((p) => p.length === 0)) return err('bad_zone', `${quote(s)} is not a level or zone. Try 2350 or 2750-2800.`);
-  const a = parsePrice(parts[0]);
+  const a = levelPriceOf(parts[0]);
   if (!a.ok) return a;
-  const b = parsePrice(parts[1]);
+  const b = levelPriceOf(parts[1]);
   if (!b.ok) return b;
   if (a.value === b.value) return ok(a.value);
   const low = Math.min(a.value, b.value), high = Math.max(a.value, b.value);
   if (high / low > 2) return err('bad_zone', `A zone from ${parts[0]} to ${parts[1]} is wider than price doubling; set two levels instead.`);
   return ok([low, high]);
+}
+
+/** A price typed for a level (`parsePrice`), at its `levelPrice`. */
+function levelPriceOf(raw: string | undefined): Parsed<number> {
+  const p = parsePrice(raw);
+  return p.ok ? ok(levelPrice(p.value)) : p;
 }
 
 /**

@@ -792,12 +792,18 @@ export class LevelBook {
     this.touched.add(track.id);
   }
 
-  /** The levels a chat sees for an asset (global ones and its own), with role, distance and state at `price`. */
+  /**
+   * The levels a chat sees for an asset (global ones and its own), with role, distance and state at `price`. A cascade's
+   * extreme where the chat has a level of its own (added at its price, to keep it) is that level: listed once, as the chat's.
+   */
   view(asset: string, price: number, chat?: string): LevelView[] {
     const out: LevelView[] = [];
+    const own = new Set<string>();
+    for (const l of this.levels.values()) if (l.asset === asset && chat !== undefined && l.chat === chat) own.add(levelKey(asset, l.level));
     for (const level of this.levels.values()) {
       if (level.asset !== asset) continue;
       if (!seenBy(level, chat)) continue;
+      if (level.source === 'cascade' && own.has(levelKey(asset, level.level))) continue;
       const track = this.tracks.get(level.id)!;
       const role = roleAt(level.level, price);
       const dist = distancePct(level.level, price);
