@@ -214,6 +214,9 @@ export async function dispatch(name: string, args: Args, caller: Caller, opts: D
   return execute(name, args, caller, opts);
 }
 
+/** A line break in any of its forms (a message typed or pasted on any system). */
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029\u0085]/;
+
 /** A chat platform's entry point for a typed command line (Telegram, Discord's buttons): as `dispatch`. */
 export function dispatchLine(text: string, caller: Caller, opts: AnswerAllOptions): Promise<CommandReply>;
 export function dispatchLine(text: string, caller: Caller, opts: DispatchOptions): Promise<Answer>;
@@ -221,6 +224,9 @@ export async function dispatchLine(text: string, caller: Caller, opts: DispatchO
   const gate = admit(caller, opts);
   if (gate !== 'run') return gate;
   if (text.length > MAX_COMMAND_CHARS) return errorReply(`That command is too long (${text.length} characters; at most ${MAX_COMMAND_CHARS}).`);
+  // Two commands pasted in one message would read as one (the second line a level's label): neither is run.
+  const lines = text.trim().split(LINE_BREAK).length;
+  if (lines > 1) return errorReply(`One command per message: this one has ${lines} lines, and none of them was run.`, 'Send each command as a message of its own.');
   const parsed = parseCommandLine(text);
   if (!parsed) return errorReply('Commands look like /liqs eth 4h.', 'Type /help for the list.');
   return execute(parsed.name, parsed.args, caller, opts);
