@@ -68,6 +68,9 @@ export interface Cascade {
   byExchange: Map<string, number>;
   threshold: number;
   windowUsdAtStart: number;
+  /** Its first print: it starts at that print's 10 s slice (`startedAt`), and began at the price of that print's moment. */
+  firstPrintAt: number;
+  /** The price it began at, once known (`Market` reads it from the price book at its start): its start, updates and end tell this one. */
   priceStart?: number;
   extreme?: number;
   /** The tally the running message shows, and when it was posted (the start or the last update): a tally only grows,
@@ -92,6 +95,8 @@ export interface Cascade {
 
 interface Slice {
   idx: number;
+  /** Its first print's time (Infinity: none). */
+  first: number;
   usd: number;
   count: number;
   sampledCount: number;
@@ -122,7 +127,7 @@ class RollingWindow {
 
   constructor(private readonly windowMs: number) {
     const n = Math.ceil(windowMs / SLICE_MS) + 1;
-    this.ring = Array.from({ length: n }, () => ({ idx: -1, usd: 0, count: 0, sampledCount: 0, largest: 0, largestSampled: 0, exchanges: [], exchangeUsd: [], exchangeCount: 0 }));
+    this.ring = Array.from({ length: n }, () => ({ idx: -1, first: Infinity, usd: 0, count: 0, sampledCount: 0, largest: 0, largestSampled: 0, exchanges: [], exchangeUsd: [], exchangeCount: 0 }));
   }
 
   private at(idx: number): Slice {
@@ -134,6 +139,7 @@ class RollingWindow {
     this.count -= s.count;
     this.sampledCount -= s.sampledCount;
     s.idx = -1;
+    s.first = Infinity;
     s.usd = s.count = s.sampledCount = s.largest = s.largestSampled = 0;
     s.exchangeCount = 0;
   }
@@ -161,6 +167,7 @@ class RollingWindow {
     } else if (idx < this.lo) idx = this.lo; // a late event: counted in the oldest slice still held
     const s = this.at(idx);
     if (s.idx !== idx) s.idx = idx;
+    if (ts < s.first) s.first = ts;
     s.usd += usd;
     s.count++;
     if (sampled) {
@@ -196,8 +203,9 @@ class RollingWindow {
     return max;
   }
 
-  firstTs(): number | undefined {
-    for (const s of this.held()) if (s.usd > 0) return s.idx * SLICE_MS;
+  /** The first slice with a print: its start, and that print's time. */
+  first(): { slice: number; print: number } | undefined {
+    for (const s of this.held()) if (s.usd > 0) return { slice: s.idx * SLICE_MS, print: s.first };
     return undefined;
   }
 
@@ -334,8 +342,11 @@ export class CascadeDetector {
     return this.active.get(`${asset}|${side}`)?.cascade;
   }
 
-  /** Count one liquidation; returns a start or update when it triggers one. */
-  add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price: number | undefined): CascadeEvent | undefined {
+  /**
+   * Count one liquidation; returns a start or update when it triggers one. `price`: the price a cascade it starts began at,
+   * where the caller has it then (`Market` leaves it out and reads it from the price book at the start, `firstPrintAt`).
+   */
+  add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price?: number): CascadeEvent | undefined {
     const sides = this.sidesOf(asset);
     const long = side === 'long'; // not `sides[side]`: a keyed lookup by two names is a generic one
     const { key, window: w } = long ? sides.long : sides.short;
@@ -366,7 +377,8 @@ export class CascadeDetector {
     const other = long ? sides.short.window : sides.long.window;
     other.expire(ts);
     if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
-    const startedAt = w.firstTs() ?? ts;
+    const first = w.first();
+    const startedAt = first?.slice ?? ts;
     const before = this.ended.get(key);
     if (before) this.ended.delete(key);
     c = {
@@ -374,6 +386,7 @@ export class CascadeDetector {
       asset,
       side,
       startedAt,
+      firstPrintAt: first?.print ?? ts,
       usd: w.sum,
       byExchange: w.byExchange(),
       threshold,

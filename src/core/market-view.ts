@@ -15,7 +15,7 @@ import { HourlyTotals, type HourlyWindow } from './hourly-totals.js';
 import { bounds, toldState, type LevelBook, type LevelView } from './levels.js';
 import { Leverage } from './leverage.js';
 import { leverageSnapshot } from './leverage-figures.js';
-import type { PriceBook } from './prices.js';
+import { isDatedContract, type PriceBook } from './prices.js';
 import type { MarketSettings } from './settings.js';
 import type { AssetFlush, Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
 import { DAY, MINUTE, dayStart } from './time.js';
@@ -675,8 +675,9 @@ export abstract class MarketQueries implements MarketView {
       for (const p of this.buckets.largest(asset, Math.max(from, m * MINUTE), Math.min(to, m * MINUTE + MINUTE - 1), this.settings.summary.largest)) {
         out ??= { lastTs: p.ts };
         if (p.ts > out.lastTs) out.lastTs = p.ts;
-        // A bankruptcy price (OKX, HTX, Bybit) lies beyond where the order filled: no price the market traded at.
-        if (p.ts <= cascadeEnd || !isFillPriced(p.exchange)) continue;
+        // A bankruptcy price (OKX, HTX, Bybit) lies beyond where the order filled: no price the market traded at; a dated
+        // contract's fill is at its own basis to the perpetual (`isDatedContract`), no price of the asset.
+        if (p.ts <= cascadeEnd || !isFillPriced(p.exchange) || isDatedContract(p.symbol)) continue;
         kept.push(p);
         if (!out.low || p.price < out.low.price) out.low = { price: p.price, ts: p.ts };
         if (!out.high || p.price > out.high.price) out.high = { price: p.price, ts: p.ts };

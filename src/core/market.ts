@@ -10,7 +10,7 @@ import { CascadeDetector, type Cascade, type CascadeEvent, type CascadeRecord } 
 import { FlushDetector, flushMinAssets, type FlushEvent } from './flush.js';
 import { assetOf, TIMEFRAME_MS, timeframeOf, type Candle, type Liquidation, type MarketEvent, type PositionSide, type PriceTick } from './events.js';
 import { LevelBook, bounds, levelKey, levelOfEvent, type Level, type LevelBreakEvent, type LevelChopEvent, type LevelTrack, type LevelValue } from './levels.js';
-import { PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
+import { isDatedContract, PriceBook, quotedPrice, type ClosedCandle } from './prices.js';
 import { flushLeverage } from './leverage-figures.js';
 import { MarketQueries } from './market-view.js';
 import type { MarketSettings } from './settings.js';
@@ -248,21 +248,42 @@ export class Market extends MarketQueries {
   }
 
   /**
-   * An asset's price over an event that ran from `from` to `to`: where it was as the event began (the last price at or
-   * before it, `PriceBook.startPrice`), where it was at `to`, and its low and high between, read from the book `/liqs`
-   * reads its price line from (the fills the running event's figures read included, so an end never tells less of a move
-   * than its updates did).
+   * An asset's price over an event that ran from `from` to `to`: where it was as the event began (`start`, from
+   * `startPrice`), where it was at `to`, and its low and high between, read from the book `/liqs` reads its price line
+   * from (the fills the running event's figures read included, so an end never tells less of a move than its updates did).
    * An event still running (`to` is now) ends at the price of the moment, as its other figures do (`PriceBook.current`:
    * a fresh fill where candles are minutes old); one over without a price during it, at the last before it.
    */
-  private priceDuring(asset: string, from: number, to: number): { start: number; end: number; low: number; high: number } | undefined {
+  private priceDuring(asset: string, from: number, to: number, start: number | undefined): { start: number; end: number; low: number; high: number } | undefined {
+    if (start === undefined) return undefined;
     const r = this.prices.range(asset, from, to);
-    // Without a price before it, its first within a minute of its start (an asset whose first print began it); one
-    // that came minutes in is not where the event began, and no move is told.
-    const start = this.prices.startPrice(asset, from, HOUR) ?? (r && r.from - from < MINUTE ? r.open : undefined);
     const end = to >= this.clock ? this.prices.current(asset) : (r?.close ?? start);
-    if (start === undefined || end === undefined) return undefined;
+    if (end === undefined) return undefined;
     return { start, end, low: Math.min(r?.low ?? start, start, end), high: Math.max(r?.high ?? start, start, end) };
+  }
+
+  /**
+   * The price an asset was at when something began at `at`: the last price at or before it (`PriceBook.startPrice`, an
+   * hour back at most). Without one, its first within a minute of `at` (up to `to`), an asset whose first print began it;
+   * one that came minutes in is not where it began, and no move is told.
+   */
+  private startPrice(asset: string, at: number, to: number): number | undefined {
+    const before = this.prices.startPrice(asset, at, HOUR);
+    if (before !== undefined) return before;
+    const r = this.prices.range(asset, at, to);
+    return r && r.from - at < MINUTE ? r.open : undefined;
+  }
+
+  /**
+   * The price a cascade began at: where its asset was at its first print (`firstPrintAt`), not at the start of that
+   * print's 10 s slice, its `startedAt`: in a file of prints alone, the last print before the slice can be minutes older
+   * than the cascade (a BTC print at $100,000 five minutes before the first of its short cascade's at $100,900). Read at
+   * its start (where none was known then, when a later message finds one) and kept, so its start, its updates, its end
+   * and its record tell the same figure; read again at each, the start said the price of the moment it was called (Jan
+   * 27 2025, BTC: $99,574 when called at 16:54:50, its updates and end $99,768 of its first print at 16:52:08).
+   */
+  private cascadeStart(c: Cascade, to: number): number | undefined {
+    return (c.priceStart ??= this.startPrice(c.asset, c.firstPrintAt, to));
   }
 
   /**
@@ -338,12 +359,15 @@ export class Market extends MarketQueries {
     const last = this.lastPrints.get(l.exchange);
     if (last === undefined || l.ts > last) this.lastPrints.set(l.exchange, l.ts);
     this.history.addLiquidation(asset, l.side, l.exchange, l.ts, l.usd);
-    this.prices.liquidationPrice(asset, l.ts, l.price, isFillPriced(l.exchange));
-    // Where candles are minutes old, the fills are the price: a running cascade's low or high follows them too.
-    const fill = this.prices.freshFill(asset);
-    if (fill !== undefined) this.cascades.price(asset, fill, fill);
+    // A dated contract's liquidation is its asset's, but its price is not the asset's (`isDatedContract`).
+    if (!isDatedContract(l.symbol)) {
+      this.prices.liquidationPrice(asset, l.ts, l.price, isFillPriced(l.exchange));
+      // Where candles are minutes old, the fills are the price: a running cascade's low or high follows them too.
+      const fill = this.prices.freshFill(asset);
+      if (fill !== undefined) this.cascades.price(asset, fill, fill);
+    }
     const flush = this.flushes.add(asset, l.side, l.exchange, l.ts, l.usd);
-    const ev = this.cascades.add(asset, l.side, l.exchange, l.ts, l.usd, this.prices.current(asset) ?? l.price);
+    const ev = this.cascades.add(asset, l.side, l.exchange, l.ts, l.usd);
     if (flush) this.onFlush(flush, l.ts);
     if (ev) this.onCascade(ev, l.ts);
   }
@@ -363,12 +387,15 @@ export class Market extends MarketQueries {
     if (flush) this.onFlush(flush, l.ts);
   }
 
+  /** A dated contract's candles and ticks are no price of its asset (`isDatedContract`): left out. */
   private candle(c: Candle): void {
+    if (isDatedContract(c.symbol)) return;
     if (c.ts + TIMEFRAME_MS[c.timeframe] <= this.clock) this.applyCandle(c);
     else this.holdCandle(c);
   }
 
   private price(p: PriceTick): void {
+    if (isDatedContract(p.symbol)) return;
     this.builtAt(p.ts);
     const asset = assetOf(p.symbol);
     this.prices.tick(asset, p.exchange, p.ts, p.price);
@@ -661,7 +688,7 @@ export class Market extends MarketQueries {
     if (ev.type === 'end') this.flushExtremes.delete(f.id);
     else this.flushExtremes.set(f.id, told);
     const during = (asset: string): { changePct?: number; extreme?: number } => {
-      const p = this.priceDuring(asset, f.startedAt, to);
+      const p = this.priceDuring(asset, f.startedAt, to, this.startPrice(asset, f.startedAt, to));
       if (!p) return {};
       // An edit held back by `updateMinMs` can be posted after the last strong print, where its end is: the low it told
       // past that print stays the flush's.
@@ -743,17 +770,15 @@ export class Market extends MarketQueries {
       if (flush) this.inFlush.set(c.id, { id: flush, led: this.flushLeads.get(flush)?.includes(c.asset) ?? false });
     }
     const inFlush = this.inFlush.get(c.id);
+    const start = this.cascadeStart(c, ev.type === 'end' ? ev.endedAt : now);
     let priceNow = this.prices.current(c.asset);
     if (ev.type === 'end') {
       this.inFlush.delete(c.id);
       this.startRaisedAt.delete(c.id);
       // Over, its figures are those of its own window: price where it began and where it ended, and its low (or high)
       // between, not the price when the end is told (the quiet period later). Its record and the level it offers read them.
-      const p = this.priceDuring(c.asset, c.startedAt, ev.endedAt);
-      if (p) {
-        c.priceStart = p.start;
-        c.extreme = c.side === 'long' ? p.low : p.high;
-      }
+      const p = this.priceDuring(c.asset, c.startedAt, ev.endedAt, start);
+      if (p) c.extreme = c.side === 'long' ? p.low : p.high;
       priceNow = p?.end;
     }
     const base = { ts: now, asset: c.asset, ...this.figures(c, priceNow), ...(inFlush ? { flushId: inFlush.id, ...(inFlush.led ? { ledFlush: true as const } : {}) } : {}) };
@@ -771,8 +796,8 @@ export class Market extends MarketQueries {
     } else if (ev.type === 'update') {
       // Its move so far reads from where it began, as its end's does (the price when it was called is minutes in), and its
       // low (high) from the price book since then, not only what the detector followed after it was called.
-      const p = this.priceDuring(c.asset, c.startedAt, now);
-      const during = p ? { priceStart: p.start, extreme: c.side === 'long' ? Math.min(p.low, c.extreme ?? Infinity) : Math.max(p.high, c.extreme ?? -Infinity) } : {};
+      const p = this.priceDuring(c.asset, c.startedAt, now, start);
+      const during = p ? { extreme: c.side === 'long' ? Math.min(p.low, c.extreme ?? Infinity) : Math.max(p.high, c.extreme ?? -Infinity) } : {};
       this.out.push({ kind: 'cascade_update', key: `cascade:${c.id}:update:${Math.round(c.usd)}`, ...base, ...during });
     } else {
       const record: CascadeRecord = { id: c.id, asset: c.asset, side: c.side, startedAt: c.startedAt, endedAt: ev.endedAt, usd: c.usd };

@@ -24,6 +24,17 @@ export function quotedPrice(value: number): number {
   return Number.isFinite(value) ? Number(value.toFixed(priceDecimals(value))) : value;
 }
 
+/**
+ * A dated contract: a future with an expiry, or an option, whose ccxt symbol says it after a dash (`BTC/USDT:USDT-250926`,
+ * `BTC/USD:BTC-250926-100000-C`). Its asset is its base, and its liquidations count as that asset's, but it trades at its
+ * own basis to the perpetual (Binance's Sept 2025 BTC contract at $106,410 on Jun 23 2025, the perpetual at $104,300–
+ * 104,500): no price of it is the asset's, and none goes into the book.
+ */
+export function isDatedContract(symbol: string): boolean {
+  const slash = symbol.indexOf('/');
+  return slash !== -1 && symbol.includes('-', slash);
+}
+
 export interface Ohlc {
   ts: number;
   open: number;
@@ -402,12 +413,13 @@ export class PriceBook {
   }
 
   /**
-   * The price an event that began at `from` began at (a cascade's or a flush's start): the last price at or before it, a
-   * print's where the book keeps its time (in `from`'s own minute), else the close of the minute before (`priceAt`). Where
-   * the candles were minutes old then, so the book took the fills of `from`'s minute as the price of their moment, and
-   * none came at or before it, the first after it: a cascade starts at the 10 s slice of its first print, and a candle
-   * over two minutes older than that print is not where it began (Jan 27 2025, BTC's cascade at 16:52: $99,768 of
-   * its first print at 16:52:08, not the $100,033 of 16:50).
+   * The price an event that began at `from` began at (a cascade's first print, a flush's): the last price at or before it,
+   * a print's where the book keeps its time (in `from`'s own minute), else the close of the minute before (`priceAt`).
+   * Where the candles were minutes old then, so the book took the fills of `from`'s minute as the price of their moment,
+   * and none came at or before it, the first after it: a flush starts at its first print on any asset, and a candle over
+   * two minutes older than this asset's first fill after it is not where it began (Jan 27 2025, BTC at 16:52:00: $99,768
+   * of its fill at 16:52:08, not the $100,033 of 16:50). In a file of prints alone, where they are the prices, the last
+   * print before `from` is the price at it.
    */
   startPrice(asset: string, from: number, maxLookbackMs = 6 * HOUR): number | undefined {
     const a = this.assets.get(asset);

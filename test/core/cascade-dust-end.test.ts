@@ -238,8 +238,9 @@ describe('on real recordings', () => {
     expect(hms(end.ts)).toBe('11:19:13');
     expect(text(end)).toContain('in 7 min (10:57–11:04)');
     expect(text(end)).toContain('Price during it: BTC −0.6% (low $106,725) · ETH −1.1% (low $3,771)');
-    // EVAA's short squeeze ends at 11:18:25 on its $24.9K print at $8.914263, not at $8.377 five minutes later.
-    expect(text(alerts.find((a) => a.kind === 'cascade_end' && a.asset === 'EVAA'))).toContain('(11:13–11:18)\nPrice during it $8.630 → $8.914 (+3.3%), high $8.949');
+    // EVAA's short squeeze ends at 11:18:25 on its $24.9K print at $8.914263, not at $8.377 five minutes later. It began at
+    // its first print, $8.778729 at 11:13:39 (not the $8.630042 of 11:12:55, before its 10 s slice).
+    expect(text(alerts.find((a) => a.kind === 'cascade_end' && a.asset === 'EVAA'))).toContain('(11:13–11:18)\nPrice during it $8.779 → $8.914 (+1.5%), high $8.949');
   });
 
   it('2025-04-30: the flush is the 33 s that called it, and ETH ends on its last print before 14:00:47, not a later one of that minute', async () => {
