@@ -7,9 +7,9 @@
 
 import { ASSET_RE, INVISIBLE, labelHasInvisible, writtenAmount } from '../src/core/events.js';
 import { seenBy, type Level } from '../src/core/levels.js';
-import { priceDecimals } from '../src/core/prices.js';
 import { WINDOW_MS, type WindowName } from '../config/windows.js';
 import { fromLocal, local, zoneLabel } from '../src/replies/zone.js';
+import { levelDecimals } from '../src/replies/format.js';
 import { linkOrMention } from '../src/replies/links.js';
 import { distance } from 'fastest-levenshtein';
 
@@ -304,12 +304,9 @@ export function levelPrice(value: number): number {
   return p;
 }
 
-/** `value` (of eight decimals at most) as `levelText` prints it: `levelDecimals` (src/replies/format.ts), rounded so. */
+/** `value` (of eight decimals at most) as `levelText` prints it: to its `levelDecimals`, rounded so. */
 function printedPrice(value: number): number {
-  for (let d = priceDecimals(value); d < 8; d++) {
-    if (Math.abs(Number(value.toFixed(d)) - value) <= Math.abs(value) * 1e-12) return roundHalfUp(value, d);
-  }
-  return value;
+  return roundHalfUp(value, levelDecimals(value));
 }
 
 /** `v` to `digits` decimals, half up on the number as written (2.675 → 2.68), not on its binary value (2.67). */

@@ -74,7 +74,7 @@ function priceTo(value: number, digits: number): string {
  * The decimals that print a level's price as it was set, never rounded to another price: $1,747.5 (a community's
  * level), where `price` would print $1,748 for it and for $1,748 alike. As `price` when that already shows all of it.
  */
-function levelDecimals(value: number): number {
+export function levelDecimals(value: number): number {
   for (let d = priceDecimals(value); d <= 8; d++) if (Math.abs(Number(value.toFixed(d)) - value) <= Math.abs(value) * 1e-12) return d;
   return priceDecimals(value);
 }
