@@ -297,10 +297,11 @@ function dotGrouped(typed: string): { plain: string; short?: string } | undefine
  * prices typed apart that print alike (3600 and 3600.0000000001, both $3,600) are one level.
  */
 export function levelPrice(value: number): number {
+  if (!Number.isFinite(value)) return value;
   let p = roundHalfUp(value, 8);
   // A price printed to fewer decimals may print to fewer again (41,667,348.158744 prints 41,667,348.15874, which prints
-  // 41,667,348.1587): until it prints as itself.
-  for (let q = printedPrice(p); q !== p; q = printedPrice(p)) p = q;
+  // 41,667,348.1587): until it prints as itself, which takes at most one step per decimal.
+  for (let q = printedPrice(p), steps = 0; q !== p && steps < 8; q = printedPrice(p), steps++) p = q;
   return p;
 }
 

@@ -35,7 +35,7 @@ describe('a levels file appended after its day', () => {
     expect((await read(inOrder)).out).toEqual(plain);
     // A pipe cannot be read twice: read once, its levels as they come (here, late).
     const fifo = join(dirname(appended), 'pipe.jsonl');
-    execFileSync('mkfifo', [fifo]);
+    execFileSync('mkfifo', [fifo], { timeout: 60_000 });
     const writer = createWriteStream(fifo);
     writer.end(readFileSync(appended));
     const piped = await read(fifo);

@@ -63,7 +63,7 @@ describe('an option the command does not take', () => {
   });
 
   it("of start is said against start's own options", () => {
-    const r = spawnSync(process.execPath, ['bin/liqbot.js', 'start', '--sped', '3'], { env: guardedEnv({ PATH: process.env.PATH, NO_COLOR: '1', LOG_LEVEL: 'silent' }), encoding: 'utf8', cwd: process.cwd() });
+    const r = spawnSync(process.execPath, ['bin/liqbot.js', 'start', '--sped', '3'], { env: guardedEnv({ PATH: process.env.PATH, NO_COLOR: '1', LOG_LEVEL: 'silent' }), encoding: 'utf8', timeout: 120_000, cwd: process.cwd() });
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('liqbot: unknown option --sped (did you mean --speed?): start takes --replay, --speed, --db, --role, --shard and --platform');
   });

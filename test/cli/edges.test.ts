@@ -104,6 +104,7 @@ describe('CLI as a process', () => {
     const r = spawnSync(process.execPath, ['bin/liqbot.js', 'register'], {
       env: { ...env, DISCORD_TOKEN: 'test-token-abcdefgh', DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_API_BASE: 'http://127.0.0.1:1/api' },
       encoding: 'utf8',
+      timeout: 120_000,
       cwd: process.cwd(),
     });
     expect(r.status).toBe(1);
@@ -133,7 +134,7 @@ describe('CLI as a process', () => {
     // A module-resolution hook lists every package the command imports.
     const hook = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write("MOD " + r.url + "\\\\n"); return r; }'));`)}`;
-    const r = spawnSync(process.execPath, ['--import', hook, 'bin/liqbot.js', ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, ['--import', hook, 'bin/liqbot.js', ...args], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
     expect(r.status, r.stderr).toBe(0);
     const urls = [...r.stderr.matchAll(/^MOD (\S+)$/gm)].map((m) => m[1]!);
     const loaded = new Set(urls.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter((p) => p !== undefined));

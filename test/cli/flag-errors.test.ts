@@ -15,7 +15,7 @@ const AT_FORMS = 'give epoch milliseconds or ISO-8601 (2026-01-31, 2026-01-31T14
 
 /** `node bin/liqbot.js …` for the commands src/main.ts runs (start, record), which read the environment once parsed. */
 function liqbot(...args: string[]): { code: number | null; err: string } {
-  const r = spawnSync(process.execPath, ['bin/liqbot.js', ...args], { env: guardedEnv({ PATH: process.env.PATH, NO_COLOR: '1', LOG_LEVEL: 'silent' }), encoding: 'utf8', cwd: process.cwd() });
+  const r = spawnSync(process.execPath, ['bin/liqbot.js', ...args], { env: guardedEnv({ PATH: process.env.PATH, NO_COLOR: '1', LOG_LEVEL: 'silent' }), encoding: 'utf8', timeout: 120_000, cwd: process.cwd() });
   return { code: r.status, err: r.stderr.trim() };
 }
 

@@ -11,7 +11,7 @@ it("the start script's node is the process npm's shell was: its parent is whoeve
   expect(script).toContain('bin/liqbot.js start');
   // The same command line, node printing its parent's pid instead of starting the bot.
   const probe = script.replace('bin/liqbot.js start', `-e "process.stdout.write(String(process.ppid))"`);
-  const run = spawnSync('sh', ['-c', probe], { encoding: 'utf8' });
+  const run = spawnSync('sh', ['-c', probe], { encoding: 'utf8', timeout: 120_000 });
   expect(run.status).toBe(0);
   expect(Number(run.stdout)).toBe(process.pid);
 });

@@ -381,7 +381,7 @@ describe('bad input', () => {
     expect((await cli('replay', appended, '--stats', '--json')).out).toBe((await cli('replay', inOrder, '--stats', '--json')).out);
     expect((await cli('levels', 'btc', '--data', appended, '--json')).out).toBe((await cli('levels', 'btc', '--data', inOrder, '--json')).out);
     // The same piped on standard input (`cat day.jsonl levels.jsonl | liqbot replay -`): copied aside, read again.
-    const piped = spawnSync(process.execPath, ['bin/liqbot.js', 'replay', '-', '--json'], { input: readFileSync(appended), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const piped = spawnSync(process.execPath, ['bin/liqbot.js', 'replay', '-', '--json'], { input: readFileSync(appended), encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
     expect(piped.status).toBe(0);
     expect(piped.stdout.trimEnd()).toBe(before.out);
     expect(piped.stderr).toContain('read the whole file and applied them at their own time');

@@ -44,6 +44,13 @@ describe('levelPrice: the price levelText prints', () => {
     expect(levelPrice(123456789.12345678)).toBe(123456789.1235);
   });
 
+  it('returns what is not a finite price as it is, at once (a stored level read from an old or foreign database)', () => {
+    // NaN never equals itself: the loop that rounds until a price prints as itself ran forever on it, and a worker
+    // blocked so cannot be timed out.
+    expect(levelPrice(Number.NaN)).toBeNaN();
+    expect(levelPrice(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('prints as the price typed, and is the number it prints, at every size', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

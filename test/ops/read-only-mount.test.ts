@@ -16,7 +16,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** Run `cmd` with `folder` mounted read-only, as root of a user namespace of its own: its stdout. */
 function onReadOnly(cmd: string[]): { status: number | null; out: string } {
-  const r = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"', 'sh', folder, ...cmd], { cwd: REPO, encoding: 'utf8' });
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"', 'sh', folder, ...cmd], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, out: (r.stdout ?? '').trim() };
 }
 

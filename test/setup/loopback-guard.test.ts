@@ -24,7 +24,7 @@ it('holds in a child started with an environment of its own (startChild)', async
 });
 
 it('holds in a child that inherits the environment', () => {
-  const r = spawnSync(process.execPath, ['-e', PROBE], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', PROBE], { encoding: 'utf8', timeout: 120_000 });
   expect(r.status).not.toBe(0);
   expect(r.stderr).toContain('loopback guard: a test tried to connect to 127.0.0.2');
 });

@@ -40,7 +40,7 @@ it("a file another user owns (root's 0644 after a restore) is refused in one lin
     // Only the database was copied: the folder and the lock file beside it are still liqbot's.
     chownSync(dir, NOBODY, NOBODY);
     chownSync(`${path}.liqbot-lock`, NOBODY, NOBODY);
-    const tryOpen = () => spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'try'], { cwd: REPO, encoding: 'utf8', uid: NOBODY, gid: NOBODY }).stdout.trim();
+    const tryOpen = () => spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'try'], { cwd: REPO, encoding: 'utf8', timeout: 120_000, uid: NOBODY, gid: NOBODY }).stdout.trim();
     expect(tryOpen()).toBe(expected(NOBODY, '0644'));
     // The lock file copied as root too: said of the lock file.
     chownSync(`${path}.liqbot-lock`, 0, 0);
@@ -86,7 +86,7 @@ it('a connection SQLite can only read (a read-only mount) is refused the same wa
 // Only root can give a file and its folder to different users: run as another user, this is skipped.
 describe.skipIf(process.getuid?.() !== 0)('the folder, the file or its -wal and -shm files: the one liqbot may not write is named (root only: the opening process runs as nobody)', () => {
   const tryOpen = (path: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'try'], { cwd: REPO, encoding: 'utf8', uid: NOBODY, gid: NOBODY }).stdout.trim();
+    spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/store/hold-store.ts'), path, 'try'], { cwd: REPO, encoding: 'utf8', timeout: 120_000, uid: NOBODY, gid: NOBODY }).stdout.trim();
   const folderLine = (path: string) =>
     `open: could not take the lock ${path}.liqbot-lock: the folder ${dir} is not writable by this user (EACCES); let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`;
 

@@ -228,7 +228,7 @@ describe('SQLite store', () => {
     /** What a second process opening `path` gets: "opened" or "<code>: <message>". */
     function tryOpen(path: string, wrap: string[] = []): string {
       const [cmd, ...args] = [...wrap, process.execPath, ...hold(path, 'try')];
-      return spawnSync(cmd!, args, { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+      return spawnSync(cmd!, args, { cwd: REPO, encoding: 'utf8', timeout: 120_000 }).stdout.trim();
     }
 
     it('in a folder this user cannot write to, says so instead of "unable to open database file"', () => {
@@ -240,7 +240,7 @@ describe('SQLite store', () => {
         const folder = join(parent, 'data');
         mkdirSync(folder, { mode: 0o555 });
         const path = join(folder, 'liqbot.db');
-        const outcome = spawnSync(process.execPath, hold(path, 'try'), { cwd: REPO, encoding: 'utf8', ...asNobody }).stdout.trim();
+        const outcome = spawnSync(process.execPath, hold(path, 'try'), { cwd: REPO, encoding: 'utf8', timeout: 120_000, ...asNobody }).stdout.trim();
         expect(outcome).toBe(
           `open: could not take the lock ${path}.liqbot-lock: the folder ${folder} is not writable by this user (EACCES); let the user liqbot runs as write there, or set LIQBOT_DB to a file in a folder it can write to`,
         );
@@ -290,7 +290,7 @@ describe('SQLite store', () => {
       expect(tryOpen(real)).toBe('opened');
     });
 
-    const unshare = spawnSync('unshare', ['-Urpf', '--kill-child', 'true']).status === 0;
+    const unshare = spawnSync('unshare', ['-Urpf', '--kill-child', 'true'], { timeout: 60_000 }).status === 0;
     it.skipIf(!unshare)('refuses a second liqbot when both are pid 1 (two containers on one volume)', async () => {
       const path = dbPath();
       const asPid1 = ['unshare', '-Urpf', '--kill-child'];
@@ -308,7 +308,7 @@ describe('SQLite store', () => {
 
     it('releases the lock when a process exits without calling close()', () => {
       const path = dbPath();
-      const run = spawnSync(process.execPath, hold(path, 'exit'), { cwd: REPO, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, hold(path, 'exit'), { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
       expect(run.stdout).toMatch(/^ready \d+/);
       expect(open(path).insertEvents([liq()])).toBe(1);
     });
