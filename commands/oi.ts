@@ -30,9 +30,11 @@ export const oi: CommandDef = {
     const to = market.dataNow();
     const snapshot = leverageSnapshot(market.leverage, asset.value, to - window.value.ms, to);
     if (!snapshot) {
-      // A data file (no feeds) holds none, and never will: no "yet" before it.
+      // A data file (no feeds) holds none, and never will: no "yet" before it. Live without a feed (none configured,
+      // none reported) says why, as /liqs does.
       const feeds = market.feeds.list();
-      const why = noLeverageText(asset.value, feeds);
+      const { noFeed } = market.windowCoverage(asset.value, window.value.ms, to);
+      const why = noLeverageText(asset.value, feeds, noFeed);
       return {
         title: [`${asset.value} open interest`],
         blocks: [feeds.length ? [[`No open interest or funding for ${asset.value} yet.`], [why]] : [[why]]],

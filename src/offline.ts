@@ -10,7 +10,7 @@ import { readEventBatches, newReport, type ReadReport } from './io/event-file.js
 import { eventAsset, TIMEFRAME_MS, type Candle, type LevelEvent, type MarketEvent } from './core/events.js';
 import { HOUR } from './core/time.js';
 import { RecentPrints } from './recent-prints.js';
-import { eventHash } from './store/hash.js';
+import { eventHash, textHash } from './store/hash.js';
 import { Stretches } from './core/coverage.js';
 import { venueKey } from './core/venues.js';
 
@@ -105,6 +105,11 @@ export async function loadFile(path: string, keep?: string, report: ReadReport =
   return { batches, report, lastTs: Number.isFinite(lastTs) ? lastTs : 0, assets, recorded: recorded.list(), venues };
 }
 
+/** What names a candle, whatever its values: its exchange, symbol, timeframe and open time (53 bits of them). */
+function candleKey(c: Candle): number {
+  return textHash(`${c.exchange} ${c.symbol} ${c.timeframe} ${c.ts}`);
+}
+
 /** Stream a file through the engine (replay), or run a file already loaded (liqs, levels). */
 export async function runFile(source: string | LoadedFile, config: Config, opts: OfflineOptions = {}): Promise<OfflineRun> {
   const market = new Market(config);
@@ -145,6 +150,10 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   /** Levels stamped 0 (a shared levels file's "always"), held until the file's first event gives them its time. */
   const always: LevelEvent[] = [];
   const recent = new RecentPrints();
+  // Candles and ticks by identity, and candles by what names one (exchange, symbol, timeframe, open time): a recording
+  // or downloads concatenated repeat lines, and a line read twice is one candle (or tick), however often it comes.
+  const recentPrices = new RecentPrints();
+  const candleKeys = new RecentPrints();
   const until = opts.until ?? Infinity;
   const only = opts.asset;
   const batches: AsyncIterable<MarketEvent[]> | Iterable<MarketEvent[]> = typeof source === 'string' ? readEventBatches(source, report) : source.batches;
@@ -170,6 +179,18 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
       if (e.type === 'liquidation' && recent.seen(eventHash(e), ts)) {
         report.duplicates = (report.duplicates ?? 0) + 1;
         continue;
+      }
+      if (e.type === 'candle' || e.type === 'price') {
+        // Read once: the first line stands. A candle named again with other values (a correction) is skipped too, and
+        // counted apart: its close was judged on, and a level's alert went out on it.
+        const repeat = recentPrices.seen(eventHash(e), ts);
+        const named = e.type === 'candle' && candleKeys.seen(candleKey(e), ts);
+        if (repeat || named) {
+          if (!repeat) report.candleCorrections = (report.candleCorrections ?? 0) + 1;
+          else if (e.type === 'candle') report.repeatedCandles = (report.repeatedCandles ?? 0) + 1;
+          else report.repeatedTicks = (report.repeatedTicks ?? 0) + 1;
+          continue;
+        }
       }
       if (always.length) for (const l of always.splice(0)) emit(market.ingest({ ...l, ts }));
       const raised = market.ingest(e);

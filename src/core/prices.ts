@@ -173,6 +173,14 @@ interface AssetPrices {
   spacingMs: number;
   /** The candle being built on the levels' timeframe. */
   open?: Ohlc;
+  /** The time of the point that gave `open` its close: a point before it (a late or repeated one) widens the bar, never moves its close back. */
+  openAt: number;
+  /**
+   * The end of the last close handed to `onClose` (−Infinity: none): a bar ending at or before it has closed, and its
+   * first close stands. A candle of it again (a line repeated in a file, a feed that sends a closed candle again after
+   * a restart), a correction of it with other values, or a late point in it is never a second close, and never reopens it.
+   */
+  closedEnd: number;
   /** Which source builds candles: 0 candles of the timeframe, 1 smaller candles, 2 ticks, 3 larger candles. */
   srcRank: number;
   srcSeenAt: number;
@@ -216,7 +224,7 @@ export class PriceBook {
       // assets' states several shapes and every read of one (the last price, per liquidation) a generic lookup.
       a = {
         ref: undefined, refSeenAt: 0, last: undefined, minutes: new Bars(1440), hours: new Bars(720), firstMinute: Infinity, spacingMs: Infinity,
-        open: undefined, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN, fillTraded: false,
+        open: undefined, openAt: -Infinity, closedEnd: -Infinity, srcRank: 9, srcSeenAt: -Infinity, liqOnly: undefined, fillTs: -Infinity, fillPrice: NaN, fillTraded: false,
         fillMinutes: new Bars(1440), fillHours: new Bars(720), prints: undefined,
       };
       this.assets.set(asset, a);
@@ -292,19 +300,28 @@ export class PriceBook {
 
   private emit(asset: string, a: AssetPrices, c: Ohlc, end: number): void {
     a.open = undefined;
+    if (end > a.closedEnd) a.closedEnd = end;
     this.onClose(asset, { ...c, end });
   }
 
   /** Feed a point into the candle being built; close it when the point belongs to a later candle. */
   private build(asset: string, a: AssetPrices, t: number, o: number, h: number, l: number, c: number, closesAt?: number): void {
     const start = Math.floor(t / this.tfMs) * this.tfMs;
+    // A point of a bar already closed (a 1m candle repeated after its bar's last minute closed it, a tick after the
+    // grace): its close was told; the point does not open it again.
+    if (start + this.tfMs <= a.closedEnd) return;
     if (a.open && start > a.open.ts) this.emit(asset, a, a.open, a.open.ts + this.tfMs);
     if (a.open && start < a.open.ts) return; // late point for a candle already closed
-    if (!a.open) a.open = { ts: start, open: o, high: h, low: l, close: c };
-    else {
+    if (!a.open) {
+      a.open = { ts: start, open: o, high: h, low: l, close: c };
+      a.openAt = t;
+    } else {
       a.open.high = Math.max(a.open.high, h);
       a.open.low = Math.min(a.open.low, l);
-      a.open.close = c;
+      if (t >= a.openAt) {
+        a.open.close = c;
+        a.openAt = t;
+      }
     }
     if (closesAt !== undefined && closesAt >= start + this.tfMs) this.emit(asset, a, a.open, start + this.tfMs);
     else this.nextDeadline = Math.min(this.nextDeadline, start + this.tfMs + this.graceMs);
@@ -331,11 +348,15 @@ export class PriceBook {
       this.recordMinute(a, c.ts, c.open, c.open, c.open, c.open);
       this.recordMinute(a, end - 1, c.open, c.high, c.low, c.close, end);
     }
+    // A candle of the levels' timeframe or larger whose close was told already (the same candle again, a correction of
+    // it with other values, a larger one ending within the closes told): the first close stands, as its alerts went out.
+    if (tf >= this.tfMs && end <= a.closedEnd) return;
     const rank = tf === this.tfMs ? 0 : tf < this.tfMs ? 1 : 3;
     if (!this.useSource(a, rank, end - 1)) return;
     if (tf >= this.tfMs) {
       if (a.open && a.open.ts < c.ts) this.emit(asset, a, a.open, a.open.ts + this.tfMs);
       a.open = undefined;
+      a.closedEnd = end;
       this.onClose(asset, { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, end });
     } else {
       this.build(asset, a, end - 1, c.open, c.high, c.low, c.close, end);

@@ -53,6 +53,14 @@ export interface ReadReport {
   damaged?: string;
   /** Liquidation lines that repeat one read before (every field the same: a recorder that wrote a row twice): not counted again. */
   duplicates?: number;
+  /**
+   * Candle and price lines that repeat one read before (every field the same: a recording, downloads concatenated):
+   * read once, so a candle closes once and a level is judged on it once.
+   */
+  repeatedCandles?: number;
+  repeatedTicks?: number;
+  /** Candle lines naming a candle read before (exchange, symbol, timeframe, open time) with other values: the first stands. */
+  candleCorrections?: number;
   /** Lines read with a change (a level's label cleaned, shortened or dropped): the first few, and how many. */
   notes?: SkippedLine[];
   noteCount?: number;
@@ -460,6 +468,9 @@ export function newReport(): ReadReport {
   return { lines: 0, events: 0, invalid: [], invalidCount: 0, unknownTypes: 0, late: 0, synthetic: false };
 }
 
+/** `2 repeated candle lines`, `1 repeated price line`. */
+const plural = (n: number, type: string): string => `${n} ${type} line${n === 1 ? '' : 's'}`;
+
 /** How a service logs those lines: lines of a type it does not know (a `meta` line) are the spec's, not a fault. */
 export function skippedLevel(r: ReadReport): 'warn' | 'info' {
   return r.invalidCount || outOfOrder(r) || r.damaged ? 'warn' : 'info';
@@ -498,6 +509,9 @@ export function describeSkipped(path: string, r: ReadReport): string[] {
   if (cleaned) out.push(`${cleaned} level label${cleaned === 1 ? ' was' : 's were'} cleaned or shortened; the level${cleaned === 1 ? ' was' : 's were'} read`);
   if (dropped) out.push(`${dropped} level label${dropped === 1 ? ' was' : 's were'} dropped (links/mentions are not shown); the level${dropped === 1 ? ' was' : 's were'} read`);
   if (r.duplicates) out.push(`${r.duplicates} repeated liquidation line${r.duplicates === 1 ? '' : 's'} (every field the same as a line before) not counted again`);
+  const repeated = [r.repeatedCandles ? plural(r.repeatedCandles, 'repeated candle') : '', r.repeatedTicks ? plural(r.repeatedTicks, 'repeated price') : ''].filter(Boolean);
+  if (repeated.length) out.push(`${repeated.join(' and ')} (every field the same as a line before) not read again`);
+  if (r.candleCorrections) out.push(`${plural(r.candleCorrections, 'candle')} with other values for a candle already read (same exchange, symbol, timeframe and time) skipped: the first line stands, its close was judged on`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;
 }

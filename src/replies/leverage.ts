@@ -5,7 +5,7 @@
  *   const lev = leverageSnapshot(market.leverage, 'ETH', to - DAY, to);
  *   if (lev) reply.fields.push(...leverageFields(lev, '24h'));
  */
-import type { FeedHealth } from '../core/coverage.js';
+import type { FeedHealth, NoFeed } from '../core/coverage.js';
 import type { FlushLeverage, FundingState, LeverageSnapshot, NoChange, VenueLeverage } from '../core/leverage-figures.js';
 import type { LiqMap } from '../core/liqmap.js';
 import { clock, day, pct, share, stamp, usd, venueName, venueNames, venuesWord, whenWord, windowWords } from './format.js';
@@ -160,11 +160,19 @@ export function flushLines(f: FlushLeverage): Line[] {
   return lines;
 }
 
+/** A live process without a feed: why `/oi` has nothing, as /liqs says it of liquidations (replies/coverage.ts). */
+const NO_FEED: Readonly<Record<NoFeed, string>> = {
+  unconfigured: 'No open interest or funding: no exchange is configured (config `exchanges` is empty).',
+  unreported: 'No open interest or funding yet: no ingest process has reported.',
+  unwatched: 'No open interest or funding: no ingest process watches an exchange.',
+};
+
 /**
  * Why `/oi` has nothing yet, from the feeds' states (the open-interest polls go to the same exchanges): no
  * feeds (a data file) means the file holds none; all down says so and since when; otherwise the first round is due.
  */
-export function noLeverageText(asset: string, feeds: readonly FeedHealth[]): string {
+export function noLeverageText(asset: string, feeds: readonly FeedHealth[], noFeed?: NoFeed): string {
+  if (noFeed) return NO_FEED[noFeed];
   if (feeds.length === 0) return `The data holds no open interest or funding for ${asset}.`;
   const down = feeds.filter((f) => f.state === 'down');
   const who = venuesWord(feeds.map((f) => f.exchange));

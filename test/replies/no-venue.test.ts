@@ -50,6 +50,12 @@ describe('a live bot started with no exchange', () => {
     expect(t).not.toMatch(QUIET);
   });
 
+  it('answers /oi eth that no exchange is configured, not that "the data" holds none', async () => {
+    const t = replyText(await ask(servicesOf(noExchangeBot()), '/oi eth'));
+    expect(t).toContain('No open interest or funding: no exchange is configured (config `exchanges` is empty).');
+    expect(t).not.toContain('The data holds');
+  });
+
   it("says it on the /liqs chart instead of an empty window's note", () => {
     const { market } = noExchangeBot();
     expect(liqsChartInput(market, market.summary('ETH', '24h', 24 * H)).noData).toBe('No liquidation data: no exchange configured');
