@@ -105,5 +105,6 @@ describe.skipIf(unavailable !== undefined)('the hold on the stream', () => {
     const replayed = new MarketFollower(new Market(config), config, { holdMs: 300_000 });
     for (const { holdMs: _stated, ...x } of await take(b, lastSeq, 'replayed')) replayed.apply(x);
     expect(core.counters.events).toBeGreaterThan(replayed.counters.events);
-  }, 120_000);
+    // Three readers of a whole day's 23,785 batches: 80 s on two busy cores.
+  }, 300_000);
 });
