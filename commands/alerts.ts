@@ -1,7 +1,7 @@
 /** `/alerts …`: turn a chat's alerts on or off and choose assets, kinds, minimum size and channel (admins). */
 import type { AlertFamily } from '../src/core/alerts.js';
 import { levelText, usd } from '../src/replies/format.js';
-import { parseAsset, parseUsd, quote } from './parse.js';
+import { parseAsset, parseUsd, quote, wholeDollars } from './parse.js';
 import { b, errorReply, type Line, type Reply } from '../src/replies/reply.js';
 import type { Subscription } from '../src/store/store.js';
 import type { CommandContext, CommandDef } from './types.js';
@@ -28,6 +28,18 @@ function current(ctx: CommandContext): Subscription {
 /** How long proposals stay open, as the bot's windows are named: hours under a week (48h, 72h), whole days from it (14d, not 336h). */
 function openFor(hours: number): string {
   return hours >= 7 * 24 && hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
+}
+
+/**
+ * A chat's smallest cascade as it is kept: `usd` (`$5M`, `$1.5M`) where that says it exactly, else every dollar
+ * (`$1,234,567`, not `$1.23M`), and cents a minimum kept before they were refused (`$1.5`, not `$2`).
+ */
+function minText(v: number): string {
+  const short = usd(v);
+  const back = parseUsd(short);
+  if (back.ok && back.value === v) return short;
+  const [whole, cents] = String(v).split('.');
+  return `$${wholeDollars(Number(whole))}${cents ? `.${cents}` : ''}`;
 }
 
 /** Units a proposal's expiry may be typed in (`48h`, `48 hours`, `2d`, `2w`), in hours: whole hours, as it is kept. */
@@ -70,7 +82,7 @@ function statusReply(sub: Subscription, ctx: CommandContext, changed?: string): 
     // A chat hears a market-wide flush as one message, with the cascades inside it: every flush when it follows every
     // asset, those its assets led otherwise.
     [`Kinds: ${sub.families.map((f) => (f === 'cascade' ? (sub.assets.length ? 'liquidation cascades and the market-wide flushes they lead' : 'liquidation cascades and market-wide flushes') : 'level breaks')).join(', ') || 'none'}`],
-    [`Smallest cascade posted: ${sub.minUsd > 0 ? usd(sub.minUsd) : 'any'}`],
+    [`Smallest cascade posted: ${sub.minUsd > 0 ? minText(sub.minUsd) : 'any'}`],
   ];
   const votes = sub.proposals?.votesNeeded;
   lines.push([`Level proposals: ${votes !== undefined ? `adopted at ${votes} net 👍 or by an admin` : 'adopted by an admin'}, open ${openFor(sub.proposals?.ttlHours ?? DEFAULT_PROPOSAL_TTL_HOURS)}`]);
@@ -215,9 +227,18 @@ export const alerts: CommandDef = {
           return errorReply(`/alerts min takes a dollar amount (the smallest cascade worth a post), not a time: for example $5M.`);
         }
         const v = parseUsd(raw);
-        if (!v.ok) return errorReply(v.message);
+        if (!v.ok) {
+          // `/alerts min 5M please`: an amount and words it does not take, refused as the dispatcher refuses words
+          // past a change's last option (a trailing unit, `5M usd`, is part of the amount).
+          const words = raw.split(/\s+/);
+          for (let k = words.length - 1; k >= 1; k--) {
+            if (!parseUsd(words.slice(0, k).join(' ')).ok) continue;
+            return errorReply(`${quote(words.slice(k).join(' '))} is more than /alerts min takes: nothing changed.`, 'Usage: /alerts min $5M.');
+          }
+          return errorReply(v.message);
+        }
         sub.minUsd = v.value;
-        return save(v.value === 0 ? 'any size' : `cascades from ${usd(v.value)}`);
+        return save(v.value === 0 ? 'any size' : `cascades from ${minText(v.value)}`);
       }
       case 'channel': {
         const raw = (args.values.channel ?? '').trim();

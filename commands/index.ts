@@ -312,8 +312,11 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     let reply: CommandReply = (await refusedPostsTo(cmd, args, ctx, opts)) ?? (await cmd.run(ctx, args));
     // Words the command does not take are said, not silently dropped (`/levels eth 2350` adds no level).
     // (Not for /start: Telegram's deep links send `/start <payload>`.)
-    if (args.extra?.length && reply.tone !== 'error' && cmd.name !== 'start') {
-      reply = { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(args.extra.join(' '))} (usage: ${usageOf(cmd, args)}).`, 'muted')]]] };
+    // A word that repeats one the command took (`/levels eth eth`) adds nothing, and is not said as ignored.
+    const typed = (w: string) => visible(w).trim().toLowerCase();
+    const extra = (args.extra ?? []).filter((w) => !Object.values(args.values).some((v) => v !== undefined && typed(v) === typed(w)));
+    if (extra.length && reply.tone !== 'error' && cmd.name !== 'start') {
+      reply = { ...reply, blocks: [...reply.blocks, [[toned(`Ignored ${quote(extra.join(' '))} (usage: ${usageOf(cmd, args)}).`, 'muted')]]] };
     }
     return privatePart(cmd, args) ? { ...reply, ephemeral: true } : reply;
   } catch (err) {

@@ -3,7 +3,7 @@
  * info|why`: levels the group discusses (proposals.ts). A level must sit within
  * ×0.1–×10 of the asset's last price (level-range.ts): a typo of three zeros is refused, not watched for years.
  */
-import { levelId, type Level } from '../src/core/levels.js';
+import { levelId, type Level, type LevelValue } from '../src/core/levels.js';
 import { day, labelAfter, levelText, pct } from '../src/replies/format.js';
 import { levelsAt, outOfRange, priceWord, secondPrice, watchedForEveryone } from './level-range.js';
 import { labelWords, parseAsset, parseLabel, parseLevel, quote, untrackedAsset } from './parse.js';
@@ -114,6 +114,11 @@ export const level: CommandDef = {
       const sharedBlock: Line[][] = shared.length
         ? [[[toned(`Also watched here for everyone: ${shared.slice(0, 8).join(', ')}${shared.length > 8 ? ', …' : ''} (`, 'muted'), b(`/levels ${shared[0]!.toLowerCase()}`), toned(')', 'muted')]]]
         : [];
+      // `/level list eth` in a chat whose levels are on other assets: said as such, with those assets, not "no levels".
+      const others = asset && own.length === 0 ? countByAsset(market.levels.all().filter((l) => l.chat === chat)) : '';
+      if (asset && others) {
+        return { blocks: [[[`No ${asset.value} levels in this chat (${others}).`], ['All of them: /level list']], ...proposedBlock, ...sharedBlock], tone: 'info' };
+      }
       if (own.length === 0) return { blocks: [[['No levels set in this chat yet.'], ['Admins: /level add eth 2750-2800 "prior support"'], ['Anyone: /level propose eth 2350 "why"']], ...proposedBlock, ...sharedBlock], tone: 'info' };
       return {
         title: ['Levels in this chat'],
@@ -140,9 +145,12 @@ export const level: CommandDef = {
     const at = levelsAt(market.levels.all(), asset.value, value.value, chat);
     const own = at.filter((l) => l.chat === chat);
     if (args.sub === 'remove') {
-      if (!own.length) return errorReply(`This chat has no ${asset.value} level at ${levelText(value.value)}.`, 'See them with /level list.');
+      const everyone = at.find((l) => l.chat === undefined && l.source !== 'cascade');
+      if (!own.length) return notOurs(asset.value, value.value, everyone ?? at.find((l) => l.source === 'cascade'), ctx.now);
       for (const l of own) ctx.services.apply({ kind: 'level.remove', id: l.id });
-      return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`]]], tone: 'info' };
+      // A deployment's level set after the chat's own at that price stays: said, so the chat does not think it gone.
+      const still: Line[] = everyone ? [[`${asset.value} `, b(levelText(everyone.level)), ' is still watched here: the deployment sets it for every chat.']] : [];
+      return { blocks: [[[`Removed ${asset.value} ${levelText(value.value)}.`], ...still]], tone: 'info' };
     }
     const second = secondPrice('add', asset.value, value.value, args.values.label);
     if (second) return second;
@@ -184,6 +192,35 @@ export const level: CommandDef = {
     };
   },
 };
+
+/** A chat's levels counted by asset, most first: `BNB: 1, BTC: 2`. */
+function countByAsset(levels: readonly Level[]): string {
+  const n = new Map<string, number>();
+  for (const l of levels) n.set(l.asset, (n.get(l.asset) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([a, k]) => `${a}: ${k}`).join(', ');
+}
+
+/**
+ * `/level remove` at a price this chat has no level of its own at: a level the deployment sets for every chat (config
+ * `levels.defaults`, the data file's levels), or a cascade's auto level, is said as what it is, and that a chat cannot
+ * remove it (how its alerts are silenced, where they can be); else that there is none.
+ */
+function notOurs(asset: string, value: LevelValue, there: Level | undefined, now: number): CommandReply {
+  if (!there) return errorReply(`This chat has no ${asset} level at ${levelText(value)}.`, 'See them with /level list.');
+  const label = labelAfter(there.asset, there.label);
+  const named = `${asset} ${levelText(there.level)}${label ? ` ${label}` : ''}`;
+  if (there.source === 'cascade') {
+    const expires = there.expiresAt !== undefined ? `; it expires on ${day(there.expiresAt, now)}` : '';
+    return errorReply(
+      `${named} is an auto level, drawn from a cascade for every chat, not a level of this chat's: it cannot be removed here${expires}.`,
+      `Auto levels are never alerted on. To make it this chat's own, kept and alerted: /level add ${asset.toLowerCase()} ${typeof there.level === 'number' ? there.level : there.level.join('-')}`,
+    );
+  }
+  return errorReply(
+    `${named} is watched for every chat (set by the deployment): it cannot be removed from one chat.`,
+    "No alert is muted one level at a time: /alerts kinds cascade stops every level alert here (this chat's own levels' too).",
+  );
+}
 
 /**
  * Words typed after a quoted label or reason (`/level add eth 2490 "x" extra words`) are not folded into it: they are

@@ -28,12 +28,14 @@ export const liqs: CommandDef = {
     if (rawAsset && windowOf(rawAsset).ok && !market.knownAssets().includes(rawAsset.toUpperCase())) {
       [rawAsset, rawWindow] = [rawWindow, rawAsset];
     }
-    const window = windowOf(rawWindow);
+    let window = windowOf(rawWindow);
     if (!window.ok) {
-      // `/liqs eth btc`: two assets, said as such (as `/liqs eth,btc` is), not as a window named "btc".
+      // `/liqs eth btc`: two assets, said as such (as `/liqs eth,btc` is), not as a window named "btc"; `/liqs eth eth`
+      // is the one asset, over the default window.
       const [first, second] = [parseAsset(rawAsset, market.knownAssets()), parseAsset(rawWindow, market.knownAssets())];
-      if (first.ok && second.ok) return errorReply(`One asset at a time: ${first.value} or ${second.value}.`);
-      return errorReply(window.message);
+      if (first.ok && second.ok && first.value === second.value) window = windowOf(undefined);
+      else if (first.ok && second.ok) return errorReply(`One asset at a time: ${first.value} or ${second.value}.`);
+      if (!window.ok) return errorReply(window.message);
     }
     const { name, ms: windowMs } = window.value;
     if (!rawAsset || rawAsset.toLowerCase() === 'all') {

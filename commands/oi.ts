@@ -19,12 +19,15 @@ export const oi: CommandDef = {
     if (args.values.asset !== undefined && assetKey(args.values.asset) === 'ALL') return errorReply('Open interest is read one asset at a time.', `For example: /oi ${(market.knownAssets()[0] ?? 'eth').toLowerCase()}`);
     const asset = parseAsset(args.values.asset, market.knownAssets());
     if (!asset.ok) return errorReply(asset.message);
-    const window = parseAnyWindow(args.values.window, config.windows, config.defaultWindow, ctx.now);
+    const windowOf = (raw: string | undefined) => parseAnyWindow(raw, config.windows, config.defaultWindow, ctx.now);
+    let window = windowOf(args.values.window);
     if (!window.ok) {
-      // `/oi eth btc`: a second asset where the window goes, said as `/oi eth,btc` is.
+      // `/oi eth btc`: a second asset where the window goes, said as `/oi eth,btc` is; `/oi eth eth` is the one asset,
+      // over the default window.
       const second = parseAsset(args.values.window, market.knownAssets());
       if (second.ok && second.value !== asset.value) return errorReply(`One asset at a time: ${asset.value} or ${second.value}.`);
-      return errorReply(window.message);
+      if (second.ok) window = windowOf(undefined);
+      if (!window.ok) return errorReply(window.message);
     }
     // A finished recording is read as of its end (its clock runs an hour on): its last figures are not stale.
     const to = market.dataNow();

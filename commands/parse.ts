@@ -108,7 +108,10 @@ export function parseAsset(raw: string | undefined, known: readonly string[]): P
   // A name (`bitcoin`) or a venue's pair id (`BTCUSDT`, `ETH-PERP`): the ticker, when the bot knows it.
   const alias = NAMES[s] ?? /^(.{2,}?)[-_]?(?:USDT|USDC|PERP)$/u.exec(s)?.[1];
   if (alias !== undefined && known.includes(alias)) return ok(alias);
-  const several = [...new Set(s.split(/\s*[,;+&\s]\s*/).map((x) => NAMES[x] ?? x))].filter((x) => known.includes(x));
+  const named = s.split(/\s*[,;+&\s]\s*/).map((x) => NAMES[x] ?? x);
+  const several = [...new Set(named)].filter((x) => known.includes(x));
+  // `eth,eth`, `eth ethereum`: one asset typed twice is that asset.
+  if (several.length === 1 && named.length > 1 && named.every((x) => x === several[0])) return ok(several[0]!);
   if (several.length > 1) return err('unknown_asset', `One asset at a time: ${several.slice(0, -1).join(', ')} or ${several[several.length - 1]!}.`);
   const near = ASSET_RE.test(s) ? closeMatches(s, known) : [];
   // Cut at a dozen, saying how many more: a trader read FIL, past an unmarked cut, as untracked.
@@ -249,11 +252,12 @@ export function parseUsd(raw: string | undefined): Parsed<number> {
   if (!typed) return err('empty', `How many dollars? ${range}`);
   if (/^any$/i.test(typed)) return ok(0);
   const q = quote(typed);
-  const grouped = dotGrouped(typed);
+  const amount = dollarsOf(typed);
+  const grouped = dotGrouped(amount);
   if (grouped !== undefined) {
     return err('ambiguous_number', `${q} is ambiguous: write ${grouped.plain}${grouped.short ? ` or $${grouped.short}` : ''} (no dots between thousands: a dot is a decimal point).`);
   }
-  const n = writtenAmount(typed);
+  const n = writtenAmount(amount);
   if ('refused' in n) {
     switch (n.refused) {
       case 'negative':
@@ -268,7 +272,26 @@ export function parseUsd(raw: string | undefined): Parsed<number> {
   }
   if (n.value > 0 && n.value < 1) return err('out_of_range', `${q} is less than a dollar. ${range}`);
   if (n.value > MAX_MIN_USD) return err('out_of_range', `${q} is more than $1B: no cascade would be posted. ${range}`);
+  // Cents would be kept but never shown (`$1.5` read "$2"): a minimum is whole dollars.
+  if (!Number.isInteger(n.value)) {
+    const [down, up] = [Math.floor(n.value), Math.ceil(n.value)].map((d) => `$${wholeDollars(d)}`);
+    return err('bad_number', `${q} has cents: a minimum is whole dollars, like ${down} or ${up}. ${range}`);
+  }
   return ok(n.value);
+}
+
+/** Whole dollars with a comma every three digits: `1,234,567`. */
+export function wholeDollars(v: number): string {
+  return String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * A dollar amount as `writtenAmount` reads it: a trailing unit said nothing more (`5M usd`, `5M USDC`, `5M dollars`,
+ * `5M$`: `usd` and `usdt` it takes itself), and traders' `mm` is millions (`5mm`, `$2.5MM`). Amounts only: a price's
+ * `mm` is no suffix (`parsePrice`), nor is anything the file reader reads.
+ */
+function dollarsOf(typed: string): string {
+  return typed.replace(/\s*(?:usdc|dollars?|\$)$/i, '').replace(/^(\$?\s*[\d.,]*\d)\s*mm(\s*(?:usd|usdt))?$/i, '$1M$2');
 }
 
 /**
@@ -354,6 +377,7 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
   let s = raw.trim();
   const q = /^["“”'‘’](.*)["“”'‘’]$/s.exec(s);
   if (q) s = q[1]!.trim();
+  else s = loneQuoteOff(s);
   if (s.length === 0) return ok(undefined);
   s = s.replace(/\p{Zs}+/gu, ' ').trim();
   if (s.length === 0) return ok(undefined);
@@ -364,6 +388,19 @@ export function parseLabel(raw: string | undefined, maxChars: number): Parsed<st
   if ([...s].length > maxChars) return err('label_too_long', `A label can be at most ${maxChars} characters (this one has ${[...s].length}).`);
   if (linkOrMention(s)) return err('label_link', 'A label cannot hold links or @mentions: say it in words.');
   return ok(s);
+}
+
+/**
+ * A label's quote left unclosed (`"prior support`, `prior support"`, `“prior support`, `‘prior support`) taken off: a
+ * quote at the start or the end with no other of its kind in the label. An apostrophe is kept where it is one: at the
+ * end (`bulls'`, `bulls’`), and before a digit (`'24 high`).
+ */
+function loneQuoteOff(s: string): string {
+  const count = (re: RegExp) => s.match(re)?.length ?? 0;
+  if (/^["“”]/u.test(s) && count(/["“”]/gu) === 1) return s.slice(1).trim();
+  if (/["“”]$/u.test(s) && count(/["“”]/gu) === 1) return s.slice(0, -1).trim();
+  if (/^(?:‘|'(?!\d))/u.test(s) && count(/['‘’]/gu) === 1) return s.slice(1).trim();
+  return s;
 }
 
 /**

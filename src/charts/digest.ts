@@ -8,8 +8,8 @@ import type { Digest, DigestLevel } from '../core/digest.js';
 import type { ReplyImage } from '../replies/reply.js';
 import { roleAt } from '../core/levels.js';
 import type { LevelEpisode } from '../core/level-history.js';
-import { breakVerb, verdictCounts, weekBreaks } from '../replies/digest.js';
-import { clock, day, share } from '../replies/format.js';
+import { breakVerb, digestZoneAt, verdictCounts, weekBreaks } from '../replies/digest.js';
+import { clockAsOf, day, share } from '../replies/format.js';
 import { engineMeasure, renderOption, type Measure } from './engine.js';
 import { timeDomain, type Scale } from './layout.js';
 import type { RenderedChart } from './render.js';
@@ -26,8 +26,11 @@ export interface DigestChartInput {
   synthetic: boolean;
 }
 
-/** The tag under a level: what it did this week (its first break and, when it broke again, the last, as the alerts told them). */
-function verdictNote(l: DigestLevel): string {
+/**
+ * The tag under a level: what it did this week (its first break and, when it broke again, the last, as the alerts told
+ * them), its times as the digest's message tells them (`now`: "lost Mar 28 09:00 CET" in a week that ended in CEST).
+ */
+function verdictNote(l: DigestLevel, now: number): string {
   switch (l.verdict) {
     case 'held':
       return `held ${l.tests} test${l.tests === 1 ? '' : 's'}${l.bouncePct !== undefined ? ` · ${share(Math.abs(l.bouncePct) / 100)} bounce` : ''}`;
@@ -38,7 +41,7 @@ function verdictNote(l: DigestLevel): string {
     case 'broke':
     case 'reclaimed': {
       const breaks = weekBreaks(l);
-      const when = (e: LevelEpisode) => `${breakVerb(e)} ${day(e.ts)} ${clock(e.ts)}`;
+      const when = (e: LevelEpisode) => `${breakVerb(e)} ${day(e.ts)} ${clockAsOf(e.ts, now)}`;
       const first = breaks[0]!;
       const last = breaks[breaks.length - 1]!;
       if (breaks.length === 1) return `${when(first)}${l.followPct !== undefined ? ` · ${share(Math.abs(l.followPct) / 100)} after` : ''}`;
@@ -72,7 +75,7 @@ export function buildDigestOption(input: DigestChartInput, width: number, height
     if (l.label) c.label = l.label;
     // Drawn from when it was set (read from: `since`), not across a week it did not exist for.
     if (l.since > (prices[0]?.ts ?? digest.from)) c.since = l.since;
-    notes.set(c, verdictNote(l));
+    notes.set(c, verdictNote(l, digestZoneAt(digest)));
     verdicts.set(c, verdictWord(l));
     return c;
   });

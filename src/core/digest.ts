@@ -4,7 +4,9 @@
  * level's breaks and reclaims are the ones the level engine told, with the alerts' times and closes: the digest
  * never re-reads them from candles, so it cannot contradict the alerts or /levels. Tests, follow-through and bounces
  * are read on hourly closes (level-history.ts), and so are the breaks of a proposal nobody adopted (no alert watched
- * it). Only over the bars the engine has: the digest names that span.
+ * it). Only over the bars the engine has, and each level only from when it was set or proposed (the week before it is
+ * not its: no alert watched it, no call had been made): the digest names the span it read, and where the bot's prices
+ * begin when they go back further.
  */
 import { levelHistory, type LevelEpisode } from './level-history.js';
 import { bounds, type LevelValue } from './levels.js';
@@ -85,6 +87,13 @@ export interface Digest {
   /** The bars actually read, over every asset (undefined without any). */
   dataFrom?: number;
   dataTo?: number;
+  /** The first hourly bar the bot has in the week of the digest's levels' assets: where its price data begins. */
+  pricesFrom?: number;
+  /**
+   * Levels read from when they were set (`set`: watched) or proposed (`proposed`), later than the bot's prices of their
+   * asset begin in the week: the bars before are not theirs (no alert watched them, no call had been made yet).
+   */
+  readFromSet?: { set: boolean; proposed: boolean };
   levels: DigestLevel[];
   /** Proposals whose level held a test by at least `rightBouncePct`: the group's good calls. */
   right: DigestLevel[];
@@ -126,11 +135,27 @@ function barsEnd(lastBar: number, to: number, pricesEnd: number | undefined): nu
 
 export function weeklyDigest(inputs: DigestInputs): Digest {
   const digest: Digest = { chat: inputs.chat, from: inputs.from, to: inputs.to, levels: [], right: [] };
+  // Where each asset's prices begin in the week: a level set later is read from then, and the digest says so.
+  const firstBars = new Map<string, number | undefined>();
+  const pricesFrom = (asset: string): number | undefined => {
+    if (!firstBars.has(asset)) firstBars.set(asset, inputs.bars(asset, inputs.from, inputs.to)[0]?.ts);
+    return firstBars.get(asset);
+  };
   for (const { told, ...item } of inputs.items) {
     const since = Math.max(item.since, inputs.from);
     // Whole hours of the week's clock: a level set at 07:25 is read from 08:00, its bars closing at :00 like every other.
     const start = inputs.from + Math.ceil((since - inputs.from) / HOUR) * HOUR;
     const bars = start < inputs.to ? inputs.bars(item.asset, start, inputs.to) : [];
+    const held = pricesFrom(item.asset);
+    if (held !== undefined) {
+      digest.pricesFrom = Math.min(digest.pricesFrom ?? Infinity, held);
+      // Prices the bot has before the level was set (or proposed): not read for it.
+      if (held < start) {
+        const later = (digest.readFromSet ??= { set: false, proposed: false });
+        if (item.watched) later.set = true;
+        else later.proposed = true;
+      }
+    }
     if (bars.length) {
       digest.dataFrom = Math.min(digest.dataFrom ?? Infinity, bars[0]!.ts);
       digest.dataTo = Math.max(digest.dataTo ?? -Infinity, barsEnd(bars[bars.length - 1]!.ts, inputs.to, inputs.pricesEnd?.(item.asset)));

@@ -32,9 +32,11 @@ describe('a dollar amount with dots between thousands', () => {
   });
 
   it('other amounts with a dot are read as before; a price of 2.350 (XRP) is a price', () => {
-    expect(['1.5', '$2.35', '1.5M', '1.000k', '1,000', '1000', '0.000'].map((t) => parseUsd(t))).toEqual(
-      [1.5, 2.35, 1.5e6, 1000, 1000, 1000, 0].map((value) => ({ ok: true, value })),
+    expect(['1.5K', '$2.35M', '1.5M', '1.000k', '1,000', '1000', '0.000'].map((t) => parseUsd(t))).toEqual(
+      [1500, 2.35e6, 1.5e6, 1000, 1000, 1000, 0].map((value) => ({ ok: true, value })),
     );
+    // Cents are no minimum's (kept, they were shown rounded: $1.5 read "$2"; audit 38).
+    expect(['1.5', '$2.35'].map((t) => parseUsd(t))).toEqual([{ ok: false, error: 'bad_number', message: expect.stringContaining('has cents') }, { ok: false, error: 'bad_number', message: expect.stringContaining('has cents') }]);
     expect(parseUsd('0.500')).toMatchObject({ ok: false, error: 'out_of_range' });
     expect(parsePrice('2.350')).toEqual({ ok: true, value: 2.35 });
     expect(parseLevel('1.000-1.100')).toEqual({ ok: true, value: [1, 1.1] });
