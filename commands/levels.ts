@@ -16,6 +16,7 @@ export const levels: CommandDef = {
   guide: [
     ['holding', 'price stays on its side (a support below price, a resistance above).'],
     ['testing', 'price is at the level, inside a zone, or across it before a candle close confirms it.'],
+    ['no 15m close beyond it yet', 'no candle close has put price on a side of it since it was set: the row says where price is, not a role.'],
     ['lost / broke up', 'a candle close beyond it by its buffer (a share of price, wider when the asset is volatile); a wick never counts.'],
     ['reclaimed', 'back on its side after a break.'],
     ['failed breakout', 'a break up that fell back below.'],

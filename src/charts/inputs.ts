@@ -5,7 +5,7 @@
  */
 import type { NoFeed } from '../core/coverage.js';
 import type { LevelStatus, LiquidationSummary } from '../core/summary.js';
-import type { MarketView } from '../core/market-view.js';
+import type { MarketView, ReadLevel } from '../core/market-view.js';
 import type { LevelView } from '../core/levels.js';
 import { estimateLiqMap, liqMapChart, type LiqMap } from '../core/liqmap.js';
 import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
@@ -24,6 +24,8 @@ function chartLevel(v: LevelView): ChartLevel {
   if (v.level.label !== undefined) l.label = v.level.label;
   if (v.baseState !== v.state) l.baseState = v.baseState;
   if (v.lastBreak) l.lastBreak = { ts: v.lastBreak.ts, direction: v.lastBreak.direction };
+  const unconfirmed = (v as ReadLevel).unconfirmed;
+  if (unconfirmed) l.unconfirmed = unconfirmed;
   return l;
 }
 

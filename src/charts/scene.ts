@@ -367,6 +367,7 @@ export function whenOnChart(ts: number, span?: Span): string {
 export function stateWords(l: ChartLevel, span?: Span): string {
   if (l.state === 'chopping') return 'chopping';
   if (l.state === 'unknown') return 'no price yet';
+  if (l.unconfirmed) return `${l.state === 'testing' ? 'testing, ' : ''}no ${l.unconfirmed} close yet`;
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
   const br = l.lastBreak;
   let words: string;
@@ -387,6 +388,8 @@ export function levelNote(l: ChartLevel, distance = false, span?: Span): string 
   const dist = distance && l.role !== 'inside' ? ` · ${pct(l.distancePct / 100)}` : '';
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
   if (base === 'broken' && l.lastBreak) return `${words}, now ${l.role}${dist}`;
+  // A level no close has put on a side: where price is, never a role (the /levels row's "price below").
+  if (l.unconfirmed) return `${l.role === 'inside' ? 'price inside' : l.role === 'support' ? 'price above' : 'price below'} · ${words}${dist}`;
   return `${l.role === 'inside' ? 'price inside' : l.role} · ${words}${dist}`;
 }
 

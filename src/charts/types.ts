@@ -26,6 +26,8 @@ export interface ChartLevel {
   distancePct: number;
   /** When the level was set, where that is inside the chart: its line starts there, not before it existed. */
   since?: number;
+  /** No close of this timeframe ("15m") has put price on a side of it yet: its tag says where price is, no role or "holding". */
+  unconfirmed?: string;
 }
 
 export interface LiqsChartInput {

@@ -28,11 +28,24 @@ export interface Fill {
 }
 
 /**
+ * A level as `/levels` reads it. `unconfirmed`: no close of the levels' timeframe has put price on a side of it (none
+ * beyond its buffer, nor closes beyond it for `acceptHours`, since it was set or in the closes the book read when it was
+ * set: the track's `seen`) and no break of it was told: that timeframe ("15m"). What is known of it is then only where
+ * price is now: the side it was set on, if any, is a price's (a liquidation print's in a file of prints alone, which has
+ * no candles; a tick's on a live start before the first close), never a close's, so its row says neither "holding" nor a
+ * role price contradicts.
+ */
+export interface ReadLevel extends LevelView {
+  unconfirmed?: string;
+}
+
+/**
  * `/levels`' status with what its reading of a cascade needs beyond the levels: whether forced selling (or buying) still
  * runs market-wide, and what the asset's prints filled at after the price it shows (a candle's close is up to its
  * length old when a print comes).
  */
 export interface LevelReading extends LevelStatus {
+  levels: ReadLevel[];
   /** The market-wide flushes running now on a side this asset has liquidated on since each started. */
   runningFlushes?: FlushRecord[];
   /**
@@ -609,6 +622,12 @@ export abstract class MarketQueries implements MarketView {
     // whose top is above a price level but whose bottom is below it comes after that level ($120,000 +9.9%, then
     // $119,200–120,988 +9.2%). At one distance, the one reaching farther from price first.
     status.levels = this.levels.view(asset, last.price, chat).sort((a, b) => b.distancePct - a.distancePct || farEdge(b, last.price) - farEdge(a, last.price));
+    // A level no close has put on a side (`ReadLevel.unconfirmed`): a close beyond its buffer sets `seen` (the book reads
+    // the closes before the level too, when it is set), a break told `lastBreak`. Read only: when alerts fire is the book's.
+    for (const v of status.levels) {
+      const track = this.levels.track(v.level.id);
+      if (track && track.seen === undefined && track.lastBreak === undefined) v.unconfirmed = this.settings.levels.timeframe;
+    }
     const recent = this.cascadesBetween(asset, at - DAY, at);
     const lastDone = recent.filter((c) => c.endedAt !== undefined).pop();
     if (lastDone) status.lastCascade = lastDone;

@@ -4,6 +4,7 @@
  */
 import type { Alert } from '../core/alerts.js';
 import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/summary.js';
+import type { ReadLevel } from '../core/market-view.js';
 import { alertReply } from '../replies/alerts.js';
 import { replyText } from '../replies/reply.js';
 import { isSampled } from '../core/venues.js';
@@ -163,6 +164,9 @@ export function levelsJson(st: LevelStatus): Record<string, unknown> {
       baseState: v.baseState,
       source: v.level.source,
       ...(v.lastBreak ? { lastBreak: v.lastBreak } : {}),
+      // No close of the levels' timeframe has put price on a side of it yet (`ReadLevel.unconfirmed`): its state is no
+      // close's, only where price is ("holding" here means nothing has happened, not that a close held it).
+      ...((v as ReadLevel).unconfirmed ? { unconfirmed: (v as ReadLevel).unconfirmed } : {}),
       // A level price keeps crossing: how often since when, and the range a decisive close must leave.
       ...(v.chop && v.chop.resolved === undefined ? { chop: { crosses: v.chop.crosses, since: v.chop.since, range: [v.chop.low, v.chop.high] } } : {}),
     })),

@@ -4,7 +4,7 @@
  */
 import { bounds, type LevelView, type Role } from '../core/levels.js';
 import type { LiqMap } from '../core/liqmap.js';
-import type { LevelReading } from '../core/market-view.js';
+import type { LevelReading, ReadLevel } from '../core/market-view.js';
 import type { Coverage } from '../core/summary.js';
 import { MINUTE } from '../core/time.js';
 import { coverageLine, hasLiquidationData } from './coverage.js';
@@ -52,7 +52,7 @@ function levelName(v: LevelView): string {
  * edges inside the zone's) is that zone's area, not a hurdle of its own. Else a reading named the zone
  * $119,200–120,988 as the hurdle and $120,000, inside it, as what invalidates the breakdown.
  */
-function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] {
+function areas(levels: ReadLevel[], inside: ReadLevel | undefined): ReadLevel[] {
   const zones = [...levels, ...(inside ? [inside] : [])].filter((z) => typeof z.level.level !== 'number');
   const within = (v: LevelView, z: LevelView): boolean => {
     const [lo, hi] = bounds(v.level.level), [zl, zh] = bounds(z.level.level);
@@ -70,23 +70,28 @@ function areas(levels: LevelView[], inside: LevelView | undefined): LevelView[] 
  * floor"; ETH's $2,644, reclaimed at 21:15 on Jan 31 2026 and dipped under by $0.20 at midnight, is the floor tested
  * from below, not resistance. A zone price is inside is the zone price is in.
  */
-function confirmedRole(v: LevelView): Role {
+function confirmedRole(v: ReadLevel): Role {
   const across = crossed(v);
   return across === 'above' ? 'resistance' : across === 'below' ? 'support' : v.role;
 }
 
 /** How a reading counts a level: on its confirmed side (`confirmedRole`), or, where price keeps crossing it (`chopping`), as neither a floor nor a ceiling. */
-function countedAs(v: LevelView): Role | 'chopping' {
+function countedAs(v: ReadLevel): Role | 'chopping' {
   return v.state === 'chopping' && v.role !== 'inside' ? 'chopping' : confirmedRole(v);
 }
 
 /**
  * The side price is across a level on, from the side the chat was told: none for a zone set around price and not yet
- * left by a close (no side was ever told; its row's "testing from above" is only where price is), which counts where
- * price is.
+ * left by a close (no side was ever told; its row's "testing from above" is only where price is), nor for a level no
+ * close has put on a side (`unconfirmed`: the side it was set on is a print's or a tick's), which count where price is.
  */
-function crossed(v: LevelView): LevelView['across'] {
-  return v.sideUntold ? undefined : v.across;
+function crossed(v: ReadLevel): LevelView['across'] {
+  return v.sideUntold || v.unconfirmed ? undefined : v.across;
+}
+
+/** Where price is of a level no close has put on a side, in place of a role: "price below", "price inside". */
+function priceSide(v: LevelView): string {
+  return v.role === 'support' ? 'price above' : v.role === 'resistance' ? 'price below' : 'price inside';
 }
 
 /** How the structure reads after a move, the way the reports do: what holds, what must be reclaimed. */
@@ -170,8 +175,10 @@ export function structureReading(st: LevelReading): Line[] {
   if (s1) {
     const next = floors.find((v) => exposes(s1, v, st.price!));
     lines.push([
-      // A floor price is under with no close to confirm it is being tested, not held.
-      crossed(s1) ? `Price is testing the floor ` : `Holding `, b(levelText(s1.level.level)), crossed(s1) ? ` from below; a close below it would expose ` : ` keeps the floor; a close below it would expose `,
+      // A floor price is under with no close to confirm it is being tested, not held; one no close has put price above
+      // is only where price is (`unconfirmed`), not a floor that held.
+      crossed(s1) ? `Price is testing the floor ` : s1.unconfirmed ? `Price is above ` : `Holding `, b(levelText(s1.level.level)),
+      crossed(s1) ? ` from below; a close below it would expose ` : s1.unconfirmed ? ` with no ${s1.unconfirmed} close beyond it yet; a close below it would expose ` : ` keeps the floor; a close below it would expose `,
       next ? b(levelText(next.level.level)) : 'deeper downside',
       // A claim about forced selling needs the liquidation data behind it: a long cascade seen in the last day. Said as
       // what the close would mean, not as a reading of now (price may have stabilized since).
@@ -231,7 +238,7 @@ export function structureReading(st: LevelReading): Line[] {
  * reaches farther is still where the close would take price ($97,680–99,145 under $99,501). A view without a buffer is
  * judged on the edges alone.
  */
-function exposes(s1: LevelView, v: LevelView, at: number): boolean {
+function exposes(s1: ReadLevel, v: ReadLevel, at: number): boolean {
   const floor = bounds(s1.level.level)[0];
   const [lo, hi] = bounds(v.level.level);
   return hi < floor && lo < floor - (s1.buffer ?? 0) && lo < at - (v.buffer ?? 0) && !crossed(v);
@@ -285,6 +292,20 @@ export function levelsReply(st: LevelReading, coverage: Coverage, map?: LiqMap, 
   } else head.push(['No price yet: states update once prices arrive.']);
   const rows: Line[] = st.levels.map((v) => {
     const story = stories?.get(v.level.id);
+    // No price, no state: only the level itself.
+    if (v.state === 'unknown') return [b(levelName(v)), ...(story ? [storyMarker(story)] : [])];
+    // No close has put price on a side of it: where price is now, and that no close says more ("price below · no 15m
+    // close beyond it yet"; "testing" at it, inside a zone, or across the side it was set on), never "holding" nor a role.
+    if (v.unconfirmed) {
+      return [
+        b(levelName(v)),
+        ` · `,
+        toned(priceSide(v), 'warn'),
+        ` · ${v.state === 'testing' ? 'testing, ' : ''}no ${v.unconfirmed} close beyond it yet${v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`}`,
+        ...(v.level.source === 'cascade' ? [toned(' · auto', 'muted')] : []),
+        ...(story ? [storyMarker(story)] : []),
+      ];
+    }
     // The role the reading counts it in (`confirmedRole`): a level price is across on no confirmed close keeps the role
     // of its side, as the reading does ("support · testing from below, reclaimed Jan 31 21:15" beside "Price is testing
     // the floor $2,644 from below"), not the role of the side price poked to.
@@ -301,8 +322,6 @@ export function levelsReply(st: LevelReading, coverage: Coverage, map?: LiqMap, 
     const state = v.state === 'testing' ? `${testing}${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`
       : v.state === 'chopping' && v.chop ? `chopping${chopped ? ` (${chopped})` : ''}`
       : stateWords(v, st.ts);
-    // No price, no state: only the level itself.
-    if (v.state === 'unknown') return [b(levelName(v)), ...(story ? [storyMarker(story)] : [])];
     return [
       b(levelName(v)),
       ` · `,
