@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames, whenWord } from './format.js';
+import { clockAsOf, clockDuration, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames, whenWord } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -17,11 +17,17 @@ import { hoursCounted } from '../core/hourly-totals.js';
 import type { PositionSide } from '../core/events.js';
 import { MINUTE } from '../core/time.js';
 
+/** The least amount that is one: less than half a cent rounds to no cent. */
+const HALF_CENT = 0.005;
+
 function venueLine(byExchange: Record<string, number>, total: number, sampled: string[]): Line {
   const venues = Object.entries(byExchange);
   // Rounded together (to 100% where the venues make the whole total), each of the total.
   const named = venues.reduce((a, [, v]) => a + v, 0);
-  const each = shares([...venues.map(([, v]) => v), Math.max(0, total - named)]);
+  // What the venues named leave of the total, a slice of its own: under half a cent it is a float's leftover (the
+  // 1e-10 of a single venue's $805K), none, and the one venue is all of it, "(100%)", not ">99.9%".
+  const rest = total - named;
+  const each = shares([...venues.map(([, v]) => v), rest >= HALF_CENT ? rest : 0]);
   return [venues.map(([ex, v], i) => `${venueLabel(ex, sampled.includes(ex))} ${usd(v)} (${each[i]})`).join(' · ')];
 }
 
@@ -47,8 +53,10 @@ function legTag(a: { previousLeg?: PreviousLeg }, shape: (leg: string) => string
 function legLine(prev: PreviousLeg, startedAt: number, now: number): Line {
   // Its window starts at its first print in it, after the last leg's last strong print with the default rules; a
   // window longer than the quiet period could reach back past it.
-  const gap = duration(Math.max(0, startedAt - prev.endedAt));
-  return [`${gap} after the ${legWord(prev.leg)} leg ended: ${usd(prev.usd)} in ${duration(prev.endedAt - prev.startedAt)} (${clockRange(prev.startedAt, prev.endedAt, now)}).`];
+  // Cut to minutes as the clock ranges are, so the gap reads as the minutes between the last leg's end told here and
+  // this one's start told in its running message ("since 17:07").
+  const gap = clockDuration(prev.endedAt, Math.max(startedAt, prev.endedAt));
+  return [`${gap} after the ${legWord(prev.leg)} leg ended: ${usd(prev.usd)} in ${clockDuration(prev.startedAt, prev.endedAt)} (${clockRange(prev.startedAt, prev.endedAt, now)}).`];
 }
 
 /** The footnote for the starred venues, in one order whatever order they liquidated in. */
@@ -81,7 +89,7 @@ function cascadeStart(a: CascadeStart): Reply {
 
 function cascadeUpdate(a: CascadeUpdate): Reply {
   const lines: Line[] = [
-    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${duration(a.ts - a.startedAt)})`],
+    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${clockDuration(a.startedAt, a.ts)})`],
   ];
   if (a.priceNow !== undefined) {
     const move = a.priceStart ? ` (${pct((a.priceNow - a.priceStart) / a.priceStart)})` : '';
@@ -97,7 +105,7 @@ function cascadeUpdate(a: CascadeUpdate): Reply {
 }
 
 function cascadeEnd(a: CascadeEnd): Reply {
-  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`]];
+  const lines: Line[] = [[toned(`${usd(a.usd)} of ${a.asset} ${sideWord(a.side)} liquidated`, sideTone(a.side), true), ` in ${clockDuration(a.startedAt, a.endedAt)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`]];
   // The move while it ran, from its start to its end (not to the post, a quiet period later): the drop it was.
   if (a.priceStart !== undefined && a.priceNow !== undefined) {
     lines.push([
@@ -416,7 +424,7 @@ function marketFlushUpdate(a: MarketFlushUpdate): Reply {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush${legTag(a)} · running`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${duration(a.ts - a.startedAt)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${clockDuration(a.startedAt, a.ts)})`],
         ...flushLeaders(a),
         ...flushCounted(a),
       ],
@@ -431,7 +439,7 @@ function marketFlushEnd(a: MarketFlushEnd): Reply {
     title: [`Market-wide ${sideWord(a.side, 1)} flush over${legTag(a, (leg) => ` (${leg})`)}`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated across ${a.assetCount} assets`, sideTone(a.side), true), ` in ${clockDuration(a.startedAt, a.endedAt)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
         ...flushLeaders(a),
         ...flushCounted(a),
       ],
@@ -453,7 +461,7 @@ export function runningClosedReply(a: Alert): Reply {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} ${what} · over`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated${across}`, sideTone(a.side), true), ` in ${duration(a.durationMs)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated${across}`, sideTone(a.side), true), ` in ${clockDuration(a.startedAt, a.endedAt)} (${clockRange(a.startedAt, a.endedAt, a.ts)})`],
         [toned('See the summary below.', 'muted')],
       ],
     ],

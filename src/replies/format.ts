@@ -3,7 +3,7 @@
  * kind of number (amounts, prices, percents), and the words every reply shares (days and times in the display
  * zone of zone.ts, sides, venues), used by every reply and chart.
  */
-import { DAY } from '../core/time.js';
+import { DAY, MINUTE } from '../core/time.js';
 import { priceDecimals } from '../core/prices.js';
 import { local, localDay, zoneLabel, zoneOffset } from './zone.js';
 import { toned, type Reply } from './reply.js';
@@ -126,6 +126,9 @@ export function share(fraction: number): string {
   return `${Math.round(p)}%`;
 }
 
+/** How far from a value its float arithmetic may leave it, relatively: far below any share printed (0.1%). */
+const FLOAT_NOISE = 1e-12;
+
 /**
  * The shares of a whole that a reply lists together, each as `share` writes it, rounded together so they add up to 100%
  * (largest remainder): ETH, BTC, XRP and SOL's 49.58%, 32.67%, 9.13% and 8.62% of Feb 3 2025 read 49%, 33%, 9% and 9%,
@@ -135,9 +138,15 @@ export function share(fraction: number): string {
  * amounts of one unit, none negative, the whole their sum (a list cut short names what it leaves out as a part of its own).
  */
 export function shares(parts: readonly number[]): string[] {
-  const total = parts.reduce((a, v) => a + v, 0);
-  if (!(total > 0)) return parts.map(() => share(0));
-  const pcts = parts.map((v) => (v / total) * 100);
+  const sum = parts.reduce((a, v) => a + v, 0);
+  if (!(sum > 0)) return parts.map(() => share(0));
+  // A part a float's rounding away from nothing (the 1e-10 left when a total less the venues named is taken) is
+  // nothing: not a slice that keeps the rest from being all of it (Oct 22 2025's one venue read ">99.9%").
+  const noise = sum * FLOAT_NOISE;
+  const kept = parts.map((v) => (v <= noise ? 0 : v));
+  const total = kept.reduce((a, v) => a + v, 0);
+  // A part within a float's rounding of the whole is the whole.
+  const pcts = kept.map((v) => (v >= total * (1 - FLOAT_NOISE) ? 100 : (v / total) * 100));
   const small = pcts.reduce((a, p) => (p < 1 ? a + p : a), 0);
   const whole = pcts.map((p) => (p >= 1 ? Math.floor(p) : 0));
   let left = 100 - Math.round(small) - whole.reduce((a, n) => a + n, 0);
@@ -206,19 +215,40 @@ function endZones(from: number, to: number, now: number): [string, string] {
   return ['', zoneOffset(to) === zoneOffset(now) ? '' : ` ${zoneLabel(to)}`];
 }
 
-/** The same minute on the same clock: 01:30 EDT and 01:30 EST, an hour apart, are not. */
+/**
+ * The same minute: of the same day, on the same clock. 01:30 EDT and 01:30 EST, an hour apart, are not, nor are 23:00
+ * on Jan 30 and 23:00 on Jan 31 (a day of vendor hourly totals read "at 23:00"). Offsets are whole minutes, so the
+ * same UTC minute is the same minute on any clock.
+ */
 function sameMinute(from: number, to: number): boolean {
-  return clock(from) === clock(to) && zoneOffset(from) === zoneOffset(to);
+  return Math.floor(from / MINUTE) === Math.floor(to / MINUTE);
 }
 
 /**
- * A stretch of one day by the clock: "16:52–16:54", or "at 17:08" when it began and ended in the same minute; zones
- * named as `endZones` says, as of `now` (its end by default).
+ * A stretch told by the clock as of `now` (its end by default): "16:52–16:54", or "at 17:08" when it began and ended in
+ * the same minute; zones named as `endZones` says. Where it is not all on the day of `now`, dated as `spanWords` dates
+ * it ("Jan 31 12:41–16:05" in a reply of Feb 1 00:59, "Jan 30 23:00–Jan 31 23:00"), so no time reads as one of today's
+ * or one still to come.
  */
 export function clockRange(from: number, to: number, now = to): string {
-  if (sameMinute(from, to)) return `at ${clockAsOf(from, now)}`;
+  const today = localDay(from) === localDay(now) && localDay(to) === localDay(now);
+  if (sameMinute(from, to)) return `at ${today ? clockAsOf(from, now) : whenWord(from, now)}`;
+  if (!today) return spanWords(from, to, now);
   const [a, z] = endZones(from, to, now);
   return `${clock(from)}${a}–${clock(to)}${z}`;
+}
+
+/**
+ * How long a stretch told as a clock range ran, as the range reads: the minutes between its two ends as the clock
+ * shows them (each cut to its minute), so "in 16 min (16:52–17:08)" and never "17 min" beside a range whose ends
+ * are 16 minutes apart (BTC's Jan 27 2025 cascade, 16:52:00–17:08:48, rounded up). Under a minute, its seconds ("in
+ * 45s (at 17:08)"). Cutting both ends, not rounding them, keeps each end the time of day every other line shows for
+ * that moment (a largest order at 16:52:45 reads "16:52", so the cascade it began reads 16:52, not 16:53); the
+ * duration said is then within a minute of the true one, as a rounded one is, and never disagrees with its own range.
+ */
+export function clockDuration(from: number, to: number): string {
+  if (to - from < MINUTE) return duration(Math.floor(Math.max(0, to - from) / 1000) * 1000);
+  return duration((Math.floor(to / MINUTE) - Math.floor(from / MINUTE)) * MINUTE);
 }
 
 /** A timestamp for footers, with its zone: 2026-01-31 14:05 UTC. */

@@ -101,12 +101,13 @@ function splitLine(long: number, short: number): Line {
 }
 
 /**
- * When a cascade or flush ran: in a window of a day or less a time of day (as the largest orders are written), in a
- * longer one dated where it was not on the day of `now` (a 7d window's "Jan 27 16:52–16:54").
+ * When a cascade or flush ran: a time of day where it was on the day of `now`, else dated, whatever the window (a 7d
+ * window's "Jan 27 16:52–16:54"; a 24h window's "Jan 31 12:41–16:05" at Feb 1 00:59, where "12:41–16:05" read as
+ * today's, still to come). In the zone replies are told in: its day, not UTC's.
  */
 function ranWhen(r: { startedAt: number; endedAt?: number }, now: number, windowMs: number): string {
-  if (windowMs <= DAY) return r.endedAt !== undefined ? clockRange(r.startedAt, r.endedAt, now) : `since ${clockAsOf(r.startedAt, now)} (running)`;
-  return r.endedAt !== undefined ? spanWords(r.startedAt, r.endedAt, now) : `since ${whenWord(r.startedAt, now)} (running)`;
+  if (r.endedAt === undefined) return `since ${whenWord(r.startedAt, now)} (running)`;
+  return windowMs <= DAY ? clockRange(r.startedAt, r.endedAt, now) : spanWords(r.startedAt, r.endedAt, now);
 }
 
 function cascadeLine(c: CascadeRecord, now: number, windowMs: number): Line {
@@ -213,7 +214,9 @@ function dayTotalsLine(days: NonNullable<LiquidationSummary['dayTotals']>, ref: 
 
 /**
  * A venue counted from a vendor's hourly totals, labelled: the hours a window counts are those over by its end
- * (`hoursCounted`), named where they are not the window's own ("hourly totals 13:00–14:00" in a 1h window to 14:00:30).
+ * (`hoursCounted`), named where they are not the window's own ("hourly totals 13:00–14:00" in a 1h window to 14:00:30),
+ * dated where they reach into another day (a 24h window to 23:30: "hourly totals Jan 30 23:00–Jan 31 23:00", 24 hours,
+ * not "at 23:00").
  */
 function hourlyLabel(w: { from: number; to: number; windowMs: number }): string {
   const [a, z] = hoursCounted(w.from, w.to);
@@ -319,11 +322,13 @@ export function summaryReply(s: LiquidationSummary, windows: readonly string[]):
   if (s.largest.length) {
     fields.push({
       name: 'Largest',
-      // Over a day, a time alone is ambiguous: the date goes with it.
-      value: s.largest.map((l, i) => [
-        toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, sideTone(l.side), true),
-        ` · ${venueName(l.exchange)} · ${price(l.price)} · ${s.windowMs > DAY ? `${day(l.ts, s.to, i > 0 ? s.largest[i - 1]!.ts : s.to)} ` : ''}${clockAsOf(l.ts, s.to)}`,
-      ]),
+      // Over a day, a time alone is ambiguous: the date goes with each. In a day or less, with the one not of the day
+      // of `s.to` (a 24h window at 00:59 holds yesterday's 14:55, which alone reads as today's, still to come).
+      value: s.largest.map((l, i) => {
+        const prev = i > 0 ? s.largest[i - 1]!.ts : s.to;
+        const when = s.windowMs > DAY ? `${day(l.ts, s.to, prev)} ${clockAsOf(l.ts, s.to)}` : whenWord(l.ts, s.to, prev);
+        return [toned(`${usd(l.usd)} ${sideWord(l.side, 1)}`, sideTone(l.side), true), ` · ${venueName(l.exchange)} · ${price(l.price)} · ${when}`];
+      }),
     });
   }
   return {

@@ -82,7 +82,7 @@ describe('a market-wide flush that starts soon after the last one on its side en
     expect(starts[0]!.previousLeg).toBeUndefined();
     // The first flush's last strong print: round 7's BNB (the sixth asset), 105.5 s in.
     expect(starts[1]!.previousLeg).toMatchObject({ leg: 1, startedAt: T0, endedAt: T0 + 105_500 });
-    expect(replyText(alertReply(starts[1]!))).toMatch(/^🔻 Market-wide long flush, second leg: .*\n\n23 min after the first leg ended: \$[\d.]+M in 2 min \(12:00–12:01\)\.\n/);
+    expect(replyText(alertReply(starts[1]!))).toMatch(/^🔻 Market-wide long flush, second leg: .*\n\n24 min after the first leg ended: \$[\d.]+M in 1 min \(12:00–12:01\)\.\n/);
   });
 });
 
@@ -102,9 +102,9 @@ describe('the messages of a second leg', () => {
       '🔻 XRP long liquidation cascade · second leg',
       '',
       '$1.19M of XRP longs liquidated in 5 min',
-      '13 min after the first leg ended: $3.41M in 2 min (16:53–16:54).',
+      '14 min after the first leg ended: $3.41M in 1 min (16:53–16:54).',
     ]);
-    expect(replyText(alertReply({ ...start, previousLeg: { ...leg, leg: 2 } }))).toMatch(/^🔻 XRP long liquidation cascade · third leg\n\n.*\n13 min after the second leg ended: /);
+    expect(replyText(alertReply({ ...start, previousLeg: { ...leg, leg: 2 } }))).toMatch(/^🔻 XRP long liquidation cascade · third leg\n\n.*\n14 min after the second leg ended: /);
     expect(replyText(alertReply(update)).split('\n')[0]).toBe('🔻 XRP long cascade · second leg · running');
     expect(replyText(alertReply(end)).split('\n')[0]).toBe('XRP long cascade over (second leg)');
     expect(replyText(runningClosedReply(end)).split('\n')[0]).toBe('🔻 XRP long cascade · second leg · over');
@@ -158,7 +158,7 @@ describe('the prints of Jan 27 2025 a hundred times over', () => {
       'cascade: 🔻 XRP long liquidation cascade · second leg',
       'cascade_update: 🔻 XRP long cascade · second leg · running',
     ]);
-    expect(alerts.find((a) => a.kind === 'cascade' && a.asset === 'XRP' && a.text.includes('second leg'))!.text).toContain('\n28 min after the first leg ended: $3.41M in 2 min (16:53–16:54).\n');
+    expect(alerts.find((a) => a.kind === 'cascade' && a.asset === 'XRP' && a.text.includes('second leg'))!.text).toContain('\n29 min after the first leg ended: $3.41M in 1 min (16:53–16:54).\n');
     expect(alerts.filter((a) => a.kind === 'cascade' && / leg/.test(a.text) && !a.text.includes('· second leg'))).toEqual([]);
   }, 60_000);
 });

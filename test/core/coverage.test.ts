@@ -299,11 +299,14 @@ describe('7d', () => {
 });
 
 describe('a cascade in the summary', () => {
-  it('is dated in a 7d window where it was not on the day of the reply, and a time of day in 24h (as the largest orders)', async () => {
+  it('is dated where it was not on the day of the reply, in a 7d window and in 24h alike (as the largest orders), and a time of day on that day', async () => {
     // The bundled day's ETH cascade ran Jan 31 12:41–16:05 (its last print at pace, 16:05:40); the file ends at Feb 1 00:00.
     const week = await cli('liqs', 'eth', '--data', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--window', '7d');
     expect(week.out).toContain('Long cascade Jan 31 12:41–16:05: $434M, low $2,357');
+    // The 24h window to Feb 1 00:00 is all of Jan 31: "12:41–16:05" beside a footer of Feb 1 read as today's, to come.
     const day = await cli('liqs', 'eth', '--data', 'fixtures/eth-2026-01-31.synthetic.jsonl');
-    expect(day.out).toContain('Long cascade 12:41–16:05: $434M, low $2,357');
+    expect(day.out).toContain('Long cascade Jan 31 12:41–16:05: $434M, low $2,357');
+    const sameDay = await cli('liqs', 'eth', '--data', 'fixtures/eth-2026-01-31.synthetic.jsonl', '--at', '2026-01-31T23:30:00Z');
+    expect(sameDay.out).toContain('Long cascade 12:41–16:05: $434M, low $2,357');
   });
 });

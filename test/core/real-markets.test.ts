@@ -601,7 +601,7 @@ describe('the DeepSeek selloff on Binance prints (2025-01-27, sampled stream)', 
     expect(end.usd).toBeGreaterThan(2_000_000);
     expect(end.leaders.map((l) => l.asset)).toEqual(['BTC', 'DOGE', 'ETH']);
     const text = replyText(alertReply(end));
-    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 19 min \(16:50–17:08\)/);
+    expect(text).toMatch(/^Market-wide long flush over\n\n\$2\.\d\dM of longs liquidated across \d+ assets in 18 min \(16:50–17:08\)/);
     // The leaders' price moves during the flush, from 16:50 (the 16:45 candles' closes, BTC $100,032.9, ETH $3,098.24) to
     // its end at 17:08:58 (not to when the end fell due, 17:23:48, fifteen quiet minutes on), with each one's low between:
     // BTC's the $99,225.9 fill at 17:08:48 (under the 17:05 candle's $99,233), ETH's the 16:50 candle's $3,074; BTC

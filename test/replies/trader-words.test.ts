@@ -63,6 +63,6 @@ describe('an alert says once which zone its times are in', () => {
     expect([alertReply(end), alertReply(flush), alertReply(lost), runningClosedReply(end)].map((r) => lineText(r.footer!))).toEqual([
       '2025-01-27 17:04 UTC', '2025-01-27 16:54 UTC', '2025-01-27 16:45 UTC', '2025-01-27 17:04 UTC',
     ]);
-    expect(replyText(runningClosedReply(end))).toContain('in 3 min (16:52–16:54)');
+    expect(replyText(runningClosedReply(end))).toContain('in 2 min (16:52–16:54)');
   });
 });
