@@ -506,7 +506,8 @@ async function cmdReplay(argv: string[]): Promise<number> {
     if (loaded.report.events === 0) console.error(`liqbot: ${escapeTerminal(noEventsText(file, loaded.report))}`);
     const events = loaded.batches.flat();
     const run = await runFile(loaded, config, { closes: true, configuredAssets });
-    const st = backtest(run.alerts, run.closes, levelsOf(events));
+    // Where nothing was called, how close it came: the detectors' own nearest misses, measured against the thresholds they asked.
+    const st = backtest(run.alerts, run.closes, levelsOf(events), { cascades: run.market.cascades.nearestMisses(), flushes: run.market.flushes.nearestMisses() });
     if (values.json) console.log(JSON.stringify(st));
     // Labels come from the file: no control character of theirs reaches the terminal (the replies' renderer does the same).
     else {

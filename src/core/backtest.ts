@@ -5,6 +5,8 @@
  * real-market evaluation test asserts on it.
  */
 import type { Alert } from './alerts.js';
+import { NEAR_MISS_FROM, type CascadeNearMiss } from './cascades.js';
+import type { FlushNearMiss } from './flush.js';
 import { bounds, levelId, type LevelValue } from './levels.js';
 import { HOUR } from './time.js';
 
@@ -14,6 +16,14 @@ export const REVERSAL_MS = 12 * HOUR;
 export const HELD_MS = 12 * HOUR;
 /** A break that held counts as told when the level's alert said so within this long of the crossing close. */
 export const TOLD_WITHIN_MS = 2 * HOUR;
+
+/**
+ * Where a cascade or market-wide flush came closest to being called and was not, on an asset and side (a flush's: `ALL`)
+ * where none was called: the detector's own records (`CascadeDetector.nearestMisses`, `FlushDetector.nearestMisses`),
+ * with `share` its sum over the threshold in force at that print. Under 1, the sum alone held it back (`blockedBy:
+ * 'sum'`, from `NEAR_MISS_FROM`); 1 or more, another rule did (`blockedBy`, `alsoBlockedBy`).
+ */
+export type NearMiss = ({ kind: 'cascade' } & CascadeNearMiss & { share: number }) | ({ kind: 'flush'; asset: 'ALL' } & FlushNearMiss & { share: number });
 
 export interface LevelRow {
   asset: string;
@@ -65,6 +75,11 @@ export interface BacktestStats {
    * Absent with no level or no close.
    */
   watchedMs?: number;
+  /**
+   * With the detectors' near misses given (`replay --stats`), those of the asset sides without a cascade and the sides
+   * without a market-wide flush, from `NEAR_MISS_FROM` of the threshold, largest share first.
+   */
+  nearMisses?: NearMiss[];
 }
 
 interface Close {
@@ -105,8 +120,16 @@ export function heldCrossings(closes: readonly Close[], level: LevelValue, from:
   return out;
 }
 
-/** Measure a replay: its alerts, the closes its levels were judged on (per asset) and the levels it watched (global ones). */
-export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, readonly Close[]>, levels: readonly LevelDef[]): BacktestStats {
+/**
+ * Measure a replay: its alerts, the closes its levels were judged on (per asset) and the levels it watched (global ones);
+ * with the detectors' near misses (`near`), those of the sides where nothing was called.
+ */
+export function backtest(
+  alerts: readonly Alert[],
+  closes: ReadonlyMap<string, readonly Close[]>,
+  levels: readonly LevelDef[],
+  near?: { cascades: readonly CascadeNearMiss[]; flushes: readonly FlushNearMiss[] },
+): BacktestStats {
   const rows = new Map<string, LevelRow>();
   const told = new Map<string, { ts: number; direction?: 'up' | 'down' }[]>();
   for (const l of levels) {
@@ -196,7 +219,18 @@ export function backtest(alerts: readonly Alert[], closes: ReadonlyMap<string, r
   }
   const watchedFrom = Math.max(firstClose, Math.min(...levels.map((l) => l.from)));
   if (Number.isFinite(watchedFrom) && Number.isFinite(lastClose)) out.watchedMs = Math.max(0, lastClose - watchedFrom);
+  if (near) out.nearMisses = nearMisses(out, near);
   return out;
+}
+
+/** The near misses of the sides where nothing was called, from `NEAR_MISS_FROM` of the threshold, largest share first. */
+function nearMisses(st: BacktestStats, near: { cascades: readonly CascadeNearMiss[]; flushes: readonly FlushNearMiss[] }): NearMiss[] {
+  const called = new Set(st.cascades.map((c) => `${c.asset}|${c.side}`));
+  const flushed = new Set(st.flushRows.map((f) => f.side));
+  const out: NearMiss[] = [];
+  for (const m of near.cascades) if (!called.has(`${m.asset}|${m.side}`)) out.push({ kind: 'cascade', ...m, share: m.usd / m.threshold });
+  for (const m of near.flushes) if (!flushed.has(m.side)) out.push({ kind: 'flush', asset: 'ALL', ...m, share: m.usd / m.threshold });
+  return out.filter((m) => m.share >= NEAR_MISS_FROM).sort((a, b) => b.share - a.share || a.at - b.at || a.asset.localeCompare(b.asset) || a.side.localeCompare(b.side));
 }
 
 /** The global levels a file declares (events without a chat), with the time each was set. */

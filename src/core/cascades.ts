@@ -209,6 +209,17 @@ class RollingWindow {
     return undefined;
   }
 
+  /** The sum `expire(now)` would leave, read without expiring. */
+  sumAt(now: number): number {
+    const oldest = Math.floor((now - this.windowMs) / SLICE_MS);
+    let sum = 0;
+    for (let i = Math.max(this.lo, oldest + 1); i <= this.hi; i++) {
+      const s = this.at(i);
+      if (s.idx === i) sum += s.usd;
+    }
+    return sum;
+  }
+
   /** When the oldest slice held leaves the window (`expire` drops slice i once now ≥ its start + the window), Infinity when none is. */
   nextDrop(): number {
     // A loop, not `held()`: asked for every event while a cascade runs, and a generator is an object each time.
@@ -292,10 +303,61 @@ export class PaceMeter {
   }
 }
 
-/** One asset and side: its key (`${asset}|${side}`) and its window. */
+/**
+ * How near its threshold a window that starts nothing must come to be a near miss (`nearestMisses`): one under it is not
+ * asked about (a comparison per print; `replay --stats` tells the near misses from here).
+ */
+export const NEAR_MISS_FROM = 0.5;
+
+/**
+ * What kept a window from starting a cascade: its sum under the threshold (`sum`), or, past it, too few prints
+ * (`prints`, `minLiquidations`), one print above its share of the sum (`single`, `maxSingleShare`), or the other side's
+ * liquidations in the same window too large a part of both (`side`, `minSideShare`). The order the detector asks them in.
+ */
+export type CascadeBlock = 'sum' | 'prints' | 'single' | 'side';
+
+/**
+ * A window that started no cascade on an asset and side while none ran there (`nearestMisses`), as the detector measured
+ * it when it asked whether to start one, at a print, with the threshold it asked with. Two are kept per side: the
+ * nearest miss, the window whose sum came nearest the threshold with every other rule met (`blockedBy: 'sum'`: the
+ * sum alone held it back, and that much more of it would have called one), and the largest window past the threshold
+ * that another rule held back (`blockedBy`, the first it failed in the order the detector asks them; `alsoBlockedBy`
+ * the others it failed at that print). Each rule's figures are the window's at that print.
+ */
+export interface CascadeNearMiss {
+  asset: string;
+  side: PositionSide;
+  /** The print that brought the window to it, and the window's first print then. */
+  at: number;
+  from: number;
+  usd: number;
+  threshold: number;
+  blockedBy: CascadeBlock;
+  alsoBlockedBy: CascadeBlock[];
+  /** The window's length: the sum is of its prints. */
+  windowMs: number;
+  /** The window's prints as `minLiquidations` counts them, how many it takes, and what a sampled print counts for. */
+  prints: number;
+  printsNeeded: number;
+  sampledPrintWeight: number;
+  /** Its largest print's share of its sum and the most it may be (where one print held it back, that print's). */
+  largestShare: number;
+  maxShare: number;
+  /** This side's share of both sides' liquidations in the window, and the least it must be. */
+  sideShare: number;
+  minSideShare: number;
+}
+
+/**
+ * One asset and side: its key (`${asset}|${side}`), its window, and so far its nearest miss (`near`, the sum alone
+ * short) and its largest window past the threshold that another rule held back (`held`).
+ */
 interface Side {
   key: string;
+  side: PositionSide;
   window: RollingWindow;
+  near: CascadeNearMiss | undefined;
+  held: CascadeNearMiss | undefined;
 }
 
 /** A running cascade with its side's window (`advance` reads both for every event while it runs). */
@@ -324,7 +386,10 @@ export class CascadeDetector {
     let s = this.sides.get(asset);
     if (!s) {
       const windowMs = this.rules.windowMs;
-      s = { long: { key: `${asset}|long`, window: new RollingWindow(windowMs) }, short: { key: `${asset}|short`, window: new RollingWindow(windowMs) } };
+      s = {
+        long: { key: `${asset}|long`, side: 'long', window: new RollingWindow(windowMs), near: undefined, held: undefined },
+        short: { key: `${asset}|short`, side: 'short', window: new RollingWindow(windowMs), near: undefined, held: undefined },
+      };
       this.sides.set(asset, s);
     }
     return s;
@@ -343,13 +408,27 @@ export class CascadeDetector {
   }
 
   /**
+   * Per asset and side, the windows that came closest to starting a cascade while none ran there (`CascadeNearMiss`):
+   * what `add` measured against the threshold it asked, so a near miss `replay --stats` reports is one this detector
+   * would have called at its threshold had the sum been larger (or the rule that held it back been met).
+   */
+  nearestMisses(): CascadeNearMiss[] {
+    const out: CascadeNearMiss[] = [];
+    for (const { long, short } of this.sides.values()) {
+      for (const s of [long, short]) for (const m of [s.near, s.held]) if (m) out.push({ ...m, alsoBlockedBy: [...m.alsoBlockedBy] });
+    }
+    return out;
+  }
+
+  /**
    * Count one liquidation; returns a start or update when it triggers one. `price`: the price a cascade it starts began at,
    * where the caller has it then (`Market` leaves it out and reads it from the price book at the start, `firstPrintAt`).
    */
   add(asset: string, side: PositionSide, exchange: string, ts: number, usd: number, price?: number): CascadeEvent | undefined {
     const sides = this.sidesOf(asset);
     const long = side === 'long'; // not `sides[side]`: a keyed lookup by two names is a generic one
-    const { key, window: w } = long ? sides.long : sides.short;
+    const here = long ? sides.long : sides.short;
+    const { key, window: w } = here;
     w.expire(ts);
     w.add(ts, exchange, usd, isSampled(exchange));
     let c = this.active.size ? this.active.get(key)?.cascade : undefined;
@@ -373,10 +452,18 @@ export class CascadeDetector {
       return this.grown(c) && ts - c.lastPostedAt >= this.rules.updateMinMs ? this.posted(c, ts) : undefined;
     }
     const threshold = this.threshold(asset, side, ts);
-    if (w.sum < threshold || !this.manyPositions(w)) return undefined;
     const other = long ? sides.short.window : sides.long.window;
+    if (w.sum < threshold || !this.manyPositions(w)) {
+      // A near miss: under the threshold, a comparison per print, and the rules asked only from `NEAR_MISS_FROM` of it,
+      // where it beats the nearest so far.
+      if (w.sum >= threshold || (w.sum >= threshold * NEAR_MISS_FROM && (here.near === undefined || w.sum / threshold > here.near.usd / here.near.threshold))) this.missed(asset, here, other, ts, threshold);
+      return undefined;
+    }
     other.expire(ts);
-    if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) return undefined;
+    if (w.sum < (w.sum + other.sum) * this.rules.minSideShare) {
+      this.missed(asset, here, other, ts, threshold, other.sum);
+      return undefined;
+    }
     const first = w.first();
     const startedAt = first?.slice ?? ts;
     const before = this.ended.get(key);
@@ -422,10 +509,68 @@ export class CascadeDetector {
   /** Many positions at once, as far as the streams can show it (sampled prints stand for several orders). */
   private manyPositions(w: RollingWindow): boolean {
     const r = this.rules;
-    const weighted = w.count - w.sampledCount + w.sampledCount * r.sampledPrintWeight;
-    if (weighted < r.minLiquidations) return false;
+    if (this.weighted(w) < r.minLiquidations) return false;
     if (w.largest(false) > w.sum * r.maxSingleShare) return false;
     return w.largest(true) <= w.sum * Math.max(r.maxSingleShare, 0.9);
+  }
+
+  /** The window's prints as `minLiquidations` counts them. */
+  private weighted(w: RollingWindow): number {
+    return w.count - w.sampledCount + w.sampledCount * this.rules.sampledPrintWeight;
+  }
+
+  /**
+   * A window that did not start a cascade, with every rule it failed at this print, asked as `add` asks them: kept as its
+   * side's nearest miss where the sum alone held it back and it is the nearest yet, or as the largest held back past
+   * the threshold. Reads only: the other side's window is summed as its expiry would leave it (`otherWindowSum`, where
+   * `add` has expired it), not expired (`add` expires it only where it asks that rule: a late print there would land in
+   * another slice). Under the threshold it is asked from `NEAR_MISS_FROM` of it, at each print that comes nearer than
+   * the nearest miss so far (on a rising window, each until it peaks), and a record is made only where nothing else was
+   * in its way.
+   */
+  private missed(asset: string, here: Side, other: RollingWindow, ts: number, threshold: number, otherWindowSum?: number): void {
+    if (!(threshold > 0)) return;
+    const w = here.window;
+    const under = w.sum < threshold;
+    const best = under ? here.near : here.held;
+    if (best !== undefined && w.sum / threshold <= best.usd / best.threshold) return;
+    const r = this.rules;
+    const failed: CascadeBlock[] = [];
+    // Under the threshold, the first other rule it fails ends it: the cheapest asked first, as `add` asks them.
+    if (under) failed.push('sum');
+    if (this.weighted(w) < r.minLiquidations) failed.push('prints');
+    if (under && failed.length > 1) return;
+    // One print, as `manyPositions` asks (a complete stream's first), even where the print count failed before it: the
+    // print that fails it; else the largest print of any stream.
+    const complete = w.largest(false), sampled = w.largest(true);
+    const byComplete = complete > w.sum * r.maxSingleShare;
+    const bySampled = sampled > w.sum * Math.max(r.maxSingleShare, 0.9);
+    if (byComplete || bySampled) failed.push('single');
+    const largest = byComplete ? complete : bySampled ? sampled : Math.max(complete, sampled);
+    if (under && failed.length > 1) return;
+    const otherSum = otherWindowSum ?? other.sumAt(ts);
+    if (w.sum < (w.sum + otherSum) * r.minSideShare) failed.push('side');
+    if (under ? failed.length > 1 : !failed.length) return;
+    const miss: CascadeNearMiss = {
+      asset,
+      side: here.side,
+      at: ts,
+      from: w.first()?.print ?? ts,
+      usd: w.sum,
+      threshold,
+      blockedBy: failed[0]!,
+      alsoBlockedBy: failed.slice(1),
+      windowMs: r.windowMs,
+      prints: this.weighted(w),
+      printsNeeded: r.minLiquidations,
+      sampledPrintWeight: r.sampledPrintWeight,
+      largestShare: w.sum > 0 ? largest / w.sum : 0,
+      maxShare: byComplete || !bySampled ? r.maxSingleShare : Math.max(r.maxSingleShare, 0.9),
+      sideShare: w.sum + otherSum > 0 ? w.sum / (w.sum + otherSum) : 1,
+      minSideShare: r.minSideShare,
+    };
+    if (under) here.near = miss;
+    else here.held = miss;
   }
 
   /** Track the extreme price of running cascades (lows for long cascades, highs for short ones). */

@@ -6,8 +6,13 @@
  * inside it are carried by it for chats that follow every asset. One that starts soon after the last one on its side
  * ended is that flush's next leg.
  */
-import { PACE_MS, PaceMeter, type PreviousLeg } from './cascades.js';
+import { NEAR_MISS_FROM, PACE_MS, PaceMeter, type PreviousLeg } from './cascades.js';
 import type { PositionSide } from './events.js';
+
+/** Prints this close together (ms), on any assets, are one instant: one margin call's orders. */
+const INSTANT_MS = 10;
+/** No single instant above this share of the window starts a flush. */
+const MAX_INSTANT_SHARE = 0.5;
 
 export interface FlushRules {
   windowMs: number;
@@ -69,6 +74,49 @@ export type FlushEvent =
   | { type: 'end'; flush: FlushFigures; endedAt: number; heardUsd: number; byAsset: ReadonlyMap<string, number> };
 
 const NONE: readonly FlushEvent[] = Object.freeze([]);
+
+/**
+ * What kept a window from starting a market-wide flush: its sum under the threshold (`sum`), or, past it, too few assets
+ * (`assets`), one asset above `maxLeaderShare` of it (`leader`), or its last minute under the pace (`pace`). The order the
+ * detector asks them in.
+ */
+export type FlushBlock = 'sum' | 'assets' | 'leader' | 'pace' | 'instant';
+
+/**
+ * A window that started no flush on a side while none ran there (`nearestMisses`), as the detector measured it when it
+ * asked whether to start one, at a print, with the threshold it asked with. Two are kept per side: the nearest miss,
+ * the window whose sum came nearest the threshold with every other rule met (`blockedBy: 'sum'`: the sum alone held it
+ * back, and that much more of it would have called one), and the largest window past the threshold that another rule
+ * held back (`blockedBy`, the first it failed in the order the detector asks them; `alsoBlockedBy` the others it failed
+ * at that print). Each rule's figures are the window's at that print.
+ */
+export interface FlushNearMiss {
+  side: PositionSide;
+  /** The print that brought the window to it, and the window's first print then. */
+  at: number;
+  from: number;
+  usd: number;
+  threshold: number;
+  blockedBy: FlushBlock;
+  alsoBlockedBy: FlushBlock[];
+  /** The window's length: the sum is of its prints. */
+  windowMs: number;
+  /** The assets in the window, and how many it takes (as the detector asked where they held it back; else `minAssets`
+   *  as configured, which a replay applies: live, the detector can ask for fewer). */
+  assets: number;
+  assetsNeeded: number;
+  /** The asset with the most of the window, its share, and the most one asset may have. */
+  leader: string;
+  leaderShare: number;
+  maxLeaderShare: number;
+  /** The window's last minute, and what a flush's pace asks of it. */
+  lastMinuteUsd: number;
+  paceUsd: number;
+  /** The most of the window in one instant (prints within `INSTANT_MS`), as a share of it, and the most one may hold;
+   *  measured only where every other rule let it start. */
+  instantShare?: number;
+  maxInstantShare?: number;
+}
 
 /** However few assets a deployment watches, a flush of fewer than this many is one coin's business, not the market's. */
 export const FEWEST_FLUSH_ASSETS = 3;
@@ -185,6 +233,23 @@ class SideWindow {
     return sum;
   }
 
+  /**
+   * The most USD that prints within `ms` of one another hold (an instant: one account's positions on several assets
+   * closed by one margin call land in the same millisecond). Asked only when a flush could otherwise start.
+   */
+  largestInstant(ms: number): number {
+    const idx: number[] = [];
+    for (let i = this.head; i < this.ts.length; i++) idx.push(i);
+    idx.sort((x, y) => this.ts[x]! - this.ts[y]!);
+    let best = 0, run = 0, j = 0;
+    for (let k = 0; k < idx.length; k++) {
+      run += this.usd[idx[k]!]!;
+      while (this.ts[idx[k]!]! - this.ts[idx[j]!]! > ms) run -= this.usd[idx[j++]!]!;
+      if (run > best) best = run;
+    }
+    return best;
+  }
+
   /** When the oldest print leaves the window (`expire` drops it once now ≥ its time + the window), Infinity when none is held. */
   nextDrop(windowMs: number): number {
     return this.head < this.ts.length ? this.ts[this.head]! + windowMs : Infinity;
@@ -243,6 +308,9 @@ export class FlushDetector {
   private readonly active: Record<PositionSide, ActiveFlush | undefined> = { long: undefined, short: undefined };
   /** The last flush that ended on each side, as the next one's `previousLeg` if it starts in time. */
   private readonly ended: Record<PositionSide, PreviousLeg | undefined> = { long: undefined, short: undefined };
+  /** Each side's nearest miss so far (the sum alone short), and its largest window held back past the threshold (`nearestMisses`). */
+  private readonly near: Record<PositionSide, FlushNearMiss | undefined> = { long: undefined, short: undefined };
+  private readonly held: Record<PositionSide, FlushNearMiss | undefined> = { long: undefined, short: undefined };
 
   constructor(
     private readonly rules: FlushRules,
@@ -264,6 +332,16 @@ export class FlushDetector {
       if (a) out.push({ id: a.id, side: a === this.active.long ? 'long' : 'short', startedAt: a.startedAt, usd: a.usd, assetCount: a.byAsset.size });
     }
     return out;
+  }
+
+  /**
+   * Per side, the windows that came closest to starting a flush while none ran there (`FlushNearMiss`): what `add`
+   * measured against the threshold it asked, so a near miss `replay --stats` reports is one this detector would have
+   * called at its threshold had the sum been larger (or the rule that held it back been met).
+   */
+  nearestMisses(): FlushNearMiss[] {
+    const all = [this.near.long, this.held.long, this.near.short, this.held.short];
+    return all.filter((n): n is FlushNearMiss => n !== undefined).map((n) => ({ ...n, alsoBlockedBy: [...n.alsoBlockedBy] }));
   }
 
   /** An asset's part of the running flush's tally on a side (USD; 0 where none runs or the asset is not in it). */
@@ -303,14 +381,35 @@ export class FlushDetector {
       return this.grown(a) && ts - a.lastPostedAt >= this.rules.updateMinMs ? this.posted(side, a, ts) : undefined;
     }
     const threshold = this.threshold(ts);
-    if (w.sum < threshold || (w.byAsset.size < this.rules.minAssets && w.byAsset.size < this.minAssets(ts))) return undefined;
+    if (w.sum < threshold) {
+      // A near miss: a comparison per print, and the rules asked only from `NEAR_MISS_FROM` of the threshold, where it
+      // beats the nearest so far.
+      const n = long ? this.near.long : this.near.short;
+      if (w.sum >= threshold * NEAR_MISS_FROM && (n === undefined || w.sum / threshold > n.usd / n.threshold)) this.missed(side, w, ts, threshold);
+      return undefined;
+    }
+    if (w.byAsset.size < this.rules.minAssets && w.byAsset.size < this.minAssets(ts)) {
+      // Asked again in the same minute: the answer it just gave (`minAssets` is asked only past the sum, as before).
+      this.missed(side, w, ts, threshold, Math.min(this.rules.minAssets, this.minAssets(ts)));
+      return undefined;
+    }
     // One asset's share checked before anything is built: while one leads, this fails for every liquidation.
     let leader = 0;
     for (const { usd: v } of w.byAsset.values()) if (v > leader) leader = v;
-    if (leader > w.sum * this.rules.maxLeaderShare) return undefined;
-    // Happening now: the window's last minute at a flush's pace (its share of the threshold), not a window that
-    // reaches it on prints minutes old (a coin's own squeeze ageing out until it no longer leads it alone).
-    if (w.sumLast(PACE_MS) < (threshold * PACE_MS) / this.rules.windowMs) return undefined;
+    if (leader > w.sum * this.rules.maxLeaderShare || w.sumLast(PACE_MS) < (threshold * PACE_MS) / this.rules.windowMs) {
+      // Happening now (the second test): the window's last minute at a flush's pace (its share of the threshold), not a
+      // window that reaches it on prints minutes old (a coin's own squeeze ageing out until it no longer leads it alone).
+      this.missed(side, w, ts, threshold);
+      return undefined;
+    }
+    // Many assets, but one instant: a single account liquidated across several coins in one millisecond (Oct 24 2025
+    // 06:58:11.217: BTC $1.18M, ETH $929K, SOL $442K of shorts, 94% of a window of 23 assets, price still) is one
+    // margin call, not the market flushing. The flushes called on real days had at most 42% in one instant.
+    const instant = w.largestInstant(INSTANT_MS);
+    if (instant > w.sum * MAX_INSTANT_SHARE) {
+      this.missed(side, w, ts, threshold, this.rules.minAssets, instant);
+      return undefined;
+    }
     const startedAt = w.firstTs;
     const id = `flush-${side}-${startedAt}`;
     const byAsset = new Map([...w.byAsset].map(([k, box]) => [k, { usd: box.usd }]));
@@ -323,6 +422,57 @@ export class FlushDetector {
     };
     this.active[side] = started;
     return { type: 'start', flush: this.figures(side, started) };
+  }
+
+  /**
+   * A window that did not start a flush, with every rule it failed at this print, asked as `add` asks them: kept as its
+   * side's nearest miss where the sum alone held it back and it is the nearest yet, or as the largest held back past
+   * the threshold. Reads only, and `minAssets` is not asked where `add` did not ask it (live it is worked out once a
+   * minute, from the assets seen by then): the assets are held against `assetsNeeded` where it did (they held it back),
+   * else against `rules.minAssets`, what a replay asks. Under the threshold it is asked from `NEAR_MISS_FROM` of it, at
+   * each print that comes nearer than the nearest miss so far (on a rising window, each until it peaks), and a record is
+   * made only where nothing else was in its way.
+   */
+  private missed(side: PositionSide, w: SideWindow, ts: number, threshold: number, assetsNeeded = this.rules.minAssets, instant?: number): void {
+    if (!(threshold > 0)) return;
+    const under = w.sum < threshold;
+    const best = under ? this.near[side] : this.held[side];
+    if (best !== undefined && w.sum / threshold <= best.usd / best.threshold) return;
+    const r = this.rules;
+    const failed: FlushBlock[] = [];
+    // Under the threshold, the first other rule it fails ends it: the cheapest asked first, as `add` asks them.
+    if (under) failed.push('sum');
+    if (w.byAsset.size < assetsNeeded) failed.push('assets');
+    if (under && failed.length > 1) return;
+    let leader = '', most = 0;
+    for (const [asset, { usd: v }] of w.byAsset) if (v > most) [leader, most] = [asset, v];
+    if (most > w.sum * r.maxLeaderShare) failed.push('leader');
+    if (under && failed.length > 1) return;
+    const lastMinuteUsd = w.sumLast(PACE_MS), paceUsd = (threshold * PACE_MS) / r.windowMs;
+    if (lastMinuteUsd < paceUsd) failed.push('pace');
+    // Asked only where every rule above let it start (`add` measures it last, and only then).
+    if (instant !== undefined && !failed.length) failed.push('instant');
+    if (under ? failed.length > 1 : !failed.length) return;
+    const miss: FlushNearMiss = {
+      side,
+      at: ts,
+      from: w.firstTs,
+      usd: w.sum,
+      threshold,
+      blockedBy: failed[0]!,
+      alsoBlockedBy: failed.slice(1),
+      windowMs: r.windowMs,
+      assets: w.byAsset.size,
+      assetsNeeded,
+      leader,
+      leaderShare: w.sum > 0 ? most / w.sum : 0,
+      maxLeaderShare: r.maxLeaderShare,
+      lastMinuteUsd,
+      paceUsd,
+      ...(instant !== undefined ? { instantShare: w.sum > 0 ? instant / w.sum : 0, maxInstantShare: MAX_INSTANT_SHARE } : {}),
+    };
+    if (under) this.near[side] = miss;
+    else this.held[side] = miss;
   }
 
   /** The tally has grown enough since the message was last posted to be edited (once the interval allows). */

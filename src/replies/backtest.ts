@@ -1,8 +1,9 @@
 /** `liqbot replay --stats` in plain lines: what a stretch of history would have posted, per level and cascade. */
-import type { BacktestStats, CascadeRow } from '../core/backtest.js';
+import type { BacktestStats, CascadeRow, NearMiss } from '../core/backtest.js';
+import { NEAR_MISS_FROM } from '../core/cascades.js';
 import { bounds, type LevelValue } from '../core/levels.js';
 import { DAY } from '../core/time.js';
-import { listText, share, spanWords, stamp, usd, whenWord } from './format.js';
+import { duration, listText, share, spanWords, stamp, usd, whenWord } from './format.js';
 import { legWord } from './alerts.js';
 import { stretchesText } from './coverage.js';
 import { zoneLabel } from './zone.js';
@@ -68,14 +69,12 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
     out.push(`per asset: ${each.join(', ')}`);
   }
   // "2025-01-27 16:52–16:54 UTC", one minute once ("… 17:08 UTC"), and one the file ends inside says so.
-  const when = (c: CascadeRow) => {
-    const [start, end] = [c.startedAt, c.endedAt ?? c.startedAt].map((t) => new Date(t).toISOString().slice(0, 16).replace('T', ' '));
-    const upTo = end === start ? '' : `–${end!.slice(end!.slice(0, 10) === start!.slice(0, 10) ? 11 : 0)}`;
-    return c.endedAt !== undefined ? `${start}${upTo} UTC` : `${start} UTC (still running when the file ends)`;
-  };
+  const when = (c: CascadeRow) => (c.endedAt !== undefined ? `${utcSpan(c.startedAt, c.endedAt)} UTC` : `${utcSpan(c.startedAt, c.startedAt)} UTC (still running when the file ends)`);
   const updates = (n: number) => `${n} update${n === 1 ? '' : 's'}`;
   for (const c of st.cascades) out.push(`cascade ${c.asset} ${c.side} ${when(c)}  ${usd(c.usd)}  ${updates(c.updates)}${legOf(c)}`);
   for (const f of st.flushRows) out.push(`market-wide flush ${f.side} ${when(f)}  ${usd(f.usd)}  ${f.assets} assets  ${updates(f.updates)}${legOf(f)}`);
+  // Where nothing was called on a side, how close it came: before the count, as the rows it sums up are.
+  if (!input || input.liquidations > 0) out.push(...nearMissLines(st.nearMisses ?? []));
   if (input && input.liquidations === 0) {
     const totals = input.liquidationTotals > 0 ? 'only vendor totals' : 'no liquidation data';
     out.push(`cascades: none can be found, the file has ${totals} (cascades and flushes are read from single liquidation prints)`);
@@ -102,6 +101,60 @@ function noCloses(input: StatsInput): string {
   if (m) return `levels: no ${tf} close to judge a level on: the file's candles and prices (${spanWords(m.from, m.to, m.to)} ${zoneLabel(m.to)}) end before a ${tf} bar of them closes`;
   if (input.liquidations > 0) return `levels: no ${tf} close to judge a level on: levels are judged on ${tf} closes of candles or of bars built from price ticks, and the file has neither (its liquidation prints give /levels a price, not a close)`;
   return 'levels: no candles or prices in the file: no close to judge a level on';
+}
+
+/** "2025-01-27 16:52–16:54", one minute once ("2025-01-27 17:08"), a second day dated: the UTC times of a --stats row. */
+function utcSpan(from: number, to: number): string {
+  const [start, end] = [from, to].map((t) => new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+  return end === start ? start! : `${start}–${end!.slice(end!.slice(0, 10) === start!.slice(0, 10) ? 11 : 0)}`;
+}
+
+/** How many cascade near misses the text lists (`--stats --json` has them all). */
+const NEAR_MISS_CASCADES = 3;
+
+/**
+ * The sides where nothing was called and the detector came closest (`BacktestStats.nearMisses`), largest share of the
+ * threshold first, a row each in the cascades' own columns: its window's first print to the print that took it there,
+ * its sum, and its share of the threshold in force then; one past the threshold, the rules that held it back, with the
+ * config that sets each. At most `NEAR_MISS_CASCADES` cascade rows (the others counted) and two a flush side; one line
+ * says what the rows are.
+ * "closest to a cascade: BTC short 2025-06-23 21:13–21:18 UTC  $1.1M in 5 min  89% of the $1.24M that starts one".
+ */
+export function nearMissLines(misses: readonly NearMiss[]): string[] {
+  if (!misses.length) return [];
+  const cascades = misses.filter((m) => m.kind === 'cascade');
+  const shown = misses.filter((m) => m.kind === 'flush' || cascades.indexOf(m) < NEAR_MISS_CASCADES);
+  const out = shown.map((m) => {
+    const sum = `${usd(m.usd)} in ${duration(m.windowMs)}`;
+    const rules = [m.blockedBy, ...m.alsoBlockedBy].filter((b) => b !== 'sum').map((b) => heldBy(m, b));
+    const held = rules.length ? `, held back by ${rules.join(' and by ')}` : '';
+    const of = `${share(m.share)} of the ${usd(m.threshold)} that starts one${held}`;
+    return m.kind === 'cascade'
+      ? `closest to a cascade: ${m.asset} ${m.side} ${utcSpan(m.from, m.at)} UTC  ${sum}  ${of}`
+      : `closest to a market-wide flush: ${m.side} ${utcSpan(m.from, m.at)} UTC  ${sum}  ${m.assets} assets  ${of}`;
+  });
+  const more = cascades.length - NEAR_MISS_CASCADES;
+  if (more > 0) out.push(`closest to a cascade: ${more} more from ${share(NEAR_MISS_FROM)} of the threshold (\`--stats --json\` lists every one)`);
+  out.push(`(closest: of an asset and side without a cascade, or a side without a market-wide flush, the window nearest the threshold in force at its last print with every other rule met, from ${share(NEAR_MISS_FROM)} of it, and the largest past it that another rule held back)`);
+  return out;
+}
+
+/** A rule that held a window past its threshold back, with its figures and the config that sets it. */
+function heldBy(m: NearMiss, rule: NearMiss['blockedBy']): string {
+  if (m.kind === 'cascade') {
+    if (rule === 'prints') return `its prints (${count(m.prints)} where a cascade takes ${m.printsNeeded}, a sampled print counting ${m.sampledPrintWeight}: cascades.minLiquidations)`;
+    if (rule === 'single') return `one print of ${share(m.largestShare)} of it (above the ${share(m.maxShare)} one may be: cascades.maxSingleShare)`;
+    return `the other side (this one ${share(m.sideShare)} of both sides' liquidations, under ${share(m.minSideShare)}: cascades.minSideShare)`;
+  }
+  if (rule === 'assets') return `its assets (${m.assets} where a flush takes ${m.assetsNeeded}: flush.minAssets)`;
+  if (rule === 'leader') return `${m.leader}'s ${share(m.leaderShare)} of it (above the ${share(m.maxLeaderShare)} one asset may be: flush.maxLeaderShare)`;
+  if (rule === 'instant') return `one instant's ${share(m.instantShare ?? 0)} of it (prints within 10 ms, one account's margin call: above the ${share(m.maxInstantShare ?? 0.5)} an instant may be)`;
+  return `its pace (${usd(m.lastMinuteUsd)} in its last minute where a flush keeps ${usd(m.paceUsd)})`;
+}
+
+/** A count a sampled print's weight may make fractional (1.5 a print): whole where it is. */
+function count(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
 /** A cascade or flush that was the next leg of one just ended: "  (second leg)". */
