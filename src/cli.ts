@@ -286,6 +286,28 @@ function dashValues(args: string[], options: Readonly<Record<string, { type: str
 }
 
 /**
+ * An option that takes a value, typed twice (`--at 14:00 --at 15:00`): parseArgs keeps the last without a word, so the
+ * answer would be as of a time the user may not have meant. Refused in one line naming both values. Switches typed
+ * twice (`--json --json`) say the same thing twice and pass.
+ */
+function repeatedOption(args: readonly string[], options: Readonly<Record<string, { type: string }>> | undefined): string | undefined {
+  if (options === undefined) return undefined;
+  const seen = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word === '--') break;
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(word);
+    if (!m || options[m[1]!]?.type !== 'string') continue;
+    const value = m[2] ?? args[i + 1] ?? '';
+    if (m[2] === undefined) i++;
+    const before = seen.get(m[1]!);
+    if (before !== undefined) return `--${m[1]} is given twice (${JSON.stringify(before)} and ${JSON.stringify(value)}): give it once`;
+    seen.set(m[1]!, value);
+  }
+  return undefined;
+}
+
+/**
  * A parseArgs refusal in one line, naming the option and what it takes (not Node's text, which runs to three lines and
  * speaks of "positional arguments"): an option without its value, a switch given one, a word where none is taken, an
  * unknown option (`unknownOption`).
@@ -614,6 +636,7 @@ async function cmdLevels(argv: string[]): Promise<number> {
   });
   const rawAsset = onlyOne(positionals, 'levels');
   if (!rawAsset) throw new UsageError('levels needs an asset: liqbot levels eth --data FILE');
+  if (rawAsset.trim().toUpperCase() === 'ALL') throw new UsageError('levels are read one asset at a time: liqbot levels eth --data FILE');
   if (!values.data) throw new UsageError('levels needs --data FILE (an event file)');
   await checkChartPath(values.chart);
   const settings = await readConfig(values.config);
@@ -647,6 +670,7 @@ async function cmdOi(argv: string[]): Promise<number> {
   });
   const rawAsset = onlyOne(positionals, 'oi');
   if (!rawAsset) throw new UsageError('oi needs an asset: liqbot oi eth --data FILE');
+  if (rawAsset.trim().toUpperCase() === 'ALL') throw new UsageError('open interest is read one asset at a time: liqbot oi eth --data FILE');
   if (!values.data) throw new UsageError('oi needs --data FILE (an event file)');
   const window = cliWindow(values.window);
   const settings = await readConfig(values.config);
@@ -806,6 +830,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const rest = COMMAND_NAMES.includes(cmd ?? '') ? dashValues(typed, await optionsOf(cmd)) : typed;
+  const twice = COMMAND_NAMES.includes(cmd ?? '') ? repeatedOption(rest, await optionsOf(cmd)) : undefined;
+  if (twice !== undefined) {
+    console.error(`liqbot: ${escapeTerminal(twice)}`);
+    return 2;
+  }
   try {
     switch (cmd) {
       case 'replay':

@@ -57,7 +57,7 @@ export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   const days = watchedDays(st.watchedMs);
   if (input && (input.levels === 0 || input.closes === 0)) {
     out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : noCloses(input));
-  } else out.push(`levels: ${t.messages} messages${days === undefined ? '' : ` over the ${days.toFixed(1)} days the levels were watched`}${aDay(t.messages, days)}, ${t.breaks} breaks, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} breaks that held told within 2h (${pct(t.heldTold, t.held)})`);
+  } else out.push(`levels: ${counted(t.messages, 'message')}${days === undefined ? '' : ` over the ${days.toFixed(1)} days the levels were watched`}${aDay(t.messages, days)}, ${counted(t.breaks, 'break')}, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} ${t.held === 1 ? 'break that held' : 'breaks that held'} told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
   if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);
@@ -155,6 +155,11 @@ function heldBy(m: NearMiss, rule: NearMiss['blockedBy']): string {
 /** A count a sampled print's weight may make fractional (1.5 a print): whole where it is. */
 function count(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** "1 message", "3 messages". */
+function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A cascade or flush that was the next leg of one just ended: "  (second leg)". */

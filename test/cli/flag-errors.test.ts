@@ -109,3 +109,24 @@ describe("a data file's number written as a string people write", () => {
     ]);
   });
 });
+
+describe('an option typed twice', () => {
+  it('is refused in one line naming both values, not answered as of the last one (exit 2)', async () => {
+    expect(await cli('liqs', 'eth', '--data', BUNDLED, '--at', '2026-01-31T14:00:00Z', '--at', '2026-01-31T15:00:00Z')).toEqual({
+      code: 2,
+      out: '',
+      err: 'liqbot: --at is given twice ("2026-01-31T14:00:00Z" and "2026-01-31T15:00:00Z"): give it once',
+    });
+    expect(await cli('liqs', 'eth', '--data', BUNDLED, '--window', '4h', '--window=1h')).toMatchObject({ code: 2, err: 'liqbot: --window is given twice ("4h" and "1h"): give it once' });
+    expect(await cli('levels', 'eth', '--data', BUNDLED, '--data', BUNDLED)).toMatchObject({ code: 2, err: `liqbot: --data is given twice (${JSON.stringify(BUNDLED)} and ${JSON.stringify(BUNDLED)}): give it once` });
+    // A switch typed twice says the same thing twice.
+    expect(await cli('liqs', 'eth', '--data', BUNDLED, '--json', '--json')).toMatchObject({ code: 0 });
+  });
+});
+
+describe('levels and oi of "all"', () => {
+  it('say they are read one asset at a time, as the chat says it, not that "all" is an unknown asset', async () => {
+    expect(await cli('levels', 'all', '--data', BUNDLED)).toEqual({ code: 2, out: '', err: 'liqbot: levels are read one asset at a time: liqbot levels eth --data FILE' });
+    expect(await cli('oi', 'ALL', '--data', BUNDLED)).toEqual({ code: 2, out: '', err: 'liqbot: open interest is read one asset at a time: liqbot oi eth --data FILE' });
+  });
+});
