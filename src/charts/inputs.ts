@@ -12,6 +12,7 @@ import type { ChartLevel, LevelsChartInput, LiqsChartInput } from './types.js';
 import { DAY, MINUTE } from '../core/time.js';
 import { printsIn, printsOnly } from '../replies/coverage.js';
 import { isSampled } from '../core/venues.js';
+import { crossed } from '../replies/levels.js';
 
 /** About 48–96 bars whatever the window: 1h → 1m bars, 24h → 15m, 7d → 2h. */
 export function barMs(windowMs: number): number {
@@ -19,13 +20,22 @@ export function barMs(windowMs: number): number {
   return steps.find((s) => windowMs / s <= 100) ?? 240 * MINUTE;
 }
 
+/**
+ * A level as a chart draws it: `role` where price is (its color, the header's count, as `levels --json` says it), and,
+ * where price is across it from the side its last confirmed close left it on with no close confirming a break (the
+ * /levels row's `crossed`), that side (`across`): its tag says both facts as the row does ("price back above, lost
+ * 15:45"), never "now support" beside a row that says no reclaim was confirmed.
+ */
 function chartLevel(v: LevelView): ChartLevel {
-  const l: ChartLevel = { level: v.level.level, role: v.role, state: v.state, distancePct: v.distancePct };
+  // `ChartLevel.across` (charts/types.ts): the intersection keeps this file's own type of it until that one has it.
+  const l: ChartLevel & { across?: 'above' | 'below' } = { level: v.level.level, role: v.role, state: v.state, distancePct: v.distancePct };
   if (v.level.label !== undefined) l.label = v.level.label;
   if (v.baseState !== v.state) l.baseState = v.baseState;
   if (v.lastBreak) l.lastBreak = { ts: v.lastBreak.ts, direction: v.lastBreak.direction };
   const unconfirmed = (v as ReadLevel).unconfirmed;
   if (unconfirmed) l.unconfirmed = unconfirmed;
+  const across = crossed(v);
+  if (across) l.across = across;
   return l;
 }
 

@@ -369,13 +369,25 @@ export function stateWords(l: ChartLevel, span?: Span): string {
   if (l.state === 'unknown') return 'no price yet';
   if (l.unconfirmed) return `${l.state === 'testing' ? 'testing, ' : ''}no ${l.unconfirmed} close yet`;
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
-  const br = l.lastBreak;
-  let words: string;
-  if (base === 'broken') words = br ? `${breakWord(br.direction, false)} ${whenOnChart(br.ts, span)}` : 'broken';
-  else if (base === 'reclaimed' || base === 'failed_breakout') words = br ? `${breakWord(br.direction, true)} ${whenOnChart(br.ts, span)}` : 'reclaimed';
-  else words = 'holding';
+  const words = toldWords(l, base, span);
+  // Across from its confirmed side, no close confirming a break: where price is and what the closes told, the /levels
+  // row's two facts ("price back above, lost 12:30"; never broken, "price below, support"), not "now support".
+  if (l.across) return `price ${l.lastBreak ? 'back ' : ''}${l.across}, ${acrossTold(l, words)}`;
   if (l.state === 'testing') return base === 'holding' ? 'testing' : `testing, ${words}`;
   return words;
+}
+
+/** What the chat was told of a level: "lost 12:30", "reclaimed 19:00", "holding". */
+function toldWords(l: ChartLevel, base: string, span?: Span): string {
+  const br = l.lastBreak;
+  if (base === 'broken') return br ? `${breakWord(br.direction, false)} ${whenOnChart(br.ts, span)}` : 'broken';
+  if (base === 'reclaimed' || base === 'failed_breakout') return br ? `${breakWord(br.direction, true)} ${whenOnChart(br.ts, span)}` : 'reclaimed';
+  return 'holding';
+}
+
+/** The closes' side of a level price is across: its last break's words, or, never broken, the role of that side. */
+function acrossTold(l: ChartLevel, words: string): string {
+  return words === 'holding' ? (l.across === 'above' ? 'resistance' : 'support') : words;
 }
 
 /**
@@ -387,6 +399,8 @@ export function levelNote(l: ChartLevel, distance = false, span?: Span): string 
   const words = stateWords(l, span);
   const dist = distance && l.role !== 'inside' ? ` · ${pct(l.distancePct / 100)}` : '';
   const base = l.state === 'testing' ? (l.baseState ?? 'holding') : l.state;
+  // Price across it from its confirmed side: both facts, not "now support" where no close confirmed a reclaim.
+  if (l.across) return `${words}${dist}`;
   if (base === 'broken' && l.lastBreak) return `${words}, now ${l.role}${dist}`;
   // A level no close has put on a side: where price is, never a role (the /levels row's "price below").
   if (l.unconfirmed) return `${l.role === 'inside' ? 'price inside' : l.role === 'support' ? 'price above' : 'price below'} · ${words}${dist}`;

@@ -28,8 +28,11 @@ export interface ChartServiceOptions {
   renderDigest?: (input: DigestChartInput) => Promise<{ png: Uint8Array }>;
 }
 
-/** The levels a chart shows, as part of its cache key: a level added or broken this minute redraws it. */
-const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(levels.map((l) => [l.level, l.label, l.role, l.state]));
+/**
+ * The levels a chart shows, as part of its cache key: a level added or broken this minute redraws it, and so does one
+ * price crossed back over (`across`: its tag says "price back above" in place of its role).
+ */
+const levelsKey = (levels: readonly ChartLevel[]): string => JSON.stringify(levels.map((l) => [l.level, l.label, l.role, l.state, l.across]));
 
 export function createChartService(market: () => MarketView, opts: ChartServiceOptions = {}): ChartService {
   const limiter = new Bottleneck({ maxConcurrent: opts.concurrency ?? 2, highWater: opts.maxQueued ?? 50, strategy: Bottleneck.strategy.OVERFLOW, id: 'charts' });

@@ -28,6 +28,12 @@ export interface ChartLevel {
   since?: number;
   /** No close of this timeframe ("15m") has put price on a side of it yet: its tag says where price is, no role or "holding". */
   unconfirmed?: string;
+  /**
+   * Price is across the level from the side its last confirmed close left it on, no close confirming a break yet: the
+   * side price is on (`role` says the same by price). Its tag says both facts, as the /levels row does ("price back
+   * above, lost 12:30"), not "now support".
+   */
+  across?: 'above' | 'below';
 }
 
 export interface LiqsChartInput {

@@ -6,6 +6,7 @@ import type { Alert } from '../core/alerts.js';
 import type { LevelStatus, LiquidationSummary, MarketSummary } from '../core/summary.js';
 import type { ReadLevel } from '../core/market-view.js';
 import { alertReply } from '../replies/alerts.js';
+import { crossed } from '../replies/levels.js';
 import { replyText } from '../replies/reply.js';
 import { isSampled } from '../core/venues.js';
 import { ALL_EXCHANGES, hoursCounted } from '../core/hourly-totals.js';
@@ -154,21 +155,31 @@ export function levelsJson(st: LevelStatus): Record<string, unknown> {
     price: st.price ?? null,
     ...(st.priceTs !== undefined ? { priceTs: st.priceTs } : {}),
     ts: st.ts,
-    levels: st.levels.map((v) => ({
-      level: v.level.level,
-      ...(v.level.label !== undefined ? { label: v.level.label } : {}),
-      // No price, no side of it: neither role nor distance (the state says "unknown").
-      role: st.price === undefined ? null : v.role,
-      distancePct: st.price === undefined ? null : Math.round(v.distancePct * 100) / 100,
-      state: v.state,
-      baseState: v.baseState,
-      source: v.level.source,
-      ...(v.lastBreak ? { lastBreak: v.lastBreak } : {}),
-      // No close of the levels' timeframe has put price on a side of it yet (`ReadLevel.unconfirmed`): its state is no
-      // close's, only where price is ("holding" here means nothing has happened, not that a close held it).
-      ...((v as ReadLevel).unconfirmed ? { unconfirmed: (v as ReadLevel).unconfirmed } : {}),
-      // A level price keeps crossing: how often since when, and the range a decisive close must leave.
-      ...(v.chop && v.chop.resolved === undefined ? { chop: { crosses: v.chop.crosses, since: v.chop.since, range: [v.chop.low, v.chop.high] } } : {}),
-    })),
+    levels: st.levels.map((v) => levelJson(v, st.price !== undefined)),
+  };
+}
+
+/** One level of `levelsJson`; `priced`: the status has a price (without one, no role and no distance). */
+function levelJson(v: LevelStatus['levels'][number], priced: boolean): Record<string, unknown> {
+  const across = crossed(v);
+  return {
+    level: v.level.level,
+    ...(v.level.label !== undefined ? { label: v.level.label } : {}),
+    // No price, no side of it: neither role nor distance (the state says "unknown").
+    role: priced ? v.role : null,
+    distancePct: priced ? Math.round(v.distancePct * 100) / 100 : null,
+    state: v.state,
+    baseState: v.baseState,
+    source: v.level.source,
+    ...(v.lastBreak ? { lastBreak: v.lastBreak } : {}),
+    // No close of the levels' timeframe has put price on a side of it yet (`ReadLevel.unconfirmed`): its state is no
+    // close's, only where price is ("holding" here means nothing has happened, not that a close held it).
+    ...((v as ReadLevel).unconfirmed ? { unconfirmed: (v as ReadLevel).unconfirmed } : {}),
+    // `role` is where price is (the spec's); price across the level from the side its last confirmed close left it on,
+    // no close confirming a break yet, the role those closes give it is the other: both facts, as the text says them
+    // ("price back above · lost 15:45, no reclaim yet" beside "role":"support","confirmedRole":"resistance").
+    ...(priced && across ? { confirmedRole: across === 'above' ? 'resistance' : 'support' } : {}),
+    // A level price keeps crossing: how often since when, and the range a decisive close must leave.
+    ...(v.chop && v.chop.resolved === undefined ? { chop: { crosses: v.chop.crosses, since: v.chop.since, range: [v.chop.low, v.chop.high] } } : {}),
   };
 }

@@ -63,9 +63,9 @@ function areas(levels: ReadLevel[], inside: ReadLevel | undefined): ReadLevel[] 
 }
 
 /**
- * A level's role on the side the last confirmed close left it on, not the side price is on now: the row's and the
- * reading's alike. A level price is across with no close to confirm it (`across`: its row reads "testing from above")
- * stays what it was: BTC's $80,000, lost on Apr 6 2025 at 18:30 and reclaimed on Apr 8 at 02:00, is resistance at 14:20
+ * A level's role on the side the last confirmed close left it on, not the side price is on now: the reading's. A level
+ * price is across with no close to confirm it (`crossed`: its row says both, "price back above · lost …, no reclaim
+ * yet", as the chart's tag and `--json`'s `confirmedRole` do) stays what it was: BTC's $80,000, lost on Apr 6 2025 at 18:30 and reclaimed on Apr 8 at 02:00, is resistance at 14:20
  * on Apr 7 when one 5m close in a spike ($80,202.5) is above it (the 15m closes $79,529.5 and $78,117.5), not "the
  * floor"; ETH's $2,644, reclaimed at 21:15 on Jan 31 2026 and dipped under by $0.20 at midnight, is the floor tested
  * from below, not resistance. A zone price is inside is the zone price is in.
@@ -84,9 +84,23 @@ function countedAs(v: ReadLevel): Role | 'chopping' {
  * The side price is across a level on, from the side the chat was told: none for a zone set around price and not yet
  * left by a close (no side was ever told; its row's "testing from above" is only where price is), nor for a level no
  * close has put on a side (`unconfirmed`: the side it was set on is a print's or a tick's), which count where price is.
+ * The chart's tag and `levels --json` read it too (`confirmedRole` there), so all three say the same two facts.
  */
-function crossed(v: ReadLevel): LevelView['across'] {
+export function crossed(v: ReadLevel): LevelView['across'] {
   return v.sideUntold || v.unconfirmed ? undefined : v.across;
+}
+
+/**
+ * Both facts of a level price is across from its confirmed side (`crossed`), in place of one role word that one of them
+ * contradicts: where price is ("price back above": "back" where a break was told, a side price has been on), and what
+ * the closes told with the break no close has confirmed yet ("lost 15:45, no reclaim yet"; a level never broken, its
+ * role: "support, not lost yet"). What confirms it (a close beyond the buffer, closes held, a decisive close soon after
+ * a break or in a chop) is the level book's rule, not said here: a close beyond the buffer may not be enough.
+ */
+function acrossWords(v: ReadLevel, across: 'above' | 'below', now: number): { where: string; told: string } {
+  const told = v.baseState === 'holding' ? (across === 'above' ? 'resistance' : 'support') : stateWords(v, now);
+  const pending = across === 'below' ? 'not lost yet' : v.baseState === 'broken' && v.lastBreak?.direction === 'down' ? 'no reclaim yet' : 'no breakout yet';
+  return { where: `price ${v.lastBreak ? 'back ' : ''}${across}`, told: `${told}, ${pending}` };
 }
 
 /** Where price is of a level no close has put on a side, in place of a role: "price below", "price inside". */
@@ -192,7 +206,14 @@ export function structureReading(st: LevelReading): Line[] {
   const invalidation = lost[lost.length - 1];
   if (invalidation) {
     const first = lost[0]!;
-    if (first !== invalidation) lines.push([`Support turned resistance at `, b(levelText(first.level.level)), `: acceptance back above it would improve structure.`]);
+    // Price already above the nearest lost level, no close confirming a reclaim: both facts, not "acceptance back above"
+    // asked of a price that is there (ETH at 20:10 on Jan 31 2026: $2,576, 15m closes above $2,500 since 18:45, reclaimed
+    // at 20:15 on the rules' close).
+    if (first !== invalidation) {
+      lines.push(crossed(first)
+        ? [`Price is back above `, b(levelText(first.level.level)), ` (lost ${whenWord(first.lastBreak!.ts, st.ts)}) with no reclaim yet: a close that reclaims it would improve structure.`]
+        : [`Support turned resistance at `, b(levelText(first.level.level)), `: acceptance back above it would improve structure.`]);
+    }
     lines.push([`Reclaiming `, b(levelText(invalidation.level.level)), ` would invalidate the breakdown; until then rebounds are reactive.`]);
   }
   const undo = broke[broke.length - 1];
@@ -306,17 +327,31 @@ export function levelsReply(st: LevelReading, coverage: Coverage, map?: LiqMap, 
         ...(story ? [storyMarker(story)] : []),
       ];
     }
-    // The role the reading counts it in (`confirmedRole`): a level price is across on no confirmed close keeps the role
-    // of its side, as the reading does ("support · testing from below, reclaimed Jan 31 21:15" beside "Price is testing
-    // the floor $2,644 from below"), not the role of the side price poked to.
+    // Price across the level from its confirmed side, no close confirming a break (`crossed`): both facts, neither role
+    // alone. "Resistance" beside a price 3% above it and 15m closes above it for 1h25m (ETH's $2,500 at 20:10 on Jan 31
+    // 2026, reclaimed on the rules' 20:15 close) contradicts the price; "support" (the chart's and --json's role by price)
+    // contradicts the closes: "price back above · lost 15:45, no reclaim yet". The reading counts it on its confirmed
+    // side all the same (`confirmedRole`: the hurdle, not the floor).
+    const across = crossed(v);
+    if (across) {
+      const { where, told } = acrossWords(v, across, st.ts);
+      return [
+        b(levelName(v)),
+        ` · `,
+        toned(where, 'warn'),
+        ` · ${told} · ${pct(v.distancePct / 100)}`,
+        ...(v.level.source === 'cascade' ? [toned(' · auto', 'muted')] : []),
+        ...(story ? [storyMarker(story)] : []),
+      ];
+    }
+    // The role the reading counts it in (`confirmedRole`), which on a level price is not across is where price is.
     const confirmed = confirmedRole(v);
     const role = confirmed === 'inside' ? 'price inside' : confirmed;
-    // A broken level's old role, where its role now is another ("resistance (was support) · testing from above, lost …").
+    // A broken level's old role, where its role now is another ("resistance (was support) · testing, lost …").
     const was = v.baseState === 'broken' ? (v.lastBreak?.direction === 'down' ? 'support' : 'resistance') : undefined;
     const flipped = was !== undefined && was !== confirmed ? ` (was ${was})` : '';
     const dist = v.role === 'inside' ? '' : ` · ${pct(v.distancePct / 100)}`;
-    // Price across the level from what the chat was told, no break told yet: testing, from the side price is on
-    // ("support · testing from below, reclaimed Apr 7 18:00"), never the told state alone.
+    // A zone set around price and left on no close yet (`sideUntold`): testing, from the side price is on.
     const testing = v.across ? `testing from ${v.across}` : 'testing';
     const chopped = v.chop && chopCountText(v.chop, st.ts);
     const state = v.state === 'testing' ? `${testing}${v.baseState !== 'holding' ? `, ${stateWords(v, st.ts)}` : ''}`

@@ -24,21 +24,21 @@ async function levelRow(asset: string, at: string, starts: string): Promise<stri
 }
 
 describe('/levels on the real Apr 2025 week: price across from what the chat was told', () => {
-  it('reads SUI $2 "support · testing from below" while closes sit under it before the 18:30 "lost", not "reclaimed"', async () => {
+  it('reads SUI $2 "price back below · reclaimed …, not lost yet" while closes sit under it before the 18:30 "lost", not "reclaimed"', async () => {
     // Reclaimed Apr 7 18:00; on Apr 8 closes went below from 16:45 ($1.974), the break was told at 18:30.
     for (const at of ['2025-04-08T16:50Z', '2025-04-08T17:10Z']) {
       const row = await levelRow('sui', at, '$2 ');
-      // Counted on the side of its last confirmed close (support, as the reading's floor), price under it.
-      expect(row).toContain('· support · testing from below, reclaimed Apr 7 18:00 ·');
+      // Price under it, and what the closes told (reclaimed, not lost yet): the reading's floor, tested.
+      expect(row).toContain('· price back below · reclaimed Apr 7 18:00, not lost yet ·');
       expect(row).not.toMatch(/(support|resistance) · reclaimed/);
     }
     // Once told, the level reads what the chat heard.
     expect(await levelRow('sui', '2025-04-08T18:45Z', '$2 ')).toContain('· resistance (was support) · lost 18:30 ·');
   });
 
-  it('reads BTC $81,601 "support · testing from below" on Apr 10 14:00, price 0.9% under a level told reclaimed', async () => {
+  it('reads BTC $81,601 "price back below · reclaimed …, not lost yet" on Apr 10 14:00, price 0.9% under a level told reclaimed', async () => {
     const row = await levelRow('btc', '2025-04-10T14:00Z', '$81,601 ');
-    expect(row).toContain('· support · testing from below, reclaimed Apr 9 18:30 · +0.9%');
+    expect(row).toContain('· price back below · reclaimed Apr 9 18:30, not lost yet · +0.9%');
   });
 });
 

@@ -67,10 +67,11 @@ describe('ETH on Apr 6 2025 (the real Apr 2025 week)', () => {
     return found;
   }
 
-  it('reads $1,800 "testing" at 08:20, before any chop notice, and $1,796.1 "testing from below" at 09:20, after "lost $1,800"', async () => {
-    // Support on the side of the last confirmed close, price under it: the floor the reading says is tested from below.
-    expect(await row('2025-04-06T08:20Z', '$1,800 ')).toContain('· support · testing from below · +0.5%');
-    expect(await row('2025-04-06T09:20Z', '$1,796.1 ')).toContain('· support · testing from below · +0.2%');
+  it('reads $1,800 "price below · support" at 08:20, before any chop notice, and $1,796.1 the same at 09:20, after "lost $1,800"', async () => {
+    // Support on the side of the last confirmed close, price under it: both facts (the floor the reading says is tested
+    // from below), neither role alone.
+    expect(await row('2025-04-06T08:20Z', '$1,800 ')).toContain('· price below · support, not lost yet · +0.5%');
+    expect(await row('2025-04-06T09:20Z', '$1,796.1 ')).toContain('· price below · support, not lost yet · +0.2%');
     expect(await row('2025-04-06T10:20Z', '$1,796.1 ')).toMatch(/· resistance \(was support\) · testing, lost 10:00 · /);
   });
 });

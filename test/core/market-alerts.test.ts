@@ -346,11 +346,12 @@ describe('saying what is known', () => {
     m.catchUp(T0 + 3 * 900_000);
     const coverage = { exchanges: [], sampled: [], gaps: [], synthetic: false };
     expect(replyText(levelsReply(m.levelStatus('ETH'), coverage))).toContain('$3,000 · resistance (was support) · lost');
-    // One close back above, inside the buffer: not reclaimed, still the resistance the reading says to reclaim.
+    // One close back above, inside the buffer: not reclaimed, still the level the reading says to reclaim; the row says
+    // both facts (price back above, lost, no reclaim yet), neither role alone.
     m.ingest(candle(3, 3001));
     m.catchUp(T0 + 4 * 900_000);
     const text = replyText(levelsReply(m.levelStatus('ETH'), coverage));
-    expect(text).toMatch(/\$3,000 · resistance \(was support\) · testing from above, lost \d\d:\d\d/);
+    expect(text).toMatch(/\$3,000 · price back above · lost \d\d:\d\d, no reclaim yet/);
     expect(text).toContain('Reclaiming $3,000 would invalidate the breakdown');
     expect(text).not.toContain('$3,000 · support');
   });

@@ -1,8 +1,9 @@
 /**
  * `/levels` reads the structure on the side each level's last confirmed close left it, not the side price is on now: a
  * level lost on a close and poked above by one 5m close in a spike is still resistance, never "the floor"; a level
- * broken up and dipped under is still the floor, tested; a level price keeps crossing is neither. The level rows say the
- * role the reading counts and where price is ("resistance (was support) · testing from above, lost Apr 6 18:30").
+ * broken up and dipped under is still the floor, tested; a level price keeps crossing is neither. The level rows say
+ * where price is and what the closes told, never one role the other contradicts ("price back above · lost Apr 6 18:30,
+ * no reclaim yet"), and the reading asks no "acceptance back above" of a price that is above.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -34,10 +35,10 @@ describe.skipIf(!hasKit)('on the audit\'s recordings: a lost level price pokes a
     const r = await cli('levels', 'btc', '--data', joined(APR7, 'apr7.jsonl'), '--at', '2025-04-07T14:20:00Z');
     expect(r.code, r.err).toBe(0);
     expect(r.out.split('\n')[0]).toBe('BTC levels · $80,203');
-    // The row counts it as the reading does (resistance, the hurdle) and says where price is.
-    expect(r.out).toContain('$80,000 BTC round-number support · resistance (was support) · testing from above, lost Apr 6 18:30 · −0.3%');
+    // The row says where price is and what the closes told (lost, no reclaim yet), as the reading counts it (the hurdle).
+    expect(r.out).toContain('$80,000 BTC round-number support · price back above · lost Apr 6 18:30, no reclaim yet · −0.3%');
     expect(readingOf(r.out)).toEqual([
-      'Support turned resistance at $80,000: acceptance back above it would improve structure.',
+      'Price is back above $80,000 (lost Apr 6 18:30) with no reclaim yet: a close that reclaims it would improve structure.',
       'Reclaiming $81,172–82,390 would invalidate the breakdown; until then rebounds are reactive.',
       'Above it, next resistance $88,500 (+10%).',
       'No level below $80,000 on this list; the 24h low was $74,457 at 07:00. Admins can add a level with /level add btc LOW-HIGH.',
@@ -49,16 +50,16 @@ describe.skipIf(!hasKit)('on the audit\'s recordings: a lost level price pokes a
     const file = joined(APR7, 'apr7.jsonl');
     for (const at of ['14:15', '14:20', '14:55', '15:00']) {
       const r = await cli('levels', 'sui', '--data', file, '--at', `2025-04-07T${at}:00Z`);
-      expect(r.out, at).toMatch(/\n\$2 SUI round-number support · resistance \(was support\) · testing from above, lost Apr 6 18:30 · −\d\.\d%\n/);
-      expect(readingOf(r.out), at).toContain('Support turned resistance at $2: acceptance back above it would improve structure.');
+      expect(r.out, at).toMatch(/\n\$2 SUI round-number support · price back above · lost Apr 6 18:30, no reclaim yet · −\d\.\d%\n/);
+      expect(readingOf(r.out), at).toContain('Price is back above $2 (lost Apr 6 18:30) with no reclaim yet: a close that reclaims it would improve structure.');
       expect(r.out, at).not.toContain('keeps the floor');
     }
   });
 
   it('ADA at 22:00 on Feb 3 2025, 30 minutes before its reclaim: $0.8000, lost Feb 2 22:45, is the hurdle', async () => {
     const r = await cli('levels', 'ada', '--data', joined(FEB3, 'feb3.jsonl'), '--at', '2025-02-03T22:00:00Z');
-    expect(r.out).toContain('$0.8000 ADA round-number support · resistance (was support) · testing from above, lost Feb 2 22:45 · −0.2%');
-    expect(readingOf(r.out)).toContain('Support turned resistance at $0.8000: acceptance back above it would improve structure.');
+    expect(r.out).toContain('$0.8000 ADA round-number support · price back above · lost Feb 2 22:45, no reclaim yet · −0.2%');
+    expect(readingOf(r.out)).toContain('Price is back above $0.8000 (lost Feb 2 22:45) with no reclaim yet: a close that reclaims it would improve structure.');
     expect(r.out).not.toContain('keeps the floor; a close below it would expose deeper downside');
   });
 
@@ -86,7 +87,7 @@ describe('the reading counts a level on its confirmed side', () => {
     const lines = reading(price, [view(110_000, price, 'holding'), view(101_000, price, 'broken', { direction: 'down' }), view(100_000, price, 'broken', { direction: 'down', across: true }), view(95_000, price, 'holding')]);
     expect(lines).toEqual([
       'Holding $95,000 keeps the floor; a close below it would expose deeper downside.',
-      'Support turned resistance at $100,000: acceptance back above it would improve structure.',
+      'Price is back above $100,000 (lost Oct 12 20:30) with no reclaim yet: a close that reclaims it would improve structure.',
       'Reclaiming $101,000 would invalidate the breakdown; until then rebounds are reactive.',
       'Above it, next resistance $110,000 (+9.7%).',
     ]);

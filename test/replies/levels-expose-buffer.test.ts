@@ -20,7 +20,7 @@ async function levels(...prices: number[]): Promise<string> {
 describe('what a close below the floor would expose, on the bundled day', () => {
   it('$2,645 and $2,643, price $2,643.8: the floor tested from below exposes the cascade low, not $2,643 price is at', async () => {
     const out = await levels(2645, 2643);
-    expect(out).toContain('\n$2,645 · support · testing from below, reclaimed Jan 31 21:15 · 0.0%\n');
+    expect(out).toContain('\n$2,645 · price back below · reclaimed Jan 31 21:15, not lost yet · 0.0%\n');
     expect(out).toContain('\nPrice is testing the floor $2,645 from below; a close below it would expose $2,357.\n');
   });
 

@@ -1,6 +1,8 @@
 /**
- * `/levels` says one thing of one level: its row counts it in the role the reading does (the side of its last confirmed
- * close), so a floor the reading says is tested from below is never "resistance" on its row; and "a close below it
+ * `/levels` says one thing of one level: its row never names a role the reading contradicts (the reading counts it on
+ * the side of its last confirmed close), so a floor the reading says is tested from below is never "resistance" on its
+ * row: price across it on no confirmed close, the row says where price is and what the closes told ("price back below ·
+ * reclaimed …, not lost yet"), neither role alone (levels-roles-agree.test.ts); and "a close below it
  * would expose X" names a level beyond the floor's break buffer that price is not already at, never one the close that
  * breaks the floor has broken too ($2,499.6 under $2,500) nor one price sits on ($2,643 under price and the $2,645 floor).
  */
@@ -28,39 +30,40 @@ function row(price: number, levels: LevelView[], text: string): { text: string; 
   return { text: lineText(line), tone: typeof role === 'object' ? role.tone : undefined };
 }
 
-describe('the row counts a level in the role the reading counts it', () => {
-  it('a level reclaimed and dipped under on no confirmed close: the floor tested from below in the reading, support on its row', () => {
+describe('the row says no role the reading contradicts', () => {
+  it('a level reclaimed and dipped under on no confirmed close: the floor tested from below in the reading, price back below and not lost yet on its row', () => {
     const price = 99_980;
     const levels = [view(100_000, price, 'reclaimed', { direction: 'up', across: true }), view(95_000, price, 'holding')];
     expect(reading(price, levels)[0]).toBe('Price is testing the floor $100,000 from below; a close below it would expose $95,000.');
     const r = row(price, levels, '$100,000');
-    expect(r.text).toBe('$100,000 · support · testing from below, reclaimed Oct 12 20:30 · 0.0%');
-    expect(r.tone).toBe('up');
+    // Where price is and what the closes told: neither "resistance" (the closes) nor "support" alone (the price).
+    expect(r.text).toBe('$100,000 · price back below · reclaimed Oct 12 20:30, not lost yet · 0.0%');
+    expect(r.tone).toBe('warn');
   });
 
-  it('a support lost and poked above on no confirmed close: resistance to reclaim in the reading, resistance (was support) on its row', () => {
+  it('a support lost and poked above on no confirmed close: resistance to reclaim in the reading, price back above and no reclaim yet on its row', () => {
     const price = 100_300;
     const levels = [view(100_000, price, 'broken', { direction: 'down', across: true }), view(95_000, price, 'holding')];
     expect(reading(price, levels)).toContain('Reclaiming $100,000 would invalidate the breakdown; until then rebounds are reactive.');
     const r = row(price, levels, '$100,000');
-    expect(r.text).toBe('$100,000 · resistance (was support) · testing from above, lost Oct 12 20:30 · −0.3%');
-    expect(r.tone).toBe('down');
+    expect(r.text).toBe('$100,000 · price back above · lost Oct 12 20:30, no reclaim yet · −0.3%');
+    expect(r.tone).toBe('warn');
   });
 
-  it('a resistance broken up and dipped under on no confirmed close: support (was resistance) on its row, the floor in the reading', () => {
+  it('a resistance broken up and dipped under on no confirmed close: price back below and not lost yet on its row, the floor in the reading', () => {
     const price = 99_700;
     const levels = [view(100_000, price, 'broken', { direction: 'up', across: true }), view(95_000, price, 'holding')];
     expect(reading(price, levels)).toContain('Resistance turned support at $100,000: losing it would undo the breakout.');
-    expect(row(price, levels, '$100,000').text).toBe('$100,000 · support (was resistance) · testing from below, broke up Oct 12 20:30 · +0.3%');
+    expect(row(price, levels, '$100,000').text).toBe('$100,000 · price back below · broke up Oct 12 20:30, not lost yet · +0.3%');
   });
 
-  it('the bundled day with one level set at $2,644 (price $2,643.8, the level reclaimed at 21:15): support on its row, the floor in the reading', async () => {
+  it('the bundled day with one level set at $2,644 (price $2,643.8, the level reclaimed at 21:15): price back below and not lost yet on its row, the floor in the reading', async () => {
     const file = writeEvents(readFileSync(BUNDLED, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.includes('"type":"level"')), 'nolev.jsonl');
     const config = join(tempDir(), 'lv.yaml');
     writeFileSync(config, 'levels:\n  defaults:\n    - {asset: ETH, price: 2644}\n');
     const r = await cli('levels', 'eth', '--data', file, '--config', config);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('\n$2,644 · support · testing from below, reclaimed Jan 31 21:15 · 0.0%\n');
+    expect(r.out).toContain('\n$2,644 · price back below · reclaimed Jan 31 21:15, not lost yet · 0.0%\n');
     expect(r.out).toContain('\nPrice is testing the floor $2,644 from below; a close below it would expose $2,357.\n');
     expect(r.out).not.toMatch(/\$2,644 · resistance/);
   });
