@@ -37,3 +37,12 @@ export function fitSections<L>(sections: readonly L[][], max: number, lineLength
 export function sectionsLength<L>(sections: readonly (readonly L[])[], lineLength: (l: L) => number): number {
   return sections.reduce((n, s) => n + s.reduce((m, l) => m + lineLength(l), 0) + s.length - 1, 0) + 2 * Math.max(0, sections.length - 1);
 }
+
+/**
+ * The line saying what a shortened reply left out, in the same words on every platform: "… 140 more lines not shown
+ * (too long for Discord)", or where to read them when a command shows more ("… 21 more lines: /levels ETH").
+ */
+export function leftOutWords(count: number, noun: string, why?: string, command?: string): string {
+  const what = `… ${count} more ${noun}${count === 1 ? '' : 's'}`;
+  return command ? `${what}: /${command}` : `${what} not shown${why ? ` (${why})` : ''}`;
+}

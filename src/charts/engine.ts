@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { EChartsOption } from 'echarts';
 import { parseFontMetrics, type FontMetrics } from './fontMetrics.js';
-import { isBoldWeight, outlineText, parseGlyphFace, type GlyphFaces } from './glyphs.js';
+import { drawable, isBoldWeight, outlineText, parseGlyphFace, type GlyphFaces } from './glyphs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -55,15 +55,26 @@ function readFonts(): { regular: Uint8Array; bold: Uint8Array } {
   return { regular: readFileSync(files.regular), bold: readFileSync(files.bold) };
 }
 
-function measureOf(font: { regular: Uint8Array; bold: Uint8Array }): Measure {
-  const regular: FontMetrics = parseFontMetrics(font.regular);
-  const bold: FontMetrics = parseFontMetrics(font.bold);
-  return (text, sizePx, isBold = false) => (isBold ? bold : regular).width(text, sizePx);
+interface Metrics {
+  regular: FontMetrics;
+  bold: FontMetrics;
+}
+
+function metricsOf(font: { regular: Uint8Array; bold: Uint8Array }): Metrics {
+  return { regular: parseFontMetrics(font.regular), bold: parseFontMetrics(font.bold) };
+}
+
+/** Widths of text as its outlines are drawn: a run of characters the font lacks is one "?" (glyphs.ts `drawable`). */
+function measureOf(metrics: Metrics): Measure {
+  return (text, sizePx, isBold = false) => {
+    const face = isBold ? metrics.bold : metrics.regular;
+    return face.width(drawable(text, face.has), sizePx);
+  };
 }
 
 /** Metrics of the bundled fonts, for layout code that needs widths before anything is drawn. */
 export function loadMeasure(): Measure {
-  return measureOf(readFonts());
+  return measureOf(metricsOf(readFonts()));
 }
 
 function loadEngine(): Engine {
@@ -76,15 +87,18 @@ function loadEngine(): Engine {
     const resvg = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
     // The only time the font files are read: metrics for layout and outlines for drawing come from these bytes.
     const font = readFonts();
-    const measure = measureOf(font);
+    const metrics = metricsOf(font);
+    const measure = measureOf(metrics);
     const glyphs: GlyphFaces = { regular: parseGlyphFace(font.regular), bold: parseGlyphFace(font.bold) };
-    // ECharts sizes legends, tags and label boxes with this; its default guess is for a narrower face.
+    // ECharts sizes legends, tags and label boxes with this; its default guess is for a narrower face. It also sets
+    // every line height by the width of "国", which the font lacks: raw widths here (a missing character at the
+    // font's average advance), the ones the charts are laid out on.
     echarts.setPlatformAPI({
       measureText: (text: string, cssFont?: string) => {
         const size = /(\d+(?:\.\d+)?)px/.exec(cssFont ?? '');
         const weight = /\b(bold|bolder|[1-9]00)\b/.exec(cssFont ?? '');
-        const bold = isBoldWeight(weight?.[1]);
-        return { width: measure(text, size ? Number(size[1]) : 12, bold) } as TextMetrics;
+        const face = isBoldWeight(weight?.[1]) ? metrics.bold : metrics.regular;
+        return { width: face.width(text, size ? Number(size[1]) : 12) } as TextMetrics;
       },
     });
     engine = { echarts, resvg, glyphs, measure };

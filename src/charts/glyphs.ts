@@ -14,7 +14,7 @@ export interface GlyphFace {
   readonly ascender: number;
   readonly descender: number;
   readonly xHeight: number;
-  /** Glyph id of a code point; 0 (the font's .notdef box) when the font lacks it. */
+  /** Glyph id of a code point; 0 (the font's .notdef box, never drawn) when the font lacks it. */
   glyphOf(codePoint: number): number;
   /** A run of glyph ids after the font's contextual alternates (`calt`), which resvg's shaper applied too. */
   contextual(glyphs: number[]): number[];
@@ -202,7 +202,7 @@ function unescape(text: string): string {
   return text.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi, (_m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
     if (hex || dec) {
       const code = hex ? parseInt(hex, 16) : Number(dec);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd'; // beyond Unicode: a box, not a RangeError
+      return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd'; // beyond Unicode: drawn "?", not a RangeError
     }
     return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[name!.toLowerCase() as 'amp']!;
   });
@@ -234,9 +234,29 @@ function baselineOffset(face: GlyphFace, baseline: string | undefined): number {
 const num = (n: number): string => String(Math.round(n * 1000) / 1000);
 
 /**
+ * `text` as a font with glyphs for `has` can draw it: each run of characters it lacks (a CJK word, an emoji, with the
+ * spaces between them) becomes one "?", so a label says that something is there, readable in the reply's text, where
+ * the font's .notdef boxes ("tofu") would show a row of empty squares. "支撑 $2,500" → "? $2,500".
+ */
+export function drawable(text: string, has: (codePoint: number) => boolean): string {
+  let out = '';
+  // Where the last "?" standing for missing characters ends in `out` (-1: none yet).
+  let after = -1;
+  for (const ch of text) {
+    if (has(ch.codePointAt(0)!)) out += ch;
+    else if (after >= 0 && /^ *$/.test(out.slice(after))) out = out.slice(0, after);
+    else {
+      out += '?';
+      after = out.length;
+    }
+  }
+  return out;
+}
+
+/**
  * Replaces every `<text>` of an SVG with its glyphs: a group placed and scaled like the text (anchor, baseline,
  * size, weight), holding `<use>`s of glyph paths defined once in a `<defs>`. Characters the fonts lack are drawn as
- * the font's .notdef box; nothing throws on odd text.
+ * "?" (`drawable`), never as the font's .notdef box; nothing throws on odd text.
  */
 export function outlineText(svg: string, faces: GlyphFaces): string {
   const defs = new Map<string, string>();
@@ -258,7 +278,10 @@ export function outlineText(svg: string, faces: GlyphFaces): string {
     const uses: string[] = [];
     let pen = 0;
     let previous = -1;
-    for (const glyph of face.contextual([...text].map((ch) => face.glyphOf(ch.codePointAt(0)!)))) {
+    const has = (codePoint: number) => face.glyphOf(codePoint) !== 0;
+    // A font without "?" either draws nothing for them (glyph 0, its .notdef box, is never drawn).
+    const glyphs = face.contextual([...drawable(text, has)].map((ch) => face.glyphOf(ch.codePointAt(0)!))).filter((g) => g !== 0);
+    for (const glyph of glyphs) {
       if (previous >= 0) pen += face.kerning(previous, glyph);
       const id = `glyph-${which}${glyph}`;
       const d = face.outline(glyph);

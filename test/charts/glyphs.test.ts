@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fontFiles } from '../../src/charts/engine.js';
+import { engineMeasure, fontFiles } from '../../src/charts/engine.js';
 import { outlineText, parseGlyphFace, type GlyphFaces } from '../../src/charts/glyphs.js';
 import { renderLiqsChart } from '../../src/charts/render.js';
 import { jan31Liqs } from './fixtures.js';
@@ -28,11 +28,17 @@ describe('chart text as glyph outlines', () => {
     expect(ids.at(-1)).toBe('r1545'); // asterisk
   });
 
-  it('draws characters the font lacks (emoji, CJK) as its .notdef box, drops joiners and variation selectors, never throws', () => {
+  it('draws a run of characters the font lacks (emoji, CJK) as one "?", never its .notdef box, drops joiners and variation selectors, never throws', () => {
     const svg = outlineText('<svg><text x="10" y="20" style="font-size:16px">😀中a&amp;\u200d\ufe0f</text></svg>', faces);
-    expect(glyphIds(svg)).toEqual(['r0', 'r0', 'r507', 'r1423']);
+    expect(glyphIds(svg)).toEqual(['r1429', 'r507', 'r1423']);
     expect(outlineText('<svg><text>   </text><text x="1"></text></svg>', faces)).toBe('<svg></svg>');
-    expect(glyphIds(outlineText('<svg><text>&#x110000;&#65;</text></svg>', faces))).toEqual(['r0', 'r2']);
+    expect(glyphIds(outlineText('<svg><text>&#x110000;&#65;</text></svg>', faces))).toEqual(['r1429', 'r2']);
+  });
+
+  it('measures text as it is drawn, a run of characters the font lacks as one "?", so labels are fitted to what shows', () => {
+    const measure = engineMeasure();
+    expect(measure('支撑 阻力 $2,500', 16)).toBe(measure('? $2,500', 16));
+    expect(measure('🚀 breakout', 16, true)).toBe(measure('? breakout', 16, true));
   });
 
   it('leaves no <text> in a real chart: every label becomes glyphs', async () => {

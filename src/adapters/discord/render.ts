@@ -8,7 +8,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
 import type { Button, Field, Line, Reply, ReplyImage, Span } from '../../replies/reply.js';
 import { logger } from '../../log.js';
-import { fitSections, sectionsLength } from '../fit.js';
+import { fitSections, leftOutWords, sectionsLength } from '../fit.js';
 
 const log = logger('discord');
 
@@ -146,7 +146,7 @@ const sectionLength = (s: Section) => sectionsLength([s], (l) => l.length);
 const textLength = (sections: Section[]) => sectionsLength(sections, (l) => l.length);
 
 /** The line saying what a shortened part left out, on its own line. */
-const leftOut = (what: number, noun = 'line') => `*… ${what} more ${noun}${what === 1 ? '' : 's'} not shown (too long for Discord)*`;
+const leftOut = (what: number, noun = 'line') => `*${leftOutWords(what, noun, 'too long for Discord')}*`;
 
 /**
  * Sections shortened to `max` characters in all, saying what they leave out (`fitSections`, as a Telegram edit is);

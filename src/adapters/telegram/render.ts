@@ -2,11 +2,12 @@
  * Renders neutral replies as Telegram messages: HTML parse mode (bold title, bold/code/italic spans, fields
  * as bold headings), an inline keyboard whose buttons carry their command line as callback_data, and the
  * splitting that keeps every message within Telegram's limits (4096 characters of text, 1024 of caption,
- * counted after entity parsing). Every piece of user or exchange text goes through `escapeHtml`, the
- * adapter's one escaper, so a label like `<b>` or `a_b*c` arrives verbatim and never breaks a message.
+ * counted after entity parsing), in at most three messages a reply. Every piece of user or exchange text goes
+ * through `escapeHtml`, the adapter's one escaper, so a label like `<b>` or `a_b*c` arrives verbatim and never
+ * breaks a message.
  */
 import type { Button, Line, Reply, Span } from '../../replies/reply.js';
-import { fitSections, sectionsLength } from '../fit.js';
+import { fitSections, leftOutWords, sectionsLength } from '../fit.js';
 
 /** Telegram's limits on one message, in characters (UTF-16 code units) of visible text. */
 export const MESSAGE_LIMIT = 4096;
@@ -130,10 +131,15 @@ class Message {
  * The reply as HTML messages of at most `limit` visible characters each, each filled as far as it goes: a block
  * that does not fit continues in the next message, split between lines (a short one starts the next message
  * whole when this one is already half full), and only a single line longer than a message is cut inside. Tags
- * and entities are made per piece of a line, so no cut falls inside one. Never returns an empty list.
+ * and entities are made per piece of a line, so no cut falls inside one. Never returns an empty list; as many
+ * messages as the reply takes (`replyMessages` caps them).
  * `plain`: the same messages as plain text with no markup (for a send without parse mode).
  */
 export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): string[] {
+  return messagesOf(sectionsOf(r), limit, plain).map((m) => m.html);
+}
+
+function messagesOf(sections: Section[], limit: number, plain: boolean): Message[] {
   const html = (lines: RLine[]) => lines.map((l) => lineHtml(l, plain)).join('\n');
   const parts: Message[] = [];
   let cur = new Message();
@@ -146,7 +152,7 @@ export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): 
     if (cur.length > 0 && cur.length + between.length + n > limit) flush();
     cur.add(between, lineHtml(line, plain), n);
   };
-  for (const section of sectionsOf(r)) {
+  for (const section of sections) {
     const total = sectionLength(section);
     const sep = cur.length > 0 ? 2 : 0;
     if (cur.length + sep + total <= limit) {
@@ -170,9 +176,43 @@ export function renderMessages(r: Reply, limit = MESSAGE_LIMIT, plain = false): 
     });
   }
   flush();
-  const out = parts.filter((m) => m.html.trim() !== '').map((m) => m.html);
+  const out = parts.filter((m) => m.html.trim() !== '');
+  if (out.length) return out;
   // Telegram refuses an empty message; a reply with nothing to say still says something.
-  return out.length ? out : ['…'];
+  cur.add('', '…', 1);
+  return [cur];
+}
+
+/**
+ * The most messages one reply posts: a list of hundreds of levels would otherwise flood the group for a page of
+ * screens, and spend the bot's sending budget that the other chats share.
+ */
+export const MAX_MESSAGES = 3;
+
+/**
+ * The messages a reply is posted as, at most `most`: the whole reply when it fits, else shortened as a Discord
+ * message is (`fitSections`: lines go from the end of the longest parts, the title and the footer stay), the
+ * shortened part saying on a line of its own how many lines it left out and why. Only a reply of single lines each
+ * longer than a message is cut after its `most`th message, which then ends saying the rest was left out.
+ */
+export function replyMessages(r: Reply, plain = false, most = MAX_MESSAGES, limit = MESSAGE_LIMIT): string[] {
+  const sections = sectionsOf(r);
+  const html = (messages: Message[]) => messages.map((m) => m.html);
+  const whole = messagesOf(sections, limit, plain);
+  if (whole.length <= most) return html(whole);
+  // The chart sent apart from a long text is one of the messages: the reader counts it too.
+  const why = `a reply here is at most ${MAX_MESSAGES} messages`;
+  const note = (lines: number): RLine => [{ text: leftOutWords(lines, 'line', why), italic: true }];
+  // Splitting between whole lines leaves room unused at the end of a message: less room by what spilled over (a
+  // line at least), until the parts fit.
+  for (let room = most * limit; room >= limit; ) {
+    const out = messagesOf(fitSections(sections, room, lineLength, note), limit, plain);
+    if (out.length <= most) return html(out);
+    room -= Math.max(limit / 32, out.slice(most).reduce((n, m) => n + m.length, 0));
+  }
+  const end: RLine = [{ text: `… the rest not shown (${why})`, italic: true }];
+  const cut = html(messagesOf(sections, limit - lineLength(end) - 2, plain));
+  return cut.length <= most ? cut : [...cut.slice(0, most - 1), `${cut[most - 1]!}\n\n${lineHtml(end, plain)}`];
 }
 
 /**
@@ -192,8 +232,7 @@ const textLength = (sections: Section[]) => sectionsLength(sections, lineLength)
 /** The line saying what a shortened part left out: where the rest is when the reply names its command. */
 function leftOut(r: Reply, lines: number): RLine {
   const active = r.buttons?.find((b) => b.active);
-  const what = `… ${lines} more line${lines === 1 ? '' : 's'}`;
-  return [{ text: active ? `${what}: /${active.command}` : `${what} not shown`, italic: true }];
+  return [{ text: leftOutWords(lines, 'line', undefined, active?.command), italic: true }];
 }
 
 /**

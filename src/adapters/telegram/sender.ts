@@ -13,7 +13,7 @@ import { ChatApiError } from '../errors.js';
 import { photosRefused, topicGone, translateError } from './errors.js';
 import type { SharedChatWindows } from '../../alerts/pacing.js';
 import type { Pacer, SendPriority } from './pacer.js';
-import { CAPTION_LIMIT, captionReply, chartCaption, keyboard, renderMessages, renderSingle, type InlineKeyboard } from './render.js';
+import { CAPTION_LIMIT, MAX_MESSAGES, captionReply, chartCaption, keyboard, renderSingle, replyMessages, type InlineKeyboard } from './render.js';
 
 const log = logger('telegram');
 
@@ -171,10 +171,10 @@ export class TelegramSender {
       const m = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
       return { chatId: to.chatId, messageId: m.message_id, photo: true };
     }
-    // Too long for a caption: the chart first (captioned with the title), then the text answering it.
+    // Too long for a caption: the chart first (captioned with the title), then the text answering it, in the messages left.
     const extra = { caption: chartCaption(reply), ...HTML, ...photoWhere(to), ...hush(reply) };
     const chart = await this.message(to.chatId, priority, 'sendPhoto', (tg) => tg.sendPhoto(to.chatId, photo, extra), to.member);
-    const last = await this.sendText({ ...to, replyTo: chart.message_id }, reply, markup, 'continuation');
+    const last = await this.sendText({ ...to, replyTo: chart.message_id }, reply, markup, 'continuation', MAX_MESSAGES - 1);
     // No text went out: the chart is the reply, and what a later edit updates.
     return last ? { chatId: to.chatId, messageId: last, chartId: chart.message_id } : { chatId: to.chatId, messageId: chart.message_id, photo: true };
   }
@@ -217,13 +217,14 @@ export class TelegramSender {
   }
 
   /**
-   * The text messages of a reply, keyboard on the last; returns the last message's id (0: none went out). Once a
+   * The text messages of a reply, at most `most` (render.ts `replyMessages`: a longer reply is shortened, saying what
+   * it left out), keyboard on the last; returns the last message's id (0: none went out). Once a
    * message of the reply is out (its first part, or the chart above it: `continuation`), nothing throws: each later
    * message is retried here (`later`), and one that still fails leaves the reply cut short, since a caller's
    * retry would post again what already went out.
    */
-  private async sendText(to: Destination, reply: Reply, markup: InlineKeyboard | undefined, priority: SendPriority): Promise<number> {
-    let parts = renderMessages(reply);
+  private async sendText(to: Destination, reply: Reply, markup: InlineKeyboard | undefined, priority: SendPriority, most = MAX_MESSAGES): Promise<number> {
+    let parts = replyMessages(reply, false, most);
     let format: object = HTML;
     let last = 0;
     for (let i = 0; i < parts.length; i++) {
@@ -238,7 +239,7 @@ export class TelegramSender {
         // Telegram refusing our HTML would be a bug in render.ts; say so once and send the words without markup.
         if (err instanceof ChatApiError && err.kind === 'bad_markup' && format === HTML && i === 0) {
           log.error({ err, chat: to.chatId }, 'Telegram refused the reply HTML; sending it as plain text');
-          parts = renderMessages(reply, undefined, true);
+          parts = replyMessages(reply, true, most);
           format = {};
           i = -1;
           continue;
