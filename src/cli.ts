@@ -13,8 +13,8 @@ import { refusedForGood, type StoreError } from './store/errors.js';
 import { BUNDLED, cachedDefaults } from '../config/defaults.js';
 import { escapeTerminal, renderListEntry, renderTerminal } from './adapters/terminal/render.js';
 import type { Alert } from './core/alerts.js';
-import { assetKey, parseAnyWindow, parseAsset, parseWindow } from '../commands/parse.js';
-import { levelId } from './core/levels.js';
+import { assetKey, parseAnyWindow, parseAsset } from '../commands/parse.js';
+import { levelOfEvent } from './core/levels.js';
 import { leverageSnapshot } from './core/leverage-figures.js';
 import { oiReply } from './replies/leverage.js';
 import { estimateLiqMap } from './core/liqmap.js';
@@ -129,16 +129,17 @@ function color(): boolean {
 const WINDOWS_SAID = `${ALL_WINDOWS.slice(0, -1).join(', ')} or ${ALL_WINDOWS[ALL_WINDOWS.length - 1]!}`;
 
 /**
- * `--window`: the spec's windows (1h, 4h, 12h, 24h, 7d: the shared spec fixes the set), typed as a chat may type them
- * (`1d`, `4 hours`, `week`); one outside the set (a chat's `30m`) is refused with the set and why it is fixed.
+ * `--window`: the spec's windows (1h, 4h, 12h, 24h, 7d: the shared spec fixes the set), read as a chat reads them
+ * (`1d`, `24 h`, `4 hours`, `60m`, `1440m`, `168h`, `week`: a length that is one of them is that window); one outside the
+ * set (a chat's `30m`) is refused with the set and why it is fixed.
  */
 function cliWindow(raw: string | undefined): WindowName {
   const set = WINDOWS_SAID;
   // An empty value is a mistake said, not the default window taken in silence.
   if (raw !== undefined && !raw.trim()) throw new UsageError(`--window needs a value: ${set}`);
-  const w = parseWindow(raw, ALL_WINDOWS, '24h');
-  if (w.ok) return w.value;
   const chat = parseAnyWindow(raw, ALL_WINDOWS, '24h');
+  const spec = chat.ok ? ALL_WINDOWS.find((w) => w === chat.value.name) : undefined;
+  if (spec !== undefined) return spec;
   const why = chat.ok ? `, the windows of the shared spec (docs/events.md); a chat takes any from 5m to 7d, ${chat.value.name} too` : '';
   throw new UsageError(`--window ${JSON.stringify(raw)}: the offline commands take ${set}${why}`);
 }
@@ -758,8 +759,10 @@ async function cmdImport(argv: string[]): Promise<number> {
   const report = tellingReports(file)();
   const n: ImportCounts = { events: 0, newEvents: 0, levels: 0, newLevels: 0 };
   let store: SqliteStore | undefined;
-  /** The ids of the levels stored, and of those the file set since. */
-  let levelIds: Set<string> | undefined;
+  /** The ids of the levels stored before the import: a file's level among them is already set, and left as it is. */
+  let storedIds: Set<string> | undefined;
+  /** The levels this file set, each with its line's time: a line that sets one again is a correction (`levelRepeats`). */
+  const setHere = new Map<string, number>();
   let events: MarketEvent[] = [];
   let levels: LevelEvent[] = [];
   // Nothing is written while the file may yet prove synthetic: its mark is the first line wherever a generator writes
@@ -767,14 +770,18 @@ async function cmdImport(argv: string[]): Promise<number> {
   const write = (): void => {
     if (report.synthetic) throw new CliError(syntheticImportText(file, n));
     store ??= openSqliteStore(dbPath);
-    levelIds ??= new Set(store.listLevels().map((l) => l.id));
+    storedIds ??= new Set(store.listLevels().map((l) => l.id));
     for (const e of levels) {
-      // Levels become the store's levels (global, or the chat's own), like ones set with /level add.
-      const id = levelId(e.asset, e.level, e.chat);
-      if (levelIds.has(id)) continue;
-      levelIds.add(id);
-      n.newLevels++;
-      store.putLevel({ id, asset: e.asset, level: e.level, source: 'event', createdAt: e.ts, ...(e.label !== undefined ? { label: e.label } : {}), ...(e.chat !== undefined ? { chat: e.chat } : {}) });
+      // Levels become the store's levels (global, or the chat's own), like ones set with /level add. One the file sets
+      // again is replaced by the later line, as a replay of the file holds it (src/offline.ts); one read late (an
+      // earlier time after a later one) is not the later.
+      const level = levelOfEvent(e);
+      const before = setHere.get(level.id);
+      if (before !== undefined) report.levelRepeats = (report.levelRepeats ?? 0) + 1;
+      else if (!storedIds.has(level.id)) n.newLevels++;
+      if (before !== undefined && e.ts < before) continue;
+      setHere.set(level.id, e.ts);
+      if (!storedIds.has(level.id)) store.putLevel(level);
     }
     n.newEvents += store.insertEvents(events);
     events = [];
@@ -793,7 +800,9 @@ async function cmdImport(argv: string[]): Promise<number> {
     }
     write();
     reportSkipped(file, report);
-    const set = n.levels ? ` and ${count(n.newLevels)} new level${n.newLevels === 1 ? '' : 's'} (${count(n.levels - n.newLevels)} already set)` : '';
+    // A level set again by the file (counted on stderr) is neither new nor set already.
+    const already = n.levels - n.newLevels - (report.levelRepeats ?? 0);
+    const set = n.levels ? ` and ${count(n.newLevels)} new level${n.newLevels === 1 ? '' : 's'} (${count(already)} already set)` : '';
     console.log(`imported ${count(n.newEvents)} new events of ${count(n.events)} (${count(n.events - n.newEvents)} already stored)${set} into ${dbPath}`);
     return 0;
   } finally {
@@ -829,8 +838,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(commandUsage(cmd));
     return 0;
   }
-  const rest = COMMAND_NAMES.includes(cmd ?? '') ? dashValues(typed, await optionsOf(cmd)) : typed;
-  const twice = COMMAND_NAMES.includes(cmd ?? '') ? repeatedOption(rest, await optionsOf(cmd)) : undefined;
+  const options = COMMAND_NAMES.includes(cmd ?? '') ? await optionsOf(cmd) : undefined;
+  const rest = dashValues(typed, options);
+  const twice = repeatedOption(rest, options);
   if (twice !== undefined) {
     console.error(`liqbot: ${escapeTerminal(twice)}`);
     return 2;

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Alert } from './core/alerts.js';
-import { configLevels } from './core/levels.js';
+import { configLevels, levelId } from './core/levels.js';
 import { Market } from './core/market.js';
 import { readEventBatches, newReport, type ReadReport } from './io/event-file.js';
 import { eventAsset, TIMEFRAME_MS, type Candle, type LevelEvent, type MarketEvent } from './core/events.js';
@@ -154,6 +154,8 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
   // or downloads concatenated repeat lines, and a line read twice is one candle (or tick), however often it comes.
   const recentPrices = new RecentPrints();
   const candleKeys = new RecentPrints();
+  /** The levels the file has set so far: a line that sets one again is a correction (the engine keeps the later), counted. */
+  const levelIds = new Set<string>();
   const until = opts.until ?? Infinity;
   const only = opts.asset;
   const batches: AsyncIterable<MarketEvent[]> | Iterable<MarketEvent[]> = typeof source === 'string' ? readEventBatches(source, report) : source.batches;
@@ -166,9 +168,14 @@ export async function runFile(source: string | LoadedFile, config: Config, opts:
         const asset = eventAsset(e);
         if ((only !== undefined && asset !== only) || (tracked !== undefined && !tracked.has(asset))) continue;
       }
-      if (ts === 0 && e.type === 'level') {
-        always.push(e);
-        continue;
+      if (e.type === 'level') {
+        const id = levelId(e.asset, e.level, e.chat);
+        if (levelIds.has(id)) report.levelRepeats = (report.levelRepeats ?? 0) + 1;
+        else levelIds.add(id);
+        if (ts === 0) {
+          always.push(e);
+          continue;
+        }
       }
       if (!levelsAdded) {
         levelsAdded = true;

@@ -36,6 +36,11 @@ export interface LevelRow {
   breaks: number;
   /** Breaks followed by the opposite break of the same level within 12 h. */
   reversed: number;
+  /**
+   * Breaks not reversed that came under 12 h before the asset's last close: the file ends before it could say whether
+   * they were reversed, so they are left out of the share reversed (counted in `breaks`). Absent where none.
+   */
+  unjudged?: number;
   /** Crossing closes that held for 12 h, and how many of them the alerts told within 2 h. */
   held: number;
   heldTold: number;
@@ -63,6 +68,12 @@ export interface BacktestStats {
   flushes: number;
   flushRows: CascadeRow[];
   totals: { messages: number; breaks: number; reversed: number; held: number; heldTold: number };
+  /**
+   * The breaks the file ends too soon after to judge: of `totals.breaks` (`LevelRow.unjudged` summed), and of
+   * `perMessage.breaks` (the last break message of a level it leads with, under 12 h before the last close). `backtest`
+   * always sets it.
+   */
+  unjudged?: { breaks: number; messages: number };
   /**
    * The same whipsaws counted per message: a break message that broke several levels counts once, for the level it
    * leads with (the `level` of `replay --json`), reversed when the next break message leading with that level is
@@ -130,6 +141,11 @@ export function backtest(
   levels: readonly LevelDef[],
   near?: { cascades: readonly CascadeNearMiss[]; flushes: readonly FlushNearMiss[] },
 ): BacktestStats {
+  // The last close an asset's levels were judged on: an opposite alert could come no later.
+  const endOf = (asset: string): number => {
+    const list = closes.get(asset);
+    return list?.length ? list[list.length - 1]!.end : -Infinity;
+  };
   const rows = new Map<string, LevelRow>();
   const told = new Map<string, { ts: number; direction?: 'up' | 'down' }[]>();
   for (const l of levels) {
@@ -139,7 +155,7 @@ export function backtest(
     told.set(l.id, []);
   }
   const perMessage = { breaks: 0, reversed: 0 };
-  const lastByLead = new Map<string, { ts: number; direction: 'up' | 'down' }>();
+  const lastByLead = new Map<string, { ts: number; direction: 'up' | 'down'; asset: string }>();
   const cascades = new Map<string, CascadeRow>();
   const flushRows = new Map<string, CascadeRow>();
   for (const a of alerts) {
@@ -150,7 +166,7 @@ export function backtest(
       const before = lastByLead.get(a.levelId);
       if (before && before.direction !== a.direction && a.ts - before.ts <= REVERSAL_MS) perMessage.reversed++;
       perMessage.breaks++;
-      lastByLead.set(a.levelId, { ts: a.ts, direction: a.direction });
+      lastByLead.set(a.levelId, { ts: a.ts, direction: a.direction, asset: a.asset });
     }
     if (a.kind === 'level_break' || a.kind === 'level_chop') {
       for (const id of [a.levelId, ...(a.also ?? []).map((x) => x.levelId)]) {
@@ -186,15 +202,22 @@ export function backtest(
       }
     }
   }
+  // A lead's last break message, when the file ends under 12 h after it, cannot be judged either.
+  let messagesUnjudged = 0;
+  for (const last of lastByLead.values()) if (endOf(last.asset) - last.ts < REVERSAL_MS) messagesUnjudged++;
   for (const l of levels) {
     const row = rows.get(l.id)!;
     const said = told.get(l.id)!;
     const directed = said.filter((s): s is { ts: number; direction: 'up' | 'down' } => s.direction !== undefined);
     row.breaks = directed.length;
+    const end = endOf(l.asset);
+    let unjudged = 0;
     for (let i = 0; i < directed.length; i++) {
       const next = directed[i + 1];
       if (next && next.direction !== directed[i]!.direction && next.ts - directed[i]!.ts <= REVERSAL_MS) row.reversed++;
+      else if (!next && end - directed[i]!.ts < REVERSAL_MS) unjudged++;
     }
+    if (unjudged) row.unjudged = unjudged;
     for (const x of heldCrossings(closes.get(l.asset) ?? [], l.level, l.from)) {
       row.held++;
       // Told: what the level's alerts last said by 2 h after the crossing close is this direction.
@@ -212,7 +235,8 @@ export function backtest(
     totals.held += r.held;
     totals.heldTold += r.heldTold;
   }
-  const out: BacktestStats = { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals, perMessage };
+  const unjudged = { breaks: levelRows.reduce((n, r) => n + (r.unjudged ?? 0), 0), messages: messagesUnjudged };
+  const out: BacktestStats = { levels: levelRows, cascades: [...cascades.values()], flushes: flushRows.size, flushRows: [...flushRows.values()], totals, unjudged, perMessage };
   let firstClose = Infinity, lastClose = -Infinity;
   for (const list of closes.values()) {
     if (list.length) [firstClose, lastClose] = [Math.min(firstClose, list[0]!.end), Math.max(lastClose, list[list.length - 1]!.end)];
@@ -233,7 +257,10 @@ function nearMisses(st: BacktestStats, near: { cascades: readonly CascadeNearMis
   return out.filter((m) => m.share >= NEAR_MISS_FROM).sort((a, b) => b.share - a.share || a.at - b.at || a.asset.localeCompare(b.asset) || a.side.localeCompare(b.side));
 }
 
-/** The global levels a file declares (events without a chat), with the time each was set. */
+/**
+ * The global levels a file declares (events without a chat), each watched from the time it was first set; a level set
+ * again (a correction) has the later line's label, as the engine holds it.
+ */
 export function levelsOf(events: Iterable<{ type: string }>): LevelDef[] {
   const out = new Map<string, LevelDef>();
   for (const e of events) {
@@ -241,7 +268,8 @@ export function levelsOf(events: Iterable<{ type: string }>): LevelDef[] {
     const l = e as unknown as { ts: number; asset: string; level: LevelValue; label?: string; chat?: string };
     if (l.chat !== undefined) continue;
     const id = levelId(l.asset, l.level);
-    if (!out.has(id)) out.set(id, { id, asset: l.asset, level: l.level, from: l.ts, ...(l.label !== undefined ? { label: l.label } : {}) });
+    const from = out.get(id)?.from ?? l.ts;
+    out.set(id, { id, asset: l.asset, level: l.level, from, ...(l.label !== undefined ? { label: l.label } : {}) });
   }
   return [...out.values()];
 }

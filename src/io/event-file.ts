@@ -61,6 +61,11 @@ export interface ReadReport {
   repeatedTicks?: number;
   /** Candle lines naming a candle read before (exchange, symbol, timeframe, open time) with other values: the first stands. */
   candleCorrections?: number;
+  /**
+   * Level lines naming a level the file set before (same asset, price or zone, and chat; a label may differ): a
+   * correction, the later line stands (its label, its time), in a replay, an answer and an import alike.
+   */
+  levelRepeats?: number;
   /** Lines read with a change (a level's label cleaned, shortened or dropped): the first few, and how many. */
   notes?: SkippedLine[];
   noteCount?: number;
@@ -511,6 +516,7 @@ export function describeSkipped(path: string, r: ReadReport): string[] {
   if (r.duplicates) out.push(`${r.duplicates} repeated liquidation line${r.duplicates === 1 ? '' : 's'} (every field the same as a line before) not counted again`);
   const repeated = [r.repeatedCandles ? plural(r.repeatedCandles, 'repeated candle') : '', r.repeatedTicks ? plural(r.repeatedTicks, 'repeated price') : ''].filter(Boolean);
   if (repeated.length) out.push(`${repeated.join(' and ')} (every field the same as a line before) not read again`);
+  if (r.levelRepeats) out.push(`${plural(r.levelRepeats, 'level')} set a level the file set before (same asset, price or zone, and chat): the later line stands, as a correction`);
   if (r.candleCorrections) out.push(`${plural(r.candleCorrections, 'candle')} with other values for a candle already read (same exchange, symbol, timeframe and time) skipped: the first line stands, its close was judged on`);
   if (r.damaged) out.push(`${path}: the compressed file ends early or is damaged (${r.damaged}); read the ${r.lines} lines before that point`);
   return out;

@@ -42,25 +42,28 @@ function aDay(messages: number, days: number | undefined): string {
 export function statsLines(st: BacktestStats, input?: StatsInput): string[] {
   // A share as every reply writes one: 1 of 300 is "0.3%", not "0%"; 299 of 300 "99.7%", not "100%".
   const pct = (n: number, d: number) => (d ? share(n / d) : '–');
+  // Reversed of the breaks the file runs 12 h past; those it ends before (`unjudged`) are said apart, out of the share.
+  const tooLate = (unjudged = 0) => (unjudged ? `, ${unjudged} too late` : '');
   const lv = (v: LevelValue) => (typeof v === 'number' ? String(v) : `${v[0]}-${v[1]}`);
   // A table an admin reads in a terminal: columns aligned, the label (any length) last.
   const rows = [['asset', 'level', 'messages', 'breaks', 'reversed<12h', 'held', 'told<2h', 'label']];
   for (const r of [...st.levels].sort((a, b) => a.asset.localeCompare(b.asset) || bounds(b.level)[0] - bounds(a.level)[0])) {
-    rows.push([r.asset, lv(r.level), String(r.messages), String(r.breaks), `${r.reversed} (${pct(r.reversed, r.breaks)})`, String(r.held), String(r.heldTold), r.label ?? '']);
+    rows.push([r.asset, lv(r.level), String(r.messages), String(r.breaks), `${r.reversed} (${pct(r.reversed, r.breaks - (r.unjudged ?? 0))})${tooLate(r.unjudged)}`, String(r.held), String(r.heldTold), r.label ?? '']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
   const out = (rows.length > 1 ? rows : []).map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd());
   // The columns in words, for an admin who has not read docs/alerts.md.
-  if (rows.length > 1) out.push('(messages: posts about the level; breaks: its alerts either way; reversed<12h: undone by the opposite alert within 12 h; held: closes across it that stayed beyond it for 12 h; told<2h: of those, how many the chat had been told of within 2 h)');
+  const late = st.levels.some((r) => r.unjudged) ? ' (too late: breaks under 12 h before the file ends, not judged yet and left out of the share)' : '';
+  if (rows.length > 1) out.push(`(messages: posts about the level; breaks: its alerts either way; reversed<12h: undone by the opposite alert within 12 h${late}; held: closes across it that stayed beyond it for 12 h; told<2h: of those, how many the chat had been told of within 2 h)`);
   const t = st.totals;
   // Over the days the levels were watched, not the whole file: levels set days into its candles could not post before.
   const days = watchedDays(st.watchedMs);
   if (input && (input.levels === 0 || input.closes === 0)) {
     out.push(input.levels === 0 ? 'levels: none in the file or the config (`level` events, `levels.defaults`): no level alerts to count' : noCloses(input));
-  } else out.push(`levels: ${counted(t.messages, 'message')}${days === undefined ? '' : ` over the ${days.toFixed(1)} days the levels were watched`}${aDay(t.messages, days)}, ${counted(t.breaks, 'break')}, ${t.reversed} reversed within 12h (${pct(t.reversed, t.breaks)}), ${t.heldTold}/${t.held} ${t.held === 1 ? 'break that held' : 'breaks that held'} told within 2h (${pct(t.heldTold, t.held)})`);
+  } else out.push(`levels: ${counted(t.messages, 'message')}${days === undefined ? '' : ` over the ${days.toFixed(1)} days the levels were watched`}${aDay(t.messages, days)}, ${counted(t.breaks, 'break')}, ${t.reversed} reversed within 12h (${judgedShare(t.reversed, t.breaks, 'break', st.unjudged?.breaks)}), ${t.heldTold}/${t.held} ${t.held === 1 ? 'break that held' : 'breaks that held'} told within 2h (${pct(t.heldTold, t.held)})`);
   // Where one message broke several levels, the whipsaws per message read differently from per level: both are said.
   const m = st.perMessage;
-  if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${pct(m.reversed, m.breaks)}), a message that broke several levels counted once, for the level it leads with`);
+  if (m.breaks !== t.breaks) out.push(`per message: ${m.reversed} of ${m.breaks} break messages reversed within 12h (${judgedShare(m.reversed, m.breaks, 'break message', st.unjudged?.messages)}), a message that broke several levels counted once, for the level it leads with`);
   // Each asset's share of those messages, when the file has several: which one a chat would hear most from.
   const byAsset = new Map<string, number>();
   for (const r of st.levels) byAsset.set(r.asset, (byAsset.get(r.asset) ?? 0) + r.messages);
@@ -155,6 +158,17 @@ function heldBy(m: NearMiss, rule: NearMiss['blockedBy']): string {
 /** A count a sampled print's weight may make fractional (1.5 a print): whole where it is. */
 function count(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/**
+ * The share of `breaks` reversed, over those the file runs 12 h past: "25%"; with some it ends before, "50% of the 2
+ * judged; 2 breaks too late in the file to judge", or "none judged: 1 break too late in the file to judge".
+ */
+function judgedShare(reversed: number, breaks: number, word: string, unjudged = 0): string {
+  const judged = breaks - unjudged;
+  if (!unjudged) return judged ? share(reversed / judged) : '–';
+  const late = `${counted(unjudged, word)} too late in the file to judge`;
+  return judged ? `${share(reversed / judged)} of the ${judged} judged; ${late}` : `none judged: ${late}`;
 }
 
 /** "1 message", "3 messages". */

@@ -46,3 +46,34 @@ describe('how long the levels were watched', () => {
     expect(backtest([brk, kept], closes(10), [level(T0 + 5 * DAY)]).perMessage.breaks).toBe(1);
   });
 });
+
+describe('breaks the file ends too soon after to judge', () => {
+  const id = levelId('BTC', 80_000);
+  const brk = (ts: number, direction: 'up' | 'down', key = `k${ts}`): Alert => ({ kind: 'level_break', ts, asset: 'BTC', key, levelId: id, level: 80_000, direction, reclaim: direction === 'up', price: 80_000, timeframe: '15m' });
+  // The last close of closes(10): Apr 11 00:00.
+  const END = T0 + 10 * DAY;
+
+  it('are the last break of a level under 12 h before the last close: counted as breaks, apart from the judged ones', () => {
+    const st = backtest([brk(END - 12 * 60 * MIN + 15 * MIN, 'down')], closes(10), [level(T0)]);
+    expect(st.totals).toEqual({ messages: 1, breaks: 1, reversed: 0, held: 0, heldTold: 0 });
+    expect(st.unjudged).toEqual({ breaks: 1, messages: 1 });
+    expect(st.levels[0]!.unjudged).toBe(1);
+    expect(st.perMessage).toEqual({ breaks: 1, reversed: 0 });
+  });
+
+  it('are none for a break 12 h or more before the last close, or one the opposite break reversed', () => {
+    const judged = backtest([brk(END - 12 * 60 * MIN, 'down')], closes(10), [level(T0)]);
+    expect(judged.unjudged).toEqual({ breaks: 0, messages: 0 });
+    expect(judged.levels[0]!.unjudged).toBeUndefined();
+    // Lost at 20:00, reclaimed at 22:00: the loss was reversed (judged); the reclaim, the last, cannot be yet.
+    const reversed = backtest([brk(END - 4 * 60 * MIN, 'down'), brk(END - 2 * 60 * MIN, 'up')], closes(10), [level(T0)]);
+    expect(reversed.totals).toMatchObject({ breaks: 2, reversed: 1 });
+    expect(reversed.unjudged).toEqual({ breaks: 1, messages: 1 });
+    expect(reversed.perMessage).toEqual({ breaks: 2, reversed: 1 });
+  });
+
+  it('are judged on the last close of their own asset, not another asset’s later one', () => {
+    const both = new Map([...closes(10), ['ETH', [{ end: END + 2 * DAY, close: 3000 }]]]);
+    expect(backtest([brk(END - 60 * MIN, 'down')], both, [level(T0)]).unjudged).toEqual({ breaks: 1, messages: 1 });
+  });
+});

@@ -12,11 +12,11 @@
  * None is called. What is pinned is what a reply may claim on them: exact sums, nothing called, and a dated contract's
  * prints counted in the asset's liquidations.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
 import type { Liquidation } from '../../src/core/events.js';
-import { loadFile, runFile } from '../../src/offline.js';
+import { runFile } from '../../src/offline.js';
+import { checkRecording, prints, RECORDING_CHECK, type Recording } from './real-check.js';
 
 const FILES = {
   quietThursday: 'fixtures/binance-2024-06-20-forceorder.real.jsonl',
@@ -26,26 +26,12 @@ const FILES = {
 const at = (ts: number) => new Date(ts).toISOString().slice(0, 19).replace('T', ' ');
 const cents = (xs: readonly Liquidation[]) => Math.round(xs.reduce((s, l) => s + l.usd!, 0) * 100) / 100;
 
-async function prints(file: string): Promise<Liquidation[]> {
-  return (await loadFile(file)).batches.flat().filter((e): e is Liquidation => e.type === 'liquidation');
-}
-
 describe('the three recordings, as converted', () => {
-  it.each([
+  it.each<Recording>([
     [FILES.quietThursday, 101, 30, '2024-06-20 16:32:13', '2024-06-20 16:54:37', 'AlejandroME01/Binance_Data_Streams@57aee3c01b0aa941ea24f08f36edbdf3816aea07 binance_liqs.csv'],
     [FILES.qatarEvening, 1146, 199, '2025-06-23 20:59:38', '2025-06-23 21:56:35', 'NeoParth/strategies@ef6a08dd9333033bb24eb07eb9215a415b8ba5e7'],
     [FILES.quietSaturday, 705, 109, '2025-10-25 17:25:08', '2025-10-25 17:52:45', 'chiefJurist/Trading-Bot@861e44721f3865bd874c30852deb0c676b4418d1 binance_liquidations.csv'],
-  ])('%s: %i prints of %i symbols, %s to %s, its source named', async (file, count, symbols, first, last, source) => {
-    const liqs = await prints(file);
-    expect(liqs).toHaveLength(count);
-    expect(new Set(liqs.map((l) => l.symbol)).size).toBe(symbols);
-    expect([at(liqs[0]!.ts), at(liqs.at(-1)!.ts)]).toEqual([first, last]);
-    // Every print carries its USD value as recorded (price times filled quantity, to the cent).
-    for (const l of liqs) expect(Math.abs(l.usd! - l.price * l.amount)).toBeLessThan(0.01);
-    const meta = JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { synthetic: boolean; note: string };
-    expect(meta.synthetic).toBe(false);
-    expect(meta.note).toContain(`source: ${source}`);
-  });
+  ])(RECORDING_CHECK, (...recording) => checkRecording(recording, at));
 
   it('keeps the dated contracts of 2025-06-23 as ccxt symbols of BTC and ETH', async () => {
     const dated = (await prints(FILES.qatarEvening)).filter((l) => /-\d{6}$/.test(l.symbol));

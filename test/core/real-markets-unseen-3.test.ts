@@ -13,7 +13,6 @@
  * - 2024-11-23 00:52-00:53 and 19:30 UTC, a quiet Saturday recorded twice with 18 h 36 min of no data between: nothing
  *   called, and the gap is said as no data, not as a quiet market.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
 import type { Alert } from '../../src/core/alerts.js';
@@ -21,6 +20,7 @@ import type { Liquidation } from '../../src/core/events.js';
 import { loadFile, runFile } from '../../src/offline.js';
 import { marketReply } from '../../src/replies/summary.js';
 import { replyText } from '../../src/replies/reply.js';
+import { checkRecording, prints, RECORDING_CHECK, type Recording } from './real-check.js';
 
 const FILES = {
   flush0718: 'fixtures/binance-2025-07-18-forceorder.real.jsonl',
@@ -31,10 +31,6 @@ const at = (ts: number) => new Date(ts).toISOString().slice(0, 23).replace('T', 
 const c = (usd: number) => Math.round(usd * 100) / 100;
 const cents = (xs: readonly Liquidation[]) => c(xs.reduce((s, l) => s + l.usd!, 0));
 const assetOf = (l: Liquidation) => l.symbol.split('/')[0]!;
-
-async function prints(file: string): Promise<Liquidation[]> {
-  return (await loadFile(file)).batches.flat().filter((e): e is Liquidation => e.type === 'liquidation');
-}
 
 /** The brute-force sum of one side's prints with `from <= ts <= to`, and per asset. */
 function windowSum(liqs: readonly Liquidation[], side: string, from: number, to: number): { usd: number; assets: Map<string, number> } {
@@ -51,22 +47,12 @@ function flushStart(alerts: readonly Alert[]) {
 }
 
 describe('the three recordings, as converted', () => {
-  it.each([
+  // Their USD values are average price times filled quantity; none is there twice.
+  it.each<Recording>([
     [FILES.flush0718, 790, 222, '2025-07-18 10:17:23.548', '2025-07-18 10:26:54.192', 'haruperi/HaruPyQuant@0a5b9c949432f0041dd434102e0be47c35d65440 binance.csv'],
     [FILES.whale1024, 703, 111, '2025-10-24 06:45:18.648', '2025-10-24 07:12:30.506', 'chiefJurist/Trading-Bot@861e44721f3865bd874c30852deb0c676b4418d1 binance_liquidations.csv'],
     [FILES.quiet1123, 86, 57, '2024-11-23 00:52:21.133', '2024-11-23 19:30:22.151', 'renanrnk/botTranding@7b2ee387e7715a3bee0a51e164dd0dd452aeb554 binance.csv'],
-  ])('%s: %i prints of %i symbols, %s to %s, its source named', async (file, count, symbols, first, last, source) => {
-    const liqs = await prints(file);
-    expect(liqs).toHaveLength(count);
-    expect(new Set(liqs.map((l) => l.symbol)).size).toBe(symbols);
-    expect([at(liqs[0]!.ts), at(liqs.at(-1)!.ts)]).toEqual([first, last]);
-    // Every print carries its USD value (average price times filled quantity, to the cent), none twice.
-    for (const l of liqs) expect(Math.abs(l.usd! - l.price * l.amount)).toBeLessThan(0.01);
-    expect(new Set(liqs.map((l) => `${l.ts} ${l.symbol} ${l.side} ${l.amount}`)).size).toBe(count);
-    const meta = JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { synthetic: boolean; note: string };
-    expect(meta.synthetic).toBe(false);
-    expect(meta.note).toContain(`source: ${source}`);
-  });
+  ])(RECORDING_CHECK, (...recording) => checkRecording(recording, at, true));
 
   it('keeps the odd names as their own assets: NEIROETH is not ETH, ETHUSDC is, 币安人生 and 4 are kept', async () => {
     const july = await prints(FILES.flush0718);
