@@ -38,8 +38,10 @@ export const liqs: CommandDef = {
       if (!window.ok) return errorReply(window.message);
     }
     const { name, ms: windowMs } = window.value;
+    // A finished recording is read as of its end (its clock runs an hour on), as /oi reads it: one moment for both.
+    const to = market.dataNow();
     if (!rawAsset || rawAsset.toLowerCase() === 'all') {
-      return marketReply(market.marketSummary(name, windowMs), config.windows);
+      return marketReply(market.marketSummary(name, windowMs, to), config.windows);
     }
     const asset = parseAsset(rawAsset, market.knownAssets());
     if (!asset.ok) {
@@ -51,7 +53,7 @@ export const liqs: CommandDef = {
     // Known through a level kept from when it was tracked, no feed brings it: said, not "No liquidation data".
     const untracked = untrackedAsset(asset.value, config.assets, market, ctx.chat.key);
     if (untracked) return errorReply(untracked.message, untracked.hint);
-    const summary = market.summary(asset.value, name, windowMs);
+    const summary = market.summary(asset.value, name, windowMs, to);
     const reply = summaryReply(summary, config.windows);
     const image = charts?.liqs(summary, ctx.chat.key);
     if (image) reply.image = image;

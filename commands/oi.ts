@@ -37,7 +37,7 @@ export const oi: CommandDef = {
       // none reported) says why, as /liqs does.
       const feeds = market.feeds.list();
       const { noFeed } = market.windowCoverage(asset.value, window.value.ms, to);
-      const why = noLeverageText(asset.value, feeds, noFeed);
+      const why = noLeverageText(asset.value, feeds, noFeed, to);
       return {
         title: [`${asset.value} open interest`],
         blocks: [feeds.length ? [[`No open interest or funding for ${asset.value} yet.`], [why]] : [[why]]],

@@ -73,9 +73,10 @@ describe('liqbot start', () => {
     const bot = startBot(dir, ['--replay', 'fixtures/binance-2025-01-27-forceorder.real.jsonl', '--speed', '1000000'], {}, 'timeZone: Asia/Seoul\n');
     // The flush began 16:50 UTC: 01:50 the next day in Seoul.
     await bot.waitFor(/REHEARSAL: replay of a recorded day, not live\.\s+\S* ?Market-wide long flush over[\s\S]*\(01:50–02:08\)/);
+    // /liqs reads the finished recording as of its last event (20:55 UTC), as /oi does.
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
-      await bot.waitFor(/2025-01-28 06:55 GMT\+9/);
+      await bot.waitFor(/2025-01-28 05:55 GMT\+9/);
     } finally {
       clearInterval(asking);
     }
@@ -94,16 +95,16 @@ describe('liqbot start', () => {
     await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day, not live\.\s+\S* ?ETH lost \$3,000/);
     await bot.waitFor(/REHEARSAL: replay of a SYNTHETIC day, not live\.\s+\S* ?ETH long cascade over/);
     await bot.waitFor(/rehearsal finished/, 'err');
-    // The clock stops an hour past the day's last event (23:59): asked again until it has got there, /liqs still
-    // reads the day replayed, however fast the replay ran (a clock running on at this speed passes 00:59 within a
-    // millisecond and leaves the day behind within a second).
+    // The clock stops an hour past the day's last event (23:59); /liqs reads the day replayed as of that event, as /oi
+    // does, however fast the replay ran and however far the clock has run on (a clock running on at this speed passes
+    // 00:59 within a millisecond and would leave the day behind within a second).
     const asking = setInterval(() => bot.child.stdin.write('/liqs eth 24h\n'), 200);
     try {
-      await bot.waitFor(/SYNTHETIC demo data · 2026-02-01 00:59 UTC/);
+      await bot.waitFor(/SYNTHETIC demo data · 2026-01-31 23:59 UTC/);
     } finally {
       clearInterval(asking);
     }
-    const stopped = bot.output().split('ETH liquidations · 24h').find((r) => r.includes('2026-02-01 00:59 UTC'))!;
+    const stopped = bot.output().split('ETH liquidations · 24h').find((r) => r.includes('2026-01-31 23:59 UTC'))!;
     expect(stopped).toMatch(/\$6\d\dM liquidated in 24h/);
     bot.child.kill('SIGINT');
     expect(await bot.exited).toBe(0);
@@ -126,7 +127,7 @@ describe('liqbot start', () => {
     await bot.waitFor(/rehearsal finished/, 'err');
     const asking = setInterval(() => bot.child.stdin.write('/liqs all 1h\n'), 200);
     try {
-      await bot.waitFor(/No liquidation data for the last 1h: the file's liquidation prints cover 16:50–17:20, none in this window\.[\s\S]*2025-01-27 21:55 UTC/);
+      await bot.waitFor(/No liquidation data for the last 1h: the file's liquidation prints cover 16:50–17:20, none in this window\.[\s\S]*2025-01-27 20:55 UTC/);
     } finally {
       clearInterval(asking);
     }

@@ -1,13 +1,13 @@
 /**
  * Vendor hourly liquidation totals per asset and exchange (`liquidation_total`, `period: '1h'`), kept so a window can
  * count a venue that has no single orders in it (no public stream, or a stream that was down) and say that it did.
- * A window counts the hours over by its end (`hoursCounted`). A total without an exchange is the vendor's for every
+ * A window counts the hours that lie whole inside it (`hoursCounted`). A total without an exchange is the vendor's for every
  * exchange at once (the spec: omitted = all exchanges), kept under `ALL_EXCHANGES`. Idempotent per hour: a revised total replaces the old one. Only the hours a window can still
  * ask for are kept (`HOURLY_KEEP_MS`): a vendor's twelve venues of six assets are 1,728 venue-hours a day, which a year of
  * running would otherwise hold for good (the day's sums stay in the daily history, `LiquidationHistory`).
  */
 import type { LiquidationTotal, PositionSide } from './events.js';
-import { DAY, HOUR, hourStart } from './time.js';
+import { DAY, HOUR, hourStart, minuteStart } from './time.js';
 
 /**
  * How far back from the newest total hours are kept: the longest window a command offers (7d, config/windows.ts) and
@@ -33,15 +33,19 @@ export interface HourlyWindow {
 export const ALL_EXCHANGES = 'All exchanges';
 
 /**
- * The vendor hours a window [from, to] counts: those that ended within (from, to], i.e. [hourStart(from),
- * hourStart(to)). A total covers [ts, ts + 1h) and is known only once its hour is over, so an hour still running at
- * `to` is left out (at 14:00:30 the 14:00 hour's total is 59 minutes of the future) and the hour `from` falls in is
- * counted whole: a window of whole hours counts exactly its own hours, any other as many hours as it is long, shifted
- * back to the last hour boundary (replies name those hours where they differ from the window).
+ * The vendor hours a window [from, to] counts: those that lie whole inside it as its ends read on the clock (cut to
+ * the minute, as replies show them), from the first hour boundary at or after the minute `from` falls in to the last at
+ * or before `to`. A total covers [ts, ts + 1h) and cannot be cut: an hour the window's start falls inside is left out
+ * (a 1h window to 14:59 holds one minute of 13:00–14:00, whose total would read as "in the last 1h"), and so is an hour
+ * still running at `to` (at 14:30 the 14:00 hour's total is 30 minutes of the future). A window of whole hours counts
+ * exactly its own hours (to 14:00:30 as to 14:00); any other counts fewer hours than it is long, a 1h window off the
+ * hour none (replies name the hours counted, and the venues whose hours a window holds none of whole:
+ * `Coverage.hourlyUncounted`).
  */
 export function hoursCounted(from: number, to: number): [number, number] {
+  const first = Math.ceil(minuteStart(from) / HOUR) * HOUR;
   // `to + 1`: a window whose inclusive end is the last millisecond of an hour (the digest's) counts that hour too.
-  return [hourStart(from), hourStart(to + 1)];
+  return [first, Math.max(first, hourStart(to + 1))];
 }
 
 export class HourlyTotals {
@@ -77,7 +81,7 @@ export class HourlyTotals {
   }
 
   /**
-   * Per exchange, the hours a window [from, to] counts (`hoursCounted`: those over by `to`); under `ALL_EXCHANGES`, the
+   * Per exchange, the hours a window [from, to] counts (`hoursCounted`: those whole inside it); under `ALL_EXCHANGES`, the
    * hours of totals for every exchange that no venue has a figure of its own for (single orders, or an hourly total:
    * they would be counted twice).
    */

@@ -18,7 +18,7 @@ import { leverageSnapshot } from './leverage-figures.js';
 import { isDatedContract, type PriceBook } from './prices.js';
 import type { MarketSettings } from './settings.js';
 import type { AssetFlush, Coverage, ExchangeShare, LevelStatus, LiquidationSummary, MarketSummary, StoredDays } from './summary.js';
-import { DAY, MINUTE, dayStart } from './time.js';
+import { DAY, MINUTE, dayStart, hourStart } from './time.js';
 import { isFillPriced, isSampled } from './venues.js';
 
 /** A liquidation print's fill and when: a price the bot holds besides its candles and ticks. */
@@ -210,6 +210,8 @@ export abstract class MarketQueries implements MarketView {
     if (hourly.length) c.hourly = hourly.sort();
     const stored = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
     if (stored?.totals.length && stored.venues) c.daily = stored.venues;
+    const uncounted = stored?.totals.length ? [] : this.hourlyCut(asset, from, to).filter((ex) => !fed.has(ex) && !hourly.includes(ex));
+    if (uncounted.length) c.hourlyUncounted = uncounted;
     return c;
   }
 
@@ -262,6 +264,8 @@ export abstract class MarketQueries implements MarketView {
     const flushes = this.assetFlushes(asset, from, to);
     if (flushes.length) s.flushes = flushes;
     if (hourly.length) s.coverage.hourly = hourly.sort();
+    const uncounted = stored?.totals.length ? [] : this.hourlyCut(asset, from, to).filter((ex) => !seen.byExchange.has(ex) && !hourly.includes(ex));
+    if (uncounted.length) s.coverage.hourlyUncounted = uncounted;
     if (stored?.totals.length) {
       s.days = stored;
       s.longUsd += stored.longUsd;
@@ -288,6 +292,15 @@ export abstract class MarketQueries implements MarketView {
       if (ranking) s.ranking = ranking;
     }
     return s;
+  }
+
+  /**
+   * The venues with a vendor's hourly total for an hour that overlaps [from, to] and is over by `to`, counted or not (a
+   * window counts only the hours whole inside it, `hoursCounted`), sorted: those of them a window does not count are
+   * said as such (`Coverage.hourlyUncounted`), not left to read as venues that saw nothing.
+   */
+  private hourlyCut(asset: string, from: number, to: number): string[] {
+    return [...this.hourly.window(asset, hourStart(from), to).keys()].sort();
   }
 
   /** A vendor's hourly totals in [from, to), per venue, but for the hours of `days` (counted in their daily totals). */
@@ -453,6 +466,8 @@ export abstract class MarketQueries implements MarketView {
     const fed = new Set<string>();
     const within = { days: new Set<number>(), count: 0, longUsd: 0, shortUsd: 0 };
     const withinDays = new Map<string, number[]>();
+    // Venues with vendor hours the window cuts, of any asset: those counted for none are said as such.
+    const cut = new Set<string>();
     for (const asset of assets) {
       const days = windowMs >= DAY ? this.storedDays(asset, from, to) : undefined;
       const seen = this.buckets.totals(asset, from, to);
@@ -469,6 +484,7 @@ export abstract class MarketQueries implements MarketView {
         within.longUsd += days.within.longUsd;
         within.shortUsd += days.within.shortUsd;
       }
+      if (!days?.totals.length) for (const ex of this.hourlyCut(asset, from, to)) cut.add(ex);
       for (const [ex, v] of this.hourlyOutside(asset, from, to, days?.totals ?? [])) {
         if (seen.byExchange.has(ex)) continue;
         add(ex, v.longUsd, v.shortUsd, true);
@@ -541,6 +557,8 @@ export abstract class MarketQueries implements MarketView {
     out.largest.length = Math.min(out.largest.length, this.settings.summary.largest);
     out.coverage = this.coverage(assets, from, to, [...new Set([...fed, ...[...exTotals].filter(([, v]) => v.fromOrders).map(([ex]) => ex)])]);
     if (hourly.length) out.coverage.hourly = hourly.sort();
+    const uncounted = [...cut].filter((ex) => !exTotals.has(ex) && !fed.has(ex)).sort();
+    if (uncounted.length) out.coverage.hourlyUncounted = uncounted;
     if (out.days?.venues) out.coverage.daily = out.days.venues;
     return out;
   }

@@ -37,6 +37,11 @@ export interface Coverage {
   noFeed?: NoFeed;
   /** Venues counted from a vendor's hourly totals only (no single orders in the window). */
   hourly?: string[];
+  /**
+   * Venues a vendor's hourly totals alone cover (no single orders in the window) whose hours the window cuts, none whole
+   * inside it (`hoursCounted`: a 1h window to 14:59 holds a minute of 13:00–14:00): not in the figures, said as such.
+   */
+  hourlyUncounted?: string[];
   /** Venues whose stored daily totals count in the figures (whole days without, or beyond, their single orders). */
   daily?: string[];
   /**

@@ -4,7 +4,7 @@
  * until it has its text.
  */
 import type { Alert, AlertKind, CascadeEnd, CascadeStart, CascadeUpdate, LevelBreak, LevelChop, MarketFlush, MarketFlushEnd, MarketFlushUpdate } from '../core/alerts.js';
-import { clockAsOf, clockDuration, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames, whenWord } from './format.js';
+import { clockDuration, clockRange, duration, levelText, listText, ordinal, pct, price, share, shares, sideTone, sideWord, stamped, usd, venueLabel, venueName, venueNames, whenWord } from './format.js';
 import { digestReply } from './digest.js';
 import { flushLines } from './leverage.js';
 import { b, toned, type Line, type Reply } from './reply.js';
@@ -89,7 +89,7 @@ function cascadeStart(a: CascadeStart): Reply {
 
 function cascadeUpdate(a: CascadeUpdate): Reply {
   const lines: Line[] = [
-    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${clockDuration(a.startedAt, a.ts)})`],
+    [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far`, sideTone(a.side), true), ` (since ${whenWord(a.startedAt, a.ts)}, ${clockDuration(a.startedAt, a.ts)})`],
   ];
   if (a.priceNow !== undefined) {
     const move = a.priceStart ? ` (${pct((a.priceNow - a.priceStart) / a.priceStart)})` : '';
@@ -303,13 +303,13 @@ function joinedChopTexts(a: LevelBreak): string[] {
 /**
  * A break's liquidations of the last hour: what `/liqs ASSET 1h` says at that moment. `hourly` (the venues the figure
  * counts from vendor hourly totals, as a summary's `coverage.hourly`) says so, with the hours where they are not the
- * window's own: "$9.61M longs liquidated in the last hour (with hourly totals 11:00–12:00)" at 12:30, the hour
- * 11:00–12:00 being the last a vendor had closed, half of it before the window.
+ * window's own ("with hourly totals" at 14:00 or 14:00:30). A vendor's hour counts only whole inside the window
+ * (`hoursCounted`): at 12:30, 11:00–12:00 is half before it, and the figure is the single orders' alone.
  */
 function lastHourText(liq: { side: PositionSide; usd: number; windowMs: number; hourly?: readonly string[] }, ts: number): string {
   const said = `${usd(liq.usd)} ${sideWord(liq.side)} liquidated in the last hour`;
-  if (!liq.hourly?.length) return said;
   const [from, to] = hoursCounted(ts - liq.windowMs, ts);
+  if (!liq.hourly?.length || from >= to) return said;
   return `${said} (with hourly totals${from === ts - liq.windowMs && to === ts ? '' : ` ${clockRange(from, to, ts)}`})`;
 }
 
@@ -383,7 +383,7 @@ function flushLeaders(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
   if (moves.length) {
     const extreme = a.side === 'long' ? 'low' : 'high';
     lines.push([
-      a.kind === 'market_flush_end' ? 'Price during it: ' : `Price since ${clockAsOf(a.startedAt, a.ts)}: `,
+      a.kind === 'market_flush_end' ? 'Price during it: ' : `Price since ${whenWord(a.startedAt, a.ts)}: `,
       ...moves.flatMap((l, i) => [
         ...(i ? [' · '] : []),
         `${l.asset} `,
@@ -411,7 +411,7 @@ function flushCounted(a: MarketFlush | MarketFlushUpdate | MarketFlushEnd): Line
 
 function marketFlush(a: MarketFlush): Reply {
   // The start is said once: in the leaders' "Price since 16:50:" where they have moves, else on a line of its own.
-  const since: Line[] = a.leaders.some((l) => l.changePct !== undefined) ? [] : [[toned(`Since ${clockAsOf(a.startedAt, a.ts)}`, 'muted')]];
+  const since: Line[] = a.leaders.some((l) => l.changePct !== undefined) ? [] : [[toned(`Since ${whenWord(a.startedAt, a.ts)}`, 'muted')]];
   return {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush${legTag(a, (leg) => `, ${leg}`)}: ${usd(a.usd)} of ${sideWord(a.side)} liquidated in ${Math.round(a.windowMs / MINUTE)} min across ${a.assetCount} assets`],
     blocks: [[...(a.previousLeg ? [legLine(a.previousLeg, a.startedAt, a.ts)] : []), ...flushLeaders(a), ...flushCounted(a), ...since], sampledNote(a.sampled)].filter((x) => x.length),
@@ -424,7 +424,7 @@ function marketFlushUpdate(a: MarketFlushUpdate): Reply {
     title: [`${a.side === 'long' ? '🔻' : '🔺'} Market-wide ${sideWord(a.side, 1)} flush${legTag(a)} · running`],
     blocks: [
       [
-        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${clockAsOf(a.startedAt, a.ts)}, ${clockDuration(a.startedAt, a.ts)})`],
+        [toned(`${usd(a.usd)} of ${sideWord(a.side)} liquidated so far across ${a.assetCount} assets`, sideTone(a.side), true), ` (since ${whenWord(a.startedAt, a.ts)}, ${clockDuration(a.startedAt, a.ts)})`],
         ...flushLeaders(a),
         ...flushCounted(a),
       ],

@@ -3,8 +3,9 @@
  * that were not there to see it).
  */
 import type { NoFeed } from '../core/coverage.js';
+import { ALL_EXCHANGES } from '../core/hourly-totals.js';
 import type { Coverage } from '../core/summary.js';
-import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord, windowWords } from './format.js';
+import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord, whenWord, windowWords } from './format.js';
 import { isSampled } from '../core/venues.js';
 import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
@@ -34,12 +35,14 @@ export function coverageLine(c: Coverage, asOf: number, span = 'this window'): L
   if (sources.length) parts.push(`Sources: ${sources.join(', ')}`);
   if (c.sampled.length || daily.some(isSampled) || (!daily.length && watched.some(isSampled))) parts.push('*sampled stream: a lower bound');
   if (c.hourly?.length) parts.push(`hourly vendor totals only: ${venueNames(c.hourly)}`);
+  const uncounted = hourlyUncountedText(c, span);
+  if (uncounted) parts.push(uncounted);
   const notLive = (c.feeds ?? []).filter((f) => f.state !== 'live');
   // Feeds that went down (or began connecting) the same minute are one phrase, the longest out first:
   // "Bybit down since 09:00; Binance, Gate down since 10:00".
   const since = new Map<string, string[]>();
   for (const f of [...notLive].sort((a, b) => a.since - b.since)) {
-    const key = `${f.state === 'down' ? 'down' : 'connecting'} since ${clock(f.since)}`;
+    const key = `${f.state === 'down' ? 'down' : 'connecting'} since ${whenWord(f.since, asOf)}`;
     const list = since.get(key);
     if (list) list.push(f.exchange);
     else since.set(key, [f.exchange]);
@@ -54,6 +57,18 @@ export function coverageLine(c: Coverage, asOf: number, span = 'this window'): L
   // A market that has seen no event and no tick yet has no moment to stamp (a command at the first second).
   if (Number.isFinite(asOf)) parts.push(stamp(asOf));
   return [toned(parts.join(' · '), 'muted')];
+}
+
+/**
+ * The venues a vendor's hourly totals alone cover whose hours the window cuts, none whole inside it: "Bitget,
+ * Hyperliquid not counted (hourly vendor totals only, no whole hour in this window)", not left to read as venues that
+ * saw nothing (a 1h window to 14:59 holds one minute of their 13:00–14:00 totals).
+ */
+function hourlyUncountedText(c: Coverage, span = 'this window'): string | undefined {
+  const venues = c.hourlyUncounted ?? [];
+  // A vendor's totals for every exchange at once are nobody's venue: "All exchanges not counted" would read as nothing counted.
+  const names = venues.map((v) => (v === ALL_EXCHANGES ? 'all-exchange totals' : venueName(v)));
+  return venues.length ? `${[...new Set(names)].join(', ')} not counted (hourly vendor totals only, no whole hour in ${span})` : undefined;
 }
 
 /**
@@ -84,8 +99,11 @@ export function printsIn(c: Coverage, asOf: number): string[] {
  */
 export function emptyWindow(c: Coverage, what: string, window: string, asOf: number): { text: string; footer: Line } {
   const aboutFile = c.recorded !== undefined && !c.recorded.full;
-  const footer = aboutFile ? c : { ...c, feeds: c.feeds?.filter((f) => f.state === 'live') };
-  return { text: emptyWindowText(c, what, window, asOf), footer: coverageLine(footer, asOf) };
+  // Venues whose hourly totals the window holds no whole hour of are said in the body, beside "no liquidations".
+  const { hourlyUncounted, ...rest } = c;
+  const footer = aboutFile ? rest : { ...rest, feeds: c.feeds?.filter((f) => f.state === 'live') };
+  const uncounted = hourlyUncounted?.length ? ` ${hourlyUncountedText(c)}.` : '';
+  return { text: `${emptyWindowText(c, what, window, asOf)}${uncounted}`, footer: coverageLine(footer, asOf) };
 }
 
 /** A live process without a liquidation feed: what it can say instead of a quiet market. */
@@ -127,11 +145,11 @@ function emptyWindowText(c: Coverage, what: string, window: string, asOf: number
     const who = venuesWord(feeds.map((f) => f.exchange));
     if (down.length === 0) return `No liquidation data yet: ${who.word} ${who.one ? 'is' : 'are'} still connecting.`;
     const since = Math.max(...down.map((f) => f.since));
-    return `No liquidation data: ${who.word} unreachable since ${clock(since)}.`;
+    return `No liquidation data: ${who.word} unreachable since ${whenWord(since, asOf)}.`;
   }
   const out = [...down, ...waiting];
   if (out.length === 0) return quiet;
-  return `${quiet.slice(0, -1)} on ${venueNames(live.map((f) => f.exchange))}; no data from ${venueNames(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${clock(Math.min(...down.map((f) => f.since)))}` : 'connecting'}).`;
+  return `${quiet.slice(0, -1)} on ${venueNames(live.map((f) => f.exchange))}; no data from ${venueNames(out.map((f) => f.exchange))} (${down.length ? `unreachable since ${whenWord(Math.min(...down.map((f) => f.since)), asOf)}` : 'connecting'}).`;
 }
 
 /**

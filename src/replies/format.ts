@@ -356,6 +356,8 @@ export function breakWord(direction: 'up' | 'down', undid: boolean): string {
  * dated with its year where the date told before it (`prev`) is of another year (`day`).
  */
 export function whenWord(ts: number, now: number, prev?: number): string {
+  // A reply with no moment of its own (a market that has seen no event yet, asked about a feed connecting): the clock.
+  if (!Number.isFinite(now)) return clock(ts);
   return localDay(ts) === localDay(now) ? clockAsOf(ts, now) : `${day(ts, now, prev)} ${clockAsOf(ts, now)}`;
 }
 

@@ -169,14 +169,15 @@ const NO_FEED: Readonly<Record<NoFeed, string>> = {
 
 /**
  * Why `/oi` has nothing yet, from the feeds' states (the open-interest polls go to the same exchanges): no
- * feeds (a data file) means the file holds none; all down says so and since when; otherwise the first round is due.
+ * feeds (a data file) means the file holds none; all down says so and since when (dated where not of `now`'s day);
+ * otherwise the first round is due.
  */
-export function noLeverageText(asset: string, feeds: readonly FeedHealth[], noFeed?: NoFeed): string {
+export function noLeverageText(asset: string, feeds: readonly FeedHealth[], noFeed?: NoFeed, now?: number): string {
   if (noFeed) return NO_FEED[noFeed];
   if (feeds.length === 0) return `The data holds no open interest or funding for ${asset}.`;
   const down = feeds.filter((f) => f.state === 'down');
   const who = venuesWord(feeds.map((f) => f.exchange));
-  if (down.length === feeds.length) return `${who.word[0]!.toUpperCase()}${who.word.slice(1)} ${who.one ? 'is' : 'are'} unreachable since ${clock(Math.max(...down.map((f) => f.since)))}; open interest and funding resume when they answer again.`;
+  if (down.length === feeds.length) return `${who.word[0]!.toUpperCase()}${who.word.slice(1)} ${who.one ? 'is' : 'are'} unreachable since ${whenWord(Math.max(...down.map((f) => f.since)), now ?? Number.NaN)}; open interest and funding resume when they answer again.`;
   return 'Open interest and funding are polled every 5 minutes; the first answers have not come back yet.';
 }
 

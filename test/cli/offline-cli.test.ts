@@ -23,13 +23,13 @@ function bruteForce(path: string, asset: string, from: number, to: number) {
     else e.shortUsd += usd(l);
   }
   const orders = { longUsd: sum((l) => l.side === 'long'), shortUsd: sum((l) => l.side === 'short') };
-  // A venue without a single order in the window counts with its vendor hourly totals (the hours over within (from, to]:
-  // a total covers [ts, ts + 1h)).
+  // A venue without a single order in the window counts with its vendor hourly totals, for the hours whole inside it, its
+  // start read to the minute (a total covers [ts, ts + 1h) and cannot be cut).
   const hourly = { longUsd: 0, shortUsd: 0 };
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.includes('"liquidation_total"')) continue;
     const t = JSON.parse(line) as { ts: number; period: string; asset: string; side: string; usd: number; exchange?: string };
-    if (t.period !== '1h' || !t.exchange || t.ts + H <= from || t.ts + H > to || (asset !== 'ALL' && t.asset !== asset)) continue;
+    if (t.period !== '1h' || !t.exchange || t.ts < Math.floor(from / 60_000) * 60_000 || t.ts + H > to || (asset !== 'ALL' && t.asset !== asset)) continue;
     if (inWindow.some((l) => l.exchange === t.exchange)) continue;
     const e = (byExchange[t.exchange] ??= { longUsd: 0, shortUsd: 0 });
     const side = t.side === 'long' ? 'longUsd' : 'shortUsd';

@@ -1,5 +1,5 @@
 /**
- * A rehearsal's clock runs an hour past its recording's last event (a running cascade is called over); /oi and
+ * A rehearsal's clock runs an hour past its recording's last event (a running cascade is called over); /oi, /liqs and
  * /status read a finished recording as of its end, so the figures it last reported are not called stale.
  */
 import { describe, expect, it } from 'vitest';
@@ -30,5 +30,27 @@ describe('a finished recording', () => {
     expect(after).toContain('Open interest $21.9B across 4 venues');
     expect(after).toBe(asOfEnd);
     expect(await say('/status')).not.toContain('stale since');
+  });
+
+  it('is read as of its end by /liqs too, which says the open interest /oi says', async () => {
+    const run = await runFile(BUNDLED, loadConfig());
+    const market = run.market;
+    const end = market.clock;
+    const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
+    const say = async (line: string) => {
+      const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
+      return replyText(await runCommandLine(line, ctx));
+    };
+    const asOfEnd = { one: await say('/liqs eth 4h'), all: await say('/liqs all 4h') };
+    Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+    const liqs = await say('/liqs eth 4h');
+    // Before: "No current open interest for ETH: no venue has reported since 00:00." beside /oi's $21.9B.
+    expect(liqs).not.toContain('No current open interest');
+    expect(liqs).toContain('Open interest $21.9B across 4 venues');
+    expect(await say('/oi eth 4h')).toContain('Open interest $21.9B across 4 venues');
+    // The same window as at the recording's end, stamped with that moment (not "no data" for the hour after it).
+    expect(liqs).toBe(asOfEnd.one);
+    expect(liqs).toContain('2026-02-01 00:00 UTC');
+    expect(await say('/liqs all 4h')).toBe(asOfEnd.all);
   });
 });

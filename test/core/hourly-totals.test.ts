@@ -1,5 +1,5 @@
 /**
- * Vendor hourly totals in memory: a window reads the hours that start in it, a revised hour replaces the old figure,
+ * Vendor hourly totals in memory: a window reads the hours whole inside it, a revised hour replaces the old figure,
  * and only the hours a window can still ask for are held however long the bot runs (the longest window, 7d, and the
  * day it starts in: `HOURLY_KEEP_MS`).
  */
@@ -73,5 +73,23 @@ describe('hoursCounted', () => {
     expect(hoursCounted(h(13, 0) + 30_000, h(14, 0) + 30_000)).toEqual([h(13), h(14)]);
     // The digest's ±1h around an 18:00 close: [17:00, 18:59:59.999] counts 17:00–19:00, both hours.
     expect(hoursCounted(h(17), h(19) - 1)).toEqual([h(17), h(19)]);
+  });
+
+  it('counts no hour the window cuts: a 1h window off the hour counts none, a 4h one the three whole inside it', () => {
+    // A 1h window to 14:59 holds one minute of 13:00–14:00: its total is not "in the last 1h".
+    expect(hoursCounted(h(13, 59), h(14, 59))).toEqual([h(14), h(14)]);
+    expect(hoursCounted(h(13, 20), h(14, 20))).toEqual([h(14), h(14)]);
+    expect(hoursCounted(h(13, 1), h(14, 1))).toEqual([h(14), h(14)]);
+    expect(hoursCounted(h(10, 59), h(14, 59))).toEqual([h(11), h(14)]);
+    // The start read to the minute, as the reply shows it: 13:00:59 is 13:00.
+    expect(hoursCounted(h(13) + 59_999, h(14) + 59_999)).toEqual([h(13), h(14)]);
+  });
+
+  it('a window reads no venue from an hour it cuts', () => {
+    const hourly = new HourlyTotals();
+    hourly.add(total(h(13), 'hyperliquid', 1_120_000));
+    expect(hourly.window('ETH', h(13, 59), h(14, 59)).size).toBe(0);
+    expect(hourly.window('ETH', h(13), h(14)).get('hyperliquid')).toEqual({ longUsd: 1_120_000, shortUsd: 0, hours: 1 });
+    expect(hourly.window('ETH', h(10, 59), h(14, 59)).get('hyperliquid')).toEqual({ longUsd: 1_120_000, shortUsd: 0, hours: 1 });
   });
 });

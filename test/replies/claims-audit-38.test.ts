@@ -19,18 +19,19 @@ const MIN = 60_000;
 afterEach(() => setTimeZone('UTC'));
 
 describe('vendor hourly totals over a day are labelled as that day, not as one hour', () => {
-  it('/liqs all to Jan 31 23:30 on the bundled day: Hyperliquid and Bitget hold the hours Jan 30 23:00–Jan 31 23:00', async () => {
+  it('/liqs all to Jan 31 23:30 on the bundled day: Hyperliquid and Bitget hold the hours 00:00–23:00, those whole inside it', async () => {
     const r = await cli('liqs', 'all', '--data', BUNDLED, '--at', '2026-01-31T23:30:00Z');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('Hyperliquid $154M · 9% (hourly totals Jan 30 23:00–Jan 31 23:00)');
-    expect(r.out).toContain('Bitget $96M · 6% (hourly totals Jan 30 23:00–Jan 31 23:00)');
+    expect(r.out).toContain('Hyperliquid $154M · 9% (hourly totals 00:00–23:00)');
+    expect(r.out).toContain('Bitget $96M · 6% (hourly totals 00:00–23:00)');
     expect(r.out).not.toContain('hourly totals at');
   });
 
-  it('/liqs eth at Feb 1 00:59: the hours Jan 31 00:00–Feb 1 00:00, not "at 00:00"', async () => {
+  it('/liqs eth at Feb 1 00:59: the hours Jan 31 01:00–Feb 1 00:00, not "at 00:00"', async () => {
     const r = await cli('liqs', 'eth', '--data', BUNDLED, '--at', '2026-02-01T00:59:00Z');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain('Hyperliquid $70.8M · 11% (hourly totals Jan 31 00:00–Feb 1 00:00)');
+    // Jan 31 00:00–01:00 is all but a minute before the window: not counted.
+    expect(r.out).toContain('Hyperliquid $70.7M · 11% (hourly totals Jan 31 01:00–Feb 1 00:00)');
     expect(r.out).not.toContain('hourly totals at');
   });
 
@@ -96,8 +97,8 @@ describe('a time of another day than the reply\'s is dated', () => {
     expect(r.out).toContain('Long cascade Jan 31 21:41–Feb 1 01:05: $434M, low $2,357');
     expect(r.out).toContain('$929K long · Lighter · $2,571 · Jan 31 23:55');
     expect(r.out).toContain('$633K long · Bybit · $2,947 · Jan 31 21:45');
-    // The hours counted, 23:30 UTC's day of them: Jan 31 08:00–Feb 1 08:00 in Seoul.
-    expect(r.out).toContain('(hourly totals Jan 31 08:00–Feb 1 08:00)');
+    // The hours counted, those whole inside the day to 23:30 UTC (00:00–23:00 UTC): Jan 31 09:00–Feb 1 08:00 in Seoul.
+    expect(r.out).toContain('(hourly totals Jan 31 09:00–Feb 1 08:00)');
     // At Feb 1 00:59 UTC (09:59 there), the last hour's orders, 08:59–09:59 in Seoul, are all of that morning: bare.
     const hour = await cli('liqs', 'eth', '--data', BUNDLED, '--at', '2026-02-01T00:59:00Z', '--window', '1h');
     const largest = hour.out.split('\nLargest\n')[1]?.split('\n\n')[0] ?? '';

@@ -225,7 +225,7 @@ describe('the way to add a level is syntax, not a zone the data never named', ()
 });
 
 describe('a level alert\'s last hour says the vendor hourly totals in it', () => {
-  const at = Date.parse('2026-01-31T12:30:00Z');
+  const at = Date.parse('2026-01-31T12:00:30Z');
   const alert = (ts: number, hourly?: string[]): LevelBreak => {
     const liquidations = { side: 'long' as const, usd: 9_606_406, windowMs: H, cascade: false, ...(hourly ? { hourly } : {}) };
     return { kind: 'level_break', ts, asset: 'ETH', key: 'k', levelId: 'ETH@3000', level: 3000, direction: 'down', reclaim: false, price: 2968.7, timeframe: '15m', liquidations };
@@ -233,6 +233,7 @@ describe('a level alert\'s last hour says the vendor hourly totals in it', () =>
   const title = (a: LevelBreak) => lineText(alertReply(a).title!);
 
   it('names the hours the totals are of where they are not the last hour\'s own', () => {
+    // At 12:00:30, the hour counted is 11:00–12:00 (a vendor hour counts only whole inside the window, read to the minute).
     expect(title(alert(at, ['bitget', 'hyperliquid']))).toBe('⬇️ ETH lost $3,000; $9.61M longs liquidated in the last hour (with hourly totals 11:00–12:00)');
     // On the hour, the hour counted is the last hour.
     expect(title(alert(Date.parse('2026-01-31T12:00:00Z'), ['bitget']))).toBe('⬇️ ETH lost $3,000; $9.61M longs liquidated in the last hour (with hourly totals)');

@@ -60,9 +60,9 @@ describe('vendor hourly totals over weeks of running', () => {
     const days = Array.from({ length: DAYS }, (_, d) => 3 * 24 * longUsd(d));
     expect(history(bot)).toEqual(days);
     const week = bot.market.summary('ETH', '7d', 7 * DAY);
-    // The hours that ended in the last 7d (after 00:05 of day 33, up to 00:05 of day 40): day 33's from its first
-    // (00:00–01:00), through day 39's last.
-    let weekLong = 3 * 24 * longUsd(33);
+    // The hours whole inside the last 7d (from 00:05 of day 33 to 00:05 of day 40): day 33's from its second
+    // (01:00–02:00: its first began five minutes before the window), through day 39's last.
+    let weekLong = 3 * 23 * longUsd(33);
     for (let d = 34; d < 40; d++) weekLong += 3 * 24 * longUsd(d);
     expect(week.longUsd).toBeCloseTo(weekLong, 3);
 
