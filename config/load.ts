@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distance } from 'fastest-levenshtein';
-import { parse } from 'yaml';
+import { parse, YAMLParseError } from 'yaml';
 import { venueKey } from '../src/core/venues.js';
 import { deepFreeze, defaultsCacheText } from './defaults.js';
 import { ConfigError } from './error.js';
@@ -25,8 +25,32 @@ function readYaml(path: string): unknown {
   try {
     return parse(text) ?? {};
   } catch (err) {
-    throw new ConfigError(`config ${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new ConfigError(`config ${path}: not valid YAML: ${yamlProblem(err, text)}`, { cause: err });
   }
+}
+
+/** The most of a line a refusal quotes, around the column it points at. */
+const QUOTED_LINE_CHARS = 80;
+
+/**
+ * A YAML syntax error on one line: yaml's reason and place, then the line it points at, quoted (its message puts that
+ * line and a caret on lines of their own, which a one-line refusal cut off after "column 1:"). A place on a blank line
+ * or past the last, where an unclosed `[` is found, quotes the last line with text before it.
+ */
+function yamlProblem(err: unknown, text: string): string {
+  const reason = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
+  const at = err instanceof YAMLParseError ? err.linePos?.[0] : undefined;
+  if (!at) return reason;
+  const lines = text.split(/\r?\n/);
+  const blank = (n: number) => !lines[n - 1]?.trim();
+  let n = at.line;
+  while (n > 1 && blank(n)) n--;
+  const line = lines[n - 1] ?? '';
+  const from = n === at.line ? Math.max(0, Math.min(at.col - 1 - QUOTED_LINE_CHARS / 2, line.length - QUOTED_LINE_CHARS)) : 0;
+  const shown = `${from > 0 ? '…' : ''}${line.slice(from, from + QUOTED_LINE_CHARS)}${from + QUOTED_LINE_CHARS < line.length ? '…' : ''}`;
+  if (n === at.line) return `${reason}: ${JSON.stringify(shown)}`;
+  const where = lines.slice(at.line - 1).every((l) => !l.trim()) ? 'the end of the file' : 'a blank line';
+  return `${reason} (${where}), after line ${n}: ${JSON.stringify(shown)}`;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -44,10 +44,24 @@ const once = <T extends string>(what: string, same: (s: string) => string = (s) 
   });
 const positive = num().check(z.positive());
 const label = z.optional(z.string().check(z.maxLength(100)));
-const level = z.union([
-  z.strictObject({ asset, price: positive, label }),
-  z.strictObject({ asset, low: positive, high: positive, label }).check(z.refine((l) => l.low < l.high, 'a zone needs low < high')),
-]);
+/**
+ * A default level: a price, or a zone from low to high. One object whose keys are each checked, then its form, so a
+ * refusal names the key and what is wrong with it (`levels.defaults.0.price: … received string`) or what the entry
+ * lacks, where a union of the two forms refused any mistake as "Invalid input".
+ */
+const level = z.pipe(
+  z.strictObject({ asset, price: z.optional(positive), low: z.optional(positive), high: z.optional(positive), label }).check((ctx) => {
+    const { price, low, high } = ctx.value;
+    const zone = low !== undefined || high !== undefined;
+    const problem = price !== undefined
+      ? zone ? 'a level is a price or a zone (low and high), not both' : undefined
+      : low === undefined || high === undefined ? 'needs price, or low and high for a zone'
+      : low < high ? undefined : 'a zone needs low < high';
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  }),
+  z.transform(({ price, low, high, ...rest }): { asset: string; label?: string } & ({ price: number } | { low: number; high: number }) =>
+    price !== undefined ? { ...rest, price } : { ...rest, low: low!, high: high! }),
+);
 /**
  * The most levels a chat may keep of its own (`maxPerChat`'s ceiling), and the most `levels.defaults` may set for one
  * asset: every chat's `/levels` lists them all.

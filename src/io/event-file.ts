@@ -39,6 +39,8 @@ export interface ReadReport {
   unknownTypes: number;
   /** The first few unknown type names met (`meta`, …), named in the count a person reads. */
   unknownTypeNames?: string[];
+  /** Of `unknownTypes`, `meta` lines (our extension: the file's description), said as what they are, not as a fault. */
+  metaLines?: number;
   /** Events that arrived later than the reorder buffer could still sort. They are applied anyway. */
   late: number;
   /**
@@ -288,7 +290,10 @@ export async function* readEventBatches(path: string, report: ReadReport = newRe
       // asks the same); it is read only for its synthetic mark, off the path every event takes.
       report.unknownTypes++;
       const v = value as { type?: unknown; synthetic?: unknown };
-      if (v.type === 'meta' && v.synthetic === true) report.synthetic = true;
+      if (v.type === 'meta') {
+        report.metaLines = (report.metaLines ?? 0) + 1;
+        if (v.synthetic === true) report.synthetic = true;
+      }
       const name = typeof v.type === 'string' ? v.type.slice(0, 40) : 'no type';
       const names = (report.unknownTypeNames ??= []);
       if (names.length < 5 && !names.includes(name)) names.push(name);
@@ -502,11 +507,16 @@ export function describeSkipped(path: string, r: ReadReport): string[] {
   }
   const parts: string[] = [];
   if (r.invalidCount) parts.push(`${r.invalidCount} malformed`);
-  if (r.unknownTypes) {
-    const names = r.unknownTypeNames?.map((n) => JSON.stringify(n)).join(', ');
-    parts.push(`${r.unknownTypes} of unknown type${names ? ` (${names})` : ''}`);
+  // A meta line is skipped and counted as the spec's unknown types are, and said as what it is: an operator reads
+  // "of unknown type" as something wrong with the file.
+  const meta = r.metaLines ?? 0;
+  const unknown = r.unknownTypes - meta;
+  if (unknown) {
+    const names = r.unknownTypeNames?.filter((n) => n !== 'meta').map((n) => JSON.stringify(n)).join(', ');
+    parts.push(`${unknown} of unknown type${names ? ` (${names})` : ''}`);
   }
   if (parts.length) out.push(`skipped ${parts.join(' and ')} of ${r.lines} lines; ${r.events} events read`);
+  if (meta) out.push(`${plural(meta, 'meta')} (the file's description) not replayed`);
   const late = outOfOrder(r);
   if (late) out.push(`${late} ${late === 1 ? 'event was' : 'events were'} out of order by more than 5 minutes; ${r.sorted ? `read the whole file and applied ${late === 1 ? 'it' : 'them'} at ${late === 1 ? 'its' : 'their'} own time` : 'applied late'}`);
   const dropped = r.labelsDropped ?? 0;

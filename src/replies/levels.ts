@@ -8,7 +8,7 @@ import type { LevelReading, ReadLevel } from '../core/market-view.js';
 import type { Coverage } from '../core/summary.js';
 import { MINUTE } from '../core/time.js';
 import { coverageLine, hasLiquidationData } from './coverage.js';
-import { breakWord, levelText, pct, price, share, sideWord, usd, whenWord } from './format.js';
+import { breakWord, levelText, pct, price, sideWord, usd, whenWord } from './format.js';
 import { levelClusterLines } from './liqmap.js';
 import { b, toned, type Line, type Reply } from './reply.js';
 import type { Proposal } from '../core/proposals.js';
@@ -173,7 +173,9 @@ export function structureReading(st: LevelReading): Line[] {
         : `${after}${what} has held so far (prices to ${whenWord(st.priceTs!, st.ts)}, liquidation prints to ${whenWord(printsTo, st.ts)}).`]);
     }
     else if (away <= 3) lines.push([`${after}price stabilized near ${what}.`]);
-    else lines.push([`${after}price stabilized ${side} ${what}, which held; price is ${share(away / 100)} ${side} it.`]);
+    // The gap as the extreme's row says it, in percent of price: "the low is 11% below price" beside "$2,357 cascade low ·
+    // … · −11%", not "price is 11% above it" (from the low, price $2,644 is 12% above $2,357).
+    else lines.push([`${after}price stabilized ${side} ${what}, which held; the ${long ? 'low' : 'high'} is ${pct(away / 100).replace(/^[+−]/, '')} ${past} price.`]);
   }
   if (inside) lines.push([`Price is inside ${levelText(inside.level.level)}: a close outside it decides the next leg.`]);
   for (const v of chopping) {

@@ -275,12 +275,12 @@ describe('saying what is known', () => {
     // The cascade's line only (the level's own lines follow it).
     const read = (st: Parameters<typeof structureReading>[0]) => lineText(structureReading(st)[0]!);
     // Every price since stayed above the low: it held; the distance is in percent of price, as the level rows read.
-    expect(read({ ...base, lastCascade: done, sinceCascade: { low: 2850, high: 2990 } })).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.');
+    expect(read({ ...base, lastCascade: done, sinceCascade: { low: 2850, high: 2990 } })).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; the low is 5.1% below price.');
     // Price went to $2,600 after the cascade ended and came back: the low did not hold, whatever price is now.
     expect(read({ ...base, lastCascade: done, sinceCascade: { low: 2600, high: 2990 } })).toBe('After $24M of longs liquidated, price went below the cascade low $2,809 since (to $2,600) and is back above it.');
     // A short squeeze's high is held from below.
     const squeeze = { ...done, side: 'short' as const, extreme: 3100 };
-    expect(read({ ...base, lastCascade: squeeze, sinceCascade: { low: 2900, high: 3050 } })).toBe('After $24M of shorts liquidated, price stabilized below the cascade high $3,100, which held; price is 5% below it.');
+    expect(read({ ...base, lastCascade: squeeze, sinceCascade: { low: 2900, high: 3050 } })).toBe('After $24M of shorts liquidated, price stabilized below the cascade high $3,100, which held; the high is 4.7% above price.');
     // A cascade running now is what the reading is about, not the one that ended before it.
     const running = { id: 'r', asset: 'ETH', side: 'long' as const, startedAt: T0 + 5 * HOUR_MS, usd: 9e6, extreme: 2950 };
     expect(read({ ...base, lastCascade: done, runningCascade: running })).toBe('After $9M of longs liquidated, price is still moving; the cascade low $2,950 so far.');

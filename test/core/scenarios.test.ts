@@ -64,7 +64,7 @@ describe('the bundled January-31-style day', async () => {
 
   it('reads where the flush stabilized on /levels: above the cascade low, which held', () => {
     const reading = structureReading(run.market.levelStatus('ETH')).map(lineText).join('\n');
-    expect(reading).toMatch(/price stabilized above the cascade low \$2,3[45]\d, which held; price is \d+(\.\d)?% above it/);
+    expect(reading).toMatch(/price stabilized above the cascade low \$2,3[45]\d, which held; the low is \d+(\.\d)?% below price\./);
   });
 
   it('posts no cascade update more often than the configured spacing', () => {

@@ -1,6 +1,7 @@
 /**
- * The reader's report: the meta line marks the file synthetic and is neither an event nor of an unknown type;
- * other unknown types are counted, malformed lines kept with their line numbers; events come out in time order.
+ * The reader's report: the meta line marks the file synthetic, is no event, and is counted with the unknown types but
+ * said as a meta line; other unknown types are named, malformed lines kept with their line numbers; events come out
+ * in time order.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ const T0 = Date.parse('2026-03-02T12:00:00Z');
 const liq = (ts: number) => JSON.stringify({ type: 'liquidation', ts, exchange: 'bybit', symbol: 'ETH/USDT:USDT', side: 'long', price: 100, amount: 1 });
 
 describe('readEventBatches report', () => {
-  it('reads the meta line as a mark, counts it with the other unknown types and keeps malformed lines', async () => {
+  it('reads the meta line as a mark, counts it with the other unknown types, says it as a meta line and keeps malformed lines', async () => {
     const lines = [
       JSON.stringify({ type: 'meta', synthetic: true }),
       liq(T0 + 1_000),
@@ -32,8 +33,9 @@ describe('readEventBatches report', () => {
     const events = [];
     for await (const batch of readEventBatches(path, report)) events.push(...batch);
     expect(events.map((e) => e.ts)).toEqual([T0, T0 + 1_000]);
-    expect(report).toMatchObject({ lines: 8, events: 2, unknownTypes: 3, unknownTypeNames: ['meta', 'rumour'], invalidCount: 2, synthetic: true });
-    expect(describeSkipped('mixed.jsonl', report).at(-1)).toBe('skipped 2 malformed and 3 of unknown type ("meta", "rumour") of 8 lines; 2 events read');
+    expect(report).toMatchObject({ lines: 8, events: 2, unknownTypes: 3, unknownTypeNames: ['meta', 'rumour'], metaLines: 2, invalidCount: 2, synthetic: true });
+    // Counted with the unknown types, as the spec asks, and said as what they are.
+    expect(describeSkipped('mixed.jsonl', report).slice(-2)).toEqual(['skipped 2 malformed and 1 of unknown type ("rumour") of 8 lines; 2 events read', '2 meta lines (the file\'s description) not replayed']);
     expect(report.invalid.map((s) => s.line)).toEqual([5, 8]);
   });
 

@@ -57,7 +57,7 @@ describe('"price stabilized" only where nothing the bot holds says otherwise', (
   it('says a market-wide flush on the cascade\'s side is still running, not that price stabilized', () => {
     expect(read({ ...base, runningFlushes: [flush('long')] })).toBe('After $24M of longs liquidated, a market-wide long flush is still running (since 20:10): too soon to call the cascade low $2,809 a floor.');
     // Still said where no flush runs on its side and no print came after the price.
-    expect(read(base)).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.');
+    expect(read(base)).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; the low is 5.1% below price.');
     expect(read({ ...base, runningFlushes: [flush('short')] })).toContain('price stabilized above');
     // A print in the price's minute, or the one after, is as new as the price (a live tick's price is seconds behind a print).
     expect(read({ ...base, printsAfterPrice: prints(T, 2950, T, 2961) })).toContain('price stabilized above');

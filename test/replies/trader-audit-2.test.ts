@@ -74,7 +74,7 @@ describe('/levels: a cascade low is never a floor to come once price or a fill i
 
   it('a trip under the low by less than 0.3% is one in a bar after the one the cascade ended in, not in that bar', () => {
     // The bar the cascade ended in can hold its own low: 0.2% under is within the slack. A later bar's is a trip.
-    expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990 } })).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.');
+    expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990 } })).toBe('After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; the low is 5.1% below price.');
     expect(read({ price: 2960, sinceCascade: { low: 2803.4, high: 2990, later: { low: 2803.4, high: 2990 } } })).toBe(
       'After $24M of longs liquidated, price went below the cascade low $2,809 since (to $2,803) and is back above it.',
     );
@@ -84,7 +84,7 @@ describe('/levels: a cascade low is never a floor to come once price or a fill i
     );
     // A later bar that prints as the low itself is at it.
     expect(read({ price: 2960, sinceCascade: { low: 2808.8, high: 2990, later: { low: 2808.8, high: 2990 } } })).toBe(
-      'After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; price is 5% above it.',
+      'After $24M of longs liquidated, price stabilized above the cascade low $2,809, which held; the low is 5.1% below price.',
     );
     // A squeeze's high, mirrored.
     const squeeze = { ...done, side: 'short' as const, extreme: 3100 };
