@@ -41,15 +41,17 @@ export const levels: CommandDef = {
     // An asset taken out of `assets` keeps its levels, but no price will come to judge them by: said, not "No price yet".
     const untracked = untrackedAsset(asset.value, config.assets, market, ctx.chat.key);
     if (untracked) return errorReply(untracked.message, untracked.hint);
-    // Computed once: the reply and its chart show the same status and the same estimate.
-    const status = market.levelStatus(asset.value, ctx.chat.key);
+    // Computed once: the reply and its chart show the same status and the same estimate. A finished recording is read
+    // as of its end (its clock runs an hour on), as /liqs and /oi read it: one moment for all three.
+    const to = market.dataNow();
+    const status = market.levelStatus(asset.value, ctx.chat.key, to);
     const map = estimateLiqMap(market, asset.value, status.ts);
     const stories = new Map<string, Proposal>();
     for (const v of status.levels) {
       const p = v.level.proposal !== undefined ? readProposal(ctx.services.store, v.level.proposal) : undefined;
       if (p) stories.set(v.level.id, p);
     }
-    const reply = levelsReply(status, market.windowCoverage(asset.value, DAY), map, stories);
+    const reply = levelsReply(status, market.windowCoverage(asset.value, DAY, to), map, stories);
     const image = status.levels.length && status.price !== undefined ? charts?.levels(status, map, ctx.chat.key) : undefined;
     if (image) reply.image = image;
     return reply;

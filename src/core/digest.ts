@@ -76,6 +76,8 @@ export interface DigestLevel extends Omit<DigestItem, 'told'> {
   followPct?: number;
   /** After the first test of a level that held: the furthest price moved away from it within a day, in percent. */
   bouncePct?: number;
+  /** The way that move went: `up` off a support price came down to, `down` off a resistance it came up to. */
+  bounceDirection?: 'up' | 'down';
 }
 
 export interface Digest {
@@ -191,6 +193,7 @@ export function weeklyDigest(inputs: DigestInputs): Digest {
     } else if (verdict === 'held') {
       const test = history.episodes.find((e) => e.kind === 'test')!;
       const after = bars.filter((b) => b.ts >= test.ts - HOUR && b.ts < test.ts + DAY);
+      out.bounceDirection = test.direction === 'down' ? 'up' : 'down';
       out.bouncePct = test.direction === 'down'
         ? ((Math.max(...after.map((b) => b.high)) - hi) / hi) * 100
         : ((lo - Math.min(...after.map((b) => b.low))) / lo) * 100;

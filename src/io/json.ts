@@ -120,14 +120,14 @@ export function summaryJson(s: LiquidationSummary | MarketSummary): Record<strin
     largest: s.largest.map((l) => ({ ts: l.ts, exchange: l.exchange, side: l.side, usd: cents(l.usd), price: l.price, symbol: l.symbol, ...('asset' in l ? { asset: l.asset } : {}) })),
     coverage: s.coverage,
   };
-  // A vendor's hourly totals for every exchange at once: in the totals, in no venue's row, said apart.
+  // A vendor's hourly totals for every exchange at once: in the totals, in no venue's row, said apart; where the window
+  // holds none of their hours whole, in no venue list either (`coverage.hourlyUncounted` names venues), said apart too.
   const all = s.byExchange[ALL_EXCHANGES];
-  if (all) {
-    o.allExchangesHourly = { longUsd: cents(all.longUsd), shortUsd: cents(all.shortUsd), totalUsd: cents(all.totalUsd), hours: hoursCounted(s.from, s.to) };
-    const { hourly, ...coverage } = s.coverage;
-    const venues = hourly?.filter((ex) => ex !== ALL_EXCHANGES) ?? [];
-    o.coverage = venues.length ? { ...coverage, hourly: venues } : coverage;
-  }
+  if (all) o.allExchangesHourly = { longUsd: cents(all.longUsd), shortUsd: cents(all.shortUsd), totalUsd: cents(all.totalUsd), hours: hoursCounted(s.from, s.to) };
+  const venues = (list?: string[]) => (list?.some((ex) => ex !== ALL_EXCHANGES) ? list.filter((ex) => ex !== ALL_EXCHANGES) : undefined);
+  const { hourly, hourlyUncounted } = s.coverage;
+  // Keys in place (undefined ones are left out of the JSON).
+  o.coverage = { ...s.coverage, hourly: venues(hourly), hourlyUncounted: venues(hourlyUncounted), ...(hourlyUncounted?.includes(ALL_EXCHANGES) ? { allExchangesHourlyUncounted: true } : {}) };
   if ('byAsset' in s) {
     o.flushes = s.flushes.map((f) => ({ ...f, usd: cents(f.usd) }));
     o.byAsset = Object.fromEntries(

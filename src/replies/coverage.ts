@@ -5,7 +5,7 @@
 import type { NoFeed } from '../core/coverage.js';
 import { ALL_EXCHANGES } from '../core/hourly-totals.js';
 import type { Coverage } from '../core/summary.js';
-import { clock, clockAsOf, day, duration, stamp, venueLabel, venueName, venueNames, venuesWord, whenWord, windowWords } from './format.js';
+import { clockAsOf, day, duration, spanWords, stamp, venueLabel, venueName, venueNames, venuesWord, whenWord, windowWords } from './format.js';
 import { isSampled } from '../core/venues.js';
 import { toned, type Line } from './reply.js';
 import { localDay } from './zone.js';
@@ -48,7 +48,8 @@ export function coverageLine(c: Coverage, asOf: number, span = 'this window'): L
     else since.set(key, [f.exchange]);
   }
   if (since.size) parts.push([...since].map(([key, exchanges]) => `${venueNames(exchanges)} ${key}`).join('; '));
-  for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${clock(g.from)}–${clock(g.to)}`);
+  // Dated where an end is of another day than the reply's, as "since" times are ("Bybit no data Dec 6 23:50–Dec 7 00:10").
+  for (const g of c.gaps.slice(0, 3)) parts.push(`${venueName(g.exchange)} no data ${spanWords(g.from, g.to, asOf)}`);
   if (c.gaps.length > 3) parts.push(`${c.gaps.length - 3} more gaps`);
   // A file whose prints leave part of the window out: what the figures cover is said, not left to be assumed.
   const rec = c.recorded;

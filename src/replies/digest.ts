@@ -59,6 +59,9 @@ export function digestZoneAt(d: Pick<Digest, 'dataTo' | 'to'>): number {
   return d.dataTo ?? d.to;
 }
 
+/** Which way price went off a level that held: up off a support, down off a resistance. */
+const BOUNCE_WORD = { up: 'rose', down: 'fell', none: 'moved' } as const;
+
 /**
  * One level's line: what it did and what price did after. Its times are told as of `now` (`digestZoneAt`, the footer's
  * zone): one across a daylight-saving change names its own ("lost Mar 28 09:00 CET" above a footer in CEST).
@@ -73,7 +76,7 @@ export function digestLine(l: DigestLevel, now?: number): Line {
   const was = t ? ` (${breakWord(t.direction, t.undid)} ${when(t.ts)})` : '';
   switch (l.verdict) {
     case 'held':
-      return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price moved ${share(Math.abs(l.bouncePct) / 100)} away within a day` : '', toned(was, 'muted'), toned(who(l), 'muted')];
+      return [name, label, ' ', toned(`held ${l.tests} test${l.tests === 1 ? '' : 's'}`, 'up', true), l.bouncePct !== undefined ? `, price ${BOUNCE_WORD[l.bounceDirection ?? 'none']} ${share(Math.abs(l.bouncePct) / 100)} off it within a day` : '', toned(was, 'muted'), toned(who(l), 'muted')];
     case 'crossed': {
       const n = l.crosses ?? 0;
       return [name, label, ' ', toned(`closed across ${n} time${n === 1 ? '' : 's'} on the hour, no break told`, 'warn'), toned(was, 'muted'), toned(who(l), 'muted')];

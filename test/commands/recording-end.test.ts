@@ -53,4 +53,22 @@ describe('a finished recording', () => {
     expect(liqs).toContain('2026-02-01 00:00 UTC');
     expect(await say('/liqs all 4h')).toBe(asOfEnd.all);
   });
+
+  it('is read as of its end by /levels too, stamped with the moment /liqs and /oi are', async () => {
+    const run = await runFile(BUNDLED, loadConfig());
+    const market = run.market;
+    const end = market.clock;
+    const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
+    const say = async (line: string) => {
+      const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
+      return replyText(await runCommandLine(line, ctx));
+    };
+    const asOfEnd = await say('/levels eth');
+    Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+    const levels = await say('/levels eth');
+    // Before: stamped an hour on (01:00) beside /liqs's 00:00, its coverage reading the hour after the recording.
+    expect(levels).toBe(asOfEnd);
+    expect(levels).toContain('2026-02-01 00:00 UTC');
+    expect(await say('/liqs eth 4h')).toContain('2026-02-01 00:00 UTC');
+  });
 });
