@@ -5,7 +5,7 @@
 import { config as loadDotenv } from 'dotenv';
 import * as z from 'zod/mini';
 import { ConfigError } from '../config/load.js';
-import { LOG_LEVELS, registerSecrets, setLogLevel } from './log.js';
+import { LOG_LEVELS, MIN_SECRET_CHARS, registerPasswords, registerSecrets, setLogLevel } from './log.js';
 
 // zod's mini build, as in config/schema.ts (which sets its English messages): the bundle keeps only what is used.
 const optional = z.pipe(
@@ -16,15 +16,17 @@ const optional = z.pipe(
 const checked = (test: (s: string) => boolean, expected: string) => optional.check(z.refine((s) => s === undefined || test(s), expected));
 const url = checked((s) => /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL');
 const port = checked((s) => /^\d{1,5}$/.test(s) && Number(s) > 0 && Number(s) < 65536, 'a port number 1–65535');
+/** A token or key a service issues: never that short, and a value that short could not be kept out of the logs (log.ts). */
+const token = (what: string) => checked((s) => s.length >= MIN_SECRET_CHARS, `${what} (${MIN_SECRET_CHARS} characters or more)`);
 
 const schema = z.object({
-  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_BOT_TOKEN: token('the bot token @BotFather gives'),
   TELEGRAM_API_ROOT: url,
   TELEGRAM_WEBHOOK_URL: url,
   TELEGRAM_WEBHOOK_SECRET: optional,
   TELEGRAM_WEBHOOK_PORT: port,
   TELEGRAM_WEBHOOK_HOST: optional,
-  DISCORD_TOKEN: optional,
+  DISCORD_TOKEN: token('the bot token of the Discord Developer Portal'),
   DISCORD_APPLICATION_ID: optional,
   DISCORD_GUILD_ID: optional,
   DISCORD_API_BASE: url,
@@ -35,7 +37,7 @@ const schema = z.object({
   LIQBOT_HTTP_HOST: checked((s) => /^[A-Za-z0-9.:[\]-]+$/.test(s), 'a host name or IP address (e.g. 0.0.0.0)'),
   LIQBOT_DATA_DIR: optional,
   LIQBOT_GIVE_UP_S: checked((s) => /^\d{1,6}$/.test(s) && Number(s) > 0, 'a number of seconds ≥ 1'),
-  COINALYZE_API_KEY: optional,
+  COINALYZE_API_KEY: token('the API key Coinalyze gives'),
   COINALYZE_BASE_URL: url,
   LIQBOT_DATABASE_URL: checked((s) => /^postgres(ql)?:\/\/[^\s]+$/.test(s), 'a postgres:// URL'),
   LIQBOT_NATS_STREAM: checked((s) => /^[A-Z][A-Z0-9_]{0,31}$/.test(s), 'a stream name in capitals, e.g. MKT'),
@@ -117,8 +119,9 @@ export function parseEnv(source: Record<string, string | undefined>, fromEnviron
     if (e.TELEGRAM_API_ROOT) out.telegram.apiRoot = e.TELEGRAM_API_ROOT;
     if (e.TELEGRAM_WEBHOOK_URL) {
       // A webhook without a secret accepts forged updates: refuse to start (the adapter checks the same).
-      if (!e.TELEGRAM_WEBHOOK_SECRET || !/^[A-Za-z0-9_-]{1,256}$/.test(e.TELEGRAM_WEBHOOK_SECRET)) {
-        throw new ConfigError('.env: TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (1–256 characters: A–Z, a–z, 0–9, _ or -)');
+      // Telegram takes 1–256 characters; one shorter than MIN_SECRET_CHARS could not be kept out of the logs.
+      if (!e.TELEGRAM_WEBHOOK_SECRET || !new RegExp(`^[A-Za-z0-9_-]{${MIN_SECRET_CHARS},256}$`).test(e.TELEGRAM_WEBHOOK_SECRET)) {
+        throw new ConfigError(`.env: TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (${MIN_SECRET_CHARS}–256 characters: A–Z, a–z, 0–9, _ or -)`);
       }
       out.telegram.webhook = { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: Number(e.TELEGRAM_WEBHOOK_PORT ?? 8443) };
       if (e.TELEGRAM_WEBHOOK_HOST) out.telegram.webhook.host = e.TELEGRAM_WEBHOOK_HOST;
@@ -141,7 +144,8 @@ export function parseEnv(source: Record<string, string | undefined>, fromEnviron
   if (e.LIQBOT_LIVE_HOLD_MS) out.liveHoldMs = Number(e.LIQBOT_LIVE_HOLD_MS);
   if (e.LIQBOT_GATEWAY_ID) out.gatewayId = e.LIQBOT_GATEWAY_ID;
   if (e.LOG_LEVEL) out.logLevel = e.LOG_LEVEL;
-  registerSecrets(passwordOf(e.LIQBOT_DATABASE_URL), passwordOf(e.LIQBOT_NATS_URL), e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
+  registerSecrets(e.TELEGRAM_BOT_TOKEN, e.DISCORD_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.COINALYZE_API_KEY);
+  registerPasswords(passwordOf(e.LIQBOT_DATABASE_URL), passwordOf(e.LIQBOT_NATS_URL));
   return Object.freeze(out);
 }
 

@@ -7,15 +7,36 @@ import pino, { type Logger } from 'pino';
 const SECRET_KEYS = ['token', 'secret', 'password', 'authorization', 'apiKey', 'botToken'];
 const secrets = new Set<string>();
 
-/** Register secret values (tokens from the environment) to scrub from every log line. */
+/**
+ * The fewest characters a token, key or shared secret may have (env.ts refuses a shorter one as malformed, naming its
+ * setting): no platform issues one that short, and a value that short is common text, which scrubbing wherever it
+ * occurs would garble.
+ */
+export const MIN_SECRET_CHARS = 4;
+/**
+ * A password is a word a person chose, maybe one the logs say anyway (deploy/compose.scale.yaml's is `liqbot`): scrubbed
+ * wherever it occurs from this length, and at any length inside a URL (`postgres://liqbot:[redacted]@db`), where a
+ * library would quote it.
+ */
+const MIN_PASSWORD_CHARS = 8;
+
+/** Register tokens, keys and shared secrets (from the environment) to scrub from every log line, wherever they occur. */
 export function registerSecrets(...values: (string | undefined)[]): void {
-  for (const v of values) if (v && v.length >= 8) secrets.add(v);
+  for (const v of values) if (v && v.length >= MIN_SECRET_CHARS) secrets.add(v);
 }
+
+/** Register passwords (of service URLs) to scrub from every log line: see MIN_PASSWORD_CHARS. */
+export function registerPasswords(...values: (string | undefined)[]): void {
+  for (const v of values) if (v && v.length >= MIN_PASSWORD_CHARS) secrets.add(v);
+}
+
+/** A password in a URL, `scheme://user:password@` (not across a JSON string's quotes; a token as the user is a secret). */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:"\\]*:)[^\s/@"\\]*@/gi;
 
 export function scrub(text: string): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join('[redacted]');
-  return out;
+  return out.replace(URL_PASSWORD, '$1[redacted]@');
 }
 
 // bin/liqbot.js prints an error no command caught with this scrub: it cannot import this module (the bundle and the
@@ -38,7 +59,7 @@ const root: Logger = pino(
     base: undefined,
     redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[redacted]' },
     hooks: {
-      streamWrite: (s) => (secrets.size ? scrub(s) : s),
+      streamWrite: scrub,
     },
   },
   // Logs go to stderr, so stdout stays for replies, alerts and the CLI's output.

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { isatty } from 'node:tty';
 import { resolve } from 'node:path';
-import { UsageError } from '../config/error.js';
+import { ConfigError, UsageError } from '../config/error.js';
 import { checkExchanges, loadConfig } from '../config/load.js';
 import type { ChatAdapter } from './adapters/contract.js';
 import { createTerminalAdapter, TERMINAL_CHAT, type TerminalAdapter } from './adapters/terminal/adapter.js';
@@ -89,7 +89,8 @@ export interface CutOffCommands {
 
 /**
  * The stopped bot's last log line: what it did, and what is lost with the process, said, not dropped silently: what
- * the store still refused at the last flush (a full disk), and the commands the chat platforms' stop cut off.
+ * the store still refused at the last flush (a full disk), what it took into a database file no restart reads (the file
+ * deleted, replaced or moved while the bot ran), and the commands the chat platforms' stop cut off.
  */
 export function stoppedLine(bot: LiqBot, commands: CutOffCommands = { notRun: 0, unanswered: 0 }): [Record<string, unknown>, string] {
   const store = bot.health().store;
@@ -102,6 +103,11 @@ export function stoppedLine(bot: LiqBot, commands: CutOffCommands = { notRun: 0,
     fields = { ...fields, notSaved, failing: store.failing };
     lost.push(`${what} were not saved: the store refused them (${why})`);
   }
+  if (store.notKeptSince !== undefined) {
+    // Written without an error, into a file the next start does not open: as lost as a refused write.
+    fields = { ...fields, notKept: { since: store.notKeptSince, problem: store.fileProblem } };
+    lost.push(`levels, chat settings, alerts and events written since ${utcSecond(store.notKeptSince)} were not kept: ${store.fileProblem}`);
+  }
   if (commands.notRun + commands.unanswered > 0) {
     fields = { ...fields, commands };
     if (commands.notRun) lost.push(`${commands.notRun} commands received were not run (their turn came after the stop began): their senders must send them again`);
@@ -109,6 +115,9 @@ export function stoppedLine(bot: LiqBot, commands: CutOffCommands = { notRun: 0,
   }
   return [fields, lost.length ? `stopped; ${lost.join('; ')}` : 'stopped'];
 }
+
+/** A moment as the stop's line tells it: `2026-02-01 14:02:11 UTC`. */
+const utcSecond = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
 /** The exit of a start refused for its configuration (sysexits' EX_CONFIG): the unit does not restart it (src/cli.ts). */
 const EX_CONFIG = 78;
@@ -318,10 +327,7 @@ async function start(argv: string[]): Promise<number> {
   // added then is set on the recording's day). Read before anything starts: a recording that cannot be read is refused.
   const first = values.replay !== undefined ? await firstEventTs(values.replay) : undefined;
   // No chat token and standard input /dev/null: refused before the prompt's banner and before a database is made.
-  if (!env.telegram && !env.discord && inputIsNull()) {
-    log.error(NO_CHAT_NO_TERMINAL);
-    return EX_CONFIG;
-  }
+  if (!env.telegram && !env.discord && inputIsNull()) throw new ConfigError(NO_CHAT_NO_TERMINAL);
   (await import('./store/sqlite.js')).createFolder(env.dataDir, 'LIQBOT_DATA_DIR');
   // At the terminal prompt, log lines would drown the replies: the prompt prints its own short status lines
   // (exchanges down and back), so only errors are logged unless LOG_LEVEL says otherwise.
@@ -376,6 +382,12 @@ async function start(argv: string[]): Promise<number> {
     log.info({ host: env.httpHost, port }, 'serving /healthz and /metrics');
   }
   const stop = stopper();
+  /** A refusal found once the start was under way (a token a platform refused, a piped input that sent nothing): said last. */
+  let refused: ConfigError | undefined;
+  const refuse = (err: ConfigError) => {
+    refused ??= err;
+    stop.request('its settings were refused', EX_CONFIG);
+  };
   let feedsStarting: Promise<LiveFeeds> | undefined;
   try {
     // Every alert a rehearsal posts says so, on every platform (its footer stamp says the recording's moment); read at
@@ -431,8 +443,7 @@ async function start(argv: string[]): Promise<number> {
         services: bot,
         onQuit: (how) => {
           if (how !== 'end of input' || !nothingToServe()) return stop.request(how);
-          log.error(live === 'running' ? 'a rehearsal beside the running live bot serves only its terminal, and there is no terminal to read commands from: nothing to serve' : NO_CHAT_NO_TERMINAL);
-          stop.request('nothing to serve', EX_CONFIG);
+          refuse(new ConfigError(live === 'running' ? 'a rehearsal beside the running live bot serves only its terminal, and there is no terminal to read commands from: nothing to serve' : NO_CHAT_NO_TERMINAL));
         },
       });
       parts.prompt = prompt;
@@ -452,7 +463,9 @@ async function start(argv: string[]): Promise<number> {
       giveUpMs: env.giveUpMs,
       // Alerts queued before a platform was up (everything pending at a restart) go out when it is, not 5 minutes later.
       onStarted: (platform) => bot.outbox.platformStarted(platform),
-      onGiveUp: (reason) => {
+      // A token a platform refused is the settings' mistake: refused in one line (exit 78), what had started stopped.
+      onGiveUp: (reason, refusal) => {
+        if (refusal) return refuse(refusal);
         log.error(`${reason}; exiting so the service manager restarts liqbot`);
         stop.request('no chat platform could start', 1);
       },
@@ -503,6 +516,8 @@ async function start(argv: string[]): Promise<number> {
   clearInterval(flusher);
   pruner.stop();
   const [, , exitCode] = await stopInOrder({ ...parts, code });
+  // Its one line, as a refusal before the start says it (src/cli.ts: `liqbot: …`, exit 78).
+  if (refused) throw refused;
   setTimeout(() => process.exit(exitCode), 500).unref();
   return exitCode;
 }
@@ -527,8 +542,9 @@ interface Parts {
  * next start; the lanes record that) and commands (none begun any more; those begun finish, are answered within the
  * adapters' grace, and what they changed is written: a level with its state), the health endpoint, the writer and
  * the store. Past SHUTDOWN_LIMIT_MS the process exits anyway. Ends with the stopped bot's last log line, which it
- * returns with the exit code: `code`, or 1 when the store refused data that is lost with the process (a full disk: a
- * failure, as a shutdown that took too long is; commands a stop cut off are its ordinary cost and leave `code`).
+ * returns with the exit code: `code`, or 1 when data is lost with the process: refused by the store (a full disk) or
+ * written into a database file no restart reads (deleted while the bot ran): a failure, as a shutdown that took too long
+ * is; commands a stop cut off are its ordinary cost and leave `code`.
  */
 export async function stopInOrder(p: Parts & { code: number }): Promise<[Record<string, unknown>, string, number]> {
   const { code, bot } = p;
@@ -563,7 +579,7 @@ export async function stopInOrder(p: Parts & { code: number }): Promise<[Record<
   log.warn({ ...fields, rssMb: Math.round(mem.rss / 1e6), heapMb: Math.round(mem.heapUsed / 1e6), handles }, line);
   // The prompt logs only errors: what the stop lost is said there too, under its "stopping…".
   if (p.prompt && line !== 'stopped') p.prompt.notice(line);
-  return [fields, line, code || (fields.notSaved ? 1 : 0)];
+  return [fields, line, code || (fields.notSaved || fields.notKept ? 1 : 0)];
 }
 
 async function recordCmd(argv: string[]): Promise<number> {

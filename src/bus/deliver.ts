@@ -31,8 +31,9 @@
  * label (ops/rehearsal.ts).
  *
  * Before it stands by for the lease it asks the platform who the bot is (`reachPlatform`), as the embedded bot starts
- * its platforms (ops/platforms.ts): a refused token or an API root that does not answer shows in `/healthz` as
- * component `chat:<platform>`, degraded with the reason, and is tried again; none reached within LIQBOT_GIVE_UP_S: exit 1.
+ * its platforms (ops/platforms.ts): an API root that does not answer shows in `/healthz` as component
+ * `chat:<platform>`, degraded with the reason, and is tried again; none reached within LIQBOT_GIVE_UP_S: exit 1. A token
+ * the platform refuses is refused at once, naming the setting (exit 78).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -43,12 +44,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter, DeliveryResult } from '../adapters/contract.js';
+import { ChatApiError } from '../adapters/errors.js';
 import type { TelegramLimits } from '../adapters/telegram/pacer.js';
 import type { Env } from '../env.js';
 import type { Services } from '../service.js';
 import { Backoff, pause, untilAborted, type BackoffOptions } from '../feeds/backoff.js';
 import { logger } from '../log.js';
 import { Health } from '../ops/health.js';
+import { settingsRefused } from '../ops/platforms.js';
 import { renderAlert } from '../alerts/digest.js';
 import { adoptedBy } from '../alerts/router.js';
 import { entryReply, nothingToClose, outcome, precheck, Refusals, send, Unrecorded, type Drop, type LaneCounters, type Note } from '../alerts/lane.js';
@@ -586,9 +589,13 @@ async function askWhoAmI(platform: 'telegram' | 'discord', token: string, opts: 
     }
     const body = (await res.json().catch(() => ({}))) as { ok?: boolean; description?: string };
     if (res.ok && body.ok) return;
-    // What the adapter says of the same answer: 401 and 404 are what a wrong token gets.
-    const hint = res.status === 401 || res.status === 404 ? 'check TELEGRAM_BOT_TOKEN (BotFather /token)' : 'check the network or TELEGRAM_API_ROOT';
-    throw new Error(`Telegram: could not reach the bot (getMe: ${res.status} ${body.description ?? res.statusText}); ${hint}`);
+    const answer = `getMe: ${res.status} ${body.description ?? res.statusText}`;
+    // What the adapter says of the same answer: 401 and 404 are what a wrong token gets, refused for good (reachPlatform).
+    if (res.status === 401 || res.status === 404) {
+      const { tokenRefused } = await import('../adapters/telegram/adapter.js');
+      throw new ChatApiError(tokenRefused(answer, opts.env.telegram?.apiRoot), 'telegram', 'unauthorized', { doing: 'getMe', status: res.status });
+    }
+    throw new Error(`Telegram: could not reach the bot (${answer}); check the network or TELEGRAM_API_ROOT`);
   }
   const { createDiscordRestAdapter } = await import('../adapters/discord/rest.js');
   const apiBase = opts.env.discord?.apiBase;
@@ -603,9 +610,10 @@ async function askWhoAmI(platform: 'telegram' | 'discord', token: string, opts: 
 
 /**
  * Reach the platform, trying again with backoff, as ops/platforms.ts starts the embedded bot's: component
- * `chat:<platform>` degraded with the reason until it answers (a refused token too: the embedded bot retries it the
- * same way), then ok. True once reached; false when the signal aborted or nothing answered within `giveUpMs` (the
- * component failing: the caller exits 1, so a supervisor restarts the process, as the embedded bot gives up).
+ * `chat:<platform>` degraded with the reason until it answers, then ok. True once reached; false when the signal
+ * aborted or nothing answered within `giveUpMs` (the component failing: the caller exits 1, so a supervisor restarts
+ * the process, as the embedded bot gives up). A token the platform refuses is not tried again: the component fails
+ * and the refusal is thrown, a ConfigError naming the setting (exit 78), as the embedded bot refuses it.
  */
 export async function reachPlatform(
   platform: 'telegram' | 'discord',
@@ -622,6 +630,11 @@ export async function reachPlatform(
     } catch (err) {
       if (o.signal.aborted) break;
       const reason = (err as Error).message;
+      const refusal = settingsRefused(platform, err);
+      if (refusal) {
+        o.health.set(component, 'failing', `refused: ${reason}`);
+        throw refusal;
+      }
       const left = giveUpAt - performance.now();
       if (left <= 0) {
         const why = `could not be reached within ${Math.round(o.giveUpMs / 1000)} s (${reason})`;
@@ -643,7 +656,10 @@ export async function reachPlatform(
   return false;
 }
 
-/** Run the deliver role until the signal aborts (0), the lease is lost (1) or the platform could not be reached (1). */
+/**
+ * Run the deliver role until the signal aborts (0), the lease is lost (1) or the platform could not be reached (1).
+ * Throws a ConfigError (exit 78) when the platform refuses the token.
+ */
 export async function runDeliverRole(opts: DeliverRoleOptions): Promise<number> {
   const platform = opts.platform;
   if (platform !== 'telegram' && platform !== 'discord') throw new ConfigError('--role deliver needs --platform telegram or --platform discord');

@@ -27,6 +27,7 @@ import { Market } from '../core/market.js';
 import type { Env } from '../env.js';
 import { untilAborted } from '../feeds/backoff.js';
 import { logger } from '../log.js';
+import { settingsRefused } from '../ops/platforms.js';
 import type { ChartService, Services } from '../service.js';
 import type { StateChange } from '../state/changes.js';
 import { readSubscription, StateWriter } from '../state/writer.js';
@@ -235,7 +236,12 @@ export async function runGatewayRole(opts: GatewayRoleOptions): Promise<void> {
       const { createDiscordAdapter } = await import('../adapters/discord/adapter.js');
       adapters.push(createDiscordAdapter({ ...env.discord, services: gateway.services, ...(opts.shardIds ? { shardIds: opts.shardIds } : {}) }));
     }
-    for (const a of adapters) await a.start();
+    for (const a of adapters) {
+      // A token the platform refuses is the settings' mistake: one line, exit 78, as the embedded bot refuses it.
+      await a.start().catch((err: unknown) => {
+        throw settingsRefused(a.platform, err) ?? err;
+      });
+    }
     log.info({ id, stream: bus.stream, consumer: gateway.durable, platforms: adapters.map((a) => a.platform), seeded: seed ? seed.levels.length + seed.subscriptions.length + (seed.proposals?.length ?? 0) : 0, tag: seed?.tag }, 'gateway answering commands from the market stream');
     await untilAborted(signal);
     await following;

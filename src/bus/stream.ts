@@ -11,7 +11,7 @@
  */
 import { jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type ConnectionOptions, type NatsConnection, type Status } from '@nats-io/transport-node';
-import { logger, registerSecrets, type Logger } from '../log.js';
+import { logger, registerPasswords, registerSecrets, type Logger } from '../log.js';
 
 export interface BusOptions {
   /**
@@ -204,7 +204,8 @@ export async function connectBus(opts: BusOptions): Promise<Bus> {
   const prefix = opts.prefix ?? 'mkt';
   const target = parseNatsUrl(opts.url);
   // A token or password that turns up in a library's message is scrubbed from every log line.
-  registerSecrets(target.pass, target.token);
+  registerSecrets(target.token);
+  registerPasswords(target.pass);
   const options: ConnectionOptions = {
     servers: target.servers,
     name: opts.name ?? 'liqbot',

@@ -2,10 +2,12 @@
  * Starts the configured chat platforms and keeps trying the ones that fail: each failed start is retried
  * with backoff and shows as degraded in the health registry. When no configured platform has come up within
  * `giveUpMs` of boot, `onGiveUp` is called, so the process can exit non-zero and a supervisor (systemd,
- * Docker) restarts it instead of leaving a bot that is up and dead.
+ * Docker) restarts it instead of leaving a bot that is up and dead. A platform that refuses the bot's token is
+ * a mistake in the settings, not an outage: it is not retried, and `onGiveUp` is called at once with the refusal.
  */
 import { ConfigError } from '../../config/load.js';
 import type { ChatAdapter } from '../adapters/contract.js';
+import { ChatApiError } from '../adapters/errors.js';
 import { Backoff, pause, type BackoffOptions } from '../feeds/backoff.js';
 import type { Logger } from '../log.js';
 import type { Platform } from '../../commands/types.js';
@@ -20,7 +22,11 @@ export interface PlatformsOptions {
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** How long to wait for at least one platform before giving up. */
   giveUpMs: number;
-  onGiveUp(reason: string): void;
+  /**
+   * No platform started within `giveUpMs`: `reason` names each one's last failure. Or one refused its settings
+   * (`refusal`, a ConfigError naming the setting: a token the platform does not know), which no retry mends.
+   */
+  onGiveUp(reason: string, refusal?: ConfigError): void;
   backoff?: BackoffOptions;
   /** A start that has not finished after this long counts as failed and is retried (default 60 s). */
   startTimeoutMs?: number;
@@ -95,6 +101,14 @@ export class Platforms {
         await adapter?.stop().catch(() => undefined);
         if (signal.aborted) return;
         const reason = (err as Error).message;
+        const refusal = settingsRefused(name, err);
+        if (refusal) {
+          // Given up for good: the bound on the others' outage has nothing more to say.
+          clearTimeout(this.giveUpTimer);
+          health.set(`chat:${name}`, 'failing', `refused: ${reason}`);
+          this.o.onGiveUp(refusal.message, refusal);
+          return;
+        }
         const delay = backoff.next();
         const first = !this.failures.has(name);
         this.failures.set(name, reason);
@@ -134,4 +148,15 @@ export class Platforms {
       signal.removeEventListener('abort', onAbort!);
     }
   }
+}
+
+/**
+ * The refusal of a start the platform turned down for the bot's settings, not for an outage: a token it does not know
+ * (Telegram's 401 or 404 to getMe, Discord's invalid token at login or close code 4004), as the adapters translate it
+ * (a ChatApiError of kind `unauthorized`, naming the setting and never its value). Started again unchanged it is
+ * refused again, so it is a ConfigError (`liqbot start` exits 78 and systemd does not restart it); undefined otherwise.
+ */
+export function settingsRefused(platform: string, err: unknown): ConfigError | undefined {
+  if (!(err instanceof ChatApiError) || err.kind !== 'unauthorized') return undefined;
+  return new ConfigError(`${platform} could not start: ${err.message}`, { cause: err });
 }

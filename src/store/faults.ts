@@ -13,6 +13,12 @@ import { reasonOf } from './errors.js';
 
 type FaultLog = Pick<Logger, 'error' | 'warn'>;
 
+/** How the SQLite store's lock-file problem begins (sqlite.ts words it so): its database, and what is written to it, is kept. */
+const LOCK_FILE_PROBLEM = 'the lock file ';
+
+/** Whether what is written during a file problem is still kept: only the lock file is gone or replaced. */
+const keepsWrites = (problem: string): boolean => problem.startsWith(LOCK_FILE_PROBLEM);
+
 export interface StoreHealth {
   /** False while writes fail or the database file is gone or replaced. */
   ok: boolean;
@@ -20,6 +26,11 @@ export interface StoreHealth {
   failing: string[];
   /** The database file no longer is the one that was opened (deleted, or replaced by another file). */
   fileProblem?: string;
+  /**
+   * Since when (ms) what the bot writes goes where no restart reads it: the database file deleted, replaced or moved
+   * (not the lock file's problem: the data is kept). The stop's last line says it was not kept (src/main.ts).
+   */
+  notKeptSince?: number;
   /** Failures by kind since start. */
   counts: Record<string, number>;
   /** Data held in memory because the store refused it, and data given up on (memory caps). */
@@ -50,7 +61,7 @@ export class StoreFaults {
   private readonly logged = new Map<string, number>();
   private readonly now: () => number;
   private readonly log: FaultLog;
-  private fileProblem: string | undefined;
+  private fileProblem: { problem: string; since: number } | undefined;
   /** Filled in by the bot and the outbox: what they hold in memory and what they had to give up. */
   held = { events: 0, alerts: 0 };
   readonly lost = { events: 0, alerts: 0 };
@@ -108,10 +119,12 @@ export class StoreFaults {
    */
   setFileProblem(problem: string | undefined): void {
     if (problem) this.counts.set('checkFile: FILE_GONE', (this.counts.get('checkFile: FILE_GONE') ?? 0) + 1);
-    if (problem === this.fileProblem) return;
-    if (problem) this.log.error({ problem }, `store file problem: ${problem}; settings written from now on are lost at restart: restore the file or restart liqbot`);
+    if (problem === this.fileProblem?.problem) return;
+    if (problem && keepsWrites(problem)) this.log.error({ problem }, `store file problem: ${problem}; stop liqbot and start it again to take the lock anew`);
+    else if (problem) this.log.error({ problem }, `store file problem: ${problem}; what is written from now on is lost at restart: restore the file or restart liqbot`);
     else this.log.warn('store file problem cleared');
-    this.fileProblem = problem;
+    // A problem that changes (a file deleted, then another put in its place) began when the first did.
+    this.fileProblem = problem ? { problem, since: this.fileProblem?.since ?? this.now() } : undefined;
   }
 
   get failing(): boolean {
@@ -132,7 +145,8 @@ export class StoreFaults {
       heldAlerts: this.held.alerts,
       lost: { ...this.lost },
     };
-    if (this.fileProblem) h.fileProblem = this.fileProblem;
+    if (this.fileProblem) h.fileProblem = this.fileProblem.problem;
+    if (this.fileProblem && !keepsWrites(this.fileProblem.problem)) h.notKeptSince = this.fileProblem.since;
     return h;
   }
 

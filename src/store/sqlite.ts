@@ -9,7 +9,7 @@
  *   for (const e of store.eventsSince(Date.now() - 86_400_000)) buckets.add(e);
  *   store.close();
  */
-import { accessSync, constants, existsSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assetOf, type LiquidationTotal, type MarketEvent, type PositionSide } from '../core/events.js';
@@ -513,6 +513,7 @@ class SqliteStoreImpl implements SqliteStore {
     if (now !== this.file.identity) return `the database file ${this.file.file} was replaced by another file`;
     const named = identityOf(this.path);
     if (named !== this.file.identity) return `${this.path} no longer names the open database file ${this.file.file}`;
+    // Begins as faults.ts's LOCK_FILE_PROBLEM (not imported: the writer thread loads this file, and faults.ts the logger).
     if (identityOf(this.file.lockPath) !== this.file.lockIdentity) return `the lock file ${this.file.lockPath} was deleted or replaced: a second liqbot could open this database`;
     return undefined;
   }
@@ -643,10 +644,30 @@ function takeLock(path: string, file: string): { db: Database.Database; path: st
       throw new StoreError(`could not take the lock ${lockPath}: ${readOnlyWhy(lockPath, 'or set LIQBOT_DB to a file in a folder the user liqbot runs as owns')}`, 'open', { cause: err });
     }
     // SQLite says only "unable to open database file": a folder this user cannot write to (or on a read-only mount) is
-    // the usual reason.
-    const folder = code === 'SQLITE_CANTOPEN' ? unwritable(dirname(lockPath), 'LIQBOT_DB') : undefined;
+    // the usual reason, else one that takes no file at all (/proc, /sys), which the system's own answer names.
+    const folder = code === 'SQLITE_CANTOPEN' ? (unwritable(dirname(lockPath), 'LIQBOT_DB') ?? takesNoFile(lockPath)) : undefined;
     if (folder) throw new StoreError(`could not take the lock ${lockPath}: ${folder}`, 'open', { cause: err });
-    throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}${isDiskFull(err) ? `; ${DISK_FULL_ADVICE}` : ''}`, 'open', { cause: err });
+    const advice = isDiskFull(err) ? DISK_FULL_ADVICE : `set LIQBOT_DB to a file in a folder ${ELSEWHERE}`;
+    throw new StoreError(`could not take the lock ${lockPath}: ${reasonOf(err)}; ${advice}`, 'open', { cause: err });
+  }
+}
+
+/** Where else a database may go: the end of a line that names LIQBOT_DB. */
+const ELSEWHERE = 'the user liqbot runs as can write to';
+
+/**
+ * Why the file at `path` cannot be created although its folder is writable as far as access(2) tells (root's is always):
+ * the system's answer to creating it (a folder of a special file system: /proc answers ENOENT), and what to do; undefined
+ * when it can be made after all (the file made to find out is removed again).
+ */
+function takesNoFile(path: string): string | undefined {
+  const existed = existsSync(path);
+  try {
+    closeSync(openSync(path, 'a'));
+    if (!existed) rmSync(path, { force: true });
+    return undefined;
+  } catch (err) {
+    return `no file can be created in the folder ${dirname(path)} (${errnoOf(err) ?? reasonOf(err)}); set LIQBOT_DB to a file in a folder ${ELSEWHERE}`;
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * A deliverer asks its platform who the bot is before it stands by for the lease, and says what it found in
- * `/healthz` as component `chat:<platform>`: a refused token or an API root that does not answer is degraded with
- * the reason (tried again with backoff) rather than found at the first alert; ok once the platform answers; failing
- * and exit 1 when nothing answered within LIQBOT_GIVE_UP_S, as the embedded bot gives up (ops/platforms.ts). The
- * fake Bot API and fake Discord on 127.0.0.1; the last test needs PostgreSQL and NATS (skipped, saying why, without).
+ * `/healthz` as component `chat:<platform>`: an API root that does not answer is degraded with the reason (tried again
+ * with backoff) rather than found at the first alert; ok once the platform answers; failing and exit 1 when nothing
+ * answered within LIQBOT_GIVE_UP_S, as the embedded bot gives up (ops/platforms.ts). A refused token is not tried
+ * again: the component fails and the role is refused with a ConfigError naming the setting (exit 78). The fake Bot
+ * API and fake Discord on 127.0.0.1; the last test needs PostgreSQL and NATS (skipped, saying why, without).
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -57,28 +58,23 @@ async function forward(port: number, to: number): Promise<void> {
 }
 
 describe('a deliverer reaching its platform', () => {
-  it('Telegram answering getMe 401: chat:telegram degraded, saying the token was refused and which setting to check, tried again', async () => {
+  it('Telegram answering getMe 401: chat:telegram failing, the role refused naming TELEGRAM_BOT_TOKEN, not tried again', async () => {
     const fake = await FakeTelegram.start();
     closing.push(() => fake.close());
     fake.fail({ method: 'getMe', error: { code: 401, description: 'Unauthorized' } });
     const d = deliver({ env: { ...NO_SERVICES, giveUpMs: 600_000, telegram: { token: fake.token, apiRoot: fake.apiRoot } }, platform: 'telegram' });
-    await waitFor(() => fake.calls.filter((c) => c.method === 'getMe').length >= 2, 'getMe to be asked again');
-    expect(d.component('chat:telegram')).toMatchObject({
-      state: 'degraded',
-      reason: expect.stringMatching(/^could not start: Telegram: could not reach the bot \(getMe: 401 Unauthorized\); check TELEGRAM_BOT_TOKEN \(BotFather \/token\); retrying in \d+ s$/),
-    });
-    expect(d.health.report().status).toBe('degraded');
-    expect(await d.stop()).toBe(0);
+    await expect(d.run).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('Telegram refused TELEGRAM_BOT_TOKEN (getMe: 401 Unauthorized)') });
+    expect(d.component('chat:telegram')).toMatchObject({ state: 'failing', reason: expect.stringMatching(/^refused: Telegram refused TELEGRAM_BOT_TOKEN/) });
+    expect(fake.calls.filter((c) => c.method === 'getMe')).toHaveLength(1);
   });
 
-  it('Discord refusing the token on GET /users/@me: chat:discord degraded, naming DISCORD_TOKEN; no gateway session opened', async () => {
+  it('Discord refusing the token on GET /users/@me: chat:discord failing, the role refused naming DISCORD_TOKEN; no gateway session opened', async () => {
     const fake = await FakeDiscord.start();
     closing.push(() => fake.close());
     const d = deliver({ env: { ...NO_SERVICES, giveUpMs: 600_000, discord: { token: `${FAKE_TOKEN}-wrong`, apiBase: fake.apiBase } }, platform: 'discord' });
-    await waitFor(() => fake.requests.filter((r) => r.path.endsWith('/users/@me')).length >= 2, 'the token to be checked again');
-    expect(d.component('chat:discord')).toMatchObject({ state: 'degraded', reason: expect.stringContaining('401: Unauthorized (code 0): the token was refused; check DISCORD_TOKEN') });
+    await expect(d.run).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('401: Unauthorized (code 0): the token was refused; check DISCORD_TOKEN') });
+    expect(d.component('chat:discord')).toMatchObject({ state: 'failing' });
     expect(fake.identifies).toEqual([]);
-    expect(await d.stop()).toBe(0);
   });
 
   it('nothing answering within LIQBOT_GIVE_UP_S: chat:telegram failing, and the role exits 1 without opening its services', async () => {

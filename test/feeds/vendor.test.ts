@@ -133,7 +133,7 @@ describe('coinalyze hourly totals', () => {
 
   it('is off without a key; the key and a base URL come from .env', () => {
     expect(parseEnv({}).coinalyze).toBeUndefined();
-    expect(parseEnv({ COINALYZE_API_KEY: ' abc ', COINALYZE_BASE_URL: 'http://127.0.0.1:9/v1' }).coinalyze).toEqual({ apiKey: 'abc', baseUrl: 'http://127.0.0.1:9/v1' });
+    expect(parseEnv({ COINALYZE_API_KEY: ' abcd ', COINALYZE_BASE_URL: 'http://127.0.0.1:9/v1' }).coinalyze).toEqual({ apiKey: 'abcd', baseUrl: 'http://127.0.0.1:9/v1' });
     expect(() => parseEnv({ COINALYZE_BASE_URL: 'ftp://x' })).toThrow(/COINALYZE_BASE_URL/);
   });
 });

@@ -29,6 +29,10 @@ export const REFUSED_CODES: Readonly<Record<number, string>> = {
   50013: 'Missing Permissions: the bot may not post there (it needs View Channel, Send Messages, Embed Links and Attach Files)',
 };
 export const MISSING_ACCESS = 50001;
+/** What to do about a token Discord refuses. */
+const NEW_TOKEN = 'set it to the bot token of the Developer Portal (Bot → Reset Token)';
+/** What a login rejects with when the gateway closes with 4004 (Authentication failed). */
+const GATEWAY_AUTH_FAILED = 'Authentication failed';
 const UNKNOWN_MESSAGE = 10008;
 /** Unknown interaction: not answered within 3 s (or answered twice). */
 export const INTERACTION_EXPIRED = 10062;
@@ -69,7 +73,11 @@ export function translateError(err: unknown, doing: string): ChatApiError {
   const e = err as { name?: string; code?: unknown; message?: string } | null;
   if (e?.name === 'PacerStoppedError') return discordError(`Discord ${doing}: not sent, the adapter is stopping`, 'stopped', { doing }, err);
   if (e?.code === 'TokenInvalid' || e?.code === 'TokenMissing') {
-    return discordError(`Discord ${doing}: DISCORD_TOKEN is ${e.code === 'TokenMissing' ? 'missing' : 'not a valid bot token'}`, 'unauthorized', { doing, code: e.code }, err);
+    return discordError(`Discord ${doing}: DISCORD_TOKEN is ${e.code === 'TokenMissing' ? 'missing' : `not a valid bot token; ${NEW_TOKEN}`}`, 'unauthorized', { doing, code: e.code }, err);
+  }
+  // The gateway closing with 4004 (@discordjs/ws's words): the token passed REST's check but not the gateway's.
+  if (e?.message === GATEWAY_AUTH_FAILED) {
+    return discordError(`Discord ${doing}: the gateway refused DISCORD_TOKEN (close code 4004, authentication failed); ${NEW_TOKEN}`, 'unauthorized', { doing, code: 4004 }, err);
   }
   if (e?.code === 'DisallowedIntents') {
     return discordError(`Discord ${doing}: an intent is not enabled for this bot (liqbot needs only Guilds)`, 'unauthorized', { doing, code: e.code }, err);

@@ -282,8 +282,9 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
         me = await sender.call('getMe', (tg) => tg.getMe());
       } catch (err) {
         const e = translateError(err, 'getMe');
-        const hint = e.details.code === 401 || e.details.code === 404 ? 'check TELEGRAM_BOT_TOKEN (BotFather /token)' : 'check the network or TELEGRAM_API_ROOT';
-        throw new Error(`Telegram: could not reach the bot (${e.message}); ${hint}`, { cause: e });
+        // A token Telegram does not know: the setting's mistake, said as one (the token itself never is), not retried.
+        if (e.kind === 'unauthorized') throw new ChatApiError(tokenRefused(e.message.replace(/^Telegram /, ''), opts.apiRoot), 'telegram', 'unauthorized', e.details, { cause: e });
+        throw new Error(`Telegram: could not reach the bot (${e.message}); check the network or TELEGRAM_API_ROOT`, { cause: e });
       }
       bot.botInfo = me;
       username = me.username;
@@ -364,6 +365,16 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       }
     },
   };
+}
+
+/**
+ * What getMe's 401 or 404 (`answer`: "getMe: 401 Unauthorized") means: a revoked or mistyped token, or at a self-hosted
+ * TELEGRAM_API_ROOT a server that is no Bot API. The setting to mend is named, never its value. The deliver role says
+ * the same of the same answer.
+ */
+export function tokenRefused(answer: string, apiRoot: string | undefined): string {
+  const root = apiRoot ? ', or TELEGRAM_API_ROOT to a Bot API server' : '';
+  return `Telegram refused TELEGRAM_BOT_TOKEN (${answer}): set it to the token @BotFather gives (/token)${root}`;
 }
 
 export { scaleLimits, TELEGRAM_LIMITS, type TelegramLimits } from './pacer.js';
