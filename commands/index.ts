@@ -22,6 +22,8 @@ import { oi } from './oi.js';
 import { status } from './status.js';
 import { CommandBudget } from './limits.js';
 import { cardPosted } from './proposals.js';
+import type { Services } from '../src/service.js';
+import type { StateChange } from '../src/state/changes.js';
 import type { Args, ChatInfo, CommandContext, CommandDef, CommandReply, OptionSpec, PostsToRefusal } from './types.js';
 
 const log = logger('commands');
@@ -306,10 +308,13 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
   if (args.extra?.length && needsAdmin(cmd, args)) {
     return errorReply(`${quote(args.extra.join(' '))} is more than /${cmd.name}${args.sub ? ` ${args.sub}` : ''} takes: nothing changed.`, cmd.extraHint?.(args) ?? `Usage: ${usageOf(cmd, args)}.`);
   }
-  const ctx: CommandContext = { ...caller, isAdmin };
+  let changed = false;
+  const ctx: CommandContext = { ...caller, isAdmin, services: onApply(caller.services, () => (changed = true)) };
   const started = performance.now();
   try {
     let reply: CommandReply = (await refusedPostsTo(cmd, args, ctx, opts)) ?? (await cmd.run(ctx, args));
+    // A change made while the store keeps nothing it writes (its file deleted, replaced or moved) holds until a restart: said.
+    if (changed && caller.services.notKeptSince?.() !== undefined) reply = { ...reply, blocks: [...reply.blocks, [[toned(NOT_KEPT, 'warn')]]] };
     // Words the command does not take are said, not silently dropped (`/levels eth 2350` adds no level).
     // (Not for /start: Telegram's deep links send `/start <payload>`.)
     // A word that repeats one the command took (`/levels eth eth`) adds nothing, and is not said as ignored.
@@ -326,6 +331,31 @@ async function executeNow(name: string, args: Args, caller: Caller, opts: Dispat
     const ms = performance.now() - started;
     for (const observe of caller.services.commandTimings ?? []) observe(cmd.name, ms);
   }
+}
+
+/**
+ * Said under a change's reply while what the store writes is not kept (`Services.notKeptSince`): the change applies, but
+ * a restart loses it. The operator is told by the store's log line and the stop's last line (faults.ts, main.ts).
+ */
+export const NOT_KEPT = 'This change lasts until the bot restarts: the database file was deleted, replaced or moved, so it is not saved (the operator is told).';
+
+/**
+ * The services a command runs with: `services` itself for everything (each method called on it, so it keeps its own
+ * state), its `apply` told to `changed` first, so the router knows the command changed something without each command
+ * saying so.
+ */
+function onApply(services: Services, changed: () => void): Services {
+  const apply = (change: StateChange): void => {
+    changed();
+    services.apply(change);
+  };
+  return new Proxy(services, {
+    get(target, key) {
+      if (key === 'apply') return apply;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 const budgets = new WeakMap<object, CommandBudget>();

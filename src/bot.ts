@@ -119,6 +119,11 @@ export class LiqBot implements Services {
     return { store: this.faults.health(), rejected: { ...this.stats.rejected } };
   }
 
+  /** Since when (ms) what is written is not kept (the database file deleted, replaced or moved), if it is not: a change's reply says so. */
+  notKeptSince(): number | undefined {
+    return this.faults.health().notKeptSince;
+  }
+
   /** Run one store operation; a failure is counted and logged once per kind, and `undefined` comes back. */
   private attempt<T>(op: string, write: () => T): { ok: true; value: T } | { ok: false } {
     try {

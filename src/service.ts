@@ -36,6 +36,11 @@ export interface Services {
   now(): number;
   /** Change a level or a chat's settings: the engine and the store, through the one write path (StateWriter). */
   apply(change: StateChange): void;
+  /**
+   * Since when (ms) what is written is not kept, while it is not (the database file deleted, replaced or moved:
+   * StoreHealth.notKeptSince): a change's reply says a restart loses it. The live bot's; without it, writes are kept.
+   */
+  notKeptSince?(): number | undefined;
   /** Told every command's duration (ms), for metrics (the ops server adds a histogram); the bot's own. */
   readonly commandTimings?: Set<(command: string, ms: number) => void>;
 }

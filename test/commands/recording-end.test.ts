@@ -12,19 +12,25 @@ import { createServices } from '../../src/service.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { BUNDLED } from '../helpers.js';
 
+/** The bundled day as a rehearsal holds it: `say` answers a group's command; `finish` is the recording ending, the clock an hour on. */
+async function rehearsal() {
+  const market = (await runFile(BUNDLED, loadConfig())).market;
+  const end = market.clock;
+  const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
+  const say = async (line: string) => {
+    const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
+    return replyText(await runCommandLine(line, ctx));
+  };
+  // What a rehearsal does when its recording is over.
+  const finish = () => Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+  return { say, finish };
+}
+
 describe('a finished recording', () => {
   it('is read as of its end by /oi and /status, an hour of clock later', async () => {
-    const run = await runFile(BUNDLED, loadConfig());
-    const market = run.market;
-    const end = market.clock;
-    const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
-    const say = async (line: string) => {
-      const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
-      return replyText(await runCommandLine(line, ctx));
-    };
+    const { say, finish } = await rehearsal();
     const asOfEnd = await say('/oi eth 4h');
-    // What a rehearsal does when its recording is over.
-    Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+    finish();
     const after = await say('/oi eth 4h');
     expect(after).not.toContain('No current open interest');
     expect(after).toContain('Open interest $21.9B across 4 venues');
@@ -33,16 +39,9 @@ describe('a finished recording', () => {
   });
 
   it('is read as of its end by /liqs too, which says the open interest /oi says', async () => {
-    const run = await runFile(BUNDLED, loadConfig());
-    const market = run.market;
-    const end = market.clock;
-    const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
-    const say = async (line: string) => {
-      const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
-      return replyText(await runCommandLine(line, ctx));
-    };
+    const { say, finish } = await rehearsal();
     const asOfEnd = { one: await say('/liqs eth 4h'), all: await say('/liqs all 4h') };
-    Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+    finish();
     const liqs = await say('/liqs eth 4h');
     // Before: "No current open interest for ETH: no venue has reported since 00:00." beside /oi's $21.9B.
     expect(liqs).not.toContain('No current open interest');
@@ -55,16 +54,9 @@ describe('a finished recording', () => {
   });
 
   it('is read as of its end by /levels too, stamped with the moment /liqs and /oi are', async () => {
-    const run = await runFile(BUNDLED, loadConfig());
-    const market = run.market;
-    const end = market.clock;
-    const services = createServices({ config: loadConfig(), market, store: createMemoryStore(), now: () => market.clock });
-    const say = async (line: string) => {
-      const ctx: CommandContext = { chat: { key: 'telegram:-79', platform: 'telegram', kind: 'group' }, user: { id: 'u1' }, isAdmin: false, now: market.clock, services };
-      return replyText(await runCommandLine(line, ctx));
-    };
+    const { say, finish } = await rehearsal();
     const asOfEnd = await say('/levels eth');
-    Object.assign(market, { clock: end + 3_600_000, recordingEnd: end });
+    finish();
     const levels = await say('/levels eth');
     // Before: stamped an hour on (01:00) beside /liqs's 00:00, its coverage reading the hour after the recording.
     expect(levels).toBe(asOfEnd);
